@@ -1,0 +1,9 @@
+/**
+ * websvm — a Solana sBPF runtime simulator in TypeScript.
+ *
+ * VM level (DESIGN §4): `assemble`, `loadElf`, `verify`, `execute`, `disassemble`.
+ */
+export * from './errors.js';
+export * from './isa/index.js';
+export type * from './executable.js';
+export { murmur3_32, hashSymbolName } from './elf/murmur3.js';

@@ -1,0 +1,4 @@
+export * from './constants.js';
+export * from './instruction.js';
+export * from './version.js';
+export * as op from './opcodes.js';
