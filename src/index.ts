@@ -7,3 +7,5 @@ export * from './errors.js';
 export * from './isa/index.js';
 export type * from './executable.js';
 export { murmur3_32, hashSymbolName } from './elf/murmur3.js';
+export * from './asm/index.js';
+export * from './vm/index.js';

@@ -1,0 +1,2 @@
+export { assemble, type AssembleOptions } from './assembler.js';
+export { AsmError, parse, type Operand, type Statement } from './parser.js';

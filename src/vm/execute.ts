@@ -1,0 +1,66 @@
+/**
+ * `execute()`: the VM-level entry point of the public contract (DESIGN §4). It maps the program
+ * regions, a fresh stack and heap and the caller's input, then runs the chosen engine.
+ */
+import { DEFAULT_HEAP_SIZE, STACK_SIZE } from '../isa/constants.js';
+import { stackFrameGaps } from '../isa/version.js';
+import type { Executable } from '../executable.js';
+import { Interpreter, type TraceEntry } from './interpreter.js';
+import { MemoryMap, type RegionSpec } from './memory.js';
+import type { SyscallRegistry } from './syscalls.js';
+import { testSyscalls } from './test-syscalls.js';
+
+/** Options of {@link execute}. */
+export interface ExecuteOptions {
+  /** Bytes mapped writable at 0x4_0000_0000 (a copy; the caller's array is not modified). */
+  input?: Uint8Array;
+  /** Instruction meter budget. Default 1 400 000 (the transaction maximum). */
+  computeUnits?: bigint | number;
+  /** Execution engine. Only `'interpreter'` exists so far; it is the default. */
+  engine?: 'interpreter' | 'jit';
+  /** Host functions; default: solana-sbpf's test syscalls (see `testSyscalls`). */
+  syscalls?: SyscallRegistry;
+  /** Heap size in bytes. Default 32 KiB. */
+  heapBytes?: number;
+  /** When given, receives one entry (r0..r10, pc) per executed instruction. */
+  trace?: TraceEntry[];
+}
+
+/** Result of {@link execute}. */
+export type ExecuteResult =
+  | { ok: true; value: bigint; instructions: bigint }
+  | { ok: false; error: { kind: string; message: string; pc?: number }; instructions: bigint };
+
+/** The default instruction budget of {@link execute}. */
+export const DEFAULT_COMPUTE_UNITS = 1_400_000n;
+
+/** Builds the memory map of one invocation: program regions, stack, heap and input. */
+export function createMemoryMap(exe: Executable, input: Uint8Array, heapBytes: number): MemoryMap {
+  const regions: RegionSpec[] = exe.programRegions.map((r) => ({
+    slot: Math.floor(r.vaddr / 0x1_0000_0000),
+    length: r.bytes.length,
+    contents: r.bytes,
+    writable: false,
+  }));
+  regions.push(
+    { slot: 2, length: STACK_SIZE, writable: true, gapped: stackFrameGaps(exe.sbpfVersion) },
+    { slot: 3, length: heapBytes, writable: true },
+    { slot: 4, length: input.length, contents: input, writable: true },
+  );
+  return new MemoryMap(exe.sbpfVersion, regions);
+}
+
+/** Runs `exe` once and reports its result and the instructions charged by the meter. */
+export function execute(exe: Executable, opts: ExecuteOptions = {}): ExecuteResult {
+  if (opts.engine === 'jit') throw new Error('websvm: the JIT engine is not available yet; use engine: "interpreter"');
+  const memory = createMemoryMap(exe, opts.input ?? new Uint8Array(0), opts.heapBytes ?? DEFAULT_HEAP_SIZE);
+  const vm = new Interpreter(exe, memory);
+  const result = vm.run({
+    computeUnits: BigInt(opts.computeUnits ?? DEFAULT_COMPUTE_UNITS),
+    syscalls: opts.syscalls ?? testSyscalls(),
+    trace: opts.trace,
+  });
+  if (result.ok) return result;
+  const { kind, message, pc } = result.error;
+  return { ok: false, error: pc === undefined ? { kind, message } : { kind, message, pc }, instructions: result.instructions };
+}

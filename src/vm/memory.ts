@@ -1,0 +1,159 @@
+/**
+ * The VM memory map (solana-sbpf `memory_region.rs`, aligned mapping): the address space is cut
+ * into 4 GiB slots selected by `vaddr >> 32`; slot k holds at most one region starting at k << 32.
+ * Every region is backed by a window of ONE host buffer, so a JIT can hand the same buffer to
+ * WebAssembly as its linear memory and syscalls see the same bytes whatever the engine.
+ */
+import { MM_STACK_START, MAX_CALL_DEPTH, STACK_FRAME_SIZE } from '../isa/constants.js';
+import { manualStackFrameBump, type SBPFVersion } from '../isa/version.js';
+import { EbpfError, hex } from './errors.js';
+
+/** What a region is to be created with. */
+export interface RegionSpec {
+  /** Address-space slot (`vaddr >> 32`), 0..15. */
+  slot: number;
+  /** Size of the host backing in bytes. */
+  length: number;
+  /** Initial contents (copied), at most `length` bytes. */
+  contents?: Uint8Array;
+  /** Stores allowed. */
+  writable: boolean;
+  /** Stack frame gaps (V0): the guest sees `length * 2` bytes, every other 4 KiB unmapped. */
+  gapped?: boolean;
+}
+
+const SLOT_NAMES = ['allocated', 'program', 'stack', 'heap', 'input'];
+const GAP_SHIFT = 12; // log2(STACK_FRAME_SIZE)
+
+/** A memory map over one contiguous host buffer. */
+export class MemoryMap {
+  /** The host backing of every region. */
+  readonly bytes: Uint8Array;
+  /** DataView over {@link bytes}, little-endian accessors. */
+  readonly view: DataView;
+  /** Per slot: host offset of the region start (-1 when the slot is empty). */
+  readonly hostStart: number[] = [];
+  /** Per slot: host length. */
+  readonly hostLength: number[] = [];
+  /** Per slot: stores allowed. */
+  readonly writable: boolean[] = [];
+  /** Per slot: frame gaps. */
+  readonly gapped: boolean[] = [];
+
+  constructor(
+    readonly version: SBPFVersion,
+    regions: readonly RegionSpec[],
+  ) {
+    let total = 0;
+    const slots = regions.reduce((m, r) => Math.max(m, r.slot + 1), 0);
+    for (let s = 0; s < slots; s++) {
+      this.hostStart.push(-1);
+      this.hostLength.push(0);
+      this.writable.push(false);
+      this.gapped.push(false);
+    }
+    for (const r of regions) {
+      if (this.hostStart[r.slot] !== -1) throw new EbpfError('InvalidMemoryRegion', `Invalid memory region at index ${r.slot}`);
+      this.hostStart[r.slot] = total;
+      this.hostLength[r.slot] = r.length;
+      this.writable[r.slot] = r.writable;
+      this.gapped[r.slot] = r.gapped === true;
+      total += r.length;
+    }
+    this.bytes = new Uint8Array(total);
+    this.view = new DataView(this.bytes.buffer);
+    for (const r of regions) if (r.contents) this.bytes.set(r.contents.subarray(0, r.length), this.hostStart[r.slot]);
+  }
+
+  /** Host window of the region in `slot` (empty if none). */
+  region(slot: number): Uint8Array {
+    const start = this.hostStart[slot] ?? -1;
+    return start < 0 ? new Uint8Array(0) : this.bytes.subarray(start, start + this.hostLength[slot]);
+  }
+
+  /**
+   * Host offset of `[addr, addr + len)`, or -1 when the access is not allowed. `hi`/`lo` are the
+   * two 32-bit halves of the address. As in the reference, a gapped region only checks whether the
+   * *start* lies in a gap.
+   */
+  translateParts(hi: number, lo: number, len: number, store: boolean): number {
+    if (hi >= this.hostStart.length) return -1;
+    const start = this.hostStart[hi];
+    if (start < 0 || (store && !this.writable[hi])) return -1;
+    let off = lo;
+    if (this.gapped[hi]) {
+      if ((lo >>> GAP_SHIFT) & 1) return -1;
+      off = ((lo >>> (GAP_SHIFT + 1)) << GAP_SHIFT) | (lo & (STACK_FRAME_SIZE - 1));
+    }
+    return off + len <= this.hostLength[hi] ? start + off : -1;
+  }
+
+  /** Host offset of a guest access, or throws the reference's access violation. */
+  translate(addr: bigint, len: number, store: boolean): number {
+    const host = this.translateParts(Number(addr >> 32n), Number(addr & 0xffffffffn), len, store);
+    if (host < 0) throw this.accessViolation(addr, len, store);
+    return host;
+  }
+
+  /** Reads `size` (1, 2, 4 or 8) bytes little-endian. */
+  load(addr: bigint, size: number): bigint {
+    const o = this.translate(addr, size, false);
+    switch (size) {
+      case 1:
+        return BigInt(this.bytes[o]);
+      case 2:
+        return BigInt(this.view.getUint16(o, true));
+      case 4:
+        return BigInt(this.view.getUint32(o, true));
+      default:
+        return this.view.getBigUint64(o, true);
+    }
+  }
+
+  /** Writes the low `size` bytes of `value` little-endian. */
+  store(addr: bigint, size: number, value: bigint): void {
+    const o = this.translate(addr, size, true);
+    switch (size) {
+      case 1:
+        this.bytes[o] = Number(value & 0xffn);
+        break;
+      case 2:
+        this.view.setUint16(o, Number(value & 0xffffn), true);
+        break;
+      case 4:
+        this.view.setUint32(o, Number(value & 0xffffffffn), true);
+        break;
+      default:
+        this.view.setBigUint64(o, BigInt.asUintN(64, value), true);
+    }
+  }
+
+  /** A host view of a guest slice (for syscalls); throws on a bad range. */
+  slice(addr: bigint, len: number, store: boolean): Uint8Array {
+    if (len === 0) return new Uint8Array(0);
+    const o = this.translate(addr, len, store);
+    return this.bytes.subarray(o, o + len);
+  }
+
+  /** The error the reference reports for a failed access (`generate_access_violation`). */
+  accessViolation(addr: bigint, len: number, store: boolean): EbpfError {
+    const signed = BigInt.asIntN(64, addr);
+    const frame = (signed - BigInt(MM_STACK_START)) / BigInt(STACK_FRAME_SIZE); // truncates like checked_div
+    if (!manualStackFrameBump(this.version) && frame >= -1n && frame <= BigInt(MAX_CALL_DEPTH)) {
+      return new EbpfError(
+        'StackAccessViolation',
+        `Access violation in stack frame ${frame} at address ${hex(addr)} of size ${len}`,
+      );
+    }
+    const slot = Number(addr >> 32n);
+    let name = 'unallocated';
+    if (slot < this.hostStart.length && this.hostStart[slot] >= 0) {
+      const vmLen = this.hostLength[slot] * (this.gapped[slot] ? 2 : 1);
+      if ((addr & 0xffffffffn) < BigInt(vmLen)) name = SLOT_NAMES[slot] ?? 'allocated';
+    }
+    return new EbpfError(
+      'AccessViolation',
+      `Access violation ${store ? 'writing' : 'reading'} ${len} bytes at address ${hex(addr)} (in ${name} region)`,
+    );
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * Host functions callable from sBPF (`call imm` with a registered hash). A syscall receives the
+ * VM context and r1..r5 and returns r0; it aborts the program by throwing (an `EbpfError`, or any
+ * Error, which becomes `SyscallError` with the error's message as in the reference's boxed error).
+ */
+import { hashSymbolName } from '../elf/murmur3.js';
+import type { MemoryMap } from './memory.js';
+
+/** What a syscall can reach while it runs. */
+export interface SyscallContext {
+  /** The program's memory. */
+  readonly memory: MemoryMap;
+  /** Compute units left (after the instructions executed so far were charged). */
+  remaining(): bigint;
+  /** Charges `units`; saturates at zero (the caller decides whether running out is an error). */
+  consume(units: bigint | number): void;
+}
+
+/** A host function: `(ctx, r1..r5) → r0`. */
+export type SyscallFn = (ctx: SyscallContext, r1: bigint, r2: bigint, r3: bigint, r4: bigint, r5: bigint) => bigint;
+
+/** A registered syscall. */
+export interface SyscallEntry {
+  /** Symbol name (`sol_log_` …). */
+  readonly name: string;
+  /** murmur3 hash of the name: the `call` immediate. */
+  readonly hash: number;
+  /** The host function. */
+  readonly fn: SyscallFn;
+  /** Compute units charged before the function runs (0 when the function meters itself). */
+  readonly cost: number;
+}
+
+/** A set of syscalls keyed by name hash (solana-sbpf's loader function registry). */
+export class SyscallRegistry {
+  private readonly byHash = new Map<number, SyscallEntry>();
+
+  /** Registers `fn` under `name`; `cost` units are charged on every call before `fn` runs. */
+  register(name: string, fn: SyscallFn, opts: { cost?: number } = {}): this {
+    const hash = hashSymbolName(name);
+    const existing = this.byHash.get(hash);
+    if (existing && existing.name !== name) throw new Error(`Symbol hash collision ${name} / ${existing.name}`);
+    this.byHash.set(hash, { name, hash, fn, cost: opts.cost ?? 0 });
+    return this;
+  }
+
+  /** The syscall whose name hashes to `hash`, if any. */
+  lookup(hash: number): SyscallEntry | undefined {
+    return this.byHash.get(hash >>> 0);
+  }
+
+  /** All registered syscalls. */
+  entries(): IterableIterator<SyscallEntry> {
+    return this.byHash.values();
+  }
+}
