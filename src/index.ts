@@ -9,3 +9,4 @@ export type * from './executable.js';
 export { murmur3_32, hashSymbolName } from './elf/murmur3.js';
 export * from './asm/index.js';
 export * from './vm/index.js';
+export * from './verifier/index.js';
