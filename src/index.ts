@@ -6,7 +6,7 @@
 export * from './errors.js';
 export * from './isa/index.js';
 export type * from './executable.js';
-export { murmur3_32, hashSymbolName } from './elf/murmur3.js';
+export * from './elf/index.js';
 export * from './asm/index.js';
 export * from './vm/index.js';
 export * from './verifier/index.js';

@@ -1,0 +1,331 @@
+/**
+ * ELF64 reading with solana-sbpf's bounds and consistency rules (`elf_parser/mod.rs`): header,
+ * program and section header tables, section names, the dynamic table, dynamic relocations and
+ * symbols. Every read is bounds-checked; a malformed file gives an {@link ElfError}, nothing else.
+ * 64-bit fields are read as numbers: values beyond 2^53 lose low bits but stay out of every bound.
+ */
+import { ElfError, parserError } from './errors.js';
+
+export const EHDR_SIZE = 64;
+export const PHDR_SIZE = 56;
+export const SHDR_SIZE = 64;
+export const SYM_SIZE = 24;
+export const REL_SIZE = 16;
+const DYN_SIZE = 16;
+
+export const ELFCLASS64 = 2;
+export const ELFDATA2LSB = 1;
+export const ELFOSABI_NONE = 0;
+export const EV_CURRENT = 1;
+export const EM_BPF = 247;
+export const EM_SBPF = 263;
+export const ET_DYN = 3;
+export const PT_LOAD = 1;
+export const PT_DYNAMIC = 2;
+export const PF_X = 1;
+export const PF_R = 4;
+export const SHT_NULL = 0;
+export const SHT_SYMTAB = 2;
+export const SHT_STRTAB = 3;
+export const SHT_DYNAMIC = 6;
+export const SHT_NOBITS = 8;
+export const SHT_DYNSYM = 11;
+export const SHF_WRITE = 1;
+export const SHF_ALLOC = 2;
+export const STT_FUNC = 2;
+const DT_NULL = 0;
+const DT_SYMTAB = 6;
+const DT_REL = 17;
+const DT_RELSZ = 18;
+const DT_RELENT = 19;
+const DT_NUM = 35;
+const SECTION_NAME_LENGTH_MAXIMUM = 16;
+const SYMBOL_NAME_LENGTH_MAXIMUM = 64;
+
+/** File header fields the loader uses. */
+export interface Ehdr {
+  ident: Uint8Array;
+  type: number;
+  machine: number;
+  version: number;
+  entry: number;
+  phoff: number;
+  shoff: number;
+  flags: number;
+  ehsize: number;
+  phentsize: number;
+  phnum: number;
+  shentsize: number;
+  shnum: number;
+  shstrndx: number;
+}
+export interface Phdr {
+  type: number;
+  flags: number;
+  offset: number;
+  vaddr: number;
+  paddr: number;
+  filesz: number;
+  memsz: number;
+}
+export interface Shdr {
+  name: number;
+  type: number;
+  flags: number;
+  addr: number;
+  offset: number;
+  size: number;
+}
+export interface Sym {
+  name: number;
+  info: number;
+  value: number;
+}
+export interface Rel {
+  offset: number;
+  type: number;
+  sym: number;
+}
+
+type Range = [start: number, end: number];
+
+/** Little-endian reader over the file with checked slices. */
+export class Reader {
+  readonly view: DataView;
+  constructor(readonly bytes: Uint8Array) {
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+  u16(o: number): number {
+    return this.view.getUint16(o, true);
+  }
+  u32(o: number): number {
+    return this.view.getUint32(o, true);
+  }
+  u64(o: number): number {
+    return this.u32(o) + this.u32(o + 4) * 0x1_0000_0000;
+  }
+  /** `slice_from_bytes`: size multiple of `entry`, inside the file, 8-aligned (the reference copies to 16-aligned memory). */
+  table([start, end]: Range, entry: number): Range {
+    if (!(end >= start) || (end - start) % entry !== 0) throw parserError('InvalidSize');
+    if (end > this.bytes.length) throw parserError('OutOfBounds');
+    if (start % 8 !== 0) throw parserError('InvalidAlignment');
+    return [start, end];
+  }
+}
+
+const overlap = (a: Range, b: Range): boolean => !(a[1] <= b[0] || b[1] <= a[0]);
+
+export function readEhdr(r: Reader): Ehdr {
+  if (r.bytes.length < EHDR_SIZE) throw parserError('OutOfBounds');
+  return {
+    ident: r.bytes.subarray(0, 16),
+    type: r.u16(16),
+    machine: r.u16(18),
+    version: r.u32(20),
+    entry: r.u64(24),
+    phoff: r.u64(32),
+    shoff: r.u64(40),
+    flags: r.u32(48),
+    ehsize: r.u16(52),
+    phentsize: r.u16(54),
+    phnum: r.u16(56),
+    shentsize: r.u16(58),
+    shnum: r.u16(60),
+    shstrndx: r.u16(62),
+  };
+}
+
+export function readPhdr(r: Reader, o: number): Phdr {
+  return {
+    type: r.u32(o),
+    flags: r.u32(o + 4),
+    offset: r.u64(o + 8),
+    vaddr: r.u64(o + 16),
+    paddr: r.u64(o + 24),
+    filesz: r.u64(o + 32),
+    memsz: r.u64(o + 40),
+  };
+}
+
+function readShdr(r: Reader, o: number): Shdr {
+  return { name: r.u32(o), type: r.u32(o + 4), flags: r.u64(o + 8), addr: r.u64(o + 16), offset: r.u64(o + 24), size: r.u64(o + 32) };
+}
+
+const hasMagic = (id: Uint8Array) => id[0] === 0x7f && id[1] === 0x45 && id[2] === 0x4c && id[3] === 0x46;
+
+/** `file_range` of a section: none for SHT_NOBITS. */
+export const sectionFileRange = (s: Shdr): Range => (s.type === SHT_NOBITS ? [0, 0] : [s.offset, s.offset + s.size]);
+
+/** A parsed lenient-path ELF (`Elf64::parse`). */
+export class Elf64 {
+  readonly header: Ehdr;
+  readonly phdrs: Phdr[] = [];
+  readonly shdrs: Shdr[] = [];
+  private readonly shstrtab: Shdr | undefined;
+  private dynstr: Shdr | undefined;
+  readonly dynamicRelocations: Rel[] = [];
+  dynamicSymbols: Sym[] | undefined;
+
+  constructor(readonly r: Reader) {
+    const h = (this.header = readEhdr(r));
+    const id = h.ident;
+    if (
+      !hasMagic(id) ||
+      id[4] !== ELFCLASS64 ||
+      id[5] !== ELFDATA2LSB ||
+      id[6] !== EV_CURRENT ||
+      h.version !== EV_CURRENT ||
+      h.ehsize !== EHDR_SIZE ||
+      h.phentsize !== PHDR_SIZE ||
+      h.shentsize !== SHDR_SIZE ||
+      h.shstrndx >= h.shnum
+    ) {
+      throw parserError('InvalidFileHeader');
+    }
+    const fileRange: Range = [0, EHDR_SIZE];
+    const phRange: Range = [h.phoff, h.phoff + PHDR_SIZE * h.phnum];
+    if (overlap(fileRange, phRange)) throw parserError('Overlap');
+    r.table(phRange, PHDR_SIZE);
+    for (let i = 0; i < h.phnum; i++) this.phdrs.push(readPhdr(r, h.phoff + i * PHDR_SIZE));
+    const shRange: Range = [h.shoff, h.shoff + SHDR_SIZE * h.shnum];
+    if (overlap(fileRange, shRange) || overlap(phRange, shRange)) throw parserError('Overlap');
+    r.table(shRange, SHDR_SIZE);
+    for (let i = 0; i < h.shnum; i++) this.shdrs.push(readShdr(r, h.shoff + i * SHDR_SIZE));
+    if (this.shdrs[0]?.type !== SHT_NULL) throw parserError('InvalidSectionHeader');
+
+    let vaddr = 0;
+    for (const p of this.phdrs) {
+      if (p.type !== PT_LOAD) continue;
+      if (p.vaddr < vaddr) throw parserError('InvalidProgramHeader');
+      if (p.offset + p.filesz > r.bytes.length) throw parserError('OutOfBounds');
+      vaddr = p.vaddr;
+    }
+    let offset = 0;
+    for (const s of this.shdrs) {
+      if (s.type === SHT_NOBITS) continue;
+      const range: Range = [s.offset, s.offset + s.size];
+      if (overlap(range, fileRange) || overlap(range, phRange) || overlap(range, shRange)) throw parserError('Overlap');
+      if (range[0] < offset) throw parserError('SectionNotInOrder');
+      offset = range[1];
+      if (offset > r.bytes.length) throw parserError('OutOfBounds');
+    }
+    this.shstrtab = h.shstrndx !== 0 ? this.shdrs[h.shstrndx] : undefined;
+    this.parseSections();
+    this.parseDynamic();
+  }
+
+  /** `get_string_in_section`: a NUL-terminated string of at most `max` bytes. */
+  string(section: Shdr, offsetInSection: number, max: number): string {
+    if (section.type !== SHT_STRTAB) throw parserError('InvalidSectionHeader');
+    const start = section.offset + offsetInSection;
+    const end = Math.min(section.offset + section.size, start + max);
+    if (!(end >= start) || end > this.r.bytes.length) throw parserError('OutOfBounds');
+    const raw = this.r.bytes.subarray(start, end);
+    const nul = raw.indexOf(0);
+    if (nul < 0) {
+      throw new ElfError('FailedToParse', `Failed to parse ELF file: Section or symbol name \`${latin(raw)}\` is longer than \`${max}\` bytes`);
+    }
+    return latin(raw.subarray(0, nul));
+  }
+
+  /** Name of a section (`section_name`). */
+  sectionName(shName: number): string {
+    if (!this.shstrtab) throw parserError('NoSectionNameStringTable');
+    return this.string(this.shstrtab, shName, SECTION_NAME_LENGTH_MAXIMUM);
+  }
+
+  /** Name of a dynamic symbol. */
+  dynamicSymbolName(stName: number): string {
+    if (!this.dynstr) throw parserError('NoDynamicStringTable');
+    return this.string(this.dynstr, stName, SYMBOL_NAME_LENGTH_MAXIMUM);
+  }
+
+  private parseSections(): void {
+    if (!this.shstrtab) throw parserError('NoSectionNameStringTable');
+    const seen = new Set<string>();
+    for (const s of this.shdrs) {
+      const name = this.string(this.shstrtab, s.name, SECTION_NAME_LENGTH_MAXIMUM);
+      if (name === '.symtab' || name === '.strtab' || name === '.dynstr') {
+        if (seen.has(name)) throw parserError('InvalidSectionHeader');
+        seen.add(name);
+        if (name === '.dynstr') this.dynstr = s;
+      }
+    }
+  }
+
+  private parseDynamic(): void {
+    const r = this.r;
+    let table: Range | undefined;
+    const dynPh = this.phdrs.find((p) => p.type === PT_DYNAMIC);
+    if (dynPh) {
+      try {
+        table = r.table([dynPh.offset, dynPh.offset + dynPh.filesz], DYN_SIZE);
+      } catch (e) {
+        if (!(e instanceof ElfError)) throw e;
+      }
+    }
+    if (!table) {
+      const dynSh = this.shdrs.find((s) => s.type === SHT_DYNAMIC);
+      if (dynSh) {
+        try {
+          table = r.table([dynSh.offset, dynSh.offset + dynSh.size], DYN_SIZE);
+        } catch {
+          throw parserError('InvalidDynamicSectionTable');
+        }
+      }
+    }
+    if (!table) return;
+    const dt = new Array<number>(DT_NUM).fill(0);
+    for (let o = table[0]; o < table[1]; o += DYN_SIZE) {
+      const tag = r.u64(o);
+      if (tag === DT_NULL) break;
+      if (tag >= DT_NUM) continue;
+      dt[tag] = r.u64(o + 8);
+    }
+    // Dynamic relocations.
+    const relVaddr = dt[DT_REL];
+    if (relVaddr !== 0) {
+      if (dt[DT_RELENT] !== REL_SIZE) throw parserError('InvalidDynamicSectionTable');
+      const size = dt[DT_RELSZ];
+      if (size === 0) throw parserError('InvalidDynamicSectionTable');
+      const ph = this.phdrs.find((p) => relVaddr >= p.vaddr && relVaddr < p.vaddr + p.memsz);
+      let offset: number;
+      if (ph) {
+        if (relVaddr < ph.vaddr) throw parserError('OutOfBounds');
+        offset = relVaddr - ph.vaddr + ph.offset;
+      } else {
+        const sh = this.shdrs.find((s) => s.addr === relVaddr);
+        if (!sh) throw parserError('InvalidDynamicSectionTable');
+        offset = sh.offset;
+      }
+      let range: Range;
+      try {
+        range = r.table([offset, offset + size], REL_SIZE);
+      } catch {
+        throw parserError('InvalidDynamicSectionTable');
+      }
+      for (let o = range[0]; o < range[1]; o += REL_SIZE) {
+        this.dynamicRelocations.push({ offset: r.u64(o), type: r.u32(o + 8), sym: r.u32(o + 12) });
+      }
+    }
+    // Dynamic symbols.
+    const symVaddr = dt[DT_SYMTAB];
+    if (symVaddr !== 0) {
+      const sh = this.shdrs.find((s) => s.addr === symVaddr);
+      if (!sh) throw parserError('InvalidDynamicSectionTable');
+      if (sh.type !== SHT_SYMTAB && sh.type !== SHT_DYNSYM) throw parserError('InvalidSectionHeader');
+      const range = r.table([sh.offset, sh.offset + sh.size], SYM_SIZE);
+      this.dynamicSymbols = [];
+      for (let o = range[0]; o < range[1]; o += SYM_SIZE) {
+        this.dynamicSymbols.push({ name: r.u32(o), info: r.bytes[o + 4], value: r.u64(o + 8) });
+      }
+    }
+  }
+}
+
+/** Bytes as Latin-1 text (names are ASCII in practice; this never throws). */
+function latin(b: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]);
+  return s;
+}
