@@ -1,0 +1,238 @@
+/**
+ * The project's ELF emitter (used by `assembleToElf`, and by the linker to come). V0–V2 output is a
+ * dynamic ELF laid out the way Solana's toolchain lays one out and Agave's deployment checks want it
+ * (every allocated section at `sh_addr == sh_offset`, syscalls as `R_BPF_64_32` against undefined
+ * dynamic symbols, rodata references as `R_BPF_64_RELATIVE`); V3 output follows SIMD-0189's strict
+ * layout (rodata segment at 0, bytecode segment at 0x1_0000_0000).
+ */
+import { INSN_SIZE, MM_BYTECODE_START } from '../isa/constants.js';
+
+/** What to write. */
+export interface ElfImage {
+  /** 0, 1, 2 → dynamic ELF with `e_flags` = version; 3 → strict layout. */
+  sbpfVersion: 0 | 1 | 2 | 3;
+  /**
+   * Bytecode. V0–V2: internal calls pc-relative (`imm = target - pc - 1`), syscall slots listed in
+   * `syscalls` (their imm is overwritten with -1). V3: internal calls src=1 relative, syscalls src=0
+   * with the name hash.
+   */
+  text: Uint8Array;
+  /** Read-only data. */
+  rodata?: Uint8Array;
+  /** Slot of the entrypoint. */
+  entryPc: number;
+  /** Function symbols for names in tools (V0–V2 dynamic symbols). */
+  functions?: { name: string; pc: number }[];
+  /** V0–V2: call slots resolved by symbol name at load time. */
+  syscalls?: { pc: number; name: string }[];
+  /** lddw slots whose immediate is an offset into `rodata`, rewritten to the final address. */
+  rodataRefs?: { pc: number }[];
+}
+
+const R_BPF_64_RELATIVE = 8;
+const R_BPF_64_32 = 10;
+const align8 = (n: number) => (n + 7) & ~7;
+
+class Strings {
+  readonly bytes: number[] = [0];
+  private readonly index = new Map<string, number>([['', 0]]);
+  add(s: string): number {
+    const hit = this.index.get(s);
+    if (hit !== undefined) return hit;
+    const at = this.bytes.length;
+    for (const c of new TextEncoder().encode(s)) this.bytes.push(c);
+    this.bytes.push(0);
+    this.index.set(s, at);
+    return at;
+  }
+}
+
+/** Serialises an {@link ElfImage}. */
+export function writeElf(image: ElfImage): Uint8Array {
+  return image.sbpfVersion === 3 ? writeStrict(image) : writeDynamic(image);
+}
+
+function setLddw(text: DataView, pc: number, value: number): void {
+  text.setUint32(pc * INSN_SIZE + 4, value % 2 ** 32, true);
+  text.setUint32((pc + 1) * INSN_SIZE + 4, Math.floor(value / 2 ** 32), true);
+}
+const lddwValue = (text: DataView, pc: number) =>
+  text.getUint32(pc * INSN_SIZE + 4, true) + text.getUint32((pc + 1) * INSN_SIZE + 4, true) * 2 ** 32;
+
+function writeStrict(image: ElfImage): Uint8Array {
+  const rodata = image.rodata ?? new Uint8Array(0);
+  const roLen = align8(rodata.length);
+  const text = image.text.slice();
+  const tv = new DataView(text.buffer);
+  // Rodata lives at vaddr 0 in V3, so an offset already is the address.
+  for (const { pc } of image.rodataRefs ?? []) setLddw(tv, pc, lddwValue(tv, pc));
+  const phnum = roLen ? 2 : 1;
+  const start = 64 + 56 * phnum;
+  const out = new Uint8Array(start + roLen + text.length);
+  const v = new DataView(out.buffer);
+  writeHeader(v, { flags: 3, entry: MM_BYTECODE_START + image.entryPc * INSN_SIZE, phnum, shoff: 0, shnum: 0, shstrndx: 0 });
+  let offset = start;
+  const segment = (i: number, flags: number, vaddr: number, size: number) => {
+    writePhdr(v, 64 + 56 * i, { type: 1, flags, offset, vaddr, size });
+    offset += size;
+  };
+  if (roLen) segment(0, 4, 0, roLen);
+  segment(phnum - 1, 1, MM_BYTECODE_START, text.length);
+  out.set(rodata, start);
+  out.set(text, start + roLen);
+  return out;
+}
+
+interface Header {
+  flags: number;
+  entry: number;
+  phnum: number;
+  shoff: number;
+  shnum: number;
+  shstrndx: number;
+}
+
+function writeHeader(v: DataView, h: Header): void {
+  [0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0].forEach((b, i) => v.setUint8(i, b));
+  v.setUint16(16, 3, true); // ET_DYN
+  v.setUint16(18, 247, true); // EM_BPF
+  v.setUint32(20, 1, true);
+  v.setBigUint64(24, BigInt(h.entry), true);
+  v.setBigUint64(32, 64n, true);
+  v.setBigUint64(40, BigInt(h.shoff), true);
+  v.setUint32(48, h.flags, true);
+  v.setUint16(52, 64, true);
+  v.setUint16(54, 56, true);
+  v.setUint16(56, h.phnum, true);
+  v.setUint16(58, h.shnum ? 64 : 0, true);
+  v.setUint16(60, h.shnum, true);
+  v.setUint16(62, h.shstrndx, true);
+}
+
+function writePhdr(v: DataView, o: number, p: { type: number; flags: number; offset: number; vaddr: number; size: number }): void {
+  v.setUint32(o, p.type, true);
+  v.setUint32(o + 4, p.flags, true);
+  v.setBigUint64(o + 8, BigInt(p.offset), true);
+  v.setBigUint64(o + 16, BigInt(p.vaddr), true);
+  v.setBigUint64(o + 24, BigInt(p.vaddr), true);
+  v.setBigUint64(o + 32, BigInt(p.size), true);
+  v.setBigUint64(o + 40, BigInt(p.size), true);
+  v.setBigUint64(o + 48, 8n, true);
+}
+
+function writeDynamic(image: ElfImage): Uint8Array {
+  const rodata = image.rodata ?? new Uint8Array(0);
+  const syscalls = image.syscalls ?? [];
+  const functions = image.functions ?? [{ name: 'entrypoint', pc: image.entryPc }];
+  const PHNUM = 4;
+  const textAt = align8(64 + 56 * PHNUM);
+  const rodataAt = align8(textAt + image.text.length);
+  const dynamicAt = align8(rodataAt + rodata.length);
+
+  // Dynamic symbols: null, the functions, then one undefined symbol per distinct syscall name.
+  const dynstr = new Strings();
+  const syms: { name: number; info: number; shndx: number; value: number }[] = [{ name: 0, info: 0, shndx: 0, value: 0 }];
+  const TEXT_SHNDX = 1;
+  for (const f of functions) syms.push({ name: dynstr.add(f.name), info: 0x12, shndx: TEXT_SHNDX, value: textAt + f.pc * INSN_SIZE });
+  const symOf = new Map<string, number>();
+  for (const s of syscalls) {
+    if (symOf.has(s.name)) continue;
+    symOf.set(s.name, syms.length);
+    syms.push({ name: dynstr.add(s.name), info: 0x10, shndx: 0, value: 0 }); // GLOBAL NOTYPE, undefined
+  }
+  const rels: { offset: number; info: bigint }[] = [];
+  const text = image.text.slice();
+  const tv = new DataView(text.buffer);
+  for (const s of syscalls) {
+    tv.setInt32(s.pc * INSN_SIZE + 4, -1, true);
+    rels.push({ offset: textAt + s.pc * INSN_SIZE, info: (BigInt(symOf.get(s.name)!) << 32n) | BigInt(R_BPF_64_32) });
+  }
+  for (const { pc } of image.rodataRefs ?? []) {
+    setLddw(tv, pc, rodataAt + lddwValue(tv, pc));
+    rels.push({ offset: textAt + pc * INSN_SIZE, info: BigInt(R_BPF_64_RELATIVE) });
+  }
+
+  const DYN_ENTRIES = 8;
+  const dynsymAt = align8(dynamicAt + 16 * DYN_ENTRIES);
+  const dynstrAt = dynsymAt + 24 * syms.length;
+  const relAt = align8(dynstrAt + dynstr.bytes.length);
+  const shstrAt = relAt + 16 * rels.length;
+  const shstr = new Strings();
+  const sections = [
+    { name: '', type: 0, flags: 0, addr: 0, offset: 0, size: 0, link: 0, entsize: 0, alloc: false },
+    { name: '.text', type: 1, flags: 6, addr: textAt, offset: textAt, size: image.text.length, link: 0, entsize: 0, alloc: true },
+    { name: '.rodata', type: 1, flags: 2, addr: rodataAt, offset: rodataAt, size: rodata.length, link: 0, entsize: 0, alloc: true },
+    { name: '.dynamic', type: 6, flags: 3, addr: dynamicAt, offset: dynamicAt, size: 16 * DYN_ENTRIES, link: 5, entsize: 16, alloc: true },
+    { name: '.dynsym', type: 11, flags: 2, addr: dynsymAt, offset: dynsymAt, size: 24 * syms.length, link: 5, entsize: 24, alloc: true },
+    { name: '.dynstr', type: 3, flags: 2, addr: dynstrAt, offset: dynstrAt, size: dynstr.bytes.length, link: 0, entsize: 0, alloc: true },
+    { name: '.rel.dyn', type: 9, flags: 2, addr: relAt, offset: relAt, size: 16 * rels.length, link: 4, entsize: 16, alloc: true },
+    { name: '.shstrtab', type: 3, flags: 0, addr: 0, offset: shstrAt, size: 0, link: 0, entsize: 0, alloc: false },
+  ].filter((s) => s.name !== '.rodata' || rodata.length > 0);
+  const names = sections.map((s) => shstr.add(s.name));
+  const shstrtab = sections[sections.length - 1];
+  shstrtab.size = shstr.bytes.length;
+  // Section links point at .dynstr / .dynsym by index in the final list.
+  const indexOf = (name: string) => sections.findIndex((s) => s.name === name);
+  for (const s of sections) {
+    if (s.name === '.dynamic' || s.name === '.dynsym') s.link = indexOf('.dynstr');
+    if (s.name === '.rel.dyn') s.link = indexOf('.dynsym');
+  }
+  const shoff = align8(shstrAt + shstr.bytes.length);
+  const out = new Uint8Array(shoff + 64 * sections.length);
+  const v = new DataView(out.buffer);
+  writeHeader(v, {
+    flags: image.sbpfVersion,
+    entry: textAt + image.entryPc * INSN_SIZE,
+    phnum: PHNUM,
+    shoff,
+    shnum: sections.length,
+    shstrndx: sections.length - 1,
+  });
+  const dynEnd = relAt + 16 * rels.length;
+  writePhdr(v, 64, { type: 1, flags: 5, offset: textAt, vaddr: textAt, size: image.text.length });
+  writePhdr(v, 64 + 56, { type: 1, flags: 4, offset: rodataAt, vaddr: rodataAt, size: rodata.length });
+  writePhdr(v, 64 + 112, { type: 1, flags: 4, offset: dynamicAt, vaddr: dynamicAt, size: dynEnd - dynamicAt });
+  writePhdr(v, 64 + 168, { type: 2, flags: 6, offset: dynamicAt, vaddr: dynamicAt, size: 16 * DYN_ENTRIES });
+  out.set(text, textAt);
+  out.set(rodata, rodataAt);
+  const dyn: [number, number][] = [
+    [17, rels.length ? relAt : 0], // DT_REL
+    [18, 16 * rels.length], // DT_RELSZ
+    [19, 16], // DT_RELENT
+    [6, dynsymAt], // DT_SYMTAB
+    [11, 24], // DT_SYMENT
+    [5, dynstrAt], // DT_STRTAB
+    [10, dynstr.bytes.length], // DT_STRSZ
+    [0, 0], // DT_NULL
+  ];
+  dyn.forEach(([tag, val], i) => {
+    v.setBigUint64(dynamicAt + 16 * i, BigInt(tag), true);
+    v.setBigUint64(dynamicAt + 16 * i + 8, BigInt(val), true);
+  });
+  syms.forEach((s, i) => {
+    const o = dynsymAt + 24 * i;
+    v.setUint32(o, s.name, true);
+    v.setUint8(o + 4, s.info);
+    v.setUint16(o + 6, s.shndx, true);
+    v.setBigUint64(o + 8, BigInt(s.value), true);
+  });
+  out.set(dynstr.bytes, dynstrAt);
+  rels.forEach((r, i) => {
+    v.setBigUint64(relAt + 16 * i, BigInt(r.offset), true);
+    v.setBigUint64(relAt + 16 * i + 8, r.info, true);
+  });
+  out.set(shstr.bytes, shstrAt);
+  sections.forEach((s, i) => {
+    const o = shoff + 64 * i;
+    v.setUint32(o, names[i], true);
+    v.setUint32(o + 4, s.type, true);
+    v.setBigUint64(o + 8, BigInt(s.flags), true);
+    v.setBigUint64(o + 16, BigInt(s.addr), true);
+    v.setBigUint64(o + 24, BigInt(s.offset), true);
+    v.setBigUint64(o + 32, BigInt(s.size), true);
+    v.setUint32(o + 40, s.link, true);
+    v.setBigUint64(o + 48, s.alloc ? 8n : 1n, true);
+    v.setBigUint64(o + 56, BigInt(s.entsize), true);
+  });
+  return out;
+}

@@ -1,0 +1,43 @@
+/** Runs one top-level instruction of a freshly deployed ELF in LiteSVM (the Agave oracle). */
+import {
+  appendTransactionMessageInstructions,
+  createTransactionMessage,
+  generateKeyPairSigner,
+  lamports,
+  pipe,
+  setTransactionMessageFeePayerSigner,
+  signTransactionMessageWithSigners,
+  type Address,
+} from '@solana/kit';
+import { FailedTransactionMetadata, LiteSVM } from 'litesvm';
+
+/** What the oracle observed. */
+export interface OracleRun {
+  logs: string[];
+  /** `X` of the program's `consumed X of Y compute units` line. */
+  consumed: bigint;
+  /** Text after `Program <id> ` on the program's last line: `success` or `failed: …`. */
+  outcome: string;
+}
+
+export async function runInLiteSvm(elf: Uint8Array, data: Uint8Array): Promise<OracleRun> {
+  const svm = new LiteSVM();
+  const [payer, program] = await Promise.all([generateKeyPairSigner(), generateKeyPairSigner()]);
+  const programId: Address = program.address;
+  svm.airdrop(payer.address, lamports(1_000_000_000n));
+  svm.addProgram(programId, elf);
+  const tx = await pipe(
+    createTransactionMessage({ version: 0 }),
+    (m) => setTransactionMessageFeePayerSigner(payer, m),
+    (m) => appendTransactionMessageInstructions([{ programAddress: programId, accounts: [], data }], m),
+    (m) => svm.setTransactionMessageLifetimeUsingLatestBlockhash(m),
+    (m) => signTransactionMessageWithSigners(m),
+  );
+  const result = svm.sendTransaction(tx);
+  const meta = result instanceof FailedTransactionMetadata ? result.meta() : result;
+  const logs = meta.logs();
+  const consumedLine = logs.find((l) => l.startsWith(`Program ${programId} consumed `));
+  const consumed = BigInt(consumedLine?.split(' ')[3] ?? '-1');
+  const last = logs.filter((l) => l.startsWith(`Program ${programId} `)).at(-1) ?? '';
+  return { logs, consumed, outcome: last.slice(`Program ${programId} `.length), programId } as OracleRun & { programId: Address };
+}
