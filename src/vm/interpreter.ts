@@ -726,7 +726,8 @@ export class Interpreter implements SyscallContext {
     const S = this.S;
     const reg = (o & op.BPF_X) !== 0;
     const wide = (o & op.BPF_B) !== 0;
-    switch (o & 0xf0) {
+    // Bit 4 (BPF_B) selects the 64-bit form, so the operation is in bits 5..7.
+    switch (o & 0xe0) {
       case op.BPF_LMUL:
         if (wide) B[d] *= reg ? B[s] : BigInt(imm);
         else {
@@ -744,7 +745,7 @@ export class Interpreter implements SyscallContext {
         return;
       case op.BPF_UDIV:
       case op.BPF_UREM: {
-        const rem = (o & 0xf0) === op.BPF_UREM;
+        const rem = (o & 0xe0) === op.BPF_UREM;
         if (wide) {
           const divisor = reg ? B[s] : BigInt(imm >>> 0);
           if (divisor === 0n) this.fail('DivideByZero', pc);
@@ -759,7 +760,7 @@ export class Interpreter implements SyscallContext {
       }
       case op.BPF_SDIV:
       case op.BPF_SREM: {
-        const rem = (o & 0xf0) === op.BPF_SREM;
+        const rem = (o & 0xe0) === op.BPF_SREM;
         if (wide) {
           const divisor = reg ? S[s] : BigInt(imm);
           if (divisor === 0n) this.fail('DivideByZero', pc);

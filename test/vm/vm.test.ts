@@ -1,0 +1,138 @@
+/**
+ * VM unit tests: meter precedence and syscall accounting (solana-sbpf `interpreter.rs`,
+ * `program.rs`), custom syscalls with a cost, the register trace, memory-map rules (V0 stack
+ * gaps, read-only program region, access-violation texts) and ALU edge values per version.
+ */
+import { describe, expect, it } from 'vitest';
+import { assemble, execute, SyscallRegistry, type TraceEntry } from '../../src/index.js';
+
+const run = (src: string, v: 0 | 1 | 2 | 3 | 4, opts: Parameters<typeof execute>[1] = {}) =>
+  execute(assemble(src, { sbpfVersion: v }), { engine: 'interpreter', ...opts });
+
+describe('meter', () => {
+  it('exactly B instructions run with budget B; the (B+1)-th attempt fails', () => {
+    expect(run('mov r0, 1\nmov r0, 2\nexit', 0, { computeUnits: 3 })).toMatchObject({ ok: true, value: 2n, instructions: 3n });
+    expect(run('mov r0, 1\nmov r0, 2\nexit', 0, { computeUnits: 2 })).toMatchObject({
+      ok: false,
+      error: { kind: 'ExceededMaxInstructions', message: 'exceeded CUs meter at BPF instruction' },
+      instructions: 2n,
+    });
+  });
+  it('the meter error wins over a fault at a later step; the faulting instruction counts', () => {
+    const src = 'mov r1, 0\nmov r0, 1\nmov r0, 2\ndiv r0, r1\nexit';
+    expect(run(src, 0, { computeUnits: 3 })).toMatchObject({ ok: false, error: { kind: 'ExceededMaxInstructions' }, instructions: 3n });
+    expect(run(src, 0, { computeUnits: 4 })).toMatchObject({ ok: false, error: { kind: 'DivideByZero', pc: 3 }, instructions: 4n });
+  });
+  it('a registered syscall cost is charged with the call; running out is a SyscallError', () => {
+    const syscalls = new SyscallRegistry().register('costly', (ctx) => ctx.remaining(), { cost: 50 });
+    // 2 instructions so far (incl. the call) + 50 → 100 - 52 remain, returned as r0.
+    expect(run('mov r1, 1\nsyscall costly\nexit', 0, { computeUnits: 100, syscalls })).toMatchObject({ ok: true, value: 48n, instructions: 53n });
+    expect(run('mov r1, 1\nsyscall costly\nexit', 0, { computeUnits: 40, syscalls })).toMatchObject({
+      ok: false,
+      error: { kind: 'SyscallError', message: 'Syscall error: Computational budget exceeded' },
+      instructions: 40n,
+    });
+  });
+  it('a host error inside a syscall becomes SyscallError with its message', () => {
+    const syscalls = new SyscallRegistry().register('boom', () => {
+      throw new Error('custom failure');
+    });
+    expect(run('syscall boom\nexit', 0, { syscalls })).toMatchObject({
+      ok: false,
+      error: { kind: 'SyscallError', message: 'Syscall error: custom failure', pc: 0 },
+    });
+  });
+});
+
+describe('trace', () => {
+  it('records r0..r10 and the pc before every executed instruction', () => {
+    const trace: TraceEntry[] = [];
+    run('mov r0, 5\nadd r0, 2\nexit', 0, { trace });
+    expect(trace.map((t) => [t[0], t[11]])).toEqual([
+      [0n, 0n],
+      [5n, 1n],
+      [7n, 2n],
+    ]);
+    expect(trace[0][1]).toBe(0x4_0000_0000n);
+    expect(trace[0][10]).toBe(0x2_0000_1000n);
+  });
+});
+
+describe('memory map', () => {
+  it('V0 frames are 4 KiB apart with 4 KiB unmapped gaps; r10 moves by 8 KiB per call', () => {
+    const src = 'call function_f\nexit\nfunction_f:\nmov r0, r10\nexit';
+    expect(run(src, 0)).toMatchObject({ ok: true, value: 0x2_0000_3000n });
+    expect(run(src, 3)).toMatchObject({ ok: true, value: 0x2_0000_2000n });
+    expect(run('ldxb r0, [r10+0]\nexit', 0)).toMatchObject({
+      ok: false,
+      error: { kind: 'StackAccessViolation', message: 'Access violation in stack frame 1 at address 0x200001000 of size 1' },
+    });
+    // Only the start address is checked for the gap: an access from frame 0 into the gap reads frame 1's host bytes.
+    expect(run('ldxdw r0, [r10-4]\nexit', 0)).toMatchObject({ ok: true, value: 0n });
+  });
+  it('V3 stack is contiguous', () => {
+    expect(run('stb [r10+0], 7\nldxb r0, [r10+0]\nexit', 3)).toMatchObject({ ok: true, value: 7n });
+  });
+  // An address past a region's end is "unallocated" (the region's range does not contain it).
+  it('program region is read-only; heap is mapped with heapBytes', () => {
+    expect(run('lddw r1, 0x100000000\nldxb r0, [r1]\nexit', 0)).toMatchObject({ ok: true, value: 0x18n });
+    expect(run('lddw r1, 0x100000000\nstb [r1], 0\nexit', 0)).toMatchObject({
+      ok: false,
+      error: { message: 'Access violation writing 1 bytes at address 0x100000000 (in program region)' },
+    });
+    const heap = 'lddw r1, 0x300007fff\nstb [r1], 9\nldxb r0, [r1]\nexit';
+    expect(run(heap, 0)).toMatchObject({ ok: true, value: 9n });
+    expect(run(heap, 0, { heapBytes: 1024 })).toMatchObject({
+      ok: false,
+      error: { message: 'Access violation writing 1 bytes at address 0x300007fff (in unallocated region)' },
+    });
+  });
+  it('input is a writable copy at 0x4_0000_0000', () => {
+    const input = Uint8Array.from([1, 2, 3, 4]);
+    expect(run('ldxw r0, [r1]\nstw [r1], 0\nldxw r0, [r1]\nexit', 0, { input })).toMatchObject({ ok: true, value: 0n });
+    expect(input).toEqual(Uint8Array.from([1, 2, 3, 4]));
+  });
+});
+
+describe('ALU edge values (SBPF_SEMANTICS §3)', () => {
+  const cases: [string, 0 | 2 | 3, bigint][] = [
+    ['mov32 r0, -1\nadd32 r0, 1\nexit', 0, 0n],
+    ['mov32 r0, 0x7fffffff\nadd32 r0, 1\nexit', 0, 0xffffffff80000000n], // V0 sign-extends add32
+    ['mov32 r0, 0x7fffffff\nadd32 r0, 1\nexit', 2, 0x80000000n], // V2 zero-extends
+    ['mov r0, 5\nsub r0, 7\nexit', 2, 2n], // V2 sub imm = imm - dst
+    ['mov r0, 5\nsub r0, 7\nexit', 0, 0xfffffffffffffffen],
+    ['mov r0, -1\nmov32 r1, r0\nmov r0, r1\nexit', 0, 0xffffffffn],
+    ['mov r1, -1\nmov32 r0, r1\nexit', 2, 0xffffffffffffffffn], // V2 mov32 reg sign-extends
+    ['mov r0, 1\nneg32 r0\nexit', 0, 0xffffffffn],
+    ['mov r0, -8\narsh32 r0, 1\nexit', 0, 0xfffffffcn],
+    ['mov r0, -8\narsh r0, 1\nexit', 0, 0xfffffffffffffffcn],
+    ['mov r0, 1\nlsh r0, 63\nrsh r0, 62\nexit', 0, 2n],
+    ['mov r0, -1\ndiv r0, -1\nexit', 0, 1n], // imm sign-extended to u64::MAX
+    ['mov32 r0, 0x1234\nbe16 r0\nexit', 0, 0x3412n],
+    ['lddw r0, 0x0102030405060708\nbe64 r0\nexit', 0, 0x0807060504030201n],
+    ['lddw r0, 0x0102030405060708\nle32 r0\nexit', 0, 0x05060708n],
+    ['mov r0, -1\nuhmul64 r0, -1\nexit', 2, 0xfffffffen], // imm zero-extended: (2^64-1)(2^32-1) >> 64
+    ['mov r0, -1\nshmul64 r0, -1\nexit', 2, 0n],
+    ['mov r0, -7\nsrem64 r0, 2\nexit', 2, 0xffffffffffffffffn],
+    ['mov r0, -7\nsdiv32 r0, 2\nexit', 2, 0xfffffffdn],
+    ['mov32 r0, -1\njeq32 r0, -1, +1\nmov r0, 0\nexit', 3, 0xffffffffn],
+    ['lddw r0, 0x100000000\njeq32 r0, 0, +1\nmov r0, 7\nexit', 3, 0x100000000n],
+    ['mov r0, 5\nhor64 r0, 3\nexit', 2, 0x300000005n],
+  ];
+  for (const [src, v, expected] of cases) {
+    it(`V${v}: ${src.replaceAll('\n', '; ')}`, () => {
+      expect(run(src, v)).toMatchObject({ ok: true, value: expected });
+    });
+  }
+  it('signed division overflow and zero divisors', () => {
+    expect(run('mov r0, 1\nlsh r0, 63\nmov r1, -1\nsdiv64 r0, r1\nexit', 2)).toMatchObject({ ok: false, error: { kind: 'DivideOverflow' } });
+    expect(run('mov r0, 1\nlsh r0, 63\nsrem64 r0, -1\nexit', 2)).toMatchObject({ ok: false, error: { kind: 'DivideOverflow' } });
+    expect(run('mov r1, 0\nurem32 r0, r1\nexit', 2)).toMatchObject({ ok: false, error: { kind: 'DivideByZero' } });
+    expect(run('mov r1, 1\nlsh r1, 32\nmod32 r0, r1\nexit', 0)).toMatchObject({ ok: false, error: { kind: 'DivideByZero' } });
+  });
+  it('opcodes of another version are UnsupportedInstruction at run time', () => {
+    expect(run('uhmul64 r0, 1\nexit', 0)).toMatchObject({ ok: false, error: { kind: 'UnsupportedInstruction' } });
+    expect(run('jeq32 r0, 0, +0\nexit', 0)).toMatchObject({ ok: false, error: { kind: 'UnsupportedInstruction' } });
+    expect(run('lddw r0, 1\nexit', 2)).toMatchObject({ ok: false, error: { kind: 'UnsupportedInstruction' } });
+  });
+});
