@@ -10,3 +10,5 @@ export * from './elf/index.js';
 export * from './asm/index.js';
 export * from './vm/index.js';
 export * from './verifier/index.js';
+export * from './linker/index.js';
+export * from './syscalls/index.js';

@@ -25,8 +25,11 @@ export interface ElfImage {
   functions?: { name: string; pc: number }[];
   /** V0–V2: call slots resolved by symbol name at load time. */
   syscalls?: { pc: number; name: string }[];
-  /** lddw slots whose immediate is an offset into `rodata`, rewritten to the final address. */
-  rodataRefs?: { pc: number }[];
+  /**
+   * lddw slots whose 64-bit immediate is an offset into `rodata` or `text`, rewritten to the final
+   * address (V0–V2 with an `R_BPF_64_RELATIVE` relocation, as the toolchain emits them).
+   */
+  addressRefs?: { pc: number; section: 'rodata' | 'text' }[];
 }
 
 const R_BPF_64_RELATIVE = 8;
@@ -64,8 +67,10 @@ function writeStrict(image: ElfImage): Uint8Array {
   const roLen = align8(rodata.length);
   const text = image.text.slice();
   const tv = new DataView(text.buffer);
-  // Rodata lives at vaddr 0 in V3, so an offset already is the address.
-  for (const { pc } of image.rodataRefs ?? []) setLddw(tv, pc, lddwValue(tv, pc));
+  // Rodata lives at vaddr 0 in V3, so a rodata offset already is its address.
+  for (const { pc, section } of image.addressRefs ?? []) {
+    setLddw(tv, pc, lddwValue(tv, pc) + (section === 'text' ? MM_BYTECODE_START : 0));
+  }
   const phnum = roLen ? 2 : 1;
   const start = 64 + 56 * phnum;
   const out = new Uint8Array(start + roLen + text.length);
@@ -147,8 +152,8 @@ function writeDynamic(image: ElfImage): Uint8Array {
     tv.setInt32(s.pc * INSN_SIZE + 4, -1, true);
     rels.push({ offset: textAt + s.pc * INSN_SIZE, info: (BigInt(symOf.get(s.name)!) << 32n) | BigInt(R_BPF_64_32) });
   }
-  for (const { pc } of image.rodataRefs ?? []) {
-    setLddw(tv, pc, rodataAt + lddwValue(tv, pc));
+  for (const { pc, section } of image.addressRefs ?? []) {
+    setLddw(tv, pc, (section === 'text' ? textAt : rodataAt) + lddwValue(tv, pc));
     rels.push({ offset: textAt + pc * INSN_SIZE, info: BigInt(R_BPF_64_RELATIVE) });
   }
 

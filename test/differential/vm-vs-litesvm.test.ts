@@ -7,16 +7,7 @@ import { describe, expect, it } from 'vitest';
 import bs58 from 'bs58';
 import { assembleToElf, execute, loadElf } from '../../src/index.js';
 import { runInLiteSvm } from '../helpers/litesvm-run.js';
-
-/** ABIv1 input with no accounts: count, instruction data, program id. */
-function serializeNoAccounts(data: Uint8Array, programId: Uint8Array): Uint8Array {
-  const out = new Uint8Array(8 + 8 + data.length + 32);
-  const v = new DataView(out.buffer);
-  v.setBigUint64(8, BigInt(data.length), true);
-  out.set(data, 16);
-  out.set(programId, 16 + data.length);
-  return out;
-}
+import { serializeNoAccounts } from '../helpers/serialize.js';
 
 const PROGRAMS: { name: string; asm: string; data?: number[] }[] = [
   { name: 'success', asm: 'mov r0, 0\nexit' },
@@ -78,7 +69,7 @@ describe('VM vs LiteSVM on V0 ELFs', () => {
       const elf = assembleToElf(p.asm, { sbpfVersion: 0 });
       const data = Uint8Array.from(p.data ?? [1, 2, 3]);
       const oracle = await runInLiteSvm(elf, data);
-      const programId = bs58.decode((oracle as unknown as { programId: string }).programId);
+      const programId = bs58.decode(oracle.programId);
       const ours = execute(loadElf(elf, { deployment: true }), {
         input: serializeNoAccounts(data, programId),
         computeUnits: 200_000,

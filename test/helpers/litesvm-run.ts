@@ -13,7 +13,11 @@ import { FailedTransactionMetadata, LiteSVM } from 'litesvm';
 
 /** What the oracle observed. */
 export interface OracleRun {
+  /** The program id LiteSVM deployed the ELF under. */
+  programId: Address;
   logs: string[];
+  /** Lines the program itself logged (between its invoke line and its consumed line). */
+  programLogs: string[];
   /** `X` of the program's `consumed X of Y compute units` line. */
   consumed: bigint;
   /** Text after `Program <id> ` on the program's last line: `success` or `failed: …`. */
@@ -39,5 +43,7 @@ export async function runInLiteSvm(elf: Uint8Array, data: Uint8Array): Promise<O
   const consumedLine = logs.find((l) => l.startsWith(`Program ${programId} consumed `));
   const consumed = BigInt(consumedLine?.split(' ')[3] ?? '-1');
   const last = logs.filter((l) => l.startsWith(`Program ${programId} `)).at(-1) ?? '';
-  return { logs, consumed, outcome: last.slice(`Program ${programId} `.length), programId } as OracleRun & { programId: Address };
+  const invoke = logs.indexOf(`Program ${programId} invoke [1]`);
+  const programLogs = logs.slice(invoke + 1, consumedLine ? logs.indexOf(consumedLine) : undefined);
+  return { programId, logs, programLogs, consumed, outcome: last.slice(`Program ${programId} `.length) };
 }

@@ -1,0 +1,1 @@
+export { link, LinkError, type LinkOptions } from './link.js';

@@ -1,0 +1,1 @@
+export { registerLoggingSyscalls, consumeChecked, SYSCALL_BASE_COST } from './logging.js';

@@ -1,0 +1,66 @@
+/**
+ * The logging and abort syscalls with Agave's costs and texts (agave `syscalls/src/logging.rs`,
+ * `syscalls/src/lib.rs` `SyscallAbort`/`SyscallPanic`, SBPF_SEMANTICS §9 and §12). Log lines go to
+ * a caller-supplied sink: the runtime's log collector, or an array in tests.
+ */
+import bs58 from 'bs58';
+import type { SyscallContext, SyscallRegistry } from '../vm/syscalls.js';
+
+/** Agave `execution_budget` constants used here. */
+export const SYSCALL_BASE_COST = 100;
+const LOG_64_UNITS = 100;
+const LOG_PUBKEY_UNITS = 100;
+
+/** Charges `units` or fails the way `consume_checked` does (the meter drops to zero). */
+export function consumeChecked(ctx: SyscallContext, units: number): void {
+  if (ctx.remaining() < BigInt(units)) {
+    ctx.consume(ctx.remaining());
+    throw new Error('Computational budget exceeded');
+  }
+  ctx.consume(units);
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Guest bytes as UTF-8 text, or the failure Agave reports for invalid text. */
+function guestString(ctx: SyscallContext, addr: bigint, len: bigint): string {
+  const bytes = ctx.memory.slice(addr, Number(len), false);
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw new Error(`invalid utf-8 sequence: ${JSON.stringify([...bytes])}`);
+  }
+}
+
+/** Registers `abort`, `sol_panic_`, `sol_log_`, `sol_log_64_`, `sol_log_pubkey`, `sol_log_compute_units_`. */
+export function registerLoggingSyscalls(registry: SyscallRegistry, log: (line: string) => void): SyscallRegistry {
+  return registry
+    .register('abort', () => {
+      throw new Error('SBF program panicked');
+    })
+    .register('sol_panic_', (ctx, file, len, line, column) => {
+      consumeChecked(ctx, Number(len));
+      const name = guestString(ctx, file, len);
+      throw new Error(`SBF program Panicked in ${name} at ${line}:${column}`);
+    })
+    .register('sol_log_', (ctx, addr, len) => {
+      consumeChecked(ctx, Math.max(SYSCALL_BASE_COST, Number(len)));
+      log(`Program log: ${guestString(ctx, addr, len)}`);
+      return 0n;
+    })
+    .register('sol_log_64_', (ctx, a, b, c, d, e) => {
+      consumeChecked(ctx, LOG_64_UNITS);
+      log(`Program log: ${[a, b, c, d, e].map((v) => `0x${v.toString(16)}`).join(', ')}`);
+      return 0n;
+    })
+    .register('sol_log_pubkey', (ctx, addr) => {
+      consumeChecked(ctx, LOG_PUBKEY_UNITS);
+      log(`Program log: ${bs58.encode(ctx.memory.slice(addr, 32, false))}`);
+      return 0n;
+    })
+    .register('sol_log_compute_units_', (ctx) => {
+      consumeChecked(ctx, SYSCALL_BASE_COST);
+      log(`Program consumption: ${ctx.remaining()} units remaining`);
+      return 0n;
+    });
+}
