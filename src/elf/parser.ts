@@ -75,6 +75,9 @@ export interface Shdr {
   addr: number;
   offset: number;
   size: number;
+  link: number;
+  info: number;
+  addralign: number;
 }
 export interface Sym {
   name: number;
@@ -147,8 +150,18 @@ export function readPhdr(r: Reader, o: number): Phdr {
   };
 }
 
-function readShdr(r: Reader, o: number): Shdr {
-  return { name: r.u32(o), type: r.u32(o + 4), flags: r.u64(o + 8), addr: r.u64(o + 16), offset: r.u64(o + 24), size: r.u64(o + 32) };
+export function readShdr(r: Reader, o: number): Shdr {
+  return {
+    name: r.u32(o),
+    type: r.u32(o + 4),
+    flags: r.u64(o + 8),
+    addr: r.u64(o + 16),
+    offset: r.u64(o + 24),
+    size: r.u64(o + 32),
+    link: r.u32(o + 40),
+    info: r.u32(o + 44),
+    addralign: r.u64(o + 48),
+  };
 }
 
 const hasMagic = (id: Uint8Array) => id[0] === 0x7f && id[1] === 0x45 && id[2] === 0x4c && id[3] === 0x46;

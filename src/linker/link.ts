@@ -8,7 +8,7 @@
 import { WebsvmError } from '../errors.js';
 import { writeElf, type ElfImage } from '../elf/writer.js';
 import { hashSymbolName } from '../elf/murmur3.js';
-import { Reader, readEhdr } from '../elf/parser.js';
+import { Reader, readEhdr, readShdr } from '../elf/parser.js';
 import { ElfError } from '../elf/errors.js';
 import { INSN_SIZE } from '../isa/constants.js';
 import * as op from '../isa/opcodes.js';
@@ -75,16 +75,7 @@ function parseObject(bytes: Uint8Array, file: string): ObjectFile {
     const raw = Array.from({ length: h.shnum }, (_, i) => {
       const o = h.shoff + i * 64;
       if (o + 64 > bytes.length) fail('section header table out of bounds');
-      return {
-        nameOff: r.u32(o),
-        type: r.u32(o + 4),
-        flags: r.u64(o + 8),
-        offset: r.u64(o + 24),
-        size: r.u64(o + 32),
-        link: r.u32(o + 40),
-        info: r.u32(o + 44),
-        align: r.u64(o + 48),
-      };
+      return readShdr(r, o);
     });
     const strtab = raw[h.shstrndx] ?? fail('no section name table');
     const str = (tab: { offset: number; size: number }, at: number) => {
@@ -94,10 +85,10 @@ function parseObject(bytes: Uint8Array, file: string): ObjectFile {
       return new TextDecoder().decode(bytes.subarray(start, end));
     };
     const sections = raw.map((s) => ({
-      name: str(strtab, s.nameOff),
+      name: str(strtab, s.name),
       type: s.type,
       flags: s.flags,
-      align: Math.max(1, s.align),
+      align: Math.max(1, s.addralign),
       info: s.info,
       link: s.link,
       data: s.type === SHT_NOBITS ? new Uint8Array(s.size) : bytes.subarray(s.offset, s.offset + s.size),
