@@ -13,7 +13,7 @@ import { AsmError } from './parser.js';
 /** Assembles `source` into ELF bytes for sBPF V0 (dynamic) or V3 (strict). */
 export function assembleToElf(source: string, opts: { sbpfVersion: 0 | 3 }): Uint8Array {
   const exe = assemble(source, { sbpfVersion: opts.sbpfVersion });
-  const text = exe.text.slice();
+  const text = new Uint8Array(exe.text);
   const view = new DataView(text.buffer);
   const syscalls: { pc: number; name: string }[] = [];
   if (!staticSyscalls(exe.sbpfVersion)) {

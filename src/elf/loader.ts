@@ -75,7 +75,8 @@ function load(input: Uint8Array, opts: LoadElfOptions): Executable {
   if (version === SBPFVersion.Reserved || version < min || version > max) {
     throw new ElfError('UnsupportedSBPFVersion', 'Detected sbpf_version required by the executable which are not enabled');
   }
-  const bytes = input.slice(); // relocations write into our own copy
+  // Relocations write into our own copy (`slice` would alias a Node Buffer).
+  const bytes = new Uint8Array(input);
   const exe = enableStricterElfHeaders(version) ? loadStrict(bytes, version) : loadLenient(bytes, version, opts);
   return { ...exe, contentHash: bytesToHex(sha256(input)) };
 }

@@ -65,7 +65,7 @@ const lddwValue = (text: DataView, pc: number) =>
 function writeStrict(image: ElfImage): Uint8Array {
   const rodata = image.rodata ?? new Uint8Array(0);
   const roLen = align8(rodata.length);
-  const text = image.text.slice();
+  const text = new Uint8Array(image.text); // a copy even when given a Node Buffer
   const tv = new DataView(text.buffer);
   // Rodata lives at vaddr 0 in V3, so a rodata offset already is its address.
   for (const { pc, section } of image.addressRefs ?? []) {
@@ -146,7 +146,7 @@ function writeDynamic(image: ElfImage): Uint8Array {
     syms.push({ name: dynstr.add(s.name), info: 0x10, shndx: 0, value: 0 }); // GLOBAL NOTYPE, undefined
   }
   const rels: { offset: number; info: bigint }[] = [];
-  const text = image.text.slice();
+  const text = new Uint8Array(image.text); // a copy even when given a Node Buffer
   const tv = new DataView(text.buffer);
   for (const s of syscalls) {
     tv.setInt32(s.pc * INSN_SIZE + 4, -1, true);

@@ -24,16 +24,23 @@ export interface OracleRun {
   outcome: string;
 }
 
-export async function runInLiteSvm(elf: Uint8Array, data: Uint8Array): Promise<OracleRun> {
+const COMPUTE_BUDGET = 'ComputeBudget111111111111111111111111111111' as Address;
+
+/** `computeUnitLimit` adds a SetComputeUnitLimit instruction (up to 1 400 000) before the program's. */
+export async function runInLiteSvm(elf: Uint8Array, data: Uint8Array, computeUnitLimit?: number): Promise<OracleRun> {
   const svm = new LiteSVM();
   const [payer, program] = await Promise.all([generateKeyPairSigner(), generateKeyPairSigner()]);
   const programId: Address = program.address;
   svm.airdrop(payer.address, lamports(1_000_000_000n));
   svm.addProgram(programId, elf);
+  const budget =
+    computeUnitLimit === undefined
+      ? []
+      : [{ programAddress: COMPUTE_BUDGET, accounts: [], data: Uint8Array.from([2, ...new Uint8Array(new Uint32Array([computeUnitLimit]).buffer)]) }];
   const tx = await pipe(
     createTransactionMessage({ version: 0 }),
     (m) => setTransactionMessageFeePayerSigner(payer, m),
-    (m) => appendTransactionMessageInstructions([{ programAddress: programId, accounts: [], data }], m),
+    (m) => appendTransactionMessageInstructions([...budget, { programAddress: programId, accounts: [], data }], m),
     (m) => svm.setTransactionMessageLifetimeUsingLatestBlockhash(m),
     (m) => signTransactionMessageWithSigners(m),
   );
