@@ -93,6 +93,22 @@ export interface InterpreterOptions {
   syscalls: SyscallRegistry;
   /** Collect a register trace (one entry per executed instruction). */
   trace?: TraceEntry[];
+  /**
+   * Continue a run another engine started (the JIT hands over when it cannot finish exactly):
+   * registers and call frames are already in place, this is the rest of the machine state.
+   */
+  resume?: ResumeState;
+}
+
+/** Machine state beyond registers and frames, for {@link InterpreterOptions.resume}. */
+export interface ResumeState {
+  pc: number;
+  depth: number;
+  /** Units left in the context meter. */
+  remaining: number;
+  /** The meter as last synchronised, and instructions executed since. */
+  previousMeter: number;
+  due: number;
 }
 
 /**
@@ -107,8 +123,9 @@ export class Interpreter implements SyscallContext {
   /** Signed 64-bit view of the register file. */
   readonly S = new BigInt64Array(this.R.buffer);
 
-  private readonly savedRegs = new BigUint64Array(MAX_CALL_DEPTH * 5);
-  private readonly returnPc = new Int32Array(MAX_CALL_DEPTH);
+  /** Call frames: r6..r9 and r10 of the caller (5 per frame), and the return pc. */
+  readonly savedRegs = new BigUint64Array(MAX_CALL_DEPTH * 5);
+  readonly returnPc = new Int32Array(MAX_CALL_DEPTH);
   private depth = 0;
   /** Meter: remaining units at the last synchronisation, and instructions executed since. */
   private previousMeter = 0;
@@ -139,9 +156,11 @@ export class Interpreter implements SyscallContext {
   run(opts: InterpreterOptions): RunResult {
     // Budgets beyond 2^53 units are indistinguishable from unlimited here.
     const initial = Number(opts.computeUnits);
-    this.remainingUnits = initial;
-    this.previousMeter = initial;
-    this.due = 0;
+    const resume = opts.resume;
+    this.remainingUnits = resume ? resume.remaining : initial;
+    this.previousMeter = resume ? resume.previousMeter : initial;
+    this.due = resume ? resume.due : 0;
+    this.depth = resume ? resume.depth : 0;
     let outcome: { ok: true; value: bigint } | { ok: false; error: EbpfError };
     try {
       outcome = { ok: true, value: this.loop(opts) };
@@ -227,7 +246,7 @@ export class Interpreter implements SyscallContext {
     const noLe = disableLe(v);
     const statics = staticSyscalls(v);
     const textVaddr = BigInt(exe.textVaddr);
-    let pc = exe.entryPc;
+    let pc = opts.resume ? opts.resume.pc : exe.entryPc;
 
     // 32-bit result writers.
     const set32 = (d: number, value: number, sign: boolean): void => {

@@ -40,11 +40,17 @@ export class MemoryMap {
   /** Per slot: frame gaps. */
   readonly gapped: boolean[] = [];
 
+  /**
+   * @param headerBytes bytes reserved before the first region (the JIT keeps its state there)
+   * @param backing an external buffer to place everything in (a WebAssembly memory's buffer);
+   *   it must hold `headerBytes` plus every region
+   */
   constructor(
     readonly version: SBPFVersion,
     regions: readonly RegionSpec[],
+    opts: { headerBytes?: number; backing?: (size: number) => ArrayBuffer } = {},
   ) {
-    let total = 0;
+    let total = opts.headerBytes ?? 0;
     const slots = regions.reduce((m, r) => Math.max(m, r.slot + 1), 0);
     for (let s = 0; s < slots; s++) {
       this.hostStart.push(-1);
@@ -60,7 +66,7 @@ export class MemoryMap {
       this.gapped[r.slot] = r.gapped === true;
       total += r.length;
     }
-    this.bytes = new Uint8Array(total);
+    this.bytes = opts.backing ? new Uint8Array(opts.backing(total), 0, total) : new Uint8Array(total);
     this.view = new DataView(this.bytes.buffer);
     for (const r of regions) if (r.contents) this.bytes.set(r.contents.subarray(0, r.length), this.hostStart[r.slot]);
   }

@@ -5,7 +5,7 @@
 
 /** Growable little-endian byte sink. */
 export class ByteWriter {
-  private buf: Uint8Array;
+  private buf: Uint8Array<ArrayBuffer>;
   /** Bytes written so far. */
   length = 0;
 
@@ -109,7 +109,7 @@ export class ByteWriter {
   }
 
   /** A copy of the bytes written. */
-  toBytes(): Uint8Array {
+  toBytes(): Uint8Array<ArrayBuffer> {
     return this.buf.slice(0, this.length);
   }
 }

@@ -255,7 +255,7 @@ export class ModuleBuilder {
   }
 
   /** The binary module. */
-  encode(): Uint8Array {
+  encode(): Uint8Array<ArrayBuffer> {
     const out = new ByteWriter(1024);
     out.bytes([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
     const section = (id: number, fill: (w: ByteWriter) => void) => {
