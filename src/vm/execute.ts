@@ -5,7 +5,9 @@
 import { DEFAULT_HEAP_SIZE, STACK_SIZE } from '../isa/constants.js';
 import { stackFrameGaps } from '../isa/version.js';
 import type { Executable } from '../executable.js';
-import { Interpreter, type TraceEntry } from './interpreter.js';
+import { Interpreter, type RunResult, type TraceEntry } from './interpreter.js';
+import { runJit, wasmBacking } from '../jit/engine.js';
+import { HEADER } from '../jit/layout.js';
 import { MemoryMap, type RegionSpec } from './memory.js';
 import type { SyscallRegistry } from './syscalls.js';
 import { testSyscalls } from './test-syscalls.js';
@@ -16,13 +18,16 @@ export interface ExecuteOptions {
   input?: Uint8Array;
   /** Instruction meter budget. Default 1 400 000 (the transaction maximum). */
   computeUnits?: bigint | number;
-  /** Execution engine. Only `'interpreter'` exists so far; it is the default. */
+  /**
+   * Execution engine. `'jit'` compiles to WebAssembly (cached per executable and syscall registry);
+   * `'interpreter'` (the default for now) is the reference. Both give identical results.
+   */
   engine?: 'interpreter' | 'jit';
   /** Host functions; default: solana-sbpf's test syscalls (see `testSyscalls`). */
   syscalls?: SyscallRegistry;
   /** Heap size in bytes. Default 32 KiB. */
   heapBytes?: number;
-  /** When given, receives one entry (r0..r10, pc) per executed instruction. */
+  /** When given, receives one entry (r0..r10, pc) per executed instruction (runs the interpreter). */
   trace?: TraceEntry[];
 }
 
@@ -31,11 +36,19 @@ export type ExecuteResult =
   | { ok: true; value: bigint; instructions: bigint }
   | { ok: false; error: { kind: string; message: string; pc?: number }; instructions: bigint };
 
+/** The VM-level default syscalls (solana-sbpf's test syscalls), shared so compiled code is cached. */
+const defaultSyscalls = testSyscalls();
+
 /** The default instruction budget of {@link execute}. */
 export const DEFAULT_COMPUTE_UNITS = 1_400_000n;
 
 /** Builds the memory map of one invocation: program regions, stack, heap and input. */
-export function createMemoryMap(exe: Executable, input: Uint8Array, heapBytes: number): MemoryMap {
+export function createMemoryMap(
+  exe: Executable,
+  input: Uint8Array,
+  heapBytes: number,
+  layout?: ConstructorParameters<typeof MemoryMap>[2],
+): MemoryMap {
   const regions: RegionSpec[] = exe.programRegions.map((r) => ({
     slot: Math.floor(r.vaddr / 0x1_0000_0000),
     length: r.bytes.length,
@@ -47,19 +60,24 @@ export function createMemoryMap(exe: Executable, input: Uint8Array, heapBytes: n
     { slot: 3, length: heapBytes, writable: true },
     { slot: 4, length: input.length, contents: input, writable: true },
   );
-  return new MemoryMap(exe.sbpfVersion, regions);
+  return new MemoryMap(exe.sbpfVersion, regions, layout);
 }
 
 /** Runs `exe` once and reports its result and the instructions charged by the meter. */
 export function execute(exe: Executable, opts: ExecuteOptions = {}): ExecuteResult {
-  if (opts.engine === 'jit') throw new Error('websvm: the JIT engine is not available yet; use engine: "interpreter"');
-  const memory = createMemoryMap(exe, opts.input ?? new Uint8Array(0), opts.heapBytes ?? DEFAULT_HEAP_SIZE);
-  const vm = new Interpreter(exe, memory);
-  const result = vm.run({
-    computeUnits: BigInt(opts.computeUnits ?? DEFAULT_COMPUTE_UNITS),
-    syscalls: opts.syscalls ?? testSyscalls(),
-    trace: opts.trace,
-  });
+  const input = opts.input ?? new Uint8Array(0);
+  const heapBytes = opts.heapBytes ?? DEFAULT_HEAP_SIZE;
+  const computeUnits = BigInt(opts.computeUnits ?? DEFAULT_COMPUTE_UNITS);
+  const syscalls = opts.syscalls ?? defaultSyscalls;
+  let result: RunResult;
+  if (opts.engine === 'jit' && !opts.trace) {
+    const wasm = wasmBacking();
+    const memory = createMemoryMap(exe, input, heapBytes, { headerBytes: HEADER.size, backing: wasm.backing });
+    result = runJit(exe, memory, wasm.memory(), syscalls, computeUnits);
+  } else {
+    const vm = new Interpreter(exe, createMemoryMap(exe, input, heapBytes));
+    result = vm.run({ computeUnits, syscalls, trace: opts.trace });
+  }
   if (result.ok) return result;
   const { kind, message, pc } = result.error;
   return { ok: false, error: pc === undefined ? { kind, message } : { kind, message, pc }, instructions: result.instructions };

@@ -32,7 +32,7 @@ import {
 import type { Executable } from '../executable.js';
 import { EbpfError } from './errors.js';
 import type { MemoryMap } from './memory.js';
-import type { SyscallContext, SyscallRegistry } from './syscalls.js';
+import { invokeSyscall, type SyscallContext, type SyscallRegistry } from './syscalls.js';
 
 /** One register-trace entry: r0..r10 followed by the pc, as the reference's `RegisterTraceEntry`. */
 export type TraceEntry = bigint[];
@@ -203,19 +203,7 @@ export class Interpreter implements SyscallContext {
     this.due = 0;
     const B = this.B;
     try {
-      if (entry.cost > 0) {
-        if (this.remainingUnits < entry.cost) {
-          this.remainingUnits = 0;
-          throw new Error('Computational budget exceeded');
-        }
-        this.consume(entry.cost);
-      }
-      B[0] = entry.fn(this, B[1], B[2], B[3], B[4], B[5]);
-    } catch (e) {
-      const err = EbpfError.syscall(e instanceof Error ? e.message : String(e));
-      err.pc = pc;
-      (err as { cause?: unknown }).cause = e;
-      throw err;
+      B[0] = invokeSyscall(this, entry, [B[1], B[2], B[3], B[4], B[5]], pc);
     } finally {
       this.previousMeter = this.remainingUnits;
     }
@@ -301,7 +289,7 @@ export class Interpreter implements SyscallContext {
     for (;;) {
       if (this.due >= this.previousMeter) this.fail('ExceededMaxInstructions', pc);
       this.due++;
-      if (pc >= n) this.fail('ExecutionOverrun', pc);
+      if (pc >= n || pc < 0) this.fail('ExecutionOverrun', pc);
       R[22] = pc;
       if (trace) trace.push(Array.from(B.subarray(0, 12)));
       const o = opc[pc];

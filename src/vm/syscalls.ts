@@ -4,6 +4,7 @@
  * Error, which becomes `SyscallError` with the error's message as in the reference's boxed error).
  */
 import { hashSymbolName } from '../elf/murmur3.js';
+import { EbpfError } from './errors.js';
 import type { MemoryMap } from './memory.js';
 
 /** What a syscall can reach while it runs. */
@@ -52,5 +53,28 @@ export class SyscallRegistry {
   /** All registered syscalls. */
   entries(): IterableIterator<SyscallEntry> {
     return this.byHash.values();
+  }
+}
+
+/**
+ * Runs a syscall the way solana-sbpf's `BuiltinFunctionDefinition::vm` does once the executed
+ * instructions are charged: the registered cost (failing like `consume_checked` when it does not
+ * fit), then the function; any failure becomes `SyscallError` carrying the original as `cause`.
+ */
+export function invokeSyscall(ctx: SyscallContext, entry: SyscallEntry, args: [bigint, bigint, bigint, bigint, bigint], pc: number): bigint {
+  try {
+    if (entry.cost > 0) {
+      if (ctx.remaining() < BigInt(entry.cost)) {
+        ctx.consume(ctx.remaining());
+        throw new Error('Computational budget exceeded');
+      }
+      ctx.consume(entry.cost);
+    }
+    return entry.fn(ctx, ...args);
+  } catch (e) {
+    const err = EbpfError.syscall(e instanceof Error ? e.message : String(e));
+    err.pc = pc;
+    (err as { cause?: unknown }).cause = e;
+    throw err;
   }
 }

@@ -33,7 +33,7 @@ const CASES: [program: string, data: number[]][] = [
 /** How Agave words a VM error in `Program <id> failed: …` (syscall errors show their inner error). */
 const agaveText = (e: { kind: string; message: string }) => (e.kind === 'SyscallError' ? e.message.replace(/^Syscall error: /, '') : e.message);
 
-describe('C programs: interpreter vs LiteSVM', () => {
+describe.each(['interpreter', 'jit'] as const)('C programs: %s vs LiteSVM', (engine) => {
   for (const [program, data] of CASES) {
     it(`${program} ${JSON.stringify(data.slice(0, 4))}${data.length > 4 ? '…' : ''}`, async () => {
       const elf = readFileSync(new URL(`../../programs/bin/${program}.so`, import.meta.url));
@@ -44,7 +44,7 @@ describe('C programs: interpreter vs LiteSVM', () => {
         input: serializeNoAccounts(input, bs58.decode(oracle.programId)),
         computeUnits: 200_000,
         syscalls: registerLoggingSyscalls(new SyscallRegistry(), (line) => logs.push(line)),
-        engine: 'interpreter',
+        engine,
       });
       expect(logs, oracle.logs.join('\n')).toEqual(oracle.programLogs);
       expect(ours.instructions, oracle.logs.join('\n')).toBe(oracle.consumed);

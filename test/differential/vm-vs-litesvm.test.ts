@@ -63,7 +63,7 @@ const PROGRAMS: { name: string; asm: string; data?: number[] }[] = [
   { name: 'execution runs past the end', asm: 'mov r0, 0' },
 ];
 
-describe('VM vs LiteSVM on V0 ELFs', () => {
+describe.each(['interpreter', 'jit'] as const)('VM (%s) vs LiteSVM on V0 ELFs', (engine) => {
   for (const p of PROGRAMS) {
     it(p.name, async () => {
       const elf = assembleToElf(p.asm, { sbpfVersion: 0 });
@@ -73,7 +73,7 @@ describe('VM vs LiteSVM on V0 ELFs', () => {
       const ours = execute(loadElf(elf, { deployment: true }), {
         input: serializeNoAccounts(data, programId),
         computeUnits: 200_000,
-        engine: 'interpreter',
+        engine,
       });
       expect(ours.instructions, oracle.logs.join('\n')).toBe(oracle.consumed);
       if (ours.ok && ours.value === 0n) expect(oracle.outcome).toBe('success');

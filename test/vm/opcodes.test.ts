@@ -142,7 +142,7 @@ const rnd64 = () => {
 };
 const interesting = (r: bigint) => Number(BigInt.asIntN(32, r));
 
-describe('ALU and PQR opcodes vs the model', () => {
+describe.each(['interpreter', 'jit'] as const)('ALU and PQR opcodes vs the model (%s)', (engine) => {
   for (const v of VERSIONS) {
     it(`V${v}`, () => {
       let checked = 0;
@@ -165,7 +165,7 @@ describe('ALU and PQR opcodes vs the model', () => {
           encodeInsn(text, pc + 1, { opc: op.EXIT, dst: 0, src: 0, off: 0, imm: 0 });
           const operand = (opc & op.BPF_X) !== 0 || opc === op.NEG32 || opc === op.NEG64 ? src : u64(BigInt(imm));
           const expected = alu(v, opc, dst, operand, imm);
-          const r = execute(exe(text, v), { engine: 'interpreter' });
+          const r = execute(exe(text, v), { engine });
           const label = `V${v} opc 0x${opc.toString(16)} dst ${dst} src ${src} imm ${imm}`;
           if (typeof expected === 'bigint') expect(r, label).toMatchObject({ ok: true, value: expected });
           else expect(r, label).toMatchObject({ ok: false, error: { kind: expected } });
@@ -177,7 +177,7 @@ describe('ALU and PQR opcodes vs the model', () => {
   }
 });
 
-describe('jump opcodes vs the model', () => {
+describe.each(['interpreter', 'jit'] as const)('jump opcodes vs the model (%s)', (engine) => {
   for (const v of VERSIONS) {
     it(`V${v}`, () => {
       let checked = 0;
@@ -194,7 +194,7 @@ describe('jump opcodes vs the model', () => {
           encodeInsn(text, pc + 1, { opc: op.MOV64_IMM, dst: 0, src: 0, off: 0, imm: 0 });
           encodeInsn(text, pc + 2, { opc: op.EXIT, dst: 0, src: 0, off: 0, imm: 0 });
           const operand = (opc & op.BPF_X) !== 0 ? b : u64(BigInt(imm));
-          const r = execute(exe(text, v), { engine: 'interpreter' });
+          const r = execute(exe(text, v), { engine });
           // r0 is 0 until the fall-through path clears it; it starts at 0 too, so compare pcs via the count.
           const expectedCount = BigInt(pc + (taken(opc, a, operand) ? 2 : 3));
           expect(r.instructions, `V${v} 0x${opc.toString(16)} ${a} ${operand}`).toBe(v === SBPFVersion.V2 ? expectedCount : expectedCount - 2n);

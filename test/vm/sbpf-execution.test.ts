@@ -1,6 +1,6 @@
 /**
  * Conformance: solana-sbpf's own asm execution vectors (tests/execution.rs), extracted by
- * scripts/extract-sbpf-vectors.py, run through assemble() + execute({ engine: 'interpreter' }).
+ * scripts/extract-sbpf-vectors.py, run through assemble() + execute() on both engines.
  * Each must match the reference's result, error kind (and text where it carries data) and the
  * instruction count the reference's meter charges.
  */
@@ -21,7 +21,7 @@ const data = JSON.parse(readFileSync(new URL('./vectors/sbpf-execution.json', im
   vectors: Vector[];
 };
 
-describe('solana-sbpf execution vectors (interpreter)', () => {
+describe.each(['interpreter', 'jit'] as const)('solana-sbpf execution vectors (%s)', (engine) => {
   it('has the extracted vectors', () => {
     expect(data.vectors.length).toBeGreaterThan(150);
   });
@@ -31,7 +31,7 @@ describe('solana-sbpf execution vectors (interpreter)', () => {
       const r = execute(exe, {
         input: Uint8Array.from(v.input),
         computeUnits: v.instructions,
-        engine: 'interpreter',
+        engine,
       });
       if (v.expected.ok) {
         expect(r).toMatchObject({ ok: true, value: BigInt(v.expected.value) });
