@@ -224,6 +224,10 @@ function emitInsn(ctx: Ctx, insn: Insn, after: number): Next {
   const v = exe.sbpfVersion;
   const { opc, dst, src, off, imm, pc } = insn;
   const role = opcodeRole(v, opc);
+  if (dst > 10 || src > 10) {
+    fault(ctx, 'InvalidInstruction', pc, after); // as the interpreter: there is no r11..r15
+    return 'terminated';
+  }
   const x = (opc & op.BPF_X) !== 0;
   const operand64 = () => (x ? c.localGet(R(src)) : c.i64ConstI32(imm));
   const operand32 = () => (x ? c.localGet(R(src)).i32WrapI64() : c.i32Const(imm));
@@ -292,7 +296,7 @@ function emitInsn(ctx: Ctx, insn: Insn, after: number): Next {
       // Computed targets continue in the interpreter, after the frame push it would do.
       const reg = callxTargetRegister(v, { dst, src, imm });
       if (reg < 0 || reg > 10) {
-        fault(ctx, 'UnsupportedInstruction', pc, after);
+        fault(ctx, 'InvalidInstruction', pc, after); // as the interpreter (the verifier says InvalidRegister)
         return 'terminated';
       }
       c.localGet(R(reg)).localSet(U);

@@ -165,7 +165,8 @@ export class Interpreter implements SyscallContext {
     try {
       outcome = { ok: true, value: this.loop(opts) };
     } catch (e) {
-      const error = e instanceof EbpfError ? e : EbpfError.syscall(e instanceof Error ? e.message : String(e));
+      if (!(e instanceof EbpfError)) throw e; // a defect of ours, not a program outcome
+      const error = e;
       if (error.pc === undefined) error.pc = this.R[22];
       outcome = { ok: false, error };
     }
@@ -296,6 +297,8 @@ export class Interpreter implements SyscallContext {
       const d = D[pc];
       const s = SR[pc];
       const imm = IMM[pc];
+      // Registers r11..r15 do not exist; the verifier rejects them (the reference would index out of bounds).
+      if (d > 10 || s > 10) this.fail('InvalidInstruction', pc);
       const immHi = imm < 0 ? 0xffffffff : 0;
       let next = pc + 1;
       switch (o) {
@@ -345,36 +348,37 @@ export class Interpreter implements SyscallContext {
           if (pqr) this.fail('UnsupportedInstruction', pc);
           set32(d, Math.imul(R[2 * d], imm) >>> 0, signExt);
           break;
-        case op.MUL32_REG:
-          if (pqr) this.fail('UnsupportedInstruction', pc);
-          set32(d, Math.imul(R[2 * d], R[2 * s]) >>> 0, signExt);
+        case op.MUL32_REG: // == LD_1B_REG
+          if (moveMem) load(d, s, OFF[pc], 1);
+          else set32(d, Math.imul(R[2 * d], R[2 * s]) >>> 0, signExt);
           break;
         case op.DIV32_IMM:
           if (pqr) this.fail('UnsupportedInstruction', pc);
           if (imm === 0) this.fail('DivideByZero', pc);
           set32(d, Math.floor(R[2 * d] / (imm >>> 0)), false);
           break;
-        case op.DIV32_REG:
-          if (pqr) this.fail('UnsupportedInstruction', pc);
-          if (R[2 * s] === 0) this.fail('DivideByZero', pc);
-          set32(d, Math.floor(R[2 * d] / R[2 * s]), false);
+        case op.DIV32_REG: // == LD_2B_REG
+          if (moveMem) load(d, s, OFF[pc], 2);
+          else {
+            if (R[2 * s] === 0) this.fail('DivideByZero', pc);
+            set32(d, Math.floor(R[2 * d] / R[2 * s]), false);
+          }
           break;
         case op.MOD32_IMM:
           if (pqr) this.fail('UnsupportedInstruction', pc);
           if (imm === 0) this.fail('DivideByZero', pc);
           set32(d, R[2 * d] % (imm >>> 0), false);
           break;
-        case op.MOD32_REG:
-          if (pqr) this.fail('UnsupportedInstruction', pc);
-          if (R[2 * s] === 0) this.fail('DivideByZero', pc);
-          set32(d, R[2 * d] % R[2 * s], false);
+        case op.MOD32_REG: // == LD_8B_REG
+          if (moveMem) load(d, s, OFF[pc], 8);
+          else {
+            if (R[2 * s] === 0) this.fail('DivideByZero', pc);
+            set32(d, R[2 * d] % R[2 * s], false);
+          }
           break;
-        case op.LD_1B_REG: // 0x2c
-        case op.LD_2B_REG: // 0x3c
-        case op.LD_4B_REG: // 0x8c
-        case op.LD_8B_REG: // 0x9c
+        case op.LD_4B_REG: // 0x8c; the other V2 loads share opcodes with mul32/div32/mod32 (above)
           if (!moveMem) this.fail('UnsupportedInstruction', pc);
-          load(d, s, OFF[pc], o === op.LD_1B_REG ? 1 : o === op.LD_2B_REG ? 2 : o === op.LD_4B_REG ? 4 : 8);
+          load(d, s, OFF[pc], 4);
           break;
         case op.OR32_IMM:
           set32(d, (R[2 * d] | imm) >>> 0, false);
@@ -639,7 +643,9 @@ export class Interpreter implements SyscallContext {
           break;
 
         case op.CALL_REG: {
-          const target = B[callxTargetRegister(v, { dst: d, src: s, imm })];
+          const reg = callxTargetRegister(v, { dst: d, src: s, imm });
+          if (reg < 0 || reg > 10) this.fail('InvalidInstruction', pc); // verifier: InvalidRegister
+          const target = B[reg];
           this.pushFrame(pc);
           const targetPc = BigInt.asUintN(64, target - textVaddr) / 8n;
           if (targetPc >= BigInt(n)) this.fail('CallOutsideTextSegment', pc);
