@@ -19,8 +19,8 @@ export interface ExecuteOptions {
   /** Instruction meter budget. Default 1 400 000 (the transaction maximum). */
   computeUnits?: bigint | number;
   /**
-   * Execution engine. `'jit'` compiles to WebAssembly (cached per executable and syscall registry);
-   * `'interpreter'` (the default for now) is the reference. Both give identical results.
+   * Execution engine. `'jit'` (the default) compiles to WebAssembly, cached per executable and
+   * syscall registry; `'interpreter'` is the reference. Both give identical results.
    */
   engine?: 'interpreter' | 'jit';
   /** Host functions; default: solana-sbpf's test syscalls (see `testSyscalls`). */
@@ -70,7 +70,7 @@ export function execute(exe: Executable, opts: ExecuteOptions = {}): ExecuteResu
   const computeUnits = BigInt(opts.computeUnits ?? DEFAULT_COMPUTE_UNITS);
   const syscalls = opts.syscalls ?? defaultSyscalls;
   let result: RunResult;
-  if (opts.engine === 'jit' && !opts.trace) {
+  if ((opts.engine ?? 'jit') === 'jit' && !opts.trace) {
     const wasm = wasmBacking();
     const memory = createMemoryMap(exe, input, heapBytes, { headerBytes: HEADER.size, backing: wasm.backing });
     result = runJit(exe, memory, wasm.memory(), syscalls, computeUnits);

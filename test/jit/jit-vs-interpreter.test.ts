@@ -31,7 +31,7 @@ describe('JIT vs interpreter', () => {
     for (const k of ['ok', 'ExceededMaxInstructions', 'AccessViolation', 'StackAccessViolation', 'CallDepthExceeded', 'DivideByZero', 'UnsupportedInstruction']) {
       expect(kinds.get(k) ?? 0, `${k} in ${JSON.stringify([...kinds])}`).toBeGreaterThan(0);
     }
-  });
+  }, 30_000 + PROGRAMS * 5);
 });
 
 function big(_k: string, v: unknown) {
