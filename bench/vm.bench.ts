@@ -1,49 +1,68 @@
 /**
- * Instructions per second on our compute-bound C programs: websvm's interpreter vs LiteSVM (Agave's
- * JIT, whole transaction) on the same ELF in the same run. `npm run bench`.
+ * Instructions per second on our compute-bound C programs, same ELF, same run: websvm's JIT and
+ * interpreter, and LiteSVM (Agave's native JIT). LiteSVM can only be driven by whole
+ * transactions, so its execution time is estimated as the time of `sendTransaction` with the
+ * workload minus the time with a trivial input (one deployed program, pre-signed transactions,
+ * no transaction history so the same transaction can run again). `npm run bench`.
  */
 import { readFileSync } from 'node:fs';
 import { Bench } from 'tinybench';
 import bs58 from 'bs58';
 import { execute, loadElf, SyscallRegistry } from '../src/index.js';
-import { runInLiteSvm } from '../test/helpers/litesvm-run.js';
+import { deployInLiteSvm, runInLiteSvm } from '../test/helpers/litesvm-run.js';
 import { serializeNoAccounts } from '../test/helpers/serialize.js';
 
 const u64 = (n: number) => new Uint8Array(new BigUint64Array([BigInt(n)]).buffer);
-const WORKLOADS: [program: string, data: Uint8Array][] = [
-  ['bench_hash', u64(80_000)],
-  ['bench_sort', Uint8Array.from([20])],
-  ['bench_checksum', Uint8Array.from({ length: 1000 }, (_, i) => [40, ...Array(999).fill(i & 0xff)][i])],
-  ['bench_recursive', Uint8Array.from([20])],
+/** [program, workload input, trivial input] */
+const WORKLOADS: [string, Uint8Array, Uint8Array][] = [
+  ['bench_hash', u64(80_000), u64(0)],
+  ['bench_sort', Uint8Array.from([20]), Uint8Array.from([0])],
+  ['bench_checksum', Uint8Array.from({ length: 1000 }, (_, i) => (i ? i & 0xff : 40)), new Uint8Array(0)],
+  ['bench_recursive', Uint8Array.from([20]), Uint8Array.from([0])],
 ];
-
 /** What the program has left after SetComputeUnitLimit(1 400 000) pays its 150 units. */
 const BUDGET = 1_399_850;
+const syscalls = new SyscallRegistry();
+
+const mean = (b: Bench, name: string) => {
+  const r = b.tasks.find((t) => t.name === name)!.result;
+  return r && 'latency' in r ? r.latency.mean : NaN;
+};
+
 const rows: Record<string, string | number>[] = [];
-for (const [program, data] of WORKLOADS) {
+for (const [program, data, trivial] of WORKLOADS) {
   const elf = readFileSync(new URL(`../programs/bin/${program}.so`, import.meta.url));
   const exe = loadElf(elf);
   const probe = await runInLiteSvm(elf, data, 1_400_000);
   const input = serializeNoAccounts(data, bs58.decode(probe.programId));
-  const ours = execute(exe, { input, computeUnits: BUDGET, syscalls: new SyscallRegistry() });
-  if (ours.instructions !== probe.consumed) throw new Error(`${program}: counts differ (${ours.instructions} vs ${probe.consumed})`);
-  const insns = Number(ours.instructions);
-  const bench = new Bench({ time: 1500, warmupTime: 300 });
+  const jit = execute(exe, { input, computeUnits: BUDGET, syscalls, engine: 'jit' });
+  const interp = execute(exe, { input, computeUnits: BUDGET, syscalls, engine: 'interpreter' });
+  if (jit.instructions !== probe.consumed || interp.instructions !== probe.consumed) {
+    throw new Error(`${program}: counts differ (jit ${jit.instructions}, interpreter ${interp.instructions}, LiteSVM ${probe.consumed})`);
+  }
+  const insns = Number(jit.instructions);
+  // Without a transaction history LiteSVM executes the same signed transaction every time.
+  const lite = await deployInLiteSvm(elf);
+  lite.svm.withTransactionHistory(0n);
+  const work = await lite.transaction(data, 1_400_000);
+  const idle = await lite.transaction(trivial, 1_400_000);
+  const bench = new Bench({ time: 1500, warmupTime: 300, iterations: 10 });
   bench
-    .add('websvm interpreter', () => {
-      execute(exe, { input, computeUnits: BUDGET, syscalls: new SyscallRegistry() });
-    })
-    .add('LiteSVM (deploy + transaction)', async () => {
-      await runInLiteSvm(elf, data, 1_400_000);
-    });
+    .add('jit', () => void execute(exe, { input, computeUnits: BUDGET, syscalls, engine: 'jit' }))
+    .add('interpreter', () => void execute(exe, { input, computeUnits: BUDGET, syscalls, engine: 'interpreter' }))
+    .add('litesvm', () => void lite.svm.sendTransaction(work))
+    .add('litesvm-trivial', () => void lite.svm.sendTransaction(idle));
   await bench.run();
-  const [interp, lite] = bench.tasks.map((t) => (t.result && 'latency' in t.result ? t.result.latency.mean : NaN));
+  const liteMs = mean(bench, 'litesvm') - mean(bench, 'litesvm-trivial');
+  const rate = (ms: number) => +(insns / ms / 1000).toFixed(1);
   rows.push({
     program,
     instructions: insns,
-    'websvm interp (M insn/s)': +(insns / interp / 1000).toFixed(1),
-    'LiteSVM tx (M insn/s)': +(insns / lite / 1000).toFixed(1),
-    'interp / LiteSVM': +(lite / interp).toFixed(2),
+    'websvm JIT (M/s)': rate(mean(bench, 'jit')),
+    'websvm interp (M/s)': rate(mean(bench, 'interpreter')),
+    'LiteSVM est. (M/s)': rate(liteMs),
+    'JIT / LiteSVM': +(liteMs / mean(bench, 'jit')).toFixed(2),
+    'JIT / interp': +(mean(bench, 'interpreter') / mean(bench, 'jit')).toFixed(1),
   });
 }
 console.table(rows);

@@ -26,25 +26,33 @@ export interface OracleRun {
 
 const COMPUTE_BUDGET = 'ComputeBudget111111111111111111111111111111' as Address;
 
-/** `computeUnitLimit` adds a SetComputeUnitLimit instruction (up to 1 400 000) before the program's. */
-export async function runInLiteSvm(elf: Uint8Array, data: Uint8Array, computeUnitLimit?: number): Promise<OracleRun> {
+/** A LiteSVM with the ELF deployed and a funded payer. */
+export async function deployInLiteSvm(elf: Uint8Array) {
   const svm = new LiteSVM();
   const [payer, program] = await Promise.all([generateKeyPairSigner(), generateKeyPairSigner()]);
-  const programId: Address = program.address;
   svm.airdrop(payer.address, lamports(1_000_000_000n));
-  svm.addProgram(programId, elf);
-  const budget =
-    computeUnitLimit === undefined
-      ? []
-      : [{ programAddress: COMPUTE_BUDGET, accounts: [], data: Uint8Array.from([2, ...new Uint8Array(new Uint32Array([computeUnitLimit]).buffer)]) }];
-  const tx = await pipe(
-    createTransactionMessage({ version: 0 }),
-    (m) => setTransactionMessageFeePayerSigner(payer, m),
-    (m) => appendTransactionMessageInstructions([...budget, { programAddress: programId, accounts: [], data }], m),
-    (m) => svm.setTransactionMessageLifetimeUsingLatestBlockhash(m),
-    (m) => signTransactionMessageWithSigners(m),
-  );
-  const result = svm.sendTransaction(tx);
+  svm.addProgram(program.address, elf);
+  /** A signed transaction calling the program once (`computeUnitLimit` adds SetComputeUnitLimit first). */
+  const transaction = (data: Uint8Array, computeUnitLimit?: number) => {
+    const budget =
+      computeUnitLimit === undefined
+        ? []
+        : [{ programAddress: COMPUTE_BUDGET, accounts: [], data: Uint8Array.from([2, ...new Uint8Array(new Uint32Array([computeUnitLimit]).buffer)]) }];
+    return pipe(
+      createTransactionMessage({ version: 0 }),
+      (m) => setTransactionMessageFeePayerSigner(payer, m),
+      (m) => appendTransactionMessageInstructions([...budget, { programAddress: program.address, accounts: [], data }], m),
+      (m) => svm.setTransactionMessageLifetimeUsingLatestBlockhash(m),
+      (m) => signTransactionMessageWithSigners(m),
+    );
+  };
+  return { svm, programId: program.address as Address, transaction };
+}
+
+/** `computeUnitLimit` adds a SetComputeUnitLimit instruction (up to 1 400 000) before the program's. */
+export async function runInLiteSvm(elf: Uint8Array, data: Uint8Array, computeUnitLimit?: number): Promise<OracleRun> {
+  const { svm, programId, transaction } = await deployInLiteSvm(elf);
+  const result = svm.sendTransaction(await transaction(data, computeUnitLimit));
   const meta = result instanceof FailedTransactionMetadata ? result.meta() : result;
   const logs = meta.logs();
   const consumedLine = logs.find((l) => l.startsWith(`Program ${programId} consumed `));
