@@ -39,6 +39,8 @@ const HPC = 13; // pc to hand over at
 const T = 14; // i64 scratch
 const U = 15; // i64 scratch
 const A = 16; // i32 scratch
+const DUE = 17; // i64: instructions charged since the meter was last synchronised
+const PREV = 18; // i64: the meter at that synchronisation
 
 interface Block {
   start: number;
@@ -123,10 +125,13 @@ export function compileToWasm(exe: Executable, syscalls: SyscallRegistry): Uint8
   c.locals(3, I32); // BLK, DEPTH, HPC
   c.locals(2, I64); // T, U
   c.locals(1, I32); // A
+  c.locals(2, I64); // DUE, PREV (kept in locals; the globals are synchronised at calls out)
 
   // Registers and depth come from the header.
   for (let r = 0; r <= 10; r++) c.i32Const(0).i64Load(HEADER.regs + 8 * r).localSet(R(r));
   c.i32Const(0).i32Load(HEADER.depth).localSet(DEPTH);
+  c.globalGet(dueGlobal).localSet(DUE);
+  c.globalGet(prevGlobal).localSet(PREV);
   c.i32Const(blockOf[exe.entryPc]).localSet(BLK);
 
   const B = blocks.length;
@@ -149,6 +154,7 @@ export function compileToWasm(exe: Executable, syscalls: SyscallRegistry): Uint8
   c.end(); // hand-over block
   // Hand over: save the machine state for the interpreter.
   saveState(c);
+  c.localGet(DUE).globalSet(dueGlobal);
   c.i32Const(0).localGet(HPC).i32Store(HEADER.pc);
   c.i32Const(STATUS_HAND_OVER);
   return m.encode();
@@ -183,23 +189,24 @@ function goTo(ctx: Ctx, pc: number): void {
   else c.i32Const(pc).localSet(HPC).br(ctx.depthToHandOver);
 }
 
-/** Takes back the charge of the `after` instructions of this block that did not run. */
-function refund(ctx: Ctx, after: number): void {
-  if (after === 0) return;
-  ctx.c.globalGet(ctx.dueGlobal).i64ConstI32(after).i64Sub().globalSet(ctx.dueGlobal);
+/** Publishes the meter for the JS side, without the `after` instructions of this block that did not run. */
+function syncDue(ctx: Ctx, after: number): void {
+  ctx.c.localGet(DUE);
+  if (after) ctx.c.i64ConstI32(after).i64Sub();
+  ctx.c.globalSet(ctx.dueGlobal);
 }
 
 function fault(ctx: Ctx, kind: FaultKind, pc: number, after: number): void {
-  refund(ctx, after);
+  syncDue(ctx, after);
   ctx.c.i32Const(faultCode(kind)).i32Const(pc).call(ctx.faultImport).unreachable();
 }
 
 function emitBlock(ctx: Ctx, b: Block): void {
   const { c, exe } = ctx;
   // Meter: the whole block must fit, else the interpreter takes over here.
-  c.globalGet(ctx.dueGlobal).i64ConstI32(b.length).i64Add().localTee(T).globalGet(ctx.prevGlobal).i64GtU();
+  c.localGet(DUE).i64ConstI32(b.length).i64Add().localTee(T).localGet(PREV).i64GtU();
   c.if().i32Const(b.start).localSet(HPC).br(ctx.depthToHandOver + 1).end();
-  c.localGet(T).globalSet(ctx.dueGlobal);
+  c.localGet(T).localSet(DUE);
   if (b.start === ctx.n) {
     fault(ctx, 'ExecutionOverrun', b.start, 0);
     return;
@@ -247,7 +254,9 @@ function emitInsn(ctx: Ctx, insn: Insn, after: number): Next {
       const size = memSize(opc, moved);
       const base = role === 'load' ? src : dst;
       c.localGet(R(base)).i64ConstI32(off).i64Add();
-      c.i32Const(size).i32Const(role === 'store' ? 1 : 0).i32Const(pc).i32Const(after).call(ctx.translate).localSet(A);
+      c.i32Const(size).i32Const(role === 'store' ? 1 : 0).i32Const(pc).localGet(DUE);
+      if (after) c.i64ConstI32(after).i64Sub();
+      c.call(ctx.translate).localSet(A);
       if (role === 'load') {
         c.localGet(A);
         if (size === 1) c.i64Load8U();
@@ -311,6 +320,7 @@ function emitInsn(ctx: Ctx, insn: Insn, after: number): Next {
     case 'exit':
       c.localGet(DEPTH).i32Eqz().if();
       saveState(c);
+      syncDue(ctx, 0);
       c.i32Const(STATUS_EXIT).return();
       c.end();
       c.localGet(DEPTH).i32Const(1).i32Sub().localSet(DEPTH);
@@ -494,9 +504,11 @@ function emitCall(ctx: Ctx, insn: Insn, after: number): Next {
   const { pc, src, imm } = insn;
   let resolved = false;
   if ((!statics || src === 0) && syscalls.lookup(imm >>> 0)) {
+    syncDue(ctx, 0); // a call ends its block
     c.i32Const(imm).i32Const(pc);
     for (let r = 1; r <= 5; r++) c.localGet(R(r));
     c.call(ctx.syscallImport).localSet(R(0));
+    c.globalGet(ctx.dueGlobal).localSet(DUE).globalGet(ctx.prevGlobal).localSet(PREV);
     resolved = true;
   }
   let target: number | undefined;
@@ -604,14 +616,14 @@ function emitPqr(ctx: Ctx, insn: Insn, after: number): void {
 }
 
 /**
- * `translate(addr, size, store, pc, after) → host address`: the memory map inline in wasm
- * (aligned mapping, V0 stack gaps checked on the start address only). On failure it refunds
- * `after` instructions and calls the `access` import, which throws the access violation.
+ * `translate(addr, size, store, pc, due) → host address`: the memory map in wasm (aligned mapping,
+ * V0 stack gaps checked on the start address only). On failure it publishes `due` (the count at
+ * the faulting instruction) and calls the `access` import, which throws the access violation.
  */
 function defineTranslate(m: ModuleBuilder, dueGlobal: number, accessImport: number): number {
-  const f = m.addFunction([I64, I32, I32, I32, I32], [I32]);
+  const f = m.addFunction([I64, I32, I32, I32, I64], [I32]);
   const c = f.code;
-  const [ADDR, SIZE, STORE, PC, AFTER] = [0, 1, 2, 3, 4];
+  const [ADDR, SIZE, STORE, PC, DUE_AT_FAULT] = [0, 1, 2, 3, 4];
   const slot = c.locals(1, I32);
   const entry = c.locals(1, I32);
   const off = c.locals(1, I32);
@@ -632,7 +644,7 @@ function defineTranslate(m: ModuleBuilder, dueGlobal: number, accessImport: numb
   c.localGet(entry).i32Load(HEADER.regionTable + 4).i64ExtendI32U().i64GtU().brIf(0);
   c.localGet(entry).i32Load(HEADER.regionTable).localGet(off).i32Add().return();
   c.end();
-  c.globalGet(dueGlobal).localGet(AFTER).i64ExtendI32U().i64Sub().globalSet(dueGlobal);
+  c.localGet(DUE_AT_FAULT).globalSet(dueGlobal);
   c.localGet(ADDR).localGet(SIZE).localGet(STORE).localGet(PC).call(accessImport).unreachable();
   return f.index;
 }
