@@ -6,7 +6,8 @@
  */
 import type { Executable } from '../executable.js';
 import { EbpfError } from '../vm/errors.js';
-import { Interpreter, type RunResult } from '../vm/interpreter.js';
+import { FRAME_PTR_REG, MM_INPUT_START } from '../isa/constants.js';
+import { Interpreter, initialFramePointer, type RunResult } from '../vm/interpreter.js';
 import type { MemoryMap } from '../vm/memory.js';
 import { invokeSyscall, type SyscallContext, type SyscallRegistry } from '../vm/syscalls.js';
 import { compileToWasm } from './compile.js';
@@ -25,25 +26,95 @@ export function compiledModule(exe: Executable, syscalls: SyscallRegistry): WebA
 
 const PAGE = 65536;
 
-/** A WebAssembly memory large enough for `size` bytes, handed to `MemoryMap` as its backing. */
-export function wasmBacking(): { backing: (size: number) => ArrayBuffer; memory: () => WebAssembly.Memory } {
-  let memory: WebAssembly.Memory | undefined;
-  return {
-    backing: (size) => (memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(size / PAGE)) })).buffer,
-    memory: () => memory!,
-  };
-}
-
 interface Exports {
   run(): number;
   due: WebAssembly.Global;
   prev: WebAssembly.Global;
 }
 
-/** Runs `exe` over `memory` (built with {@link wasmBacking} and `HEADER.size` header bytes). */
-export function runJit(exe: Executable, map: MemoryMap, wasmMemory: WebAssembly.Memory, syscalls: SyscallRegistry, computeUnits: bigint): RunResult {
+/** What the imports of an instance act on during one run. */
+interface RunState {
+  map: MemoryMap;
+  ctx: SyscallContext;
+  syscalls: SyscallRegistry;
+}
+
+/** A memory with an instance of the module bound to it, reused across runs (never two at once). */
+interface Instance {
+  memory: WebAssembly.Memory;
+  exports: Exports;
+  state: RunState | undefined;
+}
+
+const idle = new WeakMap<WebAssembly.Module, Instance[]>();
+
+function instanceFor(module: WebAssembly.Module): Instance {
+  const pool = idle.get(module);
+  const reused = pool?.pop();
+  if (reused) return reused;
+  const memory = new WebAssembly.Memory({ initial: 1 });
+  const holder: Instance = { memory, exports: undefined as unknown as Exports, state: undefined };
+  const run = () => holder.state!;
+  const imports = {
+    env: {
+      memory,
+      syscall: (hash: number, pc: number, r1: bigint, r2: bigint, r3: bigint, r4: bigint, r5: bigint) => {
+        const { ctx, syscalls } = run();
+        ctx.consume(Number(holder.exports.due.value as bigint));
+        holder.exports.due.value = 0n;
+        try {
+          const args: [bigint, bigint, bigint, bigint, bigint] = [BigInt.asUintN(64, r1), BigInt.asUintN(64, r2), BigInt.asUintN(64, r3), BigInt.asUintN(64, r4), BigInt.asUintN(64, r5)];
+          return invokeSyscall(ctx, syscalls.lookup(hash >>> 0)!, args, pc);
+        } finally {
+          holder.exports.prev.value = ctx.remaining();
+        }
+      },
+      fault: (kind: number, pc: number) => {
+        throw new EbpfError(FAULTS[kind], undefined, pc);
+      },
+      access: (addr: bigint, size: number, store: number, pc: number) => {
+        const err = run().map.accessViolation(BigInt.asUintN(64, addr), size, store !== 0);
+        err.pc = pc;
+        throw err;
+      },
+    },
+  };
+  holder.exports = new WebAssembly.Instance(module, imports).exports as unknown as Exports;
+  return holder;
+}
+
+/**
+ * Runs `exe` on the JIT. `layout` builds the invocation's memory map inside the buffer it is given
+ * (zeroed, with `HEADER.size` bytes reserved in front).
+ */
+export function runJit(
+  exe: Executable,
+  syscalls: SyscallRegistry,
+  computeUnits: bigint,
+  layout: (backing: (size: number) => ArrayBuffer) => MemoryMap,
+): RunResult {
+  const module = compiledModule(exe, syscalls);
+  const inst = instanceFor(module);
+  try {
+    const map = layout((size) => {
+      const pages = Math.ceil(size / PAGE);
+      const have = inst.memory.buffer.byteLength / PAGE;
+      if (pages > have) inst.memory.grow(pages - have);
+      const buffer = inst.memory.buffer;
+      new Uint8Array(buffer, 0, size).fill(0); // fresh stack and heap, as every invocation gets
+      return buffer;
+    });
+    return runOn(inst, exe, map, syscalls, computeUnits);
+  } finally {
+    inst.state = undefined;
+    let pool = idle.get(module);
+    if (!pool) idle.set(module, (pool = []));
+    pool.push(inst);
+  }
+}
+
+function runOn(inst: Instance, exe: Executable, map: MemoryMap, syscalls: SyscallRegistry, computeUnits: bigint): RunResult {
   const initial = Number(computeUnits);
-  const interpreter = new Interpreter(exe, map); // holds the initial registers, and takes over if asked
   const view = map.view;
   for (let slot = 0; slot < HEADER.regionSlots; slot++) {
     const at = HEADER.regionTable + 16 * slot;
@@ -53,12 +124,13 @@ export function runJit(exe: Executable, map: MemoryMap, wasmMemory: WebAssembly.
     view.setUint32(at + 8, map.writable[slot] ? 1 : 0, true);
     view.setUint32(at + 12, map.gapped[slot] ? 1 : 0, true);
   }
-  for (let r = 0; r <= 10; r++) view.setBigUint64(HEADER.regs + 8 * r, interpreter.B[r], true);
+  view.setBigUint64(HEADER.regs + 8, BigInt(MM_INPUT_START), true);
+  view.setBigUint64(HEADER.regs + 8 * FRAME_PTR_REG, initialFramePointer(exe, map), true);
   view.setUint32(HEADER.depth, 0, true);
 
   let remaining = initial;
-  let exports: Exports | undefined;
-  const due = () => Number(exports!.due.value as bigint);
+  const exports = inst.exports;
+  const due = () => Number(exports.due.value as bigint);
   const ctx: SyscallContext = {
     memory: map,
     remaining: () => BigInt(remaining),
@@ -67,30 +139,7 @@ export function runJit(exe: Executable, map: MemoryMap, wasmMemory: WebAssembly.
       remaining = remaining > u ? remaining - u : 0;
     },
   };
-  const imports = {
-    env: {
-      memory: wasmMemory,
-      syscall: (hash: number, pc: number, r1: bigint, r2: bigint, r3: bigint, r4: bigint, r5: bigint) => {
-        ctx.consume(due());
-        exports!.due.value = 0n;
-        try {
-          return invokeSyscall(ctx, syscalls.lookup(hash >>> 0)!, [BigInt.asUintN(64, r1), BigInt.asUintN(64, r2), BigInt.asUintN(64, r3), BigInt.asUintN(64, r4), BigInt.asUintN(64, r5)], pc);
-        } finally {
-          exports!.prev.value = BigInt(remaining);
-        }
-      },
-      fault: (kind: number, pc: number) => {
-        throw new EbpfError(FAULTS[kind], undefined, pc);
-      },
-      access: (addr: bigint, size: number, store: number, pc: number) => {
-        const err = map.accessViolation(BigInt.asUintN(64, addr), size, store !== 0);
-        err.pc = pc;
-        throw err;
-      },
-    },
-  };
-  const instance = new WebAssembly.Instance(compiledModule(exe, syscalls), imports);
-  exports = instance.exports as unknown as Exports;
+  inst.state = { map, ctx, syscalls };
   exports.due.value = 0n;
   exports.prev.value = BigInt(initial);
 
@@ -108,6 +157,7 @@ export function runJit(exe: Executable, map: MemoryMap, wasmMemory: WebAssembly.
   if (status === STATUS_EXIT) return finish({ ok: true, value: view.getBigUint64(HEADER.regs, true) });
 
   // Hand over: registers, frames and meter state move to the interpreter.
+  const interpreter = new Interpreter(exe, map);
   for (let r = 0; r <= 10; r++) interpreter.B[r] = view.getBigUint64(HEADER.regs + 8 * r, true);
   const depth = view.getUint32(HEADER.depth, true);
   for (let f = 0; f < depth; f++) {

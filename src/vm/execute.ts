@@ -6,7 +6,7 @@ import { DEFAULT_HEAP_SIZE, STACK_SIZE } from '../isa/constants.js';
 import { stackFrameGaps } from '../isa/version.js';
 import type { Executable } from '../executable.js';
 import { Interpreter, type RunResult, type TraceEntry } from './interpreter.js';
-import { runJit, wasmBacking } from '../jit/engine.js';
+import { runJit } from '../jit/engine.js';
 import { HEADER } from '../jit/layout.js';
 import { MemoryMap, type RegionSpec } from './memory.js';
 import type { SyscallRegistry } from './syscalls.js';
@@ -71,9 +71,7 @@ export function execute(exe: Executable, opts: ExecuteOptions = {}): ExecuteResu
   const syscalls = opts.syscalls ?? defaultSyscalls;
   let result: RunResult;
   if ((opts.engine ?? 'jit') === 'jit' && !opts.trace) {
-    const wasm = wasmBacking();
-    const memory = createMemoryMap(exe, input, heapBytes, { headerBytes: HEADER.size, backing: wasm.backing });
-    result = runJit(exe, memory, wasm.memory(), syscalls, computeUnits);
+    result = runJit(exe, syscalls, computeUnits, (backing) => createMemoryMap(exe, input, heapBytes, { headerBytes: HEADER.size, backing }));
   } else {
     const vm = new Interpreter(exe, createMemoryMap(exe, input, heapBytes));
     result = vm.run({ computeUnits, syscalls, trace: opts.trace });

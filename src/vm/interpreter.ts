@@ -85,6 +85,11 @@ function decode(text: Uint8Array): Decoded {
 const bswap32 = (v: number): number =>
   (((v & 0xff) << 24) | ((v & 0xff00) << 8) | ((v >>> 8) & 0xff00) | (v >>> 24)) >>> 0;
 
+/** r10 at entry (SBPF_SEMANTICS §1): top of frame 0, or of the whole stack with manual frames. */
+export function initialFramePointer(exe: Executable, memory: MemoryMap): bigint {
+  return BigInt(MM_STACK_START + (manualStackFrameBump(exe.sbpfVersion) ? memory.hostLength[2] : STACK_FRAME_SIZE));
+}
+
 /** Options of one interpreter run. */
 export interface InterpreterOptions {
   /** Budget of the instruction meter. */
@@ -136,9 +141,8 @@ export class Interpreter implements SyscallContext {
     readonly exe: Executable,
     readonly memory: MemoryMap,
   ) {
-    const v = exe.sbpfVersion;
     this.B[1] = BigInt(MM_INPUT_START);
-    this.B[FRAME_PTR_REG] = BigInt(MM_STACK_START + (manualStackFrameBump(v) ? memory.hostLength[2] : STACK_FRAME_SIZE));
+    this.B[FRAME_PTR_REG] = initialFramePointer(exe, memory);
   }
 
   /** SyscallContext: units left. */
