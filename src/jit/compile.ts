@@ -181,12 +181,12 @@ function saveState(c: Code): void {
   c.i32Const(0).localGet(DEPTH).i32Store(HEADER.depth);
 }
 
-/** Continue at slot `pc`: dispatch to its block, or hand over when it starts none. */
-function goTo(ctx: Ctx, pc: number): void {
+/** Continue at slot `pc`: dispatch to its block, or hand over when it starts none. `nested` counts enclosing `if`s. */
+function goTo(ctx: Ctx, pc: number, nested = 0): void {
   const { c } = ctx;
   const block = pc >= 0 && pc <= ctx.n ? ctx.blockOf[pc] : -1;
-  if (block >= 0) c.i32Const(block).localSet(BLK).br(ctx.depthToLoop);
-  else c.i32Const(pc).localSet(HPC).br(ctx.depthToHandOver);
+  if (block >= 0) c.i32Const(block).localSet(BLK).br(ctx.depthToLoop + nested);
+  else c.i32Const(pc).localSet(HPC).br(ctx.depthToHandOver + nested);
 }
 
 /** Publishes the meter for the JS side, without the `after` instructions of this block that did not run. */
@@ -294,7 +294,7 @@ function emitInsn(ctx: Ctx, insn: Insn, after: number): Next {
       }
       emitCompare(c, opc);
       c.if();
-      goTo({ ...ctx, depthToLoop: ctx.depthToLoop + 1, depthToHandOver: ctx.depthToHandOver + 1 }, target);
+      goTo(ctx, target, 1);
       c.end();
       goTo(ctx, pc + 1);
       return 'terminated';
@@ -312,7 +312,7 @@ function emitInsn(ctx: Ctx, insn: Insn, after: number): Next {
       pushFrame(ctx, pc);
       c.localGet(U).i64Const(Math.floor(ctx.exe.textVaddr / 2 ** 32), ctx.exe.textVaddr % 2 ** 32).i64Sub().i64ConstI32(INSN_SIZE).i64DivU().localTee(T);
       c.i64ConstI32(ctx.n).i64GeU().if();
-      fault({ ...ctx }, 'CallOutsideTextSegment', pc, 0);
+      fault(ctx, 'CallOutsideTextSegment', pc, 0);
       c.end();
       c.localGet(T).i32WrapI64().localSet(HPC).br(ctx.depthToHandOver);
       return 'terminated';
@@ -442,19 +442,18 @@ function emitCompare(c: Code, opc: number): void {
     else c.i64And().i64Eqz().i32Eqz();
     return;
   }
-  const table: Record<number, [() => unknown, () => unknown]> = {
-    [op.BPF_JEQ]: [() => c.i32Eq(), () => c.i64Eq()],
-    [op.BPF_JNE]: [() => c.i32Ne(), () => c.i64Ne()],
-    [op.BPF_JGT]: [() => c.i32GtU(), () => c.i64GtU()],
-    [op.BPF_JGE]: [() => c.i32GeU(), () => c.i64GeU()],
-    [op.BPF_JLT]: [() => c.i32LtU(), () => c.i64LtU()],
-    [op.BPF_JLE]: [() => c.i32LeU(), () => c.i64LeU()],
-    [op.BPF_JSGT]: [() => c.i32GtS(), () => c.i64GtS()],
-    [op.BPF_JSGE]: [() => c.i32GeS(), () => c.i64GeS()],
-    [op.BPF_JSLT]: [() => c.i32LtS(), () => c.i64LtS()],
-    [op.BPF_JSLE]: [() => c.i32LeS(), () => c.i64LeS()],
-  };
-  table[o][narrow ? 0 : 1]();
+  switch (o) {
+    case op.BPF_JEQ: narrow ? c.i32Eq() : c.i64Eq(); break;
+    case op.BPF_JNE: narrow ? c.i32Ne() : c.i64Ne(); break;
+    case op.BPF_JGT: narrow ? c.i32GtU() : c.i64GtU(); break;
+    case op.BPF_JGE: narrow ? c.i32GeU() : c.i64GeU(); break;
+    case op.BPF_JLT: narrow ? c.i32LtU() : c.i64LtU(); break;
+    case op.BPF_JLE: narrow ? c.i32LeU() : c.i64LeU(); break;
+    case op.BPF_JSGT: narrow ? c.i32GtS() : c.i64GtS(); break;
+    case op.BPF_JSGE: narrow ? c.i32GeS() : c.i64GeS(); break;
+    case op.BPF_JSLT: narrow ? c.i32LtS() : c.i64LtS(); break;
+    default: narrow ? c.i32LeS() : c.i64LeS(); // BPF_JSLE
+  }
 }
 
 function emitEndian(c: Code, opc: number, dst: number, imm: number, ctx: Ctx, pc: number, after: number): void {

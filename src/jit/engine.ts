@@ -13,12 +13,23 @@ import { invokeSyscall, type SyscallContext, type SyscallRegistry } from '../vm/
 import { compileToWasm } from './compile.js';
 import { FAULTS, HEADER, STATUS_EXIT } from './layout.js';
 
-const modules = new WeakMap<Executable, WeakMap<SyscallRegistry, WebAssembly.Module>>();
+/** How many distinct programs keep their compiled modules. */
+const MAX_CACHED_PROGRAMS = 256;
+/** Compiled modules by content hash (executables built by hand without one: by identity). */
+const byHash = new Map<string, WeakMap<SyscallRegistry, WebAssembly.Module>>();
+const byObject = new WeakMap<Executable, WeakMap<SyscallRegistry, WebAssembly.Module>>();
 
-/** The compiled module for `exe` with `syscalls` (compiled on first use). */
+/** The compiled module for `exe` with `syscalls` (compiled on first use, then cached by content). */
 export function compiledModule(exe: Executable, syscalls: SyscallRegistry): WebAssembly.Module {
-  let bySyscalls = modules.get(exe);
-  if (!bySyscalls) modules.set(exe, (bySyscalls = new WeakMap()));
+  let bySyscalls = exe.contentHash ? byHash.get(exe.contentHash) : byObject.get(exe);
+  if (!bySyscalls) {
+    bySyscalls = new WeakMap();
+    if (exe.contentHash) {
+      // Bounded: the oldest program's modules go first.
+      if (byHash.size >= MAX_CACHED_PROGRAMS) byHash.delete(byHash.keys().next().value!);
+      byHash.set(exe.contentHash, bySyscalls);
+    } else byObject.set(exe, bySyscalls);
+  }
   let module = bySyscalls.get(syscalls);
   if (!module) bySyscalls.set(syscalls, (module = new WebAssembly.Module(compileToWasm(exe, syscalls))));
   return module;

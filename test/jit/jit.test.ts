@@ -14,10 +14,12 @@ const both = (src: string, v: 0 | 1 | 2 | 3 | 4, opts: Parameters<typeof execute
 };
 
 describe('JIT', () => {
-  it('caches one module per executable and registry', () => {
+  it('caches one module per program content and registry', () => {
     const exe = assemble('mov r0, 1\nexit');
     const registry = new SyscallRegistry();
     expect(compiledModule(exe, registry)).toBe(compiledModule(exe, registry));
+    expect(compiledModule(assemble('mov r0, 1\nexit'), registry)).toBe(compiledModule(exe, registry));
+    expect(compiledModule(assemble('mov r0, 2\nexit'), registry)).not.toBe(compiledModule(exe, registry));
     expect(compiledModule(exe, new SyscallRegistry())).not.toBe(compiledModule(exe, registry));
   });
   it('hands over to the interpreter when a block would exhaust the meter, with the exact count', () => {
