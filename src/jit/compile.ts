@@ -143,11 +143,12 @@ export function compileToWasm(exe: Executable, syscalls: SyscallRegistry): Uint8
     B + 1,
   );
 
-  const ctx: Ctx = { exe, c, syscalls, blockOf, n, translate, mulhu, dueGlobal, prevGlobal, syscallImport, faultImport, depthToLoop: 0, depthToHandOver: 0 };
+  const ctx: Ctx = { exe, c, syscalls, blockOf, n, translate, mulhu, dueGlobal, prevGlobal, syscallImport, faultImport, depthToLoop: 0, depthToHandOver: 0, current: 0 };
   blocks.forEach((b, i) => {
     c.end(); // closes block i: its code follows
     ctx.depthToLoop = B - 1 - i;
     ctx.depthToHandOver = B - i;
+    ctx.current = i;
     emitBlock(ctx, b);
   });
   c.end(); // loop
@@ -174,6 +175,8 @@ interface Ctx {
   faultImport: number;
   depthToLoop: number;
   depthToHandOver: number;
+  /** Index of the block being emitted. */
+  current: number;
 }
 
 function saveState(c: Code): void {
@@ -185,6 +188,8 @@ function saveState(c: Code): void {
 function goTo(ctx: Ctx, pc: number, nested = 0): void {
   const { c } = ctx;
   const block = pc >= 0 && pc <= ctx.n ? ctx.blockOf[pc] : -1;
+  // The next block's code follows this one's: fall into it without going through the dispatcher.
+  if (nested === 0 && block === ctx.current + 1) return;
   if (block >= 0) c.i32Const(block).localSet(BLK).br(ctx.depthToLoop + nested);
   else c.i32Const(pc).localSet(HPC).br(ctx.depthToHandOver + nested);
 }
