@@ -190,6 +190,11 @@ function goTo(ctx: Ctx, pc: number, nested = 0): void {
   const block = pc >= 0 && pc <= ctx.n ? ctx.blockOf[pc] : -1;
   // The next block's code follows this one's: fall into it without going through the dispatcher.
   if (nested === 0 && block === ctx.current + 1) return;
+  // Any later block starts right after the end of an enclosing `block`: branch there directly.
+  if (block > ctx.current) {
+    c.br(block - ctx.current - 1 + nested);
+    return;
+  }
   if (block >= 0) c.i32Const(block).localSet(BLK).br(ctx.depthToLoop + nested);
   else c.i32Const(pc).localSet(HPC).br(ctx.depthToHandOver + nested);
 }
