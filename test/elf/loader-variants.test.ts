@@ -4,16 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { assembleToElf, ElfError, loadElf, writeElf } from '../../src/index.js';
+import { thrown } from '../helpers/errors.js';
 
-function elfError(f: () => unknown): ElfError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof ElfError) return e;
-    throw e;
-  }
-  throw new Error('expected an ElfError');
-}
+const elfError = (f: () => unknown) => thrown(ElfError, f);
 
 interface Section {
   name: string;

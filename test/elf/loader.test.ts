@@ -5,16 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { ElfError, SBPFVersion, hashSymbolName, loadElf, verify, execute, type Executable } from '../../src/index.js';
 import { BUNDLED, bundledElf } from '../helpers/bundled-programs.js';
+import { thrown } from '../helpers/errors.js';
 
-function elfError(f: () => unknown): ElfError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof ElfError) return e;
-    throw e;
-  }
-  throw new Error('expected an ElfError');
-}
+const elfError = (f: () => unknown) => thrown(ElfError, f);
 
 const token = bundledElf(BUNDLED.splToken);
 const patch = (bytes: Uint8Array, at: number, values: number[]) => {

@@ -10,19 +10,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { execute, link, LinkError, loadElf, registerLoggingSyscalls, SyscallRegistry, verify, SBPFVersion } from '../../src/index.js';
 import { serializeNoAccounts } from '../helpers/serialize.js';
+import { thrown } from '../helpers/errors.js';
 
 const fixture = (name: string) => ({ name, bytes: readFileSync(new URL(`./fixtures/${name}`, import.meta.url)) });
 const programs = new URL('../../programs/bin/', import.meta.url);
 
-function linkError(f: () => unknown): LinkError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof LinkError) return e;
-    throw e;
-  }
-  throw new Error('expected a LinkError');
-}
+const linkError = (f: () => unknown) => thrown(LinkError, f);
 
 function runWithLogs(elf: Uint8Array, data: number[]) {
   const logs: string[] = [];

@@ -5,18 +5,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { assemble, verify, verifyLocal, verifyText, VerifierError, SBPFVersion, hashSymbolName } from '../../src/index.js';
+import { thrown } from '../helpers/errors.js';
 
 const bytes = (...rows: number[][]) => Uint8Array.from(rows.flat());
 
-function failure(f: () => void): VerifierError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof VerifierError) return e;
-    throw e;
-  }
-  throw new Error('expected a VerifierError');
-}
+const failure = (f: () => unknown) => thrown(VerifierError, f);
 
 const asm = (src: string, v: 0 | 1 | 2 | 3 | 4 = 4) => () => verify(assemble(src, { sbpfVersion: v }));
 
