@@ -39,9 +39,17 @@ void abort(void) __attribute__((noreturn));
 void sol_set_return_data(const uint8_t *data, uint64_t len);
 uint64_t sol_get_return_data(uint8_t *data, uint64_t len, uint8_t *program_id);
 uint64_t sol_remaining_compute_units(void);
-uint64_t sol_sha256(const void *slices, uint64_t count, uint8_t *out);
-void *sol_memcpy_(void *dst, const void *src, uint64_t n);
-void *sol_memset_(void *dst, int c, uint64_t n);
+/* A byte slice as the hashing syscalls take them. */
+typedef struct {
+  const uint8_t *addr;
+  uint64_t len;
+} SolBytes;
+uint64_t sol_sha256(const SolBytes *slices, uint64_t count, uint8_t *out);
+uint64_t sol_keccak256(const SolBytes *slices, uint64_t count, uint8_t *out);
+void sol_memcpy_(void *dst, const void *src, uint64_t n);
+void sol_memmove_(void *dst, const void *src, uint64_t n);
+void sol_memset_(void *dst, uint64_t c, uint64_t n);
+void sol_memcmp_(const void *a, const void *b, uint64_t n, int *result);
 
 /* Helpers the compiler may call implicitly for struct copies and zeroing. */
 static inline void *ws_memcpy(void *dst, const void *src, uint64_t n) {

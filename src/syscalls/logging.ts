@@ -64,3 +64,11 @@ export function registerLoggingSyscalls(registry: SyscallRegistry, log: (line: s
       return 0n;
     });
 }
+
+/** Registers `sol_remaining_compute_units`: the units left after its own charge. */
+export function registerComputeUnitSyscalls(registry: SyscallRegistry): SyscallRegistry {
+  return registry.register('sol_remaining_compute_units', (ctx) => {
+    consumeChecked(ctx, SYSCALL_BASE_COST);
+    return ctx.remaining();
+  });
+}

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import bs58 from 'bs58';
-import { execute, loadElf, registerLoggingSyscalls, SyscallRegistry } from '../../src/index.js';
+import { execute, loadElf, solanaSyscalls } from '../../src/index.js';
 import { runInLiteSvm } from '../helpers/litesvm-run.js';
 import { serializeNoAccounts } from '../helpers/serialize.js';
 
@@ -28,6 +28,11 @@ const CASES: [program: string, data: number[]][] = [
   ['bench_sort', [4]],
   ['bench_checksum', [...Array(100).keys()]],
   ['bench_recursive', [12]],
+  ['syscalls', [7, 8, 9, 10, 11, 12, 13]],
+  ['syscalls', []],
+  ['syscalls', [1, 2, 3]],
+  ['syscalls', [2]],
+  ['syscalls', [3]],
 ];
 
 /** How Agave words a VM error in `Program <id> failed: …` (syscall errors show their inner error). */
@@ -43,7 +48,7 @@ describe.each(['interpreter', 'jit'] as const)('C programs: %s vs LiteSVM', (eng
       const ours = execute(loadElf(elf, { deployment: true }), {
         input: serializeNoAccounts(input, bs58.decode(oracle.programId)),
         computeUnits: 200_000,
-        syscalls: registerLoggingSyscalls(new SyscallRegistry(), (line) => logs.push(line)),
+        syscalls: solanaSyscalls((line) => logs.push(line)),
         engine,
       });
       expect(logs, oracle.logs.join('\n')).toEqual(oracle.programLogs);

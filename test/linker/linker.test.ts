@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { execute, link, LinkError, loadElf, registerLoggingSyscalls, SyscallRegistry, verify, SBPFVersion } from '../../src/index.js';
+import { execute, link, LinkError, loadElf, solanaSyscalls, verify, SBPFVersion } from '../../src/index.js';
 import { serializeNoAccounts } from '../helpers/serialize.js';
 import { thrown } from '../helpers/errors.js';
 
@@ -21,7 +21,7 @@ function runWithLogs(elf: Uint8Array, data: number[]) {
   const logs: string[] = [];
   const result = execute(loadElf(elf, { deployment: true }), {
     input: serializeNoAccounts(Uint8Array.from(data), new Uint8Array(32)),
-    syscalls: registerLoggingSyscalls(new SyscallRegistry(), (l) => logs.push(l)),
+    syscalls: solanaSyscalls((l) => logs.push(l)),
     computeUnits: 200_000,
     engine: 'interpreter',
   });

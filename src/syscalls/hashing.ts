@@ -1,0 +1,48 @@
+/**
+ * Hashing syscalls (agave `syscalls/src/lib.rs` `SyscallHash`): a vector of byte slices hashed as
+ * one message; cost = base + Σ max(mem_op_base_cost, byte_cost · len / 2), at most 20 000 slices.
+ */
+import { sha256 } from '@noble/hashes/sha2.js';
+import { keccak_256 } from '@noble/hashes/sha3.js';
+import type { SyscallContext, SyscallRegistry } from '../vm/syscalls.js';
+import { consumeChecked } from './logging.js';
+
+const SHA256_BASE_COST = 85;
+const SHA256_BYTE_COST = 1;
+const MEM_OP_BASE_COST = 10;
+const MAX_SLICES = 20_000;
+
+type Hasher = { update(b: Uint8Array): Hasher; digest(): Uint8Array };
+
+function hashSyscall(name: string, create: () => Hasher, log: (line: string) => void) {
+  return (ctx: SyscallContext, vals: bigint, count: bigint, result: bigint): bigint => {
+    if (count > BigInt(MAX_SLICES)) {
+      log(`${name} Hashing ${count} sequences in one syscall is over the limit ${MAX_SLICES}`);
+      throw new Error('Hashing too many sequences');
+    }
+    consumeChecked(ctx, SHA256_BASE_COST);
+    const out = ctx.memory.slice(result, 32, true);
+    const hasher = create();
+    if (count > 0n) {
+      if (vals % 8n !== 0n) throw new Error('Unaligned pointer');
+      const table = ctx.memory.slice(vals, Number(count) * 16, false);
+      const view = new DataView(table.buffer, table.byteOffset, table.byteLength);
+      for (let i = 0; i < Number(count); i++) {
+        const addr = view.getBigUint64(16 * i, true);
+        const len = view.getBigUint64(16 * i + 8, true);
+        const bytes = ctx.memory.slice(addr, Number(len), false);
+        consumeChecked(ctx, Math.max(MEM_OP_BASE_COST, SHA256_BYTE_COST * Number(len / 2n)));
+        hasher.update(bytes);
+      }
+    }
+    out.set(hasher.digest());
+    return 0n;
+  };
+}
+
+/** Registers `sol_sha256` and `sol_keccak256`; `log` receives Agave's diagnostic lines. */
+export function registerHashingSyscalls(registry: SyscallRegistry, log: (line: string) => void): SyscallRegistry {
+  return registry
+    .register('sol_sha256', hashSyscall('Sha256', () => sha256.create(), log))
+    .register('sol_keccak256', hashSyscall('Keccak256', () => keccak_256.create(), log));
+}

@@ -1,0 +1,57 @@
+/**
+ * Memory-operation syscalls with Agave's costs and checks (agave `syscalls/src/mem_ops.rs`):
+ * each charges max(mem_op_base_cost, n / cpi_bytes_per_unit) before touching memory.
+ */
+import type { SyscallContext, SyscallRegistry } from '../vm/syscalls.js';
+import { consumeChecked } from './logging.js';
+
+const MEM_OP_BASE_COST = 10;
+const CPI_BYTES_PER_UNIT = 250;
+
+const memOpCost = (n: bigint) => Math.max(MEM_OP_BASE_COST, Number(n / BigInt(CPI_BYTES_PER_UNIT)));
+
+/** `is_nonoverlapping`: the two ranges share no byte. */
+const nonOverlapping = (a: bigint, b: bigint, n: bigint) => (a > b ? a - b >= n : b - a >= n);
+
+function copy(ctx: SyscallContext, dst: bigint, src: bigint, n: bigint): void {
+  const len = Number(n);
+  const to = ctx.memory.slice(dst, len, true); // Agave translates the destination first
+  const from = ctx.memory.slice(src, len, false);
+  to.set(from.slice()); // through a copy: memmove semantics when the ranges overlap
+}
+
+/** Registers `sol_memcpy_`, `sol_memmove_`, `sol_memset_` and `sol_memcmp_`. */
+export function registerMemorySyscalls(registry: SyscallRegistry): SyscallRegistry {
+  return registry
+    .register('sol_memcpy_', (ctx, dst, src, n) => {
+      consumeChecked(ctx, memOpCost(n));
+      if (!nonOverlapping(src, dst, n)) throw new Error('Overlapping copy');
+      copy(ctx, dst, src, n);
+      return 0n;
+    })
+    .register('sol_memmove_', (ctx, dst, src, n) => {
+      consumeChecked(ctx, memOpCost(n));
+      copy(ctx, dst, src, n);
+      return 0n;
+    })
+    .register('sol_memset_', (ctx, dst, value, n) => {
+      consumeChecked(ctx, memOpCost(n));
+      ctx.memory.slice(dst, Number(n), true).fill(Number(value & 0xffn));
+      return 0n;
+    })
+    .register('sol_memcmp_', (ctx, a, b, n, result) => {
+      consumeChecked(ctx, memOpCost(n));
+      const x = ctx.memory.slice(a, Number(n), false);
+      const y = ctx.memory.slice(b, Number(n), false);
+      let diff = 0;
+      for (let i = 0; i < x.length; i++) {
+        if (x[i] !== y[i]) {
+          diff = x[i] - y[i];
+          break;
+        }
+      }
+      if (result % 4n !== 0n) throw new Error('Unaligned pointer');
+      ctx.memory.store(result, 4, BigInt(diff));
+      return 0n;
+    });
+}
