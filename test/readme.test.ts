@@ -19,7 +19,9 @@ it('loading a real program with the logging syscalls', () => {
   });
   expect(result.ok).toBe(true);
   expect(logs[0]).toBe('Program log: hello from websvm');
-  expect(logs).toHaveLength(3);
-  // The exact number is checked against LiteSVM in test/differential; here, the line's shape.
-  expect(logs[2]).toMatch(/^Program consumption: \d+ units remaining$/);
+  expect(logs).toHaveLength(5);
+  // Exact values are checked against LiteSVM in test/differential; here, the lines' shapes.
+  expect(logs[2]).toBe('Program log: 11111111111111111111111111111111'); // the all-zero program id
+  expect(logs[3]).toBe('Program data:  ZXZlbnQ='); // empty instruction data, then "event"
+  expect(logs[4]).toMatch(/^Program consumption: \d+ units remaining$/);
 });

@@ -34,6 +34,7 @@ void sol_log_(const char *message, uint64_t len);
 void sol_log_64_(uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t e);
 void sol_log_compute_units_(void);
 void sol_log_pubkey(const uint8_t *key);
+void sol_log_data(const void *fields, uint64_t count); /* fields: SolBytes[count] */
 void sol_panic_(const char *file, uint64_t len, uint64_t line, uint64_t column) __attribute__((noreturn));
 void abort(void) __attribute__((noreturn));
 void sol_set_return_data(const uint8_t *data, uint64_t len);

@@ -22,6 +22,13 @@ export function consumeChecked(ctx: SyscallContext, units: number): void {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** Standard base64 with padding, without node-only APIs. */
+function base64(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i]);
+  return btoa(s);
+}
+
 /** Guest bytes as UTF-8 text, or the failure Agave reports for invalid text. */
 function guestString(ctx: SyscallContext, addr: bigint, len: bigint): string {
   const bytes = ctx.memory.slice(addr, Number(len), false);
@@ -32,7 +39,7 @@ function guestString(ctx: SyscallContext, addr: bigint, len: bigint): string {
   }
 }
 
-/** Registers `abort`, `sol_panic_`, `sol_log_`, `sol_log_64_`, `sol_log_pubkey`, `sol_log_compute_units_`. */
+/** Registers `abort`, `sol_panic_`, `sol_log_`, `sol_log_64_`, `sol_log_pubkey`, `sol_log_data`, `sol_log_compute_units_`. */
 export function registerLoggingSyscalls(registry: SyscallRegistry, log: (line: string) => void): SyscallRegistry {
   return registry
     .register('abort', () => {
@@ -56,6 +63,24 @@ export function registerLoggingSyscalls(registry: SyscallRegistry, log: (line: s
     .register('sol_log_pubkey', (ctx, addr) => {
       consumeChecked(ctx, LOG_PUBKEY_UNITS);
       log(`Program log: ${bs58.encode(ctx.memory.slice(addr, 32, false))}`);
+      return 0n;
+    })
+    .register('sol_log_data', (ctx, addr, count) => {
+      consumeChecked(ctx, SYSCALL_BASE_COST);
+      const n = Number(count);
+      if (n > 0 && addr % 8n !== 0n) throw new Error('Unaligned pointer');
+      const table = ctx.memory.slice(addr, n * 16, false);
+      const view = new DataView(table.buffer, table.byteOffset, table.byteLength);
+      consumeChecked(ctx, SYSCALL_BASE_COST * n);
+      let bytes = 0;
+      for (let i = 0; i < n; i++) bytes += Number(view.getBigUint64(16 * i + 8, true));
+      consumeChecked(ctx, bytes);
+      const fields: string[] = [];
+      for (let i = 0; i < n; i++) {
+        const field = ctx.memory.slice(view.getBigUint64(16 * i, true), Number(view.getBigUint64(16 * i + 8, true)), false);
+        fields.push(base64(field));
+      }
+      log(`Program data: ${fields.join(' ')}`);
       return 0n;
     })
     .register('sol_log_compute_units_', (ctx) => {
