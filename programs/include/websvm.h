@@ -47,6 +47,8 @@ typedef struct {
 } SolBytes;
 uint64_t sol_sha256(const SolBytes *slices, uint64_t count, uint8_t *out);
 uint64_t sol_keccak256(const SolBytes *slices, uint64_t count, uint8_t *out);
+uint64_t sol_create_program_address(const SolBytes *seeds, uint64_t count, const uint8_t *program_id, uint8_t *address);
+uint64_t sol_try_find_program_address(const SolBytes *seeds, uint64_t count, const uint8_t *program_id, uint8_t *address, uint8_t *bump);
 void sol_memcpy_(void *dst, const void *src, uint64_t n);
 void sol_memmove_(void *dst, const void *src, uint64_t n);
 void sol_memset_(void *dst, uint64_t c, uint64_t n);

@@ -1,20 +1,23 @@
 export { registerLoggingSyscalls, registerComputeUnitSyscalls, consumeChecked, SYSCALL_BASE_COST } from './logging.js';
 export { registerMemorySyscalls } from './memory.js';
 export { registerHashingSyscalls } from './hashing.js';
+export { registerPdaSyscalls, createProgramAddress, isOnCurve } from './pda.js';
 
 import { SyscallRegistry } from '../vm/syscalls.js';
 import { registerHashingSyscalls } from './hashing.js';
 import { registerLoggingSyscalls } from './logging.js';
 import { registerMemorySyscalls } from './memory.js';
+import { registerPdaSyscalls } from './pda.js';
 
 /**
  * A registry with the Solana syscalls implemented so far, as LiteSVM's default feature set enables
- * them: logging, memory and hashing. `sol_remaining_compute_units` is feature-gated and off there
+ * them: logging, memory, hashing and program-derived addresses. `sol_remaining_compute_units` is feature-gated and off there
  * (a call fails as an unsupported instruction); add it with `registerComputeUnitSyscalls`.
  */
 export function solanaSyscalls(log: (line: string) => void): SyscallRegistry {
   const registry = new SyscallRegistry();
   registerLoggingSyscalls(registry, log);
   registerMemorySyscalls(registry);
+  registerPdaSyscalls(registry);
   return registerHashingSyscalls(registry, log);
 }

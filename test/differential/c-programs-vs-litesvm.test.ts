@@ -33,6 +33,10 @@ const CASES: [program: string, data: number[]][] = [
   ['syscalls', [1, 2, 3]],
   ['syscalls', [2]],
   ['syscalls', [3]],
+  ['pda', [1, 2, 3]],
+  ['pda', []],
+  ['pda', [0xff]],
+  ['pda', [0xfe, ...Array(40).fill(7)]],
 ];
 
 /** How Agave words a VM error in `Program <id> failed: …` (syscall errors show their inner error). */

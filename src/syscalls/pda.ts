@@ -1,0 +1,82 @@
+/**
+ * Program-derived addresses (agave `syscalls/src/lib.rs` `SyscallCreateProgramAddress`,
+ * `SyscallTryFindProgramAddress`; solana-pubkey `create_program_address`): sha256 of the seeds,
+ * the program id and "ProgramDerivedAddress", valid only when it is not an ed25519 point.
+ */
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import type { SyscallContext, SyscallRegistry } from '../vm/syscalls.js';
+import { consumeChecked } from './logging.js';
+
+const CREATE_PROGRAM_ADDRESS_UNITS = 1500;
+const MAX_SEEDS = 16;
+const MAX_SEED_LEN = 32;
+const PDA_MARKER = new TextEncoder().encode('ProgramDerivedAddress');
+const SEEDS_TOO_LONG = 'Could not create program address with signer seeds: Length of the seed is too long for address generation';
+
+/** Whether 32 bytes decompress to a point of the ed25519 curve. */
+export function isOnCurve(bytes: Uint8Array): boolean {
+  try {
+    ed25519.Point.fromBytes(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `Pubkey::create_program_address`: the address, or undefined when the seeds are invalid. */
+export function createProgramAddress(seeds: readonly Uint8Array[], programId: Uint8Array): Uint8Array | undefined {
+  if (seeds.length > MAX_SEEDS || seeds.some((s) => s.length > MAX_SEED_LEN)) return undefined;
+  const h = sha256.create();
+  for (const s of seeds) h.update(s);
+  const address = h.update(programId).update(PDA_MARKER).digest();
+  return isOnCurve(address) ? undefined : address;
+}
+
+/** `translate_and_check_program_address_inputs`. */
+function seedsAndProgramId(ctx: SyscallContext, seedsAddr: bigint, count: bigint, programIdAddr: bigint): [Uint8Array[], Uint8Array] {
+  const n = Number(count);
+  if (n > 0 && seedsAddr % 8n !== 0n) throw new Error('Unaligned pointer');
+  const table = ctx.memory.slice(seedsAddr, n * 16, false);
+  if (n > MAX_SEEDS) throw new Error(SEEDS_TOO_LONG);
+  const view = new DataView(table.buffer, table.byteOffset, table.byteLength);
+  const seeds: Uint8Array[] = [];
+  for (let i = 0; i < n; i++) {
+    const len = view.getBigUint64(16 * i + 8, true);
+    if (len > BigInt(MAX_SEED_LEN)) throw new Error(SEEDS_TOO_LONG);
+    seeds.push(ctx.memory.slice(view.getBigUint64(16 * i, true), Number(len), false).slice());
+  }
+  return [seeds, ctx.memory.slice(programIdAddr, 32, false).slice()];
+}
+
+/** Registers `sol_create_program_address` and `sol_try_find_program_address`. */
+export function registerPdaSyscalls(registry: SyscallRegistry): SyscallRegistry {
+  return registry
+    .register('sol_create_program_address', (ctx, seedsAddr, count, programIdAddr, out) => {
+      consumeChecked(ctx, CREATE_PROGRAM_ADDRESS_UNITS);
+      const [seeds, programId] = seedsAndProgramId(ctx, seedsAddr, count, programIdAddr);
+      const address = createProgramAddress(seeds, programId);
+      if (!address) return 1n;
+      ctx.memory.slice(out, 32, true).set(address);
+      return 0n;
+    })
+    .register('sol_try_find_program_address', (ctx, seedsAddr, count, programIdAddr, out, bumpOut) => {
+      consumeChecked(ctx, CREATE_PROGRAM_ADDRESS_UNITS);
+      const [seeds, programId] = seedsAndProgramId(ctx, seedsAddr, count, programIdAddr);
+      // Bumps 255 down to 1; each failed attempt costs another charge.
+      for (let bump = 255; bump > 0; bump--) {
+        const address = createProgramAddress([...seeds, Uint8Array.of(bump)], programId);
+        if (address) {
+          const bumpRef = ctx.memory.slice(bumpOut, 1, true);
+          const addressRef = ctx.memory.slice(out, 32, true);
+          const apart = bumpOut > out ? bumpOut - out >= 32n : out - bumpOut >= 1n;
+          if (!apart) throw new Error('Overlapping copy');
+          bumpRef[0] = bump;
+          addressRef.set(address);
+          return 0n;
+        }
+        consumeChecked(ctx, CREATE_PROGRAM_ADDRESS_UNITS);
+      }
+      return 1n;
+    });
+}
