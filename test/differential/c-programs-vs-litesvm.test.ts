@@ -37,6 +37,9 @@ const CASES: [program: string, data: number[]][] = [
   ['pda', []],
   ['pda', [0xff]],
   ['pda', [0xfe, ...Array(40).fill(7)]],
+  ['return_data', [1, 2, 3, 4, 5]],
+  ['return_data', []],
+  ['return_data', [0xff, 1]],
 ];
 
 /** How Agave words a VM error in `Program <id> failed: …` (syscall errors show their inner error). */
@@ -49,14 +52,22 @@ describe.each(['interpreter', 'jit'] as const)('C programs: %s vs LiteSVM', (eng
       const input = Uint8Array.from(data);
       const oracle = await runInLiteSvm(elf, input);
       const logs: string[] = [];
+      const programId = bs58.decode(oracle.programId);
+      const invocation = { programId, returnData: { programId, data: new Uint8Array(0) } };
       const ours = execute(loadElf(elf, { deployment: true }), {
-        input: serializeNoAccounts(input, bs58.decode(oracle.programId)),
+        input: serializeNoAccounts(input, programId),
         computeUnits: 200_000,
-        syscalls: solanaSyscalls((line) => logs.push(line)),
+        syscalls: solanaSyscalls((line) => logs.push(line), invocation),
         engine,
       });
       expect(logs, oracle.logs.join('\n')).toEqual(oracle.programLogs);
       expect(ours.instructions, oracle.logs.join('\n')).toBe(oracle.consumed);
+      // Agave logs return data after the consumed line, with the id of the program that set it.
+      const returned = invocation.returnData;
+      const returnLine = returned.data.length
+        ? `Program return: ${bs58.encode(returned.programId)} ${Buffer.from(returned.data).toString('base64')}`
+        : undefined;
+      expect(oracle.logs.find((l) => l.startsWith('Program return: '))).toBe(ours.ok && ours.value === 0n ? returnLine : undefined);
       if (ours.ok && ours.value === 0n) expect(oracle.outcome).toBe('success');
       else if (ours.ok) expect(oracle.outcome).toMatch(/^failed: /);
       else expect(oracle.outcome).toBe(`failed: ${agaveText(ours.error)}`);

@@ -1,0 +1,45 @@
+/**
+ * Return data (agave `syscalls/src/lib.rs` `SyscallSetReturnData` / `SyscallGetReturnData`): at most
+ * 1024 bytes, stored with the id of the program that set it.
+ */
+import type { SyscallRegistry } from '../vm/syscalls.js';
+import { consumeChecked, SYSCALL_BASE_COST } from './logging.js';
+
+/** The largest return data a program may set. */
+export const MAX_RETURN_DATA = 1024;
+const CPI_BYTES_PER_UNIT = 250;
+
+/** What the return-data syscalls read and write: the running program and the current data. */
+export interface ReturnDataState {
+  /** Id of the program that is executing (32 bytes). */
+  programId: Uint8Array;
+  /** The current return data and the program that set it. */
+  returnData: { programId: Uint8Array; data: Uint8Array };
+}
+
+/** Registers `sol_set_return_data` and `sol_get_return_data` over `state`. */
+export function registerReturnDataSyscalls(registry: SyscallRegistry, state: ReturnDataState): SyscallRegistry {
+  return registry
+    .register('sol_set_return_data', (ctx, addr, len) => {
+      consumeChecked(ctx, Number(len / BigInt(CPI_BYTES_PER_UNIT)) + SYSCALL_BASE_COST);
+      if (len > BigInt(MAX_RETURN_DATA)) throw new Error(`Return data too large (${len} > ${MAX_RETURN_DATA})`);
+      const data = len === 0n ? new Uint8Array(0) : ctx.memory.slice(addr, Number(len), false).slice();
+      state.returnData = { programId: state.programId, data };
+      return 0n;
+    })
+    .register('sol_get_return_data', (ctx, out, length, programIdOut) => {
+      consumeChecked(ctx, SYSCALL_BASE_COST);
+      const { programId, data } = state.returnData;
+      const n = Math.min(Number(length), data.length);
+      if (n !== 0) {
+        consumeChecked(ctx, Math.floor((n + 32) / CPI_BYTES_PER_UNIT));
+        const dst = ctx.memory.slice(out, n, true);
+        const id = ctx.memory.slice(programIdOut, 32, true);
+        const apart = out > programIdOut ? out - programIdOut >= 32n : programIdOut - out >= BigInt(n);
+        if (!apart) throw new Error('Overlapping copy');
+        dst.set(data.subarray(0, n));
+        id.set(programId);
+      }
+      return BigInt(data.length);
+    });
+}
