@@ -53,7 +53,7 @@ interface Block {
 /** Splits the text into basic blocks; returns them and the slot → block index map. */
 function basicBlocks(exe: Executable, syscalls: SyscallRegistry): { blocks: Block[]; blockOf: Int32Array } {
   const v = exe.sbpfVersion;
-  const n = exe.text.length / INSN_SIZE;
+  const n = Math.floor(exe.text.length / INSN_SIZE); // a trailing partial slot is never executed
   const leader = new Uint8Array(n + 1);
   leader[exe.entryPc] = 1;
   leader[n] = 1; // running off the end
@@ -103,7 +103,7 @@ function internalCallTarget(exe: Executable, insn: Insn, syscalls: SyscallRegist
 
 /** Compiles `exe` for the given syscalls into a WebAssembly module. */
 export function compileToWasm(exe: Executable, syscalls: SyscallRegistry): Uint8Array<ArrayBuffer> {
-  const n = exe.text.length / INSN_SIZE;
+  const n = Math.floor(exe.text.length / INSN_SIZE); // a trailing partial slot is never executed
   const { blocks, blockOf } = basicBlocks(exe, syscalls);
   const m = new ModuleBuilder();
   m.importMemory('env', 'memory', 1);

@@ -35,6 +35,15 @@ describe('JIT', () => {
     expect(interp).toMatchObject({ ok: true, value: 10n });
     expect(jit).toEqual(interp);
   });
+  it('a trailing partial slot behaves as in the interpreter (execution overruns)', () => {
+    const base = assemble('mov r0, 1\nja +0', { sbpfVersion: 0 });
+    const text = new Uint8Array(base.text.length + 4);
+    text.set(base.text);
+    const exe = { ...base, text, contentHash: '' };
+    const interp = execute(exe, { engine: 'interpreter' });
+    expect(interp).toMatchObject({ ok: false, error: { kind: 'ExecutionOverrun' }, instructions: 3n });
+    expect(execute(exe, { engine: 'jit' })).toEqual(interp);
+  });
   it('an address past the last slot is unallocated', () => {
     const [i2, j2] = both('mov r1, 0x10002\nlsh r1, 32\nldxb r0, [r1]\nexit', 0);
     expect(i2).toMatchObject({ ok: false, error: { message: 'Access violation reading 1 bytes at address 0x1000200000000 (in unallocated region)' } });
