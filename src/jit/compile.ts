@@ -55,7 +55,7 @@ function basicBlocks(exe: Executable, syscalls: SyscallRegistry): { blocks: Bloc
   const v = exe.sbpfVersion;
   const n = Math.floor(exe.text.length / INSN_SIZE); // a trailing partial slot is never executed
   const leader = new Uint8Array(n + 1);
-  leader[exe.entryPc] = 1;
+  if (exe.entryPc >= 0 && exe.entryPc <= n) leader[exe.entryPc] = 1;
   leader[n] = 1; // running off the end
   for (let pc = 0; pc < n; pc++) {
     const insn = decodeInsn(exe.text, pc);
@@ -132,7 +132,10 @@ export function compileToWasm(exe: Executable, syscalls: SyscallRegistry): Uint8
   c.i32Const(0).i32Load(HEADER.depth).localSet(DEPTH);
   c.globalGet(dueGlobal).localSet(DUE);
   c.globalGet(prevGlobal).localSet(PREV);
-  c.i32Const(blockOf[exe.entryPc]).localSet(BLK);
+  // An entry outside the program starts in the interpreter (the dispatcher's default is the hand-over).
+  const entryBlock = exe.entryPc >= 0 && exe.entryPc <= n ? blockOf[exe.entryPc] : -1;
+  c.i32Const(entryBlock >= 0 ? entryBlock : blocks.length).localSet(BLK);
+  c.i32Const(exe.entryPc).localSet(HPC);
 
   const B = blocks.length;
   c.block(); // hand-over

@@ -44,6 +44,12 @@ describe('JIT', () => {
     expect(interp).toMatchObject({ ok: false, error: { kind: 'ExecutionOverrun' }, instructions: 3n });
     expect(execute(exe, { engine: 'jit' })).toEqual(interp);
   });
+  it('an entrypoint outside the program overruns in both engines', () => {
+    const exe = { ...assemble('mov r0, 1\nexit', { sbpfVersion: 0 }), entryPc: 7, contentHash: '' };
+    const interp = execute(exe, { engine: 'interpreter' });
+    expect(interp).toMatchObject({ ok: false, error: { kind: 'ExecutionOverrun' }, instructions: 1n });
+    expect(execute(exe, { engine: 'jit' })).toEqual(interp);
+  });
   it('an address past the last slot is unallocated', () => {
     const [i2, j2] = both('mov r1, 0x10002\nlsh r1, 32\nldxb r0, [r1]\nexit', 0);
     expect(i2).toMatchObject({ ok: false, error: { message: 'Access violation reading 1 bytes at address 0x1000200000000 (in unallocated region)' } });
