@@ -2,7 +2,8 @@
  * `execute()`: the VM-level entry point of the public contract (DESIGN §4). It maps the program
  * regions, a fresh stack and heap and the caller's input, then runs the chosen engine.
  */
-import { DEFAULT_HEAP_SIZE, STACK_SIZE } from '../isa/constants.js';
+import { DEFAULT_HEAP_SIZE, MAX_HEAP_SIZE, STACK_SIZE } from '../isa/constants.js';
+import { WebsvmError } from '../errors.js';
 import { stackFrameGaps } from '../isa/version.js';
 import type { Executable } from '../executable.js';
 import { Interpreter, type RunResult, type TraceEntry } from './interpreter.js';
@@ -68,6 +69,10 @@ export function execute(exe: Executable, opts: ExecuteOptions = {}): ExecuteResu
   const input = opts.input ?? new Uint8Array(0);
   const heapBytes = opts.heapBytes ?? DEFAULT_HEAP_SIZE;
   const computeUnits = BigInt(opts.computeUnits ?? DEFAULT_COMPUTE_UNITS);
+  if (!Number.isInteger(heapBytes) || heapBytes < 0 || heapBytes > MAX_HEAP_SIZE) {
+    throw new WebsvmError('InvalidOptions', `heapBytes must be an integer from 0 to ${MAX_HEAP_SIZE}, got ${heapBytes}`);
+  }
+  if (computeUnits < 0n) throw new WebsvmError('InvalidOptions', `computeUnits must not be negative, got ${computeUnits}`);
   const syscalls = opts.syscalls ?? defaultSyscalls;
   let result: RunResult;
   if ((opts.engine ?? 'jit') === 'jit' && !opts.trace) {

@@ -44,6 +44,16 @@ describe('meter', () => {
   });
 });
 
+describe('options', () => {
+  it('rejects a heap outside 0..256 KiB and a negative budget with a typed error', () => {
+    for (const heapBytes of [-1, 1.5, 256 * 1024 + 1]) {
+      expect(() => run('exit', 0, { heapBytes })).toThrow(expect.objectContaining({ kind: 'InvalidOptions' }));
+    }
+    expect(() => run('exit', 0, { computeUnits: -1 })).toThrow(expect.objectContaining({ kind: 'InvalidOptions' }));
+    expect(run('mov r0, 3\nexit', 0, { heapBytes: 256 * 1024 })).toMatchObject({ ok: true, value: 3n });
+  });
+});
+
 describe('trace', () => {
   it('records r0..r10 and the pc before every executed instruction', () => {
     const trace: TraceEntry[] = [];
