@@ -34,7 +34,7 @@ const I64 = ValType.I64;
 // Locals of `run`.
 const R = (i: number) => i; // r0..r10 → locals 0..10
 const BLK = 11;
-const DEPTH = 12;
+const FP = 12; // i32: header address of the next free call frame
 const HPC = 13; // pc to hand over at
 const T = 14; // i64 scratch
 const U = 15; // i64 scratch
@@ -122,14 +122,14 @@ export function compileToWasm(exe: Executable, syscalls: SyscallRegistry): Uint8
   m.export('run', 'func', run.index);
   const c = run.code;
   c.locals(11, I64); // r0..r10
-  c.locals(3, I32); // BLK, DEPTH, HPC
+  c.locals(3, I32); // BLK, FP, HPC
   c.locals(2, I64); // T, U
   c.locals(1, I32); // A
   c.locals(2, I64); // DUE, PREV (kept in locals; the globals are synchronised at calls out)
 
   // Registers and depth come from the header.
   for (let r = 0; r <= 10; r++) c.i32Const(0).i64Load(HEADER.regs + 8 * r).localSet(R(r));
-  c.i32Const(0).i32Load(HEADER.depth).localSet(DEPTH);
+  c.i32Const(0).i32Load(HEADER.depth).i32Const(HEADER.frameSize).i32Mul().i32Const(HEADER.frames).i32Add().localSet(FP);
   c.globalGet(dueGlobal).localSet(DUE);
   c.globalGet(prevGlobal).localSet(PREV);
   // An entry outside the program starts in the interpreter (the dispatcher's default is the hand-over).
@@ -184,7 +184,7 @@ interface Ctx {
 
 function saveState(c: Code): void {
   for (let r = 0; r <= 10; r++) c.i32Const(0).localGet(R(r)).i64Store(HEADER.regs + 8 * r);
-  c.i32Const(0).localGet(DEPTH).i32Store(HEADER.depth);
+  c.i32Const(0).localGet(FP).i32Const(HEADER.frames).i32Sub().i32Const(HEADER.frameSize).i32DivU().i32Store(HEADER.depth);
 }
 
 /** Continue at slot `pc`: dispatch to its block, or hand over when it starts none. `nested` counts enclosing `if`s. */
@@ -331,16 +331,16 @@ function emitInsn(ctx: Ctx, insn: Insn, after: number): Next {
       return 'terminated';
     }
     case 'exit':
-      c.localGet(DEPTH).i32Eqz().if();
+      c.localGet(FP).i32Const(HEADER.frames).i32Eq().if();
       saveState(c);
       syncDue(ctx, 0);
       c.i32Const(STATUS_EXIT).return();
       c.end();
-      c.localGet(DEPTH).i32Const(1).i32Sub().localSet(DEPTH);
-      frameAddress(c);
-      for (let i = 0; i < 4; i++) c.localGet(A).i64Load(8 * i).localSet(R(6 + i));
-      c.localGet(A).i64Load(32).localSet(R(FRAME_PTR_REG));
-      c.localGet(A).i32Load(44).localSet(BLK).br(ctx.depthToLoop);
+      c.localGet(FP).i32Const(HEADER.frameSize).i32Sub().localTee(FP);
+      c.i64Load(0).localSet(R(6));
+      for (let i = 1; i < 4; i++) c.localGet(FP).i64Load(8 * i).localSet(R(6 + i));
+      c.localGet(FP).i64Load(32).localSet(R(FRAME_PTR_REG));
+      c.localGet(FP).i32Load(44).localSet(BLK).br(ctx.depthToLoop);
       return 'terminated';
   }
 
@@ -489,19 +489,15 @@ function emitEndian(c: Code, opc: number, dst: number, imm: number, ctx: Ctx, pc
   c.localGet(T).localSet(R(dst));
 }
 
-function frameAddress(c: Code): void {
-  c.localGet(DEPTH).i32Const(HEADER.frameSize).i32Mul().i32Const(HEADER.frames).i32Add().localSet(A);
-}
-
 /** Pushes a frame returning to slot `pc + 1` (block `returnBlock`, -1 when not a block start). */
 function pushFrame(ctx: Ctx, pc: number): void {
   const { c, exe } = ctx;
-  frameAddress(c);
-  for (let i = 0; i < 4; i++) c.localGet(A).localGet(R(6 + i)).i64Store(8 * i);
-  c.localGet(A).localGet(R(FRAME_PTR_REG)).i64Store(32);
-  c.localGet(A).i32Const(pc + 1).i32Store(40);
-  c.localGet(A).i32Const(pc + 1 <= ctx.n ? ctx.blockOf[pc + 1] : -1).i32Store(44);
-  c.localGet(DEPTH).i32Const(1).i32Add().localTee(DEPTH).i32Const(MAX_CALL_DEPTH).i32Eq().if();
+  for (let i = 0; i < 4; i++) c.localGet(FP).localGet(R(6 + i)).i64Store(8 * i);
+  c.localGet(FP).localGet(R(FRAME_PTR_REG)).i64Store(32);
+  c.localGet(FP).i32Const(pc + 1).i32Store(40);
+  c.localGet(FP).i32Const(pc + 1 <= ctx.n ? ctx.blockOf[pc + 1] : -1).i32Store(44);
+  const limit = HEADER.frames + MAX_CALL_DEPTH * HEADER.frameSize;
+  c.localGet(FP).i32Const(HEADER.frameSize).i32Add().localTee(FP).i32Const(limit).i32Eq().if();
   fault(ctx, 'CallDepthExceeded', pc, 0);
   c.end();
   if (!manualStackFrameBump(exe.sbpfVersion)) {
