@@ -12,3 +12,4 @@ export * from './vm/index.js';
 export * from './verifier/index.js';
 export * from './linker/index.js';
 export * from './syscalls/index.js';
+export * from './api/index.js';

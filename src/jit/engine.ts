@@ -103,6 +103,8 @@ export function runJit(
   syscalls: SyscallRegistry,
   computeUnits: bigint,
   layout: (backing: (size: number) => ArrayBuffer) => MemoryMap,
+  r2 = 0n,
+  onExit?: (memory: MemoryMap) => void,
 ): RunResult {
   const module = compiledModule(exe, syscalls);
   const inst = instanceFor(module);
@@ -115,7 +117,9 @@ export function runJit(
       new Uint8Array(buffer, 0, size).fill(0); // fresh stack and heap, as every invocation gets
       return buffer;
     });
-    return runOn(inst, exe, map, syscalls, computeUnits);
+    const result = runOn(inst, exe, map, syscalls, computeUnits, r2);
+    onExit?.(map);
+    return result;
   } finally {
     inst.state = undefined;
     let pool = idle.get(module);
@@ -124,7 +128,7 @@ export function runJit(
   }
 }
 
-function runOn(inst: Instance, exe: Executable, map: MemoryMap, syscalls: SyscallRegistry, computeUnits: bigint): RunResult {
+function runOn(inst: Instance, exe: Executable, map: MemoryMap, syscalls: SyscallRegistry, computeUnits: bigint, r2: bigint): RunResult {
   const initial = Number(computeUnits);
   const view = map.view;
   for (let slot = 0; slot < HEADER.regionSlots; slot++) {
@@ -136,6 +140,7 @@ function runOn(inst: Instance, exe: Executable, map: MemoryMap, syscalls: Syscal
     view.setUint32(at + 12, map.gapped[slot] ? 1 : 0, true);
   }
   view.setBigUint64(HEADER.regs + 8, BigInt(MM_INPUT_START), true);
+  view.setBigUint64(HEADER.regs + 16, r2, true);
   view.setBigUint64(HEADER.regs + 8 * FRAME_PTR_REG, initialFramePointer(exe, map), true);
   view.setUint32(HEADER.depth, 0, true);
 

@@ -4,26 +4,20 @@
  * a caller-supplied sink: the runtime's log collector, or an array in tests.
  */
 import bs58 from 'bs58';
-import type { SyscallContext, SyscallRegistry } from '../vm/syscalls.js';
+import { consumeChecked, type SyscallContext, type SyscallRegistry } from '../vm/syscalls.js';
+
+export { consumeChecked };
 
 /** Agave `execution_budget` constants used here. */
 export const SYSCALL_BASE_COST = 100;
 const LOG_64_UNITS = 100;
 const LOG_PUBKEY_UNITS = 100;
 
-/** Charges `units` or fails the way `consume_checked` does (the meter drops to zero). */
-export function consumeChecked(ctx: SyscallContext, units: number): void {
-  if (ctx.remaining() < BigInt(units)) {
-    ctx.consume(ctx.remaining());
-    throw new Error('Computational budget exceeded');
-  }
-  ctx.consume(units);
-}
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Standard base64 with padding, without node-only APIs. */
-function base64(bytes: Uint8Array): string {
+export function base64(bytes: Uint8Array): string {
   let s = '';
   for (let i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i]);
   return btoa(s);

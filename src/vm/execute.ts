@@ -30,6 +30,10 @@ export interface ExecuteOptions {
   heapBytes?: number;
   /** When given, receives one entry (r0..r10, pc) per executed instruction (runs the interpreter). */
   trace?: TraceEntry[];
+  /** Initial r2 (the runtime passes the address of the instruction data here, SIMD-0321). Default 0. */
+  r2?: bigint;
+  /** Called with the memory map after the run, before its memory is reused (to read the input back). */
+  onExit?: (memory: MemoryMap) => void;
 }
 
 /** Result of {@link execute}. */
@@ -76,12 +80,18 @@ export function execute(exe: Executable, opts: ExecuteOptions = {}): ExecuteResu
   const syscalls = opts.syscalls ?? defaultSyscalls;
   let result: RunResult;
   if ((opts.engine ?? 'jit') === 'jit' && !opts.trace) {
-    result = runJit(exe, syscalls, computeUnits, (backing) => createMemoryMap(exe, input, heapBytes, { headerBytes: HEADER.size, backing }));
+    result = runJit(exe, syscalls, computeUnits, (backing) => createMemoryMap(exe, input, heapBytes, { headerBytes: HEADER.size, backing }), opts.r2 ?? 0n, opts.onExit);
   } else {
-    const vm = new Interpreter(exe, createMemoryMap(exe, input, heapBytes));
+    const memory = createMemoryMap(exe, input, heapBytes);
+    const vm = new Interpreter(exe, memory);
+    if (opts.r2 !== undefined) vm.B[2] = opts.r2;
     result = vm.run({ computeUnits, syscalls, trace: opts.trace });
+    opts.onExit?.(memory);
   }
   if (result.ok) return result;
-  const { kind, message, pc } = result.error;
-  return { ok: false, error: pc === undefined ? { kind, message } : { kind, message, pc }, instructions: result.instructions };
+  const { kind, message, pc, cause } = result.error;
+  const error = pc === undefined ? { kind, message } : { kind, message, pc };
+  // A syscall's own error stays reachable for the runtime without changing the contract's shape.
+  if (cause !== undefined) Object.defineProperty(error, 'cause', { value: cause, enumerable: false });
+  return { ok: false, error, instructions: result.instructions };
 }

@@ -6,6 +6,7 @@
 import { hashSymbolName } from '../elf/murmur3.js';
 import { EbpfError } from './errors.js';
 import type { MemoryMap } from './memory.js';
+import { InstructionFailure } from '../runtime/errors.js';
 
 /** What a syscall can reach while it runs. */
 export interface SyscallContext {
@@ -64,11 +65,7 @@ export class SyscallRegistry {
 export function invokeSyscall(ctx: SyscallContext, entry: SyscallEntry, args: [bigint, bigint, bigint, bigint, bigint], pc: number): bigint {
   try {
     if (entry.cost > 0) {
-      if (ctx.remaining() < BigInt(entry.cost)) {
-        ctx.consume(ctx.remaining());
-        throw new Error('Computational budget exceeded');
-      }
-      ctx.consume(entry.cost);
+      consumeChecked(ctx, entry.cost);
     }
     return entry.fn(ctx, ...args);
   } catch (e) {
@@ -77,4 +74,13 @@ export function invokeSyscall(ctx: SyscallContext, entry: SyscallEntry, args: [b
     (err as { cause?: unknown }).cause = e;
     throw err;
   }
+}
+
+/** Charges `units` or fails the way `consume_checked` does (the meter drops to zero). */
+export function consumeChecked(ctx: SyscallContext, units: number): void {
+  if (ctx.remaining() < BigInt(units)) {
+    ctx.consume(ctx.remaining());
+    throw new InstructionFailure({ kind: 'ComputationalBudgetExceeded' });
+  }
+  ctx.consume(units);
 }

@@ -1,0 +1,224 @@
+/**
+ * Result types of transaction processing, shaped like the `litesvm` package's so that code
+ * written against it (method calls, `instanceof`, enum comparisons) works unchanged.
+ */
+import bs58 from 'bs58';
+import { decodeAddress } from '../runtime/accounts.js';
+import { TRANSACTION_ERROR_NAMES, type InstructionError, type TransactionError } from '../runtime/errors.js';
+import type { InnerInstruction as RuntimeInner, TransactionOutcome } from '../runtime/runtime.js';
+
+/** Field-less transaction errors, numbered as in `litesvm`. */
+export enum TransactionErrorFieldless {
+  AccountInUse, AccountLoadedTwice, AccountNotFound, ProgramAccountNotFound, InsufficientFundsForFee,
+  InvalidAccountForFee, AlreadyProcessed, BlockhashNotFound, CallChainTooDeep, MissingSignatureForFee,
+  InvalidAccountIndex, SignatureFailure, InvalidProgramForExecution, SanitizeFailure, ClusterMaintenance,
+  AccountBorrowOutstanding, WouldExceedMaxBlockCostLimit, UnsupportedVersion, InvalidWritableAccount,
+  WouldExceedMaxAccountCostLimit, WouldExceedAccountDataBlockLimit, TooManyAccountLocks,
+  AddressLookupTableNotFound, InvalidAddressLookupTableOwner, InvalidAddressLookupTableData,
+  InvalidAddressLookupTableIndex, InvalidRentPayingAccount, WouldExceedMaxVoteCostLimit,
+  WouldExceedAccountDataTotalLimit, MaxLoadedAccountsDataSizeExceeded, ResanitizationNeeded,
+  InvalidLoadedAccountsDataSizeLimit, UnbalancedTransaction, ProgramCacheHitMaxLimit, CommitCancelled,
+}
+
+/** Field-less instruction errors, numbered as in `litesvm`. */
+export enum InstructionErrorFieldless {
+  GenericError, InvalidArgument, InvalidInstructionData, InvalidAccountData, AccountDataTooSmall,
+  InsufficientFunds, IncorrectProgramId, MissingRequiredSignature, AccountAlreadyInitialized,
+  UninitializedAccount, UnbalancedInstruction, ModifiedProgramId, ExternalAccountLamportSpend,
+  ExternalAccountDataModified, ReadonlyLamportChange, ReadonlyDataModified, DuplicateAccountIndex,
+  ExecutableModified, RentEpochModified, NotEnoughAccountKeys, AccountDataSizeChanged, AccountNotExecutable,
+  AccountBorrowFailed, AccountBorrowOutstanding, DuplicateAccountOutOfSync, InvalidError,
+  ExecutableDataModified, ExecutableLamportChange, ExecutableAccountNotRentExempt, UnsupportedProgramId,
+  CallDepth, MissingAccount, ReentrancyNotAllowed, MaxSeedLengthExceeded, InvalidSeeds, InvalidRealloc,
+  ComputationalBudgetExceeded, PrivilegeEscalation, ProgramEnvironmentSetupFailure, ProgramFailedToComplete,
+  ProgramFailedToCompile, Immutable, IncorrectAuthority, AccountNotRentExempt, InvalidAccountOwner,
+  ArithmeticOverflow, UnsupportedSysvar, IllegalOwner, MaxAccountsDataAllocationsExceeded, MaxAccountsExceeded,
+  MaxInstructionTraceLengthExceeded, BuiltinProgramsMustConsumeComputeUnits, BorshIoError,
+}
+
+/** `InstructionError::Custom(code)`: a program's own error code. */
+export class InstructionErrorCustom {
+  constructor(readonly code: number) {}
+  toString(): string {
+    return `Custom(${this.code})`;
+  }
+}
+
+/** `TransactionError::InstructionError(index, err)`. */
+export class TransactionErrorInstructionError {
+  constructor(
+    /** Index of the failing top-level instruction. */
+    readonly index: number,
+    private readonly error: InstructionError,
+  ) {}
+  /** The instruction's error: a {@link InstructionErrorFieldless} value or {@link InstructionErrorCustom}. */
+  err(): InstructionErrorFieldless | InstructionErrorCustom {
+    return this.error.kind === 'Custom' ? new InstructionErrorCustom(this.error.code) : InstructionErrorFieldless[this.error.kind];
+  }
+  toString(): string {
+    return `InstructionError(${this.index}, ${this.error.kind === 'Custom' ? `Custom(${this.error.code})` : this.error.kind})`;
+  }
+}
+
+/** `TransactionError::DuplicateInstruction(index)`. */
+export class TransactionErrorDuplicateInstruction {
+  constructor(readonly index: number) {}
+  toString(): string {
+    return `DuplicateInstruction(${this.index})`;
+  }
+}
+
+/** `TransactionError::InsufficientFundsForRent { account_index }`. */
+export class TransactionErrorInsufficientFundsForRent {
+  constructor(readonly accountIndex: number) {}
+  toString(): string {
+    return `InsufficientFundsForRent { account_index: ${this.accountIndex} }`;
+  }
+}
+
+/** `TransactionError::ProgramExecutionTemporarilyRestricted { account_index }`. */
+export class TransactionErrorProgramExecutionTemporarilyRestricted {
+  constructor(readonly accountIndex: number) {}
+  toString(): string {
+    return `ProgramExecutionTemporarilyRestricted { account_index: ${this.accountIndex} }`;
+  }
+}
+
+/** Any transaction error as `FailedTransactionMetadata.err()` returns it. */
+export type TransactionErrorValue =
+  | TransactionErrorFieldless
+  | TransactionErrorInstructionError
+  | TransactionErrorDuplicateInstruction
+  | TransactionErrorInsufficientFundsForRent
+  | TransactionErrorProgramExecutionTemporarilyRestricted;
+
+/** Converts the runtime's error to the `litesvm` shapes. */
+export function toErrorValue(e: TransactionError): TransactionErrorValue {
+  switch (e.kind) {
+    case 'InstructionError':
+      return new TransactionErrorInstructionError(e.index, e.error);
+    case 'DuplicateInstruction':
+      return new TransactionErrorDuplicateInstruction(e.index);
+    case 'InsufficientFundsForRent':
+      return new TransactionErrorInsufficientFundsForRent(e.accountIndex);
+    case 'ProgramExecutionTemporarilyRestricted':
+      return new TransactionErrorProgramExecutionTemporarilyRestricted(e.accountIndex);
+    default:
+      return TRANSACTION_ERROR_NAMES.indexOf(e.kind);
+  }
+}
+
+/** A compiled instruction: indexes into the transaction's account keys. */
+export class CompiledInstruction {
+  constructor(
+    private readonly index: number,
+    private readonly accountIndexes: Uint8Array,
+    private readonly bytes: Uint8Array,
+  ) {}
+  programIdIndex(): number {
+    return this.index;
+  }
+  accounts(): Uint8Array {
+    return this.accountIndexes;
+  }
+  data(): Uint8Array {
+    return this.bytes;
+  }
+  toString(): string {
+    return `CompiledInstruction { program_id_index: ${this.index}, accounts: [${[...this.accountIndexes]}], data: [${[...this.bytes]}] }`;
+  }
+}
+
+/** A cross-program invocation recorded during a transaction. */
+export class InnerInstruction {
+  constructor(private readonly inner: RuntimeInner) {}
+  instruction(): CompiledInstruction {
+    return new CompiledInstruction(this.inner.programIdIndex, this.inner.accounts, this.inner.data);
+  }
+  /** 2 for a CPI from a top-level instruction, 3 for one level deeper … */
+  stackHeight(): number {
+    return this.inner.stackHeight;
+  }
+  toString(): string {
+    return `InnerInstruction { instruction: ${this.instruction()}, stack_height: ${this.inner.stackHeight} }`;
+  }
+}
+
+/** The return data a transaction ended with and the program that set it. */
+export class TransactionReturnData {
+  constructor(private readonly value: { programId: string; data: Uint8Array }) {}
+  programId(): Uint8Array {
+    return decodeAddress(this.value.programId);
+  }
+  data(): Uint8Array {
+    return this.value.data;
+  }
+  toString(): string {
+    return `TransactionReturnData { program_id: ${this.value.programId}, data: [${[...this.value.data]}] }`;
+  }
+}
+
+/** What every processed transaction reports. */
+export class TransactionMetadata {
+  /** @internal */
+  constructor(readonly outcome: TransactionOutcome) {}
+  /** The first signature (the transaction id). */
+  signature(): Uint8Array {
+    return this.outcome.signature;
+  }
+  /** Program log lines, exactly as Agave records them. */
+  logs(): string[] {
+    return this.outcome.logs;
+  }
+  /** CPIs per top-level instruction. */
+  innerInstructions(): InnerInstruction[][] {
+    return this.outcome.innerInstructions.map((list) => list.map((i) => new InnerInstruction(i)));
+  }
+  computeUnitsConsumed(): bigint {
+    return this.outcome.computeUnitsConsumed;
+  }
+  returnData(): TransactionReturnData {
+    return new TransactionReturnData(this.outcome.returnData);
+  }
+  /** The fee charged, in lamports. */
+  fee(): bigint {
+    return this.outcome.fee;
+  }
+  /** The logs, one per line, indented by invocation depth. */
+  prettyLogs(): string {
+    let depth = 0;
+    return this.outcome.logs
+      .map((line) => {
+        const m = / invoke \[(\d+)\]$/.exec(line);
+        if (m) depth = Number(m[1]);
+        const out = `${'  '.repeat(Math.max(0, depth - 1))}${line}`;
+        if (/ (success|failed: .*)$/.test(line)) depth = Math.max(0, depth - 1);
+        return out;
+      })
+      .join('\n');
+  }
+  toString(): string {
+    return `TransactionMetadata { signature: ${bs58.encode(this.outcome.signature)}, logs: ${JSON.stringify(this.outcome.logs)}, compute_units_consumed: ${this.outcome.computeUnitsConsumed}, fee: ${this.outcome.fee} }`;
+  }
+}
+
+/** A transaction that failed: its error and its metadata. */
+export class FailedTransactionMetadata {
+  /** @internal */
+  constructor(readonly outcome: TransactionOutcome) {}
+  err(): TransactionErrorValue {
+    return toErrorValue(this.outcome.error!);
+  }
+  meta(): TransactionMetadata {
+    return new TransactionMetadata(this.outcome);
+  }
+  toString(): string {
+    return `FailedTransactionMetadata { err: ${describeError(this.outcome.error!)}, meta: ${this.meta()} }`;
+  }
+}
+
+/** A readable form of a transaction error (`InstructionError(0, Custom(1))` …). */
+export function describeError(e: TransactionError): string {
+  const v = toErrorValue(e);
+  return typeof v === 'number' ? TransactionErrorFieldless[v] : v.toString();
+}

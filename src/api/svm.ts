@@ -1,0 +1,284 @@
+/**
+ * `SVM`: the LiteSVM-compatible facade over the runtime. Method names, arguments, defaults and
+ * result types follow the `litesvm` package, so switching is an import change; every method also
+ * takes @solana/web3.js v1 values and raw bytes.
+ */
+import {
+  address as kitAddress,
+  lamports as kitLamports,
+  type Address,
+  type Blockhash,
+  type EncodedAccount,
+  type Lamports,
+  type MaybeEncodedAccount,
+  type Signature,
+} from '@solana/kit';
+import bs58 from 'bs58';
+import type { Account } from '../runtime/accounts.js';
+import { BPF_LOADER_UPGRADEABLE, SYSVAR } from '../runtime/ids.js';
+import { Runtime, type TransactionOutcome } from '../runtime/runtime.js';
+import * as sv from '../runtime/sysvars.js';
+import { toAddress, toWireBytes, type AddressInput, type TransactionInput } from './inputs.js';
+import { FailedTransactionMetadata, TransactionMetadata } from './results.js';
+import { Clock, ComputeBudget, EpochRewards, EpochSchedule, Rent, SlotHash, SlotHistory, StakeHistory } from './sysvars.js';
+
+/** An account as web3.js v1 describes it (accepted by {@link SVM.setAccount}). */
+export interface Web3AccountInfo {
+  lamports: number | bigint;
+  data: Uint8Array;
+  owner: AddressInput;
+  executable: boolean;
+  rentEpoch?: number | bigint;
+}
+
+/** A simulated transaction's metadata and the accounts it would write. */
+export class SimulatedTransactionInfo {
+  /** @internal */
+  constructor(private readonly outcome: TransactionOutcome) {}
+  meta(): TransactionMetadata {
+    return new TransactionMetadata(this.outcome);
+  }
+  /** The writable accounts as they would be after the transaction. */
+  postAccounts(): EncodedAccount[] {
+    return this.outcome.postAccounts.map(([a, acc]) => encoded(a, acc));
+  }
+}
+
+function encoded(address: string, a: Account): EncodedAccount & { data: Uint8Array } {
+  return {
+    address: kitAddress(address),
+    executable: a.executable,
+    lamports: kitLamports(a.lamports),
+    programAddress: kitAddress(a.owner),
+    space: BigInt(a.data.length),
+    data: a.data,
+  };
+}
+
+const result = (o: TransactionOutcome) => (o.error ? new FailedTransactionMetadata(o) : new TransactionMetadata(o));
+
+/** The simulator. `new SVM()` starts with builtins, sysvars, signature and blockhash checks on. */
+export class SVM {
+  /** @internal The runtime behind the facade. */
+  readonly runtime = new Runtime();
+
+  /** The same as `new SVM()` (LiteSVM's minimal constructor; kept for drop-in use). */
+  static default(): SVM {
+    return new SVM();
+  }
+
+  /** Uses a fixed compute budget instead of what transactions request. */
+  withComputeBudget(budget: ComputeBudget): this {
+    this.runtime.config.computeBudget = { computeUnitLimit: Number(budget.computeUnitLimit), heapBytes: budget.heapSize };
+    return this;
+  }
+
+  /** Turns transaction signature verification on or off (on by default). */
+  withSigverify(sigverify: boolean): this {
+    this.runtime.config.sigverify = sigverify;
+    return this;
+  }
+
+  /** Turns the recent-blockhash check on or off (on by default). */
+  withBlockhashCheck(check: boolean): this {
+    this.runtime.config.blockhashCheck = check;
+    return this;
+  }
+
+  /** Keeps the last `capacity` transactions for {@link getTransaction} and duplicate detection (0 = off). */
+  withTransactionHistory(capacity: bigint | number): this {
+    this.runtime.config.historyCapacity = Number(capacity);
+    return this;
+  }
+
+  /** Log bytes kept per transaction before `Log truncated` (undefined = unlimited; default 10 000). */
+  withLogBytesLimit(limit?: bigint | number): this {
+    this.runtime.config.logBytesLimit = limit === undefined || limit === null ? undefined : Number(limit);
+    return this;
+  }
+
+  /** Sets the airdrop account's balance. */
+  withLamports(lamports: bigint): this {
+    const a = this.runtime.getAccount(this.runtime.airdropAddress)!;
+    this.runtime.setAccount(this.runtime.airdropAddress, { ...a, lamports });
+    return this;
+  }
+
+  /** Selects the execution engine: `'jit'` (default, WebAssembly) or `'interpreter'`. */
+  withEngine(engine: 'jit' | 'interpreter'): this {
+    this.runtime.config.engine = engine;
+    return this;
+  }
+
+  /** Lamports an account with `dataLen` bytes needs to be rent exempt. */
+  minimumBalanceForRentExemption(dataLen: bigint | number): bigint {
+    return this.runtime.minimumBalance(dataLen);
+  }
+
+  /** The account at `address` (`exists: false` when there is none). */
+  getAccount(address: AddressInput): MaybeEncodedAccount {
+    const a = toAddress(address);
+    const account = this.runtime.getAccount(a);
+    return account ? { exists: true, ...encoded(a, account) } : { exists: false, address: kitAddress(a) };
+  }
+
+  /** All accounts owned by `programAddress`. */
+  getProgramAccounts(programAddress: AddressInput): EncodedAccount[] {
+    const owner = toAddress(programAddress);
+    return [...this.runtime.accounts.entries()].filter(([, a]) => a.owner === owner).map(([k, a]) => encoded(k, a));
+  }
+
+  /**
+   * Creates or overwrites an account, bypassing the runtime's rules. Takes a kit `EncodedAccount`,
+   * or an address and a web3.js-style account.
+   */
+  setAccount(account: EncodedAccount): void;
+  setAccount(address: AddressInput, account: Web3AccountInfo): void;
+  setAccount(first: EncodedAccount | AddressInput, second?: Web3AccountInfo): void {
+    if (second) {
+      this.runtime.setAccount(toAddress(first as AddressInput), {
+        lamports: BigInt(second.lamports),
+        data: Uint8Array.from(second.data),
+        owner: toAddress(second.owner),
+        executable: second.executable,
+        rentEpoch: BigInt(second.rentEpoch ?? 0),
+      });
+      return;
+    }
+    const e = first as EncodedAccount;
+    this.runtime.setAccount(e.address, {
+      lamports: BigInt(e.lamports),
+      data: Uint8Array.from(e.data),
+      owner: e.programAddress,
+      executable: e.executable,
+      rentEpoch: 0n,
+    });
+  }
+
+  /** The balance of `address`, or null when the account does not exist. */
+  getBalance(address: AddressInput): Lamports | null {
+    const a = this.runtime.getAccount(toAddress(address));
+    return a ? kitLamports(a.lamports) : null;
+  }
+
+  /** The blockhash transactions must use. */
+  latestBlockhash(): Blockhash {
+    return this.runtime.latestBlockhash as Blockhash;
+  }
+
+  /** Gives a kit transaction message the latest blockhash as its lifetime. */
+  setTransactionMessageLifetimeUsingLatestBlockhash<T extends object>(message: T): T & { lifetimeConstraint: { blockhash: Blockhash; lastValidBlockHeight: bigint } } {
+    return Object.freeze({
+      ...message,
+      lifetimeConstraint: Object.freeze({ blockhash: this.latestBlockhash(), lastValidBlockHeight: 0xffff_ffff_ffff_ffffn }),
+    });
+  }
+
+  /** A transaction from the history by signature (base58 or 64 bytes). */
+  getTransaction(signature: Signature | Uint8Array | string): TransactionMetadata | FailedTransactionMetadata | null {
+    const key = typeof signature === 'string' ? signature : bs58.encode(signature);
+    const o = this.runtime.getTransaction(key);
+    return o ? result(o) : null;
+  }
+
+  /** Sends `lamports` to `address` from the built-in faucet (a real System transfer). */
+  airdrop(address: AddressInput, lamports: bigint | number): TransactionMetadata | FailedTransactionMetadata | null {
+    return result(this.runtime.airdrop(toAddress(address), BigInt(lamports)));
+  }
+
+  /** Deploys an ELF under `programId` with the upgradeable loader (as LiteSVM does). */
+  addProgram(programId: AddressInput, programBytes: Uint8Array): void {
+    this.runtime.addProgram(toAddress(programId), programBytes, BPF_LOADER_UPGRADEABLE);
+  }
+
+  /** Deploys an ELF with a chosen loader (v1 `BPFLoader1111…`, v2 `BPFLoader2111…` or the upgradeable one). */
+  addProgramWithLoader(programId: AddressInput, programBytes: Uint8Array, loaderId: AddressInput): void {
+    this.runtime.addProgram(toAddress(programId), programBytes, toAddress(loaderId));
+  }
+
+  /** Deploys the ELF at `path` (Node only). */
+  addProgramFromFile(programId: AddressInput, path: string): void {
+    const fs = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.('node:fs') as
+      | { readFileSync(p: string): Uint8Array }
+      | undefined;
+    if (!fs) throw new Error('addProgramFromFile needs Node.js; use addProgram with the bytes in a browser');
+    this.addProgram(programId, new Uint8Array(fs.readFileSync(path)));
+  }
+
+  /** Processes a transaction and commits its effects. */
+  sendTransaction(tx: TransactionInput): TransactionMetadata | FailedTransactionMetadata {
+    return result(this.runtime.send(toWireBytes(tx)));
+  }
+
+  /** Processes a transaction without changing any state. */
+  simulateTransaction(tx: TransactionInput): FailedTransactionMetadata | SimulatedTransactionInfo {
+    const o = this.runtime.simulate(toWireBytes(tx));
+    return o.error ? new FailedTransactionMetadata(o) : new SimulatedTransactionInfo(o);
+  }
+
+  /** Replaces the latest blockhash; transactions using the old one fail with BlockhashNotFound. */
+  expireBlockhash(): void {
+    this.runtime.expireBlockhash();
+  }
+
+  /** Moves the clock to `slot`. */
+  warpToSlot(slot: bigint | number): void {
+    this.runtime.warpToSlot(BigInt(slot));
+  }
+
+  getClock(): Clock {
+    return Clock.from(this.runtime.clock);
+  }
+  setClock(clock: sv.Clock): void {
+    this.runtime.setSysvarAccount(SYSVAR.clock, sv.encodeClock(clock));
+  }
+  getRent(): Rent {
+    return Rent.from(this.runtime.rent);
+  }
+  setRent(rent: sv.Rent): void {
+    this.runtime.setSysvarAccount(SYSVAR.rent, sv.encodeRent(rent));
+  }
+  getEpochSchedule(): EpochSchedule {
+    return EpochSchedule.from(this.runtime.epochSchedule);
+  }
+  setEpochSchedule(schedule: sv.EpochSchedule): void {
+    this.runtime.setSysvarAccount(SYSVAR.epochSchedule, sv.encodeEpochSchedule(schedule));
+  }
+  getEpochRewards(): EpochRewards {
+    return EpochRewards.from(this.runtime.epochRewards);
+  }
+  setEpochRewards(rewards: sv.EpochRewards): void {
+    this.runtime.setSysvarAccount(SYSVAR.epochRewards, sv.encodeEpochRewards(rewards));
+  }
+  getLastRestartSlot(): bigint {
+    return this.runtime.lastRestartSlot;
+  }
+  setLastRestartSlot(slot: bigint): void {
+    this.runtime.setSysvarAccount(SYSVAR.lastRestartSlot, sv.encodeU64(slot));
+  }
+  getSlotHashes(): SlotHash[] {
+    return this.runtime.slotHashes.map((h) => new SlotHash(h.slot, h.hash));
+  }
+  setSlotHashes(hashes: sv.SlotHash[]): void {
+    this.runtime.setSysvarAccount(SYSVAR.slotHashes, sv.encodeSlotHashes(hashes));
+  }
+  getSlotHistory(): SlotHistory {
+    const h = sv.decodeSlotHistory(this.runtime.getAccount(SYSVAR.slotHistory)!.data);
+    return new SlotHistory(h.bits, h.nextSlot);
+  }
+  setSlotHistory(history: sv.SlotHistory): void {
+    this.runtime.setSysvarAccount(SYSVAR.slotHistory, sv.encodeSlotHistory(history));
+  }
+  getStakeHistory(): StakeHistory {
+    const out = new StakeHistory();
+    out.entries.push(...sv.decodeStakeHistory(this.runtime.getAccount(SYSVAR.stakeHistory)!.data));
+    return out;
+  }
+  setStakeHistory(history: StakeHistory): void {
+    this.runtime.setSysvarAccount(SYSVAR.stakeHistory, sv.encodeStakeHistory(history.entries));
+  }
+}
+
+/** Alias for drop-in use: `import { LiteSVM } from 'websvm'`. */
+export { SVM as LiteSVM };
+export type { Address };

@@ -1,0 +1,169 @@
+/** Sysvar value classes with the constructors and accessors of the `litesvm` package. */
+import * as sv from '../runtime/sysvars.js';
+
+/** Network time. */
+export class Clock implements sv.Clock {
+  constructor(
+    public slot: bigint,
+    public epochStartTimestamp: bigint,
+    public epoch: bigint,
+    public leaderScheduleEpoch: bigint,
+    public unixTimestamp: bigint,
+  ) {}
+  /** @internal */
+  static from(c: sv.Clock): Clock {
+    return new Clock(c.slot, c.epochStartTimestamp, c.epoch, c.leaderScheduleEpoch, c.unixTimestamp);
+  }
+  toString(): string {
+    return `Clock { slot: ${this.slot}, epoch_start_timestamp: ${this.epochStartTimestamp}, epoch: ${this.epoch}, leader_schedule_epoch: ${this.leaderScheduleEpoch}, unix_timestamp: ${this.unixTimestamp} }`;
+  }
+}
+
+/** Rent parameters. */
+export class Rent implements sv.Rent {
+  constructor(
+    public lamportsPerByteYear: bigint,
+    public exemptionThreshold: number,
+    public burnPercent: number,
+  ) {}
+  /** Mainnet's values (6960 lamports per byte, threshold 1.0, 50% burnt). */
+  static default(): Rent {
+    return Rent.from(sv.DEFAULT_RENT);
+  }
+  /** @internal */
+  static from(r: sv.Rent): Rent {
+    return new Rent(r.lamportsPerByteYear, r.exemptionThreshold, r.burnPercent);
+  }
+  /** Lamports an account of `dataLen` bytes needs to be rent exempt. */
+  minimumBalance(dataLen: bigint): bigint {
+    return sv.minimumBalance(this, dataLen);
+  }
+  /** Whether `balance` makes an account of `dataLen` bytes rent exempt. */
+  isExempt(balance: bigint, dataLen: bigint): boolean {
+    return balance >= this.minimumBalance(dataLen);
+  }
+  toString(): string {
+    return `Rent { lamports_per_byte_year: ${this.lamportsPerByteYear}, exemption_threshold: ${this.exemptionThreshold}, burn_percent: ${this.burnPercent} }`;
+  }
+}
+
+/** The epoch schedule. */
+export class EpochSchedule implements sv.EpochSchedule {
+  constructor(
+    public slotsPerEpoch: bigint,
+    public leaderScheduleSlotOffset: bigint,
+    public warmup: boolean,
+    public firstNormalEpoch: bigint,
+    public firstNormalSlot: bigint,
+  ) {}
+  /** @internal */
+  static from(s: sv.EpochSchedule): EpochSchedule {
+    return new EpochSchedule(s.slotsPerEpoch, s.leaderScheduleSlotOffset, s.warmup, s.firstNormalEpoch, s.firstNormalSlot);
+  }
+}
+
+/** Epoch rewards distribution state. */
+export class EpochRewards implements sv.EpochRewards {
+  constructor(
+    public distributionStartingBlockHeight: bigint,
+    public numPartitions: bigint,
+    public parentBlockhash: string,
+    public totalPoints: bigint,
+    public totalRewards: bigint,
+    public distributedRewards: bigint,
+    public active: boolean,
+  ) {}
+  /** @internal */
+  static from(e: sv.EpochRewards): EpochRewards {
+    return new EpochRewards(e.distributionStartingBlockHeight, e.numPartitions, e.parentBlockhash, e.totalPoints, e.totalRewards, e.distributedRewards, e.active);
+  }
+}
+
+/** A SlotHashes entry. */
+export class SlotHash implements sv.SlotHash {
+  constructor(
+    public slot: bigint,
+    public hash: string,
+  ) {}
+}
+
+/** Whether a slot is in a {@link SlotHistory}. */
+export enum SlotHistoryCheck {
+  Future,
+  TooOld,
+  Found,
+  NotFound,
+}
+
+const MAX_ENTRIES = 1024n * 1024n;
+
+/** A bit per slot of the last 1 048 576 slots. */
+export class SlotHistory implements sv.SlotHistory {
+  constructor(
+    public bits: BigUint64Array,
+    public nextSlot: bigint,
+  ) {}
+  /** Slot 0 present, next slot 1. */
+  static default(): SlotHistory {
+    const d = sv.defaultSlotHistory();
+    return new SlotHistory(d.bits, d.nextSlot);
+  }
+  add(slot: bigint): void {
+    if (slot > this.nextSlot && slot - this.nextSlot >= MAX_ENTRIES) this.bits.fill(0n);
+    else for (let s = this.nextSlot; s < slot; s++) this.setBit(s, false);
+    this.setBit(slot, true);
+    this.nextSlot = slot + 1n;
+  }
+  check(slot: bigint): SlotHistoryCheck {
+    if (slot > this.newest()) return SlotHistoryCheck.Future;
+    if (slot < this.oldest()) return SlotHistoryCheck.TooOld;
+    const i = slot % MAX_ENTRIES;
+    return (this.bits[Number(i / 64n)] >> (i % 64n)) & 1n ? SlotHistoryCheck.Found : SlotHistoryCheck.NotFound;
+  }
+  oldest(): bigint {
+    return this.nextSlot > MAX_ENTRIES ? this.nextSlot - MAX_ENTRIES : 0n;
+  }
+  newest(): bigint {
+    return this.nextSlot - 1n;
+  }
+  private setBit(slot: bigint, on: boolean): void {
+    const i = slot % MAX_ENTRIES;
+    const w = Number(i / 64n);
+    const mask = 1n << (i % 64n);
+    this.bits[w] = on ? this.bits[w] | mask : this.bits[w] & ~mask;
+  }
+}
+
+/** Stake totals of one epoch. */
+export class StakeHistoryEntry {
+  constructor(
+    public effective: bigint,
+    public activating: bigint,
+    public deactivating: bigint,
+  ) {}
+}
+
+/** Stake totals by epoch, newest first. */
+export class StakeHistory {
+  /** @internal */
+  readonly entries: sv.StakeHistoryEntry[] = [];
+  get(epoch: bigint): StakeHistoryEntry | null {
+    const e = this.entries.find((x) => x.epoch === epoch);
+    return e ? new StakeHistoryEntry(e.effective, e.activating, e.deactivating) : null;
+  }
+  add(epoch: bigint, entry: StakeHistoryEntry): void {
+    const at = this.entries.findIndex((x) => x.epoch <= epoch);
+    const value = { epoch, effective: entry.effective, activating: entry.activating, deactivating: entry.deactivating };
+    if (at >= 0 && this.entries[at].epoch === epoch) this.entries[at] = value;
+    else this.entries.splice(at < 0 ? this.entries.length : at, 0, value);
+    if (this.entries.length > 512) this.entries.length = 512;
+  }
+}
+
+/** A fixed compute budget for every transaction (overrides Compute Budget instructions). */
+export class ComputeBudget {
+  /** Compute units per transaction. */
+  computeUnitLimit = 1_400_000n;
+  /** Heap bytes per program invocation. */
+  heapSize = 32 * 1024;
+}

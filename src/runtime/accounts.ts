@@ -1,0 +1,72 @@
+/**
+ * The accounts store. Stored accounts are treated as immutable values: a transaction works on
+ * copies and commits by replacing entries, so a snapshot is a shallow copy of the map and a failed
+ * or simulated transaction needs no rollback at all.
+ */
+import bs58 from 'bs58';
+
+/** An account as the runtime holds it (owner as base58, like every key here). */
+export interface Account {
+  lamports: bigint;
+  data: Uint8Array;
+  owner: string;
+  executable: boolean;
+  rentEpoch: bigint;
+}
+
+/** rent_epoch of every account created after rent collection ended. */
+export const RENT_EXEMPT_EPOCH = 0xffff_ffff_ffff_ffffn;
+
+/** A zero-lamport, empty, system-owned account (what a missing address loads as). */
+export function emptyAccount(): Account {
+  return { lamports: 0n, data: new Uint8Array(0), owner: '11111111111111111111111111111111', executable: false, rentEpoch: RENT_EXEMPT_EPOCH };
+}
+
+/** A deep copy (the data bytes are copied). */
+export function cloneAccount(a: Account): Account {
+  return { lamports: a.lamports, data: a.data.slice(), owner: a.owner, executable: a.executable, rentEpoch: a.rentEpoch };
+}
+
+/** Accounts by address, with O(n)-pointer snapshots. */
+export class AccountsDb {
+  private map: Map<string, Account>;
+
+  constructor(entries?: Map<string, Account>) {
+    this.map = entries ?? new Map();
+  }
+
+  /** The stored account (do not mutate it), or undefined. Zero-lamport accounts do not exist. */
+  get(address: string): Account | undefined {
+    return this.map.get(address);
+  }
+
+  /** Stores `account` under `address` (a zero-lamport account is removed, as Agave purges it). */
+  set(address: string, account: Account): void {
+    if (account.lamports === 0n) this.map.delete(address);
+    else this.map.set(address, account);
+  }
+
+  /** All stored (address, account) pairs. */
+  entries(): IterableIterator<[string, Account]> {
+    return this.map.entries();
+  }
+
+  /** A snapshot that later `restore` brings back. */
+  snapshot(): AccountsDb {
+    return new AccountsDb(new Map(this.map));
+  }
+
+  /** Replaces the contents with those of `snapshot`. */
+  restore(snapshot: AccountsDb): void {
+    this.map = new Map(snapshot.map);
+  }
+}
+
+/** base58 of 32 key bytes. */
+export const encodeAddress = (bytes: Uint8Array): string => bs58.encode(bytes);
+/** The 32 bytes of a base58 address (throws on a malformed one). */
+export function decodeAddress(address: string): Uint8Array {
+  const bytes = bs58.decode(address);
+  if (bytes.length !== 32) throw new Error(`Invalid address ${address}: ${bytes.length} bytes`);
+  return bytes;
+}

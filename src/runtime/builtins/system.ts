@@ -1,0 +1,204 @@
+/**
+ * The System program (agave `programs/system/src/system_processor.rs`): account creation,
+ * assignment, allocation and transfers, with and without seeds. 150 CU per instruction.
+ */
+import { sha256 } from '@noble/hashes/sha2.js';
+import { decodeAddress, encodeAddress } from '../accounts.js';
+import { fail, InstructionFailure } from '../errors.js';
+import { SYSTEM_PROGRAM } from '../ids.js';
+import type { Builtin, InvokeContext } from '../invoke-context.js';
+import { MAX_PERMITTED_DATA_LENGTH } from '../transaction-context.js';
+import { BincodeReader } from './bincode.js';
+
+/** `SystemError` codes (custom program errors of the System program). */
+export const SystemError = {
+  AccountAlreadyInUse: 0,
+  ResultWithNegativeLamports: 1,
+  InvalidProgramId: 2,
+  InvalidAccountDataLength: 3,
+  MaxSeedLengthExceeded: 4,
+  AddressWithSeedMismatch: 5,
+  NonceNoRecentBlockhashes: 6,
+  NonceBlockhashNotExpired: 7,
+  NonceUnexpectedBlockhashValue: 8,
+} as const;
+
+const systemError = (code: number): InstructionFailure => new InstructionFailure({ kind: 'Custom', code });
+
+const MAX_SEED_LEN = 32;
+const PDA_MARKER = new TextEncoder().encode('ProgramDerivedAddress');
+
+/** `Pubkey::create_with_seed`. */
+export function createWithSeed(base: string, seed: string, owner: string): string {
+  const seedBytes = new TextEncoder().encode(seed);
+  if (seedBytes.length > MAX_SEED_LEN) fail('MaxSeedLengthExceeded');
+  const ownerBytes = decodeAddress(owner);
+  const tail = ownerBytes.subarray(32 - PDA_MARKER.length);
+  if (tail.every((b, i) => b === PDA_MARKER[i])) fail('IllegalOwner');
+  return encodeAddress(sha256.create().update(decodeAddress(base)).update(seedBytes).update(ownerBytes).digest());
+}
+
+/** An account address, with the base it was derived from when seeds are involved. */
+interface Address {
+  address: string;
+  base?: string;
+}
+
+/** Rust's `{:?}` of the processor's `Address` struct. */
+const debug = (a: Address) => `Address { address: ${a.address}, base: ${a.base ? `Some(${a.base})` : 'None'} }`;
+
+class SystemProgram implements Builtin {
+  readonly name = 'solana_system_program';
+
+  process(ic: InvokeContext): void {
+    ic.consumeChecked(150);
+    const tx = ic.tx;
+    const frame = tx.current();
+    const r = new BincodeReader(frame.data);
+    const tag = r.u32();
+    const signers = new Set(frame.accounts.filter((a) => a.isSigner).map((a) => tx.keys[a.txIndex]));
+    const need = (n: number) => {
+      if (frame.accounts.length < n) fail('MissingAccount');
+    };
+    const key = (i: number) => tx.keys[frame.accounts[i].txIndex];
+    const isSigner = (a: Address) => signers.has(a.base ?? a.address);
+
+    const withSeed = (address: string, base: string, seed: string, owner: string): Address => {
+      const derived = createWithSeed(base, seed, owner);
+      if (address !== derived) {
+        ic.log(`Create: address ${address} does not match derived address ${derived}`);
+        throw systemError(SystemError.AddressWithSeedMismatch);
+      }
+      return { address, base };
+    };
+
+    const allocate = (i: number, address: Address, space: bigint) => {
+      if (!isSigner(address)) {
+        ic.log(`Allocate: 'to' account ${debug(address)} must sign`);
+        fail('MissingRequiredSignature');
+      }
+      const acc = tx.account(i);
+      if (acc.data.length !== 0 || acc.owner !== SYSTEM_PROGRAM) {
+        ic.log(`Allocate: account ${debug(address)} already in use`);
+        throw systemError(SystemError.AccountAlreadyInUse);
+      }
+      if (space > BigInt(MAX_PERMITTED_DATA_LENGTH)) {
+        ic.log(`Allocate: requested ${space}, max allowed ${MAX_PERMITTED_DATA_LENGTH}`);
+        throw systemError(SystemError.InvalidAccountDataLength);
+      }
+      tx.setDataLength(i, Number(space));
+    };
+
+    const assign = (i: number, address: Address, owner: string) => {
+      if (tx.account(i).owner === owner) return;
+      if (!isSigner(address)) {
+        ic.log(`Assign: account ${debug(address)} must sign`);
+        fail('MissingRequiredSignature');
+      }
+      tx.setOwner(i, owner);
+    };
+
+    const transferVerified = (from: number, to: number, lamports: bigint) => {
+      const acc = tx.account(from);
+      if (acc.data.length !== 0) {
+        ic.log('Transfer: `from` must not carry data');
+        fail('InvalidArgument');
+      }
+      if (lamports > acc.lamports) {
+        ic.log(`Transfer: insufficient lamports ${acc.lamports}, need ${lamports}`);
+        throw systemError(SystemError.ResultWithNegativeLamports);
+      }
+      tx.checkedSubLamports(from, lamports);
+      tx.checkedAddLamports(to, lamports);
+    };
+
+    const transfer = (from: number, to: number, lamports: bigint) => {
+      if (!frame.accounts[from].isSigner) {
+        ic.log(`Transfer: \`from\` account ${key(from)} must sign`);
+        fail('MissingRequiredSignature');
+      }
+      transferVerified(from, to, lamports);
+    };
+
+    const createAccount = (to: Address, lamports: bigint, space: bigint, owner: string) => {
+      if (tx.account(1).lamports > 0n) {
+        ic.log(`Create Account: account ${debug(to)} already in use`);
+        throw systemError(SystemError.AccountAlreadyInUse);
+      }
+      allocate(1, to, space);
+      assign(1, to, owner);
+      transfer(0, 1, lamports);
+    };
+
+    switch (tag) {
+      case 0: {
+        const lamports = r.u64();
+        const space = r.u64();
+        const owner = r.pubkey();
+        need(2);
+        return createAccount({ address: key(1) }, lamports, space, owner);
+      }
+      case 1: {
+        const owner = r.pubkey();
+        need(1);
+        return assign(0, { address: key(0) }, owner);
+      }
+      case 2: {
+        const lamports = r.u64();
+        need(2);
+        return transfer(0, 1, lamports);
+      }
+      case 3: {
+        const base = r.pubkey();
+        const seed = r.string();
+        const lamports = r.u64();
+        const space = r.u64();
+        const owner = r.pubkey();
+        need(2);
+        return createAccount(withSeed(key(1), base, seed, owner), lamports, space, owner);
+      }
+      case 8: {
+        const space = r.u64();
+        need(1);
+        return allocate(0, { address: key(0) }, space);
+      }
+      case 9: {
+        const base = r.pubkey();
+        const seed = r.string();
+        const space = r.u64();
+        const owner = r.pubkey();
+        need(1);
+        const address = withSeed(key(0), base, seed, owner);
+        allocate(0, address, space);
+        return assign(0, address, owner);
+      }
+      case 10: {
+        const base = r.pubkey();
+        const seed = r.string();
+        const owner = r.pubkey();
+        need(1);
+        return assign(0, withSeed(key(0), base, seed, owner), owner);
+      }
+      case 11: {
+        const lamports = r.u64();
+        const seed = r.string();
+        const fromOwner = r.pubkey();
+        need(3);
+        if (!frame.accounts[1].isSigner) {
+          ic.log(`Transfer: 'from' account ${key(1)} must sign`);
+          fail('MissingRequiredSignature');
+        }
+        const derived = createWithSeed(key(1), seed, fromOwner);
+        if (key(0) !== derived) {
+          ic.log(`Transfer: 'from' address ${key(0)} does not match derived address ${derived}`);
+          throw systemError(SystemError.AddressWithSeedMismatch);
+        }
+        return transferVerified(0, 2, lamports);
+      }
+      default:
+        fail('InvalidInstructionData');
+    }
+  }
+}
+
+export const systemProgram: Builtin = new SystemProgram();

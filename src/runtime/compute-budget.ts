@@ -1,0 +1,98 @@
+/**
+ * Transaction-wide limits requested through Compute Budget instructions (agave
+ * `compute-budget-instruction/src/compute_budget_instruction_details.rs`, SBPF_SEMANTICS §10).
+ */
+import { COMPUTE_BUDGET_PROGRAM } from './ids.js';
+import { TransactionFailure, type TransactionError } from './errors.js';
+
+export const MAX_COMPUTE_UNIT_LIMIT = 1_400_000;
+export const DEFAULT_INSTRUCTION_COMPUTE_UNIT_LIMIT = 200_000;
+export const MAX_BUILTIN_ALLOCATION_COMPUTE_UNIT_LIMIT = 3_000;
+export const MIN_HEAP_FRAME_BYTES = 32 * 1024;
+export const MAX_HEAP_FRAME_BYTES = 256 * 1024;
+export const MAX_LOADED_ACCOUNTS_DATA_SIZE_BYTES = 64 * 1024 * 1024;
+
+/** The limits a transaction runs under. */
+export interface ComputeBudgetLimits {
+  computeUnitLimit: number;
+  heapBytes: number;
+  /** Micro-lamports per compute unit. */
+  computeUnitPrice: bigint;
+  loadedAccountsDataSizeLimit: number;
+}
+
+/** What a top-level instruction looks like to the budget parser. */
+export interface BudgetInstruction {
+  programId: string;
+  data: Uint8Array;
+}
+
+/**
+ * Reads the budget instructions of a message. `isBuiltin(programId)` tells which programs are
+ * (non-migrated) builtins: they reserve 3 000 units by default instead of 200 000.
+ */
+export function computeBudgetLimits(instructions: BudgetInstruction[], isBuiltin: (programId: string) => boolean): ComputeBudgetLimits {
+  let heap: number | undefined;
+  let limit: number | undefined;
+  let price: bigint | undefined;
+  let loaded: number | undefined;
+  let heapIndex = 0;
+  let builtins = 0;
+  let others = 0;
+  instructions.forEach((ix, index) => {
+    if (ix.programId !== COMPUTE_BUDGET_PROGRAM) {
+      if (isBuiltin(ix.programId)) builtins++;
+      else others++;
+      return;
+    }
+    builtins++;
+    const invalid = (): never => {
+      throw new TransactionFailure({ kind: 'InstructionError', index, error: { kind: 'InvalidInstructionData' } });
+    };
+    const duplicate = (): never => {
+      throw new TransactionFailure({ kind: 'DuplicateInstruction', index } satisfies TransactionError);
+    };
+    const d = ix.data;
+    const view = new DataView(d.buffer, d.byteOffset, d.byteLength);
+    const u32 = () => (d.length < 5 ? invalid() : view.getUint32(1, true));
+    switch (d[0]) {
+      case 1:
+        if (heap !== undefined) duplicate();
+        heap = u32();
+        heapIndex = index;
+        break;
+      case 2:
+        if (limit !== undefined) duplicate();
+        limit = u32();
+        break;
+      case 3:
+        if (price !== undefined) duplicate();
+        if (d.length < 9) invalid();
+        price = view.getBigUint64(1, true);
+        break;
+      case 4:
+        if (loaded !== undefined) duplicate();
+        loaded = u32();
+        break;
+      default:
+        invalid();
+    }
+  });
+  if (heap !== undefined && (heap < MIN_HEAP_FRAME_BYTES || heap > MAX_HEAP_FRAME_BYTES || heap % 1024 !== 0)) {
+    throw new TransactionFailure({ kind: 'InstructionError', index: heapIndex, error: { kind: 'InvalidInstructionData' } });
+  }
+  if (loaded === 0) throw new TransactionFailure({ kind: 'InvalidLoadedAccountsDataSizeLimit' });
+  const defaultLimit = builtins * MAX_BUILTIN_ALLOCATION_COMPUTE_UNIT_LIMIT + others * DEFAULT_INSTRUCTION_COMPUTE_UNIT_LIMIT;
+  return {
+    computeUnitLimit: Math.min(limit ?? defaultLimit, MAX_COMPUTE_UNIT_LIMIT),
+    heapBytes: heap ?? MIN_HEAP_FRAME_BYTES,
+    computeUnitPrice: price ?? 0n,
+    loadedAccountsDataSizeLimit: Math.min(loaded ?? MAX_LOADED_ACCOUNTS_DATA_SIZE_BYTES, MAX_LOADED_ACCOUNTS_DATA_SIZE_BYTES),
+  };
+}
+
+/** Priority fee: ceil(price × limit / 1 000 000) lamports. */
+export function prioritizationFee(limits: ComputeBudgetLimits): bigint {
+  const micro = limits.computeUnitPrice * BigInt(limits.computeUnitLimit);
+  return (micro + 999_999n) / 1_000_000n;
+}

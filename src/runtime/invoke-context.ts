@@ -1,0 +1,215 @@
+/**
+ * The invoke context: runs one instruction (top-level or CPI) the way Agave's
+ * `InvokeContext::process_instruction` does — push, `invoke` log line, the builtin or the sBPF
+ * program behind the instruction's program account, `success`/`failed` line, pop — on a
+ * transaction-wide compute meter.
+ */
+import type { Executable } from '../executable.js';
+import { MM_HEAP_START } from '../isa/constants.js';
+import { EbpfError } from '../vm/errors.js';
+import { base64 } from '../syscalls/logging.js';
+import { execute } from '../vm/execute.js';
+import type { SyscallRegistry } from '../vm/syscalls.js';
+import { BPF_LOADER_DEPRECATED, NATIVE_LOADER, SBPF_LOADERS } from './ids.js';
+import {
+  fail,
+  instructionErrorFromReturn,
+  instructionErrorText,
+  InstructionFailure,
+  type InstructionError,
+} from './errors.js';
+import type { LogCollector } from './log-collector.js';
+import { deserializeInput, serializeInput } from './serialization.js';
+import type { InstructionFrame, TransactionContext } from './transaction-context.js';
+
+/** A native program: charges its own units through `ic` and throws `InstructionFailure` on error. */
+export interface Builtin {
+  /** The name its native-loader account carries (`solana_system_program` …). */
+  readonly name: string;
+  process(ic: InvokeContext): void;
+}
+
+/** A deployed sBPF program as the cache holds it. */
+export type LoadedProgram =
+  | { kind: 'loaded'; exe: Executable; loader: string; effectiveSlot: bigint }
+  | { kind: 'failed'; loader: string };
+
+/** What the invoke context needs from the runtime around it. */
+export interface InvokeEnvironment {
+  builtins: ReadonlyMap<string, Builtin>;
+  program(programId: string): LoadedProgram | undefined;
+  /** The runtime's syscalls; they act on `host.current`. */
+  syscalls: SyscallRegistry;
+  host: { current: InvokeContext | undefined };
+  engine: 'jit' | 'interpreter';
+  currentSlot: bigint;
+}
+
+/** Per-invocation heap cost: 8 units per 32 KiB beyond the first. */
+const HEAP_COST = 8;
+const heapCost = (heapBytes: number) => (Math.ceil(heapBytes / (32 * 1024)) - 1) * HEAP_COST;
+
+export class InvokeContext {
+  /** Compute units left in the transaction. */
+  remaining: number;
+  /** Per executing sBPF program (innermost last): its loader-v1 flag and bump-allocator position. */
+  private readonly programs: { abiV0: boolean; heapUsed: number }[] = [];
+
+  constructor(
+    readonly tx: TransactionContext,
+    readonly env: InvokeEnvironment,
+    computeUnitLimit: number,
+    readonly heapBytes: number,
+    readonly logs: LogCollector,
+  ) {
+    this.remaining = computeUnitLimit;
+  }
+
+  /** `consume_checked`: charge or fail with ComputationalBudgetExceeded (the meter drops to 0). */
+  consumeChecked(units: number): void {
+    if (units > this.remaining) {
+      this.remaining = 0;
+      fail('ComputationalBudgetExceeded');
+    }
+    this.remaining -= units;
+  }
+
+  /** Whether syscalls check pointer alignment (not for loader-v1 programs). */
+  checkAligned(): boolean {
+    return !this.programs[this.programs.length - 1]?.abiV0;
+  }
+
+  /** `sol_alloc_free_`'s bump allocator over the running program's heap. */
+  allocate(size: number, align: number): bigint {
+    const p = this.programs[this.programs.length - 1];
+    const start = Math.ceil(p.heapUsed / align) * align;
+    if (start + size > this.heapBytes) return 0n;
+    p.heapUsed = start + size;
+    return BigInt(MM_HEAP_START + start);
+  }
+
+  log(line: string): void {
+    this.logs.log(line);
+  }
+
+  /** Pushes `frame`, runs it and pops it. Returns the units it consumed; throws `InstructionFailure`. */
+  processInstruction(frame: InstructionFrame): number {
+    this.push(frame);
+    let consumed = 0;
+    let failure: unknown;
+    try {
+      consumed = this.processExecutableChain(frame);
+    } catch (e) {
+      failure = e;
+    }
+    // Pop whether or not the instruction failed; its own error wins.
+    try {
+      this.tx.pop();
+    } catch (e) {
+      failure ??= e;
+    }
+    if (failure !== undefined) throw failure;
+    return consumed;
+  }
+
+  private push(frame: InstructionFrame): void {
+    const programId = this.tx.programId(frame);
+    if (this.tx.stack.length > 0) {
+      const onStack = this.tx.stack.some((f) => this.tx.programId(f) === programId);
+      if (onStack && this.tx.programId(this.tx.current()) !== programId) fail('ReentrancyNotAllowed');
+    }
+    this.tx.push(frame);
+  }
+
+  private processExecutableChain(frame: InstructionFrame): number {
+    const tx = this.tx;
+    const programId = tx.programId(frame);
+    const owner = tx.accounts[frame.programTxIndex].owner;
+    const builtinId = owner === NATIVE_LOADER ? programId : SBPF_LOADERS.has(owner) ? owner : undefined;
+    if (builtinId === undefined) fail('UnsupportedProgramId');
+    const builtin = this.env.builtins.get(builtinId);
+    if (!builtin) fail('UnsupportedProgramId');
+    tx.returnData = { programId, data: new Uint8Array(0) };
+    this.log(`Program ${programId} invoke [${tx.stack.length}]`);
+    const before = this.remaining;
+    try {
+      if (builtinId === programId) builtin.process(this);
+      else this.executeProgram(programId, owner);
+    } catch (e) {
+      const { logged, error } = describeFailure(e);
+      this.log(`Program ${programId} failed: ${logged}`);
+      throw new InstructionFailure(error);
+    }
+    this.log(`Program ${programId} success`);
+    const consumed = before - this.remaining;
+    if (builtinId === programId && consumed === 0) fail('BuiltinProgramsMustConsumeComputeUnits');
+    return consumed;
+  }
+
+  /** The loaders' program invocation (agave `bpf_loader::execute`). */
+  private executeProgram(programId: string, loader: string): void {
+    const program = this.env.program(programId);
+    if (!program || program.kind !== 'loaded' || program.effectiveSlot > this.env.currentSlot) {
+      this.log('Program is not deployed');
+      fail('UnsupportedProgramId');
+    }
+    const abiV0 = loader === BPF_LOADER_DEPRECATED;
+    const input = serializeInput(this.tx, abiV0);
+    this.consumeChecked(heapCost(this.heapBytes));
+    const budget = this.remaining;
+    const host = this.env.host;
+    const outer = host.current;
+    host.current = this;
+    this.programs.push({ abiV0, heapUsed: 0 });
+    let finalInput: Uint8Array | undefined;
+    let result;
+    try {
+      result = execute(program.exe, {
+        input: input.bytes,
+        computeUnits: budget,
+        engine: this.env.engine,
+        syscalls: this.env.syscalls,
+        heapBytes: this.heapBytes,
+        r2: input.instructionDataAddress,
+        onExit: (memory) => {
+          const start = memory.hostStart[4];
+          finalInput = memory.bytes.slice(start, start + memory.hostLength[4]);
+        },
+      });
+    } finally {
+      host.current = outer;
+      this.programs.pop();
+    }
+    const used = Number(result.instructions);
+    this.remaining = Math.max(0, budget - used);
+    this.log(`Program ${programId} consumed ${used} of ${budget} compute units`);
+    const rd = this.tx.returnData;
+    if (rd.data.length > 0) this.log(`Program return: ${programId} ${base64(rd.data)}`);
+    if (result.ok) {
+      if (result.value !== 0n) throw new InstructionFailure(instructionErrorFromReturn(result.value));
+      deserializeInput(this.tx, abiV0, finalInput!, input.originalLengths);
+      return;
+    }
+    const cause = syscallCause(result.error);
+    if (cause === undefined) this.remaining = 0; // deplete_cu_meter_on_vm_failure
+    throw cause ?? new ProgramFailure(result.error.message);
+  }
+}
+
+/** A VM or syscall failure that Agave reports as ProgramFailedToComplete, logged with its own text. */
+class ProgramFailure extends Error {}
+
+/** The error a syscall raised, unwrapped from the VM's `SyscallError`. */
+function syscallCause(error: { kind: string; message: string }): Error | undefined {
+  if (error.kind !== 'SyscallError') return undefined;
+  const cause = (error as { cause?: unknown }).cause;
+  if (cause instanceof InstructionFailure) return cause;
+  return new ProgramFailure(cause instanceof Error ? cause.message : error.message);
+}
+
+function describeFailure(e: unknown): { logged: string; error: InstructionError } {
+  if (e instanceof InstructionFailure) return { logged: instructionErrorText(e.error), error: e.error };
+  if (e instanceof ProgramFailure) return { logged: e.message, error: { kind: 'ProgramFailedToComplete' } };
+  if (e instanceof EbpfError) return { logged: e.message, error: { kind: 'ProgramFailedToComplete' } };
+  throw e;
+}

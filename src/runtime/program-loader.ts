@@ -1,0 +1,43 @@
+/**
+ * Turns a program account into an executable for the program cache: where each loader keeps the
+ * ELF (v1/v2: the account itself; v3: the programdata account after its 45-byte header; v4: after
+ * its 48-byte header), then loading and verification with mainnet's sBPF versions (V0–V3).
+ */
+import { loadElf } from '../elf/loader.js';
+import { verify } from '../verifier/index.js';
+import type { Executable } from '../executable.js';
+import type { Account } from './accounts.js';
+import { encodeAddress } from './accounts.js';
+import { BPF_LOADER, BPF_LOADER_DEPRECATED, BPF_LOADER_UPGRADEABLE, LOADER_V4 } from './ids.js';
+
+/** Bytes before the ELF in an upgradeable loader's programdata account. */
+export const PROGRAMDATA_METADATA_SIZE = 45;
+/** Bytes before the ELF in a loader-v4 program account. */
+export const LOADER_V4_METADATA_SIZE = 48;
+
+/** The ELF bytes of a program account, or undefined when the account holds none. */
+export function programElf(account: Account, lookup: (address: string) => Account | undefined): Uint8Array | undefined {
+  switch (account.owner) {
+    case BPF_LOADER:
+    case BPF_LOADER_DEPRECATED:
+      return account.data;
+    case BPF_LOADER_UPGRADEABLE: {
+      const d = account.data;
+      if (d.length < 36 || new DataView(d.buffer, d.byteOffset).getUint32(0, true) !== 2) return undefined;
+      const programData = lookup(encodeAddress(d.subarray(4, 36)));
+      if (!programData || programData.data.length < PROGRAMDATA_METADATA_SIZE) return undefined;
+      return programData.data.subarray(PROGRAMDATA_METADATA_SIZE);
+    }
+    case LOADER_V4:
+      return account.data.length < LOADER_V4_METADATA_SIZE ? undefined : account.data.subarray(LOADER_V4_METADATA_SIZE);
+    default:
+      return undefined;
+  }
+}
+
+/** Loads and verifies an ELF as the runtime's deployment environment does (throws typed errors). */
+export function loadProgram(elf: Uint8Array): Executable {
+  const exe = loadElf(elf, { sbpfVersions: [0, 3] });
+  verify(exe);
+  return exe;
+}

@@ -1,0 +1,620 @@
+/**
+ * The runtime: accounts, sysvars, programs and builtins, and transaction processing as LiteSVM
+ * drives Agave — sanitize, signature and blockhash checks, compute budget, fee payer, account
+ * loading, instruction execution, rent-state checks, commit or fee-only on failure.
+ */
+import bs58 from 'bs58';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { SyscallRegistry } from '../vm/syscalls.js';
+import { registerHashingSyscalls } from '../syscalls/hashing.js';
+import { registerLoggingSyscalls } from '../syscalls/logging.js';
+import { registerMemorySyscalls } from '../syscalls/memory.js';
+import { createProgramAddress, registerPdaSyscalls } from '../syscalls/pda.js';
+import { registerReturnDataSyscalls, type ReturnDataState } from '../syscalls/return-data.js';
+import { registerGetSysvarSyscall, registerSysvarSyscalls } from '../syscalls/sysvar.js';
+import { registerInvocationSyscalls } from '../syscalls/invocation.js';
+import { AccountsDb, cloneAccount, decodeAddress, emptyAccount, encodeAddress, RENT_EXEMPT_EPOCH, type Account } from './accounts.js';
+import { defaultBuiltins } from './builtins/index.js';
+import { computeBudgetLimits, prioritizationFee, type ComputeBudgetLimits } from './compute-budget.js';
+import { InstructionFailure, TransactionFailure, txError, type TransactionError } from './errors.js';
+import {
+  ED25519_PROGRAM,
+  NATIVE_LOADER,
+  SBPF_LOADERS,
+  SECP256K1_PROGRAM,
+  SECP256R1_PROGRAM,
+  SYSTEM_PROGRAM,
+  SYSVAR,
+  SYSVAR_OWNER,
+} from './ids.js';
+import { instructionsSysvarData, setCurrentInstruction } from './instructions-sysvar.js';
+import { InvokeContext, type Builtin, type InvokeEnvironment, type LoadedProgram } from './invoke-context.js';
+import { LoadedMessage } from './loaded-message.js';
+import { LogCollector } from './log-collector.js';
+import { compileLegacyMessage, decodeTransaction, encodeTransaction, sanitizeTransaction, type WireTransaction } from './message.js';
+import { loadProgram, programElf, PROGRAMDATA_METADATA_SIZE } from './program-loader.js';
+import { publicKeyOf, signMessage, verifySignature } from './sigverify.js';
+import * as sv from './sysvars.js';
+import { TransactionContext } from './transaction-context.js';
+
+/** One inner (CPI) instruction as recorded for the transaction's metadata. */
+export interface InnerInstruction {
+  programIdIndex: number;
+  accounts: Uint8Array;
+  data: Uint8Array;
+  stackHeight: number;
+}
+
+/** Everything a processed transaction reports. */
+export interface TransactionOutcome {
+  signature: Uint8Array;
+  error?: TransactionError;
+  logs: string[];
+  computeUnitsConsumed: bigint;
+  fee: bigint;
+  returnData: { programId: string; data: Uint8Array };
+  innerInstructions: InnerInstruction[][];
+  /** Writable accounts after execution (what a successful send commits). */
+  postAccounts: [string, Account][];
+  /** Whether the transaction got as far as execution (charged a fee, recorded in history). */
+  included: boolean;
+}
+
+/** A fixed compute budget that replaces the one a transaction requests. */
+export interface ComputeBudgetOverride {
+  computeUnitLimit?: number;
+  heapBytes?: number;
+}
+
+/** Runtime settings (LiteSVM's defaults). */
+export interface RuntimeConfig {
+  sigverify: boolean;
+  blockhashCheck: boolean;
+  /** Log bytes kept per transaction; undefined = unlimited. */
+  logBytesLimit: number | undefined;
+  historyCapacity: number;
+  computeBudget: ComputeBudgetOverride | undefined;
+  engine: 'jit' | 'interpreter';
+  lamportsPerSignature: bigint;
+}
+
+/** The fee payer's nonce-account size (`nonce::state::State::size()`). */
+const NONCE_ACCOUNT_SIZE = 80;
+/** Accounts a transaction may lock (64 until `increase_tx_account_lock_limit`). */
+const ACCOUNT_LOCK_LIMIT = 64;
+const TRANSACTION_ACCOUNT_BASE_SIZE = 64;
+const ADDRESS_LOOKUP_TABLE_BASE_SIZE = 8248;
+const MAX_INSTRUCTION_STACK_DEPTH = 5;
+const MAX_INSTRUCTION_TRACE_LENGTH = 64;
+
+type RentState = { kind: 'uninitialized' } | { kind: 'exempt' } | { kind: 'paying'; lamports: bigint; size: number };
+
+/** Sysvars whose data `sol_get_sysvar` serves (Agave's sysvar cache). */
+const CACHED_SYSVARS = new Set<string>([
+  SYSVAR.clock,
+  SYSVAR.epochSchedule,
+  SYSVAR.epochRewards,
+  SYSVAR.rent,
+  SYSVAR.slotHashes,
+  SYSVAR.stakeHistory,
+  SYSVAR.lastRestartSlot,
+]);
+
+/** `create_blockhash`: sha256 of the bytes. */
+const blockhashOf = (bytes: Uint8Array) => bs58.encode(sha256(bytes));
+
+export class Runtime {
+  readonly accounts = new AccountsDb();
+  readonly builtins = defaultBuiltins();
+  readonly syscalls: SyscallRegistry;
+  readonly config: RuntimeConfig = {
+    sigverify: true,
+    blockhashCheck: true,
+    logBytesLimit: 10_000,
+    historyCapacity: 500,
+    computeBudget: undefined,
+    engine: 'jit',
+    lamportsPerSignature: 5000n,
+  };
+  latestBlockhash = blockhashOf(new TextEncoder().encode('genesis'));
+  private readonly programs = new Map<string, LoadedProgram>();
+  private readonly history = new Map<string, TransactionOutcome>();
+  private readonly host: { current: InvokeContext | undefined } = { current: undefined };
+  private readonly airdropSeed = crypto.getRandomValues(new Uint8Array(32));
+  /** The account airdrops are paid from. */
+  readonly airdropAddress = encodeAddress(publicKeyOf(this.airdropSeed));
+
+  // Sysvar values, kept in step with their accounts.
+  clock: sv.Clock = { slot: sv.DEFAULT_SLOT, epochStartTimestamp: 0n, epoch: 0n, leaderScheduleEpoch: 0n, unixTimestamp: 0n };
+  rent: sv.Rent = sv.DEFAULT_RENT;
+  epochSchedule: sv.EpochSchedule = sv.DEFAULT_EPOCH_SCHEDULE;
+  epochRewards: sv.EpochRewards = sv.DEFAULT_EPOCH_REWARDS;
+  lastRestartSlot = 0n;
+  slotHashes: sv.SlotHash[] = [];
+
+  constructor() {
+    this.syscalls = this.createSyscalls();
+    for (const [id, builtin] of this.builtins) this.addBuiltinAccount(id, builtin);
+    this.setAccount(this.airdropAddress, { ...emptyAccount(), lamports: 1_000_000n * 1_000_000_000n, rentEpoch: 0n });
+    this.writeDefaultSysvars();
+  }
+
+  private addBuiltinAccount(id: string, builtin: Builtin): void {
+    this.accounts.set(id, { lamports: 1n, data: new TextEncoder().encode(builtin.name), owner: NATIVE_LOADER, executable: true, rentEpoch: 0n });
+  }
+
+  private writeDefaultSysvars(): void {
+    this.setSysvarAccount(SYSVAR.clock, sv.encodeClock(this.clock));
+    this.setSysvarAccount(SYSVAR.epochRewards, sv.encodeEpochRewards(this.epochRewards));
+    this.setSysvarAccount(SYSVAR.epochSchedule, sv.encodeEpochSchedule(this.epochSchedule));
+    this.setSysvarAccount(SYSVAR.fees, sv.encodeU64(0n));
+    this.setSysvarAccount(SYSVAR.lastRestartSlot, sv.encodeU64(0n));
+    this.setSysvarAccount(SYSVAR.recentBlockhashes, sv.encodeRecentBlockhashes(this.latestBlockhash, 0n));
+    this.setSysvarAccount(SYSVAR.rent, sv.encodeRent(this.rent));
+    this.setSysvarAccount(SYSVAR.slotHashes, sv.encodeSlotHashes([{ slot: this.clock.slot, hash: this.latestBlockhash }]));
+    this.setSysvarAccount(SYSVAR.slotHistory, sv.encodeSlotHistory(sv.defaultSlotHistory()));
+    this.setSysvarAccount(SYSVAR.stakeHistory, sv.encodeStakeHistory([]));
+  }
+
+  /** Stores a sysvar account as `set_sysvar` does (1 lamport, owned by Sysvar1111…). */
+  setSysvarAccount(address: string, data: Uint8Array): void {
+    this.setAccount(address, { lamports: 1n, data, owner: SYSVAR_OWNER, executable: false, rentEpoch: 0n });
+  }
+
+  // --- accounts ---
+
+  getAccount(address: string): Account | undefined {
+    return this.accounts.get(address);
+  }
+
+  /**
+   * Creates or overwrites an account. Executable accounts of the sBPF loaders are (re)loaded into
+   * the program cache (a broken ELF throws); sysvar accounts update the sysvar values.
+   */
+  setAccount(address: string, account: Account): void {
+    if (account.executable && SBPF_LOADERS.has(account.owner)) this.cacheProgram(address, account, true);
+    this.updateSysvarCache(address, account.data);
+    this.accounts.set(address, account);
+  }
+
+  private cacheProgram(address: string, account: Account, strict: boolean): void {
+    const elf = programElf(account, (a) => this.accounts.get(a));
+    if (!elf) {
+      if (strict) throw new InstructionFailure({ kind: 'InvalidAccountData' });
+      this.programs.set(address, { kind: 'failed', loader: account.owner });
+      return;
+    }
+    try {
+      this.programs.set(address, { kind: 'loaded', exe: loadProgram(elf), loader: account.owner, effectiveSlot: this.clock.slot });
+    } catch (e) {
+      if (strict) throw e;
+      this.programs.set(address, { kind: 'failed', loader: account.owner });
+    }
+  }
+
+  private updateSysvarCache(address: string, data: Uint8Array): void {
+    switch (address) {
+      case SYSVAR.clock:
+        this.clock = sv.decodeClock(data);
+        break;
+      case SYSVAR.rent:
+        this.rent = sv.decodeRent(data);
+        break;
+      case SYSVAR.epochSchedule:
+        this.epochSchedule = sv.decodeEpochSchedule(data);
+        break;
+      case SYSVAR.epochRewards:
+        this.epochRewards = sv.decodeEpochRewards(data);
+        break;
+      case SYSVAR.lastRestartSlot:
+        this.lastRestartSlot = sv.decodeU64(data);
+        break;
+      case SYSVAR.slotHashes:
+        this.slotHashes = sv.decodeSlotHashes(data);
+        break;
+    }
+  }
+
+  /** Deploys `elf` under `programId` as LiteSVM's `add_program` does (visible at once). */
+  addProgram(programId: string, elf: Uint8Array, loader: string): void {
+    const exe = loadProgram(elf);
+    if (loader === 'BPFLoaderUpgradeab1e11111111111111111111111') {
+      const [programData] = findProgramAddress([decodeAddress(programId)], loader);
+      const meta = new Uint8Array(PROGRAMDATA_METADATA_SIZE);
+      const view = new DataView(meta.buffer);
+      view.setUint32(0, 3, true);
+      view.setBigUint64(4, this.clock.slot, true);
+      const data = new Uint8Array(PROGRAMDATA_METADATA_SIZE + elf.length);
+      data.set(meta);
+      data.set(elf, PROGRAMDATA_METADATA_SIZE);
+      this.accounts.set(programData, { lamports: this.minimumBalance(data.length), data, owner: loader, executable: false, rentEpoch: 0n });
+      const program = new Uint8Array(36);
+      new DataView(program.buffer).setUint32(0, 2, true);
+      program.set(decodeAddress(programData), 4);
+      this.accounts.set(programId, { lamports: this.minimumBalance(36), data: program, owner: loader, executable: true, rentEpoch: 0n });
+    } else {
+      this.accounts.set(programId, { lamports: this.minimumBalance(elf.length), data: elf.slice(), owner: loader, executable: true, rentEpoch: 0n });
+    }
+    this.programs.set(programId, { kind: 'loaded', exe, loader, effectiveSlot: this.clock.slot });
+  }
+
+  /** Minimum balance for rent exemption (at least 1 lamport). */
+  minimumBalance(dataLen: number | bigint): bigint {
+    const m = sv.minimumBalance(this.rent, dataLen);
+    return m < 1n ? 1n : m;
+  }
+
+  /** Replaces the latest blockhash (the old one stops being accepted). */
+  expireBlockhash(): void {
+    this.latestBlockhash = blockhashOf(bs58.decode(this.latestBlockhash));
+    this.setSysvarAccount(SYSVAR.recentBlockhashes, sv.encodeRecentBlockhashes(this.latestBlockhash, 0n));
+  }
+
+  /** Sets the clock's slot. */
+  warpToSlot(slot: bigint): void {
+    this.setSysvarAccount(SYSVAR.clock, sv.encodeClock({ ...this.clock, slot }));
+  }
+
+  /** A processed transaction from the history, by base58 signature. */
+  getTransaction(signature: string): TransactionOutcome | undefined {
+    return this.history.get(signature);
+  }
+
+  /** Sends `lamports` from the airdrop account with a signed System transfer. */
+  airdrop(to: string, lamports: bigint): TransactionOutcome {
+    const data = new Uint8Array(12);
+    const view = new DataView(data.buffer);
+    view.setUint32(0, 2, true);
+    view.setBigUint64(4, lamports, true);
+    const message = compileLegacyMessage(
+      this.airdropAddress,
+      [{ programId: SYSTEM_PROGRAM, accounts: [{ pubkey: this.airdropAddress, isSigner: true, isWritable: true }, { pubkey: to, isSigner: false, isWritable: true }], data }],
+      this.latestBlockhash,
+    );
+    return this.send(encodeTransaction([signMessage(message, this.airdropSeed)], message));
+  }
+
+  // --- transactions ---
+
+  /** Processes a serialized transaction and commits it (accounts on success, the fee on failure). */
+  send(bytes: Uint8Array | WireTransaction): TransactionOutcome {
+    const tx = bytes instanceof Uint8Array ? decodeTransaction(bytes) : bytes;
+    const outcome = this.process(tx);
+    const signature = bs58.encode(outcome.signature);
+    if (outcome.error) {
+      if (outcome.included) {
+        this.withdrawFee(tx, outcome);
+        this.record(signature, outcome);
+      }
+      return outcome;
+    }
+    this.record(signature, outcome);
+    this.commit(outcome.postAccounts);
+    return outcome;
+  }
+
+  /** Processes a serialized transaction without changing any state. */
+  simulate(bytes: Uint8Array | WireTransaction): TransactionOutcome {
+    return this.process(bytes instanceof Uint8Array ? decodeTransaction(bytes) : bytes);
+  }
+
+  private record(signature: string, outcome: TransactionOutcome): void {
+    const cap = this.config.historyCapacity;
+    if (cap <= 0) return;
+    if (this.history.size >= cap) this.history.delete(this.history.keys().next().value!);
+    this.history.set(signature, outcome);
+  }
+
+  private withdrawFee(tx: WireTransaction, outcome: TransactionOutcome): void {
+    const payer = tx.message.staticKeys[0];
+    const account = this.accounts.get(payer);
+    if (!account) {
+      outcome.error = txError('AccountNotFound');
+      return;
+    }
+    const min = account.owner === SYSTEM_PROGRAM && account.data.length === NONCE_ACCOUNT_SIZE ? this.minimumBalance(NONCE_ACCOUNT_SIZE) : 0n;
+    if (outcome.fee + min > account.lamports) {
+      outcome.error = txError('InsufficientFundsForFee');
+      return;
+    }
+    this.accounts.set(payer, { ...account, lamports: account.lamports - outcome.fee });
+  }
+
+  private commit(accounts: [string, Account][]): void {
+    // Programdata first, so a program account in the same batch loads the new ELF.
+    const isProgramData = (a: Account) => a.owner === 'BPFLoaderUpgradeab1e11111111111111111111111' && a.data[0] === 3;
+    const ordered = [...accounts.filter(([, a]) => isProgramData(a)), ...accounts.filter(([, a]) => !isProgramData(a))];
+    for (const [address, account] of ordered) {
+      if (account.executable && SBPF_LOADERS.has(account.owner)) this.cacheProgram(address, account, false);
+      this.updateSysvarCache(address, account.data);
+      this.accounts.set(address, account);
+    }
+  }
+
+  private process(tx: WireTransaction): TransactionOutcome {
+    const signature = tx.signatures[0] ?? new Uint8Array(64);
+    const early = (error: TransactionError): TransactionOutcome => ({
+      signature,
+      error,
+      logs: [],
+      computeUnitsConsumed: 0n,
+      fee: 0n,
+      returnData: { programId: SYSTEM_PROGRAM, data: new Uint8Array(0) },
+      innerInstructions: [],
+      postAccounts: [],
+      included: false,
+    });
+    let msg: LoadedMessage;
+    let limits: ComputeBudgetLimits;
+    try {
+      sanitizeTransaction(tx);
+      msg = new LoadedMessage(tx.message, {
+        getAccount: (a) => this.accounts.get(a),
+        currentSlot: this.clock.slot,
+        recentSlots: new Set(this.slotHashes.map((s) => s.slot)),
+      });
+      msg.checkLockLimit(ACCOUNT_LOCK_LIMIT);
+      if (this.config.sigverify) this.verifySignatures(tx);
+      if (this.config.blockhashCheck && tx.message.recentBlockhash !== this.latestBlockhash) throw new TransactionFailure(txError('BlockhashNotFound'));
+      limits = computeBudgetLimits(
+        tx.message.instructions.map((ix) => ({ programId: msg.keys[ix.programIdIndex], data: ix.data })),
+        (id) => this.builtins.has(id),
+      );
+      if (this.config.sigverify && this.history.has(bs58.encode(signature))) throw new TransactionFailure(txError('AlreadyProcessed'));
+    } catch (e) {
+      if (e instanceof TransactionFailure) return early(e.error);
+      throw e;
+    }
+    return this.execute(tx, msg, limits, signature, early);
+  }
+
+  private verifySignatures(tx: WireTransaction): void {
+    for (let i = 0; i < tx.signatures.length; i++) {
+      const key = tx.message.staticKeys[i];
+      if (!verifySignature(tx.signatures[i], tx.messageBytes, decodeAddress(key), key)) throw new TransactionFailure(txError('SignatureFailure'));
+    }
+  }
+
+  private fee(tx: WireTransaction, msg: LoadedMessage, limits: ComputeBudgetLimits): bigint {
+    let signatures = BigInt(tx.message.numRequiredSignatures);
+    for (const ix of tx.message.instructions) {
+      const program = msg.keys[ix.programIdIndex];
+      if (program === ED25519_PROGRAM || program === SECP256K1_PROGRAM || program === SECP256R1_PROGRAM) signatures += BigInt(ix.data[0] ?? 0);
+    }
+    return signatures * this.config.lamportsPerSignature + prioritizationFee(limits);
+  }
+
+  private rentState(lamports: bigint, size: number): RentState {
+    if (lamports === 0n) return { kind: 'uninitialized' };
+    if (lamports >= sv.minimumBalance(this.rent, size)) return { kind: 'exempt' };
+    return { kind: 'paying', lamports, size };
+  }
+
+  private static rentTransitionAllowed(pre: RentState, post: RentState): boolean {
+    if (post.kind !== 'paying') return true;
+    return pre.kind === 'paying' && pre.size === post.size && post.lamports <= pre.lamports;
+  }
+
+  private execute(
+    tx: WireTransaction,
+    msg: LoadedMessage,
+    limits: ComputeBudgetLimits,
+    signature: Uint8Array,
+    early: (e: TransactionError) => TransactionOutcome,
+  ): TransactionOutcome {
+    const fee = this.fee(tx, msg, limits);
+    const accounts: Account[] = [];
+    const preRent: RentState[] = [];
+    let loadedSize = tx.message.lookups.length * ADDRESS_LOOKUP_TABLE_BASE_SIZE;
+    let payerValidated = false;
+    try {
+      const sizeLimit = limits.loadedAccountsDataSizeLimit;
+      if (loadedSize > sizeLimit) throw new TransactionFailure(txError('MaxLoadedAccountsDataSizeExceeded'));
+      msg.keys.forEach((key, i) => {
+        if (key === SYSVAR.instructions) {
+          preRent.push({ kind: 'uninitialized' });
+          accounts.push({ lamports: 0n, data: instructionsSysvarData(msg), owner: SYSVAR_OWNER, executable: false, rentEpoch: 0n });
+          return;
+        }
+        const stored = this.accounts.get(key);
+        const account = stored ? cloneAccount(stored) : emptyAccount();
+        const size = stored ? TRANSACTION_ACCOUNT_BASE_SIZE + stored.data.length : 0;
+        preRent.push(this.rentState(account.lamports, account.data.length));
+        if (msg.writable[i] && account.rentEpoch !== RENT_EXEMPT_EPOCH && account.lamports >= sv.minimumBalance(this.rent, account.data.length)) {
+          account.rentEpoch = RENT_EXEMPT_EPOCH;
+        }
+        if (!payerValidated && (!msg.isInvoked(i) || msg.isInstructionAccount(i))) {
+          this.validateFeePayer(account, i, fee);
+          payerValidated = true;
+        }
+        loadedSize += size;
+        if (loadedSize > sizeLimit) throw new TransactionFailure(txError('MaxLoadedAccountsDataSizeExceeded'));
+        accounts.push(account);
+      });
+      if (!payerValidated) throw new TransactionFailure(txError('AccountNotFound'));
+    } catch (e) {
+      if (e instanceof TransactionFailure) return early(e.error);
+      throw e;
+    }
+
+    // Program accounts and their loaders.
+    const keys = [...msg.keys];
+    const builtinsStart = accounts.length;
+    for (const ix of tx.message.instructions) {
+      const programId = keys[ix.programIdIndex];
+      const program = accounts[ix.programIdIndex];
+      if (programId === NATIVE_LOADER) continue;
+      if (!program.executable) return { ...early(txError('InvalidProgramForExecution')), fee };
+      if (program.owner === NATIVE_LOADER) continue;
+      if (keys.indexOf(program.owner, builtinsStart) >= 0) continue;
+      const loader = this.accounts.get(program.owner);
+      if (!loader || loader.owner !== NATIVE_LOADER || !loader.executable) return { ...early(txError('InvalidProgramForExecution')), fee };
+      keys.push(program.owner);
+      accounts.push(cloneAccount(loader));
+    }
+
+    const budget = this.config.computeBudget;
+    const computeUnitLimit = budget?.computeUnitLimit ?? limits.computeUnitLimit;
+    const heapBytes = budget?.heapBytes ?? limits.heapBytes;
+    const context = new TransactionContext(keys, accounts, MAX_INSTRUCTION_STACK_DEPTH, MAX_INSTRUCTION_TRACE_LENGTH);
+    const logs = new LogCollector(this.config.logBytesLimit);
+    const ic = new InvokeContext(context, this.environment(), computeUnitLimit, heapBytes, logs);
+    const instructionsSysvar = msg.keys.indexOf(SYSVAR.instructions);
+    let consumedTotal = 0;
+    let error: TransactionError | undefined;
+    for (let index = 0; index < tx.message.instructions.length; index++) {
+      const ix = tx.message.instructions[index];
+      if (instructionsSysvar >= 0) setCurrentInstruction(accounts[instructionsSysvar].data, index);
+      const frame = context.frame(
+        ix.programIdIndex,
+        [...ix.accounts].map((a) => ({ txIndex: a, isSigner: msg.isSigner(a), isWritable: msg.writable[a] })),
+        ix.data,
+        1,
+      );
+      const before = ic.remaining;
+      try {
+        ic.processInstruction(frame);
+      } catch (e) {
+        if (!(e instanceof InstructionFailure)) throw e;
+        error = { kind: 'InstructionError', index, error: e.error };
+      } finally {
+        consumedTotal += before - ic.remaining;
+      }
+      if (error) break;
+    }
+    if (!error) {
+      for (let i = 0; i < msg.keys.length; i++) {
+        if (!msg.writable[i]) continue;
+        const post = this.rentState(accounts[i].lamports, accounts[i].data.length);
+        if (!Runtime.rentTransitionAllowed(preRent[i], post)) {
+          error = { kind: 'InsufficientFundsForRent', accountIndex: i };
+          break;
+        }
+      }
+    }
+    return {
+      signature,
+      error,
+      logs: logs.messages,
+      computeUnitsConsumed: BigInt(consumedTotal),
+      fee,
+      returnData: { ...context.returnData },
+      innerInstructions: innerInstructions(context),
+      postAccounts: msg.keys.flatMap((k, i) => (msg.writable[i] ? [[k, accounts[i]] as [string, Account]] : [])),
+      included: true,
+    };
+  }
+
+  /** `validate_fee_payer`: exists, system-owned (plain or nonce), can pay and stays rent-valid. */
+  private validateFeePayer(account: Account, index: number, fee: bigint): void {
+    if (account.lamports === 0n) throw new TransactionFailure(txError('AccountNotFound'));
+    let min = 0n;
+    if (account.owner !== SYSTEM_PROGRAM) throw new TransactionFailure(txError('InvalidAccountForFee'));
+    if (account.data.length === NONCE_ACCOUNT_SIZE) min = this.minimumBalance(NONCE_ACCOUNT_SIZE);
+    else if (account.data.length !== 0) throw new TransactionFailure(txError('InvalidAccountForFee'));
+    if (account.lamports < min + fee) throw new TransactionFailure(txError('InsufficientFundsForFee'));
+    const pre = this.rentState(account.lamports, account.data.length);
+    account.lamports -= fee;
+    if (!Runtime.rentTransitionAllowed(pre, this.rentState(account.lamports, account.data.length))) {
+      throw new TransactionFailure({ kind: 'InsufficientFundsForRent', accountIndex: index });
+    }
+  }
+
+  private environment(): InvokeEnvironment {
+    return {
+      builtins: this.builtins,
+      program: (id) => this.programs.get(id),
+      syscalls: this.syscalls,
+      host: this.host,
+      engine: this.config.engine,
+      currentSlot: this.clock.slot,
+    };
+  }
+
+  /** The runtime's syscalls; each acts on the invocation in `host.current`. */
+  private createSyscalls(): SyscallRegistry {
+    const host = this.host;
+    const ic = () => host.current!;
+    const log = (line: string) => ic().log(line);
+    const returnData: ReturnDataState = {
+      get programId() {
+        const c = ic().tx;
+        return c.keyBytes[c.current().programTxIndex];
+      },
+      get returnData() {
+        const rd = ic().tx.returnData;
+        return { programId: decodeAddress(rd.programId), data: rd.data };
+      },
+      set returnData(v) {
+        ic().tx.returnData = { programId: encodeAddress(v.programId), data: v.data };
+      },
+    };
+    const registry = new SyscallRegistry();
+    registerLoggingSyscalls(registry, log);
+    registerMemorySyscalls(registry);
+    registerPdaSyscalls(registry);
+    registerHashingSyscalls(registry, log);
+    registerReturnDataSyscalls(registry, returnData);
+    registerInvocationSyscalls(registry, {
+      stackHeight: () => ic().tx.stack.length,
+      allocate: (size, align) => ic().allocate(size, align),
+      checkAligned: () => ic().checkAligned(),
+    });
+    registerGetSysvarSyscall(registry, (id) => {
+      const key = encodeAddress(id);
+      return CACHED_SYSVARS.has(key) ? this.accounts.get(key)?.data : undefined;
+    });
+    registerSysvarSyscalls(registry, {
+      clock: () => sv.encodeClock(this.clock),
+      rent: () => {
+        const image = new Uint8Array(24);
+        image.set(sv.encodeRent(this.rent));
+        return image;
+      },
+      epochSchedule: () => {
+        const s = this.epochSchedule;
+        const image = new Uint8Array(40);
+        const view = new DataView(image.buffer);
+        view.setBigUint64(0, s.slotsPerEpoch, true);
+        view.setBigUint64(8, s.leaderScheduleSlotOffset, true);
+        image[16] = s.warmup ? 1 : 0;
+        view.setBigUint64(24, s.firstNormalEpoch, true);
+        view.setBigUint64(32, s.firstNormalSlot, true);
+        return image;
+      },
+      epochRewards: () => {
+        const bincode = sv.encodeEpochRewards(this.epochRewards);
+        const image = new Uint8Array(96);
+        image.set(bincode.subarray(0, 48));
+        image.set(bincode.subarray(48, 81), 48);
+        return image;
+      },
+      lastRestartSlot: () => sv.encodeU64(this.lastRestartSlot),
+    });
+    return registry;
+  }
+}
+
+/** CPIs grouped under the top-level instruction they ran in. */
+function innerInstructions(context: TransactionContext): InnerInstruction[][] {
+  const out: InnerInstruction[][] = [];
+  for (const f of context.trace) {
+    if (f.stackHeight === 1) out.push([]);
+    else out[out.length - 1]?.push({ programIdIndex: f.programTxIndex, accounts: Uint8Array.from(f.accounts.map((a) => a.txIndex)), data: f.data, stackHeight: f.stackHeight });
+  }
+  return out;
+}
+
+/** `find_program_address` over raw seeds. */
+function findProgramAddress(seeds: Uint8Array[], programId: string): [string, number] {
+  for (let bump = 255; bump > 0; bump--) {
+    const address = tryCreateProgramAddress([...seeds, Uint8Array.of(bump)], programId);
+    if (address) return [address, bump];
+  }
+  throw new Error('Unable to find a viable program address bump seed');
+}
+
+function tryCreateProgramAddress(seeds: Uint8Array[], programId: string): string | undefined {
+  const out = createProgramAddress(seeds, decodeAddress(programId));
+  return out ? encodeAddress(out) : undefined;
+}

@@ -1,0 +1,169 @@
+/**
+ * The accounts of one transaction and the instruction stack over them, with the account-modification
+ * rules Agave enforces through `BorrowedInstructionAccount` (transaction-context crate).
+ */
+import type { Account } from './accounts.js';
+import { decodeAddress } from './accounts.js';
+import { fail, InstructionFailure } from './errors.js';
+
+/** Longest account data (10 MiB). */
+export const MAX_PERMITTED_DATA_LENGTH = 10 * 1024 * 1024;
+/** Transaction-wide limit on account data growth (20 MiB). */
+export const MAX_PERMITTED_ACCOUNTS_DATA_ALLOCATIONS_PER_TRANSACTION = 2 * MAX_PERMITTED_DATA_LENGTH;
+
+/** An account as one instruction sees it. */
+export interface InstructionAccount {
+  /** Index into the transaction's accounts. */
+  txIndex: number;
+  isSigner: boolean;
+  isWritable: boolean;
+}
+
+/** One instruction on the stack or in the trace. */
+export interface InstructionFrame {
+  programTxIndex: number;
+  accounts: InstructionAccount[];
+  data: Uint8Array;
+  /** 1 for top-level instructions. */
+  stackHeight: number;
+  /** For each instruction account, the index of its first occurrence (itself if not a duplicate). */
+  firstOccurrence: number[];
+  /** Sum of the lamports of its distinct accounts when it was pushed. */
+  lamportSum: bigint;
+}
+
+/** Return data and the program that set it. */
+export interface ReturnData {
+  programId: string;
+  data: Uint8Array;
+}
+
+export class TransactionContext {
+  readonly keyBytes: Uint8Array[];
+  /** Every instruction pushed so far, top-level and CPI, in order. */
+  readonly trace: InstructionFrame[] = [];
+  readonly stack: InstructionFrame[] = [];
+  returnData: ReturnData = { programId: '11111111111111111111111111111111', data: new Uint8Array(0) };
+  private resizeDelta = 0;
+
+  constructor(
+    readonly keys: string[],
+    readonly accounts: Account[],
+    readonly maxStackDepth: number,
+    readonly maxTraceLength: number,
+  ) {
+    this.keyBytes = keys.map(decodeAddress);
+  }
+
+  /** Builds a frame; duplicates map to their first occurrence. */
+  frame(programTxIndex: number, accounts: InstructionAccount[], data: Uint8Array, stackHeight: number): InstructionFrame {
+    const firstOccurrence = accounts.map((a, i) => {
+      const first = accounts.findIndex((b) => b.txIndex === a.txIndex);
+      return first < 0 ? i : first;
+    });
+    return { programTxIndex, accounts, data, stackHeight, firstOccurrence, lamportSum: 0n };
+  }
+
+  private lamportSum(f: InstructionFrame): bigint {
+    let sum = 0n;
+    for (let i = 0; i < f.accounts.length; i++) if (f.firstOccurrence[i] === i) sum += this.accounts[f.accounts[i].txIndex].lamports;
+    return sum;
+  }
+
+  /** `TransactionContext::push`. */
+  push(f: InstructionFrame): void {
+    const caller = this.stack.at(-1);
+    if (caller && caller.lamportSum !== this.lamportSum(caller)) fail('UnbalancedInstruction');
+    f.lamportSum = this.lamportSum(f);
+    if (this.trace.length >= this.maxTraceLength) fail('MaxInstructionTraceLengthExceeded');
+    this.trace.push(f);
+    if (this.stack.length >= this.maxStackDepth) fail('CallDepth');
+    this.stack.push(f);
+  }
+
+  /** `TransactionContext::pop`: always pops, then reports an unbalanced instruction. */
+  pop(): void {
+    const f = this.stack.pop();
+    if (!f) fail('CallDepth');
+    if (f.lamportSum !== this.lamportSum(f)) fail('UnbalancedInstruction');
+  }
+
+  /** The executing instruction. */
+  current(): InstructionFrame {
+    return this.stack[this.stack.length - 1];
+  }
+
+  programId(f: InstructionFrame): string {
+    return this.keys[f.programTxIndex];
+  }
+
+  // --- BorrowedInstructionAccount rules, for instruction account `i` of the current instruction ---
+
+  account(i: number): Account {
+    return this.accounts[this.current().accounts[i].txIndex];
+  }
+
+  private ownedByProgram(i: number): boolean {
+    return this.account(i).owner === this.programId(this.current());
+  }
+
+  setLamports(i: number, lamports: bigint): void {
+    const acc = this.account(i);
+    if (!this.ownedByProgram(i) && lamports < acc.lamports) fail('ExternalAccountLamportSpend');
+    if (!this.current().accounts[i].isWritable) fail('ReadonlyLamportChange');
+    acc.lamports = lamports;
+  }
+
+  checkedAddLamports(i: number, lamports: bigint): void {
+    const sum = this.account(i).lamports + lamports;
+    if (sum > 0xffff_ffff_ffff_ffffn) fail('ArithmeticOverflow');
+    this.setLamports(i, sum);
+  }
+
+  checkedSubLamports(i: number, lamports: bigint): void {
+    const rest = this.account(i).lamports - lamports;
+    if (rest < 0n) fail('ArithmeticOverflow');
+    this.setLamports(i, rest);
+  }
+
+  canDataBeChanged(i: number): InstructionFailure | undefined {
+    if (!this.current().accounts[i].isWritable) return new InstructionFailure({ kind: 'ReadonlyDataModified' });
+    if (!this.ownedByProgram(i)) return new InstructionFailure({ kind: 'ExternalAccountDataModified' });
+    return undefined;
+  }
+
+  canDataBeResized(i: number, newLen: number): InstructionFailure | undefined {
+    const oldLen = this.account(i).data.length;
+    if (newLen !== oldLen && !this.ownedByProgram(i)) return new InstructionFailure({ kind: 'AccountDataSizeChanged' });
+    if (newLen > MAX_PERMITTED_DATA_LENGTH) return new InstructionFailure({ kind: 'InvalidRealloc' });
+    if (this.resizeDelta + newLen - oldLen > MAX_PERMITTED_ACCOUNTS_DATA_ALLOCATIONS_PER_TRANSACTION) {
+      return new InstructionFailure({ kind: 'MaxAccountsDataAllocationsExceeded' });
+    }
+    return this.canDataBeChanged(i);
+  }
+
+  setData(i: number, data: Uint8Array): void {
+    const err = this.canDataBeResized(i, data.length);
+    if (err) throw err;
+    const acc = this.account(i);
+    this.resizeDelta += data.length - acc.data.length;
+    acc.data = data.slice();
+  }
+
+  setDataLength(i: number, length: number): void {
+    const err = this.canDataBeResized(i, length);
+    if (err) throw err;
+    const acc = this.account(i);
+    if (acc.data.length === length) return;
+    this.resizeDelta += length - acc.data.length;
+    const next = new Uint8Array(length);
+    next.set(acc.data.subarray(0, Math.min(length, acc.data.length)));
+    acc.data = next;
+  }
+
+  setOwner(i: number, owner: string): void {
+    const acc = this.account(i);
+    if (!this.ownedByProgram(i) || !this.current().accounts[i].isWritable || acc.data.some((b) => b !== 0)) fail('ModifiedProgramId');
+    acc.owner = owner;
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * Sysvar getter syscalls (agave `syscalls/src/sysvar.rs`): each charges sysvar_base_cost plus the
+ * size of the host struct and writes that struct, padding included, at r1.
+ */
+import type { SyscallContext, SyscallRegistry } from '../vm/syscalls.js';
+import { InstructionFailure } from '../runtime/errors.js';
+import { consumeChecked } from './logging.js';
+
+const SYSVAR_BASE_COST = 100;
+
+/** The in-memory (repr(C)) images of the sysvars, as a program receives them. */
+export interface SysvarImages {
+  clock(): Uint8Array;
+  rent(): Uint8Array;
+  epochSchedule(): Uint8Array;
+  epochRewards(): Uint8Array;
+  lastRestartSlot(): Uint8Array;
+}
+
+function getter(size: number, align: number, image: () => Uint8Array) {
+  return (ctx: SyscallContext, out: bigint): bigint => {
+    consumeChecked(ctx, SYSVAR_BASE_COST + size);
+    const dst = ctx.memory.slice(out, size, true);
+    if (out % BigInt(align) !== 0n) throw new Error('Unaligned pointer');
+    dst.set(image());
+    return 0n;
+  };
+}
+
+/** Registers the sysvar getters mainnet enables (the Fees getter is gone with `disable_fees_sysvar`). */
+export function registerSysvarSyscalls(registry: SyscallRegistry, images: SysvarImages): SyscallRegistry {
+  return registry
+    .register('sol_get_clock_sysvar', getter(40, 8, () => images.clock()))
+    .register('sol_get_rent_sysvar', getter(24, 8, () => images.rent()))
+    .register('sol_get_epoch_schedule_sysvar', getter(40, 8, () => images.epochSchedule()))
+    .register('sol_get_epoch_rewards_sysvar', getter(96, 16, () => images.epochRewards()))
+    .register('sol_get_last_restart_slot', getter(8, 8, () => images.lastRestartSlot()));
+}
+
+const CPI_BYTES_PER_UNIT = 250;
+const MEM_OP_BASE_COST = 10;
+const SYSVAR_NOT_FOUND = 2n;
+const OFFSET_LENGTH_EXCEEDS_SYSVAR = 1n;
+
+/**
+ * Registers `sol_get_sysvar` (SIMD-0127): copies `length` bytes at `offset` of a sysvar's account
+ * data; 0 on success, 1 when the range exceeds the data, 2 when the sysvar is not available.
+ */
+export function registerGetSysvarSyscall(registry: SyscallRegistry, sysvarData: (id: Uint8Array) => Uint8Array | undefined): SyscallRegistry {
+  return registry.register('sol_get_sysvar', (ctx, idAddr, out, offset, length) => {
+    consumeChecked(ctx, SYSVAR_BASE_COST + Math.floor(32 / CPI_BYTES_PER_UNIT) + Math.max(Number(length / BigInt(CPI_BYTES_PER_UNIT)), MEM_OP_BASE_COST));
+    const id = ctx.memory.slice(idAddr, 32, false);
+    const dst = ctx.memory.slice(out, Number(length), true);
+    const end = offset + length;
+    if (end > 0xffff_ffff_ffff_ffffn || out + length > 0xffff_ffff_ffff_ffffn) throw new InstructionFailure({ kind: 'ArithmeticOverflow' });
+    const data = sysvarData(id);
+    if (!data) return SYSVAR_NOT_FOUND;
+    if (end > BigInt(data.length)) return OFFSET_LENGTH_EXCEEDS_SYSVAR;
+    dst.set(data.subarray(Number(offset), Number(end)));
+    return 0n;
+  });
+}

@@ -1,0 +1,108 @@
+/**
+ * Runs the same signed transactions in websvm and in LiteSVM (the Agave oracle) and reports both
+ * sides, so tests can require identical results, logs, compute units and accounts.
+ */
+import {
+  AccountRole,
+  appendTransactionMessageInstructions,
+  createTransactionMessage,
+  generateKeyPairSigner,
+  lamports,
+  pipe,
+  setTransactionMessageFeePayerSigner,
+  signTransactionMessageWithSigners,
+  type Address,
+  type Instruction,
+  type KeyPairSigner,
+  type Transaction,
+} from '@solana/kit';
+import { FailedTransactionMetadata, LiteSVM } from 'litesvm';
+import { SVM, FailedTransactionMetadata as OurFailed, describeError } from '../../src/index.js';
+
+/** One side's view of a processed transaction. */
+export interface Observed {
+  error: string | undefined;
+  logs: string[];
+  computeUnits: bigint;
+  returnData: { programId: string; data: number[] };
+}
+
+/** An account meta: read-only/writable, signer or not. */
+export const meta = (address: Address, writable: boolean, signer?: KeyPairSigner) =>
+  signer
+    ? { address, role: writable ? AccountRole.WRITABLE_SIGNER : AccountRole.READONLY_SIGNER, signer }
+    : { address, role: writable ? AccountRole.WRITABLE : AccountRole.READONLY };
+
+export class Dual {
+  readonly ours = new SVM();
+  readonly theirs = new LiteSVM();
+  payer!: KeyPairSigner;
+
+  static async create(lamportsEach = 100_000_000_000n): Promise<Dual> {
+    const d = new Dual();
+    d.payer = await generateKeyPairSigner();
+    d.ours.airdrop(d.payer.address, lamportsEach);
+    d.theirs.airdrop(d.payer.address, lamports(lamportsEach));
+    return d;
+  }
+
+  /** A signed transaction with the payer as fee payer. */
+  async transaction(instructions: Instruction[]): Promise<Transaction> {
+    return pipe(
+      createTransactionMessage({ version: 0 }),
+      (m) => setTransactionMessageFeePayerSigner(this.payer, m),
+      (m) => appendTransactionMessageInstructions(instructions, m),
+      (m) => this.theirs.setTransactionMessageLifetimeUsingLatestBlockhash(m),
+      (m) => signTransactionMessageWithSigners(m),
+    );
+  }
+
+  /** Sends `tx` to both and returns what each observed. */
+  send(tx: Transaction): { ours: Observed; theirs: Observed } {
+    const o = this.ours.sendTransaction(tx);
+    const t = this.theirs.sendTransaction(tx);
+    const om = o instanceof OurFailed ? o.meta() : o;
+    const tm = t instanceof FailedTransactionMetadata ? t.meta() : t;
+    const rd = (r: { programId(): Uint8Array; data(): Uint8Array }) => ({ programId: Buffer.from(r.programId()).toString('hex'), data: [...r.data()] });
+    return {
+      ours: {
+        error: o instanceof OurFailed ? describeError(o.outcome.error!) : undefined,
+        logs: om.logs(),
+        computeUnits: om.computeUnitsConsumed(),
+        returnData: rd(om.returnData()),
+      },
+      theirs: {
+        error: t instanceof FailedTransactionMetadata ? theirError(t) : undefined,
+        logs: tm.logs(),
+        computeUnits: tm.computeUnitsConsumed(),
+        returnData: rd(tm.returnData()),
+      },
+    };
+  }
+
+  /** Both sides' view of an account (lamports, owner, executable, data). */
+  account(address: Address) {
+    const view = (a: ReturnType<SVM['getAccount']>) =>
+      a.exists ? { lamports: a.lamports, owner: a.programAddress, executable: a.executable, data: Buffer.from(a.data).toString('hex') } : null;
+    return { ours: view(this.ours.getAccount(address)), theirs: view(this.theirs.getAccount(address) as ReturnType<SVM['getAccount']>) };
+  }
+}
+
+/** LiteSVM's error in our `describeError` notation. */
+function theirError(t: FailedTransactionMetadata): string {
+  const e = t.err() as unknown;
+  const names = TRANSACTION_ERRORS;
+  if (typeof e === 'number') return names[e];
+  const obj = e as { index?: number; accountIndex?: number; err?: () => unknown; toString(): string };
+  if (obj.err) {
+    const inner = obj.err() as unknown;
+    const text = typeof inner === 'number' ? INSTRUCTION_ERRORS[inner] : `Custom(${(inner as { code: number }).code})`;
+    return `InstructionError(${obj.index}, ${text})`;
+  }
+  if (obj.accountIndex !== undefined) return `InsufficientFundsForRent { account_index: ${obj.accountIndex} }`;
+  return `DuplicateInstruction(${obj.index})`;
+}
+
+import { InstructionErrorFieldless, TransactionErrorFieldless } from '../../src/index.js';
+const TRANSACTION_ERRORS = TransactionErrorFieldless as unknown as Record<number, string>;
+const INSTRUCTION_ERRORS = InstructionErrorFieldless as unknown as Record<number, string>;
