@@ -52,8 +52,8 @@ const heapCost = (heapBytes: number) => (Math.ceil(heapBytes / (32 * 1024)) - 1)
 export class InvokeContext {
   /** Compute units left in the transaction. */
   remaining: number;
-  /** Per executing sBPF program (innermost last): its loader-v1 flag and bump-allocator position. */
-  private readonly programs: { abiV0: boolean; heapUsed: number }[] = [];
+  /** Per executing sBPF program (innermost last): its ABI, bump-allocator position and input layout. */
+  private readonly programs: { abiV0: boolean; heapUsed: number; originalLengths: number[] }[] = [];
 
   constructor(
     readonly tx: TransactionContext,
@@ -77,6 +77,11 @@ export class InvokeContext {
   /** Whether syscalls check pointer alignment (not for loader-v1 programs). */
   checkAligned(): boolean {
     return !this.programs[this.programs.length - 1]?.abiV0;
+  }
+
+  /** Data length of each of the running program's instruction accounts when it was serialized. */
+  originalDataLength(indexInInstruction: number): number {
+    return this.programs[this.programs.length - 1].originalLengths[indexInInstruction];
   }
 
   /** `sol_alloc_free_`'s bump allocator over the running program's heap. */
@@ -160,7 +165,7 @@ export class InvokeContext {
     const host = this.env.host;
     const outer = host.current;
     host.current = this;
-    this.programs.push({ abiV0, heapUsed: 0 });
+    this.programs.push({ abiV0, heapUsed: 0, originalLengths: input.originalLengths });
     let finalInput: Uint8Array | undefined;
     let result;
     try {

@@ -27,6 +27,7 @@ import {
   SYSVAR,
   SYSVAR_OWNER,
 } from './ids.js';
+import { registerCpiSyscalls } from './cpi.js';
 import { instructionsSysvarData, setCurrentInstruction } from './instructions-sysvar.js';
 import { InvokeContext, type Builtin, type InvokeEnvironment, type LoadedProgram } from './invoke-context.js';
 import { LoadedMessage } from './loaded-message.js';
@@ -555,6 +556,7 @@ export class Runtime {
     registerPdaSyscalls(registry);
     registerHashingSyscalls(registry, log);
     registerReturnDataSyscalls(registry, returnData);
+    registerCpiSyscalls(registry, ic);
     registerInvocationSyscalls(registry, {
       stackHeight: () => ic().tx.stack.length,
       allocate: (size, align) => ic().allocate(size, align),

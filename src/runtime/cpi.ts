@@ -1,0 +1,395 @@
+/**
+ * Cross-program invocation: `sol_invoke_signed_rust` and `sol_invoke_signed_c` (agave
+ * `program-runtime/src/cpi.rs`, `invoke_context.rs` `prepare_next_instruction`; SBPF_SEMANTICS §13),
+ * with mainnet's feature set: SIMD-0339 charges, no direct mapping.
+ *
+ * The VM meters the caller while it runs, so the syscall first hands the VM's remaining units to
+ * the invoke context, charges and runs the callee there, and gives the difference back.
+ */
+import { decodeAddress, encodeAddress } from './accounts.js';
+import { fail } from './errors.js';
+import { BPF_LOADER, BPF_LOADER_DEPRECATED, BPF_LOADER_UPGRADEABLE, ED25519_PROGRAM, NATIVE_LOADER, SECP256K1_PROGRAM, SECP256R1_PROGRAM } from './ids.js';
+import type { InvokeContext } from './invoke-context.js';
+import { MAX_PERMITTED_DATA_INCREASE } from './serialization.js';
+import type { InstructionAccount } from './transaction-context.js';
+import { createProgramAddress } from '../syscalls/pda.js';
+import type { MemoryMap } from '../vm/memory.js';
+import type { SyscallContext, SyscallRegistry } from '../vm/syscalls.js';
+
+/** `invoke_units` under SIMD-0339 (1000 without it). */
+const INVOKE_UNITS = 946;
+const CPI_BYTES_PER_UNIT = 250;
+const MAX_SIGNERS = 16;
+const MAX_SEEDS = 16;
+const MAX_SEED_LEN = 32;
+const MAX_ACCOUNTS_PER_INSTRUCTION = 255;
+const MAX_INSTRUCTION_DATA_LEN = 10 * 1024;
+/** SIMD-0339 (`increase_cpi_account_info_limit`). */
+const MAX_CPI_ACCOUNT_INFOS = 255;
+const ACCOUNT_META_BYTES = 34;
+const ACCOUNT_INFO_BYTES = 80;
+
+/** A CPI's instruction as the caller wrote it. */
+interface CpiInstruction {
+  programId: string;
+  accounts: { key: string; isSigner: boolean; isWritable: boolean }[];
+  data: Uint8Array;
+}
+
+/** Where a caller's AccountInfo keeps an account's fields, in VM addresses. */
+interface CallerAccount {
+  lamportsAddr: bigint;
+  ownerAddr: bigint;
+  dataAddr: bigint;
+  /** Length the AccountInfo declares (and where that length lives). */
+  dataLen: number;
+  lenAddr: bigint;
+}
+
+/** The per-ABI parts: struct layouts of instructions and account infos. */
+interface Abi {
+  instruction(m: MemoryMap, addr: bigint, aligned: boolean, ic: InvokeContext): CpiInstruction;
+  infoSize: number;
+  infoKeyAddr(m: MemoryMap, infoAddr: bigint): bigint;
+  callerAccount(m: MemoryMap, infoAddr: bigint, aligned: boolean, ic: InvokeContext): CallerAccount;
+}
+
+class CpiError extends Error {}
+
+const u64 = (m: MemoryMap, addr: bigint) => m.load(addr, 8);
+function checkAlign(addr: bigint, align: number, aligned: boolean): void {
+  if (aligned && addr % BigInt(align) !== 0n) throw new CpiError('Unaligned pointer');
+}
+/** `translate_type`: a read of `size` bytes at `addr`, alignment-checked. */
+function typed(m: MemoryMap, addr: bigint, size: number, align: number, aligned: boolean, store = false): Uint8Array {
+  const bytes = m.slice(addr, size, store);
+  checkAlign(addr, align, aligned);
+  return bytes;
+}
+/** `translate_slice`: `len` elements of `size` bytes. */
+function slice(m: MemoryMap, addr: bigint, len: bigint, size: number, align: number, aligned: boolean): Uint8Array {
+  if (len === 0n) return new Uint8Array(0);
+  const total = len * BigInt(size);
+  if (total > 0x7fff_ffff_ffff_ffffn) throw new CpiError('InvalidLength');
+  return typed(m, addr, Number(total), align, aligned);
+}
+const view = (b: Uint8Array) => new DataView(b.buffer, b.byteOffset, b.byteLength);
+
+function checkInstructionSize(accounts: bigint, dataLen: number): void {
+  if (accounts > BigInt(MAX_ACCOUNTS_PER_INSTRUCTION)) {
+    throw new CpiError(`Invoked an instruction with too many accounts (${accounts} > ${MAX_ACCOUNTS_PER_INSTRUCTION})`);
+  }
+  if (dataLen > MAX_INSTRUCTION_DATA_LEN) {
+    throw new CpiError(`Invoked an instruction with data that is too large (${dataLen} > ${MAX_INSTRUCTION_DATA_LEN})`);
+  }
+}
+
+function chargeInstruction(ic: InvokeContext, metas: number, dataLen: number): void {
+  ic.consumeChecked(Math.floor((metas * ACCOUNT_META_BYTES) / CPI_BYTES_PER_UNIT));
+  ic.consumeChecked(Math.floor(dataLen / CPI_BYTES_PER_UNIT));
+}
+
+function checkFlag(b: number): boolean {
+  if (b > 1) fail('InvalidArgument');
+  return b === 1;
+}
+
+/** Rust: `StableInstruction` (80 B), `AccountMeta` (34 B), `AccountInfo` (48 B) with Rc<RefCell<…>> fields. */
+const RUST: Abi = {
+  instruction(m, addr, aligned, ic) {
+    const ix = view(typed(m, addr, 80, 8, aligned));
+    const metasAddr = ix.getBigUint64(0, true);
+    const metasLen = ix.getBigUint64(16, true);
+    const dataAddr = ix.getBigUint64(24, true);
+    const dataLen = ix.getBigUint64(40, true);
+    const programId = encodeAddress(m.slice(addr + 48n, 32, false));
+    const metas = slice(m, metasAddr, metasLen, ACCOUNT_META_BYTES, 1, aligned);
+    const data = slice(m, dataAddr, dataLen, 1, 1, aligned).slice();
+    checkInstructionSize(metasLen, data.length);
+    chargeInstruction(ic, Number(metasLen), data.length);
+    const accounts = [];
+    for (let i = 0; i < Number(metasLen); i++) {
+      const at = i * ACCOUNT_META_BYTES;
+      const isSigner = metas[at + 32];
+      const isWritable = metas[at + 33];
+      if (isSigner > 1 || isWritable > 1) fail('InvalidArgument');
+      accounts.push({ key: encodeAddress(metas.subarray(at, at + 32)), isSigner: isSigner === 1, isWritable: isWritable === 1 });
+    }
+    return { programId, accounts, data };
+  },
+  infoSize: 48,
+  infoKeyAddr: (m, info) => u64(m, info),
+  callerAccount(m, info, aligned, ic) {
+    // Rc boxes: the RefCell's payload sits 24 bytes in (strong, weak, borrow flag).
+    const lamportsCell = u64(m, info + 8n) + 24n;
+    const lamportsAddr = view(typed(m, lamportsCell, 8, 8, aligned)).getBigUint64(0, true);
+    typed(m, lamportsAddr, 8, 8, aligned, true);
+    const ownerAddr = u64(m, info + 24n);
+    typed(m, ownerAddr, 32, 1, aligned, true);
+    const dataCell = u64(m, info + 16n) + 24n;
+    const fat = view(typed(m, dataCell, 16, 8, aligned));
+    const dataAddr = fat.getBigUint64(0, true);
+    const dataLen = Number(fat.getBigUint64(8, true));
+    ic.consumeChecked(Math.floor(dataLen / CPI_BYTES_PER_UNIT));
+    const lenAddr = dataCell + 8n;
+    m.slice(lenAddr, 8, true);
+    m.slice(dataAddr, dataLen, true);
+    return { lamportsAddr, ownerAddr, dataAddr, dataLen, lenAddr };
+  },
+};
+
+/** C: `SolInstruction` (40 B), `SolAccountMeta` (16 B), `SolAccountInfo` (56 B). */
+const C: Abi = {
+  instruction(m, addr, aligned, ic) {
+    const ix = view(typed(m, addr, 40, 8, aligned));
+    const programId = encodeAddress(typed(m, ix.getBigUint64(0, true), 32, 1, aligned));
+    const metasLen = ix.getBigUint64(16, true);
+    const metas = slice(m, ix.getBigUint64(8, true), metasLen, 16, 8, aligned);
+    const data = slice(m, ix.getBigUint64(24, true), ix.getBigUint64(32, true), 1, 1, aligned).slice();
+    checkInstructionSize(metasLen, data.length);
+    chargeInstruction(ic, Number(metasLen), data.length);
+    const mv = view(metas);
+    const accounts = [];
+    for (let i = 0; i < Number(metasLen); i++) {
+      const isWritable = metas[16 * i + 8];
+      const isSigner = metas[16 * i + 9];
+      if (isSigner > 1 || isWritable > 1) fail('InvalidArgument');
+      const key = encodeAddress(typed(m, mv.getBigUint64(16 * i, true), 32, 1, aligned));
+      accounts.push({ key, isSigner: isSigner === 1, isWritable: isWritable === 1 });
+    }
+    return { programId, accounts, data };
+  },
+  infoSize: 56,
+  infoKeyAddr: (m, info) => u64(m, info),
+  callerAccount(m, info, aligned, ic) {
+    const v = view(m.slice(info, 56, false));
+    const lamportsAddr = v.getBigUint64(8, true);
+    const dataLen = Number(v.getBigUint64(16, true));
+    const dataAddr = v.getBigUint64(24, true);
+    const ownerAddr = v.getBigUint64(32, true);
+    typed(m, lamportsAddr, 8, 8, aligned, true);
+    typed(m, ownerAddr, 32, 1, aligned, true);
+    ic.consumeChecked(Math.floor(dataLen / CPI_BYTES_PER_UNIT));
+    m.slice(dataAddr, dataLen, true);
+    const lenAddr = info + 16n;
+    m.slice(lenAddr, 8, true);
+    return { lamportsAddr, ownerAddr, dataAddr, dataLen, lenAddr };
+  },
+};
+
+/** PDAs the caller signs for; both ABIs pass `&[&[&[u8]]]`-shaped (addr, len) pairs. */
+function translateSigners(m: MemoryMap, addr: bigint, len: bigint, aligned: boolean, callerProgram: Uint8Array): Set<string> {
+  const signers = new Set<string>();
+  if (len === 0n) return signers;
+  const table = view(slice(m, addr, len, 16, 8, aligned));
+  if (len > BigInt(MAX_SIGNERS)) throw new CpiError('Too many signers');
+  for (let s = 0; s < Number(len); s++) {
+    const seedsLen = table.getBigUint64(16 * s + 8, true);
+    const seeds = view(slice(m, table.getBigUint64(16 * s, true), seedsLen, 16, 8, aligned));
+    if (seedsLen > BigInt(MAX_SEEDS)) fail('MaxSeedLengthExceeded');
+    const parts: Uint8Array[] = [];
+    for (let i = 0; i < Number(seedsLen); i++) parts.push(slice(m, seeds.getBigUint64(16 * i, true), seeds.getBigUint64(16 * i + 8, true), 1, 1, aligned));
+    if (parts.some((p) => p.length > MAX_SEED_LEN)) throw new CpiError('Could not create program address with signer seeds: Length of the seed is too long for address generation');
+    const address = createProgramAddress(parts, callerProgram);
+    if (!address) throw new CpiError('Could not create program address with signer seeds: Provided seeds do not result in a valid address');
+    signers.add(encodeAddress(address));
+  }
+  return signers;
+}
+
+/** Loader-v3 instructions a program may invoke: upgrade, set-authority, close, set-authority-checked. */
+const CPI_ALLOWED_UPGRADEABLE = new Set([3, 4, 5, 7]);
+
+function checkAuthorizedProgram(programId: string, data: Uint8Array): void {
+  const forbidden =
+    programId === NATIVE_LOADER ||
+    programId === BPF_LOADER ||
+    programId === BPF_LOADER_DEPRECATED ||
+    (programId === BPF_LOADER_UPGRADEABLE && !(data.length > 0 && CPI_ALLOWED_UPGRADEABLE.has(data[0]))) ||
+    programId === ED25519_PROGRAM ||
+    programId === SECP256K1_PROGRAM ||
+    programId === SECP256R1_PROGRAM;
+  if (forbidden) throw new CpiError(`Program ${programId} not supported by inner instructions`);
+}
+
+/** `prepare_next_instruction`: callee accounts with merged duplicate flags, privilege checks, program lookup. */
+function prepareNextInstruction(ic: InvokeContext, ix: CpiInstruction, signers: Set<string>): { programTxIndex: number; accounts: InstructionAccount[] } {
+  const tx = ic.tx;
+  const caller = tx.current();
+  const accounts: InstructionAccount[] = [];
+  const firstByTx = new Map<number, number>();
+  for (const meta of ix.accounts) {
+    const txIndex = tx.keys.indexOf(meta.key);
+    if (txIndex < 0) {
+      ic.log(`Instruction references an unknown account ${meta.key}`);
+      fail('MissingAccount');
+    }
+    const first = firstByTx.get(txIndex);
+    if (first !== undefined) {
+      const a = accounts[first];
+      a.isSigner ||= meta.isSigner;
+      a.isWritable ||= meta.isWritable;
+      accounts.push({ ...a });
+    } else {
+      firstByTx.set(txIndex, accounts.length);
+      accounts.push({ txIndex, isSigner: meta.isSigner, isWritable: meta.isWritable });
+    }
+  }
+  for (let i = 0; i < accounts.length; i++) {
+    const a = accounts[i];
+    const first = firstByTx.get(a.txIndex)!;
+    if (first !== i) {
+      a.isSigner ||= accounts[first].isSigner;
+      a.isWritable ||= accounts[first].isWritable;
+      continue;
+    }
+    const inCaller = caller.accounts.find((c) => c.txIndex === a.txIndex);
+    if (!inCaller) fail('MissingAccount');
+    if (a.isWritable && !inCaller.isWritable) {
+      ic.log(`${ix.accounts[i].key}'s writable privilege escalated`);
+      fail('PrivilegeEscalation');
+    }
+    if (a.isSigner && !(inCaller.isSigner || signers.has(ix.accounts[i].key))) {
+      ic.log(`${ix.accounts[i].key}'s signer privilege escalated`);
+      fail('PrivilegeEscalation');
+    }
+  }
+  const programTxIndex = tx.keys.indexOf(ix.programId);
+  if (programTxIndex < 0 || !caller.accounts.some((c) => c.txIndex === programTxIndex)) {
+    ic.log(`Unknown program ${ix.programId}`);
+    fail('MissingAccount');
+  }
+  return { programTxIndex, accounts };
+}
+
+/** An account the callee sees, with where the caller keeps it (absent for executables). */
+interface Translated {
+  indexInCaller: number;
+  caller: CallerAccount;
+  updateCaller: boolean;
+}
+
+function translateAccounts(
+  ic: InvokeContext,
+  m: MemoryMap,
+  abi: Abi,
+  infosAddr: bigint,
+  infosLen: bigint,
+  aligned: boolean,
+  callee: InstructionAccount[],
+): Translated[] {
+  slice(m, infosAddr, infosLen, abi.infoSize, 8, aligned); // the infos must be readable
+  if (infosLen > BigInt(MAX_CPI_ACCOUNT_INFOS)) {
+    throw new CpiError(`Invoked an instruction with too many account info's (${infosLen} > ${MAX_CPI_ACCOUNT_INFOS})`);
+  }
+  ic.consumeChecked(Math.floor((Number(infosLen) * ACCOUNT_INFO_BYTES) / CPI_BYTES_PER_UNIT));
+  const infoKeys: string[] = [];
+  for (let i = 0; i < Number(infosLen); i++) {
+    const info = infosAddr + BigInt(i * abi.infoSize);
+    infoKeys.push(encodeAddress(typed(m, abi.infoKeyAddr(m, info), 32, 1, aligned)));
+  }
+  const tx = ic.tx;
+  const caller = tx.current();
+  const out: Translated[] = [];
+  const seen = new Set<number>();
+  for (const a of callee) {
+    if (seen.has(a.txIndex)) continue;
+    seen.add(a.txIndex);
+    const indexInCaller = caller.accounts.findIndex((c) => c.txIndex === a.txIndex);
+    const account = tx.accounts[a.txIndex];
+    const key = tx.keys[a.txIndex];
+    if (account.executable) {
+      ic.consumeChecked(Math.floor(account.data.length / CPI_BYTES_PER_UNIT));
+      continue;
+    }
+    const infoIndex = infoKeys.indexOf(key);
+    if (infoIndex < 0) {
+      ic.log(`Instruction references an unknown account ${key}`);
+      fail('MissingAccount');
+    }
+    const callerAccount = abi.callerAccount(m, infosAddr + BigInt(infoIndex * abi.infoSize), aligned, ic);
+    out.push({ indexInCaller, caller: callerAccount, updateCaller: a.isWritable });
+  }
+  return out;
+}
+
+const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/** `update_callee_account`: the caller's edits become visible to the callee. */
+function updateCallee(ic: InvokeContext, m: MemoryMap, t: Translated): void {
+  const tx = ic.tx;
+  const i = t.indexInCaller;
+  const lamports = m.load(t.caller.lamportsAddr, 8);
+  if (tx.account(i).lamports !== lamports) tx.setLamports(i, lamports);
+  const data = m.slice(t.caller.dataAddr, t.caller.dataLen, false);
+  const err = tx.canDataBeResized(i, data.length);
+  if (!err) tx.setData(i, data);
+  else if (!sameBytes(tx.account(i).data, data)) throw err;
+  const owner = encodeAddress(m.slice(t.caller.ownerAddr, 32, false));
+  if (tx.account(i).owner !== owner) tx.setOwner(i, owner);
+}
+
+/** `update_caller_account`: the callee's results are written into the caller's memory. */
+function updateCaller(ic: InvokeContext, m: MemoryMap, t: Translated, aligned: boolean): void {
+  const account = ic.tx.account(t.indexInCaller);
+  m.store(t.caller.lamportsAddr, 8, account.lamports);
+  m.slice(t.caller.ownerAddr, 32, true).set(decodeAddress(account.owner));
+  const prevLen = Number(m.load(t.caller.lenAddr, 8));
+  const postLen = account.data.length;
+  const original = ic.originalDataLength(t.indexInCaller);
+  if (postLen > original + MAX_PERMITTED_DATA_INCREASE && prevLen !== postLen) {
+    ic.log(`Account data size realloc limited to ${MAX_PERMITTED_DATA_INCREASE} in inner instructions`);
+    fail('InvalidRealloc');
+  }
+  let target = m.slice(t.caller.dataAddr, t.caller.dataLen, true);
+  if (prevLen !== postLen) {
+    if (postLen < prevLen) {
+      if (postLen > target.length) fail('AccountDataTooSmall');
+      target.fill(0, postLen);
+    }
+    target = m.slice(t.caller.dataAddr, postLen, true);
+    m.store(t.caller.lenAddr, 8, BigInt(postLen));
+    const serializedLen = t.caller.dataAddr - 8n;
+    typed(m, serializedLen, 8, 8, aligned, true);
+    m.store(serializedLen, 8, BigInt(postLen));
+  }
+  if (target.length !== postLen) fail('AccountDataTooSmall');
+  target.set(account.data);
+}
+
+function invokeSigned(ic: InvokeContext, abi: Abi, ctx: SyscallContext, args: bigint[]): bigint {
+  const [ixAddr, infosAddr, infosLen, seedsAddr, seedsLen] = args;
+  const m = ctx.memory;
+  const aligned = ic.checkAligned();
+  ic.consumeChecked(INVOKE_UNITS);
+  const ix = abi.instruction(m, ixAddr, aligned, ic);
+  const tx = ic.tx;
+  const callerProgram = tx.keyBytes[tx.current().programTxIndex];
+  const signers = translateSigners(m, seedsAddr, seedsLen, aligned, callerProgram);
+  checkAuthorizedProgram(ix.programId, ix.data);
+  const next = prepareNextInstruction(ic, ix, signers);
+  const accounts = translateAccounts(ic, m, abi, infosAddr, infosLen, aligned, next.accounts);
+  for (const t of accounts) updateCallee(ic, m, t);
+  ic.processInstruction(tx.frame(next.programTxIndex, next.accounts, ix.data, tx.stack.length + 1));
+  for (const t of accounts) if (t.updateCaller) updateCaller(ic, m, t, aligned);
+  return 0n;
+}
+
+/** Registers both CPI syscalls; `current()` is the invoke context of the running program. */
+export function registerCpiSyscalls(registry: SyscallRegistry, current: () => InvokeContext): SyscallRegistry {
+  const syscall = (abi: Abi) => (ctx: SyscallContext, a: bigint, b: bigint, c: bigint, d: bigint, e: bigint) => {
+    const ic = current();
+    const start = Number(ctx.remaining());
+    ic.remaining = start;
+    try {
+      return invokeSigned(ic, abi, ctx, [a, b, c, d, e]);
+    } catch (err) {
+      if (err instanceof CpiError) throw new Error(err.message);
+      throw err;
+    } finally {
+      ctx.consume(start - ic.remaining);
+    }
+  };
+  return registry.register('sol_invoke_signed_rust', syscall(RUST)).register('sol_invoke_signed_c', syscall(C));
+}
+
