@@ -35,9 +35,17 @@ export function programElf(account: Account, lookup: (address: string) => Accoun
   }
 }
 
-/** Loads and verifies an ELF as the runtime's deployment environment does (throws typed errors). */
-export function loadProgram(elf: Uint8Array): Executable {
-  const exe = loadElf(elf, { sbpfVersions: [0, 3] });
+/**
+ * Loads and verifies an ELF (throws typed errors). `deployment` applies the checks of a new
+ * deployment (`reject_broken_elfs`: every called syscall must be one of `syscalls`, and
+ * `sol_alloc_free_` is not available); without it the program loads as an existing one would.
+ */
+export function loadProgram(elf: Uint8Array, deployment?: { syscalls: readonly string[] }): Executable {
+  const exe = loadElf(elf, {
+    sbpfVersions: [0, 3],
+    deployment: deployment !== undefined,
+    syscalls: deployment?.syscalls.filter((name) => name !== 'sol_alloc_free_'),
+  });
   verify(exe);
   return exe;
 }

@@ -12,7 +12,9 @@ import { registerMemorySyscalls } from '../syscalls/memory.js';
 import { createProgramAddress, registerPdaSyscalls } from '../syscalls/pda.js';
 import { registerReturnDataSyscalls, type ReturnDataState } from '../syscalls/return-data.js';
 import { registerGetSysvarSyscall, registerSysvarSyscalls } from '../syscalls/sysvar.js';
-import { registerInvocationSyscalls } from '../syscalls/invocation.js';
+import { registerInvocationSyscalls, type SiblingInstruction } from '../syscalls/invocation.js';
+import { registerCurve25519Syscalls } from '../syscalls/curve25519.js';
+import { registerSecp256k1Syscalls } from '../syscalls/secp256k1.js';
 import { AccountsDb, cloneAccount, decodeAddress, emptyAccount, encodeAddress, RENT_EXEMPT_EPOCH, type Account } from './accounts.js';
 import { defaultBuiltins } from './builtins/index.js';
 import { computeBudgetLimits, prioritizationFee, type ComputeBudgetLimits } from './compute-budget.js';
@@ -132,6 +134,8 @@ export class Runtime {
   epochRewards: sv.EpochRewards = sv.DEFAULT_EPOCH_REWARDS;
   lastRestartSlot = 0n;
   slotHashes: sv.SlotHash[] = [];
+  /** Activated stake per vote account in the current epoch (`sol_get_epoch_stake`). */
+  readonly epochStakes = new Map<string, bigint>();
 
   constructor() {
     this.syscalls = this.createSyscalls();
@@ -218,7 +222,7 @@ export class Runtime {
 
   /** Deploys `elf` under `programId` as LiteSVM's `add_program` does (visible at once). */
   addProgram(programId: string, elf: Uint8Array, loader: string): void {
-    const exe = loadProgram(elf);
+    const exe = loadProgram(elf, { syscalls: [...this.syscalls.entries()].map((e) => e.name) });
     if (loader === 'BPFLoaderUpgradeab1e11111111111111111111111') {
       const [programData] = findProgramAddress([decodeAddress(programId)], loader);
       const meta = new Uint8Array(PROGRAMDATA_METADATA_SIZE);
@@ -557,7 +561,11 @@ export class Runtime {
     registerHashingSyscalls(registry, log);
     registerReturnDataSyscalls(registry, returnData);
     registerCpiSyscalls(registry, ic);
+    registerCurve25519Syscalls(registry);
+    registerSecp256k1Syscalls(registry);
     registerInvocationSyscalls(registry, {
+      sibling: (index) => siblingInstruction(ic().tx, index),
+      epochStake: (vote) => (vote ? (this.epochStakes.get(encodeAddress(vote)) ?? 0n) : [...this.epochStakes.values()].reduce((a, b) => a + b, 0n)),
       stackHeight: () => ic().tx.stack.length,
       allocate: (size, align) => ic().allocate(size, align),
       checkAligned: () => ic().checkAligned(),
@@ -595,6 +603,28 @@ export class Runtime {
     });
     return registry;
   }
+}
+
+/** `sol_get_processed_sibling_instruction`: the `index`-th latest finished instruction at this height. */
+function siblingInstruction(tx: TransactionContext, index: bigint): SiblingInstruction | undefined {
+  const height = tx.stack.length;
+  let seen = 0n;
+  for (let i = tx.trace.length - 1; i >= 0; i--) {
+    const f = tx.trace[i];
+    if (f.stackHeight < height) break;
+    if (f.stackHeight !== height) continue;
+    if (index + 1n === seen) {
+      const metas = new Uint8Array(34 * f.accounts.length);
+      f.accounts.forEach((a, k) => {
+        metas.set(tx.keyBytes[a.txIndex], 34 * k);
+        metas[34 * k + 32] = a.isSigner ? 1 : 0;
+        metas[34 * k + 33] = a.isWritable ? 1 : 0;
+      });
+      return { programId: tx.keyBytes[f.programTxIndex], data: f.data, accountMetas: metas, accountCount: f.accounts.length };
+    }
+    seen++;
+  }
+  return undefined;
 }
 
 /** CPIs grouped under the top-level instruction they ran in. */

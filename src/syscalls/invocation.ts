@@ -5,8 +5,21 @@
 import type { SyscallRegistry } from '../vm/syscalls.js';
 import { consumeChecked, SYSCALL_BASE_COST } from './logging.js';
 
+/** An already processed instruction at the caller's stack height. */
+export interface SiblingInstruction {
+  programId: Uint8Array;
+  data: Uint8Array;
+  /** 34 bytes each: pubkey, is_signer, is_writable. */
+  accountMetas: Uint8Array;
+  accountCount: number;
+}
+
 /** What these syscalls read from the runtime. */
 export interface InvocationInfo {
+  /** The `index`-th most recent processed instruction at the current stack height (0 = the latest). */
+  sibling(index: bigint): SiblingInstruction | undefined;
+  /** Total activated stake (`vote` undefined) or a vote account's stake in the current epoch. */
+  epochStake(vote: Uint8Array | undefined): bigint;
   /** 1 for a top-level instruction, +1 per CPI level. */
   stackHeight(): number;
   /** Bump-allocates `size` heap bytes aligned to `align`; the VM address, or 0 when out of heap. */
@@ -15,9 +28,54 @@ export interface InvocationInfo {
   checkAligned(): boolean;
 }
 
-/** Registers `sol_get_stack_height` and `sol_alloc_free_`. */
+const MEM_OP_BASE_COST = 10;
+const nonOverlapping = (a: bigint, an: bigint, b: bigint, bn: bigint) => (a > b ? a - b >= bn : b - a >= an);
+
+/**
+ * Registers `sol_get_stack_height`, `sol_alloc_free_`, `sol_get_processed_sibling_instruction`
+ * and `sol_get_epoch_stake`.
+ */
 export function registerInvocationSyscalls(registry: SyscallRegistry, info: InvocationInfo): SyscallRegistry {
   return registry
+    .register('sol_get_processed_sibling_instruction', (ctx, index, metaAddr, programIdAddr, dataAddr, accountsAddr) => {
+      consumeChecked(ctx, SYSCALL_BASE_COST);
+      const found = info.sibling(index);
+      if (!found) return 0n;
+      const aligned = info.checkAligned();
+      const header = ctx.memory.slice(metaAddr, 16, true);
+      if (aligned && metaAddr % 8n !== 0n) throw new Error('Unaligned pointer');
+      const hv = new DataView(header.buffer, header.byteOffset, 16);
+      const dataLen = hv.getBigUint64(0, true);
+      const accountsLen = hv.getBigUint64(8, true);
+      if (dataLen === BigInt(found.data.length) && accountsLen === BigInt(found.accountCount)) {
+        const programId = ctx.memory.slice(programIdAddr, 32, true);
+        const data = ctx.memory.slice(dataAddr, Number(dataLen), true);
+        const metas = ctx.memory.slice(accountsAddr, 34 * Number(accountsLen), true);
+        const ranges: [bigint, bigint][] = [
+          [metaAddr, 16n],
+          [programIdAddr, 32n],
+          [dataAddr, dataLen],
+          [accountsAddr, 34n * accountsLen],
+        ];
+        for (let i = 0; i < ranges.length; i++)
+          for (let j = i + 1; j < ranges.length; j++)
+            if (!nonOverlapping(ranges[i][0], ranges[i][1], ranges[j][0], ranges[j][1])) throw new Error('Overlapping copy');
+        programId.set(found.programId);
+        data.set(found.data);
+        metas.set(found.accountMetas);
+      }
+      hv.setBigUint64(0, BigInt(found.data.length), true);
+      hv.setBigUint64(8, BigInt(found.accountCount), true);
+      return 1n;
+    })
+    .register('sol_get_epoch_stake', (ctx, voteAddr) => {
+      if (voteAddr === 0n) {
+        consumeChecked(ctx, SYSCALL_BASE_COST);
+        return info.epochStake(undefined);
+      }
+      consumeChecked(ctx, SYSCALL_BASE_COST + Math.floor(32 / 250) + MEM_OP_BASE_COST);
+      return info.epochStake(ctx.memory.slice(voteAddr, 32, false));
+    })
     .register('sol_get_stack_height', (ctx) => {
       consumeChecked(ctx, SYSCALL_BASE_COST);
       return BigInt(info.stackHeight());

@@ -29,8 +29,46 @@ function guestString(ctx: SyscallContext, addr: bigint, len: bigint): string {
   try {
     return utf8.decode(bytes);
   } catch {
-    throw new Error(`invalid utf-8 sequence: ${JSON.stringify([...bytes])}`);
+    throw new Error(`${utf8ErrorText(bytes)}: [${[...bytes].join(', ')}]`);
   }
+}
+
+/** Rust's `Utf8Error` Display for invalid `bytes` (`valid_up_to` and `error_len` as core::str computes them). */
+export function utf8ErrorText(bytes: Uint8Array): string {
+  const cont = (b: number | undefined) => b !== undefined && b >= 0x80 && b <= 0xbf;
+  for (let i = 0; i < bytes.length; ) {
+    const first = bytes[i];
+    if (first < 0x80) {
+      i++;
+      continue;
+    }
+    const second = bytes[i + 1];
+    // [lowest, highest] allowed second byte, and the sequence width, per lead byte.
+    let width = 0;
+    let lo = 0x80;
+    let hi = 0xbf;
+    if (first >= 0xc2 && first <= 0xdf) width = 2;
+    else if (first >= 0xe0 && first <= 0xef) {
+      width = 3;
+      if (first === 0xe0) lo = 0xa0;
+      if (first === 0xed) hi = 0x9f;
+    } else if (first >= 0xf0 && first <= 0xf4) {
+      width = 4;
+      if (first === 0xf0) lo = 0x90;
+      if (first === 0xf4) hi = 0x8f;
+    }
+    const bad = (n: number) => `invalid utf-8 sequence of ${n} bytes from index ${i}`;
+    const incomplete = `incomplete utf-8 byte sequence from index ${i}`;
+    if (width === 0) return bad(1);
+    if (second === undefined) return incomplete;
+    if (second < lo || second > hi) return bad(1);
+    for (let k = 2; k < width; k++) {
+      if (i + k >= bytes.length) return incomplete;
+      if (!cont(bytes[i + k])) return bad(k);
+    }
+    i += width;
+  }
+  return 'invalid utf-8';
 }
 
 /** Registers `abort`, `sol_panic_`, `sol_log_`, `sol_log_64_`, `sol_log_pubkey`, `sol_log_data`, `sol_log_compute_units_`. */

@@ -1,0 +1,122 @@
+/**
+ * Curve25519 syscalls (agave `syscalls/src/lib.rs` `SyscallCurve*`, solana-curve25519): point
+ * validation, group operations and multiscalar multiplication on Edwards and Ristretto points,
+ * with @noble/curves. An unknown curve or operation fails with `InvalidAttribute`
+ * (`abort_on_invalid_curve`); an invalid point or scalar makes the call return 1.
+ */
+import { ed25519, ristretto255 } from '@noble/curves/ed25519.js';
+import type { SyscallRegistry } from '../vm/syscalls.js';
+import { consumeChecked } from './logging.js';
+
+const EDWARDS = 0n;
+const RISTRETTO = 1n;
+const ADD = 0n;
+const SUB = 1n;
+const MUL = 2n;
+const MAX_MSM_POINTS = 512n;
+/** The group order ℓ: scalars must be canonical (below it). */
+const L = 2n ** 252n + 27742317777372353535851937790883648493n;
+
+interface Group<P> {
+  decode(bytes: Uint8Array): P | undefined;
+  encode(p: P): Uint8Array;
+  add(a: P, b: P): P;
+  sub(a: P, b: P): P;
+  mul(p: P, s: bigint): P;
+  zero: P;
+  cost: { validate: number; add: number; sub: number; mul: number; msmBase: number; msmEach: number };
+}
+
+type EdPoint = InstanceType<typeof ed25519.Point>;
+type RPoint = InstanceType<typeof ristretto255.Point>;
+
+const edwards: Group<EdPoint> = {
+  decode: (b) => {
+    try {
+      return ed25519.Point.fromBytes(b, true);
+    } catch {
+      return undefined;
+    }
+  },
+  encode: (p) => p.toBytes(),
+  add: (a, b) => a.add(b),
+  sub: (a, b) => a.subtract(b),
+  mul: (p, s) => p.multiplyUnsafe(s),
+  zero: ed25519.Point.ZERO,
+  cost: { validate: 159, add: 473, sub: 475, mul: 2177, msmBase: 2273, msmEach: 758 },
+};
+
+const ristretto: Group<RPoint> = {
+  decode: (b) => {
+    try {
+      return ristretto255.Point.fromBytes(b);
+    } catch {
+      return undefined;
+    }
+  },
+  encode: (p) => p.toBytes(),
+  add: (a, b) => a.add(b),
+  sub: (a, b) => a.subtract(b),
+  mul: (p, s) => p.multiplyUnsafe(s),
+  zero: ristretto255.Point.ZERO,
+  cost: { validate: 169, add: 521, sub: 519, mul: 2208, msmBase: 2303, msmEach: 788 },
+};
+
+/** A little-endian scalar, or undefined when it is not canonical. */
+function scalar(bytes: Uint8Array): bigint | undefined {
+  let v = 0n;
+  for (let i = 31; i >= 0; i--) v = (v << 8n) | BigInt(bytes[i]);
+  return v < L ? v : undefined;
+}
+
+const groupOf = (curve: bigint): Group<unknown> | undefined =>
+  (curve === EDWARDS ? edwards : curve === RISTRETTO ? ristretto : undefined) as Group<unknown> | undefined;
+
+const invalidAttribute = () => new Error('InvalidAttribute');
+
+/** Registers `sol_curve_validate_point`, `sol_curve_group_op` and `sol_curve_multiscalar_mul`. */
+export function registerCurve25519Syscalls(registry: SyscallRegistry): SyscallRegistry {
+  return registry
+    .register('sol_curve_validate_point', (ctx, curve, pointAddr) => {
+      const g = groupOf(curve);
+      if (!g) throw invalidAttribute();
+      consumeChecked(ctx, g.cost.validate);
+      return g.decode(ctx.memory.slice(pointAddr, 32, false)) ? 0n : 1n;
+    })
+    .register('sol_curve_group_op', (ctx, curve, op, leftAddr, rightAddr, resultAddr) => {
+      const g = groupOf(curve);
+      if (!g || op > MUL) throw invalidAttribute();
+      consumeChecked(ctx, op === ADD ? g.cost.add : op === SUB ? g.cost.sub : g.cost.mul);
+      const left = ctx.memory.slice(leftAddr, 32, false);
+      const right = g.decode(ctx.memory.slice(rightAddr, 32, false));
+      let result: unknown;
+      if (op === MUL) {
+        const s = scalar(left);
+        result = s === undefined || !right ? undefined : g.mul(right, s);
+      } else {
+        const l = g.decode(left);
+        result = !l || !right ? undefined : op === ADD ? g.add(l, right) : g.sub(l, right);
+      }
+      if (result === undefined) return 1n;
+      ctx.memory.slice(resultAddr, 32, true).set(g.encode(result));
+      return 0n;
+    })
+    .register('sol_curve_multiscalar_mul', (ctx, curve, scalarsAddr, pointsAddr, count, resultAddr) => {
+      if (count > MAX_MSM_POINTS) throw new Error('InvalidLength');
+      const g = groupOf(curve);
+      if (!g) throw invalidAttribute();
+      const n = Number(count);
+      consumeChecked(ctx, g.cost.msmBase + g.cost.msmEach * Math.max(0, n - 1));
+      const scalars = ctx.memory.slice(scalarsAddr, 32 * n, false);
+      const points = ctx.memory.slice(pointsAddr, 32 * n, false);
+      let acc = g.zero;
+      for (let i = 0; i < n; i++) {
+        const s = scalar(scalars.subarray(32 * i, 32 * i + 32));
+        const p = g.decode(points.subarray(32 * i, 32 * i + 32));
+        if (s === undefined || !p) return 1n;
+        acc = g.add(acc, g.mul(p, s));
+      }
+      ctx.memory.slice(resultAddr, 32, true).set(g.encode(acc));
+      return 0n;
+    });
+}
