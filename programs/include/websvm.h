@@ -151,4 +151,95 @@ static inline void *heap_alloc(uint64_t size) {
   return (void *)at;
 }
 
+/* ---- Runtime syscalls: sysvars, invocation, cryptography ------------------------------ */
+
+typedef struct {
+  uint64_t slot;
+  int64_t epoch_start_timestamp;
+  uint64_t epoch;
+  uint64_t leader_schedule_epoch;
+  int64_t unix_timestamp;
+} Clock;
+
+uint64_t sol_get_clock_sysvar(Clock *out);
+uint64_t sol_get_rent_sysvar(void *out);           /* 24 bytes */
+uint64_t sol_get_epoch_schedule_sysvar(void *out); /* 40 bytes */
+uint64_t sol_get_epoch_rewards_sysvar(void *out);  /* 96 bytes, 16-aligned */
+uint64_t sol_get_last_restart_slot(uint64_t *out);
+uint64_t sol_get_sysvar(const uint8_t *sysvar_id, void *out, uint64_t offset, uint64_t len);
+uint64_t sol_get_stack_height(void);
+uint64_t sol_get_epoch_stake(const uint8_t *vote_address);
+
+/* What sol_get_processed_sibling_instruction fills in. */
+typedef struct {
+  uint64_t data_len;
+  uint64_t accounts_len;
+} ProcessedSiblingInstruction;
+uint64_t sol_get_processed_sibling_instruction(uint64_t index, ProcessedSiblingInstruction *meta, uint8_t *program_id, uint8_t *data, void *accounts);
+
+uint64_t sol_secp256k1_recover(const uint8_t *hash, uint64_t recovery_id, const uint8_t *signature, uint8_t *result);
+uint64_t sol_curve_validate_point(uint64_t curve_id, const uint8_t *point, uint8_t *result);
+uint64_t sol_curve_group_op(uint64_t curve_id, uint64_t op, const uint8_t *left, const uint8_t *right, uint8_t *result);
+uint64_t sol_curve_multiscalar_mul(uint64_t curve_id, const uint8_t *scalars, const uint8_t *points, uint64_t count, uint8_t *result);
+
+/* ---- Cross-program invocation (C ABI) ------------------------------------------------- */
+
+typedef struct {
+  const uint8_t *pubkey;
+  bool is_writable;
+  bool is_signer;
+} SolAccountMeta;
+
+typedef struct {
+  const uint8_t *program_id;
+  const SolAccountMeta *accounts;
+  uint64_t account_len;
+  const uint8_t *data;
+  uint64_t data_len;
+} SolInstruction;
+
+typedef struct {
+  const uint8_t *key;
+  uint64_t *lamports;
+  uint64_t data_len;
+  uint8_t *data;
+  const uint8_t *owner;
+  uint64_t rent_epoch;
+  bool is_signer;
+  bool is_writable;
+  bool executable;
+} SolAccountInfo;
+
+typedef struct {
+  const uint8_t *addr;
+  uint64_t len;
+} SolSignerSeed;
+
+typedef struct {
+  const SolSignerSeed *addr;
+  uint64_t len;
+} SolSignerSeeds;
+
+uint64_t sol_invoke_signed_c(const SolInstruction *instruction, const SolAccountInfo *infos, uint64_t infos_len, const SolSignerSeeds *seeds, uint64_t seeds_len);
+
+/* The AccountInfo a CPI passes for a parsed account. */
+static inline SolAccountInfo account_info(const Account *a) {
+  SolAccountInfo info;
+  info.key = a->key;
+  info.lamports = a->lamports;
+  info.data_len = a->data_len;
+  info.data = a->data;
+  info.owner = a->owner;
+  info.rent_epoch = 0;
+  info.is_signer = a->is_signer;
+  info.is_writable = a->is_writable;
+  info.executable = a->executable;
+  return info;
+}
+
+/* The serialized data length of a parsed account (the runtime reads it back after the run). */
+static inline uint64_t *serialized_len(const Account *a) {
+  return (uint64_t *)(a->data - 8);
+}
+
 #endif

@@ -132,14 +132,19 @@ export class TransactionContext {
     return undefined;
   }
 
+  /**
+   * Agave 4.2 (what LiteSVM runs) checks the write permission first, so a non-owner's resize is
+   * reported as ExternalAccountDataModified and AccountDataSizeChanged cannot arise.
+   */
   canDataBeResized(i: number, newLen: number): InstructionFailure | undefined {
+    const denied = this.canDataBeChanged(i);
+    if (denied) return denied;
     const oldLen = this.account(i).data.length;
-    if (newLen !== oldLen && !this.ownedByProgram(i)) return new InstructionFailure({ kind: 'AccountDataSizeChanged' });
     if (newLen > MAX_PERMITTED_DATA_LENGTH) return new InstructionFailure({ kind: 'InvalidRealloc' });
     if (this.resizeDelta + newLen - oldLen > MAX_PERMITTED_ACCOUNTS_DATA_ALLOCATIONS_PER_TRANSACTION) {
       return new InstructionFailure({ kind: 'MaxAccountsDataAllocationsExceeded' });
     }
-    return this.canDataBeChanged(i);
+    return undefined;
   }
 
   setData(i: number, data: Uint8Array): void {

@@ -106,3 +106,19 @@ function theirError(t: FailedTransactionMetadata): string {
 import { InstructionErrorFieldless, TransactionErrorFieldless } from '../../src/index.js';
 const TRANSACTION_ERRORS = TransactionErrorFieldless as unknown as Record<number, string>;
 const INSTRUCTION_ERRORS = InstructionErrorFieldless as unknown as Record<number, string>;
+
+/** Puts the same account into both runtimes. */
+export function setBoth(d: Dual, address: Address, account: { lamports: bigint; data?: Uint8Array; owner: Address; executable?: boolean }): void {
+  const data = account.data ?? new Uint8Array(0);
+  const encoded = { address, lamports: lamports(account.lamports), data, programAddress: account.owner, executable: account.executable ?? false, space: BigInt(data.length) };
+  d.ours.setAccount(encoded);
+  d.theirs.setAccount(encoded);
+}
+
+/** Deploys the same ELF in both under a fresh address. */
+export async function deployBoth(d: Dual, elf: Uint8Array): Promise<Address> {
+  const id = (await generateKeyPairSigner()).address;
+  d.ours.addProgram(id, elf);
+  d.theirs.addProgram(id, elf);
+  return id;
+}
