@@ -1,0 +1,75 @@
+/**
+ * Transactions that fail before or during execution: the same error as LiteSVM, with no logs,
+ * no units and no fee when they fail before execution. Malformed bytes get a typed error here
+ * (LiteSVM's binding aborts the process on them).
+ */
+import { describe, expect, it } from 'vitest';
+import { AccountRole, address, generateKeyPairSigner, getTransactionEncoder, type Instruction } from '@solana/kit';
+import { WebsvmError } from '../../src/index.js';
+import { Dual } from '../helpers/dual.js';
+
+const SYSTEM = address('11111111111111111111111111111111');
+const transfer = (from: Awaited<ReturnType<typeof generateKeyPairSigner>>, to: string, lamports: bigint): Instruction => {
+  const data = new Uint8Array(12);
+  new DataView(data.buffer).setUint32(0, 2, true);
+  new DataView(data.buffer).setBigUint64(4, lamports, true);
+  return {
+    programAddress: SYSTEM,
+    accounts: [
+      { address: from.address, role: AccountRole.WRITABLE_SIGNER, signer: from },
+      { address: address(to), role: AccountRole.WRITABLE },
+    ],
+    data,
+  } as Instruction;
+};
+
+describe('bad input: websvm vs LiteSVM', () => {
+  it('unknown program, insufficient funds, an unfunded payer, a transfer beyond the balance', async () => {
+    const d = await Dual.create(1_000_000_000n);
+    const other = (await generateKeyPairSigner()).address;
+    const same = async (instructions: Instruction[]) => {
+      const r = d.send(await d.transaction(instructions));
+      expect(r.ours).toEqual(r.theirs);
+      expect(d.account(d.payer.address).ours).toEqual(d.account(d.payer.address).theirs);
+      return r.ours.error;
+    };
+    expect(await same([{ programAddress: address(other), accounts: [], data: new Uint8Array(1) }])).toBe('InvalidProgramForExecution');
+    expect(await same([transfer(d.payer, other, 1n << 56n)])).toBe('InstructionError(0, Custom(1))');
+    expect(await same([transfer(d.payer, other, 100n)])).toBe('InsufficientFundsForRent { account_index: 1 }');
+    const unfunded = await generateKeyPairSigner();
+    d.payer = unfunded;
+    expect(await same([])).toBe('AccountNotFound');
+  });
+
+  it('a corrupted signature, a stale blockhash and a replayed transaction', async () => {
+    const d = await Dual.create();
+    const tx = await d.transaction([transfer(d.payer, (await generateKeyPairSigner()).address, 1_000_000n)]);
+    const bytes = new Uint8Array(getTransactionEncoder().encode(tx));
+    bytes[5] ^= 1;
+    expect(d.ours.sendTransaction(bytes).toString()).toContain('SignatureFailure');
+    const first = d.send(tx);
+    expect(first.ours).toEqual(first.theirs);
+    const replay = d.send(tx);
+    expect(replay.ours).toEqual(replay.theirs);
+    expect(replay.ours.error).toBe('AlreadyProcessed');
+    const stale = await d.transaction([transfer(d.payer, (await generateKeyPairSigner()).address, 2_000_000n)]);
+    d.ours.expireBlockhash();
+    d.theirs.expireBlockhash();
+    const r = d.send(stale);
+    expect(r.ours).toEqual(r.theirs);
+    expect(r.ours.error).toBe('BlockhashNotFound');
+  });
+
+  it('malformed bytes are a typed error, never a crash', async () => {
+    const d = await Dual.create();
+    for (const junk of [Uint8Array.of(), Uint8Array.of(1, 2, 3), new Uint8Array(2000).fill(0xff), Uint8Array.of(1, ...new Uint8Array(64), 0x81)]) {
+      const run = () => d.ours.sendTransaction(junk);
+      expect(run).toThrow(WebsvmError);
+      try {
+        run();
+      } catch (e) {
+        expect((e as WebsvmError).kind).toBe('MalformedTransaction');
+      }
+    }
+  });
+});
