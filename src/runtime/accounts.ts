@@ -62,11 +62,34 @@ export class AccountsDb {
   }
 }
 
+/*
+ * Address conversions sit on the per-transaction path (every key of every message), and base58
+ * is slow; the same keys recur, so both directions are memoized (bounded).
+ */
+const MAX_MEMO = 1 << 16;
+const toBase58 = new Map<string, string>();
+const fromBase58 = new Map<string, Uint8Array>();
+
 /** base58 of 32 key bytes. */
-export const encodeAddress = (bytes: Uint8Array): string => bs58.encode(bytes);
-/** The 32 bytes of a base58 address (throws on a malformed one). */
+export function encodeAddress(bytes: Uint8Array): string {
+  const raw = String.fromCharCode.apply(null, bytes as unknown as number[]);
+  let text = toBase58.get(raw);
+  if (text === undefined) {
+    if (toBase58.size >= MAX_MEMO) toBase58.clear();
+    text = bs58.encode(bytes);
+    toBase58.set(raw, text);
+  }
+  return text;
+}
+
+/** The 32 bytes of a base58 address (throws on a malformed one). Shared: never mutate the result. */
 export function decodeAddress(address: string): Uint8Array {
-  const bytes = bs58.decode(address);
-  if (bytes.length !== 32) throw new Error(`Invalid address ${address}: ${bytes.length} bytes`);
+  let bytes = fromBase58.get(address);
+  if (bytes === undefined) {
+    bytes = bs58.decode(address);
+    if (bytes.length !== 32) throw new Error(`Invalid address ${address}: ${bytes.length} bytes`);
+    if (fromBase58.size >= MAX_MEMO) fromBase58.clear();
+    fromBase58.set(address, bytes);
+  }
   return bytes;
 }

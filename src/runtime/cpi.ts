@@ -324,7 +324,7 @@ function updateCallee(ic: InvokeContext, m: MemoryMap, t: Translated): void {
   const data = m.slice(t.caller.dataAddr, t.caller.dataLen, false);
   const err = tx.canDataBeResized(i, data.length);
   if (!err) tx.setData(i, data);
-  else if (!sameBytes(tx.account(i).data, data)) throw err;
+  else if (!sameBytes(tx.account(i).data, data)) fail(err);
   const owner = encodeAddress(m.slice(t.caller.ownerAddr, 32, false));
   if (tx.account(i).owner !== owner) tx.setOwner(i, owner);
 }

@@ -285,15 +285,14 @@ export class Runtime {
   send(bytes: Uint8Array | WireTransaction): TransactionOutcome {
     const tx = bytes instanceof Uint8Array ? decodeTransaction(bytes) : bytes;
     const outcome = this.process(tx);
-    const signature = bs58.encode(outcome.signature);
     if (outcome.error) {
       if (outcome.included) {
         this.withdrawFee(tx, outcome);
-        this.record(signature, outcome);
+        this.record(outcome);
       }
       return outcome;
     }
-    this.record(signature, outcome);
+    this.record(outcome);
     this.commit(outcome.postAccounts);
     return outcome;
   }
@@ -303,9 +302,10 @@ export class Runtime {
     return this.process(bytes instanceof Uint8Array ? decodeTransaction(bytes) : bytes);
   }
 
-  private record(signature: string, outcome: TransactionOutcome): void {
+  private record(outcome: TransactionOutcome): void {
     const cap = this.config.historyCapacity;
     if (cap <= 0) return;
+    const signature = bs58.encode(outcome.signature);
     if (this.history.size >= cap) this.history.delete(this.history.keys().next().value!);
     this.history.set(signature, outcome);
   }
@@ -365,7 +365,7 @@ export class Runtime {
         tx.message.instructions.map((ix) => ({ programId: msg.keys[ix.programIdIndex], data: ix.data })),
         (id) => this.builtins.has(id),
       );
-      if (this.config.sigverify && this.history.has(bs58.encode(signature))) throw new TransactionFailure(txError('AlreadyProcessed'));
+      if (this.config.sigverify && this.history.size > 0 && this.history.has(bs58.encode(signature))) throw new TransactionFailure(txError('AlreadyProcessed'));
     } catch (e) {
       if (e instanceof TransactionFailure) return early(e.error);
       throw e;

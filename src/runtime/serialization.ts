@@ -119,7 +119,7 @@ export function deserializeInput(ctx: TransactionContext, abiV0: boolean, bytes:
       const data = bytes.subarray(at, at + preLen);
       const err = ctx.canDataBeResized(i, preLen);
       if (!err) ctx.setData(i, data);
-      else if (!sameBytes(acc.data, data)) throw err;
+      else if (!sameBytes(acc.data, data)) fail(err);
       at += preLen + 32 + 1 + 8;
       continue;
     }
@@ -138,7 +138,7 @@ export function deserializeInput(ctx: TransactionContext, abiV0: boolean, bytes:
     const data = bytes.subarray(at, at + postLen);
     const err = ctx.canDataBeResized(i, postLen);
     if (!err) ctx.setData(i, data);
-    else if (!sameBytes(acc.data, data)) throw err;
+    else if (!sameBytes(acc.data, data)) fail(err);
     at += preLen + MAX_PERMITTED_DATA_INCREASE + pad8(preLen) + 8;
     const ownerKey = encodeAddress(owner);
     if (ownerKey !== acc.owner) ctx.setOwner(i, ownerKey);

@@ -4,7 +4,7 @@
  */
 import type { Account } from './accounts.js';
 import { decodeAddress } from './accounts.js';
-import { fail, InstructionFailure } from './errors.js';
+import { fail, type InstructionErrorName } from './errors.js';
 
 /** Longest account data (10 MiB). */
 export const MAX_PERMITTED_DATA_LENGTH = 10 * 1024 * 1024;
@@ -126,9 +126,10 @@ export class TransactionContext {
     this.setLamports(i, rest);
   }
 
-  canDataBeChanged(i: number): InstructionFailure | undefined {
-    if (!this.current().accounts[i].isWritable) return new InstructionFailure({ kind: 'ReadonlyDataModified' });
-    if (!this.ownedByProgram(i)) return new InstructionFailure({ kind: 'ExternalAccountDataModified' });
+  /** Why account `i`'s data may not change (undefined when it may); no allocation on the happy path. */
+  canDataBeChanged(i: number): InstructionErrorName | undefined {
+    if (!this.current().accounts[i].isWritable) return 'ReadonlyDataModified';
+    if (!this.ownedByProgram(i)) return 'ExternalAccountDataModified';
     return undefined;
   }
 
@@ -136,20 +137,20 @@ export class TransactionContext {
    * Agave 4.2 (what LiteSVM runs) checks the write permission first, so a non-owner's resize is
    * reported as ExternalAccountDataModified and AccountDataSizeChanged cannot arise.
    */
-  canDataBeResized(i: number, newLen: number): InstructionFailure | undefined {
+  canDataBeResized(i: number, newLen: number): InstructionErrorName | undefined {
     const denied = this.canDataBeChanged(i);
     if (denied) return denied;
     const oldLen = this.account(i).data.length;
-    if (newLen > MAX_PERMITTED_DATA_LENGTH) return new InstructionFailure({ kind: 'InvalidRealloc' });
+    if (newLen > MAX_PERMITTED_DATA_LENGTH) return 'InvalidRealloc';
     if (this.resizeDelta + newLen - oldLen > MAX_PERMITTED_ACCOUNTS_DATA_ALLOCATIONS_PER_TRANSACTION) {
-      return new InstructionFailure({ kind: 'MaxAccountsDataAllocationsExceeded' });
+      return 'MaxAccountsDataAllocationsExceeded';
     }
     return undefined;
   }
 
   setData(i: number, data: Uint8Array): void {
     const err = this.canDataBeResized(i, data.length);
-    if (err) throw err;
+    if (err) fail(err);
     const acc = this.account(i);
     this.resizeDelta += data.length - acc.data.length;
     acc.data = data.slice();
@@ -157,7 +158,7 @@ export class TransactionContext {
 
   setDataLength(i: number, length: number): void {
     const err = this.canDataBeResized(i, length);
-    if (err) throw err;
+    if (err) fail(err);
     const acc = this.account(i);
     if (acc.data.length === length) return;
     this.resizeDelta += length - acc.data.length;

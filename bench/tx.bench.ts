@@ -1,0 +1,66 @@
+/**
+ * Transactions per second on SPL Token transfers (LiteSVM's bundled program, read at run time),
+ * websvm and LiteSVM in the same run, on the same 1 000 distinct pre-signed transfers sent in a
+ * cycle (transaction history off, so a transfer can come round again), with signature
+ * verification on and off. `npm run bench:tx`.
+ */
+import { Bench } from 'tinybench';
+import { address, generateKeyPairSigner, getAddressEncoder, type Instruction } from '@solana/kit';
+import { BUNDLED, bundledElf } from '../test/helpers/bundled-programs.js';
+import { Dual, meta } from '../test/helpers/dual.js';
+
+const TOKEN = address(BUNDLED.splToken);
+const SYSTEM = address('11111111111111111111111111111111');
+const enc = getAddressEncoder();
+const u64 = (v: bigint) => new Uint8Array(new BigUint64Array([v]).buffer);
+const bytes = (...parts: (number | ArrayLike<number>)[]) => Uint8Array.from(parts.flatMap((p) => (typeof p === 'number' ? [p] : Array.from(p))));
+
+const d = await Dual.create();
+d.ours.addProgram(TOKEN, bundledElf(BUNDLED.splToken));
+const [mint, a, b] = await Promise.all([generateKeyPairSigner(), generateKeyPairSigner(), generateKeyPairSigner()]);
+const create = (acc: typeof mint, space: bigint): Instruction => ({
+  programAddress: SYSTEM,
+  accounts: [meta(d.payer.address, true, d.payer), meta(acc.address, true, acc)],
+  data: bytes([0, 0, 0, 0], u64(d.theirs.minimumBalanceForRentExemption(space)), u64(space), enc.encode(TOKEN)),
+});
+const setup: Instruction[][] = [
+  [create(mint, 82n), { programAddress: TOKEN, accounts: [meta(mint.address, true)], data: bytes(20, 0, enc.encode(d.payer.address), 0) }],
+  [create(a, 165n), { programAddress: TOKEN, accounts: [meta(a.address, true), meta(mint.address, false)], data: bytes(18, enc.encode(d.payer.address)) }],
+  [create(b, 165n), { programAddress: TOKEN, accounts: [meta(b.address, true), meta(mint.address, false)], data: bytes(18, enc.encode(d.payer.address)) }],
+  [{ programAddress: TOKEN, accounts: [meta(mint.address, true), meta(a.address, true), meta(d.payer.address, false, d.payer)], data: bytes(7, u64(1n << 60n)) }],
+];
+for (const ixs of setup) {
+  const r = d.send(await d.transaction(ixs));
+  if (r.ours.error || r.theirs.error) throw new Error(`setup failed: ${r.ours.error} / ${r.theirs.error}`);
+}
+const transfers = await Promise.all(
+  Array.from({ length: 1000 }, (_, i) =>
+    d.transaction([
+      { programAddress: TOKEN, accounts: [meta(a.address, true), meta(b.address, true), meta(d.payer.address, false, d.payer)], data: bytes(3, u64(BigInt(i + 1))) },
+    ]),
+  ),
+);
+d.ours.withTransactionHistory(0);
+d.theirs.withTransactionHistory(0n);
+
+const rows = [];
+for (const sigverify of [true, false]) {
+  d.ours.withSigverify(sigverify);
+  d.theirs.withSigverify(sigverify);
+  let i = 0;
+  let j = 0;
+  const bench = new Bench({ time: 3000, warmupTime: 500 });
+  bench.add('websvm', () => {
+    d.ours.sendTransaction(transfers[i++ % transfers.length]);
+  });
+  bench.add('LiteSVM', () => {
+    d.theirs.sendTransaction(transfers[j++ % transfers.length]);
+  });
+  await bench.run();
+  const tps = (name: string) => {
+    const r = bench.tasks.find((t) => t.name === name)!.result;
+    return r && 'throughput' in r ? r.throughput.mean : NaN;
+  };
+  rows.push({ sigverify, 'websvm tx/s': Math.round(tps('websvm')), 'LiteSVM tx/s': Math.round(tps('LiteSVM')), ratio: (tps('websvm') / tps('LiteSVM')).toFixed(2) });
+}
+console.table(rows);
