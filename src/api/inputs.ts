@@ -4,7 +4,8 @@
  */
 import { getTransactionEncoder, type Transaction } from '@solana/kit';
 import { WebsvmError } from '../errors.js';
-import { encodeAddress } from '../runtime/accounts.js';
+import { encodeAddress, type Account } from '../runtime/accounts.js';
+import type { Instruction as RuntimeInstruction } from '../runtime/message.js';
 
 /** An address: a kit `Address` (base58 string), a web3.js `PublicKey`, or 32 raw bytes. */
 export type AddressInput = string | { toBase58(): string } | Uint8Array;
@@ -37,4 +38,32 @@ export function toWireBytes(tx: TransactionInput): Uint8Array {
     return new Uint8Array(tx.serialize({ requireAllSignatures: false, verifySignatures: false }));
   }
   throw new WebsvmError('InvalidTransaction', 'expected a kit Transaction, a web3.js Transaction/VersionedTransaction or wire bytes');
+}
+
+/** An instruction: a kit `Instruction`, a web3.js `TransactionInstruction`, or the plain form. */
+export type InstructionInput =
+  | { programAddress: string; accounts?: readonly { address: string; role: number }[]; data?: ArrayLike<number> }
+  | { programId: AddressInput; keys: readonly { pubkey: AddressInput; isSigner: boolean; isWritable: boolean }[]; data?: ArrayLike<number> };
+
+/** The runtime's form of an instruction. */
+export function toInstruction(ix: InstructionInput): RuntimeInstruction {
+  if ('programAddress' in ix) {
+    // kit AccountRole: bit 0 = writable, bit 1 = signer.
+    const accounts = (ix.accounts ?? []).map((a) => ({ pubkey: a.address, isSigner: (a.role & 2) !== 0, isWritable: (a.role & 1) !== 0 }));
+    return { programId: ix.programAddress, accounts, data: Uint8Array.from(ix.data ?? []) };
+  }
+  const accounts = ix.keys.map((k) => ({ pubkey: toAddress(k.pubkey), isSigner: k.isSigner, isWritable: k.isWritable }));
+  return { programId: toAddress(ix.programId), accounts, data: Uint8Array.from(ix.data ?? []) };
+}
+
+/** An account: kit-style (`programAddress`) or web3.js-style (`owner`). */
+export type AccountInput =
+  | { lamports: bigint | number; data?: ArrayLike<number>; programAddress: string; executable?: boolean }
+  | { lamports: bigint | number; data?: ArrayLike<number>; owner: AddressInput; executable?: boolean; rentEpoch?: bigint | number };
+
+/** The runtime's form of an account. */
+export function toAccount(a: AccountInput): Account {
+  const owner = 'programAddress' in a ? a.programAddress : toAddress(a.owner);
+  const rentEpoch = 'rentEpoch' in a && a.rentEpoch !== undefined ? BigInt(a.rentEpoch) : 0n;
+  return { lamports: BigInt(a.lamports), data: Uint8Array.from(a.data ?? []), owner, executable: a.executable ?? false, rentEpoch };
 }

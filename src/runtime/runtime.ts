@@ -18,7 +18,7 @@ import { registerSecp256k1Syscalls } from '../syscalls/secp256k1.js';
 import { AccountsDb, cloneAccount, decodeAddress, emptyAccount, encodeAddress, RENT_EXEMPT_EPOCH, type Account } from './accounts.js';
 import { defaultBuiltins } from './builtins/index.js';
 import { computeBudgetLimits, prioritizationFee, type ComputeBudgetLimits } from './compute-budget.js';
-import { InstructionFailure, TransactionFailure, txError, type TransactionError } from './errors.js';
+import { InstructionFailure, TransactionFailure, txError, type InstructionError, type TransactionError } from './errors.js';
 import {
   ED25519_PROGRAM,
   NATIVE_LOADER,
@@ -34,7 +34,7 @@ import { instructionsSysvarData, setCurrentInstruction } from './instructions-sy
 import { InvokeContext, type Builtin, type InvokeEnvironment, type LoadedProgram } from './invoke-context.js';
 import { LoadedMessage } from './loaded-message.js';
 import { LogCollector } from './log-collector.js';
-import { compileLegacyMessage, decodeTransaction, encodeTransaction, sanitizeTransaction, type WireTransaction } from './message.js';
+import { compileLegacyMessage, decodeTransaction, encodeTransaction, sanitizeTransaction, type Instruction, type WireTransaction } from './message.js';
 import { loadProgram, programElf, PROGRAMDATA_METADATA_SIZE } from './program-loader.js';
 import { publicKeyOf, signMessage, verifySignature } from './sigverify.js';
 import * as sv from './sysvars.js';
@@ -61,6 +61,19 @@ export interface TransactionOutcome {
   postAccounts: [string, Account][];
   /** Whether the transaction got as far as execution (charged a fee, recorded in history). */
   included: boolean;
+}
+
+/** What running instructions without a transaction reports. */
+export interface InstructionsOutcome {
+  /** The first failing instruction and its error. */
+  failure?: { index: number; error: InstructionError };
+  logs: string[];
+  computeUnitsConsumed: number;
+  /** Units each instruction consumed (up to and including a failing one). */
+  perInstruction: number[];
+  returnData: { programId: string; data: Uint8Array };
+  /** Every account involved, after execution. */
+  accounts: [string, Account][];
 }
 
 /** A fixed compute budget that replaces the one a transaction requests. */
@@ -507,6 +520,56 @@ export class Runtime {
       innerInstructions: innerInstructions(context),
       postAccounts: msg.keys.flatMap((k, i) => (msg.writable[i] ? [[k, accounts[i]] as [string, Account]] : [])),
       included: true,
+    };
+  }
+
+  /**
+   * Runs instructions directly on the given accounts, without a transaction (no fee, signatures
+   * or blockhash), the way Mollusk does: accounts not given are taken from the store (programs,
+   * sysvars) or start empty. Stops at the first failing instruction. Changes nothing stored.
+   */
+  processInstructions(instructions: Instruction[], given: [string, Account][], computeUnitLimit = 1_400_000): InstructionsOutcome {
+    const keys: string[] = [];
+    const accounts: Account[] = [];
+    const add = (key: string, account?: Account) => {
+      if (keys.includes(key)) return;
+      keys.push(key);
+      const stored = account ?? this.accounts.get(key);
+      accounts.push(stored ? cloneAccount(stored) : emptyAccount());
+    };
+    for (const [key, account] of given) add(key, account);
+    for (const ix of instructions) {
+      for (const a of ix.accounts) add(a.pubkey);
+      add(ix.programId);
+    }
+    for (const key of [...keys]) {
+      const owner = accounts[keys.indexOf(key)].owner;
+      if (accounts[keys.indexOf(key)].executable && this.accounts.get(owner)) add(owner);
+    }
+    const context = new TransactionContext(keys, accounts, MAX_INSTRUCTION_STACK_DEPTH, MAX_INSTRUCTION_TRACE_LENGTH);
+    const logs = new LogCollector(this.config.logBytesLimit);
+    const ic = new InvokeContext(context, this.environment(), computeUnitLimit, this.config.computeBudget?.heapBytes ?? 32 * 1024, logs);
+    const perInstruction: number[] = [];
+    let failure: { index: number; error: InstructionFailure['error'] } | undefined;
+    for (let index = 0; index < instructions.length && !failure; index++) {
+      const ix = instructions[index];
+      const metas = ix.accounts.map((a) => ({ txIndex: keys.indexOf(a.pubkey), isSigner: a.isSigner, isWritable: a.isWritable }));
+      const before = ic.remaining;
+      try {
+        ic.processInstruction(context.frame(keys.indexOf(ix.programId), metas, ix.data, 1));
+      } catch (e) {
+        if (!(e instanceof InstructionFailure)) throw e;
+        failure = { index, error: e.error };
+      }
+      perInstruction.push(before - ic.remaining);
+    }
+    return {
+      failure,
+      logs: logs.messages,
+      computeUnitsConsumed: perInstruction.reduce((a, b) => a + b, 0),
+      perInstruction,
+      returnData: { ...context.returnData },
+      accounts: keys.map((k, i) => [k, accounts[i]]),
     };
   }
 

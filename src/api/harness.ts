@@ -1,0 +1,165 @@
+/**
+ * A Mollusk-style instruction harness: run one instruction (or a chain) against explicit
+ * accounts, without transactions, and check the outcome declaratively. A failed check throws
+ * {@link CheckFailure} listing every mismatch, expected against actual.
+ */
+import { instructionErrorText, type InstructionError, type InstructionErrorName } from '../runtime/errors.js';
+import { BPF_LOADER_UPGRADEABLE } from '../runtime/ids.js';
+import type { Account } from '../runtime/accounts.js';
+import { Runtime, type InstructionsOutcome } from '../runtime/runtime.js';
+import { toAccount, toAddress, toInstruction, type AccountInput, type AddressInput, type InstructionInput } from './inputs.js';
+
+/** What one run produced. */
+export class InstructionResult {
+  /** @internal */
+  constructor(private readonly outcome: InstructionsOutcome) {}
+  /** Whether every instruction succeeded. */
+  get success(): boolean {
+    return this.outcome.failure === undefined;
+  }
+  /** The failing instruction's error (`{ kind: 'Custom', code }` for program errors). */
+  get error(): InstructionError | undefined {
+    return this.outcome.failure?.error;
+  }
+  get computeUnitsConsumed(): bigint {
+    return BigInt(this.outcome.computeUnitsConsumed);
+  }
+  get logs(): string[] {
+    return this.outcome.logs;
+  }
+  get returnData(): Uint8Array {
+    return this.outcome.returnData.data;
+  }
+  /** Every account after execution, by address. */
+  get accounts(): Map<string, Account> {
+    return new Map(this.outcome.accounts);
+  }
+  /** One account after execution. */
+  account(address: AddressInput): Account | undefined {
+    return this.accounts.get(toAddress(address));
+  }
+}
+
+/** A mismatch between a check and a result. */
+export class CheckFailure extends Error {
+  constructor(readonly mismatches: string[]) {
+    super(`${mismatches.length} check(s) failed:\n${mismatches.map((m) => `  - ${m}`).join('\n')}`);
+    this.name = 'CheckFailure';
+  }
+}
+
+type Checker = (r: InstructionResult, out: string[]) => void;
+
+const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+const describe = (e: InstructionError | undefined) => (e === undefined ? 'success' : e.kind === 'Custom' ? `Custom(${e.code})` : e.kind);
+
+/** Builder of the checks on one account. */
+export class AccountCheck {
+  private readonly checks: Checker[] = [];
+  constructor(private readonly address: string) {}
+  private add(field: string, expected: string, actual: (a: Account | undefined) => string): this {
+    const address = this.address;
+    this.checks.push((r, out) => {
+      const got = actual(r.account(address));
+      if (got !== expected) out.push(`account ${address} ${field}: expected ${expected}, got ${got}`);
+    });
+    return this;
+  }
+  lamports(v: bigint | number): this {
+    return this.add('lamports', String(v), (a) => String(a?.lamports ?? 0n));
+  }
+  data(bytes: ArrayLike<number>): this {
+    return this.add('data', hex(Uint8Array.from(bytes)), (a) => hex(a?.data ?? new Uint8Array(0)));
+  }
+  owner(owner: AddressInput): this {
+    return this.add('owner', toAddress(owner), (a) => a?.owner ?? '(none)');
+  }
+  executable(v: boolean): this {
+    return this.add('executable', String(v), (a) => String(a?.executable ?? false));
+  }
+  space(n: number): this {
+    return this.add('space', String(n), (a) => String(a?.data.length ?? 0));
+  }
+  /** The check, for {@link InstructionHarness.processAndValidate}. */
+  build(): Check {
+    const checks = [...this.checks];
+    return new Check((r, out) => checks.forEach((c) => c(r, out)));
+  }
+}
+
+/** A declarative expectation on an {@link InstructionResult}. */
+export class Check {
+  /** @internal */
+  constructor(readonly run: Checker) {}
+  /** Every instruction succeeded. */
+  static success(): Check {
+    return new Check((r, out) => {
+      if (!r.success) out.push(`result: expected success, got ${describe(r.error)} (${instructionErrorText(r.error!)})`);
+    });
+  }
+  /** The run failed with `error`: an `InstructionError` variant name, or a custom code. */
+  static err(error: InstructionErrorName | { custom: number }): Check {
+    const expected: InstructionError = typeof error === 'string' ? { kind: error } : { kind: 'Custom', code: error.custom };
+    return new Check((r, out) => {
+      if (describe(r.error) !== describe(expected)) out.push(`result: expected ${describe(expected)}, got ${describe(r.error)}`);
+    });
+  }
+  /** Exactly `units` compute units were consumed. */
+  static computeUnits(units: bigint | number): Check {
+    return new Check((r, out) => {
+      if (r.computeUnitsConsumed !== BigInt(units)) out.push(`compute units: expected ${units}, got ${r.computeUnitsConsumed}`);
+    });
+  }
+  /** The return data equals `bytes`. */
+  static returnData(bytes: ArrayLike<number>): Check {
+    return new Check((r, out) => {
+      if (hex(r.returnData) !== hex(Uint8Array.from(bytes))) out.push(`return data: expected ${hex(Uint8Array.from(bytes))}, got ${hex(r.returnData)}`);
+    });
+  }
+  /** Starts checks on one account: `Check.account(a).lamports(1).data([…]).build()`. */
+  static account(address: AddressInput): AccountCheck {
+    return new AccountCheck(toAddress(address));
+  }
+}
+
+/** Runs instructions against explicit accounts, Mollusk style. */
+export class InstructionHarness {
+  /** The runtime that holds the programs and sysvars. */
+  readonly runtime = new Runtime();
+  /** Compute units each run may use (default 1 400 000). */
+  computeUnitLimit = 1_400_000;
+
+  /** Deploys a program (upgradeable loader unless `loader` says otherwise). */
+  addProgram(programId: AddressInput, elf: Uint8Array, loader: AddressInput = BPF_LOADER_UPGRADEABLE): this {
+    this.runtime.addProgram(toAddress(programId), elf, toAddress(loader));
+    return this;
+  }
+
+  /** Runs one instruction; `accounts` are the instruction's accounts (programs are found by id). */
+  process(instruction: InstructionInput, accounts: [AddressInput, AccountInput][]): InstructionResult {
+    return this.processChain([instruction], accounts);
+  }
+
+  /** Runs instructions one after the other on the same accounts; stops at the first failure. */
+  processChain(instructions: InstructionInput[], accounts: [AddressInput, AccountInput][]): InstructionResult {
+    const given: [string, Account][] = accounts.map(([k, a]) => [toAddress(k), toAccount(a)]);
+    return new InstructionResult(this.runtime.processInstructions(instructions.map(toInstruction), given, this.computeUnitLimit));
+  }
+
+  /** Runs one instruction and applies `checks`; throws {@link CheckFailure} on any mismatch. */
+  processAndValidate(instruction: InstructionInput, accounts: [AddressInput, AccountInput][], checks: Check[]): InstructionResult {
+    return validate(this.process(instruction, accounts), checks);
+  }
+
+  /** Runs a chain and applies `checks` to the final result. */
+  processAndValidateChain(instructions: InstructionInput[], accounts: [AddressInput, AccountInput][], checks: Check[]): InstructionResult {
+    return validate(this.processChain(instructions, accounts), checks);
+  }
+}
+
+function validate(result: InstructionResult, checks: Check[]): InstructionResult {
+  const mismatches: string[] = [];
+  for (const c of checks) c.run(result, mismatches);
+  if (mismatches.length > 0) throw new CheckFailure(mismatches);
+  return result;
+}

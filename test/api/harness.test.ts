@@ -1,0 +1,70 @@
+/** The Mollusk-style harness on our C programs: results, checks, chains and readable failures. */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { AccountRole, address, generateKeyPairSigner } from '@solana/kit';
+import { PublicKey, TransactionInstruction } from '@solana/web3.js';
+import { Check, CheckFailure, InstructionHarness } from '../../src/index.js';
+
+const elf = (name: string) => new Uint8Array(readFileSync(new URL(`../../programs/bin/${name}.so`, import.meta.url)));
+const u64 = (v: bigint) => new Uint8Array(new BigUint64Array([v]).buffer);
+
+describe('InstructionHarness', async () => {
+  const program = (await generateKeyPairSigner()).address;
+  const callee = (await generateKeyPairSigner()).address;
+  const [a, b] = [(await generateKeyPairSigner()).address, (await generateKeyPairSigner()).address];
+  const harness = new InstructionHarness().addProgram(program, elf('accounts')).addProgram(callee, elf('cpi_callee'));
+  const owned = (lamports: bigint) => ({ lamports, data: new Uint8Array(4), programAddress: program, executable: false });
+  const move = (n: bigint) => ({
+    programAddress: program,
+    accounts: [
+      { address: a, role: AccountRole.WRITABLE },
+      { address: b, role: AccountRole.WRITABLE },
+    ],
+    data: Uint8Array.from([2, ...u64(n)]),
+  });
+
+  it('runs an instruction and validates lamports, data, owner and units', () => {
+    const r = harness.processAndValidate(move(100n), [
+      [a, owned(1_000_000_000n)],
+      [b, owned(1_000_000_000n)],
+    ], [Check.success(), Check.account(a).lamports(999_999_900n).data([0, 0, 0, 0]).owner(program).space(4).build(), Check.account(b).lamports(1_000_000_100n).build()]);
+    expect(r.computeUnitsConsumed).toBeGreaterThan(0n);
+    expect(r.logs[0]).toBe(`Program ${program} invoke [1]`);
+    harness.processAndValidate(move(100n), [
+      [a, owned(1_000_000_000n)],
+      [b, owned(1_000_000_000n)],
+    ], [Check.computeUnits(r.computeUnitsConsumed)]);
+  });
+
+  it('reports every failed check with expected and actual values', () => {
+    const run = () =>
+      harness.processAndValidate(move(5n), [
+        [a, owned(10n)],
+        [b, owned(10n)],
+      ], [Check.account(a).lamports(4n).build(), Check.err('InvalidArgument')]);
+    expect(run).toThrow(CheckFailure);
+    try {
+      run();
+    } catch (e) {
+      expect((e as CheckFailure).mismatches).toEqual([`account ${a} lamports: expected 4, got 5`, 'result: expected InvalidArgument, got success']);
+    }
+  });
+
+  it('checks errors: builtin variants and custom codes', () => {
+    harness.processAndValidate({ programAddress: program, accounts: [{ address: a, role: AccountRole.WRITABLE }], data: Uint8Array.of(7) }, [[a, owned(10n)]], [
+      Check.err('UnbalancedInstruction'),
+    ]);
+    harness.processAndValidate({ programAddress: callee, accounts: [], data: Uint8Array.of(1) }, [], [Check.err({ custom: 42 })]);
+  });
+
+  it('checks return data, accepts web3.js instructions, and runs chains on shared state', () => {
+    const ix = new TransactionInstruction({ programId: new PublicKey(callee), keys: [], data: Buffer.from([0, 1, 2, 3]) });
+    harness.processAndValidate(ix, [], [Check.success(), Check.returnData([3, 2, 1])]);
+    const r = harness.processChain([move(1n), move(2n), move(3n)], [
+      [a, owned(100n)],
+      [b, owned(100n)],
+    ]);
+    expect(r.account(a)?.lamports).toBe(94n);
+    expect(r.account(address(b))?.lamports).toBe(106n);
+  });
+});
