@@ -5,6 +5,7 @@
  * regresses beyond a threshold.
  */
 import { WebsvmError } from '../errors.js';
+import { requireNodeFs } from '../platform.js';
 import type { InstructionHarness } from './harness.js';
 import type { AccountInput, AddressInput, InstructionInput } from './inputs.js';
 
@@ -28,13 +29,6 @@ export interface BencherOptions {
   failOnRegression?: { units?: number; percent?: number };
   /** Clock for the table's timestamp (tests pin it). */
   now?: () => Date;
-}
-
-interface NodeFs {
-  existsSync(p: string): boolean;
-  readFileSync(p: string, enc: 'utf8'): string;
-  writeFileSync(p: string, data: string): void;
-  mkdirSync(p: string, o: { recursive: true }): void;
 }
 
 /** Mollusk's table rows, from the newest (first) table of a compute_units.md. */
@@ -76,8 +70,7 @@ export class ComputeUnitBencher {
 
   /** Runs every bench, writes the files, and returns the figures. */
   execute(): BenchResult[] {
-    const fs = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.('node:fs') as NodeFs | undefined;
-    if (!fs) throw new WebsvmError('Unsupported', 'the compute-unit bencher writes files and needs Node.js');
+    const fs = requireNodeFs('the compute-unit bencher');
     const dir = this.options.outDir ?? '.';
     const md = `${dir}/compute_units.md`;
     const existing = fs.existsSync(md) ? fs.readFileSync(md, 'utf8') : '';

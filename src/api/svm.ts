@@ -14,7 +14,9 @@ import {
   type Signature,
 } from '@solana/kit';
 import bs58 from 'bs58';
-import type { Account } from '../runtime/accounts.js';
+import type { Account, AccountsDb } from '../runtime/accounts.js';
+import { formatAccountJson, parseAccountJson } from './account-json.js';
+import { requireNodeFs } from '../platform.js';
 import { BPF_LOADER_UPGRADEABLE, SYSVAR } from '../runtime/ids.js';
 import { Runtime, type TransactionOutcome } from '../runtime/runtime.js';
 import * as sv from '../runtime/sysvars.js';
@@ -29,6 +31,12 @@ export interface Web3AccountInfo {
   owner: AddressInput;
   executable: boolean;
   rentEpoch?: number | bigint;
+}
+
+/** Accounts captured by {@link SVM.snapshot}. */
+export interface AccountsSnapshot {
+  /** @internal */
+  readonly accounts: AccountsDb;
 }
 
 /** A simulated transaction's metadata and the accounts it would write. */
@@ -108,6 +116,55 @@ export class SVM {
   withEngine(engine: 'jit' | 'interpreter'): this {
     this.runtime.config.engine = engine;
     return this;
+  }
+
+  /** Loads an account from `solana account --output json` text (or a parsed file). */
+  loadAccountJson(json: string): string {
+    const { address, account } = parseAccountJson(json);
+    this.runtime.setAccount(address, account);
+    return address;
+  }
+
+  /** The account at `address` as `solana account --output json` text, or undefined. */
+  accountJson(address: AddressInput): string | undefined {
+    const a = toAddress(address);
+    const account = this.runtime.getAccount(a);
+    return account ? formatAccountJson(a, account) : undefined;
+  }
+
+  /** Loads every `*.json` account file of a directory (Node only); returns the addresses. */
+  loadAccountsFromDirectory(dir: string): string[] {
+    const fs = requireNodeFs('file access');
+    return fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .sort()
+      .map((f) => this.loadAccountJson(fs.readFileSync(`${dir}/${f}`, 'utf8')));
+  }
+
+  /** Writes accounts (all of them by default) as `<address>.json` files into `dir` (Node only). */
+  saveAccountsToDirectory(dir: string, addresses?: AddressInput[]): string[] {
+    const fs = requireNodeFs('file access');
+    fs.mkdirSync(dir, { recursive: true });
+    const keys = addresses ? addresses.map(toAddress) : [...this.runtime.accounts.entries()].map(([k]) => k);
+    for (const k of keys) {
+      const text = this.accountJson(k);
+      if (text) fs.writeFileSync(`${dir}/${k}.json`, text);
+    }
+    return keys;
+  }
+
+  /** A snapshot of every account, to bring back with {@link restore}. */
+  snapshot(): AccountsSnapshot {
+    return { accounts: this.runtime.accounts.snapshot() };
+  }
+
+  /** Restores the accounts of a {@link snapshot} (programs and sysvars included). */
+  restore(snapshot: AccountsSnapshot): void {
+    for (const [address, account] of snapshot.accounts.entries()) this.runtime.setAccount(address, account);
+    for (const [address] of [...this.runtime.accounts.entries()]) {
+      if (!snapshot.accounts.get(address)) this.runtime.accounts.set(address, { ...this.runtime.accounts.get(address)!, lamports: 0n });
+    }
   }
 
   /** Lamports an account with `dataLen` bytes needs to be rent exempt. */
@@ -198,11 +255,7 @@ export class SVM {
 
   /** Deploys the ELF at `path` (Node only). */
   addProgramFromFile(programId: AddressInput, path: string): void {
-    const fs = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.('node:fs') as
-      | { readFileSync(p: string): Uint8Array }
-      | undefined;
-    if (!fs) throw new Error('addProgramFromFile needs Node.js; use addProgram with the bytes in a browser');
-    this.addProgram(programId, new Uint8Array(fs.readFileSync(path)));
+    this.addProgram(programId, new Uint8Array(requireNodeFs('file access').readFileSync(path)));
   }
 
   /** Processes a transaction and commits its effects. */

@@ -72,7 +72,7 @@ export interface InstructionsOutcome {
   /** Units each instruction consumed (up to and including a failing one). */
   perInstruction: number[];
   returnData: { programId: string; data: Uint8Array };
-  /** Every account involved, after execution. */
+  /** Every account involved, after execution (as before the failing instruction, if one failed). */
   accounts: [string, Account][];
 }
 
@@ -555,11 +555,13 @@ export class Runtime {
       const ix = instructions[index];
       const metas = ix.accounts.map((a) => ({ txIndex: keys.indexOf(a.pubkey), isSigner: a.isSigner, isWritable: a.isWritable }));
       const before = ic.remaining;
+      const saved = accounts.map(cloneAccount);
       try {
         ic.processInstruction(context.frame(keys.indexOf(ix.programId), metas, ix.data, 1));
       } catch (e) {
         if (!(e instanceof InstructionFailure)) throw e;
         failure = { index, error: e.error };
+        saved.forEach((a, i) => (accounts[i] = a)); // a failed instruction changes nothing
       }
       perInstruction.push(before - ic.remaining);
     }

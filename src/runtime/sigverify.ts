@@ -3,6 +3,7 @@
  * platform has it, @noble/curves elsewhere (browsers); both check the same RFC 8032 equation.
  */
 import { ed25519 } from '@noble/curves/ed25519.js';
+import { nodeModule } from '../platform.js';
 
 interface NodeCrypto {
   createPublicKey(key: { key: Uint8Array; format: 'der'; type: 'spki' }): unknown;
@@ -11,15 +12,8 @@ interface NodeCrypto {
   sign(algorithm: null, data: Uint8Array, key: unknown): Uint8Array;
 }
 
-/** node:crypto when running on Node (`process.getBuiltinModule` keeps this module browser-safe). */
-const nodeCrypto: NodeCrypto | undefined = (() => {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  try {
-    return proc?.getBuiltinModule?.('node:crypto') as NodeCrypto | undefined;
-  } catch {
-    return undefined;
-  }
-})();
+/** node:crypto when running on Node. */
+const nodeCrypto = nodeModule<NodeCrypto>('node:crypto');
 
 const SPKI_PREFIX = Uint8Array.from([0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00]);
 const PKCS8_PREFIX = Uint8Array.from([0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20]);

@@ -1,0 +1,73 @@
+/** The `websvm` command end to end, as a subprocess: every subcommand, --json, and failures. */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { formatAccountJson, parseAccountJson } from '../../src/api/account-json.js';
+
+function cli(args: string[]): { code: number; out: string; err: string } {
+  try {
+    const out = execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { encoding: 'utf8', stdio: 'pipe', env: { ...process.env, NO_COLOR: '1' } });
+    return { code: 0, out, err: '' };
+  } catch (e) {
+    const x = e as { status: number; stdout: string; stderr: string };
+    return { code: x.status, out: x.stdout, err: x.stderr };
+  }
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'websvm-cli-'));
+const PROGRAM = 'Prog111111111111111111111111111111111111111';
+const fixture = join(dir, 'account.json');
+writeFileSync(fixture, formatAccountJson('9xQeWvG816bUx9EPjHmaT23yvVM2ZWbrrpZb9PusVFin', { lamports: 1_000_000_000n, data: new Uint8Array(8), owner: PROGRAM, executable: false, rentEpoch: 0xffff_ffff_ffff_ffffn }));
+
+describe('websvm CLI', () => {
+  it('run: logs, units, changed accounts, saved fixtures; --json', () => {
+    const r = cli(['run', 'programs/bin/accounts.so', '--data', '0010', '--account', `${fixture}:w`, '--save-accounts', join(dir, 'out')]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain(`Program ${PROGRAM} invoke [1]`);
+    expect(r.out).toMatch(/success {2}\d+ compute units/);
+    expect(r.out).toContain('changed 9xQeWvG816bUx9EPjHmaT23yvVM2ZWbrrpZb9PusVFin: 1000000000 lamports');
+    const saved = parseAccountJson(readFileSync(join(dir, 'out', '9xQeWvG816bUx9EPjHmaT23yvVM2ZWbrrpZb9PusVFin.json'), 'utf8'));
+    expect(saved.account.data.length).toBe(24);
+    expect(saved.account.rentEpoch).toBe(0xffff_ffff_ffff_ffffn);
+    const j = cli(['run', 'programs/bin/accounts.so', '--data', '07', '--account', `${fixture}:w`, '--json']);
+    expect(j.code).toBe(1);
+    const doc = JSON.parse(j.out);
+    expect(doc.ok).toBe(false);
+    expect(doc.error.kind).toBe('UnbalancedInstruction');
+    expect(doc.changedAccounts).toEqual([]);
+  });
+
+  it('asm, disasm and verify round-trip a program', () => {
+    const source = join(dir, 'p.s');
+    writeFileSync(source, 'entrypoint:\n  mov64 r0, 7\n  exit\n');
+    expect(cli(['asm', source, '-o', join(dir, 'p.so'), '--sbpf-version', '0']).code).toBe(0);
+    const dis = cli(['disasm', join(dir, 'p.so')]);
+    expect(dis.out).toContain('mov64 r0, 7');
+    const v = cli(['verify', join(dir, 'p.so'), '--json']);
+    expect(JSON.parse(v.out)).toMatchObject({ ok: true, sbpfVersion: 0, instructions: 2 });
+  });
+
+  it('trace and bench', () => {
+    const t = cli(['trace', 'programs/bin/logging.so', '--json']);
+    const doc = JSON.parse(t.out);
+    expect(doc.ok).toBe(true);
+    expect(doc.steps.length).toBeGreaterThan(10);
+    expect(doc.logs.length).toBeGreaterThan(0);
+    expect(doc.steps[0]).toMatchObject({ pc: 0, instruction: 'mov64 r6, r1' });
+    const b = cli(['bench', 'programs/bin/loops.so', '--iterations', '2', '--json']);
+    expect(JSON.parse(b.out).map((r: { engine: string }) => r.engine)).toEqual(['jit', 'interpreter']);
+  });
+
+  it('fails clearly: unknown command, bad options, corrupt ELF', () => {
+    expect(cli(['frobnicate']).code).toBe(2);
+    const bad = cli(['run', 'programs/bin/accounts.so', '--engine', 'gpu']);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain('--engine must be jit or interpreter');
+    writeFileSync(join(dir, 'junk.so'), 'not an elf');
+    const junk = cli(['verify', join(dir, 'junk.so')]);
+    expect(junk.code).toBe(1);
+    expect(junk.err).toMatch(/websvm verify: \w+: /);
+  });
+});
