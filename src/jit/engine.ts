@@ -5,6 +5,7 @@
  * interpreter continues from the exact same state, so results never differ between engines.
  */
 import type { Executable } from '../executable.js';
+import { log } from '../log.js';
 import { EbpfError } from '../vm/errors.js';
 import { FRAME_PTR_REG, MM_INPUT_START } from '../isa/constants.js';
 import { Interpreter, initialFramePointer, type RunResult } from '../vm/interpreter.js';
@@ -31,7 +32,13 @@ export function compiledModule(exe: Executable, syscalls: SyscallRegistry): WebA
     } else byObject.set(exe, bySyscalls);
   }
   let module = bySyscalls.get(syscalls);
-  if (!module) bySyscalls.set(syscalls, (module = new WebAssembly.Module(compileToWasm(exe, syscalls))));
+  if (!module) {
+    const start = performance.now();
+    const bytes = compileToWasm(exe, syscalls);
+    module = new WebAssembly.Module(bytes);
+    bySyscalls.set(syscalls, module);
+    log.debug({ instructions: exe.text.length / 8, wasmBytes: bytes.length, ms: Number((performance.now() - start).toFixed(2)) }, 'program compiled to WebAssembly');
+  }
   return module;
 }
 

@@ -4,6 +4,7 @@
  * loading, instruction execution, rent-state checks, commit or fee-only on failure.
  */
 import bs58 from 'bs58';
+import { log, logProgramLines } from '../log.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { SyscallRegistry } from '../vm/syscalls.js';
 import { registerHashingSyscalls } from '../syscalls/hashing.js';
@@ -236,6 +237,7 @@ export class Runtime {
   /** Deploys `elf` under `programId` as LiteSVM's `add_program` does (visible at once). */
   addProgram(programId: string, elf: Uint8Array, loader: string): void {
     const exe = loadProgram(elf, { syscalls: [...this.syscalls.entries()].map((e) => e.name) });
+    log.debug({ programId, loader, bytes: elf.length, sbpfVersion: exe.sbpfVersion }, 'program added');
     if (loader === 'BPFLoaderUpgradeab1e11111111111111111111111') {
       const [programData] = findProgramAddress([decodeAddress(programId)], loader);
       const meta = new Uint8Array(PROGRAMDATA_METADATA_SIZE);
@@ -298,6 +300,12 @@ export class Runtime {
   send(bytes: Uint8Array | WireTransaction): TransactionOutcome {
     const tx = bytes instanceof Uint8Array ? decodeTransaction(bytes) : bytes;
     const outcome = this.process(tx);
+    if (log.isLevelEnabled('debug')) {
+      log.debug(
+        { signature: bs58.encode(outcome.signature), error: outcome.error, computeUnits: Number(outcome.computeUnitsConsumed), fee: Number(outcome.fee), ...(logProgramLines ? { logs: outcome.logs } : {}) },
+        'transaction processed',
+      );
+    }
     if (outcome.error) {
       if (outcome.included) {
         this.withdrawFee(tx, outcome);

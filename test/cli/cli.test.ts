@@ -1,5 +1,5 @@
 /** The `websvm` command end to end, as a subprocess: every subcommand, --json, and failures. */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -69,5 +69,27 @@ describe('websvm CLI', () => {
     const junk = cli(['verify', join(dir, 'junk.so')]);
     expect(junk.code).toBe(1);
     expect(junk.err).toMatch(/websvm verify: \w+: /);
+  });
+});
+
+describe('diagnostics (pino)', () => {
+  const run = (env: Record<string, string>) => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'run', 'programs/bin/logging.so'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env } });
+    return { out: r.stdout, err: r.stderr };
+  };
+
+  it('are silent by default and go to stderr as JSON when WEBSVM_LOG is set', () => {
+    const quiet = run({ WEBSVM_LOG: 'silent' });
+    expect(quiet.out).toContain('Program log: hello from websvm');
+    expect(quiet.out + quiet.err).not.toContain('"msg"');
+    const loud = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'run', 'programs/bin/logging.so'], {
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1', WEBSVM_LOG: 'debug' },
+    });
+    expect(loud.stdout).not.toContain('"msg"');
+    const lines = loud.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.msg)).toEqual(expect.arrayContaining(['program added', 'program compiled to WebAssembly']));
+    expect(lines.every((l) => l.name === 'websvm')).toBe(true);
+    expect(loud.stderr).not.toContain('hello from websvm');
   });
 });
