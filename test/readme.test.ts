@@ -25,7 +25,7 @@ it('first example: a program in a transaction', async () => {
     (m) => signTransactionMessageWithSigners(m),
   );
   const result = svm.sendTransaction(signedTx);
-  expect(result).toBeInstanceOf(TransactionMetadata);
+  if (!(result instanceof TransactionMetadata)) throw new Error(result.toString());
   expect(result.logs()[0]).toBe(`Program ${programId} invoke [1]`);
   expect(result.logs()).toContain('Program log: hello from websvm');
   expect(result.computeUnitsConsumed()).toBeGreaterThan(0n);
