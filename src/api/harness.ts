@@ -12,7 +12,14 @@ import { toAccount, toAddress, toInstruction, type AccountInput, type AddressInp
 /** What one run produced. */
 export class InstructionResult {
   /** @internal */
-  constructor(private readonly outcome: InstructionsOutcome) {}
+  constructor(
+    private readonly outcome: InstructionsOutcome,
+    private readonly describer: (e: InstructionError) => string = describe,
+  ) {}
+  /** The error with its IDL name when the failing program's IDL is known (see `useIdl`). */
+  describeError(): string {
+    return this.error ? this.describer(this.error) : 'success';
+  }
   /** Whether every instruction succeeded. */
   get success(): boolean {
     return this.outcome.failure === undefined;
@@ -94,14 +101,14 @@ export class Check {
   /** Every instruction succeeded. */
   static success(): Check {
     return new Check((r, out) => {
-      if (!r.success) out.push(`result: expected success, got ${describe(r.error)} (${instructionErrorText(r.error!)})`);
+      if (!r.success) out.push(`result: expected success, got ${r.describeError()} (${instructionErrorText(r.error!)})`);
     });
   }
   /** The run failed with `error`: an `InstructionError` variant name, or a custom code. */
   static err(error: InstructionErrorName | { custom: number }): Check {
     const expected: InstructionError = typeof error === 'string' ? { kind: error } : { kind: 'Custom', code: error.custom };
     return new Check((r, out) => {
-      if (describe(r.error) !== describe(expected)) out.push(`result: expected ${describe(expected)}, got ${describe(r.error)}`);
+      if (describe(r.error) !== describe(expected)) out.push(`result: expected ${describe(expected)}, got ${r.describeError()}`);
     });
   }
   /** Exactly `units` compute units were consumed. */
@@ -122,16 +129,29 @@ export class Check {
   }
 }
 
+/** Something that can name a program's custom errors (an `AnchorProgram`). */
+export interface ErrorNamer {
+  readonly programId: string;
+  describe(error: InstructionError): string;
+}
+
 /** Runs instructions against explicit accounts, Mollusk style. */
 export class InstructionHarness {
   /** The runtime that holds the programs and sysvars. */
   readonly runtime = new Runtime();
+  private readonly namers = new Map<string, ErrorNamer>();
   /** Compute units each run may use (default 1 400 000). */
   computeUnitLimit = 1_400_000;
 
   /** Deploys a program (upgradeable loader unless `loader` says otherwise). */
   addProgram(programId: AddressInput, elf: Uint8Array, loader: AddressInput = BPF_LOADER_UPGRADEABLE): this {
     this.runtime.addProgram(toAddress(programId), elf, toAddress(loader));
+    return this;
+  }
+
+  /** Names the custom errors of a program in results and check failures (e.g. an `AnchorProgram`). */
+  useIdl(namer: ErrorNamer): this {
+    this.namers.set(namer.programId, namer);
     return this;
   }
 
@@ -143,7 +163,10 @@ export class InstructionHarness {
   /** Runs instructions one after the other on the same accounts; stops at the first failure. */
   processChain(instructions: InstructionInput[], accounts: [AddressInput, AccountInput][]): InstructionResult {
     const given: [string, Account][] = accounts.map(([k, a]) => [toAddress(k), toAccount(a)]);
-    return new InstructionResult(this.runtime.processInstructions(instructions.map(toInstruction), given, this.computeUnitLimit));
+    const ixs = instructions.map(toInstruction);
+    const outcome = this.runtime.processInstructions(ixs, given, this.computeUnitLimit);
+    const namer = outcome.failure && this.namers.get(ixs[outcome.failure.index].programId);
+    return new InstructionResult(outcome, namer ? (e) => namer.describe(e) : describe);
   }
 
   /** Runs one instruction and applies `checks`; throws {@link CheckFailure} on any mismatch. */
