@@ -12,7 +12,7 @@ import { link } from '../src/linker/link.js';
 
 const root = new URL('../programs/', import.meta.url).pathname;
 const clang = process.env.CLANG ?? 'clang-19';
-const flags = ['-target', 'bpf', '-mcpu=v2', '-O2', '-ffreestanding', '-fno-builtin', '-nostdlib', '-Wall', '-Werror', '-c'];
+const flags = ['-target', 'bpf', '-mcpu=v2', '-mllvm', '-bpf-stack-size=4096', '-O2', '-ffreestanding', '-fno-builtin', '-nostdlib', '-Wall', '-Werror', '-c'];
 const work = mkdtempSync(join(tmpdir(), 'websvm-programs-'));
 
 function build(source: string, outputs: [path: string, version: 0 | 3][]): void {

@@ -63,4 +63,22 @@ static inline uint64_t create_account(const Account *payer, const Account *accou
   SolAccountInfo infos[2] = {account_info(payer), account_info(account)};
   return sol_invoke_signed_c(&ix, infos, 2, seeds, nseeds);
 }
+/* System program Transfer(lamports) from `from` to `to`, signed by `seeds` if `from` is a PDA. */
+static inline uint64_t system_transfer(const Account *from, const Account *to, uint64_t lamports, const SolSignerSeeds *seeds, uint64_t nseeds) {
+  static const uint8_t SYSTEM_PROGRAM[32] = {0};
+  uint8_t data[12] = {2, 0, 0, 0};
+  write_u64(data + 4, lamports);
+  SolAccountMeta metas[2] = {{from->key, true, true}, {to->key, true, false}};
+  SolInstruction ix = {SYSTEM_PROGRAM, metas, 2, data, sizeof(data)};
+  SolAccountInfo infos[2] = {account_info(from), account_info(to)};
+  return sol_invoke_signed_c(&ix, infos, 2, seeds, nseeds);
+}
+
+/* The PDA of (seed, key) for this program, and its bump; false if `expected` is not that address. */
+static inline bool pda_matches(const char *seed, uint64_t seed_len, const uint8_t *key, const uint8_t *program_id, const uint8_t *expected, uint8_t *bump) {
+  SolBytes seeds[2] = {{(const uint8_t *)seed, seed_len}, {key, 32}};
+  uint8_t address[32];
+  if (sol_try_find_program_address(seeds, 2, program_id, address, bump) != 0) return false;
+  return key_eq(address, expected);
+}
 #endif

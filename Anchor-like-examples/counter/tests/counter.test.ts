@@ -4,18 +4,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  appendTransactionMessageInstructions,
-  createTransactionMessage,
-  generateKeyPairSigner,
-  lamports,
-  pipe,
-  setTransactionMessageFeePayerSigner,
-  signTransactionMessageWithSigners,
-  type Instruction,
-  type KeyPairSigner,
-} from '@solana/kit';
+import { generateKeyPairSigner, lamports, type KeyPairSigner } from '@solana/kit';
 import { AnchorProgram, Check, FailedTransactionMetadata, InstructionHarness, SVM, type AnchorIdl } from '../../../src/index.js';
+import { rpc } from '../../helpers.js';
 
 const idl = JSON.parse(readFileSync(new URL('../idl/counter.json', import.meta.url), 'utf8')) as AnchorIdl;
 const elf = readFileSync(new URL('../program/counter.so', import.meta.url));
@@ -26,20 +17,8 @@ describe('counter', () => {
   let authority: KeyPairSigner;
   let counter: KeyPairSigner;
 
-  /** Signs `ix` (with the kit signers it needs) and sends it, like `program.methods…rpc()`. */
-  async function rpc(ix: ReturnType<AnchorProgram['instruction']>, signers: KeyPairSigner[]) {
-    const bySigner = new Map(signers.map((s) => [s.address, s]));
-    const accounts = ix.accounts.map((a) => (a.role & 2 && bySigner.has(a.address as never) ? { ...a, signer: bySigner.get(a.address as never) } : a));
-    const instruction = { ...ix, accounts } as unknown as Instruction;
-    const tx = await pipe(
-      createTransactionMessage({ version: 0 }),
-      (m) => setTransactionMessageFeePayerSigner(authority, m),
-      (m) => appendTransactionMessageInstructions([instruction], m),
-      (m) => svm.setTransactionMessageLifetimeUsingLatestBlockhash(m),
-      (m) => signTransactionMessageWithSigners(m),
-    );
-    return svm.sendTransaction(tx);
-  }
+  /** `program.methods…rpc()`: the authority pays. */
+  const send = (ix: ReturnType<AnchorProgram['instruction']>, signers: KeyPairSigner[]) => rpc(svm, ix, [authority, ...signers.filter((s) => s !== authority)]);
 
   const fetchCounter = () => {
     const account = svm.getAccount(counter.address);
@@ -54,7 +33,7 @@ describe('counter', () => {
   });
 
   it('initializes the counter', async () => {
-    const result = await rpc(program.instruction('initialize', { start: 41n }, { counter: counter.address, authority: authority.address }), [counter, authority]);
+    const result = await send(program.instruction('initialize', { start: 41n }, { counter: counter.address, authority: authority.address }), [counter, authority]);
     expect(result).not.toBeInstanceOf(FailedTransactionMetadata);
     expect(result.toString()).toContain('Program log: Instruction: Initialize');
     expect(fetchCounter()).toEqual({ authority: authority.address, count: 41n });
@@ -62,7 +41,7 @@ describe('counter', () => {
   });
 
   it('increments and emits Incremented', async () => {
-    const result = await rpc(program.instruction('increment', {}, { counter: counter.address, authority: authority.address }), [authority]);
+    const result = await send(program.instruction('increment', {}, { counter: counter.address, authority: authority.address }), [authority]);
     if (result instanceof FailedTransactionMetadata) throw new Error(result.toString());
     expect(fetchCounter().count).toBe(42n);
     expect(program.decodeEvents(result.logs())).toEqual([{ name: 'Incremented', data: { count: 42n } }]);
@@ -71,10 +50,7 @@ describe('counter', () => {
   it('rejects another authority (ConstraintHasOne, error 2001)', async () => {
     const mallory = await generateKeyPairSigner();
     svm.airdrop(mallory.address, lamports(1_000_000_000n));
-    const saved = authority;
-    authority = mallory;
-    const result = await rpc(program.instruction('increment', {}, { counter: counter.address, authority: mallory.address }), [mallory]);
-    authority = saved;
+    const result = await rpc(svm, program.instruction('increment', {}, { counter: counter.address, authority: mallory.address }), [mallory]);
     expect(result).toBeInstanceOf(FailedTransactionMetadata);
     const failed = result as FailedTransactionMetadata;
     expect(failed.meta().logs()).toContain(
