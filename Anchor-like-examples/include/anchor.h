@@ -52,7 +52,7 @@ static inline uint64_t rent_exempt_minimum(uint64_t space) {
 }
 
 /* System program CreateAccount(lamports, space, owner) from `payer` to `account` (both sign). */
-static inline uint64_t create_account(const Account *payer, const Account *account, uint64_t space, const uint8_t *owner, const SolSignerSeeds *seeds, uint64_t nseeds) {
+static inline __attribute__((always_inline)) uint64_t create_account(const Account *payer, const Account *account, uint64_t space, const uint8_t *owner, const SolSignerSeeds *seeds, uint64_t nseeds) {
   static const uint8_t SYSTEM_PROGRAM[32] = {0};
   uint8_t data[52] = {0};
   write_u64(data + 4, rent_exempt_minimum(space));
@@ -80,5 +80,15 @@ static inline bool pda_matches(const char *seed, uint64_t seed_len, const uint8_
   uint8_t address[32];
   if (sol_try_find_program_address(seeds, 2, program_id, address, bump) != 0) return false;
   return key_eq(address, expected);
+}
+/* SPL Token Transfer(amount) from `source` to `destination` by `authority` (a PDA when `seeds` are given).
+ * Always inlined: sBPF calls take at most five arguments. */
+static inline __attribute__((always_inline)) uint64_t token_transfer(const Account *token_program, const Account *source, const Account *destination, const Account *authority, uint64_t amount, const SolSignerSeeds *seeds, uint64_t nseeds) {
+  uint8_t data[9] = {3};
+  write_u64(data + 1, amount);
+  SolAccountMeta metas[3] = {{source->key, true, false}, {destination->key, true, false}, {authority->key, false, true}};
+  SolInstruction ix = {token_program->key, metas, 3, data, sizeof(data)};
+  SolAccountInfo infos[3] = {account_info(source), account_info(destination), account_info(authority)};
+  return sol_invoke_signed_c(&ix, infos, 3, seeds, nseeds);
 }
 #endif

@@ -1,0 +1,101 @@
+/**
+ * escrow — Anchor-style tests of a token escrow: CPIs into SPL Token (LiteSVM's bundled program,
+ * read at test time), a PDA-owned vault released with PDA signer seeds, and the escrow closed.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { generateKeyPairSigner, getAddressEncoder, getProgramDerivedAddress, lamports, type Address, type KeyPairSigner } from '@solana/kit';
+import { readFileSync } from 'node:fs';
+import { AnchorProgram, FailedTransactionMetadata, SVM, TransactionMetadata, type AnchorIdl } from '../../../src/index.js';
+import { BUNDLED, bundledElf } from '../../../test/helpers/bundled-programs.js';
+import { rpc } from '../../helpers.js';
+
+const idl = JSON.parse(readFileSync(new URL('../idl/escrow.json', import.meta.url), 'utf8')) as AnchorIdl;
+const elf = readFileSync(new URL('../program/escrow.so', import.meta.url));
+const TOKEN = BUNDLED.splToken as Address;
+const enc = getAddressEncoder();
+
+/** SPL Token Mint (82 bytes): authority, supply, decimals, initialized. */
+function mintData(authority: Address, supply: bigint): Uint8Array {
+  const d = new Uint8Array(82);
+  const v = new DataView(d.buffer);
+  v.setUint32(0, 1, true);
+  d.set(enc.encode(authority), 4);
+  v.setBigUint64(36, supply, true);
+  d[44] = 6;
+  d[45] = 1;
+  return d;
+}
+
+/** SPL Token Account (165 bytes): mint, owner, amount, initialized. */
+function tokenAccountData(mint: Address, owner: Address, amount: bigint): Uint8Array {
+  const d = new Uint8Array(165);
+  d.set(enc.encode(mint), 0);
+  d.set(enc.encode(owner), 32);
+  new DataView(d.buffer).setBigUint64(64, amount, true);
+  d[108] = 1;
+  return d;
+}
+
+describe('escrow', () => {
+  const program = new AnchorProgram(idl);
+  const svm = new SVM();
+  let maker: KeyPairSigner;
+  let taker: KeyPairSigner;
+  let escrow: Address;
+  const k: Record<string, Address> = {};
+
+  const amountOf = (a: Address) => new DataView((svm.getAccount(a) as { data: Uint8Array }).data.buffer).getBigUint64(64, true);
+  const put = (address: Address, data: Uint8Array) =>
+    svm.setAccount({ address, data, programAddress: TOKEN, executable: false, lamports: lamports(svm.minimumBalanceForRentExemption(BigInt(data.length))), space: BigInt(data.length) });
+
+  beforeAll(async () => {
+    svm.addProgram(TOKEN, bundledElf(BUNDLED.splToken));
+    svm.addProgram(program.programId, elf);
+    [maker, taker] = await Promise.all([generateKeyPairSigner(), generateKeyPairSigner()]);
+    svm.airdrop(maker.address, lamports(10_000_000_000n));
+    svm.airdrop(taker.address, lamports(10_000_000_000n));
+    [escrow] = await getProgramDerivedAddress({ programAddress: program.programId as Address, seeds: ['escrow', enc.encode(maker.address)] });
+    for (const name of ['mintA', 'mintB', 'makerA', 'makerB', 'takerA', 'takerB', 'vault']) k[name] = (await generateKeyPairSigner()).address;
+    put(k.mintA, mintData(maker.address, 1_000n));
+    put(k.mintB, mintData(taker.address, 500n));
+    put(k.makerA, tokenAccountData(k.mintA, maker.address, 1_000n));
+    put(k.makerB, tokenAccountData(k.mintB, maker.address, 0n));
+    put(k.takerA, tokenAccountData(k.mintA, taker.address, 0n));
+    put(k.takerB, tokenAccountData(k.mintB, taker.address, 500n));
+    put(k.vault, tokenAccountData(k.mintA, escrow, 0n));
+  });
+
+  const makeAccounts = () => ({ maker: maker.address, escrow, mint_a: k.mintA, mint_b: k.mintB, maker_ata_a: k.makerA, vault: k.vault });
+  const takeAccounts = () => ({ taker: taker.address, maker: maker.address, escrow, taker_ata_a: k.takerA, taker_ata_b: k.takerB, maker_ata_b: k.makerB, vault: k.vault });
+
+  it('make: deposits mint A into the vault and records the terms', async () => {
+    const result = await rpc(svm, program.instruction('make', { receive: 300n, amount: 400n }, makeAccounts()), [maker]);
+    if (!(result instanceof TransactionMetadata)) throw new Error(result.toString());
+    expect(amountOf(k.makerA)).toBe(600n);
+    expect(amountOf(k.vault)).toBe(400n);
+    const state = program.decodeAccount('Escrow', (svm.getAccount(escrow) as { data: Uint8Array }).data);
+    expect(state).toMatchObject({ maker: maker.address, mint_a: k.mintA, mint_b: k.mintB, receive: 300n });
+    expect(result.logs()).toContain(`Program ${TOKEN} invoke [2]`);
+  });
+
+  it('refuses a token account of the wrong mint (WrongMint, 6000)', async () => {
+    const result = await rpc(svm, program.instruction('take', {}, { ...takeAccounts(), taker_ata_a: k.takerB }), [taker]);
+    expect(result).toBeInstanceOf(FailedTransactionMetadata);
+    expect(program.describe({ kind: 'Custom', code: 6000 })).toBe('WrongMint (Custom(6000): Token account of the wrong mint)');
+    expect((result as FailedTransactionMetadata).err().toString()).toBe('InstructionError(0, Custom(6000))');
+  });
+
+  it('take: swaps through two CPIs (one PDA-signed) and closes the escrow', async () => {
+    const makerLamports = svm.getBalance(maker.address)!;
+    const escrowLamports = svm.getBalance(escrow)!;
+    const result = await rpc(svm, program.instruction('take', {}, takeAccounts()), [taker]);
+    if (!(result instanceof TransactionMetadata)) throw new Error(result.toString());
+    expect(amountOf(k.makerB)).toBe(300n);
+    expect(amountOf(k.takerB)).toBe(200n);
+    expect(amountOf(k.takerA)).toBe(400n);
+    expect(amountOf(k.vault)).toBe(0n);
+    expect(svm.getAccount(escrow).exists).toBe(false);
+    expect(svm.getBalance(maker.address)).toBe(makerLamports + escrowLamports);
+    expect(result.innerInstructions()[0].map((i) => i.stackHeight())).toEqual([2, 2]);
+  });
+});
