@@ -43,6 +43,14 @@ export interface InvokeEnvironment {
   host: { current: InvokeContext | undefined };
   engine: 'jit' | 'interpreter';
   currentSlot: bigint;
+  /** The transaction's recent blockhash (what nonce accounts advance to). */
+  blockhash: string;
+  /** Lamports per signature recorded in nonce accounts. */
+  lamportsPerSignature: bigint;
+  /** Rent-exempt minimum for a data length (the Rent sysvar). */
+  minimumBalance(dataLen: number): bigint;
+  /** Whether the RecentBlockhashes sysvar has no entries. */
+  recentBlockhashesEmpty: boolean;
 }
 
 /** Per-invocation heap cost: 8 units per 32 KiB beyond the first. */

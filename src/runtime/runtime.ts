@@ -18,6 +18,7 @@ import { registerCurve25519Syscalls } from '../syscalls/curve25519.js';
 import { registerSecp256k1Syscalls } from '../syscalls/secp256k1.js';
 import { AccountsDb, cloneAccount, decodeAddress, emptyAccount, encodeAddress, RENT_EXEMPT_EPOCH, type Account } from './accounts.js';
 import { defaultBuiltins } from './builtins/index.js';
+import { decodeNonce, durableNonce } from './builtins/nonce.js';
 import { computeBudgetLimits, prioritizationFee, type ComputeBudgetLimits } from './compute-budget.js';
 import { InstructionFailure, TransactionFailure, txError, type InstructionError, type TransactionError } from './errors.js';
 import {
@@ -381,7 +382,9 @@ export class Runtime {
       });
       msg.checkLockLimit(ACCOUNT_LOCK_LIMIT);
       if (this.config.sigverify) this.verifySignatures(tx);
-      if (this.config.blockhashCheck && tx.message.recentBlockhash !== this.latestBlockhash) throw new TransactionFailure(txError('BlockhashNotFound'));
+      if (this.config.blockhashCheck && tx.message.recentBlockhash !== this.latestBlockhash && !this.usesValidNonce(tx, msg)) {
+        throw new TransactionFailure(txError('BlockhashNotFound'));
+      }
       limits = computeBudgetLimits(
         tx.message.instructions.map((ix) => ({ programId: msg.keys[ix.programIdIndex], data: ix.data })),
         (id) => this.builtins.has(id),
@@ -392,6 +395,25 @@ export class Runtime {
       throw e;
     }
     return this.execute(tx, msg, limits, signature, early);
+  }
+
+  /**
+   * A durable-nonce transaction (`check_transaction_for_nonce`): its first instruction advances a
+   * static, writable nonce account whose stored nonce is the transaction's blockhash and whose
+   * authority signs that instruction, and the nonce can still advance.
+   */
+  private usesValidNonce(tx: WireTransaction, msg: LoadedMessage): boolean {
+    const first = tx.message.instructions[0];
+    if (!first || msg.keys[first.programIdIndex] !== SYSTEM_PROGRAM) return false;
+    if (first.data.length < 4 || new DataView(first.data.buffer, first.data.byteOffset).getUint32(0, true) !== 4) return false;
+    const index = first.accounts[0];
+    if (index === undefined || index >= tx.message.staticKeys.length || !msg.writable[index]) return false;
+    const account = this.accounts.get(msg.keys[index]);
+    if (!account || account.owner !== SYSTEM_PROGRAM) return false;
+    const state = decodeNonce(account.data);
+    if (!state || state.version !== 1 || !state.initialized || state.durableNonce !== tx.message.recentBlockhash) return false;
+    if (tx.message.recentBlockhash === durableNonce(this.latestBlockhash)) return false;
+    return [...first.accounts].some((a) => msg.isSigner(a) && msg.keys[a] === state.authority);
   }
 
   private verifySignatures(tx: WireTransaction): void {
@@ -484,7 +506,7 @@ export class Runtime {
     const heapBytes = budget?.heapBytes ?? limits.heapBytes;
     const context = new TransactionContext(keys, accounts, MAX_INSTRUCTION_STACK_DEPTH, MAX_INSTRUCTION_TRACE_LENGTH);
     const logs = new LogCollector(this.config.logBytesLimit);
-    const ic = new InvokeContext(context, this.environment(), computeUnitLimit, heapBytes, logs);
+    const ic = new InvokeContext(context, this.environment(tx.message.recentBlockhash), computeUnitLimit, heapBytes, logs);
     const instructionsSysvar = msg.keys.indexOf(SYSVAR.instructions);
     let consumedTotal = 0;
     let error: TransactionError | undefined;
@@ -556,7 +578,7 @@ export class Runtime {
     }
     const context = new TransactionContext(keys, accounts, MAX_INSTRUCTION_STACK_DEPTH, MAX_INSTRUCTION_TRACE_LENGTH);
     const logs = new LogCollector(this.config.logBytesLimit);
-    const ic = new InvokeContext(context, this.environment(), computeUnitLimit, this.config.computeBudget?.heapBytes ?? 32 * 1024, logs);
+    const ic = new InvokeContext(context, this.environment(this.latestBlockhash), computeUnitLimit, this.config.computeBudget?.heapBytes ?? 32 * 1024, logs);
     const perInstruction: number[] = [];
     let failure: { index: number; error: InstructionFailure['error'] } | undefined;
     for (let index = 0; index < instructions.length && !failure; index++) {
@@ -598,7 +620,8 @@ export class Runtime {
     }
   }
 
-  private environment(): InvokeEnvironment {
+  private environment(blockhash: string): InvokeEnvironment {
+    const recent = this.accounts.get(SYSVAR.recentBlockhashes)?.data;
     return {
       builtins: this.builtins,
       program: (id) => this.programs.get(id),
@@ -606,6 +629,10 @@ export class Runtime {
       host: this.host,
       engine: this.config.engine,
       currentSlot: this.clock.slot,
+      blockhash,
+      lamportsPerSignature: this.config.lamportsPerSignature,
+      minimumBalance: (dataLen) => sv.minimumBalance(this.rent, dataLen),
+      recentBlockhashesEmpty: !recent || recent.length < 8 || recent.every((b, i) => i >= 8 || b === 0),
     };
   }
 

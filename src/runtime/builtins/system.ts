@@ -1,6 +1,7 @@
 /**
  * The System program (agave `programs/system/src/system_processor.rs`): account creation,
- * assignment, allocation and transfers, with and without seeds. 150 CU per instruction.
+ * assignment, allocation and transfers, with and without seeds, and nonce accounts (nonce.ts).
+ * 150 CU per instruction.
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { decodeAddress, encodeAddress } from '../accounts.js';
@@ -9,6 +10,7 @@ import { SYSTEM_PROGRAM } from '../ids.js';
 import type { Builtin, InvokeContext } from '../invoke-context.js';
 import { MAX_PERMITTED_DATA_LENGTH } from '../transaction-context.js';
 import { BincodeReader } from './bincode.js';
+import { NonceInstructions } from './nonce.js';
 
 /** `SystemError` codes (custom program errors of the System program). */
 export const SystemError = {
@@ -195,6 +197,16 @@ class SystemProgram implements Builtin {
         }
         return transferVerified(0, 2, lamports);
       }
+      case 4:
+        return new NonceInstructions(ic, signers).advance();
+      case 5:
+        return new NonceInstructions(ic, signers).withdraw(r.u64());
+      case 6:
+        return new NonceInstructions(ic, signers).initialize(r.pubkey());
+      case 7:
+        return new NonceInstructions(ic, signers).authorize(r.pubkey());
+      case 12:
+        return new NonceInstructions(ic, signers).upgrade();
       default:
         fail('InvalidInstructionData');
     }

@@ -1,0 +1,220 @@
+/**
+ * Durable nonce accounts (agave `programs/system/src/system_instruction.rs`, solana-nonce): the
+ * System program's initialize / advance / withdraw / authorize / upgrade instructions and the
+ * 80-byte account state `Versions { Legacy | Current } (State { Uninitialized | Initialized })`.
+ */
+import { sha256 } from '@noble/hashes/sha2.js';
+import { decodeAddress, encodeAddress } from '../accounts.js';
+import { fail, InstructionFailure } from '../errors.js';
+import { SYSTEM_PROGRAM, SYSVAR } from '../ids.js';
+import type { InvokeContext } from '../invoke-context.js';
+
+/** Bytes of a nonce account. */
+export const NONCE_STATE_SIZE = 80;
+const LEGACY = 0;
+const CURRENT = 1;
+const NONCE_NO_RECENT_BLOCKHASHES = 6;
+const NONCE_BLOCKHASH_NOT_EXPIRED = 7;
+
+/** A decoded nonce account. */
+export interface NonceState {
+  version: number;
+  initialized: boolean;
+  authority: string;
+  durableNonce: string;
+  lamportsPerSignature: bigint;
+}
+
+/** `DurableNonce::from_blockhash`: sha256("DURABLE_NONCE" ‖ blockhash). */
+export function durableNonce(blockhash: string): string {
+  return encodeAddress(sha256.create().update(new TextEncoder().encode('DURABLE_NONCE')).update(decodeAddress(blockhash)).digest());
+}
+
+/** Decodes nonce account data; undefined when it is not a nonce state (bincode fails). */
+export function decodeNonce(data: Uint8Array): NonceState | undefined {
+  if (data.length < 8) return undefined;
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const version = view.getUint32(0, true);
+  const state = view.getUint32(4, true);
+  if (version > CURRENT || state > 1) return undefined;
+  if (state === 0) return { version, initialized: false, authority: SYSTEM_PROGRAM, durableNonce: SYSTEM_PROGRAM, lamportsPerSignature: 0n };
+  if (data.length < NONCE_STATE_SIZE) return undefined;
+  return {
+    version,
+    initialized: true,
+    authority: encodeAddress(data.subarray(8, 40)),
+    durableNonce: encodeAddress(data.subarray(40, 72)),
+    lamportsPerSignature: view.getBigUint64(72, true),
+  };
+}
+
+function encodeNonce(s: NonceState, length: number): Uint8Array {
+  const size = s.initialized ? NONCE_STATE_SIZE : 8;
+  if (length < size) fail('AccountDataTooSmall');
+  const out = new Uint8Array(length);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, s.version, true);
+  view.setUint32(4, s.initialized ? 1 : 0, true);
+  if (s.initialized) {
+    out.set(decodeAddress(s.authority), 8);
+    out.set(decodeAddress(s.durableNonce), 40);
+    view.setBigUint64(72, s.lamportsPerSignature, true);
+  }
+  return out;
+}
+
+const systemError = (code: number) => new InstructionFailure({ kind: 'Custom', code });
+
+/** Handles the nonce instructions of the System program (tags 4, 5, 6, 7, 12). */
+export class NonceInstructions {
+  constructor(
+    private readonly ic: InvokeContext,
+    private readonly signers: Set<string>,
+  ) {}
+
+  private get tx() {
+    return this.ic.tx;
+  }
+
+  private key(i: number): string {
+    return this.tx.keys[this.tx.current().accounts[i].txIndex];
+  }
+
+  private need(n: number): void {
+    if (this.tx.current().accounts.length < n) fail('MissingAccount');
+  }
+
+  /** `get_sysvar_with_account_check`: instruction account `i` must be the sysvar. */
+  private sysvarAt(i: number, id: string): void {
+    this.need(i + 1);
+    if (this.key(i) !== id) fail('InvalidArgument');
+  }
+
+  private state(i: number): NonceState {
+    const s = decodeNonce(this.tx.account(i).data);
+    if (!s) fail('InvalidAccountData');
+    return s;
+  }
+
+  private setState(i: number, s: NonceState): void {
+    this.tx.setData(i, encodeNonce(s, this.tx.account(i).data.length));
+  }
+
+  private writable(i: number, what: string): void {
+    if (!this.tx.current().accounts[i].isWritable) {
+      this.ic.log(`${what} nonce account: Account ${this.key(i)} must be writeable`);
+      fail('InvalidArgument');
+    }
+  }
+
+  private recentBlockhashes(i: number, what: string): void {
+    this.sysvarAt(i, SYSVAR.recentBlockhashes);
+    if (this.ic.env.recentBlockhashesEmpty) {
+      this.ic.log(`${what} nonce account: recent blockhash list is empty`);
+      throw systemError(NONCE_NO_RECENT_BLOCKHASHES);
+    }
+  }
+
+  advance(): void {
+    this.need(1);
+    this.recentBlockhashes(1, 'Advance');
+    this.writable(0, 'Advance');
+    const s = this.state(0);
+    if (!s.initialized) {
+      this.ic.log(`Advance nonce account: Account ${this.key(0)} state is invalid`);
+      fail('InvalidAccountData');
+    }
+    if (!this.signers.has(s.authority)) {
+      this.ic.log(`Advance nonce account: Account ${s.authority} must be a signer`);
+      fail('MissingRequiredSignature');
+    }
+    const next = durableNonce(this.ic.env.blockhash);
+    if (s.durableNonce === next) {
+      this.ic.log('Advance nonce account: nonce can only advance once per slot');
+      throw systemError(NONCE_BLOCKHASH_NOT_EXPIRED);
+    }
+    this.setState(0, { version: CURRENT, initialized: true, authority: s.authority, durableNonce: next, lamportsPerSignature: this.ic.env.lamportsPerSignature });
+  }
+
+  withdraw(lamports: bigint): void {
+    this.need(2);
+    this.sysvarAt(2, SYSVAR.recentBlockhashes); // fetched, not checked for emptiness
+    this.sysvarAt(3, SYSVAR.rent);
+    this.writable(0, 'Withdraw');
+    const from = this.tx.account(0);
+    const s = this.state(0);
+    let signer: string;
+    if (!s.initialized) {
+      if (lamports > from.lamports) {
+        this.ic.log(`Withdraw nonce account: insufficient lamports ${from.lamports}, need ${lamports}`);
+        fail('InsufficientFunds');
+      }
+      signer = this.key(0);
+    } else {
+      if (lamports === from.lamports) {
+        if (s.durableNonce === durableNonce(this.ic.env.blockhash)) {
+          this.ic.log('Withdraw nonce account: nonce can only advance once per slot');
+          throw systemError(NONCE_BLOCKHASH_NOT_EXPIRED);
+        }
+        this.setState(0, { ...s, version: CURRENT, initialized: false });
+      } else {
+        const amount = lamports + this.ic.env.minimumBalance(from.data.length);
+        if (amount > 0xffff_ffff_ffff_ffffn) fail('ArithmeticOverflow');
+        if (amount > from.lamports) {
+          this.ic.log(`Withdraw nonce account: insufficient lamports ${from.lamports}, need ${amount}`);
+          fail('InsufficientFunds');
+        }
+      }
+      signer = s.authority;
+    }
+    if (!this.signers.has(signer)) {
+      this.ic.log(`Withdraw nonce account: Account ${signer} must sign`);
+      fail('MissingRequiredSignature');
+    }
+    this.tx.checkedSubLamports(0, lamports);
+    this.tx.checkedAddLamports(1, lamports);
+  }
+
+  initialize(authority: string): void {
+    this.need(1);
+    this.recentBlockhashes(1, 'Initialize');
+    this.sysvarAt(2, SYSVAR.rent);
+    this.writable(0, 'Initialize');
+    const s = this.state(0);
+    if (s.initialized) {
+      this.ic.log(`Initialize nonce account: Account ${this.key(0)} state is invalid`);
+      fail('InvalidAccountData');
+    }
+    const account = this.tx.account(0);
+    const min = this.ic.env.minimumBalance(account.data.length);
+    if (account.lamports < min) {
+      this.ic.log(`Initialize nonce account: insufficient lamports ${account.lamports}, need ${min}`);
+      fail('InsufficientFunds');
+    }
+    this.setState(0, { version: CURRENT, initialized: true, authority, durableNonce: durableNonce(this.ic.env.blockhash), lamportsPerSignature: this.ic.env.lamportsPerSignature });
+  }
+
+  authorize(newAuthority: string): void {
+    this.need(1);
+    this.writable(0, 'Authorize');
+    const s = this.state(0);
+    if (!s.initialized) {
+      this.ic.log(`Authorize nonce account: Account ${this.key(0)} state is invalid`);
+      fail('InvalidAccountData');
+    }
+    if (!this.signers.has(s.authority)) {
+      this.ic.log(`Authorize nonce account: Account ${s.authority} must sign`);
+      fail('MissingRequiredSignature');
+    }
+    this.setState(0, { ...s, authority: newAuthority });
+  }
+
+  upgrade(): void {
+    this.need(1);
+    if (this.tx.account(0).owner !== SYSTEM_PROGRAM) fail('InvalidAccountOwner');
+    if (!this.tx.current().accounts[0].isWritable) fail('InvalidArgument');
+    const s = this.state(0);
+    if (s.version !== LEGACY || !s.initialized) fail('InvalidArgument');
+    this.setState(0, { ...s, version: CURRENT, durableNonce: durableNonce(s.durableNonce) });
+  }
+}

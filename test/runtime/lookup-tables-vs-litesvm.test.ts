@@ -1,0 +1,85 @@
+/**
+ * v0 transactions whose accounts come from address lookup tables (tables installed as accounts of
+ * the Address Lookup Table program), in websvm and in LiteSVM: resolution, writability and the
+ * lookup errors.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  AccountRole,
+  address,
+  appendTransactionMessageInstructions,
+  compressTransactionMessageUsingAddressLookupTables,
+  createTransactionMessage,
+  generateKeyPairSigner,
+  getAddressEncoder,
+  pipe,
+  setTransactionMessageFeePayerSigner,
+  signTransactionMessageWithSigners,
+  type Address,
+  type Instruction,
+} from '@solana/kit';
+import { Dual, setBoth } from '../helpers/dual.js';
+
+const ALT_PROGRAM = address('AddressLookupTab1e1111111111111111111111111');
+const SYSTEM = address('11111111111111111111111111111111');
+const enc = getAddressEncoder();
+
+/** A lookup table account: 56-byte meta (active, extended at slot 0) and the addresses. */
+function tableData(addresses: Address[], deactivationSlot = 0xffff_ffff_ffff_ffffn): Uint8Array {
+  const d = new Uint8Array(56 + 32 * addresses.length);
+  const v = new DataView(d.buffer);
+  v.setUint32(0, 1, true);
+  v.setBigUint64(4, deactivationSlot, true);
+  addresses.forEach((a, i) => d.set(enc.encode(a), 56 + 32 * i));
+  return d;
+}
+
+const transfer = (from: Awaited<ReturnType<typeof generateKeyPairSigner>>, to: Address, lamports: bigint): Instruction => {
+  const data = new Uint8Array(12);
+  new DataView(data.buffer).setUint32(0, 2, true);
+  new DataView(data.buffer).setBigUint64(4, lamports, true);
+  return {
+    programAddress: SYSTEM,
+    accounts: [
+      { address: from.address, role: AccountRole.WRITABLE_SIGNER, signer: from },
+      { address: to, role: AccountRole.WRITABLE },
+    ],
+    data,
+  } as Instruction;
+};
+
+describe('address lookup tables: websvm vs LiteSVM', () => {
+  it('resolves writable accounts from a table and fails identically on bad tables', async () => {
+    const d = await Dual.create();
+    const recipients = await Promise.all([1, 2, 3].map(async () => (await generateKeyPairSigner()).address));
+    const table = (await generateKeyPairSigner()).address;
+    setBoth(d, table, { lamports: 10_000_000n, data: tableData(recipients), owner: ALT_PROGRAM });
+    const send = async (tableAddress: Address, addresses: Address[]) => {
+      const tx = await pipe(
+        createTransactionMessage({ version: 0 }),
+        (m) => setTransactionMessageFeePayerSigner(d.payer, m),
+        (m) => appendTransactionMessageInstructions(recipients.map((r) => transfer(d.payer, r, 1_000_000n)), m),
+        (m) => compressTransactionMessageUsingAddressLookupTables(m, { [tableAddress]: addresses }),
+        (m) => d.theirs.setTransactionMessageLifetimeUsingLatestBlockhash(m),
+        (m) => signTransactionMessageWithSigners(m),
+      );
+      const r = d.send(tx);
+      expect(r.ours).toEqual(r.theirs);
+      for (const a of recipients) expect(d.account(a).ours).toEqual(d.account(a).theirs);
+      return r.ours.error;
+    };
+    expect(await send(table, recipients)).toBeUndefined();
+    // A table that does not exist, one owned by another program, one that is too short.
+    const missing = (await generateKeyPairSigner()).address;
+    expect(await send(missing, recipients)).toBe('AddressLookupTableNotFound');
+    const foreign = (await generateKeyPairSigner()).address;
+    setBoth(d, foreign, { lamports: 10_000_000n, data: tableData(recipients), owner: SYSTEM });
+    expect(await send(foreign, recipients)).toBe('InvalidAddressLookupTableOwner');
+    const broken = (await generateKeyPairSigner()).address;
+    setBoth(d, broken, { lamports: 10_000_000n, data: new Uint8Array(40), owner: ALT_PROGRAM });
+    expect(await send(broken, recipients)).toBe('InvalidAddressLookupTableData');
+    const deactivated = (await generateKeyPairSigner()).address;
+    setBoth(d, deactivated, { lamports: 10_000_000n, data: tableData(recipients, 5n), owner: ALT_PROGRAM });
+    expect(await send(deactivated, recipients)).toBe('AddressLookupTableNotFound');
+  });
+});
