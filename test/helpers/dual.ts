@@ -4,6 +4,7 @@
  */
 import {
   AccountRole,
+  address,
   appendTransactionMessageInstructions,
   createTransactionMessage,
   generateKeyPairSigner,
@@ -121,4 +122,12 @@ export async function deployBoth(d: Dual, elf: Uint8Array): Promise<Address> {
   d.ours.addProgram(id, elf);
   d.theirs.addProgram(id, elf);
   return id;
+}
+
+/** A System transfer signed by `from`. */
+export function systemTransfer(from: KeyPairSigner, to: Address, lamports: bigint): Instruction {
+  const data = new Uint8Array(12);
+  new DataView(data.buffer).setUint32(0, 2, true);
+  new DataView(data.buffer).setBigUint64(4, lamports, true);
+  return { programAddress: address('11111111111111111111111111111111'), accounts: [meta(from.address, true, from), meta(to, true)], data };
 }

@@ -6,22 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { AccountRole, address, generateKeyPairSigner, getTransactionEncoder, type Instruction } from '@solana/kit';
 import { WebsvmError } from '../../src/index.js';
-import { Dual } from '../helpers/dual.js';
+import { Dual, systemTransfer } from '../helpers/dual.js';
 
 const SYSTEM = address('11111111111111111111111111111111');
-const transfer = (from: Awaited<ReturnType<typeof generateKeyPairSigner>>, to: string, lamports: bigint): Instruction => {
-  const data = new Uint8Array(12);
-  new DataView(data.buffer).setUint32(0, 2, true);
-  new DataView(data.buffer).setBigUint64(4, lamports, true);
-  return {
-    programAddress: SYSTEM,
-    accounts: [
-      { address: from.address, role: AccountRole.WRITABLE_SIGNER, signer: from },
-      { address: address(to), role: AccountRole.WRITABLE },
-    ],
-    data,
-  } as Instruction;
-};
 
 describe('bad input: websvm vs LiteSVM', () => {
   it('unknown program, insufficient funds, an unfunded payer, a transfer beyond the balance', async () => {
@@ -34,8 +21,8 @@ describe('bad input: websvm vs LiteSVM', () => {
       return r.ours.error;
     };
     expect(await same([{ programAddress: address(other), accounts: [], data: new Uint8Array(1) }])).toBe('InvalidProgramForExecution');
-    expect(await same([transfer(d.payer, other, 1n << 56n)])).toBe('InstructionError(0, Custom(1))');
-    expect(await same([transfer(d.payer, other, 100n)])).toBe('InsufficientFundsForRent { account_index: 1 }');
+    expect(await same([systemTransfer(d.payer, other, 1n << 56n)])).toBe('InstructionError(0, Custom(1))');
+    expect(await same([systemTransfer(d.payer, other, 100n)])).toBe('InsufficientFundsForRent { account_index: 1 }');
     const unfunded = await generateKeyPairSigner();
     d.payer = unfunded;
     expect(await same([])).toBe('AccountNotFound');
@@ -43,7 +30,7 @@ describe('bad input: websvm vs LiteSVM', () => {
 
   it('a corrupted signature, a stale blockhash and a replayed transaction', async () => {
     const d = await Dual.create();
-    const tx = await d.transaction([transfer(d.payer, (await generateKeyPairSigner()).address, 1_000_000n)]);
+    const tx = await d.transaction([systemTransfer(d.payer, (await generateKeyPairSigner()).address, 1_000_000n)]);
     const bytes = new Uint8Array(getTransactionEncoder().encode(tx));
     bytes[5] ^= 1;
     expect(d.ours.sendTransaction(bytes).toString()).toContain('SignatureFailure');
@@ -52,7 +39,7 @@ describe('bad input: websvm vs LiteSVM', () => {
     const replay = d.send(tx);
     expect(replay.ours).toEqual(replay.theirs);
     expect(replay.ours.error).toBe('AlreadyProcessed');
-    const stale = await d.transaction([transfer(d.payer, (await generateKeyPairSigner()).address, 2_000_000n)]);
+    const stale = await d.transaction([systemTransfer(d.payer, (await generateKeyPairSigner()).address, 2_000_000n)]);
     d.ours.expireBlockhash();
     d.theirs.expireBlockhash();
     const r = d.send(stale);

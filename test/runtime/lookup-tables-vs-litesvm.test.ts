@@ -18,7 +18,7 @@ import {
   type Address,
   type Instruction,
 } from '@solana/kit';
-import { Dual, setBoth } from '../helpers/dual.js';
+import { Dual, setBoth, systemTransfer } from '../helpers/dual.js';
 
 const ALT_PROGRAM = address('AddressLookupTab1e1111111111111111111111111');
 const SYSTEM = address('11111111111111111111111111111111');
@@ -34,19 +34,6 @@ function tableData(addresses: Address[], deactivationSlot = 0xffff_ffff_ffff_fff
   return d;
 }
 
-const transfer = (from: Awaited<ReturnType<typeof generateKeyPairSigner>>, to: Address, lamports: bigint): Instruction => {
-  const data = new Uint8Array(12);
-  new DataView(data.buffer).setUint32(0, 2, true);
-  new DataView(data.buffer).setBigUint64(4, lamports, true);
-  return {
-    programAddress: SYSTEM,
-    accounts: [
-      { address: from.address, role: AccountRole.WRITABLE_SIGNER, signer: from },
-      { address: to, role: AccountRole.WRITABLE },
-    ],
-    data,
-  } as Instruction;
-};
 
 describe('address lookup tables: websvm vs LiteSVM', () => {
   it('resolves writable accounts from a table and fails identically on bad tables', async () => {
@@ -58,7 +45,7 @@ describe('address lookup tables: websvm vs LiteSVM', () => {
       const tx = await pipe(
         createTransactionMessage({ version: 0 }),
         (m) => setTransactionMessageFeePayerSigner(d.payer, m),
-        (m) => appendTransactionMessageInstructions(recipients.map((r) => transfer(d.payer, r, 1_000_000n)), m),
+        (m) => appendTransactionMessageInstructions(recipients.map((r) => systemTransfer(d.payer, r, 1_000_000n)), m),
         (m) => compressTransactionMessageUsingAddressLookupTables(m, { [tableAddress]: addresses }),
         (m) => d.theirs.setTransactionMessageLifetimeUsingLatestBlockhash(m),
         (m) => signTransactionMessageWithSigners(m),

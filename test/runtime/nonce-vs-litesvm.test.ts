@@ -18,7 +18,7 @@ import {
   type Nonce,
 } from '@solana/kit';
 import bs58 from 'bs58';
-import { Dual, meta } from '../helpers/dual.js';
+import { Dual, meta, systemTransfer } from '../helpers/dual.js';
 
 const SYSTEM = address('11111111111111111111111111111111');
 const RECENT = address('SysvarRecentB1ockHashes11111111111111111111');
@@ -26,7 +26,7 @@ const RENT = address('SysvarRent111111111111111111111111111111111');
 const enc = getAddressEncoder();
 const u32 = (v: number) => Uint8Array.of(v, 0, 0, 0);
 const u64 = (v: bigint) => new Uint8Array(new BigUint64Array([v]).buffer);
-const cat = (...parts: Uint8Array[]) => Uint8Array.from(parts.flatMap((p) => [...p]));
+const cat = (...parts: ArrayLike<number>[]) => Uint8Array.from(parts.flatMap((p) => Array.from(p)));
 
 describe('durable nonces: websvm vs LiteSVM', () => {
   it('initializes, advances, authorizes and withdraws, with the same errors', async () => {
@@ -85,7 +85,7 @@ describe('durable nonces: websvm vs LiteSVM', () => {
         createTransactionMessage({ version: 0 }),
         (m) => setTransactionMessageFeePayerSigner(d.payer, m),
         (m) => setTransactionMessageLifetimeUsingDurableNonce({ nonce: nonceValue, nonceAccountAddress: nonce.address, nonceAuthorityAddress: d.payer.address }, m),
-        (m) => appendTransactionMessageInstructions([{ programAddress: SYSTEM, accounts: [meta(d.payer.address, true, d.payer), meta(to.address, true)], data: cat(u32(2), u64(1_000_000n)) }], m),
+        (m) => appendTransactionMessageInstructions([systemTransfer(d.payer, to.address, 1_000_000n)], m),
         (m) => signTransactionMessageWithSigners(m),
       );
     const tx = await durable();
