@@ -33,6 +33,7 @@ import {
 } from './ids.js';
 import { registerCpiSyscalls } from './cpi.js';
 import { instructionsSysvarData, setCurrentInstruction } from './instructions-sysvar.js';
+import { PRECOMPILES } from './precompiles.js';
 import { InvokeContext, type Builtin, type InvokeEnvironment, type LoadedProgram } from './invoke-context.js';
 import { LoadedMessage } from './loaded-message.js';
 import { LogCollector } from './log-collector.js';
@@ -155,6 +156,7 @@ export class Runtime {
   constructor() {
     this.syscalls = this.createSyscalls();
     for (const [id, builtin] of this.builtins) this.addBuiltinAccount(id, builtin);
+    for (const id of PRECOMPILES.keys()) this.accounts.set(id, { lamports: 1n, data: new Uint8Array(0), owner: NATIVE_LOADER, executable: true, rentEpoch: 0n });
     this.setAccount(this.airdropAddress, { ...emptyAccount(), lamports: 1_000_000n * 1_000_000_000n, rentEpoch: 0n });
     this.writeDefaultSysvars();
   }
@@ -508,6 +510,7 @@ export class Runtime {
     const logs = new LogCollector(this.config.logBytesLimit);
     const ic = new InvokeContext(context, this.environment(tx.message.recentBlockhash), computeUnitLimit, heapBytes, logs);
     const instructionsSysvar = msg.keys.indexOf(SYSVAR.instructions);
+    const allData = tx.message.instructions.map((ix) => ix.data);
     let consumedTotal = 0;
     let error: TransactionError | undefined;
     for (let index = 0; index < tx.message.instructions.length; index++) {
@@ -521,7 +524,16 @@ export class Runtime {
       );
       const before = ic.remaining;
       try {
-        ic.processInstruction(frame);
+        const precompile = PRECOMPILES.get(msg.keys[ix.programIdIndex]);
+        if (precompile) {
+          // `process_precompile`: recorded in the trace, no accounts, no logs, no units.
+          context.push(context.frame(ix.programIdIndex, [], ix.data, 1));
+          try {
+            precompile(ix.data, allData);
+          } finally {
+            context.pop();
+          }
+        } else ic.processInstruction(frame);
       } catch (e) {
         if (!(e instanceof InstructionFailure)) throw e;
         error = { kind: 'InstructionError', index, error: e.error };

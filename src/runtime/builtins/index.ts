@@ -4,7 +4,7 @@
  * `InvalidInstructionData`.
  */
 import { fail } from '../errors.js';
-import { BPF_LOADER, BPF_LOADER_DEPRECATED, BPF_LOADER_UPGRADEABLE, COMPUTE_BUDGET_PROGRAM, LOADER_V4, SYSTEM_PROGRAM } from '../ids.js';
+import { BPF_LOADER, BPF_LOADER_DEPRECATED, BPF_LOADER_UPGRADEABLE, COMPUTE_BUDGET_PROGRAM, SYSTEM_PROGRAM } from '../ids.js';
 import type { Builtin } from '../invoke-context.js';
 import { systemProgram } from './system.js';
 
@@ -30,9 +30,9 @@ export function defaultBuiltins(): Map<string, Builtin> {
   return new Map<string, Builtin>([
     [SYSTEM_PROGRAM, systemProgram],
     [COMPUTE_BUDGET_PROGRAM, computeBudgetProgram],
-    [BPF_LOADER_DEPRECATED, loader('solana_bpf_loader_deprecated_program', 1140)],
+    // LiteSVM registers loader v1 under loader v2's name; loader v4 is not enabled.
+    [BPF_LOADER_DEPRECATED, loader('solana_bpf_loader_program', 1140)],
     [BPF_LOADER, loader('solana_bpf_loader_program', 570)],
     [BPF_LOADER_UPGRADEABLE, loader('solana_bpf_loader_upgradeable_program', 2370)],
-    [LOADER_V4, loader('loader_v4', 2000)],
   ]);
 }

@@ -1,0 +1,147 @@
+/**
+ * Signature-verification precompiles (agave `precompiles/src/{ed25519,secp256k1,secp256r1}.rs`):
+ * they check signatures described by offsets into the transaction's instruction data, consume no
+ * compute units and log nothing; a failure is `Custom(PrecompileError code)`.
+ */
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { p256 } from '@noble/curves/nist.js';
+import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { sha256, sha512 } from '@noble/hashes/sha2.js';
+import { keccak_256 } from '@noble/hashes/sha3.js';
+import { InstructionFailure } from './errors.js';
+import { ED25519_PROGRAM, SECP256K1_PROGRAM, SECP256R1_PROGRAM } from './ids.js';
+
+/** `PrecompileError` codes. */
+export const PrecompileError = {
+  InvalidPublicKey: 0,
+  InvalidRecoveryId: 1,
+  InvalidSignature: 2,
+  InvalidDataOffsets: 3,
+  InvalidInstructionDataSize: 4,
+} as const;
+
+type ErrorName = keyof typeof PrecompileError;
+const fail = (name: ErrorName): never => {
+  throw new InstructionFailure({ kind: 'Custom', code: PrecompileError[name] });
+};
+
+const ED25519_L = 2n ** 252n + 27742317777372353535851937790883648493n;
+const P256_N = p256.Point.CURVE().n;
+const leBig = (b: Uint8Array) => b.reduceRight((acc, x) => (acc << 8n) | BigInt(x), 0n);
+const beBig = (b: Uint8Array) => b.reduce((acc, x) => (acc << 8n) | BigInt(x), 0n);
+const equal = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/** `get_data_slice`: `index` u16::MAX (ed25519/secp256r1 only) is the precompile's own data. */
+function slice(data: Uint8Array, all: Uint8Array[], index: number, offset: number, size: number, ownIndex: number | undefined): Uint8Array {
+  let source: Uint8Array;
+  if (index === ownIndex) source = data;
+  else {
+    if (index >= all.length) fail('InvalidDataOffsets');
+    source = all[index];
+  }
+  if (offset + size > source.length) fail('InvalidDataOffsets');
+  return source.subarray(offset, offset + size);
+}
+
+/** Offsets tables of the u16-indexed precompiles: (count, then 14-byte entries from byte 2). */
+function offsetsU16(data: Uint8Array, max?: number): DataView[] {
+  if (data.length < 2) fail('InvalidInstructionDataSize');
+  const count = data[0];
+  if (count === 0 && data.length > 2) fail('InvalidInstructionDataSize');
+  if (max !== undefined && count > max) fail('InvalidInstructionDataSize');
+  if (data.length < 2 + 14 * count) fail('InvalidInstructionDataSize');
+  return Array.from({ length: count }, (_, i) => new DataView(data.buffer, data.byteOffset + 2 + 14 * i, 14));
+}
+
+/** Ed25519 with `verify_strict` (`ed25519_precompile_verify_strict`). */
+function verifyEd25519(data: Uint8Array, all: Uint8Array[]): void {
+  for (const o of offsetsU16(data)) {
+    const u = (at: number) => o.getUint16(at, true);
+    const signature = slice(data, all, u(2), u(0), 64, 0xffff);
+    const publicKey = slice(data, all, u(6), u(4), 32, 0xffff);
+    let A;
+    try {
+      A = ed25519.Point.fromBytes(publicKey, true);
+    } catch {
+      fail('InvalidPublicKey');
+    }
+    const message = slice(data, all, u(12), u(8), u(10), 0xffff);
+    const rBytes = signature.subarray(0, 32);
+    const s = leBig(signature.subarray(32));
+    if (s >= ED25519_L) fail('InvalidSignature');
+    let R;
+    try {
+      R = ed25519.Point.fromBytes(rBytes, true);
+    } catch {
+      fail('InvalidSignature');
+    }
+    if (A!.isSmallOrder() || R!.isSmallOrder()) fail('InvalidSignature');
+    const k = leBig(sha512.create().update(rBytes).update(publicKey).update(message).digest()) % ED25519_L;
+    const check = ed25519.Point.BASE.multiplyUnsafe(s).subtract(A!.multiplyUnsafe(k));
+    if (!equal(check.toBytes(), rBytes)) fail('InvalidSignature');
+  }
+}
+
+/** secp256k1 with Ethereum addresses; instruction indexes are absolute (u8). */
+function verifySecp256k1(data: Uint8Array, all: Uint8Array[]): void {
+  if (data.length < 1) fail('InvalidInstructionDataSize');
+  const count = data[0];
+  if (count === 0 && data.length > 1) fail('InvalidInstructionDataSize');
+  if (data.length < 1 + 11 * count) fail('InvalidInstructionDataSize');
+  for (let i = 0; i < count; i++) {
+    const o = new DataView(data.buffer, data.byteOffset + 1 + 11 * i, 11);
+    const sigIndex = o.getUint8(2);
+    if (sigIndex >= all.length) fail('InvalidInstructionDataSize');
+    const sigData = all[sigIndex];
+    const sigStart = o.getUint16(0, true);
+    if (sigStart + 64 >= sigData.length) fail('InvalidSignature');
+    const sig = sigData.subarray(sigStart, sigStart + 64);
+    const r = beBig(sig.subarray(0, 32));
+    const s = beBig(sig.subarray(32));
+    const n = secp256k1.Point.CURVE().n;
+    if (r >= n || s >= n) fail('InvalidSignature');
+    const recovery = sigData[sigStart + 64];
+    if (recovery > 3) fail('InvalidRecoveryId');
+    const ethAddress = slice(data, all, o.getUint8(5), o.getUint16(3, true), 20, undefined);
+    const message = slice(data, all, o.getUint8(10), o.getUint16(6, true), o.getUint16(8, true), undefined);
+    let key: Uint8Array;
+    try {
+      key = secp256k1.Signature.fromBytes(sig, 'compact').addRecoveryBit(recovery).recoverPublicKey(keccak_256(message)).toBytes(false);
+    } catch {
+      fail('InvalidSignature');
+    }
+    if (!equal(keccak_256(key!.subarray(1)).subarray(12), ethAddress)) fail('InvalidSignature');
+  }
+}
+
+/** secp256r1 (P-256, SHA-256), at most 8 signatures, low-s only. */
+function verifySecp256r1(data: Uint8Array, all: Uint8Array[]): void {
+  for (const o of offsetsU16(data, 8)) {
+    const u = (at: number) => o.getUint16(at, true);
+    const signature = slice(data, all, u(2), u(0), 64, 0xffff);
+    const publicKey = slice(data, all, u(6), u(4), 33, 0xffff);
+    const message = slice(data, all, u(12), u(8), u(10), 0xffff);
+    const r = beBig(signature.subarray(0, 32));
+    const s = beBig(signature.subarray(32));
+    if (r === 0n || s === 0n || r >= P256_N || s >= P256_N || s > P256_N / 2n) fail('InvalidSignature');
+    try {
+      p256.Point.fromBytes(publicKey);
+    } catch {
+      fail('InvalidPublicKey');
+    }
+    let ok = false;
+    try {
+      ok = p256.verify(signature, sha256(message), publicKey, { prehash: false, lowS: true, format: 'compact' });
+    } catch {
+      ok = false;
+    }
+    if (!ok) fail('InvalidSignature');
+  }
+}
+
+/** The precompile verifiers by program id. */
+export const PRECOMPILES: ReadonlyMap<string, (data: Uint8Array, all: Uint8Array[]) => void> = new Map([
+  [ED25519_PROGRAM, verifyEd25519],
+  [SECP256K1_PROGRAM, verifySecp256k1],
+  [SECP256R1_PROGRAM, verifySecp256r1],
+]);
