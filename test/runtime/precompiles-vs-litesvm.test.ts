@@ -3,7 +3,7 @@
  * corrupted ones, bad offsets and sizes, data taken from other instructions.
  */
 import { describe, expect, it } from 'vitest';
-import { address, type Instruction } from '@solana/kit';
+import { address, type Address, type Instruction } from "@solana/kit";
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { p256 } from '@noble/curves/nist.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
@@ -42,7 +42,7 @@ describe('precompiles: websvm vs LiteSVM', () => {
       expect(r.ours).toEqual(r.theirs);
       return r.ours.error;
     };
-    const ix = (programAddress: typeof ED25519, data: Uint8Array): Instruction => ({ programAddress, accounts: [], data });
+    const ix = (programAddress: Address, data: Uint8Array): Instruction => ({ programAddress, accounts: [], data });
 
     const edKey = ed25519.utils.randomSecretKey();
     const edSig = ed25519.sign(msg, edKey);
