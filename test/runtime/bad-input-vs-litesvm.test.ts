@@ -60,3 +60,20 @@ describe('bad input: websvm vs LiteSVM', () => {
     }
   });
 });
+
+describe('log collector: websvm vs LiteSVM', () => {
+  it('truncates at the byte limit with one "Log truncated" line, and keeps everything without a limit', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { deployBoth } = await import('../helpers/dual.js');
+    const elf = new Uint8Array(readFileSync(new URL('../../programs/bin/logging.so', import.meta.url)));
+    for (const limit of [100, 250, undefined]) {
+      const d = await Dual.create();
+      d.ours.withLogBytesLimit(limit);
+      d.theirs.withLogBytesLimit(limit === undefined ? undefined : BigInt(limit));
+      const program = await deployBoth(d, elf);
+      const r = d.send(await d.transaction([{ programAddress: program, accounts: [], data: new Uint8Array(0) }]));
+      expect(r.ours).toEqual(r.theirs);
+      expect(r.ours.logs.includes('Log truncated')).toBe(limit !== undefined);
+    }
+  });
+});
