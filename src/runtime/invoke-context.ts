@@ -184,9 +184,10 @@ export class InvokeContext {
         syscalls: this.env.syscalls,
         heapBytes: this.heapBytes,
         r2: input.instructionDataAddress,
+        // A view, not a copy: it is read below, before any other program runs in this memory.
         onExit: (memory) => {
           const start = memory.hostStart[4];
-          finalInput = memory.bytes.slice(start, start + memory.hostLength[4]);
+          finalInput = memory.bytes.subarray(start, start + memory.hostLength[4]);
         },
       });
     } finally {

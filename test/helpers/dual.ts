@@ -18,7 +18,7 @@ import {
   type Transaction,
 } from '@solana/kit';
 import { FailedTransactionMetadata, LiteSVM } from 'litesvm';
-import { SVM, FailedTransactionMetadata as OurFailed, describeError } from '../../src/index.js';
+import { SVM, FailedTransactionMetadata as OurFailed, describeError, InstructionErrorFieldless, TransactionErrorFieldless } from '../../src/index.js';
 
 /** One side's view of a processed transaction. */
 export interface Observed {
@@ -104,7 +104,6 @@ function theirError(t: FailedTransactionMetadata): string {
   return `DuplicateInstruction(${obj.index})`;
 }
 
-import { InstructionErrorFieldless, TransactionErrorFieldless } from '../../src/index.js';
 const TRANSACTION_ERRORS = TransactionErrorFieldless as unknown as Record<number, string>;
 const INSTRUCTION_ERRORS = InstructionErrorFieldless as unknown as Record<number, string>;
 
