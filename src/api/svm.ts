@@ -14,7 +14,8 @@ import {
   type Signature,
 } from '@solana/kit';
 import bs58 from 'bs58';
-import type { Account, AccountsDb } from '../runtime/accounts.js';
+import { WebsvmError } from '../errors.js';
+import { emptyAccount, type Account, type AccountsDb } from '../runtime/accounts.js';
 import { formatAccountJson, parseAccountJson } from './account-json.js';
 import { requireNodeFs } from '../platform.js';
 import { BPF_LOADER_UPGRADEABLE, SYSVAR } from '../runtime/ids.js';
@@ -68,11 +69,64 @@ const result = (o: TransactionOutcome) => (o.error ? new FailedTransactionMetada
 /** The simulator. `new SVM()` starts with builtins, sysvars, signature and blockhash checks on. */
 export class SVM {
   /** @internal The runtime behind the facade. */
-  readonly runtime = new Runtime();
+  readonly runtime: Runtime;
 
-  /** The same as `new SVM()` (LiteSVM's minimal constructor; kept for drop-in use). */
+  /**
+   * A runtime with builtins, sysvars, precompiles, a funded faucet, and signature and blockhash
+   * checks. (`runtime` is internal: use {@link SVM.default} for a minimal one.)
+   */
+  constructor(runtime?: Runtime) {
+    this.runtime = runtime ?? new Runtime();
+  }
+
+  /**
+   * A minimal runtime, as `LiteSVM.default()`: no builtins, sysvars or precompiles, an empty
+   * faucet, checks off. Add what a test needs with the `with…` methods.
+   */
   static default(): SVM {
-    return new SVM();
+    return new SVM(new Runtime({ minimal: true }));
+  }
+
+  /** Adds the builtin programs' accounts (System, Compute Budget, the loaders). */
+  withBuiltins(): this {
+    this.runtime.addBuiltinAccounts();
+    return this;
+  }
+
+  /** Adds the sysvar accounts with LiteSVM's starting values (this resets the clock and rent). */
+  withSysvars(): this {
+    this.runtime.writeDefaultSysvars();
+    return this;
+  }
+
+  /** Adds the ed25519, secp256k1 and secp256r1 precompiles. */
+  withPrecompiles(): this {
+    this.runtime.addPrecompileAccounts();
+    return this;
+  }
+
+  /**
+   * LiteSVM's bundled SPL programs (Token, Token-2022, Memo, ATA…) are not shipped with websvm:
+   * deploy the ELFs you test against with {@link addProgram}. Throws a typed error saying so.
+   */
+  withDefaultPrograms(): this {
+    throw new WebsvmError('Unsupported', 'websvm does not bundle the SPL programs: deploy them with addProgram(programId, elfBytes)');
+  }
+
+  /** Adds the wrapped-SOL mints of SPL Token and Token-2022, for whichever of them is deployed. */
+  withNativeMints(): this {
+    const mint = new Uint8Array(82);
+    mint[44] = 9; // decimals
+    mint[45] = 1; // initialized
+    for (const [address, program] of [
+      ['So11111111111111111111111111111111111111112', 'TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA'],
+      ['9pan9bMn5HatX4EJdBwg9VgCa7Uz5HL8N1m5D3NdXejP', 'TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb'],
+    ]) {
+      if (this.runtime.getAccount(program)) {
+        this.runtime.setAccount(address, { lamports: sv.minimumBalance(this.runtime.rent, 82), data: mint.slice(), owner: program, executable: false, rentEpoch: 0n });
+      }
+    }
+    return this;
   }
 
   /** Uses a fixed compute budget instead of what transactions request. */
@@ -107,7 +161,7 @@ export class SVM {
 
   /** Sets the airdrop account's balance. */
   withLamports(lamports: bigint): this {
-    const a = this.runtime.getAccount(this.runtime.airdropAddress)!;
+    const a = this.runtime.getAccount(this.runtime.airdropAddress) ?? emptyAccount();
     this.runtime.setAccount(this.runtime.airdropAddress, { ...a, lamports });
     return this;
   }

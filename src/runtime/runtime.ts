@@ -34,7 +34,7 @@ import {
 import { registerCpiSyscalls } from './cpi.js';
 import { instructionsSysvarData, setCurrentInstruction } from './instructions-sysvar.js';
 import { PRECOMPILES } from './precompiles.js';
-import { InvokeContext, type Builtin, type InvokeEnvironment, type LoadedProgram } from './invoke-context.js';
+import { InvokeContext, type InvokeEnvironment, type LoadedProgram } from './invoke-context.js';
 import { LoadedMessage } from './loaded-message.js';
 import { LogCollector } from './log-collector.js';
 import { compileLegacyMessage, decodeTransaction, encodeTransaction, sanitizeTransaction, type Instruction, type WireTransaction } from './message.js';
@@ -153,19 +153,37 @@ export class Runtime {
   /** Activated stake per vote account in the current epoch (`sol_get_epoch_stake`). */
   readonly epochStakes = new Map<string, bigint>();
 
-  constructor() {
+  /**
+   * `minimal` starts like `LiteSVM::default()`: no builtin accounts, sysvars or precompiles, no
+   * airdrop funds, signature and blockhash checks off (add them with the `add…` methods).
+   */
+  constructor(opts: { minimal?: boolean } = {}) {
     this.syscalls = this.createSyscalls();
-    for (const [id, builtin] of this.builtins) this.addBuiltinAccount(id, builtin);
-    for (const id of PRECOMPILES.keys()) this.accounts.set(id, { lamports: 1n, data: new Uint8Array(0), owner: NATIVE_LOADER, executable: true, rentEpoch: 0n });
+    if (opts.minimal) {
+      this.config.sigverify = false;
+      this.config.blockhashCheck = false;
+      return;
+    }
+    this.addBuiltinAccounts();
+    this.addPrecompileAccounts();
     this.setAccount(this.airdropAddress, { ...emptyAccount(), lamports: 1_000_000n * 1_000_000_000n, rentEpoch: 0n });
     this.writeDefaultSysvars();
   }
 
-  private addBuiltinAccount(id: string, builtin: Builtin): void {
-    this.accounts.set(id, { lamports: 1n, data: new TextEncoder().encode(builtin.name), owner: NATIVE_LOADER, executable: true, rentEpoch: 0n });
+  /** The builtin programs' native-loader accounts (`with_builtins`). */
+  addBuiltinAccounts(): void {
+    for (const [id, builtin] of this.builtins) {
+      this.accounts.set(id, { lamports: 1n, data: new TextEncoder().encode(builtin.name), owner: NATIVE_LOADER, executable: true, rentEpoch: 0n });
+    }
   }
 
-  private writeDefaultSysvars(): void {
+  /** The precompiles' accounts (`with_precompiles`). */
+  addPrecompileAccounts(): void {
+    for (const id of PRECOMPILES.keys()) this.accounts.set(id, { lamports: 1n, data: new Uint8Array(0), owner: NATIVE_LOADER, executable: true, rentEpoch: 0n });
+  }
+
+  /** The sysvar accounts with LiteSVM's starting values (`with_sysvars`). */
+  writeDefaultSysvars(): void {
     this.setSysvarAccount(SYSVAR.clock, sv.encodeClock(this.clock));
     this.setSysvarAccount(SYSVAR.epochRewards, sv.encodeEpochRewards(this.epochRewards));
     this.setSysvarAccount(SYSVAR.epochSchedule, sv.encodeEpochSchedule(this.epochSchedule));
