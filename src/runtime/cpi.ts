@@ -30,7 +30,7 @@ const ACCOUNT_META_BYTES = 34;
 const ACCOUNT_INFO_BYTES = 80;
 
 /** A CPI's instruction as the caller wrote it. */
-interface CpiInstruction {
+export interface CpiInstruction {
   programId: string;
   accounts: { key: string; isSigner: boolean; isWritable: boolean }[];
   data: Uint8Array;
@@ -213,7 +213,7 @@ function checkAuthorizedProgram(programId: string, data: Uint8Array): void {
 }
 
 /** `prepare_next_instruction`: callee accounts with merged duplicate flags, privilege checks, program lookup. */
-function prepareNextInstruction(ic: InvokeContext, ix: CpiInstruction, signers: Set<string>): { programTxIndex: number; accounts: InstructionAccount[] } {
+export function prepareNextInstruction(ic: InvokeContext, ix: CpiInstruction, signers: Set<string>): { programTxIndex: number; accounts: InstructionAccount[] } {
   const tx = ic.tx;
   const caller = tx.current();
   const accounts: InstructionAccount[] = [];
@@ -393,3 +393,20 @@ export function registerCpiSyscalls(registry: SyscallRegistry, current: () => In
   return registry.register('sol_invoke_signed_rust', syscall(RUST)).register('sol_invoke_signed_c', syscall(C));
 }
 
+
+/**
+ * `native_invoke_signed`: a builtin program invoking another instruction (the upgradeable loader
+ * creating a programdata account through the System program), signed by PDAs of the caller.
+ */
+export function nativeInvokeSigned(ic: InvokeContext, ix: CpiInstruction, signerSeeds: Uint8Array[][]): void {
+  const tx = ic.tx;
+  const caller = tx.keyBytes[tx.current().programTxIndex];
+  const signers = new Set<string>();
+  for (const seeds of signerSeeds) {
+    const address = createProgramAddress(seeds, caller);
+    if (!address) fail('InvalidSeeds');
+    signers.add(encodeAddress(address));
+  }
+  const next = prepareNextInstruction(ic, ix, signers);
+  ic.processInstruction(tx.frame(next.programTxIndex, next.accounts, ix.data, tx.stack.length + 1));
+}

@@ -60,6 +60,8 @@ const heapCost = (heapBytes: number) => (Math.ceil(heapBytes / (32 * 1024)) - 1)
 export class InvokeContext {
   /** Compute units left in the transaction. */
   remaining: number;
+  /** Programs deployed, upgraded or closed by this transaction (they override the runtime's cache). */
+  readonly modifiedPrograms = new Map<string, LoadedProgram>();
   /** Per executing sBPF program (innermost last): its ABI, bump-allocator position and input layout. */
   private readonly programs: { abiV0: boolean; heapUsed: number; originalLengths: number[] }[] = [];
 
@@ -161,8 +163,12 @@ export class InvokeContext {
 
   /** The loaders' program invocation (agave `bpf_loader::execute`). */
   private executeProgram(programId: string, loader: string): void {
-    const program = this.env.program(programId);
-    if (!program || program.kind !== 'loaded' || program.effectiveSlot > this.env.currentSlot) {
+    const program = this.modifiedPrograms.get(programId) ?? this.env.program(programId);
+    if (!program) {
+      this.log('Program is not cached');
+      fail('UnsupportedProgramId');
+    }
+    if (program.kind !== 'loaded' || program.effectiveSlot > this.env.currentSlot) {
       this.log('Program is not deployed');
       fail('UnsupportedProgramId');
     }

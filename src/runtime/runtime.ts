@@ -10,7 +10,7 @@ import { SyscallRegistry } from '../vm/syscalls.js';
 import { registerHashingSyscalls } from '../syscalls/hashing.js';
 import { registerLoggingSyscalls } from '../syscalls/logging.js';
 import { registerMemorySyscalls } from '../syscalls/memory.js';
-import { createProgramAddress, registerPdaSyscalls } from '../syscalls/pda.js';
+import { findProgramAddress, registerPdaSyscalls } from '../syscalls/pda.js';
 import { registerReturnDataSyscalls, type ReturnDataState } from '../syscalls/return-data.js';
 import { registerGetSysvarSyscall, registerSysvarSyscalls } from '../syscalls/sysvar.js';
 import { registerInvocationSyscalls, type SiblingInstruction } from '../syscalls/invocation.js';
@@ -260,7 +260,7 @@ export class Runtime {
     const exe = loadProgram(elf, { syscalls: [...this.syscalls.entries()].map((e) => e.name) });
     log.debug({ programId, loader, bytes: elf.length, sbpfVersion: exe.sbpfVersion }, 'program added');
     if (loader === 'BPFLoaderUpgradeab1e11111111111111111111111') {
-      const [programData] = findProgramAddress([decodeAddress(programId)], loader);
+      const programData = encodeAddress(findProgramAddress([decodeAddress(programId)], decodeAddress(loader))[0]);
       const meta = new Uint8Array(PROGRAMDATA_METADATA_SIZE);
       const view = new DataView(meta.buffer);
       view.setUint32(0, 3, true);
@@ -765,18 +765,4 @@ function innerInstructions(context: TransactionContext): InnerInstruction[][] {
     else out[out.length - 1]?.push({ programIdIndex: f.programTxIndex, accounts: Uint8Array.from(f.accounts.map((a) => a.txIndex)), data: f.data, stackHeight: f.stackHeight });
   }
   return out;
-}
-
-/** `find_program_address` over raw seeds. */
-function findProgramAddress(seeds: Uint8Array[], programId: string): [string, number] {
-  for (let bump = 255; bump > 0; bump--) {
-    const address = tryCreateProgramAddress([...seeds, Uint8Array.of(bump)], programId);
-    if (address) return [address, bump];
-  }
-  throw new Error('Unable to find a viable program address bump seed');
-}
-
-function tryCreateProgramAddress(seeds: Uint8Array[], programId: string): string | undefined {
-  const out = createProgramAddress(seeds, decodeAddress(programId));
-  return out ? encodeAddress(out) : undefined;
 }

@@ -167,6 +167,18 @@ export class TransactionContext {
     acc.data = next;
   }
 
+  /** The data of account `i` for in-place writes (only where it may change). */
+  dataMut(i: number): Uint8Array {
+    const err = this.canDataBeChanged(i);
+    if (err) fail(err);
+    return this.account(i).data;
+  }
+
+  /** Marks account `i` executable (the loaders do this when deploying). */
+  setExecutable(i: number): void {
+    this.account(i).executable = true;
+  }
+
   setOwner(i: number, owner: string): void {
     const acc = this.account(i);
     if (!this.ownedByProgram(i) || !this.current().accounts[i].isWritable || acc.data.some((b) => b !== 0)) fail('ModifiedProgramId');

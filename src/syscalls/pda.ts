@@ -80,3 +80,12 @@ export function registerPdaSyscalls(registry: SyscallRegistry): SyscallRegistry 
       return 1n;
     });
 }
+
+/** `find_program_address`: bumps 255 down to 1, the first address off the curve. */
+export function findProgramAddress(seeds: readonly Uint8Array[], programId: Uint8Array): [Uint8Array, number] {
+  for (let bump = 255; bump > 0; bump--) {
+    const address = createProgramAddress([...seeds, Uint8Array.of(bump)], programId);
+    if (address) return [address, bump];
+  }
+  throw new Error('Unable to find a viable program address bump seed');
+}

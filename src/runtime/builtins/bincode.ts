@@ -9,13 +9,13 @@ export class BincodeReader {
   private at = 0;
   private readonly view: DataView;
 
-  constructor(private readonly bytes: Uint8Array) {
-    if (bytes.length > LIMIT) fail('InvalidInstructionData');
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  constructor(private readonly bytes_: Uint8Array) {
+    if (bytes_.length > LIMIT) fail('InvalidInstructionData');
+    this.view = new DataView(bytes_.buffer, bytes_.byteOffset, bytes_.byteLength);
   }
 
   private need(n: number): void {
-    if (this.at + n > this.bytes.length) fail('InvalidInstructionData');
+    if (this.at + n > this.bytes_.length) fail('InvalidInstructionData');
   }
 
   u32(): number {
@@ -33,15 +33,22 @@ export class BincodeReader {
   pubkey(): string {
     this.need(32);
     this.at += 32;
-    return encodeAddress(this.bytes.subarray(this.at - 32, this.at));
+    return encodeAddress(this.bytes_.subarray(this.at - 32, this.at));
+  }
+
+  /** `n` raw bytes. */
+  bytes(n: number): Uint8Array {
+    this.need(n);
+    this.at += n;
+    return this.bytes_.subarray(this.at - n, this.at);
   }
 
   /** A u64-length-prefixed UTF-8 string. */
   string(): string {
     const len = this.u64();
-    if (len > BigInt(this.bytes.length)) fail('InvalidInstructionData');
+    if (len > BigInt(this.bytes_.length)) fail('InvalidInstructionData');
     this.need(Number(len));
-    const raw = this.bytes.subarray(this.at, this.at + Number(len));
+    const raw = this.bytes_.subarray(this.at, this.at + Number(len));
     this.at += Number(len);
     try {
       return new TextDecoder('utf-8', { fatal: true }).decode(raw);

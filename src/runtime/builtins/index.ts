@@ -1,12 +1,12 @@
 /**
  * The builtin programs a runtime starts with. The sBPF loaders appear here as the entries that
- * run programs they own; their management instructions are not implemented yet and fail with
- * `InvalidInstructionData`.
+ * run programs they own; the upgradeable loader also manages programs (upgradeable-loader.ts).
  */
 import { fail } from '../errors.js';
 import { BPF_LOADER, BPF_LOADER_DEPRECATED, BPF_LOADER_UPGRADEABLE, COMPUTE_BUDGET_PROGRAM, SYSTEM_PROGRAM } from '../ids.js';
 import type { Builtin } from '../invoke-context.js';
 import { systemProgram } from './system.js';
+import { upgradeableLoader } from './upgradeable-loader.js';
 
 /** Compute Budget instructions are read before execution; running one only costs its 150 units. */
 const computeBudgetProgram: Builtin = {
@@ -14,13 +14,14 @@ const computeBudgetProgram: Builtin = {
   process: (ic) => ic.consumeChecked(150),
 };
 
-/** A loader's own instructions (deploy, upgrade …), charged as Agave does. */
-function loader(name: string, units: number): Builtin {
+/** Loaders v1 and v2 only run programs now: their own instructions fail, after their units. */
+function retiredLoader(name: string, units: number, message: string): Builtin {
   return {
     name,
     process: (ic) => {
       ic.consumeChecked(units);
-      fail('InvalidInstructionData');
+      ic.log(message);
+      fail('UnsupportedProgramId');
     },
   };
 }
@@ -31,8 +32,8 @@ export function defaultBuiltins(): Map<string, Builtin> {
     [SYSTEM_PROGRAM, systemProgram],
     [COMPUTE_BUDGET_PROGRAM, computeBudgetProgram],
     // LiteSVM registers loader v1 under loader v2's name; loader v4 is not enabled.
-    [BPF_LOADER_DEPRECATED, loader('solana_bpf_loader_program', 1140)],
-    [BPF_LOADER, loader('solana_bpf_loader_program', 570)],
-    [BPF_LOADER_UPGRADEABLE, loader('solana_bpf_loader_upgradeable_program', 2370)],
+    [BPF_LOADER_DEPRECATED, retiredLoader('solana_bpf_loader_program', 1140, 'Deprecated loader is no longer supported')],
+    [BPF_LOADER, retiredLoader('solana_bpf_loader_program', 570, 'BPF loader management instructions are no longer supported')],
+    [BPF_LOADER_UPGRADEABLE, upgradeableLoader],
   ]);
 }

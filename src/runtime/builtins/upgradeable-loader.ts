@@ -1,0 +1,531 @@
+/**
+ * The upgradeable BPF loader's management instructions (agave `programs/bpf_loader/src/lib.rs`
+ * `process_loader_upgradeable_instruction`): buffers, deploy, upgrade, authorities, close and
+ * extend, 2 370 units each, with Agave's checks and log lines. A program deployed or upgraded by a
+ * transaction becomes executable in the next slot (`DELAY_VISIBILITY_SLOT_OFFSET`).
+ */
+import { decodeAddress, encodeAddress } from '../accounts.js';
+import { fail, InstructionFailure } from '../errors.js';
+import { nativeInvokeSigned } from '../cpi.js';
+import { BPF_LOADER_UPGRADEABLE, SYSTEM_PROGRAM, SYSVAR } from '../ids.js';
+import type { Builtin, InvokeContext } from '../invoke-context.js';
+import { loadProgram } from '../program-loader.js';
+import { MAX_PERMITTED_DATA_LENGTH } from '../transaction-context.js';
+import { findProgramAddress } from '../../syscalls/pda.js';
+import { BincodeReader } from './bincode.js';
+
+const UPGRADEABLE_LOADER_COMPUTE_UNITS = 2370;
+const BUFFER_METADATA = 37;
+const PROGRAM_SIZE = 36;
+const PROGRAMDATA_METADATA = 45;
+const UNINITIALIZED_SIZE = 4;
+const MINIMUM_EXTEND_PROGRAM_BYTES = 10_240;
+
+/** `UpgradeableLoaderState`. */
+type LoaderState =
+  | { kind: 'Uninitialized' }
+  | { kind: 'Buffer'; authority?: string }
+  | { kind: 'Program'; programData: string }
+  | { kind: 'ProgramData'; slot: bigint; authority?: string };
+
+/** bincode of the state; a bad encoding is InvalidAccountData. */
+export function decodeLoaderState(data: Uint8Array): LoaderState {
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const need = (n: number) => {
+    if (data.length < n) fail('InvalidAccountData');
+  };
+  const option = (at: number): string | undefined => {
+    need(at + 1);
+    if (data[at] > 1) fail('InvalidAccountData');
+    if (data[at] === 0) return undefined;
+    need(at + 33);
+    return encodeAddress(data.subarray(at + 1, at + 33));
+  };
+  need(4);
+  switch (view.getUint32(0, true)) {
+    case 0:
+      return { kind: 'Uninitialized' };
+    case 1:
+      return { kind: 'Buffer', authority: option(4) };
+    case 2:
+      need(36);
+      return { kind: 'Program', programData: encodeAddress(data.subarray(4, 36)) };
+    case 3:
+      need(12);
+      return { kind: 'ProgramData', slot: view.getBigUint64(4, true), authority: option(12) };
+    default:
+      return fail('InvalidAccountData');
+  }
+}
+
+function encodeLoaderState(s: LoaderState): Uint8Array {
+  const out: number[] = [];
+  const u32 = (v: number) => out.push(v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff, v >>> 24);
+  const key = (k: string) => out.push(...decodeAddress(k));
+  const option = (k?: string) => (k === undefined ? out.push(0) : (out.push(1), key(k)));
+  switch (s.kind) {
+    case 'Uninitialized':
+      u32(0);
+      break;
+    case 'Buffer':
+      u32(1);
+      option(s.authority);
+      break;
+    case 'Program':
+      u32(2);
+      key(s.programData);
+      break;
+    case 'ProgramData': {
+      u32(3);
+      for (let i = 0n; i < 8n; i++) out.push(Number((s.slot >> (8n * i)) & 0xffn));
+      option(s.authority);
+      break;
+    }
+  }
+  return Uint8Array.from(out);
+}
+
+/**
+ * `deploy_program!`: loads and verifies the ELF with the deployment checks (a failure logs the
+ * loader's or verifier's message and is InvalidAccountData); executable from the next slot.
+ */
+function deployProgram(ic: InvokeContext, programId: string, elf: Uint8Array, slot: bigint): void {
+  try {
+    const exe = loadProgram(elf, { syscalls: [...ic.env.syscalls.entries()].map((e) => e.name) });
+    ic.modifiedPrograms.set(programId, { kind: 'loaded', exe, loader: BPF_LOADER_UPGRADEABLE, effectiveSlot: slot + 1n });
+  } catch (e) {
+    if (e instanceof InstructionFailure || !(e instanceof Error)) throw e;
+    ic.log(e.message);
+    fail('InvalidAccountData');
+  }
+}
+
+class UpgradeableLoader implements Builtin {
+  readonly name = 'solana_bpf_loader_upgradeable_program';
+
+  process(ic: InvokeContext): void {
+    ic.consumeChecked(UPGRADEABLE_LOADER_COMPUTE_UNITS);
+    const tx = ic.tx;
+    const frame = tx.current();
+    const r = new BincodeReader(frame.data);
+    const tag = r.u32();
+    const log = (line: string) => ic.log(line);
+    const need = (n: number) => {
+      if (frame.accounts.length < n) fail('MissingAccount');
+    };
+    const key = (i: number) => {
+      need(i + 1);
+      return tx.keys[frame.accounts[i].txIndex];
+    };
+    const signer = (i: number) => frame.accounts[i]?.isSigner === true;
+    const writable = (i: number) => frame.accounts[i].isWritable;
+    const state = (i: number) => decodeLoaderState(tx.account(i).data);
+    const setState = (i: number, s: LoaderState) => {
+      const bytes = encodeLoaderState(s);
+      const data = tx.dataMut(i);
+      if (data.length < bytes.length) fail('AccountDataTooSmall');
+      data.set(bytes);
+    };
+    const sysvar = (i: number, id: string) => {
+      if (key(i) !== id) fail('InvalidArgument');
+    };
+    const deploy = (programId: string, elf: Uint8Array, slot: bigint) => deployProgram(ic, programId, elf, slot);
+    const clockSlot = () => ic.env.currentSlot;
+    /** The checks deploy and upgrade make on the buffer; returns the length of its program bytes. */
+    const verifyBuffer = (i: number, authority: string, authorityIndex: number): number => {
+      const buffer = state(i);
+      if (buffer.kind !== 'Buffer') {
+        log('Invalid Buffer account');
+        fail('InvalidArgument');
+      }
+      if (buffer.authority !== authority) {
+        log("Buffer and upgrade authority don't match");
+        fail('IncorrectAuthority');
+      }
+      if (!signer(authorityIndex)) {
+        log('Upgrade authority did not sign');
+        fail('MissingRequiredSignature');
+      }
+      const length = tx.account(i).data.length;
+      if (length <= BUFFER_METADATA) {
+        log('Buffer account too small');
+        fail('InvalidAccountData');
+      }
+      return length - BUFFER_METADATA;
+    };
+
+    switch (tag) {
+      case 0: {
+        need(2);
+        if (state(0).kind !== 'Uninitialized') {
+          log('Buffer account already initialized');
+          fail('AccountAlreadyInitialized');
+        }
+        return setState(0, { kind: 'Buffer', authority: key(1) });
+      }
+      case 1: {
+        const offset = r.u32();
+        const len = Number(r.u64());
+        const bytes = r.bytes(len);
+        need(2);
+        const s = state(0);
+        if (s.kind !== 'Buffer') {
+          log('Invalid Buffer account');
+          fail('InvalidAccountData');
+        }
+        if (s.authority === undefined) {
+          log('Buffer is immutable');
+          fail('Immutable');
+        }
+        if (s.authority !== key(1)) {
+          log('Incorrect buffer authority provided');
+          fail('IncorrectAuthority');
+        }
+        if (!signer(1)) {
+          log('Buffer authority did not sign');
+          fail('MissingRequiredSignature');
+        }
+        const data = tx.dataMut(0);
+        const end = BUFFER_METADATA + offset + bytes.length;
+        if (data.length < end) {
+          log(`Write overflow: ${data.length} < ${end}`);
+          fail('AccountDataTooSmall');
+        }
+        data.set(bytes, BUFFER_METADATA + offset);
+        return;
+      }
+      case 2: {
+        const maxDataLen = r.u64();
+        need(4);
+        const payer = key(0);
+        const programData = key(1);
+        sysvar(4, SYSVAR.rent);
+        sysvar(5, SYSVAR.clock);
+        need(8);
+        const authority = key(7);
+        if (state(2).kind !== 'Uninitialized') {
+          log('Program account already initialized');
+          fail('AccountAlreadyInitialized');
+        }
+        const program = tx.account(2);
+        if (program.data.length < PROGRAM_SIZE) {
+          log('Program account too small');
+          fail('AccountDataTooSmall');
+        }
+        if (program.lamports < ic.env.minimumBalance(program.data.length)) {
+          log('Program account not rent-exempt');
+          fail('ExecutableAccountNotRentExempt');
+        }
+        const programId = key(2);
+        const bufferDataLen = verifyBuffer(3, authority, 7);
+        if (maxDataLen < BigInt(bufferDataLen)) {
+          log('Max data length is too small to hold Buffer data');
+          fail('AccountDataTooSmall');
+        }
+        const programDataLen = PROGRAMDATA_METADATA + Number(maxDataLen);
+        if (programDataLen > MAX_PERMITTED_DATA_LENGTH) {
+          log('Max data length is too large');
+          fail('InvalidArgument');
+        }
+        const [derived, bump] = findProgramAddress([decodeAddress(programId)], decodeAddress(BPF_LOADER_UPGRADEABLE));
+        if (encodeAddress(derived) !== programData) {
+          log('ProgramData address is not derived');
+          fail('InvalidArgument');
+        }
+        // Drain the buffer to the payer, who then pays for the programdata account.
+        tx.checkedAddLamports(0, tx.account(3).lamports);
+        tx.setLamports(3, 0n);
+        const createData = new Uint8Array(52);
+        const view = new DataView(createData.buffer);
+        const rentExempt = ic.env.minimumBalance(programDataLen);
+        view.setBigUint64(4, rentExempt > 1n ? rentExempt : 1n, true);
+        view.setBigUint64(12, BigInt(programDataLen), true);
+        createData.set(decodeAddress(BPF_LOADER_UPGRADEABLE), 20);
+        nativeInvokeSigned(
+          ic,
+          {
+            programId: SYSTEM_PROGRAM,
+            accounts: [
+              { key: payer, isSigner: true, isWritable: true },
+              { key: programData, isSigner: true, isWritable: true },
+              { key: key(3), isSigner: false, isWritable: true },
+            ],
+            data: createData,
+          },
+          [[decodeAddress(programId), Uint8Array.of(bump)]],
+        );
+        const elf = tx.account(3).data.subarray(BUFFER_METADATA);
+        deploy(programId, elf, clockSlot());
+        setState(1, { kind: 'ProgramData', slot: clockSlot(), authority });
+        tx.dataMut(1).set(elf, PROGRAMDATA_METADATA);
+        tx.setDataLength(3, BUFFER_METADATA);
+        setState(2, { kind: 'Program', programData });
+        tx.setExecutable(2);
+        log(`Deployed program ${programId}`);
+        return;
+      }
+      case 3: {
+        need(3);
+        const programData = key(0);
+        sysvar(4, SYSVAR.rent);
+        sysvar(5, SYSVAR.clock);
+        need(7);
+        const authority = key(6);
+        if (!writable(1)) {
+          log('Program account not writeable');
+          fail('InvalidArgument');
+        }
+        if (tx.account(1).owner !== BPF_LOADER_UPGRADEABLE) {
+          log('Program account not owned by loader');
+          fail('IncorrectProgramId');
+        }
+        const program = state(1);
+        if (program.kind !== 'Program') {
+          log('Invalid Program account');
+          fail('InvalidAccountData');
+        }
+        if (program.programData !== programData) {
+          log('Program and ProgramData account mismatch');
+          fail('InvalidArgument');
+        }
+        const programId = key(1);
+        const bufferDataLen = verifyBuffer(2, authority, 6);
+        const bufferLamports = tx.account(2).lamports;
+        const bufferData = tx.account(2).data;
+        const pd = tx.account(0);
+        const min = ic.env.minimumBalance(pd.data.length);
+        const required = min > 1n ? min : 1n;
+        if (pd.data.length < PROGRAMDATA_METADATA + bufferDataLen) {
+          log('ProgramData account not large enough');
+          fail('AccountDataTooSmall');
+        }
+        if (pd.lamports + bufferLamports < required) {
+          log('Buffer account balance too low to fund upgrade');
+          fail('InsufficientFunds');
+        }
+        const pds = state(0);
+        if (pds.kind !== 'ProgramData') {
+          log('Invalid ProgramData account');
+          fail('InvalidAccountData');
+        }
+        if (clockSlot() === pds.slot) {
+          log('Program was deployed in this block already');
+          fail('InvalidArgument');
+        }
+        if (pds.authority === undefined) {
+          log('Program not upgradeable');
+          fail('Immutable');
+        }
+        if (pds.authority !== authority) {
+          log('Incorrect upgrade authority provided');
+          fail('IncorrectAuthority');
+        }
+        if (!signer(6)) {
+          log('Upgrade authority did not sign');
+          fail('MissingRequiredSignature');
+        }
+        const elf = bufferData.subarray(BUFFER_METADATA);
+        deploy(programId, elf, clockSlot());
+        setState(0, { kind: 'ProgramData', slot: clockSlot(), authority });
+        const data = tx.dataMut(0);
+        data.set(elf, PROGRAMDATA_METADATA);
+        data.fill(0, PROGRAMDATA_METADATA + bufferDataLen);
+        tx.checkedAddLamports(3, pd.lamports + bufferLamports - required);
+        tx.setLamports(2, 0n);
+        tx.setLamports(0, required);
+        tx.setDataLength(2, BUFFER_METADATA);
+        log(`Upgraded program ${programId}`);
+        return;
+      }
+      case 4:
+      case 7: {
+        const checked = tag === 7;
+        need(checked ? 3 : 2);
+        const present = key(1);
+        const next = frame.accounts.length > 2 ? key(2) : undefined;
+        const s = state(0);
+        const what = s.kind === 'Buffer' ? 'buffer' : 'upgrade';
+        if (s.kind !== 'Buffer' && s.kind !== 'ProgramData') {
+          log('Account does not support authorities');
+          fail('InvalidArgument');
+        }
+        if (s.kind === 'Buffer' && !checked && next === undefined) {
+          log('Buffer authority is not optional');
+          fail('IncorrectAuthority');
+        }
+        if (s.authority === undefined) {
+          log(s.kind === 'Buffer' ? 'Buffer is immutable' : 'Program not upgradeable');
+          fail('Immutable');
+        }
+        if (s.authority !== present) {
+          log(`Incorrect ${what} authority provided`);
+          fail('IncorrectAuthority');
+        }
+        if (!signer(1)) {
+          log(s.kind === 'Buffer' ? 'Buffer authority did not sign' : 'Upgrade authority did not sign');
+          fail('MissingRequiredSignature');
+        }
+        if (checked && !signer(2)) {
+          log('New authority did not sign');
+          fail('MissingRequiredSignature');
+        }
+        setState(0, { ...s, authority: next });
+        log(checked ? `New authority ${next}` : `New authority ${next === undefined ? 'None' : `Some(${next})`}`);
+        return;
+      }
+      case 5: {
+        need(2);
+        if (frame.accounts[0].txIndex === frame.accounts[1].txIndex) {
+          log('Recipient is the same as the account being closed');
+          fail('InvalidArgument');
+        }
+        const closeKey = key(0);
+        const s = state(0);
+        tx.setDataLength(0, UNINITIALIZED_SIZE);
+        const closeWith = (authority: string | undefined) => {
+          if (authority === undefined) {
+            log('Account is immutable');
+            fail('Immutable');
+          }
+          if (authority !== key(2)) {
+            log('Incorrect authority provided');
+            fail('IncorrectAuthority');
+          }
+          if (!signer(2)) {
+            log('Authority did not sign');
+            fail('MissingRequiredSignature');
+          }
+          tx.checkedAddLamports(1, tx.account(0).lamports);
+          tx.setLamports(0, 0n);
+          setState(0, { kind: 'Uninitialized' });
+        };
+        if (s.kind === 'Uninitialized') {
+          tx.checkedAddLamports(1, tx.account(0).lamports);
+          tx.setLamports(0, 0n);
+          log(`Closed Uninitialized ${closeKey}`);
+        } else if (s.kind === 'Buffer') {
+          need(3);
+          closeWith(s.authority);
+          log(`Closed Buffer ${closeKey}`);
+        } else if (s.kind === 'ProgramData') {
+          need(4);
+          const programKey = key(3);
+          if (!writable(3)) {
+            log('Program account is not writable');
+            fail('InvalidArgument');
+          }
+          if (tx.account(3).owner !== BPF_LOADER_UPGRADEABLE) {
+            log('Program account not owned by loader');
+            fail('IncorrectProgramId');
+          }
+          if (clockSlot() === s.slot) {
+            log('Program was deployed in this block already');
+            fail('InvalidArgument');
+          }
+          const program = state(3);
+          if (program.kind !== 'Program') {
+            log('Invalid Program account');
+            fail('InvalidArgument');
+          }
+          if (program.programData !== closeKey) {
+            log('ProgramData account does not match ProgramData account');
+            fail('InvalidArgument');
+          }
+          closeWith(s.authority);
+          ic.modifiedPrograms.set(programKey, { kind: 'failed', loader: BPF_LOADER_UPGRADEABLE });
+          log(`Closed Program ${programKey}`);
+        } else {
+          log('Account does not support closing');
+          fail('InvalidArgument');
+        }
+        return;
+      }
+      case 6:
+        return this.extend(ic, r.u32());
+      default:
+        // ExtendProgramChecked and Migrate are feature-gated off on mainnet.
+        fail('InvalidInstructionData');
+    }
+  }
+
+  /** `common_extend_program` without the authority check (ExtendProgram). */
+  private extend(ic: InvokeContext, additional: number): void {
+    const tx = ic.tx;
+    const frame = tx.current();
+    const log = (line: string) => ic.log(line);
+    if (additional === 0) {
+      log('Additional bytes must be greater than 0');
+      fail('InvalidInstructionData');
+    }
+    if (frame.accounts.length < 2) fail('MissingAccount');
+    const pd = tx.account(0);
+    const programDataKey = tx.keys[frame.accounts[0].txIndex];
+    if (pd.owner !== BPF_LOADER_UPGRADEABLE) {
+      log('ProgramData owner is invalid');
+      fail('InvalidAccountOwner');
+    }
+    if (!frame.accounts[0].isWritable) {
+      log('ProgramData is not writable');
+      fail('InvalidArgument');
+    }
+    if (!frame.accounts[1].isWritable) {
+      log('Program account is not writable');
+      fail('InvalidArgument');
+    }
+    if (tx.account(1).owner !== BPF_LOADER_UPGRADEABLE) {
+      log('Program account not owned by loader');
+      fail('InvalidAccountOwner');
+    }
+    const programKey = tx.keys[frame.accounts[1].txIndex];
+    const program = decodeLoaderState(tx.account(1).data);
+    if (program.kind !== 'Program') {
+      log('Invalid Program account');
+      fail('InvalidAccountData');
+    }
+    if (program.programData !== programDataKey) {
+      log('Program account does not match ProgramData account');
+      fail('InvalidArgument');
+    }
+    const newLen = pd.data.length + additional;
+    if (newLen > MAX_PERMITTED_DATA_LENGTH) {
+      log(`Extended ProgramData length of ${newLen} bytes exceeds max account data length of ${MAX_PERMITTED_DATA_LENGTH} bytes`);
+      fail('InvalidRealloc');
+    }
+    // `loader_v3_minimum_extend_program_size`: small extensions are refused unless they reach the maximum.
+    if (additional < MINIMUM_EXTEND_PROGRAM_BYTES && newLen !== MAX_PERMITTED_DATA_LENGTH) {
+      log(`ExtendProgram requires a minimum of ${MINIMUM_EXTEND_PROGRAM_BYTES} additional bytes or to extend to maximum size, but only ${additional} were requested`);
+      fail('InvalidArgument');
+    }
+    const s = decodeLoaderState(pd.data);
+    if (s.kind !== 'ProgramData') {
+      log('ProgramData state is invalid');
+      fail('InvalidAccountData');
+    }
+    if (ic.env.currentSlot === s.slot) {
+      log('Program was extended in this block already');
+      fail('InvalidArgument');
+    }
+    if (s.authority === undefined) {
+      log('Cannot extend ProgramData accounts that are not upgradeable');
+      fail('Immutable');
+    }
+    const min = ic.env.minimumBalance(newLen);
+    const required = (min > 1n ? min : 1n) - pd.lamports;
+    if (required > 0n) {
+      if (frame.accounts.length < 4) fail('MissingAccount');
+      const data = new Uint8Array(12);
+      new DataView(data.buffer).setUint32(0, 2, true);
+      new DataView(data.buffer).setBigUint64(4, required, true);
+      const payer = tx.keys[frame.accounts[3].txIndex];
+      nativeInvokeSigned(ic, { programId: SYSTEM_PROGRAM, accounts: [{ key: payer, isSigner: true, isWritable: true }, { key: programDataKey, isSigner: false, isWritable: true }], data }, []);
+    }
+    tx.setDataLength(0, newLen);
+    const slot = ic.env.currentSlot;
+    deployProgram(ic, programKey, tx.account(0).data.subarray(PROGRAMDATA_METADATA), slot);
+    const data = tx.dataMut(0);
+    data.set(encodeLoaderState({ kind: 'ProgramData', slot, authority: s.authority }));
+    log(`Extended ProgramData account by ${additional} bytes`);
+  }
+}
+
+export const upgradeableLoader: Builtin = new UpgradeableLoader();
