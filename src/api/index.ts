@@ -7,3 +7,4 @@ export type { InstructionInput, AccountInput } from './inputs.js';
 export { ComputeUnitBencher, parseLastTable, type BenchResult, type BencherOptions } from './bencher.js';
 export { AnchorProgram, ANCHOR_FRAMEWORK_ERRORS, type AnchorIdl, type AnchorInstruction, type IdlType } from './anchor.js';
 export type { ErrorNamer } from './harness.js';
+export { FeatureSet } from './feature-set.js';

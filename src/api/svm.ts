@@ -22,6 +22,7 @@ import { BPF_LOADER_UPGRADEABLE, SYSVAR } from '../runtime/ids.js';
 import { Runtime, type TransactionOutcome } from '../runtime/runtime.js';
 import * as sv from '../runtime/sysvars.js';
 import { toAddress, toWireBytes, type AddressInput, type TransactionInput } from './inputs.js';
+import { FeatureSet } from './feature-set.js';
 import { FailedTransactionMetadata, TransactionMetadata } from './results.js';
 import { Clock, ComputeBudget, EpochRewards, EpochSchedule, Rent, SlotHash, SlotHistory, StakeHistory } from './sysvars.js';
 
@@ -85,6 +86,12 @@ export class SVM {
    */
   static default(): SVM {
     return new SVM(new Runtime({ minimal: true }));
+  }
+
+  /** Runs with `featureSet` from now on (LiteSVM's default is mainnet's: {@link FeatureSet.mainnet}). */
+  withFeatureSet(featureSet: FeatureSet): this {
+    this.runtime.setFeatures(featureSet.inner);
+    return this;
   }
 
   /** Adds the builtin programs' accounts (System, Compute Budget, the loaders). */

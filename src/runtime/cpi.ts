@@ -10,13 +10,17 @@ import { decodeAddress, encodeAddress } from './accounts.js';
 import { fail } from './errors.js';
 import { BPF_LOADER, BPF_LOADER_DEPRECATED, BPF_LOADER_UPGRADEABLE, ED25519_PROGRAM, NATIVE_LOADER, SECP256K1_PROGRAM, SECP256R1_PROGRAM } from './ids.js';
 import type { InvokeContext } from './invoke-context.js';
+import { FEATURES } from './features.js';
 import { MAX_PERMITTED_DATA_INCREASE } from './serialization.js';
 import type { InstructionAccount } from './transaction-context.js';
 import { createProgramAddress } from '../syscalls/pda.js';
 import type { MemoryMap } from '../vm/memory.js';
 import type { SyscallContext, SyscallRegistry } from '../vm/syscalls.js';
 
-/** `invoke_units` under SIMD-0339 (1000 without it). */
+/**
+ * `invoke_units`. SIMD-0339 lowered it from 1000 to 946; Agave 4.2 (LiteSVM) fixes the compute
+ * budget's value at 946 whatever the feature gate says, so the gate only moves the other charges.
+ */
 const INVOKE_UNITS = 946;
 const CPI_BYTES_PER_UNIT = 250;
 const MAX_SIGNERS = 16;
@@ -24,8 +28,9 @@ const MAX_SEEDS = 16;
 const MAX_SEED_LEN = 32;
 const MAX_ACCOUNTS_PER_INSTRUCTION = 255;
 const MAX_INSTRUCTION_DATA_LEN = 10 * 1024;
-/** SIMD-0339 (`increase_cpi_account_info_limit`). */
-const MAX_CPI_ACCOUNT_INFOS = 255;
+/** Account infos a CPI may pass: 64, or 255 under SIMD-0339 (`increase_cpi_account_info_limit`). */
+const MAX_CPI_ACCOUNT_INFOS = 64;
+const MAX_CPI_ACCOUNT_INFOS_SIMD_0339 = 255;
 const ACCOUNT_META_BYTES = 34;
 const ACCOUNT_INFO_BYTES = 80;
 
@@ -84,8 +89,10 @@ function checkInstructionSize(accounts: bigint, dataLen: number): void {
   }
 }
 
+const simd0339 = (ic: InvokeContext) => ic.env.features.isActive(FEATURES.increaseCpiAccountInfoLimit);
+
 function chargeInstruction(ic: InvokeContext, metas: number, dataLen: number): void {
-  ic.consumeChecked(Math.floor((metas * ACCOUNT_META_BYTES) / CPI_BYTES_PER_UNIT));
+  if (simd0339(ic)) ic.consumeChecked(Math.floor((metas * ACCOUNT_META_BYTES) / CPI_BYTES_PER_UNIT));
   ic.consumeChecked(Math.floor(dataLen / CPI_BYTES_PER_UNIT));
 }
 
@@ -279,10 +286,11 @@ function translateAccounts(
   callee: InstructionAccount[],
 ): Translated[] {
   slice(m, infosAddr, infosLen, abi.infoSize, 8, aligned); // the infos must be readable
-  if (infosLen > BigInt(MAX_CPI_ACCOUNT_INFOS)) {
-    throw new CpiError(`Invoked an instruction with too many account info's (${infosLen} > ${MAX_CPI_ACCOUNT_INFOS})`);
+  const maxInfos = simd0339(ic) ? MAX_CPI_ACCOUNT_INFOS_SIMD_0339 : MAX_CPI_ACCOUNT_INFOS;
+  if (infosLen > BigInt(maxInfos)) {
+    throw new CpiError(`Invoked an instruction with too many account info's (${infosLen} > ${maxInfos})`);
   }
-  ic.consumeChecked(Math.floor((Number(infosLen) * ACCOUNT_INFO_BYTES) / CPI_BYTES_PER_UNIT));
+  if (simd0339(ic)) ic.consumeChecked(Math.floor((Number(infosLen) * ACCOUNT_INFO_BYTES) / CPI_BYTES_PER_UNIT));
   const infoKeys: string[] = [];
   for (let i = 0; i < Number(infosLen); i++) {
     const info = infosAddr + BigInt(i * abi.infoSize);

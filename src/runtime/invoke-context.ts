@@ -19,6 +19,7 @@ import {
   type InstructionError,
 } from './errors.js';
 import type { LogCollector } from './log-collector.js';
+import { FEATURES, type FeatureSet } from './features.js';
 import { deserializeInput, serializeInput } from './serialization.js';
 import type { InstructionFrame, TransactionContext } from './transaction-context.js';
 
@@ -51,6 +52,8 @@ export interface InvokeEnvironment {
   minimumBalance(dataLen: number): bigint;
   /** Whether the RecentBlockhashes sysvar has no entries. */
   recentBlockhashesEmpty: boolean;
+  /** The active feature gates. */
+  features: FeatureSet;
 }
 
 /** Per-invocation heap cost: 8 units per 32 KiB beyond the first. */
@@ -189,7 +192,7 @@ export class InvokeContext {
         engine: this.env.engine,
         syscalls: this.env.syscalls,
         heapBytes: this.heapBytes,
-        r2: input.instructionDataAddress,
+        r2: this.env.features.isActive(FEATURES.provideInstructionDataOffsetInVmR2) ? input.instructionDataAddress : 0n,
         // A view, not a copy: it is read below, before any other program runs in this memory.
         onExit: (memory) => {
           const start = memory.hostStart[4];
@@ -211,7 +214,7 @@ export class InvokeContext {
       return;
     }
     const cause = syscallCause(result.error);
-    if (cause === undefined) this.remaining = 0; // deplete_cu_meter_on_vm_failure
+    if (cause === undefined && this.env.features.isActive(FEATURES.depleteCuMeterOnVmFailure)) this.remaining = 0;
     throw cause ?? new ProgramFailure(result.error.message);
   }
 }

@@ -23,6 +23,7 @@ import { computeBudgetLimits, prioritizationFee, type ComputeBudgetLimits } from
 import { InstructionFailure, TransactionFailure, txError, type InstructionError, type TransactionError } from './errors.js';
 import {
   ED25519_PROGRAM,
+  FEATURE_PROGRAM,
   NATIVE_LOADER,
   SBPF_LOADERS,
   SECP256K1_PROGRAM,
@@ -34,6 +35,7 @@ import {
 import { registerCpiSyscalls } from './cpi.js';
 import { instructionsSysvarData, setCurrentInstruction } from './instructions-sysvar.js';
 import { PRECOMPILES } from './precompiles.js';
+import { FEATURES, FeatureSet } from './features.js';
 import { InvokeContext, type InvokeEnvironment, type LoadedProgram } from './invoke-context.js';
 import { LoadedMessage } from './loaded-message.js';
 import { LogCollector } from './log-collector.js';
@@ -104,6 +106,7 @@ const ACCOUNT_LOCK_LIMIT = 64;
 const TRANSACTION_ACCOUNT_BASE_SIZE = 64;
 const ADDRESS_LOOKUP_TABLE_BASE_SIZE = 8248;
 const MAX_INSTRUCTION_STACK_DEPTH = 5;
+const MAX_INSTRUCTION_STACK_DEPTH_SIMD_0268 = 9;
 const MAX_INSTRUCTION_TRACE_LENGTH = 64;
 
 type RentState = { kind: 'uninitialized' } | { kind: 'exempt' } | { kind: 'paying'; lamports: bigint; size: number };
@@ -125,7 +128,9 @@ const blockhashOf = (bytes: Uint8Array) => bs58.encode(sha256(bytes));
 export class Runtime {
   readonly accounts = new AccountsDb();
   readonly builtins = defaultBuiltins();
-  readonly syscalls: SyscallRegistry;
+  syscalls: SyscallRegistry;
+  /** Active feature gates (LiteSVM's default: mainnet's). */
+  features = FeatureSet.mainnet();
   readonly config: RuntimeConfig = {
     sigverify: true,
     blockhashCheck: true,
@@ -168,6 +173,27 @@ export class Runtime {
     this.addPrecompileAccounts();
     this.setAccount(this.airdropAddress, { ...emptyAccount(), lamports: 1_000_000n * 1_000_000_000n, rentEpoch: 0n });
     this.writeDefaultSysvars();
+    this.addFeatureAccounts();
+  }
+
+  /** Replaces the feature set (syscalls are re-registered for the new gates). */
+  setFeatures(features: FeatureSet): void {
+    this.features = features.clone();
+    this.syscalls = this.createSyscalls();
+  }
+
+  /** Feature-gate accounts for the active features (`with_feature_accounts`). */
+  addFeatureAccounts(): void {
+    for (const [id, slot] of this.features.entries()) {
+      const data = new Uint8Array(9);
+      data[0] = 1;
+      new DataView(data.buffer).setBigUint64(1, slot, true);
+      this.accounts.set(id, { lamports: this.minimumBalance(9), data, owner: FEATURE_PROGRAM, executable: false, rentEpoch: 0n });
+    }
+  }
+
+  private maxStackDepth(): number {
+    return this.features.isActive(FEATURES.raiseCpiNestingLimitTo8) ? MAX_INSTRUCTION_STACK_DEPTH_SIMD_0268 : MAX_INSTRUCTION_STACK_DEPTH;
   }
 
   /** The builtin programs' native-loader accounts (`with_builtins`). */
@@ -524,7 +550,7 @@ export class Runtime {
     const budget = this.config.computeBudget;
     const computeUnitLimit = budget?.computeUnitLimit ?? limits.computeUnitLimit;
     const heapBytes = budget?.heapBytes ?? limits.heapBytes;
-    const context = new TransactionContext(keys, accounts, MAX_INSTRUCTION_STACK_DEPTH, MAX_INSTRUCTION_TRACE_LENGTH);
+    const context = new TransactionContext(keys, accounts, this.maxStackDepth(), MAX_INSTRUCTION_TRACE_LENGTH);
     const logs = new LogCollector(this.config.logBytesLimit);
     const ic = new InvokeContext(context, this.environment(tx.message.recentBlockhash), computeUnitLimit, heapBytes, logs);
     const instructionsSysvar = msg.keys.indexOf(SYSVAR.instructions);
@@ -542,7 +568,8 @@ export class Runtime {
       );
       const before = ic.remaining;
       try {
-        const precompile = PRECOMPILES.get(msg.keys[ix.programIdIndex]);
+        const precompileId = msg.keys[ix.programIdIndex];
+        const precompile = precompileId === SECP256R1_PROGRAM && !this.features.isActive(FEATURES.enableSecp256r1Precompile) ? undefined : PRECOMPILES.get(precompileId);
         if (precompile) {
           // `process_precompile`: recorded in the trace, no accounts, no logs, no units.
           context.push(context.frame(ix.programIdIndex, [], ix.data, 1));
@@ -606,7 +633,7 @@ export class Runtime {
       const owner = accounts[keys.indexOf(key)].owner;
       if (accounts[keys.indexOf(key)].executable && this.accounts.get(owner)) add(owner);
     }
-    const context = new TransactionContext(keys, accounts, MAX_INSTRUCTION_STACK_DEPTH, MAX_INSTRUCTION_TRACE_LENGTH);
+    const context = new TransactionContext(keys, accounts, this.maxStackDepth(), MAX_INSTRUCTION_TRACE_LENGTH);
     const logs = new LogCollector(this.config.logBytesLimit);
     const ic = new InvokeContext(context, this.environment(this.latestBlockhash), computeUnitLimit, this.config.computeBudget?.heapBytes ?? 32 * 1024, logs);
     const perInstruction: number[] = [];
@@ -663,6 +690,7 @@ export class Runtime {
       lamportsPerSignature: this.config.lamportsPerSignature,
       minimumBalance: (dataLen) => sv.minimumBalance(this.rent, dataLen),
       recentBlockhashesEmpty: !recent || recent.length < 8 || recent.every((b, i) => i >= 8 || b === 0),
+      features: this.features,
     };
   }
 
@@ -688,7 +716,7 @@ export class Runtime {
     registerLoggingSyscalls(registry, log);
     registerMemorySyscalls(registry);
     registerPdaSyscalls(registry);
-    registerHashingSyscalls(registry, log);
+    registerHashingSyscalls(registry, log, { blake3: this.features?.isActive(FEATURES.blake3SyscallEnabled) ?? false });
     registerReturnDataSyscalls(registry, returnData);
     registerCpiSyscalls(registry, ic);
     registerCurve25519Syscalls(registry);

@@ -4,6 +4,7 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { keccak_256 } from '@noble/hashes/sha3.js';
+import { blake3 } from '@noble/hashes/blake3.js';
 import type { SyscallContext, SyscallRegistry } from '../vm/syscalls.js';
 import { consumeChecked } from './logging.js';
 
@@ -40,9 +41,12 @@ function hashSyscall(name: string, create: () => Hasher, log: (line: string) => 
   };
 }
 
-/** Registers `sol_sha256` and `sol_keccak256`; `log` receives Agave's diagnostic lines. */
-export function registerHashingSyscalls(registry: SyscallRegistry, log: (line: string) => void): SyscallRegistry {
-  return registry
-    .register('sol_sha256', hashSyscall('Sha256', () => sha256.create(), log))
-    .register('sol_keccak256', hashSyscall('Keccak256', () => keccak_256.create(), log));
+/**
+ * Registers `sol_sha256` and `sol_keccak256`, and `sol_blake3` when `blake3` (its feature gate is
+ * off on mainnet); `log` receives Agave's diagnostic lines.
+ */
+export function registerHashingSyscalls(registry: SyscallRegistry, log: (line: string) => void, opts: { blake3?: boolean } = {}): SyscallRegistry {
+  registry.register('sol_sha256', hashSyscall('Sha256', () => sha256.create(), log)).register('sol_keccak256', hashSyscall('Keccak256', () => keccak_256.create(), log));
+  if (opts.blake3) registry.register('sol_blake3', hashSyscall('Blake3', () => blake3.create(), log));
+  return registry;
 }

@@ -13,6 +13,7 @@ import { loadProgram } from '../program-loader.js';
 import { MAX_PERMITTED_DATA_LENGTH } from '../transaction-context.js';
 import { findProgramAddress } from '../../syscalls/pda.js';
 import { BincodeReader } from './bincode.js';
+import { FEATURES } from '../features.js';
 
 const UPGRADEABLE_LOADER_COMPUTE_UNITS = 2370;
 const BUFFER_METADATA = 37;
@@ -441,15 +442,22 @@ class UpgradeableLoader implements Builtin {
         return;
       }
       case 6:
-        return this.extend(ic, r.u32());
+        if (ic.env.features.isActive(FEATURES.enableExtendProgramChecked)) {
+          log('ExtendProgram was superseded by ExtendProgramChecked');
+          fail('InvalidInstructionData');
+        }
+        return this.extend(ic, r.u32(), false);
+      case 9:
+        if (!ic.env.features.isActive(FEATURES.enableExtendProgramChecked)) fail('InvalidInstructionData');
+        return this.extend(ic, r.u32(), true);
       default:
-        // ExtendProgramChecked and Migrate are feature-gated off on mainnet.
+        // Migrate (to loader v4) is feature-gated off on mainnet.
         fail('InvalidInstructionData');
     }
   }
 
-  /** `common_extend_program` without the authority check (ExtendProgram). */
-  private extend(ic: InvokeContext, additional: number): void {
+  /** `common_extend_program`; ExtendProgramChecked also requires the upgrade authority's signature. */
+  private extend(ic: InvokeContext, additional: number, checkAuthority: boolean): void {
     const tx = ic.tx;
     const frame = tx.current();
     const log = (line: string) => ic.log(line);
@@ -509,14 +517,26 @@ class UpgradeableLoader implements Builtin {
       log('Cannot extend ProgramData accounts that are not upgradeable');
       fail('Immutable');
     }
+    if (checkAuthority) {
+      if (frame.accounts.length < 3) fail('MissingAccount');
+      if (s.authority !== tx.keys[frame.accounts[2].txIndex]) {
+        log('Incorrect upgrade authority provided');
+        fail('IncorrectAuthority');
+      }
+      if (!frame.accounts[2].isSigner) {
+        log('Upgrade authority did not sign');
+        fail('MissingRequiredSignature');
+      }
+    }
+    const payerIndex = checkAuthority ? 4 : 3;
     const min = ic.env.minimumBalance(newLen);
     const required = (min > 1n ? min : 1n) - pd.lamports;
     if (required > 0n) {
-      if (frame.accounts.length < 4) fail('MissingAccount');
+      if (frame.accounts.length <= payerIndex) fail('MissingAccount');
       const data = new Uint8Array(12);
       new DataView(data.buffer).setUint32(0, 2, true);
       new DataView(data.buffer).setBigUint64(4, required, true);
-      const payer = tx.keys[frame.accounts[3].txIndex];
+      const payer = tx.keys[frame.accounts[payerIndex].txIndex];
       nativeInvokeSigned(ic, { programId: SYSTEM_PROGRAM, accounts: [{ key: payer, isSigner: true, isWritable: true }, { key: programDataKey, isSigner: false, isWritable: true }], data }, []);
     }
     tx.setDataLength(0, newLen);

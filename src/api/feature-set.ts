@@ -1,0 +1,52 @@
+/** The `litesvm` package's `FeatureSet`: feature gates by id (32 bytes or base58). */
+import { decodeAddress } from '../runtime/accounts.js';
+import { FEATURES, FeatureSet as RuntimeFeatureSet } from '../runtime/features.js';
+import { toAddress, type AddressInput } from './inputs.js';
+
+export class FeatureSet {
+  /** @internal */
+  readonly inner: RuntimeFeatureSet;
+
+  /** Every feature inactive (use {@link FeatureSet.mainnet} for LiteSVM's default). */
+  constructor(inner?: RuntimeFeatureSet) {
+    this.inner = inner ?? new RuntimeFeatureSet();
+  }
+
+  /** Every known feature active. */
+  static allEnabled(): FeatureSet {
+    return new FeatureSet(RuntimeFeatureSet.allEnabled());
+  }
+
+  /** The features active on mainnet: what `new SVM()` runs with. */
+  static mainnet(): FeatureSet {
+    return new FeatureSet(RuntimeFeatureSet.mainnet());
+  }
+
+  /** Ids of the gates websvm implements both ways, by name. */
+  static readonly ids = FEATURES;
+
+  isActive(featureId: AddressInput): boolean {
+    return this.inner.isActive(toAddress(featureId));
+  }
+  activatedSlot(featureId: AddressInput): bigint | null {
+    return this.inner.activatedSlot(toAddress(featureId)) ?? null;
+  }
+  activate(featureId: AddressInput, slot: bigint): void {
+    this.inner.activate(toAddress(featureId), slot);
+  }
+  deactivate(featureId: AddressInput): void {
+    this.inner.deactivate(toAddress(featureId));
+  }
+  getActiveFeatures(): Uint8Array[] {
+    return this.inner.entries().map(([id]) => decodeAddress(id).slice());
+  }
+  getInactiveFeatures(): Uint8Array[] {
+    return this.inner.inactive().map((id) => decodeAddress(id).slice());
+  }
+  getActiveFeaturesCount(): number {
+    return this.inner.entries().length;
+  }
+  getInactiveFeaturesCount(): number {
+    return this.inner.inactive().length;
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * The feature set: which Agave feature gates are active, from which slot. The default is
+ * LiteSVM's (mainnet's, feature-set-data.ts); the gates websvm implements both ways are named in
+ * {@link FEATURES}.
+ */
+import { ALL_FEATURES, MAINNET_FEATURES } from './feature-set-data.js';
+
+/** Feature ids of the gates the runtime switches on. */
+export const FEATURES = {
+  /** SIMD-0339: CPI costs 946 units plus per-meta and per-account-info charges; 255 account infos. */
+  increaseCpiAccountInfoLimit: 'H6iVbVaDZgDphcPbcZwc5LoznMPWQfnJ1AM7L1xzqvt5',
+  /** SIMD-0182: a VM failure consumes the rest of the budget. */
+  depleteCuMeterOnVmFailure: 'B7H2caeia4ZFcpE3QcgMqbiWiBtWrdBRBSJ1DY6Ktxbq',
+  /** SIMD-0321: r2 holds the address of the instruction data at entry. */
+  provideInstructionDataOffsetInVmR2: '5xXZc66h4UdB6Yq7FzdBxBiRAFMMScMLwHxk2QZDaNZL',
+  /** SIMD-0075: the secp256r1 precompile. */
+  enableSecp256r1Precompile: 'srremy31J5Y25FrAApwVb9kZcfXbusYMMsvTK9aWv5q',
+  /** ExtendProgramChecked replaces ExtendProgram in the upgradeable loader. */
+  enableExtendProgramChecked: '2oMRZEDWT2tqtYMofhmmfQ8SsjqUFzT6sYXppQDavxwz',
+  /** SIMD-0268: nine nested instruction levels instead of five. */
+  raiseCpiNestingLimitTo8: '6TkHkRmP7JZy1fdM6fg5uXn76wChQBWGokHBJzrLB3mj',
+  /** The `sol_blake3` syscall. */
+  blake3SyscallEnabled: 'HTW2pSyErTj4BV6KBM9NZ9VBUJVxt7sacNWcf76wtzb3',
+} as const;
+
+/** Active features and their activation slots; every other known feature is inactive. */
+export class FeatureSet {
+  private readonly active = new Map<string, bigint>();
+
+  /** Every known feature inactive (as Agave's `FeatureSet::default()`). */
+  constructor(active?: Iterable<readonly [string, bigint]>) {
+    for (const [id, slot] of active ?? []) this.active.set(id, slot);
+  }
+
+  /** LiteSVM's default: the features active on mainnet. */
+  static mainnet(): FeatureSet {
+    return new FeatureSet(MAINNET_FEATURES);
+  }
+
+  /** Every known feature active from slot 0. */
+  static allEnabled(): FeatureSet {
+    return new FeatureSet(ALL_FEATURES.map((id) => [id, 0n] as const));
+  }
+
+  isActive(id: string): boolean {
+    return this.active.has(id);
+  }
+
+  activatedSlot(id: string): bigint | undefined {
+    return this.active.get(id);
+  }
+
+  activate(id: string, slot: bigint): void {
+    this.active.set(id, slot);
+  }
+
+  deactivate(id: string): void {
+    this.active.delete(id);
+  }
+
+  /** Active ids with their slots. */
+  entries(): [string, bigint][] {
+    return [...this.active.entries()];
+  }
+
+  /** Known ids that are not active. */
+  inactive(): string[] {
+    return ALL_FEATURES.filter((id) => !this.active.has(id));
+  }
+
+  clone(): FeatureSet {
+    return new FeatureSet(this.active);
+  }
+}
