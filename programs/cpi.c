@@ -9,6 +9,10 @@
  *   5: invokes the callee (account 0) asking it to call back into this program (re-entrancy)
  *   6: invokes the System program with an account the transaction does not have
  *   7: invokes the callee (account 0), which fails with custom error 42
+ *   8: invokes the callee with 10 241 bytes of data (over the CPI limit)
+ *   9: signs with 17 signer seed sets (over the limit)
+ *  10: signs with seeds that do not make a valid PDA (33-byte seed)
+ *  11: invokes BPF loader 2 (not allowed in CPI)
  */
 #include "include/websvm.h"
 
@@ -97,6 +101,31 @@ uint64_t entrypoint(const uint8_t *input) {
   case 7: {
     uint8_t fail[1] = {1};
     SolInstruction call = {accounts[0].key, NULL, 0, fail, 1};
+    return sol_invoke_signed_c(&call, NULL, 0, NULL, 0);
+  }
+  case 8: {
+    uint8_t *big = heap_alloc(10241);
+    if (!big) return ERROR_INVALID_ARGUMENT;
+    SolInstruction call = {accounts[0].key, NULL, 0, big, 10241};
+    return sol_invoke_signed_c(&call, NULL, 0, NULL, 0);
+  }
+  case 9:
+  case 10: {
+    uint8_t seed[33] = {0};
+    SolSignerSeed one = {seed, d[0] == 10 ? 33 : 1};
+    SolSignerSeeds signers[17];
+    for (int i = 0; i < 17; i++) {
+      signers[i].addr = &one;
+      signers[i].len = 1;
+    }
+    uint8_t data[1] = {9};
+    SolInstruction call = {accounts[0].key, NULL, 0, data, 1};
+    return sol_invoke_signed_c(&call, NULL, 0, signers, d[0] == 10 ? 1 : 17);
+  }
+  case 11: {
+    static const uint8_t BPF_LOADER_2[32] = {2, 168, 246, 145, 78, 136, 161, 110, 57, 90, 225, 40, 148, 143, 250, 105, 86, 147, 55, 104, 24, 221, 71, 67, 82, 33, 243, 198, 0, 0, 0, 0};
+    uint8_t data[4] = {0};
+    SolInstruction call = {BPF_LOADER_2, NULL, 0, data, 4};
     return sol_invoke_signed_c(&call, NULL, 0, NULL, 0);
   }
   default:

@@ -138,6 +138,13 @@ describe('cpi.c and cpi_callee.c: cross-program invocation', () => {
     expect(r.error).toBeUndefined();
   });
 
+  it('rejects oversized data, too many signers, bad seeds and a forbidden callee', async () => {
+    for (const mode of [8, 9, 10, 11]) {
+      const r = await expectSame(d, [{ programAddress: caller, accounts: [meta(callee, false)], data: bytes(mode) }]);
+      expect(r.error).toBe('InstructionError(0, ProgramFailedToComplete)');
+    }
+  });
+
   it('refuses re-entrancy, unknown accounts, and passes a callee error up', async () => {
     await expectSame(d, [{ programAddress: caller, accounts: [meta(callee, false), meta(caller, false)], data: bytes(5) }]);
     await expectSame(d, [{ programAddress: caller, accounts: [meta(d.payer.address, true, d.payer), meta(SYSTEM, false)], data: bytes(6) }]);
