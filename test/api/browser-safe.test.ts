@@ -1,0 +1,27 @@
+/**
+ * The core must load in a browser bundle: outside the CLI no module imports a Node built-in or
+ * uses Node-only globals (file access and node:crypto go through `process.getBuiltinModule`).
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = new URL('../../src/', import.meta.url).pathname;
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((f) => {
+    const p = join(dir, f);
+    return statSync(p).isDirectory() ? files(p) : p.endsWith('.ts') ? [p] : [];
+  });
+}
+
+describe('browser-safe core', () => {
+  it('has no Node-only imports or globals outside src/cli', () => {
+    const core = files(root).filter((f) => !f.startsWith(join(root, 'cli')));
+    expect(core.length).toBeGreaterThan(50);
+    const offenders = core.filter((file) => {
+      const text = readFileSync(file, 'utf8');
+      return /from ['"](node:|fs|path|os|crypto|child_process)['"]/.test(text) || /\bBuffer\./.test(text) || /\brequire\(/.test(text);
+    });
+    expect(offenders.map((f) => f.slice(root.length))).toEqual([]);
+  });
+});
