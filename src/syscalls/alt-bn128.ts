@@ -1,0 +1,250 @@
+/**
+ * alt_bn128 (BN254) syscalls (agave `SyscallAltBn128` / `SyscallAltBn128Compression`,
+ * solana-bn254): G1 and G2 addition and scalar multiplication, pairing checks, point compression,
+ * in big-endian (EIP-197 layout) or, with op | 0x80, little-endian (arkworks layout). Invalid
+ * input returns 1; an unknown op fails with `InvalidAttribute`. Maths by @noble/curves.
+ */
+import { bn254 } from '@noble/curves/bn254.js';
+import type { SyscallContext, SyscallRegistry } from '../vm/syscalls.js';
+import { consumeChecked, SYSCALL_BASE_COST } from './logging.js';
+
+const LE = 0x80;
+const G1_ADD = 0;
+const G1_MUL = 2;
+const PAIRING = 3;
+const G2_ADD = 4;
+const G2_MUL = 6;
+const SHA256_BASE_COST = 85;
+const { Fp, Fp2, Fp12 } = bn254.fields;
+const P = Fp.ORDER;
+const R = bn254.fields.Fr.ORDER;
+
+type G1 = InstanceType<typeof bn254.G1.Point>;
+type G2 = InstanceType<typeof bn254.G2.Point>;
+type Fp2T = { c0: bigint; c1: bigint };
+
+class Invalid extends Error {}
+const invalid = (): never => {
+  throw new Invalid();
+};
+
+/** A 32-byte field word, big- or little-endian; must be below p. */
+function word(b: Uint8Array, at: number, le: boolean): bigint {
+  let v = 0n;
+  for (let i = 0; i < 32; i++) v = (v << 8n) | BigInt(b[le ? at + 31 - i : at + i]);
+  return v;
+}
+function putWord(out: Uint8Array, at: number, v: bigint, le: boolean): void {
+  for (let i = 0; i < 32; i++) {
+    out[le ? at + i : at + 31 - i] = Number(v & 0xffn);
+    v >>= 8n;
+  }
+}
+const element = (b: Uint8Array, at: number, le: boolean) => {
+  const v = word(b, at, le);
+  return v < P ? v : invalid();
+};
+/** Fp2 in the BE (c1, c0) or LE (c0, c1) order. */
+const element2 = (b: Uint8Array, at: number, le: boolean): Fp2T =>
+  le ? { c0: element(b, at, true), c1: element(b, at + 32, true) } : { c1: element(b, at, false), c0: element(b, at + 32, false) };
+const allZero = (b: Uint8Array, at: number, n: number) => b.subarray(at, at + n).every((x) => x === 0);
+
+function g1(b: Uint8Array, at: number, le: boolean): G1 {
+  if (allZero(b, at, 64)) return bn254.G1.Point.ZERO;
+  try {
+    const p = bn254.G1.Point.fromAffine({ x: element(b, at, le), y: element(b, at + 32, le) });
+    p.assertValidity();
+    return p;
+  } catch {
+    return invalid();
+  }
+}
+function g2(b: Uint8Array, at: number, le: boolean): G2 {
+  if (allZero(b, at, 128)) return bn254.G2.Point.ZERO;
+  try {
+    const q = bn254.G2.Point.fromAffine({ x: element2(b, at, le), y: element2(b, at + 64, le) });
+    q.assertValidity();
+    return q;
+  } catch {
+    return invalid();
+  }
+}
+function putG1(p: G1, le: boolean): Uint8Array {
+  const out = new Uint8Array(64);
+  if (p.is0()) return out;
+  const a = p.toAffine();
+  putWord(out, 0, a.x, le);
+  putWord(out, 32, a.y, le);
+  return out;
+}
+function putFp2(out: Uint8Array, at: number, v: Fp2T, le: boolean): void {
+  putWord(out, at, le ? v.c0 : v.c1, le);
+  putWord(out, at + 32, le ? v.c1 : v.c0, le);
+}
+function putG2(q: G2, le: boolean): Uint8Array {
+  const out = new Uint8Array(128);
+  if (q.is0()) return out;
+  const a = q.toAffine();
+  putFp2(out, 0, a.x, le);
+  putFp2(out, 64, a.y, le);
+  return out;
+}
+/** `input.resize(n, 0)` after rejecting longer input. */
+function padded(input: Uint8Array, n: number): Uint8Array {
+  if (input.length > n) invalid();
+  const out = new Uint8Array(n);
+  out.set(input);
+  return out;
+}
+const scalar = (b: Uint8Array, at: number, le: boolean) => word(b, at, le) % R;
+
+function groupOp(op: number, input: Uint8Array): Uint8Array {
+  const le = (op & LE) !== 0;
+  switch (op & ~LE) {
+    case G1_ADD: {
+      const b = padded(input, 128);
+      return putG1(g1(b, 0, le).add(g1(b, 64, le)), le);
+    }
+    case G1_MUL: {
+      const b = padded(input, 96);
+      return putG1(g1(b, 0, le).multiplyUnsafe(scalar(b, 64, le)), le);
+    }
+    case G2_ADD: {
+      const b = padded(input, 256);
+      return putG2(g2(b, 0, le).add(g2(b, 128, le)), le);
+    }
+    case G2_MUL: {
+      const b = padded(input, 160);
+      return putG2(g2(b, 0, le).multiplyUnsafe(scalar(b, 128, le)), le);
+    }
+    default: {
+      if (input.length % 192 !== 0) invalid();
+      const pairs: { g1: G1; g2: G2 }[] = [];
+      for (let at = 0; at < input.length; at += 192) {
+        const a = g1(input, at, le);
+        const q = g2(input, at + 64, le);
+        if (!a.is0() && !q.is0()) pairs.push({ g1: a, g2: q });
+      }
+      const one = pairs.length === 0 || Fp12.eql(bn254.pairingBatch(pairs), Fp12.ONE);
+      const out = new Uint8Array(32);
+      putWord(out, 0, one ? 1n : 0n, le);
+      return out;
+    }
+  }
+}
+
+/** arkworks' "y is the larger root" flag order (Fp2 compares c1 first). */
+const larger = (y: bigint) => y > Fp.neg(y);
+const larger2 = (y: Fp2T) => {
+  const n = Fp2.neg(y) as Fp2T;
+  return y.c1 !== n.c1 ? y.c1 > n.c1 : y.c0 > n.c0;
+};
+const NEGATIVE_Y = 0x80n << 248n;
+const INFINITY = 0x40n << 248n;
+
+function compression(op: number, input: Uint8Array): Uint8Array {
+  const le = (op & LE) !== 0;
+  const exact = (n: number) => input.length === n || invalid();
+  switch (op & ~LE) {
+    case 0: {
+      exact(64);
+      const out = new Uint8Array(32);
+      if (allZero(input, 0, 64)) return out;
+      const x = element(input, 0, le);
+      const y = element(input, 32, le);
+      putWord(out, 0, x | (larger(y) ? NEGATIVE_Y : 0n), le);
+      return out;
+    }
+    case 1: {
+      exact(32);
+      if (allZero(input, 0, 32)) return new Uint8Array(64);
+      const raw = word(input, 0, le);
+      if (raw & INFINITY) return putG1(bn254.G1.Point.ZERO, le);
+      const x = raw & ~(NEGATIVE_Y | INFINITY);
+      if (x >= P) invalid();
+      let y: bigint;
+      try {
+        y = Fp.sqrt(Fp.add(Fp.pow(x, 3n), 3n));
+      } catch {
+        return invalid();
+      }
+      if (larger(y) !== ((raw & NEGATIVE_Y) !== 0n)) y = Fp.neg(y);
+      const out = new Uint8Array(64);
+      putWord(out, 0, x, le);
+      putWord(out, 32, y, le);
+      return out;
+    }
+    case 2: {
+      exact(128);
+      const out = new Uint8Array(64);
+      if (allZero(input, 0, 128)) return out;
+      const x = element2(input, 0, le);
+      const y = element2(input, 64, le);
+      putFp2(out, 0, x, le);
+      if (larger2(y)) out[le ? 63 : 0] |= 0x80;
+      return out;
+    }
+    case 3: {
+      exact(64);
+      if (allZero(input, 0, 64)) return new Uint8Array(128);
+      const flags = input[le ? 63 : 0];
+      const bytes = input.slice();
+      bytes[le ? 63 : 0] &= 0x3f;
+      if (flags & 0x40) return new Uint8Array(128);
+      const x = element2(bytes, 0, le);
+      const b = bn254.G2.Point.CURVE().b as Fp2T;
+      let y: Fp2T;
+      try {
+        y = Fp2.sqrt(Fp2.add(Fp2.pow(x, 3n), b)) as Fp2T;
+      } catch {
+        return invalid();
+      }
+      if (larger2(y) !== ((flags & 0x80) !== 0)) y = Fp2.neg(y) as Fp2T;
+      const out = new Uint8Array(128);
+      putFp2(out, 0, x, le);
+      putFp2(out, 64, y, le);
+      return out;
+    }
+    default:
+      throw new Error('InvalidAttribute');
+  }
+}
+
+const GROUP_COST: Record<number, [number, number]> = { [G1_ADD]: [334, 64], [G1_MUL]: [3840, 64], [G2_ADD]: [535, 128], [G2_MUL]: [15670, 128] };
+const COMPRESSION_COST: Record<number, [number, number]> = { 0: [30, 32], 1: [398, 64], 2: [86, 64], 3: [13610, 128] };
+
+function run(ctx: SyscallContext, cost: number, outLen: number, inputAddr: bigint, inputLen: bigint, resultAddr: bigint, compute: (input: Uint8Array) => Uint8Array): bigint {
+  consumeChecked(ctx, cost);
+  const out = ctx.memory.slice(resultAddr, outLen, true);
+  const input = ctx.memory.slice(inputAddr, Number(inputLen), false);
+  try {
+    out.set(compute(input));
+    return 0n;
+  } catch (e) {
+    if (e instanceof Invalid) return 1n;
+    throw e;
+  }
+}
+
+/** Registers `sol_alt_bn128_group_op` and `sol_alt_bn128_compression` (both endiannesses, G2 ops on). */
+export function registerAltBn128Syscalls(registry: SyscallRegistry): SyscallRegistry {
+  return registry
+    .register('sol_alt_bn128_group_op', (ctx, op, inputAddr, inputLen, resultAddr) => {
+      const base = Number(op & ~BigInt(LE));
+      if (op > 0xffn || !(base in GROUP_COST || base === PAIRING)) throw new Error('InvalidAttribute');
+      let cost: number;
+      let outLen: number;
+      if (base === PAIRING) {
+        const pairs = Number(inputLen / 192n);
+        cost = 36_364 + 12_121 * Math.max(0, pairs - 1) + SHA256_BASE_COST + Number(inputLen) + 32;
+        outLen = 32;
+      } else [cost, outLen] = GROUP_COST[base];
+      return run(ctx, cost, outLen, inputAddr, inputLen, resultAddr, (input) => groupOp(Number(op), input));
+    })
+    .register('sol_alt_bn128_compression', (ctx, op, inputAddr, inputLen, resultAddr) => {
+      const base = Number(op & ~BigInt(LE));
+      if (op > 0xffn || !(base in COMPRESSION_COST)) throw new Error('InvalidAttribute');
+      const [cost, outLen] = COMPRESSION_COST[base];
+      return run(ctx, SYSCALL_BASE_COST + cost, outLen, inputAddr, inputLen, resultAddr, (input) => compression(Number(op), input));
+    });
+}
