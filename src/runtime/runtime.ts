@@ -17,6 +17,7 @@ import { registerInvocationSyscalls, type SiblingInstruction } from '../syscalls
 import { registerCurve25519Syscalls } from '../syscalls/curve25519.js';
 import { registerSecp256k1Syscalls } from '../syscalls/secp256k1.js';
 import { registerAltBn128Syscalls } from '../syscalls/alt-bn128.js';
+import { registerPoseidonSyscall } from '../syscalls/poseidon.js';
 import { AccountsDb, cloneAccount, decodeAddress, emptyAccount, encodeAddress, RENT_EXEMPT_EPOCH, type Account } from './accounts.js';
 import { defaultBuiltins } from './builtins/index.js';
 import { decodeNonce, durableNonce } from './builtins/nonce.js';
@@ -723,6 +724,7 @@ export class Runtime {
     registerCurve25519Syscalls(registry);
     registerSecp256k1Syscalls(registry);
     registerAltBn128Syscalls(registry);
+    registerPoseidonSyscall(registry, log);
     registerInvocationSyscalls(registry, {
       sibling: (index) => siblingInstruction(ic().tx, index),
       epochStake: (vote) => (vote ? (this.epochStakes.get(encodeAddress(vote)) ?? 0n) : [...this.epochStakes.values()].reduce((a, b) => a + b, 0n)),

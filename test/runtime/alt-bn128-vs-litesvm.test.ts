@@ -1,6 +1,7 @@
 /**
- * The alt_bn128 syscalls (programs/bn254.c) in websvm and in LiteSVM: G1/G2 addition and
- * multiplication, pairings, compression, both endiannesses, invalid points and lengths.
+ * The alt_bn128 and poseidon syscalls (programs/bn254.c) in websvm and in LiteSVM: G1/G2
+ * addition and multiplication, pairings, compression, Poseidon hashes, both endiannesses, invalid
+ * points, lengths and parameters.
  */
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -104,6 +105,24 @@ describe('alt_bn128: websvm vs LiteSVM', () => {
       [4, P1],
     ] as const) {
       await same(1, op, input as Uint8Array);
+    }
+  });
+
+  it('poseidon: 1 to 12 inputs, both endiannesses, and every refusal', async () => {
+    const inputs = (n: number, fill = 1) => cat(...Array.from({ length: n }, (_, i) => be(BigInt(fill + i))));
+    for (const [endianness, n, params, data] of [
+      [0, 1, 0, inputs(1)],
+      [0, 2, 0, inputs(2)],
+      [1, 3, 0, inputs(3)],
+      [0, 12, 0, inputs(12)],
+      [0, 13, 0, inputs(13)],
+      [0, 2, 0, cat(inputs(1), new Uint8Array(32).fill(0xff))],
+      [0, 2, 0, inputs(1)],
+      [0, 0, 0, new Uint8Array(0)],
+      [2, 1, 0, inputs(1)],
+      [0, 1, 1, inputs(1)],
+    ] as const) {
+      await same(2, endianness, cat([n, params], data));
     }
   });
 });
