@@ -87,6 +87,11 @@ export class AccountCheck {
   space(n: number): this {
     return this.add('space', String(n), (a) => String(a?.data.length ?? 0));
   }
+  /** Closed: no lamports and no data (what closing an account leaves). */
+  closed(): this {
+    this.lamports(0n);
+    return this.space(0);
+  }
   /** The check, for {@link InstructionHarness.processAndValidate}. */
   build(): Check {
     const checks = [...this.checks];

@@ -205,15 +205,31 @@ export class TransactionMetadata {
 /** A transaction that failed: its error and its metadata. */
 export class FailedTransactionMetadata {
   /** @internal */
-  constructor(readonly outcome: TransactionOutcome) {}
+  constructor(
+    readonly outcome: TransactionOutcome,
+    private readonly nameCustomError?: (programId: string, code: number) => string | undefined,
+  ) {}
   err(): TransactionErrorValue {
     return toErrorValue(this.outcome.error!);
   }
   meta(): TransactionMetadata {
     return new TransactionMetadata(this.outcome);
   }
+  /**
+   * The error in words; a custom program error is named from the IDL of the program that raised
+   * it (the first `Program <id> failed: custom program error` line) when `SVM.useIdl` knows it.
+   */
+  describeError(): string {
+    const text = describeError(this.outcome.error!);
+    const e = this.outcome.error!;
+    if (e.kind !== 'InstructionError' || e.error.kind !== 'Custom' || !this.nameCustomError) return text;
+    const line = this.outcome.logs.find((l) => / failed: custom program error: 0x[0-9a-f]+$/.test(l));
+    const program = line?.split(' ')[1];
+    const name = program && this.nameCustomError(program, e.error.code);
+    return name ? `${text}: ${name} (program ${program})` : text;
+  }
   toString(): string {
-    return `FailedTransactionMetadata { err: ${describeError(this.outcome.error!)}, meta: ${this.meta()} }`;
+    return `FailedTransactionMetadata { err: ${this.describeError()}, meta: ${this.meta()} }`;
   }
 }
 

@@ -24,6 +24,7 @@ import * as sv from '../runtime/sysvars.js';
 import { toAddress, toWireBytes, type AddressInput, type TransactionInput } from './inputs.js';
 import { FeatureSet } from './feature-set.js';
 import { FailedTransactionMetadata, TransactionMetadata } from './results.js';
+import type { ErrorNamer } from './harness.js';
 import { Clock, ComputeBudget, EpochRewards, EpochSchedule, Rent, SlotHash, SlotHistory, StakeHistory } from './sysvars.js';
 
 /** An account as web3.js v1 describes it (accepted by {@link SVM.setAccount}). */
@@ -65,12 +66,26 @@ function encoded(address: string, a: Account): EncodedAccount & { data: Uint8Arr
   };
 }
 
-const result = (o: TransactionOutcome) => (o.error ? new FailedTransactionMetadata(o) : new TransactionMetadata(o));
 
 /** The simulator. `new SVM()` starts with builtins, sysvars, signature and blockhash checks on. */
 export class SVM {
   /** @internal The runtime behind the facade. */
   readonly runtime: Runtime;
+  private readonly namers = new Map<string, ErrorNamer>();
+
+  private result(o: TransactionOutcome): TransactionMetadata | FailedTransactionMetadata {
+    if (!o.error) return new TransactionMetadata(o);
+    return new FailedTransactionMetadata(o, (program, code) => {
+      const namer = this.namers.get(program);
+      return namer?.describe({ kind: 'Custom', code });
+    });
+  }
+
+  /** Names a program's custom errors in failures (`describeError()`, `toString()`), e.g. an `AnchorProgram`. */
+  useIdl(namer: ErrorNamer): this {
+    this.namers.set(namer.programId, namer);
+    return this;
+  }
 
   /**
    * A runtime with builtins, sysvars, precompiles, a funded faucet, and signature and blockhash
@@ -296,12 +311,12 @@ export class SVM {
   getTransaction(signature: Signature | Uint8Array | string): TransactionMetadata | FailedTransactionMetadata | null {
     const key = typeof signature === 'string' ? signature : bs58.encode(signature);
     const o = this.runtime.getTransaction(key);
-    return o ? result(o) : null;
+    return o ? this.result(o) : null;
   }
 
   /** Sends `lamports` to `address` from the built-in faucet (a real System transfer). */
   airdrop(address: AddressInput, lamports: bigint | number): TransactionMetadata | FailedTransactionMetadata | null {
-    return result(this.runtime.airdrop(toAddress(address), BigInt(lamports)));
+    return this.result(this.runtime.airdrop(toAddress(address), BigInt(lamports)));
   }
 
   /** Deploys an ELF under `programId` with the upgradeable loader (as LiteSVM does). */
@@ -321,13 +336,14 @@ export class SVM {
 
   /** Processes a transaction and commits its effects. */
   sendTransaction(tx: TransactionInput): TransactionMetadata | FailedTransactionMetadata {
-    return result(this.runtime.send(toWireBytes(tx)));
+    return this.result(this.runtime.send(toWireBytes(tx)));
   }
 
   /** Processes a transaction without changing any state. */
   simulateTransaction(tx: TransactionInput): FailedTransactionMetadata | SimulatedTransactionInfo {
     const o = this.runtime.simulate(toWireBytes(tx));
-    return o.error ? new FailedTransactionMetadata(o) : new SimulatedTransactionInfo(o);
+    const r = this.result(o);
+    return r instanceof FailedTransactionMetadata ? r : new SimulatedTransactionInfo(o);
   }
 
   /** Replaces the latest blockhash; transactions using the old one fail with BlockhashNotFound. */

@@ -66,5 +66,9 @@ describe('InstructionHarness', async () => {
     ]);
     expect(r.account(a)?.lamports).toBe(94n);
     expect(r.account(address(b))?.lamports).toBe(106n);
+    // Emptied of lamports but still holding its 4 bytes: not closed.
+    expect(() => harness.processAndValidate(move(1n), [[a, owned(1n)], [b, owned(1n)]], [Check.account(a).closed().build()])).toThrow(
+      `account ${a} space: expected 0, got 4`,
+    );
   });
 });
