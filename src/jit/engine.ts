@@ -112,6 +112,7 @@ export function runJit(
   layout: (backing: (size: number) => ArrayBuffer) => MemoryMap,
   r2 = 0n,
   onExit?: (memory: MemoryMap) => void,
+  checkAligned = true,
 ): RunResult {
   const module = compiledModule(exe, syscalls);
   const inst = instanceFor(module);
@@ -124,7 +125,7 @@ export function runJit(
       new Uint8Array(buffer, 0, size).fill(0); // fresh stack and heap, as every invocation gets
       return buffer;
     });
-    const result = runOn(inst, exe, map, syscalls, computeUnits, r2);
+    const result = runOn(inst, exe, map, syscalls, computeUnits, r2, checkAligned);
     onExit?.(map);
     return result;
   } finally {
@@ -135,7 +136,7 @@ export function runJit(
   }
 }
 
-function runOn(inst: Instance, exe: Executable, map: MemoryMap, syscalls: SyscallRegistry, computeUnits: bigint, r2: bigint): RunResult {
+function runOn(inst: Instance, exe: Executable, map: MemoryMap, syscalls: SyscallRegistry, computeUnits: bigint, r2: bigint, checkAligned: boolean): RunResult {
   const initial = Number(computeUnits);
   const view = map.view;
   for (let slot = 0; slot < HEADER.regionSlots; slot++) {
@@ -156,6 +157,7 @@ function runOn(inst: Instance, exe: Executable, map: MemoryMap, syscalls: Syscal
   const due = () => Number(exports.due.value as bigint);
   const ctx: SyscallContext = {
     memory: map,
+    checkAligned,
     remaining: () => BigInt(remaining),
     consume: (units) => {
       const u = Number(units);
@@ -181,6 +183,7 @@ function runOn(inst: Instance, exe: Executable, map: MemoryMap, syscalls: Syscal
 
   // Hand over: registers, frames and meter state move to the interpreter.
   const interpreter = new Interpreter(exe, map);
+  interpreter.checkAligned = checkAligned;
   for (let r = 0; r <= 10; r++) interpreter.B[r] = view.getBigUint64(HEADER.regs + 8 * r, true);
   const depth = view.getUint32(HEADER.depth, true);
   for (let f = 0; f < depth; f++) {

@@ -192,6 +192,7 @@ export class InvokeContext {
         engine: this.env.engine,
         syscalls: this.env.syscalls,
         heapBytes: this.heapBytes,
+        checkAligned: !abiV0,
         r2: this.env.features.isActive(FEATURES.provideInstructionDataOffsetInVmR2) ? input.instructionDataAddress : 0n,
         // A view, not a copy: it is read below, before any other program runs in this memory.
         onExit: (memory) => {

@@ -5,7 +5,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { blake3 } from '@noble/hashes/blake3.js';
-import type { SyscallContext, SyscallRegistry } from '../vm/syscalls.js';
+import { requireAligned, type SyscallContext, type SyscallRegistry } from '../vm/syscalls.js';
 import { consumeChecked } from './logging.js';
 
 const SHA256_BASE_COST = 85;
@@ -25,8 +25,8 @@ function hashSyscall(name: string, create: () => Hasher, log: (line: string) => 
     const out = ctx.memory.slice(result, 32, true);
     const hasher = create();
     if (count > 0n) {
-      if (vals % 8n !== 0n) throw new Error('Unaligned pointer');
       const table = ctx.memory.slice(vals, Number(count) * 16, false);
+      requireAligned(ctx, vals, 8);
       const view = new DataView(table.buffer, table.byteOffset, table.byteLength);
       for (let i = 0; i < Number(count); i++) {
         const addr = view.getBigUint64(16 * i, true);

@@ -4,7 +4,7 @@
  * a caller-supplied sink: the runtime's log collector, or an array in tests.
  */
 import bs58 from 'bs58';
-import { consumeChecked, type SyscallContext, type SyscallRegistry } from '../vm/syscalls.js';
+import { consumeChecked, requireAligned, type SyscallContext, type SyscallRegistry } from '../vm/syscalls.js';
 
 export { consumeChecked };
 
@@ -100,8 +100,8 @@ export function registerLoggingSyscalls(registry: SyscallRegistry, log: (line: s
     .register('sol_log_data', (ctx, addr, count) => {
       consumeChecked(ctx, SYSCALL_BASE_COST);
       const n = Number(count);
-      if (n > 0 && addr % 8n !== 0n) throw new Error('Unaligned pointer');
       const table = ctx.memory.slice(addr, n * 16, false);
+      if (n > 0) requireAligned(ctx, addr, 8);
       const view = new DataView(table.buffer, table.byteOffset, table.byteLength);
       consumeChecked(ctx, SYSCALL_BASE_COST * n);
       let bytes = 0;

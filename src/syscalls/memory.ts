@@ -2,7 +2,7 @@
  * Memory-operation syscalls with Agave's costs and checks (agave `syscalls/src/mem_ops.rs`):
  * each charges max(mem_op_base_cost, n / cpi_bytes_per_unit) before touching memory.
  */
-import type { SyscallContext, SyscallRegistry } from '../vm/syscalls.js';
+import { requireAligned, type SyscallContext, type SyscallRegistry } from '../vm/syscalls.js';
 import { consumeChecked } from './logging.js';
 
 const MEM_OP_BASE_COST = 10;
@@ -50,7 +50,7 @@ export function registerMemorySyscalls(registry: SyscallRegistry): SyscallRegist
           break;
         }
       }
-      if (result % 4n !== 0n) throw new Error('Unaligned pointer');
+      requireAligned(ctx, result, 4);
       ctx.memory.store(result, 4, BigInt(diff));
       return 0n;
     });

@@ -5,7 +5,7 @@
  */
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import type { SyscallContext, SyscallRegistry } from '../vm/syscalls.js';
+import { requireAligned, type SyscallContext, type SyscallRegistry } from '../vm/syscalls.js';
 import { consumeChecked } from './logging.js';
 
 const CREATE_PROGRAM_ADDRESS_UNITS = 1500;
@@ -36,8 +36,8 @@ export function createProgramAddress(seeds: readonly Uint8Array[], programId: Ui
 /** `translate_and_check_program_address_inputs`. */
 function seedsAndProgramId(ctx: SyscallContext, seedsAddr: bigint, count: bigint, programIdAddr: bigint): [Uint8Array[], Uint8Array] {
   const n = Number(count);
-  if (n > 0 && seedsAddr % 8n !== 0n) throw new Error('Unaligned pointer');
   const table = ctx.memory.slice(seedsAddr, n * 16, false);
+  if (n > 0) requireAligned(ctx, seedsAddr, 8);
   if (n > MAX_SEEDS) throw new Error(SEEDS_TOO_LONG);
   const view = new DataView(table.buffer, table.byteOffset, table.byteLength);
   const seeds: Uint8Array[] = [];

@@ -6,7 +6,7 @@
  */
 import { grainGenConstants, poseidon } from '@noble/curves/abstract/poseidon.js';
 import { bn254 } from '@noble/curves/bn254.js';
-import type { SyscallRegistry } from '../vm/syscalls.js';
+import { requireAligned, type SyscallRegistry } from '../vm/syscalls.js';
 import { consumeChecked } from './logging.js';
 
 const Fr = bn254.fields.Fr;
@@ -61,6 +61,7 @@ export function registerPoseidonSyscall(registry: SyscallRegistry, log: (line: s
     const inputs: Uint8Array[] = [];
     if (n > 0) {
       const table = ctx.memory.slice(valsAddr, 16 * n, false);
+      requireAligned(ctx, valsAddr, 8);
       const view = new DataView(table.buffer, table.byteOffset, table.byteLength);
       for (let i = 0; i < n; i++) inputs.push(ctx.memory.slice(view.getBigUint64(16 * i, true), Number(view.getBigUint64(16 * i + 8, true)), false));
     }

@@ -2,7 +2,7 @@
  * Sysvar getter syscalls (agave `syscalls/src/sysvar.rs`): each charges sysvar_base_cost plus the
  * size of the host struct and writes that struct, padding included, at r1.
  */
-import type { SyscallContext, SyscallRegistry } from '../vm/syscalls.js';
+import { requireAligned, type SyscallContext, type SyscallRegistry } from '../vm/syscalls.js';
 import { InstructionFailure } from '../runtime/errors.js';
 import { consumeChecked } from './logging.js';
 
@@ -21,7 +21,7 @@ function getter(size: number, align: number, image: () => Uint8Array) {
   return (ctx: SyscallContext, out: bigint): bigint => {
     consumeChecked(ctx, SYSVAR_BASE_COST + size);
     const dst = ctx.memory.slice(out, size, true);
-    if (out % BigInt(align) !== 0n) throw new Error('Unaligned pointer');
+    requireAligned(ctx, out, align);
     dst.set(image());
     return 0n;
   };

@@ -34,6 +34,8 @@ export interface ExecuteOptions {
   r2?: bigint;
   /** Called with the memory map after the run, before its memory is reused (to read the input back). */
   onExit?: (memory: MemoryMap) => void;
+  /** Whether syscalls check pointer alignment (the runtime turns it off for loader-v1 programs). */
+  checkAligned?: boolean;
 }
 
 /** Result of {@link execute}. */
@@ -80,11 +82,12 @@ export function execute(exe: Executable, opts: ExecuteOptions = {}): ExecuteResu
   const syscalls = opts.syscalls ?? defaultSyscalls;
   let result: RunResult;
   if ((opts.engine ?? 'jit') === 'jit' && !opts.trace) {
-    result = runJit(exe, syscalls, computeUnits, (backing) => createMemoryMap(exe, input, heapBytes, { headerBytes: HEADER.size, backing }), opts.r2 ?? 0n, opts.onExit);
+    result = runJit(exe, syscalls, computeUnits, (backing) => createMemoryMap(exe, input, heapBytes, { headerBytes: HEADER.size, backing }), opts.r2 ?? 0n, opts.onExit, opts.checkAligned ?? true);
   } else {
     const memory = createMemoryMap(exe, input, heapBytes);
     const vm = new Interpreter(exe, memory);
     if (opts.r2 !== undefined) vm.B[2] = opts.r2;
+    vm.checkAligned = opts.checkAligned ?? true;
     result = vm.run({ computeUnits, syscalls, trace: opts.trace });
     opts.onExit?.(memory);
   }

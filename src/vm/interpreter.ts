@@ -132,6 +132,8 @@ export class Interpreter implements SyscallContext {
   readonly savedRegs = new BigUint64Array(MAX_CALL_DEPTH * 5);
   readonly returnPc = new Int32Array(MAX_CALL_DEPTH);
   private depth = 0;
+  /** SyscallContext: whether syscalls check pointer alignment. */
+  checkAligned = true;
   /** Meter: remaining units at the last synchronisation, and instructions executed since. */
   private previousMeter = 0;
   private due = 0;

@@ -16,6 +16,8 @@ export interface SyscallContext {
   remaining(): bigint;
   /** Charges `units`; saturates at zero (the caller decides whether running out is an error). */
   consume(units: bigint | number): void;
+  /** Whether typed pointers must be aligned (false for loader-v1 programs); default true. */
+  readonly checkAligned?: boolean;
 }
 
 /** A host function: `(ctx, r1..r5) → r0`. */
@@ -83,4 +85,9 @@ export function consumeChecked(ctx: SyscallContext, units: number): void {
     throw new InstructionFailure({ kind: 'ComputationalBudgetExceeded' });
   }
   ctx.consume(units);
+}
+
+/** `translate_type`'s alignment rule: a typed pointer must be aligned unless the caller is loader v1. */
+export function requireAligned(ctx: SyscallContext, addr: bigint, align: number): void {
+  if (ctx.checkAligned !== false && addr % BigInt(align) !== 0n) throw new Error('Unaligned pointer');
 }
