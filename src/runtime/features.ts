@@ -15,10 +15,10 @@ export const FEATURES = {
   provideInstructionDataOffsetInVmR2: '5xXZc66h4UdB6Yq7FzdBxBiRAFMMScMLwHxk2QZDaNZL',
   /** SIMD-0075: the secp256r1 precompile. */
   enableSecp256r1Precompile: 'srremy31J5Y25FrAApwVb9kZcfXbusYMMsvTK9aWv5q',
-  /** ExtendProgramChecked replaces ExtendProgram in the upgradeable loader. */
-  enableExtendProgramChecked: '2oMRZEDWT2tqtYMofhmmfQ8SsjqUFzT6sYXppQDavxwz',
   /** SIMD-0268: nine nested instruction levels instead of five. */
   raiseCpiNestingLimitTo8: '6TkHkRmP7JZy1fdM6fg5uXn76wChQBWGokHBJzrLB3mj',
+  /** The System program's CreateAccountAllowPrefund instruction. */
+  createAccountAllowPrefund: '6sPDzwyARRExKH52LECxcGoqziH8G7SZofwuxi8Ja331',
   /** The `sol_blake3` syscall. */
   blake3SyscallEnabled: 'HTW2pSyErTj4BV6KBM9NZ9VBUJVxt7sacNWcf76wtzb3',
 } as const;

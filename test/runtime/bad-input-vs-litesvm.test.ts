@@ -4,9 +4,9 @@
  * (LiteSVM's binding aborts the process on them).
  */
 import { describe, expect, it } from 'vitest';
-import { AccountRole, address, generateKeyPairSigner, getTransactionEncoder, type Instruction } from '@solana/kit';
+import { address, generateKeyPairSigner, getAddressEncoder, getTransactionEncoder, type Instruction } from '@solana/kit';
 import { WebsvmError } from '../../src/index.js';
-import { Dual, systemTransfer } from '../helpers/dual.js';
+import { Dual, meta, setBoth, systemTransfer } from '../helpers/dual.js';
 
 const SYSTEM = address('11111111111111111111111111111111');
 
@@ -74,6 +74,33 @@ describe('log collector: websvm vs LiteSVM', () => {
       const r = d.send(await d.transaction([{ programAddress: program, accounts: [], data: new Uint8Array(0) }]));
       expect(r.ours).toEqual(r.theirs);
       expect(r.ours.logs.includes('Log truncated')).toBe(limit !== undefined);
+    }
+  });
+});
+
+describe('System CreateAccountAllowPrefund: websvm vs LiteSVM', () => {
+  it('creates onto a prefunded address, with and without a funder, and refuses taken accounts', async () => {
+    const d = await Dual.create();
+    const owner = (await generateKeyPairSigner()).address;
+    const data = (lamports: bigint, space: bigint) => {
+      const b = new Uint8Array(52);
+      const v = new DataView(b.buffer);
+      v.setUint32(0, 13, true);
+      v.setBigUint64(4, lamports, true);
+      v.setBigUint64(12, space, true);
+      b.set(getAddressEncoder().encode(owner), 20);
+      return b;
+    };
+    const [a, b] = [await generateKeyPairSigner(), await generateKeyPairSigner()];
+    setBoth(d, a.address, { lamports: 5_000_000n, owner: SYSTEM });
+    for (const [ix, accounts] of [
+      [{ programAddress: SYSTEM, accounts: [meta(a.address, true, a)], data: data(0n, 16n) }, [a.address]],
+      [{ programAddress: SYSTEM, accounts: [meta(b.address, true, b), meta(d.payer.address, true, d.payer)], data: data(2_000_000n, 8n) }, [b.address]],
+      [{ programAddress: SYSTEM, accounts: [meta(a.address, true, a)], data: data(0n, 32n) }, [a.address]],
+    ] as const) {
+      const r = d.send(await d.transaction([ix as Instruction]));
+      expect(r.ours).toEqual(r.theirs);
+      for (const x of accounts) expect(d.account(x).ours).toEqual(d.account(x).theirs);
     }
   });
 });

@@ -1,6 +1,7 @@
 /**
  * The System program (agave `programs/system/src/system_processor.rs`): account creation,
- * assignment, allocation and transfers, with and without seeds, and nonce accounts (nonce.ts).
+ * assignment (also onto prefunded accounts), allocation and transfers, with and without seeds,
+ * and nonce accounts (nonce.ts).
  * 150 CU per instruction.
  */
 import { sha256 } from '@noble/hashes/sha2.js';
@@ -11,6 +12,7 @@ import type { Builtin, InvokeContext } from '../invoke-context.js';
 import { MAX_PERMITTED_DATA_LENGTH } from '../transaction-context.js';
 import { BincodeReader } from './bincode.js';
 import { NonceInstructions } from './nonce.js';
+import { FEATURES } from '../features.js';
 
 /** `SystemError` codes (custom program errors of the System program). */
 export const SystemError = {
@@ -207,6 +209,23 @@ class SystemProgram implements Builtin {
         return new NonceInstructions(ic, signers).authorize(r.pubkey());
       case 12:
         return new NonceInstructions(ic, signers).upgrade();
+      case 13: {
+        // CreateAccountAllowPrefund: CreateAccount without the "already has lamports" check;
+        // the new account comes first and the funder is needed only to move lamports.
+        if (!ic.env.features.isActive(FEATURES.createAccountAllowPrefund)) fail('InvalidInstructionData');
+        const lamports = r.u64();
+        const space = r.u64();
+        const owner = r.pubkey();
+        need(1);
+        const to = { address: key(0) };
+        allocate(0, to, space);
+        assign(0, to, owner);
+        if (lamports > 0n) {
+          need(2);
+          transfer(1, 0, lamports);
+        }
+        return;
+      }
       default:
         fail('InvalidInstructionData');
     }

@@ -13,7 +13,6 @@ import { loadProgram } from '../program-loader.js';
 import { MAX_PERMITTED_DATA_LENGTH } from '../transaction-context.js';
 import { findProgramAddress } from '../../syscalls/pda.js';
 import { BincodeReader } from './bincode.js';
-import { FEATURES } from '../features.js';
 
 const UPGRADEABLE_LOADER_COMPUTE_UNITS = 2370;
 const BUFFER_METADATA = 37;
@@ -442,22 +441,15 @@ class UpgradeableLoader implements Builtin {
         return;
       }
       case 6:
-        if (ic.env.features.isActive(FEATURES.enableExtendProgramChecked)) {
-          log('ExtendProgram was superseded by ExtendProgramChecked');
-          fail('InvalidInstructionData');
-        }
-        return this.extend(ic, r.u32(), false);
-      case 9:
-        if (!ic.env.features.isActive(FEATURES.enableExtendProgramChecked)) fail('InvalidInstructionData');
-        return this.extend(ic, r.u32(), true);
+        return this.extend(ic, r.u32());
       default:
-        // Migrate (to loader v4) is feature-gated off on mainnet.
+        // Migrate (loader v4) is gated off, and Agave 4.2 has no ExtendProgramChecked.
         fail('InvalidInstructionData');
     }
   }
 
-  /** `common_extend_program`; ExtendProgramChecked also requires the upgrade authority's signature. */
-  private extend(ic: InvokeContext, additional: number, checkAuthority: boolean): void {
+  /** `common_extend_program` (ExtendProgram: no authority check; the payer is account 3). */
+  private extend(ic: InvokeContext, additional: number): void {
     const tx = ic.tx;
     const frame = tx.current();
     const log = (line: string) => ic.log(line);
@@ -517,18 +509,7 @@ class UpgradeableLoader implements Builtin {
       log('Cannot extend ProgramData accounts that are not upgradeable');
       fail('Immutable');
     }
-    if (checkAuthority) {
-      if (frame.accounts.length < 3) fail('MissingAccount');
-      if (s.authority !== tx.keys[frame.accounts[2].txIndex]) {
-        log('Incorrect upgrade authority provided');
-        fail('IncorrectAuthority');
-      }
-      if (!frame.accounts[2].isSigner) {
-        log('Upgrade authority did not sign');
-        fail('MissingRequiredSignature');
-      }
-    }
-    const payerIndex = checkAuthority ? 4 : 3;
+    const payerIndex = 3;
     const min = ic.env.minimumBalance(newLen);
     const required = (min > 1n ? min : 1n) - pd.lamports;
     if (required > 0n) {
