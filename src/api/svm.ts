@@ -15,6 +15,7 @@ import {
 } from '@solana/kit';
 import bs58 from 'bs58';
 import { WebsvmError } from '../errors.js';
+import { defaultExecutionCosts, type ExecutionCosts } from '../syscalls/costs.js';
 import { emptyAccount, type Account, type AccountsDb } from '../runtime/accounts.js';
 import { formatAccountJson, parseAccountJson } from './account-json.js';
 import { requireNodeFs } from '../platform.js';
@@ -25,7 +26,7 @@ import { toAddress, toWireBytes, type AddressInput, type TransactionInput } from
 import { FeatureSet } from './feature-set.js';
 import { FailedTransactionMetadata, TransactionMetadata } from './results.js';
 import type { ErrorNamer } from './harness.js';
-import { Clock, ComputeBudget, EpochRewards, EpochSchedule, Rent, SlotHash, SlotHistory, StakeHistory } from './sysvars.js';
+import { Clock, ComputeBudget, type ComputeBudgetInput, EpochRewards, EpochSchedule, Rent, SlotHash, SlotHistory, StakeHistory } from './sysvars.js';
 
 /** An account as web3.js v1 describes it (accepted by {@link SVM.setAccount}). */
 export interface Web3AccountInfo {
@@ -151,9 +152,27 @@ export class SVM {
     return this;
   }
 
-  /** Uses a fixed compute budget instead of what transactions request. */
-  withComputeBudget(budget: ComputeBudget): this {
-    this.runtime.config.computeBudget = { computeUnitLimit: Number(budget.computeUnitLimit), heapBytes: budget.heapSize };
+  /**
+   * Uses a fixed compute budget (limits and prices) instead of what transactions request. Accepts
+   * our {@link ComputeBudget} or LiteSVM's; a changed `maxCallDepth` or `stackFrameSize` is refused
+   * with a `WebsvmError` of kind `Unsupported`, since the VM fixes both.
+   */
+  withComputeBudget(budget: ComputeBudgetInput): this {
+    const fixed = new ComputeBudget();
+    for (const key of ['maxCallDepth', 'stackFrameSize'] as const) {
+      if (BigInt(budget[key]) !== fixed[key]) throw new WebsvmError('Unsupported', `ComputeBudget.${key} must stay ${fixed[key]}: the sBPF VM fixes it`);
+    }
+    const costs = defaultExecutionCosts();
+    for (const key of Object.keys(costs) as (keyof ExecutionCosts)[]) {
+      if (budget[key] !== undefined) costs[key] = Number(budget[key]);
+    }
+    this.runtime.setComputeBudget({
+      computeUnitLimit: Number(budget.computeUnitLimit),
+      heapBytes: budget.heapSize,
+      maxInstructionStackDepth: Number(budget.maxInstructionStackDepth),
+      maxInstructionTraceLength: Number(budget.maxInstructionTraceLength),
+      costs,
+    });
     return this;
   }
 

@@ -1,5 +1,6 @@
 /** Sysvar value classes with the constructors and accessors of the `litesvm` package. */
 import * as sv from '../runtime/sysvars.js';
+import { defaultExecutionCosts, type ExecutionCosts } from '../syscalls/costs.js';
 
 /** Network time. */
 export class Clock implements sv.Clock {
@@ -160,10 +161,42 @@ export class StakeHistory {
   }
 }
 
-/** A fixed compute budget for every transaction (overrides Compute Budget instructions). */
+/** Every price of {@link ExecutionCosts}, as a bigint field of {@link ComputeBudget}. */
+type CostFields = { [K in keyof ExecutionCosts]: bigint };
+
+// The interface merges the price fields into the class, named as in LiteSVM's ComputeBudget.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface ComputeBudget extends CostFields {}
+
+/**
+ * A fixed compute budget for every transaction, as LiteSVM's `ComputeBudget`: once installed with
+ * `withComputeBudget` it replaces whatever Compute Budget instructions request and the feature-derived
+ * nesting limit. Every syscall and runtime price (see {@link ExecutionCosts}) starts at Agave's default
+ * and may be changed. `maxCallDepth` and `stackFrameSize` are fixed by the VM and must keep their defaults.
+ */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class ComputeBudget {
   /** Compute units per transaction. */
   computeUnitLimit = 1_400_000n;
   /** Heap bytes per program invocation. */
   heapSize = 32 * 1024;
+  /** Deepest instruction nesting, the top level included (5; 9 is what SIMD-0268 raises it to). */
+  maxInstructionStackDepth = 5n;
+  /** Most instructions, top-level and inner, in one transaction. */
+  maxInstructionTraceLength = 64n;
+  /** sBPF call depth (fixed at 64). */
+  maxCallDepth = 64n;
+  /** Bytes per sBPF stack frame (fixed at 4096). */
+  stackFrameSize = 4096n;
+
+  constructor() {
+    const defaults = defaultExecutionCosts();
+    for (const key of Object.keys(defaults) as (keyof ExecutionCosts)[]) this[key] = BigInt(defaults[key]);
+  }
 }
+
+/** Prices we expose that LiteSVM's `ComputeBudget` lacks (its G2 operations use Agave's constants). */
+type WebsvmOnlyCosts = 'altBn128G2AdditionCost' | 'altBn128G2MultiplicationCost';
+
+/** What `withComputeBudget` accepts: our {@link ComputeBudget} or an instance of LiteSVM's. */
+export type ComputeBudgetInput = Omit<ComputeBudget, WebsvmOnlyCosts> & Partial<Pick<ComputeBudget, WebsvmOnlyCosts>>;

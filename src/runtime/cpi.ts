@@ -21,8 +21,6 @@ import type { SyscallContext, SyscallRegistry } from '../vm/syscalls.js';
  * `invoke_units`. SIMD-0339 lowered it from 1000 to 946; Agave 4.2 (LiteSVM) fixes the compute
  * budget's value at 946 whatever the feature gate says, so the gate only moves the other charges.
  */
-const INVOKE_UNITS = 946;
-const CPI_BYTES_PER_UNIT = 250;
 const MAX_SIGNERS = 16;
 const MAX_SEEDS = 16;
 const MAX_SEED_LEN = 32;
@@ -92,8 +90,8 @@ function checkInstructionSize(accounts: bigint, dataLen: number): void {
 const simd0339 = (ic: InvokeContext) => ic.env.features.isActive(FEATURES.increaseCpiAccountInfoLimit);
 
 function chargeInstruction(ic: InvokeContext, metas: number, dataLen: number): void {
-  if (simd0339(ic)) ic.consumeChecked(Math.floor((metas * ACCOUNT_META_BYTES) / CPI_BYTES_PER_UNIT));
-  ic.consumeChecked(Math.floor(dataLen / CPI_BYTES_PER_UNIT));
+  if (simd0339(ic)) ic.consumeChecked(Math.floor((metas * ACCOUNT_META_BYTES) / ic.env.costs.cpiBytesPerUnit));
+  ic.consumeChecked(Math.floor(dataLen / ic.env.costs.cpiBytesPerUnit));
 }
 
 function checkFlag(b: number): boolean {
@@ -137,7 +135,7 @@ const RUST: Abi = {
     const fat = view(typed(m, dataCell, 16, 8, aligned));
     const dataAddr = fat.getBigUint64(0, true);
     const dataLen = Number(fat.getBigUint64(8, true));
-    ic.consumeChecked(Math.floor(dataLen / CPI_BYTES_PER_UNIT));
+    ic.consumeChecked(Math.floor(dataLen / ic.env.costs.cpiBytesPerUnit));
     const lenAddr = dataCell + 8n;
     m.slice(lenAddr, 8, true);
     m.slice(dataAddr, dataLen, true);
@@ -176,7 +174,7 @@ const C: Abi = {
     const ownerAddr = v.getBigUint64(32, true);
     typed(m, lamportsAddr, 8, 8, aligned, true);
     typed(m, ownerAddr, 32, 1, aligned, true);
-    ic.consumeChecked(Math.floor(dataLen / CPI_BYTES_PER_UNIT));
+    ic.consumeChecked(Math.floor(dataLen / ic.env.costs.cpiBytesPerUnit));
     m.slice(dataAddr, dataLen, true);
     const lenAddr = info + 16n;
     m.slice(lenAddr, 8, true);
@@ -290,7 +288,7 @@ function translateAccounts(
   if (infosLen > BigInt(maxInfos)) {
     throw new CpiError(`Invoked an instruction with too many account info's (${infosLen} > ${maxInfos})`);
   }
-  if (simd0339(ic)) ic.consumeChecked(Math.floor((Number(infosLen) * ACCOUNT_INFO_BYTES) / CPI_BYTES_PER_UNIT));
+  if (simd0339(ic)) ic.consumeChecked(Math.floor((Number(infosLen) * ACCOUNT_INFO_BYTES) / ic.env.costs.cpiBytesPerUnit));
   const infoKeys: string[] = [];
   for (let i = 0; i < Number(infosLen); i++) {
     const info = infosAddr + BigInt(i * abi.infoSize);
@@ -307,7 +305,7 @@ function translateAccounts(
     const account = tx.accounts[a.txIndex];
     const key = tx.keys[a.txIndex];
     if (account.executable) {
-      ic.consumeChecked(Math.floor(account.data.length / CPI_BYTES_PER_UNIT));
+      ic.consumeChecked(Math.floor(account.data.length / ic.env.costs.cpiBytesPerUnit));
       continue;
     }
     const infoIndex = infoKeys.indexOf(key);
@@ -369,7 +367,7 @@ function invokeSigned(ic: InvokeContext, abi: Abi, ctx: SyscallContext, args: bi
   const [ixAddr, infosAddr, infosLen, seedsAddr, seedsLen] = args;
   const m = ctx.memory;
   const aligned = ic.checkAligned();
-  ic.consumeChecked(INVOKE_UNITS);
+  ic.consumeChecked(ic.env.costs.invokeUnits);
   const ix = abi.instruction(m, ixAddr, aligned, ic);
   const tx = ic.tx;
   const callerProgram = tx.keyBytes[tx.current().programTxIndex];

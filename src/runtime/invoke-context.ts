@@ -5,6 +5,7 @@
  * transaction-wide compute meter.
  */
 import type { Executable } from '../executable.js';
+import type { ExecutionCosts } from '../syscalls/costs.js';
 import { MM_HEAP_START } from '../isa/constants.js';
 import { EbpfError } from '../vm/errors.js';
 import { base64 } from '../syscalls/logging.js';
@@ -54,11 +55,12 @@ export interface InvokeEnvironment {
   recentBlockhashesEmpty: boolean;
   /** The active feature gates. */
   features: FeatureSet;
+  /** The compute-unit prices of runtime charges and syscalls. */
+  costs: Readonly<ExecutionCosts>;
 }
 
-/** Per-invocation heap cost: 8 units per 32 KiB beyond the first. */
-const HEAP_COST = 8;
-const heapCost = (heapBytes: number) => (Math.ceil(heapBytes / (32 * 1024)) - 1) * HEAP_COST;
+/** Per-invocation heap cost: `heapCost` units per 32 KiB beyond the first. */
+const heapCost = (heapBytes: number, unit: number) => (Math.ceil(heapBytes / (32 * 1024)) - 1) * unit;
 
 export class InvokeContext {
   /** Compute units left in the transaction. */
@@ -177,7 +179,9 @@ export class InvokeContext {
     }
     const abiV0 = loader === BPF_LOADER_DEPRECATED;
     const input = serializeInput(this.tx, abiV0);
-    this.consumeChecked(heapCost(this.heapBytes));
+    // Agave reports "consumed X of Y" with Y read before the VM's creation charges the heap cost.
+    const meterBefore = this.remaining;
+    this.consumeChecked(heapCost(this.heapBytes, this.env.costs.heapCost));
     const budget = this.remaining;
     const host = this.env.host;
     const outer = host.current;
@@ -206,7 +210,7 @@ export class InvokeContext {
     }
     const used = Number(result.instructions);
     this.remaining = Math.max(0, budget - used);
-    this.log(`Program ${programId} consumed ${used} of ${budget} compute units`);
+    this.log(`Program ${programId} consumed ${used} of ${meterBefore} compute units`);
     const rd = this.tx.returnData;
     if (rd.data.length > 0) this.log(`Program return: ${programId} ${base64(rd.data)}`);
     if (result.ok) {

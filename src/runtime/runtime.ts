@@ -18,6 +18,7 @@ import { registerCurve25519Syscalls } from '../syscalls/curve25519.js';
 import { registerSecp256k1Syscalls } from '../syscalls/secp256k1.js';
 import { registerAltBn128Syscalls } from '../syscalls/alt-bn128.js';
 import { registerPoseidonSyscall } from '../syscalls/poseidon.js';
+import { defaultExecutionCosts, type ExecutionCosts } from '../syscalls/costs.js';
 import { AccountsDb, cloneAccount, decodeAddress, emptyAccount, encodeAddress, RENT_EXEMPT_EPOCH, type Account } from './accounts.js';
 import { defaultBuiltins } from './builtins/index.js';
 import { decodeNonce, durableNonce } from './builtins/nonce.js';
@@ -83,10 +84,19 @@ export interface InstructionsOutcome {
   accounts: [string, Account][];
 }
 
-/** A fixed compute budget that replaces the one a transaction requests. */
+/**
+ * A fixed compute budget that replaces, in full, what a transaction requests and what the feature
+ * set implies (as LiteSVM's `with_compute_budget` does).
+ */
 export interface ComputeBudgetOverride {
-  computeUnitLimit?: number;
-  heapBytes?: number;
+  computeUnitLimit: number;
+  heapBytes: number;
+  /** Deepest instruction nesting (the top level counts as 1). */
+  maxInstructionStackDepth: number;
+  /** Most instructions, top-level and inner, one transaction may run. */
+  maxInstructionTraceLength: number;
+  /** Prices of syscalls and runtime charges. */
+  costs: ExecutionCosts;
 }
 
 /** Runtime settings (LiteSVM's defaults). */
@@ -133,6 +143,8 @@ export class Runtime {
   syscalls: SyscallRegistry;
   /** Active feature gates (LiteSVM's default: mainnet's). */
   features = FeatureSet.mainnet();
+  /** The prices syscalls and runtime charges use: the override's, else Agave's defaults. */
+  readonly costs: ExecutionCosts = defaultExecutionCosts();
   readonly config: RuntimeConfig = {
     sigverify: true,
     blockhashCheck: true,
@@ -178,6 +190,12 @@ export class Runtime {
     this.addFeatureAccounts();
   }
 
+  /** Installs (or, with undefined, removes) a fixed compute budget. */
+  setComputeBudget(budget: ComputeBudgetOverride | undefined): void {
+    this.config.computeBudget = budget && { ...budget, costs: { ...budget.costs } };
+    Object.assign(this.costs, budget?.costs ?? defaultExecutionCosts());
+  }
+
   /** Replaces the feature set (syscalls are re-registered for the new gates). */
   setFeatures(features: FeatureSet): void {
     this.features = features.clone();
@@ -194,7 +212,12 @@ export class Runtime {
     }
   }
 
+  private maxTraceLength(): number {
+    return this.config.computeBudget?.maxInstructionTraceLength ?? MAX_INSTRUCTION_TRACE_LENGTH;
+  }
+
   private maxStackDepth(): number {
+    if (this.config.computeBudget) return this.config.computeBudget.maxInstructionStackDepth;
     return this.features.isActive(FEATURES.raiseCpiNestingLimitTo8) ? MAX_INSTRUCTION_STACK_DEPTH_SIMD_0268 : MAX_INSTRUCTION_STACK_DEPTH;
   }
 
@@ -283,9 +306,12 @@ export class Runtime {
     }
   }
 
-  /** Deploys `elf` under `programId` as LiteSVM's `add_program` does (visible at once). */
+  /**
+   * Deploys `elf` under `programId` as LiteSVM's `add_program` does: visible at once, and loaded
+   * without the new-deployment checks (an unknown syscall fails when called, not when added).
+   */
   addProgram(programId: string, elf: Uint8Array, loader: string): void {
-    const exe = loadProgram(elf, { syscalls: [...this.syscalls.entries()].map((e) => e.name) });
+    const exe = loadProgram(elf);
     log.debug({ programId, loader, bytes: elf.length, sbpfVersion: exe.sbpfVersion }, 'program added');
     if (loader === 'BPFLoaderUpgradeab1e11111111111111111111111') {
       const programData = encodeAddress(findProgramAddress([decodeAddress(programId)], decodeAddress(loader))[0]);
@@ -552,7 +578,7 @@ export class Runtime {
     const budget = this.config.computeBudget;
     const computeUnitLimit = budget?.computeUnitLimit ?? limits.computeUnitLimit;
     const heapBytes = budget?.heapBytes ?? limits.heapBytes;
-    const context = new TransactionContext(keys, accounts, this.maxStackDepth(), MAX_INSTRUCTION_TRACE_LENGTH);
+    const context = new TransactionContext(keys, accounts, this.maxStackDepth(), this.maxTraceLength());
     const logs = new LogCollector(this.config.logBytesLimit);
     const ic = new InvokeContext(context, this.environment(tx.message.recentBlockhash), computeUnitLimit, heapBytes, logs);
     const instructionsSysvar = msg.keys.indexOf(SYSVAR.instructions);
@@ -635,7 +661,7 @@ export class Runtime {
       const owner = accounts[keys.indexOf(key)].owner;
       if (accounts[keys.indexOf(key)].executable && this.accounts.get(owner)) add(owner);
     }
-    const context = new TransactionContext(keys, accounts, this.maxStackDepth(), MAX_INSTRUCTION_TRACE_LENGTH);
+    const context = new TransactionContext(keys, accounts, this.maxStackDepth(), this.maxTraceLength());
     const logs = new LogCollector(this.config.logBytesLimit);
     const ic = new InvokeContext(context, this.environment(this.latestBlockhash), computeUnitLimit, this.config.computeBudget?.heapBytes ?? 32 * 1024, logs);
     const perInstruction: number[] = [];
@@ -693,6 +719,7 @@ export class Runtime {
       minimumBalance: (dataLen) => sv.minimumBalance(this.rent, dataLen),
       recentBlockhashesEmpty: !recent || recent.length < 8 || recent.every((b, i) => i >= 8 || b === 0),
       features: this.features,
+      costs: this.costs,
     };
   }
 
@@ -715,27 +742,28 @@ export class Runtime {
       },
     };
     const registry = new SyscallRegistry();
-    registerLoggingSyscalls(registry, log);
-    registerMemorySyscalls(registry);
-    registerPdaSyscalls(registry);
-    registerHashingSyscalls(registry, log, { blake3: this.features?.isActive(FEATURES.blake3SyscallEnabled) ?? false });
-    registerReturnDataSyscalls(registry, returnData);
+    const costs = this.costs;
+    registerLoggingSyscalls(registry, log, costs);
+    registerMemorySyscalls(registry, costs);
+    registerPdaSyscalls(registry, costs);
+    registerHashingSyscalls(registry, log, { blake3: this.features?.isActive(FEATURES.blake3SyscallEnabled) ?? false, costs });
+    registerReturnDataSyscalls(registry, returnData, costs);
     registerCpiSyscalls(registry, ic);
-    registerCurve25519Syscalls(registry);
-    registerSecp256k1Syscalls(registry);
-    registerAltBn128Syscalls(registry);
-    registerPoseidonSyscall(registry, log);
+    registerCurve25519Syscalls(registry, costs);
+    registerSecp256k1Syscalls(registry, costs);
+    registerAltBn128Syscalls(registry, costs);
+    registerPoseidonSyscall(registry, log, costs);
     registerInvocationSyscalls(registry, {
       sibling: (index) => siblingInstruction(ic().tx, index),
       epochStake: (vote) => (vote ? (this.epochStakes.get(encodeAddress(vote)) ?? 0n) : [...this.epochStakes.values()].reduce((a, b) => a + b, 0n)),
       stackHeight: () => ic().tx.stack.length,
       allocate: (size, align) => ic().allocate(size, align),
       checkAligned: () => ic().checkAligned(),
-    });
+    }, costs);
     registerGetSysvarSyscall(registry, (id) => {
       const key = encodeAddress(id);
       return CACHED_SYSVARS.has(key) ? this.accounts.get(key)?.data : undefined;
-    });
+    }, costs);
     registerSysvarSyscalls(registry, {
       clock: () => sv.encodeClock(this.clock),
       rent: () => {
@@ -762,7 +790,7 @@ export class Runtime {
         return image;
       },
       lastRestartSlot: () => sv.encodeU64(this.lastRestartSlot),
-    });
+    }, costs);
     return registry;
   }
 }

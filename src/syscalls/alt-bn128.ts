@@ -6,7 +6,8 @@
  */
 import { bn254 } from '@noble/curves/bn254.js';
 import type { SyscallContext, SyscallRegistry } from '../vm/syscalls.js';
-import { consumeChecked, SYSCALL_BASE_COST } from './logging.js';
+import { DEFAULT_EXECUTION_COSTS, type ExecutionCosts } from './costs.js';
+import { consumeChecked } from './logging.js';
 
 const LE = 0x80;
 const G1_ADD = 0;
@@ -14,7 +15,6 @@ const G1_MUL = 2;
 const PAIRING = 3;
 const G2_ADD = 4;
 const G2_MUL = 6;
-const SHA256_BASE_COST = 85;
 const { Fp, Fp2, Fp12 } = bn254.fields;
 const P = Fp.ORDER;
 const R = bn254.fields.Fr.ORDER;
@@ -210,8 +210,19 @@ function compression(op: number, input: Uint8Array): Uint8Array {
   }
 }
 
-const GROUP_COST: Record<number, [number, number]> = { [G1_ADD]: [334, 64], [G1_MUL]: [3840, 64], [G2_ADD]: [535, 128], [G2_MUL]: [15670, 128] };
-const COMPRESSION_COST: Record<number, [number, number]> = { 0: [30, 32], 1: [398, 64], 2: [86, 64], 3: [13610, 128] };
+/** Price (in the cost table) and output length of each group operation and compression. */
+const GROUP_COST: Record<number, [keyof ExecutionCosts, number]> = {
+  [G1_ADD]: ['altBn128AdditionCost', 64],
+  [G1_MUL]: ['altBn128MultiplicationCost', 64],
+  [G2_ADD]: ['altBn128G2AdditionCost', 128],
+  [G2_MUL]: ['altBn128G2MultiplicationCost', 128],
+};
+const COMPRESSION_COST: Record<number, [keyof ExecutionCosts, number]> = {
+  0: ['altBn128G1Compress', 32],
+  1: ['altBn128G1Decompress', 64],
+  2: ['altBn128G2Compress', 64],
+  3: ['altBn128G2Decompress', 128],
+};
 
 function run(ctx: SyscallContext, cost: number, outLen: number, inputAddr: bigint, inputLen: bigint, resultAddr: bigint, compute: (input: Uint8Array) => Uint8Array): bigint {
   consumeChecked(ctx, cost);
@@ -227,7 +238,7 @@ function run(ctx: SyscallContext, cost: number, outLen: number, inputAddr: bigin
 }
 
 /** Registers `sol_alt_bn128_group_op` and `sol_alt_bn128_compression` (both endiannesses, G2 ops on). */
-export function registerAltBn128Syscalls(registry: SyscallRegistry): SyscallRegistry {
+export function registerAltBn128Syscalls(registry: SyscallRegistry, costs: Readonly<ExecutionCosts> = DEFAULT_EXECUTION_COSTS): SyscallRegistry {
   return registry
     .register('sol_alt_bn128_group_op', (ctx, op, inputAddr, inputLen, resultAddr) => {
       const base = Number(op & ~BigInt(LE));
@@ -236,15 +247,18 @@ export function registerAltBn128Syscalls(registry: SyscallRegistry): SyscallRegi
       let outLen: number;
       if (base === PAIRING) {
         const pairs = Number(inputLen / 192n);
-        cost = 36_364 + 12_121 * Math.max(0, pairs - 1) + SHA256_BASE_COST + Number(inputLen) + 32;
+        cost = costs.altBn128PairingOnePairCostFirst + costs.altBn128PairingOnePairCostOther * Math.max(0, pairs - 1) + costs.sha256BaseCost + Number(inputLen) + 32;
         outLen = 32;
-      } else [cost, outLen] = GROUP_COST[base];
+      } else {
+        cost = costs[GROUP_COST[base][0]];
+        outLen = GROUP_COST[base][1];
+      }
       return run(ctx, cost, outLen, inputAddr, inputLen, resultAddr, (input) => groupOp(Number(op), input));
     })
     .register('sol_alt_bn128_compression', (ctx, op, inputAddr, inputLen, resultAddr) => {
       const base = Number(op & ~BigInt(LE));
       if (op > 0xffn || !(base in COMPRESSION_COST)) throw new Error('InvalidAttribute');
-      const [cost, outLen] = COMPRESSION_COST[base];
-      return run(ctx, SYSCALL_BASE_COST + cost, outLen, inputAddr, inputLen, resultAddr, (input) => compression(Number(op), input));
+      const [price, outLen] = COMPRESSION_COST[base];
+      return run(ctx, costs.syscallBaseCost + costs[price], outLen, inputAddr, inputLen, resultAddr, (input) => compression(Number(op), input));
     });
 }

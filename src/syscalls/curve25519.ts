@@ -6,6 +6,7 @@
  */
 import { ed25519, ristretto255 } from '@noble/curves/ed25519.js';
 import type { SyscallRegistry } from '../vm/syscalls.js';
+import { DEFAULT_EXECUTION_COSTS, type ExecutionCosts } from './costs.js';
 import { consumeChecked } from './logging.js';
 
 const EDWARDS = 0n;
@@ -24,7 +25,8 @@ interface Group<P> {
   sub(a: P, b: P): P;
   mul(p: P, s: bigint): P;
   zero: P;
-  cost: { validate: number; add: number; sub: number; mul: number; msmBase: number; msmEach: number };
+  /** Which prices of the cost table this group's operations charge. */
+  cost: Record<'validate' | 'add' | 'sub' | 'mul' | 'msmBase' | 'msmEach', keyof ExecutionCosts>;
 }
 
 type EdPoint = InstanceType<typeof ed25519.Point>;
@@ -43,7 +45,14 @@ const edwards: Group<EdPoint> = {
   sub: (a, b) => a.subtract(b),
   mul: (p, s) => p.multiplyUnsafe(s),
   zero: ed25519.Point.ZERO,
-  cost: { validate: 159, add: 473, sub: 475, mul: 2177, msmBase: 2273, msmEach: 758 },
+  cost: {
+    validate: 'curve25519EdwardsValidatePointCost',
+    add: 'curve25519EdwardsAddCost',
+    sub: 'curve25519EdwardsSubtractCost',
+    mul: 'curve25519EdwardsMultiplyCost',
+    msmBase: 'curve25519EdwardsMsmBaseCost',
+    msmEach: 'curve25519EdwardsMsmIncrementalCost',
+  },
 };
 
 const ristretto: Group<RPoint> = {
@@ -59,7 +68,14 @@ const ristretto: Group<RPoint> = {
   sub: (a, b) => a.subtract(b),
   mul: (p, s) => p.multiplyUnsafe(s),
   zero: ristretto255.Point.ZERO,
-  cost: { validate: 169, add: 521, sub: 519, mul: 2208, msmBase: 2303, msmEach: 788 },
+  cost: {
+    validate: 'curve25519RistrettoValidatePointCost',
+    add: 'curve25519RistrettoAddCost',
+    sub: 'curve25519RistrettoSubtractCost',
+    mul: 'curve25519RistrettoMultiplyCost',
+    msmBase: 'curve25519RistrettoMsmBaseCost',
+    msmEach: 'curve25519RistrettoMsmIncrementalCost',
+  },
 };
 
 /** A little-endian scalar, or undefined when it is not canonical. */
@@ -75,18 +91,18 @@ const groupOf = (curve: bigint): Group<unknown> | undefined =>
 const invalidAttribute = () => new Error('InvalidAttribute');
 
 /** Registers `sol_curve_validate_point`, `sol_curve_group_op` and `sol_curve_multiscalar_mul`. */
-export function registerCurve25519Syscalls(registry: SyscallRegistry): SyscallRegistry {
+export function registerCurve25519Syscalls(registry: SyscallRegistry, costs: Readonly<ExecutionCosts> = DEFAULT_EXECUTION_COSTS): SyscallRegistry {
   return registry
     .register('sol_curve_validate_point', (ctx, curve, pointAddr) => {
       const g = groupOf(curve);
       if (!g) throw invalidAttribute();
-      consumeChecked(ctx, g.cost.validate);
+      consumeChecked(ctx, costs[g.cost.validate]);
       return g.decode(ctx.memory.slice(pointAddr, 32, false)) ? 0n : 1n;
     })
     .register('sol_curve_group_op', (ctx, curve, op, leftAddr, rightAddr, resultAddr) => {
       const g = groupOf(curve);
       if (!g || op > MUL) throw invalidAttribute();
-      consumeChecked(ctx, op === ADD ? g.cost.add : op === SUB ? g.cost.sub : g.cost.mul);
+      consumeChecked(ctx, costs[op === ADD ? g.cost.add : op === SUB ? g.cost.sub : g.cost.mul]);
       const left = ctx.memory.slice(leftAddr, 32, false);
       const right = g.decode(ctx.memory.slice(rightAddr, 32, false));
       let result: unknown;
@@ -106,7 +122,7 @@ export function registerCurve25519Syscalls(registry: SyscallRegistry): SyscallRe
       const g = groupOf(curve);
       if (!g) throw invalidAttribute();
       const n = Number(count);
-      consumeChecked(ctx, g.cost.msmBase + g.cost.msmEach * Math.max(0, n - 1));
+      consumeChecked(ctx, costs[g.cost.msmBase] + costs[g.cost.msmEach] * Math.max(0, n - 1));
       const scalars = ctx.memory.slice(scalarsAddr, 32 * n, false);
       const points = ctx.memory.slice(pointsAddr, 32 * n, false);
       let acc = g.zero;

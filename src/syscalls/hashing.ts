@@ -6,22 +6,18 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { blake3 } from '@noble/hashes/blake3.js';
 import { requireAligned, type SyscallContext, type SyscallRegistry } from '../vm/syscalls.js';
+import { DEFAULT_EXECUTION_COSTS, type ExecutionCosts } from './costs.js';
 import { consumeChecked } from './logging.js';
-
-const SHA256_BASE_COST = 85;
-const SHA256_BYTE_COST = 1;
-const MEM_OP_BASE_COST = 10;
-const MAX_SLICES = 20_000;
 
 type Hasher = { update(b: Uint8Array): Hasher; digest(): Uint8Array };
 
-function hashSyscall(name: string, create: () => Hasher, log: (line: string) => void) {
+function hashSyscall(name: string, create: () => Hasher, log: (line: string) => void, costs: Readonly<ExecutionCosts>) {
   return (ctx: SyscallContext, vals: bigint, count: bigint, result: bigint): bigint => {
-    if (count > BigInt(MAX_SLICES)) {
-      log(`${name} Hashing ${count} sequences in one syscall is over the limit ${MAX_SLICES}`);
+    if (count > BigInt(costs.sha256MaxSlices)) {
+      log(`${name} Hashing ${count} sequences in one syscall is over the limit ${costs.sha256MaxSlices}`);
       throw new Error('Hashing too many sequences');
     }
-    consumeChecked(ctx, SHA256_BASE_COST);
+    consumeChecked(ctx, costs.sha256BaseCost);
     const out = ctx.memory.slice(result, 32, true);
     const hasher = create();
     if (count > 0n) {
@@ -32,7 +28,7 @@ function hashSyscall(name: string, create: () => Hasher, log: (line: string) => 
         const addr = view.getBigUint64(16 * i, true);
         const len = view.getBigUint64(16 * i + 8, true);
         const bytes = ctx.memory.slice(addr, Number(len), false);
-        consumeChecked(ctx, Math.max(MEM_OP_BASE_COST, SHA256_BYTE_COST * Number(len / 2n)));
+        consumeChecked(ctx, Math.max(costs.memOpBaseCost, costs.sha256ByteCost * Number(len / 2n)));
         hasher.update(bytes);
       }
     }
@@ -45,8 +41,13 @@ function hashSyscall(name: string, create: () => Hasher, log: (line: string) => 
  * Registers `sol_sha256` and `sol_keccak256`, and `sol_blake3` when `blake3` (its feature gate is
  * off on mainnet); `log` receives Agave's diagnostic lines.
  */
-export function registerHashingSyscalls(registry: SyscallRegistry, log: (line: string) => void, opts: { blake3?: boolean } = {}): SyscallRegistry {
-  registry.register('sol_sha256', hashSyscall('Sha256', () => sha256.create(), log)).register('sol_keccak256', hashSyscall('Keccak256', () => keccak_256.create(), log));
-  if (opts.blake3) registry.register('sol_blake3', hashSyscall('Blake3', () => blake3.create(), log));
+export function registerHashingSyscalls(
+  registry: SyscallRegistry,
+  log: (line: string) => void,
+  opts: { blake3?: boolean; costs?: Readonly<ExecutionCosts> } = {},
+): SyscallRegistry {
+  const costs = opts.costs ?? DEFAULT_EXECUTION_COSTS;
+  registry.register('sol_sha256', hashSyscall('Sha256', () => sha256.create(), log, costs)).register('sol_keccak256', hashSyscall('Keccak256', () => keccak_256.create(), log, costs));
+  if (opts.blake3) registry.register('sol_blake3', hashSyscall('Blake3', () => blake3.create(), log, costs));
   return registry;
 }

@@ -1,4 +1,5 @@
-export { registerLoggingSyscalls, registerComputeUnitSyscalls, consumeChecked, SYSCALL_BASE_COST } from './logging.js';
+export { registerLoggingSyscalls, registerComputeUnitSyscalls, consumeChecked } from './logging.js';
+export { defaultExecutionCosts, DEFAULT_EXECUTION_COSTS, type ExecutionCosts } from './costs.js';
 export { registerMemorySyscalls } from './memory.js';
 export { registerHashingSyscalls } from './hashing.js';
 export { registerPdaSyscalls, createProgramAddress, isOnCurve } from './pda.js';

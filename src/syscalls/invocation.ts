@@ -3,7 +3,8 @@
  * bump allocator of the deprecated `sol_alloc_free_` interface.
  */
 import type { SyscallRegistry } from '../vm/syscalls.js';
-import { consumeChecked, SYSCALL_BASE_COST } from './logging.js';
+import { DEFAULT_EXECUTION_COSTS, type ExecutionCosts } from './costs.js';
+import { consumeChecked } from './logging.js';
 
 /** An already processed instruction at the caller's stack height. */
 export interface SiblingInstruction {
@@ -28,17 +29,16 @@ export interface InvocationInfo {
   checkAligned(): boolean;
 }
 
-const MEM_OP_BASE_COST = 10;
 const nonOverlapping = (a: bigint, an: bigint, b: bigint, bn: bigint) => (a > b ? a - b >= bn : b - a >= an);
 
 /**
  * Registers `sol_get_stack_height`, `sol_alloc_free_`, `sol_get_processed_sibling_instruction`
  * and `sol_get_epoch_stake`.
  */
-export function registerInvocationSyscalls(registry: SyscallRegistry, info: InvocationInfo): SyscallRegistry {
+export function registerInvocationSyscalls(registry: SyscallRegistry, info: InvocationInfo, costs: Readonly<ExecutionCosts> = DEFAULT_EXECUTION_COSTS): SyscallRegistry {
   return registry
     .register('sol_get_processed_sibling_instruction', (ctx, index, metaAddr, programIdAddr, dataAddr, accountsAddr) => {
-      consumeChecked(ctx, SYSCALL_BASE_COST);
+      consumeChecked(ctx, costs.syscallBaseCost);
       const found = info.sibling(index);
       if (!found) return 0n;
       const aligned = info.checkAligned();
@@ -70,14 +70,14 @@ export function registerInvocationSyscalls(registry: SyscallRegistry, info: Invo
     })
     .register('sol_get_epoch_stake', (ctx, voteAddr) => {
       if (voteAddr === 0n) {
-        consumeChecked(ctx, SYSCALL_BASE_COST);
+        consumeChecked(ctx, costs.syscallBaseCost);
         return info.epochStake(undefined);
       }
-      consumeChecked(ctx, SYSCALL_BASE_COST + Math.floor(32 / 250) + MEM_OP_BASE_COST);
+      consumeChecked(ctx, costs.syscallBaseCost + Math.floor(32 / costs.cpiBytesPerUnit) + costs.memOpBaseCost);
       return info.epochStake(ctx.memory.slice(voteAddr, 32, false));
     })
     .register('sol_get_stack_height', (ctx) => {
-      consumeChecked(ctx, SYSCALL_BASE_COST);
+      consumeChecked(ctx, costs.syscallBaseCost);
       return BigInt(info.stackHeight());
     })
     .register('sol_alloc_free_', (_ctx, size, freeAddr) => {

@@ -5,13 +5,9 @@
  */
 import bs58 from 'bs58';
 import { consumeChecked, requireAligned, type SyscallContext, type SyscallRegistry } from '../vm/syscalls.js';
+import { DEFAULT_EXECUTION_COSTS, type ExecutionCosts } from './costs.js';
 
 export { consumeChecked };
-
-/** Agave `execution_budget` constants used here. */
-export const SYSCALL_BASE_COST = 100;
-const LOG_64_UNITS = 100;
-const LOG_PUBKEY_UNITS = 100;
 
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -72,7 +68,7 @@ export function utf8ErrorText(bytes: Uint8Array): string {
 }
 
 /** Registers `abort`, `sol_panic_`, `sol_log_`, `sol_log_64_`, `sol_log_pubkey`, `sol_log_data`, `sol_log_compute_units_`. */
-export function registerLoggingSyscalls(registry: SyscallRegistry, log: (line: string) => void): SyscallRegistry {
+export function registerLoggingSyscalls(registry: SyscallRegistry, log: (line: string) => void, costs: Readonly<ExecutionCosts> = DEFAULT_EXECUTION_COSTS): SyscallRegistry {
   return registry
     .register('abort', () => {
       throw new Error('SBF program panicked');
@@ -83,27 +79,27 @@ export function registerLoggingSyscalls(registry: SyscallRegistry, log: (line: s
       throw new Error(`SBF program Panicked in ${name} at ${line}:${column}`);
     })
     .register('sol_log_', (ctx, addr, len) => {
-      consumeChecked(ctx, Math.max(SYSCALL_BASE_COST, Number(len)));
+      consumeChecked(ctx, Math.max(costs.syscallBaseCost, Number(len)));
       log(`Program log: ${guestString(ctx, addr, len)}`);
       return 0n;
     })
     .register('sol_log_64_', (ctx, a, b, c, d, e) => {
-      consumeChecked(ctx, LOG_64_UNITS);
+      consumeChecked(ctx, costs.log64Units);
       log(`Program log: ${[a, b, c, d, e].map((v) => `0x${v.toString(16)}`).join(', ')}`);
       return 0n;
     })
     .register('sol_log_pubkey', (ctx, addr) => {
-      consumeChecked(ctx, LOG_PUBKEY_UNITS);
+      consumeChecked(ctx, costs.logPubkeyUnits);
       log(`Program log: ${bs58.encode(ctx.memory.slice(addr, 32, false))}`);
       return 0n;
     })
     .register('sol_log_data', (ctx, addr, count) => {
-      consumeChecked(ctx, SYSCALL_BASE_COST);
+      consumeChecked(ctx, costs.syscallBaseCost);
       const n = Number(count);
       const table = ctx.memory.slice(addr, n * 16, false);
       if (n > 0) requireAligned(ctx, addr, 8);
       const view = new DataView(table.buffer, table.byteOffset, table.byteLength);
-      consumeChecked(ctx, SYSCALL_BASE_COST * n);
+      consumeChecked(ctx, costs.syscallBaseCost * n);
       let bytes = 0;
       for (let i = 0; i < n; i++) bytes += Number(view.getBigUint64(16 * i + 8, true));
       consumeChecked(ctx, bytes);
@@ -116,16 +112,16 @@ export function registerLoggingSyscalls(registry: SyscallRegistry, log: (line: s
       return 0n;
     })
     .register('sol_log_compute_units_', (ctx) => {
-      consumeChecked(ctx, SYSCALL_BASE_COST);
+      consumeChecked(ctx, costs.syscallBaseCost);
       log(`Program consumption: ${ctx.remaining()} units remaining`);
       return 0n;
     });
 }
 
 /** Registers `sol_remaining_compute_units`: the units left after its own charge. */
-export function registerComputeUnitSyscalls(registry: SyscallRegistry): SyscallRegistry {
+export function registerComputeUnitSyscalls(registry: SyscallRegistry, costs: Readonly<ExecutionCosts> = DEFAULT_EXECUTION_COSTS): SyscallRegistry {
   return registry.register('sol_remaining_compute_units', (ctx) => {
-    consumeChecked(ctx, SYSCALL_BASE_COST);
+    consumeChecked(ctx, costs.getRemainingComputeUnitsCost);
     return ctx.remaining();
   });
 }

@@ -3,12 +3,8 @@
  * each charges max(mem_op_base_cost, n / cpi_bytes_per_unit) before touching memory.
  */
 import { requireAligned, type SyscallContext, type SyscallRegistry } from '../vm/syscalls.js';
+import { DEFAULT_EXECUTION_COSTS, memOpCost, type ExecutionCosts } from './costs.js';
 import { consumeChecked } from './logging.js';
-
-const MEM_OP_BASE_COST = 10;
-const CPI_BYTES_PER_UNIT = 250;
-
-const memOpCost = (n: bigint) => Math.max(MEM_OP_BASE_COST, Number(n / BigInt(CPI_BYTES_PER_UNIT)));
 
 /** `is_nonoverlapping`: the two ranges share no byte. */
 const nonOverlapping = (a: bigint, b: bigint, n: bigint) => (a > b ? a - b >= n : b - a >= n);
@@ -21,26 +17,26 @@ function copy(ctx: SyscallContext, dst: bigint, src: bigint, n: bigint): void {
 }
 
 /** Registers `sol_memcpy_`, `sol_memmove_`, `sol_memset_` and `sol_memcmp_`. */
-export function registerMemorySyscalls(registry: SyscallRegistry): SyscallRegistry {
+export function registerMemorySyscalls(registry: SyscallRegistry, costs: Readonly<ExecutionCosts> = DEFAULT_EXECUTION_COSTS): SyscallRegistry {
   return registry
     .register('sol_memcpy_', (ctx, dst, src, n) => {
-      consumeChecked(ctx, memOpCost(n));
+      consumeChecked(ctx, memOpCost(costs, Number(n)));
       if (!nonOverlapping(src, dst, n)) throw new Error('Overlapping copy');
       copy(ctx, dst, src, n);
       return 0n;
     })
     .register('sol_memmove_', (ctx, dst, src, n) => {
-      consumeChecked(ctx, memOpCost(n));
+      consumeChecked(ctx, memOpCost(costs, Number(n)));
       copy(ctx, dst, src, n);
       return 0n;
     })
     .register('sol_memset_', (ctx, dst, value, n) => {
-      consumeChecked(ctx, memOpCost(n));
+      consumeChecked(ctx, memOpCost(costs, Number(n)));
       ctx.memory.slice(dst, Number(n), true).fill(Number(value & 0xffn));
       return 0n;
     })
     .register('sol_memcmp_', (ctx, a, b, n, result) => {
-      consumeChecked(ctx, memOpCost(n));
+      consumeChecked(ctx, memOpCost(costs, Number(n)));
       const x = ctx.memory.slice(a, Number(n), false);
       const y = ctx.memory.slice(b, Number(n), false);
       let diff = 0;

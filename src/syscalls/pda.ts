@@ -6,9 +6,9 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { requireAligned, type SyscallContext, type SyscallRegistry } from '../vm/syscalls.js';
+import { DEFAULT_EXECUTION_COSTS, type ExecutionCosts } from './costs.js';
 import { consumeChecked } from './logging.js';
 
-const CREATE_PROGRAM_ADDRESS_UNITS = 1500;
 const MAX_SEEDS = 16;
 const MAX_SEED_LEN = 32;
 const PDA_MARKER = new TextEncoder().encode('ProgramDerivedAddress');
@@ -50,10 +50,10 @@ function seedsAndProgramId(ctx: SyscallContext, seedsAddr: bigint, count: bigint
 }
 
 /** Registers `sol_create_program_address` and `sol_try_find_program_address`. */
-export function registerPdaSyscalls(registry: SyscallRegistry): SyscallRegistry {
+export function registerPdaSyscalls(registry: SyscallRegistry, costs: Readonly<ExecutionCosts> = DEFAULT_EXECUTION_COSTS): SyscallRegistry {
   return registry
     .register('sol_create_program_address', (ctx, seedsAddr, count, programIdAddr, out) => {
-      consumeChecked(ctx, CREATE_PROGRAM_ADDRESS_UNITS);
+      consumeChecked(ctx, costs.createProgramAddressUnits);
       const [seeds, programId] = seedsAndProgramId(ctx, seedsAddr, count, programIdAddr);
       const address = createProgramAddress(seeds, programId);
       if (!address) return 1n;
@@ -61,7 +61,7 @@ export function registerPdaSyscalls(registry: SyscallRegistry): SyscallRegistry 
       return 0n;
     })
     .register('sol_try_find_program_address', (ctx, seedsAddr, count, programIdAddr, out, bumpOut) => {
-      consumeChecked(ctx, CREATE_PROGRAM_ADDRESS_UNITS);
+      consumeChecked(ctx, costs.createProgramAddressUnits);
       const [seeds, programId] = seedsAndProgramId(ctx, seedsAddr, count, programIdAddr);
       // Bumps 255 down to 1; each failed attempt costs another charge.
       for (let bump = 255; bump > 0; bump--) {
@@ -75,7 +75,7 @@ export function registerPdaSyscalls(registry: SyscallRegistry): SyscallRegistry 
           addressRef.set(address);
           return 0n;
         }
-        consumeChecked(ctx, CREATE_PROGRAM_ADDRESS_UNITS);
+        consumeChecked(ctx, costs.createProgramAddressUnits);
       }
       return 1n;
     });

@@ -7,6 +7,7 @@
 import { grainGenConstants, poseidon } from '@noble/curves/abstract/poseidon.js';
 import { bn254 } from '@noble/curves/bn254.js';
 import { requireAligned, type SyscallRegistry } from '../vm/syscalls.js';
+import { DEFAULT_EXECUTION_COSTS, type ExecutionCosts } from './costs.js';
 import { consumeChecked } from './logging.js';
 
 const Fr = bn254.fields.Fr;
@@ -47,7 +48,7 @@ export function poseidonHash(inputs: Uint8Array[], littleEndian: boolean): Uint8
 }
 
 /** Registers `sol_poseidon`; `log` receives Agave's diagnostic line for too many inputs. */
-export function registerPoseidonSyscall(registry: SyscallRegistry, log: (line: string) => void): SyscallRegistry {
+export function registerPoseidonSyscall(registry: SyscallRegistry, log: (line: string) => void, costs: Readonly<ExecutionCosts> = DEFAULT_EXECUTION_COSTS): SyscallRegistry {
   return registry.register('sol_poseidon', (ctx, parameters, endianness, valsAddr, count, resultAddr) => {
     if (parameters !== 0n) throw new Error('Invalid parameters.');
     if (endianness > 1n) throw new Error('Invalid endianness.');
@@ -56,7 +57,7 @@ export function registerPoseidonSyscall(registry: SyscallRegistry, log: (line: s
       throw new Error('InvalidLength');
     }
     const n = Number(count);
-    consumeChecked(ctx, 61 * n * n + 542);
+    consumeChecked(ctx, costs.poseidonCostCoefficientA * n * n + costs.poseidonCostCoefficientC);
     const out = ctx.memory.slice(resultAddr, 32, true);
     const inputs: Uint8Array[] = [];
     if (n > 0) {

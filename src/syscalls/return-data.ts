@@ -3,11 +3,11 @@
  * 1024 bytes, stored with the id of the program that set it.
  */
 import type { SyscallRegistry } from '../vm/syscalls.js';
-import { consumeChecked, SYSCALL_BASE_COST } from './logging.js';
+import { DEFAULT_EXECUTION_COSTS, type ExecutionCosts } from './costs.js';
+import { consumeChecked } from './logging.js';
 
 /** The largest return data a program may set. */
 export const MAX_RETURN_DATA = 1024;
-const CPI_BYTES_PER_UNIT = 250;
 
 /** What the return-data syscalls read and write: the running program and the current data. */
 export interface ReturnDataState {
@@ -18,21 +18,21 @@ export interface ReturnDataState {
 }
 
 /** Registers `sol_set_return_data` and `sol_get_return_data` over `state`. */
-export function registerReturnDataSyscalls(registry: SyscallRegistry, state: ReturnDataState): SyscallRegistry {
+export function registerReturnDataSyscalls(registry: SyscallRegistry, state: ReturnDataState, costs: Readonly<ExecutionCosts> = DEFAULT_EXECUTION_COSTS): SyscallRegistry {
   return registry
     .register('sol_set_return_data', (ctx, addr, len) => {
-      consumeChecked(ctx, Number(len / BigInt(CPI_BYTES_PER_UNIT)) + SYSCALL_BASE_COST);
+      consumeChecked(ctx, Math.floor(Number(len) / costs.cpiBytesPerUnit) + costs.syscallBaseCost);
       if (len > BigInt(MAX_RETURN_DATA)) throw new Error(`Return data too large (${len} > ${MAX_RETURN_DATA})`);
       const data = len === 0n ? new Uint8Array(0) : ctx.memory.slice(addr, Number(len), false).slice();
       state.returnData = { programId: state.programId, data };
       return 0n;
     })
     .register('sol_get_return_data', (ctx, out, length, programIdOut) => {
-      consumeChecked(ctx, SYSCALL_BASE_COST);
+      consumeChecked(ctx, costs.syscallBaseCost);
       const { programId, data } = state.returnData;
       const n = Math.min(Number(length), data.length);
       if (n !== 0) {
-        consumeChecked(ctx, Math.floor((n + 32) / CPI_BYTES_PER_UNIT));
+        consumeChecked(ctx, Math.floor((n + 32) / costs.cpiBytesPerUnit));
         const dst = ctx.memory.slice(out, n, true);
         const id = ctx.memory.slice(programIdOut, 32, true);
         const apart = out > programIdOut ? out - programIdOut >= 32n : programIdOut - out >= BigInt(n);

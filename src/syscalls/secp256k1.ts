@@ -5,15 +5,15 @@
  */
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import type { SyscallRegistry } from '../vm/syscalls.js';
+import { DEFAULT_EXECUTION_COSTS, type ExecutionCosts } from './costs.js';
 import { consumeChecked } from './logging.js';
 
-const SECP256K1_RECOVER_COST = 25_000;
 const INVALID_RECOVERY_ID = 2n;
 const INVALID_SIGNATURE = 3n;
 
-export function registerSecp256k1Syscalls(registry: SyscallRegistry): SyscallRegistry {
+export function registerSecp256k1Syscalls(registry: SyscallRegistry, costs: Readonly<ExecutionCosts> = DEFAULT_EXECUTION_COSTS): SyscallRegistry {
   return registry.register('sol_secp256k1_recover', (ctx, hashAddr, recoveryId, sigAddr, resultAddr) => {
-    consumeChecked(ctx, SECP256K1_RECOVER_COST);
+    consumeChecked(ctx, costs.secp256K1RecoverCost);
     const hash = ctx.memory.slice(hashAddr, 32, false);
     const sig = ctx.memory.slice(sigAddr, 64, false);
     const out = ctx.memory.slice(resultAddr, 64, true);

@@ -4,9 +4,8 @@
  */
 import { requireAligned, type SyscallContext, type SyscallRegistry } from '../vm/syscalls.js';
 import { InstructionFailure } from '../runtime/errors.js';
+import { DEFAULT_EXECUTION_COSTS, memOpCost, type ExecutionCosts } from './costs.js';
 import { consumeChecked } from './logging.js';
-
-const SYSVAR_BASE_COST = 100;
 
 /** The in-memory (repr(C)) images of the sysvars, as a program receives them. */
 export interface SysvarImages {
@@ -17,9 +16,9 @@ export interface SysvarImages {
   lastRestartSlot(): Uint8Array;
 }
 
-function getter(size: number, align: number, image: () => Uint8Array) {
+function getter(costs: Readonly<ExecutionCosts>, size: number, align: number, image: () => Uint8Array) {
   return (ctx: SyscallContext, out: bigint): bigint => {
-    consumeChecked(ctx, SYSVAR_BASE_COST + size);
+    consumeChecked(ctx, costs.sysvarBaseCost + size);
     const dst = ctx.memory.slice(out, size, true);
     requireAligned(ctx, out, align);
     dst.set(image());
@@ -28,17 +27,15 @@ function getter(size: number, align: number, image: () => Uint8Array) {
 }
 
 /** Registers the sysvar getters mainnet enables (the Fees getter is gone with `disable_fees_sysvar`). */
-export function registerSysvarSyscalls(registry: SyscallRegistry, images: SysvarImages): SyscallRegistry {
+export function registerSysvarSyscalls(registry: SyscallRegistry, images: SysvarImages, costs: Readonly<ExecutionCosts> = DEFAULT_EXECUTION_COSTS): SyscallRegistry {
   return registry
-    .register('sol_get_clock_sysvar', getter(40, 8, () => images.clock()))
-    .register('sol_get_rent_sysvar', getter(24, 8, () => images.rent()))
-    .register('sol_get_epoch_schedule_sysvar', getter(40, 8, () => images.epochSchedule()))
-    .register('sol_get_epoch_rewards_sysvar', getter(96, 16, () => images.epochRewards()))
-    .register('sol_get_last_restart_slot', getter(8, 8, () => images.lastRestartSlot()));
+    .register('sol_get_clock_sysvar', getter(costs, 40, 8, () => images.clock()))
+    .register('sol_get_rent_sysvar', getter(costs, 24, 8, () => images.rent()))
+    .register('sol_get_epoch_schedule_sysvar', getter(costs, 40, 8, () => images.epochSchedule()))
+    .register('sol_get_epoch_rewards_sysvar', getter(costs, 96, 16, () => images.epochRewards()))
+    .register('sol_get_last_restart_slot', getter(costs, 8, 8, () => images.lastRestartSlot()));
 }
 
-const CPI_BYTES_PER_UNIT = 250;
-const MEM_OP_BASE_COST = 10;
 const SYSVAR_NOT_FOUND = 2n;
 const OFFSET_LENGTH_EXCEEDS_SYSVAR = 1n;
 
@@ -46,9 +43,9 @@ const OFFSET_LENGTH_EXCEEDS_SYSVAR = 1n;
  * Registers `sol_get_sysvar` (SIMD-0127): copies `length` bytes at `offset` of a sysvar's account
  * data; 0 on success, 1 when the range exceeds the data, 2 when the sysvar is not available.
  */
-export function registerGetSysvarSyscall(registry: SyscallRegistry, sysvarData: (id: Uint8Array) => Uint8Array | undefined): SyscallRegistry {
+export function registerGetSysvarSyscall(registry: SyscallRegistry, sysvarData: (id: Uint8Array) => Uint8Array | undefined, costs: Readonly<ExecutionCosts> = DEFAULT_EXECUTION_COSTS): SyscallRegistry {
   return registry.register('sol_get_sysvar', (ctx, idAddr, out, offset, length) => {
-    consumeChecked(ctx, SYSVAR_BASE_COST + Math.floor(32 / CPI_BYTES_PER_UNIT) + Math.max(Number(length / BigInt(CPI_BYTES_PER_UNIT)), MEM_OP_BASE_COST));
+    consumeChecked(ctx, costs.sysvarBaseCost + Math.floor(32 / costs.cpiBytesPerUnit) + memOpCost(costs, Number(length)));
     const id = ctx.memory.slice(idAddr, 32, false);
     const dst = ctx.memory.slice(out, Number(length), true);
     const end = offset + length;

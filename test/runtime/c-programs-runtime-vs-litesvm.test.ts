@@ -227,3 +227,13 @@ describe('sysinfo.c: sysvar, invocation and cryptography syscalls', () => {
     await run(bytes(5, 0, 7, p, q));
   });
 });
+
+describe('syscalls.c: added with a call to a syscall the feature set leaves out', () => {
+  it('loads as LiteSVM’s addProgram does, and fails only when the call runs', async () => {
+    const d = await Dual.create();
+    const program = await deployBoth(d, elf('syscalls'));
+    expect((await expectSame(d, [{ programAddress: program, accounts: [], data: bytes(0, 1, 2) }])).error).toBeUndefined();
+    const r = await expectSame(d, [{ programAddress: program, accounts: [], data: bytes(3) }]);
+    expect(r.logs.at(-1)).toMatch(/failed: unsupported BPF instruction$/);
+  });
+});

@@ -1,0 +1,113 @@
+/**
+ * The compute-unit price list of syscalls and runtime charges: Agave's `SVMTransactionExecutionCost`
+ * (agave `compute-budget/src/compute_budget.rs`) with its default values. Field names follow
+ * LiteSVM's `ComputeBudget`, so a budget configured there carries over one to one. Syscalls read the
+ * table they were registered with at call time, so a runtime can re-price them without re-registering.
+ */
+export interface ExecutionCosts {
+  /** `sol_log_64_`. */
+  log64Units: number;
+  /** Each `sol_create_program_address` attempt (and each bump `sol_try_find_program_address` tries). */
+  createProgramAddressUnits: number;
+  /** A cross-program invocation, before its per-byte charges. */
+  invokeUnits: number;
+  /** Base of `sol_sha256`, `sol_keccak256`, `sol_blake3` and the BN254 pairing. */
+  sha256BaseCost: number;
+  /** Per two hashed bytes. */
+  sha256ByteCost: number;
+  /** Most slices one hashing syscall accepts. */
+  sha256MaxSlices: number;
+  /** `sol_log_pubkey`. */
+  logPubkeyUnits: number;
+  /** Bytes per unit for copied data (CPI, memory ops, return data, sysvars). */
+  cpiBytesPerUnit: number;
+  /** Base of the sysvar getters. */
+  sysvarBaseCost: number;
+  /** `sol_secp256k1_recover`. */
+  secp256K1RecoverCost: number;
+  /** The base charge of most syscalls. */
+  syscallBaseCost: number;
+  curve25519EdwardsValidatePointCost: number;
+  curve25519EdwardsAddCost: number;
+  curve25519EdwardsSubtractCost: number;
+  curve25519EdwardsMultiplyCost: number;
+  curve25519EdwardsMsmBaseCost: number;
+  curve25519EdwardsMsmIncrementalCost: number;
+  curve25519RistrettoValidatePointCost: number;
+  curve25519RistrettoAddCost: number;
+  curve25519RistrettoSubtractCost: number;
+  curve25519RistrettoMultiplyCost: number;
+  curve25519RistrettoMsmBaseCost: number;
+  curve25519RistrettoMsmIncrementalCost: number;
+  /** Per 32 KiB of heap beyond the first, charged once per program invocation. */
+  heapCost: number;
+  /** Floor of every memory-copying charge. */
+  memOpBaseCost: number;
+  altBn128AdditionCost: number;
+  altBn128MultiplicationCost: number;
+  altBn128G2AdditionCost: number;
+  altBn128G2MultiplicationCost: number;
+  altBn128PairingOnePairCostFirst: number;
+  altBn128PairingOnePairCostOther: number;
+  /** `sol_poseidon` costs a·n² + c for n inputs. */
+  poseidonCostCoefficientA: number;
+  poseidonCostCoefficientC: number;
+  /** `sol_remaining_compute_units`. */
+  getRemainingComputeUnitsCost: number;
+  altBn128G1Compress: number;
+  altBn128G1Decompress: number;
+  altBn128G2Compress: number;
+  altBn128G2Decompress: number;
+}
+
+/** A fresh, mutable copy of Agave's default prices. */
+export function defaultExecutionCosts(): ExecutionCosts {
+  return {
+    log64Units: 100,
+    createProgramAddressUnits: 1500,
+    invokeUnits: 946,
+    sha256BaseCost: 85,
+    sha256ByteCost: 1,
+    sha256MaxSlices: 20_000,
+    logPubkeyUnits: 100,
+    cpiBytesPerUnit: 250,
+    sysvarBaseCost: 100,
+    secp256K1RecoverCost: 25_000,
+    syscallBaseCost: 100,
+    curve25519EdwardsValidatePointCost: 159,
+    curve25519EdwardsAddCost: 473,
+    curve25519EdwardsSubtractCost: 475,
+    curve25519EdwardsMultiplyCost: 2177,
+    curve25519EdwardsMsmBaseCost: 2273,
+    curve25519EdwardsMsmIncrementalCost: 758,
+    curve25519RistrettoValidatePointCost: 169,
+    curve25519RistrettoAddCost: 521,
+    curve25519RistrettoSubtractCost: 519,
+    curve25519RistrettoMultiplyCost: 2208,
+    curve25519RistrettoMsmBaseCost: 2303,
+    curve25519RistrettoMsmIncrementalCost: 788,
+    heapCost: 8,
+    memOpBaseCost: 10,
+    altBn128AdditionCost: 334,
+    altBn128MultiplicationCost: 3840,
+    altBn128G2AdditionCost: 535,
+    altBn128G2MultiplicationCost: 15_670,
+    altBn128PairingOnePairCostFirst: 36_364,
+    altBn128PairingOnePairCostOther: 12_121,
+    poseidonCostCoefficientA: 61,
+    poseidonCostCoefficientC: 542,
+    getRemainingComputeUnitsCost: 100,
+    altBn128G1Compress: 30,
+    altBn128G1Decompress: 398,
+    altBn128G2Compress: 86,
+    altBn128G2Decompress: 13_610,
+  };
+}
+
+/** The defaults, for syscalls registered without a runtime's table. */
+export const DEFAULT_EXECUTION_COSTS: Readonly<ExecutionCosts> = Object.freeze(defaultExecutionCosts());
+
+/** Agave's memory-op charge for copying `bytes`: one unit per `cpiBytesPerUnit`, at least `memOpBaseCost`. */
+export function memOpCost(costs: Readonly<ExecutionCosts>, bytes: number): number {
+  return Math.max(costs.memOpBaseCost, Math.floor(bytes / costs.cpiBytesPerUnit));
+}
