@@ -1,4 +1,5 @@
 export { SVM, LiteSVM, SimulatedTransactionInfo, type Web3AccountInfo } from './svm.js';
+export { Account } from './account.js';
 export * from './results.js';
 export * from './sysvars.js';
 export type { AddressInput, TransactionInput } from './inputs.js';
