@@ -1,10 +1,11 @@
 /**
  * Differential fuzzing: thousands of seeded random programs of every version run on the JIT and
- * on the interpreter; result, error kind and text, faulting pc and instruction count must agree.
+ * on the interpreter; result, error kind and text, faulting pc, instruction count and the final
+ * contents of every writable region (stack, heap, input) must agree.
  * `FUZZ_PROGRAMS=200000 npm run fuzz` runs longer.
  */
 import { describe, expect, it } from 'vitest';
-import { execute, SBPFVersion } from '../../src/index.js';
+import { execute, SBPFVersion, type MemoryMap } from '../../src/index.js';
 import { randomProgram, Rng } from './fuzz.js';
 
 const PROGRAMS = Number(process.env.FUZZ_PROGRAMS ?? 10_000);
@@ -19,10 +20,14 @@ describe('JIT vs interpreter', () => {
       const v = versions[i % versions.length];
       const { exe, budget } = randomProgram(rng, v);
       const input = Uint8Array.from({ length: rng.int(64) }, () => rng.int(256));
-      const interp = execute(exe, { engine: 'interpreter', computeUnits: budget, input });
-      const jit = execute(exe, { engine: 'jit', computeUnits: budget, input });
-      if (JSON.stringify(jit, big) !== JSON.stringify(interp, big)) {
-        expect(jit, `program ${i} (V${v}, budget ${budget}): ${Buffer.from(exe.text).toString('hex')}`).toEqual(interp);
+      let interpMemory = '';
+      let jitMemory = '';
+      const interp = execute(exe, { engine: 'interpreter', computeUnits: budget, input, onExit: (m) => (interpMemory = writableDigest(m)) });
+      const jit = execute(exe, { engine: 'jit', computeUnits: budget, input, onExit: (m) => (jitMemory = writableDigest(m)) });
+      if (JSON.stringify(jit, big) !== JSON.stringify(interp, big) || jitMemory !== interpMemory) {
+        const context = `program ${i} (V${v}, budget ${budget}): ${Buffer.from(exe.text).toString('hex')}`;
+        expect(jit, context).toEqual(interp);
+        expect(jitMemory, `memory after ${context}`).toBe(interpMemory);
       }
       const kind = interp.ok ? 'ok' : interp.error.kind;
       kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
@@ -33,6 +38,22 @@ describe('JIT vs interpreter', () => {
     }
   }, 30_000 + PROGRAMS * 5);
 });
+
+/** A digest of each writable region's bytes (FNV-1a over 32-bit words, then the odd tail bytes). */
+function writableDigest(m: MemoryMap): string {
+  const parts: string[] = [];
+  for (let slot = 0; slot < m.hostStart.length; slot++) {
+    if (!m.writable[slot] || m.hostStart[slot] < 0) continue;
+    const region = m.bytes.subarray(m.hostStart[slot], m.hostStart[slot] + m.hostLength[slot]);
+    const whole = region.length >> 2;
+    const words = new DataView(region.buffer, region.byteOffset, region.length);
+    let h = 0x811c9dc5;
+    for (let w = 0; w < whole; w++) h = Math.imul(h ^ words.getUint32(4 * w, true), 16777619);
+    for (let b = whole * 4; b < region.length; b++) h = Math.imul(h ^ region[b], 16777619);
+    parts.push(`${slot}:${region.length}:${(h >>> 0).toString(16)}`);
+  }
+  return parts.join(' ');
+}
 
 function big(_k: string, v: unknown) {
   return typeof v === 'bigint' ? v.toString() : v;
