@@ -155,22 +155,31 @@ export class SVM {
   /**
    * Uses a fixed compute budget (limits and prices) instead of what transactions request. Accepts
    * our {@link ComputeBudget} or LiteSVM's; a changed `maxCallDepth` or `stackFrameSize` is refused
-   * with a `WebsvmError` of kind `Unsupported`, since the VM fixes both.
+   * with a `WebsvmError` of kind `Unsupported`, since the VM fixes both, and a value outside u64
+   * with kind `InvalidArgument`.
    */
   withComputeBudget(budget: ComputeBudgetInput): this {
     const fixed = new ComputeBudget();
     for (const key of ['maxCallDepth', 'stackFrameSize'] as const) {
       if (BigInt(budget[key]) !== fixed[key]) throw new WebsvmError('Unsupported', `ComputeBudget.${key} must stay ${fixed[key]}: the sBPF VM fixes it`);
     }
+    // Agave's fields are u64; larger values than 2^53 behave alike here (beyond any budget).
+    const unsigned = (name: string, value: bigint | number): number => {
+      if (value < 0 || value >= 2n ** 64n || (typeof value === 'number' && !Number.isInteger(value))) {
+        throw new WebsvmError('InvalidArgument', `ComputeBudget.${name} must be an unsigned 64-bit integer, got ${value}`);
+      }
+      return Math.min(Number(value), Number.MAX_SAFE_INTEGER);
+    };
     const costs = defaultExecutionCosts();
     for (const key of Object.keys(costs) as (keyof ExecutionCosts)[]) {
-      if (budget[key] !== undefined) costs[key] = Number(budget[key]);
+      const value = budget[key];
+      if (value !== undefined) costs[key] = unsigned(key, value);
     }
     this.runtime.setComputeBudget({
-      computeUnitLimit: Number(budget.computeUnitLimit),
-      heapBytes: budget.heapSize,
-      maxInstructionStackDepth: Number(budget.maxInstructionStackDepth),
-      maxInstructionTraceLength: Number(budget.maxInstructionTraceLength),
+      computeUnitLimit: unsigned('computeUnitLimit', budget.computeUnitLimit),
+      heapBytes: unsigned('heapSize', budget.heapSize),
+      maxInstructionStackDepth: unsigned('maxInstructionStackDepth', budget.maxInstructionStackDepth),
+      maxInstructionTraceLength: unsigned('maxInstructionTraceLength', budget.maxInstructionTraceLength),
       costs,
     });
     return this;

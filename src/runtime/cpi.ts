@@ -14,6 +14,7 @@ import { FEATURES } from './features.js';
 import { MAX_PERMITTED_DATA_INCREASE } from './serialization.js';
 import type { InstructionAccount } from './transaction-context.js';
 import { createProgramAddress } from '../syscalls/pda.js';
+import { bytesCost } from '../syscalls/costs.js';
 import type { MemoryMap } from '../vm/memory.js';
 import type { SyscallContext, SyscallRegistry } from '../vm/syscalls.js';
 
@@ -90,8 +91,8 @@ function checkInstructionSize(accounts: bigint, dataLen: number): void {
 const simd0339 = (ic: InvokeContext) => ic.env.features.isActive(FEATURES.increaseCpiAccountInfoLimit);
 
 function chargeInstruction(ic: InvokeContext, metas: number, dataLen: number): void {
-  if (simd0339(ic)) ic.consumeChecked(Math.floor((metas * ACCOUNT_META_BYTES) / ic.env.costs.cpiBytesPerUnit));
-  ic.consumeChecked(Math.floor(dataLen / ic.env.costs.cpiBytesPerUnit));
+  if (simd0339(ic)) ic.consumeChecked(bytesCost(ic.env.costs, metas * ACCOUNT_META_BYTES));
+  ic.consumeChecked(bytesCost(ic.env.costs, dataLen));
 }
 
 function checkFlag(b: number): boolean {
@@ -135,7 +136,7 @@ const RUST: Abi = {
     const fat = view(typed(m, dataCell, 16, 8, aligned));
     const dataAddr = fat.getBigUint64(0, true);
     const dataLen = Number(fat.getBigUint64(8, true));
-    ic.consumeChecked(Math.floor(dataLen / ic.env.costs.cpiBytesPerUnit));
+    ic.consumeChecked(bytesCost(ic.env.costs, dataLen));
     const lenAddr = dataCell + 8n;
     m.slice(lenAddr, 8, true);
     m.slice(dataAddr, dataLen, true);
@@ -174,7 +175,7 @@ const C: Abi = {
     const ownerAddr = v.getBigUint64(32, true);
     typed(m, lamportsAddr, 8, 8, aligned, true);
     typed(m, ownerAddr, 32, 1, aligned, true);
-    ic.consumeChecked(Math.floor(dataLen / ic.env.costs.cpiBytesPerUnit));
+    ic.consumeChecked(bytesCost(ic.env.costs, dataLen));
     m.slice(dataAddr, dataLen, true);
     const lenAddr = info + 16n;
     m.slice(lenAddr, 8, true);
@@ -288,7 +289,7 @@ function translateAccounts(
   if (infosLen > BigInt(maxInfos)) {
     throw new CpiError(`Invoked an instruction with too many account info's (${infosLen} > ${maxInfos})`);
   }
-  if (simd0339(ic)) ic.consumeChecked(Math.floor((Number(infosLen) * ACCOUNT_INFO_BYTES) / ic.env.costs.cpiBytesPerUnit));
+  if (simd0339(ic)) ic.consumeChecked(bytesCost(ic.env.costs, Number(infosLen) * ACCOUNT_INFO_BYTES));
   const infoKeys: string[] = [];
   for (let i = 0; i < Number(infosLen); i++) {
     const info = infosAddr + BigInt(i * abi.infoSize);
@@ -305,7 +306,7 @@ function translateAccounts(
     const account = tx.accounts[a.txIndex];
     const key = tx.keys[a.txIndex];
     if (account.executable) {
-      ic.consumeChecked(Math.floor(account.data.length / ic.env.costs.cpiBytesPerUnit));
+      ic.consumeChecked(bytesCost(ic.env.costs, account.data.length));
       continue;
     }
     const infoIndex = infoKeys.indexOf(key);

@@ -107,7 +107,15 @@ export function defaultExecutionCosts(): ExecutionCosts {
 /** The defaults, for syscalls registered without a runtime's table. */
 export const DEFAULT_EXECUTION_COSTS: Readonly<ExecutionCosts> = Object.freeze(defaultExecutionCosts());
 
-/** Agave's memory-op charge for copying `bytes`: one unit per `cpiBytesPerUnit`, at least `memOpBaseCost`. */
+/**
+ * Units for moving `bytes`: one per `cpiBytesPerUnit`. Agave divides with `checked_div(…)
+ * .unwrap_or(u64::MAX)`, so a zero divisor charges more than any budget holds.
+ */
+export function bytesCost(costs: Readonly<ExecutionCosts>, bytes: number): number {
+  return costs.cpiBytesPerUnit === 0 ? Number.MAX_SAFE_INTEGER : Math.floor(bytes / costs.cpiBytesPerUnit);
+}
+
+/** Agave's memory-op charge for copying `bytes`: {@link bytesCost}, at least `memOpBaseCost`. */
 export function memOpCost(costs: Readonly<ExecutionCosts>, bytes: number): number {
-  return Math.max(costs.memOpBaseCost, Math.floor(bytes / costs.cpiBytesPerUnit));
+  return Math.max(costs.memOpBaseCost, bytesCost(costs, bytes));
 }

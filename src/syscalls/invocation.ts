@@ -3,7 +3,7 @@
  * bump allocator of the deprecated `sol_alloc_free_` interface.
  */
 import type { SyscallRegistry } from '../vm/syscalls.js';
-import { DEFAULT_EXECUTION_COSTS, type ExecutionCosts } from './costs.js';
+import { bytesCost, DEFAULT_EXECUTION_COSTS, type ExecutionCosts } from './costs.js';
 import { consumeChecked } from './logging.js';
 
 /** An already processed instruction at the caller's stack height. */
@@ -73,7 +73,7 @@ export function registerInvocationSyscalls(registry: SyscallRegistry, info: Invo
         consumeChecked(ctx, costs.syscallBaseCost);
         return info.epochStake(undefined);
       }
-      consumeChecked(ctx, costs.syscallBaseCost + Math.floor(32 / costs.cpiBytesPerUnit) + costs.memOpBaseCost);
+      consumeChecked(ctx, costs.syscallBaseCost + bytesCost(costs, 32) + costs.memOpBaseCost);
       return info.epochStake(ctx.memory.slice(voteAddr, 32, false));
     })
     .register('sol_get_stack_height', (ctx) => {

@@ -3,7 +3,7 @@
  * 1024 bytes, stored with the id of the program that set it.
  */
 import type { SyscallRegistry } from '../vm/syscalls.js';
-import { DEFAULT_EXECUTION_COSTS, type ExecutionCosts } from './costs.js';
+import { bytesCost, DEFAULT_EXECUTION_COSTS, type ExecutionCosts } from './costs.js';
 import { consumeChecked } from './logging.js';
 
 /** The largest return data a program may set. */
@@ -21,7 +21,7 @@ export interface ReturnDataState {
 export function registerReturnDataSyscalls(registry: SyscallRegistry, state: ReturnDataState, costs: Readonly<ExecutionCosts> = DEFAULT_EXECUTION_COSTS): SyscallRegistry {
   return registry
     .register('sol_set_return_data', (ctx, addr, len) => {
-      consumeChecked(ctx, Math.floor(Number(len) / costs.cpiBytesPerUnit) + costs.syscallBaseCost);
+      consumeChecked(ctx, bytesCost(costs, Number(len)) + costs.syscallBaseCost);
       if (len > BigInt(MAX_RETURN_DATA)) throw new Error(`Return data too large (${len} > ${MAX_RETURN_DATA})`);
       const data = len === 0n ? new Uint8Array(0) : ctx.memory.slice(addr, Number(len), false).slice();
       state.returnData = { programId: state.programId, data };
@@ -32,7 +32,7 @@ export function registerReturnDataSyscalls(registry: SyscallRegistry, state: Ret
       const { programId, data } = state.returnData;
       const n = Math.min(Number(length), data.length);
       if (n !== 0) {
-        consumeChecked(ctx, Math.floor((n + 32) / costs.cpiBytesPerUnit));
+        consumeChecked(ctx, bytesCost(costs, n + 32));
         const dst = ctx.memory.slice(out, n, true);
         const id = ctx.memory.slice(programIdOut, 32, true);
         const apart = out > programIdOut ? out - programIdOut >= 32n : programIdOut - out >= BigInt(n);

@@ -4,7 +4,7 @@
  */
 import { requireAligned, type SyscallContext, type SyscallRegistry } from '../vm/syscalls.js';
 import { InstructionFailure } from '../runtime/errors.js';
-import { DEFAULT_EXECUTION_COSTS, memOpCost, type ExecutionCosts } from './costs.js';
+import { bytesCost, DEFAULT_EXECUTION_COSTS, type ExecutionCosts } from './costs.js';
 import { consumeChecked } from './logging.js';
 
 /** The in-memory (repr(C)) images of the sysvars, as a program receives them. */
@@ -45,7 +45,9 @@ const OFFSET_LENGTH_EXCEEDS_SYSVAR = 1n;
  */
 export function registerGetSysvarSyscall(registry: SyscallRegistry, sysvarData: (id: Uint8Array) => Uint8Array | undefined, costs: Readonly<ExecutionCosts> = DEFAULT_EXECUTION_COSTS): SyscallRegistry {
   return registry.register('sol_get_sysvar', (ctx, idAddr, out, offset, length) => {
-    consumeChecked(ctx, costs.sysvarBaseCost + Math.floor(32 / costs.cpiBytesPerUnit) + memOpCost(costs, Number(length)));
+    // Unlike elsewhere, Agave's divisions here fall back to 0 when cpi_bytes_per_unit is 0.
+    const per = (bytes: number) => (costs.cpiBytesPerUnit === 0 ? 0 : bytesCost(costs, bytes));
+    consumeChecked(ctx, costs.sysvarBaseCost + per(32) + Math.max(per(Number(length)), costs.memOpBaseCost));
     const id = ctx.memory.slice(idAddr, 32, false);
     const dst = ctx.memory.slice(out, Number(length), true);
     const end = offset + length;

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { address, getProgramDerivedAddress, type Address, type Instruction } from '@solana/kit';
+import { address, getAddressEncoder, getProgramDerivedAddress, type Address, type Instruction } from '@solana/kit';
 import { ed25519, ristretto255 } from '@noble/curves/ed25519.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { sha256 } from '@noble/hashes/sha2.js';
@@ -16,6 +16,7 @@ import { deployBoth, Dual, meta, setBoth } from '../helpers/dual.js';
 
 const elf = (name: string) => new Uint8Array(readFileSync(new URL(`../../programs/bin/${name}.so`, import.meta.url)));
 const SYSTEM = address('11111111111111111111111111111111');
+const enc = getAddressEncoder();
 const bytes = (...parts: (number | ArrayLike<number>)[]) => Uint8Array.from(parts.flatMap((p) => (typeof p === 'number' ? [p] : Array.from(p))));
 const u64 = (v: bigint) => {
   const b = new Uint8Array(8);
@@ -53,6 +54,15 @@ describe('ComputeBudget', () => {
     const fields = Object.getOwnPropertyNames(Object.getPrototypeOf(theirs)).filter((k) => k !== 'constructor');
     expect(fields.length).toBeGreaterThan(40);
     for (const field of fields) expect(ours[field], field).toEqual(theirs[field]);
+  });
+
+  it('refuses values outside u64 with a typed error', async () => {
+    const d = await Dual.create();
+    const budget = new ComputeBudget();
+    budget.invokeUnits = -1n;
+    expect(() => d.ours.withComputeBudget(budget)).toThrow(/invokeUnits must be an unsigned 64-bit integer/);
+    budget.invokeUnits = 2n ** 64n;
+    expect(() => d.ours.withComputeBudget(budget)).toThrow(WebsvmError);
   });
 
   it('refuses a call depth or stack frame size the VM cannot honour', async () => {
@@ -129,6 +139,27 @@ describe('every price re-set, in websvm and LiteSVM', () => {
 });
 
 describe('limits of a fixed budget, in websvm and LiteSVM', () => {
+  it('a zero cpiBytesPerUnit charges everything (Agave’s checked division), except in sol_get_sysvar', async () => {
+    const d = await Dual.create();
+    const cpi = await deployBoth(d, elf('cpi'));
+    const callee = await deployBoth(d, elf('cpi_callee'));
+    const sysinfo = await deployBoth(d, elf('sysinfo'));
+    const memory = await deployBoth(d, elf('syscalls'));
+    const budget = new TheirBudget();
+    budget.cpiBytesPerUnit = 0n;
+    d.theirs.withComputeBudget(budget);
+    d.ours.withComputeBudget(budget);
+    const r = await expectSame(d, [{ programAddress: cpi, accounts: [meta(callee, false)], data: bytes(1, 0, 1, 2) }]);
+    expect(r.error).toBe('InstructionError(0, ComputationalBudgetExceeded)');
+    expect((await expectSame(d, [{ programAddress: sysinfo, accounts: [meta(d.payer.address, false)], data: bytes(3) }])).error).toBe(
+      'InstructionError(0, ComputationalBudgetExceeded)',
+    );
+    expect((await expectSame(d, [{ programAddress: memory, accounts: [], data: bytes(0, 1) }])).error).toBe('InstructionError(0, ComputationalBudgetExceeded)');
+    // sol_get_sysvar is the exception: its divisions fall back to 0.
+    const clock = enc.encode(address('SysvarC1ock11111111111111111111111111111111'));
+    expect((await expectSame(d, [{ programAddress: sysinfo, accounts: [], data: bytes(1, clock, u64(0n), u64(8n)) }])).error).toBeUndefined();
+  });
+
   it('nesting depth, trace length and unit limit replace what the transaction asks for', async () => {
     const d = await Dual.create();
     const cpi = await deployBoth(d, elf('cpi'));
