@@ -7,6 +7,7 @@ import { instructionErrorText, type InstructionError, type InstructionErrorName 
 import { BPF_LOADER_UPGRADEABLE } from '../runtime/ids.js';
 import type { Account } from '../runtime/accounts.js';
 import { Runtime, type InstructionsOutcome } from '../runtime/runtime.js';
+import { computeBudgetOverride, type ComputeBudgetInput } from './sysvars.js';
 import { toAccount, toAddress, toInstruction, type AccountInput, type AddressInput, type InstructionInput } from './inputs.js';
 
 /** What one run produced. */
@@ -151,6 +152,17 @@ export class InstructionHarness {
   /** Deploys a program (upgradeable loader unless `loader` says otherwise). */
   addProgram(programId: AddressInput, elf: Uint8Array, loader: AddressInput = BPF_LOADER_UPGRADEABLE): this {
     this.runtime.addProgram(toAddress(programId), elf, toAddress(loader));
+    return this;
+  }
+
+  /**
+   * Uses a fixed compute budget (Mollusk's `compute_budget`): unit limit, heap size, nesting depth,
+   * trace length and every syscall price, with the same rules as `SVM.withComputeBudget`.
+   */
+  withComputeBudget(budget: ComputeBudgetInput): this {
+    const override = computeBudgetOverride(budget);
+    this.runtime.setComputeBudget(override);
+    this.computeUnitLimit = override.computeUnitLimit;
     return this;
   }
 

@@ -15,7 +15,6 @@ import {
 } from '@solana/kit';
 import bs58 from 'bs58';
 import { WebsvmError } from '../errors.js';
-import { defaultExecutionCosts, type ExecutionCosts } from '../syscalls/costs.js';
 import { emptyAccount, type Account, type AccountsDb } from '../runtime/accounts.js';
 import { formatAccountJson, parseAccountJson } from './account-json.js';
 import { requireNodeFs } from '../platform.js';
@@ -26,7 +25,7 @@ import { toAddress, toWireBytes, type AddressInput, type TransactionInput } from
 import { FeatureSet } from './feature-set.js';
 import { FailedTransactionMetadata, TransactionMetadata } from './results.js';
 import type { ErrorNamer } from './harness.js';
-import { Clock, ComputeBudget, type ComputeBudgetInput, EpochRewards, EpochSchedule, Rent, SlotHash, SlotHistory, StakeHistory } from './sysvars.js';
+import { Clock, computeBudgetOverride, type ComputeBudgetInput, EpochRewards, EpochSchedule, Rent, SlotHash, SlotHistory, StakeHistory } from './sysvars.js';
 
 /** An account as web3.js v1 describes it (accepted by {@link SVM.setAccount}). */
 export interface Web3AccountInfo {
@@ -159,29 +158,7 @@ export class SVM {
    * with kind `InvalidArgument`.
    */
   withComputeBudget(budget: ComputeBudgetInput): this {
-    const fixed = new ComputeBudget();
-    for (const key of ['maxCallDepth', 'stackFrameSize'] as const) {
-      if (BigInt(budget[key]) !== fixed[key]) throw new WebsvmError('Unsupported', `ComputeBudget.${key} must stay ${fixed[key]}: the sBPF VM fixes it`);
-    }
-    // Agave's fields are u64; larger values than 2^53 behave alike here (beyond any budget).
-    const unsigned = (name: string, value: bigint | number): number => {
-      if (value < 0 || value >= 2n ** 64n || (typeof value === 'number' && !Number.isInteger(value))) {
-        throw new WebsvmError('InvalidArgument', `ComputeBudget.${name} must be an unsigned 64-bit integer, got ${value}`);
-      }
-      return Math.min(Number(value), Number.MAX_SAFE_INTEGER);
-    };
-    const costs = defaultExecutionCosts();
-    for (const key of Object.keys(costs) as (keyof ExecutionCosts)[]) {
-      const value = budget[key];
-      if (value !== undefined) costs[key] = unsigned(key, value);
-    }
-    this.runtime.setComputeBudget({
-      computeUnitLimit: unsigned('computeUnitLimit', budget.computeUnitLimit),
-      heapBytes: unsigned('heapSize', budget.heapSize),
-      maxInstructionStackDepth: unsigned('maxInstructionStackDepth', budget.maxInstructionStackDepth),
-      maxInstructionTraceLength: unsigned('maxInstructionTraceLength', budget.maxInstructionTraceLength),
-      costs,
-    });
+    this.runtime.setComputeBudget(computeBudgetOverride(budget));
     return this;
   }
 

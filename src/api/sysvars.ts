@@ -1,6 +1,8 @@
 /** Sysvar value classes with the constructors and accessors of the `litesvm` package. */
 import * as sv from '../runtime/sysvars.js';
 import { defaultExecutionCosts, type ExecutionCosts } from '../syscalls/costs.js';
+import { WebsvmError } from '../errors.js';
+import type { ComputeBudgetOverride } from '../runtime/runtime.js';
 
 /** Network time. */
 export class Clock implements sv.Clock {
@@ -200,3 +202,33 @@ type WebsvmOnlyCosts = 'altBn128G2AdditionCost' | 'altBn128G2MultiplicationCost'
 
 /** What `withComputeBudget` accepts: our {@link ComputeBudget} or an instance of LiteSVM's. */
 export type ComputeBudgetInput = Omit<ComputeBudget, WebsvmOnlyCosts> & Partial<Pick<ComputeBudget, WebsvmOnlyCosts>>;
+
+/**
+ * The runtime's form of a budget. A changed `maxCallDepth` or `stackFrameSize` is refused with a
+ * `WebsvmError` of kind `Unsupported` (the VM fixes both), a value outside u64 with `InvalidArgument`.
+ */
+export function computeBudgetOverride(budget: ComputeBudgetInput): ComputeBudgetOverride {
+  const fixed = new ComputeBudget();
+  for (const key of ['maxCallDepth', 'stackFrameSize'] as const) {
+    if (BigInt(budget[key]) !== fixed[key]) throw new WebsvmError('Unsupported', `ComputeBudget.${key} must stay ${fixed[key]}: the sBPF VM fixes it`);
+  }
+  // Agave's fields are u64; values above 2^53 behave alike here (beyond any budget).
+  const unsigned = (name: string, value: bigint | number): number => {
+    if (value < 0 || value >= 2n ** 64n || (typeof value === 'number' && !Number.isInteger(value))) {
+      throw new WebsvmError('InvalidArgument', `ComputeBudget.${name} must be an unsigned 64-bit integer, got ${value}`);
+    }
+    return Math.min(Number(value), Number.MAX_SAFE_INTEGER);
+  };
+  const costs = defaultExecutionCosts();
+  for (const key of Object.keys(costs) as (keyof ExecutionCosts)[]) {
+    const value = budget[key];
+    if (value !== undefined) costs[key] = unsigned(key, value);
+  }
+  return {
+    computeUnitLimit: unsigned('computeUnitLimit', budget.computeUnitLimit),
+    heapBytes: unsigned('heapSize', budget.heapSize),
+    maxInstructionStackDepth: unsigned('maxInstructionStackDepth', budget.maxInstructionStackDepth),
+    maxInstructionTraceLength: unsigned('maxInstructionTraceLength', budget.maxInstructionTraceLength),
+    costs,
+  };
+}

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { AccountRole, address, generateKeyPairSigner } from '@solana/kit';
 import { PublicKey, TransactionInstruction } from '@solana/web3.js';
-import { Check, CheckFailure, InstructionHarness } from '../../src/index.js';
+import { Check, CheckFailure, ComputeBudget, InstructionHarness } from '../../src/index.js';
 
 const elf = (name: string) => new Uint8Array(readFileSync(new URL(`../../programs/bin/${name}.so`, import.meta.url)));
 const u64 = (v: bigint) => new Uint8Array(new BigUint64Array([v]).buffer);
@@ -70,5 +70,21 @@ describe('InstructionHarness', async () => {
     expect(() => harness.processAndValidate(move(1n), [[a, owned(1n)], [b, owned(1n)]], [Check.account(a).closed().build()])).toThrow(
       `account ${a} space: expected 0, got 4`,
     );
+  });
+});
+
+describe('InstructionHarness.withComputeBudget', () => {
+  it('re-prices syscalls and replaces the unit limit', async () => {
+    const logging = (await generateKeyPairSigner()).address;
+    const ix = { programAddress: logging, accounts: [], data: Uint8Array.from([1]) };
+    const plain = new InstructionHarness().addProgram(logging, elf('logging')).process(ix, []);
+    const budget = new ComputeBudget();
+    budget.log64Units += 50n; // logging.c logs one sol_log_64_ line and one pubkey
+    budget.logPubkeyUnits += 7n;
+    const harness = new InstructionHarness().addProgram(logging, elf('logging')).withComputeBudget(budget);
+    expect(harness.process(ix, []).computeUnitsConsumed).toBe(plain.computeUnitsConsumed + 57n);
+    budget.computeUnitLimit = plain.computeUnitsConsumed - 1n;
+    const starved = harness.withComputeBudget(budget).process(ix, []);
+    expect(starved.logs.at(-1)).toBe(`Program ${logging} failed: Computational budget exceeded`);
   });
 });
