@@ -198,7 +198,7 @@ export class ComputeBudget {
 }
 
 /** Prices we expose that LiteSVM's `ComputeBudget` lacks (its G2 operations use Agave's constants). */
-type WebsvmOnlyCosts = 'altBn128G2AdditionCost' | 'altBn128G2MultiplicationCost';
+type WebsvmOnlyCosts = 'altBn128G2AdditionCost' | 'altBn128G2MultiplicationCost' | Extract<keyof ExecutionCosts, `bls12381${string}`>;
 
 /** What `withComputeBudget` accepts: our {@link ComputeBudget} or an instance of LiteSVM's. */
 export type ComputeBudgetInput = Omit<ComputeBudget, WebsvmOnlyCosts> & Partial<Pick<ComputeBudget, WebsvmOnlyCosts>>;

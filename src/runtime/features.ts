@@ -21,6 +21,7 @@ export const FEATURES = {
   createAccountAllowPrefund: '6sPDzwyARRExKH52LECxcGoqziH8G7SZofwuxi8Ja331',
   /** The `sol_blake3` syscall. */
   blake3SyscallEnabled: 'HTW2pSyErTj4BV6KBM9NZ9VBUJVxt7sacNWcf76wtzb3',
+  enableBls12381Syscall: 'b1sgUiJ3qu7hYm3tNDyyqZNQd6gLGJmJppnLNa93PCQ',
 } as const;
 
 /** Active features and their activation slots; every other known feature is inactive. */

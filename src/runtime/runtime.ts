@@ -15,6 +15,7 @@ import { registerReturnDataSyscalls, type ReturnDataState } from '../syscalls/re
 import { registerGetSysvarSyscall, registerSysvarSyscalls } from '../syscalls/sysvar.js';
 import { registerInvocationSyscalls, type SiblingInstruction } from '../syscalls/invocation.js';
 import { registerCurve25519Syscalls } from '../syscalls/curve25519.js';
+import { registerBls12381Syscalls } from '../syscalls/bls12-381.js';
 import { registerSecp256k1Syscalls } from '../syscalls/secp256k1.js';
 import { registerAltBn128Syscalls } from '../syscalls/alt-bn128.js';
 import { registerPoseidonSyscall } from '../syscalls/poseidon.js';
@@ -749,7 +750,9 @@ export class Runtime {
     registerHashingSyscalls(registry, log, { blake3: this.features?.isActive(FEATURES.blake3SyscallEnabled) ?? false, costs });
     registerReturnDataSyscalls(registry, returnData, costs);
     registerCpiSyscalls(registry, ic);
-    registerCurve25519Syscalls(registry, costs);
+    const bls12381 = this.features?.isActive(FEATURES.enableBls12381Syscall) ?? false;
+    registerCurve25519Syscalls(registry, costs, { bls12381 });
+    if (bls12381) registerBls12381Syscalls(registry, costs);
     registerSecp256k1Syscalls(registry, costs);
     registerAltBn128Syscalls(registry, costs);
     registerPoseidonSyscall(registry, log, costs);

@@ -58,6 +58,19 @@ export interface ExecutionCosts {
   altBn128G1Decompress: number;
   altBn128G2Compress: number;
   altBn128G2Decompress: number;
+  bls12381G1AddCost: number;
+  bls12381G2AddCost: number;
+  bls12381G1SubtractCost: number;
+  bls12381G2SubtractCost: number;
+  bls12381G1MultiplyCost: number;
+  bls12381G2MultiplyCost: number;
+  bls12381G1DecompressCost: number;
+  bls12381G2DecompressCost: number;
+  bls12381G1ValidateCost: number;
+  bls12381G2ValidateCost: number;
+  /** `sol_curve_pairing_map` costs one-pair + additional-pair · (n − 1). */
+  bls12381OnePairCost: number;
+  bls12381AdditionalPairCost: number;
 }
 
 /** A fresh, mutable copy of Agave's default prices. */
@@ -101,6 +114,18 @@ export function defaultExecutionCosts(): ExecutionCosts {
     altBn128G1Decompress: 398,
     altBn128G2Compress: 86,
     altBn128G2Decompress: 13_610,
+    bls12381G1AddCost: 128,
+    bls12381G2AddCost: 203,
+    bls12381G1SubtractCost: 129,
+    bls12381G2SubtractCost: 204,
+    bls12381G1MultiplyCost: 4627,
+    bls12381G2MultiplyCost: 8255,
+    bls12381G1DecompressCost: 2100,
+    bls12381G2DecompressCost: 3050,
+    bls12381G1ValidateCost: 1565,
+    bls12381G2ValidateCost: 1968,
+    bls12381OnePairCost: 25_445,
+    bls12381AdditionalPairCost: 13_023,
   };
 }
 

@@ -8,12 +8,9 @@ import { ed25519, ristretto255 } from '@noble/curves/ed25519.js';
 import type { SyscallRegistry } from '../vm/syscalls.js';
 import { DEFAULT_EXECUTION_COSTS, type ExecutionCosts } from './costs.js';
 import { consumeChecked } from './logging.js';
+import { blsGroup, blsGroupOp, blsValidate } from './bls12-381.js';
+import { CURVE25519_EDWARDS as EDWARDS, CURVE25519_RISTRETTO as RISTRETTO, GROUP_OP_ADD as ADD, GROUP_OP_MUL as MUL, GROUP_OP_SUB as SUB } from './curve-ids.js';
 
-const EDWARDS = 0n;
-const RISTRETTO = 1n;
-const ADD = 0n;
-const SUB = 1n;
-const MUL = 2n;
 const MAX_MSM_POINTS = 512n;
 /** The group order ℓ: scalars must be canonical (below it). */
 const L = 2n ** 252n + 27742317777372353535851937790883648493n;
@@ -90,16 +87,28 @@ const groupOf = (curve: bigint): Group<unknown> | undefined =>
 
 const invalidAttribute = () => new Error('InvalidAttribute');
 
-/** Registers `sol_curve_validate_point`, `sol_curve_group_op` and `sol_curve_multiscalar_mul`. */
-export function registerCurve25519Syscalls(registry: SyscallRegistry, costs: Readonly<ExecutionCosts> = DEFAULT_EXECUTION_COSTS): SyscallRegistry {
+/**
+ * Registers `sol_curve_validate_point`, `sol_curve_group_op` and `sol_curve_multiscalar_mul`; with
+ * `bls12381` the first two also take the BLS12-381 point ids.
+ */
+export function registerCurve25519Syscalls(
+  registry: SyscallRegistry,
+  costs: Readonly<ExecutionCosts> = DEFAULT_EXECUTION_COSTS,
+  opts: { bls12381?: boolean } = {},
+): SyscallRegistry {
+  const bls = (curve: bigint) => (opts.bls12381 ? blsGroup(curve) : undefined);
   return registry
     .register('sol_curve_validate_point', (ctx, curve, pointAddr) => {
+      const b = bls(curve);
+      if (b) return blsValidate(ctx, costs, b, pointAddr);
       const g = groupOf(curve);
       if (!g) throw invalidAttribute();
       consumeChecked(ctx, costs[g.cost.validate]);
       return g.decode(ctx.memory.slice(pointAddr, 32, false)) ? 0n : 1n;
     })
     .register('sol_curve_group_op', (ctx, curve, op, leftAddr, rightAddr, resultAddr) => {
+      const b = bls(curve);
+      if (b) return blsGroupOp(ctx, costs, b, op, leftAddr, rightAddr, resultAddr);
       const g = groupOf(curve);
       if (!g || op > MUL) throw invalidAttribute();
       consumeChecked(ctx, costs[op === ADD ? g.cost.add : op === SUB ? g.cost.sub : g.cost.mul]);
