@@ -24,6 +24,8 @@ import {
 } from './curve-ids.js';
 
 const GT_SIZE = 576;
+/** Largest batch `sol_curve_pairing_map` accepts. */
+const MAX_PAIRS = 8;
 const FP_SIZE = 48;
 
 type Point = InstanceType<typeof bls12_381.G1.Point> | InstanceType<typeof bls12_381.G2.Point>;
@@ -209,6 +211,7 @@ export function registerBls12381Syscalls(registry: SyscallRegistry, costs: Reado
       const g1s = ctx.memory.slice(g1Addr, 96 * n, false);
       const g2s = ctx.memory.slice(g2Addr, 192 * n, false);
       const out = ctx.memory.slice(resultAddr, GT_SIZE, true);
+      if (n > MAX_PAIRS) return 1n; // charged and translated first, as Agave
       const pairs: { g1: InstanceType<typeof bls12_381.G1.Point>; g2: InstanceType<typeof bls12_381.G2.Point> }[] = [];
       for (let i = 0; i < n; i++) {
         const g1 = decode(G1, g1s.subarray(96 * i, 96 * i + 96), le);

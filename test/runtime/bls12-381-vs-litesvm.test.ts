@@ -107,7 +107,7 @@ describe('BLS12-381 syscalls, websvm vs LiteSVM', () => {
     await run(bytes(2, 0x85, 2, scalar(3n, false), new Uint8Array(64), off));
   });
 
-  it('pairings of 0, 1 and 3 pairs, both byte orders, and a bad point', async () => {
+  it('pairings of 0, 1, 3, 8 and 9 pairs, both byte orders, and a bad point', async () => {
     const ps = [G1.Point.BASE, G1.Point.BASE.multiply(5n), G1.Point.BASE.multiply(7n)];
     const qs = [G2.Point.BASE, G2.Point.BASE.multiply(3n), G2.Point.BASE.negate()];
     for (const little of [false, true]) {
@@ -120,6 +120,10 @@ describe('BLS12-381 syscalls, websvm vs LiteSVM', () => {
       }
       await run(bytes(3, id, 1, new Uint8Array(96), g2(qs[0])));
     }
+    // Nine pairs: past SIMD-0388's batch of eight (a transaction larger than a packet; neither side enforces that).
+    const batch = (n: number) => bytes(3, 0x84, n, ...Array(n).fill(ps[1].toBytes(false)), ...Array(n).fill(qs[1].toBytes(false)));
+    expect(status(await run(batch(8)))).toBe('Program log: 0x0, 0x0, 0x0, 0x0, 0x0');
+    expect(status(await run(batch(9)))).toBe('Program log: 0x1, 0x0, 0x0, 0x0, 0x0');
   });
 
   it('unknown curve ids fail with InvalidAttribute', async () => {
