@@ -17,8 +17,9 @@ import {
   type KeyPairSigner,
   type Transaction,
 } from '@solana/kit';
-import { FailedTransactionMetadata, LiteSVM } from 'litesvm';
-import { SVM, FailedTransactionMetadata as OurFailed, describeError, InstructionErrorFieldless, TransactionErrorFieldless } from '../../src/index.js';
+import { FailedTransactionMetadata, FeatureSet as OracleFeatures, LiteSVM } from 'litesvm';
+import bs58 from 'bs58';
+import { FeatureSet, SVM, FailedTransactionMetadata as OurFailed, describeError, InstructionErrorFieldless, TransactionErrorFieldless } from '../../src/index.js';
 
 /** One side's view of a processed transaction. */
 export interface Observed {
@@ -129,4 +130,19 @@ export function systemTransfer(from: KeyPairSigner, to: Address, lamports: bigin
   new DataView(data.buffer).setUint32(0, 2, true);
   new DataView(data.buffer).setBigUint64(4, lamports, true);
   return { programAddress: address('11111111111111111111111111111111'), accounts: [meta(from.address, true, from), meta(to, true)], data };
+}
+
+/** LiteSVM's and our mainnet sets with `id` switched. */
+export function toggled(id: string, on: boolean): [FeatureSet, OracleFeatures] {
+  const ours = FeatureSet.mainnet();
+  const theirs = new OracleFeatures();
+  for (const [k, slot] of ours.inner.entries()) theirs.activate(bs58.decode(k), slot);
+  if (on) {
+    ours.activate(id, 0n);
+    theirs.activate(bs58.decode(id), 0n);
+  } else {
+    ours.deactivate(id);
+    theirs.deactivate(bs58.decode(id));
+  }
+  return [ours, theirs];
 }

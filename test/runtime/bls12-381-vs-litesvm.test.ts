@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Address } from '@solana/kit';
 import { bls12_381 } from '@noble/curves/bls12-381.js';
-import { deployBoth, Dual } from '../helpers/dual.js';
+import { FeatureSet } from '../../src/index.js';
+import { deployBoth, Dual, toggled } from '../helpers/dual.js';
 
 const elf = new Uint8Array(readFileSync(new URL('../../programs/bin/bls12_381.so', import.meta.url)));
 const bytes = (...parts: (number | ArrayLike<number>)[]) => Uint8Array.from(parts.flatMap((p) => (typeof p === 'number' ? [p] : Array.from(p))));
@@ -132,5 +133,27 @@ describe('BLS12-381 syscalls, websvm vs LiteSVM', () => {
       const r = await run(data);
       expect(r.logs.at(-1)).toMatch(/failed: InvalidAttribute$/);
     }
+  });
+});
+
+describe('BLS12-381 syscalls with enable_bls12_381_syscall off, websvm vs LiteSVM', () => {
+  // Only the runtime-checked ids are compared: LiteSVM keeps sol_curve_decompress and
+  // sol_curve_pairing_map registered after the gate is switched off, where Agave registers them
+  // only with the gate on (as websvm does).
+  it('validation and group operations refuse the BLS ids', async () => {
+    const d = await Dual.create();
+    const [ours, theirs] = toggled(FeatureSet.ids.enableBls12381Syscall, false);
+    d.ours.withFeatureSet(ours);
+    d.theirs.withFeatureSet(theirs);
+    const program = await deployBoth(d, elf);
+    const P = G1.Point.BASE.toBytes(false);
+    for (const data of [bytes(1, 0x85, P), bytes(2, 0x85, 0, P, P), bytes(1, 6, P, P), bytes(2, 6, 1, P, P, P, P)]) {
+      const r = d.send(await d.transaction([{ programAddress: program, accounts: [], data }]));
+      expect(r.ours).toEqual(r.theirs);
+      expect(r.ours.logs.at(-1)).toMatch(/failed: InvalidAttribute$/);
+    }
+    // websvm alone: without the gate the two syscalls are unregistered, so calling one fails as an unknown call.
+    const r = d.send(await d.transaction([{ programAddress: program, accounts: [], data: bytes(0, 0x85, G1.Point.BASE.toBytes(true)) }]));
+    expect(r.ours.logs.at(-1)).toMatch(/failed: unsupported BPF instruction$/);
   });
 });

@@ -8,24 +8,9 @@ import { address } from '@solana/kit';
 import { FeatureSet as OracleFeatures, LiteSVM } from 'litesvm';
 import bs58 from 'bs58';
 import { FeatureSet, SVM } from '../../src/index.js';
-import { deployBoth, Dual, meta } from '../helpers/dual.js';
+import { deployBoth, Dual, meta, toggled } from '../helpers/dual.js';
 
 const elf = (name: string) => new Uint8Array(readFileSync(new URL(`../../programs/bin/${name}.so`, import.meta.url)));
-
-/** LiteSVM's and our mainnet sets with `id` switched. */
-function toggled(id: string, on: boolean): [FeatureSet, OracleFeatures] {
-  const ours = FeatureSet.mainnet();
-  const theirs = new OracleFeatures();
-  for (const [k, slot] of ours.inner.entries()) theirs.activate(bs58.decode(k), slot);
-  if (on) {
-    ours.activate(id, 0n);
-    theirs.activate(bs58.decode(id), 0n);
-  } else {
-    ours.deactivate(id);
-    theirs.deactivate(bs58.decode(id));
-  }
-  return [ours, theirs];
-}
 
 describe('feature set: websvm vs LiteSVM', () => {
   it('starts from the same active features, with the same feature accounts', () => {
