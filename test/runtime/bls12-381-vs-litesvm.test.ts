@@ -5,9 +5,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Address } from '@solana/kit';
+import { address, type Address } from '@solana/kit';
 import { bls12_381 } from '@noble/curves/bls12-381.js';
-import { FeatureSet } from '../../src/index.js';
+import { ComputeBudget, FeatureSet, InstructionHarness } from '../../src/index.js';
 import { deployBoth, Dual, toggled } from '../helpers/dual.js';
 
 const elf = new Uint8Array(readFileSync(new URL('../../programs/bin/bls12_381.so', import.meta.url)));
@@ -155,5 +155,21 @@ describe('BLS12-381 syscalls with enable_bls12_381_syscall off, websvm vs LiteSV
     // websvm alone: without the gate the two syscalls are unregistered, so calling one fails as an unknown call.
     const r = d.send(await d.transaction([{ programAddress: program, accounts: [], data: bytes(0, 0x85, G1.Point.BASE.toBytes(true)) }]));
     expect(r.ours.logs.at(-1)).toMatch(/failed: unsupported BPF instruction$/);
+  });
+});
+
+describe('BLS12-381 prices in ComputeBudget (websvm only: LiteSVM’s budget lacks them)', () => {
+  it('a re-priced G1 addition and pairing change the units by exactly the difference', () => {
+    const id = address('B1s12381Prices11111111111111111111111111111');
+    const P = G1.Point.BASE.toBytes(false);
+    const add = { programAddress: id, accounts: [], data: bytes(2, 0x85, 0, P, P) };
+    const pair = { programAddress: id, accounts: [], data: bytes(3, 0x84, 2, P, P, G2.Point.BASE.toBytes(false), G2.Point.BASE.toBytes(false)) };
+    const plain = new InstructionHarness().addProgram(id, elf);
+    const budget = new ComputeBudget();
+    budget.bls12381G1AddCost += 1000n;
+    budget.bls12381AdditionalPairCost += 7n;
+    const repriced = new InstructionHarness().addProgram(id, elf).withComputeBudget(budget);
+    expect(repriced.process(add, []).computeUnitsConsumed).toBe(plain.process(add, []).computeUnitsConsumed + 1000n);
+    expect(repriced.process(pair, []).computeUnitsConsumed).toBe(plain.process(pair, []).computeUnitsConsumed + 7n);
   });
 });
