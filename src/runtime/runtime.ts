@@ -191,9 +191,9 @@ export class Runtime {
     this.addFeatureAccounts();
   }
 
-  /** Installs (or, with undefined, removes) a fixed compute budget. */
+  /** Installs (or, with undefined, removes) a fixed compute budget; its prices go into {@link costs}. */
   setComputeBudget(budget: ComputeBudgetOverride | undefined): void {
-    this.config.computeBudget = budget && { ...budget, costs: { ...budget.costs } };
+    this.config.computeBudget = budget;
     Object.assign(this.costs, budget?.costs ?? defaultExecutionCosts());
   }
 

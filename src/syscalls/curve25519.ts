@@ -26,54 +26,42 @@ interface Group<P> {
   cost: Record<'validate' | 'add' | 'sub' | 'mul' | 'msmBase' | 'msmEach', keyof ExecutionCosts>;
 }
 
-type EdPoint = InstanceType<typeof ed25519.Point>;
-type RPoint = InstanceType<typeof ristretto255.Point>;
+/** The operations every noble curve25519 point offers. */
+interface NoblePoint<P> {
+  toBytes(): Uint8Array;
+  add(other: P): P;
+  subtract(other: P): P;
+  multiplyUnsafe(scalar: bigint): P;
+}
 
-const edwards: Group<EdPoint> = {
-  decode: (b) => {
-    try {
-      return ed25519.Point.fromBytes(b, true);
-    } catch {
-      return undefined;
-    }
-  },
-  encode: (p) => p.toBytes(),
-  add: (a, b) => a.add(b),
-  sub: (a, b) => a.subtract(b),
-  mul: (p, s) => p.multiplyUnsafe(s),
-  zero: ed25519.Point.ZERO,
-  cost: {
-    validate: 'curve25519EdwardsValidatePointCost',
-    add: 'curve25519EdwardsAddCost',
-    sub: 'curve25519EdwardsSubtractCost',
-    mul: 'curve25519EdwardsMultiplyCost',
-    msmBase: 'curve25519EdwardsMsmBaseCost',
-    msmEach: 'curve25519EdwardsMsmIncrementalCost',
-  },
-};
+/** A group over noble points; `parse` throws on invalid bytes, `prices` names its row of the cost table. */
+function nobleGroup<P extends NoblePoint<P>>(parse: (bytes: Uint8Array) => P, zero: P, prices: 'Edwards' | 'Ristretto'): Group<P> {
+  return {
+    decode: (b) => {
+      try {
+        return parse(b);
+      } catch {
+        return undefined;
+      }
+    },
+    encode: (p) => p.toBytes(),
+    add: (a, b) => a.add(b),
+    sub: (a, b) => a.subtract(b),
+    mul: (p, s) => p.multiplyUnsafe(s),
+    zero,
+    cost: {
+      validate: `curve25519${prices}ValidatePointCost`,
+      add: `curve25519${prices}AddCost`,
+      sub: `curve25519${prices}SubtractCost`,
+      mul: `curve25519${prices}MultiplyCost`,
+      msmBase: `curve25519${prices}MsmBaseCost`,
+      msmEach: `curve25519${prices}MsmIncrementalCost`,
+    },
+  };
+}
 
-const ristretto: Group<RPoint> = {
-  decode: (b) => {
-    try {
-      return ristretto255.Point.fromBytes(b);
-    } catch {
-      return undefined;
-    }
-  },
-  encode: (p) => p.toBytes(),
-  add: (a, b) => a.add(b),
-  sub: (a, b) => a.subtract(b),
-  mul: (p, s) => p.multiplyUnsafe(s),
-  zero: ristretto255.Point.ZERO,
-  cost: {
-    validate: 'curve25519RistrettoValidatePointCost',
-    add: 'curve25519RistrettoAddCost',
-    sub: 'curve25519RistrettoSubtractCost',
-    mul: 'curve25519RistrettoMultiplyCost',
-    msmBase: 'curve25519RistrettoMsmBaseCost',
-    msmEach: 'curve25519RistrettoMsmIncrementalCost',
-  },
-};
+const edwards = nobleGroup((b) => ed25519.Point.fromBytes(b, true), ed25519.Point.ZERO, 'Edwards');
+const ristretto = nobleGroup((b) => ristretto255.Point.fromBytes(b), ristretto255.Point.ZERO, 'Ristretto');
 
 /** A little-endian scalar, or undefined when it is not canonical. */
 function scalar(bytes: Uint8Array): bigint | undefined {
