@@ -5,13 +5,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AccountRole, generateKeyPairSigner } from '@solana/kit';
 import { ComputeUnitBencher, InstructionHarness, parseLastTable } from '../../src/index.js';
+import { programElf } from '../helpers/encoding.js';
 
-const elf = (name: string) => new Uint8Array(readFileSync(new URL(`../../programs/bin/${name}.so`, import.meta.url)));
 
 describe('ComputeUnitBencher', async () => {
   const program = (await generateKeyPairSigner()).address;
   const account = (await generateKeyPairSigner()).address;
-  const harness = new InstructionHarness().addProgram(program, elf('accounts'));
+  const harness = new InstructionHarness().addProgram(program, programElf('accounts'));
   const grow = (n: number) => ({ programAddress: program, accounts: [{ address: account, role: AccountRole.WRITABLE }], data: Uint8Array.of(0, n) });
   const accounts: [string, { lamports: bigint; programAddress: string; data: Uint8Array }][] = [[account, { lamports: 10n ** 9n, programAddress: program, data: new Uint8Array(8) }]];
   const at = (iso: string) => () => new Date(iso);

@@ -1,18 +1,16 @@
 /** The Mollusk-style harness on our C programs: results, checks, chains and readable failures. */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { AccountRole, address, generateKeyPairSigner } from '@solana/kit';
 import { PublicKey, TransactionInstruction } from '@solana/web3.js';
 import { Check, CheckFailure, ComputeBudget, InstructionHarness } from '../../src/index.js';
+import { programElf, u64 } from '../helpers/encoding.js';
 
-const elf = (name: string) => new Uint8Array(readFileSync(new URL(`../../programs/bin/${name}.so`, import.meta.url)));
-const u64 = (v: bigint) => new Uint8Array(new BigUint64Array([v]).buffer);
 
 describe('InstructionHarness', async () => {
   const program = (await generateKeyPairSigner()).address;
   const callee = (await generateKeyPairSigner()).address;
   const [a, b] = [(await generateKeyPairSigner()).address, (await generateKeyPairSigner()).address];
-  const harness = new InstructionHarness().addProgram(program, elf('accounts')).addProgram(callee, elf('cpi_callee'));
+  const harness = new InstructionHarness().addProgram(program, programElf('accounts')).addProgram(callee, programElf('cpi_callee'));
   const owned = (lamports: bigint) => ({ lamports, data: new Uint8Array(4), programAddress: program, executable: false });
   const move = (n: bigint) => ({
     programAddress: program,
@@ -77,11 +75,11 @@ describe('InstructionHarness.withComputeBudget', () => {
   it('re-prices syscalls and replaces the unit limit', async () => {
     const logging = (await generateKeyPairSigner()).address;
     const ix = { programAddress: logging, accounts: [], data: Uint8Array.from([1]) };
-    const plain = new InstructionHarness().addProgram(logging, elf('logging')).process(ix, []);
+    const plain = new InstructionHarness().addProgram(logging, programElf('logging')).process(ix, []);
     const budget = new ComputeBudget();
     budget.log64Units += 50n; // logging.c logs one sol_log_64_ line and one pubkey
     budget.logPubkeyUnits += 7n;
-    const harness = new InstructionHarness().addProgram(logging, elf('logging')).withComputeBudget(budget);
+    const harness = new InstructionHarness().addProgram(logging, programElf('logging')).withComputeBudget(budget);
     expect(harness.process(ix, []).computeUnitsConsumed).toBe(plain.computeUnitsConsumed + 57n);
     budget.computeUnitLimit = plain.computeUnitsConsumed - 1n;
     const starved = harness.withComputeBudget(budget).process(ix, []);

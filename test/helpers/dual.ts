@@ -4,7 +4,6 @@
  */
 import {
   AccountRole,
-  address,
   appendTransactionMessageInstructions,
   createTransactionMessage,
   generateKeyPairSigner,
@@ -17,8 +16,10 @@ import {
   type KeyPairSigner,
   type Transaction,
 } from '@solana/kit';
+import { expect } from 'vitest';
 import { FailedTransactionMetadata, FeatureSet as OracleFeatures, LiteSVM } from 'litesvm';
 import bs58 from 'bs58';
+import { SYSTEM_PROGRAM } from './encoding.js';
 import { FeatureSet, SVM, FailedTransactionMetadata as OurFailed, describeError, InstructionErrorFieldless, TransactionErrorFieldless } from '../../src/index.js';
 
 /** One side's view of a processed transaction. */
@@ -82,6 +83,17 @@ export class Dual {
     };
   }
 
+  /**
+   * Sends `instructions` to both, requires identical observations and identical `accounts`
+   * afterwards, and returns ours.
+   */
+  async expectSame(instructions: Instruction[], accounts: readonly Address[] = []): Promise<Observed> {
+    const r = this.send(await this.transaction(instructions));
+    expect(r.ours).toEqual(r.theirs);
+    for (const a of accounts) expect(this.account(a).ours, a).toEqual(this.account(a).theirs);
+    return r.ours;
+  }
+
   /** Both sides' view of an account (lamports, owner, executable, data). */
   account(address: Address) {
     const view = (a: ReturnType<SVM['getAccount']>) =>
@@ -129,7 +141,7 @@ export function systemTransfer(from: KeyPairSigner, to: Address, lamports: bigin
   const data = new Uint8Array(12);
   new DataView(data.buffer).setUint32(0, 2, true);
   new DataView(data.buffer).setBigUint64(4, lamports, true);
-  return { programAddress: address('11111111111111111111111111111111'), accounts: [meta(from.address, true, from), meta(to, true)], data };
+  return { programAddress: SYSTEM_PROGRAM, accounts: [meta(from.address, true, from), meta(to, true)], data };
 }
 
 /** LiteSVM's and our mainnet sets with `id` switched. */

@@ -3,11 +3,11 @@
  * addition and multiplication, pairings, compression, Poseidon hashes, both endiannesses, invalid
  * points, lengths and parameters.
  */
-import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bn254 } from '@noble/curves/bn254.js';
 import type { Address } from '@solana/kit';
 import { deployBoth, Dual } from '../helpers/dual.js';
+import { programElf } from '../helpers/encoding.js';
 
 const be = (v: bigint) => Uint8Array.from(Buffer.from(v.toString(16).padStart(64, '0'), 'hex'));
 const cat = (...parts: ArrayLike<number>[]) => Uint8Array.from(parts.flatMap((p) => Array.from(p)));
@@ -35,7 +35,7 @@ describe('alt_bn128: websvm vs LiteSVM', () => {
   let program: Address;
   beforeAll(async () => {
     d = await Dual.create();
-    program = await deployBoth(d, new Uint8Array(readFileSync(new URL('../../programs/bin/bn254.so', import.meta.url))));
+    program = await deployBoth(d, programElf('bn254'));
   });
   const same = async (kind: number, op: number, input: Uint8Array) => {
     const r = d.send(await d.transaction([{ programAddress: program, accounts: [], data: cat([kind, op], input) }]));

@@ -6,10 +6,10 @@ import { describe, expect, it, beforeAll } from 'vitest';
 import { address, generateKeyPairSigner, getAddressEncoder, getProgramDerivedAddress, type Address, type Instruction, type KeyPairSigner } from '@solana/kit';
 import { BUNDLED, bundledElf } from '../helpers/bundled-programs.js';
 import { Dual, meta } from '../helpers/dual.js';
+import { SYSTEM_PROGRAM } from '../helpers/encoding.js';
 
 const TOKEN = address(BUNDLED.splToken);
 const ATA = address(BUNDLED.ata);
-const SYSTEM = address('11111111111111111111111111111111');
 const enc = getAddressEncoder();
 
 describe('Associated Token Account: websvm vs LiteSVM', () => {
@@ -31,7 +31,7 @@ describe('Associated Token Account: websvm vs LiteSVM', () => {
     data.set(enc.encode(TOKEN), 20);
     const r = d.send(
       await d.transaction([
-        { programAddress: SYSTEM, accounts: [meta(d.payer.address, true, d.payer), meta(mint.address, true, mint)], data },
+        { programAddress: SYSTEM_PROGRAM, accounts: [meta(d.payer.address, true, d.payer), meta(mint.address, true, mint)], data },
         { programAddress: TOKEN, accounts: [meta(mint.address, true)], data: Uint8Array.from([20, 0, ...enc.encode(wallet.address), 0]) },
       ]),
     );
@@ -48,7 +48,7 @@ describe('Associated Token Account: websvm vs LiteSVM', () => {
       meta(await ataOf(owner), true),
       meta(owner, false),
       meta(mint.address, false),
-      meta(SYSTEM, false),
+      meta(SYSTEM_PROGRAM, false),
       meta(TOKEN, false),
     ],
     data: Uint8Array.of(idempotent ? 1 : 0),

@@ -7,8 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { address, generateKeyPairSigner, getAddressEncoder, getTransactionEncoder, type Instruction } from '@solana/kit';
 import { WebsvmError } from '../../src/index.js';
 import { Dual, meta, setBoth, systemTransfer } from '../helpers/dual.js';
+import { SYSTEM_PROGRAM, programElf } from '../helpers/encoding.js';
 
-const SYSTEM = address('11111111111111111111111111111111');
 
 describe('bad input: websvm vs LiteSVM', () => {
   it('unknown program, insufficient funds, an unfunded payer, a transfer beyond the balance', async () => {
@@ -63,9 +63,8 @@ describe('bad input: websvm vs LiteSVM', () => {
 
 describe('log collector: websvm vs LiteSVM', () => {
   it('truncates at the byte limit with one "Log truncated" line, and keeps everything without a limit', async () => {
-    const { readFileSync } = await import('node:fs');
     const { deployBoth } = await import('../helpers/dual.js');
-    const elf = new Uint8Array(readFileSync(new URL('../../programs/bin/logging.so', import.meta.url)));
+    const elf = programElf('logging');
     for (const limit of [100, 250, undefined]) {
       const d = await Dual.create();
       d.ours.withLogBytesLimit(limit);
@@ -92,11 +91,11 @@ describe('System CreateAccountAllowPrefund: websvm vs LiteSVM', () => {
       return b;
     };
     const [a, b] = [await generateKeyPairSigner(), await generateKeyPairSigner()];
-    setBoth(d, a.address, { lamports: 5_000_000n, owner: SYSTEM });
+    setBoth(d, a.address, { lamports: 5_000_000n, owner: SYSTEM_PROGRAM });
     for (const [ix, accounts] of [
-      [{ programAddress: SYSTEM, accounts: [meta(a.address, true, a)], data: data(0n, 16n) }, [a.address]],
-      [{ programAddress: SYSTEM, accounts: [meta(b.address, true, b), meta(d.payer.address, true, d.payer)], data: data(2_000_000n, 8n) }, [b.address]],
-      [{ programAddress: SYSTEM, accounts: [meta(a.address, true, a)], data: data(0n, 32n) }, [a.address]],
+      [{ programAddress: SYSTEM_PROGRAM, accounts: [meta(a.address, true, a)], data: data(0n, 16n) }, [a.address]],
+      [{ programAddress: SYSTEM_PROGRAM, accounts: [meta(b.address, true, b), meta(d.payer.address, true, d.payer)], data: data(2_000_000n, 8n) }, [b.address]],
+      [{ programAddress: SYSTEM_PROGRAM, accounts: [meta(a.address, true, a)], data: data(0n, 32n) }, [a.address]],
     ] as const) {
       const r = d.send(await d.transaction([ix as Instruction]));
       expect(r.ours).toEqual(r.theirs);

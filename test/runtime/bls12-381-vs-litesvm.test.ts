@@ -3,15 +3,14 @@
  * group operations and pairings for both byte orders, with valid, invalid, off-subgroup and
  * non-canonical inputs, and the InvalidAttribute failures. Logs, units and results must match.
  */
-import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { address, type Address } from '@solana/kit';
 import { bls12_381 } from '@noble/curves/bls12-381.js';
 import { ComputeBudget, FeatureSet, InstructionHarness } from '../../src/index.js';
 import { deployBoth, Dual, toggled } from '../helpers/dual.js';
+import { bytes, programElf } from '../helpers/encoding.js';
 
-const elf = new Uint8Array(readFileSync(new URL('../../programs/bin/bls12_381.so', import.meta.url)));
-const bytes = (...parts: (number | ArrayLike<number>)[]) => Uint8Array.from(parts.flatMap((p) => (typeof p === 'number' ? [p] : Array.from(p))));
+const elf = programElf('bls12_381');
 const { G1, G2 } = bls12_381;
 const Fp = bls12_381.fields.Fp;
 const ORDER = bls12_381.fields.Fr.ORDER;
@@ -51,11 +50,7 @@ describe('BLS12-381 syscalls, websvm vs LiteSVM', () => {
     d = await Dual.create();
     program = await deployBoth(d, elf);
   });
-  const run = async (data: Uint8Array) => {
-    const r = d.send(await d.transaction([{ programAddress: program, accounts: [], data }]));
-    expect(r.ours).toEqual(r.theirs);
-    return r.ours;
-  };
+  const run = (data: Uint8Array) => d.expectSame([{ programAddress: program, accounts: [], data }]);
   const status = (r: { logs: string[] }) => r.logs.find((l) => l.startsWith('Program log: '));
 
   const groups = [

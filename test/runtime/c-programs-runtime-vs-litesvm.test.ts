@@ -4,31 +4,19 @@
  * return data through CPI, privilege and re-entrancy errors, call depth, and the sysvar,
  * invocation and cryptography syscalls. Every result, log line, unit count and account must match.
  */
-import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { address, generateKeyPairSigner, getAddressEncoder, getProgramDerivedAddress, type Address, type Instruction } from '@solana/kit';
 import { ed25519, ristretto255 } from '@noble/curves/ed25519.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { deployBoth, Dual, meta, setBoth } from '../helpers/dual.js';
+import { SYSTEM_PROGRAM, bytes, programElf, u64 } from '../helpers/encoding.js';
 
-const elf = (name: string) => new Uint8Array(readFileSync(new URL(`../../programs/bin/${name}.so`, import.meta.url)));
-const SYSTEM = address('11111111111111111111111111111111');
 const enc = getAddressEncoder();
-const u64 = (v: bigint) => {
-  const b = new Uint8Array(8);
-  new DataView(b.buffer).setBigUint64(0, v, true);
-  return b;
-};
-const bytes = (...parts: (number | ArrayLike<number>)[]) => Uint8Array.from(parts.flatMap((p) => (typeof p === 'number' ? [p] : Array.from(p))));
 const fresh = async () => (await generateKeyPairSigner()).address;
 
-async function expectSame(d: Dual, instructions: Instruction[], accounts: Address[] = []) {
-  const r = d.send(await d.transaction(instructions));
-  expect(r.ours).toEqual(r.theirs);
-  for (const a of [...accounts, d.payer.address]) expect(d.account(a).ours, a).toEqual(d.account(a).theirs);
-  return r.ours;
-}
+/** Both runtimes agree on the transaction and on `accounts` and the payer afterwards. */
+const expectSame = (d: Dual, instructions: Instruction[], accounts: Address[] = []) => d.expectSame(instructions, [...accounts, d.payer.address]);
 
 describe('accounts.c: write-back rules', () => {
   let d: Dual;
@@ -36,7 +24,7 @@ describe('accounts.c: write-back rules', () => {
   let other: Address;
   beforeAll(async () => {
     d = await Dual.create();
-    program = await deployBoth(d, elf('accounts'));
+    program = await deployBoth(d, programElf('accounts'));
     other = await fresh();
   });
 
@@ -96,15 +84,15 @@ describe('cpi.c and cpi_callee.c: cross-program invocation', () => {
   let bump: number;
   beforeAll(async () => {
     d = await Dual.create();
-    caller = await deployBoth(d, elf('cpi'));
-    callee = await deployBoth(d, elf('cpi_callee'));
+    caller = await deployBoth(d, programElf('cpi'));
+    callee = await deployBoth(d, programElf('cpi_callee'));
     [vault, bump] = await getProgramDerivedAddress({ programAddress: caller, seeds: ['vault'] });
   });
 
   it('transfers from a PDA it signs for', async () => {
-    setBoth(d, vault, { lamports: 5_000_000_000n, owner: SYSTEM });
+    setBoth(d, vault, { lamports: 5_000_000_000n, owner: SYSTEM_PROGRAM });
     const to = await fresh();
-    const r = await expectSame(d, [{ programAddress: caller, accounts: [meta(vault, true), meta(to, true), meta(SYSTEM, false)], data: bytes(0, bump, u64(1_000_000_000n)) }], [vault, to]);
+    const r = await expectSame(d, [{ programAddress: caller, accounts: [meta(vault, true), meta(to, true), meta(SYSTEM_PROGRAM, false)], data: bytes(0, bump, u64(1_000_000_000n)) }], [vault, to]);
     expect(r.error).toBeUndefined();
   });
 
@@ -117,8 +105,8 @@ describe('cpi.c and cpi_callee.c: cross-program invocation', () => {
 
   it('refuses a signer it cannot vouch for: PrivilegeEscalation', async () => {
     const from = await fresh();
-    setBoth(d, from, { lamports: 1_000_000_000n, owner: SYSTEM });
-    await expectSame(d, [{ programAddress: caller, accounts: [meta(from, true), meta(d.payer.address, true), meta(SYSTEM, false)], data: bytes(2) }], [from]);
+    setBoth(d, from, { lamports: 1_000_000_000n, owner: SYSTEM_PROGRAM });
+    await expectSame(d, [{ programAddress: caller, accounts: [meta(from, true), meta(d.payer.address, true), meta(SYSTEM_PROGRAM, false)], data: bytes(2) }], [from]);
   });
 
   it('recurses into itself up to the depth limit', async () => {
@@ -128,11 +116,11 @@ describe('cpi.c and cpi_callee.c: cross-program invocation', () => {
 
   it('creates a PDA account through the System program and writes into it', async () => {
     const e = await Dual.create();
-    const c = await deployBoth(e, elf('cpi'));
+    const c = await deployBoth(e, programElf('cpi'));
     const [pda, b] = await getProgramDerivedAddress({ programAddress: c, seeds: ['vault'] });
     const r = await expectSame(
       e,
-      [{ programAddress: c, accounts: [meta(e.payer.address, true, e.payer), meta(pda, true), meta(SYSTEM, false), meta(c, false)], data: bytes(4, b, u64(100n)) }],
+      [{ programAddress: c, accounts: [meta(e.payer.address, true, e.payer), meta(pda, true), meta(SYSTEM_PROGRAM, false), meta(c, false)], data: bytes(4, b, u64(100n)) }],
       [pda],
     );
     expect(r.error).toBeUndefined();
@@ -147,7 +135,7 @@ describe('cpi.c and cpi_callee.c: cross-program invocation', () => {
 
   it('refuses re-entrancy, unknown accounts, and passes a callee error up', async () => {
     await expectSame(d, [{ programAddress: caller, accounts: [meta(callee, false), meta(caller, false)], data: bytes(5) }]);
-    await expectSame(d, [{ programAddress: caller, accounts: [meta(d.payer.address, true, d.payer), meta(SYSTEM, false)], data: bytes(6) }]);
+    await expectSame(d, [{ programAddress: caller, accounts: [meta(d.payer.address, true, d.payer), meta(SYSTEM_PROGRAM, false)], data: bytes(6) }]);
     await expectSame(d, [{ programAddress: caller, accounts: [meta(callee, false)], data: bytes(7) }]);
   });
 });
@@ -158,8 +146,8 @@ describe('sysinfo.c: sysvar, invocation and cryptography syscalls', () => {
   let callee: Address;
   beforeAll(async () => {
     d = await Dual.create();
-    program = await deployBoth(d, elf('sysinfo'));
-    callee = await deployBoth(d, elf('cpi_callee'));
+    program = await deployBoth(d, programElf('sysinfo'));
+    callee = await deployBoth(d, programElf('cpi_callee'));
   });
   const run = (data: Uint8Array, accounts: ReturnType<typeof meta>[] = []) => expectSame(d, [{ programAddress: program, accounts, data }]);
 
@@ -231,7 +219,7 @@ describe('sysinfo.c: sysvar, invocation and cryptography syscalls', () => {
 describe('syscalls.c: added with a call to a syscall the feature set leaves out', () => {
   it('loads as LiteSVM’s addProgram does, and fails only when the call runs', async () => {
     const d = await Dual.create();
-    const program = await deployBoth(d, elf('syscalls'));
+    const program = await deployBoth(d, programElf('syscalls'));
     expect((await expectSame(d, [{ programAddress: program, accounts: [], data: bytes(0, 1, 2) }])).error).toBeUndefined();
     const r = await expectSame(d, [{ programAddress: program, accounts: [], data: bytes(3) }]);
     expect(r.logs.at(-1)).toMatch(/failed: unsupported BPF instruction$/);

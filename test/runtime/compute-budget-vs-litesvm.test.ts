@@ -4,7 +4,6 @@
  * the unit limit. The same LiteSVM `ComputeBudget` instance configures both sides; results, logs and
  * unit counts must match.
  */
-import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { address, getAddressEncoder, getProgramDerivedAddress, type Address, type Instruction } from '@solana/kit';
 import { ed25519, ristretto255 } from '@noble/curves/ed25519.js';
@@ -13,16 +12,9 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { ComputeBudget as TheirBudget } from 'litesvm';
 import { ComputeBudget, WebsvmError, defaultExecutionCosts, type ExecutionCosts } from '../../src/index.js';
 import { deployBoth, Dual, meta, setBoth } from '../helpers/dual.js';
+import { SYSTEM_PROGRAM, bytes, programElf, u64 } from '../helpers/encoding.js';
 
-const elf = (name: string) => new Uint8Array(readFileSync(new URL(`../../programs/bin/${name}.so`, import.meta.url)));
-const SYSTEM = address('11111111111111111111111111111111');
 const enc = getAddressEncoder();
-const bytes = (...parts: (number | ArrayLike<number>)[]) => Uint8Array.from(parts.flatMap((p) => (typeof p === 'number' ? [p] : Array.from(p))));
-const u64 = (v: bigint) => {
-  const b = new Uint8Array(8);
-  new DataView(b.buffer).setBigUint64(0, v, true);
-  return b;
-};
 
 /** A LiteSVM budget with every price moved off its default by a distinct amount. */
 function repricedBudget(): TheirBudget {
@@ -40,11 +32,7 @@ function repricedBudget(): TheirBudget {
   return budget;
 }
 
-async function expectSame(d: Dual, instructions: Instruction[]) {
-  const r = d.send(await d.transaction(instructions));
-  expect(r.ours).toEqual(r.theirs);
-  return r.ours;
-}
+const expectSame = (d: Dual, instructions: Instruction[]) => d.expectSame(instructions);
 
 describe('ComputeBudget', () => {
   it('starts with LiteSVM’s defaults for every field', () => {
@@ -80,7 +68,7 @@ describe('every price re-set, in websvm and LiteSVM', () => {
   const ids: Record<string, Address> = {};
   beforeAll(async () => {
     d = await Dual.create();
-    for (const name of ['logging', 'syscalls', 'pda', 'heap', 'sysinfo', 'cpi', 'cpi_callee', 'bn254']) ids[name] = await deployBoth(d, elf(name));
+    for (const name of ['logging', 'syscalls', 'pda', 'heap', 'sysinfo', 'cpi', 'cpi_callee', 'bn254']) ids[name] = await deployBoth(d, programElf(name));
     const budget = repricedBudget();
     d.theirs.withComputeBudget(budget);
     d.ours.withComputeBudget(budget);
@@ -124,8 +112,8 @@ describe('every price re-set, in websvm and LiteSVM', () => {
   it('cross-program invocation: invoke units, bytes per unit, return data, PDA signing', async () => {
     await run('cpi', bytes(1, 0, 1, 2, 3, 4, 5), [meta(ids.cpi_callee, false)]);
     const [vault, bump] = await getProgramDerivedAddress({ programAddress: ids.cpi, seeds: ['vault'] });
-    setBoth(d, vault, { lamports: 5_000_000_000n, owner: SYSTEM });
-    await run('cpi', bytes(0, bump, u64(1_000_000n)), [meta(vault, true), meta(d.payer.address, true), meta(SYSTEM, false)]);
+    setBoth(d, vault, { lamports: 5_000_000_000n, owner: SYSTEM_PROGRAM });
+    await run('cpi', bytes(0, bump, u64(1_000_000n)), [meta(vault, true), meta(d.payer.address, true), meta(SYSTEM_PROGRAM, false)]);
   });
 
   it('alt_bn128 group operations, pairing, compression and Poseidon', async () => {
@@ -140,10 +128,10 @@ describe('every price re-set, in websvm and LiteSVM', () => {
 describe('limits of a fixed budget, in websvm and LiteSVM', () => {
   it('a zero cpiBytesPerUnit charges everything (Agave’s checked division), except in sol_get_sysvar', async () => {
     const d = await Dual.create();
-    const cpi = await deployBoth(d, elf('cpi'));
-    const callee = await deployBoth(d, elf('cpi_callee'));
-    const sysinfo = await deployBoth(d, elf('sysinfo'));
-    const memory = await deployBoth(d, elf('syscalls'));
+    const cpi = await deployBoth(d, programElf('cpi'));
+    const callee = await deployBoth(d, programElf('cpi_callee'));
+    const sysinfo = await deployBoth(d, programElf('sysinfo'));
+    const memory = await deployBoth(d, programElf('syscalls'));
     const budget = new TheirBudget();
     budget.cpiBytesPerUnit = 0n;
     d.theirs.withComputeBudget(budget);
@@ -161,8 +149,8 @@ describe('limits of a fixed budget, in websvm and LiteSVM', () => {
 
   it('nesting depth, trace length and unit limit replace what the transaction asks for', async () => {
     const d = await Dual.create();
-    const cpi = await deployBoth(d, elf('cpi'));
-    const logging = await deployBoth(d, elf('logging'));
+    const cpi = await deployBoth(d, programElf('cpi'));
+    const logging = await deployBoth(d, programElf('logging'));
     const budget = new TheirBudget();
     budget.maxInstructionStackDepth = 3n;
     budget.maxInstructionTraceLength = 3n;

@@ -2,15 +2,14 @@
  * Feature gates switched the same way in websvm and in LiteSVM: the default set and its feature
  * accounts, and the gates websvm implements both ways (CPI costs, budget depletion, nesting depth).
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { address } from '@solana/kit';
 import { FeatureSet as OracleFeatures, LiteSVM } from 'litesvm';
 import bs58 from 'bs58';
 import { FeatureSet, SVM } from '../../src/index.js';
 import { deployBoth, Dual, meta, toggled } from '../helpers/dual.js';
+import { programElf } from '../helpers/encoding.js';
 
-const elf = (name: string) => new Uint8Array(readFileSync(new URL(`../../programs/bin/${name}.so`, import.meta.url)));
 
 describe('feature set: websvm vs LiteSVM', () => {
   it('starts from the same active features, with the same feature accounts', () => {
@@ -36,10 +35,10 @@ describe('feature set: websvm vs LiteSVM', () => {
       const [ours, theirs] = toggled(id, on);
       d.ours.withFeatureSet(ours);
       d.theirs.withFeatureSet(theirs);
-      const cpi = await deployBoth(d, elf('cpi'));
-      const callee = await deployBoth(d, elf('cpi_callee'));
-      const faults = await deployBoth(d, elf('faults'));
-      const accounts = await deployBoth(d, elf('accounts'));
+      const cpi = await deployBoth(d, programElf('cpi'));
+      const callee = await deployBoth(d, programElf('cpi_callee'));
+      const faults = await deployBoth(d, programElf('faults'));
+      const accounts = await deployBoth(d, programElf('accounts'));
       for (const instructions of [
         [{ programAddress: cpi, accounts: [meta(callee, false)], data: Uint8Array.of(1, 0, 1, 2, 3) }],
         [{ programAddress: cpi, accounts: [meta(cpi, false)], data: Uint8Array.of(3, 7) }],

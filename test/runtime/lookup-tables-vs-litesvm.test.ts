@@ -19,9 +19,9 @@ import {
   type Instruction,
 } from '@solana/kit';
 import { Dual, setBoth, systemTransfer } from '../helpers/dual.js';
+import { SYSTEM_PROGRAM } from '../helpers/encoding.js';
 
 const ALT_PROGRAM = address('AddressLookupTab1e1111111111111111111111111');
-const SYSTEM = address('11111111111111111111111111111111');
 const enc = getAddressEncoder();
 
 /** A lookup table account: 56-byte meta (active, extended at slot 0) and the addresses. */
@@ -60,7 +60,7 @@ describe('address lookup tables: websvm vs LiteSVM', () => {
     const missing = (await generateKeyPairSigner()).address;
     expect(await send(missing, recipients)).toBe('AddressLookupTableNotFound');
     const foreign = (await generateKeyPairSigner()).address;
-    setBoth(d, foreign, { lamports: 10_000_000n, data: tableData(recipients), owner: SYSTEM });
+    setBoth(d, foreign, { lamports: 10_000_000n, data: tableData(recipients), owner: SYSTEM_PROGRAM });
     expect(await send(foreign, recipients)).toBe('InvalidAddressLookupTableOwner');
     const broken = (await generateKeyPairSigner()).address;
     setBoth(d, broken, { lamports: 10_000_000n, data: new Uint8Array(40), owner: ALT_PROGRAM });

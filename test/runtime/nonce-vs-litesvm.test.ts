@@ -19,33 +19,26 @@ import {
 } from '@solana/kit';
 import bs58 from 'bs58';
 import { Dual, meta, systemTransfer } from '../helpers/dual.js';
+import { SYSTEM_PROGRAM, bytes, u64 } from '../helpers/encoding.js';
 
-const SYSTEM = address('11111111111111111111111111111111');
 const RECENT = address('SysvarRecentB1ockHashes11111111111111111111');
 const RENT = address('SysvarRent111111111111111111111111111111111');
 const enc = getAddressEncoder();
 const u32 = (v: number) => Uint8Array.of(v, 0, 0, 0);
-const u64 = (v: bigint) => new Uint8Array(new BigUint64Array([v]).buffer);
-const cat = (...parts: ArrayLike<number>[]) => Uint8Array.from(parts.flatMap((p) => Array.from(p)));
 
 describe('durable nonces: websvm vs LiteSVM', () => {
   it('initializes, advances, authorizes and withdraws, with the same errors', async () => {
     const d = await Dual.create();
     const [nonce, authority, other, to] = await Promise.all([1, 2, 3, 4].map(() => generateKeyPairSigner()));
     const rent = d.theirs.minimumBalanceForRentExemption(80n);
-    const same = async (instructions: Instruction[], accounts: Address[] = []) => {
-      const r = d.send(await d.transaction(instructions));
-      expect(r.ours).toEqual(r.theirs);
-      for (const a of [nonce.address, ...accounts]) expect(d.account(a).ours, a).toEqual(d.account(a).theirs);
-      return r.ours.error;
-    };
-    const create = { programAddress: SYSTEM, accounts: [meta(d.payer.address, true, d.payer), meta(nonce.address, true, nonce)], data: cat(u32(0), u64(rent + 1_000_000n), u64(80n), enc.encode(SYSTEM)) };
-    const initialize = (who: Address) => ({ programAddress: SYSTEM, accounts: [meta(nonce.address, true), meta(RECENT, false), meta(RENT, false)], data: cat(u32(6), enc.encode(who)) });
-    const advance = (signer = authority) => ({ programAddress: SYSTEM, accounts: [meta(nonce.address, true), meta(RECENT, false), meta(signer.address, false, signer)], data: u32(4) });
+    const same = async (instructions: Instruction[], accounts: Address[] = []) => (await d.expectSame(instructions, [nonce.address, ...accounts])).error;
+    const create = { programAddress: SYSTEM_PROGRAM, accounts: [meta(d.payer.address, true, d.payer), meta(nonce.address, true, nonce)], data: bytes(u32(0), u64(rent + 1_000_000n), u64(80n), enc.encode(SYSTEM_PROGRAM)) };
+    const initialize = (who: Address) => ({ programAddress: SYSTEM_PROGRAM, accounts: [meta(nonce.address, true), meta(RECENT, false), meta(RENT, false)], data: bytes(u32(6), enc.encode(who)) });
+    const advance = (signer = authority) => ({ programAddress: SYSTEM_PROGRAM, accounts: [meta(nonce.address, true), meta(RECENT, false), meta(signer.address, false, signer)], data: u32(4) });
     const withdraw = (lamports: bigint, signer = authority) => ({
-      programAddress: SYSTEM,
+      programAddress: SYSTEM_PROGRAM,
       accounts: [meta(nonce.address, true), meta(to.address, true), meta(RECENT, false), meta(RENT, false), meta(signer.address, false, signer)],
-      data: cat(u32(5), u64(lamports)),
+      data: bytes(u32(5), u64(lamports)),
     });
     expect(await same([create, initialize(authority.address)])).toBeUndefined();
     expect(await same([initialize(authority.address)])).toBe('InstructionError(0, InvalidAccountData)');
@@ -54,14 +47,14 @@ describe('durable nonces: websvm vs LiteSVM', () => {
     d.theirs.expireBlockhash();
     expect(await same([advance(other)])).toBe('InstructionError(0, MissingRequiredSignature)');
     expect(await same([advance()])).toBeUndefined();
-    expect(await same([{ programAddress: SYSTEM, accounts: [meta(nonce.address, true), meta(RENT, false), meta(authority.address, false, authority)], data: u32(4) }])).toBe(
+    expect(await same([{ programAddress: SYSTEM_PROGRAM, accounts: [meta(nonce.address, true), meta(RENT, false), meta(authority.address, false, authority)], data: u32(4) }])).toBe(
       'InstructionError(0, InvalidArgument)',
     );
     expect(await same([withdraw(rent)], [to.address])).toBe('InstructionError(0, InsufficientFunds)');
     expect(await same([withdraw(1_000_000n)], [to.address])).toBeUndefined();
-    expect(await same([{ programAddress: SYSTEM, accounts: [meta(nonce.address, true), meta(authority.address, false, authority)], data: cat(u32(7), enc.encode(other.address)) }])).toBeUndefined();
+    expect(await same([{ programAddress: SYSTEM_PROGRAM, accounts: [meta(nonce.address, true), meta(authority.address, false, authority)], data: bytes(u32(7), enc.encode(other.address)) }])).toBeUndefined();
     expect(await same([withdraw(1n)], [to.address])).toBe('InstructionError(0, InsufficientFunds)'); // checked before the signer
-    expect(await same([{ programAddress: SYSTEM, accounts: [meta(nonce.address, true)], data: u32(12) }])).toBe('InstructionError(0, InvalidArgument)');
+    expect(await same([{ programAddress: SYSTEM_PROGRAM, accounts: [meta(nonce.address, true)], data: u32(12) }])).toBe('InstructionError(0, InvalidArgument)');
   });
 
   it('accepts a transaction whose lifetime is the stored nonce, even after the blockhash expired', async () => {
@@ -70,8 +63,8 @@ describe('durable nonces: websvm vs LiteSVM', () => {
     const rent = d.theirs.minimumBalanceForRentExemption(80n);
     const setup = d.send(
       await d.transaction([
-        { programAddress: SYSTEM, accounts: [meta(d.payer.address, true, d.payer), meta(nonce.address, true, nonce)], data: cat(u32(0), u64(rent), u64(80n), enc.encode(SYSTEM)) },
-        { programAddress: SYSTEM, accounts: [meta(nonce.address, true), meta(RECENT, false), meta(RENT, false)], data: cat(u32(6), enc.encode(d.payer.address)) },
+        { programAddress: SYSTEM_PROGRAM, accounts: [meta(d.payer.address, true, d.payer), meta(nonce.address, true, nonce)], data: bytes(u32(0), u64(rent), u64(80n), enc.encode(SYSTEM_PROGRAM)) },
+        { programAddress: SYSTEM_PROGRAM, accounts: [meta(nonce.address, true), meta(RECENT, false), meta(RENT, false)], data: bytes(u32(6), enc.encode(d.payer.address)) },
       ]),
     );
     expect(setup.ours).toEqual(setup.theirs);

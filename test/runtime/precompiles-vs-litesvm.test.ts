@@ -37,11 +37,7 @@ function secpLayout(eth: Uint8Array, sig65: Uint8Array, message: Uint8Array, ind
 describe('precompiles: websvm vs LiteSVM', () => {
   it('ed25519, secp256k1 and secp256r1: valid, corrupted and malformed', async () => {
     const d = await Dual.create();
-    const same = async (instructions: Instruction[]) => {
-      const r = d.send(await d.transaction(instructions));
-      expect(r.ours).toEqual(r.theirs);
-      return r.ours.error;
-    };
+    const same = async (instructions: Instruction[]) => (await d.expectSame(instructions)).error;
     const ix = (programAddress: Address, data: Uint8Array): Instruction => ({ programAddress, accounts: [], data });
 
     const edKey = ed25519.utils.randomSecretKey();

@@ -6,21 +6,14 @@ import { describe, expect, it, beforeAll } from 'vitest';
 import { address, generateKeyPairSigner, getAddressEncoder, type Address, type Instruction, type KeyPairSigner } from '@solana/kit';
 import { BUNDLED, bundledElf } from '../helpers/bundled-programs.js';
 import { Dual, meta } from '../helpers/dual.js';
+import { SYSTEM_PROGRAM, bytes, u64 } from '../helpers/encoding.js';
 
 const TOKEN = address(BUNDLED.splToken);
-const SYSTEM = address('11111111111111111111111111111111');
 const enc = getAddressEncoder();
-const u64 = (v: bigint) => {
-  const b = new Uint8Array(8);
-  new DataView(b.buffer).setBigUint64(0, v, true);
-  return b;
-};
-const bytes = (...parts: (number | ArrayLike<number>)[]) =>
-  Uint8Array.from(parts.flatMap((p) => (typeof p === "number" ? [p] : Array.from(p))));
 
 function createAccount(payer: KeyPairSigner, account: KeyPairSigner, lamports: bigint, space: bigint, owner: Address): Instruction {
   return {
-    programAddress: SYSTEM,
+    programAddress: SYSTEM_PROGRAM,
     accounts: [meta(payer.address, true, payer), meta(account.address, true, account)],
     data: bytes([0, 0, 0, 0], u64(lamports), u64(space), enc.encode(owner)),
   };
@@ -40,12 +33,7 @@ describe('SPL Token: websvm vs LiteSVM', () => {
     [mint, alice, bob, aliceAta, bobAta] = await Promise.all([1, 2, 3, 4, 5].map(() => generateKeyPairSigner()));
   });
 
-  const same = async (instructions: Instruction[], accounts: Address[]) => {
-    const r = d.send(await d.transaction(instructions));
-    expect(r.ours).toEqual(r.theirs);
-    for (const a of accounts) expect(d.account(a).ours, a).toEqual(d.account(a).theirs);
-    return r.ours;
-  };
+  const same = (instructions: Instruction[], accounts: Address[]) => d.expectSame(instructions, accounts);
 
   it('creates and initializes a mint', async () => {
     const rent = d.theirs.minimumBalanceForRentExemption(82n);

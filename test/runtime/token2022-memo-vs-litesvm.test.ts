@@ -6,22 +6,16 @@ import { describe, expect, it, beforeAll } from 'vitest';
 import { address, generateKeyPairSigner, getAddressEncoder, lamports, type Address, type Instruction, type KeyPairSigner } from '@solana/kit';
 import { BUNDLED, bundledElf } from '../helpers/bundled-programs.js';
 import { Dual, meta } from '../helpers/dual.js';
+import { SYSTEM_PROGRAM, bytes, u64 } from '../helpers/encoding.js';
 
 const T22 = address(BUNDLED.token2022);
-const SYSTEM = address('11111111111111111111111111111111');
 const enc = getAddressEncoder();
-const u64 = (v: bigint) => {
-  const b = new Uint8Array(8);
-  new DataView(b.buffer).setBigUint64(0, v, true);
-  return b;
-};
 const u16 = (v: number) => Uint8Array.of(v & 0xff, v >> 8);
-const bytes = (...parts: (number | ArrayLike<number>)[]) => Uint8Array.from(parts.flatMap((p) => (typeof p === 'number' ? [p] : Array.from(p))));
 
 function createAccount(d: Dual, account: KeyPairSigner, space: bigint, owner: Address): Instruction {
   const rent = d.theirs.minimumBalanceForRentExemption(space);
   return {
-    programAddress: SYSTEM,
+    programAddress: SYSTEM_PROGRAM,
     accounts: [meta(d.payer.address, true, d.payer), meta(account.address, true, account)],
     data: bytes([0, 0, 0, 0], u64(rent), u64(space), enc.encode(owner)),
   };
@@ -37,12 +31,7 @@ describe('Token-2022: websvm vs LiteSVM', () => {
     authority = await generateKeyPairSigner();
   });
 
-  const same = async (instructions: Instruction[], accounts: Address[]) => {
-    const r = d.send(await d.transaction(instructions));
-    expect(r.ours).toEqual(r.theirs);
-    for (const a of accounts) expect(d.account(a).ours, a).toEqual(d.account(a).theirs);
-    return r.ours;
-  };
+  const same = (instructions: Instruction[], accounts: Address[]) => d.expectSame(instructions, accounts);
 
   it('plain mint: initialize, accounts, mint, transfer_checked, burn, close', async () => {
     const [mint, a, b] = await Promise.all([generateKeyPairSigner(), generateKeyPairSigner(), generateKeyPairSigner()]);

@@ -3,20 +3,16 @@
  * and writes, deploy (with its CPI to the System program), visibility, upgrade, authorities,
  * extend and close, and their errors.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { address, generateKeyPairSigner, getAddressEncoder, getProgramDerivedAddress, type Address, type Instruction, type KeyPairSigner } from '@solana/kit';
 import { Dual, meta } from '../helpers/dual.js';
+import { SYSTEM_PROGRAM, bytes, programElf, u64 } from '../helpers/encoding.js';
 
 const LOADER = address('BPFLoaderUpgradeab1e11111111111111111111111');
-const SYSTEM = address('11111111111111111111111111111111');
 const RENT = address('SysvarRent111111111111111111111111111111111');
 const CLOCK = address('SysvarC1ock11111111111111111111111111111111');
 const enc = getAddressEncoder();
 const u32 = (v: number) => Uint8Array.of(v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff, v >>> 24);
-const u64 = (v: bigint) => new Uint8Array(new BigUint64Array([v]).buffer);
-const cat = (...parts: ArrayLike<number>[]) => Uint8Array.from(parts.flatMap((p) => Array.from(p)));
-const elf = (name: string) => new Uint8Array(readFileSync(new URL(`../../programs/bin/${name}.so`, import.meta.url)));
 
 describe('upgradeable loader: websvm vs LiteSVM', () => {
   it('deploys, runs, upgrades, changes authority, extends and closes a program', async () => {
@@ -29,24 +25,19 @@ describe('upgradeable loader: websvm vs LiteSVM', () => {
         svm.expireBlockhash();
       }
     };
-    const same = async (instructions: Instruction[], accounts: Address[] = []) => {
-      const r = d.send(await d.transaction(instructions));
-      expect(r.ours).toEqual(r.theirs);
-      for (const a of accounts) expect(d.account(a).ours, a).toEqual(d.account(a).theirs);
-      return r.ours;
-    };
+    const same = (instructions: Instruction[], accounts: Address[] = []) => d.expectSame(instructions, accounts);
     const createAccount = (account: KeyPairSigner, space: number): Instruction => ({
-      programAddress: SYSTEM,
+      programAddress: SYSTEM_PROGRAM,
       accounts: [meta(d.payer.address, true, d.payer), meta(account.address, true, account)],
-      data: cat(u32(0), u64(d.theirs.minimumBalanceForRentExemption(BigInt(space))), u64(BigInt(space)), enc.encode(LOADER)),
+      data: bytes(u32(0), u64(d.theirs.minimumBalanceForRentExemption(BigInt(space))), u64(BigInt(space)), enc.encode(LOADER)),
     });
-    /** A buffer holding `bytes`, written in chunks. */
-    const buffer = async (bytes: Uint8Array) => {
+    /** A buffer holding `image`, written in chunks. */
+    const buffer = async (image: Uint8Array) => {
       const b = await generateKeyPairSigner();
-      await same([createAccount(b, 37 + bytes.length), { programAddress: LOADER, accounts: [meta(b.address, true), meta(authority.address, false)], data: u32(0) }], [b.address]);
-      for (let at = 0; at < bytes.length; at += 800) {
-        const chunk = bytes.subarray(at, at + 800);
-        const r = await same([{ programAddress: LOADER, accounts: [meta(b.address, true), meta(authority.address, false, authority)], data: cat(u32(1), u32(at), u64(BigInt(chunk.length)), chunk) }], [b.address]);
+      await same([createAccount(b, 37 + image.length), { programAddress: LOADER, accounts: [meta(b.address, true), meta(authority.address, false)], data: u32(0) }], [b.address]);
+      for (let at = 0; at < image.length; at += 800) {
+        const chunk = image.subarray(at, at + 800);
+        const r = await same([{ programAddress: LOADER, accounts: [meta(b.address, true), meta(authority.address, false, authority)], data: bytes(u32(1), u32(at), u64(BigInt(chunk.length)), chunk) }], [b.address]);
         expect(r.error).toBeUndefined();
       }
       return b.address;
@@ -54,7 +45,7 @@ describe('upgradeable loader: websvm vs LiteSVM', () => {
 
     const program = await generateKeyPairSigner();
     const [programData] = await getProgramDerivedAddress({ programAddress: LOADER, seeds: [enc.encode(program.address)] });
-    const first = elf('logging');
+    const first = programElf('logging');
     const buf = await buffer(first);
     const deploy = (maxLen: bigint): Instruction => ({
       programAddress: LOADER,
@@ -65,10 +56,10 @@ describe('upgradeable loader: websvm vs LiteSVM', () => {
         meta(buf, true),
         meta(RENT, false),
         meta(CLOCK, false),
-        meta(SYSTEM, false),
+        meta(SYSTEM_PROGRAM, false),
         meta(authority.address, false, authority),
       ],
-      data: cat(u32(2), u64(maxLen)),
+      data: bytes(u32(2), u64(maxLen)),
     });
     // Too small a max length, then a real deploy.
     expect((await same([createAccount(program, 36), deploy(10n)], [program.address, buf])).error).toBe('InstructionError(1, AccountDataTooSmall)');
@@ -78,7 +69,7 @@ describe('upgradeable loader: websvm vs LiteSVM', () => {
     expect(run.logs).toContain('Program log: hello from websvm');
 
     // Upgrade: refused in the deployment slot, accepted after it.
-    const second = elf('loops');
+    const second = programElf('loops');
     const buf2 = await buffer(second);
     const upgrade: Instruction = {
       programAddress: LOADER,
@@ -91,10 +82,10 @@ describe('upgradeable loader: websvm vs LiteSVM', () => {
 
     // Extend, then hand the authority over and back, then close.
     nextSlot();
-    const extend = (bytes: number): Instruction => ({
+    const extend = (additional: number): Instruction => ({
       programAddress: LOADER,
-      accounts: [meta(programData, true), meta(program.address, true), meta(SYSTEM, false), meta(d.payer.address, true, d.payer)],
-      data: cat(u32(6), u32(bytes)),
+      accounts: [meta(programData, true), meta(program.address, true), meta(SYSTEM_PROGRAM, false), meta(d.payer.address, true, d.payer)],
+      data: bytes(u32(6), u32(additional)),
     });
     expect((await same([extend(1024)], [programData])).error).toBe('InstructionError(0, InvalidArgument)');
     expect((await same([extend(10_240)], [programData])).error).toBeUndefined();
