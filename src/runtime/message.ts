@@ -76,8 +76,15 @@ class Cursor {
 
 const malformed = (why: string) => new WebsvmError('MalformedTransaction', `Malformed transaction: ${why}`);
 
-/** Decodes a serialized transaction. Throws `WebsvmError` kind `MalformedTransaction`. */
+/**
+ * Decodes a serialized transaction. Throws `WebsvmError` kind `TransactionTooLarge` beyond
+ * {@link PACKET_DATA_SIZE} (Agave's RPC and packet intake refuse such bytes before decoding them)
+ * and `MalformedTransaction` for bytes that do not decode.
+ */
 export function decodeTransaction(bytes: Uint8Array): WireTransaction {
+  if (bytes.length > PACKET_DATA_SIZE) {
+    throw new WebsvmError('TransactionTooLarge', `Transaction too large: ${bytes.length} bytes (max: ${PACKET_DATA_SIZE} bytes)`);
+  }
   const c = new Cursor(bytes);
   const nsig = c.shortVec();
   const signatures: Uint8Array[] = [];

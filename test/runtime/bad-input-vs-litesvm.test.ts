@@ -49,7 +49,7 @@ describe('bad input: websvm vs LiteSVM', () => {
 
   it('malformed bytes are a typed error, never a crash', async () => {
     const d = await Dual.create();
-    for (const junk of [Uint8Array.of(), Uint8Array.of(1, 2, 3), new Uint8Array(2000).fill(0xff), Uint8Array.of(1, ...new Uint8Array(64), 0x81)]) {
+    for (const junk of [Uint8Array.of(), Uint8Array.of(1, 2, 3), new Uint8Array(1000).fill(0xff), Uint8Array.of(1, ...new Uint8Array(64), 0x81)]) {
       const run = () => d.ours.sendTransaction(junk);
       expect(run).toThrow(WebsvmError);
       try {
@@ -57,6 +57,23 @@ describe('bad input: websvm vs LiteSVM', () => {
       } catch (e) {
         expect((e as WebsvmError).kind).toBe('MalformedTransaction');
       }
+    }
+  });
+
+  it('refuses transactions over 1232 bytes before decoding them; 1232 bytes run as in LiteSVM (which does not check the size)', async () => {
+    const d = await Dual.create();
+    const program = address((await generateKeyPairSigner()).address);
+    const sized = async (dataLength: number) => d.transaction([{ programAddress: program, accounts: [], data: new Uint8Array(dataLength) }]);
+    const probe = getTransactionEncoder().encode(await sized(0)).length;
+    // The compact-u16 length prefix of the data grows by one byte at 128.
+    const atLimit = await sized(1232 - probe - 1);
+    expect(getTransactionEncoder().encode(atLimit).length).toBe(1232);
+    const r = d.send(atLimit);
+    expect(r.ours).toEqual(r.theirs);
+    const over = new Uint8Array(getTransactionEncoder().encode(await sized(1232 - probe)));
+    expect(over.length).toBe(1233);
+    for (const run of [() => d.ours.sendTransaction(over), () => d.ours.simulateTransaction(over)]) {
+      expect(run).toThrow(expect.objectContaining({ kind: 'TransactionTooLarge', message: 'Transaction too large: 1233 bytes (max: 1232 bytes)' }));
     }
   });
 });
