@@ -1,13 +1,18 @@
 /**
- * sBPF → WebAssembly. The program becomes one wasm function whose basic blocks are dispatched by a
- * `loop` + `br_table` on a block index (the general form that handles any control-flow graph;
- * structured control flow for reducible regions comes next). Registers live in i64 locals.
+ * sBPF → WebAssembly. Every sBPF function (the program entry, each call target, each registered
+ * function) becomes a wasm function taking r0..r10, the frame pointer and the meter, and returning
+ * a status with r0..r5 and the meter; `call` is a wasm `call`, `callx` a `call_indirect` through
+ * the function table. Inside a function the control-flow graph is rebuilt as nested `block`s and
+ * `loop`s with Ramsey's "Beyond Relooper" (ICFP 2022); a function whose graph is irreducible (or
+ * whose dominator tree is too deep to structure recursively) runs its blocks through a
+ * `loop` + `br_table` dispatcher instead.
  *
  * Exact metering: each block charges its whole length on entry after checking that it fits the
  * budget; when it does not, the run is handed to the interpreter at that block, which then fails
  * (or finishes) exactly as it would have. A fault inside a block first takes back the charge for
- * the instructions after it, so counts match the interpreter. Syscalls end their block, so the
- * meter is re-checked after them.
+ * the instructions after it, so counts match the interpreter, and spills the registers to the
+ * header so the final machine state is observable. Syscalls end their block, so the meter is
+ * re-checked after them.
  */
 import type { Executable } from '../executable.js';
 import { FRAME_PTR_REG, INSN_SIZE, MAX_CALL_DEPTH, STACK_FRAME_SIZE } from '../isa/constants.js';
@@ -25,417 +30,717 @@ import {
   swapSubRegImmOperands,
 } from '../isa/version.js';
 import type { SyscallRegistry } from '../vm/syscalls.js';
-import { HEADER, STATUS_EXIT, STATUS_HAND_OVER, faultCode, type FaultKind } from './layout.js';
+import { basicBlocks, functionGraph, internalCallTarget, type Block, type FunctionGraph } from './cfg.js';
+import { HEADER, STATUS_EXIT, STATUS_HAND_OVER, STATUS_RETURNED, faultCode, type FaultKind } from './layout.js';
 import { ModuleBuilder, ValType, type Code } from './wasm/index.js';
 
 const I32 = ValType.I32;
 const I64 = ValType.I64;
 
-// Locals of `run`.
+// Locals of every compiled function; the parameters come first.
 const R = (i: number) => i; // r0..r10 → locals 0..10
-const BLK = 11;
-const FP = 12; // i32: header address of the next free call frame
-const HPC = 13; // pc to hand over at
-const T = 14; // i64 scratch
-const U = 15; // i64 scratch
-const A = 16; // i32 scratch
-const DUE = 17; // i64: instructions charged since the meter was last synchronised
-const PREV = 18; // i64: the meter at that synchronisation
+const FP = 11; // i32: header address of the next free call frame
+const DUE = 12; // i64: instructions charged since the meter was last synchronised
+const PREV = 13; // i64: the meter at that synchronisation
+const BLK = 14; // i32: dispatcher block index
+const HPC = 15; // i32: pc to hand over or fault at
+const FK = 16; // i32: fault kind
+const ST = 17; // i32: status of a callee
+const A = 18; // i32 scratch
+const T = 19; // i64 scratch
+const U = 20; // i64 scratch
+const PARAMS = [...Array<ValType>(11).fill(I64), I32, I64, I64];
+const RESULTS = [I32, ...Array<ValType>(6).fill(I64), I64, I64];
 
-interface Block {
-  start: number;
-  /** Slots covered: [start, end). */
-  end: number;
-  /** Instructions (an lddw counts once). */
-  length: number;
-}
+/** Deeper dominator trees are dispatched: structuring recurses once per level. */
+const MAX_STRUCTURED_DEPTH = 1500;
 
-/** Splits the text into basic blocks; returns them and the slot → block index map. */
-function basicBlocks(exe: Executable, syscalls: SyscallRegistry): { blocks: Block[]; blockOf: Int32Array } {
-  const v = exe.sbpfVersion;
-  const n = Math.floor(exe.text.length / INSN_SIZE); // a trailing partial slot is never executed
-  const leader = new Uint8Array(n + 1);
-  if (exe.entryPc >= 0 && exe.entryPc <= n) leader[exe.entryPc] = 1;
-  leader[n] = 1; // running off the end
-  for (let pc = 0; pc < n; pc++) {
-    const insn = decodeInsn(exe.text, pc);
-    const role = opcodeRole(v, insn.opc);
-    const next = role === 'lddw' ? pc + 2 : pc + 1;
-    if (role === 'jump') {
-      const target = pc + 1 + insn.off;
-      if (target >= 0 && target <= n) leader[target] = 1;
-      if (next <= n) leader[next] = 1;
-    } else if (role === 'call' || role === 'callx' || role === 'exit') {
-      if (next <= n) leader[next] = 1;
-      if (role === 'call') {
-        const target = internalCallTarget(exe, insn, syscalls);
-        if (target !== undefined && target >= 0 && target < n) leader[target] = 1;
-      }
-    }
-    if (role === 'lddw') pc++;
-  }
-  for (const f of exe.functions.values()) if (f.pc >= 0 && f.pc < n) leader[f.pc] = 1;
-  const blockOf = new Int32Array(n + 1).fill(-1);
-  const blocks: Block[] = [];
-  for (let pc = 0; pc <= n; pc++) {
-    if (!leader[pc]) continue;
-    let end = pc;
-    let length = 0;
-    if (pc === n) length = 1; // the overrun pseudo-block
-    while (end < n) {
-      const role = opcodeRole(v, exe.text[end * INSN_SIZE]);
-      end += role === 'lddw' && end + 1 < n ? 2 : 1;
-      length++;
-      if (role === 'jump' || role === 'call' || role === 'callx' || role === 'exit' || leader[end]) break;
-    }
-    blockOf[pc] = blocks.length;
-    blocks.push({ start: pc, end, length });
-  }
-  return { blocks, blockOf };
-}
-
-/** Target slot of an internal `call imm`, if it is one (after syscall resolution per version). */
-function internalCallTarget(exe: Executable, insn: Insn, syscalls: SyscallRegistry): number | undefined {
-  if (staticSyscalls(exe.sbpfVersion)) return insn.src === 1 ? insn.pc + 1 + insn.imm : undefined;
-  void syscalls;
-  return exe.functions.get(insn.imm >>> 0)?.pc;
+/** What every function's compiler shares. */
+interface ModuleContext {
+  exe: Executable;
+  syscalls: SyscallRegistry;
+  blocks: Block[];
+  blockOf: Int32Array;
+  n: number;
+  /** Function index of the compiled function entered at a slot. */
+  functionAt: Map<number, number>;
+  functionType: number;
+  translate: number;
+  mulhu: number;
+  lookup: number;
+  dueGlobal: number;
+  prevGlobal: number;
+  syscallImport: number;
+  faultImport: number;
+  accessImport: number;
+  /** Blocks that start a compiled function. */
+  entryBlock: Uint8Array;
+  /** Scratch: block index → node of the function being compiled, else -1. */
+  localOf: Int32Array;
 }
 
 /** Compiles `exe` for the given syscalls into a WebAssembly module. */
 export function compileToWasm(exe: Executable, syscalls: SyscallRegistry): Uint8Array<ArrayBuffer> {
-  const n = Math.floor(exe.text.length / INSN_SIZE); // a trailing partial slot is never executed
-  const { blocks, blockOf } = basicBlocks(exe, syscalls);
+  const { blocks, blockOf, n } = basicBlocks(exe, syscalls);
   const m = new ModuleBuilder();
   m.importMemory('env', 'memory', 1);
   const syscallImport = m.importFunction('env', 'syscall', [I32, I32, I64, I64, I64, I64, I64], [I64]);
   const faultImport = m.importFunction('env', 'fault', [I32, I32], []);
-  const accessImport = m.importFunction('env', 'access', [I64, I32, I32, I32], []);
+  const accessImport = m.importFunction('env', 'access', [], []);
   const dueGlobal = m.addGlobal(I64, true, 0n);
   const prevGlobal = m.addGlobal(I64, true, 0n);
   m.export('due', 'global', dueGlobal);
   m.export('prev', 'global', prevGlobal);
 
-  const translate = defineTranslate(m, dueGlobal, accessImport);
-  const mulhu = defineMulhu(m);
-
+  const entries = functionEntries(exe, n);
   const run = m.addFunction([], [I32]);
   m.export('run', 'func', run.index);
+  const translate = defineTranslate(m, dueGlobal);
+  const mulhu = defineMulhu(m);
+  const lookup = defineLookup(m, entries);
+  const functions = entries.map(() => m.addFunction(PARAMS, RESULTS));
+  m.defineTable(functions.map((f) => f.index));
+  const functionAt = new Map(entries.map((pc, i) => [pc, functions[i].index]));
+  const mc: ModuleContext = {
+    exe, syscalls, blocks, blockOf, n, functionAt, functionType: m.type(PARAMS, RESULTS), translate, mulhu, lookup,
+    dueGlobal, prevGlobal, syscallImport, faultImport, accessImport, entryBlock: new Uint8Array(blocks.length), localOf: new Int32Array(blocks.length).fill(-1),
+  };
+  for (const pc of entries) mc.entryBlock[blockOf[pc]] = 1;
+  entries.forEach((pc, i) => new FunctionCompiler(mc, functions[i].code, blockOf[pc]).compile());
+
+  // `run`: registers from the header, depth 0, then the entry function; only its status is kept.
   const c = run.code;
-  c.locals(11, I64); // r0..r10
-  c.locals(3, I32); // BLK, FP, HPC
-  c.locals(2, I64); // T, U
-  c.locals(1, I32); // A
-  c.locals(2, I64); // DUE, PREV (kept in locals; the globals are synchronised at calls out)
-
-  // Registers and depth come from the header.
-  for (let r = 0; r <= 10; r++) c.i32Const(0).i64Load(HEADER.regs + 8 * r).localSet(R(r));
-  c.i32Const(0).i32Load(HEADER.depth).i32Const(HEADER.frameSize).i32Mul().i32Const(HEADER.frames).i32Add().localSet(FP);
-  c.globalGet(dueGlobal).localSet(DUE);
-  c.globalGet(prevGlobal).localSet(PREV);
-  // An entry outside the program starts in the interpreter (the dispatcher's default is the hand-over).
-  const entryBlock = exe.entryPc >= 0 && exe.entryPc <= n ? blockOf[exe.entryPc] : -1;
-  c.i32Const(entryBlock >= 0 ? entryBlock : blocks.length).localSet(BLK);
-  c.i32Const(exe.entryPc).localSet(HPC);
-
-  const B = blocks.length;
-  c.block(); // hand-over
-  c.loop(); // dispatch
-  for (let i = B - 1; i >= 0; i--) c.block();
-  c.localGet(BLK).brTable(
-    blocks.map((_, i) => i),
-    B + 1,
-  );
-
-  const ctx: Ctx = { exe, c, syscalls, blockOf, n, translate, mulhu, dueGlobal, prevGlobal, syscallImport, faultImport, depthToLoop: 0, depthToHandOver: 0, current: 0 };
-  blocks.forEach((b, i) => {
-    c.end(); // closes block i: its code follows
-    ctx.depthToLoop = B - 1 - i;
-    ctx.depthToHandOver = B - i;
-    ctx.current = i;
-    emitBlock(ctx, b);
-  });
-  c.end(); // loop
-  c.end(); // hand-over block
-  // Hand over: save the machine state for the interpreter.
-  saveState(c);
-  c.localGet(DUE).globalSet(dueGlobal);
-  c.i32Const(0).localGet(HPC).i32Store(HEADER.pc);
-  c.i32Const(STATUS_HAND_OVER);
+  const entry = functionAt.get(exe.entryPc);
+  if (entry === undefined) {
+    c.i32Const(0).i32Const(exe.entryPc).i32Store(HEADER.pc).i32Const(STATUS_HAND_OVER); // the interpreter reports it
+    return m.encode();
+  }
+  for (let r = 0; r <= 10; r++) c.i32Const(0).i64Load(HEADER.regs + 8 * r);
+  c.i32Const(HEADER.frames).globalGet(dueGlobal).globalGet(prevGlobal).call(entry);
+  for (let i = 1; i < RESULTS.length; i++) c.drop();
   return m.encode();
 }
 
-interface Ctx {
-  exe: Executable;
-  c: Code;
-  syscalls: SyscallRegistry;
-  blockOf: Int32Array;
-  n: number;
-  translate: number;
-  mulhu: number;
-  dueGlobal: number;
-  prevGlobal: number;
-  syscallImport: number;
-  faultImport: number;
-  depthToLoop: number;
-  depthToHandOver: number;
-  /** Index of the block being emitted. */
-  current: number;
-}
-
-function saveState(c: Code): void {
-  for (let r = 0; r <= 10; r++) c.i32Const(0).localGet(R(r)).i64Store(HEADER.regs + 8 * r);
-  c.i32Const(0).localGet(FP).i32Const(HEADER.frames).i32Sub().i32Const(HEADER.frameSize).i32DivU().i32Store(HEADER.depth);
-}
-
-/** Continue at slot `pc`: dispatch to its block, or hand over when it starts none. `nested` counts enclosing `if`s. */
-function goTo(ctx: Ctx, pc: number, nested = 0): void {
-  const { c } = ctx;
-  const block = pc >= 0 && pc <= ctx.n ? ctx.blockOf[pc] : -1;
-  // The next block's code follows this one's: fall into it without going through the dispatcher.
-  if (nested === 0 && block === ctx.current + 1) return;
-  // Any later block starts right after the end of an enclosing `block`: branch there directly.
-  if (block > ctx.current) {
-    c.br(block - ctx.current - 1 + nested);
-    return;
-  }
-  if (block >= 0) c.i32Const(block).localSet(BLK).br(ctx.depthToLoop + nested);
-  else c.i32Const(pc).localSet(HPC).br(ctx.depthToHandOver + nested);
-}
-
-/** Publishes the meter for the JS side, without the `after` instructions of this block that did not run. */
-function syncDue(ctx: Ctx, after: number): void {
-  ctx.c.localGet(DUE);
-  if (after) ctx.c.i64ConstI32(after).i64Sub();
-  ctx.c.globalSet(ctx.dueGlobal);
-}
-
-function fault(ctx: Ctx, kind: FaultKind, pc: number, after: number): void {
-  syncDue(ctx, after);
-  ctx.c.i32Const(faultCode(kind)).i32Const(pc).call(ctx.faultImport).unreachable();
-}
-
-function emitBlock(ctx: Ctx, b: Block): void {
-  const { c, exe } = ctx;
-  // Meter: the whole block must fit, else the interpreter takes over here.
-  c.localGet(DUE).i64ConstI32(b.length).i64Add().localTee(T).localGet(PREV).i64GtU();
-  c.if().i32Const(b.start).localSet(HPC).br(ctx.depthToHandOver + 1).end();
-  c.localGet(T).localSet(DUE);
-  if (b.start === ctx.n) {
-    fault(ctx, 'ExecutionOverrun', b.start, 0);
-    return;
-  }
-  let k = 0;
-  let pc = b.start;
-  while (pc < b.end) {
+/** Slots entered by a call or by the loader: the program entry, static call targets, registered functions. */
+function functionEntries(exe: Executable, n: number): number[] {
+  const entries = new Set<number>();
+  if (exe.entryPc >= 0 && exe.entryPc <= n) entries.add(exe.entryPc);
+  for (let pc = 0; pc < n; pc++) {
     const insn = decodeInsn(exe.text, pc);
-    const after = b.length - k - 1;
-    const next = emitInsn(ctx, insn, after);
-    k++;
-    if (next === 'terminated') return;
-    pc = next;
+    const role = opcodeRole(exe.sbpfVersion, insn.opc);
+    if (role === 'call') {
+      const target = internalCallTarget(exe, insn);
+      if (target !== undefined && target >= 0 && target < n) entries.add(target);
+    }
+    if (role === 'lddw') pc++;
   }
-  goTo(ctx, pc); // fall through into the next block
+  for (const f of exe.functions.values()) if (f.pc >= 0 && f.pc < n) entries.add(f.pc);
+  return [...entries].sort((a, b) => a - b);
 }
 
 type Next = number | 'terminated';
 
-function emitInsn(ctx: Ctx, insn: Insn, after: number): Next {
-  const { c, exe } = ctx;
-  const v = exe.sbpfVersion;
-  const { opc, dst, src, off, imm, pc } = insn;
-  const role = opcodeRole(v, opc);
-  if (dst > 10 || src > 10) {
-    fault(ctx, 'InvalidInstruction', pc, after); // as the interpreter: there is no r11..r15
+/** Compiles one sBPF function: labels are tracked by their nesting position. */
+class FunctionCompiler {
+  private readonly c: Code;
+  private readonly g: FunctionGraph;
+  private readonly structured: boolean;
+  /** Open labels. */
+  private depth = 0;
+  /** Nesting position of each node's `loop` (structured) / following `block`, -1 when not open. */
+  private readonly loopPos: Int32Array;
+  private readonly blockPos: Int32Array;
+  private dispatchPos = -1;
+  /** Node being emitted. */
+  private current = 0;
+  // Function-level exits, outermost first.
+  private readonly FAULT = 0;
+  private readonly ACCESS = 1;
+  private readonly PROPAGATE = 2;
+  private readonly HAND_OVER = 3;
+
+  constructor(
+    private readonly mc: ModuleContext,
+    code: Code,
+    entryBlock: number,
+  ) {
+    this.c = code;
+    this.g = functionGraph(mc.blocks, entryBlock, mc.entryBlock, mc.localOf);
+    this.structured = this.g.reducible && this.g.domDepth <= MAX_STRUCTURED_DEPTH;
+    this.loopPos = new Int32Array(this.g.nodes.length).fill(-1);
+    this.blockPos = new Int32Array(this.g.nodes.length).fill(-1);
+  }
+
+  compile(): void {
+    const { c, g, mc } = this;
+    c.locals(5, I32); // BLK, HPC, FK, ST, A
+    c.locals(2, I64); // T, U
+    g.nodes.forEach((b, i) => (mc.localOf[b] = i));
+    for (let i = 0; i < 4; i++) this.open('block');
+    if (this.structured) this.doTree(0);
+    else this.dispatch();
+    this.close(); // hand over: save the machine state for the interpreter
+    this.saveState();
+    this.syncDue(0);
+    c.i32Const(0).localGet(HPC).i32Store(HEADER.pc);
+    this.returnStatus(() => c.i32Const(STATUS_HAND_OVER));
+    this.close(); // a callee exited or handed over: pass its status up
+    this.returnStatus(() => c.localGet(ST));
+    this.close(); // access violation (translate recorded it in the header)
+    this.saveState();
+    c.call(mc.accessImport).unreachable();
+    this.close(); // any other fault
+    this.saveState();
+    c.localGet(FK).localGet(HPC).call(mc.faultImport).unreachable();
+    for (const b of g.nodes) mc.localOf[b] = -1;
+  }
+
+  // --- labels ---
+
+  private open(kind: 'block' | 'loop' | 'if'): number {
+    if (kind === 'block') this.c.block();
+    else if (kind === 'loop') this.c.loop();
+    else this.c.if();
+    return this.depth++;
+  }
+
+  private close(): void {
+    this.c.end();
+    this.depth--;
+  }
+
+  private br(pos: number): void {
+    if (pos < 0) throw new Error('JIT: branch to a label that is not open');
+    this.c.br(this.depth - 1 - pos);
+  }
+
+  private brIf(pos: number): void {
+    this.c.brIf(this.depth - 1 - pos);
+  }
+
+  // --- control flow ---
+
+  /** Ramsey's doTree: a node, its merge children after the blocks they follow, all in its loop if it heads one. */
+  private doTree(x: number): void {
+    const { g } = this;
+    const saved = this.current;
+    if (g.loopHeader[x]) this.loopPos[x] = this.open('loop');
+    const merges = g.mergeChildren[x];
+    for (const y of merges) this.blockPos[y] = this.open('block');
+    this.current = x;
+    this.emitBlock(this.mc.blocks[g.nodes[x]]);
+    for (let k = merges.length - 1; k >= 0; k--) {
+      this.close();
+      this.blockPos[merges[k]] = -1;
+      this.doTree(merges[k]);
+    }
+    if (g.loopHeader[x]) {
+      this.close();
+      this.loopPos[x] = -1;
+    }
+    this.current = saved;
+  }
+
+  /** The fallback: every block after its own `block`, entered through one `br_table`. */
+  private dispatch(): void {
+    const { c, g } = this;
+    this.dispatchPos = this.open('loop');
+    for (let i = g.nodes.length - 1; i >= 0; i--) this.blockPos[i] = this.open('block');
+    c.localGet(BLK).brTable(
+      g.nodes.map((_, i) => this.depth - 1 - this.blockPos[i]),
+      this.depth - 1 - this.HAND_OVER,
+    );
+    for (let i = 0; i < g.nodes.length; i++) {
+      this.close();
+      this.blockPos[i] = -1;
+      this.current = i;
+      this.emitBlock(this.mc.blocks[g.nodes[i]]);
+    }
+    this.close();
+  }
+
+  /** Continue at node `y` of this function. */
+  private branch(y: number): void {
+    const x = this.current;
+    if (!this.structured) {
+      if (this.blockPos[y] >= 0) this.br(this.blockPos[y]);
+      else {
+        this.c.i32Const(y).localSet(BLK);
+        this.br(this.dispatchPos);
+      }
+    } else if (y <= x) this.br(this.loopPos[y]);
+    else if (this.g.merge[y]) this.br(this.blockPos[y]);
+    else this.doTree(y);
+    this.current = x;
+  }
+
+  /** Continue at slot `pc`: its block, or the interpreter when none starts there or it enters another function. */
+  private jumpTo(pc: number): void {
+    const b = pc >= 0 && pc <= this.mc.n ? this.mc.blockOf[pc] : -1;
+    const node = b >= 0 ? this.mc.localOf[b] : -1;
+    if (node >= 0) this.branch(node);
+    else {
+      if (b >= 0 && !this.mc.entryBlock[b]) throw new Error(`JIT: slot ${pc} is not in the function's graph`);
+      this.c.i32Const(pc).localSet(HPC);
+      this.br(this.HAND_OVER);
+    }
+  }
+
+  /** Pushes the status and zeros for the other results, and returns. */
+  private returnStatus(status: () => void): void {
+    status();
+    for (let i = 1; i < RESULTS.length; i++) this.c.i64ConstI32(0);
+    this.c.return();
+  }
+
+  private saveState(): void {
+    const c = this.c;
+    for (let r = 0; r <= 10; r++) c.i32Const(0).localGet(R(r)).i64Store(HEADER.regs + 8 * r);
+    c.i32Const(0).localGet(FP).i32Const(HEADER.frames).i32Sub().i32Const(HEADER.frameSize).i32DivU().i32Store(HEADER.depth);
+  }
+
+  /** Publishes the meter for the JS side, without the `after` instructions of this block that did not run. */
+  private syncDue(after: number): void {
+    this.c.localGet(DUE);
+    if (after) this.c.i64ConstI32(after).i64Sub();
+    this.c.globalSet(this.mc.dueGlobal);
+  }
+
+  private fault(kind: FaultKind, pc: number, after: number): void {
+    this.syncDue(after);
+    this.c.i32Const(faultCode(kind)).localSet(FK).i32Const(pc).localSet(HPC);
+    this.br(this.FAULT);
+  }
+
+  private emitBlock(b: Block): void {
+    const { c, mc } = this;
+    // Meter: the whole block must fit, else the interpreter takes over here.
+    c.localGet(DUE).i64ConstI32(b.length).i64Add().localTee(T).localGet(PREV).i64GtU();
+    this.open('if');
+    c.i32Const(b.start).localSet(HPC);
+    this.br(this.HAND_OVER);
+    this.close();
+    c.localGet(T).localSet(DUE);
+    if (b.start === mc.n) {
+      this.fault('ExecutionOverrun', b.start, 0);
+      return;
+    }
+    let k = 0;
+    let pc = b.start;
+    while (pc < b.end) {
+      const next = this.emitInsn(decodeInsn(mc.exe.text, pc), b.length - k - 1);
+      k++;
+      if (next === 'terminated') return;
+      pc = next;
+    }
+    this.jumpTo(pc); // fall through into the next block
+  }
+
+  // --- calls ---
+
+  /** Saves r6..r9, r10 and the return pc in the next frame; faults when it is one too many. */
+  private pushFrame(pc: number): void {
+    const c = this.c;
+    for (let i = 0; i < 4; i++) c.localGet(FP).localGet(R(6 + i)).i64Store(8 * i);
+    c.localGet(FP).localGet(R(FRAME_PTR_REG)).i64Store(32);
+    c.localGet(FP).i32Const(pc + 1).i32Store(40);
+    c.localGet(FP).i32Const(HEADER.frames + (MAX_CALL_DEPTH - 1) * HEADER.frameSize).i32Eq();
+    this.open('if');
+    this.fault('CallDepthExceeded', pc, 0);
+    this.close();
+  }
+
+  /** The frame-pointer bump a call makes in this version (0 when the program bumps it itself). */
+  private frameBump(): number {
+    const v = this.mc.exe.sbpfVersion;
+    return manualStackFrameBump(v) ? 0 : STACK_FRAME_SIZE * (stackFrameGaps(v) ? 2 : 1);
+  }
+
+  /** Enters the pushed frame in this function's own state (before a hand-over or a call fault). */
+  private enterFrame(): void {
+    const c = this.c;
+    c.localGet(FP).i32Const(HEADER.frameSize).i32Add().localSet(FP);
+    const bump = this.frameBump();
+    if (bump) c.localGet(R(FRAME_PTR_REG)).i64ConstI32(bump).i64Add().localSet(R(FRAME_PTR_REG));
+  }
+
+  /** Calls a compiled function on the pushed frame; `callee` emits the call. r0..r5 and the meter come back. */
+  private callFunction(callee: () => void): void {
+    const c = this.c;
+    for (let r = 0; r < FRAME_PTR_REG; r++) c.localGet(R(r));
+    c.localGet(R(FRAME_PTR_REG));
+    const bump = this.frameBump();
+    if (bump) c.i64ConstI32(bump).i64Add();
+    c.localGet(FP).i32Const(HEADER.frameSize).i32Add().localGet(DUE).localGet(PREV);
+    callee();
+    c.localSet(PREV).localSet(DUE);
+    for (let r = 5; r >= 0; r--) c.localSet(R(r));
+    c.localTee(ST);
+    this.brIf(this.PROPAGATE);
+  }
+
+  /** A call to slot `target` after the frame push: compiled, outside the text, or continued by the interpreter. */
+  private callSlot(target: number, pc: number): Next {
+    const f = this.mc.functionAt.get(target);
+    if (f !== undefined) {
+      this.callFunction(() => this.c.call(f));
+      this.jumpTo(pc + 1);
+    } else {
+      this.enterFrame();
+      if (target >= this.mc.n) this.fault('CallOutsideTextSegment', pc, 0);
+      else {
+        this.c.i32Const(target).localSet(HPC);
+        this.br(this.HAND_OVER);
+      }
+    }
     return 'terminated';
   }
-  const x = (opc & op.BPF_X) !== 0;
-  const operand64 = () => (x ? c.localGet(R(src)) : c.i64ConstI32(imm));
-  const operand32 = () => (x ? c.localGet(R(src)).i32WrapI64() : c.i32Const(imm));
-  const dst32 = () => c.localGet(R(dst)).i32WrapI64();
-  const signExt = !explicitSignExtensionOfResults(v);
-  const moved = moveMemoryInstructionClasses(v);
 
-  switch (role) {
-    case 'invalid':
-      fault(ctx, 'UnsupportedInstruction', pc, after);
-      return 'terminated';
-    case 'lddw':
-      c.i64Const(pc + 1 < ctx.n ? decodeInsn(exe.text, pc + 1).imm : 0, imm).localSet(R(dst));
-      return pc + 2;
-    case 'load':
-    case 'store': {
-      const size = memSize(opc, moved);
-      const base = role === 'load' ? src : dst;
-      c.localGet(R(base)).i64ConstI32(off).i64Add();
-      c.i32Const(size).i32Const(role === 'store' ? 1 : 0).i32Const(pc).localGet(DUE);
-      if (after) c.i64ConstI32(after).i64Sub();
-      c.call(ctx.translate).localSet(A);
-      if (role === 'load') {
-        c.localGet(A);
-        if (size === 1) c.i64Load8U();
-        else if (size === 2) c.i64Load16U();
-        else if (size === 4) c.i64Load32U();
-        else c.i64Load();
-        c.localSet(R(dst));
-      } else {
-        const storesReg = moved ? x : (opc & op.BPF_CLS_MASK) === op.BPF_STX;
-        c.localGet(A);
-        if (storesReg) c.localGet(R(src));
-        else c.i64ConstI32(imm);
-        if (size === 1) c.i64Store8();
-        else if (size === 2) c.i64Store16();
-        else if (size === 4) c.i64Store32();
-        else c.i64Store();
-      }
-      return pc + 1;
+  private emitCall(insn: Insn, after: number): Next {
+    const { c, mc } = this;
+    const statics = staticSyscalls(mc.exe.sbpfVersion);
+    const { pc, src, imm } = insn;
+    let resolved = false;
+    if ((!statics || src === 0) && mc.syscalls.lookup(imm >>> 0)) {
+      this.syncDue(0); // a call ends its block
+      this.saveState(); // the registers a failing syscall leaves
+      c.i32Const(imm).i32Const(pc);
+      for (let r = 1; r <= 5; r++) c.localGet(R(r));
+      c.call(mc.syscallImport).localSet(R(0));
+      c.globalGet(mc.dueGlobal).localSet(DUE).globalGet(mc.prevGlobal).localSet(PREV);
+      resolved = true;
     }
-    case 'endian':
-      emitEndian(c, opc, dst, imm, ctx, pc, after);
-      return pc + 1;
-    case 'jump': {
-      const target = pc + 1 + off;
-      if (opc === op.JA) {
-        goTo(ctx, target);
-        return 'terminated';
-      }
-      if ((opc & op.BPF_CLS_MASK) === op.BPF_JMP32) {
-        dst32();
-        operand32();
-      } else {
-        c.localGet(R(dst));
-        operand64();
-      }
-      emitCompare(c, opc);
-      c.if();
-      goTo(ctx, target, 1);
-      c.end();
-      goTo(ctx, pc + 1);
+    const target = internalCallTarget(mc.exe, insn);
+    if (target !== undefined && (!statics || (target >= 0 && target < mc.n))) {
+      this.pushFrame(pc);
+      return this.callSlot(target, pc);
+    }
+    if (!resolved) {
+      this.fault('UnsupportedInstruction', pc, after);
       return 'terminated';
     }
-    case 'call':
-      return emitCall(ctx, insn, after);
-    case 'callx': {
-      // Computed targets continue in the interpreter, after the frame push it would do.
-      const reg = callxTargetRegister(v, { dst, src, imm });
-      if (reg < 0 || reg > 10) {
-        fault(ctx, 'InvalidInstruction', pc, after); // as the interpreter (the verifier says InvalidRegister)
-        return 'terminated';
-      }
-      c.localGet(R(reg)).localSet(U);
-      pushFrame(ctx, pc);
-      c.localGet(U).i64Const(Math.floor(ctx.exe.textVaddr / 2 ** 32), ctx.exe.textVaddr % 2 ** 32).i64Sub().i64ConstI32(INSN_SIZE).i64DivU().localTee(T);
-      c.i64ConstI32(ctx.n).i64GeU().if();
-      fault(ctx, 'CallOutsideTextSegment', pc, 0);
-      c.end();
-      c.localGet(T).i32WrapI64().localSet(HPC).br(ctx.depthToHandOver);
-      return 'terminated';
-    }
-    case 'exit':
-      c.localGet(FP).i32Const(HEADER.frames).i32Eq().if();
-      saveState(c);
-      syncDue(ctx, 0);
-      c.i32Const(STATUS_EXIT).return();
-      c.end();
-      c.localGet(FP).i32Const(HEADER.frameSize).i32Sub().localTee(FP);
-      c.i64Load(0).localSet(R(6));
-      for (let i = 1; i < 4; i++) c.localGet(FP).i64Load(8 * i).localSet(R(6 + i));
-      c.localGet(FP).i64Load(32).localSet(R(FRAME_PTR_REG));
-      c.localGet(FP).i32Load(44).localSet(BLK).br(ctx.depthToLoop);
-      return 'terminated';
+    this.jumpTo(pc + 1);
+    return 'terminated';
   }
 
-  // ALU, PQR, shifts, division by immediates.
-  const cls = opc & op.BPF_CLS_MASK;
-  if (cls === op.BPF_PQR) {
-    emitPqr(ctx, insn, after);
-    return pc + 1;
+  /** `callx`: compiled functions through the table; any other slot continues in the interpreter. */
+  private emitCallx(insn: Insn, after: number): Next {
+    const { c, mc } = this;
+    const reg = callxTargetRegister(mc.exe.sbpfVersion, insn);
+    if (reg < 0 || reg > 10) {
+      this.fault('InvalidInstruction', insn.pc, after); // as the interpreter (the verifier says InvalidRegister)
+      return 'terminated';
+    }
+    const pc = insn.pc;
+    c.localGet(R(reg)).localSet(U); // read before the push may bump r10
+    this.pushFrame(pc);
+    c.localGet(U).i64Const(Math.floor(mc.exe.textVaddr / 2 ** 32), mc.exe.textVaddr % 2 ** 32).i64Sub().i64ConstI32(INSN_SIZE).i64DivU().localTee(T);
+    c.i64ConstI32(mc.n).i64GeU();
+    this.open('if');
+    this.enterFrame();
+    this.fault('CallOutsideTextSegment', pc, 0);
+    this.close();
+    c.localGet(T).i32WrapI64().call(mc.lookup).localTee(A).i32Const(0).i32LtS();
+    this.open('if');
+    this.enterFrame();
+    c.localGet(T).i32WrapI64().localSet(HPC);
+    this.br(this.HAND_OVER);
+    this.close();
+    this.callFunction(() => c.localGet(A).callIndirect(mc.functionType));
+    this.jumpTo(pc + 1);
+    return 'terminated';
   }
-  const is64 = cls === op.BPF_ALU64_STORE;
-  const aluOp = opc & 0xf0;
-  if (opc === op.HOR64_IMM) {
-    c.localGet(R(dst)).i64Const(imm, 0).i64Or().localSet(R(dst));
-    return pc + 1;
-  }
-  if (is64) {
+
+  // --- instructions ---
+
+  private emitInsn(insn: Insn, after: number): Next {
+    const { c, mc } = this;
+    const v = mc.exe.sbpfVersion;
+    const { opc, dst, src, off, imm, pc } = insn;
+    const role = opcodeRole(v, opc);
+    if (dst > 10 || src > 10) {
+      this.fault('InvalidInstruction', pc, after); // as the interpreter: there is no r11..r15
+      return 'terminated';
+    }
+    const x = (opc & op.BPF_X) !== 0;
+    const operand64 = () => (x ? c.localGet(R(src)) : c.i64ConstI32(imm));
+    const operand32 = () => (x ? c.localGet(R(src)).i32WrapI64() : c.i32Const(imm));
+    const dst32 = () => c.localGet(R(dst)).i32WrapI64();
+    const signExt = !explicitSignExtensionOfResults(v);
+    const moved = moveMemoryInstructionClasses(v);
+
+    switch (role) {
+      case 'invalid':
+        this.fault('UnsupportedInstruction', pc, after);
+        return 'terminated';
+      case 'lddw':
+        c.i64Const(pc + 1 < mc.n ? decodeInsn(mc.exe.text, pc + 1).imm : 0, imm).localSet(R(dst));
+        return pc + 2;
+      case 'load':
+      case 'store': {
+        const size = memSize(opc, moved);
+        const base = role === 'load' ? src : dst;
+        c.localGet(R(base)).i64ConstI32(off).i64Add();
+        c.i32Const(size).i32Const(role === 'store' ? 1 : 0).i32Const(pc).localGet(DUE);
+        if (after) c.i64ConstI32(after).i64Sub();
+        c.call(mc.translate).localTee(A).i32Eqz();
+        this.brIf(this.ACCESS);
+        if (role === 'load') {
+          c.localGet(A);
+          if (size === 1) c.i64Load8U();
+          else if (size === 2) c.i64Load16U();
+          else if (size === 4) c.i64Load32U();
+          else c.i64Load();
+          c.localSet(R(dst));
+        } else {
+          const storesReg = moved ? x : (opc & op.BPF_CLS_MASK) === op.BPF_STX;
+          c.localGet(A);
+          if (storesReg) c.localGet(R(src));
+          else c.i64ConstI32(imm);
+          if (size === 1) c.i64Store8();
+          else if (size === 2) c.i64Store16();
+          else if (size === 4) c.i64Store32();
+          else c.i64Store();
+        }
+        return pc + 1;
+      }
+      case 'endian':
+        this.emitEndian(opc, dst, imm, pc, after);
+        return pc + 1;
+      case 'jump': {
+        const target = pc + 1 + off;
+        if (opc === op.JA) {
+          this.jumpTo(target);
+          return 'terminated';
+        }
+        if ((opc & op.BPF_CLS_MASK) === op.BPF_JMP32) {
+          dst32();
+          operand32();
+        } else {
+          c.localGet(R(dst));
+          operand64();
+        }
+        emitCompare(c, opc);
+        this.open('if');
+        this.jumpTo(target);
+        this.close();
+        this.jumpTo(pc + 1);
+        return 'terminated';
+      }
+      case 'call':
+        return this.emitCall(insn, after);
+      case 'callx':
+        return this.emitCallx(insn, after);
+      case 'exit':
+        c.localGet(FP).i32Const(HEADER.frames).i32Eq();
+        this.open('if');
+        this.saveState();
+        this.syncDue(0);
+        this.returnStatus(() => c.i32Const(STATUS_EXIT));
+        this.close();
+        // The caller keeps its own r6..r10, the values the frame saved.
+        c.i32Const(STATUS_RETURNED);
+        for (let r = 0; r <= 5; r++) c.localGet(R(r));
+        c.localGet(DUE).localGet(PREV).return();
+        return 'terminated';
+    }
+
+    // ALU, PQR, shifts, division by immediates.
+    const cls = opc & op.BPF_CLS_MASK;
+    if (cls === op.BPF_PQR) {
+      this.emitPqr(insn, after);
+      return pc + 1;
+    }
+    const is64 = cls === op.BPF_ALU64_STORE;
+    const aluOp = opc & 0xf0;
+    if (opc === op.HOR64_IMM) {
+      c.localGet(R(dst)).i64Const(imm, 0).i64Or().localSet(R(dst));
+      return pc + 1;
+    }
+    if (is64) {
+      switch (aluOp) {
+        case op.BPF_ADD: c.localGet(R(dst)); operand64(); c.i64Add(); break;
+        case op.BPF_SUB:
+          if (!x && swapSubRegImmOperands(v)) c.i64ConstI32(imm).localGet(R(dst)).i64Sub();
+          else { c.localGet(R(dst)); operand64(); c.i64Sub(); }
+          break;
+        case op.BPF_MUL: c.localGet(R(dst)); operand64(); c.i64Mul(); break;
+        case op.BPF_DIV:
+        case op.BPF_MOD:
+          if (!x && imm === 0) {
+            this.fault('DivideByZero', pc, after); // unverified code only: the verifier rejects it
+            return 'terminated';
+          }
+          if (x) {
+            c.localGet(R(src)).i64Eqz();
+            this.open('if');
+            this.fault('DivideByZero', pc, after);
+            this.close();
+          }
+          c.localGet(R(dst)); operand64();
+          if (aluOp === op.BPF_DIV) c.i64DivU(); else c.i64RemU();
+          break;
+        case op.BPF_OR: c.localGet(R(dst)); operand64(); c.i64Or(); break;
+        case op.BPF_AND: c.localGet(R(dst)); operand64(); c.i64And(); break;
+        case op.BPF_XOR: c.localGet(R(dst)); operand64(); c.i64Xor(); break;
+        case op.BPF_LSH: c.localGet(R(dst)); operand64(); c.i64Shl(); break;
+        case op.BPF_RSH: c.localGet(R(dst)); operand64(); c.i64ShrU(); break;
+        case op.BPF_ARSH: c.localGet(R(dst)); operand64(); c.i64ShrS(); break;
+        case op.BPF_NEG: c.i64ConstI32(0).localGet(R(dst)).i64Sub(); break;
+        case op.BPF_MOV: operand64(); break;
+        default:
+          this.fault('UnsupportedInstruction', pc, after);
+          return 'terminated';
+      }
+      c.localSet(R(dst));
+      return pc + 1;
+    }
+    // 32-bit: compute in i32, then extend as the version says.
+    let extend: 'sign' | 'zero' = 'zero';
     switch (aluOp) {
-      case op.BPF_ADD: c.localGet(R(dst)); operand64(); c.i64Add(); break;
+      case op.BPF_ADD: dst32(); operand32(); c.i32Add(); extend = signExt ? 'sign' : 'zero'; break;
       case op.BPF_SUB:
-        if (!x && swapSubRegImmOperands(v)) c.i64ConstI32(imm).localGet(R(dst)).i64Sub();
-        else { c.localGet(R(dst)); operand64(); c.i64Sub(); }
+        if (!x && swapSubRegImmOperands(v)) { c.i32Const(imm); dst32(); c.i32Sub(); }
+        else { dst32(); operand32(); c.i32Sub(); }
+        extend = signExt ? 'sign' : 'zero';
         break;
-      case op.BPF_MUL: c.localGet(R(dst)); operand64(); c.i64Mul(); break;
+      case op.BPF_MUL: dst32(); operand32(); c.i32Mul(); extend = 'sign'; break;
       case op.BPF_DIV:
       case op.BPF_MOD:
         if (!x && imm === 0) {
-          fault(ctx, 'DivideByZero', pc, after); // unverified code only: the verifier rejects it
+          this.fault('DivideByZero', pc, after);
           return 'terminated';
         }
         if (x) {
-          c.localGet(R(src)).i64Eqz().if();
-          fault(ctx, 'DivideByZero', pc, after);
-          c.end();
+          c.localGet(R(src)).i32WrapI64().i32Eqz();
+          this.open('if');
+          this.fault('DivideByZero', pc, after);
+          this.close();
         }
-        c.localGet(R(dst)); operand64();
-        if (aluOp === op.BPF_DIV) c.i64DivU(); else c.i64RemU();
+        dst32(); operand32();
+        if (aluOp === op.BPF_DIV) c.i32DivU(); else c.i32RemU();
         break;
-      case op.BPF_OR: c.localGet(R(dst)); operand64(); c.i64Or(); break;
-      case op.BPF_AND: c.localGet(R(dst)); operand64(); c.i64And(); break;
-      case op.BPF_XOR: c.localGet(R(dst)); operand64(); c.i64Xor(); break;
-      case op.BPF_LSH: c.localGet(R(dst)); operand64(); c.i64Shl(); break;
-      case op.BPF_RSH: c.localGet(R(dst)); operand64(); c.i64ShrU(); break;
-      case op.BPF_ARSH: c.localGet(R(dst)); operand64(); c.i64ShrS(); break;
-      case op.BPF_NEG: c.i64ConstI32(0).localGet(R(dst)).i64Sub(); break;
-      case op.BPF_MOV: operand64(); break;
+      case op.BPF_OR: dst32(); operand32(); c.i32Or(); break;
+      case op.BPF_AND: dst32(); operand32(); c.i32And(); break;
+      case op.BPF_XOR: dst32(); operand32(); c.i32Xor(); break;
+      case op.BPF_LSH: dst32(); operand32(); c.i32Shl(); break;
+      case op.BPF_RSH: dst32(); operand32(); c.i32ShrU(); break;
+      case op.BPF_ARSH: dst32(); operand32(); c.i32ShrS(); break;
+      case op.BPF_NEG: c.i32Const(0); dst32(); c.i32Sub(); break;
+      case op.BPF_MOV:
+        operand32();
+        extend = x && !signExt ? 'sign' : 'zero';
+        break;
       default:
-        fault(ctx, 'UnsupportedInstruction', pc, after);
+        this.fault('UnsupportedInstruction', pc, after);
         return 'terminated';
     }
+    if (extend === 'sign') c.i64ExtendI32S();
+    else c.i64ExtendI32U();
     c.localSet(R(dst));
     return pc + 1;
   }
-  // 32-bit: compute in i32, then extend as the version says.
-  let extend: 'sign' | 'zero' = 'zero';
-  switch (aluOp) {
-    case op.BPF_ADD: dst32(); operand32(); c.i32Add(); extend = signExt ? 'sign' : 'zero'; break;
-    case op.BPF_SUB:
-      if (!x && swapSubRegImmOperands(v)) { c.i32Const(imm); dst32(); c.i32Sub(); }
-      else { dst32(); operand32(); c.i32Sub(); }
-      extend = signExt ? 'sign' : 'zero';
-      break;
-    case op.BPF_MUL: dst32(); operand32(); c.i32Mul(); extend = 'sign'; break;
-    case op.BPF_DIV:
-    case op.BPF_MOD:
-      if (!x && imm === 0) {
-        fault(ctx, 'DivideByZero', pc, after);
-        return 'terminated';
-      }
-      if (x) {
-        c.localGet(R(src)).i32WrapI64().i32Eqz().if();
-        fault(ctx, 'DivideByZero', pc, after);
-        c.end();
-      }
-      dst32(); operand32();
-      if (aluOp === op.BPF_DIV) c.i32DivU(); else c.i32RemU();
-      break;
-    case op.BPF_OR: dst32(); operand32(); c.i32Or(); break;
-    case op.BPF_AND: dst32(); operand32(); c.i32And(); break;
-    case op.BPF_XOR: dst32(); operand32(); c.i32Xor(); break;
-    case op.BPF_LSH: dst32(); operand32(); c.i32Shl(); break;
-    case op.BPF_RSH: dst32(); operand32(); c.i32ShrU(); break;
-    case op.BPF_ARSH: dst32(); operand32(); c.i32ShrS(); break;
-    case op.BPF_NEG: c.i32Const(0); dst32(); c.i32Sub(); break;
-    case op.BPF_MOV:
-      operand32();
-      extend = x && !signExt ? 'sign' : 'zero';
-      break;
-    default:
-      fault(ctx, 'UnsupportedInstruction', pc, after);
-      return 'terminated';
+
+  private emitEndian(opc: number, dst: number, imm: number, pc: number, after: number): void {
+    const c = this.c;
+    if (imm !== 16 && imm !== 32 && imm !== 64) {
+      this.fault('InvalidInstruction', pc, after);
+      return;
+    }
+    if (opc === op.LE) {
+      if (imm === 16) c.localGet(R(dst)).i64ConstI32(0xffff).i64And().localSet(R(dst));
+      if (imm === 32) c.localGet(R(dst)).i64Const(0, 0xffffffff).i64And().localSet(R(dst));
+      return;
+    }
+    // be: reverse the low `imm` bits' bytes.
+    c.i64ConstI32(0).localSet(T);
+    for (let i = 0; i < imm / 8; i++) {
+      // T |= ((dst >> 8i) & 0xff) << (imm - 8 - 8i)
+      c.localGet(T).localGet(R(dst)).i64ConstI32(8 * i).i64ShrU().i64ConstI32(0xff).i64And();
+      c.i64ConstI32(imm - 8 - 8 * i).i64Shl().i64Or().localSet(T);
+    }
+    c.localGet(T).localSet(R(dst));
   }
-  if (extend === 'sign') c.i64ExtendI32S();
-  else c.i64ExtendI32U();
-  c.localSet(R(dst));
-  return pc + 1;
+
+  private emitPqr(insn: Insn, after: number): void {
+    const { c, mc } = this;
+    const { opc, dst, src, imm, pc } = insn;
+    const x = (opc & op.BPF_X) !== 0;
+    const wide = (opc & op.BPF_B) !== 0;
+    const kind = opc & 0xe0;
+    if (!enablePqr(mc.exe.sbpfVersion)) {
+      this.fault('UnsupportedInstruction', pc, after);
+      return;
+    }
+    const isDivision = kind === op.BPF_UDIV || kind === op.BPF_UREM || kind === op.BPF_SDIV || kind === op.BPF_SREM;
+    if (!x && imm === 0 && isDivision) {
+      this.fault('DivideByZero', pc, after);
+      return;
+    }
+    const faultIf = (kindOfFault: FaultKind, condition: () => void) => {
+      condition();
+      this.open('if');
+      this.fault(kindOfFault, pc, after);
+      this.close();
+    };
+    if (wide) {
+      // Operand: register, or the immediate zero-extended (uhmul, udiv, urem) / sign-extended (others).
+      const zeroExt = kind === op.BPF_UHMUL || kind === op.BPF_UDIV || kind === op.BPF_UREM;
+      const operand = () => (x ? c.localGet(R(src)) : zeroExt ? c.i64Const(0, imm) : c.i64ConstI32(imm));
+      switch (kind) {
+        case op.BPF_LMUL: c.localGet(R(dst)); operand(); c.i64Mul(); break;
+        case op.BPF_UHMUL: c.localGet(R(dst)); operand(); c.call(mc.mulhu); break;
+        case op.BPF_SHMUL:
+          // signed high = unsigned high - (a < 0 ? b : 0) - (b < 0 ? a : 0)
+          operand(); c.localSet(U);
+          c.localGet(R(dst)).localGet(U).call(mc.mulhu);
+          c.localGet(U).i64ConstI32(0).localGet(R(dst)).i64ConstI32(0).i64LtS().select().i64Sub();
+          c.localGet(R(dst)).i64ConstI32(0).localGet(U).i64ConstI32(0).i64LtS().select().i64Sub();
+          break;
+        case op.BPF_UDIV:
+        case op.BPF_UREM:
+          if (x) faultIf('DivideByZero', () => c.localGet(R(src)).i64Eqz());
+          c.localGet(R(dst)); operand();
+          if (kind === op.BPF_UDIV) c.i64DivU(); else c.i64RemU();
+          break;
+        default: {
+          if (x) faultIf('DivideByZero', () => c.localGet(R(src)).i64Eqz());
+          // MIN / -1 overflows.
+          faultIf('DivideOverflow', () => {
+            c.localGet(R(dst)).i64Const(0x80000000, 0).i64Eq(); operand(); c.i64ConstI32(-1).i64Eq().i32And();
+          });
+          c.localGet(R(dst)); operand();
+          if (kind === op.BPF_SDIV) c.i64DivS(); else c.i64RemS();
+        }
+      }
+      c.localSet(R(dst));
+      return;
+    }
+    const d32 = () => c.localGet(R(dst)).i32WrapI64();
+    const s32 = () => (x ? c.localGet(R(src)).i32WrapI64() : c.i32Const(imm));
+    switch (kind) {
+      case op.BPF_LMUL: d32(); s32(); c.i32Mul(); break;
+      case op.BPF_UDIV:
+      case op.BPF_UREM:
+        if (x) faultIf('DivideByZero', () => c.localGet(R(src)).i32WrapI64().i32Eqz());
+        d32(); s32();
+        if (kind === op.BPF_UDIV) c.i32DivU(); else c.i32RemU();
+        break;
+      case op.BPF_SDIV:
+      case op.BPF_SREM:
+        if (x) faultIf('DivideByZero', () => c.localGet(R(src)).i32WrapI64().i32Eqz());
+        faultIf('DivideOverflow', () => {
+          d32(); c.i32Const(-0x80000000).i32Eq(); s32(); c.i32Const(-1).i32Eq().i32And();
+        });
+        d32(); s32();
+        if (kind === op.BPF_SDIV) c.i32DivS(); else c.i32RemS();
+        break;
+      default:
+        this.fault('UnsupportedInstruction', pc, after);
+        return;
+    }
+    c.i64ExtendI32U().localSet(R(dst));
+  }
 }
 
 function memSize(opc: number, moved: boolean): number {
@@ -469,166 +774,13 @@ function emitCompare(c: Code, opc: number): void {
   }
 }
 
-function emitEndian(c: Code, opc: number, dst: number, imm: number, ctx: Ctx, pc: number, after: number): void {
-  if (imm !== 16 && imm !== 32 && imm !== 64) {
-    fault(ctx, 'InvalidInstruction', pc, after);
-    return;
-  }
-  if (opc === op.LE) {
-    if (imm === 16) c.localGet(R(dst)).i64ConstI32(0xffff).i64And().localSet(R(dst));
-    if (imm === 32) c.localGet(R(dst)).i64Const(0, 0xffffffff).i64And().localSet(R(dst));
-    return;
-  }
-  // be: reverse the low `imm` bits' bytes.
-  c.i64ConstI32(0).localSet(T);
-  for (let i = 0; i < imm / 8; i++) {
-    // T |= ((dst >> 8i) & 0xff) << (imm - 8 - 8i)
-    c.localGet(T).localGet(R(dst)).i64ConstI32(8 * i).i64ShrU().i64ConstI32(0xff).i64And();
-    c.i64ConstI32(imm - 8 - 8 * i).i64Shl().i64Or().localSet(T);
-  }
-  c.localGet(T).localSet(R(dst));
-}
-
-/** Pushes a frame returning to slot `pc + 1` (block `returnBlock`, -1 when not a block start). */
-function pushFrame(ctx: Ctx, pc: number): void {
-  const { c, exe } = ctx;
-  for (let i = 0; i < 4; i++) c.localGet(FP).localGet(R(6 + i)).i64Store(8 * i);
-  c.localGet(FP).localGet(R(FRAME_PTR_REG)).i64Store(32);
-  c.localGet(FP).i32Const(pc + 1).i32Store(40);
-  c.localGet(FP).i32Const(pc + 1 <= ctx.n ? ctx.blockOf[pc + 1] : -1).i32Store(44);
-  const limit = HEADER.frames + MAX_CALL_DEPTH * HEADER.frameSize;
-  c.localGet(FP).i32Const(HEADER.frameSize).i32Add().localTee(FP).i32Const(limit).i32Eq().if();
-  fault(ctx, 'CallDepthExceeded', pc, 0);
-  c.end();
-  if (!manualStackFrameBump(exe.sbpfVersion)) {
-    const bump = STACK_FRAME_SIZE * (stackFrameGaps(exe.sbpfVersion) ? 2 : 1);
-    c.localGet(R(FRAME_PTR_REG)).i64ConstI32(bump).i64Add().localSet(R(FRAME_PTR_REG));
-  }
-}
-
-function emitCall(ctx: Ctx, insn: Insn, after: number): Next {
-  const { c, exe, syscalls } = ctx;
-  const statics = staticSyscalls(exe.sbpfVersion);
-  const { pc, src, imm } = insn;
-  let resolved = false;
-  if ((!statics || src === 0) && syscalls.lookup(imm >>> 0)) {
-    syncDue(ctx, 0); // a call ends its block
-    c.i32Const(imm).i32Const(pc);
-    for (let r = 1; r <= 5; r++) c.localGet(R(r));
-    c.call(ctx.syscallImport).localSet(R(0));
-    c.globalGet(ctx.dueGlobal).localSet(DUE).globalGet(ctx.prevGlobal).localSet(PREV);
-    resolved = true;
-  }
-  let target: number | undefined;
-  if (statics) {
-    const t = pc + 1 + imm;
-    if (src === 1 && t >= 0 && t < ctx.n) target = t;
-  } else {
-    target = exe.functions.get(imm >>> 0)?.pc;
-  }
-  if (target !== undefined) {
-    pushFrame(ctx, pc);
-    if (target >= ctx.n) {
-      fault(ctx, 'CallOutsideTextSegment', pc, 0);
-      return 'terminated';
-    }
-    goTo(ctx, target);
-    return 'terminated';
-  }
-  if (!resolved) {
-    fault(ctx, 'UnsupportedInstruction', pc, after);
-    return 'terminated';
-  }
-  goTo(ctx, pc + 1);
-  return 'terminated';
-}
-
-function emitPqr(ctx: Ctx, insn: Insn, after: number): void {
-  const { c } = ctx;
-  const { opc, dst, src, imm, pc } = insn;
-  const x = (opc & op.BPF_X) !== 0;
-  const wide = (opc & op.BPF_B) !== 0;
-  const kind = opc & 0xe0;
-  if (!enablePqr(ctx.exe.sbpfVersion)) {
-    fault(ctx, 'UnsupportedInstruction', pc, after);
-    return;
-  }
-  const isDivision = kind === op.BPF_UDIV || kind === op.BPF_UREM || kind === op.BPF_SDIV || kind === op.BPF_SREM;
-  if (!x && imm === 0 && isDivision) {
-    fault(ctx, 'DivideByZero', pc, after);
-    return;
-  }
-  const zeroCheck = (isZero: () => void) => {
-    isZero();
-    c.if();
-    fault(ctx, 'DivideByZero', pc, after);
-    c.end();
-  };
-  if (wide) {
-    // Operand: register, or the immediate zero-extended (uhmul, udiv, urem) / sign-extended (others).
-    const zeroExt = kind === op.BPF_UHMUL || kind === op.BPF_UDIV || kind === op.BPF_UREM;
-    const operand = () => (x ? c.localGet(R(src)) : zeroExt ? c.i64Const(0, imm) : c.i64ConstI32(imm));
-    switch (kind) {
-      case op.BPF_LMUL: c.localGet(R(dst)); operand(); c.i64Mul(); break;
-      case op.BPF_UHMUL: c.localGet(R(dst)); operand(); c.call(ctx.mulhu); break;
-      case op.BPF_SHMUL:
-        // signed high = unsigned high - (a < 0 ? b : 0) - (b < 0 ? a : 0)
-        operand(); c.localSet(U);
-        c.localGet(R(dst)).localGet(U).call(ctx.mulhu);
-        c.localGet(U).i64ConstI32(0).localGet(R(dst)).i64ConstI32(0).i64LtS().select().i64Sub();
-        c.localGet(R(dst)).i64ConstI32(0).localGet(U).i64ConstI32(0).i64LtS().select().i64Sub();
-        break;
-      case op.BPF_UDIV:
-      case op.BPF_UREM:
-        if (x) zeroCheck(() => c.localGet(R(src)).i64Eqz());
-        c.localGet(R(dst)); operand();
-        if (kind === op.BPF_UDIV) c.i64DivU(); else c.i64RemU();
-        break;
-      default: {
-        if (x) zeroCheck(() => c.localGet(R(src)).i64Eqz());
-        // MIN / -1 overflows.
-        c.localGet(R(dst)).i64Const(0x80000000, 0).i64Eq(); operand(); c.i64ConstI32(-1).i64Eq().i32And().if();
-        fault(ctx, 'DivideOverflow', pc, after);
-        c.end();
-        c.localGet(R(dst)); operand();
-        if (kind === op.BPF_SDIV) c.i64DivS(); else c.i64RemS();
-      }
-    }
-    c.localSet(R(dst));
-    return;
-  }
-  const d32 = () => c.localGet(R(dst)).i32WrapI64();
-  const s32 = () => (x ? c.localGet(R(src)).i32WrapI64() : c.i32Const(imm));
-  switch (kind) {
-    case op.BPF_LMUL: d32(); s32(); c.i32Mul(); break;
-    case op.BPF_UDIV:
-    case op.BPF_UREM:
-      if (x) zeroCheck(() => c.localGet(R(src)).i32WrapI64().i32Eqz());
-      d32(); s32();
-      if (kind === op.BPF_UDIV) c.i32DivU(); else c.i32RemU();
-      break;
-    case op.BPF_SDIV:
-    case op.BPF_SREM:
-      if (x) zeroCheck(() => c.localGet(R(src)).i32WrapI64().i32Eqz());
-      d32(); c.i32Const(-0x80000000).i32Eq(); s32(); c.i32Const(-1).i32Eq().i32And().if();
-      fault(ctx, 'DivideOverflow', pc, after);
-      c.end();
-      d32(); s32();
-      if (kind === op.BPF_SDIV) c.i32DivS(); else c.i32RemS();
-      break;
-    default:
-      fault(ctx, 'UnsupportedInstruction', pc, after);
-      return;
-  }
-  c.i64ExtendI32U().localSet(R(dst));
-}
-
 /**
  * `translate(addr, size, store, pc, due) → host address`: the memory map in wasm (aligned mapping,
- * V0 stack gaps checked on the start address only). On failure it publishes `due` (the count at
- * the faulting instruction) and calls the `access` import, which throws the access violation.
+ * V0 stack gaps checked on the start address only). On failure it records the access in the
+ * header, publishes `due` (the count at the faulting instruction) and returns 0, which no region
+ * starts at; the caller then spills its registers and raises the access violation.
  */
-function defineTranslate(m: ModuleBuilder, dueGlobal: number, accessImport: number): number {
+function defineTranslate(m: ModuleBuilder, dueGlobal: number): number {
   const f = m.addFunction([I64, I32, I32, I32, I64], [I32]);
   const c = f.code;
   const [ADDR, SIZE, STORE, PC, DUE_AT_FAULT] = [0, 1, 2, 3, 4];
@@ -653,7 +805,31 @@ function defineTranslate(m: ModuleBuilder, dueGlobal: number, accessImport: numb
   c.localGet(entry).i32Load(HEADER.regionTable).localGet(off).i32Add().return();
   c.end();
   c.localGet(DUE_AT_FAULT).globalSet(dueGlobal);
-  c.localGet(ADDR).localGet(SIZE).localGet(STORE).localGet(PC).call(accessImport).unreachable();
+  c.i32Const(0).localGet(ADDR).i64Store(HEADER.access);
+  c.i32Const(0).localGet(SIZE).i32Store(HEADER.access + 8);
+  c.i32Const(0).localGet(STORE).i32Store(HEADER.access + 12);
+  c.i32Const(0).localGet(PC).i32Store(HEADER.access + 16);
+  c.i32Const(0);
+  return f.index;
+}
+
+/** `lookup(pc) → table index` of the compiled function entered at `pc`, or -1: a binary search over `entries`. */
+function defineLookup(m: ModuleBuilder, entries: readonly number[]): number {
+  const f = m.addFunction([I32], [I32]);
+  const c = f.code;
+  const search = (lo: number, hi: number) => {
+    if (hi - lo <= 4) {
+      for (let i = lo; i < hi; i++) c.localGet(0).i32Const(entries[i]).i32Eq().if().i32Const(i).return().end();
+      c.i32Const(-1).return();
+      return;
+    }
+    const mid = (lo + hi) >> 1;
+    c.localGet(0).i32Const(entries[mid]).i32LtU().if();
+    search(lo, mid);
+    c.end();
+    search(mid, hi);
+  };
+  search(0, entries.length);
   return f.index;
 }
 
@@ -678,4 +854,3 @@ function defineMulhu(m: ModuleBuilder): number {
   c.localGet(w2).i64Const(0, 32).i64ShrU().i64Add();
   return f.index;
 }
-

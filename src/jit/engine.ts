@@ -90,9 +90,11 @@ function instanceFor(module: WebAssembly.Module): Instance {
       fault: (kind: number, pc: number) => {
         throw new EbpfError(FAULTS[kind], undefined, pc);
       },
-      access: (addr: bigint, size: number, store: number, pc: number) => {
-        const err = run().map.accessViolation(BigInt.asUintN(64, addr), size, store !== 0);
-        err.pc = pc;
+      access: () => {
+        const view = run().map.view;
+        const at = HEADER.access;
+        const err = run().map.accessViolation(view.getBigUint64(at, true), view.getUint32(at + 8, true), view.getUint32(at + 12, true) !== 0);
+        err.pc = view.getUint32(at + 16, true);
         throw err;
       },
     },
@@ -111,7 +113,7 @@ export function runJit(
   computeUnits: bigint,
   layout: (backing: (size: number) => ArrayBuffer) => MemoryMap,
   r2 = 0n,
-  onExit?: (memory: MemoryMap) => void,
+  onExit?: (memory: MemoryMap, registers: readonly bigint[]) => void,
   checkAligned = true,
 ): RunResult {
   const module = compiledModule(exe, syscalls);
@@ -125,8 +127,13 @@ export function runJit(
       new Uint8Array(buffer, 0, size).fill(0); // fresh stack and heap, as every invocation gets
       return buffer;
     });
-    const result = runOn(inst, exe, map, syscalls, computeUnits, r2, checkAligned);
-    onExit?.(map);
+    const { result, interpreter } = runOn(inst, exe, map, syscalls, computeUnits, r2, checkAligned);
+    if (onExit) {
+      const registers = interpreter
+        ? Array.from(interpreter.B.subarray(0, 11))
+        : Array.from({ length: 11 }, (_, r) => map.view.getBigUint64(HEADER.regs + 8 * r, true));
+      onExit(map, registers);
+    }
     return result;
   } finally {
     inst.state = undefined;
@@ -136,7 +143,19 @@ export function runJit(
   }
 }
 
-function runOn(inst: Instance, exe: Executable, map: MemoryMap, syscalls: SyscallRegistry, computeUnits: bigint, r2: bigint, checkAligned: boolean): RunResult {
+/**
+ * The run's result, and the interpreter when the compiled code handed over to it; otherwise the
+ * final r0..r10 are in the header (the compiled code spills them on exit and on faults).
+ */
+function runOn(
+  inst: Instance,
+  exe: Executable,
+  map: MemoryMap,
+  syscalls: SyscallRegistry,
+  computeUnits: bigint,
+  r2: bigint,
+  checkAligned: boolean,
+): { result: RunResult; interpreter?: Interpreter } {
   const initial = Number(computeUnits);
   const view = map.view;
   for (let slot = 0; slot < HEADER.regionSlots; slot++) {
@@ -168,9 +187,9 @@ function runOn(inst: Instance, exe: Executable, map: MemoryMap, syscalls: Syscal
   exports.due.value = 0n;
   exports.prev.value = BigInt(initial);
 
-  const finish = (outcome: { ok: true; value: bigint } | { ok: false; error: EbpfError }): RunResult => {
+  const finish = (outcome: { ok: true; value: bigint } | { ok: false; error: EbpfError }) => {
     ctx.consume(due());
-    return { ...outcome, instructions: BigInt(initial - remaining) };
+    return { result: { ...outcome, instructions: BigInt(initial - remaining) } };
   };
   let status: number;
   try {
@@ -182,6 +201,7 @@ function runOn(inst: Instance, exe: Executable, map: MemoryMap, syscalls: Syscal
   if (status === STATUS_EXIT) return finish({ ok: true, value: view.getBigUint64(HEADER.regs, true) });
 
   // Hand over: registers, frames and meter state move to the interpreter.
+  if (log.isLevelEnabled('debug')) log.debug({ pc: view.getInt32(HEADER.pc, true), depth: view.getUint32(HEADER.depth, true) }, 'JIT hands over to the interpreter');
   const interpreter = new Interpreter(exe, map);
   interpreter.checkAligned = checkAligned;
   for (let r = 0; r <= 10; r++) interpreter.B[r] = view.getBigUint64(HEADER.regs + 8 * r, true);
@@ -191,9 +211,10 @@ function runOn(inst: Instance, exe: Executable, map: MemoryMap, syscalls: Syscal
     for (let i = 0; i < 5; i++) interpreter.savedRegs[5 * f + i] = view.getBigUint64(at + 8 * i, true);
     interpreter.returnPc[f] = view.getInt32(at + 40, true);
   }
-  return interpreter.run({
+  const result = interpreter.run({
     computeUnits,
     syscalls,
     resume: { pc: view.getInt32(HEADER.pc, true), depth, remaining, previousMeter: Number(exports.prev.value as bigint), due: due() },
   });
+  return { result, interpreter };
 }

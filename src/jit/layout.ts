@@ -11,19 +11,23 @@ export const HEADER = {
   /** Call depth (u32) and the pc to continue at after a hand-over (u32). */
   depth: 144,
   pc: 148,
+  /** The access that failed: address (u64), size (u32), store (u32), pc (u32). */
+  access: 160,
   /** r0..r10 (u64 each). */
   regs: 256,
-  /** 64 frames of 48 bytes: r6..r9 and r10 (u64), return pc (u32), return block (u32). */
+  /** 64 frames of 48 bytes: r6..r9 and r10 (u64), return pc (u32). */
   frames: 512,
   frameSize: 48,
   /** Regions start here. */
   size: 4096,
 } as const;
 
-/** `run` returned because the program exited at depth 0; r0 is in the header. */
-export const STATUS_EXIT = 0;
-/** `run` returned to let the interpreter continue from the header state (see the compiler for when). */
-export const STATUS_HAND_OVER = 1;
+/** A compiled sBPF function returned to its caller (never the status of `run`). */
+export const STATUS_RETURNED = 0;
+/** The program exited at depth 0; the registers are in the header. */
+export const STATUS_EXIT = 1;
+/** The interpreter continues from the header state (see the compiler for when). */
+export const STATUS_HAND_OVER = 2;
 
 /** Fault codes passed to the `fault` import. */
 export const FAULTS = [

@@ -32,8 +32,11 @@ export interface ExecuteOptions {
   trace?: TraceEntry[];
   /** Initial r2 (the runtime passes the address of the instruction data here, SIMD-0321). Default 0. */
   r2?: bigint;
-  /** Called with the memory map after the run, before its memory is reused (to read the input back). */
-  onExit?: (memory: MemoryMap) => void;
+  /**
+   * Called after the run, before its memory is reused (to read the input back), with the memory
+   * map and the final r0..r10 (after a fault: as the faulting instruction left them).
+   */
+  onExit?: (memory: MemoryMap, registers: readonly bigint[]) => void;
   /** Whether syscalls check pointer alignment (the runtime turns it off for loader-v1 programs). */
   checkAligned?: boolean;
 }
@@ -89,7 +92,7 @@ export function execute(exe: Executable, opts: ExecuteOptions = {}): ExecuteResu
     if (opts.r2 !== undefined) vm.B[2] = opts.r2;
     vm.checkAligned = opts.checkAligned ?? true;
     result = vm.run({ computeUnits, syscalls, trace: opts.trace });
-    opts.onExit?.(memory);
+    opts.onExit?.(memory, Array.from(vm.B.subarray(0, 11)));
   }
   if (result.ok) return result;
   const { kind, message, pc, cause } = result.error;

@@ -1,7 +1,7 @@
 /**
  * Seeded generator of random sBPF programs for differential fuzzing of the JIT against the
  * interpreter: mostly valid instructions of the version (ALU, PQR, loads/stores around the
- * stack pointer, forward and backward jumps, calls into a small function, exits), a few raw
+ * stack pointer, forward and backward jumps, calls and callx into a small function, exits), a few raw
  * random slots, and small budgets so meter exhaustion lands everywhere.
  */
 import { encodeInsn, opcodeRole, op, SBPFVersion, type Executable } from '../../src/index.js';
@@ -80,7 +80,15 @@ export function randomProgram(rng: Rng, v: SBPFVersion): { exe: Executable; budg
       if (v >= SBPFVersion.V3) emit(pc, op.CALL_IMM, 0, 1, 0, fnStart - pc - 1);
       else emit(pc, op.CALL_IMM, 0, 0, 0, fnStart);
     } else if (dice < 90) {
-      emit(pc, op.CALL_REG, v >= SBPFVersion.V3 ? dst : 0, v === SBPFVersion.V2 ? src : 0, 0, v <= SBPFVersion.V1 ? dst : 0);
+      // callx, half the time to the function's address (the compiled function, through the table)
+      const reg = v === SBPFVersion.V2 ? src : dst;
+      if (rng.int(2) && pc + 3 < fnStart - 1) {
+        emit(pc, op.MOV64_IMM, reg, 0, 0, 1);
+        emit(++pc, op.LSH64_IMM, reg, 0, 0, 32);
+        emit(++pc, op.ADD64_IMM, reg, 0, 0, 8 * fnStart);
+        pc++;
+      }
+      emit(pc, op.CALL_REG, v >= SBPFVersion.V3 ? reg : 0, v === SBPFVersion.V2 ? reg : 0, 0, v <= SBPFVersion.V1 ? reg : 0);
     } else if (dice < 95 && roles.get('lddw')) {
       if (pc + 1 < fnStart - 1) {
         emit(pc, op.LD_DW_IMM, dst, 0, 0, rng.pick(IMMS));

@@ -1,7 +1,8 @@
 /**
  * Differential fuzzing: thousands of seeded random programs of every version run on the JIT and
- * on the interpreter; result, error kind and text, faulting pc, instruction count and the final
- * contents of every writable region (stack, heap, input) must agree.
+ * on the interpreter; result, error kind and text, faulting pc, instruction count, the final
+ * registers and the final contents of every writable region (stack, heap, input) must agree,
+ * after success, fault or budget exhaustion alike.
  * `FUZZ_PROGRAMS=200000 npm run fuzz` runs longer.
  */
 import { describe, expect, it } from 'vitest';
@@ -22,12 +23,12 @@ describe('JIT vs interpreter', () => {
       const input = Uint8Array.from({ length: rng.int(64) }, () => rng.int(256));
       let interpMemory = '';
       let jitMemory = '';
-      const interp = execute(exe, { engine: 'interpreter', computeUnits: budget, input, onExit: (m) => (interpMemory = writableDigest(m)) });
-      const jit = execute(exe, { engine: 'jit', computeUnits: budget, input, onExit: (m) => (jitMemory = writableDigest(m)) });
+      const interp = execute(exe, { engine: 'interpreter', computeUnits: budget, input, onExit: (m, r) => (interpMemory = finalState(m, r)) });
+      const jit = execute(exe, { engine: 'jit', computeUnits: budget, input, onExit: (m, r) => (jitMemory = finalState(m, r)) });
       if (JSON.stringify(jit, big) !== JSON.stringify(interp, big) || jitMemory !== interpMemory) {
         const context = `program ${i} (V${v}, budget ${budget}): ${Buffer.from(exe.text).toString('hex')}`;
         expect(jit, context).toEqual(interp);
-        expect(jitMemory, `memory after ${context}`).toBe(interpMemory);
+        expect(jitMemory, `registers and memory after ${context}`).toBe(interpMemory);
       }
       const kind = interp.ok ? 'ok' : interp.error.kind;
       kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
@@ -39,9 +40,9 @@ describe('JIT vs interpreter', () => {
   }, 30_000 + PROGRAMS * 5);
 });
 
-/** A digest of each writable region's bytes (FNV-1a over 32-bit words, then the odd tail bytes). */
-function writableDigest(m: MemoryMap): string {
-  const parts: string[] = [];
+/** The registers, and a digest of each writable region's bytes (FNV-1a over 32-bit words, then the odd tail bytes). */
+function finalState(m: MemoryMap, registers: readonly bigint[]): string {
+  const parts = registers.map((r, i) => `r${i}=${r.toString(16)}`);
   for (let slot = 0; slot < m.hostStart.length; slot++) {
     if (!m.writable[slot] || m.hostStart[slot] < 0) continue;
     const region = m.bytes.subarray(m.hostStart[slot], m.hostStart[slot] + m.hostLength[slot]);

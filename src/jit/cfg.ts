@@ -1,0 +1,213 @@
+/**
+ * The control-flow graph the JIT structures: basic blocks with their successors, the sBPF
+ * functions (the blocks reachable from a call target without going through a call), and per
+ * function the reverse postorder, dominator tree, loop headers and merge nodes that "Beyond
+ * Relooper" (Ramsey, ICFP 2022) turns into wasm `block`/`loop` nesting.
+ */
+import type { Executable } from '../executable.js';
+import { INSN_SIZE } from '../isa/constants.js';
+import { decodeInsn, type Insn } from '../isa/instruction.js';
+import * as op from '../isa/opcodes.js';
+import { opcodeRole } from '../isa/validity.js';
+import { staticSyscalls } from '../isa/version.js';
+import type { SyscallRegistry } from '../vm/syscalls.js';
+
+/** A basic block: slots [start, end), ending at the instruction in slot `last`. */
+export interface Block {
+  start: number;
+  end: number;
+  last: number;
+  /** Instructions (an lddw counts once). */
+  length: number;
+  /** Blocks control may continue at within the same function (calls return to the next slot). */
+  succ: number[];
+}
+
+/** Target slot of an internal `call imm`, if it is one (after syscall resolution per version). */
+export function internalCallTarget(exe: Executable, insn: Insn): number | undefined {
+  if (staticSyscalls(exe.sbpfVersion)) return insn.src === 1 ? insn.pc + 1 + insn.imm : undefined;
+  return exe.functions.get(insn.imm >>> 0)?.pc;
+}
+
+/** Splits the text into basic blocks; returns them and the slot → block index map (-1: no block starts there). */
+export function basicBlocks(exe: Executable, syscalls: SyscallRegistry): { blocks: Block[]; blockOf: Int32Array; n: number } {
+  const v = exe.sbpfVersion;
+  const n = Math.floor(exe.text.length / INSN_SIZE); // a trailing partial slot is never executed
+  const leader = new Uint8Array(n + 1);
+  if (exe.entryPc >= 0 && exe.entryPc <= n) leader[exe.entryPc] = 1;
+  leader[n] = 1; // running off the end
+  for (let pc = 0; pc < n; pc++) {
+    const insn = decodeInsn(exe.text, pc);
+    const role = opcodeRole(v, insn.opc);
+    const next = role === 'lddw' ? pc + 2 : pc + 1;
+    if (role === 'jump') {
+      const target = pc + 1 + insn.off;
+      if (target >= 0 && target <= n) leader[target] = 1;
+      if (next <= n) leader[next] = 1;
+    } else if (role === 'call' || role === 'callx' || role === 'exit') {
+      if (next <= n) leader[next] = 1;
+      if (role === 'call') {
+        const target = internalCallTarget(exe, insn);
+        if (target !== undefined && target >= 0 && target < n) leader[target] = 1;
+      }
+    }
+    if (role === 'lddw') pc++;
+  }
+  for (const f of exe.functions.values()) if (f.pc >= 0 && f.pc < n) leader[f.pc] = 1;
+  const blockOf = new Int32Array(n + 1).fill(-1);
+  const blocks: Block[] = [];
+  for (let pc = 0; pc <= n; pc++) {
+    if (!leader[pc]) continue;
+    let end = pc;
+    let last = pc;
+    let length = 0;
+    if (pc === n) length = 1; // the overrun pseudo-block
+    while (end < n) {
+      last = end;
+      const role = opcodeRole(v, exe.text[end * INSN_SIZE]);
+      end += role === 'lddw' && end + 1 < n ? 2 : 1;
+      length++;
+      if (role === 'jump' || role === 'call' || role === 'callx' || role === 'exit' || leader[end]) break;
+    }
+    blockOf[pc] = blocks.length;
+    blocks.push({ start: pc, end, last, length, succ: [] });
+  }
+  for (const b of blocks) b.succ = successors(exe, syscalls, n, blockOf, b);
+  return { blocks, blockOf, n };
+}
+
+/**
+ * Where control may go after block `b` inside its function. A superset is harmless (an edge the
+ * code never takes only shapes the nesting); a missing edge would be a compiler error.
+ */
+function successors(exe: Executable, syscalls: SyscallRegistry, n: number, blockOf: Int32Array, b: Block): number[] {
+  if (b.start === n) return [];
+  // A slot no block starts at (inside an lddw whose second half is also reached) continues in the interpreter.
+  const at = (pc: number) => (pc >= 0 && pc <= n && blockOf[pc] >= 0 ? [blockOf[pc]] : []);
+  const insn = decodeInsn(exe.text, b.last);
+  const role = opcodeRole(exe.sbpfVersion, insn.opc);
+  switch (role) {
+    case 'jump': {
+      const target = at(b.last + 1 + insn.off);
+      return insn.opc === op.JA ? target : [...target, ...at(b.last + 1)];
+    }
+    case 'call': {
+      const statics = staticSyscalls(exe.sbpfVersion);
+      const syscall = (!statics || insn.src === 0) && syscalls.lookup(insn.imm >>> 0) !== undefined;
+      return syscall || internalCallTarget(exe, insn) !== undefined ? at(b.last + 1) : [];
+    }
+    case 'callx':
+      return at(b.last + 1);
+    case 'exit':
+      return [];
+    default:
+      return at(b.end);
+  }
+}
+
+/** One sBPF function as the structuring algorithm sees it; nodes are numbered in reverse postorder. */
+export interface FunctionGraph {
+  /** Global block index of each node; node 0 is the entry. */
+  nodes: number[];
+  /** Successor nodes (with multiplicity). */
+  succ: number[][];
+  /** Immediate dominator of each node (the entry's is itself). */
+  idom: Int32Array;
+  /** Whether every retreating edge goes to a node that dominates its source. */
+  reducible: boolean;
+  /** Depth of the deepest node in the dominator tree. */
+  domDepth: number;
+  /** Targets of a back edge. */
+  loopHeader: Uint8Array;
+  /** Nodes entered by two or more forward edges. */
+  merge: Uint8Array;
+  /** Dominator-tree children that are merge nodes, highest reverse-postorder number first. */
+  mergeChildren: number[][];
+}
+
+/**
+ * The function entered at block `entry`. Control reaching another function's entry (`entries`)
+ * leaves the graph: the code after a call to a function that never returns is usually the next
+ * function, and following it would copy the rest of the program into every function.
+ * `localOf` is scratch space of one entry per block, all -1 on entry and on return.
+ */
+export function functionGraph(blocks: readonly Block[], entry: number, entries: Uint8Array, localOf: Int32Array): FunctionGraph {
+  const inside = (b: number) => b === entry || !entries[b];
+  // Iterative depth-first search for the postorder.
+  const post: number[] = [];
+  const seen = new Set<number>([entry]);
+  const stack: [number, number][] = [[entry, 0]];
+  while (stack.length) {
+    const top = stack[stack.length - 1];
+    const succ = blocks[top[0]].succ;
+    if (top[1] < succ.length) {
+      const s = succ[top[1]++];
+      if (inside(s) && !seen.has(s)) {
+        seen.add(s);
+        stack.push([s, 0]);
+      }
+    } else {
+      post.push(top[0]);
+      stack.pop();
+    }
+  }
+  const nodes = post.reverse();
+  const count = nodes.length;
+  nodes.forEach((b, i) => (localOf[b] = i));
+  const succ = nodes.map((b) => blocks[b].succ.filter(inside).map((s) => localOf[s]));
+  for (const b of nodes) localOf[b] = -1;
+
+  const preds: number[][] = nodes.map(() => []);
+  succ.forEach((ss, u) => ss.forEach((s) => preds[s].push(u)));
+  // Cooper, Harvey and Kennedy, "A Simple, Fast Dominance Algorithm".
+  const idom = new Int32Array(count).fill(-1);
+  idom[0] = 0;
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (let x = 1; x < count; x++) {
+      let d = -1;
+      for (const p of preds[x]) {
+        if (idom[p] < 0) continue;
+        if (d < 0) d = p;
+        else {
+          let a = p;
+          while (a !== d) {
+            while (a > d) a = idom[a];
+            while (d > a) d = idom[d];
+          }
+        }
+      }
+      if (d !== idom[x]) {
+        idom[x] = d;
+        changed = true;
+      }
+    }
+  }
+  const dominates = (a: number, b: number) => {
+    while (b > a) b = idom[b];
+    return a === b;
+  };
+
+  const loopHeader = new Uint8Array(count);
+  const forwardIn = new Uint8Array(count);
+  let reducible = true;
+  succ.forEach((ss, u) =>
+    ss.forEach((s) => {
+      if (s <= u) {
+        loopHeader[s] = 1;
+        if (!dominates(s, u)) reducible = false;
+      } else if (forwardIn[s] < 2) forwardIn[s]++;
+    }),
+  );
+  const merge = forwardIn.map((k) => (k >= 2 ? 1 : 0));
+  const mergeChildren: number[][] = nodes.map(() => []);
+  const depth = new Int32Array(count);
+  let domDepth = 0;
+  for (let x = 1; x < count; x++) {
+    depth[x] = depth[idom[x]] + 1;
+    domDepth = Math.max(domDepth, depth[x]);
+    if (merge[x]) mergeChildren[idom[x]].push(x);
+  }
+  for (const list of mergeChildren) list.reverse(); // children were visited in increasing order
+  return { nodes, succ, idom, reducible, domDepth, loopHeader, merge, mergeChildren };
+}

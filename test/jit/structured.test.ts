@@ -1,0 +1,148 @@
+/**
+ * The JIT's control-flow structuring: reducible functions become nested blocks and loops (no
+ * dispatcher), irreducible ones fall back to the dispatcher, calls and callx reach compiled
+ * functions (callx through the table) without leaving the JIT, and every shape ends in the same
+ * result, count and registers as the interpreter.
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { assemble, execute, SyscallRegistry, type Executable } from '../../src/index.js';
+import { basicBlocks, functionGraph } from '../../src/jit/cfg.js';
+import { log } from '../../src/log.js';
+
+/** The graph of the function entered at slot `pc` (every registered function is an entry). */
+function graphAt(exe: Executable, pc: number) {
+  const { blocks, blockOf } = basicBlocks(exe, new SyscallRegistry());
+  const entries = new Uint8Array(blocks.length);
+  entries[blockOf[exe.entryPc]] = 1;
+  for (const f of exe.functions.values()) entries[blockOf[f.pc]] = 1;
+  const g = functionGraph(blocks, blockOf[pc], entries, new Int32Array(blocks.length).fill(-1));
+  const startOf = (node: number) => blocks[g.nodes[node]].start;
+  return { g, startOf, headers: g.nodes.map((_, i) => i).filter((i) => g.loopHeader[i]).map(startOf) };
+}
+
+/** Runs both engines; returns the JIT's result after checking it and its final registers equal the interpreter's. */
+function same(exe: Executable, computeUnits = 100_000) {
+  let interpRegs: readonly bigint[] = [];
+  let jitRegs: readonly bigint[] = [];
+  const interp = execute(exe, { engine: 'interpreter', computeUnits, onExit: (_, r) => (interpRegs = r) });
+  const jit = execute(exe, { engine: 'jit', computeUnits, onExit: (_, r) => (jitRegs = r) });
+  expect(jit).toEqual(interp);
+  expect(jitRegs).toEqual(interpRegs);
+  return jit;
+}
+
+/** Counts the JIT's hand-overs to the interpreter while `body` runs. */
+function handOvers(body: () => void): number {
+  const level = log.level;
+  log.level = 'debug';
+  const spy = vi.spyOn(log, 'debug');
+  try {
+    body();
+    return spy.mock.calls.filter((call) => call[1] === 'JIT hands over to the interpreter').length;
+  } finally {
+    spy.mockRestore();
+    log.level = level;
+  }
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+const NESTED_LOOPS = `
+  mov r0, 0
+  mov r1, 0
+outer:
+  mov r2, 0
+inner:
+  add r0, r2
+  jset r0, 1, odd
+  add r0, 3
+  ja next
+odd:
+  sub r0, 1
+next:
+  add r2, 1
+  jlt r2, 7, inner
+  add r1, 1
+  jlt r1, 5, outer
+  exit`;
+
+describe('JIT control-flow structuring', () => {
+  it('nested loops with an if/else are reducible: two loop headers, the join is a merge node', () => {
+    const exe = assemble(NESTED_LOOPS, { sbpfVersion: 2 });
+    const { g, startOf, headers } = graphAt(exe, 0);
+    expect(g.reducible).toBe(true);
+    expect(headers).toEqual([2, 3]); // outer:, inner:
+    const merges = g.nodes.map((_, i) => i).filter((i) => g.merge[i]).map(startOf);
+    expect(merges).toEqual([8]); // next:
+    expect(handOvers(() => expect(same(exe)).toMatchObject({ ok: true }))).toBe(0);
+  });
+
+  it('a loop entered in two places is irreducible and runs through the dispatcher, still exactly', () => {
+    const src = `
+      mov r0, 0
+      jeq r1, 0, b
+    a:
+      add r0, 1
+    b:
+      add r0, 2
+      jlt r0, 50, a
+      exit`;
+    const exe = assemble(src, { sbpfVersion: 2 });
+    expect(graphAt(exe, 0).g.reducible).toBe(false);
+    expect(handOvers(() => expect(same(exe)).toMatchObject({ ok: true }))).toBe(0);
+  });
+
+  it('every budget across a structured loop gives the interpreter\'s count and registers', () => {
+    const exe = assemble(NESTED_LOOPS, { sbpfVersion: 0 });
+    const total = Number(execute(exe, { engine: 'interpreter' }).instructions);
+    for (let budget = 1; budget <= total + 1; budget += 7) same(exe, budget);
+  });
+
+  it('recursion runs in compiled functions down to the call-depth limit', () => {
+    const src = `
+      mov r1, 0
+      call function_down
+      exit
+    function_down:
+      add r1, 1
+      mov r0, r1
+      jgt r1, LIMIT, done
+      call function_down
+    done:
+      exit`;
+    const fits = assemble(src.replace('LIMIT', '40'), { sbpfVersion: 0 });
+    expect(handOvers(() => expect(same(fits)).toMatchObject({ ok: true, value: 41n }))).toBe(0);
+    const tooDeep = assemble(src.replace('LIMIT', '100'), { sbpfVersion: 0 });
+    expect(same(tooDeep)).toMatchObject({ ok: false, error: { kind: 'CallDepthExceeded' } });
+  });
+
+  it('callx reaches a registered function through the table; any other target continues in the interpreter', () => {
+    const src = `
+      mov r0, 5
+      lddw r1, TARGET
+      callx r1
+      add r0, 1
+      exit
+    function_nine:
+      mov r0, 9
+      exit`;
+    const entry = assemble(src.replace('TARGET', '0x100000030'), { sbpfVersion: 0 }); // slot 6: function_nine
+    expect(handOvers(() => expect(same(entry)).toMatchObject({ ok: true, value: 10n }))).toBe(0);
+    const inside = assemble(src.replace('TARGET', '0x100000038'), { sbpfVersion: 0 }); // slot 7: inside it
+    expect(handOvers(() => expect(same(inside)).toMatchObject({ ok: true, value: 6n }))).toBe(1);
+  });
+
+  it('falling from one function into the next (after a call that returns) leaves the JIT exactly', () => {
+    const src = `
+      call function_a
+      exit
+    function_a:
+      mov r0, 3
+      call function_b
+    function_b:
+      add r0, 4
+      exit`;
+    const exe = assemble(src, { sbpfVersion: 0 });
+    expect(same(exe)).toMatchObject({ ok: true });
+  });
+});
