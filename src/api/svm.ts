@@ -174,6 +174,15 @@ export class SVM {
     return this;
   }
 
+  /**
+   * Turns the 1232-byte limit on serialized transactions on or off (on by default, as on a real
+   * cluster; LiteSVM does not check it). Over the limit, sending throws `TransactionTooLarge`.
+   */
+  withTransactionSizeLimit(enabled: boolean): this {
+    this.runtime.config.packetSizeLimit = enabled;
+    return this;
+  }
+
   /** Keeps the last `capacity` transactions for {@link getTransaction} and duplicate detection (0 = off). */
   withTransactionHistory(capacity: bigint | number): this {
     this.runtime.config.historyCapacity = Number(capacity);

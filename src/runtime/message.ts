@@ -77,14 +77,17 @@ class Cursor {
 const malformed = (why: string) => new WebsvmError('MalformedTransaction', `Malformed transaction: ${why}`);
 
 /**
- * Decodes a serialized transaction. Throws `WebsvmError` kind `TransactionTooLarge` beyond
- * {@link PACKET_DATA_SIZE} (Agave's RPC and packet intake refuse such bytes before decoding them)
- * and `MalformedTransaction` for bytes that do not decode.
+ * Refuses bytes beyond {@link PACKET_DATA_SIZE} with `WebsvmError` kind `TransactionTooLarge`, as
+ * Agave's packet intake and RPC do before decoding them.
  */
-export function decodeTransaction(bytes: Uint8Array): WireTransaction {
+export function checkPacketSize(bytes: Uint8Array): void {
   if (bytes.length > PACKET_DATA_SIZE) {
     throw new WebsvmError('TransactionTooLarge', `Transaction too large: ${bytes.length} bytes (max: ${PACKET_DATA_SIZE} bytes)`);
   }
+}
+
+/** Decodes a serialized transaction. Throws `WebsvmError` kind `MalformedTransaction`. */
+export function decodeTransaction(bytes: Uint8Array): WireTransaction {
   const c = new Cursor(bytes);
   const nsig = c.shortVec();
   const signatures: Uint8Array[] = [];

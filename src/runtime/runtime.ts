@@ -43,7 +43,7 @@ import { FEATURES, FeatureSet } from './features.js';
 import { InvokeContext, type InvokeEnvironment, type LoadedProgram } from './invoke-context.js';
 import { LoadedMessage } from './loaded-message.js';
 import { LogCollector } from './log-collector.js';
-import { compileLegacyMessage, decodeTransaction, encodeTransaction, sanitizeTransaction, type Instruction, type WireTransaction } from './message.js';
+import { checkPacketSize, compileLegacyMessage, decodeTransaction, encodeTransaction, sanitizeTransaction, type Instruction, type WireTransaction } from './message.js';
 import { loadProgram, programElf, PROGRAMDATA_METADATA_SIZE } from './program-loader.js';
 import { publicKeyOf, signMessage, verifySignature } from './sigverify.js';
 import * as sv from './sysvars.js';
@@ -104,6 +104,8 @@ export interface ComputeBudgetOverride {
 export interface RuntimeConfig {
   sigverify: boolean;
   blockhashCheck: boolean;
+  /** Whether serialized transactions over 1232 bytes are refused (LiteSVM does not check). */
+  packetSizeLimit: boolean;
   /** Log bytes kept per transaction; undefined = unlimited. */
   logBytesLimit: number | undefined;
   historyCapacity: number;
@@ -149,6 +151,7 @@ export class Runtime {
   readonly config: RuntimeConfig = {
     sigverify: true,
     blockhashCheck: true,
+    packetSizeLimit: true,
     logBytesLimit: 10_000,
     historyCapacity: 500,
     computeBudget: undefined,
@@ -374,7 +377,7 @@ export class Runtime {
 
   /** Processes a serialized transaction and commits it (accounts on success, the fee on failure). */
   send(bytes: Uint8Array | WireTransaction): TransactionOutcome {
-    const tx = bytes instanceof Uint8Array ? decodeTransaction(bytes) : bytes;
+    const tx = bytes instanceof Uint8Array ? this.decode(bytes) : bytes;
     const outcome = this.process(tx);
     if (log.isLevelEnabled('debug')) {
       log.debug(
@@ -396,7 +399,12 @@ export class Runtime {
 
   /** Processes a serialized transaction without changing any state. */
   simulate(bytes: Uint8Array | WireTransaction): TransactionOutcome {
-    return this.process(bytes instanceof Uint8Array ? decodeTransaction(bytes) : bytes);
+    return this.process(bytes instanceof Uint8Array ? this.decode(bytes) : bytes);
+  }
+
+  private decode(bytes: Uint8Array): WireTransaction {
+    if (this.config.packetSizeLimit) checkPacketSize(bytes);
+    return decodeTransaction(bytes);
   }
 
   private record(outcome: TransactionOutcome): void {

@@ -60,7 +60,7 @@ describe('bad input: websvm vs LiteSVM', () => {
     }
   });
 
-  it('refuses transactions over 1232 bytes before decoding them; 1232 bytes run as in LiteSVM (which does not check the size)', async () => {
+  it('refuses transactions over 1232 bytes before decoding them (unless switched off); 1232 bytes run as in LiteSVM, which does not check the size', async () => {
     const d = await Dual.create();
     const program = address((await generateKeyPairSigner()).address);
     const sized = async (dataLength: number) => d.transaction([{ programAddress: program, accounts: [], data: new Uint8Array(dataLength) }]);
@@ -75,6 +75,10 @@ describe('bad input: websvm vs LiteSVM', () => {
     for (const run of [() => d.ours.sendTransaction(over), () => d.ours.simulateTransaction(over)]) {
       expect(run).toThrow(expect.objectContaining({ kind: 'TransactionTooLarge', message: 'Transaction too large: 1233 bytes (max: 1232 bytes)' }));
     }
+    // Switched off, it runs as in LiteSVM.
+    d.ours.withTransactionSizeLimit(false);
+    const r2 = d.send(await sized(1232 - probe));
+    expect(r2.ours).toEqual(r2.theirs);
   });
 });
 
