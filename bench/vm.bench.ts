@@ -3,12 +3,16 @@
  * interpreter, and LiteSVM (Agave's native JIT). LiteSVM can only be driven by whole
  * transactions, so its execution time is estimated as the time of `sendTransaction` with the
  * workload minus the time with a trivial input (one deployed program, pre-signed transactions,
- * no transaction history so the same transaction can run again). `npm run bench`.
+ * no transaction history so the same transaction can run again). A second table gives compile
+ * time per KB of bytecode for the same programs and LiteSVM's bundled SPL Token and Token-2022
+ * (read from LiteSVM at bench time). `npm run bench`.
  */
 import { readFileSync } from 'node:fs';
 import { Bench } from 'tinybench';
 import bs58 from 'bs58';
 import { execute, loadElf, SyscallRegistry } from '../src/index.js';
+import { compileToWasm } from '../src/jit/compile.js';
+import { BUNDLED, bundledElf } from '../test/helpers/bundled-programs.js';
 import { deployInLiteSvm, runInLiteSvm } from '../test/helpers/litesvm-run.js';
 import { serializeNoAccounts } from '../test/helpers/serialize.js';
 
@@ -66,3 +70,21 @@ for (const [program, data, trivial] of WORKLOADS) {
   });
 }
 console.table(rows);
+
+// Compile time: our code generation plus V8's validation and baseline compile of the module.
+const compileRows: Record<string, string | number>[] = [];
+const sources: [string, Uint8Array][] = [
+  ...WORKLOADS.map(([program]): [string, Uint8Array] => [program, readFileSync(new URL(`../programs/bin/${program}.so`, import.meta.url))]),
+  ['spl_token (LiteSVM)', bundledElf(BUNDLED.splToken)],
+  ['spl_token_2022 (LiteSVM)', bundledElf(BUNDLED.token2022)],
+];
+for (const [program, elf] of sources) {
+  const exe = loadElf(elf);
+  const kb = exe.text.length / 1024;
+  const bench = new Bench({ time: 1000, warmupTime: 200, iterations: 5 });
+  bench.add('compile', () => void new WebAssembly.Module(compileToWasm(exe, syscalls)));
+  await bench.run();
+  const ms = mean(bench, 'compile');
+  compileRows.push({ program, 'bytecode (KB)': +kb.toFixed(1), 'compile (ms)': +ms.toFixed(2), 'ms per KB': +(ms / kb).toFixed(3) });
+}
+console.table(compileRows);

@@ -53,7 +53,7 @@ const PARAMS = [...Array<ValType>(11).fill(I64), I32, I64, I64];
 const RESULTS = [I32, ...Array<ValType>(6).fill(I64), I64, I64];
 
 /** Deeper dominator trees are dispatched: structuring recurses once per level. */
-const MAX_STRUCTURED_DEPTH = 1500;
+const MAX_STRUCTURED_DEPTH = 2000;
 
 /** What every function's compiler shares. */
 interface ModuleContext {

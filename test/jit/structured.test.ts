@@ -92,6 +92,17 @@ describe('JIT control-flow structuring', () => {
     expect(handOvers(() => expect(same(exe)).toMatchObject({ ok: true }))).toBe(0);
   });
 
+  it('a dominator tree too deep to structure recursively (2 500 if-chains) is dispatched, still exactly', () => {
+    let src = 'mov r0, 0\nmov r1, 3\n';
+    for (let i = 0; i < 2500; i++) src += `jeq r1, ${i % 7}, skip${i}\nadd r0, 1\nskip${i}:\n`;
+    const skipped = Array.from({ length: 2500 }, (_, i) => i % 7 === 3).filter(Boolean).length;
+    const exe = assemble(`${src}exit`, { sbpfVersion: 2 });
+    const { g } = graphAt(exe, 0);
+    expect(g.reducible).toBe(true);
+    expect(g.domDepth).toBeGreaterThan(2000);
+    expect(handOvers(() => expect(same(exe)).toMatchObject({ ok: true, value: BigInt(2500 - skipped) }))).toBe(0);
+  });
+
   it('every budget across a structured loop gives the interpreter\'s count and registers', () => {
     const exe = assemble(NESTED_LOOPS, { sbpfVersion: 0 });
     const total = Number(execute(exe, { engine: 'interpreter' }).instructions);
