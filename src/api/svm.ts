@@ -23,6 +23,9 @@ import { Runtime, type TransactionOutcome } from '../runtime/runtime.js';
 import * as sv from '../runtime/sysvars.js';
 import { toAddress, toWireBytes, type AddressInput, type TransactionInput } from './inputs.js';
 import { FeatureSet } from './feature-set.js';
+import { DEFAULT_PROGRAMS, defaultProgramSource, type ProgramSource } from './default-programs.js';
+import type { Executable } from '../executable.js';
+import { loadProgram } from '../runtime/program-loader.js';
 import { FailedTransactionMetadata, TransactionMetadata } from './results.js';
 import type { ErrorNamer } from './harness.js';
 import { Clock, computeBudgetOverride, type ComputeBudgetInput, EpochRewards, EpochSchedule, Rent, SlotHash, SlotHistory, StakeHistory } from './sysvars.js';
@@ -67,6 +70,9 @@ function encoded(address: string, a: Account): EncodedAccount & { data: Uint8Arr
 }
 
 
+/** Default programs' ELFs loaded once per process (sources hand out the same bytes each time). */
+const loadedDefaults = new WeakMap<Uint8Array, Executable>();
+
 /** The simulator. `new SVM()` starts with builtins, sysvars, signature and blockhash checks on. */
 export class SVM {
   /** @internal The runtime behind the facade. */
@@ -88,11 +94,15 @@ export class SVM {
   }
 
   /**
-   * A runtime with builtins, sysvars, precompiles, a funded faucet, and signature and blockhash
-   * checks. (`runtime` is internal: use {@link SVM.default} for a minimal one.)
+   * A runtime with builtins, sysvars, precompiles, a funded faucet, signature and blockhash
+   * checks, and LiteSVM's default programs when {@link defaultProgramSource} finds them (the
+   * `WEBSVM_PROGRAMS` directory or the installed `litesvm` package; none are shipped).
+   * (`runtime` is internal: use {@link SVM.default} for a minimal one.)
    */
   constructor(runtime?: Runtime) {
     this.runtime = runtime ?? new Runtime();
+    const source = runtime ? undefined : defaultProgramSource();
+    if (source) this.deployDefaultPrograms(source);
   }
 
   /**
@@ -128,11 +138,33 @@ export class SVM {
   }
 
   /**
-   * LiteSVM's bundled SPL programs (Token, Token-2022, Memo, ATA…) are not shipped with websvm:
-   * deploy the ELFs you test against with {@link addProgram}. Throws a typed error saying so.
+   * Deploys LiteSVM's default programs ({@link DEFAULT_PROGRAMS}: SPL Token, Token-2022, Memo v1
+   * and v2, ATA, Address Lookup Table, Stake) from `source`, by default {@link defaultProgramSource}.
+   * websvm ships none of their ELFs: without a source that has any of them this throws a
+   * `WebsvmError` of kind `Unsupported` saying where they can come from.
    */
-  withDefaultPrograms(): this {
-    throw new WebsvmError('Unsupported', 'websvm does not bundle the SPL programs: deploy them with addProgram(programId, elfBytes)');
+  withDefaultPrograms(source: ProgramSource | undefined = defaultProgramSource()): this {
+    if (!source || this.deployDefaultPrograms(source) === 0) {
+      throw new WebsvmError(
+        'Unsupported',
+        'websvm does not ship the SPL programs: set WEBSVM_PROGRAMS to a directory of dumped programs (<name>.so or <programId>.so), install litesvm, pass a ProgramSource, or deploy them with addProgram',
+      );
+    }
+    return this;
+  }
+
+  /** Deploys every default program `source` has; returns how many. */
+  private deployDefaultPrograms(source: ProgramSource): number {
+    let deployed = 0;
+    for (const program of DEFAULT_PROGRAMS) {
+      const found = source(program);
+      if (!found) continue;
+      let exe = loadedDefaults.get(found.elf);
+      if (!exe) loadedDefaults.set(found.elf, (exe = loadProgram(found.elf)));
+      this.runtime.addProgram(program.programId, found.elf, found.loader, exe);
+      deployed++;
+    }
+    return deployed;
   }
 
   /** Adds the wrapped-SOL mints of SPL Token and Token-2022, for whichever of them is deployed. */

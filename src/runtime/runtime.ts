@@ -26,6 +26,7 @@ import { decodeNonce, durableNonce } from './builtins/nonce.js';
 import { computeBudgetLimits, prioritizationFee, type ComputeBudgetLimits } from './compute-budget.js';
 import { InstructionFailure, TransactionFailure, txError, type InstructionError, type TransactionError } from './errors.js';
 import {
+  BPF_LOADER_UPGRADEABLE,
   ED25519_PROGRAM,
   FEATURE_PROGRAM,
   NATIVE_LOADER,
@@ -44,6 +45,7 @@ import { InvokeContext, type InvokeEnvironment, type LoadedProgram } from './inv
 import { LoadedMessage } from './loaded-message.js';
 import { LogCollector } from './log-collector.js';
 import { checkPacketSize, compileLegacyMessage, decodeTransaction, encodeTransaction, sanitizeTransaction, type Instruction, type WireTransaction } from './message.js';
+import type { Executable } from '../executable.js';
 import { loadProgram, programElf, PROGRAMDATA_METADATA_SIZE } from './program-loader.js';
 import { publicKeyOf, signMessage, verifySignature } from './sigverify.js';
 import * as sv from './sysvars.js';
@@ -123,6 +125,19 @@ const ADDRESS_LOOKUP_TABLE_BASE_SIZE = 8248;
 const MAX_INSTRUCTION_STACK_DEPTH = 5;
 const MAX_INSTRUCTION_STACK_DEPTH_SIMD_0268 = 9;
 const MAX_INSTRUCTION_TRACE_LENGTH = 64;
+
+/** Programdata addresses by program id: deriving one costs a curve check per bump tried. */
+const programDataAddresses = new Map<string, string>();
+
+function programDataAddress(programId: string): string {
+  let address = programDataAddresses.get(programId);
+  if (address === undefined) {
+    address = encodeAddress(findProgramAddress([decodeAddress(programId)], decodeAddress(BPF_LOADER_UPGRADEABLE))[0]);
+    if (programDataAddresses.size >= 4096) programDataAddresses.clear(); // bounded
+    programDataAddresses.set(programId, address);
+  }
+  return address;
+}
 
 type RentState = { kind: 'uninitialized' } | { kind: 'exempt' } | { kind: 'paying'; lamports: bigint; size: number };
 
@@ -313,12 +328,12 @@ export class Runtime {
   /**
    * Deploys `elf` under `programId` as LiteSVM's `add_program` does: visible at once, and loaded
    * without the new-deployment checks (an unknown syscall fails when called, not when added).
+   * `exe` is the ELF already loaded, when the caller keeps it.
    */
-  addProgram(programId: string, elf: Uint8Array, loader: string): void {
-    const exe = loadProgram(elf);
+  addProgram(programId: string, elf: Uint8Array, loader: string, exe: Executable = loadProgram(elf)): void {
     log.debug({ programId, loader, bytes: elf.length, sbpfVersion: exe.sbpfVersion }, 'program added');
-    if (loader === 'BPFLoaderUpgradeab1e11111111111111111111111') {
-      const programData = encodeAddress(findProgramAddress([decodeAddress(programId)], decodeAddress(loader))[0]);
+    if (loader === BPF_LOADER_UPGRADEABLE) {
+      const programData = programDataAddress(programId);
       const meta = new Uint8Array(PROGRAMDATA_METADATA_SIZE);
       const view = new DataView(meta.buffer);
       view.setUint32(0, 3, true);

@@ -19,7 +19,7 @@ import {
 import { expect } from 'vitest';
 import { FailedTransactionMetadata, FeatureSet as OracleFeatures, LiteSVM } from 'litesvm';
 import bs58 from 'bs58';
-import { SYSTEM_PROGRAM } from './encoding.js';
+import { bytes, SYSTEM_PROGRAM, u32, u64 } from './encoding.js';
 import { FeatureSet, SVM, FailedTransactionMetadata as OurFailed, describeError, InstructionErrorFieldless, TransactionErrorFieldless } from '../../src/index.js';
 
 /** One side's view of a processed transaction. */
@@ -142,6 +142,15 @@ export function systemTransfer(from: KeyPairSigner, to: Address, lamports: bigin
   new DataView(data.buffer).setUint32(0, 2, true);
   new DataView(data.buffer).setBigUint64(4, lamports, true);
   return { programAddress: SYSTEM_PROGRAM, accounts: [meta(from.address, true, from), meta(to, true)], data };
+}
+
+/** System CreateAccount: `payer` funds `account` (both sign) with `lamports`, `space` bytes, owned by `owner`. */
+export function systemCreateAccount(payer: KeyPairSigner, account: KeyPairSigner, lamports: bigint, space: bigint, owner: Address): Instruction {
+  return {
+    programAddress: SYSTEM_PROGRAM,
+    accounts: [meta(payer.address, true, payer), meta(account.address, true, account)],
+    data: bytes(u32(0), u64(lamports), u64(space), bs58.decode(owner)),
+  };
 }
 
 /** LiteSVM's and our mainnet sets with `id` switched. */

@@ -19,12 +19,11 @@ import {
 } from '@solana/kit';
 import bs58 from 'bs58';
 import { Dual, meta, systemTransfer } from '../helpers/dual.js';
-import { SYSTEM_PROGRAM, bytes, u64 } from '../helpers/encoding.js';
+import { SYSTEM_PROGRAM, bytes, u32, u64 } from '../helpers/encoding.js';
 
 const RECENT = address('SysvarRecentB1ockHashes11111111111111111111');
 const RENT = address('SysvarRent111111111111111111111111111111111');
 const enc = getAddressEncoder();
-const u32 = (v: number) => Uint8Array.of(v, 0, 0, 0);
 
 describe('durable nonces: websvm vs LiteSVM', () => {
   it('initializes, advances, authorizes and withdraws, with the same errors', async () => {

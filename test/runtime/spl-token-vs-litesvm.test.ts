@@ -5,19 +5,13 @@
 import { describe, expect, it, beforeAll } from 'vitest';
 import { address, generateKeyPairSigner, getAddressEncoder, type Address, type Instruction, type KeyPairSigner } from '@solana/kit';
 import { BUNDLED, bundledElf } from '../helpers/bundled-programs.js';
-import { Dual, meta } from '../helpers/dual.js';
-import { SYSTEM_PROGRAM, bytes, u64 } from '../helpers/encoding.js';
+import { Dual, meta, systemCreateAccount } from '../helpers/dual.js';
+import { bytes, u64 } from '../helpers/encoding.js';
 
 const TOKEN = address(BUNDLED.splToken);
 const enc = getAddressEncoder();
 
-function createAccount(payer: KeyPairSigner, account: KeyPairSigner, lamports: bigint, space: bigint, owner: Address): Instruction {
-  return {
-    programAddress: SYSTEM_PROGRAM,
-    accounts: [meta(payer.address, true, payer), meta(account.address, true, account)],
-    data: bytes([0, 0, 0, 0], u64(lamports), u64(space), enc.encode(owner)),
-  };
-}
+const createAccount = systemCreateAccount;
 
 describe('SPL Token: websvm vs LiteSVM', () => {
   let d: Dual;

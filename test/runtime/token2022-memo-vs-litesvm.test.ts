@@ -5,20 +5,15 @@
 import { describe, expect, it, beforeAll } from 'vitest';
 import { address, generateKeyPairSigner, getAddressEncoder, lamports, type Address, type Instruction, type KeyPairSigner } from '@solana/kit';
 import { BUNDLED, bundledElf } from '../helpers/bundled-programs.js';
-import { Dual, meta } from '../helpers/dual.js';
-import { SYSTEM_PROGRAM, bytes, u64 } from '../helpers/encoding.js';
+import { Dual, meta, systemCreateAccount } from '../helpers/dual.js';
+import { bytes, u64 } from '../helpers/encoding.js';
 
 const T22 = address(BUNDLED.token2022);
 const enc = getAddressEncoder();
 const u16 = (v: number) => Uint8Array.of(v & 0xff, v >> 8);
 
 function createAccount(d: Dual, account: KeyPairSigner, space: bigint, owner: Address): Instruction {
-  const rent = d.theirs.minimumBalanceForRentExemption(space);
-  return {
-    programAddress: SYSTEM_PROGRAM,
-    accounts: [meta(d.payer.address, true, d.payer), meta(account.address, true, account)],
-    data: bytes([0, 0, 0, 0], u64(rent), u64(space), enc.encode(owner)),
-  };
+  return systemCreateAccount(d.payer, account, d.theirs.minimumBalanceForRentExemption(space), space, owner);
 }
 
 describe('Token-2022: websvm vs LiteSVM', () => {

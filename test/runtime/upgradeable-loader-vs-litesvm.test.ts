@@ -5,14 +5,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { address, generateKeyPairSigner, getAddressEncoder, getProgramDerivedAddress, type Address, type Instruction, type KeyPairSigner } from '@solana/kit';
-import { Dual, meta } from '../helpers/dual.js';
-import { SYSTEM_PROGRAM, bytes, programElf, u64 } from '../helpers/encoding.js';
+import { Dual, meta, systemCreateAccount } from '../helpers/dual.js';
+import { SYSTEM_PROGRAM, bytes, programElf, u32, u64 } from '../helpers/encoding.js';
 
 const LOADER = address('BPFLoaderUpgradeab1e11111111111111111111111');
 const RENT = address('SysvarRent111111111111111111111111111111111');
 const CLOCK = address('SysvarC1ock11111111111111111111111111111111');
 const enc = getAddressEncoder();
-const u32 = (v: number) => Uint8Array.of(v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff, v >>> 24);
 
 describe('upgradeable loader: websvm vs LiteSVM', () => {
   it('deploys, runs, upgrades, changes authority, extends and closes a program', async () => {
@@ -26,11 +25,8 @@ describe('upgradeable loader: websvm vs LiteSVM', () => {
       }
     };
     const same = (instructions: Instruction[], accounts: Address[] = []) => d.expectSame(instructions, accounts);
-    const createAccount = (account: KeyPairSigner, space: number): Instruction => ({
-      programAddress: SYSTEM_PROGRAM,
-      accounts: [meta(d.payer.address, true, d.payer), meta(account.address, true, account)],
-      data: bytes(u32(0), u64(d.theirs.minimumBalanceForRentExemption(BigInt(space))), u64(BigInt(space)), enc.encode(LOADER)),
-    });
+    const createAccount = (account: KeyPairSigner, space: number) =>
+      systemCreateAccount(d.payer, account, d.theirs.minimumBalanceForRentExemption(BigInt(space)), BigInt(space), LOADER);
     /** A buffer holding `image`, written in chunks. */
     const buffer = async (image: Uint8Array) => {
       const b = await generateKeyPairSigner();

@@ -1,0 +1,117 @@
+/**
+ * The programs LiteSVM deploys in `new LiteSVM()` and `withDefaultPrograms()`: SPL Token,
+ * Token-2022, Memo v1 and v2, the Associated Token Account program, and the core-BPF Address
+ * Lookup Table and Stake programs. websvm ships none of their ELFs; a {@link ProgramSource}
+ * supplies them: a directory of dumped programs, the installed `litesvm` package, or your own.
+ */
+import { nodeModule, requireNodeFs } from '../platform.js';
+import { encodeAddress } from '../runtime/accounts.js';
+import { BPF_LOADER, BPF_LOADER_DEPRECATED, BPF_LOADER_UPGRADEABLE } from '../runtime/ids.js';
+
+/** One of LiteSVM's default programs. */
+export interface DefaultProgram {
+  /** The file name a directory source looks for (`<name>.so`). */
+  readonly name: string;
+  readonly programId: string;
+  /** The loader LiteSVM deploys it with. */
+  readonly loader: string;
+}
+
+/** LiteSVM's default programs with the loaders it uses. */
+export const DEFAULT_PROGRAMS: readonly DefaultProgram[] = [
+  { name: 'spl_token', programId: 'TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA', loader: BPF_LOADER_UPGRADEABLE },
+  { name: 'spl_token_2022', programId: 'TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb', loader: BPF_LOADER_UPGRADEABLE },
+  { name: 'spl_memo_v1', programId: 'Memo1UhkJRfHyvLMcVucJwxXeuD728EqVDDwQDxFMNo', loader: BPF_LOADER_DEPRECATED },
+  { name: 'spl_memo', programId: 'MemoSq4gqABAXKb96qnH8TysNcWxMyWCqXgDLGmfcHr', loader: BPF_LOADER },
+  { name: 'spl_associated_token_account', programId: 'ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL', loader: BPF_LOADER },
+  { name: 'address_lookup_table', programId: 'AddressLookupTab1e1111111111111111111111111', loader: BPF_LOADER_UPGRADEABLE },
+  { name: 'stake', programId: 'Stake11111111111111111111111111111111111111', loader: BPF_LOADER_UPGRADEABLE },
+];
+
+/** An ELF for a default program and the loader to deploy it with. */
+export interface ProgramElf {
+  elf: Uint8Array;
+  loader: string;
+}
+
+/** Supplies the ELF of a default program, or undefined when it has none. */
+export type ProgramSource = (program: DefaultProgram) => ProgramElf | undefined;
+
+/**
+ * ELFs from a directory (Node only): `<name>.so` or `<programId>.so`, e.g. the output of
+ * `solana program dump <programId> <programId>.so`. Deployed with LiteSVM's loaders.
+ */
+export function programsFromDirectory(dir: string): ProgramSource {
+  const fs = requireNodeFs('reading programs from a directory');
+  const read = new Map<string, ProgramElf | undefined>(); // the same bytes every time, so loading is cached
+  return (p) => {
+    if (!read.has(p.programId)) {
+      const file = [`${dir}/${p.name}.so`, `${dir}/${p.programId}.so`].find((f) => fs.existsSync(f));
+      read.set(p.programId, file === undefined ? undefined : { elf: new Uint8Array(fs.readFileSync(file)), loader: p.loader });
+    }
+    return read.get(p.programId);
+  };
+}
+
+let fromEnvironment: ProgramSource | null | undefined;
+
+/**
+ * Where `new SVM()` and `withDefaultPrograms()` look when given no source: the directory named by
+ * `WEBSVM_PROGRAMS`, else the installed `litesvm` package; undefined when neither is there.
+ */
+export function defaultProgramSource(): ProgramSource | undefined {
+  if (fromEnvironment === undefined) {
+    const dir = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.WEBSVM_PROGRAMS;
+    fromEnvironment = (dir ? programsFromDirectory(dir) : programsFromLiteSvm()) ?? null;
+  }
+  return fromEnvironment ?? undefined;
+}
+
+/** The part of the `litesvm` package this module reads. */
+interface LiteSvmModule {
+  LiteSVM: new () => {
+    getAccount(address: string): { exists: boolean; data: Uint8Array; programAddress: string };
+  };
+}
+
+/** Bytes before the ELF in an upgradeable loader's programdata account. */
+const PROGRAMDATA_HEADER = 45;
+
+let fromLiteSvm: Map<string, ProgramElf> | null | undefined;
+
+/**
+ * The ELFs bundled in the installed `litesvm` package (Node only), read once from a LiteSVM
+ * instance with the loaders it uses; undefined when the package cannot be loaded. This is how a
+ * test suite moving from LiteSVM keeps its default programs while `litesvm` is still installed.
+ */
+export function programsFromLiteSvm(): ProgramSource | undefined {
+  if (fromLiteSvm === undefined) fromLiteSvm = readLiteSvmPrograms();
+  const programs = fromLiteSvm;
+  return programs ? (p) => programs.get(p.programId) : undefined;
+}
+
+function readLiteSvmPrograms(): Map<string, ProgramElf> | null {
+  const proc = (globalThis as { process?: { cwd?: () => string } }).process;
+  const nodeRequire = nodeModule<{ createRequire(from: string): (id: string) => unknown }>('node:module');
+  if (!nodeRequire || !proc?.cwd) return null;
+  let svm: InstanceType<LiteSvmModule['LiteSVM']>;
+  try {
+    const { LiteSVM } = nodeRequire.createRequire(`${proc.cwd()}/package.json`)('litesvm') as LiteSvmModule;
+    svm = new LiteSVM();
+  } catch {
+    return null;
+  }
+  const programs = new Map<string, ProgramElf>();
+  for (const p of DEFAULT_PROGRAMS) {
+    const account = svm.getAccount(p.programId);
+    if (!account.exists) continue;
+    const loader = account.programAddress;
+    if (loader !== BPF_LOADER_UPGRADEABLE) {
+      programs.set(p.programId, { elf: account.data, loader });
+      continue;
+    }
+    const programData = svm.getAccount(encodeAddress(account.data.subarray(4, 36)));
+    if (programData.exists) programs.set(p.programId, { elf: programData.data.subarray(PROGRAMDATA_HEADER), loader });
+  }
+  return programs;
+}

@@ -1,0 +1,80 @@
+/**
+ * LiteSVM's default programs: `new SVM()` and `withDefaultPrograms()` deploy the same program and
+ * programdata accounts as LiteSVM when a source supplies the ELFs (here the installed `litesvm`
+ * package, or a directory of dumped programs), `withNativeMints` follows them, and without a
+ * source the error says where the programs can come from.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import bs58 from 'bs58';
+import { describe, expect, it } from 'vitest';
+import { LiteSVM as OracleSVM } from 'litesvm';
+import { DEFAULT_PROGRAMS, programsFromDirectory, programsFromLiteSvm, SVM, WebsvmError } from '../../src/index.js';
+
+interface Readable {
+  getAccount(address: never): { exists: boolean; lamports?: bigint; programAddress?: string; executable?: boolean; data?: Uint8Array };
+}
+
+/** A program's account and, under the upgradeable loader, its programdata account. */
+function programAccounts(svm: Readable, programId: string) {
+  const get = (address: string) => {
+    const a = svm.getAccount(address as never);
+    return a.exists ? { lamports: a.lamports, owner: a.programAddress, executable: a.executable, data: a.data } : null;
+  };
+  const program = get(programId);
+  const accounts = [program];
+  if (program?.owner === 'BPFLoaderUpgradeab1e11111111111111111111111') accounts.push(get(bs58.encode(program.data!.subarray(4, 36))));
+  return accounts;
+}
+
+const WSOL = 'So11111111111111111111111111111111111111112';
+const WSOL_2022 = '9pan9bMn5HatX4EJdBwg9VgCa7Uz5HL8N1m5D3NdXejP';
+
+describe('default programs', () => {
+  it('new SVM() deploys the program and programdata accounts new LiteSVM() has', () => {
+    const ours = new SVM();
+    const theirs = new OracleSVM();
+    for (const { programId } of DEFAULT_PROGRAMS) {
+      const expected = programAccounts(theirs as unknown as Readable, programId);
+      expect(expected[0], programId).not.toBeNull();
+      expect(programAccounts(ours as unknown as Readable, programId), programId).toEqual(expected);
+    }
+  });
+
+  it('withDefaultPrograms and withNativeMints on a minimal SVM, as LiteSVM', () => {
+    const ours = SVM.default().withSysvars().withDefaultPrograms().withNativeMints();
+    const theirs = OracleSVM.default().withSysvars().withDefaultPrograms().withNativeMints();
+    for (const mint of [WSOL, WSOL_2022]) {
+      const a = ours.getAccount(mint);
+      const b = theirs.getAccount(mint as never);
+      expect(a.exists && b.exists && [a.lamports, a.programAddress, a.data]).toEqual(b.exists && [b.lamports, b.programAddress, b.data]);
+    }
+  });
+
+  it('withNativeMints adds wrapped SOL only for the token programs deployed', () => {
+    const token = DEFAULT_PROGRAMS.find((p) => p.name === 'spl_token')!;
+    const svm = SVM.default().withSysvars().withDefaultPrograms((p) => (p === token ? programsFromLiteSvm()!(p) : undefined)).withNativeMints();
+    expect(svm.getAccount(WSOL)).toMatchObject({ exists: true, programAddress: token.programId });
+    expect(svm.getAccount(WSOL_2022).exists).toBe(false);
+  });
+
+  it('reads <name>.so or <programId>.so from a directory', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'websvm-programs-'));
+    const [memo, ata] = ['spl_memo', 'spl_associated_token_account'].map((name) => DEFAULT_PROGRAMS.find((p) => p.name === name)!);
+    writeFileSync(join(dir, `${memo.name}.so`), programsFromLiteSvm()!(memo)!.elf);
+    writeFileSync(join(dir, `${ata.programId}.so`), programsFromLiteSvm()!(ata)!.elf);
+    const ours = SVM.default().withDefaultPrograms(programsFromDirectory(dir));
+    const theirs = new OracleSVM() as unknown as Readable;
+    for (const p of DEFAULT_PROGRAMS) {
+      const deployed = programAccounts(ours as unknown as Readable, p.programId);
+      expect(deployed, p.name).toEqual(p === memo || p === ata ? programAccounts(theirs, p.programId) : [null]);
+    }
+  });
+
+  it('without a source that has any of them, says where they can come from', () => {
+    const run = () => SVM.default().withDefaultPrograms(() => undefined);
+    expect(run).toThrow(WebsvmError);
+    expect(run).toThrow(/WEBSVM_PROGRAMS .* install litesvm, pass a ProgramSource, or deploy them with addProgram/);
+  });
+});
