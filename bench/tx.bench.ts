@@ -7,22 +7,16 @@
 import { Bench } from 'tinybench';
 import { address, generateKeyPairSigner, getAddressEncoder, type Instruction } from '@solana/kit';
 import { BUNDLED, bundledElf } from '../test/helpers/bundled-programs.js';
-import { Dual, meta } from '../test/helpers/dual.js';
+import { Dual, meta, systemCreateAccount } from '../test/helpers/dual.js';
+import { bytes, u64 } from '../test/helpers/encoding.js';
 
 const TOKEN = address(BUNDLED.splToken);
-const SYSTEM = address('11111111111111111111111111111111');
 const enc = getAddressEncoder();
-const u64 = (v: bigint) => new Uint8Array(new BigUint64Array([v]).buffer);
-const bytes = (...parts: (number | ArrayLike<number>)[]) => Uint8Array.from(parts.flatMap((p) => (typeof p === 'number' ? [p] : Array.from(p))));
 
 const d = await Dual.create();
 d.ours.addProgram(TOKEN, bundledElf(BUNDLED.splToken));
 const [mint, a, b] = await Promise.all([generateKeyPairSigner(), generateKeyPairSigner(), generateKeyPairSigner()]);
-const create = (acc: typeof mint, space: bigint): Instruction => ({
-  programAddress: SYSTEM,
-  accounts: [meta(d.payer.address, true, d.payer), meta(acc.address, true, acc)],
-  data: bytes([0, 0, 0, 0], u64(d.theirs.minimumBalanceForRentExemption(space)), u64(space), enc.encode(TOKEN)),
-});
+const create = (acc: typeof mint, space: bigint) => systemCreateAccount(d.payer, acc, d.theirs.minimumBalanceForRentExemption(space), space, TOKEN);
 const setup: Instruction[][] = [
   [create(mint, 82n), { programAddress: TOKEN, accounts: [meta(mint.address, true)], data: bytes(20, 0, enc.encode(d.payer.address), 0) }],
   [create(a, 165n), { programAddress: TOKEN, accounts: [meta(a.address, true), meta(mint.address, false)], data: bytes(18, enc.encode(d.payer.address)) }],

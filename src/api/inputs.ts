@@ -5,7 +5,7 @@
 import { getTransactionEncoder, type Transaction } from '@solana/kit';
 import { WebsvmError } from '../errors.js';
 import { encodeAddress, type Account } from '../runtime/accounts.js';
-import type { Instruction as RuntimeInstruction } from '../runtime/message.js';
+import { encodeTransaction, type Instruction as RuntimeInstruction } from '../runtime/message.js';
 
 /** An address: a kit `Address` (base58 string), a web3.js `PublicKey`, or 32 raw bytes. */
 export type AddressInput = string | { toBase58(): string } | Uint8Array;
@@ -28,11 +28,24 @@ export function toAddress(a: AddressInput): string {
 }
 
 const encoder = getTransactionEncoder();
+const NO_SIGNATURE = new Uint8Array(64);
+
+/**
+ * A kit `Transaction` on the wire, as kit's transaction encoder writes it (the signatures in the
+ * order kit keeps them, which is the signers' order in the message, 64 zero bytes for a missing
+ * one, then the message) without building kit's codecs on every send. With no signatures at all
+ * kit's encoder runs, for its error.
+ */
+function kitWireBytes(tx: Transaction): Uint8Array {
+  const signatures = Object.values(tx.signatures);
+  if (signatures.length === 0) return new Uint8Array(encoder.encode(tx));
+  return encodeTransaction(signatures.map((s) => s ?? NO_SIGNATURE), tx.messageBytes);
+}
 
 /** The wire bytes of `tx`. */
 export function toWireBytes(tx: TransactionInput): Uint8Array {
   if (tx instanceof Uint8Array) return tx;
-  if ('messageBytes' in tx && 'signatures' in tx && !('serialize' in tx)) return new Uint8Array(encoder.encode(tx as Transaction));
+  if ('messageBytes' in tx && 'signatures' in tx && !('serialize' in tx)) return kitWireBytes(tx as Transaction);
   if ('serialize' in tx && typeof tx.serialize === 'function') {
     // web3.js legacy transactions refuse to serialize unsigned unless told not to check.
     return new Uint8Array(tx.serialize({ requireAllSignatures: false, verifySignatures: false }));

@@ -62,6 +62,8 @@ interface Instance {
   memory: WebAssembly.Memory;
   exports: Exports;
   state: RunState | undefined;
+  /** The program's read-only regions are in the memory (placed there by an earlier run). */
+  readOnlyLoaded: boolean;
 }
 
 const idle = new WeakMap<WebAssembly.Module, Instance[]>();
@@ -71,7 +73,7 @@ function instanceFor(module: WebAssembly.Module): Instance {
   const reused = pool?.pop();
   if (reused) return reused;
   const memory = new WebAssembly.Memory({ initial: 1 });
-  const holder: Instance = { memory, exports: undefined as unknown as Exports, state: undefined };
+  const holder: Instance = { memory, exports: undefined as unknown as Exports, state: undefined, readOnlyLoaded: false };
   const run = () => holder.state!;
   const imports = {
     env: {
@@ -104,14 +106,15 @@ function instanceFor(module: WebAssembly.Module): Instance {
 }
 
 /**
- * Runs `exe` on the JIT. `layout` builds the invocation's memory map inside the buffer it is given
- * (zeroed, with `HEADER.size` bytes reserved in front).
+ * Runs `exe` on the JIT. `layout` builds the invocation's memory map inside the buffer `backing`
+ * gives (reused: `HEADER.size` bytes reserved in front, the read-only regions already there when
+ * `readOnlyLoaded`).
  */
 export function runJit(
   exe: Executable,
   syscalls: SyscallRegistry,
   computeUnits: bigint,
-  layout: (backing: (size: number) => ArrayBuffer) => MemoryMap,
+  layout: (memory: { backing: (size: number) => ArrayBuffer; readOnlyLoaded: boolean }) => MemoryMap,
   r2 = 0n,
   onExit?: (memory: MemoryMap, registers: readonly bigint[]) => void,
   checkAligned = true,
@@ -119,14 +122,14 @@ export function runJit(
   const module = compiledModule(exe, syscalls);
   const inst = instanceFor(module);
   try {
-    const map = layout((size) => {
+    const backing = (size: number) => {
       const pages = Math.ceil(size / PAGE);
       const have = inst.memory.buffer.byteLength / PAGE;
       if (pages > have) inst.memory.grow(pages - have);
-      const buffer = inst.memory.buffer;
-      new Uint8Array(buffer, 0, size).fill(0); // fresh stack and heap, as every invocation gets
-      return buffer;
-    });
+      return inst.memory.buffer;
+    };
+    const map = layout({ backing, readOnlyLoaded: inst.readOnlyLoaded });
+    inst.readOnlyLoaded = true;
     const { result, interpreter } = runOn(inst, exe, map, syscalls, computeUnits, r2, checkAligned);
     if (onExit) {
       const registers = interpreter
@@ -166,6 +169,7 @@ function runOn(
     view.setUint32(at + 8, map.writable[slot] ? 1 : 0, true);
     view.setUint32(at + 12, map.gapped[slot] ? 1 : 0, true);
   }
+  for (let r = 0; r <= 10; r++) view.setBigUint64(HEADER.regs + 8 * r, 0n, true); // the header is reused
   view.setBigUint64(HEADER.regs + 8, BigInt(MM_INPUT_START), true);
   view.setBigUint64(HEADER.regs + 16, r2, true);
   view.setBigUint64(HEADER.regs + 8 * FRAME_PTR_REG, initialFramePointer(exe, map), true);

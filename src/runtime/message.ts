@@ -209,7 +209,7 @@ export function compileLegacyMessage(payer: string, instructions: Instruction[],
 }
 
 /** Wire bytes of a transaction: its signatures, then the message. */
-export function encodeTransaction(signatures: Uint8Array[], messageBytes: Uint8Array): Uint8Array {
+export function encodeTransaction(signatures: readonly ArrayLike<number>[], messageBytes: ArrayLike<number>): Uint8Array {
   const head = shortVec(signatures.length);
   const out = new Uint8Array(head.length + 64 * signatures.length + messageBytes.length);
   out.set(head);

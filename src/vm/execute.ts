@@ -85,7 +85,7 @@ export function execute(exe: Executable, opts: ExecuteOptions = {}): ExecuteResu
   const syscalls = opts.syscalls ?? defaultSyscalls;
   let result: RunResult;
   if ((opts.engine ?? 'jit') === 'jit' && !opts.trace) {
-    result = runJit(exe, syscalls, computeUnits, (backing) => createMemoryMap(exe, input, heapBytes, { headerBytes: HEADER.size, backing }), opts.r2 ?? 0n, opts.onExit, opts.checkAligned ?? true);
+    result = runJit(exe, syscalls, computeUnits, (memory) => createMemoryMap(exe, input, heapBytes, { headerBytes: HEADER.size, ...memory }), opts.r2 ?? 0n, opts.onExit, opts.checkAligned ?? true);
   } else {
     const memory = createMemoryMap(exe, input, heapBytes);
     const vm = new Interpreter(exe, memory);

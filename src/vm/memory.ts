@@ -43,12 +43,15 @@ export class MemoryMap {
   /**
    * @param headerBytes bytes reserved before the first region (the JIT keeps its state there)
    * @param backing an external buffer to place everything in (a WebAssembly memory's buffer);
-   *   it must hold `headerBytes` plus every region
+   *   it must hold `headerBytes` plus every region. Reused buffers are not zeroed: the writable
+   *   regions without contents are.
+   * @param readOnlyLoaded the read-only regions of a reused buffer already hold their contents
+   *   (the same program ran in it before, and nothing writes them)
    */
   constructor(
     readonly version: SBPFVersion,
     regions: readonly RegionSpec[],
-    opts: { headerBytes?: number; backing?: (size: number) => ArrayBuffer } = {},
+    opts: { headerBytes?: number; backing?: (size: number) => ArrayBuffer; readOnlyLoaded?: boolean } = {},
   ) {
     let total = opts.headerBytes ?? 0;
     const slots = regions.reduce((m, r) => Math.max(m, r.slot + 1), 0);
@@ -68,7 +71,13 @@ export class MemoryMap {
     }
     this.bytes = opts.backing ? new Uint8Array(opts.backing(total), 0, total) : new Uint8Array(total);
     this.view = new DataView(this.bytes.buffer);
-    for (const r of regions) if (r.contents) this.bytes.set(r.contents.subarray(0, r.length), this.hostStart[r.slot]);
+    for (const r of regions) {
+      const at = this.hostStart[r.slot];
+      if (r.contents) {
+        if (r.writable || !opts.readOnlyLoaded) this.bytes.set(r.contents.subarray(0, r.length), at);
+        // A fresh stack and heap for every invocation, as the reference gives.
+      } else if (opts.backing && r.writable) this.bytes.fill(0, at, at + r.length);
+    }
   }
 
   /** Host window of the region in `slot` (empty if none). */

@@ -1,6 +1,6 @@
 /**
- * JIT specifics: compiled modules are cached per executable and syscall registry, the hand-over
- * to the interpreter keeps counts exact, addresses whose upper half is huge do not alias small
+ * JIT specifics: compiled modules are cached per executable and syscall registry, reused
+ * instances start every run clean, the hand-over to the interpreter keeps counts exact, addresses whose upper half is huge do not alias small
  * slots, and compile time on a large real program stays within budget.
  */
 import { describe, expect, it } from 'vitest';
@@ -34,6 +34,26 @@ describe('JIT', () => {
     const [interp, jit] = both(src, 0);
     expect(interp).toMatchObject({ ok: true, value: 10n });
     expect(jit).toEqual(interp);
+  });
+  it('a reused instance gives every run a zeroed stack and heap and intact read-only data', () => {
+    const src = `
+      ldxdw r0, [r10-8]
+      lddw r1, 0x300000000
+      ldxdw r2, [r1]
+      or r0, r2
+      stdw [r10-8], 7
+      stdw [r1], 9
+      lddw r3, 0x100000000
+      ldxdw r4, [r3]
+      exit`;
+    const exe = assemble(src, { sbpfVersion: 0 });
+    let interpRegs: readonly bigint[] = [];
+    expect(execute(exe, { engine: 'interpreter', onExit: (_, r) => (interpRegs = r) })).toMatchObject({ ok: true, value: 0n });
+    for (let run = 0; run < 3; run++) {
+      let regs: readonly bigint[] = [];
+      expect(execute(exe, { engine: 'jit', onExit: (_, r) => (regs = r) }), `run ${run}`).toMatchObject({ ok: true, value: 0n });
+      expect(regs[4], `run ${run}: first text word`).toBe(interpRegs[4]);
+    }
   });
   it('a trailing partial slot behaves as in the interpreter (execution overruns)', () => {
     const base = assemble('mov r0, 1\nja +0', { sbpfVersion: 0 });
