@@ -2,11 +2,14 @@
  * Transactions per second on SPL Token transfers (LiteSVM's bundled program, read at run time),
  * websvm and LiteSVM in the same run, on the same 1 000 distinct pre-signed transfers sent in a
  * cycle (transaction history off, so a transfer can come round again), with signature
- * verification on and off. `npm run bench:tx`.
+ * verification on and off; then the cost of a new simulator with the default programs (what every
+ * test pays first). `npm run bench:tx`.
  */
 import { Bench } from 'tinybench';
 import { address, generateKeyPairSigner, getAddressEncoder, type Instruction } from '@solana/kit';
 import { BUNDLED, bundledElf } from '../test/helpers/bundled-programs.js';
+import { LiteSVM } from 'litesvm';
+import { SVM } from '../src/index.js';
 import { Dual, meta, systemCreateAccount } from '../test/helpers/dual.js';
 import { bytes, u64 } from '../test/helpers/encoding.js';
 
@@ -58,3 +61,13 @@ for (const sigverify of [true, false]) {
   rows.push({ sigverify, 'websvm tx/s': Math.round(tps('websvm')), 'LiteSVM tx/s': Math.round(tps('LiteSVM')), ratio: (tps('websvm') / tps('LiteSVM')).toFixed(2) });
 }
 console.table(rows);
+
+// What every test pays first: a new simulator with LiteSVM's default programs deployed.
+const setupBench = new Bench({ time: 3000, warmupTime: 500 });
+setupBench.add('websvm', () => void new SVM()).add('LiteSVM', () => void new LiteSVM());
+await setupBench.run();
+const ms = (name: string) => {
+  const r = setupBench.tasks.find((t) => t.name === name)!.result;
+  return r && 'latency' in r ? r.latency.mean : NaN;
+};
+console.table([{ 'new SVM() ms': +ms('websvm').toFixed(2), 'new LiteSVM() ms': +ms('LiteSVM').toFixed(2), ratio: (ms('LiteSVM') / ms('websvm')).toFixed(2) }]);
