@@ -21,6 +21,10 @@ export interface Block {
   length: number;
   /** Blocks control may continue at within the same function (calls return to the next slot). */
   succ: number[];
+  /** Ends with `exit`. */
+  exits: boolean;
+  /** Slot of the function a block ending in a call (and no syscall) enters, else -1. */
+  callee: number;
 }
 
 /** Target slot of an internal `call imm`, if it is one (after syscall resolution per version). */
@@ -70,18 +74,74 @@ export function basicBlocks(exe: Executable, syscalls: SyscallRegistry): { block
       if (role === 'jump' || role === 'call' || role === 'callx' || role === 'exit' || leader[end]) break;
     }
     blockOf[pc] = blocks.length;
-    blocks.push({ start: pc, end, last, length, succ: [] });
+    blocks.push({ start: pc, end, last, length, succ: [], exits: false, callee: -1 });
   }
-  for (const b of blocks) b.succ = successors(exe, syscalls, n, blockOf, b);
+  for (const b of blocks) describeEnd(exe, syscalls, n, blockOf, b);
   return { blocks, blockOf, n };
 }
 
+/** Slots entered by a call or by the loader: the program entry, static call targets, registered functions. */
+export function functionEntries(exe: Executable, n: number): number[] {
+  const entries = new Set<number>();
+  if (exe.entryPc >= 0 && exe.entryPc <= n) entries.add(exe.entryPc);
+  for (let pc = 0; pc < n; pc++) {
+    const insn = decodeInsn(exe.text, pc);
+    const role = opcodeRole(exe.sbpfVersion, insn.opc);
+    if (role === 'call') {
+      const target = internalCallTarget(exe, insn);
+      if (target !== undefined && target >= 0 && target < n) entries.add(target);
+    }
+    if (role === 'lddw') pc++;
+  }
+  for (const f of exe.functions.values()) if (f.pc >= 0 && f.pc < n) entries.add(f.pc);
+  return [...entries].sort((a, b) => a - b);
+}
+
 /**
- * Where control may go after block `b` inside its function. A superset is harmless (an edge the
- * code never takes only shapes the nesting); a missing edge would be a compiler error.
+ * Removes the edge to the next slot after calls to functions that never return (no `exit` is
+ * reachable in them: panics, aborts). Compilers put the next function right after such a call,
+ * and the phantom edge would join unrelated code, often irreducibly. Returns whether the
+ * function entered at each block may return. `entryBlock` marks the function entries.
  */
-function successors(exe: Executable, syscalls: SyscallRegistry, n: number, blockOf: Int32Array, b: Block): number[] {
-  if (b.start === n) return [];
+export function pruneCallsThatNeverReturn(blocks: Block[], blockOf: Int32Array, entryBlock: Uint8Array): Uint8Array {
+  const mayReturn = new Uint8Array(blocks.length);
+  const returnEdge = (b: Block) => (b.callee >= 0 ? blockOf[b.last + 1] : -1);
+  const seen = new Int32Array(blocks.length).fill(-1); // the search that last reached a block
+  const work: number[] = [];
+  let search = 0;
+  // Grows monotonically from "none returns" to the least fixed point.
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (let e = 0; e < blocks.length; e++) {
+      if (!entryBlock[e] || mayReturn[e]) continue;
+      seen[e] = ++search;
+      work.length = 0;
+      work.push(e);
+      while (work.length && !mayReturn[e]) {
+        const b = blocks[work.pop()!];
+        if (b.exits) mayReturn[e] = 1;
+        for (const s of b.succ) {
+          if (s === returnEdge(b) && !mayReturn[blockOf[b.callee]]) continue;
+          if ((s === e || !entryBlock[s]) && seen[s] !== search) {
+            seen[s] = search;
+            work.push(s);
+          }
+        }
+      }
+      if (mayReturn[e]) changed = true;
+    }
+  }
+  for (const b of blocks) if (b.callee >= 0 && !mayReturn[blockOf[b.callee]]) b.succ = b.succ.filter((s) => s !== returnEdge(b));
+  return mayReturn;
+}
+
+/**
+ * Where control may go after block `b` inside its function, whether it exits, and the function
+ * it calls. A superset of successors is harmless (an edge the code never takes only shapes the
+ * nesting); a missing edge would be a compiler error.
+ */
+function describeEnd(exe: Executable, syscalls: SyscallRegistry, n: number, blockOf: Int32Array, b: Block): void {
+  if (b.start === n) return;
   // A slot no block starts at (inside an lddw whose second half is also reached) continues in the interpreter.
   const at = (pc: number) => (pc >= 0 && pc <= n && blockOf[pc] >= 0 ? [blockOf[pc]] : []);
   const insn = decodeInsn(exe.text, b.last);
@@ -89,19 +149,25 @@ function successors(exe: Executable, syscalls: SyscallRegistry, n: number, block
   switch (role) {
     case 'jump': {
       const target = at(b.last + 1 + insn.off);
-      return insn.opc === op.JA ? target : [...target, ...at(b.last + 1)];
+      b.succ = insn.opc === op.JA ? target : [...target, ...at(b.last + 1)];
+      return;
     }
     case 'call': {
       const statics = staticSyscalls(exe.sbpfVersion);
       const syscall = (!statics || insn.src === 0) && syscalls.lookup(insn.imm >>> 0) !== undefined;
-      return syscall || internalCallTarget(exe, insn) !== undefined ? at(b.last + 1) : [];
+      const target = internalCallTarget(exe, insn);
+      if (!syscall && target !== undefined && target >= 0 && target < n) b.callee = target;
+      b.succ = syscall || target !== undefined ? at(b.last + 1) : [];
+      return;
     }
     case 'callx':
-      return at(b.last + 1);
+      b.succ = at(b.last + 1);
+      return;
     case 'exit':
-      return [];
+      b.exits = true;
+      return;
     default:
-      return at(b.end);
+      b.succ = at(b.end);
   }
 }
 

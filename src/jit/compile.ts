@@ -30,7 +30,7 @@ import {
   swapSubRegImmOperands,
 } from '../isa/version.js';
 import type { SyscallRegistry } from '../vm/syscalls.js';
-import { basicBlocks, functionGraph, internalCallTarget, type Block, type FunctionGraph } from './cfg.js';
+import { basicBlocks, functionEntries, functionGraph, internalCallTarget, pruneCallsThatNeverReturn, type Block, type FunctionGraph } from './cfg.js';
 import { HEADER, STATUS_EXIT, STATUS_HAND_OVER, STATUS_RETURNED, faultCode, type FaultKind } from './layout.js';
 import { ModuleBuilder, ValType, type Code } from './wasm/index.js';
 
@@ -75,6 +75,8 @@ interface ModuleContext {
   accessImport: number;
   /** Blocks that start a compiled function. */
   entryBlock: Uint8Array;
+  /** Per function entry block: whether the function can return to its caller. */
+  mayReturn: Uint8Array;
   /** Scratch: block index → node of the function being compiled, else -1. */
   localOf: Int32Array;
 }
@@ -93,6 +95,8 @@ export function compileToWasm(exe: Executable, syscalls: SyscallRegistry): Uint8
   m.export('prev', 'global', prevGlobal);
 
   const entries = functionEntries(exe, n);
+  const entryBlock = new Uint8Array(blocks.length);
+  for (const pc of entries) entryBlock[blockOf[pc]] = 1;
   const run = m.addFunction([], [I32]);
   m.export('run', 'func', run.index);
   const translate = defineTranslate(m, dueGlobal);
@@ -103,9 +107,9 @@ export function compileToWasm(exe: Executable, syscalls: SyscallRegistry): Uint8
   const functionAt = new Map(entries.map((pc, i) => [pc, functions[i].index]));
   const mc: ModuleContext = {
     exe, syscalls, blocks, blockOf, n, functionAt, functionType: m.type(PARAMS, RESULTS), translate, mulhu, lookup,
-    dueGlobal, prevGlobal, syscallImport, faultImport, accessImport, entryBlock: new Uint8Array(blocks.length), localOf: new Int32Array(blocks.length).fill(-1),
+    dueGlobal, prevGlobal, syscallImport, faultImport, accessImport, entryBlock, mayReturn: pruneCallsThatNeverReturn(blocks, blockOf, entryBlock),
+    localOf: new Int32Array(blocks.length).fill(-1),
   };
-  for (const pc of entries) mc.entryBlock[blockOf[pc]] = 1;
   entries.forEach((pc, i) => new FunctionCompiler(mc, functions[i].code, blockOf[pc]).compile());
 
   // `run`: registers from the header, depth 0, then the entry function; only its status is kept.
@@ -119,23 +123,6 @@ export function compileToWasm(exe: Executable, syscalls: SyscallRegistry): Uint8
   c.i32Const(HEADER.frames).globalGet(dueGlobal).globalGet(prevGlobal).call(entry);
   for (let i = 1; i < RESULTS.length; i++) c.drop();
   return m.encode();
-}
-
-/** Slots entered by a call or by the loader: the program entry, static call targets, registered functions. */
-function functionEntries(exe: Executable, n: number): number[] {
-  const entries = new Set<number>();
-  if (exe.entryPc >= 0 && exe.entryPc <= n) entries.add(exe.entryPc);
-  for (let pc = 0; pc < n; pc++) {
-    const insn = decodeInsn(exe.text, pc);
-    const role = opcodeRole(exe.sbpfVersion, insn.opc);
-    if (role === 'call') {
-      const target = internalCallTarget(exe, insn);
-      if (target !== undefined && target >= 0 && target < n) entries.add(target);
-    }
-    if (role === 'lddw') pc++;
-  }
-  for (const f of exe.functions.values()) if (f.pc >= 0 && f.pc < n) entries.add(f.pc);
-  return [...entries].sort((a, b) => a - b);
 }
 
 type Next = number | 'terminated';
@@ -384,7 +371,8 @@ class FunctionCompiler {
     const f = this.mc.functionAt.get(target);
     if (f !== undefined) {
       this.callFunction(() => this.c.call(f));
-      this.jumpTo(pc + 1);
+      if (this.mc.mayReturn[this.mc.blockOf[target]]) this.jumpTo(pc + 1);
+      else this.c.unreachable(); // the callee only ever faults or leaves the JIT
     } else {
       this.enterFrame();
       if (target >= this.mc.n) this.fault('CallOutsideTextSegment', pc, 0);

@@ -6,15 +6,16 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { assemble, execute, SyscallRegistry, type Executable } from '../../src/index.js';
-import { basicBlocks, functionGraph } from '../../src/jit/cfg.js';
+import { basicBlocks, functionGraph, pruneCallsThatNeverReturn } from '../../src/jit/cfg.js';
 import { log } from '../../src/log.js';
 
 /** The graph of the function entered at slot `pc` (every registered function is an entry). */
-function graphAt(exe: Executable, pc: number) {
+function graphAt(exe: Executable, pc: number, prune = true) {
   const { blocks, blockOf } = basicBlocks(exe, new SyscallRegistry());
   const entries = new Uint8Array(blocks.length);
   entries[blockOf[exe.entryPc]] = 1;
   for (const f of exe.functions.values()) entries[blockOf[f.pc]] = 1;
+  if (prune) pruneCallsThatNeverReturn(blocks, blockOf, entries);
   const g = functionGraph(blocks, blockOf[pc], entries, new Int32Array(blocks.length).fill(-1));
   const startOf = (node: number) => blocks[g.nodes[node]].start;
   return { g, startOf, headers: g.nodes.map((_, i) => i).filter((i) => g.loopHeader[i]).map(startOf) };
@@ -101,6 +102,28 @@ describe('JIT control-flow structuring', () => {
     expect(g.reducible).toBe(true);
     expect(g.domDepth).toBeGreaterThan(2000);
     expect(handOvers(() => expect(same(exe)).toMatchObject({ ok: true, value: BigInt(2500 - skipped) }))).toBe(0);
+  });
+
+  it('the code after a call that never returns is no successor: the panic pattern stays reducible', () => {
+    const src = `
+      mov r6, 0
+      jeq r6, 0, counted
+    panic:
+      call function_panic
+    counted:
+      add r6, 1
+      jeq r6, 50, panic
+      jlt r6, 100, counted
+      mov r0, r6
+      exit
+    function_panic:
+      mov r2, 0
+      ldxdw r0, [r2+0]
+      ja function_panic`;
+    const exe = assemble(src, { sbpfVersion: 2 });
+    expect(graphAt(exe, 0, false).g.reducible).toBe(false); // with the phantom edge panic → counted
+    expect(graphAt(exe, 0).g.reducible).toBe(true);
+    expect(handOvers(() => expect(same(exe)).toMatchObject({ ok: false, error: { kind: 'AccessViolation' } }))).toBe(0);
   });
 
   it('every budget across a structured loop gives the interpreter\'s count and registers', () => {
