@@ -22,6 +22,10 @@ export const FEATURES = {
   /** The `sol_blake3` syscall. */
   blake3SyscallEnabled: 'HTW2pSyErTj4BV6KBM9NZ9VBUJVxt7sacNWcf76wtzb3',
   enableBls12381Syscall: 'b1sgUiJ3qu7hYm3tNDyyqZNQd6gLGJmJppnLNa93PCQ',
+  /** CreateLookupTable accepts an allocated table and an authority that does not sign. */
+  relaxAuthoritySignerCheckForLookupTableCreation: 'FKAcEvNgSY79RpqsPNUV5gDyumopH4cEHqUxyfm8b8Ap',
+  /** SIMD-0128: the Address Lookup Table program budgets as an sBPF program. */
+  migrateAddressLookupTableProgramToCoreBpf: 'C97eKZygrkU4JxJsZdjgbUY7iQR7rKTr4NyDWo2E5pRm',
 } as const;
 
 /** Active features and their activation slots; every other known feature is inactive. */

@@ -22,6 +22,7 @@ import {
 import type { LogCollector } from './log-collector.js';
 import { FEATURES, type FeatureSet } from './features.js';
 import { deserializeInput, serializeInput } from './serialization.js';
+import type { SlotHash } from './sysvars.js';
 import type { InstructionFrame, TransactionContext } from './transaction-context.js';
 
 /** A native program: charges its own units through `ic` and throws `InstructionFailure` on error. */
@@ -45,6 +46,8 @@ export interface InvokeEnvironment {
   host: { current: InvokeContext | undefined };
   engine: 'jit' | 'interpreter';
   currentSlot: bigint;
+  /** The SlotHashes sysvar, newest first. */
+  slotHashes: readonly SlotHash[];
   /** The transaction's recent blockhash (what nonce accounts advance to). */
   blockhash: string;
   /** Lamports per signature recorded in nonce accounts. */

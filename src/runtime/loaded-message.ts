@@ -5,9 +5,10 @@
  */
 import { ADDRESS_LOOKUP_TABLE_PROGRAM, BPF_LOADER_UPGRADEABLE, SYSVAR } from './ids.js';
 import type { Account } from './accounts.js';
-import { encodeAddress } from './accounts.js';
 import { TransactionFailure, txError } from './errors.js';
+import { decodeLookupTable, lookupTableAddress, lookupTableStatus } from './lookup-table-state.js';
 import type { Message } from './message.js';
+import type { SlotHash } from './sysvars.js';
 
 /** Keys that can never be write-locked (reserved-account-keys with every gate active). */
 export const RESERVED_KEYS = new Set<string>([
@@ -37,33 +38,25 @@ export const RESERVED_KEYS = new Set<string>([
 export interface LookupEnvironment {
   getAccount(address: string): Account | undefined;
   currentSlot: bigint;
-  /** Slots present in the SlotHashes sysvar (a deactivating table stays usable while its slot is). */
-  recentSlots: ReadonlySet<bigint>;
+  /** The SlotHashes sysvar (a deactivating table stays usable while its slot is there). */
+  slotHashes: readonly SlotHash[];
 }
 
-const LOOKUP_TABLE_META_SIZE = 56;
-
+/** `AddressLookupTable::lookup`: the addresses at `indexes`, usable from the slot after they were added. */
 function lookupAddresses(env: LookupEnvironment, tableKey: string, indexes: Uint8Array): string[] {
   const table = env.getAccount(tableKey);
   if (!table) throw new TransactionFailure(txError('AddressLookupTableNotFound'));
   if (table.owner !== ADDRESS_LOOKUP_TABLE_PROGRAM) throw new TransactionFailure(txError('InvalidAddressLookupTableOwner'));
-  const d = table.data;
-  const view = new DataView(d.buffer, d.byteOffset, d.byteLength);
-  if (d.length < LOOKUP_TABLE_META_SIZE || view.getUint32(0, true) !== 1 || (d.length - LOOKUP_TABLE_META_SIZE) % 32 !== 0) {
-    throw new TransactionFailure(txError('InvalidAddressLookupTableData'));
+  const decoded = decodeLookupTable(table.data);
+  if ('error' in decoded) throw new TransactionFailure(txError('InvalidAddressLookupTableData'));
+  const { meta, addressCount } = decoded;
+  if (lookupTableStatus(meta.deactivationSlot, env.currentSlot, env.slotHashes).kind === 'Deactivated') {
+    throw new TransactionFailure(txError('AddressLookupTableNotFound'));
   }
-  const deactivationSlot = view.getBigUint64(4, true);
-  const lastExtendedSlot = view.getBigUint64(12, true);
-  const lastExtendedStart = d[20];
-  const active =
-    deactivationSlot === 0xffff_ffff_ffff_ffffn || deactivationSlot === env.currentSlot || env.recentSlots.has(deactivationSlot);
-  if (!active) throw new TransactionFailure(txError('AddressLookupTableNotFound'));
-  const total = (d.length - LOOKUP_TABLE_META_SIZE) / 32;
-  const usable = env.currentSlot > lastExtendedSlot ? total : lastExtendedStart;
+  const usable = env.currentSlot > meta.lastExtendedSlot ? addressCount : Math.min(meta.lastExtendedSlotStartIndex, addressCount);
   return [...indexes].map((i) => {
     if (i >= usable) throw new TransactionFailure(txError('InvalidAddressLookupTableIndex'));
-    const at = LOOKUP_TABLE_META_SIZE + 32 * i;
-    return encodeAddress(d.subarray(at, at + 32));
+    return lookupTableAddress(table.data, i);
   });
 }
 

@@ -21,7 +21,7 @@ import { registerAltBn128Syscalls } from '../syscalls/alt-bn128.js';
 import { registerPoseidonSyscall } from '../syscalls/poseidon.js';
 import { defaultExecutionCosts, type ExecutionCosts } from '../syscalls/costs.js';
 import { AccountsDb, cloneAccount, decodeAddress, emptyAccount, encodeAddress, RENT_EXEMPT_EPOCH, type Account } from './accounts.js';
-import { defaultBuiltins } from './builtins/index.js';
+import { budgetsAsBuiltin, defaultBuiltins } from './builtins/index.js';
 import { decodeNonce, durableNonce } from './builtins/nonce.js';
 import { computeBudgetLimits, prioritizationFee, type ComputeBudgetLimits } from './compute-budget.js';
 import { InstructionFailure, TransactionFailure, txError, type InstructionError, type TransactionError } from './errors.js';
@@ -476,7 +476,7 @@ export class Runtime {
       msg = new LoadedMessage(tx.message, {
         getAccount: (a) => this.accounts.get(a),
         currentSlot: this.clock.slot,
-        recentSlots: new Set(this.slotHashes.map((s) => s.slot)),
+        slotHashes: this.slotHashes,
       });
       msg.checkLockLimit(ACCOUNT_LOCK_LIMIT);
       if (this.config.sigverify) this.verifySignatures(tx);
@@ -485,7 +485,7 @@ export class Runtime {
       }
       limits = computeBudgetLimits(
         tx.message.instructions.map((ix) => ({ programId: msg.keys[ix.programIdIndex], data: ix.data })),
-        (id) => this.builtins.has(id),
+        (id) => budgetsAsBuiltin(id, this.builtins, this.features),
       );
       if (this.config.sigverify && this.history.size > 0 && this.history.has(bs58.encode(signature))) throw new TransactionFailure(txError('AlreadyProcessed'));
     } catch (e) {
@@ -738,6 +738,7 @@ export class Runtime {
       host: this.host,
       engine: this.config.engine,
       currentSlot: this.clock.slot,
+      slotHashes: this.slotHashes,
       blockhash,
       lamportsPerSignature: this.config.lamportsPerSignature,
       minimumBalance: (dataLen) => sv.minimumBalance(this.rent, dataLen),

@@ -166,8 +166,10 @@ export function decodeEpochRewards(d: Uint8Array): EpochRewards {
 export const encodeU64 = (v: bigint) => new Out(8).u64(v).bytes;
 export const decodeU64 = (d: Uint8Array) => reader(d).u64();
 
+/** Most entries SlotHashes keeps (`slot_hashes::MAX_ENTRIES`). */
+export const SLOT_HASHES_MAX_ENTRIES = 512;
 /** Bytes of the SlotHashes account (512 entries of 40 bytes and a length). */
-export const SLOT_HASHES_SIZE = 20_488;
+export const SLOT_HASHES_SIZE = 8 + 40 * SLOT_HASHES_MAX_ENTRIES;
 export function encodeSlotHashes(entries: SlotHash[]): Uint8Array {
   const o = new Out(SLOT_HASHES_SIZE).u64(BigInt(entries.length));
   for (const e of entries) o.u64(e.slot).key(e.hash);

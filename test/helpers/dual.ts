@@ -5,6 +5,7 @@
 import {
   AccountRole,
   appendTransactionMessageInstructions,
+  compressTransactionMessageUsingAddressLookupTables,
   createTransactionMessage,
   generateKeyPairSigner,
   lamports,
@@ -12,6 +13,7 @@ import {
   setTransactionMessageFeePayerSigner,
   signTransactionMessageWithSigners,
   type Address,
+  type AddressesByLookupTableAddress,
   type Instruction,
   type KeyPairSigner,
   type Transaction,
@@ -49,12 +51,13 @@ export class Dual {
     return d;
   }
 
-  /** A signed transaction with the payer as fee payer. */
-  async transaction(instructions: Instruction[]): Promise<Transaction> {
+  /** A signed transaction with the payer as fee payer, taking what accounts it can from `lookupTables`. */
+  async transaction(instructions: Instruction[], lookupTables: AddressesByLookupTableAddress = {}): Promise<Transaction> {
     return pipe(
       createTransactionMessage({ version: 0 }),
       (m) => setTransactionMessageFeePayerSigner(this.payer, m),
       (m) => appendTransactionMessageInstructions(instructions, m),
+      (m) => compressTransactionMessageUsingAddressLookupTables(m, lookupTables),
       (m) => this.theirs.setTransactionMessageLifetimeUsingLatestBlockhash(m),
       (m) => signTransactionMessageWithSigners(m),
     );

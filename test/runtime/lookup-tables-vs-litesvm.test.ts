@@ -4,20 +4,7 @@
  * lookup errors.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  AccountRole,
-  address,
-  appendTransactionMessageInstructions,
-  compressTransactionMessageUsingAddressLookupTables,
-  createTransactionMessage,
-  generateKeyPairSigner,
-  getAddressEncoder,
-  pipe,
-  setTransactionMessageFeePayerSigner,
-  signTransactionMessageWithSigners,
-  type Address,
-  type Instruction,
-} from '@solana/kit';
+import { address, generateKeyPairSigner, getAddressEncoder, type Address } from '@solana/kit';
 import { Dual, setBoth, systemTransfer } from '../helpers/dual.js';
 import { SYSTEM_PROGRAM } from '../helpers/encoding.js';
 
@@ -42,15 +29,7 @@ describe('address lookup tables: websvm vs LiteSVM', () => {
     const table = (await generateKeyPairSigner()).address;
     setBoth(d, table, { lamports: 10_000_000n, data: tableData(recipients), owner: ALT_PROGRAM });
     const send = async (tableAddress: Address, addresses: Address[]) => {
-      const tx = await pipe(
-        createTransactionMessage({ version: 0 }),
-        (m) => setTransactionMessageFeePayerSigner(d.payer, m),
-        (m) => appendTransactionMessageInstructions(recipients.map((r) => systemTransfer(d.payer, r, 1_000_000n)), m),
-        (m) => compressTransactionMessageUsingAddressLookupTables(m, { [tableAddress]: addresses }),
-        (m) => d.theirs.setTransactionMessageLifetimeUsingLatestBlockhash(m),
-        (m) => signTransactionMessageWithSigners(m),
-      );
-      const r = d.send(tx);
+      const r = d.send(await d.transaction(recipients.map((r) => systemTransfer(d.payer, r, 1_000_000n)), { [tableAddress]: addresses }));
       expect(r.ours).toEqual(r.theirs);
       for (const a of recipients) expect(d.account(a).ours).toEqual(d.account(a).theirs);
       return r.ours.error;

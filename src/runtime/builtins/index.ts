@@ -1,10 +1,20 @@
 /**
  * The builtin programs a runtime starts with. The sBPF loaders appear here as the entries that
  * run programs they own; the upgradeable loader also manages programs (upgradeable-loader.ts).
+ * The Address Lookup Table program runs as a builtin although Agave now deploys it as sBPF.
  */
 import { fail } from '../errors.js';
-import { BPF_LOADER, BPF_LOADER_DEPRECATED, BPF_LOADER_UPGRADEABLE, COMPUTE_BUDGET_PROGRAM, SYSTEM_PROGRAM } from '../ids.js';
+import { FEATURES, type FeatureSet } from '../features.js';
+import {
+  ADDRESS_LOOKUP_TABLE_PROGRAM,
+  BPF_LOADER,
+  BPF_LOADER_DEPRECATED,
+  BPF_LOADER_UPGRADEABLE,
+  COMPUTE_BUDGET_PROGRAM,
+  SYSTEM_PROGRAM,
+} from '../ids.js';
 import type { Builtin } from '../invoke-context.js';
+import { addressLookupTableProgram } from './address-lookup-table.js';
 import { systemProgram } from './system.js';
 import { upgradeableLoader } from './upgradeable-loader.js';
 
@@ -35,5 +45,19 @@ export function defaultBuiltins(): Map<string, Builtin> {
     [BPF_LOADER_DEPRECATED, retiredLoader('solana_bpf_loader_program', 1140, 'Deprecated loader is no longer supported')],
     [BPF_LOADER, retiredLoader('solana_bpf_loader_program', 570, 'BPF loader management instructions are no longer supported')],
     [BPF_LOADER_UPGRADEABLE, upgradeableLoader],
+    [ADDRESS_LOOKUP_TABLE_PROGRAM, addressLookupTableProgram],
   ]);
+}
+
+/** Builtins Agave migrated to core-BPF programs, with the feature gate of each migration. */
+const CORE_BPF_MIGRATIONS = new Map<string, string>([[ADDRESS_LOOKUP_TABLE_PROGRAM, FEATURES.migrateAddressLookupTableProgramToCoreBpf]]);
+
+/**
+ * Whether the compute budget counts `programId`'s instructions as a builtin's (3 000 units by
+ * default) rather than an sBPF program's (200 000): a migrated builtin counts as sBPF once its
+ * migration feature is active, even though it still runs here as a builtin.
+ */
+export function budgetsAsBuiltin(programId: string, builtins: ReadonlyMap<string, Builtin>, features: FeatureSet): boolean {
+  const migration = CORE_BPF_MIGRATIONS.get(programId);
+  return builtins.has(programId) && !(migration !== undefined && features.isActive(migration));
 }

@@ -8,6 +8,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { decodeAddress, encodeAddress } from '../accounts.js';
 import { fail, InstructionFailure } from '../errors.js';
 import { SYSTEM_PROGRAM } from '../ids.js';
+import type { CpiInstruction } from '../cpi.js';
 import type { Builtin, InvokeContext } from '../invoke-context.js';
 import { MAX_PERMITTED_DATA_LENGTH } from '../transaction-context.js';
 import { BincodeReader } from './bincode.js';
@@ -40,6 +41,30 @@ export function createWithSeed(base: string, seed: string, owner: string): strin
   const tail = ownerBytes.subarray(32 - PDA_MARKER.length);
   if (tail.every((b, i) => b === PDA_MARKER[i])) fail('IllegalOwner');
   return encodeAddress(sha256.create().update(decodeAddress(base)).update(seedBytes).update(ownerBytes).digest());
+}
+
+/** `system_instruction::transfer`, for a builtin to invoke. */
+export function transferInstruction(from: string, to: string, lamports: bigint): CpiInstruction {
+  const data = new Uint8Array(12);
+  new DataView(data.buffer).setUint32(0, 2, true);
+  new DataView(data.buffer).setBigUint64(4, lamports, true);
+  return { programId: SYSTEM_PROGRAM, accounts: [{ key: from, isSigner: true, isWritable: true }, { key: to, isSigner: false, isWritable: true }], data };
+}
+
+/** `system_instruction::allocate`, for a builtin to invoke. */
+export function allocateInstruction(account: string, space: bigint): CpiInstruction {
+  const data = new Uint8Array(12);
+  new DataView(data.buffer).setUint32(0, 8, true);
+  new DataView(data.buffer).setBigUint64(4, space, true);
+  return { programId: SYSTEM_PROGRAM, accounts: [{ key: account, isSigner: true, isWritable: true }], data };
+}
+
+/** `system_instruction::assign`, for a builtin to invoke. */
+export function assignInstruction(account: string, owner: string): CpiInstruction {
+  const data = new Uint8Array(36);
+  new DataView(data.buffer).setUint32(0, 1, true);
+  data.set(decodeAddress(owner), 4);
+  return { programId: SYSTEM_PROGRAM, accounts: [{ key: account, isSigner: true, isWritable: true }], data };
 }
 
 /** An account address, with the base it was derived from when seeds are involved. */

@@ -13,6 +13,7 @@ import { loadProgram } from '../program-loader.js';
 import { MAX_PERMITTED_DATA_LENGTH } from '../transaction-context.js';
 import { findProgramAddress } from '../../syscalls/pda.js';
 import { BincodeReader } from './bincode.js';
+import { transferInstruction } from './system.js';
 
 const UPGRADEABLE_LOADER_COMPUTE_UNITS = 2370;
 const BUFFER_METADATA = 37;
@@ -514,11 +515,8 @@ class UpgradeableLoader implements Builtin {
     const required = (min > 1n ? min : 1n) - pd.lamports;
     if (required > 0n) {
       if (frame.accounts.length <= payerIndex) fail('MissingAccount');
-      const data = new Uint8Array(12);
-      new DataView(data.buffer).setUint32(0, 2, true);
-      new DataView(data.buffer).setBigUint64(4, required, true);
       const payer = tx.keys[frame.accounts[payerIndex].txIndex];
-      nativeInvokeSigned(ic, { programId: SYSTEM_PROGRAM, accounts: [{ key: payer, isSigner: true, isWritable: true }, { key: programDataKey, isSigner: false, isWritable: true }], data }, []);
+      nativeInvokeSigned(ic, transferInstruction(payer, programDataKey, required), []);
     }
     tx.setDataLength(0, newLen);
     const slot = ic.env.currentSlot;
