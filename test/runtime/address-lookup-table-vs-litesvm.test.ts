@@ -3,7 +3,8 @@
  * core-BPF program): create, extend, freeze, deactivate and close with every refusal, stored
  * tables (odd padding, broken states) read as the program reads them, the tables then serving v0
  * transactions, and a CPI into the program. Results, errors, program logs and accounts must be
- * identical; compute units are not compared (see `comparable`).
+ * identical; compute units are not compared (see `comparable`). The last test runs the core-BPF ELF
+ * deployed by default on both sides, where compute units and every log line match too.
  */
 import { describe, expect, it } from 'vitest';
 import {
@@ -293,5 +294,19 @@ describe('Address Lookup Table program without relax_authority_signer_check_for_
     expect(await send([create(table, authority, d.payer, slot, bump)])).toBeUndefined();
     t.expireBlockhash();
     expect(await send([create(table, authority, d.payer, slot, bump)])).toContain('Program log: Table account must not be allocated');
+  });
+});
+
+describe('Address Lookup Table program deployed from LiteSVM (the default-program source)', () => {
+  it('runs the core-BPF ELF in both: identical logs and compute units too', async () => {
+    const d = await Dual.create();
+    expect(d.ours.getAccount(ALT)).toMatchObject({ programAddress: 'BPFLoaderUpgradeab1e11111111111111111111111' });
+    const slot = d.ours.getClock().slot;
+    const [authority] = await signers(1);
+    const [table, bump] = await derive(authority.address, slot);
+    expect((await d.expectSame([create(table, authority.address, d.payer, slot, bump)], [table])).error).toBeUndefined();
+    expect((await d.expectSame([extend(table, authority, randomAddresses(3), d.payer)], [table, d.payer.address])).error).toBeUndefined();
+    expect((await d.expectSame([extend(table, authority, [])], [table])).error).toMatch(/^InstructionError/);
+    expect((await d.expectSame([freeze(table, authority)], [table])).error).toBeUndefined();
   });
 });
