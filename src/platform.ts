@@ -19,6 +19,7 @@ export interface NodeFs {
   readFileSync(p: string, enc: 'utf8'): string;
   writeFileSync(p: string, data: string | Uint8Array): void;
   mkdirSync(p: string, o: { recursive: true }): void;
+  renameSync(from: string, to: string): void;
 }
 
 /** node:fs, or an error saying the feature needs Node.js. */

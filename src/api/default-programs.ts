@@ -4,7 +4,7 @@
  * Lookup Table and Stake programs. websvm ships none of their ELFs; a {@link ProgramSource}
  * supplies them: a directory of dumped programs, the installed `litesvm` package, or your own.
  */
-import { nodeModule, requireNodeFs } from '../platform.js';
+import { nodeModule, requireNodeFs, type NodeFs } from '../platform.js';
 import { encodeAddress } from '../runtime/accounts.js';
 import { BPF_LOADER, BPF_LOADER_DEPRECATED, BPF_LOADER_UPGRADEABLE } from '../runtime/ids.js';
 
@@ -80,9 +80,11 @@ const PROGRAMDATA_HEADER = 45;
 let fromLiteSvm: Map<string, ProgramElf> | null | undefined;
 
 /**
- * The ELFs bundled in the installed `litesvm` package (Node only), read once from a LiteSVM
- * instance with the loaders it uses; undefined when the package cannot be loaded. This is how a
- * test suite moving from LiteSVM keeps its default programs while `litesvm` is still installed.
+ * The ELFs bundled in the installed `litesvm` package (Node only), with the loaders LiteSVM uses;
+ * undefined when the package cannot be found. This is how a test suite moving from LiteSVM keeps
+ * its default programs while `litesvm` is still installed. Loading the native package costs about
+ * 0.4 s, so the ELFs are kept in `node_modules/.cache/websvm/litesvm-<version>/` for the next
+ * process.
  */
 export function programsFromLiteSvm(): ProgramSource | undefined {
   if (fromLiteSvm === undefined) fromLiteSvm = readLiteSvmPrograms();
@@ -90,14 +92,42 @@ export function programsFromLiteSvm(): ProgramSource | undefined {
   return programs ? (p) => programs.get(p.programId) : undefined;
 }
 
+type NodeRequire = ((id: string) => unknown) & { resolve(id: string): string };
+
 function readLiteSvmPrograms(): Map<string, ProgramElf> | null {
-  const proc = (globalThis as { process?: { cwd?: () => string } }).process;
-  const nodeRequire = nodeModule<{ createRequire(from: string): (id: string) => unknown }>('node:module');
-  if (!nodeRequire || !proc?.cwd) return null;
+  const proc = (globalThis as { process?: { cwd?: () => string; pid?: number } }).process;
+  const nodeRequire = nodeModule<{ createRequire(from: string): NodeRequire }>('node:module');
+  const fs = nodeModule<NodeFs>('node:fs');
+  if (!nodeRequire || !fs || !proc?.cwd) return null;
+  const load = nodeRequire.createRequire(`${proc.cwd()}/package.json`); // from the user's project
+  let manifest: string;
+  try {
+    manifest = load.resolve('litesvm/package.json');
+  } catch {
+    return null;
+  }
+  const { version } = JSON.parse(fs.readFileSync(manifest, 'utf8')) as { version: string };
+  const cache = `${manifest.slice(0, -'/litesvm/package.json'.length)}/.cache/websvm/litesvm-${version}`;
+  return readCache(fs, cache) ?? extract(load, fs, cache, proc.pid ?? 0);
+}
+
+/** The cached programs, when a complete cache (its `loaders.json` is written last) is there. */
+function readCache(fs: NodeFs, cache: string): Map<string, ProgramElf> | null {
+  if (!fs.existsSync(`${cache}/loaders.json`)) return null;
+  const loaders = JSON.parse(fs.readFileSync(`${cache}/loaders.json`, 'utf8')) as Record<string, string>;
+  const programs = new Map<string, ProgramElf>();
+  for (const p of DEFAULT_PROGRAMS) {
+    const loader = loaders[p.name];
+    if (loader) programs.set(p.programId, { elf: new Uint8Array(fs.readFileSync(`${cache}/${p.name}.so`)), loader });
+  }
+  return programs;
+}
+
+/** Reads the programs from a LiteSVM instance and caches them (best effort: files renamed into place). */
+function extract(load: NodeRequire, fs: NodeFs, cache: string, pid: number): Map<string, ProgramElf> | null {
   let svm: InstanceType<LiteSvmModule['LiteSVM']>;
   try {
-    const { LiteSVM } = nodeRequire.createRequire(`${proc.cwd()}/package.json`)('litesvm') as LiteSvmModule;
-    svm = new LiteSVM();
+    svm = new (load('litesvm') as LiteSvmModule).LiteSVM();
   } catch {
     return null;
   }
@@ -112,6 +142,23 @@ function readLiteSvmPrograms(): Map<string, ProgramElf> | null {
     }
     const programData = svm.getAccount(encodeAddress(account.data.subarray(4, 36)));
     if (programData.exists) programs.set(p.programId, { elf: programData.data.subarray(PROGRAMDATA_HEADER), loader });
+  }
+  try {
+    fs.mkdirSync(cache, { recursive: true });
+    const write = (file: string, data: string | Uint8Array) => {
+      fs.writeFileSync(`${cache}/${file}.${pid}.tmp`, data);
+      fs.renameSync(`${cache}/${file}.${pid}.tmp`, `${cache}/${file}`);
+    };
+    const loaders: Record<string, string> = {};
+    for (const p of DEFAULT_PROGRAMS) {
+      const found = programs.get(p.programId);
+      if (!found) continue;
+      write(`${p.name}.so`, found.elf);
+      loaders[p.name] = found.loader;
+    }
+    write('loaders.json', JSON.stringify(loaders));
+  } catch {
+    // A read-only node_modules only costs the next process the extraction again.
   }
   return programs;
 }

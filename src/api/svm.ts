@@ -159,8 +159,12 @@ export class SVM {
     for (const program of DEFAULT_PROGRAMS) {
       const found = source(program);
       if (!found) continue;
-      let exe = loadedDefaults.get(found.elf);
-      if (!exe) loadedDefaults.set(found.elf, (exe = loadProgram(found.elf)));
+      // Loaded when first run (most tests use few of them), then shared by every SVM.
+      const exe = () => {
+        let loaded = loadedDefaults.get(found.elf);
+        if (!loaded) loadedDefaults.set(found.elf, (loaded = loadProgram(found.elf)));
+        return loaded;
+      };
       this.runtime.addProgram(program.programId, found.elf, found.loader, exe);
       deployed++;
     }

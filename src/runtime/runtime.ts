@@ -328,10 +328,11 @@ export class Runtime {
   /**
    * Deploys `elf` under `programId` as LiteSVM's `add_program` does: visible at once, and loaded
    * without the new-deployment checks (an unknown syscall fails when called, not when added).
-   * `exe` is the ELF already loaded, when the caller keeps it.
+   * `exe` is the ELF already loaded, or a function that loads it when the program first runs
+   * (for ELFs known to load, such as the default programs).
    */
-  addProgram(programId: string, elf: Uint8Array, loader: string, exe: Executable = loadProgram(elf)): void {
-    log.debug({ programId, loader, bytes: elf.length, sbpfVersion: exe.sbpfVersion }, 'program added');
+  addProgram(programId: string, elf: Uint8Array, loader: string, exe: Executable | (() => Executable) = loadProgram(elf)): void {
+    log.debug({ programId, loader, bytes: elf.length }, 'program added');
     if (loader === BPF_LOADER_UPGRADEABLE) {
       const programData = programDataAddress(programId);
       const meta = new Uint8Array(PROGRAMDATA_METADATA_SIZE);
@@ -349,7 +350,20 @@ export class Runtime {
     } else {
       this.accounts.set(programId, { lamports: this.minimumBalance(elf.length), data: elf.slice(), owner: loader, executable: true, rentEpoch: 0n });
     }
-    this.programs.set(programId, { kind: 'loaded', exe, loader, effectiveSlot: this.clock.slot });
+    const effectiveSlot = this.clock.slot;
+    if (typeof exe !== 'function') {
+      this.programs.set(programId, { kind: 'loaded', exe, loader, effectiveSlot });
+      return;
+    }
+    let loaded: Executable | undefined;
+    this.programs.set(programId, {
+      kind: 'loaded',
+      get exe() {
+        return (loaded ??= exe());
+      },
+      loader,
+      effectiveSlot,
+    });
   }
 
   /** Minimum balance for rent exemption (at least 1 lamport). */

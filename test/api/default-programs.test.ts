@@ -1,10 +1,12 @@
 /**
  * LiteSVM's default programs: `new SVM()` and `withDefaultPrograms()` deploy the same program and
  * programdata accounts as LiteSVM when a source supplies the ELFs (here the installed `litesvm`
- * package, or a directory of dumped programs), `withNativeMints` follows them, and without a
- * source the error says where the programs can come from.
+ * package, kept in a cache for the next process, or a directory of dumped programs),
+ * `withNativeMints` follows them, and without a source the error says where the programs can come
+ * from.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import bs58 from 'bs58';
@@ -70,6 +72,20 @@ describe('default programs', () => {
       const deployed = programAccounts(ours as unknown as Readable, p.programId);
       expect(deployed, p.name).toEqual(p === memo || p === ata ? programAccounts(theirs, p.programId) : [null]);
     }
+  });
+
+  it('keeps what it read from litesvm in node_modules/.cache for the next process', () => {
+    const source = programsFromLiteSvm()!;
+    const manifest = createRequire(import.meta.url).resolve('litesvm/package.json');
+    const { version } = JSON.parse(readFileSync(manifest, 'utf8')) as { version: string };
+    const cache = join(manifest, '../..', '.cache/websvm', `litesvm-${version}`);
+    const loaders = JSON.parse(readFileSync(join(cache, 'loaders.json'), 'utf8')) as Record<string, string>;
+    for (const p of DEFAULT_PROGRAMS) {
+      const found = source(p)!;
+      expect(loaders[p.name], p.name).toBe(found.loader);
+      expect(new Uint8Array(readFileSync(join(cache, `${p.name}.so`))), p.name).toEqual(found.elf);
+    }
+    expect(readdirSync(cache).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
   it('without a source that has any of them, says where they can come from', () => {
