@@ -50,18 +50,32 @@ interface Exports {
   prev: WebAssembly.Global;
 }
 
-/** What the imports of an instance act on during one run. */
-interface RunState {
-  map: MemoryMap;
-  ctx: SyscallContext;
-  syscalls: SyscallRegistry;
+/**
+ * What the imports of an instance act on during one run: the syscall context with the meter.
+ * One per instance, reset by every run (no per-run closures).
+ */
+class RunState implements SyscallContext {
+  memory!: MemoryMap;
+  checkAligned = true;
+  syscalls!: SyscallRegistry;
+  /** Compute units left, as a number (budgets are below 2^53). */
+  units = 0;
+
+  remaining(): bigint {
+    return BigInt(this.units);
+  }
+
+  consume(units: bigint | number): void {
+    const u = Number(units);
+    this.units = this.units > u ? this.units - u : 0;
+  }
 }
 
 /** A memory with an instance of the module bound to it, reused across runs (never two at once). */
 interface Instance {
   memory: WebAssembly.Memory;
   exports: Exports;
-  state: RunState | undefined;
+  state: RunState;
   /** The program's read-only regions are in the memory (placed there by an earlier run). */
   readOnlyLoaded: boolean;
 }
@@ -73,29 +87,28 @@ function instanceFor(module: WebAssembly.Module): Instance {
   const reused = pool?.pop();
   if (reused) return reused;
   const memory = new WebAssembly.Memory({ initial: 1 });
-  const holder: Instance = { memory, exports: undefined as unknown as Exports, state: undefined, readOnlyLoaded: false };
-  const run = () => holder.state!;
+  const state = new RunState();
+  const holder: Instance = { memory, exports: undefined as unknown as Exports, state, readOnlyLoaded: false };
   const imports = {
     env: {
       memory,
       syscall: (hash: number, pc: number, r1: bigint, r2: bigint, r3: bigint, r4: bigint, r5: bigint) => {
-        const { ctx, syscalls } = run();
-        ctx.consume(Number(holder.exports.due.value as bigint));
+        state.consume(Number(holder.exports.due.value as bigint));
         holder.exports.due.value = 0n;
         try {
           const args: [bigint, bigint, bigint, bigint, bigint] = [BigInt.asUintN(64, r1), BigInt.asUintN(64, r2), BigInt.asUintN(64, r3), BigInt.asUintN(64, r4), BigInt.asUintN(64, r5)];
-          return invokeSyscall(ctx, syscalls.lookup(hash >>> 0)!, args, pc);
+          return invokeSyscall(state, state.syscalls.lookup(hash >>> 0)!, args, pc);
         } finally {
-          holder.exports.prev.value = ctx.remaining();
+          holder.exports.prev.value = state.remaining();
         }
       },
       fault: (kind: number, pc: number) => {
         throw new EbpfError(FAULTS[kind], undefined, pc);
       },
       access: () => {
-        const view = run().map.view;
+        const view = state.memory.view;
         const at = HEADER.access;
-        const err = run().map.accessViolation(view.getBigUint64(at, true), view.getUint32(at + 8, true), view.getUint32(at + 12, true) !== 0);
+        const err = state.memory.accessViolation(view.getBigUint64(at, true), view.getUint32(at + 8, true), view.getUint32(at + 12, true) !== 0);
         err.pc = view.getUint32(at + 16, true);
         throw err;
       },
@@ -139,7 +152,6 @@ export function runJit(
     }
     return result;
   } finally {
-    inst.state = undefined;
     let pool = idle.get(module);
     if (!pool) idle.set(module, (pool = []));
     pool.push(inst);
@@ -175,34 +187,29 @@ function runOn(
   view.setBigUint64(HEADER.regs + 8 * FRAME_PTR_REG, initialFramePointer(exe, map), true);
   view.setUint32(HEADER.depth, 0, true);
 
-  let remaining = initial;
+  const state = inst.state;
+  state.memory = map;
+  state.checkAligned = checkAligned;
+  state.syscalls = syscalls;
+  state.units = initial;
   const exports = inst.exports;
-  const due = () => Number(exports.due.value as bigint);
-  const ctx: SyscallContext = {
-    memory: map,
-    checkAligned,
-    remaining: () => BigInt(remaining),
-    consume: (units) => {
-      const u = Number(units);
-      remaining = remaining > u ? remaining - u : 0;
-    },
-  };
-  inst.state = { map, ctx, syscalls };
   exports.due.value = 0n;
   exports.prev.value = BigInt(initial);
 
-  const finish = (outcome: { ok: true; value: bigint } | { ok: false; error: EbpfError }) => {
-    ctx.consume(due());
-    return { result: { ...outcome, instructions: BigInt(initial - remaining) } };
-  };
   let status: number;
+  let error: EbpfError | undefined;
   try {
     status = exports.run();
   } catch (e) {
-    if (e instanceof EbpfError) return finish({ ok: false, error: e });
-    throw e;
+    if (!(e instanceof EbpfError)) throw e;
+    error = e;
+    status = STATUS_EXIT;
   }
-  if (status === STATUS_EXIT) return finish({ ok: true, value: view.getBigUint64(HEADER.regs, true) });
+  if (status === STATUS_EXIT) {
+    state.consume(Number(exports.due.value as bigint));
+    const instructions = BigInt(initial - state.units);
+    return { result: error ? { ok: false, error, instructions } : { ok: true, value: view.getBigUint64(HEADER.regs, true), instructions } };
+  }
 
   // Hand over: registers, frames and meter state move to the interpreter.
   if (log.isLevelEnabled('debug')) log.debug({ pc: view.getInt32(HEADER.pc, true), depth: view.getUint32(HEADER.depth, true) }, 'JIT hands over to the interpreter');
@@ -218,7 +225,7 @@ function runOn(
   const result = interpreter.run({
     computeUnits,
     syscalls,
-    resume: { pc: view.getInt32(HEADER.pc, true), depth, remaining, previousMeter: Number(exports.prev.value as bigint), due: due() },
+    resume: { pc: view.getInt32(HEADER.pc, true), depth, remaining: state.units, previousMeter: Number(exports.prev.value as bigint), due: Number(exports.due.value as bigint) },
   });
   return { result, interpreter };
 }
