@@ -101,9 +101,11 @@ export function functionEntries(exe: Executable, n: number): number[] {
  * Removes the edge to the next slot after calls to functions that never return (no `exit` is
  * reachable in them: panics, aborts). Compilers put the next function right after such a call,
  * and the phantom edge would join unrelated code, often irreducibly. Returns whether the
- * function entered at each block may return. `entryBlock` marks the function entries.
+ * function entered at each block may return. `entryBlock` marks the function entries. After
+ * `budget` block visits (hostile programs share code between many functions) every function not
+ * yet known to return is assumed to, which keeps all its return edges.
  */
-export function pruneCallsThatNeverReturn(blocks: Block[], blockOf: Int32Array, entryBlock: Uint8Array): Uint8Array {
+export function pruneCallsThatNeverReturn(blocks: Block[], blockOf: Int32Array, entryBlock: Uint8Array, budget = Infinity): Uint8Array {
   const mayReturn = new Uint8Array(blocks.length);
   const returnEdge = (b: Block) => (b.callee >= 0 ? blockOf[b.last + 1] : -1);
   const seen = new Int32Array(blocks.length).fill(-1); // the search that last reached a block
@@ -118,6 +120,10 @@ export function pruneCallsThatNeverReturn(blocks: Block[], blockOf: Int32Array, 
       work.length = 0;
       work.push(e);
       while (work.length && !mayReturn[e]) {
+        if (--budget < 0) {
+          for (let f = 0; f < blocks.length; f++) if (entryBlock[f]) mayReturn[f] = 1;
+          return mayReturn;
+        }
         const b = blocks[work.pop()!];
         if (b.exits) mayReturn[e] = 1;
         for (const s of b.succ) {
@@ -192,12 +198,13 @@ export interface FunctionGraph {
 }
 
 /**
- * The function entered at block `entry`. Control reaching another function's entry (`entries`)
- * leaves the graph: the code after a call to a function that never returns is usually the next
- * function, and following it would copy the rest of the program into every function.
- * `localOf` is scratch space of one entry per block, all -1 on entry and on return.
+ * The function entered at block `entry`, or undefined when it has more than `limit` blocks.
+ * Control reaching another function's entry (`entries`) leaves the graph: the code after a call
+ * to a function that never returns is usually the next function, and following it would copy the
+ * rest of the program into every function. `localOf` is scratch space of one entry per block,
+ * all -1 on entry and on return.
  */
-export function functionGraph(blocks: readonly Block[], entry: number, entries: Uint8Array, localOf: Int32Array): FunctionGraph {
+export function functionGraph(blocks: readonly Block[], entry: number, entries: Uint8Array, localOf: Int32Array, limit = Infinity): FunctionGraph | undefined {
   const inside = (b: number) => b === entry || !entries[b];
   // Iterative depth-first search for the postorder.
   const post: number[] = [];
@@ -209,6 +216,7 @@ export function functionGraph(blocks: readonly Block[], entry: number, entries: 
     if (top[1] < succ.length) {
       const s = succ[top[1]++];
       if (inside(s) && !seen.has(s)) {
+        if (seen.size >= limit) return undefined;
         seen.add(s);
         stack.push([s, 0]);
       }

@@ -54,6 +54,12 @@ const RESULTS = [I32, ...Array<ValType>(6).fill(I64), I64, I64];
 
 /** Deeper dominator trees are dispatched: structuring recurses once per level. */
 const MAX_STRUCTURED_DEPTH = 2000;
+/**
+ * Blocks compiled in all, as a multiple of the program's blocks plus a constant: code shared by
+ * many functions is copied into each, so a hostile program could otherwise make compiling
+ * quadratic. Functions past the budget hand over to the interpreter at their entry.
+ */
+const compiledBlocksBudget = (blocks: number) => 2 * blocks + 20_000;
 
 /** What every function's compiler shares. */
 interface ModuleContext {
@@ -107,10 +113,17 @@ export function compileToWasm(exe: Executable, syscalls: SyscallRegistry): Uint8
   const functionAt = new Map(entries.map((pc, i) => [pc, functions[i].index]));
   const mc: ModuleContext = {
     exe, syscalls, blocks, blockOf, n, functionAt, functionType: m.type(PARAMS, RESULTS), translate, mulhu, lookup,
-    dueGlobal, prevGlobal, syscallImport, faultImport, accessImport, entryBlock, mayReturn: pruneCallsThatNeverReturn(blocks, blockOf, entryBlock),
+    dueGlobal, prevGlobal, syscallImport, faultImport, accessImport, entryBlock,
+    mayReturn: pruneCallsThatNeverReturn(blocks, blockOf, entryBlock, 2 * compiledBlocksBudget(blocks.length)),
     localOf: new Int32Array(blocks.length).fill(-1),
   };
-  entries.forEach((pc, i) => new FunctionCompiler(mc, functions[i].code, blockOf[pc]).compile());
+  let budget = compiledBlocksBudget(blocks.length);
+  entries.forEach((pc, i) => {
+    const graph = functionGraph(blocks, blockOf[pc], entryBlock, mc.localOf, budget);
+    if (!graph) return emitHandOverAtEntry(functions[i].code, pc, dueGlobal);
+    budget -= graph.nodes.length;
+    new FunctionCompiler(mc, functions[i].code, graph).compile();
+  });
 
   // `run`: registers from the header, depth 0, then the entry function; only its status is kept.
   const c = run.code;
@@ -131,7 +144,7 @@ type Next = number | 'terminated';
 class FunctionCompiler {
   private readonly c: Code;
   private readonly g: FunctionGraph;
-  private readonly structured: boolean;
+  private structured: boolean;
   /** Open labels. */
   private depth = 0;
   /** Nesting position of each node's `loop` (structured) / following `block`, -1 when not open. */
@@ -149,20 +162,43 @@ class FunctionCompiler {
   constructor(
     private readonly mc: ModuleContext,
     code: Code,
-    entryBlock: number,
+    graph: FunctionGraph,
   ) {
     this.c = code;
-    this.g = functionGraph(mc.blocks, entryBlock, mc.entryBlock, mc.localOf);
-    this.structured = this.g.reducible && this.g.domDepth <= MAX_STRUCTURED_DEPTH;
-    this.loopPos = new Int32Array(this.g.nodes.length).fill(-1);
-    this.blockPos = new Int32Array(this.g.nodes.length).fill(-1);
+    this.g = graph;
+    this.structured = graph.reducible && graph.domDepth <= MAX_STRUCTURED_DEPTH;
+    this.loopPos = new Int32Array(graph.nodes.length).fill(-1);
+    this.blockPos = new Int32Array(graph.nodes.length).fill(-1);
   }
 
   compile(): void {
-    const { c, g, mc } = this;
+    const { g, mc } = this;
+    g.nodes.forEach((b, i) => (mc.localOf[b] = i));
+    try {
+      if (this.structured) {
+        try {
+          this.emit();
+          return;
+        } catch (e) {
+          if (!(e instanceof RangeError)) throw e;
+          // The structuring recursion ran out of stack after all: dispatch instead.
+          this.c.clear();
+          this.depth = 0;
+          this.loopPos.fill(-1);
+          this.blockPos.fill(-1);
+          this.structured = false;
+        }
+      }
+      this.emit();
+    } finally {
+      for (const b of g.nodes) mc.localOf[b] = -1;
+    }
+  }
+
+  private emit(): void {
+    const { c, mc } = this;
     c.locals(5, I32); // BLK, HPC, FK, ST, A
     c.locals(2, I64); // T, U
-    g.nodes.forEach((b, i) => (mc.localOf[b] = i));
     for (let i = 0; i < 4; i++) this.open('block');
     if (this.structured) this.doTree(0);
     else this.dispatch();
@@ -179,7 +215,6 @@ class FunctionCompiler {
     this.close(); // any other fault
     this.saveState();
     c.localGet(FK).localGet(HPC).call(mc.faultImport).unreachable();
-    for (const b of g.nodes) mc.localOf[b] = -1;
   }
 
   // --- labels ---
@@ -273,17 +308,12 @@ class FunctionCompiler {
     }
   }
 
-  /** Pushes the status and zeros for the other results, and returns. */
   private returnStatus(status: () => void): void {
-    status();
-    for (let i = 1; i < RESULTS.length; i++) this.c.i64ConstI32(0);
-    this.c.return();
+    returnStatus(this.c, status);
   }
 
   private saveState(): void {
-    const c = this.c;
-    for (let r = 0; r <= 10; r++) c.i32Const(0).localGet(R(r)).i64Store(HEADER.regs + 8 * r);
-    c.i32Const(0).localGet(FP).i32Const(HEADER.frames).i32Sub().i32Const(HEADER.frameSize).i32DivU().i32Store(HEADER.depth);
+    saveState(this.c);
   }
 
   /** Publishes the meter for the JS side, without the `after` instructions of this block that did not run. */
@@ -729,6 +759,27 @@ class FunctionCompiler {
     }
     c.i64ExtendI32U().localSet(R(dst));
   }
+}
+
+/** Stores r0..r10 and the call depth (from the frame pointer) in the header. */
+function saveState(c: Code): void {
+  for (let r = 0; r <= 10; r++) c.i32Const(0).localGet(R(r)).i64Store(HEADER.regs + 8 * r);
+  c.i32Const(0).localGet(FP).i32Const(HEADER.frames).i32Sub().i32Const(HEADER.frameSize).i32DivU().i32Store(HEADER.depth);
+}
+
+/** Pushes the status and zeros for the other results, and returns. */
+function returnStatus(c: Code, status: () => void): void {
+  status();
+  for (let i = 1; i < RESULTS.length; i++) c.i64ConstI32(0);
+  c.return();
+}
+
+/** A function past the compile budget: the interpreter runs it, from its entry. */
+function emitHandOverAtEntry(c: Code, pc: number, dueGlobal: number): void {
+  saveState(c);
+  c.localGet(DUE).globalSet(dueGlobal);
+  c.i32Const(0).i32Const(pc).i32Store(HEADER.pc);
+  returnStatus(c, () => c.i32Const(STATUS_HAND_OVER));
 }
 
 function memSize(opc: number, moved: boolean): number {

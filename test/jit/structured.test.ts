@@ -16,7 +16,7 @@ function graphAt(exe: Executable, pc: number, prune = true) {
   entries[blockOf[exe.entryPc]] = 1;
   for (const f of exe.functions.values()) entries[blockOf[f.pc]] = 1;
   if (prune) pruneCallsThatNeverReturn(blocks, blockOf, entries);
-  const g = functionGraph(blocks, blockOf[pc], entries, new Int32Array(blocks.length).fill(-1));
+  const g = functionGraph(blocks, blockOf[pc], entries, new Int32Array(blocks.length).fill(-1))!;
   const startOf = (node: number) => blocks[g.nodes[node]].start;
   return { g, startOf, headers: g.nodes.map((_, i) => i).filter((i) => g.loopHeader[i]).map(startOf) };
 }
@@ -124,6 +124,17 @@ describe('JIT control-flow structuring', () => {
     expect(graphAt(exe, 0, false).g.reducible).toBe(false); // with the phantom edge panic → counted
     expect(graphAt(exe, 0).g.reducible).toBe(true);
     expect(handOvers(() => expect(same(exe)).toMatchObject({ ok: false, error: { kind: 'AccessViolation' } }))).toBe(0);
+  });
+
+  it('code shared by many functions is compiled within a budget; functions past it run in the interpreter, exactly', () => {
+    let src = 'entrypoint:\n';
+    for (let i = 0; i < 300; i++) src += `call function_f${i}\n`;
+    src += 'exit\n';
+    for (let i = 0; i < 300; i++) src += `function_f${i}:\nadd r0, ${i}\nja body\n`;
+    src += 'body:\n';
+    for (let j = 0; j < 300; j++) src += `jeq r0, ${j}, b${j}\nadd r0, 1\nb${j}:\n`;
+    const exe = assemble(`${src}exit`, { sbpfVersion: 0 });
+    expect(handOvers(() => expect(same(exe, 1_000_000)).toMatchObject({ ok: true }))).toBe(1);
   });
 
   it('every budget across a structured loop gives the interpreter\'s count and registers', () => {

@@ -36,6 +36,13 @@ export class Code {
     this.nextLocal = paramCount;
   }
 
+  /** Discards the body and the declared locals (to emit the function again another way). */
+  clear(): void {
+    this.w.length = 0;
+    this.localGroups.length = 0;
+    this.nextLocal = this.paramCount;
+  }
+
   /** Declares `count` locals of `type`; returns the index of the first. */
   locals(count: number, type: ValType): number {
     const first = this.nextLocal;
