@@ -24,6 +24,18 @@ export const FEATURES = {
   enableBls12381Syscall: 'b1sgUiJ3qu7hYm3tNDyyqZNQd6gLGJmJppnLNa93PCQ',
   /** CreateLookupTable accepts an allocated table and an authority that does not sign. */
   relaxAuthoritySignerCheckForLookupTableCreation: 'FKAcEvNgSY79RpqsPNUV5gDyumopH4cEHqUxyfm8b8Ap',
+  /** SIMD-0185: vote accounts are kept as V4 states (the Vote program here only writes V4). */
+  voteStateV4: 'Gx4XFcrVMt4HUvPzTpTSVkdDVgcDSjKhDN1RqRS6KDuZ',
+  /** SIMD-0387: a BLS key with a proof of possession may come with a new authorized voter. */
+  blsPubkeyManagementInVoteAccount: 'AnAP9zPV4KL7czAPQbFhpDKV2tx7g4UGNbK9wvXwjaRo',
+  /** SIMD-0249: commission changes apply an epoch later, so UpdateCommission may raise it at any time. */
+  delayCommissionUpdates: '76dHtohc2s5dR3ahJyBxs7eJJVipFkaPdih9CLgTTb4B',
+  /** SIMD-0291: the Vote program's UpdateCommissionBps instruction. */
+  commissionRateInBasisPoints: 'Eg7tXEwMZzS98xaZ1YHUbdRHsaYZiCsSaR6sKgxreoaj',
+  /** SIMD-0232: commission collectors other than the vote account and the node. */
+  customCommissionCollector: '3HcSrCTGXTUnrTueHi4DAwNuMxZSsm5xui2Ax3mgxHqf',
+  /** The Vote program refuses Vote, UpdateVoteState and their variants (TowerSync stays). */
+  deprecateLegacyVoteIxs: 'depVvnQ2UysGrhwdiwU42tCadZL8GcBb1i2GYhMopQv',
   /** SIMD-0128: the Address Lookup Table program budgets as an sBPF program. */
   migrateAddressLookupTableProgramToCoreBpf: 'C97eKZygrkU4JxJsZdjgbUY7iQR7rKTr4NyDWo2E5pRm',
 } as const;

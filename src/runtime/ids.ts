@@ -1,5 +1,7 @@
 /** Well-known account addresses (base58), as in solana-sdk-ids. */
 export const SYSTEM_PROGRAM = '11111111111111111111111111111111';
+/** The Vote program (a builtin, vote.ts). */
+export const VOTE_PROGRAM = 'Vote111111111111111111111111111111111111111';
 export const NATIVE_LOADER = 'NativeLoader1111111111111111111111111111111';
 export const COMPUTE_BUDGET_PROGRAM = 'ComputeBudget111111111111111111111111111111';
 export const BPF_LOADER_DEPRECATED = 'BPFLoader1111111111111111111111111111111111';

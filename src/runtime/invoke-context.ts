@@ -22,7 +22,7 @@ import {
 import type { LogCollector } from './log-collector.js';
 import { FEATURES, type FeatureSet } from './features.js';
 import { deserializeInput, serializeInput } from './serialization.js';
-import type { SlotHash } from './sysvars.js';
+import type { Clock, EpochSchedule, SlotHash } from './sysvars.js';
 import type { InstructionFrame, TransactionContext } from './transaction-context.js';
 
 /** A native program: charges its own units through `ic` and throws `InstructionFailure` on error. */
@@ -46,6 +46,9 @@ export interface InvokeEnvironment {
   host: { current: InvokeContext | undefined };
   engine: 'jit' | 'interpreter';
   currentSlot: bigint;
+  /** The Clock and EpochSchedule sysvars, as builtins read them from the sysvar cache. */
+  clock: Clock;
+  epochSchedule: EpochSchedule;
   /** The SlotHashes sysvar, newest first. */
   slotHashes: readonly SlotHash[];
   /** The transaction's recent blockhash (what nonce accounts advance to). */

@@ -752,6 +752,8 @@ export class Runtime {
       host: this.host,
       engine: this.config.engine,
       currentSlot: this.clock.slot,
+      clock: this.clock,
+      epochSchedule: this.epochSchedule,
       slotHashes: this.slotHashes,
       blockhash,
       lamportsPerSignature: this.config.lamportsPerSignature,

@@ -99,6 +99,22 @@ export class TransactionContext {
 
   // --- BorrowedInstructionAccount rules, for instruction account `i` of the current instruction ---
 
+  /** `check_number_of_instruction_accounts`: MissingAccount when the instruction has fewer than `n`. */
+  requireAccounts(n: number): void {
+    if (this.current().accounts.length < n) fail('MissingAccount');
+  }
+
+  /** The address of instruction account `i` (MissingAccount when absent). */
+  instructionKey(i: number): string {
+    this.requireAccounts(i + 1);
+    return this.keys[this.current().accounts[i].txIndex];
+  }
+
+  /** `get_sysvar_with_account_check`: instruction account `i` must be the sysvar `id`. */
+  checkSysvarAccount(i: number, id: string): void {
+    if (this.instructionKey(i) !== id) fail('InvalidArgument');
+  }
+
   account(i: number): Account {
     return this.accounts[this.current().accounts[i].txIndex];
   }

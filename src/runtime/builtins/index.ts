@@ -12,11 +12,13 @@ import {
   BPF_LOADER_UPGRADEABLE,
   COMPUTE_BUDGET_PROGRAM,
   SYSTEM_PROGRAM,
+  VOTE_PROGRAM,
 } from '../ids.js';
 import type { Builtin } from '../invoke-context.js';
 import { addressLookupTableProgram } from './address-lookup-table.js';
 import { systemProgram } from './system.js';
 import { upgradeableLoader } from './upgradeable-loader.js';
+import { voteProgram } from './vote.js';
 
 /** Compute Budget instructions are read before execution; running one only costs its 150 units. */
 const computeBudgetProgram: Builtin = {
@@ -46,11 +48,18 @@ export function defaultBuiltins(): Map<string, Builtin> {
     [BPF_LOADER, retiredLoader('solana_bpf_loader_program', 570, 'BPF loader management instructions are no longer supported')],
     [BPF_LOADER_UPGRADEABLE, upgradeableLoader],
     [ADDRESS_LOOKUP_TABLE_PROGRAM, addressLookupTableProgram],
+    [VOTE_PROGRAM, voteProgram],
   ]);
 }
 
-/** Builtins Agave migrated to core-BPF programs, with the feature gate of each migration. */
-const CORE_BPF_MIGRATIONS = new Map<string, string>([[ADDRESS_LOOKUP_TABLE_PROGRAM, FEATURES.migrateAddressLookupTableProgramToCoreBpf]]);
+/**
+ * Builtins whose instructions stop counting as a builtin's once a feature is active: those Agave
+ * migrated to core-BPF programs, and the Vote program once BLS proofs (34 500 units) can run in it.
+ */
+const CORE_BPF_MIGRATIONS = new Map<string, string>([
+  [ADDRESS_LOOKUP_TABLE_PROGRAM, FEATURES.migrateAddressLookupTableProgramToCoreBpf],
+  [VOTE_PROGRAM, FEATURES.blsPubkeyManagementInVoteAccount],
+]);
 
 /**
  * Whether the compute budget counts `programId`'s instructions as a builtin's (3 000 units by

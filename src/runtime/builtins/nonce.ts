@@ -77,17 +77,11 @@ export class NonceInstructions {
   }
 
   private key(i: number): string {
-    return this.tx.keys[this.tx.current().accounts[i].txIndex];
+    return this.tx.instructionKey(i);
   }
 
   private need(n: number): void {
-    if (this.tx.current().accounts.length < n) fail('MissingAccount');
-  }
-
-  /** `get_sysvar_with_account_check`: instruction account `i` must be the sysvar. */
-  private sysvarAt(i: number, id: string): void {
-    this.need(i + 1);
-    if (this.key(i) !== id) fail('InvalidArgument');
+    this.tx.requireAccounts(n);
   }
 
   private state(i: number): NonceState {
@@ -108,7 +102,7 @@ export class NonceInstructions {
   }
 
   private recentBlockhashes(i: number, what: string): void {
-    this.sysvarAt(i, SYSVAR.recentBlockhashes);
+    this.tx.checkSysvarAccount(i, SYSVAR.recentBlockhashes);
     if (this.ic.env.recentBlockhashesEmpty) {
       this.ic.log(`${what} nonce account: recent blockhash list is empty`);
       throw systemError(NONCE_NO_RECENT_BLOCKHASHES);
@@ -138,8 +132,8 @@ export class NonceInstructions {
 
   withdraw(lamports: bigint): void {
     this.need(2);
-    this.sysvarAt(2, SYSVAR.recentBlockhashes); // fetched, not checked for emptiness
-    this.sysvarAt(3, SYSVAR.rent);
+    this.tx.checkSysvarAccount(2, SYSVAR.recentBlockhashes); // fetched, not checked for emptiness
+    this.tx.checkSysvarAccount(3, SYSVAR.rent);
     this.writable(0, 'Withdraw');
     const from = this.tx.account(0);
     const s = this.state(0);
@@ -178,7 +172,7 @@ export class NonceInstructions {
   initialize(authority: string): void {
     this.need(1);
     this.recentBlockhashes(1, 'Initialize');
-    this.sysvarAt(2, SYSVAR.rent);
+    this.tx.checkSysvarAccount(2, SYSVAR.rent);
     this.writable(0, 'Initialize');
     const s = this.state(0);
     if (s.initialized) {
