@@ -24,8 +24,6 @@ export const FEATURES = {
   enableBls12381Syscall: 'b1sgUiJ3qu7hYm3tNDyyqZNQd6gLGJmJppnLNa93PCQ',
   /** CreateLookupTable accepts an allocated table and an authority that does not sign. */
   relaxAuthoritySignerCheckForLookupTableCreation: 'FKAcEvNgSY79RpqsPNUV5gDyumopH4cEHqUxyfm8b8Ap',
-  /** SIMD-0185: vote accounts are kept as V4 states (the Vote program here only writes V4). */
-  voteStateV4: 'Gx4XFcrVMt4HUvPzTpTSVkdDVgcDSjKhDN1RqRS6KDuZ',
   /** SIMD-0387: a BLS key with a proof of possession may come with a new authorized voter. */
   blsPubkeyManagementInVoteAccount: 'AnAP9zPV4KL7czAPQbFhpDKV2tx7g4UGNbK9wvXwjaRo',
   /** SIMD-0249: commission changes apply an epoch later, so UpdateCommission may raise it at any time. */

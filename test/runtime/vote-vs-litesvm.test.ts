@@ -646,3 +646,18 @@ describe('Vote program BLS voter keys (SIMD-0387): websvm vs LiteSVM', () => {
     expect(refused.error).toContain('InvalidInstructionData');
   });
 });
+
+describe('Vote program with vote_state_v4 switched off: websvm vs LiteSVM', () => {
+  // LiteSVM's Agave no longer reads the gate: V4 states, basis points and BLS voter keys stay.
+  it('changes nothing', async () => {
+    const { d, vote, voter, withdrawer, other, same } = await voteAccount(['Gx4XFcrVMt4HUvPzTpTSVkdDVgcDSjKhDN1RqRS6KDuZ', false]);
+    setClock(d, 1000n, 3n, 4n);
+    expect((await same([authorizeIx(vote.address, other.address, 0, withdrawer)])).error).toBeUndefined();
+    await same([authorizeIx(vote.address, withdrawer.address, 1, withdrawer)]);
+    await same([{ programAddress: VOTE, accounts: [meta(vote.address, true), meta(withdrawer.address, false, withdrawer)], data: bytes(u32(18), 100, 0, u32(0)) }]);
+    const { pubkey, proof } = signBlsProofOfPossession(Uint8Array.from({ length: 32 }, (_, i) => (i === 0 ? 0x1f : i)), key(vote.address));
+    setClock(d, 2000n, 5n, 6n);
+    const stored = await same([{ programAddress: VOTE, accounts: [meta(vote.address, true), meta(CLOCK, false), meta(other.address, false, other)], data: bytes(authorizeData(voter.address, 2), pubkey, proof) }]);
+    expect(stored.error).toBeUndefined();
+  });
+});

@@ -1,6 +1,6 @@
 /**
  * The Vote program (`Vote111…`), after Agave's native `vote_processor.rs` and `vote_state/mod.rs`
- * as LiteSVM runs them, with V4 vote states. Every instruction costs 2 100 units (a BLS proof of
+ * as LiteSVM runs them: V4 vote states always (that Agave ignores the `vote_state_v4` gate). Every instruction costs 2 100 units (a BLS proof of
  * possession 34 500 more); account 0 must be owned by the program; the instruction is decoded
  * whole before any account is checked. Feature-gated instructions follow their gates:
  * `InitializeAccountV2` (off in LiteSVM's set) and `DepositDelegatorRewards` (which needs block
@@ -229,8 +229,8 @@ function authorizedVoterFor(s: VoteState, epoch: bigint): string {
   return voter;
 }
 
-/** BLS voter keys (SIMD-0387) need V4 states and their own feature. */
-const blsVoterKeys = (ic: InvokeContext) => ic.env.features.isActive(FEATURES.voteStateV4) && ic.env.features.isActive(FEATURES.blsPubkeyManagementInVoteAccount);
+/** BLS voter keys (SIMD-0387); LiteSVM's Agave no longer consults `vote_state_v4` for them (nor for anything else). */
+const blsVoterKeys = (ic: InvokeContext) => ic.env.features.isActive(FEATURES.blsPubkeyManagementInVoteAccount);
 
 /** What verifying a BLS proof of possession costs (`BLS_PROOF_OF_POSSESSION_VERIFICATION_COMPUTE_UNITS`). */
 const BLS_PROOF_OF_POSSESSION_UNITS = 34_500;
