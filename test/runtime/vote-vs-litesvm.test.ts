@@ -661,3 +661,28 @@ describe('Vote program with vote_state_v4 switched off: websvm vs LiteSVM', () =
     expect(stored.error).toBeUndefined();
   });
 });
+
+describe('Vote program feature gates off by default: websvm vs LiteSVM', () => {
+  it('refuses legacy votes but not TowerSync once deprecate_legacy_vote_ixs is on', async () => {
+    const { d, vote, voter, same } = await voteAccount([FeatureSet.ids.deprecateLegacyVoteIxs, true]);
+    setClock(d, 200n, 0n);
+    setSlotHashes(d, Array.from({ length: 100 }, (_, i) => 199n - BigInt(i)));
+    await same([voteIx(vote.address, voter, [150n], 150n)]);
+    await same([towerSyncIx(vote.address, voter, [[150n, 2], [151n, 1]], undefined, 151n, undefined, 12)]);
+    expect((await same([towerSyncIx(vote.address, voter, [[150n, 2], [151n, 1]], undefined, 151n)])).error).toBeUndefined();
+  });
+  it('refuses InitializeAccountV2 even with vote_account_initialize_v2 on', async () => {
+    const d = await Dual.create();
+    const [ours, theirs] = toggled('VoteAccount1nitia1izeV211111111111111111111', true);
+    d.ours.withFeatureSet(ours);
+    d.theirs.withFeatureSet(theirs);
+    const [vote, node] = await Promise.all([0, 1].map(() => generateKeyPairSigner()));
+    const { pubkey, proof } = signBlsProofOfPossession(Uint8Array.from({ length: 32 }, (_, i) => (i === 0 ? 0x1f : 7 * i)), key(vote.address));
+    const init: Instruction = {
+      programAddress: VOTE,
+      accounts: [meta(vote.address, true), meta(RENT, false), meta(CLOCK, false), meta(node.address, false, node)],
+      data: bytes(u32(16), key(node.address), key(node.address), pubkey, proof, key(node.address), 0xe8, 0x03, key(vote.address), 0x10, 0x27, key(node.address)),
+    };
+    await d.expectSame([systemCreateAccount(d.payer, vote, d.theirs.minimumBalanceForRentExemption(VOTE_STATE_SIZE), VOTE_STATE_SIZE, VOTE), init], [vote.address]);
+  });
+});
