@@ -13,6 +13,8 @@
  *   9: signs with 17 signer seed sets (over the limit)
  *  10: signs with seeds that do not make a valid PDA (33-byte seed)
  *  11: invokes BPF loader 2 (not allowed in CPI)
+ *  12 [payload…]: invokes account 0 with the payload followed by 2 000 zero bytes (a builtin
+ *      decodes at most a packet's worth and ignores the rest)
  */
 #include "include/websvm.h"
 
@@ -126,6 +128,14 @@ uint64_t entrypoint(const uint8_t *input) {
     static const uint8_t BPF_LOADER_2[32] = {2, 168, 246, 145, 78, 136, 161, 110, 57, 90, 225, 40, 148, 143, 250, 105, 86, 147, 55, 104, 24, 221, 71, 67, 82, 33, 243, 198, 0, 0, 0, 0};
     uint8_t data[4] = {0};
     SolInstruction call = {BPF_LOADER_2, NULL, 0, data, 4};
+    return sol_invoke_signed_c(&call, NULL, 0, NULL, 0);
+  }
+  case 12: {
+    uint64_t len = ix.data_len - 1 + 2000;
+    uint8_t *padded = heap_alloc(len);
+    if (!padded) return ERROR_INVALID_ARGUMENT;
+    for (uint64_t i = 0; i < ix.data_len - 1; i++) padded[i] = d[1 + i];
+    SolInstruction call = {accounts[0].key, NULL, 0, padded, len};
     return sol_invoke_signed_c(&call, NULL, 0, NULL, 0);
   }
   default:

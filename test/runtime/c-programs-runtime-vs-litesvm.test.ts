@@ -10,7 +10,7 @@ import { ed25519, ristretto255 } from '@noble/curves/ed25519.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { deployBoth, Dual, meta, setBoth } from '../helpers/dual.js';
-import { SYSTEM_PROGRAM, bytes, programElf, u64 } from '../helpers/encoding.js';
+import { SYSTEM_PROGRAM, bytes, programElf, u32, u64 } from '../helpers/encoding.js';
 
 const enc = getAddressEncoder();
 const fresh = async () => (await generateKeyPairSigner()).address;
@@ -131,6 +131,14 @@ describe('cpi.c and cpi_callee.c: cross-program invocation', () => {
       const r = await expectSame(d, [{ programAddress: caller, accounts: [meta(callee, false)], data: bytes(mode) }]);
       expect(r.error).toBe('InstructionError(0, ProgramFailedToComplete)');
     }
+  });
+
+  it('lets builtins decode instruction data longer than a packet: only the bytes read count', async () => {
+    // A System transfer padded to 2 012 bytes decodes, then lacks its accounts.
+    const transfer = await expectSame(d, [{ programAddress: caller, accounts: [meta(SYSTEM_PROGRAM, false)], data: bytes(12, u32(2), u64(5n)) }]);
+    expect(transfer.error).toBe('InstructionError(0, MissingAccount)');
+    // A seed string that reaches past 1 232 bytes does not decode.
+    await expectSame(d, [{ programAddress: caller, accounts: [meta(SYSTEM_PROGRAM, false)], data: bytes(12, u32(10), new Uint8Array(32), u64(1300n)) }]);
   });
 
   it('refuses re-entrancy, unknown accounts, and passes a callee error up', async () => {
