@@ -27,6 +27,15 @@ export function cloneAccount(a: Account): Account {
   return { lamports: a.lamports, data: a.data.slice(), owner: a.owner, executable: a.executable, rentEpoch: a.rentEpoch };
 }
 
+/**
+ * A copy sharing the data bytes, for accounts a transaction loads read-only: nothing writes their
+ * data in place (only writable accounts reach `dataMut`), so a program's ELF is not copied per
+ * transaction.
+ */
+export function shareAccount(a: Account): Account {
+  return { lamports: a.lamports, data: a.data, owner: a.owner, executable: a.executable, rentEpoch: a.rentEpoch };
+}
+
 /** Accounts by address, with O(n)-pointer snapshots. */
 export class AccountsDb {
   private map: Map<string, Account>;

@@ -20,7 +20,7 @@ import { registerSecp256k1Syscalls } from '../syscalls/secp256k1.js';
 import { registerAltBn128Syscalls } from '../syscalls/alt-bn128.js';
 import { registerPoseidonSyscall } from '../syscalls/poseidon.js';
 import { defaultExecutionCosts, type ExecutionCosts } from '../syscalls/costs.js';
-import { AccountsDb, cloneAccount, decodeAddress, emptyAccount, encodeAddress, RENT_EXEMPT_EPOCH, type Account } from './accounts.js';
+import { AccountsDb, cloneAccount, decodeAddress, emptyAccount, encodeAddress, RENT_EXEMPT_EPOCH, shareAccount, type Account } from './accounts.js';
 import { budgetsAsBuiltin, defaultBuiltins } from './builtins/index.js';
 import { decodeNonce, durableNonce } from './builtins/nonce.js';
 import { computeBudgetLimits, prioritizationFee, type ComputeBudgetLimits } from './compute-budget.js';
@@ -577,7 +577,7 @@ export class Runtime {
           return;
         }
         const stored = this.accounts.get(key);
-        const account = stored ? cloneAccount(stored) : emptyAccount();
+        const account = stored ? (msg.writable[i] ? cloneAccount(stored) : shareAccount(stored)) : emptyAccount();
         const size = stored ? TRANSACTION_ACCOUNT_BASE_SIZE + stored.data.length : 0;
         preRent.push(this.rentState(account.lamports, account.data.length));
         if (msg.writable[i] && account.rentEpoch !== RENT_EXEMPT_EPOCH && account.lamports >= sv.minimumBalance(this.rent, account.data.length)) {
@@ -610,7 +610,7 @@ export class Runtime {
       const loader = this.accounts.get(program.owner);
       if (!loader || loader.owner !== NATIVE_LOADER || !loader.executable) return { ...early(txError('InvalidProgramForExecution')), fee };
       keys.push(program.owner);
-      accounts.push(cloneAccount(loader));
+      accounts.push(shareAccount(loader));
     }
 
     const budget = this.config.computeBudget;
