@@ -1,10 +1,11 @@
 /**
  * The Vote program (`Vote111…`), after Agave's native `vote_processor.rs` and `vote_state/mod.rs`
- * as LiteSVM runs them: V4 vote states always (that Agave ignores the `vote_state_v4` gate). Every instruction costs 2 100 units (a BLS proof of
- * possession 34 500 more); account 0 must be owned by the program; the instruction is decoded
- * whole before any account is checked. Feature-gated instructions follow their gates:
- * `InitializeAccountV2` (off in LiteSVM's set) and `DepositDelegatorRewards` (which needs block
- * revenue sharing, absent from this Agave) are refused with InvalidInstructionData.
+ * as LiteSVM runs them: V4 vote states always (that Agave no longer reads `vote_state_v4`). Every
+ * instruction costs 2 100 units (a BLS proof of possession 34 500 more); account 0 must be owned by
+ * the program; the instruction is decoded whole before any account is checked. Feature-gated
+ * instructions follow their gates: `InitializeAccountV2` (off in LiteSVM's set) and
+ * `DepositDelegatorRewards` (which needs block revenue sharing, absent from this Agave) are refused
+ * with InvalidInstructionData.
  */
 import { fail, InstructionFailure } from '../errors.js';
 import { FEATURES } from '../features.js';
