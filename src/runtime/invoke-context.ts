@@ -197,7 +197,7 @@ export class InvokeContext {
     let result;
     try {
       result = execute(program.exe, {
-        input: input.bytes,
+        input,
         computeUnits: budget,
         engine: this.env.engine,
         syscalls: this.env.syscalls,

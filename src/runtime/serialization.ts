@@ -13,9 +13,15 @@ const NON_DUP_MARKER = 0xff;
 export const MAX_PERMITTED_DATA_INCREASE = 10_240;
 const MAX_ACCOUNTS_PER_INSTRUCTION = 255;
 
-/** A serialized input and what write-back needs. */
+/**
+ * A program input ready to be written where the VM maps it (no intermediate copy), and what
+ * write-back needs.
+ */
 export interface SerializedInput {
-  bytes: Uint8Array;
+  /** Bytes of the input region. */
+  length: number;
+  /** Writes every byte of the input (padding zeroed) into `target`, which has `length` bytes. */
+  write(target: Uint8Array): void;
   /** Data length of each instruction account at serialization. */
   originalLengths: number[];
   /** VM address of the instruction data (r2). */
@@ -24,23 +30,36 @@ export interface SerializedInput {
 
 const pad8 = (n: number) => (8 - (n % 8)) % 8;
 
-/** Serializes the current instruction of `ctx` for an sBPF program. */
+/** Lays out the current instruction of `ctx` as an sBPF program's input; the bytes are written on demand. */
 export function serializeInput(ctx: TransactionContext, abiV0: boolean): SerializedInput {
   const f = ctx.current();
   if (f.accounts.length > MAX_ACCOUNTS_PER_INSTRUCTION) fail('MaxAccountsExceeded');
-  const programKey = ctx.keyBytes[f.programTxIndex];
   let size = 8;
+  const originalLengths: number[] = [];
   for (let i = 0; i < f.accounts.length; i++) {
+    const len = ctx.accounts[f.accounts[i].txIndex].data.length;
+    originalLengths.push(len);
     if (f.firstOccurrence[i] !== i) {
       size += abiV0 ? 1 : 8;
       continue;
     }
-    const len = ctx.accounts[f.accounts[i].txIndex].data.length;
     size += abiV0 ? 1 + 1 + 1 + 32 + 8 + 8 + len + 32 + 1 + 8 : 88 + len + MAX_PERMITTED_DATA_INCREASE + pad8(len) + 8;
   }
+  const instructionDataAt = size + 8;
   size += 8 + f.data.length + 32;
-  const bytes = new Uint8Array(size);
-  const view = new DataView(bytes.buffer);
+  return {
+    length: size,
+    write: (target) => writeInput(ctx, abiV0, target),
+    originalLengths,
+    instructionDataAddress: BigInt(MM_INPUT_START + instructionDataAt),
+  };
+}
+
+function writeInput(ctx: TransactionContext, abiV0: boolean, bytes: Uint8Array): void {
+  const f = ctx.current();
+  // The target may be a reused VM memory: every byte not written below must read as zero.
+  bytes.fill(0);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let at = 0;
   const u64 = (v: bigint) => {
     view.setBigUint64(at, v, true);
@@ -51,11 +70,9 @@ export function serializeInput(ctx: TransactionContext, abiV0: boolean): Seriali
     at += b.length;
   };
   u64(BigInt(f.accounts.length));
-  const originalLengths: number[] = [];
   for (let i = 0; i < f.accounts.length; i++) {
     const ia = f.accounts[i];
     const acc = ctx.accounts[ia.txIndex];
-    originalLengths.push(acc.data.length);
     if (f.firstOccurrence[i] !== i) {
       bytes[at] = f.firstOccurrence[i];
       at += abiV0 ? 1 : 8;
@@ -86,10 +103,8 @@ export function serializeInput(ctx: TransactionContext, abiV0: boolean): Seriali
     }
   }
   u64(BigInt(f.data.length));
-  const instructionDataAddress = BigInt(MM_INPUT_START + at);
   put(f.data);
-  put(programKey);
-  return { bytes, originalLengths, instructionDataAddress };
+  put(ctx.keyBytes[f.programTxIndex]);
 }
 
 const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);

@@ -15,8 +15,11 @@ import { testSyscalls } from './test-syscalls.js';
 
 /** Options of {@link execute}. */
 export interface ExecuteOptions {
-  /** Bytes mapped writable at 0x4_0000_0000 (a copy; the caller's array is not modified). */
-  input?: Uint8Array;
+  /**
+   * Bytes mapped writable at 0x4_0000_0000 (a copy; the caller's array is not modified), or an
+   * {@link InputWriter} that writes them in place.
+   */
+  input?: Uint8Array | InputWriter;
   /** Instruction meter budget. Default 1 400 000 (the transaction maximum). */
   computeUnits?: bigint | number;
   /**
@@ -41,6 +44,14 @@ export interface ExecuteOptions {
   checkAligned?: boolean;
 }
 
+/** Input written straight into the VM's memory (the runtime's serialization, without a copy). */
+export interface InputWriter {
+  /** Bytes of the input region. */
+  length: number;
+  /** Writes all `length` bytes (zeros included) into `target`. */
+  write(target: Uint8Array): void;
+}
+
 /** Result of {@link execute}. */
 export type ExecuteResult =
   | { ok: true; value: bigint; instructions: bigint }
@@ -55,7 +66,7 @@ export const DEFAULT_COMPUTE_UNITS = 1_400_000n;
 /** Builds the memory map of one invocation: program regions, stack, heap and input. */
 export function createMemoryMap(
   exe: Executable,
-  input: Uint8Array,
+  input: Uint8Array | InputWriter,
   heapBytes: number,
   layout?: ConstructorParameters<typeof MemoryMap>[2],
 ): MemoryMap {
@@ -68,7 +79,7 @@ export function createMemoryMap(
   regions.push(
     { slot: 2, length: STACK_SIZE, writable: true, gapped: stackFrameGaps(exe.sbpfVersion) },
     { slot: 3, length: heapBytes, writable: true },
-    { slot: 4, length: input.length, contents: input, writable: true },
+    { slot: 4, length: input.length, contents: input instanceof Uint8Array ? input : input.write, writable: true },
   );
   return new MemoryMap(exe.sbpfVersion, regions, layout);
 }

@@ -14,8 +14,11 @@ export interface RegionSpec {
   slot: number;
   /** Size of the host backing in bytes. */
   length: number;
-  /** Initial contents (copied), at most `length` bytes. */
-  contents?: Uint8Array;
+  /**
+   * Initial contents: bytes (copied, at most `length`), or a writer that fills all `length` bytes
+   * of the region in place (saving a copy; in a reused buffer it must write every byte).
+   */
+  contents?: Uint8Array | ((target: Uint8Array) => void);
   /** Stores allowed. */
   writable: boolean;
   /** Stack frame gaps (V0): the guest sees `length * 2` bytes, every other 4 KiB unmapped. */
@@ -73,7 +76,9 @@ export class MemoryMap {
     this.view = new DataView(this.bytes.buffer);
     for (const r of regions) {
       const at = this.hostStart[r.slot];
-      if (r.contents) {
+      if (typeof r.contents === 'function') {
+        r.contents(this.bytes.subarray(at, at + r.length));
+      } else if (r.contents) {
         if (r.writable || !opts.readOnlyLoaded) this.bytes.set(r.contents.subarray(0, r.length), at);
         // A fresh stack and heap for every invocation, as the reference gives.
       } else if (opts.backing && r.writable) this.bytes.fill(0, at, at + r.length);

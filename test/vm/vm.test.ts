@@ -102,6 +102,23 @@ describe('memory map', () => {
     expect(run('ldxw r0, [r1]\nstw [r1], 0\nldxw r0, [r1]\nexit', 0, { input })).toMatchObject({ ok: true, value: 0n });
     expect(input).toEqual(Uint8Array.from([1, 2, 3, 4]));
   });
+  it.each(['interpreter', 'jit'] as const)('an input writer fills the input region in place (%s), also in reused memory', (engine) => {
+    const exe = assemble('ldxdw r0, [r1+8]\nldxb r2, [r1+15]\nadd r0, r2\nstdw [r1+8], 7\nexit', { sbpfVersion: 0 });
+    for (const value of [0x0102n, 0x0300n]) {
+      let seen: Uint8Array | undefined;
+      const input = {
+        length: 16,
+        write: (target: Uint8Array) => {
+          target.fill(0);
+          new DataView(target.buffer, target.byteOffset).setBigUint64(8, value, true);
+          seen = target;
+        },
+      };
+      const r = execute(exe, { engine, input, onExit: (memory) => expect(memory.bytes.subarray(memory.hostStart[4], memory.hostStart[4] + 16)[8]).toBe(7) });
+      expect(r).toMatchObject({ ok: true, value });
+      expect(seen?.length).toBe(16);
+    }
+  });
 });
 
 describe('ALU edge values (SBPF_SEMANTICS §3)', () => {
