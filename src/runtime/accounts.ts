@@ -28,9 +28,9 @@ export function cloneAccount(a: Account): Account {
 }
 
 /**
- * A copy sharing the data bytes, for accounts a transaction loads read-only: nothing writes their
- * data in place (only writable accounts reach `dataMut`), so a program's ELF is not copied per
- * transaction.
+ * A copy sharing the data bytes, for loading into a transaction: its context copies them before
+ * the first in-place write (`dataMut`), and everything else replaces the array, so stored bytes
+ * never change and a program's ELF is not copied per transaction.
  */
 export function shareAccount(a: Account): Account {
   return { lamports: a.lamports, data: a.data, owner: a.owner, executable: a.executable, rentEpoch: a.rentEpoch };

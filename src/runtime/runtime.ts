@@ -577,7 +577,7 @@ export class Runtime {
           return;
         }
         const stored = this.accounts.get(key);
-        const account = stored ? (msg.writable[i] ? cloneAccount(stored) : shareAccount(stored)) : emptyAccount();
+        const account = stored ? shareAccount(stored) : emptyAccount();
         const size = stored ? TRANSACTION_ACCOUNT_BASE_SIZE + stored.data.length : 0;
         preRent.push(this.rentState(account.lamports, account.data.length));
         if (msg.writable[i] && account.rentEpoch !== RENT_EXEMPT_EPOCH && account.lamports >= sv.minimumBalance(this.rent, account.data.length)) {

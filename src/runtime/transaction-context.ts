@@ -45,7 +45,10 @@ export class TransactionContext {
   readonly stack: InstructionFrame[] = [];
   returnData: ReturnData = { programId: '11111111111111111111111111111111', data: new Uint8Array(0) };
   private resizeDelta = 0;
+  /** Per account: 1 once its data array is this transaction's own (loaded accounts share the stored bytes). */
+  private readonly ownData: Uint8Array;
 
+  /** `accounts` may share their data arrays with stored accounts: they are copied before any in-place write. */
   constructor(
     readonly keys: string[],
     readonly accounts: Account[],
@@ -53,6 +56,7 @@ export class TransactionContext {
     readonly maxTraceLength: number,
   ) {
     this.keyBytes = keys.map(decodeAddress);
+    this.ownData = new Uint8Array(accounts.length);
   }
 
   /** Builds a frame; duplicates map to their first occurrence. */
@@ -183,11 +187,17 @@ export class TransactionContext {
     acc.data = next;
   }
 
-  /** The data of account `i` for in-place writes (only where it may change). */
+  /** The data of account `i` for in-place writes (only where it may change), copied on the first. */
   dataMut(i: number): Uint8Array {
     const err = this.canDataBeChanged(i);
     if (err) fail(err);
-    return this.account(i).data;
+    const txIndex = this.current().accounts[i].txIndex;
+    const acc = this.accounts[txIndex];
+    if (!this.ownData[txIndex]) {
+      acc.data = acc.data.slice();
+      this.ownData[txIndex] = 1;
+    }
+    return acc.data;
   }
 
   /** Marks account `i` executable (the loaders do this when deploying). */

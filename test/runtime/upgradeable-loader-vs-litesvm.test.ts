@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { address, generateKeyPairSigner, getAddressEncoder, getProgramDerivedAddress, type Address, type Instruction, type KeyPairSigner } from '@solana/kit';
 import { Dual, meta, systemCreateAccount } from '../helpers/dual.js';
+import { FailedTransactionMetadata } from '../../src/index.js';
 import { SYSTEM_PROGRAM, bytes, programElf, u32, u64 } from '../helpers/encoding.js';
 
 const LOADER = address('BPFLoaderUpgradeab1e11111111111111111111111');
@@ -100,5 +101,28 @@ describe('upgradeable loader: websvm vs LiteSVM', () => {
     expect((await same([{ programAddress: program.address, accounts: [], data: new Uint8Array(0) }])).error).toBeDefined();
     // Loader v2 management instructions are gone.
     expect((await same([{ programAddress: address('BPFLoader2111111111111111111111111111111111'), accounts: [], data: u32(0) }])).error).toBe('InstructionError(0, UnsupportedProgramId)');
+  });
+});
+
+describe('account data written in place by a builtin', () => {
+  it('stays unchanged in the store after a failed or simulated transaction, and changes after a committed one', async () => {
+    const d = await Dual.create();
+    const b = await generateKeyPairSigner();
+    const space = 37 + 64;
+    await d.expectSame(
+      [systemCreateAccount(d.payer, b, d.theirs.minimumBalanceForRentExemption(BigInt(space)), BigInt(space), LOADER), { programAddress: LOADER, accounts: [meta(b.address, true), meta(d.payer.address, false)], data: u32(0) }],
+      [b.address],
+    );
+    const before = d.account(b.address).ours;
+    const write: Instruction = { programAddress: LOADER, accounts: [meta(b.address, true), meta(d.payer.address, false, d.payer)], data: bytes(u32(1), u32(0), u64(4n), 1, 2, 3, 4) };
+    const failing: Instruction = { programAddress: LOADER, accounts: [meta(b.address, true), meta(d.payer.address, false, d.payer)], data: bytes(u32(1), u32(64), u64(4n), 1, 2, 3, 4) };
+    const failed = await d.expectSame([write, failing], [b.address]);
+    expect(failed.error).toBe('InstructionError(1, AccountDataTooSmall)');
+    expect(d.account(b.address).ours).toEqual(before);
+    const tx = await d.transaction([write]);
+    expect(d.ours.simulateTransaction(tx)).not.toBeInstanceOf(FailedTransactionMetadata);
+    expect(d.account(b.address).ours).toEqual(before);
+    expect((await d.expectSame([write], [b.address])).error).toBeUndefined();
+    expect(d.account(b.address).ours).not.toEqual(before);
   });
 });
