@@ -45,7 +45,6 @@ export interface InvokeEnvironment {
   syscalls: SyscallRegistry;
   host: { current: InvokeContext | undefined };
   engine: 'jit' | 'interpreter';
-  currentSlot: bigint;
   /** The Clock and EpochSchedule sysvars, as builtins read them from the sysvar cache. */
   clock: Clock;
   epochSchedule: EpochSchedule;
@@ -179,7 +178,7 @@ export class InvokeContext {
       this.log('Program is not cached');
       fail('UnsupportedProgramId');
     }
-    if (program.kind !== 'loaded' || program.effectiveSlot > this.env.currentSlot) {
+    if (program.kind !== 'loaded' || program.effectiveSlot > this.env.clock.slot) {
       this.log('Program is not deployed');
       fail('UnsupportedProgramId');
     }

@@ -751,7 +751,6 @@ export class Runtime {
       syscalls: this.syscalls,
       host: this.host,
       engine: this.config.engine,
-      currentSlot: this.clock.slot,
       clock: this.clock,
       epochSchedule: this.epochSchedule,
       slotHashes: this.slotHashes,

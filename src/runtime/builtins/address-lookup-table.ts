@@ -231,7 +231,7 @@ class Processor {
       this.msg(`Extended lookup table length ${newCount} would exceed max capacity of ${LOOKUP_TABLE_MAX_ADDRESSES}`);
       this.reject('InvalidInstructionData');
     }
-    const slot = this.ic.env.currentSlot;
+    const slot = this.ic.env.clock.slot;
     const next = slot === meta.lastExtendedSlot ? meta : { ...meta, lastExtendedSlot: slot, lastExtendedSlotStartIndex: addressCount };
     if (!this.isWritable(0)) this.rejectCustom(CUSTOM_ERRORS.readonlyDataModified);
     const newLength = LOOKUP_TABLE_META_SIZE + 32 * newCount;
@@ -254,7 +254,7 @@ class Processor {
       this.msg('Lookup table is already deactivated');
       this.reject('InvalidArgument');
     }
-    this.tx.dataMut(0).set(encodeLookupTableMeta({ ...meta, deactivationSlot: this.ic.env.currentSlot }));
+    this.tx.dataMut(0).set(encodeLookupTableMeta({ ...meta, deactivationSlot: this.ic.env.clock.slot }));
   }
 
   close(): void {
@@ -264,7 +264,7 @@ class Processor {
       this.reject('InvalidArgument');
     }
     const { meta } = this.authorize(authority, 'Lookup table is frozen');
-    const status = lookupTableStatus(meta.deactivationSlot, this.ic.env.currentSlot, this.ic.env.slotHashes);
+    const status = lookupTableStatus(meta.deactivationSlot, this.ic.env.clock.slot, this.ic.env.slotHashes);
     if (status.kind === 'Activated') {
       this.msg('Lookup table is not deactivated');
       this.reject('InvalidArgument');

@@ -131,7 +131,7 @@ class UpgradeableLoader implements Builtin {
       if (key(i) !== id) fail('InvalidArgument');
     };
     const deploy = (programId: string, elf: Uint8Array, slot: bigint) => deployProgram(ic, programId, elf, slot);
-    const clockSlot = () => ic.env.currentSlot;
+    const clockSlot = () => ic.env.clock.slot;
     /** The checks deploy and upgrade make on the buffer; returns the length of its program bytes. */
     const verifyBuffer = (i: number, authority: string, authorityIndex: number): number => {
       const buffer = state(i);
@@ -502,7 +502,7 @@ class UpgradeableLoader implements Builtin {
       log('ProgramData state is invalid');
       fail('InvalidAccountData');
     }
-    if (ic.env.currentSlot === s.slot) {
+    if (ic.env.clock.slot === s.slot) {
       log('Program was extended in this block already');
       fail('InvalidArgument');
     }
@@ -519,7 +519,7 @@ class UpgradeableLoader implements Builtin {
       nativeInvokeSigned(ic, transferInstruction(payer, programDataKey, required), []);
     }
     tx.setDataLength(0, newLen);
-    const slot = ic.env.currentSlot;
+    const slot = ic.env.clock.slot;
     deployProgram(ic, programKey, tx.account(0).data.subarray(PROGRAMDATA_METADATA), slot);
     const data = tx.dataMut(0);
     data.set(encodeLoaderState({ kind: 'ProgramData', slot, authority: s.authority }));
