@@ -686,3 +686,24 @@ describe('Vote program feature gates off by default: websvm vs LiteSVM', () => {
     await d.expectSame([systemCreateAccount(d.payer, vote, d.theirs.minimumBalanceForRentExemption(VOTE_STATE_SIZE), VOTE_STATE_SIZE, VOTE), init], [vote.address]);
   });
 });
+
+describe('Vote program on random instructions: websvm vs LiteSVM', () => {
+  it('gives the same result, logs, units and account for 400 seeded random instructions', async () => {
+    let seed = 20261125;
+    const int = (n: number) => Math.floor(((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32) * n);
+    const { d, vote, node, withdrawer } = await voteAccount();
+    setSlotHashes(d, Array.from({ length: 50 }, (_, i) => 500n - BigInt(i)));
+    setClock(d, 510n, 0n);
+    const pool = [meta(CLOCK, false), meta(SLOT_HASHES, false), meta(RENT, false), meta(withdrawer.address, false, withdrawer), meta(node.address, false, node), meta(d.payer.address, true)];
+    for (let n = 0; n < 400; n++) {
+      const tag = int(21);
+      // Mostly small values (bool and option tags, short lengths), sometimes any byte.
+      const body = Uint8Array.from({ length: int(4) === 0 ? int(300) : int(80) }, () => (int(3) === 0 ? int(256) : int(3)));
+      if (tag === 2 && body.length >= 24 && int(2) === 0) body.set(bytes(u64(2n), u64(BigInt(460 + int(40))), u64(BigInt(470 + int(30)))));
+      const picked = [meta(vote.address, true), ...Array.from({ length: int(5) }, () => pool[int(pool.length)])];
+      const accounts = picked.filter((a, i) => picked.findIndex((b) => b.address === a.address) === i);
+      expire(d);
+      await d.expectSame([{ programAddress: VOTE, accounts, data: bytes(u32(tag), body) }], [vote.address]);
+    }
+  });
+});
