@@ -117,6 +117,8 @@ describe('System CreateAccountAllowPrefund: websvm vs LiteSVM', () => {
       [{ programAddress: SYSTEM_PROGRAM, accounts: [meta(a.address, true, a)], data: data(0n, 16n) }, [a.address]],
       [{ programAddress: SYSTEM_PROGRAM, accounts: [meta(b.address, true, b), meta(d.payer.address, true, d.payer)], data: data(2_000_000n, 8n) }, [b.address]],
       [{ programAddress: SYSTEM_PROGRAM, accounts: [meta(a.address, true, a)], data: data(0n, 32n) }, [a.address]],
+      // Lamports to move need the funder before anything is allocated (even an impossible size).
+      [{ programAddress: SYSTEM_PROGRAM, accounts: [meta(b.address, true, b)], data: data(1n, 1n << 40n) }, [b.address]],
     ] as const) {
       const r = d.send(await d.transaction([ix as Instruction]));
       expect(r.ours).toEqual(r.theirs);

@@ -235,20 +235,18 @@ class SystemProgram implements Builtin {
       case 12:
         return new NonceInstructions(ic, signers).upgrade();
       case 13: {
-        // CreateAccountAllowPrefund: CreateAccount without the "already has lamports" check;
-        // the new account comes first and the funder is needed only to move lamports.
+        // CreateAccountAllowPrefund: CreateAccount without the "already has lamports" check; the
+        // new account comes first.
         if (!ic.env.features.isActive(FEATURES.createAccountAllowPrefund)) fail('InvalidInstructionData');
         const lamports = r.u64();
         const space = r.u64();
         const owner = r.pubkey();
-        need(1);
+        // The funder is an account only when there are lamports to move; both counts come first.
+        need(lamports > 0n ? 2 : 1);
         const to = { address: key(0) };
         allocate(0, to, space);
         assign(0, to, owner);
-        if (lamports > 0n) {
-          need(2);
-          transfer(1, 0, lamports);
-        }
+        if (lamports > 0n) transfer(1, 0, lamports);
         return;
       }
       default:
