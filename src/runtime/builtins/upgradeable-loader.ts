@@ -458,7 +458,8 @@ class UpgradeableLoader implements Builtin {
       log('Additional bytes must be greater than 0');
       fail('InvalidInstructionData');
     }
-    if (frame.accounts.length < 2) fail('MissingAccount');
+    // Accounts are borrowed in order: ProgramData is checked before the program account is needed.
+    tx.requireAccounts(1);
     const pd = tx.account(0);
     const programDataKey = tx.keys[frame.accounts[0].txIndex];
     if (pd.owner !== BPF_LOADER_UPGRADEABLE) {
@@ -469,6 +470,7 @@ class UpgradeableLoader implements Builtin {
       log('ProgramData is not writable');
       fail('InvalidArgument');
     }
+    tx.requireAccounts(2);
     if (!frame.accounts[1].isWritable) {
       log('Program account is not writable');
       fail('InvalidArgument');
