@@ -126,3 +126,28 @@ describe('System CreateAccountAllowPrefund: websvm vs LiteSVM', () => {
     }
   });
 });
+
+describe('System seeds over 32 bytes: websvm vs LiteSVM', () => {
+  it('are custom error 0 (the PubkeyError number), in TransferWithSeed and the *WithSeed account instructions', async () => {
+    const d = await Dual.create();
+    const [from, base] = [await generateKeyPairSigner(), await generateKeyPairSigner()];
+    setBoth(d, from.address, { lamports: 5_000_000n, owner: SYSTEM_PROGRAM });
+    const seed = new TextEncoder().encode('s'.repeat(33));
+    const enc = getAddressEncoder();
+    const le64 = (v: bigint) => new Uint8Array(new BigUint64Array([v]).buffer);
+    const transferWithSeed: Instruction = {
+      programAddress: SYSTEM_PROGRAM,
+      accounts: [meta(from.address, true), meta(base.address, false, base), meta(d.payer.address, true)],
+      data: Uint8Array.from([11, 0, 0, 0, ...le64(1n), ...le64(33n), ...seed, ...enc.encode(SYSTEM_PROGRAM)]),
+    };
+    const r1 = await d.expectSame([transferWithSeed], [from.address]);
+    expect(r1.error).toBe('InstructionError(0, Custom(0))');
+    const assignWithSeed: Instruction = {
+      programAddress: SYSTEM_PROGRAM,
+      accounts: [meta(from.address, true), meta(base.address, false, base)],
+      data: Uint8Array.from([10, 0, 0, 0, ...enc.encode(base.address), ...le64(33n), ...seed, ...enc.encode(SYSTEM_PROGRAM)]),
+    };
+    const r2 = await d.expectSame([assignWithSeed], [from.address]);
+    expect(r2.error).toBe('InstructionError(0, Custom(0))');
+  });
+});

@@ -55,8 +55,14 @@ async function fuzz(program: Address, tags: number, count: number, seed: number)
   }
 }
 
+/** `FUZZ_BUILTIN_RUNS=n` repeats each suite with n seeds (CI runs one). */
+const RUNS = Number(process.env.FUZZ_BUILTIN_RUNS ?? 1);
+const runs = async (program: Address, tags: number, count: number, seed: number) => {
+  for (let r = 0; r < RUNS; r++) await fuzz(program, tags, count, seed + 7919 * r);
+};
+
 describe('random builtin instructions: websvm vs LiteSVM', () => {
-  it('System program', () => fuzz(SYSTEM_PROGRAM, 14, 300, 101));
-  it('upgradeable loader', () => fuzz(LOADER, 10, 300, 202));
-  it('Address Lookup Table program', () => fuzz(ALT, 5, 200, 303));
+  it('System program', () => runs(SYSTEM_PROGRAM, 14, 300, 101), 600_000);
+  it('upgradeable loader', () => runs(LOADER, 10, 300, 202), 600_000);
+  it('Address Lookup Table program', () => runs(ALT, 5, 200, 303), 600_000);
 });

@@ -31,15 +31,22 @@ export const SystemError = {
 const systemError = (code: number): InstructionFailure => new InstructionFailure({ kind: 'Custom', code });
 
 const MAX_SEED_LEN = 32;
+/** `PubkeyError` numbers. */
+const PUBKEY_ERROR_MAX_SEED_LENGTH_EXCEEDED = 0;
+const PUBKEY_ERROR_ILLEGAL_OWNER = 2;
 const PDA_MARKER = new TextEncoder().encode('ProgramDerivedAddress');
 
-/** `Pubkey::create_with_seed`. */
+/**
+ * `Pubkey::create_with_seed`, with its error as the System and Vote programs report it: they cast
+ * the `PubkeyError` to a number (`e as u64`), so a seed over 32 bytes is custom error 0 and an
+ * owner ending in the PDA marker custom error 2.
+ */
 export function createWithSeed(base: string, seed: string, owner: string): string {
   const seedBytes = new TextEncoder().encode(seed);
-  if (seedBytes.length > MAX_SEED_LEN) fail('MaxSeedLengthExceeded');
+  if (seedBytes.length > MAX_SEED_LEN) throw new InstructionFailure({ kind: 'Custom', code: PUBKEY_ERROR_MAX_SEED_LENGTH_EXCEEDED });
   const ownerBytes = decodeAddress(owner);
   const tail = ownerBytes.subarray(32 - PDA_MARKER.length);
-  if (tail.every((b, i) => b === PDA_MARKER[i])) fail('IllegalOwner');
+  if (tail.every((b, i) => b === PDA_MARKER[i])) throw new InstructionFailure({ kind: 'Custom', code: PUBKEY_ERROR_ILLEGAL_OWNER });
   return encodeAddress(sha256.create().update(decodeAddress(base)).update(seedBytes).update(ownerBytes).digest());
 }
 

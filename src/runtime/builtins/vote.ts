@@ -7,7 +7,7 @@
  * `DepositDelegatorRewards` (which needs block revenue sharing, absent from this Agave) are refused
  * with InvalidInstructionData.
  */
-import { fail, InstructionFailure } from '../errors.js';
+import { fail } from '../errors.js';
 import { FEATURES } from '../features.js';
 import { decodeAddress } from '../accounts.js';
 import { verifyBlsProofOfPossession } from '../bls-proof-of-possession.js';
@@ -270,14 +270,7 @@ function authorize(ic: InvokeContext, account: VoteAccount, to: string, role: Au
 function seededSigners(ic: InvokeContext, args: Seeded): Set<string> {
   ic.tx.checkSysvarAccount(1, SYSVAR.clock);
   if (!ic.tx.current().accounts[2].isSigner) return new Set();
-  try {
-    return new Set([createWithSeed(ic.tx.instructionKey(2), args.seed, args.owner)]);
-  } catch (e) {
-    // Agave converts the PubkeyError number itself into an InstructionError: a custom code.
-    if (e instanceof InstructionFailure && e.error.kind === 'MaxSeedLengthExceeded') throw new InstructionFailure({ kind: 'Custom', code: 0 });
-    if (e instanceof InstructionFailure && e.error.kind === 'IllegalOwner') throw new InstructionFailure({ kind: 'Custom', code: 2 });
-    throw e;
-  }
+  return new Set([createWithSeed(ic.tx.instructionKey(2), args.seed, args.owner)]);
 }
 
 /** `is_commission_update_allowed`: only in the first half of an epoch (always in warm-up epochs). */
