@@ -55,25 +55,33 @@ export function computeBudgetLimits(instructions: BudgetInstruction[], isBuiltin
     const d = ix.data;
     const view = new DataView(d.buffer, d.byteOffset, d.byteLength);
     const u32 = () => (d.length < 5 ? invalid() : view.getUint32(1, true));
+    // Each instruction is decoded before it is checked for a duplicate.
     switch (d[0]) {
-      case 1:
+      case 1: {
+        const bytes = u32();
         if (heap !== undefined) duplicate();
-        heap = u32();
+        heap = bytes;
         heapIndex = index;
         break;
-      case 2:
+      }
+      case 2: {
+        const units = u32();
         if (limit !== undefined) duplicate();
-        limit = u32();
+        limit = units;
         break;
-      case 3:
-        if (price !== undefined) duplicate();
+      }
+      case 3: {
         if (d.length < 9) invalid();
+        if (price !== undefined) duplicate();
         price = view.getBigUint64(1, true);
         break;
-      case 4:
+      }
+      case 4: {
+        const size = u32();
         if (loaded !== undefined) duplicate();
-        loaded = u32();
+        loaded = size;
         break;
+      }
       default:
         invalid();
     }

@@ -58,6 +58,8 @@ function verifyEd25519(data: Uint8Array, all: Uint8Array[]): void {
   for (const o of offsetsU16(data)) {
     const u = (at: number) => o.getUint16(at, true);
     const signature = slice(data, all, u(2), u(0), 64, 0xffff);
+    // `Signature::from_slice`: the partial scalar check (the top 3 bits of s clear) comes first.
+    if ((signature[63] & 0xe0) !== 0) fail('InvalidSignature');
     const publicKey = slice(data, all, u(6), u(4), 32, 0xffff);
     let A;
     try {

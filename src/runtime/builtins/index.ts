@@ -11,6 +11,9 @@ import {
   BPF_LOADER_DEPRECATED,
   BPF_LOADER_UPGRADEABLE,
   COMPUTE_BUDGET_PROGRAM,
+  ED25519_PROGRAM,
+  LOADER_V4,
+  SECP256K1_PROGRAM,
   SYSTEM_PROGRAM,
   VOTE_PROGRAM,
 } from '../ids.js';
@@ -68,5 +71,11 @@ const CORE_BPF_MIGRATIONS = new Map<string, string>([
  */
 export function budgetsAsBuiltin(programId: string, builtins: ReadonlyMap<string, Builtin>, features: FeatureSet): boolean {
   const migration = CORE_BPF_MIGRATIONS.get(programId);
-  return builtins.has(programId) && !(migration !== undefined && features.isActive(migration));
+  return (builtins.has(programId) || COUNTED_AS_BUILTINS.has(programId)) && !(migration !== undefined && features.isActive(migration));
 }
+
+/**
+ * Programs Agave's `NON_MIGRATING_BUILTINS_COSTS` lists that are not builtins here: the ed25519
+ * and secp256k1 precompiles and loader v4 (secp256r1 is not listed, so it budgets as sBPF).
+ */
+const COUNTED_AS_BUILTINS = new Set([ED25519_PROGRAM, SECP256K1_PROGRAM, LOADER_V4]);
