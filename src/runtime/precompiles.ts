@@ -43,11 +43,14 @@ function slice(data: Uint8Array, all: Uint8Array[], index: number, offset: numbe
   return source.subarray(offset, offset + size);
 }
 
-/** Offsets tables of the u16-indexed precompiles: (count, then 14-byte entries from byte 2). */
+/**
+ * Offsets tables of the u16-indexed precompiles: (count, then 14-byte entries from byte 2).
+ * ed25519 accepts a bare zero count; secp256r1 (`max` given) wants 1 to `max` signatures.
+ */
 function offsetsU16(data: Uint8Array, max?: number): DataView[] {
   if (data.length < 2) fail('InvalidInstructionDataSize');
   const count = data[0];
-  if (count === 0 && data.length > 2) fail('InvalidInstructionDataSize');
+  if (count === 0 && (data.length > 2 || max !== undefined)) fail('InvalidInstructionDataSize');
   if (max !== undefined && count > max) fail('InvalidInstructionDataSize');
   if (data.length < 2 + 14 * count) fail('InvalidInstructionDataSize');
   return Array.from({ length: count }, (_, i) => new DataView(data.buffer, data.byteOffset + 2 + 14 * i, 14));

@@ -74,6 +74,17 @@ describe('precompiles: websvm vs LiteSVM', () => {
     expect(await same([ix(SECP256R1, u16Layout(rPub, highS, msg))])).toBe('InstructionError(0, Custom(2))');
     expect(await same([ix(SECP256R1, u16Layout(new Uint8Array(33).fill(5), rSig, msg))])).toBe('InstructionError(0, Custom(0))');
   });
+
+  it('empty and short signature tables: a bare zero count passes ed25519 and secp256k1 but not secp256r1', async () => {
+    const d = await Dual.create();
+    for (const program of [ED25519, SECP256K1, SECP256R1]) {
+      for (const data of [Uint8Array.of(), Uint8Array.of(0), Uint8Array.of(0, 0), Uint8Array.of(0, 0, 0)]) {
+        d.ours.expireBlockhash();
+        d.theirs.expireBlockhash();
+        await d.expectSame([{ programAddress: program, accounts: [], data }]);
+      }
+    }
+  });
 });
 
 describe('builtin and precompile accounts: websvm vs LiteSVM', () => {
