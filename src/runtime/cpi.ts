@@ -103,12 +103,14 @@ function checkFlag(b: number): boolean {
 /** Rust: `StableInstruction` (80 B), `AccountMeta` (34 B), `AccountInfo` (48 B) with Rc<RefCell<…>> fields. */
 const RUST: Abi = {
   instruction(m, addr, aligned, ic) {
-    const ix = view(typed(m, addr, 80, 8, aligned));
+    // One translation of the whole struct (its end may run past a stack frame into the next).
+    const bytes = typed(m, addr, 80, 8, aligned);
+    const ix = view(bytes);
     const metasAddr = ix.getBigUint64(0, true);
     const metasLen = ix.getBigUint64(16, true);
     const dataAddr = ix.getBigUint64(24, true);
     const dataLen = ix.getBigUint64(40, true);
-    const programId = encodeAddress(m.slice(addr + 48n, 32, false));
+    const programId = encodeAddress(bytes.subarray(48, 80));
     const metas = slice(m, metasAddr, metasLen, ACCOUNT_META_BYTES, 1, aligned);
     const data = slice(m, dataAddr, dataLen, 1, 1, aligned).slice();
     checkInstructionSize(metasLen, data.length);

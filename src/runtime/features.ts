@@ -32,6 +32,8 @@ export const FEATURES = {
   commissionRateInBasisPoints: 'Eg7tXEwMZzS98xaZ1YHUbdRHsaYZiCsSaR6sKgxreoaj',
   /** SIMD-0232: commission collectors other than the vote account and the node. */
   customCommissionCollector: '3HcSrCTGXTUnrTueHi4DAwNuMxZSsm5xui2Ax3mgxHqf',
+  /** SIMD-0459: syscall outputs and CPI account pointers may not point into the input region. */
+  syscallParameterAddressRestrictions: 'EDGMC5kxFxGk4ixsNkGt8bW7QL5hDMXnbwaZvYMwNfzF',
   /** The Vote program refuses Vote, UpdateVoteState and their variants (TowerSync stays). */
   deprecateLegacyVoteIxs: 'depVvnQ2UysGrhwdiwU42tCadZL8GcBb1i2GYhMopQv',
   /** SIMD-0128: the Address Lookup Table program budgets as an sBPF program. */

@@ -802,10 +802,11 @@ export class Runtime {
       allocate: (size, align) => ic().allocate(size, align),
       checkAligned: () => ic().checkAligned(),
     }, costs);
+    const sysvarOptions = { costs, addressRestrictions: this.features?.isActive(FEATURES.syscallParameterAddressRestrictions) ?? false };
     registerGetSysvarSyscall(registry, (id) => {
       const key = encodeAddress(id);
       return CACHED_SYSVARS.has(key) ? this.accounts.get(key)?.data : undefined;
-    }, costs);
+    }, sysvarOptions);
     registerSysvarSyscalls(registry, {
       clock: () => sv.encodeClock(this.clock),
       rent: () => {
@@ -832,7 +833,7 @@ export class Runtime {
         return image;
       },
       lastRestartSlot: () => sv.encodeU64(this.lastRestartSlot),
-    }, costs);
+    }, sysvarOptions);
     return registry;
   }
 }

@@ -227,7 +227,7 @@ const COMPRESSION_COST: Record<number, [keyof ExecutionCosts, number]> = {
 function run(ctx: SyscallContext, cost: number, outLen: number, inputAddr: bigint, inputLen: bigint, resultAddr: bigint, compute: (input: Uint8Array) => Uint8Array): bigint {
   consumeChecked(ctx, cost);
   const out = ctx.memory.slice(resultAddr, outLen, true);
-  const input = ctx.memory.slice(inputAddr, Number(inputLen), false);
+  const input = ctx.memory.slice(inputAddr, inputLen, false);
   try {
     out.set(compute(input));
     return 0n;

@@ -21,13 +21,13 @@ function hashSyscall(name: string, create: () => Hasher, log: (line: string) => 
     const out = ctx.memory.slice(result, 32, true);
     const hasher = create();
     if (count > 0n) {
-      const table = ctx.memory.slice(vals, Number(count) * 16, false);
+      const table = ctx.memory.slice(vals, count * 16n, false);
       requireAligned(ctx, vals, 8);
       const view = new DataView(table.buffer, table.byteOffset, table.byteLength);
       for (let i = 0; i < Number(count); i++) {
         const addr = view.getBigUint64(16 * i, true);
         const len = view.getBigUint64(16 * i + 8, true);
-        const bytes = ctx.memory.slice(addr, Number(len), false);
+        const bytes = ctx.memory.slice(addr, len, false);
         consumeChecked(ctx, Math.max(costs.memOpBaseCost, costs.sha256ByteCost * Number(len / 2n)));
         hasher.update(bytes);
       }

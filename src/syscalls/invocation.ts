@@ -49,8 +49,8 @@ export function registerInvocationSyscalls(registry: SyscallRegistry, info: Invo
       const accountsLen = hv.getBigUint64(8, true);
       if (dataLen === BigInt(found.data.length) && accountsLen === BigInt(found.accountCount)) {
         const programId = ctx.memory.slice(programIdAddr, 32, true);
-        const data = ctx.memory.slice(dataAddr, Number(dataLen), true);
-        const metas = ctx.memory.slice(accountsAddr, 34 * Number(accountsLen), true);
+        const data = ctx.memory.slice(dataAddr, dataLen, true);
+        const metas = ctx.memory.slice(accountsAddr, 34n * accountsLen, true);
         const ranges: [bigint, bigint][] = [
           [metaAddr, 16n],
           [programIdAddr, 32n],

@@ -21,7 +21,7 @@ export function base64(bytes: Uint8Array): string {
 
 /** Guest bytes as UTF-8 text, or the failure Agave reports for invalid text. */
 function guestString(ctx: SyscallContext, addr: bigint, len: bigint): string {
-  const bytes = ctx.memory.slice(addr, Number(len), false);
+  const bytes = ctx.memory.slice(addr, len, false);
   try {
     return utf8.decode(bytes);
   } catch {
@@ -95,9 +95,9 @@ export function registerLoggingSyscalls(registry: SyscallRegistry, log: (line: s
     })
     .register('sol_log_data', (ctx, addr, count) => {
       consumeChecked(ctx, costs.syscallBaseCost);
+      const table = ctx.memory.slice(addr, count * 16n, false);
+      if (count > 0n) requireAligned(ctx, addr, 8);
       const n = Number(count);
-      const table = ctx.memory.slice(addr, n * 16, false);
-      if (n > 0) requireAligned(ctx, addr, 8);
       const view = new DataView(table.buffer, table.byteOffset, table.byteLength);
       consumeChecked(ctx, costs.syscallBaseCost * n);
       let bytes = 0;
@@ -105,7 +105,7 @@ export function registerLoggingSyscalls(registry: SyscallRegistry, log: (line: s
       consumeChecked(ctx, bytes);
       const fields: string[] = [];
       for (let i = 0; i < n; i++) {
-        const field = ctx.memory.slice(view.getBigUint64(16 * i, true), Number(view.getBigUint64(16 * i + 8, true)), false);
+        const field = ctx.memory.slice(view.getBigUint64(16 * i, true), view.getBigUint64(16 * i + 8, true), false);
         fields.push(base64(field));
       }
       log(`Program data: ${fields.join(' ')}`);

@@ -10,9 +10,8 @@ import { consumeChecked } from './logging.js';
 const nonOverlapping = (a: bigint, b: bigint, n: bigint) => (a > b ? a - b >= n : b - a >= n);
 
 function copy(ctx: SyscallContext, dst: bigint, src: bigint, n: bigint): void {
-  const len = Number(n);
-  const to = ctx.memory.slice(dst, len, true); // Agave translates the destination first
-  const from = ctx.memory.slice(src, len, false);
+  const to = ctx.memory.slice(dst, n, true); // Agave translates the destination first
+  const from = ctx.memory.slice(src, n, false);
   to.set(from.slice()); // through a copy: memmove semantics when the ranges overlap
 }
 
@@ -32,13 +31,16 @@ export function registerMemorySyscalls(registry: SyscallRegistry, costs: Readonl
     })
     .register('sol_memset_', (ctx, dst, value, n) => {
       consumeChecked(ctx, memOpCost(costs, Number(n)));
-      ctx.memory.slice(dst, Number(n), true).fill(Number(value & 0xffn));
+      ctx.memory.slice(dst, n, true).fill(Number(value & 0xffn));
       return 0n;
     })
     .register('sol_memcmp_', (ctx, a, b, n, result) => {
       consumeChecked(ctx, memOpCost(costs, Number(n)));
-      const x = ctx.memory.slice(a, Number(n), false);
-      const y = ctx.memory.slice(b, Number(n), false);
+      const x = ctx.memory.slice(a, n, false);
+      const y = ctx.memory.slice(b, n, false);
+      // The i32 result is translated, then checked for alignment, after the compared ranges.
+      const out = ctx.memory.slice(result, 4, true);
+      requireAligned(ctx, result, 4);
       let diff = 0;
       for (let i = 0; i < x.length; i++) {
         if (x[i] !== y[i]) {
@@ -46,8 +48,7 @@ export function registerMemorySyscalls(registry: SyscallRegistry, costs: Readonl
           break;
         }
       }
-      requireAligned(ctx, result, 4);
-      ctx.memory.store(result, 4, BigInt(diff));
+      new DataView(out.buffer, out.byteOffset, 4).setInt32(0, diff, true);
       return 0n;
     });
 }

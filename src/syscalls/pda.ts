@@ -35,16 +35,16 @@ export function createProgramAddress(seeds: readonly Uint8Array[], programId: Ui
 
 /** `translate_and_check_program_address_inputs`. */
 function seedsAndProgramId(ctx: SyscallContext, seedsAddr: bigint, count: bigint, programIdAddr: bigint): [Uint8Array[], Uint8Array] {
+  const table = ctx.memory.slice(seedsAddr, count * 16n, false);
+  if (count > 0n) requireAligned(ctx, seedsAddr, 8);
+  if (count > BigInt(MAX_SEEDS)) throw new Error(SEEDS_TOO_LONG);
   const n = Number(count);
-  const table = ctx.memory.slice(seedsAddr, n * 16, false);
-  if (n > 0) requireAligned(ctx, seedsAddr, 8);
-  if (n > MAX_SEEDS) throw new Error(SEEDS_TOO_LONG);
   const view = new DataView(table.buffer, table.byteOffset, table.byteLength);
   const seeds: Uint8Array[] = [];
   for (let i = 0; i < n; i++) {
     const len = view.getBigUint64(16 * i + 8, true);
     if (len > BigInt(MAX_SEED_LEN)) throw new Error(SEEDS_TOO_LONG);
-    seeds.push(ctx.memory.slice(view.getBigUint64(16 * i, true), Number(len), false).slice());
+    seeds.push(ctx.memory.slice(view.getBigUint64(16 * i, true), len, false).slice());
   }
   return [seeds, ctx.memory.slice(programIdAddr, 32, false).slice()];
 }

@@ -64,7 +64,7 @@ export function registerPoseidonSyscall(registry: SyscallRegistry, log: (line: s
       const table = ctx.memory.slice(valsAddr, 16 * n, false);
       requireAligned(ctx, valsAddr, 8);
       const view = new DataView(table.buffer, table.byteOffset, table.byteLength);
-      for (let i = 0; i < n; i++) inputs.push(ctx.memory.slice(view.getBigUint64(16 * i, true), Number(view.getBigUint64(16 * i + 8, true)), false));
+      for (let i = 0; i < n; i++) inputs.push(ctx.memory.slice(view.getBigUint64(16 * i, true), view.getBigUint64(16 * i + 8, true), false));
     }
     const hash = poseidonHash(inputs, endianness === 1n);
     if (!hash) return 1n;

@@ -23,7 +23,7 @@ export function registerReturnDataSyscalls(registry: SyscallRegistry, state: Ret
     .register('sol_set_return_data', (ctx, addr, len) => {
       consumeChecked(ctx, bytesCost(costs, Number(len)) + costs.syscallBaseCost);
       if (len > BigInt(MAX_RETURN_DATA)) throw new Error(`Return data too large (${len} > ${MAX_RETURN_DATA})`);
-      const data = len === 0n ? new Uint8Array(0) : ctx.memory.slice(addr, Number(len), false).slice();
+      const data = len === 0n ? new Uint8Array(0) : ctx.memory.slice(addr, len, false).slice();
       state.returnData = { programId: state.programId, data };
       return 0n;
     })

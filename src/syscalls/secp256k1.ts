@@ -14,9 +14,10 @@ const INVALID_SIGNATURE = 3n;
 export function registerSecp256k1Syscalls(registry: SyscallRegistry, costs: Readonly<ExecutionCosts> = DEFAULT_EXECUTION_COSTS): SyscallRegistry {
   return registry.register('sol_secp256k1_recover', (ctx, hashAddr, recoveryId, sigAddr, resultAddr) => {
     consumeChecked(ctx, costs.secp256K1RecoverCost);
+    // The result is translated first, then the hash and the signature.
+    const out = ctx.memory.slice(resultAddr, 64, true);
     const hash = ctx.memory.slice(hashAddr, 32, false);
     const sig = ctx.memory.slice(sigAddr, 64, false);
-    const out = ctx.memory.slice(resultAddr, 64, true);
     if (recoveryId > 3n) return INVALID_RECOVERY_ID;
     let key: Uint8Array;
     try {

@@ -4,7 +4,8 @@
  */
 import { requireAligned, type SyscallContext, type SyscallRegistry } from '../vm/syscalls.js';
 import { InstructionFailure } from '../runtime/errors.js';
-import { bytesCost, DEFAULT_EXECUTION_COSTS, type ExecutionCosts } from './costs.js';
+import { MM_INPUT_START } from '../isa/constants.js';
+import { DEFAULT_EXECUTION_COSTS, type ExecutionCosts } from './costs.js';
 import { consumeChecked } from './logging.js';
 
 /** The in-memory (repr(C)) images of the sysvars, as a program receives them. */
@@ -16,9 +17,25 @@ export interface SysvarImages {
   lastRestartSlot(): Uint8Array;
 }
 
-function getter(costs: Readonly<ExecutionCosts>, size: number, align: number, image: () => Uint8Array) {
+/** Sysvar syscall options: `addressRestrictions` is SIMD-0459 (`syscall_parameter_address_restrictions`). */
+export interface SysvarSyscallOptions {
+  costs?: Readonly<ExecutionCosts>;
+  addressRestrictions?: boolean;
+}
+
+/**
+ * The checks every sysvar syscall makes before writing: loader-v1 programs (no alignment checks)
+ * are refused outright, and with SIMD-0459 the destination must lie below the input region.
+ */
+function checkDestination(ctx: SyscallContext, out: bigint, addressRestrictions: boolean): void {
+  if (ctx.checkAligned === false) throw new Error('Unaligned pointer');
+  if (addressRestrictions && out >= MM_INPUT_START) throw new Error('Invalid pointer');
+}
+
+function getter(costs: Readonly<ExecutionCosts>, addressRestrictions: boolean, size: number, align: number, image: () => Uint8Array) {
   return (ctx: SyscallContext, out: bigint): bigint => {
     consumeChecked(ctx, costs.sysvarBaseCost + size);
+    checkDestination(ctx, out, addressRestrictions);
     const dst = ctx.memory.slice(out, size, true);
     requireAligned(ctx, out, align);
     dst.set(image());
@@ -27,13 +44,15 @@ function getter(costs: Readonly<ExecutionCosts>, size: number, align: number, im
 }
 
 /** Registers the sysvar getters mainnet enables (the Fees getter is gone with `disable_fees_sysvar`). */
-export function registerSysvarSyscalls(registry: SyscallRegistry, images: SysvarImages, costs: Readonly<ExecutionCosts> = DEFAULT_EXECUTION_COSTS): SyscallRegistry {
+export function registerSysvarSyscalls(registry: SyscallRegistry, images: SysvarImages, options: SysvarSyscallOptions = {}): SyscallRegistry {
+  const costs = options.costs ?? DEFAULT_EXECUTION_COSTS;
+  const restricted = options.addressRestrictions ?? false;
   return registry
-    .register('sol_get_clock_sysvar', getter(costs, 40, 8, () => images.clock()))
-    .register('sol_get_rent_sysvar', getter(costs, 24, 8, () => images.rent()))
-    .register('sol_get_epoch_schedule_sysvar', getter(costs, 40, 8, () => images.epochSchedule()))
-    .register('sol_get_epoch_rewards_sysvar', getter(costs, 96, 16, () => images.epochRewards()))
-    .register('sol_get_last_restart_slot', getter(costs, 8, 8, () => images.lastRestartSlot()));
+    .register('sol_get_clock_sysvar', getter(costs, restricted, 40, 8, () => images.clock()))
+    .register('sol_get_rent_sysvar', getter(costs, restricted, 24, 8, () => images.rent()))
+    .register('sol_get_epoch_schedule_sysvar', getter(costs, restricted, 40, 8, () => images.epochSchedule()))
+    .register('sol_get_epoch_rewards_sysvar', getter(costs, restricted, 96, 16, () => images.epochRewards()))
+    .register('sol_get_last_restart_slot', getter(costs, restricted, 8, 8, () => images.lastRestartSlot()));
 }
 
 const SYSVAR_NOT_FOUND = 2n;
@@ -43,13 +62,17 @@ const OFFSET_LENGTH_EXCEEDS_SYSVAR = 1n;
  * Registers `sol_get_sysvar` (SIMD-0127): copies `length` bytes at `offset` of a sysvar's account
  * data; 0 on success, 1 when the range exceeds the data, 2 when the sysvar is not available.
  */
-export function registerGetSysvarSyscall(registry: SyscallRegistry, sysvarData: (id: Uint8Array) => Uint8Array | undefined, costs: Readonly<ExecutionCosts> = DEFAULT_EXECUTION_COSTS): SyscallRegistry {
+export function registerGetSysvarSyscall(registry: SyscallRegistry, sysvarData: (id: Uint8Array) => Uint8Array | undefined, options: SysvarSyscallOptions = {}): SyscallRegistry {
+  const costs = options.costs ?? DEFAULT_EXECUTION_COSTS;
+  const restricted = options.addressRestrictions ?? false;
   return registry.register('sol_get_sysvar', (ctx, idAddr, out, offset, length) => {
     // Unlike elsewhere, Agave's divisions here fall back to 0 when cpi_bytes_per_unit is 0.
-    const per = (bytes: number) => (costs.cpiBytesPerUnit === 0 ? 0 : bytesCost(costs, bytes));
-    consumeChecked(ctx, costs.sysvarBaseCost + per(32) + Math.max(per(Number(length)), costs.memOpBaseCost));
+    const per = (bytes: bigint) => (costs.cpiBytesPerUnit === 0 ? 0 : Number(bytes / BigInt(costs.cpiBytesPerUnit)));
+    consumeChecked(ctx, costs.sysvarBaseCost + per(32n) + Math.max(per(length), costs.memOpBaseCost));
+    checkDestination(ctx, out, restricted);
+    // The destination is translated (writable) before the id is read.
+    const dst = ctx.memory.slice(out, length, true);
     const id = ctx.memory.slice(idAddr, 32, false);
-    const dst = ctx.memory.slice(out, Number(length), true);
     const end = offset + length;
     if (end > 0xffff_ffff_ffff_ffffn || out + length > 0xffff_ffff_ffff_ffffn) throw new InstructionFailure({ kind: 'ArithmeticOverflow' });
     const data = sysvarData(id);

@@ -29,6 +29,9 @@ const SLOT_NAMES = ['allocated', 'program', 'stack', 'heap', 'input'];
 const GAP_SHIFT = 12; // log2(STACK_FRAME_SIZE)
 
 /** A memory map over one contiguous host buffer. */
+/** `isize::MAX`: the longest slice a syscall may translate. */
+const I64_MAX = 0x7fff_ffff_ffff_ffffn;
+
 export class MemoryMap {
   /** The host backing of every region. */
   readonly bytes: Uint8Array;
@@ -148,15 +151,25 @@ export class MemoryMap {
     }
   }
 
-  /** A host view of a guest slice (for syscalls); throws on a bad range. */
-  slice(addr: bigint, len: number, store: boolean): Uint8Array {
+  /**
+   * A host view of a guest slice (for syscalls), as Agave's `translate_slice` gives it: empty for
+   * length 0, SyscallError `InvalidLength` past `isize::MAX` bytes, else an access violation on a
+   * bad range. A bigint length is a register value taken as is (it may exceed any region).
+   */
+  slice(addr: bigint, len: number | bigint, store: boolean): Uint8Array {
+    if (typeof len === 'bigint') {
+      if (len === 0n) return new Uint8Array(0);
+      if (len > I64_MAX) throw new Error('InvalidLength');
+      if (len > 0xffff_ffffn) throw this.accessViolation(addr, len, store); // longer than any region
+      len = Number(len);
+    }
     if (len === 0) return new Uint8Array(0);
     const o = this.translate(addr, len, store);
     return this.bytes.subarray(o, o + len);
   }
 
   /** The error the reference reports for a failed access (`generate_access_violation`). */
-  accessViolation(addr: bigint, len: number, store: boolean): EbpfError {
+  accessViolation(addr: bigint, len: number | bigint, store: boolean): EbpfError {
     const signed = BigInt.asIntN(64, addr);
     const frame = (signed - BigInt(MM_STACK_START)) / BigInt(STACK_FRAME_SIZE); // truncates like checked_div
     if (!manualStackFrameBump(this.version) && frame >= -1n && frame <= BigInt(MAX_CALL_DEPTH)) {
