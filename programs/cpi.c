@@ -15,6 +15,9 @@
  *  11: invokes BPF loader 2 (not allowed in CPI)
  *  12 [payload…]: invokes account 0 with the payload followed by 2 000 zero bytes (a builtin
  *      decodes at most a packet's worth and ignores the rest)
+ *  13 [field]: System transfer of 1 lamport from account 0 (a signer) to account 1 with the
+ *      AccountInfo of account 0 pointing one field (0 key, 1 owner, 2 lamports, 3 data) at a
+ *      stack copy (SIMD-0459 refuses it)
  */
 #include "include/websvm.h"
 
@@ -137,6 +140,24 @@ uint64_t entrypoint(const uint8_t *input) {
     for (uint64_t i = 0; i < ix.data_len - 1; i++) padded[i] = d[1 + i];
     SolInstruction call = {accounts[0].key, NULL, 0, padded, len};
     return sol_invoke_signed_c(&call, NULL, 0, NULL, 0);
+  }
+  case 13: {
+    uint8_t key[32], owner[32];
+    uint64_t lamports = *accounts[0].lamports;
+    uint8_t data[8] = {0};
+    for (int i = 0; i < 32; i++) {
+      key[i] = accounts[0].key[i];
+      owner[i] = accounts[0].owner[i];
+    }
+    uint8_t transfer[12] = {2, 0, 0, 0, 1};
+    SolAccountMeta metas[2] = {{accounts[0].key, true, true}, {accounts[1].key, true, false}};
+    SolInstruction call = {SYSTEM_PROGRAM, metas, 2, transfer, sizeof(transfer)};
+    SolAccountInfo infos[2] = {account_info(&accounts[0]), account_info(&accounts[1])};
+    if (d[1] == 0) infos[0].key = key;
+    if (d[1] == 1) infos[0].owner = owner;
+    if (d[1] == 2) infos[0].lamports = &lamports;
+    if (d[1] == 3) infos[0].data = data;
+    return sol_invoke_signed_c(&call, infos, 2, NULL, 0);
   }
   default:
     return ERROR_INVALID_INSTRUCTION_DATA;

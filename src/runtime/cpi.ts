@@ -11,7 +11,8 @@ import { fail } from './errors.js';
 import { BPF_LOADER, BPF_LOADER_DEPRECATED, BPF_LOADER_UPGRADEABLE, ED25519_PROGRAM, NATIVE_LOADER, SECP256K1_PROGRAM, SECP256R1_PROGRAM } from './ids.js';
 import type { InvokeContext } from './invoke-context.js';
 import { FEATURES } from './features.js';
-import { MAX_PERMITTED_DATA_INCREASE } from './serialization.js';
+import { MAX_PERMITTED_DATA_INCREASE, type SerializedAccountAddresses } from './serialization.js';
+import { MM_INPUT_START } from '../isa/constants.js';
 import type { InstructionAccount } from './transaction-context.js';
 import { createProgramAddress } from '../syscalls/pda.js';
 import { bytesCost } from '../syscalls/costs.js';
@@ -55,8 +56,22 @@ interface Abi {
   instruction(m: MemoryMap, addr: bigint, aligned: boolean, ic: InvokeContext): CpiInstruction;
   infoSize: number;
   infoKeyAddr(m: MemoryMap, infoAddr: bigint): bigint;
-  callerAccount(m: MemoryMap, infoAddr: bigint, aligned: boolean, ic: InvokeContext): CallerAccount;
+  /** `expected`: where the fields must point under SIMD-0459 (undefined when the gate is off). */
+  callerAccount(m: MemoryMap, infoAddr: bigint, aligned: boolean, ic: InvokeContext, expected: SerializedAccountAddresses | undefined): CallerAccount;
 }
+
+/** `check_account_info_pointer`: under SIMD-0459 an AccountInfo field must point at the serialized field. */
+function checkPointer(ic: InvokeContext, actual: bigint, expected: bigint, field: string): void {
+  if (actual === expected) return;
+  ic.log(`Invalid account info pointer \`${field}': 0x${actual.toString(16)} != 0x${expected.toString(16)}`);
+  throw new CpiError('Invalid pointer');
+}
+
+/** Under SIMD-0459 a pointer the callee could reach through the input region is refused. */
+function refuseInInput(addr: bigint): void {
+  if (addr >= MM_INPUT_START_BIG) throw new CpiError('Invalid pointer');
+}
+const MM_INPUT_START_BIG = BigInt(MM_INPUT_START);
 
 class CpiError extends Error {}
 
@@ -127,21 +142,32 @@ const RUST: Abi = {
   },
   infoSize: 48,
   infoKeyAddr: (m, info) => u64(m, info),
-  callerAccount(m, info, aligned, ic) {
+  callerAccount(m, info, aligned, ic, expected) {
+    const ownerAddr = u64(m, info + 24n);
+    if (expected) {
+      checkPointer(ic, u64(m, info), expected.key, 'key');
+      checkPointer(ic, ownerAddr, expected.owner, 'owner');
+    }
     // Rc boxes: the RefCell's payload sits 24 bytes in (strong, weak, borrow flag).
     const lamportsCell = u64(m, info + 8n) + 24n;
     const lamportsAddr = view(typed(m, lamportsCell, 8, 8, aligned)).getBigUint64(0, true);
+    if (expected) {
+      refuseInInput(lamportsCell);
+      checkPointer(ic, lamportsAddr, expected.lamports, 'lamports');
+    }
     typed(m, lamportsAddr, 8, 8, aligned, true);
-    const ownerAddr = u64(m, info + 24n);
     typed(m, ownerAddr, 32, 1, aligned, true);
     const dataCell = u64(m, info + 16n) + 24n;
+    if (expected) refuseInInput(dataCell);
     const fat = view(typed(m, dataCell, 16, 8, aligned));
     const dataAddr = fat.getBigUint64(0, true);
     const dataLen = Number(fat.getBigUint64(8, true));
+    if (expected) checkPointer(ic, dataAddr, expected.data, 'data');
     ic.consumeChecked(bytesCost(ic.env.costs, dataLen));
     const lenAddr = dataCell + 8n;
-    m.slice(lenAddr, 8, true);
+    if (expected) refuseInInput(lenAddr);
     m.slice(dataAddr, dataLen, true);
+    m.slice(lenAddr, 8, true);
     return { lamportsAddr, ownerAddr, dataAddr, dataLen, lenAddr };
   },
 };
@@ -169,12 +195,18 @@ const C: Abi = {
   },
   infoSize: 56,
   infoKeyAddr: (m, info) => u64(m, info),
-  callerAccount(m, info, aligned, ic) {
+  callerAccount(m, info, aligned, ic, expected) {
     const v = view(m.slice(info, 56, false));
     const lamportsAddr = v.getBigUint64(8, true);
     const dataLen = Number(v.getBigUint64(16, true));
     const dataAddr = v.getBigUint64(24, true);
     const ownerAddr = v.getBigUint64(32, true);
+    if (expected) {
+      checkPointer(ic, v.getBigUint64(0, true), expected.key, 'key');
+      checkPointer(ic, ownerAddr, expected.owner, 'owner');
+      checkPointer(ic, lamportsAddr, expected.lamports, 'lamports');
+      checkPointer(ic, dataAddr, expected.data, 'data');
+    }
     typed(m, lamportsAddr, 8, 8, aligned, true);
     typed(m, ownerAddr, 32, 1, aligned, true);
     ic.consumeChecked(bytesCost(ic.env.costs, dataLen));
@@ -286,6 +318,9 @@ function translateAccounts(
   aligned: boolean,
   callee: InstructionAccount[],
 ): Translated[] {
+  const restricted = ic.env.features.isActive(FEATURES.syscallParameterAddressRestrictions);
+  // SIMD-0459: account infos the callee could write through the input region are refused.
+  if (restricted && infosAddr + infosLen * BigInt(abi.infoSize) >= MM_INPUT_START_BIG) throw new CpiError('Invalid pointer');
   slice(m, infosAddr, infosLen, abi.infoSize, 8, aligned); // the infos must be readable
   const maxInfos = simd0339(ic) ? MAX_CPI_ACCOUNT_INFOS_SIMD_0339 : MAX_CPI_ACCOUNT_INFOS;
   if (infosLen > BigInt(maxInfos)) {
@@ -316,7 +351,8 @@ function translateAccounts(
       ic.log(`Instruction references an unknown account ${key}`);
       fail('MissingAccount');
     }
-    const callerAccount = abi.callerAccount(m, infosAddr + BigInt(infoIndex * abi.infoSize), aligned, ic);
+    const expected = restricted ? ic.serializedAddresses(indexInCaller) : undefined;
+    const callerAccount = abi.callerAccount(m, infosAddr + BigInt(infoIndex * abi.infoSize), aligned, ic, expected);
     out.push({ indexInCaller, caller: callerAccount, updateCaller: a.isWritable });
   }
   return out;

@@ -21,7 +21,7 @@ import {
 } from './errors.js';
 import type { LogCollector } from './log-collector.js';
 import { FEATURES, type FeatureSet } from './features.js';
-import { deserializeInput, serializeInput } from './serialization.js';
+import { deserializeInput, serializeInput, type SerializedAccountAddresses } from './serialization.js';
 import type { Clock, EpochSchedule, SlotHash } from './sysvars.js';
 import type { InstructionFrame, TransactionContext } from './transaction-context.js';
 
@@ -73,7 +73,7 @@ export class InvokeContext {
   /** Programs deployed, upgraded or closed by this transaction (they override the runtime's cache). */
   readonly modifiedPrograms = new Map<string, LoadedProgram>();
   /** Per executing sBPF program (innermost last): its ABI, bump-allocator position and input layout. */
-  private readonly programs: { abiV0: boolean; heapUsed: number; originalLengths: number[] }[] = [];
+  private readonly programs: { abiV0: boolean; heapUsed: number; originalLengths: number[]; accountAddresses: SerializedAccountAddresses[] }[] = [];
 
   constructor(
     readonly tx: TransactionContext,
@@ -102,6 +102,11 @@ export class InvokeContext {
   /** Data length of each of the running program's instruction accounts when it was serialized. */
   originalDataLength(indexInInstruction: number): number {
     return this.programs[this.programs.length - 1].originalLengths[indexInInstruction];
+  }
+
+  /** Where the running program's input holds instruction account `indexInInstruction`'s fields. */
+  serializedAddresses(indexInInstruction: number): SerializedAccountAddresses {
+    return this.programs[this.programs.length - 1].accountAddresses[indexInInstruction];
   }
 
   /** `sol_alloc_free_`'s bump allocator over the running program's heap. */
@@ -191,7 +196,7 @@ export class InvokeContext {
     const host = this.env.host;
     const outer = host.current;
     host.current = this;
-    this.programs.push({ abiV0, heapUsed: 0, originalLengths: input.originalLengths });
+    this.programs.push({ abiV0, heapUsed: 0, originalLengths: input.originalLengths, accountAddresses: input.accountAddresses });
     let finalInput: Uint8Array | undefined;
     let result;
     try {

@@ -24,11 +24,21 @@ export interface SerializedInput {
   write(target: Uint8Array): void;
   /** Data length of each instruction account at serialization. */
   originalLengths: number[];
+  /** Where each instruction account's fields were serialized (VM addresses). */
+  accountAddresses: SerializedAccountAddresses[];
   /** VM address of the instruction data (r2). */
   instructionDataAddress: bigint;
 }
 
 const pad8 = (n: number) => (8 - (n % 8)) % 8;
+
+/** VM addresses of an account's key, owner, lamports and data in a serialized input. */
+export interface SerializedAccountAddresses {
+  key: bigint;
+  owner: bigint;
+  lamports: bigint;
+  data: bigint;
+}
 
 /** Lays out the current instruction of `ctx` as an sBPF program's input; the bytes are written on demand. */
 export function serializeInput(ctx: TransactionContext, abiV0: boolean): SerializedInput {
@@ -36,13 +46,19 @@ export function serializeInput(ctx: TransactionContext, abiV0: boolean): Seriali
   if (f.accounts.length > MAX_ACCOUNTS_PER_INSTRUCTION) fail('MaxAccountsExceeded');
   let size = 8;
   const originalLengths: number[] = [];
+  const accountAddresses: SerializedAccountAddresses[] = [];
   for (let i = 0; i < f.accounts.length; i++) {
     const len = ctx.accounts[f.accounts[i].txIndex].data.length;
     originalLengths.push(len);
     if (f.firstOccurrence[i] !== i) {
+      accountAddresses.push(accountAddresses[f.firstOccurrence[i]]);
       size += abiV0 ? 1 : 8;
       continue;
     }
+    const at = BigInt(MM_INPUT_START + size);
+    accountAddresses.push(
+      abiV0 ? { key: at + 3n, lamports: at + 35n, data: at + 51n, owner: at + 51n + BigInt(len) } : { key: at + 8n, owner: at + 40n, lamports: at + 72n, data: at + 88n },
+    );
     size += abiV0 ? 1 + 1 + 1 + 32 + 8 + 8 + len + 32 + 1 + 8 : 88 + len + MAX_PERMITTED_DATA_INCREASE + pad8(len) + 8;
   }
   const instructionDataAt = size + 8;
@@ -51,6 +67,7 @@ export function serializeInput(ctx: TransactionContext, abiV0: boolean): Seriali
     length: size,
     write: (target) => writeInput(ctx, abiV0, target),
     originalLengths,
+    accountAddresses,
     instructionDataAddress: BigInt(MM_INPUT_START + instructionDataAt),
   };
 }
