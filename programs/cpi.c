@@ -18,8 +18,79 @@
  *  13 [field]: System transfer of 1 lamport from account 0 (a signer) to account 1 with the
  *      AccountInfo of account 0 pointing one field (0 key, 1 owner, 2 lamports, 3 data) at a
  *      stack copy (SIMD-0459 refuses it)
+ *  14 [field]: the same through sol_invoke_signed_rust, with Rust's StableInstruction, AccountMeta
+ *      and AccountInfo layouts (Rc<RefCell<…>> boxes for lamports and data)
  */
 #include "include/websvm.h"
+
+/* Rust layouts for sol_invoke_signed_rust. */
+typedef struct {
+  uint8_t pubkey[32];
+  bool is_signer;
+  bool is_writable;
+} RustAccountMeta;
+typedef struct {
+  const void *ptr;
+  uint64_t cap;
+  uint64_t len;
+} RustVec;
+typedef struct {
+  RustVec accounts;
+  RustVec data;
+  uint8_t program_id[32];
+} RustInstruction;
+/* Rc<RefCell<&mut u64>> and Rc<RefCell<&mut [u8]>>: strong, weak, borrow flag, then the reference. */
+typedef struct {
+  uint64_t strong, weak;
+  int64_t borrow;
+  uint64_t *value;
+} RcLamports;
+typedef struct {
+  uint64_t strong, weak;
+  int64_t borrow;
+  uint8_t *ptr;
+  uint64_t len;
+} RcData;
+typedef struct {
+  const uint8_t *key;
+  RcLamports *lamports;
+  RcData *data;
+  const uint8_t *owner;
+  uint64_t rent_epoch;
+  bool is_signer, is_writable, executable;
+} RustAccountInfo;
+uint64_t sol_invoke_signed_rust(const RustInstruction *instruction, const RustAccountInfo *infos, uint64_t infos_len, const void *seeds, uint64_t seeds_len);
+
+/* Stack copies of an account's fields, for AccountInfos that point one of them elsewhere. */
+typedef struct {
+  uint8_t key[32];
+  uint8_t owner[32];
+  uint64_t lamports;
+  uint8_t data[8];
+} Copies;
+
+static void copy_fields(const Account *a, Copies *c) {
+  for (int i = 0; i < 32; i++) {
+    c->key[i] = a->key[i];
+    c->owner[i] = a->owner[i];
+  }
+  c->lamports = *a->lamports;
+  for (int i = 0; i < 8; i++) c->data[i] = 0;
+}
+
+static RustAccountInfo rust_info(const Account *a, RcLamports *l, RcData *d) {
+  l->strong = 1;
+  l->weak = 1;
+  l->borrow = 0;
+  l->value = a->lamports;
+  d->strong = 1;
+  d->weak = 1;
+  d->borrow = 0;
+  d->ptr = a->data;
+  d->len = a->data_len;
+  RustAccountInfo info = {a->key, l, d, a->owner, 0, a->is_signer, a->is_writable, a->executable};
+  return info;
+}
 
 static const uint8_t VAULT[] = {'v', 'a', 'u', 'l', 't'};
 static const uint8_t SYSTEM_PROGRAM[32] = {0};
@@ -142,22 +213,40 @@ uint64_t entrypoint(const uint8_t *input) {
     return sol_invoke_signed_c(&call, NULL, 0, NULL, 0);
   }
   case 13: {
-    uint8_t key[32], owner[32];
-    uint64_t lamports = *accounts[0].lamports;
-    uint8_t data[8] = {0};
-    for (int i = 0; i < 32; i++) {
-      key[i] = accounts[0].key[i];
-      owner[i] = accounts[0].owner[i];
-    }
+    Copies c;
+    copy_fields(&accounts[0], &c);
     uint8_t transfer[12] = {2, 0, 0, 0, 1};
     SolAccountMeta metas[2] = {{accounts[0].key, true, true}, {accounts[1].key, true, false}};
     SolInstruction call = {SYSTEM_PROGRAM, metas, 2, transfer, sizeof(transfer)};
     SolAccountInfo infos[2] = {account_info(&accounts[0]), account_info(&accounts[1])};
-    if (d[1] == 0) infos[0].key = key;
-    if (d[1] == 1) infos[0].owner = owner;
-    if (d[1] == 2) infos[0].lamports = &lamports;
-    if (d[1] == 3) infos[0].data = data;
+    if (d[1] == 0) infos[0].key = c.key;
+    if (d[1] == 1) infos[0].owner = c.owner;
+    if (d[1] == 2) infos[0].lamports = &c.lamports;
+    if (d[1] == 3) infos[0].data = c.data;
     return sol_invoke_signed_c(&call, infos, 2, NULL, 0);
+  }
+  case 14: {
+    Copies c;
+    copy_fields(&accounts[0], &c);
+    uint8_t transfer[12] = {2, 0, 0, 0, 1};
+    RustAccountMeta metas[2];
+    for (int i = 0; i < 32; i++) {
+      metas[0].pubkey[i] = accounts[0].key[i];
+      metas[1].pubkey[i] = accounts[1].key[i];
+    }
+    metas[0].is_signer = true;
+    metas[0].is_writable = true;
+    metas[1].is_signer = false;
+    metas[1].is_writable = true;
+    RustInstruction call = {{metas, 2, 2}, {transfer, 12, 12}, {0}};
+    RcLamports l0, l1;
+    RcData d0, d1;
+    RustAccountInfo infos[2] = {rust_info(&accounts[0], &l0, &d0), rust_info(&accounts[1], &l1, &d1)};
+    if (d[1] == 0) infos[0].key = c.key;
+    if (d[1] == 1) infos[0].owner = c.owner;
+    if (d[1] == 2) l0.value = &c.lamports;
+    if (d[1] == 3) d0.ptr = c.data;
+    return sol_invoke_signed_rust(&call, infos, 2, NULL, 0);
   }
   default:
     return ERROR_INVALID_INSTRUCTION_DATA;

@@ -141,13 +141,13 @@ describe('cpi.c and cpi_callee.c: cross-program invocation', () => {
     await expectSame(d, [{ programAddress: caller, accounts: [meta(SYSTEM_PROGRAM, false)], data: bytes(12, u32(10), new Uint8Array(32), u64(1300n)) }]);
   });
 
-  it('refuses AccountInfo fields that do not point at the serialized account (SIMD-0459)', async () => {
+  it('refuses C and Rust AccountInfo fields that do not point at the serialized account (SIMD-0459)', async () => {
     const to = await fresh();
     setBoth(d, to, { lamports: 1_000_000_000n, owner: SYSTEM_PROGRAM });
-    for (const field of [9, 0, 1, 2, 3]) {
+    for (const [mode, field] of [13, 14].flatMap((m) => [9, 0, 1, 2, 3].map((f) => [m, f]))) {
       d.ours.expireBlockhash();
       d.theirs.expireBlockhash();
-      const r = await expectSame(d, [{ programAddress: caller, accounts: [meta(d.payer.address, true, d.payer), meta(to, true), meta(SYSTEM_PROGRAM, false)], data: bytes(13, field) }], [to]);
+      const r = await expectSame(d, [{ programAddress: caller, accounts: [meta(d.payer.address, true, d.payer), meta(to, true), meta(SYSTEM_PROGRAM, false)], data: bytes(mode, field) }], [to]);
       expect(r.error).toBe(field === 9 ? undefined : 'InstructionError(0, ProgramFailedToComplete)');
       expect(r.logs.some((l) => l.startsWith('Invalid account info pointer `'))).toBe(field !== 9);
     }
