@@ -707,3 +707,42 @@ describe('Vote program on random instructions: websvm vs LiteSVM', () => {
     }
   });
 });
+
+describe('Vote program on random tower syncs and votes: websvm vs LiteSVM', () => {
+  it('stays identical through 300 random tower syncs, legacy votes, withdrawals and re-authorizations as slots and epochs pass', async () => {
+    let seed = 4242;
+    const int = (n: number) => Math.floor(((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32) * n);
+    const { d, vote, voter, withdrawer, same } = await voteAccount();
+    let slot = 100n;
+    let epoch = 0n;
+    const advance = () => {
+      setClock(d, slot, epoch, epoch + 1n, 1_700_000_000n + slot);
+      setSlotHashes(d, Array.from({ length: Math.min(Number(slot), 150) }, (_, i) => slot - 1n - BigInt(i)));
+    };
+    advance();
+    for (let n = 0; n < 300; n++) {
+      if (int(4) === 0) {
+        slot += BigInt(1 + int(40));
+        if (int(10) === 0) epoch += 1n;
+        advance();
+      }
+      // An ascending set of recent slots, confirmations mostly decreasing by one.
+      const slots = [...new Set(Array.from({ length: 1 + int(31) }, () => slot - 1n - BigInt(int(120))))].sort((a, b) => (a < b ? -1 : 1));
+      const last = slots[slots.length - 1];
+      const kind = int(6);
+      expire(d);
+      if (kind <= 2) {
+        const lockouts = slots.map((s, i): [bigint, number] => [s, Math.max(0, slots.length - i + (int(12) === 0 ? int(3) - 1 : 0))]);
+        const root = int(3) === 0 ? undefined : slots[0] - BigInt(1 + int(20));
+        await same([towerSyncIx(vote.address, int(10) ? voter : withdrawer, lockouts, root, int(8) === 0 ? last + 1n : last, int(2) ? undefined : 1_700_000_000n + slot - BigInt(int(50)))]);
+      } else if (kind === 3) {
+        await same([voteIx(vote.address, voter, slots, last, int(2) ? undefined : 1_700_000_000n + slot)]);
+      } else if (kind === 4) {
+        const amount = BigInt(int(3) === 0 ? 2_000_000 : int(1000));
+        await d.expectSame([{ programAddress: VOTE, accounts: [meta(vote.address, true), meta(d.payer.address, true), meta(withdrawer.address, false, withdrawer)], data: bytes(u32(3), u64(amount)) }], [vote.address]);
+      } else {
+        await same([authorizeIx(vote.address, voter.address, 0, withdrawer)]);
+      }
+    }
+  }, 120_000);
+});
