@@ -28,10 +28,10 @@ export interface RegionSpec {
 const SLOT_NAMES = ['allocated', 'program', 'stack', 'heap', 'input'];
 const GAP_SHIFT = 12; // log2(STACK_FRAME_SIZE)
 
-/** A memory map over one contiguous host buffer. */
 /** `isize::MAX`: the longest slice a syscall may translate. */
 const I64_MAX = 0x7fff_ffff_ffff_ffffn;
 
+/** A memory map over one contiguous host buffer. */
 export class MemoryMap {
   /** The host backing of every region. */
   readonly bytes: Uint8Array;
@@ -83,8 +83,9 @@ export class MemoryMap {
         r.contents(this.bytes.subarray(at, at + r.length));
       } else if (r.contents) {
         if (r.writable || !opts.readOnlyLoaded) this.bytes.set(r.contents.subarray(0, r.length), at);
-        // A fresh stack and heap for every invocation, as the reference gives.
-      } else if (opts.backing && r.writable) this.bytes.fill(0, at, at + r.length);
+      } else if (opts.backing && r.writable) {
+        this.bytes.fill(0, at, at + r.length); // a fresh stack and heap for every invocation, as the reference gives
+      }
     }
   }
 
