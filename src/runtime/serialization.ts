@@ -4,6 +4,7 @@
  * `program-runtime/src/serialization.rs`, SBPF_SEMANTICS §11; no direct mapping, as on mainnet).
  */
 import { MM_INPUT_START } from '../isa/constants.js';
+import type { InputWriter } from '../vm/execute.js';
 import { decodeAddress, encodeAddress } from './accounts.js';
 import { fail } from './errors.js';
 import { MAX_PERMITTED_DATA_LENGTH, type TransactionContext } from './transaction-context.js';
@@ -17,11 +18,7 @@ const MAX_ACCOUNTS_PER_INSTRUCTION = 255;
  * A program input ready to be written where the VM maps it (no intermediate copy), and what
  * write-back needs.
  */
-export interface SerializedInput {
-  /** Bytes of the input region. */
-  length: number;
-  /** Writes every byte of the input (padding zeroed) into `target`, which has `length` bytes. */
-  write(target: Uint8Array): void;
+export interface SerializedInput extends InputWriter {
   /** Data length of each instruction account at serialization. */
   originalLengths: number[];
   /** Where each instruction account's fields were serialized (VM addresses). */

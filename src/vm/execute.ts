@@ -79,7 +79,7 @@ export function createMemoryMap(
   regions.push(
     { slot: 2, length: STACK_SIZE, writable: true, gapped: stackFrameGaps(exe.sbpfVersion) },
     { slot: 3, length: heapBytes, writable: true },
-    { slot: 4, length: input.length, contents: input instanceof Uint8Array ? input : input.write, writable: true },
+    { slot: 4, length: input.length, contents: input instanceof Uint8Array ? input : (target) => input.write(target), writable: true },
   );
   return new MemoryMap(exe.sbpfVersion, regions, layout);
 }
