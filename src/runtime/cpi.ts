@@ -67,11 +67,12 @@ function checkPointer(ic: InvokeContext, actual: bigint, expected: bigint, field
   throw new CpiError('Invalid pointer');
 }
 
+const MM_INPUT_START_BIG = BigInt(MM_INPUT_START);
+
 /** Under SIMD-0459 a pointer the callee could reach through the input region is refused. */
 function refuseInInput(addr: bigint): void {
   if (addr >= MM_INPUT_START_BIG) throw new CpiError('Invalid pointer');
 }
-const MM_INPUT_START_BIG = BigInt(MM_INPUT_START);
 
 class CpiError extends Error {}
 
@@ -320,7 +321,7 @@ function translateAccounts(
 ): Translated[] {
   const restricted = ic.env.features.isActive(FEATURES.syscallParameterAddressRestrictions);
   // SIMD-0459: account infos the callee could write through the input region are refused.
-  if (restricted && infosAddr + infosLen * BigInt(abi.infoSize) >= MM_INPUT_START_BIG) throw new CpiError('Invalid pointer');
+  if (restricted) refuseInInput(infosAddr + infosLen * BigInt(abi.infoSize));
   slice(m, infosAddr, infosLen, abi.infoSize, 8, aligned); // the infos must be readable
   const maxInfos = simd0339(ic) ? MAX_CPI_ACCOUNT_INFOS_SIMD_0339 : MAX_CPI_ACCOUNT_INFOS;
   if (infosLen > BigInt(maxInfos)) {
