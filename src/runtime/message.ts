@@ -58,20 +58,28 @@ class Cursor {
     this.at += n;
     return out;
   }
-  /** Solana's compact-u16 (1–3 bytes, canonical). */
+  /** Solana's compact-u16. */
   shortVec(): number {
-    let value = 0;
-    for (let i = 0; i < 3; i++) {
-      const b = this.u8();
-      value |= (b & 0x7f) << (7 * i);
-      if ((b & 0x80) === 0) {
-        if (i > 0 && b === 0) throw malformed('non-canonical compact-u16');
-        if (value > 0xffff) throw malformed('compact-u16 overflow');
-        return value;
-      }
-    }
-    throw malformed('compact-u16 longer than 3 bytes');
+    return readCompactU16(() => this.u8(), malformed);
   }
+}
+
+/**
+ * Solana's compact-u16 (`short_vec` lengths): 1–3 bytes, canonical, at most u16::MAX. `next`
+ * reads a byte; `invalid` builds the caller's error for an encoding that breaks a rule.
+ */
+export function readCompactU16(next: () => number, invalid: (why: string) => Error): number {
+  let value = 0;
+  for (let i = 0; i < 3; i++) {
+    const b = next();
+    value |= (b & 0x7f) << (7 * i);
+    if ((b & 0x80) === 0) {
+      if (i > 0 && b === 0) throw invalid('non-canonical compact-u16');
+      if (value > 0xffff) throw invalid('compact-u16 overflow');
+      return value;
+    }
+  }
+  throw invalid('compact-u16 longer than 3 bytes');
 }
 
 const malformed = (why: string) => new WebsvmError('MalformedTransaction', `Malformed transaction: ${why}`);

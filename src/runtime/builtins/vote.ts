@@ -7,12 +7,13 @@
  * `DepositDelegatorRewards` (which needs block revenue sharing, absent from this Agave) are refused
  * with InvalidInstructionData.
  */
-import { fail } from '../errors.js';
+import { fail, InstructionFailure } from '../errors.js';
 import { FEATURES } from '../features.js';
 import { decodeAddress } from '../accounts.js';
 import { verifyBlsProofOfPossession } from '../bls-proof-of-possession.js';
 import { SYSTEM_PROGRAM, SYSVAR, VOTE_PROGRAM } from '../ids.js';
 import type { Builtin, InvokeContext } from '../invoke-context.js';
+import { readCompactU16 } from '../message.js';
 import type { EpochSchedule } from '../sysvars.js';
 import { decodeVoteState, encodeVoteState, newVoteState, VOTE_STATE_SIZE, type VoteState } from '../vote-state.js';
 import { processTimestamp, processTowerUpdate, processVote, VoteError, voteFailure, type ProposedTower } from '../vote-tower.js';
@@ -61,19 +62,8 @@ function commissionKind(r: BincodeReader): CommissionKind {
 const hash = (r: BincodeReader) => r.pubkey();
 const optionI64 = (r: BincodeReader) => (r.option() ? r.i64() : undefined);
 
-/** `solana_short_vec` length: 1–3 bytes, canonical, at most u16::MAX. */
-function shortVecLength(r: BincodeReader): number {
-  let value = 0;
-  for (let i = 0; i < 3; i++) {
-    const b = r.u8();
-    value |= (b & 0x7f) << (7 * i);
-    if ((b & 0x80) === 0) {
-      if ((i > 0 && b === 0) || value > 0xffff) fail('InvalidInstructionData');
-      return value;
-    }
-  }
-  fail('InvalidInstructionData');
-}
+/** A `solana_short_vec` length. */
+const shortVecLength = (r: BincodeReader) => readCompactU16(() => r.u8(), () => new InstructionFailure({ kind: 'InvalidInstructionData' }));
 
 /** `solana_serde_varint` u64: LEB128 without truncated or zero trailing bytes. */
 function varintU64(r: BincodeReader): bigint {
