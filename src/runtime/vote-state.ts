@@ -67,7 +67,8 @@ function lockouts(r: BincodeReader, landed: boolean): LandedVote[] {
   return out;
 }
 
-const optionU64 = (r: BincodeReader) => (r.option() ? r.u64() : undefined);
+/** A bincode `Option<u64>`. */
+export const optionU64 = (r: BincodeReader) => (r.option() ? r.u64() : undefined);
 
 function authorizedVoters(r: BincodeReader): VoteState['authorizedVoters'] {
   const map = new Map<bigint, string>();

@@ -15,7 +15,7 @@ import { SYSTEM_PROGRAM, SYSVAR, VOTE_PROGRAM } from '../ids.js';
 import type { Builtin, InvokeContext } from '../invoke-context.js';
 import { readCompactU16 } from '../message.js';
 import type { EpochSchedule } from '../sysvars.js';
-import { decodeVoteState, encodeVoteState, newVoteState, VOTE_STATE_SIZE, type VoteState } from '../vote-state.js';
+import { decodeVoteState, encodeVoteState, newVoteState, optionU64, VOTE_STATE_SIZE, type VoteState } from '../vote-state.js';
 import { processTimestamp, processTowerUpdate, processVote, VoteError, voteFailure, type ProposedTower } from '../vote-tower.js';
 import { BincodeReader } from './bincode.js';
 import { createWithSeed } from './system.js';
@@ -83,7 +83,7 @@ function varintU64(r: BincodeReader): bigint {
 function towerUpdate(r: BincodeReader): ProposedTower {
   const lockouts: ProposedTower['lockouts'] = [];
   for (let n = r.length(12); n > 0; n--) lockouts.push({ slot: r.u64(), confirmationCount: r.u32() });
-  const root = r.option() ? r.u64() : undefined;
+  const root = optionU64(r);
   return { lockouts, root, hash: hash(r), timestamp: optionI64(r) };
 }
 
@@ -110,7 +110,8 @@ function seeded(r: BincodeReader): Seeded {
 /** `limited_deserialize::<VoteInstruction>`: any malformed data is InvalidInstructionData. */
 function decodeInstruction(data: Uint8Array): VoteInstruction {
   const r = new BincodeReader(data);
-  switch (r.u32()) {
+  const tag = r.u32();
+  switch (tag) {
     case 0:
       return { kind: 'initialize', node: r.pubkey(), voter: r.pubkey(), withdrawer: r.pubkey(), commission: r.u8() };
     case 1:
@@ -120,7 +121,7 @@ function decodeInstruction(data: Uint8Array): VoteInstruction {
       const slots: bigint[] = [];
       for (let n = r.length(8); n > 0; n--) slots.push(r.u64());
       const vote = { kind: 'vote' as const, slots, hash: hash(r), timestamp: optionI64(r) };
-      if (data[0] === 6) hash(r);
+      if (tag === 6) hash(r);
       return vote;
     }
     case 3:
@@ -134,7 +135,7 @@ function decodeInstruction(data: Uint8Array): VoteInstruction {
     case 8:
     case 9: {
       const tower = towerUpdate(r);
-      if (data[0] === 9) hash(r);
+      if (tag === 9) hash(r);
       return { kind: 'towerUpdate', tower, legacy: true };
     }
     case 10:
@@ -144,13 +145,13 @@ function decodeInstruction(data: Uint8Array): VoteInstruction {
     case 12:
     case 13: {
       const tower = compactTower(r, false);
-      if (data[0] === 13) hash(r);
+      if (tag === 13) hash(r);
       return { kind: 'towerUpdate', tower, legacy: true };
     }
     case 14:
     case 15: {
       const tower = compactTower(r, true);
-      if (data[0] === 15) hash(r);
+      if (tag === 15) hash(r);
       return { kind: 'towerUpdate', tower, legacy: false };
     }
     case 16:
