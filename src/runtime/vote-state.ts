@@ -128,12 +128,7 @@ export function decodeVoteState(data: Uint8Array, voteAccount: string): StoredVo
       state: {
         node,
         withdrawer,
-        inflationRewardsCollector: voteAccount,
-        blockRevenueCollector: node,
-        inflationRewardsCommissionBps: Math.min(commission * 100, 0xffff),
-        blockRevenueCommissionBps: 10_000,
-        pendingDelegatorRewards: 0n,
-        blsPubkey: undefined,
+        ...v4Defaults(voteAccount, node, commission),
         votes,
         rootSlot,
         authorizedVoters: voters,
@@ -163,17 +158,28 @@ export function decodeVoteState(data: Uint8Array, voteAccount: string): StoredVo
   fail('InvalidAccountData');
 }
 
+/**
+ * The SIMD-0185 fields a V4 state starts with, both when InitializeAccount creates it and when an
+ * older version is read: rewards to the vote account, block revenue to the node, the u8
+ * commission as basis points, all block revenue kept, nothing pending, no BLS key.
+ */
+function v4Defaults(voteAccount: string, node: string, commission: number) {
+  return {
+    inflationRewardsCollector: voteAccount,
+    blockRevenueCollector: node,
+    inflationRewardsCommissionBps: commission * 100,
+    blockRevenueCommissionBps: 10_000,
+    pendingDelegatorRewards: 0n,
+    blsPubkey: undefined,
+  };
+}
+
 /** `VoteStateV4::new_with_defaults`: the state InitializeAccount writes. */
 export function newVoteState(voteAccount: string, init: { node: string; voter: string; withdrawer: string; commission: number }, epoch: bigint): VoteState {
   return {
     node: init.node,
     withdrawer: init.withdrawer,
-    inflationRewardsCollector: voteAccount,
-    blockRevenueCollector: init.node,
-    inflationRewardsCommissionBps: init.commission * 100,
-    blockRevenueCommissionBps: 10_000,
-    pendingDelegatorRewards: 0n,
-    blsPubkey: undefined,
+    ...v4Defaults(voteAccount, init.node, init.commission),
     votes: [],
     rootSlot: undefined,
     authorizedVoters: [{ epoch, voter: init.voter }],
