@@ -93,9 +93,6 @@ class SystemProgram implements Builtin {
     const r = new BincodeReader(frame.data);
     const tag = r.u32();
     const signers = new Set(frame.accounts.filter((a) => a.isSigner).map((a) => tx.keys[a.txIndex]));
-    const need = (n: number) => {
-      if (frame.accounts.length < n) fail('MissingAccount');
-    };
     const key = (i: number) => tx.keys[frame.accounts[i].txIndex];
     const isSigner = (a: Address) => signers.has(a.base ?? a.address);
 
@@ -171,17 +168,17 @@ class SystemProgram implements Builtin {
         const lamports = r.u64();
         const space = r.u64();
         const owner = r.pubkey();
-        need(2);
+        tx.requireAccounts(2);
         return createAccount({ address: key(1) }, lamports, space, owner);
       }
       case 1: {
         const owner = r.pubkey();
-        need(1);
+        tx.requireAccounts(1);
         return assign(0, { address: key(0) }, owner);
       }
       case 2: {
         const lamports = r.u64();
-        need(2);
+        tx.requireAccounts(2);
         return transfer(0, 1, lamports);
       }
       case 3: {
@@ -190,12 +187,12 @@ class SystemProgram implements Builtin {
         const lamports = r.u64();
         const space = r.u64();
         const owner = r.pubkey();
-        need(2);
+        tx.requireAccounts(2);
         return createAccount(withSeed(key(1), base, seed, owner), lamports, space, owner);
       }
       case 8: {
         const space = r.u64();
-        need(1);
+        tx.requireAccounts(1);
         return allocate(0, { address: key(0) }, space);
       }
       case 9: {
@@ -203,7 +200,7 @@ class SystemProgram implements Builtin {
         const seed = r.string();
         const space = r.u64();
         const owner = r.pubkey();
-        need(1);
+        tx.requireAccounts(1);
         const address = withSeed(key(0), base, seed, owner);
         allocate(0, address, space);
         return assign(0, address, owner);
@@ -212,14 +209,14 @@ class SystemProgram implements Builtin {
         const base = r.pubkey();
         const seed = r.string();
         const owner = r.pubkey();
-        need(1);
+        tx.requireAccounts(1);
         return assign(0, withSeed(key(0), base, seed, owner), owner);
       }
       case 11: {
         const lamports = r.u64();
         const seed = r.string();
         const fromOwner = r.pubkey();
-        need(3);
+        tx.requireAccounts(3);
         if (!frame.accounts[1].isSigner) {
           ic.log(`Transfer: 'from' account ${key(1)} must sign`);
           fail('MissingRequiredSignature');
@@ -249,7 +246,7 @@ class SystemProgram implements Builtin {
         const space = r.u64();
         const owner = r.pubkey();
         // The funder is an account only when there are lamports to move; both counts come first.
-        need(lamports > 0n ? 2 : 1);
+        tx.requireAccounts(lamports > 0n ? 2 : 1);
         const to = { address: key(0) };
         allocate(0, to, space);
         assign(0, to, owner);

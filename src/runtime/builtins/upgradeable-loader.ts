@@ -111,13 +111,6 @@ class UpgradeableLoader implements Builtin {
     const r = new BincodeReader(frame.data);
     const tag = r.u32();
     const log = (line: string) => ic.log(line);
-    const need = (n: number) => {
-      if (frame.accounts.length < n) fail('MissingAccount');
-    };
-    const key = (i: number) => {
-      need(i + 1);
-      return tx.keys[frame.accounts[i].txIndex];
-    };
     const signer = (i: number) => frame.accounts[i]?.isSigner === true;
     const writable = (i: number) => frame.accounts[i].isWritable;
     const state = (i: number) => decodeLoaderState(tx.account(i).data);
@@ -126,9 +119,6 @@ class UpgradeableLoader implements Builtin {
       const data = tx.dataMut(i);
       if (data.length < bytes.length) fail('AccountDataTooSmall');
       data.set(bytes);
-    };
-    const sysvar = (i: number, id: string) => {
-      if (key(i) !== id) fail('InvalidArgument');
     };
     const deploy = (programId: string, elf: Uint8Array, slot: bigint) => deployProgram(ic, programId, elf, slot);
     const clockSlot = () => ic.env.clock.slot;
@@ -157,18 +147,18 @@ class UpgradeableLoader implements Builtin {
 
     switch (tag) {
       case 0: {
-        need(2);
+        tx.requireAccounts(2);
         if (state(0).kind !== 'Uninitialized') {
           log('Buffer account already initialized');
           fail('AccountAlreadyInitialized');
         }
-        return setState(0, { kind: 'Buffer', authority: key(1) });
+        return setState(0, { kind: 'Buffer', authority: tx.instructionKey(1) });
       }
       case 1: {
         const offset = r.u32();
         const len = Number(r.u64());
         const bytes = r.bytes(len);
-        need(2);
+        tx.requireAccounts(2);
         const s = state(0);
         if (s.kind !== 'Buffer') {
           log('Invalid Buffer account');
@@ -178,7 +168,7 @@ class UpgradeableLoader implements Builtin {
           log('Buffer is immutable');
           fail('Immutable');
         }
-        if (s.authority !== key(1)) {
+        if (s.authority !== tx.instructionKey(1)) {
           log('Incorrect buffer authority provided');
           fail('IncorrectAuthority');
         }
@@ -197,13 +187,13 @@ class UpgradeableLoader implements Builtin {
       }
       case 2: {
         const maxDataLen = r.u64();
-        need(4);
-        const payer = key(0);
-        const programData = key(1);
-        sysvar(4, SYSVAR.rent);
-        sysvar(5, SYSVAR.clock);
-        need(8);
-        const authority = key(7);
+        tx.requireAccounts(4);
+        const payer = tx.instructionKey(0);
+        const programData = tx.instructionKey(1);
+        tx.checkSysvarAccount(4, SYSVAR.rent);
+        tx.checkSysvarAccount(5, SYSVAR.clock);
+        tx.requireAccounts(8);
+        const authority = tx.instructionKey(7);
         if (state(2).kind !== 'Uninitialized') {
           log('Program account already initialized');
           fail('AccountAlreadyInitialized');
@@ -217,7 +207,7 @@ class UpgradeableLoader implements Builtin {
           log('Program account not rent-exempt');
           fail('ExecutableAccountNotRentExempt');
         }
-        const programId = key(2);
+        const programId = tx.instructionKey(2);
         const bufferDataLen = verifyBuffer(3, authority, 7);
         if (maxDataLen < BigInt(bufferDataLen)) {
           log('Max data length is too small to hold Buffer data');
@@ -249,7 +239,7 @@ class UpgradeableLoader implements Builtin {
             accounts: [
               { key: payer, isSigner: true, isWritable: true },
               { key: programData, isSigner: true, isWritable: true },
-              { key: key(3), isSigner: false, isWritable: true },
+              { key: tx.instructionKey(3), isSigner: false, isWritable: true },
             ],
             data: createData,
           },
@@ -266,12 +256,12 @@ class UpgradeableLoader implements Builtin {
         return;
       }
       case 3: {
-        need(3);
-        const programData = key(0);
-        sysvar(4, SYSVAR.rent);
-        sysvar(5, SYSVAR.clock);
-        need(7);
-        const authority = key(6);
+        tx.requireAccounts(3);
+        const programData = tx.instructionKey(0);
+        tx.checkSysvarAccount(4, SYSVAR.rent);
+        tx.checkSysvarAccount(5, SYSVAR.clock);
+        tx.requireAccounts(7);
+        const authority = tx.instructionKey(6);
         if (!writable(1)) {
           log('Program account not writeable');
           fail('InvalidArgument');
@@ -289,7 +279,7 @@ class UpgradeableLoader implements Builtin {
           log('Program and ProgramData account mismatch');
           fail('InvalidArgument');
         }
-        const programId = key(1);
+        const programId = tx.instructionKey(1);
         const bufferDataLen = verifyBuffer(2, authority, 6);
         const bufferLamports = tx.account(2).lamports;
         const bufferData = tx.account(2).data;
@@ -341,9 +331,9 @@ class UpgradeableLoader implements Builtin {
       case 4:
       case 7: {
         const checked = tag === 7;
-        need(checked ? 3 : 2);
-        const present = key(1);
-        const next = frame.accounts.length > 2 ? key(2) : undefined;
+        tx.requireAccounts(checked ? 3 : 2);
+        const present = tx.instructionKey(1);
+        const next = frame.accounts.length > 2 ? tx.instructionKey(2) : undefined;
         const s = state(0);
         const what = s.kind === 'Buffer' ? 'buffer' : 'upgrade';
         if (s.kind !== 'Buffer' && s.kind !== 'ProgramData') {
@@ -375,12 +365,12 @@ class UpgradeableLoader implements Builtin {
         return;
       }
       case 5: {
-        need(2);
+        tx.requireAccounts(2);
         if (frame.accounts[0].txIndex === frame.accounts[1].txIndex) {
           log('Recipient is the same as the account being closed');
           fail('InvalidArgument');
         }
-        const closeKey = key(0);
+        const closeKey = tx.instructionKey(0);
         const s = state(0);
         tx.setDataLength(0, UNINITIALIZED_SIZE);
         const closeWith = (authority: string | undefined) => {
@@ -388,7 +378,7 @@ class UpgradeableLoader implements Builtin {
             log('Account is immutable');
             fail('Immutable');
           }
-          if (authority !== key(2)) {
+          if (authority !== tx.instructionKey(2)) {
             log('Incorrect authority provided');
             fail('IncorrectAuthority');
           }
@@ -405,12 +395,12 @@ class UpgradeableLoader implements Builtin {
           tx.setLamports(0, 0n);
           log(`Closed Uninitialized ${closeKey}`);
         } else if (s.kind === 'Buffer') {
-          need(3);
+          tx.requireAccounts(3);
           closeWith(s.authority);
           log(`Closed Buffer ${closeKey}`);
         } else if (s.kind === 'ProgramData') {
-          need(4);
-          const programKey = key(3);
+          tx.requireAccounts(4);
+          const programKey = tx.instructionKey(3);
           if (!writable(3)) {
             log('Program account is not writable');
             fail('InvalidArgument');
@@ -516,8 +506,7 @@ class UpgradeableLoader implements Builtin {
     const min = ic.env.minimumBalance(newLen);
     const required = (min > 1n ? min : 1n) - pd.lamports;
     if (required > 0n) {
-      if (frame.accounts.length <= payerIndex) fail('MissingAccount');
-      const payer = tx.keys[frame.accounts[payerIndex].txIndex];
+      const payer = tx.instructionKey(payerIndex);
       nativeInvokeSigned(ic, transferInstruction(payer, programDataKey, required), []);
     }
     tx.setDataLength(0, newLen);
