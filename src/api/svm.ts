@@ -58,6 +58,7 @@ export class SimulatedTransactionInfo {
   }
 }
 
+/** The API's view of an account: a copy, so nothing the caller does reaches the store. */
 function encoded(address: string, a: Account): EncodedAccount & { data: Uint8Array } {
   return {
     address: kitAddress(address),
@@ -65,7 +66,7 @@ function encoded(address: string, a: Account): EncodedAccount & { data: Uint8Arr
     lamports: kitLamports(a.lamports),
     programAddress: kitAddress(a.owner),
     space: BigInt(a.data.length),
-    data: a.data,
+    data: a.data.slice(),
   };
 }
 

@@ -139,6 +139,25 @@ function programDataAddress(programId: string): string {
   return address;
 }
 
+/** A ProgramData account's bytes: the metadata (deployment slot, no authority) and the ELF. */
+function programDataBytes(elf: Uint8Array, slot: bigint): Uint8Array {
+  const data = new Uint8Array(PROGRAMDATA_METADATA_SIZE + elf.length);
+  const view = new DataView(data.buffer);
+  view.setUint32(0, 3, true);
+  view.setBigUint64(4, slot, true);
+  data.set(elf, PROGRAMDATA_METADATA_SIZE);
+  return data;
+}
+
+/** ProgramData bytes of ELFs that never change, per ELF and slot (stored accounts are never written in place). */
+const programDataCache = new WeakMap<Uint8Array, { slot: bigint; data: Uint8Array }>();
+
+function sharedProgramData(elf: Uint8Array, slot: bigint): Uint8Array {
+  let cached = programDataCache.get(elf);
+  if (cached?.slot !== slot) programDataCache.set(elf, (cached = { slot, data: programDataBytes(elf, slot) }));
+  return cached.data;
+}
+
 type RentState = { kind: 'uninitialized' } | { kind: 'exempt' } | { kind: 'paying'; lamports: bigint; size: number };
 
 /** Sysvars whose data `sol_get_sysvar` serves (Agave's sysvar cache). */
@@ -223,11 +242,12 @@ export class Runtime {
 
   /** Feature-gate accounts for the active features (`with_feature_accounts`). */
   addFeatureAccounts(): void {
+    const lamports = this.minimumBalance(9);
     for (const [id, slot] of this.features.entries()) {
       const data = new Uint8Array(9);
       data[0] = 1;
       new DataView(data.buffer).setBigUint64(1, slot, true);
-      this.accounts.set(id, { lamports: this.minimumBalance(9), data, owner: FEATURE_PROGRAM, executable: false, rentEpoch: 0n });
+      this.accounts.set(id, { lamports, data, owner: FEATURE_PROGRAM, executable: false, rentEpoch: 0n });
     }
   }
 
@@ -262,7 +282,7 @@ export class Runtime {
     this.setSysvarAccount(SYSVAR.recentBlockhashes, sv.encodeRecentBlockhashes(this.latestBlockhash, 0n));
     this.setSysvarAccount(SYSVAR.rent, sv.encodeRent(this.rent));
     this.setSysvarAccount(SYSVAR.slotHashes, sv.encodeSlotHashes([{ slot: this.clock.slot, hash: this.latestBlockhash }]));
-    this.setSysvarAccount(SYSVAR.slotHistory, sv.encodeSlotHistory(sv.defaultSlotHistory()));
+    this.setSysvarAccount(SYSVAR.slotHistory, sv.encodedDefaultSlotHistory());
     this.setSysvarAccount(SYSVAR.stakeHistory, sv.encodeStakeHistory([]));
   }
 
@@ -333,22 +353,18 @@ export class Runtime {
    */
   addProgram(programId: string, elf: Uint8Array, loader: string, exe: Executable | (() => Executable) = loadProgram(elf)): void {
     log.debug({ programId, loader, bytes: elf.length }, 'program added');
+    // An ELF that loads lazily is one a source keeps unchanged, so its account bytes are shared.
+    const shared = typeof exe === 'function';
     if (loader === BPF_LOADER_UPGRADEABLE) {
       const programData = programDataAddress(programId);
-      const meta = new Uint8Array(PROGRAMDATA_METADATA_SIZE);
-      const view = new DataView(meta.buffer);
-      view.setUint32(0, 3, true);
-      view.setBigUint64(4, this.clock.slot, true);
-      const data = new Uint8Array(PROGRAMDATA_METADATA_SIZE + elf.length);
-      data.set(meta);
-      data.set(elf, PROGRAMDATA_METADATA_SIZE);
+      const data = shared ? sharedProgramData(elf, this.clock.slot) : programDataBytes(elf, this.clock.slot);
       this.accounts.set(programData, { lamports: this.minimumBalance(data.length), data, owner: loader, executable: false, rentEpoch: 0n });
       const program = new Uint8Array(36);
       new DataView(program.buffer).setUint32(0, 2, true);
       program.set(decodeAddress(programData), 4);
       this.accounts.set(programId, { lamports: this.minimumBalance(36), data: program, owner: loader, executable: true, rentEpoch: 0n });
     } else {
-      this.accounts.set(programId, { lamports: this.minimumBalance(elf.length), data: elf.slice(), owner: loader, executable: true, rentEpoch: 0n });
+      this.accounts.set(programId, { lamports: this.minimumBalance(elf.length), data: shared ? elf : elf.slice(), owner: loader, executable: true, rentEpoch: 0n });
     }
     const effectiveSlot = this.clock.slot;
     if (typeof exe !== 'function') {

@@ -8,6 +8,7 @@ import { nodeModule } from '../platform.js';
 interface NodeCrypto {
   createPublicKey(key: { key: Uint8Array; format: 'der'; type: 'spki' }): unknown;
   createPrivateKey(key: { key: Uint8Array; format: 'der'; type: 'pkcs8' }): unknown;
+  createPublicKey(key: unknown): { export(options: { format: 'der'; type: 'spki' }): Uint8Array };
   verify(algorithm: null, data: Uint8Array, key: unknown, signature: Uint8Array): boolean;
   sign(algorithm: null, data: Uint8Array, key: unknown): Uint8Array;
 }
@@ -63,4 +64,10 @@ export function signMessage(message: Uint8Array, seed: Uint8Array): Uint8Array {
 }
 
 /** The public key of a 32-byte secret seed. */
-export const publicKeyOf = (seed: Uint8Array): Uint8Array => ed25519.getPublicKey(seed);
+export function publicKeyOf(seed: Uint8Array): Uint8Array {
+  if (nodeCrypto) {
+    const secret = nodeCrypto.createPrivateKey({ key: concat(PKCS8_PREFIX, seed), format: 'der', type: 'pkcs8' });
+    return new Uint8Array(nodeCrypto.createPublicKey(secret).export({ format: 'der', type: 'spki' }).subarray(SPKI_PREFIX.length));
+  }
+  return ed25519.getPublicKey(seed);
+}

@@ -209,11 +209,22 @@ export function defaultSlotHistory(): SlotHistory {
   bits[0] = 1n;
   return { bits, nextSlot: 1n };
 }
+/** Typed arrays are little-endian here, so the bit blocks can be copied as bytes. */
+const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 export function encodeSlotHistory(h: SlotHistory): Uint8Array {
   const o = new Out(SLOT_HISTORY_SIZE).u8(1).u64(BigInt(h.bits.length));
-  for (const b of h.bits) o.u64(b);
+  if (LITTLE_ENDIAN_HOST) {
+    o.bytes.set(new Uint8Array(h.bits.buffer, h.bits.byteOffset, h.bits.byteLength), o.at);
+    o.at += h.bits.byteLength;
+  } else for (const b of h.bits) o.u64(b);
   return o.u64(BigInt(h.bits.length) * 64n).u64(h.nextSlot).bytes;
 }
+let defaultSlotHistoryBytes: Uint8Array | undefined;
+/**
+ * The default history's account data, encoded once: stored accounts are never written in place,
+ * so every runtime can hold the same 128 KiB.
+ */
+export const encodedDefaultSlotHistory = (): Uint8Array => (defaultSlotHistoryBytes ??= encodeSlotHistory(defaultSlotHistory()));
 export function decodeSlotHistory(d: Uint8Array): SlotHistory {
   const r = reader(d);
   const some = r.u8();

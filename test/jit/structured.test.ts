@@ -34,15 +34,14 @@ function same(exe: Executable, computeUnits = 100_000) {
 
 /** Counts the JIT's hand-overs to the interpreter while `body` runs. */
 function handOvers(body: () => void): number {
-  const level = log.level;
-  log.level = 'debug';
+  const enabled = vi.spyOn(log, 'isLevelEnabled').mockReturnValue(true);
   const spy = vi.spyOn(log, 'debug');
   try {
     body();
     return spy.mock.calls.filter((call) => call[1] === 'JIT hands over to the interpreter').length;
   } finally {
     spy.mockRestore();
-    log.level = level;
+    enabled.mockRestore();
   }
 }
 
