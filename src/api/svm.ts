@@ -25,6 +25,7 @@ import { toAddress, toWireBytes, type AddressInput, type TransactionInput } from
 import { FeatureSet } from './feature-set.js';
 import { DEFAULT_PROGRAMS, defaultProgramSource, type ProgramSource } from './default-programs.js';
 import type { Executable } from '../executable.js';
+import type { Engine } from '../vm/execute.js';
 import { loadProgram } from '../runtime/program-loader.js';
 import { FailedTransactionMetadata, TransactionMetadata } from './results.js';
 import type { ErrorNamer } from './harness.js';
@@ -239,8 +240,12 @@ export class SVM {
     return this;
   }
 
-  /** Selects the execution engine: `'jit'` (default, WebAssembly) or `'interpreter'`. */
-  withEngine(engine: 'jit' | 'interpreter'): this {
+  /**
+   * Selects the execution engine: `'auto'` (the default: each program is interpreted until it has
+   * run enough to be worth compiling to WebAssembly), `'jit'` (compiled from the first run) or
+   * `'interpreter'`. Results, logs and compute units are identical on all three.
+   */
+  withEngine(engine: Engine): this {
     this.runtime.config.engine = engine;
     return this;
   }

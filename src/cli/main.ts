@@ -15,7 +15,7 @@ import { runVerify } from './verify.js';
 const COMMANDS: Record<string, { run: (args: string[]) => number | void | Promise<number | void>; help: string }> = {
   run: {
     run: runRun,
-    help: 'run prog.so [--data hex|@file] [--account file.json|address[:w][:s]]… [--program-id id] [--compute-units N] [--engine jit|interpreter] [--save-accounts dir]\n      run one instruction on account fixtures: logs, compute units, return data, changed accounts',
+    help: 'run prog.so [--data hex|@file] [--account file.json|address[:w][:s]]… [--program-id id] [--compute-units N] [--engine auto|jit|interpreter] [--save-accounts dir]\n      run one instruction on account fixtures: logs, compute units, return data, changed accounts',
   },
   asm: { run: runAsm, help: 'asm prog.s -o prog.so [--sbpf-version 0|3]            assemble into a deployable ELF' },
   disasm: { run: runDisasm, help: 'disasm prog.so                                      disassemble (re-assembles to the same program)' },

@@ -1,6 +1,6 @@
 /**
  * `websvm run prog.so [--data hex|@file] [--account spec]… [--program-id address]
- * [--compute-units N] [--engine jit|interpreter] [--save-accounts dir] [--json]`
+ * [--compute-units N] [--engine auto|jit|interpreter] [--save-accounts dir] [--json]`
  *
  * Runs one instruction of the program on account fixtures and prints its logs, compute units,
  * return data and the accounts it changed. An account `spec` is a `solana account --output json`
@@ -39,8 +39,8 @@ export function runRun(args: string[]): number {
   const p = parseArgs(args, ['--data', '--account', '--program-id', '--compute-units', '--engine', '--save-accounts']);
   const [path] = p.positional;
   if (!path || p.positional.length > 1) throw new Error('expected one ELF file');
-  const engine = value(p, '--engine', 'jit');
-  if (engine !== 'jit' && engine !== 'interpreter') throw new Error(`--engine must be jit or interpreter, got ${engine}`);
+  const engine = value(p, '--engine', 'auto');
+  if (engine !== 'auto' && engine !== 'jit' && engine !== 'interpreter') throw new Error(`--engine must be auto, jit or interpreter, got ${engine}`);
   const programId = value(p, '--program-id', DEFAULT_PROGRAM_ID)!;
   const harness = new InstructionHarness();
   harness.runtime.config.engine = engine;

@@ -1,5 +1,5 @@
 /**
- * Runs an executable on the JIT: compiles it once per (executable, syscall registry), maps the
+ * Runs an executable on the JIT: compiles it once per program and syscall set, maps the
  * invocation's memory into a fresh WebAssembly memory, and lends the compiled code the pieces it
  * calls out to (syscalls, faults, access violations). When the compiled code hands over, the
  * interpreter continues from the exact same state, so results never differ between engines.
@@ -11,36 +11,8 @@ import { FRAME_PTR_REG, MM_INPUT_START } from '../isa/constants.js';
 import { Interpreter, initialFramePointer, type RunResult } from '../vm/interpreter.js';
 import type { MemoryMap } from '../vm/memory.js';
 import { invokeSyscall, type SyscallContext, type SyscallRegistry } from '../vm/syscalls.js';
-import { compileToWasm } from './compile.js';
+import { compiledModule } from './program-cache.js';
 import { FAULTS, HEADER, STATUS_EXIT } from './layout.js';
-
-/** How many distinct programs keep their compiled modules. */
-const MAX_CACHED_PROGRAMS = 256;
-/** Compiled modules by content hash (executables built by hand without one: by identity). */
-const byHash = new Map<string, WeakMap<SyscallRegistry, WebAssembly.Module>>();
-const byObject = new WeakMap<Executable, WeakMap<SyscallRegistry, WebAssembly.Module>>();
-
-/** The compiled module for `exe` with `syscalls` (compiled on first use, then cached by content). */
-export function compiledModule(exe: Executable, syscalls: SyscallRegistry): WebAssembly.Module {
-  let bySyscalls = exe.contentHash ? byHash.get(exe.contentHash) : byObject.get(exe);
-  if (!bySyscalls) {
-    bySyscalls = new WeakMap();
-    if (exe.contentHash) {
-      // Bounded: the oldest program's modules go first.
-      if (byHash.size >= MAX_CACHED_PROGRAMS) byHash.delete(byHash.keys().next().value!);
-      byHash.set(exe.contentHash, bySyscalls);
-    } else byObject.set(exe, bySyscalls);
-  }
-  let module = bySyscalls.get(syscalls);
-  if (!module) {
-    const start = performance.now();
-    const bytes = compileToWasm(exe, syscalls);
-    module = new WebAssembly.Module(bytes);
-    bySyscalls.set(syscalls, module);
-    log.debug({ instructions: exe.text.length / 8, wasmBytes: bytes.length, ms: Number((performance.now() - start).toFixed(2)) }, 'program compiled to WebAssembly');
-  }
-  return module;
-}
 
 const PAGE = 65536;
 

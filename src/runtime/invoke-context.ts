@@ -9,7 +9,7 @@ import type { ExecutionCosts } from '../syscalls/costs.js';
 import { MM_HEAP_START } from '../isa/constants.js';
 import { EbpfError } from '../vm/errors.js';
 import { base64 } from '../syscalls/logging.js';
-import { execute } from '../vm/execute.js';
+import { execute, type Engine } from '../vm/execute.js';
 import type { SyscallRegistry } from '../vm/syscalls.js';
 import { BPF_LOADER_DEPRECATED, NATIVE_LOADER, SBPF_LOADERS } from './ids.js';
 import {
@@ -44,7 +44,7 @@ export interface InvokeEnvironment {
   /** The runtime's syscalls; they act on `host.current`. */
   syscalls: SyscallRegistry;
   host: { current: InvokeContext | undefined };
-  engine: 'jit' | 'interpreter';
+  engine: Engine;
   /** The Clock and EpochSchedule sysvars, as builtins read them from the sysvar cache. */
   clock: Clock;
   epochSchedule: EpochSchedule;

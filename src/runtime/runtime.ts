@@ -50,6 +50,7 @@ import { loadProgram, programElf, PROGRAMDATA_METADATA_SIZE } from './program-lo
 import { publicKeyOf, signMessage, verifySignature } from './sigverify.js';
 import * as sv from './sysvars.js';
 import { TransactionContext } from './transaction-context.js';
+import { DEFAULT_ENGINE, type Engine } from '../vm/execute.js';
 
 /** One inner (CPI) instruction as recorded for the transaction's metadata. */
 export interface InnerInstruction {
@@ -112,7 +113,7 @@ export interface RuntimeConfig {
   logBytesLimit: number | undefined;
   historyCapacity: number;
   computeBudget: ComputeBudgetOverride | undefined;
-  engine: 'jit' | 'interpreter';
+  engine: Engine;
   lamportsPerSignature: bigint;
 }
 
@@ -189,7 +190,7 @@ export class Runtime {
     logBytesLimit: 10_000,
     historyCapacity: 500,
     computeBudget: undefined,
-    engine: 'jit',
+    engine: DEFAULT_ENGINE,
     lamportsPerSignature: 5000n,
   };
   latestBlockhash = blockhashOf(new TextEncoder().encode('genesis'));

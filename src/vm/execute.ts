@@ -8,6 +8,7 @@ import { stackFrameGaps } from '../isa/version.js';
 import type { Executable } from '../executable.js';
 import { Interpreter, type RunResult, type TraceEntry } from './interpreter.js';
 import { runJit } from '../jit/engine.js';
+import { isHot, noteInterpreted } from '../jit/program-cache.js';
 import { HEADER } from '../jit/layout.js';
 import { MemoryMap, type RegionSpec } from './memory.js';
 import type { SyscallRegistry } from './syscalls.js';
@@ -23,10 +24,12 @@ export interface ExecuteOptions {
   /** Instruction meter budget. Default 1 400 000 (the transaction maximum). */
   computeUnits?: bigint | number;
   /**
-   * Execution engine. `'jit'` (the default) compiles to WebAssembly, cached per executable and
-   * syscall registry; `'interpreter'` is the reference. Both give identical results.
+   * Execution engine. `'auto'` (the default) interprets a program until it has run enough to be
+   * worth compiling, then runs it compiled; `'jit'` compiles to WebAssembly at once (cached per
+   * program and syscall set); `'interpreter'` is the reference. All give identical results.
+   * Default: {@link DEFAULT_ENGINE}.
    */
-  engine?: 'interpreter' | 'jit';
+  engine?: Engine;
   /** Host functions; default: solana-sbpf's test syscalls (see `testSyscalls`). */
   syscalls?: SyscallRegistry;
   /** Heap size in bytes. Default 32 KiB. */
@@ -43,6 +46,20 @@ export interface ExecuteOptions {
   /** Whether syscalls check pointer alignment (the runtime turns it off for loader-v1 programs). */
   checkAligned?: boolean;
 }
+
+/** An execution engine choice (see {@link ExecuteOptions.engine}). */
+export type Engine = 'auto' | 'interpreter' | 'jit';
+
+const ENGINES: readonly Engine[] = ['auto', 'interpreter', 'jit'];
+
+/**
+ * The engine used when none is chosen: `WEBSVM_ENGINE` when it names one (to run a whole test
+ * suite on one tier), else `'auto'`.
+ */
+export const DEFAULT_ENGINE: Engine = ((): Engine => {
+  const chosen = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.WEBSVM_ENGINE;
+  return ENGINES.find((e) => e === chosen) ?? 'auto';
+})();
 
 /** Input written straight into the VM's memory (the runtime's serialization, without a copy). */
 export interface InputWriter {
@@ -94,8 +111,9 @@ export function execute(exe: Executable, opts: ExecuteOptions = {}): ExecuteResu
   }
   if (computeUnits < 0n) throw new WebsvmError('InvalidOptions', `computeUnits must not be negative, got ${computeUnits}`);
   const syscalls = opts.syscalls ?? defaultSyscalls;
+  const engine = opts.engine ?? DEFAULT_ENGINE;
   let result: RunResult;
-  if ((opts.engine ?? 'jit') === 'jit' && !opts.trace) {
+  if (!opts.trace && (engine === 'jit' || (engine === 'auto' && isHot(exe, syscalls)))) {
     result = runJit(exe, syscalls, computeUnits, (memory) => createMemoryMap(exe, input, heapBytes, { headerBytes: HEADER.size, ...memory }), opts.r2 ?? 0n, opts.onExit, opts.checkAligned ?? true);
   } else {
     const memory = createMemoryMap(exe, input, heapBytes);
@@ -103,6 +121,7 @@ export function execute(exe: Executable, opts: ExecuteOptions = {}): ExecuteResu
     if (opts.r2 !== undefined) vm.B[2] = opts.r2;
     vm.checkAligned = opts.checkAligned ?? true;
     result = vm.run({ computeUnits, syscalls, trace: opts.trace });
+    if (engine === 'auto') noteInterpreted(exe, syscalls, Number(result.instructions));
     opts.onExit?.(memory, Array.from(vm.B.subarray(0, 11)));
   }
   if (result.ok) return result;

@@ -38,6 +38,7 @@ export interface SyscallEntry {
 /** A set of syscalls keyed by name hash (solana-sbpf's loader function registry). */
 export class SyscallRegistry {
   private readonly byHash = new Map<number, SyscallEntry>();
+  private signatureText: string | undefined;
 
   /** Registers `fn` under `name`; `cost` units are charged on every call before `fn` runs. */
   register(name: string, fn: SyscallFn, opts: { cost?: number } = {}): this {
@@ -45,7 +46,16 @@ export class SyscallRegistry {
     const existing = this.byHash.get(hash);
     if (existing && existing.name !== name) throw new Error(`Symbol hash collision ${name} / ${existing.name}`);
     this.byHash.set(hash, { name, hash, fn, cost: opts.cost ?? 0 });
+    this.signatureText = undefined;
     return this;
+  }
+
+  /**
+   * Which hashes are registered, as text: registries with the same signature resolve every
+   * `call` alike, so compiled code is shared between them.
+   */
+  signature(): string {
+    return (this.signatureText ??= [...this.byHash.keys()].sort((a, b) => a - b).join(','));
   }
 
   /** The syscall whose name hashes to `hash`, if any. */

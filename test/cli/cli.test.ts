@@ -64,7 +64,7 @@ describe('websvm CLI', () => {
     expect(cli(['frobnicate']).code).toBe(2);
     const bad = cli(['run', 'programs/bin/accounts.so', '--engine', 'gpu']);
     expect(bad.code).toBe(1);
-    expect(bad.err).toContain('--engine must be jit or interpreter');
+    expect(bad.err).toContain('--engine must be auto, jit or interpreter');
     writeFileSync(join(dir, 'junk.so'), 'not an elf');
     const junk = cli(['verify', join(dir, 'junk.so')]);
     expect(junk.code).toBe(1);
@@ -82,7 +82,7 @@ describe('diagnostics (pino)', () => {
     const quiet = run({ WEBSVM_LOG: 'silent' });
     expect(quiet.out).toContain('Program log: hello from websvm');
     expect(quiet.out + quiet.err).not.toContain('"msg"');
-    const loud = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'run', 'programs/bin/logging.so'], {
+    const loud = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'run', 'programs/bin/logging.so', '--engine', 'jit'], {
       encoding: 'utf8',
       env: { ...process.env, NO_COLOR: '1', WEBSVM_LOG: 'debug' },
     });

@@ -6,7 +6,9 @@
  * `FUZZ_PROGRAMS=200000 npm run fuzz` runs longer.
  */
 import { describe, expect, it } from 'vitest';
-import { execute, SBPFVersion, type MemoryMap } from '../../src/index.js';
+import { execute, SBPFVersion, type ExecuteResult, type MemoryMap } from '../../src/index.js';
+import { isHot, tieringPolicy } from '../../src/jit/program-cache.js';
+import { testSyscalls } from '../../src/vm/test-syscalls.js';
 import { randomProgram, Rng } from './fuzz.js';
 
 const PROGRAMS = Number(process.env.FUZZ_PROGRAMS ?? 10_000);
@@ -37,6 +39,39 @@ describe('JIT vs interpreter', () => {
     for (const k of ['ok', 'ExceededMaxInstructions', 'AccessViolation', 'StackAccessViolation', 'CallDepthExceeded', 'DivideByZero', 'UnsupportedInstruction']) {
       expect(kinds.get(k) ?? 0, `${k} in ${JSON.stringify([...kinds])}`).toBeGreaterThan(0);
     }
+  }, 30_000 + PROGRAMS * 5);
+
+  it(`'auto' switches tiers between runs without changing any result (${Math.ceil(PROGRAMS / 5)} programs, seed ${SEED})`, () => {
+    const rng = new Rng(SEED + 1);
+    const syscalls = testSyscalls();
+    const saved = { ...tieringPolicy };
+    // Compile after a few dozen interpreted instructions, so most programs switch within their four runs.
+    Object.assign(tieringPolicy, { perProgramInstruction: 0, fixed: 30 });
+    let switched = 0;
+    try {
+      for (let i = 0; i < Math.ceil(PROGRAMS / 5); i++) {
+        const { exe, budget } = randomProgram(rng, [SBPFVersion.V0, SBPFVersion.V3, SBPFVersion.V4][i % 3]);
+        let wasHot = false;
+        for (let run = 0; run < 4; run++) {
+          const input = Uint8Array.from({ length: rng.int(64) }, () => rng.int(256));
+          const computeUnits = run % 2 ? budget : rng.int(budget + 1);
+          let autoState = '';
+          let interpState = '';
+          const auto: ExecuteResult = execute(exe, { engine: 'auto', syscalls, computeUnits, input, onExit: (m, r) => (autoState = finalState(m, r)) });
+          const interp = execute(exe, { engine: 'interpreter', syscalls, computeUnits, input, onExit: (m, r) => (interpState = finalState(m, r)) });
+          if (JSON.stringify(auto, big) !== JSON.stringify(interp, big) || autoState !== interpState) {
+            const context = `program ${i} run ${run} (budget ${computeUnits}, compiled ${wasHot}): ${Buffer.from(exe.text).toString('hex')}`;
+            expect(auto, context).toEqual(interp);
+            expect(autoState, `registers and memory after ${context}`).toBe(interpState);
+          }
+          wasHot = isHot(exe, syscalls);
+        }
+        if (wasHot) switched++;
+      }
+    } finally {
+      Object.assign(tieringPolicy, saved);
+    }
+    expect(switched, 'programs that reached the compiled tier').toBeGreaterThan(PROGRAMS / 20);
   }, 30_000 + PROGRAMS * 5);
 });
 

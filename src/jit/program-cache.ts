@@ -1,0 +1,80 @@
+/**
+ * Compiled programs, and how hot each one is. A module depends on the program's bytes and on
+ * which call immediates are syscalls (nothing else of the registry is baked in), so it is cached by
+ * content hash and {@link SyscallRegistry.signature}: every `SVM` of a process shares the compiled
+ * SPL Token, whatever registry instance its runtime built.
+ *
+ * Tiering (`engine: 'auto'`): a program runs on the interpreter until the instructions it has
+ * executed there would have paid for compiling it — the ski-rental rule, so the time spent
+ * interpreting a program that then gets compiled is at most its compile time, and a program that
+ * never gets hot (most programs in a test file) is never compiled at all.
+ */
+import type { Executable } from '../executable.js';
+import { log } from '../log.js';
+import type { SyscallRegistry } from '../vm/syscalls.js';
+import { compileToWasm } from './compile.js';
+
+/** One program under one syscall set. */
+interface CacheEntry {
+  module: WebAssembly.Module | undefined;
+  /** Instructions executed on the interpreter so far (tiering's evidence). */
+  interpreted: number;
+}
+
+/** How many distinct programs keep their entries. */
+const MAX_CACHED_PROGRAMS = 256;
+const byHash = new Map<string, Map<string, CacheEntry>>();
+/** Executables built by hand without a content hash: by identity. */
+const byObject = new WeakMap<Executable, Map<string, CacheEntry>>();
+
+function entryFor(exe: Executable, syscalls: SyscallRegistry): CacheEntry {
+  let bySignature = exe.contentHash ? byHash.get(exe.contentHash) : byObject.get(exe);
+  if (!bySignature) {
+    bySignature = new Map();
+    if (exe.contentHash) {
+      // Bounded: the oldest program's entries go first.
+      if (byHash.size >= MAX_CACHED_PROGRAMS) byHash.delete(byHash.keys().next().value!);
+      byHash.set(exe.contentHash, bySignature);
+    } else byObject.set(exe, bySignature);
+  }
+  const signature = syscalls.signature();
+  let entry = bySignature.get(signature);
+  if (!entry) bySignature.set(signature, (entry = { module: undefined, interpreted: 0 }));
+  return entry;
+}
+
+/** The compiled module for `exe` with `syscalls` (compiled on first use, then cached). */
+export function compiledModule(exe: Executable, syscalls: SyscallRegistry): WebAssembly.Module {
+  const entry = entryFor(exe, syscalls);
+  if (!entry.module) {
+    const start = performance.now();
+    const bytes = compileToWasm(exe, syscalls);
+    entry.module = new WebAssembly.Module(bytes);
+    log.debug(
+      { instructions: exe.text.length / 8, interpretedBefore: entry.interpreted, wasmBytes: bytes.length, ms: Number((performance.now() - start).toFixed(2)) },
+      'program compiled to WebAssembly',
+    );
+  }
+  return entry.module;
+}
+
+/**
+ * The tiering rule's constants, measured on this project's benchmarks (`npm run bench`): compiling
+ * costs about as much as interpreting `perProgramInstruction` instructions for every instruction
+ * of the program, plus `fixed` for the module's setup. Tests lower them to force tier switches.
+ */
+export const tieringPolicy = {
+  perProgramInstruction: 200,
+  fixed: 20_000,
+};
+
+/** Whether `exe` should run compiled: it already is, or it has run hot enough to be worth compiling. */
+export function isHot(exe: Executable, syscalls: SyscallRegistry): boolean {
+  const entry = entryFor(exe, syscalls);
+  return entry.module !== undefined || entry.interpreted >= tieringPolicy.fixed + tieringPolicy.perProgramInstruction * (exe.text.length / 8);
+}
+
+/** Counts `instructions` run on the interpreter towards compiling `exe`. */
+export function noteInterpreted(exe: Executable, syscalls: SyscallRegistry, instructions: number): void {
+  entryFor(exe, syscalls).interpreted += instructions;
+}
