@@ -5,16 +5,20 @@
  * workload minus the time with a trivial input (one deployed program, pre-signed transactions,
  * no transaction history so the same transaction can run again). A second table gives compile
  * time per KB of bytecode for the same programs and LiteSVM's bundled SPL Token and Token-2022
- * (read from LiteSVM at bench time). `npm run bench`.
+ * (read from LiteSVM at bench time). A third table times the same workloads as whole
+ * transactions through `SVM.sendTransaction` (default engine, signature checks on) beside
+ * LiteSVM's. `npm run bench`.
  */
 import { readFileSync } from 'node:fs';
 import { Bench } from 'tinybench';
 import bs58 from 'bs58';
+import { address, generateKeyPairSigner } from '@solana/kit';
 import { execute, loadElf, SyscallRegistry } from '../src/index.js';
 import { compileToWasm } from '../src/jit/compile.js';
 import { BUNDLED, bundledElf } from '../test/helpers/bundled-programs.js';
 import { deployInLiteSvm, runInLiteSvm } from '../test/helpers/litesvm-run.js';
 import { serializeNoAccounts } from '../test/helpers/serialize.js';
+import { Dual } from '../test/helpers/dual.js';
 
 const u64 = (n: number) => new Uint8Array(new BigUint64Array([BigInt(n)]).buffer);
 /** [program, workload input, trivial input] */
@@ -70,6 +74,36 @@ for (const [program, data, trivial] of WORKLOADS) {
   });
 }
 console.table(rows);
+
+// Whole transactions: what a test or script sending the workload pays, on the default engine.
+const COMPUTE_BUDGET = address('ComputeBudget111111111111111111111111111111');
+const txRows: Record<string, string | number>[] = [];
+const d = await Dual.create();
+d.ours.withTransactionHistory(0);
+d.theirs.withTransactionHistory(0n);
+for (const [program, data] of WORKLOADS) {
+  const elf = readFileSync(new URL(`../programs/bin/${program}.so`, import.meta.url));
+  const id = (await generateKeyPairSigner()).address;
+  d.ours.addProgram(id, elf);
+  d.theirs.addProgram(id, elf);
+  const limit = { programAddress: COMPUTE_BUDGET, accounts: [], data: Uint8Array.from([2, ...new Uint8Array(new Uint32Array([1_400_000]).buffer)]) };
+  const tx = await d.transaction([limit, { programAddress: id, accounts: [], data }]);
+  const sent = d.send(tx);
+  if (JSON.stringify(sent.ours, (_, v) => (typeof v === 'bigint' ? String(v) : v)) !== JSON.stringify(sent.theirs, (_, v) => (typeof v === 'bigint' ? String(v) : v))) {
+    throw new Error(`${program}: websvm and LiteSVM differ on the transaction`);
+  }
+  const bench = new Bench({ time: 1500, warmupTime: 300, iterations: 10 });
+  bench.add('websvm', () => void d.ours.sendTransaction(tx)).add('litesvm', () => void d.theirs.sendTransaction(tx));
+  await bench.run();
+  txRows.push({
+    program,
+    'compute units': Number(sent.ours.computeUnits),
+    'websvm (ms/tx)': +mean(bench, 'websvm').toFixed(3),
+    'LiteSVM (ms/tx)': +mean(bench, 'litesvm').toFixed(3),
+    'websvm / LiteSVM speed': +(mean(bench, 'litesvm') / mean(bench, 'websvm')).toFixed(2),
+  });
+}
+console.table(txRows);
 
 // Compile time: our code generation plus V8's validation and baseline compile of the module.
 const compileRows: Record<string, string | number>[] = [];

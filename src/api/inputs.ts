@@ -27,7 +27,7 @@ export function toAddress(a: AddressInput): string {
   throw new WebsvmError('InvalidAddress', `not an address: ${String(a)}`);
 }
 
-const encoder = getTransactionEncoder();
+let encoder: ReturnType<typeof getTransactionEncoder> | undefined;
 const NO_SIGNATURE = new Uint8Array(64);
 
 /**
@@ -38,7 +38,7 @@ const NO_SIGNATURE = new Uint8Array(64);
  */
 function kitWireBytes(tx: Transaction): Uint8Array {
   const signatures = Object.values(tx.signatures);
-  if (signatures.length === 0) return new Uint8Array(encoder.encode(tx));
+  if (signatures.length === 0) return new Uint8Array((encoder ??= getTransactionEncoder()).encode(tx));
   return encodeTransaction(signatures.map((s) => s ?? NO_SIGNATURE), tx.messageBytes);
 }
 
