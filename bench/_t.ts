@@ -1,0 +1,15 @@
+import { readFileSync } from 'node:fs';
+import { address, generateKeyPairSigner } from '@solana/kit';
+import { Dual } from '../test/helpers/dual.js';
+const u64 = (n: number) => new Uint8Array(new BigUint64Array([BigInt(n)]).buffer);
+const d = await Dual.create();
+d.ours.withTransactionHistory(0);
+const elf = readFileSync('programs/bin/bench_hash.so');
+const id = (await generateKeyPairSigner()).address;
+d.ours.addProgram(id, elf);
+const limit = { programAddress: address('ComputeBudget111111111111111111111111111111'), accounts: [], data: Uint8Array.from([2, ...new Uint8Array(new Uint32Array([1_400_000]).buffer)]) };
+const tx = await d.transaction([limit, { programAddress: id, accounts: [], data: u64(80_000) }]);
+for (let i = 0; i < 50; i++) d.ours.sendTransaction(tx);
+const t = performance.now();
+for (let i = 0; i < 500; i++) d.ours.sendTransaction(tx);
+console.log('ms/tx', (performance.now() - t) / 500);

@@ -1,0 +1,53 @@
+/**
+ * `npm run build`: the published package. One ESM bundle (`dist/index.js`, and the CLI sharing its
+ * chunk) so that `import 'websvm'` reads one file instead of a hundred; a CommonJS bundle with its
+ * own declaration tree under `dist/cjs/` (a nested package.json marks it CommonJS) for `require`;
+ * declarations from tsc. Dependencies stay external: users share them, and the heavy ones load
+ * lazily.
+ */
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { build, type BuildOptions } from 'esbuild';
+
+const dist = 'dist';
+rmSync(dist, { recursive: true, force: true });
+execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json', '--emitDeclarationOnly'], { stdio: 'inherit' });
+
+const common: BuildOptions = {
+  bundle: true,
+  platform: 'neutral',
+  sourcemap: true,
+  logLevel: 'warning',
+};
+await build({
+  ...common,
+  packages: 'external',
+  entryPoints: ['src/index.ts', 'src/cli/main.ts'],
+  outdir: dist,
+  outbase: 'src',
+  format: 'esm',
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
+});
+// CommonJS has no import.meta: the bundle computes the URL of its own file once. Dependencies
+// with CommonJS builds stay external; ESM-only ones (@noble, bs58's default export) are bundled
+// in their ESM form, which `require` could not load on every Node 20.
+await build({
+  ...common,
+  external: ['@solana/kit', 'pino', 'borsh'],
+  entryPoints: ['src/index.ts'],
+  outfile: join(dist, 'cjs', 'index.js'),
+  format: 'cjs',
+  define: { 'import.meta.url': '__websvmModuleUrl' },
+  banner: { js: "const __websvmModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+});
+
+// The same declarations, read as CommonJS inside dist/cjs/.
+const cjs = join(dist, 'cjs');
+for (const entry of readdirSync(dist, { recursive: true, encoding: 'utf8' })) {
+  if (!entry.endsWith('.d.ts') || entry.startsWith('cjs')) continue;
+  mkdirSync(join(cjs, entry, '..'), { recursive: true });
+  cpSync(join(dist, entry), join(cjs, entry));
+}
+writeFileSync(join(cjs, 'package.json'), `${JSON.stringify({ type: 'commonjs' }, null, 2)}\n`);
