@@ -502,13 +502,37 @@ export class Interpreter implements SyscallContext {
   private due = 0;
   private remainingUnits = 0;
   private syscalls: SyscallRegistry | undefined;
+  #exe: Executable;
+  #memory: MemoryMap;
 
-  constructor(
-    readonly exe: Executable,
-    readonly memory: MemoryMap,
-  ) {
+  constructor(exe: Executable, memory: MemoryMap) {
+    this.#exe = exe;
+    this.#memory = memory;
+    this.reset(exe, memory);
+  }
+
+  /** The program this instance runs. */
+  get exe(): Executable {
+    return this.#exe;
+  }
+
+  /** SyscallContext: the program's memory. */
+  get memory(): MemoryMap {
+    return this.#memory;
+  }
+
+  /**
+   * Makes the instance as new for another run of `exe` over `memory` (instances are pooled:
+   * allocating the register file and call frames again costs more than a short run).
+   */
+  reset(exe: Executable, memory: MemoryMap): void {
+    this.#exe = exe;
+    this.#memory = memory;
+    this.halves.fill(0);
     this.B[1] = BigInt(MM_INPUT_START);
     this.B[FRAME_PTR_REG] = initialFramePointer(exe, memory);
+    this.depth = 0;
+    this.checkAligned = true;
   }
 
   /** SyscallContext: units left. */
