@@ -315,6 +315,21 @@ interface DecodedProgram {
   readonly imm: Int32Array;
   /** Memory access offset, jump target slot, call target slot (-1: none), or the PQR opcode. */
   readonly aux: Int32Array;
+  /** What `call imm` slots resolved to in `syscalls` (see {@link syscallsResolved}). */
+  resolved?: { syscalls: SyscallRegistry; revision: number; entries: (SyscallEntry | null)[] };
+}
+
+/**
+ * Per slot, the syscall a `call imm` of `program` resolves to in `syscalls` (null: none), filled
+ * as the calls execute: a lookup by hash costs more than a short function. Valid while the
+ * registry is unchanged; a program normally runs with one registry.
+ */
+function syscallsResolved(program: DecodedProgram, syscalls: SyscallRegistry): (SyscallEntry | null)[] {
+  const cached = program.resolved;
+  if (cached && cached.syscalls === syscalls && cached.revision === syscalls.revision) return cached.entries;
+  const entries = new Array<SyscallEntry | null>(program.n);
+  program.resolved = { syscalls, revision: syscalls.revision, entries };
+  return entries;
 }
 
 /** Marks a `call imm` whose key names no function. */
@@ -575,7 +590,18 @@ export class Interpreter implements SyscallContext {
     const r = this.halves;
     const depth = this.depth;
     const saved = this.savedHalves;
-    for (let i = 0; i < 10; i++) saved[depth * 10 + i] = r[12 + i];
+    const at = depth * 10;
+    // Unrolled: this runs on every call.
+    saved[at] = r[12];
+    saved[at + 1] = r[13];
+    saved[at + 2] = r[14];
+    saved[at + 3] = r[15];
+    saved[at + 4] = r[16];
+    saved[at + 5] = r[17];
+    saved[at + 6] = r[18];
+    saved[at + 7] = r[19];
+    saved[at + 8] = r[20];
+    saved[at + 9] = r[21];
     this.returnPc[depth] = pc + 1;
     this.depth = depth + 1;
     if (depth + 1 === MAX_CALL_DEPTH) throw fault('CallDepthExceeded', pc);
@@ -592,7 +618,17 @@ export class Interpreter implements SyscallContext {
     const r = this.halves;
     const depth = --this.depth;
     const saved = this.savedHalves;
-    for (let i = 0; i < 10; i++) r[12 + i] = saved[depth * 10 + i];
+    const at = depth * 10;
+    r[12] = saved[at];
+    r[13] = saved[at + 1];
+    r[14] = saved[at + 2];
+    r[15] = saved[at + 3];
+    r[16] = saved[at + 4];
+    r[17] = saved[at + 5];
+    r[18] = saved[at + 6];
+    r[19] = saved[at + 7];
+    r[20] = saved[at + 8];
+    r[21] = saved[at + 9];
     return this.returnPc[depth];
   }
 
@@ -609,13 +645,15 @@ export class Interpreter implements SyscallContext {
   private loop(pc: number, trace: TraceEntry[] | undefined): bigint {
     const exe = this.exe;
     const v: SBPFVersion = exe.sbpfVersion;
-    const { n, word, imm: IMM, aux: AUX } = decodedProgram(exe);
+    const syscalls = this.syscalls!;
+    const program = decodedProgram(exe);
+    const { n, word, imm: IMM, aux: AUX } = program;
+    const resolvedSyscalls = syscallsResolved(program, syscalls);
     const r = this.halves;
     const B = this.B;
     const mem = this.memory;
     const bytes = mem.bytes;
     const view = mem.view;
-    const syscalls = this.syscalls!;
     const signExt = !explicitSignExtensionOfResults(v);
     const swapSub = swapSubRegImmOperands(v);
     const textLo = exe.textVaddr | 0;
@@ -1120,8 +1158,9 @@ export class Interpreter implements SyscallContext {
             // A syscall first (the instructions so far are charged before it), then — V0–V2 —
             // also a function registered under the same key.
             let resolved = false;
-            const entry = syscalls.lookup(IMM[pc]);
-            if (entry) {
+            let entry = resolvedSyscalls[pc];
+            if (entry === undefined) resolvedSyscalls[pc] = entry = syscalls.lookup(IMM[pc]) ?? null;
+            if (entry !== null) {
               this.consume(due);
               due = 0;
               this.callSyscall(entry, pc);

@@ -38,6 +38,7 @@ export interface SyscallEntry {
 /** A set of syscalls keyed by name hash (solana-sbpf's loader function registry). */
 export class SyscallRegistry {
   private readonly byHash = new Map<number, SyscallEntry>();
+  #revision = 0;
 
   /** Registers `fn` under `name`; `cost` units are charged on every call before `fn` runs. */
   register(name: string, fn: SyscallFn, opts: { cost?: number } = {}): this {
@@ -45,7 +46,13 @@ export class SyscallRegistry {
     const existing = this.byHash.get(hash);
     if (existing && existing.name !== name) throw new Error(`Symbol hash collision ${name} / ${existing.name}`);
     this.byHash.set(hash, { name, hash, fn, cost: opts.cost ?? 0 });
+    this.#revision++;
     return this;
+  }
+
+  /** Changes with every {@link register}: a cache of lookups is valid while it stays the same. */
+  get revision(): number {
+    return this.#revision;
   }
 
   /** The syscall whose name hashes to `hash`, if any. */
