@@ -6,11 +6,12 @@ import { DEFAULT_HEAP_SIZE, MAX_HEAP_SIZE, STACK_SIZE } from '../isa/constants.j
 import { WebsvmError } from '../errors.js';
 import { stackFrameGaps } from '../isa/version.js';
 import type { Executable } from '../executable.js';
-import { Interpreter, type RunResult, type TraceEntry } from './interpreter.js';
+import type { RunResult, TraceEntry } from './interpreter.js';
 import { runJit } from '../jit/engine.js';
 import { isHot, noteInterpreted } from '../jit/program-cache.js';
 import { HEADER } from '../jit/layout.js';
 import { MemoryMap, type RegionSpec } from './memory.js';
+import { borrowMachine, returnMachine } from './machine-pool.js';
 import type { SyscallRegistry } from './syscalls.js';
 import { testSyscalls } from './test-syscalls.js';
 
@@ -116,13 +117,18 @@ export function execute(exe: Executable, opts: ExecuteOptions = {}): ExecuteResu
   if (!opts.trace && (engine === 'jit' || (engine === 'auto' && isHot(exe, syscalls)))) {
     result = runJit(exe, syscalls, computeUnits, (memory) => createMemoryMap(exe, input, heapBytes, { headerBytes: HEADER.size, ...memory }), opts.r2 ?? 0n, opts.onExit, opts.checkAligned ?? true);
   } else {
-    const memory = createMemoryMap(exe, input, heapBytes);
-    const vm = new Interpreter(exe, memory);
-    if (opts.r2 !== undefined) vm.B[2] = opts.r2;
-    vm.checkAligned = opts.checkAligned ?? true;
-    result = vm.run({ computeUnits, syscalls, trace: opts.trace });
-    if (engine === 'auto') noteInterpreted(exe, syscalls, Number(result.instructions));
-    opts.onExit?.(memory, Array.from(vm.B.subarray(0, 11)));
+    const machine = borrowMachine(exe);
+    try {
+      const vm = machine.prepare(exe, (placement) => createMemoryMap(exe, input, heapBytes, placement));
+      const memory = vm.memory;
+      if (opts.r2 !== undefined) vm.B[2] = opts.r2;
+      vm.checkAligned = opts.checkAligned ?? true;
+      result = vm.run({ computeUnits, syscalls, trace: opts.trace });
+      if (engine === 'auto') noteInterpreted(exe, syscalls, Number(result.instructions));
+      opts.onExit?.(memory, Array.from(vm.B.subarray(0, 11)));
+    } finally {
+      returnMachine(machine);
+    }
   }
   if (result.ok) return result;
   const { kind, message, pc, cause } = result.error;

@@ -1,11 +1,18 @@
 /**
  * The reference interpreter: executes sBPF one instruction at a time with solana-sbpf's exact
  * semantics (`interpreter.rs` `step`), meter precedence and call frames. It is the oracle the JIT
- * is compared against, so clarity of semantics wins over cleverness — but the hot loop keeps
- * registers as 32-bit halves (no BigInt) for the common ALU, jump and memory instructions.
+ * is compared against, and the first execution tier (every program's first runs happen here), so
+ * it is written for both: each instruction's semantics stay in one readable `case`, and the shape
+ * around them is what V8 optimises well:
+ * - the program is decoded once per executable into dense handler numbers (`Handler`) with the
+ *   version's rules already applied, so the loop is one `switch` over literal cases (a jump table)
+ *   and unsupported or invalid instructions are just handlers;
+ * - registers are 32-bit halves in an Int32Array, and 64-bit arithmetic works on the halves with
+ *   explicit carries (BigInt only for 64-bit division of large values and the V2 PQR class);
+ * - the meter and the pc live in locals, written back to the object only where someone can
+ *   observe them (syscalls, faults, the end of the run).
  */
 import {
-  FIRST_SCRATCH_REG,
   FRAME_PTR_REG,
   INSN_SIZE,
   MAX_CALL_DEPTH,
@@ -30,9 +37,9 @@ import {
   type SBPFVersion,
 } from '../isa/version.js';
 import type { Executable } from '../executable.js';
-import { EbpfError } from './errors.js';
+import { EbpfError, type EbpfErrorKind } from './errors.js';
 import type { MemoryMap } from './memory.js';
-import { invokeSyscall, type SyscallContext, type SyscallRegistry } from './syscalls.js';
+import { invokeSyscall, type SyscallContext, type SyscallEntry, type SyscallRegistry } from './syscalls.js';
 
 /** One register-trace entry: r0..r10 followed by the pc, as the reference's `RegisterTraceEntry`. */
 export type TraceEntry = bigint[];
@@ -45,45 +52,412 @@ export type RunResult =
 const U32 = 0x1_0000_0000;
 const MIN_I64 = -(1n << 63n);
 
-/** Decoded program: one typed array per field, indexed by slot. */
-interface Decoded {
-  readonly n: number;
-  readonly opc: Uint8Array;
-  readonly dst: Uint8Array;
-  readonly src: Uint8Array;
-  readonly off: Int16Array;
-  readonly imm: Int32Array;
+/**
+ * What the loop does for a slot: the opcode with the version's meaning resolved. It must stay in
+ * this file: the `switch` needs its members as literals, and TypeScript compilers inline a
+ * `const enum` only within the file that declares it.
+ */
+const enum Handler {
+  Unsupported,
+  Invalid,
+  Lddw,
+  Hor64,
+  Load1,
+  Load2,
+  Load4,
+  Load8,
+  StoreImm1,
+  StoreImm2,
+  StoreImm4,
+  StoreImm8,
+  StoreReg1,
+  StoreReg2,
+  StoreReg4,
+  StoreReg8,
+  Add32Imm,
+  Add32Reg,
+  Sub32Imm,
+  Sub32Reg,
+  Mul32Imm,
+  Mul32Reg,
+  Div32Imm,
+  Div32Reg,
+  Mod32Imm,
+  Mod32Reg,
+  Or32Imm,
+  Or32Reg,
+  And32Imm,
+  And32Reg,
+  Xor32Imm,
+  Xor32Reg,
+  Lsh32Imm,
+  Lsh32Reg,
+  Rsh32Imm,
+  Rsh32Reg,
+  Arsh32Imm,
+  Arsh32Reg,
+  Neg32,
+  Mov32Imm,
+  Mov32Reg,
+  Le16,
+  Le32,
+  Be16,
+  Be32,
+  Be64,
+  /** `le64`: leaves the register as it is. */
+  Nop,
+  Add64Imm,
+  Add64Reg,
+  Sub64Imm,
+  Sub64Reg,
+  Mul64Imm,
+  Mul64Reg,
+  Div64Imm,
+  Div64Reg,
+  Mod64Imm,
+  Mod64Reg,
+  Or64Imm,
+  Or64Reg,
+  And64Imm,
+  And64Reg,
+  Xor64Imm,
+  Xor64Reg,
+  Lsh64Imm,
+  Lsh64Reg,
+  Rsh64Imm,
+  Rsh64Reg,
+  Arsh64Imm,
+  Arsh64Reg,
+  Neg64,
+  Mov64Imm,
+  Mov64Reg,
+  /** The V2 PQR class, decided by `Interpreter.pqr` from the opcode. */
+  Pqr,
+  // Jumps, from Ja to Jsle32Reg: `aux` holds the target slot.
+  Ja,
+  Jeq64Imm,
+  Jeq64Reg,
+  Jne64Imm,
+  Jne64Reg,
+  Jgt64Imm,
+  Jgt64Reg,
+  Jge64Imm,
+  Jge64Reg,
+  Jlt64Imm,
+  Jlt64Reg,
+  Jle64Imm,
+  Jle64Reg,
+  Jset64Imm,
+  Jset64Reg,
+  Jsgt64Imm,
+  Jsgt64Reg,
+  Jsge64Imm,
+  Jsge64Reg,
+  Jslt64Imm,
+  Jslt64Reg,
+  Jsle64Imm,
+  Jsle64Reg,
+  Jeq32Imm,
+  Jeq32Reg,
+  Jne32Imm,
+  Jne32Reg,
+  Jgt32Imm,
+  Jgt32Reg,
+  Jge32Imm,
+  Jge32Reg,
+  Jlt32Imm,
+  Jlt32Reg,
+  Jle32Imm,
+  Jle32Reg,
+  Jset32Imm,
+  Jset32Reg,
+  Jsgt32Imm,
+  Jsgt32Reg,
+  Jsge32Imm,
+  Jsge32Reg,
+  Jslt32Imm,
+  Jslt32Reg,
+  Jsle32Imm,
+  Jsle32Reg,
+  /** V0–V2 `call imm`: a syscall by hash, then (also) a function by registry key. */
+  CallImm,
+  /** V3+ `call imm` with src 1: pc-relative, target in range. */
+  CallLocal,
+  /** V3+ `call imm` with src 0: a syscall by hash. */
+  CallSyscall,
+  /** `callx`: the dst field holds the version's target register. */
+  CallReg,
+  Exit,
 }
 
-const decodedCache = new WeakMap<Uint8Array, Decoded>();
+/** Conditional jumps by operation bits (`opcode & 0xf0`): the 64-bit imm handler, 64-bit reg is +1, then 32-bit. */
+const JUMP_HANDLERS = new Map<number, [Handler, Handler]>([
+  [op.BPF_JEQ, [Handler.Jeq64Imm, Handler.Jeq32Imm]],
+  [op.BPF_JNE, [Handler.Jne64Imm, Handler.Jne32Imm]],
+  [op.BPF_JGT, [Handler.Jgt64Imm, Handler.Jgt32Imm]],
+  [op.BPF_JGE, [Handler.Jge64Imm, Handler.Jge32Imm]],
+  [op.BPF_JLT, [Handler.Jlt64Imm, Handler.Jlt32Imm]],
+  [op.BPF_JLE, [Handler.Jle64Imm, Handler.Jle32Imm]],
+  [op.BPF_JSET, [Handler.Jset64Imm, Handler.Jset32Imm]],
+  [op.BPF_JSGT, [Handler.Jsgt64Imm, Handler.Jsgt32Imm]],
+  [op.BPF_JSGE, [Handler.Jsge64Imm, Handler.Jsge32Imm]],
+  [op.BPF_JSLT, [Handler.Jslt64Imm, Handler.Jslt32Imm]],
+  [op.BPF_JSLE, [Handler.Jsle64Imm, Handler.Jsle32Imm]],
+]);
 
-function decode(text: Uint8Array): Decoded {
-  const cached = decodedCache.get(text);
-  if (cached) return cached;
+/**
+ * The handler of every opcode in version `v`, for the opcodes whose meaning depends on nothing
+ * but the version (le, be, call and callx also depend on their operands: see {@link decodeSlot}).
+ */
+function buildHandlerTable(v: SBPFVersion): Uint8Array {
+  const t = new Uint8Array(256).fill(Handler.Unsupported);
+  // V2 moves loads and stores into the ALU classes, onto opcodes that PQR frees.
+  const moved = moveMemoryInstructionClasses(v);
+  const pqr = enablePqr(v);
+  if (disableLddw(v)) t[op.HOR64_IMM] = Handler.Hor64;
+  else t[op.LD_DW_IMM] = Handler.Lddw;
+  if (!moved) {
+    t[op.LD_B_REG] = Handler.Load1;
+    t[op.LD_H_REG] = Handler.Load2;
+    t[op.LD_W_REG] = Handler.Load4;
+    t[op.LD_DW_REG] = Handler.Load8;
+    t[op.ST_B_IMM] = Handler.StoreImm1;
+    t[op.ST_H_IMM] = Handler.StoreImm2;
+    t[op.ST_W_IMM] = Handler.StoreImm4;
+    t[op.ST_DW_IMM] = Handler.StoreImm8;
+    t[op.ST_B_REG] = Handler.StoreReg1;
+    t[op.ST_H_REG] = Handler.StoreReg2;
+    t[op.ST_W_REG] = Handler.StoreReg4;
+    t[op.ST_DW_REG] = Handler.StoreReg8;
+  }
+  t[op.ADD32_IMM] = Handler.Add32Imm;
+  t[op.ADD32_REG] = Handler.Add32Reg;
+  t[op.SUB32_IMM] = Handler.Sub32Imm;
+  t[op.SUB32_REG] = Handler.Sub32Reg;
+  if (!pqr) {
+    t[op.MUL32_IMM] = Handler.Mul32Imm;
+    t[op.DIV32_IMM] = Handler.Div32Imm;
+    t[op.MOD32_IMM] = Handler.Mod32Imm;
+  }
+  t[op.MUL32_REG] = moved ? Handler.Load1 : Handler.Mul32Reg; // == LD_1B_REG
+  t[op.DIV32_REG] = moved ? Handler.Load2 : Handler.Div32Reg; // == LD_2B_REG
+  t[op.MOD32_REG] = moved ? Handler.Load8 : Handler.Mod32Reg; // == LD_8B_REG
+  if (moved) t[op.LD_4B_REG] = Handler.Load4;
+  t[op.OR32_IMM] = Handler.Or32Imm;
+  t[op.OR32_REG] = Handler.Or32Reg;
+  t[op.AND32_IMM] = Handler.And32Imm;
+  t[op.AND32_REG] = Handler.And32Reg;
+  t[op.XOR32_IMM] = Handler.Xor32Imm;
+  t[op.XOR32_REG] = Handler.Xor32Reg;
+  t[op.LSH32_IMM] = Handler.Lsh32Imm;
+  t[op.LSH32_REG] = Handler.Lsh32Reg;
+  t[op.RSH32_IMM] = Handler.Rsh32Imm;
+  t[op.RSH32_REG] = Handler.Rsh32Reg;
+  t[op.ARSH32_IMM] = Handler.Arsh32Imm;
+  t[op.ARSH32_REG] = Handler.Arsh32Reg;
+  if (!disableNeg(v)) t[op.NEG32] = Handler.Neg32;
+  t[op.MOV32_IMM] = Handler.Mov32Imm;
+  t[op.MOV32_REG] = Handler.Mov32Reg;
+
+  t[op.ADD64_IMM] = Handler.Add64Imm;
+  t[op.ADD64_REG] = Handler.Add64Reg;
+  t[op.SUB64_IMM] = Handler.Sub64Imm;
+  t[op.SUB64_REG] = Handler.Sub64Reg;
+  t[op.MUL64_IMM] = moved ? Handler.StoreImm1 : Handler.Mul64Imm; // == ST_1B_IMM
+  t[op.MUL64_REG] = moved ? Handler.StoreReg1 : Handler.Mul64Reg; // == ST_1B_REG
+  t[op.DIV64_IMM] = moved ? Handler.StoreImm2 : Handler.Div64Imm; // == ST_2B_IMM
+  t[op.DIV64_REG] = moved ? Handler.StoreReg2 : Handler.Div64Reg; // == ST_2B_REG
+  t[op.MOD64_IMM] = moved ? Handler.StoreImm8 : Handler.Mod64Imm; // == ST_8B_IMM
+  t[op.MOD64_REG] = moved ? Handler.StoreReg8 : Handler.Mod64Reg; // == ST_8B_REG
+  if (moved) {
+    t[op.NEG64] = Handler.StoreImm4; // == ST_4B_IMM
+    t[op.ST_4B_REG] = Handler.StoreReg4;
+  } else if (!disableNeg(v)) t[op.NEG64] = Handler.Neg64;
+  t[op.OR64_IMM] = Handler.Or64Imm;
+  t[op.OR64_REG] = Handler.Or64Reg;
+  t[op.AND64_IMM] = Handler.And64Imm;
+  t[op.AND64_REG] = Handler.And64Reg;
+  t[op.XOR64_IMM] = Handler.Xor64Imm;
+  t[op.XOR64_REG] = Handler.Xor64Reg;
+  t[op.LSH64_IMM] = Handler.Lsh64Imm;
+  t[op.LSH64_REG] = Handler.Lsh64Reg;
+  t[op.RSH64_IMM] = Handler.Rsh64Imm;
+  t[op.RSH64_REG] = Handler.Rsh64Reg;
+  t[op.ARSH64_IMM] = Handler.Arsh64Imm;
+  t[op.ARSH64_REG] = Handler.Arsh64Reg;
+  t[op.MOV64_IMM] = Handler.Mov64Imm;
+  t[op.MOV64_REG] = Handler.Mov64Reg;
+
+  t[op.JA] = Handler.Ja;
+  for (const [operation, [imm64, imm32]] of JUMP_HANDLERS) {
+    t[op.BPF_JMP64 | op.BPF_K | operation] = imm64;
+    t[op.BPF_JMP64 | op.BPF_X | operation] = imm64 + 1;
+    // Class 6 is JMP32 from V3 on and PQR in V2.
+    if (enableJmp32(v)) {
+      t[op.BPF_JMP32 | op.BPF_K | operation] = imm32;
+      t[op.BPF_JMP32 | op.BPF_X | operation] = imm32 + 1;
+    }
+  }
+  if (pqr) for (let o = op.BPF_PQR; o < 256; o += 8) t[o] = Handler.Pqr;
+  t[op.EXIT] = Handler.Exit;
+  return t;
+}
+
+const handlerTables = new Map<SBPFVersion, Uint8Array>();
+
+/** A program decoded for the loop: one entry per instruction slot in each array. */
+interface DecodedProgram {
+  /** Instruction slots. */
+  readonly n: number;
+  /** `handler | 2·dst << 8 | 2·src << 16` (register numbers doubled: they index register halves). */
+  readonly word: Int32Array;
+  /** The immediate; one extra zero slot, read as the upper half of an `lddw` in the last slot. */
+  readonly imm: Int32Array;
+  /** Memory access offset, jump target slot, call target slot (-1: none), or the PQR opcode. */
+  readonly aux: Int32Array;
+  /** What `call imm` slots resolved to in `syscalls` (see {@link syscallsResolved}). */
+  resolved?: { syscalls: SyscallRegistry; revision: number; entries: (SyscallEntry | null)[] };
+}
+
+/**
+ * Per slot, the syscall a `call imm` of `program` resolves to in `syscalls` (null: none), filled
+ * as the calls execute: a lookup by hash costs more than a short function. Valid while the
+ * registry is unchanged; a program normally runs with one registry.
+ */
+function syscallsResolved(program: DecodedProgram, syscalls: SyscallRegistry): (SyscallEntry | null)[] {
+  const cached = program.resolved;
+  if (cached && cached.syscalls === syscalls && cached.revision === syscalls.revision) return cached.entries;
+  const entries = new Array<SyscallEntry | null>(program.n);
+  program.resolved = { syscalls, revision: syscalls.revision, entries };
+  return entries;
+}
+
+/** Marks a `call imm` whose key names no function. */
+const NO_FUNCTION = -1;
+
+const decodedPrograms = new WeakMap<Executable, DecodedProgram>();
+
+/** The decoded form of `exe` (decoded on first use, then cached with the executable). */
+function decodedProgram(exe: Executable): DecodedProgram {
+  let decoded = decodedPrograms.get(exe);
+  if (decoded) return decoded;
+  const v = exe.sbpfVersion;
+  let table = handlerTables.get(v);
+  if (!table) handlerTables.set(v, (table = buildHandlerTable(v)));
+  const text = exe.text;
   const n = Math.floor(text.length / INSN_SIZE);
-  const d: Decoded = {
-    n,
-    opc: new Uint8Array(n),
-    dst: new Uint8Array(n),
-    src: new Uint8Array(n),
-    off: new Int16Array(n),
-    imm: new Int32Array(n),
-  };
+  decoded = { n, word: new Int32Array(n), imm: new Int32Array(n + 1), aux: new Int32Array(n) };
   const view = new DataView(text.buffer, text.byteOffset, text.byteLength);
   for (let pc = 0; pc < n; pc++) {
-    const o = pc * INSN_SIZE;
-    d.opc[pc] = text[o];
-    d.dst[pc] = text[o + 1] & 0x0f;
-    d.src[pc] = text[o + 1] >>> 4;
-    d.off[pc] = view.getInt16(o + 2, true);
-    d.imm[pc] = view.getInt32(o + 4, true);
+    const at = pc * INSN_SIZE;
+    const opc = text[at];
+    const dst = text[at + 1] & 0x0f;
+    const src = text[at + 1] >>> 4;
+    const off = view.getInt16(at + 2, true);
+    const imm = view.getInt32(at + 4, true);
+    decoded.imm[pc] = imm;
+    decodeSlot(decoded, exe, table, pc, opc, dst, src, off, imm);
   }
-  decodedCache.set(text, d);
-  return d;
+  decodedPrograms.set(exe, decoded);
+  return decoded;
 }
 
-const bswap32 = (v: number): number =>
-  (((v & 0xff) << 24) | ((v & 0xff00) << 8) | ((v >>> 8) & 0xff00) | (v >>> 24)) >>> 0;
+/** Fills `word` and `aux` of one slot. */
+function decodeSlot(into: DecodedProgram, exe: Executable, table: Uint8Array, pc: number, opc: number, dst: number, src: number, off: number, imm: number): void {
+  const v = exe.sbpfVersion;
+  let handler: Handler = table[opc];
+  let aux = 0;
+  // Registers r11..r15 do not exist; the verifier rejects them (the reference would index out of bounds).
+  if (dst > 10 || src > 10) handler = Handler.Invalid;
+  else if (opc === op.LE) {
+    if (disableLe(v)) handler = Handler.Unsupported;
+    else handler = imm === 16 ? Handler.Le16 : imm === 32 ? Handler.Le32 : imm === 64 ? Handler.Nop : Handler.Invalid;
+  } else if (opc === op.BE) {
+    handler = imm === 16 ? Handler.Be16 : imm === 32 ? Handler.Be32 : imm === 64 ? Handler.Be64 : Handler.Invalid;
+  } else if (opc === op.CALL_REG) {
+    const reg = callxTargetRegister(v, { dst, src, imm });
+    if (reg < 0 || reg > 10) handler = Handler.Invalid; // verifier: InvalidRegister
+    else {
+      handler = Handler.CallReg;
+      dst = reg;
+    }
+  } else if (opc === op.CALL_IMM) {
+    if (!staticSyscalls(v)) {
+      handler = Handler.CallImm;
+      aux = exe.functions.get(imm >>> 0)?.pc ?? NO_FUNCTION;
+    } else if (src === 0) handler = Handler.CallSyscall;
+    else if (src === 1 && pc + 1 + imm >= 0 && pc + 1 + imm < into.n) {
+      handler = Handler.CallLocal;
+      aux = pc + 1 + imm;
+    } else handler = Handler.Unsupported;
+  }
+  if (handler >= Handler.Load1 && handler <= Handler.StoreReg8) aux = off;
+  else if (handler >= Handler.Ja && handler <= Handler.Jsle32Reg) aux = pc + 1 + off;
+  else if (handler === Handler.Pqr) aux = opc;
+  into.word[pc] = handler | (dst << 9) | (src << 17);
+  into.aux[pc] = aux;
+}
+
+const bswap32 = (v: number): number => ((v & 0xff) << 24) | ((v & 0xff00) << 8) | ((v >>> 8) & 0xff00) | (v >>> 24);
+
+/** Unsigned `a < b` of two u64 given as (high, low) int32 halves. */
+const ltU = (ah: number, al: number, bh: number, bl: number): boolean => (ah === bh ? al >>> 0 < bl >>> 0 : ah >>> 0 < bh >>> 0);
+/** Signed `a < b` of two i64 given as (high, low) int32 halves. */
+const ltS = (ah: number, al: number, bh: number, bl: number): boolean => (ah === bh ? al >>> 0 < bl >>> 0 : ah < bh);
+
+/** `r[d] *= b` (wrapping u64) on halves: the low product's carry comes from a 16-bit split. */
+function mul64(r: Int32Array, d: number, bl: number, bh: number): void {
+  const al = r[d];
+  const a0 = al & 0xffff;
+  const a1 = al >>> 16;
+  const b0 = bl & 0xffff;
+  const b1 = bl >>> 16;
+  const mid1 = a1 * b0;
+  const mid2 = a0 * b1;
+  const carry = (((a0 * b0) >>> 16) + (mid1 & 0xffff) + (mid2 & 0xffff)) >>> 16;
+  const lowHigh = a1 * b1 + (mid1 >>> 16) + (mid2 >>> 16) + carry; // high 32 bits of al·bl
+  r[d + 1] = lowHigh + Math.imul(al, bh) + Math.imul(r[d + 1], bl);
+  r[d] = Math.imul(al, bl);
+}
+
+/** `r[d] /= b` or `r[d] %= b` (u64, b ≠ 0): doubles when both fit in 32 bits, else BigInt. */
+function divMod64(r: Int32Array, wide: BigUint64Array, d: number, bl: number, bh: number, remainder: boolean): void {
+  if ((r[d + 1] | bh) === 0) {
+    const a = r[d] >>> 0;
+    const b = bl >>> 0;
+    r[d] = remainder ? a % b : a / b;
+    return;
+  }
+  const divisor = (BigInt(bh >>> 0) << 32n) | BigInt(bl >>> 0);
+  const i = d >> 1;
+  wide[i] = remainder ? wide[i] % divisor : wide[i] / divisor;
+}
+
+/**
+ * Host offset of the guest access `[base + off, + len)`, base given as (high, low) halves, or -1
+ * when the memory map refuses it.
+ */
+function hostAddress(memory: MemoryMap, hi: number, lo: number, off: number, len: number, store: boolean): number {
+  let addr = (lo >>> 0) + off;
+  if (addr >= U32) {
+    addr -= U32;
+    hi++;
+  } else if (addr < 0) {
+    addr += U32;
+    hi--;
+  }
+  return memory.translateParts(hi >>> 0, addr, len, store);
+}
+
+/** The access violation of a refused access (see {@link hostAddress}), at `pc`. */
+function accessFault(memory: MemoryMap, hi: number, lo: number, off: number, len: number, store: boolean, pc: number): EbpfError {
+  const addr = BigInt.asUintN(64, ((BigInt(hi) << 32n) | BigInt(lo >>> 0)) + BigInt(off));
+  const err = memory.accessViolation(addr, len, store);
+  err.pc = pc;
+  return err;
+}
+
+const fault = (kind: EbpfErrorKind, pc: number): EbpfError => new EbpfError(kind, undefined, pc);
 
 /** r10 at entry (SBPF_SEMANTICS §1): top of frame 0, or of the whole stack with manual frames. */
 export function initialFramePointer(exe: Executable, memory: MemoryMap): bigint {
@@ -118,7 +492,7 @@ export interface ResumeState {
 
 /**
  * One VM instance: registers, call frames and the instruction meter over a memory map.
- * Registers are kept in a 12 × u64 buffer (r0..r10, pc) viewed as u32 halves and as u64.
+ * Registers are kept in a 12 × u64 buffer (r0..r10, pc) viewed as 32-bit halves and as u64.
  */
 export class Interpreter implements SyscallContext {
   /** Register file as 32-bit halves: r[i] = (R[2i+1] << 32) | R[2i]; slot 11 is the pc. */
@@ -127,10 +501,14 @@ export class Interpreter implements SyscallContext {
   readonly B = new BigUint64Array(this.R.buffer);
   /** Signed 64-bit view of the register file. */
   readonly S = new BigInt64Array(this.R.buffer);
+  /** The halves again, signed: what the loop computes on (int32 arithmetic throughout). */
+  private readonly halves = new Int32Array(this.R.buffer);
 
   /** Call frames: r6..r9 and r10 of the caller (5 per frame), and the return pc. */
   readonly savedRegs = new BigUint64Array(MAX_CALL_DEPTH * 5);
   readonly returnPc = new Int32Array(MAX_CALL_DEPTH);
+  /** {@link savedRegs} as halves: a frame is 10 halves, a copy of r6..r10's. */
+  private readonly savedHalves = new Int32Array(this.savedRegs.buffer);
   private depth = 0;
   /** SyscallContext: whether syscalls check pointer alignment. */
   checkAligned = true;
@@ -138,13 +516,38 @@ export class Interpreter implements SyscallContext {
   private previousMeter = 0;
   private due = 0;
   private remainingUnits = 0;
+  private syscalls: SyscallRegistry | undefined;
+  #exe: Executable;
+  #memory: MemoryMap;
 
-  constructor(
-    readonly exe: Executable,
-    readonly memory: MemoryMap,
-  ) {
+  constructor(exe: Executable, memory: MemoryMap) {
+    this.#exe = exe;
+    this.#memory = memory;
+    this.reset(exe, memory);
+  }
+
+  /** The program this instance runs. */
+  get exe(): Executable {
+    return this.#exe;
+  }
+
+  /** SyscallContext: the program's memory. */
+  get memory(): MemoryMap {
+    return this.#memory;
+  }
+
+  /**
+   * Makes the instance as new for another run of `exe` over `memory` (instances are pooled:
+   * allocating the register file and call frames again costs more than a short run).
+   */
+  reset(exe: Executable, memory: MemoryMap): void {
+    this.#exe = exe;
+    this.#memory = memory;
+    this.halves.fill(0);
     this.B[1] = BigInt(MM_INPUT_START);
     this.B[FRAME_PTR_REG] = initialFramePointer(exe, memory);
+    this.depth = 0;
+    this.checkAligned = true;
   }
 
   /** SyscallContext: units left. */
@@ -167,9 +570,10 @@ export class Interpreter implements SyscallContext {
     this.previousMeter = resume ? resume.previousMeter : initial;
     this.due = resume ? resume.due : 0;
     this.depth = resume ? resume.depth : 0;
+    this.syscalls = opts.syscalls;
     let outcome: { ok: true; value: bigint } | { ok: false; error: EbpfError };
     try {
-      outcome = { ok: true, value: this.loop(opts) };
+      outcome = { ok: true, value: this.loop(resume ? resume.pc : this.exe.entryPc, opts.trace) };
     } catch (e) {
       if (!(e instanceof EbpfError)) throw e; // a defect of ours, not a program outcome
       const error = e;
@@ -181,560 +585,621 @@ export class Interpreter implements SyscallContext {
     return { ...outcome, instructions: BigInt(initial - this.remainingUnits) };
   }
 
-  private fail(kind: 'DivideByZero' | 'DivideOverflow' | 'UnsupportedInstruction' | 'InvalidInstruction' | 'CallOutsideTextSegment' | 'CallDepthExceeded' | 'ExceededMaxInstructions' | 'ExecutionOverrun', pc: number): never {
-    this.R[22] = pc;
-    throw new EbpfError(kind, undefined, pc);
-  }
-
-  /** Saves r6..r9, r10 and the return pc; bumps the frame pointer as the version requires. */
+  /** Saves r6..r10 and the return pc; bumps the frame pointer as the version requires. */
   private pushFrame(pc: number): void {
-    const B = this.B;
-    const base = this.depth * 5;
-    for (let i = 0; i < 4; i++) this.savedRegs[base + i] = B[FIRST_SCRATCH_REG + i];
-    this.savedRegs[base + 4] = B[FRAME_PTR_REG];
-    this.returnPc[this.depth] = pc + 1;
-    this.depth++;
-    if (this.depth === MAX_CALL_DEPTH) this.fail('CallDepthExceeded', pc);
+    const r = this.halves;
+    const depth = this.depth;
+    const saved = this.savedHalves;
+    const at = depth * 10;
+    // Unrolled: this runs on every call.
+    saved[at] = r[12];
+    saved[at + 1] = r[13];
+    saved[at + 2] = r[14];
+    saved[at + 3] = r[15];
+    saved[at + 4] = r[16];
+    saved[at + 5] = r[17];
+    saved[at + 6] = r[18];
+    saved[at + 7] = r[19];
+    saved[at + 8] = r[20];
+    saved[at + 9] = r[21];
+    this.returnPc[depth] = pc + 1;
+    this.depth = depth + 1;
+    if (depth + 1 === MAX_CALL_DEPTH) throw fault('CallDepthExceeded', pc);
     const v = this.exe.sbpfVersion;
     if (!manualStackFrameBump(v)) {
-      B[FRAME_PTR_REG] += BigInt(STACK_FRAME_SIZE * (stackFrameGaps(v) ? 2 : 1));
+      const lo = (r[20] >>> 0) + STACK_FRAME_SIZE * (stackFrameGaps(v) ? 2 : 1);
+      if (lo >= U32) r[21]++;
+      r[20] = lo;
     }
   }
 
-  /** Charges the instructions so far, runs a syscall, re-synchronises the meter. */
-  private dispatchSyscall(hash: number, pc: number): boolean {
-    const entry = this.syscalls!.lookup(hash);
-    if (!entry) return false;
-    this.R[22] = pc;
-    this.consume(this.due);
-    this.due = 0;
+  /** Restores r6..r10 of the caller; returns the slot to continue at. */
+  private popFrame(): number {
+    const r = this.halves;
+    const depth = --this.depth;
+    const saved = this.savedHalves;
+    const at = depth * 10;
+    r[12] = saved[at];
+    r[13] = saved[at + 1];
+    r[14] = saved[at + 2];
+    r[15] = saved[at + 3];
+    r[16] = saved[at + 4];
+    r[17] = saved[at + 5];
+    r[18] = saved[at + 6];
+    r[19] = saved[at + 7];
+    r[20] = saved[at + 8];
+    r[21] = saved[at + 9];
+    return this.returnPc[depth];
+  }
+
+  /** Runs a syscall (the instructions so far are already charged); r0 receives its result. */
+  private callSyscall(entry: SyscallEntry, pc: number): void {
     const B = this.B;
-    try {
-      B[0] = invokeSyscall(this, entry, [B[1], B[2], B[3], B[4], B[5]], pc);
-    } finally {
-      this.previousMeter = this.remainingUnits;
-    }
-    return true;
+    B[0] = invokeSyscall(this, entry, [B[1], B[2], B[3], B[4], B[5]], pc);
   }
 
-  private syscalls: SyscallRegistry | undefined;
-
-  private loop(opts: InterpreterOptions): bigint {
-    this.syscalls = opts.syscalls;
+  /**
+   * The fetch-execute loop from slot `pc`; returns r0 at the final exit. Locals `due` and `prev`
+   * are the meter (`this.due`/`this.previousMeter` are written back on every way out).
+   */
+  private loop(pc: number, trace: TraceEntry[] | undefined): bigint {
     const exe = this.exe;
     const v: SBPFVersion = exe.sbpfVersion;
-    const { n, opc, dst: D, src: SR, off: OFF, imm: IMM } = decode(exe.text);
-    const R = this.R;
+    const syscalls = this.syscalls!;
+    const program = decodedProgram(exe);
+    const { n, word, imm: IMM, aux: AUX } = program;
+    const resolvedSyscalls = syscallsResolved(program, syscalls);
+    const r = this.halves;
     const B = this.B;
-    const S = this.S;
     const mem = this.memory;
     const bytes = mem.bytes;
     const view = mem.view;
-    const trace = opts.trace;
-    const moveMem = moveMemoryInstructionClasses(v);
-    const pqr = enablePqr(v);
-    const jmp32 = enableJmp32(v);
     const signExt = !explicitSignExtensionOfResults(v);
     const swapSub = swapSubRegImmOperands(v);
-    const noNeg = disableNeg(v);
-    const noLddw = disableLddw(v);
-    const noLe = disableLe(v);
-    const statics = staticSyscalls(v);
-    const textVaddr = BigInt(exe.textVaddr);
-    let pc = opts.resume ? opts.resume.pc : exe.entryPc;
-
-    // 32-bit result writers.
-    const set32 = (d: number, value: number, sign: boolean): void => {
-      R[2 * d] = value;
-      R[2 * d + 1] = sign && value & 0x80000000 ? 0xffffffff : 0;
-    };
-    // Host offset of `reg + off`, or throws the access violation.
-    const address = (r: number, off: number, len: number, store: boolean): number => {
-      let lo = R[2 * r] + off;
-      let hi = R[2 * r + 1];
-      if (lo >= U32) {
-        lo -= U32;
-        hi = (hi + 1) >>> 0;
-      } else if (lo < 0) {
-        lo += U32;
-        hi = (hi - 1) >>> 0;
-      }
-      const host = mem.translateParts(hi, lo, len, store);
-      if (host < 0) {
-        R[22] = pc;
-        const err = mem.accessViolation((BigInt(hi) << 32n) | BigInt(lo), len, store);
-        err.pc = pc;
-        throw err;
-      }
-      return host;
-    };
-    const load = (d: number, s: number, off: number, len: number): void => {
-      const o = address(s, off, len, false);
-      R[2 * d + 1] = 0;
-      if (len === 1) R[2 * d] = bytes[o];
-      else if (len === 2) R[2 * d] = view.getUint16(o, true);
-      else if (len === 4) R[2 * d] = view.getUint32(o, true);
-      else {
-        R[2 * d] = view.getUint32(o, true);
-        R[2 * d + 1] = view.getUint32(o + 4, true);
-      }
-    };
-    const store = (d: number, off: number, len: number, lo: number, hi: number): void => {
-      const o = address(d, off, len, true);
-      if (len === 1) bytes[o] = lo;
-      else if (len === 2) view.setUint16(o, lo & 0xffff, true);
-      else if (len === 4) view.setUint32(o, lo, true);
-      else {
-        view.setUint32(o, lo, true);
-        view.setUint32(o + 4, hi, true);
-      }
-    };
-    const lt = (ah: number, al: number, bh: number, bl: number): boolean => ah < bh || (ah === bh && al < bl);
-    const slt = (ah: number, al: number, bh: number, bl: number): boolean =>
-      (ah | 0) < (bh | 0) || (ah === bh && al < bl);
-
-    for (;;) {
-      if (this.due >= this.previousMeter) this.fail('ExceededMaxInstructions', pc);
-      this.due++;
-      if (pc >= n || pc < 0) this.fail('ExecutionOverrun', pc);
-      R[22] = pc;
-      if (trace) trace.push(Array.from(B.subarray(0, 12)));
-      const o = opc[pc];
-      const d = D[pc];
-      const s = SR[pc];
-      const imm = IMM[pc];
-      // Registers r11..r15 do not exist; the verifier rejects them (the reference would index out of bounds).
-      if (d > 10 || s > 10) this.fail('InvalidInstruction', pc);
-      const immHi = imm < 0 ? 0xffffffff : 0;
-      let next = pc + 1;
-      switch (o) {
-        case op.LD_DW_IMM:
-          if (noLddw) this.fail('UnsupportedInstruction', pc);
-          R[2 * d] = imm >>> 0;
-          R[2 * d + 1] = pc + 1 < n ? IMM[pc + 1] >>> 0 : 0;
-          next = pc + 2;
-          break;
-        // V0 memory classes (V2 reuses none of these opcodes).
-        case op.LD_B_REG:
-        case op.LD_H_REG:
-        case op.LD_W_REG:
-        case op.LD_DW_REG:
-          if (moveMem) this.fail('UnsupportedInstruction', pc);
-          load(d, s, OFF[pc], o === op.LD_B_REG ? 1 : o === op.LD_H_REG ? 2 : o === op.LD_W_REG ? 4 : 8);
-          break;
-        case op.ST_B_IMM:
-        case op.ST_H_IMM:
-        case op.ST_W_IMM:
-        case op.ST_DW_IMM:
-          if (moveMem) this.fail('UnsupportedInstruction', pc);
-          store(d, OFF[pc], o === op.ST_B_IMM ? 1 : o === op.ST_H_IMM ? 2 : o === op.ST_W_IMM ? 4 : 8, imm >>> 0, immHi);
-          break;
-        case op.ST_B_REG:
-        case op.ST_H_REG:
-        case op.ST_W_REG:
-        case op.ST_DW_REG:
-          if (moveMem) this.fail('UnsupportedInstruction', pc);
-          store(d, OFF[pc], o === op.ST_B_REG ? 1 : o === op.ST_H_REG ? 2 : o === op.ST_W_REG ? 4 : 8, R[2 * s], R[2 * s + 1]);
-          break;
-
-        // ALU32 (class 4), with V2's loads interleaved on the opcodes PQR frees.
-        case op.ADD32_IMM:
-          set32(d, (R[2 * d] + imm) >>> 0, signExt);
-          break;
-        case op.ADD32_REG:
-          set32(d, (R[2 * d] + R[2 * s]) >>> 0, signExt);
-          break;
-        case op.SUB32_IMM:
-          set32(d, (swapSub ? imm - R[2 * d] : R[2 * d] - imm) >>> 0, signExt);
-          break;
-        case op.SUB32_REG:
-          set32(d, (R[2 * d] - R[2 * s]) >>> 0, signExt);
-          break;
-        case op.MUL32_IMM:
-          if (pqr) this.fail('UnsupportedInstruction', pc);
-          set32(d, Math.imul(R[2 * d], imm) >>> 0, signExt);
-          break;
-        case op.MUL32_REG: // == LD_1B_REG
-          if (moveMem) load(d, s, OFF[pc], 1);
-          else set32(d, Math.imul(R[2 * d], R[2 * s]) >>> 0, signExt);
-          break;
-        case op.DIV32_IMM:
-          if (pqr) this.fail('UnsupportedInstruction', pc);
-          if (imm === 0) this.fail('DivideByZero', pc);
-          set32(d, Math.floor(R[2 * d] / (imm >>> 0)), false);
-          break;
-        case op.DIV32_REG: // == LD_2B_REG
-          if (moveMem) load(d, s, OFF[pc], 2);
-          else {
-            if (R[2 * s] === 0) this.fail('DivideByZero', pc);
-            set32(d, Math.floor(R[2 * d] / R[2 * s]), false);
-          }
-          break;
-        case op.MOD32_IMM:
-          if (pqr) this.fail('UnsupportedInstruction', pc);
-          if (imm === 0) this.fail('DivideByZero', pc);
-          set32(d, R[2 * d] % (imm >>> 0), false);
-          break;
-        case op.MOD32_REG: // == LD_8B_REG
-          if (moveMem) load(d, s, OFF[pc], 8);
-          else {
-            if (R[2 * s] === 0) this.fail('DivideByZero', pc);
-            set32(d, R[2 * d] % R[2 * s], false);
-          }
-          break;
-        case op.LD_4B_REG: // 0x8c; the other V2 loads share opcodes with mul32/div32/mod32 (above)
-          if (!moveMem) this.fail('UnsupportedInstruction', pc);
-          load(d, s, OFF[pc], 4);
-          break;
-        case op.OR32_IMM:
-          set32(d, (R[2 * d] | imm) >>> 0, false);
-          break;
-        case op.OR32_REG:
-          set32(d, (R[2 * d] | R[2 * s]) >>> 0, false);
-          break;
-        case op.AND32_IMM:
-          set32(d, (R[2 * d] & imm) >>> 0, false);
-          break;
-        case op.AND32_REG:
-          set32(d, (R[2 * d] & R[2 * s]) >>> 0, false);
-          break;
-        case op.XOR32_IMM:
-          set32(d, (R[2 * d] ^ imm) >>> 0, false);
-          break;
-        case op.XOR32_REG:
-          set32(d, (R[2 * d] ^ R[2 * s]) >>> 0, false);
-          break;
-        case op.LSH32_IMM:
-          set32(d, (R[2 * d] << imm) >>> 0, false);
-          break;
-        case op.LSH32_REG:
-          set32(d, (R[2 * d] << R[2 * s]) >>> 0, false);
-          break;
-        case op.RSH32_IMM:
-          set32(d, R[2 * d] >>> imm, false);
-          break;
-        case op.RSH32_REG:
-          set32(d, R[2 * d] >>> R[2 * s], false);
-          break;
-        case op.ARSH32_IMM:
-          set32(d, (R[2 * d] >> imm) >>> 0, false);
-          break;
-        case op.ARSH32_REG:
-          set32(d, (R[2 * d] >> R[2 * s]) >>> 0, false);
-          break;
-        case op.NEG32:
-          if (noNeg) this.fail('UnsupportedInstruction', pc);
-          set32(d, -R[2 * d] >>> 0, false);
-          break;
-        case op.MOV32_IMM:
-          set32(d, imm >>> 0, false);
-          break;
-        case op.MOV32_REG:
-          set32(d, R[2 * s], !signExt);
-          break;
-        case op.LE:
-          if (noLe) this.fail('UnsupportedInstruction', pc);
-          if (imm === 16) set32(d, R[2 * d] & 0xffff, false);
-          else if (imm === 32) R[2 * d + 1] = 0;
-          else if (imm !== 64) this.fail('InvalidInstruction', pc);
-          break;
-        case op.BE:
-          if (imm === 16) set32(d, ((R[2 * d] & 0xff) << 8) | ((R[2 * d] >>> 8) & 0xff), false);
-          else if (imm === 32) set32(d, bswap32(R[2 * d]), false);
-          else if (imm === 64) {
-            const lo = R[2 * d];
-            R[2 * d] = bswap32(R[2 * d + 1]);
-            R[2 * d + 1] = bswap32(lo);
-          } else this.fail('InvalidInstruction', pc);
-          break;
-
-        // ALU64 (class 7), with V2's stores interleaved on the opcodes PQR frees.
-        case op.ADD64_IMM:
-        case op.ADD64_REG: {
-          const bl = o === op.ADD64_IMM ? imm >>> 0 : R[2 * s];
-          const bh = o === op.ADD64_IMM ? immHi : R[2 * s + 1];
-          const lo = R[2 * d] + bl;
-          R[2 * d] = lo;
-          R[2 * d + 1] = R[2 * d + 1] + bh + (lo >= U32 ? 1 : 0);
-          break;
+    const textLo = exe.textVaddr | 0;
+    const textHi = Math.floor(exe.textVaddr / U32) | 0;
+    let due = this.due;
+    let prev = this.previousMeter;
+    let host = 0;
+    try {
+      for (;;) {
+        if (due >= prev) throw fault('ExceededMaxInstructions', pc);
+        due++;
+        if (pc >>> 0 >= n) throw fault('ExecutionOverrun', pc);
+        if (trace !== undefined) {
+          r[22] = pc;
+          trace.push(Array.from(B.subarray(0, 12)));
         }
-        case op.SUB64_IMM:
-          if (swapSub) B[d] = BigInt(imm) - B[d];
-          else B[d] -= BigInt(imm);
-          break;
-        case op.SUB64_REG:
-          B[d] -= B[s];
-          break;
-        case op.MUL64_IMM: // == ST_1B_IMM
-          if (moveMem) store(d, OFF[pc], 1, imm >>> 0, immHi);
-          else B[d] *= BigInt.asUintN(64, BigInt(imm));
-          break;
-        case op.MUL64_REG: // == ST_1B_REG
-          if (moveMem) store(d, OFF[pc], 1, R[2 * s], R[2 * s + 1]);
-          else B[d] *= B[s];
-          break;
-        case op.DIV64_IMM: // == ST_2B_IMM
-          if (moveMem) store(d, OFF[pc], 2, imm >>> 0, immHi);
-          else {
-            if (imm === 0) this.fail('DivideByZero', pc);
-            B[d] /= BigInt.asUintN(64, BigInt(imm));
-          }
-          break;
-        case op.DIV64_REG: // == ST_2B_REG
-          if (moveMem) store(d, OFF[pc], 2, R[2 * s], R[2 * s + 1]);
-          else {
-            if (B[s] === 0n) this.fail('DivideByZero', pc);
-            B[d] /= B[s];
-          }
-          break;
-        case op.OR64_IMM:
-          R[2 * d] |= imm;
-          R[2 * d + 1] |= immHi;
-          break;
-        case op.OR64_REG:
-          R[2 * d] |= R[2 * s];
-          R[2 * d + 1] |= R[2 * s + 1];
-          break;
-        case op.AND64_IMM:
-          R[2 * d] &= imm;
-          R[2 * d + 1] &= immHi;
-          break;
-        case op.AND64_REG:
-          R[2 * d] &= R[2 * s];
-          R[2 * d + 1] &= R[2 * s + 1];
-          break;
-        case op.XOR64_IMM:
-          R[2 * d] ^= imm;
-          R[2 * d + 1] ^= immHi;
-          break;
-        case op.XOR64_REG:
-          R[2 * d] ^= R[2 * s];
-          R[2 * d + 1] ^= R[2 * s + 1];
-          break;
-        case op.LSH64_IMM:
-        case op.LSH64_REG: {
-          const k = (o === op.LSH64_IMM ? imm : R[2 * s]) & 63;
-          if (k >= 32) {
-            R[2 * d + 1] = R[2 * d] << (k - 32);
-            R[2 * d] = 0;
-          } else if (k > 0) {
-            R[2 * d + 1] = (R[2 * d + 1] << k) | (R[2 * d] >>> (32 - k));
-            R[2 * d] = R[2 * d] << k;
-          }
-          break;
-        }
-        case op.RSH64_IMM:
-        case op.RSH64_REG: {
-          const k = (o === op.RSH64_IMM ? imm : R[2 * s]) & 63;
-          if (k >= 32) {
-            R[2 * d] = R[2 * d + 1] >>> (k - 32);
-            R[2 * d + 1] = 0;
-          } else if (k > 0) {
-            R[2 * d] = (R[2 * d] >>> k) | (R[2 * d + 1] << (32 - k));
-            R[2 * d + 1] = R[2 * d + 1] >>> k;
-          }
-          break;
-        }
-        case op.ARSH64_IMM:
-          S[d] >>= BigInt(imm & 63);
-          break;
-        case op.ARSH64_REG:
-          S[d] >>= BigInt(R[2 * s] & 63);
-          break;
-        case op.NEG64: // == ST_4B_IMM
-          if (moveMem) store(d, OFF[pc], 4, imm >>> 0, immHi);
-          else if (noNeg) this.fail('UnsupportedInstruction', pc);
-          else B[d] = -B[d];
-          break;
-        case op.ST_4B_REG: // 0x8f
-          if (!moveMem) this.fail('UnsupportedInstruction', pc);
-          store(d, OFF[pc], 4, R[2 * s], R[2 * s + 1]);
-          break;
-        case op.MOD64_IMM: // == ST_8B_IMM
-          if (moveMem) store(d, OFF[pc], 8, imm >>> 0, immHi);
-          else {
-            if (imm === 0) this.fail('DivideByZero', pc);
-            B[d] %= BigInt.asUintN(64, BigInt(imm));
-          }
-          break;
-        case op.MOD64_REG: // == ST_8B_REG
-          if (moveMem) store(d, OFF[pc], 8, R[2 * s], R[2 * s + 1]);
-          else {
-            if (B[s] === 0n) this.fail('DivideByZero', pc);
-            B[d] %= B[s];
-          }
-          break;
-        case op.MOV64_IMM:
-          R[2 * d] = imm;
-          R[2 * d + 1] = immHi;
-          break;
-        case op.MOV64_REG:
-          R[2 * d] = R[2 * s];
-          R[2 * d + 1] = R[2 * s + 1];
-          break;
-        case op.HOR64_IMM:
-          if (!noLddw) this.fail('UnsupportedInstruction', pc);
-          R[2 * d + 1] |= imm;
-          break;
+        const w = word[pc];
+        const d = (w >> 8) & 0xff;
+        const s = w >>> 16;
+        switch (w & 0xff) {
+          case Handler.Unsupported:
+            throw fault('UnsupportedInstruction', pc);
+          case Handler.Invalid:
+            throw fault('InvalidInstruction', pc);
+          case Handler.Lddw:
+            r[d] = IMM[pc];
+            r[d + 1] = IMM[pc + 1];
+            pc += 2;
+            continue;
+          case Handler.Hor64:
+            r[d + 1] |= IMM[pc];
+            break;
 
-        // JMP64 (class 5)
-        case op.JA:
-          next += OFF[pc];
-          break;
-        case op.JEQ64_IMM:
-          if (R[2 * d] === imm >>> 0 && R[2 * d + 1] === immHi) next += OFF[pc];
-          break;
-        case op.JEQ64_REG:
-          if (R[2 * d] === R[2 * s] && R[2 * d + 1] === R[2 * s + 1]) next += OFF[pc];
-          break;
-        case op.JNE64_IMM:
-          if (R[2 * d] !== imm >>> 0 || R[2 * d + 1] !== immHi) next += OFF[pc];
-          break;
-        case op.JNE64_REG:
-          if (R[2 * d] !== R[2 * s] || R[2 * d + 1] !== R[2 * s + 1]) next += OFF[pc];
-          break;
-        case op.JGT64_IMM:
-          if (lt(immHi, imm >>> 0, R[2 * d + 1], R[2 * d])) next += OFF[pc];
-          break;
-        case op.JGT64_REG:
-          if (lt(R[2 * s + 1], R[2 * s], R[2 * d + 1], R[2 * d])) next += OFF[pc];
-          break;
-        case op.JGE64_IMM:
-          if (!lt(R[2 * d + 1], R[2 * d], immHi, imm >>> 0)) next += OFF[pc];
-          break;
-        case op.JGE64_REG:
-          if (!lt(R[2 * d + 1], R[2 * d], R[2 * s + 1], R[2 * s])) next += OFF[pc];
-          break;
-        case op.JLT64_IMM:
-          if (lt(R[2 * d + 1], R[2 * d], immHi, imm >>> 0)) next += OFF[pc];
-          break;
-        case op.JLT64_REG:
-          if (lt(R[2 * d + 1], R[2 * d], R[2 * s + 1], R[2 * s])) next += OFF[pc];
-          break;
-        case op.JLE64_IMM:
-          if (!lt(immHi, imm >>> 0, R[2 * d + 1], R[2 * d])) next += OFF[pc];
-          break;
-        case op.JLE64_REG:
-          if (!lt(R[2 * s + 1], R[2 * s], R[2 * d + 1], R[2 * d])) next += OFF[pc];
-          break;
-        case op.JSET64_IMM:
-          if ((R[2 * d] & imm) !== 0 || (R[2 * d + 1] & immHi) !== 0) next += OFF[pc];
-          break;
-        case op.JSET64_REG:
-          if ((R[2 * d] & R[2 * s]) !== 0 || (R[2 * d + 1] & R[2 * s + 1]) !== 0) next += OFF[pc];
-          break;
-        case op.JSGT64_IMM:
-          if (slt(immHi, imm >>> 0, R[2 * d + 1], R[2 * d])) next += OFF[pc];
-          break;
-        case op.JSGT64_REG:
-          if (slt(R[2 * s + 1], R[2 * s], R[2 * d + 1], R[2 * d])) next += OFF[pc];
-          break;
-        case op.JSGE64_IMM:
-          if (!slt(R[2 * d + 1], R[2 * d], immHi, imm >>> 0)) next += OFF[pc];
-          break;
-        case op.JSGE64_REG:
-          if (!slt(R[2 * d + 1], R[2 * d], R[2 * s + 1], R[2 * s])) next += OFF[pc];
-          break;
-        case op.JSLT64_IMM:
-          if (slt(R[2 * d + 1], R[2 * d], immHi, imm >>> 0)) next += OFF[pc];
-          break;
-        case op.JSLT64_REG:
-          if (slt(R[2 * d + 1], R[2 * d], R[2 * s + 1], R[2 * s])) next += OFF[pc];
-          break;
-        case op.JSLE64_IMM:
-          if (!slt(immHi, imm >>> 0, R[2 * d + 1], R[2 * d])) next += OFF[pc];
-          break;
-        case op.JSLE64_REG:
-          if (!slt(R[2 * s + 1], R[2 * s], R[2 * d + 1], R[2 * d])) next += OFF[pc];
-          break;
+          // Loads zero-extend; an immediate store writes the sign-extended immediate's low bytes.
+          case Handler.Load1:
+            host = hostAddress(mem, r[s + 1], r[s], AUX[pc], 1, false);
+            if (host < 0) throw accessFault(mem, r[s + 1], r[s], AUX[pc], 1, false, pc);
+            r[d] = bytes[host];
+            r[d + 1] = 0;
+            break;
+          case Handler.Load2:
+            host = hostAddress(mem, r[s + 1], r[s], AUX[pc], 2, false);
+            if (host < 0) throw accessFault(mem, r[s + 1], r[s], AUX[pc], 2, false, pc);
+            r[d] = view.getUint16(host, true);
+            r[d + 1] = 0;
+            break;
+          case Handler.Load4:
+            host = hostAddress(mem, r[s + 1], r[s], AUX[pc], 4, false);
+            if (host < 0) throw accessFault(mem, r[s + 1], r[s], AUX[pc], 4, false, pc);
+            r[d] = view.getInt32(host, true);
+            r[d + 1] = 0;
+            break;
+          case Handler.Load8:
+            host = hostAddress(mem, r[s + 1], r[s], AUX[pc], 8, false);
+            if (host < 0) throw accessFault(mem, r[s + 1], r[s], AUX[pc], 8, false, pc);
+            r[d] = view.getInt32(host, true);
+            r[d + 1] = view.getInt32(host + 4, true);
+            break;
+          case Handler.StoreImm1:
+          case Handler.StoreReg1:
+            host = hostAddress(mem, r[d + 1], r[d], AUX[pc], 1, true);
+            if (host < 0) throw accessFault(mem, r[d + 1], r[d], AUX[pc], 1, true, pc);
+            bytes[host] = (w & 0xff) === Handler.StoreImm1 ? IMM[pc] : r[s];
+            break;
+          case Handler.StoreImm2:
+          case Handler.StoreReg2:
+            host = hostAddress(mem, r[d + 1], r[d], AUX[pc], 2, true);
+            if (host < 0) throw accessFault(mem, r[d + 1], r[d], AUX[pc], 2, true, pc);
+            view.setInt16(host, (w & 0xff) === Handler.StoreImm2 ? IMM[pc] : r[s], true);
+            break;
+          case Handler.StoreImm4:
+          case Handler.StoreReg4:
+            host = hostAddress(mem, r[d + 1], r[d], AUX[pc], 4, true);
+            if (host < 0) throw accessFault(mem, r[d + 1], r[d], AUX[pc], 4, true, pc);
+            view.setInt32(host, (w & 0xff) === Handler.StoreImm4 ? IMM[pc] : r[s], true);
+            break;
+          case Handler.StoreImm8:
+            host = hostAddress(mem, r[d + 1], r[d], AUX[pc], 8, true);
+            if (host < 0) throw accessFault(mem, r[d + 1], r[d], AUX[pc], 8, true, pc);
+            view.setInt32(host, IMM[pc], true);
+            view.setInt32(host + 4, IMM[pc] >> 31, true);
+            break;
+          case Handler.StoreReg8:
+            host = hostAddress(mem, r[d + 1], r[d], AUX[pc], 8, true);
+            if (host < 0) throw accessFault(mem, r[d + 1], r[d], AUX[pc], 8, true, pc);
+            view.setInt32(host, r[s], true);
+            view.setInt32(host + 4, r[s + 1], true);
+            break;
 
-        case op.CALL_REG: {
-          const reg = callxTargetRegister(v, { dst: d, src: s, imm });
-          if (reg < 0 || reg > 10) this.fail('InvalidInstruction', pc); // verifier: InvalidRegister
-          const target = B[reg];
-          this.pushFrame(pc);
-          const targetPc = BigInt.asUintN(64, target - textVaddr) / 8n;
-          if (targetPc >= BigInt(n)) this.fail('CallOutsideTextSegment', pc);
-          next = Number(targetPc);
-          break;
-        }
-        case op.CALL_IMM: {
-          let resolved = false;
-          if (!statics || s === 0) resolved = this.dispatchSyscall(imm >>> 0, pc);
-          if (statics) {
-            const target = next + imm;
-            if (s === 1 && target >= 0 && target < n) {
-              this.pushFrame(pc);
-              next = target;
+          // ALU32: add, sub and mul sign-extend their result into the upper half except in V2;
+          // everything else zero-extends.
+          case Handler.Add32Imm:
+            r[d] += IMM[pc];
+            r[d + 1] = signExt ? r[d] >> 31 : 0;
+            break;
+          case Handler.Add32Reg:
+            r[d] += r[s];
+            r[d + 1] = signExt ? r[d] >> 31 : 0;
+            break;
+          case Handler.Sub32Imm:
+            r[d] = swapSub ? IMM[pc] - r[d] : r[d] - IMM[pc];
+            r[d + 1] = signExt ? r[d] >> 31 : 0;
+            break;
+          case Handler.Sub32Reg:
+            r[d] -= r[s];
+            r[d + 1] = signExt ? r[d] >> 31 : 0;
+            break;
+          case Handler.Mul32Imm:
+            r[d] = Math.imul(r[d], IMM[pc]);
+            r[d + 1] = signExt ? r[d] >> 31 : 0;
+            break;
+          case Handler.Mul32Reg:
+            r[d] = Math.imul(r[d], r[s]);
+            r[d + 1] = signExt ? r[d] >> 31 : 0;
+            break;
+          case Handler.Div32Imm:
+            if (IMM[pc] === 0) throw fault('DivideByZero', pc);
+            r[d] = (r[d] >>> 0) / (IMM[pc] >>> 0);
+            r[d + 1] = 0;
+            break;
+          case Handler.Div32Reg:
+            if (r[s] === 0) throw fault('DivideByZero', pc);
+            r[d] = (r[d] >>> 0) / (r[s] >>> 0);
+            r[d + 1] = 0;
+            break;
+          case Handler.Mod32Imm:
+            if (IMM[pc] === 0) throw fault('DivideByZero', pc);
+            r[d] = (r[d] >>> 0) % (IMM[pc] >>> 0);
+            r[d + 1] = 0;
+            break;
+          case Handler.Mod32Reg:
+            if (r[s] === 0) throw fault('DivideByZero', pc);
+            r[d] = (r[d] >>> 0) % (r[s] >>> 0);
+            r[d + 1] = 0;
+            break;
+          case Handler.Or32Imm:
+            r[d] |= IMM[pc];
+            r[d + 1] = 0;
+            break;
+          case Handler.Or32Reg:
+            r[d] |= r[s];
+            r[d + 1] = 0;
+            break;
+          case Handler.And32Imm:
+            r[d] &= IMM[pc];
+            r[d + 1] = 0;
+            break;
+          case Handler.And32Reg:
+            r[d] &= r[s];
+            r[d + 1] = 0;
+            break;
+          case Handler.Xor32Imm:
+            r[d] ^= IMM[pc];
+            r[d + 1] = 0;
+            break;
+          case Handler.Xor32Reg:
+            r[d] ^= r[s];
+            r[d + 1] = 0;
+            break;
+          // JavaScript masks 32-bit shift amounts to 5 bits, as the reference's wrapping shifts do.
+          case Handler.Lsh32Imm:
+            r[d] <<= IMM[pc];
+            r[d + 1] = 0;
+            break;
+          case Handler.Lsh32Reg:
+            r[d] <<= r[s];
+            r[d + 1] = 0;
+            break;
+          case Handler.Rsh32Imm:
+            r[d] >>>= IMM[pc];
+            r[d + 1] = 0;
+            break;
+          case Handler.Rsh32Reg:
+            r[d] >>>= r[s];
+            r[d + 1] = 0;
+            break;
+          case Handler.Arsh32Imm:
+            r[d] >>= IMM[pc];
+            r[d + 1] = 0;
+            break;
+          case Handler.Arsh32Reg:
+            r[d] >>= r[s];
+            r[d + 1] = 0;
+            break;
+          case Handler.Neg32:
+            r[d] = -r[d];
+            r[d + 1] = 0;
+            break;
+          case Handler.Mov32Imm:
+            r[d] = IMM[pc];
+            r[d + 1] = 0;
+            break;
+          case Handler.Mov32Reg:
+            // V2 sign-extends here instead (its add/sub/mul zero-extend).
+            r[d] = r[s];
+            r[d + 1] = signExt ? 0 : r[d] >> 31;
+            break;
+          case Handler.Le16:
+            r[d] &= 0xffff;
+            r[d + 1] = 0;
+            break;
+          case Handler.Le32:
+            r[d + 1] = 0;
+            break;
+          case Handler.Nop:
+            break;
+          case Handler.Be16:
+            r[d] = ((r[d] & 0xff) << 8) | ((r[d] >>> 8) & 0xff);
+            r[d + 1] = 0;
+            break;
+          case Handler.Be32:
+            r[d] = bswap32(r[d]);
+            r[d + 1] = 0;
+            break;
+          case Handler.Be64: {
+            const lo = r[d];
+            r[d] = bswap32(r[d + 1]);
+            r[d + 1] = bswap32(lo);
+            break;
+          }
+
+          // ALU64 on halves; immediates are sign-extended to 64 bits (upper half `imm >> 31`).
+          case Handler.Add64Imm: {
+            const lo = (r[d] + IMM[pc]) | 0;
+            r[d + 1] += (IMM[pc] >> 31) + (lo >>> 0 < r[d] >>> 0 ? 1 : 0);
+            r[d] = lo;
+            break;
+          }
+          case Handler.Add64Reg: {
+            const lo = (r[d] + r[s]) | 0;
+            r[d + 1] += r[s + 1] + (lo >>> 0 < r[d] >>> 0 ? 1 : 0);
+            r[d] = lo;
+            break;
+          }
+          case Handler.Sub64Imm: {
+            const imm = IMM[pc];
+            if (swapSub) {
+              // V2 computes imm - dst.
+              r[d + 1] = (imm >> 31) - r[d + 1] - (imm >>> 0 < r[d] >>> 0 ? 1 : 0);
+              r[d] = imm - r[d];
+            } else {
+              r[d + 1] -= (imm >> 31) + (r[d] >>> 0 < imm >>> 0 ? 1 : 0);
+              r[d] -= imm;
+            }
+            break;
+          }
+          case Handler.Sub64Reg:
+            r[d + 1] -= r[s + 1] + (r[d] >>> 0 < r[s] >>> 0 ? 1 : 0);
+            r[d] -= r[s];
+            break;
+          case Handler.Mul64Imm:
+            mul64(r, d, IMM[pc], IMM[pc] >> 31);
+            break;
+          case Handler.Mul64Reg:
+            mul64(r, d, r[s], r[s + 1]);
+            break;
+          // The divisor immediate is sign-extended, then divides as u64.
+          case Handler.Div64Imm:
+            if (IMM[pc] === 0) throw fault('DivideByZero', pc);
+            divMod64(r, B, d, IMM[pc], IMM[pc] >> 31, false);
+            break;
+          case Handler.Div64Reg:
+            if ((r[s] | r[s + 1]) === 0) throw fault('DivideByZero', pc);
+            divMod64(r, B, d, r[s], r[s + 1], false);
+            break;
+          case Handler.Mod64Imm:
+            if (IMM[pc] === 0) throw fault('DivideByZero', pc);
+            divMod64(r, B, d, IMM[pc], IMM[pc] >> 31, true);
+            break;
+          case Handler.Mod64Reg:
+            if ((r[s] | r[s + 1]) === 0) throw fault('DivideByZero', pc);
+            divMod64(r, B, d, r[s], r[s + 1], true);
+            break;
+          case Handler.Or64Imm:
+            r[d] |= IMM[pc];
+            r[d + 1] |= IMM[pc] >> 31;
+            break;
+          case Handler.Or64Reg:
+            r[d] |= r[s];
+            r[d + 1] |= r[s + 1];
+            break;
+          case Handler.And64Imm:
+            r[d] &= IMM[pc];
+            r[d + 1] &= IMM[pc] >> 31;
+            break;
+          case Handler.And64Reg:
+            r[d] &= r[s];
+            r[d + 1] &= r[s + 1];
+            break;
+          case Handler.Xor64Imm:
+            r[d] ^= IMM[pc];
+            r[d + 1] ^= IMM[pc] >> 31;
+            break;
+          case Handler.Xor64Reg:
+            r[d] ^= r[s];
+            r[d + 1] ^= r[s + 1];
+            break;
+          case Handler.Lsh64Imm:
+          case Handler.Lsh64Reg: {
+            const k = ((w & 0xff) === Handler.Lsh64Imm ? IMM[pc] : r[s]) & 63;
+            if (k >= 32) {
+              r[d + 1] = r[d] << (k - 32);
+              r[d] = 0;
+            } else if (k > 0) {
+              r[d + 1] = (r[d + 1] << k) | (r[d] >>> (32 - k));
+              r[d] <<= k;
+            }
+            break;
+          }
+          case Handler.Rsh64Imm:
+          case Handler.Rsh64Reg: {
+            const k = ((w & 0xff) === Handler.Rsh64Imm ? IMM[pc] : r[s]) & 63;
+            if (k >= 32) {
+              r[d] = r[d + 1] >>> (k - 32);
+              r[d + 1] = 0;
+            } else if (k > 0) {
+              r[d] = (r[d] >>> k) | (r[d + 1] << (32 - k));
+              r[d + 1] >>>= k;
+            }
+            break;
+          }
+          case Handler.Arsh64Imm:
+          case Handler.Arsh64Reg: {
+            const k = ((w & 0xff) === Handler.Arsh64Imm ? IMM[pc] : r[s]) & 63;
+            if (k >= 32) {
+              r[d] = r[d + 1] >> (k - 32);
+              r[d + 1] >>= 31;
+            } else if (k > 0) {
+              r[d] = (r[d] >>> k) | (r[d + 1] << (32 - k));
+              r[d + 1] >>= k;
+            }
+            break;
+          }
+          case Handler.Neg64:
+            r[d + 1] = r[d] === 0 ? -r[d + 1] : ~r[d + 1];
+            r[d] = -r[d];
+            break;
+          case Handler.Mov64Imm:
+            r[d] = IMM[pc];
+            r[d + 1] = IMM[pc] >> 31;
+            break;
+          case Handler.Mov64Reg:
+            r[d] = r[s];
+            r[d + 1] = r[s + 1];
+            break;
+          case Handler.Pqr:
+            this.pqr(AUX[pc], d >> 1, s >> 1, IMM[pc], pc);
+            break;
+
+          // Jumps: AUX holds the target slot.
+          case Handler.Ja:
+            pc = AUX[pc];
+            continue;
+          case Handler.Jeq64Imm:
+            pc = r[d] === IMM[pc] && r[d + 1] === IMM[pc] >> 31 ? AUX[pc] : pc + 1;
+            continue;
+          case Handler.Jeq64Reg:
+            pc = r[d] === r[s] && r[d + 1] === r[s + 1] ? AUX[pc] : pc + 1;
+            continue;
+          case Handler.Jne64Imm:
+            pc = r[d] !== IMM[pc] || r[d + 1] !== IMM[pc] >> 31 ? AUX[pc] : pc + 1;
+            continue;
+          case Handler.Jne64Reg:
+            pc = r[d] !== r[s] || r[d + 1] !== r[s + 1] ? AUX[pc] : pc + 1;
+            continue;
+          case Handler.Jgt64Imm:
+            pc = ltU(IMM[pc] >> 31, IMM[pc], r[d + 1], r[d]) ? AUX[pc] : pc + 1;
+            continue;
+          case Handler.Jgt64Reg:
+            pc = ltU(r[s + 1], r[s], r[d + 1], r[d]) ? AUX[pc] : pc + 1;
+            continue;
+          case Handler.Jge64Imm:
+            pc = !ltU(r[d + 1], r[d], IMM[pc] >> 31, IMM[pc]) ? AUX[pc] : pc + 1;
+            continue;
+          case Handler.Jge64Reg:
+            pc = !ltU(r[d + 1], r[d], r[s + 1], r[s]) ? AUX[pc] : pc + 1;
+            continue;
+          case Handler.Jlt64Imm:
+            pc = ltU(r[d + 1], r[d], IMM[pc] >> 31, IMM[pc]) ? AUX[pc] : pc + 1;
+            continue;
+          case Handler.Jlt64Reg:
+            pc = ltU(r[d + 1], r[d], r[s + 1], r[s]) ? AUX[pc] : pc + 1;
+            continue;
+          case Handler.Jle64Imm:
+            pc = !ltU(IMM[pc] >> 31, IMM[pc], r[d + 1], r[d]) ? AUX[pc] : pc + 1;
+            continue;
+          case Handler.Jle64Reg:
+            pc = !ltU(r[s + 1], r[s], r[d + 1], r[d]) ? AUX[pc] : pc + 1;
+            continue;
+          case Handler.Jset64Imm:
+            pc = (r[d] & IMM[pc]) !== 0 || (r[d + 1] & (IMM[pc] >> 31)) !== 0 ? AUX[pc] : pc + 1;
+            continue;
+          case Handler.Jset64Reg:
+            pc = (r[d] & r[s]) !== 0 || (r[d + 1] & r[s + 1]) !== 0 ? AUX[pc] : pc + 1;
+            continue;
+          case Handler.Jsgt64Imm:
+            pc = ltS(IMM[pc] >> 31, IMM[pc], r[d + 1], r[d]) ? AUX[pc] : pc + 1;
+            continue;
+          case Handler.Jsgt64Reg:
+            pc = ltS(r[s + 1], r[s], r[d + 1], r[d]) ? AUX[pc] : pc + 1;
+            continue;
+          case Handler.Jsge64Imm:
+            pc = !ltS(r[d + 1], r[d], IMM[pc] >> 31, IMM[pc]) ? AUX[pc] : pc + 1;
+            continue;
+          case Handler.Jsge64Reg:
+            pc = !ltS(r[d + 1], r[d], r[s + 1], r[s]) ? AUX[pc] : pc + 1;
+            continue;
+          case Handler.Jslt64Imm:
+            pc = ltS(r[d + 1], r[d], IMM[pc] >> 31, IMM[pc]) ? AUX[pc] : pc + 1;
+            continue;
+          case Handler.Jslt64Reg:
+            pc = ltS(r[d + 1], r[d], r[s + 1], r[s]) ? AUX[pc] : pc + 1;
+            continue;
+          case Handler.Jsle64Imm:
+            pc = !ltS(IMM[pc] >> 31, IMM[pc], r[d + 1], r[d]) ? AUX[pc] : pc + 1;
+            continue;
+          case Handler.Jsle64Reg:
+            pc = !ltS(r[s + 1], r[s], r[d + 1], r[d]) ? AUX[pc] : pc + 1;
+            continue;
+          // JMP32 (V3+) compares the low halves.
+          case Handler.Jeq32Imm:
+            pc = r[d] === IMM[pc] ? AUX[pc] : pc + 1;
+            continue;
+          case Handler.Jeq32Reg:
+            pc = r[d] === r[s] ? AUX[pc] : pc + 1;
+            continue;
+          case Handler.Jne32Imm:
+            pc = r[d] !== IMM[pc] ? AUX[pc] : pc + 1;
+            continue;
+          case Handler.Jne32Reg:
+            pc = r[d] !== r[s] ? AUX[pc] : pc + 1;
+            continue;
+          case Handler.Jgt32Imm:
+            pc = r[d] >>> 0 > IMM[pc] >>> 0 ? AUX[pc] : pc + 1;
+            continue;
+          case Handler.Jgt32Reg:
+            pc = r[d] >>> 0 > r[s] >>> 0 ? AUX[pc] : pc + 1;
+            continue;
+          case Handler.Jge32Imm:
+            pc = r[d] >>> 0 >= IMM[pc] >>> 0 ? AUX[pc] : pc + 1;
+            continue;
+          case Handler.Jge32Reg:
+            pc = r[d] >>> 0 >= r[s] >>> 0 ? AUX[pc] : pc + 1;
+            continue;
+          case Handler.Jlt32Imm:
+            pc = r[d] >>> 0 < IMM[pc] >>> 0 ? AUX[pc] : pc + 1;
+            continue;
+          case Handler.Jlt32Reg:
+            pc = r[d] >>> 0 < r[s] >>> 0 ? AUX[pc] : pc + 1;
+            continue;
+          case Handler.Jle32Imm:
+            pc = r[d] >>> 0 <= IMM[pc] >>> 0 ? AUX[pc] : pc + 1;
+            continue;
+          case Handler.Jle32Reg:
+            pc = r[d] >>> 0 <= r[s] >>> 0 ? AUX[pc] : pc + 1;
+            continue;
+          case Handler.Jset32Imm:
+            pc = (r[d] & IMM[pc]) !== 0 ? AUX[pc] : pc + 1;
+            continue;
+          case Handler.Jset32Reg:
+            pc = (r[d] & r[s]) !== 0 ? AUX[pc] : pc + 1;
+            continue;
+          case Handler.Jsgt32Imm:
+            pc = r[d] > IMM[pc] ? AUX[pc] : pc + 1;
+            continue;
+          case Handler.Jsgt32Reg:
+            pc = r[d] > r[s] ? AUX[pc] : pc + 1;
+            continue;
+          case Handler.Jsge32Imm:
+            pc = r[d] >= IMM[pc] ? AUX[pc] : pc + 1;
+            continue;
+          case Handler.Jsge32Reg:
+            pc = r[d] >= r[s] ? AUX[pc] : pc + 1;
+            continue;
+          case Handler.Jslt32Imm:
+            pc = r[d] < IMM[pc] ? AUX[pc] : pc + 1;
+            continue;
+          case Handler.Jslt32Reg:
+            pc = r[d] < r[s] ? AUX[pc] : pc + 1;
+            continue;
+          case Handler.Jsle32Imm:
+            pc = r[d] <= IMM[pc] ? AUX[pc] : pc + 1;
+            continue;
+          case Handler.Jsle32Reg:
+            pc = r[d] <= r[s] ? AUX[pc] : pc + 1;
+            continue;
+
+          case Handler.CallReg: {
+            // The target is read before the frame push changes r10.
+            const hi = r[d + 1];
+            const lo = r[d];
+            this.pushFrame(pc);
+            // (target - text start) / 8, as u64, must be a slot of the text.
+            const offHi = (hi - textHi - (lo >>> 0 < textLo >>> 0 ? 1 : 0)) | 0;
+            const offLo = (lo - textLo) >>> 0;
+            if (offHi !== 0 || offLo >>> 3 >= n) throw fault('CallOutsideTextSegment', pc);
+            pc = offLo >>> 3;
+            continue;
+          }
+          case Handler.CallImm:
+          case Handler.CallSyscall: {
+            // A syscall first (the instructions so far are charged before it), then — V0–V2 —
+            // also a function registered under the same key.
+            let resolved = false;
+            let entry = resolvedSyscalls[pc];
+            if (entry === undefined) resolvedSyscalls[pc] = entry = syscalls.lookup(IMM[pc]) ?? null;
+            if (entry !== null) {
+              this.consume(due);
+              due = 0;
+              this.callSyscall(entry, pc);
+              prev = this.remainingUnits;
               resolved = true;
             }
-          } else {
-            const fn = exe.functions.get(imm >>> 0);
-            if (fn) {
+            if ((w & 0xff) === Handler.CallImm && AUX[pc] !== NO_FUNCTION) {
+              const target = AUX[pc];
               this.pushFrame(pc);
-              if (fn.pc >= n) this.fail('CallOutsideTextSegment', pc);
-              next = fn.pc;
-              resolved = true;
+              if (target >= n) throw fault('CallOutsideTextSegment', pc);
+              pc = target;
+              continue;
             }
+            if (!resolved) throw fault('UnsupportedInstruction', pc);
+            break;
           }
-          if (!resolved) this.fail('UnsupportedInstruction', pc);
-          break;
+          case Handler.CallLocal:
+            this.pushFrame(pc);
+            pc = AUX[pc];
+            continue;
+          case Handler.Exit:
+            if (this.depth === 0) {
+              if (due > prev) throw fault('ExceededMaxInstructions', pc);
+              this.due = due;
+              this.previousMeter = prev;
+              return B[0];
+            }
+            pc = this.popFrame();
+            continue;
+          default:
+            throw new Error(`interpreter: no handler ${w & 0xff}`); // a defect of the decoder
         }
-        case op.EXIT:
-          if (this.depth === 0) {
-            if (this.due > this.previousMeter) this.fail('ExceededMaxInstructions', pc);
-            return B[0];
-          } else {
-            this.depth--;
-            const base = this.depth * 5;
-            for (let i = 0; i < 4; i++) B[FIRST_SCRATCH_REG + i] = this.savedRegs[base + i];
-            B[FRAME_PTR_REG] = this.savedRegs[base + 4];
-            next = this.returnPc[this.depth];
-          }
-          break;
-
-        default:
-          if ((o & op.BPF_CLS_MASK) === op.BPF_JMP32 && jmp32) {
-            if (this.jump32(o, d, s, imm)) next += OFF[pc];
-          } else if ((o & op.BPF_CLS_MASK) === op.BPF_PQR && pqr) {
-            this.pqr(o, d, s, imm, pc);
-          } else {
-            this.fail('UnsupportedInstruction', pc);
-          }
+        pc++;
       }
-      pc = next;
-    }
-  }
-
-  /** JMP32 (V3+): compares the low 32 bits; whether the branch is taken. */
-  private jump32(o: number, d: number, s: number, imm: number): boolean {
-    const a = this.R[2 * d];
-    const b = o & op.BPF_X ? this.R[2 * s] : imm >>> 0;
-    switch (o & 0xf0) {
-      case op.BPF_JEQ:
-        return a === b;
-      case op.BPF_JNE:
-        return a !== b;
-      case op.BPF_JGT:
-        return a > b;
-      case op.BPF_JGE:
-        return a >= b;
-      case op.BPF_JLT:
-        return a < b;
-      case op.BPF_JLE:
-        return a <= b;
-      case op.BPF_JSET:
-        return (a & b) !== 0;
-      case op.BPF_JSGT:
-        return (a | 0) > (b | 0);
-      case op.BPF_JSGE:
-        return (a | 0) >= (b | 0);
-      case op.BPF_JSLT:
-        return (a | 0) < (b | 0);
-      case op.BPF_JSLE:
-        return (a | 0) <= (b | 0);
-      default:
-        return this.fail('UnsupportedInstruction', this.R[22]);
+    } catch (e) {
+      this.due = due;
+      this.previousMeter = prev;
+      this.R[22] = pc;
+      throw e;
     }
   }
 
@@ -767,11 +1232,11 @@ export class Interpreter implements SyscallContext {
         const rem = (o & 0xe0) === op.BPF_UREM;
         if (wide) {
           const divisor = reg ? B[s] : BigInt(imm >>> 0);
-          if (divisor === 0n) this.fail('DivideByZero', pc);
+          if (divisor === 0n) throw fault('DivideByZero', pc);
           B[d] = rem ? B[d] % divisor : B[d] / divisor;
         } else {
           const divisor = reg ? R[2 * s] : imm >>> 0;
-          if (divisor === 0) this.fail('DivideByZero', pc);
+          if (divisor === 0) throw fault('DivideByZero', pc);
           R[2 * d] = rem ? R[2 * d] % divisor : Math.floor(R[2 * d] / divisor);
           R[2 * d + 1] = 0;
         }
@@ -782,20 +1247,20 @@ export class Interpreter implements SyscallContext {
         const rem = (o & 0xe0) === op.BPF_SREM;
         if (wide) {
           const divisor = reg ? S[s] : BigInt(imm);
-          if (divisor === 0n) this.fail('DivideByZero', pc);
-          if (S[d] === MIN_I64 && divisor === -1n) this.fail('DivideOverflow', pc);
+          if (divisor === 0n) throw fault('DivideByZero', pc);
+          if (S[d] === MIN_I64 && divisor === -1n) throw fault('DivideOverflow', pc);
           B[d] = rem ? S[d] % divisor : S[d] / divisor;
         } else {
           const divisor = reg ? R[2 * s] | 0 : imm;
           const dividend = R[2 * d] | 0;
-          if (divisor === 0) this.fail('DivideByZero', pc);
-          if (dividend === -0x80000000 && divisor === -1) this.fail('DivideOverflow', pc);
+          if (divisor === 0) throw fault('DivideByZero', pc);
+          if (dividend === -0x80000000 && divisor === -1) throw fault('DivideOverflow', pc);
           R[2 * d] = (rem ? dividend % divisor : Math.trunc(dividend / divisor)) >>> 0;
           R[2 * d + 1] = 0;
         }
         return;
       }
     }
-    this.fail('UnsupportedInstruction', pc);
+    throw fault('UnsupportedInstruction', pc);
   }
 }

@@ -39,6 +39,7 @@ export interface SyscallEntry {
 export class SyscallRegistry {
   private readonly byHash = new Map<number, SyscallEntry>();
   private signatureText: string | undefined;
+  #revision = 0;
 
   /** Registers `fn` under `name`; `cost` units are charged on every call before `fn` runs. */
   register(name: string, fn: SyscallFn, opts: { cost?: number } = {}): this {
@@ -47,6 +48,7 @@ export class SyscallRegistry {
     if (existing && existing.name !== name) throw new Error(`Symbol hash collision ${name} / ${existing.name}`);
     this.byHash.set(hash, { name, hash, fn, cost: opts.cost ?? 0 });
     this.signatureText = undefined;
+    this.#revision++;
     return this;
   }
 
@@ -56,6 +58,11 @@ export class SyscallRegistry {
    */
   signature(): string {
     return (this.signatureText ??= [...this.byHash.keys()].sort((a, b) => a - b).join(','));
+  }
+
+  /** Changes with every {@link register}: a cache of lookups is valid while it stays the same. */
+  get revision(): number {
+    return this.#revision;
   }
 
   /** The syscall whose name hashes to `hash`, if any. */
