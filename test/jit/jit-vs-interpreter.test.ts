@@ -39,7 +39,7 @@ describe('JIT vs interpreter', () => {
     for (const k of ['ok', 'ExceededMaxInstructions', 'AccessViolation', 'StackAccessViolation', 'CallDepthExceeded', 'DivideByZero', 'UnsupportedInstruction']) {
       expect(kinds.get(k) ?? 0, `${k} in ${JSON.stringify([...kinds])}`).toBeGreaterThan(0);
     }
-  }, 30_000 + PROGRAMS * 5);
+  }, 120_000 + PROGRAMS * 20);
 
   it(`'auto' switches tiers between runs without changing any result (${Math.ceil(PROGRAMS / 5)} programs, seed ${SEED})`, () => {
     const rng = new Rng(SEED + 1);
@@ -72,7 +72,7 @@ describe('JIT vs interpreter', () => {
       Object.assign(tieringPolicy, saved);
     }
     expect(switched, 'programs that reached the compiled tier').toBeGreaterThan(PROGRAMS / 20);
-  }, 30_000 + PROGRAMS * 5);
+  }, 120_000 + PROGRAMS * 20);
 });
 
 /** The registers, and a digest of each writable region's bytes (FNV-1a over 32-bit words, then the odd tail bytes). */
