@@ -37,6 +37,14 @@ import { invokeSyscall, type SyscallContext, type SyscallRegistry } from './sysc
 /** One register-trace entry: r0..r10 followed by the pc, as the reference's `RegisterTraceEntry`. */
 export type TraceEntry = bigint[];
 
+/**
+ * Where a register trace goes: an array, or a recorder that keeps what it needs of each entry and
+ * returns `false` once it wants no more (the run then goes on untraced, at full speed).
+ */
+export interface TraceSink {
+  push(entry: TraceEntry): unknown;
+}
+
 /** Outcome of a run. */
 export type RunResult =
   | { ok: true; value: bigint; instructions: bigint }
@@ -97,7 +105,7 @@ export interface InterpreterOptions {
   /** Host functions. */
   syscalls: SyscallRegistry;
   /** Collect a register trace (one entry per executed instruction). */
-  trace?: TraceEntry[];
+  trace?: TraceSink;
   /**
    * Continue a run another engine started (the JIT hands over when it cannot finish exactly):
    * registers and call frames are already in place, this is the rest of the machine state.
@@ -230,7 +238,7 @@ export class Interpreter implements SyscallContext {
     const mem = this.memory;
     const bytes = mem.bytes;
     const view = mem.view;
-    const trace = opts.trace;
+    let trace = opts.trace;
     const moveMem = moveMemoryInstructionClasses(v);
     const pqr = enablePqr(v);
     const jmp32 = enableJmp32(v);
@@ -298,7 +306,7 @@ export class Interpreter implements SyscallContext {
       this.due++;
       if (pc >= n || pc < 0) this.fail('ExecutionOverrun', pc);
       R[22] = pc;
-      if (trace) trace.push(Array.from(B.subarray(0, 12)));
+      if (trace && trace.push(Array.from(B.subarray(0, 12))) === false) trace = undefined;
       const o = opc[pc];
       const d = D[pc];
       const s = SR[pc];
