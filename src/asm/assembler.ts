@@ -4,10 +4,13 @@
  * integer, `syscall` takes a name (hashed with murmur3), `add64 r10, imm` is a no-op
  * (`or64 r0, 0`) in versions without manual stack frames, and memory mnemonics follow the
  * version's instruction classes.
+ *
+ * An extension of ours carries read-only data after the code: `.rodata <address>` places the
+ * bytes of the `.byte b, b, …` lines that follow at that VM address (what `lddw` loads refer to).
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
-import { INSN_SIZE, MM_BYTECODE_START, MM_RODATA_START } from '../isa/constants.js';
+import { INSN_SIZE, MM_BYTECODE_START, MM_REGION_SIZE, MM_RODATA_START } from '../isa/constants.js';
 import { encodeInsn } from '../isa/instruction.js';
 import * as op from '../isa/opcodes.js';
 import {
@@ -21,7 +24,7 @@ import {
 } from '../isa/version.js';
 import { hashSymbolName } from '../elf/murmur3.js';
 import type { Executable, FunctionEntry } from '../executable.js';
-import { AsmError, parse, type Operand } from './parser.js';
+import { AsmError, parse, type Operand, type Statement } from './parser.js';
 
 type Shape =
   | 'aluBinary'
@@ -163,8 +166,23 @@ export interface AssembleOptions {
   sbpfVersion?: 0 | 1 | 2 | 3 | 4;
 }
 
+/** Read-only data of an assembled program: `bytes` at VM address `address`. */
+export interface ReadOnlyData {
+  readonly address: number;
+  readonly bytes: Uint8Array;
+}
+
 /** Assembles sBPF assembly text into an {@link Executable}. Throws {@link AsmError}. */
 export function assemble(source: string, opts: AssembleOptions = {}): Executable {
+  return assembleProgram(source, opts).exe;
+}
+
+/**
+ * {@link assemble}, also returning the read-only data on its own (the ELF writer places it). The
+ * executable maps it the way `Executable::from_text_bytes` maps a program: V0–V2 one region at
+ * 0x1_0000_0000 with the text first, V3+ the data alone at 0 (without data, the text there).
+ */
+export function assembleProgram(source: string, opts: AssembleOptions = {}): { exe: Executable; rodata: ReadOnlyData | undefined } {
   const version = (opts.sbpfVersion ?? 4) as SBPFVersion;
   const table = mnemonicTable(version);
   const statics = staticSyscalls(version);
@@ -179,7 +197,11 @@ export function assemble(source: string, opts: AssembleOptions = {}): Executable
     if (!existing) functions.set(key >>> 0, { name, pc });
   };
   let ptr = 0;
-  for (const st of statements) {
+  // Where `.rodata` starts: only data may follow it.
+  const dataStart = statements.findIndex((st) => st.kind === 'directive' && st.name === 'rodata');
+  const code = dataStart < 0 ? statements : statements.slice(0, dataStart);
+  const data = dataStart < 0 ? [] : statements.slice(dataStart);
+  for (const st of code) {
     if (st.kind === 'label') {
       if (st.name.startsWith('function_') || st.name === 'entrypoint') registerFunction(ptr, st.name, ptr, st.line);
       labels.set(st.name, ptr);
@@ -194,12 +216,13 @@ export function assemble(source: string, opts: AssembleOptions = {}): Executable
   const out: Encoded[] = [];
   const syscallNames = new Map<number, string>();
   ptr = 0;
+  const rodata = readOnlyData(data);
   const label = (name: string, line: number): number => {
     const pc = labels.get(name);
     if (pc === undefined) throw new AsmError('LabelNotFound', `line ${line}: Label not found ${name}`);
     return pc;
   };
-  for (const st of statements) {
+  for (const st of code) {
     if (st.kind === 'label') continue;
     if (st.kind === 'directive') {
       const [repeat, value] = st.operands;
@@ -319,13 +342,78 @@ export function assemble(source: string, opts: AssembleOptions = {}): Executable
   else registerFunction(statics ? 0 : hashSymbolName('entrypoint'), 'entrypoint', 0, 0);
 
   return {
-    sbpfVersion: version,
-    text,
-    textVaddr: MM_BYTECODE_START,
-    entryPc,
-    programRegions: [{ vaddr: enableLowerRodataVaddr(version) ? MM_RODATA_START : MM_BYTECODE_START, bytes: text }],
-    functions,
-    syscallNames,
-    contentHash: bytesToHex(sha256(new TextEncoder().encode(`${version}\n${source}`))),
+    exe: {
+      sbpfVersion: version,
+      text,
+      textVaddr: MM_BYTECODE_START,
+      entryPc,
+      programRegions: [programRegion(version, text, rodata)],
+      functions,
+      syscallNames,
+      contentHash: bytesToHex(sha256(new TextEncoder().encode(`${version}\n${source}`))),
+    },
+    rodata,
   };
+}
+
+/** The data of the statements from `.rodata` on: chunks at their addresses, gaps zero. */
+function readOnlyData(statements: Statement[]): ReadOnlyData | undefined {
+  const chunks: { address: bigint; bytes: number[]; line: number }[] = [];
+  for (const st of statements) {
+    const ints = st.kind === 'label' ? [] : st.operands.map((o) => (o.kind === 'int' ? o.value : undefined));
+    if (st.kind === 'directive' && st.name === 'rodata') {
+      const address = ints.length === 1 ? ints[0] : undefined;
+      if (address === undefined || address < 0n || address >= 2n ** 64n) {
+        throw new AsmError('UnexpectedOperands', `line ${st.line}: .rodata takes one address, e.g. .rodata 0x100000120`);
+      }
+      chunks.push({ address, bytes: [], line: st.line });
+    } else if (st.kind === 'directive' && st.name === 'byte') {
+      if (ints.length === 0 || ints.some((b) => b === undefined || b < 0n || b > 0xffn)) {
+        throw new AsmError('OutOfRange', `line ${st.line}: .byte takes byte values from 0 to 0xff`);
+      }
+      chunks.at(-1)!.bytes.push(...ints.map(Number));
+    } else {
+      throw new AsmError('InvalidInstruction', `line ${st.line}: only .rodata and .byte may follow .rodata (code comes first)`);
+    }
+  }
+  if (chunks.length === 0) return undefined;
+  chunks.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+  const start = chunks[0].address;
+  const end = chunks.reduce((e, c) => (c.address + BigInt(c.bytes.length) > e ? c.address + BigInt(c.bytes.length) : e), start);
+  if (end > BigInt(Number.MAX_SAFE_INTEGER) || end - start > 0x1_0000_0000n) throw new AsmError('OutOfRange', `line ${chunks[0].line}: read-only data spans past what a program can map`);
+  const bytes = new Uint8Array(Number(end - start));
+  let filled = start;
+  for (const c of chunks) {
+    if (c.address < filled) throw new AsmError('OutOfRange', `line ${c.line}: .rodata 0x${c.address.toString(16)} overlaps the data before it`);
+    bytes.set(c.bytes, Number(c.address - start));
+    filled = c.address + BigInt(c.bytes.length);
+  }
+  return { address: Number(start), bytes };
+}
+
+/** The read-only region of an assembled program (see {@link assembleProgram}). */
+function programRegion(version: SBPFVersion, text: Uint8Array, rodata: ReadOnlyData | undefined): { vaddr: number; bytes: Uint8Array } {
+  if (enableLowerRodataVaddr(version)) {
+    if (!rodata) return { vaddr: MM_RODATA_START, bytes: text };
+    return { vaddr: MM_RODATA_START, bytes: regionFrom(rodata, MM_RODATA_START, 0, MM_BYTECODE_START) };
+  }
+  if (!rodata) return { vaddr: MM_BYTECODE_START, bytes: text };
+  const image = regionFrom(rodata, MM_BYTECODE_START, text.length, MM_BYTECODE_START + MM_REGION_SIZE);
+  image.set(text);
+  return { vaddr: MM_BYTECODE_START, bytes: image };
+}
+
+/**
+ * A region from `base` holding `rodata` at its address, which must lie in [base + `reserved`, `limit`)
+ * (the first `reserved` bytes are the caller's).
+ */
+export function regionFrom(rodata: ReadOnlyData, base: number, reserved: number, limit: number): Uint8Array {
+  const end = rodata.address + rodata.bytes.length;
+  if (rodata.address < base + reserved || end > limit) {
+    const hex = (n: number) => `0x${n.toString(16)}`;
+    throw new AsmError('OutOfRange', `read-only data at ${hex(rodata.address)}..${hex(end)} does not fit where the program maps it: ${hex(base + reserved)}..${hex(limit)}`);
+  }
+  const region = new Uint8Array(end - base);
+  region.set(rodata.bytes, rodata.address - base);
+  return region;
 }

@@ -2,15 +2,16 @@
  * Disassembler producing text our assembler accepts. Jump targets get `lbb_<pc>` labels, call
  * targets `function_<pc>` (or the symbol name when it is one the assembler treats as a function),
  * syscalls their names, and any slot whose encoding the assembler could not reproduce exactly
- * (non-canonical fields, unknown opcodes) becomes `.fill 1, <slot as u64>`.
+ * (non-canonical fields, unknown opcodes) becomes `.fill 1, <slot as u64>`. The read-only data
+ * follows the code as `.rodata <address>` and `.byte` lines, at the addresses the code loads.
  */
 import type { Executable } from '../executable.js';
 import { INSN_SIZE } from '../isa/constants.js';
 import { decodeInsn, type Insn } from '../isa/instruction.js';
 import * as op from '../isa/opcodes.js';
 import { opcodeRole } from '../isa/validity.js';
-import { callxUsesDstReg, callxUsesSrcReg, staticSyscalls, type SBPFVersion } from '../isa/version.js';
-import { mnemonicTable } from './assembler.js';
+import { callxUsesDstReg, callxUsesSrcReg, enableLowerRodataVaddr, staticSyscalls, type SBPFVersion } from '../isa/version.js';
+import { mnemonicTable, type ReadOnlyData } from './assembler.js';
 
 const hex = (v: bigint | number) => (BigInt(v) < 0n ? `-0x${(-BigInt(v)).toString(16)}` : `0x${BigInt(v).toString(16)}`);
 const signed = (v: number) => (v < 0 ? `-${hex(-v)}` : `+${hex(v)}`);
@@ -95,7 +96,44 @@ export function disassemble(exe: Executable, opts: DisassembleOptions = {}): str
       if (lddwTail.has(pc + 1)) emit(`.fill 1, ${hex(slotValue(text, pc + 1))}`, pc + 1);
     }
   }
+  for (const data of readOnlyData(exe)) lines.push('', `.rodata ${hex(data.address)}`, ...byteLines(data.bytes));
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * What the program maps besides its text: V3+ the region at 0 (unless it is the text itself, as
+ * for an assembled program without data); V0–V2 the image around the text. Leading zeros are
+ * left out (the assembler fills up to the address with zeros); trailing ones stay (they are readable).
+ */
+function readOnlyData(exe: Executable): ReadOnlyData[] {
+  const region = exe.programRegions[0];
+  if (!region) return [];
+  const trimmed = (from: number, to: number): ReadOnlyData => {
+    let first = from;
+    while (first < to && region.bytes[first] === 0) first++;
+    const start = Math.max(from, first - (first % 16));
+    return { address: region.vaddr + start, bytes: region.bytes.subarray(start, to) };
+  };
+  if (enableLowerRodataVaddr(exe.sbpfVersion)) return region.bytes === exe.text || region.bytes.length === 0 ? [] : [trimmed(0, region.bytes.length)];
+  const textStart = exe.textVaddr - region.vaddr;
+  const textEnd = textStart + exe.text.length;
+  const out: ReadOnlyData[] = [];
+  // Nothing precedes the text in the ELFs toolchains write; should something, the assembler will say it cannot place it.
+  if (region.bytes.subarray(0, Math.max(0, textStart)).some((b) => b !== 0)) out.push(trimmed(0, textStart));
+  if (textEnd < region.bytes.length) out.push(trimmed(textEnd, region.bytes.length));
+  return out;
+}
+
+/** `.byte` lines of 16 bytes, each with its printable characters as a comment. */
+function byteLines(bytes: Uint8Array): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < bytes.length; i += 16) {
+    const row = bytes.subarray(i, i + 16);
+    const values = Array.from(row, (b) => `0x${b.toString(16).padStart(2, '0')}`).join(', ');
+    const chars = String.fromCharCode(...Array.from(row, (b) => (b >= 0x20 && b < 0x7f ? b : 0x2e)));
+    out.push(`    .byte ${values.padEnd(94)} // "${chars}"`);
+  }
+  return out;
 }
 
 /** One instruction's text, or undefined when only `.fill` reproduces its bytes. */

@@ -3,16 +3,20 @@
  * calls by registry key; an ELF instead carries pc-relative calls and named syscall relocations
  * (V0) or SIMD-0178 static calls (V3), which the loader turns back into the same program.
  */
-import { INSN_SIZE } from '../isa/constants.js';
+import { INSN_SIZE, MM_BYTECODE_START, MM_REGION_SIZE } from '../isa/constants.js';
 import * as op from '../isa/opcodes.js';
 import { staticSyscalls } from '../isa/version.js';
-import { writeElf } from '../elf/writer.js';
-import { assemble } from './assembler.js';
+import { syscallNameByHash } from '../elf/syscall-names.js';
+import { rodataAddress, writeElf } from '../elf/writer.js';
+import { assembleProgram, regionFrom } from './assembler.js';
 import { AsmError } from './parser.js';
 
-/** Assembles `source` into ELF bytes for sBPF V0 (dynamic) or V3 (strict). */
+/**
+ * Assembles `source` into ELF bytes for sBPF V0 (dynamic) or V3 (strict). Read-only data keeps
+ * its addresses: V3 maps it at 0; V0 puts it after the text, which starts at 0x1_0000_0120.
+ */
 export function assembleToElf(source: string, opts: { sbpfVersion: 0 | 3 }): Uint8Array {
-  const exe = assemble(source, { sbpfVersion: opts.sbpfVersion });
+  const { exe, rodata } = assembleProgram(source, { sbpfVersion: opts.sbpfVersion });
   const text = new Uint8Array(exe.text);
   const view = new DataView(text.buffer);
   const syscalls: { pc: number; name: string }[] = [];
@@ -21,12 +25,18 @@ export function assembleToElf(source: string, opts: { sbpfVersion: 0 | 3 }): Uin
       if (text[pc * INSN_SIZE] !== op.CALL_IMM) continue;
       const key = view.getUint32(pc * INSN_SIZE + 4, true);
       const fn = exe.functions.get(key);
-      const name = exe.syscallNames.get(key);
-      if (fn) view.setInt32(pc * INSN_SIZE + 4, fn.pc - pc - 1, true);
-      else if (name) syscalls.push({ pc, name });
+      // A `.fill` call slot (as disassembled from toolchains that set src on syscalls) keeps its hash.
+      const name = exe.syscallNames.get(key) ?? syscallNameByHash(key);
+      if (fn) {
+        view.setInt32(pc * INSN_SIZE + 4, fn.pc - pc - 1, true);
+        text[pc * INSN_SIZE + 1] |= 0x10; // src 1 marks an internal call, as LLVM and our linker write it
+      } else if (name) syscalls.push({ pc, name });
       else throw new AsmError('LabelNotFound', `call at instruction ${pc} has no function or syscall named for key 0x${key.toString(16)}`);
     }
   }
   const functions = [...exe.functions.values()].map(({ name, pc }) => ({ name, pc }));
-  return writeElf({ sbpfVersion: opts.sbpfVersion, text, entryPc: exe.entryPc, functions, syscalls });
+  // The writer places rodata at a fixed address; zeros up to the data's own address keep it there.
+  const start = rodataAddress(opts.sbpfVersion, text.length);
+  const rodataBytes = rodata && regionFrom(rodata, start, 0, opts.sbpfVersion === 3 ? MM_BYTECODE_START : MM_BYTECODE_START + MM_REGION_SIZE);
+  return writeElf({ sbpfVersion: opts.sbpfVersion, text, rodata: rodataBytes, entryPc: exe.entryPc, functions, syscalls });
 }

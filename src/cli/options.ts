@@ -1,5 +1,6 @@
 /** Argument parsing and output helpers shared by the `websvm` subcommands. */
-import { readFileSync } from 'node:fs';
+import { UsageError } from './errors.js';
+import { readBytes } from './files.js';
 
 /** Parsed arguments: positionals, `--flag`s and `--key value` options (repeatable). */
 export interface Parsed {
@@ -8,17 +9,23 @@ export interface Parsed {
   values: Map<string, string[]>;
 }
 
-/** Parses `args`; `valued` lists the options that take a value; anything else unknown is an error. */
-export function parseArgs(args: string[], valued: string[], flags: string[] = []): Parsed {
+/** Flags every command accepts. */
+export const COMMON_FLAGS = ['--json'];
+
+/**
+ * Parses `args`; `valued` lists the options that take a value, `flags` those that do not (besides
+ * {@link COMMON_FLAGS}); anything else starting with `-` is a {@link UsageError}.
+ */
+export function parseArgs(args: string[], valued: readonly string[], flags: readonly string[] = []): Parsed {
   const out: Parsed = { positional: [], flags: new Set(), values: new Map() };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (valued.includes(a)) {
       const v = args[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
+      if (v === undefined) throw new UsageError(`${a} needs a value`);
       out.values.set(a, [...(out.values.get(a) ?? []), v]);
-    } else if (flags.includes(a) || a === '--json') out.flags.add(a);
-    else if (a.startsWith('-') && a !== '-') throw new Error(`unknown option ${a}`);
+    } else if (flags.includes(a) || COMMON_FLAGS.includes(a)) out.flags.add(a);
+    else if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option ${a}`);
     else out.positional.push(a);
   }
   return out;
@@ -27,20 +34,36 @@ export function parseArgs(args: string[], valued: string[], flags: string[] = []
 /** The single value of an option, or `fallback`. */
 export const value = (p: Parsed, name: string, fallback?: string) => p.values.get(name)?.at(-1) ?? fallback;
 
+/** The one positional argument, described as `what` in the error when it is missing or repeated. */
+export function onePositional(p: Parsed, what: string): string {
+  const [only] = p.positional;
+  if (only === undefined || p.positional.length > 1) throw new UsageError(`expected one ${what}, got ${p.positional.length}`);
+  return only;
+}
+
 /** Bytes from `hex`, `@file`, or nothing. */
-export function bytesArg(spec: string | undefined): Uint8Array {
+export function bytesArg(spec: string | undefined, name: string): Uint8Array {
   if (spec === undefined || spec === '') return new Uint8Array(0);
-  if (spec.startsWith('@')) return new Uint8Array(readFileSync(spec.slice(1)));
+  if (spec.startsWith('@')) return readBytes(spec.slice(1));
   const hex = spec.startsWith('0x') ? spec.slice(2) : spec;
-  if (!/^([0-9a-fA-F]{2})*$/.test(hex)) throw new Error(`expected hex bytes or @file, got ${spec}`);
+  if (!/^([0-9a-fA-F]{2})*$/.test(hex)) throw new UsageError(`${name} must be hex bytes or @file, got ${spec}`);
   return Uint8Array.from(hex.match(/../g) ?? [], (b) => parseInt(b, 16));
 }
 
-/** A non-negative integer option. */
-export function intArg(spec: string | undefined, name: string, fallback: number): number {
+/** A non-negative integer option no larger than `max` (`why` says why, in the error). */
+export function intArg(spec: string | undefined, name: string, fallback: number, max = Number.MAX_SAFE_INTEGER, why?: string): number {
   if (spec === undefined) return fallback;
-  if (!/^\d+$/.test(spec)) throw new Error(`${name} must be a non-negative integer, got ${spec}`);
+  if (!/^\d+$/.test(spec)) throw new UsageError(`${name} must be a non-negative integer, got ${spec}`);
+  if (BigInt(spec) > BigInt(max)) throw new UsageError(`${name} must be at most ${max}${why ? ` (${why})` : ''}, got ${spec}`);
   return Number(spec);
+}
+
+/** One of `choices`. */
+export function choiceArg<T extends string>(spec: string | undefined, name: string, choices: readonly T[], fallback: T): T {
+  if (spec === undefined) return fallback;
+  const chosen = choices.find((c) => c === spec);
+  if (chosen === undefined) throw new UsageError(`${name} must be ${choices.slice(0, -1).join(', ')} or ${choices.at(-1)}, got ${spec}`);
+  return chosen;
 }
 
 /** ANSI colour when writing to a terminal (and NO_COLOR is unset), plain text otherwise. */
@@ -50,7 +73,12 @@ export function painter(stream: NodeJS.WriteStream) {
   return { red: paint(31), green: paint(32), yellow: paint(33), dim: paint(2), bold: paint(1) };
 }
 
-/** JSON with bigints as numbers-in-strings-free decimal (exact) values. */
+/** JSON with exact integers: bigints within 2^53 as numbers, larger ones as decimal strings; bytes as hex. */
 export function toJson(value: unknown): string {
   return JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? (v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString()) : v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v), 2);
+}
+
+/** Writes one JSON document and a newline to stdout. */
+export function printJson(value: unknown): void {
+  process.stdout.write(`${toJson(value)}\n`);
 }

@@ -1,10 +1,10 @@
-/** What `trace` and `bench` run: an ELF and its input with no accounts (ABIv1), with Solana's syscalls. */
-import { readFileSync } from 'node:fs';
+/** What `bench` runs: an ELF and its input with no accounts (ABIv1), with Solana's syscalls. */
 import type { Executable } from '../executable.js';
 import { loadElf } from '../elf/loader.js';
 import { solanaSyscalls } from '../syscalls/index.js';
 import type { SyscallRegistry } from '../vm/syscalls.js';
-import { bytesArg, type Parsed, value } from './options.js';
+import { readElf } from './files.js';
+import { bytesArg, onePositional, type Parsed, value } from './options.js';
 
 export interface ProgramRun {
   exe: Executable;
@@ -13,12 +13,11 @@ export interface ProgramRun {
   logs: string[];
 }
 
-/** Loads the ELF named by the first positional and serializes `--data` for it. */
+/** Loads the ELF named by the one positional and serializes `--data` for it. */
 export function programRun(p: Parsed): ProgramRun {
-  const [path] = p.positional;
-  if (!path || p.positional.length > 1) throw new Error('expected one ELF file');
-  const exe = loadElf(new Uint8Array(readFileSync(path)));
-  const data = bytesArg(value(p, '--data'));
+  const path = onePositional(p, 'ELF file');
+  const data = bytesArg(value(p, '--data'), '--data');
+  const exe = loadElf(readElf(path));
   const input = new Uint8Array(8 + 8 + data.length + 32);
   const view = new DataView(input.buffer);
   view.setBigUint64(8, BigInt(data.length), true);

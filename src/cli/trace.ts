@@ -1,13 +1,15 @@
 /**
- * `websvm trace prog.so [--data hex|@file] [--compute-units N] [--limit N] [--json]`: runs the
- * program in the interpreter and prints every executed instruction with its disassembly and the
- * registers it changed.
+ * `websvm trace prog.so [run's options] [--limit N] [--json]`: runs one instruction like `run`, the
+ * program in the interpreter, and prints every instruction it executed with its disassembly and
+ * the registers as that instruction left them (those it changed).
  */
 import { disassemble } from '../asm/disassembler.js';
-import { execute } from '../vm/execute.js';
+import { loadElf } from '../elf/loader.js';
+import type { ExecutionTracer } from '../runtime/invoke-context.js';
 import type { TraceEntry } from '../vm/interpreter.js';
-import { intArg, painter, parseArgs, toJson, value } from './options.js';
-import { programRun } from './program-input.js';
+import type { Command } from './command.js';
+import { INSTRUCTION_JSON_FIELDS, INSTRUCTION_OPTIONS, outcomeExitCode, outcomeJson, prepareInstruction, printOutcome, runInstruction } from './instruction.js';
+import { intArg, painter, printJson, value } from './options.js';
 
 /** pc → its line of disassembly. */
 function linesByPc(assembly: string): Map<number, string> {
@@ -19,30 +21,85 @@ function linesByPc(assembly: string): Map<number, string> {
   return out;
 }
 
-export function runTrace(args: string[]): void {
-  const p = parseArgs(args, ['--data', '--compute-units', '--limit']);
-  const run = programRun(p);
-  const trace: TraceEntry[] = [];
-  const result = execute(run.exe, { input: run.input, syscalls: run.syscalls, trace, computeUnits: intArg(value(p, '--compute-units'), '--compute-units', 1_400_000) });
-  const limit = intArg(value(p, '--limit'), '--limit', Number.MAX_SAFE_INTEGER);
-  const lines = linesByPc(disassemble(run.exe, { pcComments: true }));
-  const steps = trace.slice(0, limit).map((regs, i) => {
-    const before = i === 0 ? undefined : trace[i - 1];
-    const pc = Number(regs[11]);
-    const changed: Record<string, bigint> = {};
-    for (let r = 0; r <= 10; r++) if (!before || before[r] !== regs[r]) changed[`r${r}`] = regs[r];
-    return { pc, instruction: lines.get(pc) ?? '?', changed };
-  });
-  const outcome = result.ok ? { ok: true, value: result.value } : { ok: false, error: result.error };
-  if (p.flags.has('--json')) {
-    process.stdout.write(`${toJson({ steps, logs: run.logs, instructions: result.instructions, ...outcome })}\n`);
-    return;
-  }
-  const c = painter(process.stdout);
-  for (const s of steps) {
-    const regs = Object.entries(s.changed).map(([r, v]) => `${r}=0x${v.toString(16)}`);
-    process.stdout.write(`${c.dim(String(s.pc).padStart(6))}  ${s.instruction.padEnd(40)} ${c.yellow(regs.join(' '))}\n`);
-  }
-  for (const line of run.logs) process.stdout.write(`${line}\n`);
-  process.stdout.write(result.ok ? `${c.green('exit')} ${result.value} after ${result.instructions} instructions\n` : `${c.red(result.error.kind)}: ${result.error.message} after ${result.instructions} instructions\n`);
+/** Registers by name (`r0`…`r10`) with hex values: those that differ from `before` (the non-zero ones without it). */
+function registerChanges(registers: readonly bigint[], before?: readonly bigint[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let r = 0; r <= 10; r++) if (before ? registers[r] !== before[r] : registers[r] !== 0n) out[`r${r}`] = `0x${registers[r].toString(16)}`;
+  return out;
 }
+
+/** One executed instruction and the registers it changed, with their new values. */
+interface Step {
+  pc: number;
+  instruction: string;
+  changed: Record<string, string>;
+}
+
+/**
+ * Turns the interpreter's trace (the registers *before* each instruction) into steps with the
+ * registers *after* each one: an entry completes the step before it, the final registers the
+ * last. Keeps the first `limit` steps only, so memory stays bounded however long the run.
+ */
+class StepRecorder implements ExecutionTracer {
+  readonly steps: Step[] = [];
+  /** Whether the program executed more instructions than the steps hold. */
+  truncated = false;
+  /** The registers at the program's entry. */
+  atEntry: TraceEntry | undefined;
+  /** Registers before the instruction being executed, while steps are still recorded. */
+  private pending: TraceEntry | undefined;
+  readonly trace = { push: (entry: TraceEntry): boolean => this.next(entry) };
+
+  constructor(
+    private readonly limit: number,
+    private readonly lines: Map<number, string>,
+  ) {}
+
+  exit(registers: readonly bigint[]): void {
+    if (this.pending) this.complete(registers);
+    this.pending = undefined;
+  }
+
+  /** Takes the next entry; false once the steps are complete (the interpreter then stops tracing). */
+  private next(entry: TraceEntry): boolean {
+    this.atEntry ??= entry;
+    if (this.pending) this.complete(entry);
+    this.pending = this.steps.length < this.limit ? entry : undefined;
+    this.truncated = this.pending === undefined;
+    return !this.truncated;
+  }
+
+  private complete(after: readonly bigint[]): void {
+    const before = this.pending!;
+    const pc = Number(before[11]);
+    this.steps.push({ pc, instruction: this.lines.get(pc) ?? '?', changed: registerChanges(after, before) });
+  }
+}
+
+const formatRegisters = (regs: Record<string, string>) => Object.entries(regs).map(([r, v]) => `${r}=${v}`).join(' ');
+
+export const trace: Command = {
+  operands: 'prog.so',
+  summary: "run's instruction in the interpreter, printing every executed instruction and the registers it set",
+  options: [...INSTRUCTION_OPTIONS, { name: '--limit', value: 'N', help: 'show the first N instructions only (the program still runs to its end)' }],
+  json: `{ ${INSTRUCTION_JSON_FIELDS}, registersAtEntry, steps: [{ pc, instruction, changed }], truncated }`,
+  run(p) {
+    const limit = intArg(value(p, '--limit'), '--limit', Number.MAX_SAFE_INTEGER);
+    const ix = prepareInstruction(p);
+    const recorder = new StepRecorder(limit, linesByPc(disassemble(loadElf(ix.elf), { pcComments: true })));
+    ix.harness.runtime.config.tracer = recorder;
+    const outcome = runInstruction(ix);
+    const registersAtEntry = recorder.atEntry ? registerChanges(recorder.atEntry) : {};
+    const { steps, truncated } = recorder;
+    if (p.flags.has('--json')) {
+      printJson({ ...outcomeJson(outcome), registersAtEntry, steps, truncated });
+    } else {
+      const c = painter(process.stdout);
+      if (recorder.atEntry) process.stdout.write(`${c.dim('entry'.padStart(6))}  ${''.padEnd(40)} ${c.yellow(formatRegisters(registersAtEntry))}\n`);
+      for (const s of steps) process.stdout.write(`${c.dim(String(s.pc).padStart(6))}  ${s.instruction.padEnd(40)} ${c.yellow(formatRegisters(s.changed))}\n`);
+      process.stdout.write(c.dim(truncated ? `… the first ${steps.length} instructions only (--limit ${limit})\n` : `${steps.length} instructions\n`));
+      printOutcome(outcome);
+    }
+    return outcomeExitCode(outcome);
+  },
+};

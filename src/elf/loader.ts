@@ -35,7 +35,7 @@ import {
   sectionFileRange,
   type Shdr,
 } from './parser.js';
-import { SOLANA_SYSCALL_NAMES } from './syscall-names.js';
+import { SOLANA_SYSCALL_NAMES, syscallNameByHash } from './syscall-names.js';
 
 /** Options of {@link loadElf}. */
 export interface LoadElfOptions {
@@ -150,8 +150,21 @@ function loadStrict(bytes: Uint8Array, version: SBPFVersion): Loaded {
     entryPc: Math.floor((h.entry - code.vaddr) / INSN_SIZE),
     programRegions: [{ vaddr: MM_RODATA_START, bytes: rodata }],
     functions: new Map(),
-    syscallNames: new Map(),
+    syscallNames: staticSyscallNames(text),
   };
+}
+
+/** Names of the Agave syscalls V3 code calls (`call` with src 0 carries the name's hash). */
+function staticSyscallNames(text: Uint8Array): Map<number, string> {
+  const names = new Map<number, string>();
+  const view = new DataView(text.buffer, text.byteOffset, text.byteLength);
+  for (let o = 0; o + INSN_SIZE <= text.length; o += INSN_SIZE) {
+    if (text[o] !== op.CALL_IMM || text[o + 1] >> 4 !== 0) continue;
+    const hash = view.getUint32(o + 4, true);
+    const name = syscallNameByHash(hash);
+    if (name !== undefined) names.set(hash, name);
+  }
+  return names;
 }
 
 function loadLenient(bytes: Uint8Array, version: SBPFVersion, opts: LoadElfOptions): Loaded {

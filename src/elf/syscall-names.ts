@@ -1,3 +1,5 @@
+import { hashSymbolName } from './murmur3.js';
+
 /** Names of the syscalls Agave registers for programs (SBPF_SEMANTICS §9). */
 export const SOLANA_SYSCALL_NAMES: readonly string[] = [
   'abort', 'sol_panic_', 'sol_log_', 'sol_log_64_', 'sol_log_pubkey', 'sol_log_compute_units_', 'sol_log_data',
@@ -10,3 +12,11 @@ export const SOLANA_SYSCALL_NAMES: readonly string[] = [
   'sol_invoke_signed_c', 'sol_invoke_signed_rust', 'sol_alloc_free_', 'sol_alt_bn128_group_op',
   'sol_alt_bn128_compression', 'sol_big_mod_exp', 'sol_poseidon', 'sol_get_epoch_stake',
 ];
+
+let byHash: Map<number, string> | undefined;
+
+/** The name of the Agave syscall whose murmur3 hash is `hash`, if one has it. */
+export function syscallNameByHash(hash: number): string | undefined {
+  byHash ??= new Map(SOLANA_SYSCALL_NAMES.map((name) => [hashSymbolName(name), name]));
+  return byHash.get(hash >>> 0);
+}

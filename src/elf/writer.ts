@@ -5,7 +5,7 @@
  * dynamic symbols, rodata references as `R_BPF_64_RELATIVE`); V3 output follows SIMD-0189's strict
  * layout (rodata segment at 0, bytecode segment at 0x1_0000_0000).
  */
-import { INSN_SIZE, MM_BYTECODE_START } from '../isa/constants.js';
+import { INSN_SIZE, MM_BYTECODE_START, MM_RODATA_START } from '../isa/constants.js';
 
 /** What to write. */
 export interface ElfImage {
@@ -35,6 +35,14 @@ export interface ElfImage {
 const R_BPF_64_RELATIVE = 8;
 const R_BPF_64_32 = 10;
 const align8 = (n: number) => (n + 7) & ~7;
+/** Program headers of a dynamic ELF, and where its text starts (right after them). */
+const DYNAMIC_PHNUM = 4;
+const DYNAMIC_TEXT_OFFSET = align8(64 + 56 * DYNAMIC_PHNUM);
+
+/** The VM address at which a program {@link writeElf} wrote maps its `rodata`. */
+export function rodataAddress(sbpfVersion: ElfImage['sbpfVersion'], textLength: number): number {
+  return sbpfVersion === 3 ? MM_RODATA_START : MM_BYTECODE_START + align8(DYNAMIC_TEXT_OFFSET + textLength);
+}
 
 class Strings {
   readonly bytes: number[] = [0];
@@ -129,9 +137,8 @@ function writeDynamic(image: ElfImage): Uint8Array {
   const rodata = image.rodata ?? new Uint8Array(0);
   const syscalls = image.syscalls ?? [];
   const functions = image.functions ?? [{ name: 'entrypoint', pc: image.entryPc }];
-  const PHNUM = 4;
-  const textAt = align8(64 + 56 * PHNUM);
-  const rodataAt = align8(textAt + image.text.length);
+  const textAt = DYNAMIC_TEXT_OFFSET;
+  const rodataAt = rodataAddress(image.sbpfVersion, image.text.length) - MM_BYTECODE_START;
   const dynamicAt = align8(rodataAt + rodata.length);
 
   // Dynamic symbols: null, the functions, then one undefined symbol per distinct syscall name.
@@ -188,7 +195,7 @@ function writeDynamic(image: ElfImage): Uint8Array {
   writeHeader(v, {
     flags: image.sbpfVersion,
     entry: textAt + image.entryPc * INSN_SIZE,
-    phnum: PHNUM,
+    phnum: DYNAMIC_PHNUM,
     shoff,
     shnum: sections.length,
     shstrndx: sections.length - 1,

@@ -2,14 +2,16 @@
  * Linker for relocatable BPF objects (`clang -target bpf -c`): upstream LLD cannot produce sBPF
  * shared objects, so this merges the objects' code and read-only data, resolves `R_BPF_64_64`
  * (lddw of data or function addresses) and `R_BPF_64_32` (calls), turns calls to undefined symbols
- * into syscalls, and writes a deployable ELF through the project's writer (V3 strict by default,
- * V0 dynamic on request). This is the job bpf-linker does for Rust programs.
+ * that name syscalls into syscalls (any other undefined symbol is an error), and writes a
+ * deployable ELF through the project's writer (V3 strict by default, V0 dynamic on request). This
+ * is the job bpf-linker does for Rust programs.
  */
 import { WebsvmError } from '../errors.js';
 import { writeElf, type ElfImage } from '../elf/writer.js';
 import { hashSymbolName } from '../elf/murmur3.js';
 import { Reader, readEhdr, readShdr } from '../elf/parser.js';
 import { ElfError } from '../elf/errors.js';
+import { SOLANA_SYSCALL_NAMES } from '../elf/syscall-names.js';
 import { INSN_SIZE } from '../isa/constants.js';
 import * as op from '../isa/opcodes.js';
 
@@ -24,6 +26,8 @@ export interface LinkOptions {
   sbpfVersion?: 0 | 3;
   /** Name of the entry function. Default `entrypoint`. */
   entry?: string;
+  /** Names an undefined function may have, each called as a syscall. Default: Agave's syscalls. */
+  syscalls?: readonly string[];
 }
 
 const SHT_PROGBITS = 1;
@@ -116,6 +120,7 @@ const alignUp = (n: number, a: number) => Math.ceil(n / a) * a;
 export function link(objects: { bytes: Uint8Array; name?: string }[], opts: LinkOptions = {}): Uint8Array {
   const version = opts.sbpfVersion ?? 3;
   const entryName = opts.entry ?? 'entrypoint';
+  const syscallNames = new Set(opts.syscalls ?? SOLANA_SYSCALL_NAMES);
   const objs = objects.map((o, i) => parseObject(o.bytes, o.name ?? `object #${i}`));
 
   // Layout: every executable section into text, every read-only allocated section into rodata.
@@ -203,6 +208,11 @@ export function link(objects: { bytes: Uint8Array; name?: string }[], opts: Link
           if (place && place.where === 'text') {
             view.setInt32(offset + 4, place.offset / INSN_SIZE - pc - 1, true);
             text[offset + 1] = (text[offset + 1] & 0x0f) | 0x10; // src 1: internal call (required by V3, conventional in V0)
+          } else if (place) {
+            throw new LinkError('UnsupportedRelocation', `${obj.file}: call to ${sym.name}, which is read-only data, not a function`);
+          } else if (!syscallNames.has(sym.name)) {
+            // Left to the loader, the call would fail only when it runs (an unknown syscall in V3).
+            throw new LinkError('UndefinedSymbol', `${obj.file}: undefined symbol ${sym.name} (called at instruction ${pc}): no object defines it and no syscall has its name`);
           } else if (version === 3) {
             text[offset + 1] &= 0x0f; // src 0: static syscall
             view.setUint32(offset + 4, hashSymbolName(sym.name), true);

@@ -11,6 +11,7 @@ import { EbpfError } from '../vm/errors.js';
 import { base64 } from '../syscalls/logging.js';
 import { execute, type Engine } from '../vm/execute.js';
 import type { SyscallRegistry } from '../vm/syscalls.js';
+import type { TraceSink } from '../vm/interpreter.js';
 import { BPF_LOADER_DEPRECATED, NATIVE_LOADER, SBPF_LOADERS } from './ids.js';
 import {
   fail,
@@ -62,6 +63,16 @@ export interface InvokeEnvironment {
   features: FeatureSet;
   /** The compute-unit prices of runtime charges and syscalls. */
   costs: Readonly<ExecutionCosts>;
+  /** Watches every top-level sBPF program run (which then runs in the interpreter). */
+  tracer: ExecutionTracer | undefined;
+}
+
+/** Watches the execution of a top-level sBPF program, instruction by instruction (`websvm trace`). */
+export interface ExecutionTracer {
+  /** Receives r0..r10 and the pc before each instruction. */
+  readonly trace: TraceSink;
+  /** Receives r0..r10 when the program stops (after a fault: as the faulting instruction left them). */
+  exit(registers: readonly bigint[]): void;
 }
 
 /** Per-invocation heap cost: `heapCost` units per 32 KiB beyond the first. */
@@ -198,6 +209,7 @@ export class InvokeContext {
     host.current = this;
     this.programs.push({ abiV0, heapUsed: 0, originalLengths: input.originalLengths, accountAddresses: input.accountAddresses });
     let finalInput: Uint8Array | undefined;
+    const tracer = this.tx.stack.length === 1 ? this.env.tracer : undefined;
     let result;
     try {
       result = execute(program.exe, {
@@ -208,10 +220,12 @@ export class InvokeContext {
         heapBytes: this.heapBytes,
         checkAligned: !abiV0,
         r2: this.env.features.isActive(FEATURES.provideInstructionDataOffsetInVmR2) ? input.instructionDataAddress : 0n,
+        trace: tracer?.trace,
         // A view, not a copy: it is read below, before any other program runs in this memory.
-        onExit: (memory) => {
+        onExit: (memory, registers) => {
           const start = memory.hostStart[4];
           finalInput = memory.bytes.subarray(start, start + memory.hostLength[4]);
+          tracer?.exit(registers);
         },
       });
     } finally {

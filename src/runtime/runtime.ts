@@ -41,7 +41,7 @@ import { registerCpiSyscalls } from './cpi.js';
 import { instructionsSysvarData, setCurrentInstruction } from './instructions-sysvar.js';
 import { PRECOMPILES } from './precompiles.js';
 import { FEATURES, FeatureSet } from './features.js';
-import { InvokeContext, type InvokeEnvironment, type LoadedProgram } from './invoke-context.js';
+import { InvokeContext, type ExecutionTracer, type InvokeEnvironment, type LoadedProgram } from './invoke-context.js';
 import { LoadedMessage } from './loaded-message.js';
 import { LogCollector } from './log-collector.js';
 import { checkPacketSize, compileLegacyMessage, decodeTransaction, encodeTransaction, sanitizeTransaction, type Instruction, type WireTransaction } from './message.js';
@@ -115,6 +115,8 @@ export interface RuntimeConfig {
   computeBudget: ComputeBudgetOverride | undefined;
   engine: Engine;
   lamportsPerSignature: bigint;
+  /** Watches every top-level sBPF program run; undefined (the default) watches none. */
+  tracer: ExecutionTracer | undefined;
 }
 
 /** The fee payer's nonce-account size (`nonce::state::State::size()`). */
@@ -192,6 +194,7 @@ export class Runtime {
     computeBudget: undefined,
     engine: DEFAULT_ENGINE,
     lamportsPerSignature: 5000n,
+    tracer: undefined,
   };
   latestBlockhash = blockhashOf(new TextEncoder().encode('genesis'));
   private readonly programs = new Map<string, LoadedProgram>();
@@ -777,6 +780,7 @@ export class Runtime {
       recentBlockhashesEmpty: !recent || recent.length < 8 || recent.every((b, i) => i >= 8 || b === 0),
       features: this.features,
       costs: this.costs,
+      tracer: this.config.tracer,
     };
   }
 

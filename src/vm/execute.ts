@@ -6,7 +6,7 @@ import { DEFAULT_HEAP_SIZE, MAX_HEAP_SIZE, STACK_SIZE } from '../isa/constants.j
 import { WebsvmError } from '../errors.js';
 import { stackFrameGaps } from '../isa/version.js';
 import type { Executable } from '../executable.js';
-import type { RunResult, TraceEntry } from './interpreter.js';
+import type { RunResult, TraceSink } from './interpreter.js';
 import { runJit } from '../jit/engine.js';
 import { isHot, noteInterpreted } from '../jit/program-cache.js';
 import { HEADER } from '../jit/layout.js';
@@ -35,8 +35,8 @@ export interface ExecuteOptions {
   syscalls?: SyscallRegistry;
   /** Heap size in bytes. Default 32 KiB. */
   heapBytes?: number;
-  /** When given, receives one entry (r0..r10, pc) per executed instruction (runs the interpreter). */
-  trace?: TraceEntry[];
+  /** When given, receives one entry (r0..r10, pc) per executed instruction until it returns `false` (runs the interpreter). */
+  trace?: TraceSink;
   /** Initial r2 (the runtime passes the address of the instruction data here, SIMD-0321). Default 0. */
   r2?: bigint;
   /**

@@ -44,6 +44,14 @@ import { invokeSyscall, type SyscallContext, type SyscallEntry, type SyscallRegi
 /** One register-trace entry: r0..r10 followed by the pc, as the reference's `RegisterTraceEntry`. */
 export type TraceEntry = bigint[];
 
+/**
+ * Where a register trace goes: an array, or a recorder that keeps what it needs of each entry and
+ * returns `false` once it wants no more (the run then goes on untraced, at full speed).
+ */
+export interface TraceSink {
+  push(entry: TraceEntry): unknown;
+}
+
 /** Outcome of a run. */
 export type RunResult =
   | { ok: true; value: bigint; instructions: bigint }
@@ -471,7 +479,7 @@ export interface InterpreterOptions {
   /** Host functions. */
   syscalls: SyscallRegistry;
   /** Collect a register trace (one entry per executed instruction). */
-  trace?: TraceEntry[];
+  trace?: TraceSink;
   /**
    * Continue a run another engine started (the JIT hands over when it cannot finish exactly):
    * registers and call frames are already in place, this is the rest of the machine state.
@@ -642,7 +650,7 @@ export class Interpreter implements SyscallContext {
    * The fetch-execute loop from slot `pc`; returns r0 at the final exit. Locals `due` and `prev`
    * are the meter (`this.due`/`this.previousMeter` are written back on every way out).
    */
-  private loop(pc: number, trace: TraceEntry[] | undefined): bigint {
+  private loop(pc: number, trace: TraceSink | undefined): bigint {
     const exe = this.exe;
     const v: SBPFVersion = exe.sbpfVersion;
     const syscalls = this.syscalls!;
@@ -668,7 +676,7 @@ export class Interpreter implements SyscallContext {
         if (pc >>> 0 >= n) throw fault('ExecutionOverrun', pc);
         if (trace !== undefined) {
           r[22] = pc;
-          trace.push(Array.from(B.subarray(0, 12)));
+          if (trace.push(Array.from(B.subarray(0, 12))) === false) trace = undefined;
         }
         const w = word[pc];
         const d = (w >> 8) & 0xff;

@@ -1,6 +1,6 @@
 /** The `websvm` command end to end, as a subprocess: every subcommand, --json, and failures. */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -39,6 +39,15 @@ describe('websvm CLI', () => {
     expect(doc.changedAccounts).toEqual([]);
   });
 
+  it('--save-accounts where no directory can be made fails with a message instead of hanging', () => {
+    if (!existsSync('/proc/self')) return; // Linux only: Node's recursive mkdir loops forever under /proc
+    const args = ['run', 'programs/bin/accounts.so', '--data', '0010', '--account', `${fixture}:w`, '--save-accounts', '/proc/websvm-cli-test/out'];
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { encoding: 'utf8', timeout: 120_000 });
+    expect(r.signal).toBeNull(); // not stopped by the timeout
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^websvm run: FileError: cannot create directory \/proc\/websvm-cli-test: /);
+  });
+
   it('asm, disasm and verify round-trip a program', () => {
     const source = join(dir, 'p.s');
     writeFileSync(source, 'entrypoint:\n  mov64 r0, 7\n  exit\n');
@@ -63,7 +72,7 @@ describe('websvm CLI', () => {
   it('fails clearly: unknown command, bad options, corrupt ELF', () => {
     expect(cli(['frobnicate']).code).toBe(2);
     const bad = cli(['run', 'programs/bin/accounts.so', '--engine', 'gpu']);
-    expect(bad.code).toBe(1);
+    expect(bad.code).toBe(2); // a malformed option value is a usage error
     expect(bad.err).toContain('--engine must be auto, jit or interpreter');
     writeFileSync(join(dir, 'junk.so'), 'not an elf');
     const junk = cli(['verify', join(dir, 'junk.so')]);

@@ -107,3 +107,19 @@ describe('websvm link (CLI subprocess)', () => {
     expect(cli(['nope']).code).toBe(2);
   });
 });
+
+describe('undefined symbols', () => {
+  it('a call to one that no object defines and no syscall is named after is refused, naming it', () => {
+    // undefined.o calls sol_log_ (a syscall) and missing_helper (nothing).
+    for (const sbpfVersion of [0, 3] as const) {
+      const e = linkError(() => link([fixture('undefined.o')], { sbpfVersion }));
+      expect(e.kind).toBe('UndefinedSymbol');
+      expect(e.message).toBe('undefined.o: undefined symbol missing_helper (called at instruction 1): no object defines it and no syscall has its name');
+    }
+  });
+  it('the syscall list decides what an undefined name may be', () => {
+    const elf = link([fixture('undefined.o')], { sbpfVersion: 0, syscalls: ['sol_log_', 'missing_helper'] });
+    expect([...loadElf(elf).syscallNames.values()].sort()).toEqual(['missing_helper', 'sol_log_']);
+    expect(linkError(() => link([fixture('undefined.o')], { syscalls: ['missing_helper'] })).message).toContain('undefined symbol sol_log_');
+  });
+});
