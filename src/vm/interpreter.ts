@@ -540,7 +540,6 @@ export class Interpreter implements SyscallContext {
   private previousMeter = 0;
   private due = 0;
   private remainingUnits = 0;
-  private syscalls: SyscallRegistry | undefined;
   #exe: Executable;
   #memory: MemoryMap;
 
@@ -594,10 +593,9 @@ export class Interpreter implements SyscallContext {
     this.previousMeter = resume ? resume.previousMeter : initial;
     this.due = resume ? resume.due : 0;
     this.depth = resume ? resume.depth : 0;
-    this.syscalls = opts.syscalls;
     let outcome: { ok: true; value: bigint } | { ok: false; error: EbpfError };
     try {
-      outcome = { ok: true, value: this.loop(resume ? resume.pc : this.exe.entryPc, opts.trace) };
+      outcome = { ok: true, value: this.loop(resume ? resume.pc : this.exe.entryPc, opts.syscalls, opts.trace) };
     } catch (e) {
       if (!(e instanceof EbpfError)) throw e; // a defect of ours, not a program outcome
       const error = e;
@@ -666,10 +664,9 @@ export class Interpreter implements SyscallContext {
    * The fetch-execute loop from slot `pc`; returns r0 at the final exit. Locals `due` and `prev`
    * are the meter (`this.due`/`this.previousMeter` are written back on every way out).
    */
-  private loop(pc: number, trace: TraceEntry[] | undefined): bigint {
+  private loop(pc: number, syscalls: SyscallRegistry, trace: TraceEntry[] | undefined): bigint {
     const exe = this.exe;
     const v: SBPFVersion = exe.sbpfVersion;
-    const syscalls = this.syscalls!;
     const program = decodedProgram(exe);
     const { n, word, imm: IMM, aux: AUX } = program;
     const resolvedSyscalls = syscallsResolved(program, syscalls);
