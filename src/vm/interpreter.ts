@@ -66,6 +66,8 @@ const MIN_I64 = -(1n << 63n);
  * `const enum` only within the file that declares it.
  */
 const enum Handler {
+  /** A place outside the program (see {@link DecodedProgram}). */
+  Overrun,
   Unsupported,
   Invalid,
   Lddw,
@@ -313,7 +315,13 @@ function buildHandlerTable(v: SBPFVersion): Uint8Array {
 
 const handlerTables = new Map<SBPFVersion, Uint8Array>();
 
-/** A program decoded for the loop: one entry per instruction slot in each array. */
+/**
+ * A program decoded for the loop: one entry per instruction slot in each array. The loop never
+ * compares the pc with the program's end: every place it can continue at outside the program has
+ * a slot of `word` whose handler is `Overrun` — slots n and n + 1 (falling off the end, an `lddw`
+ * in the last slot) and one after them for each jump leaving the program, whose target then
+ * points there; {@link slotPc} tells the pc such a slot stands for.
+ */
 interface DecodedProgram {
   /** Instruction slots. */
   readonly n: number;
@@ -323,9 +331,14 @@ interface DecodedProgram {
   readonly imm: Int32Array;
   /** Memory access offset, jump target slot, call target slot (-1: none), or the PQR opcode. */
   readonly aux: Int32Array;
+  /** The targets outside the program of jumps, for the slots from n + 2 on. */
+  readonly outside: readonly number[];
   /** What `call imm` slots resolved to in `syscalls` (see {@link syscallsResolved}). */
   resolved?: { syscalls: SyscallRegistry; revision: number; entries: (SyscallEntry | null)[] };
 }
+
+/** The pc that slot `slot` of `program` stands for. */
+const slotPc = (program: DecodedProgram, slot: number): number => (slot < program.n + 2 ? slot : program.outside[slot - program.n - 2]);
 
 /**
  * Per slot, the syscall a `call imm` of `program` resolves to in `syscalls` (null: none), filled
@@ -354,7 +367,10 @@ function decodedProgram(exe: Executable): DecodedProgram {
   if (!table) handlerTables.set(v, (table = buildHandlerTable(v)));
   const text = exe.text;
   const n = Math.floor(text.length / INSN_SIZE);
-  decoded = { n, word: new Int32Array(n), imm: new Int32Array(n + 1), aux: new Int32Array(n) };
+  const words = new Int32Array(n);
+  const imms = new Int32Array(n + 1);
+  const aux = new Int32Array(n);
+  const outside: number[] = [];
   const view = new DataView(text.buffer, text.byteOffset, text.byteLength);
   for (let pc = 0; pc < n; pc++) {
     const at = pc * INSN_SIZE;
@@ -363,18 +379,26 @@ function decodedProgram(exe: Executable): DecodedProgram {
     const src = text[at + 1] >>> 4;
     const off = view.getInt16(at + 2, true);
     const imm = view.getInt32(at + 4, true);
-    decoded.imm[pc] = imm;
-    decodeSlot(decoded, exe, table, pc, opc, dst, src, off, imm);
+    imms[pc] = imm;
+    decodeSlot(exe, n, table, words, aux, pc, opc, dst, src, off, imm);
+    const handler = words[pc] & 0xff;
+    if (handler >= Handler.Ja && handler <= Handler.Jsle32Reg && (aux[pc] < 0 || aux[pc] > n + 1)) {
+      outside.push(aux[pc]);
+      aux[pc] = n + 1 + outside.length;
+    }
   }
+  const word = new Int32Array(n + 2 + outside.length).fill(Handler.Overrun);
+  word.set(words);
+  decoded = { n, word, imm: imms, aux, outside };
   decodedPrograms.set(exe, decoded);
   return decoded;
 }
 
-/** Fills `word` and `aux` of one slot. */
-function decodeSlot(into: DecodedProgram, exe: Executable, table: Uint8Array, pc: number, opc: number, dst: number, src: number, off: number, imm: number): void {
+/** Fills `word[pc]` and `aux[pc]` of a program of `n` slots. */
+function decodeSlot(exe: Executable, n: number, table: Uint8Array, word: Int32Array, aux: Int32Array, pc: number, opc: number, dst: number, src: number, off: number, imm: number): void {
   const v = exe.sbpfVersion;
   let handler: Handler = table[opc];
-  let aux = 0;
+  let slotAux = 0;
   // Registers r11..r15 do not exist; the verifier rejects them (the reference would index out of bounds).
   if (dst > 10 || src > 10) handler = Handler.Invalid;
   else if (opc === op.LE) {
@@ -392,18 +416,18 @@ function decodeSlot(into: DecodedProgram, exe: Executable, table: Uint8Array, pc
   } else if (opc === op.CALL_IMM) {
     if (!staticSyscalls(v)) {
       handler = Handler.CallImm;
-      aux = exe.functions.get(imm >>> 0)?.pc ?? NO_FUNCTION;
+      slotAux = exe.functions.get(imm >>> 0)?.pc ?? NO_FUNCTION;
     } else if (src === 0) handler = Handler.CallSyscall;
-    else if (src === 1 && pc + 1 + imm >= 0 && pc + 1 + imm < into.n) {
+    else if (src === 1 && pc + 1 + imm >= 0 && pc + 1 + imm < n) {
       handler = Handler.CallLocal;
-      aux = pc + 1 + imm;
+      slotAux = pc + 1 + imm;
     } else handler = Handler.Unsupported;
   }
-  if (handler >= Handler.Load1 && handler <= Handler.StoreReg8) aux = off;
-  else if (handler >= Handler.Ja && handler <= Handler.Jsle32Reg) aux = pc + 1 + off;
-  else if (handler === Handler.Pqr) aux = opc;
-  into.word[pc] = handler | (dst << 9) | (src << 17);
-  into.aux[pc] = aux;
+  if (handler >= Handler.Load1 && handler <= Handler.StoreReg8) slotAux = off;
+  else if (handler >= Handler.Ja && handler <= Handler.Jsle32Reg) slotAux = pc + 1 + off;
+  else if (handler === Handler.Pqr) slotAux = opc;
+  word[pc] = handler | (dst << 9) | (src << 17);
+  aux[pc] = slotAux;
 }
 
 const bswap32 = (v: number): number => ((v & 0xff) << 24) | ((v & 0xff00) << 8) | ((v >>> 8) & 0xff00) | (v >>> 24);
@@ -524,7 +548,6 @@ export class Interpreter implements SyscallContext {
   private previousMeter = 0;
   private due = 0;
   private remainingUnits = 0;
-  private syscalls: SyscallRegistry | undefined;
   #exe: Executable;
   #memory: MemoryMap;
 
@@ -578,10 +601,9 @@ export class Interpreter implements SyscallContext {
     this.previousMeter = resume ? resume.previousMeter : initial;
     this.due = resume ? resume.due : 0;
     this.depth = resume ? resume.depth : 0;
-    this.syscalls = opts.syscalls;
     let outcome: { ok: true; value: bigint } | { ok: false; error: EbpfError };
     try {
-      outcome = { ok: true, value: this.loop(resume ? resume.pc : this.exe.entryPc, opts.trace) };
+      outcome = { ok: true, value: this.loop(resume ? resume.pc : this.exe.entryPc, opts.syscalls, opts.trace) };
     } catch (e) {
       if (!(e instanceof EbpfError)) throw e; // a defect of ours, not a program outcome
       const error = e;
@@ -650,10 +672,9 @@ export class Interpreter implements SyscallContext {
    * The fetch-execute loop from slot `pc`; returns r0 at the final exit. Locals `due` and `prev`
    * are the meter (`this.due`/`this.previousMeter` are written back on every way out).
    */
-  private loop(pc: number, trace: TraceSink | undefined): bigint {
+  private loop(pc: number, syscalls: SyscallRegistry, trace: TraceSink | undefined): bigint {
     const exe = this.exe;
     const v: SBPFVersion = exe.sbpfVersion;
-    const syscalls = this.syscalls!;
     const program = decodedProgram(exe);
     const { n, word, imm: IMM, aux: AUX } = program;
     const resolvedSyscalls = syscallsResolved(program, syscalls);
@@ -670,11 +691,17 @@ export class Interpreter implements SyscallContext {
     let prev = this.previousMeter;
     let host = 0;
     try {
-      for (;;) {
+      // Outside the program from the start (only slots n and n + 1 exist for that).
+      if (pc < 0 || pc > n + 1) {
         if (due >= prev) throw fault('ExceededMaxInstructions', pc);
         due++;
-        if (pc >>> 0 >= n) throw fault('ExecutionOverrun', pc);
+        throw fault('ExecutionOverrun', pc);
+      }
+      for (;;) {
+        if (due >= prev) throw fault('ExceededMaxInstructions', slotPc(program, pc));
+        due++;
         if (trace !== undefined) {
+          if (pc >= n) throw fault('ExecutionOverrun', slotPc(program, pc));
           r[22] = pc;
           if (trace.push(Array.from(B.subarray(0, 12))) === false) trace = undefined;
         }
@@ -682,6 +709,8 @@ export class Interpreter implements SyscallContext {
         const d = (w >> 8) & 0xff;
         const s = w >>> 16;
         switch (w & 0xff) {
+          case Handler.Overrun:
+            throw fault('ExecutionOverrun', slotPc(program, pc));
           case Handler.Unsupported:
             throw fault('UnsupportedInstruction', pc);
           case Handler.Invalid:
@@ -1206,7 +1235,7 @@ export class Interpreter implements SyscallContext {
     } catch (e) {
       this.due = due;
       this.previousMeter = prev;
-      this.R[22] = pc;
+      this.R[22] = slotPc(program, pc);
       throw e;
     }
   }
