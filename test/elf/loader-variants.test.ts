@@ -89,6 +89,24 @@ describe('relocation failures', () => {
     new DataView(elf.buffer).setUint32(text.offset + 4, 0, true);
     expect(elfError(() => loadElf(elf))).toMatchObject({ kind: 'InvalidVirtualAddress', message: 'Relocation failed, invalid referenced virtual address 0x0' });
   });
+  it('relocations overwriting section or symbol names leave them as the unrelocated file has them (as the reference reads them)', () => {
+    const elf = withRelocations();
+    const rel = find(elf, '.rel.dyn');
+    const v = new DataView(elf.buffer);
+    let relative = rel.offset;
+    while (v.getUint32(relative + 8, true) !== 8) relative += 16;
+    for (const [section, name] of [
+      ['.shstrtab', '.text'],
+      ['.dynstr', 'sol_log_'],
+    ]) {
+      const patched = elf.slice();
+      const table = find(patched, section);
+      const at = Buffer.from(patched.buffer).indexOf(`\0${name}\0`, table.offset) + 1;
+      new DataView(patched.buffer).setBigUint64(relative, BigInt(at), true); // 8 bytes written there
+      const exe = loadElf(patched, { deployment: true });
+      expect([...exe.syscallNames.values()]).toEqual(['sol_log_']);
+    }
+  });
   it('RelativeJumpOutOfBounds', () => {
     const elf = withRelocations();
     const text = find(elf, '.text');
