@@ -316,20 +316,21 @@ function relocate(
       }
       case R_BPF_64_RELATIVE:
         if (inText(rel.offset)) {
+          // An lddw's two immediates hold a 64-bit address; one below MM_REGION_SIZE (high half
+          // zero) is moved up by MM_REGION_SIZE, i.e. its high half becomes 1.
           check(imm, 4);
           check(imm + INSN_SIZE, 4);
-          let addr = view.getUint32(imm, true) + view.getUint32(imm + INSN_SIZE, true) * MM_REGION_SIZE;
-          if (addr === 0) throw new ElfError('InvalidVirtualAddress', 'Relocation failed, invalid referenced virtual address 0x0');
-          if (addr < MM_REGION_SIZE) addr += MM_REGION_SIZE;
-          view.setUint32(imm, addr % MM_REGION_SIZE, true);
-          view.setUint32(imm + INSN_SIZE, Math.floor(addr / MM_REGION_SIZE), true);
+          const high = view.getUint32(imm + INSN_SIZE, true);
+          if (high === 0 && view.getUint32(imm, true) === 0) throw new ElfError('InvalidVirtualAddress', 'Relocation failed, invalid referenced virtual address 0x0');
+          if (high === 0) view.setUint32(imm + INSN_SIZE, 1, true);
         } else {
-          // Outside .text (e.g. .data.rel.ro): a 32-bit offset becomes a 64-bit program address.
+          // Outside .text (e.g. .data.rel.ro): a 32-bit offset becomes the 64-bit program address
+          // MM_REGION_SIZE + offset, written over the whole 8-byte word.
           check(imm, 4);
-          const addr = MM_REGION_SIZE + view.getUint32(imm, true);
+          const low = view.getUint32(imm, true);
           check(rel.offset, 8);
-          view.setUint32(rel.offset, addr % MM_REGION_SIZE, true);
-          view.setUint32(rel.offset + 4, Math.floor(addr / MM_REGION_SIZE), true);
+          view.setUint32(rel.offset, low, true);
+          view.setUint32(rel.offset + 4, 1, true);
         }
         break;
       case R_BPF_64_32: {

@@ -107,6 +107,16 @@ describe('relocation failures', () => {
       expect([...exe.syscallNames.values()]).toEqual(['sol_log_']);
     }
   });
+  it('an lddw relocation keeps all 64 bits of an address above 2^53 (u64 arithmetic, as the reference)', () => {
+    const elf = withRelocations();
+    const text = find(elf, '.text');
+    const v = new DataView(elf.buffer);
+    v.setUint32(text.offset + 4, 0x1234_5677, true); // low half, odd
+    v.setUint32(text.offset + 12, 0x40_0000, true); // high half: the address is above 2^53
+    const exe = loadElf(elf);
+    const out = new DataView(exe.text.buffer, exe.text.byteOffset);
+    expect([out.getUint32(4, true), out.getUint32(12, true)]).toEqual([0x1234_5677, 0x40_0000]);
+  });
   it('RelativeJumpOutOfBounds', () => {
     const elf = withRelocations();
     const text = find(elf, '.text');
