@@ -10,16 +10,18 @@
  * websvm is faster). Both simulators keep their defaults (signature verification and transaction
  * history on); `WEBSVM_ENGINE` chooses websvm's engine as everywhere.
  *
- * Cold: `bench/programs-cold.ts` in fresh processes (`COLD_RUNS`, default 7 per side): `addProgram`
- * of 0.8–1.5 MB programs and the first transactions that run them.
+ * Cold: `bench/programs-cold.ts`, bundled, in fresh processes (`COLD_RUNS`, default 7 per side):
+ * `addProgram` of 0.8–1.5 MB programs and the first transactions that run them.
  */
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { buildSync } from 'esbuild';
 import { address, generateKeyPairSigner, getAddressEncoder, getProgramDerivedAddress, type Address, type Instruction, type KeyPairSigner } from '@solana/kit';
 import { AnchorProgram, type AnchorIdl } from '../src/index.js';
 import { Dual, observe, setBoth } from '../test/helpers/dual.js';
 import { splMintData, splTokenAccountData, u32 } from '../test/helpers/encoding.js';
+import { REAL_PROGRAMS_DIR } from '../scripts/fetch-real-programs.js';
 import { freshProcessPhases, median } from './fresh-processes.js';
 import {
   createTokenPool,
@@ -254,8 +256,13 @@ console.log(`warm: median time of one transaction over ${TRANSACTIONS} per row a
 console.table(warm.map(({ exercises: _, ...row }) => row));
 for (const row of warm) console.log(`  ${row.program} ${row.instruction}: ${row.exercises}`);
 
+// The child runs as users run the package: bundled by esbuild like `npm run build`, its
+// dependencies loaded by Node itself (under tsx, modules it loads through require are transformed).
+const child = fileURLToPath(new URL('../node_modules/.cache/websvm/programs-cold.mjs', import.meta.url));
+buildSync({ entryPoints: [fileURLToPath(new URL('./programs-cold.ts', import.meta.url))], bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile: child, logLevel: 'warning' });
+process.env.WEBSVM_REAL_PROGRAMS_DIR = REAL_PROGRAMS_DIR;
 const runs = Math.max(3, Number(process.env.COLD_RUNS ?? 7));
-const cold = freshProcessPhases(['--import', 'tsx', fileURLToPath(new URL('./programs-cold.ts', import.meta.url))], runs, {
+const cold = freshProcessPhases([child], runs, {
   addCompression: 'addProgram account-compression (0.9 MB)',
   firstGroup: 'its first transaction (initialize_group_authority)',
   addToken: 'addProgram compressed-token (1.5 MB)',

@@ -18,8 +18,11 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type * as TS from 'typescript';
 
-/** Where the prepared files live (inside node_modules, so git and npm publishing ignore them). */
-export const REAL_PROGRAMS_DIR = fileURLToPath(new URL('../node_modules/.cache/websvm/real-programs/', import.meta.url));
+/**
+ * Where the prepared files live (inside node_modules, so git and npm publishing ignore them);
+ * `WEBSVM_REAL_PROGRAMS_DIR` names it for code bundled elsewhere (the cold benchmark's child).
+ */
+export const REAL_PROGRAMS_DIR = process.env.WEBSVM_REAL_PROGRAMS_DIR ?? fileURLToPath(new URL('../node_modules/.cache/websvm/real-programs/', import.meta.url));
 
 /** One npm package and what to take from its tarball. */
 interface Source {
