@@ -179,7 +179,8 @@ function loadLenient(input: Uint8Array, bytes: Uint8Array, version: SBPFVersion,
   };
   const syscallNames = new Map<number, string>();
   const functionNames = functionSymbolNames(elf, text);
-  relocate(elf, bytes, text, deployment, known, register, syscallNames, functionNames);
+  const nameOf = (pc: number) => functionNames.get(pc) ?? `function_${pc}`;
+  relocate({ elf, bytes, text, deployment, known, register, syscallNames, nameOf });
 
   const entryOffset = elf.header.entry - text.addr;
   if (entryOffset % INSN_SIZE !== 0 || entryOffset < 0) throw new ElfError('InvalidEntrypoint', 'Invalid entrypoint');
@@ -259,21 +260,27 @@ function validate(elf: Elf64, bytes: Uint8Array): void {
   if (!(h.entry >= text.addr && h.entry < text.addr + text.size)) throw new ElfError('EntrypointOutOfBounds', 'Entrypoint out of bounds');
 }
 
-function relocate(
-  elf: Elf64,
-  bytes: Uint8Array,
-  text: Shdr,
-  deployment: boolean,
-  known: ReadonlySet<number>,
-  register: (key: number, pc: number, name: string) => number,
-  syscallNames: Map<number, string>,
-  functionNames: Map<number, string>,
-): void {
+/** What relocation reads (the unrelocated ELF), patches (`bytes`) and fills in (functions, syscall names). */
+interface Relocation {
+  elf: Elf64;
+  bytes: Uint8Array;
+  text: Shdr;
+  deployment: boolean;
+  /** Keys of the syscalls a deployment may call. */
+  known: ReadonlySet<number>;
+  /** Registers a function (see loadLenient); returns its key. */
+  register: (key: number, pc: number, name: string) => number;
+  syscallNames: Map<number, string>;
+  /** Label of the function at `pc`. */
+  nameOf: (pc: number) => string;
+}
+
+function relocate(ctx: Relocation): void {
+  const { elf, bytes, text, register, nameOf } = ctx;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const [textStart, textEnd] = sectionFileRange(text);
   if (textEnd > bytes.length) throw elfError.valueOutOfBounds();
   const count = Math.floor((textEnd - textStart) / INSN_SIZE);
-  const nameOf = (pc: number) => functionNames.get(pc) ?? `function_${pc}`;
   // Pc-relative calls: register the target under murmur3(pc) and patch the key into imm. The scan
   // jumps natively from one CALL_IMM byte to the next (only those starting a slot are calls), and
   // each target is registered once: programs call a few hundred functions from thousands of sites.
@@ -336,7 +343,7 @@ function relocate(
       case R_BPF_64_32: {
         let key = keyOfSymbol.get(rel.sym);
         if (key === undefined) {
-          key = resolveCallSymbol(elf, rel, text, deployment, known, register, syscallNames, nameOf);
+          key = resolveCallSymbol(ctx, rel);
           keyOfSymbol.set(rel.sym, key);
         }
         check(imm, 4);
@@ -350,16 +357,7 @@ function relocate(
 }
 
 /** The call key of an R_BPF_64_32 symbol: a function's registered pc key, or a syscall's name hash. */
-function resolveCallSymbol(
-  elf: Elf64,
-  rel: Rel,
-  text: Shdr,
-  deployment: boolean,
-  known: ReadonlySet<number>,
-  register: (key: number, pc: number, name: string) => number,
-  syscallNames: Map<number, string>,
-  nameOf: (pc: number) => string,
-): number {
+function resolveCallSymbol({ elf, text, deployment, known, register, syscallNames, nameOf }: Relocation, rel: Rel): number {
   const sym = elf.dynamicSymbols?.[rel.sym];
   if (!sym) throw elfError.unknownSymbol(rel.sym);
   let name: string;
