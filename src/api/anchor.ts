@@ -36,6 +36,7 @@ interface IdlAccountItem {
   isSigner?: boolean;
   address?: string;
   optional?: boolean;
+  isOptional?: boolean;
   accounts?: IdlAccountItem[];
 }
 
@@ -192,7 +193,7 @@ export class AnchorProgram {
 
   /**
    * Builds an instruction: `args` by IDL argument name, `accounts` by IDL account name (accounts
-   * with a fixed address in the IDL may be left out).
+   * with a fixed address in the IDL may be left out, and optional ones: Anchor passes the program id for None).
    */
   instruction(name: string, args: Record<string, unknown>, accounts: Record<string, AddressInput>): AnchorInstruction {
     const ix = this.idl.instructions.find((i) => i.name === name || snake(i.name) === snake(name));
@@ -218,7 +219,7 @@ export class AnchorProgram {
         const given = accounts[item.name] ?? accounts[snake(item.name)];
         const address = given !== undefined ? toAddress(given) : item.address;
         if (address === undefined) {
-          if (item.optional) {
+          if (item.optional ?? item.isOptional) {
             metas.push({ address: this.programId, role: 0 });
             continue;
           }

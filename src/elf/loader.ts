@@ -4,12 +4,11 @@
  * except as names for disassembly): the lenient parser for V0–V2 (validation, relocation, function
  * registry, read-only image) and the strict SIMD-0189 parser for V3+.
  */
-import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex } from '@noble/hashes/utils.js';
 import type { Executable, FunctionEntry } from '../executable.js';
 import { INSN_SIZE, MM_BYTECODE_START, MM_REGION_SIZE, MM_RODATA_START, MM_STACK_START } from '../isa/constants.js';
 import * as op from '../isa/opcodes.js';
 import { SBPFVersion, enableStricterElfHeaders, versionFromElfFlags } from '../isa/version.js';
+import { sha256Hex } from '../platform.js';
 import { ElfError, elfError, parserError } from './errors.js';
 import { hashPc, hashSymbolName } from './murmur3.js';
 import {
@@ -33,6 +32,8 @@ import {
   readEhdr,
   readPhdr,
   sectionFileRange,
+  REL_SIZE,
+  type Rel,
   type Shdr,
 } from './parser.js';
 import { SOLANA_SYSCALL_NAMES, syscallNameByHash } from './syscall-names.js';
@@ -77,8 +78,8 @@ function load(input: Uint8Array, opts: LoadElfOptions): Executable {
   }
   // Relocations write into our own copy (`slice` would alias a Node Buffer).
   const bytes = new Uint8Array(input);
-  const exe = enableStricterElfHeaders(version) ? loadStrict(bytes, version) : loadLenient(bytes, version, opts);
-  return { ...exe, contentHash: bytesToHex(sha256(input)) };
+  const exe = enableStricterElfHeaders(version) ? loadStrict(bytes, version) : loadLenient(input, bytes, version, opts);
+  return { ...exe, contentHash: sha256Hex(input) };
 }
 
 type Loaded = Omit<Executable, 'contentHash'>;
@@ -167,8 +168,12 @@ function staticSyscallNames(text: Uint8Array): Map<number, string> {
   return names;
 }
 
-function loadLenient(bytes: Uint8Array, version: SBPFVersion, opts: LoadElfOptions): Loaded {
-  const elf = new Elf64(new Reader(bytes));
+/**
+ * The lenient loader. As in the reference, the ELF is parsed from the caller's unrelocated `input`
+ * (relocation entries and symbol names are read from there) while relocations patch `bytes`.
+ */
+function loadLenient(input: Uint8Array, bytes: Uint8Array, version: SBPFVersion, opts: LoadElfOptions): Loaded {
+  const elf = new Elf64(new Reader(input));
   const deployment = opts.deployment === true;
   validate(elf, bytes);
   const text = section(elf, '.text');
@@ -176,7 +181,7 @@ function loadLenient(bytes: Uint8Array, version: SBPFVersion, opts: LoadElfOptio
   if ((deployment && text.addr !== text.offset) || textVaddr >= MM_STACK_START) throw elfError.valueOutOfBounds();
 
   const functions = new Map<number, FunctionEntry>();
-  const known = new Set((opts.syscalls ?? SOLANA_SYSCALL_NAMES.filter((n) => n !== 'sol_alloc_free_')).map(hashSymbolName));
+  const known = opts.syscalls ? new Set(opts.syscalls.map(hashSymbolName)) : defaultSyscallKeys();
   // Function keys share the `call` immediate space with the loader's syscalls.
   const register = (key: number, pc: number, name: string) => {
     if (known.has(key)) throw elfError.collision(key);
@@ -187,7 +192,8 @@ function loadLenient(bytes: Uint8Array, version: SBPFVersion, opts: LoadElfOptio
   };
   const syscallNames = new Map<number, string>();
   const functionNames = functionSymbolNames(elf, text);
-  relocate(elf, bytes, text, deployment, known, register, syscallNames, functionNames);
+  const nameOf = (pc: number) => functionNames.get(pc) ?? `function_${pc}`;
+  relocate({ elf, bytes, text, deployment, known, register, syscallNames, nameOf });
 
   const entryOffset = elf.header.entry - text.addr;
   if (entryOffset % INSN_SIZE !== 0 || entryOffset < 0) throw new ElfError('InvalidEntrypoint', 'Invalid entrypoint');
@@ -207,6 +213,13 @@ function loadLenient(bytes: Uint8Array, version: SBPFVersion, opts: LoadElfOptio
     functions,
     syscallNames,
   };
+}
+
+let defaultKeys: ReadonlySet<number> | undefined;
+
+/** Keys of the syscalls a deployment may call by default: Agave's set minus `sol_alloc_free_`. */
+function defaultSyscallKeys(): ReadonlySet<number> {
+  return (defaultKeys ??= new Set(SOLANA_SYSCALL_NAMES.filter((n) => n !== 'sol_alloc_free_').map(hashSymbolName)));
 }
 
 function section(elf: Elf64, name: string): Shdr {
@@ -260,38 +273,54 @@ function validate(elf: Elf64, bytes: Uint8Array): void {
   if (!(h.entry >= text.addr && h.entry < text.addr + text.size)) throw new ElfError('EntrypointOutOfBounds', 'Entrypoint out of bounds');
 }
 
-function relocate(
-  elf: Elf64,
-  bytes: Uint8Array,
-  text: Shdr,
-  deployment: boolean,
-  known: Set<number>,
-  register: (key: number, pc: number, name: string) => number,
-  syscallNames: Map<number, string>,
-  functionNames: Map<number, string>,
-): void {
+/** What relocation reads (the unrelocated ELF), patches (`bytes`) and fills in (functions, syscall names). */
+interface Relocation {
+  elf: Elf64;
+  bytes: Uint8Array;
+  text: Shdr;
+  deployment: boolean;
+  /** Keys of the syscalls a deployment may call. */
+  known: ReadonlySet<number>;
+  /** Registers a function (see loadLenient); returns its key. */
+  register: (key: number, pc: number, name: string) => number;
+  syscallNames: Map<number, string>;
+  /** Label of the function at `pc`. */
+  nameOf: (pc: number) => string;
+}
+
+function relocate(ctx: Relocation): void {
+  const { elf, bytes, text, register, nameOf } = ctx;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const [textStart, textEnd] = sectionFileRange(text);
   if (textEnd > bytes.length) throw elfError.valueOutOfBounds();
   const count = Math.floor((textEnd - textStart) / INSN_SIZE);
-  const nameOf = (pc: number) => functionNames.get(pc) ?? `function_${pc}`;
-  // Pc-relative calls: register the target under murmur3(pc) and patch the key into imm.
-  for (let i = 0; i < count; i++) {
-    const o = textStart + i * INSN_SIZE;
-    if (bytes[o] !== op.CALL_IMM) continue;
-    const imm = view.getInt32(o + 4, true);
+  // Pc-relative calls: register the target under murmur3(pc) and patch the key into imm. The scan
+  // jumps natively from one CALL_IMM byte to the next (only those starting a slot are calls), and
+  // each target is registered once: programs call a few hundred functions from thousands of sites.
+  const keyOfTarget = new Map<number, number>();
+  const slotsEnd = textStart + count * INSN_SIZE;
+  for (let o = bytes.indexOf(op.CALL_IMM, textStart); o >= 0 && o < slotsEnd; o = bytes.indexOf(op.CALL_IMM, o + 1)) {
+    if ((o - textStart) % INSN_SIZE !== 0) continue;
+    const i = (o - textStart) / INSN_SIZE;
+    const imm = bytes[o + 4] | (bytes[o + 5] << 8) | (bytes[o + 6] << 16) | (bytes[o + 7] << 24);
     if (imm === -1) continue;
     const target = i + 1 + imm;
     if (target < 0 || target >= count) {
       throw new ElfError('RelativeJumpOutOfBounds', `Relative jump out of bounds at instruction #${i}`);
     }
-    view.setUint32(o + 4, register(hashPc(target), target, nameOf(target)), true);
+    let key = keyOfTarget.get(target);
+    if (key === undefined) keyOfTarget.set(target, (key = register(hashPc(target), target, nameOf(target))));
+    view.setUint32(o + 4, key, true);
   }
   const check = (o: number, len: number) => {
     if (o < 0 || o + len > bytes.length) throw elfError.valueOutOfBounds();
   };
   const inText = (o: number) => o >= textStart && o < textEnd;
-  for (const rel of elf.dynamicRelocations) {
+  // R_BPF_64_32 resolves the same few symbols (syscalls, mostly) at many sites: each symbol once.
+  const keyOfSymbol = new Map<number, number>();
+  const [relStart, relEnd] = elf.dynamicRelocationTable ?? [0, 0];
+  for (let entry = relStart; entry < relEnd; entry += REL_SIZE) {
+    const rel = elf.relocationAt(entry);
     const imm = rel.offset + 4;
     switch (rel.type) {
       case R_BPF_64_64: {
@@ -307,45 +336,28 @@ function relocate(
       }
       case R_BPF_64_RELATIVE:
         if (inText(rel.offset)) {
+          // An lddw's two immediates hold a 64-bit address; one below MM_REGION_SIZE (high half
+          // zero) is moved up by MM_REGION_SIZE, i.e. its high half becomes 1.
           check(imm, 4);
           check(imm + INSN_SIZE, 4);
-          let addr = view.getUint32(imm, true) + view.getUint32(imm + INSN_SIZE, true) * MM_REGION_SIZE;
-          if (addr === 0) throw new ElfError('InvalidVirtualAddress', 'Relocation failed, invalid referenced virtual address 0x0');
-          if (addr < MM_REGION_SIZE) addr += MM_REGION_SIZE;
-          view.setUint32(imm, addr % MM_REGION_SIZE, true);
-          view.setUint32(imm + INSN_SIZE, Math.floor(addr / MM_REGION_SIZE), true);
+          const high = view.getUint32(imm + INSN_SIZE, true);
+          if (high === 0 && view.getUint32(imm, true) === 0) throw new ElfError('InvalidVirtualAddress', 'Relocation failed, invalid referenced virtual address 0x0');
+          if (high === 0) view.setUint32(imm + INSN_SIZE, 1, true);
         } else {
-          // Outside .text (e.g. .data.rel.ro): a 32-bit offset becomes a 64-bit program address.
+          // Outside .text (e.g. .data.rel.ro): a 32-bit offset becomes the 64-bit program address
+          // MM_REGION_SIZE + offset, written over the whole 8-byte word.
           check(imm, 4);
-          const addr = MM_REGION_SIZE + view.getUint32(imm, true);
+          const low = view.getUint32(imm, true);
           check(rel.offset, 8);
-          view.setUint32(rel.offset, addr % MM_REGION_SIZE, true);
-          view.setUint32(rel.offset + 4, Math.floor(addr / MM_REGION_SIZE), true);
+          view.setUint32(rel.offset, low, true);
+          view.setUint32(rel.offset + 4, 1, true);
         }
         break;
       case R_BPF_64_32: {
-        const sym = elf.dynamicSymbols?.[rel.sym];
-        if (!sym) throw elfError.unknownSymbol(rel.sym);
-        let name: string;
-        try {
-          name = elf.dynamicSymbolName(sym.name);
-        } catch {
-          throw elfError.unknownSymbol(sym.name);
-        }
-        let key: number;
-        if ((sym.info & 0xf) === STT_FUNC && sym.value !== 0) {
-          if (!(sym.value >= text.addr && sym.value < text.addr + text.size)) throw elfError.valueOutOfBounds();
-          const pc = Math.floor((sym.value - text.addr) / INSN_SIZE);
-          key = register(hashPc(pc), pc, name || nameOf(pc));
-        } else {
-          key = hashSymbolName(name);
-          if (deployment && !known.has(key)) {
-            throw new ElfError(
-              'UnresolvedSymbol',
-              `Unresolved symbol (${name}) at instruction #${Math.floor(rel.offset / INSN_SIZE)} (ELF file offset 0x${rel.offset.toString(16)})`,
-            );
-          }
-          syscallNames.set(key, name);
+        let key = keyOfSymbol.get(rel.sym);
+        if (key === undefined) {
+          key = resolveCallSymbol(ctx, rel);
+          keyOfSymbol.set(rel.sym, key);
         }
         check(imm, 4);
         view.setUint32(imm, key, true);
@@ -357,13 +369,39 @@ function relocate(
   }
 }
 
+/** The call key of an R_BPF_64_32 symbol: a function's registered pc key, or a syscall's name hash. */
+function resolveCallSymbol({ elf, text, deployment, known, register, syscallNames, nameOf }: Relocation, rel: Rel): number {
+  const sym = elf.dynamicSymbols?.[rel.sym];
+  if (!sym) throw elfError.unknownSymbol(rel.sym);
+  let name: string;
+  try {
+    name = elf.dynamicSymbolName(sym.name);
+  } catch {
+    throw elfError.unknownSymbol(sym.name);
+  }
+  if ((sym.info & 0xf) === STT_FUNC && sym.value !== 0) {
+    if (!(sym.value >= text.addr && sym.value < text.addr + text.size)) throw elfError.valueOutOfBounds();
+    const pc = Math.floor((sym.value - text.addr) / INSN_SIZE);
+    return register(hashPc(pc), pc, name || nameOf(pc));
+  }
+  const key = hashSymbolName(name);
+  if (deployment && !known.has(key)) {
+    throw new ElfError(
+      'UnresolvedSymbol',
+      `Unresolved symbol (${name}) at instruction #${Math.floor(rel.offset / INSN_SIZE)} (ELF file offset 0x${rel.offset.toString(16)})`,
+    );
+  }
+  syscallNames.set(key, name);
+  return key;
+}
+
 /** `parse_ro_sections` with `optimize_rodata = false`: one image from vaddr 0 to the highest ro byte. */
 function readOnlyImage(elf: Elf64, bytes: Uint8Array, deployment: boolean): Uint8Array {
   let lowest = Infinity;
   let highest = 0;
   let fill = 0;
   let invalidOffsets = false;
-  const slices: [number, Uint8Array][] = [];
+  const slices: [addr: number, start: number, end: number][] = [];
   for (const s of elf.shdrs) {
     let name: string | undefined;
     try {
@@ -376,15 +414,26 @@ function readOnlyImage(elf: Elf64, bytes: Uint8Array, deployment: boolean): Uint
     if ((deployment && invalidOffsets) || s.addr + MM_REGION_SIZE > MM_STACK_START) throw elfError.valueOutOfBounds();
     const [start, end] = sectionFileRange(s);
     if (end > bytes.length) throw elfError.valueOutOfBounds();
-    const data = bytes.subarray(start, end);
     lowest = Math.min(lowest, s.addr);
-    highest = Math.max(highest, s.addr + data.length);
-    fill += data.length;
-    if (data.length > 0) slices.push([s.addr, data]);
+    highest = Math.max(highest, s.addr + (end - start));
+    fill += end - start;
+    if (end > start) slices.push([s.addr, start, end]);
   }
   if (deployment && lowest + fill > highest) throw elfError.valueOutOfBounds();
   if (highest > bytes.length) throw elfError.valueOutOfBounds();
+  if (slices.every(([addr, start]) => addr === start)) {
+    // Every section at its file offset (what linkers produce): the relocated copy becomes the
+    // image once the bytes outside the sections are zeroed, sparing a second copy of the program.
+    slices.sort((a, b) => a[0] - b[0]);
+    let covered = 0;
+    for (const [addr, , end] of slices) {
+      if (addr > covered) bytes.fill(0, covered, addr);
+      covered = Math.max(covered, end);
+    }
+    if (covered < highest) bytes.fill(0, covered, highest);
+    return bytes.subarray(0, highest);
+  }
   const image = new Uint8Array(highest);
-  for (const [addr, data] of slices) image.set(data, addr);
+  for (const [addr, start, end] of slices) image.set(bytes.subarray(start, end), addr);
   return image;
 }

@@ -6,31 +6,21 @@
 const C1 = 0xcc9e2d51;
 const C2 = 0x1b873593;
 
-/** Murmur3-32 (seed 0) of raw bytes. */
-export function murmur3_32(bytes: Uint8Array, seed = 0): number {
-  let h = seed >>> 0;
-  const n = bytes.length;
-  const blocks = n & ~3;
-  for (let i = 0; i < blocks; i += 4) {
-    let k = bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24);
-    k = Math.imul(k, C1);
-    k = (k << 15) | (k >>> 17);
-    k = Math.imul(k, C2);
-    h ^= k;
-    h = (h << 13) | (h >>> 19);
-    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
-  }
-  const tail = n & 3;
-  if (tail > 0) {
-    let k = 0;
-    if (tail === 3) k ^= bytes[blocks + 2] << 16;
-    if (tail >= 2) k ^= bytes[blocks + 1] << 8;
-    k ^= bytes[blocks];
-    k = Math.imul(k, C1);
-    k = (k << 15) | (k >>> 17);
-    k = Math.imul(k, C2);
-    h ^= k;
-  }
+/** Mixes one little-endian 4-byte block `k` into the state `h`. */
+function mixBlock(h: number, k: number): number {
+  h ^= mixK(k);
+  h = (h << 13) | (h >>> 19);
+  return (Math.imul(h, 5) + 0xe6546b64) | 0;
+}
+
+function mixK(k: number): number {
+  k = Math.imul(k, C1);
+  k = (k << 15) | (k >>> 17);
+  return Math.imul(k, C2);
+}
+
+/** The final avalanche over `n` hashed bytes. */
+function finish(h: number, n: number): number {
   h ^= n;
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
@@ -40,14 +30,32 @@ export function murmur3_32(bytes: Uint8Array, seed = 0): number {
   return h >>> 0;
 }
 
+/** Murmur3-32 (seed 0) of raw bytes. */
+export function murmur3_32(bytes: Uint8Array, seed = 0): number {
+  let h = seed >>> 0;
+  const n = bytes.length;
+  const blocks = n & ~3;
+  for (let i = 0; i < blocks; i += 4) h = mixBlock(h, bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24));
+  const tail = n & 3;
+  if (tail > 0) {
+    let k = 0;
+    if (tail === 3) k ^= bytes[blocks + 2] << 16;
+    if (tail >= 2) k ^= bytes[blocks + 1] << 8;
+    k ^= bytes[blocks];
+    h ^= mixK(k);
+  }
+  return finish(h, n);
+}
+
 const utf8 = new TextEncoder();
 
 /** Hash of a symbol name (syscall registry key). */
 export const hashSymbolName = (name: string): number => murmur3_32(utf8.encode(name));
 
-/** Function-registry key of an internal call target: murmur3 of the target pc as 8 LE bytes. */
+/**
+ * Function-registry key of an internal call target: murmur3 of the target pc as 8 LE bytes,
+ * computed on the two 32-bit halves (the loader hashes every call site: no allocation here).
+ */
 export function hashPc(pc: number): number {
-  const b = new Uint8Array(8);
-  new DataView(b.buffer).setBigUint64(0, BigInt(pc), true);
-  return murmur3_32(b);
+  return finish(mixBlock(mixBlock(0, pc | 0), Math.floor(pc / 0x1_0000_0000) | 0), 8);
 }

@@ -176,7 +176,8 @@ export class Elf64 {
   readonly shdrs: Shdr[] = [];
   private readonly shstrtab: Shdr | undefined;
   private dynstr: Shdr | undefined;
-  readonly dynamicRelocations: Rel[] = [];
+  /** File range of the dynamic relocation table (entries read with {@link relocationAt}). */
+  dynamicRelocationTable: Range | undefined;
   dynamicSymbols: Sym[] | undefined;
 
   constructor(readonly r: Reader) {
@@ -239,6 +240,11 @@ export class Elf64 {
       throw new ElfError('FailedToParse', `Failed to parse ELF file: Section or symbol name \`${latin(raw)}\` is longer than \`${max}\` bytes`);
     }
     return latin(raw.subarray(0, nul));
+  }
+
+  /** The `Elf64_Rel` entry at file offset `o` of the dynamic relocation table. */
+  relocationAt(o: number): Rel {
+    return { offset: this.r.u64(o), type: this.r.u32(o + 8), sym: this.r.u32(o + 12) };
   }
 
   /** Name of a section (`section_name`). */
@@ -317,9 +323,7 @@ export class Elf64 {
       } catch {
         throw parserError('InvalidDynamicSectionTable');
       }
-      for (let o = range[0]; o < range[1]; o += REL_SIZE) {
-        this.dynamicRelocations.push({ offset: r.u64(o), type: r.u32(o + 8), sym: r.u32(o + 12) });
-      }
+      this.dynamicRelocationTable = range;
     }
     // Dynamic symbols.
     const symVaddr = dt[DT_SYMTAB];

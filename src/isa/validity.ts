@@ -91,9 +91,14 @@ function buildTable(v: SBPFVersion): OpcodeRole[] {
 
 const tables = new Map<SBPFVersion, OpcodeRole[]>();
 
-/** Role of `opc` in version `v` (see {@link OpcodeRole}). */
-export function opcodeRole(v: SBPFVersion, opc: number): OpcodeRole {
+/** The role of every opcode byte in version `v`, indexed by opcode (for loops over whole programs). */
+export function opcodeRoles(v: SBPFVersion): readonly OpcodeRole[] {
   let t = tables.get(v);
   if (!t) tables.set(v, (t = buildTable(v)));
-  return t[opc & 0xff];
+  return t;
+}
+
+/** Role of `opc` in version `v` (see {@link OpcodeRole}). */
+export function opcodeRole(v: SBPFVersion, opc: number): OpcodeRole {
+  return opcodeRoles(v)[opc & 0xff];
 }

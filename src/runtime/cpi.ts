@@ -18,6 +18,7 @@ import { createProgramAddress } from '../syscalls/pda.js';
 import { bytesCost } from '../syscalls/costs.js';
 import type { MemoryMap } from '../vm/memory.js';
 import type { SyscallContext, SyscallRegistry } from '../vm/syscalls.js';
+import { sameBytes } from './bytes.js';
 
 /**
  * `invoke_units`. SIMD-0339 lowered it from 1000 to 946; Agave 4.2 (LiteSVM) fixes the compute
@@ -358,8 +359,6 @@ function translateAccounts(
   }
   return out;
 }
-
-const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /** `update_callee_account`: the caller's edits become visible to the callee. */
 function updateCallee(ic: InvokeContext, m: MemoryMap, t: Translated): void {

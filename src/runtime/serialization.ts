@@ -8,6 +8,7 @@ import type { InputWriter } from '../vm/execute.js';
 import { decodeAddress, encodeAddress } from './accounts.js';
 import { fail } from './errors.js';
 import { MAX_PERMITTED_DATA_LENGTH, type TransactionContext } from './transaction-context.js';
+import { sameBytes } from './bytes.js';
 
 const NON_DUP_MARKER = 0xff;
 /** Room a program may grow an account's data into during one invocation. */
@@ -120,8 +121,6 @@ function writeInput(ctx: TransactionContext, abiV0: boolean, bytes: Uint8Array):
   put(f.data);
   put(ctx.keyBytes[f.programTxIndex]);
 }
-
-const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /** Applies a successful run's edits in `bytes` (the final input region) to the accounts. */
 export function deserializeInput(ctx: TransactionContext, abiV0: boolean, bytes: Uint8Array, originalLengths: number[]): void {

@@ -171,9 +171,15 @@ export class TransactionContext {
   setData(i: number, data: Uint8Array): void {
     const err = this.canDataBeResized(i, data.length);
     if (err) fail(err);
-    const acc = this.account(i);
+    const txIndex = this.current().accounts[i].txIndex;
+    const acc = this.accounts[txIndex];
     this.resizeDelta += data.length - acc.data.length;
-    acc.data = data.slice();
+    // Data crosses every CPI boundary and program return: an array of ours is overwritten in place.
+    if (this.ownData[txIndex] && acc.data.length === data.length) acc.data.set(data);
+    else {
+      acc.data = data.slice();
+      this.ownData[txIndex] = 1;
+    }
   }
 
   setDataLength(i: number, length: number): void {

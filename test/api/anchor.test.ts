@@ -10,6 +10,7 @@ const legacy: AnchorIdl = {
       accounts: [
         { name: 'state', isMut: true, isSigner: false },
         { name: 'payer', isMut: true, isSigner: true },
+        { name: 'referrer', isMut: true, isSigner: false, isOptional: true },
       ],
       args: [
         { name: 'value', type: 'u32' },
@@ -40,6 +41,8 @@ describe('AnchorProgram', () => {
     expect(ix.accounts).toEqual([
       { address: OWNER, role: 1 },
       { address: PROGRAM, role: 3 },
+      // An optional account left out is the program id, read-only (Anchor's None).
+      { address: PROGRAM, role: 0 },
     ]);
     expect(() => program.instruction('set_data', {}, {})).toThrow(WebsvmError);
     expect(() => program.instruction('nope', {}, {})).toThrow(/no instruction nope/);

@@ -89,6 +89,34 @@ describe('relocation failures', () => {
     new DataView(elf.buffer).setUint32(text.offset + 4, 0, true);
     expect(elfError(() => loadElf(elf))).toMatchObject({ kind: 'InvalidVirtualAddress', message: 'Relocation failed, invalid referenced virtual address 0x0' });
   });
+  it('relocations overwriting section or symbol names leave them as the unrelocated file has them (as the reference reads them)', () => {
+    const elf = withRelocations();
+    const rel = find(elf, '.rel.dyn');
+    const v = new DataView(elf.buffer);
+    let relative = rel.offset;
+    while (v.getUint32(relative + 8, true) !== 8) relative += 16;
+    for (const [section, name] of [
+      ['.shstrtab', '.text'],
+      ['.dynstr', 'sol_log_'],
+    ]) {
+      const patched = elf.slice();
+      const table = find(patched, section);
+      const at = Buffer.from(patched.buffer).indexOf(`\0${name}\0`, table.offset) + 1;
+      new DataView(patched.buffer).setBigUint64(relative, BigInt(at), true); // 8 bytes written there
+      const exe = loadElf(patched, { deployment: true });
+      expect([...exe.syscallNames.values()]).toEqual(['sol_log_']);
+    }
+  });
+  it('an lddw relocation keeps all 64 bits of an address above 2^53 (u64 arithmetic, as the reference)', () => {
+    const elf = withRelocations();
+    const text = find(elf, '.text');
+    const v = new DataView(elf.buffer);
+    v.setUint32(text.offset + 4, 0x1234_5677, true); // low half, odd
+    v.setUint32(text.offset + 12, 0x40_0000, true); // high half: the address is above 2^53
+    const exe = loadElf(elf);
+    const out = new DataView(exe.text.buffer, exe.text.byteOffset);
+    expect([out.getUint32(4, true), out.getUint32(12, true)]).toEqual([0x1234_5677, 0x40_0000]);
+  });
   it('RelativeJumpOutOfBounds', () => {
     const elf = withRelocations();
     const text = find(elf, '.text');

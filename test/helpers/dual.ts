@@ -65,25 +65,7 @@ export class Dual {
 
   /** Sends `tx` to both and returns what each observed. */
   send(tx: Transaction): { ours: Observed; theirs: Observed } {
-    const o = this.ours.sendTransaction(tx);
-    const t = this.theirs.sendTransaction(tx);
-    const om = o instanceof OurFailed ? o.meta() : o;
-    const tm = t instanceof FailedTransactionMetadata ? t.meta() : t;
-    const rd = (r: { programId(): Uint8Array; data(): Uint8Array }) => ({ programId: Buffer.from(r.programId()).toString('hex'), data: [...r.data()] });
-    return {
-      ours: {
-        error: o instanceof OurFailed ? describeError(o.outcome.error!) : undefined,
-        logs: om.logs(),
-        computeUnits: om.computeUnitsConsumed(),
-        returnData: rd(om.returnData()),
-      },
-      theirs: {
-        error: t instanceof FailedTransactionMetadata ? theirError(t) : undefined,
-        logs: tm.logs(),
-        computeUnits: tm.computeUnitsConsumed(),
-        returnData: rd(tm.returnData()),
-      },
-    };
+    return observe(this.ours.sendTransaction(tx), this.theirs.sendTransaction(tx));
   }
 
   /**
@@ -103,6 +85,27 @@ export class Dual {
       a.exists ? { lamports: a.lamports, owner: a.programAddress, executable: a.executable, data: Buffer.from(a.data).toString('hex') } : null;
     return { ours: view(this.ours.getAccount(address)), theirs: view(this.theirs.getAccount(address) as ReturnType<SVM['getAccount']>) };
   }
+}
+
+/** What each side observed of the same transaction: error, logs, compute units, return data. */
+export function observe(o: ReturnType<SVM['sendTransaction']>, t: ReturnType<LiteSVM['sendTransaction']>): { ours: Observed; theirs: Observed } {
+  const om = o instanceof OurFailed ? o.meta() : o;
+  const tm = t instanceof FailedTransactionMetadata ? t.meta() : t;
+  const rd = (r: { programId(): Uint8Array; data(): Uint8Array }) => ({ programId: Buffer.from(r.programId()).toString('hex'), data: [...r.data()] });
+  return {
+    ours: {
+      error: o instanceof OurFailed ? describeError(o.outcome.error!) : undefined,
+      logs: om.logs(),
+      computeUnits: om.computeUnitsConsumed(),
+      returnData: rd(om.returnData()),
+    },
+    theirs: {
+      error: t instanceof FailedTransactionMetadata ? theirError(t) : undefined,
+      logs: tm.logs(),
+      computeUnits: tm.computeUnitsConsumed(),
+      returnData: rd(tm.returnData()),
+    },
+  };
 }
 
 /** LiteSVM's error in our `describeError` notation. */

@@ -1,6 +1,6 @@
 /** Byte-building helpers the tests share: instruction data, little-endian integers, our programs' ELFs. */
 import { readFileSync } from 'node:fs';
-import { address } from '@solana/kit';
+import { address, getAddressEncoder, type Address } from '@solana/kit';
 
 /** The System program's address. */
 export const SYSTEM_PROGRAM = address('11111111111111111111111111111111');
@@ -20,3 +20,25 @@ export const u64 = (v: bigint) => {
 
 /** The committed ELF of one of our C programs (`programs/bin/<name>.so`). */
 export const programElf = (name: string) => new Uint8Array(readFileSync(new URL(`../../programs/bin/${name}.so`, import.meta.url)));
+
+/** SPL Token Mint data (82 bytes): `authority` mints, `supply`, 6 decimals, initialized. */
+export function splMintData(authority: Address, supply = 0n): Uint8Array {
+  const d = new Uint8Array(82);
+  const v = new DataView(d.buffer);
+  v.setUint32(0, 1, true);
+  d.set(getAddressEncoder().encode(authority), 4);
+  v.setBigUint64(36, supply, true);
+  d[44] = 6;
+  d[45] = 1;
+  return d;
+}
+
+/** SPL Token Account data (165 bytes): `mint`, `owner`, `amount`, initialized. */
+export function splTokenAccountData(mint: Address, owner: Address, amount: bigint): Uint8Array {
+  const d = new Uint8Array(165);
+  d.set(getAddressEncoder().encode(mint), 0);
+  d.set(getAddressEncoder().encode(owner), 32);
+  new DataView(d.buffer).setBigUint64(64, amount, true);
+  d[108] = 1;
+  return d;
+}

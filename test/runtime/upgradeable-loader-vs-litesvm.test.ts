@@ -5,8 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { address, generateKeyPairSigner, getAddressEncoder, getProgramDerivedAddress, type Address, type Instruction, type KeyPairSigner } from '@solana/kit';
-import { Dual, meta, systemCreateAccount } from '../helpers/dual.js';
-import { FailedTransactionMetadata } from '../../src/index.js';
+import { Dual, meta, setBoth, systemCreateAccount } from '../helpers/dual.js';
+import { assembleToElf, FailedTransactionMetadata } from '../../src/index.js';
+import { Elf64, Reader } from '../../src/elf/parser.js';
 import { SYSTEM_PROGRAM, bytes, programElf, u32, u64 } from '../helpers/encoding.js';
 
 const LOADER = address('BPFLoaderUpgradeab1e11111111111111111111111');
@@ -124,5 +125,51 @@ describe('account data written in place by a builtin', () => {
     expect(d.account(b.address).ours).toEqual(before);
     expect((await d.expectSame([write], [b.address])).error).toBeUndefined();
     expect(d.account(b.address).ours).not.toEqual(before);
+  });
+});
+
+describe('deploying ELFs the loader or verifier refuses or must read with care', () => {
+  /** Deploys `elf` from a buffer set up directly; returns both sides' observations. */
+  const deployBoth = async (d: Dual, elf: Uint8Array) => {
+    const buf = (await generateKeyPairSigner()).address;
+    const state = new Uint8Array(37 + elf.length);
+    state.set([1, 0, 0, 0, 1]); // Buffer, with an authority
+    state.set(enc.encode(d.payer.address), 5);
+    state.set(elf, 37);
+    setBoth(d, buf, { lamports: 10_000_000_000n, data: state, owner: LOADER });
+    const program = await generateKeyPairSigner();
+    const [programData] = await getProgramDerivedAddress({ programAddress: LOADER, seeds: [enc.encode(program.address)] });
+    const accounts = [d.payer.address, programData, program.address, buf, RENT, CLOCK, SYSTEM_PROGRAM].map((a, i) => meta(a, i < 4, i === 0 ? d.payer : undefined));
+    const deploy = { programAddress: LOADER, accounts: [...accounts, meta(d.payer.address, false, d.payer)], data: bytes(u32(2), u64(BigInt(elf.length * 2))) };
+    const space = d.theirs.minimumBalanceForRentExemption(36n);
+    return { observed: await d.expectSame([systemCreateAccount(d.payer, program, space, 36n, LOADER), deploy]), program: program.address };
+  };
+
+  it('a verifier failure is logged inside an EbpfError ("Verifier error: …"), as Agave does', async () => {
+    const d = await Dual.create(1_000_000_000_000n);
+    const elf = assembleToElf('mov r0, 0\nexit', { sbpfVersion: 0 });
+    const text = new DataView(elf.buffer).getBigUint64(Number(new DataView(elf.buffer).getBigUint64(40, true)) + 64 + 24, true);
+    elf[Number(text)] = 0x20; // no such opcode
+    const { observed } = await deployBoth(d, elf);
+    expect(observed.error).toBe('InstructionError(1, InvalidAccountData)');
+    expect(observed.logs).toContain('Verifier error: unknown eBPF opcode 0x20 (insn #0)');
+  });
+
+  it('relocations that overwrite the symbol names leave the names read from the unrelocated file', async () => {
+    const d = await Dual.create(1_000_000_000_000n);
+    const elf = programElf('logging');
+    const parsed = new Elf64(new Reader(elf));
+    const [start, end] = parsed.dynamicRelocationTable!;
+    const dynstr = parsed.shdrs.find((s) => parsed.sectionName(s.name) === '.dynstr')!;
+    // A relocation outside .text writes 8 bytes at its offset: aim one at the first syscall name.
+    let relative = start;
+    while (parsed.relocationAt(relative).type !== 8) relative += 16;
+    expect(relative).toBeLessThan(end);
+    new DataView(elf.buffer, elf.byteOffset).setBigUint64(relative, BigInt(dynstr.offset + 1), true);
+    const { observed, program } = await deployBoth(d, elf);
+    expect(observed.error).toBeUndefined();
+    expect(observed.logs).toContain(`Deployed program ${program}`);
+    for (const svm of [d.ours, d.theirs]) svm.warpToSlot(svm.getClock().slot + 1n);
+    await d.expectSame([{ programAddress: program, accounts: [], data: new Uint8Array(0) }]);
   });
 });

@@ -7,34 +7,13 @@ import { generateKeyPairSigner, getAddressEncoder, getProgramDerivedAddress, lam
 import { readFileSync } from 'node:fs';
 import { AnchorProgram, FailedTransactionMetadata, SVM, TransactionMetadata, type AnchorIdl } from '../../../src/index.js';
 import { BUNDLED, bundledElf } from '../../../test/helpers/bundled-programs.js';
+import { splMintData as mintData, splTokenAccountData as tokenAccountData } from '../../../test/helpers/encoding.js';
 import { rpc } from '../../helpers.js';
 
 const idl = JSON.parse(readFileSync(new URL('../idl/escrow.json', import.meta.url), 'utf8')) as AnchorIdl;
 const elf = readFileSync(new URL('../program/escrow.so', import.meta.url));
 const TOKEN = BUNDLED.splToken as Address;
 const enc = getAddressEncoder();
-
-/** SPL Token Mint (82 bytes): authority, supply, decimals, initialized. */
-function mintData(authority: Address, supply: bigint): Uint8Array {
-  const d = new Uint8Array(82);
-  const v = new DataView(d.buffer);
-  v.setUint32(0, 1, true);
-  d.set(enc.encode(authority), 4);
-  v.setBigUint64(36, supply, true);
-  d[44] = 6;
-  d[45] = 1;
-  return d;
-}
-
-/** SPL Token Account (165 bytes): mint, owner, amount, initialized. */
-function tokenAccountData(mint: Address, owner: Address, amount: bigint): Uint8Array {
-  const d = new Uint8Array(165);
-  d.set(enc.encode(mint), 0);
-  d.set(enc.encode(owner), 32);
-  new DataView(d.buffer).setBigUint64(64, amount, true);
-  d[108] = 1;
-  return d;
-}
 
 describe('escrow', () => {
   const program = new AnchorProgram(idl);

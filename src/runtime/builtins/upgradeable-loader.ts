@@ -10,6 +10,7 @@ import { nativeInvokeSigned } from '../cpi.js';
 import { BPF_LOADER_UPGRADEABLE, SYSTEM_PROGRAM, SYSVAR } from '../ids.js';
 import type { Builtin, InvokeContext } from '../invoke-context.js';
 import { loadProgram } from '../program-loader.js';
+import { VerifierError } from '../../verifier/index.js';
 import { MAX_PERMITTED_DATA_LENGTH } from '../transaction-context.js';
 import { findProgramAddress } from '../../syscalls/pda.js';
 import { BincodeReader } from './bincode.js';
@@ -96,7 +97,8 @@ function deployProgram(ic: InvokeContext, programId: string, elf: Uint8Array, sl
     ic.modifiedPrograms.set(programId, { kind: 'loaded', exe, loader: BPF_LOADER_UPGRADEABLE, effectiveSlot: slot + 1n });
   } catch (e) {
     if (e instanceof InstructionFailure || !(e instanceof Error)) throw e;
-    ic.log(e.message);
+    // Agave logs the loader's ElfError as is, and the verifier's inside an EbpfError.
+    ic.log(e instanceof VerifierError ? `Verifier error: ${e.message}` : e.message);
     fail('InvalidAccountData');
   }
 }
