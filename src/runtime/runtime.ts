@@ -50,6 +50,7 @@ import { loadProgram, programElf, PROGRAMDATA_METADATA_SIZE } from './program-lo
 import { publicKeyOf, signMessage, verifySignature } from './sigverify.js';
 import * as sv from './sysvars.js';
 import { TransactionContext } from './transaction-context.js';
+import { signatureKey, TransactionHistory } from './transaction-history.js';
 
 /** One inner (CPI) instruction as recorded for the transaction's metadata. */
 export interface InnerInstruction {
@@ -110,7 +111,6 @@ export interface RuntimeConfig {
   packetSizeLimit: boolean;
   /** Log bytes kept per transaction; undefined = unlimited. */
   logBytesLimit: number | undefined;
-  historyCapacity: number;
   computeBudget: ComputeBudgetOverride | undefined;
   engine: 'jit' | 'interpreter';
   lamportsPerSignature: bigint;
@@ -168,14 +168,14 @@ export class Runtime {
     blockhashCheck: true,
     packetSizeLimit: true,
     logBytesLimit: 10_000,
-    historyCapacity: 500,
     computeBudget: undefined,
     engine: 'jit',
     lamportsPerSignature: 5000n,
   };
   latestBlockhash = blockhashOf(new TextEncoder().encode('genesis'));
   private readonly programs = new Map<string, LoadedProgram>();
-  private readonly history = new Map<string, TransactionOutcome>();
+  /** Processed transactions by signature (`getTransaction`, AlreadyProcessed). */
+  readonly history = new TransactionHistory<TransactionOutcome>();
   private readonly host: { current: InvokeContext | undefined } = { current: undefined };
   private readonly airdropSeed = crypto.getRandomValues(new Uint8Array(32));
   /** The account airdrops are paid from. */
@@ -383,9 +383,9 @@ export class Runtime {
     this.setSysvarAccount(SYSVAR.clock, sv.encodeClock({ ...this.clock, slot }));
   }
 
-  /** A processed transaction from the history, by base58 signature. */
-  getTransaction(signature: string): TransactionOutcome | undefined {
-    return this.history.get(signature);
+  /** A processed transaction from the history, by its first signature. */
+  getTransaction(signature: Uint8Array): TransactionOutcome | undefined {
+    return this.history.get(signatureKey(signature));
   }
 
   /** Sends `lamports` from the airdrop account with a signed System transfer. */
@@ -437,11 +437,7 @@ export class Runtime {
   }
 
   private record(outcome: TransactionOutcome): void {
-    const cap = this.config.historyCapacity;
-    if (cap <= 0) return;
-    const signature = bs58.encode(outcome.signature);
-    if (this.history.size >= cap) this.history.delete(this.history.keys().next().value!);
-    this.history.set(signature, outcome);
+    if (this.history.enabled) this.history.add(signatureKey(outcome.signature), outcome);
   }
 
   private withdrawFee(tx: WireTransaction, outcome: TransactionOutcome): void {
@@ -501,7 +497,7 @@ export class Runtime {
         tx.message.instructions.map((ix) => ({ programId: msg.keys[ix.programIdIndex], data: ix.data })),
         (id) => budgetsAsBuiltin(id, this.builtins, this.features),
       );
-      if (this.config.sigverify && this.history.size > 0 && this.history.has(bs58.encode(signature))) throw new TransactionFailure(txError('AlreadyProcessed'));
+      if (this.config.sigverify && this.history.size > 0 && this.history.has(signatureKey(signature))) throw new TransactionFailure(txError('AlreadyProcessed'));
     } catch (e) {
       if (e instanceof TransactionFailure) return early(e.error);
       throw e;
