@@ -527,7 +527,7 @@ export class Runtime {
   private verifySignatures(tx: WireTransaction): void {
     for (let i = 0; i < tx.signatures.length; i++) {
       const key = tx.message.staticKeys[i];
-      if (!verifySignature(tx.signatures[i], tx.messageBytes, decodeAddress(key), key)) throw new TransactionFailure(txError('SignatureFailure'));
+      if (!verifySignature(tx.signatures[i], tx.messageBytes, decodeAddress(key))) throw new TransactionFailure(txError('SignatureFailure'));
     }
   }
 

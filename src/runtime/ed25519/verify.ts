@@ -1,0 +1,284 @@
+/**
+ * Ed25519 verification with ed25519-dalek's `verify_strict` rules, the ones Agave applies to
+ * transaction signatures: s must be below the group order, neither the public key A nor R may have
+ * small order, and [s]B - [k]A must encode to exactly R's bytes, where k = SHA-512(R ‖ A ‖ M) mod ℓ
+ * (A's bytes as given, even a non-canonical y). OpenSSL accepts small-order A and R; LiteSVM does not.
+ *
+ * [s]B comes from a fixed comb table of the base point (radix 2^8). A key in regular use gets its
+ * own comb table of -A (radix 2^5), so [k](-A) costs 51 additions and 5 doublings; its first few
+ * verifications run a width-5 NAF ladder instead (about three times slower), since building the
+ * table costs about three ladders: a key used once or twice never pays for one.
+ */
+import { sha512 as nobleSha512 } from '@noble/hashes/sha2.js';
+import { nodeModule } from '../../platform.js';
+import { buildEd25519Module, FE, NIELS, POINT, type Ed25519Exports, type Layout } from './module.js';
+
+/** The group order ℓ. */
+const L = 2n ** 252n + 27742317777372353535851937790883648493n;
+const L_BYTES = toLittleEndian(L);
+/** The base point's encoding. */
+const BASE_POINT = Uint8Array.from({ length: 32 }, (_, i) => (i === 0 ? 0x58 : 0x66));
+/**
+ * The canonical encodings of the eight small-order points: an R among them is refused. (A
+ * non-canonical encoding of one never equals the canonical encoding we compare R with.)
+ */
+const SMALL_ORDER_R = [
+  '0100000000000000000000000000000000000000000000000000000000000000',
+  'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+  '0000000000000000000000000000000000000000000000000000000000000000',
+  '0000000000000000000000000000000000000000000000000000000000000080',
+  'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a',
+  'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa',
+  '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05',
+  '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85',
+].map((hex) => Uint8Array.from(hex.match(/../g)!, (b) => parseInt(b, 16)));
+
+/**
+ * A comb: a scalar's `digits` signed digits of `width` bits; row j of the table holds the
+ * multiples 1 … `perRow` of 2^(2·width·j)·P, which the even digits use directly and the odd ones
+ * before a final `width` doublings.
+ */
+interface Comb {
+  width: number;
+  digits: number;
+  rows: number;
+  perRow: number;
+}
+/** For [s]B (s < 2^253) and for [k](-A) (k < ℓ). */
+const BASE_COMB: Comb = { width: 8, digits: 32, rows: 16, perRow: 128 };
+const KEY_COMB: Comb = { width: 5, digits: 51, rows: 26, perRow: 16 };
+/** Odd multiples for the ladder (NAF digits up to ±15). */
+const LADDER_ODD = 8;
+/** Verifications of a key by ladder before it gets a table. */
+const LADDER_USES = 3;
+/** Keys remembered (decoded point, validity), and how many of them keep a comb table (~50 kB each). */
+const MAX_KEYS = 4096;
+const MAX_KEY_TABLES = 64;
+
+interface NodeHash {
+  hash?(algorithm: 'sha512', data: Uint8Array, encoding: 'buffer'): Uint8Array;
+}
+const nodeHash = nodeModule<NodeHash>('node:crypto')?.hash;
+const sha512 = nodeHash ? (data: Uint8Array) => nodeHash('sha512', data, 'buffer') : nobleSha512;
+
+function toLittleEndian(x: bigint): Uint8Array {
+  const out = new Uint8Array(32);
+  for (let i = 0; i < 32; i++, x >>= 8n) out[i] = Number(x & 0xffn);
+  return out;
+}
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+/** A little-endian byte string as a BigInt. */
+function fromLittleEndian(bytes: Uint8Array): bigint {
+  let hex = '';
+  for (let i = bytes.length - 1; i >= 0; i--) hex += HEX[bytes[i]];
+  return BigInt(`0x${hex}`);
+}
+
+/** Whether the 32-byte little-endian scalar is below ℓ. */
+function isCanonicalScalar(s: Uint8Array): boolean {
+  for (let i = 31; i >= 0; i--) if (s[i] !== L_BYTES[i]) return s[i] < L_BYTES[i];
+  return false;
+}
+
+const sameBytes = (a: Uint8Array, b: Uint8Array, length: number) => {
+  for (let i = 0; i < length; i++) if (a[i] !== b[i]) return false;
+  return true;
+};
+
+interface KeyState {
+  /** -A as an extended point (the module's bytes), or undefined when A is refused. */
+  negated: Uint8Array | undefined;
+  /** Its comb table's address, or 0. */
+  table: number;
+  /** Verifications so far. */
+  uses: number;
+}
+
+/** The module instance, its tables and the keys it has seen. */
+class Verifier {
+  private readonly wasm: Ed25519Exports;
+  private readonly layout: Layout;
+  private bytes: Uint8Array;
+  private heap: number;
+  private readonly accumulator: number;
+  private readonly keyPoint: number;
+  private readonly odd: number;
+  private readonly scratch: number;
+  private readonly baseTable: number;
+  private readonly keys = new Map<string, KeyState>();
+  /** Keys holding a table, least recently used first. */
+  private readonly tabled = new Map<KeyState, true>();
+  private readonly freeTables: number[] = [];
+
+  constructor() {
+    const { bytes, layout } = buildEd25519Module();
+    this.wasm = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as unknown as Ed25519Exports;
+    this.wasm.initialize();
+    this.layout = layout;
+    this.heap = layout.heap;
+    this.bytes = new Uint8Array(this.wasm.memory.buffer);
+    this.accumulator = this.alloc(2 * POINT);
+    this.keyPoint = this.alloc(POINT);
+    this.odd = this.alloc(LADDER_ODD * POINT);
+    const entries = BASE_COMB.rows * BASE_COMB.perRow;
+    this.scratch = this.alloc(entries * (POINT + FE));
+    this.baseTable = this.alloc(entries * NIELS);
+    this.bytes.set(BASE_POINT, layout.bytesIn);
+    this.wasm.decompress(this.keyPoint);
+    this.buildTable(this.baseTable, BASE_COMB);
+  }
+
+  /** `bytes` of fresh memory (grown as needed). */
+  private alloc(bytes: number): number {
+    const at = this.heap;
+    this.heap += bytes;
+    const missing = this.heap - this.wasm.memory.buffer.byteLength;
+    if (missing > 0) {
+      this.wasm.memory.grow(Math.ceil(missing / 65536));
+      this.bytes = new Uint8Array(this.wasm.memory.buffer);
+    }
+    return at;
+  }
+
+  /** Fills `table` with the comb of the point at `keyPoint` (which it consumes). */
+  private buildTable(table: number, comb: Comb): void {
+    const entries = comb.rows * comb.perRow;
+    for (let row = 0; row < comb.rows; row++) this.wasm.multiplesRow(this.scratch + row * comb.perRow * POINT, this.keyPoint, comb.perRow, 2 * comb.width);
+    this.wasm.toNiels(table, this.scratch, entries, this.scratch + entries * POINT);
+  }
+
+  /** The state of public key `a`, decoded and checked on first sight (the keys kept are the most recently used). */
+  private key(a: Uint8Array): KeyState {
+    const id = String.fromCharCode.apply(null, a as unknown as number[]);
+    let state = this.keys.get(id);
+    if (state) {
+      this.keys.delete(id);
+      this.keys.set(id, state);
+      return state;
+    }
+    this.bytes.set(a, this.layout.bytesIn);
+    let negated: Uint8Array | undefined;
+    if (this.wasm.decompress(this.keyPoint) && !this.wasm.isSmallOrder(this.keyPoint)) {
+      this.wasm.negate(this.keyPoint);
+      negated = this.bytes.slice(this.keyPoint, this.keyPoint + POINT);
+    }
+    if (this.keys.size >= MAX_KEYS) this.forget(this.keys.keys().next().value!);
+    state = { negated, table: 0, uses: 0 };
+    this.keys.set(id, state);
+    return state;
+  }
+
+  private forget(id: string): void {
+    const state = this.keys.get(id)!;
+    this.keys.delete(id);
+    if (state.table) this.release(state);
+  }
+
+  private release(state: KeyState): void {
+    this.freeTables.push(state.table);
+    this.tabled.delete(state);
+    state.table = 0;
+  }
+
+  /** A comb table for a key verified before (the least recently used key's is reused). */
+  private tableFor(state: KeyState): number {
+    if (this.tabled.size >= MAX_KEY_TABLES) this.release(this.tabled.keys().next().value!);
+    const table = this.freeTables.pop() ?? this.alloc(KEY_COMB.rows * KEY_COMB.perRow * NIELS);
+    this.bytes.set(state.negated!, this.keyPoint);
+    this.buildTable(table, KEY_COMB);
+    return table;
+  }
+
+  verify(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
+    if (signature.length !== 64 || publicKey.length !== 32) return false;
+    const r = signature.subarray(0, 32);
+    const s = signature.subarray(32);
+    if (!isCanonicalScalar(s) || SMALL_ORDER_R.some((e) => sameBytes(e, r, 32))) return false;
+    const key = this.key(publicKey);
+    if (!key.negated) return false;
+    const hashed = new Uint8Array(64 + message.length);
+    hashed.set(r);
+    hashed.set(publicKey, 32);
+    hashed.set(message, 64);
+    const k = toLittleEndian(fromLittleEndian(sha512(hashed)) % L);
+
+    const { wasm, layout } = this;
+    const sum = this.accumulator;
+    const keyPart = this.accumulator + POINT;
+    // [s]B
+    this.writeCombDigits(s, BASE_COMB.width, BASE_COMB.digits);
+    wasm.identity(sum);
+    wasm.addDigits(sum, layout.digits + 1, BASE_COMB.digits >> 1, this.baseTable, BASE_COMB.perRow);
+    wasm.doubleTimes(sum, BASE_COMB.width);
+    wasm.addDigits(sum, layout.digits, (BASE_COMB.digits + 1) >> 1, this.baseTable, BASE_COMB.perRow);
+    this.timesKey(key, k, keyPart);
+    wasm.addPoint(sum, keyPart);
+    wasm.compress(sum);
+    return sameBytes(this.bytes.subarray(layout.bytesOut), r, 32);
+  }
+
+  /** out = [k](-A): by a ladder for the key's first few verifications, then by its comb table. */
+  private timesKey(key: KeyState, k: Uint8Array, out: number): void {
+    const { wasm, layout } = this;
+    wasm.identity(out);
+    if (key.uses++ < LADDER_USES) {
+      this.bytes.set(key.negated!, this.keyPoint);
+      wasm.oddMultiples(this.odd, this.keyPoint, LADDER_ODD);
+      const length = this.writeNaf(k);
+      if (length > 0) wasm.ladder(out, layout.digits, length, this.odd);
+      return;
+    }
+    if (key.table) this.tabled.delete(key);
+    else key.table = this.tableFor(key);
+    this.tabled.set(key, true);
+    this.writeCombDigits(k, KEY_COMB.width, KEY_COMB.digits);
+    wasm.addDigits(out, layout.digits + 1, KEY_COMB.digits >> 1, key.table, KEY_COMB.perRow);
+    wasm.doubleTimes(out, KEY_COMB.width);
+    wasm.addDigits(out, layout.digits, (KEY_COMB.digits + 1) >> 1, key.table, KEY_COMB.perRow);
+  }
+
+  /** Signed radix-2^width digits of a 32-byte scalar below 2^253, into the digits area. */
+  private writeCombDigits(scalar: Uint8Array, width: number, count: number): void {
+    const out = this.bytes;
+    const at = this.layout.digits;
+    const mask = (1 << width) - 1;
+    const half = 1 << (width - 1);
+    let carry = 0;
+    for (let i = 0; i < count; i++) {
+      const bit = i * width;
+      const byte = bit >> 3;
+      const window = ((scalar[byte] | ((scalar[byte + 1] ?? 0) << 8)) >> (bit & 7)) & mask;
+      let digit = window + carry;
+      carry = digit >= half ? 1 : 0;
+      digit -= carry << width;
+      out[at + i] = digit & 0xff;
+    }
+  }
+
+  /** Width-5 NAF digits of the scalar (least significant first); returns how many up to the top non-zero one. */
+  private writeNaf(scalar: Uint8Array): number {
+    const out = this.bytes;
+    const at = this.layout.digits;
+    let k = fromLittleEndian(scalar);
+    let length = 0;
+    for (let i = 0; k > 0n; i++, k >>= 1n) {
+      let digit = 0;
+      if (k & 1n) {
+        digit = Number(k & 31n);
+        if (digit >= 16) digit -= 32;
+        k -= BigInt(digit);
+        length = i + 1;
+      }
+      out[at + i] = digit & 0xff;
+    }
+    return length;
+  }
+}
+
+let verifier: Verifier | undefined;
+
+/** Whether `signature` is a valid Ed25519 signature of `message` by `publicKey` under `verify_strict`. */
+export function verifyStrict(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
+  return (verifier ??= new Verifier()).verify(signature, message, publicKey);
+}
