@@ -4,20 +4,12 @@
  * OpenSSL accepts.
  */
 import { describe, expect, it } from 'vitest';
-import { ed25519, ED25519_TORSION_SUBGROUP } from '@noble/curves/ed25519.js';
-import { sha512 } from '@noble/hashes/sha2.js';
+import { ED25519_TORSION_SUBGROUP } from '@noble/curves/ed25519.js';
 import { getTransactionDecoder } from '@solana/kit';
 import bs58 from 'bs58';
 import { FailedTransactionMetadata, LiteSVM } from 'litesvm';
 import { describeError, FailedTransactionMetadata as OurFailed, SVM, TransactionErrorFieldless } from '../../src/index.js';
-
-const Point = ed25519.Point;
-const L = Point.CURVE().n;
-const B = Point.BASE;
-const littleEndian = (b: Uint8Array) => b.reduceRight((v, byte) => (v << 8n) | BigInt(byte), 0n);
-const scalarBytes = (x: bigint) => Uint8Array.from({ length: 32 }, (_, i) => Number((x >> BigInt(8 * i)) & 0xffn));
-const hex = (s: string) => Uint8Array.from(Buffer.from(s, 'hex'));
-const challenge = (r: Uint8Array, a: Uint8Array, m: Uint8Array) => littleEndian(sha512(Uint8Array.from([...r, ...a, ...m]))) % L;
+import { B, challenge, hex, L, Point, scalarBytes } from '../helpers/ed25519.js';
 
 /** A legacy message signed by `signer` alone: one instruction to the System program, no accounts. */
 const message = (signer: Uint8Array, blockhash: Uint8Array) => Uint8Array.from([1, 0, 1, 2, ...signer, ...new Uint8Array(32), ...blockhash, 1, 1, 0, 0]);
