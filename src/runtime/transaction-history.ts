@@ -65,8 +65,9 @@ export class TransactionHistory<T> {
   add(key: string, value: T): void {
     if (this.capacity === 0) return;
     if (this.entries.size === this.capacity) this.entries.delete(this.order[this.head++]);
-    if (!this.entries.has(key)) this.order.push(key);
+    const held = this.entries.size;
     this.entries.set(key, value);
+    if (this.entries.size > held) this.order.push(key); // new, not a replaced entry
     if (this.head > 1024 && this.head * 2 > this.order.length) {
       this.order = this.order.slice(this.head);
       this.head = 0;
