@@ -50,6 +50,21 @@ describe('Ed25519 verify_strict', () => {
     }
   });
 
+  it('keeps verifying right while more keys are in use than have tables (tables are recycled)', () => {
+    const keys = Array.from({ length: 70 }, () => random(32));
+    const messages = [random(40), random(41), random(42), random(43), random(44)];
+    const signatures = keys.map((seed) => messages.map((m) => ed25519.sign(m, seed)));
+    for (let round = 0; round < 2; round++) {
+      keys.forEach((seed, i) => {
+        const publicKey = ed25519.getPublicKey(seed);
+        messages.forEach((m, j) => {
+          expect(verifyStrict(signatures[i][j], m, publicKey)).toBe(true);
+          expect(verifyStrict(signatures[i][j], messages[(j + 1) % 5], publicKey)).toBe(false);
+        });
+      });
+    }
+  });
+
   it('refuses garbage keys and signatures as the reference does', () => {
     for (let i = 0; i < 40; i++) agree(random(64), random(8), random(32));
   });
