@@ -18,7 +18,7 @@ import { buildEd25519Module, FE, NIELS, POINT, type Ed25519Exports, type Layout 
 
 /** The group order ℓ. */
 const L = 2n ** 252n + 27742317777372353535851937790883648493n;
-const L_BYTES = toLittleEndian(L);
+const L_BYTES = littleEndian32(L);
 /** The base point's encoding. */
 const BASE_POINT = Uint8Array.from({ length: 32 }, (_, i) => (i === 0 ? 0x58 : 0x66));
 /**
@@ -68,18 +68,19 @@ interface NodeHash {
 const nodeHash = nodeModule<NodeHash>('node:crypto')?.hash;
 const sha512 = nodeHash ? (data: Uint8Array) => nodeHash('sha512', data, 'buffer') : nobleSha512;
 
-function toLittleEndian(x: bigint): Uint8Array {
-  const out = new Uint8Array(32);
-  for (let i = 0; i < 32; i++, x >>= 8n) out[i] = Number(x & 0xffn);
+/** x < 2^256 as 32 little-endian bytes (into `out`). */
+function littleEndian32(x: bigint, out = new Uint8Array(32)): Uint8Array {
+  const view = new DataView(out.buffer, out.byteOffset, 32);
+  for (let i = 0; i < 4; i++, x >>= 64n) view.setBigUint64(8 * i, BigInt.asUintN(64, x), true);
   return out;
 }
 
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
-/** A little-endian byte string as a BigInt. */
-function fromLittleEndian(bytes: Uint8Array): bigint {
-  let hex = '';
-  for (let i = bytes.length - 1; i >= 0; i--) hex += HEX[bytes[i]];
-  return BigInt(`0x${hex}`);
+/** A 64-byte little-endian hash reduced mod ℓ. */
+function reduce(hash: Uint8Array): bigint {
+  const view = new DataView(hash.buffer, hash.byteOffset, 64);
+  let x = 0n;
+  for (let i = 56; i >= 0; i -= 8) x = (x << 64n) | view.getBigUint64(i, true);
+  return x % L;
 }
 
 /** Whether the 32-byte little-endian scalar is below ℓ. */
@@ -117,6 +118,8 @@ class Verifier {
   /** Keys holding a table, least recently used first. */
   private readonly tabled = new Map<KeyState, true>();
   private readonly freeTables: number[] = [];
+  /** The bytes of k, reused. */
+  private readonly scalar = new Uint8Array(32);
 
   constructor() {
     const { bytes, layout } = buildEd25519Module();
@@ -220,7 +223,7 @@ class Verifier {
     hashed.set(r);
     hashed.set(publicKey, 32);
     hashed.set(message, 64);
-    const k = toLittleEndian(fromLittleEndian(sha512(hashed)) % L);
+    const k = reduce(sha512(hashed));
 
     const sum = this.accumulator;
     const keyPart = this.accumulator + POINT;
@@ -233,7 +236,7 @@ class Verifier {
   }
 
   /** out = [k](-A): by a ladder for the key's first few verifications, then by its comb table. */
-  private timesKey(out: number, key: KeyState, k: Uint8Array): void {
+  private timesKey(out: number, key: KeyState, k: bigint): void {
     if (key.uses++ < LADDER_USES) {
       const { wasm } = this;
       wasm.identity(out);
@@ -246,7 +249,7 @@ class Verifier {
     if (key.table) this.tabled.delete(key);
     else key.table = this.tableFor(key);
     this.tabled.set(key, true);
-    this.writeCombDigits(k, KEY_COMB);
+    this.writeCombDigits(littleEndian32(k, this.scalar), KEY_COMB);
     this.comb(out, KEY_COMB, key.table);
   }
 
@@ -269,10 +272,9 @@ class Verifier {
   }
 
   /** Width-5 NAF digits of the scalar (least significant first); returns how many up to the top non-zero one. */
-  private writeNaf(scalar: Uint8Array): number {
+  private writeNaf(k: bigint): number {
     const out = this.bytes;
     const at = this.layout.digits + NAF_AT;
-    let k = fromLittleEndian(scalar);
     let length = 0;
     for (let i = 0; k > 0n; i++, k >>= 1n) {
       let digit = 0;
