@@ -436,8 +436,9 @@ export class Runtime {
     return decodeTransaction(bytes);
   }
 
+  /** Keeps what `getTransaction` shows (LiteSVM keeps the metadata), not the written accounts. */
   private record(outcome: TransactionOutcome): void {
-    if (this.history.enabled) this.history.add(signatureKey(outcome.signature), outcome);
+    if (this.history.enabled) this.history.add(signatureKey(outcome.signature), { ...outcome, postAccounts: [] });
   }
 
   private withdrawFee(tx: WireTransaction, outcome: TransactionOutcome): void {
