@@ -221,9 +221,16 @@ export class SVM {
     return this;
   }
 
-  /** Keeps the last `capacity` transactions for {@link getTransaction} and duplicate detection (0 = off). */
+  /**
+   * Sizes the history kept for {@link getTransaction} and duplicate detection (0 = off) exactly
+   * as LiteSVM does, which is not always `capacity`: the history starts at 32 transactions; a
+   * `capacity` up to the current size keeps the oldest `capacity` held and shrinks the history
+   * to what it then holds (on an empty history, any such value turns it off); a larger one makes
+   * room for `capacity - size` more than are held, rounded up as LiteSVM's hash map rounds its
+   * allocation (from a new `SVM`, 500 gives 896).
+   */
   withTransactionHistory(capacity: bigint | number): this {
-    this.runtime.config.historyCapacity = Number(capacity);
+    this.runtime.history.setCapacity(Number(capacity));
     return this;
   }
 
@@ -365,8 +372,13 @@ export class SVM {
 
   /** A transaction from the history by signature (base58 or 64 bytes). */
   getTransaction(signature: Signature | Uint8Array | string): TransactionMetadata | FailedTransactionMetadata | null {
-    const key = typeof signature === 'string' ? signature : bs58.encode(signature);
-    const o = this.runtime.getTransaction(key);
+    let bytes: Uint8Array;
+    try {
+      bytes = typeof signature === 'string' ? bs58.decode(signature) : signature;
+    } catch {
+      return null; // not base58: no transaction has it
+    }
+    const o = this.runtime.getTransaction(bytes);
     return o ? this.result(o) : null;
   }
 

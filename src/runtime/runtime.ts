@@ -51,6 +51,7 @@ import { publicKeyOf, signMessage, verifySignature } from './sigverify.js';
 import * as sv from './sysvars.js';
 import { TransactionContext } from './transaction-context.js';
 import { DEFAULT_ENGINE, type Engine } from '../vm/execute.js';
+import { signatureKey, TransactionHistory } from './transaction-history.js';
 
 /** One inner (CPI) instruction as recorded for the transaction's metadata. */
 export interface InnerInstruction {
@@ -111,7 +112,6 @@ export interface RuntimeConfig {
   packetSizeLimit: boolean;
   /** Log bytes kept per transaction; undefined = unlimited. */
   logBytesLimit: number | undefined;
-  historyCapacity: number;
   computeBudget: ComputeBudgetOverride | undefined;
   engine: Engine;
   lamportsPerSignature: bigint;
@@ -190,7 +190,6 @@ export class Runtime {
     blockhashCheck: true,
     packetSizeLimit: true,
     logBytesLimit: 10_000,
-    historyCapacity: 500,
     computeBudget: undefined,
     engine: DEFAULT_ENGINE,
     lamportsPerSignature: 5000n,
@@ -198,7 +197,8 @@ export class Runtime {
   };
   latestBlockhash = blockhashOf(new TextEncoder().encode('genesis'));
   private readonly programs = new Map<string, LoadedProgram>();
-  private readonly history = new Map<string, TransactionOutcome>();
+  /** Processed transactions by signature (`getTransaction`, AlreadyProcessed). */
+  readonly history = new TransactionHistory<TransactionOutcome>();
   private readonly host: { current: InvokeContext | undefined } = { current: undefined };
   private readonly airdropSeed = crypto.getRandomValues(new Uint8Array(32));
   /** The account airdrops are paid from. */
@@ -403,9 +403,9 @@ export class Runtime {
     this.setSysvarAccount(SYSVAR.clock, sv.encodeClock({ ...this.clock, slot }));
   }
 
-  /** A processed transaction from the history, by base58 signature. */
-  getTransaction(signature: string): TransactionOutcome | undefined {
-    return this.history.get(signature);
+  /** A processed transaction from the history, by its first signature. */
+  getTransaction(signature: Uint8Array): TransactionOutcome | undefined {
+    return this.history.get(signatureKey(signature));
   }
 
   /** Sends `lamports` from the airdrop account with a signed System transfer. */
@@ -456,12 +456,9 @@ export class Runtime {
     return decodeTransaction(bytes);
   }
 
+  /** Keeps what `getTransaction` shows (LiteSVM keeps the metadata), not the written accounts. */
   private record(outcome: TransactionOutcome): void {
-    const cap = this.config.historyCapacity;
-    if (cap <= 0) return;
-    const signature = bs58.encode(outcome.signature);
-    if (this.history.size >= cap) this.history.delete(this.history.keys().next().value!);
-    this.history.set(signature, outcome);
+    if (this.history.enabled) this.history.add(signatureKey(outcome.signature), { ...outcome, postAccounts: [] });
   }
 
   private withdrawFee(tx: WireTransaction, outcome: TransactionOutcome): void {
@@ -521,7 +518,7 @@ export class Runtime {
         tx.message.instructions.map((ix) => ({ programId: msg.keys[ix.programIdIndex], data: ix.data })),
         (id) => budgetsAsBuiltin(id, this.builtins, this.features),
       );
-      if (this.config.sigverify && this.history.size > 0 && this.history.has(bs58.encode(signature))) throw new TransactionFailure(txError('AlreadyProcessed'));
+      if (this.config.sigverify && this.history.size > 0 && this.history.has(signatureKey(signature))) throw new TransactionFailure(txError('AlreadyProcessed'));
     } catch (e) {
       if (e instanceof TransactionFailure) return early(e.error);
       throw e;
@@ -551,7 +548,7 @@ export class Runtime {
   private verifySignatures(tx: WireTransaction): void {
     for (let i = 0; i < tx.signatures.length; i++) {
       const key = tx.message.staticKeys[i];
-      if (!verifySignature(tx.signatures[i], tx.messageBytes, decodeAddress(key), key)) throw new TransactionFailure(txError('SignatureFailure'));
+      if (!verifySignature(tx.signatures[i], tx.messageBytes, decodeAddress(key))) throw new TransactionFailure(txError('SignatureFailure'));
     }
   }
 

@@ -1,57 +1,43 @@
 /**
- * Ed25519 for transaction signatures. Node's crypto (a KeyObject cached per signer) where the
- * platform has it, @noble/curves elsewhere (browsers); both check the same RFC 8032 equation.
+ * Ed25519 for transaction signatures: verification with Agave's rules (./ed25519/verify.ts), a
+ * memo of the latest verified signatures (a simulated transaction sent next, or sent again, is
+ * not checked twice: verification is a pure function of signature, message and key), and signing
+ * for the built-in airdrop account.
  */
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { nodeModule } from '../platform.js';
+import { verifyStrict } from './ed25519/verify.js';
 
 interface NodeCrypto {
-  createPublicKey(key: { key: Uint8Array; format: 'der'; type: 'spki' }): unknown;
   createPrivateKey(key: { key: Uint8Array; format: 'der'; type: 'pkcs8' }): unknown;
   createPublicKey(key: unknown): { export(options: { format: 'der'; type: 'spki' }): Uint8Array };
-  verify(algorithm: null, data: Uint8Array, key: unknown, signature: Uint8Array): boolean;
   sign(algorithm: null, data: Uint8Array, key: unknown): Uint8Array;
 }
 
 /** node:crypto when running on Node. */
 const nodeCrypto = nodeModule<NodeCrypto>('node:crypto');
 
-const SPKI_PREFIX = Uint8Array.from([0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00]);
 const PKCS8_PREFIX = Uint8Array.from([0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20]);
-const MAX_CACHED_KEYS = 4096;
-const keyObjects = new Map<string, unknown>();
 
-const concat = (a: Uint8Array, b: Uint8Array) => {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
+/** Signatures verified lately, by their bytes, with the exact message and key they hold for. */
+const MAX_REMEMBERED = 256;
+const verified = new Map<string, { message: Uint8Array; publicKey: Uint8Array }>();
+
+const equal = (a: Uint8Array, b: Uint8Array) => {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 };
 
-function publicKeyObject(publicKey: Uint8Array, cacheKey: string): unknown {
-  let key = keyObjects.get(cacheKey);
-  if (key === undefined) {
-    if (keyObjects.size >= MAX_CACHED_KEYS) keyObjects.clear();
-    key = nodeCrypto!.createPublicKey({ key: concat(SPKI_PREFIX, publicKey), format: 'der', type: 'spki' });
-    keyObjects.set(cacheKey, key);
-  }
-  return key;
-}
-
-/** Whether `signature` is a valid Ed25519 signature of `message` by `publicKey` (`cacheKey`: its base58). */
-export function verifySignature(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array, cacheKey: string): boolean {
-  if (nodeCrypto) {
-    try {
-      return nodeCrypto.verify(null, message, publicKeyObject(publicKey, cacheKey), signature);
-    } catch {
-      return false;
-    }
-  }
-  try {
-    return ed25519.verify(signature, message, publicKey);
-  } catch {
-    return false;
-  }
+/** Whether `signature` is a valid Ed25519 signature of `message` by `publicKey`, as Agave decides it. */
+export function verifySignature(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
+  const id = String.fromCharCode.apply(null, signature as unknown as number[]);
+  const known = verified.get(id);
+  if (known && equal(known.message, message) && equal(known.publicKey, publicKey)) return true;
+  if (!verifyStrict(signature, message, publicKey)) return false;
+  if (verified.size >= MAX_REMEMBERED) verified.delete(verified.keys().next().value!);
+  verified.set(id, { message: message.slice(), publicKey: publicKey.slice() });
+  return true;
 }
 
 /** Signs `message` with a 32-byte Ed25519 secret seed. */
@@ -63,11 +49,18 @@ export function signMessage(message: Uint8Array, seed: Uint8Array): Uint8Array {
   return ed25519.sign(message, seed);
 }
 
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
 /** The public key of a 32-byte secret seed. */
 export function publicKeyOf(seed: Uint8Array): Uint8Array {
   if (nodeCrypto) {
     const secret = nodeCrypto.createPrivateKey({ key: concat(PKCS8_PREFIX, seed), format: 'der', type: 'pkcs8' });
-    return new Uint8Array(nodeCrypto.createPublicKey(secret).export({ format: 'der', type: 'spki' }).subarray(SPKI_PREFIX.length));
+    return new Uint8Array(nodeCrypto.createPublicKey(secret).export({ format: 'der', type: 'spki' }).subarray(-32));
   }
   return ed25519.getPublicKey(seed);
 }

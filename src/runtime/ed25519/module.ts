@@ -1,0 +1,610 @@
+/**
+ * Curve25519 arithmetic for Ed25519 verification, emitted as a WebAssembly module with our JIT's
+ * emitter (i64 limb products run at native speed there, unlike BigInt or float code in JS).
+ *
+ * Field elements mod p = 2^255 - 19 have ten signed limbs of 26 and 25 bits alternately; in
+ * working memory each limb is an i64 (80 bytes), in precomputed tables an i32 (40 bytes). A
+ * product's limbs are carried back to about 2^25, so sums of a few products can be multiplied
+ * again without overflowing the i64 accumulators.
+ *
+ * Points are on -x^2 + y^2 = 1 + d x^2 y^2, in the coordinates of Hisil, Wong, Carter and Dawson:
+ * extended (X:Y:Z:T) with x = X/Z, y = Y/Z, xy = T/Z; "completed" (E, F, G, H), a sum or double
+ * before its last multiplications (X = EF, Y = GH, Z = FG, T = EH); "cached" (Y+X, Y-X, Z, 2dT)
+ * for a point added many times; and affine "Niels" (y+x, y-x, 2dxy) for table entries. Every
+ * function works on memory addressed by the caller; verification handles public data only, so
+ * nothing here needs to run in constant time.
+ */
+import { type Code, ModuleBuilder, ValType } from '../../jit/wasm/index.js';
+
+const I32 = ValType.I32;
+const I64 = ValType.I64;
+
+/** p = 2^255 - 19. */
+const P = 2n ** 255n - 19n;
+
+function modPow(base: bigint, exponent: bigint): bigint {
+  let result = 1n;
+  for (base %= P; exponent > 0n; exponent >>= 1n, base = (base * base) % P) if (exponent & 1n) result = (result * base) % P;
+  return result;
+}
+
+/** The curve constant d = -121665/121666. */
+const D = (P - ((121665n * modPow(121666n, P - 2n)) % P)) % P;
+/** A square root of -1. */
+const SQRT_M1 = modPow(2n, (P - 1n) / 4n);
+
+/** Limb widths and their bit offsets. */
+const BITS = [26, 25, 26, 25, 26, 25, 26, 25, 26, 25];
+const SHIFT = BITS.map((_, i) => BITS.slice(0, i).reduce((a, b) => a + b, 0));
+
+/** Bytes of a field element in working memory (ten i64) and in tables (ten i32). */
+export const FE = 80;
+const TABLE_FE = 40;
+/** Bytes of an extended, completed or cached point, and of a Niels table entry. */
+export const POINT = 4 * FE;
+export const NIELS = 3 * TABLE_FE;
+
+/** The ten limbs of 0 ≤ x < 2^255. */
+function limbs(x: bigint): bigint[] {
+  return BITS.map((b, i) => (x >> BigInt(SHIFT[i])) & ((1n << BigInt(b)) - 1n));
+}
+
+/** Where the caller passes data (byte addresses). */
+export interface Layout {
+  /** A 32-byte encoding to decode (8 bytes of slack after it). */
+  bytesIn: number;
+  /** The last encoding written by `compress` (8 bytes of slack after it). */
+  bytesOut: number;
+  /** 512 bytes for signed digits (i8). */
+  digits: number;
+  /** First free byte: the caller's points and tables go from here. */
+  heap: number;
+}
+
+/** An instance's exports (pointers are byte addresses in `memory`; points are extended unless said). */
+export interface Ed25519Exports {
+  memory: WebAssembly.Memory;
+  /** Stores the module's constants; call once first. */
+  initialize(): void;
+  /** Decodes the encoding at `bytesIn` into `p` (y may be up to 2^255 - 1, as dalek takes it); 0 if it is not a point. */
+  decompress(p: number): number;
+  /** 1 if 8p is the identity. */
+  isSmallOrder(p: number): number;
+  /** Encodes `p` at `bytesOut`. */
+  compress(p: number): void;
+  identity(p: number): void;
+  negate(p: number): void;
+  /** `acc += q`. */
+  addPoint(acc: number, q: number): void;
+  /** `acc = 2^n·acc` (n ≥ 1). */
+  doubleTimes(acc: number, n: number): void;
+  /**
+   * `acc += Σ_j digit_j·table_j[|digit_j| - 1]` over `count` i8 digits at `digits`, `digits + 2`,
+   * … (every other one), table row j being `perRow` Niels multiples.
+   */
+  addDigits(acc: number, digits: number, count: number, table: number, perRow: number): void;
+  /** `row[i] = (i+1)·base` as extended points for i < `perRow`; then `base = 2^spacing·base`. */
+  multiplesRow(row: number, base: number, perRow: number, spacing: number): void;
+  /** Writes the `count` extended points at `points` as Niels entries at `table` (`prefix`: count·FE bytes of scratch). */
+  toNiels(table: number, points: number, count: number, prefix: number): void;
+  /** Cached A, 3A, 5A … (`count` of them) of `p` at `odd`. */
+  oddMultiples(odd: number, p: number, count: number): void;
+  /** `acc = 2^length·acc + Σ naf_i·2^i·A` over i < `length` (i8 digits, odd or 0; `odd` from {@link oddMultiples}). */
+  ladder(acc: number, naf: number, length: number, odd: number): void;
+}
+
+/** The module's bytes and where its callers put data. */
+export function buildEd25519Module(): { bytes: Uint8Array<ArrayBuffer>; layout: Layout } {
+  const mb = new ModuleBuilder();
+  mb.defineMemory(16);
+  let next = 0;
+  const alloc = (bytes: number) => {
+    const at = next;
+    next += (bytes + 15) & ~15;
+    return at;
+  };
+  const fe = () => alloc(FE);
+  const point = () => alloc(POINT);
+  const bytesIn = alloc(48);
+  const bytesOut = alloc(48);
+  const bytesTmp = alloc(48);
+  const digits = alloc(512);
+
+  const constants: [number, bigint][] = [];
+  const constant = (value: bigint) => {
+    const at = fe();
+    constants.push([at, value]);
+    return at;
+  };
+  const ZERO = constant(0n);
+  const ONE = constant(1n);
+  const CURVE_D = constant(D);
+  const D2 = constant((2n * D) % P);
+  const SQRTM1 = constant(SQRT_M1);
+
+  const exported = new Map<string, number>();
+  /** Adds a function of `params` i32 parameters; `body` gets their local indexes. */
+  const define = (name: string | undefined, params: number, results: ValType[], body: (c: Code, ...p: number[]) => void): number => {
+    const { index, code } = mb.addFunction(new Array(params).fill(I32), results);
+    body(code, ...Array.from({ length: params }, (_, i) => i));
+    if (name) exported.set(name, index);
+    return index;
+  };
+  /** Pushes `base + offset` (a local plus a constant) or a constant address. */
+  const at = (c: Code, base: number | undefined, offset: number) => (base === undefined ? c.i32Const(offset) : c.localGet(base).i32Const(offset).i32Add());
+  type Ref = [base: number | undefined, offset: number];
+  const call = (c: Code, f: number, ...args: (Ref | number)[]) => {
+    for (const a of args) typeof a === 'number' ? c.i32Const(a) : at(c, a[0], a[1]);
+    c.call(f);
+  };
+
+  // --- field arithmetic ---
+
+  /** Carries the i64 limb locals h..h+9 back to about 2^25 each (rounding, so limbs stay signed). */
+  const carry = (c: Code, h: number, t: number) => {
+    for (const i of [0, 4, 1, 5, 2, 6, 3, 7, 4, 8, 9, 0]) {
+      const next = (i + 1) % 10;
+      c.localGet(h + i).i64Const(0, 1 << (BITS[i] - 1)).i64Add().i64Const(0, BITS[i]).i64ShrS().localSet(t);
+      c.localGet(h + next).localGet(t);
+      if (i === 9) c.i64Const(0, 19).i64Mul();
+      c.i64Add().localSet(h + next);
+      c.localGet(h + i).localGet(t).i64Const(0, BITS[i]).i64Shl().i64Sub().localSet(h + i);
+    }
+  };
+  const store = (c: Code, ptr: number, h: number) => {
+    for (let i = 0; i < 10; i++) c.localGet(ptr).localGet(h + i).i64Store(8 * i, 3);
+  };
+
+  /**
+   * h = f·g: 100 limb products; those past 2^255 fold back times 19 (2^255 ≡ 19), and odd-by-odd
+   * ones are doubled (their bit offsets add up to one more than their limb's).
+   */
+  const mulFn = (gInTable: boolean) =>
+    define(undefined, 3, [], (c, hp, fp, gp) => {
+      const f = c.locals(10, I64), g = c.locals(10, I64), g19 = c.locals(10, I64), f2 = c.locals(10, I64), h = c.locals(10, I64), t = c.locals(1, I64);
+      for (let i = 0; i < 10; i++) {
+        c.localGet(fp).i64Load(8 * i, 3).localSet(f + i);
+        if (gInTable) c.localGet(gp).i32Load(4 * i, 2).i64ExtendI32S().localSet(g + i);
+        else c.localGet(gp).i64Load(8 * i, 3).localSet(g + i);
+      }
+      for (let i = 1; i < 10; i++) c.localGet(g + i).i64Const(0, 19).i64Mul().localSet(g19 + i);
+      for (let i = 1; i < 10; i += 2) c.localGet(f + i).localGet(f + i).i64Add().localSet(f2 + i);
+      for (let k = 0; k < 10; k++) {
+        for (let i = 0; i < 10; i++) {
+          const j = (k - i + 10) % 10;
+          c.localGet(i % 2 && j % 2 ? f2 + i : f + i).localGet(i > k ? g19 + j : g + j).i64Mul();
+          if (i > 0) c.i64Add();
+        }
+        c.localSet(h + k);
+      }
+      carry(c, h, t);
+      store(c, hp, h);
+    });
+  const mul = mulFn(false);
+  const mulTable = mulFn(true);
+
+  /**
+   * h = f^(2^n), n ≥ 1: squarings with the limbs kept in locals, 55 products each (the factor of a
+   * product f_i·f_j, 2 for i ≠ j times the odd-by-odd 2 times the folding 19, is spread over the
+   * operands 2f_i and 19f_j or 38f_j, so only 19f_j costs a multiplication).
+   */
+  const squareTimes = define(undefined, 3, [], (c, hp, fp, n) => {
+    const f = c.locals(10, I64), f2 = c.locals(10, I64), f19 = c.locals(10, I64), f38 = c.locals(10, I64), h = c.locals(10, I64), t = c.locals(1, I64);
+    for (let i = 0; i < 10; i++) c.localGet(fp).i64Load(8 * i, 3).localSet(f + i);
+    c.loop();
+    for (let i = 0; i < 10; i++) c.localGet(f + i).localGet(f + i).i64Add().localSet(f2 + i);
+    for (let j = 5; j < 10; j++) {
+      c.localGet(f + j).i64Const(0, 19).i64Mul().localTee(f19 + j).localGet(f19 + j).i64Add().localSet(f38 + j);
+    }
+    for (let k = 0; k < 10; k++) {
+      let first = true;
+      for (let i = 0; i < 10; i++) {
+        const j = (k - i + 10) % 10;
+        if (j < i) continue;
+        const twice = i !== j; // f_i·f_j and f_j·f_i
+        const odd = i % 2 === 1 && j % 2 === 1;
+        const wrap = i + j >= 10;
+        // left operand carries one factor 2 when there is one; the right one the rest
+        const left = twice || odd ? f2 + i : f + i;
+        const rest = (twice ? 2 : 1) * (odd ? 2 : 1) / 2;
+        const right = wrap ? (twice && odd ? f38 : f19) + j : rest === 2 ? f2 + j : f + j;
+        c.localGet(left).localGet(right).i64Mul();
+        if (!first) c.i64Add();
+        first = false;
+      }
+      c.localSet(h + k);
+    }
+    carry(c, h, t);
+    for (let i = 0; i < 10; i++) c.localGet(h + i).localSet(f + i);
+    c.localGet(n).i32Const(1).i32Sub().localTee(n).brIf(0).end();
+    store(c, hp, f);
+  });
+  const square = (c: Code, h: Ref | number, f: Ref | number) => call(c, squareTimes, h, f, 1);
+
+  const limbwise = (op: (c: Code) => void) =>
+    define(undefined, 3, [], (c, hp, fp, gp) => {
+      for (let i = 0; i < 10; i++) {
+        c.localGet(hp).localGet(fp).i64Load(8 * i, 3).localGet(gp).i64Load(8 * i, 3);
+        op(c);
+        c.i64Store(8 * i, 3);
+      }
+    });
+  const add = limbwise((c) => c.i64Add());
+  const sub = limbwise((c) => c.i64Sub());
+  /** Copies `n` bytes (a multiple of 8). */
+  const copy = define(undefined, 3, [], (c, dst, src, n) => {
+    c.block().loop();
+    c.localGet(n).i32Eqz().brIf(1);
+    c.localGet(dst).localGet(src).i64Load(0, 3).i64Store(0, 3);
+    c.localGet(dst).i32Const(8).i32Add().localSet(dst);
+    c.localGet(src).i32Const(8).i32Add().localSet(src);
+    c.localGet(n).i32Const(8).i32Sub().localSet(n);
+    c.br(0).end().end();
+  });
+
+  /** z^(2^250 - 1) into `out` and z^11 into `z11` (the start both inversion and square root share). */
+  const [t0, t1, t2, t3] = [fe(), fe(), fe(), fe()];
+  const pow250 = define(undefined, 3, [], (c, out, z, z11) => {
+    const sq = (h: number, f: number, n: number) => call(c, squareTimes, h, f, n);
+    const m = (h: number, f: number, g: number) => call(c, mul, h, f, g);
+    call(c, squareTimes, t0, [z, 0], 1); // z^2
+    sq(t1, t0, 2); // z^8
+    call(c, mul, t1, [z, 0], t1); // z^9
+    call(c, mul, [z11, 0], t1, t0); // z^11
+    call(c, squareTimes, t2, [z11, 0], 1); // z^22
+    m(t1, t2, t1); // z^(2^5 - 1)
+    // z^(2^a - 1) → z^(2^(a+b) - 1): square b times, multiply by z^(2^b - 1)
+    sq(t2, t1, 5), m(t1, t2, t1); // 2^10 - 1 in t1
+    sq(t2, t1, 10), m(t2, t2, t1); // 2^20 - 1 in t2
+    sq(t3, t2, 20), m(t2, t3, t2); // 2^40 - 1
+    sq(t2, t2, 10), m(t1, t2, t1); // 2^50 - 1 in t1
+    sq(t2, t1, 50), m(t2, t2, t1); // 2^100 - 1 in t2
+    sq(t3, t2, 100), m(t2, t3, t2); // 2^200 - 1
+    sq(t2, t2, 50);
+    call(c, mul, [out, 0], t2, t1); // 2^250 - 1
+  });
+  const [powOut, z11] = [fe(), fe()];
+  /** h = 1/z = z^(p - 2) = z^(2^255 - 21). */
+  const invert = define(undefined, 2, [], (c, h, z) => {
+    call(c, pow250, powOut, [z, 0], z11);
+    call(c, squareTimes, powOut, powOut, 5);
+    call(c, mul, [h, 0], powOut, z11);
+  });
+  /** h = z^((p - 5)/8) = z^(2^252 - 3). */
+  const pow22523 = define(undefined, 2, [], (c, h, z) => {
+    call(c, pow250, powOut, [z, 0], z11);
+    call(c, squareTimes, powOut, powOut, 2);
+    call(c, mul, [h, 0], powOut, [z, 0]);
+  });
+
+  /**
+   * The canonical 32 bytes of f (its value mod p) at `out` (8 bytes of slack): add 4p so every
+   * limb is positive, carry twice (leaving a value below 2^255), then subtract p once if the
+   * value plus 19 reaches 2^255.
+   */
+  const fourP = limbs(P).map((l) => 4n * l);
+  const toBytes = define(undefined, 2, [], (c, out, fp) => {
+    const h = c.locals(10, I64), q = c.locals(1, I64);
+    for (let i = 0; i < 10; i++) c.localGet(fp).i64Load(8 * i, 3).i64ConstBig(fourP[i]).i64Add().localSet(h + i);
+    const pass = (wrap: boolean) => {
+      for (let i = 0; i < 10; i++) {
+        c.localGet(h + i).i64Const(0, BITS[i]).i64ShrU().localSet(q);
+        c.localGet(h + i).i64Const(0, (1 << BITS[i]) - 1).i64And().localSet(h + i);
+        if (i < 9) c.localGet(h + i + 1).localGet(q).i64Add().localSet(h + i + 1);
+        else if (wrap) c.localGet(h).localGet(q).i64Const(0, 19).i64Mul().i64Add().localSet(h);
+      }
+    };
+    pass(true);
+    pass(true);
+    c.localGet(h).i64Const(0, 19).i64Add().i64Const(0, BITS[0]).i64ShrU().localSet(q);
+    for (let i = 1; i < 10; i++) c.localGet(h + i).localGet(q).i64Add().i64Const(0, BITS[i]).i64ShrU().localSet(q);
+    c.localGet(h).localGet(q).i64Const(0, 19).i64Mul().i64Add().localSet(h);
+    pass(false);
+    for (let i = 0; i < 4; i++) c.localGet(out).i64Const(0, 0).i64Store(8 * i);
+    for (let i = 0; i < 10; i++) {
+      const byte = SHIFT[i] >> 3;
+      c.localGet(out).localGet(out).i64Load(byte).localGet(h + i).i64Const(0, SHIFT[i] & 7).i64Shl().i64Or().i64Store(byte);
+    }
+  });
+  /** h from the 32 bytes at `bytesIn`, top bit ignored (values from p to 2^255 - 1 taken as they are). */
+  const fromBytes = define(undefined, 1, [], (c, hp) => {
+    for (let i = 0; i < 10; i++) {
+      c.localGet(hp).i32Const(bytesIn).i64Load(SHIFT[i] >> 3).i64Const(0, SHIFT[i] & 7).i64ShrU();
+      c.i64Const(0, (1 << BITS[i]) - 1).i64And().i64Store(8 * i, 3);
+    }
+  });
+  /** 1 if f ≡ 0. */
+  const isZero = define(undefined, 1, [I32], (c, fp) => {
+    call(c, toBytes, bytesTmp, [fp, 0]);
+    c.i32Const(bytesTmp).i64Load(0).i32Const(bytesTmp).i64Load(8).i64Or().i32Const(bytesTmp).i64Load(16).i64Or().i32Const(bytesTmp).i64Load(24).i64Or().i64Eqz();
+  });
+  /** The low bit of f's canonical value (the "sign" of x in an encoding). */
+  const parity = define(undefined, 1, [I32], (c, fp) => {
+    call(c, toBytes, bytesTmp, [fp, 0]);
+    c.i32Const(bytesTmp).i32Load8U(0).i32Const(1).i32And();
+  });
+
+  // --- points ---
+  const [X, Y, Z, T] = [0, FE, 2 * FE, 3 * FE];
+  const [E, F, G, H] = [0, FE, 2 * FE, 3 * FE];
+
+  /** Completed → extended. */
+  const toExtended = define(undefined, 2, [], (c, r, p) => {
+    call(c, mul, [r, X], [p, E], [p, F]);
+    call(c, mul, [r, Y], [p, G], [p, H]);
+    call(c, mul, [r, Z], [p, F], [p, G]);
+    call(c, mul, [r, T], [p, E], [p, H]);
+  });
+  /** Completed → X, Y, Z only (T is left stale: doubling does not read it). */
+  const toProjective = define(undefined, 2, [], (c, r, p) => {
+    call(c, mul, [r, X], [p, E], [p, F]);
+    call(c, mul, [r, Y], [p, G], [p, H]);
+    call(c, mul, [r, Z], [p, F], [p, G]);
+  });
+
+  /** r (completed) = 2p from p's X, Y, Z: E = (X+Y)^2 - X^2 - Y^2, G = Y^2 - X^2, F = G - 2Z^2, H = -X^2 - Y^2. */
+  const [xx, yy, zz2, sum] = [fe(), fe(), fe(), fe()];
+  const double = define(undefined, 2, [], (c, r, p) => {
+    square(c, xx, [p, X]);
+    square(c, yy, [p, Y]);
+    square(c, zz2, [p, Z]);
+    call(c, add, zz2, zz2, zz2);
+    call(c, add, sum, [p, X], [p, Y]);
+    square(c, sum, sum);
+    call(c, sub, [r, G], yy, xx);
+    call(c, sub, [r, H], ZERO, xx);
+    call(c, sub, [r, H], [r, H], yy);
+    call(c, add, [r, E], sum, [r, H]);
+    call(c, sub, [r, F], [r, G], zz2);
+  });
+
+  /**
+   * r (completed) = p + q, or p - q when `negate`, for q Niels (`niels`: a table entry, Z = 1) or
+   * cached. With A = (Y1-X1)(y2-x2), B = (Y1+X1)(y2+x2), C = T1·2d·t2 and D = 2·Z1·Z2: E = B - A,
+   * F = D - C, G = D + C, H = B + A. Subtracting swaps q's y+x and y-x and negates C.
+   */
+  const [ypx, ymx, pa, pb, pc, pd] = [fe(), fe(), fe(), fe(), fe(), fe()];
+  const addFn = (niels: boolean) =>
+    define(undefined, 4, [], (c, r, p, q, negate) => {
+      const size = niels ? TABLE_FE : FE;
+      const m = niels ? mulTable : mul;
+      call(c, add, ypx, [p, Y], [p, X]);
+      call(c, sub, ymx, [p, Y], [p, X]);
+      c.i32Const(pa).i32Const(ymx).localGet(q);
+      at(c, q, size).localGet(negate).select().call(m);
+      c.i32Const(pb).i32Const(ypx);
+      at(c, q, size).localGet(q).localGet(negate).select().call(m);
+      call(c, m, pc, [p, T], [q, niels ? 2 * size : 3 * size]);
+      if (niels) call(c, add, pd, [p, Z], [p, Z]);
+      else {
+        call(c, mul, pd, [p, Z], [q, 2 * size]);
+        call(c, add, pd, pd, pd);
+      }
+      call(c, sub, [r, E], pb, pa);
+      call(c, add, [r, H], pb, pa);
+      c.localGet(negate).if();
+      call(c, add, [r, F], pd, pc);
+      call(c, sub, [r, G], pd, pc);
+      c.else();
+      call(c, sub, [r, F], pd, pc);
+      call(c, add, [r, G], pd, pc);
+      c.end();
+    });
+  const addNiels = addFn(true);
+  const addCached = addFn(false);
+
+  /** r (cached) from p. */
+  const toCached = define(undefined, 2, [], (c, r, p) => {
+    call(c, add, [r, 0], [p, Y], [p, X]);
+    call(c, sub, [r, FE], [p, Y], [p, X]);
+    call(c, copy, [r, 2 * FE], [p, Z], FE);
+    call(c, mul, [r, 3 * FE], [p, T], D2);
+  });
+
+  define('identity', 1, [], (c, p) => {
+    call(c, copy, [p, X], ZERO, FE);
+    call(c, copy, [p, Y], ONE, FE);
+    call(c, copy, [p, Z], ONE, FE);
+    call(c, copy, [p, T], ZERO, FE);
+  });
+  define('negate', 1, [], (c, p) => {
+    call(c, sub, [p, X], ZERO, [p, X]);
+    call(c, sub, [p, T], ZERO, [p, T]);
+  });
+
+  const completed = point();
+  const doubleTimes = define('doubleTimes', 2, [], (c, acc, n) => {
+    c.loop();
+    call(c, double, completed, [acc, 0]);
+    c.localGet(n).i32Const(1).i32Sub().localTee(n).if();
+    call(c, toProjective, [acc, 0], completed);
+    c.br(1).end().end();
+    call(c, toExtended, [acc, 0], completed);
+  });
+
+  const cachedQ = point();
+  define('addPoint', 2, [], (c, acc, q) => {
+    call(c, toCached, cachedQ, [q, 0]);
+    c.i32Const(completed).localGet(acc).i32Const(cachedQ).i32Const(0).call(addCached);
+    call(c, toExtended, [acc, 0], completed);
+  });
+
+  /** The i8 at the address on the stack. */
+  const loadDigit = (c: Code) => c.i32Load8U(0).i32Const(24).i32Shl().i32Const(24).i32ShrS();
+  /** |d| - 1 for the i32 local d ≠ 0. */
+  const magnitudeIndex = (c: Code, d: number) => c.i32Const(0).localGet(d).i32Sub().localGet(d).localGet(d).i32Const(0).i32LtS().select().i32Const(1).i32Sub();
+
+  define('addDigits', 5, [], (c, acc, digitsAt, count, table, perRow) => {
+    const d = c.locals(1, I32);
+    c.block().loop();
+    c.localGet(count).i32Eqz().brIf(1);
+    c.localGet(digitsAt);
+    loadDigit(c).localTee(d).if();
+    c.i32Const(completed).localGet(acc).localGet(table);
+    magnitudeIndex(c, d).i32Const(NIELS).i32Mul().i32Add();
+    c.localGet(d).i32Const(0).i32LtS().call(addNiels);
+    call(c, toExtended, [acc, 0], completed);
+    c.end();
+    c.localGet(digitsAt).i32Const(2).i32Add().localSet(digitsAt);
+    c.localGet(table).localGet(perRow).i32Const(NIELS).i32Mul().i32Add().localSet(table);
+    c.localGet(count).i32Const(1).i32Sub().localSet(count);
+    c.br(0).end().end();
+  });
+
+  const baseCached = point();
+  define('multiplesRow', 4, [], (c, row, base, perRow, spacing) => {
+    const i = c.locals(1, I32);
+    call(c, toCached, baseCached, [base, 0]);
+    call(c, copy, [row, 0], [base, 0], POINT);
+    c.i32Const(1).localSet(i);
+    c.block().loop();
+    c.localGet(i).localGet(perRow).i32GeU().brIf(1);
+    // row[i] = row[i-1] + base
+    c.i32Const(completed).localGet(row).i32Const(baseCached).i32Const(0).call(addCached);
+    c.localGet(row).i32Const(POINT).i32Add().localTee(row).i32Const(completed).call(toExtended);
+    c.localGet(i).i32Const(1).i32Add().localSet(i);
+    c.br(0).end().end();
+    c.localGet(base).localGet(spacing).call(doubleTimes);
+  });
+
+  const [inverse, zInverse, ax, ay, tmp] = [fe(), fe(), fe(), fe(), fe()];
+  /** Stores working-memory f at table address `dst` (limbs fit in i32 after a carry). */
+  const storeTable = define(undefined, 2, [], (c, dst, fp) => {
+    for (let i = 0; i < 10; i++) c.localGet(dst).localGet(fp).i64Load(8 * i, 3).i64Store32(4 * i, 2);
+  });
+  // Batch inversion: prefix products, one inversion, then each 1/Z_i walking back.
+  define('toNiels', 4, [], (c, table, points, count, prefix) => {
+    const i = c.locals(1, I32), pt = c.locals(1, I32), pre = c.locals(1, I32), entry = c.locals(1, I32);
+    call(c, copy, [prefix, 0], [points, Z], FE);
+    c.i32Const(1).localSet(i);
+    c.block().loop();
+    c.localGet(i).localGet(count).i32GeU().brIf(1);
+    c.localGet(prefix).localGet(i).i32Const(FE).i32Mul().i32Add().localTee(pre);
+    c.localGet(pre).i32Const(FE).i32Sub();
+    c.localGet(points).localGet(i).i32Const(POINT).i32Mul().i32Add().i32Const(Z).i32Add().call(mul);
+    c.localGet(i).i32Const(1).i32Add().localSet(i);
+    c.br(0).end().end();
+    c.i32Const(inverse).localGet(prefix).localGet(count).i32Const(1).i32Sub().i32Const(FE).i32Mul().i32Add().call(invert);
+    c.localGet(count).localSet(i);
+    c.block().loop();
+    c.localGet(i).i32Eqz().brIf(1);
+    c.localGet(i).i32Const(1).i32Sub().localSet(i);
+    c.localGet(points).localGet(i).i32Const(POINT).i32Mul().i32Add().localSet(pt);
+    c.localGet(i).if();
+    c.i32Const(zInverse).i32Const(inverse).localGet(prefix).localGet(i).i32Const(1).i32Sub().i32Const(FE).i32Mul().i32Add().call(mul);
+    call(c, mul, inverse, inverse, [pt, Z]);
+    c.else();
+    call(c, copy, zInverse, inverse, FE);
+    c.end();
+    call(c, mul, ax, [pt, X], zInverse);
+    call(c, mul, ay, [pt, Y], zInverse);
+    c.localGet(table).localGet(i).i32Const(NIELS).i32Mul().i32Add().localSet(entry);
+    call(c, add, tmp, ay, ax);
+    call(c, storeTable, [entry, 0], tmp);
+    call(c, sub, tmp, ay, ax);
+    call(c, storeTable, [entry, TABLE_FE], tmp);
+    call(c, mul, tmp, ax, ay);
+    call(c, mul, tmp, tmp, D2);
+    call(c, storeTable, [entry, 2 * TABLE_FE], tmp);
+    c.br(0).end().end();
+  });
+
+  const [twice, twiceCached, current] = [point(), point(), point()];
+  define('oddMultiples', 3, [], (c, odd, p, count) => {
+    call(c, toCached, [odd, 0], [p, 0]);
+    call(c, double, completed, [p, 0]);
+    call(c, toExtended, twice, completed);
+    call(c, toCached, twiceCached, twice);
+    call(c, copy, current, [p, 0], POINT);
+    c.block().loop();
+    c.localGet(count).i32Const(1).i32Sub().localTee(count).i32Eqz().brIf(1);
+    c.i32Const(completed).i32Const(current).i32Const(twiceCached).i32Const(0).call(addCached);
+    call(c, toExtended, current, completed);
+    c.localGet(odd).i32Const(POINT).i32Add().localTee(odd).i32Const(current).call(toCached);
+    c.br(0).end().end();
+  });
+
+  define('ladder', 4, [], (c, acc, naf, length, odd) => {
+    const d = c.locals(1, I32);
+    c.loop();
+    c.localGet(length).i32Const(1).i32Sub().localSet(length);
+    call(c, double, completed, [acc, 0]);
+    c.localGet(naf).localGet(length).i32Add();
+    loadDigit(c).localTee(d).if();
+    call(c, toExtended, [acc, 0], completed);
+    c.i32Const(completed).localGet(acc).localGet(odd);
+    magnitudeIndex(c, d).i32Const(1).i32ShrU().i32Const(POINT).i32Mul().i32Add();
+    c.localGet(d).i32Const(0).i32LtS().call(addCached);
+    c.end();
+    c.localGet(length).if();
+    call(c, toProjective, [acc, 0], completed);
+    c.br(1).end().end();
+    call(c, toExtended, [acc, 0], completed);
+  });
+
+  const [u, v, v3, x, check] = [fe(), fe(), fe(), fe(), fe()];
+  // x = u·v^3·(u·v^7)^((p-5)/8) is a square root of u/v when one exists (times √-1 in half the cases).
+  define('decompress', 1, [I32], (c, p) => {
+    call(c, fromBytes, [p, Y]);
+    call(c, copy, [p, Z], ONE, FE);
+    square(c, u, [p, Y]);
+    call(c, mul, v, u, CURVE_D);
+    call(c, sub, u, u, ONE);
+    call(c, add, v, v, ONE);
+    square(c, v3, v);
+    call(c, mul, v3, v3, v);
+    square(c, x, v3);
+    call(c, mul, x, x, v);
+    call(c, mul, x, x, u);
+    call(c, pow22523, x, x);
+    call(c, mul, x, x, v3);
+    call(c, mul, x, x, u);
+    square(c, check, x);
+    call(c, mul, check, check, v);
+    call(c, sub, tmp, check, u);
+    call(c, isZero, tmp);
+    c.i32Eqz().if();
+    call(c, add, tmp, check, u);
+    call(c, isZero, tmp);
+    c.i32Eqz().if().i32Const(0).return().end();
+    call(c, mul, x, x, SQRTM1);
+    c.end();
+    call(c, parity, x);
+    c.i32Const(bytesIn).i32Load8U(31).i32Const(7).i32ShrU().i32Ne().if();
+    call(c, sub, x, ZERO, x);
+    c.end();
+    call(c, copy, [p, X], x, FE);
+    call(c, mul, [p, T], x, [p, Y]);
+    c.i32Const(1);
+  });
+
+  const eightfold = point();
+  define('isSmallOrder', 1, [I32], (c, p) => {
+    call(c, copy, eightfold, [p, 0], POINT);
+    call(c, doubleTimes, eightfold, 3);
+    // 8p = 0 exactly when its x is 0: the only other point with x = 0 has order 2
+    call(c, isZero, eightfold + X);
+  });
+
+  const [zi] = [fe()];
+  define('compress', 1, [], (c, p) => {
+    call(c, invert, zi, [p, Z]);
+    call(c, mul, ax, [p, X], zi);
+    call(c, mul, ay, [p, Y], zi);
+    call(c, toBytes, bytesOut, ay);
+    c.i32Const(bytesOut).i32Const(bytesOut).i32Load8U(31);
+    call(c, parity, ax);
+    c.i32Const(7).i32Shl().i32Or().i32Store8(31);
+  });
+
+  // Constants are stored when the instance starts.
+  const start = define(undefined, 0, [], (c) => {
+    for (const [address, value] of constants) {
+      limbs(value).forEach((limb, i) => c.i32Const(address).i64ConstBig(limb).i64Store(8 * i, 3));
+    }
+  });
+  exported.set('initialize', start);
+  for (const [name, index] of exported) mb.export(name, 'func', index);
+  mb.export('memory', 'memory', 0);
+  return { bytes: mb.encode(), layout: { bytesIn, bytesOut, digits, heap: next } };
+}

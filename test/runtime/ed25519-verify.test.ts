@@ -1,0 +1,120 @@
+/**
+ * Our Ed25519 verifier against a slow reference of the same rules (ed25519-dalek's
+ * `verify_strict`, written with @noble/curves points and BigInt): valid signatures, flipped bits,
+ * garbage, small-order keys and R, non-canonical encodings, s ≥ ℓ, mixed-order keys. Each key is
+ * verified with several times, so both the ladder of a key's first uses and its comb table run.
+ */
+import { describe, expect, it } from 'vitest';
+import { ed25519, ED25519_TORSION_SUBGROUP } from '@noble/curves/ed25519.js';
+import { verifyStrict } from '../../src/runtime/ed25519/verify.js';
+import { verifySignature } from '../../src/runtime/sigverify.js';
+import { B, challenge, hex, L, littleEndian, Point, scalarBytes, signature } from '../helpers/ed25519.js';
+
+const random = (n: number) => crypto.getRandomValues(new Uint8Array(n));
+
+function reference(sig: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
+  let A, R;
+  try {
+    A = Point.fromBytes(publicKey, true);
+    R = Point.fromBytes(sig.subarray(0, 32), true);
+  } catch {
+    return false;
+  }
+  const s = littleEndian(sig.subarray(32));
+  if (s >= L || A.isSmallOrder() || R.isSmallOrder()) return false;
+  const expected = B.multiplyUnsafe(s).subtract(A.multiplyUnsafe(challenge(sig.subarray(0, 32), publicKey, message))).toBytes();
+  return expected.every((b, i) => b === sig[i]);
+}
+
+const agree = (sig: Uint8Array, message: Uint8Array, publicKey: Uint8Array) => {
+  const ours = verifyStrict(sig, message, publicKey);
+  expect(ours).toBe(reference(sig, message, publicKey));
+  return ours;
+};
+
+describe('Ed25519 verify_strict', () => {
+  it('accepts valid signatures and refuses any flipped bit, for new and known keys', () => {
+    const seeds = [random(32), random(32), random(32)];
+    for (let i = 0; i < 24; i++) {
+      const seed = seeds[i % 3];
+      const message = random(1 + ((i * 37) % 400));
+      const sig = ed25519.sign(message, seed);
+      const publicKey = ed25519.getPublicKey(seed);
+      expect(agree(sig, message, publicKey)).toBe(true);
+      const flipped = sig.slice();
+      flipped[(i * 11) % 64] ^= 1 << i % 8;
+      expect(agree(flipped, message, publicKey)).toBe(false);
+      const other = message.slice();
+      other[i % other.length] ^= 0x80;
+      expect(agree(sig, other, publicKey)).toBe(false);
+    }
+  });
+
+  it('keeps verifying right while more keys are in use than have tables (tables are recycled)', () => {
+    const keys = Array.from({ length: 70 }, () => random(32));
+    const messages = [random(40), random(41), random(42), random(43), random(44)];
+    const signatures = keys.map((seed) => messages.map((m) => ed25519.sign(m, seed)));
+    for (let round = 0; round < 2; round++) {
+      keys.forEach((seed, i) => {
+        const publicKey = ed25519.getPublicKey(seed);
+        messages.forEach((m, j) => {
+          expect(verifyStrict(signatures[i][j], m, publicKey)).toBe(true);
+          expect(verifyStrict(signatures[i][j], messages[(j + 1) % 5], publicKey)).toBe(false);
+        });
+      });
+    }
+  });
+
+  it('refuses garbage keys and signatures as the reference does', () => {
+    for (let i = 0; i < 40; i++) agree(random(64), random(8), random(32));
+  });
+
+  it('refuses small-order keys and R (which OpenSSL accepts), in any encoding', () => {
+    const a = 0x1234567890abcdefn;
+    const key = B.multiply(a).toBytes();
+    for (const encoded of ED25519_TORSION_SUBGROUP) {
+      const T = hex(encoded);
+      const message = random(20);
+      // [s]B = R + [k]T holds once k ≡ 0 (mod 8): cofactorless verifiers take it
+      for (let r = 1n; r < 24n; r++) expect(agree(signature(B.multiply(r).toBytes(), r), message, T)).toBe(false);
+      expect(agree(signature(T, (challenge(T, key, message) * a) % L), message, key)).toBe(false);
+    }
+    const identityR = signature(B.toBytes(), 1n);
+    for (const encoded of ['eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f', 'edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f', '0100000000000000000000000000000000000000000000000000000000000080']) {
+      expect(agree(identityR, random(5), hex(encoded))).toBe(false);
+    }
+  });
+
+  it('takes mixed-order keys, non-canonical key encodings and refuses s ≥ ℓ like the reference', () => {
+    const a = 987654321987654321n;
+    const mixed = B.multiply(a).add(Point.fromBytes(hex(ED25519_TORSION_SUBGROUP[1]))).toBytes();
+    let accepted = 0;
+    for (let r = 1n; r < 64n; r++) {
+      const message = scalarBytes(r);
+      const R = B.multiply(r).toBytes();
+      if (agree(signature(R, (r + challenge(R, mixed, message) * a) % L), message, mixed)) accepted++;
+    }
+    expect(accepted).toBeGreaterThan(0);
+    for (let y = 2n; y < 19n; y++) for (const sign of [0n, 1n]) agree(signature(B.toBytes(), 1n), random(3), scalarBytes((2n ** 255n - 19n + y) | (sign << 255n)));
+    const seed = random(32);
+    const message = random(9);
+    const sig = ed25519.sign(message, seed);
+    expect(agree(signature(sig.subarray(0, 32), littleEndian(sig.subarray(32)) + L), message, ed25519.getPublicKey(seed))).toBe(false);
+  });
+
+  it('remembers a verified signature only for its exact message and key', () => {
+    const seed = random(32);
+    const message = random(50);
+    const sig = ed25519.sign(message, seed);
+    const publicKey = ed25519.getPublicKey(seed);
+    expect(verifySignature(sig, message, publicKey)).toBe(true);
+    expect(verifySignature(sig, message, publicKey)).toBe(true);
+    const other = message.slice();
+    other[3] ^= 1;
+    expect(verifySignature(sig, other, publicKey)).toBe(false);
+    expect(verifySignature(sig, message.subarray(1), publicKey)).toBe(false);
+    expect(verifySignature(sig, message, ed25519.getPublicKey(random(32)))).toBe(false);
+    message[0] ^= 1; // the memo holds its own copy
+    expect(verifySignature(sig, message, publicKey)).toBe(false);
+  });
+});
