@@ -2,7 +2,7 @@
  * Ed25519 for transaction signatures. Node's crypto (a KeyObject cached per signer) where the
  * platform has it, @noble/curves elsewhere (browsers); both check the same RFC 8032 equation.
  */
-import { ed25519 } from '@noble/curves/ed25519.js';
+import { nobleEd25519 } from '../crypto/noble-curves.js';
 import { nodeModule } from '../platform.js';
 
 interface NodeCrypto {
@@ -47,7 +47,7 @@ export function verifySignature(signature: Uint8Array, message: Uint8Array, publ
     }
   }
   try {
-    return ed25519.verify(signature, message, publicKey);
+    return nobleEd25519().ed25519.verify(signature, message, publicKey);
   } catch {
     return false;
   }
@@ -59,8 +59,8 @@ export function signMessage(message: Uint8Array, seed: Uint8Array): Uint8Array {
     const key = nodeCrypto.createPrivateKey({ key: concat(PKCS8_PREFIX, seed), format: 'der', type: 'pkcs8' });
     return new Uint8Array(nodeCrypto.sign(null, message, key));
   }
-  return ed25519.sign(message, seed);
+  return nobleEd25519().ed25519.sign(message, seed);
 }
 
 /** The public key of a 32-byte secret seed. */
-export const publicKeyOf = (seed: Uint8Array): Uint8Array => ed25519.getPublicKey(seed);
+export const publicKeyOf = (seed: Uint8Array): Uint8Array => nobleEd25519().ed25519.getPublicKey(seed);

@@ -4,13 +4,13 @@
  * @noble/curves derives exactly), 1–12 inputs of 32 bytes each, big- or little-endian.
  * Cost 61·n² + 542. A bad input returns 1; bad parameters or endianness fail the program.
  */
-import { grainGenConstants, poseidon } from '@noble/curves/abstract/poseidon.js';
-import { bn254 } from '@noble/curves/bn254.js';
+import { nobleBn254, noblePoseidon } from '../crypto/noble-curves.js';
 import { requireAligned, type SyscallRegistry } from '../vm/syscalls.js';
 import { DEFAULT_EXECUTION_COSTS, type ExecutionCosts } from './costs.js';
 import { consumeChecked } from './logging.js';
 
-const Fr = bn254.fields.Fr;
+/** BN254's scalar field modulus. */
+const ORDER = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
 /** Partial rounds by width t = inputs + 1, from t = 2 (circom's table). */
 const PARTIAL_ROUNDS = [56, 57, 56, 60, 60, 63, 64, 63, 60, 66, 60, 65];
 const MAX_INPUTS = 12;
@@ -19,7 +19,8 @@ const hashers = new Map<number, (state: bigint[]) => bigint[]>();
 function hasher(t: number): (state: bigint[]) => bigint[] {
   let h = hashers.get(t);
   if (!h) {
-    const opts = { Fp: Fr, t, roundsFull: 8, roundsPartial: PARTIAL_ROUNDS[t - 2] };
+    const { grainGenConstants, poseidon } = noblePoseidon();
+    const opts = { Fp: nobleBn254().bn254.fields.Fr, t, roundsFull: 8, roundsPartial: PARTIAL_ROUNDS[t - 2] };
     const { mds, roundConstants } = grainGenConstants(opts);
     h = poseidon({ ...opts, sboxPower: 5, mds, roundConstants });
     hashers.set(t, h);
@@ -35,7 +36,7 @@ export function poseidonHash(inputs: Uint8Array[], littleEndian: boolean): Uint8
     if (input.length !== 32) return undefined;
     const bytes = littleEndian ? input.slice().reverse() : input;
     const v = bytes.reduce((acc, b) => (acc << 8n) | BigInt(b), 0n);
-    if (v >= Fr.ORDER) return undefined;
+    if (v >= ORDER) return undefined;
     values.push(v);
   }
   let out = hasher(inputs.length + 1)([0n, ...values])[0];

@@ -3,7 +3,7 @@
  * public key from a message hash, recovery id (0–3) and 64-byte signature; returns 0, or
  * 1 (invalid hash), 2 (invalid recovery id), 3 (invalid signature).
  */
-import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { nobleSecp256k1 } from '../crypto/noble-curves.js';
 import type { SyscallRegistry } from '../vm/syscalls.js';
 import { DEFAULT_EXECUTION_COSTS, type ExecutionCosts } from './costs.js';
 import { consumeChecked } from './logging.js';
@@ -21,7 +21,7 @@ export function registerSecp256k1Syscalls(registry: SyscallRegistry, costs: Read
     if (recoveryId > 3n) return INVALID_RECOVERY_ID;
     let key: Uint8Array;
     try {
-      const signature = secp256k1.Signature.fromBytes(sig, 'compact').addRecoveryBit(Number(recoveryId));
+      const signature = nobleSecp256k1().secp256k1.Signature.fromBytes(sig, 'compact').addRecoveryBit(Number(recoveryId));
       key = signature.recoverPublicKey(hash).toBytes(false);
     } catch {
       return INVALID_SIGNATURE;
