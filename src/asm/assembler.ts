@@ -5,7 +5,7 @@
  * (`or64 r0, 0`) in versions without manual stack frames, and memory mnemonics follow the
  * version's instruction classes.
  */
-import { sha256 } from '@noble/hashes/sha2.js';
+import { sha256 } from '../crypto/sha256.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { INSN_SIZE, MM_BYTECODE_START, MM_RODATA_START } from '../isa/constants.js';
 import { encodeInsn } from '../isa/instruction.js';

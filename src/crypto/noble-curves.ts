@@ -1,13 +1,22 @@
 /**
- * The @noble/curves modules websvm uses, each loaded on its first use (see lazy-module.ts):
- * importing websvm loads none of them. Call the getters where the maths happens, never at a
- * module's top level.
+ * The @noble/curves modules websvm uses, as getters: on Node none of them is loaded until its
+ * getter is first called, so importing websvm loads no curve code (see noble-modules.ts; browser
+ * bundles load them with the rest, see noble-modules.browser.ts). Call the getters where the
+ * maths happens, never at a module's top level.
  */
-import { lazyModule } from '../lazy-module.js';
+import { nobleModule, preload } from './noble-modules.js';
 
-export const nobleEd25519 = lazyModule('@noble/curves/ed25519.js', () => require('@noble/curves/ed25519.js'), () => import('@noble/curves/ed25519.js'));
-export const nobleSecp256k1 = lazyModule('@noble/curves/secp256k1.js', () => require('@noble/curves/secp256k1.js'), () => import('@noble/curves/secp256k1.js'));
-export const nobleNist = lazyModule('@noble/curves/nist.js', () => require('@noble/curves/nist.js'), () => import('@noble/curves/nist.js'));
-export const nobleBn254 = lazyModule('@noble/curves/bn254.js', () => require('@noble/curves/bn254.js'), () => import('@noble/curves/bn254.js'));
-export const nobleBls12381 = lazyModule('@noble/curves/bls12-381.js', () => require('@noble/curves/bls12-381.js'), () => import('@noble/curves/bls12-381.js'));
-export const noblePoseidon = lazyModule('@noble/curves/abstract/poseidon.js', () => require('@noble/curves/abstract/poseidon.js'), () => import('@noble/curves/abstract/poseidon.js'));
+const ED25519 = '@noble/curves/ed25519.js';
+const SECP256K1 = '@noble/curves/secp256k1.js';
+const NIST = '@noble/curves/nist.js';
+const BN254 = '@noble/curves/bn254.js';
+const BLS12_381 = '@noble/curves/bls12-381.js';
+const POSEIDON = '@noble/curves/abstract/poseidon.js';
+preload([ED25519, SECP256K1, NIST, BN254, BLS12_381, POSEIDON]);
+
+export const nobleEd25519 = () => nobleModule(ED25519) as typeof import('@noble/curves/ed25519.js');
+export const nobleSecp256k1 = () => nobleModule(SECP256K1) as typeof import('@noble/curves/secp256k1.js');
+export const nobleNist = () => nobleModule(NIST) as typeof import('@noble/curves/nist.js');
+export const nobleBn254 = () => nobleModule(BN254) as typeof import('@noble/curves/bn254.js');
+export const nobleBls12381 = () => nobleModule(BLS12_381) as typeof import('@noble/curves/bls12-381.js');
+export const noblePoseidon = () => nobleModule(POSEIDON) as typeof import('@noble/curves/abstract/poseidon.js');

@@ -4,7 +4,7 @@
  * except as names for disassembly): the lenient parser for V0–V2 (validation, relocation, function
  * registry, read-only image) and the strict SIMD-0189 parser for V3+.
  */
-import { sha256 } from '@noble/hashes/sha2.js';
+import { sha256 } from '../crypto/sha256.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import type { Executable, FunctionEntry } from '../executable.js';
 import { INSN_SIZE, MM_BYTECODE_START, MM_REGION_SIZE, MM_RODATA_START, MM_STACK_START } from '../isa/constants.js';

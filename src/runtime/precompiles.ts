@@ -3,9 +3,10 @@
  * they check signatures described by offsets into the transaction's instruction data, consume no
  * compute units and log nothing; a failure is `Custom(PrecompileError code)`.
  */
-import { sha256, sha512 } from '@noble/hashes/sha2.js';
+import { sha512 } from '@noble/hashes/sha2.js';
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { nobleEd25519, nobleNist, nobleSecp256k1 } from '../crypto/noble-curves.js';
+import { sha256 } from '../crypto/sha256.js';
 import { InstructionFailure } from './errors.js';
 import { ED25519_PROGRAM, SECP256K1_PROGRAM, SECP256R1_PROGRAM } from './ids.js';
 
