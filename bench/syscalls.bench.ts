@@ -147,6 +147,8 @@ function cases(): Case[] {
   });
   const scalar = le32(0x1234567890abcdef1234567890abcdefn);
   return [
+    // The cost of a syscall as such, for reference.
+    { name: 'get_stack_height (no work)', syscall: 'sol_get_stack_height', payload: new Uint8Array(0), args: [], calls: 10000 },
     hash('sha256 (32 B)', 'sol_sha256', data32, 5000),
     hash('sha256 (512 B)', 'sol_sha256', data512, 2000),
     hash('keccak256 (32 B)', 'sol_keccak256', data32, 5000),

@@ -18,25 +18,41 @@ const K = Uint32Array.from([
 ]);
 const INITIAL = Uint32Array.from([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
 
-/** Memory: state, round constants, message schedule, then the input buffer (whole blocks, plus room for padding). */
+/** Memory: state, round constants, message schedule, digest, then the input buffer (whole blocks, plus room for padding). */
 const STATE = 0;
 const ROUND_CONSTANTS = 32;
 const SCHEDULE = 288;
+const DIGEST = 544;
 const BUFFER = 1024;
 const CAPACITY = 62 * 1024;
 
-/** rotr(x, a) ^ rotr(x, b) ^ (rotr(x, c) or x >>> c when `shift`), x in local `x`. */
-function sigma(c: Code, x: number, a: number, b: number, cc: number, shift: boolean): void {
+/** rotr(x, a) ^ rotr(x, b) ^ (rotr(x, third), or x >>> third when `shift`), x in local `x`. */
+function sigma(c: Code, x: number, a: number, b: number, third: number, shift: boolean): void {
   c.localGet(x).i32Const(a).i32Rotr();
   c.localGet(x).i32Const(b).i32Rotr().i32Xor();
-  c.localGet(x).i32Const(cc);
+  c.localGet(x).i32Const(third);
   if (shift) c.i32ShrU();
   else c.i32Rotr();
   c.i32Xor();
 }
 
-/** `compress(blocks)`: runs the compression function over `blocks` 64-byte blocks of the buffer. */
-function build(): { memory: WebAssembly.Memory; compress: (blocks: number) => void } {
+/** Pushes local `x` with its bytes reversed (big-endian words ↔ wasm's little-endian loads). */
+function byteSwapped(c: Code, x: number): void {
+  c.localGet(x).i32Const(8).i32Rotl().i32Const(0x00ff00ff).i32And();
+  c.localGet(x).i32Const(8).i32Rotr().i32Const(0xff00ff00 | 0).i32And().i32Or();
+}
+
+interface Exports {
+  memory: WebAssembly.Memory;
+  /** Sets the initial hash value. */
+  reset(): void;
+  /** Runs the compression function over `blocks` 64-byte blocks of the buffer. */
+  compress(blocks: number): void;
+  /** Pads the `used` bytes in the buffer for a message of `bitsHi`·2^32 + `bitsLo` bits, compresses them, writes the digest. */
+  finish(used: number, bitsHi: number, bitsLo: number): void;
+}
+
+function build(): Exports {
   const m = new ModuleBuilder();
   m.defineMemory(1, 1);
   m.export('memory', 'memory', 0);
@@ -53,8 +69,7 @@ function build(): { memory: WebAssembly.Memory; compress: (blocks: number) => vo
   c.loop();
   c.localGet(ptr).localGet(t).i32Add().i32Load().localSet(x);
   c.i32Const(SCHEDULE).localGet(t).i32Add();
-  c.localGet(x).i32Const(8).i32Rotl().i32Const(0x00ff00ff).i32And();
-  c.localGet(x).i32Const(8).i32Rotr().i32Const(0xff00ff00 | 0).i32And().i32Or();
+  byteSwapped(c, x);
   c.i32Store();
   c.localGet(t).i32Const(4).i32Add().localTee(t).i32Const(64).i32LtU().brIf(0);
   c.end();
@@ -105,24 +120,53 @@ function build(): { memory: WebAssembly.Memory; compress: (blocks: number) => vo
   c.br(0);
   c.end().end();
   m.export('compress', 'func', f.index);
-  const exports = new WebAssembly.Instance(new WebAssembly.Module(m.encode()), {}).exports as unknown as {
-    memory: WebAssembly.Memory;
-    compress: (blocks: number) => void;
-  };
+
+  const reset = m.addFunction([], []);
+  INITIAL.forEach((h, i) => reset.code.i32Const(0).i32Const(h | 0).i32Store(STATE + 4 * i));
+  m.export('reset', 'func', reset.index);
+
+  // finish(used, bitsHi, bitsLo): 0x80, zeros to 56 mod 64, the bit length big-endian; then the digest.
+  const finish = m.addFunction([I32, I32, I32], []);
+  {
+    const c = finish.code;
+    const [used, bitsHi, bitsLo] = [0, 1, 2];
+    const x = c.locals(1, I32);
+    c.localGet(used).i32Const(0x80).i32Store8(BUFFER);
+    c.block().loop();
+    c.localGet(used).i32Const(1).i32Add().localTee(used).i32Const(63).i32And().i32Const(56).i32Eq().brIf(1);
+    c.localGet(used).i32Const(0).i32Store8(BUFFER);
+    c.br(0);
+    c.end().end();
+    for (const [half, at] of [[bitsHi, 0], [bitsLo, 4]]) {
+      c.localGet(used);
+      byteSwapped(c, half);
+      c.i32Store(BUFFER + at);
+    }
+    c.localGet(used).i32Const(8).i32Add().i32Const(6).i32ShrU().call(f.index);
+    for (let i = 0; i < 8; i++) {
+      c.i32Const(0).i32Load(STATE + 4 * i).localSet(x);
+      c.i32Const(0);
+      byteSwapped(c, x);
+      c.i32Store(DIGEST + 4 * i);
+    }
+  }
+  m.export('finish', 'func', finish.index);
+  const exports = new WebAssembly.Instance(new WebAssembly.Module(m.encode()), {}).exports as unknown as Exports;
   new Uint32Array(exports.memory.buffer, ROUND_CONSTANTS, 64).set(K);
   return exports;
 }
 
-let module: { state: Uint32Array; buffer: Uint8Array; compress: (blocks: number) => void } | undefined;
+let module: { exports: Exports; buffer: Uint8Array; digest: Uint8Array } | undefined;
 
 /** SHA-256 of the concatenation of `parts`. */
 export function sha256(...parts: Uint8Array[]): Uint8Array {
   if (!module) {
-    const built = build();
-    module = { state: new Uint32Array(built.memory.buffer, STATE, 8), buffer: new Uint8Array(built.memory.buffer, BUFFER, CAPACITY + 128), compress: built.compress };
+    const exports = build();
+    const memory = exports.memory.buffer;
+    module = { exports, buffer: new Uint8Array(memory, BUFFER, CAPACITY), digest: new Uint8Array(memory, DIGEST, 32) };
   }
-  const { state, buffer, compress } = module;
-  state.set(INITIAL);
+  const { exports, buffer, digest } = module;
+  exports.reset();
   let used = 0;
   let total = 0;
   for (const part of parts) {
@@ -133,25 +177,11 @@ export function sha256(...parts: Uint8Array[]): Uint8Array {
       used += n;
       at += n;
       if (used === CAPACITY) {
-        compress(CAPACITY / 64);
+        exports.compress(CAPACITY / 64);
         used = 0;
       }
     }
   }
-  // Padding: 0x80, zeros to 56 mod 64, the bit length big-endian.
-  buffer[used++] = 0x80;
-  const end = used + ((120 - (used % 64)) % 64) + 8;
-  buffer.fill(0, used, end - 8);
-  const bits = total * 8;
-  for (let i = 1; i <= 8; i++) buffer[end - i] = Math.floor(bits / 2 ** (8 * (i - 1))) & 0xff;
-  compress(end / 64);
-  const out = new Uint8Array(32);
-  for (let i = 0; i < 8; i++) {
-    const w = state[i];
-    out[4 * i] = w >>> 24;
-    out[4 * i + 1] = (w >>> 16) & 0xff;
-    out[4 * i + 2] = (w >>> 8) & 0xff;
-    out[4 * i + 3] = w & 0xff;
-  }
-  return out;
+  exports.finish(used, Math.floor(total / 2 ** 29), (total % 2 ** 29) * 8);
+  return digest.slice();
 }

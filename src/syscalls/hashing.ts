@@ -22,8 +22,9 @@ const streamed =
   };
 
 function hashSyscall(name: string, hash: Hash, log: (line: string) => void, costs: Readonly<ExecutionCosts>) {
+  const maxSlices = BigInt(costs.sha256MaxSlices);
   return (ctx: SyscallContext, vals: bigint, count: bigint, result: bigint): bigint => {
-    if (count > BigInt(costs.sha256MaxSlices)) {
+    if (count > maxSlices) {
       log(`${name} Hashing ${count} sequences in one syscall is over the limit ${costs.sha256MaxSlices}`);
       throw new Error('Hashing too many sequences');
     }
@@ -34,7 +35,7 @@ function hashSyscall(name: string, hash: Hash, log: (line: string) => void, cost
       const table = ctx.memory.slice(vals, count * 16n, false);
       requireAligned(ctx, vals, 8);
       const view = new DataView(table.buffer, table.byteOffset, table.byteLength);
-      for (let i = 0; i < Number(count); i++) {
+      for (let i = 0, n = Number(count); i < n; i++) {
         const addr = view.getBigUint64(16 * i, true);
         const len = view.getBigUint64(16 * i + 8, true);
         slices.push(ctx.memory.slice(addr, len, false));
