@@ -1,11 +1,12 @@
 /**
  * SHA-256 (FIPS 180-4) with the compression function in a small WebAssembly module built by our
  * own emitter: program-derived addresses hash on every bump they try and `sol_sha256` is among the
- * most called syscalls, so the per-call overhead matters more than the per-byte speed. The
- * module is built and instantiated synchronously on first use; input goes through a buffer in
- * its memory in chunks, so any length works.
+ * most called syscalls, so the per-call overhead matters more than the per-byte speed (padding and
+ * the digest's byte order are done in WebAssembly too). Built and instantiated synchronously on
+ * first use.
  */
 import { type Code, ModuleBuilder, ValType } from '../jit/wasm/index.js';
+import { blockHash } from './block-hash.js';
 
 const { I32 } = ValType;
 const K = Uint32Array.from([
@@ -156,32 +157,12 @@ function build(): Exports {
   return exports;
 }
 
-let module: { exports: Exports; buffer: Uint8Array; digest: Uint8Array } | undefined;
-
-/** SHA-256 of the concatenation of `parts`. */
-export function sha256(...parts: Uint8Array[]): Uint8Array {
-  if (!module) {
+/** SHA-256 of the concatenation of the arguments. */
+export const sha256 = blockHash(
+  () => {
     const exports = build();
-    const memory = exports.memory.buffer;
-    module = { exports, buffer: new Uint8Array(memory, BUFFER, CAPACITY), digest: new Uint8Array(memory, DIGEST, 32) };
-  }
-  const { exports, buffer, digest } = module;
-  exports.reset();
-  let used = 0;
-  let total = 0;
-  for (const part of parts) {
-    total += part.length;
-    for (let at = 0; at < part.length; ) {
-      const n = Math.min(part.length - at, CAPACITY - used);
-      buffer.set(n === part.length ? part : part.subarray(at, at + n), used);
-      used += n;
-      at += n;
-      if (used === CAPACITY) {
-        exports.compress(CAPACITY / 64);
-        used = 0;
-      }
-    }
-  }
-  exports.finish(used, Math.floor(total / 2 ** 29), (total % 2 ** 29) * 8);
-  return digest.slice();
-}
+    const finish = (used: number, total: number) => exports.finish(used, Math.floor(total / 2 ** 29), (total % 2 ** 29) * 8);
+    return { memory: exports.memory, reset: exports.reset, blocks: exports.compress, finish };
+  },
+  { buffer: BUFFER, capacity: CAPACITY, digest: DIGEST, digestBytes: 32, blockBytes: 64 },
+);

@@ -4,8 +4,8 @@
  * compute units and log nothing; a failure is `Custom(PrecompileError code)`.
  */
 import { sha512 } from '@noble/hashes/sha2.js';
-import { keccak_256 } from '@noble/hashes/sha3.js';
 import { nobleEd25519, nobleNist, nobleSecp256k1 } from '../crypto/noble-curves.js';
+import { keccak256 } from '../crypto/keccak256.js';
 import { sha256 } from '../crypto/sha256.js';
 import { InstructionFailure } from './errors.js';
 import { ED25519_PROGRAM, SECP256K1_PROGRAM, SECP256R1_PROGRAM } from './ids.js';
@@ -112,11 +112,11 @@ function verifySecp256k1(data: Uint8Array, all: Uint8Array[]): void {
     const message = slice(data, all, o.getUint8(10), o.getUint16(6, true), o.getUint16(8, true), undefined);
     let key: Uint8Array;
     try {
-      key = nobleSecp256k1().secp256k1.Signature.fromBytes(sig, 'compact').addRecoveryBit(recovery).recoverPublicKey(keccak_256(message)).toBytes(false);
+      key = nobleSecp256k1().secp256k1.Signature.fromBytes(sig, 'compact').addRecoveryBit(recovery).recoverPublicKey(keccak256(message)).toBytes(false);
     } catch {
       fail('InvalidSignature');
     }
-    if (!equal(keccak_256(key!.subarray(1)).subarray(12), ethAddress)) fail('InvalidSignature');
+    if (!equal(keccak256(key!.subarray(1)).subarray(12), ethAddress)) fail('InvalidSignature');
   }
 }
 

@@ -2,8 +2,8 @@
  * Hashing syscalls (agave `syscalls/src/lib.rs` `SyscallHash`): a vector of byte slices hashed as
  * one message; cost = base + Σ max(mem_op_base_cost, byte_cost · len / 2), at most 20 000 slices.
  */
-import { keccak_256 } from '@noble/hashes/sha3.js';
 import { blake3 } from '@noble/hashes/blake3.js';
+import { keccak256 } from '../crypto/keccak256.js';
 import { sha256 } from '../crypto/sha256.js';
 import { requireAligned, type SyscallContext, type SyscallRegistry } from '../vm/syscalls.js';
 import { DEFAULT_EXECUTION_COSTS, type ExecutionCosts } from './costs.js';
@@ -12,14 +12,12 @@ import { consumeChecked } from './logging.js';
 /** A hash of the concatenation of byte slices. */
 type Hash = (slices: Uint8Array[]) => Uint8Array;
 
-/** A noble hash, fed slice by slice. */
-const streamed =
-  (create: () => { update(b: Uint8Array): unknown; digest(): Uint8Array }): Hash =>
-  (slices) => {
-    const hasher = create();
-    for (const s of slices) hasher.update(s);
-    return hasher.digest();
-  };
+/** BLAKE3 (@noble/hashes), fed slice by slice. */
+const blake3Of: Hash = (slices) => {
+  const hasher = blake3.create();
+  for (const s of slices) hasher.update(s);
+  return hasher.digest();
+};
 
 function hashSyscall(name: string, hash: Hash, log: (line: string) => void, costs: Readonly<ExecutionCosts>) {
   const maxSlices = BigInt(costs.sha256MaxSlices);
@@ -59,7 +57,7 @@ export function registerHashingSyscalls(
   const costs = opts.costs ?? DEFAULT_EXECUTION_COSTS;
   registry
     .register('sol_sha256', hashSyscall('Sha256', (slices) => sha256(...slices), log, costs))
-    .register('sol_keccak256', hashSyscall('Keccak256', streamed(() => keccak_256.create()), log, costs));
-  if (opts.blake3) registry.register('sol_blake3', hashSyscall('Blake3', streamed(() => blake3.create()), log, costs));
+    .register('sol_keccak256', hashSyscall('Keccak256', (slices) => keccak256(...slices), log, costs));
+  if (opts.blake3) registry.register('sol_blake3', hashSyscall('Blake3', blake3Of, log, costs));
   return registry;
 }
