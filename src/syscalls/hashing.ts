@@ -20,9 +20,8 @@ const blake3Of: Hash = (slices) => {
 };
 
 function hashSyscall(name: string, hash: Hash, log: (line: string) => void, costs: Readonly<ExecutionCosts>) {
-  const maxSlices = BigInt(costs.sha256MaxSlices);
   return (ctx: SyscallContext, vals: bigint, count: bigint, result: bigint): bigint => {
-    if (count > maxSlices) {
+    if (count > BigInt(costs.sha256MaxSlices)) {
       log(`${name} Hashing ${count} sequences in one syscall is over the limit ${costs.sha256MaxSlices}`);
       throw new Error('Hashing too many sequences');
     }
