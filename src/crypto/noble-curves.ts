@@ -7,15 +7,13 @@
 import { nobleModule, preload } from './noble-modules.js';
 
 const ED25519 = '@noble/curves/ed25519.js';
-const SECP256K1 = '@noble/curves/secp256k1.js';
 const NIST = '@noble/curves/nist.js';
 const BN254 = '@noble/curves/bn254.js';
 const BLS12_381 = '@noble/curves/bls12-381.js';
 const POSEIDON = '@noble/curves/abstract/poseidon.js';
-preload([ED25519, SECP256K1, NIST, BN254, BLS12_381, POSEIDON]);
+preload([ED25519, NIST, BN254, BLS12_381, POSEIDON]);
 
 export const nobleEd25519 = () => nobleModule(ED25519) as typeof import('@noble/curves/ed25519.js');
-export const nobleSecp256k1 = () => nobleModule(SECP256K1) as typeof import('@noble/curves/secp256k1.js');
 export const nobleNist = () => nobleModule(NIST) as typeof import('@noble/curves/nist.js');
 export const nobleBn254 = () => nobleModule(BN254) as typeof import('@noble/curves/bn254.js');
 export const nobleBls12381 = () => nobleModule(BLS12_381) as typeof import('@noble/curves/bls12-381.js');

@@ -4,7 +4,6 @@
  * and they are ready from the start.
  */
 import * as ed25519 from '@noble/curves/ed25519.js';
-import * as secp256k1 from '@noble/curves/secp256k1.js';
 import * as nist from '@noble/curves/nist.js';
 import * as bn254 from '@noble/curves/bn254.js';
 import * as bls12381 from '@noble/curves/bls12-381.js';
@@ -12,7 +11,6 @@ import * as poseidon from '@noble/curves/abstract/poseidon.js';
 
 const MODULES = new Map<string, unknown>([
   ['@noble/curves/ed25519.js', ed25519],
-  ['@noble/curves/secp256k1.js', secp256k1],
   ['@noble/curves/nist.js', nist],
   ['@noble/curves/bn254.js', bn254],
   ['@noble/curves/bls12-381.js', bls12381],

@@ -4,7 +4,8 @@
  * compute units and log nothing; a failure is `Custom(PrecompileError code)`.
  */
 import { sha512 } from '@noble/hashes/sha2.js';
-import { nobleEd25519, nobleNist, nobleSecp256k1 } from '../crypto/noble-curves.js';
+import { nobleEd25519, nobleNist } from '../crypto/noble-curves.js';
+import { recoverSecp256k1, SECP256K1_N } from '../crypto/secp256k1.js';
 import { keccak256 } from '../crypto/keccak256.js';
 import { sha256 } from '../crypto/sha256.js';
 import { InstructionFailure } from './errors.js';
@@ -25,9 +26,8 @@ const fail = (name: ErrorName): never => {
 };
 
 const ED25519_L = 2n ** 252n + 27742317777372353535851937790883648493n;
-/** The orders of the P-256 and secp256k1 groups. */
+/** The order of the P-256 group. */
 const P256_N = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
-const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
 const leBig = (b: Uint8Array) => b.reduceRight((acc, x) => (acc << 8n) | BigInt(x), 0n);
 const beBig = (b: Uint8Array) => b.reduce((acc, x) => (acc << 8n) | BigInt(x), 0n);
 const equal = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
@@ -110,13 +110,8 @@ function verifySecp256k1(data: Uint8Array, all: Uint8Array[]): void {
     if (recovery > 3) fail('InvalidRecoveryId');
     const ethAddress = slice(data, all, o.getUint8(5), o.getUint16(3, true), 20, undefined);
     const message = slice(data, all, o.getUint8(10), o.getUint16(6, true), o.getUint16(8, true), undefined);
-    let key: Uint8Array;
-    try {
-      key = nobleSecp256k1().secp256k1.Signature.fromBytes(sig, 'compact').addRecoveryBit(recovery).recoverPublicKey(keccak256(message)).toBytes(false);
-    } catch {
-      fail('InvalidSignature');
-    }
-    if (!equal(keccak256(key!.subarray(1)).subarray(12), ethAddress)) fail('InvalidSignature');
+    const key = recoverSecp256k1(keccak256(message), recovery, sig) ?? fail('InvalidSignature');
+    if (!equal(keccak256(key).subarray(12), ethAddress)) fail('InvalidSignature');
   }
 }
 
