@@ -13,6 +13,7 @@
  * and every sum of ten fits an i64. Built and instantiated synchronously on first use.
  */
 import { type Code, ModuleBuilder, ValType } from '../jit/wasm/index.js';
+import { modInverse, modulo } from './modular.js';
 
 const { I32, I64 } = ValType;
 const P = 2n ** 255n - 19n;
@@ -62,12 +63,7 @@ const EULER_CHAIN: [number, number, number][] = [
 function limbs(v: bigint): bigint[] {
   return OFFSET.map((o, k) => (v >> BigInt(o)) & ((1n << BigInt(WIDTH[k])) - 1n));
 }
-const EDWARDS_D = (P - ((121665n * modInverse(121666n)) % P)) % P;
-function modInverse(a: bigint): bigint {
-  let result = 1n;
-  for (let e = P - 2n, b = a % P; e > 0n; e >>= 1n, b = (b * b) % P) if (e & 1n) result = (result * b) % P;
-  return result;
-}
+const EDWARDS_D = modulo(-121665n * modInverse(121666n, P), P);
 
 /**
  * Floor carries from limb 0 to 9, the carry out of limb 9 folded back into limb 0 times 19

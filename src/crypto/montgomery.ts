@@ -7,6 +7,7 @@
  * every partial sum then fits a u64.
  */
 import { type Code, type ModuleBuilder, ValType } from '../jit/wasm/index.js';
+import { modInverse, modulo } from './modular.js';
 
 const { I32, I64 } = ValType;
 export const LIMBS = 8;
@@ -69,11 +70,7 @@ export function emitMontgomery(m: ModuleBuilder, modulus: bigint): MontgomeryFun
   if (modulus >> 256n !== 0n || modulus % 2n === 0n) throw new Error('Montgomery arithmetic here needs an odd modulus below 2^256');
   const q = limbsOf(modulus);
   const noCarry = modulus >> 254n === 0n;
-  const word = 2n ** 32n;
-  // −q^−1 mod 2^32, by Newton's iteration on the inverse.
-  let inverse = 1n;
-  for (let i = 0; i < 5; i++) inverse = (((inverse * (2n - modulus * inverse)) % word) + word) % word;
-  const qPrime = Number((word - inverse) % word);
+  const qPrime = Number(modulo(-modInverse(modulus, 2n ** 32n), 2n ** 32n)); // −q⁻¹ mod 2^32
 
   const mul = m.addFunction([I32, I32, I32], []);
   {

@@ -15,6 +15,7 @@
  */
 import { ModuleBuilder, ValType, type Code } from '../jit/wasm/index.js';
 import { nobleBn254, noblePoseidon } from './noble-curves.js';
+import { modInverse, modulo } from './modular.js';
 import { ELEMENT_BYTES, emitMontgomery, limbsOf, LIMBS } from './montgomery.js';
 
 const { I32 } = ValType;
@@ -38,19 +39,7 @@ interface Schedule {
   tail: bigint[][];
 }
 
-const mod = (v: bigint) => {
-  const r = v % R;
-  return r < 0n ? r + R : r;
-};
-/** a^−1 mod r, by the extended Euclidean algorithm. */
-function inverse(a: bigint): bigint {
-  let [r0, r1, t0, t1] = [R, mod(a), 0n, 1n];
-  while (r1 !== 0n) {
-    const q = r0 / r1;
-    [r0, r1, t0, t1] = [r1, r0 - q * r1, t1, t0 - q * t1];
-  }
-  return mod(t0);
-}
+const mod = (v: bigint) => modulo(v, R);
 const times = (m: bigint[][], v: bigint[]) => m.map((row) => mod(row.reduce((acc, x, j) => acc + x * v[j], 0n)));
 const rowTimes = (v: bigint[], m: bigint[][]) => m[0].map((_, j) => mod(v.reduce((acc, x, l) => acc + x * m[l][j], 0n)));
 const product = (a: bigint[][], b: bigint[][]) => a.map((row) => rowTimes(row, b));
@@ -62,7 +51,7 @@ function invert(m: bigint[][]): bigint[][] {
   for (let col = 0; col < n; col++) {
     const pivot = rows.findIndex((row, i) => i >= col && row[col] !== 0n);
     [rows[col], rows[pivot]] = [rows[pivot], rows[col]];
-    const scale = inverse(rows[col][col]);
+    const scale = modInverse(rows[col][col], R);
     rows[col] = rows[col].map((x) => mod(x * scale));
     for (let i = 0; i < n; i++) {
       const f = rows[i][col];

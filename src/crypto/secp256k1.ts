@@ -2,6 +2,7 @@
  * secp256k1 public-key recovery (ECDSA), as libsecp256k1's `recover` and @noble/curves'
  * `recoverPublicKey` compute it, on our WebAssembly curve arithmetic (crypto/short-weierstrass.ts).
  */
+import { modInverse, modulo } from './modular.js';
 import { ShortWeierstrass } from './short-weierstrass.js';
 
 const P = 2n ** 256n - 2n ** 32n - 977n;
@@ -15,16 +16,7 @@ const G = {
 const curve = new ShortWeierstrass(P, 7n);
 
 const bigEndian = (bytes: Uint8Array) => bytes.reduce((v, b) => (v << 8n) | BigInt(b), 0n);
-const mod = (v: bigint) => ((v % N) + N) % N;
-/** a^−1 mod n (a not a multiple of n), by the extended Euclidean algorithm. */
-function inverse(a: bigint): bigint {
-  let [r0, r1, t0, t1] = [N, mod(a), 0n, 1n];
-  while (r1 !== 0n) {
-    const q = r0 / r1;
-    [r0, r1, t0, t1] = [r1, r0 - q * r1, t1, t0 - q * t1];
-  }
-  return mod(t0);
-}
+const mod = (v: bigint) => modulo(v, N);
 
 /**
  * The public key (x‖y, 64 bytes big-endian) that signed the 32-byte `hash` with the compact
@@ -39,7 +31,7 @@ export function recoverSecp256k1(hash: Uint8Array, recoveryId: number, signature
   if (x >= P) return undefined;
   const R = curve.lift(x, (recoveryId & 1) === 1);
   if (!R) return undefined;
-  const rInverse = inverse(r);
+  const rInverse = modInverse(r, N);
   const z = mod(bigEndian(hash));
   // Q = r⁻¹·(s·R − z·G)
   const Q = curve.combine(mod(-z * rInverse), G, mod(s * rInverse), R);
