@@ -4,7 +4,7 @@
  * (`discriminator`, `writable`/`signer`, `pubkey`) and the older one (`isMut`/`isSigner`,
  * `publicKey`, discriminators derived from `global:<name>` / `account:<Name>` / `event:<Name>`).
  */
-import { sha256 } from '@noble/hashes/sha2.js';
+import { sha256 } from '../crypto/sha256.js';
 import { deserialize, serialize, type Schema } from 'borsh';
 import { WebsvmError } from '../errors.js';
 import { decodeAddress, encodeAddress } from '../runtime/accounts.js';

@@ -8,7 +8,7 @@
  * An extension of ours carries read-only data after the code: `.rodata <address>` places the
  * bytes of the `.byte b, b, …` lines that follow at that VM address (what `lddw` loads refer to).
  */
-import { sha256 } from '@noble/hashes/sha2.js';
+import { sha256 } from '../crypto/sha256.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { INSN_SIZE, MM_BYTECODE_START, MM_REGION_SIZE, MM_RODATA_START } from '../isa/constants.js';
 import { encodeInsn } from '../isa/instruction.js';

@@ -58,6 +58,7 @@ export function basicBlocks(exe: Executable, syscalls: SyscallRegistry): { block
     if (role === 'lddw') pc++;
   }
   for (const f of exe.functions.values()) if (f.pc >= 0 && f.pc < n) leader[f.pc] = 1;
+  for (const pc of addressTakenSlots(exe, n)) leader[pc] = 1;
   const blockOf = new Int32Array(n + 1).fill(-1);
   const blocks: Block[] = [];
   for (let pc = 0; pc <= n; pc++) {
@@ -95,6 +96,35 @@ export function functionEntries(exe: Executable, n: number): number[] {
   }
   for (const f of exe.functions.values()) if (f.pc >= 0 && f.pc < n) entries.add(f.pc);
   return [...entries].sort((a, b) => a - b);
+}
+
+/**
+ * Slots whose VM address the program itself holds: `lddw` immediates and 8-byte words of the
+ * read-only data (vtables, relocated function pointers) equal to the address of a slot. These are
+ * the `callx` targets the function registry does not list (a Rust `fmt` argument's formatter, a
+ * trait object's method). A data word that only looks like one costs a needless compiled function.
+ */
+export function addressTakenSlots(exe: Executable, n: number): number[] {
+  const slots = new Set<number>();
+  const textEnd = exe.textVaddr + n * INSN_SIZE;
+  const take = (hi: number, lo: number) => {
+    const addr = hi * 2 ** 32 + lo;
+    if (addr >= exe.textVaddr && addr < textEnd && (addr - exe.textVaddr) % INSN_SIZE === 0) slots.add((addr - exe.textVaddr) / INSN_SIZE);
+  };
+  for (let pc = 0; pc + 1 < n; pc++) {
+    if (opcodeRole(exe.sbpfVersion, exe.text[pc * INSN_SIZE]) !== 'lddw') continue;
+    take(decodeInsn(exe.text, pc + 1).imm >>> 0, decodeInsn(exe.text, pc).imm >>> 0);
+    pc++;
+  }
+  for (const region of exe.programRegions) {
+    const view = new DataView(region.bytes.buffer, region.bytes.byteOffset, region.bytes.byteLength);
+    for (let at = (INSN_SIZE - (region.vaddr % INSN_SIZE)) % INSN_SIZE; at + 8 <= region.bytes.length; at += 8) {
+      const vaddr = region.vaddr + at;
+      if (vaddr >= exe.textVaddr && vaddr < textEnd) continue; // the bytecode itself is no data
+      take(view.getUint32(at + 4, true), view.getUint32(at, true));
+    }
+  }
+  return [...slots].sort((a, b) => a - b);
 }
 
 /**

@@ -30,7 +30,7 @@ import {
   swapSubRegImmOperands,
 } from '../isa/version.js';
 import type { SyscallRegistry } from '../vm/syscalls.js';
-import { basicBlocks, functionEntries, functionGraph, internalCallTarget, pruneCallsThatNeverReturn, type Block, type FunctionGraph } from './cfg.js';
+import { addressTakenSlots, basicBlocks, functionEntries, functionGraph, internalCallTarget, pruneCallsThatNeverReturn, type Block, type FunctionGraph } from './cfg.js';
 import { HEADER, STATUS_EXIT, STATUS_HAND_OVER, STATUS_RETURNED, faultCode, type FaultKind } from './layout.js';
 import { ModuleBuilder, ValType, type Code } from './wasm/index.js';
 
@@ -79,7 +79,7 @@ interface ModuleContext {
   syscallImport: number;
   faultImport: number;
   accessImport: number;
-  /** Blocks that start a compiled function. */
+  /** Blocks that start a called or registered function: where the other functions' graphs end. */
   entryBlock: Uint8Array;
   /** Per function entry block: whether the function can return to its caller. */
   mayReturn: Uint8Array;
@@ -100,9 +100,12 @@ export function compileToWasm(exe: Executable, syscalls: SyscallRegistry): Uint8
   m.export('due', 'global', dueGlobal);
   m.export('prev', 'global', prevGlobal);
 
-  const entries = functionEntries(exe, n);
+  // Functions end where another is called or registered; a slot whose address is taken gets a
+  // compiled function for `callx` too, but code that runs into it keeps going inline.
+  const bounds = functionEntries(exe, n);
+  const entries = [...new Set([...bounds, ...addressTakenSlots(exe, n)])].sort((a, b) => a - b);
   const entryBlock = new Uint8Array(blocks.length);
-  for (const pc of entries) entryBlock[blockOf[pc]] = 1;
+  for (const pc of bounds) entryBlock[blockOf[pc]] = 1;
   const run = m.addFunction([], [I32]);
   m.export('run', 'func', run.index);
   const translate = defineTranslate(m, dueGlobal);

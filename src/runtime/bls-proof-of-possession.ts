@@ -12,7 +12,7 @@
  * Both points must be canonical compressed (ZCash) encodings of points in the prime-order subgroup,
  * as blst/blstrs decode them; the identity public key is refused.
  */
-import { bls12_381 } from '@noble/curves/bls12-381.js';
+import { nobleBls12381 } from '../crypto/noble-curves.js';
 
 /** The proof-of-possession domain separation tag found in LiteSVM's Agave build. */
 export const POP_DST = 'BLS_POP_BLS12381G2_XMD:SHA-256_SSWU_RO_POP_';
@@ -38,6 +38,7 @@ export function popPayload(voteAccount: Uint8Array, blsPubkeyCompressed: Uint8Ar
  */
 export function verifyBlsProofOfPossession(voteAccount: Uint8Array, blsPubkey: Uint8Array, proof: Uint8Array): boolean {
   try {
+    const { bls12_381 } = nobleBls12381();
     if (voteAccount.length !== 32 || blsPubkey.length !== BLS_PUBKEY_COMPRESSED_SIZE || proof.length !== BLS_PROOF_COMPRESSED_SIZE) return false;
     // Only the compressed form is accepted here (Agave takes fixed 48/96-byte compressed arrays).
     if ((blsPubkey[0]! & 0x80) === 0 || (proof[0]! & 0x80) === 0) return false;

@@ -3,11 +3,11 @@
  * they check signatures described by offsets into the transaction's instruction data, consume no
  * compute units and log nothing; a failure is `Custom(PrecompileError code)`.
  */
-import { ed25519 } from '@noble/curves/ed25519.js';
-import { p256 } from '@noble/curves/nist.js';
-import { secp256k1 } from '@noble/curves/secp256k1.js';
-import { sha256, sha512 } from '@noble/hashes/sha2.js';
-import { keccak_256 } from '@noble/hashes/sha3.js';
+import { sha512 } from '@noble/hashes/sha2.js';
+import { nobleEd25519, nobleNist } from '../crypto/noble-curves.js';
+import { recoverSecp256k1, SECP256K1_N } from '../crypto/secp256k1.js';
+import { keccak256 } from '../crypto/keccak256.js';
+import { sha256 } from '../crypto/sha256.js';
 import { InstructionFailure } from './errors.js';
 import { ED25519_PROGRAM, SECP256K1_PROGRAM, SECP256R1_PROGRAM } from './ids.js';
 
@@ -26,7 +26,8 @@ const fail = (name: ErrorName): never => {
 };
 
 const ED25519_L = 2n ** 252n + 27742317777372353535851937790883648493n;
-const P256_N = p256.Point.CURVE().n;
+/** The order of the P-256 group. */
+const P256_N = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
 const leBig = (b: Uint8Array) => b.reduceRight((acc, x) => (acc << 8n) | BigInt(x), 0n);
 const beBig = (b: Uint8Array) => b.reduce((acc, x) => (acc << 8n) | BigInt(x), 0n);
 const equal = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
@@ -58,6 +59,7 @@ function offsetsU16(data: Uint8Array, max?: number): DataView[] {
 
 /** Ed25519 with `verify_strict` (`ed25519_precompile_verify_strict`). */
 function verifyEd25519(data: Uint8Array, all: Uint8Array[]): void {
+  const { ed25519 } = nobleEd25519();
   for (const o of offsetsU16(data)) {
     const u = (at: number) => o.getUint16(at, true);
     const signature = slice(data, all, u(2), u(0), 64, 0xffff);
@@ -103,24 +105,19 @@ function verifySecp256k1(data: Uint8Array, all: Uint8Array[]): void {
     const sig = sigData.subarray(sigStart, sigStart + 64);
     const r = beBig(sig.subarray(0, 32));
     const s = beBig(sig.subarray(32));
-    const n = secp256k1.Point.CURVE().n;
-    if (r >= n || s >= n) fail('InvalidSignature');
+    if (r >= SECP256K1_N || s >= SECP256K1_N) fail('InvalidSignature');
     const recovery = sigData[sigStart + 64];
     if (recovery > 3) fail('InvalidRecoveryId');
     const ethAddress = slice(data, all, o.getUint8(5), o.getUint16(3, true), 20, undefined);
     const message = slice(data, all, o.getUint8(10), o.getUint16(6, true), o.getUint16(8, true), undefined);
-    let key: Uint8Array;
-    try {
-      key = secp256k1.Signature.fromBytes(sig, 'compact').addRecoveryBit(recovery).recoverPublicKey(keccak_256(message)).toBytes(false);
-    } catch {
-      fail('InvalidSignature');
-    }
-    if (!equal(keccak_256(key!.subarray(1)).subarray(12), ethAddress)) fail('InvalidSignature');
+    const key = recoverSecp256k1(keccak256(message), recovery, sig) ?? fail('InvalidSignature');
+    if (!equal(keccak256(key).subarray(12), ethAddress)) fail('InvalidSignature');
   }
 }
 
 /** secp256r1 (P-256, SHA-256), at most 8 signatures, low-s only. */
 function verifySecp256r1(data: Uint8Array, all: Uint8Array[]): void {
+  const { p256 } = nobleNist();
   for (const o of offsetsU16(data, 8)) {
     const u = (at: number) => o.getUint16(at, true);
     const signature = slice(data, all, u(2), u(0), 64, 0xffff);

@@ -5,7 +5,7 @@
  */
 import bs58 from 'bs58';
 import { log, logProgramLines } from '../log.js';
-import { sha256 } from '@noble/hashes/sha2.js';
+import { sha256 } from '../crypto/sha256.js';
 import { SyscallRegistry } from '../vm/syscalls.js';
 import { registerHashingSyscalls } from '../syscalls/hashing.js';
 import { registerLoggingSyscalls } from '../syscalls/logging.js';

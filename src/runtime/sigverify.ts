@@ -4,7 +4,7 @@
  * not checked twice: verification is a pure function of signature, message and key), and signing
  * for the built-in airdrop account.
  */
-import { ed25519 } from '@noble/curves/ed25519.js';
+import { nobleEd25519 } from '../crypto/noble-curves.js';
 import { nodeModule } from '../platform.js';
 import { verifyStrict } from './ed25519/verify.js';
 
@@ -46,7 +46,7 @@ export function signMessage(message: Uint8Array, seed: Uint8Array): Uint8Array {
     const key = nodeCrypto.createPrivateKey({ key: concat(PKCS8_PREFIX, seed), format: 'der', type: 'pkcs8' });
     return new Uint8Array(nodeCrypto.sign(null, message, key));
   }
-  return ed25519.sign(message, seed);
+  return nobleEd25519().ed25519.sign(message, seed);
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
@@ -62,5 +62,5 @@ export function publicKeyOf(seed: Uint8Array): Uint8Array {
     const secret = nodeCrypto.createPrivateKey({ key: concat(PKCS8_PREFIX, seed), format: 'der', type: 'pkcs8' });
     return new Uint8Array(nodeCrypto.createPublicKey(secret).export({ format: 'der', type: 'spki' }).subarray(-32));
   }
-  return ed25519.getPublicKey(seed);
+  return nobleEd25519().ed25519.getPublicKey(seed);
 }

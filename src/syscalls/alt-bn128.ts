@@ -2,9 +2,12 @@
  * alt_bn128 (BN254) syscalls (agave `SyscallAltBn128` / `SyscallAltBn128Compression`,
  * solana-bn254): G1 and G2 addition and scalar multiplication, pairing checks, point compression,
  * in big-endian (EIP-197 layout) or, with op | 0x80, little-endian (arkworks layout). Invalid
- * input returns 1; an unknown op fails with `InvalidAttribute`. Maths by @noble/curves.
+ * input returns 1; an unknown op fails with `InvalidAttribute`. G1 arithmetic is ours
+ * (crypto/short-weierstrass.ts); G2 and pairings are @noble/curves', loaded on first use.
  */
-import { bn254 } from '@noble/curves/bn254.js';
+import type { bn254 } from '@noble/curves/bn254.js';
+import { nobleBn254 } from '../crypto/noble-curves.js';
+import { type Affine, ShortWeierstrass } from '../crypto/short-weierstrass.js';
 import type { SyscallContext, SyscallRegistry } from '../vm/syscalls.js';
 import { DEFAULT_EXECUTION_COSTS, type ExecutionCosts } from './costs.js';
 import { consumeChecked } from './logging.js';
@@ -15,11 +18,13 @@ const G1_MUL = 2;
 const PAIRING = 3;
 const G2_ADD = 4;
 const G2_MUL = 6;
-const { Fp, Fp2, Fp12 } = bn254.fields;
-const P = Fp.ORDER;
-const R = bn254.fields.Fr.ORDER;
+/** The base field's modulus p and the group order r. */
+const P = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
+const R = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
+const curve = () => nobleBn254().bn254;
 
-type G1 = InstanceType<typeof bn254.G1.Point>;
+/** G1: y² = x³ + 3 over Fp, on our WebAssembly arithmetic (the point at infinity is undefined). */
+const G1 = new ShortWeierstrass(P, 3n);
 type G2 = InstanceType<typeof bn254.G2.Point>;
 type Fp2T = { c0: bigint; c1: bigint };
 
@@ -49,32 +54,27 @@ const element2 = (b: Uint8Array, at: number, le: boolean): Fp2T =>
   le ? { c0: element(b, at, true), c1: element(b, at + 32, true) } : { c1: element(b, at, false), c0: element(b, at + 32, false) };
 const allZero = (b: Uint8Array, at: number, n: number) => b.subarray(at, at + n).every((x) => x === 0);
 
-function g1(b: Uint8Array, at: number, le: boolean): G1 {
-  if (allZero(b, at, 64)) return bn254.G1.Point.ZERO;
-  try {
-    const p = bn254.G1.Point.fromAffine({ x: element(b, at, le), y: element(b, at + 32, le) });
-    p.assertValidity();
-    return p;
-  } catch {
-    return invalid();
-  }
+/** A G1 point (undefined: infinity, all zero bytes); not on the curve is invalid (G1 has cofactor 1). */
+function g1(b: Uint8Array, at: number, le: boolean): Affine | undefined {
+  if (allZero(b, at, 64)) return undefined;
+  const p = { x: element(b, at, le), y: element(b, at + 32, le) };
+  return G1.isOnCurve(p) ? p : invalid();
 }
 function g2(b: Uint8Array, at: number, le: boolean): G2 {
-  if (allZero(b, at, 128)) return bn254.G2.Point.ZERO;
+  if (allZero(b, at, 128)) return curve().G2.Point.ZERO;
   try {
-    const q = bn254.G2.Point.fromAffine({ x: element2(b, at, le), y: element2(b, at + 64, le) });
+    const q = curve().G2.Point.fromAffine({ x: element2(b, at, le), y: element2(b, at + 64, le) });
     q.assertValidity();
     return q;
   } catch {
     return invalid();
   }
 }
-function putG1(p: G1, le: boolean): Uint8Array {
+function putG1(p: Affine | undefined, le: boolean): Uint8Array {
   const out = new Uint8Array(64);
-  if (p.is0()) return out;
-  const a = p.toAffine();
-  putWord(out, 0, a.x, le);
-  putWord(out, 32, a.y, le);
+  if (!p) return out;
+  putWord(out, 0, p.x, le);
+  putWord(out, 32, p.y, le);
   return out;
 }
 function putFp2(out: Uint8Array, at: number, v: Fp2T, le: boolean): void {
@@ -103,11 +103,11 @@ function groupOp(op: number, input: Uint8Array): Uint8Array {
   switch (op & ~LE) {
     case G1_ADD: {
       const b = padded(input, 128);
-      return putG1(g1(b, 0, le).add(g1(b, 64, le)), le);
+      return putG1(G1.add(g1(b, 0, le), g1(b, 64, le)), le);
     }
     case G1_MUL: {
       const b = padded(input, 96);
-      return putG1(g1(b, 0, le).multiplyUnsafe(scalar(b, 64, le)), le);
+      return putG1(G1.combine(scalar(b, 64, le), g1(b, 0, le)), le);
     }
     case G2_ADD: {
       const b = padded(input, 256);
@@ -119,13 +119,14 @@ function groupOp(op: number, input: Uint8Array): Uint8Array {
     }
     default: {
       if (input.length % 192 !== 0) invalid();
-      const pairs: { g1: G1; g2: G2 }[] = [];
+      const pairs: { g1: InstanceType<typeof bn254.G1.Point>; g2: G2 }[] = [];
       for (let at = 0; at < input.length; at += 192) {
         const a = g1(input, at, le);
         const q = g2(input, at + 64, le);
-        if (!a.is0() && !q.is0()) pairs.push({ g1: a, g2: q });
+        if (a && !q.is0()) pairs.push({ g1: curve().G1.Point.fromAffine(a), g2: q });
       }
-      const one = pairs.length === 0 || Fp12.eql(bn254.pairingBatch(pairs), Fp12.ONE);
+      const { Fp12 } = curve().fields;
+      const one = pairs.length === 0 || Fp12.eql(curve().pairingBatch(pairs), Fp12.ONE);
       const out = new Uint8Array(32);
       putWord(out, 0, one ? 1n : 0n, le);
       return out;
@@ -134,11 +135,9 @@ function groupOp(op: number, input: Uint8Array): Uint8Array {
 }
 
 /** arkworks' "y is the larger root" flag order (Fp2 compares c1 first). */
-const larger = (y: bigint) => y > Fp.neg(y);
-const larger2 = (y: Fp2T) => {
-  const n = Fp2.neg(y) as Fp2T;
-  return y.c1 !== n.c1 ? y.c1 > n.c1 : y.c0 > n.c0;
-};
+const neg = (y: bigint) => (y === 0n ? 0n : P - y);
+const larger = (y: bigint) => y > neg(y);
+const larger2 = (y: Fp2T) => (y.c1 !== neg(y.c1) ? y.c1 > neg(y.c1) : y.c0 > neg(y.c0));
 const NEGATIVE_Y = 0x80n << 248n;
 const INFINITY = 0x40n << 248n;
 
@@ -159,16 +158,11 @@ function compression(op: number, input: Uint8Array): Uint8Array {
       exact(32);
       if (allZero(input, 0, 32)) return new Uint8Array(64);
       const raw = word(input, 0, le);
-      if (raw & INFINITY) return putG1(bn254.G1.Point.ZERO, le);
+      if (raw & INFINITY) return putG1(undefined, le);
       const x = raw & ~(NEGATIVE_Y | INFINITY);
       if (x >= P) invalid();
-      let y: bigint;
-      try {
-        y = Fp.sqrt(Fp.add(Fp.pow(x, 3n), 3n));
-      } catch {
-        return invalid();
-      }
-      if (larger(y) !== ((raw & NEGATIVE_Y) !== 0n)) y = Fp.neg(y);
+      let y = G1.lift(x, false)?.y ?? invalid();
+      if (larger(y) !== ((raw & NEGATIVE_Y) !== 0n)) y = neg(y);
       const out = new Uint8Array(64);
       putWord(out, 0, x, le);
       putWord(out, 32, y, le);
@@ -192,7 +186,8 @@ function compression(op: number, input: Uint8Array): Uint8Array {
       bytes[le ? 63 : 0] &= 0x3f;
       if (flags & 0x40) return new Uint8Array(128);
       const x = element2(bytes, 0, le);
-      const b = bn254.G2.Point.CURVE().b as Fp2T;
+      const { Fp2 } = curve().fields;
+      const b = curve().G2.Point.CURVE().b as Fp2T;
       let y: Fp2T;
       try {
         y = Fp2.sqrt(Fp2.add(Fp2.pow(x, 3n), b)) as Fp2T;

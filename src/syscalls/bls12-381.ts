@@ -4,9 +4,10 @@
  * `sol_curve_pairing_map`. Big-endian ids take points in the Zcash encoding (uncompressed x‖y with
  * the infinity flag); little-endian ids reverse each coordinate (and each field element of a GT
  * value). A bad point or non-canonical scalar makes the call return 1; an unknown id or operation
- * fails with InvalidAttribute. Maths by @noble/curves.
+ * fails with InvalidAttribute. Maths by @noble/curves, loaded on first use.
  */
-import { bls12_381 } from '@noble/curves/bls12-381.js';
+import type { bls12_381 } from '@noble/curves/bls12-381.js';
+import { nobleBls12381 } from '../crypto/noble-curves.js';
 import type { SyscallContext, SyscallRegistry } from '../vm/syscalls.js';
 import { DEFAULT_EXECUTION_COSTS, type ExecutionCosts } from './costs.js';
 import { consumeChecked } from './logging.js';
@@ -39,53 +40,71 @@ interface CoordinateField<F> {
   onCurve(x: F, y: F): boolean;
 }
 
-const { Fp, Fp2 } = bls12_381.fields;
-const fpRead = (bytes: Uint8Array): bigint | undefined => {
-  let v = 0n;
-  for (const byte of bytes) v = (v << 8n) | BigInt(byte);
-  return v < Fp.ORDER ? v : undefined;
-};
-const G1_B = bls12_381.G1.Point.CURVE().b;
-const G2_B = bls12_381.G2.Point.CURVE().b;
-const fp: CoordinateField<bigint> = {
-  read: fpRead,
-  write: (v) => Fp.toBytes(v),
-  onCurve: (x, y) => Fp.eql(Fp.sqr(y), Fp.add(Fp.mul(Fp.sqr(x), x), G1_B)),
-};
-type Fp2T = typeof G2_B;
-const fp2: CoordinateField<Fp2T> = {
-  read: (bytes) => {
-    const c1 = fpRead(bytes.subarray(0, 48));
-    const c0 = fpRead(bytes.subarray(48, 96));
-    return c0 === undefined || c1 === undefined ? undefined : Fp2.fromBigTuple([c0, c1]);
-  },
-  write: (v) => {
-    const out = new Uint8Array(96);
-    out.set(Fp.toBytes(v.c1));
-    out.set(Fp.toBytes(v.c0), 48);
-    return out;
-  },
-  onCurve: (x, y) => Fp2.eql(Fp2.sqr(y), Fp2.add(Fp2.mul(Fp2.sqr(x), x), G2_B)),
-};
+type Fp2T = { c0: bigint; c1: bigint };
+
+/** What a group needs from noble: its point class and its coordinate field. */
+interface GroupMaths {
+  point: { fromBytes(bytes: Uint8Array): Point; fromAffine(p: { x: never; y: never }): Point };
+  field: CoordinateField<unknown>;
+}
 
 interface Group {
   /** Bytes of one coordinate: what a little-endian id reverses. */
   coordinate: number;
-  point: { fromBytes(bytes: Uint8Array): Point; fromAffine(p: { x: never; y: never }): Point };
-  field: CoordinateField<unknown>;
+  /** The group's maths, built on first use (noble loads then). */
+  maths(): GroupMaths;
   cost: Record<'add' | 'sub' | 'mul' | 'validate' | 'decompress', keyof ExecutionCosts>;
+}
+
+let built: { curve: typeof bls12_381; G1: GroupMaths; G2: GroupMaths } | undefined;
+
+/** noble's BLS12-381 and both groups' maths over it. */
+function blsMaths(): { curve: typeof bls12_381; G1: GroupMaths; G2: GroupMaths } {
+  if (built) return built;
+  const curve = nobleBls12381().bls12_381;
+  const { Fp, Fp2 } = curve.fields;
+  const fpRead = (bytes: Uint8Array): bigint | undefined => {
+    let v = 0n;
+    for (const byte of bytes) v = (v << 8n) | BigInt(byte);
+    return v < Fp.ORDER ? v : undefined;
+  };
+  const G1_B = curve.G1.Point.CURVE().b;
+  const G2_B = curve.G2.Point.CURVE().b;
+  const fp: CoordinateField<bigint> = {
+    read: fpRead,
+    write: (v) => Fp.toBytes(v),
+    onCurve: (x, y) => Fp.eql(Fp.sqr(y), Fp.add(Fp.mul(Fp.sqr(x), x), G1_B)),
+  };
+  const fp2: CoordinateField<Fp2T> = {
+    read: (bytes) => {
+      const c1 = fpRead(bytes.subarray(0, 48));
+      const c0 = fpRead(bytes.subarray(48, 96));
+      return c0 === undefined || c1 === undefined ? undefined : Fp2.fromBigTuple([c0, c1]);
+    },
+    write: (v) => {
+      const out = new Uint8Array(96);
+      out.set(Fp.toBytes(v.c1));
+      out.set(Fp.toBytes(v.c0), 48);
+      return out;
+    },
+    onCurve: (x, y) => Fp2.eql(Fp2.sqr(y), Fp2.add(Fp2.mul(Fp2.sqr(x), x), G2_B)),
+  };
+  built = {
+    curve,
+    G1: { point: curve.G1.Point as unknown as GroupMaths['point'], field: fp as CoordinateField<unknown> },
+    G2: { point: curve.G2.Point as unknown as GroupMaths['point'], field: fp2 as CoordinateField<unknown> },
+  };
+  return built;
 }
 
 const G1: Group = {
   coordinate: 48,
-  point: bls12_381.G1.Point as unknown as Group['point'],
-  field: fp as CoordinateField<unknown>,
+  maths: () => blsMaths().G1,
   cost: { add: 'bls12381G1AddCost', sub: 'bls12381G1SubtractCost', mul: 'bls12381G1MultiplyCost', validate: 'bls12381G1ValidateCost', decompress: 'bls12381G1DecompressCost' },
 };
 const G2: Group = {
   coordinate: 96,
-  point: bls12_381.G2.Point as unknown as Group['point'],
-  field: fp2 as CoordinateField<unknown>,
+  maths: () => blsMaths().G2,
   cost: { add: 'bls12381G2AddCost', sub: 'bls12381G2SubtractCost', mul: 'bls12381G2MultiplyCost', validate: 'bls12381G2ValidateCost', decompress: 'bls12381G2DecompressCost' },
 };
 
@@ -108,7 +127,7 @@ const wire = (bytes: Uint8Array, le: boolean, chunk: number) => (le ? reverseChu
 /** A point on the curve and in the subgroup, or undefined. */
 function decode(group: Group, bytes: Uint8Array, le: boolean): Point | undefined {
   try {
-    return group.point.fromBytes(wire(bytes, le, group.coordinate));
+    return group.maths().point.fromBytes(wire(bytes, le, group.coordinate));
   } catch {
     return undefined;
   }
@@ -124,12 +143,13 @@ function decodeOnCurve(group: Group, bytes: Uint8Array, le: boolean): Point | un
   const flags = b[0] & 0xe0;
   const body = Uint8Array.from(b);
   body[0] &= 0x1f;
-  if (flags === 0x40) return body.every((v) => v === 0) ? (group.point.fromBytes(b) as Point) : undefined;
+  const { point, field } = group.maths();
+  if (flags === 0x40) return body.every((v) => v === 0) ? (point.fromBytes(b) as Point) : undefined;
   if (flags !== 0) return undefined;
-  const x = group.field.read(body.subarray(0, group.coordinate));
-  const y = group.field.read(body.subarray(group.coordinate));
-  if (x === undefined || y === undefined || !group.field.onCurve(x, y)) return undefined;
-  return group.point.fromAffine({ x, y } as { x: never; y: never });
+  const x = field.read(body.subarray(0, group.coordinate));
+  const y = field.read(body.subarray(group.coordinate));
+  if (x === undefined || y === undefined || !field.onCurve(x, y)) return undefined;
+  return point.fromAffine({ x, y } as { x: never; y: never });
 }
 
 /** The uncompressed wire form, written from the affine coordinates (the point may lie outside the subgroup). */
@@ -138,8 +158,9 @@ function encode(group: Group, p: Point, le: boolean): Uint8Array {
   if (p.is0()) out[0] = 0x40; // Zcash infinity flag
   else {
     const { x, y } = p.toAffine();
-    out.set(group.field.write(x), 0);
-    out.set(group.field.write(y), group.coordinate);
+    const { field } = group.maths();
+    out.set(field.write(x), 0);
+    out.set(field.write(y), group.coordinate);
   }
   return wire(out, le, group.coordinate);
 }
@@ -148,7 +169,7 @@ function encode(group: Group, p: Point, le: boolean): Uint8Array {
 function scalar(bytes: Uint8Array, le: boolean): bigint | undefined {
   let v = 0n;
   for (let i = 0; i < 32; i++) v = (v << 8n) | BigInt(bytes[le ? 31 - i : i]);
-  return v < bls12_381.fields.Fr.ORDER ? v : undefined;
+  return v < blsMaths().curve.fields.Fr.ORDER ? v : undefined;
 }
 
 /** `sol_curve_validate_point` for a BLS id: 0 when the point is on the curve and in the subgroup. */
@@ -219,8 +240,9 @@ export function registerBls12381Syscalls(registry: SyscallRegistry, costs: Reado
         if (!g1 || !g2) return 1n;
         pairs.push({ g1: g1 as InstanceType<typeof bls12_381.G1.Point>, g2: g2 as InstanceType<typeof bls12_381.G2.Point> });
       }
-      const Fp12 = bls12_381.fields.Fp12;
-      const gt = pairs.length === 0 ? Fp12.ONE : bls12_381.pairingBatch(pairs);
+      const bls = blsMaths().curve;
+      const Fp12 = bls.fields.Fp12;
+      const gt = pairs.length === 0 ? Fp12.ONE : bls.pairingBatch(pairs);
       // noble's order with each field element little-endian is the LE form; BE is all 576 bytes reversed.
       const leBytes = reverseChunks(Fp12.toBytes(gt), FP_SIZE);
       out.set(le ? leBytes : leBytes.reverse());

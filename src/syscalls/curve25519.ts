@@ -1,10 +1,12 @@
 /**
  * Curve25519 syscalls (agave `syscalls/src/lib.rs` `SyscallCurve*`, solana-curve25519): point
- * validation, group operations and multiscalar multiplication on Edwards and Ristretto points,
- * with @noble/curves. An unknown curve or operation fails with `InvalidAttribute`
- * (`abort_on_invalid_curve`); an invalid point or scalar makes the call return 1.
+ * validation, group operations and multiscalar multiplication on Edwards and Ristretto points.
+ * Edwards validation is our own decompression check (crypto/edwards-y.ts); the rest is
+ * @noble/curves, loaded on first use. An unknown curve or operation fails with
+ * `InvalidAttribute` (`abort_on_invalid_curve`); an invalid point or scalar makes the call return 1.
  */
-import { ed25519, ristretto255 } from '@noble/curves/ed25519.js';
+import { isEdwardsY } from '../crypto/edwards-y.js';
+import { nobleEd25519 } from '../crypto/noble-curves.js';
 import type { SyscallRegistry } from '../vm/syscalls.js';
 import { DEFAULT_EXECUTION_COSTS, type ExecutionCosts } from './costs.js';
 import { consumeChecked } from './logging.js';
@@ -16,12 +18,14 @@ const MAX_MSM_POINTS = 512n;
 const L = 2n ** 252n + 27742317777372353535851937790883648493n;
 
 interface Group<P> {
+  /** Whether 32 bytes decode to a point. */
+  valid(bytes: Uint8Array): boolean;
   decode(bytes: Uint8Array): P | undefined;
   encode(p: P): Uint8Array;
   add(a: P, b: P): P;
   sub(a: P, b: P): P;
   mul(p: P, s: bigint): P;
-  zero: P;
+  zero(): P;
   /** Which prices of the cost table this group's operations charge. */
   cost: Record<'validate' | 'add' | 'sub' | 'mul' | 'msmBase' | 'msmEach', keyof ExecutionCosts>;
 }
@@ -34,21 +38,33 @@ interface NoblePoint<P> {
   multiplyUnsafe(scalar: bigint): P;
 }
 
-/** A group over noble points; `parse` throws on invalid bytes, `prices` names its row of the cost table. */
-function nobleGroup<P extends NoblePoint<P>>(parse: (bytes: Uint8Array) => P, zero: P, prices: 'Edwards' | 'Ristretto'): Group<P> {
+/**
+ * A group over noble points: `points` gives the point class (called on first use, so noble loads
+ * only then) with `parse` throwing on invalid bytes; `valid` defaults to decoding; `prices` names
+ * the group's row of the cost table.
+ */
+function nobleGroup<P extends NoblePoint<P>>(
+  points: () => { parse(bytes: Uint8Array): P; zero: P },
+  prices: 'Edwards' | 'Ristretto',
+  valid?: (bytes: Uint8Array) => boolean,
+): Group<P> {
+  let loaded: { parse(bytes: Uint8Array): P; zero: P } | undefined;
+  const lib = () => (loaded ??= points());
+  const decode = (b: Uint8Array) => {
+    try {
+      return lib().parse(b);
+    } catch {
+      return undefined;
+    }
+  };
   return {
-    decode: (b) => {
-      try {
-        return parse(b);
-      } catch {
-        return undefined;
-      }
-    },
+    valid: valid ?? ((b) => decode(b) !== undefined),
+    decode,
     encode: (p) => p.toBytes(),
     add: (a, b) => a.add(b),
     sub: (a, b) => a.subtract(b),
     mul: (p, s) => p.multiplyUnsafe(s),
-    zero,
+    zero: () => lib().zero,
     cost: {
       validate: `curve25519${prices}ValidatePointCost`,
       add: `curve25519${prices}AddCost`,
@@ -60,8 +76,15 @@ function nobleGroup<P extends NoblePoint<P>>(parse: (bytes: Uint8Array) => P, ze
   };
 }
 
-const edwards = nobleGroup((b) => ed25519.Point.fromBytes(b, true), ed25519.Point.ZERO, 'Edwards');
-const ristretto = nobleGroup((b) => ristretto255.Point.fromBytes(b), ristretto255.Point.ZERO, 'Ristretto');
+// zip215 decoding is dalek's: y need not be below p, and x = 0 may carry the sign bit.
+const edwards = nobleGroup(() => {
+  const { Point } = nobleEd25519().ed25519;
+  return { parse: (b) => Point.fromBytes(b, true), zero: Point.ZERO };
+}, 'Edwards', isEdwardsY);
+const ristretto = nobleGroup(() => {
+  const { Point } = nobleEd25519().ristretto255;
+  return { parse: (b) => Point.fromBytes(b), zero: Point.ZERO };
+}, 'Ristretto');
 
 /** A little-endian scalar, or undefined when it is not canonical. */
 function scalar(bytes: Uint8Array): bigint | undefined {
@@ -92,7 +115,7 @@ export function registerCurve25519Syscalls(
       const g = groupOf(curve);
       if (!g) throw invalidAttribute();
       consumeChecked(ctx, costs[g.cost.validate]);
-      return g.decode(ctx.memory.slice(pointAddr, 32, false)) ? 0n : 1n;
+      return g.valid(ctx.memory.slice(pointAddr, 32, false)) ? 0n : 1n;
     })
     .register('sol_curve_group_op', (ctx, curve, op, leftAddr, rightAddr, resultAddr) => {
       const b = bls(curve);
@@ -122,7 +145,7 @@ export function registerCurve25519Syscalls(
       consumeChecked(ctx, costs[g.cost.msmBase] + costs[g.cost.msmEach] * Math.max(0, n - 1));
       const scalars = ctx.memory.slice(scalarsAddr, 32 * n, false);
       const points = ctx.memory.slice(pointsAddr, 32 * n, false);
-      let acc = g.zero;
+      let acc = g.zero();
       for (let i = 0; i < n; i++) {
         const s = scalar(scalars.subarray(32 * i, 32 * i + 32));
         const p = g.decode(points.subarray(32 * i, 32 * i + 32));

@@ -2,16 +2,24 @@
  * Hashing syscalls (agave `syscalls/src/lib.rs` `SyscallHash`): a vector of byte slices hashed as
  * one message; cost = base + Σ max(mem_op_base_cost, byte_cost · len / 2), at most 20 000 slices.
  */
-import { sha256 } from '@noble/hashes/sha2.js';
-import { keccak_256 } from '@noble/hashes/sha3.js';
 import { blake3 } from '@noble/hashes/blake3.js';
+import { keccak256 } from '../crypto/keccak256.js';
+import { sha256 } from '../crypto/sha256.js';
 import { requireAligned, type SyscallContext, type SyscallRegistry } from '../vm/syscalls.js';
 import { DEFAULT_EXECUTION_COSTS, type ExecutionCosts } from './costs.js';
 import { consumeChecked } from './logging.js';
 
-type Hasher = { update(b: Uint8Array): Hasher; digest(): Uint8Array };
+/** A hash of the concatenation of byte slices. */
+type Hash = (slices: Uint8Array[]) => Uint8Array;
 
-function hashSyscall(name: string, create: () => Hasher, log: (line: string) => void, costs: Readonly<ExecutionCosts>) {
+/** BLAKE3 (@noble/hashes), fed slice by slice. */
+const blake3Of: Hash = (slices) => {
+  const hasher = blake3.create();
+  for (const s of slices) hasher.update(s);
+  return hasher.digest();
+};
+
+function hashSyscall(name: string, hash: Hash, log: (line: string) => void, costs: Readonly<ExecutionCosts>) {
   return (ctx: SyscallContext, vals: bigint, count: bigint, result: bigint): bigint => {
     if (count > BigInt(costs.sha256MaxSlices)) {
       log(`${name} Hashing ${count} sequences in one syscall is over the limit ${costs.sha256MaxSlices}`);
@@ -19,20 +27,19 @@ function hashSyscall(name: string, create: () => Hasher, log: (line: string) => 
     }
     consumeChecked(ctx, costs.sha256BaseCost);
     const out = ctx.memory.slice(result, 32, true);
-    const hasher = create();
+    const slices: Uint8Array[] = [];
     if (count > 0n) {
       const table = ctx.memory.slice(vals, count * 16n, false);
       requireAligned(ctx, vals, 8);
       const view = new DataView(table.buffer, table.byteOffset, table.byteLength);
-      for (let i = 0; i < Number(count); i++) {
+      for (let i = 0, n = Number(count); i < n; i++) {
         const addr = view.getBigUint64(16 * i, true);
         const len = view.getBigUint64(16 * i + 8, true);
-        const bytes = ctx.memory.slice(addr, len, false);
+        slices.push(ctx.memory.slice(addr, len, false));
         consumeChecked(ctx, Math.max(costs.memOpBaseCost, costs.sha256ByteCost * Number(len / 2n)));
-        hasher.update(bytes);
       }
     }
-    out.set(hasher.digest());
+    out.set(hash(slices));
     return 0n;
   };
 }
@@ -47,7 +54,9 @@ export function registerHashingSyscalls(
   opts: { blake3?: boolean; costs?: Readonly<ExecutionCosts> } = {},
 ): SyscallRegistry {
   const costs = opts.costs ?? DEFAULT_EXECUTION_COSTS;
-  registry.register('sol_sha256', hashSyscall('Sha256', () => sha256.create(), log, costs)).register('sol_keccak256', hashSyscall('Keccak256', () => keccak_256.create(), log, costs));
-  if (opts.blake3) registry.register('sol_blake3', hashSyscall('Blake3', () => blake3.create(), log, costs));
+  registry
+    .register('sol_sha256', hashSyscall('Sha256', (slices) => sha256(...slices), log, costs))
+    .register('sol_keccak256', hashSyscall('Keccak256', (slices) => keccak256(...slices), log, costs));
+  if (opts.blake3) registry.register('sol_blake3', hashSyscall('Blake3', blake3Of, log, costs));
   return registry;
 }

@@ -3,8 +3,8 @@
  * `SyscallTryFindProgramAddress`; solana-pubkey `create_program_address`): sha256 of the seeds,
  * the program id and "ProgramDerivedAddress", valid only when it is not an ed25519 point.
  */
-import { ed25519 } from '@noble/curves/ed25519.js';
-import { sha256 } from '@noble/hashes/sha2.js';
+import { isEdwardsY } from '../crypto/edwards-y.js';
+import { sha256 } from '../crypto/sha256.js';
 import { requireAligned, type SyscallContext, type SyscallRegistry } from '../vm/syscalls.js';
 import { DEFAULT_EXECUTION_COSTS, type ExecutionCosts } from './costs.js';
 import { consumeChecked } from './logging.js';
@@ -14,22 +14,13 @@ const MAX_SEED_LEN = 32;
 const PDA_MARKER = new TextEncoder().encode('ProgramDerivedAddress');
 const SEEDS_TOO_LONG = 'Could not create program address with signer seeds: Length of the seed is too long for address generation';
 
-/** Whether 32 bytes decompress to a point of the ed25519 curve. */
-export function isOnCurve(bytes: Uint8Array): boolean {
-  try {
-    ed25519.Point.fromBytes(bytes);
-    return true;
-  } catch {
-    return false;
-  }
-}
+/** Whether 32 bytes decompress to a point of the ed25519 curve (as curve25519-dalek decides it). */
+export const isOnCurve: (bytes: Uint8Array) => boolean = isEdwardsY;
 
 /** `Pubkey::create_program_address`: the address, or undefined when the seeds are invalid. */
 export function createProgramAddress(seeds: readonly Uint8Array[], programId: Uint8Array): Uint8Array | undefined {
   if (seeds.length > MAX_SEEDS || seeds.some((s) => s.length > MAX_SEED_LEN)) return undefined;
-  const h = sha256.create();
-  for (const s of seeds) h.update(s);
-  const address = h.update(programId).update(PDA_MARKER).digest();
+  const address = sha256(...seeds, programId, PDA_MARKER);
   return isOnCurve(address) ? undefined : address;
 }
 

@@ -1,50 +1,20 @@
 /**
  * `sol_poseidon` (agave `SyscallPoseidon`, light-poseidon): the circom-compatible Poseidon hash
- * over BN254's scalar field (x^5 S-box, 8 full rounds, constants from the Grain LFSR, which
- * @noble/curves derives exactly), 1–12 inputs of 32 bytes each, big- or little-endian.
- * Cost 61·n² + 542. A bad input returns 1; bad parameters or endianness fail the program.
+ * over BN254's scalar field (crypto/poseidon-bn254.ts), 1–12 inputs of 32 bytes each, big- or
+ * little-endian. Cost 61·n² + 542. A bad input returns 1; bad parameters or endianness fail the
+ * program.
  */
-import { grainGenConstants, poseidon } from '@noble/curves/abstract/poseidon.js';
-import { bn254 } from '@noble/curves/bn254.js';
+import { poseidonBn254 } from '../crypto/poseidon-bn254.js';
 import { requireAligned, type SyscallRegistry } from '../vm/syscalls.js';
 import { DEFAULT_EXECUTION_COSTS, type ExecutionCosts } from './costs.js';
 import { consumeChecked } from './logging.js';
 
-const Fr = bn254.fields.Fr;
-/** Partial rounds by width t = inputs + 1, from t = 2 (circom's table). */
-const PARTIAL_ROUNDS = [56, 57, 56, 60, 60, 63, 64, 63, 60, 66, 60, 65];
 const MAX_INPUTS = 12;
-const hashers = new Map<number, (state: bigint[]) => bigint[]>();
 
-function hasher(t: number): (state: bigint[]) => bigint[] {
-  let h = hashers.get(t);
-  if (!h) {
-    const opts = { Fp: Fr, t, roundsFull: 8, roundsPartial: PARTIAL_ROUNDS[t - 2] };
-    const { mds, roundConstants } = grainGenConstants(opts);
-    h = poseidon({ ...opts, sboxPower: 5, mds, roundConstants });
-    hashers.set(t, h);
-  }
-  return h;
-}
-
-/** Poseidon of 32-byte field elements (undefined when an input is not one). */
-export function poseidonHash(inputs: Uint8Array[], littleEndian: boolean): Uint8Array | undefined {
-  if (inputs.length === 0 || inputs.length > MAX_INPUTS) return undefined;
-  const values: bigint[] = [];
-  for (const input of inputs) {
-    if (input.length !== 32) return undefined;
-    const bytes = littleEndian ? input.slice().reverse() : input;
-    const v = bytes.reduce((acc, b) => (acc << 8n) | BigInt(b), 0n);
-    if (v >= Fr.ORDER) return undefined;
-    values.push(v);
-  }
-  let out = hasher(inputs.length + 1)([0n, ...values])[0];
-  const result = new Uint8Array(32);
-  for (let i = 31; i >= 0; i--) {
-    result[i] = Number(out & 0xffn);
-    out >>= 8n;
-  }
-  return littleEndian ? result.reverse() : result;
+/** Poseidon of 32-byte field elements (undefined when there are none, too many, or one is not a field element). */
+function poseidonHash(inputs: Uint8Array[], littleEndian: boolean): Uint8Array | undefined {
+  if (inputs.length === 0 || inputs.length > MAX_INPUTS || inputs.some((input) => input.length !== 32)) return undefined;
+  return poseidonBn254(inputs, littleEndian);
 }
 
 /** Registers `sol_poseidon`; `log` receives Agave's diagnostic line for too many inputs. */

@@ -3,7 +3,7 @@
  * public key from a message hash, recovery id (0–3) and 64-byte signature; returns 0, or
  * 1 (invalid hash), 2 (invalid recovery id), 3 (invalid signature).
  */
-import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { recoverSecp256k1 } from '../crypto/secp256k1.js';
 import type { SyscallRegistry } from '../vm/syscalls.js';
 import { DEFAULT_EXECUTION_COSTS, type ExecutionCosts } from './costs.js';
 import { consumeChecked } from './logging.js';
@@ -19,14 +19,9 @@ export function registerSecp256k1Syscalls(registry: SyscallRegistry, costs: Read
     const hash = ctx.memory.slice(hashAddr, 32, false);
     const sig = ctx.memory.slice(sigAddr, 64, false);
     if (recoveryId > 3n) return INVALID_RECOVERY_ID;
-    let key: Uint8Array;
-    try {
-      const signature = secp256k1.Signature.fromBytes(sig, 'compact').addRecoveryBit(Number(recoveryId));
-      key = signature.recoverPublicKey(hash).toBytes(false);
-    } catch {
-      return INVALID_SIGNATURE;
-    }
-    out.set(key.subarray(1, 65));
+    const key = recoverSecp256k1(hash, Number(recoveryId), sig);
+    if (!key) return INVALID_SIGNATURE;
+    out.set(key);
     return 0n;
   });
 }

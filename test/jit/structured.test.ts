@@ -172,8 +172,31 @@ describe('JIT control-flow structuring', () => {
       exit`;
     const entry = assemble(src.replace('TARGET', '0x100000030'), { sbpfVersion: 0 }); // slot 6: function_nine
     expect(handOvers(() => expect(same(entry)).toMatchObject({ ok: true, value: 10n }))).toBe(0);
-    const inside = assemble(src.replace('TARGET', '0x100000038'), { sbpfVersion: 0 }); // slot 7: inside it
+    // Slot 8, inside it (one slot later with the `add`), computed at run time: no function starts there.
+    const inside = assemble(src.replace('lddw r1, TARGET', 'lddw r1, 0x100000038\n      add r1, 8'), { sbpfVersion: 0 });
     expect(handOvers(() => expect(same(inside)).toMatchObject({ ok: true, value: 6n }))).toBe(1);
+  });
+
+  it('callx to a slot whose address the program holds (lddw, read-only data) stays in compiled code', () => {
+    const src = `
+      mov r0, 5
+      lddw r1, TARGET
+      LOAD
+      callx r1
+      add r0, 1
+      exit
+      mov r0, 9
+      exit`;
+    // Slot 8, the second \`exit\`, no registered function: by an lddw immediate…
+    const byLddw = assemble(src.replace('TARGET', '0x100000040').replace('LOAD', 'mov r2, 0'), { sbpfVersion: 0 });
+    expect(handOvers(() => expect(same(byLddw)).toMatchObject({ ok: true, value: 6n }))).toBe(0);
+    // …and through a pointer stored after the bytecode in the read-only image (a vtable's shape).
+    const viaData = assemble(src.replace('TARGET', '0x100000048').replace('LOAD', 'ldxdw r1, [r1]'), { sbpfVersion: 0 });
+    const image = new Uint8Array(viaData.text.length + 8);
+    image.set(viaData.text);
+    new DataView(image.buffer).setBigUint64(viaData.text.length, 0x100000040n, true);
+    const withData: Executable = { ...viaData, programRegions: [{ vaddr: viaData.programRegions[0].vaddr, bytes: image }] };
+    expect(handOvers(() => expect(same(withData)).toMatchObject({ ok: true, value: 6n }))).toBe(0);
   });
 
   it('falling from one function into the next (after a call that returns) leaves the JIT exactly', () => {

@@ -125,4 +125,17 @@ describe('alt_bn128: websvm vs LiteSVM', () => {
       await same(2, endianness, cat([n, params], data));
     }
   });
+
+  it('poseidon: every width with random field elements (and r − 1), both endiannesses', async () => {
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) >>> 0);
+    const element = () => Array.from({ length: 8 }, next).reduce((v, w) => (v << 32n) | BigInt(w), 0n) % R;
+    for (let n = 1; n <= 12; n++) {
+      for (const endianness of [0, 1]) {
+        const values = Array.from({ length: n }, (_, i) => (i === n - 1 && endianness ? R - 1n : element()));
+        const data = cat(...values.map((v) => (endianness ? be(v).reverse() : be(v))));
+        await same(2, endianness, cat([n, 0], data));
+      }
+    }
+  });
 });

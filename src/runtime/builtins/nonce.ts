@@ -3,7 +3,7 @@
  * System program's initialize / advance / withdraw / authorize / upgrade instructions and the
  * 80-byte account state `Versions { Legacy | Current } (State { Uninitialized | Initialized })`.
  */
-import { sha256 } from '@noble/hashes/sha2.js';
+import { sha256 } from '../../crypto/sha256.js';
 import { decodeAddress, encodeAddress } from '../accounts.js';
 import { fail, InstructionFailure } from '../errors.js';
 import { SYSTEM_PROGRAM, SYSVAR } from '../ids.js';
@@ -27,7 +27,7 @@ export interface NonceState {
 
 /** `DurableNonce::from_blockhash`: sha256("DURABLE_NONCE" ‖ blockhash). */
 export function durableNonce(blockhash: string): string {
-  return encodeAddress(sha256.create().update(new TextEncoder().encode('DURABLE_NONCE')).update(decodeAddress(blockhash)).digest());
+  return encodeAddress(sha256(new TextEncoder().encode('DURABLE_NONCE'), decodeAddress(blockhash)));
 }
 
 /** Decodes nonce account data; undefined when it is not a nonce state (bincode fails). */

@@ -4,7 +4,7 @@
  * and nonce accounts (nonce.ts).
  * 150 CU per instruction.
  */
-import { sha256 } from '@noble/hashes/sha2.js';
+import { sha256 } from '../../crypto/sha256.js';
 import { decodeAddress, encodeAddress } from '../accounts.js';
 import { fail, InstructionFailure } from '../errors.js';
 import { SYSTEM_PROGRAM } from '../ids.js';
@@ -47,7 +47,7 @@ export function createWithSeed(base: string, seed: string, owner: string): strin
   const ownerBytes = decodeAddress(owner);
   const tail = ownerBytes.subarray(32 - PDA_MARKER.length);
   if (tail.every((b, i) => b === PDA_MARKER[i])) throw new InstructionFailure({ kind: 'Custom', code: PUBKEY_ERROR_ILLEGAL_OWNER });
-  return encodeAddress(sha256.create().update(decodeAddress(base)).update(seedBytes).update(ownerBytes).digest());
+  return encodeAddress(sha256(decodeAddress(base), seedBytes, ownerBytes));
 }
 
 /** `system_instruction::transfer`, for a builtin to invoke. */

@@ -1,0 +1,159 @@
+/**
+ * WebAssembly arithmetic modulo an odd prime below 2^256 in Montgomery form (x·2^256 mod q),
+ * emitted into a module under construction with our own emitter. An element is eight
+ * little-endian 32-bit limbs in linear memory, always fully reduced (below q). Multiplication is
+ * the coarsely integrated operand scanning method (CIOS); when the top limb of q leaves two bits
+ * free (BN254's moduli) it runs without the extra carry words (gnark's "no-carry" variant), since
+ * every partial sum then fits a u64.
+ */
+import { type Code, type ModuleBuilder, ValType } from '../jit/wasm/index.js';
+import { modInverse, modulo } from './modular.js';
+
+const { I32, I64 } = ValType;
+export const LIMBS = 8;
+/** Bytes of one element in memory. */
+export const ELEMENT_BYTES = 4 * LIMBS;
+const MASK = 0xffffffff;
+
+/** The functions emitted for one modulus; each takes addresses in memory (`dst` may alias an operand). */
+export interface MontgomeryFunctions {
+  /** mul(dst, a, b): dst = a·b·2^−256. */
+  mul: number;
+  /** add(dst, a, b): dst = a + b. */
+  add: number;
+  /** sub(dst, a, b): dst = a − b. */
+  sub: number;
+}
+
+/** The 32-bit limbs of a value below 2^256. */
+export function limbsOf(v: bigint): number[] {
+  return Array.from({ length: LIMBS }, (_, k) => Number((v >> BigInt(32 * k)) & 0xffffffffn));
+}
+
+/**
+ * Leaves in `t` (limbs as i64 locals; with `overflow`, a local holding 2^256's digit) the value,
+ * below 2q, reduced below q.
+ */
+function subtractModulusIfNotBelow(c: Code, t: number[], q: number[], overflow?: number): void {
+  const d = t.map(() => c.locals(1, I64));
+  const borrow = c.locals(1, I64);
+  c.i64ConstI32(0).localSet(borrow);
+  t.forEach((tk, k) => {
+    // d_k = t_k − q_k − borrow, as a signed difference of values below 2^32.
+    c.localGet(tk).i64Const(0, q[k]).i64Sub().localGet(borrow).i64Sub().localTee(d[k]);
+    c.i64Const(0, 63).i64ShrU().localSet(borrow);
+    c.localGet(d[k]).i64Const(0, MASK).i64And().localSet(d[k]);
+  });
+  // t ≥ q when nothing was borrowed, or when t has a digit above 2^256.
+  const subtract = () => {
+    c.localGet(borrow).i64Eqz();
+    if (overflow !== undefined) c.localGet(overflow).i64Eqz().i32Eqz().i32Or();
+  };
+  t.forEach((tk, k) => {
+    c.localGet(d[k]).localGet(tk);
+    subtract();
+    c.select().localSet(tk);
+  });
+}
+
+const loadLimbs = (c: Code, ptr: number, into: number[]) => into.forEach((l, k) => c.localGet(ptr).i64Load32U(4 * k).localSet(l));
+const storeLimbs = (c: Code, ptr: number, from: number[]) => from.forEach((l, k) => c.localGet(ptr).localGet(l).i64Store32(4 * k));
+
+/** dst_k = low 32 bits of the value on the stack, carry = the rest. */
+function split(c: Code, dst: number, carry: number): void {
+  c.localTee(dst).i64Const(0, 32).i64ShrU().localSet(carry);
+  c.localGet(dst).i64Const(0, MASK).i64And().localSet(dst);
+}
+
+/** Emits `mul`, `add` and `sub` modulo `modulus` into `m`. */
+export function emitMontgomery(m: ModuleBuilder, modulus: bigint): MontgomeryFunctions {
+  if (modulus >> 256n !== 0n || modulus % 2n === 0n) throw new Error('Montgomery arithmetic here needs an odd modulus below 2^256');
+  const q = limbsOf(modulus);
+  const noCarry = modulus >> 254n === 0n;
+  const qPrime = Number(modulo(-modInverse(modulus, 2n ** 32n), 2n ** 32n)); // −q⁻¹ mod 2^32
+
+  const mul = m.addFunction([I32, I32, I32], []);
+  {
+    const c = mul.code;
+    const [DST, A, B] = [0, 1, 2];
+    const a = Array.from({ length: LIMBS }, () => c.locals(1, I64));
+    const t = Array.from({ length: LIMBS }, () => c.locals(1, I64));
+    const [bi, mi, carryA, carryC, top, above] = Array.from({ length: 6 }, () => c.locals(1, I64));
+    loadLimbs(c, A, a);
+    [...t, top].forEach((l) => c.i64ConstI32(0).localSet(l));
+    const reduceStep = (j: number) => {
+      c.localGet(t[j]).localGet(mi).i64Const(0, q[j]).i64Mul().i64Add().localGet(carryC).i64Add();
+      split(c, t[j - 1], carryC);
+    };
+    for (let i = 0; i < LIMBS; i++) {
+      c.localGet(B).i64Load32U(4 * i).localSet(bi);
+      if (noCarry) {
+        c.localGet(t[0]).localGet(a[0]).localGet(bi).i64Mul().i64Add();
+        split(c, t[0], carryA);
+        c.localGet(t[0]).i64Const(0, qPrime).i64Mul().i64Const(0, MASK).i64And().localSet(mi);
+        c.localGet(t[0]).localGet(mi).i64Const(0, q[0]).i64Mul().i64Add().i64Const(0, 32).i64ShrU().localSet(carryC);
+        for (let j = 1; j < LIMBS; j++) {
+          c.localGet(t[j]).localGet(a[j]).localGet(bi).i64Mul().i64Add().localGet(carryA).i64Add();
+          split(c, t[j], carryA);
+          reduceStep(j);
+        }
+        c.localGet(carryC).localGet(carryA).i64Add().localSet(t[LIMBS - 1]);
+      } else {
+        // t += a·b_i, into the words `top` and `above`.
+        c.i64ConstI32(0).localSet(carryA);
+        for (let j = 0; j < LIMBS; j++) {
+          c.localGet(t[j]).localGet(a[j]).localGet(bi).i64Mul().i64Add().localGet(carryA).i64Add();
+          split(c, t[j], carryA);
+        }
+        c.localGet(top).localGet(carryA).i64Add();
+        split(c, top, above);
+        // t = (t + m·q) / 2^32
+        c.localGet(t[0]).i64Const(0, qPrime).i64Mul().i64Const(0, MASK).i64And().localSet(mi);
+        c.localGet(t[0]).localGet(mi).i64Const(0, q[0]).i64Mul().i64Add().i64Const(0, 32).i64ShrU().localSet(carryC);
+        for (let j = 1; j < LIMBS; j++) reduceStep(j);
+        c.localGet(top).localGet(carryC).i64Add();
+        split(c, t[LIMBS - 1], carryC);
+        c.localGet(above).localGet(carryC).i64Add().localSet(top);
+      }
+    }
+    subtractModulusIfNotBelow(c, t, q, noCarry ? undefined : top);
+    storeLimbs(c, DST, t);
+  }
+
+  const add = m.addFunction([I32, I32, I32], []);
+  {
+    const c = add.code;
+    const [DST, A, B] = [0, 1, 2];
+    const t = Array.from({ length: LIMBS }, () => c.locals(1, I64));
+    const carry = c.locals(1, I64);
+    c.i64ConstI32(0).localSet(carry);
+    t.forEach((tk, k) => {
+      c.localGet(A).i64Load32U(4 * k).localGet(B).i64Load32U(4 * k).i64Add().localGet(carry).i64Add();
+      split(c, tk, carry);
+    });
+    subtractModulusIfNotBelow(c, t, q, carry);
+    storeLimbs(c, DST, t);
+  }
+
+  const sub = m.addFunction([I32, I32, I32], []);
+  {
+    const c = sub.code;
+    const [DST, A, B] = [0, 1, 2];
+    const t = Array.from({ length: LIMBS }, () => c.locals(1, I64));
+    const [borrow, carry] = [c.locals(1, I64), c.locals(1, I64)];
+    c.i64ConstI32(0).localSet(borrow);
+    t.forEach((tk, k) => {
+      c.localGet(A).i64Load32U(4 * k).localGet(B).i64Load32U(4 * k).i64Sub().localGet(borrow).i64Sub().localTee(tk);
+      c.i64Const(0, 63).i64ShrU().localSet(borrow);
+      c.localGet(tk).i64Const(0, MASK).i64And().localSet(tk);
+    });
+    // A borrow out: a < b, so add q back (its carry out is the borrow's 2^256).
+    c.i64ConstI32(0).localSet(carry);
+    t.forEach((tk, k) => {
+      c.localGet(tk).localGet(borrow).i64Const(0, q[k]).i64Mul().i64Add().localGet(carry).i64Add();
+      split(c, tk, carry);
+    });
+    storeLimbs(c, DST, t);
+  }
+  return { mul: mul.index, add: add.index, sub: sub.index };
+}

@@ -1,0 +1,39 @@
+/**
+ * How @noble/curves modules are loaded outside browser bundles (those get
+ * noble-modules.browser.ts instead, through package.json's `browser` field). Syscalls and
+ * precompiles are synchronous, so a module must load synchronously on first use: Node's
+ * `createRequire`, which loads ES modules synchronously since Node 20.19 and 22.12. Where that is
+ * missing (older Node, other runtimes) the modules are imported in the background as soon as
+ * websvm is, and a use before one has arrived fails with a clear error.
+ */
+import { nodeModule } from '../platform.js';
+
+type Load = (specifier: string) => unknown;
+
+/** Node's module loader resolving from this package, when it loads ES modules synchronously. */
+const nodeLoad: Load | undefined = (() => {
+  const proc = (globalThis as { process?: { features?: { require_module?: boolean } } }).process;
+  if (!proc?.features?.require_module) return undefined;
+  return nodeModule<{ createRequire(from: string): Load }>('node:module')?.createRequire(import.meta.url);
+})();
+
+const imported = new Map<string, unknown>();
+
+/** Starts importing `specifiers` where they cannot be loaded on demand. */
+export function preload(specifiers: readonly string[]): void {
+  if (nodeLoad) return;
+  for (const specifier of specifiers) {
+    import(specifier).then(
+      (m: unknown) => imported.set(specifier, m),
+      () => undefined, // the use reports it
+    );
+  }
+}
+
+/** The module `specifier`, loading it now if need be. */
+export function nobleModule(specifier: string): unknown {
+  if (nodeLoad) return nodeLoad(specifier);
+  const loaded = imported.get(specifier);
+  if (loaded === undefined) throw new Error(`${specifier} has not been loaded yet (this platform loads it in the background; Node ≥ 20.19 loads it on demand)`);
+  return loaded;
+}

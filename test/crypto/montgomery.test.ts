@@ -1,0 +1,57 @@
+/**
+ * The WebAssembly Montgomery arithmetic (crypto/montgomery.ts) against BigInt, for moduli with
+ * two free top bits (the no-carry path) and without (the full path), on edge and random values.
+ */
+import { describe, expect, it } from 'vitest';
+import { ModuleBuilder } from '../../src/jit/wasm/index.js';
+import { ELEMENT_BYTES, emitMontgomery, limbsOf } from '../../src/crypto/montgomery.js';
+
+const MODULI = {
+  'BN254 p': 21888242871839275222246405745257275088696311157297823662689037894645226208583n,
+  'secp256k1 p': 2n ** 256n - 2n ** 32n - 977n,
+  'secp256k1 n': 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n,
+  '2^255 − 19': 2n ** 255n - 19n,
+};
+
+function field(q: bigint) {
+  const m = new ModuleBuilder();
+  m.defineMemory(1);
+  m.export('memory', 'memory', 0);
+  const { mul, add, sub } = emitMontgomery(m, q);
+  m.export('mul', 'func', mul);
+  m.export('add', 'func', add);
+  m.export('sub', 'func', sub);
+  const e = new WebAssembly.Instance(new WebAssembly.Module(m.encode()), {}).exports as Record<string, (d: number, a: number, b: number) => void> & { memory: WebAssembly.Memory };
+  const words = new Uint32Array(e.memory.buffer);
+  const put = (at: number, v: bigint) => words.set(limbsOf(v), at / 4);
+  const get = (at: number) => Array.from(words.subarray(at / 4, at / 4 + 8)).reduceRight((v, w) => (v << 32n) | BigInt(w), 0n);
+  const run = (op: string, a: bigint, b: bigint) => {
+    put(0, a);
+    put(ELEMENT_BYTES, b);
+    e[op](2 * ELEMENT_BYTES, 0, ELEMENT_BYTES);
+    return get(2 * ELEMENT_BYTES);
+  };
+  return run;
+}
+
+describe.each(Object.entries(MODULI))('Montgomery arithmetic modulo %s', (_, q) => {
+  it('multiplies (a·b·2^−256), adds and subtracts like BigInt', () => {
+    const run = field(q);
+    const rInverse = (() => {
+      let result = 1n;
+      for (let e = q - 2n, b = 2n ** 256n % q; e > 0n; e >>= 1n, b = (b * b) % q) if (e & 1n) result = (result * b) % q;
+      return result;
+    })();
+    let seed = 5;
+    const next = () => (seed = (seed * 1103515245 + 12345) >>> 0);
+    const random = () => Array.from({ length: 8 }, next).reduce((v, w) => (v << 32n) | BigInt(w), 0n) % q;
+    const values = [0n, 1n, 2n, q - 1n, q - 2n, q >> 1n, (q >> 1n) + 1n, ...Array.from({ length: 200 }, random)];
+    for (let i = 0; i < values.length; i++) {
+      const a = values[i];
+      const b = values[(i * 7 + 3) % values.length];
+      expect(run('mul', a, b)).toBe((a * b * rInverse) % q);
+      expect(run('add', a, b)).toBe((a + b) % q);
+      expect(run('sub', a, b)).toBe((((a - b) % q) + q) % q);
+    }
+  });
+});
