@@ -3,6 +3,7 @@ import * as sv from '../runtime/sysvars.js';
 import { defaultExecutionCosts, type ExecutionCosts } from '../syscalls/costs.js';
 import { WebsvmError } from '../errors.js';
 import type { ComputeBudgetOverride } from '../runtime/runtime.js';
+import { DEFAULT_COMPUTE_BUDGET } from '../runtime/litesvm-release.js';
 
 /** Network time. */
 export class Clock implements sv.Clock {
@@ -179,17 +180,17 @@ export interface ComputeBudget extends CostFields {}
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class ComputeBudget {
   /** Compute units per transaction. */
-  computeUnitLimit = 1_400_000n;
+  computeUnitLimit = DEFAULT_COMPUTE_BUDGET.computeUnitLimit;
   /** Heap bytes per program invocation. */
-  heapSize = 32 * 1024;
+  heapSize = DEFAULT_COMPUTE_BUDGET.heapSize;
   /** Deepest instruction nesting, the top level included (5; 9 is what SIMD-0268 raises it to). */
-  maxInstructionStackDepth = 5n;
+  maxInstructionStackDepth = DEFAULT_COMPUTE_BUDGET.maxInstructionStackDepth;
   /** Most instructions, top-level and inner, in one transaction. */
-  maxInstructionTraceLength = 64n;
+  maxInstructionTraceLength = DEFAULT_COMPUTE_BUDGET.maxInstructionTraceLength;
   /** sBPF call depth (fixed at 64). */
-  maxCallDepth = 64n;
+  maxCallDepth = DEFAULT_COMPUTE_BUDGET.maxCallDepth;
   /** Bytes per sBPF stack frame (fixed at 4096). */
-  stackFrameSize = 4096n;
+  stackFrameSize = DEFAULT_COMPUTE_BUDGET.stackFrameSize;
 
   constructor() {
     const defaults = defaultExecutionCosts();

@@ -1,9 +1,9 @@
 /**
  * The feature set: which Agave feature gates are active, from which slot. The default is
- * LiteSVM's (mainnet's, feature-set-data.ts); the gates websvm implements both ways are named in
+ * LiteSVM's (mainnet's, litesvm-release.ts); the gates websvm implements both ways are named in
  * {@link FEATURES}.
  */
-import { ALL_FEATURES, MAINNET_FEATURES } from './feature-set-data.js';
+import { ALL_FEATURES, MAINNET_FEATURES } from './litesvm-release.js';
 
 /** Feature ids of the gates the runtime switches on. */
 export const FEATURES = {

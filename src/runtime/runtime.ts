@@ -202,11 +202,11 @@ export class Runtime {
   readonly airdropAddress = encodeAddress(publicKeyOf(this.airdropSeed));
 
   // Sysvar values, kept in step with their accounts.
-  clock: sv.Clock = { slot: sv.DEFAULT_SLOT, epochStartTimestamp: 0n, epoch: 0n, leaderScheduleEpoch: 0n, unixTimestamp: 0n };
+  clock: sv.Clock = { ...sv.DEFAULT_CLOCK };
   rent: sv.Rent = sv.DEFAULT_RENT;
   epochSchedule: sv.EpochSchedule = sv.DEFAULT_EPOCH_SCHEDULE;
   epochRewards: sv.EpochRewards = sv.DEFAULT_EPOCH_REWARDS;
-  lastRestartSlot = 0n;
+  lastRestartSlot = sv.DEFAULT_LAST_RESTART_SLOT;
   slotHashes: sv.SlotHash[] = [];
   /** Activated stake per vote account in the current epoch (`sol_get_epoch_stake`). */
   readonly epochStakes = new Map<string, bigint>();
@@ -279,7 +279,7 @@ export class Runtime {
     this.setSysvarAccount(SYSVAR.epochRewards, sv.encodeEpochRewards(this.epochRewards));
     this.setSysvarAccount(SYSVAR.epochSchedule, sv.encodeEpochSchedule(this.epochSchedule));
     this.setSysvarAccount(SYSVAR.fees, sv.encodeU64(0n));
-    this.setSysvarAccount(SYSVAR.lastRestartSlot, sv.encodeU64(0n));
+    this.setSysvarAccount(SYSVAR.lastRestartSlot, sv.encodeU64(this.lastRestartSlot));
     this.setSysvarAccount(SYSVAR.recentBlockhashes, sv.encodeRecentBlockhashes(this.latestBlockhash, 0n));
     this.setSysvarAccount(SYSVAR.rent, sv.encodeRent(this.rent));
     this.setSysvarAccount(SYSVAR.slotHashes, sv.encodeSlotHashes([{ slot: this.clock.slot, hash: this.latestBlockhash }]));
