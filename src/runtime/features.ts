@@ -36,6 +36,8 @@ export const FEATURES = {
   syscallParameterAddressRestrictions: 'EDGMC5kxFxGk4ixsNkGt8bW7QL5hDMXnbwaZvYMwNfzF',
   /** The Vote program refuses Vote, UpdateVoteState and their variants (TowerSync stays). */
   deprecateLegacyVoteIxs: 'depVvnQ2UysGrhwdiwU42tCadZL8GcBb1i2GYhMopQv',
+  /** SIMD-0392: an account that keeps its size and owner need only keep the lower of its starting balance and the rent-exempt minimum. */
+  relaxPostExecMinBalanceCheck: 'BY4JhHLahVzS9ynfDz4exzGPbVXhFmJvEyMWsXbDBqME',
   /** SIMD-0128: the Address Lookup Table program budgets as an sBPF program. */
   migrateAddressLookupTableProgramToCoreBpf: 'C97eKZygrkU4JxJsZdjgbUY7iQR7rKTr4NyDWo2E5pRm',
 } as const;

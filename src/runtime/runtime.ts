@@ -39,6 +39,7 @@ import {
 } from './ids.js';
 import { registerCpiSyscalls } from './cpi.js';
 import { instructionsSysvarData, setCurrentInstruction } from './instructions-sysvar.js';
+import { RentStateRule, type AccountBefore } from './rent-state.js';
 import { PRECOMPILES } from './precompiles.js';
 import { FEATURES, FeatureSet } from './features.js';
 import { InvokeContext, type InvokeEnvironment, type LoadedProgram } from './invoke-context.js';
@@ -158,8 +159,6 @@ function sharedProgramData(elf: Uint8Array, slot: bigint): Uint8Array {
   if (cached?.slot !== slot) programDataCache.set(elf, (cached = { slot, data: programDataBytes(elf, slot) }));
   return cached.data;
 }
-
-type RentState = { kind: 'uninitialized' } | { kind: 'exempt' } | { kind: 'paying'; lamports: bigint; size: number };
 
 /** Sysvars whose data `sol_get_sysvar` serves (Agave's sysvar cache). */
 const CACHED_SYSVARS = new Set<string>([
@@ -561,15 +560,8 @@ export class Runtime {
     return signatures * this.config.lamportsPerSignature + prioritizationFee(limits);
   }
 
-  private rentState(lamports: bigint, size: number): RentState {
-    if (lamports === 0n) return { kind: 'uninitialized' };
-    if (lamports >= sv.minimumBalance(this.rent, size)) return { kind: 'exempt' };
-    return { kind: 'paying', lamports, size };
-  }
-
-  private static rentTransitionAllowed(pre: RentState, post: RentState): boolean {
-    if (post.kind !== 'paying') return true;
-    return pre.kind === 'paying' && pre.size === post.size && post.lamports <= pre.lamports;
+  private rentStateRule(): RentStateRule {
+    return new RentStateRule(this.rent, this.features.isActive(FEATURES.relaxPostExecMinBalanceCheck));
   }
 
   private execute(
@@ -581,7 +573,8 @@ export class Runtime {
   ): TransactionOutcome {
     const fee = this.fee(tx, msg, limits);
     const accounts: Account[] = [];
-    const preRent: RentState[] = [];
+    const rentRule = this.rentStateRule();
+    const preRent: AccountBefore[] = [];
     let loadedSize = tx.message.lookups.length * ADDRESS_LOOKUP_TABLE_BASE_SIZE;
     let payerValidated = false;
     try {
@@ -589,19 +582,20 @@ export class Runtime {
       if (loadedSize > sizeLimit) throw new TransactionFailure(txError('MaxLoadedAccountsDataSizeExceeded'));
       msg.keys.forEach((key, i) => {
         if (key === SYSVAR.instructions) {
-          preRent.push({ kind: 'uninitialized' });
-          accounts.push({ lamports: 0n, data: instructionsSysvarData(msg), owner: SYSVAR_OWNER, executable: false, rentEpoch: 0n });
+          const sysvar = { lamports: 0n, data: instructionsSysvarData(msg), owner: SYSVAR_OWNER, executable: false, rentEpoch: 0n };
+          preRent.push(rentRule.before(sysvar));
+          accounts.push(sysvar);
           return;
         }
         const stored = this.accounts.get(key);
         const account = stored ? shareAccount(stored) : emptyAccount();
         const size = stored ? TRANSACTION_ACCOUNT_BASE_SIZE + stored.data.length : 0;
-        preRent.push(this.rentState(account.lamports, account.data.length));
+        preRent.push(rentRule.before(account));
         if (msg.writable[i] && account.rentEpoch !== RENT_EXEMPT_EPOCH && account.lamports >= sv.minimumBalance(this.rent, account.data.length)) {
           account.rentEpoch = RENT_EXEMPT_EPOCH;
         }
         if (!payerValidated && (!msg.isInvoked(i) || msg.isInstructionAccount(i))) {
-          this.validateFeePayer(account, i, fee);
+          this.validateFeePayer(key, account, i, fee, rentRule);
           payerValidated = true;
         }
         loadedSize += size;
@@ -673,8 +667,7 @@ export class Runtime {
     if (!error) {
       for (let i = 0; i < msg.keys.length; i++) {
         if (!msg.writable[i]) continue;
-        const post = this.rentState(accounts[i].lamports, accounts[i].data.length);
-        if (!Runtime.rentTransitionAllowed(preRent[i], post)) {
+        if (!rentRule.allows(msg.keys[i], preRent[i], accounts[i])) {
           error = { kind: 'InsufficientFundsForRent', accountIndex: i };
           break;
         }
@@ -746,16 +739,16 @@ export class Runtime {
   }
 
   /** `validate_fee_payer`: exists, system-owned (plain or nonce), can pay and stays rent-valid. */
-  private validateFeePayer(account: Account, index: number, fee: bigint): void {
+  private validateFeePayer(address: string, account: Account, index: number, fee: bigint, rentRule: RentStateRule): void {
     if (account.lamports === 0n) throw new TransactionFailure(txError('AccountNotFound'));
     let min = 0n;
     if (account.owner !== SYSTEM_PROGRAM) throw new TransactionFailure(txError('InvalidAccountForFee'));
     if (account.data.length === NONCE_ACCOUNT_SIZE) min = this.minimumBalance(NONCE_ACCOUNT_SIZE);
     else if (account.data.length !== 0) throw new TransactionFailure(txError('InvalidAccountForFee'));
     if (account.lamports < min + fee) throw new TransactionFailure(txError('InsufficientFundsForFee'));
-    const pre = this.rentState(account.lamports, account.data.length);
+    const before = rentRule.before(account);
     account.lamports -= fee;
-    if (!Runtime.rentTransitionAllowed(pre, this.rentState(account.lamports, account.data.length))) {
+    if (!rentRule.allows(address, before, account)) {
       throw new TransactionFailure({ kind: 'InsufficientFundsForRent', accountIndex: index });
     }
   }
