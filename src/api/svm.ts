@@ -89,7 +89,7 @@ export class SVM {
     });
   }
 
-  /** Names a program's custom errors in failures (`describeError()`, `toString()`), e.g. an `AnchorProgram`. */
+  /** Names a program's custom errors in failures' `describeError()` (`toString()` stays LiteSVM's), e.g. an `AnchorProgram`. */
   useIdl(namer: ErrorNamer): this {
     this.namers.set(namer.programId, namer);
     return this;

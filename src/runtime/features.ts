@@ -38,6 +38,8 @@ export const FEATURES = {
   deprecateLegacyVoteIxs: 'depVvnQ2UysGrhwdiwU42tCadZL8GcBb1i2GYhMopQv',
   /** SIMD-0392: an account that keeps its size and owner need only keep the lower of its starting balance and the rent-exempt minimum. */
   relaxPostExecMinBalanceCheck: 'BY4JhHLahVzS9ynfDz4exzGPbVXhFmJvEyMWsXbDBqME',
+  /** SIMD-0194: the Rent sysvar holds lamports per byte with threshold 1.0 (else per byte-year for 2 years). */
+  deprecateRentExemptionThreshold: 'rent6iVy6PDoViPBeJ6k5EJQrkj62h7DPyLbWGHwjrC',
   /** SIMD-0128: the Address Lookup Table program budgets as an sBPF program. */
   migrateAddressLookupTableProgramToCoreBpf: 'C97eKZygrkU4JxJsZdjgbUY7iQR7rKTr4NyDWo2E5pRm',
 } as const;

@@ -27,12 +27,14 @@ import { computeBudgetLimits, prioritizationFee, type ComputeBudgetLimits } from
 import { InstructionFailure, TransactionFailure, txError, type InstructionError, type TransactionError } from './errors.js';
 import {
   BPF_LOADER_UPGRADEABLE,
+  CONFIG_PROGRAM,
   ED25519_PROGRAM,
   FEATURE_PROGRAM,
   NATIVE_LOADER,
   SBPF_LOADERS,
   SECP256K1_PROGRAM,
   SECP256R1_PROGRAM,
+  STAKE_CONFIG,
   SYSTEM_PROGRAM,
   SYSVAR,
   SYSVAR_OWNER,
@@ -272,18 +274,23 @@ export class Runtime {
     for (const id of PRECOMPILES.keys()) this.accounts.set(id, { lamports: 1n, data: new Uint8Array(0), owner: NATIVE_LOADER, executable: true, rentEpoch: 0n });
   }
 
-  /** The sysvar accounts with LiteSVM's starting values (`with_sysvars`). */
+  /**
+   * The sysvar accounts with LiteSVM's starting values, whatever they were before, and the
+   * deprecated stake config account (`with_sysvars`).
+   */
   writeDefaultSysvars(): void {
-    this.setSysvarAccount(SYSVAR.clock, sv.encodeClock(this.clock));
-    this.setSysvarAccount(SYSVAR.epochRewards, sv.encodeEpochRewards(this.epochRewards));
-    this.setSysvarAccount(SYSVAR.epochSchedule, sv.encodeEpochSchedule(this.epochSchedule));
+    this.setSysvarAccount(SYSVAR.clock, sv.encodeClock(sv.DEFAULT_CLOCK));
+    this.setSysvarAccount(SYSVAR.epochRewards, sv.encodeEpochRewards(sv.DEFAULT_EPOCH_REWARDS));
+    this.setSysvarAccount(SYSVAR.epochSchedule, sv.encodeEpochSchedule(sv.DEFAULT_EPOCH_SCHEDULE));
     this.setSysvarAccount(SYSVAR.fees, sv.encodeU64(0n));
-    this.setSysvarAccount(SYSVAR.lastRestartSlot, sv.encodeU64(this.lastRestartSlot));
+    this.setSysvarAccount(SYSVAR.lastRestartSlot, sv.encodeU64(sv.DEFAULT_LAST_RESTART_SLOT));
+    // The Fees sysvar's default lamports per signature: 0.
     this.setSysvarAccount(SYSVAR.recentBlockhashes, sv.encodeRecentBlockhashes(this.latestBlockhash, 0n));
-    this.setSysvarAccount(SYSVAR.rent, sv.encodeRent(this.rent));
+    this.setSysvarAccount(SYSVAR.rent, sv.encodeRent(sv.defaultRent(this.features.isActive(FEATURES.deprecateRentExemptionThreshold))));
     this.setSysvarAccount(SYSVAR.slotHashes, sv.encodeSlotHashes([{ slot: this.clock.slot, hash: this.latestBlockhash }]));
     this.setSysvarAccount(SYSVAR.slotHistory, sv.encodedDefaultSlotHistory());
     this.setSysvarAccount(SYSVAR.stakeHistory, sv.encodeStakeHistory([]));
+    this.setAccount(STAKE_CONFIG, { lamports: 1n, data: sv.legacyStakeConfigData(), owner: CONFIG_PROGRAM, executable: false, rentEpoch: 0n });
   }
 
   /** Stores a sysvar account as `set_sysvar` does (1 lamport, owned by Sysvar1111…). */
@@ -391,7 +398,7 @@ export class Runtime {
   /** Replaces the latest blockhash (the old one stops being accepted). */
   expireBlockhash(): void {
     this.latestBlockhash = blockhashOf(bs58.decode(this.latestBlockhash));
-    this.setSysvarAccount(SYSVAR.recentBlockhashes, sv.encodeRecentBlockhashes(this.latestBlockhash, 0n));
+    this.setSysvarAccount(SYSVAR.recentBlockhashes, sv.encodeRecentBlockhashes(this.latestBlockhash, this.config.lamportsPerSignature));
   }
 
   /** Sets the clock's slot. */
@@ -488,8 +495,9 @@ export class Runtime {
 
   private process(tx: WireTransaction): TransactionOutcome {
     const signature = tx.signatures[0] ?? new Uint8Array(64);
+    // Refused before execution: LiteSVM reports its default metadata, with no signature.
     const early = (error: TransactionError): TransactionOutcome => ({
-      signature,
+      signature: new Uint8Array(64),
       error,
       logs: [],
       computeUnitsConsumed: 0n,
@@ -604,7 +612,7 @@ export class Runtime {
       });
       if (!payerValidated) throw new TransactionFailure(txError('AccountNotFound'));
     } catch (e) {
-      if (e instanceof TransactionFailure) return early(e.error);
+      if (e instanceof TransactionFailure) return { ...early(e.error), fee };
       throw e;
     }
 
@@ -680,7 +688,7 @@ export class Runtime {
       computeUnitsConsumed: BigInt(consumedTotal),
       fee,
       returnData: { ...context.returnData },
-      innerInstructions: innerInstructions(context),
+      innerInstructions: innerInstructions(context, tx.message.instructions.length),
       postAccounts: msg.keys.flatMap((k, i) => (msg.writable[i] ? [[k, accounts[i]] as [string, Account]] : [])),
       included: true,
     };
@@ -871,11 +879,13 @@ function siblingInstruction(tx: TransactionContext, index: bigint): SiblingInstr
 }
 
 /** CPIs grouped under the top-level instruction they ran in. */
-function innerInstructions(context: TransactionContext): InnerInstruction[][] {
+function innerInstructions(context: TransactionContext, topLevel: number): InnerInstruction[][] {
   const out: InnerInstruction[][] = [];
   for (const f of context.trace) {
     if (f.stackHeight === 1) out.push([]);
     else out[out.length - 1]?.push({ programIdIndex: f.programTxIndex, accounts: Uint8Array.from(f.accounts.map((a) => a.txIndex)), data: f.data, stackHeight: f.stackHeight });
   }
+  // Agave's trace holds every top-level instruction, run or not.
+  while (out.length < topLevel) out.push([]);
   return out;
 }

@@ -66,6 +66,20 @@ export const DEFAULT_LAST_RESTART_SLOT = release.DEFAULT_LAST_RESTART_SLOT;
 /** Bytes every account is charged for besides its data. */
 export const ACCOUNT_STORAGE_OVERHEAD = 128n;
 
+/**
+ * The Rent sysvar LiteSVM writes for a feature set: the release's, or without SIMD-0194
+ * (`deprecate_rent_exemption_threshold`) its legacy form, half the rate for two years (the same
+ * minimum balances).
+ */
+export const defaultRent = (exemptionThresholdDeprecated: boolean): Rent =>
+  exemptionThresholdDeprecated ? DEFAULT_RENT : { ...DEFAULT_RENT, lamportsPerByteYear: DEFAULT_RENT.lamportsPerByteYear / 2n, exemptionThreshold: 2 };
+
+/**
+ * The deprecated stake `Config` account LiteSVM keeps for older stake callers: no keys, then
+ * bincode `Config::default()` (warm-up/cool-down rate 0.25, slash penalty 12).
+ */
+export const legacyStakeConfigData = (): Uint8Array => new Out(17).u64(0n).f64(0.25).u8(Math.floor((5 * 255) / 100)).bytes;
+
 /** Rent::minimum_balance (the f64 threshold product is truncated, as in Rust). */
 export function minimumBalance(rent: Rent, dataLen: number | bigint): bigint {
   const bytes = ACCOUNT_STORAGE_OVERHEAD + BigInt(dataLen);

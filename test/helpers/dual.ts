@@ -24,12 +24,40 @@ import bs58 from 'bs58';
 import { bytes, SYSTEM_PROGRAM, u32, u64 } from './encoding.js';
 import { FeatureSet, SVM, FailedTransactionMetadata as OurFailed, describeError, InstructionErrorFieldless, TransactionErrorFieldless } from '../../src/index.js';
 
-/** One side's view of a processed transaction. */
+/** One side's view of a processed transaction: everything LiteSVM reports of it. */
 export interface Observed {
   error: string | undefined;
   logs: string[];
   computeUnits: bigint;
   returnData: { programId: string; data: number[] };
+  /** `String()` of each inner instruction, per top-level instruction. */
+  innerInstructions: string[][];
+  prettyLogs: string;
+  /** `String()` of the result, of its metadata and, for a failure, of `err()`. */
+  text: { result: string; meta: string; err?: string };
+}
+
+/** The result methods both sides share. */
+interface Meta {
+  logs(): string[];
+  computeUnitsConsumed(): bigint;
+  returnData(): { programId(): Uint8Array; data(): Uint8Array };
+  innerInstructions(): { toString(): string }[][];
+  prettyLogs(): string;
+}
+
+/** What `result` (its metadata `meta`) reports, with `error` in our `describeError` notation. */
+function observe(result: object, meta: Meta, error: string | undefined, err: (() => unknown) | undefined): Observed {
+  const returnData = meta.returnData();
+  return {
+    error,
+    logs: meta.logs(),
+    computeUnits: meta.computeUnitsConsumed(),
+    returnData: { programId: Buffer.from(returnData.programId()).toString('hex'), data: [...returnData.data()] },
+    innerInstructions: meta.innerInstructions().map((list) => list.map(String)),
+    prettyLogs: meta.prettyLogs(),
+    text: { result: String(result), meta: String(meta), ...(err ? { err: String(err()) } : {}) },
+  };
 }
 
 /** An account meta: read-only/writable, signer or not. */
@@ -67,40 +95,33 @@ export class Dual {
   send(tx: Transaction): { ours: Observed; theirs: Observed } {
     const o = this.ours.sendTransaction(tx);
     const t = this.theirs.sendTransaction(tx);
-    const om = o instanceof OurFailed ? o.meta() : o;
-    const tm = t instanceof FailedTransactionMetadata ? t.meta() : t;
-    const rd = (r: { programId(): Uint8Array; data(): Uint8Array }) => ({ programId: Buffer.from(r.programId()).toString('hex'), data: [...r.data()] });
     return {
-      ours: {
-        error: o instanceof OurFailed ? describeError(o.outcome.error!) : undefined,
-        logs: om.logs(),
-        computeUnits: om.computeUnitsConsumed(),
-        returnData: rd(om.returnData()),
-      },
-      theirs: {
-        error: t instanceof FailedTransactionMetadata ? theirError(t) : undefined,
-        logs: tm.logs(),
-        computeUnits: tm.computeUnitsConsumed(),
-        returnData: rd(tm.returnData()),
-      },
+      ours: o instanceof OurFailed ? observe(o, o.meta(), describeError(o.outcome.error!), () => o.err()) : observe(o, o, undefined, undefined),
+      theirs: t instanceof FailedTransactionMetadata ? observe(t, t.meta(), theirError(t), () => t.err()) : observe(t, t, undefined, undefined),
     };
   }
 
   /**
-   * Sends `instructions` to both, requires identical observations and identical `accounts`
-   * afterwards, and returns ours.
+   * Sends `instructions` to both and requires identical observations and identical accounts
+   * afterwards: the payer, every account the instructions name and the extra `accounts`.
+   * Returns ours.
    */
   async expectSame(instructions: Instruction[], accounts: readonly Address[] = []): Promise<Observed> {
     const r = this.send(await this.transaction(instructions));
     expect(r.ours).toEqual(r.theirs);
-    for (const a of accounts) expect(this.account(a).ours, a).toEqual(this.account(a).theirs);
+    this.expectSameAccounts([this.payer.address, ...instructions.flatMap((ix) => [ix.programAddress, ...(ix.accounts ?? []).map((a) => a.address)]), ...accounts]);
     return r.ours;
+  }
+
+  /** Requires both sides to hold the same `accounts`. */
+  expectSameAccounts(accounts: Iterable<Address>): void {
+    for (const a of new Set(accounts)) expect(this.account(a).ours, a).toEqual(this.account(a).theirs);
   }
 
   /** Both sides' view of an account (lamports, owner, executable, data). */
   account(address: Address) {
     const view = (a: ReturnType<SVM['getAccount']>) =>
-      a.exists ? { lamports: a.lamports, owner: a.programAddress, executable: a.executable, data: Buffer.from(a.data).toString('hex') } : null;
+      a.exists ? { lamports: a.lamports, owner: a.programAddress, executable: a.executable, space: a.space, data: Buffer.from(a.data).toString('hex') } : null;
     return { ours: view(this.ours.getAccount(address)), theirs: view(this.theirs.getAccount(address) as ReturnType<SVM['getAccount']>) };
   }
 }
