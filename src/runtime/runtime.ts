@@ -23,7 +23,7 @@ import { defaultExecutionCosts, type ExecutionCosts } from '../syscalls/costs.js
 import { AccountsDb, cloneAccount, decodeAddress, emptyAccount, encodeAddress, RENT_EXEMPT_EPOCH, shareAccount, type Account } from './accounts.js';
 import { budgetsAsBuiltin, defaultBuiltins } from './builtins/index.js';
 import { decodeNonce, durableNonce } from './builtins/nonce.js';
-import { computeBudgetLimits, prioritizationFee, type ComputeBudgetLimits } from './compute-budget.js';
+import { computeBudgetLimits, configLimits, type ComputeBudgetLimits } from './compute-budget.js';
 import { InstructionFailure, TransactionFailure, txError, type InstructionError, type TransactionError } from './errors.js';
 import {
   BPF_LOADER_UPGRADEABLE,
@@ -521,10 +521,13 @@ export class Runtime {
       if (this.config.blockhashCheck && tx.message.recentBlockhash !== this.latestBlockhash && !this.usesValidNonce(tx, msg)) {
         throw new TransactionFailure(txError('BlockhashNotFound'));
       }
-      limits = computeBudgetLimits(
-        tx.message.instructions.map((ix) => ({ programId: msg.keys[ix.programIdIndex], data: ix.data })),
-        (id) => budgetsAsBuiltin(id, this.builtins, this.features),
-      );
+      limits =
+        tx.message.version === 1
+          ? configLimits(tx.message.config)
+          : computeBudgetLimits(
+              tx.message.instructions.map((ix) => ({ programId: msg.keys[ix.programIdIndex], data: ix.data })),
+              (id) => budgetsAsBuiltin(id, this.builtins, this.features),
+            );
       if (this.config.sigverify && this.history.size > 0 && this.history.has(bs58.encode(signature))) throw new TransactionFailure(txError('AlreadyProcessed'));
     } catch (e) {
       if (e instanceof TransactionFailure) return early(e.error);
@@ -565,7 +568,7 @@ export class Runtime {
       const program = msg.keys[ix.programIdIndex];
       if (program === ED25519_PROGRAM || program === SECP256K1_PROGRAM || program === SECP256R1_PROGRAM) signatures += BigInt(ix.data[0] ?? 0);
     }
-    return signatures * this.config.lamportsPerSignature + prioritizationFee(limits);
+    return signatures * this.config.lamportsPerSignature + limits.priorityFee;
   }
 
   private rentStateRule(): RentStateRule {
