@@ -8,6 +8,8 @@ import {
   compressTransactionMessageUsingAddressLookupTables,
   createTransactionMessage,
   generateKeyPairSigner,
+  getAddressDecoder,
+  getCompiledTransactionMessageDecoder,
   lamports,
   pipe,
   setTransactionMessageFeePayerSigner,
@@ -35,7 +37,17 @@ export interface Observed {
   prettyLogs: string;
   /** `String()` of the result, of its metadata and, for a failure, of `err()`. */
   text: { result: string; meta: string; err?: string };
+  /** Every account the transaction names (lookup-table entries too), afterwards. */
+  accounts: Record<string, AccountView | null>;
 }
+
+/** An account as the tests compare it. */
+type AccountView = { lamports: bigint; owner: string; executable: boolean; space: bigint; data: string };
+const view = (a: ReturnType<SVM['getAccount']>): AccountView | null =>
+  a.exists ? { lamports: a.lamports, owner: a.programAddress, executable: a.executable, space: a.space, data: Buffer.from(a.data).toString('hex') } : null;
+
+/** Bytes before the addresses of an address lookup table. */
+const LOOKUP_TABLE_META_SIZE = 56;
 
 /** The result methods both sides share. */
 interface Meta {
@@ -46,8 +58,11 @@ interface Meta {
   prettyLogs(): string;
 }
 
-/** What `result` (its metadata `meta`) reports, with `error` in our `describeError` notation. */
-function observe(result: object, meta: Meta, error: string | undefined, err: (() => unknown) | undefined): Observed {
+/**
+ * What `result` (its metadata `meta`) reports, with `error` in our `describeError` notation, and
+ * `accounts` as the runtime now holds them.
+ */
+function observe(result: object, meta: Meta, error: string | undefined, err: (() => unknown) | undefined, accounts: Observed['accounts']): Observed {
   const returnData = meta.returnData();
   return {
     error,
@@ -57,6 +72,7 @@ function observe(result: object, meta: Meta, error: string | undefined, err: (()
     innerInstructions: meta.innerInstructions().map((list) => list.map(String)),
     prettyLogs: meta.prettyLogs(),
     text: { result: String(result), meta: String(meta), ...(err ? { err: String(err()) } : {}) },
+    accounts,
   };
 }
 
@@ -93,23 +109,43 @@ export class Dual {
 
   /** Sends `tx` to both and returns what each observed. */
   send(tx: Transaction): { ours: Observed; theirs: Observed } {
+    const named = this.namedAccounts(tx);
     const o = this.ours.sendTransaction(tx);
     const t = this.theirs.sendTransaction(tx);
+    const accounts = (svm: { getAccount(a: Address): unknown }) => Object.fromEntries(named.map((a) => [a, view(svm.getAccount(a) as ReturnType<SVM['getAccount']>)]));
     return {
-      ours: o instanceof OurFailed ? observe(o, o.meta(), describeError(o.outcome.error!), () => o.err()) : observe(o, o, undefined, undefined),
-      theirs: t instanceof FailedTransactionMetadata ? observe(t, t.meta(), theirError(t), () => t.err()) : observe(t, t, undefined, undefined),
+      ours: o instanceof OurFailed ? observe(o, o.meta(), describeError(o.outcome.error!), () => o.err(), accounts(this.ours)) : observe(o, o, undefined, undefined, accounts(this.ours)),
+      theirs:
+        t instanceof FailedTransactionMetadata
+          ? observe(t, t.meta(), theirError(t), () => t.err(), accounts(this.theirs))
+          : observe(t, t, undefined, undefined, accounts(this.theirs)),
     };
   }
 
+  /** The message's account keys, with the entries it takes from lookup tables (as LiteSVM holds the tables now). */
+  private namedAccounts(tx: Transaction): Address[] {
+    const message = getCompiledTransactionMessageDecoder().decode(tx.messageBytes);
+    const named = [...message.staticAccounts];
+    for (const lookup of 'addressTableLookups' in message ? (message.addressTableLookups ?? []) : []) {
+      named.push(lookup.lookupTableAddress);
+      const table = this.theirs.getAccount(lookup.lookupTableAddress);
+      if (!table.exists) continue;
+      const entries = table.data.subarray(LOOKUP_TABLE_META_SIZE);
+      for (const i of [...lookup.writableIndexes, ...lookup.readonlyIndexes]) {
+        if (32 * i + 32 <= entries.length) named.push(getAddressDecoder().decode(entries.subarray(32 * i, 32 * i + 32)));
+      }
+    }
+    return [...new Set(named)];
+  }
+
   /**
-   * Sends `instructions` to both and requires identical observations and identical accounts
-   * afterwards: the payer, every account the instructions name and the extra `accounts`.
-   * Returns ours.
+   * Sends `instructions` to both and requires identical observations (every account the
+   * transaction names included) and identical extra `accounts` afterwards. Returns ours.
    */
   async expectSame(instructions: Instruction[], accounts: readonly Address[] = []): Promise<Observed> {
     const r = this.send(await this.transaction(instructions));
     expect(r.ours).toEqual(r.theirs);
-    this.expectSameAccounts([this.payer.address, ...instructions.flatMap((ix) => [ix.programAddress, ...(ix.accounts ?? []).map((a) => a.address)]), ...accounts]);
+    this.expectSameAccounts(accounts);
     return r.ours;
   }
 
@@ -118,10 +154,8 @@ export class Dual {
     for (const a of new Set(accounts)) expect(this.account(a).ours, a).toEqual(this.account(a).theirs);
   }
 
-  /** Both sides' view of an account (lamports, owner, executable, data). */
+  /** Both sides' view of an account (lamports, owner, executable, size, data). */
   account(address: Address) {
-    const view = (a: ReturnType<SVM['getAccount']>) =>
-      a.exists ? { lamports: a.lamports, owner: a.programAddress, executable: a.executable, space: a.space, data: Buffer.from(a.data).toString('hex') } : null;
     return { ours: view(this.ours.getAccount(address)), theirs: view(this.theirs.getAccount(address) as ReturnType<SVM['getAccount']>) };
   }
 }
