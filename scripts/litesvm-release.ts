@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { ComputeBudget, FeatureSet, LiteSVM } from 'litesvm';
 import bs58 from 'bs58';
+import type { Clock, EpochRewards, EpochSchedule, Rent } from '../src/runtime/sysvars.js';
 
 /** Everything the generated module holds, constant by constant. */
 export interface LiteSvmRelease {
@@ -17,18 +18,10 @@ export interface LiteSvmRelease {
   AGAVE_VERSION: string;
   ALL_FEATURES: string[];
   MAINNET_FEATURES: [string, bigint][];
-  DEFAULT_CLOCK: { slot: bigint; epochStartTimestamp: bigint; epoch: bigint; leaderScheduleEpoch: bigint; unixTimestamp: bigint };
-  DEFAULT_RENT: { lamportsPerByteYear: bigint; exemptionThreshold: number; burnPercent: number };
-  DEFAULT_EPOCH_SCHEDULE: { slotsPerEpoch: bigint; leaderScheduleSlotOffset: bigint; warmup: boolean; firstNormalEpoch: bigint; firstNormalSlot: bigint };
-  DEFAULT_EPOCH_REWARDS: {
-    distributionStartingBlockHeight: bigint;
-    numPartitions: bigint;
-    parentBlockhash: string;
-    totalPoints: bigint;
-    totalRewards: bigint;
-    distributedRewards: bigint;
-    active: boolean;
-  };
+  DEFAULT_CLOCK: Clock;
+  DEFAULT_RENT: Rent;
+  DEFAULT_EPOCH_SCHEDULE: EpochSchedule;
+  DEFAULT_EPOCH_REWARDS: EpochRewards;
   DEFAULT_LAST_RESTART_SLOT: bigint;
   /** Program id and loader of each program `new LiteSVM()` deploys, by program id. */
   DEFAULT_PROGRAM_LOADERS: [string, string][];

@@ -19,6 +19,7 @@ import {
   type Instruction,
   type KeyPairSigner,
   type Transaction,
+  type TransactionMessage,
 } from '@solana/kit';
 import { expect } from 'vitest';
 import { FailedTransactionMetadata, FeatureSet as OracleFeatures, LiteSVM } from 'litesvm';
@@ -76,6 +77,9 @@ function observe(result: object, meta: Meta, error: string | undefined, err: (()
   };
 }
 
+/** A v1 message, as kit builds it. */
+export type V1Message = Extract<TransactionMessage, { version: 1 }>;
+
 /** An account meta: read-only/writable, signer or not. */
 export const meta = (address: Address, writable: boolean, signer?: KeyPairSigner) =>
   signer
@@ -102,6 +106,18 @@ export class Dual {
       (m) => setTransactionMessageFeePayerSigner(this.payer, m),
       (m) => appendTransactionMessageInstructions(instructions, m),
       (m) => compressTransactionMessageUsingAddressLookupTables(m, lookupTables),
+      (m) => this.theirs.setTransactionMessageLifetimeUsingLatestBlockhash(m),
+      (m) => signTransactionMessageWithSigners(m),
+    );
+  }
+
+  /** A signed v1 transaction (SIMD-0385) with the payer as fee payer, `configure` setting its config. */
+  async v1Transaction(instructions: Instruction[], configure: (m: V1Message) => V1Message = (m) => m): Promise<Transaction> {
+    return pipe(
+      createTransactionMessage({ version: 1 }),
+      (m) => setTransactionMessageFeePayerSigner(this.payer, m),
+      (m) => appendTransactionMessageInstructions(instructions, m),
+      (m) => configure(m) as typeof m,
       (m) => this.theirs.setTransactionMessageLifetimeUsingLatestBlockhash(m),
       (m) => signTransactionMessageWithSigners(m),
     );

@@ -8,44 +8,25 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  appendTransactionMessageInstructions,
-  createTransactionMessage,
   generateKeyPairSigner,
-  pipe,
   setTransactionMessageComputeUnitLimit,
-  setTransactionMessageFeePayerSigner,
   setTransactionMessageHeapSize,
   setTransactionMessageLoadedAccountsDataSizeLimit,
   setTransactionMessagePriorityFeeLamports,
   signBytes,
-  signTransactionMessageWithSigners,
   type Instruction,
   type KeyPairSigner,
   type Transaction,
-  type TransactionMessage,
 } from '@solana/kit';
 import { FeatureSet, WebsvmError } from '../../src/index.js';
-import { deployBoth, Dual, systemTransfer, toggled } from '../helpers/dual.js';
+import { deployBoth, Dual, systemTransfer, toggled, type V1Message } from '../helpers/dual.js';
 import { bytes, programElf } from '../helpers/encoding.js';
 
 const COMPUTE_BUDGET = 'ComputeBudget111111111111111111111111111111' as Instruction['programAddress'];
 const MEMO = 'MemoSq4gqABAXKb96qnH8TysNcWxMyWCqXgDLGmfcHr' as Instruction['programAddress'];
 const ENABLE_TX_V1 = 'txv1aq4pp281K9um3tnPgkfX8UqtFT6wcVW3hNezGLL';
 
-type Message = Extract<TransactionMessage, { version: 1 }>;
-const budget = (units: number, loaded = 1 << 20) => (m: Message) => setTransactionMessageComputeUnitLimit(units, setTransactionMessageLoadedAccountsDataSizeLimit(loaded, m));
-
-/** A signed v1 transaction from the dual's payer, `configure` setting its config. */
-async function v1(d: Dual, instructions: Instruction[], configure: (m: Message) => Message = (m) => m): Promise<Transaction> {
-  return pipe(
-    createTransactionMessage({ version: 1 }),
-    (m) => setTransactionMessageFeePayerSigner(d.payer, m),
-    (m) => appendTransactionMessageInstructions(instructions, m),
-    (m) => configure(m as Message) as typeof m,
-    (m) => d.theirs.setTransactionMessageLifetimeUsingLatestBlockhash(m),
-    (m) => signTransactionMessageWithSigners(m),
-  );
-}
+const budget = (units: number, loaded = 1 << 20) => (m: V1Message) => setTransactionMessageComputeUnitLimit(units, setTransactionMessageLoadedAccountsDataSizeLimit(loaded, m));
 
 /** `tx` with its message bytes edited, signed again by `payer` alone. */
 async function edited(tx: Transaction, payer: KeyPairSigner, edit: (message: Uint8Array, view: DataView) => void): Promise<Transaction> {
@@ -72,17 +53,17 @@ describe('v1 transactions: websvm vs LiteSVM', () => {
     const to = (await generateKeyPairSigner()).address;
     const other = await generateKeyPairSigner();
     const transfer = [systemTransfer(d.payer, to, 1_000_000n)];
-    expect(same(d, await v1(d, transfer), [to])).toBe('MaxLoadedAccountsDataSizeExceeded');
-    expect(same(d, await v1(d, transfer, (m) => setTransactionMessageLoadedAccountsDataSizeLimit(1 << 20, m)), [to])).toBe('InstructionError(0, ComputationalBudgetExceeded)');
-    expect(same(d, await v1(d, transfer, budget(100)), [to])).toBe('InstructionError(0, ComputationalBudgetExceeded)');
-    expect(same(d, await v1(d, transfer, budget(150)), [to])).toBeUndefined();
-    expect(same(d, await v1(d, transfer, (m) => setTransactionMessagePriorityFeeLamports(12_345n, budget(1000)(m))), [to])).toBeUndefined();
+    expect(same(d, await d.v1Transaction(transfer), [to])).toBe('MaxLoadedAccountsDataSizeExceeded');
+    expect(same(d, await d.v1Transaction(transfer, (m) => setTransactionMessageLoadedAccountsDataSizeLimit(1 << 20, m)), [to])).toBe('InstructionError(0, ComputationalBudgetExceeded)');
+    expect(same(d, await d.v1Transaction(transfer, budget(100)), [to])).toBe('InstructionError(0, ComputationalBudgetExceeded)');
+    expect(same(d, await d.v1Transaction(transfer, budget(150)), [to])).toBeUndefined();
+    expect(same(d, await d.v1Transaction(transfer, (m) => setTransactionMessagePriorityFeeLamports(12_345n, budget(1000)(m))), [to])).toBeUndefined();
     setBothFunded(d, other);
     const twoSigners = [systemTransfer(d.payer, to, 1_000_000n), systemTransfer(other, d.payer.address, 1n)];
-    expect(same(d, await v1(d, twoSigners, (m) => setTransactionMessagePriorityFeeLamports(777n, budget(1000)(m))), [to, other.address])).toBeUndefined();
-    expect(same(d, await v1(d, transfer, budget(150, 130)), [to])).toBe('MaxLoadedAccountsDataSizeExceeded');
+    expect(same(d, await d.v1Transaction(twoSigners, (m) => setTransactionMessagePriorityFeeLamports(777n, budget(1000)(m))), [to, other.address])).toBeUndefined();
+    expect(same(d, await d.v1Transaction(transfer, budget(150, 130)), [to])).toBe('MaxLoadedAccountsDataSizeExceeded');
     // Requests beyond the maxima are clamped: 1 400 000 units, 64 MiB.
-    const base = await v1(d, transfer, budget(150));
+    const base = await d.v1Transaction(transfer, budget(150));
     expect(same(d, await edited(base, d.payer, (m, v) => v.setUint32(configAt(m), 2_000_000, true)), [to])).toBeUndefined();
     expect(same(d, await edited(base, d.payer, (m, v) => v.setUint32(configAt(m) + 4, 0xffff_ffff, true)), [to])).toBeUndefined();
   });
@@ -91,7 +72,7 @@ describe('v1 transactions: websvm vs LiteSVM', () => {
     const d = await Dual.create();
     const cb = (...data: number[]): Instruction => ({ programAddress: COMPUTE_BUDGET, accounts: [], data: Uint8Array.from(data) });
     for (const instructions of [[cb(9, 9)], [cb(2, 16, 0, 0, 0), cb(2, 16, 0, 0, 0)], [cb(1, 1, 0, 0, 0)], [cb(4, 0, 0, 0, 0)]]) {
-      expect(same(d, await v1(d, [...instructions, { programAddress: MEMO, accounts: [], data: bytes(0x61) }], budget(2000)))).toBeUndefined();
+      expect(same(d, await d.v1Transaction([...instructions, { programAddress: MEMO, accounts: [], data: bytes(0x61) }], budget(2000)))).toBeUndefined();
     }
   });
 
@@ -99,7 +80,7 @@ describe('v1 transactions: websvm vs LiteSVM', () => {
     const d = await Dual.create();
     const heap = await deployBoth(d, programElf('heap'));
     for (const size of [32 * 1024, 64 * 1024, 256 * 1024]) {
-      const tx = await v1(d, [{ programAddress: heap, accounts: [], data: bytes(200) }], (m) => setTransactionMessageHeapSize(size, budget(200_000)(m)));
+      const tx = await d.v1Transaction([{ programAddress: heap, accounts: [], data: bytes(200) }], (m) => setTransactionMessageHeapSize(size, budget(200_000)(m)));
       same(d, tx);
     }
   });
@@ -107,8 +88,8 @@ describe('v1 transactions: websvm vs LiteSVM', () => {
   it('refuse what v1 sanitizing refuses', async () => {
     const d = await Dual.create();
     const to = (await generateKeyPairSigner()).address;
-    const base = await v1(d, [systemTransfer(d.payer, to, 1_000_000n)], budget(1000));
-    const withHeap = await v1(d, [systemTransfer(d.payer, to, 1_000_000n)], (m) => setTransactionMessageHeapSize(64 * 1024, budget(1000)(m)));
+    const base = await d.v1Transaction([systemTransfer(d.payer, to, 1_000_000n)], budget(1000));
+    const withHeap = await d.v1Transaction([systemTransfer(d.payer, to, 1_000_000n)], (m) => setTransactionMessageHeapSize(64 * 1024, budget(1000)(m)));
     const keys = ADDRESS_COUNT_AT + 1;
     const instruction = (m: Uint8Array) => configAt(m) + 8;
     for (const tx of [
@@ -128,9 +109,9 @@ describe('v1 transactions: websvm vs LiteSVM', () => {
   it('may be 4 096 bytes long, not more', async () => {
     const d = await Dual.create();
     const memo = (n: number): Instruction => ({ programAddress: MEMO, accounts: [], data: new Uint8Array(n).fill(0x61) });
-    const big = await v1(d, [memo(2000)], budget(1_400_000));
+    const big = await d.v1Transaction([memo(2000)], budget(1_400_000));
     expect(same(d, big)).toBeUndefined();
-    const over = await v1(d, [memo(3000), memo(1000)], budget(1_400_000));
+    const over = await d.v1Transaction([memo(3000), memo(1000)], budget(1_400_000));
     expect(() => d.ours.sendTransaction(over)).toThrow(expect.objectContaining({ kind: 'TransactionTooLarge', message: expect.stringContaining('(max: 4096 bytes)') }));
     expect(() => d.ours.sendTransaction(over)).toThrow(WebsvmError);
   });
@@ -141,7 +122,7 @@ describe('v1 transactions: websvm vs LiteSVM', () => {
     d.ours.withFeatureSet(ours);
     d.theirs.withFeatureSet(theirs);
     const to = (await generateKeyPairSigner()).address;
-    expect(same(d, await v1(d, [systemTransfer(d.payer, to, 1_000_000n)], budget(1000)), [to])).toBeUndefined();
+    expect(same(d, await d.v1Transaction([systemTransfer(d.payer, to, 1_000_000n)], budget(1000)), [to])).toBeUndefined();
     expect(d.ours.getBalance(to)).toBe(1_000_000n);
   });
 });
