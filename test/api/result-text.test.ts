@@ -81,6 +81,10 @@ describe('String() of results and errors: websvm vs LiteSVM', () => {
     expect(String(ours)).toBe(String(theirs));
     const [om, tm] = [(ours as { meta(): { toString(): string } }).meta(), (theirs as { meta(): { toString(): string } }).meta()];
     expect(String(om)).toBe(String(tm));
+    type Posted = { postAccounts(): { address: string; lamports: bigint; programAddress: string; executable: boolean; data: Uint8Array }[] };
+    const posted = (info: unknown) =>
+      (info as Posted).postAccounts().map((a) => ({ address: a.address, lamports: a.lamports, owner: a.programAddress, executable: a.executable, data: Buffer.from(a.data).toString('hex') }));
+    expect(posted(ours)).toEqual(posted(theirs));
     const [o, t] = [d.ours.sendTransaction(tx), d.theirs.sendTransaction(tx)];
     if (!(o instanceof TransactionMetadata) || !(t instanceof TheirMetadata)) throw new Error(`expected successes: ${String(o)}`);
     expect(String(o.returnData())).toBe(String(t.returnData()));
