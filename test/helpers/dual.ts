@@ -1,6 +1,6 @@
 /**
  * Runs the same signed transactions in websvm and in LiteSVM (the Agave oracle) and reports both
- * sides, so tests can require identical results, logs, compute units and accounts.
+ * sides, so tests can require identical results, logs, compute units, texts and accounts.
  */
 import {
   AccountRole,
