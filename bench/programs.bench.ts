@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
 import { address, generateKeyPairSigner, getAddressEncoder, getProgramDerivedAddress, type Address, type Instruction, type KeyPairSigner } from '@solana/kit';
 import { AnchorProgram, type AnchorIdl } from '../src/index.js';
-import { Dual, observe, setBoth } from '../test/helpers/dual.js';
+import { Dual, observeBoth, setBoth } from '../test/helpers/dual.js';
 import { splMintData, splTokenAccountData, u32 } from '../test/helpers/encoding.js';
 import { REAL_PROGRAMS_DIR } from '../scripts/fetch-real-programs.js';
 import { freshProcessPhases, median } from './fresh-processes.js';
@@ -78,7 +78,7 @@ const distinct = (instructions: Instruction[]): Instruction[] => [{ programAddre
 /** Sends a setup transaction to both sides; it must succeed. */
 async function setUp(what: string, instructions: Instruction[]): Promise<void> {
   const tx = await d.transaction(instructions);
-  const r = observe(d.ours.sendTransaction(tx), d.theirs.sendTransaction(tx));
+  const r = observeBoth(d.ours.sendTransaction(tx), d.theirs.sendTransaction(tx));
   if (r.ours.error || r.theirs.error) throw new Error(`${what} setup: websvm ${r.ours.error ?? 'ok'}, LiteSVM ${r.theirs.error ?? 'ok'}`);
 }
 
@@ -227,7 +227,7 @@ async function runWarm(c: Case) {
         else results.theirs = d.theirs.sendTransaction(tx);
         times[side] = performance.now() - start;
       }
-      const seen = observe(results.ours, results.theirs);
+      const seen = observeBoth(results.ours, results.theirs);
       const text = (o: object) => JSON.stringify(o, (_, v) => (typeof v === 'bigint' ? String(v) : v));
       if (seen.ours.error || text(seen.ours) !== text(seen.theirs)) {
         throw new Error(`${c.program} ${step.label} #${i}: websvm ${seen.ours.error ?? 'ok'}, LiteSVM ${seen.theirs.error ?? 'ok'}\n${seen.ours.logs.join('\n')}\n---\n${seen.theirs.logs.join('\n')}`);

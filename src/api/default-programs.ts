@@ -6,7 +6,8 @@
  */
 import { nodeModule, requireNodeFs, type NodeFs } from '../platform.js';
 import { encodeAddress } from '../runtime/accounts.js';
-import { BPF_LOADER, BPF_LOADER_DEPRECATED, BPF_LOADER_UPGRADEABLE } from '../runtime/ids.js';
+import { BPF_LOADER_UPGRADEABLE } from '../runtime/ids.js';
+import { DEFAULT_PROGRAM_LOADERS } from '../runtime/litesvm-release.js';
 
 /** One of LiteSVM's default programs. */
 export interface DefaultProgram {
@@ -17,16 +18,26 @@ export interface DefaultProgram {
   readonly loader: string;
 }
 
-/** LiteSVM's default programs with the loaders it uses. */
-export const DEFAULT_PROGRAMS: readonly DefaultProgram[] = [
-  { name: 'spl_token', programId: 'TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA', loader: BPF_LOADER_UPGRADEABLE },
-  { name: 'spl_token_2022', programId: 'TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb', loader: BPF_LOADER_UPGRADEABLE },
-  { name: 'spl_memo_v1', programId: 'Memo1UhkJRfHyvLMcVucJwxXeuD728EqVDDwQDxFMNo', loader: BPF_LOADER_DEPRECATED },
-  { name: 'spl_memo', programId: 'MemoSq4gqABAXKb96qnH8TysNcWxMyWCqXgDLGmfcHr', loader: BPF_LOADER },
-  { name: 'spl_associated_token_account', programId: 'ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL', loader: BPF_LOADER },
-  { name: 'address_lookup_table', programId: 'AddressLookupTab1e1111111111111111111111111', loader: BPF_LOADER_UPGRADEABLE },
-  { name: 'stake', programId: 'Stake11111111111111111111111111111111111111', loader: BPF_LOADER_UPGRADEABLE },
-];
+/** The file name a directory source looks for, by program id (`solana program dump` names). */
+const PROGRAM_NAMES: Readonly<Record<string, string>> = {
+  TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA: 'spl_token',
+  TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb: 'spl_token_2022',
+  Memo1UhkJRfHyvLMcVucJwxXeuD728EqVDDwQDxFMNo: 'spl_memo_v1',
+  MemoSq4gqABAXKb96qnH8TysNcWxMyWCqXgDLGmfcHr: 'spl_memo',
+  ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL: 'spl_associated_token_account',
+  AddressLookupTab1e1111111111111111111111111: 'address_lookup_table',
+  Stake11111111111111111111111111111111111111: 'stake',
+};
+
+/**
+ * LiteSVM's default programs with the loaders it uses (copied from its release); a program
+ * without a known name is looked up by its id.
+ */
+export const DEFAULT_PROGRAMS: readonly DefaultProgram[] = DEFAULT_PROGRAM_LOADERS.map(([programId, loader]) => ({
+  name: PROGRAM_NAMES[programId] ?? programId,
+  programId,
+  loader,
+}));
 
 /** An ELF for a default program and the loader to deploy it with. */
 export interface ProgramElf {

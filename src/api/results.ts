@@ -4,6 +4,8 @@
  */
 import bs58 from 'bs58';
 import { decodeAddress } from '../runtime/accounts.js';
+import { debugBytes, debugList, debugString, debugStruct, wrapped } from './rust-debug.js';
+import { prettyLogs } from './pretty-logs.js';
 import { TRANSACTION_ERROR_NAMES, type InstructionError, type TransactionError } from '../runtime/errors.js';
 import type { InnerInstruction as RuntimeInner, TransactionOutcome } from '../runtime/runtime.js';
 
@@ -40,7 +42,7 @@ export enum InstructionErrorFieldless {
 export class InstructionErrorCustom {
   constructor(readonly code: number) {}
   toString(): string {
-    return `Custom(${this.code})`;
+    return debugStruct('InstructionErrorCustom', { code: this.code });
   }
 }
 
@@ -56,7 +58,8 @@ export class TransactionErrorInstructionError {
     return this.error.kind === 'Custom' ? new InstructionErrorCustom(this.error.code) : InstructionErrorFieldless[this.error.kind];
   }
   toString(): string {
-    return `InstructionError(${this.index}, ${this.error.kind === 'Custom' ? `Custom(${this.error.code})` : this.error.kind})`;
+    const error = this.error.kind === 'Custom' ? new InstructionErrorCustom(this.error.code).toString() : this.error.kind;
+    return debugStruct('TransactionErrorInstructionError', { index: this.index, error });
   }
 }
 
@@ -64,7 +67,7 @@ export class TransactionErrorInstructionError {
 export class TransactionErrorDuplicateInstruction {
   constructor(readonly index: number) {}
   toString(): string {
-    return `DuplicateInstruction(${this.index})`;
+    return debugStruct('TransactionErrorDuplicateInstruction', { index: this.index });
   }
 }
 
@@ -72,7 +75,7 @@ export class TransactionErrorDuplicateInstruction {
 export class TransactionErrorInsufficientFundsForRent {
   constructor(readonly accountIndex: number) {}
   toString(): string {
-    return `InsufficientFundsForRent { account_index: ${this.accountIndex} }`;
+    return debugStruct('TransactionErrorInsufficientFundsForRent', { account_index: this.accountIndex });
   }
 }
 
@@ -80,7 +83,7 @@ export class TransactionErrorInsufficientFundsForRent {
 export class TransactionErrorProgramExecutionTemporarilyRestricted {
   constructor(readonly accountIndex: number) {}
   toString(): string {
-    return `ProgramExecutionTemporarilyRestricted { account_index: ${this.accountIndex} }`;
+    return debugStruct('TransactionErrorProgramExecutionTemporarilyRestricted', { account_index: this.accountIndex });
   }
 }
 
@@ -125,9 +128,28 @@ export class CompiledInstruction {
     return this.bytes;
   }
   toString(): string {
-    return `CompiledInstruction { program_id_index: ${this.index}, accounts: [${[...this.accountIndexes]}], data: [${[...this.bytes]}] }`;
+    return wrapped('CompiledInstruction', debugCompiled(this.index, this.accountIndexes, this.bytes));
   }
 }
+
+const debugCompiled = (programIdIndex: number, accounts: Uint8Array, data: Uint8Array) =>
+  debugStruct('CompiledInstruction', { program_id_index: programIdIndex, accounts: debugBytes(accounts), data: debugBytes(data) });
+
+const debugInner = (i: RuntimeInner) =>
+  debugStruct('InnerInstruction', { instruction: debugCompiled(i.programIdIndex, i.accounts, i.data), stack_height: i.stackHeight });
+
+const debugReturnData = (r: { programId: string; data: Uint8Array }) => debugStruct('TransactionReturnData', { program_id: r.programId, data: debugBytes(r.data) });
+
+/** LiteSVM's `TransactionMetadata` in Rust's Debug form. */
+const debugMetadata = (o: TransactionOutcome) =>
+  debugStruct('TransactionMetadata', {
+    signature: bs58.encode(o.signature),
+    logs: debugList(o.logs.map(debugString)),
+    inner_instructions: debugList(o.innerInstructions.map((list) => debugList(list.map(debugInner)))),
+    compute_units_consumed: o.computeUnitsConsumed,
+    return_data: debugReturnData(o.returnData),
+    fee: o.fee,
+  });
 
 /** A cross-program invocation recorded during a transaction. */
 export class InnerInstruction {
@@ -140,7 +162,7 @@ export class InnerInstruction {
     return this.inner.stackHeight;
   }
   toString(): string {
-    return `InnerInstruction { instruction: ${this.instruction()}, stack_height: ${this.inner.stackHeight} }`;
+    return wrapped('InnerInstruction', debugInner(this.inner));
   }
 }
 
@@ -154,7 +176,7 @@ export class TransactionReturnData {
     return this.value.data;
   }
   toString(): string {
-    return `TransactionReturnData { program_id: ${this.value.programId}, data: [${[...this.value.data]}] }`;
+    return wrapped('TransactionReturnData', debugReturnData(this.value));
   }
 }
 
@@ -184,21 +206,13 @@ export class TransactionMetadata {
   fee(): bigint {
     return this.outcome.fee;
   }
-  /** The logs, one per line, indented by invocation depth. */
+  /** The logs as LiteSVM prints them: one per line, coloured with ANSI codes by what they say. */
   prettyLogs(): string {
-    let depth = 0;
-    return this.outcome.logs
-      .map((line) => {
-        const m = / invoke \[(\d+)\]$/.exec(line);
-        if (m) depth = Number(m[1]);
-        const out = `${'  '.repeat(Math.max(0, depth - 1))}${line}`;
-        if (/ (success|failed: .*)$/.test(line)) depth = Math.max(0, depth - 1);
-        return out;
-      })
-      .join('\n');
+    return prettyLogs(this.outcome.logs);
   }
+  /** LiteSVM's form: the Rust Debug of its metadata. */
   toString(): string {
-    return `TransactionMetadata { signature: ${bs58.encode(this.outcome.signature)}, logs: ${JSON.stringify(this.outcome.logs)}, compute_units_consumed: ${this.outcome.computeUnitsConsumed}, fee: ${this.outcome.fee} }`;
+    return wrapped('TransactionMetadata', debugMetadata(this.outcome));
   }
 }
 
@@ -228,13 +242,23 @@ export class FailedTransactionMetadata {
     const name = program && this.nameCustomError(program, e.error.code);
     return name ? `${text}: ${name} (program ${program})` : text;
   }
+  /** LiteSVM's form: the Rust Debug of its error and metadata. */
   toString(): string {
-    return `FailedTransactionMetadata { err: ${this.describeError()}, meta: ${this.meta()} }`;
+    return wrapped('FailedTransactionMetadata', debugStruct('FailedTransactionMetadata', { err: describeError(this.outcome.error!), meta: debugMetadata(this.outcome) }));
   }
 }
 
-/** A readable form of a transaction error (`InstructionError(0, Custom(1))` …). */
+/** A transaction error in Rust's Debug form (`InstructionError(0, Custom(1))` …). */
 export function describeError(e: TransactionError): string {
-  const v = toErrorValue(e);
-  return typeof v === 'number' ? TransactionErrorFieldless[v] : v.toString();
+  switch (e.kind) {
+    case 'InstructionError':
+      return `InstructionError(${e.index}, ${e.error.kind === 'Custom' ? `Custom(${e.error.code})` : e.error.kind})`;
+    case 'DuplicateInstruction':
+      return `DuplicateInstruction(${e.index})`;
+    case 'InsufficientFundsForRent':
+    case 'ProgramExecutionTemporarilyRestricted':
+      return debugStruct(e.kind, { account_index: e.accountIndex });
+    default:
+      return e.kind;
+  }
 }

@@ -89,7 +89,7 @@ export class SVM {
     });
   }
 
-  /** Names a program's custom errors in failures (`describeError()`, `toString()`), e.g. an `AnchorProgram`. */
+  /** Names a program's custom errors in failures' `describeError()` (`toString()` stays LiteSVM's), e.g. an `AnchorProgram`. */
   useIdl(namer: ErrorNamer): this {
     this.namers.set(namer.programId, namer);
     return this;
@@ -213,7 +213,7 @@ export class SVM {
   }
 
   /**
-   * Turns the 1232-byte limit on serialized transactions on or off (on by default, as on a real
+   * Turns the limit on serialized transactions (1232 bytes, 4096 for v1) on or off (on by default, as on a real
    * cluster; LiteSVM does not check it). Over the limit, sending throws `TransactionTooLarge`.
    */
   withTransactionSizeLimit(enabled: boolean): this {

@@ -3,6 +3,8 @@ import * as sv from '../runtime/sysvars.js';
 import { defaultExecutionCosts, type ExecutionCosts } from '../syscalls/costs.js';
 import { WebsvmError } from '../errors.js';
 import type { ComputeBudgetOverride } from '../runtime/runtime.js';
+import { DEFAULT_COMPUTE_BUDGET } from '../runtime/litesvm-release.js';
+import { debugBytes, debugStruct, wrapped } from './rust-debug.js';
 
 /** Network time. */
 export class Clock implements sv.Clock {
@@ -17,8 +19,18 @@ export class Clock implements sv.Clock {
   static from(c: sv.Clock): Clock {
     return new Clock(c.slot, c.epochStartTimestamp, c.epoch, c.leaderScheduleEpoch, c.unixTimestamp);
   }
+  /** LiteSVM's form: the Rust Debug of the sysvar. */
   toString(): string {
-    return `Clock { slot: ${this.slot}, epoch_start_timestamp: ${this.epochStartTimestamp}, epoch: ${this.epoch}, leader_schedule_epoch: ${this.leaderScheduleEpoch}, unix_timestamp: ${this.unixTimestamp} }`;
+    return wrapped(
+      'Clock',
+      debugStruct('Clock', {
+        slot: this.slot,
+        epoch_start_timestamp: this.epochStartTimestamp,
+        epoch: this.epoch,
+        leader_schedule_epoch: this.leaderScheduleEpoch,
+        unix_timestamp: this.unixTimestamp,
+      }),
+    );
   }
 }
 
@@ -45,8 +57,11 @@ export class Rent implements sv.Rent {
   isExempt(balance: bigint, dataLen: bigint): boolean {
     return balance >= this.minimumBalance(dataLen);
   }
+  /** LiteSVM's form: the Rust Debug of the sysvar, which keeps the threshold as its f64 bytes. */
   toString(): string {
-    return `Rent { lamports_per_byte_year: ${this.lamportsPerByteYear}, exemption_threshold: ${this.exemptionThreshold}, burn_percent: ${this.burnPercent} }`;
+    const threshold = new Uint8Array(8);
+    new DataView(threshold.buffer).setFloat64(0, this.exemptionThreshold, true);
+    return wrapped('Rent', debugStruct('Rent', { lamports_per_byte: this.lamportsPerByteYear, exemption_threshold: debugBytes(threshold), burn_percent: this.burnPercent }));
   }
 }
 
@@ -99,6 +114,7 @@ export enum SlotHistoryCheck {
 }
 
 const MAX_ENTRIES = 1024n * 1024n;
+const ZERO_WORD = '0'.repeat(64);
 
 /** A bit per slot of the last 1 048 576 slots. */
 export class SlotHistory implements sv.SlotHistory {
@@ -129,6 +145,14 @@ export class SlotHistory implements sv.SlotHistory {
   newest(): bigint {
     return this.nextSlot - 1n;
   }
+  /** LiteSVM's form: Agave's Debug of the sysvar, every one of its 1 048 576 bits. */
+  toString(): string {
+    const words = Array.from({ length: Number(MAX_ENTRIES / 64n) }, (_, i) => {
+      const word = this.bits[i] ?? 0n;
+      return word === 0n ? ZERO_WORD : [...word.toString(2).padStart(64, '0')].reverse().join('');
+    });
+    return wrapped('SlotHistory', `SlotHistory { slot: ${this.nextSlot} bits:${words.join('')}`);
+  }
   private setBit(slot: bigint, on: boolean): void {
     const i = slot % MAX_ENTRIES;
     const w = Number(i / 64n);
@@ -144,6 +168,10 @@ export class StakeHistoryEntry {
     public activating: bigint,
     public deactivating: bigint,
   ) {}
+  /** LiteSVM's form: the Rust Debug of the entry. */
+  toString(): string {
+    return wrapped('StakeHistoryEntry', debugStruct('StakeHistoryEntry', { effective: this.effective, activating: this.activating, deactivating: this.deactivating }));
+  }
 }
 
 /** Stake totals by epoch, newest first. */
@@ -179,17 +207,17 @@ export interface ComputeBudget extends CostFields {}
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class ComputeBudget {
   /** Compute units per transaction. */
-  computeUnitLimit = 1_400_000n;
+  computeUnitLimit = DEFAULT_COMPUTE_BUDGET.computeUnitLimit;
   /** Heap bytes per program invocation. */
-  heapSize = 32 * 1024;
+  heapSize = DEFAULT_COMPUTE_BUDGET.heapSize;
   /** Deepest instruction nesting, the top level included (5; 9 is what SIMD-0268 raises it to). */
-  maxInstructionStackDepth = 5n;
+  maxInstructionStackDepth = DEFAULT_COMPUTE_BUDGET.maxInstructionStackDepth;
   /** Most instructions, top-level and inner, in one transaction. */
-  maxInstructionTraceLength = 64n;
+  maxInstructionTraceLength = DEFAULT_COMPUTE_BUDGET.maxInstructionTraceLength;
   /** sBPF call depth (fixed at 64). */
-  maxCallDepth = 64n;
+  maxCallDepth = DEFAULT_COMPUTE_BUDGET.maxCallDepth;
   /** Bytes per sBPF stack frame (fixed at 4096). */
-  stackFrameSize = 4096n;
+  stackFrameSize = DEFAULT_COMPUTE_BUDGET.stackFrameSize;
 
   constructor() {
     const defaults = defaultExecutionCosts();

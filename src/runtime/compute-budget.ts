@@ -1,9 +1,11 @@
 /**
- * Transaction-wide limits requested through Compute Budget instructions (agave
- * `compute-budget-instruction/src/compute_budget_instruction_details.rs`, SBPF_SEMANTICS §10).
+ * Transaction-wide limits: requested through Compute Budget instructions (agave
+ * `compute-budget-instruction/src/compute_budget_instruction_details.rs`, SBPF_SEMANTICS §10), or
+ * by a v1 message's config (agave `runtime-transaction/src/transaction_meta.rs`).
  */
 import { COMPUTE_BUDGET_PROGRAM } from './ids.js';
 import { TransactionFailure, type TransactionError } from './errors.js';
+import type { TransactionConfig } from './message.js';
 
 export const MAX_COMPUTE_UNIT_LIMIT = 1_400_000;
 export const DEFAULT_INSTRUCTION_COMPUTE_UNIT_LIMIT = 200_000;
@@ -16,8 +18,8 @@ export const MAX_LOADED_ACCOUNTS_DATA_SIZE_BYTES = 64 * 1024 * 1024;
 export interface ComputeBudgetLimits {
   computeUnitLimit: number;
   heapBytes: number;
-  /** Micro-lamports per compute unit. */
-  computeUnitPrice: bigint;
+  /** Lamports the transaction pays for priority on top of its signature fees. */
+  priorityFee: bigint;
   loadedAccountsDataSizeLimit: number;
 }
 
@@ -91,16 +93,26 @@ export function computeBudgetLimits(instructions: BudgetInstruction[], isBuiltin
   }
   if (loaded === 0) throw new TransactionFailure({ kind: 'InvalidLoadedAccountsDataSizeLimit' });
   const defaultLimit = builtins * MAX_BUILTIN_ALLOCATION_COMPUTE_UNIT_LIMIT + others * DEFAULT_INSTRUCTION_COMPUTE_UNIT_LIMIT;
+  const computeUnitLimit = Math.min(limit ?? defaultLimit, MAX_COMPUTE_UNIT_LIMIT);
   return {
-    computeUnitLimit: Math.min(limit ?? defaultLimit, MAX_COMPUTE_UNIT_LIMIT),
+    computeUnitLimit,
     heapBytes: heap ?? MIN_HEAP_FRAME_BYTES,
-    computeUnitPrice: price ?? 0n,
+    // The price is in micro-lamports per unit: ceil(price × limit / 1 000 000) lamports.
+    priorityFee: ((price ?? 0n) * BigInt(computeUnitLimit) + 999_999n) / 1_000_000n,
     loadedAccountsDataSizeLimit: Math.min(loaded ?? MAX_LOADED_ACCOUNTS_DATA_SIZE_BYTES, MAX_LOADED_ACCOUNTS_DATA_SIZE_BYTES),
   };
 }
 
-/** Priority fee: ceil(price × limit / 1 000 000) lamports. */
-export function prioritizationFee(limits: ComputeBudgetLimits): bigint {
-  const micro = limits.computeUnitPrice * BigInt(limits.computeUnitLimit);
-  return (micro + 999_999n) / 1_000_000n;
+/**
+ * A v1 message's limits: its config, with no units, no loaded data and the minimum heap where it
+ * requests none (its Compute Budget instructions run as no-ops and request nothing). The heap was
+ * checked when the message was sanitized.
+ */
+export function configLimits(config: TransactionConfig): ComputeBudgetLimits {
+  return {
+    computeUnitLimit: Math.min(config.computeUnitLimit ?? 0, MAX_COMPUTE_UNIT_LIMIT),
+    heapBytes: config.heapSize ?? MIN_HEAP_FRAME_BYTES,
+    priorityFee: config.priorityFee ?? 0n,
+    loadedAccountsDataSizeLimit: Math.min(config.loadedAccountsDataSizeLimit ?? 0, MAX_LOADED_ACCOUNTS_DATA_SIZE_BYTES),
+  };
 }

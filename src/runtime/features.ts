@@ -1,9 +1,9 @@
 /**
  * The feature set: which Agave feature gates are active, from which slot. The default is
- * LiteSVM's (mainnet's, feature-set-data.ts); the gates websvm implements both ways are named in
+ * LiteSVM's (mainnet's, litesvm-release.ts); the gates websvm implements both ways are named in
  * {@link FEATURES}.
  */
-import { ALL_FEATURES, MAINNET_FEATURES } from './feature-set-data.js';
+import { ALL_FEATURES, MAINNET_FEATURES } from './litesvm-release.js';
 
 /** Feature ids of the gates the runtime switches on. */
 export const FEATURES = {
@@ -36,6 +36,10 @@ export const FEATURES = {
   syscallParameterAddressRestrictions: 'EDGMC5kxFxGk4ixsNkGt8bW7QL5hDMXnbwaZvYMwNfzF',
   /** The Vote program refuses Vote, UpdateVoteState and their variants (TowerSync stays). */
   deprecateLegacyVoteIxs: 'depVvnQ2UysGrhwdiwU42tCadZL8GcBb1i2GYhMopQv',
+  /** SIMD-0392: an account that keeps its size and owner need only keep the lower of its starting balance and the rent-exempt minimum. */
+  relaxPostExecMinBalanceCheck: 'BY4JhHLahVzS9ynfDz4exzGPbVXhFmJvEyMWsXbDBqME',
+  /** SIMD-0194: the Rent sysvar holds lamports per byte with threshold 1.0 (else per byte-year for 2 years). */
+  deprecateRentExemptionThreshold: 'rent6iVy6PDoViPBeJ6k5EJQrkj62h7DPyLbWGHwjrC',
   /** SIMD-0128: the Address Lookup Table program budgets as an sBPF program. */
   migrateAddressLookupTableProgramToCoreBpf: 'C97eKZygrkU4JxJsZdjgbUY7iQR7rKTr4NyDWo2E5pRm',
 } as const;

@@ -14,6 +14,11 @@ export const SECP256K1_PROGRAM = 'KeccakSecp256k11111111111111111111111111111';
 export const SECP256R1_PROGRAM = 'Secp256r1SigVerify1111111111111111111111111';
 export const SYSVAR_OWNER = 'Sysvar1111111111111111111111111111111111111';
 export const FEATURE_PROGRAM = 'Feature111111111111111111111111111111111111';
+export const CONFIG_PROGRAM = 'Config1111111111111111111111111111111111111';
+/** The deprecated stake configuration account (owned by the Config program). */
+export const STAKE_CONFIG = 'StakeConfig11111111111111111111111111111111';
+/** Lamports sent here are burnt; the rent-state rule exempts it. */
+export const INCINERATOR = '1nc1nerator11111111111111111111111111111111';
 
 /** Sysvar account addresses. */
 export const SYSVAR = {

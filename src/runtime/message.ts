@@ -1,6 +1,7 @@
 /**
- * Transaction wire format (legacy and v0 messages) and Agave's sanitize rules
- * (solana-message `legacy.rs`/`v0/mod.rs` `sanitize`, solana-transaction `versioned/sanitized.rs`).
+ * Transaction wire format (legacy, v0 and SIMD-0385 v1 messages) and Agave's sanitize rules
+ * (solana-message `legacy.rs`/`v0/mod.rs` `sanitize`, `v1/message.rs` `validate`, solana-transaction
+ * `versioned/sanitized.rs`).
  */
 import { WebsvmError } from '../errors.js';
 import { decodeAddress as decodeKey, encodeAddress } from './accounts.js';
@@ -20,9 +21,21 @@ export interface AddressTableLookup {
   readonlyIndexes: Uint8Array;
 }
 
+/**
+ * What a v1 message requests in place of Compute Budget instructions (SIMD-0385); a request it
+ * leaves out takes the smallest value (no units, no loaded data, the minimum heap, no priority fee).
+ */
+export interface TransactionConfig {
+  /** Lamports, not a price per unit. */
+  priorityFee?: bigint;
+  computeUnitLimit?: number;
+  loadedAccountsDataSizeLimit?: number;
+  heapSize?: number;
+}
+
 /** A decoded message (legacy when `version` is 'legacy'). */
 export interface Message {
-  version: 'legacy' | 0;
+  version: 'legacy' | 0 | 1;
   numRequiredSignatures: number;
   numReadonlySigned: number;
   numReadonlyUnsigned: number;
@@ -30,6 +43,8 @@ export interface Message {
   recentBlockhash: string;
   instructions: CompiledInstruction[];
   lookups: AddressTableLookup[];
+  /** A v1 message's requests (empty for legacy and v0). */
+  config: TransactionConfig;
 }
 
 /** A decoded transaction with the exact bytes its signatures cover. */
@@ -39,8 +54,23 @@ export interface WireTransaction {
   messageBytes: Uint8Array;
 }
 
-/** Largest serialized transaction (IPv6 MTU minus headers). */
+/** Largest serialized legacy or v0 transaction (IPv6 MTU minus headers). */
 export const PACKET_DATA_SIZE = 1232;
+/** Largest serialized v1 transaction. */
+export const V1_TRANSACTION_SIZE = 4096;
+/** The first byte of a v1 transaction: its message, version 1, comes first. */
+const V1_PREFIX = 0x81;
+const V1_MAX_SIGNATURES = 12;
+const V1_MAX_ADDRESSES = 64;
+const V1_MAX_INSTRUCTIONS = 64;
+/** Config mask bits: the priority fee takes two (eight bytes), each other request one. */
+const CONFIG_PRIORITY_FEE = 0b11;
+const CONFIG_COMPUTE_UNIT_LIMIT = 0b100;
+const CONFIG_LOADED_ACCOUNTS_DATA_SIZE = 0b1000;
+const CONFIG_HEAP_SIZE = 0b10000;
+const CONFIG_KNOWN_BITS = 0b11111;
+const MIN_HEAP_SIZE = 32 * 1024;
+const MAX_HEAP_SIZE = 256 * 1024;
 
 class Cursor {
   at = 0;
@@ -57,6 +87,10 @@ class Cursor {
     const out = this.bytes.subarray(this.at, this.at + n);
     this.at += n;
     return out;
+  }
+  /** A little-endian unsigned integer of `n` bytes. */
+  uint(n: 2 | 4 | 8): bigint {
+    return this.take(n).reduceRight((v, b) => (v << 8n) | BigInt(b), 0n);
   }
   /** Solana's compact-u16. */
   shortVec(): number {
@@ -85,18 +119,23 @@ export function readCompactU16(next: () => number, invalid: (why: string) => Err
 const malformed = (why: string) => new WebsvmError('MalformedTransaction', `Malformed transaction: ${why}`);
 
 /**
- * Refuses bytes beyond {@link PACKET_DATA_SIZE} with `WebsvmError` kind `TransactionTooLarge`, as
- * Agave's packet intake and RPC do before decoding them.
+ * Refuses bytes beyond {@link PACKET_DATA_SIZE} ({@link V1_TRANSACTION_SIZE} for a v1 transaction)
+ * with `WebsvmError` kind `TransactionTooLarge`, as Agave's packet intake and RPC do before
+ * decoding them.
  */
 export function checkPacketSize(bytes: Uint8Array): void {
-  if (bytes.length > PACKET_DATA_SIZE) {
-    throw new WebsvmError('TransactionTooLarge', `Transaction too large: ${bytes.length} bytes (max: ${PACKET_DATA_SIZE} bytes)`);
+  const max = bytes[0] === V1_PREFIX ? V1_TRANSACTION_SIZE : PACKET_DATA_SIZE;
+  if (bytes.length > max) {
+    throw new WebsvmError('TransactionTooLarge', `Transaction too large: ${bytes.length} bytes (max: ${max} bytes)`);
   }
 }
 
 /** Decodes a serialized transaction. Throws `WebsvmError` kind `MalformedTransaction`. */
 export function decodeTransaction(bytes: Uint8Array): WireTransaction {
   const c = new Cursor(bytes);
+  if (bytes[0] === V1_PREFIX) return decodeV1Transaction(c);
+  // Legacy and v0 transactions start with a signature count below 128.
+  if (bytes.length > 0 && bytes[0] & 0x80) throw malformed('invalid transaction discriminator');
   const nsig = c.shortVec();
   const signatures: Uint8Array[] = [];
   for (let i = 0; i < nsig; i++) signatures.push(c.take(64));
@@ -138,15 +177,47 @@ function decodeMessageAt(c: Cursor): Message {
       lookups.push({ accountKey, writableIndexes, readonlyIndexes });
     }
   }
-  return { version, numRequiredSignatures, numReadonlySigned, numReadonlyUnsigned, staticKeys, recentBlockhash, instructions, lookups };
+  return { version, numRequiredSignatures, numReadonlySigned, numReadonlyUnsigned, staticKeys, recentBlockhash, instructions, lookups, config: {} };
 }
+
+/**
+ * A v1 transaction: the message (version byte, header, config mask, lifetime, counts, addresses,
+ * config values, instruction headers, then each instruction's accounts and data), then one
+ * signature per required signer, with no length prefix.
+ */
+function decodeV1Transaction(c: Cursor): WireTransaction {
+  c.u8();
+  const [numRequiredSignatures, numReadonlySigned, numReadonlyUnsigned] = c.take(3);
+  const mask = Number(c.uint(4));
+  const priorityBits = mask & CONFIG_PRIORITY_FEE;
+  if ((mask & ~CONFIG_KNOWN_BITS) !== 0 || (priorityBits !== 0 && priorityBits !== CONFIG_PRIORITY_FEE)) throw malformed('invalid transaction config mask');
+  const recentBlockhash = encodeAddress(c.take(32));
+  const nix = c.u8();
+  const nkeys = c.u8();
+  const staticKeys = Array.from({ length: nkeys }, () => encodeAddress(c.take(32)));
+  const config: TransactionConfig = {};
+  if (priorityBits) config.priorityFee = c.uint(8);
+  if (mask & CONFIG_COMPUTE_UNIT_LIMIT) config.computeUnitLimit = Number(c.uint(4));
+  if (mask & CONFIG_LOADED_ACCOUNTS_DATA_SIZE) config.loadedAccountsDataSizeLimit = Number(c.uint(4));
+  if (mask & CONFIG_HEAP_SIZE) config.heapSize = Number(c.uint(4));
+  const headers = Array.from({ length: nix }, () => ({ programIdIndex: c.u8(), accounts: c.u8(), data: Number(c.uint(2)) }));
+  const instructions = headers.map((h) => ({ programIdIndex: h.programIdIndex, accounts: c.take(h.accounts), data: c.take(h.data) }));
+  const messageBytes = c.bytes.subarray(0, c.at);
+  const signatures = Array.from({ length: numRequiredSignatures }, () => c.take(64));
+  if (c.at !== c.bytes.length) throw malformed(`${c.bytes.length - c.at} trailing bytes`);
+  const message: Message = { version: 1, numRequiredSignatures, numReadonlySigned, numReadonlyUnsigned, staticKeys, recentBlockhash, instructions, lookups: [], config };
+  return { signatures, message, messageBytes };
+}
+
+const sanitizeFailure = (): never => {
+  throw new TransactionFailure(txError('SanitizeFailure'));
+};
 
 /** `VersionedTransaction::sanitize`: failures are `SanitizeFailure`. */
 export function sanitizeTransaction(tx: WireTransaction): void {
   const m = tx.message;
-  const fail = () => {
-    throw new TransactionFailure(txError('SanitizeFailure'));
-  };
+  if (m.version === 1) return validateV1Message(m);
+  const fail = sanitizeFailure;
   const nStatic = m.staticKeys.length;
   if (m.numRequiredSignatures + m.numReadonlyUnsigned > nStatic) fail();
   if (m.numReadonlySigned >= m.numRequiredSignatures) fail();
@@ -163,6 +234,25 @@ export function sanitizeTransaction(tx: WireTransaction): void {
   }
   if (m.numRequiredSignatures !== tx.signatures.length) fail();
   if (tx.signatures.length > nStatic) fail();
+}
+
+/**
+ * `v1::Message::validate`: at most 12 signers, 64 instructions and 64 distinct addresses, room for
+ * the signers and read-only accounts, a writable fee payer, a valid heap request, and instructions
+ * that only name addresses the message holds (never the fee payer as program). A v1 transaction
+ * always carries exactly its signers' signatures.
+ */
+function validateV1Message(m: Message): void {
+  const nkeys = m.staticKeys.length;
+  if (m.numRequiredSignatures > V1_MAX_SIGNATURES || m.instructions.length > V1_MAX_INSTRUCTIONS || nkeys > V1_MAX_ADDRESSES) sanitizeFailure();
+  if (nkeys < m.numRequiredSignatures + m.numReadonlyUnsigned || m.numReadonlySigned >= m.numRequiredSignatures) sanitizeFailure();
+  if (new Set(m.staticKeys).size !== nkeys) sanitizeFailure();
+  const heap = m.config.heapSize;
+  if (heap !== undefined && (heap % 1024 !== 0 || heap < MIN_HEAP_SIZE || heap > MAX_HEAP_SIZE)) sanitizeFailure();
+  for (const ix of m.instructions) {
+    if (ix.programIdIndex >= nkeys || ix.programIdIndex === 0) sanitizeFailure();
+    for (const a of ix.accounts) if (a >= nkeys) sanitizeFailure();
+  }
 }
 
 /** An instruction with its accounts spelled out (what a client builds). */
@@ -216,8 +306,17 @@ export function compileLegacyMessage(payer: string, instructions: Instruction[],
   return Uint8Array.from(bytes);
 }
 
-/** Wire bytes of a transaction: its signatures, then the message. */
+/**
+ * Wire bytes of a transaction: its signatures (counted), then the message; a v1 message comes
+ * first, then its signatures (uncounted).
+ */
 export function encodeTransaction(signatures: readonly ArrayLike<number>[], messageBytes: ArrayLike<number>): Uint8Array {
+  if (messageBytes[0] === V1_PREFIX) {
+    const out = new Uint8Array(messageBytes.length + 64 * signatures.length);
+    out.set(messageBytes);
+    signatures.forEach((s, i) => out.set(s, messageBytes.length + 64 * i));
+    return out;
+  }
   const head = shortVec(signatures.length);
   const out = new Uint8Array(head.length + 64 * signatures.length + messageBytes.length);
   out.set(head);

@@ -23,22 +23,25 @@ import { defaultExecutionCosts, type ExecutionCosts } from '../syscalls/costs.js
 import { AccountsDb, cloneAccount, decodeAddress, emptyAccount, encodeAddress, RENT_EXEMPT_EPOCH, shareAccount, type Account } from './accounts.js';
 import { budgetsAsBuiltin, defaultBuiltins } from './builtins/index.js';
 import { decodeNonce, durableNonce } from './builtins/nonce.js';
-import { computeBudgetLimits, prioritizationFee, type ComputeBudgetLimits } from './compute-budget.js';
+import { computeBudgetLimits, configLimits, type ComputeBudgetLimits } from './compute-budget.js';
 import { InstructionFailure, TransactionFailure, txError, type InstructionError, type TransactionError } from './errors.js';
 import {
   BPF_LOADER_UPGRADEABLE,
+  CONFIG_PROGRAM,
   ED25519_PROGRAM,
   FEATURE_PROGRAM,
   NATIVE_LOADER,
   SBPF_LOADERS,
   SECP256K1_PROGRAM,
   SECP256R1_PROGRAM,
+  STAKE_CONFIG,
   SYSTEM_PROGRAM,
   SYSVAR,
   SYSVAR_OWNER,
 } from './ids.js';
 import { registerCpiSyscalls } from './cpi.js';
 import { instructionsSysvarData, setCurrentInstruction } from './instructions-sysvar.js';
+import { RentStateRule, type AccountBefore } from './rent-state.js';
 import { PRECOMPILES } from './precompiles.js';
 import { FEATURES, FeatureSet } from './features.js';
 import { InvokeContext, type ExecutionTracer, type InvokeEnvironment, type LoadedProgram } from './invoke-context.js';
@@ -161,8 +164,6 @@ function sharedProgramData(elf: Uint8Array, slot: bigint): Uint8Array {
   return cached.data;
 }
 
-type RentState = { kind: 'uninitialized' } | { kind: 'exempt' } | { kind: 'paying'; lamports: bigint; size: number };
-
 /** Sysvars whose data `sol_get_sysvar` serves (Agave's sysvar cache). */
 const CACHED_SYSVARS = new Set<string>([
   SYSVAR.clock,
@@ -205,11 +206,11 @@ export class Runtime {
   readonly airdropAddress = encodeAddress(publicKeyOf(this.airdropSeed));
 
   // Sysvar values, kept in step with their accounts.
-  clock: sv.Clock = { slot: sv.DEFAULT_SLOT, epochStartTimestamp: 0n, epoch: 0n, leaderScheduleEpoch: 0n, unixTimestamp: 0n };
+  clock: sv.Clock = { ...sv.DEFAULT_CLOCK };
   rent: sv.Rent = sv.DEFAULT_RENT;
   epochSchedule: sv.EpochSchedule = sv.DEFAULT_EPOCH_SCHEDULE;
   epochRewards: sv.EpochRewards = sv.DEFAULT_EPOCH_REWARDS;
-  lastRestartSlot = 0n;
+  lastRestartSlot = sv.DEFAULT_LAST_RESTART_SLOT;
   slotHashes: sv.SlotHash[] = [];
   /** Activated stake per vote account in the current epoch (`sol_get_epoch_stake`). */
   readonly epochStakes = new Map<string, bigint>();
@@ -276,18 +277,23 @@ export class Runtime {
     for (const id of PRECOMPILES.keys()) this.accounts.set(id, { lamports: 1n, data: new Uint8Array(0), owner: NATIVE_LOADER, executable: true, rentEpoch: 0n });
   }
 
-  /** The sysvar accounts with LiteSVM's starting values (`with_sysvars`). */
+  /**
+   * The sysvar accounts with LiteSVM's starting values, whatever they were before, and the
+   * deprecated stake config account (`with_sysvars`).
+   */
   writeDefaultSysvars(): void {
-    this.setSysvarAccount(SYSVAR.clock, sv.encodeClock(this.clock));
-    this.setSysvarAccount(SYSVAR.epochRewards, sv.encodeEpochRewards(this.epochRewards));
-    this.setSysvarAccount(SYSVAR.epochSchedule, sv.encodeEpochSchedule(this.epochSchedule));
+    this.setSysvarAccount(SYSVAR.clock, sv.encodeClock(sv.DEFAULT_CLOCK));
+    this.setSysvarAccount(SYSVAR.epochRewards, sv.encodeEpochRewards(sv.DEFAULT_EPOCH_REWARDS));
+    this.setSysvarAccount(SYSVAR.epochSchedule, sv.encodeEpochSchedule(sv.DEFAULT_EPOCH_SCHEDULE));
     this.setSysvarAccount(SYSVAR.fees, sv.encodeU64(0n));
-    this.setSysvarAccount(SYSVAR.lastRestartSlot, sv.encodeU64(0n));
+    this.setSysvarAccount(SYSVAR.lastRestartSlot, sv.encodeU64(sv.DEFAULT_LAST_RESTART_SLOT));
+    // The Fees sysvar's default lamports per signature: 0.
     this.setSysvarAccount(SYSVAR.recentBlockhashes, sv.encodeRecentBlockhashes(this.latestBlockhash, 0n));
-    this.setSysvarAccount(SYSVAR.rent, sv.encodeRent(this.rent));
+    this.setSysvarAccount(SYSVAR.rent, sv.encodeRent(sv.defaultRent(this.features.isActive(FEATURES.deprecateRentExemptionThreshold))));
     this.setSysvarAccount(SYSVAR.slotHashes, sv.encodeSlotHashes([{ slot: this.clock.slot, hash: this.latestBlockhash }]));
     this.setSysvarAccount(SYSVAR.slotHistory, sv.encodedDefaultSlotHistory());
     this.setSysvarAccount(SYSVAR.stakeHistory, sv.encodeStakeHistory([]));
+    this.setAccount(STAKE_CONFIG, { lamports: 1n, data: sv.legacyStakeConfigData(), owner: CONFIG_PROGRAM, executable: false, rentEpoch: 0n });
   }
 
   /** Stores a sysvar account as `set_sysvar` does (1 lamport, owned by Sysvar1111…). */
@@ -395,7 +401,7 @@ export class Runtime {
   /** Replaces the latest blockhash (the old one stops being accepted). */
   expireBlockhash(): void {
     this.latestBlockhash = blockhashOf(bs58.decode(this.latestBlockhash));
-    this.setSysvarAccount(SYSVAR.recentBlockhashes, sv.encodeRecentBlockhashes(this.latestBlockhash, 0n));
+    this.setSysvarAccount(SYSVAR.recentBlockhashes, sv.encodeRecentBlockhashes(this.latestBlockhash, this.config.lamportsPerSignature));
   }
 
   /** Sets the clock's slot. */
@@ -489,8 +495,9 @@ export class Runtime {
 
   private process(tx: WireTransaction): TransactionOutcome {
     const signature = tx.signatures[0] ?? new Uint8Array(64);
+    // Refused before execution: LiteSVM reports its default metadata, with no signature.
     const early = (error: TransactionError): TransactionOutcome => ({
-      signature,
+      signature: new Uint8Array(64),
       error,
       logs: [],
       computeUnitsConsumed: 0n,
@@ -514,10 +521,13 @@ export class Runtime {
       if (this.config.blockhashCheck && tx.message.recentBlockhash !== this.latestBlockhash && !this.usesValidNonce(tx, msg)) {
         throw new TransactionFailure(txError('BlockhashNotFound'));
       }
-      limits = computeBudgetLimits(
-        tx.message.instructions.map((ix) => ({ programId: msg.keys[ix.programIdIndex], data: ix.data })),
-        (id) => budgetsAsBuiltin(id, this.builtins, this.features),
-      );
+      limits =
+        tx.message.version === 1
+          ? configLimits(tx.message.config)
+          : computeBudgetLimits(
+              tx.message.instructions.map((ix) => ({ programId: msg.keys[ix.programIdIndex], data: ix.data })),
+              (id) => budgetsAsBuiltin(id, this.builtins, this.features),
+            );
       if (this.config.sigverify && this.history.size > 0 && this.history.has(signatureKey(signature))) throw new TransactionFailure(txError('AlreadyProcessed'));
     } catch (e) {
       if (e instanceof TransactionFailure) return early(e.error);
@@ -558,18 +568,11 @@ export class Runtime {
       const program = msg.keys[ix.programIdIndex];
       if (program === ED25519_PROGRAM || program === SECP256K1_PROGRAM || program === SECP256R1_PROGRAM) signatures += BigInt(ix.data[0] ?? 0);
     }
-    return signatures * this.config.lamportsPerSignature + prioritizationFee(limits);
+    return signatures * this.config.lamportsPerSignature + limits.priorityFee;
   }
 
-  private rentState(lamports: bigint, size: number): RentState {
-    if (lamports === 0n) return { kind: 'uninitialized' };
-    if (lamports >= sv.minimumBalance(this.rent, size)) return { kind: 'exempt' };
-    return { kind: 'paying', lamports, size };
-  }
-
-  private static rentTransitionAllowed(pre: RentState, post: RentState): boolean {
-    if (post.kind !== 'paying') return true;
-    return pre.kind === 'paying' && pre.size === post.size && post.lamports <= pre.lamports;
+  private rentStateRule(): RentStateRule {
+    return new RentStateRule(this.rent, this.features.isActive(FEATURES.relaxPostExecMinBalanceCheck));
   }
 
   private execute(
@@ -581,7 +584,8 @@ export class Runtime {
   ): TransactionOutcome {
     const fee = this.fee(tx, msg, limits);
     const accounts: Account[] = [];
-    const preRent: RentState[] = [];
+    const rentRule = this.rentStateRule();
+    const preRent: AccountBefore[] = [];
     let loadedSize = tx.message.lookups.length * ADDRESS_LOOKUP_TABLE_BASE_SIZE;
     let payerValidated = false;
     try {
@@ -589,19 +593,20 @@ export class Runtime {
       if (loadedSize > sizeLimit) throw new TransactionFailure(txError('MaxLoadedAccountsDataSizeExceeded'));
       msg.keys.forEach((key, i) => {
         if (key === SYSVAR.instructions) {
-          preRent.push({ kind: 'uninitialized' });
-          accounts.push({ lamports: 0n, data: instructionsSysvarData(msg), owner: SYSVAR_OWNER, executable: false, rentEpoch: 0n });
+          const sysvar = { lamports: 0n, data: instructionsSysvarData(msg), owner: SYSVAR_OWNER, executable: false, rentEpoch: 0n };
+          preRent.push(rentRule.before(sysvar));
+          accounts.push(sysvar);
           return;
         }
         const stored = this.accounts.get(key);
         const account = stored ? shareAccount(stored) : emptyAccount();
         const size = stored ? TRANSACTION_ACCOUNT_BASE_SIZE + stored.data.length : 0;
-        preRent.push(this.rentState(account.lamports, account.data.length));
+        preRent.push(rentRule.before(account));
         if (msg.writable[i] && account.rentEpoch !== RENT_EXEMPT_EPOCH && account.lamports >= sv.minimumBalance(this.rent, account.data.length)) {
           account.rentEpoch = RENT_EXEMPT_EPOCH;
         }
         if (!payerValidated && (!msg.isInvoked(i) || msg.isInstructionAccount(i))) {
-          this.validateFeePayer(account, i, fee);
+          this.validateFeePayer(key, account, i, fee, rentRule);
           payerValidated = true;
         }
         loadedSize += size;
@@ -610,7 +615,7 @@ export class Runtime {
       });
       if (!payerValidated) throw new TransactionFailure(txError('AccountNotFound'));
     } catch (e) {
-      if (e instanceof TransactionFailure) return early(e.error);
+      if (e instanceof TransactionFailure) return { ...early(e.error), fee };
       throw e;
     }
 
@@ -673,8 +678,7 @@ export class Runtime {
     if (!error) {
       for (let i = 0; i < msg.keys.length; i++) {
         if (!msg.writable[i]) continue;
-        const post = this.rentState(accounts[i].lamports, accounts[i].data.length);
-        if (!Runtime.rentTransitionAllowed(preRent[i], post)) {
+        if (!rentRule.allows(msg.keys[i], preRent[i], accounts[i])) {
           error = { kind: 'InsufficientFundsForRent', accountIndex: i };
           break;
         }
@@ -687,7 +691,7 @@ export class Runtime {
       computeUnitsConsumed: BigInt(consumedTotal),
       fee,
       returnData: { ...context.returnData },
-      innerInstructions: innerInstructions(context),
+      innerInstructions: innerInstructions(context, tx.message.instructions.length),
       postAccounts: msg.keys.flatMap((k, i) => (msg.writable[i] ? [[k, accounts[i]] as [string, Account]] : [])),
       included: true,
     };
@@ -746,16 +750,16 @@ export class Runtime {
   }
 
   /** `validate_fee_payer`: exists, system-owned (plain or nonce), can pay and stays rent-valid. */
-  private validateFeePayer(account: Account, index: number, fee: bigint): void {
+  private validateFeePayer(address: string, account: Account, index: number, fee: bigint, rentRule: RentStateRule): void {
     if (account.lamports === 0n) throw new TransactionFailure(txError('AccountNotFound'));
     let min = 0n;
     if (account.owner !== SYSTEM_PROGRAM) throw new TransactionFailure(txError('InvalidAccountForFee'));
     if (account.data.length === NONCE_ACCOUNT_SIZE) min = this.minimumBalance(NONCE_ACCOUNT_SIZE);
     else if (account.data.length !== 0) throw new TransactionFailure(txError('InvalidAccountForFee'));
     if (account.lamports < min + fee) throw new TransactionFailure(txError('InsufficientFundsForFee'));
-    const pre = this.rentState(account.lamports, account.data.length);
+    const before = rentRule.before(account);
     account.lamports -= fee;
-    if (!Runtime.rentTransitionAllowed(pre, this.rentState(account.lamports, account.data.length))) {
+    if (!rentRule.allows(address, before, account)) {
       throw new TransactionFailure({ kind: 'InsufficientFundsForRent', accountIndex: index });
     }
   }
@@ -879,11 +883,13 @@ function siblingInstruction(tx: TransactionContext, index: bigint): SiblingInstr
 }
 
 /** CPIs grouped under the top-level instruction they ran in. */
-function innerInstructions(context: TransactionContext): InnerInstruction[][] {
+function innerInstructions(context: TransactionContext, topLevel: number): InnerInstruction[][] {
   const out: InnerInstruction[][] = [];
   for (const f of context.trace) {
     if (f.stackHeight === 1) out.push([]);
     else out[out.length - 1]?.push({ programIdIndex: f.programTxIndex, accounts: Uint8Array.from(f.accounts.map((a) => a.txIndex)), data: f.data, stackHeight: f.stackHeight });
   }
+  // Agave's trace holds every top-level instruction, run or not.
+  while (out.length < topLevel) out.push([]);
   return out;
 }

@@ -3,6 +3,7 @@
  * cluster state LiteSVM starts from.
  */
 import { decodeAddress, encodeAddress } from './accounts.js';
+import * as release from './litesvm-release.js';
 
 /** Network time (the Clock sysvar). */
 export interface Clock {
@@ -54,19 +55,30 @@ export interface StakeHistoryEntry {
   deactivating: bigint;
 }
 
-/** The slot at which LiteSVM's default clock starts. */
-export const DEFAULT_SLOT = 440_208_000n;
+// LiteSVM's starting values, copied from its release (litesvm-release.ts).
+/** The clock LiteSVM starts with: its slot is the latest activation slot LiteSVM knows. */
+export const DEFAULT_CLOCK: Readonly<Clock> = release.DEFAULT_CLOCK;
 /** Lamports to keep 1 byte for 2 years under the legacy rule (3480 × 2). */
-export const DEFAULT_RENT: Rent = { lamportsPerByteYear: 6960n, exemptionThreshold: 1, burnPercent: 50 };
+export const DEFAULT_RENT: Readonly<Rent> = release.DEFAULT_RENT;
+export const DEFAULT_EPOCH_SCHEDULE: Readonly<EpochSchedule> = release.DEFAULT_EPOCH_SCHEDULE;
+export const DEFAULT_EPOCH_REWARDS: Readonly<EpochRewards> = release.DEFAULT_EPOCH_REWARDS;
+export const DEFAULT_LAST_RESTART_SLOT = release.DEFAULT_LAST_RESTART_SLOT;
 /** Bytes every account is charged for besides its data. */
 export const ACCOUNT_STORAGE_OVERHEAD = 128n;
-export const DEFAULT_EPOCH_SCHEDULE: EpochSchedule = {
-  slotsPerEpoch: 432_000n,
-  leaderScheduleSlotOffset: 432_000n,
-  warmup: true,
-  firstNormalEpoch: 14n,
-  firstNormalSlot: 524_256n,
-};
+
+/**
+ * The Rent sysvar LiteSVM writes for a feature set: the release's, or without SIMD-0194
+ * (`deprecate_rent_exemption_threshold`) its legacy form, half the rate for two years (the same
+ * minimum balances).
+ */
+export const defaultRent = (exemptionThresholdDeprecated: boolean): Rent =>
+  exemptionThresholdDeprecated ? DEFAULT_RENT : { ...DEFAULT_RENT, lamportsPerByteYear: DEFAULT_RENT.lamportsPerByteYear / 2n, exemptionThreshold: 2 };
+
+/**
+ * The deprecated stake `Config` account LiteSVM keeps for older stake callers: no keys, then
+ * bincode `Config::default()` (warm-up/cool-down rate 0.25, slash penalty 12).
+ */
+export const legacyStakeConfigData = (): Uint8Array => new Out(17).u64(0n).f64(0.25).u8(Math.floor((5 * 255) / 100)).bytes;
 
 /** Rent::minimum_balance (the f64 threshold product is truncated, as in Rust). */
 export function minimumBalance(rent: Rent, dataLen: number | bigint): bigint {
@@ -141,15 +153,6 @@ export function decodeEpochSchedule(d: Uint8Array): EpochSchedule {
   return { slotsPerEpoch: r.u64(), leaderScheduleSlotOffset: r.u64(), warmup: r.u8() !== 0, firstNormalEpoch: r.u64(), firstNormalSlot: r.u64() };
 }
 
-export const DEFAULT_EPOCH_REWARDS: EpochRewards = {
-  distributionStartingBlockHeight: 0n,
-  numPartitions: 0n,
-  parentBlockhash: '11111111111111111111111111111111',
-  totalPoints: 0n,
-  totalRewards: 0n,
-  distributedRewards: 0n,
-  active: false,
-};
 export function encodeEpochRewards(e: EpochRewards): Uint8Array {
   const o = new Out(81).u64(e.distributionStartingBlockHeight).u64(e.numPartitions).key(e.parentBlockhash);
   return o.u64(e.totalPoints & 0xffff_ffff_ffff_ffffn).u64(e.totalPoints >> 64n).u64(e.totalRewards).u64(e.distributedRewards).u8(e.active ? 1 : 0).bytes;

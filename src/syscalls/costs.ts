@@ -1,3 +1,5 @@
+import { DEFAULT_COMPUTE_BUDGET } from '../runtime/litesvm-release.js';
+
 /**
  * The compute-unit price list of syscalls and runtime charges: Agave's `SVMTransactionExecutionCost`
  * (agave `compute-budget/src/compute_budget.rs`) with its default values. Field names follow
@@ -73,60 +75,35 @@ export interface ExecutionCosts {
   bls12381AdditionalPairCost: number;
 }
 
+// The budget's limits, which are not prices.
+const { computeUnitLimit, heapSize, maxInstructionStackDepth, maxInstructionTraceLength, maxCallDepth, stackFrameSize, ...releasePrices } = DEFAULT_COMPUTE_BUDGET;
+
+/** The prices LiteSVM's `ComputeBudget` carries, with its release's defaults. */
+const LITESVM_PRICES = Object.fromEntries(Object.entries(releasePrices).map(([name, units]) => [name, Number(units)])) as {
+  [K in keyof typeof releasePrices]: number;
+};
+
+/** Prices LiteSVM's `ComputeBudget` does not carry: Agave's constants. */
+const AGAVE_ONLY_PRICES = {
+  altBn128G2AdditionCost: 535,
+  altBn128G2MultiplicationCost: 15_670,
+  bls12381G1AddCost: 128,
+  bls12381G2AddCost: 203,
+  bls12381G1SubtractCost: 129,
+  bls12381G2SubtractCost: 204,
+  bls12381G1MultiplyCost: 4627,
+  bls12381G2MultiplyCost: 8255,
+  bls12381G1DecompressCost: 2100,
+  bls12381G2DecompressCost: 3050,
+  bls12381G1ValidateCost: 1565,
+  bls12381G2ValidateCost: 1968,
+  bls12381OnePairCost: 25_445,
+  bls12381AdditionalPairCost: 13_023,
+};
+
 /** A fresh, mutable copy of Agave's default prices. */
 export function defaultExecutionCosts(): ExecutionCosts {
-  return {
-    log64Units: 100,
-    createProgramAddressUnits: 1500,
-    invokeUnits: 946,
-    sha256BaseCost: 85,
-    sha256ByteCost: 1,
-    sha256MaxSlices: 20_000,
-    logPubkeyUnits: 100,
-    cpiBytesPerUnit: 250,
-    sysvarBaseCost: 100,
-    secp256K1RecoverCost: 25_000,
-    syscallBaseCost: 100,
-    curve25519EdwardsValidatePointCost: 159,
-    curve25519EdwardsAddCost: 473,
-    curve25519EdwardsSubtractCost: 475,
-    curve25519EdwardsMultiplyCost: 2177,
-    curve25519EdwardsMsmBaseCost: 2273,
-    curve25519EdwardsMsmIncrementalCost: 758,
-    curve25519RistrettoValidatePointCost: 169,
-    curve25519RistrettoAddCost: 521,
-    curve25519RistrettoSubtractCost: 519,
-    curve25519RistrettoMultiplyCost: 2208,
-    curve25519RistrettoMsmBaseCost: 2303,
-    curve25519RistrettoMsmIncrementalCost: 788,
-    heapCost: 8,
-    memOpBaseCost: 10,
-    altBn128AdditionCost: 334,
-    altBn128MultiplicationCost: 3840,
-    altBn128G2AdditionCost: 535,
-    altBn128G2MultiplicationCost: 15_670,
-    altBn128PairingOnePairCostFirst: 36_364,
-    altBn128PairingOnePairCostOther: 12_121,
-    poseidonCostCoefficientA: 61,
-    poseidonCostCoefficientC: 542,
-    getRemainingComputeUnitsCost: 100,
-    altBn128G1Compress: 30,
-    altBn128G1Decompress: 398,
-    altBn128G2Compress: 86,
-    altBn128G2Decompress: 13_610,
-    bls12381G1AddCost: 128,
-    bls12381G2AddCost: 203,
-    bls12381G1SubtractCost: 129,
-    bls12381G2SubtractCost: 204,
-    bls12381G1MultiplyCost: 4627,
-    bls12381G2MultiplyCost: 8255,
-    bls12381G1DecompressCost: 2100,
-    bls12381G2DecompressCost: 3050,
-    bls12381G1ValidateCost: 1565,
-    bls12381G2ValidateCost: 1968,
-    bls12381OnePairCost: 25_445,
-    bls12381AdditionalPairCost: 13_023,
-  };
+  return { ...LITESVM_PRICES, ...AGAVE_ONLY_PRICES };
 }
 
 /** The defaults, for syscalls registered without a runtime's table. */

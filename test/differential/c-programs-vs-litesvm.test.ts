@@ -68,6 +68,8 @@ describe.each(['interpreter', 'jit'] as const)('C programs: %s vs LiteSVM', (eng
         ? `Program return: ${bs58.encode(returned.programId)} ${Buffer.from(returned.data).toString('base64')}`
         : undefined;
       expect(oracle.logs.find((l) => l.startsWith('Program return: '))).toBe(ours.ok && ours.value === 0n ? returnLine : undefined);
+      expect(oracle.returnData.data).toEqual(returned.data);
+      if (returned.data.length) expect(oracle.returnData.programId).toBe(bs58.encode(returned.programId));
       if (ours.ok && ours.value === 0n) expect(oracle.outcome).toBe('success');
       else if (ours.ok) expect(oracle.outcome).toMatch(/^failed: /);
       else expect(oracle.outcome).toBe(`failed: ${agaveText(ours.error)}`);

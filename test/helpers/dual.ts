@@ -1,6 +1,6 @@
 /**
  * Runs the same signed transactions in websvm and in LiteSVM (the Agave oracle) and reports both
- * sides, so tests can require identical results, logs, compute units and accounts.
+ * sides, so tests can require identical results, logs, compute units, texts and accounts.
  */
 import {
   AccountRole,
@@ -8,6 +8,8 @@ import {
   compressTransactionMessageUsingAddressLookupTables,
   createTransactionMessage,
   generateKeyPairSigner,
+  getAddressDecoder,
+  getCompiledTransactionMessageDecoder,
   lamports,
   pipe,
   setTransactionMessageFeePayerSigner,
@@ -17,6 +19,7 @@ import {
   type Instruction,
   type KeyPairSigner,
   type Transaction,
+  type TransactionMessage,
 } from '@solana/kit';
 import { expect } from 'vitest';
 import { FailedTransactionMetadata, FeatureSet as OracleFeatures, LiteSVM } from 'litesvm';
@@ -24,13 +27,58 @@ import bs58 from 'bs58';
 import { bytes, SYSTEM_PROGRAM, u32, u64 } from './encoding.js';
 import { FeatureSet, SVM, FailedTransactionMetadata as OurFailed, describeError, InstructionErrorFieldless, TransactionErrorFieldless } from '../../src/index.js';
 
-/** One side's view of a processed transaction. */
+/** One side's view of a processed transaction: everything LiteSVM reports of it. */
 export interface Observed {
   error: string | undefined;
   logs: string[];
   computeUnits: bigint;
   returnData: { programId: string; data: number[] };
+  /** `String()` of each inner instruction, per top-level instruction. */
+  innerInstructions: string[][];
+  prettyLogs: string;
+  /** `String()` of the result, of its metadata and, for a failure, of `err()`. */
+  text: { result: string; meta: string; err?: string };
+  /** Every account the transaction names (lookup-table entries too), afterwards. */
+  accounts: Record<string, AccountView | null>;
 }
+
+/** An account as the tests compare it. */
+type AccountView = { lamports: bigint; owner: string; executable: boolean; space: bigint; data: string };
+const view = (a: ReturnType<SVM['getAccount']>): AccountView | null =>
+  a.exists ? { lamports: a.lamports, owner: a.programAddress, executable: a.executable, space: a.space, data: Buffer.from(a.data).toString('hex') } : null;
+
+/** Bytes before the addresses of an address lookup table. */
+const LOOKUP_TABLE_META_SIZE = 56;
+
+/** The result methods both sides share. */
+interface Meta {
+  logs(): string[];
+  computeUnitsConsumed(): bigint;
+  returnData(): { programId(): Uint8Array; data(): Uint8Array };
+  innerInstructions(): { toString(): string }[][];
+  prettyLogs(): string;
+}
+
+/**
+ * What `result` (its metadata `meta`) reports, with `error` in our `describeError` notation, and
+ * `accounts` as the runtime now holds them.
+ */
+function observe(result: object, meta: Meta, error: string | undefined, err: (() => unknown) | undefined, accounts: Observed['accounts']): Observed {
+  const returnData = meta.returnData();
+  return {
+    error,
+    logs: meta.logs(),
+    computeUnits: meta.computeUnitsConsumed(),
+    returnData: { programId: Buffer.from(returnData.programId()).toString('hex'), data: [...returnData.data()] },
+    innerInstructions: meta.innerInstructions().map((list) => list.map(String)),
+    prettyLogs: meta.prettyLogs(),
+    text: { result: String(result), meta: String(meta), ...(err ? { err: String(err()) } : {}) },
+    accounts,
+  };
+}
+
+/** A v1 message, as kit builds it. */
+export type V1Message = Extract<TransactionMessage, { version: 1 }>;
 
 /** An account meta: read-only/writable, signer or not. */
 export const meta = (address: Address, writable: boolean, signer?: KeyPairSigner) =>
@@ -63,48 +111,76 @@ export class Dual {
     );
   }
 
+  /** A signed v1 transaction (SIMD-0385) with the payer as fee payer, `configure` setting its config. */
+  async v1Transaction(instructions: Instruction[], configure: (m: V1Message) => V1Message = (m) => m): Promise<Transaction> {
+    return pipe(
+      createTransactionMessage({ version: 1 }),
+      (m) => setTransactionMessageFeePayerSigner(this.payer, m),
+      (m) => appendTransactionMessageInstructions(instructions, m),
+      (m) => configure(m) as typeof m,
+      (m) => this.theirs.setTransactionMessageLifetimeUsingLatestBlockhash(m),
+      (m) => signTransactionMessageWithSigners(m),
+    );
+  }
+
   /** Sends `tx` to both and returns what each observed. */
   send(tx: Transaction): { ours: Observed; theirs: Observed } {
-    return observe(this.ours.sendTransaction(tx), this.theirs.sendTransaction(tx));
+    const named = this.namedAccounts(tx);
+    const accounts = (svm: { getAccount(a: Address): unknown }) => Object.fromEntries(named.map((a) => [a, view(svm.getAccount(a) as ReturnType<SVM['getAccount']>)]));
+    return observeBoth(this.ours.sendTransaction(tx), this.theirs.sendTransaction(tx), accounts(this.ours), accounts(this.theirs));
+  }
+
+  /** The message's account keys, with the entries it takes from lookup tables (as LiteSVM holds the tables now). */
+  private namedAccounts(tx: Transaction): Address[] {
+    const message = getCompiledTransactionMessageDecoder().decode(tx.messageBytes);
+    const named = [...message.staticAccounts];
+    for (const lookup of 'addressTableLookups' in message ? (message.addressTableLookups ?? []) : []) {
+      named.push(lookup.lookupTableAddress);
+      const table = this.theirs.getAccount(lookup.lookupTableAddress);
+      if (!table.exists) continue;
+      const entries = table.data.subarray(LOOKUP_TABLE_META_SIZE);
+      for (const i of [...lookup.writableIndexes, ...lookup.readonlyIndexes]) {
+        if (32 * i + 32 <= entries.length) named.push(getAddressDecoder().decode(entries.subarray(32 * i, 32 * i + 32)));
+      }
+    }
+    return [...new Set(named)];
   }
 
   /**
-   * Sends `instructions` to both, requires identical observations and identical `accounts`
-   * afterwards, and returns ours.
+   * Sends `instructions` to both and requires identical observations (every account the
+   * transaction names included) and identical extra `accounts` afterwards. Returns ours.
    */
   async expectSame(instructions: Instruction[], accounts: readonly Address[] = []): Promise<Observed> {
     const r = this.send(await this.transaction(instructions));
     expect(r.ours).toEqual(r.theirs);
-    for (const a of accounts) expect(this.account(a).ours, a).toEqual(this.account(a).theirs);
+    this.expectSameAccounts(accounts);
     return r.ours;
   }
 
-  /** Both sides' view of an account (lamports, owner, executable, data). */
+  /** Requires both sides to hold the same `accounts`. */
+  expectSameAccounts(accounts: Iterable<Address>): void {
+    for (const a of new Set(accounts)) expect(this.account(a).ours, a).toEqual(this.account(a).theirs);
+  }
+
+  /** Both sides' view of an account (lamports, owner, executable, size, data). */
   account(address: Address) {
-    const view = (a: ReturnType<SVM['getAccount']>) =>
-      a.exists ? { lamports: a.lamports, owner: a.programAddress, executable: a.executable, data: Buffer.from(a.data).toString('hex') } : null;
     return { ours: view(this.ours.getAccount(address)), theirs: view(this.theirs.getAccount(address) as ReturnType<SVM['getAccount']>) };
   }
 }
 
-/** What each side observed of the same transaction: error, logs, compute units, return data. */
-export function observe(o: ReturnType<SVM['sendTransaction']>, t: ReturnType<LiteSVM['sendTransaction']>): { ours: Observed; theirs: Observed } {
-  const om = o instanceof OurFailed ? o.meta() : o;
-  const tm = t instanceof FailedTransactionMetadata ? t.meta() : t;
-  const rd = (r: { programId(): Uint8Array; data(): Uint8Array }) => ({ programId: Buffer.from(r.programId()).toString('hex'), data: [...r.data()] });
+/**
+ * What each side observed of the same transaction: error, logs, compute units, return data, inner
+ * instructions, pretty logs, String() forms, and the given accounts afterwards (none by default).
+ */
+export function observeBoth(
+  o: ReturnType<SVM['sendTransaction']>,
+  t: ReturnType<LiteSVM['sendTransaction']>,
+  ourAccounts: Observed['accounts'] = {},
+  theirAccounts: Observed['accounts'] = {},
+): { ours: Observed; theirs: Observed } {
   return {
-    ours: {
-      error: o instanceof OurFailed ? describeError(o.outcome.error!) : undefined,
-      logs: om.logs(),
-      computeUnits: om.computeUnitsConsumed(),
-      returnData: rd(om.returnData()),
-    },
-    theirs: {
-      error: t instanceof FailedTransactionMetadata ? theirError(t) : undefined,
-      logs: tm.logs(),
-      computeUnits: tm.computeUnitsConsumed(),
-      returnData: rd(tm.returnData()),
-    },
+    ours: o instanceof OurFailed ? observe(o, o.meta(), describeError(o.outcome.error!), () => o.err(), ourAccounts) : observe(o, o, undefined, undefined, ourAccounts),
+    theirs: t instanceof FailedTransactionMetadata ? observe(t, t.meta(), theirError(t), () => t.err(), theirAccounts) : observe(t, t, undefined, undefined, theirAccounts),
   };
 }
 

@@ -10,6 +10,7 @@ import {
   type Address,
 } from '@solana/kit';
 import { FailedTransactionMetadata, LiteSVM } from 'litesvm';
+import bs58 from 'bs58';
 
 /** What the oracle observed. */
 export interface OracleRun {
@@ -22,6 +23,8 @@ export interface OracleRun {
   consumed: bigint;
   /** Text after `Program <id> ` on the program's last line: `success` or `failed: …`. */
   outcome: string;
+  /** The return data the transaction ended with (base58 program id), failed or not. */
+  returnData: { programId: string; data: Uint8Array };
 }
 
 const COMPUTE_BUDGET = 'ComputeBudget111111111111111111111111111111' as Address;
@@ -60,5 +63,6 @@ export async function runInLiteSvm(elf: Uint8Array, data: Uint8Array, computeUni
   const last = logs.filter((l) => l.startsWith(`Program ${programId} `)).at(-1) ?? '';
   const invoke = logs.indexOf(`Program ${programId} invoke [1]`);
   const programLogs = logs.slice(invoke + 1, consumedLine ? logs.indexOf(consumedLine) : undefined);
-  return { programId, logs, programLogs, consumed, outcome: last.slice(`Program ${programId} `.length) };
+  const returnData = { programId: bs58.encode(meta.returnData().programId()), data: meta.returnData().data() };
+  return { programId, logs, programLogs, consumed, outcome: last.slice(`Program ${programId} `.length), returnData };
 }

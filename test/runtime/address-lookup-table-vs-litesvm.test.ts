@@ -33,7 +33,19 @@ const enc = getAddressEncoder();
  * sBPF instructions and logs `Program … consumed X of Y compute units` for itself and for its
  * callers, while the builtin charges Agave's fixed 750 units and logs no such line.
  */
-const comparable = (o: Observed) => ({ ...o, computeUnits: undefined, logs: o.logs.filter((l) => !/^Program \S+ consumed \d+ of \d+ compute units$/.test(l)) });
+const comparable = (o: Observed) => {
+  const consumed = /^Program \S+ consumed \d+ of \d+ compute units$/;
+  const withoutUnits = (text: string) => text.replace(/, "Program \S+ consumed \d+ of \d+ compute units"/g, '').replace(/compute_units_consumed: \d+/g, 'compute_units_consumed: _');
+  return {
+    ...o,
+    computeUnits: undefined,
+    logs: o.logs.filter((l) => !consumed.test(l)),
+    prettyLogs: o.prettyLogs.replace(/\x1b\[38;5;239mProgram \S+ consumed \d+ of \d+ compute units\x1b\[0m\n/g, ''),
+    text: { result: withoutUnits(o.text.result), meta: withoutUnits(o.text.meta), err: o.text.err },
+    // The program account itself: our builtin's, LiteSVM's core-BPF program's.
+    accounts: { ...o.accounts, [ALT]: undefined },
+  };
+};
 
 /** A party to an instruction: a signer signs, a bare address does not. */
 type Party = KeyPairSigner | Address;

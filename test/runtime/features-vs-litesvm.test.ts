@@ -54,7 +54,7 @@ describe('feature set: websvm vs LiteSVM', () => {
 
 describe('named feature gates', () => {
   it('are feature ids of the Agave version LiteSVM runs', async () => {
-    const { ALL_FEATURES } = await import('../../src/runtime/feature-set-data.js');
+    const { ALL_FEATURES } = await import('../../src/runtime/litesvm-release.js');
     for (const [name, id] of Object.entries(FeatureSet.ids)) expect(ALL_FEATURES, name).toContain(id);
   });
 });

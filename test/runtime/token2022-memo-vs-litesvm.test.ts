@@ -92,7 +92,7 @@ describe('SPL Memo v1 and v2: websvm vs LiteSVM', () => {
   beforeAll(async () => {
     d = await Dual.create();
     const v1 = bundledElf(BUNDLED.memoV1);
-    d.ours.setAccount({ address: MEMO_V1, data: v1, executable: true, lamports: lamports(1_000_000_000n), programAddress: address('BPFLoader1111111111111111111111111111111111'), space: BigInt(v1.length) });
+    d.ours.setAccount({ address: MEMO_V1, data: v1, executable: true, lamports: lamports(d.theirs.minimumBalanceForRentExemption(BigInt(v1.length))), programAddress: address('BPFLoader1111111111111111111111111111111111'), space: BigInt(v1.length) });
     d.ours.addProgramWithLoader(MEMO_V2, bundledElf(BUNDLED.memoV2), 'BPFLoader2111111111111111111111111111111111');
     signer = await generateKeyPairSigner();
   });

@@ -56,7 +56,7 @@ describe('counter', () => {
     expect(failed.meta().logs()).toContain(
       'Program log: AnchorError caused by account: counter. Error Code: ConstraintHasOne. Error Number: 2001. Error Message: A has one constraint was violated.',
     );
-    expect(failed.err().toString()).toBe('InstructionError(0, Custom(2001))');
+    expect(failed.err().toString()).toBe('TransactionErrorInstructionError { index: 0, error: InstructionErrorCustom { code: 2001 } }');
     svm.useIdl(program);
     expect(failed.describeError()).toBe(`InstructionError(0, Custom(2001)): ConstraintHasOne (Custom(2001)) (program ${program.programId})`);
     expect(program.describe({ kind: 'Custom', code: 2001 })).toBe('ConstraintHasOne (Custom(2001))');

@@ -61,7 +61,7 @@ describe('escrow', () => {
     const result = await rpc(svm, program.instruction('take', {}, { ...takeAccounts(), taker_ata_a: k.takerB }), [taker]);
     expect(result).toBeInstanceOf(FailedTransactionMetadata);
     expect(program.describe({ kind: 'Custom', code: 6000 })).toBe('WrongMint (Custom(6000): Token account of the wrong mint)');
-    expect((result as FailedTransactionMetadata).err().toString()).toBe('InstructionError(0, Custom(6000))');
+    expect((result as FailedTransactionMetadata).err().toString()).toBe('TransactionErrorInstructionError { index: 0, error: InstructionErrorCustom { code: 6000 } }');
   });
 
   it('take: swaps through two CPIs (one PDA-signed) and closes the escrow', async () => {

@@ -51,7 +51,7 @@ describe('vault', () => {
     const steal = await rpc(svm, program.instruction('withdraw', { amount: 1n }, { ...accounts(), owner: stranger.address }), [stranger]);
     expect(steal).toBeInstanceOf(FailedTransactionMetadata);
     expect(program.describe({ kind: 'Custom', code: 6000 })).toBe("Unauthorized (Custom(6000): Only the vault's owner may do this.)");
-    expect((steal as FailedTransactionMetadata).err().toString()).toBe('InstructionError(0, Custom(6000))');
+    expect((steal as FailedTransactionMetadata).err().toString()).toBe('TransactionErrorInstructionError { index: 0, error: InstructionErrorCustom { code: 6000 } }');
     const wrongVault = await rpc(svm, program.instruction('deposit', { amount: 1n }, { ...accounts(), vault: stranger.address }), [owner]);
     expect((wrongVault as FailedTransactionMetadata).meta().logs()).toContain(
       'Program log: AnchorError caused by account: vault. Error Code: ConstraintSeeds. Error Number: 2006. Error Message: A seeds constraint was violated.',

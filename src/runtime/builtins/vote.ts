@@ -277,6 +277,8 @@ function commissionUpdateAllowed(slot: bigint, schedule: EpochSchedule): boolean
  */
 function updateCommissionCollector(ic: InvokeContext, account: VoteAccount, kind: CommissionKind): void {
   const tx = ic.tx;
+  // The vote account, the new collector and the signing withdrawer.
+  tx.requireAccounts(3);
   const collector = tx.instructionKey(1);
   const s = account.state();
   account.requireSigner(s.withdrawer);
