@@ -119,6 +119,26 @@ describe('memory map', () => {
       expect(seen?.length).toBe(16);
     }
   });
+  it.each(['interpreter', 'jit'] as const)('every run sees a zeroed stack and heap, whatever ran in the reused memory before (%s)', (engine) => {
+    // Reads a stack and a heap word, then dirties both.
+    const src = 'ldxdw r0, [r10-8]\nlddw r2, 0x300000000\nldxdw r3, [r2+16]\nor r0, r3\nstdw [r10-8], -1\nstdw [r2+16], -1\nexit';
+    const exe = assemble(src, { sbpfVersion: 0 });
+    const other = assemble(`mov r0, 0\n${src}`, { sbpfVersion: 0 });
+    for (const [program, heapBytes, input] of [[exe, 32768, 0], [exe, 32768, 100], [other, 32768, 0], [exe, 1024, 5000], [exe, 65536, 0]] as const) {
+      expect(execute(program, { engine, heapBytes, input: new Uint8Array(input) })).toMatchObject({ ok: true, value: 0n });
+    }
+  });
+  it('a run started while another is live (CPI re-enters execute) gets memory of its own', () => {
+    // Keeps its r2 on the stack across the syscall, which runs the same program (with r2 = 2).
+    const exe = assemble('stxdw [r10-8], r2\njne r2, 1, +1\nsyscall nest\nldxdw r0, [r10-8]\nexit', { sbpfVersion: 0 });
+    let inner: unknown;
+    const syscalls = new SyscallRegistry().register('nest', () => {
+      inner = execute(exe, { engine: 'interpreter', r2: 2n, syscalls });
+      return 0n;
+    });
+    expect(execute(exe, { engine: 'interpreter', r2: 1n, syscalls })).toMatchObject({ ok: true, value: 1n });
+    expect(inner).toMatchObject({ ok: true, value: 2n });
+  });
 });
 
 describe('ALU edge values (SBPF_SEMANTICS §3)', () => {
