@@ -2,6 +2,7 @@
  * `npm run build`: the published package. One ESM bundle (`dist/index.js`, and the CLI sharing its
  * chunk) so that `import 'websvm'` reads one file instead of a hundred; a CommonJS bundle with its
  * own declaration tree under `dist/cjs/` (a nested package.json marks it CommonJS) for `require`;
+ * a browser ESM bundle under `dist/browser/`;
  * declarations from tsc. Dependencies stay external: users share them, and the heavy ones load
  * lazily.
  */
@@ -29,6 +30,16 @@ await build({
   format: 'esm',
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',
+});
+// Browsers: the same ESM, with the modules package.json's "browser" field swaps (curves bundled up
+// front, since a browser cannot load them synchronously on first use).
+await build({
+  ...common,
+  packages: 'external',
+  entryPoints: ['src/index.ts'],
+  outfile: join(dist, 'browser', 'index.js'),
+  format: 'esm',
+  platform: 'browser',
 });
 // CommonJS has no import.meta: the bundle computes the URL of its own file once. Dependencies
 // with CommonJS builds stay external; ESM-only ones (@noble, bs58's default export) are bundled
