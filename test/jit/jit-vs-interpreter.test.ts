@@ -46,7 +46,7 @@ describe('JIT vs interpreter', () => {
     const syscalls = testSyscalls();
     const saved = { ...tieringPolicy };
     // Compile after a few dozen interpreted instructions, so most programs switch within their four runs.
-    Object.assign(tieringPolicy, { perProgramInstruction: 0, fixed: 30 });
+    Object.assign(tieringPolicy, { perProgramInstruction: 0, fixed: 30, perRun: 0 });
     let switched = 0;
     try {
       for (let i = 0; i < Math.ceil(PROGRAMS / 5); i++) {
