@@ -192,12 +192,13 @@ function build(): { memory: WebAssembly.Memory; check: () => number } {
 
 let module: { bytes: Uint8Array; check: () => number } | undefined;
 
-/** `CompressedEdwardsY(bytes).decompress().is_some()` for 32 bytes. */
+/** `CompressedEdwardsY::from_slice(bytes)` then `decompress().is_some()`: false unless 32 bytes that decompress. */
 export function isEdwardsY(bytes: Uint8Array): boolean {
+  if (bytes.length !== 32) return false;
   if (!module) {
     const built = build();
     module = { bytes: new Uint8Array(built.memory.buffer, INPUT, 32), check: built.check };
   }
-  module.bytes.set(bytes.subarray(0, 32));
+  module.bytes.set(bytes);
   return module.check() === 1;
 }
