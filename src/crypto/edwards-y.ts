@@ -13,10 +13,9 @@
  * and every sum of ten fits an i64. Built and instantiated synchronously on first use.
  */
 import { type Code, ModuleBuilder, ValType } from '../jit/wasm/index.js';
-import { modInverse, modulo } from './modular.js';
+import { EDWARDS_D, P25519 as P } from './edwards25519.js';
 
 const { I32, I64 } = ValType;
-const P = 2n ** 255n - 19n;
 /** Bits of each limb, and the bit each starts at (⌈25.5·k⌉). */
 const WIDTH = [26, 25, 26, 25, 26, 25, 26, 25, 26, 25];
 const OFFSET = [0, 26, 51, 77, 102, 128, 153, 179, 204, 230];
@@ -63,7 +62,6 @@ const EULER_CHAIN: [number, number, number][] = [
 function limbs(v: bigint): bigint[] {
   return OFFSET.map((o, k) => (v >> BigInt(o)) & ((1n << BigInt(WIDTH[k])) - 1n));
 }
-const EDWARDS_D = modulo(-121665n * modInverse(121666n, P), P);
 
 /**
  * Floor carries from limb 0 to 9, the carry out of limb 9 folded back into limb 0 times 19

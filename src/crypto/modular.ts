@@ -6,6 +6,13 @@ export function modulo(v: bigint, m: bigint): bigint {
   return r < 0n ? r + m : r;
 }
 
+/** base^exponent mod m, by square-and-multiply (exponent ≥ 0). */
+export function modPow(base: bigint, exponent: bigint, m: bigint): bigint {
+  let result = 1n;
+  for (base = modulo(base, m); exponent > 0n; exponent >>= 1n, base = (base * base) % m) if (exponent & 1n) result = (result * base) % m;
+  return result;
+}
+
 /** a⁻¹ mod m for a coprime to m, by the extended Euclidean algorithm. */
 export function modInverse(a: bigint, m: bigint): bigint {
   let [r0, r1, t0, t1] = [m, modulo(a, m), 0n, 1n];

@@ -8,6 +8,7 @@ import { nobleEd25519, nobleNist } from '../crypto/noble-curves.js';
 import { recoverSecp256k1, SECP256K1_N } from '../crypto/secp256k1.js';
 import { keccak256 } from '../crypto/keccak256.js';
 import { sha256 } from '../crypto/sha256.js';
+import { sameBytes } from './bytes.js';
 import { InstructionFailure } from './errors.js';
 import { ED25519_PROGRAM, SECP256K1_PROGRAM, SECP256R1_PROGRAM } from './ids.js';
 
@@ -30,7 +31,6 @@ const ED25519_L = 2n ** 252n + 27742317777372353535851937790883648493n;
 const P256_N = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
 const leBig = (b: Uint8Array) => b.reduceRight((acc, x) => (acc << 8n) | BigInt(x), 0n);
 const beBig = (b: Uint8Array) => b.reduce((acc, x) => (acc << 8n) | BigInt(x), 0n);
-const equal = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /** `get_data_slice`: `index` u16::MAX (ed25519/secp256r1 only) is the precompile's own data. */
 function slice(data: Uint8Array, all: Uint8Array[], index: number, offset: number, size: number, ownIndex: number | undefined): Uint8Array {
@@ -85,7 +85,7 @@ function verifyEd25519(data: Uint8Array, all: Uint8Array[]): void {
     if (A!.isSmallOrder() || R!.isSmallOrder()) fail('InvalidSignature');
     const k = leBig(sha512.create().update(rBytes).update(publicKey).update(message).digest()) % ED25519_L;
     const check = ed25519.Point.BASE.multiplyUnsafe(s).subtract(A!.multiplyUnsafe(k));
-    if (!equal(check.toBytes(), rBytes)) fail('InvalidSignature');
+    if (!sameBytes(check.toBytes(), rBytes)) fail('InvalidSignature');
   }
 }
 
@@ -111,7 +111,7 @@ function verifySecp256k1(data: Uint8Array, all: Uint8Array[]): void {
     const ethAddress = slice(data, all, o.getUint8(5), o.getUint16(3, true), 20, undefined);
     const message = slice(data, all, o.getUint8(10), o.getUint16(6, true), o.getUint16(8, true), undefined);
     const key = recoverSecp256k1(keccak256(message), recovery, sig) ?? fail('InvalidSignature');
-    if (!equal(keccak256(key).subarray(12), ethAddress)) fail('InvalidSignature');
+    if (!sameBytes(keccak256(key).subarray(12), ethAddress)) fail('InvalidSignature');
   }
 }
 

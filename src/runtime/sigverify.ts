@@ -6,6 +6,7 @@
  */
 import { nobleEd25519 } from '../crypto/noble-curves.js';
 import { nodeModule } from '../platform.js';
+import { sameBytes } from './bytes.js';
 import { verifyStrict } from './ed25519/verify.js';
 
 interface NodeCrypto {
@@ -23,17 +24,11 @@ const PKCS8_PREFIX = Uint8Array.from([0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 
 const MAX_REMEMBERED = 256;
 const verified = new Map<string, { message: Uint8Array; publicKey: Uint8Array }>();
 
-const equal = (a: Uint8Array, b: Uint8Array) => {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-};
-
 /** Whether `signature` is a valid Ed25519 signature of `message` by `publicKey`, as Agave decides it. */
 export function verifySignature(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
   const id = String.fromCharCode.apply(null, signature as unknown as number[]);
   const known = verified.get(id);
-  if (known && equal(known.message, message) && equal(known.publicKey, publicKey)) return true;
+  if (known && sameBytes(known.message, message) && sameBytes(known.publicKey, publicKey)) return true;
   if (!verifyStrict(signature, message, publicKey)) return false;
   if (verified.size >= MAX_REMEMBERED) verified.delete(verified.keys().next().value!);
   verified.set(id, { message: message.slice(), publicKey: publicKey.slice() });

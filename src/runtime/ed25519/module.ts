@@ -14,24 +14,11 @@
  * function works on memory addressed by the caller; verification handles public data only, so
  * nothing here needs to run in constant time.
  */
+import { EDWARDS_D as D, P25519 as P, SQRT_M1 } from '../../crypto/edwards25519.js';
 import { type Code, ModuleBuilder, ValType } from '../../jit/wasm/index.js';
 
 const I32 = ValType.I32;
 const I64 = ValType.I64;
-
-/** p = 2^255 - 19. */
-const P = 2n ** 255n - 19n;
-
-function modPow(base: bigint, exponent: bigint): bigint {
-  let result = 1n;
-  for (base %= P; exponent > 0n; exponent >>= 1n, base = (base * base) % P) if (exponent & 1n) result = (result * base) % P;
-  return result;
-}
-
-/** The curve constant d = -121665/121666. */
-const D = (P - ((121665n * modPow(121666n, P - 2n)) % P)) % P;
-/** A square root of -1. */
-const SQRT_M1 = modPow(2n, (P - 1n) / 4n);
 
 /** Limb widths and their bit offsets. */
 const BITS = [26, 25, 26, 25, 26, 25, 26, 25, 26, 25];

@@ -14,6 +14,7 @@
  */
 import { sha512 as nobleSha512 } from '@noble/hashes/sha2.js';
 import { nodeModule } from '../../platform.js';
+import { sameBytes } from '../bytes.js';
 import { buildEd25519Module, FE, NIELS, POINT, type Ed25519Exports, type Layout } from './module.js';
 
 /** The group order ℓ. */
@@ -88,11 +89,6 @@ function isCanonicalScalar(s: Uint8Array): boolean {
   for (let i = 31; i >= 0; i--) if (s[i] !== L_BYTES[i]) return s[i] < L_BYTES[i];
   return false;
 }
-
-const sameBytes = (a: Uint8Array, b: Uint8Array, length: number) => {
-  for (let i = 0; i < length; i++) if (a[i] !== b[i]) return false;
-  return true;
-};
 
 interface KeyState {
   /** -A as an extended point (the module's bytes), or undefined when A is refused. */
@@ -216,7 +212,7 @@ class Verifier {
     if (signature.length !== 64 || publicKey.length !== 32) return false;
     const r = signature.subarray(0, 32);
     const s = signature.subarray(32);
-    if (!isCanonicalScalar(s) || SMALL_ORDER_R.some((e) => sameBytes(e, r, 32))) return false;
+    if (!isCanonicalScalar(s) || SMALL_ORDER_R.some((e) => sameBytes(e, r))) return false;
     const key = this.key(publicKey);
     if (!key.negated) return false;
     const hashed = new Uint8Array(64 + message.length);
@@ -232,7 +228,7 @@ class Verifier {
     this.timesKey(keyPart, key, k);
     this.wasm.addPoint(sum, keyPart);
     this.wasm.compress(sum);
-    return sameBytes(this.bytes.subarray(this.layout.bytesOut), r, 32);
+    return sameBytes(this.bytes.subarray(this.layout.bytesOut, this.layout.bytesOut + 32), r);
   }
 
   /** out = [k](-A): by a ladder for the key's first few verifications, then by its comb table. */
