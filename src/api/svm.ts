@@ -167,7 +167,7 @@ export class SVM {
         if (!loaded) loadedDefaults.set(found.elf, (loaded = loadProgram(found.elf)));
         return loaded;
       };
-      this.runtime.addProgram(program.programId, found.elf, found.loader, exe);
+      this.runtime.addProgram(program.programId, found.elf, found.loader, exe, true); // sources hand out fixed bytes
       deployed++;
     }
     return deployed;

@@ -10,6 +10,7 @@ import { EbpfError } from '../vm/errors.js';
 import { FRAME_PTR_REG, MM_INPUT_START } from '../isa/constants.js';
 import { Interpreter, initialFramePointer, type RunResult } from '../vm/interpreter.js';
 import type { MemoryMap } from '../vm/memory.js';
+import type { Placement } from '../vm/machine-pool.js';
 import { invokeSyscall, type SyscallContext, type SyscallRegistry } from '../vm/syscalls.js';
 import { compiledModule } from './program-cache.js';
 import { FAULTS, HEADER, STATUS_EXIT } from './layout.js';
@@ -99,7 +100,7 @@ export function runJit(
   exe: Executable,
   syscalls: SyscallRegistry,
   computeUnits: bigint,
-  layout: (memory: { backing: (size: number) => ArrayBuffer; readOnlyLoaded: boolean }) => MemoryMap,
+  layout: (placement: Placement) => MemoryMap,
   r2 = 0n,
   onExit?: (memory: MemoryMap, registers: readonly bigint[]) => void,
   checkAligned = true,

@@ -359,22 +359,22 @@ export class Runtime {
    * Deploys `elf` under `programId` as LiteSVM's `add_program` does: visible at once, and loaded
    * without the new-deployment checks (an unknown syscall fails when called, not when added).
    * `exe` is the ELF already loaded, or a function that loads it when the program first runs
-   * (for ELFs known to load, such as the default programs).
+   * (for ELFs known to load, such as the default programs). `elfNeverChanges` says the caller
+   * never writes into `elf`, so the program's accounts may hold it (and every runtime the same
+   * ProgramData bytes) without a copy.
    */
-  addProgram(programId: string, elf: Uint8Array, loader: string, exe: Executable | (() => Executable) = loadProgram(elf)): void {
+  addProgram(programId: string, elf: Uint8Array, loader: string, exe: Executable | (() => Executable) = loadProgram(elf), elfNeverChanges = false): void {
     log.debug({ programId, loader, bytes: elf.length }, 'program added');
-    // An ELF that loads lazily is one a source keeps unchanged, so its account bytes are shared.
-    const shared = typeof exe === 'function';
     if (loader === BPF_LOADER_UPGRADEABLE) {
       const programData = programDataAddress(programId);
-      const data = shared ? sharedProgramData(elf, this.clock.slot) : programDataBytes(elf, this.clock.slot);
+      const data = elfNeverChanges ? sharedProgramData(elf, this.clock.slot) : programDataBytes(elf, this.clock.slot);
       this.accounts.set(programData, { lamports: this.minimumBalance(data.length), data, owner: loader, executable: false, rentEpoch: 0n });
       const program = new Uint8Array(36);
       new DataView(program.buffer).setUint32(0, 2, true);
       program.set(decodeAddress(programData), 4);
       this.accounts.set(programId, { lamports: this.minimumBalance(36), data: program, owner: loader, executable: true, rentEpoch: 0n });
     } else {
-      this.accounts.set(programId, { lamports: this.minimumBalance(elf.length), data: shared ? elf : elf.slice(), owner: loader, executable: true, rentEpoch: 0n });
+      this.accounts.set(programId, { lamports: this.minimumBalance(elf.length), data: elfNeverChanges ? elf : elf.slice(), owner: loader, executable: true, rentEpoch: 0n });
     }
     const effectiveSlot = this.clock.slot;
     if (typeof exe !== 'function') {
