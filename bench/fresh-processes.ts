@@ -5,15 +5,10 @@
  */
 import { execFileSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
+import { median } from './stats.js';
 
 const SIDES = ['websvm', 'litesvm'] as const;
 type Phases = Record<string, number>;
-
-/** The median of `xs`. */
-export function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
 
 /**
  * Runs `node ...nodeArgs <side>` `runs` times per side and returns one row per phase of `labels`

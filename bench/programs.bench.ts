@@ -22,7 +22,8 @@ import { AnchorProgram, type AnchorIdl } from '../src/index.js';
 import { Dual, observeBoth, setBoth } from '../test/helpers/dual.js';
 import { splMintData, splTokenAccountData, u32 } from '../test/helpers/encoding.js';
 import { REAL_PROGRAMS_DIR } from '../scripts/fetch-real-programs.js';
-import { freshProcessPhases, median } from './fresh-processes.js';
+import { freshProcessPhases } from './fresh-processes.js';
+import { median } from './stats.js';
 import {
   createTokenPool,
   groupAuthority,

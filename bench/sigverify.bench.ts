@@ -9,6 +9,7 @@ import { createPublicKey, randomBytes, verify as nodeVerify } from 'node:crypto'
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { verifyStrict } from '../src/runtime/ed25519/verify.js';
 import { verifySignature } from '../src/runtime/sigverify.js';
+import { median } from './stats.js';
 
 const ROUNDS = 9;
 const seed = randomBytes(32);
@@ -49,5 +50,4 @@ for (let round = 0; round < ROUNDS; round++) {
     samples.set(name, [...(samples.get(name) ?? []), (cpuMicroseconds() - start) / count]);
   }
 }
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1];
 console.table(options.map(([name]) => ({ verifier: name, 'µs/verify (median)': +median(samples.get(name)!).toFixed(1), min: +Math.min(...samples.get(name)!).toFixed(1) })));

@@ -21,6 +21,7 @@ import { FailedTransactionMetadata, LiteSVM } from 'litesvm';
 import { SVM, FailedTransactionMetadata as OurFailed } from '../src/index.js';
 import { Dual, meta, systemCreateAccount } from '../test/helpers/dual.js';
 import { bytes, u64 } from '../test/helpers/encoding.js';
+import { median } from './stats.js';
 
 const TRANSFERS = 1000;
 const ROUNDS = 12;
@@ -55,7 +56,6 @@ async function prepare() {
   return { d, transfers };
 }
 
-const median = (values: number[]) => [...values].sort((x, y) => x - y)[values.length >> 1];
 const cpuSeconds = () => {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1e6;

@@ -10,6 +10,7 @@
  * LiteSVM's. `npm run bench`.
  */
 import { readFileSync } from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
 import { Bench } from 'tinybench';
 import bs58 from 'bs58';
 import { address, generateKeyPairSigner } from '@solana/kit';
@@ -89,7 +90,7 @@ for (const [program, data] of WORKLOADS) {
   const limit = { programAddress: COMPUTE_BUDGET, accounts: [], data: Uint8Array.from([2, ...new Uint8Array(new Uint32Array([1_400_000]).buffer)]) };
   const tx = await d.transaction([limit, { programAddress: id, accounts: [], data }]);
   const sent = d.send(tx);
-  if (JSON.stringify(sent.ours, (_, v) => (typeof v === 'bigint' ? String(v) : v)) !== JSON.stringify(sent.theirs, (_, v) => (typeof v === 'bigint' ? String(v) : v))) {
+  if (!isDeepStrictEqual(sent.ours, sent.theirs)) {
     throw new Error(`${program}: websvm and LiteSVM differ on the transaction`);
   }
   const bench = new Bench({ time: 1500, warmupTime: 300, iterations: 10 });
