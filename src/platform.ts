@@ -1,4 +1,4 @@
-import { sha256 } from '@noble/hashes/sha2.js';
+import { sha256 } from './crypto/sha256.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 
 /**
@@ -38,7 +38,7 @@ interface NodeCrypto {
 
 /**
  * Hex SHA-256 of `bytes`: node:crypto's where there is one (a megabyte program hashes in about
- * a millisecond, many times faster than in JavaScript), else @noble/hashes'.
+ * a millisecond, many times faster than in JavaScript), else websvm's own (crypto/sha256.ts).
  */
 export function sha256Hex(bytes: Uint8Array): string {
   const crypto = nodeModule<NodeCrypto>('node:crypto');
