@@ -1,6 +1,6 @@
 /**
  * noble-modules.ts for browser bundles (chosen by package.json's `browser` field): a browser
- * cannot load a module synchronously, so the bundle carries the @noble/curves modules websvm uses
+ * cannot load a module synchronously, so the bundle carries the @noble modules websvm uses
  * and they are ready from the start.
  */
 import * as ed25519 from '@noble/curves/ed25519.js';
@@ -8,6 +8,8 @@ import * as nist from '@noble/curves/nist.js';
 import * as bn254 from '@noble/curves/bn254.js';
 import * as bls12381 from '@noble/curves/bls12-381.js';
 import * as poseidon from '@noble/curves/abstract/poseidon.js';
+import * as sha2 from '@noble/hashes/sha2.js';
+import * as blake3 from '@noble/hashes/blake3.js';
 
 const MODULES = new Map<string, unknown>([
   ['@noble/curves/ed25519.js', ed25519],
@@ -15,6 +17,8 @@ const MODULES = new Map<string, unknown>([
   ['@noble/curves/bn254.js', bn254],
   ['@noble/curves/bls12-381.js', bls12381],
   ['@noble/curves/abstract/poseidon.js', poseidon],
+  ['@noble/hashes/sha2.js', sha2],
+  ['@noble/hashes/blake3.js', blake3],
 ]);
 
 /** Nothing to do: the modules are part of the bundle. */

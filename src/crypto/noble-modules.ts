@@ -1,5 +1,5 @@
 /**
- * How @noble/curves modules are loaded outside browser bundles (those get
+ * How @noble/curves and @noble/hashes modules are loaded outside browser bundles (those get
  * noble-modules.browser.ts instead, through package.json's `browser` field). Syscalls and
  * precompiles are synchronous, so a module must load synchronously on first use: Node's
  * `createRequire`, which loads ES modules synchronously since Node 20.19 and 22.12. Where that is

@@ -14,7 +14,7 @@
  *   products instead of t². The last partial round's M′ is applied once at the end.
  */
 import { ModuleBuilder, ValType, type Code } from '../jit/wasm/index.js';
-import { nobleBn254, noblePoseidon } from './noble-curves.js';
+import { nobleBn254, noblePoseidon } from './noble.js';
 import { modInverse, modulo } from './modular.js';
 import { ELEMENT_BYTES, emitMontgomery, limbsOf, LIMBS } from './montgomery.js';
 

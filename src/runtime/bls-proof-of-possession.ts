@@ -12,7 +12,7 @@
  * Both points must be canonical compressed (ZCash) encodings of points in the prime-order subgroup,
  * as blst/blstrs decode them; the identity public key is refused.
  */
-import { nobleBls12381 } from '../crypto/noble-curves.js';
+import { nobleBls12381 } from '../crypto/noble.js';
 
 /** The proof-of-possession domain separation tag found in LiteSVM's Agave build. */
 export const POP_DST = 'BLS_POP_BLS12381G2_XMD:SHA-256_SSWU_RO_POP_';

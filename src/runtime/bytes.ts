@@ -18,3 +18,16 @@ export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   for (; i < n; i++) if (a[i] !== b[i]) return false;
   return true;
 }
+
+/** The bytes of `parts`, one after another, in a new array. */
+export function concatBytes(...parts: Uint8Array[]): Uint8Array {
+  let length = 0;
+  for (const p of parts) length += p.length;
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}

@@ -3,12 +3,12 @@
  * they check signatures described by offsets into the transaction's instruction data, consume no
  * compute units and log nothing; a failure is `Custom(PrecompileError code)`.
  */
-import { sha512 } from '@noble/hashes/sha2.js';
-import { nobleEd25519, nobleNist } from '../crypto/noble-curves.js';
+import { sha512 } from '../crypto/sha512.js';
+import { nobleEd25519, nobleNist } from '../crypto/noble.js';
 import { recoverSecp256k1, SECP256K1_N } from '../crypto/secp256k1.js';
 import { keccak256 } from '../crypto/keccak256.js';
 import { sha256 } from '../crypto/sha256.js';
-import { sameBytes } from './bytes.js';
+import { concatBytes, sameBytes } from './bytes.js';
 import { InstructionFailure } from './errors.js';
 import { ED25519_PROGRAM, SECP256K1_PROGRAM, SECP256R1_PROGRAM } from './ids.js';
 
@@ -83,7 +83,7 @@ function verifyEd25519(data: Uint8Array, all: Uint8Array[]): void {
       fail('InvalidSignature');
     }
     if (A!.isSmallOrder() || R!.isSmallOrder()) fail('InvalidSignature');
-    const k = leBig(sha512.create().update(rBytes).update(publicKey).update(message).digest()) % ED25519_L;
+    const k = leBig(sha512(concatBytes(rBytes, publicKey, message))) % ED25519_L;
     const check = ed25519.Point.BASE.multiplyUnsafe(s).subtract(A!.multiplyUnsafe(k));
     if (!sameBytes(check.toBytes(), rBytes)) fail('InvalidSignature');
   }

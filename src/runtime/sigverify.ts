@@ -4,9 +4,9 @@
  * not checked twice: verification is a pure function of signature, message and key), and signing
  * for the built-in airdrop account.
  */
-import { nobleEd25519 } from '../crypto/noble-curves.js';
+import { nobleEd25519 } from '../crypto/noble.js';
 import { nodeModule } from '../platform.js';
-import { sameBytes } from './bytes.js';
+import { concatBytes, sameBytes } from './bytes.js';
 import { verifyStrict } from './ed25519/verify.js';
 
 interface NodeCrypto {
@@ -38,23 +38,16 @@ export function verifySignature(signature: Uint8Array, message: Uint8Array, publ
 /** Signs `message` with a 32-byte Ed25519 secret seed. */
 export function signMessage(message: Uint8Array, seed: Uint8Array): Uint8Array {
   if (nodeCrypto) {
-    const key = nodeCrypto.createPrivateKey({ key: concat(PKCS8_PREFIX, seed), format: 'der', type: 'pkcs8' });
+    const key = nodeCrypto.createPrivateKey({ key: concatBytes(PKCS8_PREFIX, seed), format: 'der', type: 'pkcs8' });
     return new Uint8Array(nodeCrypto.sign(null, message, key));
   }
   return nobleEd25519().ed25519.sign(message, seed);
 }
 
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
-}
-
 /** The public key of a 32-byte secret seed. */
 export function publicKeyOf(seed: Uint8Array): Uint8Array {
   if (nodeCrypto) {
-    const secret = nodeCrypto.createPrivateKey({ key: concat(PKCS8_PREFIX, seed), format: 'der', type: 'pkcs8' });
+    const secret = nodeCrypto.createPrivateKey({ key: concatBytes(PKCS8_PREFIX, seed), format: 'der', type: 'pkcs8' });
     return new Uint8Array(nodeCrypto.createPublicKey(secret).export({ format: 'der', type: 'spki' }).subarray(-32));
   }
   return nobleEd25519().ed25519.getPublicKey(seed);

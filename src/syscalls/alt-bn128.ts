@@ -6,7 +6,7 @@
  * (crypto/short-weierstrass.ts); G2 and pairings are @noble/curves', loaded on first use.
  */
 import type { bn254 } from '@noble/curves/bn254.js';
-import { nobleBn254 } from '../crypto/noble-curves.js';
+import { nobleBn254 } from '../crypto/noble.js';
 import { type Affine, ShortWeierstrass } from '../crypto/short-weierstrass.js';
 import type { SyscallContext, SyscallRegistry } from '../vm/syscalls.js';
 import { DEFAULT_EXECUTION_COSTS, type ExecutionCosts } from './costs.js';

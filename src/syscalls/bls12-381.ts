@@ -7,7 +7,7 @@
  * fails with InvalidAttribute. Maths by @noble/curves, loaded on first use.
  */
 import type { bls12_381 } from '@noble/curves/bls12-381.js';
-import { nobleBls12381 } from '../crypto/noble-curves.js';
+import { nobleBls12381 } from '../crypto/noble.js';
 import type { SyscallContext, SyscallRegistry } from '../vm/syscalls.js';
 import { DEFAULT_EXECUTION_COSTS, type ExecutionCosts } from './costs.js';
 import { consumeChecked } from './logging.js';

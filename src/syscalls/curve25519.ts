@@ -6,7 +6,7 @@
  * `InvalidAttribute` (`abort_on_invalid_curve`); an invalid point or scalar makes the call return 1.
  */
 import { isEdwardsY } from '../crypto/edwards-y.js';
-import { nobleEd25519 } from '../crypto/noble-curves.js';
+import { nobleEd25519 } from '../crypto/noble.js';
 import type { SyscallRegistry } from '../vm/syscalls.js';
 import { DEFAULT_EXECUTION_COSTS, type ExecutionCosts } from './costs.js';
 import { consumeChecked } from './logging.js';

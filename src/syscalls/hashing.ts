@@ -2,8 +2,8 @@
  * Hashing syscalls (agave `syscalls/src/lib.rs` `SyscallHash`): a vector of byte slices hashed as
  * one message; cost = base + Σ max(mem_op_base_cost, byte_cost · len / 2), at most 20 000 slices.
  */
-import { blake3 } from '@noble/hashes/blake3.js';
 import { keccak256 } from '../crypto/keccak256.js';
+import { nobleBlake3 } from '../crypto/noble.js';
 import { sha256 } from '../crypto/sha256.js';
 import { requireAligned, type SyscallContext, type SyscallRegistry } from '../vm/syscalls.js';
 import { DEFAULT_EXECUTION_COSTS, type ExecutionCosts } from './costs.js';
@@ -12,9 +12,9 @@ import { consumeChecked } from './logging.js';
 /** A hash of the concatenation of byte slices. */
 type Hash = (slices: Uint8Array[]) => Uint8Array;
 
-/** BLAKE3 (@noble/hashes), fed slice by slice. */
+/** BLAKE3 (@noble/hashes, loaded on first use), fed slice by slice. */
 const blake3Of: Hash = (slices) => {
-  const hasher = blake3.create();
+  const hasher = nobleBlake3().blake3.create();
   for (const s of slices) hasher.update(s);
   return hasher.digest();
 };

@@ -316,26 +316,36 @@ function buildHandlerTable(v: SBPFVersion): Uint8Array {
 const handlerTables = new Map<SBPFVersion, Uint8Array>();
 
 /**
- * A program decoded for the loop: one entry per instruction slot in each array. The loop never
- * compares the pc with the program's end: every place it can continue at outside the program has
- * a slot of `word` whose handler is `Overrun` — slots n and n + 1 (falling off the end, an `lddw`
- * in the last slot) and one after them for each jump leaving the program, whose target then
- * points there; {@link slotPc} tells the pc such a slot stands for.
+ * A program decoded for the loop, slot by slot as the run first reaches each stretch of it (a
+ * test file runs a small part of a large program, and decoding all of it would cost more than
+ * running that part). The loop never compares the pc with the program's end: every place it can
+ * continue at outside the program has a slot of `word` whose handler is `Overrun` — slots n and
+ * n + 1 (falling off the end, an `lddw` in the last slot) and one after them for each jump leaving
+ * the program, whose target then points there; {@link slotPc} tells the pc such a slot stands for.
  */
 interface DecodedProgram {
+  readonly exe: Executable;
+  /** The version's handler for each opcode. */
+  readonly table: Uint8Array;
   /** Instruction slots. */
   readonly n: number;
-  /** `handler | 2·dst << 8 | 2·src << 16` (register numbers doubled: they index register halves). */
-  readonly word: Int32Array;
+  /**
+   * `handler | 2·dst << 8 | 2·src << 16` (register numbers doubled: they index register halves),
+   * or {@link UNDECODED}. Replaced by a longer array when a jump out of the program is decoded.
+   */
+  word: Int32Array;
   /** The immediate; one extra zero slot, read as the upper half of an `lddw` in the last slot. */
   readonly imm: Int32Array;
   /** Memory access offset, jump target slot, call target slot (-1: none), or the PQR opcode. */
   readonly aux: Int32Array;
   /** The targets outside the program of jumps, for the slots from n + 2 on. */
-  readonly outside: readonly number[];
+  readonly outside: number[];
   /** What `call imm` slots resolved to in `syscalls` (see {@link syscallsResolved}). */
   resolved?: { syscalls: SyscallRegistry; revision: number; entries: (SyscallEntry | null)[] };
 }
+
+/** A slot of `word` not decoded yet (no decoded word is negative). */
+const UNDECODED = -1;
 
 /** The pc that slot `slot` of `program` stands for. */
 const slotPc = (program: DecodedProgram, slot: number): number => (slot < program.n + 2 ? slot : program.outside[slot - program.n - 2]);
@@ -358,40 +368,44 @@ const NO_FUNCTION = -1;
 
 const decodedPrograms = new WeakMap<Executable, DecodedProgram>();
 
-/** The decoded form of `exe` (decoded on first use, then cached with the executable). */
+/** The decoded form of `exe` (created on first use, then cached with the executable). */
 function decodedProgram(exe: Executable): DecodedProgram {
   let decoded = decodedPrograms.get(exe);
   if (decoded) return decoded;
   const v = exe.sbpfVersion;
   let table = handlerTables.get(v);
   if (!table) handlerTables.set(v, (table = buildHandlerTable(v)));
-  const text = exe.text;
-  const n = Math.floor(text.length / INSN_SIZE);
-  const words = new Int32Array(n);
-  const imms = new Int32Array(n + 1);
-  const aux = new Int32Array(n);
-  const outside: number[] = [];
-  const view = new DataView(text.buffer, text.byteOffset, text.byteLength);
-  for (let pc = 0; pc < n; pc++) {
-    const at = pc * INSN_SIZE;
-    const opc = text[at];
-    const dst = text[at + 1] & 0x0f;
-    const src = text[at + 1] >>> 4;
-    const off = view.getInt16(at + 2, true);
-    const imm = view.getInt32(at + 4, true);
-    imms[pc] = imm;
-    decodeSlot(exe, n, table, words, aux, pc, opc, dst, src, off, imm);
-    const handler = words[pc] & 0xff;
-    if (handler >= Handler.Ja && handler <= Handler.Jsle32Reg && (aux[pc] < 0 || aux[pc] > n + 1)) {
-      outside.push(aux[pc]);
-      aux[pc] = n + 1 + outside.length;
-    }
-  }
-  const word = new Int32Array(n + 2 + outside.length).fill(Handler.Overrun);
-  word.set(words);
-  decoded = { n, word, imm: imms, aux, outside };
+  const n = Math.floor(exe.text.length / INSN_SIZE);
+  const word = new Int32Array(n + 2).fill(UNDECODED);
+  word[n] = word[n + 1] = Handler.Overrun;
+  decoded = { exe, table, n, word, imm: new Int32Array(n + 1), aux: new Int32Array(n), outside: [] };
   decodedPrograms.set(exe, decoded);
   return decoded;
+}
+
+/** Decodes the straight run of slots from `pc` (< n) up to its first jump, call or exit, or a slot already decoded. */
+function decodeRun(program: DecodedProgram, pc: number): void {
+  const { exe, table, n, imm: imms, aux } = program;
+  const text = exe.text;
+  const view = new DataView(text.buffer, text.byteOffset, text.byteLength);
+  for (; pc < n && program.word[pc] === UNDECODED; pc++) {
+    const at = pc * INSN_SIZE;
+    const opc = text[at];
+    const imm = view.getInt32(at + 4, true);
+    imms[pc] = imm;
+    decodeSlot(exe, n, table, program.word, aux, pc, opc, text[at + 1] & 0x0f, text[at + 1] >>> 4, view.getInt16(at + 2, true), imm);
+    const handler = program.word[pc] & 0xff;
+    if (handler === Handler.Lddw && pc + 1 < n) imms[pc + 1] = view.getInt32(at + 12, true);
+    if (handler >= Handler.Ja && handler <= Handler.Jsle32Reg && (aux[pc] < 0 || aux[pc] > n + 1)) {
+      program.outside.push(aux[pc]);
+      aux[pc] = n + 1 + program.outside.length;
+      const longer = new Int32Array(n + 2 + program.outside.length);
+      longer.set(program.word);
+      longer[longer.length - 1] = Handler.Overrun;
+      program.word = longer;
+    }
+    if (handler >= Handler.Ja) return; // jumps, calls and exit end the run
+  }
 }
 
 /** Fills `word[pc]` and `aux[pc]` of a program of `n` slots. */
@@ -676,7 +690,8 @@ export class Interpreter implements SyscallContext {
     const exe = this.exe;
     const v: SBPFVersion = exe.sbpfVersion;
     const program = decodedProgram(exe);
-    const { n, word, imm: IMM, aux: AUX } = program;
+    const { n, imm: IMM, aux: AUX } = program;
+    let word = program.word;
     const resolvedSyscalls = syscallsResolved(program, syscalls);
     const r = this.halves;
     const B = this.B;
@@ -705,7 +720,12 @@ export class Interpreter implements SyscallContext {
           r[22] = pc;
           if (trace.push(Array.from(B.subarray(0, 12))) === false) trace = undefined;
         }
-        const w = word[pc];
+        let w = word[pc];
+        if (w === UNDECODED) {
+          decodeRun(program, pc);
+          word = program.word; // longer when the run had a jump out of the program
+          w = word[pc];
+        }
         const d = (w >> 8) & 0xff;
         const s = w >>> 16;
         switch (w & 0xff) {

@@ -183,3 +183,19 @@ describe('ALU edge values (SBPF_SEMANTICS §3)', () => {
     expect(run('lddw r0, 1\nexit', 2)).toMatchObject({ ok: false, error: { kind: 'UnsupportedInstruction' } });
   });
 });
+
+describe('decoding as the run reaches code', () => {
+  // Slots are decoded when first reached; jumps leaving the program get their own slots as they are decoded.
+  const src = ['jeq r2, 1, +100', 'jge r2, 2, +3', 'lddw r0, 0x1122334455667788', 'exit', 'jeq r2, 7, +200', 'mov r0, 5', 'exit'].join('\n');
+  const exe = assemble(src, { sbpfVersion: 0 });
+  const on = (r2: bigint) => execute(exe, { engine: 'interpreter', r2 });
+
+  it('gives each path the result a whole-program decode gives, in any order of runs', () => {
+    expect(on(0n)).toMatchObject({ ok: true, value: 0x1122334455667788n });
+    expect(on(7n)).toMatchObject({ ok: false, error: { kind: 'ExecutionOverrun', pc: 206 } });
+    expect(on(1n)).toMatchObject({ ok: false, error: { kind: 'ExecutionOverrun', pc: 101 } });
+    expect(on(2n)).toMatchObject({ ok: true, value: 5n });
+    expect(on(7n)).toMatchObject({ ok: false, error: { kind: 'ExecutionOverrun', pc: 206 } });
+    for (const r2 of [0n, 1n, 2n, 7n]) expect(on(r2)).toEqual(execute(exe, { engine: 'jit', r2 }));
+  });
+});

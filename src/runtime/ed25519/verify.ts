@@ -12,8 +12,7 @@
  * 5 doublings and one addition but costs twice the memory and 1.7 times the building, for no gain
  * we could measure.)
  */
-import { sha512 as nobleSha512 } from '@noble/hashes/sha2.js';
-import { nodeModule } from '../../platform.js';
+import { sha512 } from '../../crypto/sha512.js';
 import { sameBytes } from '../bytes.js';
 import { buildEd25519Module, FE, NIELS, POINT, type Ed25519Exports, type Layout } from './module.js';
 
@@ -62,12 +61,6 @@ const LADDER_USES = 3;
 /** Keys remembered (decoded point, validity), and how many of them keep a comb table (~50 kB each). */
 const MAX_KEYS = 4096;
 const MAX_KEY_TABLES = 64;
-
-interface NodeHash {
-  hash?(algorithm: 'sha512', data: Uint8Array, encoding: 'buffer'): Uint8Array;
-}
-const nodeHash = nodeModule<NodeHash>('node:crypto')?.hash;
-const sha512 = nodeHash ? (data: Uint8Array) => nodeHash('sha512', data, 'buffer') : nobleSha512;
 
 /** x < 2^256 as 32 little-endian bytes (into `out`). */
 function littleEndian32(x: bigint, out = new Uint8Array(32)): Uint8Array {
