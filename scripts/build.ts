@@ -7,19 +7,25 @@
  * first use, see src/crypto/noble-modules.ts) stay external; the small dependencies (bs58, borsh,
  * @noble/hashes' utilities) are bundled, since resolving and compiling each as its own module costs
  * more at import than parsing its code inside ours. Whitespace and syntax are minified (names are
- * kept, for stack traces and error class names), which V8 parses measurably faster.
+ * kept, for stack traces and error class names), which V8 parses measurably faster; `READABLE=1`
+ * skips that, for profiling.
  */
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build, type BuildOptions } from 'esbuild';
+import { FIXED_MODULES } from '../src/crypto/fixed-module-list.js';
+import { bundledForm } from '../src/crypto/fixed-modules.js';
 
 const dist = 'dist';
 rmSync(dist, { recursive: true, force: true });
 execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json', '--emitDeclarationOnly'], { stdio: 'inherit' });
 
+// The fixed WebAssembly modules, emitted now instead of in every cold process (src/crypto/fixed-modules.ts).
+const fixedModules = Object.fromEntries(Object.entries(FIXED_MODULES).map(([name, emit]) => [name, bundledForm(emit())]));
 const common: BuildOptions = {
   bundle: true,
+  define: { WEBSVM_FIXED_MODULES: JSON.stringify(fixedModules) },
   platform: 'neutral',
   sourcemap: true,
   logLevel: 'warning',
@@ -57,7 +63,7 @@ await build({
   entryPoints: ['src/index.ts'],
   outfile: join(dist, 'cjs', 'index.js'),
   format: 'cjs',
-  define: { 'import.meta.url': '__websvmModuleUrl' },
+  define: { ...common.define, 'import.meta.url': '__websvmModuleUrl' },
   banner: { js: "const __websvmModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
 

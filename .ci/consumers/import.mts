@@ -3,5 +3,11 @@ import { assemble, execute, SVM, type ExecuteResult } from 'websvm';
 
 const result: ExecuteResult = execute(assemble('mov r0, 7\nexit'));
 if (!result.ok || result.value !== 7n) throw new Error('import: wrong result');
-if (new SVM().getBalance('11111111111111111111111111111111') === null) throw new Error('import: no System program');
+const svm = new SVM();
+if (svm.getBalance('11111111111111111111111111111111') === null) throw new Error('import: no System program');
+// An airdrop is a signed transaction: it runs the bundle's prebuilt Ed25519 and SHA-256 modules.
+const to = '4Nd1mBQtrMJVYVfKf2PJy9NZUZdTAsp7D4xWLs4gDB4T';
+const before = svm.getBalance(to) ?? 0n;
+svm.airdrop(to, 1_000_000_000n);
+if (svm.getBalance(to) !== before + 1_000_000_000n) throw new Error('import: airdrop failed');
 console.log('package import ok');

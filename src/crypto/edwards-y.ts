@@ -14,6 +14,7 @@
  */
 import { type Code, ModuleBuilder, ValType } from '../jit/wasm/index.js';
 import { EDWARDS_D, P25519 as P } from './edwards25519.js';
+import { fixedModule, type EmittedModule } from './fixed-modules.js';
 
 const { I32, I64 } = ValType;
 /** Bits of each limb, and the bit each starts at (⌈25.5·k⌉). */
@@ -114,7 +115,8 @@ function product(c: Code, f: number[], g: number[], h: number[]): void {
 const load = (c: Code, ptr: number, into: number[]) => into.forEach((l, k) => c.localGet(ptr).i64Load(8 * k).localSet(l));
 const store = (c: Code, ptr: number, from: number[]) => from.forEach((l, k) => c.localGet(ptr).localGet(l).i64Store(8 * k));
 
-function build(): { memory: WebAssembly.Memory; check: () => number } {
+/** The module's bytes (see fixed-modules.ts). */
+export function emitEdwardsY(): EmittedModule {
   const m = new ModuleBuilder();
   m.defineMemory(1, 1);
   m.export('memory', 'memory', 0);
@@ -184,8 +186,11 @@ function build(): { memory: WebAssembly.Memory; check: () => number } {
     c.i32Xor();
   }
   m.export('check', 'func', check.index);
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(m.encode()), {});
-  return instance.exports as unknown as { memory: WebAssembly.Memory; check: () => number };
+  return { bytes: m.encode(), meta: undefined };
+}
+
+function build(): { memory: WebAssembly.Memory; check: () => number } {
+  return new WebAssembly.Instance(fixedModule('edwards-y', emitEdwardsY).module, {}).exports as unknown as { memory: WebAssembly.Memory; check: () => number };
 }
 
 let module: { bytes: Uint8Array; check: () => number } | undefined;

@@ -6,6 +6,7 @@
  */
 import { type Code, ModuleBuilder, ValType } from '../jit/wasm/index.js';
 import { blockHash } from './block-hash.js';
+import { fixedModule, type EmittedModule } from './fixed-modules.js';
 
 const { I32, I64 } = ValType;
 /** Bytes absorbed per permutation (1088 bits). */
@@ -66,7 +67,8 @@ function round(c: Code, a: number[], b: number[], parity: number[], d: number, i
   c.localGet(a[0]).i32Const(0).localGet(index).i32Const(8).i32Mul().i32Add().i64Load(CONSTANTS).i64Xor().localSet(a[0]);
 }
 
-function build(): Exports {
+/** The module's bytes (see fixed-modules.ts). */
+export function emitKeccak256(): EmittedModule {
   const m = new ModuleBuilder();
   m.defineMemory(1, 1);
   m.export('memory', 'memory', 0);
@@ -122,7 +124,11 @@ function build(): Exports {
     for (let k = 0; k < 4; k++) c.i32Const(0).i32Const(0).i64Load(STATE + 8 * k).i64Store(DIGEST + 8 * k);
   }
   m.export('finish', 'func', finish.index);
-  const exports = new WebAssembly.Instance(new WebAssembly.Module(m.encode()), {}).exports as unknown as Exports;
+  return { bytes: m.encode(), meta: undefined };
+}
+
+function build(): Exports {
+  const exports = new WebAssembly.Instance(fixedModule('keccak256', emitKeccak256).module, {}).exports as unknown as Exports;
   new BigUint64Array(exports.memory.buffer, CONSTANTS, ROUNDS).set(ROUND_CONSTANTS);
   return exports;
 }

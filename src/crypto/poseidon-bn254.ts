@@ -16,6 +16,7 @@
 import { ModuleBuilder, ValType, type Code } from '../jit/wasm/index.js';
 import { nobleBn254, noblePoseidon } from './noble.js';
 import { modInverse, modulo } from './modular.js';
+import { fixedModule, type EmittedModule } from './fixed-modules.js';
 import { ELEMENT_BYTES, emitMontgomery, limbsOf, LIMBS } from './montgomery.js';
 
 const { I32 } = ValType;
@@ -111,7 +112,8 @@ interface Exports {
   permute(t: number, partialRounds: number, full: number, mds: number, partial: number, tail: number): void;
 }
 
-function build(): Exports {
+/** The module's bytes (see fixed-modules.ts). */
+export function emitPoseidonBn254(): EmittedModule {
   const m = new ModuleBuilder();
   m.defineMemory(PAGES, PAGES);
   m.export('memory', 'memory', 0);
@@ -260,7 +262,11 @@ function build(): Exports {
   }
   m.export('permute', 'func', permute.index);
   m.export('convert', 'func', convert.index);
-  const exports = new WebAssembly.Instance(new WebAssembly.Module(m.encode()), {}).exports as unknown as Exports;
+  return { bytes: m.encode(), meta: undefined };
+}
+
+function build(): Exports {
+  const exports = new WebAssembly.Instance(fixedModule('poseidon-bn254', emitPoseidonBn254).module, {}).exports as unknown as Exports;
   const words = new Uint32Array(exports.memory.buffer);
   words.set(limbsOf((1n << 512n) % R), TO_MONTGOMERY / 4);
   words.set(limbsOf(1n), ONE / 4);

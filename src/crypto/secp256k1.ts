@@ -13,7 +13,9 @@ const G = {
   x: 0x79be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798n,
   y: 0x483ada7726a3c4655da4fbfc0e1108a8fd17b448a68554199c47d08ffb10d4b8n,
 };
-const curve = new ShortWeierstrass(P, 7n);
+/** secp256k1 on our WebAssembly arithmetic. */
+export const SECP256K1_CURVE = new ShortWeierstrass(P, 7n);
+const curve = SECP256K1_CURVE;
 
 const bigEndian = (bytes: Uint8Array) => bytes.reduce((v, b) => (v << 8n) | BigInt(b), 0n);
 const mod = (v: bigint) => modulo(v, N);

@@ -7,6 +7,7 @@
  */
 import { type Code, ModuleBuilder, ValType } from '../jit/wasm/index.js';
 import { blockHash } from './block-hash.js';
+import { fixedModule, type EmittedModule } from './fixed-modules.js';
 
 const { I32 } = ValType;
 const K = Uint32Array.from([
@@ -53,7 +54,8 @@ interface Exports {
   finish(used: number, bitsHi: number, bitsLo: number): void;
 }
 
-function build(): Exports {
+/** The module's bytes (see fixed-modules.ts). */
+export function emitSha256(): EmittedModule {
   const m = new ModuleBuilder();
   m.defineMemory(1, 1);
   m.export('memory', 'memory', 0);
@@ -152,7 +154,11 @@ function build(): Exports {
     }
   }
   m.export('finish', 'func', finish.index);
-  const exports = new WebAssembly.Instance(new WebAssembly.Module(m.encode()), {}).exports as unknown as Exports;
+  return { bytes: m.encode(), meta: undefined };
+}
+
+function build(): Exports {
+  const exports = new WebAssembly.Instance(fixedModule('sha256', emitSha256).module, {}).exports as unknown as Exports;
   new Uint32Array(exports.memory.buffer, ROUND_CONSTANTS, 64).set(K);
   return exports;
 }

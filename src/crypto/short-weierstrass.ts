@@ -7,6 +7,7 @@
  * points as BigInts; an absent point is the point at infinity.
  */
 import { type Code, ModuleBuilder, ValType } from '../jit/wasm/index.js';
+import { fixedModule, type EmittedModule } from './fixed-modules.js';
 import { ELEMENT_BYTES, emitMontgomery, limbsOf, LIMBS } from './montgomery.js';
 
 const { I32 } = ValType;
@@ -52,8 +53,8 @@ interface Exports {
   sum(): void;
 }
 
-/** Emits the module for the curve y² = x³ + b modulo p. */
-function build(p: bigint): Exports {
+/** The module for curves modulo p (see fixed-modules.ts). */
+export function emitShortWeierstrass(p: bigint): EmittedModule {
   const m = new ModuleBuilder();
   m.defineMemory(1, 1);
   m.export('memory', 'memory', 0);
@@ -296,7 +297,7 @@ function build(p: bigint): Exports {
   m.export('lift', 'func', lift.index);
   m.export('combine', 'func', combine.index);
   m.export('sum', 'func', sum.index);
-  return new WebAssembly.Instance(new WebAssembly.Module(m.encode()), {}).exports as unknown as Exports;
+  return { bytes: m.encode(), meta: undefined };
 }
 
 /** A curve y² = x³ + b modulo p, its module built on first use. */
@@ -308,9 +309,15 @@ export class ShortWeierstrass {
     private readonly b: bigint,
   ) {}
 
+  /** Its module's name among the fixed modules (one module per modulus). */
+  get moduleName(): string {
+    return `short-weierstrass-${this.p.toString(16)}`;
+  }
+
   private get m(): { exports: Exports; words: Uint32Array } {
     if (!this.module) {
-      const exports = build(this.p);
+      const { module } = fixedModule(this.moduleName, () => emitShortWeierstrass(this.p));
+      const exports = new WebAssembly.Instance(module, {}).exports as unknown as Exports;
       const words = new Uint32Array(exports.memory.buffer);
       const mod = this.p;
       const put = (at: number, v: bigint) => words.set(limbsOf(v), at / 4);

@@ -24,7 +24,7 @@ const R = 2188824287183927522224640574525727508854836440041603434369820418657580
 const curve = () => nobleBn254().bn254;
 
 /** G1: y² = x³ + 3 over Fp, on our WebAssembly arithmetic (the point at infinity is undefined). */
-const G1 = new ShortWeierstrass(P, 3n);
+export const G1 = new ShortWeierstrass(P, 3n);
 type G2 = InstanceType<typeof bn254.G2.Point>;
 type Fp2T = { c0: bigint; c1: bigint };
 

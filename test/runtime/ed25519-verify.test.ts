@@ -2,7 +2,8 @@
  * Our Ed25519 verifier against a slow reference of the same rules (ed25519-dalek's
  * `verify_strict`, written with @noble/curves points and BigInt): valid signatures, flipped bits,
  * garbage, small-order keys and R, non-canonical encodings, s ≥ ℓ, mixed-order keys. Each key is
- * verified with several times, so both the ladder of a key's first uses and its comb table run.
+ * verified with several times, so both the ladder of a key's first uses and its comb table run,
+ * and the first test crosses from [s]B by ladder (a process's first verifications) to B's table.
  */
 import { describe, expect, it } from 'vitest';
 import { ed25519, ED25519_TORSION_SUBGROUP } from '@noble/curves/ed25519.js';

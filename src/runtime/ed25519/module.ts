@@ -14,6 +14,7 @@
  * function works on memory addressed by the caller; verification handles public data only, so
  * nothing here needs to run in constant time.
  */
+import { type EmittedModule } from '../../crypto/fixed-modules.js';
 import { EDWARDS_D as D, P25519 as P, SQRT_M1 } from '../../crypto/edwards25519.js';
 import { type Code, ModuleBuilder, ValType } from '../../jit/wasm/index.js';
 
@@ -80,8 +81,8 @@ export interface Ed25519Exports {
   ladder(acc: number, naf: number, length: number, odd: number): void;
 }
 
-/** The module's bytes and where its callers put data. */
-export function buildEd25519Module(): { bytes: Uint8Array<ArrayBuffer>; layout: Layout } {
+/** The module's bytes, and where its callers put data (see crypto/fixed-modules.ts). */
+export function emitEd25519(): EmittedModule<Layout> {
   const mb = new ModuleBuilder();
   mb.defineMemory(16);
   let next = 0;
@@ -593,5 +594,5 @@ export function buildEd25519Module(): { bytes: Uint8Array<ArrayBuffer>; layout: 
   exported.set('initialize', start);
   for (const [name, index] of exported) mb.export(name, 'func', index);
   mb.export('memory', 'memory', 0);
-  return { bytes: mb.encode(), layout: { bytesIn, bytesOut, digits, heap: next } };
+  return { bytes: mb.encode(), meta: { bytesIn, bytesOut, digits, heap: next } };
 }

@@ -14,7 +14,8 @@
  */
 import { sha512 } from '../../crypto/sha512.js';
 import { sameBytes } from '../bytes.js';
-import { buildEd25519Module, FE, NIELS, POINT, type Ed25519Exports, type Layout } from './module.js';
+import { fixedModule } from '../../crypto/fixed-modules.js';
+import { emitEd25519, FE, NIELS, POINT, type Ed25519Exports, type Layout } from './module.js';
 
 /** The group order ℓ. */
 const L = 2n ** 252n + 27742317777372353535851937790883648493n;
@@ -58,6 +59,12 @@ const perRow = (comb: Comb) => 1 << (comb.width - 1);
 const LADDER_ODD = 8;
 /** Verifications of a key by ladder before it gets a table. */
 const LADDER_USES = 3;
+/**
+ * Verifications with [s]B by ladder before the base point's table is built: building it costs
+ * about as much as fifty verifications lose to the ladder, which a process verifying a handful of
+ * signatures would never repay.
+ */
+const BASE_LADDER_USES = 48;
 /** Keys remembered (decoded point, validity), and how many of them keep a comb table (~50 kB each). */
 const MAX_KEYS = 4096;
 const MAX_KEY_TABLES = 64;
@@ -102,7 +109,10 @@ class Verifier {
   private readonly keyPoint: number;
   private readonly odd: number;
   private readonly scratch: number;
-  private readonly baseTable: number;
+  /** Odd multiples of B for the ladder, then B's comb table once built (0 before). */
+  private readonly baseOdd: number;
+  private baseTable = 0;
+  private baseUses = 0;
   private readonly keys = new Map<string, KeyState>();
   /** Keys holding a table, least recently used first. */
   private readonly tabled = new Map<KeyState, true>();
@@ -111,8 +121,8 @@ class Verifier {
   private readonly scalar = new Uint8Array(32);
 
   constructor() {
-    const { bytes, layout } = buildEd25519Module();
-    this.wasm = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as unknown as Ed25519Exports;
+    const { module, meta: layout } = fixedModule('ed25519', emitEd25519);
+    this.wasm = new WebAssembly.Instance(module).exports as unknown as Ed25519Exports;
     this.wasm.initialize();
     this.layout = layout;
     this.heap = layout.heap;
@@ -122,10 +132,10 @@ class Verifier {
     this.odd = this.alloc(LADDER_ODD * POINT);
     const entries = Math.max(...[BASE_COMB, KEY_COMB].map((comb) => rows(comb) * perRow(comb)));
     this.scratch = this.alloc(entries * (POINT + FE));
-    this.baseTable = this.alloc(rows(BASE_COMB) * perRow(BASE_COMB) * NIELS);
+    this.baseOdd = this.alloc(LADDER_ODD * POINT);
     this.bytes.set(BASE_POINT, layout.bytesIn);
     this.wasm.decompress(this.keyPoint);
-    this.buildTable(this.baseTable, BASE_COMB);
+    this.wasm.oddMultiples(this.baseOdd, this.keyPoint, LADDER_ODD);
   }
 
   /** `bytes` of fresh memory (grown as needed). */
@@ -216,23 +226,45 @@ class Verifier {
 
     const sum = this.accumulator;
     const keyPart = this.accumulator + POINT;
-    this.writeCombDigits(s, BASE_COMB);
-    this.comb(sum, BASE_COMB, this.baseTable);
+    this.timesBase(sum, s);
     this.timesKey(keyPart, key, k);
     this.wasm.addPoint(sum, keyPart);
     this.wasm.compress(sum);
     return sameBytes(this.bytes.subarray(this.layout.bytesOut, this.layout.bytesOut + 32), r);
   }
 
+  /** out = [s]B: by a ladder for the process's first few verifications, then by B's comb table. */
+  private timesBase(out: number, s: Uint8Array): void {
+    if (this.baseTable === 0 && this.baseUses++ < BASE_LADDER_USES) {
+      const view = new DataView(s.buffer, s.byteOffset, 32);
+      let scalar = 0n;
+      for (let i = 24; i >= 0; i -= 8) scalar = (scalar << 64n) | view.getBigUint64(i, true);
+      this.ladder(out, this.baseOdd, scalar);
+      return;
+    }
+    if (this.baseTable === 0) {
+      this.baseTable = this.alloc(rows(BASE_COMB) * perRow(BASE_COMB) * NIELS);
+      this.bytes.set(BASE_POINT, this.layout.bytesIn);
+      this.wasm.decompress(this.keyPoint);
+      this.buildTable(this.baseTable, BASE_COMB);
+    }
+    this.writeCombDigits(s, BASE_COMB);
+    this.comb(out, BASE_COMB, this.baseTable);
+  }
+
+  /** out = [k]P by a width-5 NAF ladder over P's odd multiples at `odd`. */
+  private ladder(out: number, odd: number, k: bigint): void {
+    this.wasm.identity(out);
+    const length = this.writeNaf(k);
+    if (length > 0) this.wasm.ladder(out, this.layout.digits + NAF_AT, length, odd);
+  }
+
   /** out = [k](-A): by a ladder for the key's first few verifications, then by its comb table. */
   private timesKey(out: number, key: KeyState, k: bigint): void {
     if (key.uses++ < LADDER_USES) {
-      const { wasm } = this;
-      wasm.identity(out);
       this.bytes.set(key.negated!, this.keyPoint);
-      wasm.oddMultiples(this.odd, this.keyPoint, LADDER_ODD);
-      const length = this.writeNaf(k);
-      if (length > 0) wasm.ladder(out, this.layout.digits + NAF_AT, length, this.odd);
+      this.wasm.oddMultiples(this.odd, this.keyPoint, LADDER_ODD);
+      this.ladder(out, this.odd, k);
       return;
     }
     if (key.table) this.tabled.delete(key);

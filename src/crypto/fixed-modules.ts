@@ -1,0 +1,43 @@
+/**
+ * The fixed WebAssembly modules websvm emits with its own emitter (hashes, field and curve
+ * arithmetic, the Ed25519 verifier), as opposed to compiled programs. Emitting one in a cold
+ * process costs milliseconds of JavaScript that has not warmed up yet, so the published bundles
+ * carry them already emitted: `npm run build` runs every emitter in fixed-module-list.ts and
+ * defines `WEBSVM_FIXED_MODULES` with the results. Run from source, each is emitted on first use.
+ * The bytes are the same either way.
+ */
+
+/** An emitted module, and what its users need to know of it (a memory layout), as JSON. */
+export interface EmittedModule<Meta = undefined> {
+  bytes: Uint8Array<ArrayBuffer>;
+  meta: Meta;
+}
+
+/** Emitted modules as a bundle carries them (base64 bytes). */
+export type BundledModules = Readonly<Record<string, { bytes: string; meta: unknown }>>;
+
+declare const WEBSVM_FIXED_MODULES: BundledModules | undefined;
+
+/** What the bundle carries; undefined when running from source. */
+const bundled: BundledModules | undefined = typeof WEBSVM_FIXED_MODULES === 'undefined' ? undefined : WEBSVM_FIXED_MODULES;
+
+/** The compiled module `name` and its meta: from the bundle when it carries it, else from `emit`. */
+export function fixedModule<Meta>(name: string, emit: () => EmittedModule<Meta>, from: BundledModules | undefined = bundled): { module: WebAssembly.Module; meta: Meta } {
+  const carried = from?.[name];
+  const emitted = carried ? { bytes: fromBase64(carried.bytes), meta: carried.meta as Meta } : emit();
+  return { module: new WebAssembly.Module(emitted.bytes), meta: emitted.meta };
+}
+
+/** `emitted`, in the form a bundle carries. */
+export function bundledForm(emitted: EmittedModule<unknown>): { bytes: string; meta: unknown } {
+  let binary = '';
+  for (const b of emitted.bytes) binary += String.fromCharCode(b);
+  return { bytes: btoa(binary), meta: emitted.meta };
+}
+
+function fromBase64(text: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(text);
+  const out = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+  return out;
+}
