@@ -39,10 +39,24 @@ export const DEFAULT_PROGRAMS: readonly DefaultProgram[] = DEFAULT_PROGRAM_LOADE
   loader,
 }));
 
-/** An ELF for a default program and the loader to deploy it with. */
+/**
+ * An ELF for a default program and the loader to deploy it with. `elf` may be a getter: websvm
+ * reads it only when the program's accounts are first read or the program first runs.
+ */
 export interface ProgramElf {
-  elf: Uint8Array;
-  loader: string;
+  readonly elf: Uint8Array;
+  readonly loader: string;
+}
+
+/** A program whose ELF is read from `file` on first use (then kept). */
+function elfFile(fs: NodeFs, file: string, loader: string): ProgramElf {
+  let bytes: Uint8Array | undefined;
+  return {
+    loader,
+    get elf() {
+      return (bytes ??= new Uint8Array(fs.readFileSync(file)));
+    },
+  };
 }
 
 /** Supplies the ELF of a default program, or undefined when it has none. */
@@ -58,7 +72,7 @@ export function programsFromDirectory(dir: string): ProgramSource {
   return (p) => {
     if (!read.has(p.programId)) {
       const file = [`${dir}/${p.name}.so`, `${dir}/${p.programId}.so`].find((f) => fs.existsSync(f));
-      read.set(p.programId, file === undefined ? undefined : { elf: new Uint8Array(fs.readFileSync(file)), loader: p.loader });
+      read.set(p.programId, file === undefined ? undefined : elfFile(fs, file, p.loader));
     }
     return read.get(p.programId);
   };
@@ -129,7 +143,7 @@ function readCache(fs: NodeFs, cache: string): Map<string, ProgramElf> | null {
   const programs = new Map<string, ProgramElf>();
   for (const p of DEFAULT_PROGRAMS) {
     const loader = loaders[p.name];
-    if (loader) programs.set(p.programId, { elf: new Uint8Array(fs.readFileSync(`${cache}/${p.name}.so`)), loader });
+    if (loader) programs.set(p.programId, elfFile(fs, `${cache}/${p.name}.so`, loader));
   }
   return programs;
 }

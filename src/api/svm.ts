@@ -167,7 +167,8 @@ export class SVM {
         if (!loaded) loadedDefaults.set(found.elf, (loaded = loadProgram(found.elf)));
         return loaded;
       };
-      this.runtime.addProgram(program.programId, found.elf, found.loader, exe, true); // sources hand out fixed bytes
+      // Sources hand out fixed bytes; the ELF is read (a source may read it lazily) when first needed.
+      this.runtime.addProgram(program.programId, () => found.elf, found.loader, exe, true);
       deployed++;
     }
     return deployed;

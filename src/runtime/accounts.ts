@@ -36,38 +36,60 @@ export function shareAccount(a: Account): Account {
   return { lamports: a.lamports, data: a.data, owner: a.owner, executable: a.executable, rentEpoch: a.rentEpoch };
 }
 
-/** Accounts by address, with O(n)-pointer snapshots. */
+/**
+ * Accounts by address, with O(n)-pointer snapshots. An account may be stored as a function that
+ * makes it, called when the account is first read (a default program's ELF is read from disk only
+ * if a test uses the program); to every reader it is an account like the others.
+ */
 export class AccountsDb {
   private map: Map<string, Account>;
+  /** Accounts not made yet, by address (never also in `map`). */
+  private pending: Map<string, () => Account>;
 
-  constructor(entries?: Map<string, Account>) {
+  constructor(entries?: Map<string, Account>, pending?: Map<string, () => Account>) {
     this.map = entries ?? new Map();
+    this.pending = pending ?? new Map();
   }
 
   /** The stored account (do not mutate it), or undefined. Zero-lamport accounts do not exist. */
   get(address: string): Account | undefined {
+    const account = this.map.get(address);
+    if (account !== undefined || this.pending.size === 0) return account;
+    const make = this.pending.get(address);
+    if (make === undefined) return undefined;
+    this.pending.delete(address);
+    this.set(address, make());
     return this.map.get(address);
   }
 
   /** Stores `account` under `address` (a zero-lamport account is removed, as Agave purges it). */
   set(address: string, account: Account): void {
+    this.pending.delete(address);
     if (account.lamports === 0n) this.map.delete(address);
     else this.map.set(address, account);
   }
 
+  /** Stores the account `make` returns under `address`, calling it when the account is first read. */
+  setLazily(address: string, make: () => Account): void {
+    this.map.delete(address);
+    this.pending.set(address, make);
+  }
+
   /** All stored (address, account) pairs. */
   entries(): IterableIterator<[string, Account]> {
+    for (const address of [...this.pending.keys()]) this.get(address);
     return this.map.entries();
   }
 
   /** A snapshot that later `restore` brings back. */
   snapshot(): AccountsDb {
-    return new AccountsDb(new Map(this.map));
+    return new AccountsDb(new Map(this.map), new Map(this.pending));
   }
 
   /** Replaces the contents with those of `snapshot`. */
   restore(snapshot: AccountsDb): void {
     this.map = new Map(snapshot.map);
+    this.pending = new Map(snapshot.pending);
   }
 }
 

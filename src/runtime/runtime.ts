@@ -358,43 +358,56 @@ export class Runtime {
   /**
    * Deploys `elf` under `programId` as LiteSVM's `add_program` does: visible at once, and loaded
    * without the new-deployment checks (an unknown syscall fails when called, not when added).
-   * `exe` is the ELF already loaded, or a function that loads it when the program first runs
-   * (for ELFs known to load, such as the default programs). `elfNeverChanges` says the caller
+   * `elf` may be a function returning it, called when the program's accounts are first read or
+   * it first runs. `exe` is the ELF already loaded, or a function that loads it when the program
+   * first runs (for ELFs known to load, such as the default programs). `elfNeverChanges` says the caller
    * never writes into `elf`, so the program's accounts may hold it (and every runtime the same
    * ProgramData bytes) without a copy.
    */
-  addProgram(programId: string, elf: Uint8Array, loader: string, exe: Executable | (() => Executable) = loadProgram(elf), elfNeverChanges = false): void {
-    log.debug({ programId, loader, bytes: elf.length }, 'program added');
+  addProgram(programId: string, elf: Uint8Array | (() => Uint8Array), loader: string, exe?: Executable | (() => Executable), elfNeverChanges = false): void {
+    log.debug({ programId, loader }, 'program added');
+    // An ELF given as a function is read when its account is first read or the program first runs.
+    const readElf = typeof elf === 'function' ? elf : () => elf;
+    const executable = exe ?? (typeof elf === 'function' ? () => loadProgram(readElf()) : loadProgram(elf)); // a bad ELF changes nothing
+    const store = (address: string, make: () => Account) => (typeof elf === 'function' ? this.accounts.setLazily(address, make) : this.accounts.set(address, make()));
+    const slot = this.clock.slot;
+    const rent = this.rent;
+    const balance = (length: number) => this.minimumBalance(length, rent);
     if (loader === BPF_LOADER_UPGRADEABLE) {
       const programData = programDataAddress(programId);
-      const data = elfNeverChanges ? sharedProgramData(elf, this.clock.slot) : programDataBytes(elf, this.clock.slot);
-      this.accounts.set(programData, { lamports: this.minimumBalance(data.length), data, owner: loader, executable: false, rentEpoch: 0n });
+      store(programData, () => {
+        const data = elfNeverChanges ? sharedProgramData(readElf(), slot) : programDataBytes(readElf(), slot);
+        return { lamports: balance(data.length), data, owner: loader, executable: false, rentEpoch: 0n };
+      });
       const program = new Uint8Array(36);
       new DataView(program.buffer).setUint32(0, 2, true);
       program.set(decodeAddress(programData), 4);
-      this.accounts.set(programId, { lamports: this.minimumBalance(36), data: program, owner: loader, executable: true, rentEpoch: 0n });
+      this.accounts.set(programId, { lamports: balance(36), data: program, owner: loader, executable: true, rentEpoch: 0n });
     } else {
-      this.accounts.set(programId, { lamports: this.minimumBalance(elf.length), data: elfNeverChanges ? elf : elf.slice(), owner: loader, executable: true, rentEpoch: 0n });
+      store(programId, () => {
+        const bytes = readElf();
+        return { lamports: balance(bytes.length), data: elfNeverChanges ? bytes : bytes.slice(), owner: loader, executable: true, rentEpoch: 0n };
+      });
     }
-    const effectiveSlot = this.clock.slot;
-    if (typeof exe !== 'function') {
-      this.programs.set(programId, { kind: 'loaded', exe, loader, effectiveSlot });
+    const effectiveSlot = slot;
+    if (typeof executable !== 'function') {
+      this.programs.set(programId, { kind: 'loaded', exe: executable, loader, effectiveSlot });
       return;
     }
     let loaded: Executable | undefined;
     this.programs.set(programId, {
       kind: 'loaded',
       get exe() {
-        return (loaded ??= exe());
+        return (loaded ??= executable());
       },
       loader,
       effectiveSlot,
     });
   }
 
-  /** Minimum balance for rent exemption (at least 1 lamport). */
-  minimumBalance(dataLen: number | bigint): bigint {
-    const m = sv.minimumBalance(this.rent, dataLen);
+  /** Minimum balance for rent exemption (at least 1 lamport), under the current rent unless given one. */
+  minimumBalance(dataLen: number | bigint, rent: sv.Rent = this.rent): bigint {
+    const m = sv.minimumBalance(rent, dataLen);
     return m < 1n ? 1n : m;
   }
 

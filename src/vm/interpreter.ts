@@ -378,7 +378,8 @@ function decodedProgram(exe: Executable): DecodedProgram {
   const n = Math.floor(exe.text.length / INSN_SIZE);
   const word = new Int32Array(n + 2).fill(UNDECODED);
   word[n] = word[n + 1] = Handler.Overrun;
-  decoded = { exe, table, n, word, imm: new Int32Array(n + 1), aux: new Int32Array(n), outside: [] };
+  // `resolved` is set here (not added later) so that every decoded program has one shape.
+  decoded = { exe, table, n, word, imm: new Int32Array(n + 1), aux: new Int32Array(n), outside: [], resolved: undefined };
   decodedPrograms.set(exe, decoded);
   return decoded;
 }

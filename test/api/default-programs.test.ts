@@ -88,6 +88,23 @@ describe('default programs', () => {
     expect(readdirSync(cache).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
+  it('reads a program\'s ELF only when its accounts are first read or it first runs', () => {
+    const inner = programsFromLiteSvm()!;
+    const reads: string[] = [];
+    const counting = (p: (typeof DEFAULT_PROGRAMS)[number]) => {
+      const found = inner(p);
+      return found && { loader: found.loader, get elf() { reads.push(p.name); return found.elf; } };
+    };
+    const ours = SVM.default().withBuiltins().withSysvars().withDefaultPrograms(counting);
+    expect(reads).toEqual([]);
+    const snapshot = ours.snapshot();
+    const TOKEN_2022 = 'TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb';
+    expect(programAccounts(ours, TOKEN_2022)).toEqual(programAccounts(new OracleSVM(), TOKEN_2022));
+    expect(new Set(reads)).toEqual(new Set(['spl_token_2022']));
+    ours.restore(snapshot); // taken before the read: restores the same accounts
+    expect(programAccounts(ours, TOKEN_2022)).toEqual(programAccounts(new OracleSVM(), TOKEN_2022));
+  });
+
   it('without a source that has any of them, says where they can come from', () => {
     const run = () => SVM.default().withDefaultPrograms(() => undefined);
     expect(run).toThrow(WebsvmError);
