@@ -51,6 +51,8 @@ interface Instance {
   state: RunState;
   /** The program's read-only regions are in the memory (placed there by an earlier run). */
   readOnlyLoaded: boolean;
+  /** Where the part of the memory no run has written starts (new pages come zeroed). */
+  zeroFrom: number;
 }
 
 const idle = new WeakMap<WebAssembly.Module, Instance[]>();
@@ -61,7 +63,7 @@ function instanceFor(module: WebAssembly.Module): Instance {
   if (reused) return reused;
   const memory = new WebAssembly.Memory({ initial: 1 });
   const state = new RunState();
-  const holder: Instance = { memory, exports: undefined as unknown as Exports, state, readOnlyLoaded: false };
+  const holder: Instance = { memory, exports: undefined as unknown as Exports, state, readOnlyLoaded: false, zeroFrom: HEADER.size };
   const imports = {
     env: {
       memory,
@@ -111,8 +113,10 @@ export function runJit(
     const backing = (size: number) => {
       const pages = Math.ceil(size / PAGE);
       const have = inst.memory.buffer.byteLength / PAGE;
-      if (pages > have) inst.memory.grow(pages - have);
-      return inst.memory.buffer;
+      if (pages > have) inst.memory.grow(pages - have); // grown pages are zero
+      const zeroFrom = inst.zeroFrom;
+      inst.zeroFrom = inst.memory.buffer.byteLength; // the compiled code may write anywhere in it
+      return { buffer: inst.memory.buffer, zeroFrom };
     };
     const map = layout({ backing, readOnlyLoaded: inst.readOnlyLoaded });
     inst.readOnlyLoaded = true;

@@ -9,10 +9,10 @@
  */
 import type { Executable } from '../executable.js';
 import { Interpreter } from './interpreter.js';
-import type { MemoryMap } from './memory.js';
+import type { Backing, MemoryMap } from './memory.js';
 
 /** Options for laying a memory map into a machine's buffer (see `MemoryMap`). */
-export type Placement = { backing: (size: number) => ArrayBuffer; readOnlyLoaded: boolean };
+export type Placement = { backing: (size: number) => Backing; readOnlyLoaded: boolean };
 
 /** Idle machines kept, least recently used first; more would only hold memory. */
 const MAX_IDLE = 8;
@@ -22,6 +22,8 @@ const GROWTH_STEP = 64 * 1024;
 /** A machine lent to one run. */
 export class PooledMachine {
   private buffer = new ArrayBuffer(0);
+  /** Where the part of the buffer no run has written yet starts. */
+  private zeroFrom = 0;
   /** The executable whose read-only regions the buffer holds (at its memory map's offsets). */
   private loadedFor: Executable | undefined;
   private interpreter: Interpreter | undefined;
@@ -44,9 +46,12 @@ export class PooledMachine {
         if (this.buffer.byteLength < size) {
           const grown = new ArrayBuffer(Math.ceil(size / GROWTH_STEP) * GROWTH_STEP);
           if (readOnlyLoaded) new Uint8Array(grown).set(new Uint8Array(this.buffer));
+          else this.zeroFrom = 0;
           this.buffer = grown;
         }
-        return this.buffer;
+        const zeroFrom = this.zeroFrom;
+        this.zeroFrom = Math.max(zeroFrom, size); // this run may write anywhere in its map
+        return { buffer: this.buffer, zeroFrom };
       },
       readOnlyLoaded,
     });

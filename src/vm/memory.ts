@@ -31,6 +31,12 @@ const GAP_SHIFT = 12; // log2(STACK_FRAME_SIZE)
 /** `isize::MAX`: the longest slice a syscall may translate. */
 const I64_MAX = 0x7fff_ffff_ffff_ffffn;
 
+/** A buffer to lay a memory map in, and where its never-written (still zero) part starts. */
+export interface Backing {
+  buffer: ArrayBuffer;
+  zeroFrom: number;
+}
+
 /** A memory map over one contiguous host buffer. */
 export class MemoryMap {
   /** The host backing of every region. */
@@ -50,14 +56,15 @@ export class MemoryMap {
    * @param headerBytes bytes reserved before the first region (the JIT keeps its state there)
    * @param backing an external buffer to place everything in (a WebAssembly memory's buffer);
    *   it must hold `headerBytes` plus every region. Reused buffers are not zeroed: the writable
-   *   regions without contents are.
+   *   regions without contents are, below `zeroFrom` (from there on the buffer has never been
+   *   written, and zeroing it would only fault in pages the run may never touch).
    * @param readOnlyLoaded the read-only regions of a reused buffer already hold their contents
    *   (the same program ran in it before, and nothing writes them)
    */
   constructor(
     readonly version: SBPFVersion,
     regions: readonly RegionSpec[],
-    opts: { headerBytes?: number; backing?: (size: number) => ArrayBuffer; readOnlyLoaded?: boolean } = {},
+    opts: { headerBytes?: number; backing?: (size: number) => Backing; readOnlyLoaded?: boolean } = {},
   ) {
     let total = opts.headerBytes ?? 0;
     const slots = regions.reduce((m, r) => Math.max(m, r.slot + 1), 0);
@@ -75,7 +82,8 @@ export class MemoryMap {
       this.gapped[r.slot] = r.gapped === true;
       total += r.length;
     }
-    this.bytes = opts.backing ? new Uint8Array(opts.backing(total), 0, total) : new Uint8Array(total);
+    const backing = opts.backing?.(total);
+    this.bytes = backing ? new Uint8Array(backing.buffer, 0, total) : new Uint8Array(total);
     this.view = new DataView(this.bytes.buffer);
     for (const r of regions) {
       const at = this.hostStart[r.slot];
@@ -83,8 +91,8 @@ export class MemoryMap {
         r.contents(this.bytes.subarray(at, at + r.length));
       } else if (r.contents) {
         if (r.writable || !opts.readOnlyLoaded) this.bytes.set(r.contents.subarray(0, r.length), at);
-      } else if (opts.backing && r.writable) {
-        this.bytes.fill(0, at, at + r.length); // a fresh stack and heap for every invocation, as the reference gives
+      } else if (backing && r.writable && at < backing.zeroFrom) {
+        this.bytes.fill(0, at, Math.min(at + r.length, backing.zeroFrom)); // a fresh stack and heap for every invocation, as the reference gives
       }
     }
   }

@@ -120,11 +120,11 @@ describe('memory map', () => {
     }
   });
   it.each(['interpreter', 'jit'] as const)('every run sees a zeroed stack and heap, whatever ran in the reused memory before (%s)', (engine) => {
-    // Reads a stack and a heap word, then dirties both.
+    // Reads a stack and a heap word, then dirties both; the larger inputs make the memory grow (kept or not).
     const src = 'ldxdw r0, [r10-8]\nlddw r2, 0x300000000\nldxdw r3, [r2+16]\nor r0, r3\nstdw [r10-8], -1\nstdw [r2+16], -1\nexit';
     const exe = assemble(src, { sbpfVersion: 0 });
     const other = assemble(`mov r0, 0\n${src}`, { sbpfVersion: 0 });
-    for (const [program, heapBytes, input] of [[exe, 32768, 0], [exe, 32768, 100], [other, 32768, 0], [exe, 1024, 5000], [exe, 65536, 0]] as const) {
+    for (const [program, heapBytes, input] of [[exe, 32768, 0], [exe, 32768, 100], [other, 32768, 0], [exe, 1024, 5000], [exe, 65536, 0], [exe, 32768, 300_000], [other, 65536, 600_000], [exe, 32768, 0]] as const) {
       expect(execute(program, { engine, heapBytes, input: new Uint8Array(input) })).toMatchObject({ ok: true, value: 0n });
     }
   });
