@@ -5,6 +5,7 @@
  */
 import { instructionErrorText, type InstructionError, type InstructionErrorName } from '../runtime/errors.js';
 import { BPF_LOADER_UPGRADEABLE } from '../runtime/ids.js';
+import { MAX_COMPUTE_UNIT_LIMIT } from '../runtime/compute-budget.js';
 import type { Account } from '../runtime/accounts.js';
 import { Runtime, type InstructionsOutcome } from '../runtime/runtime.js';
 import { computeBudgetOverride, type ComputeBudgetInput } from './sysvars.js';
@@ -147,7 +148,7 @@ export class InstructionHarness {
   readonly runtime = new Runtime();
   private readonly namers = new Map<string, ErrorNamer>();
   /** Compute units each run may use (default 1 400 000). */
-  computeUnitLimit = 1_400_000;
+  computeUnitLimit = MAX_COMPUTE_UNIT_LIMIT;
 
   /** Deploys a program (upgradeable loader unless `loader` says otherwise). */
   addProgram(programId: AddressInput, elf: Uint8Array, loader: AddressInput = BPF_LOADER_UPGRADEABLE): this {

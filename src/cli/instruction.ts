@@ -6,6 +6,7 @@ import { formatAccountJson, parseAccountJson } from '../api/account-json.js';
 import { InstructionHarness, type InstructionResult } from '../api/harness.js';
 import { decodeAddress, emptyAccount, type Account } from '../runtime/accounts.js';
 import { instructionErrorText } from '../runtime/errors.js';
+import { MAX_COMPUTE_UNIT_LIMIT } from '../runtime/compute-budget.js';
 import type { OptionSpec } from './command.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from './errors.js';
 import { makeDirectory, readElf, readText, writeOutput } from './files.js';
@@ -30,7 +31,7 @@ export const INSTRUCTION_OPTIONS: readonly OptionSpec[] = [
     help: 'the next account of the instruction (repeatable): a `solana account --output json` file or an address (an empty account); :w writable, :s signer',
   },
   { name: '--program-id', value: 'address', help: `address the program is deployed at (default ${DEFAULT_PROGRAM_ID})` },
-  { name: '--compute-units', value: 'N', help: `compute-unit limit, at most ${MAX_COMPUTE_UNITS} (default 1400000)` },
+  { name: '--compute-units', value: 'N', help: `compute-unit limit, at most ${MAX_COMPUTE_UNITS} (default ${MAX_COMPUTE_UNIT_LIMIT})` },
   { name: '--save-accounts', value: 'dir', help: 'write the accounts the instruction changed to dir/<address>.json' },
 ];
 
@@ -82,7 +83,7 @@ export interface PreparedInstruction {
 export function prepareInstruction(p: Parsed): PreparedInstruction {
   const path = onePositional(p, 'ELF file');
   const programId = address(value(p, '--program-id', DEFAULT_PROGRAM_ID)!, '--program-id');
-  const computeUnits = intArg(value(p, '--compute-units'), '--compute-units', 1_400_000, MAX_COMPUTE_UNITS, 'the meter counts exactly up to 2^53 - 1');
+  const computeUnits = intArg(value(p, '--compute-units'), '--compute-units', MAX_COMPUTE_UNIT_LIMIT, MAX_COMPUTE_UNITS, 'the meter counts exactly up to 2^53 - 1');
   const fixtures = (p.values.get('--account') ?? []).map(accountSpec);
   const data = bytesArg(value(p, '--data'), '--data');
   const elf = readElf(path);

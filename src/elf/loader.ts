@@ -33,6 +33,9 @@ import {
   readPhdr,
   sectionFileRange,
   REL_SIZE,
+  R_BPF_64_32,
+  R_BPF_64_64,
+  R_BPF_64_RELATIVE,
   type Rel,
   type Shdr,
 } from './parser.js';
@@ -51,9 +54,6 @@ export interface LoadElfOptions {
   syscalls?: readonly string[];
 }
 
-const R_BPF_64_64 = 1;
-const R_BPF_64_RELATIVE = 8;
-const R_BPF_64_32 = 10;
 const RO_SECTIONS = new Set(['.text', '.rodata', '.data.rel.ro', '.eh_frame']);
 
 /** Loads an sBPF ELF. Throws {@link ElfError} for every malformed or unsupported input. */

@@ -33,6 +33,10 @@ export const SHT_DYNSYM = 11;
 export const SHF_WRITE = 1;
 export const SHF_ALLOC = 2;
 export const STT_FUNC = 2;
+/** Relocation types of BPF ELFs. */
+export const R_BPF_64_64 = 1;
+export const R_BPF_64_RELATIVE = 8;
+export const R_BPF_64_32 = 10;
 const DT_NULL = 0;
 const DT_SYMTAB = 6;
 const DT_REL = 17;

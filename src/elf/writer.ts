@@ -6,6 +6,7 @@
  * layout (rodata segment at 0, bytecode segment at 0x1_0000_0000).
  */
 import { INSN_SIZE, MM_BYTECODE_START, MM_RODATA_START } from '../isa/constants.js';
+import { R_BPF_64_32, R_BPF_64_RELATIVE } from './parser.js';
 
 /** What to write. */
 export interface ElfImage {
@@ -32,8 +33,6 @@ export interface ElfImage {
   addressRefs?: { pc: number; section: 'rodata' | 'text' }[];
 }
 
-const R_BPF_64_RELATIVE = 8;
-const R_BPF_64_32 = 10;
 const align8 = (n: number) => (n + 7) & ~7;
 /** Program headers of a dynamic ELF, and where its text starts (right after them). */
 const DYNAMIC_PHNUM = 4;

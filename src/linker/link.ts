@@ -9,7 +9,7 @@
 import { WebsvmError } from '../errors.js';
 import { writeElf, type ElfImage } from '../elf/writer.js';
 import { hashSymbolName } from '../elf/murmur3.js';
-import { Reader, readEhdr, readShdr } from '../elf/parser.js';
+import { R_BPF_64_32, R_BPF_64_64, Reader, readEhdr, readShdr } from '../elf/parser.js';
 import { ElfError } from '../elf/errors.js';
 import { SOLANA_SYSCALL_NAMES } from '../elf/syscall-names.js';
 import { INSN_SIZE } from '../isa/constants.js';
@@ -41,8 +41,6 @@ const SHN_UNDEF = 0;
 const STB_LOCAL = 0;
 const STT_FUNC = 2;
 const STT_SECTION = 3;
-const R_BPF_64_64 = 1;
-const R_BPF_64_32 = 10;
 
 interface ObjSection {
   name: string;

@@ -7,6 +7,7 @@ import { COMPUTE_BUDGET_PROGRAM } from './ids.js';
 import { TransactionFailure, type TransactionError } from './errors.js';
 import type { TransactionConfig } from './message.js';
 
+/** A transaction's compute-unit limit at most (and a harness run's default). */
 export const MAX_COMPUTE_UNIT_LIMIT = 1_400_000;
 export const DEFAULT_INSTRUCTION_COMPUTE_UNIT_LIMIT = 200_000;
 export const MAX_BUILTIN_ALLOCATION_COMPUTE_UNIT_LIMIT = 3_000;

@@ -14,19 +14,13 @@ import { FEATURES } from './features.js';
 import { MAX_PERMITTED_DATA_INCREASE, type SerializedAccountAddresses } from './serialization.js';
 import { MM_INPUT_START } from '../isa/constants.js';
 import type { InstructionAccount } from './transaction-context.js';
-import { createProgramAddress } from '../syscalls/pda.js';
+import { createProgramAddress, MAX_SEED_LEN, MAX_SEEDS } from '../syscalls/pda.js';
 import { bytesCost } from '../syscalls/costs.js';
 import type { MemoryMap } from '../vm/memory.js';
 import type { SyscallContext, SyscallRegistry } from '../vm/syscalls.js';
 import { sameBytes } from './bytes.js';
 
-/**
- * `invoke_units`. SIMD-0339 lowered it from 1000 to 946; Agave 4.2 (LiteSVM) fixes the compute
- * budget's value at 946 whatever the feature gate says, so the gate only moves the other charges.
- */
 const MAX_SIGNERS = 16;
-const MAX_SEEDS = 16;
-const MAX_SEED_LEN = 32;
 const MAX_ACCOUNTS_PER_INSTRUCTION = 255;
 const MAX_INSTRUCTION_DATA_LEN = 10 * 1024;
 /** Account infos a CPI may pass: 64, or 255 under SIMD-0339 (`increase_cpi_account_info_limit`). */
@@ -110,11 +104,6 @@ const simd0339 = (ic: InvokeContext) => ic.env.features.isActive(FEATURES.increa
 function chargeInstruction(ic: InvokeContext, metas: number, dataLen: number): void {
   if (simd0339(ic)) ic.consumeChecked(bytesCost(ic.env.costs, metas * ACCOUNT_META_BYTES));
   ic.consumeChecked(bytesCost(ic.env.costs, dataLen));
-}
-
-function checkFlag(b: number): boolean {
-  if (b > 1) fail('InvalidArgument');
-  return b === 1;
 }
 
 /** Rust: `StableInstruction` (80 B), `AccountMeta` (34 B), `AccountInfo` (48 B) with Rc<RefCell<…>> fields. */
@@ -406,6 +395,8 @@ function invokeSigned(ic: InvokeContext, abi: Abi, ctx: SyscallContext, args: bi
   const [ixAddr, infosAddr, infosLen, seedsAddr, seedsLen] = args;
   const m = ctx.memory;
   const aligned = ic.checkAligned();
+  // `invoke_units`: SIMD-0339 lowered it from 1000 to 946; Agave 4.2 (LiteSVM) fixes the compute
+  // budget's value at 946 whatever the feature gate says, so the gate only moves the other charges.
   ic.consumeChecked(ic.env.costs.invokeUnits);
   const ix = abi.instruction(m, ixAddr, aligned, ic);
   const tx = ic.tx;

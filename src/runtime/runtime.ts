@@ -23,7 +23,7 @@ import { defaultExecutionCosts, type ExecutionCosts } from '../syscalls/costs.js
 import { AccountsDb, cloneAccount, decodeAddress, emptyAccount, encodeAddress, RENT_EXEMPT_EPOCH, shareAccount, type Account } from './accounts.js';
 import { budgetsAsBuiltin, defaultBuiltins } from './builtins/index.js';
 import { decodeNonce, durableNonce } from './builtins/nonce.js';
-import { computeBudgetLimits, configLimits, type ComputeBudgetLimits } from './compute-budget.js';
+import { computeBudgetLimits, configLimits, MAX_COMPUTE_UNIT_LIMIT, type ComputeBudgetLimits } from './compute-budget.js';
 import { InstructionFailure, TransactionFailure, txError, type InstructionError, type TransactionError } from './errors.js';
 import {
   BPF_LOADER_UPGRADEABLE,
@@ -715,7 +715,7 @@ export class Runtime {
    * or blockhash), the way Mollusk does: accounts not given are taken from the store (programs,
    * sysvars) or start empty. Stops at the first failing instruction. Changes nothing stored.
    */
-  processInstructions(instructions: Instruction[], given: [string, Account][], computeUnitLimit = 1_400_000): InstructionsOutcome {
+  processInstructions(instructions: Instruction[], given: [string, Account][], computeUnitLimit = MAX_COMPUTE_UNIT_LIMIT): InstructionsOutcome {
     const keys: string[] = [];
     const accounts: Account[] = [];
     const add = (key: string, account?: Account) => {

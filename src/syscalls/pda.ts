@@ -9,9 +9,11 @@ import { requireAligned, type SyscallContext, type SyscallRegistry } from '../vm
 import { DEFAULT_EXECUTION_COSTS, type ExecutionCosts } from './costs.js';
 import { consumeChecked } from './logging.js';
 
-const MAX_SEEDS = 16;
-const MAX_SEED_LEN = 32;
-const PDA_MARKER = new TextEncoder().encode('ProgramDerivedAddress');
+/** At most this many seeds, each at most this many bytes (solana-pubkey `MAX_SEEDS`, `MAX_SEED_LEN`). */
+export const MAX_SEEDS = 16;
+export const MAX_SEED_LEN = 32;
+/** The suffix hashed after the seeds and the program id. */
+export const PDA_MARKER = new TextEncoder().encode('ProgramDerivedAddress');
 const SEEDS_TOO_LONG = 'Could not create program address with signer seeds: Length of the seed is too long for address generation';
 
 /** Whether 32 bytes decompress to a point of the ed25519 curve (as curve25519-dalek decides it). */

@@ -5,7 +5,6 @@
 import { describe, expect, it } from 'vitest';
 import { address } from '@solana/kit';
 import { FeatureSet as OracleFeatures, LiteSVM } from 'litesvm';
-import bs58 from 'bs58';
 import { FeatureSet, SVM } from '../../src/index.js';
 import { deployBoth, Dual, meta, toggled } from '../helpers/dual.js';
 import { programElf } from '../helpers/encoding.js';

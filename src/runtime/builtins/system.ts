@@ -5,6 +5,7 @@
  * 150 CU per instruction.
  */
 import { sha256 } from '../../crypto/sha256.js';
+import { MAX_SEED_LEN, PDA_MARKER } from '../../syscalls/pda.js';
 import { decodeAddress, encodeAddress } from '../accounts.js';
 import { fail, InstructionFailure } from '../errors.js';
 import { SYSTEM_PROGRAM } from '../ids.js';
@@ -30,11 +31,9 @@ export const SystemError = {
 
 const systemError = (code: number): InstructionFailure => new InstructionFailure({ kind: 'Custom', code });
 
-const MAX_SEED_LEN = 32;
 /** `PubkeyError` numbers. */
 const PUBKEY_ERROR_MAX_SEED_LENGTH_EXCEEDED = 0;
 const PUBKEY_ERROR_ILLEGAL_OWNER = 2;
-const PDA_MARKER = new TextEncoder().encode('ProgramDerivedAddress');
 
 /**
  * `Pubkey::create_with_seed`, with its error as the System and Vote programs report it: they cast
