@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { ElfError, SBPFVersion, hashSymbolName, loadElf, verify, execute, type Executable } from '../../src/index.js';
 import { BUNDLED, bundledElf } from '../helpers/bundled-programs.js';
 import { thrown } from '../helpers/errors.js';
+import { mutateElf } from '../fuzz/elf-mutation.js';
+import { Rng } from '../jit/fuzz.js';
 
 const elfError = (f: () => unknown) => thrown(ElfError, f);
 
@@ -158,21 +160,11 @@ describe('strict V3 loader', () => {
 
 describe('robustness', () => {
   it('3 000 random mutants of a real and a small ELF only ever give ElfError', () => {
-    let seed = 0x1234567;
-    const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const rng = new Rng(0x1234567);
     const small = strictElf(Uint8Array.from([0x95, 0, 0, 0, 0, 0, 0, 0]));
     const memo = bundledElf(BUNDLED.memoV2);
     for (let i = 0; i < 3000; i++) {
-      const base = i % 2 ? small : memo;
-      let b = base.slice();
-      const kind = rand();
-      if (kind < 0.2) b = b.subarray(0, Math.floor(rand() * b.length));
-      else {
-        const flips = 1 + Math.floor(rand() * 4);
-        // Bias towards headers, where structure lives.
-        for (let f = 0; f < flips; f++) b[Math.floor(rand() * (rand() < 0.7 ? Math.min(b.length, 256) : b.length))] = Math.floor(rand() * 256);
-      }
-      if (rand() < 0.3 && b.length >= 52) b.set(u32le(Math.floor(rand() * 5)), 48);
+      const b = mutateElf(i % 2 ? small : memo, rng);
       try {
         loadElf(b);
       } catch (e) {
