@@ -16,7 +16,8 @@ import { run } from './run.js';
 import { trace } from './trace.js';
 import { verify } from './verify.js';
 
-const COMMANDS: Record<string, Command> = { run, trace, asm, disasm, link, verify, bench };
+/** The subcommands by name (exported for tools that enumerate them, such as the CLI fuzz campaign). */
+export const COMMANDS: Readonly<Record<string, Command>> = { run, trace, asm, disasm, link, verify, bench };
 
 function usage(): string {
   const width = Math.max(...Object.entries(COMMANDS).map(([name, c]) => `${name} ${c.operands}`.length)) + 2;
