@@ -1,8 +1,7 @@
 /**
- * Runs an executable on the JIT: compiles it once per program and syscall set, maps the
- * invocation's memory into a fresh WebAssembly memory, and lends the compiled code the pieces it
- * calls out to (syscalls, faults, access violations). When the compiled code hands over, the
- * interpreter continues from the exact same state, so results never differ between engines.
+ * Runs an executable's compiled module (see `compiledModule`): maps the invocation's memory into a
+ * WebAssembly memory, and lends the compiled code the pieces it calls out to (syscalls, faults,
+ * access violations). When the compiled code hands over, the interpreter continues from the exact same state, so results never differ between engines.
  */
 import type { Executable } from '../executable.js';
 import { log } from '../log.js';
@@ -12,7 +11,6 @@ import { Interpreter, initialFramePointer, type RunResult } from '../vm/interpre
 import type { MemoryMap } from '../vm/memory.js';
 import type { Placement } from '../vm/machine-pool.js';
 import { invokeSyscall, type SyscallContext, type SyscallRegistry } from '../vm/syscalls.js';
-import { compiledModule } from './program-cache.js';
 import { FAULTS, HEADER, STATUS_EXIT } from './layout.js';
 
 const PAGE = 65536;
@@ -94,11 +92,12 @@ function instanceFor(module: WebAssembly.Module): Instance {
 }
 
 /**
- * Runs `exe` on the JIT. `layout` builds the invocation's memory map inside the buffer `backing`
+ * Runs `exe` on the JIT with its compiled `module`. `layout` builds the invocation's memory map inside the buffer `backing`
  * gives (reused: `HEADER.size` bytes reserved in front, the read-only regions already there when
  * `readOnlyLoaded`).
  */
 export function runJit(
+  module: WebAssembly.Module,
   exe: Executable,
   syscalls: SyscallRegistry,
   computeUnits: bigint,
@@ -107,7 +106,6 @@ export function runJit(
   onExit?: (memory: MemoryMap, registers: readonly bigint[]) => void,
   checkAligned = true,
 ): RunResult {
-  const module = compiledModule(exe, syscalls);
   const inst = instanceFor(module);
   try {
     const backing = (size: number) => {

@@ -16,7 +16,8 @@ import { compileToWasm } from './compile.js';
 
 /** One program under one syscall set. */
 interface CacheEntry {
-  module: WebAssembly.Module | undefined;
+  /** The compiled module; `null` once compiling failed, so it is never tried again. */
+  module: WebAssembly.Module | null | undefined;
   /** Interpreted instructions so far, runs' setup included (tiering's evidence). */
   interpreted: number;
 }
@@ -43,20 +44,32 @@ function entryFor(exe: Executable, syscalls: SyscallRegistry): CacheEntry {
   return entry;
 }
 
-/** The compiled module for `exe` with `syscalls` (compiled on first use, then cached). */
-export function compiledModule(exe: Executable, syscalls: SyscallRegistry): WebAssembly.Module {
+/**
+ * The compiled module for `exe` with `syscalls` (compiled on first use, then cached), or
+ * `undefined` when the program cannot be compiled: valid programs can exceed the engine's limits
+ * (a function over V8's size limit, a dispatcher with more targets than a `br_table` may have).
+ * Such a program runs on the interpreter, which gives the same results; the failure is cached too.
+ */
+export function compiledModule(exe: Executable, syscalls: SyscallRegistry): WebAssembly.Module | undefined {
   const entry = entryFor(exe, syscalls);
-  if (!entry.module) {
+  if (entry.module === undefined) {
     const start = performance.now();
-    const bytes = compileToWasm(exe, syscalls);
-    entry.module = new WebAssembly.Module(bytes);
-    log.debug(
-      { instructions: exe.text.length / 8, interpretedBefore: entry.interpreted, wasmBytes: bytes.length, ms: Number((performance.now() - start).toFixed(2)) },
-      'program compiled to WebAssembly',
-    );
+    try {
+      const bytes = compileToWasm(exe, syscalls);
+      entry.module = new WebAssembly.Module(bytes);
+      log.debug(
+        { instructions: exe.text.length / 8, interpretedBefore: entry.interpreted, wasmBytes: bytes.length, ms: elapsedSince(start) },
+        'program compiled to WebAssembly',
+      );
+    } catch (e) {
+      entry.module = null;
+      log.debug({ instructions: exe.text.length / 8, reason: e instanceof Error ? e.message : String(e), ms: elapsedSince(start) }, 'program cannot be compiled to WebAssembly; it runs on the interpreter');
+    }
   }
-  return entry.module;
+  return entry.module ?? undefined;
 }
+
+const elapsedSince = (start: number) => Number((performance.now() - start).toFixed(2));
 
 /**
  * The tiering rule's constants, in interpreted-instruction equivalents, measured on this project's
@@ -72,10 +85,14 @@ export const tieringPolicy = {
   perRun: 600,
 };
 
-/** Whether `exe` should run compiled: it already is, or it has run hot enough to be worth compiling. */
+/**
+ * Whether `exe` should run compiled: it already is, or it has run hot enough to be worth compiling
+ * and has not failed to compile.
+ */
 export function isHot(exe: Executable, syscalls: SyscallRegistry): boolean {
   const entry = entryFor(exe, syscalls);
-  return entry.module !== undefined || entry.interpreted >= tieringPolicy.fixed + tieringPolicy.perProgramInstruction * (exe.text.length / 8);
+  if (entry.module !== undefined) return entry.module !== null;
+  return entry.interpreted >= tieringPolicy.fixed + tieringPolicy.perProgramInstruction * (exe.text.length / 8);
 }
 
 /** Counts a run of `instructions` on the interpreter towards compiling `exe`. */

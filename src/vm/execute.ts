@@ -8,7 +8,7 @@ import { stackFrameGaps } from '../isa/version.js';
 import type { Executable } from '../executable.js';
 import type { RunResult, TraceSink } from './interpreter.js';
 import { runJit } from '../jit/engine.js';
-import { isHot, noteInterpreted } from '../jit/program-cache.js';
+import { compiledModule, isHot, noteInterpreted } from '../jit/program-cache.js';
 import { HEADER } from '../jit/layout.js';
 import { MemoryMap, type RegionSpec } from './memory.js';
 import { borrowMachine, returnMachine } from './machine-pool.js';
@@ -27,7 +27,8 @@ export interface ExecuteOptions {
   /**
    * Execution engine. `'auto'` (the default) interprets a program until it has run enough to be
    * worth compiling, then runs it compiled; `'jit'` compiles to WebAssembly at once (cached per
-   * program and syscall set); `'interpreter'` is the reference. All give identical results.
+   * program and syscall set); `'interpreter'` is the reference. All give identical results. A
+   * program beyond the compiler's limits (V8's function size, `br_table` size) is interpreted.
    * Default: {@link DEFAULT_ENGINE}.
    */
   engine?: Engine;
@@ -114,8 +115,10 @@ export function execute(exe: Executable, opts: ExecuteOptions = {}): ExecuteResu
   const syscalls = opts.syscalls ?? defaultSyscalls;
   const engine = opts.engine ?? DEFAULT_ENGINE;
   let result: RunResult;
-  if (!opts.trace && (engine === 'jit' || (engine === 'auto' && isHot(exe, syscalls)))) {
-    result = runJit(exe, syscalls, computeUnits, (memory) => createMemoryMap(exe, input, heapBytes, { headerBytes: HEADER.size, ...memory }), opts.r2 ?? 0n, opts.onExit, opts.checkAligned ?? true);
+  // A program the JIT cannot compile runs on the interpreter, whatever the engine.
+  const module = !opts.trace && (engine === 'jit' || (engine === 'auto' && isHot(exe, syscalls))) ? compiledModule(exe, syscalls) : undefined;
+  if (module) {
+    result = runJit(module, exe, syscalls, computeUnits, (memory) => createMemoryMap(exe, input, heapBytes, { headerBytes: HEADER.size, ...memory }), opts.r2 ?? 0n, opts.onExit, opts.checkAligned ?? true);
   } else {
     const machine = borrowMachine(exe);
     try {

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { execute, SBPFVersion, type ExecuteResult, type MemoryMap } from '../../src/index.js';
-import { isHot, tieringPolicy } from '../../src/jit/program-cache.js';
+import { compiledModule, isHot, tieringPolicy } from '../../src/jit/program-cache.js';
 import { testSyscalls } from '../../src/vm/test-syscalls.js';
 import { randomProgram, Rng } from './fuzz.js';
 
@@ -19,6 +19,7 @@ describe('JIT vs interpreter', () => {
     const rng = new Rng(SEED);
     const versions = [SBPFVersion.V0, SBPFVersion.V1, SBPFVersion.V2, SBPFVersion.V3, SBPFVersion.V4];
     const kinds = new Map<string, number>();
+    const syscalls = testSyscalls(); // execute()'s default set
     for (let i = 0; i < PROGRAMS; i++) {
       const v = versions[i % versions.length];
       const { exe, budget } = randomProgram(rng, v);
@@ -27,6 +28,8 @@ describe('JIT vs interpreter', () => {
       let jitMemory = '';
       const interp = execute(exe, { engine: 'interpreter', computeUnits: budget, input, onExit: (m, r) => (interpMemory = finalState(m, r)) });
       const jit = execute(exe, { engine: 'jit', computeUnits: budget, input, onExit: (m, r) => (jitMemory = finalState(m, r)) });
+      // A program the JIT cannot compile would run on the interpreter and compare it with itself.
+      if (!compiledModule(exe, syscalls)) expect.fail(`program ${i} (V${v}) did not compile: ${Buffer.from(exe.text).toString('hex')}`);
       if (JSON.stringify(jit, big) !== JSON.stringify(interp, big) || jitMemory !== interpMemory) {
         const context = `program ${i} (V${v}, budget ${budget}): ${Buffer.from(exe.text).toString('hex')}`;
         expect(jit, context).toEqual(interp);

@@ -81,7 +81,7 @@ describe('JIT', () => {
   it('compiles Token-2022 (the 600 KB class) into one module (compile time: npm run bench)', () => {
     const exe = loadElf(bundledElf(BUNDLED.token2022));
     const registry = new SyscallRegistry();
-    const module = compiledModule(exe, registry);
+    const module = compiledModule(exe, registry)!;
     expect(exe.text.length).toBeGreaterThan(500_000);
     expect(WebAssembly.Module.exports(module).map((e) => e.name)).toContain('run');
     expect(compiledModule(exe, registry)).toBe(module);

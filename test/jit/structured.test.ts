@@ -7,7 +7,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { assemble, execute, SyscallRegistry, type Executable } from '../../src/index.js';
 import { basicBlocks, functionGraph, pruneCallsThatNeverReturn } from '../../src/jit/cfg.js';
+import { compiledModule } from '../../src/jit/program-cache.js';
 import { log } from '../../src/log.js';
+import { testSyscalls } from '../../src/vm/test-syscalls.js';
 
 /** The graph of the function entered at slot `pc` (every registered function is an entry). */
 function graphAt(exe: Executable, pc: number, prune = true) {
@@ -21,12 +23,13 @@ function graphAt(exe: Executable, pc: number, prune = true) {
   return { g, startOf, headers: g.nodes.map((_, i) => i).filter((i) => g.loopHeader[i]).map(startOf) };
 }
 
-/** Runs both engines; returns the JIT's result after checking it and its final registers equal the interpreter's. */
+/** Runs both engines; returns the JIT's result after checking the program compiled and the result and final registers equal the interpreter's. */
 function same(exe: Executable, computeUnits = 100_000) {
   let interpRegs: readonly bigint[] = [];
   let jitRegs: readonly bigint[] = [];
   const interp = execute(exe, { engine: 'interpreter', computeUnits, onExit: (_, r) => (interpRegs = r) });
   const jit = execute(exe, { engine: 'jit', computeUnits, onExit: (_, r) => (jitRegs = r) });
+  expect(compiledModule(exe, testSyscalls()), 'the program compiled (else the interpreter ran twice)').toBeDefined();
   expect(jit).toEqual(interp);
   expect(jitRegs).toEqual(interpRegs);
   return jit;
