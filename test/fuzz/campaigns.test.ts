@@ -3,6 +3,7 @@
  * longer): a few seconds each, fixed seeds, no findings allowed.
  */
 import { describe, expect, it } from 'vitest';
+import { cliArguments } from './cli-arguments.js';
 import { elfMutation } from './elf-mutation.js';
 import { transactionMutation } from './transaction-mutation.js';
 
@@ -12,6 +13,7 @@ describe('fuzz campaigns, short', () => {
   it.each([
     ['ELF mutation vs LiteSVM', elfMutation],
     ['transaction mutation vs LiteSVM', transactionMutation],
+    ['CLI arguments', cliArguments],
   ] as const)('%s', async (_, campaign) => {
     const report = await campaign({ seconds: SECONDS, seed: 20261206 });
     expect(report.findings).toEqual([]);
