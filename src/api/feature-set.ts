@@ -1,7 +1,7 @@
 /** The `litesvm` package's `FeatureSet`: feature gates by id (32 bytes or base58). */
 import { decodeAddress } from '../runtime/accounts.js';
 import { FEATURES, FeatureSet as RuntimeFeatureSet } from '../runtime/features.js';
-import { toAddress, type AddressInput } from './inputs.js';
+import { toNamedAddress, toU64, type AddressInput, type U64Input } from './inputs.js';
 
 export class FeatureSet {
   /** @internal */
@@ -26,16 +26,16 @@ export class FeatureSet {
   static readonly ids = FEATURES;
 
   isActive(featureId: AddressInput): boolean {
-    return this.inner.isActive(toAddress(featureId));
+    return this.inner.isActive(toNamedAddress(featureId, 'featureId'));
   }
   activatedSlot(featureId: AddressInput): bigint | null {
-    return this.inner.activatedSlot(toAddress(featureId)) ?? null;
+    return this.inner.activatedSlot(toNamedAddress(featureId, 'featureId')) ?? null;
   }
-  activate(featureId: AddressInput, slot: bigint): void {
-    this.inner.activate(toAddress(featureId), slot);
+  activate(featureId: AddressInput, slot: U64Input): void {
+    this.inner.activate(toNamedAddress(featureId, 'featureId'), toU64(slot, 'slot'));
   }
   deactivate(featureId: AddressInput): void {
-    this.inner.deactivate(toAddress(featureId));
+    this.inner.deactivate(toNamedAddress(featureId, 'featureId'));
   }
   getActiveFeatures(): Uint8Array[] {
     return this.inner.entries().map(([id]) => decodeAddress(id).slice());

@@ -9,7 +9,7 @@ import { MAX_COMPUTE_UNIT_LIMIT } from '../runtime/compute-budget.js';
 import type { Account } from '../runtime/accounts.js';
 import { Runtime, type InstructionsOutcome } from '../runtime/runtime.js';
 import { computeBudgetOverride, type ComputeBudgetInput } from './sysvars.js';
-import { toAccount, toAddress, toInstruction, type AccountInput, type AddressInput, type InstructionInput } from './inputs.js';
+import { toAccount, toAddress, toInstruction, toNamedAddress, type AccountInput, type AddressInput, type InstructionInput } from './inputs.js';
 
 /** What one run produced. */
 export class InstructionResult {
@@ -152,7 +152,7 @@ export class InstructionHarness {
 
   /** Deploys a program (upgradeable loader unless `loader` says otherwise). */
   addProgram(programId: AddressInput, elf: Uint8Array, loader: AddressInput = BPF_LOADER_UPGRADEABLE): this {
-    this.runtime.addProgram(toAddress(programId), elf, toAddress(loader));
+    this.runtime.addProgram(toNamedAddress(programId, 'programId'), elf, toNamedAddress(loader, 'loader'));
     return this;
   }
 

@@ -21,7 +21,7 @@ import { requireNodeFs } from '../platform.js';
 import { BPF_LOADER_UPGRADEABLE, SYSVAR } from '../runtime/ids.js';
 import { Runtime, type TransactionOutcome } from '../runtime/runtime.js';
 import * as sv from '../runtime/sysvars.js';
-import { toAddress, toWireBytes, type AddressInput, type TransactionInput } from './inputs.js';
+import { toAddress, toNamedAddress, toU64, toWireBytes, type AddressInput, type TransactionInput, type U64Input } from './inputs.js';
 import { FeatureSet } from './feature-set.js';
 import { DEFAULT_PROGRAMS, defaultProgramSource, type ProgramSource } from './default-programs.js';
 import type { Executable } from '../executable.js';
@@ -230,21 +230,27 @@ export class SVM {
    * room for `capacity - size` more than are held, rounded up as LiteSVM's hash map rounds its
    * allocation (from a new `SVM`, 500 gives 896).
    */
-  withTransactionHistory(capacity: bigint | number): this {
-    this.runtime.history.setCapacity(Number(capacity));
+  withTransactionHistory(capacity: U64Input): this {
+    this.runtime.history.setCapacity(Number(toU64(capacity, 'capacity')));
     return this;
   }
 
-  /** Log bytes kept per transaction before `Log truncated` (undefined = unlimited; default 10 000). */
-  withLogBytesLimit(limit?: bigint | number): this {
-    this.runtime.config.logBytesLimit = limit === undefined || limit === null ? undefined : Number(limit);
+  /**
+   * Limits each transaction's log to `limit` bytes of UTF-8 text, after which one `Log truncated`
+   * line ends it, as Agave counts them. No argument (or undefined, or null) means no limit; a new
+   * `SVM` keeps 10 000 bytes.
+   */
+  withLogBytesLimit(limit?: U64Input | null): this {
+    // Beyond 2^53 bytes no log is ever cut, so the rounding of a larger limit is invisible.
+    this.runtime.config.logBytesLimit = limit === undefined || limit === null ? undefined : Number(toU64(limit, 'limit'));
     return this;
   }
 
   /** Sets the airdrop account's balance. */
-  withLamports(lamports: bigint): this {
+  withLamports(lamports: U64Input): this {
+    const balance = toU64(lamports, 'lamports');
     const a = this.runtime.getAccount(this.runtime.airdropAddress) ?? emptyAccount();
-    this.runtime.setAccount(this.runtime.airdropAddress, { ...a, lamports });
+    this.runtime.setAccount(this.runtime.airdropAddress, { ...a, lamports: balance });
     return this;
   }
 
@@ -308,8 +314,8 @@ export class SVM {
   }
 
   /** Lamports an account with `dataLen` bytes needs to be rent exempt. */
-  minimumBalanceForRentExemption(dataLen: bigint | number): bigint {
-    return this.runtime.minimumBalance(dataLen);
+  minimumBalanceForRentExemption(dataLen: U64Input): bigint {
+    return this.runtime.minimumBalance(toU64(dataLen, 'dataLen'));
   }
 
   /** The account at `address` (`exists: false` when there is none). */
@@ -321,7 +327,7 @@ export class SVM {
 
   /** All accounts owned by `programAddress`. */
   getProgramAccounts(programAddress: AddressInput): EncodedAccount[] {
-    const owner = toAddress(programAddress);
+    const owner = toNamedAddress(programAddress, 'programAddress');
     return [...this.runtime.accounts.entries()].filter(([, a]) => a.owner === owner).map(([k, a]) => encoded(k, a));
   }
 
@@ -334,19 +340,19 @@ export class SVM {
   setAccount(first: EncodedAccount | AddressInput, second?: Web3AccountInfo): void {
     if (second) {
       this.runtime.setAccount(toAddress(first as AddressInput), {
-        lamports: BigInt(second.lamports),
+        lamports: toU64(second.lamports, 'lamports'),
         data: Uint8Array.from(second.data),
-        owner: toAddress(second.owner),
+        owner: toNamedAddress(second.owner, 'owner'),
         executable: second.executable,
-        rentEpoch: BigInt(second.rentEpoch ?? 0),
+        rentEpoch: toU64(second.rentEpoch ?? 0, 'rentEpoch'),
       });
       return;
     }
     const e = first as EncodedAccount;
-    this.runtime.setAccount(e.address, {
-      lamports: BigInt(e.lamports),
+    this.runtime.setAccount(toAddress(e.address), {
+      lamports: toU64(e.lamports, 'lamports'),
       data: Uint8Array.from(e.data),
-      owner: e.programAddress,
+      owner: toNamedAddress(e.programAddress, 'programAddress'),
       executable: e.executable,
       rentEpoch: 0n,
     });
@@ -384,18 +390,18 @@ export class SVM {
   }
 
   /** Sends `lamports` to `address` from the built-in faucet (a real System transfer). */
-  airdrop(address: AddressInput, lamports: bigint | number): TransactionMetadata | FailedTransactionMetadata | null {
-    return this.result(this.runtime.airdrop(toAddress(address), BigInt(lamports)));
+  airdrop(address: AddressInput, lamports: U64Input): TransactionMetadata | FailedTransactionMetadata | null {
+    return this.result(this.runtime.airdrop(toAddress(address), toU64(lamports, 'lamports')));
   }
 
   /** Deploys an ELF under `programId` with the upgradeable loader (as LiteSVM does). */
   addProgram(programId: AddressInput, programBytes: Uint8Array): void {
-    this.runtime.addProgram(toAddress(programId), programBytes, BPF_LOADER_UPGRADEABLE);
+    this.runtime.addProgram(toNamedAddress(programId, 'programId'), programBytes, BPF_LOADER_UPGRADEABLE);
   }
 
   /** Deploys an ELF with a chosen loader (v1 `BPFLoader1111…`, v2 `BPFLoader2111…` or the upgradeable one). */
   addProgramWithLoader(programId: AddressInput, programBytes: Uint8Array, loaderId: AddressInput): void {
-    this.runtime.addProgram(toAddress(programId), programBytes, toAddress(loaderId));
+    this.runtime.addProgram(toNamedAddress(programId, 'programId'), programBytes, toNamedAddress(loaderId, 'loaderId'));
   }
 
   /** Deploys the ELF at `path` (Node only). */
@@ -421,8 +427,8 @@ export class SVM {
   }
 
   /** Moves the clock to `slot`. */
-  warpToSlot(slot: bigint | number): void {
-    this.runtime.warpToSlot(BigInt(slot));
+  warpToSlot(slot: U64Input): void {
+    this.runtime.warpToSlot(toU64(slot, 'slot'));
   }
 
   getClock(): Clock {
@@ -452,8 +458,8 @@ export class SVM {
   getLastRestartSlot(): bigint {
     return this.runtime.lastRestartSlot;
   }
-  setLastRestartSlot(slot: bigint): void {
-    this.runtime.setSysvarAccount(SYSVAR.lastRestartSlot, sv.encodeU64(slot));
+  setLastRestartSlot(slot: U64Input): void {
+    this.runtime.setSysvarAccount(SYSVAR.lastRestartSlot, sv.encodeU64(toU64(slot, 'slot')));
   }
   getSlotHashes(): SlotHash[] {
     return this.runtime.slotHashes.map((h) => new SlotHash(h.slot, h.hash));

@@ -2,6 +2,7 @@
 import * as sv from '../runtime/sysvars.js';
 import { defaultExecutionCosts, type ExecutionCosts } from '../syscalls/costs.js';
 import { WebsvmError } from '../errors.js';
+import { toU64, type U64Input } from './inputs.js';
 import type { ComputeBudgetOverride } from '../runtime/runtime.js';
 import { DEFAULT_COMPUTE_BUDGET } from '../runtime/litesvm-release.js';
 import { debugBytes, debugStruct, wrapped } from './rust-debug.js';
@@ -238,15 +239,10 @@ export type ComputeBudgetInput = Omit<ComputeBudget, WebsvmOnlyCosts> & Partial<
 export function computeBudgetOverride(budget: ComputeBudgetInput): ComputeBudgetOverride {
   const fixed = new ComputeBudget();
   for (const key of ['maxCallDepth', 'stackFrameSize'] as const) {
-    if (BigInt(budget[key]) !== fixed[key]) throw new WebsvmError('Unsupported', `ComputeBudget.${key} must stay ${fixed[key]}: the sBPF VM fixes it`);
+    if (toU64(budget[key], `ComputeBudget.${key}`) !== fixed[key]) throw new WebsvmError('Unsupported', `ComputeBudget.${key} must stay ${fixed[key]}: the sBPF VM fixes it`);
   }
   // Agave's fields are u64; values above 2^53 behave alike here (beyond any budget).
-  const unsigned = (name: string, value: bigint | number): number => {
-    if (value < 0 || value >= 2n ** 64n || (typeof value === 'number' && !Number.isInteger(value))) {
-      throw new WebsvmError('InvalidArgument', `ComputeBudget.${name} must be an unsigned 64-bit integer, got ${value}`);
-    }
-    return Math.min(Number(value), Number.MAX_SAFE_INTEGER);
-  };
+  const unsigned = (name: string, value: U64Input): number => Math.min(Number(toU64(value, `ComputeBudget.${name}`)), Number.MAX_SAFE_INTEGER);
   const costs = defaultExecutionCosts();
   for (const key of Object.keys(costs) as (keyof ExecutionCosts)[]) {
     const value = budget[key];

@@ -1,21 +1,53 @@
 /** Agave's `LogCollector`: program log lines with a byte limit, after which one `Log truncated` is kept. */
+
+/** Agave's `LOG_MESSAGES_BYTES_LIMIT`: the default limit on a transaction's log bytes. */
+export const LOG_MESSAGES_BYTES_LIMIT = 10_000;
+
+/**
+ * The length of `text` in UTF-8 bytes, as Rust's `str::len` counts it. Log lines come from valid
+ * UTF-8 (sol_log_ refuses anything else), so a surrogate pair is one 4-byte character; a lone
+ * surrogate is counted as the 3 bytes of its replacement character.
+ */
+export function utf8Length(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) bytes += 1;
+    else if (c >= 0xd800 && c < 0xdc00 && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 2; // two UTF-16 units, four bytes
+      i++;
+    } else bytes += 2;
+  }
+  return bytes;
+}
+
 export class LogCollector {
   readonly messages: string[] = [];
   private bytes = 0;
   private truncated = false;
 
-  /** `limit`: bytes of messages kept (default 10 000, Agave's `LOG_MESSAGES_BYTES_LIMIT`); undefined = unlimited. */
-  constructor(private readonly limit: number | undefined = 10_000) {}
+  /** `limit`: UTF-8 bytes of messages kept (the runtime's default is {@link LOG_MESSAGES_BYTES_LIMIT}); undefined = unlimited. */
+  constructor(private readonly limit: number | undefined) {}
 
+  /**
+   * Keeps `message` unless it would bring the bytes kept to the limit or past it; the first
+   * message refused is replaced by `Log truncated`, later ones are dropped (as Agave does).
+   */
   log(message: string): void {
-    if (this.limit !== undefined && this.bytes + message.length >= this.limit) {
+    if (this.limit === undefined) {
+      this.messages.push(message);
+      return;
+    }
+    const bytes = this.bytes + utf8Length(message);
+    if (bytes >= this.limit) {
       if (!this.truncated) {
         this.truncated = true;
         this.messages.push('Log truncated');
       }
       return;
     }
-    this.bytes += message.length;
+    this.bytes = bytes;
     this.messages.push(message);
   }
 }

@@ -46,7 +46,7 @@ import { PRECOMPILES } from './precompiles.js';
 import { FEATURES, FeatureSet } from './features.js';
 import { InvokeContext, type ExecutionTracer, type InvokeEnvironment, type LoadedProgram } from './invoke-context.js';
 import { LoadedMessage } from './loaded-message.js';
-import { LogCollector } from './log-collector.js';
+import { LOG_MESSAGES_BYTES_LIMIT, LogCollector } from './log-collector.js';
 import { checkPacketSize, compileLegacyMessage, decodeTransaction, encodeTransaction, sanitizeTransaction, type Instruction, type WireTransaction } from './message.js';
 import type { Executable } from '../executable.js';
 import { loadProgram, programElf, PROGRAMDATA_METADATA_SIZE } from './program-loader.js';
@@ -190,7 +190,7 @@ export class Runtime {
     sigverify: true,
     blockhashCheck: true,
     packetSizeLimit: true,
-    logBytesLimit: 10_000,
+    logBytesLimit: LOG_MESSAGES_BYTES_LIMIT,
     computeBudget: undefined,
     engine: DEFAULT_ENGINE,
     lamportsPerSignature: 5000n,
