@@ -1,12 +1,13 @@
 /**
  * The fuzz campaigns, each bounded in time: `npm run fuzz:all` runs every one, `npm run fuzz:elf`,
- * `fuzz:tx` or `fuzz:cli` one of them (`tsx scripts/fuzz.ts <name>…`). FUZZ_SECONDS sets each in-process
+ * `fuzz:tx`, `fuzz:cli` or `fuzz:api` one of them (`tsx scripts/fuzz.ts <name>…`). FUZZ_SECONDS sets each in-process
  * campaign's budget (default 60), FUZZ_SEED its seed (default: the time). The JIT-vs-interpreter
  * and random-builtin campaigns are vitest suites, run with their own counts (FUZZ_PROGRAMS,
  * FUZZ_BUILTIN_RUNS). Prints a line per campaign and every finding; exits 1 if there was one.
  */
 import { spawnSync } from 'node:child_process';
 import type { Campaign } from '../test/fuzz/campaign.js';
+import { apiMisuse } from '../test/fuzz/api-misuse.js';
 import { cliArguments } from '../test/fuzz/cli-arguments.js';
 import { elfMutation } from '../test/fuzz/elf-mutation.js';
 import { transactionMutation } from '../test/fuzz/transaction-mutation.js';
@@ -15,6 +16,7 @@ const IN_PROCESS: Record<string, { what: string; run: Campaign }> = {
   elf: { what: 'ELF mutants deployed on websvm and LiteSVM, run when both accept', run: elfMutation },
   tx: { what: 'mutated transactions sent to websvm and LiteSVM', run: transactionMutation },
   cli: { what: 'random command lines', run: cliArguments },
+  api: { what: 'SVM methods called with wrong arguments', run: apiMisuse },
 };
 const SUITES: Record<string, { what: string; file: string; env: Record<string, string> }> = {
   jit: { what: 'random programs on the JIT and the interpreter', file: 'test/jit/jit-vs-interpreter.test.ts', env: { FUZZ_PROGRAMS: process.env.FUZZ_PROGRAMS ?? '50000' } },
