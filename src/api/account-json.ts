@@ -4,14 +4,11 @@
  * "rentEpoch", "space" } }`. u64 fields are read and written as exact integers.
  */
 import { WebsvmError } from '../errors.js';
+import { base64ToBytes, bytesToBase64 } from '../platform.js';
+import { isAddress } from '@solana/kit';
 import type { Account } from '../runtime/accounts.js';
 
-const fromBase64 = (s: string) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
-function toBase64(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000) as unknown as number[]);
-  return btoa(s);
-}
+const U64_MAX = 0xffff_ffff_ffff_ffffn;
 
 /** Parses one account file; throws `WebsvmError` kind `InvalidAccountJson`. */
 export function parseAccountJson(text: string): { address: string; account: Account } {
@@ -26,15 +23,15 @@ export function parseAccountJson(text: string): { address: string; account: Acco
   }
   const a = doc.account;
   if (typeof doc.pubkey !== 'string' || !a || typeof a !== 'object') throw bad('expected { "pubkey": …, "account": { … } }');
-  const data = a.data;
-  let bytes: Uint8Array;
-  if (Array.isArray(data) && typeof data[0] === 'string' && (data[1] === 'base64' || data[1] === undefined)) bytes = fromBase64(data[0]);
-  else if (typeof data === 'string') bytes = fromBase64(data);
-  else throw bad('"data" must be [<base64>, "base64"]');
-  if (typeof a.owner !== 'string') throw bad('"owner" must be an address');
+  const data = Array.isArray(a.data) && (a.data[1] === 'base64' || a.data[1] === undefined) ? a.data[0] : a.data;
+  const bytes = typeof data === 'string' ? base64ToBytes(data) : undefined;
+  if (!bytes) throw bad('"data" must be [<base64>, "base64"]');
+  if (!isAddress(doc.pubkey)) throw bad('"pubkey" must be an address');
+  if (typeof a.owner !== 'string' || !isAddress(a.owner)) throw bad('"owner" must be an address');
+  if (a.executable !== undefined && typeof a.executable !== 'boolean') throw bad('"executable" must be true or false');
   const u64 = (v: unknown, name: string, fallback?: bigint) => {
     if (v === undefined && fallback !== undefined) return fallback;
-    if (typeof v !== 'string' || !/^\d+$/.test(v)) throw bad(`"${name}" must be an unsigned integer`);
+    if (typeof v !== 'string' || !/^\d+$/.test(v) || BigInt(v) > U64_MAX) throw bad(`"${name}" must be an unsigned 64-bit integer`);
     return BigInt(v);
   };
   return {
@@ -50,7 +47,7 @@ export function formatAccountJson(address: string, a: Account): string {
   "account": {
     "lamports": ${a.lamports},
     "data": [
-      "${toBase64(a.data)}",
+      "${bytesToBase64(a.data)}",
       "base64"
     ],
     "owner": "${a.owner}",

@@ -278,14 +278,35 @@ export class SVM {
     return account ? formatAccountJson(a, account) : undefined;
   }
 
-  /** Loads every `*.json` account file of a directory (Node only); returns the addresses. */
+  /**
+   * Loads every `*.json` account file of a directory (Node only) and returns the addresses. All
+   * files are read and checked first and then set as one change, in any order (a program's
+   * ProgramData may come after it); a file that is malformed or holds an account that cannot be
+   * set throws a `WebsvmError` naming it, and then nothing is loaded.
+   */
   loadAccountsFromDirectory(dir: string): string[] {
     const fs = requireNodeFs('file access');
-    return fs
-      .readdirSync(dir)
-      .filter((f) => f.endsWith('.json'))
-      .sort()
-      .map((f) => this.loadAccountJson(fs.readFileSync(`${dir}/${f}`, 'utf8')));
+    const fileOf = new Map<string, string>();
+    const accounts: [string, Account][] = [];
+    for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+      const path = `${dir}/${file}`;
+      const text = fs.readFileSync(path, 'utf8');
+      let parsed: { address: string; account: Account };
+      try {
+        parsed = parseAccountJson(text);
+      } catch (e) {
+        throw new WebsvmError('InvalidAccountJson', `${path}: ${(e as Error).message}`);
+      }
+      const earlier = fileOf.get(parsed.address);
+      if (earlier) throw new WebsvmError('DuplicateAccount', `${path}: account ${parsed.address} is also in ${earlier}`);
+      fileOf.set(parsed.address, path);
+      accounts.push([parsed.address, parsed.account]);
+    }
+    this.runtime.setAccounts(
+      accounts,
+      (address, e) => new WebsvmError('InvalidAccount', `${fileOf.get(address)}: account ${address} cannot be set: ${e instanceof Error ? e.message : String(e)}`),
+    );
+    return accounts.map(([address]) => address);
   }
 
   /** Writes accounts (all of them by default) as `<address>.json` files into `dir` (Node only). */

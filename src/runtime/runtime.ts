@@ -312,47 +312,82 @@ export class Runtime {
    * the program cache (a broken ELF throws); sysvar accounts update the sysvar values.
    */
   setAccount(address: string, account: Account): void {
-    if (account.executable && SBPF_LOADERS.has(account.owner)) this.cacheProgram(address, account, true);
-    this.updateSysvarCache(address, account.data);
-    this.accounts.set(address, account);
+    this.setAccounts([[address, account]]);
   }
 
-  private cacheProgram(address: string, account: Account, strict: boolean): void {
-    const elf = programElf(account, (a) => this.accounts.get(a));
-    if (!elf) {
-      if (strict) throw new InstructionFailure({ kind: 'InvalidAccountData' });
-      this.programs.set(address, { kind: 'failed', loader: account.owner });
-      return;
+  /**
+   * Sets several accounts as one change, each as {@link setAccount} would. A program account finds
+   * its ProgramData among the others wherever it stands; sysvar values are updated before programs
+   * take their effective slot from the clock. When an account cannot be set (`rejected` says how to
+   * report it; by default its error is thrown as is), nothing changes.
+   */
+  setAccounts(entries: Iterable<[string, Account]>, rejected: (address: string, error: unknown) => unknown = (_, error) => error): void {
+    const batch = new Map(entries);
+    const read = (address: string) => {
+      const account = batch.get(address);
+      return account === undefined ? this.accounts.get(address) : account.lamports === 0n ? undefined : account;
+    };
+    const sysvarUpdates: (() => void)[] = [];
+    const programs: [string, Executable, string][] = [];
+    for (const [address, account] of batch) {
+      try {
+        const update = this.sysvarUpdate(address, account.data);
+        if (update) sysvarUpdates.push(update);
+        if (account.executable && SBPF_LOADERS.has(account.owner)) programs.push([address, this.programExecutable(account, read), account.owner]);
+      } catch (error) {
+        throw rejected(address, error);
+      }
     }
+    for (const update of sysvarUpdates) update();
+    for (const [address, exe, loader] of programs) this.programs.set(address, { kind: 'loaded', exe, loader, effectiveSlot: this.clock.slot });
+    for (const [address, account] of batch) this.accounts.set(address, account);
+  }
+
+  /** The loaded ELF of an sBPF program account whose ProgramData `read` finds (throws when there is none or it does not load). */
+  private programExecutable(account: Account, read: (address: string) => Account | undefined): Executable {
+    const elf = programElf(account, read);
+    if (!elf) throw new InstructionFailure({ kind: 'InvalidAccountData' });
+    return loadProgram(elf);
+  }
+
+  /** Caches a committed program account; one that does not load is cached as failed. */
+  private cacheProgram(address: string, account: Account): void {
     try {
-      this.programs.set(address, { kind: 'loaded', exe: loadProgram(elf), loader: account.owner, effectiveSlot: this.clock.slot });
-    } catch (e) {
-      if (strict) throw e;
+      this.programs.set(address, { kind: 'loaded', exe: this.programExecutable(account, (a) => this.accounts.get(a)), loader: account.owner, effectiveSlot: this.clock.slot });
+    } catch {
       this.programs.set(address, { kind: 'failed', loader: account.owner });
     }
   }
 
-  private updateSysvarCache(address: string, data: Uint8Array): void {
+  /** What `data` at `address` changes in the sysvar values (decoded now: throws when malformed), if it is a cached sysvar. */
+  private sysvarUpdate(address: string, data: Uint8Array): (() => void) | undefined {
     switch (address) {
-      case SYSVAR.clock:
-        this.clock = sv.decodeClock(data);
-        break;
-      case SYSVAR.rent:
-        this.rent = sv.decodeRent(data);
-        break;
-      case SYSVAR.epochSchedule:
-        this.epochSchedule = sv.decodeEpochSchedule(data);
-        break;
-      case SYSVAR.epochRewards:
-        this.epochRewards = sv.decodeEpochRewards(data);
-        break;
-      case SYSVAR.lastRestartSlot:
-        this.lastRestartSlot = sv.decodeU64(data);
-        break;
-      case SYSVAR.slotHashes:
-        this.slotHashes = sv.decodeSlotHashes(data);
-        break;
+      case SYSVAR.clock: {
+        const clock = sv.decodeClock(data);
+        return () => (this.clock = clock);
+      }
+      case SYSVAR.rent: {
+        const rent = sv.decodeRent(data);
+        return () => (this.rent = rent);
+      }
+      case SYSVAR.epochSchedule: {
+        const schedule = sv.decodeEpochSchedule(data);
+        return () => (this.epochSchedule = schedule);
+      }
+      case SYSVAR.epochRewards: {
+        const rewards = sv.decodeEpochRewards(data);
+        return () => (this.epochRewards = rewards);
+      }
+      case SYSVAR.lastRestartSlot: {
+        const slot = sv.decodeU64(data);
+        return () => (this.lastRestartSlot = slot);
+      }
+      case SYSVAR.slotHashes: {
+        const hashes = sv.decodeSlotHashes(data);
+        return () => (this.slotHashes = hashes);
+      }
     }
+    return undefined;
   }
 
   /**
@@ -500,8 +535,8 @@ export class Runtime {
     const isProgramData = (a: Account) => a.owner === 'BPFLoaderUpgradeab1e11111111111111111111111' && a.data[0] === 3;
     const ordered = [...accounts.filter(([, a]) => isProgramData(a)), ...accounts.filter(([, a]) => !isProgramData(a))];
     for (const [address, account] of ordered) {
-      if (account.executable && SBPF_LOADERS.has(account.owner)) this.cacheProgram(address, account, false);
-      this.updateSysvarCache(address, account.data);
+      if (account.executable && SBPF_LOADERS.has(account.owner)) this.cacheProgram(address, account);
+      this.sysvarUpdate(address, account.data)?.();
       this.accounts.set(address, account);
     }
   }

@@ -2,10 +2,12 @@
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { generateKeyPairSigner, lamports } from '@solana/kit';
 import { SVM, WebsvmError } from '../../src/index.js';
 import { formatAccountJson, parseAccountJson } from '../../src/api/account-json.js';
+import { base64ToBytes, bytesToBase64 } from '../../src/platform.js';
+import { sameBytes } from '../../src/runtime/bytes.js';
 
 describe('account state', () => {
   it('round-trips solana-cli account JSON exactly, u64 fields included', () => {
@@ -15,6 +17,42 @@ describe('account state', () => {
     expect(parseAccountJson(text)).toEqual({ address: 'TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA', account });
     expect(() => parseAccountJson('{"pubkey": 1}')).toThrow(WebsvmError);
     expect(() => parseAccountJson('not json')).toThrow(/invalid account JSON/);
+  });
+
+  it('reads and writes base64 the same through node:buffer and through atob/btoa (browsers)', () => {
+    const pseudoRandom = (length: number) => {
+      const bytes = new Uint8Array(length);
+      for (let i = 0; i < length; i++) bytes[i] = Math.imul(i, 2654435761) >>> 24;
+      return bytes;
+    };
+    // The last is longer than the fallback's 32 KiB chunks.
+    const samples = [new Uint8Array(0), Uint8Array.of(0xfb), Uint8Array.of(0xfb, 0xff), Uint8Array.of(0xfb, 0xff, 0xbf), pseudoRandom(100_001)];
+    const noBuffer = () => vi.spyOn(process, 'getBuiltinModule').mockImplementation(() => undefined as never);
+    const runBoth = <T>(f: () => T): [T, T] => {
+      const native = f();
+      const spy = noBuffer();
+      try {
+        return [native, f()];
+      } finally {
+        spy.mockRestore();
+      }
+    };
+    for (const bytes of samples) {
+      const [native, web] = runBoth(() => bytesToBase64(bytes));
+      expect(native).toBe(web);
+      for (const decoded of runBoth(() => base64ToBytes(native))) {
+        expect(decoded && sameBytes(decoded, bytes)).toBe(true);
+        expect(decoded!.buffer.byteLength).toBe(bytes.length); // its own buffer, not a pool's
+      }
+    }
+    expect(bytesToBase64(Uint8Array.of(0xfb, 0xff))).toBe('+/8=');
+    for (const [text, bytes] of [['+/8', [0xfb, 0xff]], ['+w', [0xfb]], ['', []]] as const) expect(runBoth(() => base64ToBytes(text))).toEqual([Uint8Array.from(bytes), Uint8Array.from(bytes)]);
+    for (const text of ['-_8=', 'AQID\n', 'A', 'AQIDB', 'AQ=', 'AQ===', 'A=Q=']) expect(runBoth(() => base64ToBytes(text))).toEqual([undefined, undefined]);
+    // A 10 MiB account through its JSON text and back (compared as bytes: toEqual walks 10 M elements slowly).
+    const account = { lamports: 1n, data: pseudoRandom(10 * 1024 * 1024), owner: '11111111111111111111111111111111', executable: false, rentEpoch: 0n };
+    const { data, ...rest } = parseAccountJson(formatAccountJson('9xQeWvG816bUx9EPjHmaT23yvVM2ZWbrrpZb9PusVFin', account)).account;
+    expect(sameBytes(data, account.data)).toBe(true);
+    expect(rest).toEqual({ lamports: 1n, owner: account.owner, executable: false, rentEpoch: 0n });
   });
 
   it('saves and loads whole directories, and restores snapshots', async () => {
