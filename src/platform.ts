@@ -1,6 +1,3 @@
-import { sha256 } from './crypto/sha256.js';
-import { bytesToHex } from '@noble/hashes/utils.js';
-
 /**
  * Node built-ins without importing them: `process.getBuiltinModule` exists on Node ≥ 20.16 and
  * nowhere in browsers, so modules that use these stay loadable in a browser bundle.
@@ -32,18 +29,6 @@ export function requireNodeFs(feature: string): NodeFs {
   return fs;
 }
 
-interface NodeCrypto {
-  createHash(algorithm: 'sha256'): { update(data: Uint8Array): { digest(encoding: 'hex'): string } };
-}
-
-/**
- * Hex SHA-256 of `bytes`: node:crypto's where there is one (a megabyte program hashes in about
- * a millisecond, many times faster than in JavaScript), else websvm's own (crypto/sha256.ts).
- */
-export function sha256Hex(bytes: Uint8Array): string {
-  const crypto = nodeModule<NodeCrypto>('node:crypto');
-  return crypto ? crypto.createHash('sha256').update(bytes).digest('hex') : bytesToHex(sha256(bytes));
-}
 
 interface NodeBuffer {
   Buffer: { from(buffer: ArrayBufferLike, byteOffset?: number, length?: number): { toString(encoding: 'base64'): string; write(text: string, encoding: 'base64'): number } };
@@ -65,7 +50,7 @@ export function bytesToBase64(bytes: Uint8Array): string {
 }
 
 /** The bytes of standard base64 text (padding optional), or undefined when `text` is not base64. */
-export function base64ToBytes(text: string): Uint8Array | undefined {
+export function base64ToBytes(text: string): Uint8Array<ArrayBuffer> | undefined {
   let end = text.length;
   while (end > 0 && text.length - end < 2 && text[end - 1] === '=') end--;
   const digits = text.slice(0, end);

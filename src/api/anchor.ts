@@ -7,6 +7,7 @@
 import { sha256 } from '../crypto/sha256.js';
 import { deserialize, serialize, type Schema } from 'borsh';
 import { WebsvmError } from '../errors.js';
+import { base64ToBytes } from '../platform.js';
 import { decodeAddress, encodeAddress } from '../runtime/accounts.js';
 import type { InstructionError } from '../runtime/errors.js';
 import { toAddress, type AddressInput } from './inputs.js';
@@ -270,7 +271,8 @@ export class AnchorProgram {
     for (const line of logs) {
       if (!line.startsWith('Program data: ')) continue;
       for (const field of line.slice('Program data: '.length).split(' ')) {
-        const bytes = Uint8Array.from(atob(field), (c) => c.charCodeAt(0));
+        const bytes = base64ToBytes(field);
+        if (!bytes) continue; // not an event of this program
         for (const e of this.idl.events ?? []) {
           const disc = e.discriminator ? Uint8Array.from(e.discriminator) : discriminator('event', e.name);
           if (!same(bytes, disc)) continue;

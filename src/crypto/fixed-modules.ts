@@ -6,6 +6,7 @@
  * defines `WEBSVM_FIXED_MODULES` with the results. Run from source, each is emitted on first use.
  * The bytes are the same either way.
  */
+import { base64ToBytes, bytesToBase64 } from '../platform.js';
 
 /** An emitted module, and what its users need to know of it (a memory layout), as JSON. */
 export interface EmittedModule<Meta = undefined> {
@@ -24,20 +25,11 @@ const bundled: BundledModules | undefined = typeof WEBSVM_FIXED_MODULES === 'und
 /** The compiled module `name` and its meta: from the bundle when it carries it, else from `emit`. */
 export function fixedModule<Meta>(name: string, emit: () => EmittedModule<Meta>, from: BundledModules | undefined = bundled): { module: WebAssembly.Module; meta: Meta } {
   const carried = from?.[name];
-  const emitted = carried ? { bytes: fromBase64(carried.bytes), meta: carried.meta as Meta } : emit();
+  const emitted = carried ? { bytes: base64ToBytes(carried.bytes)!, meta: carried.meta as Meta } : emit();
   return { module: new WebAssembly.Module(emitted.bytes), meta: emitted.meta };
 }
 
 /** `emitted`, in the form a bundle carries. */
 export function bundledForm(emitted: EmittedModule<unknown>): { bytes: string; meta: unknown } {
-  let binary = '';
-  for (const b of emitted.bytes) binary += String.fromCharCode(b);
-  return { bytes: btoa(binary), meta: emitted.meta };
-}
-
-function fromBase64(text: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(text);
-  const out = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
-  return out;
+  return { bytes: bytesToBase64(emitted.bytes), meta: emitted.meta };
 }

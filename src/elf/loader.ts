@@ -8,7 +8,7 @@ import type { Executable, FunctionEntry } from '../executable.js';
 import { INSN_SIZE, MM_BYTECODE_START, MM_REGION_SIZE, MM_RODATA_START, MM_STACK_START } from '../isa/constants.js';
 import * as op from '../isa/opcodes.js';
 import { SBPFVersion, enableStricterElfHeaders, versionFromElfFlags } from '../isa/version.js';
-import { sha256Hex } from '../platform.js';
+import { sha256Hex } from '../crypto/sha256.js';
 import { ElfError, elfError, parserError } from './errors.js';
 import { hashPc, hashSymbolName } from './murmur3.js';
 import {

@@ -8,7 +8,7 @@ import type { Executable } from '../executable.js';
 import type { ExecutionCosts } from '../syscalls/costs.js';
 import { MM_HEAP_START } from '../isa/constants.js';
 import { EbpfError } from '../vm/errors.js';
-import { base64 } from '../syscalls/logging.js';
+import { bytesToBase64 } from '../platform.js';
 import { execute, type Engine } from '../vm/execute.js';
 import type { SyscallRegistry } from '../vm/syscalls.js';
 import type { TraceSink } from '../vm/interpreter.js';
@@ -236,7 +236,7 @@ export class InvokeContext {
     this.remaining = Math.max(0, budget - used);
     this.log(`Program ${programId} consumed ${used} of ${meterBefore} compute units`);
     const rd = this.tx.returnData;
-    if (rd.data.length > 0) this.log(`Program return: ${programId} ${base64(rd.data)}`);
+    if (rd.data.length > 0) this.log(`Program return: ${programId} ${bytesToBase64(rd.data)}`);
     if (result.ok) {
       if (result.value !== 0n) throw new InstructionFailure(instructionErrorFromReturn(result.value));
       deserializeInput(this.tx, abiV0, finalInput!, input.originalLengths);

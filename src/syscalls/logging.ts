@@ -4,6 +4,7 @@
  * a caller-supplied sink: the runtime's log collector, or an array in tests.
  */
 import bs58 from 'bs58';
+import { bytesToBase64 } from '../platform.js';
 import { consumeChecked, requireAligned, type SyscallContext, type SyscallRegistry } from '../vm/syscalls.js';
 import { DEFAULT_EXECUTION_COSTS, type ExecutionCosts } from './costs.js';
 
@@ -11,13 +12,6 @@ export { consumeChecked };
 
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-/** Standard base64 with padding, without node-only APIs. */
-export function base64(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i]);
-  return btoa(s);
-}
 
 /** Guest bytes as UTF-8 text, or the failure Agave reports for invalid text. */
 function guestString(ctx: SyscallContext, addr: bigint, len: bigint): string {
@@ -106,7 +100,7 @@ export function registerLoggingSyscalls(registry: SyscallRegistry, log: (line: s
       const fields: string[] = [];
       for (let i = 0; i < n; i++) {
         const field = ctx.memory.slice(view.getBigUint64(16 * i, true), view.getBigUint64(16 * i + 8, true), false);
-        fields.push(base64(field));
+        fields.push(bytesToBase64(field));
       }
       log(`Program data: ${fields.join(' ')}`);
       return 0n;
