@@ -803,16 +803,16 @@ function emitCompare(c: Code, opc: number): void {
     return;
   }
   switch (o) {
-    case op.BPF_JEQ: narrow ? c.i32Eq() : c.i64Eq(); break;
-    case op.BPF_JNE: narrow ? c.i32Ne() : c.i64Ne(); break;
-    case op.BPF_JGT: narrow ? c.i32GtU() : c.i64GtU(); break;
-    case op.BPF_JGE: narrow ? c.i32GeU() : c.i64GeU(); break;
-    case op.BPF_JLT: narrow ? c.i32LtU() : c.i64LtU(); break;
-    case op.BPF_JLE: narrow ? c.i32LeU() : c.i64LeU(); break;
-    case op.BPF_JSGT: narrow ? c.i32GtS() : c.i64GtS(); break;
-    case op.BPF_JSGE: narrow ? c.i32GeS() : c.i64GeS(); break;
-    case op.BPF_JSLT: narrow ? c.i32LtS() : c.i64LtS(); break;
-    default: narrow ? c.i32LeS() : c.i64LeS(); // BPF_JSLE
+    case op.BPF_JEQ: if (narrow) c.i32Eq(); else c.i64Eq(); break;
+    case op.BPF_JNE: if (narrow) c.i32Ne(); else c.i64Ne(); break;
+    case op.BPF_JGT: if (narrow) c.i32GtU(); else c.i64GtU(); break;
+    case op.BPF_JGE: if (narrow) c.i32GeU(); else c.i64GeU(); break;
+    case op.BPF_JLT: if (narrow) c.i32LtU(); else c.i64LtU(); break;
+    case op.BPF_JLE: if (narrow) c.i32LeU(); else c.i64LeU(); break;
+    case op.BPF_JSGT: if (narrow) c.i32GtS(); else c.i64GtS(); break;
+    case op.BPF_JSGE: if (narrow) c.i32GeS(); else c.i64GeS(); break;
+    case op.BPF_JSLT: if (narrow) c.i32LtS(); else c.i64LtS(); break;
+    default: if (narrow) c.i32LeS(); else c.i64LeS(); // BPF_JSLE
   }
 }
 

@@ -420,7 +420,7 @@ export function registerCpiSyscalls(registry: SyscallRegistry, current: () => In
     try {
       return invokeSigned(ic, abi, ctx, [a, b, c, d, e]);
     } catch (err) {
-      if (err instanceof CpiError) throw new Error(err.message);
+      if (err instanceof CpiError) throw new Error(err.message, { cause: err });
       throw err;
     } finally {
       ctx.consume(start - ic.remaining);

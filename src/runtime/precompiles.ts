@@ -131,7 +131,7 @@ function verifySecp256r1(data: Uint8Array, all: Uint8Array[]): void {
     } catch {
       fail('InvalidPublicKey');
     }
-    let ok = false;
+    let ok: boolean;
     try {
       ok = p256.verify(signature, sha256(message), publicKey, { prehash: false, lowS: true, format: 'compact' });
     } catch {

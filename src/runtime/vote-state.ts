@@ -214,16 +214,31 @@ export function encodeVoteState(s: VoteState, out: Uint8Array): void {
   u16(s.inflationRewardsCommissionBps);
   u16(s.blockRevenueCommissionBps);
   u64(s.pendingDelegatorRewards);
-  if (s.blsPubkey) (u8(1), bytes(s.blsPubkey));
-  else u8(0);
+  if (s.blsPubkey) {
+    u8(1);
+    bytes(s.blsPubkey);
+  } else u8(0);
   u64(BigInt(s.votes.length));
-  for (const v of s.votes) (u8(v.latency), u64(v.slot), u32(v.confirmationCount));
-  if (s.rootSlot !== undefined) (u8(1), u64(s.rootSlot));
-  else u8(0);
+  for (const v of s.votes) {
+    u8(v.latency);
+    u64(v.slot);
+    u32(v.confirmationCount);
+  }
+  if (s.rootSlot !== undefined) {
+    u8(1);
+    u64(s.rootSlot);
+  } else u8(0);
   u64(BigInt(s.authorizedVoters.length));
-  for (const v of s.authorizedVoters) (u64(v.epoch), key(v.voter));
+  for (const v of s.authorizedVoters) {
+    u64(v.epoch);
+    key(v.voter);
+  }
   u64(BigInt(s.epochCredits.length));
-  for (const c of s.epochCredits) (u64(c.epoch), u64(c.credits), u64(c.prevCredits));
+  for (const c of s.epochCredits) {
+    u64(c.epoch);
+    u64(c.credits);
+    u64(c.prevCredits);
+  }
   u64(s.lastTimestamp.slot);
   u64(s.lastTimestamp.timestamp);
 }

@@ -705,6 +705,7 @@ export class Interpreter implements SyscallContext {
     const textHi = Math.floor(exe.textVaddr / U32) | 0;
     let due = this.due;
     let prev = this.previousMeter;
+    // eslint-disable-next-line no-useless-assignment -- a number from the start, so V8 keeps the variable unboxed
     let host = 0;
     try {
       // Outside the program from the start (only slots n and n + 1 exist for that).

@@ -168,7 +168,7 @@ describe('robustness', () => {
       try {
         loadElf(b);
       } catch (e) {
-        if (!(e instanceof ElfError)) throw new Error(`mutant ${i}: ${String(e)}`);
+        if (!(e instanceof ElfError)) throw new Error(`mutant ${i}: ${String(e)}`, { cause: e });
       }
     }
   });

@@ -70,7 +70,7 @@ export async function apiMisuse(options: CampaignOptions): Promise<CampaignRepor
     } catch (e) {
       if (e instanceof WebsvmError) return 'refused (typed)';
       const shown = args.map((a) => (typeof a === 'bigint' ? `${a}n` : typeof a === 'symbol' ? a.toString() : typeof a === 'function' ? 'function' : JSON.stringify(a, (_, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)))).join(', ');
-      throw new Error(`svm.${method}(${shown}) threw an untyped ${e instanceof Error ? e.constructor.name : typeof e}: ${e instanceof Error ? e.message : String(e)}`);
+      throw new Error(`svm.${method}(${shown}) threw an untyped ${e instanceof Error ? e.constructor.name : typeof e}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
     }
   });
 }

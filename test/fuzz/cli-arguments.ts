@@ -93,7 +93,7 @@ export async function cliArguments(options: CampaignOptions): Promise<CampaignRe
     try {
       run = quietly(argv);
     } catch (e) {
-      throw new Error(`websvm ${argv.join(' ')} threw ${e instanceof Error ? e.constructor.name : typeof e}: ${String(e)}`);
+      throw new Error(`websvm ${argv.join(' ')} threw ${e instanceof Error ? e.constructor.name : typeof e}: ${String(e)}`, { cause: e });
     }
     if (![0, 1, 2].includes(run.code)) throw new Error(`websvm ${argv.join(' ')} exited with ${run.code}`);
     if (run.err.includes('InternalError')) throw new Error(`websvm ${argv.join(' ')} failed untyped: ${run.err.trim()}`);

@@ -44,7 +44,7 @@ function accepts(side: string, deploy: () => void, typed: (e: unknown) => boolea
     deploy();
     return true;
   } catch (e) {
-    if (!typed(e)) throw new Error(`${side} refused with an untyped ${e instanceof Error ? e.constructor.name : typeof e}: ${String(e)}`);
+    if (!typed(e)) throw new Error(`${side} refused with an untyped ${e instanceof Error ? e.constructor.name : typeof e}: ${String(e)}`, { cause: e });
     return false;
   }
 }

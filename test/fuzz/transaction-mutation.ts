@@ -49,7 +49,7 @@ function attempt(side: string, send: () => unknown, typed: (e: unknown) => boole
   try {
     return { threw: false, result: send() };
   } catch (e) {
-    if (!typed(e)) throw new Error(`${side} threw an untyped ${e instanceof Error ? e.constructor.name : typeof e}: ${String(e)}`);
+    if (!typed(e)) throw new Error(`${side} threw an untyped ${e instanceof Error ? e.constructor.name : typeof e}: ${String(e)}`, { cause: e });
     return { threw: true };
   }
 }

@@ -53,7 +53,7 @@ const I32 = ValType.I32;
 function instantiate(m: ModuleBuilder, imports: WebAssembly.Imports = {}) {
   const bytes = m.encode();
   expect(WebAssembly.validate(bytes)).toBe(true);
-  return new WebAssembly.Instance(new WebAssembly.Module(bytes), imports).exports as Record<string, any>;
+  return new WebAssembly.Instance(new WebAssembly.Module(bytes), imports).exports as Record<string, ((...args: unknown[]) => unknown) & { buffer: ArrayBuffer }>;
 }
 
 describe('modules', () => {

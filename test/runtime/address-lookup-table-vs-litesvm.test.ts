@@ -40,6 +40,7 @@ const comparable = (o: Observed) => {
     ...o,
     computeUnits: undefined,
     logs: o.logs.filter((l) => !consumed.test(l)),
+    // eslint-disable-next-line no-control-regex -- the pretty logs' ANSI colour codes
     prettyLogs: o.prettyLogs.replace(/\x1b\[38;5;239mProgram \S+ consumed \d+ of \d+ compute units\x1b\[0m\n/g, ''),
     text: { result: withoutUnits(o.text.result), meta: withoutUnits(o.text.meta), err: o.text.err },
     // The program account itself: our builtin's, LiteSVM's core-BPF program's.

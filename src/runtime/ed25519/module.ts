@@ -122,7 +122,10 @@ export function emitEd25519(): EmittedModule<Layout> {
   const at = (c: Code, base: number | undefined, offset: number) => (base === undefined ? c.i32Const(offset) : c.localGet(base).i32Const(offset).i32Add());
   type Ref = [base: number | undefined, offset: number];
   const call = (c: Code, f: number, ...args: (Ref | number)[]) => {
-    for (const a of args) typeof a === 'number' ? c.i32Const(a) : at(c, a[0], a[1]);
+    for (const a of args) {
+      if (typeof a === 'number') c.i32Const(a);
+      else at(c, a[0], a[1]);
+    }
     c.call(f);
   };
 
@@ -242,12 +245,18 @@ export function emitEd25519(): EmittedModule<Layout> {
     call(c, squareTimes, t2, [z11, 0], 1); // z^22
     m(t1, t2, t1); // z^(2^5 - 1)
     // z^(2^a - 1) → z^(2^(a+b) - 1): square b times, multiply by z^(2^b - 1)
-    sq(t2, t1, 5), m(t1, t2, t1); // 2^10 - 1 in t1
-    sq(t2, t1, 10), m(t2, t2, t1); // 2^20 - 1 in t2
-    sq(t3, t2, 20), m(t2, t3, t2); // 2^40 - 1
-    sq(t2, t2, 10), m(t1, t2, t1); // 2^50 - 1 in t1
-    sq(t2, t1, 50), m(t2, t2, t1); // 2^100 - 1 in t2
-    sq(t3, t2, 100), m(t2, t3, t2); // 2^200 - 1
+    sq(t2, t1, 5);
+    m(t1, t2, t1); // 2^10 - 1 in t1
+    sq(t2, t1, 10);
+    m(t2, t2, t1); // 2^20 - 1 in t2
+    sq(t3, t2, 20);
+    m(t2, t3, t2); // 2^40 - 1
+    sq(t2, t2, 10);
+    m(t1, t2, t1); // 2^50 - 1 in t1
+    sq(t2, t1, 50);
+    m(t2, t2, t1); // 2^100 - 1 in t2
+    sq(t3, t2, 100);
+    m(t2, t3, t2); // 2^200 - 1
     sq(t2, t2, 50);
     call(c, mul, [out, 0], t2, t1); // 2^250 - 1
   });
