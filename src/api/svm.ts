@@ -15,11 +15,11 @@ import {
 } from '@solana/kit';
 import bs58 from 'bs58';
 import { WebsvmError } from '../errors.js';
-import { emptyAccount, type Account, type AccountsDb } from '../runtime/accounts.js';
+import { emptyAccount, type Account } from '../runtime/accounts.js';
 import { formatAccountJson, parseAccountJson } from './account-json.js';
 import { requireNodeFs } from '../platform.js';
 import { BPF_LOADER_UPGRADEABLE, SYSVAR } from '../runtime/ids.js';
-import { Runtime, type TransactionOutcome } from '../runtime/runtime.js';
+import { Runtime, type RuntimeSnapshot, type TransactionOutcome } from '../runtime/runtime.js';
 import * as sv from '../runtime/sysvars.js';
 import { toAddress, toNamedAddress, toU64, toWireBytes, type AddressInput, type TransactionInput, type U64Input } from './inputs.js';
 import { FeatureSet } from './feature-set.js';
@@ -40,10 +40,10 @@ export interface Web3AccountInfo {
   rentEpoch?: number | bigint;
 }
 
-/** Accounts captured by {@link SVM.snapshot}. */
+/** What {@link SVM.snapshot} captures: every account, the processed transactions and the latest blockhash. */
 export interface AccountsSnapshot {
   /** @internal */
-  readonly accounts: AccountsDb;
+  readonly state: RuntimeSnapshot;
 }
 
 /** A simulated transaction's metadata and the accounts it would write. */
@@ -321,17 +321,18 @@ export class SVM {
     return keys;
   }
 
-  /** A snapshot of every account, to bring back with {@link restore}. */
+  /** A snapshot of every account, the transaction history and the latest blockhash, to bring back with {@link restore}. */
   snapshot(): AccountsSnapshot {
-    return { accounts: this.runtime.accounts.snapshot() };
+    return { state: this.runtime.snapshot() };
   }
 
-  /** Restores the accounts of a {@link snapshot} (programs and sysvars included). */
+  /**
+   * Returns to a {@link snapshot}: its accounts (programs and sysvars included; accounts created
+   * since are removed), its transaction history (a transaction sent since can be sent again) and
+   * its latest blockhash.
+   */
   restore(snapshot: AccountsSnapshot): void {
-    for (const [address, account] of snapshot.accounts.entries()) this.runtime.setAccount(address, account);
-    for (const [address] of [...this.runtime.accounts.entries()]) {
-      if (!snapshot.accounts.get(address)) this.runtime.accounts.set(address, { ...this.runtime.accounts.get(address)!, lamports: 0n });
-    }
+    this.runtime.restore(snapshot.state);
   }
 
   /** Lamports an account with `dataLen` bytes needs to be rent exempt. */

@@ -175,6 +175,13 @@ const CACHED_SYSVARS = new Set<string>([
   SYSVAR.lastRestartSlot,
 ]);
 
+/** A runtime's state as {@link Runtime.snapshot} captures it. */
+export interface RuntimeSnapshot {
+  readonly accounts: AccountsDb;
+  readonly history: TransactionHistory<TransactionOutcome>;
+  readonly latestBlockhash: string;
+}
+
 /** `create_blockhash`: sha256 of the bytes. */
 const blockhashOf = (bytes: Uint8Array) => bs58.encode(sha256(bytes));
 
@@ -313,6 +320,24 @@ export class Runtime {
    */
   setAccount(address: string, account: Account): void {
     this.setAccounts([[address, account]]);
+  }
+
+  /** What {@link restore} brings back: every account, the processed transactions and the latest blockhash. */
+  snapshot(): RuntimeSnapshot {
+    return { accounts: this.accounts.snapshot(), history: this.history.copy(), latestBlockhash: this.latestBlockhash };
+  }
+
+  /**
+   * Returns to `snapshot`: its accounts (set as one change, programs and sysvars included; accounts
+   * created since are removed), its transaction history (a transaction processed since can be
+   * sent again) and its latest blockhash.
+   */
+  restore(snapshot: RuntimeSnapshot): void {
+    const kept = [...snapshot.accounts.entries()];
+    const removed = [...this.accounts.entries()].filter(([address]) => !snapshot.accounts.get(address));
+    this.setAccounts([...kept, ...removed.map(([address, account]): [string, Account] => [address, { ...account, lamports: 0n }])]);
+    this.history.restore(snapshot.history);
+    this.latestBlockhash = snapshot.latestBlockhash;
   }
 
   /**

@@ -74,6 +74,27 @@ export class TransactionHistory<T> {
     }
   }
 
+  /** An independent copy (entries shared: they are never changed), for snapshots. */
+  copy(): TransactionHistory<T> {
+    const out = new TransactionHistory<T>();
+    for (const [key, value] of this.entries) out.entries.set(key, value);
+    out.order = this.order.slice(this.head);
+    out.capacity = this.capacity;
+    out.indexBuckets = this.indexBuckets;
+    return out;
+  }
+
+  /** Becomes a copy of `other`. */
+  restore(other: TransactionHistory<T>): void {
+    const copy = other.copy();
+    this.entries.clear();
+    for (const [key, value] of copy.entries) this.entries.set(key, value);
+    this.order = copy.order;
+    this.head = 0;
+    this.capacity = copy.capacity;
+    this.indexBuckets = copy.indexBuckets;
+  }
+
   /** `with_transaction_history(capacity)`. */
   setCapacity(capacity: number): void {
     if (capacity <= this.capacity) this.truncate(capacity);

@@ -3,7 +3,17 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { generateKeyPairSigner, lamports } from '@solana/kit';
+import {
+  appendTransactionMessageInstructions,
+  createTransactionMessage,
+  generateKeyPairSigner,
+  getSignatureFromTransaction,
+  lamports,
+  pipe,
+  setTransactionMessageFeePayerSigner,
+  signTransactionMessageWithSigners,
+} from '@solana/kit';
+import { systemTransfer } from '../helpers/dual.js';
 import { SVM, WebsvmError } from '../../src/index.js';
 import { formatAccountJson, parseAccountJson } from '../../src/api/account-json.js';
 import { base64ToBytes, bytesToBase64 } from '../../src/platform.js';
@@ -77,6 +87,32 @@ describe('account state', () => {
     expect(svm.getBalance(a)).toBe(5_000_000_000n);
     expect(svm.getBalance(b)).toBe(77n);
     expect(svm.getAccount(c).exists).toBe(false);
+  });
+
+  it('a restore brings back the transaction history and the blockhash: a transaction sent since can be sent again', async () => {
+    const svm = new SVM();
+    const payer = await generateKeyPairSigner();
+    svm.airdrop(payer.address, 5_000_000_000n);
+    const to = (await generateKeyPairSigner()).address;
+    const transfer = await pipe(
+      createTransactionMessage({ version: 0 }),
+      (m) => setTransactionMessageFeePayerSigner(payer, m),
+      (m) => appendTransactionMessageInstructions([systemTransfer(payer, to, 1_000_000_000n)], m),
+      (m) => svm.setTransactionMessageLifetimeUsingLatestBlockhash(m),
+      (m) => signTransactionMessageWithSigners(m),
+    );
+    const snap = svm.snapshot();
+    const blockhash = svm.latestBlockhash();
+    expect(String(svm.sendTransaction(transfer))).not.toMatch(/Failed/);
+    expect(svm.getTransaction(getSignatureFromTransaction(transfer))).toBeDefined();
+    expect(String(svm.sendTransaction(transfer))).toMatch(/AlreadyProcessed/);
+    svm.expireBlockhash();
+    svm.restore(snap);
+    expect(svm.latestBlockhash()).toBe(blockhash);
+    expect(svm.getTransaction(getSignatureFromTransaction(transfer))).toBeNull();
+    expect(svm.getBalance(to)).toBeNull();
+    expect(String(svm.sendTransaction(transfer))).not.toMatch(/Failed/);
+    expect(svm.getBalance(to)).toBe(1_000_000_000n);
   });
 
   it('time travel: warpToSlot, setClock and the other sysvar setters', () => {
