@@ -8,7 +8,7 @@ import {
   type Instruction,
   type KeyPairSigner,
 } from '@solana/kit';
-import type { AnchorInstruction, SVM } from '../src/index.js';
+import type { AnchorInstruction, SVM } from 'websvm';
 
 /**
  * Signs instructions with the given signers (the first pays the fee) and sends them, like

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateKeyPairSigner, lamports, type KeyPairSigner } from '@solana/kit';
-import { AnchorProgram, Check, FailedTransactionMetadata, InstructionHarness, SVM, type AnchorIdl } from '../../../src/index.js';
+import { AnchorProgram, Check, FailedTransactionMetadata, InstructionHarness, SVM, type AnchorIdl } from 'websvm';
 import { rpc } from '../../helpers.js';
 
 const idl = JSON.parse(readFileSync(new URL('../idl/counter.json', import.meta.url), 'utf8')) as AnchorIdl;

@@ -1,18 +1,17 @@
 /**
- * escrow — Anchor-style tests of a token escrow: CPIs into SPL Token (LiteSVM's bundled program,
- * read at test time), a PDA-owned vault released with PDA signer seeds, and the escrow closed.
+ * escrow — Anchor-style tests of a token escrow: CPIs into SPL Token (one of the default programs
+ * new SVM() deploys), a PDA-owned vault released with PDA signer seeds, and the escrow closed.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { generateKeyPairSigner, getAddressEncoder, getProgramDerivedAddress, lamports, type Address, type KeyPairSigner } from '@solana/kit';
+import { address, generateKeyPairSigner, getAddressEncoder, getProgramDerivedAddress, lamports, none, some, type Address, type KeyPairSigner } from '@solana/kit';
 import { readFileSync } from 'node:fs';
-import { AnchorProgram, FailedTransactionMetadata, SVM, TransactionMetadata, type AnchorIdl } from '../../../src/index.js';
-import { BUNDLED, bundledElf } from '../../../test/helpers/bundled-programs.js';
-import { splMintData as mintData, splTokenAccountData as tokenAccountData } from '../../../test/helpers/encoding.js';
+import { AnchorProgram, FailedTransactionMetadata, SVM, TransactionMetadata, type AnchorIdl } from 'websvm';
+import { AccountState, getMintEncoder, getTokenEncoder } from '@solana-program/token';
 import { rpc } from '../../helpers.js';
 
 const idl = JSON.parse(readFileSync(new URL('../idl/escrow.json', import.meta.url), 'utf8')) as AnchorIdl;
 const elf = readFileSync(new URL('../program/escrow.so', import.meta.url));
-const TOKEN = BUNDLED.splToken as Address;
+const TOKEN = address('TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA'); // SPL Token, which new SVM() deploys
 const enc = getAddressEncoder();
 
 describe('escrow', () => {
@@ -24,11 +23,14 @@ describe('escrow', () => {
   const k: Record<string, Address> = {};
 
   const amountOf = (a: Address) => new DataView((svm.getAccount(a) as { data: Uint8Array }).data.buffer).getBigUint64(64, true);
+  const mintData = (authority: Address, supply: bigint) =>
+    getMintEncoder().encode({ mintAuthority: some(authority), supply, decimals: 6, isInitialized: true, freezeAuthority: none() }) as Uint8Array;
+  const tokenAccountData = (mint: Address, owner: Address, amount: bigint) =>
+    getTokenEncoder().encode({ mint, owner, amount, delegate: none(), state: AccountState.Initialized, isNative: none(), delegatedAmount: 0n, closeAuthority: none() }) as Uint8Array;
   const put = (address: Address, data: Uint8Array) =>
     svm.setAccount({ address, data, programAddress: TOKEN, executable: false, lamports: lamports(svm.minimumBalanceForRentExemption(BigInt(data.length))), space: BigInt(data.length) });
 
   beforeAll(async () => {
-    svm.addProgram(TOKEN, bundledElf(BUNDLED.splToken));
     svm.addProgram(program.programId, elf);
     [maker, taker] = await Promise.all([generateKeyPairSigner(), generateKeyPairSigner()]);
     svm.airdrop(maker.address, lamports(10_000_000_000n));

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateKeyPairSigner, getAddressEncoder, getProgramDerivedAddress, lamports, type Address, type KeyPairSigner } from '@solana/kit';
-import { AnchorProgram, FailedTransactionMetadata, SVM, TransactionMetadata, type AnchorIdl } from '../../../src/index.js';
+import { AnchorProgram, FailedTransactionMetadata, SVM, TransactionMetadata, type AnchorIdl } from 'websvm';
 import { rpc } from '../../helpers.js';
 
 const idl = JSON.parse(readFileSync(new URL('../idl/vault.json', import.meta.url), 'utf8')) as AnchorIdl;
