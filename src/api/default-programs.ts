@@ -187,3 +187,22 @@ function extract(load: NodeRequire, fs: NodeFs, cache: string, pid: number): Map
   }
   return programs;
 }
+
+const warned = new Set<string>();
+
+/**
+ * Says, once per program and process (a Node warning, `process.emitWarning`), that a transaction
+ * named one of LiteSVM's default programs which is not deployed because no source had it — the
+ * transaction's own result stays what Agave gives (`InvalidProgramForExecution` and no logs).
+ */
+export function warnMissingDefaultPrograms(keys: readonly string[], deployed: (programId: string) => boolean): void {
+  for (const p of DEFAULT_PROGRAMS) {
+    if (warned.has(p.programId) || !keys.includes(p.programId) || deployed(p.programId)) continue;
+    warned.add(p.programId);
+    const proc = (globalThis as { process?: { emitWarning?: (message: string, type: string) => void } }).process;
+    proc?.emitWarning?.(
+      `a transaction names ${p.name} (${p.programId}), one of LiteSVM's default programs, which new SVM() could not deploy: set WEBSVM_PROGRAMS to a directory of dumped programs, install litesvm, pass a ProgramSource to withDefaultPrograms, or deploy it with addProgram`,
+      'WebsvmWarning',
+    );
+  }
+}

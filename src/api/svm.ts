@@ -19,11 +19,12 @@ import { emptyAccount, type Account } from '../runtime/accounts.js';
 import { formatAccountJson, parseAccountJson } from './account-json.js';
 import { requireNodeFs } from '../platform.js';
 import { BPF_LOADER_UPGRADEABLE, SYSVAR } from '../runtime/ids.js';
+import { decodeTransaction } from '../runtime/message.js';
 import { Runtime, type RuntimeSnapshot, type TransactionOutcome } from '../runtime/runtime.js';
 import * as sv from '../runtime/sysvars.js';
 import { toAddress, toNamedAddress, toU64, toWireBytes, type AddressInput, type TransactionInput, type U64Input } from './inputs.js';
 import { FeatureSet } from './feature-set.js';
-import { DEFAULT_PROGRAMS, defaultProgramSource, type ProgramSource } from './default-programs.js';
+import { DEFAULT_PROGRAMS, defaultProgramSource, warnMissingDefaultPrograms, type ProgramSource } from './default-programs.js';
 import type { Executable } from '../executable.js';
 import type { Engine } from '../vm/execute.js';
 import { loadProgram } from '../runtime/program-loader.js';
@@ -105,7 +106,11 @@ export class SVM {
     this.runtime = runtime ?? new Runtime();
     const source = runtime ? undefined : defaultProgramSource();
     if (source) this.deployDefaultPrograms(source);
+    this.expectsDefaultPrograms = !runtime;
   }
+
+  /** Made by new SVM(), which deploys LiteSVM's default programs when it can: a failed transaction naming a missing one warns. */
+  private readonly expectsDefaultPrograms: boolean;
 
   /**
    * A minimal runtime, as `LiteSVM.default()`: no builtins, sysvars or precompiles, an empty
@@ -433,7 +438,10 @@ export class SVM {
 
   /** Processes a transaction and commits its effects. */
   sendTransaction(tx: TransactionInput): TransactionMetadata | FailedTransactionMetadata {
-    return this.result(this.runtime.send(toWireBytes(tx)));
+    const bytes = toWireBytes(tx);
+    const outcome = this.runtime.send(bytes);
+    if (outcome.error && this.expectsDefaultPrograms) warnMissingDefaultPrograms(decodeTransaction(bytes).message.staticKeys, (id) => this.runtime.getAccount(id) !== undefined);
+    return this.result(outcome);
   }
 
   /** Processes a transaction without changing any state. */

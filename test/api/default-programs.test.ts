@@ -10,7 +10,8 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import bs58 from 'bs58';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { address, appendTransactionMessageInstructions, createTransactionMessage, generateKeyPairSigner, pipe, setTransactionMessageFeePayerSigner, signTransactionMessageWithSigners } from '@solana/kit';
 import { LiteSVM as OracleSVM } from 'litesvm';
 import { DEFAULT_PROGRAMS, programsFromDirectory, programsFromLiteSvm, SVM, WebsvmError } from '../../src/index.js';
 
@@ -103,6 +104,31 @@ describe('default programs', () => {
     expect(new Set(reads)).toEqual(new Set(['spl_token_2022']));
     ours.restore(snapshot); // taken before the read: restores the same accounts
     expect(programAccounts(ours, TOKEN_2022)).toEqual(programAccounts(new OracleSVM(), TOKEN_2022));
+  });
+
+  it('a failed transaction naming a default program new SVM() could not deploy warns once, naming it and where it can come from', async () => {
+    const svm = new SVM();
+    const MEMO = 'MemoSq4gqABAXKb96qnH8TysNcWxMyWCqXgDLGmfcHr';
+    svm.setAccount(MEMO, { lamports: 0, data: new Uint8Array(0), owner: '11111111111111111111111111111111', executable: false }); // as if no source had it
+    const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    try {
+      const payer = await generateKeyPairSigner();
+      svm.airdrop(payer.address, 1_000_000_000n);
+      const memo = async (text: string) =>
+        pipe(
+          createTransactionMessage({ version: 0 }),
+          (m) => setTransactionMessageFeePayerSigner(payer, m),
+          (m) => appendTransactionMessageInstructions([{ programAddress: address(MEMO), data: new TextEncoder().encode(text) }], m),
+          (m) => svm.setTransactionMessageLifetimeUsingLatestBlockhash(m),
+          (m) => signTransactionMessageWithSigners(m),
+        );
+      expect(String(svm.sendTransaction(await memo('a')))).toMatch(/Failed/); // the result itself is Agave's
+      svm.sendTransaction(await memo('b'));
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(String(warn.mock.calls[0][0])).toMatch(/spl_memo \(MemoSq4g.*WEBSVM_PROGRAMS.*install litesvm/);
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it('without a source that has any of them, says where they can come from', () => {
