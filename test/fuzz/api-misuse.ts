@@ -51,13 +51,19 @@ function values(dir: string): unknown[] {
   ];
 }
 
+/**
+ * The account-file methods, left out here for now: the accountsio branch rewrites them with their
+ * own argument checks and tests (remove this once it is merged).
+ */
+const COVERED_ELSEWHERE = new Set(['loadAccountJson', 'accountJson', 'loadAccountsFromDirectory', 'saveAccountsToDirectory']);
+
 /** Methods that write files take only paths inside `dir`. */
 const WRITES_FILES = new Set(['saveAccountsToDirectory']);
 
 export async function apiMisuse(options: CampaignOptions): Promise<CampaignReport> {
   const dir = mkdtempSync(join(tmpdir(), 'websvm-api-fuzz-'));
   const pool = values(dir);
-  const methods = Object.getOwnPropertyNames(SVM.prototype).filter((m) => m !== 'constructor' && typeof (SVM.prototype as unknown as Record<string, unknown>)[m] === 'function');
+  const methods = Object.getOwnPropertyNames(SVM.prototype).filter((m) => m !== 'constructor' && !COVERED_ELSEWHERE.has(m) && typeof (SVM.prototype as unknown as Record<string, unknown>)[m] === 'function');
   let svm = new SVM();
   return runCases(options, (rng: Rng, index) => {
     if (index % 200 === 0) svm = new SVM(); // a fresh simulator now and then, so that state built by earlier calls does not pile up
