@@ -140,6 +140,20 @@ export function toFields(value: unknown, name: string, what: string): Record<str
   return value as Record<string, unknown>;
 }
 
+/** A check of one field: its value as the runtime takes it, or a `WebsvmError` naming it (`name`). */
+export type FieldCheck<T> = (value: unknown, name: string) => T;
+
+/**
+ * The fields of the object `value` (the argument `argument`, refused unless it is an object), each
+ * passed through its check in `checks`, in that order; a field is named `${prefix}.${key}`.
+ */
+export function toChecked<T>(value: unknown, argument: string, what: string, prefix: string, checks: { [K in keyof T]: FieldCheck<T[K]> }): T {
+  const fields = toFields(value, argument, what);
+  const out = {} as T;
+  for (const key of Object.keys(checks) as (keyof T & string)[]) out[key] = checks[key](fields[key], `${prefix}.${key}`);
+  return out;
+}
+
 let encoder: ReturnType<typeof getTransactionEncoder> | undefined;
 const NO_SIGNATURE = new Uint8Array(64);
 

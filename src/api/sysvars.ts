@@ -2,7 +2,7 @@
 import * as sv from '../runtime/sysvars.js';
 import { defaultExecutionCosts, type ExecutionCosts } from '../syscalls/costs.js';
 import { WebsvmError } from '../errors.js';
-import { refused, toArray, toBoolean, toF64, toFields, toHash, toI64, toU128, toU64, type U64Input } from './inputs.js';
+import { refused, toArray, toBoolean, toChecked, toF64, toFields, toHash, toI64, toU128, toU64, type U64Input } from './inputs.js';
 import type { ComputeBudgetOverride } from '../runtime/runtime.js';
 import { DEFAULT_COMPUTE_BUDGET } from '../runtime/litesvm-release.js';
 import { debugBytes, debugStruct, wrapped } from './rust-debug.js';
@@ -263,75 +263,69 @@ export function computeBudgetOverride(budget: ComputeBudgetInput): ComputeBudget
 // u128, u8), with a `WebsvmError` of kind `InvalidArgument` naming the field.
 
 /** The clock given to `setClock`. */
-export function toClock(value: unknown): sv.Clock {
-  const c = toFields(value, 'clock', 'a Clock');
-  return {
-    slot: toU64(c.slot, 'Clock.slot'),
-    epochStartTimestamp: toI64(c.epochStartTimestamp, 'Clock.epochStartTimestamp'),
-    epoch: toU64(c.epoch, 'Clock.epoch'),
-    leaderScheduleEpoch: toU64(c.leaderScheduleEpoch, 'Clock.leaderScheduleEpoch'),
-    unixTimestamp: toI64(c.unixTimestamp, 'Clock.unixTimestamp'),
-  };
+export const toClock = (value: unknown): sv.Clock =>
+  toChecked<sv.Clock>(value, 'clock', 'a Clock', 'Clock', { slot: toU64, epochStartTimestamp: toI64, epoch: toU64, leaderScheduleEpoch: toU64, unixTimestamp: toI64 });
+
+/** A rent's `burnPercent`: truncated to an integer first, as LiteSVM's binding does, then it must fit a u8. */
+function toBurnPercent(value: unknown, name: string): number {
+  const percent = Math.trunc(toF64(value, name));
+  if (!(percent >= 0 && percent <= 255)) throw refused(name, 'from 0 to 255', value);
+  return percent;
 }
 
-/** The rent given to `setRent`. `burnPercent` is truncated to an integer first, as LiteSVM's binding does, then must fit a u8. */
-export function toRent(value: unknown): sv.Rent {
-  const r = toFields(value, 'rent', 'a Rent');
-  const burnPercent = Math.trunc(toF64(r.burnPercent, 'Rent.burnPercent'));
-  if (!(burnPercent >= 0 && burnPercent <= 255)) throw refused('Rent.burnPercent', 'from 0 to 255', r.burnPercent);
-  return { lamportsPerByteYear: toU64(r.lamportsPerByteYear, 'Rent.lamportsPerByteYear'), exemptionThreshold: toF64(r.exemptionThreshold, 'Rent.exemptionThreshold'), burnPercent };
-}
+/** The rent given to `setRent`. */
+export const toRent = (value: unknown): sv.Rent =>
+  toChecked<sv.Rent>(value, 'rent', 'a Rent', 'Rent', { lamportsPerByteYear: toU64, exemptionThreshold: toF64, burnPercent: toBurnPercent });
 
 /** The schedule given to `setEpochSchedule`. */
-export function toEpochSchedule(value: unknown): sv.EpochSchedule {
-  const s = toFields(value, 'schedule', 'an EpochSchedule');
-  return {
-    slotsPerEpoch: toU64(s.slotsPerEpoch, 'EpochSchedule.slotsPerEpoch'),
-    leaderScheduleSlotOffset: toU64(s.leaderScheduleSlotOffset, 'EpochSchedule.leaderScheduleSlotOffset'),
-    warmup: toBoolean(s.warmup, 'EpochSchedule.warmup'),
-    firstNormalEpoch: toU64(s.firstNormalEpoch, 'EpochSchedule.firstNormalEpoch'),
-    firstNormalSlot: toU64(s.firstNormalSlot, 'EpochSchedule.firstNormalSlot'),
-  };
-}
+export const toEpochSchedule = (value: unknown): sv.EpochSchedule =>
+  toChecked<sv.EpochSchedule>(value, 'schedule', 'an EpochSchedule', 'EpochSchedule', {
+    slotsPerEpoch: toU64,
+    leaderScheduleSlotOffset: toU64,
+    warmup: toBoolean,
+    firstNormalEpoch: toU64,
+    firstNormalSlot: toU64,
+  });
 
 /** The rewards state given to `setEpochRewards`. */
-export function toEpochRewards(value: unknown): sv.EpochRewards {
-  const e = toFields(value, 'rewards', 'an EpochRewards');
-  return {
-    distributionStartingBlockHeight: toU64(e.distributionStartingBlockHeight, 'EpochRewards.distributionStartingBlockHeight'),
-    numPartitions: toU64(e.numPartitions, 'EpochRewards.numPartitions'),
-    parentBlockhash: toHash(e.parentBlockhash, 'EpochRewards.parentBlockhash'),
-    totalPoints: toU128(e.totalPoints, 'EpochRewards.totalPoints'),
-    totalRewards: toU64(e.totalRewards, 'EpochRewards.totalRewards'),
-    distributedRewards: toU64(e.distributedRewards, 'EpochRewards.distributedRewards'),
-    active: toBoolean(e.active, 'EpochRewards.active'),
-  };
-}
+export const toEpochRewards = (value: unknown): sv.EpochRewards =>
+  toChecked<sv.EpochRewards>(value, 'rewards', 'an EpochRewards', 'EpochRewards', {
+    distributionStartingBlockHeight: toU64,
+    numPartitions: toU64,
+    parentBlockhash: toHash,
+    totalPoints: toU128,
+    totalRewards: toU64,
+    distributedRewards: toU64,
+    active: toBoolean,
+  });
 
 /** The entries given to `setSlotHashes`: at most 512, the sysvar's size (beyond it LiteSVM aborts the process). */
 export function toSlotHashes(value: unknown): sv.SlotHash[] {
   const entries = toArray(value, 'hashes', 'an array of SlotHash');
   if (entries.length > sv.SLOT_HASHES_MAX_ENTRIES) throw refused('hashes', `at most ${sv.SLOT_HASHES_MAX_ENTRIES} entries`, entries);
-  return entries.map((entry, i) => {
-    const h = toFields(entry, `hashes[${i}]`, 'a SlotHash');
-    return { slot: toU64(h.slot, `hashes[${i}].slot`), hash: toHash(h.hash, `hashes[${i}].hash`) };
-  });
+  return entries.map((entry, i) => toChecked<sv.SlotHash>(entry, `hashes[${i}]`, 'a SlotHash', `hashes[${i}]`, { slot: toU64, hash: toHash }));
 }
 
-/** The history given to `setSlotHistory`: its bits fill at most the sysvar's 16 384 words. */
-export function toSlotHistory(value: unknown): sv.SlotHistory {
-  const h = toFields(value, 'history', 'a SlotHistory');
-  if (!(h.bits instanceof BigUint64Array)) throw refused('SlotHistory.bits', 'a BigUint64Array', h.bits);
-  if (h.bits.length > sv.SLOT_HISTORY_BLOCKS) throw refused('SlotHistory.bits', `at most ${sv.SLOT_HISTORY_BLOCKS} words`, h.bits.length);
-  return { bits: h.bits, nextSlot: toU64(h.nextSlot, 'SlotHistory.nextSlot') };
+/** A slot history's bits: at most the sysvar's 16 384 words. */
+function toHistoryBits(value: unknown, name: string): BigUint64Array {
+  if (!(value instanceof BigUint64Array)) throw refused(name, 'a BigUint64Array', value);
+  if (value.length > sv.SLOT_HISTORY_BLOCKS) throw refused(name, `at most ${sv.SLOT_HISTORY_BLOCKS} words`, value.length);
+  return value;
 }
+
+/** The history given to `setSlotHistory`. */
+export const toSlotHistory = (value: unknown): sv.SlotHistory =>
+  toChecked<sv.SlotHistory>(value, 'history', 'a SlotHistory', 'SlotHistory', { bits: toHistoryBits, nextSlot: toU64 });
 
 /** The entries of the history given to `setStakeHistory`. */
 export function toStakeHistoryEntries(value: unknown): sv.StakeHistoryEntry[] {
   const { entries } = toFields(value, 'history', 'a StakeHistory');
-  return toArray(entries, 'StakeHistory.entries', 'an array (a StakeHistory built with new StakeHistory())').map((entry, i) => {
-    const e = toFields(entry, `StakeHistory entry ${i}`, 'a stake history entry');
-    const field = (key: string) => toU64(e[key], `StakeHistory entry ${i}: ${key}`);
-    return { epoch: field('epoch'), effective: field('effective'), activating: field('activating'), deactivating: field('deactivating') };
-  });
+  return toArray(entries, 'StakeHistory.entries', 'an array (a StakeHistory built with new StakeHistory())').map((entry, i) =>
+    toChecked<sv.StakeHistoryEntry>(entry, `StakeHistory.entries[${i}]`, 'a stake history entry', `StakeHistory.entries[${i}]`, {
+      epoch: toU64,
+      effective: toU64,
+      activating: toU64,
+      deactivating: toU64,
+    }),
+  );
 }

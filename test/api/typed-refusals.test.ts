@@ -49,7 +49,7 @@ const REFUSALS: Record<string, [string, (svm: SVM) => unknown, string, string | 
         s.setStakeHistory(history);
       },
       'InvalidArgument',
-      'StakeHistory entry 0: epoch must be an unsigned 64-bit integer, got -1',
+      'StakeHistory.entries[0].epoch must be an unsigned 64-bit integer, got -1',
     ],
   ],
   programs: [
