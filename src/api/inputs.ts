@@ -17,11 +17,22 @@ export type TransactionInput =
   | { serialize(config?: { requireAllSignatures?: boolean; verifySignatures?: boolean }): Uint8Array }
   | Uint8Array;
 
-/** How a refused argument's value is shown in the error: strings quoted, numbers as written. */
+/** How a refused argument's value is shown in the error: strings quoted, numbers as written, objects by kind. */
 function shown(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (value instanceof Uint8Array) return `${value.length} bytes`;
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  if (typeof value === 'function') return 'a function';
+  if (typeof value === 'object' && value !== null) {
+    const name = Object.getPrototypeOf(value)?.constructor?.name;
+    return name && name !== 'Object' ? `a ${name}` : 'an object';
+  }
   return String(value);
+}
+
+/** A refused argument: kind `InvalidArgument`, naming the argument, what it must be, and what it was. */
+export function refused(name: string, must: string, value: unknown): WebsvmError {
+  return new WebsvmError('InvalidArgument', `${name} must be ${must}, got ${shown(value)}`);
 }
 
 /** The base58 form of the argument `address`, checked as {@link toNamedAddress} checks it. */
@@ -35,18 +46,28 @@ export function toAddress(a: AddressInput): string {
  * base58 or does not decode to 32 bytes, or anything else.
  */
 export function toNamedAddress(a: AddressInput, name: string): string {
+  return base58Key(a, name, 'InvalidAddress', 'address');
+}
+
+/** A 32-byte hash (a blockhash) in base58, checked as {@link toNamedAddress} checks addresses but refused with kind `InvalidArgument`. */
+export function toHash(h: unknown, name: string): string {
+  return base58Key(h as AddressInput, name, 'InvalidArgument', 'hash');
+}
+
+/** `a` in base58 if it is 32 bytes (raw, base58 text, or a `PublicKey`), else refused with `kind`; `noun` says what it is. */
+function base58Key(a: AddressInput, name: string, kind: 'InvalidAddress' | 'InvalidArgument', noun: 'address' | 'hash'): string {
   if (a instanceof Uint8Array) {
-    if (a.length !== 32) throw new WebsvmError('InvalidAddress', `${name} must be 32 bytes, got ${a.length}`);
+    if (a.length !== 32) throw new WebsvmError(kind, `${name} must be 32 bytes, got ${a.length}`);
     return encodeAddress(a);
   }
   const text = typeof a === 'string' ? a : typeof a?.toBase58 === 'function' ? a.toBase58() : undefined;
-  if (typeof text !== 'string') throw new WebsvmError('InvalidAddress', `${name} must be an address, got ${shown(a)}`);
+  if (typeof text !== 'string') throw new WebsvmError(kind, `${name} must be ${noun === 'address' ? 'an' : 'a'} ${noun}, got ${shown(a)}`);
   try {
     decodeAddress(text); // memoized: cheap for the keys a test keeps using
   } catch {
     const bytes = bs58.decodeUnsafe(text);
     const why = bytes ? `decodes to ${bytes.length} bytes, not 32` : 'is not base58';
-    throw new WebsvmError('InvalidAddress', `${name} must be a base58 address of 32 bytes, got ${shown(text)}, which ${why}`);
+    throw new WebsvmError(kind, `${name} must be a base58 ${noun} of 32 bytes, got ${shown(text)}, which ${why}`);
   }
   return text;
 }
@@ -54,45 +75,131 @@ export function toNamedAddress(a: AddressInput, name: string): string {
 /** An unsigned 64-bit integer (lamports, slots, sizes, limits): a bigint, or a number that is an integer. */
 export type U64Input = bigint | number;
 
-const U64_END = 1n << 64n;
+/** `value` as a bigint if it is a bigint or an integral number, else undefined. */
+function integer(value: unknown): bigint | undefined {
+  if (typeof value === 'bigint') return value;
+  return typeof value === 'number' && Number.isInteger(value) ? BigInt(value) : undefined;
+}
+
+/** `value` as a bigint in `min` … `end` − 1, else refused as not being `what`. */
+function toIntegerIn(value: unknown, name: string, min: bigint, end: bigint, what: string): bigint {
+  const n = integer(value);
+  if (n === undefined || n < min || n >= end) throw refused(name, what, value);
+  return n;
+}
 
 /**
  * `value` as a bigint, refused with a `WebsvmError` of kind `InvalidArgument` naming the argument
  * (`name`) unless it is an integer from 0 to 2^64 − 1 (Rust's `u64`, which LiteSVM's binding
  * also enforces): negative, fractional, NaN, infinite, too large, or not a number at all.
  */
-export function toU64(value: U64Input, name: string): bigint {
-  const n = typeof value === 'bigint' ? value : typeof value === 'number' && Number.isInteger(value) ? BigInt(value) : undefined;
-  if (n === undefined || n < 0n || n >= U64_END) {
-    throw new WebsvmError('InvalidArgument', `${name} must be an unsigned 64-bit integer, got ${shown(value)}`);
-  }
-  return n;
+export function toU64(value: unknown, name: string): bigint {
+  return toIntegerIn(value, name, 0n, 1n << 64n, 'an unsigned 64-bit integer');
+}
+
+/** `value` as a bigint from −2^63 to 2^63 − 1 (Rust's `i64`, e.g. a Unix timestamp), refused as {@link toU64} refuses. */
+export function toI64(value: unknown, name: string): bigint {
+  return toIntegerIn(value, name, -(1n << 63n), 1n << 63n, 'a signed 64-bit integer');
+}
+
+/** `value` as a bigint from 0 to 2^128 − 1 (Rust's `u128`), refused as {@link toU64} refuses. */
+export function toU128(value: unknown, name: string): bigint {
+  return toIntegerIn(value, name, 0n, 1n << 128n, 'an unsigned 128-bit integer');
+}
+
+/** `value` if it is a Uint8Array (a Node `Buffer` is one), else refused with kind `InvalidArgument`. */
+export function toBytes(value: unknown, name: string): Uint8Array {
+  if (!(value instanceof Uint8Array)) throw refused(name, 'bytes (a Uint8Array)', value);
+  return value;
+}
+
+/** `value` if it is a boolean, else refused with kind `InvalidArgument`. */
+export function toBoolean(value: unknown, name: string): boolean {
+  if (typeof value !== 'boolean') throw refused(name, 'true or false', value);
+  return value;
+}
+
+/** `value` if it is a number (NaN included, as Rust's `f64`), else refused with kind `InvalidArgument`. */
+export function toF64(value: unknown, name: string): number {
+  if (typeof value !== 'number') throw refused(name, 'a number', value);
+  return value;
+}
+
+/** `value` if it is an array, else refused with kind `InvalidArgument` (saying it must be `what`). */
+export function toArray(value: unknown, name: string, what: string): unknown[] {
+  if (!Array.isArray(value)) throw refused(name, what, value);
+  return value;
+}
+
+/**
+ * `value` as an object whose fields are still to be checked, refused with kind `InvalidArgument`
+ * (saying it must be `what`) when it is not an object: null, a primitive or a function.
+ */
+export function toFields(value: unknown, name: string, what: string): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) throw refused(name, what, value);
+  return value as Record<string, unknown>;
+}
+
+/** A check of one field: its value as the runtime takes it, or a `WebsvmError` naming it (`name`). */
+export type FieldCheck<T> = (value: unknown, name: string) => T;
+
+/**
+ * The fields of the object `value` (the argument `argument`, refused unless it is an object), each
+ * passed through its check in `checks`, in that order; a field is named `${prefix}.${key}`.
+ */
+export function toChecked<T>(value: unknown, argument: string, what: string, prefix: string, checks: { [K in keyof T]: FieldCheck<T[K]> }): T {
+  const fields = toFields(value, argument, what);
+  const out = {} as T;
+  for (const key of Object.keys(checks) as (keyof T & string)[]) out[key] = checks[key](fields[key], `${prefix}.${key}`);
+  return out;
 }
 
 let encoder: ReturnType<typeof getTransactionEncoder> | undefined;
 const NO_SIGNATURE = new Uint8Array(64);
 
+const TRANSACTION_FORMS = 'a kit Transaction, a web3.js Transaction or VersionedTransaction, or wire bytes';
+
+/** Refuses a transaction argument that cannot be put on the wire: kind `InvalidTransaction`. */
+const unencodable = (why: string) => new WebsvmError('InvalidTransaction', `transaction ${why}`);
+
 /**
  * A kit `Transaction` on the wire, as kit's transaction encoder writes it (the signatures in the
  * order kit keeps them, which is the signers' order in the message, 64 zero bytes for a missing
  * one, then the message) without building kit's codecs on every send. With no signatures at all
- * kit's encoder runs, for its error.
+ * kit's encoder runs, and its refusal is passed on as a `WebsvmError`.
  */
-function kitWireBytes(tx: Transaction): Uint8Array {
-  const signatures = Object.values(tx.signatures);
-  if (signatures.length === 0) return new Uint8Array((encoder ??= getTransactionEncoder()).encode(tx));
-  return encodeTransaction(signatures.map((s) => s ?? NO_SIGNATURE), tx.messageBytes);
+function kitWireBytes(tx: { messageBytes: unknown; signatures: unknown }): Uint8Array {
+  if (!(tx.messageBytes instanceof Uint8Array)) throw unencodable(`messageBytes must be bytes (a Uint8Array), got ${shown(tx.messageBytes)}`);
+  if (typeof tx.signatures !== 'object' || tx.signatures === null) throw unencodable(`signatures must be an object of signer address to signature, got ${shown(tx.signatures)}`);
+  const signatures = Object.values(tx.signatures) as unknown[];
+  if (signatures.length === 0) {
+    try {
+      return new Uint8Array((encoder ??= getTransactionEncoder()).encode(tx as Transaction));
+    } catch (e) {
+      throw unencodable(`cannot be encoded: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  for (const s of signatures) {
+    if (s != null && !(s instanceof Uint8Array && s.length === 64)) throw unencodable(`signatures must be 64 bytes each (or null), got ${shown(s)}`);
+  }
+  return encodeTransaction(signatures.map((s) => (s ?? NO_SIGNATURE) as Uint8Array), tx.messageBytes);
 }
 
-/** The wire bytes of `tx`. */
+/** The wire bytes of `tx`, refused with kind `InvalidTransaction` when it is none of the accepted forms or cannot be encoded. */
 export function toWireBytes(tx: TransactionInput): Uint8Array {
   if (tx instanceof Uint8Array) return tx;
-  if ('messageBytes' in tx && 'signatures' in tx && !('serialize' in tx)) return kitWireBytes(tx as Transaction);
-  if ('serialize' in tx && typeof tx.serialize === 'function') {
-    // web3.js legacy transactions refuse to serialize unsigned unless told not to check.
-    return new Uint8Array(tx.serialize({ requireAllSignatures: false, verifySignatures: false }));
+  if (typeof tx === 'object' && tx !== null) {
+    if ('messageBytes' in tx && 'signatures' in tx && !('serialize' in tx)) return kitWireBytes(tx);
+    if ('serialize' in tx && typeof tx.serialize === 'function') {
+      try {
+        // web3.js legacy transactions refuse to serialize unsigned unless told not to check.
+        return new Uint8Array(tx.serialize({ requireAllSignatures: false, verifySignatures: false }));
+      } catch (e) {
+        throw unencodable(`cannot be serialized by web3.js: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
   }
-  throw new WebsvmError('InvalidTransaction', 'expected a kit Transaction, a web3.js Transaction/VersionedTransaction or wire bytes');
+  throw unencodable(`must be ${TRANSACTION_FORMS}, got ${shown(tx)}`);
 }
 
 /** An instruction: a kit `Instruction`, a web3.js `TransactionInstruction`, or the plain form. */

@@ -15,14 +15,14 @@ import {
 } from '@solana/kit';
 import bs58 from 'bs58';
 import { WebsvmError } from '../errors.js';
-import { emptyAccount, type Account } from '../runtime/accounts.js';
+import { AccountsDb, emptyAccount, type Account } from '../runtime/accounts.js';
 import { formatAccountJson, parseAccountJson } from './account-json.js';
 import { requireNodeFs } from '../platform.js';
 import { BPF_LOADER_UPGRADEABLE, SYSVAR } from '../runtime/ids.js';
 import { decodeTransaction } from '../runtime/message.js';
 import { Runtime, type RuntimeSnapshot, type TransactionOutcome } from '../runtime/runtime.js';
 import * as sv from '../runtime/sysvars.js';
-import { toAddress, toNamedAddress, toU64, toWireBytes, type AddressInput, type TransactionInput, type U64Input } from './inputs.js';
+import { refused, toAddress, toBoolean, toBytes, toFields, toNamedAddress, toU64, toWireBytes, type AddressInput, type TransactionInput, type U64Input } from './inputs.js';
 import { FeatureSet } from './feature-set.js';
 import { DEFAULT_PROGRAMS, defaultProgramSource, warnMissingDefaultPrograms, type ProgramSource } from './default-programs.js';
 import type { Executable } from '../executable.js';
@@ -31,6 +31,7 @@ import { loadProgram } from '../runtime/program-loader.js';
 import { FailedTransactionMetadata, TransactionMetadata } from './results.js';
 import type { ErrorNamer } from './harness.js';
 import { Clock, computeBudgetOverride, type ComputeBudgetInput, EpochRewards, EpochSchedule, Rent, SlotHash, SlotHistory, StakeHistory } from './sysvars.js';
+import { toClock, toEpochRewards, toEpochSchedule, toRent, toSlotHashes, toSlotHistory, toStakeHistoryEntries } from './sysvars.js';
 
 /** An account as web3.js v1 describes it (accepted by {@link SVM.setAccount}). */
 export interface Web3AccountInfo {
@@ -73,8 +74,26 @@ function encoded(address: string, a: Account): EncodedAccount & { data: Uint8Arr
 }
 
 
+/** The engines {@link SVM.withEngine} selects from. */
+const ENGINES: readonly unknown[] = ['auto', 'jit', 'interpreter'] satisfies Engine[];
+
 /** Default programs' ELFs loaded once per process (sources hand out the same bytes each time). */
 const loadedDefaults = new WeakMap<Uint8Array, Executable>();
+
+/** A non-empty path argument. */
+function toPath(value: unknown, name: string): string {
+  if (typeof value !== 'string' || value === '') throw refused(name, 'a file path', value);
+  return value;
+}
+
+/** Runs a file operation on `path`; what the operating system refuses becomes a `WebsvmError` of kind `FileError`. */
+function fileAccess<T>(action: 'read' | 'write', path: string, operation: () => T): T {
+  try {
+    return operation();
+  } catch (e) {
+    throw new WebsvmError('FileError', `cannot ${action} ${path}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
 
 /** The simulator. `new SVM()` starts with builtins, sysvars, signature and blockhash checks on. */
 export class SVM {
@@ -82,7 +101,8 @@ export class SVM {
   readonly runtime: Runtime;
   private readonly namers = new Map<string, ErrorNamer>();
 
-  private result(o: TransactionOutcome): TransactionMetadata | FailedTransactionMetadata {
+  // `#` keeps these two out of reach at run time as well: they take no checked arguments.
+  #result(o: TransactionOutcome): TransactionMetadata | FailedTransactionMetadata {
     if (!o.error) return new TransactionMetadata(o);
     return new FailedTransactionMetadata(o, (program, code) => {
       const namer = this.namers.get(program);
@@ -92,7 +112,9 @@ export class SVM {
 
   /** Names a program's custom errors in failures' `describeError()` (`toString()` stays LiteSVM's), e.g. an `AnchorProgram`. */
   useIdl(namer: ErrorNamer): this {
-    this.namers.set(namer.programId, namer);
+    const { programId, describe } = toFields(namer, 'namer', 'an ErrorNamer such as an AnchorProgram');
+    if (typeof describe !== 'function') throw refused('namer.describe', 'a function', describe);
+    this.namers.set(toNamedAddress(programId as string, 'namer.programId'), namer);
     return this;
   }
 
@@ -105,7 +127,7 @@ export class SVM {
   constructor(runtime?: Runtime) {
     this.runtime = runtime ?? new Runtime();
     const source = runtime ? undefined : defaultProgramSource();
-    if (source) this.deployDefaultPrograms(source);
+    if (source) this.#deployDefaultPrograms(source);
     this.expectsDefaultPrograms = !runtime;
   }
 
@@ -122,6 +144,7 @@ export class SVM {
 
   /** Runs with `featureSet` from now on (LiteSVM's default is mainnet's: {@link FeatureSet.mainnet}). */
   withFeatureSet(featureSet: FeatureSet): this {
+    if (!(featureSet instanceof FeatureSet)) throw refused('featureSet', 'a FeatureSet (FeatureSet.mainnet(), FeatureSet.allEnabled() or new FeatureSet())', featureSet);
     this.runtime.setFeatures(featureSet.inner);
     return this;
   }
@@ -151,7 +174,8 @@ export class SVM {
    * `WebsvmError` of kind `Unsupported` saying where they can come from.
    */
   withDefaultPrograms(source: ProgramSource | undefined = defaultProgramSource()): this {
-    if (!source || this.deployDefaultPrograms(source) === 0) {
+    if (source != null && typeof source !== 'function') throw refused('source', 'a ProgramSource (a function)', source);
+    if (!source || this.#deployDefaultPrograms(source) === 0) {
       throw new WebsvmError(
         'Unsupported',
         'websvm does not ship the SPL programs: set WEBSVM_PROGRAMS to a directory of dumped programs (<name>.so or <programId>.so), install litesvm, pass a ProgramSource, or deploy them with addProgram',
@@ -161,7 +185,7 @@ export class SVM {
   }
 
   /** Deploys every default program `source` has; returns how many. */
-  private deployDefaultPrograms(source: ProgramSource): number {
+  #deployDefaultPrograms(source: ProgramSource): number {
     let deployed = 0;
     for (const program of DEFAULT_PROGRAMS) {
       const found = source(program);
@@ -208,13 +232,13 @@ export class SVM {
 
   /** Turns transaction signature verification on or off (on by default). */
   withSigverify(sigverify: boolean): this {
-    this.runtime.config.sigverify = sigverify;
+    this.runtime.config.sigverify = toBoolean(sigverify, 'sigverify');
     return this;
   }
 
   /** Turns the recent-blockhash check on or off (on by default). */
   withBlockhashCheck(check: boolean): this {
-    this.runtime.config.blockhashCheck = check;
+    this.runtime.config.blockhashCheck = toBoolean(check, 'check');
     return this;
   }
 
@@ -223,7 +247,7 @@ export class SVM {
    * cluster; LiteSVM does not check it). Over the limit, sending throws `TransactionTooLarge`.
    */
   withTransactionSizeLimit(enabled: boolean): this {
-    this.runtime.config.packetSizeLimit = enabled;
+    this.runtime.config.packetSizeLimit = toBoolean(enabled, 'enabled');
     return this;
   }
 
@@ -265,12 +289,14 @@ export class SVM {
    * `'interpreter'`. Results, logs and compute units are identical on all three.
    */
   withEngine(engine: Engine): this {
+    if (!ENGINES.includes(engine)) throw refused('engine', `one of ${ENGINES.map((e) => `'${e}'`).join(', ')}`, engine);
     this.runtime.config.engine = engine;
     return this;
   }
 
   /** Loads an account from `solana account --output json` text (or a parsed file). */
   loadAccountJson(json: string): string {
+    if (typeof json !== 'string') throw refused('json', 'account JSON text', json);
     const { address, account } = parseAccountJson(json);
     this.runtime.setAccount(address, account);
     return address;
@@ -293,9 +319,10 @@ export class SVM {
     const fs = requireNodeFs('file access');
     const fileOf = new Map<string, string>();
     const accounts: [string, Account][] = [];
-    for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+    const files = fileAccess('read', toPath(dir, 'dir'), () => fs.readdirSync(dir));
+    for (const file of files.filter((f) => f.endsWith('.json')).sort()) {
       const path = `${dir}/${file}`;
-      const text = fs.readFileSync(path, 'utf8');
+      const text = fileAccess('read', path, () => fs.readFileSync(path, 'utf8'));
       let parsed: { address: string; account: Account };
       try {
         parsed = parseAccountJson(text);
@@ -317,11 +344,13 @@ export class SVM {
   /** Writes accounts (all of them by default) as `<address>.json` files into `dir` (Node only). */
   saveAccountsToDirectory(dir: string, addresses?: AddressInput[]): string[] {
     const fs = requireNodeFs('file access');
-    fs.mkdirSync(dir, { recursive: true });
+    toPath(dir, 'dir');
+    if (addresses !== undefined && !Array.isArray(addresses)) throw refused('addresses', 'an array of addresses', addresses);
     const keys = addresses ? addresses.map(toAddress) : [...this.runtime.accounts.entries()].map(([k]) => k);
+    fileAccess('write', dir, () => fs.mkdirSync(dir, { recursive: true }));
     for (const k of keys) {
       const text = this.accountJson(k);
-      if (text) fs.writeFileSync(`${dir}/${k}.json`, text);
+      if (text) fileAccess('write', `${dir}/${k}.json`, () => fs.writeFileSync(`${dir}/${k}.json`, text));
     }
     return keys;
   }
@@ -337,7 +366,9 @@ export class SVM {
    * its latest blockhash.
    */
   restore(snapshot: AccountsSnapshot): void {
-    this.runtime.restore(snapshot.state);
+    const { state } = toFields(snapshot, 'snapshot', 'what snapshot() returned');
+    if (!((state as RuntimeSnapshot | undefined)?.accounts instanceof AccountsDb)) throw refused('snapshot', 'what snapshot() returned', snapshot);
+    this.runtime.restore(state as RuntimeSnapshot);
   }
 
   /** Lamports an account with `dataLen` bytes needs to be rent exempt. */
@@ -365,20 +396,21 @@ export class SVM {
   setAccount(account: EncodedAccount): void;
   setAccount(address: AddressInput, account: Web3AccountInfo): void;
   setAccount(first: EncodedAccount | AddressInput, second?: Web3AccountInfo): void {
-    if (second) {
+    if (second !== undefined) {
+      toFields(second, 'account', 'an account (lamports, data, owner, executable)');
       this.runtime.setAccount(toAddress(first as AddressInput), {
         lamports: toU64(second.lamports, 'lamports'),
-        data: Uint8Array.from(second.data),
+        data: Uint8Array.from(toBytes(second.data, 'data')),
         owner: toNamedAddress(second.owner, 'owner'),
         executable: second.executable,
         rentEpoch: toU64(second.rentEpoch ?? 0, 'rentEpoch'),
       });
       return;
     }
-    const e = first as EncodedAccount;
+    const e = toFields(first, 'account', 'an EncodedAccount, or an address and an account') as unknown as EncodedAccount;
     this.runtime.setAccount(toAddress(e.address), {
       lamports: toU64(e.lamports, 'lamports'),
-      data: Uint8Array.from(e.data),
+      data: Uint8Array.from(toBytes(e.data, 'data')),
       owner: toNamedAddress(e.programAddress, 'programAddress'),
       executable: e.executable,
       rentEpoch: 0n,
@@ -398,6 +430,7 @@ export class SVM {
 
   /** Gives a kit transaction message the latest blockhash as its lifetime. */
   setTransactionMessageLifetimeUsingLatestBlockhash<T extends object>(message: T): T & { lifetimeConstraint: { blockhash: Blockhash; lastValidBlockHeight: bigint } } {
+    toFields(message, 'message', 'a kit transaction message');
     return Object.freeze({
       ...message,
       lifetimeConstraint: Object.freeze({ blockhash: this.latestBlockhash(), lastValidBlockHeight: 0xffff_ffff_ffff_ffffn }),
@@ -406,6 +439,7 @@ export class SVM {
 
   /** A transaction from the history by signature (base58 or 64 bytes). */
   getTransaction(signature: Signature | Uint8Array | string): TransactionMetadata | FailedTransactionMetadata | null {
+    if (typeof signature !== 'string' && !(signature instanceof Uint8Array)) throw refused('signature', 'a base58 string or 64 bytes', signature);
     let bytes: Uint8Array;
     try {
       bytes = typeof signature === 'string' ? bs58.decode(signature) : signature;
@@ -413,27 +447,32 @@ export class SVM {
       return null; // not base58: no transaction has it
     }
     const o = this.runtime.getTransaction(bytes);
-    return o ? this.result(o) : null;
+    return o ? this.#result(o) : null;
   }
 
   /** Sends `lamports` to `address` from the built-in faucet (a real System transfer). */
   airdrop(address: AddressInput, lamports: U64Input): TransactionMetadata | FailedTransactionMetadata | null {
-    return this.result(this.runtime.airdrop(toAddress(address), toU64(lamports, 'lamports')));
+    return this.#result(this.runtime.airdrop(toAddress(address), toU64(lamports, 'lamports')));
   }
 
   /** Deploys an ELF under `programId` with the upgradeable loader (as LiteSVM does). */
   addProgram(programId: AddressInput, programBytes: Uint8Array): void {
-    this.runtime.addProgram(toNamedAddress(programId, 'programId'), programBytes, BPF_LOADER_UPGRADEABLE);
+    this.runtime.addProgram(toNamedAddress(programId, 'programId'), toBytes(programBytes, 'programBytes'), BPF_LOADER_UPGRADEABLE);
   }
 
   /** Deploys an ELF with a chosen loader (v1 `BPFLoader1111…`, v2 `BPFLoader2111…` or the upgradeable one). */
   addProgramWithLoader(programId: AddressInput, programBytes: Uint8Array, loaderId: AddressInput): void {
-    this.runtime.addProgram(toNamedAddress(programId, 'programId'), programBytes, toNamedAddress(loaderId, 'loaderId'));
+    this.runtime.addProgram(toNamedAddress(programId, 'programId'), toBytes(programBytes, 'programBytes'), toNamedAddress(loaderId, 'loaderId'));
   }
 
-  /** Deploys the ELF at `path` (Node only). */
+  /**
+   * Deploys the ELF at `path` (Node only). A file that cannot be read is refused with a
+   * `WebsvmError` of kind `FileError` carrying the operating system's message.
+   */
   addProgramFromFile(programId: AddressInput, path: string): void {
-    this.addProgram(programId, new Uint8Array(requireNodeFs('file access').readFileSync(path)));
+    const id = toNamedAddress(programId, 'programId');
+    const fs = requireNodeFs('file access');
+    this.addProgram(id, fileAccess('read', toPath(path, 'path'), () => new Uint8Array(fs.readFileSync(path))));
   }
 
   /** Processes a transaction and commits its effects. */
@@ -441,13 +480,13 @@ export class SVM {
     const bytes = toWireBytes(tx);
     const outcome = this.runtime.send(bytes);
     if (outcome.error && this.expectsDefaultPrograms) warnMissingDefaultPrograms(decodeTransaction(bytes).message.staticKeys, (id) => this.runtime.getAccount(id) !== undefined);
-    return this.result(outcome);
+    return this.#result(outcome);
   }
 
   /** Processes a transaction without changing any state. */
   simulateTransaction(tx: TransactionInput): FailedTransactionMetadata | SimulatedTransactionInfo {
     const o = this.runtime.simulate(toWireBytes(tx));
-    const r = this.result(o);
+    const r = this.#result(o);
     return r instanceof FailedTransactionMetadata ? r : new SimulatedTransactionInfo(o);
   }
 
@@ -465,25 +504,25 @@ export class SVM {
     return Clock.from(this.runtime.clock);
   }
   setClock(clock: sv.Clock): void {
-    this.runtime.setSysvarAccount(SYSVAR.clock, sv.encodeClock(clock));
+    this.runtime.setSysvarAccount(SYSVAR.clock, sv.encodeClock(toClock(clock)));
   }
   getRent(): Rent {
     return Rent.from(this.runtime.rent);
   }
   setRent(rent: sv.Rent): void {
-    this.runtime.setSysvarAccount(SYSVAR.rent, sv.encodeRent(rent));
+    this.runtime.setSysvarAccount(SYSVAR.rent, sv.encodeRent(toRent(rent)));
   }
   getEpochSchedule(): EpochSchedule {
     return EpochSchedule.from(this.runtime.epochSchedule);
   }
   setEpochSchedule(schedule: sv.EpochSchedule): void {
-    this.runtime.setSysvarAccount(SYSVAR.epochSchedule, sv.encodeEpochSchedule(schedule));
+    this.runtime.setSysvarAccount(SYSVAR.epochSchedule, sv.encodeEpochSchedule(toEpochSchedule(schedule)));
   }
   getEpochRewards(): EpochRewards {
     return EpochRewards.from(this.runtime.epochRewards);
   }
   setEpochRewards(rewards: sv.EpochRewards): void {
-    this.runtime.setSysvarAccount(SYSVAR.epochRewards, sv.encodeEpochRewards(rewards));
+    this.runtime.setSysvarAccount(SYSVAR.epochRewards, sv.encodeEpochRewards(toEpochRewards(rewards)));
   }
   getLastRestartSlot(): bigint {
     return this.runtime.lastRestartSlot;
@@ -495,14 +534,14 @@ export class SVM {
     return this.runtime.slotHashes.map((h) => new SlotHash(h.slot, h.hash));
   }
   setSlotHashes(hashes: sv.SlotHash[]): void {
-    this.runtime.setSysvarAccount(SYSVAR.slotHashes, sv.encodeSlotHashes(hashes));
+    this.runtime.setSysvarAccount(SYSVAR.slotHashes, sv.encodeSlotHashes(toSlotHashes(hashes)));
   }
   getSlotHistory(): SlotHistory {
     const h = sv.decodeSlotHistory(this.runtime.getAccount(SYSVAR.slotHistory)!.data);
     return new SlotHistory(h.bits, h.nextSlot);
   }
   setSlotHistory(history: sv.SlotHistory): void {
-    this.runtime.setSysvarAccount(SYSVAR.slotHistory, sv.encodeSlotHistory(history));
+    this.runtime.setSysvarAccount(SYSVAR.slotHistory, sv.encodeSlotHistory(toSlotHistory(history)));
   }
   getStakeHistory(): StakeHistory {
     const out = new StakeHistory();
@@ -510,7 +549,7 @@ export class SVM {
     return out;
   }
   setStakeHistory(history: StakeHistory): void {
-    this.runtime.setSysvarAccount(SYSVAR.stakeHistory, sv.encodeStakeHistory(history.entries));
+    this.runtime.setSysvarAccount(SYSVAR.stakeHistory, sv.encodeStakeHistory(toStakeHistoryEntries(history)));
   }
 }
 

@@ -2,7 +2,7 @@
 import * as sv from '../runtime/sysvars.js';
 import { defaultExecutionCosts, type ExecutionCosts } from '../syscalls/costs.js';
 import { WebsvmError } from '../errors.js';
-import { toU64, type U64Input } from './inputs.js';
+import { refused, toArray, toBoolean, toChecked, toF64, toFields, toHash, toI64, toU128, toU64, type U64Input } from './inputs.js';
 import type { ComputeBudgetOverride } from '../runtime/runtime.js';
 import { DEFAULT_COMPUTE_BUDGET } from '../runtime/litesvm-release.js';
 import { debugBytes, debugStruct, wrapped } from './rust-debug.js';
@@ -237,6 +237,7 @@ export type ComputeBudgetInput = Omit<ComputeBudget, WebsvmOnlyCosts> & Partial<
  * `WebsvmError` of kind `Unsupported` (the VM fixes both), a value outside u64 with `InvalidArgument`.
  */
 export function computeBudgetOverride(budget: ComputeBudgetInput): ComputeBudgetOverride {
+  toFields(budget, 'budget', 'a ComputeBudget');
   const fixed = new ComputeBudget();
   for (const key of ['maxCallDepth', 'stackFrameSize'] as const) {
     if (toU64(budget[key], `ComputeBudget.${key}`) !== fixed[key]) throw new WebsvmError('Unsupported', `ComputeBudget.${key} must stay ${fixed[key]}: the sBPF VM fixes it`);
@@ -255,4 +256,76 @@ export function computeBudgetOverride(budget: ComputeBudgetInput): ComputeBudget
     maxInstructionTraceLength: unsigned('maxInstructionTraceLength', budget.maxInstructionTraceLength),
     costs,
   };
+}
+
+// What the sysvar setters accept: our classes, LiteSVM's, or plain objects of the same fields. Each
+// field is range-checked as LiteSVM's binding checks it when its sysvar objects are built (u64, i64,
+// u128, u8), with a `WebsvmError` of kind `InvalidArgument` naming the field.
+
+/** The clock given to `setClock`. */
+export const toClock = (value: unknown): sv.Clock =>
+  toChecked<sv.Clock>(value, 'clock', 'a Clock', 'Clock', { slot: toU64, epochStartTimestamp: toI64, epoch: toU64, leaderScheduleEpoch: toU64, unixTimestamp: toI64 });
+
+/** A rent's `burnPercent`: truncated to an integer first, as LiteSVM's binding does, then it must fit a u8. */
+function toBurnPercent(value: unknown, name: string): number {
+  const percent = Math.trunc(toF64(value, name));
+  if (!(percent >= 0 && percent <= 255)) throw refused(name, 'from 0 to 255', value);
+  return percent;
+}
+
+/** The rent given to `setRent`. */
+export const toRent = (value: unknown): sv.Rent =>
+  toChecked<sv.Rent>(value, 'rent', 'a Rent', 'Rent', { lamportsPerByteYear: toU64, exemptionThreshold: toF64, burnPercent: toBurnPercent });
+
+/** The schedule given to `setEpochSchedule`. */
+export const toEpochSchedule = (value: unknown): sv.EpochSchedule =>
+  toChecked<sv.EpochSchedule>(value, 'schedule', 'an EpochSchedule', 'EpochSchedule', {
+    slotsPerEpoch: toU64,
+    leaderScheduleSlotOffset: toU64,
+    warmup: toBoolean,
+    firstNormalEpoch: toU64,
+    firstNormalSlot: toU64,
+  });
+
+/** The rewards state given to `setEpochRewards`. */
+export const toEpochRewards = (value: unknown): sv.EpochRewards =>
+  toChecked<sv.EpochRewards>(value, 'rewards', 'an EpochRewards', 'EpochRewards', {
+    distributionStartingBlockHeight: toU64,
+    numPartitions: toU64,
+    parentBlockhash: toHash,
+    totalPoints: toU128,
+    totalRewards: toU64,
+    distributedRewards: toU64,
+    active: toBoolean,
+  });
+
+/** The entries given to `setSlotHashes`: at most 512, the sysvar's size (beyond it LiteSVM aborts the process). */
+export function toSlotHashes(value: unknown): sv.SlotHash[] {
+  const entries = toArray(value, 'hashes', 'an array of SlotHash');
+  if (entries.length > sv.SLOT_HASHES_MAX_ENTRIES) throw refused('hashes', `at most ${sv.SLOT_HASHES_MAX_ENTRIES} entries`, entries);
+  return entries.map((entry, i) => toChecked<sv.SlotHash>(entry, `hashes[${i}]`, 'a SlotHash', `hashes[${i}]`, { slot: toU64, hash: toHash }));
+}
+
+/** A slot history's bits: at most the sysvar's 16 384 words. */
+function toHistoryBits(value: unknown, name: string): BigUint64Array {
+  if (!(value instanceof BigUint64Array)) throw refused(name, 'a BigUint64Array', value);
+  if (value.length > sv.SLOT_HISTORY_BLOCKS) throw refused(name, `at most ${sv.SLOT_HISTORY_BLOCKS} words`, value.length);
+  return value;
+}
+
+/** The history given to `setSlotHistory`. */
+export const toSlotHistory = (value: unknown): sv.SlotHistory =>
+  toChecked<sv.SlotHistory>(value, 'history', 'a SlotHistory', 'SlotHistory', { bits: toHistoryBits, nextSlot: toU64 });
+
+/** The entries of the history given to `setStakeHistory`. */
+export function toStakeHistoryEntries(value: unknown): sv.StakeHistoryEntry[] {
+  const { entries } = toFields(value, 'history', 'a StakeHistory');
+  return toArray(entries, 'StakeHistory.entries', 'an array (a StakeHistory built with new StakeHistory())').map((entry, i) =>
+    toChecked<sv.StakeHistoryEntry>(entry, `StakeHistory.entries[${i}]`, 'a stake history entry', `StakeHistory.entries[${i}]`, {
+      epoch: toU64,
+      effective: toU64,
+      activating: toU64,
+      deactivating: toU64,
+    }),
+  );
 }

@@ -10,6 +10,7 @@ import { lamports as kitLamports, type Address } from '@solana/kit';
 import { LiteSVM } from 'litesvm';
 import { assembleToElf, ComputeBudget, FeatureSet, InstructionHarness, SVM, WebsvmError } from '../../src/index.js';
 import { thrown } from '../helpers/errors.js';
+import { state } from '../helpers/svm-state.js';
 
 const OWNER = '11111111111111111111111111111111';
 const SOMEONE = 'So11111111111111111111111111111111111111112';
@@ -82,12 +83,6 @@ const U64_ARGUMENTS: [string, string, (svm: SVM, v: never) => unknown][] = [
   ['FeatureSet.activate', 'slot', (_, v) => FeatureSet.allEnabled().activate(SOMEONE, v)],
   ['InstructionHarness.process', 'lamports', (_, v) => new InstructionHarness().process({ programAddress: SOMEONE as Address }, [[SOMEONE, { lamports: v, owner: OWNER }]])],
 ];
-
-/** Everything a refused call could have touched: accounts, settings, the history's size. */
-function state(svm: SVM): string {
-  const accounts = [...svm.runtime.accounts.entries()].map(([k, a]) => [k, a.lamports, a.owner, a.executable, a.rentEpoch, Buffer.from(a.data).toString('base64')]);
-  return JSON.stringify({ accounts, config: svm.runtime.config, history: svm.runtime.history }, (_, v) => (typeof v === 'bigint' ? `${v}` : v));
-}
 
 describe('argument validation', () => {
   it('airdrop of 2^64 + 100 lamports is refused and moves nothing (it used to move 100)', () => {

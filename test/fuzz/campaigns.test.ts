@@ -3,6 +3,7 @@
  * longer): a few seconds each, fixed seeds, no findings allowed.
  */
 import { describe, expect, it } from 'vitest';
+import { apiMisuse } from './api-misuse.js';
 import { cliArguments } from './cli-arguments.js';
 import { elfMutation } from './elf-mutation.js';
 import { transactionMutation } from './transaction-mutation.js';
@@ -14,6 +15,7 @@ describe('fuzz campaigns, short', () => {
     ['ELF mutation vs LiteSVM', elfMutation],
     ['transaction mutation vs LiteSVM', transactionMutation],
     ['CLI arguments', cliArguments],
+    ['API misuse', apiMisuse],
   ] as const)('%s', async (_, campaign) => {
     const report = await campaign({ seconds: SECONDS, seed: 20261206 });
     expect(report.findings).toEqual([]);
