@@ -4,23 +4,35 @@
  * {@link CheckFailure} listing every mismatch, expected against actual.
  */
 import { instructionErrorText, type InstructionError, type InstructionErrorName } from '../runtime/errors.js';
-import { BPF_LOADER_UPGRADEABLE } from '../runtime/ids.js';
+import { BPF_LOADER_UPGRADEABLE, SYSTEM_PROGRAM } from '../runtime/ids.js';
 import { MAX_COMPUTE_UNIT_LIMIT } from '../runtime/compute-budget.js';
 import type { Account } from '../runtime/accounts.js';
 import { Runtime, type InstructionsOutcome } from '../runtime/runtime.js';
+import { minimumBalance, type Rent } from '../runtime/sysvars.js';
 import { computeBudgetOverride, type ComputeBudgetInput } from './sysvars.js';
 import { toAccount, toAddress, toInstruction, toNamedAddress, type AccountInput, type AddressInput, type InstructionInput } from './inputs.js';
+
+/** What one run saw besides its outcome. */
+interface RunSetting {
+  /** Names errors, with the failing program's IDL when known. */
+  readonly describer: (e: InstructionError) => string;
+  /** The rent sysvar in effect, which rent-exemption checks measure against. */
+  readonly rent: Rent;
+  /** The accounts the caller gave and the instructions name, in first-seen order (Mollusk's resulting accounts). */
+  readonly resultingKeys: readonly string[];
+}
 
 /** What one run produced. */
 export class InstructionResult {
   /** @internal */
   constructor(
     private readonly outcome: InstructionsOutcome,
-    private readonly describer: (e: InstructionError) => string = describe,
+    /** @internal */
+    readonly setting: RunSetting,
   ) {}
   /** The error with its IDL name when the failing program's IDL is known (see `useIdl`). */
   describeError(): string {
-    return this.error ? this.describer(this.error) : 'success';
+    return this.error ? this.setting.describer(this.error) : 'success';
   }
   /** Whether every instruction succeeded. */
   get success(): boolean {
@@ -47,6 +59,11 @@ export class InstructionResult {
   account(address: AddressInput): Account | undefined {
     return this.accounts.get(toAddress(address));
   }
+  /** The accounts given and named by the instructions, after execution, in first-seen order. */
+  resultingAccounts(): [string, Account][] {
+    const all = new Map(this.outcome.accounts);
+    return this.setting.resultingKeys.map((k) => [k, all.get(k)!]);
+  }
 }
 
 /** A mismatch between a check and a result. */
@@ -58,6 +75,18 @@ export class CheckFailure extends Error {
 }
 
 type Checker = (r: InstructionResult, out: string[]) => void;
+
+/**
+ * Mollusk's rent-exemption rule: an emptied system account (no lamports, system-owned) counts as
+ * exempt, anything else needs the rent sysvar's minimum balance for its size. Pushes the mismatch.
+ */
+function checkRentExempt(r: InstructionResult, address: string, account: Account, out: string[]): void {
+  if (account.lamports === 0n && account.owner === SYSTEM_PROGRAM) return;
+  const minimum = minimumBalance(r.setting.rent, account.data.length);
+  if (account.lamports < minimum) {
+    out.push(`account ${address} rent exempt: expected at least ${minimum} lamports for ${account.data.length} bytes, got ${account.lamports}`);
+  }
+}
 
 const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 const describe = (e: InstructionError | undefined) => (e === undefined ? 'success' : e.kind === 'Custom' ? `Custom(${e.code})` : e.kind);
@@ -88,6 +117,20 @@ export class AccountCheck {
   }
   space(n: number): this {
     return this.add('space', String(n), (a) => String(a?.data.length ?? 0));
+  }
+  /**
+   * Rent exempt after the run, under the harness's rent sysvar (Mollusk's `rent_exempt()`): at least
+   * the minimum balance for its size, or emptied (no lamports, system-owned). Fails when the run did
+   * not involve the account.
+   */
+  rentExempt(): this {
+    const address = this.address;
+    this.checks.push((r, out) => {
+      const account = r.account(address);
+      if (account === undefined) out.push(`account ${address} rent exempt: not among the resulting accounts`);
+      else checkRentExempt(r, address, account, out);
+    });
+    return this;
   }
   /** Closed: no lamports and no data (what closing an account leaves). */
   closed(): this {
@@ -128,6 +171,16 @@ export class Check {
   static returnData(bytes: ArrayLike<number>): Check {
     return new Check((r, out) => {
       if (hex(r.returnData) !== hex(Uint8Array.from(bytes))) out.push(`return data: expected ${hex(Uint8Array.from(bytes))}, got ${hex(r.returnData)}`);
+    });
+  }
+  /**
+   * Every resulting account (those given and those the instructions name; not the program and
+   * loader accounts the runtime adds) is rent exempt, as {@link AccountCheck.rentExempt} defines it
+   * (Mollusk's `all_rent_exempt()`).
+   */
+  static allRentExempt(): Check {
+    return new Check((r, out) => {
+      for (const [address, account] of r.resultingAccounts()) checkRentExempt(r, address, account, out);
     });
   }
   /** Starts checks on one account: `Check.account(a).lamports(1).data([…]).build()`. */
@@ -182,9 +235,11 @@ export class InstructionHarness {
   processChain(instructions: InstructionInput[], accounts: [AddressInput, AccountInput][]): InstructionResult {
     const given: [string, Account][] = accounts.map(([k, a]) => [toAddress(k), toAccount(a)]);
     const ixs = instructions.map(toInstruction);
+    const rent = this.runtime.rent;
     const outcome = this.runtime.processInstructions(ixs, given, this.computeUnitLimit);
     const namer = outcome.failure && this.namers.get(ixs[outcome.failure.index].programId);
-    return new InstructionResult(outcome, namer ? (e) => namer.describe(e) : describe);
+    const resultingKeys = [...new Set([...given.map(([k]) => k), ...ixs.flatMap((ix) => ix.accounts.map((a) => a.pubkey))])];
+    return new InstructionResult(outcome, { describer: namer ? (e) => namer.describe(e) : describe, rent, resultingKeys });
   }
 
   /** Runs one instruction and applies `checks`; throws {@link CheckFailure} on any mismatch. */

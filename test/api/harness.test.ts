@@ -2,8 +2,11 @@
 import { describe, expect, it } from 'vitest';
 import { AccountRole, address, generateKeyPairSigner } from '@solana/kit';
 import { PublicKey, TransactionInstruction } from '@solana/web3.js';
-import { Check, CheckFailure, ComputeBudget, InstructionHarness } from '../../src/index.js';
+import { LiteSVM } from 'litesvm';
+import { Check, CheckFailure, ComputeBudget, InstructionHarness, SVM } from '../../src/index.js';
 import { programElf, u64 } from '../helpers/encoding.js';
+import { SYSVAR } from '../../src/runtime/ids.js';
+import { encodeRent } from '../../src/runtime/sysvars.js';
 
 
 describe('InstructionHarness', async () => {
@@ -68,6 +71,72 @@ describe('InstructionHarness', async () => {
     expect(() => harness.processAndValidate(move(1n), [[a, owned(1n)], [b, owned(1n)]], [Check.account(a).closed().build()])).toThrow(
       `account ${a} space: expected 0, got 4`,
     );
+  });
+});
+
+describe('Check.rentExempt / Check.allRentExempt', async () => {
+  const program = (await generateKeyPairSigner()).address;
+  const [a, b, empty] = [(await generateKeyPairSigner()).address, (await generateKeyPairSigner()).address, (await generateKeyPairSigner()).address];
+  const harness = new InstructionHarness().addProgram(program, programElf('accounts'));
+  const owned = (lamports: bigint, size = 4) => ({ lamports, data: new Uint8Array(size), programAddress: program, executable: false });
+  // Moves `n` lamports from a to b; `empty` is named but not given (a zero-lamport system account).
+  const move = (n: bigint) => ({
+    programAddress: program,
+    accounts: [
+      { address: a, role: AccountRole.WRITABLE },
+      { address: b, role: AccountRole.WRITABLE },
+      { address: empty, role: AccountRole.READONLY },
+    ],
+    data: Uint8Array.from([2, ...u64(n)]),
+  });
+  const minimum = new SVM().minimumBalanceForRentExemption(4);
+  const failures = (run: () => unknown) => {
+    try {
+      run();
+    } catch (e) {
+      return (e as CheckFailure).mismatches;
+    }
+    return [];
+  };
+
+  it('measures against the rent sysvar, with the thresholds of SVM and LiteSVM', () => {
+    expect(minimum).toBe(new LiteSVM().minimumBalanceForRentExemption(4n));
+    const accounts = (aLamports: bigint): [string, ReturnType<typeof owned>][] => [[a, owned(aLamports)], [b, owned(minimum)]];
+    harness.processAndValidate(move(1n), accounts(minimum + 1n), [Check.success(), Check.account(a).rentExempt().build(), Check.allRentExempt()]);
+    expect(failures(() => harness.processAndValidate(move(1n), accounts(minimum), [Check.account(a).rentExempt().build(), Check.account(b).rentExempt().build()]))).toEqual([
+      `account ${a} rent exempt: expected at least ${minimum} lamports for 4 bytes, got ${minimum - 1n}`,
+    ]);
+    expect(failures(() => harness.processAndValidate(move(1n), accounts(minimum), [Check.allRentExempt()]))).toEqual([
+      `account ${a} rent exempt: expected at least ${minimum} lamports for 4 bytes, got ${minimum - 1n}`,
+    ]);
+  });
+
+  it('counts emptied system accounts as exempt, but not emptied program-owned ones', () => {
+    const r = harness.processAndValidate(move(minimum), [[a, owned(minimum, 0)], [b, owned(minimum)]], [
+      Check.success(),
+      Check.account(empty).rentExempt().build(),
+    ]);
+    expect(r.account(empty)?.lamports).toBe(0n);
+    // The program and loader accounts the runtime adds are not resulting accounts (the loader holds 1 lamport).
+    expect(r.resultingAccounts().map(([k]) => k)).toEqual([a, b, empty]);
+    expect(failures(() => harness.processAndValidate(move(minimum), [[a, owned(minimum, 0)], [b, owned(minimum)]], [Check.allRentExempt()]))).toEqual([
+      `account ${a} rent exempt: expected at least ${new SVM().minimumBalanceForRentExemption(0)} lamports for 0 bytes, got 0`,
+    ]);
+  });
+
+  it('follows a replaced rent sysvar', () => {
+    const dearer = new InstructionHarness().addProgram(program, programElf('accounts'));
+    const rent = dearer.runtime.rent;
+    dearer.runtime.setSysvarAccount(SYSVAR.rent, encodeRent({ ...rent, lamportsPerByteYear: rent.lamportsPerByteYear * 2n }));
+    const run = () => dearer.processAndValidate(move(0n), [[a, owned(minimum)], [b, owned(2n * minimum)]], [Check.allRentExempt()]);
+    expect(failures(run)).toEqual([`account ${a} rent exempt: expected at least ${2n * minimum} lamports for 4 bytes, got ${minimum}`]);
+  });
+
+  it('fails on an account the run did not involve', async () => {
+    const stranger = (await generateKeyPairSigner()).address;
+    expect(failures(() => harness.processAndValidate(move(1n), [[a, owned(minimum)], [b, owned(minimum)]], [Check.account(stranger).rentExempt().build()]))).toEqual([
+      `account ${stranger} rent exempt: not among the resulting accounts`,
+    ]);
   });
 });
 
