@@ -6,7 +6,8 @@
 import { instructionErrorText, type InstructionError, type InstructionErrorName } from '../runtime/errors.js';
 import { BPF_LOADER_UPGRADEABLE, SYSTEM_PROGRAM } from '../runtime/ids.js';
 import { MAX_COMPUTE_UNIT_LIMIT } from '../runtime/compute-budget.js';
-import type { Account } from '../runtime/accounts.js';
+import { cloneAccount, type Account } from '../runtime/accounts.js';
+import type { Instruction } from '../runtime/message.js';
 import { Runtime, type InstructionsOutcome } from '../runtime/runtime.js';
 import { minimumBalance, type Rent } from '../runtime/sysvars.js';
 import { computeBudgetOverride, type ComputeBudgetInput } from './sysvars.js';
@@ -233,13 +234,24 @@ export class InstructionHarness {
 
   /** Runs instructions one after the other on the same accounts; stops at the first failure. */
   processChain(instructions: InstructionInput[], accounts: [AddressInput, AccountInput][]): InstructionResult {
-    const given: [string, Account][] = accounts.map(([k, a]) => [toAddress(k), toAccount(a)]);
-    const ixs = instructions.map(toInstruction);
+    return this.run(instructions.map(toInstruction), accounts.map(([k, a]) => [toAddress(k), toAccount(a)]));
+  }
+
+  /** @internal Runs instructions already in the runtime's form on accounts already in its form. */
+  run(ixs: Instruction[], given: [string, Account][]): InstructionResult {
     const rent = this.runtime.rent;
     const outcome = this.runtime.processInstructions(ixs, given, this.computeUnitLimit);
     const namer = outcome.failure && this.namers.get(ixs[outcome.failure.index].programId);
     const resultingKeys = [...new Set([...given.map(([k]) => k), ...ixs.flatMap((ix) => ix.accounts.map((a) => a.pubkey))])];
     return new InstructionResult(outcome, { describer: namer ? (e) => namer.describe(e) : describe, rent, resultingKeys });
+  }
+
+  /**
+   * A persistent account store over this harness (Mollusk's `with_context`), starting with
+   * `accounts`; see {@link HarnessContext}.
+   */
+  withContext(accounts: [AddressInput, AccountInput][] = []): HarnessContext {
+    return new HarnessContext(this, accounts);
   }
 
   /** Runs one instruction and applies `checks`; throws {@link CheckFailure} on any mismatch. */
@@ -258,4 +270,76 @@ function validate(result: InstructionResult, checks: Check[]): InstructionResult
   for (const c of checks) c.run(result, mismatches);
   if (mismatches.length > 0) throw new CheckFailure(mismatches);
   return result;
+}
+
+/**
+ * An account store that instructions run against and write back to (Mollusk's `MolluskContext`),
+ * so several runs build on each other. Each run reads the accounts its instructions name from the
+ * store (those it lacks come from the runtime, as programs and sysvars do, or start empty). When
+ * every instruction succeeded and every check passed, the run writes back the accounts already in
+ * the store and those some instruction marks writable (read-only ones cannot have changed, and
+ * copying them would freeze the runtime's programs and sysvars); otherwise the store stays as it was.
+ * Programs, compute budget and error names are the harness's, read at each run.
+ */
+export class HarnessContext {
+  private readonly store = new Map<string, Account>();
+
+  /** @internal */
+  constructor(
+    /** The harness whose programs and settings each run uses. */
+    readonly harness: InstructionHarness,
+    accounts: [AddressInput, AccountInput][],
+  ) {
+    for (const [address, account] of accounts) this.setAccount(address, account);
+  }
+
+  /** A copy of every stored account, by address. */
+  get accounts(): Map<string, Account> {
+    return new Map(Array.from(this.store, ([k, a]) => [k, cloneAccount(a)]));
+  }
+
+  /** A copy of one stored account. */
+  account(address: AddressInput): Account | undefined {
+    const stored = this.store.get(toAddress(address));
+    return stored && cloneAccount(stored);
+  }
+
+  /** Stores (or replaces) an account. */
+  setAccount(address: AddressInput, account: AccountInput): this {
+    this.store.set(toAddress(address), toAccount(account));
+    return this;
+  }
+
+  /** Runs one instruction on the stored accounts; stores the results if it succeeded. */
+  process(instruction: InstructionInput): InstructionResult {
+    return this.processAndValidateChain([instruction], []);
+  }
+
+  /** Runs instructions one after the other; stores the results only if all of them succeeded. */
+  processChain(instructions: InstructionInput[]): InstructionResult {
+    return this.processAndValidateChain(instructions, []);
+  }
+
+  /** Runs one instruction and applies `checks` (throwing {@link CheckFailure}) before storing anything. */
+  processAndValidate(instruction: InstructionInput, checks: Check[]): InstructionResult {
+    return this.processAndValidateChain([instruction], checks);
+  }
+
+  /** Runs a chain and applies `checks` to the final result before storing anything. */
+  processAndValidateChain(instructions: InstructionInput[], checks: Check[]): InstructionResult {
+    const ixs = instructions.map(toInstruction);
+    const metas = ixs.flatMap((ix) => ix.accounts);
+    const given = [...new Set(metas.map((m) => m.pubkey))].flatMap((k): [string, Account][] => {
+      const stored = this.store.get(k);
+      return stored ? [[k, stored]] : [];
+    });
+    const result = validate(this.harness.run(ixs, given), checks);
+    if (result.success) {
+      const writable = new Set(metas.filter((m) => m.isWritable).map((m) => m.pubkey));
+      for (const [k, account] of result.resultingAccounts()) {
+        if (this.store.has(k) || writable.has(k)) this.store.set(k, cloneAccount(account));
+      }
+    }
+    return result;
+  }
 }

@@ -140,6 +140,66 @@ describe('Check.rentExempt / Check.allRentExempt', async () => {
   });
 });
 
+describe('HarnessContext', async () => {
+  const program = (await generateKeyPairSigner()).address;
+  const [a, b, reader] = [(await generateKeyPairSigner()).address, (await generateKeyPairSigner()).address, (await generateKeyPairSigner()).address];
+  const harness = new InstructionHarness().addProgram(program, programElf('accounts'));
+  const owned = (lamports: bigint) => ({ lamports, data: new Uint8Array(4), programAddress: program, executable: false });
+  const ix = (data: number[]) => ({
+    programAddress: program,
+    accounts: [
+      { address: a, role: AccountRole.WRITABLE },
+      { address: b, role: AccountRole.WRITABLE },
+      { address: reader, role: AccountRole.READONLY },
+    ],
+    data: Uint8Array.from(data),
+  });
+  const move = (n: bigint) => ix([2, ...u64(n)]);
+  const unbalanced = ix([7]);
+  const lamports = (context: { account(k: string): { lamports: bigint } | undefined }) => [a, b].map((k) => context.account(k)?.lamports);
+
+  it('carries accounts from one instruction to the next, as the same chain does in one run', () => {
+    const context = harness.withContext([[a, owned(100n)], [b, owned(100n)]]);
+    context.process(move(1n));
+    context.processAndValidate(move(2n), [Check.success(), Check.account(a).lamports(97n).build()]);
+    const last = context.processChain([move(3n), move(4n)]);
+    expect(lamports(context)).toEqual([90n, 110n]);
+    const chain = harness.processChain([move(1n), move(2n), move(3n), move(4n)], [[a, owned(100n)], [b, owned(100n)]]);
+    expect(lamports(chain)).toEqual(lamports(context));
+    expect(last.account(a)).toEqual(context.account(a));
+  });
+
+  it('leaves the store unchanged when an instruction fails or a check does not hold', () => {
+    const context = harness.withContext([[a, owned(100n)], [b, owned(100n)]]);
+    expect(context.process(unbalanced).error).toEqual({ kind: 'UnbalancedInstruction' });
+    // The chain's first instruction succeeded, and the result shows it; the store does not.
+    const chain = context.processChain([move(10n), unbalanced]);
+    expect(chain.success).toBe(false);
+    expect(chain.account(a)?.lamports).toBe(90n);
+    expect(() => context.processAndValidate(move(10n), [Check.account(a).lamports(0n).build()])).toThrow(CheckFailure);
+    expect(lamports(context)).toEqual([100n, 100n]);
+  });
+
+  it('starts missing accounts empty and stores them once written, not read-only ones', () => {
+    const context = harness.withContext([[a, owned(100n)]]);
+    expect(context.account(b)).toBeUndefined();
+    context.processAndValidate(move(5n), [Check.success(), Check.account(b).lamports(5n).owner('11111111111111111111111111111111').build()]);
+    expect([...context.accounts.keys()]).toEqual([a, b]);
+    expect(context.account(reader)).toBeUndefined();
+  });
+
+  it('hands out copies and takes accounts in the harness input forms', () => {
+    const context = harness.withContext();
+    context.setAccount(a, owned(50n)).setAccount(address(b), { lamports: 7n, owner: program, data: [1, 2, 3, 4] });
+    context.account(a)!.lamports = 1n;
+    context.accounts.get(b)!.data[0] = 9;
+    expect(context.account(a)?.lamports).toBe(50n);
+    expect(context.account(b)?.data).toEqual(Uint8Array.of(1, 2, 3, 4));
+    context.process(move(50n));
+    expect(lamports(context)).toEqual([0n, 57n]);
+  });
+});
+
 describe('InstructionHarness.withComputeBudget', () => {
   it('re-prices syscalls and replaces the unit limit', async () => {
     const logging = (await generateKeyPairSigner()).address;
