@@ -10,6 +10,7 @@ import { cloneAccount, type Account } from '../runtime/accounts.js';
 import type { Instruction } from '../runtime/message.js';
 import { Runtime, type InstructionsOutcome } from '../runtime/runtime.js';
 import { minimumBalance, type Rent } from '../runtime/sysvars.js';
+import { nodeInspectCustom } from '../platform.js';
 import { computeBudgetOverride, type ComputeBudgetInput } from './sysvars.js';
 import { toAccount, toAddress, toInstruction, toNamedAddress, type AccountInput, type AddressInput, type InstructionInput } from './inputs.js';
 
@@ -65,6 +66,36 @@ export class InstructionResult {
     const all = new Map(this.outcome.accounts);
     return this.setting.resultingKeys.map((k) => [k, all.get(k)!]);
   }
+  /**
+   * The outcome, units, return data, log count and one line per resulting account, e.g.
+   * `InstructionResult: success, 137 compute units, 2 log lines, no return data` then
+   * `  <address>: 5 lamports, 4 bytes, owner <program>`.
+   */
+  toString(): string {
+    const failure = this.outcome.failure;
+    const result = failure ? `failed at instruction ${failure.index} with ${this.describeError()}` : 'success';
+    const lines = this.logs.length === 1 ? '1 log line' : `${this.logs.length} log lines`;
+    const head = `InstructionResult: ${result}, ${this.computeUnitsConsumed} compute units, ${lines}, ${returnDataText(this.returnData)}`;
+    return [head, ...this.resultingAccounts().map(accountLine)].join('\n');
+  }
+  /** @internal How Node's `console.log` shows it: as {@link toString}. */
+  [nodeInspectCustom](): string {
+    return this.toString();
+  }
+}
+
+/** Return data bytes shown in a result's text. */
+const RETURN_DATA_SHOWN = 32;
+
+function returnDataText(data: Uint8Array): string {
+  if (data.length === 0) return 'no return data';
+  const more = data.length > RETURN_DATA_SHOWN ? '…' : '';
+  return `return data ${hex(data.subarray(0, RETURN_DATA_SHOWN))}${more} (${data.length} bytes)`;
+}
+
+/** One indented line per account: lamports, size, owner and whether it is executable. */
+function accountLine([address, a]: [string, Account]): string {
+  return `  ${address}: ${a.lamports} lamports, ${a.data.length} bytes, owner ${a.owner}${a.executable ? ', executable' : ''}`;
 }
 
 /** A mismatch between a check and a result. */
@@ -302,6 +333,16 @@ export class HarnessContext {
   account(address: AddressInput): Account | undefined {
     const stored = this.store.get(toAddress(address));
     return stored && cloneAccount(stored);
+  }
+
+  /** `HarnessContext: N stored accounts` then one line per account, as in {@link InstructionResult.toString}. */
+  toString(): string {
+    return [`HarnessContext: ${this.store.size} stored account${this.store.size === 1 ? '' : 's'}`, ...Array.from(this.store, accountLine)].join('\n');
+  }
+
+  /** @internal How Node's `console.log` shows it: as {@link toString}. */
+  [nodeInspectCustom](): string {
+    return this.toString();
   }
 
   /** Stores (or replaces) an account. */

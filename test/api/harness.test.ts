@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { AccountRole, address, generateKeyPairSigner } from '@solana/kit';
 import { PublicKey, TransactionInstruction } from '@solana/web3.js';
+import { inspect } from 'node:util';
 import { LiteSVM } from 'litesvm';
 import { Check, CheckFailure, ComputeBudget, InstructionHarness, SVM } from '../../src/index.js';
 import { programElf, u64 } from '../helpers/encoding.js';
@@ -197,6 +198,47 @@ describe('HarnessContext', async () => {
     expect(context.account(b)?.data).toEqual(Uint8Array.of(1, 2, 3, 4));
     context.process(move(50n));
     expect(lamports(context)).toEqual([0n, 57n]);
+  });
+});
+
+describe('Harness text', async () => {
+  const program = (await generateKeyPairSigner()).address;
+  const callee = (await generateKeyPairSigner()).address;
+  const [a, b] = [(await generateKeyPairSigner()).address, (await generateKeyPairSigner()).address];
+  const harness = new InstructionHarness().addProgram(program, programElf('accounts')).addProgram(callee, programElf('cpi_callee'));
+  const owned = (lamports: bigint) => ({ lamports, data: new Uint8Array(4), programAddress: program, executable: false });
+  const ix = (data: number[]) => ({
+    programAddress: program,
+    accounts: [
+      { address: a, role: AccountRole.WRITABLE },
+      { address: b, role: AccountRole.WRITABLE },
+    ],
+    data: Uint8Array.from(data),
+  });
+  const accountLines = (lamportsA: bigint, lamportsB: bigint) => [
+    `  ${a}: ${lamportsA} lamports, 4 bytes, owner ${program}`,
+    `  ${b}: ${lamportsB} lamports, 4 bytes, owner ${program}`,
+  ];
+
+  it('shows a result: outcome, units, logs, return data and resulting accounts', () => {
+    const r = harness.processChain([ix([2, ...u64(3n)]), ix([7])], [[a, owned(10n)], [b, owned(10n)]]);
+    const text = [`InstructionResult: failed at instruction 1 with UnbalancedInstruction, ${r.computeUnitsConsumed} compute units, ${r.logs.length} log lines, no return data`, ...accountLines(7n, 13n)].join('\n');
+    expect(String(r)).toBe(text);
+    expect(inspect(r)).toBe(text);
+    const returned = harness.process({ programAddress: callee, accounts: [], data: Uint8Array.of(0, 1, 2, 3) }, []);
+    expect(`${returned}`).toBe(`InstructionResult: success, ${returned.computeUnitsConsumed} compute units, ${returned.logs.length} log lines, return data 030201 (3 bytes)`);
+    expect(inspect(harness.process({ programAddress: callee, accounts: [], data: Uint8Array.of(1) }, []))).toMatch(/^InstructionResult: failed at instruction 0 with Custom\(42\), /);
+  });
+
+  it('cuts long return data and shows the store of a context', () => {
+    const data = Uint8Array.from({ length: 40 }, (_, i) => i);
+    const r = harness.process({ programAddress: callee, accounts: [], data: Uint8Array.of(0, ...data.slice().reverse()) }, []);
+    expect(String(r)).toContain(`return data ${Buffer.from(data.subarray(0, 32)).toString('hex')}… (40 bytes)`);
+    const context = harness.withContext([[a, owned(10n)], [b, owned(10n)]]);
+    context.process(ix([2, ...u64(4n)]));
+    const text = ['HarnessContext: 2 stored accounts', ...accountLines(6n, 14n)].join('\n');
+    expect(String(context)).toBe(text);
+    expect(inspect(context)).toBe(text);
   });
 });
 
