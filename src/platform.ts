@@ -11,6 +11,12 @@ export function nodeModule<T>(id: 'node:fs' | 'node:crypto' | 'node:module' | 'n
   }
 }
 
+/**
+ * The key of Node's `util.inspect.custom` (a registered symbol, so no node:util import): a method
+ * under it decides how `console.log` and the REPL show an object; elsewhere it is inert.
+ */
+export const nodeInspectCustom: unique symbol = Symbol.for('nodejs.util.inspect.custom') as never;
+
 /** The subset of node:fs websvm uses. */
 export interface NodeFs {
   existsSync(p: string): boolean;

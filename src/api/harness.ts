@@ -4,23 +4,37 @@
  * {@link CheckFailure} listing every mismatch, expected against actual.
  */
 import { instructionErrorText, type InstructionError, type InstructionErrorName } from '../runtime/errors.js';
-import { BPF_LOADER_UPGRADEABLE } from '../runtime/ids.js';
+import { BPF_LOADER_UPGRADEABLE, SYSTEM_PROGRAM } from '../runtime/ids.js';
 import { MAX_COMPUTE_UNIT_LIMIT } from '../runtime/compute-budget.js';
-import type { Account } from '../runtime/accounts.js';
+import { cloneAccount, type Account } from '../runtime/accounts.js';
+import type { Instruction } from '../runtime/message.js';
 import { Runtime, type InstructionsOutcome } from '../runtime/runtime.js';
+import { minimumBalance, type Rent } from '../runtime/sysvars.js';
+import { nodeInspectCustom } from '../platform.js';
 import { computeBudgetOverride, type ComputeBudgetInput } from './sysvars.js';
 import { toAccount, toAddress, toInstruction, toNamedAddress, type AccountInput, type AddressInput, type InstructionInput } from './inputs.js';
+
+/** What one run saw besides its outcome. */
+interface RunSetting {
+  /** Names errors, with the failing program's IDL when known. */
+  readonly describer: (e: InstructionError) => string;
+  /** The rent sysvar in effect, which rent-exemption checks measure against. */
+  readonly rent: Rent;
+  /** The accounts the caller gave and the instructions name, in first-seen order (Mollusk's resulting accounts). */
+  readonly resultingKeys: readonly string[];
+}
 
 /** What one run produced. */
 export class InstructionResult {
   /** @internal */
   constructor(
     private readonly outcome: InstructionsOutcome,
-    private readonly describer: (e: InstructionError) => string = describe,
+    /** @internal */
+    readonly setting: RunSetting,
   ) {}
   /** The error with its IDL name when the failing program's IDL is known (see `useIdl`). */
   describeError(): string {
-    return this.error ? this.describer(this.error) : 'success';
+    return this.error ? this.setting.describer(this.error) : 'success';
   }
   /** Whether every instruction succeeded. */
   get success(): boolean {
@@ -47,6 +61,41 @@ export class InstructionResult {
   account(address: AddressInput): Account | undefined {
     return this.accounts.get(toAddress(address));
   }
+  /** The accounts given and named by the instructions, after execution, in first-seen order. */
+  resultingAccounts(): [string, Account][] {
+    const all = new Map(this.outcome.accounts);
+    return this.setting.resultingKeys.map((k) => [k, all.get(k)!]);
+  }
+  /**
+   * The outcome, units, return data, log count and one line per resulting account, e.g.
+   * `InstructionResult: success, 137 compute units, 2 log lines, no return data` then
+   * `  <address>: 5 lamports, 4 bytes, owner <program>`.
+   */
+  toString(): string {
+    const failure = this.outcome.failure;
+    const result = failure ? `failed at instruction ${failure.index} with ${this.describeError()}` : 'success';
+    const lines = this.logs.length === 1 ? '1 log line' : `${this.logs.length} log lines`;
+    const head = `InstructionResult: ${result}, ${this.computeUnitsConsumed} compute units, ${lines}, ${returnDataText(this.returnData)}`;
+    return [head, ...this.resultingAccounts().map(accountLine)].join('\n');
+  }
+  /** @internal How Node's `console.log` shows it: as {@link toString}. */
+  [nodeInspectCustom](): string {
+    return this.toString();
+  }
+}
+
+/** Return data bytes shown in a result's text. */
+const RETURN_DATA_SHOWN = 32;
+
+function returnDataText(data: Uint8Array): string {
+  if (data.length === 0) return 'no return data';
+  const more = data.length > RETURN_DATA_SHOWN ? '…' : '';
+  return `return data ${hex(data.subarray(0, RETURN_DATA_SHOWN))}${more} (${data.length} bytes)`;
+}
+
+/** One indented line per account: lamports, size, owner and whether it is executable. */
+function accountLine([address, a]: [string, Account]): string {
+  return `  ${address}: ${a.lamports} lamports, ${a.data.length} bytes, owner ${a.owner}${a.executable ? ', executable' : ''}`;
 }
 
 /** A mismatch between a check and a result. */
@@ -58,6 +107,18 @@ export class CheckFailure extends Error {
 }
 
 type Checker = (r: InstructionResult, out: string[]) => void;
+
+/**
+ * Mollusk's rent-exemption rule: an emptied system account (no lamports, system-owned) counts as
+ * exempt, anything else needs the rent sysvar's minimum balance for its size. Pushes the mismatch.
+ */
+function checkRentExempt(r: InstructionResult, address: string, account: Account, out: string[]): void {
+  if (account.lamports === 0n && account.owner === SYSTEM_PROGRAM) return;
+  const minimum = minimumBalance(r.setting.rent, account.data.length);
+  if (account.lamports < minimum) {
+    out.push(`account ${address} rent exempt: expected at least ${minimum} lamports for ${account.data.length} bytes, got ${account.lamports}`);
+  }
+}
 
 const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 const describe = (e: InstructionError | undefined) => (e === undefined ? 'success' : e.kind === 'Custom' ? `Custom(${e.code})` : e.kind);
@@ -88,6 +149,20 @@ export class AccountCheck {
   }
   space(n: number): this {
     return this.add('space', String(n), (a) => String(a?.data.length ?? 0));
+  }
+  /**
+   * Rent exempt after the run, under the harness's rent sysvar (Mollusk's `rent_exempt()`): at least
+   * the minimum balance for its size, or emptied (no lamports, system-owned). Fails when the run did
+   * not involve the account.
+   */
+  rentExempt(): this {
+    const address = this.address;
+    this.checks.push((r, out) => {
+      const account = r.account(address);
+      if (account === undefined) out.push(`account ${address} rent exempt: not among the resulting accounts`);
+      else checkRentExempt(r, address, account, out);
+    });
+    return this;
   }
   /** Closed: no lamports and no data (what closing an account leaves). */
   closed(): this {
@@ -128,6 +203,16 @@ export class Check {
   static returnData(bytes: ArrayLike<number>): Check {
     return new Check((r, out) => {
       if (hex(r.returnData) !== hex(Uint8Array.from(bytes))) out.push(`return data: expected ${hex(Uint8Array.from(bytes))}, got ${hex(r.returnData)}`);
+    });
+  }
+  /**
+   * Every resulting account (those given and those the instructions name; not the program and
+   * loader accounts the runtime adds) is rent exempt, as {@link AccountCheck.rentExempt} defines it
+   * (Mollusk's `all_rent_exempt()`).
+   */
+  static allRentExempt(): Check {
+    return new Check((r, out) => {
+      for (const [address, account] of r.resultingAccounts()) checkRentExempt(r, address, account, out);
     });
   }
   /** Starts checks on one account: `Check.account(a).lamports(1).data([…]).build()`. */
@@ -180,11 +265,24 @@ export class InstructionHarness {
 
   /** Runs instructions one after the other on the same accounts; stops at the first failure. */
   processChain(instructions: InstructionInput[], accounts: [AddressInput, AccountInput][]): InstructionResult {
-    const given: [string, Account][] = accounts.map(([k, a]) => [toAddress(k), toAccount(a)]);
-    const ixs = instructions.map(toInstruction);
+    return this.run(instructions.map(toInstruction), accounts.map(([k, a]) => [toAddress(k), toAccount(a)]));
+  }
+
+  /** @internal Runs instructions already in the runtime's form on accounts already in its form. */
+  run(ixs: Instruction[], given: [string, Account][]): InstructionResult {
+    const rent = this.runtime.rent;
     const outcome = this.runtime.processInstructions(ixs, given, this.computeUnitLimit);
     const namer = outcome.failure && this.namers.get(ixs[outcome.failure.index].programId);
-    return new InstructionResult(outcome, namer ? (e) => namer.describe(e) : describe);
+    const resultingKeys = [...new Set([...given.map(([k]) => k), ...ixs.flatMap((ix) => ix.accounts.map((a) => a.pubkey))])];
+    return new InstructionResult(outcome, { describer: namer ? (e) => namer.describe(e) : describe, rent, resultingKeys });
+  }
+
+  /**
+   * A persistent account store over this harness (Mollusk's `with_context`), starting with
+   * `accounts`; see {@link HarnessContext}.
+   */
+  withContext(accounts: [AddressInput, AccountInput][] = []): HarnessContext {
+    return new HarnessContext(this, accounts);
   }
 
   /** Runs one instruction and applies `checks`; throws {@link CheckFailure} on any mismatch. */
@@ -203,4 +301,86 @@ function validate(result: InstructionResult, checks: Check[]): InstructionResult
   for (const c of checks) c.run(result, mismatches);
   if (mismatches.length > 0) throw new CheckFailure(mismatches);
   return result;
+}
+
+/**
+ * An account store that instructions run against and write back to (Mollusk's `MolluskContext`),
+ * so several runs build on each other. Each run reads the accounts its instructions name from the
+ * store (those it lacks come from the runtime, as programs and sysvars do, or start empty). When
+ * every instruction succeeded and every check passed, the run writes back the accounts already in
+ * the store and those some instruction marks writable (read-only ones cannot have changed, and
+ * copying them would freeze the runtime's programs and sysvars); otherwise the store stays as it was.
+ * Programs, compute budget and error names are the harness's, read at each run.
+ */
+export class HarnessContext {
+  private readonly store = new Map<string, Account>();
+
+  /** @internal */
+  constructor(
+    /** The harness whose programs and settings each run uses. */
+    readonly harness: InstructionHarness,
+    accounts: [AddressInput, AccountInput][],
+  ) {
+    for (const [address, account] of accounts) this.setAccount(address, account);
+  }
+
+  /** A copy of every stored account, by address. */
+  get accounts(): Map<string, Account> {
+    return new Map(Array.from(this.store, ([k, a]) => [k, cloneAccount(a)]));
+  }
+
+  /** A copy of one stored account. */
+  account(address: AddressInput): Account | undefined {
+    const stored = this.store.get(toAddress(address));
+    return stored && cloneAccount(stored);
+  }
+
+  /** `HarnessContext: N stored accounts` then one line per account, as in {@link InstructionResult.toString}. */
+  toString(): string {
+    return [`HarnessContext: ${this.store.size} stored account${this.store.size === 1 ? '' : 's'}`, ...Array.from(this.store, accountLine)].join('\n');
+  }
+
+  /** @internal How Node's `console.log` shows it: as {@link toString}. */
+  [nodeInspectCustom](): string {
+    return this.toString();
+  }
+
+  /** Stores (or replaces) an account. */
+  setAccount(address: AddressInput, account: AccountInput): this {
+    this.store.set(toAddress(address), toAccount(account));
+    return this;
+  }
+
+  /** Runs one instruction on the stored accounts; stores the results if it succeeded. */
+  process(instruction: InstructionInput): InstructionResult {
+    return this.processAndValidateChain([instruction], []);
+  }
+
+  /** Runs instructions one after the other; stores the results only if all of them succeeded. */
+  processChain(instructions: InstructionInput[]): InstructionResult {
+    return this.processAndValidateChain(instructions, []);
+  }
+
+  /** Runs one instruction and applies `checks` (throwing {@link CheckFailure}) before storing anything. */
+  processAndValidate(instruction: InstructionInput, checks: Check[]): InstructionResult {
+    return this.processAndValidateChain([instruction], checks);
+  }
+
+  /** Runs a chain and applies `checks` to the final result before storing anything. */
+  processAndValidateChain(instructions: InstructionInput[], checks: Check[]): InstructionResult {
+    const ixs = instructions.map(toInstruction);
+    const metas = ixs.flatMap((ix) => ix.accounts);
+    const given = [...new Set(metas.map((m) => m.pubkey))].flatMap((k): [string, Account][] => {
+      const stored = this.store.get(k);
+      return stored ? [[k, stored]] : [];
+    });
+    const result = validate(this.harness.run(ixs, given), checks);
+    if (result.success) {
+      const writable = new Set(metas.filter((m) => m.isWritable).map((m) => m.pubkey));
+      for (const [k, account] of result.resultingAccounts()) {
+        if (this.store.has(k) || writable.has(k)) this.store.set(k, cloneAccount(account));
+      }
+    }
+    return result;
+  }
 }
