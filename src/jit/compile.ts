@@ -829,6 +829,7 @@ function defineTranslate(m: ModuleBuilder, dueGlobal: number): number {
   const slot = c.locals(1, I32);
   const entry = c.locals(1, I32);
   const off = c.locals(1, I32);
+  const host = c.locals(1, I32);
   c.block();
   // The whole upper half must name a slot (no wrapping of huge addresses onto small slots).
   c.localGet(ADDR).i64Const(0, 32).i64ShrU().i64ConstI32(HEADER.regionSlots).i64GeU().brIf(0);
@@ -844,7 +845,17 @@ function defineTranslate(m: ModuleBuilder, dueGlobal: number): number {
   // off + size <= length, computed in 64 bits.
   c.localGet(off).i64ExtendI32U().localGet(SIZE).i64ExtendI32U().i64Add();
   c.localGet(entry).i32Load(HEADER.regionTable + 4).i64ExtendI32U().i64GtU().brIf(0);
-  c.localGet(entry).i32Load(HEADER.regionTable).localGet(off).i32Add().return();
+  c.localGet(entry).i32Load(HEADER.regionTable).localGet(off).i32Add().localSet(host);
+  // A store widens the range of host bytes this run wrote (the next run zeroes only that much).
+  c.localGet(STORE).if();
+  c.localGet(host).i32Const(0).i32Load(HEADER.dirty).i32LtU().if();
+  c.i32Const(0).localGet(host).i32Store(HEADER.dirty);
+  c.end();
+  c.localGet(host).localGet(SIZE).i32Add().i32Const(0).i32Load(HEADER.dirty + 4).i32GtU().if();
+  c.i32Const(0).localGet(host).localGet(SIZE).i32Add().i32Store(HEADER.dirty + 4);
+  c.end();
+  c.end();
+  c.localGet(host).return();
   c.end();
   c.localGet(DUE_AT_FAULT).globalSet(dueGlobal);
   c.i32Const(0).localGet(ADDR).i64Store(HEADER.access);

@@ -8,7 +8,7 @@ import { log } from '../log.js';
 import { EbpfError } from '../vm/errors.js';
 import { FRAME_PTR_REG, MM_INPUT_START } from '../isa/constants.js';
 import { Interpreter, initialFramePointer, type RunResult } from '../vm/interpreter.js';
-import type { MemoryMap } from '../vm/memory.js';
+import { BufferDirt, type MemoryMap } from '../vm/memory.js';
 import type { Placement } from '../vm/machine-pool.js';
 import { invokeSyscall, type SyscallContext, type SyscallRegistry } from '../vm/syscalls.js';
 import { FAULTS, HEADER, STATUS_EXIT } from './layout.js';
@@ -49,8 +49,8 @@ interface Instance {
   state: RunState;
   /** The program's read-only regions are in the memory (placed there by an earlier run). */
   readOnlyLoaded: boolean;
-  /** Where the part of the memory no run has written starts (new pages come zeroed). */
-  zeroFrom: number;
+  /** What the memory may still hold from earlier runs (new pages come zeroed). */
+  dirt: BufferDirt;
 }
 
 const idle = new WeakMap<WebAssembly.Module, Instance[]>();
@@ -61,7 +61,7 @@ function instanceFor(module: WebAssembly.Module): Instance {
   if (reused) return reused;
   const memory = new WebAssembly.Memory({ initial: 1 });
   const state = new RunState();
-  const holder: Instance = { memory, exports: undefined as unknown as Exports, state, readOnlyLoaded: false, zeroFrom: HEADER.size };
+  const holder: Instance = { memory, exports: undefined as unknown as Exports, state, readOnlyLoaded: false, dirt: new BufferDirt() };
   const imports = {
     env: {
       memory,
@@ -112,11 +112,10 @@ export function runJit(
       const pages = Math.ceil(size / PAGE);
       const have = inst.memory.buffer.byteLength / PAGE;
       if (pages > have) inst.memory.grow(pages - have); // grown pages are zero
-      const zeroFrom = inst.zeroFrom;
-      inst.zeroFrom = inst.memory.buffer.byteLength; // the compiled code may write anywhere in it
-      return { buffer: inst.memory.buffer, zeroFrom };
+      return inst.dirt.backing(inst.memory.buffer, true); // an instance only ever runs its own program
     };
     const map = layout({ backing, readOnlyLoaded: inst.readOnlyLoaded });
+    inst.dirt.used(map);
     inst.readOnlyLoaded = true;
     const { result, interpreter } = runOn(inst, exe, map, syscalls, computeUnits, r2, checkAligned);
     if (onExit) {
@@ -171,6 +170,8 @@ function runOn(
   exports.due.value = 0n;
   exports.prev.value = BigInt(initial);
 
+  view.setUint32(HEADER.dirty, 0xffff_ffff, true);
+  view.setUint32(HEADER.dirty + 4, 0, true);
   let status: number;
   let error: EbpfError | undefined;
   try {
@@ -179,6 +180,11 @@ function runOn(
     if (!(e instanceof EbpfError)) throw e;
     error = e;
     status = STATUS_EXIT;
+  } finally {
+    // What the compiled code stored (syscalls and the interpreter note their own writes in the map).
+    const low = view.getUint32(HEADER.dirty, true);
+    const high = view.getUint32(HEADER.dirty + 4, true);
+    if (low < high) map.noteWritten(low, high);
   }
   if (status === STATUS_EXIT) {
     state.consume(Number(exports.due.value as bigint));

@@ -13,6 +13,8 @@ export const HEADER = {
   pc: 148,
   /** The access that failed: address (u64), size (u32), store (u32), pc (u32). */
   access: 160,
+  /** The host bytes the compiled code stored to this run: lowest start and highest end (u32 each). */
+  dirty: 192,
   /** r0..r10 (u64 each). */
   regs: 256,
   /** 64 frames of 48 bytes: r6..r9 and r10 (u64), return pc (u32). */

@@ -9,7 +9,7 @@
  */
 import type { Executable } from '../executable.js';
 import { Interpreter } from './interpreter.js';
-import type { Backing, MemoryMap } from './memory.js';
+import { BufferDirt, type Backing, type MemoryMap } from './memory.js';
 
 /** Options for laying a memory map into a machine's buffer (see `MemoryMap`). */
 export type Placement = { backing: (size: number) => Backing; readOnlyLoaded: boolean };
@@ -22,8 +22,8 @@ const GROWTH_STEP = 64 * 1024;
 /** A machine lent to one run. */
 export class PooledMachine {
   private buffer = new ArrayBuffer(0);
-  /** Where the part of the buffer no run has written yet starts. */
-  private zeroFrom = 0;
+  /** What the buffer may still hold from earlier runs. */
+  private readonly dirt = new BufferDirt();
   /** The executable whose read-only regions the buffer holds (at its memory map's offsets). */
   private loadedFor: Executable | undefined;
   private interpreter: Interpreter | undefined;
@@ -46,15 +46,14 @@ export class PooledMachine {
         if (this.buffer.byteLength < size) {
           const grown = new ArrayBuffer(Math.ceil(size / GROWTH_STEP) * GROWTH_STEP);
           if (readOnlyLoaded) new Uint8Array(grown).set(new Uint8Array(this.buffer));
-          else this.zeroFrom = 0;
+          else this.dirt.reset();
           this.buffer = grown;
         }
-        const zeroFrom = this.zeroFrom;
-        this.zeroFrom = Math.max(zeroFrom, size); // this run may write anywhere in its map
-        return { buffer: this.buffer, zeroFrom };
+        return this.dirt.backing(this.buffer, readOnlyLoaded);
       },
       readOnlyLoaded,
     });
+    this.dirt.used(memory);
     this.loadedFor = exe;
     if (this.interpreter) this.interpreter.reset(exe, memory);
     else this.interpreter = new Interpreter(exe, memory);

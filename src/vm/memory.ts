@@ -31,10 +31,14 @@ const GAP_SHIFT = 12; // log2(STACK_FRAME_SIZE)
 /** `isize::MAX`: the longest slice a syscall may translate. */
 const I64_MAX = 0x7fff_ffff_ffff_ffffn;
 
-/** A buffer to lay a memory map in, and where its never-written (still zero) part starts. */
+/**
+ * A buffer to lay a memory map in, and the only part of it that may hold non-zero bytes from
+ * earlier runs, `[dirtyLow, dirtyHigh)` (everything else is still zero).
+ */
 export interface Backing {
   buffer: ArrayBuffer;
-  zeroFrom: number;
+  dirtyLow: number;
+  dirtyHigh: number;
 }
 
 /** A memory map over one contiguous host buffer. */
@@ -51,13 +55,16 @@ export class MemoryMap {
   readonly writable: boolean[] = [];
   /** Per slot: frame gaps. */
   readonly gapped: boolean[] = [];
+  /** The host bytes this map's run may have written: `[dirtyLow, dirtyHigh)` (empty when low ≥ high). */
+  dirtyLow = Number.MAX_SAFE_INTEGER;
+  dirtyHigh = 0;
 
   /**
    * @param headerBytes bytes reserved before the first region (the JIT keeps its state there)
    * @param backing an external buffer to place everything in (a WebAssembly memory's buffer);
    *   it must hold `headerBytes` plus every region. Reused buffers are not zeroed: the writable
-   *   regions without contents are, below `zeroFrom` (from there on the buffer has never been
-   *   written, and zeroing it would only fault in pages the run may never touch).
+   *   regions without contents are, where they meet the backing's dirty part (zeroing the rest
+   *   would only cost time and fault in pages the run may never touch).
    * @param readOnlyLoaded the read-only regions of a reused buffer already hold their contents
    *   (the same program ran in it before, and nothing writes them)
    */
@@ -91,10 +98,20 @@ export class MemoryMap {
         r.contents(this.bytes.subarray(at, at + r.length));
       } else if (r.contents) {
         if (r.writable || !opts.readOnlyLoaded) this.bytes.set(r.contents.subarray(0, r.length), at);
-      } else if (backing && r.writable && at < backing.zeroFrom) {
-        this.bytes.fill(0, at, Math.min(at + r.length, backing.zeroFrom)); // a fresh stack and heap for every invocation, as the reference gives
+      } else if (backing && r.writable) {
+        // A fresh stack and heap for every invocation, as the reference gives.
+        const from = Math.max(at, backing.dirtyLow);
+        const to = Math.min(at + r.length, backing.dirtyHigh);
+        if (from < to) this.bytes.fill(0, from, to);
       }
+      if (r.contents && r.writable) this.noteWritten(at, at + r.length);
     }
+  }
+
+  /** Records that host bytes `[from, to)` were written. */
+  noteWritten(from: number, to: number): void {
+    if (from < this.dirtyLow) this.dirtyLow = from;
+    if (to > this.dirtyHigh) this.dirtyHigh = to;
   }
 
   /** Host window of the region in `slot` (empty if none). */
@@ -117,7 +134,13 @@ export class MemoryMap {
       if ((lo >>> GAP_SHIFT) & 1) return -1;
       off = ((lo >>> (GAP_SHIFT + 1)) << GAP_SHIFT) | (lo & (STACK_FRAME_SIZE - 1));
     }
-    return off + len <= this.hostLength[hi] ? start + off : -1;
+    if (off + len > this.hostLength[hi]) return -1;
+    const host = start + off;
+    if (store) {
+      if (host < this.dirtyLow) this.dirtyLow = host;
+      if (host + len > this.dirtyHigh) this.dirtyHigh = host + len;
+    }
+    return host;
   }
 
   /** Host offset of a guest access, or throws the reference's access violation. */
@@ -197,5 +220,37 @@ export class MemoryMap {
       'AccessViolation',
       `Access violation ${store ? 'writing' : 'reading'} ${len} bytes at address ${hex(addr)} (in ${name} region)`,
     );
+  }
+}
+
+/**
+ * What a reused buffer may still hold from the runs it served, for the next map's {@link Backing}:
+ * after a run of the same program, only what that run wrote (its map's dirty range) plus anything
+ * past that map that an earlier, larger layout wrote; after another program, all of it.
+ */
+export class BufferDirt {
+  private last: MemoryMap | undefined;
+  /** End of the part of the buffer any run may have written. */
+  private written = 0;
+
+  /** The backing for the next map in `buffer`; `sameProgram`: the last map laid out the same program. */
+  backing(buffer: ArrayBuffer, sameProgram: boolean): Backing {
+    const last = this.last;
+    if (!last || !sameProgram) return { buffer, dirtyLow: 0, dirtyHigh: this.written };
+    const lastEnd = last.bytes.length;
+    if (this.written > lastEnd) return { buffer, dirtyLow: Math.min(last.dirtyLow, lastEnd), dirtyHigh: this.written };
+    return { buffer, dirtyLow: last.dirtyLow, dirtyHigh: last.dirtyHigh };
+  }
+
+  /** Records the map laid out in the buffer for the run starting now. */
+  used(map: MemoryMap): void {
+    this.last = map;
+    this.written = Math.max(this.written, map.bytes.length);
+  }
+
+  /** The buffer was replaced by a fresh, zeroed one. */
+  reset(): void {
+    this.last = undefined;
+    this.written = 0;
   }
 }
