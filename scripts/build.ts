@@ -3,39 +3,25 @@
  * chunk) so that `import 'websvm'` reads one file instead of a hundred; a CommonJS bundle with its
  * own declaration tree under `dist/cjs/` (a nested package.json marks it CommonJS) for `require`;
  * a browser ESM bundle under `dist/browser/`;
- * declarations from tsc. @solana/kit (which every user loads anyway), pino and @noble (loaded on
- * first use, see src/crypto/noble-modules.ts) stay external; the small dependencies (bs58, borsh,
- * @noble/hashes' utilities) are bundled, since resolving and compiling each as its own module costs
- * more at import than parsing its code inside ours. Whitespace and syntax are minified (names are
- * kept, for stack traces and error class names), which V8 parses measurably faster; `READABLE=1`
- * skips that, for profiling.
+ * declarations from tsc. The options all bundles share are in ./bundle-options.ts; the small
+ * dependencies (bs58, borsh, @noble/hashes' utilities) are bundled, since resolving and compiling
+ * each as its own module costs more at import than parsing its code inside ours, and minifying
+ * whitespace and syntax makes V8 parse it measurably faster.
  */
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build, type BuildOptions } from 'esbuild';
-import { FIXED_MODULES } from '../src/crypto/fixed-module-list.js';
-import { bundledForm } from '../src/crypto/fixed-modules.js';
+import { LOADED_LAZILY_OR_SHARED, packageBundleOptions } from './bundle-options.js';
 
 const dist = 'dist';
 rmSync(dist, { recursive: true, force: true });
 execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json', '--emitDeclarationOnly'], { stdio: 'inherit' });
 
-// The fixed WebAssembly modules, emitted now instead of in every cold process (src/crypto/fixed-modules.ts).
-const fixedModules = Object.fromEntries(Object.entries(FIXED_MODULES).map(([name, emit]) => [name, bundledForm(emit())]));
-const common: BuildOptions = {
-  bundle: true,
-  define: { WEBSVM_FIXED_MODULES: JSON.stringify(fixedModules) },
-  platform: 'neutral',
-  sourcemap: true,
-  logLevel: 'warning',
-  minifyWhitespace: !process.env.READABLE,
-  minifySyntax: !process.env.READABLE,
-};
-const loadedLazilyOrShared = ['node:*', '@solana/kit', 'pino', '@noble/curves', '@noble/curves/*', '@noble/hashes/sha2.js', '@noble/hashes/blake3.js'];
+const common: BuildOptions = { ...packageBundleOptions(), platform: 'neutral' };
 await build({
   ...common,
-  external: loadedLazilyOrShared,
+  external: LOADED_LAZILY_OR_SHARED,
   mainFields: ['module', 'main'],
   entryPoints: ['src/index.ts', 'src/cli/main.ts'],
   outdir: dist,

@@ -1,0 +1,26 @@
+/**
+ * The esbuild options every bundle of websvm shares — the published package (scripts/build.ts)
+ * and the benchmarks that run websvm as users get it (bench/programs.bench.ts): the fixed
+ * WebAssembly modules emitted at build time (src/crypto/fixed-modules.ts), whitespace and syntax
+ * minified (names kept, for stack traces and error class names; `READABLE=1` skips it, for
+ * profiling), and the dependencies that stay external because they load lazily or every user
+ * already has them.
+ */
+import type { BuildOptions } from 'esbuild';
+import { FIXED_MODULES } from '../src/crypto/fixed-module-list.js';
+import { bundledForm } from '../src/crypto/fixed-modules.js';
+
+/** @solana/kit (which every user loads anyway), pino and @noble (loaded on first use, see src/crypto/noble-modules.ts). */
+export const LOADED_LAZILY_OR_SHARED = ['node:*', '@solana/kit', 'pino', '@noble/curves', '@noble/curves/*', '@noble/hashes/sha2.js', '@noble/hashes/blake3.js'];
+
+export function packageBundleOptions(): BuildOptions {
+  const fixedModules = Object.fromEntries(Object.entries(FIXED_MODULES).map(([name, emit]) => [name, bundledForm(emit())]));
+  return {
+    bundle: true,
+    define: { WEBSVM_FIXED_MODULES: JSON.stringify(fixedModules) },
+    sourcemap: true,
+    logLevel: 'warning',
+    minifyWhitespace: !process.env.READABLE,
+    minifySyntax: !process.env.READABLE,
+  };
+}
