@@ -7,7 +7,6 @@ import * as ed25519 from '@noble/curves/ed25519.js';
 import * as nist from '@noble/curves/nist.js';
 import * as bn254 from '@noble/curves/bn254.js';
 import * as bls12381 from '@noble/curves/bls12-381.js';
-import * as poseidon from '@noble/curves/abstract/poseidon.js';
 import * as sha2 from '@noble/hashes/sha2.js';
 import * as blake3 from '@noble/hashes/blake3.js';
 
@@ -16,7 +15,6 @@ const MODULES = new Map<string, unknown>([
   ['@noble/curves/nist.js', nist],
   ['@noble/curves/bn254.js', bn254],
   ['@noble/curves/bls12-381.js', bls12381],
-  ['@noble/curves/abstract/poseidon.js', poseidon],
   ['@noble/hashes/sha2.js', sha2],
   ['@noble/hashes/blake3.js', blake3],
 ]);

@@ -10,15 +10,13 @@ const ED25519 = '@noble/curves/ed25519.js';
 const NIST = '@noble/curves/nist.js';
 const BN254 = '@noble/curves/bn254.js';
 const BLS12_381 = '@noble/curves/bls12-381.js';
-const POSEIDON = '@noble/curves/abstract/poseidon.js';
 const SHA2 = '@noble/hashes/sha2.js';
 const BLAKE3 = '@noble/hashes/blake3.js';
-preload([ED25519, NIST, BN254, BLS12_381, POSEIDON, SHA2, BLAKE3]);
+preload([ED25519, NIST, BN254, BLS12_381, SHA2, BLAKE3]);
 
 export const nobleEd25519 = () => nobleModule(ED25519) as typeof import('@noble/curves/ed25519.js');
 export const nobleNist = () => nobleModule(NIST) as typeof import('@noble/curves/nist.js');
 export const nobleBn254 = () => nobleModule(BN254) as typeof import('@noble/curves/bn254.js');
 export const nobleBls12381 = () => nobleModule(BLS12_381) as typeof import('@noble/curves/bls12-381.js');
-export const noblePoseidon = () => nobleModule(POSEIDON) as typeof import('@noble/curves/abstract/poseidon.js');
 export const nobleSha2 = () => nobleModule(SHA2) as typeof import('@noble/hashes/sha2.js');
 export const nobleBlake3 = () => nobleModule(BLAKE3) as typeof import('@noble/hashes/blake3.js');

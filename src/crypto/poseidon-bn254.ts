@@ -14,7 +14,7 @@
  *   products instead of t². The last partial round's M′ is applied once at the end.
  */
 import { ModuleBuilder, ValType, type Code } from '../jit/wasm/index.js';
-import { nobleBn254, noblePoseidon } from './noble.js';
+import { grainConstants } from './poseidon-grain.js';
 import { modInverse, modulo } from './modular.js';
 import { fixedModule, type EmittedModule } from './fixed-modules.js';
 import { ELEMENT_BYTES, emitMontgomery, limbsOf, LIMBS } from './montgomery.js';
@@ -69,8 +69,7 @@ function invert(m: bigint[][]): bigint[][] {
  */
 function schedule(t: number): Schedule {
   const partialRounds = PARTIAL_ROUNDS[t - 2];
-  const { grainGenConstants } = noblePoseidon();
-  const { roundConstants, mds } = grainGenConstants({ Fp: nobleBn254().bn254.fields.Fr, t, roundsFull: FULL_ROUNDS, roundsPartial: partialRounds });
+  const { roundConstants, mds } = grainConstants(R, t, FULL_ROUNDS, partialRounds);
   const half = FULL_ROUNDS / 2;
   const full = [...roundConstants.slice(0, half), ...roundConstants.slice(half + partialRounds)].map((c) => [...c]);
   const block = mds.slice(1).map((row) => row.slice(1));

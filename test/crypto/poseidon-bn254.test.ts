@@ -1,12 +1,14 @@
 /**
  * Our rearranged Poseidon (sparse partial rounds, constants carried forward, WebAssembly
  * arithmetic) against the textbook permutation @noble/curves builds from the same constants, for
- * every width and many inputs: the rearrangement must not change a single bit.
+ * every width and many inputs: the rearrangement must not change a single bit. Our Grain LFSR gives
+ * the same constants as @noble/curves' for every width.
  */
 import { describe, expect, it } from 'vitest';
 import { grainGenConstants, poseidon } from '@noble/curves/abstract/poseidon.js';
 import { bn254 } from '@noble/curves/bn254.js';
 import { BN254_FR, poseidonBn254 } from '../../src/crypto/poseidon-bn254.js';
+import { grainConstants } from '../../src/crypto/poseidon-grain.js';
 
 const Fr = bn254.fields.Fr;
 const PARTIAL_ROUNDS = [56, 57, 56, 60, 60, 63, 64, 63, 60, 66, 60, 65];
@@ -27,6 +29,15 @@ function reference(values: bigint[]): bigint {
 
 const be = (v: bigint) => Uint8Array.from(Buffer.from(v.toString(16).padStart(64, '0'), 'hex'));
 const value = (bytes: Uint8Array) => BigInt(`0x${Buffer.from(bytes).toString('hex')}`);
+
+describe('Poseidon constants from the Grain LFSR', () => {
+  it('are @noble/curves\' round constants and MDS matrix for every width', () => {
+    for (let t = 2; t <= 13; t++) {
+      const expected = grainGenConstants({ Fp: Fr, t, roundsFull: 8, roundsPartial: PARTIAL_ROUNDS[t - 2] });
+      expect(grainConstants(BN254_FR, t, 8, PARTIAL_ROUNDS[t - 2])).toEqual({ roundConstants: expected.roundConstants, mds: expected.mds });
+    }
+  });
+});
 
 describe('Poseidon over BN254', () => {
   it('equals the textbook permutation for every width, edge and random inputs, both byte orders', () => {
