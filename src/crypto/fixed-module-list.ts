@@ -17,7 +17,7 @@ export const FIXED_MODULES: Readonly<Record<string, () => EmittedModule<unknown>
   sha256: emitSha256,
   keccak256: emitKeccak256,
   'edwards-y': emitEdwardsY,
-  'poseidon-bn254': emitPoseidonBn254,
+  'poseidon-bn254': () => emitPoseidonBn254(true),
   ed25519: emitEd25519,
   [SECP256K1_CURVE.moduleName]: () => emitShortWeierstrass(SECP256K1_CURVE.p),
   [BN254_G1.moduleName]: () => emitShortWeierstrass(BN254_G1.p),

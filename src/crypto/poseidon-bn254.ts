@@ -67,7 +67,8 @@ function invert(m: bigint[][]): bigint[][] {
  * M·diag(1, M̂^k): its first row is [m₀₀, v·M̂^k], its first column below is w, its block
  * B = M̂^(k+1), so its sparse part holds ŵ = M̂^−(k+1)·w; the last round leaves M̂^(partial rounds).
  */
-function schedule(t: number): Schedule {
+/** @internal (exported for its test) */
+export function schedule(t: number): Schedule {
   const partialRounds = PARTIAL_ROUNDS[t - 2];
   const { roundConstants, mds } = grainConstants(R, t, FULL_ROUNDS, partialRounds);
   const half = FULL_ROUNDS / 2;
@@ -92,6 +93,38 @@ function schedule(t: number): Schedule {
   return { full, mds, partial, tail };
 }
 
+/** A schedule with its numbers as hex text (JSON-able, for the bundle to carry). */
+interface EncodedSchedule {
+  full: string[][];
+  mds: string[][];
+  partial: { scalar: string; sparse: string[] }[];
+  tail: string[][];
+}
+
+const hexOf = (v: bigint) => v.toString(16);
+const fromHex = (text: string) => BigInt(`0x${text}`);
+
+/** @internal (exported for its test) */
+export function encodeSchedule(s: Schedule): EncodedSchedule {
+  return { full: s.full.map((r) => r.map(hexOf)), mds: s.mds.map((r) => r.map(hexOf)), partial: s.partial.map((p) => ({ scalar: hexOf(p.scalar), sparse: p.sparse.map(hexOf) })), tail: s.tail.map((r) => r.map(hexOf)) };
+}
+
+/** @internal (exported for its test) */
+export function decodeSchedule(s: EncodedSchedule): Schedule {
+  return { full: s.full.map((r) => r.map(fromHex)), mds: s.mds.map((r) => r.map(fromHex)), partial: s.partial.map((p) => ({ scalar: fromHex(p.scalar), sparse: p.sparse.map(fromHex) })), tail: s.tail.map((r) => r.map(fromHex)) };
+}
+
+/**
+ * The widths whose schedules the bundle carries ready-made (one to three inputs: Merkle trees and
+ * most programs); generating one costs a cold process tens of milliseconds.
+ */
+const CARRIED_WIDTHS = [2, 3, 4];
+
+/** What the module's meta holds: schedules already computed, by width. */
+interface PoseidonMeta {
+  schedules: Record<number, EncodedSchedule>;
+}
+
 // ---- The WebAssembly module -------------------------------------------------------------
 
 /** Memory: constants, state, scratch, then the schedules, allocated per width on first use. */
@@ -111,8 +144,11 @@ interface Exports {
   permute(t: number, partialRounds: number, full: number, mds: number, partial: number, tail: number): void;
 }
 
-/** The module's bytes (see fixed-modules.ts). */
-export function emitPoseidonBn254(): EmittedModule {
+/**
+ * The module's bytes (see fixed-modules.ts), and with `carrySchedules` (the bundle's copy) the
+ * schedules of the common widths.
+ */
+export function emitPoseidonBn254(carrySchedules = false): EmittedModule<PoseidonMeta> {
   const m = new ModuleBuilder();
   m.defineMemory(PAGES, PAGES);
   m.export('memory', 'memory', 0);
@@ -261,15 +297,17 @@ export function emitPoseidonBn254(): EmittedModule {
   }
   m.export('permute', 'func', permute.index);
   m.export('convert', 'func', convert.index);
-  return { bytes: m.encode(), meta: undefined };
+  const schedules = carrySchedules ? Object.fromEntries(CARRIED_WIDTHS.map((t) => [t, encodeSchedule(schedule(t))])) : {};
+  return { bytes: m.encode(), meta: { schedules } };
 }
 
-function build(): Exports {
-  const exports = new WebAssembly.Instance(fixedModule('poseidon-bn254', emitPoseidonBn254).module, {}).exports as unknown as Exports;
+function build(): { exports: Exports; carried: PoseidonMeta['schedules'] } {
+  const { module, meta } = fixedModule('poseidon-bn254', () => emitPoseidonBn254());
+  const exports = new WebAssembly.Instance(module, {}).exports as unknown as Exports;
   const words = new Uint32Array(exports.memory.buffer);
   words.set(limbsOf((1n << 512n) % R), TO_MONTGOMERY / 4);
   words.set(limbsOf(1n), ONE / 4);
-  return exports;
+  return { exports, carried: meta.schedules };
 }
 
 /** Where one width's schedule lies in memory. */
@@ -281,14 +319,17 @@ interface Layout {
   tail: number;
 }
 
-let module: { exports: Exports; words: Uint32Array; bytes: Uint8Array; layouts: Map<number, Layout>; free: number } | undefined;
+let module:
+  | { exports: Exports; words: Uint32Array; bytes: Uint8Array; layouts: Map<number, Layout>; free: number; carried: PoseidonMeta['schedules'] }
+  | undefined;
 
 /** Writes `t`'s schedule in Montgomery form after the last one written; returns where. */
 function layout(t: number): Layout {
   const mm = module!;
   const found = mm.layouts.get(t);
   if (found) return found;
-  const s = schedule(t);
+  const carried = mm.carried[t];
+  const s = carried ? decodeSchedule(carried) : schedule(t);
   const put = (values: bigint[]) => {
     const start = mm.free;
     for (const v of values) {
@@ -314,8 +355,8 @@ function layout(t: number): Layout {
  */
 export function poseidonBn254(inputs: readonly Uint8Array[], littleEndian: boolean): Uint8Array | undefined {
   if (!module) {
-    const exports = build();
-    module = { exports, words: new Uint32Array(exports.memory.buffer), bytes: new Uint8Array(exports.memory.buffer), layouts: new Map(), free: SCHEDULES };
+    const { exports, carried } = build();
+    module = { exports, words: new Uint32Array(exports.memory.buffer), bytes: new Uint8Array(exports.memory.buffer), layouts: new Map(), free: SCHEDULES, carried };
   }
   const t = inputs.length + 1;
   const mm = module;

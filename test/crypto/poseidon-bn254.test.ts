@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { grainGenConstants, poseidon } from '@noble/curves/abstract/poseidon.js';
 import { bn254 } from '@noble/curves/bn254.js';
-import { BN254_FR, poseidonBn254 } from '../../src/crypto/poseidon-bn254.js';
+import { BN254_FR, decodeSchedule, encodeSchedule, poseidonBn254, schedule } from '../../src/crypto/poseidon-bn254.js';
 import { grainConstants } from '../../src/crypto/poseidon-grain.js';
 
 const Fr = bn254.fields.Fr;
@@ -36,6 +36,9 @@ describe('Poseidon constants from the Grain LFSR', () => {
       const expected = grainGenConstants({ Fp: Fr, t, roundsFull: 8, roundsPartial: PARTIAL_ROUNDS[t - 2] });
       expect(grainConstants(BN254_FR, t, 8, PARTIAL_ROUNDS[t - 2])).toEqual({ roundConstants: expected.roundConstants, mds: expected.mds });
     }
+  });
+  it('a schedule survives the text form the bundle carries it in', () => {
+    for (const t of [2, 3, 4, 13]) expect(decodeSchedule(JSON.parse(JSON.stringify(encodeSchedule(schedule(t)))))).toEqual(schedule(t));
   });
 });
 
