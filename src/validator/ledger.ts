@@ -30,19 +30,6 @@ export interface TransactionRecord {
   postTokenBalances: TokenBalance[];
 }
 
-/** The keys of a transaction: static ones and those its lookups load (none when they cannot load). */
-function accountKeys(svm: SVM, tx: WireTransaction): { keys: string[]; loaded: { writable: string[]; readonly: string[] } } {
-  const runtime = svm.runtime;
-  try {
-    const msg = new LoadedMessage(tx.message, { getAccount: (a) => runtime.accounts.get(a), currentSlot: runtime.clock.slot, slotHashes: runtime.slotHashes });
-    const nStatic = tx.message.staticKeys.length;
-    const writableCount = tx.message.lookups.reduce((n, l) => n + l.writableIndexes.length, 0);
-    return { keys: msg.keys, loaded: { writable: msg.keys.slice(nStatic, nStatic + writableCount), readonly: msg.keys.slice(nStatic + writableCount) } };
-  } catch {
-    return { keys: tx.message.staticKeys, loaded: { writable: [], readonly: [] } };
-  }
-}
-
 /** What listeners hear after each block. */
 export interface Processed {
   signature: string;
@@ -72,6 +59,20 @@ export class Ledger {
 
   get latestBlockhash(): { blockhash: string; lastValidBlockHeight: bigint } {
     return { blockhash: this.svm.latestBlockhash(), lastValidBlockHeight: this.blockHeight + MAX_PROCESSING_AGE };
+  }
+
+  /** The keys `tx`'s lookup tables load now (none when they cannot load: the transaction then fails). */
+  loadedKeys(tx: WireTransaction): { writable: string[]; readonly: string[] } {
+    if (tx.message.lookups.length === 0) return { writable: [], readonly: [] };
+    const runtime = this.svm.runtime;
+    try {
+      const keys = new LoadedMessage(tx.message, { getAccount: (a) => runtime.accounts.get(a), currentSlot: runtime.clock.slot, slotHashes: runtime.slotHashes }).keys;
+      const start = tx.message.staticKeys.length;
+      const writable = start + tx.message.lookups.reduce((n, l) => n + l.writableIndexes.length, 0);
+      return { writable: keys.slice(start, writable), readonly: keys.slice(writable) };
+    } catch {
+      return { writable: [], readonly: [] };
+    }
   }
 
   /** Whether `blockhash` is at most {@link MAX_PROCESSING_AGE} blocks old. */
@@ -124,7 +125,8 @@ export class Ledger {
     const tx = decodeTransaction(wire);
     const runtime = this.svm.runtime;
     const get = (a: string) => runtime.accounts.get(a);
-    const { keys, loaded } = accountKeys(this.svm, tx);
+    const loaded = this.loadedKeys(tx);
+    const keys = [...tx.message.staticKeys, ...loaded.writable, ...loaded.readonly];
     const preBalances = keys.map((k) => get(k)?.lamports ?? 0n);
     const preTokenBalances = tokenBalances(keys, get);
     const outcome = this.withRecentBlockhash(tx, () => runtime.send(wire));

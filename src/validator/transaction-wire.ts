@@ -42,12 +42,12 @@ export function decodeWire(text: string, encoding: TransactionBinaryEncoding): {
   }
 }
 
-/** A copy of a legacy or v0 transaction whose message names `blockhash` (its signatures no longer match). */
-export function replaceBlockhash(wire: Uint8Array, tx: WireTransaction, blockhash: string): { wire: Uint8Array; tx: WireTransaction } {
-  if (tx.message.version === 1) return { wire, tx };
+/** A legacy or v0 transaction decoded from a copy of `wire` whose message names `blockhash` (its signatures no longer match). */
+export function replaceBlockhash(wire: Uint8Array, tx: WireTransaction, blockhash: string): WireTransaction {
+  if (tx.message.version === 1) return tx;
   const keys = tx.message.staticKeys.length;
   const offset = wire.length - tx.messageBytes.length + (tx.message.version === 0 ? 1 : 0) + 3 + (keys < 0x80 ? 1 : 2) + 32 * keys;
   const copy = wire.slice();
   copy.set(decodeAddress(blockhash), offset);
-  return { wire: copy, tx: decodeTransaction(copy) };
+  return decodeTransaction(copy);
 }

@@ -1,0 +1,17 @@
+import { startValidator } from '/work/wt/validator/src/validator/index.ts';
+import { Connection, Keypair, LAMPORTS_PER_SOL, SystemProgram, Transaction, sendAndConfirmTransaction } from '@solana/web3.js';
+const t0 = performance.now();
+const v = await startValidator({ port: 0 });
+console.log('start ms', performance.now() - t0, v.rpcUrl, v.wsUrl);
+const c = new Connection(v.rpcUrl, { wsEndpoint: v.wsUrl, commitment: 'confirmed' });
+console.log(await c.getVersion(), await c.getSlot(), await c.getEpochInfo());
+const a = Keypair.generate(); const b = Keypair.generate();
+const sig = await c.requestAirdrop(a.publicKey, 2 * LAMPORTS_PER_SOL);
+await c.confirmTransaction({ signature: sig, ...(await c.getLatestBlockhash()) });
+console.log('bal', await c.getBalance(a.publicKey));
+const tx = new Transaction().add(SystemProgram.transfer({ fromPubkey: a.publicKey, toPubkey: b.publicKey, lamports: LAMPORTS_PER_SOL }));
+const s2 = await sendAndConfirmTransaction(c, tx, [a]);
+console.log('sent', s2, await c.getBalance(b.publicKey));
+const got = await c.getTransaction(s2, { maxSupportedTransactionVersion: 0 });
+console.log(JSON.stringify(got?.meta));
+await v.close();

@@ -1,0 +1,12 @@
+import { startValidator } from '../src/validator/index.ts';
+import WebSocket from 'ws';
+const v = await startValidator({ port: 0 });
+const s = new WebSocket(v.wsUrl);
+await new Promise((r) => s.on('open', r));
+s.on('message', (d) => console.log('got', d.toString()));
+const addr = 'So11111111111111111111111111111111111111112';
+s.send(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'accountSubscribe', params: ['9B5XszUGdMaxCZ7uSQhPzdks5ZQSmWxrmzCSvtJ6Ns6g', { encoding: 'base64' }] }));
+await new Promise((r) => setTimeout(r, 200));
+await fetch(v.rpcUrl, { method: 'POST', body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'requestAirdrop', params: ['9B5XszUGdMaxCZ7uSQhPzdks5ZQSmWxrmzCSvtJ6Ns6g', 1000000000] }) }).then((r) => r.text()).then(console.log);
+await new Promise((r) => setTimeout(r, 200));
+s.close(); await v.close();
