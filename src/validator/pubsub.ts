@@ -47,11 +47,16 @@ export class PubSub {
 
   private accept(socket: WebSocket): void {
     const methods = new Map<string, Handler>(Object.entries(this.methods(socket)));
+    // Requests are answered in the order they came (a failing one would otherwise overtake).
+    let previous = Promise.resolve();
     socket.on('message', (data) => {
-      void handleBody(methods, data.toString()).then((answer) => {
-        if (answer !== undefined) socket.send(answer);
-        this.flushPending();
-      });
+      previous = previous
+        .then(() => handleBody(methods, data.toString()))
+        .then((answer) => {
+          if (answer !== undefined && socket.readyState === socket.OPEN) socket.send(answer);
+          // After the answer, in a later turn, as a cluster notifies on its next block.
+          setImmediate(() => this.flushPending());
+        });
     });
     socket.on('close', () => {
       for (const [id, s] of this.subscriptions) if (s.socket === socket) this.subscriptions.delete(id);
