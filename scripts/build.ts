@@ -1,7 +1,7 @@
 /**
- * `npm run build`: the published package. One ESM bundle (`dist/index.js`, and the CLI sharing its
- * chunk) so that `import 'websvm'` reads one file instead of a hundred; a CommonJS bundle with its
- * own declaration tree under `dist/cjs/` (a nested package.json marks it CommonJS) for `require`;
+ * `npm run build`: the published package. One ESM bundle (`dist/index.js`, and the CLI and the
+ * Node-only `websvm/validator` entry sharing its chunk; `ws` stays external) so that
+ * `import 'websvm'` reads one file instead of a hundred; a CommonJS bundle with its own declaration tree under `dist/cjs/` (a nested package.json marks it CommonJS) for `require`;
  * a browser ESM bundle under `dist/browser/`;
  * declarations from tsc. @solana/kit (which every user loads anyway), pino and @noble (loaded on
  * first use, see src/crypto/noble-modules.ts) stay external; the small dependencies (bs58, borsh,
@@ -32,12 +32,12 @@ const common: BuildOptions = {
   minifyWhitespace: !process.env.READABLE,
   minifySyntax: !process.env.READABLE,
 };
-const loadedLazilyOrShared = ['node:*', '@solana/kit', 'pino', '@noble/curves', '@noble/curves/*', '@noble/hashes/sha2.js', '@noble/hashes/blake3.js'];
+const loadedLazilyOrShared = ['node:*', '@solana/kit', 'pino', 'ws', '@noble/curves', '@noble/curves/*', '@noble/hashes/sha2.js', '@noble/hashes/blake3.js'];
 await build({
   ...common,
   external: loadedLazilyOrShared,
   mainFields: ['module', 'main'],
-  entryPoints: ['src/index.ts', 'src/cli/main.ts'],
+  entryPoints: ['src/index.ts', 'src/cli/main.ts', 'src/validator/index.ts'],
   outdir: dist,
   outbase: 'src',
   format: 'esm',
