@@ -1,7 +1,7 @@
 /**
- * `npm run build`: the published package. One ESM bundle (`dist/index.js`, and the CLI sharing its
- * chunk) so that `import 'websvm'` reads one file instead of a hundred; a CommonJS bundle with its
- * own declaration tree under `dist/cjs/` (a nested package.json marks it CommonJS) for `require`;
+ * `npm run build`: the published package. One ESM bundle (`dist/index.js`, and the CLI and the
+ * Node-only `websvm/validator` entry sharing its chunk; `ws` stays external) so that
+ * `import 'websvm'` reads one file instead of a hundred; a CommonJS bundle with its own declaration tree under `dist/cjs/` (a nested package.json marks it CommonJS) for `require`;
  * a browser ESM bundle under `dist/browser/`;
  * declarations from tsc. The options all bundles share are in ./bundle-options.ts; the small
  * dependencies (bs58, borsh, @noble/hashes' utilities) are bundled, since resolving and compiling
@@ -23,7 +23,7 @@ await build({
   ...common,
   external: LOADED_LAZILY_OR_SHARED,
   mainFields: ['module', 'main'],
-  entryPoints: ['src/index.ts', 'src/cli/main.ts'],
+  entryPoints: ['src/index.ts', 'src/cli/main.ts', 'src/validator/index.ts'],
   outdir: dist,
   outbase: 'src',
   format: 'esm',

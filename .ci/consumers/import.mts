@@ -11,3 +11,11 @@ const before = svm.getBalance(to) ?? 0n;
 svm.airdrop(to, 1_000_000_000n);
 if (svm.getBalance(to) !== before + 1_000_000_000n) throw new Error('import: airdrop failed');
 console.log('package import ok');
+
+// The Node-only validator entry: a server over an SVM, answering a JSON-RPC call.
+const { startValidator } = await import('websvm/validator');
+const validator = await startValidator({ port: 0 });
+const health = (await (await fetch(validator.rpcUrl, { method: 'POST', body: '{"jsonrpc":"2.0","id":1,"method":"getHealth"}' })).json()) as { result: string };
+await validator.close();
+if (health.result !== 'ok') throw new Error('import: validator not healthy');
+console.log('validator import ok');

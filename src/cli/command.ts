@@ -6,8 +6,10 @@ import { parseArgs, type Parsed } from './options.js';
 export interface OptionSpec {
   /** Its spelling, e.g. `--data`. */
   readonly name: string;
-  /** Placeholder of its value (`hex|@file`); absent for a flag. */
+  /** Placeholder of its value (`hex|@file`, or `ADDRESS FILE` for several); absent for a flag. */
   readonly value?: string;
+  /** How many values it takes (default 1). */
+  readonly arity?: number;
   /** What it does. */
   readonly help: string;
 }
@@ -22,6 +24,8 @@ export interface Command {
   readonly options: readonly OptionSpec[];
   /** What `--json` prints on success. */
   readonly json: string;
+  /** Whether it keeps running (a server) until interrupted: harnesses that run commands in-process leave it out. */
+  readonly serves?: boolean;
   /** Runs it on parsed arguments; returns the exit code (default 0). */
   run(p: Parsed): number | void;
 }
@@ -33,7 +37,8 @@ export const EXIT_CODES_HELP = `exit status: ${EXIT_OK} success, ${EXIT_FAILURE}
 export function parseCommandArgs(command: Command, args: string[]): Parsed {
   const valued = command.options.filter((o) => o.value !== undefined).map((o) => o.name);
   const flags = command.options.filter((o) => o.value === undefined).map((o) => o.name);
-  return parseArgs(args, valued, flags);
+  const arities = new Map(command.options.filter((o) => o.arity !== undefined).map((o) => [o.name, o.arity!]));
+  return parseArgs(args, valued, flags, arities);
 }
 
 const HELP_ARGS = new Set(['-h', '--help']);

@@ -14,16 +14,19 @@ export const COMMON_FLAGS = ['--json'];
 
 /**
  * Parses `args`; `valued` lists the options that take a value, `flags` those that do not (besides
- * {@link COMMON_FLAGS}); anything else starting with `-` is a {@link UsageError}.
+ * {@link COMMON_FLAGS}); anything else starting with `-` is a {@link UsageError}. An option that
+ * `arities` gives n values (`--bpf-program ADDRESS FILE`) adds n consecutive values per use.
  */
-export function parseArgs(args: string[], valued: readonly string[], flags: readonly string[] = []): Parsed {
+export function parseArgs(args: string[], valued: readonly string[], flags: readonly string[] = [], arities: ReadonlyMap<string, number> = new Map()): Parsed {
   const out: Parsed = { positional: [], flags: new Set(), values: new Map() };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (valued.includes(a)) {
-      const v = args[++i];
-      if (v === undefined) throw new UsageError(`${a} needs a value`);
-      out.values.set(a, [...(out.values.get(a) ?? []), v]);
+      const n = arities.get(a) ?? 1;
+      const taken = args.slice(i + 1, i + 1 + n);
+      if (taken.length < n) throw new UsageError(`${a} needs ${n === 1 ? 'a value' : `${n} values`}`);
+      i += n;
+      out.values.set(a, [...(out.values.get(a) ?? []), ...taken]);
     } else if (flags.includes(a) || COMMON_FLAGS.includes(a)) out.flags.add(a);
     else if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option ${a}`);
     else out.positional.push(a);

@@ -143,3 +143,58 @@ export class TransactionFailure extends Error {
     this.name = 'TransactionFailure';
   }
 }
+
+/** The Display text of each field-less `TransactionError` variant (what RPC error messages quote). */
+const TRANSACTION_ERROR_TEXT: Record<TransactionErrorName, string> = {
+  AccountInUse: 'Account in use',
+  AccountLoadedTwice: 'Account loaded twice',
+  AccountNotFound: 'Attempt to debit an account but found no record of a prior credit.',
+  ProgramAccountNotFound: 'Attempt to load a program that does not exist',
+  InsufficientFundsForFee: 'Insufficient funds for fee',
+  InvalidAccountForFee: 'This account may not be used to pay transaction fees',
+  AlreadyProcessed: 'This transaction has already been processed',
+  BlockhashNotFound: 'Blockhash not found',
+  CallChainTooDeep: 'Loader call chain is too deep',
+  MissingSignatureForFee: 'Transaction requires a fee but has no signature present',
+  InvalidAccountIndex: 'Transaction contains an invalid account reference',
+  SignatureFailure: 'Transaction did not pass signature verification',
+  InvalidProgramForExecution: 'This program may not be used for executing instructions',
+  SanitizeFailure: 'Transaction failed to sanitize accounts offsets correctly',
+  ClusterMaintenance: 'Transactions are currently disabled due to cluster maintenance',
+  AccountBorrowOutstanding: 'Transaction processing left an account with an outstanding borrowed reference',
+  WouldExceedMaxBlockCostLimit: 'Transaction would exceed max Block Cost Limit',
+  UnsupportedVersion: 'Transaction version is unsupported',
+  InvalidWritableAccount: 'Transaction loads a writable account that cannot be written',
+  WouldExceedMaxAccountCostLimit: 'Transaction would exceed max account limit within the block',
+  WouldExceedAccountDataBlockLimit: 'Transaction would exceed account data limit within the block',
+  TooManyAccountLocks: 'Transaction locked too many accounts',
+  AddressLookupTableNotFound: "Transaction loads an address table account that doesn't exist",
+  InvalidAddressLookupTableOwner: 'Transaction loads an address table account with an invalid owner',
+  InvalidAddressLookupTableData: 'Transaction loads an address table account with invalid data',
+  InvalidAddressLookupTableIndex: 'Transaction address table lookup uses an invalid index',
+  InvalidRentPayingAccount: 'Transaction leaves an account with a lower balance than rent-exempt minimum',
+  WouldExceedMaxVoteCostLimit: 'Transaction would exceed max Vote Cost Limit',
+  WouldExceedAccountDataTotalLimit: 'Transaction would exceed total account data limit',
+  MaxLoadedAccountsDataSizeExceeded: 'Transaction exceeded max loaded accounts data size cap',
+  ResanitizationNeeded: 'ResanitizationNeeded',
+  InvalidLoadedAccountsDataSizeLimit: 'LoadedAccountsDataSizeLimit set for transaction must be greater than 0.',
+  UnbalancedTransaction: 'Sum of account balances before and after transaction do not match',
+  ProgramCacheHitMaxLimit: 'Program cache hit max limit',
+  CommitCancelled: 'CommitCancelled',
+};
+
+/** `TransactionError`'s Display text, e.g. `Error processing Instruction 0: custom program error: 0x1`. */
+export function transactionErrorText(e: TransactionError): string {
+  switch (e.kind) {
+    case 'InstructionError':
+      return `Error processing Instruction ${e.index}: ${instructionErrorText(e.error)}`;
+    case 'DuplicateInstruction':
+      return `Transaction contains a duplicate instruction (${e.index}) that is not allowed`;
+    case 'InsufficientFundsForRent':
+      return `Transaction results in an account (${e.accountIndex}) with insufficient funds for rent`;
+    case 'ProgramExecutionTemporarilyRestricted':
+      return `Execution of the program referenced by account at index ${e.accountIndex} is temporarily restricted.`;
+    default:
+      return TRANSACTION_ERROR_TEXT[e.kind];
+  }
+}

@@ -489,6 +489,11 @@ export class Runtime {
 
   /** Sends `lamports` from the airdrop account with a signed System transfer. */
   airdrop(to: string, lamports: bigint): TransactionOutcome {
+    return this.send(this.airdropTransaction(to, lamports));
+  }
+
+  /** The signed System transfer of `lamports` from the airdrop account to `to`, on the latest blockhash. */
+  airdropTransaction(to: string, lamports: bigint): Uint8Array {
     const data = new Uint8Array(12);
     const view = new DataView(data.buffer);
     view.setUint32(0, 2, true);
@@ -498,7 +503,7 @@ export class Runtime {
       [{ programId: SYSTEM_PROGRAM, accounts: [{ pubkey: this.airdropAddress, isSigner: true, isWritable: true }, { pubkey: to, isSigner: false, isWritable: true }], data }],
       this.latestBlockhash,
     );
-    return this.send(encodeTransaction([signMessage(message, this.airdropSeed)], message));
+    return encodeTransaction([signMessage(message, this.airdropSeed)], message);
   }
 
   // --- transactions ---
@@ -594,13 +599,7 @@ export class Runtime {
       if (this.config.blockhashCheck && tx.message.recentBlockhash !== this.latestBlockhash && !this.usesValidNonce(tx, msg)) {
         throw new TransactionFailure(txError('BlockhashNotFound'));
       }
-      limits =
-        tx.message.version === 1
-          ? configLimits(tx.message.config)
-          : computeBudgetLimits(
-              tx.message.instructions.map((ix) => ({ programId: msg.keys[ix.programIdIndex], data: ix.data })),
-              (id) => budgetsAsBuiltin(id, this.builtins, this.features),
-            );
+      limits = this.budgetLimits(tx, msg);
       if (this.config.sigverify && this.history.size > 0 && this.history.has(signatureKey(signature))) throw new TransactionFailure(txError('AlreadyProcessed'));
     } catch (e) {
       if (e instanceof TransactionFailure) return early(e.error);
@@ -633,6 +632,26 @@ export class Runtime {
       const key = tx.message.staticKeys[i];
       if (!verifySignature(tx.signatures[i], tx.messageBytes, decodeAddress(key))) throw new TransactionFailure(txError('SignatureFailure'));
     }
+  }
+
+  private budgetLimits(tx: WireTransaction, msg: LoadedMessage): ComputeBudgetLimits {
+    return tx.message.version === 1
+      ? configLimits(tx.message.config)
+      : computeBudgetLimits(
+          tx.message.instructions.map((ix) => ({ programId: msg.keys[ix.programIdIndex], data: ix.data })),
+          (id) => budgetsAsBuiltin(id, this.builtins, this.features),
+        );
+  }
+
+  /**
+   * The fee `tx`'s message would pay now (Agave's `get_fee_for_message`), or undefined when its
+   * blockhash is not the latest one; its signatures are not looked at. Throws `TransactionFailure`
+   * when the message cannot be loaded (an address lookup that fails, a bad compute-budget request).
+   */
+  feeForMessage(tx: WireTransaction): bigint | undefined {
+    if (tx.message.recentBlockhash !== this.latestBlockhash) return undefined;
+    const msg = new LoadedMessage(tx.message, { getAccount: (a) => this.accounts.get(a), currentSlot: this.clock.slot, slotHashes: this.slotHashes });
+    return this.fee(tx, msg, this.budgetLimits(tx, msg));
   }
 
   private fee(tx: WireTransaction, msg: LoadedMessage, limits: ComputeBudgetLimits): bigint {

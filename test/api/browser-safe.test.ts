@@ -1,6 +1,7 @@
 /**
- * The core must load in a browser bundle: outside the CLI no module imports a Node built-in or
- * uses Node-only globals (file access and node:crypto go through `process.getBuiltinModule`).
+ * The core must load in a browser bundle: outside the Node-only entries (the CLI and
+ * `websvm/validator`) no module imports a Node built-in or uses Node-only globals (file access and
+ * node:crypto go through `process.getBuiltinModule`), nor imports those entries.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,12 +16,18 @@ function files(dir: string): string[] {
 }
 
 describe('browser-safe core', () => {
-  it('has no Node-only imports or globals outside src/cli', () => {
-    const core = files(root).filter((f) => !f.startsWith(join(root, 'cli')));
+  it('has no Node-only imports or globals outside src/cli and src/validator', () => {
+    const nodeOnly = [join(root, 'cli'), join(root, 'validator')];
+    const core = files(root).filter((f) => !nodeOnly.some((dir) => f.startsWith(dir)));
     expect(core.length).toBeGreaterThan(50);
     const offenders = core.filter((file) => {
       const text = readFileSync(file, 'utf8');
-      return /from ['"](node:|fs|path|os|crypto|child_process)['"]/.test(text) || /\bBuffer\./.test(text) || /\brequire\(/.test(text);
+      return (
+        /from ['"](node:|fs|path|os|crypto|child_process|ws)['"]/.test(text) ||
+        /\bBuffer\./.test(text) ||
+        /\brequire\(/.test(text) ||
+        /from ['"][./]*(cli|validator)\//.test(text)
+      );
     });
     expect(offenders.map((f) => f.slice(root.length))).toEqual([]);
   });

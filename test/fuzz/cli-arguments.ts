@@ -6,7 +6,7 @@
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { COMMANDS, runCli } from '../../src/cli/cli.js';
 import type { Rng } from '../jit/fuzz.js';
 import { runCases, type CampaignOptions, type CampaignReport } from './campaign.js';
@@ -72,9 +72,13 @@ let files: string[] = [];
 
 export async function cliArguments(options: CampaignOptions): Promise<CampaignReport> {
   files = paths();
-  const names = Object.keys(COMMANDS);
+  // Relative paths among the values (an output file named '1') land in the campaign's directory.
+  const home = process.cwd();
+  process.chdir(dirname(files[0]));
+  const names = Object.keys(COMMANDS).filter((name) => !COMMANDS[name].serves); // a server would outlive the case
   const allOptions = [...new Set(Object.values(COMMANDS).flatMap((c) => c.options.map((o) => o.name))), '--json', '--bogus'];
-  return runCases(options, (rng: Rng) => {
+  try {
+    return await runCases(options, (rng: Rng) => {
     const name = rng.next() < 0.05 ? 'nonsense' : rng.pick(names);
     const command = COMMANDS[name];
     const argv = [name];
@@ -98,5 +102,8 @@ export async function cliArguments(options: CampaignOptions): Promise<CampaignRe
     if (![0, 1, 2].includes(run.code)) throw new Error(`websvm ${argv.join(' ')} exited with ${run.code}`);
     if (run.err.includes('InternalError')) throw new Error(`websvm ${argv.join(' ')} failed untyped: ${run.err.trim()}`);
     return `exit ${run.code}`;
-  });
+    });
+  } finally {
+    process.chdir(home);
+  }
 }

@@ -1,0 +1,87 @@
+/**
+ * Slots, blocks and fees: getSlot, getBlockHeight, getEpochInfo, getEpochSchedule,
+ * getLatestBlockhash, isBlockhashValid, getFeeForMessage, getMinimumBalanceForRentExemption.
+ */
+import { decodeTransaction } from '../../runtime/message.js';
+import { TransactionFailure, transactionErrorText } from '../../runtime/errors.js';
+import type { EpochSchedule } from '../../runtime/sysvars.js';
+import { invalidParams } from '../json-rpc.js';
+import { base64Param, commitment, config, positional, string, u64 } from '../params.js';
+import { checkContextConfig, withContext, type MethodGroup } from './context.js';
+
+/** `MINIMUM_SLOTS_PER_EPOCH`: the first (warm-up) epoch's length. */
+const MINIMUM_SLOTS_PER_EPOCH = 32n;
+
+/** `EpochSchedule::get_epoch_and_slot_index` and `get_slots_in_epoch` (warm-up epochs double from 32 slots). */
+function epochOf(s: EpochSchedule, slot: bigint): { epoch: bigint; slotIndex: bigint; slotsInEpoch: bigint } {
+  if (slot < s.firstNormalSlot) {
+    const epoch = BigInt((slot + MINIMUM_SLOTS_PER_EPOCH).toString(2).length) - 6n; // ceil(log2(slot + 33)) - 6
+    const slotsInEpoch = MINIMUM_SLOTS_PER_EPOCH << epoch;
+    return { epoch, slotIndex: slot - (slotsInEpoch - MINIMUM_SLOTS_PER_EPOCH), slotsInEpoch };
+  }
+  const normal = slot - s.firstNormalSlot;
+  return { epoch: s.firstNormalEpoch + normal / s.slotsPerEpoch, slotIndex: normal % s.slotsPerEpoch, slotsInEpoch: s.slotsPerEpoch };
+}
+
+/** A message's bytes from base64 as `getFeeForMessage` takes them, wrapped as an unsigned transaction. */
+function unsignedTransaction(base64: string): Uint8Array {
+  const message = base64Param(base64);
+  const versioned = (message[0] ?? 0) & 0x80;
+  const signatures = message[versioned ? 1 : 0] ?? 0;
+  const out = new Uint8Array(1 + 64 * signatures + message.length);
+  out[0] = signatures; // a count below 128 fits the one-byte compact-u16 form
+  out.set(message, 1 + 64 * signatures);
+  return out;
+}
+
+export const chainMethods: MethodGroup = (ctx) => ({
+  getSlot: (p) => {
+    checkContextConfig(ctx, config(positional(p, 0, 1)[0]));
+    return ctx.ledger.slot;
+  },
+  getBlockHeight: (p) => {
+    checkContextConfig(ctx, config(positional(p, 0, 1)[0]));
+    return ctx.ledger.blockHeight;
+  },
+  getEpochInfo: (p) => {
+    checkContextConfig(ctx, config(positional(p, 0, 1)[0]));
+    const slot = ctx.ledger.slot;
+    const { epoch, slotIndex, slotsInEpoch } = epochOf(ctx.svm.runtime.epochSchedule, slot);
+    return { absoluteSlot: slot, blockHeight: ctx.ledger.blockHeight, epoch, slotIndex, slotsInEpoch, transactionCount: ctx.ledger.transactionCount };
+  },
+  getEpochSchedule: (p) => {
+    positional(p, 0, 0);
+    const s = ctx.svm.runtime.epochSchedule;
+    return { slotsPerEpoch: s.slotsPerEpoch, leaderScheduleSlotOffset: s.leaderScheduleSlotOffset, warmup: s.warmup, firstNormalEpoch: s.firstNormalEpoch, firstNormalSlot: s.firstNormalSlot };
+  },
+  getLatestBlockhash: (p) => {
+    checkContextConfig(ctx, config(positional(p, 0, 1)[0]));
+    return withContext(ctx, ctx.ledger.latestBlockhash);
+  },
+  isBlockhashValid: (p) => {
+    const [hash, cfg] = positional(p, 1, 2);
+    checkContextConfig(ctx, config(cfg));
+    return withContext(ctx, ctx.ledger.isBlockhashValid(string(hash)));
+  },
+  getFeeForMessage: (p) => {
+    const [message, cfg] = positional(p, 1, 2);
+    checkContextConfig(ctx, config(cfg));
+    let tx;
+    try {
+      tx = decodeTransaction(unsignedTransaction(string(message)));
+    } catch (e) {
+      throw e instanceof Error && e.name === 'RpcError' ? e : invalidParams(`invalid transaction message: ${(e as Error).message}`);
+    }
+    try {
+      return withContext(ctx, ctx.svm.runtime.feeForMessage(tx) ?? null);
+    } catch (e) {
+      if (e instanceof TransactionFailure) throw invalidParams(`invalid transaction message: ${transactionErrorText(e.error)}`);
+      throw e;
+    }
+  },
+  getMinimumBalanceForRentExemption: (p) => {
+    const [size, cfg] = positional(p, 1, 2);
+    commitment(config(cfg));
+    return ctx.svm.runtime.minimumBalance(u64(size, 'usize'));
+  },
+});

@@ -1,0 +1,26 @@
+/** What every method handler reads: the ledger over the `SVM`, the node's identity, and the response context. */
+import type { SVM } from '../../api/svm.js';
+import { AGAVE_VERSION } from '../../runtime/litesvm-release.js';
+import type { Handler } from '../json-rpc.js';
+import type { Ledger } from '../ledger.js';
+import { checkMinContextSlot, commitment } from '../params.js';
+import type { Json } from '../json-rpc.js';
+
+export interface RpcContext {
+  readonly svm: SVM;
+  readonly ledger: Ledger;
+  /** The node's identity address (`getIdentity`). */
+  readonly identity: string;
+}
+
+/** A group of methods by name. */
+export type MethodGroup = (ctx: RpcContext) => Record<string, Handler>;
+
+/** Agave's `RpcResponse`: `{ context: { apiVersion, slot }, value }`. */
+export const withContext = (ctx: RpcContext, value: unknown) => ({ context: { apiVersion: AGAVE_VERSION, slot: ctx.ledger.slot }, value });
+
+/** Checks a config's `commitment` and `minContextSlot` (the fields most methods share). */
+export function checkContextConfig(ctx: RpcContext, cfg: { [key: string]: Json }): void {
+  commitment(cfg);
+  checkMinContextSlot(cfg, ctx.ledger.slot);
+}

@@ -1,0 +1,231 @@
+/**
+ * Transactions: requestAirdrop, sendTransaction (preflight simulation), simulateTransaction,
+ * getSignatureStatuses, getTransaction.
+ */
+import bs58 from 'bs58';
+import type { Account } from '../../runtime/accounts.js';
+import { transactionErrorText } from '../../runtime/errors.js';
+import type { InnerInstruction, TransactionOutcome } from '../../runtime/runtime.js';
+import type { WireTransaction } from '../../runtime/message.js';
+import { bytesToBase64 } from '../../platform.js';
+import { accountEncoding, returnDataJson, statusJson, transactionErrorJson, uiAccount } from '../encodings.js';
+import { invalidParams, RpcError, SERVER_ERROR, type Json } from '../json-rpc.js';
+import type { TransactionRecord } from '../ledger.js';
+import { bool, commitment, config, positional, pubkey, signature, string, u64, variant, wrongType } from '../params.js';
+import { tokenBalances } from '../token-balances.js';
+import { decodeWire, replaceBlockhash, type TransactionBinaryEncoding } from '../transaction-wire.js';
+import { checkContextConfig, withContext, type MethodGroup, type RpcContext } from './context.js';
+
+/** Agave's `MAX_GET_SIGNATURE_STATUSES_QUERY_ITEMS`. */
+const MAX_SIGNATURE_STATUSES = 256;
+
+/** `UiTransactionEncoding`, and the binary ones a transaction may be sent in. */
+const TRANSACTION_ENCODINGS = ['binary', 'base64', 'base58', 'json', 'jsonParsed'] as const;
+
+function binaryEncoding(v: Json | undefined): TransactionBinaryEncoding {
+  const encoding = variant(v, TRANSACTION_ENCODINGS) ?? 'base58';
+  if (encoding === 'base58' || encoding === 'base64') return encoding;
+  if (encoding === 'binary') return 'base58';
+  throw invalidParams(`unsupported encoding: ${encoding}. Supported encodings: base58, base64`);
+}
+
+const optionalBool = (v: Json | undefined) => (v === undefined || v === null ? false : bool(v));
+
+/** A compiled instruction as `UiCompiledInstruction`. */
+const compiledJson = (ix: { programIdIndex: number; accounts: Uint8Array; data: Uint8Array }, stackHeight: number | null) => ({
+  programIdIndex: ix.programIdIndex,
+  accounts: [...ix.accounts],
+  data: bs58.encode(ix.data),
+  stackHeight,
+});
+
+/** `UiInnerInstructions` for the top-level instructions that made CPIs. */
+const innerInstructionsJson = (inner: InnerInstruction[][]) =>
+  inner.flatMap((list, index) => (list.length === 0 ? [] : [{ index, instructions: list.map((i) => compiledJson(i, i.stackHeight)) }]));
+
+/** Return data as RPC shows it: none when the transaction left it empty. */
+const returnData = (o: TransactionOutcome) => (o.returnData.data.length === 0 ? null : returnDataJson(o.returnData));
+
+/** The keys a transaction names (static ones and, when they load, its lookups'). */
+function keysOf(ctx: RpcContext, tx: WireTransaction): string[] {
+  const loaded = ctx.ledger.loadedKeys(tx);
+  return [...tx.message.staticKeys, ...loaded.writable, ...loaded.readonly];
+}
+
+/** `RpcSimulateTransactionResult` from a simulation's outcome. */
+function simulationResult(ctx: RpcContext, tx: WireTransaction, o: TransactionOutcome, extras: { accounts: unknown; innerInstructions: boolean; replacementBlockhash: unknown }) {
+  const get = (a: string) => ctx.svm.runtime.accounts.get(a);
+  const written = new Map<string, Account>(o.postAccounts);
+  const after = (a: string) => written.get(a) ?? get(a);
+  const keys = keysOf(ctx, tx);
+  const loaded = ctx.ledger.loadedKeys(tx);
+  return {
+    err: o.error ? transactionErrorJson(o.error) : null,
+    logs: o.logs,
+    accounts: extras.accounts,
+    unitsConsumed: o.computeUnitsConsumed,
+    returnData: returnData(o),
+    innerInstructions: extras.innerInstructions ? innerInstructionsJson(o.innerInstructions) : null,
+    replacementBlockhash: extras.replacementBlockhash,
+    fee: o.included ? o.fee : null,
+    preBalances: keys.map((k) => get(k)?.lamports ?? 0n),
+    postBalances: keys.map((k) => after(k)?.lamports ?? 0n),
+    preTokenBalances: tokenBalances(keys, get),
+    postTokenBalances: tokenBalances(keys, after),
+    loadedAddresses: loaded,
+  };
+}
+
+/** A transaction in the `json` encoding (`UiTransaction` with a raw message). */
+function transactionJson(tx: WireTransaction) {
+  const m = tx.message;
+  return {
+    signatures: tx.signatures.map((s) => bs58.encode(s)),
+    message: {
+      accountKeys: m.staticKeys,
+      header: { numRequiredSignatures: m.numRequiredSignatures, numReadonlySignedAccounts: m.numReadonlySigned, numReadonlyUnsignedAccounts: m.numReadonlyUnsigned },
+      recentBlockhash: m.recentBlockhash,
+      instructions: m.instructions.map((ix) => compiledJson(ix, null)),
+      ...(m.version === 'legacy'
+        ? {}
+        : { addressTableLookups: m.lookups.map((l) => ({ accountKey: l.accountKey, writableIndexes: [...l.writableIndexes], readonlyIndexes: [...l.readonlyIndexes] })) }),
+    },
+  };
+}
+
+/** `EncodedConfirmedTransactionWithStatusMeta`. */
+function confirmedTransaction(r: TransactionRecord, encoding: 'json' | 'base58' | 'base64' | 'binary', withVersion: boolean) {
+  const o = r.outcome;
+  const transaction =
+    encoding === 'json' ? transactionJson(r.tx) : encoding === 'binary' ? bs58.encode(r.wire) : encoding === 'base58' ? [bs58.encode(r.wire), 'base58'] : [bytesToBase64(r.wire), 'base64'];
+  const data = returnData(o);
+  return {
+    slot: r.slot,
+    transaction,
+    meta: {
+      err: o.error ? transactionErrorJson(o.error) : null,
+      status: statusJson(o.error),
+      fee: o.fee,
+      preBalances: r.preBalances,
+      postBalances: r.postBalances,
+      innerInstructions: innerInstructionsJson(o.innerInstructions),
+      logMessages: o.logs,
+      preTokenBalances: r.preTokenBalances,
+      postTokenBalances: r.postTokenBalances,
+      rewards: [],
+      loadedAddresses: r.loadedAddresses,
+      ...(data ? { returnData: data } : {}),
+      computeUnitsConsumed: o.computeUnitsConsumed,
+    },
+    blockTime: r.blockTime,
+    ...(withVersion ? { version: r.tx.message.version } : {}),
+  };
+}
+
+export const transactionMethods: MethodGroup = (ctx) => ({
+  requestAirdrop: (p) => {
+    const [key, lamports, cfg] = positional(p, 2, 3);
+    const to = pubkey(key);
+    const amount = u64(lamports);
+    checkContextConfig(ctx, config(cfg));
+    const outcome = ctx.ledger.submit(ctx.svm.runtime.airdropTransaction(to, amount));
+    if (outcome.error) throw new RpcError(-32603, `Internal error: airdrop failed: ${transactionErrorText(outcome.error)}`);
+    return bs58.encode(outcome.signature);
+  },
+
+  sendTransaction: (p) => {
+    const [data, raw] = positional(p, 1, 2);
+    const cfg = config(raw);
+    const encoding = binaryEncoding(cfg.encoding);
+    variant(cfg.preflightCommitment, ['processed', 'confirmed', 'finalized'] as const);
+    const { wire, tx } = decodeWire(string(data), encoding);
+    if (!optionalBool(cfg.skipPreflight)) {
+      checkContextConfig(ctx, cfg);
+      const preflight = ctx.ledger.simulate(tx, true);
+      const error = preflight.error;
+      if (error?.kind === 'SignatureFailure') throw new RpcError(SERVER_ERROR.TRANSACTION_SIGNATURE_VERIFICATION_FAILURE, 'Transaction signature verification failure');
+      if (error?.kind === 'SanitizeFailure') throw invalidParams(`invalid transaction: ${transactionErrorText(error)}`);
+      if (error) {
+        const result = simulationResult(ctx, tx, preflight, { accounts: null, innerInstructions: false, replacementBlockhash: null });
+        throw new RpcError(SERVER_ERROR.SEND_TRANSACTION_PREFLIGHT_FAILURE, `Transaction simulation failed: ${transactionErrorText(error)}`, result);
+      }
+    }
+    ctx.ledger.submit(wire);
+    return bs58.encode(tx.signatures[0] ?? new Uint8Array(64));
+  },
+
+  simulateTransaction: (p) => {
+    const [data, raw] = positional(p, 1, 2);
+    const cfg = config(raw);
+    const sigVerify = optionalBool(cfg.sigVerify);
+    const replace = optionalBool(cfg.replaceRecentBlockhash);
+    if (sigVerify && replace) throw invalidParams('sigVerify may not be used with replaceRecentBlockhash');
+    const encoding = binaryEncoding(cfg.encoding);
+    checkContextConfig(ctx, cfg);
+    const decoded = decodeWire(string(data), encoding);
+    const latest = ctx.ledger.latestBlockhash;
+    const tx = replace ? replaceBlockhash(decoded.wire, decoded.tx, latest.blockhash) : decoded.tx;
+    const replacementBlockhash = replace ? latest : null;
+    const wanted = cfg.accounts === undefined || cfg.accounts === null ? undefined : config(cfg.accounts);
+    const keys = keysOf(ctx, tx);
+    let addresses: string[] = [];
+    let accountsEncoding: ReturnType<typeof accountEncoding> | undefined;
+    if (wanted) {
+      if (!Array.isArray(wanted.addresses)) throw wrongType(wanted.addresses ?? null, 'a sequence');
+      addresses = wanted.addresses.map(pubkey);
+      if (addresses.length > keys.length) throw invalidParams(`Too many accounts provided; max ${keys.length}`);
+      accountsEncoding = accountEncoding(wanted, 'base64');
+      if (accountsEncoding.encoding === 'binary' || accountsEncoding.encoding === 'base58') throw invalidParams('base58 encoding not supported');
+    }
+    const outcome = ctx.ledger.simulate(tx, sigVerify);
+    const written = new Map<string, Account>(outcome.postAccounts);
+    const accounts = accountsEncoding
+      ? addresses.map((a) => {
+          const account = keys.includes(a) ? (written.get(a) ?? ctx.svm.runtime.accounts.get(a)) : undefined;
+          return account ? uiAccount(account, accountsEncoding.encoding, accountsEncoding.dataSlice) : null;
+        })
+      : null;
+    return withContext(ctx, simulationResult(ctx, tx, outcome, { accounts, innerInstructions: optionalBool(cfg.innerInstructions), replacementBlockhash }));
+  },
+
+  getSignatureStatuses: (p) => {
+    const [list, cfg] = positional(p, 1, 2);
+    if (!Array.isArray(list)) throw wrongType(list, 'a sequence');
+    if (list.length > MAX_SIGNATURE_STATUSES) throw invalidParams(`Too many inputs provided; max ${MAX_SIGNATURE_STATUSES}`);
+    const signatures = list.map(signature);
+    const c = config(cfg);
+    optionalBool(c.searchTransactionHistory);
+    return withContext(
+      ctx,
+      signatures.map((s) => {
+        const r = ctx.ledger.record(s);
+        if (!r) return null;
+        // Blocks are final at once: every status is rooted (no confirmation count).
+        return { slot: r.slot, confirmations: null, err: r.outcome.error ? transactionErrorJson(r.outcome.error) : null, status: statusJson(r.outcome.error), confirmationStatus: 'finalized' };
+      }),
+    );
+  },
+
+  getTransaction: (p) => {
+    const [sig, raw] = positional(p, 1, 2);
+    const s = signature(sig);
+    // The old form: the encoding as the second argument.
+    const cfg = typeof raw === 'string' ? { encoding: raw } : config(raw);
+    const encoding = variant(cfg.encoding, ['binary', 'base64', 'base58', 'json'] as const) ?? 'json';
+    commitment(cfg);
+    if (cfg.commitment === 'processed') throw invalidParams('Method does not support commitment below `confirmed`');
+    const max = cfg.maxSupportedTransactionVersion === undefined || cfg.maxSupportedTransactionVersion === null ? undefined : Number(u64(cfg.maxSupportedTransactionVersion, 'u8'));
+    const r = ctx.ledger.record(s);
+    if (!r) return null;
+    const version = r.tx.message.version;
+    if (version !== 'legacy' && (max === undefined || version > max)) {
+      throw new RpcError(
+        SERVER_ERROR.UNSUPPORTED_TRANSACTION_VERSION,
+        max === undefined
+          ? `Transaction version (${version}) is not supported by the requesting client. Please try the request again with the following configuration parameter: "maxSupportedTransactionVersion": ${version}`
+          : `Transaction version (${version}) is not supported by the requesting client.`,
+      );
+    }
+    return confirmedTransaction(r, encoding, max !== undefined);
+  },
+});
