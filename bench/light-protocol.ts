@@ -97,11 +97,18 @@ const accountCompression = new AnchorProgram(
 );
 
 /** An Anchor instruction as a kit instruction, with `signers` attached to their account metas. */
-export function withSigners(ix: { programAddress: string; accounts: { address: string; role: number }[]; data: Uint8Array }, signers: KeyPairSigner[]): Instruction {
+export function withSigners(
+  ix: { programAddress: string; accounts: { address: string; role: number }[]; data: Uint8Array },
+  signers: KeyPairSigner[],
+): Instruction {
   const bySigner = new Map(signers.map((s) => [s.address as string, s]));
   return {
     programAddress: address(ix.programAddress),
-    accounts: ix.accounts.map((a) => (a.role & 2 && bySigner.has(a.address) ? { address: address(a.address), role: a.role, signer: bySigner.get(a.address) } : { address: address(a.address), role: a.role })),
+    accounts: ix.accounts.map((a) =>
+      a.role & 2 && bySigner.has(a.address)
+        ? { address: address(a.address), role: a.role, signer: bySigner.get(a.address) }
+        : { address: address(a.address), role: a.role },
+    ),
     data: ix.data,
   } as Instruction;
 }
@@ -116,7 +123,14 @@ export const tokenPool = (mint: Address) => pda(LIGHT_PROGRAMS.light_compressed_
 
 /** compressed-token `create_token_pool`: `payer` creates the pool of `mint`. */
 export async function createTokenPool(payer: KeyPairSigner, mint: Address): Promise<Instruction> {
-  const accounts = { feePayer: payer.address, tokenPoolPda: await tokenPool(mint), systemProgram: SYSTEM_PROGRAM, mint, tokenProgram: SPL_TOKEN, cpiAuthorityPda: cpiAuthority };
+  const accounts = {
+    feePayer: payer.address,
+    tokenPoolPda: await tokenPool(mint),
+    systemProgram: SYSTEM_PROGRAM,
+    mint,
+    tokenProgram: SPL_TOKEN,
+    cpiAuthorityPda: cpiAuthority,
+  };
   return withSigners(compressedToken.instruction('createTokenPool', {}, accounts), [payer]);
 }
 
@@ -152,5 +166,7 @@ export async function initializeGroupAuthority(payer: KeyPairSigner, seed: KeyPa
 
 /** account-compression `update_group_authority`: `authority` hands `group` to `next`. */
 export function updateGroupAuthority(authority: KeyPairSigner, group: Address, next: Address): Instruction {
-  return withSigners(accountCompression.instruction('update_group_authority', { authority: next }, { authority: authority.address, group_authority: group }), [authority]);
+  return withSigners(accountCompression.instruction('update_group_authority', { authority: next }, { authority: authority.address, group_authority: group }), [
+    authority,
+  ]);
 }

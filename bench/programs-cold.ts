@@ -24,7 +24,16 @@ import {
 import { LiteSVM, type FailedTransactionMetadata } from 'litesvm';
 import { SVM } from '../src/index.js';
 import { splMintData } from '../test/helpers/encoding.js';
-import { createTokenPool, initializeGroupAuthority, LIGHT_PROGRAMS, lightAccounts, lightElf, mintTo, STATE_TREE_V1, type LightProgram } from './light-protocol.js';
+import {
+  createTokenPool,
+  initializeGroupAuthority,
+  LIGHT_PROGRAMS,
+  lightAccounts,
+  lightElf,
+  mintTo,
+  STATE_TREE_V1,
+  type LightProgram,
+} from './light-protocol.js';
 
 const side = process.argv[2];
 if (side !== 'websvm' && side !== 'litesvm') throw new Error('usage: programs-cold.ts websvm|litesvm');
@@ -56,7 +65,11 @@ for (const m of [mint, otherMint]) put(m.address, splMintData(payer.address), TO
 put(warmMint.address, new Uint8Array(82), TOKEN);
 const elfs = new Map((Object.keys(LIGHT_PROGRAMS) as LightProgram[]).map((name) => [name, lightElf(name)]));
 const deploy = (name: LightProgram) => svm.addProgram(LIGHT_PROGRAMS[name], elfs.get(name)!);
-const initializeMint2 = { programAddress: TOKEN, accounts: [{ address: warmMint.address, role: AccountRole.WRITABLE }], data: Uint8Array.from([20, 6, ...getAddressEncoder().encode(payer.address), 0]) } as Instruction;
+const initializeMint2 = {
+  programAddress: TOKEN,
+  accounts: [{ address: warmMint.address, role: AccountRole.WRITABLE }],
+  data: Uint8Array.from([20, 6, ...getAddressEncoder().encode(payer.address), 0]),
+} as Instruction;
 const txs = {
   warm: await sign([initializeMint2]),
   group: await sign([await initializeGroupAuthority(payer, seed)]),

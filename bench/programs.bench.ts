@@ -68,14 +68,18 @@ const both = (f: (svm: Dual['ours'] | Dual['theirs']) => void) => {
   f(d.theirs);
 };
 const fund = (a: Address, lamports = 10_000_000_000n) => setBoth(d, a, { lamports, owner: address('11111111111111111111111111111111') });
-const tokenProgramAccount = (at: Address, data: Uint8Array) => setBoth(d, at, { lamports: d.theirs.minimumBalanceForRentExemption(BigInt(data.length)), data, owner: TOKEN });
+const tokenProgramAccount = (at: Address, data: Uint8Array) =>
+  setBoth(d, at, { lamports: d.theirs.minimumBalanceForRentExemption(BigInt(data.length)), data, owner: TOKEN });
 const signers = (n: number) => Promise.all(Array.from({ length: n }, () => generateKeyPairSigner()));
 /**
  * Makes an instruction list that would repeat byte for byte distinct (history would refuse the
  * second copy): a compute-unit limit that differs per transaction, on both sides alike.
  */
 let uniqueness = 0;
-const distinct = (instructions: Instruction[]): Instruction[] => [{ programAddress: COMPUTE_BUDGET, accounts: [], data: Uint8Array.from([2, ...u32(1_400_000 - uniqueness++)]) }, ...instructions];
+const distinct = (instructions: Instruction[]): Instruction[] => [
+  { programAddress: COMPUTE_BUDGET, accounts: [], data: Uint8Array.from([2, ...u32(1_400_000 - uniqueness++)]) },
+  ...instructions,
+];
 
 /** Sends a setup transaction to both sides; it must succeed. */
 async function setUp(what: string, instructions: Instruction[]): Promise<void> {
@@ -95,14 +99,18 @@ function anchorExample(name: string): AnchorProgram {
 async function counterCase(): Promise<Case> {
   const program = anchorExample('counter');
   const counter = await generateKeyPairSigner();
-  const init = (c: KeyPairSigner) => withSigners(program.instruction('initialize', { start: 0n }, { counter: c.address, authority: payer.address }), [c, payer]);
+  const init = (c: KeyPairSigner) =>
+    withSigners(program.instruction('initialize', { start: 0n }, { counter: c.address, authority: payer.address }), [c, payer]);
   await setUp('counter', [init(counter)]);
   const fresh = await signers(TRANSACTIONS + WARMUP);
   return {
     program: 'counter (Anchor-like, 3 KB)',
     exercises: { increment: 'small: has_one check, an event', initialize: 'creates an account by CPI' },
     steps: async (i) => [
-      { label: 'increment', instructions: distinct([withSigners(program.instruction('increment', {}, { counter: counter.address, authority: payer.address }), [payer])]) },
+      {
+        label: 'increment',
+        instructions: distinct([withSigners(program.instruction('increment', {}, { counter: counter.address, authority: payer.address }), [payer])]),
+      },
       { label: 'initialize', instructions: [init(fresh[i])] },
     ],
   };
@@ -123,7 +131,11 @@ async function vaultCase(): Promise<Case> {
   await setUp('vault', [withSigners(program.instruction('initialize', {}, accounts), [mine])]);
   return {
     program: 'vault (Anchor-like, 3 KB)',
-    exercises: { deposit: 'PDA checks, a System transfer by CPI', withdraw: 'a PDA-signed System transfer by CPI', initialize: 'derives two PDAs, creates a PDA account by CPI' },
+    exercises: {
+      deposit: 'PDA checks, a System transfer by CPI',
+      withdraw: 'a PDA-signed System transfer by CPI',
+      initialize: 'derives two PDAs, creates a PDA account by CPI',
+    },
     steps: async (i) => [
       { label: 'deposit', instructions: [withSigners(program.instruction('deposit', { amount: 2_000_000n + BigInt(i) }, accounts), [mine])] },
       { label: 'withdraw', instructions: [withSigners(program.instruction('withdraw', { amount: 1_000_000n + BigInt(i) }, accounts), [mine])] },
@@ -153,13 +165,35 @@ async function escrowCase(): Promise<Case> {
   }
   return {
     program: 'escrow (Anchor-like, 5 KB)',
-    exercises: { make: 'creates the escrow PDA by CPI, an SPL Token transfer by CPI', take: 'two SPL Token transfers by CPI (one PDA-signed), closes the escrow' },
+    exercises: {
+      make: 'creates the escrow PDA by CPI, an SPL Token transfer by CPI',
+      take: 'two SPL Token transfers by CPI (one PDA-signed), closes the escrow',
+    },
     steps: async (i) => [
-      { label: 'make', instructions: [withSigners(program.instruction('make', { receive: 10n + BigInt(i), amount: 20n + BigInt(i) }, { maker: maker.address, escrow, mint_a: mintA, mint_b: mintB, maker_ata_a: makerA, vault }), [maker])] },
+      {
+        label: 'make',
+        instructions: [
+          withSigners(
+            program.instruction(
+              'make',
+              { receive: 10n + BigInt(i), amount: 20n + BigInt(i) },
+              { maker: maker.address, escrow, mint_a: mintA, mint_b: mintB, maker_ata_a: makerA, vault },
+            ),
+            [maker],
+          ),
+        ],
+      },
       {
         label: 'take',
         instructions: distinct([
-          withSigners(program.instruction('take', {}, { taker: taker.address, maker: maker.address, escrow, taker_ata_a: takerA, taker_ata_b: takerB, maker_ata_b: makerB, vault }), [taker]),
+          withSigners(
+            program.instruction(
+              'take',
+              {},
+              { taker: taker.address, maker: maker.address, escrow, taker_ata_a: takerA, taker_ata_b: takerB, maker_ata_b: makerB, vault },
+            ),
+            [taker],
+          ),
         ]),
       },
     ],
@@ -232,7 +266,9 @@ async function runWarm(c: Case) {
       const seen = observeBoth(results.ours, results.theirs);
       const text = (o: object) => JSON.stringify(o, (_, v) => (typeof v === 'bigint' ? String(v) : v));
       if (seen.ours.error || text(seen.ours) !== text(seen.theirs)) {
-        throw new Error(`${c.program} ${step.label} #${i}: websvm ${seen.ours.error ?? 'ok'}, LiteSVM ${seen.theirs.error ?? 'ok'}\n${seen.ours.logs.join('\n')}\n---\n${seen.theirs.logs.join('\n')}`);
+        throw new Error(
+          `${c.program} ${step.label} #${i}: websvm ${seen.ours.error ?? 'ok'}, LiteSVM ${seen.theirs.error ?? 'ok'}\n${seen.ours.logs.join('\n')}\n---\n${seen.theirs.logs.join('\n')}`,
+        );
       }
       if (i < WARMUP) continue;
       let row = rows.get(step.label);
@@ -244,7 +280,15 @@ async function runWarm(c: Case) {
   return [...rows].map(([label, r]) => {
     const ours = median(r.ours);
     const theirs = median(r.theirs);
-    return { program: c.program, instruction: label, exercises: c.exercises[label], CU: Number(r.units), 'websvm µs': Math.round(ours * 1000), 'LiteSVM µs': Math.round(theirs * 1000), 'LiteSVM/websvm': +(theirs / ours).toFixed(2) };
+    return {
+      program: c.program,
+      instruction: label,
+      exercises: c.exercises[label],
+      CU: Number(r.units),
+      'websvm µs': Math.round(ours * 1000),
+      'LiteSVM µs': Math.round(theirs * 1000),
+      'LiteSVM/websvm': +(theirs / ours).toFixed(2),
+    };
   });
 }
 
@@ -254,14 +298,24 @@ for (const a of lightAccounts()) setBoth(d, a.address, a);
 const cases = [counterCase, vaultCase, escrowCase, accountCompressionCase, compressedTokenCase];
 const warm = [];
 for (const make of cases) warm.push(...(await runWarm(await make())));
-console.log(`warm: median time of one transaction over ${TRANSACTIONS} per row after ${WARMUP} (results identical on both sides; LiteSVM/websvm above 1 = websvm faster)`);
+console.log(
+  `warm: median time of one transaction over ${TRANSACTIONS} per row after ${WARMUP} (results identical on both sides; LiteSVM/websvm above 1 = websvm faster)`,
+);
 console.table(warm.map(({ exercises: _, ...row }) => row));
 for (const row of warm) console.log(`  ${row.program} ${row.instruction}: ${row.exercises}`);
 
 // The child runs as users run the package: bundled by esbuild as `npm run build` bundles it, its
 // dependencies loaded by Node itself (under tsx, modules it loads through require are transformed).
 const child = fileURLToPath(new URL('../node_modules/.cache/websvm/programs-cold.mjs', import.meta.url));
-buildSync({ ...packageBundleOptions(), entryPoints: [fileURLToPath(new URL('./programs-cold.ts', import.meta.url))], platform: 'node', format: 'esm', packages: 'external', outfile: child, sourcemap: false });
+buildSync({
+  ...packageBundleOptions(),
+  entryPoints: [fileURLToPath(new URL('./programs-cold.ts', import.meta.url))],
+  platform: 'node',
+  format: 'esm',
+  packages: 'external',
+  outfile: child,
+  sourcemap: false,
+});
 process.env.WEBSVM_REAL_PROGRAMS_DIR = REAL_PROGRAMS_DIR;
 const runs = Math.max(3, Number(process.env.COLD_RUNS ?? 7));
 const cold = freshProcessPhases([child], runs, {

@@ -31,10 +31,14 @@ const cpuMicroseconds = () => {
 let next = 0;
 const options: [name: string, count: number, verify: (i: number) => boolean][] = [
   ['websvm, signer in regular use', 2000, (i) => verifyStrict(signatures[i & 255], messages[i & 255], publicKey)],
-  ['websvm, a signer\'s first use (ladder)', 30, () => {
-    const f = fresh[next++ % fresh.length];
-    return verifyStrict(f.signature, f.message, f.publicKey);
-  }],
+  [
+    "websvm, a signer's first use (ladder)",
+    30,
+    () => {
+      const f = fresh[next++ % fresh.length];
+      return verifyStrict(f.signature, f.message, f.publicKey);
+    },
+  ],
   ['websvm, same signature again (memo)', 20000, () => verifySignature(signatures[0], messages[0], publicKey)],
   ['node:crypto verify (cached KeyObject)', 2000, (i) => nodeVerify(null, messages[i & 255], keyObject, signatures[i & 255])],
   ['@noble/curves verify', 40, (i) => ed25519.verify(signatures[i & 255], messages[i & 255], publicKey)],
@@ -50,4 +54,6 @@ for (let round = 0; round < ROUNDS; round++) {
     samples.set(name, [...(samples.get(name) ?? []), (cpuMicroseconds() - start) / count]);
   }
 }
-console.table(options.map(([name]) => ({ verifier: name, 'µs/verify (median)': +median(samples.get(name)!).toFixed(1), min: +Math.min(...samples.get(name)!).toFixed(1) })));
+console.table(
+  options.map(([name]) => ({ verifier: name, 'µs/verify (median)': +median(samples.get(name)!).toFixed(1), min: +Math.min(...samples.get(name)!).toFixed(1) })),
+);

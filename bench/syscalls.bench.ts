@@ -88,7 +88,13 @@ function secp256k1Case(): Case {
   const hash = sha256(Uint8Array.of(2));
   const sig = secp256k1.sign(hash, secret, { prehash: false, format: 'recovered' });
   // 'recovered' is recovery id ‖ r ‖ s.
-  return { name: 'secp256k1_recover', syscall: 'sol_secp256k1_recover', payload: bytes(hash, sig.subarray(1)), args: [{ payload: 0 }, BigInt(sig[0]), { payload: 32 }, { out: 0 }], calls: 40 };
+  return {
+    name: 'secp256k1_recover',
+    syscall: 'sol_secp256k1_recover',
+    payload: bytes(hash, sig.subarray(1)),
+    args: [{ payload: 0 }, BigInt(sig[0]), { payload: 32 }, { out: 0 }],
+    calls: 40,
+  };
 }
 
 const edPoint = (k: bigint) => ed25519.Point.BASE.multiply(k).toBytes();
@@ -157,20 +163,23 @@ function cases(): Case[] {
       name: 'create_program_address',
       syscall: 'sol_create_program_address',
       payload: bytes(pdaSeed, pdaBump, PROGRAM_ID),
-      tables: [[[0, 32], [32, 1]]],
+      tables: [
+        [
+          [0, 32],
+          [32, 1],
+        ],
+      ],
       args: [{ table: 0 }, 2n, { payload: 33 }, { out: 0 }],
       calls: 800,
     },
-    ...[1, 4].map(
-      (attempts): Case => ({
-        name: `try_find_program_address (${attempts} bump${attempts > 1 ? 's' : ''})`,
-        syscall: 'sol_try_find_program_address',
-        payload: bytes(attempts === 1 ? seed1 : seed4, PROGRAM_ID),
-        tables: [[[0, 32]]],
-        args: [{ table: 0 }, 1n, { payload: 32 }, { out: 0 }, { out: 64 }],
-        calls: Math.floor(800 / attempts),
-      }),
-    ),
+    ...[1, 4].map((attempts): Case => ({
+      name: `try_find_program_address (${attempts} bump${attempts > 1 ? 's' : ''})`,
+      syscall: 'sol_try_find_program_address',
+      payload: bytes(attempts === 1 ? seed1 : seed4, PROGRAM_ID),
+      tables: [[[0, 32]]],
+      args: [{ table: 0 }, 1n, { payload: 32 }, { out: 0 }, { out: 64 }],
+      calls: Math.floor(800 / attempts),
+    })),
     poseidon(1, 1500),
     poseidon(2, 1500),
     poseidon(6, 500),
@@ -191,13 +200,19 @@ function cases(): Case[] {
     bn('alt_bn128 G1 add', 'sol_alt_bn128_group_op', 0n, bytes(g1(3n), g1(5n)), 2000),
     bn('alt_bn128 G1 mul', 'sol_alt_bn128_group_op', 2n, bytes(g1(3n), be32(0x1234567890abcdef1234567890abcdefn)), 300),
     bn('alt_bn128 pairing (2 pairs)', 'sol_alt_bn128_group_op', 3n, bytes(g1(3n), g2(5n), g1(bn254.fields.Fr.ORDER - 3n), g2(5n)), 20),
-    bn('alt_bn128 G1 decompress', 'sol_alt_bn128_compression', 1n, (() => {
-      const p = g1(3n);
-      const c = p.slice(0, 32);
-      const y = BigInt('0x' + Buffer.from(p.subarray(32)).toString('hex'));
-      if (y > bn254.fields.Fp.neg(y)) c[0] |= 0x80;
-      return c;
-    })(), 1000),
+    bn(
+      'alt_bn128 G1 decompress',
+      'sol_alt_bn128_compression',
+      1n,
+      (() => {
+        const p = g1(3n);
+        const c = p.slice(0, 32);
+        const y = BigInt('0x' + Buffer.from(p.subarray(32)).toString('hex'));
+        if (y > bn254.fields.Fp.neg(y)) c[0] |= 0x80;
+        return c;
+      })(),
+      1000,
+    ),
     { name: 'bls12-381 G1 validate', syscall: 'sol_curve_validate_point', payload: blsG1(5n), args: [0x85n, { payload: 0 }], calls: 500 },
     curveOp('bls12-381 G1 add', 0x85n, 0n, blsG1(5n), blsG1(7n), 2000),
     curveOp('bls12-381 G1 mul', 0x85n, 2n, be32(0x1234567890abcdefn), blsG1(7n), 200),
@@ -215,7 +230,7 @@ d.theirs.withTransactionHistory(0n);
 const filter = process.argv[2];
 const median = (b: Bench, name: string) => {
   const r = b.tasks.find((t) => t.name === name)!.result;
-  return r && 'latency' in r ? r.latency.p50 ?? r.latency.mean : NaN;
+  return r && 'latency' in r ? (r.latency.p50 ?? r.latency.mean) : NaN;
 };
 
 async function transaction(id: Address, calls: number, payload: Uint8Array): Promise<Transaction> {
@@ -231,7 +246,10 @@ for (const c of cases()) {
   const idle = await transaction(id, 0, c.payload);
   const probe = d.send(work);
   if (probe.ours.error || probe.theirs.error || probe.ours.computeUnits !== probe.theirs.computeUnits) {
-    rows.push({ syscall: c.name, note: `skipped: websvm ${probe.ours.error ?? probe.ours.computeUnits}, LiteSVM ${probe.theirs.error ?? probe.theirs.computeUnits}` });
+    rows.push({
+      syscall: c.name,
+      note: `skipped: websvm ${probe.ours.error ?? probe.ours.computeUnits}, LiteSVM ${probe.theirs.error ?? probe.theirs.computeUnits}`,
+    });
     continue;
   }
   const bench = new Bench({ time: 600, warmupTime: 150, iterations: 5 });

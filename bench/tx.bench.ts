@@ -40,7 +40,13 @@ async function prepare() {
     [create(mint, 82n), { programAddress: TOKEN, accounts: [meta(mint.address, true)], data: bytes(20, 0, enc.encode(d.payer.address), 0) }],
     [create(a, 165n), { programAddress: TOKEN, accounts: [meta(a.address, true), meta(mint.address, false)], data: bytes(18, enc.encode(d.payer.address)) }],
     [create(b, 165n), { programAddress: TOKEN, accounts: [meta(b.address, true), meta(mint.address, false)], data: bytes(18, enc.encode(d.payer.address)) }],
-    [{ programAddress: TOKEN, accounts: [meta(mint.address, true), meta(a.address, true), meta(d.payer.address, false, d.payer)], data: bytes(7, u64(1n << 60n)) }],
+    [
+      {
+        programAddress: TOKEN,
+        accounts: [meta(mint.address, true), meta(a.address, true), meta(d.payer.address, false, d.payer)],
+        data: bytes(7, u64(1n << 60n)),
+      },
+    ],
   ];
   for (const ixs of setup) {
     const r = d.send(await d.transaction(ixs));
@@ -49,7 +55,11 @@ async function prepare() {
   const transfers = await Promise.all(
     Array.from({ length: TRANSFERS }, (_, i) =>
       d.transaction([
-        { programAddress: TOKEN, accounts: [meta(a.address, true), meta(b.address, true), meta(d.payer.address, false, d.payer)], data: bytes(3, u64(BigInt(i + 1))) },
+        {
+          programAddress: TOKEN,
+          accounts: [meta(a.address, true), meta(b.address, true), meta(d.payer.address, false, d.payer)],
+          data: bytes(3, u64(BigInt(i + 1))),
+        },
       ]),
     ),
   );
@@ -105,7 +115,8 @@ for (const config of configs) {
     side.svm.withSigverify(config.sigverify);
     for (let i = 0; i < TRANSFERS; i++) {
       const result = side.svm.sendTransaction(config.transfers[side.next++ % TRANSFERS]);
-      if (side.failed(result)) throw new Error(`${side.name}: transfer failed in warm-up (history ${config.history}, sigverify ${config.sigverify}): ${result}`);
+      if (side.failed(result))
+        throw new Error(`${side.name}: transfer failed in warm-up (history ${config.history}, sigverify ${config.sigverify}): ${result}`);
     }
   }
 }

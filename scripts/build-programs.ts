@@ -24,7 +24,9 @@ function build(source: string, outputs: [path: string, version: 0 | 3][]): void 
   console.log(`built ${name}`);
 }
 
-for (const file of readdirSync(root).filter((f) => f.endsWith('.c')).sort()) {
+for (const file of readdirSync(root)
+  .filter((f) => f.endsWith('.c'))
+  .sort()) {
   const name = basename(file, '.c');
   build(join(root, file), [
     [join(root, 'bin', `${name}.so`), 0],
@@ -33,7 +35,9 @@ for (const file of readdirSync(root).filter((f) => f.endsWith('.c')).sort()) {
 }
 
 const examples = new URL('../Anchor-like-examples/', import.meta.url).pathname;
-for (const example of readdirSync(examples).filter((d) => existsSync(join(examples, d, 'program'))).sort()) {
+for (const example of readdirSync(examples)
+  .filter((d) => existsSync(join(examples, d, 'program')))
+  .sort()) {
   const dir = join(examples, example, 'program');
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.c'))) build(join(dir, file), [[join(dir, `${basename(file, '.c')}.so`), 0]]);
 }

@@ -11,7 +11,16 @@ import { FIXED_MODULES } from '../src/crypto/fixed-module-list.js';
 import { bundledForm } from '../src/crypto/fixed-modules.js';
 
 /** @solana/kit (which every user loads anyway), pino, ws (the validator's) and @noble (loaded on first use, see src/crypto/noble-modules.ts). */
-export const LOADED_LAZILY_OR_SHARED = ['node:*', '@solana/kit', 'pino', 'ws', '@noble/curves', '@noble/curves/*', '@noble/hashes/sha2.js', '@noble/hashes/blake3.js'];
+export const LOADED_LAZILY_OR_SHARED = [
+  'node:*',
+  '@solana/kit',
+  'pino',
+  'ws',
+  '@noble/curves',
+  '@noble/curves/*',
+  '@noble/hashes/sha2.js',
+  '@noble/hashes/blake3.js',
+];
 
 export function packageBundleOptions(): BuildOptions {
   const fixedModules = Object.fromEntries(Object.entries(FIXED_MODULES).map(([name, emit]) => [name, bundledForm(emit())]));

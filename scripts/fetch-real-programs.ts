@@ -22,7 +22,8 @@ import type * as TS from 'typescript';
  * Where the prepared files live (inside node_modules, so git and npm publishing ignore them);
  * `WEBSVM_REAL_PROGRAMS_DIR` names it for code bundled elsewhere (the cold benchmark's child).
  */
-export const REAL_PROGRAMS_DIR = process.env.WEBSVM_REAL_PROGRAMS_DIR ?? fileURLToPath(new URL('../node_modules/.cache/websvm/real-programs/', import.meta.url));
+export const REAL_PROGRAMS_DIR =
+  process.env.WEBSVM_REAL_PROGRAMS_DIR ?? fileURLToPath(new URL('../node_modules/.cache/websvm/real-programs/', import.meta.url));
 
 /** One npm package and what to take from its tarball. */
 interface Source {
@@ -52,7 +53,10 @@ export function prepareRealPrograms(): string {
     if (existsSync(marker)) continue;
     const work = mkdtempSync(join(tmpdir(), 'websvm-real-programs-'));
     try {
-      const tarball = execFileSync('npm', ['pack', `${source.name}@${source.version}`, '--pack-destination', work, '--silent'], { encoding: 'utf8' }).trim().split('\n').pop()!;
+      const tarball = execFileSync('npm', ['pack', `${source.name}@${source.version}`, '--pack-destination', work, '--silent'], { encoding: 'utf8' })
+        .trim()
+        .split('\n')
+        .pop()!;
       execFileSync('tar', ['-xzf', join(work, tarball), '-C', work]);
       source.take(join(work, 'package'));
       mkdirSync(join(REAL_PROGRAMS_DIR, 'fetched'), { recursive: true });

@@ -19,8 +19,16 @@ const IN_PROCESS: Record<string, { what: string; run: Campaign }> = {
   api: { what: 'SVM methods called with wrong arguments', run: apiMisuse },
 };
 const SUITES: Record<string, { what: string; file: string; env: Record<string, string> }> = {
-  jit: { what: 'random programs on the JIT and the interpreter', file: 'test/jit/jit-vs-interpreter.test.ts', env: { FUZZ_PROGRAMS: process.env.FUZZ_PROGRAMS ?? '50000' } },
-  builtins: { what: 'random builtin-program instructions on websvm and LiteSVM', file: 'test/runtime/random-instructions-vs-litesvm.test.ts', env: { FUZZ_BUILTIN_RUNS: process.env.FUZZ_BUILTIN_RUNS ?? '20' } },
+  jit: {
+    what: 'random programs on the JIT and the interpreter',
+    file: 'test/jit/jit-vs-interpreter.test.ts',
+    env: { FUZZ_PROGRAMS: process.env.FUZZ_PROGRAMS ?? '50000' },
+  },
+  builtins: {
+    what: 'random builtin-program instructions on websvm and LiteSVM',
+    file: 'test/runtime/random-instructions-vs-litesvm.test.ts',
+    env: { FUZZ_BUILTIN_RUNS: process.env.FUZZ_BUILTIN_RUNS ?? '20' },
+  },
 };
 
 const asked = process.argv.slice(2);
@@ -49,7 +57,9 @@ for (const name of names) {
   } else {
     const { what, file, env } = SUITES[name];
     const r = spawnSync('npx', ['vitest', 'run', file], { stdio: 'inherit', env: { ...process.env, ...env } });
-    const settings = Object.entries(env).map(([k, v]) => `${k}=${v}`).join(' ');
+    const settings = Object.entries(env)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ');
     console.log(`${name}: ${what} (${settings}), ${((performance.now() - started) / 1000).toFixed(0)} s: ${r.status === 0 ? 'no findings' : 'FAILED'}`);
     failed ||= r.status !== 0;
   }

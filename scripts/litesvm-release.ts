@@ -30,7 +30,11 @@ export interface LiteSvmRelease {
 }
 
 const FEATURE_PROGRAM = 'Feature111111111111111111111111111111111111';
-const SBPF_LOADERS = ['BPFLoader1111111111111111111111111111111111', 'BPFLoader2111111111111111111111111111111111', 'BPFLoaderUpgradeab1e11111111111111111111111'];
+const SBPF_LOADERS = [
+  'BPFLoader1111111111111111111111111111111111',
+  'BPFLoader2111111111111111111111111111111111',
+  'BPFLoaderUpgradeab1e11111111111111111111111',
+];
 
 /** The installed package's version and the Agave its binary was built from. */
 function versions(): { LITESVM_VERSION: string; AGAVE_VERSION: string } {
@@ -116,7 +120,9 @@ function literal(value: unknown, indent = ''): string {
     return `[\n${value.map((v) => `${inner}${literal(v, inner)},`).join('\n')}\n${indent}]`;
   }
   if (typeof value === 'object' && value !== null) {
-    return `{\n${Object.entries(value).map(([k, v]) => `${inner}${k}: ${literal(v, inner)},`).join('\n')}\n${indent}}`;
+    return `{\n${Object.entries(value)
+      .map(([k, v]) => `${inner}${k}: ${literal(v, inner)},`)
+      .join('\n')}\n${indent}}`;
   }
   return String(value);
 }
@@ -160,10 +166,16 @@ export function describeChanges(previous: Partial<LiteSvmRelease>, next: LiteSvm
     if (literal(before) === literal(after)) continue;
     if (name === 'ALL_FEATURES') {
       const [was, is] = [new Set(before as string[]), new Set(after as string[])];
-      changes.push(`${name}: ${is.size} ids (was ${was.size}); new ${[...is].filter((id) => !was.has(id)).join(', ') || 'none'}; gone ${[...was].filter((id) => !is.has(id)).join(', ') || 'none'}`);
+      changes.push(
+        `${name}: ${is.size} ids (was ${was.size}); new ${[...is].filter((id) => !was.has(id)).join(', ') || 'none'}; gone ${[...was].filter((id) => !is.has(id)).join(', ') || 'none'}`,
+      );
     } else if (name === 'MAINNET_FEATURES') {
       const [was, is] = [new Map(before as [string, bigint][]), new Map(after as [string, bigint][])];
-      const listed = (m: Map<string, bigint>, other: Map<string, bigint>) => [...m].filter(([id, slot]) => other.get(id) !== slot).map(([id, slot]) => `${id}@${slot}`).join(', ') || 'none';
+      const listed = (m: Map<string, bigint>, other: Map<string, bigint>) =>
+        [...m]
+          .filter(([id, slot]) => other.get(id) !== slot)
+          .map(([id, slot]) => `${id}@${slot}`)
+          .join(', ') || 'none';
       changes.push(`${name}: ${is.size} active (was ${was.size}); now ${listed(is, was)}; before ${listed(was, is)}`);
     } else {
       changes.push(`${name}: ${literal(before).replace(/\s+/g, ' ')} -> ${literal(after).replace(/\s+/g, ' ')}`);

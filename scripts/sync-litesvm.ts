@@ -19,5 +19,7 @@ if (!statement.test(text)) throw new Error('README.md lost its "websvm matches L
 writeFileSync(readme, text.replace(statement, `websvm matches LiteSVM ${release.LITESVM_VERSION} (Agave ${release.AGAVE_VERSION})`));
 
 const changes = describeChanges(previous, release);
-console.log(`litesvm ${release.LITESVM_VERSION} (Agave ${release.AGAVE_VERSION}): ${release.ALL_FEATURES.length} features, ${release.MAINNET_FEATURES.length} active`);
+console.log(
+  `litesvm ${release.LITESVM_VERSION} (Agave ${release.AGAVE_VERSION}): ${release.ALL_FEATURES.length} features, ${release.MAINNET_FEATURES.length} active`,
+);
 console.log(changes.length === 0 ? 'nothing changed' : changes.map((c) => `  ${c}`).join('\n'));

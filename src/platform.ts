@@ -35,9 +35,14 @@ export function requireNodeFs(feature: string): NodeFs {
   return fs;
 }
 
-
 interface NodeBuffer {
-  Buffer: { from(buffer: ArrayBufferLike, byteOffset?: number, length?: number): { toString(encoding: 'base64'): string; write(text: string, encoding: 'base64'): number } };
+  Buffer: {
+    from(
+      buffer: ArrayBufferLike,
+      byteOffset?: number,
+      length?: number,
+    ): { toString(encoding: 'base64'): string; write(text: string, encoding: 'base64'): number };
+  };
 }
 
 /**

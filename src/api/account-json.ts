@@ -36,7 +36,13 @@ export function parseAccountJson(text: string): { address: string; account: Acco
   };
   return {
     address: doc.pubkey,
-    account: { lamports: u64(a.lamports, 'lamports'), data: bytes, owner: a.owner, executable: a.executable === true, rentEpoch: u64(a.rentEpoch, 'rentEpoch', 0n) },
+    account: {
+      lamports: u64(a.lamports, 'lamports'),
+      data: bytes,
+      owner: a.owner,
+      executable: a.executable === true,
+      rentEpoch: u64(a.rentEpoch, 'rentEpoch', 0n),
+    },
   };
 }
 

@@ -14,12 +14,7 @@ import { toAddress, type AddressInput } from './inputs.js';
 import { Check } from './harness.js';
 
 /** An IDL type (the subset Anchor emits). */
-export type IdlType =
-  | string
-  | { vec: IdlType }
-  | { option: IdlType }
-  | { array: [IdlType, number] }
-  | { defined: string | { name: string } };
+export type IdlType = string | { vec: IdlType } | { option: IdlType } | { array: [IdlType, number] } | { defined: string | { name: string } };
 
 interface IdlField {
   name: string;
@@ -145,7 +140,11 @@ export class AnchorProgram {
     if (def.type.kind === 'struct') return this.fieldsSchema(def.type.fields ?? []);
     return {
       enum: def.type.variants.map((v) => ({
-        struct: { [v.name]: this.fieldsSchema((v.fields ?? []).map((f, i) => (typeof f === 'object' && f !== null && 'name' in f ? f : { name: String(i), type: f as IdlType }))) },
+        struct: {
+          [v.name]: this.fieldsSchema(
+            (v.fields ?? []).map((f, i) => (typeof f === 'object' && f !== null && 'name' in f ? f : { name: String(i), type: f as IdlType })),
+          ),
+        },
       })),
     };
   }
@@ -276,7 +275,8 @@ export class AnchorProgram {
         for (const e of this.idl.events ?? []) {
           const disc = e.discriminator ? Uint8Array.from(e.discriminator) : discriminator('event', e.name);
           if (!same(bytes, disc)) continue;
-          const fields = e.fields ?? (this.types.get(e.name)?.type.kind === 'struct' ? ((this.types.get(e.name)!.type as { fields?: IdlField[] }).fields ?? []) : []);
+          const fields =
+            e.fields ?? (this.types.get(e.name)?.type.kind === 'struct' ? ((this.types.get(e.name)!.type as { fields?: IdlField[] }).fields ?? []) : []);
           const decoded = deserialize(this.fieldsSchema(fields), bytes.subarray(8)) as Record<string, unknown>;
           out.push({ name: e.name, data: Object.fromEntries(fields.map((f) => [f.name, this.fromBorsh(f.type, decoded[f.name])])) });
         }

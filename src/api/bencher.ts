@@ -94,7 +94,10 @@ export class ComputeUnitBencher {
         '\n';
       fs.writeFileSync(md, table + existing);
     }
-    const json = { timestamp: now.toISOString(), results: results.map((r) => ({ name: r.name, computeUnits: Number(r.computeUnits), delta: r.delta === undefined ? null : Number(r.delta) })) };
+    const json = {
+      timestamp: now.toISOString(),
+      results: results.map((r) => ({ name: r.name, computeUnits: Number(r.computeUnits), delta: r.delta === undefined ? null : Number(r.delta) })),
+    };
     fs.writeFileSync(`${dir}/compute_units.json`, `${JSON.stringify(json, null, 2)}\n`);
     this.checkRegressions(results);
     return results;
@@ -111,7 +114,10 @@ export class ComputeUnitBencher {
       return overUnits || overPercent;
     });
     if (regressed.length > 0) {
-      throw new WebsvmError('ComputeUnitRegression', `compute units regressed: ${regressed.map((r) => `${r.name} ${r.computeUnits - r.delta!} → ${r.computeUnits} (+${r.delta})`).join(', ')}`);
+      throw new WebsvmError(
+        'ComputeUnitRegression',
+        `compute units regressed: ${regressed.map((r) => `${r.name} ${r.computeUnits - r.delta!} → ${r.computeUnits} (+${r.delta})`).join(', ')}`,
+      );
     }
   }
 }

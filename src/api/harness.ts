@@ -265,7 +265,10 @@ export class InstructionHarness {
 
   /** Runs instructions one after the other on the same accounts; stops at the first failure. */
   processChain(instructions: InstructionInput[], accounts: [AddressInput, AccountInput][]): InstructionResult {
-    return this.run(instructions.map(toInstruction), accounts.map(([k, a]) => [toAddress(k), toAccount(a)]));
+    return this.run(
+      instructions.map(toInstruction),
+      accounts.map(([k, a]) => [toAddress(k), toAccount(a)]),
+    );
   }
 
   /** @internal Runs instructions already in the runtime's form on accounts already in its form. */

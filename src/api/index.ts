@@ -9,4 +9,12 @@ export { ComputeUnitBencher, parseLastTable, type BenchResult, type BencherOptio
 export { AnchorProgram, ANCHOR_FRAMEWORK_ERRORS, type AnchorIdl, type AnchorInstruction, type IdlType } from './anchor.js';
 export type { ErrorNamer } from './harness.js';
 export { FeatureSet } from './feature-set.js';
-export { DEFAULT_PROGRAMS, defaultProgramSource, programsFromDirectory, programsFromLiteSvm, type DefaultProgram, type ProgramElf, type ProgramSource } from './default-programs.js';
+export {
+  DEFAULT_PROGRAMS,
+  defaultProgramSource,
+  programsFromDirectory,
+  programsFromLiteSvm,
+  type DefaultProgram,
+  type ProgramElf,
+  type ProgramSource,
+} from './default-programs.js';

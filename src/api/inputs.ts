@@ -12,10 +12,7 @@ import { encodeTransaction, type Instruction as RuntimeInstruction } from '../ru
 export type AddressInput = string | { toBase58(): string } | Uint8Array;
 
 /** A transaction: kit `Transaction`, web3.js `Transaction` or `VersionedTransaction`, or wire bytes. */
-export type TransactionInput =
-  | Transaction
-  | { serialize(config?: { requireAllSignatures?: boolean; verifySignatures?: boolean }): Uint8Array }
-  | Uint8Array;
+export type TransactionInput = Transaction | { serialize(config?: { requireAllSignatures?: boolean; verifySignatures?: boolean }): Uint8Array } | Uint8Array;
 
 /** How a refused argument's value is shown in the error: strings quoted, numbers as written, objects by kind. */
 function shown(value: unknown): string {
@@ -170,7 +167,8 @@ const unencodable = (why: string) => new WebsvmError('InvalidTransaction', `tran
  */
 function kitWireBytes(tx: { messageBytes: unknown; signatures: unknown }): Uint8Array {
   if (!(tx.messageBytes instanceof Uint8Array)) throw unencodable(`messageBytes must be bytes (a Uint8Array), got ${shown(tx.messageBytes)}`);
-  if (typeof tx.signatures !== 'object' || tx.signatures === null) throw unencodable(`signatures must be an object of signer address to signature, got ${shown(tx.signatures)}`);
+  if (typeof tx.signatures !== 'object' || tx.signatures === null)
+    throw unencodable(`signatures must be an object of signer address to signature, got ${shown(tx.signatures)}`);
   const signatures = Object.values(tx.signatures) as unknown[];
   if (signatures.length === 0) {
     try {
@@ -182,7 +180,10 @@ function kitWireBytes(tx: { messageBytes: unknown; signatures: unknown }): Uint8
   for (const s of signatures) {
     if (s != null && !(s instanceof Uint8Array && s.length === 64)) throw unencodable(`signatures must be 64 bytes each (or null), got ${shown(s)}`);
   }
-  return encodeTransaction(signatures.map((s) => (s ?? NO_SIGNATURE) as Uint8Array), tx.messageBytes);
+  return encodeTransaction(
+    signatures.map((s) => (s ?? NO_SIGNATURE) as Uint8Array),
+    tx.messageBytes,
+  );
 }
 
 /** The wire bytes of `tx`, refused with kind `InvalidTransaction` when it is none of the accepted forms or cannot be encoded. */
@@ -211,7 +212,11 @@ export type InstructionInput =
 export function toInstruction(ix: InstructionInput): RuntimeInstruction {
   if ('programAddress' in ix) {
     // kit AccountRole: bit 0 = writable, bit 1 = signer.
-    const accounts = (ix.accounts ?? []).map((a) => ({ pubkey: toNamedAddress(a.address, 'account address'), isSigner: (a.role & 2) !== 0, isWritable: (a.role & 1) !== 0 }));
+    const accounts = (ix.accounts ?? []).map((a) => ({
+      pubkey: toNamedAddress(a.address, 'account address'),
+      isSigner: (a.role & 2) !== 0,
+      isWritable: (a.role & 1) !== 0,
+    }));
     return { programId: toNamedAddress(ix.programAddress, 'programAddress'), accounts, data: Uint8Array.from(ix.data ?? []) };
   }
   const accounts = ix.keys.map((k) => ({ pubkey: toNamedAddress(k.pubkey, 'pubkey'), isSigner: k.isSigner, isWritable: k.isWritable }));

@@ -11,31 +11,98 @@ import type { InnerInstruction as RuntimeInner, TransactionOutcome } from '../ru
 
 /** Field-less transaction errors, numbered as in `litesvm`. */
 export enum TransactionErrorFieldless {
-  AccountInUse, AccountLoadedTwice, AccountNotFound, ProgramAccountNotFound, InsufficientFundsForFee,
-  InvalidAccountForFee, AlreadyProcessed, BlockhashNotFound, CallChainTooDeep, MissingSignatureForFee,
-  InvalidAccountIndex, SignatureFailure, InvalidProgramForExecution, SanitizeFailure, ClusterMaintenance,
-  AccountBorrowOutstanding, WouldExceedMaxBlockCostLimit, UnsupportedVersion, InvalidWritableAccount,
-  WouldExceedMaxAccountCostLimit, WouldExceedAccountDataBlockLimit, TooManyAccountLocks,
-  AddressLookupTableNotFound, InvalidAddressLookupTableOwner, InvalidAddressLookupTableData,
-  InvalidAddressLookupTableIndex, InvalidRentPayingAccount, WouldExceedMaxVoteCostLimit,
-  WouldExceedAccountDataTotalLimit, MaxLoadedAccountsDataSizeExceeded, ResanitizationNeeded,
-  InvalidLoadedAccountsDataSizeLimit, UnbalancedTransaction, ProgramCacheHitMaxLimit, CommitCancelled,
+  AccountInUse,
+  AccountLoadedTwice,
+  AccountNotFound,
+  ProgramAccountNotFound,
+  InsufficientFundsForFee,
+  InvalidAccountForFee,
+  AlreadyProcessed,
+  BlockhashNotFound,
+  CallChainTooDeep,
+  MissingSignatureForFee,
+  InvalidAccountIndex,
+  SignatureFailure,
+  InvalidProgramForExecution,
+  SanitizeFailure,
+  ClusterMaintenance,
+  AccountBorrowOutstanding,
+  WouldExceedMaxBlockCostLimit,
+  UnsupportedVersion,
+  InvalidWritableAccount,
+  WouldExceedMaxAccountCostLimit,
+  WouldExceedAccountDataBlockLimit,
+  TooManyAccountLocks,
+  AddressLookupTableNotFound,
+  InvalidAddressLookupTableOwner,
+  InvalidAddressLookupTableData,
+  InvalidAddressLookupTableIndex,
+  InvalidRentPayingAccount,
+  WouldExceedMaxVoteCostLimit,
+  WouldExceedAccountDataTotalLimit,
+  MaxLoadedAccountsDataSizeExceeded,
+  ResanitizationNeeded,
+  InvalidLoadedAccountsDataSizeLimit,
+  UnbalancedTransaction,
+  ProgramCacheHitMaxLimit,
+  CommitCancelled,
 }
 
 /** Field-less instruction errors, numbered as in `litesvm`. */
 export enum InstructionErrorFieldless {
-  GenericError, InvalidArgument, InvalidInstructionData, InvalidAccountData, AccountDataTooSmall,
-  InsufficientFunds, IncorrectProgramId, MissingRequiredSignature, AccountAlreadyInitialized,
-  UninitializedAccount, UnbalancedInstruction, ModifiedProgramId, ExternalAccountLamportSpend,
-  ExternalAccountDataModified, ReadonlyLamportChange, ReadonlyDataModified, DuplicateAccountIndex,
-  ExecutableModified, RentEpochModified, NotEnoughAccountKeys, AccountDataSizeChanged, AccountNotExecutable,
-  AccountBorrowFailed, AccountBorrowOutstanding, DuplicateAccountOutOfSync, InvalidError,
-  ExecutableDataModified, ExecutableLamportChange, ExecutableAccountNotRentExempt, UnsupportedProgramId,
-  CallDepth, MissingAccount, ReentrancyNotAllowed, MaxSeedLengthExceeded, InvalidSeeds, InvalidRealloc,
-  ComputationalBudgetExceeded, PrivilegeEscalation, ProgramEnvironmentSetupFailure, ProgramFailedToComplete,
-  ProgramFailedToCompile, Immutable, IncorrectAuthority, AccountNotRentExempt, InvalidAccountOwner,
-  ArithmeticOverflow, UnsupportedSysvar, IllegalOwner, MaxAccountsDataAllocationsExceeded, MaxAccountsExceeded,
-  MaxInstructionTraceLengthExceeded, BuiltinProgramsMustConsumeComputeUnits, BorshIoError,
+  GenericError,
+  InvalidArgument,
+  InvalidInstructionData,
+  InvalidAccountData,
+  AccountDataTooSmall,
+  InsufficientFunds,
+  IncorrectProgramId,
+  MissingRequiredSignature,
+  AccountAlreadyInitialized,
+  UninitializedAccount,
+  UnbalancedInstruction,
+  ModifiedProgramId,
+  ExternalAccountLamportSpend,
+  ExternalAccountDataModified,
+  ReadonlyLamportChange,
+  ReadonlyDataModified,
+  DuplicateAccountIndex,
+  ExecutableModified,
+  RentEpochModified,
+  NotEnoughAccountKeys,
+  AccountDataSizeChanged,
+  AccountNotExecutable,
+  AccountBorrowFailed,
+  AccountBorrowOutstanding,
+  DuplicateAccountOutOfSync,
+  InvalidError,
+  ExecutableDataModified,
+  ExecutableLamportChange,
+  ExecutableAccountNotRentExempt,
+  UnsupportedProgramId,
+  CallDepth,
+  MissingAccount,
+  ReentrancyNotAllowed,
+  MaxSeedLengthExceeded,
+  InvalidSeeds,
+  InvalidRealloc,
+  ComputationalBudgetExceeded,
+  PrivilegeEscalation,
+  ProgramEnvironmentSetupFailure,
+  ProgramFailedToComplete,
+  ProgramFailedToCompile,
+  Immutable,
+  IncorrectAuthority,
+  AccountNotRentExempt,
+  InvalidAccountOwner,
+  ArithmeticOverflow,
+  UnsupportedSysvar,
+  IllegalOwner,
+  MaxAccountsDataAllocationsExceeded,
+  MaxAccountsExceeded,
+  MaxInstructionTraceLengthExceeded,
+  BuiltinProgramsMustConsumeComputeUnits,
+  BorshIoError,
 }
 
 /** `InstructionError::Custom(code)`: a program's own error code. */
@@ -138,7 +205,8 @@ const debugCompiled = (programIdIndex: number, accounts: Uint8Array, data: Uint8
 const debugInner = (i: RuntimeInner) =>
   debugStruct('InnerInstruction', { instruction: debugCompiled(i.programIdIndex, i.accounts, i.data), stack_height: i.stackHeight });
 
-const debugReturnData = (r: { programId: string; data: Uint8Array }) => debugStruct('TransactionReturnData', { program_id: r.programId, data: debugBytes(r.data) });
+const debugReturnData = (r: { programId: string; data: Uint8Array }) =>
+  debugStruct('TransactionReturnData', { program_id: r.programId, data: debugBytes(r.data) });
 
 /** LiteSVM's `TransactionMetadata` in Rust's Debug form. */
 const debugMetadata = (o: TransactionOutcome) =>
@@ -244,7 +312,10 @@ export class FailedTransactionMetadata {
   }
   /** LiteSVM's form: the Rust Debug of its error and metadata. */
   toString(): string {
-    return wrapped('FailedTransactionMetadata', debugStruct('FailedTransactionMetadata', { err: describeError(this.outcome.error!), meta: debugMetadata(this.outcome) }));
+    return wrapped(
+      'FailedTransactionMetadata',
+      debugStruct('FailedTransactionMetadata', { err: describeError(this.outcome.error!), meta: debugMetadata(this.outcome) }),
+    );
   }
 }
 

@@ -22,7 +22,19 @@ import { BPF_LOADER_UPGRADEABLE, SYSVAR } from '../runtime/ids.js';
 import { decodeTransaction } from '../runtime/message.js';
 import { Runtime, type RuntimeSnapshot, type TransactionOutcome } from '../runtime/runtime.js';
 import * as sv from '../runtime/sysvars.js';
-import { refused, toAddress, toBoolean, toBytes, toFields, toNamedAddress, toU64, toWireBytes, type AddressInput, type TransactionInput, type U64Input } from './inputs.js';
+import {
+  refused,
+  toAddress,
+  toBoolean,
+  toBytes,
+  toFields,
+  toNamedAddress,
+  toU64,
+  toWireBytes,
+  type AddressInput,
+  type TransactionInput,
+  type U64Input,
+} from './inputs.js';
 import { FeatureSet } from './feature-set.js';
 import { DEFAULT_PROGRAMS, defaultProgramSource, warnMissingDefaultPrograms, type ProgramSource } from './default-programs.js';
 import type { Executable } from '../executable.js';
@@ -72,7 +84,6 @@ function encoded(address: string, a: Account): EncodedAccount & { data: Uint8Arr
     data: a.data.slice(),
   };
 }
-
 
 /** The engines {@link SVM.withEngine} selects from. */
 const ENGINES: readonly unknown[] = ['auto', 'jit', 'interpreter'] satisfies Engine[];
@@ -144,7 +155,8 @@ export class SVM {
 
   /** Runs with `featureSet` from now on (LiteSVM's default is mainnet's: {@link FeatureSet.mainnet}). */
   withFeatureSet(featureSet: FeatureSet): this {
-    if (!(featureSet instanceof FeatureSet)) throw refused('featureSet', 'a FeatureSet (FeatureSet.mainnet(), FeatureSet.allEnabled() or new FeatureSet())', featureSet);
+    if (!(featureSet instanceof FeatureSet))
+      throw refused('featureSet', 'a FeatureSet (FeatureSet.mainnet(), FeatureSet.allEnabled() or new FeatureSet())', featureSet);
     this.runtime.setFeatures(featureSet.inner);
     return this;
   }
@@ -213,7 +225,13 @@ export class SVM {
       ['9pan9bMn5HatX4EJdBwg9VgCa7Uz5HL8N1m5D3NdXejP', 'TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb'],
     ]) {
       if (this.runtime.getAccount(program)) {
-        this.runtime.setAccount(address, { lamports: sv.minimumBalance(this.runtime.rent, 82), data: mint.slice(), owner: program, executable: false, rentEpoch: 0n });
+        this.runtime.setAccount(address, {
+          lamports: sv.minimumBalance(this.runtime.rent, 82),
+          data: mint.slice(),
+          owner: program,
+          executable: false,
+          rentEpoch: 0n,
+        });
       }
     }
     return this;
@@ -336,7 +354,8 @@ export class SVM {
     }
     this.runtime.setAccounts(
       accounts,
-      (address, e) => new WebsvmError('InvalidAccount', `${fileOf.get(address)}: account ${address} cannot be set: ${e instanceof Error ? e.message : String(e)}`),
+      (address, e) =>
+        new WebsvmError('InvalidAccount', `${fileOf.get(address)}: account ${address} cannot be set: ${e instanceof Error ? e.message : String(e)}`),
     );
     return accounts.map(([address]) => address);
   }
@@ -429,7 +448,9 @@ export class SVM {
   }
 
   /** Gives a kit transaction message the latest blockhash as its lifetime. */
-  setTransactionMessageLifetimeUsingLatestBlockhash<T extends object>(message: T): T & { lifetimeConstraint: { blockhash: Blockhash; lastValidBlockHeight: bigint } } {
+  setTransactionMessageLifetimeUsingLatestBlockhash<T extends object>(
+    message: T,
+  ): T & { lifetimeConstraint: { blockhash: Blockhash; lastValidBlockHeight: bigint } } {
     toFields(message, 'message', 'a kit transaction message');
     return Object.freeze({
       ...message,
@@ -472,14 +493,18 @@ export class SVM {
   addProgramFromFile(programId: AddressInput, path: string): void {
     const id = toNamedAddress(programId, 'programId');
     const fs = requireNodeFs('file access');
-    this.addProgram(id, fileAccess('read', toPath(path, 'path'), () => new Uint8Array(fs.readFileSync(path))));
+    this.addProgram(
+      id,
+      fileAccess('read', toPath(path, 'path'), () => new Uint8Array(fs.readFileSync(path))),
+    );
   }
 
   /** Processes a transaction and commits its effects. */
   sendTransaction(tx: TransactionInput): TransactionMetadata | FailedTransactionMetadata {
     const bytes = toWireBytes(tx);
     const outcome = this.runtime.send(bytes);
-    if (outcome.error && this.expectsDefaultPrograms) warnMissingDefaultPrograms(decodeTransaction(bytes).message.staticKeys, (id) => this.runtime.getAccount(id) !== undefined);
+    if (outcome.error && this.expectsDefaultPrograms)
+      warnMissingDefaultPrograms(decodeTransaction(bytes).message.staticKeys, (id) => this.runtime.getAccount(id) !== undefined);
     return this.#result(outcome);
   }
 

@@ -62,7 +62,10 @@ export class Rent implements sv.Rent {
   toString(): string {
     const threshold = new Uint8Array(8);
     new DataView(threshold.buffer).setFloat64(0, this.exemptionThreshold, true);
-    return wrapped('Rent', debugStruct('Rent', { lamports_per_byte: this.lamportsPerByteYear, exemption_threshold: debugBytes(threshold), burn_percent: this.burnPercent }));
+    return wrapped(
+      'Rent',
+      debugStruct('Rent', { lamports_per_byte: this.lamportsPerByteYear, exemption_threshold: debugBytes(threshold), burn_percent: this.burnPercent }),
+    );
   }
 }
 
@@ -94,7 +97,15 @@ export class EpochRewards implements sv.EpochRewards {
   ) {}
   /** @internal */
   static from(e: sv.EpochRewards): EpochRewards {
-    return new EpochRewards(e.distributionStartingBlockHeight, e.numPartitions, e.parentBlockhash, e.totalPoints, e.totalRewards, e.distributedRewards, e.active);
+    return new EpochRewards(
+      e.distributionStartingBlockHeight,
+      e.numPartitions,
+      e.parentBlockhash,
+      e.totalPoints,
+      e.totalRewards,
+      e.distributedRewards,
+      e.active,
+    );
   }
 }
 
@@ -171,7 +182,10 @@ export class StakeHistoryEntry {
   ) {}
   /** LiteSVM's form: the Rust Debug of the entry. */
   toString(): string {
-    return wrapped('StakeHistoryEntry', debugStruct('StakeHistoryEntry', { effective: this.effective, activating: this.activating, deactivating: this.deactivating }));
+    return wrapped(
+      'StakeHistoryEntry',
+      debugStruct('StakeHistoryEntry', { effective: this.effective, activating: this.activating, deactivating: this.deactivating }),
+    );
   }
 }
 
@@ -240,7 +254,8 @@ export function computeBudgetOverride(budget: ComputeBudgetInput): ComputeBudget
   toFields(budget, 'budget', 'a ComputeBudget');
   const fixed = new ComputeBudget();
   for (const key of ['maxCallDepth', 'stackFrameSize'] as const) {
-    if (toU64(budget[key], `ComputeBudget.${key}`) !== fixed[key]) throw new WebsvmError('Unsupported', `ComputeBudget.${key} must stay ${fixed[key]}: the sBPF VM fixes it`);
+    if (toU64(budget[key], `ComputeBudget.${key}`) !== fixed[key])
+      throw new WebsvmError('Unsupported', `ComputeBudget.${key} must stay ${fixed[key]}: the sBPF VM fixes it`);
   }
   // Agave's fields are u64; values above 2^53 behave alike here (beyond any budget).
   const unsigned = (name: string, value: U64Input): number => Math.min(Number(toU64(value, `ComputeBudget.${name}`)), Number.MAX_SAFE_INTEGER);
@@ -264,7 +279,13 @@ export function computeBudgetOverride(budget: ComputeBudgetInput): ComputeBudget
 
 /** The clock given to `setClock`. */
 export const toClock = (value: unknown): sv.Clock =>
-  toChecked<sv.Clock>(value, 'clock', 'a Clock', 'Clock', { slot: toU64, epochStartTimestamp: toI64, epoch: toU64, leaderScheduleEpoch: toU64, unixTimestamp: toI64 });
+  toChecked<sv.Clock>(value, 'clock', 'a Clock', 'Clock', {
+    slot: toU64,
+    epochStartTimestamp: toI64,
+    epoch: toU64,
+    leaderScheduleEpoch: toU64,
+    unixTimestamp: toI64,
+  });
 
 /** A rent's `burnPercent`: truncated to an integer first, as LiteSVM's binding does, then it must fit a u8. */
 function toBurnPercent(value: unknown, name: string): number {

@@ -26,20 +26,7 @@ import { hashSymbolName } from '../elf/murmur3.js';
 import type { Executable, FunctionEntry } from '../executable.js';
 import { AsmError, parse, type Operand, type Statement } from './parser.js';
 
-type Shape =
-  | 'aluBinary'
-  | 'aluUnary'
-  | 'lddw'
-  | 'load'
-  | 'storeImm'
-  | 'storeReg'
-  | 'ja'
-  | 'jcond'
-  | 'syscall'
-  | 'call'
-  | 'callx'
-  | 'endian'
-  | 'none';
+type Shape = 'aluBinary' | 'aluUnary' | 'lddw' | 'load' | 'storeImm' | 'storeReg' | 'ja' | 'jcond' | 'syscall' | 'call' | 'callx' | 'endian' | 'none';
 
 interface Mnemonic {
   shape: Shape;
@@ -380,7 +367,8 @@ function readOnlyData(statements: Statement[]): ReadOnlyData | undefined {
   chunks.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
   const start = chunks[0].address;
   const end = chunks.reduce((e, c) => (c.address + BigInt(c.bytes.length) > e ? c.address + BigInt(c.bytes.length) : e), start);
-  if (end > BigInt(Number.MAX_SAFE_INTEGER) || end - start > 0x1_0000_0000n) throw new AsmError('OutOfRange', `line ${chunks[0].line}: read-only data spans past what a program can map`);
+  if (end > BigInt(Number.MAX_SAFE_INTEGER) || end - start > 0x1_0000_0000n)
+    throw new AsmError('OutOfRange', `line ${chunks[0].line}: read-only data spans past what a program can map`);
   const bytes = new Uint8Array(Number(end - start));
   let filled = start;
   for (const c of chunks) {
@@ -411,7 +399,10 @@ export function regionFrom(rodata: ReadOnlyData, base: number, reserved: number,
   const end = rodata.address + rodata.bytes.length;
   if (rodata.address < base + reserved || end > limit) {
     const hex = (n: number) => `0x${n.toString(16)}`;
-    throw new AsmError('OutOfRange', `read-only data at ${hex(rodata.address)}..${hex(end)} does not fit where the program maps it: ${hex(base + reserved)}..${hex(limit)}`);
+    throw new AsmError(
+      'OutOfRange',
+      `read-only data at ${hex(rodata.address)}..${hex(end)} does not fit where the program maps it: ${hex(base + reserved)}..${hex(limit)}`,
+    );
   }
   const region = new Uint8Array(end - base);
   region.set(rodata.bytes, rodata.address - base);

@@ -165,7 +165,8 @@ function formatInsn(
       return imm === 0 ? `${name} r${dst}, ${mem(src)}` : undefined;
     case 'store':
       // V0 stores use separate classes (2 imm, 3 reg); V2's moved stores use the X bit.
-      if ((opc & op.BPF_CLS_MASK) === op.BPF_STX || ((opc & op.BPF_CLS_MASK) === op.BPF_ALU64_STORE && x)) return imm === 0 ? `${name} ${mem(dst)}, r${src}` : undefined;
+      if ((opc & op.BPF_CLS_MASK) === op.BPF_STX || ((opc & op.BPF_CLS_MASK) === op.BPF_ALU64_STORE && x))
+        return imm === 0 ? `${name} ${mem(dst)}, r${src}` : undefined;
       return src === 0 ? `${name} ${mem(dst)}, ${imm}` : undefined;
     case 'endian':
       if (src || off) return undefined;

@@ -11,10 +11,7 @@ export class AsmError extends WebsvmError<'ParseError' | 'InvalidInstruction' | 
 
 /** An operand. Integers are kept as BigInt so that `lddw` can carry 64 bits. */
 export type Operand =
-  | { kind: 'reg'; reg: number }
-  | { kind: 'int'; value: bigint }
-  | { kind: 'mem'; reg: number; off: bigint }
-  | { kind: 'label'; name: string };
+  { kind: 'reg'; reg: number } | { kind: 'int'; value: bigint } | { kind: 'mem'; reg: number; off: bigint } | { kind: 'label'; name: string };
 
 /** A parsed statement with its source line (1-based) for error messages. */
 export type Statement =
@@ -64,11 +61,7 @@ export function parse(source: string): Statement[] {
     const head = /^(\.?)([A-Za-z0-9]+)\s*(.*)$/.exec(text);
     if (!head) throw new AsmError('ParseError', `Parse error at line ${line}: ${JSON.stringify(text)}`);
     const operands = head[3] === '' ? [] : head[3].split(',').map((o) => parseOperand(o, line));
-    out.push(
-      head[1] === '.'
-        ? { kind: 'directive', name: head[2], operands, line }
-        : { kind: 'instruction', name: head[2], operands, line },
-    );
+    out.push(head[1] === '.' ? { kind: 'directive', name: head[2], operands, line } : { kind: 'instruction', name: head[2], operands, line });
   }
   return out;
 }

@@ -39,7 +39,9 @@ export const bench: Command = {
     }
     const c = painter(process.stdout);
     for (const r of rows) {
-      process.stdout.write(`${c.bold(r.engine.padEnd(12))} ${String(r.instructions).padStart(10)} instructions  ${r.msPerRun.toFixed(3).padStart(9)} ms/run  ${(r.instructionsPerSecond / 1e6).toFixed(1).padStart(8)} M instructions/s\n`);
+      process.stdout.write(
+        `${c.bold(r.engine.padEnd(12))} ${String(r.instructions).padStart(10)} instructions  ${r.msPerRun.toFixed(3).padStart(9)} ms/run  ${(r.instructionsPerSecond / 1e6).toFixed(1).padStart(8)} M instructions/s\n`,
+      );
     }
   },
 };

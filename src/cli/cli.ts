@@ -44,7 +44,8 @@ export function runCli(argv: string[]): number {
   const [name, ...args] = argv;
   const json = argv.includes('--json');
   const fail = (e: unknown, prefix: string): number => {
-    const error = e instanceof WebsvmError ? { kind: e.kind, message: e.message } : { kind: 'InternalError', message: e instanceof Error ? e.message : String(e) };
+    const error =
+      e instanceof WebsvmError ? { kind: e.kind, message: e.message } : { kind: 'InternalError', message: e instanceof Error ? e.message : String(e) };
     if (json) printJson({ ok: false, error });
     process.stderr.write(`${prefix}: ${error.kind}: ${error.message}\n`);
     if (e instanceof UsageError) process.stderr.write(`(websvm ${name && COMMANDS[name] ? `${name} ` : ''}--help shows the usage)\n`);

@@ -83,7 +83,13 @@ export interface PreparedInstruction {
 export function prepareInstruction(p: Parsed): PreparedInstruction {
   const path = onePositional(p, 'ELF file');
   const programId = address(value(p, '--program-id', DEFAULT_PROGRAM_ID)!, '--program-id');
-  const computeUnits = intArg(value(p, '--compute-units'), '--compute-units', MAX_COMPUTE_UNIT_LIMIT, MAX_COMPUTE_UNITS, 'the meter counts exactly up to 2^53 - 1');
+  const computeUnits = intArg(
+    value(p, '--compute-units'),
+    '--compute-units',
+    MAX_COMPUTE_UNIT_LIMIT,
+    MAX_COMPUTE_UNITS,
+    'the meter counts exactly up to 2^53 - 1',
+  );
   const fixtures = (p.values.get('--account') ?? []).map(accountSpec);
   const data = bytesArg(value(p, '--data'), '--data');
   const elf = readElf(path);
@@ -103,7 +109,11 @@ export interface InstructionOutcome {
 }
 
 const same = (a: Account, b: Account) =>
-  a.lamports === b.lamports && a.owner === b.owner && a.executable === b.executable && a.data.length === b.data.length && a.data.every((x, i) => x === b.data[i]);
+  a.lamports === b.lamports &&
+  a.owner === b.owner &&
+  a.executable === b.executable &&
+  a.data.length === b.data.length &&
+  a.data.every((x, i) => x === b.data[i]);
 
 /** Runs the instruction and saves the changed accounts where `--save-accounts` asks. */
 export function runInstruction(ix: PreparedInstruction): InstructionOutcome {
@@ -112,7 +122,10 @@ export function runInstruction(ix: PreparedInstruction): InstructionOutcome {
     keys: ix.accounts.map((s) => ({ pubkey: s.address, isSigner: s.isSigner, isWritable: s.isWritable })),
     data: ix.data,
   };
-  const result = ix.harness.process(instruction, ix.accounts.map((s) => [s.address, s.account]));
+  const result = ix.harness.process(
+    instruction,
+    ix.accounts.map((s) => [s.address, s.account]),
+  );
   const changed = ix.accounts.filter((s) => !same(s.account, result.account(s.address)!)).map((s) => [s.address, result.account(s.address)!] as const);
   if (ix.saveDir !== undefined) {
     makeDirectory(ix.saveDir);

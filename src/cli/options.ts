@@ -78,7 +78,12 @@ export function painter(stream: NodeJS.WriteStream) {
 
 /** JSON with exact integers: bigints within 2^53 as numbers, larger ones as decimal strings; bytes as hex. */
 export function toJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? (v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString()) : v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v), 2);
+  return JSON.stringify(
+    value,
+    (_k, v) =>
+      typeof v === 'bigint' ? (v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString()) : v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v,
+    2,
+  );
 }
 
 /** Writes one JSON document and a newline to stdout. */

@@ -76,7 +76,10 @@ class StepRecorder implements ExecutionTracer {
   }
 }
 
-const formatRegisters = (regs: Record<string, string>) => Object.entries(regs).map(([r, v]) => `${r}=${v}`).join(' ');
+const formatRegisters = (regs: Record<string, string>) =>
+  Object.entries(regs)
+    .map(([r, v]) => `${r}=${v}`)
+    .join(' ');
 
 export const trace: Command = {
   operands: 'prog.so',

@@ -14,8 +14,17 @@ export const verify: Command = {
     const elf = readElf(onePositional(p, 'ELF file'));
     const syscalls = [...new Runtime().syscalls.entries()].map((e) => e.name);
     const exe = loadProgram(elf, { syscalls });
-    const summary = { ok: true, sbpfVersion: exe.sbpfVersion, instructions: exe.text.length / 8, functions: exe.functions.size, syscalls: [...exe.syscallNames.values()].sort() };
+    const summary = {
+      ok: true,
+      sbpfVersion: exe.sbpfVersion,
+      instructions: exe.text.length / 8,
+      functions: exe.functions.size,
+      syscalls: [...exe.syscallNames.values()].sort(),
+    };
     if (p.flags.has('--json')) printJson(summary);
-    else process.stdout.write(`${painter(process.stdout).green('ok')}: sBPF v${summary.sbpfVersion}, ${summary.instructions} instructions, ${summary.functions} functions, syscalls: ${summary.syscalls.join(' ') || '(none)'}\n`);
+    else
+      process.stdout.write(
+        `${painter(process.stdout).green('ok')}: sBPF v${summary.sbpfVersion}, ${summary.instructions} instructions, ${summary.functions} functions, syscalls: ${summary.syscalls.join(' ') || '(none)'}\n`,
+      );
   },
 };

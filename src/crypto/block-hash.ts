@@ -42,7 +42,7 @@ export function blockHash(build: () => BlockHashModule, layout: BlockHashLayout)
     let total = 0;
     for (const part of parts) {
       total += part.length;
-      for (let at = 0; at < part.length; ) {
+      for (let at = 0; at < part.length;) {
         const n = Math.min(part.length - at, buffer.length - used);
         buffer.set(n === part.length ? part : part.subarray(at, at + n), used);
         used += n;

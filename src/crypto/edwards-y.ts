@@ -74,10 +74,16 @@ function carry(c: Code, h: number[]): void {
     c.localGet(next).localGet(h[k]).i64ConstI32(WIDTH[k]).i64ShrS();
     if (k === LIMBS - 1) c.i64ConstI32(19).i64Mul();
     c.i64Add().localSet(next);
-    c.localGet(h[k]).i64ConstI32((1 << WIDTH[k]) - 1).i64And().localSet(h[k]);
+    c.localGet(h[k])
+      .i64ConstI32((1 << WIDTH[k]) - 1)
+      .i64And()
+      .localSet(h[k]);
   }
   c.localGet(h[1]).localGet(h[0]).i64ConstI32(26).i64ShrS().i64Add().localSet(h[1]);
-  c.localGet(h[0]).i64ConstI32((1 << 26) - 1).i64And().localSet(h[0]);
+  c.localGet(h[0])
+    .i64ConstI32((1 << 26) - 1)
+    .i64And()
+    .localSet(h[0]);
 }
 
 /**
@@ -112,8 +118,20 @@ function product(c: Code, f: number[], g: number[], h: number[]): void {
   }
 }
 
-const load = (c: Code, ptr: number, into: number[]) => into.forEach((l, k) => c.localGet(ptr).i64Load(8 * k).localSet(l));
-const store = (c: Code, ptr: number, from: number[]) => from.forEach((l, k) => c.localGet(ptr).localGet(l).i64Store(8 * k));
+const load = (c: Code, ptr: number, into: number[]) =>
+  into.forEach((l, k) =>
+    c
+      .localGet(ptr)
+      .i64Load(8 * k)
+      .localSet(l),
+  );
+const store = (c: Code, ptr: number, from: number[]) =>
+  from.forEach((l, k) =>
+    c
+      .localGet(ptr)
+      .localGet(l)
+      .i64Store(8 * k),
+  );
 
 /** The module's bytes (see fixed-modules.ts). */
 export function emitEdwardsY(): EmittedModule {
@@ -157,14 +175,29 @@ export function emitEdwardsY(): EmittedModule {
     const addToLimb0 = (at: number, v: number) => c.i32Const(at).i32Const(at).i64Load().i64ConstI32(v).i64Add().i64Store();
     // y from the low 255 bits: limb k is WIDTH[k] bits from bit OFFSET[k] (8-byte reads; bytes past 32 are masked off).
     for (let k = 0; k < LIMBS; k++) {
-      c.i32Const(Y + 8 * k).i32Const(INPUT + (OFFSET[k] >> 3)).i64Load().i64ConstI32(OFFSET[k] & 7).i64ShrU();
-      c.i64ConstI32((1 << WIDTH[k]) - 1).i64And().i64Store();
+      c.i32Const(Y + 8 * k)
+        .i32Const(INPUT + (OFFSET[k] >> 3))
+        .i64Load()
+        .i64ConstI32(OFFSET[k] & 7)
+        .i64ShrU();
+      c.i64ConstI32((1 << WIDTH[k]) - 1)
+        .i64And()
+        .i64Store();
     }
-    limbs(EDWARDS_D).forEach((l, k) => c.i32Const(D + 8 * k).i64ConstBig(l).i64Store());
+    limbs(EDWARDS_D).forEach((l, k) =>
+      c
+        .i32Const(D + 8 * k)
+        .i64ConstBig(l)
+        .i64Store(),
+    );
     callSqn(Y2, Y, 1);
     callMul(V, D, Y2);
     addToLimb0(V, 1); // v = d·y² + 1
-    for (let k = 0; k < LIMBS; k++) c.i32Const(U + 8 * k).i32Const(Y2 + 8 * k).i64Load().i64Store();
+    for (let k = 0; k < LIMBS; k++)
+      c.i32Const(U + 8 * k)
+        .i32Const(Y2 + 8 * k)
+        .i64Load()
+        .i64Store();
     addToLimb0(U, -1); // u = y² − 1
     callMul(Z, U, V);
     for (const [dst, a, b] of EULER_CHAIN) {

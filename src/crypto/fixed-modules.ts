@@ -23,7 +23,11 @@ declare const WEBSVM_FIXED_MODULES: BundledModules | undefined;
 const bundled: BundledModules | undefined = typeof WEBSVM_FIXED_MODULES === 'undefined' ? undefined : WEBSVM_FIXED_MODULES;
 
 /** The compiled module `name` and its meta: from the bundle when it carries it, else from `emit`. */
-export function fixedModule<Meta>(name: string, emit: () => EmittedModule<Meta>, from: BundledModules | undefined = bundled): { module: WebAssembly.Module; meta: Meta } {
+export function fixedModule<Meta>(
+  name: string,
+  emit: () => EmittedModule<Meta>,
+  from: BundledModules | undefined = bundled,
+): { module: WebAssembly.Module; meta: Meta } {
   const carried = from?.[name];
   const emitted = carried ? { bytes: base64ToBytes(carried.bytes)!, meta: carried.meta as Meta } : emit();
   return { module: new WebAssembly.Module(emitted.bytes), meta: emitted.meta };

@@ -13,10 +13,30 @@ const { I32, I64 } = ValType;
 const RATE = 136;
 const ROUNDS = 24;
 const ROUND_CONSTANTS = [
-  0x0000000000000001n, 0x0000000000008082n, 0x800000000000808an, 0x8000000080008000n, 0x000000000000808bn, 0x0000000080000001n,
-  0x8000000080008081n, 0x8000000000008009n, 0x000000000000008an, 0x0000000000000088n, 0x0000000080008009n, 0x000000008000000an,
-  0x000000008000808bn, 0x800000000000008bn, 0x8000000000008089n, 0x8000000000008003n, 0x8000000000008002n, 0x8000000000000080n,
-  0x000000000000800an, 0x800000008000000an, 0x8000000080008081n, 0x8000000000008080n, 0x0000000080000001n, 0x8000000080008008n,
+  0x0000000000000001n,
+  0x0000000000008082n,
+  0x800000000000808an,
+  0x8000000080008000n,
+  0x000000000000808bn,
+  0x0000000080000001n,
+  0x8000000080008081n,
+  0x8000000000008009n,
+  0x000000000000008an,
+  0x0000000000000088n,
+  0x0000000080008009n,
+  0x000000008000000an,
+  0x000000008000808bn,
+  0x800000000000008bn,
+  0x8000000000008089n,
+  0x8000000000008003n,
+  0x8000000000008002n,
+  0x8000000000000080n,
+  0x000000000000800an,
+  0x800000008000000an,
+  0x8000000080008081n,
+  0x8000000000008080n,
+  0x0000000080000001n,
+  0x8000000080008008n,
 ];
 /** ρ offsets by lane x + 5y. */
 const ROTATIONS = [0, 1, 62, 28, 27, 36, 44, 6, 55, 20, 3, 10, 43, 25, 39, 41, 45, 15, 21, 8, 18, 2, 61, 56, 14];
@@ -47,19 +67,37 @@ function round(c: Code, a: number[], b: number[], parity: number[], d: number, i
     c.localSet(parity[x]);
   }
   for (let x = 0; x < 5; x++) {
-    c.localGet(parity[(x + 4) % 5]).localGet(parity[(x + 1) % 5]).i64Const(0, 1).i64Rotl().i64Xor().localSet(d);
-    for (let y = 0; y < 5; y++) c.localGet(a[x + 5 * y]).localGet(d).i64Xor().localSet(a[x + 5 * y]);
+    c.localGet(parity[(x + 4) % 5])
+      .localGet(parity[(x + 1) % 5])
+      .i64Const(0, 1)
+      .i64Rotl()
+      .i64Xor()
+      .localSet(d);
+    for (let y = 0; y < 5; y++)
+      c.localGet(a[x + 5 * y])
+        .localGet(d)
+        .i64Xor()
+        .localSet(a[x + 5 * y]);
   }
   // ρ and π: B[y, 2x + 3y] = rotl(A[x, y], r[x, y])
   for (let x = 0; x < 5; x++) {
     for (let y = 0; y < 5; y++) {
-      c.localGet(a[x + 5 * y]).i64Const(0, ROTATIONS[x + 5 * y]).i64Rotl().localSet(b[y + 5 * ((2 * x + 3 * y) % 5)]);
+      c.localGet(a[x + 5 * y])
+        .i64Const(0, ROTATIONS[x + 5 * y])
+        .i64Rotl()
+        .localSet(b[y + 5 * ((2 * x + 3 * y) % 5)]);
     }
   }
   // χ
   for (let y = 0; y < 5; y++) {
     for (let x = 0; x < 5; x++) {
-      c.localGet(b[x + 5 * y]).localGet(b[((x + 1) % 5) + 5 * y]).i64Const(-1, -1).i64Xor().localGet(b[((x + 2) % 5) + 5 * y]).i64And().i64Xor();
+      c.localGet(b[x + 5 * y])
+        .localGet(b[((x + 1) % 5) + 5 * y])
+        .i64Const(-1, -1)
+        .i64Xor()
+        .localGet(b[((x + 2) % 5) + 5 * y])
+        .i64And()
+        .i64Xor();
       c.localSet(a[x + 5 * y]);
     }
   }
@@ -82,11 +120,21 @@ export function emitKeccak256(): EmittedModule {
     const parity = Array.from({ length: 5 }, () => c.locals(1, I64));
     const d = c.locals(1, I64);
     const [ptr, r] = [c.locals(1, I32), c.locals(1, I32)];
-    a.forEach((l, k) => c.i32Const(0).i64Load(STATE + 8 * k).localSet(l));
+    a.forEach((l, k) =>
+      c
+        .i32Const(0)
+        .i64Load(STATE + 8 * k)
+        .localSet(l),
+    );
     c.i32Const(BUFFER).localSet(ptr);
     c.block().loop();
     c.localGet(BLOCKS).i32Eqz().brIf(1);
-    for (let k = 0; k < RATE / 8; k++) c.localGet(a[k]).localGet(ptr).i64Load(8 * k).i64Xor().localSet(a[k]);
+    for (let k = 0; k < RATE / 8; k++)
+      c.localGet(a[k])
+        .localGet(ptr)
+        .i64Load(8 * k)
+        .i64Xor()
+        .localSet(a[k]);
     c.i32Const(0).localSet(r);
     c.loop();
     round(c, a, b, parity, d, r);
@@ -96,12 +144,21 @@ export function emitKeccak256(): EmittedModule {
     c.localGet(BLOCKS).i32Const(1).i32Sub().localSet(BLOCKS);
     c.br(0);
     c.end().end();
-    a.forEach((l, k) => c.i32Const(0).localGet(l).i64Store(STATE + 8 * k));
+    a.forEach((l, k) =>
+      c
+        .i32Const(0)
+        .localGet(l)
+        .i64Store(STATE + 8 * k),
+    );
   }
   m.export('absorb', 'func', absorb.index);
 
   const reset = m.addFunction([], []);
-  for (let k = 0; k < 25; k++) reset.code.i32Const(0).i64ConstI32(0).i64Store(STATE + 8 * k);
+  for (let k = 0; k < 25; k++)
+    reset.code
+      .i32Const(0)
+      .i64ConstI32(0)
+      .i64Store(STATE + 8 * k);
   m.export('reset', 'func', reset.index);
 
   // finish(used): zeros to the end of the block, 0x01 after the message, 0x80 in the block's last byte.
@@ -119,9 +176,18 @@ export function emitKeccak256(): EmittedModule {
     c.br(0);
     c.end().end();
     c.localGet(USED).i32Const(0x01).i32Store8(BUFFER);
-    c.localGet(end).localGet(end).i32Load8U(BUFFER - 1).i32Const(0x80).i32Or().i32Store8(BUFFER - 1);
+    c.localGet(end)
+      .localGet(end)
+      .i32Load8U(BUFFER - 1)
+      .i32Const(0x80)
+      .i32Or()
+      .i32Store8(BUFFER - 1);
     c.localGet(end).i32Const(RATE).i32DivU().call(absorb.index);
-    for (let k = 0; k < 4; k++) c.i32Const(0).i32Const(0).i64Load(STATE + 8 * k).i64Store(DIGEST + 8 * k);
+    for (let k = 0; k < 4; k++)
+      c.i32Const(0)
+        .i32Const(0)
+        .i64Load(STATE + 8 * k)
+        .i64Store(DIGEST + 8 * k);
   }
   m.export('finish', 'func', finish.index);
   return { bytes: m.encode(), meta: undefined };

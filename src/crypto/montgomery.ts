@@ -56,8 +56,20 @@ function subtractModulusIfNotBelow(c: Code, t: number[], q: number[], overflow?:
   });
 }
 
-const loadLimbs = (c: Code, ptr: number, into: number[]) => into.forEach((l, k) => c.localGet(ptr).i64Load32U(4 * k).localSet(l));
-const storeLimbs = (c: Code, ptr: number, from: number[]) => from.forEach((l, k) => c.localGet(ptr).localGet(l).i64Store32(4 * k));
+const loadLimbs = (c: Code, ptr: number, into: number[]) =>
+  into.forEach((l, k) =>
+    c
+      .localGet(ptr)
+      .i64Load32U(4 * k)
+      .localSet(l),
+  );
+const storeLimbs = (c: Code, ptr: number, from: number[]) =>
+  from.forEach((l, k) =>
+    c
+      .localGet(ptr)
+      .localGet(l)
+      .i64Store32(4 * k),
+  );
 
 /** dst_k = low 32 bits of the value on the stack, carry = the rest. */
 function split(c: Code, dst: number, carry: number): void {
@@ -86,7 +98,9 @@ export function emitMontgomery(m: ModuleBuilder, modulus: bigint): MontgomeryFun
       split(c, t[j - 1], carryC);
     };
     for (let i = 0; i < LIMBS; i++) {
-      c.localGet(B).i64Load32U(4 * i).localSet(bi);
+      c.localGet(B)
+        .i64Load32U(4 * i)
+        .localSet(bi);
       if (noCarry) {
         c.localGet(t[0]).localGet(a[0]).localGet(bi).i64Mul().i64Add();
         split(c, t[0], carryA);
@@ -97,7 +111,10 @@ export function emitMontgomery(m: ModuleBuilder, modulus: bigint): MontgomeryFun
           split(c, t[j], carryA);
           reduceStep(j);
         }
-        c.localGet(carryC).localGet(carryA).i64Add().localSet(t[LIMBS - 1]);
+        c.localGet(carryC)
+          .localGet(carryA)
+          .i64Add()
+          .localSet(t[LIMBS - 1]);
       } else {
         // t += a·b_i, into the words `top` and `above`.
         c.i64ConstI32(0).localSet(carryA);
@@ -128,7 +145,13 @@ export function emitMontgomery(m: ModuleBuilder, modulus: bigint): MontgomeryFun
     const carry = c.locals(1, I64);
     c.i64ConstI32(0).localSet(carry);
     t.forEach((tk, k) => {
-      c.localGet(A).i64Load32U(4 * k).localGet(B).i64Load32U(4 * k).i64Add().localGet(carry).i64Add();
+      c.localGet(A)
+        .i64Load32U(4 * k)
+        .localGet(B)
+        .i64Load32U(4 * k)
+        .i64Add()
+        .localGet(carry)
+        .i64Add();
       split(c, tk, carry);
     });
     subtractModulusIfNotBelow(c, t, q, carry);
@@ -143,7 +166,14 @@ export function emitMontgomery(m: ModuleBuilder, modulus: bigint): MontgomeryFun
     const [borrow, carry] = [c.locals(1, I64), c.locals(1, I64)];
     c.i64ConstI32(0).localSet(borrow);
     t.forEach((tk, k) => {
-      c.localGet(A).i64Load32U(4 * k).localGet(B).i64Load32U(4 * k).i64Sub().localGet(borrow).i64Sub().localTee(tk);
+      c.localGet(A)
+        .i64Load32U(4 * k)
+        .localGet(B)
+        .i64Load32U(4 * k)
+        .i64Sub()
+        .localGet(borrow)
+        .i64Sub()
+        .localTee(tk);
       c.i64Const(0, 63).i64ShrU().localSet(borrow);
       c.localGet(tk).i64Const(0, MASK).i64And().localSet(tk);
     });

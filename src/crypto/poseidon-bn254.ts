@@ -78,7 +78,10 @@ export function schedule(t: number): Schedule {
   const partial: Schedule['partial'] = [];
   let carried = Array<bigint>(t).fill(0n);
   let v = mds[0].slice(1);
-  let w = times(blockInverse, mds.slice(1).map((row) => row[0]));
+  let w = times(
+    blockInverse,
+    mds.slice(1).map((row) => row[0]),
+  );
   for (let k = 0; k < partialRounds; k++) {
     const c = roundConstants[half + k].map((x, i) => mod(x + carried[i]));
     carried = times(mds, [0n, ...c.slice(1)]);
@@ -106,12 +109,22 @@ const fromHex = (text: string) => BigInt(`0x${text}`);
 
 /** @internal (exported for its test) */
 export function encodeSchedule(s: Schedule): EncodedSchedule {
-  return { full: s.full.map((r) => r.map(hexOf)), mds: s.mds.map((r) => r.map(hexOf)), partial: s.partial.map((p) => ({ scalar: hexOf(p.scalar), sparse: p.sparse.map(hexOf) })), tail: s.tail.map((r) => r.map(hexOf)) };
+  return {
+    full: s.full.map((r) => r.map(hexOf)),
+    mds: s.mds.map((r) => r.map(hexOf)),
+    partial: s.partial.map((p) => ({ scalar: hexOf(p.scalar), sparse: p.sparse.map(hexOf) })),
+    tail: s.tail.map((r) => r.map(hexOf)),
+  };
 }
 
 /** @internal (exported for its test) */
 export function decodeSchedule(s: EncodedSchedule): Schedule {
-  return { full: s.full.map((r) => r.map(fromHex)), mds: s.mds.map((r) => r.map(fromHex)), partial: s.partial.map((p) => ({ scalar: fromHex(p.scalar), sparse: p.sparse.map(fromHex) })), tail: s.tail.map((r) => r.map(fromHex)) };
+  return {
+    full: s.full.map((r) => r.map(fromHex)),
+    mds: s.mds.map((r) => r.map(fromHex)),
+    partial: s.partial.map((p) => ({ scalar: fromHex(p.scalar), sparse: p.sparse.map(fromHex) })),
+    tail: s.tail.map((r) => r.map(fromHex)),
+  };
 }
 
 /**
@@ -215,7 +228,13 @@ export function emitPoseidonBn254(carrySchedules = false): EmittedModule<Poseido
       at(c, state, i).call(sbox.index);
     });
     c.localGet(T).localGet(MDS).i32Const(STATE).i32Const(NEXT).call(matvec.index);
-    loop(c, i, 0, T, () => copy(c, () => at(c, state, i), () => at(c, next, i)));
+    loop(c, i, 0, T, () =>
+      copy(
+        c,
+        () => at(c, state, i),
+        () => at(c, next, i),
+      ),
+    );
   }
 
   // partialRound(t, scalar, sparse): element 0 gets the scalar and the S-box, then the sparse matrix.
@@ -246,7 +265,11 @@ export function emitPoseidonBn254(carrySchedules = false): EmittedModule<Poseido
       at(c, state, i);
       c.i32Const(SCRATCH).call(add);
     });
-    copy(c, () => c.i32Const(STATE), () => c.i32Const(NEXT));
+    copy(
+      c,
+      () => c.i32Const(STATE),
+      () => c.i32Const(NEXT),
+    );
   }
 
   // permute(t, partialRounds, full, mds, partial, tail)
@@ -274,10 +297,19 @@ export function emitPoseidonBn254(carrySchedules = false): EmittedModule<Poseido
     });
     // The last partial round's M′ on elements 1…t−1.
     c.localGet(T).i32Const(1).i32Sub().localTee(w);
-    c.localGet(TAIL).i32Const(STATE + ELEMENT_BYTES).i32Const(NEXT + ELEMENT_BYTES).call(matvec.index);
+    c.localGet(TAIL)
+      .i32Const(STATE + ELEMENT_BYTES)
+      .i32Const(NEXT + ELEMENT_BYTES)
+      .call(matvec.index);
     c.i32Const(NEXT + ELEMENT_BYTES).localSet(from);
     c.i32Const(STATE + ELEMENT_BYTES).localSet(to);
-    loop(c, k, 0, w, () => copy(c, () => at(c, to, k), () => at(c, from, k)));
+    loop(c, k, 0, w, () =>
+      copy(
+        c,
+        () => at(c, to, k),
+        () => at(c, from, k),
+      ),
+    );
     fullRounds();
   }
 
@@ -320,8 +352,7 @@ interface Layout {
 }
 
 let module:
-  | { exports: Exports; words: Uint32Array; bytes: Uint8Array; layouts: Map<number, Layout>; free: number; carried: PoseidonMeta['schedules'] }
-  | undefined;
+  { exports: Exports; words: Uint32Array; bytes: Uint8Array; layouts: Map<number, Layout>; free: number; carried: PoseidonMeta['schedules'] } | undefined;
 
 /** Writes `t`'s schedule in Montgomery form after the last one written; returns where. */
 function layout(t: number): Layout {
@@ -356,7 +387,14 @@ function layout(t: number): Layout {
 export function poseidonBn254(inputs: readonly Uint8Array[], littleEndian: boolean): Uint8Array | undefined {
   if (!module) {
     const { exports, carried } = build();
-    module = { exports, words: new Uint32Array(exports.memory.buffer), bytes: new Uint8Array(exports.memory.buffer), layouts: new Map(), free: SCHEDULES, carried };
+    module = {
+      exports,
+      words: new Uint32Array(exports.memory.buffer),
+      bytes: new Uint8Array(exports.memory.buffer),
+      layouts: new Map(),
+      free: SCHEDULES,
+      carried,
+    };
   }
   const t = inputs.length + 1;
   const mm = module;

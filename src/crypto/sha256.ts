@@ -13,12 +13,11 @@ import { fixedModule, type EmittedModule } from './fixed-modules.js';
 
 const { I32 } = ValType;
 const K = Uint32Array.from([
-  0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3,
-  0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-  0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13,
-  0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-  0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208,
-  0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+  0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74,
+  0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d,
+  0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e,
+  0x92722c85, 0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5,
+  0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 ]);
 const INITIAL = Uint32Array.from([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
 
@@ -43,7 +42,12 @@ function sigma(c: Code, x: number, a: number, b: number, third: number, shift: b
 /** Pushes local `x` with its bytes reversed (big-endian words ↔ wasm's little-endian loads). */
 function byteSwapped(c: Code, x: number): void {
   c.localGet(x).i32Const(8).i32Rotl().i32Const(0x00ff00ff).i32And();
-  c.localGet(x).i32Const(8).i32Rotr().i32Const(0xff00ff00 | 0).i32And().i32Or();
+  c.localGet(x)
+    .i32Const(8)
+    .i32Rotr()
+    .i32Const(0xff00ff00 | 0)
+    .i32And()
+    .i32Or();
 }
 
 interface Exports {
@@ -81,17 +85,30 @@ export function emitSha256(): EmittedModule {
   // W[16..63] = σ1(W[t−2]) + W[t−7] + σ0(W[t−15]) + W[t−16]; t is a byte offset.
   c.loop();
   c.i32Const(SCHEDULE).localGet(t).i32Add();
-  c.localGet(t).i32Load(SCHEDULE - 8).localSet(x);
+  c.localGet(t)
+    .i32Load(SCHEDULE - 8)
+    .localSet(x);
   sigma(c, x, 17, 19, 10, true);
-  c.localGet(t).i32Load(SCHEDULE - 28).i32Add();
-  c.localGet(t).i32Load(SCHEDULE - 60).localSet(x);
+  c.localGet(t)
+    .i32Load(SCHEDULE - 28)
+    .i32Add();
+  c.localGet(t)
+    .i32Load(SCHEDULE - 60)
+    .localSet(x);
   sigma(c, x, 7, 18, 3, true);
   c.i32Add();
-  c.localGet(t).i32Load(SCHEDULE - 64).i32Add();
+  c.localGet(t)
+    .i32Load(SCHEDULE - 64)
+    .i32Add();
   c.i32Store();
   c.localGet(t).i32Const(4).i32Add().localTee(t).i32Const(256).i32LtU().brIf(0);
   c.end();
-  v.forEach((l, i) => c.i32Const(0).i32Load(STATE + 4 * i).localSet(l));
+  v.forEach((l, i) =>
+    c
+      .i32Const(0)
+      .i32Load(STATE + 4 * i)
+      .localSet(l),
+  );
   // 64 rounds.
   c.i32Const(0).localSet(t);
   c.loop();
@@ -119,7 +136,15 @@ export function emitSha256(): EmittedModule {
   c.localGet(x).localSet(a);
   c.localGet(t).i32Const(4).i32Add().localTee(t).i32Const(256).i32LtU().brIf(0);
   c.end();
-  v.forEach((l, i) => c.i32Const(0).i32Const(0).i32Load(STATE + 4 * i).localGet(l).i32Add().i32Store(STATE + 4 * i));
+  v.forEach((l, i) =>
+    c
+      .i32Const(0)
+      .i32Const(0)
+      .i32Load(STATE + 4 * i)
+      .localGet(l)
+      .i32Add()
+      .i32Store(STATE + 4 * i),
+  );
   c.localGet(ptr).i32Const(64).i32Add().localSet(ptr);
   c.localGet(0).i32Const(1).i32Sub().localSet(0);
   c.br(0);
@@ -127,7 +152,12 @@ export function emitSha256(): EmittedModule {
   m.export('compress', 'func', f.index);
 
   const reset = m.addFunction([], []);
-  INITIAL.forEach((h, i) => reset.code.i32Const(0).i32Const(h | 0).i32Store(STATE + 4 * i));
+  INITIAL.forEach((h, i) =>
+    reset.code
+      .i32Const(0)
+      .i32Const(h | 0)
+      .i32Store(STATE + 4 * i),
+  );
   m.export('reset', 'func', reset.index);
 
   // finish(used, bitsHi, bitsLo): 0x80, zeros to 56 mod 64, the bit length big-endian; then the digest.
@@ -142,14 +172,19 @@ export function emitSha256(): EmittedModule {
     c.localGet(used).i32Const(0).i32Store8(BUFFER);
     c.br(0);
     c.end().end();
-    for (const [half, at] of [[bitsHi, 0], [bitsLo, 4]]) {
+    for (const [half, at] of [
+      [bitsHi, 0],
+      [bitsLo, 4],
+    ]) {
       c.localGet(used);
       byteSwapped(c, half);
       c.i32Store(BUFFER + at);
     }
     c.localGet(used).i32Const(8).i32Add().i32Const(6).i32ShrU().call(f.index);
     for (let i = 0; i < 8; i++) {
-      c.i32Const(0).i32Load(STATE + 4 * i).localSet(x);
+      c.i32Const(0)
+        .i32Load(STATE + 4 * i)
+        .localSet(x);
       c.i32Const(0);
       byteSwapped(c, x);
       c.i32Store(DIGEST + 4 * i);

@@ -11,6 +11,4 @@ interface NodeHash {
 const nodeHash = nodeModule<NodeHash>('node:crypto')?.hash;
 
 /** SHA-512 of `data`. */
-export const sha512: (data: Uint8Array) => Uint8Array = nodeHash
-  ? (data) => nodeHash('sha512', data, 'buffer')
-  : (data) => nobleSha2().sha512(data);
+export const sha512: (data: Uint8Array) => Uint8Array = nodeHash ? (data) => nodeHash('sha512', data, 'buffer') : (data) => nobleSha2().sha512(data);

@@ -117,7 +117,11 @@ export function emitShortWeierstrass(p: bigint): EmittedModule {
   {
     const c = double.code;
     const [DST, P] = [0, 1];
-    const [X, Y, Z]: Slot[] = [[P, 0], [P, E], [P, 2 * E]];
+    const [X, Y, Z]: Slot[] = [
+      [P, 0],
+      [P, E],
+      [P, 2 * E],
+    ];
     const [A, Bq, C, D, Ee, F] = [T(0), T(1), T(2), T(3), T(4), T(5)];
     call(c, f.mul, A, X, X);
     call(c, f.mul, Bq, Y, Y);
@@ -147,8 +151,16 @@ export function emitShortWeierstrass(p: bigint): EmittedModule {
   {
     const c = add.code;
     const [DST, P, Q] = [0, 1, 2];
-    const [X1, Y1, Z1]: Slot[] = [[P, 0], [P, E], [P, 2 * E]];
-    const [X2, Y2, Z2]: Slot[] = [[Q, 0], [Q, E], [Q, 2 * E]];
+    const [X1, Y1, Z1]: Slot[] = [
+      [P, 0],
+      [P, E],
+      [P, 2 * E],
+    ];
+    const [X2, Y2, Z2]: Slot[] = [
+      [Q, 0],
+      [Q, E],
+      [Q, 2 * E],
+    ];
     const [Z1Z1, Z2Z2, U1, U2, S1, S2, H, I, J, R, V] = [T(0), T(1), T(2), T(3), T(4), T(5), T(6), T(7), T(8), T(9), T(10)];
     c.block();
     isZero(c, Z1);
@@ -176,7 +188,10 @@ export function emitShortWeierstrass(p: bigint): EmittedModule {
     c.if();
     call(c, double.index, [DST, 0], [P, 0]);
     c.else();
-    for (let k = 0; k < E; k += 8) c.localGet(DST).i64ConstI32(0).i64Store(2 * E + k);
+    for (let k = 0; k < E; k += 8)
+      c.localGet(DST)
+        .i64ConstI32(0)
+        .i64Store(2 * E + k);
     c.end();
     c.br(1);
     c.end();
@@ -213,9 +228,11 @@ export function emitShortWeierstrass(p: bigint): EmittedModule {
     const c = combine.code;
     const [bit, which] = [c.locals(1, I32), c.locals(1, I32)];
     call(c, add.index, P12, P1, P2);
-    for (let k = 0; k < E; k += 8) c.i32Const(ACC).i64ConstI32(0).i64Store(2 * E + k); // infinity
-    const bitOf = (scalar: number) =>
-      c.localGet(bit).i32Const(3).i32ShrU().i32Load8U(scalar).localGet(bit).i32Const(7).i32And().i32ShrU().i32Const(1).i32And();
+    for (let k = 0; k < E; k += 8)
+      c.i32Const(ACC)
+        .i64ConstI32(0)
+        .i64Store(2 * E + k); // infinity
+    const bitOf = (scalar: number) => c.localGet(bit).i32Const(3).i32ShrU().i32Load8U(scalar).localGet(bit).i32Const(7).i32And().i32ShrU().i32Const(1).i32And();
     c.i32Const(255).localSet(bit);
     c.loop();
     call(c, double.index, ACC, ACC);

@@ -341,7 +341,8 @@ function relocate(ctx: Relocation): void {
           check(imm, 4);
           check(imm + INSN_SIZE, 4);
           const high = view.getUint32(imm + INSN_SIZE, true);
-          if (high === 0 && view.getUint32(imm, true) === 0) throw new ElfError('InvalidVirtualAddress', 'Relocation failed, invalid referenced virtual address 0x0');
+          if (high === 0 && view.getUint32(imm, true) === 0)
+            throw new ElfError('InvalidVirtualAddress', 'Relocation failed, invalid referenced virtual address 0x0');
           if (high === 0) view.setUint32(imm + INSN_SIZE, 1, true);
         } else {
           // Outside .text (e.g. .data.rel.ro): a 32-bit offset becomes the 64-bit program address

@@ -66,8 +66,7 @@ function setLddw(text: DataView, pc: number, value: number): void {
   text.setUint32(pc * INSN_SIZE + 4, value % 2 ** 32, true);
   text.setUint32((pc + 1) * INSN_SIZE + 4, Math.floor(value / 2 ** 32), true);
 }
-const lddwValue = (text: DataView, pc: number) =>
-  text.getUint32(pc * INSN_SIZE + 4, true) + text.getUint32((pc + 1) * INSN_SIZE + 4, true) * 2 ** 32;
+const lddwValue = (text: DataView, pc: number) => text.getUint32(pc * INSN_SIZE + 4, true) + text.getUint32((pc + 1) * INSN_SIZE + 4, true) * 2 ** 32;
 
 function writeStrict(image: ElfImage): Uint8Array {
   const rodata = image.rodata ?? new Uint8Array(0);

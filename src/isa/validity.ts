@@ -4,15 +4,7 @@
  * disassembler and the engines.
  */
 import * as op from './opcodes.js';
-import {
-  disableLddw,
-  disableLe,
-  disableNeg,
-  enableJmp32,
-  enablePqr,
-  moveMemoryInstructionClasses,
-  type SBPFVersion,
-} from './version.js';
+import { disableLddw, disableLe, disableNeg, enableJmp32, enablePqr, moveMemoryInstructionClasses, type SBPFVersion } from './version.js';
 
 /** The role of an opcode in a given version (`invalid` = UnknownOpCode). */
 export type OpcodeRole =
@@ -38,16 +30,56 @@ const V0_STORES = [op.ST_B_IMM, op.ST_H_IMM, op.ST_W_IMM, op.ST_DW_IMM, op.ST_B_
 const V2_LOADS = [op.LD_1B_REG, op.LD_2B_REG, op.LD_4B_REG, op.LD_8B_REG];
 const V2_STORES = [op.ST_1B_IMM, op.ST_2B_IMM, op.ST_4B_IMM, op.ST_8B_IMM, op.ST_1B_REG, op.ST_2B_REG, op.ST_4B_REG, op.ST_8B_REG];
 const ALWAYS_ALU = [
-  op.ADD32_IMM, op.ADD32_REG, op.SUB32_IMM, op.SUB32_REG, op.OR32_IMM, op.OR32_REG, op.AND32_IMM, op.AND32_REG,
-  op.LSH32_REG, op.RSH32_REG, op.XOR32_IMM, op.XOR32_REG, op.MOV32_IMM, op.MOV32_REG, op.ARSH32_REG,
-  op.ADD64_IMM, op.ADD64_REG, op.SUB64_IMM, op.SUB64_REG, op.OR64_IMM, op.OR64_REG, op.AND64_IMM, op.AND64_REG,
-  op.LSH64_REG, op.RSH64_REG, op.XOR64_IMM, op.XOR64_REG, op.MOV64_IMM, op.MOV64_REG, op.ARSH64_REG,
+  op.ADD32_IMM,
+  op.ADD32_REG,
+  op.SUB32_IMM,
+  op.SUB32_REG,
+  op.OR32_IMM,
+  op.OR32_REG,
+  op.AND32_IMM,
+  op.AND32_REG,
+  op.LSH32_REG,
+  op.RSH32_REG,
+  op.XOR32_IMM,
+  op.XOR32_REG,
+  op.MOV32_IMM,
+  op.MOV32_REG,
+  op.ARSH32_REG,
+  op.ADD64_IMM,
+  op.ADD64_REG,
+  op.SUB64_IMM,
+  op.SUB64_REG,
+  op.OR64_IMM,
+  op.OR64_REG,
+  op.AND64_IMM,
+  op.AND64_REG,
+  op.LSH64_REG,
+  op.RSH64_REG,
+  op.XOR64_IMM,
+  op.XOR64_REG,
+  op.MOV64_IMM,
+  op.MOV64_REG,
+  op.ARSH64_REG,
 ];
 const MUL_DIV_MOD_REG = [op.MUL32_IMM, op.MUL32_REG, op.DIV32_REG, op.MOD32_REG, op.MUL64_IMM, op.MUL64_REG, op.DIV64_REG, op.MOD64_REG];
 const DIV_MOD_IMM = [op.DIV32_IMM, op.MOD32_IMM, op.DIV64_IMM, op.MOD64_IMM];
 const PQR_REG = [
-  op.LMUL32_IMM, op.LMUL32_REG, op.LMUL64_IMM, op.LMUL64_REG, op.UHMUL64_IMM, op.UHMUL64_REG, op.SHMUL64_IMM, op.SHMUL64_REG,
-  op.UDIV32_REG, op.UDIV64_REG, op.UREM32_REG, op.UREM64_REG, op.SDIV32_REG, op.SDIV64_REG, op.SREM32_REG, op.SREM64_REG,
+  op.LMUL32_IMM,
+  op.LMUL32_REG,
+  op.LMUL64_IMM,
+  op.LMUL64_REG,
+  op.UHMUL64_IMM,
+  op.UHMUL64_REG,
+  op.SHMUL64_IMM,
+  op.SHMUL64_REG,
+  op.UDIV32_REG,
+  op.UDIV64_REG,
+  op.UREM32_REG,
+  op.UREM64_REG,
+  op.SDIV32_REG,
+  op.SDIV64_REG,
+  op.SREM32_REG,
+  op.SREM64_REG,
 ];
 const PQR_DIV_IMM = [op.UDIV32_IMM, op.UDIV64_IMM, op.UREM32_IMM, op.UREM64_IMM, op.SDIV32_IMM, op.SDIV64_IMM, op.SREM32_IMM, op.SREM64_IMM];
 const JUMP_OPS = [op.BPF_JEQ, op.BPF_JGT, op.BPF_JGE, op.BPF_JLT, op.BPF_JLE, op.BPF_JSET, op.BPF_JNE, op.BPF_JSGT, op.BPF_JSGE, op.BPF_JSLT, op.BPF_JSLE];

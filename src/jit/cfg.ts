@@ -142,7 +142,7 @@ export function pruneCallsThatNeverReturn(blocks: Block[], blockOf: Int32Array, 
   const work: number[] = [];
   let search = 0;
   // Grows monotonically from "none returns" to the least fixed point.
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (let e = 0; e < blocks.length; e++) {
       if (!entryBlock[e] || mayReturn[e]) continue;
@@ -266,7 +266,7 @@ export function functionGraph(blocks: readonly Block[], entry: number, entries: 
   // Cooper, Harvey and Kennedy, "A Simple, Fast Dominance Algorithm".
   const idom = new Int32Array(count).fill(-1);
   idom[0] = 0;
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (let x = 1; x < count; x++) {
       let d = -1;

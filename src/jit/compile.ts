@@ -30,7 +30,16 @@ import {
   swapSubRegImmOperands,
 } from '../isa/version.js';
 import type { SyscallRegistry } from '../vm/syscalls.js';
-import { addressTakenSlots, basicBlocks, functionEntries, functionGraph, internalCallTarget, pruneCallsThatNeverReturn, type Block, type FunctionGraph } from './cfg.js';
+import {
+  addressTakenSlots,
+  basicBlocks,
+  functionEntries,
+  functionGraph,
+  internalCallTarget,
+  pruneCallsThatNeverReturn,
+  type Block,
+  type FunctionGraph,
+} from './cfg.js';
 import { HEADER, STATUS_EXIT, STATUS_HAND_OVER, STATUS_RETURNED, faultCode, type FaultKind } from './layout.js';
 import { ModuleBuilder, ValType, type Code } from './wasm/index.js';
 
@@ -115,8 +124,22 @@ export function compileToWasm(exe: Executable, syscalls: SyscallRegistry): Uint8
   m.defineTable(functions.map((f) => f.index));
   const functionAt = new Map(entries.map((pc, i) => [pc, functions[i].index]));
   const mc: ModuleContext = {
-    exe, syscalls, blocks, blockOf, n, functionAt, functionType: m.type(PARAMS, RESULTS), translate, mulhu, lookup,
-    dueGlobal, prevGlobal, syscallImport, faultImport, accessImport, entryBlock,
+    exe,
+    syscalls,
+    blocks,
+    blockOf,
+    n,
+    functionAt,
+    functionType: m.type(PARAMS, RESULTS),
+    translate,
+    mulhu,
+    lookup,
+    dueGlobal,
+    prevGlobal,
+    syscallImport,
+    faultImport,
+    accessImport,
+    entryBlock,
     mayReturn: pruneCallsThatNeverReturn(blocks, blockOf, entryBlock, 2 * compiledBlocksBudget(blocks.length)),
     localOf: new Int32Array(blocks.length).fill(-1),
   };
@@ -361,10 +384,17 @@ class FunctionCompiler {
   /** Saves r6..r9, r10 and the return pc in the next frame; faults when it is one too many. */
   private pushFrame(pc: number): void {
     const c = this.c;
-    for (let i = 0; i < 4; i++) c.localGet(FP).localGet(R(6 + i)).i64Store(8 * i);
+    for (let i = 0; i < 4; i++)
+      c.localGet(FP)
+        .localGet(R(6 + i))
+        .i64Store(8 * i);
     c.localGet(FP).localGet(R(FRAME_PTR_REG)).i64Store(32);
-    c.localGet(FP).i32Const(pc + 1).i32Store(40);
-    c.localGet(FP).i32Const(HEADER.frames + (MAX_CALL_DEPTH - 1) * HEADER.frameSize).i32Eq();
+    c.localGet(FP)
+      .i32Const(pc + 1)
+      .i32Store(40);
+    c.localGet(FP)
+      .i32Const(HEADER.frames + (MAX_CALL_DEPTH - 1) * HEADER.frameSize)
+      .i32Eq();
     this.open('if');
     this.fault('CallDepthExceeded', pc, 0);
     this.close();
@@ -455,7 +485,12 @@ class FunctionCompiler {
     const pc = insn.pc;
     c.localGet(R(reg)).localSet(U); // read before the push may bump r10
     this.pushFrame(pc);
-    c.localGet(U).i64Const(Math.floor(mc.exe.textVaddr / 2 ** 32), mc.exe.textVaddr % 2 ** 32).i64Sub().i64ConstI32(INSN_SIZE).i64DivU().localTee(T);
+    c.localGet(U)
+      .i64Const(Math.floor(mc.exe.textVaddr / 2 ** 32), mc.exe.textVaddr % 2 ** 32)
+      .i64Sub()
+      .i64ConstI32(INSN_SIZE)
+      .i64DivU()
+      .localTee(T);
     c.i64ConstI32(mc.n).i64GeU();
     this.open('if');
     this.enterFrame();
@@ -502,7 +537,10 @@ class FunctionCompiler {
         const size = memSize(opc, moved);
         const base = role === 'load' ? src : dst;
         c.localGet(R(base)).i64ConstI32(off).i64Add();
-        c.i32Const(size).i32Const(role === 'store' ? 1 : 0).i32Const(pc).localGet(DUE);
+        c.i32Const(size)
+          .i32Const(role === 'store' ? 1 : 0)
+          .i32Const(pc)
+          .localGet(DUE);
         if (after) c.i64ConstI32(after).i64Sub();
         c.call(mc.translate).localTee(A).i32Eqz();
         this.brIf(this.ACCESS);
@@ -580,12 +618,24 @@ class FunctionCompiler {
     }
     if (is64) {
       switch (aluOp) {
-        case op.BPF_ADD: c.localGet(R(dst)); operand64(); c.i64Add(); break;
+        case op.BPF_ADD:
+          c.localGet(R(dst));
+          operand64();
+          c.i64Add();
+          break;
         case op.BPF_SUB:
           if (!x && swapSubRegImmOperands(v)) c.i64ConstI32(imm).localGet(R(dst)).i64Sub();
-          else { c.localGet(R(dst)); operand64(); c.i64Sub(); }
+          else {
+            c.localGet(R(dst));
+            operand64();
+            c.i64Sub();
+          }
           break;
-        case op.BPF_MUL: c.localGet(R(dst)); operand64(); c.i64Mul(); break;
+        case op.BPF_MUL:
+          c.localGet(R(dst));
+          operand64();
+          c.i64Mul();
+          break;
         case op.BPF_DIV:
         case op.BPF_MOD:
           if (!x && imm === 0) {
@@ -598,17 +648,47 @@ class FunctionCompiler {
             this.fault('DivideByZero', pc, after);
             this.close();
           }
-          c.localGet(R(dst)); operand64();
-          if (aluOp === op.BPF_DIV) c.i64DivU(); else c.i64RemU();
+          c.localGet(R(dst));
+          operand64();
+          if (aluOp === op.BPF_DIV) c.i64DivU();
+          else c.i64RemU();
           break;
-        case op.BPF_OR: c.localGet(R(dst)); operand64(); c.i64Or(); break;
-        case op.BPF_AND: c.localGet(R(dst)); operand64(); c.i64And(); break;
-        case op.BPF_XOR: c.localGet(R(dst)); operand64(); c.i64Xor(); break;
-        case op.BPF_LSH: c.localGet(R(dst)); operand64(); c.i64Shl(); break;
-        case op.BPF_RSH: c.localGet(R(dst)); operand64(); c.i64ShrU(); break;
-        case op.BPF_ARSH: c.localGet(R(dst)); operand64(); c.i64ShrS(); break;
-        case op.BPF_NEG: c.i64ConstI32(0).localGet(R(dst)).i64Sub(); break;
-        case op.BPF_MOV: operand64(); break;
+        case op.BPF_OR:
+          c.localGet(R(dst));
+          operand64();
+          c.i64Or();
+          break;
+        case op.BPF_AND:
+          c.localGet(R(dst));
+          operand64();
+          c.i64And();
+          break;
+        case op.BPF_XOR:
+          c.localGet(R(dst));
+          operand64();
+          c.i64Xor();
+          break;
+        case op.BPF_LSH:
+          c.localGet(R(dst));
+          operand64();
+          c.i64Shl();
+          break;
+        case op.BPF_RSH:
+          c.localGet(R(dst));
+          operand64();
+          c.i64ShrU();
+          break;
+        case op.BPF_ARSH:
+          c.localGet(R(dst));
+          operand64();
+          c.i64ShrS();
+          break;
+        case op.BPF_NEG:
+          c.i64ConstI32(0).localGet(R(dst)).i64Sub();
+          break;
+        case op.BPF_MOV:
+          operand64();
+          break;
         default:
           this.fault('UnsupportedInstruction', pc, after);
           return 'terminated';
@@ -619,13 +699,30 @@ class FunctionCompiler {
     // 32-bit: compute in i32, then extend as the version says.
     let extend: 'sign' | 'zero' = 'zero';
     switch (aluOp) {
-      case op.BPF_ADD: dst32(); operand32(); c.i32Add(); extend = signExt ? 'sign' : 'zero'; break;
-      case op.BPF_SUB:
-        if (!x && swapSubRegImmOperands(v)) { c.i32Const(imm); dst32(); c.i32Sub(); }
-        else { dst32(); operand32(); c.i32Sub(); }
+      case op.BPF_ADD:
+        dst32();
+        operand32();
+        c.i32Add();
         extend = signExt ? 'sign' : 'zero';
         break;
-      case op.BPF_MUL: dst32(); operand32(); c.i32Mul(); extend = 'sign'; break;
+      case op.BPF_SUB:
+        if (!x && swapSubRegImmOperands(v)) {
+          c.i32Const(imm);
+          dst32();
+          c.i32Sub();
+        } else {
+          dst32();
+          operand32();
+          c.i32Sub();
+        }
+        extend = signExt ? 'sign' : 'zero';
+        break;
+      case op.BPF_MUL:
+        dst32();
+        operand32();
+        c.i32Mul();
+        extend = 'sign';
+        break;
       case op.BPF_DIV:
       case op.BPF_MOD:
         if (!x && imm === 0) {
@@ -638,16 +735,46 @@ class FunctionCompiler {
           this.fault('DivideByZero', pc, after);
           this.close();
         }
-        dst32(); operand32();
-        if (aluOp === op.BPF_DIV) c.i32DivU(); else c.i32RemU();
+        dst32();
+        operand32();
+        if (aluOp === op.BPF_DIV) c.i32DivU();
+        else c.i32RemU();
         break;
-      case op.BPF_OR: dst32(); operand32(); c.i32Or(); break;
-      case op.BPF_AND: dst32(); operand32(); c.i32And(); break;
-      case op.BPF_XOR: dst32(); operand32(); c.i32Xor(); break;
-      case op.BPF_LSH: dst32(); operand32(); c.i32Shl(); break;
-      case op.BPF_RSH: dst32(); operand32(); c.i32ShrU(); break;
-      case op.BPF_ARSH: dst32(); operand32(); c.i32ShrS(); break;
-      case op.BPF_NEG: c.i32Const(0); dst32(); c.i32Sub(); break;
+      case op.BPF_OR:
+        dst32();
+        operand32();
+        c.i32Or();
+        break;
+      case op.BPF_AND:
+        dst32();
+        operand32();
+        c.i32And();
+        break;
+      case op.BPF_XOR:
+        dst32();
+        operand32();
+        c.i32Xor();
+        break;
+      case op.BPF_LSH:
+        dst32();
+        operand32();
+        c.i32Shl();
+        break;
+      case op.BPF_RSH:
+        dst32();
+        operand32();
+        c.i32ShrU();
+        break;
+      case op.BPF_ARSH:
+        dst32();
+        operand32();
+        c.i32ShrS();
+        break;
+      case op.BPF_NEG:
+        c.i32Const(0);
+        dst32();
+        c.i32Sub();
+        break;
       case op.BPF_MOV:
         operand32();
         extend = x && !signExt ? 'sign' : 'zero';
@@ -677,8 +804,16 @@ class FunctionCompiler {
     c.i64ConstI32(0).localSet(T);
     for (let i = 0; i < imm / 8; i++) {
       // T |= ((dst >> 8i) & 0xff) << (imm - 8 - 8i)
-      c.localGet(T).localGet(R(dst)).i64ConstI32(8 * i).i64ShrU().i64ConstI32(0xff).i64And();
-      c.i64ConstI32(imm - 8 - 8 * i).i64Shl().i64Or().localSet(T);
+      c.localGet(T)
+        .localGet(R(dst))
+        .i64ConstI32(8 * i)
+        .i64ShrU()
+        .i64ConstI32(0xff)
+        .i64And();
+      c.i64ConstI32(imm - 8 - 8 * i)
+        .i64Shl()
+        .i64Or()
+        .localSet(T);
     }
     c.localGet(T).localSet(R(dst));
   }
@@ -709,11 +844,20 @@ class FunctionCompiler {
       const zeroExt = kind === op.BPF_UHMUL || kind === op.BPF_UDIV || kind === op.BPF_UREM;
       const operand = () => (x ? c.localGet(R(src)) : zeroExt ? c.i64Const(0, imm) : c.i64ConstI32(imm));
       switch (kind) {
-        case op.BPF_LMUL: c.localGet(R(dst)); operand(); c.i64Mul(); break;
-        case op.BPF_UHMUL: c.localGet(R(dst)); operand(); c.call(mc.mulhu); break;
+        case op.BPF_LMUL:
+          c.localGet(R(dst));
+          operand();
+          c.i64Mul();
+          break;
+        case op.BPF_UHMUL:
+          c.localGet(R(dst));
+          operand();
+          c.call(mc.mulhu);
+          break;
         case op.BPF_SHMUL:
           // signed high = unsigned high - (a < 0 ? b : 0) - (b < 0 ? a : 0)
-          operand(); c.localSet(U);
+          operand();
+          c.localSet(U);
           c.localGet(R(dst)).localGet(U).call(mc.mulhu);
           c.localGet(U).i64ConstI32(0).localGet(R(dst)).i64ConstI32(0).i64LtS().select().i64Sub();
           c.localGet(R(dst)).i64ConstI32(0).localGet(U).i64ConstI32(0).i64LtS().select().i64Sub();
@@ -721,17 +865,23 @@ class FunctionCompiler {
         case op.BPF_UDIV:
         case op.BPF_UREM:
           if (x) faultIf('DivideByZero', () => c.localGet(R(src)).i64Eqz());
-          c.localGet(R(dst)); operand();
-          if (kind === op.BPF_UDIV) c.i64DivU(); else c.i64RemU();
+          c.localGet(R(dst));
+          operand();
+          if (kind === op.BPF_UDIV) c.i64DivU();
+          else c.i64RemU();
           break;
         default: {
           if (x) faultIf('DivideByZero', () => c.localGet(R(src)).i64Eqz());
           // MIN / -1 overflows.
           faultIf('DivideOverflow', () => {
-            c.localGet(R(dst)).i64Const(0x80000000, 0).i64Eq(); operand(); c.i64ConstI32(-1).i64Eq().i32And();
+            c.localGet(R(dst)).i64Const(0x80000000, 0).i64Eq();
+            operand();
+            c.i64ConstI32(-1).i64Eq().i32And();
           });
-          c.localGet(R(dst)); operand();
-          if (kind === op.BPF_SDIV) c.i64DivS(); else c.i64RemS();
+          c.localGet(R(dst));
+          operand();
+          if (kind === op.BPF_SDIV) c.i64DivS();
+          else c.i64RemS();
         }
       }
       c.localSet(R(dst));
@@ -740,21 +890,32 @@ class FunctionCompiler {
     const d32 = () => c.localGet(R(dst)).i32WrapI64();
     const s32 = () => (x ? c.localGet(R(src)).i32WrapI64() : c.i32Const(imm));
     switch (kind) {
-      case op.BPF_LMUL: d32(); s32(); c.i32Mul(); break;
+      case op.BPF_LMUL:
+        d32();
+        s32();
+        c.i32Mul();
+        break;
       case op.BPF_UDIV:
       case op.BPF_UREM:
         if (x) faultIf('DivideByZero', () => c.localGet(R(src)).i32WrapI64().i32Eqz());
-        d32(); s32();
-        if (kind === op.BPF_UDIV) c.i32DivU(); else c.i32RemU();
+        d32();
+        s32();
+        if (kind === op.BPF_UDIV) c.i32DivU();
+        else c.i32RemU();
         break;
       case op.BPF_SDIV:
       case op.BPF_SREM:
         if (x) faultIf('DivideByZero', () => c.localGet(R(src)).i32WrapI64().i32Eqz());
         faultIf('DivideOverflow', () => {
-          d32(); c.i32Const(-0x80000000).i32Eq(); s32(); c.i32Const(-1).i32Eq().i32And();
+          d32();
+          c.i32Const(-0x80000000).i32Eq();
+          s32();
+          c.i32Const(-1).i32Eq().i32And();
         });
-        d32(); s32();
-        if (kind === op.BPF_SDIV) c.i32DivS(); else c.i32RemS();
+        d32();
+        s32();
+        if (kind === op.BPF_SDIV) c.i32DivS();
+        else c.i32RemS();
         break;
       default:
         this.fault('UnsupportedInstruction', pc, after);
@@ -766,7 +927,10 @@ class FunctionCompiler {
 
 /** Stores r0..r10 and the call depth (from the frame pointer) in the header. */
 function saveState(c: Code): void {
-  for (let r = 0; r <= 10; r++) c.i32Const(0).localGet(R(r)).i64Store(HEADER.regs + 8 * r);
+  for (let r = 0; r <= 10; r++)
+    c.i32Const(0)
+      .localGet(R(r))
+      .i64Store(HEADER.regs + 8 * r);
   c.i32Const(0).localGet(FP).i32Const(HEADER.frames).i32Sub().i32Const(HEADER.frameSize).i32DivU().i32Store(HEADER.depth);
 }
 
@@ -803,16 +967,45 @@ function emitCompare(c: Code, opc: number): void {
     return;
   }
   switch (o) {
-    case op.BPF_JEQ: if (narrow) c.i32Eq(); else c.i64Eq(); break;
-    case op.BPF_JNE: if (narrow) c.i32Ne(); else c.i64Ne(); break;
-    case op.BPF_JGT: if (narrow) c.i32GtU(); else c.i64GtU(); break;
-    case op.BPF_JGE: if (narrow) c.i32GeU(); else c.i64GeU(); break;
-    case op.BPF_JLT: if (narrow) c.i32LtU(); else c.i64LtU(); break;
-    case op.BPF_JLE: if (narrow) c.i32LeU(); else c.i64LeU(); break;
-    case op.BPF_JSGT: if (narrow) c.i32GtS(); else c.i64GtS(); break;
-    case op.BPF_JSGE: if (narrow) c.i32GeS(); else c.i64GeS(); break;
-    case op.BPF_JSLT: if (narrow) c.i32LtS(); else c.i64LtS(); break;
-    default: if (narrow) c.i32LeS(); else c.i64LeS(); // BPF_JSLE
+    case op.BPF_JEQ:
+      if (narrow) c.i32Eq();
+      else c.i64Eq();
+      break;
+    case op.BPF_JNE:
+      if (narrow) c.i32Ne();
+      else c.i64Ne();
+      break;
+    case op.BPF_JGT:
+      if (narrow) c.i32GtU();
+      else c.i64GtU();
+      break;
+    case op.BPF_JGE:
+      if (narrow) c.i32GeU();
+      else c.i64GeU();
+      break;
+    case op.BPF_JLT:
+      if (narrow) c.i32LtU();
+      else c.i64LtU();
+      break;
+    case op.BPF_JLE:
+      if (narrow) c.i32LeU();
+      else c.i64LeU();
+      break;
+    case op.BPF_JSGT:
+      if (narrow) c.i32GtS();
+      else c.i64GtS();
+      break;
+    case op.BPF_JSGE:
+      if (narrow) c.i32GeS();
+      else c.i64GeS();
+      break;
+    case op.BPF_JSLT:
+      if (narrow) c.i32LtS();
+      else c.i64LtS();
+      break;
+    default:
+      if (narrow) c.i32LeS();
+      else c.i64LeS(); // BPF_JSLE
   }
 }
 
@@ -836,32 +1029,59 @@ function defineTranslate(m: ModuleBuilder, dueGlobal: number): number {
   c.localGet(ADDR).i64Const(0, 32).i64ShrU().i32WrapI64().localSet(slot);
   c.localGet(slot).i32Const(16).i32Mul().localSet(entry);
   // Stores need a writable region.
-  c.localGet(STORE).localGet(entry).i32Load(HEADER.regionTable + 8).i32Eqz().i32And().brIf(0);
+  c.localGet(STORE)
+    .localGet(entry)
+    .i32Load(HEADER.regionTable + 8)
+    .i32Eqz()
+    .i32And()
+    .brIf(0);
   c.localGet(ADDR).i32WrapI64().localSet(off);
-  c.localGet(entry).i32Load(HEADER.regionTable + 12).if();
+  c.localGet(entry)
+    .i32Load(HEADER.regionTable + 12)
+    .if();
   c.localGet(off).i32Const(12).i32ShrU().i32Const(1).i32And().brIf(1);
   c.localGet(off).i32Const(13).i32ShrU().i32Const(12).i32Shl().localGet(off).i32Const(0xfff).i32And().i32Or().localSet(off);
   c.end();
   // off + size <= length, computed in 64 bits.
   c.localGet(off).i64ExtendI32U().localGet(SIZE).i64ExtendI32U().i64Add();
-  c.localGet(entry).i32Load(HEADER.regionTable + 4).i64ExtendI32U().i64GtU().brIf(0);
+  c.localGet(entry)
+    .i32Load(HEADER.regionTable + 4)
+    .i64ExtendI32U()
+    .i64GtU()
+    .brIf(0);
   c.localGet(entry).i32Load(HEADER.regionTable).localGet(off).i32Add().localSet(host);
   // A store widens the range of host bytes this run wrote (the next run zeroes only that much).
   c.localGet(STORE).if();
   c.localGet(host).i32Const(0).i32Load(HEADER.dirty).i32LtU().if();
   c.i32Const(0).localGet(host).i32Store(HEADER.dirty);
   c.end();
-  c.localGet(host).localGet(SIZE).i32Add().i32Const(0).i32Load(HEADER.dirty + 4).i32GtU().if();
-  c.i32Const(0).localGet(host).localGet(SIZE).i32Add().i32Store(HEADER.dirty + 4);
+  c.localGet(host)
+    .localGet(SIZE)
+    .i32Add()
+    .i32Const(0)
+    .i32Load(HEADER.dirty + 4)
+    .i32GtU()
+    .if();
+  c.i32Const(0)
+    .localGet(host)
+    .localGet(SIZE)
+    .i32Add()
+    .i32Store(HEADER.dirty + 4);
   c.end();
   c.end();
   c.localGet(host).return();
   c.end();
   c.localGet(DUE_AT_FAULT).globalSet(dueGlobal);
   c.i32Const(0).localGet(ADDR).i64Store(HEADER.access);
-  c.i32Const(0).localGet(SIZE).i32Store(HEADER.access + 8);
-  c.i32Const(0).localGet(STORE).i32Store(HEADER.access + 12);
-  c.i32Const(0).localGet(PC).i32Store(HEADER.access + 16);
+  c.i32Const(0)
+    .localGet(SIZE)
+    .i32Store(HEADER.access + 8);
+  c.i32Const(0)
+    .localGet(STORE)
+    .i32Store(HEADER.access + 12);
+  c.i32Const(0)
+    .localGet(PC)
+    .i32Store(HEADER.access + 16);
   c.i32Const(0);
   return f.index;
 }
@@ -891,16 +1111,30 @@ function defineMulhu(m: ModuleBuilder): number {
   const f = m.addFunction([I64, I64], [I64]);
   const c = f.code;
   const [a, b] = [0, 1];
-  const [aLo, aHi, bLo, bHi, t, w1, w2] = [c.locals(1, I64), c.locals(1, I64), c.locals(1, I64), c.locals(1, I64), c.locals(1, I64), c.locals(1, I64), c.locals(1, I64)];
+  const [aLo, aHi, bLo, bHi, t, w1, w2] = [
+    c.locals(1, I64),
+    c.locals(1, I64),
+    c.locals(1, I64),
+    c.locals(1, I64),
+    c.locals(1, I64),
+    c.locals(1, I64),
+    c.locals(1, I64),
+  ];
   const lo32 = () => c.i64Const(0, 0xffffffff).i64And();
-  c.localGet(a); lo32(); c.localSet(aLo);
+  c.localGet(a);
+  lo32();
+  c.localSet(aLo);
   c.localGet(a).i64Const(0, 32).i64ShrU().localSet(aHi);
-  c.localGet(b); lo32(); c.localSet(bLo);
+  c.localGet(b);
+  lo32();
+  c.localSet(bLo);
   c.localGet(b).i64Const(0, 32).i64ShrU().localSet(bHi);
   // t = aLo*bLo; w1 = aHi*bLo + (t >> 32); w2 = aLo*bHi + (w1 & 0xffffffff)
   c.localGet(aLo).localGet(bLo).i64Mul().localSet(t);
   c.localGet(aHi).localGet(bLo).i64Mul().localGet(t).i64Const(0, 32).i64ShrU().i64Add().localSet(w1);
-  c.localGet(aLo).localGet(bHi).i64Mul().localGet(w1); lo32(); c.i64Add().localSet(w2);
+  c.localGet(aLo).localGet(bHi).i64Mul().localGet(w1);
+  lo32();
+  c.i64Add().localSet(w2);
   // high = aHi*bHi + (w1 >> 32) + (w2 >> 32)
   c.localGet(aHi).localGet(bHi).i64Mul();
   c.localGet(w1).i64Const(0, 32).i64ShrU().i64Add();

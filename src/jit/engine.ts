@@ -69,7 +69,13 @@ function instanceFor(module: WebAssembly.Module): Instance {
         state.consume(Number(holder.exports.due.value as bigint));
         holder.exports.due.value = 0n;
         try {
-          const args: [bigint, bigint, bigint, bigint, bigint] = [BigInt.asUintN(64, r1), BigInt.asUintN(64, r2), BigInt.asUintN(64, r3), BigInt.asUintN(64, r4), BigInt.asUintN(64, r5)];
+          const args: [bigint, bigint, bigint, bigint, bigint] = [
+            BigInt.asUintN(64, r1),
+            BigInt.asUintN(64, r2),
+            BigInt.asUintN(64, r3),
+            BigInt.asUintN(64, r4),
+            BigInt.asUintN(64, r5),
+          ];
           return invokeSyscall(state, state.syscalls.lookup(hash >>> 0)!, args, pc);
         } finally {
           holder.exports.prev.value = state.remaining();
@@ -193,7 +199,8 @@ function runOn(
   }
 
   // Hand over: registers, frames and meter state move to the interpreter.
-  if (log.isLevelEnabled('debug')) log.debug({ pc: view.getInt32(HEADER.pc, true), depth: view.getUint32(HEADER.depth, true) }, 'JIT hands over to the interpreter');
+  if (log.isLevelEnabled('debug'))
+    log.debug({ pc: view.getInt32(HEADER.pc, true), depth: view.getUint32(HEADER.depth, true) }, 'JIT hands over to the interpreter');
   const interpreter = new Interpreter(exe, map);
   interpreter.checkAligned = checkAligned;
   for (let r = 0; r <= 10; r++) interpreter.B[r] = view.getBigUint64(HEADER.regs + 8 * r, true);
@@ -206,7 +213,13 @@ function runOn(
   const result = interpreter.run({
     computeUnits,
     syscalls,
-    resume: { pc: view.getInt32(HEADER.pc, true), depth, remaining: state.units, previousMeter: Number(exports.prev.value as bigint), due: Number(exports.due.value as bigint) },
+    resume: {
+      pc: view.getInt32(HEADER.pc, true),
+      depth,
+      remaining: state.units,
+      previousMeter: Number(exports.prev.value as bigint),
+      due: Number(exports.due.value as bigint),
+    },
   });
   return { result, interpreter };
 }

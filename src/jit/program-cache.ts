@@ -63,7 +63,10 @@ export function compiledModule(exe: Executable, syscalls: SyscallRegistry): WebA
       );
     } catch (e) {
       entry.module = null;
-      log.debug({ instructions: exe.text.length / 8, reason: e instanceof Error ? e.message : String(e), ms: elapsedSince(start) }, 'program cannot be compiled to WebAssembly; it runs on the interpreter');
+      log.debug(
+        { instructions: exe.text.length / 8, reason: e instanceof Error ? e.message : String(e), ms: elapsedSince(start) },
+        'program cannot be compiled to WebAssembly; it runs on the interpreter',
+      );
     }
   }
   return entry.module ?? undefined;

@@ -210,7 +210,10 @@ export function link(objects: { bytes: Uint8Array; name?: string }[], opts: Link
             throw new LinkError('UnsupportedRelocation', `${obj.file}: call to ${sym.name}, which is read-only data, not a function`);
           } else if (!syscallNames.has(sym.name)) {
             // Left to the loader, the call would fail only when it runs (an unknown syscall in V3).
-            throw new LinkError('UndefinedSymbol', `${obj.file}: undefined symbol ${sym.name} (called at instruction ${pc}): no object defines it and no syscall has its name`);
+            throw new LinkError(
+              'UndefinedSymbol',
+              `${obj.file}: undefined symbol ${sym.name} (called at instruction ${pc}): no object defines it and no syscall has its name`,
+            );
           } else if (version === 3) {
             text[offset + 1] &= 0x0f; // src 0: static syscall
             view.setUint32(offset + 4, hashSymbolName(sym.name), true);

@@ -220,7 +220,8 @@ function translateSigners(m: MemoryMap, addr: bigint, len: bigint, aligned: bool
     if (seedsLen > BigInt(MAX_SEEDS)) fail('MaxSeedLengthExceeded');
     const parts: Uint8Array[] = [];
     for (let i = 0; i < Number(seedsLen); i++) parts.push(slice(m, seeds.getBigUint64(16 * i, true), seeds.getBigUint64(16 * i + 8, true), 1, 1, aligned));
-    if (parts.some((p) => p.length > MAX_SEED_LEN)) throw new CpiError('Could not create program address with signer seeds: Length of the seed is too long for address generation');
+    if (parts.some((p) => p.length > MAX_SEED_LEN))
+      throw new CpiError('Could not create program address with signer seeds: Length of the seed is too long for address generation');
     const address = createProgramAddress(parts, callerProgram);
     if (!address) throw new CpiError('Could not create program address with signer seeds: Provided seeds do not result in a valid address');
     signers.add(encodeAddress(address));
@@ -244,7 +245,11 @@ function checkAuthorizedProgram(programId: string, data: Uint8Array): void {
 }
 
 /** `prepare_next_instruction`: callee accounts with merged duplicate flags, privilege checks, program lookup. */
-export function prepareNextInstruction(ic: InvokeContext, ix: CpiInstruction, signers: Set<string>): { programTxIndex: number; accounts: InstructionAccount[] } {
+export function prepareNextInstruction(
+  ic: InvokeContext,
+  ix: CpiInstruction,
+  signers: Set<string>,
+): { programTxIndex: number; accounts: InstructionAccount[] } {
   const tx = ic.tx;
   const caller = tx.current();
   const accounts: InstructionAccount[] = [];
@@ -428,7 +433,6 @@ export function registerCpiSyscalls(registry: SyscallRegistry, current: () => In
   };
   return registry.register('sol_invoke_signed_rust', syscall(RUST)).register('sol_invoke_signed_c', syscall(C));
 }
-
 
 /**
  * `native_invoke_signed`: a builtin program invoking another instruction (the upgradeable loader

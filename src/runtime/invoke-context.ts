@@ -13,13 +13,7 @@ import { execute, type Engine } from '../vm/execute.js';
 import type { SyscallRegistry } from '../vm/syscalls.js';
 import type { TraceSink } from '../vm/interpreter.js';
 import { BPF_LOADER_DEPRECATED, NATIVE_LOADER, SBPF_LOADERS } from './ids.js';
-import {
-  fail,
-  instructionErrorFromReturn,
-  instructionErrorText,
-  InstructionFailure,
-  type InstructionError,
-} from './errors.js';
+import { fail, instructionErrorFromReturn, instructionErrorText, InstructionFailure, type InstructionError } from './errors.js';
 import type { LogCollector } from './log-collector.js';
 import { FEATURES, type FeatureSet } from './features.js';
 import { deserializeInput, serializeInput, type SerializedAccountAddresses } from './serialization.js';
@@ -34,9 +28,7 @@ export interface Builtin {
 }
 
 /** A deployed sBPF program as the cache holds it. */
-export type LoadedProgram =
-  | { kind: 'loaded'; exe: Executable; loader: string; effectiveSlot: bigint }
-  | { kind: 'failed'; loader: string };
+export type LoadedProgram = { kind: 'loaded'; exe: Executable; loader: string; effectiveSlot: bigint } | { kind: 'failed'; loader: string };
 
 /** What the invoke context needs from the runtime around it. */
 export interface InvokeEnvironment {

@@ -68,7 +68,10 @@ export class LoadedMessage {
   readonly writable: boolean[];
   private readonly invoked: Set<number>;
 
-  constructor(readonly message: Message, env: LookupEnvironment) {
+  constructor(
+    readonly message: Message,
+    env: LookupEnvironment,
+  ) {
     const loadedWritable: string[] = [];
     const loadedReadonly: string[] = [];
     for (const l of message.lookups) {

@@ -39,9 +39,7 @@ export const newLookupTableMeta = (authority: string): LookupTableMeta => ({
 });
 
 /** A table's header and address count, or the error `AddressLookupTable::deserialize` returns. */
-export type DecodedLookupTable =
-  | { meta: LookupTableMeta; addressCount: number }
-  | { error: 'InvalidAccountData' | 'UninitializedAccount' };
+export type DecodedLookupTable = { meta: LookupTableMeta; addressCount: number } | { error: 'InvalidAccountData' | 'UninitializedAccount' };
 
 /** `AddressLookupTable::deserialize`. */
 export function decodeLookupTable(data: Uint8Array): DecodedLookupTable {
@@ -94,10 +92,7 @@ export function lookupTableAddress(data: Uint8Array, index: number): string {
 }
 
 /** `LookupTableStatus`. */
-export type LookupTableStatus =
-  | { kind: 'Activated' }
-  | { kind: 'Deactivating'; remainingBlocks: number }
-  | { kind: 'Deactivated' };
+export type LookupTableStatus = { kind: 'Activated' } | { kind: 'Deactivating'; remainingBlocks: number } | { kind: 'Deactivated' };
 
 /**
  * `LookupTableMeta::status`: a deactivated table cools down while its deactivation slot is still

@@ -205,7 +205,17 @@ function decodeV1Transaction(c: Cursor): WireTransaction {
   const messageBytes = c.bytes.subarray(0, c.at);
   const signatures = Array.from({ length: numRequiredSignatures }, () => c.take(64));
   if (c.at !== c.bytes.length) throw malformed(`${c.bytes.length - c.at} trailing bytes`);
-  const message: Message = { version: 1, numRequiredSignatures, numReadonlySigned, numReadonlyUnsigned, staticKeys, recentBlockhash, instructions, lookups: [], config };
+  const message: Message = {
+    version: 1,
+    numRequiredSignatures,
+    numReadonlySigned,
+    numReadonlyUnsigned,
+    staticKeys,
+    recentBlockhash,
+    instructions,
+    lookups: [],
+    config,
+  };
   return { signatures, message, messageBytes };
 }
 
@@ -291,8 +301,7 @@ export function compileLegacyMessage(payer: string, instructions: Instruction[],
     note(ix.programId, false, false);
   }
   const all = [...metas.entries()];
-  const group = (signer: boolean, writable: boolean) =>
-    all.filter(([k, m]) => k !== payer && m.signer === signer && m.writable === writable).map(([k]) => k);
+  const group = (signer: boolean, writable: boolean) => all.filter(([k, m]) => k !== payer && m.signer === signer && m.writable === writable).map(([k]) => k);
   const keys = [payer, ...group(true, true), ...group(true, false), ...group(false, true), ...group(false, false)];
   const numSigners = 1 + group(true, true).length + group(true, false).length;
   const index = new Map(keys.map((k, i) => [k, i]));

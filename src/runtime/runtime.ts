@@ -47,7 +47,15 @@ import { FEATURES, FeatureSet } from './features.js';
 import { InvokeContext, type ExecutionTracer, type InvokeEnvironment, type LoadedProgram } from './invoke-context.js';
 import { LoadedMessage } from './loaded-message.js';
 import { LOG_MESSAGES_BYTES_LIMIT, LogCollector } from './log-collector.js';
-import { checkPacketSize, compileLegacyMessage, decodeTransaction, encodeTransaction, sanitizeTransaction, type Instruction, type WireTransaction } from './message.js';
+import {
+  checkPacketSize,
+  compileLegacyMessage,
+  decodeTransaction,
+  encodeTransaction,
+  sanitizeTransaction,
+  type Instruction,
+  type WireTransaction,
+} from './message.js';
 import type { Executable } from '../executable.js';
 import { loadProgram, programElf, PROGRAMDATA_METADATA_SIZE } from './program-loader.js';
 import { publicKeyOf, signMessage, verifySignature } from './sigverify.js';
@@ -281,7 +289,8 @@ export class Runtime {
 
   /** The precompiles' accounts (`with_precompiles`). */
   addPrecompileAccounts(): void {
-    for (const id of PRECOMPILES.keys()) this.accounts.set(id, { lamports: 1n, data: new Uint8Array(0), owner: NATIVE_LOADER, executable: true, rentEpoch: 0n });
+    for (const id of PRECOMPILES.keys())
+      this.accounts.set(id, { lamports: 1n, data: new Uint8Array(0), owner: NATIVE_LOADER, executable: true, rentEpoch: 0n });
   }
 
   /**
@@ -378,7 +387,12 @@ export class Runtime {
   /** Caches a committed program account; one that does not load is cached as failed. */
   private cacheProgram(address: string, account: Account): void {
     try {
-      this.programs.set(address, { kind: 'loaded', exe: this.programExecutable(account, (a) => this.accounts.get(a)), loader: account.owner, effectiveSlot: this.clock.slot });
+      this.programs.set(address, {
+        kind: 'loaded',
+        exe: this.programExecutable(account, (a) => this.accounts.get(a)),
+        loader: account.owner,
+        effectiveSlot: this.clock.slot,
+      });
     } catch {
       this.programs.set(address, { kind: 'failed', loader: account.owner });
     }
@@ -429,7 +443,8 @@ export class Runtime {
     // An ELF given as a function is read when its account is first read or the program first runs.
     const readElf = typeof elf === 'function' ? elf : () => elf;
     const executable = exe ?? (typeof elf === 'function' ? () => loadProgram(readElf()) : loadProgram(elf)); // a bad ELF changes nothing
-    const store = (address: string, make: () => Account) => (typeof elf === 'function' ? this.accounts.setLazily(address, make) : this.accounts.set(address, make()));
+    const store = (address: string, make: () => Account) =>
+      typeof elf === 'function' ? this.accounts.setLazily(address, make) : this.accounts.set(address, make());
     const slot = this.clock.slot;
     const rent = this.rent;
     const balance = (length: number) => this.minimumBalance(length, rent);
@@ -500,7 +515,16 @@ export class Runtime {
     view.setBigUint64(4, lamports, true);
     const message = compileLegacyMessage(
       this.airdropAddress,
-      [{ programId: SYSTEM_PROGRAM, accounts: [{ pubkey: this.airdropAddress, isSigner: true, isWritable: true }, { pubkey: to, isSigner: false, isWritable: true }], data }],
+      [
+        {
+          programId: SYSTEM_PROGRAM,
+          accounts: [
+            { pubkey: this.airdropAddress, isSigner: true, isWritable: true },
+            { pubkey: to, isSigner: false, isWritable: true },
+          ],
+          data,
+        },
+      ],
       this.latestBlockhash,
     );
     return encodeTransaction([signMessage(message, this.airdropSeed)], message);
@@ -514,7 +538,13 @@ export class Runtime {
     const outcome = this.process(tx);
     if (log.isLevelEnabled('debug')) {
       log.debug(
-        { signature: bs58.encode(outcome.signature), error: outcome.error, computeUnits: Number(outcome.computeUnitsConsumed), fee: Number(outcome.fee), ...(logProgramLines ? { logs: outcome.logs } : {}) },
+        {
+          signature: bs58.encode(outcome.signature),
+          error: outcome.error,
+          computeUnits: Number(outcome.computeUnitsConsumed),
+          fee: Number(outcome.fee),
+          ...(logProgramLines ? { logs: outcome.logs } : {}),
+        },
         'transaction processed',
       );
     }
@@ -600,7 +630,8 @@ export class Runtime {
         throw new TransactionFailure(txError('BlockhashNotFound'));
       }
       limits = this.budgetLimits(tx, msg);
-      if (this.config.sigverify && this.history.size > 0 && this.history.has(signatureKey(signature))) throw new TransactionFailure(txError('AlreadyProcessed'));
+      if (this.config.sigverify && this.history.size > 0 && this.history.has(signatureKey(signature)))
+        throw new TransactionFailure(txError('AlreadyProcessed'));
     } catch (e) {
       if (e instanceof TransactionFailure) return early(e.error);
       throw e;
@@ -749,7 +780,8 @@ export class Runtime {
       const before = ic.remaining;
       try {
         const precompileId = msg.keys[ix.programIdIndex];
-        const precompile = precompileId === SECP256R1_PROGRAM && !this.features.isActive(FEATURES.enableSecp256r1Precompile) ? undefined : PRECOMPILES.get(precompileId);
+        const precompile =
+          precompileId === SECP256R1_PROGRAM && !this.features.isActive(FEATURES.enableSecp256r1Precompile) ? undefined : PRECOMPILES.get(precompileId);
         if (precompile) {
           // `process_precompile`: recorded in the trace, no accounts, no logs, no units.
           context.push(context.frame(ix.programIdIndex, [], ix.data, 1));
@@ -909,45 +941,57 @@ export class Runtime {
     registerSecp256k1Syscalls(registry, costs);
     registerAltBn128Syscalls(registry, costs);
     registerPoseidonSyscall(registry, log, costs);
-    registerInvocationSyscalls(registry, {
-      sibling: (index) => siblingInstruction(ic().tx, index),
-      epochStake: (vote) => (vote ? (this.epochStakes.get(encodeAddress(vote)) ?? 0n) : [...this.epochStakes.values()].reduce((a, b) => a + b, 0n)),
-      stackHeight: () => ic().tx.stack.length,
-      allocate: (size, align) => ic().allocate(size, align),
-      checkAligned: () => ic().checkAligned(),
-    }, costs);
+    registerInvocationSyscalls(
+      registry,
+      {
+        sibling: (index) => siblingInstruction(ic().tx, index),
+        epochStake: (vote) => (vote ? (this.epochStakes.get(encodeAddress(vote)) ?? 0n) : [...this.epochStakes.values()].reduce((a, b) => a + b, 0n)),
+        stackHeight: () => ic().tx.stack.length,
+        allocate: (size, align) => ic().allocate(size, align),
+        checkAligned: () => ic().checkAligned(),
+      },
+      costs,
+    );
     const sysvarOptions = { costs, addressRestrictions: this.features?.isActive(FEATURES.syscallParameterAddressRestrictions) ?? false };
-    registerGetSysvarSyscall(registry, (id) => {
-      const key = encodeAddress(id);
-      return CACHED_SYSVARS.has(key) ? this.accounts.get(key)?.data : undefined;
-    }, sysvarOptions);
-    registerSysvarSyscalls(registry, {
-      clock: () => sv.encodeClock(this.clock),
-      rent: () => {
-        const image = new Uint8Array(24);
-        image.set(sv.encodeRent(this.rent));
-        return image;
+    registerGetSysvarSyscall(
+      registry,
+      (id) => {
+        const key = encodeAddress(id);
+        return CACHED_SYSVARS.has(key) ? this.accounts.get(key)?.data : undefined;
       },
-      epochSchedule: () => {
-        const s = this.epochSchedule;
-        const image = new Uint8Array(40);
-        const view = new DataView(image.buffer);
-        view.setBigUint64(0, s.slotsPerEpoch, true);
-        view.setBigUint64(8, s.leaderScheduleSlotOffset, true);
-        image[16] = s.warmup ? 1 : 0;
-        view.setBigUint64(24, s.firstNormalEpoch, true);
-        view.setBigUint64(32, s.firstNormalSlot, true);
-        return image;
+      sysvarOptions,
+    );
+    registerSysvarSyscalls(
+      registry,
+      {
+        clock: () => sv.encodeClock(this.clock),
+        rent: () => {
+          const image = new Uint8Array(24);
+          image.set(sv.encodeRent(this.rent));
+          return image;
+        },
+        epochSchedule: () => {
+          const s = this.epochSchedule;
+          const image = new Uint8Array(40);
+          const view = new DataView(image.buffer);
+          view.setBigUint64(0, s.slotsPerEpoch, true);
+          view.setBigUint64(8, s.leaderScheduleSlotOffset, true);
+          image[16] = s.warmup ? 1 : 0;
+          view.setBigUint64(24, s.firstNormalEpoch, true);
+          view.setBigUint64(32, s.firstNormalSlot, true);
+          return image;
+        },
+        epochRewards: () => {
+          const bincode = sv.encodeEpochRewards(this.epochRewards);
+          const image = new Uint8Array(96);
+          image.set(bincode.subarray(0, 48));
+          image.set(bincode.subarray(48, 81), 48);
+          return image;
+        },
+        lastRestartSlot: () => sv.encodeU64(this.lastRestartSlot),
       },
-      epochRewards: () => {
-        const bincode = sv.encodeEpochRewards(this.epochRewards);
-        const image = new Uint8Array(96);
-        image.set(bincode.subarray(0, 48));
-        image.set(bincode.subarray(48, 81), 48);
-        return image;
-      },
-      lastRestartSlot: () => sv.encodeU64(this.lastRestartSlot),
-    }, sysvarOptions);
+      sysvarOptions,
+    );
     return registry;
   }
 }
@@ -979,7 +1023,13 @@ function innerInstructions(context: TransactionContext, topLevel: number): Inner
   const out: InnerInstruction[][] = [];
   for (const f of context.trace) {
     if (f.stackHeight === 1) out.push([]);
-    else out[out.length - 1]?.push({ programIdIndex: f.programTxIndex, accounts: Uint8Array.from(f.accounts.map((a) => a.txIndex)), data: f.data, stackHeight: f.stackHeight });
+    else
+      out[out.length - 1]?.push({
+        programIdIndex: f.programTxIndex,
+        accounts: Uint8Array.from(f.accounts.map((a) => a.txIndex)),
+        data: f.data,
+        stackHeight: f.stackHeight,
+      });
   }
   // Agave's trace holds every top-level instruction, run or not.
   while (out.length < topLevel) out.push([]);

@@ -55,7 +55,9 @@ export function serializeInput(ctx: TransactionContext, abiV0: boolean): Seriali
     }
     const at = BigInt(MM_INPUT_START + size);
     accountAddresses.push(
-      abiV0 ? { key: at + 3n, lamports: at + 35n, data: at + 51n, owner: at + 51n + BigInt(len) } : { key: at + 8n, owner: at + 40n, lamports: at + 72n, data: at + 88n },
+      abiV0
+        ? { key: at + 3n, lamports: at + 35n, data: at + 51n, owner: at + 51n + BigInt(len) }
+        : { key: at + 8n, owner: at + 40n, lamports: at + 72n, data: at + 88n },
     );
     size += abiV0 ? 1 + 1 + 1 + 32 + 8 + 8 + len + 32 + 1 + 8 : 88 + len + MAX_PERMITTED_DATA_INCREASE + pad8(len) + 8;
   }

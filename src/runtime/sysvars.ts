@@ -78,7 +78,11 @@ export const defaultRent = (exemptionThresholdDeprecated: boolean): Rent =>
  * The deprecated stake `Config` account LiteSVM keeps for older stake callers: no keys, then
  * bincode `Config::default()` (warm-up/cool-down rate 0.25, slash penalty 12).
  */
-export const legacyStakeConfigData = (): Uint8Array => new Out(17).u64(0n).f64(0.25).u8(Math.floor((5 * 255) / 100)).bytes;
+export const legacyStakeConfigData = (): Uint8Array =>
+  new Out(17)
+    .u64(0n)
+    .f64(0.25)
+    .u8(Math.floor((5 * 255) / 100)).bytes;
 
 /** Rent::minimum_balance (the f64 threshold product is truncated, as in Rust). */
 export function minimumBalance(rent: Rent, dataLen: number | bigint): bigint {
@@ -133,8 +137,7 @@ const reader = (d: Uint8Array) => {
   };
 };
 
-export const encodeClock = (c: Clock) =>
-  new Out(40).u64(c.slot).u64(c.epochStartTimestamp).u64(c.epoch).u64(c.leaderScheduleEpoch).u64(c.unixTimestamp).bytes;
+export const encodeClock = (c: Clock) => new Out(40).u64(c.slot).u64(c.epochStartTimestamp).u64(c.epoch).u64(c.leaderScheduleEpoch).u64(c.unixTimestamp).bytes;
 export function decodeClock(d: Uint8Array): Clock {
   const r = reader(d);
   return { slot: r.u64(), epochStartTimestamp: r.i64(), epoch: r.u64(), leaderScheduleEpoch: r.u64(), unixTimestamp: r.i64() };
@@ -147,7 +150,12 @@ export function decodeRent(d: Uint8Array): Rent {
 }
 
 export const encodeEpochSchedule = (s: EpochSchedule) =>
-  new Out(33).u64(s.slotsPerEpoch).u64(s.leaderScheduleSlotOffset).u8(s.warmup ? 1 : 0).u64(s.firstNormalEpoch).u64(s.firstNormalSlot).bytes;
+  new Out(33)
+    .u64(s.slotsPerEpoch)
+    .u64(s.leaderScheduleSlotOffset)
+    .u8(s.warmup ? 1 : 0)
+    .u64(s.firstNormalEpoch)
+    .u64(s.firstNormalSlot).bytes;
 export function decodeEpochSchedule(d: Uint8Array): EpochSchedule {
   const r = reader(d);
   return { slotsPerEpoch: r.u64(), leaderScheduleSlotOffset: r.u64(), warmup: r.u8() !== 0, firstNormalEpoch: r.u64(), firstNormalSlot: r.u64() };
@@ -155,7 +163,12 @@ export function decodeEpochSchedule(d: Uint8Array): EpochSchedule {
 
 export function encodeEpochRewards(e: EpochRewards): Uint8Array {
   const o = new Out(81).u64(e.distributionStartingBlockHeight).u64(e.numPartitions).key(e.parentBlockhash);
-  return o.u64(e.totalPoints & 0xffff_ffff_ffff_ffffn).u64(e.totalPoints >> 64n).u64(e.totalRewards).u64(e.distributedRewards).u8(e.active ? 1 : 0).bytes;
+  return o
+    .u64(e.totalPoints & 0xffff_ffff_ffff_ffffn)
+    .u64(e.totalPoints >> 64n)
+    .u64(e.totalRewards)
+    .u64(e.distributedRewards)
+    .u8(e.active ? 1 : 0).bytes;
 }
 export function decodeEpochRewards(d: Uint8Array): EpochRewards {
   const r = reader(d);
@@ -163,7 +176,15 @@ export function decodeEpochRewards(d: Uint8Array): EpochRewards {
   const numPartitions = r.u64();
   const parentBlockhash = r.key();
   const totalPoints = r.u64() | (r.u64() << 64n);
-  return { distributionStartingBlockHeight, numPartitions, parentBlockhash, totalPoints, totalRewards: r.u64(), distributedRewards: r.u64(), active: r.u8() !== 0 };
+  return {
+    distributionStartingBlockHeight,
+    numPartitions,
+    parentBlockhash,
+    totalPoints,
+    totalRewards: r.u64(),
+    distributedRewards: r.u64(),
+    active: r.u8() !== 0,
+  };
 }
 
 export const encodeU64 = (v: bigint) => new Out(8).u64(v).bytes;
@@ -196,8 +217,7 @@ export function decodeStakeHistory(d: Uint8Array): StakeHistoryEntry[] {
 }
 
 /** RecentBlockhashes with one entry (blockhash, lamports per signature). */
-export const encodeRecentBlockhashes = (blockhash: string, lamportsPerSignature: bigint) =>
-  new Out(48).u64(1n).key(blockhash).u64(lamportsPerSignature).bytes;
+export const encodeRecentBlockhashes = (blockhash: string, lamportsPerSignature: bigint) => new Out(48).u64(1n).key(blockhash).u64(lamportsPerSignature).bytes;
 
 /** SlotHistory: a bit vector of 1 048 576 slots. */
 export interface SlotHistory {

@@ -219,7 +219,15 @@ const COMPRESSION_COST: Record<number, [keyof ExecutionCosts, number]> = {
   3: ['altBn128G2Decompress', 128],
 };
 
-function run(ctx: SyscallContext, cost: number, outLen: number, inputAddr: bigint, inputLen: bigint, resultAddr: bigint, compute: (input: Uint8Array) => Uint8Array): bigint {
+function run(
+  ctx: SyscallContext,
+  cost: number,
+  outLen: number,
+  inputAddr: bigint,
+  inputLen: bigint,
+  resultAddr: bigint,
+  compute: (input: Uint8Array) => Uint8Array,
+): bigint {
   consumeChecked(ctx, cost);
   const out = ctx.memory.slice(resultAddr, outLen, true);
   const input = ctx.memory.slice(inputAddr, inputLen, false);
@@ -242,7 +250,8 @@ export function registerAltBn128Syscalls(registry: SyscallRegistry, costs: Reado
       let outLen: number;
       if (base === PAIRING) {
         const pairs = Number(inputLen / 192n);
-        cost = costs.altBn128PairingOnePairCostFirst + costs.altBn128PairingOnePairCostOther * Math.max(0, pairs - 1) + costs.sha256BaseCost + Number(inputLen) + 32;
+        cost =
+          costs.altBn128PairingOnePairCostFirst + costs.altBn128PairingOnePairCostOther * Math.max(0, pairs - 1) + costs.sha256BaseCost + Number(inputLen) + 32;
         outLen = 32;
       } else {
         cost = costs[GROUP_COST[base][0]];

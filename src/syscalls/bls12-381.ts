@@ -100,12 +100,24 @@ function blsMaths(): { curve: typeof bls12_381; G1: GroupMaths; G2: GroupMaths }
 const G1: Group = {
   coordinate: 48,
   maths: () => blsMaths().G1,
-  cost: { add: 'bls12381G1AddCost', sub: 'bls12381G1SubtractCost', mul: 'bls12381G1MultiplyCost', validate: 'bls12381G1ValidateCost', decompress: 'bls12381G1DecompressCost' },
+  cost: {
+    add: 'bls12381G1AddCost',
+    sub: 'bls12381G1SubtractCost',
+    mul: 'bls12381G1MultiplyCost',
+    validate: 'bls12381G1ValidateCost',
+    decompress: 'bls12381G1DecompressCost',
+  },
 };
 const G2: Group = {
   coordinate: 96,
   maths: () => blsMaths().G2,
-  cost: { add: 'bls12381G2AddCost', sub: 'bls12381G2SubtractCost', mul: 'bls12381G2MultiplyCost', validate: 'bls12381G2ValidateCost', decompress: 'bls12381G2DecompressCost' },
+  cost: {
+    add: 'bls12381G2AddCost',
+    sub: 'bls12381G2SubtractCost',
+    mul: 'bls12381G2MultiplyCost',
+    validate: 'bls12381G2ValidateCost',
+    decompress: 'bls12381G2DecompressCost',
+  },
 };
 
 /** The group and byte order of a BLS point curve id, or undefined for any other id. */
@@ -155,7 +167,8 @@ function decodeOnCurve(group: Group, bytes: Uint8Array, le: boolean): Point | un
 /** The uncompressed wire form, written from the affine coordinates (the point may lie outside the subgroup). */
 function encode(group: Group, p: Point, le: boolean): Uint8Array {
   const out = new Uint8Array(2 * group.coordinate);
-  if (p.is0()) out[0] = 0x40; // Zcash infinity flag
+  if (p.is0())
+    out[0] = 0x40; // Zcash infinity flag
   else {
     const { x, y } = p.toAffine();
     const { field } = group.maths();

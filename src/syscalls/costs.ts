@@ -76,7 +76,8 @@ export interface ExecutionCosts {
 }
 
 // The budget's limits, which are not prices.
-const { computeUnitLimit, heapSize, maxInstructionStackDepth, maxInstructionTraceLength, maxCallDepth, stackFrameSize, ...releasePrices } = DEFAULT_COMPUTE_BUDGET;
+const { computeUnitLimit, heapSize, maxInstructionStackDepth, maxInstructionTraceLength, maxCallDepth, stackFrameSize, ...releasePrices } =
+  DEFAULT_COMPUTE_BUDGET;
 
 /** The prices LiteSVM's `ComputeBudget` carries, with its release's defaults. */
 const LITESVM_PRICES = Object.fromEntries(Object.entries(releasePrices).map(([name, units]) => [name, Number(units)])) as {

@@ -11,7 +11,13 @@ import type { SyscallRegistry } from '../vm/syscalls.js';
 import { DEFAULT_EXECUTION_COSTS, type ExecutionCosts } from './costs.js';
 import { consumeChecked } from './logging.js';
 import { blsGroup, blsGroupOp, blsValidate } from './bls12-381.js';
-import { CURVE25519_EDWARDS as EDWARDS, CURVE25519_RISTRETTO as RISTRETTO, GROUP_OP_ADD as ADD, GROUP_OP_MUL as MUL, GROUP_OP_SUB as SUB } from './curve-ids.js';
+import {
+  CURVE25519_EDWARDS as EDWARDS,
+  CURVE25519_RISTRETTO as RISTRETTO,
+  GROUP_OP_ADD as ADD,
+  GROUP_OP_MUL as MUL,
+  GROUP_OP_SUB as SUB,
+} from './curve-ids.js';
 
 const MAX_MSM_POINTS = 512n;
 /** The group order ℓ: scalars must be canonical (below it). */
@@ -77,10 +83,14 @@ function nobleGroup<P extends NoblePoint<P>>(
 }
 
 // zip215 decoding is dalek's: y need not be below p, and x = 0 may carry the sign bit.
-const edwards = nobleGroup(() => {
-  const { Point } = nobleEd25519().ed25519;
-  return { parse: (b) => Point.fromBytes(b, true), zero: Point.ZERO };
-}, 'Edwards', isEdwardsY);
+const edwards = nobleGroup(
+  () => {
+    const { Point } = nobleEd25519().ed25519;
+    return { parse: (b) => Point.fromBytes(b, true), zero: Point.ZERO };
+  },
+  'Edwards',
+  isEdwardsY,
+);
 const ristretto = nobleGroup(() => {
   const { Point } = nobleEd25519().ristretto255;
   return { parse: (b) => Point.fromBytes(b), zero: Point.ZERO };

@@ -55,8 +55,14 @@ export function registerHashingSyscalls(
 ): SyscallRegistry {
   const costs = opts.costs ?? DEFAULT_EXECUTION_COSTS;
   registry
-    .register('sol_sha256', hashSyscall('Sha256', (slices) => sha256(...slices), log, costs))
-    .register('sol_keccak256', hashSyscall('Keccak256', (slices) => keccak256(...slices), log, costs));
+    .register(
+      'sol_sha256',
+      hashSyscall('Sha256', (slices) => sha256(...slices), log, costs),
+    )
+    .register(
+      'sol_keccak256',
+      hashSyscall('Keccak256', (slices) => keccak256(...slices), log, costs),
+    );
   if (opts.blake3) registry.register('sol_blake3', hashSyscall('Blake3', blake3Of, log, costs));
   return registry;
 }

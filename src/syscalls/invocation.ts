@@ -35,7 +35,11 @@ const nonOverlapping = (a: bigint, an: bigint, b: bigint, bn: bigint) => (a > b 
  * Registers `sol_get_stack_height`, `sol_alloc_free_`, `sol_get_processed_sibling_instruction`
  * and `sol_get_epoch_stake`.
  */
-export function registerInvocationSyscalls(registry: SyscallRegistry, info: InvocationInfo, costs: Readonly<ExecutionCosts> = DEFAULT_EXECUTION_COSTS): SyscallRegistry {
+export function registerInvocationSyscalls(
+  registry: SyscallRegistry,
+  info: InvocationInfo,
+  costs: Readonly<ExecutionCosts> = DEFAULT_EXECUTION_COSTS,
+): SyscallRegistry {
   return registry
     .register('sol_get_processed_sibling_instruction', (ctx, index, metaAddr, programIdAddr, dataAddr, accountsAddr) => {
       consumeChecked(ctx, costs.syscallBaseCost);

@@ -10,7 +10,6 @@ import { DEFAULT_EXECUTION_COSTS, type ExecutionCosts } from './costs.js';
 
 export { consumeChecked };
 
-
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Guest bytes as UTF-8 text, or the failure Agave reports for invalid text. */
@@ -26,7 +25,7 @@ function guestString(ctx: SyscallContext, addr: bigint, len: bigint): string {
 /** Rust's `Utf8Error` Display for invalid `bytes` (`valid_up_to` and `error_len` as core::str computes them). */
 export function utf8ErrorText(bytes: Uint8Array): string {
   const cont = (b: number | undefined) => b !== undefined && b >= 0x80 && b <= 0xbf;
-  for (let i = 0; i < bytes.length; ) {
+  for (let i = 0; i < bytes.length;) {
     const first = bytes[i];
     if (first < 0x80) {
       i++;
@@ -62,7 +61,11 @@ export function utf8ErrorText(bytes: Uint8Array): string {
 }
 
 /** Registers `abort`, `sol_panic_`, `sol_log_`, `sol_log_64_`, `sol_log_pubkey`, `sol_log_data`, `sol_log_compute_units_`. */
-export function registerLoggingSyscalls(registry: SyscallRegistry, log: (line: string) => void, costs: Readonly<ExecutionCosts> = DEFAULT_EXECUTION_COSTS): SyscallRegistry {
+export function registerLoggingSyscalls(
+  registry: SyscallRegistry,
+  log: (line: string) => void,
+  costs: Readonly<ExecutionCosts> = DEFAULT_EXECUTION_COSTS,
+): SyscallRegistry {
   return registry
     .register('abort', () => {
       throw new Error('SBF program panicked');

@@ -18,7 +18,11 @@ function poseidonHash(inputs: Uint8Array[], littleEndian: boolean): Uint8Array |
 }
 
 /** Registers `sol_poseidon`; `log` receives Agave's diagnostic line for too many inputs. */
-export function registerPoseidonSyscall(registry: SyscallRegistry, log: (line: string) => void, costs: Readonly<ExecutionCosts> = DEFAULT_EXECUTION_COSTS): SyscallRegistry {
+export function registerPoseidonSyscall(
+  registry: SyscallRegistry,
+  log: (line: string) => void,
+  costs: Readonly<ExecutionCosts> = DEFAULT_EXECUTION_COSTS,
+): SyscallRegistry {
   return registry.register('sol_poseidon', (ctx, parameters, endianness, valsAddr, count, resultAddr) => {
     if (parameters !== 0n) throw new Error('Invalid parameters.');
     if (endianness > 1n) throw new Error('Invalid endianness.');

@@ -18,7 +18,11 @@ export interface ReturnDataState {
 }
 
 /** Registers `sol_set_return_data` and `sol_get_return_data` over `state`. */
-export function registerReturnDataSyscalls(registry: SyscallRegistry, state: ReturnDataState, costs: Readonly<ExecutionCosts> = DEFAULT_EXECUTION_COSTS): SyscallRegistry {
+export function registerReturnDataSyscalls(
+  registry: SyscallRegistry,
+  state: ReturnDataState,
+  costs: Readonly<ExecutionCosts> = DEFAULT_EXECUTION_COSTS,
+): SyscallRegistry {
   return registry
     .register('sol_set_return_data', (ctx, addr, len) => {
       consumeChecked(ctx, bytesCost(costs, Number(len)) + costs.syscallBaseCost);

@@ -48,11 +48,26 @@ export function registerSysvarSyscalls(registry: SyscallRegistry, images: Sysvar
   const costs = options.costs ?? DEFAULT_EXECUTION_COSTS;
   const restricted = options.addressRestrictions ?? false;
   return registry
-    .register('sol_get_clock_sysvar', getter(costs, restricted, 40, 8, () => images.clock()))
-    .register('sol_get_rent_sysvar', getter(costs, restricted, 24, 8, () => images.rent()))
-    .register('sol_get_epoch_schedule_sysvar', getter(costs, restricted, 40, 8, () => images.epochSchedule()))
-    .register('sol_get_epoch_rewards_sysvar', getter(costs, restricted, 96, 16, () => images.epochRewards()))
-    .register('sol_get_last_restart_slot', getter(costs, restricted, 8, 8, () => images.lastRestartSlot()));
+    .register(
+      'sol_get_clock_sysvar',
+      getter(costs, restricted, 40, 8, () => images.clock()),
+    )
+    .register(
+      'sol_get_rent_sysvar',
+      getter(costs, restricted, 24, 8, () => images.rent()),
+    )
+    .register(
+      'sol_get_epoch_schedule_sysvar',
+      getter(costs, restricted, 40, 8, () => images.epochSchedule()),
+    )
+    .register(
+      'sol_get_epoch_rewards_sysvar',
+      getter(costs, restricted, 96, 16, () => images.epochRewards()),
+    )
+    .register(
+      'sol_get_last_restart_slot',
+      getter(costs, restricted, 8, 8, () => images.lastRestartSlot()),
+    );
 }
 
 const SYSVAR_NOT_FOUND = 2n;
@@ -62,7 +77,11 @@ const OFFSET_LENGTH_EXCEEDS_SYSVAR = 1n;
  * Registers `sol_get_sysvar` (SIMD-0127): copies `length` bytes at `offset` of a sysvar's account
  * data; 0 on success, 1 when the range exceeds the data, 2 when the sysvar is not available.
  */
-export function registerGetSysvarSyscall(registry: SyscallRegistry, sysvarData: (id: Uint8Array) => Uint8Array | undefined, options: SysvarSyscallOptions = {}): SyscallRegistry {
+export function registerGetSysvarSyscall(
+  registry: SyscallRegistry,
+  sysvarData: (id: Uint8Array) => Uint8Array | undefined,
+  options: SysvarSyscallOptions = {},
+): SyscallRegistry {
   const costs = options.costs ?? DEFAULT_EXECUTION_COSTS;
   const restricted = options.addressRestrictions ?? false;
   return registry.register('sol_get_sysvar', (ctx, idAddr, out, offset, length) => {

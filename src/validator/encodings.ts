@@ -40,7 +40,6 @@ export function accountEncoding(cfg: { [key: string]: Json }, fallback: AccountE
   return { encoding, dataSlice };
 }
 
-
 function sliced(data: Uint8Array, slice: DataSlice | undefined): Uint8Array {
   if (!slice) return data;
   const start = Math.min(slice.offset, data.length);

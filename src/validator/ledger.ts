@@ -66,7 +66,11 @@ export class Ledger {
     if (tx.message.lookups.length === 0) return { writable: [], readonly: [] };
     const runtime = this.svm.runtime;
     try {
-      const keys = new LoadedMessage(tx.message, { getAccount: (a) => runtime.accounts.get(a), currentSlot: runtime.clock.slot, slotHashes: runtime.slotHashes }).keys;
+      const keys = new LoadedMessage(tx.message, {
+        getAccount: (a) => runtime.accounts.get(a),
+        currentSlot: runtime.clock.slot,
+        slotHashes: runtime.slotHashes,
+      }).keys;
       const start = tx.message.staticKeys.length;
       const writable = start + tx.message.lookups.reduce((n, l) => n + l.writableIndexes.length, 0);
       return { writable: keys.slice(start, writable), readonly: keys.slice(writable) };

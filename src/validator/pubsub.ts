@@ -74,13 +74,15 @@ export class PubSub {
   }
 
   private methods(socket: WebSocket): Record<string, Handler> {
-    const unsubscribe = (kind: Subscription['kind']): Handler => (p) => {
-      const [id] = positional(p, 1, 1);
-      const s = typeof id === 'number' ? this.subscriptions.get(id) : undefined;
-      if (!s || s.kind !== kind || s.socket !== socket) throw invalidParams('Invalid subscription id.');
-      this.subscriptions.delete(id as number);
-      return true;
-    };
+    const unsubscribe =
+      (kind: Subscription['kind']): Handler =>
+      (p) => {
+        const [id] = positional(p, 1, 1);
+        const s = typeof id === 'number' ? this.subscriptions.get(id) : undefined;
+        if (!s || s.kind !== kind || s.socket !== socket) throw invalidParams('Invalid subscription id.');
+        this.subscriptions.delete(id as number);
+        return true;
+      };
     return {
       signatureSubscribe: (p) => {
         const [sig, raw] = positional(p, 1, 2);
@@ -90,7 +92,10 @@ export class PubSub {
         if (cfg.enableReceivedNotification !== undefined && cfg.enableReceivedNotification !== null) bool(cfg.enableReceivedNotification);
         const id = this.nextId++;
         const record = this.ledger.record(s);
-        if (record) this.pending.push(() => this.send(socket, 'signatureNotification', id, record.slot, { err: record.outcome.error ? transactionErrorJson(record.outcome.error) : null }));
+        if (record)
+          this.pending.push(() =>
+            this.send(socket, 'signatureNotification', id, record.slot, { err: record.outcome.error ? transactionErrorJson(record.outcome.error) : null }),
+          );
         else this.subscriptions.set(id, { kind: 'signature', socket, signature: s });
         return id;
       },
@@ -132,4 +137,3 @@ export class PubSub {
     }
   }
 }
-

@@ -26,12 +26,14 @@ function base58Error(text: string): string {
 export function decodeWire(text: string, encoding: TransactionBinaryEncoding): { wire: Uint8Array; tx: WireTransaction } {
   let wire: Uint8Array;
   if (encoding === 'base58') {
-    if (text.length > MAX_BASE58_SIZE) throw invalidParams(`base58 encoded ${TYPE_NAME} too large: ${text.length} bytes (max: encoded/raw ${MAX_BASE58_SIZE}/${PACKET_DATA_SIZE})`);
+    if (text.length > MAX_BASE58_SIZE)
+      throw invalidParams(`base58 encoded ${TYPE_NAME} too large: ${text.length} bytes (max: encoded/raw ${MAX_BASE58_SIZE}/${PACKET_DATA_SIZE})`);
     const bytes = bs58.decodeUnsafe(text);
     if (!bytes) throw invalidParams(`invalid base58 encoding: ${base58Error(text)}`);
     wire = bytes;
   } else {
-    if (text.length > MAX_BASE64_SIZE) throw invalidParams(`base64 encoded ${TYPE_NAME} too large: ${text.length} bytes (max: encoded/raw ${MAX_BASE64_SIZE}/${PACKET_DATA_SIZE})`);
+    if (text.length > MAX_BASE64_SIZE)
+      throw invalidParams(`base64 encoded ${TYPE_NAME} too large: ${text.length} bytes (max: encoded/raw ${MAX_BASE64_SIZE}/${PACKET_DATA_SIZE})`);
     wire = base64Param(text);
   }
   if (wire.length > PACKET_DATA_SIZE) throw invalidParams(`decoded ${TYPE_NAME} too large: ${wire.length} bytes (max: ${PACKET_DATA_SIZE} bytes)`);

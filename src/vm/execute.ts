@@ -73,8 +73,7 @@ export interface InputWriter {
 
 /** Result of {@link execute}. */
 export type ExecuteResult =
-  | { ok: true; value: bigint; instructions: bigint }
-  | { ok: false; error: { kind: string; message: string; pc?: number }; instructions: bigint };
+  { ok: true; value: bigint; instructions: bigint } | { ok: false; error: { kind: string; message: string; pc?: number }; instructions: bigint };
 
 /** The VM-level default syscalls (solana-sbpf's test syscalls), shared so compiled code is cached. */
 const defaultSyscalls = testSyscalls();
@@ -118,7 +117,16 @@ export function execute(exe: Executable, opts: ExecuteOptions = {}): ExecuteResu
   // A program the JIT cannot compile runs on the interpreter, whatever the engine.
   const module = !opts.trace && (engine === 'jit' || (engine === 'auto' && isHot(exe, syscalls))) ? compiledModule(exe, syscalls) : undefined;
   if (module) {
-    result = runJit(module, exe, syscalls, computeUnits, (memory) => createMemoryMap(exe, input, heapBytes, { headerBytes: HEADER.size, ...memory }), opts.r2 ?? 0n, opts.onExit, opts.checkAligned ?? true);
+    result = runJit(
+      module,
+      exe,
+      syscalls,
+      computeUnits,
+      (memory) => createMemoryMap(exe, input, heapBytes, { headerBytes: HEADER.size, ...memory }),
+      opts.r2 ?? 0n,
+      opts.onExit,
+      opts.checkAligned ?? true,
+    );
   } else {
     const machine = borrowMachine(exe);
     try {

@@ -12,14 +12,7 @@
  * - the meter and the pc live in locals, written back to the object only where someone can
  *   observe them (syscalls, faults, the end of the run).
  */
-import {
-  FRAME_PTR_REG,
-  INSN_SIZE,
-  MAX_CALL_DEPTH,
-  MM_INPUT_START,
-  MM_STACK_START,
-  STACK_FRAME_SIZE,
-} from '../isa/constants.js';
+import { FRAME_PTR_REG, INSN_SIZE, MAX_CALL_DEPTH, MM_INPUT_START, MM_STACK_START, STACK_FRAME_SIZE } from '../isa/constants.js';
 import * as op from '../isa/opcodes.js';
 import {
   callxTargetRegister,
@@ -53,9 +46,7 @@ export interface TraceSink {
 }
 
 /** Outcome of a run. */
-export type RunResult =
-  | { ok: true; value: bigint; instructions: bigint }
-  | { ok: false; error: EbpfError; instructions: bigint };
+export type RunResult = { ok: true; value: bigint; instructions: bigint } | { ok: false; error: EbpfError; instructions: bigint };
 
 const U32 = 0x1_0000_0000;
 const MIN_I64 = -(1n << 63n);
@@ -410,7 +401,19 @@ function decodeRun(program: DecodedProgram, pc: number): void {
 }
 
 /** Fills `word[pc]` and `aux[pc]` of a program of `n` slots. */
-function decodeSlot(exe: Executable, n: number, table: Uint8Array, word: Int32Array, aux: Int32Array, pc: number, opc: number, dst: number, src: number, off: number, imm: number): void {
+function decodeSlot(
+  exe: Executable,
+  n: number,
+  table: Uint8Array,
+  word: Int32Array,
+  aux: Int32Array,
+  pc: number,
+  opc: number,
+  dst: number,
+  src: number,
+  off: number,
+  imm: number,
+): void {
   const v = exe.sbpfVersion;
   let handler: Handler = table[opc];
   let slotAux = 0;
@@ -423,7 +426,8 @@ function decodeSlot(exe: Executable, n: number, table: Uint8Array, word: Int32Ar
     handler = imm === 16 ? Handler.Be16 : imm === 32 ? Handler.Be32 : imm === 64 ? Handler.Be64 : Handler.Invalid;
   } else if (opc === op.CALL_REG) {
     const reg = callxTargetRegister(v, { dst, src, imm });
-    if (reg < 0 || reg > 10) handler = Handler.Invalid; // verifier: InvalidRegister
+    if (reg < 0 || reg > 10)
+      handler = Handler.Invalid; // verifier: InvalidRegister
     else {
       handler = Handler.CallReg;
       dst = reg;

@@ -205,10 +205,7 @@ export class MemoryMap {
     const signed = BigInt.asIntN(64, addr);
     const frame = (signed - BigInt(MM_STACK_START)) / BigInt(STACK_FRAME_SIZE); // truncates like checked_div
     if (!manualStackFrameBump(this.version) && frame >= -1n && frame <= BigInt(MAX_CALL_DEPTH)) {
-      return new EbpfError(
-        'StackAccessViolation',
-        `Access violation in stack frame ${frame} at address ${hex(addr)} of size ${len}`,
-      );
+      return new EbpfError('StackAccessViolation', `Access violation in stack frame ${frame} at address ${hex(addr)} of size ${len}`);
     }
     const slot = Number(addr >> 32n);
     let name = 'unallocated';
@@ -216,10 +213,7 @@ export class MemoryMap {
       const vmLen = this.hostLength[slot] * (this.gapped[slot] ? 2 : 1);
       if ((addr & 0xffffffffn) < BigInt(vmLen)) name = SLOT_NAMES[slot] ?? 'allocated';
     }
-    return new EbpfError(
-      'AccessViolation',
-      `Access violation ${store ? 'writing' : 'reading'} ${len} bytes at address ${hex(addr)} (in ${name} region)`,
-    );
+    return new EbpfError('AccessViolation', `Access violation ${store ? 'writing' : 'reading'} ${len} bytes at address ${hex(addr)} (in ${name} region)`);
   }
 }
 

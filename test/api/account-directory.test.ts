@@ -95,7 +95,10 @@ describe('account directories', () => {
       return error as WebsvmError;
     };
     const withAccount = (patch: Record<string, unknown>, pubkey: string = other) =>
-      JSON.stringify({ pubkey, account: { lamports: 1, data: ['', 'base64'], owner: '11111111111111111111111111111111', executable: false, rentEpoch: 0, space: 0, ...patch } });
+      JSON.stringify({
+        pubkey,
+        account: { lamports: 1, data: ['', 'base64'], owner: '11111111111111111111111111111111', executable: false, rentEpoch: 0, space: 0, ...patch },
+      });
 
     it('a malformed file names itself and what is wrong', () => {
       const cases: [string, RegExp][] = [

@@ -22,10 +22,33 @@ const legacy: AnchorIdl = {
       ],
     },
   ],
-  accounts: [{ name: 'State', type: { kind: 'struct', fields: [{ name: 'value', type: 'u32' }, { name: 'owner', type: 'publicKey' }, { name: 'hist', type: { array: ['u16', 3] } }] } }],
+  accounts: [
+    {
+      name: 'State',
+      type: {
+        kind: 'struct',
+        fields: [
+          { name: 'value', type: 'u32' },
+          { name: 'owner', type: 'publicKey' },
+          { name: 'hist', type: { array: ['u16', 3] } },
+        ],
+      },
+    },
+  ],
   events: [{ name: 'Changed', fields: [{ name: 'value', type: 'u32' }] }],
   errors: [{ code: 6000, name: 'TooBig', msg: 'Value too big' }],
-  types: [{ name: 'Point', type: { kind: 'struct', fields: [{ name: 'x', type: 'i16' }, { name: 'y', type: 'i16' }] } }],
+  types: [
+    {
+      name: 'Point',
+      type: {
+        kind: 'struct',
+        fields: [
+          { name: 'x', type: 'i16' },
+          { name: 'y', type: 'i16' },
+        ],
+      },
+    },
+  ],
 };
 const PROGRAM = 'Counter111111111111111111111111111111111111';
 const OWNER = 'TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA';
@@ -34,7 +57,11 @@ describe('AnchorProgram', () => {
   const program = new AnchorProgram(legacy, PROGRAM);
 
   it('builds instructions: discriminator, borsh arguments, account roles', () => {
-    const ix = program.instruction('set_data', { value: 7, label: 'hi', owner: OWNER, tags: [1, 2], limit: 9n, point: { x: -1, y: 2 } }, { state: OWNER, payer: PROGRAM });
+    const ix = program.instruction(
+      'set_data',
+      { value: 7, label: 'hi', owner: OWNER, tags: [1, 2], limit: 9n, point: { x: -1, y: 2 } },
+      { state: OWNER, payer: PROGRAM },
+    );
     // After the discriminator: u32 7, string "hi", pubkey, vec [1,2], Some(9u64), i16 -1, i16 2.
     expect(Array.from(ix.data.subarray(8, 18))).toEqual([7, 0, 0, 0, 2, 0, 0, 0, 104, 105]);
     expect(Array.from(ix.data.subarray(50))).toEqual([2, 0, 0, 0, 1, 2, 1, 9, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 2, 0]);
@@ -50,7 +77,11 @@ describe('AnchorProgram', () => {
 
   it('derives discriminators the way Anchor does', async () => {
     const { sha256 } = await import('@noble/hashes/sha2.js');
-    const ix = program.instruction('setData', { value: 1, label: '', owner: OWNER, tags: [], limit: null, point: { x: 0, y: 0 } }, { state: OWNER, payer: PROGRAM });
+    const ix = program.instruction(
+      'setData',
+      { value: 1, label: '', owner: OWNER, tags: [], limit: null, point: { x: 0, y: 0 } },
+      { state: OWNER, payer: PROGRAM },
+    );
     expect(ix.data.subarray(0, 8)).toEqual(sha256(new TextEncoder().encode('global:set_data')).subarray(0, 8));
   });
 

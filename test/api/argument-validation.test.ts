@@ -62,7 +62,11 @@ const ADDRESS_ARGUMENTS: [string, string, (svm: SVM, a: never) => unknown][] = [
   ['FeatureSet.activate', 'featureId', (_, a) => FeatureSet.allEnabled().activate(a, 0n)],
   ['InstructionHarness.addProgram', 'programId', (_, a) => new InstructionHarness().addProgram(a, ELF)],
   ['InstructionHarness.process', 'programAddress', (_, a) => new InstructionHarness().process({ programAddress: a, accounts: [] }, [])],
-  ['InstructionHarness.process', 'owner', (_, a) => new InstructionHarness().process({ programAddress: SOMEONE as Address }, [[SOMEONE, { lamports: 1n, owner: a }]])],
+  [
+    'InstructionHarness.process',
+    'owner',
+    (_, a) => new InstructionHarness().process({ programAddress: SOMEONE as Address }, [[SOMEONE, { lamports: 1n, owner: a }]]),
+  ],
 ];
 
 /** Every u64 argument of the API: its name and a call passing `v` there. */
@@ -81,7 +85,11 @@ const U64_ARGUMENTS: [string, string, (svm: SVM, v: never) => unknown][] = [
   ['withComputeBudget', 'ComputeBudget.heapSize', (svm, v) => svm.withComputeBudget(Object.assign(new ComputeBudget(), { heapSize: v }))],
   ['withComputeBudget', 'ComputeBudget.maxCallDepth', (svm, v) => svm.withComputeBudget(Object.assign(new ComputeBudget(), { maxCallDepth: v }))],
   ['FeatureSet.activate', 'slot', (_, v) => FeatureSet.allEnabled().activate(SOMEONE, v)],
-  ['InstructionHarness.process', 'lamports', (_, v) => new InstructionHarness().process({ programAddress: SOMEONE as Address }, [[SOMEONE, { lamports: v, owner: OWNER }]])],
+  [
+    'InstructionHarness.process',
+    'lamports',
+    (_, v) => new InstructionHarness().process({ programAddress: SOMEONE as Address }, [[SOMEONE, { lamports: v, owner: OWNER }]]),
+  ],
 ];
 
 describe('argument validation', () => {
@@ -118,7 +126,12 @@ describe('argument validation', () => {
   });
 
   it('refuses every bad u64 with kind InvalidArgument, naming the argument and the value, changing nothing', () => {
-    refusesAll(U64_ARGUMENTS, BAD_U64, 'InvalidArgument', (name, shown) => new RegExp(`^${literally(`${name} must be an unsigned 64-bit integer, got ${shown}`)}$`));
+    refusesAll(
+      U64_ARGUMENTS,
+      BAD_U64,
+      'InvalidArgument',
+      (name, shown) => new RegExp(`^${literally(`${name} must be an unsigned 64-bit integer, got ${shown}`)}$`),
+    );
   });
 
   it('takes web3.js PublicKeys, 32 bytes and base58 alike', () => {

@@ -7,18 +7,22 @@ import { AccountRole, generateKeyPairSigner } from '@solana/kit';
 import { ComputeUnitBencher, InstructionHarness, parseLastTable } from '../../src/index.js';
 import { programElf } from '../helpers/encoding.js';
 
-
 describe('ComputeUnitBencher', async () => {
   const program = (await generateKeyPairSigner()).address;
   const account = (await generateKeyPairSigner()).address;
   const harness = new InstructionHarness().addProgram(program, programElf('accounts'));
   const grow = (n: number) => ({ programAddress: program, accounts: [{ address: account, role: AccountRole.WRITABLE }], data: Uint8Array.of(0, n) });
-  const accounts: [string, { lamports: bigint; programAddress: string; data: Uint8Array }][] = [[account, { lamports: 10n ** 9n, programAddress: program, data: new Uint8Array(8) }]];
+  const accounts: [string, { lamports: bigint; programAddress: string; data: Uint8Array }][] = [
+    [account, { lamports: 10n ** 9n, programAddress: program, data: new Uint8Array(8) }],
+  ];
   const at = (iso: string) => () => new Date(iso);
 
   it('writes a Mollusk-style table, then prepends only when figures change', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bench-'));
-    const first = new ComputeUnitBencher(harness, { outDir: dir, now: at('2026-11-25T01:02:03.456Z') }).bench('grow_1', grow(1), accounts).bench('grow_9', grow(9), accounts).execute();
+    const first = new ComputeUnitBencher(harness, { outDir: dir, now: at('2026-11-25T01:02:03.456Z') })
+      .bench('grow_1', grow(1), accounts)
+      .bench('grow_9', grow(9), accounts)
+      .execute();
     const md1 = readFileSync(join(dir, 'compute_units.md'), 'utf8');
     expect(md1).toBe(
       `#### Compute Units: 2026-11-25 01:02:03.456000000 UTC\n\n| Name | CUs | Delta |\n|------|------|-------|\n` +
@@ -44,7 +48,8 @@ describe('ComputeUnitBencher', async () => {
     new ComputeUnitBencher(harness, { outDir: dir }).bench('op', grow(1), accounts).execute();
     const regress = () => new ComputeUnitBencher(harness, { outDir: dir, failOnRegression: { units: 0 } }).bench('op', grow(200), accounts).execute();
     expect(regress).toThrow(/compute units regressed: op \d+ → \d+ \(\+\d+\)/);
-    const failing = () => new ComputeUnitBencher(harness, { outDir: dir }).bench('bad', { programAddress: program, accounts: [], data: Uint8Array.of(99) }, []).execute();
+    const failing = () =>
+      new ComputeUnitBencher(harness, { outDir: dir }).bench('bad', { programAddress: program, accounts: [], data: Uint8Array.of(99) }, []).execute();
     expect(failing).toThrow(/bench bad failed: InvalidInstructionData/);
   });
 });

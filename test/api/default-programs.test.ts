@@ -11,7 +11,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import bs58 from 'bs58';
 import { describe, expect, it, vi } from 'vitest';
-import { address, appendTransactionMessageInstructions, createTransactionMessage, generateKeyPairSigner, pipe, setTransactionMessageFeePayerSigner, signTransactionMessageWithSigners } from '@solana/kit';
+import {
+  address,
+  appendTransactionMessageInstructions,
+  createTransactionMessage,
+  generateKeyPairSigner,
+  pipe,
+  setTransactionMessageFeePayerSigner,
+  signTransactionMessageWithSigners,
+} from '@solana/kit';
 import { LiteSVM as OracleSVM } from 'litesvm';
 import { DEFAULT_PROGRAMS, programsFromDirectory, programsFromLiteSvm, SVM, WebsvmError } from '../../src/index.js';
 
@@ -57,7 +65,10 @@ describe('default programs', () => {
 
   it('withNativeMints adds wrapped SOL only for the token programs deployed', () => {
     const token = DEFAULT_PROGRAMS.find((p) => p.name === 'spl_token')!;
-    const svm = SVM.default().withSysvars().withDefaultPrograms((p) => (p === token ? programsFromLiteSvm()!(p) : undefined)).withNativeMints();
+    const svm = SVM.default()
+      .withSysvars()
+      .withDefaultPrograms((p) => (p === token ? programsFromLiteSvm()!(p) : undefined))
+      .withNativeMints();
     expect(svm.getAccount(WSOL)).toMatchObject({ exists: true, programAddress: token.programId });
     expect(svm.getAccount(WSOL_2022).exists).toBe(false);
   });
@@ -89,12 +100,20 @@ describe('default programs', () => {
     expect(readdirSync(cache).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
-  it('reads a program\'s ELF only when its accounts are first read or it first runs', () => {
+  it("reads a program's ELF only when its accounts are first read or it first runs", () => {
     const inner = programsFromLiteSvm()!;
     const reads: string[] = [];
     const counting = (p: (typeof DEFAULT_PROGRAMS)[number]) => {
       const found = inner(p);
-      return found && { loader: found.loader, get elf() { reads.push(p.name); return found.elf; } };
+      return (
+        found && {
+          loader: found.loader,
+          get elf() {
+            reads.push(p.name);
+            return found.elf;
+          },
+        }
+      );
     };
     const ours = SVM.default().withBuiltins().withSysvars().withDefaultPrograms(counting);
     expect(reads).toEqual([]);

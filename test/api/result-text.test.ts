@@ -38,17 +38,24 @@ describe('String() of results and errors: websvm vs LiteSVM', () => {
     const other = (await generateKeyPairSigner()).address;
 
     // Success: CPIs at two depths, return data, and logs needing escapes.
-    await texts([{ programAddress: cpi, accounts: [meta(callee, false)], data: bytes(1, 7, 8) }, { programAddress: cpi, accounts: [meta(cpi, false)], data: bytes(3, 2) }]);
+    await texts([
+      { programAddress: cpi, accounts: [meta(callee, false)], data: bytes(1, 7, 8) },
+      { programAddress: cpi, accounts: [meta(cpi, false)], data: bytes(3, 2) },
+    ]);
     const logger = await deployBoth(d, assembleToElf('ldxdw r2, [r1+8]\nadd64 r1, 16\nsyscall sol_log_\nmov64 r0, 0\nexit', { sbpfVersion: 0 }));
     const logged = '"quote" \\ tab\t nl\n cr\r nul\0 \x01 \x1b \x7f é ☃ 😀 zwj\u200d e\u0301 nbsp\u00a0 ls\u2028 bom\ufeff';
     const escaped = await texts([{ programAddress: logger, accounts: [], data: new TextEncoder().encode(logged) }, memo('memo "quoted" \\ é')]);
-    expect(escaped.text.result).toContain('\\"quote\\" \\\\ tab\\t nl\\n cr\\r nul\\0 \\u{1} \\u{1b} \\u{7f} é ☃ 😀 zwj\\u{200d} e\\u{301} nbsp\\u{a0} ls\\u{2028} bom\\u{feff}');
+    expect(escaped.text.result).toContain(
+      '\\"quote\\" \\\\ tab\\t nl\\n cr\\r nul\\0 \\u{1} \\u{1b} \\u{7f} é ☃ 😀 zwj\\u{200d} e\\u{301} nbsp\\u{a0} ls\\u{2028} bom\\u{feff}',
+    );
     // Instruction errors: a custom code, a field-less error, a failure after earlier instructions.
     expect((await texts([systemTransfer(d.payer, other, 1n << 60n)])).error).toBe('InstructionError(0, Custom(1))');
     expect((await texts([memo('ok'), { programAddress: SYSTEM_PROGRAM, accounts: [], data: bytes(9, 9, 9, 9) }, memo('never')])).error).toBe(
       'InstructionError(1, InvalidInstructionData)',
     );
-    expect((await texts([{ programAddress: cpi, accounts: [meta(callee, false)], data: bytes(7) }, memo('never')])).error).toBe('InstructionError(0, Custom(42))');
+    expect((await texts([{ programAddress: cpi, accounts: [meta(callee, false)], data: bytes(7) }, memo('never')])).error).toBe(
+      'InstructionError(0, Custom(42))',
+    );
     // Transaction errors: rent, duplicate budget instructions, a missing program, a missing fee payer.
     expect((await texts([systemTransfer(d.payer, other, 1n)])).error).toBe('InsufficientFundsForRent { account_index: 1 }');
     const limit = { programAddress: COMPUTE_BUDGET as never, accounts: [], data: bytes(2, 0, 0, 1, 0) };
@@ -83,7 +90,13 @@ describe('String() of results and errors: websvm vs LiteSVM', () => {
     expect(String(om)).toBe(String(tm));
     type Posted = { postAccounts(): { address: string; lamports: bigint; programAddress: string; executable: boolean; data: Uint8Array }[] };
     const posted = (info: unknown) =>
-      (info as Posted).postAccounts().map((a) => ({ address: a.address, lamports: a.lamports, owner: a.programAddress, executable: a.executable, data: Buffer.from(a.data).toString('hex') }));
+      (info as Posted).postAccounts().map((a) => ({
+        address: a.address,
+        lamports: a.lamports,
+        owner: a.programAddress,
+        executable: a.executable,
+        data: Buffer.from(a.data).toString('hex'),
+      }));
     expect(posted(ours)).toEqual(posted(theirs));
     const [o, t] = [d.ours.sendTransaction(tx), d.theirs.sendTransaction(tx)];
     if (!(o instanceof TransactionMetadata) || !(t instanceof TheirMetadata)) throw new Error(`expected successes: ${String(o)}`);

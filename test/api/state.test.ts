@@ -21,7 +21,13 @@ import { sameBytes } from '../../src/runtime/bytes.js';
 
 describe('account state', () => {
   it('round-trips solana-cli account JSON exactly, u64 fields included', () => {
-    const account = { lamports: 18_446_744_073_709_551_615n, data: Uint8Array.of(1, 2, 250), owner: 'BPFLoaderUpgradeab1e11111111111111111111111', executable: true, rentEpoch: 18_446_744_073_709_551_615n };
+    const account = {
+      lamports: 18_446_744_073_709_551_615n,
+      data: Uint8Array.of(1, 2, 250),
+      owner: 'BPFLoaderUpgradeab1e11111111111111111111111',
+      executable: true,
+      rentEpoch: 18_446_744_073_709_551_615n,
+    };
     const text = formatAccountJson('TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA', account);
     expect(text).toContain('"rentEpoch": 18446744073709551615');
     expect(parseAccountJson(text)).toEqual({ address: 'TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA', account });
@@ -56,7 +62,12 @@ describe('account state', () => {
       }
     }
     expect(bytesToBase64(Uint8Array.of(0xfb, 0xff))).toBe('+/8=');
-    for (const [text, bytes] of [['+/8', [0xfb, 0xff]], ['+w', [0xfb]], ['', []]] as const) expect(runBoth(() => base64ToBytes(text))).toEqual([Uint8Array.from(bytes), Uint8Array.from(bytes)]);
+    for (const [text, bytes] of [
+      ['+/8', [0xfb, 0xff]],
+      ['+w', [0xfb]],
+      ['', []],
+    ] as const)
+      expect(runBoth(() => base64ToBytes(text))).toEqual([Uint8Array.from(bytes), Uint8Array.from(bytes)]);
     for (const text of ['-_8=', 'AQID\n', 'A', 'AQIDB', 'AQ=', 'AQ===', 'A=Q=']) expect(runBoth(() => base64ToBytes(text))).toEqual([undefined, undefined]);
     // A 10 MiB account through its JSON text and back (compared as bytes: toEqual walks 10 M elements slowly).
     const account = { lamports: 1n, data: pseudoRandom(10 * 1024 * 1024), owner: '11111111111111111111111111111111', executable: false, rentEpoch: 0n };

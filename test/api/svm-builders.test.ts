@@ -15,7 +15,11 @@ describe('SVM builders', () => {
   });
 
   it('withBuiltins, withSysvars and withPrecompiles restore the standard setup', async () => {
-    const svm = SVM.default().withBuiltins().withSysvars().withPrecompiles().withLamports(10n ** 15n);
+    const svm = SVM.default()
+      .withBuiltins()
+      .withSysvars()
+      .withPrecompiles()
+      .withLamports(10n ** 15n);
     expect(svm.getAccount('11111111111111111111111111111111').exists).toBe(true);
     expect(svm.getClock().slot).toBe(OracleSVM.default().withSysvars().getClock().slot);
     expect(svm.getAccount('Secp256r1SigVerify1111111111111111111111111').exists).toBe(true);

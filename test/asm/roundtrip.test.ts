@@ -28,8 +28,11 @@ describe('round trip', () => {
 
   it('random instruction streams of every version, valid or not', () => {
     let seed = 42;
-    const rand = (k: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % k);
-    const opcodes = [0x18, 0x61, 0x7b, 0x72, 0x07, 0x0f, 0x17, 0x37, 0x67, 0xb7, 0xbf, 0x84, 0x87, 0xd4, 0xdc, 0x05, 0x15, 0x1d, 0x2d, 0x16, 0x36, 0x96, 0xde, 0xf7, 0x2c, 0x8f, 0x85, 0x8d, 0x95];
+    const rand = (k: number) => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % k;
+    const opcodes = [
+      0x18, 0x61, 0x7b, 0x72, 0x07, 0x0f, 0x17, 0x37, 0x67, 0xb7, 0xbf, 0x84, 0x87, 0xd4, 0xdc, 0x05, 0x15, 0x1d, 0x2d, 0x16, 0x36, 0x96, 0xde, 0xf7, 0x2c,
+      0x8f, 0x85, 0x8d, 0x95,
+    ];
     for (const version of [0, 1, 2, 3, 4] as const) {
       for (let round = 0; round < 60; round++) {
         const n = 2 + rand(30);
@@ -109,7 +112,7 @@ describe('ELF round trip (disasm, then asm to an ELF)', () => {
     expect(disassemble(rodata)).toMatch(/\n\.rodata 0x100000328\n {4}\.byte 0x77, 0x65, 0x62, 0x73, 0x76, 0x6d, /); // "websvm reads .rodata"
   });
 
-  it('real programs (LiteSVM\'s bundle) too; one whose text starts below 0x120 is refused with the reason', () => {
+  it("real programs (LiteSVM's bundle) too; one whose text starts below 0x120 is refused with the reason", () => {
     // SPL Token has .rodata and .data.rel.ro (pointers); Memo v1's text starts at 0xe8.
     for (const [name, id] of Object.entries({ splToken: BUNDLED.splToken, memoV2: BUNDLED.memoV2, memoV1: BUNDLED.memoV1 })) {
       const exe = loadElf(bundledElf(id));
@@ -129,7 +132,10 @@ describe('.rodata', () => {
   const v3 = 'entrypoint:\n  mov64 r1, 0x40\n  ldxb r0, [r1]\n  exit\n.rodata 0x40\n  .byte 0x2a, 0x00\n';
 
   it('puts the bytes at their address, in memory and in an ELF', () => {
-    for (const [source, sbpfVersion] of [[v0, 0], [v3, 3]] as const) {
+    for (const [source, sbpfVersion] of [
+      [v0, 0],
+      [v3, 3],
+    ] as const) {
       expect(execute(assemble(source, { sbpfVersion }), { engine: 'interpreter' })).toMatchObject({ ok: true, value: 42n });
       const exe = loadElf(assembleToElf(source, { sbpfVersion }), { deployment: true });
       expect(execute(exe, { engine: 'interpreter' })).toMatchObject({ ok: true, value: 42n });
@@ -143,7 +149,10 @@ describe('.rodata', () => {
 
   it('refuses what it cannot place', () => {
     const error = (source: string, sbpfVersion: 0 | 3 = 0) => thrown(AsmError, () => assembleToElf(source, { sbpfVersion }));
-    expect(error('entrypoint:\n  exit\n.rodata 0x100000200\n  .byte 1\n  exit\n')).toMatchObject({ kind: 'InvalidInstruction', message: 'line 5: only .rodata and .byte may follow .rodata (code comes first)' });
+    expect(error('entrypoint:\n  exit\n.rodata 0x100000200\n  .byte 1\n  exit\n')).toMatchObject({
+      kind: 'InvalidInstruction',
+      message: 'line 5: only .rodata and .byte may follow .rodata (code comes first)',
+    });
     expect(error('entrypoint:\n  exit\n.rodata 0x100000200\n  .byte 256\n').kind).toBe('OutOfRange');
     expect(error('entrypoint:\n  exit\n.rodata 0x100000200\n  .byte 1, 2\n.rodata 0x100000201\n  .byte 3\n').message).toContain('overlaps the data before it');
     expect(error('entrypoint:\n  exit\n.rodata\n').kind).toBe('UnexpectedOperands');

@@ -8,7 +8,11 @@ import { formatAccountJson, parseAccountJson } from '../../src/api/account-json.
 
 function cli(args: string[]): { code: number; out: string; err: string } {
   try {
-    const out = execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { encoding: 'utf8', stdio: 'pipe', env: { ...process.env, NO_COLOR: '1' } });
+    const out = execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+      encoding: 'utf8',
+      stdio: 'pipe',
+      env: { ...process.env, NO_COLOR: '1' },
+    });
     return { code: 0, out, err: '' };
   } catch (e) {
     const x = e as { status: number; stdout: string; stderr: string };
@@ -19,7 +23,16 @@ function cli(args: string[]): { code: number; out: string; err: string } {
 const dir = mkdtempSync(join(tmpdir(), 'websvm-cli-'));
 const PROGRAM = 'Prog111111111111111111111111111111111111111';
 const fixture = join(dir, 'account.json');
-writeFileSync(fixture, formatAccountJson('9xQeWvG816bUx9EPjHmaT23yvVM2ZWbrrpZb9PusVFin', { lamports: 1_000_000_000n, data: new Uint8Array(8), owner: PROGRAM, executable: false, rentEpoch: 0xffff_ffff_ffff_ffffn }));
+writeFileSync(
+  fixture,
+  formatAccountJson('9xQeWvG816bUx9EPjHmaT23yvVM2ZWbrrpZb9PusVFin', {
+    lamports: 1_000_000_000n,
+    data: new Uint8Array(8),
+    owner: PROGRAM,
+    executable: false,
+    rentEpoch: 0xffff_ffff_ffff_ffffn,
+  }),
+);
 
 describe('websvm CLI', () => {
   it('run: logs, units, changed accounts, saved fixtures; --json', () => {
@@ -83,7 +96,10 @@ describe('websvm CLI', () => {
 
 describe('diagnostics (pino)', () => {
   const run = (env: Record<string, string>) => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'run', 'programs/bin/logging.so'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env } });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'run', 'programs/bin/logging.so'], {
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1', ...env },
+    });
     return { out: r.stdout, err: r.stderr };
   };
 
@@ -96,7 +112,10 @@ describe('diagnostics (pino)', () => {
       env: { ...process.env, NO_COLOR: '1', WEBSVM_LOG: 'debug' },
     });
     expect(loud.stdout).not.toContain('"msg"');
-    const lines = loud.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+    const lines = loud.stderr
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.msg)).toEqual(expect.arrayContaining(['program added', 'program compiled to WebAssembly']));
     expect(lines.every((l) => l.name === 'websvm')).toBe(true);
     expect(loud.stderr).not.toContain('hello from websvm');

@@ -115,7 +115,9 @@ describe('input that is not an ELF', () => {
       for (const file of ['text.so', 'tiny.so']) {
         const r = websvm(name, join(dir, file));
         expect(r.code, `${name} ${file}`).toBe(1);
-        expect(r.err).toBe(`websvm ${name}: FileError: ${join(dir, file)} is not an ELF file (${file === 'tiny.so' ? 'only 10 bytes' : 'no \\x7fELF magic'})\n`);
+        expect(r.err).toBe(
+          `websvm ${name}: FileError: ${join(dir, file)} is not an ELF file (${file === 'tiny.so' ? 'only 10 bytes' : 'no \\x7fELF magic'})\n`,
+        );
       }
     }
     expect(websvm('link', join(dir, 'text.so'), '-o', join(dir, 'out.so')).err).toContain('not a 64-bit little-endian ELF');
@@ -135,7 +137,9 @@ describe('--compute-units', () => {
 
   it('the largest accepted limit runs identically on the JIT and the interpreter', () => {
     const max = String(2n ** 53n - 1n);
-    const [jit, interpreter] = ['jit', 'interpreter'].map((engine) => json(websvm('run', 'programs/bin/logging.so', '--compute-units', max, '--engine', engine, '--json')));
+    const [jit, interpreter] = ['jit', 'interpreter'].map((engine) =>
+      json(websvm('run', 'programs/bin/logging.so', '--compute-units', max, '--engine', engine, '--json')),
+    );
     expect(jit).toEqual(interpreter);
     expect(jit.ok).toBe(true);
     expect(jit.computeUnits).toBeGreaterThan(0);
@@ -145,7 +149,10 @@ describe('--compute-units', () => {
 
 describe('disasm', () => {
   it('prints text that asm turns back into the same program, read-only data included', () => {
-    for (const [name, sbpfVersion] of [['rodata.so', '0'], ['rodata.v3.so', '3']]) {
+    for (const [name, sbpfVersion] of [
+      ['rodata.so', '0'],
+      ['rodata.v3.so', '3'],
+    ]) {
       const listing = join(dir, `${name}.s`);
       writeFileSync(listing, websvm('disasm', `programs/bin/${name}`).out);
       expect(readFileSync(listing, 'utf8')).toContain('.rodata ');

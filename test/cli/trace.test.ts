@@ -18,7 +18,14 @@ function program(name: string, source: string): string {
 }
 const steps = (args: string[]) => json(websvm('trace', ...args, '--json')).steps as { pc: number; instruction: string; changed: Record<string, string> }[];
 /** The fields trace shares with run. */
-const runFields = ({ ok, error, computeUnits, logs, returnData, changedAccounts }: Record<string, unknown>) => ({ ok, error, computeUnits, logs, returnData, changedAccounts });
+const runFields = ({ ok, error, computeUnits, logs, returnData, changedAccounts }: Record<string, unknown>) => ({
+  ok,
+  error,
+  computeUnits,
+  logs,
+  returnData,
+  changedAccounts,
+});
 
 describe('websvm trace', () => {
   it('shows each instruction with the registers it left, not those before it', () => {
@@ -47,7 +54,16 @@ describe('websvm trace', () => {
   it('runs what run runs: accounts, program id, data, and the same logs, units, error and changed accounts', () => {
     const programId = 'Cw9YLu9nMHgYxQ5j6X5kHjZ5dEGxzoPHqmqJm2Ngpg5d';
     const fixture = join(dir, 'account.json');
-    writeFileSync(fixture, formatAccountJson('9xQeWvG816bUx9EPjHmaT23yvVM2ZWbrrpZb9PusVFin', { lamports: 1_000_000_000n, data: new Uint8Array(8), owner: programId, executable: false, rentEpoch: 0n }));
+    writeFileSync(
+      fixture,
+      formatAccountJson('9xQeWvG816bUx9EPjHmaT23yvVM2ZWbrrpZb9PusVFin', {
+        lamports: 1_000_000_000n,
+        data: new Uint8Array(8),
+        owner: programId,
+        executable: false,
+        rentEpoch: 0n,
+      }),
+    );
     const args = ['programs/bin/accounts.so', '--data', '0010', '--account', `${fixture}:w`, '--program-id', programId, '--json'];
     const run = websvm('run', ...args);
     const trace = websvm('trace', ...args);
@@ -73,7 +89,9 @@ describe('websvm trace', () => {
     expect(json(trace).ok).toBe(false);
     const last = steps(['programs/bin/faults.so', '--data', '01']).at(-1)!;
     expect(last.instruction).toMatch(/^ldx/);
-    expect(json(run).logs).toContain('Program Prog111111111111111111111111111111111111111 failed: Access violation reading 8 bytes at address 0x0 (in unallocated region)');
+    expect(json(run).logs).toContain(
+      'Program Prog111111111111111111111111111111111111111 failed: Access violation reading 8 bytes at address 0x0 (in unallocated region)',
+    );
   });
 
   it('--limit N keeps the first N steps of an endless loop and lets the run end as run ends it', () => {

@@ -21,7 +21,9 @@ function field(q: bigint) {
   m.export('mul', 'func', mul);
   m.export('add', 'func', add);
   m.export('sub', 'func', sub);
-  const e = new WebAssembly.Instance(new WebAssembly.Module(m.encode()), {}).exports as Record<string, (d: number, a: number, b: number) => void> & { memory: WebAssembly.Memory };
+  const e = new WebAssembly.Instance(new WebAssembly.Module(m.encode()), {}).exports as Record<string, (d: number, a: number, b: number) => void> & {
+    memory: WebAssembly.Memory;
+  };
   const words = new Uint32Array(e.memory.buffer);
   const put = (at: number, v: bigint) => words.set(limbsOf(v), at / 4);
   const get = (at: number) => Array.from(words.subarray(at / 4, at / 4 + 8)).reduceRight((v, w) => (v << 32n) | BigInt(w), 0n);

@@ -31,7 +31,7 @@ const be = (v: bigint) => Uint8Array.from(Buffer.from(v.toString(16).padStart(64
 const value = (bytes: Uint8Array) => BigInt(`0x${Buffer.from(bytes).toString('hex')}`);
 
 describe('Poseidon constants from the Grain LFSR', () => {
-  it('are @noble/curves\' round constants and MDS matrix for every width', () => {
+  it("are @noble/curves' round constants and MDS matrix for every width", () => {
     for (let t = 2; t <= 13; t++) {
       const expected = grainGenConstants({ Fp: Fr, t, roundsFull: 8, roundsPartial: PARTIAL_ROUNDS[t - 2] });
       expect(grainConstants(BN254_FR, t, 8, PARTIAL_ROUNDS[t - 2])).toEqual({ roundConstants: expected.roundConstants, mds: expected.mds });
@@ -52,7 +52,14 @@ describe('Poseidon over BN254', () => {
       for (const values of cases) {
         const expected = reference(values);
         expect(value(poseidonBn254(values.map(be), false)!)).toBe(expected);
-        expect(value(poseidonBn254(values.map((v) => be(v).reverse()), true)!.reverse())).toBe(expected);
+        expect(
+          value(
+            poseidonBn254(
+              values.map((v) => be(v).reverse()),
+              true,
+            )!.reverse(),
+          ),
+        ).toBe(expected);
       }
     }
   });

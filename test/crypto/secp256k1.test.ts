@@ -30,9 +30,12 @@ describe('secp256k1 recovery', () => {
       for (let id = 0; id < 4; id++) cases.push([hash, id, signed.subarray(1)]);
     }
     const edges = [0n, 1n, 2n, SECP256K1_N - 1n, SECP256K1_N, SECP256K1_N + 1n, P - SECP256K1_N - 1n, P - SECP256K1_N, 2n ** 256n - 1n];
-    for (const r of edges) for (const s of [1n, SECP256K1_N - 1n, SECP256K1_N, 0n]) for (let id = 0; id < 4; id++) cases.push([be32(word()), id, new Uint8Array([...be32(r), ...be32(s)])]);
+    for (const r of edges)
+      for (const s of [1n, SECP256K1_N - 1n, SECP256K1_N, 0n])
+        for (let id = 0; id < 4; id++) cases.push([be32(word()), id, new Uint8Array([...be32(r), ...be32(s)])]);
     for (let i = 0; i < 40; i++) cases.push([be32(i % 3 ? word() : 0n), i % 4, new Uint8Array([...be32(word()), ...be32(word())])]);
-    for (const [hash, id, sig] of cases) expect(recoverSecp256k1(hash, id, sig), `${Buffer.from(sig).toString('hex')} id ${id}`).toEqual(reference(hash, id, sig));
+    for (const [hash, id, sig] of cases)
+      expect(recoverSecp256k1(hash, id, sig), `${Buffer.from(sig).toString('hex')} id ${id}`).toEqual(reference(hash, id, sig));
     expect(cases.filter(([h, id, s]) => recoverSecp256k1(h, id, s)).length).toBeGreaterThan(60);
   });
 });

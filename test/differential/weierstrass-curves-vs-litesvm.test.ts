@@ -47,7 +47,7 @@ describe('secp256k1 recovery and alt_bn128 G1: websvm vs LiteSVM', () => {
     for (let i = 0; i < 10; i++) {
       const le = i % 2 === 1;
       const op = le ? 0x80 : 0;
-      const [a, b] = [point((random() % R) || 1n), point((random() % R) || 1n)];
+      const [a, b] = [point(random() % R || 1n), point(random() % R || 1n)];
       const offCurve = { x: random() % bn254.fields.Fp.ORDER, y: random() % bn254.fields.Fp.ORDER };
       await same(bn, bytes(0, op, g1(a, le), g1(b, le)));
       await same(bn, bytes(0, op, g1(a, le), g1(a, le)));

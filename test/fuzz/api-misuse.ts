@@ -57,7 +57,9 @@ const WRITES_FILES = new Set(['saveAccountsToDirectory']);
 export async function apiMisuse(options: CampaignOptions): Promise<CampaignReport> {
   const dir = mkdtempSync(join(tmpdir(), 'websvm-api-fuzz-'));
   const pool = values(dir);
-  const methods = Object.getOwnPropertyNames(SVM.prototype).filter((m) => m !== 'constructor' && typeof (SVM.prototype as unknown as Record<string, unknown>)[m] === 'function');
+  const methods = Object.getOwnPropertyNames(SVM.prototype).filter(
+    (m) => m !== 'constructor' && typeof (SVM.prototype as unknown as Record<string, unknown>)[m] === 'function',
+  );
   let svm = new SVM();
   return runCases(options, (rng: Rng, index) => {
     if (index % 200 === 0) svm = new SVM(); // a fresh simulator now and then, so that state built by earlier calls does not pile up
@@ -69,8 +71,21 @@ export async function apiMisuse(options: CampaignOptions): Promise<CampaignRepor
       return `${method} accepted`;
     } catch (e) {
       if (e instanceof WebsvmError) return 'refused (typed)';
-      const shown = args.map((a) => (typeof a === 'bigint' ? `${a}n` : typeof a === 'symbol' ? a.toString() : typeof a === 'function' ? 'function' : JSON.stringify(a, (_, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)))).join(', ');
-      throw new Error(`svm.${method}(${shown}) threw an untyped ${e instanceof Error ? e.constructor.name : typeof e}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+      const shown = args
+        .map((a) =>
+          typeof a === 'bigint'
+            ? `${a}n`
+            : typeof a === 'symbol'
+              ? a.toString()
+              : typeof a === 'function'
+                ? 'function'
+                : JSON.stringify(a, (_, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)),
+        )
+        .join(', ');
+      throw new Error(
+        `svm.${method}(${shown}) threw an untyped ${e instanceof Error ? e.constructor.name : typeof e}: ${e instanceof Error ? e.message : String(e)}`,
+        { cause: e },
+      );
     }
   });
 }

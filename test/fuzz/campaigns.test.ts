@@ -16,10 +16,14 @@ describe('fuzz campaigns, short', () => {
     ['transaction mutation vs LiteSVM', transactionMutation],
     ['CLI arguments', cliArguments],
     ['API misuse', apiMisuse],
-  ] as const)('%s', async (_, campaign) => {
-    const report = await campaign({ seconds: SECONDS, seed: 20261206 });
-    expect(report.findings).toEqual([]);
-    expect(report.cases).toBeGreaterThan(20);
-    expect(Object.keys(report.outcomes).length).toBeGreaterThan(1); // the mutants reach more than one outcome
-  }, 60_000);
+  ] as const)(
+    '%s',
+    async (_, campaign) => {
+      const report = await campaign({ seconds: SECONDS, seed: 20261206 });
+      expect(report.findings).toEqual([]);
+      expect(report.cases).toBeGreaterThan(20);
+      expect(Object.keys(report.outcomes).length).toBeGreaterThan(1); // the mutants reach more than one outcome
+    },
+    60_000,
+  );
 });

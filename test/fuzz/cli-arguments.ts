@@ -20,7 +20,10 @@ function paths(): string[] {
     writeFileSync(join(dir, name), contents);
     return join(dir, name);
   };
-  const account = { pubkey: '4Nd1mBQtrMJVYVfKf2PJy9NZUZdTAsp7D4xWLs4gDB4T', account: { lamports: 5000, data: ['AQID', 'base64'], owner: '11111111111111111111111111111111', executable: false, rentEpoch: 0, space: 3 } };
+  const account = {
+    pubkey: '4Nd1mBQtrMJVYVfKf2PJy9NZUZdTAsp7D4xWLs4gDB4T',
+    account: { lamports: 5000, data: ['AQID', 'base64'], owner: '11111111111111111111111111111111', executable: false, rentEpoch: 0, space: 3 },
+  };
   return [
     ...['logging.so', 'loops.so', 'faults.so', 'logging.v3.so', 'calls.so'].map((name) => file(name, readFileSync(new URL(name, BIN)))),
     file('prog.s', 'mov r0, 1\nexit\n'),
@@ -28,7 +31,10 @@ function paths(): string[] {
     file('bad.s', 'mov r99, 1\n'),
     file('account.json', JSON.stringify(account)),
     file('bad-account.json', '{"pubkey": 1}'),
-    file('garbage.bin', Uint8Array.from({ length: 300 }, (_, i) => (i * 37) & 0xff)),
+    file(
+      'garbage.bin',
+      Uint8Array.from({ length: 300 }, (_, i) => (i * 37) & 0xff),
+    ),
     file('empty', ''),
     dir,
     join(dir, 'missing.so'),
@@ -36,7 +42,25 @@ function paths(): string[] {
   ];
 }
 
-const VALUES = ['0', '1', '3', '-1', '1.5', '1e3', 'NaN', '', 'x', '0x10', '00', 'ff00', 'zz', '18446744073709551616', '9007199254740993', '4Nd1mBQtrMJVYVfKf2PJy9NZUZdTAsp7D4xWLs4gDB4T', 'not-an-address'];
+const VALUES = [
+  '0',
+  '1',
+  '3',
+  '-1',
+  '1.5',
+  '1e3',
+  'NaN',
+  '',
+  'x',
+  '0x10',
+  '00',
+  'ff00',
+  'zz',
+  '18446744073709551616',
+  '9007199254740993',
+  '4Nd1mBQtrMJVYVfKf2PJy9NZUZdTAsp7D4xWLs4gDB4T',
+  'not-an-address',
+];
 
 /** A value for `option` (whose placeholder is `placeholder`): of the kind it takes when `plausible`. */
 function valueFor(option: string, placeholder: string | undefined, plausible: boolean, rng: Rng): string {
@@ -45,7 +69,8 @@ function valueFor(option: string, placeholder: string | undefined, plausible: bo
   if (/N\b/.test(placeholder)) return rng.pick(['0', '1', '100', '200000', '1400000', '-5', '18446744073709551616']);
   if (/hex/.test(placeholder)) return rng.pick(['', '00', '0102030405060708', 'deadbeef', `@${rng.pick(files)}`, 'zz']);
   if (/address/.test(placeholder)) return rng.pick(['4Nd1mBQtrMJVYVfKf2PJy9NZUZdTAsp7D4xWLs4gDB4T', '11111111111111111111111111111111', 'nope']);
-  if (/\.json|address\[/.test(placeholder)) return rng.pick([...files, '4Nd1mBQtrMJVYVfKf2PJy9NZUZdTAsp7D4xWLs4gDB4T:w', '4Nd1mBQtrMJVYVfKf2PJy9NZUZdTAsp7D4xWLs4gDB4T:w:s']);
+  if (/\.json|address\[/.test(placeholder))
+    return rng.pick([...files, '4Nd1mBQtrMJVYVfKf2PJy9NZUZdTAsp7D4xWLs4gDB4T:w', '4Nd1mBQtrMJVYVfKf2PJy9NZUZdTAsp7D4xWLs4gDB4T:w:s']);
   return rng.pick(files);
 }
 
@@ -79,29 +104,29 @@ export async function cliArguments(options: CampaignOptions): Promise<CampaignRe
   const allOptions = [...new Set(Object.values(COMMANDS).flatMap((c) => c.options.map((o) => o.name))), '--json', '--bogus'];
   try {
     return await runCases(options, (rng: Rng) => {
-    const name = rng.next() < 0.05 ? 'nonsense' : rng.pick(names);
-    const command = COMMANDS[name];
-    const argv = [name];
-    // Half the command lines have the command's own number of operands and plausible option
-    // values, so that they get past the usage checks; the rest are anything.
-    const plausible = command !== undefined && rng.next() < 0.5;
-    const operands = plausible ? command.operands.split(' ').filter((w) => w && !w.startsWith('[')).length : rng.int(3);
-    for (let i = operands; i > 0; i--) argv.push(plausible || rng.next() < 0.8 ? rng.pick(files) : rng.pick(VALUES));
-    for (let i = rng.int(plausible ? 3 : 5); i > 0; i--) {
-      const own = command && command.options.length > 0 && (plausible || rng.next() < 0.7) ? rng.pick(command.options) : undefined;
-      const option = own?.name ?? rng.pick(allOptions);
-      argv.push(option);
-      if (own?.value !== undefined ? plausible || rng.next() < 0.9 : rng.next() < 0.3) argv.push(valueFor(option, own?.value, plausible, rng));
-    }
-    let run: { code: number; err: string };
-    try {
-      run = quietly(argv);
-    } catch (e) {
-      throw new Error(`websvm ${argv.join(' ')} threw ${e instanceof Error ? e.constructor.name : typeof e}: ${String(e)}`, { cause: e });
-    }
-    if (![0, 1, 2].includes(run.code)) throw new Error(`websvm ${argv.join(' ')} exited with ${run.code}`);
-    if (run.err.includes('InternalError')) throw new Error(`websvm ${argv.join(' ')} failed untyped: ${run.err.trim()}`);
-    return `exit ${run.code}`;
+      const name = rng.next() < 0.05 ? 'nonsense' : rng.pick(names);
+      const command = COMMANDS[name];
+      const argv = [name];
+      // Half the command lines have the command's own number of operands and plausible option
+      // values, so that they get past the usage checks; the rest are anything.
+      const plausible = command !== undefined && rng.next() < 0.5;
+      const operands = plausible ? command.operands.split(' ').filter((w) => w && !w.startsWith('[')).length : rng.int(3);
+      for (let i = operands; i > 0; i--) argv.push(plausible || rng.next() < 0.8 ? rng.pick(files) : rng.pick(VALUES));
+      for (let i = rng.int(plausible ? 3 : 5); i > 0; i--) {
+        const own = command && command.options.length > 0 && (plausible || rng.next() < 0.7) ? rng.pick(command.options) : undefined;
+        const option = own?.name ?? rng.pick(allOptions);
+        argv.push(option);
+        if (own?.value !== undefined ? plausible || rng.next() < 0.9 : rng.next() < 0.3) argv.push(valueFor(option, own?.value, plausible, rng));
+      }
+      let run: { code: number; err: string };
+      try {
+        run = quietly(argv);
+      } catch (e) {
+        throw new Error(`websvm ${argv.join(' ')} threw ${e instanceof Error ? e.constructor.name : typeof e}: ${String(e)}`, { cause: e });
+      }
+      if (![0, 1, 2].includes(run.code)) throw new Error(`websvm ${argv.join(' ')} exited with ${run.code}`);
+      if (run.err.includes('InternalError')) throw new Error(`websvm ${argv.join(' ')} failed untyped: ${run.err.trim()}`);
+      return `exit ${run.code}`;
     });
   } finally {
     process.chdir(home);

@@ -56,14 +56,25 @@ export async function elfMutation(options: CampaignOptions): Promise<CampaignRep
   return runCases(options, async (rng) => {
     const elf = mutateElf(pool[rng.int(pool.length)], rng);
     const id = address(decodeAddress.decode(Uint8Array.from({ length: 32 }, () => rng.int(256))));
-    const ours = accepts('websvm', () => d.ours.addProgram(id, elf), (e) => e instanceof ElfError || e instanceof WebsvmError);
-    const theirs = accepts('LiteSVM', () => d.theirs.addProgram(id, elf), () => true);
-    if (ours !== theirs) throw new Error(`websvm ${ours ? 'accepts' : 'refuses'} an ELF LiteSVM ${theirs ? 'accepts' : 'refuses'}: ${Buffer.from(elf).toString('base64')}`);
+    const ours = accepts(
+      'websvm',
+      () => d.ours.addProgram(id, elf),
+      (e) => e instanceof ElfError || e instanceof WebsvmError,
+    );
+    const theirs = accepts(
+      'LiteSVM',
+      () => d.theirs.addProgram(id, elf),
+      () => true,
+    );
+    if (ours !== theirs)
+      throw new Error(`websvm ${ours ? 'accepts' : 'refuses'} an ELF LiteSVM ${theirs ? 'accepts' : 'refuses'}: ${Buffer.from(elf).toString('base64')}`);
     if (!ours) return 'both refuse';
     const data = Uint8Array.from({ length: rng.int(16) }, () => rng.int(256));
     const r = d.send(await d.transaction([{ programAddress: id, accounts: [], data }]));
     if (JSON.stringify(r.ours, bigints) !== JSON.stringify(r.theirs, bigints)) {
-      throw new Error(`runs differ: ours ${JSON.stringify(r.ours, bigints)} theirs ${JSON.stringify(r.theirs, bigints)} elf ${Buffer.from(elf).toString('base64')}`);
+      throw new Error(
+        `runs differ: ours ${JSON.stringify(r.ours, bigints)} theirs ${JSON.stringify(r.theirs, bigints)} elf ${Buffer.from(elf).toString('base64')}`,
+      );
     }
     return r.ours.error === undefined ? 'both accept, run succeeds' : 'both accept, run fails';
   });

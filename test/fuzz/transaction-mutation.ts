@@ -70,21 +70,31 @@ export async function transactionMutation(options: CampaignOptions): Promise<Cam
     const base = bases[rng.int(bases.length)];
     const mutated = mutateBytes(Uint8Array.from(base.messageBytes), rng);
     const tx = { ...base, messageBytes: mutated } as unknown as Transaction;
-    const ours = attempt('websvm', () => d.ours.sendTransaction(tx), (e) => e instanceof WebsvmError);
+    const ours = attempt(
+      'websvm',
+      () => d.ours.sendTransaction(tx),
+      (e) => e instanceof WebsvmError,
+    );
     const message = Buffer.from(mutated).toString('base64');
     if (!wellFormed(mutated)) {
       if (!ours.threw) throw new Error(`websvm took a malformed message: ${message}`);
       return 'malformed: websvm refuses';
     }
-    const theirs = attempt('LiteSVM', () => d.theirs.sendTransaction(tx), () => true);
-    if (ours.threw !== theirs.threw) throw new Error(`websvm ${ours.threw ? 'throws' : 'returns'}, LiteSVM ${theirs.threw ? 'throws' : 'returns'}: message ${message}`);
+    const theirs = attempt(
+      'LiteSVM',
+      () => d.theirs.sendTransaction(tx),
+      () => true,
+    );
+    if (ours.threw !== theirs.threw)
+      throw new Error(`websvm ${ours.threw ? 'throws' : 'returns'}, LiteSVM ${theirs.threw ? 'throws' : 'returns'}: message ${message}`);
     if (ours.threw || theirs.threw) return 'both throw';
     const r = observeBoth(ours.result as never, theirs.result as never);
     const text = (o: unknown) => JSON.stringify(o, (_, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
     if (text(r.ours) !== text(r.theirs)) throw new Error(`results differ: ours ${text(r.ours)} theirs ${text(r.theirs)} message ${message}`);
     for (const a of [d.payer.address, ...others]) {
       const held = d.account(a);
-      if (text(held.ours) !== text(held.theirs)) throw new Error(`account ${a} differs afterwards: ours ${text(held.ours)} theirs ${text(held.theirs)} message ${message}`);
+      if (text(held.ours) !== text(held.theirs))
+        throw new Error(`account ${a} differs afterwards: ours ${text(held.ours)} theirs ${text(held.theirs)} message ${message}`);
     }
     return r.ours.error === undefined ? 'both succeed' : `both fail (${r.ours.error.replace(/\(.*$/, '')})`;
   });

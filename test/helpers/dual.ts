@@ -25,7 +25,14 @@ import { expect } from 'vitest';
 import { FailedTransactionMetadata, FeatureSet as OracleFeatures, LiteSVM } from 'litesvm';
 import bs58 from 'bs58';
 import { bytes, SYSTEM_PROGRAM, u32, u64 } from './encoding.js';
-import { FeatureSet, SVM, FailedTransactionMetadata as OurFailed, describeError, InstructionErrorFieldless, TransactionErrorFieldless } from '../../src/index.js';
+import {
+  FeatureSet,
+  SVM,
+  FailedTransactionMetadata as OurFailed,
+  describeError,
+  InstructionErrorFieldless,
+  TransactionErrorFieldless,
+} from '../../src/index.js';
 
 /** One side's view of a processed transaction: everything LiteSVM reports of it. */
 export interface Observed {
@@ -126,7 +133,8 @@ export class Dual {
   /** Sends `tx` to both and returns what each observed. */
   send(tx: Transaction): { ours: Observed; theirs: Observed } {
     const named = this.namedAccounts(tx);
-    const accounts = (svm: { getAccount(a: Address): unknown }) => Object.fromEntries(named.map((a) => [a, view(svm.getAccount(a) as ReturnType<SVM['getAccount']>)]));
+    const accounts = (svm: { getAccount(a: Address): unknown }) =>
+      Object.fromEntries(named.map((a) => [a, view(svm.getAccount(a) as ReturnType<SVM['getAccount']>)]));
     return observeBoth(this.ours.sendTransaction(tx), this.theirs.sendTransaction(tx), accounts(this.ours), accounts(this.theirs));
   }
 
@@ -179,8 +187,14 @@ export function observeBoth(
   theirAccounts: Observed['accounts'] = {},
 ): { ours: Observed; theirs: Observed } {
   return {
-    ours: o instanceof OurFailed ? observe(o, o.meta(), describeError(o.outcome.error!), () => o.err(), ourAccounts) : observe(o, o, undefined, undefined, ourAccounts),
-    theirs: t instanceof FailedTransactionMetadata ? observe(t, t.meta(), theirError(t), () => t.err(), theirAccounts) : observe(t, t, undefined, undefined, theirAccounts),
+    ours:
+      o instanceof OurFailed
+        ? observe(o, o.meta(), describeError(o.outcome.error!), () => o.err(), ourAccounts)
+        : observe(o, o, undefined, undefined, ourAccounts),
+    theirs:
+      t instanceof FailedTransactionMetadata
+        ? observe(t, t.meta(), theirError(t), () => t.err(), theirAccounts)
+        : observe(t, t, undefined, undefined, theirAccounts),
   };
 }
 
@@ -205,7 +219,14 @@ const INSTRUCTION_ERRORS = InstructionErrorFieldless as unknown as Record<number
 /** Puts the same account into both runtimes. */
 export function setBoth(d: Dual, address: Address, account: { lamports: bigint; data?: Uint8Array; owner: Address; executable?: boolean }): void {
   const data = account.data ?? new Uint8Array(0);
-  const encoded = { address, lamports: lamports(account.lamports), data, programAddress: account.owner, executable: account.executable ?? false, space: BigInt(data.length) };
+  const encoded = {
+    address,
+    lamports: lamports(account.lamports),
+    data,
+    programAddress: account.owner,
+    executable: account.executable ?? false,
+    space: BigInt(data.length),
+  };
   d.ours.setAccount(encoded);
   d.theirs.setAccount(encoded);
 }

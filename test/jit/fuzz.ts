@@ -47,7 +47,7 @@ export function randomProgram(rng: Rng, v: SBPFVersion): { exe: Executable; budg
   const fnStart = n - 4 - rng.int(3); // a small function at the end, reached by call
   const text = new Uint8Array(n * 8);
   const emit = (pc: number, opc: number, dst: number, src: number, off: number, imm: number) =>
-    encodeInsn(text, pc, { opc, dst, src, off: ((off % 32768) + 32768) % 65536 - 32768, imm });
+    encodeInsn(text, pc, { opc, dst, src, off: (((off % 32768) + 32768) % 65536) - 32768, imm });
   for (let pc = 0; pc < n; pc++) {
     const dice = rng.int(100);
     const dst = rng.int(10);

@@ -15,67 +15,83 @@ const PROGRAMS = Number(process.env.FUZZ_PROGRAMS ?? 10_000);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261124);
 
 describe('JIT vs interpreter', () => {
-  it(`${PROGRAMS} random programs (seed ${SEED})`, () => {
-    const rng = new Rng(SEED);
-    const versions = [SBPFVersion.V0, SBPFVersion.V1, SBPFVersion.V2, SBPFVersion.V3, SBPFVersion.V4];
-    const kinds = new Map<string, number>();
-    const syscalls = testSyscalls(); // execute()'s default set
-    for (let i = 0; i < PROGRAMS; i++) {
-      const v = versions[i % versions.length];
-      const { exe, budget } = randomProgram(rng, v);
-      const input = Uint8Array.from({ length: rng.int(64) }, () => rng.int(256));
-      let interpMemory = '';
-      let jitMemory = '';
-      const interp = execute(exe, { engine: 'interpreter', computeUnits: budget, input, onExit: (m, r) => (interpMemory = finalState(m, r)) });
-      const jit = execute(exe, { engine: 'jit', computeUnits: budget, input, onExit: (m, r) => (jitMemory = finalState(m, r)) });
-      // A program the JIT cannot compile would run on the interpreter and compare it with itself.
-      if (!compiledModule(exe, syscalls)) expect.fail(`program ${i} (V${v}) did not compile: ${Buffer.from(exe.text).toString('hex')}`);
-      if (JSON.stringify(jit, big) !== JSON.stringify(interp, big) || jitMemory !== interpMemory) {
-        const context = `program ${i} (V${v}, budget ${budget}): ${Buffer.from(exe.text).toString('hex')}`;
-        expect(jit, context).toEqual(interp);
-        expect(jitMemory, `registers and memory after ${context}`).toBe(interpMemory);
-      }
-      const kind = interp.ok ? 'ok' : interp.error.kind;
-      kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
-    }
-    // The generator must reach the interesting outcomes, not only one of them.
-    for (const k of ['ok', 'ExceededMaxInstructions', 'AccessViolation', 'StackAccessViolation', 'CallDepthExceeded', 'DivideByZero', 'UnsupportedInstruction']) {
-      expect(kinds.get(k) ?? 0, `${k} in ${JSON.stringify([...kinds])}`).toBeGreaterThan(0);
-    }
-  }, 120_000 + PROGRAMS * 20);
-
-  it(`'auto' switches tiers between runs without changing any result (${Math.ceil(PROGRAMS / 5)} programs, seed ${SEED})`, () => {
-    const rng = new Rng(SEED + 1);
-    const syscalls = testSyscalls();
-    const saved = { ...tieringPolicy };
-    // Compile after a few dozen interpreted instructions, so most programs switch within their four runs.
-    Object.assign(tieringPolicy, { perProgramInstruction: 0, fixed: 30, perRun: 0 });
-    let switched = 0;
-    try {
-      for (let i = 0; i < Math.ceil(PROGRAMS / 5); i++) {
-        const { exe, budget } = randomProgram(rng, [SBPFVersion.V0, SBPFVersion.V3, SBPFVersion.V4][i % 3]);
-        let wasHot = false;
-        for (let run = 0; run < 4; run++) {
-          const input = Uint8Array.from({ length: rng.int(64) }, () => rng.int(256));
-          const computeUnits = run % 2 ? budget : rng.int(budget + 1);
-          let autoState = '';
-          let interpState = '';
-          const auto: ExecuteResult = execute(exe, { engine: 'auto', syscalls, computeUnits, input, onExit: (m, r) => (autoState = finalState(m, r)) });
-          const interp = execute(exe, { engine: 'interpreter', syscalls, computeUnits, input, onExit: (m, r) => (interpState = finalState(m, r)) });
-          if (JSON.stringify(auto, big) !== JSON.stringify(interp, big) || autoState !== interpState) {
-            const context = `program ${i} run ${run} (budget ${computeUnits}, compiled ${wasHot}): ${Buffer.from(exe.text).toString('hex')}`;
-            expect(auto, context).toEqual(interp);
-            expect(autoState, `registers and memory after ${context}`).toBe(interpState);
-          }
-          wasHot = isHot(exe, syscalls);
+  it(
+    `${PROGRAMS} random programs (seed ${SEED})`,
+    () => {
+      const rng = new Rng(SEED);
+      const versions = [SBPFVersion.V0, SBPFVersion.V1, SBPFVersion.V2, SBPFVersion.V3, SBPFVersion.V4];
+      const kinds = new Map<string, number>();
+      const syscalls = testSyscalls(); // execute()'s default set
+      for (let i = 0; i < PROGRAMS; i++) {
+        const v = versions[i % versions.length];
+        const { exe, budget } = randomProgram(rng, v);
+        const input = Uint8Array.from({ length: rng.int(64) }, () => rng.int(256));
+        let interpMemory = '';
+        let jitMemory = '';
+        const interp = execute(exe, { engine: 'interpreter', computeUnits: budget, input, onExit: (m, r) => (interpMemory = finalState(m, r)) });
+        const jit = execute(exe, { engine: 'jit', computeUnits: budget, input, onExit: (m, r) => (jitMemory = finalState(m, r)) });
+        // A program the JIT cannot compile would run on the interpreter and compare it with itself.
+        if (!compiledModule(exe, syscalls)) expect.fail(`program ${i} (V${v}) did not compile: ${Buffer.from(exe.text).toString('hex')}`);
+        if (JSON.stringify(jit, big) !== JSON.stringify(interp, big) || jitMemory !== interpMemory) {
+          const context = `program ${i} (V${v}, budget ${budget}): ${Buffer.from(exe.text).toString('hex')}`;
+          expect(jit, context).toEqual(interp);
+          expect(jitMemory, `registers and memory after ${context}`).toBe(interpMemory);
         }
-        if (wasHot) switched++;
+        const kind = interp.ok ? 'ok' : interp.error.kind;
+        kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
       }
-    } finally {
-      Object.assign(tieringPolicy, saved);
-    }
-    expect(switched, 'programs that reached the compiled tier').toBeGreaterThan(PROGRAMS / 20);
-  }, 120_000 + PROGRAMS * 20);
+      // The generator must reach the interesting outcomes, not only one of them.
+      for (const k of [
+        'ok',
+        'ExceededMaxInstructions',
+        'AccessViolation',
+        'StackAccessViolation',
+        'CallDepthExceeded',
+        'DivideByZero',
+        'UnsupportedInstruction',
+      ]) {
+        expect(kinds.get(k) ?? 0, `${k} in ${JSON.stringify([...kinds])}`).toBeGreaterThan(0);
+      }
+    },
+    120_000 + PROGRAMS * 20,
+  );
+
+  it(
+    `'auto' switches tiers between runs without changing any result (${Math.ceil(PROGRAMS / 5)} programs, seed ${SEED})`,
+    () => {
+      const rng = new Rng(SEED + 1);
+      const syscalls = testSyscalls();
+      const saved = { ...tieringPolicy };
+      // Compile after a few dozen interpreted instructions, so most programs switch within their four runs.
+      Object.assign(tieringPolicy, { perProgramInstruction: 0, fixed: 30, perRun: 0 });
+      let switched = 0;
+      try {
+        for (let i = 0; i < Math.ceil(PROGRAMS / 5); i++) {
+          const { exe, budget } = randomProgram(rng, [SBPFVersion.V0, SBPFVersion.V3, SBPFVersion.V4][i % 3]);
+          let wasHot = false;
+          for (let run = 0; run < 4; run++) {
+            const input = Uint8Array.from({ length: rng.int(64) }, () => rng.int(256));
+            const computeUnits = run % 2 ? budget : rng.int(budget + 1);
+            let autoState = '';
+            let interpState = '';
+            const auto: ExecuteResult = execute(exe, { engine: 'auto', syscalls, computeUnits, input, onExit: (m, r) => (autoState = finalState(m, r)) });
+            const interp = execute(exe, { engine: 'interpreter', syscalls, computeUnits, input, onExit: (m, r) => (interpState = finalState(m, r)) });
+            if (JSON.stringify(auto, big) !== JSON.stringify(interp, big) || autoState !== interpState) {
+              const context = `program ${i} run ${run} (budget ${computeUnits}, compiled ${wasHot}): ${Buffer.from(exe.text).toString('hex')}`;
+              expect(auto, context).toEqual(interp);
+              expect(autoState, `registers and memory after ${context}`).toBe(interpState);
+            }
+            wasHot = isHot(exe, syscalls);
+          }
+          if (wasHot) switched++;
+        }
+      } finally {
+        Object.assign(tieringPolicy, saved);
+      }
+      expect(switched, 'programs that reached the compiled tier').toBeGreaterThan(PROGRAMS / 20);
+    },
+    120_000 + PROGRAMS * 20,
+  );
 });
 
 /** The registers, and a digest of each writable region's bytes (FNV-1a over 32-bit words, then the odd tail bytes). */

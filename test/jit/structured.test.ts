@@ -20,7 +20,14 @@ function graphAt(exe: Executable, pc: number, prune = true) {
   if (prune) pruneCallsThatNeverReturn(blocks, blockOf, entries);
   const g = functionGraph(blocks, blockOf[pc], entries, new Int32Array(blocks.length).fill(-1))!;
   const startOf = (node: number) => blocks[g.nodes[node]].start;
-  return { g, startOf, headers: g.nodes.map((_, i) => i).filter((i) => g.loopHeader[i]).map(startOf) };
+  return {
+    g,
+    startOf,
+    headers: g.nodes
+      .map((_, i) => i)
+      .filter((i) => g.loopHeader[i])
+      .map(startOf),
+  };
 }
 
 /** Runs both engines; returns the JIT's result after checking the program compiled and the result and final registers equal the interpreter's. */
@@ -75,7 +82,10 @@ describe('JIT control-flow structuring', () => {
     const { g, startOf, headers } = graphAt(exe, 0);
     expect(g.reducible).toBe(true);
     expect(headers).toEqual([2, 3]); // outer:, inner:
-    const merges = g.nodes.map((_, i) => i).filter((i) => g.merge[i]).map(startOf);
+    const merges = g.nodes
+      .map((_, i) => i)
+      .filter((i) => g.merge[i])
+      .map(startOf);
     expect(merges).toEqual([8]); // next:
     expect(handOvers(() => expect(same(exe)).toMatchObject({ ok: true }))).toBe(0);
   });
@@ -139,7 +149,7 @@ describe('JIT control-flow structuring', () => {
     expect(handOvers(() => expect(same(exe, 1_000_000)).toMatchObject({ ok: true }))).toBe(1);
   });
 
-  it('every budget across a structured loop gives the interpreter\'s count and registers', () => {
+  it("every budget across a structured loop gives the interpreter's count and registers", () => {
     const exe = assemble(NESTED_LOOPS, { sbpfVersion: 0 });
     const total = Number(execute(exe, { engine: 'interpreter' }).instructions);
     for (let budget = 1; budget <= total + 1; budget += 7) same(exe, budget);

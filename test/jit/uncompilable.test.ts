@@ -59,35 +59,42 @@ afterEach(() => debug.mockClear());
 
 describe('programs the JIT cannot compile', () => {
   for (const [name, trigger] of Object.entries(TRIGGERS)) {
-    it(`execute(): ${name} gives the interpreter's results under 'auto' and 'jit', compiled once`, () =>
-      compilingAtOnce(() => {
-        const exe = loadElf(elfOf(name));
-        for (const computeUnits of [1_400_000, trigger.instructions - 1, 1000]) {
-          const interpreted = execute(exe, { engine: 'interpreter', computeUnits });
-          expect(interpreted.instructions).toBe(BigInt(Math.min(computeUnits, trigger.instructions)));
-          expect(interpreted.ok).toBe(computeUnits >= trigger.instructions);
-          for (const engine of ['auto', 'jit'] as const) expect(execute(exe, { engine, computeUnits }), `${engine}, ${computeUnits} units`).toEqual(interpreted);
-        }
-        expect(failedCompiles()).toEqual([expect.stringMatching(trigger.reason)]);
-      }),
-    30_000);
+    it(
+      `execute(): ${name} gives the interpreter's results under 'auto' and 'jit', compiled once`,
+      () =>
+        compilingAtOnce(() => {
+          const exe = loadElf(elfOf(name));
+          for (const computeUnits of [1_400_000, trigger.instructions - 1, 1000]) {
+            const interpreted = execute(exe, { engine: 'interpreter', computeUnits });
+            expect(interpreted.instructions).toBe(BigInt(Math.min(computeUnits, trigger.instructions)));
+            expect(interpreted.ok).toBe(computeUnits >= trigger.instructions);
+            for (const engine of ['auto', 'jit'] as const)
+              expect(execute(exe, { engine, computeUnits }), `${engine}, ${computeUnits} units`).toEqual(interpreted);
+          }
+          expect(failedCompiles()).toEqual([expect.stringMatching(trigger.reason)]);
+        }),
+      30_000,
+    );
   }
 
-  it("sendTransaction() under every engine gives LiteSVM's results (logs, compute units, errors), each program compiled once", () =>
-    compilingAtOnce(async () => {
-      const d = await Dual.create();
-      const setLimit = { programAddress: 'ComputeBudget111111111111111111111111111111' as never, accounts: [], data: bytes(2, u32(1_400_000)) };
-      const programs = await Promise.all(Object.keys(TRIGGERS).map((name) => deployBoth(d, elfOf(name))));
-      let nonce = 0;
-      for (const engine of ['auto', 'jit', 'interpreter'] as const) {
-        d.ours.withEngine(engine);
-        for (const program of programs) {
-          // The dispatcher trigger ends with r0 = 65 530: a custom program error.
-          const ours = await d.expectSame([setLimit, { programAddress: program, accounts: [], data: bytes(nonce++) }]);
-          expect(ours.computeUnits, engine).toBeGreaterThan(65_530n);
+  it(
+    "sendTransaction() under every engine gives LiteSVM's results (logs, compute units, errors), each program compiled once",
+    () =>
+      compilingAtOnce(async () => {
+        const d = await Dual.create();
+        const setLimit = { programAddress: 'ComputeBudget111111111111111111111111111111' as never, accounts: [], data: bytes(2, u32(1_400_000)) };
+        const programs = await Promise.all(Object.keys(TRIGGERS).map((name) => deployBoth(d, elfOf(name))));
+        let nonce = 0;
+        for (const engine of ['auto', 'jit', 'interpreter'] as const) {
+          d.ours.withEngine(engine);
+          for (const program of programs) {
+            // The dispatcher trigger ends with r0 = 65 530: a custom program error.
+            const ours = await d.expectSame([setLimit, { programAddress: program, accounts: [], data: bytes(nonce++) }]);
+            expect(ours.computeUnits, engine).toBeGreaterThan(65_530n);
+          }
         }
-      }
-      expect(failedCompiles().map((reason) => Object.values(TRIGGERS).findIndex((t) => t.reason.test(reason)))).toEqual([0, 1]);
-    }),
-  60_000);
+        expect(failedCompiles().map((reason) => Object.values(TRIGGERS).findIndex((t) => t.reason.test(reason)))).toEqual([0, 1]);
+      }),
+    60_000,
+  );
 });

@@ -53,7 +53,10 @@ const I32 = ValType.I32;
 function instantiate(m: ModuleBuilder, imports: WebAssembly.Imports = {}) {
   const bytes = m.encode();
   expect(WebAssembly.validate(bytes)).toBe(true);
-  return new WebAssembly.Instance(new WebAssembly.Module(bytes), imports).exports as Record<string, ((...args: unknown[]) => unknown) & { buffer: ArrayBuffer }>;
+  return new WebAssembly.Instance(new WebAssembly.Module(bytes), imports).exports as Record<
+    string,
+    ((...args: unknown[]) => unknown) & { buffer: ArrayBuffer }
+  >;
 }
 
 describe('modules', () => {
@@ -148,7 +151,11 @@ describe('throughput', () => {
     const f = m.addFunction([], []);
     const locals = f.code.locals(11, I64);
     for (let i = 0; i < 75_000; i++) {
-      f.code.localGet(locals + (i % 11)).i64Const(i, i * 7).i64Add().localSet(locals + ((i + 1) % 11));
+      f.code
+        .localGet(locals + (i % 11))
+        .i64Const(i, i * 7)
+        .i64Add()
+        .localSet(locals + ((i + 1) % 11));
       f.code.localGet(locals).i64Eqz().if().nop().end();
     }
     const bytes = m.encode();

@@ -5,7 +5,13 @@
 import { describe, expect, it } from 'vitest';
 import { AccountsDb, type Account } from '../../src/runtime/accounts.js';
 
-const account = (lamports: bigint): Account => ({ lamports, data: new Uint8Array([1, 2]), owner: '11111111111111111111111111111111', executable: false, rentEpoch: 0n });
+const account = (lamports: bigint): Account => ({
+  lamports,
+  data: new Uint8Array([1, 2]),
+  owner: '11111111111111111111111111111111',
+  executable: false,
+  rentEpoch: 0n,
+});
 
 describe('AccountsDb', () => {
   it('makes a lazily stored account once, on first read', () => {
@@ -36,7 +42,12 @@ describe('AccountsDb', () => {
     db.set('A', account(1n));
     db.setLazily('B', () => (made++, account(2n)));
     const snapshot = db.snapshot();
-    expect(new Map([...db.entries()].map(([k, a]) => [k, a.lamports]))).toEqual(new Map([['A', 1n], ['B', 2n]]));
+    expect(new Map([...db.entries()].map(([k, a]) => [k, a.lamports]))).toEqual(
+      new Map([
+        ['A', 1n],
+        ['B', 2n],
+      ]),
+    );
     expect(made).toBe(1);
     db.set('B', account(3n));
     db.restore(snapshot);

@@ -35,7 +35,8 @@ const enc = getAddressEncoder();
  */
 const comparable = (o: Observed) => {
   const consumed = /^Program \S+ consumed \d+ of \d+ compute units$/;
-  const withoutUnits = (text: string) => text.replace(/, "Program \S+ consumed \d+ of \d+ compute units"/g, '').replace(/compute_units_consumed: \d+/g, 'compute_units_consumed: _');
+  const withoutUnits = (text: string) =>
+    text.replace(/, "Program \S+ consumed \d+ of \d+ compute units"/g, '').replace(/compute_units_consumed: \d+/g, 'compute_units_consumed: _');
   return {
     ...o,
     computeUnits: undefined,
@@ -52,12 +53,21 @@ const comparable = (o: Observed) => {
 type Party = KeyPairSigner | Address;
 const party = (p: Party, writable: boolean) => (typeof p === 'string' ? meta(p, writable) : meta(p.address, writable, p));
 
-const alt = (tag: number, accounts: AccountMeta[], ...fields: (number | ArrayLike<number>)[]): Instruction => ({ programAddress: ALT, accounts, data: bytes(u32(tag), ...fields) });
+const alt = (tag: number, accounts: AccountMeta[], ...fields: (number | ArrayLike<number>)[]): Instruction => ({
+  programAddress: ALT,
+  accounts,
+  data: bytes(u32(tag), ...fields),
+});
 const create = (table: Address, authority: Party, payer: Party, slot: bigint, bump: number, system = [meta(SYSTEM_PROGRAM, false)]) =>
   alt(0, [meta(table, true), party(authority, false), party(payer, true), ...system], u64(slot), bump);
 const freeze = (table: Address, authority: Party) => alt(1, [meta(table, true), party(authority, false)]);
 const extend = (table: Address, authority: Party, addresses: Address[], payer?: Party) =>
-  alt(2, [meta(table, true), party(authority, false), ...(payer ? [party(payer, true), meta(SYSTEM_PROGRAM, false)] : [])], u64(BigInt(addresses.length)), ...addresses.map((a) => enc.encode(a)));
+  alt(
+    2,
+    [meta(table, true), party(authority, false), ...(payer ? [party(payer, true), meta(SYSTEM_PROGRAM, false)] : [])],
+    u64(BigInt(addresses.length)),
+    ...addresses.map((a) => enc.encode(a)),
+  );
 const deactivate = (table: Address, authority: Party) => alt(3, [meta(table, true), party(authority, false)]);
 const close = (table: Address, authority: Party, recipient: Address) => alt(4, [meta(table, true), party(authority, false), meta(recipient, true)]);
 /** `ix` with its account `i` read-only. */
@@ -210,7 +220,12 @@ describe('Address Lookup Table program: websvm vs LiteSVM', () => {
     expect(await same([freeze(SYSTEM_PROGRAM, authority)])).toBe('InstructionError(0, InvalidAccountOwner)');
     expect(await same([readOnly(freeze(table, authority), 0)])).toBe('InstructionError(0, ReadonlyDataModified)');
     expect(await same([freeze(table, authority)])).toBeUndefined();
-    for (const ix of [freeze(table, authority), extend(table, authority, randomAddresses(1), d.payer), deactivate(table, authority), close(table, authority, recipient.address)]) {
+    for (const ix of [
+      freeze(table, authority),
+      extend(table, authority, randomAddresses(1), d.payer),
+      deactivate(table, authority),
+      close(table, authority, recipient.address),
+    ]) {
       expect(await same([ix])).toBe('InstructionError(0, Immutable)');
     }
   });

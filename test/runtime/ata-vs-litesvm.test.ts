@@ -19,7 +19,7 @@ describe('Associated Token Account: websvm vs LiteSVM', () => {
 
   beforeAll(async () => {
     d = await Dual.create();
-    if (process.env.ENGINE) d.ours.withEngine(process.env.ENGINE as "interpreter");
+    if (process.env.ENGINE) d.ours.withEngine(process.env.ENGINE as 'interpreter');
     d.ours.addProgram(TOKEN, bundledElf(BUNDLED.splToken));
     d.ours.addProgramWithLoader(ATA, bundledElf(BUNDLED.ata), 'BPFLoader2111111111111111111111111111111111');
     [mint, wallet] = await Promise.all([generateKeyPairSigner(), generateKeyPairSigner()]);

@@ -9,7 +9,6 @@ import { WebsvmError } from '../../src/index.js';
 import { Dual, meta, setBoth, systemTransfer } from '../helpers/dual.js';
 import { SYSTEM_PROGRAM, programElf } from '../helpers/encoding.js';
 
-
 describe('bad input: websvm vs LiteSVM', () => {
   it('unknown program, insufficient funds, an unfunded payer, a transfer beyond the balance', async () => {
     const d = await Dual.create(1_000_000_000n);

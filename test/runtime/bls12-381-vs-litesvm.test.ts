@@ -108,8 +108,8 @@ describe('BLS12-381 syscalls, websvm vs LiteSVM', () => {
     const qs = [G2.Point.BASE, G2.Point.BASE.multiply(3n), G2.Point.BASE.negate()];
     for (const little of [false, true]) {
       const id = little ? 4 : 0x84;
-      const g1 = (p: typeof ps[number]) => (little ? le(p.toBytes(false), 48) : p.toBytes(false));
-      const g2 = (q: typeof qs[number]) => (little ? le(q.toBytes(false), 96) : q.toBytes(false));
+      const g1 = (p: (typeof ps)[number]) => (little ? le(p.toBytes(false), 48) : p.toBytes(false));
+      const g2 = (q: (typeof qs)[number]) => (little ? le(q.toBytes(false), 96) : q.toBytes(false));
       for (const n of [0, 1, 3]) {
         const r = await run(bytes(3, id, n, ...ps.slice(0, n).map(g1), ...qs.slice(0, n).map(g2)));
         expect(status(r)).toBe('Program log: 0x0, 0x0, 0x0, 0x0, 0x0');

@@ -92,7 +92,11 @@ describe('cpi.c and cpi_callee.c: cross-program invocation', () => {
   it('transfers from a PDA it signs for', async () => {
     setBoth(d, vault, { lamports: 5_000_000_000n, owner: SYSTEM_PROGRAM });
     const to = await fresh();
-    const r = await expectSame(d, [{ programAddress: caller, accounts: [meta(vault, true), meta(to, true), meta(SYSTEM_PROGRAM, false)], data: bytes(0, bump, u64(1_000_000_000n)) }], [vault, to]);
+    const r = await expectSame(
+      d,
+      [{ programAddress: caller, accounts: [meta(vault, true), meta(to, true), meta(SYSTEM_PROGRAM, false)], data: bytes(0, bump, u64(1_000_000_000n)) }],
+      [vault, to],
+    );
     expect(r.error).toBeUndefined();
   });
 
@@ -106,7 +110,11 @@ describe('cpi.c and cpi_callee.c: cross-program invocation', () => {
   it('refuses a signer it cannot vouch for: PrivilegeEscalation', async () => {
     const from = await fresh();
     setBoth(d, from, { lamports: 1_000_000_000n, owner: SYSTEM_PROGRAM });
-    await expectSame(d, [{ programAddress: caller, accounts: [meta(from, true), meta(d.payer.address, true), meta(SYSTEM_PROGRAM, false)], data: bytes(2) }], [from]);
+    await expectSame(
+      d,
+      [{ programAddress: caller, accounts: [meta(from, true), meta(d.payer.address, true), meta(SYSTEM_PROGRAM, false)], data: bytes(2) }],
+      [from],
+    );
   });
 
   it('recurses into itself up to the depth limit', async () => {
@@ -120,7 +128,13 @@ describe('cpi.c and cpi_callee.c: cross-program invocation', () => {
     const [pda, b] = await getProgramDerivedAddress({ programAddress: c, seeds: ['vault'] });
     const r = await expectSame(
       e,
-      [{ programAddress: c, accounts: [meta(e.payer.address, true, e.payer), meta(pda, true), meta(SYSTEM_PROGRAM, false), meta(c, false)], data: bytes(4, b, u64(100n)) }],
+      [
+        {
+          programAddress: c,
+          accounts: [meta(e.payer.address, true, e.payer), meta(pda, true), meta(SYSTEM_PROGRAM, false), meta(c, false)],
+          data: bytes(4, b, u64(100n)),
+        },
+      ],
       [pda],
     );
     expect(r.error).toBeUndefined();
@@ -147,7 +161,11 @@ describe('cpi.c and cpi_callee.c: cross-program invocation', () => {
     for (const [mode, field] of [13, 14].flatMap((m) => [9, 0, 1, 2, 3].map((f) => [m, f]))) {
       d.ours.expireBlockhash();
       d.theirs.expireBlockhash();
-      const r = await expectSame(d, [{ programAddress: caller, accounts: [meta(d.payer.address, true, d.payer), meta(to, true), meta(SYSTEM_PROGRAM, false)], data: bytes(mode, field) }], [to]);
+      const r = await expectSame(
+        d,
+        [{ programAddress: caller, accounts: [meta(d.payer.address, true, d.payer), meta(to, true), meta(SYSTEM_PROGRAM, false)], data: bytes(mode, field) }],
+        [to],
+      );
       expect(r.error).toBe(field === 9 ? undefined : 'InstructionError(0, ProgramFailedToComplete)');
       expect(r.logs.some((l) => l.startsWith('Invalid account info pointer `'))).toBe(field !== 9);
     }

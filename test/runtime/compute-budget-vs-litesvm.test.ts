@@ -165,7 +165,11 @@ describe('limits of a fixed budget, in websvm and LiteSVM', () => {
     budget.computeUnitLimit = 500n;
     d.theirs.withComputeBudget(budget);
     d.ours.withComputeBudget(budget);
-    const setLimit: Instruction = { programAddress: address('ComputeBudget111111111111111111111111111111'), accounts: [], data: bytes(2, u64(1_400_000n).subarray(0, 4)) };
+    const setLimit: Instruction = {
+      programAddress: address('ComputeBudget111111111111111111111111111111'),
+      accounts: [],
+      data: bytes(2, u64(1_400_000n).subarray(0, 4)),
+    };
     const r = await expectSame(d, [setLimit, log(1)]);
     expect(r.error).toBe('InstructionError(1, ComputationalBudgetExceeded)');
   });

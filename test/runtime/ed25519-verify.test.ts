@@ -23,7 +23,9 @@ function reference(sig: Uint8Array, message: Uint8Array, publicKey: Uint8Array):
   }
   const s = littleEndian(sig.subarray(32));
   if (s >= L || A.isSmallOrder() || R.isSmallOrder()) return false;
-  const expected = B.multiplyUnsafe(s).subtract(A.multiplyUnsafe(challenge(sig.subarray(0, 32), publicKey, message))).toBytes();
+  const expected = B.multiplyUnsafe(s)
+    .subtract(A.multiplyUnsafe(challenge(sig.subarray(0, 32), publicKey, message)))
+    .toBytes();
   return expected.every((b, i) => b === sig[i]);
 }
 
@@ -43,7 +45,7 @@ describe('Ed25519 verify_strict', () => {
       const publicKey = ed25519.getPublicKey(seed);
       expect(agree(sig, message, publicKey)).toBe(true);
       const flipped = sig.slice();
-      flipped[(i * 11) % 64] ^= 1 << i % 8;
+      flipped[(i * 11) % 64] ^= 1 << (i % 8);
       expect(agree(flipped, message, publicKey)).toBe(false);
       const other = message.slice();
       other[i % other.length] ^= 0x80;
@@ -81,14 +83,20 @@ describe('Ed25519 verify_strict', () => {
       expect(agree(signature(T, (challenge(T, key, message) * a) % L), message, key)).toBe(false);
     }
     const identityR = signature(B.toBytes(), 1n);
-    for (const encoded of ['eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f', 'edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f', '0100000000000000000000000000000000000000000000000000000000000080']) {
+    for (const encoded of [
+      'eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+      'edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+      '0100000000000000000000000000000000000000000000000000000000000080',
+    ]) {
       expect(agree(identityR, random(5), hex(encoded))).toBe(false);
     }
   });
 
   it('takes mixed-order keys, non-canonical key encodings and refuses s ≥ ℓ like the reference', () => {
     const a = 987654321987654321n;
-    const mixed = B.multiply(a).add(Point.fromBytes(hex(ED25519_TORSION_SUBGROUP[1]))).toBytes();
+    const mixed = B.multiply(a)
+      .add(Point.fromBytes(hex(ED25519_TORSION_SUBGROUP[1])))
+      .toBytes();
     let accepted = 0;
     for (let r = 1n; r < 64n; r++) {
       const message = scalarBytes(r);
@@ -96,7 +104,8 @@ describe('Ed25519 verify_strict', () => {
       if (agree(signature(R, (r + challenge(R, mixed, message) * a) % L), message, mixed)) accepted++;
     }
     expect(accepted).toBeGreaterThan(0);
-    for (let y = 2n; y < 19n; y++) for (const sign of [0n, 1n]) agree(signature(B.toBytes(), 1n), random(3), scalarBytes((2n ** 255n - 19n + y) | (sign << 255n)));
+    for (let y = 2n; y < 19n; y++)
+      for (const sign of [0n, 1n]) agree(signature(B.toBytes(), 1n), random(3), scalarBytes((2n ** 255n - 19n + y) | (sign << 255n)));
     const seed = random(32);
     const message = random(9);
     const sig = ed25519.sign(message, seed);

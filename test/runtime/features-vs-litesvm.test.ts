@@ -9,7 +9,6 @@ import { FeatureSet, SVM } from '../../src/index.js';
 import { deployBoth, Dual, meta, toggled } from '../helpers/dual.js';
 import { programElf } from '../helpers/encoding.js';
 
-
 describe('feature set: websvm vs LiteSVM', () => {
   it('starts from the same active features, with the same feature accounts', () => {
     const ours = new SVM();

@@ -21,7 +21,6 @@ function tableData(addresses: Address[], deactivationSlot = 0xffff_ffff_ffff_fff
   return d;
 }
 
-
 describe('address lookup tables: websvm vs LiteSVM', () => {
   it('resolves writable accounts from a table and fails identically on bad tables', async () => {
     const d = await Dual.create();
@@ -29,7 +28,12 @@ describe('address lookup tables: websvm vs LiteSVM', () => {
     const table = (await generateKeyPairSigner()).address;
     setBoth(d, table, { lamports: 10_000_000n, data: tableData(recipients), owner: ALT_PROGRAM });
     const send = async (tableAddress: Address, addresses: Address[]) => {
-      const r = d.send(await d.transaction(recipients.map((r) => systemTransfer(d.payer, r, 1_000_000n)), { [tableAddress]: addresses }));
+      const r = d.send(
+        await d.transaction(
+          recipients.map((r) => systemTransfer(d.payer, r, 1_000_000n)),
+          { [tableAddress]: addresses },
+        ),
+      );
       expect(r.ours).toEqual(r.theirs);
       for (const a of recipients) expect(d.account(a).ours).toEqual(d.account(a).theirs);
       return r.ours.error;

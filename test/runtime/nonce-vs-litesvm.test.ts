@@ -31,9 +31,21 @@ describe('durable nonces: websvm vs LiteSVM', () => {
     const [nonce, authority, other, to] = await Promise.all([1, 2, 3, 4].map(() => generateKeyPairSigner()));
     const rent = d.theirs.minimumBalanceForRentExemption(80n);
     const same = async (instructions: Instruction[], accounts: Address[] = []) => (await d.expectSame(instructions, [nonce.address, ...accounts])).error;
-    const create = { programAddress: SYSTEM_PROGRAM, accounts: [meta(d.payer.address, true, d.payer), meta(nonce.address, true, nonce)], data: bytes(u32(0), u64(rent + 1_000_000n), u64(80n), enc.encode(SYSTEM_PROGRAM)) };
-    const initialize = (who: Address) => ({ programAddress: SYSTEM_PROGRAM, accounts: [meta(nonce.address, true), meta(RECENT, false), meta(RENT, false)], data: bytes(u32(6), enc.encode(who)) });
-    const advance = (signer = authority) => ({ programAddress: SYSTEM_PROGRAM, accounts: [meta(nonce.address, true), meta(RECENT, false), meta(signer.address, false, signer)], data: u32(4) });
+    const create = {
+      programAddress: SYSTEM_PROGRAM,
+      accounts: [meta(d.payer.address, true, d.payer), meta(nonce.address, true, nonce)],
+      data: bytes(u32(0), u64(rent + 1_000_000n), u64(80n), enc.encode(SYSTEM_PROGRAM)),
+    };
+    const initialize = (who: Address) => ({
+      programAddress: SYSTEM_PROGRAM,
+      accounts: [meta(nonce.address, true), meta(RECENT, false), meta(RENT, false)],
+      data: bytes(u32(6), enc.encode(who)),
+    });
+    const advance = (signer = authority) => ({
+      programAddress: SYSTEM_PROGRAM,
+      accounts: [meta(nonce.address, true), meta(RECENT, false), meta(signer.address, false, signer)],
+      data: u32(4),
+    });
     const withdraw = (lamports: bigint, signer = authority) => ({
       programAddress: SYSTEM_PROGRAM,
       accounts: [meta(nonce.address, true), meta(to.address, true), meta(RECENT, false), meta(RENT, false), meta(signer.address, false, signer)],
@@ -46,12 +58,22 @@ describe('durable nonces: websvm vs LiteSVM', () => {
     d.theirs.expireBlockhash();
     expect(await same([advance(other)])).toBe('InstructionError(0, MissingRequiredSignature)');
     expect(await same([advance()])).toBeUndefined();
-    expect(await same([{ programAddress: SYSTEM_PROGRAM, accounts: [meta(nonce.address, true), meta(RENT, false), meta(authority.address, false, authority)], data: u32(4) }])).toBe(
-      'InstructionError(0, InvalidArgument)',
-    );
+    expect(
+      await same([
+        { programAddress: SYSTEM_PROGRAM, accounts: [meta(nonce.address, true), meta(RENT, false), meta(authority.address, false, authority)], data: u32(4) },
+      ]),
+    ).toBe('InstructionError(0, InvalidArgument)');
     expect(await same([withdraw(rent)], [to.address])).toBe('InstructionError(0, InsufficientFunds)');
     expect(await same([withdraw(1_000_000n)], [to.address])).toBeUndefined();
-    expect(await same([{ programAddress: SYSTEM_PROGRAM, accounts: [meta(nonce.address, true), meta(authority.address, false, authority)], data: bytes(u32(7), enc.encode(other.address)) }])).toBeUndefined();
+    expect(
+      await same([
+        {
+          programAddress: SYSTEM_PROGRAM,
+          accounts: [meta(nonce.address, true), meta(authority.address, false, authority)],
+          data: bytes(u32(7), enc.encode(other.address)),
+        },
+      ]),
+    ).toBeUndefined();
     expect(await same([withdraw(1n)], [to.address])).toBe('InstructionError(0, InsufficientFunds)'); // checked before the signer
     expect(await same([{ programAddress: SYSTEM_PROGRAM, accounts: [meta(nonce.address, true)], data: u32(12) }])).toBe('InstructionError(0, InvalidArgument)');
   });
@@ -62,8 +84,16 @@ describe('durable nonces: websvm vs LiteSVM', () => {
     const rent = d.theirs.minimumBalanceForRentExemption(80n);
     const setup = d.send(
       await d.transaction([
-        { programAddress: SYSTEM_PROGRAM, accounts: [meta(d.payer.address, true, d.payer), meta(nonce.address, true, nonce)], data: bytes(u32(0), u64(rent), u64(80n), enc.encode(SYSTEM_PROGRAM)) },
-        { programAddress: SYSTEM_PROGRAM, accounts: [meta(nonce.address, true), meta(RECENT, false), meta(RENT, false)], data: bytes(u32(6), enc.encode(d.payer.address)) },
+        {
+          programAddress: SYSTEM_PROGRAM,
+          accounts: [meta(d.payer.address, true, d.payer), meta(nonce.address, true, nonce)],
+          data: bytes(u32(0), u64(rent), u64(80n), enc.encode(SYSTEM_PROGRAM)),
+        },
+        {
+          programAddress: SYSTEM_PROGRAM,
+          accounts: [meta(nonce.address, true), meta(RECENT, false), meta(RENT, false)],
+          data: bytes(u32(6), enc.encode(d.payer.address)),
+        },
       ]),
     );
     expect(setup.ours).toEqual(setup.theirs);
@@ -76,7 +106,8 @@ describe('durable nonces: websvm vs LiteSVM', () => {
       pipe(
         createTransactionMessage({ version: 0 }),
         (m) => setTransactionMessageFeePayerSigner(d.payer, m),
-        (m) => setTransactionMessageLifetimeUsingDurableNonce({ nonce: nonceValue, nonceAccountAddress: nonce.address, nonceAuthorityAddress: d.payer.address }, m),
+        (m) =>
+          setTransactionMessageLifetimeUsingDurableNonce({ nonce: nonceValue, nonceAccountAddress: nonce.address, nonceAuthorityAddress: d.payer.address }, m),
         (m) => appendTransactionMessageInstructions([systemTransfer(d.payer, to.address, 1_000_000n)], m),
         (m) => signTransactionMessageWithSigners(m),
       );

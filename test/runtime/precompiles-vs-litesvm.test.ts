@@ -3,7 +3,7 @@
  * corrupted ones, bad offsets and sizes, data taken from other instructions.
  */
 import { describe, expect, it } from 'vitest';
-import { address, type Address, type Instruction } from "@solana/kit";
+import { address, type Address, type Instruction } from '@solana/kit';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { p256 } from '@noble/curves/nist.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
@@ -23,7 +23,20 @@ function u16Layout(publicKey: Uint8Array, signature: Uint8Array, message: Uint8A
   const sigAt = keyAt + publicKey.length;
   const msgAt = sigAt + 64;
   const own = 0xffff;
-  return Uint8Array.from([1, 0, ...u16(sigAt), ...u16(own), ...u16(keyAt), ...u16(own), ...u16(msgAt), ...u16(message.length), ...u16(own), ...publicKey, ...signature, ...message]);
+  return Uint8Array.from([
+    1,
+    0,
+    ...u16(sigAt),
+    ...u16(own),
+    ...u16(keyAt),
+    ...u16(own),
+    ...u16(msgAt),
+    ...u16(message.length),
+    ...u16(own),
+    ...publicKey,
+    ...signature,
+    ...message,
+  ]);
 }
 
 /** secp256k1 layout: count, 11-byte offsets into instruction `index`, then address, signature+recid, message. */
@@ -107,7 +120,10 @@ describe('the accounts a new SVM starts with: websvm vs LiteSVM', () => {
         .map((a) => a.address)
         .filter((a) => !unimplemented.has(a))
         .sort();
-      const ours = d.ours.getProgramAccounts(address(owner)).map((a) => a.address).sort();
+      const ours = d.ours
+        .getProgramAccounts(address(owner))
+        .map((a) => a.address)
+        .sort();
       expect(ours, owner).toEqual(theirs);
       d.expectSameAccounts(theirs);
     }

@@ -14,7 +14,11 @@ import { bytes, SYSTEM_PROGRAM, u32, u64 } from '../helpers/encoding.js';
 
 const LOADER = address('BPFLoaderUpgradeab1e11111111111111111111111');
 const ALT = address('AddressLookupTab1e1111111111111111111111111');
-const SYSVARS = [address('SysvarRent111111111111111111111111111111111'), address('SysvarRecentB1ockHashes11111111111111111111'), address('SysvarC1ock11111111111111111111111111111111')];
+const SYSVARS = [
+  address('SysvarRent111111111111111111111111111111111'),
+  address('SysvarRecentB1ockHashes11111111111111111111'),
+  address('SysvarC1ock11111111111111111111111111111111'),
+];
 
 async function fuzz(program: Address, tags: number, count: number, seed: number): Promise<void> {
   const int = (n: number) => Math.floor(((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32) * n);
@@ -52,12 +56,19 @@ async function fuzz(program: Address, tags: number, count: number, seed: number)
     const ix: Instruction = { programAddress: program, accounts, data };
     d.ours.expireBlockhash();
     d.theirs.expireBlockhash();
-    await d.expectSame([ix], keys.map((k) => k.address));
+    await d.expectSame(
+      [ix],
+      keys.map((k) => k.address),
+    );
   }
 }
 
 const COMPUTE_BUDGET = address('ComputeBudget111111111111111111111111111111');
-const PRECOMPILES = [address('Ed25519SigVerify111111111111111111111111111'), address('KeccakSecp256k11111111111111111111111111111'), address('Secp256r1SigVerify1111111111111111111111111')];
+const PRECOMPILES = [
+  address('Ed25519SigVerify111111111111111111111111111'),
+  address('KeccakSecp256k11111111111111111111111111111'),
+  address('Secp256r1SigVerify1111111111111111111111111'),
+];
 
 /**
  * Transactions of random Compute Budget instructions (valid, truncated, duplicated, out of range)
@@ -71,14 +82,19 @@ async function fuzzTransactions(count: number, seed: number): Promise<void> {
     const instructions: Instruction[] = [];
     for (let k = int(4); k > 0; k--) {
       if (int(2) === 0) {
-        const value = [u32(int(2) ? int(300_000) : [0, 1024, 32 * 1024, 256 * 1024, 1_400_000, 0xffffffff][int(6)]), u64(BigInt(int(2) ? int(1000) : 2 ** 40)), new Uint8Array(int(3))][int(3)];
+        const value = [
+          u32(int(2) ? int(300_000) : [0, 1024, 32 * 1024, 256 * 1024, 1_400_000, 0xffffffff][int(6)]),
+          u64(BigInt(int(2) ? int(1000) : 2 ** 40)),
+          new Uint8Array(int(3)),
+        ][int(3)];
         instructions.push({ programAddress: COMPUTE_BUDGET, accounts: [], data: bytes(int(6), value) });
       } else {
         // A signature count, padding, offsets (u16 fields, often out of range) and a payload.
         const signatures = int(3);
         // Per entry: signature, key and message offsets with their instruction indexes (mostly
         // this instruction) and the message size; sometimes anything.
-        const entry = (i: number) => (int(8) === 0 ? int(65536) : i % 2 === 1 && i < 6 ? [0xffff, 0, 1, 5][int(4)] : i === 6 ? [0xffff, 0, 2][int(3)] : i === 5 ? int(60) : int(180));
+        const entry = (i: number) =>
+          int(8) === 0 ? int(65536) : i % 2 === 1 && i < 6 ? [0xffff, 0, 1, 5][int(4)] : i === 6 ? [0xffff, 0, 2][int(3)] : i === 5 ? int(60) : int(180);
         const offsets = Array.from({ length: signatures * 7 }, (_, i) => entry(i % 7)).flatMap((v) => [v & 0xff, v >> 8]);
         const payload = Array.from({ length: int(200) }, () => int(256));
         const data = Uint8Array.from([signatures, int(2) ? 0 : int(256), ...offsets.slice(0, int(4) ? offsets.length : int(offsets.length + 1)), ...payload]);

@@ -8,7 +8,13 @@
  * (SIMD-0391) is a bank migration whose ELF LiteSVM bundles; LiteSVM runs none of them.
  */
 import { describe, expect, it } from 'vitest';
-import { address, generateKeyPairSigner, setTransactionMessageComputeUnitLimit, setTransactionMessageLoadedAccountsDataSizeLimit, type Instruction } from '@solana/kit';
+import {
+  address,
+  generateKeyPairSigner,
+  setTransactionMessageComputeUnitLimit,
+  setTransactionMessageLoadedAccountsDataSizeLimit,
+  type Instruction,
+} from '@solana/kit';
 import { FeatureSet as OracleFeatures } from 'litesvm';
 import bs58 from 'bs58';
 import { FeatureSet } from '../../src/index.js';
@@ -67,10 +73,18 @@ async function workload(d: Dual): Promise<void> {
   // The Vote program's collector change (SIMD-0232) on a vote account.
   const vote = await generateKeyPairSigner();
   setBoth(d, vote.address, { lamports: d.theirs.minimumBalanceForRentExemption(3762n), data: new Uint8Array(3762), owner: VOTE });
-  await d.expectSame([{ programAddress: VOTE, accounts: [meta(vote.address, true), meta(vote.address, true), meta(d.payer.address, false, d.payer)], data: bytes(u32(17), u32(0)) }]);
+  await d.expectSame([
+    {
+      programAddress: VOTE,
+      accounts: [meta(vote.address, true), meta(vote.address, true), meta(d.payer.address, false, d.payer)],
+      data: bytes(u32(17), u32(0)),
+    },
+  ]);
   // A v1 transaction.
   const to = (await generateKeyPairSigner()).address;
-  const v1 = await d.v1Transaction([systemTransfer(d.payer, to, 1_000_000n)], (m) => setTransactionMessageComputeUnitLimit(1000, setTransactionMessageLoadedAccountsDataSizeLimit(1 << 20, m)));
+  const v1 = await d.v1Transaction([systemTransfer(d.payer, to, 1_000_000n)], (m) =>
+    setTransactionMessageComputeUnitLimit(1000, setTransactionMessageLoadedAccountsDataSizeLimit(1 << 20, m)),
+  );
   const r = d.send(v1);
   expect(r.ours).toEqual(r.theirs);
   d.expectSameAccounts([d.payer.address, to]);

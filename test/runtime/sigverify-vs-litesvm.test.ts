@@ -24,17 +24,42 @@ function grind(key: Uint8Array, m: Uint8Array): { r: Uint8Array; s: bigint } {
 
 const a = 0x1234567890abcdefn * 987654321n;
 const key = B.multiply(a).toBytes();
-const mixed = B.multiply(a).add(Point.fromBytes(hex(ED25519_TORSION_SUBGROUP[1]))).toBytes();
+const mixed = B.multiply(a)
+  .add(Point.fromBytes(hex(ED25519_TORSION_SUBGROUP[1])))
+  .toBytes();
 const cases: { name: string; key: Uint8Array; sign: (m: Uint8Array) => { r: Uint8Array; s: bigint } }[] = [
   { name: 'valid', key, sign: (m) => ({ r: B.multiply(777n).toBytes(), s: (777n + challenge(B.multiply(777n).toBytes(), key, m) * a) % L }) },
   { name: 's + ℓ', key, sign: (m) => ({ r: B.multiply(777n).toBytes(), s: ((777n + challenge(B.multiply(777n).toBytes(), key, m) * a) % L) + L }) },
   { name: 'R the identity', key, sign: (m) => ({ r: hex(ED25519_TORSION_SUBGROUP[0]), s: (challenge(hex(ED25519_TORSION_SUBGROUP[0]), key, m) * a) % L }) },
   { name: 'key the identity', key: hex(ED25519_TORSION_SUBGROUP[0]), sign: () => ({ r: B.toBytes(), s: 1n }) },
-  { name: 'key the identity, y = 1 + p', key: hex('eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f'), sign: () => ({ r: B.toBytes(), s: 1n }) },
-  { name: 'key the identity, sign bit set', key: hex('0100000000000000000000000000000000000000000000000000000000000080'), sign: () => ({ r: B.toBytes(), s: 1n }) },
-  ...[1, 2, 4].map((i) => ({ name: `key of small order #${i}`, key: hex(ED25519_TORSION_SUBGROUP[i]), sign: (m: Uint8Array) => grind(hex(ED25519_TORSION_SUBGROUP[i]), m) })),
-  { name: 'key of order 4, y = p', key: hex('edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f'), sign: (m) => grind(hex('edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f'), m) },
-  { name: 'mixed-order key', key: mixed, sign: (m) => { const g = grind(mixed, m); return { r: g.r, s: (g.s + challenge(g.r, mixed, m) * a) % L }; } },
+  {
+    name: 'key the identity, y = 1 + p',
+    key: hex('eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f'),
+    sign: () => ({ r: B.toBytes(), s: 1n }),
+  },
+  {
+    name: 'key the identity, sign bit set',
+    key: hex('0100000000000000000000000000000000000000000000000000000000000080'),
+    sign: () => ({ r: B.toBytes(), s: 1n }),
+  },
+  ...[1, 2, 4].map((i) => ({
+    name: `key of small order #${i}`,
+    key: hex(ED25519_TORSION_SUBGROUP[i]),
+    sign: (m: Uint8Array) => grind(hex(ED25519_TORSION_SUBGROUP[i]), m),
+  })),
+  {
+    name: 'key of order 4, y = p',
+    key: hex('edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f'),
+    sign: (m) => grind(hex('edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f'), m),
+  },
+  {
+    name: 'mixed-order key',
+    key: mixed,
+    sign: (m) => {
+      const g = grind(mixed, m);
+      return { r: g.r, s: (g.s + challenge(g.r, mixed, m) * a) % L };
+    },
+  },
   { name: 'key off the curve', key: bs58.decode('9z5nJyQar1FUxVJxpBXzon6kHehbomeYiDaLi9WAMhCq'), sign: () => ({ r: B.toBytes(), s: 1n }) },
 ];
 

@@ -55,45 +55,105 @@ describe('SPL Token: websvm vs LiteSVM', () => {
         [ata.address],
       );
     }
-    await same([{ programAddress: TOKEN, accounts: [meta(mint.address, true), meta(aliceAta.address, true), meta(alice.address, false, alice)], data: bytes(7, u64(1_000_000n)) }], [
-      mint.address,
-      aliceAta.address,
-    ]);
-    await same([{ programAddress: TOKEN, accounts: [meta(aliceAta.address, true), meta(bobAta.address, true), meta(alice.address, false, alice)], data: bytes(3, u64(250n)) }], [
-      aliceAta.address,
-      bobAta.address,
-    ]);
     await same(
-      [{ programAddress: TOKEN, accounts: [meta(aliceAta.address, true), meta(mint.address, false), meta(bobAta.address, true), meta(alice.address, false, alice)], data: bytes(12, u64(5n), 6) }],
+      [
+        {
+          programAddress: TOKEN,
+          accounts: [meta(mint.address, true), meta(aliceAta.address, true), meta(alice.address, false, alice)],
+          data: bytes(7, u64(1_000_000n)),
+        },
+      ],
+      [mint.address, aliceAta.address],
+    );
+    await same(
+      [
+        {
+          programAddress: TOKEN,
+          accounts: [meta(aliceAta.address, true), meta(bobAta.address, true), meta(alice.address, false, alice)],
+          data: bytes(3, u64(250n)),
+        },
+      ],
+      [aliceAta.address, bobAta.address],
+    );
+    await same(
+      [
+        {
+          programAddress: TOKEN,
+          accounts: [meta(aliceAta.address, true), meta(mint.address, false), meta(bobAta.address, true), meta(alice.address, false, alice)],
+          data: bytes(12, u64(5n), 6),
+        },
+      ],
       [aliceAta.address, bobAta.address],
     );
   });
 
   it('fails identically: transfer more than the balance, wrong decimals', async () => {
-    const r = await same([{ programAddress: TOKEN, accounts: [meta(bobAta.address, true), meta(aliceAta.address, true), meta(bob.address, false, bob)], data: bytes(3, u64(1_000_000_000n)) }], [
-      bobAta.address,
-      d.payer.address,
-    ]);
+    const r = await same(
+      [
+        {
+          programAddress: TOKEN,
+          accounts: [meta(bobAta.address, true), meta(aliceAta.address, true), meta(bob.address, false, bob)],
+          data: bytes(3, u64(1_000_000_000n)),
+        },
+      ],
+      [bobAta.address, d.payer.address],
+    );
     expect(r.error).toMatch(/InstructionError\(0, Custom\(1\)\)/);
     await same(
-      [{ programAddress: TOKEN, accounts: [meta(aliceAta.address, true), meta(mint.address, false), meta(bobAta.address, true), meta(alice.address, false, alice)], data: bytes(12, u64(5n), 9) }],
+      [
+        {
+          programAddress: TOKEN,
+          accounts: [meta(aliceAta.address, true), meta(mint.address, false), meta(bobAta.address, true), meta(alice.address, false, alice)],
+          data: bytes(12, u64(5n), 9),
+        },
+      ],
       [aliceAta.address, d.payer.address],
     );
   });
 
   it('approves, revokes, burns, freezes, thaws and closes', async () => {
-    await same([{ programAddress: TOKEN, accounts: [meta(aliceAta.address, true), meta(bob.address, false), meta(alice.address, false, alice)], data: bytes(4, u64(10n)) }], [aliceAta.address]);
+    await same(
+      [
+        {
+          programAddress: TOKEN,
+          accounts: [meta(aliceAta.address, true), meta(bob.address, false), meta(alice.address, false, alice)],
+          data: bytes(4, u64(10n)),
+        },
+      ],
+      [aliceAta.address],
+    );
     await same([{ programAddress: TOKEN, accounts: [meta(aliceAta.address, true), meta(alice.address, false, alice)], data: bytes(5) }], [aliceAta.address]);
-    await same([{ programAddress: TOKEN, accounts: [meta(aliceAta.address, true), meta(mint.address, true), meta(alice.address, false, alice)], data: bytes(8, u64(100n)) }], [
-      aliceAta.address,
-      mint.address,
-    ]);
-    await same([{ programAddress: TOKEN, accounts: [meta(bobAta.address, true), meta(mint.address, false), meta(alice.address, false, alice)], data: bytes(10) }], [bobAta.address]);
-    await same([{ programAddress: TOKEN, accounts: [meta(bobAta.address, true), meta(mint.address, false), meta(alice.address, false, alice)], data: bytes(11) }], [bobAta.address]);
-    await same([{ programAddress: TOKEN, accounts: [meta(bobAta.address, true), meta(aliceAta.address, true), meta(bob.address, false, bob)], data: bytes(3, u64(255n)) }], [
-      bobAta.address,
-      aliceAta.address,
-    ]);
-    await same([{ programAddress: TOKEN, accounts: [meta(bobAta.address, true), meta(bob.address, true), meta(bob.address, false, bob)], data: bytes(9) }], [bobAta.address, bob.address]);
+    await same(
+      [
+        {
+          programAddress: TOKEN,
+          accounts: [meta(aliceAta.address, true), meta(mint.address, true), meta(alice.address, false, alice)],
+          data: bytes(8, u64(100n)),
+        },
+      ],
+      [aliceAta.address, mint.address],
+    );
+    await same(
+      [{ programAddress: TOKEN, accounts: [meta(bobAta.address, true), meta(mint.address, false), meta(alice.address, false, alice)], data: bytes(10) }],
+      [bobAta.address],
+    );
+    await same(
+      [{ programAddress: TOKEN, accounts: [meta(bobAta.address, true), meta(mint.address, false), meta(alice.address, false, alice)], data: bytes(11) }],
+      [bobAta.address],
+    );
+    await same(
+      [
+        {
+          programAddress: TOKEN,
+          accounts: [meta(bobAta.address, true), meta(aliceAta.address, true), meta(bob.address, false, bob)],
+          data: bytes(3, u64(255n)),
+        },
+      ],
+      [bobAta.address, aliceAta.address],
+    );
+    await same(
+      [{ programAddress: TOKEN, accounts: [meta(bobAta.address, true), meta(bob.address, true), meta(bob.address, false, bob)], data: bytes(9) }],
+      [bobAta.address, bob.address],
+    );
   });
 });

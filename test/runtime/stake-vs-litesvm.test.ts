@@ -91,7 +91,11 @@ describe('Stake program: websvm vs LiteSVM', () => {
       data: bytes(u32(6), 0, 1, u64(9n), 0),
     };
     expect((await same([setLockup], [stake.address])).error).toBeUndefined();
-    const deactivate: Instruction = { programAddress: STAKE, accounts: [meta(stake.address, true), meta(CLOCK, false), meta(staker.address, false, staker)], data: u32(5) };
+    const deactivate: Instruction = {
+      programAddress: STAKE,
+      accounts: [meta(stake.address, true), meta(CLOCK, false), meta(staker.address, false, staker)],
+      data: u32(5),
+    };
     expect((await same([deactivate], [stake.address])).error).toMatch(/^InstructionError/);
     const minimum = await same([{ programAddress: STAKE, accounts: [], data: u32(13) }]);
     expect(minimum.returnData.data).toHaveLength(8);

@@ -31,28 +31,59 @@ describe('Token-2022: websvm vs LiteSVM', () => {
   it('plain mint: initialize, accounts, mint, transfer_checked, burn, close', async () => {
     const [mint, a, b] = await Promise.all([generateKeyPairSigner(), generateKeyPairSigner(), generateKeyPairSigner()]);
     expect(
-      (await same([createAccount(d, mint, 82n, T22), { programAddress: T22, accounts: [meta(mint.address, true)], data: bytes(20, 2, enc.encode(authority.address), 0) }], [mint.address]))
-        .error,
+      (
+        await same(
+          [
+            createAccount(d, mint, 82n, T22),
+            { programAddress: T22, accounts: [meta(mint.address, true)], data: bytes(20, 2, enc.encode(authority.address), 0) },
+          ],
+          [mint.address],
+        )
+      ).error,
     ).toBeUndefined();
     for (const acc of [a, b]) {
       await same(
-        [createAccount(d, acc, 165n, T22), { programAddress: T22, accounts: [meta(acc.address, true), meta(mint.address, false)], data: bytes(18, enc.encode(authority.address)) }],
+        [
+          createAccount(d, acc, 165n, T22),
+          { programAddress: T22, accounts: [meta(acc.address, true), meta(mint.address, false)], data: bytes(18, enc.encode(authority.address)) },
+        ],
         [acc.address],
       );
     }
-    await same([{ programAddress: T22, accounts: [meta(mint.address, true), meta(a.address, true), meta(authority.address, false, authority)], data: bytes(7, u64(5000n)) }], [
-      mint.address,
-      a.address,
-    ]);
     await same(
-      [{ programAddress: T22, accounts: [meta(a.address, true), meta(mint.address, false), meta(b.address, true), meta(authority.address, false, authority)], data: bytes(12, u64(1234n), 2) }],
+      [
+        {
+          programAddress: T22,
+          accounts: [meta(mint.address, true), meta(a.address, true), meta(authority.address, false, authority)],
+          data: bytes(7, u64(5000n)),
+        },
+      ],
+      [mint.address, a.address],
+    );
+    await same(
+      [
+        {
+          programAddress: T22,
+          accounts: [meta(a.address, true), meta(mint.address, false), meta(b.address, true), meta(authority.address, false, authority)],
+          data: bytes(12, u64(1234n), 2),
+        },
+      ],
       [a.address, b.address],
     );
-    await same([{ programAddress: T22, accounts: [meta(b.address, true), meta(mint.address, true), meta(authority.address, false, authority)], data: bytes(8, u64(1234n)) }], [
-      b.address,
-      mint.address,
-    ]);
-    await same([{ programAddress: T22, accounts: [meta(b.address, true), meta(d.payer.address, true), meta(authority.address, false, authority)], data: bytes(9) }], [b.address]);
+    await same(
+      [
+        {
+          programAddress: T22,
+          accounts: [meta(b.address, true), meta(mint.address, true), meta(authority.address, false, authority)],
+          data: bytes(8, u64(1234n)),
+        },
+      ],
+      [b.address, mint.address],
+    );
+    await same(
+      [{ programAddress: T22, accounts: [meta(b.address, true), meta(d.payer.address, true), meta(authority.address, false, authority)], data: bytes(9) }],
+      [b.address],
+    );
   });
 
   it('transfer-fee mint: fees are withheld identically', async () => {
@@ -60,7 +91,11 @@ describe('Token-2022: websvm vs LiteSVM', () => {
     const init = await same(
       [
         createAccount(d, mint, 278n, T22),
-        { programAddress: T22, accounts: [meta(mint.address, true)], data: bytes(26, 0, 1, enc.encode(authority.address), 1, enc.encode(authority.address), u16(150), u64(1_000n)) },
+        {
+          programAddress: T22,
+          accounts: [meta(mint.address, true)],
+          data: bytes(26, 0, 1, enc.encode(authority.address), 1, enc.encode(authority.address), u16(150), u64(1_000n)),
+        },
         { programAddress: T22, accounts: [meta(mint.address, true)], data: bytes(20, 6, enc.encode(authority.address), 0) },
       ],
       [mint.address],
@@ -68,15 +103,31 @@ describe('Token-2022: websvm vs LiteSVM', () => {
     expect(init.error).toBeUndefined();
     for (const acc of [a, b]) {
       await same(
-        [createAccount(d, acc, 178n, T22), { programAddress: T22, accounts: [meta(acc.address, true), meta(mint.address, false)], data: bytes(18, enc.encode(authority.address)) }],
+        [
+          createAccount(d, acc, 178n, T22),
+          { programAddress: T22, accounts: [meta(acc.address, true), meta(mint.address, false)], data: bytes(18, enc.encode(authority.address)) },
+        ],
         [acc.address],
       );
     }
-    await same([{ programAddress: T22, accounts: [meta(mint.address, true), meta(a.address, true), meta(authority.address, false, authority)], data: bytes(7, u64(1_000_000n)) }], [
-      a.address,
-    ]);
+    await same(
+      [
+        {
+          programAddress: T22,
+          accounts: [meta(mint.address, true), meta(a.address, true), meta(authority.address, false, authority)],
+          data: bytes(7, u64(1_000_000n)),
+        },
+      ],
+      [a.address],
+    );
     const t = await same(
-      [{ programAddress: T22, accounts: [meta(a.address, true), meta(mint.address, false), meta(b.address, true), meta(authority.address, false, authority)], data: bytes(12, u64(10_000n), 6) }],
+      [
+        {
+          programAddress: T22,
+          accounts: [meta(a.address, true), meta(mint.address, false), meta(b.address, true), meta(authority.address, false, authority)],
+          data: bytes(12, u64(10_000n), 6),
+        },
+      ],
       [a.address, b.address, mint.address],
     );
     expect(t.error).toBeUndefined();
@@ -92,7 +143,14 @@ describe('SPL Memo v1 and v2: websvm vs LiteSVM', () => {
   beforeAll(async () => {
     d = await Dual.create();
     const v1 = bundledElf(BUNDLED.memoV1);
-    d.ours.setAccount({ address: MEMO_V1, data: v1, executable: true, lamports: lamports(d.theirs.minimumBalanceForRentExemption(BigInt(v1.length))), programAddress: address('BPFLoader1111111111111111111111111111111111'), space: BigInt(v1.length) });
+    d.ours.setAccount({
+      address: MEMO_V1,
+      data: v1,
+      executable: true,
+      lamports: lamports(d.theirs.minimumBalanceForRentExemption(BigInt(v1.length))),
+      programAddress: address('BPFLoader1111111111111111111111111111111111'),
+      space: BigInt(v1.length),
+    });
     d.ours.addProgramWithLoader(MEMO_V2, bundledElf(BUNDLED.memoV2), 'BPFLoader2111111111111111111111111111111111');
     signer = await generateKeyPairSigner();
   });

@@ -61,7 +61,12 @@ describe('transaction history: websvm vs LiteSVM', () => {
     const to = (await generateKeyPairSigner()).address;
     const first = await d.transaction([systemTransfer(d.payer, to, 1_000_000n)]);
     const second = await d.transaction([systemTransfer(d.payer, to, 2_000_000n)]);
-    for (const [tx, error] of [[first, undefined], [first, 'AlreadyProcessed'], [second, undefined], [first, undefined]] as const) {
+    for (const [tx, error] of [
+      [first, undefined],
+      [first, 'AlreadyProcessed'],
+      [second, undefined],
+      [first, undefined],
+    ] as const) {
       const r = d.send(tx);
       expect(r.ours).toEqual(r.theirs);
       expect(r.ours.error).toBe(error);

@@ -26,14 +26,21 @@ const COMPUTE_BUDGET = 'ComputeBudget111111111111111111111111111111' as Instruct
 const MEMO = 'MemoSq4gqABAXKb96qnH8TysNcWxMyWCqXgDLGmfcHr' as Instruction['programAddress'];
 const ENABLE_TX_V1 = 'txv1aq4pp281K9um3tnPgkfX8UqtFT6wcVW3hNezGLL';
 
-const budget = (units: number, loaded = 1 << 20) => (m: V1Message) => setTransactionMessageComputeUnitLimit(units, setTransactionMessageLoadedAccountsDataSizeLimit(loaded, m));
+const budget =
+  (units: number, loaded = 1 << 20) =>
+  (m: V1Message) =>
+    setTransactionMessageComputeUnitLimit(units, setTransactionMessageLoadedAccountsDataSizeLimit(loaded, m));
 
 /** `tx` with its message bytes edited, signed again by `payer` alone. */
 async function edited(tx: Transaction, payer: KeyPairSigner, edit: (message: Uint8Array, view: DataView) => void): Promise<Transaction> {
   const messageBytes = new Uint8Array(tx.messageBytes);
   edit(messageBytes, new DataView(messageBytes.buffer));
   const signature = await signBytes(payer.keyPair.privateKey, messageBytes);
-  return { ...tx, messageBytes: messageBytes as unknown as Transaction['messageBytes'], signatures: { [payer.address]: signature } as Transaction['signatures'] };
+  return {
+    ...tx,
+    messageBytes: messageBytes as unknown as Transaction['messageBytes'],
+    signatures: { [payer.address]: signature } as Transaction['signatures'],
+  };
 }
 
 /** Offsets in a v1 message: version 1, header 3, mask 4, lifetime 32, then the two counts. */
@@ -54,13 +61,17 @@ describe('v1 transactions: websvm vs LiteSVM', () => {
     const other = await generateKeyPairSigner();
     const transfer = [systemTransfer(d.payer, to, 1_000_000n)];
     expect(same(d, await d.v1Transaction(transfer), [to])).toBe('MaxLoadedAccountsDataSizeExceeded');
-    expect(same(d, await d.v1Transaction(transfer, (m) => setTransactionMessageLoadedAccountsDataSizeLimit(1 << 20, m)), [to])).toBe('InstructionError(0, ComputationalBudgetExceeded)');
+    expect(same(d, await d.v1Transaction(transfer, (m) => setTransactionMessageLoadedAccountsDataSizeLimit(1 << 20, m)), [to])).toBe(
+      'InstructionError(0, ComputationalBudgetExceeded)',
+    );
     expect(same(d, await d.v1Transaction(transfer, budget(100)), [to])).toBe('InstructionError(0, ComputationalBudgetExceeded)');
     expect(same(d, await d.v1Transaction(transfer, budget(150)), [to])).toBeUndefined();
     expect(same(d, await d.v1Transaction(transfer, (m) => setTransactionMessagePriorityFeeLamports(12_345n, budget(1000)(m))), [to])).toBeUndefined();
     setBothFunded(d, other);
     const twoSigners = [systemTransfer(d.payer, to, 1_000_000n), systemTransfer(other, d.payer.address, 1n)];
-    expect(same(d, await d.v1Transaction(twoSigners, (m) => setTransactionMessagePriorityFeeLamports(777n, budget(1000)(m))), [to, other.address])).toBeUndefined();
+    expect(
+      same(d, await d.v1Transaction(twoSigners, (m) => setTransactionMessagePriorityFeeLamports(777n, budget(1000)(m))), [to, other.address]),
+    ).toBeUndefined();
     expect(same(d, await d.v1Transaction(transfer, budget(150, 130)), [to])).toBe('MaxLoadedAccountsDataSizeExceeded');
     // Requests beyond the maxima are clamped: 1 400 000 units, 64 MiB.
     const base = await d.v1Transaction(transfer, budget(150));
@@ -80,7 +91,9 @@ describe('v1 transactions: websvm vs LiteSVM', () => {
     const d = await Dual.create();
     const heap = await deployBoth(d, programElf('heap'));
     for (const size of [32 * 1024, 64 * 1024, 256 * 1024]) {
-      const tx = await d.v1Transaction([{ programAddress: heap, accounts: [], data: bytes(200) }], (m) => setTransactionMessageHeapSize(size, budget(200_000)(m)));
+      const tx = await d.v1Transaction([{ programAddress: heap, accounts: [], data: bytes(200) }], (m) =>
+        setTransactionMessageHeapSize(size, budget(200_000)(m)),
+      );
       same(d, tx);
     }
   });
@@ -112,7 +125,9 @@ describe('v1 transactions: websvm vs LiteSVM', () => {
     const big = await d.v1Transaction([memo(2000)], budget(1_400_000));
     expect(same(d, big)).toBeUndefined();
     const over = await d.v1Transaction([memo(3000), memo(1000)], budget(1_400_000));
-    expect(() => d.ours.sendTransaction(over)).toThrow(expect.objectContaining({ kind: 'TransactionTooLarge', message: expect.stringContaining('(max: 4096 bytes)') }));
+    expect(() => d.ours.sendTransaction(over)).toThrow(
+      expect.objectContaining({ kind: 'TransactionTooLarge', message: expect.stringContaining('(max: 4096 bytes)') }),
+    );
     expect(() => d.ours.sendTransaction(over)).toThrow(WebsvmError);
   });
 

@@ -32,10 +32,22 @@ describe('upgradeable loader: websvm vs LiteSVM', () => {
     /** A buffer holding `image`, written in chunks. */
     const buffer = async (image: Uint8Array) => {
       const b = await generateKeyPairSigner();
-      await same([createAccount(b, 37 + image.length), { programAddress: LOADER, accounts: [meta(b.address, true), meta(authority.address, false)], data: u32(0) }], [b.address]);
+      await same(
+        [createAccount(b, 37 + image.length), { programAddress: LOADER, accounts: [meta(b.address, true), meta(authority.address, false)], data: u32(0) }],
+        [b.address],
+      );
       for (let at = 0; at < image.length; at += 800) {
         const chunk = image.subarray(at, at + 800);
-        const r = await same([{ programAddress: LOADER, accounts: [meta(b.address, true), meta(authority.address, false, authority)], data: bytes(u32(1), u32(at), u64(BigInt(chunk.length)), chunk) }], [b.address]);
+        const r = await same(
+          [
+            {
+              programAddress: LOADER,
+              accounts: [meta(b.address, true), meta(authority.address, false, authority)],
+              data: bytes(u32(1), u32(at), u64(BigInt(chunk.length)), chunk),
+            },
+          ],
+          [b.address],
+        );
         expect(r.error).toBeUndefined();
       }
       return b.address;
@@ -71,7 +83,15 @@ describe('upgradeable loader: websvm vs LiteSVM', () => {
     const buf2 = await buffer(second);
     const upgrade: Instruction = {
       programAddress: LOADER,
-      accounts: [meta(programData, true), meta(program.address, true), meta(buf2, true), meta(d.payer.address, true), meta(RENT, false), meta(CLOCK, false), meta(authority.address, false, authority)],
+      accounts: [
+        meta(programData, true),
+        meta(program.address, true),
+        meta(buf2, true),
+        meta(d.payer.address, true),
+        meta(RENT, false),
+        meta(CLOCK, false),
+        meta(authority.address, false, authority),
+      ],
       data: u32(3),
     };
     expect((await same([upgrade])).error).toBe('InstructionError(0, InvalidArgument)');
@@ -88,20 +108,40 @@ describe('upgradeable loader: websvm vs LiteSVM', () => {
     expect((await same([extend(1024)], [programData])).error).toBe('InstructionError(0, InvalidArgument)');
     expect((await same([extend(10_240)], [programData])).error).toBeUndefined();
     const other = await generateKeyPairSigner();
-    await same([{ programAddress: LOADER, accounts: [meta(programData, true), meta(authority.address, false, authority), meta(other.address, false)], data: u32(4) }], [programData]);
+    await same(
+      [{ programAddress: LOADER, accounts: [meta(programData, true), meta(authority.address, false, authority), meta(other.address, false)], data: u32(4) }],
+      [programData],
+    );
     expect((await same([{ programAddress: LOADER, accounts: [meta(programData, true), meta(authority.address, false, authority)], data: u32(4) }])).error).toBe(
       'InstructionError(0, IncorrectAuthority)',
     );
-    await same([{ programAddress: LOADER, accounts: [meta(programData, true), meta(other.address, false, other), meta(authority.address, false, authority)], data: u32(7) }], [programData]);
+    await same(
+      [
+        {
+          programAddress: LOADER,
+          accounts: [meta(programData, true), meta(other.address, false, other), meta(authority.address, false, authority)],
+          data: u32(7),
+        },
+      ],
+      [programData],
+    );
     nextSlot();
     const closed = await same(
-      [{ programAddress: LOADER, accounts: [meta(programData, true), meta(d.payer.address, true), meta(authority.address, false, authority), meta(program.address, true)], data: u32(5) }],
+      [
+        {
+          programAddress: LOADER,
+          accounts: [meta(programData, true), meta(d.payer.address, true), meta(authority.address, false, authority), meta(program.address, true)],
+          data: u32(5),
+        },
+      ],
       [programData, program.address],
     );
     expect(closed.error).toBeUndefined();
     expect((await same([{ programAddress: program.address, accounts: [], data: new Uint8Array(0) }])).error).toBeDefined();
     // Loader v2 management instructions are gone.
-    expect((await same([{ programAddress: address('BPFLoader2111111111111111111111111111111111'), accounts: [], data: u32(0) }])).error).toBe('InstructionError(0, UnsupportedProgramId)');
+    expect((await same([{ programAddress: address('BPFLoader2111111111111111111111111111111111'), accounts: [], data: u32(0) }])).error).toBe(
+      'InstructionError(0, UnsupportedProgramId)',
+    );
   });
 });
 
@@ -111,12 +151,23 @@ describe('account data written in place by a builtin', () => {
     const b = await generateKeyPairSigner();
     const space = 37 + 64;
     await d.expectSame(
-      [systemCreateAccount(d.payer, b, d.theirs.minimumBalanceForRentExemption(BigInt(space)), BigInt(space), LOADER), { programAddress: LOADER, accounts: [meta(b.address, true), meta(d.payer.address, false)], data: u32(0) }],
+      [
+        systemCreateAccount(d.payer, b, d.theirs.minimumBalanceForRentExemption(BigInt(space)), BigInt(space), LOADER),
+        { programAddress: LOADER, accounts: [meta(b.address, true), meta(d.payer.address, false)], data: u32(0) },
+      ],
       [b.address],
     );
     const before = d.account(b.address).ours;
-    const write: Instruction = { programAddress: LOADER, accounts: [meta(b.address, true), meta(d.payer.address, false, d.payer)], data: bytes(u32(1), u32(0), u64(4n), 1, 2, 3, 4) };
-    const failing: Instruction = { programAddress: LOADER, accounts: [meta(b.address, true), meta(d.payer.address, false, d.payer)], data: bytes(u32(1), u32(64), u64(4n), 1, 2, 3, 4) };
+    const write: Instruction = {
+      programAddress: LOADER,
+      accounts: [meta(b.address, true), meta(d.payer.address, false, d.payer)],
+      data: bytes(u32(1), u32(0), u64(4n), 1, 2, 3, 4),
+    };
+    const failing: Instruction = {
+      programAddress: LOADER,
+      accounts: [meta(b.address, true), meta(d.payer.address, false, d.payer)],
+      data: bytes(u32(1), u32(64), u64(4n), 1, 2, 3, 4),
+    };
     const failed = await d.expectSame([write, failing], [b.address]);
     expect(failed.error).toBe('InstructionError(1, AccountDataTooSmall)');
     expect(d.account(b.address).ours).toEqual(before);
@@ -139,7 +190,9 @@ describe('deploying ELFs the loader or verifier refuses or must read with care',
     setBoth(d, buf, { lamports: 10_000_000_000n, data: state, owner: LOADER });
     const program = await generateKeyPairSigner();
     const [programData] = await getProgramDerivedAddress({ programAddress: LOADER, seeds: [enc.encode(program.address)] });
-    const accounts = [d.payer.address, programData, program.address, buf, RENT, CLOCK, SYSTEM_PROGRAM].map((a, i) => meta(a, i < 4, i === 0 ? d.payer : undefined));
+    const accounts = [d.payer.address, programData, program.address, buf, RENT, CLOCK, SYSTEM_PROGRAM].map((a, i) =>
+      meta(a, i < 4, i === 0 ? d.payer : undefined),
+    );
     const deploy = { programAddress: LOADER, accounts: [...accounts, meta(d.payer.address, false, d.payer)], data: bytes(u32(2), u64(BigInt(elf.length * 2))) };
     const space = d.theirs.minimumBalanceForRentExemption(36n);
     return { observed: await d.expectSame([systemCreateAccount(d.payer, program, space, 36n, LOADER), deploy]), program: program.address };

@@ -46,7 +46,15 @@ function setSlotHashes(d: Dual, slots: bigint[]): void {
 }
 
 /** InitializeAccount(VoteInit { node_pubkey, authorized_voter, authorized_withdrawer, commission }) with [vote, rent, clock, node]. */
-const initializeIx = (vote: Address, node: KeyPairSigner, voter: Address, withdrawer: Address, commission = 10, nodeSigns = true, sysvars = [meta(RENT, false), meta(CLOCK, false)]): Instruction => ({
+const initializeIx = (
+  vote: Address,
+  node: KeyPairSigner,
+  voter: Address,
+  withdrawer: Address,
+  commission = 10,
+  nodeSigns = true,
+  sysvars = [meta(RENT, false), meta(CLOCK, false)],
+): Instruction => ({
   programAddress: VOTE,
   accounts: [meta(vote, true), ...sysvars, nodeSigns ? meta(node.address, false, node) : meta(node.address, false)],
   data: bytes(u32(0), key(node.address), key(voter), key(withdrawer), commission),
@@ -67,7 +75,13 @@ async function fixture(): Promise<Fixture> {
 /** Creates and initializes `f.vote` with `extra` lamports above rent (node as voter), identically in both. */
 async function initialized(f: Fixture, extra = 0n): Promise<void> {
   const rent = f.d.theirs.minimumBalanceForRentExemption(VOTE_STATE_SIZE);
-  await f.d.expectSame([systemCreateAccount(f.d.payer, f.vote, rent + extra, VOTE_STATE_SIZE, VOTE), initializeIx(f.vote.address, f.node, f.node.address, f.withdrawer.address, 5)], [f.vote.address]);
+  await f.d.expectSame(
+    [
+      systemCreateAccount(f.d.payer, f.vote, rent + extra, VOTE_STATE_SIZE, VOTE),
+      initializeIx(f.vote.address, f.node, f.node.address, f.withdrawer.address, 5),
+    ],
+    [f.vote.address],
+  );
 }
 
 describe('Vote program: websvm vs LiteSVM', () => {
@@ -165,7 +179,10 @@ describe('Vote program Withdraw: websvm vs LiteSVM', () => {
   it('refuses a missing recipient and an uninitialized account', async () => {
     await setUp(1000n);
     await same([withdraw(1n, withdrawer, [meta(vote.address, true)])]);
-    await same([systemCreateAccount(d.payer, other, rent(), VOTE_STATE_SIZE, VOTE), withdraw(1n, withdrawer, [meta(other.address, true), meta(recipient, true)])]);
+    await same([
+      systemCreateAccount(d.payer, other, rent(), VOTE_STATE_SIZE, VOTE),
+      withdraw(1n, withdrawer, [meta(other.address, true), meta(recipient, true)]),
+    ]);
   });
 });
 
@@ -232,7 +249,14 @@ describe('Stake delegation to a vote account made by InitializeAccount: websvm v
     // StakeInstruction::DelegateStake: [stake, vote, clock, stake history, stake config, staker].
     const delegate: Instruction = {
       programAddress: STAKE,
-      accounts: [meta(stake.address, true), meta(vote.address, false), meta(CLOCK, false), meta(STAKE_HISTORY, false), meta(STAKE_CONFIG, false), meta(staker.address, false, staker)],
+      accounts: [
+        meta(stake.address, true),
+        meta(vote.address, false),
+        meta(CLOCK, false),
+        meta(STAKE_HISTORY, false),
+        meta(STAKE_CONFIG, false),
+        meta(staker.address, false, staker),
+      ],
       data: bytes(u32(2)),
     };
     const observed = await d.expectSame([systemCreateAccount(d.payer, stake, lamports, STAKE_SIZE, STAKE), init, delegate], [stake.address, vote.address]);
@@ -250,7 +274,10 @@ async function voteAccount(feature?: [id: string, on: boolean]) {
   }
   const [vote, node, voter, withdrawer, other] = await Promise.all([0, 1, 2, 3, 4].map(() => generateKeyPairSigner()));
   const rent = d.theirs.minimumBalanceForRentExemption(VOTE_STATE_SIZE);
-  await d.expectSame([systemCreateAccount(d.payer, vote, rent + 1_000_000n, VOTE_STATE_SIZE, VOTE), initializeIx(vote.address, node, voter.address, withdrawer.address, 7)], [vote.address]);
+  await d.expectSame(
+    [systemCreateAccount(d.payer, vote, rent + 1_000_000n, VOTE_STATE_SIZE, VOTE), initializeIx(vote.address, node, voter.address, withdrawer.address, 7)],
+    [vote.address],
+  );
   const same = (instructions: Instruction[]) => d.expectSame(instructions, [vote.address]);
   return { d, vote, node, voter, withdrawer, other, same };
 }
@@ -286,7 +313,12 @@ describe('Vote program voter authorization: websvm vs LiteSVM', () => {
     const { vote, voter, withdrawer, other, same } = await voteAccount();
     const checked = (role: number, signer: KeyPairSigner, to: KeyPairSigner, toSigns = true): Instruction => ({
       programAddress: VOTE,
-      accounts: [meta(vote.address, true), meta(CLOCK, false), meta(signer.address, false, signer), toSigns ? meta(to.address, false, to) : meta(to.address, false)],
+      accounts: [
+        meta(vote.address, true),
+        meta(CLOCK, false),
+        meta(signer.address, false, signer),
+        toSigns ? meta(to.address, false, to) : meta(to.address, false),
+      ],
       data: bytes(u32(7), u32(role)),
     });
     await same([checked(1, withdrawer, other, false)]);
@@ -344,19 +376,40 @@ describe('Vote program UpdateCommission: websvm vs LiteSVM', () => {
     const { d, vote, node, other, same } = await voteAccount();
     await same([commission(vote.address, 1, node)]);
     const blank = await generateKeyPairSigner();
-    await d.expectSame([systemCreateAccount(d.payer, blank, d.theirs.minimumBalanceForRentExemption(VOTE_STATE_SIZE), VOTE_STATE_SIZE, VOTE), commission(blank.address, 1, other)], [blank.address]);
+    await d.expectSame(
+      [
+        systemCreateAccount(d.payer, blank, d.theirs.minimumBalanceForRentExemption(VOTE_STATE_SIZE), VOTE_STATE_SIZE, VOTE),
+        commission(blank.address, 1, other),
+      ],
+      [blank.address],
+    );
   });
 });
 
 /** Legacy Vote (tag 2): slots, the hash of the newest, an optional timestamp; [vote, slot hashes, clock, voter]. */
-const voteIx = (vote: Address, voter: KeyPairSigner, slots: bigint[], hashOf: bigint, timestamp?: bigint, sysvars: Address[] = [SLOT_HASHES, CLOCK]): Instruction => ({
+const voteIx = (
+  vote: Address,
+  voter: KeyPairSigner,
+  slots: bigint[],
+  hashOf: bigint,
+  timestamp?: bigint,
+  sysvars: Address[] = [SLOT_HASHES, CLOCK],
+): Instruction => ({
   programAddress: VOTE,
   accounts: [meta(vote, true), ...sysvars.map((s) => meta(s, false)), meta(voter.address, false, voter)],
   data: bytes(u32(2), u64(BigInt(slots.length)), ...slots.map(u64), key(address(bankHash(hashOf))), timestamp === undefined ? none : some(u64(timestamp))),
 });
 
 /** TowerSync (tag 14, compact): root (u64::MAX for none), offset-encoded lockouts, hash, timestamp, block id. */
-const towerSyncIx = (vote: Address, voter: KeyPairSigner, lockouts: [bigint, number][], root: bigint | undefined, hashOf: bigint, timestamp?: bigint, tag = 14): Instruction => {
+const towerSyncIx = (
+  vote: Address,
+  voter: KeyPairSigner,
+  lockouts: [bigint, number][],
+  root: bigint | undefined,
+  hashOf: bigint,
+  timestamp?: bigint,
+  tag = 14,
+): Instruction => {
   let previous = root ?? 0n;
   const offsets = lockouts.map(([slot, confirmations]) => {
     const offset = slot - previous;
@@ -366,7 +419,16 @@ const towerSyncIx = (vote: Address, voter: KeyPairSigner, lockouts: [bigint, num
   return {
     programAddress: VOTE,
     accounts: [meta(vote, true), meta(voter.address, false, voter)],
-    data: bytes(u32(tag), u64(root ?? 0xffff_ffff_ffff_ffffn), lockouts.length, ...offsets, key(address(bankHash(hashOf))), timestamp === undefined ? none : some(u64(timestamp)), ...(tag === 14 || tag === 15 ? [new Uint8Array(32)] : []), ...(tag % 2 === 1 ? [new Uint8Array(32)] : [])),
+    data: bytes(
+      u32(tag),
+      u64(root ?? 0xffff_ffff_ffff_ffffn),
+      lockouts.length,
+      ...offsets,
+      key(address(bankHash(hashOf))),
+      timestamp === undefined ? none : some(u64(timestamp)),
+      ...(tag === 14 || tag === 15 ? [new Uint8Array(32)] : []),
+      ...(tag % 2 === 1 ? [new Uint8Array(32)] : []),
+    ),
   };
 };
 function varint(v: bigint): number[] {
@@ -401,32 +463,145 @@ describe('Vote program votes and tower syncs: websvm vs LiteSVM', () => {
     const { d, vote, voter, other, same } = await voteAccount();
     setClock(d, 200n, 2n);
     setSlotHashes(d, history(100n, 199n));
-    await same([towerSyncIx(vote.address, voter, [[150n, 3], [151n, 2], [152n, 1]], undefined, 152n, 1_700_000_000n)]);
-    await same([towerSyncIx(vote.address, voter, [[151n, 3], [152n, 2], [154n, 1]], 150n, 154n)]);
-    await same([towerSyncIx(vote.address, voter, [[152n, 3], [154n, 2], [155n, 1]], 151n, 155n, 1_700_000_010n)]);
+    await same([
+      towerSyncIx(
+        vote.address,
+        voter,
+        [
+          [150n, 3],
+          [151n, 2],
+          [152n, 1],
+        ],
+        undefined,
+        152n,
+        1_700_000_000n,
+      ),
+    ]);
+    await same([
+      towerSyncIx(
+        vote.address,
+        voter,
+        [
+          [151n, 3],
+          [152n, 2],
+          [154n, 1],
+        ],
+        150n,
+        154n,
+      ),
+    ]);
+    await same([
+      towerSyncIx(
+        vote.address,
+        voter,
+        [
+          [152n, 3],
+          [154n, 2],
+          [155n, 1],
+        ],
+        151n,
+        155n,
+        1_700_000_010n,
+      ),
+    ]);
     // Refusals: too old, empty, mismatched slot or hash, unordered, rolled-back root, wrong signer.
     await same([towerSyncIx(vote.address, voter, [[155n, 1]], 151n, 155n)]);
     await same([towerSyncIx(vote.address, voter, [], 151n, 155n)]);
     await same([towerSyncIx(vote.address, voter, [[156n, 1]], 151n, 157n)]);
-    await same([towerSyncIx(vote.address, voter, [[160n, 2], [250n, 1]], 151n, 250n)]);
-    await same([towerSyncIx(vote.address, voter, [[156n, 1], [157n, 2]], 151n, 157n)]);
+    await same([
+      towerSyncIx(
+        vote.address,
+        voter,
+        [
+          [160n, 2],
+          [250n, 1],
+        ],
+        151n,
+        250n,
+      ),
+    ]);
+    await same([
+      towerSyncIx(
+        vote.address,
+        voter,
+        [
+          [156n, 1],
+          [157n, 2],
+        ],
+        151n,
+        157n,
+      ),
+    ]);
     await same([towerSyncIx(vote.address, voter, [[156n, 1]], 120n, 156n)]);
     await same([towerSyncIx(vote.address, voter, [[156n, 1]], undefined, 156n)]);
     await same([towerSyncIx(vote.address, voter, [[156n, 0]], 151n, 156n)]);
     await same([towerSyncIx(vote.address, voter, [[156n, 40]], 151n, 156n)]);
-    await same([towerSyncIx(vote.address, voter, [[154n, 3], [156n, 2], [157n, 1]], 151n, 157n, 1_600_000_000n)]);
+    await same([
+      towerSyncIx(
+        vote.address,
+        voter,
+        [
+          [154n, 3],
+          [156n, 2],
+          [157n, 1],
+        ],
+        151n,
+        157n,
+        1_600_000_000n,
+      ),
+    ]);
     await same([towerSyncIx(vote.address, other, [[156n, 1]], 151n, 156n)]);
     // The switch variant carries a proof hash after the tower.
-    await same([towerSyncIx(vote.address, voter, [[154n, 3], [155n, 2], [156n, 1]], 152n, 156n, undefined, 15)]);
+    await same([
+      towerSyncIx(
+        vote.address,
+        voter,
+        [
+          [154n, 3],
+          [155n, 2],
+          [156n, 1],
+        ],
+        152n,
+        156n,
+        undefined,
+        15,
+      ),
+    ]);
   });
   it('keeps proposed slots older than SlotHashes only if the tower has them, and adjusts an old root', async () => {
     const { d, vote, voter, same } = await voteAccount();
     setClock(d, 130n, 0n);
     setSlotHashes(d, history(100n, 129n));
-    await same([towerSyncIx(vote.address, voter, [[110n, 3], [111n, 2], [112n, 1]], undefined, 112n)]);
+    await same([
+      towerSyncIx(
+        vote.address,
+        voter,
+        [
+          [110n, 3],
+          [111n, 2],
+          [112n, 1],
+        ],
+        undefined,
+        112n,
+      ),
+    ]);
     setSlotHashes(d, history(111n, 140n));
     setClock(d, 141n, 0n);
-    await same([towerSyncIx(vote.address, voter, [[105n, 5], [110n, 4], [111n, 3], [112n, 2], [113n, 1]], 100n, 113n)]);
+    await same([
+      towerSyncIx(
+        vote.address,
+        voter,
+        [
+          [105n, 5],
+          [110n, 4],
+          [111n, 3],
+          [112n, 2],
+          [113n, 1],
+        ],
+        100n,
+        113n,
+      ),
+    ]);
   });
   it('runs the legacy tower updates (UpdateVoteState, compact and switch forms) as LiteSVM does', async () => {
     const { d, vote, voter, same } = await voteAccount();
@@ -435,12 +610,69 @@ describe('Vote program votes and tower syncs: websvm vs LiteSVM', () => {
     const update = (lockouts: [bigint, number][], root: bigint | undefined, hashOf: bigint, tag: number): Instruction => ({
       programAddress: VOTE,
       accounts: [meta(vote.address, true), meta(voter.address, false, voter)],
-      data: bytes(u32(tag), u64(BigInt(lockouts.length)), ...lockouts.map(([s, c]) => bytes(u64(s), u32(c))), root === undefined ? none : some(u64(root)), key(address(bankHash(hashOf))), none, ...(tag === 9 ? [new Uint8Array(32)] : [])),
+      data: bytes(
+        u32(tag),
+        u64(BigInt(lockouts.length)),
+        ...lockouts.map(([s, c]) => bytes(u64(s), u32(c))),
+        root === undefined ? none : some(u64(root)),
+        key(address(bankHash(hashOf))),
+        none,
+        ...(tag === 9 ? [new Uint8Array(32)] : []),
+      ),
     });
-    await same([update([[150n, 2], [151n, 1]], undefined, 151n, 8)]);
-    await same([update([[150n, 3], [151n, 2], [152n, 1]], undefined, 152n, 9)]);
-    await same([towerSyncIx(vote.address, voter, [[151n, 3], [152n, 2], [153n, 1]], 150n, 153n, undefined, 12)]);
-    await same([towerSyncIx(vote.address, voter, [[152n, 3], [153n, 2], [154n, 1]], 151n, 154n, undefined, 13)]);
+    await same([
+      update(
+        [
+          [150n, 2],
+          [151n, 1],
+        ],
+        undefined,
+        151n,
+        8,
+      ),
+    ]);
+    await same([
+      update(
+        [
+          [150n, 3],
+          [151n, 2],
+          [152n, 1],
+        ],
+        undefined,
+        152n,
+        9,
+      ),
+    ]);
+    await same([
+      towerSyncIx(
+        vote.address,
+        voter,
+        [
+          [151n, 3],
+          [152n, 2],
+          [153n, 1],
+        ],
+        150n,
+        153n,
+        undefined,
+        12,
+      ),
+    ]);
+    await same([
+      towerSyncIx(
+        vote.address,
+        voter,
+        [
+          [152n, 3],
+          [153n, 2],
+          [154n, 1],
+        ],
+        151n,
+        154n,
+        undefined,
+        13,
+      ),
+    ]);
   });
   it('earns credits as a full tower roots its oldest votes, and then refuses to close while active', async () => {
     const { d, vote, voter, withdrawer, same } = await voteAccount();
@@ -451,7 +683,11 @@ describe('Vote program votes and tower syncs: websvm vs LiteSVM', () => {
     }
     const recipient = address('11111111111111111111111111111112');
     const all = BigInt(d.account(vote.address).ours!.lamports);
-    const close: Instruction = { programAddress: VOTE, accounts: [meta(vote.address, true), meta(recipient, true), meta(withdrawer.address, false, withdrawer)], data: bytes(u32(3), u64(all)) };
+    const close: Instruction = {
+      programAddress: VOTE,
+      accounts: [meta(vote.address, true), meta(recipient, true), meta(withdrawer.address, false, withdrawer)],
+      data: bytes(u32(3), u64(all)),
+    };
     await d.expectSame([close], [vote.address, recipient]);
     setClock(d, 300n, 5n);
     await d.expectSame([{ ...close, data: bytes(u32(3), u64(all - 1n)) }], [vote.address, recipient]);
@@ -465,7 +701,13 @@ describe('Vote program votes and tower syncs: websvm vs LiteSVM', () => {
     await same([towerSyncIx(vote.address, voter, [[5n, 1]], undefined, 5n)]);
     await same([voteIx(vote.address, voter, [5n], 5n)]);
     const blank = await generateKeyPairSigner();
-    await d.expectSame([systemCreateAccount(d.payer, blank, d.theirs.minimumBalanceForRentExemption(VOTE_STATE_SIZE), VOTE_STATE_SIZE, VOTE), towerSyncIx(blank.address, voter, [[5n, 1]], undefined, 5n)], [blank.address]);
+    await d.expectSame(
+      [
+        systemCreateAccount(d.payer, blank, d.theirs.minimumBalanceForRentExemption(VOTE_STATE_SIZE), VOTE_STATE_SIZE, VOTE),
+        towerSyncIx(blank.address, voter, [[5n, 1]], undefined, 5n),
+      ],
+      [blank.address],
+    );
   });
 });
 
@@ -503,7 +745,11 @@ describe('Vote program on stored V1_14_11 and V3 states: websvm vs LiteSVM', () 
     const [vote, node, voter, withdrawer] = await Promise.all([0, 1, 2, 3].map(() => generateKeyPairSigner()));
     const lamports = d.theirs.minimumBalanceForRentExemption(VOTE_STATE_SIZE);
     setBoth(d, vote.address, { lamports, data: legacyState(2, node.address, withdrawer.address, voter.address, 3762, 0xab), owner: VOTE });
-    const identity: Instruction = { programAddress: VOTE, accounts: [meta(vote.address, true), meta(voter.address, false, voter), meta(withdrawer.address, false, withdrawer)], data: bytes(u32(4)) };
+    const identity: Instruction = {
+      programAddress: VOTE,
+      accounts: [meta(vote.address, true), meta(voter.address, false, voter), meta(withdrawer.address, false, withdrawer)],
+      data: bytes(u32(4)),
+    };
     await d.expectSame([identity], [vote.address]);
     setBoth(d, vote.address, { lamports, data: legacyState(1, node.address, withdrawer.address, voter.address, 3762, 0xcd), owner: VOTE });
     await d.expectSame([authorizeIx(vote.address, node.address, 1, withdrawer)], [vote.address]);
@@ -540,7 +786,11 @@ describe('Vote program on stored V1_14_11 and V3 states: websvm vs LiteSVM', () 
 describe('Vote program instruction decoding: websvm vs LiteSVM', () => {
   it('refuses unknown and malformed instructions and missing accounts', async () => {
     const { d, vote, withdrawer, same } = await voteAccount();
-    const raw = (data: Uint8Array, accounts = [meta(vote.address, true), meta(withdrawer.address, false, withdrawer)]): Instruction => ({ programAddress: VOTE, accounts, data });
+    const raw = (data: Uint8Array, accounts = [meta(vote.address, true), meta(withdrawer.address, false, withdrawer)]): Instruction => ({
+      programAddress: VOTE,
+      accounts,
+      data,
+    });
     await same([raw(bytes(u32(16), new Uint8Array(340)))]);
     await same([raw(bytes(u32(17), new Uint8Array(64)))]);
     await same([raw(bytes(u32(5)))]);
@@ -570,7 +820,11 @@ describe('Vote program commission in basis points and collectors: websvm vs Lite
   });
   it('refuses collector changes and delegator reward deposits while their features are off', async () => {
     const { vote, withdrawer, same } = await voteAccount();
-    const collector: Instruction = { programAddress: VOTE, accounts: [meta(vote.address, true), meta(vote.address, true), meta(withdrawer.address, false, withdrawer)], data: bytes(u32(17), u32(0)) };
+    const collector: Instruction = {
+      programAddress: VOTE,
+      accounts: [meta(vote.address, true), meta(vote.address, true), meta(withdrawer.address, false, withdrawer)],
+      data: bytes(u32(17), u32(0)),
+    };
     await same([collector]);
     await same([{ programAddress: VOTE, accounts: [meta(vote.address, true), meta(withdrawer.address, true, withdrawer)], data: bytes(u32(19), u64(1000n)) }]);
   });
@@ -587,12 +841,22 @@ describe('Vote program commission in basis points and collectors: websvm vs Lite
     await same([collector(1, node.address)]);
     await same([collector(0, VOTE, false)]);
     await same([collector(0, d.payer.address, true, node)]);
-    await same([{ programAddress: VOTE, accounts: [meta(vote.address, true), meta(other.address, false, other), meta(withdrawer.address, false, withdrawer)], data: bytes(u32(4)) }]);
+    await same([
+      {
+        programAddress: VOTE,
+        accounts: [meta(vote.address, true), meta(other.address, false, other), meta(withdrawer.address, false, withdrawer)],
+        data: bytes(u32(4)),
+      },
+    ]);
     await same([{ programAddress: VOTE, accounts: [meta(vote.address, true), meta(withdrawer.address, true, withdrawer)], data: bytes(u32(19), u64(1000n)) }]);
   });
   it('applies the first-half-of-epoch rule to UpdateCommission again when delayed commission updates are off', async () => {
     const { d, vote, withdrawer } = await voteAccount([FeatureSet.ids.delayCommissionUpdates, false]);
-    const commission = (value: number): Instruction => ({ programAddress: VOTE, accounts: [meta(vote.address, true), meta(withdrawer.address, false, withdrawer)], data: bytes(u32(5), value) });
+    const commission = (value: number): Instruction => ({
+      programAddress: VOTE,
+      accounts: [meta(vote.address, true), meta(withdrawer.address, false, withdrawer)],
+      data: bytes(u32(5), value),
+    });
     const epochStart = 524_256n + 432_000n * 1000n;
     setClock(d, epochStart + 300_000n, 1014n);
     await d.expectSame([commission(3)], [vote.address]);
@@ -654,10 +918,21 @@ describe('Vote program with vote_state_v4 switched off: websvm vs LiteSVM', () =
     setClock(d, 1000n, 3n, 4n);
     expect((await same([authorizeIx(vote.address, other.address, 0, withdrawer)])).error).toBeUndefined();
     await same([authorizeIx(vote.address, withdrawer.address, 1, withdrawer)]);
-    await same([{ programAddress: VOTE, accounts: [meta(vote.address, true), meta(withdrawer.address, false, withdrawer)], data: bytes(u32(18), 100, 0, u32(0)) }]);
-    const { pubkey, proof } = signBlsProofOfPossession(Uint8Array.from({ length: 32 }, (_, i) => (i === 0 ? 0x1f : i)), key(vote.address));
+    await same([
+      { programAddress: VOTE, accounts: [meta(vote.address, true), meta(withdrawer.address, false, withdrawer)], data: bytes(u32(18), 100, 0, u32(0)) },
+    ]);
+    const { pubkey, proof } = signBlsProofOfPossession(
+      Uint8Array.from({ length: 32 }, (_, i) => (i === 0 ? 0x1f : i)),
+      key(vote.address),
+    );
     setClock(d, 2000n, 5n, 6n);
-    const stored = await same([{ programAddress: VOTE, accounts: [meta(vote.address, true), meta(CLOCK, false), meta(other.address, false, other)], data: bytes(authorizeData(voter.address, 2), pubkey, proof) }]);
+    const stored = await same([
+      {
+        programAddress: VOTE,
+        accounts: [meta(vote.address, true), meta(CLOCK, false), meta(other.address, false, other)],
+        data: bytes(authorizeData(voter.address, 2), pubkey, proof),
+      },
+    ]);
     expect(stored.error).toBeUndefined();
   });
 });
@@ -666,10 +941,41 @@ describe('Vote program feature gates off by default: websvm vs LiteSVM', () => {
   it('refuses legacy votes but not TowerSync once deprecate_legacy_vote_ixs is on', async () => {
     const { d, vote, voter, same } = await voteAccount([FeatureSet.ids.deprecateLegacyVoteIxs, true]);
     setClock(d, 200n, 0n);
-    setSlotHashes(d, Array.from({ length: 100 }, (_, i) => 199n - BigInt(i)));
+    setSlotHashes(
+      d,
+      Array.from({ length: 100 }, (_, i) => 199n - BigInt(i)),
+    );
     await same([voteIx(vote.address, voter, [150n], 150n)]);
-    await same([towerSyncIx(vote.address, voter, [[150n, 2], [151n, 1]], undefined, 151n, undefined, 12)]);
-    expect((await same([towerSyncIx(vote.address, voter, [[150n, 2], [151n, 1]], undefined, 151n)])).error).toBeUndefined();
+    await same([
+      towerSyncIx(
+        vote.address,
+        voter,
+        [
+          [150n, 2],
+          [151n, 1],
+        ],
+        undefined,
+        151n,
+        undefined,
+        12,
+      ),
+    ]);
+    expect(
+      (
+        await same([
+          towerSyncIx(
+            vote.address,
+            voter,
+            [
+              [150n, 2],
+              [151n, 1],
+            ],
+            undefined,
+            151n,
+          ),
+        ])
+      ).error,
+    ).toBeUndefined();
   });
   it('refuses InitializeAccountV2 even with vote_account_initialize_v2 on', async () => {
     const d = await Dual.create();
@@ -677,13 +983,32 @@ describe('Vote program feature gates off by default: websvm vs LiteSVM', () => {
     d.ours.withFeatureSet(ours);
     d.theirs.withFeatureSet(theirs);
     const [vote, node] = await Promise.all([0, 1].map(() => generateKeyPairSigner()));
-    const { pubkey, proof } = signBlsProofOfPossession(Uint8Array.from({ length: 32 }, (_, i) => (i === 0 ? 0x1f : 7 * i)), key(vote.address));
+    const { pubkey, proof } = signBlsProofOfPossession(
+      Uint8Array.from({ length: 32 }, (_, i) => (i === 0 ? 0x1f : 7 * i)),
+      key(vote.address),
+    );
     const init: Instruction = {
       programAddress: VOTE,
       accounts: [meta(vote.address, true), meta(RENT, false), meta(CLOCK, false), meta(node.address, false, node)],
-      data: bytes(u32(16), key(node.address), key(node.address), pubkey, proof, key(node.address), 0xe8, 0x03, key(vote.address), 0x10, 0x27, key(node.address)),
+      data: bytes(
+        u32(16),
+        key(node.address),
+        key(node.address),
+        pubkey,
+        proof,
+        key(node.address),
+        0xe8,
+        0x03,
+        key(vote.address),
+        0x10,
+        0x27,
+        key(node.address),
+      ),
     };
-    await d.expectSame([systemCreateAccount(d.payer, vote, d.theirs.minimumBalanceForRentExemption(VOTE_STATE_SIZE), VOTE_STATE_SIZE, VOTE), init], [vote.address]);
+    await d.expectSame(
+      [systemCreateAccount(d.payer, vote, d.theirs.minimumBalanceForRentExemption(VOTE_STATE_SIZE), VOTE_STATE_SIZE, VOTE), init],
+      [vote.address],
+    );
   });
 });
 
@@ -692,9 +1017,19 @@ describe('Vote program on random instructions: websvm vs LiteSVM', () => {
     let seed = 20261125;
     const int = (n: number) => Math.floor(((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32) * n);
     const { d, vote, node, withdrawer } = await voteAccount();
-    setSlotHashes(d, Array.from({ length: 50 }, (_, i) => 500n - BigInt(i)));
+    setSlotHashes(
+      d,
+      Array.from({ length: 50 }, (_, i) => 500n - BigInt(i)),
+    );
     setClock(d, 510n, 0n);
-    const pool = [meta(CLOCK, false), meta(SLOT_HASHES, false), meta(RENT, false), meta(withdrawer.address, false, withdrawer), meta(node.address, false, node), meta(d.payer.address, true)];
+    const pool = [
+      meta(CLOCK, false),
+      meta(SLOT_HASHES, false),
+      meta(RENT, false),
+      meta(withdrawer.address, false, withdrawer),
+      meta(node.address, false, node),
+      meta(d.payer.address, true),
+    ];
     for (let n = 0; n < 400; n++) {
       const tag = int(21);
       // Mostly small values (bool and option tags, short lengths), sometimes any byte.
@@ -717,7 +1052,10 @@ describe('Vote program on random tower syncs and votes: websvm vs LiteSVM', () =
     let epoch = 0n;
     const advance = () => {
       setClock(d, slot, epoch, epoch + 1n, 1_700_000_000n + slot);
-      setSlotHashes(d, Array.from({ length: Math.min(Number(slot), 150) }, (_, i) => slot - 1n - BigInt(i)));
+      setSlotHashes(
+        d,
+        Array.from({ length: Math.min(Number(slot), 150) }, (_, i) => slot - 1n - BigInt(i)),
+      );
     };
     advance();
     for (let n = 0; n < 300; n++) {
@@ -734,12 +1072,30 @@ describe('Vote program on random tower syncs and votes: websvm vs LiteSVM', () =
       if (kind <= 2) {
         const lockouts = slots.map((s, i): [bigint, number] => [s, Math.max(0, slots.length - i + (int(12) === 0 ? int(3) - 1 : 0))]);
         const root = int(3) === 0 ? undefined : slots[0] - BigInt(1 + int(20));
-        await same([towerSyncIx(vote.address, int(10) ? voter : withdrawer, lockouts, root, int(8) === 0 ? last + 1n : last, int(2) ? undefined : 1_700_000_000n + slot - BigInt(int(50)))]);
+        await same([
+          towerSyncIx(
+            vote.address,
+            int(10) ? voter : withdrawer,
+            lockouts,
+            root,
+            int(8) === 0 ? last + 1n : last,
+            int(2) ? undefined : 1_700_000_000n + slot - BigInt(int(50)),
+          ),
+        ]);
       } else if (kind === 3) {
         await same([voteIx(vote.address, voter, slots, last, int(2) ? undefined : 1_700_000_000n + slot)]);
       } else if (kind === 4) {
         const amount = BigInt(int(3) === 0 ? 2_000_000 : int(1000));
-        await d.expectSame([{ programAddress: VOTE, accounts: [meta(vote.address, true), meta(d.payer.address, true), meta(withdrawer.address, false, withdrawer)], data: bytes(u32(3), u64(amount)) }], [vote.address]);
+        await d.expectSame(
+          [
+            {
+              programAddress: VOTE,
+              accounts: [meta(vote.address, true), meta(d.payer.address, true), meta(withdrawer.address, false, withdrawer)],
+              data: bytes(u32(3), u64(amount)),
+            },
+          ],
+          [vote.address],
+        );
       } else {
         await same([authorizeIx(vote.address, voter.address, 0, withdrawer)]);
       }

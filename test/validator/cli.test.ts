@@ -14,14 +14,21 @@ describe('websvm validator', () => {
   });
 
   it('prints its URLs, serves --bpf-program and stops on SIGINT', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'validator', '--rpc-port', '0', '--json', '--bpf-program', PROGRAM, 'programs/bin/accounts.so'], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/main.ts', 'validator', '--rpc-port', '0', '--json', '--bpf-program', PROGRAM, 'programs/bin/accounts.so'],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     try {
       const [line] = (await once(child.stdout, 'data')) as [Buffer];
       const { rpcUrl, wsUrl } = JSON.parse(line.toString()) as { rpcUrl: string; wsUrl: string };
       expect(Number(new URL(wsUrl).port)).toBe(Number(new URL(rpcUrl).port) + 1);
-      const res = await fetch(rpcUrl, { method: 'POST', body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'getAccountInfo', params: [PROGRAM, { encoding: 'base64' }] }) });
+      const res = await fetch(rpcUrl, {
+        method: 'POST',
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'getAccountInfo', params: [PROGRAM, { encoding: 'base64' }] }),
+      });
       const { result } = (await res.json()) as { result: { value: { executable: boolean; owner: string } } };
       expect(result.value).toMatchObject({ executable: true, owner: 'BPFLoaderUpgradeab1e11111111111111111111111' });
     } finally {

@@ -61,7 +61,11 @@ function kitTransfer(from: { address: Address; signer: unknown }, to: Address, a
 /** SPL Token instructions by their wire layout (tags from the token program's instruction enum). */
 const token = {
   initializeMint2: (mint: PublicKey, decimals: number, authority: PublicKey) =>
-    new TransactionInstruction({ programId: TOKEN_PROGRAM, keys: [{ pubkey: mint, isSigner: false, isWritable: true }], data: Buffer.from([20, decimals, ...authority.toBytes(), 0]) }),
+    new TransactionInstruction({
+      programId: TOKEN_PROGRAM,
+      keys: [{ pubkey: mint, isSigner: false, isWritable: true }],
+      data: Buffer.from([20, decimals, ...authority.toBytes(), 0]),
+    }),
   initializeAccount3: (account: PublicKey, mint: PublicKey, owner: PublicKey) =>
     new TransactionInstruction({
       programId: TOKEN_PROGRAM,
@@ -75,7 +79,11 @@ const token = {
     const data = Buffer.alloc(9);
     data[0] = tag;
     data.writeBigUInt64LE(amount, 1);
-    return new TransactionInstruction({ programId: TOKEN_PROGRAM, keys: keys.map(([pubkey, isWritable], i) => ({ pubkey, isWritable, isSigner: i === keys.length - 1 })), data });
+    return new TransactionInstruction({
+      programId: TOKEN_PROGRAM,
+      keys: keys.map(([pubkey, isWritable], i) => ({ pubkey, isWritable, isSigner: i === keys.length - 1 })),
+      data,
+    });
   },
 };
 
@@ -128,7 +136,13 @@ describe('validator', () => {
       expect(status).toMatchObject({ err: null, confirmationStatus: 'finalized', confirmations: null });
 
       const got = await connection.getTransaction(signature, { maxSupportedTransactionVersion: 0 });
-      expect(got?.meta).toMatchObject({ err: null, fee: 5000, preBalances: [LAMPORTS_PER_SOL * 2, 0, 1], postBalances: [LAMPORTS_PER_SOL - 5000, LAMPORTS_PER_SOL, 1], computeUnitsConsumed: 150 });
+      expect(got?.meta).toMatchObject({
+        err: null,
+        fee: 5000,
+        preBalances: [LAMPORTS_PER_SOL * 2, 0, 1],
+        postBalances: [LAMPORTS_PER_SOL - 5000, LAMPORTS_PER_SOL, 1],
+        computeUnitsConsumed: 150,
+      });
       expect(got?.meta?.logMessages).toEqual(['Program 11111111111111111111111111111111 invoke [1]', 'Program 11111111111111111111111111111111 success']);
       expect(got?.version).toBe('legacy');
       expect(got?.transaction.signatures[0]).toBe(signature);
@@ -149,19 +163,55 @@ describe('validator', () => {
       await sendAndConfirmTransaction(
         connection,
         new Transaction().add(
-          SystemProgram.createAccount({ fromPubkey: payer.publicKey, newAccountPubkey: mint.publicKey, lamports: mintRent, space: 82, programId: TOKEN_PROGRAM }),
+          SystemProgram.createAccount({
+            fromPubkey: payer.publicKey,
+            newAccountPubkey: mint.publicKey,
+            lamports: mintRent,
+            space: 82,
+            programId: TOKEN_PROGRAM,
+          }),
           token.initializeMint2(mint.publicKey, 6, payer.publicKey),
-          SystemProgram.createAccount({ fromPubkey: payer.publicKey, newAccountPubkey: alice.publicKey, lamports: accountRent, space: 165, programId: TOKEN_PROGRAM }),
+          SystemProgram.createAccount({
+            fromPubkey: payer.publicKey,
+            newAccountPubkey: alice.publicKey,
+            lamports: accountRent,
+            space: 165,
+            programId: TOKEN_PROGRAM,
+          }),
           token.initializeAccount3(alice.publicKey, mint.publicKey, payer.publicKey),
-          SystemProgram.createAccount({ fromPubkey: payer.publicKey, newAccountPubkey: bob.publicKey, lamports: accountRent, space: 165, programId: TOKEN_PROGRAM }),
+          SystemProgram.createAccount({
+            fromPubkey: payer.publicKey,
+            newAccountPubkey: bob.publicKey,
+            lamports: accountRent,
+            space: 165,
+            programId: TOKEN_PROGRAM,
+          }),
           token.initializeAccount3(bob.publicKey, mint.publicKey, payer.publicKey),
-          token.amountIx(7, [[mint.publicKey, true], [alice.publicKey, true], [payer.publicKey, false]], 5_000_000n),
+          token.amountIx(
+            7,
+            [
+              [mint.publicKey, true],
+              [alice.publicKey, true],
+              [payer.publicKey, false],
+            ],
+            5_000_000n,
+          ),
         ),
         [payer, mint, alice, bob],
       );
       const signature = await sendAndConfirmTransaction(
         connection,
-        new Transaction().add(token.amountIx(3, [[alice.publicKey, true], [bob.publicKey, true], [payer.publicKey, false]], 1_250_000n)),
+        new Transaction().add(
+          token.amountIx(
+            3,
+            [
+              [alice.publicKey, true],
+              [bob.publicKey, true],
+              [payer.publicKey, false],
+            ],
+            1_250_000n,
+          ),
+        ),
         [payer],
       );
       const bobAccount = await connection.getAccountInfo(bob.publicKey);
@@ -183,9 +233,13 @@ describe('validator', () => {
       expect(byIndex(meta?.preTokenBalances)).toEqual(byIndex([balance(alice, '5000000', '5'), balance(bob, '0', '0')]));
       expect(byIndex(meta?.postTokenBalances)).toEqual(byIndex([balance(alice, '3750000', '3.75'), balance(bob, '1250000', '1.25')]));
 
-      const holders = await connection.getProgramAccounts(TOKEN_PROGRAM, { filters: [{ dataSize: 165 }, { memcmp: { offset: 0, bytes: mint.publicKey.toBase58() } }] });
+      const holders = await connection.getProgramAccounts(TOKEN_PROGRAM, {
+        filters: [{ dataSize: 165 }, { memcmp: { offset: 0, bytes: mint.publicKey.toBase58() } }],
+      });
       expect(holders.map((h) => h.pubkey.toBase58()).sort()).toEqual([alice.publicKey.toBase58(), bob.publicKey.toBase58()].sort());
-      const mints = await connection.getProgramAccounts(TOKEN_PROGRAM, { filters: [{ dataSize: 82 }, { memcmp: { offset: 0, bytes: mint.publicKey.toBase58() } }] });
+      const mints = await connection.getProgramAccounts(TOKEN_PROGRAM, {
+        filters: [{ dataSize: 82 }, { memcmp: { offset: 0, bytes: mint.publicKey.toBase58() } }],
+      });
       expect(mints).toEqual([]);
 
       const many = await connection.getMultipleAccountsInfo([alice.publicKey, Keypair.generate().publicKey]);
@@ -196,13 +250,17 @@ describe('validator', () => {
     it('refuses a failing transaction in preflight with -32002 and simulates it with logs', async () => {
       const payer = Keypair.generate();
       await connection.requestAirdrop(payer.publicKey, LAMPORTS_PER_SOL);
-      const tx = new Transaction().add(SystemProgram.transfer({ fromPubkey: payer.publicKey, toPubkey: Keypair.generate().publicKey, lamports: 2 * LAMPORTS_PER_SOL }));
+      const tx = new Transaction().add(
+        SystemProgram.transfer({ fromPubkey: payer.publicKey, toPubkey: Keypair.generate().publicKey, lamports: 2 * LAMPORTS_PER_SOL }),
+      );
       tx.recentBlockhash = (await connection.getLatestBlockhash()).blockhash;
       tx.feePayer = payer.publicKey;
       tx.sign(payer);
       const error = await connection.sendRawTransaction(tx.serialize()).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(SendTransactionError);
-      expect((error as SendTransactionError).transactionError.message).toBe('Transaction simulation failed: Error processing Instruction 0: custom program error: 0x1');
+      expect((error as SendTransactionError).transactionError.message).toBe(
+        'Transaction simulation failed: Error processing Instruction 0: custom program error: 0x1',
+      );
 
       const raw = await rpcCall(v, 'sendTransaction', [tx.serialize().toString('base64'), { encoding: 'base64' }]);
       expect(raw.error.code).toBe(-32002);
@@ -234,7 +292,13 @@ describe('validator', () => {
       expect(value.err).toBeNull();
       expect(value.replacementBlockhash.blockhash).toBe((await connection.getLatestBlockhash()).blockhash);
       expect(value.accounts[0]).toMatchObject({ lamports: LAMPORTS_PER_SOL / 2, owner: '11111111111111111111111111111111', data: ['', 'base64'] });
-      expect(value).toMatchObject({ unitsConsumed: 150, innerInstructions: [], fee: 5000, preBalances: [LAMPORTS_PER_SOL, 0, 1], postBalances: [LAMPORTS_PER_SOL / 2 - 5000, LAMPORTS_PER_SOL / 2, 1] });
+      expect(value).toMatchObject({
+        unitsConsumed: 150,
+        innerInstructions: [],
+        fee: 5000,
+        preBalances: [LAMPORTS_PER_SOL, 0, 1],
+        postBalances: [LAMPORTS_PER_SOL / 2 - 5000, LAMPORTS_PER_SOL / 2, 1],
+      });
       expect(await connection.getBalance(receiver)).toBe(0);
 
       const both = await rpcCall(v, 'simulateTransaction', [wire, { encoding: 'base64', replaceRecentBlockhash: true, sigVerify: true }]);
@@ -243,7 +307,12 @@ describe('validator', () => {
 
     it('encodes accounts as Agave does: dataSlice, base58 limit, jsonParsed fallback', async () => {
       const holder = Keypair.generate().publicKey;
-      v.svm.setAccount(holder, { lamports: 1_000_000n, data: Uint8Array.from({ length: 200 }, (_, i) => i), owner: SystemProgram.programId, executable: false });
+      v.svm.setAccount(holder, {
+        lamports: 1_000_000n,
+        data: Uint8Array.from({ length: 200 }, (_, i) => i),
+        owner: SystemProgram.programId,
+        executable: false,
+      });
       const sliced = await rpcCall(v, 'getAccountInfo', [holder.toBase58(), { encoding: 'base64', dataSlice: { offset: 10, length: 3 } }]);
       expect(sliced.result.value).toMatchObject({ data: [Buffer.from([10, 11, 12]).toString('base64'), 'base64'], lamports: 1_000_000, space: 200 });
       expect((await rpcCall(v, 'getAccountInfo', [holder.toBase58(), { encoding: 'base58' }])).error).toEqual({
@@ -270,7 +339,8 @@ describe('validator', () => {
         expect((await rpc.getBalance(payer.address).send()).value).toBe(1_000_000_000n);
 
         // kit delivers only to an iteration already waiting: each `next()` is asked for before the event.
-        const accountChange = (await subscriptions.accountNotifications(receiver, { encoding: 'base64' }).subscribe({ abortSignal: abort.signal }))[Symbol.asyncIterator]().next();
+        const accountNotifications = await subscriptions.accountNotifications(receiver, { encoding: 'base64' }).subscribe({ abortSignal: abort.signal });
+        const accountChange = accountNotifications[Symbol.asyncIterator]().next();
         const { value: latest } = await rpc.getLatestBlockhash().send();
         const message = pipe(
           createTransactionMessage({ version: 0 }),
@@ -280,7 +350,10 @@ describe('validator', () => {
         );
         const signed = await signTransactionMessageWithSigners(message);
         const signature = getSignatureFromTransaction(signed);
-        const confirmation = (await subscriptions.signatureNotifications(signature, { commitment: 'confirmed' }).subscribe({ abortSignal: abort.signal }))[Symbol.asyncIterator]().next();
+        const signatureNotifications = await subscriptions
+          .signatureNotifications(signature, { commitment: 'confirmed' })
+          .subscribe({ abortSignal: abort.signal });
+        const confirmation = signatureNotifications[Symbol.asyncIterator]().next();
         await rpc.sendTransaction(getBase64EncodedWireTransaction(signed), { encoding: 'base64' }).send();
 
         expect((await confirmation).value?.value).toEqual({ err: null });
@@ -325,7 +398,11 @@ describe('validator', () => {
         await arrived(2);
         const id = messages[0].result;
         expect(messages[0]).toEqual({ jsonrpc: '2.0', result: id, id: 7 });
-        expect(messages[1]).toEqual({ jsonrpc: '2.0', method: 'signatureNotification', params: { result: { context: { slot: expect.any(Number) }, value: { err: null } }, subscription: id } });
+        expect(messages[1]).toEqual({
+          jsonrpc: '2.0',
+          method: 'signatureNotification',
+          params: { result: { context: { slot: expect.any(Number) }, value: { err: null } }, subscription: id },
+        });
         socket.send(JSON.stringify({ jsonrpc: '2.0', id: 8, method: 'accountSubscribe', params: [payer.publicKey.toBase58()] }));
         await arrived(3);
         socket.send(JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'accountUnsubscribe', params: [messages[2].result] }));
@@ -347,15 +424,34 @@ describe('validator', () => {
       expect((await rpcCall(v, 'getBalance', ['abc'])).error).toEqual({ code: -32602, message: 'Invalid param: WrongSize' });
       expect((await rpcCall(v, 'getBalance', ['0OIl'])).error).toEqual({ code: -32602, message: 'Invalid param: Invalid' });
       expect((await rpcCall(v, 'getBalance', [])).error).toEqual({ code: -32602, message: '`params` should have at least 1 argument(s)' });
-      expect((await rpcCall(v, 'getSlot', [{ commitment: 'fast' }])).error.message).toBe('Invalid params: unknown variant `fast`, expected one of `processed`, `confirmed`, `finalized`.');
-      expect((await rpcCall(v, 'sendTransaction', ['0OIl'])).error).toEqual({ code: -32602, message: "invalid base58 encoding: InvalidCharacter { character: '0', index: 0 }" });
+      expect((await rpcCall(v, 'getSlot', [{ commitment: 'fast' }])).error.message).toBe(
+        'Invalid params: unknown variant `fast`, expected one of `processed`, `confirmed`, `finalized`.',
+      );
+      expect((await rpcCall(v, 'sendTransaction', ['0OIl'])).error).toEqual({
+        code: -32602,
+        message: "invalid base58 encoding: InvalidCharacter { character: '0', index: 0 }",
+      });
       expect((await call(v, JSON.stringify({ id: 3, method: 'getSlot' }))).error).toEqual({ code: -32600, message: 'Invalid request' });
       const slot = (await rpcCall(v, 'getSlot')).result;
-      expect((await rpcCall(v, 'getSlot', [{ minContextSlot: slot + 10 }])).error).toEqual({ code: -32016, message: 'Minimum context slot has not been reached', data: { contextSlot: slot } });
+      expect((await rpcCall(v, 'getSlot', [{ minContextSlot: slot + 10 }])).error).toEqual({
+        code: -32016,
+        message: 'Minimum context slot has not been reached',
+        data: { contextSlot: slot },
+      });
       expect((await rpcCall(v, 'getTransaction', ['1'.repeat(64), { commitment: 'processed' }])).error.code).toBe(-32602);
 
-      const batch = await call(v, JSON.stringify([{ jsonrpc: '2.0', id: 1, method: 'getHealth' }, { jsonrpc: '2.0', id: 2, method: 'nope' }, { jsonrpc: '2.0', method: 'getHealth' }]));
-      expect(batch).toEqual([{ jsonrpc: '2.0', result: 'ok', id: 1 }, { jsonrpc: '2.0', error: { code: -32601, message: 'Method not found' }, id: 2 }]);
+      const batch = await call(
+        v,
+        JSON.stringify([
+          { jsonrpc: '2.0', id: 1, method: 'getHealth' },
+          { jsonrpc: '2.0', id: 2, method: 'nope' },
+          { jsonrpc: '2.0', method: 'getHealth' },
+        ]),
+      );
+      expect(batch).toEqual([
+        { jsonrpc: '2.0', result: 'ok', id: 1 },
+        { jsonrpc: '2.0', error: { code: -32601, message: 'Method not found' }, id: 2 },
+      ]);
       const huge = await fetch(v.rpcUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'x'.repeat(100_000) });
       expect(huge.status).toBe(413);
       expect((await rpcCall(v, 'getHealth')).result).toBe('ok');

@@ -95,17 +95,28 @@ function taken(opc: number, a: bigint, b: bigint): boolean {
   const sa = narrow ? i32(a) : i64(a);
   const sb = narrow ? i32(b) : i64(b);
   switch (opc & 0xf0) {
-    case op.BPF_JEQ: return ua === ub;
-    case op.BPF_JNE: return ua !== ub;
-    case op.BPF_JGT: return ua > ub;
-    case op.BPF_JGE: return ua >= ub;
-    case op.BPF_JLT: return ua < ub;
-    case op.BPF_JLE: return ua <= ub;
-    case op.BPF_JSET: return (ua & ub) !== 0n;
-    case op.BPF_JSGT: return sa > sb;
-    case op.BPF_JSGE: return sa >= sb;
-    case op.BPF_JSLT: return sa < sb;
-    case op.BPF_JSLE: return sa <= sb;
+    case op.BPF_JEQ:
+      return ua === ub;
+    case op.BPF_JNE:
+      return ua !== ub;
+    case op.BPF_JGT:
+      return ua > ub;
+    case op.BPF_JGE:
+      return ua >= ub;
+    case op.BPF_JLT:
+      return ua < ub;
+    case op.BPF_JLE:
+      return ua <= ub;
+    case op.BPF_JSET:
+      return (ua & ub) !== 0n;
+    case op.BPF_JSGT:
+      return sa > sb;
+    case op.BPF_JSGE:
+      return sa >= sb;
+    case op.BPF_JSLT:
+      return sa < sb;
+    case op.BPF_JSLE:
+      return sa <= sb;
   }
   throw new Error(`no model for 0x${opc.toString(16)}`);
 }

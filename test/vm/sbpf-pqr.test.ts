@@ -49,20 +49,20 @@ function v2Program(opc: number, dst: bigint, src: bigint): Uint8Array {
 }
 
 for (const engine of ['interpreter', 'jit'] as const)
-for (const [name, rows, build, version, count] of [
-  ['test_pqr_v0', tables.v0, v0Program, SBPFVersion.V0, 4n],
-  ['test_pqr_v2', tables.v2, v2Program, SBPFVersion.V2, 7n],
-] as const) {
-  describe(`${name} (${engine})`, () => {
-    it('has the reference rows', () => expect(rows.length).toBeGreaterThan(20));
-    rows.forEach((r, i) => {
-      for (const form of ['imm', 'reg'] as const) {
-        it(`#${i} ${r.op} ${form} ${r.dst} ${r.src}`, () => {
-          const opc = (op[r.op] as number) | (form === 'reg' ? op.BPF_X : 0);
-          const result = execute(exeOf(build(opc, BigInt(r.dst), BigInt(r.src)), version), { computeUnits: count, engine });
-          expect(result).toEqual({ ok: true, value: BigInt(r.expected), instructions: count });
-        });
-      }
+  for (const [name, rows, build, version, count] of [
+    ['test_pqr_v0', tables.v0, v0Program, SBPFVersion.V0, 4n],
+    ['test_pqr_v2', tables.v2, v2Program, SBPFVersion.V2, 7n],
+  ] as const) {
+    describe(`${name} (${engine})`, () => {
+      it('has the reference rows', () => expect(rows.length).toBeGreaterThan(20));
+      rows.forEach((r, i) => {
+        for (const form of ['imm', 'reg'] as const) {
+          it(`#${i} ${r.op} ${form} ${r.dst} ${r.src}`, () => {
+            const opc = (op[r.op] as number) | (form === 'reg' ? op.BPF_X : 0);
+            const result = execute(exeOf(build(opc, BigInt(r.dst), BigInt(r.src)), version), { computeUnits: count, engine });
+            expect(result).toEqual({ ok: true, value: BigInt(r.expected), instructions: count });
+          });
+        }
+      });
     });
-  });
-}
+  }

@@ -124,32 +124,62 @@ describe('memory map', () => {
     const src = 'ldxdw r0, [r10-8]\nlddw r2, 0x300000000\nldxdw r3, [r2+16]\nor r0, r3\nstdw [r10-8], -1\nstdw [r2+16], -1\nexit';
     const exe = assemble(src, { sbpfVersion: 0 });
     const other = assemble(`mov r0, 0\n${src}`, { sbpfVersion: 0 });
-    for (const [program, heapBytes, input] of [[exe, 32768, 0], [exe, 32768, 100], [other, 32768, 0], [exe, 1024, 5000], [exe, 65536, 0], [exe, 32768, 300_000], [other, 65536, 600_000], [exe, 32768, 0]] as const) {
+    for (const [program, heapBytes, input] of [
+      [exe, 32768, 0],
+      [exe, 32768, 100],
+      [other, 32768, 0],
+      [exe, 1024, 5000],
+      [exe, 65536, 0],
+      [exe, 32768, 300_000],
+      [other, 65536, 600_000],
+      [exe, 32768, 0],
+    ] as const) {
       expect(execute(program, { engine, heapBytes, input: new Uint8Array(input) })).toMatchObject({ ok: true, value: 0n });
     }
   });
-  it.each(['interpreter', 'jit'] as const)('only what a run wrote needs zeroing: far stack frames and the heap end read as zero in the next run (%s)', (engine) => {
-    // r2 = 1 writes -1 at the stack's start, in frame 63 and at the heap's end; r2 = 0 reads them back.
-    const src = [
-      'jeq r2, 0, read',
-      'lddw r1, 0x200000000', 'stdw [r1+8], -1',
-      'lddw r1, 0x20007e000', 'stdw [r1+4000], -1',
-      'lddw r1, 0x300000000', 'stdw [r1+32760], -1',
-      'mov r0, 0', 'exit',
-      'read:',
-      'lddw r1, 0x200000000', 'ldxdw r0, [r1+8]',
-      'lddw r1, 0x20007e000', 'ldxdw r3, [r1+4000]', 'or r0, r3',
-      'lddw r1, 0x300000000', 'ldxdw r3, [r1+32760]', 'or r0, r3',
-      'exit',
-    ].join('\n');
-    const exe = assemble(src, { sbpfVersion: 0 });
-    const other = assemble(`mov r4, 0\n${src}`, { sbpfVersion: 0 });
-    for (const [program, r2, input] of [[exe, 1n, 0], [exe, 0n, 0], [exe, 1n, 10], [exe, 0n, 100_000], [exe, 1n, 0], [other, 0n, 0], [other, 1n, 0], [exe, 0n, 0]] as const) {
-      const r = execute(program, { engine, r2, input: new Uint8Array(input) });
-      expect(r).toMatchObject({ ok: true, value: 0n });
-    }
-  });
-    it('a run started while another is live (CPI re-enters execute) gets memory of its own', () => {
+  it.each(['interpreter', 'jit'] as const)(
+    'only what a run wrote needs zeroing: far stack frames and the heap end read as zero in the next run (%s)',
+    (engine) => {
+      // r2 = 1 writes -1 at the stack's start, in frame 63 and at the heap's end; r2 = 0 reads them back.
+      const src = [
+        'jeq r2, 0, read',
+        'lddw r1, 0x200000000',
+        'stdw [r1+8], -1',
+        'lddw r1, 0x20007e000',
+        'stdw [r1+4000], -1',
+        'lddw r1, 0x300000000',
+        'stdw [r1+32760], -1',
+        'mov r0, 0',
+        'exit',
+        'read:',
+        'lddw r1, 0x200000000',
+        'ldxdw r0, [r1+8]',
+        'lddw r1, 0x20007e000',
+        'ldxdw r3, [r1+4000]',
+        'or r0, r3',
+        'lddw r1, 0x300000000',
+        'ldxdw r3, [r1+32760]',
+        'or r0, r3',
+        'exit',
+      ].join('\n');
+      const exe = assemble(src, { sbpfVersion: 0 });
+      const other = assemble(`mov r4, 0\n${src}`, { sbpfVersion: 0 });
+      for (const [program, r2, input] of [
+        [exe, 1n, 0],
+        [exe, 0n, 0],
+        [exe, 1n, 10],
+        [exe, 0n, 100_000],
+        [exe, 1n, 0],
+        [other, 0n, 0],
+        [other, 1n, 0],
+        [exe, 0n, 0],
+      ] as const) {
+        const r = execute(program, { engine, r2, input: new Uint8Array(input) });
+        expect(r).toMatchObject({ ok: true, value: 0n });
+      }
+    },
+  );
+  it('a run started while another is live (CPI re-enters execute) gets memory of its own', () => {
     // Keeps its r2 on the stack across the syscall, which runs the same program (with r2 = 2).
     const exe = assemble('stxdw [r10-8], r2\njne r2, 1, +1\nsyscall nest\nldxdw r0, [r10-8]\nexit', { sbpfVersion: 0 });
     let inner: unknown;

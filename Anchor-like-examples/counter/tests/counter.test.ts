@@ -33,7 +33,10 @@ describe('counter', () => {
   });
 
   it('initializes the counter', async () => {
-    const result = await send(program.instruction('initialize', { start: 41n }, { counter: counter.address, authority: authority.address }), [counter, authority]);
+    const result = await send(program.instruction('initialize', { start: 41n }, { counter: counter.address, authority: authority.address }), [
+      counter,
+      authority,
+    ]);
     expect(result).not.toBeInstanceOf(FailedTransactionMetadata);
     expect(result.toString()).toContain('Program log: Instruction: Initialize');
     expect(fetchCounter()).toEqual({ authority: authority.address, count: 41n });

@@ -3,7 +3,17 @@
  * new SVM() deploys), a PDA-owned vault released with PDA signer seeds, and the escrow closed.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { address, generateKeyPairSigner, getAddressEncoder, getProgramDerivedAddress, lamports, none, some, type Address, type KeyPairSigner } from '@solana/kit';
+import {
+  address,
+  generateKeyPairSigner,
+  getAddressEncoder,
+  getProgramDerivedAddress,
+  lamports,
+  none,
+  some,
+  type Address,
+  type KeyPairSigner,
+} from '@solana/kit';
 import { readFileSync } from 'node:fs';
 import { AnchorProgram, FailedTransactionMetadata, SVM, TransactionMetadata, type AnchorIdl } from 'websvm';
 import { AccountState, getMintEncoder, getTokenEncoder } from '@solana-program/token';
@@ -26,9 +36,25 @@ describe('escrow', () => {
   const mintData = (authority: Address, supply: bigint) =>
     getMintEncoder().encode({ mintAuthority: some(authority), supply, decimals: 6, isInitialized: true, freezeAuthority: none() }) as Uint8Array;
   const tokenAccountData = (mint: Address, owner: Address, amount: bigint) =>
-    getTokenEncoder().encode({ mint, owner, amount, delegate: none(), state: AccountState.Initialized, isNative: none(), delegatedAmount: 0n, closeAuthority: none() }) as Uint8Array;
+    getTokenEncoder().encode({
+      mint,
+      owner,
+      amount,
+      delegate: none(),
+      state: AccountState.Initialized,
+      isNative: none(),
+      delegatedAmount: 0n,
+      closeAuthority: none(),
+    }) as Uint8Array;
   const put = (address: Address, data: Uint8Array) =>
-    svm.setAccount({ address, data, programAddress: TOKEN, executable: false, lamports: lamports(svm.minimumBalanceForRentExemption(BigInt(data.length))), space: BigInt(data.length) });
+    svm.setAccount({
+      address,
+      data,
+      programAddress: TOKEN,
+      executable: false,
+      lamports: lamports(svm.minimumBalanceForRentExemption(BigInt(data.length))),
+      space: BigInt(data.length),
+    });
 
   beforeAll(async () => {
     svm.addProgram(program.programId, elf);
@@ -47,7 +73,15 @@ describe('escrow', () => {
   });
 
   const makeAccounts = () => ({ maker: maker.address, escrow, mint_a: k.mintA, mint_b: k.mintB, maker_ata_a: k.makerA, vault: k.vault });
-  const takeAccounts = () => ({ taker: taker.address, maker: maker.address, escrow, taker_ata_a: k.takerA, taker_ata_b: k.takerB, maker_ata_b: k.makerB, vault: k.vault });
+  const takeAccounts = () => ({
+    taker: taker.address,
+    maker: maker.address,
+    escrow,
+    taker_ata_a: k.takerA,
+    taker_ata_b: k.takerB,
+    maker_ata_b: k.makerB,
+    vault: k.vault,
+  });
 
   it('make: deposits mint A into the vault and records the terms', async () => {
     const result = await rpc(svm, program.instruction('make', { receive: 300n, amount: 400n }, makeAccounts()), [maker]);
@@ -63,7 +97,9 @@ describe('escrow', () => {
     const result = await rpc(svm, program.instruction('take', {}, { ...takeAccounts(), taker_ata_a: k.takerB }), [taker]);
     expect(result).toBeInstanceOf(FailedTransactionMetadata);
     expect(program.describe({ kind: 'Custom', code: 6000 })).toBe('WrongMint (Custom(6000): Token account of the wrong mint)');
-    expect((result as FailedTransactionMetadata).err().toString()).toBe('TransactionErrorInstructionError { index: 0, error: InstructionErrorCustom { code: 6000 } }');
+    expect((result as FailedTransactionMetadata).err().toString()).toBe(
+      'TransactionErrorInstructionError { index: 0, error: InstructionErrorCustom { code: 6000 } }',
+    );
   });
 
   it('take: swaps through two CPIs (one PDA-signed) and closes the escrow', async () => {

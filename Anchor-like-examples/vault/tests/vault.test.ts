@@ -31,7 +31,10 @@ describe('vault', () => {
   it('initializes the vault state at its PDA', async () => {
     const result = await rpc(svm, program.instruction('initialize', {}, accounts()), [owner]);
     if (!(result instanceof TransactionMetadata)) throw new Error(result.toString());
-    const state = program.decodeAccount<{ owner: string; state_bump: number; vault_bump: number }>('VaultState', (svm.getAccount(vaultState) as { data: Uint8Array }).data);
+    const state = program.decodeAccount<{ owner: string; state_bump: number; vault_bump: number }>(
+      'VaultState',
+      (svm.getAccount(vaultState) as { data: Uint8Array }).data,
+    );
     expect(state.owner).toBe(owner.address);
     expect(result.innerInstructions()[0]).toHaveLength(1); // CreateAccount, signed by the state PDA
   });
@@ -51,7 +54,9 @@ describe('vault', () => {
     const steal = await rpc(svm, program.instruction('withdraw', { amount: 1n }, { ...accounts(), owner: stranger.address }), [stranger]);
     expect(steal).toBeInstanceOf(FailedTransactionMetadata);
     expect(program.describe({ kind: 'Custom', code: 6000 })).toBe("Unauthorized (Custom(6000): Only the vault's owner may do this.)");
-    expect((steal as FailedTransactionMetadata).err().toString()).toBe('TransactionErrorInstructionError { index: 0, error: InstructionErrorCustom { code: 6000 } }');
+    expect((steal as FailedTransactionMetadata).err().toString()).toBe(
+      'TransactionErrorInstructionError { index: 0, error: InstructionErrorCustom { code: 6000 } }',
+    );
     const wrongVault = await rpc(svm, program.instruction('deposit', { amount: 1n }, { ...accounts(), vault: stranger.address }), [owner]);
     expect((wrongVault as FailedTransactionMetadata).meta().logs()).toContain(
       'Program log: AnchorError caused by account: vault. Error Code: ConstraintSeeds. Error Number: 2006. Error Message: A seeds constraint was violated.',

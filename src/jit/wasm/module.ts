@@ -60,122 +60,349 @@ export class Code {
   }
 
   // Control.
-  unreachable() { this.w.byte(0x00); return this; }
-  nop() { this.w.byte(0x01); return this; }
-  block(t: BlockType = 'void') { this.w.byte(0x02); this.blockType(t); return this; }
-  loop(t: BlockType = 'void') { this.w.byte(0x03); this.blockType(t); return this; }
-  if(t: BlockType = 'void') { this.w.byte(0x04); this.blockType(t); return this; }
-  else() { this.w.byte(0x05); return this; }
-  end() { this.w.byte(0x0b); return this; }
-  br(depth: number) { this.w.byte(0x0c).u32(depth); return this; }
-  brIf(depth: number) { this.w.byte(0x0d).u32(depth); return this; }
+  unreachable() {
+    this.w.byte(0x00);
+    return this;
+  }
+  nop() {
+    this.w.byte(0x01);
+    return this;
+  }
+  block(t: BlockType = 'void') {
+    this.w.byte(0x02);
+    this.blockType(t);
+    return this;
+  }
+  loop(t: BlockType = 'void') {
+    this.w.byte(0x03);
+    this.blockType(t);
+    return this;
+  }
+  if(t: BlockType = 'void') {
+    this.w.byte(0x04);
+    this.blockType(t);
+    return this;
+  }
+  else() {
+    this.w.byte(0x05);
+    return this;
+  }
+  end() {
+    this.w.byte(0x0b);
+    return this;
+  }
+  br(depth: number) {
+    this.w.byte(0x0c).u32(depth);
+    return this;
+  }
+  brIf(depth: number) {
+    this.w.byte(0x0d).u32(depth);
+    return this;
+  }
   brTable(depths: readonly number[], fallback: number) {
     this.w.byte(0x0e).u32(depths.length);
     for (const d of depths) this.w.u32(d);
     this.w.u32(fallback);
     return this;
   }
-  return() { this.w.byte(0x0f); return this; }
-  call(func: number) { this.w.byte(0x10).u32(func); return this; }
-  callIndirect(typeIndex: number, table = 0) { this.w.byte(0x11).u32(typeIndex).u32(table); return this; }
-  drop() { this.w.byte(0x1a); return this; }
-  select() { this.w.byte(0x1b); return this; }
+  return() {
+    this.w.byte(0x0f);
+    return this;
+  }
+  call(func: number) {
+    this.w.byte(0x10).u32(func);
+    return this;
+  }
+  callIndirect(typeIndex: number, table = 0) {
+    this.w.byte(0x11).u32(typeIndex).u32(table);
+    return this;
+  }
+  drop() {
+    this.w.byte(0x1a);
+    return this;
+  }
+  select() {
+    this.w.byte(0x1b);
+    return this;
+  }
 
   // Variables.
-  localGet(i: number) { this.w.byte(0x20).u32(i); return this; }
-  localSet(i: number) { this.w.byte(0x21).u32(i); return this; }
-  localTee(i: number) { this.w.byte(0x22).u32(i); return this; }
-  globalGet(i: number) { this.w.byte(0x23).u32(i); return this; }
-  globalSet(i: number) { this.w.byte(0x24).u32(i); return this; }
+  localGet(i: number) {
+    this.w.byte(0x20).u32(i);
+    return this;
+  }
+  localSet(i: number) {
+    this.w.byte(0x21).u32(i);
+    return this;
+  }
+  localTee(i: number) {
+    this.w.byte(0x22).u32(i);
+    return this;
+  }
+  globalGet(i: number) {
+    this.w.byte(0x23).u32(i);
+    return this;
+  }
+  globalSet(i: number) {
+    this.w.byte(0x24).u32(i);
+    return this;
+  }
 
   // Memory: `align` is log2 of the natural alignment we promise (0 = none, which is always valid).
-  private mem(opcode: number, offset: number, align: number) { this.w.byte(opcode).u32(align).u32(offset); return this; }
-  i32Load(offset = 0, align = 0) { return this.mem(0x28, offset, align); }
-  i64Load(offset = 0, align = 0) { return this.mem(0x29, offset, align); }
-  i32Load8U(offset = 0) { return this.mem(0x2d, offset, 0); }
-  i32Load16U(offset = 0, align = 0) { return this.mem(0x2f, offset, align); }
-  i64Load8U(offset = 0) { return this.mem(0x31, offset, 0); }
-  i64Load16U(offset = 0, align = 0) { return this.mem(0x33, offset, align); }
-  i64Load32U(offset = 0, align = 0) { return this.mem(0x35, offset, align); }
-  i32Store(offset = 0, align = 0) { return this.mem(0x36, offset, align); }
-  i64Store(offset = 0, align = 0) { return this.mem(0x37, offset, align); }
-  i32Store8(offset = 0) { return this.mem(0x3a, offset, 0); }
-  i32Store16(offset = 0, align = 0) { return this.mem(0x3b, offset, align); }
-  i64Store8(offset = 0) { return this.mem(0x3c, offset, 0); }
-  i64Store16(offset = 0, align = 0) { return this.mem(0x3d, offset, align); }
-  i64Store32(offset = 0, align = 0) { return this.mem(0x3e, offset, align); }
+  private mem(opcode: number, offset: number, align: number) {
+    this.w.byte(opcode).u32(align).u32(offset);
+    return this;
+  }
+  i32Load(offset = 0, align = 0) {
+    return this.mem(0x28, offset, align);
+  }
+  i64Load(offset = 0, align = 0) {
+    return this.mem(0x29, offset, align);
+  }
+  i32Load8U(offset = 0) {
+    return this.mem(0x2d, offset, 0);
+  }
+  i32Load16U(offset = 0, align = 0) {
+    return this.mem(0x2f, offset, align);
+  }
+  i64Load8U(offset = 0) {
+    return this.mem(0x31, offset, 0);
+  }
+  i64Load16U(offset = 0, align = 0) {
+    return this.mem(0x33, offset, align);
+  }
+  i64Load32U(offset = 0, align = 0) {
+    return this.mem(0x35, offset, align);
+  }
+  i32Store(offset = 0, align = 0) {
+    return this.mem(0x36, offset, align);
+  }
+  i64Store(offset = 0, align = 0) {
+    return this.mem(0x37, offset, align);
+  }
+  i32Store8(offset = 0) {
+    return this.mem(0x3a, offset, 0);
+  }
+  i32Store16(offset = 0, align = 0) {
+    return this.mem(0x3b, offset, align);
+  }
+  i64Store8(offset = 0) {
+    return this.mem(0x3c, offset, 0);
+  }
+  i64Store16(offset = 0, align = 0) {
+    return this.mem(0x3d, offset, align);
+  }
+  i64Store32(offset = 0, align = 0) {
+    return this.mem(0x3e, offset, align);
+  }
 
   // Constants.
-  i32Const(v: number) { this.w.byte(0x41).s32(v); return this; }
+  i32Const(v: number) {
+    this.w.byte(0x41).s32(v);
+    return this;
+  }
   /** i64 constant from 32-bit halves (no BigInt). */
-  i64Const(hi: number, lo: number) { this.w.byte(0x42).s64(hi, lo); return this; }
+  i64Const(hi: number, lo: number) {
+    this.w.byte(0x42).s64(hi, lo);
+    return this;
+  }
   /** i64 constant from a sign-extended 32-bit value. */
-  i64ConstI32(v: number) { return this.i64Const(v < 0 ? -1 : 0, v); }
-  i64ConstBig(v: bigint) { this.w.byte(0x42).s64Big(v); return this; }
+  i64ConstI32(v: number) {
+    return this.i64Const(v < 0 ? -1 : 0, v);
+  }
+  i64ConstBig(v: bigint) {
+    this.w.byte(0x42).s64Big(v);
+    return this;
+  }
 
   // Numeric (opcode bytes from the spec, §5.4.5).
-  private op(b: number) { this.w.byte(b); return this; }
-  i32Eqz() { return this.op(0x45); }
-  i32Eq() { return this.op(0x46); }
-  i32Ne() { return this.op(0x47); }
-  i32LtS() { return this.op(0x48); }
-  i32LtU() { return this.op(0x49); }
-  i32GtS() { return this.op(0x4a); }
-  i32GtU() { return this.op(0x4b); }
-  i32LeS() { return this.op(0x4c); }
-  i32LeU() { return this.op(0x4d); }
-  i32GeS() { return this.op(0x4e); }
-  i32GeU() { return this.op(0x4f); }
-  i64Eqz() { return this.op(0x50); }
-  i64Eq() { return this.op(0x51); }
-  i64Ne() { return this.op(0x52); }
-  i64LtS() { return this.op(0x53); }
-  i64LtU() { return this.op(0x54); }
-  i64GtS() { return this.op(0x55); }
-  i64GtU() { return this.op(0x56); }
-  i64LeS() { return this.op(0x57); }
-  i64LeU() { return this.op(0x58); }
-  i64GeS() { return this.op(0x59); }
-  i64GeU() { return this.op(0x5a); }
-  i32Clz() { return this.op(0x67); }
-  i32Ctz() { return this.op(0x68); }
-  i32Popcnt() { return this.op(0x69); }
-  i32Add() { return this.op(0x6a); }
-  i32Sub() { return this.op(0x6b); }
-  i32Mul() { return this.op(0x6c); }
-  i32DivS() { return this.op(0x6d); }
-  i32DivU() { return this.op(0x6e); }
-  i32RemS() { return this.op(0x6f); }
-  i32RemU() { return this.op(0x70); }
-  i32And() { return this.op(0x71); }
-  i32Or() { return this.op(0x72); }
-  i32Xor() { return this.op(0x73); }
-  i32Shl() { return this.op(0x74); }
-  i32ShrS() { return this.op(0x75); }
-  i32ShrU() { return this.op(0x76); }
-  i32Rotl() { return this.op(0x77); }
-  i32Rotr() { return this.op(0x78); }
-  i64Clz() { return this.op(0x79); }
-  i64Ctz() { return this.op(0x7a); }
-  i64Popcnt() { return this.op(0x7b); }
-  i64Add() { return this.op(0x7c); }
-  i64Sub() { return this.op(0x7d); }
-  i64Mul() { return this.op(0x7e); }
-  i64DivS() { return this.op(0x7f); }
-  i64DivU() { return this.op(0x80); }
-  i64RemS() { return this.op(0x81); }
-  i64RemU() { return this.op(0x82); }
-  i64And() { return this.op(0x83); }
-  i64Or() { return this.op(0x84); }
-  i64Xor() { return this.op(0x85); }
-  i64Shl() { return this.op(0x86); }
-  i64ShrS() { return this.op(0x87); }
-  i64ShrU() { return this.op(0x88); }
-  i64Rotl() { return this.op(0x89); }
-  i64Rotr() { return this.op(0x8a); }
-  i32WrapI64() { return this.op(0xa7); }
-  i64ExtendI32S() { return this.op(0xac); }
-  i64ExtendI32U() { return this.op(0xad); }
+  private op(b: number) {
+    this.w.byte(b);
+    return this;
+  }
+  i32Eqz() {
+    return this.op(0x45);
+  }
+  i32Eq() {
+    return this.op(0x46);
+  }
+  i32Ne() {
+    return this.op(0x47);
+  }
+  i32LtS() {
+    return this.op(0x48);
+  }
+  i32LtU() {
+    return this.op(0x49);
+  }
+  i32GtS() {
+    return this.op(0x4a);
+  }
+  i32GtU() {
+    return this.op(0x4b);
+  }
+  i32LeS() {
+    return this.op(0x4c);
+  }
+  i32LeU() {
+    return this.op(0x4d);
+  }
+  i32GeS() {
+    return this.op(0x4e);
+  }
+  i32GeU() {
+    return this.op(0x4f);
+  }
+  i64Eqz() {
+    return this.op(0x50);
+  }
+  i64Eq() {
+    return this.op(0x51);
+  }
+  i64Ne() {
+    return this.op(0x52);
+  }
+  i64LtS() {
+    return this.op(0x53);
+  }
+  i64LtU() {
+    return this.op(0x54);
+  }
+  i64GtS() {
+    return this.op(0x55);
+  }
+  i64GtU() {
+    return this.op(0x56);
+  }
+  i64LeS() {
+    return this.op(0x57);
+  }
+  i64LeU() {
+    return this.op(0x58);
+  }
+  i64GeS() {
+    return this.op(0x59);
+  }
+  i64GeU() {
+    return this.op(0x5a);
+  }
+  i32Clz() {
+    return this.op(0x67);
+  }
+  i32Ctz() {
+    return this.op(0x68);
+  }
+  i32Popcnt() {
+    return this.op(0x69);
+  }
+  i32Add() {
+    return this.op(0x6a);
+  }
+  i32Sub() {
+    return this.op(0x6b);
+  }
+  i32Mul() {
+    return this.op(0x6c);
+  }
+  i32DivS() {
+    return this.op(0x6d);
+  }
+  i32DivU() {
+    return this.op(0x6e);
+  }
+  i32RemS() {
+    return this.op(0x6f);
+  }
+  i32RemU() {
+    return this.op(0x70);
+  }
+  i32And() {
+    return this.op(0x71);
+  }
+  i32Or() {
+    return this.op(0x72);
+  }
+  i32Xor() {
+    return this.op(0x73);
+  }
+  i32Shl() {
+    return this.op(0x74);
+  }
+  i32ShrS() {
+    return this.op(0x75);
+  }
+  i32ShrU() {
+    return this.op(0x76);
+  }
+  i32Rotl() {
+    return this.op(0x77);
+  }
+  i32Rotr() {
+    return this.op(0x78);
+  }
+  i64Clz() {
+    return this.op(0x79);
+  }
+  i64Ctz() {
+    return this.op(0x7a);
+  }
+  i64Popcnt() {
+    return this.op(0x7b);
+  }
+  i64Add() {
+    return this.op(0x7c);
+  }
+  i64Sub() {
+    return this.op(0x7d);
+  }
+  i64Mul() {
+    return this.op(0x7e);
+  }
+  i64DivS() {
+    return this.op(0x7f);
+  }
+  i64DivU() {
+    return this.op(0x80);
+  }
+  i64RemS() {
+    return this.op(0x81);
+  }
+  i64RemU() {
+    return this.op(0x82);
+  }
+  i64And() {
+    return this.op(0x83);
+  }
+  i64Or() {
+    return this.op(0x84);
+  }
+  i64Xor() {
+    return this.op(0x85);
+  }
+  i64Shl() {
+    return this.op(0x86);
+  }
+  i64ShrS() {
+    return this.op(0x87);
+  }
+  i64ShrU() {
+    return this.op(0x88);
+  }
+  i64Rotl() {
+    return this.op(0x89);
+  }
+  i64Rotr() {
+    return this.op(0x8a);
+  }
+  i32WrapI64() {
+    return this.op(0xa7);
+  }
+  i64ExtendI32S() {
+    return this.op(0xac);
+  }
+  i64ExtendI32U() {
+    return this.op(0xad);
+  }
 
   /** The function body: local declarations, instructions and the final `end`. */
   encode(): ByteWriter {

@@ -127,7 +127,13 @@ export class NonceInstructions {
       this.ic.log('Advance nonce account: nonce can only advance once per slot');
       throw systemError(NONCE_BLOCKHASH_NOT_EXPIRED);
     }
-    this.setState(0, { version: CURRENT, initialized: true, authority: s.authority, durableNonce: next, lamportsPerSignature: this.ic.env.lamportsPerSignature });
+    this.setState(0, {
+      version: CURRENT,
+      initialized: true,
+      authority: s.authority,
+      durableNonce: next,
+      lamportsPerSignature: this.ic.env.lamportsPerSignature,
+    });
   }
 
   withdraw(lamports: bigint): void {
@@ -185,7 +191,13 @@ export class NonceInstructions {
       this.ic.log(`Initialize nonce account: insufficient lamports ${account.lamports}, need ${min}`);
       fail('InsufficientFunds');
     }
-    this.setState(0, { version: CURRENT, initialized: true, authority, durableNonce: durableNonce(this.ic.env.blockhash), lamportsPerSignature: this.ic.env.lamportsPerSignature });
+    this.setState(0, {
+      version: CURRENT,
+      initialized: true,
+      authority,
+      durableNonce: durableNonce(this.ic.env.blockhash),
+      lamportsPerSignature: this.ic.env.lamportsPerSignature,
+    });
   }
 
   authorize(newAuthority: string): void {

@@ -54,7 +54,14 @@ export function transferInstruction(from: string, to: string, lamports: bigint):
   const data = new Uint8Array(12);
   new DataView(data.buffer).setUint32(0, 2, true);
   new DataView(data.buffer).setBigUint64(4, lamports, true);
-  return { programId: SYSTEM_PROGRAM, accounts: [{ key: from, isSigner: true, isWritable: true }, { key: to, isSigner: false, isWritable: true }], data };
+  return {
+    programId: SYSTEM_PROGRAM,
+    accounts: [
+      { key: from, isSigner: true, isWritable: true },
+      { key: to, isSigner: false, isWritable: true },
+    ],
+    data,
+  };
 }
 
 /** `system_instruction::allocate`, for a builtin to invoke. */

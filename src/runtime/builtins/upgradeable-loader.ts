@@ -488,7 +488,9 @@ class UpgradeableLoader implements Builtin {
     }
     // `loader_v3_minimum_extend_program_size`: small extensions are refused unless they reach the maximum.
     if (additional < MINIMUM_EXTEND_PROGRAM_BYTES && newLen !== MAX_PERMITTED_DATA_LENGTH) {
-      log(`ExtendProgram requires a minimum of ${MINIMUM_EXTEND_PROGRAM_BYTES} additional bytes or to extend to maximum size, but only ${additional} were requested`);
+      log(
+        `ExtendProgram requires a minimum of ${MINIMUM_EXTEND_PROGRAM_BYTES} additional bytes or to extend to maximum size, but only ${additional} were requested`,
+      );
       fail('InvalidArgument');
     }
     const s = decodeLoaderState(pd.data);

@@ -63,7 +63,11 @@ const hash = (r: BincodeReader) => r.pubkey();
 const optionI64 = (r: BincodeReader) => (r.option() ? r.i64() : undefined);
 
 /** A `solana_short_vec` length. */
-const shortVecLength = (r: BincodeReader) => readCompactU16(() => r.u8(), () => new InstructionFailure({ kind: 'InvalidInstructionData' }));
+const shortVecLength = (r: BincodeReader) =>
+  readCompactU16(
+    () => r.u8(),
+    () => new InstructionFailure({ kind: 'InvalidInstructionData' }),
+  );
 
 /** `solana_serde_varint` u64: LEB128 without truncated or zero trailing bytes. */
 function varintU64(r: BincodeReader): bigint {
@@ -383,7 +387,9 @@ function process(ic: InvokeContext, ix: VoteInstruction, account: VoteAccount): 
         decodeError = e;
       }
       // With delayed commission updates (SIMD-0249) raises are no longer limited to the first half of an epoch.
-      const ruled = !ic.env.features.isActive(FEATURES.delayCommissionUpdates) && (decoded ? ix.commission > Math.floor(decoded.inflationRewardsCommissionBps / 100) % 256 : true);
+      const ruled =
+        !ic.env.features.isActive(FEATURES.delayCommissionUpdates) &&
+        (decoded ? ix.commission > Math.floor(decoded.inflationRewardsCommissionBps / 100) % 256 : true);
       if (ruled && !commissionUpdateAllowed(clock.slot, ic.env.epochSchedule)) voteFailure(VoteError.CommissionUpdateTooLate);
       if (!decoded) throw decodeError;
       account.requireSigner(decoded.withdrawer);
@@ -396,7 +402,12 @@ function process(ic: InvokeContext, ix: VoteInstruction, account: VoteAccount): 
       tx.checkSysvarAccount(2, SYSVAR.clock);
       return vote(ic, account, (s) => {
         processVote(s, ix, ic.env.slotHashes, clock.epoch, clock.slot);
-        if (ix.timestamp !== undefined) processTimestamp(s, ix.slots.reduce((a, b) => (a > b ? a : b)), ix.timestamp);
+        if (ix.timestamp !== undefined)
+          processTimestamp(
+            s,
+            ix.slots.reduce((a, b) => (a > b ? a : b)),
+            ix.timestamp,
+          );
       });
     case 'towerUpdate':
       if (ix.legacy && legacyVotesDeprecated) fail('InvalidInstructionData');

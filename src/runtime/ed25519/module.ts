@@ -135,15 +135,28 @@ export function emitEd25519(): EmittedModule<Layout> {
   const carry = (c: Code, h: number, t: number) => {
     for (const i of [0, 4, 1, 5, 2, 6, 3, 7, 4, 8, 9, 0]) {
       const next = (i + 1) % 10;
-      c.localGet(h + i).i64Const(0, 1 << (BITS[i] - 1)).i64Add().i64Const(0, BITS[i]).i64ShrS().localSet(t);
+      c.localGet(h + i)
+        .i64Const(0, 1 << (BITS[i] - 1))
+        .i64Add()
+        .i64Const(0, BITS[i])
+        .i64ShrS()
+        .localSet(t);
       c.localGet(h + next).localGet(t);
       if (i === 9) c.i64Const(0, 19).i64Mul();
       c.i64Add().localSet(h + next);
-      c.localGet(h + i).localGet(t).i64Const(0, BITS[i]).i64Shl().i64Sub().localSet(h + i);
+      c.localGet(h + i)
+        .localGet(t)
+        .i64Const(0, BITS[i])
+        .i64Shl()
+        .i64Sub()
+        .localSet(h + i);
     }
   };
   const store = (c: Code, ptr: number, h: number) => {
-    for (let i = 0; i < 10; i++) c.localGet(ptr).localGet(h + i).i64Store(8 * i, 3);
+    for (let i = 0; i < 10; i++)
+      c.localGet(ptr)
+        .localGet(h + i)
+        .i64Store(8 * i, 3);
   };
 
   /**
@@ -152,18 +165,42 @@ export function emitEd25519(): EmittedModule<Layout> {
    */
   const mulFn = (gInTable: boolean) =>
     define(undefined, 3, [], (c, hp, fp, gp) => {
-      const f = c.locals(10, I64), g = c.locals(10, I64), g19 = c.locals(10, I64), f2 = c.locals(10, I64), h = c.locals(10, I64), t = c.locals(1, I64);
+      const f = c.locals(10, I64),
+        g = c.locals(10, I64),
+        g19 = c.locals(10, I64),
+        f2 = c.locals(10, I64),
+        h = c.locals(10, I64),
+        t = c.locals(1, I64);
       for (let i = 0; i < 10; i++) {
-        c.localGet(fp).i64Load(8 * i, 3).localSet(f + i);
-        if (gInTable) c.localGet(gp).i32Load(4 * i, 2).i64ExtendI32S().localSet(g + i);
-        else c.localGet(gp).i64Load(8 * i, 3).localSet(g + i);
+        c.localGet(fp)
+          .i64Load(8 * i, 3)
+          .localSet(f + i);
+        if (gInTable)
+          c.localGet(gp)
+            .i32Load(4 * i, 2)
+            .i64ExtendI32S()
+            .localSet(g + i);
+        else
+          c.localGet(gp)
+            .i64Load(8 * i, 3)
+            .localSet(g + i);
       }
-      for (let i = 1; i < 10; i++) c.localGet(g + i).i64Const(0, 19).i64Mul().localSet(g19 + i);
-      for (let i = 1; i < 10; i += 2) c.localGet(f + i).localGet(f + i).i64Add().localSet(f2 + i);
+      for (let i = 1; i < 10; i++)
+        c.localGet(g + i)
+          .i64Const(0, 19)
+          .i64Mul()
+          .localSet(g19 + i);
+      for (let i = 1; i < 10; i += 2)
+        c.localGet(f + i)
+          .localGet(f + i)
+          .i64Add()
+          .localSet(f2 + i);
       for (let k = 0; k < 10; k++) {
         for (let i = 0; i < 10; i++) {
           const j = (k - i + 10) % 10;
-          c.localGet(i % 2 && j % 2 ? f2 + i : f + i).localGet(i > k ? g19 + j : g + j).i64Mul();
+          c.localGet(i % 2 && j % 2 ? f2 + i : f + i)
+            .localGet(i > k ? g19 + j : g + j)
+            .i64Mul();
           if (i > 0) c.i64Add();
         }
         c.localSet(h + k);
@@ -180,12 +217,30 @@ export function emitEd25519(): EmittedModule<Layout> {
    * operands 2f_i and 19f_j or 38f_j, so only 19f_j costs a multiplication).
    */
   const squareTimes = define(undefined, 3, [], (c, hp, fp, n) => {
-    const f = c.locals(10, I64), f2 = c.locals(10, I64), f19 = c.locals(10, I64), f38 = c.locals(10, I64), h = c.locals(10, I64), t = c.locals(1, I64);
-    for (let i = 0; i < 10; i++) c.localGet(fp).i64Load(8 * i, 3).localSet(f + i);
+    const f = c.locals(10, I64),
+      f2 = c.locals(10, I64),
+      f19 = c.locals(10, I64),
+      f38 = c.locals(10, I64),
+      h = c.locals(10, I64),
+      t = c.locals(1, I64);
+    for (let i = 0; i < 10; i++)
+      c.localGet(fp)
+        .i64Load(8 * i, 3)
+        .localSet(f + i);
     c.loop();
-    for (let i = 0; i < 10; i++) c.localGet(f + i).localGet(f + i).i64Add().localSet(f2 + i);
+    for (let i = 0; i < 10; i++)
+      c.localGet(f + i)
+        .localGet(f + i)
+        .i64Add()
+        .localSet(f2 + i);
     for (let j = 5; j < 10; j++) {
-      c.localGet(f + j).i64Const(0, 19).i64Mul().localTee(f19 + j).localGet(f19 + j).i64Add().localSet(f38 + j);
+      c.localGet(f + j)
+        .i64Const(0, 19)
+        .i64Mul()
+        .localTee(f19 + j)
+        .localGet(f19 + j)
+        .i64Add()
+        .localSet(f38 + j);
     }
     for (let k = 0; k < 10; k++) {
       let first = true;
@@ -197,7 +252,7 @@ export function emitEd25519(): EmittedModule<Layout> {
         const wrap = i + j >= 10;
         // left operand carries one factor 2 when there is one; the right one the rest
         const left = twice || odd ? f2 + i : f + i;
-        const rest = (twice ? 2 : 1) * (odd ? 2 : 1) / 2;
+        const rest = ((twice ? 2 : 1) * (odd ? 2 : 1)) / 2;
         const right = wrap ? (twice && odd ? f38 : f19) + j : rest === 2 ? f2 + j : f + j;
         c.localGet(left).localGet(right).i64Mul();
         if (!first) c.i64Add();
@@ -215,7 +270,11 @@ export function emitEd25519(): EmittedModule<Layout> {
   const limbwise = (op: (c: Code) => void) =>
     define(undefined, 3, [], (c, hp, fp, gp) => {
       for (let i = 0; i < 10; i++) {
-        c.localGet(hp).localGet(fp).i64Load(8 * i, 3).localGet(gp).i64Load(8 * i, 3);
+        c.localGet(hp)
+          .localGet(fp)
+          .i64Load(8 * i, 3)
+          .localGet(gp)
+          .i64Load(8 * i, 3);
         op(c);
         c.i64Store(8 * i, 3);
       }
@@ -281,39 +340,88 @@ export function emitEd25519(): EmittedModule<Layout> {
    */
   const fourP = limbs(P).map((l) => 4n * l);
   const toBytes = define(undefined, 2, [], (c, out, fp) => {
-    const h = c.locals(10, I64), q = c.locals(1, I64);
-    for (let i = 0; i < 10; i++) c.localGet(fp).i64Load(8 * i, 3).i64ConstBig(fourP[i]).i64Add().localSet(h + i);
+    const h = c.locals(10, I64),
+      q = c.locals(1, I64);
+    for (let i = 0; i < 10; i++)
+      c.localGet(fp)
+        .i64Load(8 * i, 3)
+        .i64ConstBig(fourP[i])
+        .i64Add()
+        .localSet(h + i);
     const pass = (wrap: boolean) => {
       for (let i = 0; i < 10; i++) {
-        c.localGet(h + i).i64Const(0, BITS[i]).i64ShrU().localSet(q);
-        c.localGet(h + i).i64Const(0, (1 << BITS[i]) - 1).i64And().localSet(h + i);
-        if (i < 9) c.localGet(h + i + 1).localGet(q).i64Add().localSet(h + i + 1);
+        c.localGet(h + i)
+          .i64Const(0, BITS[i])
+          .i64ShrU()
+          .localSet(q);
+        c.localGet(h + i)
+          .i64Const(0, (1 << BITS[i]) - 1)
+          .i64And()
+          .localSet(h + i);
+        if (i < 9)
+          c.localGet(h + i + 1)
+            .localGet(q)
+            .i64Add()
+            .localSet(h + i + 1);
         else if (wrap) c.localGet(h).localGet(q).i64Const(0, 19).i64Mul().i64Add().localSet(h);
       }
     };
     pass(true);
     pass(true);
     c.localGet(h).i64Const(0, 19).i64Add().i64Const(0, BITS[0]).i64ShrU().localSet(q);
-    for (let i = 1; i < 10; i++) c.localGet(h + i).localGet(q).i64Add().i64Const(0, BITS[i]).i64ShrU().localSet(q);
+    for (let i = 1; i < 10; i++)
+      c.localGet(h + i)
+        .localGet(q)
+        .i64Add()
+        .i64Const(0, BITS[i])
+        .i64ShrU()
+        .localSet(q);
     c.localGet(h).localGet(q).i64Const(0, 19).i64Mul().i64Add().localSet(h);
     pass(false);
-    for (let i = 0; i < 4; i++) c.localGet(out).i64Const(0, 0).i64Store(8 * i);
+    for (let i = 0; i < 4; i++)
+      c.localGet(out)
+        .i64Const(0, 0)
+        .i64Store(8 * i);
     for (let i = 0; i < 10; i++) {
       const byte = SHIFT[i] >> 3;
-      c.localGet(out).localGet(out).i64Load(byte).localGet(h + i).i64Const(0, SHIFT[i] & 7).i64Shl().i64Or().i64Store(byte);
+      c.localGet(out)
+        .localGet(out)
+        .i64Load(byte)
+        .localGet(h + i)
+        .i64Const(0, SHIFT[i] & 7)
+        .i64Shl()
+        .i64Or()
+        .i64Store(byte);
     }
   });
   /** h from the 32 bytes at `bytesIn`, top bit ignored (values from p to 2^255 - 1 taken as they are). */
   const fromBytes = define(undefined, 1, [], (c, hp) => {
     for (let i = 0; i < 10; i++) {
-      c.localGet(hp).i32Const(bytesIn).i64Load(SHIFT[i] >> 3).i64Const(0, SHIFT[i] & 7).i64ShrU();
-      c.i64Const(0, (1 << BITS[i]) - 1).i64And().i64Store(8 * i, 3);
+      c.localGet(hp)
+        .i32Const(bytesIn)
+        .i64Load(SHIFT[i] >> 3)
+        .i64Const(0, SHIFT[i] & 7)
+        .i64ShrU();
+      c.i64Const(0, (1 << BITS[i]) - 1)
+        .i64And()
+        .i64Store(8 * i, 3);
     }
   });
   /** 1 if f ≡ 0. */
   const isZero = define(undefined, 1, [I32], (c, fp) => {
     call(c, toBytes, bytesTmp, [fp, 0]);
-    c.i32Const(bytesTmp).i64Load(0).i32Const(bytesTmp).i64Load(8).i64Or().i32Const(bytesTmp).i64Load(16).i64Or().i32Const(bytesTmp).i64Load(24).i64Or().i64Eqz();
+    c.i32Const(bytesTmp)
+      .i64Load(0)
+      .i32Const(bytesTmp)
+      .i64Load(8)
+      .i64Or()
+      .i32Const(bytesTmp)
+      .i64Load(16)
+      .i64Or()
+      .i32Const(bytesTmp)
+      .i64Load(24)
+      .i64Or()
+      .i64Eqz();
   });
   /** The low bit of f's canonical value (the "sign" of x in an encoding). */
   const parity = define(undefined, 1, [I32], (c, fp) => {
@@ -467,11 +575,18 @@ export function emitEd25519(): EmittedModule<Layout> {
   const [inverse, zInverse, ax, ay, tmp] = [fe(), fe(), fe(), fe(), fe()];
   /** Stores working-memory f at table address `dst` (limbs fit in i32 after a carry). */
   const storeTable = define(undefined, 2, [], (c, dst, fp) => {
-    for (let i = 0; i < 10; i++) c.localGet(dst).localGet(fp).i64Load(8 * i, 3).i64Store32(4 * i, 2);
+    for (let i = 0; i < 10; i++)
+      c.localGet(dst)
+        .localGet(fp)
+        .i64Load(8 * i, 3)
+        .i64Store32(4 * i, 2);
   });
   // Batch inversion: prefix products, one inversion, then each 1/Z_i walking back.
   define('toNiels', 4, [], (c, table, points, count, prefix) => {
-    const i = c.locals(1, I32), pt = c.locals(1, I32), pre = c.locals(1, I32), entry = c.locals(1, I32);
+    const i = c.locals(1, I32),
+      pt = c.locals(1, I32),
+      pre = c.locals(1, I32),
+      entry = c.locals(1, I32);
     call(c, copy, [prefix, 0], [points, Z], FE);
     c.i32Const(1).localSet(i);
     c.block().loop();
@@ -597,7 +712,12 @@ export function emitEd25519(): EmittedModule<Layout> {
   // Constants are stored when the instance starts.
   const start = define(undefined, 0, [], (c) => {
     for (const [address, value] of constants) {
-      limbs(value).forEach((limb, i) => c.i32Const(address).i64ConstBig(limb).i64Store(8 * i, 3));
+      limbs(value).forEach((limb, i) =>
+        c
+          .i32Const(address)
+          .i64ConstBig(limb)
+          .i64Store(8 * i, 3),
+      );
     }
   });
   exported.set('initialize', start);

@@ -52,7 +52,13 @@ export const chainMethods: MethodGroup = (ctx) => ({
   getEpochSchedule: (p) => {
     positional(p, 0, 0);
     const s = ctx.svm.runtime.epochSchedule;
-    return { slotsPerEpoch: s.slotsPerEpoch, leaderScheduleSlotOffset: s.leaderScheduleSlotOffset, warmup: s.warmup, firstNormalEpoch: s.firstNormalEpoch, firstNormalSlot: s.firstNormalSlot };
+    return {
+      slotsPerEpoch: s.slotsPerEpoch,
+      leaderScheduleSlotOffset: s.leaderScheduleSlotOffset,
+      warmup: s.warmup,
+      firstNormalEpoch: s.firstNormalEpoch,
+      firstNormalSlot: s.firstNormalSlot,
+    };
   },
   getLatestBlockhash: (p) => {
     checkContextConfig(ctx, config(positional(p, 0, 1)[0]));

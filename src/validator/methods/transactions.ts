@@ -53,7 +53,12 @@ function keysOf(ctx: RpcContext, tx: WireTransaction): string[] {
 }
 
 /** `RpcSimulateTransactionResult` from a simulation's outcome. */
-function simulationResult(ctx: RpcContext, tx: WireTransaction, o: TransactionOutcome, extras: { accounts: unknown; innerInstructions: boolean; replacementBlockhash: unknown }) {
+function simulationResult(
+  ctx: RpcContext,
+  tx: WireTransaction,
+  o: TransactionOutcome,
+  extras: { accounts: unknown; innerInstructions: boolean; replacementBlockhash: unknown },
+) {
   const get = (a: string) => ctx.svm.runtime.accounts.get(a);
   const written = new Map<string, Account>(o.postAccounts);
   const after = (a: string) => written.get(a) ?? get(a);
@@ -83,12 +88,22 @@ function transactionJson(tx: WireTransaction) {
     signatures: tx.signatures.map((s) => bs58.encode(s)),
     message: {
       accountKeys: m.staticKeys,
-      header: { numRequiredSignatures: m.numRequiredSignatures, numReadonlySignedAccounts: m.numReadonlySigned, numReadonlyUnsignedAccounts: m.numReadonlyUnsigned },
+      header: {
+        numRequiredSignatures: m.numRequiredSignatures,
+        numReadonlySignedAccounts: m.numReadonlySigned,
+        numReadonlyUnsignedAccounts: m.numReadonlyUnsigned,
+      },
       recentBlockhash: m.recentBlockhash,
       instructions: m.instructions.map((ix) => compiledJson(ix, null)),
       ...(m.version === 'legacy'
         ? {}
-        : { addressTableLookups: m.lookups.map((l) => ({ accountKey: l.accountKey, writableIndexes: [...l.writableIndexes], readonlyIndexes: [...l.readonlyIndexes] })) }),
+        : {
+            addressTableLookups: m.lookups.map((l) => ({
+              accountKey: l.accountKey,
+              writableIndexes: [...l.writableIndexes],
+              readonlyIndexes: [...l.readonlyIndexes],
+            })),
+          }),
     },
   };
 }
@@ -97,7 +112,13 @@ function transactionJson(tx: WireTransaction) {
 function confirmedTransaction(r: TransactionRecord, encoding: 'json' | 'base58' | 'base64' | 'binary', withVersion: boolean) {
   const o = r.outcome;
   const transaction =
-    encoding === 'json' ? transactionJson(r.tx) : encoding === 'binary' ? bs58.encode(r.wire) : encoding === 'base58' ? [bs58.encode(r.wire), 'base58'] : [bytesToBase64(r.wire), 'base64'];
+    encoding === 'json'
+      ? transactionJson(r.tx)
+      : encoding === 'binary'
+        ? bs58.encode(r.wire)
+        : encoding === 'base58'
+          ? [bs58.encode(r.wire), 'base58']
+          : [bytesToBase64(r.wire), 'base64'];
   const data = returnData(o);
   return {
     slot: r.slot,
@@ -143,7 +164,8 @@ export const transactionMethods: MethodGroup = (ctx) => ({
       checkContextConfig(ctx, cfg);
       const preflight = ctx.ledger.simulate(tx, true);
       const error = preflight.error;
-      if (error?.kind === 'SignatureFailure') throw new RpcError(SERVER_ERROR.TRANSACTION_SIGNATURE_VERIFICATION_FAILURE, 'Transaction signature verification failure');
+      if (error?.kind === 'SignatureFailure')
+        throw new RpcError(SERVER_ERROR.TRANSACTION_SIGNATURE_VERIFICATION_FAILURE, 'Transaction signature verification failure');
       if (error?.kind === 'SanitizeFailure') throw invalidParams(`invalid transaction: ${transactionErrorText(error)}`);
       if (error) {
         const result = simulationResult(ctx, tx, preflight, { accounts: null, innerInstructions: false, replacementBlockhash: null });
@@ -201,7 +223,13 @@ export const transactionMethods: MethodGroup = (ctx) => ({
         const r = ctx.ledger.record(s);
         if (!r) return null;
         // Blocks are final at once: every status is rooted (no confirmation count).
-        return { slot: r.slot, confirmations: null, err: r.outcome.error ? transactionErrorJson(r.outcome.error) : null, status: statusJson(r.outcome.error), confirmationStatus: 'finalized' };
+        return {
+          slot: r.slot,
+          confirmations: null,
+          err: r.outcome.error ? transactionErrorJson(r.outcome.error) : null,
+          status: statusJson(r.outcome.error),
+          confirmationStatus: 'finalized',
+        };
       }),
     );
   },
@@ -214,7 +242,10 @@ export const transactionMethods: MethodGroup = (ctx) => ({
     const encoding = variant(cfg.encoding, ['binary', 'base64', 'base58', 'json'] as const) ?? 'json';
     commitment(cfg);
     if (cfg.commitment === 'processed') throw invalidParams('Method does not support commitment below `confirmed`');
-    const max = cfg.maxSupportedTransactionVersion === undefined || cfg.maxSupportedTransactionVersion === null ? undefined : Number(u64(cfg.maxSupportedTransactionVersion, 'u8'));
+    const max =
+      cfg.maxSupportedTransactionVersion === undefined || cfg.maxSupportedTransactionVersion === null
+        ? undefined
+        : Number(u64(cfg.maxSupportedTransactionVersion, 'u8'));
     const r = ctx.ledger.record(s);
     if (!r) return null;
     const version = r.tx.message.version;
