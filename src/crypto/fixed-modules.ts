@@ -17,16 +17,22 @@ export interface EmittedModule<Meta = undefined> {
 /** Emitted modules as a bundle carries them (base64 bytes). */
 export type BundledModules = Readonly<Record<string, { bytes: string; meta: unknown }>>;
 
-declare const WEBSVM_FIXED_MODULES: BundledModules | undefined;
+/** The bundle's modules as JSON text: a string literal costs V8 far less to load than the object, which is parsed on first use. */
+declare const WEBSVM_FIXED_MODULES: string | undefined;
+
+let parsed: BundledModules | undefined;
 
 /** What the bundle carries; undefined when running from source. */
-const bundled: BundledModules | undefined = typeof WEBSVM_FIXED_MODULES === 'undefined' ? undefined : WEBSVM_FIXED_MODULES;
+function bundled(): BundledModules | undefined {
+  if (typeof WEBSVM_FIXED_MODULES === 'undefined') return undefined;
+  return (parsed ??= JSON.parse(WEBSVM_FIXED_MODULES) as BundledModules);
+}
 
 /** The compiled module `name` and its meta: from the bundle when it carries it, else from `emit`. */
 export function fixedModule<Meta>(
   name: string,
   emit: () => EmittedModule<Meta>,
-  from: BundledModules | undefined = bundled,
+  from: BundledModules | undefined = bundled(),
 ): { module: WebAssembly.Module; meta: Meta } {
   const carried = from?.[name];
   const emitted = carried ? { bytes: base64ToBytes(carried.bytes)!, meta: carried.meta as Meta } : emit();
