@@ -2,6 +2,7 @@
 import { expect, it } from 'vitest';
 import {
   appendTransactionMessageInstructions,
+  createSolanaRpc,
   createTransactionMessage,
   generateKeyPairSigner,
   lamports,
@@ -10,6 +11,7 @@ import {
   signTransactionMessageWithSigners,
 } from '@solana/kit';
 import { assemble, execute, SVM, TransactionMetadata } from '../src/index.js';
+import { startValidator } from '../src/validator/index.js';
 
 it('first example: a program in a transaction', async () => {
   const svm = new SVM();
@@ -34,4 +36,15 @@ it('first example: a program in a transaction', async () => {
 it('VM-level example', () => {
   const exe = assemble('mov r0, 40\nadd r0, 2\nexit', { sbpfVersion: 0 });
   expect(execute(exe)).toEqual({ ok: true, value: 42n, instructions: 3n });
+});
+
+it('local validator example', async () => {
+  const validator = await startValidator({ port: 0 });
+  try {
+    const rpc = createSolanaRpc(validator.rpcUrl);
+    expect(typeof (await rpc.getVersion().send())['solana-core']).toBe('string');
+    expect((await rpc.getSlot().send()) >= 0n).toBe(true);
+  } finally {
+    await validator.close();
+  }
 });
