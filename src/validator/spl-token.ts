@@ -1,0 +1,139 @@
+/**
+ * SPL Token and Token-2022 state as Agave's RPC reads it (`StateWithExtensions::unpack` on the base
+ * layouts, `token_amount_to_ui_amount_v3`, `real_number_string_trimmed`). Extensions are recognised
+ * by their account-type byte but not decoded.
+ */
+import { decodeAddress, encodeAddress } from '../runtime/accounts.js';
+
+export const TOKEN_PROGRAM_ID = 'TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA';
+export const TOKEN_2022_PROGRAM_ID = 'TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb';
+/** Wrapped SOL: Agave answers for it without reading its account. */
+export const NATIVE_MINT = 'So11111111111111111111111111111111111111112';
+const NATIVE_MINT_DECIMALS = 9;
+
+/** `is_known_spl_token_id`. */
+export const isTokenProgram = (id: string) => id === TOKEN_PROGRAM_ID || id === TOKEN_2022_PROGRAM_ID;
+
+const MINT_LEN = 82;
+const ACCOUNT_LEN = 165;
+const MULTISIG_LEN = 355;
+/** Token-2022's `AccountType` byte, right after the base account length. */
+const ACCOUNT_TYPE_MINT = 1;
+const ACCOUNT_TYPE_ACCOUNT = 2;
+const STATE_OFFSET = 108;
+/** Byte offsets Agave's token-account filters compare at. */
+export const MINT_OFFSET = 0;
+export const OWNER_OFFSET = 32;
+export const DELEGATE_OFFSET = 72;
+
+/** `UiTokenAmount`, fields in Agave's order. */
+export interface UiTokenAmount {
+  uiAmount: number | null;
+  decimals: number;
+  amount: string;
+  uiAmountString: string;
+}
+
+/** `amount` with `decimals` as a decimal string without trailing zeros (`real_number_string_trimmed`). */
+function uiAmountString(amount: bigint, decimals: number): string {
+  if (decimals === 0) return amount.toString();
+  const digits = amount.toString().padStart(decimals + 1, '0');
+  const text = `${digits.slice(0, -decimals)}.${digits.slice(-decimals)}`;
+  return text.replace(/0+$/, '').replace(/\.$/, '');
+}
+
+/** Largest power of ten a 64-bit `usize` holds: beyond it Agave's `checked_pow` gives no `uiAmount`. */
+const MAX_UI_AMOUNT_DECIMALS = 19;
+
+/** `token_amount_to_ui_amount_v3` for a mint without interest-bearing or scaled-amount configs. */
+export function uiTokenAmount(amount: bigint, decimals: number): UiTokenAmount {
+  const uiAmount = decimals > MAX_UI_AMOUNT_DECIMALS ? null : Number(amount) / 10 ** decimals;
+  return { uiAmount, decimals, amount: amount.toString(), uiAmountString: uiAmountString(amount, decimals) };
+}
+
+/** Whether `data` is a base state of `baseLen` bytes, alone or followed by Token-2022's type byte `type` and extensions. */
+function hasLayout(data: Uint8Array, baseLen: number, type: number): boolean {
+  if (data.length === MULTISIG_LEN || data.length < baseLen) return false;
+  if (data.length === baseLen) return true;
+  // Longer: zero padding up to the account length, then the account-type byte and at least one byte of extensions.
+  if (data.length <= ACCOUNT_LEN + 1 || data[ACCOUNT_LEN] !== type) return false;
+  return data.subarray(baseLen, ACCOUNT_LEN).every((b) => b === 0);
+}
+
+const view = (data: Uint8Array) => new DataView(data.buffer, data.byteOffset, data.byteLength);
+const key = (data: Uint8Array, offset: number) => encodeAddress(data.subarray(offset, offset + 32));
+
+/** A `COption<T>` tag: 0 none, 1 some; anything else fails to unpack. */
+function optionTag(data: Uint8Array, offset: number): boolean | undefined {
+  const tag = view(data).getUint32(offset, true);
+  return tag === 0 ? false : tag === 1 ? true : undefined;
+}
+
+/** A token account's base state. */
+export interface TokenAccount {
+  mint: string;
+  owner: string;
+  amount: bigint;
+  delegate: string | null;
+  state: 'initialized' | 'frozen';
+  /** The rent-exempt reserve of a wrapped-SOL account; null for any other. */
+  nativeReserve: bigint | null;
+  delegatedAmount: bigint;
+  closeAuthority: string | null;
+}
+
+/** `GenericTokenAccount::valid_account_data`: an initialized token account, with or without extensions. */
+export const isTokenAccountData = (data: Uint8Array) => hasLayout(data, ACCOUNT_LEN, ACCOUNT_TYPE_ACCOUNT) && data[STATE_OFFSET] !== 0;
+
+/** `StateWithExtensions::<Account>::unpack`: the base state, or undefined when it does not unpack. */
+export function readTokenAccount(data: Uint8Array): TokenAccount | undefined {
+  if (!hasLayout(data, ACCOUNT_LEN, ACCOUNT_TYPE_ACCOUNT)) return undefined;
+  const state = data[STATE_OFFSET];
+  const [delegate, native, close] = [optionTag(data, 72), optionTag(data, 109), optionTag(data, 129)];
+  if ((state !== 1 && state !== 2) || delegate === undefined || native === undefined || close === undefined) return undefined;
+  const v = view(data);
+  return {
+    mint: key(data, 0),
+    owner: key(data, 32),
+    amount: v.getBigUint64(64, true),
+    delegate: delegate ? key(data, 76) : null,
+    state: state === 1 ? 'initialized' : 'frozen',
+    nativeReserve: native ? v.getBigUint64(113, true) : null,
+    delegatedAmount: v.getBigUint64(121, true),
+    closeAuthority: close ? key(data, 133) : null,
+  };
+}
+
+/** A mint's base state. */
+export interface Mint {
+  mintAuthority: string | null;
+  supply: bigint;
+  decimals: number;
+  freezeAuthority: string | null;
+}
+
+/** `StateWithExtensions::<Mint>::unpack`: the base state of an initialized mint, or undefined. */
+export function readMint(data: Uint8Array): Mint | undefined {
+  if (!hasLayout(data, MINT_LEN, ACCOUNT_TYPE_MINT) || data[45] !== 1) return undefined;
+  const [mintAuthority, freezeAuthority] = [optionTag(data, 0), optionTag(data, 46)];
+  if (mintAuthority === undefined || freezeAuthority === undefined) return undefined;
+  return {
+    mintAuthority: mintAuthority ? key(data, 4) : null,
+    supply: view(data).getBigUint64(36, true),
+    decimals: data[44],
+    freezeAuthority: freezeAuthority ? key(data, 50) : null,
+  };
+}
+
+/** The mint's decimals as `get_mint_owner_and_additional_data` finds them (wrapped SOL without a read). */
+export function mintDecimals(mint: string, data: Uint8Array | undefined): number | undefined {
+  if (mint === NATIVE_MINT) return NATIVE_MINT_DECIMALS;
+  return data && readMint(data)?.decimals;
+}
+
+/** Pubkey order (by bytes), as Agave's sorted scans and `getTokenLargestAccounts` ties use. */
+export function compareAddresses(a: string, b: string): number {
+  const [x, y] = [decodeAddress(a), decodeAddress(b)];
+  for (let i = 0; i < 32; i++) if (x[i] !== y[i]) return x[i] - y[i];
+  return 0;
+}
