@@ -26,8 +26,15 @@ export interface DataSlice {
   length: number;
 }
 
-/** The `encoding` and `dataSlice` fields of an account config, checked as `check_slice_and_encoding` does. */
-export function accountEncoding(cfg: { [key: string]: Json }, fallback: AccountEncoding): { encoding: AccountEncoding; dataSlice?: DataSlice } {
+/**
+ * The `encoding` and `dataSlice` fields of an account config, checked as `check_slice_and_encoding` does
+ * (the token-account lists do not check: there `jsonParsed` ignores the slice).
+ */
+export function accountEncoding(
+  cfg: { [key: string]: Json },
+  fallback: AccountEncoding,
+  refuseSlicedJson = true,
+): { encoding: AccountEncoding; dataSlice?: DataSlice } {
   const encoding = variant(cfg.encoding, ACCOUNT_ENCODINGS) ?? fallback;
   if (cfg.dataSlice === undefined || cfg.dataSlice === null) return { encoding };
   const slice = config(cfg.dataSlice);
@@ -36,7 +43,7 @@ export function accountEncoding(cfg: { [key: string]: Json }, fallback: AccountE
     return Number(u64(slice[name], 'usize'));
   };
   const dataSlice = { offset: field('offset'), length: field('length') };
-  if (encoding === 'jsonParsed') throw invalidRequest('Sliced account data can only be encoded using binary (base 58) or base64 encoding.');
+  if (encoding === 'jsonParsed' && refuseSlicedJson) throw invalidRequest('Sliced account data can only be encoded using binary (base 58) or base64 encoding.');
   return { encoding, dataSlice };
 }
 
@@ -46,8 +53,12 @@ function sliced(data: Uint8Array, slice: DataSlice | undefined): Uint8Array {
   return data.subarray(start, Math.min(data.length, start + slice.length));
 }
 
-/** An account as `UiAccount` (`encode_account`: base58 refused above 128 bytes). */
-export function uiAccount(account: Account, encoding: AccountEncoding, dataSlice?: DataSlice): object {
+/**
+ * An account as `UiAccount` (`encode_account`: base58 refused above 128 bytes). With `jsonParsed`,
+ * `parsed` is the data when a parser read it; without, the data is base64 as Agave falls back.
+ */
+export function uiAccount(account: Account, encoding: AccountEncoding, dataSlice?: DataSlice, parsed?: object): object {
+  if (encoding === 'jsonParsed' && parsed) return { ...uiAccount(account, 'base64'), data: parsed };
   const bytes = sliced(account.data, dataSlice);
   if ((encoding === 'binary' || encoding === 'base58') && bytes.length > MAX_BASE58_BYTES) {
     throw invalidRequest(`Encoded binary (base 58) data should be less than ${MAX_BASE58_BYTES} bytes, please use Base64 encoding.`);

@@ -9,7 +9,7 @@ export const TOKEN_PROGRAM_ID = 'TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA';
 export const TOKEN_2022_PROGRAM_ID = 'TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb';
 /** Wrapped SOL: Agave answers for it without reading its account. */
 export const NATIVE_MINT = 'So11111111111111111111111111111111111111112';
-const NATIVE_MINT_DECIMALS = 9;
+export const NATIVE_MINT_DECIMALS = 9;
 
 /** `is_known_spl_token_id`. */
 export const isTokenProgram = (id: string) => id === TOKEN_PROGRAM_ID || id === TOKEN_2022_PROGRAM_ID;

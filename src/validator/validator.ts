@@ -14,6 +14,7 @@ import { chainMethods } from './methods/chain.js';
 import type { MethodGroup, RpcContext } from './methods/context.js';
 import { nodeMethods } from './methods/node.js';
 import { transactionMethods } from './methods/transactions.js';
+import { tokenMethods } from './methods/tokens.js';
 import { PubSub } from './pubsub.js';
 
 /** Options of {@link startValidator}. */
@@ -38,7 +39,7 @@ export interface Validator {
   close(): Promise<void>;
 }
 
-const METHOD_GROUPS: readonly MethodGroup[] = [nodeMethods, chainMethods, accountMethods, transactionMethods];
+const METHOD_GROUPS: readonly MethodGroup[] = [nodeMethods, chainMethods, accountMethods, tokenMethods, transactionMethods];
 
 function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -247,6 +247,131 @@ describe('validator', () => {
       expect(many[1]).toBeNull();
     });
 
+    it('answers the token methods on accounts an SPL Token flow made', async () => {
+      const payer = Keypair.generate();
+      await connection.requestAirdrop(payer.publicKey, 10 * LAMPORTS_PER_SOL);
+      const [mint, alice, bob, carol] = [Keypair.generate(), Keypair.generate(), Keypair.generate(), Keypair.generate()];
+      const [owner, delegate] = [Keypair.generate(), Keypair.generate()];
+      const accountRent = await connection.getMinimumBalanceForRentExemption(165);
+      const create = (account: Keypair, space: number, lamports: number) =>
+        SystemProgram.createAccount({ fromPubkey: payer.publicKey, newAccountPubkey: account.publicKey, lamports, space, programId: TOKEN_PROGRAM });
+      const mintTo = (account: Keypair, amount: bigint) =>
+        token.amountIx(
+          7,
+          [
+            [mint.publicKey, true],
+            [account.publicKey, true],
+            [payer.publicKey, false],
+          ],
+          amount,
+        );
+      await sendAndConfirmTransaction(
+        connection,
+        new Transaction().add(
+          create(mint, 82, await connection.getMinimumBalanceForRentExemption(82)),
+          token.initializeMint2(mint.publicKey, 2, payer.publicKey),
+          create(alice, 165, accountRent),
+          token.initializeAccount3(alice.publicKey, mint.publicKey, owner.publicKey),
+          create(bob, 165, accountRent),
+          token.initializeAccount3(bob.publicKey, mint.publicKey, owner.publicKey),
+          create(carol, 165, accountRent),
+          token.initializeAccount3(carol.publicKey, mint.publicKey, payer.publicKey),
+          mintTo(alice, 1_234n),
+          mintTo(bob, 50n),
+          mintTo(carol, 9_999n),
+        ),
+        [payer, mint, alice, bob, carol],
+      );
+      // Approve (tag 4): bob's owner lets `delegate` move 7 of bob's tokens.
+      await sendAndConfirmTransaction(
+        connection,
+        new Transaction().add(
+          token.amountIx(
+            4,
+            [
+              [bob.publicKey, true],
+              [delegate.publicKey, false],
+              [owner.publicKey, false],
+            ],
+            7n,
+          ),
+        ),
+        [payer, owner],
+      );
+
+      const amount = (raw: string, text: string) => ({ amount: raw, decimals: 2, uiAmount: Number(text), uiAmountString: text });
+      expect((await connection.getTokenAccountBalance(alice.publicKey)).value).toEqual(amount('1234', '12.34'));
+      expect((await connection.getTokenSupply(mint.publicKey)).value).toEqual(amount('11283', '112.83'));
+      const largest = (await connection.getTokenLargestAccounts(mint.publicKey)).value;
+      expect(largest.map((a) => ({ ...a, address: a.address.toBase58() }))).toEqual([
+        { address: carol.publicKey.toBase58(), ...amount('9999', '99.99') },
+        { address: alice.publicKey.toBase58(), ...amount('1234', '12.34') },
+        { address: bob.publicKey.toBase58(), ...amount('50', '0.5') },
+      ]);
+
+      const parsed = (await connection.getParsedTokenAccountsByOwner(owner.publicKey, { mint: mint.publicKey })).value;
+      const byAddress = new Map(parsed.map((a) => [a.pubkey.toBase58(), a.account]));
+      expect([...byAddress.keys()].sort()).toEqual([alice.publicKey.toBase58(), bob.publicKey.toBase58()].sort());
+      expect(byAddress.get(bob.publicKey.toBase58())).toMatchObject({ lamports: accountRent, space: 165 });
+      expect(byAddress.get(bob.publicKey.toBase58())?.owner.equals(TOKEN_PROGRAM)).toBe(true);
+      expect(byAddress.get(bob.publicKey.toBase58())?.data).toEqual({
+        program: 'spl-token',
+        parsed: {
+          type: 'account',
+          info: {
+            mint: mint.publicKey.toBase58(),
+            owner: owner.publicKey.toBase58(),
+            tokenAmount: amount('50', '0.5'),
+            delegate: delegate.publicKey.toBase58(),
+            state: 'initialized',
+            isNative: false,
+            delegatedAmount: amount('7', '0.07'),
+          },
+        },
+        space: 165,
+      });
+      const raw = (await connection.getTokenAccountsByOwner(owner.publicKey, { programId: TOKEN_PROGRAM })).value;
+      expect(raw.map((a) => a.pubkey.toBase58()).sort()).toEqual([alice.publicKey.toBase58(), bob.publicKey.toBase58()].sort());
+      expect(raw.find((a) => a.pubkey.equals(alice.publicKey))?.account.data.readBigUInt64LE(64)).toBe(1_234n);
+
+      // Kit, by delegate; then getAccountInfo's jsonParsed for a mint.
+      const rpc = createSolanaRpc(v.rpcUrl);
+      const delegated = await rpc
+        .getTokenAccountsByDelegate(address(delegate.publicKey.toBase58()), { programId: address(TOKEN_PROGRAM.toBase58()) }, { encoding: 'base64' })
+        .send();
+      expect(delegated.value.map((a) => a.pubkey)).toEqual([bob.publicKey.toBase58()]);
+      const parsedMint = await rpcCall(v, 'getAccountInfo', [mint.publicKey.toBase58(), { encoding: 'jsonParsed' }]);
+      expect(parsedMint.result.value.data).toEqual({
+        program: 'spl-token',
+        parsed: {
+          type: 'mint',
+          info: { mintAuthority: payer.publicKey.toBase58(), supply: '11283', decimals: 2, isInitialized: true, freezeAuthority: null },
+        },
+        space: 82,
+      });
+
+      // Agave's refusals.
+      const error = async (method: string, params: unknown[]) => (await rpcCall(v, method, params)).error;
+      expect(await error('getTokenAccountBalance', [payer.publicKey.toBase58()])).toEqual({ code: -32602, message: 'Invalid param: not a Token account' });
+      expect(await error('getTokenAccountBalance', [Keypair.generate().publicKey.toBase58()])).toEqual({
+        code: -32602,
+        message: 'Invalid param: could not find account',
+      });
+      expect(await error('getTokenSupply', [alice.publicKey.toBase58()])).toEqual({ code: -32602, message: 'Invalid param: mint could not be unpacked' });
+      expect(await error('getTokenLargestAccounts', [payer.publicKey.toBase58()])).toEqual({
+        code: -32602,
+        message: 'Invalid param: Token mint could not be unpacked',
+      });
+      expect(await error('getTokenAccountsByOwner', [owner.publicKey.toBase58(), { programId: payer.publicKey.toBase58() }])).toEqual({
+        code: -32602,
+        message: 'Invalid param: unrecognized Token program id',
+      });
+      expect(await error('getTokenAccountsByOwner', [owner.publicKey.toBase58(), { owner: payer.publicKey.toBase58() }])).toEqual({
+        code: -32602,
+        message: 'Invalid params: unknown variant `owner`, expected `mint` or `programId`.',
+      });
+    });
+
     it('refuses a failing transaction in preflight with -32002 and simulates it with logs', async () => {
       const payer = Keypair.generate();
       await connection.requestAirdrop(payer.publicKey, LAMPORTS_PER_SOL);

@@ -3,9 +3,11 @@ import bs58 from 'bs58';
 import type { Account } from '../../runtime/accounts.js';
 import { base64ToBytes } from '../../platform.js';
 import { accountEncoding, uiAccount } from '../encodings.js';
+import { isTokenProgram } from '../spl-token.js';
 import { invalidParams, type Json } from '../json-rpc.js';
 import { bool, config, positional, pubkey, string, u64, variant, wrongType } from '../params.js';
-import { checkContextConfig, withContext, type MethodGroup, type RpcContext } from './context.js';
+import { checkContextConfig, live, withContext, type MethodGroup } from './context.js';
+import { encodedAccount, keyedAccounts } from './tokens.js';
 
 /** Agave's `MAX_MULTIPLE_ACCOUNTS`. */
 const MAX_MULTIPLE_ACCOUNTS = 100;
@@ -14,12 +16,6 @@ const MAX_FILTERS = 4;
 /** Longest base58 memcmp `bytes` (`MAX_DATA_BASE58_SIZE`) and decoded size (`MAX_DATA_SIZE`). */
 const MAX_MEMCMP_BASE58 = 175;
 const MAX_MEMCMP_BYTES = 128;
-
-/** An account as the bank shows it: one with no lamports does not exist. */
-function live(ctx: RpcContext, address: string): Account | undefined {
-  const account = ctx.svm.runtime.getAccount(address);
-  return account && account.lamports > 0n ? account : undefined;
-}
 
 type Filter = (data: Uint8Array) => boolean;
 
@@ -66,7 +62,7 @@ export const accountMethods: MethodGroup = (ctx) => ({
     checkContextConfig(ctx, cfg);
     const { encoding, dataSlice } = accountEncoding(cfg, 'binary');
     const account = live(ctx, address);
-    return withContext(ctx, account ? uiAccount(account, encoding, dataSlice) : null);
+    return withContext(ctx, account ? encodedAccount(ctx, account, encoding, dataSlice) : null);
   },
   getMultipleAccounts: (p) => {
     const [keys, raw] = positional(p, 1, 2);
@@ -80,7 +76,7 @@ export const accountMethods: MethodGroup = (ctx) => ({
       ctx,
       addresses.map((a) => {
         const account = live(ctx, a);
-        return account ? uiAccount(account, encoding, dataSlice) : null;
+        return account ? encodedAccount(ctx, account, encoding, dataSlice) : null;
       }),
     );
   },
@@ -94,11 +90,14 @@ export const accountMethods: MethodGroup = (ctx) => ({
     if (!Array.isArray(filters)) throw wrongType(filters, 'a sequence');
     if (filters.length > MAX_FILTERS) throw invalidParams(`Too many filters provided; max ${MAX_FILTERS}`);
     const checks = filters.map(filter);
-    const matches: { pubkey: string; account: object }[] = [];
+    const found: [string, Account][] = [];
     for (const [address, account] of ctx.svm.runtime.accounts.entries()) {
-      if (account.owner !== owner || account.lamports === 0n || !checks.every((c) => c(account.data))) continue;
-      matches.push({ pubkey: address, account: uiAccount(account, encoding, dataSlice) });
+      if (account.owner === owner && account.lamports > 0n && checks.every((c) => c(account.data))) found.push([address, account]);
     }
+    const matches =
+      isTokenProgram(owner) && encoding === 'jsonParsed'
+        ? keyedAccounts(ctx, found, encoding, dataSlice)
+        : found.map(([address, account]) => ({ pubkey: address, account: uiAccount(account, encoding, dataSlice) }));
     const withCtx = cfg.withContext === undefined || cfg.withContext === null ? false : bool(cfg.withContext);
     return withCtx ? withContext(ctx, matches) : matches;
   },

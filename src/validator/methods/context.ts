@@ -1,5 +1,6 @@
 /** What every method handler reads: the ledger over the `SVM`, the node's identity, and the response context. */
 import type { SVM } from '../../api/svm.js';
+import type { Account } from '../../runtime/accounts.js';
 import { AGAVE_VERSION } from '../../runtime/litesvm-release.js';
 import type { Handler } from '../json-rpc.js';
 import type { Ledger } from '../ledger.js';
@@ -23,4 +24,10 @@ export const withContext = (ctx: RpcContext, value: unknown) => ({ context: { ap
 export function checkContextConfig(ctx: RpcContext, cfg: { [key: string]: Json }): void {
   commitment(cfg);
   checkMinContextSlot(cfg, ctx.ledger.slot);
+}
+
+/** An account as the bank shows it: one with no lamports does not exist. */
+export function live(ctx: RpcContext, address: string): Account | undefined {
+  const account = ctx.svm.runtime.getAccount(address);
+  return account && account.lamports > 0n ? account : undefined;
 }
