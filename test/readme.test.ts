@@ -10,7 +10,12 @@ import {
   setTransactionMessageFeePayerSigner,
   signTransactionMessageWithSigners,
 } from '@solana/kit';
-import { assemble, execute, SVM, TransactionMetadata } from '../src/index.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AccountRole } from '@solana/kit';
+import { assemble, Check, ComputeUnitBencher, execute, InstructionHarness, SVM, TransactionMetadata } from '../src/index.js';
+import { programElf, u64 } from './helpers/encoding.js';
 import { startValidator } from '../src/validator/index.js';
 
 it('first example: a program in a transaction', async () => {
@@ -47,4 +52,44 @@ it('local validator example', async () => {
   } finally {
     await validator.close();
   }
+});
+
+it('Mollusk-style example: checks, a persistent context and the bencher', async () => {
+  // The README's names, bound to our accounts program: instruction 2 moves lamports from the first
+  // account to the second (the vault).
+  const programId = (await generateKeyPairSigner()).address;
+  const [payer, vault] = [(await generateKeyPairSigner()).address, (await generateKeyPairSigner()).address];
+  const elf = programElf('accounts');
+  const owned = (lamports: bigint) => ({ lamports, data: new Uint8Array(4), programAddress: programId, executable: false });
+  const vaultAccount = owned(999_000n);
+  const move = (from: string, to: string, n: bigint) => ({
+    programAddress: programId,
+    accounts: [
+      { address: from as never, role: AccountRole.WRITABLE },
+      { address: to as never, role: AccountRole.WRITABLE },
+    ],
+    data: Uint8Array.from([2, ...u64(n)]),
+  });
+  const instruction = move(payer, vault, 1_000n);
+  const accounts: [string, ReturnType<typeof owned>][] = [
+    [payer, owned(1_000_000_000n)],
+    [vault, vaultAccount],
+  ];
+
+  const harness = new InstructionHarness().addProgram(programId, elf);
+  const units = harness.process(instruction, accounts).computeUnitsConsumed;
+  harness.processAndValidate(instruction, accounts, [
+    Check.success(),
+    Check.computeUnits(units),
+    Check.account(vault).lamports(1_000_000n).owner(programId).rentExempt().build(),
+    Check.allRentExempt(),
+  ]);
+  const context = harness.withContext(accounts);
+  context.process(instruction); // deposit
+  expect(String(context.processAndValidate(move(vault, payer, 500n), [Check.success()]))).toMatch(/^InstructionResult: success, \d+ compute units/);
+  expect(context.account(vault)?.lamports).toBe(999_500n); // 999 000 + 1 000 deposited − 500 withdrawn
+  const [bench] = new ComputeUnitBencher(harness, { outDir: mkdtempSync(join(tmpdir(), 'readme-bench-')), failOnRegression: { percent: 5 } })
+    .bench('deposit', instruction, accounts)
+    .execute();
+  expect(bench.computeUnits).toBe(units);
 });
