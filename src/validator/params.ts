@@ -40,6 +40,13 @@ export function string(v: Json): string {
   return v;
 }
 
+/** A list of at most `max` items (Agave's limit on a request's inputs). */
+export function boundedList(v: Json, max: number): Json[] {
+  if (!Array.isArray(v)) throw wrongType(v, 'a sequence');
+  if (v.length > max) throw invalidParams(`Too many inputs provided; max ${max}`);
+  return v;
+}
+
 export function bool(v: Json): boolean {
   if (typeof v !== 'boolean') throw wrongType(v, 'a boolean');
   return v;

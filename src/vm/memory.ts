@@ -136,10 +136,7 @@ export class MemoryMap {
     }
     if (off + len > this.hostLength[hi]) return -1;
     const host = start + off;
-    if (store) {
-      if (host < this.dirtyLow) this.dirtyLow = host;
-      if (host + len > this.dirtyHigh) this.dirtyHigh = host + len;
-    }
+    if (store) this.noteWritten(host, host + len);
     return host;
   }
 

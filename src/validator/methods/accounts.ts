@@ -5,7 +5,7 @@ import { base64ToBytes } from '../../platform.js';
 import { accountEncoding, uiAccount } from '../encodings.js';
 import { isTokenProgram } from '../spl-token.js';
 import { invalidParams, type Json } from '../json-rpc.js';
-import { bool, config, positional, pubkey, string, u64, variant, wrongType } from '../params.js';
+import { bool, boundedList, config, positional, pubkey, string, u64, variant, wrongType } from '../params.js';
 import { checkContextConfig, live, withContext, type MethodGroup } from './context.js';
 import { encodedAccount, keyedAccounts } from './tokens.js';
 
@@ -66,9 +66,7 @@ export const accountMethods: MethodGroup = (ctx) => ({
   },
   getMultipleAccounts: (p) => {
     const [keys, raw] = positional(p, 1, 2);
-    if (!Array.isArray(keys)) throw wrongType(keys, 'a sequence');
-    if (keys.length > MAX_MULTIPLE_ACCOUNTS) throw invalidParams(`Too many inputs provided; max ${MAX_MULTIPLE_ACCOUNTS}`);
-    const addresses = keys.map(pubkey);
+    const addresses = boundedList(keys, MAX_MULTIPLE_ACCOUNTS).map(pubkey);
     const cfg = config(raw);
     checkContextConfig(ctx, cfg);
     const { encoding, dataSlice } = accountEncoding(cfg, 'base64');

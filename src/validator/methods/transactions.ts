@@ -11,7 +11,7 @@ import { bytesToBase64 } from '../../platform.js';
 import { accountEncoding, returnDataJson, statusJson, transactionErrorJson, uiAccount } from '../encodings.js';
 import { invalidParams, RpcError, SERVER_ERROR, type Json } from '../json-rpc.js';
 import type { TransactionRecord } from '../ledger.js';
-import { bool, commitment, config, positional, pubkey, signature, string, u64, variant, wrongType } from '../params.js';
+import { bool, boundedList, commitment, config, positional, pubkey, signature, string, u64, variant, wrongType } from '../params.js';
 import { tokenBalances } from '../token-balances.js';
 import { decodeWire, replaceBlockhash, type TransactionBinaryEncoding } from '../transaction-wire.js';
 import { checkContextConfig, withContext, type MethodGroup, type RpcContext } from './context.js';
@@ -212,9 +212,7 @@ export const transactionMethods: MethodGroup = (ctx) => ({
 
   getSignatureStatuses: (p) => {
     const [list, cfg] = positional(p, 1, 2);
-    if (!Array.isArray(list)) throw wrongType(list, 'a sequence');
-    if (list.length > MAX_SIGNATURE_STATUSES) throw invalidParams(`Too many inputs provided; max ${MAX_SIGNATURE_STATUSES}`);
-    const signatures = list.map(signature);
+    const signatures = boundedList(list, MAX_SIGNATURE_STATUSES).map(signature);
     const c = config(cfg);
     optionalBool(c.searchTransactionHistory);
     return withContext(
