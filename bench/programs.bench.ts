@@ -16,8 +16,7 @@
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { buildSync } from 'esbuild';
-import { packageBundleOptions } from '../scripts/bundle-options.js';
+import { bundleAsShipped } from '../scripts/run-as-shipped.js';
 import { address, generateKeyPairSigner, getAddressEncoder, getProgramDerivedAddress, type Address, type Instruction, type KeyPairSigner } from '@solana/kit';
 import { AnchorProgram, type AnchorIdl } from '../src/index.js';
 import { Dual, observeBoth, setBoth } from '../test/helpers/dual.js';
@@ -306,16 +305,10 @@ for (const row of warm) console.log(`  ${row.program} ${row.instruction}: ${row.
 
 // The child runs as users run the package: bundled by esbuild as `npm run build` bundles it, its
 // dependencies loaded by Node itself (under tsx, modules it loads through require are transformed).
-const child = fileURLToPath(new URL('../node_modules/.cache/websvm/programs-cold.mjs', import.meta.url));
-buildSync({
-  ...packageBundleOptions(),
-  entryPoints: [fileURLToPath(new URL('./programs-cold.ts', import.meta.url))],
-  platform: 'node',
-  format: 'esm',
-  packages: 'external',
-  outfile: child,
-  sourcemap: false,
-});
+const child = await bundleAsShipped(
+  fileURLToPath(new URL('./programs-cold.ts', import.meta.url)),
+  fileURLToPath(new URL('../node_modules/.cache/websvm/programs-cold.mjs', import.meta.url)),
+);
 process.env.WEBSVM_REAL_PROGRAMS_DIR = REAL_PROGRAMS_DIR;
 const runs = Math.max(3, Number(process.env.COLD_RUNS ?? 7));
 const cold = freshProcessPhases([child], runs, {

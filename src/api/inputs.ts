@@ -6,7 +6,7 @@ import { getTransactionEncoder, type Transaction } from '@solana/kit';
 import { WebsvmError } from '../errors.js';
 import bs58 from 'bs58';
 import { decodeAddress, encodeAddress, type Account } from '../runtime/accounts.js';
-import { encodeTransaction, type Instruction as RuntimeInstruction } from '../runtime/message.js';
+import { type Instruction as RuntimeInstruction, type SignedMessage } from '../runtime/message.js';
 
 /** An address: a kit `Address` (base58 string), a web3.js `PublicKey`, or 32 raw bytes. */
 export type AddressInput = string | { toBase58(): string } | Uint8Array;
@@ -160,12 +160,12 @@ const TRANSACTION_FORMS = 'a kit Transaction, a web3.js Transaction or Versioned
 const unencodable = (why: string) => new WebsvmError('InvalidTransaction', `transaction ${why}`);
 
 /**
- * A kit `Transaction` on the wire, as kit's transaction encoder writes it (the signatures in the
- * order kit keeps them, which is the signers' order in the message, 64 zero bytes for a missing
- * one, then the message) without building kit's codecs on every send. With no signatures at all
- * kit's encoder runs, and its refusal is passed on as a `WebsvmError`.
+ * A kit `Transaction` as its signatures and message bytes, the parts its wire form is made of
+ * (the signatures in the order kit keeps them, which is the signers' order in the message, 64
+ * zero bytes for a missing one). With no signatures at all kit's encoder runs, and its refusal is
+ * passed on as a `WebsvmError`.
  */
-function kitWireBytes(tx: { messageBytes: unknown; signatures: unknown }): Uint8Array {
+function kitTransaction(tx: { messageBytes: unknown; signatures: unknown }): Uint8Array | SignedMessage {
   if (!(tx.messageBytes instanceof Uint8Array)) throw unencodable(`messageBytes must be bytes (a Uint8Array), got ${shown(tx.messageBytes)}`);
   if (typeof tx.signatures !== 'object' || tx.signatures === null)
     throw unencodable(`signatures must be an object of signer address to signature, got ${shown(tx.signatures)}`);
@@ -177,20 +177,22 @@ function kitWireBytes(tx: { messageBytes: unknown; signatures: unknown }): Uint8
       throw unencodable(`cannot be encoded: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
-  for (const s of signatures) {
-    if (s != null && !(s instanceof Uint8Array && s.length === 64)) throw unencodable(`signatures must be 64 bytes each (or null), got ${shown(s)}`);
+  for (let i = 0; i < signatures.length; i++) {
+    const s = signatures[i];
+    if (s == null) signatures[i] = NO_SIGNATURE;
+    else if (!(s instanceof Uint8Array && s.length === 64)) throw unencodable(`signatures must be 64 bytes each (or null), got ${shown(s)}`);
   }
-  return encodeTransaction(
-    signatures.map((s) => (s ?? NO_SIGNATURE) as Uint8Array),
-    tx.messageBytes,
-  );
+  return { signatures: signatures as Uint8Array[], messageBytes: tx.messageBytes };
 }
 
-/** The wire bytes of `tx`, refused with kind `InvalidTransaction` when it is none of the accepted forms or cannot be encoded. */
-export function toWireBytes(tx: TransactionInput): Uint8Array {
+/**
+ * `tx` as the runtime takes it: wire bytes, or a kit transaction's parts; refused with kind
+ * `InvalidTransaction` when it is none of the accepted forms or cannot be encoded.
+ */
+export function toTransaction(tx: TransactionInput): Uint8Array | SignedMessage {
   if (tx instanceof Uint8Array) return tx;
   if (typeof tx === 'object' && tx !== null) {
-    if ('messageBytes' in tx && 'signatures' in tx && !('serialize' in tx)) return kitWireBytes(tx);
+    if ('messageBytes' in tx && 'signatures' in tx && !('serialize' in tx)) return kitTransaction(tx);
     if ('serialize' in tx && typeof tx.serialize === 'function') {
       try {
         // web3.js legacy transactions refuse to serialize unsigned unless told not to check.

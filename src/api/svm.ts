@@ -19,7 +19,7 @@ import { AccountsDb, emptyAccount, type Account } from '../runtime/accounts.js';
 import { formatAccountJson, parseAccountJson } from './account-json.js';
 import { requireNodeFs } from '../platform.js';
 import { BPF_LOADER_UPGRADEABLE, SYSVAR } from '../runtime/ids.js';
-import { decodeTransaction } from '../runtime/message.js';
+import { decodeSignedMessage, decodeTransaction } from '../runtime/message.js';
 import { Runtime, type RuntimeSnapshot, type TransactionOutcome } from '../runtime/runtime.js';
 import * as sv from '../runtime/sysvars.js';
 import {
@@ -30,7 +30,7 @@ import {
   toFields,
   toNamedAddress,
   toU64,
-  toWireBytes,
+  toTransaction,
   type AddressInput,
   type TransactionInput,
   type U64Input,
@@ -501,16 +501,18 @@ export class SVM {
 
   /** Processes a transaction and commits its effects. */
   sendTransaction(tx: TransactionInput): TransactionMetadata | FailedTransactionMetadata {
-    const bytes = toWireBytes(tx);
-    const outcome = this.runtime.send(bytes);
-    if (outcome.error && this.expectsDefaultPrograms)
-      warnMissingDefaultPrograms(decodeTransaction(bytes).message.staticKeys, (id) => this.runtime.getAccount(id) !== undefined);
+    const input = toTransaction(tx);
+    const outcome = this.runtime.send(input);
+    if (outcome.error && this.expectsDefaultPrograms) {
+      const { message } = input instanceof Uint8Array ? decodeTransaction(input) : decodeSignedMessage(input);
+      warnMissingDefaultPrograms(message.staticKeys, (id) => this.runtime.getAccount(id) !== undefined);
+    }
     return this.#result(outcome);
   }
 
   /** Processes a transaction without changing any state. */
   simulateTransaction(tx: TransactionInput): FailedTransactionMetadata | SimulatedTransactionInfo {
-    const o = this.runtime.simulate(toWireBytes(tx));
+    const o = this.runtime.simulate(toTransaction(tx));
     const r = this.#result(o);
     return r instanceof FailedTransactionMetadata ? r : new SimulatedTransactionInfo(o);
   }

@@ -9,6 +9,7 @@ import { EbpfError } from '../vm/errors.js';
 import { FRAME_PTR_REG, MM_INPUT_START } from '../isa/constants.js';
 import { Interpreter, initialFramePointer, type RunResult } from '../vm/interpreter.js';
 import { BufferDirt, type MemoryMap } from '../vm/memory.js';
+import type { ExitHook } from '../vm/execute.js';
 import type { Placement } from '../vm/machine-pool.js';
 import { invokeSyscall, type SyscallContext, type SyscallRegistry } from '../vm/syscalls.js';
 import { FAULTS, HEADER, STATUS_EXIT } from './layout.js';
@@ -109,7 +110,7 @@ export function runJit(
   computeUnits: bigint,
   layout: (placement: Placement) => MemoryMap,
   r2 = 0n,
-  onExit?: (memory: MemoryMap, registers: readonly bigint[]) => void,
+  onExit?: ExitHook,
   checkAligned = true,
 ): RunResult {
   const inst = instanceFor(module);
@@ -124,12 +125,9 @@ export function runJit(
     inst.dirt.used(map);
     inst.readOnlyLoaded = true;
     const { result, interpreter } = runOn(inst, exe, map, syscalls, computeUnits, r2, checkAligned);
-    if (onExit) {
-      const registers = interpreter
-        ? Array.from(interpreter.B.subarray(0, 11))
-        : Array.from({ length: 11 }, (_, r) => map.view.getBigUint64(HEADER.regs + 8 * r, true));
-      onExit(map, registers);
-    }
+    onExit?.(map, () =>
+      interpreter ? Array.from(interpreter.B.subarray(0, 11)) : Array.from({ length: 11 }, (_, r) => map.view.getBigUint64(HEADER.regs + 8 * r, true)),
+    );
     return result;
   } finally {
     let pool = idle.get(module);

@@ -98,19 +98,38 @@ export class AccountsDb {
  * is slow; the same keys recur, so both directions are memoized (bounded).
  */
 const MAX_MEMO = 1 << 16;
-const toBase58 = new Map<string, string>();
 const fromBase58 = new Map<string, Uint8Array>();
 
-/** base58 of 32 key bytes. */
+/**
+ * base58 of key bytes to text, direct-mapped by a hash of the 32 bytes: a hit allocates nothing
+ * (a Map keyed by the bytes as a string would build that string for every lookup).
+ */
+const TEXT_SLOTS = 1 << 14;
+let memoBytes: Uint8Array | undefined;
+let memoText: (string | undefined)[] = [];
+
+/** base58 of 32 key bytes (of any other length, computed without the memo). */
 export function encodeAddress(bytes: Uint8Array): string {
-  const raw = String.fromCharCode.apply(null, bytes as unknown as number[]);
-  let text = toBase58.get(raw);
-  if (text === undefined) {
-    if (toBase58.size >= MAX_MEMO) toBase58.clear();
-    text = bs58.encode(bytes);
-    toBase58.set(raw, text);
+  if (bytes.length !== 32) return bs58.encode(bytes);
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < 32; i++) hash = Math.imul(hash ^ bytes[i], 0x01000193);
+  const slot = (hash ^ (hash >>> 15)) & (TEXT_SLOTS - 1);
+  if (!memoBytes) {
+    memoBytes = new Uint8Array(32 * TEXT_SLOTS);
+    memoText = new Array<string | undefined>(TEXT_SLOTS).fill(undefined);
   }
-  return text;
+  const stored = memoBytes;
+  const text = memoText[slot];
+  if (text !== undefined) {
+    const at = slot * 32;
+    let i = 0;
+    while (i < 32 && stored[at + i] === bytes[i]) i++;
+    if (i === 32) return text;
+  }
+  const encoded = bs58.encode(bytes);
+  stored.set(bytes, slot * 32);
+  memoText[slot] = encoded;
+  return encoded;
 }
 
 /** The 32 bytes of a base58 address (throws on a malformed one). Shared: never mutate the result. */

@@ -9,7 +9,7 @@ import type { ExecutionCosts } from '../syscalls/costs.js';
 import { MM_HEAP_START } from '../isa/constants.js';
 import { EbpfError } from '../vm/errors.js';
 import { bytesToBase64 } from '../platform.js';
-import { execute, type Engine } from '../vm/execute.js';
+import { run, type Engine } from '../vm/execute.js';
 import type { SyscallRegistry } from '../vm/syscalls.js';
 import type { TraceSink } from '../vm/interpreter.js';
 import { BPF_LOADER_DEPRECATED, NATIVE_LOADER, SBPF_LOADERS } from './ids.js';
@@ -50,7 +50,7 @@ export interface InvokeEnvironment {
   /** Rent-exempt minimum for a data length (the Rent sysvar). */
   minimumBalance(dataLen: number): bigint;
   /** Whether the RecentBlockhashes sysvar has no entries. */
-  recentBlockhashesEmpty: boolean;
+  recentBlockhashesEmpty(): boolean;
   /** The active feature gates. */
   features: FeatureSet;
   /** The compute-unit prices of runtime charges and syscalls. */
@@ -204,22 +204,25 @@ export class InvokeContext {
     const tracer = this.tx.stack.length === 1 ? this.env.tracer : undefined;
     let result;
     try {
-      result = execute(program.exe, {
-        input,
-        computeUnits: budget,
-        engine: this.env.engine,
-        syscalls: this.env.syscalls,
-        heapBytes: this.heapBytes,
-        checkAligned: !abiV0,
-        r2: this.env.features.isActive(FEATURES.provideInstructionDataOffsetInVmR2) ? input.instructionDataAddress : 0n,
-        trace: tracer?.trace,
+      result = run(
+        program.exe,
+        {
+          input,
+          computeUnits: budget,
+          engine: this.env.engine,
+          syscalls: this.env.syscalls,
+          heapBytes: this.heapBytes,
+          checkAligned: !abiV0,
+          r2: this.env.features.isActive(FEATURES.provideInstructionDataOffsetInVmR2) ? input.instructionDataAddress : 0n,
+          trace: tracer?.trace,
+        },
         // A view, not a copy: it is read below, before any other program runs in this memory.
-        onExit: (memory, registers) => {
+        (memory, registers) => {
           const start = memory.hostStart[4];
           finalInput = memory.bytes.subarray(start, start + memory.hostLength[4]);
-          tracer?.exit(registers);
+          tracer?.exit(registers());
         },
-      });
+      );
     } finally {
       host.current = outer;
       this.programs.pop();

@@ -47,11 +47,15 @@ export interface Message {
   config: TransactionConfig;
 }
 
-/** A decoded transaction with the exact bytes its signatures cover. */
-export interface WireTransaction {
+/** A transaction's signatures and the message bytes they cover, not yet decoded (kit keeps transactions so). */
+export interface SignedMessage {
   signatures: Uint8Array[];
-  message: Message;
   messageBytes: Uint8Array;
+}
+
+/** A decoded transaction with the exact bytes its signatures cover. */
+export interface WireTransaction extends SignedMessage {
+  message: Message;
 }
 
 /** Largest serialized legacy or v0 transaction (IPv6 MTU minus headers). */
@@ -123,10 +127,12 @@ const malformed = (why: string) => new WebsvmError('MalformedTransaction', `Malf
  * with `WebsvmError` kind `TransactionTooLarge`, as Agave's packet intake and RPC do before
  * decoding them.
  */
-export function checkPacketSize(bytes: Uint8Array): void {
-  const max = bytes[0] === V1_PREFIX ? V1_TRANSACTION_SIZE : PACKET_DATA_SIZE;
-  if (bytes.length > max) {
-    throw new WebsvmError('TransactionTooLarge', `Transaction too large: ${bytes.length} bytes (max: ${max} bytes)`);
+export function checkPacketSize(tx: Uint8Array | SignedMessage): void {
+  const v1 = tx instanceof Uint8Array ? tx[0] === V1_PREFIX : tx.messageBytes[0] === V1_PREFIX;
+  const length = tx instanceof Uint8Array ? tx.length : wireLength(tx);
+  const max = v1 ? V1_TRANSACTION_SIZE : PACKET_DATA_SIZE;
+  if (length > max) {
+    throw new WebsvmError('TransactionTooLarge', `Transaction too large: ${length} bytes (max: ${max} bytes)`);
   }
 }
 
@@ -143,6 +149,25 @@ export function decodeTransaction(bytes: Uint8Array): WireTransaction {
   const message = decodeMessageAt(c);
   if (c.at !== bytes.length) throw malformed(`${bytes.length - c.at} trailing bytes`);
   return { signatures, message, messageBytes: bytes.subarray(start, c.at) };
+}
+
+/**
+ * Decodes a transaction given as its parts, as {@link decodeTransaction} decodes their wire form
+ * (legacy and v0 messages; a v1 message is decoded from its wire form). Saves building the wire
+ * bytes only to take them apart again.
+ */
+export function decodeSignedMessage(tx: SignedMessage): WireTransaction {
+  if (tx.messageBytes[0] === V1_PREFIX) return decodeTransaction(encodeTransaction(tx.signatures, tx.messageBytes));
+  const c = new Cursor(tx.messageBytes);
+  const message = decodeMessageAt(c);
+  if (c.at !== tx.messageBytes.length) throw malformed(`${tx.messageBytes.length - c.at} trailing bytes`);
+  return { signatures: tx.signatures, message, messageBytes: tx.messageBytes };
+}
+
+/** The length of `tx` on the wire. */
+export function wireLength(tx: SignedMessage): number {
+  if (tx.messageBytes[0] === V1_PREFIX) return tx.messageBytes.length + 64 * tx.signatures.length;
+  return shortVec(tx.signatures.length).length + 64 * tx.signatures.length + tx.messageBytes.length;
 }
 
 function decodeMessageAt(c: Cursor): Message {

@@ -50,10 +50,12 @@ import { LOG_MESSAGES_BYTES_LIMIT, LogCollector } from './log-collector.js';
 import {
   checkPacketSize,
   compileLegacyMessage,
+  decodeSignedMessage,
   decodeTransaction,
   encodeTransaction,
   sanitizeTransaction,
   type Instruction,
+  type SignedMessage,
   type WireTransaction,
 } from './message.js';
 import type { Executable } from '../executable.js';
@@ -533,8 +535,8 @@ export class Runtime {
   // --- transactions ---
 
   /** Processes a serialized transaction and commits it (accounts on success, the fee on failure). */
-  send(bytes: Uint8Array | WireTransaction): TransactionOutcome {
-    const tx = bytes instanceof Uint8Array ? this.decode(bytes) : bytes;
+  send(input: Uint8Array | SignedMessage | WireTransaction): TransactionOutcome {
+    const tx = this.decode(input);
     const outcome = this.process(tx);
     if (log.isLevelEnabled('debug')) {
       log.debug(
@@ -561,13 +563,15 @@ export class Runtime {
   }
 
   /** Processes a serialized transaction without changing any state. */
-  simulate(bytes: Uint8Array | WireTransaction): TransactionOutcome {
-    return this.process(bytes instanceof Uint8Array ? this.decode(bytes) : bytes);
+  simulate(input: Uint8Array | SignedMessage | WireTransaction): TransactionOutcome {
+    return this.process(this.decode(input));
   }
 
-  private decode(bytes: Uint8Array): WireTransaction {
-    if (this.config.packetSizeLimit) checkPacketSize(bytes);
-    return decodeTransaction(bytes);
+  /** `input` decoded (an already decoded transaction as it is), its size checked first when the packet limit is on. */
+  private decode(input: Uint8Array | SignedMessage | WireTransaction): WireTransaction {
+    if ('message' in input) return input;
+    if (this.config.packetSizeLimit) checkPacketSize(input);
+    return input instanceof Uint8Array ? decodeTransaction(input) : decodeSignedMessage(input);
   }
 
   /** Keeps what `getTransaction` shows (LiteSVM keeps the metadata), not the written accounts. */
@@ -889,7 +893,6 @@ export class Runtime {
   }
 
   private environment(blockhash: string): InvokeEnvironment {
-    const recent = this.accounts.get(SYSVAR.recentBlockhashes)?.data;
     return {
       builtins: this.builtins,
       program: (id) => this.programs.get(id),
@@ -902,7 +905,11 @@ export class Runtime {
       blockhash,
       lamportsPerSignature: this.config.lamportsPerSignature,
       minimumBalance: (dataLen) => sv.minimumBalance(this.rent, dataLen),
-      recentBlockhashesEmpty: !recent || recent.length < 8 || recent.every((b, i) => i >= 8 || b === 0),
+      recentBlockhashesEmpty: () => {
+        // The sysvar's first 8 bytes count its entries.
+        const recent = this.accounts.get(SYSVAR.recentBlockhashes)?.data;
+        return !recent || recent.length < 8 || recent.subarray(0, 8).every((b) => b === 0);
+      },
       features: this.features,
       costs: this.costs,
       tracer: this.config.tracer,

@@ -104,6 +104,19 @@ export function createMemoryMap(
 
 /** Runs `exe` once and reports its result and the instructions charged by the meter. */
 export function execute(exe: Executable, opts: ExecuteOptions = {}): ExecuteResult {
+  const { onExit } = opts;
+  return run(exe, opts, onExit && ((memory, registers) => onExit(memory, registers())));
+}
+
+/**
+ * Called after a run, before its memory is reused, with the memory map and a reader of the final
+ * r0..r10: the runtime reads registers only when tracing, and building eleven bigints per
+ * invocation is measurable on a token transfer.
+ */
+export type ExitHook = (memory: MemoryMap, registers: () => readonly bigint[]) => void;
+
+/** {@link execute} with `exit` in place of `opts.onExit` (the runtime's entry). */
+export function run(exe: Executable, opts: ExecuteOptions, exit: ExitHook | undefined): ExecuteResult {
   const input = opts.input ?? new Uint8Array(0);
   const heapBytes = opts.heapBytes ?? DEFAULT_HEAP_SIZE;
   const computeUnits = BigInt(opts.computeUnits ?? DEFAULT_COMPUTE_UNITS);
@@ -124,7 +137,7 @@ export function execute(exe: Executable, opts: ExecuteOptions = {}): ExecuteResu
       computeUnits,
       (memory) => createMemoryMap(exe, input, heapBytes, { headerBytes: HEADER.size, ...memory }),
       opts.r2 ?? 0n,
-      opts.onExit,
+      exit,
       opts.checkAligned ?? true,
     );
   } else {
@@ -136,7 +149,7 @@ export function execute(exe: Executable, opts: ExecuteOptions = {}): ExecuteResu
       vm.checkAligned = opts.checkAligned ?? true;
       result = vm.run({ computeUnits, syscalls, trace: opts.trace });
       if (engine === 'auto') noteInterpreted(exe, syscalls, Number(result.instructions));
-      opts.onExit?.(memory, Array.from(vm.B.subarray(0, 11)));
+      exit?.(memory, () => Array.from(vm.B.subarray(0, 11)));
     } finally {
       returnMachine(machine);
     }

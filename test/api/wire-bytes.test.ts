@@ -1,4 +1,4 @@
-/** Kit transactions reach the runtime as exactly the bytes kit's own encoder writes. */
+/** Kit transactions reach the runtime as exactly what kit's own encoder writes: the same bytes, or parts that decode the same. */
 import { describe, expect, it } from 'vitest';
 import {
   appendTransactionMessageInstructions,
@@ -15,7 +15,8 @@ import {
   type Instruction,
   type KeyPairSigner,
 } from '@solana/kit';
-import { toWireBytes } from '../../src/api/inputs.js';
+import { toTransaction } from '../../src/api/inputs.js';
+import { decodeSignedMessage, decodeTransaction, encodeTransaction, wireLength } from '../../src/runtime/message.js';
 
 const message = (payer: KeyPairSigner, instructions: Instruction[], version: 0 | 'legacy') =>
   pipe(
@@ -41,7 +42,16 @@ describe('kit transactions on the wire', () => {
         await partiallySignTransactionMessageWithSigners(message(payer, [signedBy(second, third)], version)),
         compileTransaction(message(payer, [signedBy(second)], version)), // no signature at all yet
       ];
-      for (const tx of transactions) expect(toWireBytes(tx)).toEqual(new Uint8Array(encoder.encode(tx)));
+      for (const tx of transactions) {
+        const kitBytes = new Uint8Array(encoder.encode(tx));
+        const ours = toTransaction(tx);
+        if (ours instanceof Uint8Array) expect(ours).toEqual(kitBytes);
+        else {
+          expect(encodeTransaction(ours.signatures, ours.messageBytes)).toEqual(kitBytes);
+          expect(wireLength(ours)).toBe(kitBytes.length);
+          expect(decodeSignedMessage(ours)).toEqual(decodeTransaction(kitBytes));
+        }
+      }
     }
   });
 });

@@ -103,7 +103,7 @@ export class NonceInstructions {
 
   private recentBlockhashes(i: number, what: string): void {
     this.tx.checkSysvarAccount(i, SYSVAR.recentBlockhashes);
-    if (this.ic.env.recentBlockhashesEmpty) {
+    if (this.ic.env.recentBlockhashesEmpty()) {
       this.ic.log(`${what} nonce account: recent blockhash list is empty`);
       throw systemError(NONCE_NO_RECENT_BLOCKHASHES);
     }
