@@ -12,6 +12,9 @@
  *
  * Cold: `bench/programs-cold.ts`, bundled, in fresh processes (`COLD_RUNS`, default 7 per side):
  * `addProgram` of 0.8–1.5 MB programs and the first transactions that run them.
+ *
+ * `BENCH_ONLY=<text>` runs only the warm cases whose program name contains the text, and no cold
+ * runs (for profiling one case).
  */
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -294,14 +297,23 @@ async function runWarm(c: Case) {
 for (const name of ['spl_noop', 'light_system_program_pinocchio', 'account_compression', 'light_compressed_token'] as const) deployLight(name);
 for (const a of lightAccounts()) setBoth(d, a.address, a);
 
-const cases = [counterCase, vaultCase, escrowCase, accountCompressionCase, compressedTokenCase];
+const only = process.env.BENCH_ONLY;
+const cases = [
+  ['counter', counterCase],
+  ['vault', vaultCase],
+  ['escrow', escrowCase],
+  ['Light account-compression', accountCompressionCase],
+  ['Light compressed-token', compressedTokenCase],
+] as const;
 const warm = [];
-for (const make of cases) warm.push(...(await runWarm(await make())));
+for (const [name, make] of cases) if (!only || name.includes(only)) warm.push(...(await runWarm(await make())));
 console.log(
   `warm: median time of one transaction over ${TRANSACTIONS} per row after ${WARMUP} (results identical on both sides; LiteSVM/websvm above 1 = websvm faster)`,
 );
 console.table(warm.map(({ exercises: _, ...row }) => row));
 for (const row of warm) console.log(`  ${row.program} ${row.instruction}: ${row.exercises}`);
+
+if (only) process.exit(0);
 
 // The child runs as users run the package: bundled by esbuild as `npm run build` bundles it, its
 // dependencies loaded by Node itself (under tsx, modules it loads through require are transformed).

@@ -1,12 +1,19 @@
 /** Byte-array comparison for the runtime's account checks. */
 
+/** Node's native comparison (`Buffer.compare` takes any Uint8Array); absent in browsers. */
+const nativeCompare = (globalThis as { Buffer?: { compare(a: Uint8Array, b: Uint8Array): number } }).Buffer?.compare;
+/** From this length on a native call beats the loop below. */
+const NATIVE_COMPARE_FROM = 256;
+
 /**
  * Whether `a` and `b` hold the same bytes. Accounts reach megabytes and are compared on every
- * return from a program that may not change them: four bytes at a time where both are aligned.
+ * return from a program that may not change them: natively where the platform can, else four
+ * bytes at a time where both are aligned.
  */
 export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   const n = a.length;
   if (n !== b.length) return false;
+  if (n >= NATIVE_COMPARE_FROM && nativeCompare) return nativeCompare(a, b) === 0;
   let i = 0;
   if ((a.byteOffset & 3) === 0 && (b.byteOffset & 3) === 0) {
     const words = n >>> 2;
