@@ -42,6 +42,11 @@ export const FEATURES = {
   deprecateRentExemptionThreshold: 'rent6iVy6PDoViPBeJ6k5EJQrkj62h7DPyLbWGHwjrC',
   /** SIMD-0128: the Address Lookup Table program budgets as an sBPF program. */
   migrateAddressLookupTableProgramToCoreBpf: 'C97eKZygrkU4JxJsZdjgbUY7iQR7rKTr4NyDWo2E5pRm',
+  /** The ZK ElGamal Proof program is among the builtins (its account is created with them). */
+  zkElGamalProofProgramEnabled: 'zkhiy5oLowR7HY4zogXjCjeMXyruLqBwSWH21qcFtnv',
+  /** Every ZK ElGamal Proof instruction fails (unless the re-enabling gate is active too). */
+  disableZkElGamalProofProgram: 'zkdoVwnSFnSLtGJG7irJPEYUpmb4i7sGMGcnN6T9rnC',
+  reenableZkElGamalProofProgram: 'zkexuyPRdyTVbZqEAREueqL2xvvoBhRgth9xGSc1tMN',
 } as const;
 
 /** Active features and their activation slots; every other known feature is inactive. */
