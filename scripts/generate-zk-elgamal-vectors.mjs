@@ -74,4 +74,8 @@ for (let i = 0; i < 2; i++) {
   }
 }
 writeFileSync(process.argv[2], JSON.stringify(out, null, 1) + '\n');
-for (const [k, v] of Object.entries(out)) console.log(k, v.map((x) => x.length / 2));
+for (const [k, v] of Object.entries(out))
+  console.log(
+    k,
+    v.map((x) => x.length / 2),
+  );
