@@ -73,6 +73,11 @@ class SigmaVerification {
     return { points, scalars };
   }
 
+  /** `hash_context_into_transcript`: each public value's encoding under its label. */
+  hashContext(values: readonly (readonly [string, ContextValue])[]): void {
+    for (const [label, value] of values) this.transcript.appendMessage(label, value.bytes);
+  }
+
   requireNoIdentity(points: readonly Point[]): void {
     if (points.some((p) => p.is0())) this.fail('IdentityPoint');
   }
@@ -97,7 +102,7 @@ export function verifyPubkeyValidity(data: Uint8Array): void {
   const v = new SigmaVerification('PubkeyValidity', 'pubkey-validity-instruction');
   const { points, scalars } = v.decodeProof(data.subarray(32), 'PS');
   const [[Y], [z]] = [points, scalars];
-  v.transcript.appendMessage('pubkey', pubkey.bytes);
+  v.hashContext([['pubkey', pubkey]]);
   v.transcript.domainSeparator('pubkey-proof');
   v.requireNoIdentity(pubkey.points);
   v.validateAndAppend('Y', Y);
@@ -116,8 +121,10 @@ export function verifyZeroCiphertext(data: Uint8Array): void {
   const [[Y_P, Y_D], [z]] = [points, scalars];
   const [P, [C, D]] = [pubkey.points[0], ciphertext.points];
   v.requireNoIdentity([P, C, D]);
-  v.transcript.appendMessage('pubkey', pubkey.bytes);
-  v.transcript.appendMessage('ciphertext', ciphertext.bytes);
+  v.hashContext([
+    ['pubkey', pubkey],
+    ['ciphertext', ciphertext],
+  ]);
   v.transcript.domainSeparator('zero-ciphertext-proof');
   v.validateAndAppend('Y_P', Y_P);
   v.transcript.appendMessage('Y_D', Y_D);
@@ -140,18 +147,19 @@ export function verifyCiphertextCiphertextEquality(data: Uint8Array): void {
   const [P1, P2] = [firstPubkey.points[0], secondPubkey.points[0]];
   const [[C1, D1], [C2, D2]] = [firstCiphertext.points, secondCiphertext.points];
   v.requireNoIdentity([P1, P2, C1, D1]);
-  v.transcript.appendMessage('first-pubkey', firstPubkey.bytes);
-  v.transcript.appendMessage('second-pubkey', secondPubkey.bytes);
-  v.transcript.appendMessage('first-ciphertext', firstCiphertext.bytes);
-  v.transcript.appendMessage('second-ciphertext', secondCiphertext.bytes);
+  v.hashContext([
+    ['first-pubkey', firstPubkey],
+    ['second-pubkey', secondPubkey],
+    ['first-ciphertext', firstCiphertext],
+    ['second-ciphertext', secondCiphertext],
+  ]);
   v.transcript.domainSeparator('ciphertext-ciphertext-equality-proof');
   const [z_s, z_x, z_r] = scalars;
   const [w, Y] = equalityChallenges(v, points, scalars);
   const [G, H] = [basePoint(), blindingPoint()];
   const [ww, www] = [w * w, w * w * w];
-  const c = Y.c;
   v.requireRelation(
-    [z_s, -c, -1n, w * z_x, w * z_s, -w * c, -w, ww * z_x, ww * z_r, -ww * c, -ww, www * z_r, -www * c, -www],
+    [z_s, -Y.c, -1n, w * z_x, w * z_s, -w * Y.c, -w, ww * z_x, ww * z_r, -ww * Y.c, -ww, www * z_r, -www * Y.c, -www],
     [P1, H, Y.points[0], G, D1, C1, Y.points[1], G, H, C2, Y.points[2], P2, D2, Y.points[3]],
   );
 }
@@ -167,9 +175,11 @@ export function verifyCiphertextCommitmentEquality(data: Uint8Array): void {
   const { points, scalars } = v.decodeProof(data.subarray(128), 'PPPSSS');
   const [P, [C, D], C_commitment] = [pubkey.points[0], ciphertext.points, commitment.points[0]];
   v.requireNoIdentity([P, C, D, C_commitment]);
-  v.transcript.appendMessage('pubkey', pubkey.bytes);
-  v.transcript.appendMessage('ciphertext', ciphertext.bytes);
-  v.transcript.appendMessage('commitment', commitment.bytes);
+  v.hashContext([
+    ['pubkey', pubkey],
+    ['ciphertext', ciphertext],
+    ['commitment', commitment],
+  ]);
   v.transcript.domainSeparator('ciphertext-commitment-equality-proof');
   const [z_s, z_x, z_r] = scalars;
   const [w, Y] = equalityChallenges(v, points, scalars);
@@ -206,9 +216,11 @@ export function verifyPercentageWithCap(data: Uint8Array): void {
   const [[Y_max, Y_delta, Y_claimed], [z_max, c_max, z_x, z_delta, z_claimed]] = [points, scalars];
   const [C_max, C_delta, C_claimed] = [percentage.points[0], delta.points[0], claimed.points[0]];
   v.requireNoIdentity([C_max, C_delta, C_claimed]);
-  v.transcript.appendMessage('percentage-commitment', percentage.bytes);
-  v.transcript.appendMessage('delta-commitment', delta.bytes);
-  v.transcript.appendMessage('claimed-commitment', claimed.bytes);
+  v.hashContext([
+    ['percentage-commitment', percentage],
+    ['delta-commitment', delta],
+    ['claimed-commitment', claimed],
+  ]);
   v.transcript.appendU64('max-value', maxValue);
   v.transcript.domainSeparator('percentage-with-cap-proof');
   v.validateAndAppend('Y_max_proof', Y_max);
@@ -258,18 +270,20 @@ export function verifyGroupedCiphertextValidity(data: Uint8Array, handles: 2 | 3
   // Only the keys before the last may not be the identity (the last may be absent: zero).
   v.requireNoIdentity([...pubkeys.slice(0, handles - 1).map((k) => k.points[0]), ...values.map((c) => c.points[0])]);
   const ordinals = ['first', 'second', 'third'];
-  pubkeys.forEach((k, i) => v.transcript.appendMessage(`${ordinals[i]}-pubkey`, k.bytes));
+  v.hashContext(pubkeys.map((k, i) => [`${ordinals[i]}-pubkey`, k] as const));
   let ciphertext = grouped(values[0]);
   if (batched) {
-    v.transcript.appendMessage('grouped-ciphertext-lo', values[0].bytes);
-    v.transcript.appendMessage('grouped-ciphertext-hi', values[1].bytes);
+    v.hashContext([
+      ['grouped-ciphertext-lo', values[0]],
+      ['grouped-ciphertext-hi', values[1]],
+    ]);
     v.transcript.domainSeparator('batched-validity-proof', { label: 'handles', value: BigInt(handles) });
     const t = v.transcript.challengeScalar('t');
     const [lo, hi] = [grouped(values[0]), grouped(values[1])];
     const combine = (a: Point, b: Point) => a.add(b.multiplyUnsafe(t));
     ciphertext = { commitment: combine(lo.commitment, hi.commitment), handles: lo.handles.map((h, i) => combine(h, hi.handles[i])) };
   } else {
-    v.transcript.appendMessage('grouped-ciphertext', values[0].bytes);
+    v.hashContext([['grouped-ciphertext', values[0]]]);
   }
   v.transcript.domainSeparator('validity-proof', { label: 'handles', value: BigInt(handles) });
   points.forEach((Y, i) => (i < handles ? v.validateAndAppend(`Y_${i}`, Y) : v.transcript.appendMessage(`Y_${i}`, Y)));
