@@ -27,6 +27,8 @@ export interface LiteSvmRelease {
   DEFAULT_PROGRAM_LOADERS: [string, string][];
   /** Every field of `new ComputeBudget()`. */
   DEFAULT_COMPUTE_BUDGET: Record<string, bigint | number>;
+  /** The fields of Agave's `FeatureSnapshot` in declaration order, each with the feature id it reads. */
+  FEATURE_SNAPSHOT: [string, string][];
 }
 
 const FEATURE_PROGRAM = 'Feature111111111111111111111111111111111111';
@@ -50,6 +52,28 @@ function versions(): { LITESVM_VERSION: string; AGAVE_VERSION: string } {
     }
   }
   throw new Error('no litesvm native binary found next to the litesvm package');
+}
+
+/** The `FeatureSnapshot { name: bool, … }` that ends a `FeatureSet`'s `toString()`, as [name, value] pairs. */
+function snapshotFields(features: FeatureSet): [string, string][] {
+  const found = /snapshot: FeatureSnapshot \{ (.*) \} \}\)$/.exec(features.toString());
+  if (!found) throw new Error('litesvm FeatureSet.toString() has no FeatureSnapshot');
+  return found[1].split(', ').map((field) => field.split(': ') as [string, string]);
+}
+
+/** Each snapshot field with the one feature whose activation alone sets it, in the snapshot's order. */
+function featureSnapshot(): [string, string][] {
+  const fieldFeature = new Map<string, string>();
+  for (const id of FeatureSet.allEnabled().getActiveFeatures()) {
+    const alone = new FeatureSet();
+    alone.activate(id, 0n);
+    for (const [name, value] of snapshotFields(alone)) if (value === 'true') fieldFeature.set(name, bs58.encode(id));
+  }
+  return snapshotFields(new FeatureSet()).map(([name]) => {
+    const id = fieldFeature.get(name);
+    if (id === undefined) throw new Error(`no feature sets the FeatureSnapshot field ${name}`);
+    return [name, id];
+  });
 }
 
 /** Reads the release data from the installed `litesvm` package. */
@@ -106,6 +130,7 @@ export function readLiteSvmRelease(): LiteSvmRelease {
         .map((a): [string, string] => [a.address, loader]),
     ).sort(([a], [b]) => (a < b ? -1 : 1)),
     DEFAULT_COMPUTE_BUDGET: Object.fromEntries(budgetFields.map((name) => [name, (budget as unknown as Record<string, bigint | number>)[name]])),
+    FEATURE_SNAPSHOT: featureSnapshot(),
   };
 }
 
@@ -139,12 +164,14 @@ const DOCS: Record<keyof LiteSvmRelease, string> = {
   DEFAULT_LAST_RESTART_SLOT: 'The LastRestartSlot sysvar a new LiteSVM starts with.',
   DEFAULT_PROGRAM_LOADERS: 'The programs a new LiteSVM deploys and the loader of each.',
   DEFAULT_COMPUTE_BUDGET: "Every field of LiteSVM's `new ComputeBudget()`.",
+  FEATURE_SNAPSHOT: "The fields of Agave's `FeatureSnapshot` (ending a FeatureSet's `toString()`), each with the feature it reads.",
 };
 
 const TYPES: Partial<Record<keyof LiteSvmRelease, string>> = {
   ALL_FEATURES: 'readonly string[]',
   MAINNET_FEATURES: 'readonly (readonly [string, bigint])[]',
   DEFAULT_PROGRAM_LOADERS: 'readonly (readonly [string, string])[]',
+  FEATURE_SNAPSHOT: 'readonly (readonly [string, string])[]',
 };
 
 /** The source of src/runtime/litesvm-release.ts. */

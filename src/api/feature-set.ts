@@ -1,6 +1,7 @@
 /** The `litesvm` package's `FeatureSet`: feature gates by id (32 bytes or base58). */
 import { decodeAddress } from '../runtime/accounts.js';
 import { FEATURES, FeatureSet as RuntimeFeatureSet } from '../runtime/features.js';
+import { FEATURE_SNAPSHOT } from '../runtime/litesvm-release.js';
 import { toNamedAddress, toU64, type AddressInput, type U64Input } from './inputs.js';
 
 export class FeatureSet {
@@ -48,5 +49,18 @@ export class FeatureSet {
   }
   getInactiveFeaturesCount(): number {
     return this.inner.inactive().length;
+  }
+
+  /**
+   * Agave's `Debug` form, as LiteSVM prints it: the active ids with their slots, the inactive ids,
+   * then the `FeatureSnapshot` flags. (LiteSVM lists the ids in hash-map order, which varies.)
+   */
+  toString(): string {
+    const active = this.inner
+      .entries()
+      .map(([id, slot]) => `${id}: ${slot}`)
+      .join(', ');
+    const snapshot = FEATURE_SNAPSHOT.map(([name, id]) => `${name}: ${this.inner.isActive(id)}`).join(', ');
+    return `FeatureSet(FeatureSet { active: {${active}}, inactive: {${this.inner.inactive().join(', ')}}, snapshot: FeatureSnapshot { ${snapshot} } })`;
   }
 }

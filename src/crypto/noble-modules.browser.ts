@@ -9,6 +9,8 @@ import * as bn254 from '@noble/curves/bn254.js';
 import * as bls12381 from '@noble/curves/bls12-381.js';
 import * as sha2 from '@noble/hashes/sha2.js';
 import * as blake3 from '@noble/hashes/blake3.js';
+import * as sha3 from '@noble/hashes/sha3.js';
+import * as curve from '@noble/curves/abstract/curve.js';
 
 const MODULES = new Map<string, unknown>([
   ['@noble/curves/ed25519.js', ed25519],
@@ -17,6 +19,8 @@ const MODULES = new Map<string, unknown>([
   ['@noble/curves/bls12-381.js', bls12381],
   ['@noble/hashes/sha2.js', sha2],
   ['@noble/hashes/blake3.js', blake3],
+  ['@noble/hashes/sha3.js', sha3],
+  ['@noble/curves/abstract/curve.js', curve],
 ]);
 
 /** Nothing to do: the modules are part of the bundle. */

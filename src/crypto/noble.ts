@@ -12,7 +12,9 @@ const BN254 = '@noble/curves/bn254.js';
 const BLS12_381 = '@noble/curves/bls12-381.js';
 const SHA2 = '@noble/hashes/sha2.js';
 const BLAKE3 = '@noble/hashes/blake3.js';
-preload([ED25519, NIST, BN254, BLS12_381, SHA2, BLAKE3]);
+const SHA3 = '@noble/hashes/sha3.js';
+const CURVE = '@noble/curves/abstract/curve.js';
+preload([ED25519, NIST, BN254, BLS12_381, SHA2, BLAKE3, SHA3, CURVE]);
 
 export const nobleEd25519 = () => nobleModule(ED25519) as typeof import('@noble/curves/ed25519.js');
 export const nobleNist = () => nobleModule(NIST) as typeof import('@noble/curves/nist.js');
@@ -20,3 +22,6 @@ export const nobleBn254 = () => nobleModule(BN254) as typeof import('@noble/curv
 export const nobleBls12381 = () => nobleModule(BLS12_381) as typeof import('@noble/curves/bls12-381.js');
 export const nobleSha2 = () => nobleModule(SHA2) as typeof import('@noble/hashes/sha2.js');
 export const nobleBlake3 = () => nobleModule(BLAKE3) as typeof import('@noble/hashes/blake3.js');
+export const nobleSha3 = () => nobleModule(SHA3) as typeof import('@noble/hashes/sha3.js');
+/** Generic curve algorithms (Pippenger's multiscalar multiplication). */
+export const nobleCurve = () => nobleModule(CURVE) as typeof import('@noble/curves/abstract/curve.js');

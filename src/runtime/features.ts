@@ -42,15 +42,26 @@ export const FEATURES = {
   deprecateRentExemptionThreshold: 'rent6iVy6PDoViPBeJ6k5EJQrkj62h7DPyLbWGHwjrC',
   /** SIMD-0128: the Address Lookup Table program budgets as an sBPF program. */
   migrateAddressLookupTableProgramToCoreBpf: 'C97eKZygrkU4JxJsZdjgbUY7iQR7rKTr4NyDWo2E5pRm',
+  /** The ZK ElGamal Proof program is among the builtins (its account is created with them). */
+  zkElGamalProofProgramEnabled: 'zkhiy5oLowR7HY4zogXjCjeMXyruLqBwSWH21qcFtnv',
+  /** Every ZK ElGamal Proof instruction fails (unless the re-enabling gate is active too). */
+  disableZkElGamalProofProgram: 'zkdoVwnSFnSLtGJG7irJPEYUpmb4i7sGMGcnN6T9rnC',
+  reenableZkElGamalProofProgram: 'zkexuyPRdyTVbZqEAREueqL2xvvoBhRgth9xGSc1tMN',
 } as const;
 
-/** Active features and their activation slots; every other known feature is inactive. */
+/**
+ * Active features with their activation slots, and inactive ones. As Agave's `FeatureSet`, the two
+ * sets are kept apart: every known feature starts inactive unless active, and activating or
+ * deactivating an id (known or not) moves it from one set to the other.
+ */
 export class FeatureSet {
   private readonly active = new Map<string, bigint>();
+  private readonly inactiveIds: Set<string>;
 
-  /** Every known feature inactive (as Agave's `FeatureSet::default()`). */
-  constructor(active?: Iterable<readonly [string, bigint]>) {
+  /** The `active` features, every other known feature inactive (all of them by default, as Agave's `FeatureSet::default()`). */
+  constructor(active?: Iterable<readonly [string, bigint]>, inactive?: Iterable<string>) {
     for (const [id, slot] of active ?? []) this.active.set(id, slot);
+    this.inactiveIds = new Set(inactive ?? ALL_FEATURES.filter((id) => !this.active.has(id)));
   }
 
   /** LiteSVM's default: the features active on mainnet. */
@@ -72,11 +83,13 @@ export class FeatureSet {
   }
 
   activate(id: string, slot: bigint): void {
+    this.inactiveIds.delete(id);
     this.active.set(id, slot);
   }
 
   deactivate(id: string): void {
     this.active.delete(id);
+    this.inactiveIds.add(id);
   }
 
   /** Active ids with their slots. */
@@ -84,12 +97,12 @@ export class FeatureSet {
     return [...this.active.entries()];
   }
 
-  /** Known ids that are not active. */
+  /** Inactive ids. */
   inactive(): string[] {
-    return ALL_FEATURES.filter((id) => !this.active.has(id));
+    return [...this.inactiveIds];
   }
 
   clone(): FeatureSet {
-    return new FeatureSet(this.active);
+    return new FeatureSet(this.active, this.inactiveIds);
   }
 }

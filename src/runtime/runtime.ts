@@ -21,7 +21,7 @@ import { registerAltBn128Syscalls } from '../syscalls/alt-bn128.js';
 import { registerPoseidonSyscall } from '../syscalls/poseidon.js';
 import { defaultExecutionCosts, type ExecutionCosts } from '../syscalls/costs.js';
 import { AccountsDb, cloneAccount, decodeAddress, emptyAccount, encodeAddress, RENT_EXEMPT_EPOCH, shareAccount, type Account } from './accounts.js';
-import { budgetsAsBuiltin, defaultBuiltins } from './builtins/index.js';
+import { budgetsAsBuiltin, builtinEnabled, defaultBuiltins } from './builtins/index.js';
 import { decodeNonce, durableNonce } from './builtins/nonce.js';
 import { computeBudgetLimits, configLimits, MAX_COMPUTE_UNIT_LIMIT, type ComputeBudgetLimits } from './compute-budget.js';
 import { InstructionFailure, TransactionFailure, txError, type InstructionError, type TransactionError } from './errors.js';
@@ -282,9 +282,10 @@ export class Runtime {
     return this.features.isActive(FEATURES.raiseCpiNestingLimitTo8) ? MAX_INSTRUCTION_STACK_DEPTH_SIMD_0268 : MAX_INSTRUCTION_STACK_DEPTH;
   }
 
-  /** The builtin programs' native-loader accounts (`with_builtins`). */
+  /** The builtin programs' native-loader accounts (`with_builtins`), of those the feature set enables. */
   addBuiltinAccounts(): void {
     for (const [id, builtin] of this.builtins) {
+      if (!builtinEnabled(id, this.features)) continue;
       this.accounts.set(id, { lamports: 1n, data: new TextEncoder().encode(builtin.name), owner: NATIVE_LOADER, executable: true, rentEpoch: 0n });
     }
   }

@@ -112,13 +112,10 @@ describe('the accounts a new SVM starts with: websvm vs LiteSVM', () => {
       'BPFLoaderUpgradeab1e11111111111111111111111',
       'Feature111111111111111111111111111111111111',
     ];
-    // websvm does not implement the ZK ElGamal proof program, so it has no account for it.
-    const unimplemented = new Set(['ZkE1Gama1Proof11111111111111111111111111111']);
     for (const owner of owners) {
       const theirs = d.theirs
         .getProgramAccounts(address(owner))
         .map((a) => a.address)
-        .filter((a) => !unimplemented.has(a))
         .sort();
       const ours = d.ours
         .getProgramAccounts(address(owner))

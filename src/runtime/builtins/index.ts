@@ -16,12 +16,14 @@ import {
   SECP256K1_PROGRAM,
   SYSTEM_PROGRAM,
   VOTE_PROGRAM,
+  ZK_ELGAMAL_PROOF_PROGRAM,
 } from '../ids.js';
 import type { Builtin } from '../invoke-context.js';
 import { addressLookupTableProgram } from './address-lookup-table.js';
 import { systemProgram } from './system.js';
 import { upgradeableLoader } from './upgradeable-loader.js';
 import { voteProgram } from './vote.js';
+import { zkElGamalProofProgram } from './zk-elgamal-proof/index.js';
 
 /** Compute Budget instructions are read before execution; running one only costs its 150 units. */
 const computeBudgetProgram: Builtin = {
@@ -52,7 +54,17 @@ export function defaultBuiltins(): Map<string, Builtin> {
     [BPF_LOADER_UPGRADEABLE, upgradeableLoader],
     [ADDRESS_LOOKUP_TABLE_PROGRAM, addressLookupTableProgram],
     [VOTE_PROGRAM, voteProgram],
+    [ZK_ELGAMAL_PROOF_PROGRAM, zkElGamalProofProgram],
   ]);
+}
+
+/** Builtins added (their accounts created) only while a feature is active, as Agave's `enable_feature_id`. */
+const ENABLING_FEATURES = new Map<string, string>([[ZK_ELGAMAL_PROOF_PROGRAM, FEATURES.zkElGamalProofProgramEnabled]]);
+
+/** Whether `with_builtins` adds `programId`'s account under `features`. */
+export function builtinEnabled(programId: string, features: FeatureSet): boolean {
+  const feature = ENABLING_FEATURES.get(programId);
+  return feature === undefined || features.isActive(feature);
 }
 
 /**
@@ -71,7 +83,8 @@ const CORE_BPF_MIGRATIONS = new Map<string, string>([
  */
 export function budgetsAsBuiltin(programId: string, builtins: ReadonlyMap<string, Builtin>, features: FeatureSet): boolean {
   const migration = CORE_BPF_MIGRATIONS.get(programId);
-  return (builtins.has(programId) || COUNTED_AS_BUILTINS.has(programId)) && !(migration !== undefined && features.isActive(migration));
+  const listed = (builtins.has(programId) && !BUDGETED_AS_SBPF.has(programId)) || COUNTED_AS_BUILTINS.has(programId);
+  return listed && !(migration !== undefined && features.isActive(migration));
 }
 
 /**
@@ -79,3 +92,6 @@ export function budgetsAsBuiltin(programId: string, builtins: ReadonlyMap<string
  * and secp256k1 precompiles and loader v4 (secp256r1 is not listed, so it budgets as sBPF).
  */
 const COUNTED_AS_BUILTINS = new Set([ED25519_PROGRAM, SECP256K1_PROGRAM, LOADER_V4]);
+
+/** Builtins Agave's cost lists leave out: their instructions budget 200 000 units like an sBPF program's. */
+const BUDGETED_AS_SBPF = new Set([ZK_ELGAMAL_PROOF_PROGRAM]);
