@@ -180,7 +180,7 @@ export class Ledger {
     return this.blockSlots.slice(lo, lo + limit);
   }
 
-  /** The ended blocks, newest first, while `take` says so. */
+  /** The ended blocks, newest first. */
   *newestBlocks(): Generator<Block> {
     for (let i = this.blockSlots.length - 1; i >= 0; i--) yield this.blocks.get(this.blockSlots[i])!;
   }
