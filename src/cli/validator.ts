@@ -1,13 +1,38 @@
 /**
- * `websvm validator [--rpc-port N] [--bind-address ADDR] [--bpf-program ADDRESS FILE]… [--quiet]`:
- * a local validator (JSON-RPC on N, PubSub on N+1) until interrupted. The validator module is
- * loaded only here, so the other commands never load its server dependencies.
+ * `websvm validator [--rpc-port N] [--bind-address ADDR] [--bpf-program ADDRESS FILE]…
+ * [--upgradeable-program ADDRESS FILE AUTHORITY|none]… [--account ADDRESS|- FILE]… [--account-dir DIR]…
+ * [--ledger DIR [--reset]] [--slot-time MS|transaction|manual] [--quiet]`: a local validator
+ * (JSON-RPC on N, PubSub on N+1) until interrupted. The validator module is loaded only here, so
+ * the other commands never load its server dependencies.
  */
 import { SVM } from '../api/svm.js';
+import { DEFAULT_SLOT_TIME_MS, type SlotTime } from '../validator/slot-clock.js';
 import type { Command } from './command.js';
 import { EXIT_FAILURE } from './errors.js';
 import { readElf } from './files.js';
 import { intArg, value } from './options.js';
+import { UsageError } from './errors.js';
+import { isAddress } from '@solana/kit';
+
+/** An option's values in groups of `n` (one group per use). */
+function groups(values: string[] | undefined, n: number): string[][] {
+  const out: string[][] = [];
+  for (let i = 0; i < (values?.length ?? 0); i += n) out.push(values!.slice(i, i + n));
+  return out;
+}
+
+function address(text: string, option: string): string {
+  if (!isAddress(text)) throw new UsageError(`${option} needs an address, got ${text}`);
+  return text;
+}
+
+function slotTimeArg(spec: string | undefined): SlotTime {
+  if (spec === undefined) return DEFAULT_SLOT_TIME_MS;
+  if (spec === 'transaction' || spec === 'manual') return spec;
+  const ms = intArg(spec, '--slot-time', DEFAULT_SLOT_TIME_MS);
+  if (ms === 0) throw new UsageError('--slot-time must be at least 1 millisecond');
+  return ms;
+}
 
 /** solana-test-validator's default RPC port. */
 const DEFAULT_RPC_PORT = 8899;
@@ -19,6 +44,26 @@ export const validator: Command = {
     { name: '--rpc-port', value: 'N', help: `JSON-RPC port (default ${DEFAULT_RPC_PORT}); PubSub listens on N+1; 0 picks free ports` },
     { name: '--bind-address', value: 'ADDR', help: 'address to listen on (default 127.0.0.1)' },
     { name: '--bpf-program', value: 'ADDRESS FILE', arity: 2, help: 'deploy the program FILE.so at ADDRESS with the upgradeable loader (repeatable)' },
+    {
+      name: '--upgradeable-program',
+      value: 'ADDRESS FILE AUTHORITY',
+      arity: 3,
+      help: 'deploy FILE.so at ADDRESS with the upgradeable loader and AUTHORITY as its upgrade authority, or none (repeatable)',
+    },
+    {
+      name: '--account',
+      value: 'ADDRESS FILE',
+      arity: 2,
+      help: "load an account from a JSON file as `solana account --output json` writes it, at ADDRESS or (with -) the file's (repeatable)",
+    },
+    { name: '--account-dir', value: 'DIR', help: 'load every *.json account file of DIR (repeatable)' },
+    { name: '--ledger', value: 'DIR', help: 'keep the accounts in DIR across restarts (written on exit, read on start)' },
+    { name: '--reset', help: 'with --ledger: start afresh, removing what DIR holds' },
+    {
+      name: '--slot-time',
+      value: 'MS',
+      help: `milliseconds a slot lasts (default ${DEFAULT_SLOT_TIME_MS}); transaction: a slot per batch of transactions; manual: slots never advance by themselves`,
+    },
     { name: '--quiet', help: 'print nothing once started' },
   ],
   json: '{ rpcUrl, wsUrl } once listening',
@@ -29,10 +74,31 @@ export const validator: Command = {
     const svm = new SVM();
     const programs = p.values.get('--bpf-program') ?? [];
     for (let i = 0; i < programs.length; i += 2) svm.addProgram(programs[i], readElf(programs[i + 1]));
+    const upgradeable = groups(p.values.get('--upgradeable-program'), 3).map(([programId, file, authority]) => ({
+      programId: address(programId, '--upgradeable-program'),
+      file,
+      authority: authority === 'none' ? null : address(authority, '--upgradeable-program AUTHORITY'),
+    }));
+    const accounts = groups(p.values.get('--account'), 2).map(([at, file]) => ({ address: at === '-' ? undefined : address(at, '--account'), file }));
+    const ledger = value(p, '--ledger');
+    if (p.flags.has('--reset') && ledger === undefined) throw new UsageError('--reset needs --ledger');
+    const slotTime = slotTimeArg(value(p, '--slot-time'));
     const quiet = p.flags.has('--quiet');
     const json = p.flags.has('--json');
     void import('../validator/index.js')
-      .then(({ startValidator }) => startValidator({ port, host, svm }))
+      .then(({ startValidator }) =>
+        startValidator({
+          port,
+          host,
+          svm,
+          slotTime,
+          accounts,
+          accountDirs: p.values.get('--account-dir'),
+          upgradeablePrograms: upgradeable,
+          ledger,
+          reset: p.flags.has('--reset'),
+        }),
+      )
       .then(
         (v) => {
           if (json) process.stdout.write(`${JSON.stringify({ rpcUrl: v.rpcUrl, wsUrl: v.wsUrl })}\n`);

@@ -31,8 +31,12 @@ export const internalError = () => new RpcError(-32603, 'Internal error');
 
 /** Agave's server errors (rpc-client-types `custom_error.rs`), by the code clients match on. */
 export const SERVER_ERROR = {
+  BLOCK_CLEANED_UP: -32001,
   SEND_TRANSACTION_PREFLIGHT_FAILURE: -32002,
   TRANSACTION_SIGNATURE_VERIFICATION_FAILURE: -32003,
+  BLOCK_NOT_AVAILABLE: -32004,
+  SLOT_SKIPPED: -32007,
+  NO_SNAPSHOT: -32008,
   UNSUPPORTED_TRANSACTION_VERSION: -32015,
   MIN_CONTEXT_SLOT_NOT_REACHED: -32016,
 } as const;

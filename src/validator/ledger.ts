@@ -1,14 +1,17 @@
 /**
- * The chain a validator shows over its `SVM`: one block (slot) per processed transaction, a new
- * blockhash each block, the last 150 blockhashes accepted as a cluster accepts them, and the
- * record of every transaction (slot, balances, wire bytes) that `getTransaction` and the
- * signature statuses read.
+ * The chain a validator shows over its `SVM`: blocks (slots) that end when the slot clock ticks or
+ * after a batch of transactions, a new blockhash each block, the last 150 blockhashes accepted as a
+ * cluster accepts them, and the record of every transaction (slot, balances, wire bytes) and block
+ * that `getTransaction`, `getBlock`, `getSignaturesForAddress` and the signature statuses read.
  */
 import bs58 from 'bs58';
 import type { SVM } from '../api/svm.js';
+import { SYSVAR } from '../runtime/ids.js';
 import { decodeTransaction, type WireTransaction } from '../runtime/message.js';
 import { LoadedMessage } from '../runtime/loaded-message.js';
 import type { TransactionOutcome } from '../runtime/runtime.js';
+import { encodeClock } from '../runtime/sysvars.js';
+import { epochOf } from './epochs.js';
 import { tokenBalances, type TokenBalance } from './token-balances.js';
 
 /** Agave's `MAX_PROCESSING_AGE`: how many blocks a blockhash stays usable. */
@@ -16,6 +19,8 @@ export const MAX_PROCESSING_AGE = 150n;
 
 /** A transaction that made it into a block. */
 export interface TransactionRecord {
+  /** Its place in the order transactions were processed (0 for the first). */
+  sequence: number;
   slot: bigint;
   /** Unix seconds of its block (the Clock sysvar's time). */
   blockTime: bigint;
@@ -23,6 +28,8 @@ export interface TransactionRecord {
   tx: WireTransaction;
   /** The keys its lookup tables loaded. */
   loadedAddresses: { writable: string[]; readonly: string[] };
+  /** Write lock per key (static keys, then the loaded writable and read-only ones). */
+  writable: boolean[];
   outcome: TransactionOutcome;
   preBalances: bigint[];
   postBalances: bigint[];
@@ -30,7 +37,20 @@ export interface TransactionRecord {
   postTokenBalances: TokenBalance[];
 }
 
-/** What listeners hear after each block. */
+/** A block as `getBlock` shows it. */
+export interface Block {
+  slot: bigint;
+  parentSlot: bigint;
+  blockhash: string;
+  previousBlockhash: string;
+  blockHeight: bigint;
+  /** Unix seconds (the Clock sysvar's time while the block was open). */
+  blockTime: bigint;
+  /** Its transactions' signatures, in the order they were processed. */
+  signatures: string[];
+}
+
+/** What listeners hear after each transaction. */
 export interface Processed {
   signature: string;
   record: TransactionRecord;
@@ -38,23 +58,86 @@ export interface Processed {
   written: string[];
 }
 
+/** What the chain tells its listeners. */
+export interface LedgerEvents {
+  /** A transaction was processed into the open block. */
+  processed?(p: Processed): void;
+  /** A block ended (and, on this single node, was rooted at once). */
+  block?(b: Block): void;
+  /** A new slot opened after `parent`; `root` is the newest rooted slot. */
+  slot?(s: { slot: bigint; parent: bigint; root: bigint }): void;
+}
+
+/** What a ledger directory keeps besides the accounts (see `ledger-store.ts`). */
+export interface LedgerState {
+  genesisHash: string;
+  blockHeight: bigint;
+  transactionCount: bigint;
+}
+
+/** The keys a transaction loads and their write locks, or undefined when its lookups do not load. */
+function loadMessage(svm: SVM, tx: WireTransaction): LoadedMessage | undefined {
+  const runtime = svm.runtime;
+  try {
+    return new LoadedMessage(tx.message, { getAccount: (a) => runtime.accounts.get(a), currentSlot: runtime.clock.slot, slotHashes: runtime.slotHashes });
+  } catch {
+    return undefined;
+  }
+}
+
 export class Ledger {
   /** The hash of the first block. */
   readonly genesisHash: string;
   blockHeight = 0n;
   transactionCount = 0n;
+  /** The oldest slot this ledger holds (`minimumLedgerSlot`, `getFirstAvailableBlock`). */
+  readonly firstSlot: bigint;
+  /** Whether a batch of transactions ends its block at once (so that it confirms in milliseconds). */
+  endBlocksAfterTransactions = true;
   /** Recent blockhashes, oldest first, with the block height each was made at. */
   private readonly recent: { blockhash: string; height: bigint }[] = [];
   private readonly records = new Map<string, TransactionRecord>();
-  private readonly listeners = new Set<(p: Processed) => void>();
+  private readonly blocks = new Map<bigint, Block>();
+  /** The slots of {@link blocks}, ascending. */
+  private readonly blockSlots: bigint[] = [];
+  /** Signatures by every account key their transaction names, oldest first. */
+  private readonly byAddress = new Map<string, string[]>();
+  /** The open block's signatures. */
+  private open: string[] = [];
+  private parentSlot: bigint;
+  private endScheduled = false;
+  private readonly listeners = new Set<LedgerEvents>();
 
-  constructor(readonly svm: SVM) {
-    this.genesisHash = svm.latestBlockhash();
-    this.recent.push({ blockhash: this.genesisHash, height: 0n });
+  /**
+   * A ledger over `svm`, resuming `state` when given (a reopened ledger directory). `now` gives the
+   * wall time in milliseconds that block times follow.
+   */
+  constructor(
+    readonly svm: SVM,
+    state?: LedgerState,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.genesisHash = state?.genesisHash ?? svm.latestBlockhash();
+    this.blockHeight = state?.blockHeight ?? 0n;
+    this.transactionCount = state?.transactionCount ?? 0n;
+    this.firstSlot = this.slot;
+    this.parentSlot = this.slot;
+    this.recent.push({ blockhash: svm.latestBlockhash(), height: this.blockHeight });
+    this.startSlot(this.slot);
   }
 
+  /** The open block's slot. */
   get slot(): bigint {
     return this.svm.runtime.clock.slot;
+  }
+
+  /** The newest rooted slot: the last block that ended (every block is final at once here). */
+  get rootSlot(): bigint {
+    return this.blockSlots.at(-1) ?? this.firstSlot;
+  }
+
+  get state(): LedgerState {
+    return { genesisHash: this.genesisHash, blockHeight: this.blockHeight, transactionCount: this.transactionCount };
   }
 
   get latestBlockhash(): { blockhash: string; lastValidBlockHeight: bigint } {
@@ -63,20 +146,11 @@ export class Ledger {
 
   /** The keys `tx`'s lookup tables load now (none when they cannot load: the transaction then fails). */
   loadedKeys(tx: WireTransaction): { writable: string[]; readonly: string[] } {
-    if (tx.message.lookups.length === 0) return { writable: [], readonly: [] };
-    const runtime = this.svm.runtime;
-    try {
-      const keys = new LoadedMessage(tx.message, {
-        getAccount: (a) => runtime.accounts.get(a),
-        currentSlot: runtime.clock.slot,
-        slotHashes: runtime.slotHashes,
-      }).keys;
-      const start = tx.message.staticKeys.length;
-      const writable = start + tx.message.lookups.reduce((n, l) => n + l.writableIndexes.length, 0);
-      return { writable: keys.slice(start, writable), readonly: keys.slice(writable) };
-    } catch {
-      return { writable: [], readonly: [] };
-    }
+    const loaded = tx.message.lookups.length === 0 ? undefined : loadMessage(this.svm, tx);
+    if (!loaded) return { writable: [], readonly: [] };
+    const start = tx.message.staticKeys.length;
+    const writable = start + tx.message.lookups.reduce((n, l) => n + l.writableIndexes.length, 0);
+    return { writable: loaded.keys.slice(start, writable), readonly: loaded.keys.slice(writable) };
   }
 
   /** Whether `blockhash` is at most {@link MAX_PROCESSING_AGE} blocks old. */
@@ -89,10 +163,37 @@ export class Ledger {
     return this.records.get(signature);
   }
 
-  /** Calls `listener` after every block; returns the unsubscribe. */
-  onProcessed(listener: (p: Processed) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+  /** An ended block by slot. */
+  block(slot: bigint): Block | undefined {
+    return this.blocks.get(slot);
+  }
+
+  /** The slots of the ended blocks from `start` (at most `limit` of them, ascending). */
+  slotsFrom(start: bigint, limit: number): bigint[] {
+    let lo = 0;
+    let hi = this.blockSlots.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.blockSlots[mid] < start) lo = mid + 1;
+      else hi = mid;
+    }
+    return this.blockSlots.slice(lo, lo + limit);
+  }
+
+  /** The ended blocks, newest first. */
+  *newestBlocks(): Generator<Block> {
+    for (let i = this.blockSlots.length - 1; i >= 0; i--) yield this.blocks.get(this.blockSlots[i])!;
+  }
+
+  /** Signatures of the transactions naming `address`, oldest first. */
+  signaturesFor(address: string): readonly string[] {
+    return this.byAddress.get(address) ?? [];
+  }
+
+  /** Subscribes to the chain's events; returns the unsubscribe. */
+  listen(events: LedgerEvents): () => void {
+    this.listeners.add(events);
+    return () => this.listeners.delete(events);
   }
 
   /**
@@ -124,11 +225,12 @@ export class Ledger {
     }
   }
 
-  /** Processes `wire`; a transaction that is included gets a block of its own. Throws when `wire` does not decode. */
+  /** Processes `wire` into the open block when it is included. Throws when `wire` does not decode. */
   submit(wire: Uint8Array): TransactionOutcome {
     const tx = decodeTransaction(wire);
     const runtime = this.svm.runtime;
     const get = (a: string) => runtime.accounts.get(a);
+    const message = loadMessage(this.svm, tx);
     const loaded = this.loadedKeys(tx);
     const keys = [...tx.message.staticKeys, ...loaded.writable, ...loaded.readonly];
     const preBalances = keys.map((k) => get(k)?.lamports ?? 0n);
@@ -136,11 +238,13 @@ export class Ledger {
     const outcome = this.withRecentBlockhash(tx, () => runtime.send(wire));
     if (!outcome.included) return outcome;
     const record: TransactionRecord = {
+      sequence: this.records.size,
       slot: this.slot,
       blockTime: runtime.clock.unixTimestamp,
       wire,
       tx,
       loadedAddresses: loaded,
+      writable: message?.writable ?? keys.map(() => false),
       outcome,
       preBalances,
       postBalances: keys.map((k) => get(k)?.lamports ?? 0n),
@@ -150,18 +254,60 @@ export class Ledger {
     const signature = bs58.encode(outcome.signature);
     this.records.set(signature, record);
     this.transactionCount++;
+    this.open.push(signature);
+    for (const key of new Set(keys)) {
+      const list = this.byAddress.get(key);
+      if (list) list.push(signature);
+      else this.byAddress.set(key, [signature]);
+    }
     const written = outcome.error ? [keys[0]] : outcome.postAccounts.map(([a]) => a);
-    this.nextBlock();
-    for (const listener of this.listeners) listener({ signature, record, written });
+    for (const l of this.listeners) l.processed?.({ signature, record, written });
+    if (this.endBlocksAfterTransactions && !this.endScheduled) {
+      // The block ends after this turn of the event loop, with every transaction of the batch.
+      this.endScheduled = true;
+      setImmediate(() => {
+        this.endScheduled = false;
+        if (this.open.length > 0) this.endBlock();
+      });
+    }
     return outcome;
   }
 
-  /** Ends the current block: the slot and block height advance and a new blockhash is made. */
-  private nextBlock(): void {
-    this.svm.warpToSlot(this.slot + 1n);
+  /**
+   * Ends the open block: it gets its blockhash (the runtime's next one) and is rooted; the next
+   * slot opens, with the block height one more and the clock at the wall time.
+   */
+  endBlock(): void {
+    const slot = this.slot;
+    const previousBlockhash = this.svm.latestBlockhash();
     this.svm.expireBlockhash();
+    const block: Block = {
+      slot,
+      parentSlot: this.parentSlot,
+      blockhash: this.svm.latestBlockhash(),
+      previousBlockhash,
+      blockHeight: this.blockHeight,
+      blockTime: this.svm.runtime.clock.unixTimestamp,
+      signatures: this.open,
+    };
+    this.blocks.set(slot, block);
+    this.blockSlots.push(slot);
+    this.open = [];
+    this.parentSlot = slot;
     this.blockHeight++;
-    this.recent.push({ blockhash: this.svm.latestBlockhash(), height: this.blockHeight });
+    this.recent.push({ blockhash: block.blockhash, height: this.blockHeight });
     while (this.recent[0].height + MAX_PROCESSING_AGE < this.blockHeight) this.recent.shift();
+    this.startSlot(slot + 1n);
+    for (const l of this.listeners) l.block?.(block);
+    for (const l of this.listeners) l.slot?.({ slot: slot + 1n, parent: slot, root: slot });
+  }
+
+  /** Sets the Clock sysvar for the slot that opens: its epoch, and the wall time (never going back). */
+  private startSlot(slot: bigint): void {
+    const runtime = this.svm.runtime;
+    const clock = runtime.clock;
+    const seconds = BigInt(Math.floor(this.now() / 1000));
+    const unixTimestamp = seconds > clock.unixTimestamp ? seconds : clock.unixTimestamp;
+    runtime.setSysvarAccount(SYSVAR.clock, encodeClock({ ...clock, slot, epoch: epochOf(runtime.epochSchedule, slot).epoch, unixTimestamp }));
   }
 }

@@ -52,6 +52,15 @@ export function bool(v: Json): boolean {
   return v;
 }
 
+/** An optional boolean field (absent or null: `fallback`). */
+export const optionalBool = (v: Json | undefined, fallback = false) => (v === undefined || v === null ? fallback : bool(v));
+
+/** `maxSupportedTransactionVersion` (absent or null: undefined). */
+export const maxSupportedVersion = (cfg: { [key: string]: Json }) =>
+  cfg.maxSupportedTransactionVersion === undefined || cfg.maxSupportedTransactionVersion === null
+    ? undefined
+    : Number(u64(cfg.maxSupportedTransactionVersion, 'u8'));
+
 /** A u64 (Agave's `Slot`, lamports …) or a usize. */
 export function u64(v: Json, expected = 'u64'): bigint {
   if (typeof v !== 'number' || !Number.isInteger(v)) throw wrongType(v, expected);
@@ -80,6 +89,12 @@ const COMMITMENTS = ['processed', 'confirmed', 'finalized'] as const;
 /** Checks the `commitment` field (every level reads the same state here: transactions are final at once). */
 export function commitment(cfg: { [key: string]: Json }): void {
   variant(cfg.commitment, COMMITMENTS);
+}
+
+/** `check_is_at_least_confirmed`: the methods that read the ledger's history refuse `processed`. */
+export function confirmedCommitment(cfg: { [key: string]: Json }): void {
+  commitment(cfg);
+  if (cfg.commitment === 'processed') throw invalidParams('Method does not support commitment below `confirmed`');
 }
 
 /** `verify_pubkey`: a base58 address of 32 bytes. */

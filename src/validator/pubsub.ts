@@ -1,15 +1,22 @@
 /**
- * The PubSub endpoint over WebSocket (`ws`): signatureSubscribe and accountSubscribe with their
- * unsubscribes, notified after each block as Agave's `RpcSubscriptions` notifies.
+ * PubSub over WebSocket (`ws`): account, program, signature, logs, slot, root and block
+ * subscriptions with their unsubscribes, notified as Agave's `RpcSubscriptions` notifies: after each
+ * transaction (accounts, programs, signatures, logs), after each block (blocks, roots) and as each
+ * slot opens (slots).
  */
 import type { Server } from 'node:http';
 import type WebSocket from 'ws';
 import * as ws from 'ws';
+import type { Account } from '../runtime/accounts.js';
 import { SYSTEM_PROGRAM } from '../runtime/ids.js';
-import { accountEncoding, transactionErrorJson, uiAccount, type AccountEncoding, type DataSlice } from './encodings.js';
-import { handleBody, invalidParams, stringify, type Handler } from './json-rpc.js';
-import type { Ledger, Processed } from './ledger.js';
-import { bool, commitment, config, positional, pubkey, signature } from './params.js';
+import { accountFilters, type AccountFilter } from './account-filters.js';
+import { blockEncodingOptions, encodeBlock, type BlockEncodingOptions } from './block-encoding.js';
+import { accountEncoding, transactionErrorJson, type AccountEncoding, type DataSlice } from './encodings.js';
+import { handleBody, invalidParams, stringify, type Handler, type Json } from './json-rpc.js';
+import type { Block, Processed, TransactionRecord } from './ledger.js';
+import type { RpcContext } from './methods/context.js';
+import { encodedAccount } from './methods/tokens.js';
+import { bool, commitment, config, positional, pubkey, signature, wrongType } from './params.js';
 
 /**
  * ws 8's server class. The installed type declarations are @types/ws 7's (a dependency of
@@ -18,25 +25,64 @@ import { bool, commitment, config, positional, pubkey, signature } from './param
 const WebSocketServer = (ws as unknown as { WebSocketServer: typeof WebSocket.Server }).WebSocketServer;
 type WebSocketServer = WebSocket.Server;
 
-type Subscription =
-  | { kind: 'signature'; socket: WebSocket; signature: string }
-  | { kind: 'account'; socket: WebSocket; address: string; encoding: AccountEncoding; dataSlice?: DataSlice };
+const VOTE_PROGRAM = 'Vote111111111111111111111111111111111111111';
+
+type Subscription = { socket: WebSocket } & (
+  | { kind: 'signature'; signature: string }
+  | { kind: 'account'; address: string; encoding: AccountEncoding; dataSlice?: DataSlice }
+  | { kind: 'program'; program: string; encoding: AccountEncoding; dataSlice?: DataSlice; filters: AccountFilter[] }
+  /** `mentions` undefined: every transaction; `votes` says whether vote transactions count. */
+  | { kind: 'logs'; mentions?: string; votes: boolean }
+  | { kind: 'slot' }
+  | { kind: 'root' }
+  | { kind: 'block'; mentions?: string; options: BlockEncodingOptions }
+);
+type Kind = Subscription['kind'];
 
 const EMPTY_ACCOUNT = { lamports: 0n, data: new Uint8Array(0), owner: SYSTEM_PROGRAM, executable: false, rentEpoch: 0n };
+
+/** Every key a recorded transaction names. */
+const keysOf = (r: TransactionRecord) => [...r.tx.message.staticKeys, ...r.loadedAddresses.writable, ...r.loadedAddresses.readonly];
+
+/** A transaction that only votes (Agave leaves those out of `logsSubscribe("all")`). */
+const isVote = (r: TransactionRecord) => r.tx.message.instructions.every((ix) => r.tx.message.staticKeys[ix.programIdIndex] === VOTE_PROGRAM);
+
+/** `RpcTransactionLogsFilter`: "all", "allWithVotes" or `{ mentions: [one address] }`. */
+function logsFilter(v: Json): { mentions?: string; votes: boolean } {
+  if (v === 'all' || v === 'allWithVotes') return { votes: v === 'allWithVotes' };
+  if (typeof v === 'string') throw invalidParams(`Invalid params: unknown variant \`${v}\`, expected one of \`all\`, \`allWithVotes\`, \`mentions\`.`);
+  const mentions = config(v).mentions;
+  if (!Array.isArray(mentions)) throw wrongType(mentions ?? null, 'a sequence');
+  if (mentions.length !== 1) throw invalidParams('Invalid Request: Only 1 address supported');
+  return { mentions: pubkey(mentions[0]), votes: true };
+}
+
+/** `RpcBlockSubscribeFilter`: "all" or `{ mentionsAccountOrProgram: address }`. */
+function blockFilter(v: Json): string | undefined {
+  if (v === 'all') return undefined;
+  if (typeof v === 'string') throw invalidParams(`Invalid params: unknown variant \`${v}\`, expected \`all\` or \`mentionsAccountOrProgram\`.`);
+  return pubkey(config(v).mentionsAccountOrProgram ?? null);
+}
 
 export class PubSub {
   private readonly subscriptions = new Map<number, Subscription>();
   private nextId = 1;
   readonly server: WebSocketServer;
   private readonly stopListening: () => void;
+  /** Notifications owed to subscriptions made after their event (a signature already processed). */
+  private pending: (() => void)[] = [];
 
   constructor(
-    private readonly ledger: Ledger,
+    private readonly ctx: RpcContext,
     httpServer: Server,
   ) {
     this.server = new WebSocketServer({ server: httpServer });
     this.server.on('connection', (socket) => this.accept(socket));
-    this.stopListening = ledger.onProcessed((p) => this.notify(p));
+    this.stopListening = ctx.ledger.listen({
+      processed: (p) => this.onProcessed(p),
+      block: (b) => this.onBlock(b),
+      slot: (s) => this.each('slot', (id, sub) => this.send(sub.socket, 'slotNotification', id, s)),
+    });
   }
 
   close(): void {
@@ -64,18 +110,21 @@ export class PubSub {
     socket.on('error', () => socket.terminate());
   }
 
-  /** Notifications owed to subscriptions made after their event (a signature already processed). */
-  private pending: (() => void)[] = [];
-
   private flushPending(): void {
     const owed = this.pending;
     this.pending = [];
     for (const send of owed) send();
   }
 
+  private subscribe(subscription: Subscription): number {
+    const id = this.nextId++;
+    this.subscriptions.set(id, subscription);
+    return id;
+  }
+
   private methods(socket: WebSocket): Record<string, Handler> {
     const unsubscribe =
-      (kind: Subscription['kind']): Handler =>
+      (kind: Kind): Handler =>
       (p) => {
         const [id] = positional(p, 1, 1);
         const s = typeof id === 'number' ? this.subscriptions.get(id) : undefined;
@@ -83,6 +132,12 @@ export class PubSub {
         this.subscriptions.delete(id as number);
         return true;
       };
+    /** The config of an account-like subscription: commitment, encoding and data slice. */
+    const accountConfig = (raw: Json | undefined) => {
+      const cfg = config(raw);
+      commitment(cfg);
+      return { cfg, ...accountEncoding(cfg, 'binary') };
+    };
     return {
       signatureSubscribe: (p) => {
         const [sig, raw] = positional(p, 1, 2);
@@ -90,50 +145,119 @@ export class PubSub {
         const cfg = config(raw);
         commitment(cfg);
         if (cfg.enableReceivedNotification !== undefined && cfg.enableReceivedNotification !== null) bool(cfg.enableReceivedNotification);
+        const record = this.ctx.ledger.record(s);
+        if (!record) return this.subscribe({ kind: 'signature', socket, signature: s });
         const id = this.nextId++;
-        const record = this.ledger.record(s);
-        if (record)
-          this.pending.push(() =>
-            this.send(socket, 'signatureNotification', id, record.slot, { err: record.outcome.error ? transactionErrorJson(record.outcome.error) : null }),
-          );
-        else this.subscriptions.set(id, { kind: 'signature', socket, signature: s });
+        this.pending.push(() => this.send(socket, 'signatureNotification', id, this.signatureResult(record)));
         return id;
       },
       signatureUnsubscribe: unsubscribe('signature'),
       accountSubscribe: (p) => {
         const [key, raw] = positional(p, 1, 2);
         const address = pubkey(key);
-        const cfg = config(raw);
-        commitment(cfg);
-        const { encoding, dataSlice } = accountEncoding(cfg, 'binary');
-        const id = this.nextId++;
-        this.subscriptions.set(id, { kind: 'account', socket, address, encoding, dataSlice });
-        return id;
+        const { encoding, dataSlice } = accountConfig(raw);
+        return this.subscribe({ kind: 'account', socket, address, encoding, dataSlice });
       },
       accountUnsubscribe: unsubscribe('account'),
+      programSubscribe: (p) => {
+        const [key, raw] = positional(p, 1, 2);
+        const program = pubkey(key);
+        const { cfg, encoding, dataSlice } = accountConfig(raw);
+        return this.subscribe({ kind: 'program', socket, program, encoding, dataSlice, filters: accountFilters(cfg.filters) });
+      },
+      programUnsubscribe: unsubscribe('program'),
+      logsSubscribe: (p) => {
+        const [filter, raw] = positional(p, 1, 2);
+        const f = logsFilter(filter);
+        commitment(config(raw));
+        return this.subscribe({ kind: 'logs', socket, ...f });
+      },
+      logsUnsubscribe: unsubscribe('logs'),
+      slotSubscribe: (p) => (positional(p, 0, 0), this.subscribe({ kind: 'slot', socket })),
+      slotUnsubscribe: unsubscribe('slot'),
+      rootSubscribe: (p) => (positional(p, 0, 0), this.subscribe({ kind: 'root', socket })),
+      rootUnsubscribe: unsubscribe('root'),
+      blockSubscribe: (p) => {
+        const [filter, raw] = positional(p, 1, 2);
+        const mentions = blockFilter(filter);
+        const cfg = config(raw);
+        commitment(cfg);
+        return this.subscribe({ kind: 'block', socket, mentions, options: blockEncodingOptions(cfg, 'showRewards') });
+      },
+      blockUnsubscribe: unsubscribe('block'),
     };
   }
 
-  private send(socket: WebSocket, method: string, subscription: number, slot: bigint, value: unknown): void {
+  /** Sends a notification; `slot` wraps the result as `{ context: { slot }, value }`. */
+  private send(socket: WebSocket, method: string, subscription: number, result: unknown, slot?: bigint): void {
     if (socket.readyState !== socket.OPEN) return;
-    socket.send(stringify({ jsonrpc: '2.0', method, params: { result: { context: { slot }, value }, subscription } }));
+    const wrapped = slot === undefined ? result : { context: { slot }, value: result };
+    socket.send(stringify({ jsonrpc: '2.0', method, params: { result: wrapped, subscription } }));
   }
 
-  private notify({ signature: sig, record, written }: Processed): void {
-    const writtenSet = new Set(written);
-    for (const [id, s] of this.subscriptions) {
-      if (s.kind === 'signature' && s.signature === sig) {
-        this.subscriptions.delete(id); // a signature subscription ends with its notification
-        this.send(s.socket, 'signatureNotification', id, record.slot, { err: record.outcome.error ? transactionErrorJson(record.outcome.error) : null });
-      } else if (s.kind === 'account' && writtenSet.has(s.address)) {
-        const account = this.ledger.svm.runtime.accounts.get(s.address);
-        const shown = account && account.lamports > 0n ? account : EMPTY_ACCOUNT;
-        try {
-          this.send(s.socket, 'accountNotification', id, record.slot, uiAccount(shown, s.encoding, s.dataSlice));
-        } catch {
-          // too large for base58: Agave drops such a notification too
-        }
-      }
+  private signatureResult(record: TransactionRecord) {
+    return { context: { slot: record.slot }, value: { err: record.outcome.error ? transactionErrorJson(record.outcome.error) : null } };
+  }
+
+  /** Calls `notify` for each subscription of `kind`. */
+  private each<K extends Kind>(kind: K, notify: (id: number, s: Extract<Subscription, { kind: K }>) => void): void {
+    for (const [id, s] of this.subscriptions) if (s.kind === kind) notify(id, s as Extract<Subscription, { kind: K }>);
+  }
+
+  /** An account notification's value; undefined when it cannot be encoded (too large for base58: Agave drops it too). */
+  private encoded(account: Account, encoding: AccountEncoding, dataSlice: DataSlice | undefined): object | undefined {
+    try {
+      return encodedAccount(this.ctx, account, encoding, dataSlice);
+    } catch {
+      return undefined;
     }
+  }
+
+  private onProcessed({ signature: sig, record, written }: Processed): void {
+    const slot = record.slot;
+    const accounts = this.ctx.svm.runtime.accounts;
+    const writtenSet = new Set(written);
+    this.each('signature', (id, s) => {
+      if (s.signature !== sig) return;
+      this.subscriptions.delete(id); // a signature subscription ends with its notification
+      this.send(s.socket, 'signatureNotification', id, this.signatureResult(record));
+    });
+    this.each('account', (id, s) => {
+      if (!writtenSet.has(s.address)) return;
+      const account = accounts.get(s.address);
+      const value = this.encoded(account && account.lamports > 0n ? account : EMPTY_ACCOUNT, s.encoding, s.dataSlice);
+      if (value) this.send(s.socket, 'accountNotification', id, value, slot);
+    });
+    this.each('program', (id, s) => {
+      for (const address of written) {
+        const account = accounts.get(address);
+        if (!account || account.owner !== s.program || account.lamports === 0n || !s.filters.every((f) => f(account.data))) continue;
+        const value = this.encoded(account, s.encoding, s.dataSlice);
+        if (value) this.send(s.socket, 'programNotification', id, { pubkey: address, account: value }, slot);
+      }
+    });
+    const keys = keysOf(record);
+    const vote = isVote(record);
+    this.each('logs', (id, s) => {
+      if (s.mentions === undefined ? vote && !s.votes : !keys.includes(s.mentions)) return;
+      const err = record.outcome.error ? transactionErrorJson(record.outcome.error) : null;
+      this.send(s.socket, 'logsNotification', id, { signature: sig, err, logs: record.outcome.logs }, slot);
+    });
+  }
+
+  private onBlock(block: Block): void {
+    this.each('root', (id, s) => this.send(s.socket, 'rootNotification', id, block.slot));
+    this.each('block', (id, s) => {
+      const mentions = s.mentions;
+      if (mentions !== undefined && !block.signatures.some((sig) => keysOf(this.ctx.ledger.record(sig)!).includes(mentions))) return;
+      let value: { slot: bigint; err: unknown; block: unknown };
+      try {
+        value = { slot: block.slot, err: null, block: encodeBlock(this.ctx.ledger, block, s.options) };
+      } catch {
+        // Only a transaction newer than the client takes fails to encode (`RpcBlockUpdateError`).
+        value = { slot: block.slot, err: { UnsupportedTransactionVersion: 0 }, block: null };
+      }
+      this.send(s.socket, 'blockNotification', id, value, block.slot);
+    });
   }
 }

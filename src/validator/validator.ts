@@ -6,16 +6,24 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SVM } from '../api/svm.js';
 import { encodeAddress } from '../runtime/accounts.js';
+import { deployUpgradeablePrograms, loadAccountFiles, type AccountFile, type UpgradeableProgram } from './genesis-files.js';
 import { createRpcServer } from './http-server.js';
 import type { Handler } from './json-rpc.js';
 import { Ledger } from './ledger.js';
+import { openLedgerDir, saveLedgerDir } from './ledger-store.js';
 import { accountMethods } from './methods/accounts.js';
+import { blockMethods } from './methods/blocks.js';
 import { chainMethods } from './methods/chain.js';
+import { clusterMethods } from './methods/cluster.js';
 import type { MethodGroup, RpcContext } from './methods/context.js';
+import { economicsMethods } from './methods/economics.js';
+import { historyMethods } from './methods/history.js';
 import { nodeMethods } from './methods/node.js';
 import { transactionMethods } from './methods/transactions.js';
 import { tokenMethods } from './methods/tokens.js';
+import { PerformanceSamples, SAMPLE_INTERVAL_MS } from './performance-samples.js';
 import { PubSub } from './pubsub.js';
+import { DEFAULT_SLOT_TIME_MS, driveSlots, type SlotTime } from './slot-clock.js';
 
 /** Options of {@link startValidator}. */
 export interface ValidatorOptions {
@@ -25,6 +33,24 @@ export interface ValidatorOptions {
   host?: string;
   /** The simulator to serve (default `new SVM()`). */
   svm?: SVM;
+  /**
+   * How slots advance: every N milliseconds and at once after each batch of transactions (default
+   * 400); `'transaction'`: only after each batch of transactions; `'manual'`: only by {@link Validator.advanceSlots}.
+   */
+  slotTime?: SlotTime;
+  /** Account files (`solana account --output json`) to load, each at `address` or the file's own (`--account`). */
+  accounts?: AccountFile[];
+  /** Directories whose `*.json` account files to load (`--account-dir`). */
+  accountDirs?: string[];
+  /** Programs to deploy with the upgradeable loader and an upgrade authority, or none (`--upgradeable-program`). */
+  upgradeablePrograms?: UpgradeableProgram[];
+  /**
+   * A directory keeping the accounts and the chain's counters across restarts (`--ledger`): read on
+   * start, written on close. The files and programs above are loaded over what it holds.
+   */
+  ledger?: string;
+  /** With `ledger`: start afresh, removing what the directory holds (`--reset`). */
+  reset?: boolean;
 }
 
 /** A running validator. */
@@ -35,11 +61,23 @@ export interface Validator {
   wsUrl: string;
   /** The simulator behind it: changes made here are what clients read. */
   svm: SVM;
-  /** Stops both servers and drops their connections. */
+  /** Ends the open block `count` times (default 1): the way slots advance with `slotTime: 'manual'`. */
+  advanceSlots(count?: number): void;
+  /** Stops both servers and drops their connections; with `ledger`, writes the ledger directory. */
   close(): Promise<void>;
 }
 
-const METHOD_GROUPS: readonly MethodGroup[] = [nodeMethods, chainMethods, accountMethods, tokenMethods, transactionMethods];
+const METHOD_GROUPS: readonly MethodGroup[] = [
+  nodeMethods,
+  chainMethods,
+  accountMethods,
+  tokenMethods,
+  transactionMethods,
+  blockMethods,
+  historyMethods,
+  economicsMethods,
+  clusterMethods,
+];
 
 function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -79,23 +117,43 @@ async function listenPair(rpc: Server, ws: Server, port: number, host: string): 
 
 const urlHost = (host: string) => (host.includes(':') ? `[${host}]` : host);
 
+/** A random address (the node's identity and vote account: no keys are ever used for them). */
+const randomAddress = () => encodeAddress(crypto.getRandomValues(new Uint8Array(32)));
+
 /** Starts a validator over `svm` (a new `SVM` by default); resolves once both servers listen. */
 export async function startValidator(options: ValidatorOptions = {}): Promise<Validator> {
   const svm = options.svm ?? new SVM();
   const host = options.host ?? '127.0.0.1';
-  const ctx: RpcContext = { svm, ledger: new Ledger(svm), identity: encodeAddress(crypto.getRandomValues(new Uint8Array(32))) };
+  const state = options.ledger === undefined ? undefined : openLedgerDir(options.ledger, svm, options.reset ?? false);
+  for (const dir of options.accountDirs ?? []) svm.loadAccountsFromDirectory(dir);
+  loadAccountFiles(svm, options.accounts ?? []);
+  deployUpgradeablePrograms(svm, options.upgradeablePrograms ?? []);
+  const ledger = new Ledger(svm, state);
+  const stopSlots = driveSlots(ledger, options.slotTime ?? DEFAULT_SLOT_TIME_MS);
+  const samples = new PerformanceSamples(ledger);
+  const sampler = setInterval(() => samples.take(), SAMPLE_INTERVAL_MS);
+  sampler.unref();
+  const ctx: RpcContext = { svm, ledger, samples, identity: randomAddress(), voteAccount: randomAddress(), addresses: { rpc: null, pubsub: null } };
   const methods = new Map<string, Handler>(METHOD_GROUPS.flatMap((group) => Object.entries(group(ctx))));
   const rpc = createRpcServer(methods);
   const ws = createServer((_req, res) => res.writeHead(426, { 'content-type': 'text/plain' }).end('WebSocket only'));
-  const pubsub = new PubSub(ctx.ledger, ws);
+  const pubsub = new PubSub(ctx, ws);
   const [rpcPort, wsPort] = await listenPair(rpc, ws, options.port ?? 0, host);
+  ctx.addresses.rpc = `${urlHost(host)}:${rpcPort}`;
+  ctx.addresses.pubsub = `${urlHost(host)}:${wsPort}`;
   return {
-    rpcUrl: `http://${urlHost(host)}:${rpcPort}`,
-    wsUrl: `ws://${urlHost(host)}:${wsPort}`,
+    rpcUrl: `http://${ctx.addresses.rpc}`,
+    wsUrl: `ws://${ctx.addresses.pubsub}`,
     svm,
+    advanceSlots: (count = 1) => {
+      for (let i = 0; i < count; i++) ledger.endBlock();
+    },
     close: async () => {
+      stopSlots();
+      clearInterval(sampler);
       pubsub.close();
       await Promise.all([stop(rpc), stop(ws)]);
+      if (options.ledger !== undefined) saveLedgerDir(options.ledger, svm, ledger.state);
     },
   };
 }

@@ -13,6 +13,16 @@ describe('websvm validator', () => {
     expect(websvm('validator', '--bpf-program', PROGRAM, 'no-such-file.so').code).toBe(1);
   });
 
+  it('refuses bad solana-test-validator style genesis options', () => {
+    expect(websvm('validator', '--upgradeable-program', PROGRAM, 'programs/bin/accounts.so').err).toContain('--upgradeable-program needs 3 values');
+    expect(websvm('validator', '--upgradeable-program', PROGRAM, 'programs/bin/accounts.so', 'nobody').err).toContain(
+      '--upgradeable-program AUTHORITY needs an address, got nobody',
+    );
+    expect(websvm('validator', '--account', 'x', 'a.json').err).toContain('--account needs an address, got x');
+    expect(websvm('validator', '--reset').err).toContain('--reset needs --ledger');
+    expect(websvm('validator', '--slot-time', '0').err).toContain('--slot-time must be at least 1 millisecond');
+  });
+
   it('prints its URLs, serves --bpf-program and stops on SIGINT', async () => {
     const child = spawn(
       process.execPath,

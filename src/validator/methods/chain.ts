@@ -4,24 +4,10 @@
  */
 import { decodeTransaction } from '../../runtime/message.js';
 import { TransactionFailure, transactionErrorText } from '../../runtime/errors.js';
-import type { EpochSchedule } from '../../runtime/sysvars.js';
+import { epochOf } from '../epochs.js';
 import { invalidParams } from '../json-rpc.js';
 import { base64Param, commitment, config, positional, string, u64 } from '../params.js';
 import { checkContextConfig, withContext, type MethodGroup } from './context.js';
-
-/** `MINIMUM_SLOTS_PER_EPOCH`: the first (warm-up) epoch's length. */
-const MINIMUM_SLOTS_PER_EPOCH = 32n;
-
-/** `EpochSchedule::get_epoch_and_slot_index` and `get_slots_in_epoch` (warm-up epochs double from 32 slots). */
-function epochOf(s: EpochSchedule, slot: bigint): { epoch: bigint; slotIndex: bigint; slotsInEpoch: bigint } {
-  if (slot < s.firstNormalSlot) {
-    const epoch = BigInt((slot + MINIMUM_SLOTS_PER_EPOCH).toString(2).length) - 6n; // ceil(log2(slot + 33)) - 6
-    const slotsInEpoch = MINIMUM_SLOTS_PER_EPOCH << epoch;
-    return { epoch, slotIndex: slot - (slotsInEpoch - MINIMUM_SLOTS_PER_EPOCH), slotsInEpoch };
-  }
-  const normal = slot - s.firstNormalSlot;
-  return { epoch: s.firstNormalEpoch + normal / s.slotsPerEpoch, slotIndex: normal % s.slotsPerEpoch, slotsInEpoch: s.slotsPerEpoch };
-}
 
 /** A message's bytes from base64 as `getFeeForMessage` takes them, wrapped as an unsigned transaction. */
 function unsignedTransaction(base64: string): Uint8Array {

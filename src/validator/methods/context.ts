@@ -4,14 +4,21 @@ import type { Account } from '../../runtime/accounts.js';
 import { AGAVE_VERSION } from '../../runtime/litesvm-release.js';
 import type { Handler } from '../json-rpc.js';
 import type { Ledger } from '../ledger.js';
+import type { PerformanceSamples } from '../performance-samples.js';
 import { checkMinContextSlot, commitment } from '../params.js';
 import type { Json } from '../json-rpc.js';
 
 export interface RpcContext {
   readonly svm: SVM;
   readonly ledger: Ledger;
+  /** Samples of the chain's pace, one a minute. */
+  readonly samples: PerformanceSamples;
   /** The node's identity address (`getIdentity`). */
   readonly identity: string;
+  /** The node's vote account address (`getVoteAccounts`). */
+  readonly voteAccount: string;
+  /** `host:port` of the JSON-RPC and PubSub servers once they listen (`getClusterNodes`). */
+  readonly addresses: { rpc: string | null; pubsub: string | null };
 }
 
 /** A group of methods by name. */

@@ -5,22 +5,31 @@
 import bs58 from 'bs58';
 import type { Account } from '../../runtime/accounts.js';
 import { transactionErrorText } from '../../runtime/errors.js';
-import type { InnerInstruction, TransactionOutcome } from '../../runtime/runtime.js';
+import type { TransactionOutcome } from '../../runtime/runtime.js';
 import type { WireTransaction } from '../../runtime/message.js';
-import { bytesToBase64 } from '../../platform.js';
-import { accountEncoding, returnDataJson, statusJson, transactionErrorJson, uiAccount } from '../encodings.js';
+import { accountEncoding, statusJson, transactionErrorJson, uiAccount } from '../encodings.js';
 import { invalidParams, RpcError, SERVER_ERROR, type Json } from '../json-rpc.js';
-import type { TransactionRecord } from '../ledger.js';
-import { bool, boundedList, commitment, config, positional, pubkey, signature, string, u64, variant, wrongType } from '../params.js';
+import {
+  boundedList,
+  config,
+  confirmedCommitment,
+  maxSupportedVersion,
+  optionalBool,
+  positional,
+  pubkey,
+  signature,
+  string,
+  u64,
+  variant,
+  wrongType,
+} from '../params.js';
 import { tokenBalances } from '../token-balances.js';
+import { confirmedTransaction, innerInstructionsJson, returnData, TRANSACTION_ENCODINGS } from '../transaction-encoding.js';
 import { decodeWire, replaceBlockhash, type TransactionBinaryEncoding } from '../transaction-wire.js';
 import { checkContextConfig, withContext, type MethodGroup, type RpcContext } from './context.js';
 
 /** Agave's `MAX_GET_SIGNATURE_STATUSES_QUERY_ITEMS`. */
 const MAX_SIGNATURE_STATUSES = 256;
-
-/** `UiTransactionEncoding`, and the binary ones a transaction may be sent in. */
-const TRANSACTION_ENCODINGS = ['binary', 'base64', 'base58', 'json', 'jsonParsed'] as const;
 
 function binaryEncoding(v: Json | undefined): TransactionBinaryEncoding {
   const encoding = variant(v, TRANSACTION_ENCODINGS) ?? 'base58';
@@ -28,23 +37,6 @@ function binaryEncoding(v: Json | undefined): TransactionBinaryEncoding {
   if (encoding === 'binary') return 'base58';
   throw invalidParams(`unsupported encoding: ${encoding}. Supported encodings: base58, base64`);
 }
-
-const optionalBool = (v: Json | undefined) => (v === undefined || v === null ? false : bool(v));
-
-/** A compiled instruction as `UiCompiledInstruction`. */
-const compiledJson = (ix: { programIdIndex: number; accounts: Uint8Array; data: Uint8Array }, stackHeight: number | null) => ({
-  programIdIndex: ix.programIdIndex,
-  accounts: [...ix.accounts],
-  data: bs58.encode(ix.data),
-  stackHeight,
-});
-
-/** `UiInnerInstructions` for the top-level instructions that made CPIs. */
-const innerInstructionsJson = (inner: InnerInstruction[][]) =>
-  inner.flatMap((list, index) => (list.length === 0 ? [] : [{ index, instructions: list.map((i) => compiledJson(i, i.stackHeight)) }]));
-
-/** Return data as RPC shows it: none when the transaction left it empty. */
-const returnData = (o: TransactionOutcome) => (o.returnData.data.length === 0 ? null : returnDataJson(o.returnData));
 
 /** The keys a transaction names (static ones and, when they load, its lookups'). */
 function keysOf(ctx: RpcContext, tx: WireTransaction): string[] {
@@ -78,68 +70,6 @@ function simulationResult(
     preTokenBalances: tokenBalances(keys, get),
     postTokenBalances: tokenBalances(keys, after),
     loadedAddresses: loaded,
-  };
-}
-
-/** A transaction in the `json` encoding (`UiTransaction` with a raw message). */
-function transactionJson(tx: WireTransaction) {
-  const m = tx.message;
-  return {
-    signatures: tx.signatures.map((s) => bs58.encode(s)),
-    message: {
-      accountKeys: m.staticKeys,
-      header: {
-        numRequiredSignatures: m.numRequiredSignatures,
-        numReadonlySignedAccounts: m.numReadonlySigned,
-        numReadonlyUnsignedAccounts: m.numReadonlyUnsigned,
-      },
-      recentBlockhash: m.recentBlockhash,
-      instructions: m.instructions.map((ix) => compiledJson(ix, null)),
-      ...(m.version === 'legacy'
-        ? {}
-        : {
-            addressTableLookups: m.lookups.map((l) => ({
-              accountKey: l.accountKey,
-              writableIndexes: [...l.writableIndexes],
-              readonlyIndexes: [...l.readonlyIndexes],
-            })),
-          }),
-    },
-  };
-}
-
-/** `EncodedConfirmedTransactionWithStatusMeta`. */
-function confirmedTransaction(r: TransactionRecord, encoding: 'json' | 'base58' | 'base64' | 'binary', withVersion: boolean) {
-  const o = r.outcome;
-  const transaction =
-    encoding === 'json'
-      ? transactionJson(r.tx)
-      : encoding === 'binary'
-        ? bs58.encode(r.wire)
-        : encoding === 'base58'
-          ? [bs58.encode(r.wire), 'base58']
-          : [bytesToBase64(r.wire), 'base64'];
-  const data = returnData(o);
-  return {
-    slot: r.slot,
-    transaction,
-    meta: {
-      err: o.error ? transactionErrorJson(o.error) : null,
-      status: statusJson(o.error),
-      fee: o.fee,
-      preBalances: r.preBalances,
-      postBalances: r.postBalances,
-      innerInstructions: innerInstructionsJson(o.innerInstructions),
-      logMessages: o.logs,
-      preTokenBalances: r.preTokenBalances,
-      postTokenBalances: r.postTokenBalances,
-      rewards: [],
-      loadedAddresses: r.loadedAddresses,
-      ...(data ? { returnData: data } : {}),
-      computeUnitsConsumed: o.computeUnitsConsumed,
-    },
-    blockTime: r.blockTime,
-    ...(withVersion ? { version: r.tx.message.version } : {}),
   };
 }
 
@@ -237,24 +167,11 @@ export const transactionMethods: MethodGroup = (ctx) => ({
     const s = signature(sig);
     // The old form: the encoding as the second argument.
     const cfg = typeof raw === 'string' ? { encoding: raw } : config(raw);
-    const encoding = variant(cfg.encoding, ['binary', 'base64', 'base58', 'json'] as const) ?? 'json';
-    commitment(cfg);
-    if (cfg.commitment === 'processed') throw invalidParams('Method does not support commitment below `confirmed`');
-    const max =
-      cfg.maxSupportedTransactionVersion === undefined || cfg.maxSupportedTransactionVersion === null
-        ? undefined
-        : Number(u64(cfg.maxSupportedTransactionVersion, 'u8'));
+    const encoding = variant(cfg.encoding, TRANSACTION_ENCODINGS) ?? 'json';
+    confirmedCommitment(cfg);
+    const maxVersion = maxSupportedVersion(cfg);
     const r = ctx.ledger.record(s);
     if (!r) return null;
-    const version = r.tx.message.version;
-    if (version !== 'legacy' && (max === undefined || version > max)) {
-      throw new RpcError(
-        SERVER_ERROR.UNSUPPORTED_TRANSACTION_VERSION,
-        max === undefined
-          ? `Transaction version (${version}) is not supported by the requesting client. Please try the request again with the following configuration parameter: "maxSupportedTransactionVersion": ${version}`
-          : `Transaction version (${version}) is not supported by the requesting client.`,
-      );
-    }
-    return confirmedTransaction(r, encoding, max !== undefined);
+    return confirmedTransaction(r, { encoding, maxVersion, showRewards: true });
   },
 });

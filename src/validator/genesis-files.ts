@@ -1,0 +1,53 @@
+/**
+ * What a validator starts with besides the default programs, from files as solana-test-validator
+ * takes them: accounts (`--account`, `--account-dir`) and upgradeable programs with an upgrade
+ * authority or none (`--upgradeable-program`).
+ */
+import { readFileSync } from 'node:fs';
+import type { SVM } from '../api/svm.js';
+import { parseAccountJson } from '../api/account-json.js';
+import { decodeAddress, encodeAddress } from '../runtime/accounts.js';
+import { WebsvmError } from '../errors.js';
+
+/** An account file to load, at `address` or (when left out) at the address the file names. */
+export interface AccountFile {
+  address?: string;
+  file: string;
+}
+
+/** A program to deploy with the upgradeable loader; `authority` null makes it immutable. */
+export interface UpgradeableProgram {
+  programId: string;
+  file: string;
+  authority: string | null;
+}
+
+/** Where a ProgramData account keeps its upgrade authority: `Option<Pubkey>` after the tag and slot. */
+const AUTHORITY_OPTION_OFFSET = 12;
+
+/** Loads each account file into `svm`. */
+export function loadAccountFiles(svm: SVM, files: readonly AccountFile[]): void {
+  for (const { address, file } of files) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (e) {
+      throw new WebsvmError('FileError', `${file}: ${(e as Error).message}`);
+    }
+    const parsed = parseAccountJson(text);
+    svm.runtime.setAccount(address ?? parsed.address, parsed.account);
+  }
+}
+
+/** Deploys each program and sets its ProgramData's upgrade authority. */
+export function deployUpgradeablePrograms(svm: SVM, programs: readonly UpgradeableProgram[]): void {
+  for (const { programId, file, authority } of programs) {
+    svm.addProgramFromFile(programId, file);
+    const programDataAddress = encodeAddress(svm.runtime.getAccount(programId)!.data.subarray(4, 36));
+    const programData = svm.runtime.getAccount(programDataAddress)!;
+    const data = programData.data.slice();
+    data[AUTHORITY_OPTION_OFFSET] = authority === null ? 0 : 1;
+    if (authority !== null) data.set(decodeAddress(authority), AUTHORITY_OPTION_OFFSET + 1);
+    svm.runtime.setAccount(programDataAddress, { ...programData, data });
+  }
+}
