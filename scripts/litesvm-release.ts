@@ -25,6 +25,8 @@ export interface LiteSvmRelease {
   DEFAULT_LAST_RESTART_SLOT: bigint;
   /** Program id and loader of each program `new LiteSVM()` deploys, by program id. */
   DEFAULT_PROGRAM_LOADERS: [string, string][];
+  /** Program id and ProgramData address of each upgradeable program `new LiteSVM()` deploys. */
+  DEFAULT_PROGRAM_DATA: [string, string][];
   /** Every field of `new ComputeBudget()`. */
   DEFAULT_COMPUTE_BUDGET: Record<string, bigint | number>;
   /** The fields of Agave's `FeatureSnapshot` in declaration order, each with the feature id it reads. */
@@ -129,6 +131,11 @@ export function readLiteSvmRelease(): LiteSvmRelease {
         .filter((a) => a.executable)
         .map((a): [string, string] => [a.address, loader]),
     ).sort(([a], [b]) => (a < b ? -1 : 1)),
+    DEFAULT_PROGRAM_DATA: svm
+      .getProgramAccounts('BPFLoaderUpgradeab1e11111111111111111111111' as never)
+      .filter((a) => a.executable)
+      .map((a): [string, string] => [a.address, bs58.encode(a.data.subarray(4, 36))])
+      .sort(([a], [b]) => (a < b ? -1 : 1)),
     DEFAULT_COMPUTE_BUDGET: Object.fromEntries(budgetFields.map((name) => [name, (budget as unknown as Record<string, bigint | number>)[name]])),
     FEATURE_SNAPSHOT: featureSnapshot(),
   };
@@ -163,6 +170,7 @@ const DOCS: Record<keyof LiteSvmRelease, string> = {
   DEFAULT_EPOCH_REWARDS: 'The EpochRewards sysvar a new LiteSVM starts with.',
   DEFAULT_LAST_RESTART_SLOT: 'The LastRestartSlot sysvar a new LiteSVM starts with.',
   DEFAULT_PROGRAM_LOADERS: 'The programs a new LiteSVM deploys and the loader of each.',
+  DEFAULT_PROGRAM_DATA: 'The ProgramData address of each upgradeable default program (a derivation a new SVM would otherwise pay).',
   DEFAULT_COMPUTE_BUDGET: "Every field of LiteSVM's `new ComputeBudget()`.",
   FEATURE_SNAPSHOT: "The fields of Agave's `FeatureSnapshot` (ending a FeatureSet's `toString()`), each with the feature it reads.",
 };
@@ -171,6 +179,7 @@ const TYPES: Partial<Record<keyof LiteSvmRelease, string>> = {
   ALL_FEATURES: 'readonly string[]',
   MAINNET_FEATURES: 'readonly (readonly [string, bigint])[]',
   DEFAULT_PROGRAM_LOADERS: 'readonly (readonly [string, string])[]',
+  DEFAULT_PROGRAM_DATA: 'readonly (readonly [string, string])[]',
   FEATURE_SNAPSHOT: 'readonly (readonly [string, string])[]',
 };
 

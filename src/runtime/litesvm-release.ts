@@ -601,6 +601,14 @@ export const DEFAULT_PROGRAM_LOADERS: readonly (readonly [string, string])[] = [
   ['TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb', 'BPFLoaderUpgradeab1e11111111111111111111111'],
 ];
 
+/** The ProgramData address of each upgradeable default program (a derivation a new SVM would otherwise pay). */
+export const DEFAULT_PROGRAM_DATA: readonly (readonly [string, string])[] = [
+  ['AddressLookupTab1e1111111111111111111111111', '4zSpbk5jGQyMmUrqCSjFZbRKwsrMXBPsyTzjhJEAsefG'],
+  ['Stake11111111111111111111111111111111111111', '6WU8Nxarf9fudRK5atWwjLY4vFaw5UrrWhL88qz7iCMJ'],
+  ['TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA', '3gvYRKWyXRR9xKWe1ZjPhLY5ZJRN7KDB4rFZFGoJfFk2'],
+  ['TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb', 'DoU57AYuPFu2QU514RktNPG22QhApEjnKxnBcu4BHDTY'],
+];
+
 /** Every field of LiteSVM's `new ComputeBudget()`. */
 export const DEFAULT_COMPUTE_BUDGET = {
   altBn128AdditionCost: 334n,

@@ -3,6 +3,7 @@
  * drives Agave — sanitize, signature and blockhash checks, compute budget, fee payer, account
  * loading, instruction execution, rent-state checks, commit or fee-only on failure.
  */
+import { DEFAULT_PROGRAM_DATA } from './litesvm-release.js';
 import bs58 from 'bs58';
 import { log, logProgramLines } from '../log.js';
 import { sha256 } from '../crypto/sha256.js';
@@ -142,8 +143,11 @@ const MAX_INSTRUCTION_STACK_DEPTH = 5;
 const MAX_INSTRUCTION_STACK_DEPTH_SIMD_0268 = 9;
 const MAX_INSTRUCTION_TRACE_LENGTH = 64;
 
-/** Programdata addresses by program id: deriving one costs a curve check per bump tried. */
-const programDataAddresses = new Map<string, string>();
+/**
+ * Programdata addresses by program id: deriving one costs a curve check per bump tried, so the
+ * default programs' (which every new SVM deploys) come ready from the release data.
+ */
+const programDataAddresses = new Map<string, string>(DEFAULT_PROGRAM_DATA);
 
 function programDataAddress(programId: string): string {
   let address = programDataAddresses.get(programId);
@@ -193,7 +197,9 @@ export interface RuntimeSnapshot {
 }
 
 /** `create_blockhash`: sha256 of the bytes. */
-const blockhashOf = (bytes: Uint8Array) => bs58.encode(sha256(bytes));
+export const blockhashOf = (bytes: Uint8Array) => bs58.encode(sha256(bytes));
+/** The first latest blockhash, `blockhashOf("genesis")` (written out: a new SVM need not hash). */
+export const GENESIS_BLOCKHASH = 'CmpNeggWJ4JaWJeJ8YKN1Zypmk7uvQq3PECGUCAEMbky';
 
 export class Runtime {
   readonly accounts = new AccountsDb();
@@ -213,7 +219,7 @@ export class Runtime {
     lamportsPerSignature: 5000n,
     tracer: undefined,
   };
-  latestBlockhash = blockhashOf(new TextEncoder().encode('genesis'));
+  latestBlockhash = GENESIS_BLOCKHASH;
   private readonly programs = new Map<string, LoadedProgram>();
   /** Processed transactions by signature (`getTransaction`, AlreadyProcessed). */
   readonly history = new TransactionHistory<TransactionOutcome>();
