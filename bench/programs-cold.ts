@@ -33,7 +33,7 @@ import {
   mintTo,
   STATE_TREE_V1,
   type LightProgram,
-} from './light-protocol.js';
+} from '../test/helpers/light-protocol.js';
 
 const side = process.argv[2];
 if (side !== 'websvm' && side !== 'litesvm') throw new Error('usage: programs-cold.ts websvm|litesvm');

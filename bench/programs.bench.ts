@@ -40,7 +40,7 @@ import {
   updateGroupAuthority,
   withSigners,
   type LightProgram,
-} from './light-protocol.js';
+} from '../test/helpers/light-protocol.js';
 
 const TRANSACTIONS = Math.max(1, Number(process.env.BENCH_TXS ?? 300));
 const WARMUP = 30;

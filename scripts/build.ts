@@ -1,7 +1,7 @@
 /**
  * `npm run build`: the published package. One ESM bundle (`dist/index.js`, and the CLI and the
  * Node-only `websvm/validator` entry sharing its chunk; `ws` stays external) so that
- * `import 'websvm'` reads one file instead of a hundred; a CommonJS bundle with its own declaration tree under `dist/cjs/` (a nested package.json marks it CommonJS) for `require`;
+ * `import 'websvm'` reads one file instead of a hundred; the `websvm/anchor` entry is in that build too; a CommonJS bundle with its own declaration tree under `dist/cjs/` (a nested package.json marks it CommonJS) for `require`;
  * a browser ESM bundle under `dist/browser/`;
  * declarations from tsc. The options all bundles share are in ./bundle-options.ts; the small
  * dependencies (bs58, borsh, @noble/hashes' utilities) are bundled, since resolving and compiling
@@ -23,7 +23,7 @@ await build({
   ...common,
   external: LOADED_LAZILY_OR_SHARED,
   mainFields: ['module', 'main'],
-  entryPoints: ['src/index.ts', 'src/cli/main.ts', 'src/validator/index.ts'],
+  entryPoints: ['src/index.ts', 'src/cli/main.ts', 'src/validator/index.ts', 'src/anchor/index.ts'],
   outdir: dist,
   outbase: 'src',
   format: 'esm',
@@ -51,6 +51,23 @@ await build({
   format: 'cjs',
   define: { ...common.define, 'import.meta.url': '__websvmModuleUrl' },
   banner: { js: "const __websvmModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+});
+// `websvm/anchor` for `require`: its own small bundle that takes the core from the CommonJS bundle
+// beside it (the file `require('websvm')` loads), so a CommonJS test shares one SVM class with it.
+await build({
+  ...common,
+  external: ['node:*', '@solana/web3.js'],
+  entryPoints: ['src/anchor/index.ts'],
+  outfile: join(dist, 'cjs', 'anchor', 'index.js'),
+  format: 'cjs',
+  plugins: [
+    {
+      name: 'core-from-package',
+      setup(b) {
+        b.onResolve({ filter: /^\.\.\/index\.js$/ }, () => ({ path: '../index.js', external: true }));
+      },
+    },
+  ],
 });
 
 // The same declarations, read as CommonJS inside dist/cjs/.

@@ -10,10 +10,11 @@ import type { BuildOptions } from 'esbuild';
 import { FIXED_MODULES } from '../src/crypto/fixed-module-list.js';
 import { bundledForm } from '../src/crypto/fixed-modules.js';
 
-/** @solana/kit (which every user loads anyway), pino, ws (the validator's) and @noble (loaded on first use, see src/crypto/noble-modules.ts). */
+/** @solana/kit (which every user loads anyway), @solana/web3.js (websvm/anchor's, shared with Anchor), pino, ws (the validator's) and @noble (loaded on first use, see src/crypto/noble-modules.ts). */
 export const LOADED_LAZILY_OR_SHARED = [
   'node:*',
   '@solana/kit',
+  '@solana/web3.js',
   'pino',
   'ws',
   '@noble/curves',

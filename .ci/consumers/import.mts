@@ -19,3 +19,9 @@ const health = (await (await fetch(validator.rpcUrl, { method: 'POST', body: '{"
 await validator.close();
 if (health.result !== 'ok') throw new Error('import: validator not healthy');
 console.log('validator import ok');
+
+// The Anchor entry, sharing the package's SVM class.
+const { WebsvmProvider } = await import('websvm/anchor');
+const provider = new WebsvmProvider(new SVM());
+if ((await provider.connection.getBalance(provider.publicKey)) !== 100_000_000_000) throw new Error('import: the provider wallet is not funded');
+console.log('anchor import ok');

@@ -12,6 +12,9 @@ import { decodeAddress, encodeAddress } from '../runtime/accounts.js';
 import type { InstructionError } from '../runtime/errors.js';
 import { toAddress, type AddressInput } from './inputs.js';
 import { Check } from './harness.js';
+import { camelCase, lookup, resolveAccounts, snakeCase, type IdlAccountItem, type ResolveOptions } from './anchor-accounts.js';
+
+export type { ResolveOptions } from './anchor-accounts.js';
 
 /** An IDL type (the subset Anchor emits). */
 export type IdlType = string | { vec: IdlType } | { option: IdlType } | { array: [IdlType, number] } | { defined: string | { name: string } };
@@ -23,17 +26,6 @@ interface IdlField {
 interface IdlTypeDef {
   name: string;
   type: { kind: 'struct'; fields?: IdlField[] } | { kind: 'enum'; variants: { name: string; fields?: (IdlField | IdlType)[] }[] };
-}
-interface IdlAccountItem {
-  name: string;
-  writable?: boolean;
-  signer?: boolean;
-  isMut?: boolean;
-  isSigner?: boolean;
-  address?: string;
-  optional?: boolean;
-  isOptional?: boolean;
-  accounts?: IdlAccountItem[];
 }
 
 /** An Anchor IDL (JSON). */
@@ -48,12 +40,16 @@ export interface AnchorIdl {
   types?: IdlTypeDef[];
 }
 
-/** Anchor's own error codes (anchor-lang `ErrorCode`), for failures raised by the framework. */
+/** Anchor's own error codes (anchor-lang `ErrorCode`, Anchor 0.31), for failures raised by the framework. */
 export const ANCHOR_FRAMEWORK_ERRORS: Record<number, string> = {
   100: 'InstructionMissing',
   101: 'InstructionFallbackNotFound',
   102: 'InstructionDidNotDeserialize',
   103: 'InstructionDidNotSerialize',
+  1000: 'IdlInstructionStub',
+  1001: 'IdlInstructionInvalidProgram',
+  1002: 'IdlAccountNotEmpty',
+  1500: 'EventInstructionStub',
   2000: 'ConstraintMut',
   2001: 'ConstraintHasOne',
   2002: 'ConstraintSigner',
@@ -62,7 +58,45 @@ export const ANCHOR_FRAMEWORK_ERRORS: Record<number, string> = {
   2005: 'ConstraintRentExempt',
   2006: 'ConstraintSeeds',
   2007: 'ConstraintExecutable',
+  2008: 'ConstraintState',
+  2009: 'ConstraintAssociated',
+  2010: 'ConstraintAssociatedInit',
+  2011: 'ConstraintClose',
   2012: 'ConstraintAddress',
+  2013: 'ConstraintZero',
+  2014: 'ConstraintTokenMint',
+  2015: 'ConstraintTokenOwner',
+  2016: 'ConstraintMintMintAuthority',
+  2017: 'ConstraintMintFreezeAuthority',
+  2018: 'ConstraintMintDecimals',
+  2019: 'ConstraintSpace',
+  2020: 'ConstraintAccountIsNone',
+  2021: 'ConstraintTokenTokenProgram',
+  2022: 'ConstraintMintTokenProgram',
+  2023: 'ConstraintAssociatedTokenTokenProgram',
+  2024: 'ConstraintMintGroupPointerExtension',
+  2025: 'ConstraintMintGroupPointerExtensionAuthority',
+  2026: 'ConstraintMintGroupPointerExtensionGroupAddress',
+  2027: 'ConstraintMintGroupMemberPointerExtension',
+  2028: 'ConstraintMintGroupMemberPointerExtensionAuthority',
+  2029: 'ConstraintMintGroupMemberPointerExtensionMemberAddress',
+  2030: 'ConstraintMintMetadataPointerExtension',
+  2031: 'ConstraintMintMetadataPointerExtensionAuthority',
+  2032: 'ConstraintMintMetadataPointerExtensionMetadataAddress',
+  2033: 'ConstraintMintCloseAuthorityExtension',
+  2034: 'ConstraintMintCloseAuthorityExtensionAuthority',
+  2035: 'ConstraintMintPermanentDelegateExtension',
+  2036: 'ConstraintMintPermanentDelegateExtensionDelegate',
+  2037: 'ConstraintMintTransferHookExtension',
+  2038: 'ConstraintMintTransferHookExtensionAuthority',
+  2039: 'ConstraintMintTransferHookExtensionProgramId',
+  2500: 'RequireViolated',
+  2501: 'RequireEqViolated',
+  2502: 'RequireKeysEqViolated',
+  2503: 'RequireNeqViolated',
+  2504: 'RequireKeysNeqViolated',
+  2505: 'RequireGtViolated',
+  2506: 'RequireGteViolated',
   3000: 'AccountDiscriminatorAlreadySet',
   3001: 'AccountDiscriminatorNotFound',
   3002: 'AccountDiscriminatorMismatch',
@@ -76,9 +110,19 @@ export const ANCHOR_FRAMEWORK_ERRORS: Record<number, string> = {
   3010: 'AccountNotSigner',
   3011: 'AccountNotSystemOwned',
   3012: 'AccountNotInitialized',
+  3013: 'AccountNotProgramData',
+  3014: 'AccountNotAssociatedTokenAccount',
+  3015: 'AccountSysvarMismatch',
+  3016: 'AccountReallocExceedsLimit',
+  3017: 'AccountDuplicateReallocs',
+  4100: 'DeclaredProgramIdMismatch',
+  4101: 'TryingToInitPayerAsProgramAccount',
+  4102: 'InvalidNumericConversion',
+  5000: 'Deprecated',
 };
 
-const snake = (s: string) => s.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+/** Anchor 0.29 hashes an account's name in PascalCase (`account:CpiContextAccount`), whatever case the IDL writes it in. */
+const pascalCase = (s: string) => s.replace(/(?:^|_)([a-zA-Z0-9])/g, (_, c: string) => c.toUpperCase());
 const discriminator = (namespace: string, name: string) => sha256(new TextEncoder().encode(`${namespace}:${name}`)).subarray(0, 8);
 const same = (a: Uint8Array, b: ArrayLike<number>) => a.length >= b.length && Array.from(b).every((x, i) => a[i] === x);
 const PUBKEY_TYPES = new Set(['pubkey', 'publicKey']);
@@ -113,14 +157,15 @@ export class AnchorProgram {
 
   private typeDef(t: IdlType): IdlTypeDef {
     const name = typeof t === 'object' && 'defined' in t ? (typeof t.defined === 'string' ? t.defined : t.defined.name) : String(t);
-    const def = this.types.get(name) ?? this.accountTypes().get(name);
+    const def = this.types.get(name) ?? this.accountTypes().get(pascalCase(name));
     if (!def) throw new WebsvmError('InvalidIdl', `unknown IDL type ${name}`);
     return def;
   }
 
+  /** The account types an old-format IDL declares inline, by their names in PascalCase. */
   private accountTypes(): Map<string, IdlTypeDef> {
     const m = new Map<string, IdlTypeDef>();
-    for (const a of this.idl.accounts ?? []) if (a.type) m.set(a.name, { name: a.name, type: a.type });
+    for (const a of this.idl.accounts ?? []) if (a.type) m.set(pascalCase(a.name), { name: a.name, type: a.type });
     return m;
   }
 
@@ -138,15 +183,7 @@ export class AnchorProgram {
 
   private defSchema(def: IdlTypeDef): Schema {
     if (def.type.kind === 'struct') return this.fieldsSchema(def.type.fields ?? []);
-    return {
-      enum: def.type.variants.map((v) => ({
-        struct: {
-          [v.name]: this.fieldsSchema(
-            (v.fields ?? []).map((f, i) => (typeof f === 'object' && f !== null && 'name' in f ? f : { name: String(i), type: f as IdlType })),
-          ),
-        },
-      })),
-    };
+    return { enum: def.type.variants.map((v) => ({ struct: { [v.name]: this.fieldsSchema(variantFields(v)) } })) };
   }
 
   private fieldsSchema(fields: IdlField[]): Schema {
@@ -166,71 +203,102 @@ export class AnchorProgram {
     return this.fromDef(this.typeDef(t), v);
   }
 
+  /** A struct's fields, or an enum value as `{ Variant: fields }` (a unit variant's fields are `{}`). */
   private fromDef(def: IdlTypeDef, v: unknown): unknown {
     const obj = v as Record<string, unknown>;
-    if (def.type.kind === 'struct') return Object.fromEntries((def.type.fields ?? []).map((f) => [f.name, this.fromBorsh(f.type, obj[f.name])]));
-    const [variant] = Object.keys(obj);
-    return { [variant]: obj[variant] };
+    const fromFields = (fields: IdlField[], values: Record<string, unknown>) =>
+      Object.fromEntries(fields.map((f) => [f.name, this.fromBorsh(f.type, values[f.name])]));
+    if (def.type.kind === 'struct') return fromFields(def.type.fields ?? [], obj);
+    const [name] = Object.keys(obj);
+    const variant = def.type.variants.find((x) => x.name === name)!;
+    return { [name]: fromFields(variantFields(variant), obj[name] as Record<string, unknown>) };
   }
 
-  /** JS → borsh input: base58 pubkeys to bytes. */
+  /**
+   * JS → borsh input: base58 pubkeys (or `PublicKey`s) to bytes, `BN`s to bigints, fields by IDL
+   * name in either case, enum values as `{ Variant: fields }` or, for a unit variant, its name
+   * alone (`'Initialized'`, or `{ initialized: {} }` as Anchor's client writes it).
+   */
   private toBorsh(t: IdlType, v: unknown): unknown {
     if (typeof t === 'string') {
       if (PUBKEY_TYPES.has(t)) return Array.from(decodeAddress(toAddress(v as AddressInput)));
       if (t === 'bytes') return Array.from(v as ArrayLike<number>);
-      return v;
+      // bn.js numbers (what Anchor users pass for 64-bit and wider integers) as bigints.
+      return typeof v === 'object' && v !== null && 'toArrayLike' in v ? BigInt(String(v)) : v;
     }
     if ('vec' in t) return (v as unknown[]).map((x) => this.toBorsh(t.vec, x));
     if ('option' in t) return v === null || v === undefined ? null : this.toBorsh(t.option, v);
     if ('array' in t) return Array.from(v as ArrayLike<unknown>, (x) => this.toBorsh(t.array[0], x));
     const def = this.typeDef(t);
-    if (def.type.kind !== 'struct') return v;
-    const obj = v as Record<string, unknown>;
-    return Object.fromEntries((def.type.fields ?? []).map((f) => [f.name, this.toBorsh(f.type, obj[f.name])]));
+    const toFields = (fields: IdlField[], values: Record<string, unknown>) =>
+      Object.fromEntries(fields.map((f) => [f.name, this.toBorsh(f.type, lookup(values, f.name))]));
+    if (def.type.kind === 'struct') return toFields(def.type.fields ?? [], v as Record<string, unknown>);
+    const [key, fields] = typeof v === 'string' ? [v, {}] : (Object.entries(v as object)[0] ?? []);
+    const variant = def.type.variants.find((x) => x.name === key || pascalCase(x.name) === pascalCase(String(key)));
+    if (!variant) {
+      const names = def.type.variants.map((x) => x.name).join(', ');
+      throw new WebsvmError('InvalidArgument', `${JSON.stringify(key)} is not a variant of ${def.name} (${names})`);
+    }
+    return { [variant.name]: toFields(variantFields(variant), (fields ?? {}) as Record<string, unknown>) };
+  }
+
+  /** The primitive type at `path` inside `type`'s struct fields (`type` itself for an empty path). */
+  private fieldType(type: IdlType, path: string[]): IdlType {
+    if (path.length === 0) return type;
+    const def = this.typeDef(type);
+    const field = def.type.kind === 'struct' ? def.type.fields?.find((f) => f.name === path[0] || camelCase(f.name) === camelCase(path[0])) : undefined;
+    if (!field) throw new WebsvmError('InvalidIdl', `${def.name} has no field ${path[0]}`);
+    return this.fieldType(field.type, path.slice(1));
+  }
+
+  /** Encodes `value` as the IDL type `name` (borsh, no discriminator), e.g. an instruction's nested argument. */
+  encodeType(name: string, value: unknown): Uint8Array {
+    const type: IdlType = { defined: name };
+    return serialize(this.schema(type), this.toBorsh(type, value));
+  }
+
+  /** Decodes borsh `data` as the IDL type `name`. */
+  decodeType<T = Record<string, unknown>>(name: string, data: Uint8Array): T {
+    const type: IdlType = { defined: name };
+    return this.fromBorsh(type, deserialize(this.schema(type), data)) as T;
   }
 
   // --- instructions ---
 
   /**
-   * Builds an instruction: `args` by IDL argument name, `accounts` by IDL account name (accounts
-   * with a fixed address in the IDL may be left out, and optional ones: Anchor passes the program id for None).
+   * Builds an instruction: `args` and `accounts` by IDL name (in the IDL's case, snake_case or
+   * camelCase). Accounts may be left out where Anchor's client fills them in: a fixed `address`,
+   * a PDA whose `pda.seeds` are known (seeds reading another account's data need
+   * `options.accountData`), the well-known programs and sysvars an old-format IDL names
+   * (`systemProgram`, `tokenProgram`, `associatedTokenProgram`, `rent`, `clock`), and optional
+   * accounts, which are the program id, read-only, for None (as is `null`, or the program id given).
    */
-  instruction(name: string, args: Record<string, unknown>, accounts: Record<string, AddressInput>): AnchorInstruction {
-    const ix = this.idl.instructions.find((i) => i.name === name || snake(i.name) === snake(name));
+  instruction(
+    name: string,
+    args: Record<string, unknown>,
+    accounts: Record<string, AddressInput | null | undefined>,
+    options?: ResolveOptions,
+  ): AnchorInstruction {
+    const ix = this.idl.instructions.find((i) => i.name === name || snakeCase(i.name) === snakeCase(name));
     if (!ix) throw new WebsvmError('InvalidIdl', `${this.name} has no instruction ${name}`);
-    const disc = ix.discriminator ? Uint8Array.from(ix.discriminator) : discriminator('global', snake(ix.name));
+    const disc = ix.discriminator ? Uint8Array.from(ix.discriminator) : discriminator('global', snakeCase(ix.name));
     const fields = ix.args;
     const body = serialize(
       this.fieldsSchema(fields),
       Object.fromEntries(
         fields.map((f) => {
-          if (!(f.name in args)) throw new WebsvmError('InvalidArgument', `${name}: missing argument ${f.name}`);
-          return [f.name, this.toBorsh(f.type, args[f.name])];
+          const value = lookup(args, f.name);
+          if (value === undefined) throw new WebsvmError('InvalidArgument', `${name}: missing argument ${f.name}`);
+          return [f.name, this.toBorsh(f.type, value)];
         }),
       ),
     );
-    const metas: { address: string; role: number }[] = [];
-    const flatten = (items: IdlAccountItem[]) => {
-      for (const item of items) {
-        if (item.accounts) {
-          flatten(item.accounts);
-          continue;
-        }
-        const given = accounts[item.name] ?? accounts[snake(item.name)];
-        const address = given !== undefined ? toAddress(given) : item.address;
-        if (address === undefined) {
-          if (item.optional ?? item.isOptional) {
-            metas.push({ address: this.programId, role: 0 });
-            continue;
-          }
-          throw new WebsvmError('InvalidArgument', `${name}: missing account ${item.name}`);
-        }
-        const writable = item.writable ?? item.isMut ?? false;
-        const signer = item.signer ?? item.isSigner ?? false;
-        metas.push({ address, role: (writable ? 1 : 0) | (signer ? 2 : 0) });
-      }
-    };
-    flatten(ix.accounts);
+    const metas = resolveAccounts(ix, args, accounts, {
+      programId: this.programId,
+      legacy: ix.discriminator === undefined,
+      coder: { fieldType: (type, path) => this.fieldType(type as IdlType, path), decodeAccount: (account, data) => this.decodeAccount(account, data) },
+      options,
+    });
     const data = new Uint8Array(8 + body.length);
     data.set(disc);
     data.set(body, 8);
@@ -239,11 +307,12 @@ export class AnchorProgram {
 
   // --- accounts and events ---
 
+  /** IDL account `name` (in the IDL's case or another), its discriminator and its type. */
   private accountEntry(name: string) {
-    const a = (this.idl.accounts ?? []).find((x) => x.name === name);
+    const a = (this.idl.accounts ?? []).find((x) => x.name === name) ?? (this.idl.accounts ?? []).find((x) => pascalCase(x.name) === pascalCase(name));
     if (!a) throw new WebsvmError('InvalidIdl', `${this.name} has no account type ${name}`);
-    const def = a.type ? { name, type: a.type } : this.typeDef({ defined: name });
-    return { disc: a.discriminator ? Uint8Array.from(a.discriminator) : discriminator('account', name), def };
+    const def = a.type ? { name: a.name, type: a.type } : this.typeDef({ defined: a.name });
+    return { disc: a.discriminator ? Uint8Array.from(a.discriminator) : discriminator('account', pascalCase(a.name)), def };
   }
 
   /** Decodes an account's data as IDL account `name` (checks the 8-byte discriminator). */
@@ -257,7 +326,7 @@ export class AnchorProgram {
   encodeAccount(name: string, value: Record<string, unknown>): Uint8Array {
     const { disc, def } = this.accountEntry(name);
     const fields = def.type.kind === 'struct' ? (def.type.fields ?? []) : [];
-    const body = serialize(this.defSchema(def), Object.fromEntries(fields.map((f) => [f.name, this.toBorsh(f.type, value[f.name])])));
+    const body = serialize(this.defSchema(def), Object.fromEntries(fields.map((f) => [f.name, this.toBorsh(f.type, lookup(value, f.name))])));
     const out = new Uint8Array(8 + body.length);
     out.set(disc);
     out.set(body, 8);
@@ -315,4 +384,9 @@ export class AnchorProgram {
     const named = this.errorName(error.code);
     return named ? `${named.name} (Custom(${error.code})${named.msg ? `: ${named.msg}` : ''})` : `Custom(${error.code})`;
   }
+}
+
+/** An enum variant's fields, tuple variants' unnamed ones named by position. */
+function variantFields(variant: { fields?: (IdlField | IdlType)[] }): IdlField[] {
+  return (variant.fields ?? []).map((f, i) => (typeof f === 'object' && f !== null && 'name' in f ? f : { name: String(i), type: f as IdlType }));
 }

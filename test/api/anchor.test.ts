@@ -1,5 +1,6 @@
 /** Anchor IDL support on an IDL of both formats: instruction encoding, accounts, events, errors. */
 import { describe, expect, it } from 'vitest';
+import { address, getAddressEncoder, getProgramDerivedAddress } from '@solana/kit';
 import { AnchorProgram, WebsvmError, type AnchorIdl } from '../../src/index.js';
 
 const legacy: AnchorIdl = {
@@ -103,5 +104,112 @@ describe('AnchorProgram', () => {
     expect(program.errorCode('TooBig')).toBe(6000);
     expect(program.describe({ kind: 'Custom', code: 6000 })).toBe('TooBig (Custom(6000): Value too big)');
     expect(program.describe({ kind: 'InvalidArgument' })).toBe('InvalidArgument');
+  });
+});
+
+describe('AnchorProgram account resolution', () => {
+  const SYSTEM = '11111111111111111111111111111111';
+  const owner = 'GjJyeC1r2RgkuoCWMyPYkCWSGSGLcz266EaAkLA27AhL';
+
+  it('takes an optional account as None when left out, null or the program id, read-only and not signing', () => {
+    const program = new AnchorProgram(legacy, PROGRAM);
+    const args = { value: 1, label: '', owner: OWNER, tags: [], limit: null, point: { x: 0, y: 0 } };
+    for (const referrer of [undefined, null, PROGRAM]) {
+      expect(program.instruction('setData', args, { state: OWNER, payer: PROGRAM, referrer }).accounts[2]).toEqual({ address: PROGRAM, role: 0 });
+    }
+    expect(program.instruction('setData', args, { state: OWNER, payer: PROGRAM, referrer: owner }).accounts[2]).toEqual({ address: owner, role: 1 });
+  });
+
+  it('derives PDAs from 0.30 seeds (constants and other accounts, in dependency order)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const idl = JSON.parse(readFileSync(new URL('../../Anchor-like-examples/vault/idl/vault.json', import.meta.url), 'utf8')) as AnchorIdl;
+    const program = new AnchorProgram(idl);
+    const [vaultState] = await getProgramDerivedAddress({
+      programAddress: address(program.programId),
+      seeds: ['state', getAddressEncoder().encode(address(owner))],
+    });
+    const [vault] = await getProgramDerivedAddress({ programAddress: address(program.programId), seeds: ['vault', getAddressEncoder().encode(vaultState)] });
+    expect(program.instruction('initialize', {}, { owner }).accounts).toEqual([
+      { address: owner, role: 3 },
+      { address: vaultState, role: 1 },
+      { address: vault, role: 0 },
+      { address: SYSTEM, role: 0 },
+    ]);
+    expect(() => program.instruction('initialize', {}, {})).toThrow('initialize: missing account owner');
+  });
+
+  const seeded: AnchorIdl = {
+    name: 'seeded',
+    instructions: [
+      {
+        name: 'open',
+        accounts: [
+          { name: 'authority', isMut: true, isSigner: true },
+          { name: 'config', isMut: false, isSigner: false },
+          {
+            name: 'position',
+            isMut: true,
+            isSigner: false,
+            pda: {
+              seeds: [
+                { kind: 'const', type: 'string', value: 'position' },
+                { kind: 'account', type: 'publicKey', path: 'authority' },
+                { kind: 'arg', type: 'u64', path: 'index' },
+                { kind: 'account', type: 'publicKey', account: 'Config', path: 'config.admin' },
+              ],
+            },
+          },
+          { name: 'systemProgram', isMut: false, isSigner: false },
+          { name: 'rent', isMut: false, isSigner: false },
+        ],
+        args: [{ name: 'index', type: 'u64' }],
+      },
+    ],
+    accounts: [{ name: 'config', type: { kind: 'struct', fields: [{ name: 'admin', type: 'publicKey' }] } }],
+  };
+
+  it('derives PDAs from 0.29 typed seeds (strings, keys, arguments, a field of another account) and fills in well-known accounts', async () => {
+    const program = new AnchorProgram(seeded, PROGRAM);
+    const configAddress = 'SysvarC1ock11111111111111111111111111111111';
+    const config = program.encodeAccount('Config', { admin: OWNER });
+    const index = { toArrayLike: () => [], toString: () => '258' }; // a bn.js number's shape
+    const ix = program.instruction(
+      'open',
+      { index },
+      { authority: owner, config: configAddress },
+      { accountData: (a) => (a === configAddress ? config : undefined) },
+    );
+    const [position] = await getProgramDerivedAddress({
+      programAddress: address(PROGRAM),
+      seeds: ['position', getAddressEncoder().encode(address(owner)), Uint8Array.of(2, 1, 0, 0, 0, 0, 0, 0), getAddressEncoder().encode(address(OWNER))],
+    });
+    expect(ix.accounts.map((a) => a.address)).toEqual([owner, configAddress, position, SYSTEM, 'SysvarRent111111111111111111111111111111111']);
+    expect(Array.from(ix.data.subarray(8))).toEqual([2, 1, 0, 0, 0, 0, 0, 0]);
+    // Without the config's data the PDA cannot be derived, and the error says which seed is missing.
+    expect(() => program.instruction('open', { index: 1n }, { authority: owner, config: configAddress })).toThrow(
+      'open: missing account position (its PDA seeds need account config.admin)',
+    );
+  });
+
+  it('hashes old-format account names in PascalCase, and finds them in either case', async () => {
+    const { sha256 } = await import('@noble/hashes/sha2.js');
+    const program = new AnchorProgram(seeded, PROGRAM);
+    const data = program.encodeAccount('config', { admin: OWNER });
+    expect(data.subarray(0, 8)).toEqual(sha256(new TextEncoder().encode('account:Config')).subarray(0, 8));
+    expect(program.decodeAccount('Config', data)).toEqual({ admin: OWNER });
+  });
+
+  it("names Anchor's framework errors", () => {
+    const program = new AnchorProgram(legacy, PROGRAM);
+    const names = [1001, 2011, 2014, 2501, 3013, 4100].map((code) => program.errorName(code)?.name);
+    expect(names).toEqual([
+      'IdlInstructionInvalidProgram',
+      'ConstraintClose',
+      'ConstraintTokenMint',
+      'RequireEqViolated',
+      'AccountNotProgramData',
+      'DeclaredProgramIdMismatch',
+    ]);
+    expect(program.errorCode('ConstraintMintTransferHookExtensionProgramId')).toBe(2039);
   });
 });

@@ -1,7 +1,8 @@
 /**
- * Light Protocol's on-chain programs as benchmark subjects (real Anchor and pinocchio programs of
- * 0.02–1.5 MB, fetched by `npm run prepare:programs`): their ids, the accounts their test validator
- * starts with, and the instructions the benchmarks send — compressed-token's `create_token_pool`
+ * Light Protocol's on-chain programs as test and benchmark subjects (real Anchor and pinocchio
+ * programs of 0.02–1.5 MB, fetched by `npm run prepare:programs`): their ids, IDLs, the accounts
+ * their test validator starts with, and the instructions the differential suite and the benchmarks
+ * send — the Light system program's `invoke` compressing lamports, compressed-token's `create_token_pool`
  * (a PDA created by CPI, then SPL Token's InitializeAccount) and `mint_to` (SPL Token MintTo, then
  * a CPI chain through the Light system program into account compression, hashing each new leaf
  * with poseidon), account-compression's `initialize_group_authority` (a PDA created by CPI) and
@@ -10,8 +11,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { address, getAddressEncoder, getProgramDerivedAddress, type Address, type Instruction, type KeyPairSigner } from '@solana/kit';
-import { AnchorProgram, type AnchorIdl } from '../src/index.js';
-import { prepareRealPrograms } from '../scripts/fetch-real-programs.js';
+import { AnchorProgram, type AnchorIdl } from '../../src/index.js';
+import { prepareRealPrograms } from '../../scripts/fetch-real-programs.js';
 
 const dir = prepareRealPrograms();
 const enc = getAddressEncoder();
@@ -38,18 +39,24 @@ export interface StoredAccount {
   executable: boolean;
 }
 
-/** Every account the test validator starts with (Merkle trees, queues, registered-program PDAs…). */
+/** One published account dump (`accounts/<file>`), decoded. */
+export function lightAccountDump(file: string): StoredAccount {
+  const { pubkey, account } = JSON.parse(readFileSync(join(dir, 'accounts', file), 'utf8'));
+  return {
+    address: address(pubkey),
+    lamports: BigInt(account.lamports),
+    data: new Uint8Array(Buffer.from(account.data[0], 'base64')),
+    owner: address(account.owner),
+    executable: account.executable,
+  };
+}
+
+/** Every account the test validator starts with (Merkle trees, queues, registered-program PDAs…); of dumps sharing an address, the last by file name. */
 export function lightAccounts(): StoredAccount[] {
   const byAddress = new Map<string, StoredAccount>();
   for (const file of readdirSync(join(dir, 'accounts')).sort()) {
-    const { pubkey, account } = JSON.parse(readFileSync(join(dir, 'accounts', file), 'utf8'));
-    byAddress.set(pubkey, {
-      address: address(pubkey),
-      lamports: BigInt(account.lamports),
-      data: new Uint8Array(Buffer.from(account.data[0], 'base64')),
-      owner: address(account.owner),
-      executable: account.executable,
-    });
+    const dump = lightAccountDump(file);
+    byAddress.set(dump.address, dump);
   }
   return [...byAddress.values()];
 }
@@ -63,10 +70,13 @@ const REGISTERED_PROGRAM_PDA = address('35hkDgaAKwMCaxRz2ocSZ6NaUrtKkyNqU6c4RV3t
 const SYSTEM_PROGRAM = address('11111111111111111111111111111111');
 const SPL_TOKEN = address('TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA');
 
-const compressedToken = new AnchorProgram(
-  JSON.parse(readFileSync(join(dir, 'idl', 'light_compressed_token.json'), 'utf8')) as AnchorIdl,
-  LIGHT_PROGRAMS.light_compressed_token,
-);
+/** A published IDL (old format, camelCase names). */
+const lightIdl = (name: string) => JSON.parse(readFileSync(join(dir, 'idl', `${name}.json`), 'utf8')) as AnchorIdl;
+
+/** compressed-token, driven by its published IDL. */
+export const compressedToken = new AnchorProgram(lightIdl('light_compressed_token'), LIGHT_PROGRAMS.light_compressed_token);
+/** The Light system program (pinocchio) through the IDL of its Anchor predecessor, whose instructions it keeps. */
+export const lightSystem = new AnchorProgram(lightIdl('light_system_program'), LIGHT_PROGRAMS.light_system_program_pinocchio);
 
 /** account-compression publishes no IDL on npm: the two instructions used here, from its source. */
 const accountCompression = new AnchorProgram(
@@ -169,4 +179,40 @@ export function updateGroupAuthority(authority: KeyPairSigner, group: Address, n
   return withSigners(accountCompression.instruction('update_group_authority', { authority: next }, { authority: authority.address, group_authority: group }), [
     authority,
   ]);
+}
+
+/** Where the Light system program keeps compressed lamports. */
+export const solPool = () => pda(LIGHT_PROGRAMS.light_system_program_pinocchio, 'sol_pool_pda');
+
+/**
+ * Light system `invoke` compressing `lamports` of `owner` (who pays) into one compressed account
+ * appended to `tree`: no input accounts, so no proof; the leaf goes through account compression.
+ * `systemProgram` is left to the IDL client's well-known defaults and `decompressionRecipient` is None.
+ */
+export async function compressLamports(owner: KeyPairSigner, lamports: bigint, tree: Address): Promise<Instruction> {
+  const inputs = lightSystem.encodeType('InstructionDataInvoke', {
+    proof: null,
+    inputCompressedAccountsWithMerkleContext: [],
+    outputCompressedAccounts: [{ compressedAccount: { owner: owner.address, lamports, address: null, data: null }, merkleTreeIndex: 0 }],
+    relayFee: null,
+    newAddressParams: [],
+    compressOrDecompressLamports: lamports,
+    isCompress: true,
+  });
+  const ix = lightSystem.instruction(
+    'invoke',
+    { inputs },
+    {
+      feePayer: owner.address,
+      authority: owner.address,
+      registeredProgramPda: REGISTERED_PROGRAM_PDA,
+      noopProgram: LIGHT_PROGRAMS.spl_noop,
+      accountCompressionAuthority,
+      accountCompressionProgram: LIGHT_PROGRAMS.account_compression,
+      solPoolPda: await solPool(),
+      decompressionRecipient: null,
+    },
+  );
+  // The tree is a remaining account (merkleTreeIndex 0 counts from the first of them).
+  return withSigners({ ...ix, accounts: [...ix.accounts, { address: tree, role: 1 }] }, [owner]);
 }

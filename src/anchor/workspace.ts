@@ -1,0 +1,74 @@
+/**
+ * An Anchor workspace loaded into an {@link SVM} (Node only), as `anchor test` would start its
+ * validator: the programs of `Anchor.toml`'s `[programs.<cluster>]` from `target/deploy/<name>.so`
+ * (with their IDLs from `target/idl/<name>.json`), the extra programs of `[[test.genesis]]` and
+ * the account files of `[[test.validator.account]]`.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { SVM } from '../index.js';
+import { parseToml, type TomlTable } from './toml.js';
+
+/** One program of the workspace. */
+export interface WorkspaceProgram {
+  /** Its name in `Anchor.toml` (the crate's name, as `target/deploy/<name>.so` spells it). */
+  name: string;
+  programId: string;
+  /** The ELF's path. */
+  elf: string;
+  /** `target/idl/<name>.json`, parsed, when the build wrote one. */
+  idl?: { address?: string; [field: string]: unknown };
+}
+
+/** What {@link readWorkspace} finds. */
+export interface Workspace {
+  programs: WorkspaceProgram[];
+  /** `[[test.genesis]]`: further programs (ELF path relative to the workspace). */
+  genesis: { programId: string; elf: string }[];
+  /** `[[test.validator.account]]`: account JSON files (`solana account --output json`). */
+  accountFiles: string[];
+}
+
+/** Options of {@link fromWorkspace}. */
+export interface WorkspaceOptions {
+  /** The SVM to deploy into (a new `SVM` by default). */
+  svm?: SVM;
+  /** Which `[programs.<cluster>]` table names the program ids (`localnet` by default). */
+  cluster?: string;
+}
+
+/** Reads `Anchor.toml` in `dir` and what it names, without deploying anything. */
+export function readWorkspace(dir: string, cluster = 'localnet'): Workspace {
+  const root = resolve(dir);
+  const tomlPath = join(root, 'Anchor.toml');
+  if (!existsSync(tomlPath)) throw new Error(`${root} is not an Anchor workspace: it has no Anchor.toml`);
+  const toml = parseToml(readFileSync(tomlPath, 'utf8'));
+  const programsTable = table(table(toml.programs)[cluster]);
+  const programs = Object.entries(programsTable).map(([name, id]) => {
+    const programId = typeof id === 'string' ? id : String(table(id).address);
+    const elf = join(root, 'target', 'deploy', `${name}.so`);
+    if (!existsSync(elf)) throw new Error(`Anchor.toml names program ${name} (${programId}), but ${elf} does not exist: run anchor build`);
+    const idlPath = join(root, 'target', 'idl', `${name}.json`);
+    const idl = existsSync(idlPath) ? (JSON.parse(readFileSync(idlPath, 'utf8')) as WorkspaceProgram['idl']) : undefined;
+    return { name, programId, elf, idl };
+  });
+  const test = table(toml.test);
+  const genesis = list(test.genesis).map((g) => ({ programId: String(g.address), elf: resolve(root, String(g.program)) }));
+  const accountFiles = list(table(test.validator).account).map((a) => resolve(root, String(a.filename)));
+  return { programs, genesis, accountFiles };
+}
+
+/**
+ * An SVM with the workspace deployed: the programs of `[programs.localnet]` (or `options.cluster`),
+ * those of `[[test.genesis]]`, and the accounts of `[[test.validator.account]]`.
+ */
+export function fromWorkspace(dir: string, options: WorkspaceOptions = {}): SVM {
+  const svm = options.svm ?? new SVM();
+  const workspace = readWorkspace(dir, options.cluster);
+  for (const program of [...workspace.programs, ...workspace.genesis]) svm.addProgramFromFile(program.programId, program.elf);
+  for (const file of workspace.accountFiles) svm.loadAccountJson(readFileSync(file, 'utf8'));
+  return svm;
+}
+
+const table = (value: unknown): TomlTable => (value && typeof value === 'object' && !Array.isArray(value) ? (value as TomlTable) : {});
+const list = (value: unknown): TomlTable[] => (Array.isArray(value) ? value.map(table) : []);

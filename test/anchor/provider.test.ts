@@ -1,0 +1,204 @@
+/**
+ * websvm/anchor: the provider and connection that `@coral-xyz/anchor` runs on, and Anchor
+ * workspaces. The connection and workspace parts run always; the part driving the Anchor-like
+ * examples through Anchor's own `Program` runs when `@coral-xyz/anchor` is installed (it is the
+ * user's dependency, not websvm's) and is reported as skipped, with the reason, when it is not.
+ */
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Keypair, PublicKey, SendTransactionError, SystemProgram, Transaction, type Logs } from '@solana/web3.js';
+import { fromWorkspace, readWorkspace, WebsvmProvider } from '../../src/anchor/index.js';
+import { parseToml } from '../../src/anchor/toml.js';
+import { SVM } from '../../src/index.js';
+
+const example = (path: string) => new URL(`../../Anchor-like-examples/${path}`, import.meta.url).pathname;
+const VAULT_ID = 'Vau1t11111111111111111111111111111111111111';
+const COUNTER_ID = 'Counter111111111111111111111111111111111111';
+
+describe('WebsvmProvider and its connection (web3.js transactions)', () => {
+  it('sends, reads accounts and balances, reports logs to onLogs listeners and looks transactions up', async () => {
+    const provider = new WebsvmProvider();
+    const to = Keypair.generate().publicKey;
+    expect(await provider.connection.getAccountInfo(to)).toBeNull();
+    const heard: Logs[] = [];
+    const id = provider.connection.onLogs(SystemProgram.programId, (logs) => heard.push(logs));
+    const tx = new Transaction().add(SystemProgram.transfer({ fromPubkey: provider.publicKey, toPubkey: to, lamports: 2_000_000 }));
+    const signature = await provider.sendAndConfirm(tx);
+    expect(await provider.connection.getBalance(to)).toBe(2_000_000);
+    const info = (await provider.connection.getAccountInfo(to))!;
+    expect(info.owner.equals(SystemProgram.programId)).toBe(true);
+    expect(info.data).toBeInstanceOf(Buffer);
+    expect(heard).toEqual([
+      { signature, err: null, logs: ['Program 11111111111111111111111111111111 invoke [1]', 'Program 11111111111111111111111111111111 success'] },
+    ]);
+    await provider.connection.removeOnLogsListener(id);
+    expect((await provider.connection.getTransaction(signature))!.meta.logMessages).toEqual(heard[0].logs);
+    expect((await provider.connection.confirmTransaction(signature)).value.err).toBeNull();
+    expect(await provider.connection.getMinimumBalanceForRentExemption(0)).toBe(890_880);
+  });
+
+  it('throws SendTransactionError with the logs and the RPC message Anchor parses, and simulates without committing', async () => {
+    const provider = new WebsvmProvider();
+    const to = Keypair.generate().publicKey;
+    const tooMuch = new Transaction().add(SystemProgram.transfer({ fromPubkey: provider.publicKey, toPubkey: to, lamports: 10n ** 15n }));
+    const error = await provider.sendAndConfirm(tooMuch).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SendTransactionError);
+    expect((error as SendTransactionError).transactionError.message).toBe('Error processing Instruction 0: custom program error: 0x1');
+    expect((error as SendTransactionError).logs).toContain(`Transfer: insufficient lamports 99999995000, need 1000000000000000`);
+
+    const fine = new Transaction().add(SystemProgram.transfer({ fromPubkey: provider.publicKey, toPubkey: to, lamports: 1_000_000 }));
+    const simulated = await provider.simulate(fine);
+    expect(simulated.unitsConsumed).toBe(150);
+    expect(simulated.logs).toHaveLength(2);
+    expect(await provider.connection.getBalance(to)).toBe(0);
+    await expect(provider.simulate(tooMuch)).rejects.toBeInstanceOf(SendTransactionError);
+  });
+
+  it('filters program accounts by memcmp and dataSize, and sends several transactions with sendAll', async () => {
+    const provider = new WebsvmProvider();
+    const owner = Keypair.generate().publicKey;
+    for (const [i, bytes] of [[1, 2, 3], [1, 9], [4]].entries()) {
+      provider.svm.setAccount(new PublicKey(new Uint8Array(32).fill(i + 1)), { lamports: 1_000_000n, data: Uint8Array.from(bytes), owner, executable: false });
+    }
+    const found = (filters: object[]) =>
+      (provider.connection.getProgramAccounts(owner, { filters } as never) as Promise<{ account: { data: Buffer } }[]>).then((list) =>
+        list.map((a) => [...a.account.data]),
+      );
+    expect(await found([{ memcmp: { offset: 0, bytes: '2' } }])).toEqual([
+      [1, 2, 3],
+      [1, 9],
+    ]); // base58 '2' is byte 1
+    expect(await found([{ memcmp: { offset: 0, bytes: 'AQ==', encoding: 'base64' } }, { dataSize: 2 }])).toEqual([[1, 9]]);
+
+    const payees = [Keypair.generate().publicKey, Keypair.generate().publicKey];
+    const signatures = await provider.sendAll(
+      payees.map((p) => ({ tx: new Transaction().add(SystemProgram.transfer({ fromPubkey: provider.publicKey, toPubkey: p, lamports: 1_000_000 })) })),
+    );
+    expect(signatures).toHaveLength(2);
+    expect(await Promise.all(payees.map((p) => provider.connection.getBalance(p)))).toEqual([1_000_000, 1_000_000]);
+  });
+});
+
+describe('fromWorkspace', () => {
+  it("deploys Anchor.toml's programs from target/deploy, the genesis programs and the validator's account files", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'websvm-workspace-'));
+    mkdirSync(join(dir, 'target', 'deploy'), { recursive: true });
+    mkdirSync(join(dir, 'target', 'idl'), { recursive: true });
+    copyFileSync(example('vault/program/vault.so'), join(dir, 'target', 'deploy', 'vault.so'));
+    copyFileSync(example('vault/idl/vault.json'), join(dir, 'target', 'idl', 'vault.json'));
+    copyFileSync(example('counter/program/counter.so'), join(dir, 'counter.so'));
+    const extra = Keypair.generate().publicKey.toBase58();
+    writeFileSync(
+      join(dir, 'extra.json'),
+      JSON.stringify({ pubkey: extra, account: { lamports: 5, data: ['AQI=', 'base64'], owner: COUNTER_ID, executable: false, rentEpoch: 0, space: 2 } }),
+    );
+    writeFileSync(
+      join(dir, 'Anchor.toml'),
+      [
+        '[toolchain]',
+        '[features]',
+        'resolution = true # comments are skipped',
+        '[programs.localnet]',
+        `vault = "${VAULT_ID}"`,
+        '[provider]',
+        'cluster = "Localnet"',
+        'wallet = "~/.config/solana/id.json"',
+        '[scripts]',
+        'test = "yarn run ts-mocha -p ./tsconfig.json -t 1000000 tests/**/*.ts"',
+        '[[test.genesis]]',
+        `address = "${COUNTER_ID}"`,
+        'program = "counter.so"',
+        '[[test.validator.account]]',
+        `address = "${extra}"`,
+        'filename = "extra.json"',
+      ].join('\n'),
+    );
+    const workspace = readWorkspace(dir);
+    expect(workspace.programs.map((p) => [p.name, p.programId, p.idl?.address])).toEqual([['vault', VAULT_ID, VAULT_ID]]);
+    const svm = fromWorkspace(dir);
+    for (const id of [VAULT_ID, COUNTER_ID]) expect(svm.getAccount(id)).toMatchObject({ exists: true, executable: true });
+    expect(svm.getAccount(extra)).toMatchObject({ exists: true, lamports: 5n, data: Uint8Array.of(1, 2) });
+    expect(() => fromWorkspace(join(dir, 'target'))).toThrow(/is not an Anchor workspace: it has no Anchor.toml/);
+  });
+
+  it('reads the TOML Anchor.toml files use, and refuses what it does not read', () => {
+    expect(parseToml('[a.b]\nx = [1, "two", { k = true }] # c\n[[a.list]]\ny = \'#\'\n[[a.list]]\ny = "q\\""')).toEqual({
+      a: { b: { x: [1, 'two', { k: true }] }, list: [{ y: '#' }, { y: 'q"' }] },
+    });
+    expect(() => parseToml('[t]\nx = 1979-05-27T07:32:00Z')).toThrow('Anchor.toml line 2: unsupported value');
+    expect(() => parseToml('x = """\nmulti\n"""')).toThrow(/line 1/);
+  });
+});
+
+/** Anchor's client, when installed (`@coral-xyz/anchor` is the user's dependency, not websvm's). */
+const ANCHOR = '@coral-xyz/anchor';
+const anchor = await import(/* @vite-ignore */ ANCHOR).catch(() => undefined);
+
+describe.skipIf(!anchor)(`the Anchor-like examples through ${ANCHOR}'s Program${anchor ? '' : ' (skipped: @coral-xyz/anchor is not installed)'}`, () => {
+  const { BN, Program } = anchor ?? {};
+  const idl = (name: string) => JSON.parse(readFileSync(example(`${name}/idl/${name}.json`), 'utf8'));
+
+  it('vault: PDAs resolved from IDL seeds, deposits and withdrawals, account fetches, AnchorError on a wrong vault', async () => {
+    const provider = new WebsvmProvider(withExample('vault', VAULT_ID));
+    const program = new Program(idl('vault'), provider);
+    await program.methods.initialize().accounts({ owner: provider.publicKey }).rpc();
+    const [vaultState] = PublicKey.findProgramAddressSync([Buffer.from('state'), provider.publicKey.toBuffer()], program.programId);
+    const [vault] = PublicKey.findProgramAddressSync([Buffer.from('vault'), vaultState.toBuffer()], program.programId);
+    const state = await program.account.vaultState.fetch(vaultState);
+    expect(state.owner.equals(provider.publicKey)).toBe(true);
+    expect(await program.account.vaultState.all()).toHaveLength(1);
+
+    await program.methods.deposit(new BN(2_000_000_000)).accounts({ owner: provider.publicKey, vaultState, vault }).rpc();
+    await program.methods.withdraw(new BN(500_000_000)).accounts({ owner: provider.publicKey, vaultState, vault }).rpc();
+    expect(await provider.connection.getBalance(vault)).toBe(1_500_000_000);
+
+    const stranger = Keypair.generate().publicKey;
+    const error = await program.methods
+      .deposit(new BN(1))
+      .accounts({ owner: provider.publicKey, vaultState, vault: stranger })
+      .rpc()
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(anchor.AnchorError);
+    expect(error.error.errorCode).toEqual({ code: 'ConstraintSeeds', number: 2006 });
+  });
+
+  it('counter: signers, events through simulate() and addEventListener, an IDL error by name', async () => {
+    const provider = new WebsvmProvider(withExample('counter', COUNTER_ID));
+    const program = new Program(idl('counter'), provider);
+    const counter = Keypair.generate();
+    await program.methods.initialize(new BN(41)).accounts({ counter: counter.publicKey, authority: provider.publicKey }).signers([counter]).rpc();
+
+    const simulated = await program.methods.increment().accounts({ counter: counter.publicKey, authority: provider.publicKey }).simulate();
+    expect(simulated.events.map((e: { name: string; data: { count: { toString(): string } } }) => [e.name, e.data.count.toString()])).toEqual([
+      ['incremented', '42'],
+    ]);
+    expect((await program.account.counter.fetch(counter.publicKey)).count.toString()).toBe('41'); // a simulation commits nothing
+
+    const events: string[] = [];
+    const listener = program.addEventListener('incremented', (event: { count: { toString(): string } }) => events.push(event.count.toString()));
+    await program.methods.increment().accounts({ counter: counter.publicKey, authority: provider.publicKey }).rpc();
+    await program.removeEventListener(listener);
+    expect(events).toEqual(['42']);
+
+    // A count at u64::MAX: the next increment overflows.
+    const data = await program.coder.accounts.encode('counter', { authority: provider.publicKey, count: new BN('18446744073709551615') });
+    provider.svm.setAccount(counter.publicKey, { lamports: 10_000_000n, data, owner: program.programId, executable: false });
+    // The same increment again needs a new blockhash, or it is refused as already processed (as a cluster refuses it).
+    provider.svm.expireBlockhash();
+    const overflow = await program.methods
+      .increment()
+      .accounts({ counter: counter.publicKey, authority: provider.publicKey })
+      .rpc()
+      .catch((e: unknown) => e);
+    expect(overflow.error.errorCode.code).toBe('Overflow');
+  });
+});
+
+/** An SVM with one example program deployed. */
+function withExample(name: string, programId: string): SVM {
+  const svm = new SVM();
+  svm.addProgramFromFile(programId, example(`${name}/program/${name}.so`));
+  return svm;
+}
