@@ -42,6 +42,7 @@ interface NodeBuffer {
       byteOffset?: number,
       length?: number,
     ): { toString(encoding: 'base64'): string; write(text: string, encoding: 'base64'): number };
+    compare(a: Uint8Array, b: Uint8Array): number;
   };
 }
 
@@ -76,3 +77,9 @@ export function base64ToBytes(text: string): Uint8Array<ArrayBuffer> | undefined
   }
   return bytes;
 }
+
+/**
+ * Node's native byte comparison (node:buffer's `compare` takes any Uint8Array; 0 when equal), or
+ * undefined where there is none (browsers).
+ */
+export const nativeCompare: ((a: Uint8Array, b: Uint8Array) => number) | undefined = nodeBuffer()?.compare;

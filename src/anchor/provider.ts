@@ -6,8 +6,8 @@
  * the logs, so Anchor turns them into `AnchorError`s as it does with a cluster. Anchor itself is
  * not imported: it stays the user's dependency.
  */
-import { Keypair, type Signer, type Transaction, type VersionedTransaction, type PublicKey, SendTransactionError } from '@solana/web3.js';
-import { FailedTransactionMetadata, SVM } from '../index.js';
+import { Keypair, type Connection, type Signer, type Transaction, type VersionedTransaction, type PublicKey, SendTransactionError } from '@solana/web3.js';
+import { FailedTransactionMetadata, SVM, WebsvmError } from '../index.js';
 import { returnData, rpcErrorMessage, transactionSignature, WebsvmConnection } from './connection.js';
 
 type AnyTransaction = Transaction | VersionedTransaction;
@@ -53,7 +53,12 @@ export interface SimulationResponse {
 const FUNDED_WALLET_LAMPORTS = 100_000_000_000n;
 
 export class WebsvmProvider {
-  readonly connection: WebsvmConnection;
+  /**
+   * The connection Anchor's `Program` reads through, typed as web3.js's `Connection` as Anchor
+   * expects; the methods {@link WebsvmConnection} does not offer throw a `WebsvmError` naming them.
+   */
+  readonly connection: Connection;
+  readonly #connection: WebsvmConnection;
   readonly wallet: Wallet;
 
   /**
@@ -64,7 +69,8 @@ export class WebsvmProvider {
     readonly svm: SVM = new SVM(),
     wallet?: Wallet,
   ) {
-    this.connection = new WebsvmConnection(svm);
+    this.#connection = new WebsvmConnection(svm);
+    this.connection = asWeb3Connection(this.#connection);
     if (wallet) this.wallet = wallet;
     else {
       this.wallet = new KeypairWallet(Keypair.generate());
@@ -79,7 +85,7 @@ export class WebsvmProvider {
   /** Signs `tx` (fee payer and blockhash filled in for a legacy transaction) with `signers` and the wallet, and sends it. */
   async sendAndConfirm(tx: AnyTransaction, signers: Signer[] = []): Promise<string> {
     const signed = await this.wallet.signTransaction(this.prepare(tx, signers));
-    return this.connection.send(signed);
+    return this.#connection.send(signed);
   }
 
   /** The same as {@link sendAndConfirm}: transactions are final when sent. */
@@ -90,7 +96,7 @@ export class WebsvmProvider {
   /** Signs every transaction (the wallet once, for all) and sends them in order; stops at the first failure. */
   async sendAll<T extends AnyTransaction>(txs: { tx: T; signers?: Signer[] }[]): Promise<string[]> {
     const signed = await this.wallet.signAllTransactions(txs.map(({ tx, signers }) => this.prepare(tx, signers ?? [])));
-    return signed.map((tx) => this.connection.send(tx));
+    return signed.map((tx) => this.#connection.send(tx));
   }
 
   /**
@@ -128,4 +134,20 @@ export class WebsvmProvider {
 
 function isVersioned(tx: AnyTransaction): tx is VersionedTransaction {
   return 'version' in tx;
+}
+
+/**
+ * `connection` seen as a web3.js `Connection`: what it has is used as is, and any other method a
+ * caller reaches for throws a `WebsvmError` (kind `Unsupported`) that names it, instead of
+ * "is not a function".
+ */
+function asWeb3Connection(connection: WebsvmConnection): Connection {
+  return new Proxy(connection, {
+    get(target, property, receiver) {
+      if (property in target || typeof property === 'symbol' || property === 'then') return Reflect.get(target, property, receiver);
+      return () => {
+        throw new WebsvmError('Unsupported', `websvm/anchor's connection has no ${String(property)}(); use the SVM (provider.svm) for what it offers`);
+      };
+    },
+  }) as unknown as Connection;
 }

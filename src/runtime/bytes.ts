@@ -1,7 +1,6 @@
 /** Byte-array comparison for the runtime's account checks. */
+import { nativeCompare } from '../platform.js';
 
-/** Node's native comparison (`Buffer.compare` takes any Uint8Array); absent in browsers. */
-const nativeCompare = (globalThis as { Buffer?: { compare(a: Uint8Array, b: Uint8Array): number } }).Buffer?.compare;
 /** From this length on a native call beats the loop below. */
 const NATIVE_COMPARE_FROM = 256;
 

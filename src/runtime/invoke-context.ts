@@ -16,7 +16,7 @@ import { BPF_LOADER_DEPRECATED, NATIVE_LOADER, SBPF_LOADERS } from './ids.js';
 import { fail, instructionErrorFromReturn, instructionErrorText, InstructionFailure, type InstructionError } from './errors.js';
 import type { LogCollector } from './log-collector.js';
 import { FEATURES, type FeatureSet } from './features.js';
-import { deserializeInput, serializeInput, type SerializedAccountAddresses } from './serialization.js';
+import { deserializeInput, serializedAddresses, serializeInput, type SerializedAccountAddresses, type SerializedInput } from './serialization.js';
 import type { Clock, EpochSchedule, SlotHash } from './sysvars.js';
 import type { InstructionFrame, TransactionContext } from './transaction-context.js';
 
@@ -76,7 +76,7 @@ export class InvokeContext {
   /** Programs deployed, upgraded or closed by this transaction (they override the runtime's cache). */
   readonly modifiedPrograms = new Map<string, LoadedProgram>();
   /** Per executing sBPF program (innermost last): its ABI, bump-allocator position and input layout. */
-  private readonly programs: { abiV0: boolean; heapUsed: number; originalLengths: number[]; accountAddresses: SerializedAccountAddresses[] }[] = [];
+  private readonly programs: { heapUsed: number; input: SerializedInput }[] = [];
 
   constructor(
     readonly tx: TransactionContext,
@@ -99,17 +99,17 @@ export class InvokeContext {
 
   /** Whether syscalls check pointer alignment (not for loader-v1 programs). */
   checkAligned(): boolean {
-    return !this.programs[this.programs.length - 1]?.abiV0;
+    return !this.programs[this.programs.length - 1]?.input.abiV0;
   }
 
   /** Data length of each of the running program's instruction accounts when it was serialized. */
   originalDataLength(indexInInstruction: number): number {
-    return this.programs[this.programs.length - 1].originalLengths[indexInInstruction];
+    return this.programs[this.programs.length - 1].input.originalLengths[indexInInstruction];
   }
 
   /** Where the running program's input holds instruction account `indexInInstruction`'s fields. */
   serializedAddresses(indexInInstruction: number): SerializedAccountAddresses {
-    return this.programs[this.programs.length - 1].accountAddresses[indexInInstruction];
+    return serializedAddresses(this.programs[this.programs.length - 1].input, indexInInstruction);
   }
 
   /** `sol_alloc_free_`'s bump allocator over the running program's heap. */
@@ -199,7 +199,7 @@ export class InvokeContext {
     const host = this.env.host;
     const outer = host.current;
     host.current = this;
-    this.programs.push({ abiV0, heapUsed: 0, originalLengths: input.originalLengths, accountAddresses: input.accountAddresses });
+    this.programs.push({ heapUsed: 0, input });
     let finalInput: Uint8Array | undefined;
     const tracer = this.tx.stack.length === 1 ? this.env.tracer : undefined;
     let result;

@@ -22,8 +22,10 @@ const MAX_ACCOUNTS_PER_INSTRUCTION = 255;
 export interface SerializedInput extends InputWriter {
   /** Data length of each instruction account at serialization. */
   originalLengths: number[];
-  /** Where each instruction account's fields were serialized (VM addresses). */
-  accountAddresses: SerializedAccountAddresses[];
+  /** Where each instruction account's record starts in the input (a duplicate: its first occurrence's). */
+  recordOffsets: number[];
+  /** Whether the layout is ABIv0's. */
+  abiV0: boolean;
   /** VM address of the instruction data (r2). */
   instructionDataAddress: bigint;
 }
@@ -38,27 +40,30 @@ export interface SerializedAccountAddresses {
   data: bigint;
 }
 
+/** Where instruction account `i`'s fields were serialized in `input` (what CPI checks account infos against). */
+export function serializedAddresses(input: SerializedInput, i: number): SerializedAccountAddresses {
+  const at = BigInt(MM_INPUT_START + input.recordOffsets[i]);
+  return input.abiV0
+    ? { key: at + 3n, lamports: at + 35n, data: at + 51n, owner: at + 51n + BigInt(input.originalLengths[i]) }
+    : { key: at + 8n, owner: at + 40n, lamports: at + 72n, data: at + 88n };
+}
+
 /** Lays out the current instruction of `ctx` as an sBPF program's input; the bytes are written on demand. */
 export function serializeInput(ctx: TransactionContext, abiV0: boolean): SerializedInput {
   const f = ctx.current();
   if (f.accounts.length > MAX_ACCOUNTS_PER_INSTRUCTION) fail('MaxAccountsExceeded');
   let size = 8;
   const originalLengths: number[] = [];
-  const accountAddresses: SerializedAccountAddresses[] = [];
+  const recordOffsets: number[] = [];
   for (let i = 0; i < f.accounts.length; i++) {
     const len = ctx.accounts[f.accounts[i].txIndex].data.length;
     originalLengths.push(len);
     if (f.firstOccurrence[i] !== i) {
-      accountAddresses.push(accountAddresses[f.firstOccurrence[i]]);
+      recordOffsets.push(recordOffsets[f.firstOccurrence[i]]);
       size += abiV0 ? 1 : 8;
       continue;
     }
-    const at = BigInt(MM_INPUT_START + size);
-    accountAddresses.push(
-      abiV0
-        ? { key: at + 3n, lamports: at + 35n, data: at + 51n, owner: at + 51n + BigInt(len) }
-        : { key: at + 8n, owner: at + 40n, lamports: at + 72n, data: at + 88n },
-    );
+    recordOffsets.push(size);
     size += abiV0 ? 1 + 1 + 1 + 32 + 8 + 8 + len + 32 + 1 + 8 : 88 + len + MAX_PERMITTED_DATA_INCREASE + pad8(len) + 8;
   }
   const instructionDataAt = size + 8;
@@ -67,15 +72,18 @@ export function serializeInput(ctx: TransactionContext, abiV0: boolean): Seriali
     length: size,
     write: (target) => writeInput(ctx, abiV0, target),
     originalLengths,
-    accountAddresses,
+    recordOffsets,
+    abiV0,
     instructionDataAddress: BigInt(MM_INPUT_START + instructionDataAt),
   };
 }
 
+/**
+ * Writes the input into `bytes`, which may be a reused VM memory: every byte it does not write
+ * (padding, the room to grow each account's data) is zeroed, and only those.
+ */
 function writeInput(ctx: TransactionContext, abiV0: boolean, bytes: Uint8Array): void {
   const f = ctx.current();
-  // The target may be a reused VM memory: every byte not written below must read as zero.
-  bytes.fill(0);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let at = 0;
   const u64 = (v: bigint) => {
@@ -86,13 +94,17 @@ function writeInput(ctx: TransactionContext, abiV0: boolean, bytes: Uint8Array):
     bytes.set(b, at);
     at += b.length;
   };
+  const zeros = (n: number) => {
+    bytes.fill(0, at, at + n);
+    at += n;
+  };
   u64(BigInt(f.accounts.length));
   for (let i = 0; i < f.accounts.length; i++) {
     const ia = f.accounts[i];
     const acc = ctx.accounts[ia.txIndex];
     if (f.firstOccurrence[i] !== i) {
-      bytes[at] = f.firstOccurrence[i];
-      at += abiV0 ? 1 : 8;
+      bytes[at++] = f.firstOccurrence[i];
+      if (!abiV0) zeros(7);
       continue;
     }
     const key = ctx.keyBytes[ia.txIndex];
@@ -109,13 +121,13 @@ function writeInput(ctx: TransactionContext, abiV0: boolean, bytes: Uint8Array):
       u64(0xffff_ffff_ffff_ffffn);
     } else {
       bytes[at++] = acc.executable ? 1 : 0;
-      at += 4;
+      zeros(4);
       put(key);
       put(decodeAddress(acc.owner));
       u64(acc.lamports);
       u64(BigInt(acc.data.length));
       put(acc.data);
-      at += MAX_PERMITTED_DATA_INCREASE + pad8(acc.data.length);
+      zeros(MAX_PERMITTED_DATA_INCREASE + pad8(acc.data.length));
       u64(0xffff_ffff_ffff_ffffn);
     }
   }
