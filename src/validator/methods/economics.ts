@@ -33,9 +33,15 @@ export const economicsMethods: MethodGroup = (ctx) => {
     getSupply: (p) => {
       const cfg = config(positional(p, 0, 1)[0]);
       commitment(cfg);
-      optionalBool(cfg.excludeNonCirculatingAccountsList);
-      const total = liveAccounts().reduce((sum, [, a]) => sum + a.lamports, 0n);
-      return withContext(ctx, { total, circulating: total, nonCirculating: 0, nonCirculatingAccounts: [] });
+      const excludeList = optionalBool(cfg.excludeNonCirculatingAccountsList);
+      const sum = liveAccounts().reduce((total, [, a]) => total + a.lamports, 0n);
+      const set = ctx.supply;
+      return withContext(ctx, {
+        total: set.total ?? sum,
+        circulating: set.circulating ?? sum,
+        nonCirculating: set.nonCirculating ?? 0n,
+        nonCirculatingAccounts: excludeList ? [] : (set.nonCirculatingAccounts ?? []),
+      });
     },
     getLargestAccounts: (p) => {
       const cfg = config(positional(p, 0, 1)[0]);
