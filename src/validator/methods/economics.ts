@@ -1,6 +1,7 @@
 /**
  * Lamports and inflation: getSupply, getLargestAccounts, getInflationGovernor, getInflationRate,
- * getInflationReward, getStakeMinimumDelegation. Nothing is locked up here: every lamport circulates.
+ * getInflationReward, getStakeMinimumDelegation. Nothing is locked up here: every lamport circulates
+ * (unless `surfnet_setSupply` says otherwise).
  */
 import { epochOf, firstSlotOfEpoch } from '../epochs.js';
 import { boundedList, commitment, config, optionalBool, positional, pubkey, u64, variant } from '../params.js';
