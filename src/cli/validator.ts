@@ -1,7 +1,7 @@
 /**
  * `websvm validator [--rpc-port N] [--bind-address ADDR] [--bpf-program ADDRESS FILE]…
  * [--upgradeable-program ADDRESS FILE AUTHORITY|none]… [--account ADDRESS|- FILE]… [--account-dir DIR]…
- * [--ledger DIR [--reset]] [--slot-time MS|transaction|manual] [--quiet]`: a local validator
+ * [--ledger DIR [--reset]] [--slot-time MS|transaction|manual] [--fork-url URL] [--quiet]`: a local validator
  * (JSON-RPC on N, PubSub on N+1) until interrupted. The validator module is loaded only here, so
  * the other commands never load its server dependencies.
  */
@@ -64,6 +64,7 @@ export const validator: Command = {
       value: 'MS',
       help: `milliseconds a slot lasts (default ${DEFAULT_SLOT_TIME_MS}); transaction: a slot per batch of transactions; manual: slots never advance by themselves`,
     },
+    { name: '--fork-url', value: 'URL', help: 'fork the cluster at URL: accounts not held here are copied from it on first read; writes stay here' },
     { name: '--quiet', help: 'print nothing once started' },
   ],
   json: '{ rpcUrl, wsUrl } once listening',
@@ -97,6 +98,7 @@ export const validator: Command = {
           upgradeablePrograms: upgradeable,
           ledger,
           reset: p.flags.has('--reset'),
+          forkUrl: value(p, '--fork-url'),
         }),
       )
       .then(

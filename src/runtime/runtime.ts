@@ -149,7 +149,8 @@ const MAX_INSTRUCTION_TRACE_LENGTH = 64;
  */
 const programDataAddresses = new Map<string, string>(DEFAULT_PROGRAM_DATA);
 
-function programDataAddress(programId: string): string {
+/** The ProgramData address of an upgradeable program. */
+export function programDataAddress(programId: string): string {
   let address = programDataAddresses.get(programId);
   if (address === undefined) {
     address = encodeAddress(findProgramAddress([decodeAddress(programId)], decodeAddress(BPF_LOADER_UPGRADEABLE))[0]);

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import type { SVM } from '../api/svm.js';
 import { parseAccountJson } from '../api/account-json.js';
-import { decodeAddress, encodeAddress } from '../runtime/accounts.js';
+import { decodeAddress, encodeAddress, type Account } from '../runtime/accounts.js';
 import { WebsvmError } from '../errors.js';
 
 /** An account file to load, at `address` or (when left out) at the address the file names. */
@@ -44,10 +44,14 @@ export function deployUpgradeablePrograms(svm: SVM, programs: readonly Upgradeab
   for (const { programId, file, authority } of programs) {
     svm.addProgramFromFile(programId, file);
     const programDataAddress = encodeAddress(svm.runtime.getAccount(programId)!.data.subarray(4, 36));
-    const programData = svm.runtime.getAccount(programDataAddress)!;
-    const data = programData.data.slice();
-    data[AUTHORITY_OPTION_OFFSET] = authority === null ? 0 : 1;
-    if (authority !== null) data.set(decodeAddress(authority), AUTHORITY_OPTION_OFFSET + 1);
-    svm.runtime.setAccount(programDataAddress, { ...programData, data });
+    svm.runtime.setAccount(programDataAddress, withUpgradeAuthority(svm.runtime.getAccount(programDataAddress)!, authority));
   }
+}
+
+/** A ProgramData account with `authority` as its upgrade authority (null: none, the program becomes immutable). */
+export function withUpgradeAuthority(programData: Account, authority: string | null): Account {
+  const data = programData.data.slice();
+  data[AUTHORITY_OPTION_OFFSET] = authority === null ? 0 : 1;
+  if (authority !== null) data.set(decodeAddress(authority), AUTHORITY_OPTION_OFFSET + 1);
+  return { ...programData, data };
 }

@@ -106,6 +106,8 @@ export class Ledger {
   private open: string[] = [];
   private parentSlot: bigint;
   private endScheduled = false;
+  /** How far the chain's time is ahead of the wall time, in milliseconds (time travel moves it). */
+  private timeOffsetMs = 0;
   private readonly listeners = new Set<LedgerEvents>();
 
   /**
@@ -188,6 +190,23 @@ export class Ledger {
   /** Signatures of the transactions naming `address`, oldest first. */
   signaturesFor(address: string): readonly string[] {
     return this.byAddress.get(address) ?? [];
+  }
+
+  /** The transactions in blocks, newest first. */
+  *newestTransactions(): Generator<[string, TransactionRecord]> {
+    const signatures = [...this.records.keys()];
+    for (let i = signatures.length - 1; i >= 0; i--) yield [signatures[i], this.records.get(signatures[i])!];
+  }
+
+  /**
+   * Moves the chain to `slot` at `unixTimestamp` seconds (time travel, never backwards): the open block
+   * ends first when it holds transactions, the slots between are skipped, and block times go on from
+   * the new time.
+   */
+  travelTo(slot: bigint, unixTimestamp: bigint): void {
+    if (this.open.length > 0) this.endBlock();
+    this.timeOffsetMs = Number(unixTimestamp) * 1000 - this.now();
+    this.startSlot(slot > this.slot ? slot : this.slot);
   }
 
   /** Subscribes to the chain's events; returns the unsubscribe. */
@@ -306,7 +325,7 @@ export class Ledger {
   private startSlot(slot: bigint): void {
     const runtime = this.svm.runtime;
     const clock = runtime.clock;
-    const seconds = BigInt(Math.floor(this.now() / 1000));
+    const seconds = BigInt(Math.floor((this.now() + this.timeOffsetMs) / 1000));
     const unixTimestamp = seconds > clock.unixTimestamp ? seconds : clock.unixTimestamp;
     runtime.setSysvarAccount(SYSVAR.clock, encodeClock({ ...clock, slot, epoch: epochOf(runtime.epochSchedule, slot).epoch, unixTimestamp }));
   }

@@ -26,6 +26,30 @@ export function unknownVariant(v: string, variants: readonly string[]): RpcError
   return invalidParams(`Invalid params: unknown variant \`${v}\`, expected one of ${variants.map((x) => `\`${x}\``).join(', ')}.`);
 }
 
+/** serde's list of what it expected: `` `a` ``, `` `a` or `b` ``, `` one of `a`, `b`, `c` ``. */
+function expectedVariants(variants: readonly string[]): string {
+  const names = variants.map((x) => `\`${x}\``);
+  return names.length === 1 ? names[0] : names.length === 2 ? `${names[0]} or ${names[1]}` : `one of ${names.join(', ')}`;
+}
+
+/**
+ * An externally tagged enum of newtype variants as serde reads it (`{ "variant": value }`): the
+ * variant's name and its value, or serde's error.
+ */
+export function newtypeVariant<T extends string>(v: Json, variants: readonly T[]): [T, Json] {
+  const known = (name: string): name is T => (variants as readonly string[]).includes(name);
+  if (typeof v === 'string') {
+    if (known(v)) throw invalidParams('Invalid params: invalid type: unit variant, expected newtype variant.');
+    throw invalidParams(`Invalid params: unknown variant \`${v}\`, expected ${expectedVariants(variants)}.`);
+  }
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw wrongType(v, 'string or map');
+  const entries = Object.entries(v);
+  if (entries.length !== 1) throw invalidParams('Invalid params: invalid value: map, expected map with a single key.');
+  const [name, value] = entries[0];
+  if (!known(name)) throw invalidParams(`Invalid params: unknown variant \`${name}\`, expected ${expectedVariants(variants)}.`);
+  return [name, value];
+}
+
 /** The positional params of a method taking `required` arguments and up to `max` (jsonrpc-derive's checks). */
 export function positional(raw: Raw, required: number, max: number): Json[] {
   if (raw !== undefined && !Array.isArray(raw)) throw invalidParams(`Invalid params: invalid type: map, expected a tuple of size ${max}.`);

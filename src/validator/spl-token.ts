@@ -104,6 +104,34 @@ export function readTokenAccount(data: Uint8Array): TokenAccount | undefined {
   };
 }
 
+/** A token account's state byte: 0 uninitialized, 1 initialized, 2 frozen. */
+export type TokenAccountState = 'uninitialized' | TokenAccount['state'];
+const STATE_BYTES: Record<TokenAccountState, number> = { uninitialized: 0, initialized: 1, frozen: 2 };
+
+/** The base layout's length (what `Account::LEN` is for both token programs). */
+export const TOKEN_ACCOUNT_LEN = ACCOUNT_LEN;
+
+/**
+ * Writes a token account's base state over the first {@link TOKEN_ACCOUNT_LEN} bytes of `data` (`Pack::pack_into_slice`);
+ * Token-2022 extensions after them are left as they are.
+ */
+export function writeTokenAccount(data: Uint8Array, a: Omit<TokenAccount, 'state'> & { state: TokenAccountState }): void {
+  const v = view(data);
+  const option = (offset: number, present: boolean) => v.setUint32(offset, present ? 1 : 0, true);
+  data.fill(0, 0, ACCOUNT_LEN);
+  data.set(decodeAddress(a.mint), 0);
+  data.set(decodeAddress(a.owner), 32);
+  v.setBigUint64(64, a.amount, true);
+  option(72, a.delegate !== null);
+  if (a.delegate !== null) data.set(decodeAddress(a.delegate), 76);
+  data[STATE_OFFSET] = STATE_BYTES[a.state];
+  option(109, a.nativeReserve !== null);
+  if (a.nativeReserve !== null) v.setBigUint64(113, a.nativeReserve, true);
+  v.setBigUint64(121, a.delegatedAmount, true);
+  option(129, a.closeAuthority !== null);
+  if (a.closeAuthority !== null) data.set(decodeAddress(a.closeAuthority), 133);
+}
+
 /** A mint's base state. */
 export interface Mint {
   mintAuthority: string | null;

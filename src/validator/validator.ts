@@ -23,7 +23,9 @@ import { transactionMethods } from './methods/transactions.js';
 import { tokenMethods } from './methods/tokens.js';
 import { PerformanceSamples, SAMPLE_INTERVAL_MS } from './performance-samples.js';
 import { PubSub } from './pubsub.js';
-import { DEFAULT_SLOT_TIME_MS, driveSlots, type SlotTime } from './slot-clock.js';
+import { DEFAULT_SLOT_TIME_MS, SlotClock, type SlotTime } from './slot-clock.js';
+import { cheatcodeMethods } from './methods/cheatcodes.js';
+import { Fork } from './fork.js';
 
 /** Options of {@link startValidator}. */
 export interface ValidatorOptions {
@@ -51,6 +53,11 @@ export interface ValidatorOptions {
   ledger?: string;
   /** With `ledger`: start afresh, removing what the directory holds (`--reset`). */
   reset?: boolean;
+  /**
+   * The JSON-RPC URL of a cluster to fork (`--fork-url`): an account this validator does not hold is
+   * fetched from it the first time it is read, then kept here; writes stay here.
+   */
+  forkUrl?: string;
 }
 
 /** A running validator. */
@@ -77,6 +84,7 @@ const METHOD_GROUPS: readonly MethodGroup[] = [
   historyMethods,
   economicsMethods,
   clusterMethods,
+  cheatcodeMethods,
 ];
 
 function listen(server: Server, port: number, host: string): Promise<number> {
@@ -129,11 +137,21 @@ export async function startValidator(options: ValidatorOptions = {}): Promise<Va
   loadAccountFiles(svm, options.accounts ?? []);
   deployUpgradeablePrograms(svm, options.upgradeablePrograms ?? []);
   const ledger = new Ledger(svm, state);
-  const stopSlots = driveSlots(ledger, options.slotTime ?? DEFAULT_SLOT_TIME_MS);
+  const slotClock = new SlotClock(ledger, options.slotTime ?? DEFAULT_SLOT_TIME_MS);
   const samples = new PerformanceSamples(ledger);
   const sampler = setInterval(() => samples.take(), SAMPLE_INTERVAL_MS);
   sampler.unref();
-  const ctx: RpcContext = { svm, ledger, samples, identity: randomAddress(), voteAccount: randomAddress(), addresses: { rpc: null, pubsub: null } };
+  const ctx: RpcContext = {
+    svm,
+    ledger,
+    samples,
+    identity: randomAddress(),
+    voteAccount: randomAddress(),
+    addresses: { rpc: null, pubsub: null },
+    slotClock,
+    supply: {},
+    fork: options.forkUrl === undefined ? undefined : new Fork(options.forkUrl, svm.runtime, ledger),
+  };
   const methods = new Map<string, Handler>(METHOD_GROUPS.flatMap((group) => Object.entries(group(ctx))));
   const rpc = createRpcServer(methods);
   const ws = createServer((_req, res) => res.writeHead(426, { 'content-type': 'text/plain' }).end('WebSocket only'));
@@ -149,7 +167,7 @@ export async function startValidator(options: ValidatorOptions = {}): Promise<Va
       for (let i = 0; i < count; i++) ledger.endBlock();
     },
     close: async () => {
-      stopSlots();
+      slotClock.stop();
       clearInterval(sampler);
       pubsub.close();
       await Promise.all([stop(rpc), stop(ws)]);

@@ -4,34 +4,37 @@ import { accountFilters } from '../account-filters.js';
 import { accountEncoding, uiAccount } from '../encodings.js';
 import { isTokenProgram } from '../spl-token.js';
 import { boundedList, config, optionalBool, positional, pubkey } from '../params.js';
-import { checkContextConfig, live, withContext, type MethodGroup } from './context.js';
+import { checkContextConfig, live, reach, withContext, type MethodGroup } from './context.js';
 import { encodedAccount, keyedAccounts } from './tokens.js';
 
 /** Agave's `MAX_MULTIPLE_ACCOUNTS`. */
 const MAX_MULTIPLE_ACCOUNTS = 100;
 
 export const accountMethods: MethodGroup = (ctx) => ({
-  getBalance: (p) => {
+  getBalance: async (p) => {
     const [key, cfg] = positional(p, 1, 2);
     const address = pubkey(key);
     checkContextConfig(ctx, config(cfg));
+    await reach(ctx, [address]);
     return withContext(ctx, live(ctx, address)?.lamports ?? 0n);
   },
-  getAccountInfo: (p) => {
+  getAccountInfo: async (p) => {
     const [key, raw] = positional(p, 1, 2);
     const address = pubkey(key);
     const cfg = config(raw);
     checkContextConfig(ctx, cfg);
     const { encoding, dataSlice } = accountEncoding(cfg, 'binary');
+    await reach(ctx, [address]);
     const account = live(ctx, address);
     return withContext(ctx, account ? encodedAccount(ctx, account, encoding, dataSlice) : null);
   },
-  getMultipleAccounts: (p) => {
+  getMultipleAccounts: async (p) => {
     const [keys, raw] = positional(p, 1, 2);
     const addresses = boundedList(keys, MAX_MULTIPLE_ACCOUNTS).map(pubkey);
     const cfg = config(raw);
     checkContextConfig(ctx, cfg);
     const { encoding, dataSlice } = accountEncoding(cfg, 'base64');
+    await reach(ctx, addresses);
     return withContext(
       ctx,
       addresses.map((a) => {

@@ -7,7 +7,7 @@ import { TransactionFailure, transactionErrorText } from '../../runtime/errors.j
 import { epochOf } from '../epochs.js';
 import { invalidParams } from '../json-rpc.js';
 import { base64Param, commitment, config, positional, string, u64 } from '../params.js';
-import { checkContextConfig, withContext, type MethodGroup } from './context.js';
+import { checkContextConfig, withContext, type MethodGroup, type RpcContext } from './context.js';
 
 /** A message's bytes from base64 as `getFeeForMessage` takes them, wrapped as an unsigned transaction. */
 function unsignedTransaction(base64: string): Uint8Array {
@@ -18,6 +18,13 @@ function unsignedTransaction(base64: string): Uint8Array {
   out[0] = signatures; // a count below 128 fits the one-byte compact-u16 form
   out.set(message, 1 + 64 * signatures);
   return out;
+}
+
+/** `EpochInfo` of the open slot. */
+export function epochInfo(ctx: RpcContext) {
+  const slot = ctx.ledger.slot;
+  const { epoch, slotIndex, slotsInEpoch } = epochOf(ctx.svm.runtime.epochSchedule, slot);
+  return { absoluteSlot: slot, blockHeight: ctx.ledger.blockHeight, epoch, slotIndex, slotsInEpoch, transactionCount: ctx.ledger.transactionCount };
 }
 
 export const chainMethods: MethodGroup = (ctx) => ({
@@ -31,9 +38,7 @@ export const chainMethods: MethodGroup = (ctx) => ({
   },
   getEpochInfo: (p) => {
     checkContextConfig(ctx, config(positional(p, 0, 1)[0]));
-    const slot = ctx.ledger.slot;
-    const { epoch, slotIndex, slotsInEpoch } = epochOf(ctx.svm.runtime.epochSchedule, slot);
-    return { absoluteSlot: slot, blockHeight: ctx.ledger.blockHeight, epoch, slotIndex, slotsInEpoch, transactionCount: ctx.ledger.transactionCount };
+    return epochInfo(ctx);
   },
   getEpochSchedule: (p) => {
     positional(p, 0, 0);

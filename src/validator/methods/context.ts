@@ -3,8 +3,10 @@ import type { SVM } from '../../api/svm.js';
 import type { Account } from '../../runtime/accounts.js';
 import { AGAVE_VERSION } from '../../runtime/litesvm-release.js';
 import type { Handler } from '../json-rpc.js';
+import type { Fork } from '../fork.js';
 import type { Ledger } from '../ledger.js';
 import type { PerformanceSamples } from '../performance-samples.js';
+import type { SlotClock } from '../slot-clock.js';
 import { checkMinContextSlot, commitment } from '../params.js';
 import type { Json } from '../json-rpc.js';
 
@@ -19,6 +21,20 @@ export interface RpcContext {
   readonly voteAccount: string;
   /** `host:port` of the JSON-RPC and PubSub servers once they listen (`getClusterNodes`). */
   readonly addresses: { rpc: string | null; pubsub: string | null };
+  /** What drives the slots (paused and resumed by the clock cheatcodes). */
+  readonly slotClock: SlotClock;
+  /** What `getSupply` answers instead of the sums it makes (`surfnet_setSupply`). */
+  readonly supply: SupplyOverride;
+  /** The upstream cluster accounts are copied from on first read (`--fork-url`), if any. */
+  readonly fork?: Fork;
+}
+
+/** Values `getSupply` answers as set, each in place of the one it computes. */
+export interface SupplyOverride {
+  total?: bigint;
+  circulating?: bigint;
+  nonCirculating?: bigint;
+  nonCirculatingAccounts?: string[];
 }
 
 /** A group of methods by name. */
@@ -31,6 +47,11 @@ export const withContext = (ctx: RpcContext, value: unknown) => ({ context: { ap
 export function checkContextConfig(ctx: RpcContext, cfg: { [key: string]: Json }): void {
   commitment(cfg);
   checkMinContextSlot(cfg, ctx.ledger.slot);
+}
+
+/** With a fork, fetches those of `addresses` the upstream has and this node does not yet (see `fork.ts`). */
+export async function reach(ctx: RpcContext, addresses: Iterable<string>): Promise<void> {
+  if (ctx.fork) await ctx.fork.fetch(addresses);
 }
 
 /** An account as the bank shows it: one with no lamports does not exist. */

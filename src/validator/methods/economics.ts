@@ -1,6 +1,7 @@
 /**
  * Lamports and inflation: getSupply, getLargestAccounts, getInflationGovernor, getInflationRate,
- * getInflationReward, getStakeMinimumDelegation. Nothing is locked up here: every lamport circulates.
+ * getInflationReward, getStakeMinimumDelegation. Nothing is locked up here: every lamport circulates
+ * (unless `surfnet_setSupply` says otherwise).
  */
 import { epochOf, firstSlotOfEpoch } from '../epochs.js';
 import { boundedList, commitment, config, optionalBool, positional, pubkey, u64, variant } from '../params.js';
@@ -33,9 +34,15 @@ export const economicsMethods: MethodGroup = (ctx) => {
     getSupply: (p) => {
       const cfg = config(positional(p, 0, 1)[0]);
       commitment(cfg);
-      optionalBool(cfg.excludeNonCirculatingAccountsList);
-      const total = liveAccounts().reduce((sum, [, a]) => sum + a.lamports, 0n);
-      return withContext(ctx, { total, circulating: total, nonCirculating: 0, nonCirculatingAccounts: [] });
+      const excludeList = optionalBool(cfg.excludeNonCirculatingAccountsList);
+      const sum = liveAccounts().reduce((total, [, a]) => total + a.lamports, 0n);
+      const set = ctx.supply;
+      return withContext(ctx, {
+        total: set.total ?? sum,
+        circulating: set.circulating ?? sum,
+        nonCirculating: set.nonCirculating ?? 0n,
+        nonCirculatingAccounts: excludeList ? [] : (set.nonCirculatingAccounts ?? []),
+      });
     },
     getLargestAccounts: (p) => {
       const cfg = config(positional(p, 0, 1)[0]);

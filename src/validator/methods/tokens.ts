@@ -7,7 +7,7 @@ import { decodeAddress } from '../../runtime/accounts.js';
 import { accountEncoding, uiAccount, type AccountEncoding, type DataSlice } from '../encodings.js';
 import { invalidParams, RpcError, type Json } from '../json-rpc.js';
 import { parseTokenAccount } from '../parse-token.js';
-import { commitment, config, positional, pubkey, string, wrongType } from '../params.js';
+import { commitment, config, newtypeVariant, positional, pubkey, string } from '../params.js';
 import {
   compareAddresses,
   DELEGATE_OFFSET,
@@ -22,7 +22,7 @@ import {
   TOKEN_PROGRAM_ID,
   uiTokenAmount,
 } from '../spl-token.js';
-import { checkContextConfig, live, withContext, type MethodGroup, type RpcContext } from './context.js';
+import { checkContextConfig, live, reach, withContext, type MethodGroup, type RpcContext } from './context.js';
 
 /** Agave's `NUM_LARGEST_ACCOUNTS`. */
 const NUM_LARGEST_ACCOUNTS = 20;
@@ -54,16 +54,7 @@ type TokenAccountsFilter = { mint: string } | { programId: string };
 
 /** `RpcTokenAccountsFilter` as serde reads the externally tagged enum. */
 function tokenAccountsFilter(v: Json): TokenAccountsFilter {
-  const variants = '`mint` or `programId`';
-  if (typeof v === 'string') {
-    if (v === 'mint' || v === 'programId') throw invalidParams('Invalid params: invalid type: unit variant, expected newtype variant.');
-    throw invalidParams(`Invalid params: unknown variant \`${v}\`, expected ${variants}.`);
-  }
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw wrongType(v, 'string or map');
-  const entries = Object.entries(v);
-  if (entries.length !== 1) throw invalidParams('Invalid params: invalid value: map, expected map with a single key.');
-  const [name, value] = entries[0];
-  if (name !== 'mint' && name !== 'programId') throw invalidParams(`Invalid params: unknown variant \`${name}\`, expected ${variants}.`);
+  const [name, value] = newtypeVariant(v, ['mint', 'programId'] as const);
   return name === 'mint' ? { mint: string(value) } : { programId: string(value) };
 }
 
@@ -139,20 +130,24 @@ function accountsBy(ctx: RpcContext, p: Parameters<ReturnType<MethodGroup>[strin
 const DELEGATE_SOME = new Uint8Array([1, 0, 0, 0]);
 
 export const tokenMethods: MethodGroup = (ctx) => ({
-  getTokenAccountBalance: (p) => {
+  getTokenAccountBalance: async (p) => {
     const [key, cfg] = positional(p, 1, 2);
     const address = pubkey(key);
     commitment(config(cfg));
+    await reach(ctx, [address]);
+    const held = live(ctx, address);
+    if (held && isTokenProgram(held.owner)) await reach(ctx, [readTokenAccount(held.data)?.mint ?? address]);
     const account = live(ctx, address);
     if (!account) throw invalidParams('Invalid param: could not find account');
     const state = isTokenProgram(account.owner) ? readTokenAccount(account.data) : undefined;
     if (!state) throw invalidParams('Invalid param: not a Token account');
     return withContext(ctx, uiTokenAmount(state.amount, requireMint(ctx, state.mint).decimals));
   },
-  getTokenSupply: (p) => {
+  getTokenSupply: async (p) => {
     const [key, cfg] = positional(p, 1, 2);
     const address = pubkey(key);
     commitment(config(cfg));
+    await reach(ctx, [address]);
     const account = live(ctx, address);
     if (!account) throw invalidParams('Invalid param: could not find account');
     if (!isTokenProgram(account.owner)) throw invalidParams('Invalid param: not a Token mint');

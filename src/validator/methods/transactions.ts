@@ -26,7 +26,7 @@ import {
 import { tokenBalances } from '../token-balances.js';
 import { confirmedTransaction, innerInstructionsJson, returnData, TRANSACTION_ENCODINGS } from '../transaction-encoding.js';
 import { decodeWire, replaceBlockhash, type TransactionBinaryEncoding } from '../transaction-wire.js';
-import { checkContextConfig, withContext, type MethodGroup, type RpcContext } from './context.js';
+import { checkContextConfig, reach, withContext, type MethodGroup, type RpcContext } from './context.js';
 
 /** Agave's `MAX_GET_SIGNATURE_STATUSES_QUERY_ITEMS`. */
 const MAX_SIGNATURE_STATUSES = 256;
@@ -74,22 +74,24 @@ function simulationResult(
 }
 
 export const transactionMethods: MethodGroup = (ctx) => ({
-  requestAirdrop: (p) => {
+  requestAirdrop: async (p) => {
     const [key, lamports, cfg] = positional(p, 2, 3);
     const to = pubkey(key);
     const amount = u64(lamports);
     checkContextConfig(ctx, config(cfg));
+    await reach(ctx, [to]);
     const outcome = ctx.ledger.submit(ctx.svm.runtime.airdropTransaction(to, amount));
     if (outcome.error) throw new RpcError(-32603, `Internal error: airdrop failed: ${transactionErrorText(outcome.error)}`);
     return bs58.encode(outcome.signature);
   },
 
-  sendTransaction: (p) => {
+  sendTransaction: async (p) => {
     const [data, raw] = positional(p, 1, 2);
     const cfg = config(raw);
     const encoding = binaryEncoding(cfg.encoding);
     variant(cfg.preflightCommitment, ['processed', 'confirmed', 'finalized'] as const);
     const { wire, tx } = decodeWire(string(data), encoding);
+    if (ctx.fork) await ctx.fork.fetchForTransaction(tx, ctx.ledger);
     if (!optionalBool(cfg.skipPreflight)) {
       checkContextConfig(ctx, cfg);
       const preflight = ctx.ledger.simulate(tx, true);
@@ -106,7 +108,7 @@ export const transactionMethods: MethodGroup = (ctx) => ({
     return bs58.encode(tx.signatures[0] ?? new Uint8Array(64));
   },
 
-  simulateTransaction: (p) => {
+  simulateTransaction: async (p) => {
     const [data, raw] = positional(p, 1, 2);
     const cfg = config(raw);
     const sigVerify = optionalBool(cfg.sigVerify);
@@ -115,6 +117,7 @@ export const transactionMethods: MethodGroup = (ctx) => ({
     const encoding = binaryEncoding(cfg.encoding);
     checkContextConfig(ctx, cfg);
     const decoded = decodeWire(string(data), encoding);
+    if (ctx.fork) await ctx.fork.fetchForTransaction(decoded.tx, ctx.ledger);
     const latest = ctx.ledger.latestBlockhash;
     const tx = replace ? replaceBlockhash(decoded.wire, decoded.tx, latest.blockhash) : decoded.tx;
     const replacementBlockhash = replace ? latest : null;
