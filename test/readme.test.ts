@@ -17,6 +17,10 @@ import { AccountRole } from '@solana/kit';
 import { assemble, Check, ComputeUnitBencher, execute, InstructionHarness, SVM, TransactionMetadata } from '../src/index.js';
 import { programElf, u64 } from './helpers/encoding.js';
 import { startValidator } from '../src/validator/index.js';
+import { WebsvmProvider } from '../src/anchor/index.js';
+import { BN, Program, type AccountClient, type Idl } from '@coral-xyz/anchor';
+import { Keypair } from '@solana/web3.js';
+import { readFileSync } from 'node:fs';
 
 it('first example: a program in a transaction', async () => {
   const svm = new SVM();
@@ -52,6 +56,19 @@ it('local validator example', async () => {
   } finally {
     await validator.close();
   }
+});
+
+it('Anchor example: a test written for @coral-xyz/anchor, on websvm/anchor', async () => {
+  const root = new URL('..', import.meta.url).pathname;
+  const idl = JSON.parse(readFileSync(join(root, 'Anchor-like-examples/counter/idl/counter.json'), 'utf8')) as Idl;
+  const svm = new SVM();
+  svm.addProgramFromFile(idl.address, join(root, 'Anchor-like-examples/counter/program/counter.so'));
+  const provider = new WebsvmProvider(svm);
+  const program = new Program(idl, provider);
+  const counter = Keypair.generate();
+  await program.methods.initialize(new BN(41)).accounts({ counter: counter.publicKey, authority: provider.publicKey }).signers([counter]).rpc();
+  const accounts = program.account as unknown as Record<string, AccountClient>;
+  expect(((await accounts.counter.fetch(counter.publicKey)) as { count: BN }).count.toString()).toBe('41');
 });
 
 it('Mollusk-style example: checks, a persistent context and the bencher', async () => {
