@@ -6,14 +6,24 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { generateKeyPairSigner, getSignatureFromTransaction, lamports, type Address, type Instruction, type Transaction } from '@solana/kit';
+import {
+  generateKeyPairSigner,
+  getAddressEncoder,
+  getProgramDerivedAddress,
+  getSignatureFromTransaction,
+  lamports,
+  type Address,
+  type Instruction,
+  type Transaction,
+} from '@solana/kit';
 import { ComputeBudget, LiteSVM, TransactionMetadata as TheirMetadata } from 'litesvm';
 import { FeatureSet, SVM, TransactionMetadata } from '../../src/index.js';
 import { Dual, deployBoth, meta, setBoth, systemTransfer, toggled } from '../helpers/dual.js';
 import { BUNDLED } from '../helpers/bundled-programs.js';
-import { bytes, programElf, splMintData, splTokenAccountData, u64 } from '../helpers/encoding.js';
+import { bytes, programElf, splMintData, splTokenAccountData, u32, u64 } from '../helpers/encoding.js';
 
 const TOKEN = BUNDLED.splToken as Address;
+const LOADER = 'BPFLoaderUpgradeab1e11111111111111111111111' as Address;
 
 /** SPL Token Transfer of `amount` from `source` to `destination`, signed by their owner. */
 const tokenTransfer = (d: Dual, source: Address, destination: Address, amount: bigint): Instruction => ({
@@ -123,12 +133,36 @@ describe('saved state: websvm vs LiteSVM', () => {
     expect(held(d.ours)).toEqual(held(d.theirs));
   });
 
+  it('a program closed by its loader stays closed after loading', async () => {
+    const d = await Dual.create();
+    const program = await deployBoth(d, programElf('logging'));
+    const [programData] = await getProgramDerivedAddress({ programAddress: LOADER, seeds: [getAddressEncoder().encode(program)] });
+    // Give the ProgramData an upgrade authority (the payer), so that it can be closed.
+    const deployed = d.ours.getAccount(programData);
+    if (!deployed.exists) throw new Error('no ProgramData');
+    const data = deployed.data.slice();
+    data[12] = 1;
+    data.set(getAddressEncoder().encode(d.payer.address), 13);
+    setBoth(d, programData, { lamports: deployed.lamports, data, owner: LOADER });
+    for (const svm of [d.ours, d.theirs]) svm.warpToSlot(svm.getClock().slot + 1n);
+    const close = await d.expectSame([
+      {
+        programAddress: LOADER,
+        accounts: [meta(programData, true), meta(d.payer.address, true), meta(d.payer.address, false, d.payer), meta(program, true)],
+        data: u32(5),
+      },
+    ]);
+    expect(close.error).toBeUndefined();
+    saveAndLoad(d);
+    expect((await d.expectSame([{ programAddress: program, accounts: [], data: new Uint8Array(0) }])).error).toBeDefined();
+  });
+
   it('a new simulator, its default programs not yet read, loads with the accounts LiteSVM has', () => {
     const theirs = LiteSVM.fromBytes(new LiteSVM().toBytes());
     const saved = new SVM().toBytes();
     const ours = SVM.fromBytes(saved);
     expect(Buffer.from(ours.toBytes()).equals(saved)).toBe(true); // loading and saving again changes nothing
-    const programData = ours.getProgramAccounts('BPFLoaderUpgradeab1e11111111111111111111111').map((a) => a.address);
+    const programData = ours.getProgramAccounts(LOADER).map((a) => a.address);
     for (const address of [...Object.values(BUNDLED), ...programData] as Address[]) {
       const shown = (a: ReturnType<SVM['getAccount']>) => (a.exists ? { ...a, data: Buffer.from(a.data).toString('hex') } : a);
       expect(shown(ours.getAccount(address)), address).toEqual(shown(theirs.getAccount(address) as ReturnType<SVM['getAccount']>));
