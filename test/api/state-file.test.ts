@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generateKeyPairSigner, lamports } from '@solana/kit';
-import { SVM, WebsvmError } from '../../src/index.js';
+import { ComputeBudget, SVM, WebsvmError } from '../../src/index.js';
+import { Rng } from '../jit/fuzz.js';
 import { crc32 } from '../../src/crypto/crc32.js';
 import { STATE_FORMAT_VERSION } from '../../src/runtime/state-codec.js';
 
@@ -73,7 +74,38 @@ describe('saved state', () => {
     expect(refused(resealed(bytes, (body) => body.subarray(0, body.length - 3)))).toMatch(/needs \d+ bytes at offset \d+, only \d+ left/);
     expect(refused(resealed(bytes, (body) => Uint8Array.from([...body, 9])))).toMatch(/1 bytes after the state/);
     expect(refused(resealed(bytes, (body) => Uint8Array.of(7, ...body.subarray(1))))).toMatch(/7 is not a boolean/);
-    expect(refused(resealed(bytes, (body) => Uint8Array.of(0xff, 0xff, 0xff, 0xff)))).toMatch(/not a boolean|exceeds/);
+    // The count of active features (after 21 bytes of settings) claiming more than the bytes could hold.
+    const hugeCount = (body: Uint8Array) => Uint8Array.of(...body.subarray(0, 21), 0xff, 0xff, 0xff, 0xff, ...body.subarray(25));
+    expect(refused(resealed(bytes, hugeCount))).toMatch(/a count of 4294967295 at offset 21 exceeds the \d+ bytes left/);
+  });
+
+  it('damage the checksum would not catch either loads or is refused with a typed error, never anything else', () => {
+    const svm = SVM.default().withSysvars().withComputeBudget(new ComputeBudget());
+    svm.setAccount('4Nd1mBQtrMJVYVfKf2PJy9NZUZdTAsp7D4xWLs4gDB4T', {
+      lamports: 5n,
+      data: Uint8Array.of(1, 2, 3),
+      owner: '11111111111111111111111111111111',
+      executable: false,
+    });
+    const bytes = svm.toBytes();
+    const rng = new Rng(20261206);
+    const outcomes = { loaded: 0, refused: 0 };
+    for (let i = 0; i < 150; i++) {
+      const damaged = resealed(bytes, (body) => {
+        const out = body.slice(0, rng.int(8) === 0 ? rng.int(body.length) : body.length);
+        for (let n = 1 + rng.int(3); n > 0 && out.length > 0; n--) out[rng.int(out.length)] = rng.pick([0, 1, 2, 0xff, rng.int(256)]);
+        return out;
+      });
+      try {
+        SVM.fromBytes(damaged).toBytes();
+        outcomes.loaded++;
+      } catch (e) {
+        if (!(e instanceof WebsvmError) || e.kind !== 'InvalidSnapshot') throw e;
+        outcomes.refused++;
+      }
+    }
+    expect(outcomes.loaded).toBeGreaterThan(0);
+    expect(outcomes.refused).toBeGreaterThan(0);
   });
 
   it('refuses a file that cannot be read, or is not a state, with typed errors', () => {
