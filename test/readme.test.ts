@@ -42,6 +42,29 @@ it('first example: a program in a transaction', async () => {
   expect(result.computeUnitsConsumed()).toBeGreaterThan(0n);
 });
 
+it('saved-state example: a loaded simulator carries on, history included', async () => {
+  const svm = new SVM();
+  const alice = await generateKeyPairSigner();
+  svm.airdrop(alice.address, lamports(1_000_000_000n));
+  const signedTx = await pipe(
+    createTransactionMessage({ version: 0 }),
+    (m) => setTransactionMessageFeePayerSigner(alice, m),
+    (m) => appendTransactionMessageInstructions([{ programAddress: '11111111111111111111111111111111' as never, accounts: [], data: new Uint8Array(0) }], m),
+    (m) => svm.setTransactionMessageLifetimeUsingLatestBlockhash(m),
+    (m) => signTransactionMessageWithSigners(m),
+  );
+  svm.sendTransaction(signedTx);
+  const file = join(mkdtempSync(join(tmpdir(), 'websvm-readme-')), 'state.bin');
+
+  svm.saveToFile(file); // or svm.toBytes()
+  const again = SVM.loadFromFile(file); // or SVM.fromBytes(bytes)
+  const result = again.sendTransaction(signedTx); // AlreadyProcessed, as in svm: the history came along
+
+  expect(String(result)).toBe(String(svm.sendTransaction(signedTx)));
+  expect(String(result)).toContain('AlreadyProcessed');
+  expect(String(SVM.fromBytes(svm.toBytes()).sendTransaction(signedTx))).toBe(String(result));
+});
+
 it('VM-level example', () => {
   const exe = assemble('mov r0, 40\nadd r0, 2\nexit', { sbpfVersion: 0 });
   expect(execute(exe)).toEqual({ ok: true, value: 42n, instructions: 3n });

@@ -22,6 +22,7 @@ import { BPF_LOADER_UPGRADEABLE, SYSVAR } from '../runtime/ids.js';
 import { decodeSignedMessage, decodeTransaction } from '../runtime/message.js';
 import { Runtime, type RuntimeSnapshot, type TransactionOutcome } from '../runtime/runtime.js';
 import * as sv from '../runtime/sysvars.js';
+import { decodeRuntimeState, encodeRuntimeState } from '../runtime/state-codec.js';
 import {
   refused,
   toAddress,
@@ -388,6 +389,43 @@ export class SVM {
     const { state } = toFields(snapshot, 'snapshot', 'what snapshot() returned');
     if (!((state as RuntimeSnapshot | undefined)?.accounts instanceof AccountsDb)) throw refused('snapshot', 'what snapshot() returned', snapshot);
     this.runtime.restore(state as RuntimeSnapshot);
+  }
+
+  /**
+   * The whole state as bytes that {@link SVM.fromBytes} turns back into an `SVM` giving the same
+   * results: every account (sysvars and programs included), the feature set, the settings of the
+   * `with…` methods (the engine aside), the latest blockhash, the airdrop account and the
+   * transaction history. The format is websvm's own, versioned (`src/runtime/state-codec.ts`
+   * declares it); LiteSVM's bytes are not read.
+   */
+  toBytes(): Uint8Array {
+    return encodeRuntimeState(this.runtime);
+  }
+
+  /**
+   * A new `SVM` with the state {@link toBytes} saved. Bytes that are not such a state, are cut short,
+   * damaged or of another format version are refused with a `WebsvmError` of kind `InvalidSnapshot`.
+   */
+  static fromBytes(bytes: Uint8Array): SVM {
+    return new SVM(decodeRuntimeState(toBytes(bytes, 'bytes')));
+  }
+
+  /** Writes {@link toBytes} to the file at `path` (Node only); what the system refuses is a `WebsvmError` of kind `FileError`. */
+  saveToFile(path: string): void {
+    const fs = requireNodeFs('file access');
+    toPath(path, 'path');
+    const state = this.toBytes();
+    fileAccess('write', path, () => fs.writeFileSync(path, state));
+  }
+
+  /**
+   * A new `SVM` with the state saved at `path` by {@link saveToFile} (Node only). A file that cannot
+   * be read is refused with kind `FileError`, one that holds no valid state as {@link fromBytes} refuses it.
+   */
+  static loadFromFile(path: string): SVM {
+    const fs = requireNodeFs('file access');
+    toPath(path, 'path');
+    return SVM.fromBytes(fileAccess('read', path, () => fs.readFileSync(path)));
   }
 
   /** Lamports an account with `dataLen` bytes needs to be rent exempt. */

@@ -225,9 +225,10 @@ export class Runtime {
   /** Processed transactions by signature (`getTransaction`, AlreadyProcessed). */
   readonly history = new TransactionHistory<TransactionOutcome>();
   private readonly host: { current: InvokeContext | undefined } = { current: undefined };
-  private readonly airdropSeed = crypto.getRandomValues(new Uint8Array(32));
+  /** The secret key of the account airdrops are paid from (random unless given). */
+  readonly airdropSeed: Uint8Array;
   /** The account airdrops are paid from. */
-  readonly airdropAddress = encodeAddress(publicKeyOf(this.airdropSeed));
+  readonly airdropAddress: string;
 
   // Sysvar values, kept in step with their accounts.
   clock: sv.Clock = { ...sv.DEFAULT_CLOCK };
@@ -242,8 +243,11 @@ export class Runtime {
   /**
    * `minimal` starts like `LiteSVM::default()`: no builtin accounts, sysvars or precompiles, no
    * airdrop funds, signature and blockhash checks off (add them with the `add…` methods).
+   * `airdropSeed` is the airdrop account's secret key, for a runtime carrying on a saved one.
    */
-  constructor(opts: { minimal?: boolean } = {}) {
+  constructor(opts: { minimal?: boolean; airdropSeed?: Uint8Array } = {}) {
+    this.airdropSeed = opts.airdropSeed ?? crypto.getRandomValues(new Uint8Array(32));
+    this.airdropAddress = encodeAddress(publicKeyOf(this.airdropSeed));
     this.syscalls = this.createSyscalls();
     if (opts.minimal) {
       this.config.sigverify = false;
@@ -357,6 +361,19 @@ export class Runtime {
     this.setAccounts([...kept, ...removed.map(([address, account]): [string, Account] => [address, { ...account, lamports: 0n }])]);
     this.history.restore(snapshot.history);
     this.latestBlockhash = snapshot.latestBlockhash;
+  }
+
+  /**
+   * Stores `entries`, in order, as the accounts of a runtime carrying on saved state: the sysvar
+   * values are read from their accounts first, then each sBPF program is cached at that clock's
+   * slot (one that does not load is cached as failed, as a transaction's commit leaves it).
+   */
+  loadAccounts(entries: [string, Account][]): void {
+    for (const [address, account] of entries) {
+      this.sysvarUpdate(address, account.data)?.();
+      this.accounts.set(address, account);
+    }
+    for (const [address, account] of entries) if (account.executable && SBPF_LOADERS.has(account.owner)) this.cacheProgram(address, account);
   }
 
   /**

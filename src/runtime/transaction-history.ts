@@ -32,6 +32,14 @@ const itemsIn = (buckets: number) => (buckets <= 8 ? Math.max(buckets - 1, 0) : 
 /** A signature's 64 bytes as a map key (one UTF-16 unit per byte: cheap, unlike base58). */
 export const signatureKey = (signature: Uint8Array): string => String.fromCharCode.apply(null, signature as unknown as number[]);
 
+/** A history's state as {@link TransactionHistory.saved} gives it. */
+export interface SavedHistory<T> {
+  capacity: number;
+  indexBuckets: number;
+  /** Keys ({@link signatureKey}) and results, oldest first. */
+  entries: [string, T][];
+}
+
 /** Transaction results by signature, oldest first, bounded as LiteSVM bounds them. */
 export class TransactionHistory<T> {
   private readonly entries = new Map<string, T>();
@@ -93,6 +101,29 @@ export class TransactionHistory<T> {
     this.head = 0;
     this.capacity = copy.capacity;
     this.indexBuckets = copy.indexBuckets;
+  }
+
+  /** What a saved state keeps of the history: its size rules' state and the entries, oldest first. */
+  saved(): SavedHistory<T> {
+    return { capacity: this.capacity, indexBuckets: this.indexBuckets, entries: [...this.entries] };
+  }
+
+  /** The history `saved` describes (throws when it is not one this class could have reached). */
+  static fromSaved<T>(saved: SavedHistory<T>): TransactionHistory<T> {
+    const { capacity, indexBuckets, entries } = saved;
+    if (indexBuckets !== 0 && (indexBuckets < 4 || (indexBuckets & (indexBuckets - 1)) !== 0 || indexBuckets > 2 ** 31)) {
+      throw new Error(`${indexBuckets} is not a hash index size`);
+    }
+    if (entries.length > capacity) throw new Error(`${entries.length} transactions exceed the history's capacity of ${capacity}`);
+    const out = new TransactionHistory<T>();
+    for (const [key, value] of entries) {
+      if (out.entries.has(key)) throw new Error('a transaction is in the history twice');
+      out.entries.set(key, value);
+      out.order.push(key);
+    }
+    out.capacity = capacity;
+    out.indexBuckets = indexBuckets;
+    return out;
   }
 
   /** `with_transaction_history(capacity)`. */

@@ -1,6 +1,7 @@
 /**
- * API misuse: random calls of every public `SVM` method with arguments of the wrong type, out of
- * range, malformed or missing (and sometimes right). A call may succeed or throw a `WebsvmError`;
+ * API misuse: random calls of every public `SVM` method (and of the static ones that load saved
+ * state) with arguments of the wrong type, out of range, malformed or missing (and sometimes right:
+ * saved states come whole, cut short and damaged). A call may succeed or throw a `WebsvmError`;
  * anything else thrown (a TypeError, a RangeError, a SolanaError from inside) is a finding. The
  * methods that write files only get paths inside a temporary directory.
  */
@@ -48,18 +49,36 @@ function values(dir: string): unknown[] {
     () => 0,
     Symbol('x'),
     join(dir, 'accounts'),
+    join(dir, 'out-0'),
+    ...savedStates(),
   ];
 }
 
+/** A saved state, and the same cut short, with a flipped bit, and with its body's first byte out of range. */
+function savedStates(): Uint8Array[] {
+  const saved = SVM.default().toBytes();
+  const flipped = saved.slice();
+  flipped[saved.length >> 1] ^= 4;
+  const outOfRange = saved.slice();
+  outOfRange[24] = 9;
+  return [saved, saved.subarray(0, saved.length - 5), flipped, outOfRange];
+}
+
 /** Methods that write files take only paths inside `dir`. */
-const WRITES_FILES = new Set(['saveAccountsToDirectory']);
+const WRITES_FILES = new Set(['saveAccountsToDirectory', 'saveToFile']);
+
+/** The static methods, called on the class (they make a new simulator from saved state). */
+const STATICS = new Set(['fromBytes', 'loadFromFile']);
 
 export async function apiMisuse(options: CampaignOptions): Promise<CampaignReport> {
   const dir = mkdtempSync(join(tmpdir(), 'websvm-api-fuzz-'));
   const pool = values(dir);
-  const methods = Object.getOwnPropertyNames(SVM.prototype).filter(
-    (m) => m !== 'constructor' && typeof (SVM.prototype as unknown as Record<string, unknown>)[m] === 'function',
-  );
+  const methods = [
+    ...Object.getOwnPropertyNames(SVM.prototype).filter(
+      (m) => m !== 'constructor' && typeof (SVM.prototype as unknown as Record<string, unknown>)[m] === 'function',
+    ),
+    ...STATICS,
+  ];
   let svm = new SVM();
   return runCases(options, (rng: Rng, index) => {
     if (index % 200 === 0) svm = new SVM(); // a fresh simulator now and then, so that state built by earlier calls does not pile up
@@ -67,7 +86,7 @@ export async function apiMisuse(options: CampaignOptions): Promise<CampaignRepor
     const args = Array.from({ length: rng.int(4) }, () => rng.pick(pool));
     if (WRITES_FILES.has(method)) args[0] = join(dir, `out-${index % 4}`);
     try {
-      (svm as unknown as Record<string, (...a: unknown[]) => unknown>)[method](...args);
+      ((STATICS.has(method) ? SVM : svm) as unknown as Record<string, (...a: unknown[]) => unknown>)[method](...args);
       return `${method} accepted`;
     } catch (e) {
       if (e instanceof WebsvmError) return 'refused (typed)';
@@ -83,7 +102,7 @@ export async function apiMisuse(options: CampaignOptions): Promise<CampaignRepor
         )
         .join(', ');
       throw new Error(
-        `svm.${method}(${shown}) threw an untyped ${e instanceof Error ? e.constructor.name : typeof e}: ${e instanceof Error ? e.message : String(e)}`,
+        `${STATICS.has(method) ? 'SVM' : 'svm'}.${method}(${shown}) threw an untyped ${e instanceof Error ? e.constructor.name : typeof e}: ${e instanceof Error ? e.message : String(e)}`,
         { cause: e },
       );
     }

@@ -94,9 +94,15 @@ export const meta = (address: Address, writable: boolean, signer?: KeyPairSigner
     : { address, role: writable ? AccountRole.WRITABLE : AccountRole.READONLY };
 
 export class Dual {
-  readonly ours = new SVM();
-  readonly theirs = new LiteSVM();
+  ours = new SVM();
+  theirs = new LiteSVM();
   payer!: KeyPairSigner;
+
+  /** Replaces each side with what `ours` and `theirs` make of it (e.g. its state saved and loaded again). */
+  reload(ours: (svm: SVM) => SVM, theirs: (svm: LiteSVM) => LiteSVM): void {
+    this.ours = ours(this.ours);
+    this.theirs = theirs(this.theirs);
+  }
 
   static async create(lamportsEach = 100_000_000_000n): Promise<Dual> {
     const d = new Dual();
