@@ -94,7 +94,8 @@ describe('validator', () => {
 
   beforeAll(async () => {
     const t0 = performance.now();
-    v = await startValidator({ port: 0 });
+    // Slots end with transactions only: no blockhash changes between two reads of one test.
+    v = await startValidator({ port: 0, slotTime: 'transaction' });
     startMs = performance.now() - t0;
     connection = new Connection(v.rpcUrl, 'confirmed'); // PubSub on the next port, where web3.js looks for it
   });
