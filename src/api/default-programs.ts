@@ -4,7 +4,8 @@
  * Lookup Table and Stake programs. websvm ships none of their ELFs; a {@link ProgramSource}
  * supplies them: a directory of dumped programs, the installed `litesvm` package, or your own.
  */
-import { nodeModule, requireNodeFs, type NodeFs } from '../platform.js';
+import { WebsvmError } from '../errors.js';
+import { base64ToBytes, nodeModule, requireNodeFs, type NodeFs } from '../platform.js';
 import { encodeAddress } from '../runtime/accounts.js';
 import { BPF_LOADER_UPGRADEABLE } from '../runtime/ids.js';
 import { DEFAULT_PROGRAM_LOADERS } from '../runtime/litesvm-release.js';
@@ -76,6 +77,69 @@ export function programsFromDirectory(dir: string): ProgramSource {
     }
     return read.get(p.programId);
   };
+}
+
+/** An account as `getMultipleAccounts` answers it in base64. */
+interface RpcAccount {
+  owner: string;
+  data: [string, 'base64'];
+}
+
+/** `getMultipleAccounts` of `addresses` at `rpcUrl` (null for an absent one). */
+async function fetchAccounts(rpcUrl: string, addresses: string[]): Promise<(RpcAccount | null)[]> {
+  let response: Response;
+  try {
+    response = await fetch(rpcUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'getMultipleAccounts', params: [addresses, { encoding: 'base64' }] }),
+    });
+  } catch (e) {
+    throw new WebsvmError('FetchFailed', `cannot reach ${rpcUrl} for the default programs: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const body = (await response.json().catch(() => undefined)) as { result?: { value?: unknown }; error?: { message?: string } } | undefined;
+  const value = body?.result?.value;
+  if (!response.ok || !Array.isArray(value) || value.length !== addresses.length) {
+    throw new WebsvmError(
+      'FetchFailed',
+      `${rpcUrl} did not answer getMultipleAccounts (HTTP ${response.status}${body?.error?.message ? `: ${body.error.message}` : ''})`,
+    );
+  }
+  return value as (RpcAccount | null)[];
+}
+
+/**
+ * The default programs as deployed on the cluster behind `rpcUrl` (mainnet-beta's
+ * `https://api.mainnet-beta.solana.com`, or a local validator's), with the loaders they have there:
+ * fetched once by `getMultipleAccounts` (program accounts, then the ProgramData of upgradeable
+ * ones), so `new SVM().withDefaultPrograms(await programsFromRpc(url))` needs neither litesvm nor
+ * dumped files. A program the cluster does not have is left out. Throws `WebsvmError` kind
+ * `FetchFailed` when the RPC cannot be reached or answers with an error.
+ */
+export async function programsFromRpc(rpcUrl: string): Promise<ProgramSource> {
+  const ids = DEFAULT_PROGRAMS.map((p) => p.programId);
+  const programs = await fetchAccounts(rpcUrl, ids);
+  const bytes = (account: RpcAccount) => base64ToBytes(account.data[0]) ?? new Uint8Array(0);
+  const upgradeable = ids.flatMap((id, i) => {
+    const account = programs[i];
+    return account?.owner === BPF_LOADER_UPGRADEABLE ? [{ id, programData: encodeAddress(bytes(account).subarray(4, 36)) }] : [];
+  });
+  const programData = upgradeable.length
+    ? await fetchAccounts(
+        rpcUrl,
+        upgradeable.map((u) => u.programData),
+      )
+    : [];
+  const found = new Map<string, ProgramElf>();
+  ids.forEach((id, i) => {
+    const account = programs[i];
+    if (account && account.owner !== BPF_LOADER_UPGRADEABLE) found.set(id, { elf: bytes(account), loader: account.owner });
+  });
+  upgradeable.forEach(({ id }, i) => {
+    const data = programData[i];
+    if (data) found.set(id, { elf: bytes(data).subarray(PROGRAMDATA_HEADER), loader: BPF_LOADER_UPGRADEABLE });
+  });
+  return (p) => found.get(p.programId);
 }
 
 let fromEnvironment: ProgramSource | null | undefined;
@@ -201,7 +265,7 @@ export function warnMissingDefaultPrograms(keys: readonly string[], deployed: (p
     warned.add(p.programId);
     const proc = (globalThis as { process?: { emitWarning?: (message: string, type: string) => void } }).process;
     proc?.emitWarning?.(
-      `a transaction names ${p.name} (${p.programId}), one of LiteSVM's default programs, which new SVM() could not deploy: set WEBSVM_PROGRAMS to a directory of dumped programs, install litesvm, pass a ProgramSource to withDefaultPrograms, or deploy it with addProgram`,
+      `a transaction names ${p.name} (${p.programId}), one of LiteSVM's default programs, which new SVM() could not deploy: set WEBSVM_PROGRAMS to a directory of dumped programs, install litesvm, pass a ProgramSource to withDefaultPrograms (programsFromRpc(url) fetches them from a cluster), or deploy it with addProgram`,
       'WebsvmWarning',
     );
   }

@@ -14,6 +14,7 @@ export {
   defaultProgramSource,
   programsFromDirectory,
   programsFromLiteSvm,
+  programsFromRpc,
   type DefaultProgram,
   type ProgramElf,
   type ProgramSource,

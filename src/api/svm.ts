@@ -191,7 +191,7 @@ export class SVM {
     if (!source || this.#deployDefaultPrograms(source) === 0) {
       throw new WebsvmError(
         'Unsupported',
-        'websvm does not ship the SPL programs: set WEBSVM_PROGRAMS to a directory of dumped programs (<name>.so or <programId>.so), install litesvm, pass a ProgramSource, or deploy them with addProgram',
+        'websvm does not ship the SPL programs: set WEBSVM_PROGRAMS to a directory of dumped programs (<name>.so or <programId>.so), install litesvm, pass a ProgramSource (programsFromRpc(url) fetches them from a cluster), or deploy them with addProgram',
       );
     }
     return this;

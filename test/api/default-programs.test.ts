@@ -3,7 +3,7 @@
  * programdata accounts as LiteSVM when a source supplies the ELFs (here the installed `litesvm`
  * package, kept in a cache for the next process, or a directory of dumped programs),
  * `withNativeMints` follows them, and without a source the error says where the programs can come
- * from.
+ * from. `programsFromRpc` takes them from a cluster (here a local websvm validator).
  */
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -21,7 +21,8 @@ import {
   signTransactionMessageWithSigners,
 } from '@solana/kit';
 import { LiteSVM as OracleSVM } from 'litesvm';
-import { DEFAULT_PROGRAMS, programsFromDirectory, programsFromLiteSvm, SVM, WebsvmError } from '../../src/index.js';
+import { DEFAULT_PROGRAMS, programsFromDirectory, programsFromLiteSvm, programsFromRpc, SVM, WebsvmError } from '../../src/index.js';
+import { startValidator } from '../../src/validator/index.js';
 
 interface Readable {
   getAccount(address: never): { exists: boolean; lamports?: bigint; programAddress?: string; executable?: boolean; data?: Uint8Array };
@@ -153,6 +154,36 @@ describe('default programs', () => {
   it('without a source that has any of them, says where they can come from', () => {
     const run = () => SVM.default().withDefaultPrograms(() => undefined);
     expect(run).toThrow(WebsvmError);
-    expect(run).toThrow(/WEBSVM_PROGRAMS .* install litesvm, pass a ProgramSource, or deploy them with addProgram/);
+    expect(run).toThrow(
+      /WEBSVM_PROGRAMS .* install litesvm, pass a ProgramSource \(programsFromRpc\(url\) fetches them from a cluster\), or deploy them with addProgram/,
+    );
+  });
+});
+
+describe('programsFromRpc', () => {
+  it("deploys the cluster's programs with the cluster's loaders, the same bytes and accounts", async () => {
+    const cluster = await startValidator({ port: 0, slotTime: 'manual' });
+    try {
+      const source = await programsFromRpc(cluster.rpcUrl);
+      const svm = SVM.default().withDefaultPrograms(source);
+      const fromLiteSvm = programsFromLiteSvm()!;
+      for (const program of DEFAULT_PROGRAMS) {
+        const expected = fromLiteSvm(program)!;
+        const got = source(program)!;
+        expect(got.loader, program.name).toBe(expected.loader);
+        expect(Buffer.from(got.elf).equals(Buffer.from(expected.elf)), program.name).toBe(true);
+        expect(svm.getAccount(program.programId), program.name).toEqual(cluster.svm.getAccount(program.programId));
+      }
+    } finally {
+      await cluster.close();
+    }
+  });
+
+  it('refuses an RPC it cannot reach or that answers with an error, as FetchFailed', async () => {
+    const cluster = await startValidator({ port: 0, slotTime: 'manual' });
+    const url = cluster.rpcUrl;
+    await cluster.close();
+    await expect(programsFromRpc(url)).rejects.toMatchObject({ kind: 'FetchFailed', message: expect.stringContaining(`cannot reach ${url}`) });
+    await expect(programsFromRpc('data:text/plain,nothing')).rejects.toMatchObject({ kind: 'FetchFailed' });
   });
 });
