@@ -7,6 +7,7 @@ import { assembleToElf } from '../../src/index.js';
 import { decodeAddress, encodeAddress } from '../../src/runtime/accounts.js';
 import { FEATURES } from '../../src/runtime/features.js';
 import { BPF_LOADER } from '../../src/runtime/ids.js';
+import { processInstructions } from '../../src/runtime/instruction-harness.js';
 import { Runtime } from '../../src/runtime/runtime.js';
 import { SyscallError, type SyscallErrorKind } from '../../src/syscalls/errors.js';
 import { SyscallRegistry } from '../../src/vm/syscalls.js';
@@ -87,7 +88,7 @@ function run(asm: string): { raised: SyscallError[]; logs: string[] } {
   runtime.syscalls = watched;
   // The program is its own instruction account, so a CPI can name it as the callee.
   const accounts = [{ pubkey: PROGRAM, isSigner: false, isWritable: false }];
-  const outcome = runtime.processInstructions([{ programId: PROGRAM, accounts, data: new Uint8Array(0) }], []);
+  const outcome = processInstructions(runtime, [{ programId: PROGRAM, accounts, data: new Uint8Array(0) }], []);
   return { raised, logs: outcome.logs };
 }
 
