@@ -8,7 +8,8 @@ import { BPF_LOADER_UPGRADEABLE, SYSTEM_PROGRAM } from '../runtime/ids.js';
 import { MAX_COMPUTE_UNIT_LIMIT } from '../runtime/compute-budget.js';
 import { cloneAccount, type Account } from '../runtime/accounts.js';
 import type { Instruction } from '../runtime/message.js';
-import { Runtime, type InstructionsOutcome } from '../runtime/runtime.js';
+import { processInstructions, type InstructionsOutcome } from '../runtime/instruction-harness.js';
+import { Runtime } from '../runtime/runtime.js';
 import { minimumBalance, type Rent } from '../runtime/sysvars.js';
 import { nodeInspectCustom } from '../platform.js';
 import { computeBudgetOverride, type ComputeBudgetInput } from './sysvars.js';
@@ -274,7 +275,7 @@ export class InstructionHarness {
   /** @internal Runs instructions already in the runtime's form on accounts already in its form. */
   run(ixs: Instruction[], given: [string, Account][]): InstructionResult {
     const rent = this.runtime.rent;
-    const outcome = this.runtime.processInstructions(ixs, given, this.computeUnitLimit);
+    const outcome = processInstructions(this.runtime, ixs, given, this.computeUnitLimit);
     const namer = outcome.failure && this.namers.get(ixs[outcome.failure.index].programId);
     const resultingKeys = [...new Set([...given.map(([k]) => k), ...ixs.flatMap((ix) => ix.accounts.map((a) => a.pubkey))])];
     return new InstructionResult(outcome, { describer: namer ? (e) => namer.describe(e) : describe, rent, resultingKeys });

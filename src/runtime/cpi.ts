@@ -16,6 +16,7 @@ import { MM_INPUT_START } from '../isa/constants.js';
 import type { InstructionAccount } from './transaction-context.js';
 import { createProgramAddress, MAX_SEED_LEN, MAX_SEEDS } from '../syscalls/pda.js';
 import { bytesCost } from '../syscalls/costs.js';
+import { SyscallError } from '../syscalls/errors.js';
 import type { MemoryMap } from '../vm/memory.js';
 import type { SyscallContext, SyscallRegistry } from '../vm/syscalls.js';
 import { sameBytes } from './bytes.js';
@@ -59,21 +60,19 @@ interface Abi {
 function checkPointer(ic: InvokeContext, actual: bigint, expected: bigint, field: string): void {
   if (actual === expected) return;
   ic.log(`Invalid account info pointer \`${field}': 0x${actual.toString(16)} != 0x${expected.toString(16)}`);
-  throw new CpiError('Invalid pointer');
+  throw new SyscallError('InvalidPointer');
 }
 
 const MM_INPUT_START_BIG = BigInt(MM_INPUT_START);
 
 /** Under SIMD-0459 a pointer the callee could reach through the input region is refused. */
 function refuseInInput(addr: bigint): void {
-  if (addr >= MM_INPUT_START_BIG) throw new CpiError('Invalid pointer');
+  if (addr >= MM_INPUT_START_BIG) throw new SyscallError('InvalidPointer');
 }
-
-class CpiError extends Error {}
 
 const u64 = (m: MemoryMap, addr: bigint) => m.load(addr, 8);
 function checkAlign(addr: bigint, align: number, aligned: boolean): void {
-  if (aligned && addr % BigInt(align) !== 0n) throw new CpiError('Unaligned pointer');
+  if (aligned && addr % BigInt(align) !== 0n) throw new SyscallError('UnalignedPointer');
 }
 /** `translate_type`: a read of `size` bytes at `addr`, alignment-checked. */
 function typed(m: MemoryMap, addr: bigint, size: number, align: number, aligned: boolean, store = false): Uint8Array {
@@ -85,17 +84,17 @@ function typed(m: MemoryMap, addr: bigint, size: number, align: number, aligned:
 function slice(m: MemoryMap, addr: bigint, len: bigint, size: number, align: number, aligned: boolean): Uint8Array {
   if (len === 0n) return new Uint8Array(0);
   const total = len * BigInt(size);
-  if (total > 0x7fff_ffff_ffff_ffffn) throw new CpiError('InvalidLength');
+  if (total > 0x7fff_ffff_ffff_ffffn) throw new SyscallError('InvalidLength');
   return typed(m, addr, Number(total), align, aligned);
 }
 const view = (b: Uint8Array) => new DataView(b.buffer, b.byteOffset, b.byteLength);
 
 function checkInstructionSize(accounts: bigint, dataLen: number): void {
   if (accounts > BigInt(MAX_ACCOUNTS_PER_INSTRUCTION)) {
-    throw new CpiError(`Invoked an instruction with too many accounts (${accounts} > ${MAX_ACCOUNTS_PER_INSTRUCTION})`);
+    throw new SyscallError('MaxInstructionAccountsExceeded', `Invoked an instruction with too many accounts (${accounts} > ${MAX_ACCOUNTS_PER_INSTRUCTION})`);
   }
   if (dataLen > MAX_INSTRUCTION_DATA_LEN) {
-    throw new CpiError(`Invoked an instruction with data that is too large (${dataLen} > ${MAX_INSTRUCTION_DATA_LEN})`);
+    throw new SyscallError('MaxInstructionDataLenExceeded', `Invoked an instruction with data that is too large (${dataLen} > ${MAX_INSTRUCTION_DATA_LEN})`);
   }
 }
 
@@ -213,7 +212,7 @@ function translateSigners(m: MemoryMap, addr: bigint, len: bigint, aligned: bool
   const signers = new Set<string>();
   if (len === 0n) return signers;
   const table = view(slice(m, addr, len, 16, 8, aligned));
-  if (len > BigInt(MAX_SIGNERS)) throw new CpiError('Too many signers');
+  if (len > BigInt(MAX_SIGNERS)) throw new SyscallError('TooManySigners');
   for (let s = 0; s < Number(len); s++) {
     const seedsLen = table.getBigUint64(16 * s + 8, true);
     const seeds = view(slice(m, table.getBigUint64(16 * s, true), seedsLen, 16, 8, aligned));
@@ -221,9 +220,9 @@ function translateSigners(m: MemoryMap, addr: bigint, len: bigint, aligned: bool
     const parts: Uint8Array[] = [];
     for (let i = 0; i < Number(seedsLen); i++) parts.push(slice(m, seeds.getBigUint64(16 * i, true), seeds.getBigUint64(16 * i + 8, true), 1, 1, aligned));
     if (parts.some((p) => p.length > MAX_SEED_LEN))
-      throw new CpiError('Could not create program address with signer seeds: Length of the seed is too long for address generation');
+      throw new SyscallError('BadSeeds', 'Could not create program address with signer seeds: Length of the seed is too long for address generation');
     const address = createProgramAddress(parts, callerProgram);
-    if (!address) throw new CpiError('Could not create program address with signer seeds: Provided seeds do not result in a valid address');
+    if (!address) throw new SyscallError('BadSeeds', 'Could not create program address with signer seeds: Provided seeds do not result in a valid address');
     signers.add(encodeAddress(address));
   }
   return signers;
@@ -241,7 +240,7 @@ function checkAuthorizedProgram(programId: string, data: Uint8Array): void {
     programId === ED25519_PROGRAM ||
     programId === SECP256K1_PROGRAM ||
     programId === SECP256R1_PROGRAM;
-  if (forbidden) throw new CpiError(`Program ${programId} not supported by inner instructions`);
+  if (forbidden) throw new SyscallError('ProgramNotSupported', `Program ${programId} not supported by inner instructions`);
 }
 
 /** `prepare_next_instruction`: callee accounts with merged duplicate flags, privilege checks, program lookup. */
@@ -320,7 +319,7 @@ function translateAccounts(
   slice(m, infosAddr, infosLen, abi.infoSize, 8, aligned); // the infos must be readable
   const maxInfos = simd0339(ic) ? MAX_CPI_ACCOUNT_INFOS_SIMD_0339 : MAX_CPI_ACCOUNT_INFOS;
   if (infosLen > BigInt(maxInfos)) {
-    throw new CpiError(`Invoked an instruction with too many account info's (${infosLen} > ${maxInfos})`);
+    throw new SyscallError('MaxInstructionAccountInfosExceeded', `Invoked an instruction with too many account info's (${infosLen} > ${maxInfos})`);
   }
   if (simd0339(ic)) ic.consumeChecked(bytesCost(ic.env.costs, Number(infosLen) * ACCOUNT_INFO_BYTES));
   const infoKeys: string[] = [];
@@ -424,9 +423,6 @@ export function registerCpiSyscalls(registry: SyscallRegistry, current: () => In
     ic.remaining = start;
     try {
       return invokeSigned(ic, abi, ctx, [a, b, c, d, e]);
-    } catch (err) {
-      if (err instanceof CpiError) throw new Error(err.message, { cause: err });
-      throw err;
     } finally {
       ctx.consume(start - ic.remaining);
     }

@@ -1,107 +1,43 @@
 /**
- * The runtime: accounts, sysvars, programs and builtins, and transaction processing as LiteSVM
- * drives Agave — sanitize, signature and blockhash checks, compute budget, fee payer, account
- * loading, instruction execution, rent-state checks, commit or fee-only on failure.
+ * The runtime (Agave's bank as LiteSVM keeps it): accounts, sysvar values, the program cache,
+ * builtins, feature gates and settings. Transactions go through the stages of
+ * ./transaction-processor.ts; syscalls are wired in ./runtime-syscalls.ts, airdrops paid by
+ * ./airdrop.ts, and the harness mode lives in ./instruction-harness.ts.
  */
 import { DEFAULT_PROGRAM_DATA } from './litesvm-release.js';
 import bs58 from 'bs58';
 import { log, logProgramLines } from '../log.js';
 import { sha256 } from '../crypto/sha256.js';
-import { SyscallRegistry } from '../vm/syscalls.js';
-import { registerHashingSyscalls } from '../syscalls/hashing.js';
-import { registerLoggingSyscalls } from '../syscalls/logging.js';
-import { registerMemorySyscalls } from '../syscalls/memory.js';
-import { findProgramAddress, registerPdaSyscalls } from '../syscalls/pda.js';
-import { registerReturnDataSyscalls, type ReturnDataState } from '../syscalls/return-data.js';
-import { registerGetSysvarSyscall, registerSysvarSyscalls } from '../syscalls/sysvar.js';
-import { registerInvocationSyscalls, type SiblingInstruction } from '../syscalls/invocation.js';
-import { registerCurve25519Syscalls } from '../syscalls/curve25519.js';
-import { registerBls12381Syscalls } from '../syscalls/bls12-381.js';
-import { registerSecp256k1Syscalls } from '../syscalls/secp256k1.js';
-import { registerAltBn128Syscalls } from '../syscalls/alt-bn128.js';
-import { registerPoseidonSyscall } from '../syscalls/poseidon.js';
+import type { SyscallRegistry } from '../vm/syscalls.js';
+import { findProgramAddress } from '../syscalls/pda.js';
 import { defaultExecutionCosts, type ExecutionCosts } from '../syscalls/costs.js';
-import { AccountsDb, cloneAccount, decodeAddress, emptyAccount, encodeAddress, RENT_EXEMPT_EPOCH, shareAccount, type Account } from './accounts.js';
-import { budgetsAsBuiltin, builtinEnabled, defaultBuiltins } from './builtins/index.js';
-import { decodeNonce, durableNonce } from './builtins/nonce.js';
-import { computeBudgetLimits, configLimits, MAX_COMPUTE_UNIT_LIMIT, type ComputeBudgetLimits } from './compute-budget.js';
-import { InstructionFailure, TransactionFailure, txError, type InstructionError, type TransactionError } from './errors.js';
-import {
-  BPF_LOADER_UPGRADEABLE,
-  CONFIG_PROGRAM,
-  ED25519_PROGRAM,
-  FEATURE_PROGRAM,
-  NATIVE_LOADER,
-  SBPF_LOADERS,
-  SECP256K1_PROGRAM,
-  SECP256R1_PROGRAM,
-  STAKE_CONFIG,
-  SYSTEM_PROGRAM,
-  SYSVAR,
-  SYSVAR_OWNER,
-} from './ids.js';
-import { registerCpiSyscalls } from './cpi.js';
-import { instructionsSysvarData, setCurrentInstruction } from './instructions-sysvar.js';
-import { RentStateRule, type AccountBefore } from './rent-state.js';
+import { AccountsDb, decodeAddress, emptyAccount, encodeAddress, type Account } from './accounts.js';
+import { AirdropFaucet } from './airdrop.js';
+import { builtinEnabled, defaultBuiltins } from './builtins/index.js';
+import { InstructionFailure } from './errors.js';
+import { BPF_LOADER_UPGRADEABLE, CONFIG_PROGRAM, FEATURE_PROGRAM, NATIVE_LOADER, SBPF_LOADERS, STAKE_CONFIG, SYSVAR, SYSVAR_OWNER } from './ids.js';
 import { PRECOMPILES } from './precompiles.js';
 import { FEATURES, FeatureSet } from './features.js';
-import { InvokeContext, type ExecutionTracer, type InvokeEnvironment, type LoadedProgram } from './invoke-context.js';
-import { LoadedMessage } from './loaded-message.js';
-import { LOG_MESSAGES_BYTES_LIMIT, LogCollector } from './log-collector.js';
-import {
-  checkPacketSize,
-  compileLegacyMessage,
-  decodeSignedMessage,
-  decodeTransaction,
-  encodeTransaction,
-  sanitizeTransaction,
-  type Instruction,
-  type SignedMessage,
-  type WireTransaction,
-} from './message.js';
+import type { ExecutionTracer, InvokeContext, InvokeEnvironment, LoadedProgram } from './invoke-context.js';
+import { LOG_MESSAGES_BYTES_LIMIT } from './log-collector.js';
+import { checkPacketSize, decodeSignedMessage, decodeTransaction, type SignedMessage, type WireTransaction } from './message.js';
 import type { Executable } from '../executable.js';
 import { loadProgram, programElf, PROGRAMDATA_METADATA_SIZE } from './program-loader.js';
-import { publicKeyOf, signMessage, verifySignature } from './sigverify.js';
+import { createRuntimeSyscalls } from './runtime-syscalls.js';
 import * as sv from './sysvars.js';
-import { TransactionContext } from './transaction-context.js';
 import { DEFAULT_ENGINE, type Engine } from '../vm/execute.js';
 import { signatureKey, TransactionHistory } from './transaction-history.js';
+import {
+  calculateFee,
+  commitTransaction,
+  loadAndExecuteTransaction,
+  loadMessage,
+  transactionBudgetLimits,
+  type Bank,
+  type TransactionOutcome,
+} from './transaction-processor.js';
 
-/** One inner (CPI) instruction as recorded for the transaction's metadata. */
-export interface InnerInstruction {
-  programIdIndex: number;
-  accounts: Uint8Array;
-  data: Uint8Array;
-  stackHeight: number;
-}
-
-/** Everything a processed transaction reports. */
-export interface TransactionOutcome {
-  signature: Uint8Array;
-  error?: TransactionError;
-  logs: string[];
-  computeUnitsConsumed: bigint;
-  fee: bigint;
-  returnData: { programId: string; data: Uint8Array };
-  innerInstructions: InnerInstruction[][];
-  /** Writable accounts after execution (what a successful send commits). */
-  postAccounts: [string, Account][];
-  /** Whether the transaction got as far as execution (charged a fee, recorded in history). */
-  included: boolean;
-}
-
-/** What running instructions without a transaction reports. */
-export interface InstructionsOutcome {
-  /** The first failing instruction and its error. */
-  failure?: { index: number; error: InstructionError };
-  logs: string[];
-  computeUnitsConsumed: number;
-  /** Units each instruction consumed (up to and including a failing one). */
-  perInstruction: number[];
-  returnData: { programId: string; data: Uint8Array };
-  /** Every account involved, after execution (as before the failing instruction, if one failed). */
-  accounts: [string, Account][];
-}
+export type { InnerInstruction, TransactionOutcome } from './transaction-processor.js';
 
 /**
  * A fixed compute budget that replaces, in full, what a transaction requests and what the feature
@@ -133,12 +69,6 @@ export interface RuntimeConfig {
   tracer: ExecutionTracer | undefined;
 }
 
-/** The fee payer's nonce-account size (`nonce::state::State::size()`). */
-const NONCE_ACCOUNT_SIZE = 80;
-/** Accounts a transaction may lock (64 until `increase_tx_account_lock_limit`). */
-const ACCOUNT_LOCK_LIMIT = 64;
-const TRANSACTION_ACCOUNT_BASE_SIZE = 64;
-const ADDRESS_LOOKUP_TABLE_BASE_SIZE = 8248;
 const MAX_INSTRUCTION_STACK_DEPTH = 5;
 const MAX_INSTRUCTION_STACK_DEPTH_SIMD_0268 = 9;
 const MAX_INSTRUCTION_TRACE_LENGTH = 64;
@@ -179,17 +109,6 @@ function sharedProgramData(elf: Uint8Array, slot: bigint): Uint8Array {
   return cached.data;
 }
 
-/** Sysvars whose data `sol_get_sysvar` serves (Agave's sysvar cache). */
-const CACHED_SYSVARS = new Set<string>([
-  SYSVAR.clock,
-  SYSVAR.epochSchedule,
-  SYSVAR.epochRewards,
-  SYSVAR.rent,
-  SYSVAR.slotHashes,
-  SYSVAR.stakeHistory,
-  SYSVAR.lastRestartSlot,
-]);
-
 /** A runtime's state as {@link Runtime.snapshot} captures it. */
 export interface RuntimeSnapshot {
   readonly accounts: AccountsDb;
@@ -202,7 +121,7 @@ export const blockhashOf = (bytes: Uint8Array) => bs58.encode(sha256(bytes));
 /** The first latest blockhash, `blockhashOf("genesis")` (written out: a new SVM need not hash). */
 export const GENESIS_BLOCKHASH = 'CmpNeggWJ4JaWJeJ8YKN1Zypmk7uvQq3PECGUCAEMbky';
 
-export class Runtime {
+export class Runtime implements Bank {
   readonly accounts = new AccountsDb();
   readonly builtins = defaultBuiltins();
   syscalls: SyscallRegistry;
@@ -224,11 +143,16 @@ export class Runtime {
   private readonly programs = new Map<string, LoadedProgram>();
   /** Processed transactions by signature (`getTransaction`, AlreadyProcessed). */
   readonly history = new TransactionHistory<TransactionOutcome>();
+  /** The invocation running an sBPF program, which the syscalls act on. */
   private readonly host: { current: InvokeContext | undefined } = { current: undefined };
-  /** The secret key of the account airdrops are paid from (random unless given). */
-  readonly airdropSeed: Uint8Array;
+  private readonly faucet: AirdropFaucet;
   /** The account airdrops are paid from. */
   readonly airdropAddress: string;
+
+  /** The secret key of the airdrop account (what a saved state carries). */
+  get airdropSeed(): Uint8Array {
+    return this.faucet.seed;
+  }
 
   // Sysvar values, kept in step with their accounts.
   clock: sv.Clock = { ...sv.DEFAULT_CLOCK };
@@ -246,9 +170,9 @@ export class Runtime {
    * `airdropSeed` is the airdrop account's secret key, for a runtime carrying on a saved one.
    */
   constructor(opts: { minimal?: boolean; airdropSeed?: Uint8Array } = {}) {
-    this.airdropSeed = opts.airdropSeed ?? crypto.getRandomValues(new Uint8Array(32));
-    this.airdropAddress = encodeAddress(publicKeyOf(this.airdropSeed));
-    this.syscalls = this.createSyscalls();
+    this.faucet = new AirdropFaucet(opts.airdropSeed);
+    this.airdropAddress = this.faucet.address;
+    this.syscalls = createRuntimeSyscalls(this, this.host);
     if (opts.minimal) {
       this.config.sigverify = false;
       this.config.blockhashCheck = false;
@@ -270,7 +194,7 @@ export class Runtime {
   /** Replaces the feature set (syscalls are re-registered for the new gates). */
   setFeatures(features: FeatureSet): void {
     this.features = features.clone();
-    this.syscalls = this.createSyscalls();
+    this.syscalls = createRuntimeSyscalls(this, this.host);
   }
 
   /** Feature-gate accounts for the active features (`with_feature_accounts`). */
@@ -284,11 +208,11 @@ export class Runtime {
     }
   }
 
-  private maxTraceLength(): number {
+  maxTraceLength(): number {
     return this.config.computeBudget?.maxInstructionTraceLength ?? MAX_INSTRUCTION_TRACE_LENGTH;
   }
 
-  private maxStackDepth(): number {
+  maxStackDepth(): number {
     if (this.config.computeBudget) return this.config.computeBudget.maxInstructionStackDepth;
     return this.features.isActive(FEATURES.raiseCpiNestingLimitTo8) ? MAX_INSTRUCTION_STACK_DEPTH_SIMD_0268 : MAX_INSTRUCTION_STACK_DEPTH;
   }
@@ -425,6 +349,13 @@ export class Runtime {
     }
   }
 
+  /** Stores an account a transaction wrote: a program account is cached again, a sysvar account updates its value. */
+  storeCommitted(address: string, account: Account): void {
+    if (account.executable && SBPF_LOADERS.has(account.owner)) this.cacheProgram(address, account);
+    this.sysvarUpdate(address, account.data)?.();
+    this.accounts.set(address, account);
+  }
+
   /** What `data` at `address` changes in the sysvar values (decoded now: throws when malformed), if it is a cached sysvar. */
   private sysvarUpdate(address: string, data: Uint8Array): (() => void) | undefined {
     switch (address) {
@@ -536,25 +467,7 @@ export class Runtime {
 
   /** The signed System transfer of `lamports` from the airdrop account to `to`, on the latest blockhash. */
   airdropTransaction(to: string, lamports: bigint): Uint8Array {
-    const data = new Uint8Array(12);
-    const view = new DataView(data.buffer);
-    view.setUint32(0, 2, true);
-    view.setBigUint64(4, lamports, true);
-    const message = compileLegacyMessage(
-      this.airdropAddress,
-      [
-        {
-          programId: SYSTEM_PROGRAM,
-          accounts: [
-            { pubkey: this.airdropAddress, isSigner: true, isWritable: true },
-            { pubkey: to, isSigner: false, isWritable: true },
-          ],
-          data,
-        },
-      ],
-      this.latestBlockhash,
-    );
-    return encodeTransaction([signMessage(message, this.airdropSeed)], message);
+    return this.faucet.transfer(to, lamports, this.latestBlockhash);
   }
 
   // --- transactions ---
@@ -562,7 +475,7 @@ export class Runtime {
   /** Processes a serialized transaction and commits it (accounts on success, the fee on failure). */
   send(input: Uint8Array | SignedMessage | WireTransaction): TransactionOutcome {
     const tx = this.decode(input);
-    const outcome = this.process(tx);
+    const outcome = loadAndExecuteTransaction(this, tx);
     if (log.isLevelEnabled('debug')) {
       log.debug(
         {
@@ -575,21 +488,13 @@ export class Runtime {
         'transaction processed',
       );
     }
-    if (outcome.error) {
-      if (outcome.included) {
-        this.withdrawFee(tx, outcome);
-        this.record(outcome);
-      }
-      return outcome;
-    }
-    this.record(outcome);
-    this.commit(outcome.postAccounts);
+    commitTransaction(this, tx, outcome);
     return outcome;
   }
 
   /** Processes a serialized transaction without changing any state. */
   simulate(input: Uint8Array | SignedMessage | WireTransaction): TransactionOutcome {
-    return this.process(this.decode(input));
+    return loadAndExecuteTransaction(this, this.decode(input));
   }
 
   /** `input` decoded (an already decoded transaction as it is), its size checked first when the packet limit is on. */
@@ -599,110 +504,6 @@ export class Runtime {
     return input instanceof Uint8Array ? decodeTransaction(input) : decodeSignedMessage(input);
   }
 
-  /** Keeps what `getTransaction` shows (LiteSVM keeps the metadata), not the written accounts. */
-  private record(outcome: TransactionOutcome): void {
-    if (this.history.enabled) this.history.add(signatureKey(outcome.signature), { ...outcome, postAccounts: [] });
-  }
-
-  private withdrawFee(tx: WireTransaction, outcome: TransactionOutcome): void {
-    const payer = tx.message.staticKeys[0];
-    const account = this.accounts.get(payer);
-    if (!account) {
-      outcome.error = txError('AccountNotFound');
-      return;
-    }
-    const min = account.owner === SYSTEM_PROGRAM && account.data.length === NONCE_ACCOUNT_SIZE ? this.minimumBalance(NONCE_ACCOUNT_SIZE) : 0n;
-    if (outcome.fee + min > account.lamports) {
-      outcome.error = txError('InsufficientFundsForFee');
-      return;
-    }
-    this.accounts.set(payer, { ...account, lamports: account.lamports - outcome.fee });
-  }
-
-  private commit(accounts: [string, Account][]): void {
-    // Programdata first, so a program account in the same batch loads the new ELF.
-    const isProgramData = (a: Account) => a.owner === 'BPFLoaderUpgradeab1e11111111111111111111111' && a.data[0] === 3;
-    const ordered = [...accounts.filter(([, a]) => isProgramData(a)), ...accounts.filter(([, a]) => !isProgramData(a))];
-    for (const [address, account] of ordered) {
-      if (account.executable && SBPF_LOADERS.has(account.owner)) this.cacheProgram(address, account);
-      this.sysvarUpdate(address, account.data)?.();
-      this.accounts.set(address, account);
-    }
-  }
-
-  private process(tx: WireTransaction): TransactionOutcome {
-    const signature = tx.signatures[0] ?? new Uint8Array(64);
-    // Refused before execution: LiteSVM reports its default metadata, with no signature.
-    const early = (error: TransactionError): TransactionOutcome => ({
-      signature: new Uint8Array(64),
-      error,
-      logs: [],
-      computeUnitsConsumed: 0n,
-      fee: 0n,
-      returnData: { programId: SYSTEM_PROGRAM, data: new Uint8Array(0) },
-      innerInstructions: [],
-      postAccounts: [],
-      included: false,
-    });
-    let msg: LoadedMessage;
-    let limits: ComputeBudgetLimits;
-    try {
-      sanitizeTransaction(tx);
-      msg = new LoadedMessage(tx.message, {
-        getAccount: (a) => this.accounts.get(a),
-        currentSlot: this.clock.slot,
-        slotHashes: this.slotHashes,
-      });
-      msg.checkLockLimit(ACCOUNT_LOCK_LIMIT);
-      if (this.config.sigverify) this.verifySignatures(tx);
-      if (this.config.blockhashCheck && tx.message.recentBlockhash !== this.latestBlockhash && !this.usesValidNonce(tx, msg)) {
-        throw new TransactionFailure(txError('BlockhashNotFound'));
-      }
-      limits = this.budgetLimits(tx, msg);
-      if (this.config.sigverify && this.history.size > 0 && this.history.has(signatureKey(signature)))
-        throw new TransactionFailure(txError('AlreadyProcessed'));
-    } catch (e) {
-      if (e instanceof TransactionFailure) return early(e.error);
-      throw e;
-    }
-    return this.execute(tx, msg, limits, signature, early);
-  }
-
-  /**
-   * A durable-nonce transaction (`check_transaction_for_nonce`): its first instruction advances a
-   * static, writable nonce account whose stored nonce is the transaction's blockhash and whose
-   * authority signs that instruction, and the nonce can still advance.
-   */
-  private usesValidNonce(tx: WireTransaction, msg: LoadedMessage): boolean {
-    const first = tx.message.instructions[0];
-    if (!first || msg.keys[first.programIdIndex] !== SYSTEM_PROGRAM) return false;
-    if (first.data.length < 4 || new DataView(first.data.buffer, first.data.byteOffset).getUint32(0, true) !== 4) return false;
-    const index = first.accounts[0];
-    if (index === undefined || index >= tx.message.staticKeys.length || !msg.writable[index]) return false;
-    const account = this.accounts.get(msg.keys[index]);
-    if (!account || account.owner !== SYSTEM_PROGRAM) return false;
-    const state = decodeNonce(account.data);
-    if (!state || state.version !== 1 || !state.initialized || state.durableNonce !== tx.message.recentBlockhash) return false;
-    if (tx.message.recentBlockhash === durableNonce(this.latestBlockhash)) return false;
-    return [...first.accounts].some((a) => msg.isSigner(a) && msg.keys[a] === state.authority);
-  }
-
-  private verifySignatures(tx: WireTransaction): void {
-    for (let i = 0; i < tx.signatures.length; i++) {
-      const key = tx.message.staticKeys[i];
-      if (!verifySignature(tx.signatures[i], tx.messageBytes, decodeAddress(key))) throw new TransactionFailure(txError('SignatureFailure'));
-    }
-  }
-
-  private budgetLimits(tx: WireTransaction, msg: LoadedMessage): ComputeBudgetLimits {
-    return tx.message.version === 1
-      ? configLimits(tx.message.config)
-      : computeBudgetLimits(
-          tx.message.instructions.map((ix) => ({ programId: msg.keys[ix.programIdIndex], data: ix.data })),
-          (id) => budgetsAsBuiltin(id, this.builtins, this.features),
-        );
-  }
-
   /**
    * The fee `tx`'s message would pay now (Agave's `get_fee_for_message`), or undefined when its
    * blockhash is not the latest one; its signatures are not looked at. Throws `TransactionFailure`
@@ -710,214 +511,12 @@ export class Runtime {
    */
   feeForMessage(tx: WireTransaction): bigint | undefined {
     if (tx.message.recentBlockhash !== this.latestBlockhash) return undefined;
-    const msg = new LoadedMessage(tx.message, { getAccount: (a) => this.accounts.get(a), currentSlot: this.clock.slot, slotHashes: this.slotHashes });
-    return this.fee(tx, msg, this.budgetLimits(tx, msg));
+    const msg = loadMessage(this, tx);
+    return calculateFee(this, tx, msg, transactionBudgetLimits(this, tx, msg));
   }
 
-  private fee(tx: WireTransaction, msg: LoadedMessage, limits: ComputeBudgetLimits): bigint {
-    let signatures = BigInt(tx.message.numRequiredSignatures);
-    for (const ix of tx.message.instructions) {
-      const program = msg.keys[ix.programIdIndex];
-      if (program === ED25519_PROGRAM || program === SECP256K1_PROGRAM || program === SECP256R1_PROGRAM) signatures += BigInt(ix.data[0] ?? 0);
-    }
-    return signatures * this.config.lamportsPerSignature + limits.priorityFee;
-  }
-
-  private rentStateRule(): RentStateRule {
-    return new RentStateRule(this.rent, this.features.isActive(FEATURES.relaxPostExecMinBalanceCheck));
-  }
-
-  private execute(
-    tx: WireTransaction,
-    msg: LoadedMessage,
-    limits: ComputeBudgetLimits,
-    signature: Uint8Array,
-    early: (e: TransactionError) => TransactionOutcome,
-  ): TransactionOutcome {
-    const fee = this.fee(tx, msg, limits);
-    const accounts: Account[] = [];
-    const rentRule = this.rentStateRule();
-    const preRent: AccountBefore[] = [];
-    let loadedSize = tx.message.lookups.length * ADDRESS_LOOKUP_TABLE_BASE_SIZE;
-    let payerValidated = false;
-    try {
-      const sizeLimit = limits.loadedAccountsDataSizeLimit;
-      if (loadedSize > sizeLimit) throw new TransactionFailure(txError('MaxLoadedAccountsDataSizeExceeded'));
-      msg.keys.forEach((key, i) => {
-        if (key === SYSVAR.instructions) {
-          const sysvar = { lamports: 0n, data: instructionsSysvarData(msg), owner: SYSVAR_OWNER, executable: false, rentEpoch: 0n };
-          preRent.push(rentRule.before(sysvar));
-          accounts.push(sysvar);
-          return;
-        }
-        const stored = this.accounts.get(key);
-        const account = stored ? shareAccount(stored) : emptyAccount();
-        const size = stored ? TRANSACTION_ACCOUNT_BASE_SIZE + stored.data.length : 0;
-        preRent.push(rentRule.before(account));
-        if (msg.writable[i] && account.rentEpoch !== RENT_EXEMPT_EPOCH && account.lamports >= sv.minimumBalance(this.rent, account.data.length)) {
-          account.rentEpoch = RENT_EXEMPT_EPOCH;
-        }
-        if (!payerValidated && (!msg.isInvoked(i) || msg.isInstructionAccount(i))) {
-          this.validateFeePayer(key, account, i, fee, rentRule);
-          payerValidated = true;
-        }
-        loadedSize += size;
-        if (loadedSize > sizeLimit) throw new TransactionFailure(txError('MaxLoadedAccountsDataSizeExceeded'));
-        accounts.push(account);
-      });
-      if (!payerValidated) throw new TransactionFailure(txError('AccountNotFound'));
-    } catch (e) {
-      if (e instanceof TransactionFailure) return { ...early(e.error), fee };
-      throw e;
-    }
-
-    // Program accounts and their loaders.
-    const keys = [...msg.keys];
-    const builtinsStart = accounts.length;
-    for (const ix of tx.message.instructions) {
-      const programId = keys[ix.programIdIndex];
-      const program = accounts[ix.programIdIndex];
-      if (programId === NATIVE_LOADER) continue;
-      if (!program.executable) return { ...early(txError('InvalidProgramForExecution')), fee };
-      if (program.owner === NATIVE_LOADER) continue;
-      if (keys.indexOf(program.owner, builtinsStart) >= 0) continue;
-      const loader = this.accounts.get(program.owner);
-      if (!loader || loader.owner !== NATIVE_LOADER || !loader.executable) return { ...early(txError('InvalidProgramForExecution')), fee };
-      keys.push(program.owner);
-      accounts.push(shareAccount(loader));
-    }
-
-    const budget = this.config.computeBudget;
-    const computeUnitLimit = budget?.computeUnitLimit ?? limits.computeUnitLimit;
-    const heapBytes = budget?.heapBytes ?? limits.heapBytes;
-    const context = new TransactionContext(keys, accounts, this.maxStackDepth(), this.maxTraceLength());
-    const logs = new LogCollector(this.config.logBytesLimit);
-    const ic = new InvokeContext(context, this.environment(tx.message.recentBlockhash), computeUnitLimit, heapBytes, logs);
-    const instructionsSysvar = msg.keys.indexOf(SYSVAR.instructions);
-    const allData = tx.message.instructions.map((ix) => ix.data);
-    let consumedTotal = 0;
-    let error: TransactionError | undefined;
-    for (let index = 0; index < tx.message.instructions.length; index++) {
-      const ix = tx.message.instructions[index];
-      if (instructionsSysvar >= 0) setCurrentInstruction(accounts[instructionsSysvar].data, index);
-      const frame = context.frame(
-        ix.programIdIndex,
-        [...ix.accounts].map((a) => ({ txIndex: a, isSigner: msg.isSigner(a), isWritable: msg.writable[a] })),
-        ix.data,
-        1,
-      );
-      const before = ic.remaining;
-      try {
-        const precompileId = msg.keys[ix.programIdIndex];
-        const precompile =
-          precompileId === SECP256R1_PROGRAM && !this.features.isActive(FEATURES.enableSecp256r1Precompile) ? undefined : PRECOMPILES.get(precompileId);
-        if (precompile) {
-          // `process_precompile`: recorded in the trace, no accounts, no logs, no units.
-          context.push(context.frame(ix.programIdIndex, [], ix.data, 1));
-          try {
-            precompile(ix.data, allData);
-          } finally {
-            context.pop();
-          }
-        } else ic.processInstruction(frame);
-      } catch (e) {
-        if (!(e instanceof InstructionFailure)) throw e;
-        error = { kind: 'InstructionError', index, error: e.error };
-      } finally {
-        consumedTotal += before - ic.remaining;
-      }
-      if (error) break;
-    }
-    if (!error) {
-      for (let i = 0; i < msg.keys.length; i++) {
-        if (!msg.writable[i]) continue;
-        if (!rentRule.allows(msg.keys[i], preRent[i], accounts[i])) {
-          error = { kind: 'InsufficientFundsForRent', accountIndex: i };
-          break;
-        }
-      }
-    }
-    return {
-      signature,
-      error,
-      logs: logs.messages,
-      computeUnitsConsumed: BigInt(consumedTotal),
-      fee,
-      returnData: { ...context.returnData },
-      innerInstructions: innerInstructions(context, tx.message.instructions.length),
-      postAccounts: msg.keys.flatMap((k, i) => (msg.writable[i] ? [[k, accounts[i]] as [string, Account]] : [])),
-      included: true,
-    };
-  }
-
-  /**
-   * Runs instructions directly on the given accounts, without a transaction (no fee, signatures
-   * or blockhash), the way Mollusk does: accounts not given are taken from the store (programs,
-   * sysvars) or start empty. Stops at the first failing instruction. Changes nothing stored.
-   */
-  processInstructions(instructions: Instruction[], given: [string, Account][], computeUnitLimit = MAX_COMPUTE_UNIT_LIMIT): InstructionsOutcome {
-    const keys: string[] = [];
-    const accounts: Account[] = [];
-    const add = (key: string, account?: Account) => {
-      if (keys.includes(key)) return;
-      keys.push(key);
-      const stored = account ?? this.accounts.get(key);
-      accounts.push(stored ? cloneAccount(stored) : emptyAccount());
-    };
-    for (const [key, account] of given) add(key, account);
-    for (const ix of instructions) {
-      for (const a of ix.accounts) add(a.pubkey);
-      add(ix.programId);
-    }
-    for (const key of [...keys]) {
-      const owner = accounts[keys.indexOf(key)].owner;
-      if (accounts[keys.indexOf(key)].executable && this.accounts.get(owner)) add(owner);
-    }
-    const context = new TransactionContext(keys, accounts, this.maxStackDepth(), this.maxTraceLength());
-    const logs = new LogCollector(this.config.logBytesLimit);
-    const ic = new InvokeContext(context, this.environment(this.latestBlockhash), computeUnitLimit, this.config.computeBudget?.heapBytes ?? 32 * 1024, logs);
-    const perInstruction: number[] = [];
-    let failure: { index: number; error: InstructionFailure['error'] } | undefined;
-    for (let index = 0; index < instructions.length && !failure; index++) {
-      const ix = instructions[index];
-      const metas = ix.accounts.map((a) => ({ txIndex: keys.indexOf(a.pubkey), isSigner: a.isSigner, isWritable: a.isWritable }));
-      const before = ic.remaining;
-      const saved = accounts.map(cloneAccount);
-      try {
-        ic.processInstruction(context.frame(keys.indexOf(ix.programId), metas, ix.data, 1));
-      } catch (e) {
-        if (!(e instanceof InstructionFailure)) throw e;
-        failure = { index, error: e.error };
-        saved.forEach((a, i) => (accounts[i] = a)); // a failed instruction changes nothing
-      }
-      perInstruction.push(before - ic.remaining);
-    }
-    return {
-      failure,
-      logs: logs.messages,
-      computeUnitsConsumed: perInstruction.reduce((a, b) => a + b, 0),
-      perInstruction,
-      returnData: { ...context.returnData },
-      accounts: keys.map((k, i) => [k, accounts[i]]),
-    };
-  }
-
-  /** `validate_fee_payer`: exists, system-owned (plain or nonce), can pay and stays rent-valid. */
-  private validateFeePayer(address: string, account: Account, index: number, fee: bigint, rentRule: RentStateRule): void {
-    if (account.lamports === 0n) throw new TransactionFailure(txError('AccountNotFound'));
-    let min = 0n;
-    if (account.owner !== SYSTEM_PROGRAM) throw new TransactionFailure(txError('InvalidAccountForFee'));
-    if (account.data.length === NONCE_ACCOUNT_SIZE) min = this.minimumBalance(NONCE_ACCOUNT_SIZE);
-    else if (account.data.length !== 0) throw new TransactionFailure(txError('InvalidAccountForFee'));
-    if (account.lamports < min + fee) throw new TransactionFailure(txError('InsufficientFundsForFee'));
-    const before = rentRule.before(account);
-    account.lamports -= fee;
-    if (!rentRule.allows(address, before, account)) {
-      throw new TransactionFailure({ kind: 'InsufficientFundsForRent', accountIndex: index });
-    }
-  }
-
-  private environment(blockhash: string): InvokeEnvironment {
+  /** What instructions of a transaction on `blockhash` run against. */
+  environment(blockhash: string): InvokeEnvironment {
     return {
       builtins: this.builtins,
       program: (id) => this.programs.get(id),
@@ -940,130 +539,4 @@ export class Runtime {
       tracer: this.config.tracer,
     };
   }
-
-  /** The runtime's syscalls; each acts on the invocation in `host.current`. */
-  private createSyscalls(): SyscallRegistry {
-    const host = this.host;
-    const ic = () => host.current!;
-    const log = (line: string) => ic().log(line);
-    const returnData: ReturnDataState = {
-      get programId() {
-        const c = ic().tx;
-        return c.keyBytes[c.current().programTxIndex];
-      },
-      get returnData() {
-        const rd = ic().tx.returnData;
-        return { programId: decodeAddress(rd.programId), data: rd.data };
-      },
-      set returnData(v) {
-        ic().tx.returnData = { programId: encodeAddress(v.programId), data: v.data };
-      },
-    };
-    const registry = new SyscallRegistry();
-    const costs = this.costs;
-    registerLoggingSyscalls(registry, log, costs);
-    registerMemorySyscalls(registry, costs);
-    registerPdaSyscalls(registry, costs);
-    registerHashingSyscalls(registry, log, { blake3: this.features?.isActive(FEATURES.blake3SyscallEnabled) ?? false, costs });
-    registerReturnDataSyscalls(registry, returnData, costs);
-    registerCpiSyscalls(registry, ic);
-    const bls12381 = this.features?.isActive(FEATURES.enableBls12381Syscall) ?? false;
-    registerCurve25519Syscalls(registry, costs, { bls12381 });
-    if (bls12381) registerBls12381Syscalls(registry, costs);
-    registerSecp256k1Syscalls(registry, costs);
-    registerAltBn128Syscalls(registry, costs);
-    registerPoseidonSyscall(registry, log, costs);
-    registerInvocationSyscalls(
-      registry,
-      {
-        sibling: (index) => siblingInstruction(ic().tx, index),
-        epochStake: (vote) => (vote ? (this.epochStakes.get(encodeAddress(vote)) ?? 0n) : [...this.epochStakes.values()].reduce((a, b) => a + b, 0n)),
-        stackHeight: () => ic().tx.stack.length,
-        allocate: (size, align) => ic().allocate(size, align),
-        checkAligned: () => ic().checkAligned(),
-      },
-      costs,
-    );
-    const sysvarOptions = { costs, addressRestrictions: this.features?.isActive(FEATURES.syscallParameterAddressRestrictions) ?? false };
-    registerGetSysvarSyscall(
-      registry,
-      (id) => {
-        const key = encodeAddress(id);
-        return CACHED_SYSVARS.has(key) ? this.accounts.get(key)?.data : undefined;
-      },
-      sysvarOptions,
-    );
-    registerSysvarSyscalls(
-      registry,
-      {
-        clock: () => sv.encodeClock(this.clock),
-        rent: () => {
-          const image = new Uint8Array(24);
-          image.set(sv.encodeRent(this.rent));
-          return image;
-        },
-        epochSchedule: () => {
-          const s = this.epochSchedule;
-          const image = new Uint8Array(40);
-          const view = new DataView(image.buffer);
-          view.setBigUint64(0, s.slotsPerEpoch, true);
-          view.setBigUint64(8, s.leaderScheduleSlotOffset, true);
-          image[16] = s.warmup ? 1 : 0;
-          view.setBigUint64(24, s.firstNormalEpoch, true);
-          view.setBigUint64(32, s.firstNormalSlot, true);
-          return image;
-        },
-        epochRewards: () => {
-          const bincode = sv.encodeEpochRewards(this.epochRewards);
-          const image = new Uint8Array(96);
-          image.set(bincode.subarray(0, 48));
-          image.set(bincode.subarray(48, 81), 48);
-          return image;
-        },
-        lastRestartSlot: () => sv.encodeU64(this.lastRestartSlot),
-      },
-      sysvarOptions,
-    );
-    return registry;
-  }
-}
-
-/** `sol_get_processed_sibling_instruction`: the `index`-th latest finished instruction at this height. */
-function siblingInstruction(tx: TransactionContext, index: bigint): SiblingInstruction | undefined {
-  const height = tx.stack.length;
-  let seen = 0n;
-  for (let i = tx.trace.length - 1; i >= 0; i--) {
-    const f = tx.trace[i];
-    if (f.stackHeight < height) break;
-    if (f.stackHeight !== height) continue;
-    if (index + 1n === seen) {
-      const metas = new Uint8Array(34 * f.accounts.length);
-      f.accounts.forEach((a, k) => {
-        metas.set(tx.keyBytes[a.txIndex], 34 * k);
-        metas[34 * k + 32] = a.isSigner ? 1 : 0;
-        metas[34 * k + 33] = a.isWritable ? 1 : 0;
-      });
-      return { programId: tx.keyBytes[f.programTxIndex], data: f.data, accountMetas: metas, accountCount: f.accounts.length };
-    }
-    seen++;
-  }
-  return undefined;
-}
-
-/** CPIs grouped under the top-level instruction they ran in. */
-function innerInstructions(context: TransactionContext, topLevel: number): InnerInstruction[][] {
-  const out: InnerInstruction[][] = [];
-  for (const f of context.trace) {
-    if (f.stackHeight === 1) out.push([]);
-    else
-      out[out.length - 1]?.push({
-        programIdIndex: f.programTxIndex,
-        accounts: Uint8Array.from(f.accounts.map((a) => a.txIndex)),
-        data: f.data,
-        stackHeight: f.stackHeight,
-      });
-  }
-  // Agave's trace holds every top-level instruction, run or not.
-  while (out.length < topLevel) out.push([]);
-  return out;
 }

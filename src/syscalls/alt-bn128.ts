@@ -11,6 +11,7 @@ import { type Affine, ShortWeierstrass } from '../crypto/short-weierstrass.js';
 import type { SyscallContext, SyscallRegistry } from '../vm/syscalls.js';
 import { DEFAULT_EXECUTION_COSTS, type ExecutionCosts } from './costs.js';
 import { consumeChecked } from './logging.js';
+import { SyscallError } from './errors.js';
 
 const LE = 0x80;
 const G1_ADD = 0;
@@ -201,7 +202,7 @@ function compression(op: number, input: Uint8Array): Uint8Array {
       return out;
     }
     default:
-      throw new Error('InvalidAttribute');
+      throw new SyscallError('InvalidAttribute');
   }
 }
 
@@ -245,7 +246,7 @@ export function registerAltBn128Syscalls(registry: SyscallRegistry, costs: Reado
   return registry
     .register('sol_alt_bn128_group_op', (ctx, op, inputAddr, inputLen, resultAddr) => {
       const base = Number(op & ~BigInt(LE));
-      if (op > 0xffn || !(base in GROUP_COST || base === PAIRING)) throw new Error('InvalidAttribute');
+      if (op > 0xffn || !(base in GROUP_COST || base === PAIRING)) throw new SyscallError('InvalidAttribute');
       let cost: number;
       let outLen: number;
       if (base === PAIRING) {
@@ -261,7 +262,7 @@ export function registerAltBn128Syscalls(registry: SyscallRegistry, costs: Reado
     })
     .register('sol_alt_bn128_compression', (ctx, op, inputAddr, inputLen, resultAddr) => {
       const base = Number(op & ~BigInt(LE));
-      if (op > 0xffn || !(base in COMPRESSION_COST)) throw new Error('InvalidAttribute');
+      if (op > 0xffn || !(base in COMPRESSION_COST)) throw new SyscallError('InvalidAttribute');
       const [price, outLen] = COMPRESSION_COST[base];
       return run(ctx, costs.syscallBaseCost + costs[price], outLen, inputAddr, inputLen, resultAddr, (input) => compression(Number(op), input));
     });

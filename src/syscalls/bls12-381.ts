@@ -23,6 +23,7 @@ import {
   GROUP_OP_MUL as MUL,
   GROUP_OP_SUB as SUB,
 } from './curve-ids.js';
+import { SyscallError } from './errors.js';
 
 const GT_SIZE = 576;
 /** Largest batch `sol_curve_pairing_map` accepts. */
@@ -203,7 +204,7 @@ export function blsGroupOp(
   resultAddr: bigint,
 ): bigint {
   const { group, le } = curve;
-  if (op > MUL) throw new Error('InvalidAttribute');
+  if (op > MUL) throw new SyscallError('InvalidAttribute');
   consumeChecked(ctx, costs[op === ADD ? group.cost.add : op === SUB ? group.cost.sub : group.cost.mul]);
   const size = 2 * group.coordinate;
   const left = ctx.memory.slice(leftAddr, op === MUL ? 32 : size, false);
@@ -228,7 +229,7 @@ export function registerBls12381Syscalls(registry: SyscallRegistry, costs: Reado
   return registry
     .register('sol_curve_decompress', (ctx, curve, pointAddr, resultAddr) => {
       const found = blsGroup(curve);
-      if (!found) throw new Error('InvalidAttribute');
+      if (!found) throw new SyscallError('InvalidAttribute');
       const { group, le } = found;
       consumeChecked(ctx, costs[group.cost.decompress]);
       const compressed = ctx.memory.slice(pointAddr, group.coordinate, false);
@@ -238,7 +239,7 @@ export function registerBls12381Syscalls(registry: SyscallRegistry, costs: Reado
       return 0n;
     })
     .register('sol_curve_pairing_map', (ctx, curve, count, g1Addr, g2Addr, resultAddr) => {
-      if (curve !== PAIRING_LE && curve !== PAIRING_BE) throw new Error('InvalidAttribute');
+      if (curve !== PAIRING_LE && curve !== PAIRING_BE) throw new SyscallError('InvalidAttribute');
       const le = curve === PAIRING_LE;
       const n = Number(count);
       consumeChecked(ctx, costs.bls12381OnePairCost + costs.bls12381AdditionalPairCost * Math.max(0, n - 1));

@@ -18,6 +18,7 @@ import {
   GROUP_OP_MUL as MUL,
   GROUP_OP_SUB as SUB,
 } from './curve-ids.js';
+import { SyscallError } from './errors.js';
 
 const MAX_MSM_POINTS = 512n;
 /** The group order ℓ: scalars must be canonical (below it). */
@@ -106,7 +107,7 @@ function scalar(bytes: Uint8Array): bigint | undefined {
 const groupOf = (curve: bigint): Group<unknown> | undefined =>
   (curve === EDWARDS ? edwards : curve === RISTRETTO ? ristretto : undefined) as Group<unknown> | undefined;
 
-const invalidAttribute = () => new Error('InvalidAttribute');
+const invalidAttribute = () => new SyscallError('InvalidAttribute');
 
 /**
  * Registers `sol_curve_validate_point`, `sol_curve_group_op` and `sol_curve_multiscalar_mul`; with
@@ -148,7 +149,7 @@ export function registerCurve25519Syscalls(
       return 0n;
     })
     .register('sol_curve_multiscalar_mul', (ctx, curve, scalarsAddr, pointsAddr, count, resultAddr) => {
-      if (count > MAX_MSM_POINTS) throw new Error('InvalidLength');
+      if (count > MAX_MSM_POINTS) throw new SyscallError('InvalidLength');
       const g = groupOf(curve);
       if (!g) throw invalidAttribute();
       const n = Number(count);

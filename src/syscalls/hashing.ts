@@ -8,6 +8,7 @@ import { sha256 } from '../crypto/sha256.js';
 import { requireAligned, type SyscallContext, type SyscallRegistry } from '../vm/syscalls.js';
 import { DEFAULT_EXECUTION_COSTS, type ExecutionCosts } from './costs.js';
 import { consumeChecked } from './logging.js';
+import { SyscallError } from './errors.js';
 
 /** A hash of the concatenation of byte slices. */
 type Hash = (slices: Uint8Array[]) => Uint8Array;
@@ -23,7 +24,7 @@ function hashSyscall(name: string, hash: Hash, log: (line: string) => void, cost
   return (ctx: SyscallContext, vals: bigint, count: bigint, result: bigint): bigint => {
     if (count > BigInt(costs.sha256MaxSlices)) {
       log(`${name} Hashing ${count} sequences in one syscall is over the limit ${costs.sha256MaxSlices}`);
-      throw new Error('Hashing too many sequences');
+      throw new SyscallError('TooManySlices');
     }
     consumeChecked(ctx, costs.sha256BaseCost);
     const out = ctx.memory.slice(result, 32, true);

@@ -4,6 +4,7 @@ export { registerMemorySyscalls } from './memory.js';
 export { registerHashingSyscalls } from './hashing.js';
 export { registerPdaSyscalls, createProgramAddress, isOnCurve } from './pda.js';
 export { registerReturnDataSyscalls, MAX_RETURN_DATA, type ReturnDataState } from './return-data.js';
+export { SyscallError, type SyscallErrorKind } from './errors.js';
 
 import { SyscallRegistry } from '../vm/syscalls.js';
 import { registerHashingSyscalls } from './hashing.js';

@@ -5,6 +5,7 @@
 import type { SyscallRegistry } from '../vm/syscalls.js';
 import { bytesCost, DEFAULT_EXECUTION_COSTS, type ExecutionCosts } from './costs.js';
 import { consumeChecked } from './logging.js';
+import { SyscallError } from './errors.js';
 
 /** An already processed instruction at the caller's stack height. */
 export interface SiblingInstruction {
@@ -47,7 +48,7 @@ export function registerInvocationSyscalls(
       if (!found) return 0n;
       const aligned = info.checkAligned();
       const header = ctx.memory.slice(metaAddr, 16, true);
-      if (aligned && metaAddr % 8n !== 0n) throw new Error('Unaligned pointer');
+      if (aligned && metaAddr % 8n !== 0n) throw new SyscallError('UnalignedPointer');
       const hv = new DataView(header.buffer, header.byteOffset, 16);
       const dataLen = hv.getBigUint64(0, true);
       const accountsLen = hv.getBigUint64(8, true);
@@ -63,7 +64,7 @@ export function registerInvocationSyscalls(
         ];
         for (let i = 0; i < ranges.length; i++)
           for (let j = i + 1; j < ranges.length; j++)
-            if (!nonOverlapping(ranges[i][0], ranges[i][1], ranges[j][0], ranges[j][1])) throw new Error('Overlapping copy');
+            if (!nonOverlapping(ranges[i][0], ranges[i][1], ranges[j][0], ranges[j][1])) throw new SyscallError('CopyOverlapping');
         programId.set(found.programId);
         data.set(found.data);
         metas.set(found.accountMetas);

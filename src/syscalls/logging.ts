@@ -7,6 +7,7 @@ import bs58 from 'bs58';
 import { bytesToBase64 } from '../platform.js';
 import { consumeChecked, requireAligned, type SyscallContext, type SyscallRegistry } from '../vm/syscalls.js';
 import { DEFAULT_EXECUTION_COSTS, type ExecutionCosts } from './costs.js';
+import { SyscallError } from './errors.js';
 
 export { consumeChecked };
 
@@ -18,7 +19,7 @@ function guestString(ctx: SyscallContext, addr: bigint, len: bigint): string {
   try {
     return utf8.decode(bytes);
   } catch {
-    throw new Error(`${utf8ErrorText(bytes)}: [${[...bytes].join(', ')}]`);
+    throw new SyscallError('InvalidString', `${utf8ErrorText(bytes)}: [${[...bytes].join(', ')}]`);
   }
 }
 
@@ -68,12 +69,12 @@ export function registerLoggingSyscalls(
 ): SyscallRegistry {
   return registry
     .register('abort', () => {
-      throw new Error('SBF program panicked');
+      throw new SyscallError('Abort');
     })
     .register('sol_panic_', (ctx, file, len, line, column) => {
       consumeChecked(ctx, Number(len));
       const name = guestString(ctx, file, len);
-      throw new Error(`SBF program Panicked in ${name} at ${line}:${column}`);
+      throw new SyscallError('Panic', `SBF program Panicked in ${name} at ${line}:${column}`);
     })
     .register('sol_log_', (ctx, addr, len) => {
       consumeChecked(ctx, Math.max(costs.syscallBaseCost, Number(len)));

@@ -5,6 +5,7 @@
 import { requireAligned, type SyscallContext, type SyscallRegistry } from '../vm/syscalls.js';
 import { DEFAULT_EXECUTION_COSTS, memOpCost, type ExecutionCosts } from './costs.js';
 import { consumeChecked } from './logging.js';
+import { SyscallError } from './errors.js';
 
 /** `is_nonoverlapping`: the two ranges share no byte. */
 const nonOverlapping = (a: bigint, b: bigint, n: bigint) => (a > b ? a - b >= n : b - a >= n);
@@ -20,7 +21,7 @@ export function registerMemorySyscalls(registry: SyscallRegistry, costs: Readonl
   return registry
     .register('sol_memcpy_', (ctx, dst, src, n) => {
       consumeChecked(ctx, memOpCost(costs, Number(n)));
-      if (!nonOverlapping(src, dst, n)) throw new Error('Overlapping copy');
+      if (!nonOverlapping(src, dst, n)) throw new SyscallError('CopyOverlapping');
       copy(ctx, dst, src, n);
       return 0n;
     })

@@ -8,6 +8,7 @@ import { sha256 } from '../crypto/sha256.js';
 import { requireAligned, type SyscallContext, type SyscallRegistry } from '../vm/syscalls.js';
 import { DEFAULT_EXECUTION_COSTS, type ExecutionCosts } from './costs.js';
 import { consumeChecked } from './logging.js';
+import { SyscallError } from './errors.js';
 
 /** At most this many seeds, each at most this many bytes (solana-pubkey `MAX_SEEDS`, `MAX_SEED_LEN`). */
 export const MAX_SEEDS = 16;
@@ -30,13 +31,13 @@ export function createProgramAddress(seeds: readonly Uint8Array[], programId: Ui
 function seedsAndProgramId(ctx: SyscallContext, seedsAddr: bigint, count: bigint, programIdAddr: bigint): [Uint8Array[], Uint8Array] {
   const table = ctx.memory.slice(seedsAddr, count * 16n, false);
   if (count > 0n) requireAligned(ctx, seedsAddr, 8);
-  if (count > BigInt(MAX_SEEDS)) throw new Error(SEEDS_TOO_LONG);
+  if (count > BigInt(MAX_SEEDS)) throw new SyscallError('BadSeeds', SEEDS_TOO_LONG);
   const n = Number(count);
   const view = new DataView(table.buffer, table.byteOffset, table.byteLength);
   const seeds: Uint8Array[] = [];
   for (let i = 0; i < n; i++) {
     const len = view.getBigUint64(16 * i + 8, true);
-    if (len > BigInt(MAX_SEED_LEN)) throw new Error(SEEDS_TOO_LONG);
+    if (len > BigInt(MAX_SEED_LEN)) throw new SyscallError('BadSeeds', SEEDS_TOO_LONG);
     seeds.push(ctx.memory.slice(view.getBigUint64(16 * i, true), len, false).slice());
   }
   return [seeds, ctx.memory.slice(programIdAddr, 32, false).slice()];
@@ -63,7 +64,7 @@ export function registerPdaSyscalls(registry: SyscallRegistry, costs: Readonly<E
           const bumpRef = ctx.memory.slice(bumpOut, 1, true);
           const addressRef = ctx.memory.slice(out, 32, true);
           const apart = bumpOut > out ? bumpOut - out >= 32n : out - bumpOut >= 1n;
-          if (!apart) throw new Error('Overlapping copy');
+          if (!apart) throw new SyscallError('CopyOverlapping');
           bumpRef[0] = bump;
           addressRef.set(address);
           return 0n;

@@ -8,6 +8,7 @@ import { poseidonBn254 } from '../crypto/poseidon-bn254.js';
 import { requireAligned, type SyscallRegistry } from '../vm/syscalls.js';
 import { DEFAULT_EXECUTION_COSTS, type ExecutionCosts } from './costs.js';
 import { consumeChecked } from './logging.js';
+import { SyscallError } from './errors.js';
 
 const MAX_INPUTS = 12;
 
@@ -24,11 +25,11 @@ export function registerPoseidonSyscall(
   costs: Readonly<ExecutionCosts> = DEFAULT_EXECUTION_COSTS,
 ): SyscallRegistry {
   return registry.register('sol_poseidon', (ctx, parameters, endianness, valsAddr, count, resultAddr) => {
-    if (parameters !== 0n) throw new Error('Invalid parameters.');
-    if (endianness > 1n) throw new Error('Invalid endianness.');
+    if (parameters !== 0n) throw new SyscallError('InvalidParameters');
+    if (endianness > 1n) throw new SyscallError('InvalidEndianness');
     if (count > BigInt(MAX_INPUTS)) {
       log(`Poseidon hashing ${count} sequences is not supported`);
-      throw new Error('InvalidLength');
+      throw new SyscallError('InvalidLength');
     }
     const n = Number(count);
     consumeChecked(ctx, costs.poseidonCostCoefficientA * n * n + costs.poseidonCostCoefficientC);

@@ -5,6 +5,7 @@
 import type { SyscallRegistry } from '../vm/syscalls.js';
 import { bytesCost, DEFAULT_EXECUTION_COSTS, type ExecutionCosts } from './costs.js';
 import { consumeChecked } from './logging.js';
+import { SyscallError } from './errors.js';
 
 /** The largest return data a program may set. */
 export const MAX_RETURN_DATA = 1024;
@@ -26,7 +27,7 @@ export function registerReturnDataSyscalls(
   return registry
     .register('sol_set_return_data', (ctx, addr, len) => {
       consumeChecked(ctx, bytesCost(costs, Number(len)) + costs.syscallBaseCost);
-      if (len > BigInt(MAX_RETURN_DATA)) throw new Error(`Return data too large (${len} > ${MAX_RETURN_DATA})`);
+      if (len > BigInt(MAX_RETURN_DATA)) throw new SyscallError('ReturnDataTooLarge', `Return data too large (${len} > ${MAX_RETURN_DATA})`);
       const data = len === 0n ? new Uint8Array(0) : ctx.memory.slice(addr, len, false).slice();
       state.returnData = { programId: state.programId, data };
       return 0n;
@@ -40,7 +41,7 @@ export function registerReturnDataSyscalls(
         const dst = ctx.memory.slice(out, n, true);
         const id = ctx.memory.slice(programIdOut, 32, true);
         const apart = out > programIdOut ? out - programIdOut >= 32n : programIdOut - out >= BigInt(n);
-        if (!apart) throw new Error('Overlapping copy');
+        if (!apart) throw new SyscallError('CopyOverlapping');
         dst.set(data.subarray(0, n));
         id.set(programId);
       }

@@ -7,6 +7,7 @@ import { InstructionFailure } from '../runtime/errors.js';
 import { MM_INPUT_START } from '../isa/constants.js';
 import { DEFAULT_EXECUTION_COSTS, type ExecutionCosts } from './costs.js';
 import { consumeChecked } from './logging.js';
+import { SyscallError } from './errors.js';
 
 /** The in-memory (repr(C)) images of the sysvars, as a program receives them. */
 export interface SysvarImages {
@@ -28,8 +29,8 @@ export interface SysvarSyscallOptions {
  * are refused outright, and with SIMD-0459 the destination must lie below the input region.
  */
 function checkDestination(ctx: SyscallContext, out: bigint, addressRestrictions: boolean): void {
-  if (ctx.checkAligned === false) throw new Error('Unaligned pointer');
-  if (addressRestrictions && out >= MM_INPUT_START) throw new Error('Invalid pointer');
+  if (ctx.checkAligned === false) throw new SyscallError('UnalignedPointer');
+  if (addressRestrictions && out >= MM_INPUT_START) throw new SyscallError('InvalidPointer');
 }
 
 function getter(costs: Readonly<ExecutionCosts>, addressRestrictions: boolean, size: number, align: number, image: () => Uint8Array) {

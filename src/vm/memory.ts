@@ -7,6 +7,7 @@
 import { MM_STACK_START, MAX_CALL_DEPTH, STACK_FRAME_SIZE } from '../isa/constants.js';
 import { manualStackFrameBump, type SBPFVersion } from '../isa/version.js';
 import { EbpfError, hex } from './errors.js';
+import { SyscallError } from '../syscalls/errors.js';
 
 /** What a region is to be created with. */
 export interface RegionSpec {
@@ -188,7 +189,7 @@ export class MemoryMap {
   slice(addr: bigint, len: number | bigint, store: boolean): Uint8Array {
     if (typeof len === 'bigint') {
       if (len === 0n) return new Uint8Array(0);
-      if (len > I64_MAX) throw new Error('InvalidLength');
+      if (len > I64_MAX) throw new SyscallError('InvalidLength');
       if (len > 0xffff_ffffn) throw this.accessViolation(addr, len, store); // longer than any region
       len = Number(len);
     }

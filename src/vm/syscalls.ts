@@ -7,6 +7,7 @@ import { hashSymbolName } from '../elf/murmur3.js';
 import { EbpfError } from './errors.js';
 import type { MemoryMap } from './memory.js';
 import { InstructionFailure } from '../runtime/errors.js';
+import { SyscallError } from '../syscalls/errors.js';
 
 /** What a syscall can reach while it runs. */
 export interface SyscallContext {
@@ -106,5 +107,5 @@ export function consumeChecked(ctx: SyscallContext, units: number): void {
 
 /** `translate_type`'s alignment rule: a typed pointer must be aligned unless the caller is loader v1. */
 export function requireAligned(ctx: SyscallContext, addr: bigint, align: number): void {
-  if (ctx.checkAligned !== false && addr % BigInt(align) !== 0n) throw new Error('Unaligned pointer');
+  if (ctx.checkAligned !== false && addr % BigInt(align) !== 0n) throw new SyscallError('UnalignedPointer');
 }
