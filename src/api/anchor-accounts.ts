@@ -1,9 +1,10 @@
 /**
  * How an Anchor client fills in an instruction's accounts from its IDL, for both IDL formats:
  * fixed addresses (`address`), the well-known programs and sysvars the 0.29 client supplies by
- * name, optional accounts (the program id, read-only, for None), and PDAs from `pda.seeds`
- * (constants, arguments, other accounts' addresses and fields of their data), derived in as many
- * rounds as their dependencies on one another need.
+ * name, optional accounts (the program id, read-only, for None), PDAs from `pda.seeds`
+ * (constants, arguments, other accounts' addresses and fields of their data), and 0.30
+ * `relations` (`has_one`: an account named by a field of a related account's data), found in as
+ * many rounds as their dependencies on one another need.
  */
 import { WebsvmError } from '../errors.js';
 import { findProgramAddress } from '../syscalls/pda.js';
@@ -34,22 +35,29 @@ export interface IdlAccountItem {
   optional?: boolean;
   isOptional?: boolean;
   pda?: { seeds: IdlSeed[]; program?: IdlSeed; programId?: IdlSeed };
+  /**
+   * 0.30+: accounts whose data holds this one's address in a field of its name (the IDL form of
+   * `has_one`). Anchor's client reads the first of them.
+   */
+  relations?: string[];
   accounts?: IdlAccountItem[];
 }
 
 /** What the resolver needs from the program's IDL coder. */
-export interface SeedCoder {
+export interface IdlCoder {
   /** The primitive type at `path` inside an argument's (or an account type's) fields. */
   fieldType(type: SeedType, path: string[]): SeedType;
   /** An IDL account's data, decoded (field names as in the IDL). */
   decodeAccount(name: string, data: Uint8Array): Record<string, unknown>;
+  /** Data decoded as whichever IDL account its discriminator names; undefined if none does. */
+  decodeAnyAccount(data: Uint8Array): Record<string, unknown> | undefined;
 }
 
 /** Options of instruction building that reach beyond the IDL. */
 export interface ResolveOptions {
   /**
-   * An account's current data, for PDA seeds that read a field of another account (Anchor's
-   * client fetches it from the cluster); without it such a PDA must be passed.
+   * An account's current data, for PDA seeds that read a field of another account and for
+   * `relations` (Anchor's client fetches it from the cluster); without it such accounts must be passed.
    */
   accountData?(address: string): Uint8Array | undefined;
 }
@@ -85,7 +93,7 @@ export function resolveAccounts(
   instruction: { name: string; accounts: IdlAccountItem[]; args: { name: string; type: SeedType }[] },
   args: Record<string, unknown>,
   given: Record<string, AddressInput | null | undefined>,
-  context: { programId: string; legacy: boolean; coder: SeedCoder; options?: ResolveOptions },
+  context: { programId: string; legacy: boolean; coder: IdlCoder; options?: ResolveOptions },
 ): AccountMeta[] {
   const leaves: IdlAccountItem[] = [];
   const flatten = (items: IdlAccountItem[]) => items.forEach((item) => (item.accounts ? flatten(item.accounts) : leaves.push(item)));
@@ -100,12 +108,13 @@ export function resolveAccounts(
     else if (context.legacy && WELL_KNOWN[camelCase(item.name)]) known.set(item.name, WELL_KNOWN[camelCase(item.name)]);
   }
   const seeds = new SeedReader(instruction, args, known, context.coder, context.options);
-  // A PDA may depend on another: derive until a round finds nothing new.
+  // A PDA or a relation may depend on another account found so far: resolve until a round finds nothing new.
   for (let progress = true; progress;) {
     progress = false;
     for (const item of leaves) {
-      if (known.has(item.name) || !item.pda) continue;
-      const address = seeds.derive(item.pda, context.programId);
+      if (known.has(item.name) || !(item.pda || item.relations)) continue;
+      // As in Anchor's client, a relation that resolves wins over the PDA.
+      const address = related(item, known, context.coder, context.options) ?? (item.pda && seeds.derive(item.pda, context.programId));
       if (address !== undefined) {
         known.set(item.name, address);
         progress = true;
@@ -119,7 +128,11 @@ export function resolveAccounts(
     // Anchor's None: the program id, read-only and not signing, whether left out, null or given as such.
     if (optional && (address === undefined || address === null || address === context.programId)) return { address: context.programId, role: 0 };
     if (address === undefined || address === null) {
-      const why = item.pda ? ` (its PDA seeds need ${seeds.missing(item.pda).join(', ')})` : '';
+      const why = item.pda
+        ? ` (its PDA seeds need ${seeds.missing(item.pda).join(', ')})`
+        : item.relations
+          ? ` (found through ${item.relations[0]}'s data, which needs ${item.relations[0]} and options.accountData)`
+          : '';
       throw new WebsvmError('InvalidArgument', `${instruction.name}: missing account ${item.name}${why}`);
     }
     const writable = item.writable ?? item.isMut ?? false;
@@ -128,13 +141,29 @@ export function resolveAccounts(
   });
 }
 
+/** The address an account found so far has, by IDL name in either case (null for an empty optional one). */
+function knownAddress(known: Map<string, string | null>, name: string): string | null | undefined {
+  return [...known].find(([n]) => n === name || camelCase(n) === camelCase(name))?.[1];
+}
+
+/**
+ * `item`'s address read from its first relation's data (the field named as `item`), as Anchor's
+ * client reads it; undefined while that account or its data is unknown, or holds no such field.
+ */
+function related(item: IdlAccountItem, known: Map<string, string | null>, coder: IdlCoder, options: ResolveOptions | undefined): string | undefined {
+  const holder = item.relations?.[0] === undefined ? undefined : knownAddress(known, item.relations[0]);
+  const data = holder ? options?.accountData?.(holder) : undefined;
+  const value = data ? lookup(coder.decodeAnyAccount(data) ?? {}, item.name) : undefined;
+  return value === undefined || value === null ? undefined : toAddress(value as AddressInput);
+}
+
 /** Turns the seeds of one instruction's PDAs into bytes, from its arguments and the accounts known so far. */
 class SeedReader {
   constructor(
     private readonly instruction: { name: string; args: { name: string; type: SeedType }[] },
     private readonly args: Record<string, unknown>,
     private readonly known: Map<string, string | null>,
-    private readonly coder: SeedCoder,
+    private readonly coder: IdlCoder,
     private readonly options: ResolveOptions | undefined,
   ) {}
 
@@ -162,7 +191,7 @@ class SeedReader {
       const value = path.reduce<unknown>((v, field) => lookup((v ?? {}) as Record<string, unknown>, field), lookup(this.args, arg.name));
       return value === undefined ? undefined : seedBytes(this.coder.fieldType(arg.type, path), value);
     }
-    const address = [...this.known].find(([name]) => name === head || camelCase(name) === camelCase(head))?.[1];
+    const address = knownAddress(this.known, head);
     if (address === undefined || address === null) return undefined;
     if (path.length === 0) return decodeAddress(address);
     if (!seed.account) throw new WebsvmError('InvalidIdl', `${this.instruction.name}: the seed ${seed.path} names no account type`);

@@ -269,9 +269,11 @@ export class AnchorProgram {
    * Builds an instruction: `args` and `accounts` by IDL name (in the IDL's case, snake_case or
    * camelCase). Accounts may be left out where Anchor's client fills them in: a fixed `address`,
    * a PDA whose `pda.seeds` are known (seeds reading another account's data need
-   * `options.accountData`), the well-known programs and sysvars an old-format IDL names
-   * (`systemProgram`, `tokenProgram`, `associatedTokenProgram`, `rent`, `clock`), and optional
-   * accounts, which are the program id, read-only, for None (as is `null`, or the program id given).
+   * `options.accountData`), an account a 0.30 IDL's `relations` (`has_one`) find in a field of a
+   * related account's data (also read through `options.accountData`), the well-known programs and
+   * sysvars an old-format IDL names (`systemProgram`, `tokenProgram`, `associatedTokenProgram`,
+   * `rent`, `clock`), and optional accounts, which are the program id, read-only, for None (as is
+   * `null`, or the program id given).
    */
   instruction(
     name: string,
@@ -296,7 +298,14 @@ export class AnchorProgram {
     const metas = resolveAccounts(ix, args, accounts, {
       programId: this.programId,
       legacy: ix.discriminator === undefined,
-      coder: { fieldType: (type, path) => this.fieldType(type as IdlType, path), decodeAccount: (account, data) => this.decodeAccount(account, data) },
+      coder: {
+        fieldType: (type, path) => this.fieldType(type as IdlType, path),
+        decodeAccount: (account, data) => this.decodeAccount(account, data),
+        decodeAnyAccount: (data) => {
+          const account = (this.idl.accounts ?? []).find((a) => same(data, this.accountEntry(a.name).disc));
+          return account && this.decodeAccount(account.name, data);
+        },
+      },
       options,
     });
     const data = new Uint8Array(8 + body.length);

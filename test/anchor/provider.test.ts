@@ -1,17 +1,15 @@
 /**
  * websvm/anchor: the provider and connection that `@coral-xyz/anchor` runs on, and Anchor
- * workspaces, and the Anchor-like examples driven through Anchor's own `Program`
- * (`@coral-xyz/anchor` is the user's dependency; websvm has it as a devDependency for this test).
+ * workspaces. The Anchor-like examples' tests (Anchor-like-examples/<name>/tests) drive the example
+ * programs through Anchor's own `Program` over this provider.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AnchorError, BN, Program, type AccountClient, type Idl } from '@coral-xyz/anchor';
 import { Keypair, PublicKey, SendTransactionError, SystemProgram, Transaction, type Logs } from '@solana/web3.js';
 import { fromWorkspace, readWorkspace, WebsvmProvider } from '../../src/anchor/index.js';
 import { parseToml } from '../../src/anchor/toml.js';
-import { SVM } from '../../src/index.js';
 
 const example = (path: string) => new URL(`../../Anchor-like-examples/${path}`, import.meta.url).pathname;
 const VAULT_ID = 'Vau1t11111111111111111111111111111111111111';
@@ -131,78 +129,3 @@ describe('fromWorkspace', () => {
     expect(() => parseToml('x = """\nmulti\n"""')).toThrow(/line 1/);
   });
 });
-
-describe("the Anchor-like examples through @coral-xyz/anchor's Program", () => {
-  const idl = (name: string) => JSON.parse(readFileSync(example(`${name}/idl/${name}.json`), 'utf8'));
-
-  it('vault: PDAs resolved from IDL seeds, deposits and withdrawals, account fetches, AnchorError on a wrong vault', async () => {
-    const provider = new WebsvmProvider(withExample('vault', VAULT_ID));
-    const program = new Program(idl('vault'), provider);
-    await program.methods.initialize().accounts({ owner: provider.publicKey }).rpc();
-    const [vaultState] = PublicKey.findProgramAddressSync([Buffer.from('state'), provider.publicKey.toBuffer()], program.programId);
-    const [vault] = PublicKey.findProgramAddressSync([Buffer.from('vault'), vaultState.toBuffer()], program.programId);
-    const state = (await accountsOf(program).vaultState.fetch(vaultState)) as { owner: PublicKey };
-    expect(state.owner.equals(provider.publicKey)).toBe(true);
-    expect(await accountsOf(program).vaultState.all()).toHaveLength(1);
-
-    await program.methods.deposit(new BN(2_000_000_000)).accounts({ owner: provider.publicKey, vaultState, vault }).rpc();
-    await program.methods.withdraw(new BN(500_000_000)).accounts({ owner: provider.publicKey, vaultState, vault }).rpc();
-    expect(await provider.connection.getBalance(vault)).toBe(1_500_000_000);
-
-    const stranger = Keypair.generate().publicKey;
-    const error = await program.methods
-      .deposit(new BN(1))
-      .accounts({ owner: provider.publicKey, vaultState, vault: stranger })
-      .rpc()
-      .then(
-        () => expect.unreachable('the transaction should fail'),
-        (e: unknown) => e as AnchorError,
-      );
-    expect(error).toBeInstanceOf(AnchorError);
-    expect(error.error.errorCode).toEqual({ code: 'ConstraintSeeds', number: 2006 });
-  });
-
-  it('counter: signers, events through simulate() and addEventListener, an IDL error by name', async () => {
-    const provider = new WebsvmProvider(withExample('counter', COUNTER_ID));
-    const program = new Program(idl('counter'), provider);
-    const counter = Keypair.generate();
-    await program.methods.initialize(new BN(41)).accounts({ counter: counter.publicKey, authority: provider.publicKey }).signers([counter]).rpc();
-
-    const simulated = await program.methods.increment().accounts({ counter: counter.publicKey, authority: provider.publicKey }).simulate();
-    expect(simulated.events.map((e: { name: string; data: { count: { toString(): string } } }) => [e.name, e.data.count.toString()])).toEqual([
-      ['incremented', '42'],
-    ]);
-    expect(((await accountsOf(program).counter.fetch(counter.publicKey)) as { count: BN }).count.toString()).toBe('41'); // a simulation commits nothing
-
-    const events: string[] = [];
-    const listener = program.addEventListener('incremented', (event: { count: { toString(): string } }) => events.push(event.count.toString()));
-    await program.methods.increment().accounts({ counter: counter.publicKey, authority: provider.publicKey }).rpc();
-    await program.removeEventListener(listener);
-    expect(events).toEqual(['42']);
-
-    // A count at u64::MAX: the next increment overflows.
-    const data = await program.coder.accounts.encode('counter', { authority: provider.publicKey, count: new BN('18446744073709551615') });
-    provider.svm.setAccount(counter.publicKey, { lamports: 10_000_000n, data, owner: program.programId, executable: false });
-    // The same increment again needs a new blockhash, or it is refused as already processed (as a cluster refuses it).
-    provider.svm.expireBlockhash();
-    const overflow = await program.methods
-      .increment()
-      .accounts({ counter: counter.publicKey, authority: provider.publicKey })
-      .rpc()
-      .then(
-        () => expect.unreachable('the transaction should fail'),
-        (e: unknown) => e as AnchorError,
-      );
-    expect(overflow.error.errorCode.code).toBe('Overflow');
-  });
-});
-
-/** The account clients of a program built from an IDL read at run time (its names are not in the type). */
-const accountsOf = (program: Program<Idl>) => program.account as unknown as Record<string, AccountClient>;
-
-/** An SVM with one example program deployed. */
-function withExample(name: string, programId: string): SVM {
-  const svm = new SVM();
-  svm.addProgramFromFile(programId, example(`${name}/program/${name}.so`));
-  return svm;
-}

@@ -191,6 +191,49 @@ describe('AnchorProgram account resolution', () => {
     );
   });
 
+  it("finds a has_one account through 0.30 `relations` in the related account's data, as @coral-xyz/anchor's client does", async () => {
+    const { readFileSync } = await import('node:fs');
+    const { Program } = await import('@coral-xyz/anchor');
+    const { PublicKey } = await import('@solana/web3.js');
+    const { SVM } = await import('../../src/index.js');
+    const { WebsvmProvider } = await import('../../src/anchor/index.js');
+    const escrowIdl = JSON.parse(readFileSync(new URL('../../Anchor-like-examples/escrow/idl/escrow.json', import.meta.url), 'utf8')) as AnchorIdl;
+    // What Anchor 0.30 writes for `#[account(mut, has_one = maker)] escrow` in take: maker relates to escrow.
+    const take = escrowIdl.instructions.find((i) => i.name === 'take')!;
+    take.accounts = take.accounts.map((a) => (a.name === 'maker' ? { ...a, relations: ['escrow'] } : a));
+    const program = new AnchorProgram(escrowIdl);
+    const escrow = 'SysvarC1ock11111111111111111111111111111111';
+    const data = program.encodeAccount('Escrow', { maker: owner, mint_a: OWNER, mint_b: OWNER, receive: 1n, bump: 255 });
+    const accountData = (a: string) => (a === escrow ? data : undefined);
+    const given = {
+      taker: 'Stake11111111111111111111111111111111111111',
+      escrow,
+      taker_ata_a: 'SysvarRent111111111111111111111111111111111',
+      taker_ata_b: PROGRAM,
+      maker_ata_b: SYSTEM,
+      vault: OWNER,
+    };
+
+    const resolved = program.instruction('take', {}, given, { accountData }).accounts;
+    expect(resolved[1]).toEqual({ address: owner, role: 1 });
+    expect(program.instruction('take', {}, { ...given, maker: OWNER }, { accountData }).accounts[1].address).toBe(OWNER); // given wins
+    expect(() => program.instruction('take', {}, given)).toThrow(
+      "take: missing account maker (found through escrow's data, which needs escrow and options.accountData)",
+    );
+    // Data no IDL account's discriminator names leaves the relation unresolved, as Anchor's decodeAny does.
+    expect(() => program.instruction('take', {}, given, { accountData: () => new Uint8Array(120) })).toThrow('missing account maker');
+
+    // Anchor's own resolver, reading the same account through a WebsvmProvider, finds the same keys.
+    const svm = new SVM();
+    svm.setAccount(escrow, { lamports: 1_000_000n, data, owner: program.programId, executable: false });
+    const anchorProgram = new Program(escrowIdl as never, new WebsvmProvider(svm));
+    const ix = await anchorProgram.methods
+      .take()
+      .accounts(Object.fromEntries(Object.entries(given).map(([name, key]) => [name.replace(/_(\w)/g, (_, c: string) => c.toUpperCase()), new PublicKey(key)])))
+      .instruction();
+    expect(ix.keys.map((k) => ({ address: k.pubkey.toBase58(), role: (k.isWritable ? 1 : 0) | (k.isSigner ? 2 : 0) }))).toEqual(resolved);
+  });
+
   it('hashes old-format account names in PascalCase, and finds them in either case', async () => {
     const { sha256 } = await import('@noble/hashes/sha2.js');
     const program = new AnchorProgram(seeded, PROGRAM);
