@@ -11,6 +11,6 @@ uint64_t checked_sum(const uint8_t *values, uint64_t count) {
 
 void require_sorted(const uint8_t *values, uint64_t count) {
   for (uint64_t i = 1; i < count; i++) {
-    if (values[i - 1] > values[i]) sol_panic_("checks.c", 8, 15, 37);
+    if (values[i - 1] > values[i]) sol_panic_("checks.c", 8, 14, 36);
   }
 }

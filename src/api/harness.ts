@@ -11,6 +11,7 @@ import type { Instruction } from '../runtime/message.js';
 import { Runtime, type InstructionsOutcome } from '../runtime/runtime.js';
 import { minimumBalance, type Rent } from '../runtime/sysvars.js';
 import { nodeInspectCustom } from '../platform.js';
+import { backtraceOfFaults, type Backtrace } from '../debug/index.js';
 import { computeBudgetOverride, type ComputeBudgetInput } from './sysvars.js';
 import { toAccount, toAddress, toInstruction, toNamedAddress, type AccountInput, type AddressInput, type InstructionInput } from './inputs.js';
 
@@ -46,6 +47,10 @@ export class InstructionResult {
   }
   get computeUnitsConsumed(): bigint {
     return BigInt(this.outcome.computeUnitsConsumed);
+  }
+  /** Where a program stopped with a VM error, innermost frame first, across CPIs (see `FailedTransactionMetadata.backtrace`). */
+  backtrace(): Backtrace | undefined {
+    return backtraceOfFaults(this.outcome.faults);
   }
   get logs(): string[] {
     return this.outcome.logs;

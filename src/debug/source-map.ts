@@ -20,6 +20,8 @@ export interface SourceFrame {
   column?: number;
   /** Whether the compiler inlined this frame into the next one (it has no sBPF call frame of its own). */
   inlined: boolean;
+  /** The program the frame is in (in backtraces of transactions, where CPIs add programs). */
+  programId?: string;
 }
 
 /** `function (file:line:column)`, or with the pc where no line is known. */
@@ -36,9 +38,11 @@ export class Backtrace {
   get top(): SourceFrame | undefined {
     return this.frames[0];
   }
-  /** One `at …` line per frame. */
+  /** One `at …` line per frame, under a `program …` line where the program changes. */
   toString(): string {
-    return this.frames.map((f) => `    at ${formatFrame(f)}`).join('\n');
+    return this.frames
+      .flatMap((f, i) => [...(f.programId && f.programId !== this.frames[i - 1]?.programId ? [`  program ${f.programId}`] : []), `    at ${formatFrame(f)}`])
+      .join('\n');
   }
 }
 

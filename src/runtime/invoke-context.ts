@@ -70,9 +70,21 @@ export interface ExecutionTracer {
 /** Per-invocation heap cost: `heapCost` units per 32 KiB beyond the first. */
 const heapCost = (heapBytes: number, unit: number) => (Math.ceil(heapBytes / (32 * 1024)) - 1) * unit;
 
+/** Where an sBPF program stopped with a VM error, for source locations and backtraces. */
+export interface ProgramFault {
+  programId: string;
+  exe: Executable;
+  /** The failing instruction's slot. */
+  pc: number;
+  /** Return slots of its call frames, outermost first. */
+  returnPcs: readonly number[];
+}
+
 export class InvokeContext {
   /** Compute units left in the transaction. */
   remaining: number;
+  /** The VM errors of this transaction's programs, innermost first (a failed CPI fails its caller in turn). */
+  readonly faults: ProgramFault[] = [];
   /** Programs deployed, upgraded or closed by this transaction (they override the runtime's cache). */
   readonly modifiedPrograms = new Map<string, LoadedProgram>();
   /** Per executing sBPF program (innermost last): its ABI, bump-allocator position and input layout. */
@@ -234,6 +246,8 @@ export class InvokeContext {
       deserializeInput(this.tx, abiV0, finalInput!, input.originalLengths);
       return;
     }
+    const { pc, returnPcs } = result.error;
+    if (pc !== undefined) this.faults.push({ programId, exe: program.exe, pc, returnPcs: returnPcs ?? [] });
     const cause = syscallCause(result.error);
     if (cause === undefined && this.env.features.isActive(FEATURES.depleteCuMeterOnVmFailure)) this.remaining = 0;
     throw cause ?? new ProgramFailure(result.error.message);

@@ -44,7 +44,7 @@ import { instructionsSysvarData, setCurrentInstruction } from './instructions-sy
 import { RentStateRule, type AccountBefore } from './rent-state.js';
 import { PRECOMPILES } from './precompiles.js';
 import { FEATURES, FeatureSet } from './features.js';
-import { InvokeContext, type ExecutionTracer, type InvokeEnvironment, type LoadedProgram } from './invoke-context.js';
+import { InvokeContext, type ExecutionTracer, type InvokeEnvironment, type LoadedProgram, type ProgramFault } from './invoke-context.js';
 import { LoadedMessage } from './loaded-message.js';
 import { LOG_MESSAGES_BYTES_LIMIT, LogCollector } from './log-collector.js';
 import {
@@ -85,6 +85,8 @@ export interface TransactionOutcome {
   postAccounts: [string, Account][];
   /** Whether the transaction got as far as execution (charged a fee, recorded in history). */
   included: boolean;
+  /** Where its programs stopped with VM errors, innermost first. */
+  faults?: ProgramFault[];
 }
 
 /** What running instructions without a transaction reports. */
@@ -98,6 +100,8 @@ export interface InstructionsOutcome {
   returnData: { programId: string; data: Uint8Array };
   /** Every account involved, after execution (as before the failing instruction, if one failed). */
   accounts: [string, Account][];
+  /** Where programs stopped with VM errors, innermost first. */
+  faults: ProgramFault[];
 }
 
 /**
@@ -818,6 +822,7 @@ export class Runtime {
       innerInstructions: innerInstructions(context, tx.message.instructions.length),
       postAccounts: msg.keys.flatMap((k, i) => (msg.writable[i] ? [[k, accounts[i]] as [string, Account]] : [])),
       included: true,
+      faults: ic.faults,
     };
   }
 
@@ -870,6 +875,7 @@ export class Runtime {
       perInstruction,
       returnData: { ...context.returnData },
       accounts: keys.map((k, i) => [k, accounts[i]]),
+      faults: ic.faults,
     };
   }
 
