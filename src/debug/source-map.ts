@@ -195,6 +195,6 @@ function symbolRanges(files: ElfContents[], textAddress: number, exe: Executable
   const fromRegistry = exe ? [...exe.functions.values()].map((f) => ({ pc: f.pc, size: 0, name: f.name })) : [];
   const all = [...fromElf, ...fromRegistry].filter((s) => Number.isInteger(s.pc) && s.pc >= 0);
   const starts = [...new Set(all.map((s) => s.pc))].sort((a, b) => a - b);
-  const textEnd = exe ? exe.text.length / INSN_SIZE : Infinity;
-  return all.map((s) => ({ pc: s.pc, end: s.size > 0 ? s.pc + s.size : (starts.find((p) => p > s.pc) ?? textEnd), name: s.name }));
+  const next = new Map(starts.map((pc, i) => [pc, starts[i + 1] ?? (exe ? exe.text.length / INSN_SIZE : Infinity)]));
+  return all.map((s) => ({ pc: s.pc, end: s.size > 0 ? s.pc + s.size : next.get(s.pc)!, name: s.name }));
 }
