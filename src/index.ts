@@ -14,3 +14,4 @@ export * from './linker/index.js';
 export * from './syscalls/index.js';
 export * from './api/index.js';
 export * from './debug/index.js';
+export * from './profile/index.js';

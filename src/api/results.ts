@@ -7,6 +7,7 @@ import { decodeAddress } from '../runtime/accounts.js';
 import { debugBytes, debugList, debugString, debugStruct, wrapped } from './rust-debug.js';
 import { prettyLogs } from './pretty-logs.js';
 import { backtraceOfFaults, type Backtrace, type SourceFrame } from '../debug/index.js';
+import type { Profile } from '../profile/index.js';
 import { TRANSACTION_ERROR_NAMES, type InstructionError, type TransactionError } from '../runtime/errors.js';
 import type { InnerInstruction as RuntimeInner, TransactionOutcome } from '../runtime/runtime.js';
 
@@ -279,6 +280,10 @@ export class TransactionMetadata {
   prettyLogs(): string {
     return prettyLogs(this.outcome.logs);
   }
+  /** Where the compute units went, when the SVM profiles (`withProfiling()`); else undefined. */
+  profile(): Profile | undefined {
+    return this.outcome.profile;
+  }
   /** LiteSVM's form: the Rust Debug of its metadata. */
   toString(): string {
     return wrapped('TransactionMetadata', debugMetadata(this.outcome));
@@ -319,6 +324,10 @@ export class FailedTransactionMetadata {
    */
   sourceLocation(): SourceFrame | undefined {
     return this.backtrace()?.top;
+  }
+  /** Where the compute units went, when the SVM profiles (`withProfiling()`); else undefined. */
+  profile(): Profile | undefined {
+    return this.outcome.profile;
   }
   /** The sBPF call frames at the VM error, innermost first, across CPIs (see {@link sourceLocation}). */
   backtrace(): Backtrace | undefined {

@@ -255,6 +255,17 @@ export class SVM {
     return this;
   }
 
+  /**
+   * Turns compute-unit profiling on (or off with `false`): each transaction's sBPF programs then
+   * run on the interpreter, and its result's `profile()` attributes every unit to a call stack
+   * (programs, functions, inlined functions, syscalls), a function and a source line. Results and
+   * compute units are exactly those of a plain run.
+   */
+  withProfiling(enabled = true): this {
+    this.runtime.config.profiling = toBoolean(enabled, 'enabled');
+    return this;
+  }
+
   /** Turns the recent-blockhash check on or off (on by default). */
   withBlockhashCheck(check: boolean): this {
     this.runtime.config.blockhashCheck = toBoolean(check, 'check');

@@ -44,6 +44,7 @@ import { instructionsSysvarData, setCurrentInstruction } from './instructions-sy
 import { RentStateRule, type AccountBefore } from './rent-state.js';
 import { PRECOMPILES } from './precompiles.js';
 import { FEATURES, FeatureSet } from './features.js';
+import { Profiler, type Profile } from '../profile/index.js';
 import { InvokeContext, type ExecutionTracer, type InvokeEnvironment, type LoadedProgram, type ProgramFault } from './invoke-context.js';
 import { LoadedMessage } from './loaded-message.js';
 import { LOG_MESSAGES_BYTES_LIMIT, LogCollector } from './log-collector.js';
@@ -87,6 +88,8 @@ export interface TransactionOutcome {
   included: boolean;
   /** Where its programs stopped with VM errors, innermost first. */
   faults?: ProgramFault[];
+  /** Its compute units by call stack, when profiling is on. */
+  profile?: Profile;
 }
 
 /** What running instructions without a transaction reports. */
@@ -102,6 +105,8 @@ export interface InstructionsOutcome {
   accounts: [string, Account][];
   /** Where programs stopped with VM errors, innermost first. */
   faults: ProgramFault[];
+  /** Compute units by call stack, when profiling is on. */
+  profile?: Profile;
 }
 
 /**
@@ -132,6 +137,8 @@ export interface RuntimeConfig {
   lamportsPerSignature: bigint;
   /** Watches every top-level sBPF program run; undefined (the default) watches none. */
   tracer: ExecutionTracer | undefined;
+  /** Whether each transaction's sBPF programs are profiled (they then run on the interpreter). */
+  profiling: boolean;
 }
 
 /** The fee payer's nonce-account size (`nonce::state::State::size()`). */
@@ -214,6 +221,7 @@ export class Runtime {
     engine: DEFAULT_ENGINE,
     lamportsPerSignature: 5000n,
     tracer: undefined,
+    profiling: false,
   };
   latestBlockhash = blockhashOf(new TextEncoder().encode('genesis'));
   private readonly programs = new Map<string, LoadedProgram>();
@@ -823,6 +831,7 @@ export class Runtime {
       postAccounts: msg.keys.flatMap((k, i) => (msg.writable[i] ? [[k, accounts[i]] as [string, Account]] : [])),
       included: true,
       faults: ic.faults,
+      profile: ic.env.profiler?.profile,
     };
   }
 
@@ -876,6 +885,7 @@ export class Runtime {
       returnData: { ...context.returnData },
       accounts: keys.map((k, i) => [k, accounts[i]]),
       faults: ic.faults,
+      profile: ic.env.profiler?.profile,
     };
   }
 
@@ -912,6 +922,7 @@ export class Runtime {
       features: this.features,
       costs: this.costs,
       tracer: this.config.tracer,
+      profiler: this.config.profiling ? new Profiler() : undefined,
     };
   }
 
