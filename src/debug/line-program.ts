@@ -44,7 +44,16 @@ const DW_LNCT_path = 1;
 const DW_LNCT_directory_index = 2;
 const SECTION = '.debug_line';
 
-const joinPath = (dir: string | undefined, name: string) => (!dir || name.startsWith('/') ? name : `${dir.replace(/\/$/, '')}/${name}`);
+/** `dir/name` (just `name` when absolute), with `x/..` steps taken out. */
+function joinPath(dir: string | undefined, name: string): string {
+  const joined = !dir || name.startsWith('/') ? name : `${dir.replace(/\/$/, '')}/${name}`;
+  const out: string[] = [];
+  for (const part of joined.split('/')) {
+    if (part === '..' && out.length > 0 && out[out.length - 1] !== '..' && out[out.length - 1] !== '') out.pop();
+    else if (part !== '.' || out.length === 0) out.push(part);
+  }
+  return out.join('/');
+}
 
 /** Reads the line table at `offset` of `.debug_line`; `compDir` names directory 0 before DWARF 5. */
 export function readLineTable(section: Uint8Array, offset: number, strings: StringSections, compDir: string | undefined): LineTable {

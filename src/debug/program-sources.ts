@@ -56,11 +56,13 @@ export function backtraceOf(exe: Executable, error: { pc?: number; returnPcs?: r
   return error.pc === undefined ? undefined : sourceMapOf(exe).backtrace(error.pc, error.returnPcs);
 }
 
-/** Where a program of a transaction stopped (the runtime's record of a VM error). */
+/** Where a program of a transaction stopped with a VM error (the runtime's record of it). */
 export interface FaultSite {
   programId: string;
   exe: Executable;
+  /** The failing instruction's slot. */
   pc: number;
+  /** Return slots of its call frames, outermost first. */
   returnPcs: readonly number[];
 }
 

@@ -5,6 +5,7 @@
  * transaction-wide compute meter.
  */
 import type { Executable } from '../executable.js';
+import type { FaultSite } from '../debug/index.js';
 import type { Profiler } from '../profile/index.js';
 import type { ExecutionCosts } from '../syscalls/costs.js';
 import { MM_HEAP_START } from '../isa/constants.js';
@@ -73,21 +74,11 @@ export interface ExecutionTracer {
 /** Per-invocation heap cost: `heapCost` units per 32 KiB beyond the first. */
 const heapCost = (heapBytes: number, unit: number) => (Math.ceil(heapBytes / (32 * 1024)) - 1) * unit;
 
-/** Where an sBPF program stopped with a VM error, for source locations and backtraces. */
-export interface ProgramFault {
-  programId: string;
-  exe: Executable;
-  /** The failing instruction's slot. */
-  pc: number;
-  /** Return slots of its call frames, outermost first. */
-  returnPcs: readonly number[];
-}
-
 export class InvokeContext {
   /** Compute units left in the transaction. */
   remaining: number;
   /** The VM errors of this transaction's programs, innermost first (a failed CPI fails its caller in turn). */
-  readonly faults: ProgramFault[] = [];
+  readonly faults: FaultSite[] = [];
   /** Programs deployed, upgraded or closed by this transaction (they override the runtime's cache). */
   readonly modifiedPrograms = new Map<string, LoadedProgram>();
   /** Per executing sBPF program (innermost last): its ABI, bump-allocator position and input layout. */

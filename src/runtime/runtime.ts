@@ -44,8 +44,9 @@ import { instructionsSysvarData, setCurrentInstruction } from './instructions-sy
 import { RentStateRule, type AccountBefore } from './rent-state.js';
 import { PRECOMPILES } from './precompiles.js';
 import { FEATURES, FeatureSet } from './features.js';
+import type { FaultSite } from '../debug/index.js';
 import { Profiler, type Profile } from '../profile/index.js';
-import { InvokeContext, type ExecutionTracer, type InvokeEnvironment, type LoadedProgram, type ProgramFault } from './invoke-context.js';
+import { InvokeContext, type ExecutionTracer, type InvokeEnvironment, type LoadedProgram } from './invoke-context.js';
 import { LoadedMessage } from './loaded-message.js';
 import { LOG_MESSAGES_BYTES_LIMIT, LogCollector } from './log-collector.js';
 import {
@@ -87,7 +88,7 @@ export interface TransactionOutcome {
   /** Whether the transaction got as far as execution (charged a fee, recorded in history). */
   included: boolean;
   /** Where its programs stopped with VM errors, innermost first. */
-  faults?: ProgramFault[];
+  faults?: FaultSite[];
   /** Its compute units by call stack, when profiling is on. */
   profile?: Profile;
 }
@@ -104,7 +105,7 @@ export interface InstructionsOutcome {
   /** Every account involved, after execution (as before the failing instruction, if one failed). */
   accounts: [string, Account][];
   /** Where programs stopped with VM errors, innermost first. */
-  faults: ProgramFault[];
+  faults: FaultSite[];
   /** Compute units by call stack, when profiling is on. */
   profile?: Profile;
 }

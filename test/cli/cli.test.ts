@@ -68,6 +68,18 @@ describe('websvm CLI', () => {
     expect(stripped.out).toContain('at store_at (programs/debuginfo/math.c:7:33)');
   });
 
+  it('profile: units by function and line, folded stacks to a file, --json', () => {
+    const folded = join(dir, 'debuginfo.folded');
+    const r = cli(['profile', 'programs/bin/debuginfo.so', '--data', '000102030405', '--folded', folded]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/success {2}207 compute units\n {1}inclusive {2}exclusive {2}function\n {7}207 {9}24 {2}entrypoint\n/);
+    expect(r.out).toMatch(/ {8}41 {13}programs\/debuginfo\/checks\.c:8\n/);
+    expect(readFileSync(folded, 'utf8')).toContain(`${PROGRAM};entrypoint;checked_sum;weigh 20\n`);
+    const doc = JSON.parse(cli(['profile', 'programs/bin/debuginfo.so', '--data', '000102030405', '--json']).out);
+    expect(doc.profile.total).toBe(207);
+    expect(doc.profile.functions[0]).toEqual({ name: 'entrypoint', exclusive: 24, inclusive: 207 });
+  });
+
   it('--save-accounts where no directory can be made fails with a message instead of hanging', () => {
     if (!existsSync('/proc/self')) return; // Linux only: Node's recursive mkdir loops forever under /proc
     const args = ['run', 'programs/bin/accounts.so', '--data', '0010', '--account', `${fixture}:w`, '--save-accounts', '/proc/websvm-cli-test/out'];

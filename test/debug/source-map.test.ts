@@ -64,7 +64,7 @@ describe.each(builds)('$name', (b) => {
       ['parse_input', true],
       ['entrypoint', false],
     ]);
-    expect(frames[0].file).toBe('programs/debuginfo/../include/websvm.h');
+    expect(frames[0].file).toBe('programs/include/websvm.h');
     expect(frames[1]).toMatchObject({ file: 'programs/debuginfo/main.c', line: 15 });
   });
 });
