@@ -76,23 +76,20 @@ export class Cursor {
     return is64 ? this.u64() : this.u32();
   }
   uleb(): number {
-    let value = 0;
-    let scale = 1;
-    for (;;) {
-      const b = this.u8();
-      if (scale <= MAX_EXACT) value += (b & 0x7f) * scale;
-      scale *= 128;
-      if (!(b & 0x80)) return value;
-    }
+    return this.leb(false);
   }
   sleb(): number {
+    return this.leb(true);
+  }
+  /** LEB128: 7 bits a byte, low first; bits beyond 2^53 are dropped, a signed value's sign kept. */
+  private leb(signed: boolean): number {
     let value = 0;
     let scale = 1;
     for (;;) {
       const b = this.u8();
       if (scale <= MAX_EXACT) value += (b & 0x7f) * scale;
       scale *= 128;
-      if (!(b & 0x80)) return b & 0x40 && scale <= MAX_EXACT * 128 ? value - scale : value;
+      if (!(b & 0x80)) return signed && b & 0x40 && scale <= MAX_EXACT * 128 ? value - scale : value;
     }
   }
   /** A NUL-terminated string (UTF-8). */

@@ -6,7 +6,7 @@
  * layout (rodata segment at 0, bytecode segment at 0x1_0000_0000).
  */
 import { INSN_SIZE, MM_BYTECODE_START, MM_RODATA_START } from '../isa/constants.js';
-import { R_BPF_64_32, R_BPF_64_RELATIVE } from './parser.js';
+import { R_BPF_64_32, R_BPF_64_RELATIVE, type Shdr } from './parser.js';
 
 /** What to write. */
 export interface ElfImage {
@@ -309,16 +309,9 @@ function unloadedSections(image: ElfImage, textIndex: number): UnloadedSection[]
   ];
 }
 
-/** A section header as written (`sh_addralign` 0 or 1 means unaligned). */
-interface SectionHeader {
+/** A section header as written: named by its text (`sh_addralign` 0 or 1 means unaligned). */
+interface SectionHeader extends Omit<Shdr, 'name' | 'addralign'> {
   name: string;
-  type: number;
-  flags: number;
-  addr: number;
-  offset: number;
-  size: number;
-  link: number;
-  info: number;
   entsize: number;
   align: number;
 }

@@ -7,8 +7,8 @@
 import { LinkError } from './errors.js';
 
 const BTF_MAGIC = 0xeb9f;
+/** Length of the headers of `.BTF` and of `.BTF.ext` as written (`.BTF.ext` may have a longer one). */
 const HEADER_LENGTH = 24;
-const EXT_HEADER_LENGTH = 24;
 const TYPE_LENGTH = 12;
 
 /** Kinds whose third word is a type id (the others hold a size or nothing). */
@@ -158,7 +158,7 @@ export function mergeBtf(objects: readonly ObjectBtf[]): { btf: Uint8Array; ext?
     strings.push(read.strings);
     if (o.ext) {
       const ext = o.ext;
-      if (ext.length < EXT_HEADER_LENGTH) bad(o.file, 'short .BTF.ext header');
+      if (ext.length < HEADER_LENGTH) bad(o.file, 'short .BTF.ext header');
       const v = new DataView(ext.buffer, ext.byteOffset, ext.byteLength);
       if (v.getUint16(0, true) !== BTF_MAGIC) bad(o.file, '.BTF.ext magic');
       const hdr = v.getUint32(4, true);
@@ -172,15 +172,7 @@ export function mergeBtf(objects: readonly ObjectBtf[]): { btf: Uint8Array; ext?
     typeShift += shifted.count;
     stringShift += read.strings.length;
   }
-  const typeBytes = concat(types);
-  const stringBytes = concat(strings);
-  const btf = new Uint8Array(HEADER_LENGTH + typeBytes.length + stringBytes.length);
-  const bv = new DataView(btf.buffer);
-  bv.setUint16(0, BTF_MAGIC, true);
-  bv.setUint8(2, 1);
-  [HEADER_LENGTH, 0, typeBytes.length, typeBytes.length, stringBytes.length].forEach((x, i) => bv.setUint32(4 + 4 * i, x, true));
-  btf.set(typeBytes, HEADER_LENGTH);
-  btf.set(stringBytes, HEADER_LENGTH + typeBytes.length);
+  const btf = withHeader(concat(types), concat(strings));
   if (!funcs.length && !lines.length) return { btf };
   const table = (records: ExtRecords[]) => {
     if (!records.length) return new Uint8Array(0);
@@ -189,16 +181,23 @@ export function mergeBtf(objects: readonly ObjectBtf[]): { btf: Uint8Array; ext?
     new DataView(size.buffer).setUint32(0, records[0].recordSize, true);
     return concat([size, ...records.map((r) => r.bytes)]);
   };
-  const funcTable = table(funcs);
-  const lineTable = table(lines);
-  const ext = new Uint8Array(EXT_HEADER_LENGTH + funcTable.length + lineTable.length);
-  const ev = new DataView(ext.buffer);
-  ev.setUint16(0, BTF_MAGIC, true);
-  ev.setUint8(2, 1);
-  [EXT_HEADER_LENGTH, 0, funcTable.length, funcTable.length, lineTable.length].forEach((x, i) => ev.setUint32(4 + 4 * i, x, true));
-  ext.set(funcTable, EXT_HEADER_LENGTH);
-  ext.set(lineTable, EXT_HEADER_LENGTH + funcTable.length);
-  return { btf, ext };
+  return { btf, ext: withHeader(table(funcs), table(lines)) };
+}
+
+/**
+ * Two parts behind the header `.BTF` and `.BTF.ext` share (magic, version 1, no flags, the
+ * header's length, then offset and length of each part): types and strings, or function and
+ * line records.
+ */
+function withHeader(first: Uint8Array, second: Uint8Array): Uint8Array {
+  const out = new Uint8Array(HEADER_LENGTH + first.length + second.length);
+  const v = new DataView(out.buffer);
+  v.setUint16(0, BTF_MAGIC, true);
+  v.setUint8(2, 1);
+  [HEADER_LENGTH, 0, first.length, first.length, second.length].forEach((x, i) => v.setUint32(4 + 4 * i, x, true));
+  out.set(first, HEADER_LENGTH);
+  out.set(second, HEADER_LENGTH + first.length);
+  return out;
 }
 
 function concat(parts: readonly Uint8Array[]): Uint8Array {
