@@ -4,8 +4,9 @@
  * program/<name>.so, with Debian's clang-19 and our linker. Each folder programs/<name>/ is one
  * program of several files built with debug information (`-g -O1`): <name>.so (V0, DWARF 4
  * inside), <name>.v3.so (V3, DWARF 5 inside) and <name>.split.so with its DWARF 5 in
- * <name>.split.debug, plus <name>.lines.json, llvm-dwarfdump-19's line tables of the three for
- * tests on machines without LLVM. The outputs are committed, so tests need no C toolchain; run
+ * <name>.split.debug, plus <name>.lines.json, llvm-dwarfdump-19's line tables of the three, and
+ * <name>.frames.json, llvm-symbolizer-19's frames of every instruction, for tests on machines
+ * without LLVM. The outputs are committed, so tests need no C toolchain; run
  * this after editing a program (`npm run build:programs`).
  */
 import { execFileSync } from 'node:child_process';
@@ -13,7 +14,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFile
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { link, linkWithDebugFile } from '../src/linker/link.js';
-import { dumpDebugLine } from '../test/helpers/dwarfdump.js';
+import { dumpDebugLine, symbolizeSlots } from '../test/helpers/dwarfdump.js';
+import { loadElf } from '../src/elf/loader.js';
+import { textSectionAddress } from '../src/elf/writer.js';
 
 const root = new URL('../programs/', import.meta.url).pathname;
 const clang = process.env.CLANG ?? 'clang-19';
@@ -61,6 +64,16 @@ for (const name of readdirSync(root)
     ['.so', '.v3.so', '.split.debug'].map((suffix) => [`${name}${suffix}`, dumpDebugLine(bin(suffix)) ?? fail('llvm-dwarfdump-19 is needed')]),
   );
   writeFileSync(bin('.lines.json'), JSON.stringify(tables) + '\n');
+  const slots = loadElf(readFileSync(bin('.so'))).text.length / 8;
+  const frames = Object.fromEntries(
+    (
+      [
+        ['.so', 0],
+        ['.v3.so', 3],
+      ] as const
+    ).map(([suffix, v]) => [`${name}${suffix}`, symbolizeSlots(bin(suffix), textSectionAddress(v), slots) ?? fail('llvm-symbolizer-19 is needed')]),
+  );
+  writeFileSync(bin('.frames.json'), JSON.stringify(frames) + '\n');
   console.log(`built ${name} with debug information`);
 }
 

@@ -8,12 +8,14 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DebugInfoError, SourceMap } from '../../src/debug/index.js';
 import { loadElf } from '../../src/elf/loader.js';
-import { dumpDebugLine, type DumpedLineTable } from '../helpers/dwarfdump.js';
+import { dumpDebugLine, symbolizeSlots, type DumpedLineTable } from '../helpers/dwarfdump.js';
+import { textSectionAddress } from '../../src/elf/writer.js';
 import { thrown } from '../helpers/errors.js';
 
 const bin = (name: string) => new URL(`../../programs/bin/${name}`, import.meta.url);
 const read = (name: string) => new Uint8Array(readFileSync(bin(name)));
 const committed = JSON.parse(readFileSync(bin('debuginfo.lines.json'), 'utf8')) as Record<string, DumpedLineTable[]>;
+const committedFrames = JSON.parse(readFileSync(bin('debuginfo.frames.json'), 'utf8')) as Record<string, string[][]>;
 
 const builds = [
   { name: 'V0, DWARF 4 inside', elf: 'debuginfo.so', dwarf: 'debuginfo.so' },
@@ -66,6 +68,24 @@ describe.each(builds)('$name', (b) => {
     ]);
     expect(frames[0].file).toBe('programs/include/websvm.h');
     expect(frames[1]).toMatchObject({ file: 'programs/debuginfo/main.c', line: 15 });
+  });
+});
+
+describe.each([
+  ['debuginfo.so', 0],
+  ['debuginfo.v3.so', 3],
+] as const)('%s against llvm-symbolizer-19 --inlining', (name, version) => {
+  it('gives every slot the same frames: function, file, line and column, inlined ones included', () => {
+    const elf = read(name);
+    const exe = loadElf(elf);
+    const slots = exe.text.length / 8;
+    const live = symbolizeSlots(new URL(bin(name)).pathname, textSectionAddress(version), slots);
+    if (live) expect(committedFrames[name]).toEqual(live);
+    const expected = (live ?? committedFrames[name]).map((frames) => frames.map((f) => f.replace('/debuginfo/../include/', '/include/')));
+    const map = SourceMap.fromElf(elf, { exe });
+    const ours = Array.from({ length: slots }, (_, pc) => map.locate(pc).map((f) => `${f.function} ${f.file}:${f.line ?? 0}:${f.column ?? 0}`));
+    expect(ours).toEqual(expected);
+    expect(expected.some((frames) => frames.length > 1)).toBe(true); // inlined code is covered
   });
 });
 

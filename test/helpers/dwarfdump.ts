@@ -1,7 +1,7 @@
 /**
- * Reads `llvm-dwarfdump --debug-line` output: per line table, its file names (by index) and its rows.
- * Used by `npm run build:programs` (which commits the tables as JSON for machines without LLVM) and
- * by the tests that compare websvm's DWARF reader with LLVM's.
+ * LLVM's view of debug information, for comparing websvm's DWARF reader with it: the line tables
+ * of `llvm-dwarfdump --debug-line`, and the frames `llvm-symbolizer --inlining` gives each
+ * instruction. `npm run build:programs` commits both as JSON, for machines without LLVM.
  */
 import { execFileSync } from 'node:child_process';
 
@@ -56,4 +56,29 @@ export function dumpDebugLine(path: string): DumpedLineTable[] | undefined {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw e;
   }
+}
+
+/** The name of the llvm-symbolizer binary. */
+export const SYMBOLIZER = process.env.LLVM_SYMBOLIZER ?? 'llvm-symbolizer-19';
+
+/**
+ * `llvm-symbolizer --inlining` of each of `count` instructions from `textAddress`: per slot, its
+ * frames innermost first as `function file:line:column`; undefined when the tool is not installed.
+ */
+export function symbolizeSlots(path: string, textAddress: number, count: number): string[][] | undefined {
+  const addresses = Array.from({ length: count }, (_, pc) => `0x${(textAddress + 8 * pc).toString(16)}`);
+  let out: string;
+  try {
+    out = execFileSync(SYMBOLIZER, ['--obj', path, '--inlining', ...addresses], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+  return out
+    .trimEnd()
+    .split('\n\n')
+    .map((block) => {
+      const lines = block.split('\n');
+      return Array.from({ length: lines.length / 2 }, (_, i) => `${lines[2 * i]} ${lines[2 * i + 1]}`);
+    });
 }
