@@ -1,6 +1,6 @@
 /**
  * The fuzz campaigns, each bounded in time: `npm run fuzz:all` runs every one, `npm run fuzz:elf`,
- * `fuzz:tx`, `fuzz:cli` or `fuzz:api` one of them (`tsx scripts/fuzz.ts <name>…`). FUZZ_SECONDS sets each in-process
+ * `fuzz:tx`, `fuzz:cli`, `fuzz:api` or `fuzz:dwarf` one of them (`tsx scripts/fuzz.ts <name>…`). FUZZ_SECONDS sets each in-process
  * campaign's budget (default 60), FUZZ_SEED its seed (default: the time). The JIT-vs-interpreter
  * and random-builtin campaigns are vitest suites, run with their own counts (FUZZ_PROGRAMS,
  * FUZZ_BUILTIN_RUNS). Prints a line per campaign and every finding; exits 1 if there was one.
@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import type { Campaign } from '../test/fuzz/campaign.js';
 import { apiMisuse } from '../test/fuzz/api-misuse.js';
 import { cliArguments } from '../test/fuzz/cli-arguments.js';
+import { dwarfMutation } from '../test/fuzz/dwarf-mutation.js';
 import { elfMutation } from '../test/fuzz/elf-mutation.js';
 import { transactionMutation } from '../test/fuzz/transaction-mutation.js';
 
@@ -17,6 +18,7 @@ const IN_PROCESS: Record<string, { what: string; run: Campaign }> = {
   tx: { what: 'mutated transactions sent to websvm and LiteSVM', run: transactionMutation },
   cli: { what: 'random command lines', run: cliArguments },
   api: { what: 'SVM methods called with wrong arguments', run: apiMisuse },
+  dwarf: { what: 'mutated DWARF read and every slot located', run: dwarfMutation },
 };
 const SUITES: Record<string, { what: string; file: string; env: Record<string, string> }> = {
   jit: {

@@ -13,3 +13,5 @@ export * from './verifier/index.js';
 export * from './linker/index.js';
 export * from './syscalls/index.js';
 export * from './api/index.js';
+export * from './debug/index.js';
+export * from './profile/index.js';

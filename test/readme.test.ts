@@ -14,7 +14,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AccountRole } from '@solana/kit';
-import { assemble, Check, ComputeUnitBencher, execute, InstructionHarness, SVM, TransactionMetadata } from '../src/index.js';
+import { assemble, Check, ComputeUnitBencher, execute, FailedTransactionMetadata, InstructionHarness, SVM, TransactionMetadata } from '../src/index.js';
 import { programElf, u64 } from './helpers/encoding.js';
 import { startValidator } from '../src/validator/index.js';
 import { WebsvmProvider } from '../src/anchor/index.js';
@@ -132,4 +132,30 @@ it('Mollusk-style example: checks, a persistent context and the bencher', async 
     .bench('deposit', instruction, accounts)
     .execute();
   expect(bench.computeUnits).toBe(units);
+});
+
+it('source lines of failures: a stripped program with its .debug file beside it', async () => {
+  const svm = new SVM();
+  const payer = await generateKeyPairSigner();
+  const programId = (await generateKeyPairSigner()).address;
+  svm.airdrop(payer.address, lamports(1_000_000_000n));
+  svm.addProgramFromFile(programId, new URL('../programs/bin/debuginfo.split.so', import.meta.url).pathname);
+  const tx = await pipe(
+    createTransactionMessage({ version: 0 }),
+    (m) => setTransactionMessageFeePayerSigner(payer, m),
+    (m) => appendTransactionMessageInstructions([{ programAddress: programId, accounts: [], data: Uint8Array.of(1, 5, 6) }], m),
+    (m) => svm.setTransactionMessageLifetimeUsingLatestBlockhash(m),
+    (m) => signTransactionMessageWithSigners(m),
+  );
+  const result = svm.sendTransaction(tx);
+  if (!(result instanceof FailedTransactionMetadata)) throw new Error('expected a failure');
+  expect(result.sourceLocation()).toMatchObject({ function: 'store_at', file: 'programs/debuginfo/math.c', line: 7, column: 33 });
+  expect(String(result.backtrace())).toBe(
+    [
+      `  program ${programId}`,
+      '    at store_at (programs/debuginfo/math.c:7:33)',
+      '    at scatter (programs/debuginfo/math.c:13:3)',
+      '    at entrypoint (programs/debuginfo/main.c:24:12)',
+    ].join('\n'),
+  );
 });

@@ -12,6 +12,8 @@ import { processInstructions, type InstructionsOutcome } from '../runtime/instru
 import { Runtime } from '../runtime/runtime.js';
 import { minimumBalance, type Rent } from '../runtime/sysvars.js';
 import { nodeInspectCustom } from '../platform.js';
+import { backtraceOfFaults, type Backtrace } from '../debug/index.js';
+import type { Profile } from '../profile/index.js';
 import { computeBudgetOverride, type ComputeBudgetInput } from './sysvars.js';
 import { toAccount, toAddress, toInstruction, toNamedAddress, type AccountInput, type AddressInput, type InstructionInput } from './inputs.js';
 
@@ -47,6 +49,14 @@ export class InstructionResult {
   }
   get computeUnitsConsumed(): bigint {
     return BigInt(this.outcome.computeUnitsConsumed);
+  }
+  /** Where the compute units went, when the harness's runtime profiles; else undefined. */
+  profile(): Profile | undefined {
+    return this.outcome.profile;
+  }
+  /** Where a program stopped with a VM error, innermost frame first, across CPIs (see `FailedTransactionMetadata.backtrace`). */
+  backtrace(): Backtrace | undefined {
+    return backtraceOfFaults(this.outcome.faults);
   }
   get logs(): string[] {
     return this.outcome.logs;

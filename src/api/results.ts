@@ -6,6 +6,8 @@ import bs58 from 'bs58';
 import { decodeAddress } from '../runtime/accounts.js';
 import { debugBytes, debugList, debugString, debugStruct, wrapped } from './rust-debug.js';
 import { prettyLogs } from './pretty-logs.js';
+import { backtraceOfFaults, type Backtrace, type SourceFrame } from '../debug/index.js';
+import type { Profile } from '../profile/index.js';
 import { TRANSACTION_ERROR_NAMES, type InstructionError, type TransactionError } from '../runtime/errors.js';
 import type { InnerInstruction as RuntimeInner, TransactionOutcome } from '../runtime/runtime.js';
 
@@ -278,6 +280,10 @@ export class TransactionMetadata {
   prettyLogs(): string {
     return prettyLogs(this.outcome.logs);
   }
+  /** Where the compute units went, when the SVM profiles (`withProfiling()`); else undefined. */
+  profile(): Profile | undefined {
+    return this.outcome.profile;
+  }
   /** LiteSVM's form: the Rust Debug of its metadata. */
   toString(): string {
     return wrapped('TransactionMetadata', debugMetadata(this.outcome));
@@ -309,6 +315,23 @@ export class FailedTransactionMetadata {
     const program = line?.split(' ')[1];
     const name = program && this.nameCustomError(program, e.error.code);
     return name ? `${text}: ${name} (program ${program})` : text;
+  }
+  /**
+   * Where the failing sBPF program stopped with a VM error (access violation, panic, divide by
+   * zero, exceeded budget …): its innermost frame, with function, file and line from the program's
+   * DWARF when it has some, else the function's name and the pc. Undefined for other failures
+   * (an error code the program returned, a transaction-level error).
+   */
+  sourceLocation(): SourceFrame | undefined {
+    return this.backtrace()?.top;
+  }
+  /** Where the compute units went, when the SVM profiles (`withProfiling()`); else undefined. */
+  profile(): Profile | undefined {
+    return this.outcome.profile;
+  }
+  /** The sBPF call frames at the VM error, innermost first, across CPIs (see {@link sourceLocation}). */
+  backtrace(): Backtrace | undefined {
+    return backtraceOfFaults(this.outcome.faults);
   }
   /** LiteSVM's form: the Rust Debug of its error and metadata. */
   toString(): string {

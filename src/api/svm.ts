@@ -45,6 +45,7 @@ import { FailedTransactionMetadata, TransactionMetadata } from './results.js';
 import type { ErrorNamer } from './harness.js';
 import { Clock, computeBudgetOverride, type ComputeBudgetInput, EpochRewards, EpochSchedule, Rent, SlotHash, SlotHistory, StakeHistory } from './sysvars.js';
 import { toClock, toEpochRewards, toEpochSchedule, toRent, toSlotHashes, toSlotHistory, toStakeHistoryEntries } from './sysvars.js';
+import { debugFilePaths, registerDebugFile } from '../debug/index.js';
 
 /** An account as web3.js v1 describes it (accepted by {@link SVM.setAccount}). */
 export interface Web3AccountInfo {
@@ -252,6 +253,17 @@ export class SVM {
   /** Turns transaction signature verification on or off (on by default). */
   withSigverify(sigverify: boolean): this {
     this.runtime.config.sigverify = toBoolean(sigverify, 'sigverify');
+    return this;
+  }
+
+  /**
+   * Turns compute-unit profiling on (or off with `false`): each transaction's sBPF programs then
+   * run on the interpreter, and its result's `profile()` attributes every unit to a call stack
+   * (programs, functions, inlined functions, syscalls), a function and a source line. Results and
+   * compute units are exactly those of a plain run.
+   */
+  withProfiling(enabled = true): this {
+    this.runtime.config.profiling = toBoolean(enabled, 'enabled');
     return this;
   }
 
@@ -526,15 +538,16 @@ export class SVM {
 
   /**
    * Deploys the ELF at `path` (Node only). A file that cannot be read is refused with a
-   * `WebsvmError` of kind `FileError` carrying the operating system's message.
+   * `WebsvmError` of kind `FileError` carrying the operating system's message. A separate debug
+   * file beside it (`prog.debug` or `prog.so.debug`) is used for source locations of failures.
    */
   addProgramFromFile(programId: AddressInput, path: string): void {
     const id = toNamedAddress(programId, 'programId');
     const fs = requireNodeFs('file access');
-    this.addProgram(
-      id,
-      fileAccess('read', toPath(path, 'path'), () => new Uint8Array(fs.readFileSync(path))),
-    );
+    const elf = fileAccess('read', toPath(path, 'path'), () => new Uint8Array(fs.readFileSync(path)));
+    const debugPath = debugFilePaths(path).find((p) => fs.existsSync(p));
+    if (debugPath) registerDebugFile(elf, new Uint8Array(fs.readFileSync(debugPath)));
+    this.addProgram(id, elf);
   }
 
   /** Processes a transaction and commits its effects. */

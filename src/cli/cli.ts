@@ -14,11 +14,12 @@ import { link } from './link.js';
 import { printJson } from './options.js';
 import { run } from './run.js';
 import { trace } from './trace.js';
+import { profile } from './profile.js';
 import { validator } from './validator.js';
 import { verify } from './verify.js';
 
 /** The subcommands by name (exported for tools that enumerate them, such as the CLI fuzz campaign). */
-export const COMMANDS: Readonly<Record<string, Command>> = { run, trace, asm, disasm, link, verify, bench, validator };
+export const COMMANDS: Readonly<Record<string, Command>> = { run, trace, profile, asm, disasm, link, verify, bench, validator };
 
 function usage(): string {
   const width = Math.max(...Object.entries(COMMANDS).map(([name, c]) => `${name} ${c.operands}`.length)) + 2;

@@ -10,6 +10,8 @@ import { MAX_COMPUTE_UNIT_LIMIT } from '../runtime/compute-budget.js';
 import type { OptionSpec } from './command.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from './errors.js';
 import { makeDirectory, readElf, readText, writeOutput } from './files.js';
+import { debugFilePaths, registerDebugFile } from '../debug/index.js';
+import { existsSync } from 'node:fs';
 import { bytesArg, intArg, onePositional, painter, type Parsed, value } from './options.js';
 
 /** Where the program is deployed unless `--program-id` says otherwise. */
@@ -33,10 +35,11 @@ export const INSTRUCTION_OPTIONS: readonly OptionSpec[] = [
   { name: '--program-id', value: 'address', help: `address the program is deployed at (default ${DEFAULT_PROGRAM_ID})` },
   { name: '--compute-units', value: 'N', help: `compute-unit limit, at most ${MAX_COMPUTE_UNITS} (default ${MAX_COMPUTE_UNIT_LIMIT})` },
   { name: '--save-accounts', value: 'dir', help: 'write the accounts the instruction changed to dir/<address>.json' },
+  { name: '--debug-file', value: 'file', help: "the program's separate debug information (default: prog.debug or prog.so.debug beside it, if there)" },
 ];
 
 /** The fields of both commands' JSON document (trace adds its steps). */
-export const INSTRUCTION_JSON_FIELDS = 'ok, error?, computeUnits, logs, returnData, changedAccounts';
+export const INSTRUCTION_JSON_FIELDS = 'ok, error?, backtrace? (frames where a VM error stopped the program), computeUnits, logs, returnData, changedAccounts';
 
 interface AccountSpec {
   address: string;
@@ -93,6 +96,8 @@ export function prepareInstruction(p: Parsed): PreparedInstruction {
   const fixtures = (p.values.get('--account') ?? []).map(accountSpec);
   const data = bytesArg(value(p, '--data'), '--data');
   const elf = readElf(path);
+  const debugPath = value(p, '--debug-file') ?? debugFilePaths(path).find((f) => existsSync(f));
+  if (debugPath !== undefined) registerDebugFile(elf, readElf(debugPath));
   const accounts = fixtures.map((read) => read());
   const harness = new InstructionHarness();
   harness.computeUnitLimit = computeUnits;
@@ -138,9 +143,11 @@ export function runInstruction(ix: PreparedInstruction): InstructionOutcome {
 
 /** The outcome as the JSON document's fields. */
 export function outcomeJson({ result, error, changed }: InstructionOutcome) {
+  const backtrace = result.backtrace();
   return {
     ok: result.success,
     ...(error ? { error } : {}),
+    ...(backtrace ? { backtrace: backtrace.frames } : {}),
     computeUnits: result.computeUnitsConsumed,
     logs: result.logs,
     returnData: result.returnData,
@@ -153,6 +160,8 @@ export function printOutcome({ result, error, changed }: InstructionOutcome): vo
   const c = painter(process.stdout);
   for (const line of result.logs) process.stdout.write(`${c.dim(line)}\n`);
   process.stdout.write(`${error ? c.red(`failed: ${error.message}`) : c.green('success')}  ${result.computeUnitsConsumed} compute units\n`);
+  const backtrace = result.backtrace();
+  if (backtrace) process.stdout.write(`${backtrace}\n`);
   if (result.returnData.length > 0) process.stdout.write(`return data: ${Buffer.from(result.returnData).toString('hex')}\n`);
   for (const [key, a] of changed) process.stdout.write(`changed ${key}: ${a.lamports} lamports, owner ${a.owner}, ${a.data.length} bytes\n`);
 }

@@ -9,6 +9,7 @@ import { INSN_SIZE, MM_BYTECODE_START, MM_REGION_SIZE, MM_RODATA_START, MM_STACK
 import * as op from '../isa/opcodes.js';
 import { SBPFVersion, enableStricterElfHeaders, versionFromElfFlags } from '../isa/version.js';
 import { sha256Hex } from '../crypto/sha256.js';
+import { rememberProgramElf } from '../debug/program-sources.js';
 import { ElfError, elfError, parserError } from './errors.js';
 import { hashPc, hashSymbolName } from './murmur3.js';
 import {
@@ -78,8 +79,10 @@ function load(input: Uint8Array, opts: LoadElfOptions): Executable {
   }
   // Relocations write into our own copy (`slice` would alias a Node Buffer).
   const bytes = new Uint8Array(input);
-  const exe = enableStricterElfHeaders(version) ? loadStrict(bytes, version) : loadLenient(input, bytes, version, opts);
-  return { ...exe, contentHash: sha256Hex(input) };
+  const loaded = enableStricterElfHeaders(version) ? loadStrict(bytes, version) : loadLenient(input, bytes, version, opts);
+  const exe = { ...loaded, contentHash: sha256Hex(input) };
+  rememberProgramElf(exe, input); // for source mapping, read only if asked for
+  return exe;
 }
 
 type Loaded = Omit<Executable, 'contentHash'>;

@@ -6,7 +6,7 @@
  * layout (rodata segment at 0, bytecode segment at 0x1_0000_0000).
  */
 import { INSN_SIZE, MM_BYTECODE_START, MM_RODATA_START } from '../isa/constants.js';
-import { R_BPF_64_32, R_BPF_64_RELATIVE } from './parser.js';
+import { R_BPF_64_32, R_BPF_64_RELATIVE, type Shdr } from './parser.js';
 
 /** What to write. */
 export interface ElfImage {
@@ -31,6 +31,37 @@ export interface ElfImage {
    * address (V0–V2 with an `R_BPF_64_RELATIVE` relocation, as the toolchain emits them).
    */
   addressRefs?: { pc: number; section: 'rodata' | 'text' }[];
+  /**
+   * Sections no loader maps (debug info, BTF, a symbol table), written after the loaded ones in
+   * this order, with section headers in V3 output too (whose loader ignores them).
+   */
+  unloadedSections?: UnloadedSection[];
+  /** Functions for a `.symtab` (written after `unloadedSections`, only when those are given). */
+  symbolTable?: { name: string; pc: number; global: boolean }[];
+}
+
+/** A section of {@link ElfImage.unloadedSections}. */
+export interface UnloadedSection {
+  name: string;
+  /** `sh_type` (1 PROGBITS, 2 SYMTAB, 3 STRTAB). */
+  type: number;
+  data: Uint8Array;
+  /** Name of the section `sh_link` points at (a symbol table's string table). */
+  link?: string;
+  /** `sh_info` (a symbol table's first global symbol). */
+  info?: number;
+  entsize?: number;
+  align?: number;
+}
+
+/** Where {@link writeElf} puts `.text` (`sh_addr`, the base of addresses in debug info and symbols). */
+export function textSectionAddress(sbpfVersion: ElfImage['sbpfVersion']): number {
+  return sbpfVersion === 3 ? MM_BYTECODE_START : DYNAMIC_TEXT_OFFSET;
+}
+
+/** Where {@link writeElf} puts `.rodata` (`sh_addr`) given the text length. */
+export function rodataSectionAddress(sbpfVersion: ElfImage['sbpfVersion'], textLength: number): number {
+  return sbpfVersion === 3 ? MM_RODATA_START : rodataAddress(sbpfVersion, textLength) - MM_BYTECODE_START;
 }
 
 const align8 = (n: number) => (n + 7) & ~7;
@@ -79,9 +110,30 @@ function writeStrict(image: ElfImage): Uint8Array {
   }
   const phnum = roLen ? 2 : 1;
   const start = 64 + 56 * phnum;
-  const out = new Uint8Array(start + roLen + text.length);
+  const textAt = start + roLen;
+  const unloaded = unloadedSections(image, roLen ? 2 : 1);
+  // Section headers only for tools reading the unloaded sections; the strict loader ignores them.
+  const table = unloaded.length
+    ? sectionTable(
+        [
+          { name: '', type: 0, flags: 0, addr: 0, offset: 0, size: 0, link: 0, info: 0, entsize: 0, align: 1 },
+          ...(roLen ? [{ name: '.rodata', type: 1, flags: 2, addr: MM_RODATA_START, offset: start, size: roLen, link: 0, info: 0, entsize: 0, align: 8 }] : []),
+          { name: '.text', type: 1, flags: 6, addr: MM_BYTECODE_START, offset: textAt, size: text.length, link: 0, info: 0, entsize: 0, align: 8 },
+        ],
+        textAt + text.length,
+        unloaded,
+      )
+    : undefined;
+  const out = new Uint8Array(table?.end ?? textAt + text.length);
   const v = new DataView(out.buffer);
-  writeHeader(v, { flags: 3, entry: MM_BYTECODE_START + image.entryPc * INSN_SIZE, phnum, shoff: 0, shnum: 0, shstrndx: 0 });
+  writeHeader(v, {
+    flags: 3,
+    entry: MM_BYTECODE_START + image.entryPc * INSN_SIZE,
+    phnum,
+    shoff: table?.shoff ?? 0,
+    shnum: table?.sections.length ?? 0,
+    shstrndx: table ? table.sections.length - 1 : 0,
+  });
   let offset = start;
   const segment = (i: number, flags: number, vaddr: number, size: number) => {
     writePhdr(v, 64 + 56 * i, { type: 1, flags, offset, vaddr, size });
@@ -90,7 +142,8 @@ function writeStrict(image: ElfImage): Uint8Array {
   if (roLen) segment(0, 4, 0, roLen);
   segment(phnum - 1, 1, MM_BYTECODE_START, text.length);
   out.set(rodata, start);
-  out.set(text, start + roLen);
+  out.set(text, textAt);
+  if (table) writeSectionTable(out, table);
   return out;
 }
 
@@ -166,37 +219,31 @@ function writeDynamic(image: ElfImage): Uint8Array {
   const dynsymAt = align8(dynamicAt + 16 * DYN_ENTRIES);
   const dynstrAt = dynsymAt + 24 * syms.length;
   const relAt = align8(dynstrAt + dynstr.bytes.length);
-  const shstrAt = relAt + 16 * rels.length;
-  const shstr = new Strings();
-  const sections = [
-    { name: '', type: 0, flags: 0, addr: 0, offset: 0, size: 0, link: 0, entsize: 0, alloc: false },
-    { name: '.text', type: 1, flags: 6, addr: textAt, offset: textAt, size: image.text.length, link: 0, entsize: 0, alloc: true },
-    { name: '.rodata', type: 1, flags: 2, addr: rodataAt, offset: rodataAt, size: rodata.length, link: 0, entsize: 0, alloc: true },
-    { name: '.dynamic', type: 6, flags: 3, addr: dynamicAt, offset: dynamicAt, size: 16 * DYN_ENTRIES, link: 5, entsize: 16, alloc: true },
-    { name: '.dynsym', type: 11, flags: 2, addr: dynsymAt, offset: dynsymAt, size: 24 * syms.length, link: 5, entsize: 24, alloc: true },
-    { name: '.dynstr', type: 3, flags: 2, addr: dynstrAt, offset: dynstrAt, size: dynstr.bytes.length, link: 0, entsize: 0, alloc: true },
-    { name: '.rel.dyn', type: 9, flags: 2, addr: relAt, offset: relAt, size: 16 * rels.length, link: 4, entsize: 16, alloc: true },
-    { name: '.shstrtab', type: 3, flags: 0, addr: 0, offset: shstrAt, size: 0, link: 0, entsize: 0, alloc: false },
+  const loaded: SectionHeader[] = [
+    { name: '', type: 0, flags: 0, addr: 0, offset: 0, size: 0, link: 0, info: 0, entsize: 0, align: 1 },
+    { name: '.text', type: 1, flags: 6, addr: textAt, offset: textAt, size: image.text.length, link: 0, info: 0, entsize: 0, align: 8 },
+    { name: '.rodata', type: 1, flags: 2, addr: rodataAt, offset: rodataAt, size: rodata.length, link: 0, info: 0, entsize: 0, align: 8 },
+    { name: '.dynamic', type: 6, flags: 3, addr: dynamicAt, offset: dynamicAt, size: 16 * DYN_ENTRIES, link: 0, info: 0, entsize: 16, align: 8 },
+    { name: '.dynsym', type: 11, flags: 2, addr: dynsymAt, offset: dynsymAt, size: 24 * syms.length, link: 0, info: 0, entsize: 24, align: 8 },
+    { name: '.dynstr', type: 3, flags: 2, addr: dynstrAt, offset: dynstrAt, size: dynstr.bytes.length, link: 0, info: 0, entsize: 0, align: 8 },
+    { name: '.rel.dyn', type: 9, flags: 2, addr: relAt, offset: relAt, size: 16 * rels.length, link: 0, info: 0, entsize: 16, align: 8 },
   ].filter((s) => s.name !== '.rodata' || rodata.length > 0);
-  const names = sections.map((s) => shstr.add(s.name));
-  const shstrtab = sections[sections.length - 1];
-  shstrtab.size = shstr.bytes.length;
+  const table = sectionTable(loaded, relAt + 16 * rels.length, unloadedSections(image, 1));
   // Section links point at .dynstr / .dynsym by index in the final list.
-  const indexOf = (name: string) => sections.findIndex((s) => s.name === name);
-  for (const s of sections) {
+  const indexOf = (name: string) => table.sections.findIndex((s) => s.name === name);
+  for (const s of table.sections) {
     if (s.name === '.dynamic' || s.name === '.dynsym') s.link = indexOf('.dynstr');
     if (s.name === '.rel.dyn') s.link = indexOf('.dynsym');
   }
-  const shoff = align8(shstrAt + shstr.bytes.length);
-  const out = new Uint8Array(shoff + 64 * sections.length);
+  const out = new Uint8Array(table.end);
   const v = new DataView(out.buffer);
   writeHeader(v, {
     flags: image.sbpfVersion,
     entry: textAt + image.entryPc * INSN_SIZE,
     phnum: DYNAMIC_PHNUM,
-    shoff,
-    shnum: sections.length,
-    shstrndx: sections.length - 1,
+    shoff: table.shoff,
+    shnum: table.sections.length,
+    shstrndx: table.sections.length - 1,
   });
   const dynEnd = relAt + 16 * rels.length;
   writePhdr(v, 64, { type: 1, flags: 5, offset: textAt, vaddr: textAt, size: image.text.length });
@@ -231,18 +278,98 @@ function writeDynamic(image: ElfImage): Uint8Array {
     v.setBigUint64(relAt + 16 * i, BigInt(r.offset), true);
     v.setBigUint64(relAt + 16 * i + 8, r.info, true);
   });
-  out.set(shstr.bytes, shstrAt);
-  sections.forEach((s, i) => {
-    const o = shoff + 64 * i;
-    v.setUint32(o, names[i], true);
+  writeSectionTable(out, table);
+  return out;
+}
+
+/** The image's unloaded sections followed by its symbol table, whose symbols lie in section `textIndex`. */
+function unloadedSections(image: ElfImage, textIndex: number): UnloadedSection[] {
+  const sections = image.unloadedSections ?? [];
+  if (!sections.length || !image.symbolTable?.length) return sections;
+  const textEnd = image.text.length / INSN_SIZE;
+  // Locals first (ELF requires it); sizes run to the next function.
+  const symbols = [...image.symbolTable].sort((a, b) => Number(a.global) - Number(b.global) || a.pc - b.pc);
+  const starts = [...new Set(symbols.map((f) => f.pc)), textEnd].sort((a, b) => a - b);
+  const names = new Strings();
+  const symtab = new Uint8Array(24 * (symbols.length + 1));
+  const v = new DataView(symtab.buffer);
+  symbols.forEach((f, i) => {
+    const o = 24 * (i + 1);
+    v.setUint32(o, names.add(f.name), true);
+    v.setUint8(o + 4, (f.global ? 0x10 : 0) | 2); // STT_FUNC
+    v.setUint16(o + 6, textIndex, true);
+    v.setBigUint64(o + 8, BigInt(textSectionAddress(image.sbpfVersion) + f.pc * INSN_SIZE), true);
+    v.setBigUint64(o + 16, BigInt((starts[starts.indexOf(f.pc) + 1] - f.pc) * INSN_SIZE), true);
+  });
+  const firstGlobal = 1 + symbols.filter((f) => !f.global).length;
+  return [
+    ...sections,
+    { name: '.symtab', type: 2, data: symtab, link: '.strtab', info: firstGlobal, entsize: 24, align: 8 },
+    { name: '.strtab', type: 3, data: Uint8Array.from(names.bytes) },
+  ];
+}
+
+/** A section header as written: named by its text (`sh_addralign` 0 or 1 means unaligned). */
+interface SectionHeader extends Omit<Shdr, 'name' | 'addralign'> {
+  name: string;
+  entsize: number;
+  align: number;
+}
+
+/** The section headers of a file, the bytes of its unloaded sections and `.shstrtab`, and where they go. */
+interface SectionTable {
+  sections: SectionHeader[];
+  /** Contents written at `sections[i].offset` (the unloaded sections and `.shstrtab`). */
+  contents: { offset: number; data: Uint8Array }[];
+  shoff: number;
+  /** Length of the whole file. */
+  end: number;
+}
+
+/**
+ * Lays out the unloaded sections from file offset `at` (after everything loaded), then
+ * `.shstrtab` and the section header table, behind the `loaded` headers.
+ */
+function sectionTable(loaded: SectionHeader[], at: number, unloaded: readonly UnloadedSection[]): SectionTable {
+  const sections = [...loaded];
+  const contents: SectionTable['contents'] = [];
+  let offset = at;
+  for (const u of unloaded) {
+    const align = u.align ?? 1;
+    offset = Math.ceil(offset / align) * align;
+    sections.push({ name: u.name, type: u.type, flags: 0, addr: 0, offset, size: u.data.length, link: 0, info: u.info ?? 0, entsize: u.entsize ?? 0, align });
+    contents.push({ offset, data: u.data });
+    offset += u.data.length;
+  }
+  unloaded.forEach((u, i) => {
+    if (u.link !== undefined) sections[loaded.length + i].link = sections.findIndex((s) => s.name === u.link);
+  });
+  const shstr = new Strings();
+  sections.push({ name: '.shstrtab', type: 3, flags: 0, addr: 0, offset, size: 0, link: 0, info: 0, entsize: 0, align: 1 });
+  for (const s of sections) shstr.add(s.name);
+  const shstrtab = sections[sections.length - 1];
+  shstrtab.size = shstr.bytes.length;
+  contents.push({ offset, data: Uint8Array.from(shstr.bytes) });
+  const shoff = align8(offset + shstr.bytes.length);
+  return { sections, contents, shoff, end: shoff + 64 * sections.length };
+}
+
+/** Writes a {@link sectionTable}'s contents and headers into `out`. */
+function writeSectionTable(out: Uint8Array, table: SectionTable): void {
+  const v = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  const shstr = new Strings();
+  for (const c of table.contents) out.set(c.data, c.offset);
+  table.sections.forEach((s, i) => {
+    const o = table.shoff + 64 * i;
+    v.setUint32(o, shstr.add(s.name), true);
     v.setUint32(o + 4, s.type, true);
     v.setBigUint64(o + 8, BigInt(s.flags), true);
     v.setBigUint64(o + 16, BigInt(s.addr), true);
     v.setBigUint64(o + 24, BigInt(s.offset), true);
     v.setBigUint64(o + 32, BigInt(s.size), true);
     v.setUint32(o + 40, s.link, true);
-    v.setBigUint64(o + 48, s.alloc ? 8n : 1n, true);
+    v.setUint32(o + 44, s.info, true);
+    v.setBigUint64(o + 48, BigInt(s.align), true);
     v.setBigUint64(o + 56, BigInt(s.entsize), true);
   });
-  return out;
 }

@@ -183,6 +183,7 @@ function runOn(
   } catch (e) {
     if (!(e instanceof EbpfError)) throw e;
     error = e;
+    error.returnPcs = Array.from({ length: view.getUint32(HEADER.depth, true) }, (_, f) => view.getInt32(HEADER.frames + HEADER.frameSize * f + 40, true));
     status = STATUS_EXIT;
   } finally {
     // What the compiled code stored (syscalls and the interpreter note their own writes in the map).

@@ -1,1 +1,1 @@
-export { link, LinkError, type LinkOptions } from './link.js';
+export { link, linkWithDebugFile, LinkError, type LinkOptions } from './link.js';

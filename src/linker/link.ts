@@ -6,19 +6,17 @@
  * deployable ELF through the project's writer (V3 strict by default, V0 dynamic on request). This
  * is the job bpf-linker does for Rust programs.
  */
-import { WebsvmError } from '../errors.js';
-import { writeElf, type ElfImage } from '../elf/writer.js';
+import { rodataSectionAddress, textSectionAddress, writeElf, type ElfImage } from '../elf/writer.js';
 import { hashSymbolName } from '../elf/murmur3.js';
-import { R_BPF_64_32, R_BPF_64_64, Reader, readEhdr, readShdr } from '../elf/parser.js';
-import { ElfError } from '../elf/errors.js';
+import { R_BPF_64_32, R_BPF_64_64 } from '../elf/parser.js';
 import { SOLANA_SYSCALL_NAMES } from '../elf/syscall-names.js';
 import { INSN_SIZE } from '../isa/constants.js';
 import * as op from '../isa/opcodes.js';
+import { mergeDebugSections } from './debug-sections.js';
+import { LinkError } from './errors.js';
+import { parseObject, type ObjSymbol } from './object.js';
 
-/** Why a link failed. */
-export class LinkError extends WebsvmError<
-  'BadObject' | 'WritableSection' | 'UndefinedSymbol' | 'DuplicateSymbol' | 'UnsupportedRelocation' | 'NoEntrypoint'
-> {}
+export { LinkError };
 
 /** Options of {@link link}. */
 export interface LinkOptions {
@@ -28,12 +26,15 @@ export interface LinkOptions {
   entry?: string;
   /** Names an undefined function may have, each called as a syscall. Default: Agave's syscalls. */
   syscalls?: readonly string[];
+  /**
+   * `'keep'` (default): the objects' DWARF and BTF sections, relocated, and a symbol table of every
+   * function go into the output (as `clang -g` objects carry them); `'strip'`: neither.
+   */
+  debugInfo?: 'keep' | 'strip';
 }
 
 const SHT_PROGBITS = 1;
-const SHT_SYMTAB = 2;
 const SHT_REL = 9;
-const SHT_NOBITS = 8;
 const SHF_WRITE = 1;
 const SHF_ALLOC = 2;
 const SHF_EXECINSTR = 4;
@@ -41,81 +42,42 @@ const SHN_UNDEF = 0;
 const STB_LOCAL = 0;
 const STT_FUNC = 2;
 const STT_SECTION = 3;
-
-interface ObjSection {
-  name: string;
-  type: number;
-  flags: number;
-  align: number;
-  data: Uint8Array;
-  info: number;
-  link: number;
-}
-interface ObjSymbol {
-  name: string;
-  bind: number;
-  type: number;
-  shndx: number;
-  value: number;
-}
-interface ObjectFile {
-  file: string;
-  sections: ObjSection[];
-  symbols: ObjSymbol[];
-}
-
-function parseObject(bytes: Uint8Array, file: string): ObjectFile {
-  const fail = (why: string): never => {
-    throw new LinkError('BadObject', `${file}: ${why}`);
-  };
-  try {
-    const r = new Reader(bytes);
-    const h = readEhdr(r);
-    if (h.ident[0] !== 0x7f || h.ident[1] !== 0x45 || h.ident[4] !== 2 || h.ident[5] !== 1) fail('not a 64-bit little-endian ELF');
-    if (h.type !== 1) fail('not a relocatable object (ET_REL)');
-    if (h.machine !== 247) fail('not a BPF object (e_machine 247)');
-    const raw = Array.from({ length: h.shnum }, (_, i) => {
-      const o = h.shoff + i * 64;
-      if (o + 64 > bytes.length) fail('section header table out of bounds');
-      return readShdr(r, o);
-    });
-    const strtab = raw[h.shstrndx] ?? fail('no section name table');
-    const str = (tab: { offset: number; size: number }, at: number) => {
-      const start = tab.offset + at;
-      const end = bytes.indexOf(0, start);
-      if (start >= bytes.length || end < 0) fail('bad string table');
-      return new TextDecoder().decode(bytes.subarray(start, end));
-    };
-    const sections = raw.map((s) => ({
-      name: str(strtab, s.name),
-      type: s.type,
-      flags: s.flags,
-      align: Math.max(1, s.addralign),
-      info: s.info,
-      link: s.link,
-      data: s.type === SHT_NOBITS ? new Uint8Array(s.size) : bytes.subarray(s.offset, s.offset + s.size),
-    }));
-    const symtab = raw.find((s) => s.type === SHT_SYMTAB);
-    const symbols: ObjSymbol[] = [];
-    if (symtab) {
-      const names = raw[symtab.link] ?? fail('symbol table without string table');
-      for (let o = symtab.offset; o + 24 <= symtab.offset + symtab.size; o += 24) {
-        const info = bytes[o + 4];
-        symbols.push({ name: str(names, r.u32(o)), bind: info >> 4, type: info & 0xf, shndx: r.u16(o + 6), value: r.u64(o + 8) });
-      }
-    }
-    return { file, sections, symbols };
-  } catch (e) {
-    if (e instanceof LinkError) throw e;
-    if (e instanceof ElfError || e instanceof RangeError) fail('malformed ELF');
-    throw e;
-  }
-}
+/** The longest section name the sBPF V0–V2 loader reads (it fails on a longer one). */
+const LOADABLE_SECTION_NAME_LENGTH = 15;
 
 const alignUp = (n: number, a: number) => Math.ceil(n / a) * a;
 
-/** Links relocatable BPF objects into a deployable sBPF ELF. Throws {@link LinkError}. */
+/**
+ * Links relocatable BPF objects into a deployable sBPF ELF. Throws {@link LinkError}, also when
+ * debug sections are kept in V0 output and one has a name the loader refuses (DWARF 5's
+ * `.debug_str_offsets`): compile with `-gdwarf-4`, link for V3, or use {@link linkWithDebugFile}.
+ */
 export function link(objects: { bytes: Uint8Array; name?: string }[], opts: LinkOptions = {}): Uint8Array {
+  const elf = linkImage(objects, opts);
+  const tooLong = elf.unloadedSections?.find((s) => s.name.length > LOADABLE_SECTION_NAME_LENGTH);
+  if (tooLong && elf.sbpfVersion === 0) {
+    throw new LinkError(
+      'UnloadableDebugSection',
+      `debug section ${tooLong.name} has a name longer than the ${LOADABLE_SECTION_NAME_LENGTH} bytes the sBPF V0 loader accepts; compile with -gdwarf-4, link for sBPF V3, or write the debug information to a separate file`,
+    );
+  }
+  return writeElf(elf);
+}
+
+/**
+ * Links as {@link link} does, but returns the program without debug information and, beside it,
+ * the same program with its debug information (the separate `.debug` file that tools read next to
+ * a stripped `.so`, never deployed, so any section name is allowed).
+ */
+export function linkWithDebugFile(
+  objects: { bytes: Uint8Array; name?: string }[],
+  opts: Omit<LinkOptions, 'debugInfo'> = {},
+): { program: Uint8Array; debug: Uint8Array } {
+  const elf = linkImage(objects, { ...opts, debugInfo: 'keep' });
+  return { program: writeElf({ ...elf, unloadedSections: undefined }), debug: writeElf(elf) };
+}
+
+function linkImage(objects: { bytes: Uint8Array; name?: string }[], opts: LinkOptions): ElfImage {
   const version = opts.sbpfVersion ?? 3;
   const entryName = opts.entry ?? 'entrypoint';
   const syscallNames = new Set(opts.syscalls ?? SOLANA_SYSCALL_NAMES);
@@ -166,7 +128,7 @@ export function link(objects: { bytes: Uint8Array; name?: string }[], opts: Link
       globals.set(y.name, { where: p.where, offset: p.at + y.value, type: y.type });
     }),
   );
-  const resolve = (oi: number, y: ObjSymbol) => {
+  const resolve = (oi: number, y: ObjSymbol): { where: 'text' | 'rodata'; offset: number; type: number } | undefined => {
     if (y.shndx !== SHN_UNDEF) {
       const p = placement.get(`${oi}:${y.shndx}`);
       return p ? { where: p.where, offset: p.at + y.value, type: y.type } : undefined;
@@ -230,5 +192,19 @@ export function link(objects: { bytes: Uint8Array; name?: string }[], opts: Link
   const entry = globals.get(entryName);
   if (!entry || entry.where !== 'text') throw new LinkError('NoEntrypoint', `no global function named ${entryName}`);
   const functions = [...globals].filter(([, g]) => g.where === 'text' && g.type === STT_FUNC).map(([name, g]) => ({ name, pc: g.offset / INSN_SIZE }));
-  return writeElf({ sbpfVersion: version, text, rodata, entryPc: entry.offset / INSN_SIZE, functions, syscalls, addressRefs });
+  const image: ElfImage = { sbpfVersion: version, text, rodata, entryPc: entry.offset / INSN_SIZE, functions, syscalls, addressRefs };
+  if (opts.debugInfo === 'strip') return image;
+  const base = { text: textSectionAddress(version), rodata: rodataSectionAddress(version, text.length) };
+  const debugSections = mergeDebugSections(objs, (oi, sym) => {
+    const p = resolve(oi, sym);
+    return p && { address: base[p.where] + p.offset, offset: p.offset };
+  });
+  // Every function, static ones included, for names where there is no DWARF.
+  const symbolTable = objs.flatMap((obj, oi) =>
+    obj.symbols.flatMap((y) => {
+      const p = y.type === STT_FUNC && y.shndx !== SHN_UNDEF && y.name ? resolve(oi, y) : undefined;
+      return p?.where === 'text' ? [{ name: y.name, pc: p.offset / INSN_SIZE, global: y.bind !== STB_LOCAL }] : [];
+    }),
+  );
+  return debugSections.length ? { ...image, unloadedSections: debugSections, symbolTable } : image;
 }

@@ -2,6 +2,8 @@
  * The harness mode: instructions run directly on given accounts, without a transaction (no fee,
  * signatures or blockhash), the way Mollusk runs them.
  */
+import type { FaultSite } from '../debug/index.js';
+import type { Profile } from '../profile/index.js';
 import { cloneAccount, emptyAccount, type Account } from './accounts.js';
 import { MAX_COMPUTE_UNIT_LIMIT } from './compute-budget.js';
 import { InstructionFailure, type InstructionError } from './errors.js';
@@ -22,6 +24,10 @@ export interface InstructionsOutcome {
   returnData: { programId: string; data: Uint8Array };
   /** Every account involved, after execution (as before the failing instruction, if one failed). */
   accounts: [string, Account][];
+  /** Where programs stopped with VM errors, innermost first. */
+  faults: FaultSite[];
+  /** Compute units by call stack, when profiling is on. */
+  profile?: Profile;
 }
 
 /**
@@ -77,5 +83,7 @@ export function processInstructions(
     perInstruction,
     returnData: { ...context.returnData },
     accounts: keys.map((k, i) => [k, accounts[i]]),
+    faults: ic.faults,
+    profile: ic.env.profiler?.profile,
   };
 }

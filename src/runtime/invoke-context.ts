@@ -5,6 +5,8 @@
  * transaction-wide compute meter.
  */
 import type { Executable } from '../executable.js';
+import type { FaultSite } from '../debug/index.js';
+import type { Profiler } from '../profile/index.js';
 import type { ExecutionCosts } from '../syscalls/costs.js';
 import { MM_HEAP_START } from '../isa/constants.js';
 import { EbpfError } from '../vm/errors.js';
@@ -57,6 +59,8 @@ export interface InvokeEnvironment {
   costs: Readonly<ExecutionCosts>;
   /** Watches every top-level sBPF program run (which then runs in the interpreter). */
   tracer: ExecutionTracer | undefined;
+  /** Profiles every sBPF program run of the transaction (which then runs in the interpreter). */
+  profiler: Profiler | undefined;
 }
 
 /** Watches the execution of a top-level sBPF program, instruction by instruction (`websvm trace`). */
@@ -73,6 +77,8 @@ const heapCost = (heapBytes: number, unit: number) => (Math.ceil(heapBytes / (32
 export class InvokeContext {
   /** Compute units left in the transaction. */
   remaining: number;
+  /** The VM errors of this transaction's programs, innermost first (a failed CPI fails its caller in turn). */
+  readonly faults: FaultSite[] = [];
   /** Programs deployed, upgraded or closed by this transaction (they override the runtime's cache). */
   readonly modifiedPrograms = new Map<string, LoadedProgram>();
   /** Per executing sBPF program (innermost last): its ABI, bump-allocator position and input layout. */
@@ -202,6 +208,8 @@ export class InvokeContext {
     this.programs.push({ heapUsed: 0, input });
     let finalInput: Uint8Array | undefined;
     const tracer = this.tx.stack.length === 1 ? this.env.tracer : undefined;
+    const profiler = this.env.profiler;
+    const recorder = profiler?.recorder(programId, program.exe);
     let result;
     try {
       result = run(
@@ -210,11 +218,11 @@ export class InvokeContext {
           input,
           computeUnits: budget,
           engine: this.env.engine,
-          syscalls: this.env.syscalls,
+          syscalls: profiler ? profiler.syscalls(this.env.syscalls) : this.env.syscalls,
           heapBytes: this.heapBytes,
           checkAligned: !abiV0,
           r2: this.env.features.isActive(FEATURES.provideInstructionDataOffsetInVmR2) ? input.instructionDataAddress : 0n,
-          trace: tracer?.trace,
+          trace: tracer?.trace ?? recorder,
         },
         // A view, not a copy: it is read below, before any other program runs in this memory.
         (memory, registers) => {
@@ -226,9 +234,11 @@ export class InvokeContext {
     } finally {
       host.current = outer;
       this.programs.pop();
+      profiler?.finish();
     }
     const used = Number(result.instructions);
     this.remaining = Math.max(0, budget - used);
+    recorder?.settle(meterBefore - this.remaining);
     this.log(`Program ${programId} consumed ${used} of ${meterBefore} compute units`);
     const rd = this.tx.returnData;
     if (rd.data.length > 0) this.log(`Program return: ${programId} ${bytesToBase64(rd.data)}`);
@@ -237,8 +247,11 @@ export class InvokeContext {
       deserializeInput(this.tx, abiV0, finalInput!, input.originalLengths);
       return;
     }
+    const { pc, returnPcs } = result.error;
+    if (pc !== undefined) this.faults.push({ programId, exe: program.exe, pc, returnPcs: returnPcs ?? [] });
     const cause = syscallCause(result.error);
     if (cause === undefined && this.env.features.isActive(FEATURES.depleteCuMeterOnVmFailure)) this.remaining = 0;
+    recorder?.settle(meterBefore - this.remaining);
     throw cause ?? new ProgramFailure(result.error.message);
   }
 }

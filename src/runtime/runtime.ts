@@ -18,6 +18,7 @@ import { InstructionFailure } from './errors.js';
 import { BPF_LOADER_UPGRADEABLE, CONFIG_PROGRAM, FEATURE_PROGRAM, NATIVE_LOADER, SBPF_LOADERS, STAKE_CONFIG, SYSVAR, SYSVAR_OWNER } from './ids.js';
 import { PRECOMPILES } from './precompiles.js';
 import { FEATURES, FeatureSet } from './features.js';
+import { Profiler } from '../profile/index.js';
 import type { ExecutionTracer, InvokeContext, InvokeEnvironment, LoadedProgram } from './invoke-context.js';
 import { LOG_MESSAGES_BYTES_LIMIT } from './log-collector.js';
 import { checkPacketSize, decodeSignedMessage, decodeTransaction, type SignedMessage, type WireTransaction } from './message.js';
@@ -67,6 +68,8 @@ export interface RuntimeConfig {
   lamportsPerSignature: bigint;
   /** Watches every top-level sBPF program run; undefined (the default) watches none. */
   tracer: ExecutionTracer | undefined;
+  /** Whether each transaction's sBPF programs are profiled (they then run on the interpreter). */
+  profiling: boolean;
 }
 
 const MAX_INSTRUCTION_STACK_DEPTH = 5;
@@ -138,6 +141,7 @@ export class Runtime implements Bank {
     engine: DEFAULT_ENGINE,
     lamportsPerSignature: 5000n,
     tracer: undefined,
+    profiling: false,
   };
   latestBlockhash = GENESIS_BLOCKHASH;
   private readonly programs = new Map<string, LoadedProgram>();
@@ -537,6 +541,7 @@ export class Runtime implements Bank {
       features: this.features,
       costs: this.costs,
       tracer: this.config.tracer,
+      profiler: this.config.profiling ? new Profiler() : undefined,
     };
   }
 }

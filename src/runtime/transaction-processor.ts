@@ -13,6 +13,8 @@
  * A transaction refused before loading reports LiteSVM's default metadata and changes nothing.
  */
 import { decodeAddress, emptyAccount, RENT_EXEMPT_EPOCH, shareAccount, type Account, type AccountsDb } from './accounts.js';
+import type { FaultSite } from '../debug/index.js';
+import type { Profile } from '../profile/index.js';
 import { budgetsAsBuiltin } from './builtins/index.js';
 import { decodeNonce, durableNonce } from './builtins/nonce.js';
 import { computeBudgetLimits, configLimits, type ComputeBudgetLimits } from './compute-budget.js';
@@ -53,6 +55,10 @@ export interface TransactionOutcome {
   postAccounts: [string, Account][];
   /** Whether the transaction got as far as execution (charged a fee, recorded in history). */
   included: boolean;
+  /** Where its programs stopped with VM errors, innermost first. */
+  faults?: FaultSite[];
+  /** Its compute units by call stack, when profiling is on. */
+  profile?: Profile;
 }
 
 /** What the stages read from the bank (the runtime) and the one way they write to it. */
@@ -324,6 +330,8 @@ function executeLoadedTransaction(
     innerInstructions: innerInstructions(context, tx.message.instructions.length),
     postAccounts: msg.keys.flatMap((k, i) => (msg.writable[i] ? [[k, accounts[i]] as [string, Account]] : [])),
     included: true,
+    faults: ic.faults,
+    profile: ic.env.profiler?.profile,
   };
 }
 

@@ -36,6 +36,8 @@ const FIXED_TEXT: Partial<Record<EbpfErrorKind, string>> = {
 export class EbpfError extends WebsvmError<EbpfErrorKind> {
   /** Slot index of the instruction that raised the error, when known. */
   pc?: number;
+  /** Return slots of the call frames active at the error, outermost first (for backtraces). */
+  returnPcs?: number[];
 
   constructor(kind: EbpfErrorKind, message?: string, pc?: number) {
     super(kind, message ?? FIXED_TEXT[kind] ?? kind);

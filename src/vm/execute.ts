@@ -73,7 +73,16 @@ export interface InputWriter {
 
 /** Result of {@link execute}. */
 export type ExecuteResult =
-  { ok: true; value: bigint; instructions: bigint } | { ok: false; error: { kind: string; message: string; pc?: number }; instructions: bigint };
+  | { ok: true; value: bigint; instructions: bigint }
+  | {
+      ok: false;
+      /**
+       * The VM error; `returnPcs` (not enumerable, so the contract's shape is unchanged) holds the
+       * return slots of the call frames active at the error, outermost first, for `backtraceOf`.
+       */
+      error: { kind: string; message: string; pc?: number; readonly returnPcs?: readonly number[] };
+      instructions: bigint;
+    };
 
 /** The VM-level default syscalls (solana-sbpf's test syscalls), shared so compiled code is cached. */
 const defaultSyscalls = testSyscalls();
@@ -155,9 +164,10 @@ export function run(exe: Executable, opts: ExecuteOptions, exit: ExitHook | unde
     }
   }
   if (result.ok) return result;
-  const { kind, message, pc, cause } = result.error;
+  const { kind, message, pc, cause, returnPcs } = result.error;
   const error = pc === undefined ? { kind, message } : { kind, message, pc };
-  // A syscall's own error stays reachable for the runtime without changing the contract's shape.
+  // A syscall's own error and the call frames stay reachable without changing the contract's shape.
   if (cause !== undefined) Object.defineProperty(error, 'cause', { value: cause, enumerable: false });
+  if (returnPcs !== undefined) Object.defineProperty(error, 'returnPcs', { value: returnPcs, enumerable: false });
   return { ok: false, error, instructions: result.instructions };
 }

@@ -627,6 +627,7 @@ export class Interpreter implements SyscallContext {
       if (!(e instanceof EbpfError)) throw e; // a defect of ours, not a program outcome
       const error = e;
       if (error.pc === undefined) error.pc = this.R[22];
+      error.returnPcs = Array.from(this.returnPc.subarray(0, this.depth));
       outcome = { ok: false, error };
     }
     this.consume(this.due);

@@ -52,6 +52,34 @@ describe('websvm CLI', () => {
     expect(doc.changedAccounts).toEqual([]);
   });
 
+  it('run: a VM error is followed by its backtrace with file:line and function (the .debug file beside a stripped program is read)', () => {
+    const r = cli(['run', 'programs/bin/debuginfo.split.so', '--data', '010506']);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('failed: Access violation writing 8 bytes');
+    expect(r.out).toContain(
+      `  program ${PROGRAM}\n    at store_at (programs/debuginfo/math.c:7:33)\n    at scatter (programs/debuginfo/math.c:13:3)\n    at entrypoint (programs/debuginfo/main.c:24:12)\n`,
+    );
+    const doc = JSON.parse(cli(['run', 'programs/bin/debuginfo.split.so', '--data', '0200', '--json']).out);
+    expect(doc.backtrace).toEqual([
+      { pc: expect.any(Number), function: 'average', file: 'programs/debuginfo/math.c', line: 21, column: 19, inlined: false, programId: PROGRAM },
+      { pc: expect.any(Number), function: 'entrypoint', file: 'programs/debuginfo/main.c', line: 26, column: 12, inlined: false, programId: PROGRAM },
+    ]);
+    const stripped = cli(['run', 'programs/bin/debuginfo.split.so', '--data', '010506', '--debug-file', 'programs/bin/debuginfo.so']);
+    expect(stripped.out).toContain('at store_at (programs/debuginfo/math.c:7:33)');
+  });
+
+  it('profile: units by function and line, folded stacks to a file, --json', () => {
+    const folded = join(dir, 'debuginfo.folded');
+    const r = cli(['profile', 'programs/bin/debuginfo.so', '--data', '000102030405', '--folded', folded]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/success {2}207 compute units\n {1}inclusive {2}exclusive {2}function\n {7}207 {9}24 {2}entrypoint\n/);
+    expect(r.out).toMatch(/ {8}41 {13}programs\/debuginfo\/checks\.c:8\n/);
+    expect(readFileSync(folded, 'utf8')).toContain(`${PROGRAM};entrypoint;checked_sum;weigh 20\n`);
+    const doc = JSON.parse(cli(['profile', 'programs/bin/debuginfo.so', '--data', '000102030405', '--json']).out);
+    expect(doc.profile.total).toBe(207);
+    expect(doc.profile.functions[0]).toEqual({ name: 'entrypoint', exclusive: 24, inclusive: 207 });
+  });
+
   it('--save-accounts where no directory can be made fails with a message instead of hanging', () => {
     if (!existsSync('/proc/self')) return; // Linux only: Node's recursive mkdir loops forever under /proc
     const args = ['run', 'programs/bin/accounts.so', '--data', '0010', '--account', `${fixture}:w`, '--save-accounts', '/proc/websvm-cli-test/out'];

@@ -40,6 +40,13 @@ const CASES: [program: string, data: number[]][] = [
   ['return_data', [1, 2, 3, 4, 5]],
   ['return_data', []],
   ['return_data', [0xff, 1]],
+  // Built with -g -O1 (three files, DWARF 4 inside the ELF).
+  ['debuginfo', [0, 1, 2, 3]],
+  ['debuginfo', [1, 5, 6]],
+  ['debuginfo', [2, 0]],
+  ['debuginfo', [2, 3, 4]],
+  ['debuginfo', [3, 5, 1]],
+  ['debuginfo', [4]],
 ];
 
 /** How Agave words a VM error in `Program <id> failed: …` (syscall errors show their inner error). */

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { apiMisuse } from './api-misuse.js';
 import { cliArguments } from './cli-arguments.js';
+import { dwarfMutation } from './dwarf-mutation.js';
 import { elfMutation } from './elf-mutation.js';
 import { transactionMutation } from './transaction-mutation.js';
 
@@ -16,6 +17,7 @@ describe('fuzz campaigns, short', () => {
     ['transaction mutation vs LiteSVM', transactionMutation],
     ['CLI arguments', cliArguments],
     ['API misuse', apiMisuse],
+    ['DWARF mutation', dwarfMutation],
   ] as const)(
     '%s',
     async (_, campaign) => {

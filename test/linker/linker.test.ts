@@ -55,11 +55,14 @@ describe('link()', () => {
 
 describe('committed programs', () => {
   const names = readdirSync(programs)
-    .filter((f) => f.endsWith('.so') && !f.endsWith('.v3.so'))
+    .filter((f) => f.endsWith('.so') && !f.endsWith('.v3.so') && !f.endsWith('.split.so'))
     .map((f) => f.slice(0, -3));
-  it('exist for every C source', () => {
-    const sources = readdirSync(new URL('../../programs/', import.meta.url)).filter((f) => f.endsWith('.c'));
-    expect(names.sort()).toEqual(sources.map((f) => f.slice(0, -2)).sort());
+  it('exist for every C source and every folder of C sources', () => {
+    const entries = readdirSync(new URL('../../programs/', import.meta.url), { withFileTypes: true });
+    const sources = entries.filter((e) => e.name.endsWith('.c')).map((e) => e.name.slice(0, -2));
+    const folders = entries.filter((e) => e.isDirectory() && !['bin', 'include'].includes(e.name)).map((e) => e.name);
+    expect(folders.length).toBeGreaterThan(0);
+    expect(names.sort()).toEqual([...sources, ...folders].sort());
   });
   for (const name of names) {
     it(`${name}: V0 and V3 builds load, verify and give the same result, logs and count`, () => {

@@ -1,0 +1,200 @@
+/**
+ * Source mapping of an sBPF program: from an instruction slot to function, file, line and column,
+ * with inlined frames, read from the program's DWARF (or that of a separate `.debug` file), else
+ * named from its symbol tables, else from the loader's function registry.
+ */
+import type { Executable } from '../executable.js';
+import { INSN_SIZE } from '../isa/constants.js';
+import { readElfContents, type ElfContents, type FunctionSymbol } from './elf-sections.js';
+import { readUnits, type CodeScope } from './info.js';
+import { readLineTable, type LineTable } from './line-program.js';
+import { StringSections } from './strings.js';
+
+/** Where an instruction comes from. */
+export interface SourceFrame {
+  /** Instruction slot: the failing instruction in the innermost frame, the call instruction in its callers. */
+  pc: number;
+  function?: string;
+  file?: string;
+  line?: number;
+  column?: number;
+  /** Whether the compiler inlined this frame into the next one (it has no sBPF call frame of its own). */
+  inlined: boolean;
+  /** The program the frame is in (in backtraces of transactions, where CPIs add programs). */
+  programId?: string;
+}
+
+/** `function (file:line:column)`, or with the pc where no line is known. */
+export function formatFrame(f: SourceFrame): string {
+  // Line 0 marks code the compiler attributes to no line.
+  const where = f.file === undefined ? `pc ${f.pc}` : f.line ? `${f.file}:${f.line}${f.column ? `:${f.column}` : ''}` : f.file;
+  return `${f.function ?? '<unknown>'} (${where})${f.inlined ? ' [inlined]' : ''}`;
+}
+
+/** Frames innermost first: where a program stopped, then each caller at its call. */
+export class Backtrace {
+  constructor(readonly frames: readonly SourceFrame[]) {}
+  /** The innermost frame. */
+  get top(): SourceFrame | undefined {
+    return this.frames[0];
+  }
+  /** One `at …` line per frame, under a `program …` line where the program changes. */
+  toString(): string {
+    return this.frames
+      .flatMap((f, i) => [...(f.programId && f.programId !== this.frames[i - 1]?.programId ? [`  program ${f.programId}`] : []), `    at ${formatFrame(f)}`])
+      .join('\n');
+  }
+}
+
+/** A line-table row with its file resolved, as looked up. */
+interface Row {
+  address: number;
+  file?: string;
+  line: number;
+  column: number;
+  endSequence: boolean;
+}
+
+/** Options of {@link SourceMap.fromElf}. */
+export interface SourceMapOptions {
+  /** The separate debug file of a stripped program (`prog.debug` beside `prog.so`). */
+  debugFile?: Uint8Array;
+  /** The loaded program, whose function registry names what no symbol table does. */
+  exe?: Executable;
+}
+
+export class SourceMap {
+  private constructor(
+    /** `sh_addr` of `.text` in the file the DWARF came from: the address of slot 0. */
+    private readonly textAddress: number,
+    private readonly rows: Row[],
+    private readonly tables: LineTable[],
+    /** Each unit's subprograms, with the unit's file names (for call sites of inlined code). */
+    private readonly scopes: { files: ReadonlyMap<number, string>; subprograms: CodeScope[] }[],
+    private readonly nameOf: (entry: number) => string | undefined,
+    private readonly symbols: { pc: number; end: number; name: string }[],
+  ) {}
+
+  /**
+   * Reads the DWARF and symbols of a program's ELF (and of its debug file). Throws a
+   * `DebugInfoError` when either is malformed; a program without debug information is fine.
+   */
+  static fromElf(elf: Uint8Array, opts: SourceMapOptions = {}): SourceMap {
+    const program = readElfContents(elf);
+    const debug = opts.debugFile ? readElfContents(opts.debugFile) : program;
+    const dwarf = debug.sections.has('.debug_info') ? debug : program;
+    const textAddress = (dwarf.sections.get('.text') ?? program.sections.get('.text'))?.addr ?? 0;
+    const section = (name: string) => dwarf.sections.get(name)?.data ?? new Uint8Array(0);
+    const strings = new StringSections(section('.debug_str'), section('.debug_line_str'), section('.debug_str_offsets'), section('.debug_addr'));
+    const { units, nameOf } = readUnits({
+      info: section('.debug_info'),
+      abbrev: section('.debug_abbrev'),
+      ranges: section('.debug_ranges'),
+      rnglists: section('.debug_rnglists'),
+      strings,
+    });
+    const tables: LineTable[] = [];
+    const scopes: { files: ReadonlyMap<number, string>; subprograms: CodeScope[] }[] = [];
+    for (const unit of units) {
+      const table = unit.stmtList === undefined ? undefined : readLineTable(section('.debug_line'), unit.stmtList, strings, unit.compDir);
+      if (table) tables.push(table);
+      scopes.push({ files: table?.files ?? new Map(), subprograms: unit.scopes });
+    }
+    const rows = tables
+      .flatMap((t) => t.rows.map((r) => ({ address: r.address, file: t.files.get(r.file), line: r.line, column: r.column, endSequence: r.endSequence })))
+      .sort((a, b) => a.address - b.address);
+    return new SourceMap(textAddress, rows, tables, scopes, nameOf, symbolRanges([program, debug], textAddress, opts.exe));
+  }
+
+  /** A map with function names only: from the loader's registry. */
+  static fromExecutable(exe: Executable): SourceMap {
+    return new SourceMap(0, [], [], [], () => undefined, symbolRanges([], 0, exe));
+  }
+
+  /** Whether DWARF line information was found. */
+  get hasLines(): boolean {
+    return this.rows.length > 0;
+  }
+
+  /** The line tables as read (one per compilation unit). */
+  lineTables(): readonly LineTable[] {
+    return this.tables;
+  }
+
+  /** The frames at slot `pc`, innermost (the inlined code itself) first. */
+  locate(pc: number): SourceFrame[] {
+    const address = this.textAddress + pc * INSN_SIZE;
+    const row = this.rowAt(address);
+    const { chain, files } = this.scopeChain(address);
+    const line = row && { file: row.file, line: row.line, column: row.column };
+    if (chain.length === 0) return [{ pc, function: this.symbolAt(pc), ...line, inlined: false }];
+    // Innermost scope: the line table's location. Each inlined scope's call site is a location in the scope around it.
+    const frames: SourceFrame[] = [];
+    let location = line;
+    for (let i = chain.length - 1; i >= 0; i--) {
+      const scope = chain[i];
+      frames.push({ pc, function: this.nameOf(scope.entry) ?? this.symbolAt(pc), ...location, inlined: scope.inlined });
+      location = { file: files.get(scope.callFile), line: scope.callLine, column: scope.callColumn };
+    }
+    return frames;
+  }
+
+  /**
+   * The backtrace of a program stopped at slot `pc` with call frames returning to `returnPcs`
+   * (outermost first, as the VM keeps them).
+   */
+  backtrace(pc: number, returnPcs: readonly number[] = []): Backtrace {
+    const frames = this.locate(pc);
+    for (let i = returnPcs.length - 1; i >= 0; i--) frames.push(...this.locate(returnPcs[i] - 1));
+    return new Backtrace(frames);
+  }
+
+  /** The row in effect at `address`: the last one at or before it, unless that ends a sequence. */
+  private rowAt(address: number): Row | undefined {
+    const rows = this.rows;
+    let lo = 0;
+    let hi = rows.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (rows[mid].address <= address) lo = mid + 1;
+      else hi = mid;
+    }
+    const row = rows[lo - 1];
+    return row && !row.endSequence ? row : undefined;
+  }
+
+  /** The subprogram containing `address` and the inlined subroutines within it that do, outermost first. */
+  private scopeChain(address: number): { chain: CodeScope[]; files: ReadonlyMap<number, string> } {
+    const contains = (s: CodeScope) => s.ranges.some(([start, end]) => address >= start && address < end);
+    for (const unit of this.scopes) {
+      let inside = unit.subprograms.find(contains);
+      if (!inside) continue;
+      const chain: CodeScope[] = [];
+      while (inside) {
+        chain.push(inside);
+        inside = inside.children.find(contains);
+      }
+      return { chain, files: unit.files };
+    }
+    return { chain: [], files: new Map() };
+  }
+
+  /** The name of the function symbol covering slot `pc`. */
+  private symbolAt(pc: number): string | undefined {
+    let best: { pc: number; end: number; name: string } | undefined;
+    for (const s of this.symbols) if (s.pc <= pc && pc < s.end && (!best || s.pc > best.pc)) best = s;
+    return best?.name;
+  }
+}
+
+/** Function symbols as slot ranges: from the ELF symbol tables, then the loader's registry (each up to the next function). */
+function symbolRanges(files: ElfContents[], textAddress: number, exe: Executable | undefined): { pc: number; end: number; name: string }[] {
+  const fromElf = files
+    .flatMap((f) => f.functions)
+    .map((s: FunctionSymbol) => ({ pc: (s.address - textAddress) / INSN_SIZE, size: s.size / INSN_SIZE, name: s.name }));
+  const fromRegistry = exe ? [...exe.functions.values()].map((f) => ({ pc: f.pc, size: 0, name: f.name })) : [];
+  const all = [...fromElf, ...fromRegistry].filter((s) => Number.isInteger(s.pc) && s.pc >= 0);
+  const starts = [...new Set(all.map((s) => s.pc))].sort((a, b) => a - b);
+  const next = new Map(starts.map((pc, i) => [pc, starts[i + 1] ?? (exe ? exe.text.length / INSN_SIZE : Infinity)]));
+  return all.map((s) => ({ pc: s.pc, end: s.size > 0 ? s.pc + s.size : next.get(s.pc)!, name: s.name }));
+}
