@@ -169,7 +169,9 @@ export class AnchorProgram {
   private fromDef(def: IdlTypeDef, v: unknown): unknown {
     const obj = v as Record<string, unknown>;
     if (def.type.kind === 'struct') return Object.fromEntries((def.type.fields ?? []).map((f) => [f.name, this.fromBorsh(f.type, obj[f.name])]));
+    // borsh decodes an enum as an object with exactly its variant's key.
     const [variant] = Object.keys(obj);
+    if (variant === undefined) throw new WebsvmError('InvalidIdl', `enum ${def.name} has no variants`);
     return { [variant]: obj[variant] };
   }
 

@@ -5,7 +5,7 @@
  */
 import { SVM } from '../api/svm.js';
 import type { Command } from './command.js';
-import { EXIT_FAILURE } from './errors.js';
+import { EXIT_FAILURE, UsageError } from './errors.js';
 import { readElf } from './files.js';
 import { intArg, value } from './options.js';
 
@@ -28,7 +28,12 @@ export const validator: Command = {
     const host = value(p, '--bind-address', '127.0.0.1')!;
     const svm = new SVM();
     const programs = p.values.get('--bpf-program') ?? [];
-    for (let i = 0; i < programs.length; i += 2) svm.addProgram(programs[i], readElf(programs[i + 1]));
+    for (let i = 0; i < programs.length; i += 2) {
+      // parseArgs hands an option of arity 2 its values in pairs.
+      const [address, file] = programs.slice(i, i + 2);
+      if (address === undefined || file === undefined) throw new UsageError('--bpf-program needs 2 values');
+      svm.addProgram(address, readElf(file));
+    }
     const quiet = p.flags.has('--quiet');
     const json = p.flags.has('--json');
     void import('../validator/index.js')

@@ -168,6 +168,8 @@ function writeDynamic(image: ElfImage): Uint8Array {
   const relAt = align8(dynstrAt + dynstr.bytes.length);
   const shstrAt = relAt + 16 * rels.length;
   const shstr = new Strings();
+  // Sized once every name is in it.
+  const shstrtab = { name: '.shstrtab', type: 3, flags: 0, addr: 0, offset: shstrAt, size: 0, link: 0, entsize: 0, alloc: false };
   const sections = [
     { name: '', type: 0, flags: 0, addr: 0, offset: 0, size: 0, link: 0, entsize: 0, alloc: false },
     { name: '.text', type: 1, flags: 6, addr: textAt, offset: textAt, size: image.text.length, link: 0, entsize: 0, alloc: true },
@@ -176,10 +178,9 @@ function writeDynamic(image: ElfImage): Uint8Array {
     { name: '.dynsym', type: 11, flags: 2, addr: dynsymAt, offset: dynsymAt, size: 24 * syms.length, link: 5, entsize: 24, alloc: true },
     { name: '.dynstr', type: 3, flags: 2, addr: dynstrAt, offset: dynstrAt, size: dynstr.bytes.length, link: 0, entsize: 0, alloc: true },
     { name: '.rel.dyn', type: 9, flags: 2, addr: relAt, offset: relAt, size: 16 * rels.length, link: 4, entsize: 16, alloc: true },
-    { name: '.shstrtab', type: 3, flags: 0, addr: 0, offset: shstrAt, size: 0, link: 0, entsize: 0, alloc: false },
+    shstrtab,
   ].filter((s) => s.name !== '.rodata' || rodata.length > 0);
   const names = sections.map((s) => shstr.add(s.name));
-  const shstrtab = sections[sections.length - 1];
   shstrtab.size = shstr.bytes.length;
   // Section links point at .dynstr / .dynsym by index in the final list.
   const indexOf = (name: string) => sections.findIndex((s) => s.name === name);
@@ -234,7 +235,7 @@ function writeDynamic(image: ElfImage): Uint8Array {
   out.set(shstr.bytes, shstrAt);
   sections.forEach((s, i) => {
     const o = shoff + 64 * i;
-    v.setUint32(o, names[i], true);
+    v.setUint32(o, names[i]!, true); // one name per section
     v.setUint32(o + 4, s.type, true);
     v.setBigUint64(o + 8, BigInt(s.flags), true);
     v.setBigUint64(o + 16, BigInt(s.addr), true);
