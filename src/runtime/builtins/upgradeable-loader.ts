@@ -14,24 +14,20 @@ import { VerifierError } from '../../verifier/index.js';
 import { MAX_PERMITTED_DATA_LENGTH } from '../transaction-context.js';
 import { findProgramAddress } from '../../syscalls/pda.js';
 import { BincodeReader } from './bincode.js';
-import { byteVec, decode, encode, enumeration, option, pubkey, struct, u32, u64, type ValueOf } from '../codec.js';
+import { byteVec, enumeration, struct, u32, u64 } from '../codec.js';
+import {
+  BUFFER_METADATA_SIZE,
+  decodeLoaderState,
+  encodeLoaderState,
+  type LoaderState,
+  PROGRAM_SIZE,
+  PROGRAMDATA_METADATA_SIZE,
+  UNINITIALIZED_SIZE,
+} from '../loader-state.js';
 import { createAccountData, transferInstruction } from './system.js';
 
 const UPGRADEABLE_LOADER_COMPUTE_UNITS = 2370;
-const BUFFER_METADATA = 37;
-const PROGRAM_SIZE = 36;
-const PROGRAMDATA_METADATA = 45;
-const UNINITIALIZED_SIZE = 4;
 const MINIMUM_EXTEND_PROGRAM_BYTES = 10_240;
-
-/** `UpgradeableLoaderState`. */
-const LOADER_STATE = enumeration({
-  Uninitialized: struct({}),
-  Buffer: struct({ authority: option(pubkey) }),
-  Program: struct({ programData: pubkey }),
-  ProgramData: struct({ slot: u64, authority: option(pubkey) }),
-});
-type LoaderState = ValueOf<typeof LOADER_STATE>;
 
 /** `UpgradeableLoaderInstruction`, its variants in tag order; Migrate (gated off) and ExtendProgramChecked (absent from Agave 4.2) are left out, so their tags are InvalidInstructionData. */
 const LOADER_INSTRUCTION = enumeration({
@@ -44,11 +40,6 @@ const LOADER_INSTRUCTION = enumeration({
   ExtendProgram: struct({ additionalBytes: u32 }),
   SetAuthorityChecked: struct({}),
 });
-
-/** bincode of the state; a bad encoding is InvalidAccountData. */
-export const decodeLoaderState = (data: Uint8Array): LoaderState => decode(LOADER_STATE, data, () => fail('InvalidAccountData'));
-
-const encodeLoaderState = (s: LoaderState): Uint8Array => encode(LOADER_STATE, s);
 
 /**
  * `deploy_program!`: loads and verifies the ELF with the deployment checks (a failure logs the
@@ -103,11 +94,11 @@ class UpgradeableLoader implements Builtin {
         fail('MissingRequiredSignature');
       }
       const length = tx.account(i).data.length;
-      if (length <= BUFFER_METADATA) {
+      if (length <= BUFFER_METADATA_SIZE) {
         log('Buffer account too small');
         fail('InvalidAccountData');
       }
-      return length - BUFFER_METADATA;
+      return length - BUFFER_METADATA_SIZE;
     };
 
     switch (ix.kind) {
@@ -140,12 +131,12 @@ class UpgradeableLoader implements Builtin {
           fail('MissingRequiredSignature');
         }
         const data = tx.dataMut(0);
-        const end = BUFFER_METADATA + offset + bytes.length;
+        const end = BUFFER_METADATA_SIZE + offset + bytes.length;
         if (data.length < end) {
           log(`Write overflow: ${data.length} < ${end}`);
           fail('AccountDataTooSmall');
         }
-        data.set(bytes, BUFFER_METADATA + offset);
+        data.set(bytes, BUFFER_METADATA_SIZE + offset);
         return;
       }
       case 'DeployWithMaxDataLen': {
@@ -176,7 +167,7 @@ class UpgradeableLoader implements Builtin {
           log('Max data length is too small to hold Buffer data');
           fail('AccountDataTooSmall');
         }
-        const programDataLen = PROGRAMDATA_METADATA + Number(maxDataLen);
+        const programDataLen = PROGRAMDATA_METADATA_SIZE + Number(maxDataLen);
         if (programDataLen > MAX_PERMITTED_DATA_LENGTH) {
           log('Max data length is too large');
           fail('InvalidArgument');
@@ -204,11 +195,11 @@ class UpgradeableLoader implements Builtin {
           },
           [[decodeAddress(programId), Uint8Array.of(bump)]],
         );
-        const elf = tx.account(3).data.subarray(BUFFER_METADATA);
+        const elf = tx.account(3).data.subarray(BUFFER_METADATA_SIZE);
         deploy(programId, elf, clockSlot());
         setState(1, { kind: 'ProgramData', slot: clockSlot(), authority });
-        tx.dataMut(1).set(elf, PROGRAMDATA_METADATA);
-        tx.setDataLength(3, BUFFER_METADATA);
+        tx.dataMut(1).set(elf, PROGRAMDATA_METADATA_SIZE);
+        tx.setDataLength(3, BUFFER_METADATA_SIZE);
         setState(2, { kind: 'Program', programData });
         tx.setExecutable(2);
         log(`Deployed program ${programId}`);
@@ -245,7 +236,7 @@ class UpgradeableLoader implements Builtin {
         const pd = tx.account(0);
         const min = ic.env.minimumBalance(pd.data.length);
         const required = min > 1n ? min : 1n;
-        if (pd.data.length < PROGRAMDATA_METADATA + bufferDataLen) {
+        if (pd.data.length < PROGRAMDATA_METADATA_SIZE + bufferDataLen) {
           log('ProgramData account not large enough');
           fail('AccountDataTooSmall');
         }
@@ -274,16 +265,16 @@ class UpgradeableLoader implements Builtin {
           log('Upgrade authority did not sign');
           fail('MissingRequiredSignature');
         }
-        const elf = bufferData.subarray(BUFFER_METADATA);
+        const elf = bufferData.subarray(BUFFER_METADATA_SIZE);
         deploy(programId, elf, clockSlot());
         setState(0, { kind: 'ProgramData', slot: clockSlot(), authority });
         const data = tx.dataMut(0);
-        data.set(elf, PROGRAMDATA_METADATA);
-        data.fill(0, PROGRAMDATA_METADATA + bufferDataLen);
+        data.set(elf, PROGRAMDATA_METADATA_SIZE);
+        data.fill(0, PROGRAMDATA_METADATA_SIZE + bufferDataLen);
         tx.checkedAddLamports(3, pd.lamports + bufferLamports - required);
         tx.setLamports(2, 0n);
         tx.setLamports(0, required);
-        tx.setDataLength(2, BUFFER_METADATA);
+        tx.setDataLength(2, BUFFER_METADATA_SIZE);
         log(`Upgraded program ${programId}`);
         return;
       }
@@ -469,7 +460,7 @@ class UpgradeableLoader implements Builtin {
     }
     tx.setDataLength(0, newLen);
     const slot = ic.env.clock.slot;
-    deployProgram(ic, programKey, tx.account(0).data.subarray(PROGRAMDATA_METADATA), slot);
+    deployProgram(ic, programKey, tx.account(0).data.subarray(PROGRAMDATA_METADATA_SIZE), slot);
     const data = tx.dataMut(0);
     data.set(encodeLoaderState({ kind: 'ProgramData', slot, authority: s.authority }));
     log(`Extended ProgramData account by ${additional} bytes`);
