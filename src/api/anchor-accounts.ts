@@ -105,7 +105,10 @@ export function resolveAccounts(
     if (value === null) known.set(item.name, null);
     else if (value !== undefined) known.set(item.name, toAddress(value));
     else if (item.address) known.set(item.name, item.address);
-    else if (context.legacy && WELL_KNOWN[camelCase(item.name)]) known.set(item.name, WELL_KNOWN[camelCase(item.name)]);
+    else if (context.legacy) {
+      const wellKnown = WELL_KNOWN[camelCase(item.name)];
+      if (wellKnown) known.set(item.name, wellKnown);
+    }
   }
   const seeds = new SeedReader(instruction, args, known, context.coder, context.options);
   // A PDA or a relation may depend on another account found so far: resolve until a round finds nothing new.
@@ -184,7 +187,8 @@ class SeedReader {
 
   private bytes(seed: IdlSeed): Uint8Array | undefined {
     if (seed.kind === 'const') return seed.type === undefined ? Uint8Array.from(seed.value as number[]) : seedBytes(seed.type, seed.value);
-    const [head, ...path] = (seed.path ?? '').split('.');
+    // split always yields a first element.
+    const [head = '', ...path] = (seed.path ?? '').split('.');
     if (seed.kind === 'arg') {
       const arg = this.instruction.args.find((a) => a.name === head || camelCase(a.name) === camelCase(head));
       if (!arg) throw new WebsvmError('InvalidIdl', `${this.instruction.name}: a seed reads argument ${head}, which the instruction does not have`);

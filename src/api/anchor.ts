@@ -209,8 +209,10 @@ export class AnchorProgram {
     const fromFields = (fields: IdlField[], values: Record<string, unknown>) =>
       Object.fromEntries(fields.map((f) => [f.name, this.fromBorsh(f.type, values[f.name])]));
     if (def.type.kind === 'struct') return fromFields(def.type.fields ?? [], obj);
+    // borsh decodes an enum as an object with exactly its variant's key.
     const [name] = Object.keys(obj);
-    const variant = def.type.variants.find((x) => x.name === name)!;
+    const variant = def.type.variants.find((x) => x.name === name);
+    if (name === undefined || variant === undefined) throw new WebsvmError('InvalidIdl', `enum ${def.name} has no variant ${name ?? ''}`.trimEnd());
     return { [name]: fromFields(variantFields(variant), obj[name] as Record<string, unknown>) };
   }
 
@@ -246,8 +248,9 @@ export class AnchorProgram {
   private fieldType(type: IdlType, path: string[]): IdlType {
     if (path.length === 0) return type;
     const def = this.typeDef(type);
-    const field = def.type.kind === 'struct' ? def.type.fields?.find((f) => f.name === path[0] || camelCase(f.name) === camelCase(path[0])) : undefined;
-    if (!field) throw new WebsvmError('InvalidIdl', `${def.name} has no field ${path[0]}`);
+    const [first = ''] = path;
+    const field = def.type.kind === 'struct' ? def.type.fields?.find((f) => f.name === first || camelCase(f.name) === camelCase(first)) : undefined;
+    if (!field) throw new WebsvmError('InvalidIdl', `${def.name} has no field ${first}`);
     return this.fieldType(field.type, path.slice(1));
   }
 

@@ -41,9 +41,9 @@ export function parseLastTable(markdown: string): Map<string, bigint> {
       continue;
     }
     if (!inTable) continue;
-    const m = /^\|\s*(.+?)\s*\|\s*(\d+)\s*\|/.exec(line);
-    if (!m) break;
-    rows.set(m[1], BigInt(m[2]));
+    const [, name, units] = /^\|\s*(.+?)\s*\|\s*(\d+)\s*\|/.exec(line) ?? [];
+    if (name === undefined || units === undefined) break;
+    rows.set(name, BigInt(units));
   }
   return rows;
 }

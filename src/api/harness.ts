@@ -286,7 +286,9 @@ export class InstructionHarness {
   run(ixs: Instruction[], given: [string, Account][]): InstructionResult {
     const rent = this.runtime.rent;
     const outcome = processInstructions(this.runtime, ixs, given, this.computeUnitLimit);
-    const namer = outcome.failure && this.namers.get(ixs[outcome.failure.index].programId);
+    // A failure's index is the position of the instruction that failed among `ixs`.
+    const failed = outcome.failure && ixs[outcome.failure.index];
+    const namer = failed && this.namers.get(failed.programId);
     const resultingKeys = [...new Set([...given.map(([k]) => k), ...ixs.flatMap((ix) => ix.accounts.map((a) => a.pubkey))])];
     return new InstructionResult(outcome, { describer: namer ? (e) => namer.describe(e) : describe, rent, resultingKeys });
   }

@@ -225,7 +225,7 @@ export class SVM {
     for (const [address, program] of [
       ['So11111111111111111111111111111111111111112', 'TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA'],
       ['9pan9bMn5HatX4EJdBwg9VgCa7Uz5HL8N1m5D3NdXejP', 'TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb'],
-    ]) {
+    ] as const) {
       if (this.runtime.getAccount(program)) {
         this.runtime.setAccount(address, {
           lamports: sv.minimumBalance(this.runtime.rent, 82),

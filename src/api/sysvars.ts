@@ -149,7 +149,7 @@ export class SlotHistory implements sv.SlotHistory {
     if (slot > this.newest()) return SlotHistoryCheck.Future;
     if (slot < this.oldest()) return SlotHistoryCheck.TooOld;
     const i = slot % MAX_ENTRIES;
-    return (this.bits[Number(i / 64n)] >> (i % 64n)) & 1n ? SlotHistoryCheck.Found : SlotHistoryCheck.NotFound;
+    return (this.#word(Number(i / 64n)) >> (i % 64n)) & 1n ? SlotHistoryCheck.Found : SlotHistoryCheck.NotFound;
   }
   oldest(): bigint {
     return this.nextSlot > MAX_ENTRIES ? this.nextSlot - MAX_ENTRIES : 0n;
@@ -160,16 +160,20 @@ export class SlotHistory implements sv.SlotHistory {
   /** LiteSVM's form: Agave's Debug of the sysvar, every one of its 1 048 576 bits. */
   toString(): string {
     const words = Array.from({ length: Number(MAX_ENTRIES / 64n) }, (_, i) => {
-      const word = this.bits[i] ?? 0n;
+      const word = this.#word(i);
       return word === 0n ? ZERO_WORD : [...word.toString(2).padStart(64, '0')].reverse().join('');
     });
     return wrapped('SlotHistory', `SlotHistory { slot: ${this.nextSlot} bits:${words.join('')}`);
+  }
+  /** Bit block `w`; blocks past the end of a shorter `bits` read as zeros (writes there are dropped, as a typed array drops them). */
+  #word(w: number): bigint {
+    return this.bits[w] ?? 0n;
   }
   private setBit(slot: bigint, on: boolean): void {
     const i = slot % MAX_ENTRIES;
     const w = Number(i / 64n);
     const mask = 1n << (i % 64n);
-    this.bits[w] = on ? this.bits[w] | mask : this.bits[w] & ~mask;
+    this.bits[w] = on ? this.#word(w) | mask : this.#word(w) & ~mask;
   }
 }
 
@@ -200,7 +204,7 @@ export class StakeHistory {
   add(epoch: bigint, entry: StakeHistoryEntry): void {
     const at = this.entries.findIndex((x) => x.epoch <= epoch);
     const value = { epoch, effective: entry.effective, activating: entry.activating, deactivating: entry.deactivating };
-    if (at >= 0 && this.entries[at].epoch === epoch) this.entries[at] = value;
+    if (this.entries[at]?.epoch === epoch) this.entries[at] = value;
     else this.entries.splice(at < 0 ? this.entries.length : at, 0, value);
     if (this.entries.length > 512) this.entries.length = 512;
   }

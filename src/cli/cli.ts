@@ -60,17 +60,15 @@ export function runCli(argv: string[]): number {
   if (name === '--help' || name === '-h' || name === 'help') {
     const topic = args.find((a) => !a.startsWith('-'));
     const command = topic === undefined ? undefined : COMMANDS[topic];
-    process.stdout.write(`${command ? commandHelp(topic!, command) : usage()}\n`);
+    process.stdout.write(`${topic !== undefined && command ? commandHelp(topic, command) : usage()}\n`);
     return EXIT_OK;
   }
-  const command = name === undefined ? undefined : COMMANDS[name];
-  if (!command) {
-    if (name === undefined) {
-      process.stderr.write(`${usage()}\n`);
-      return EXIT_USAGE;
-    }
-    return fail(new UsageError(`unknown command ${name}`), 'websvm');
+  if (name === undefined) {
+    process.stderr.write(`${usage()}\n`);
+    return EXIT_USAGE;
   }
+  const command = COMMANDS[name];
+  if (!command) return fail(new UsageError(`unknown command ${name}`), 'websvm');
   if (wantsHelp(args)) {
     process.stdout.write(`${commandHelp(name, command)}\n`);
     return EXIT_OK;

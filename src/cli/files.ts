@@ -7,7 +7,7 @@ import { FileError } from './errors.js';
 function reason(e: unknown): string {
   if (!(e instanceof Error)) return String(e);
   const m = /^[A-Z]+: (.*?), \w+ '.*'$/.exec(e.message);
-  return m ? m[1] : e.message;
+  return m?.[1] ?? e.message;
 }
 
 /** The bytes of `path`. */

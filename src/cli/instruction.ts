@@ -59,7 +59,7 @@ function address(text: string, what: string): string {
 
 /** Checks an `--account` spec; the returned function reads its fixture (checks first, files after). */
 function accountSpec(spec: string): () => AccountSpec {
-  const [target, ...flagList] = spec.split(':');
+  const [target = '', ...flagList] = spec.split(':'); // split always returns at least one part
   const flags = new Set(flagList);
   for (const f of flags) if (f !== 'w' && f !== 's') throw new UsageError(`unknown account flag :${f} in ${spec} (use :w and/or :s)`);
   const isFile = target.endsWith('.json');

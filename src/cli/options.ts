@@ -20,7 +20,7 @@ export const COMMON_FLAGS = ['--json'];
 export function parseArgs(args: string[], valued: readonly string[], flags: readonly string[] = [], arities: ReadonlyMap<string, number> = new Map()): Parsed {
   const out: Parsed = { positional: [], flags: new Set(), values: new Map() };
   for (let i = 0; i < args.length; i++) {
-    const a = args[i];
+    const a = args[i]!; // i < args.length
     if (valued.includes(a)) {
       const n = arities.get(a) ?? 1;
       const taken = args.slice(i + 1, i + 1 + n);

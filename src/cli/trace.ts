@@ -15,8 +15,8 @@ import { intArg, painter, printJson, value } from './options.js';
 function linesByPc(assembly: string): Map<number, string> {
   const out = new Map<number, string>();
   for (const line of assembly.split('\n')) {
-    const m = /^\s+(.*?)\s+\/\/ (\d+)$/.exec(line);
-    if (m) out.set(Number(m[2]), m[1]);
+    const [, text, pc] = /^\s+(.*?)\s+\/\/ (\d+)$/.exec(line) ?? [];
+    if (text !== undefined && pc !== undefined) out.set(Number(pc), text);
   }
   return out;
 }
@@ -24,7 +24,7 @@ function linesByPc(assembly: string): Map<number, string> {
 /** Registers by name (`r0`…`r10`) with hex values: those that differ from `before` (the non-zero ones without it). */
 function registerChanges(registers: readonly bigint[], before?: readonly bigint[]): Record<string, string> {
   const out: Record<string, string> = {};
-  for (let r = 0; r <= 10; r++) if (before ? registers[r] !== before[r] : registers[r] !== 0n) out[`r${r}`] = `0x${registers[r].toString(16)}`;
+  for (const [r, value] of registers.slice(0, 11).entries()) if (value !== (before ? before[r] : 0n)) out[`r${r}`] = `0x${value.toString(16)}`;
   return out;
 }
 

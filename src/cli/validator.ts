@@ -8,16 +8,26 @@
 import { SVM } from '../api/svm.js';
 import { DEFAULT_SLOT_TIME_MS, type SlotTime } from '../validator/slot-clock.js';
 import type { Command } from './command.js';
-import { EXIT_FAILURE } from './errors.js';
+import { EXIT_FAILURE, UsageError } from './errors.js';
 import { readElf } from './files.js';
 import { intArg, value } from './options.js';
-import { UsageError } from './errors.js';
 import { isAddress } from '@solana/kit';
 
-/** An option's values in groups of `n` (one group per use). */
-function groups(values: string[] | undefined, n: number): string[][] {
+/** An option's values in pairs (one per use: parseArgs hands an option of arity 2 its values so). */
+function pairs(values: string[] | undefined, option: string): [string, string][] {
+  return groups(values, 2, option).map(([a = '', b = '']) => [a, b]);
+}
+
+/** An option's values in triples (one per use). */
+function triples(values: string[] | undefined, option: string): [string, string, string][] {
+  return groups(values, 3, option).map(([a = '', b = '', c = '']) => [a, b, c]);
+}
+
+/** An option's values in groups of `n`, refused unless they come out even. */
+function groups(values: string[] = [], n: number, option: string): string[][] {
+  if (values.length % n !== 0) throw new UsageError(`${option} needs ${n} values`);
   const out: string[][] = [];
-  for (let i = 0; i < (values?.length ?? 0); i += n) out.push(values!.slice(i, i + n));
+  for (let i = 0; i < values.length; i += n) out.push(values.slice(i, i + n));
   return out;
 }
 
@@ -73,14 +83,13 @@ export const validator: Command = {
     const port = intArg(value(p, '--rpc-port'), '--rpc-port', DEFAULT_RPC_PORT, 65534, 'PubSub needs the next port');
     const host = value(p, '--bind-address', '127.0.0.1')!;
     const svm = new SVM();
-    const programs = p.values.get('--bpf-program') ?? [];
-    for (let i = 0; i < programs.length; i += 2) svm.addProgram(programs[i], readElf(programs[i + 1]));
-    const upgradeable = groups(p.values.get('--upgradeable-program'), 3).map(([programId, file, authority]) => ({
+    for (const [programId, file] of pairs(p.values.get('--bpf-program'), '--bpf-program')) svm.addProgram(programId, readElf(file));
+    const upgradeable = triples(p.values.get('--upgradeable-program'), '--upgradeable-program').map(([programId, file, authority]) => ({
       programId: address(programId, '--upgradeable-program'),
       file,
       authority: authority === 'none' ? null : address(authority, '--upgradeable-program AUTHORITY'),
     }));
-    const accounts = groups(p.values.get('--account'), 2).map(([at, file]) => ({ address: at === '-' ? undefined : address(at, '--account'), file }));
+    const accounts = pairs(p.values.get('--account'), '--account').map(([at, file]) => ({ address: at === '-' ? undefined : address(at, '--account'), file }));
     const ledger = value(p, '--ledger');
     if (p.flags.has('--reset') && ledger === undefined) throw new UsageError('--reset needs --ledger');
     const slotTime = slotTimeArg(value(p, '--slot-time'));

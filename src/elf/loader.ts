@@ -116,13 +116,17 @@ function loadStrict(bytes: Uint8Array, version: SBPFVersion): Loaded {
     [PF_R, MM_RODATA_START],
     [PF_X, MM_BYTECODE_START],
   ];
-  const skipRodata = phdrs[0].flags !== PF_R;
-  if (!skipRodata && h.phnum < 2) throw parserError('InvalidFileHeader');
+  const [first, second] = phdrs;
+  if (first === undefined) throw parserError('InvalidFileHeader'); // phnum 0 was refused with the header
+  const skipRodata = first.flags !== PF_R;
+  // Read-only data first needs the code in a second header.
+  const code = skipRodata ? first : second;
+  if (code === undefined) throw parserError('InvalidFileHeader');
   const wanted = skipRodata ? expected.slice(1) : expected;
   let expectedOffset = phEnd;
-  for (let i = 0; i < Math.min(phdrs.length, wanted.length); i++) {
+  for (const [i, [pFlags, pVaddr]] of wanted.entries()) {
     const p = phdrs[i];
-    const [pFlags, pVaddr] = wanted[i];
+    if (p === undefined) break;
     if (
       p.type !== PT_LOAD ||
       p.flags !== pFlags ||
@@ -140,8 +144,7 @@ function loadStrict(bytes: Uint8Array, version: SBPFVersion): Loaded {
     }
     expectedOffset += p.filesz;
   }
-  const code = skipRodata ? phdrs[0] : phdrs[1];
-  const rodata = skipRodata ? new Uint8Array(0) : bytes.subarray(phdrs[0].offset, phdrs[0].offset + phdrs[0].filesz);
+  const rodata = skipRodata ? new Uint8Array(0) : bytes.subarray(first.offset, first.offset + first.filesz);
   const lastByte = h.entry + INSN_SIZE - 1;
   if (!(lastByte >= code.vaddr && lastByte < code.vaddr + code.memsz) || h.entry % INSN_SIZE !== 0) {
     throw parserError('InvalidFileHeader');
@@ -163,7 +166,7 @@ function staticSyscallNames(text: Uint8Array): Map<number, string> {
   const names = new Map<number, string>();
   const view = new DataView(text.buffer, text.byteOffset, text.byteLength);
   for (let o = 0; o + INSN_SIZE <= text.length; o += INSN_SIZE) {
-    if (text[o] !== op.CALL_IMM || text[o + 1] >> 4 !== 0) continue;
+    if (view.getUint8(o) !== op.CALL_IMM || view.getUint8(o + 1) >> 4 !== 0) continue;
     const hash = view.getUint32(o + 4, true);
     const name = syscallNameByHash(hash);
     if (name !== undefined) names.set(hash, name);
@@ -305,7 +308,7 @@ function relocate(ctx: Relocation): void {
   for (let o = bytes.indexOf(op.CALL_IMM, textStart); o >= 0 && o < slotsEnd; o = bytes.indexOf(op.CALL_IMM, o + 1)) {
     if ((o - textStart) % INSN_SIZE !== 0) continue;
     const i = (o - textStart) / INSN_SIZE;
-    const imm = bytes[o + 4] | (bytes[o + 5] << 8) | (bytes[o + 6] << 16) | (bytes[o + 7] << 24);
+    const imm = view.getInt32(o + 4, true);
     if (imm === -1) continue;
     const target = i + 1 + imm;
     if (target < 0 || target >= count) {

@@ -35,13 +35,14 @@ export function murmur3_32(bytes: Uint8Array, seed = 0): number {
   let h = seed >>> 0;
   const n = bytes.length;
   const blocks = n & ~3;
-  for (let i = 0; i < blocks; i += 4) h = mixBlock(h, bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24));
+  // Every index read below is under n: blocks + 3 ≤ n in the loop, blocks + tail = n after it.
+  for (let i = 0; i < blocks; i += 4) h = mixBlock(h, bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24));
   const tail = n & 3;
   if (tail > 0) {
     let k = 0;
-    if (tail === 3) k ^= bytes[blocks + 2] << 16;
-    if (tail >= 2) k ^= bytes[blocks + 1] << 8;
-    k ^= bytes[blocks];
+    if (tail === 3) k ^= bytes[blocks + 2]! << 16;
+    if (tail >= 2) k ^= bytes[blocks + 1]! << 8;
+    k ^= bytes[blocks]!;
     h ^= mixK(k);
   }
   return finish(h, n);

@@ -102,6 +102,9 @@ export class Reader {
   constructor(readonly bytes: Uint8Array) {
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
+  u8(o: number): number {
+    return this.view.getUint8(o);
+  }
   u16(o: number): number {
     return this.view.getUint16(o, true);
   }
@@ -298,18 +301,20 @@ export class Elf64 {
       }
     }
     if (!table) return;
-    const dt = new Array<number>(DT_NUM).fill(0);
+    // Values by tag; a tag the table does not have reads as 0.
+    const values = new Map<number, number>();
     for (let o = table[0]; o < table[1]; o += DYN_SIZE) {
       const tag = r.u64(o);
       if (tag === DT_NULL) break;
       if (tag >= DT_NUM) continue;
-      dt[tag] = r.u64(o + 8);
+      values.set(tag, r.u64(o + 8));
     }
+    const dt = (tag: number) => values.get(tag) ?? 0;
     // Dynamic relocations.
-    const relVaddr = dt[DT_REL];
+    const relVaddr = dt(DT_REL);
     if (relVaddr !== 0) {
-      if (dt[DT_RELENT] !== REL_SIZE) throw parserError('InvalidDynamicSectionTable');
-      const size = dt[DT_RELSZ];
+      if (dt(DT_RELENT) !== REL_SIZE) throw parserError('InvalidDynamicSectionTable');
+      const size = dt(DT_RELSZ);
       if (size === 0) throw parserError('InvalidDynamicSectionTable');
       const ph = this.phdrs.find((p) => relVaddr >= p.vaddr && relVaddr < p.vaddr + p.memsz);
       let offset: number;
@@ -330,7 +335,7 @@ export class Elf64 {
       this.dynamicRelocationTable = range;
     }
     // Dynamic symbols.
-    const symVaddr = dt[DT_SYMTAB];
+    const symVaddr = dt(DT_SYMTAB);
     if (symVaddr !== 0) {
       const sh = this.shdrs.find((s) => s.addr === symVaddr);
       if (!sh) throw parserError('InvalidDynamicSectionTable');
@@ -338,7 +343,7 @@ export class Elf64 {
       const range = r.table([sh.offset, sh.offset + sh.size], SYM_SIZE);
       this.dynamicSymbols = [];
       for (let o = range[0]; o < range[1]; o += SYM_SIZE) {
-        this.dynamicSymbols.push({ name: r.u32(o), info: r.bytes[o + 4], value: r.u64(o + 8) });
+        this.dynamicSymbols.push({ name: r.u32(o), info: r.u8(o + 4), value: r.u64(o + 8) });
       }
     }
   }
@@ -347,6 +352,6 @@ export class Elf64 {
 /** Bytes as Latin-1 text (names are ASCII in practice; this never throws). */
 function latin(b: Uint8Array): string {
   let s = '';
-  for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]);
+  for (const byte of b) s += String.fromCharCode(byte);
   return s;
 }

@@ -299,7 +299,9 @@ function unloadedSections(image: ElfImage, textIndex: number): UnloadedSection[]
     v.setUint8(o + 4, (f.global ? 0x10 : 0) | 2); // STT_FUNC
     v.setUint16(o + 6, textIndex, true);
     v.setBigUint64(o + 8, BigInt(textSectionAddress(image.sbpfVersion) + f.pc * INSN_SIZE), true);
-    v.setBigUint64(o + 16, BigInt((starts[starts.indexOf(f.pc) + 1] - f.pc) * INSN_SIZE), true);
+    // `starts` ends with the end of the text, so every function has a next start.
+    const next = starts[starts.indexOf(f.pc) + 1] ?? textEnd;
+    v.setBigUint64(o + 16, BigInt((next - f.pc) * INSN_SIZE), true);
   });
   const firstGlobal = 1 + symbols.filter((f) => !f.global).length;
   return [
@@ -342,12 +344,13 @@ function sectionTable(loaded: SectionHeader[], at: number, unloaded: readonly Un
     offset += u.data.length;
   }
   unloaded.forEach((u, i) => {
-    if (u.link !== undefined) sections[loaded.length + i].link = sections.findIndex((s) => s.name === u.link);
+    const header = sections[loaded.length + i];
+    if (header && u.link !== undefined) header.link = sections.findIndex((s) => s.name === u.link);
   });
   const shstr = new Strings();
-  sections.push({ name: '.shstrtab', type: 3, flags: 0, addr: 0, offset, size: 0, link: 0, info: 0, entsize: 0, align: 1 });
+  const shstrtab: SectionHeader = { name: '.shstrtab', type: 3, flags: 0, addr: 0, offset, size: 0, link: 0, info: 0, entsize: 0, align: 1 };
+  sections.push(shstrtab);
   for (const s of sections) shstr.add(s.name);
-  const shstrtab = sections[sections.length - 1];
   shstrtab.size = shstr.bytes.length;
   contents.push({ offset, data: Uint8Array.from(shstr.bytes) });
   const shoff = align8(offset + shstr.bytes.length);

@@ -7,6 +7,7 @@
  * the invoke context, charges and runs the callee there, and gives the difference back.
  */
 import { decodeAddress, encodeAddress } from './accounts.js';
+import * as codec from './codec.js';
 import { fail } from './errors.js';
 import { BPF_LOADER, BPF_LOADER_DEPRECATED, BPF_LOADER_UPGRADEABLE, ED25519_PROGRAM, NATIVE_LOADER, SECP256K1_PROGRAM, SECP256R1_PROGRAM } from './ids.js';
 import type { InvokeContext } from './invoke-context.js';
@@ -105,30 +106,45 @@ function chargeInstruction(ic: InvokeContext, metas: number, dataLen: number): v
   ic.consumeChecked(bytesCost(ic.env.costs, dataLen));
 }
 
+// The ABIs' structs as the caller lays them out (addresses are VM addresses).
+/** Rust `StableInstruction` (80 B): accounts and data as `StableVec`s (pointer, capacity, length), then the program id. */
+const RUST_INSTRUCTION = codec.struct({
+  metasAddr: codec.u64,
+  metasCapacity: codec.u64,
+  metasLen: codec.u64,
+  dataAddr: codec.u64,
+  dataCapacity: codec.u64,
+  dataLen: codec.u64,
+  programId: codec.pubkey,
+});
+/** Rust `AccountMeta` (34 B). */
+const RUST_ACCOUNT_META = codec.struct({ key: codec.pubkey, isSigner: codec.bool, isWritable: codec.bool });
+/** C `SolInstruction` (40 B). */
+const C_INSTRUCTION = codec.struct({ programIdAddr: codec.u64, metasAddr: codec.u64, metasLen: codec.u64, dataAddr: codec.u64, dataLen: codec.u64 });
+/** C `SolAccountMeta` (16 B, padded). */
+const C_ACCOUNT_META = codec.struct({ keyAddr: codec.u64, isWritable: codec.bool, isSigner: codec.bool, padding: codec.bytes(6) });
+/** C `SolAccountInfo` (56 B): the fields a CPI reads, then the rent epoch and flags. */
+const C_ACCOUNT_INFO = codec.struct({ keyAddr: codec.u64, lamportsAddr: codec.u64, dataLen: codec.u64, dataAddr: codec.u64, ownerAddr: codec.u64 });
+/** Where `data_len` sits in a C `SolAccountInfo` (after the key and lamports pointers). */
+const C_ACCOUNT_INFO_DATA_LEN_OFFSET = 16n;
+/** A reader over translated account metas: a flag other than 0 or 1 fails the CPI with InvalidArgument. */
+const metaReader = (metas: Uint8Array) => new codec.ByteReader(metas, () => fail('InvalidArgument'));
+/** A struct's bytes are translated at its full size first, so reading its fields cannot run short. */
+const unreachableShort = (): never => {
+  throw new Error('a CPI struct was read past its translated bytes');
+};
+
 /** Rust: `StableInstruction` (80 B), `AccountMeta` (34 B), `AccountInfo` (48 B) with Rc<RefCell<…>> fields. */
 const RUST: Abi = {
   instruction(m, addr, aligned, ic) {
     // One translation of the whole struct (its end may run past a stack frame into the next).
-    const bytes = typed(m, addr, 80, 8, aligned);
-    const ix = view(bytes);
-    const metasAddr = ix.getBigUint64(0, true);
-    const metasLen = ix.getBigUint64(16, true);
-    const dataAddr = ix.getBigUint64(24, true);
-    const dataLen = ix.getBigUint64(40, true);
-    const programId = encodeAddress(bytes.subarray(48, 80));
+    const { metasAddr, metasLen, dataAddr, dataLen, programId } = codec.decode(RUST_INSTRUCTION, typed(m, addr, 80, 8, aligned), unreachableShort);
     const metas = slice(m, metasAddr, metasLen, ACCOUNT_META_BYTES, 1, aligned);
     const data = slice(m, dataAddr, dataLen, 1, 1, aligned).slice();
     checkInstructionSize(metasLen, data.length);
     chargeInstruction(ic, Number(metasLen), data.length);
-    const accounts = [];
-    for (let i = 0; i < Number(metasLen); i++) {
-      const at = i * ACCOUNT_META_BYTES;
-      const isSigner = metas[at + 32];
-      const isWritable = metas[at + 33];
-      if (isSigner > 1 || isWritable > 1) fail('InvalidArgument');
-      accounts.push({ key: encodeAddress(metas.subarray(at, at + 32)), isSigner: isSigner === 1, isWritable: isWritable === 1 });
-    }
-    return { programId, accounts, data };
+    const r = metaReader(metas);
+    return { programId, accounts: Array.from({ length: Number(metasLen) }, () => RUST_ACCOUNT_META.read(r)), data };
   },
   infoSize: 48,
   infoKeyAddr: (m, info) => u64(m, info),
@@ -165,34 +181,28 @@ const RUST: Abi = {
 /** C: `SolInstruction` (40 B), `SolAccountMeta` (16 B), `SolAccountInfo` (56 B). */
 const C: Abi = {
   instruction(m, addr, aligned, ic) {
-    const ix = view(typed(m, addr, 40, 8, aligned));
-    const programId = encodeAddress(typed(m, ix.getBigUint64(0, true), 32, 1, aligned));
-    const metasLen = ix.getBigUint64(16, true);
-    const metas = slice(m, ix.getBigUint64(8, true), metasLen, 16, 8, aligned);
-    const data = slice(m, ix.getBigUint64(24, true), ix.getBigUint64(32, true), 1, 1, aligned).slice();
-    checkInstructionSize(metasLen, data.length);
-    chargeInstruction(ic, Number(metasLen), data.length);
-    const mv = view(metas);
-    const accounts = [];
-    for (let i = 0; i < Number(metasLen); i++) {
-      const isWritable = metas[16 * i + 8];
-      const isSigner = metas[16 * i + 9];
-      if (isSigner > 1 || isWritable > 1) fail('InvalidArgument');
-      const key = encodeAddress(typed(m, mv.getBigUint64(16 * i, true), 32, 1, aligned));
-      accounts.push({ key, isSigner: isSigner === 1, isWritable: isWritable === 1 });
-    }
+    const ix = codec.decode(C_INSTRUCTION, typed(m, addr, 40, 8, aligned), unreachableShort);
+    const programId = encodeAddress(typed(m, ix.programIdAddr, 32, 1, aligned));
+    const metas = slice(m, ix.metasAddr, ix.metasLen, 16, 8, aligned);
+    const data = slice(m, ix.dataAddr, ix.dataLen, 1, 1, aligned).slice();
+    checkInstructionSize(ix.metasLen, data.length);
+    chargeInstruction(ic, Number(ix.metasLen), data.length);
+    // Each meta's flags are checked before its key is translated.
+    const r = metaReader(metas);
+    const accounts = Array.from({ length: Number(ix.metasLen) }, () => {
+      const meta = C_ACCOUNT_META.read(r);
+      return { key: encodeAddress(typed(m, meta.keyAddr, 32, 1, aligned)), isSigner: meta.isSigner, isWritable: meta.isWritable };
+    });
     return { programId, accounts, data };
   },
   infoSize: 56,
   infoKeyAddr: (m, info) => u64(m, info),
   callerAccount(m, info, aligned, ic, expected) {
-    const v = view(m.slice(info, 56, false));
-    const lamportsAddr = v.getBigUint64(8, true);
-    const dataLen = Number(v.getBigUint64(16, true));
-    const dataAddr = v.getBigUint64(24, true);
-    const ownerAddr = v.getBigUint64(32, true);
+    const fields = codec.decode(C_ACCOUNT_INFO, m.slice(info, 56, false), unreachableShort);
+    const { lamportsAddr, dataAddr, ownerAddr } = fields;
+    const dataLen = Number(fields.dataLen);
     if (expected) {
-      checkPointer(ic, v.getBigUint64(0, true), expected.key, 'key');
+      checkPointer(ic, fields.keyAddr, expected.key, 'key');
       checkPointer(ic, ownerAddr, expected.owner, 'owner');
       checkPointer(ic, lamportsAddr, expected.lamports, 'lamports');
       checkPointer(ic, dataAddr, expected.data, 'data');
@@ -201,7 +211,7 @@ const C: Abi = {
     typed(m, ownerAddr, 32, 1, aligned, true);
     ic.consumeChecked(bytesCost(ic.env.costs, dataLen));
     m.slice(dataAddr, dataLen, true);
-    const lenAddr = info + 16n;
+    const lenAddr = info + C_ACCOUNT_INFO_DATA_LEN_OFFSET;
     m.slice(lenAddr, 8, true);
     return { lamportsAddr, ownerAddr, dataAddr, dataLen, lenAddr };
   },

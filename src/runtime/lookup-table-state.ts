@@ -4,7 +4,8 @@
  * 32-byte addresses; and a table's activation status, which the program (closing) and transaction
  * loading (v0 lookups) both read from SlotHashes.
  */
-import { decodeAddress, encodeAddress } from './accounts.js';
+import { encodeAddress } from './accounts.js';
+import { decodeOrUndefined, encode, enumeration, option, pubkey, struct, u16, u64, u8, type ValueOf } from './codec.js';
 import { SLOT_HASHES_MAX_ENTRIES, type SlotHash } from './sysvars.js';
 
 /** Bytes of the header before the addresses. */
@@ -14,20 +15,22 @@ export const LOOKUP_TABLE_MAX_ADDRESSES = 256;
 /** `Slot::MAX`: the deactivation slot of a table that was never deactivated. */
 export const NOT_DEACTIVATED = 0xffff_ffff_ffff_ffffn;
 
-const LOOKUP_TABLE_TAG = 1;
-
 /** `LookupTableMeta`. */
-export interface LookupTableMeta {
-  deactivationSlot: bigint;
+const LOOKUP_TABLE_META = struct({
+  deactivationSlot: u64,
   /** Addresses added in this slot are not usable before the next one. */
-  lastExtendedSlot: bigint;
+  lastExtendedSlot: u64,
   /** How many addresses the table had when `lastExtendedSlot` began. */
-  lastExtendedSlotStartIndex: number;
+  lastExtendedSlotStartIndex: u8,
   /** Undefined once frozen. */
-  authority: string | undefined;
+  authority: option(pubkey),
   /** `_padding`, carried over as read (bincode writes it after the authority). */
-  padding: number;
-}
+  padding: u16,
+});
+/** `ProgramState`: the header's bincode, zero-padded to {@link LOOKUP_TABLE_META_SIZE}. */
+const PROGRAM_STATE = enumeration({ Uninitialized: struct({}), LookupTable: struct({ meta: LOOKUP_TABLE_META }) });
+
+export type LookupTableMeta = ValueOf<typeof LOOKUP_TABLE_META>;
 
 /** `LookupTableMeta::new`: an active, empty table. */
 export const newLookupTableMeta = (authority: string): LookupTableMeta => ({
@@ -44,46 +47,17 @@ export type DecodedLookupTable = { meta: LookupTableMeta; addressCount: number }
 /** `AddressLookupTable::deserialize`. */
 export function decodeLookupTable(data: Uint8Array): DecodedLookupTable {
   const invalid = { error: 'InvalidAccountData' } as const;
-  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  if (data.length < 4) return invalid;
-  const tag = view.getUint32(0, true);
-  if (tag === 0) return { error: 'UninitializedAccount' };
+  const state = decodeOrUndefined(PROGRAM_STATE, data);
+  if (!state) return invalid;
+  if (state.kind === 'Uninitialized') return { error: 'UninitializedAccount' };
   // Whatever the Option byte, the header fits in 56 bytes: a shorter account is invalid, as are
   // addresses that do not fill whole 32-byte slots.
-  if (tag !== LOOKUP_TABLE_TAG || data.length < LOOKUP_TABLE_META_SIZE || data[21] > 1) return invalid;
-  if ((data.length - LOOKUP_TABLE_META_SIZE) % 32 !== 0) return invalid;
-  const authority = data[21] === 1 ? 22 : undefined;
-  const paddingAt = authority === undefined ? 22 : 54;
-  return {
-    meta: {
-      deactivationSlot: view.getBigUint64(4, true),
-      lastExtendedSlot: view.getBigUint64(12, true),
-      lastExtendedSlotStartIndex: data[20],
-      authority: authority === undefined ? undefined : encodeAddress(data.subarray(authority, authority + 32)),
-      padding: view.getUint16(paddingAt, true),
-    },
-    addressCount: (data.length - LOOKUP_TABLE_META_SIZE) / 32,
-  };
+  if (data.length < LOOKUP_TABLE_META_SIZE || (data.length - LOOKUP_TABLE_META_SIZE) % 32 !== 0) return invalid;
+  return { meta: state.meta, addressCount: (data.length - LOOKUP_TABLE_META_SIZE) / 32 };
 }
 
 /** The 56 header bytes of `meta` (`overwrite_meta_data`: bincode, then zeros). */
-export function encodeLookupTableMeta(meta: LookupTableMeta): Uint8Array {
-  const out = new Uint8Array(LOOKUP_TABLE_META_SIZE);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, LOOKUP_TABLE_TAG, true);
-  view.setBigUint64(4, meta.deactivationSlot, true);
-  view.setBigUint64(12, meta.lastExtendedSlot, true);
-  out[20] = meta.lastExtendedSlotStartIndex;
-  let at = 21;
-  if (meta.authority === undefined) out[at++] = 0;
-  else {
-    out[at++] = 1;
-    out.set(decodeAddress(meta.authority), at);
-    at += 32;
-  }
-  view.setUint16(at, meta.padding, true);
-  return out;
-}
+export const encodeLookupTableMeta = (meta: LookupTableMeta): Uint8Array => encode(PROGRAM_STATE, { kind: 'LookupTable', meta }, LOOKUP_TABLE_META_SIZE);
 
 /** The address at `index` of a table's data. */
 export function lookupTableAddress(data: Uint8Array, index: number): string {

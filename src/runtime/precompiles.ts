@@ -9,6 +9,7 @@ import { recoverSecp256k1, SECP256K1_N } from '../crypto/secp256k1.js';
 import { keccak256 } from '../crypto/keccak256.js';
 import { sha256 } from '../crypto/sha256.js';
 import { concatBytes, sameBytes } from './bytes.js';
+import { ByteReader, type Codec, struct, u16, u8, type ValueOf } from './codec.js';
 import { InstructionFailure } from './errors.js';
 import { ED25519_PROGRAM, SECP256K1_PROGRAM, SECP256R1_PROGRAM } from './ids.js';
 
@@ -45,34 +46,62 @@ function slice(data: Uint8Array, all: Uint8Array[], index: number, offset: numbe
 }
 
 /**
+ * Where a signature's parts sit: an offset into an instruction's data, and which instruction
+ * (`u16::MAX` for the precompile's own). `Ed25519SignatureOffsets` and `Secp256r1SignatureOffsets`.
+ */
+const SIGNATURE_OFFSETS = struct({
+  signatureOffset: u16,
+  signatureInstructionIndex: u16,
+  publicKeyOffset: u16,
+  publicKeyInstructionIndex: u16,
+  messageDataOffset: u16,
+  messageDataSize: u16,
+  messageInstructionIndex: u16,
+});
+/** `SecpSignatureOffsets`: secp256k1's, with u8 instruction indexes and an Ethereum address for the key. */
+const SECP256K1_SIGNATURE_OFFSETS = struct({
+  signatureOffset: u16,
+  signatureInstructionIndex: u8,
+  ethAddressOffset: u16,
+  ethAddressInstructionIndex: u8,
+  messageDataOffset: u16,
+  messageDataSize: u16,
+  messageInstructionIndex: u8,
+});
+
+/** `count` offsets entries from `start`; a table that does not fit is InvalidInstructionDataSize. */
+function offsetsTable<T>(entry: Codec<T>, data: Uint8Array, start: number, count: number): T[] {
+  const r = new ByteReader(data.subarray(start), () => fail('InvalidInstructionDataSize'));
+  return Array.from({ length: count }, () => entry.read(r));
+}
+
+/**
  * Offsets tables of the u16-indexed precompiles: (count, then 14-byte entries from byte 2).
  * ed25519 accepts a bare zero count; secp256r1 (`max` given) wants 1 to `max` signatures.
  */
-function offsetsU16(data: Uint8Array, max?: number): DataView[] {
+function offsetsU16(data: Uint8Array, max?: number): ValueOf<typeof SIGNATURE_OFFSETS>[] {
   if (data.length < 2) fail('InvalidInstructionDataSize');
   const count = data[0];
   if (count === 0 && (data.length > 2 || max !== undefined)) fail('InvalidInstructionDataSize');
   if (max !== undefined && count > max) fail('InvalidInstructionDataSize');
-  if (data.length < 2 + 14 * count) fail('InvalidInstructionDataSize');
-  return Array.from({ length: count }, (_, i) => new DataView(data.buffer, data.byteOffset + 2 + 14 * i, 14));
+  return offsetsTable(SIGNATURE_OFFSETS, data, 2, count);
 }
 
 /** Ed25519 with `verify_strict` (`ed25519_precompile_verify_strict`). */
 function verifyEd25519(data: Uint8Array, all: Uint8Array[]): void {
   const { ed25519 } = nobleEd25519();
   for (const o of offsetsU16(data)) {
-    const u = (at: number) => o.getUint16(at, true);
-    const signature = slice(data, all, u(2), u(0), 64, 0xffff);
+    const signature = slice(data, all, o.signatureInstructionIndex, o.signatureOffset, 64, 0xffff);
     // `Signature::from_slice`: the partial scalar check (the top 3 bits of s clear) comes first.
     if ((signature[63] & 0xe0) !== 0) fail('InvalidSignature');
-    const publicKey = slice(data, all, u(6), u(4), 32, 0xffff);
+    const publicKey = slice(data, all, o.publicKeyInstructionIndex, o.publicKeyOffset, 32, 0xffff);
     let A;
     try {
       A = ed25519.Point.fromBytes(publicKey, true);
     } catch {
       fail('InvalidPublicKey');
     }
-    const message = slice(data, all, u(12), u(8), u(10), 0xffff);
+    const message = slice(data, all, o.messageInstructionIndex, o.messageDataOffset, o.messageDataSize, 0xffff);
     const rBytes = signature.subarray(0, 32);
     const s = leBig(signature.subarray(32));
     if (s >= ED25519_L) fail('InvalidSignature');
@@ -94,13 +123,11 @@ function verifySecp256k1(data: Uint8Array, all: Uint8Array[]): void {
   if (data.length < 1) fail('InvalidInstructionDataSize');
   const count = data[0];
   if (count === 0 && data.length > 1) fail('InvalidInstructionDataSize');
-  if (data.length < 1 + 11 * count) fail('InvalidInstructionDataSize');
-  for (let i = 0; i < count; i++) {
-    const o = new DataView(data.buffer, data.byteOffset + 1 + 11 * i, 11);
-    const sigIndex = o.getUint8(2);
+  for (const o of offsetsTable(SECP256K1_SIGNATURE_OFFSETS, data, 1, count)) {
+    const sigIndex = o.signatureInstructionIndex;
     if (sigIndex >= all.length) fail('InvalidInstructionDataSize');
     const sigData = all[sigIndex];
-    const sigStart = o.getUint16(0, true);
+    const sigStart = o.signatureOffset;
     if (sigStart + 64 >= sigData.length) fail('InvalidSignature');
     const sig = sigData.subarray(sigStart, sigStart + 64);
     const r = beBig(sig.subarray(0, 32));
@@ -108,8 +135,8 @@ function verifySecp256k1(data: Uint8Array, all: Uint8Array[]): void {
     if (r >= SECP256K1_N || s >= SECP256K1_N) fail('InvalidSignature');
     const recovery = sigData[sigStart + 64];
     if (recovery > 3) fail('InvalidRecoveryId');
-    const ethAddress = slice(data, all, o.getUint8(5), o.getUint16(3, true), 20, undefined);
-    const message = slice(data, all, o.getUint8(10), o.getUint16(6, true), o.getUint16(8, true), undefined);
+    const ethAddress = slice(data, all, o.ethAddressInstructionIndex, o.ethAddressOffset, 20, undefined);
+    const message = slice(data, all, o.messageInstructionIndex, o.messageDataOffset, o.messageDataSize, undefined);
     const key = recoverSecp256k1(keccak256(message), recovery, sig) ?? fail('InvalidSignature');
     if (!sameBytes(keccak256(key).subarray(12), ethAddress)) fail('InvalidSignature');
   }
@@ -119,10 +146,9 @@ function verifySecp256k1(data: Uint8Array, all: Uint8Array[]): void {
 function verifySecp256r1(data: Uint8Array, all: Uint8Array[]): void {
   const { p256 } = nobleNist();
   for (const o of offsetsU16(data, 8)) {
-    const u = (at: number) => o.getUint16(at, true);
-    const signature = slice(data, all, u(2), u(0), 64, 0xffff);
-    const publicKey = slice(data, all, u(6), u(4), 33, 0xffff);
-    const message = slice(data, all, u(12), u(8), u(10), 0xffff);
+    const signature = slice(data, all, o.signatureInstructionIndex, o.signatureOffset, 64, 0xffff);
+    const publicKey = slice(data, all, o.publicKeyInstructionIndex, o.publicKeyOffset, 33, 0xffff);
+    const message = slice(data, all, o.messageInstructionIndex, o.messageDataOffset, o.messageDataSize, 0xffff);
     const r = beBig(signature.subarray(0, 32));
     const s = beBig(signature.subarray(32));
     if (r === 0n || s === 0n || r >= P256_N || s >= P256_N || s > P256_N / 2n) fail('InvalidSignature');

@@ -7,11 +7,10 @@ import { loadElf } from '../elf/loader.js';
 import { verify } from '../verifier/index.js';
 import type { Executable } from '../executable.js';
 import type { Account } from './accounts.js';
-import { encodeAddress } from './accounts.js';
 import { BPF_LOADER, BPF_LOADER_DEPRECATED, BPF_LOADER_UPGRADEABLE, LOADER_V4 } from './ids.js';
+import { PROGRAMDATA_METADATA_SIZE, programDataAddress } from './loader-state.js';
 
-/** Bytes before the ELF in an upgradeable loader's programdata account. */
-export const PROGRAMDATA_METADATA_SIZE = 45;
+export { PROGRAMDATA_METADATA_SIZE } from './loader-state.js';
 /** Bytes before the ELF in a loader-v4 program account. */
 export const LOADER_V4_METADATA_SIZE = 48;
 
@@ -22,9 +21,8 @@ export function programElf(account: Account, lookup: (address: string) => Accoun
     case BPF_LOADER_DEPRECATED:
       return account.data;
     case BPF_LOADER_UPGRADEABLE: {
-      const d = account.data;
-      if (d.length < 36 || new DataView(d.buffer, d.byteOffset).getUint32(0, true) !== 2) return undefined;
-      const programData = lookup(encodeAddress(d.subarray(4, 36)));
+      const address = programDataAddress(account.data);
+      const programData = address === undefined ? undefined : lookup(address);
       if (!programData || programData.data.length < PROGRAMDATA_METADATA_SIZE) return undefined;
       return programData.data.subarray(PROGRAMDATA_METADATA_SIZE);
     }

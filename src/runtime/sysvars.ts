@@ -2,7 +2,7 @@
  * Sysvars: their values, their account encodings (bincode, as Agave stores them) and the default
  * cluster state LiteSVM starts from.
  */
-import { decodeAddress, encodeAddress } from './accounts.js';
+import { bool, type Codec, decode, encode, f64, i64, type Malformation, pubkey, struct, u128, u64, u8, vec } from './codec.js';
 import * as release from './litesvm-release.js';
 
 /** Network time (the Clock sysvar). */
@@ -78,11 +78,7 @@ export const defaultRent = (exemptionThresholdDeprecated: boolean): Rent =>
  * The deprecated stake `Config` account LiteSVM keeps for older stake callers: no keys, then
  * bincode `Config::default()` (warm-up/cool-down rate 0.25, slash penalty 12).
  */
-export const legacyStakeConfigData = (): Uint8Array =>
-  new Out(17)
-    .u64(0n)
-    .f64(0.25)
-    .u8(Math.floor((5 * 255) / 100)).bytes;
+export const legacyStakeConfigData = (): Uint8Array => encode(STAKE_CONFIG, { keys: [], warmupCooldownRate: 0.25, slashPenalty: Math.floor((5 * 255) / 100) });
 
 /** Rent::minimum_balance (the f64 threshold product is truncated, as in Rust). */
 export function minimumBalance(rent: Rent, dataLen: number | bigint): bigint {
@@ -92,132 +88,60 @@ export function minimumBalance(rent: Rent, dataLen: number | bigint): bigint {
   return BigInt(Math.floor(Number(perYear) * rent.exemptionThreshold));
 }
 
-/** A little-endian writer for sysvar layouts. */
-class Out {
-  readonly bytes: Uint8Array;
-  readonly view: DataView;
-  at = 0;
-  constructor(size: number) {
-    this.bytes = new Uint8Array(size);
-    this.view = new DataView(this.bytes.buffer);
-  }
-  u64(v: bigint): this {
-    this.view.setBigUint64(this.at, BigInt.asUintN(64, v), true);
-    this.at += 8;
-    return this;
-  }
-  u8(v: number): this {
-    this.bytes[this.at++] = v;
-    return this;
-  }
-  f64(v: number): this {
-    this.view.setFloat64(this.at, v, true);
-    this.at += 8;
-    return this;
-  }
-  key(address: string): this {
-    this.bytes.set(decodeAddress(address), this.at);
-    this.at += 32;
-    return this;
-  }
-}
+// The account layouts (bincode of Agave's sysvar structs).
+const CLOCK = struct({ slot: u64, epochStartTimestamp: i64, epoch: u64, leaderScheduleEpoch: u64, unixTimestamp: i64 });
+const RENT = struct({ lamportsPerByteYear: u64, exemptionThreshold: f64, burnPercent: u8 });
+const EPOCH_SCHEDULE = struct({ slotsPerEpoch: u64, leaderScheduleSlotOffset: u64, warmup: bool, firstNormalEpoch: u64, firstNormalSlot: u64 });
+const EPOCH_REWARDS = struct({
+  distributionStartingBlockHeight: u64,
+  numPartitions: u64,
+  parentBlockhash: pubkey,
+  totalPoints: u128,
+  totalRewards: u64,
+  distributedRewards: u64,
+  active: bool,
+});
+const SLOT_HASH = struct({ slot: u64, hash: pubkey });
+const SLOT_HASHES = vec(SLOT_HASH, 40);
+const STAKE_HISTORY = vec(struct({ epoch: u64, effective: u64, activating: u64, deactivating: u64 }), 32);
+const RECENT_BLOCKHASHES = vec(struct({ blockhash: pubkey, lamportsPerSignature: u64 }), 40);
+/** The stake program's `Config`: its config keys (none here), then the rates. */
+const STAKE_CONFIG = struct({ keys: vec(struct({ key: pubkey, isSigner: bool }), 33), warmupCooldownRate: f64, slashPenalty: u8 });
 
-const reader = (d: Uint8Array) => {
-  const view = new DataView(d.buffer, d.byteOffset, d.byteLength);
-  let at = 0;
-  const need = (n: number) => {
-    if (at + n > d.length) throw new Error('sysvar data too short');
-  };
-  return {
-    u64: () => (need(8), (at += 8), view.getBigUint64(at - 8, true)),
-    i64: () => (need(8), (at += 8), view.getBigInt64(at - 8, true)),
-    u8: () => (need(1), d[at++]),
-    f64: () => (need(8), (at += 8), view.getFloat64(at - 8, true)),
-    key: () => (need(32), (at += 32), encodeAddress(d.subarray(at - 32, at))),
-  };
+/** Sysvar data that does not decode: too short, or a bool or tag out of range. */
+const malformedSysvar = (why: Malformation): never => {
+  throw new Error(why === 'short' ? 'sysvar data too short' : 'sysvar data is not a valid encoding');
 };
 
-export const encodeClock = (c: Clock) => new Out(40).u64(c.slot).u64(c.epochStartTimestamp).u64(c.epoch).u64(c.leaderScheduleEpoch).u64(c.unixTimestamp).bytes;
-export function decodeClock(d: Uint8Array): Clock {
-  const r = reader(d);
-  return { slot: r.u64(), epochStartTimestamp: r.i64(), epoch: r.u64(), leaderScheduleEpoch: r.u64(), unixTimestamp: r.i64() };
-}
+export const encodeClock = (c: Clock) => encode(CLOCK, c);
+export const decodeClock = (d: Uint8Array): Clock => decode(CLOCK, d, malformedSysvar);
 
-export const encodeRent = (x: Rent) => new Out(17).u64(x.lamportsPerByteYear).f64(x.exemptionThreshold).u8(x.burnPercent).bytes;
-export function decodeRent(d: Uint8Array): Rent {
-  const r = reader(d);
-  return { lamportsPerByteYear: r.u64(), exemptionThreshold: r.f64(), burnPercent: r.u8() };
-}
+export const encodeRent = (x: Rent) => encode(RENT, x);
+export const decodeRent = (d: Uint8Array): Rent => decode(RENT, d, malformedSysvar);
 
-export const encodeEpochSchedule = (s: EpochSchedule) =>
-  new Out(33)
-    .u64(s.slotsPerEpoch)
-    .u64(s.leaderScheduleSlotOffset)
-    .u8(s.warmup ? 1 : 0)
-    .u64(s.firstNormalEpoch)
-    .u64(s.firstNormalSlot).bytes;
-export function decodeEpochSchedule(d: Uint8Array): EpochSchedule {
-  const r = reader(d);
-  return { slotsPerEpoch: r.u64(), leaderScheduleSlotOffset: r.u64(), warmup: r.u8() !== 0, firstNormalEpoch: r.u64(), firstNormalSlot: r.u64() };
-}
+export const encodeEpochSchedule = (s: EpochSchedule) => encode(EPOCH_SCHEDULE, s);
+export const decodeEpochSchedule = (d: Uint8Array): EpochSchedule => decode(EPOCH_SCHEDULE, d, malformedSysvar);
 
-export function encodeEpochRewards(e: EpochRewards): Uint8Array {
-  const o = new Out(81).u64(e.distributionStartingBlockHeight).u64(e.numPartitions).key(e.parentBlockhash);
-  return o
-    .u64(e.totalPoints & 0xffff_ffff_ffff_ffffn)
-    .u64(e.totalPoints >> 64n)
-    .u64(e.totalRewards)
-    .u64(e.distributedRewards)
-    .u8(e.active ? 1 : 0).bytes;
-}
-export function decodeEpochRewards(d: Uint8Array): EpochRewards {
-  const r = reader(d);
-  const distributionStartingBlockHeight = r.u64();
-  const numPartitions = r.u64();
-  const parentBlockhash = r.key();
-  const totalPoints = r.u64() | (r.u64() << 64n);
-  return {
-    distributionStartingBlockHeight,
-    numPartitions,
-    parentBlockhash,
-    totalPoints,
-    totalRewards: r.u64(),
-    distributedRewards: r.u64(),
-    active: r.u8() !== 0,
-  };
-}
+export const encodeEpochRewards = (e: EpochRewards) => encode(EPOCH_REWARDS, e);
+export const decodeEpochRewards = (d: Uint8Array): EpochRewards => decode(EPOCH_REWARDS, d, malformedSysvar);
 
-export const encodeU64 = (v: bigint) => new Out(8).u64(v).bytes;
-export const decodeU64 = (d: Uint8Array) => reader(d).u64();
+/** LastRestartSlot: one u64. */
+export const encodeU64 = (v: bigint) => encode(u64, v);
+export const decodeU64 = (d: Uint8Array) => decode(u64, d, malformedSysvar);
 
 /** Most entries SlotHashes keeps (`slot_hashes::MAX_ENTRIES`). */
 export const SLOT_HASHES_MAX_ENTRIES = 512;
 /** Bytes of the SlotHashes account (512 entries of 40 bytes and a length). */
 export const SLOT_HASHES_SIZE = 8 + 40 * SLOT_HASHES_MAX_ENTRIES;
-export function encodeSlotHashes(entries: SlotHash[]): Uint8Array {
-  const o = new Out(SLOT_HASHES_SIZE).u64(BigInt(entries.length));
-  for (const e of entries) o.u64(e.slot).key(e.hash);
-  return o.bytes;
-}
-export function decodeSlotHashes(d: Uint8Array): SlotHash[] {
-  const r = reader(d);
-  const n = Number(r.u64());
-  return Array.from({ length: n }, () => ({ slot: r.u64(), hash: r.key() }));
-}
+/** The SlotHashes account: the entries, zero-padded to the account's fixed size. */
+export const encodeSlotHashes = (entries: SlotHash[]): Uint8Array => encode(SLOT_HASHES, entries, SLOT_HASHES_SIZE);
+export const decodeSlotHashes = (d: Uint8Array): SlotHash[] => decode(SLOT_HASHES, d, malformedSysvar);
 
-export function encodeStakeHistory(entries: StakeHistoryEntry[]): Uint8Array {
-  const o = new Out(8 + 32 * entries.length).u64(BigInt(entries.length));
-  for (const e of entries) o.u64(e.epoch).u64(e.effective).u64(e.activating).u64(e.deactivating);
-  return o.bytes;
-}
-export function decodeStakeHistory(d: Uint8Array): StakeHistoryEntry[] {
-  const r = reader(d);
-  const n = Number(r.u64());
-  return Array.from({ length: n }, () => ({ epoch: r.u64(), effective: r.u64(), activating: r.u64(), deactivating: r.u64() }));
-}
+export const encodeStakeHistory = (entries: StakeHistoryEntry[]): Uint8Array => encode(STAKE_HISTORY, entries);
+export const decodeStakeHistory = (d: Uint8Array): StakeHistoryEntry[] => decode(STAKE_HISTORY, d, malformedSysvar);
 
 /** RecentBlockhashes with one entry (blockhash, lamports per signature). */
-export const encodeRecentBlockhashes = (blockhash: string, lamportsPerSignature: bigint) => new Out(48).u64(1n).key(blockhash).u64(lamportsPerSignature).bytes;
+export const encodeRecentBlockhashes = (blockhash: string, lamportsPerSignature: bigint) => encode(RECENT_BLOCKHASHES, [{ blockhash, lamportsPerSignature }]);
 
 /** SlotHistory: a bit vector of 1 048 576 slots. */
 export interface SlotHistory {
@@ -234,14 +158,25 @@ export function defaultSlotHistory(): SlotHistory {
 }
 /** Typed arrays are little-endian here, so the bit blocks can be copied as bytes. */
 const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-export function encodeSlotHistory(h: SlotHistory): Uint8Array {
-  const o = new Out(SLOT_HISTORY_SIZE).u8(1).u64(BigInt(h.bits.length));
-  if (LITTLE_ENDIAN_HOST) {
-    o.bytes.set(new Uint8Array(h.bits.buffer, h.bits.byteOffset, h.bits.byteLength), o.at);
-    o.at += h.bits.byteLength;
-  } else for (const b of h.bits) o.u64(b);
-  return o.u64(BigInt(h.bits.length) * 64n).u64(h.nextSlot).bytes;
-}
+/** `BitVec<u64>`'s blocks: an `Option<Box<[u64]>>` (always Some when written). */
+const BIT_BLOCKS: Codec<BigUint64Array> = {
+  size: (bits) => 1 + 8 + bits.byteLength,
+  write: (w, bits) => {
+    w.u8(1);
+    w.u64(BigInt(bits.length));
+    if (LITTLE_ENDIAN_HOST) w.raw(new Uint8Array(bits.buffer, bits.byteOffset, bits.byteLength));
+    else for (const b of bits) w.u64(b);
+  },
+  read: (r) => {
+    const bits = new BigUint64Array(r.option() ? r.length(8) : 0);
+    for (let i = 0; i < bits.length; i++) bits[i] = r.u64();
+    return bits;
+  },
+};
+/** The bit vector (its blocks and its length in bits), then the next slot. */
+const SLOT_HISTORY = struct({ bits: BIT_BLOCKS, bitCount: u64, nextSlot: u64 });
+export const encodeSlotHistory = (h: SlotHistory): Uint8Array =>
+  encode(SLOT_HISTORY, { bits: h.bits, bitCount: BigInt(h.bits.length) * 64n, nextSlot: h.nextSlot });
 let defaultSlotHistoryBytes: Uint8Array | undefined;
 /**
  * The default history's account data, encoded once: stored accounts are never written in place,
@@ -249,11 +184,6 @@ let defaultSlotHistoryBytes: Uint8Array | undefined;
  */
 export const encodedDefaultSlotHistory = (): Uint8Array => (defaultSlotHistoryBytes ??= encodeSlotHistory(defaultSlotHistory()));
 export function decodeSlotHistory(d: Uint8Array): SlotHistory {
-  const r = reader(d);
-  const some = r.u8();
-  const n = some ? Number(r.u64()) : 0;
-  const bits = new BigUint64Array(n);
-  for (let i = 0; i < n; i++) bits[i] = r.u64();
-  r.u64();
-  return { bits, nextSlot: r.u64() };
+  const { bits, nextSlot } = decode(SLOT_HISTORY, d, malformedSysvar);
+  return { bits, nextSlot };
 }

@@ -3,9 +3,8 @@
  * of a 3 762-byte account. Every stored version (V0_23_5, V1_14_11, V3, V4) is read; states are
  * held and written as V4 (SIMD-0185, `vote_state_v4`, active in LiteSVM's feature set).
  */
-import { decodeAddress } from './accounts.js';
+import { bool, ByteReader, ByteWriter, bytes, type Codec, decode, enumeration, i64, option, pubkey, struct, u16, u32, u64, u8, vec } from './codec.js';
 import { fail } from './errors.js';
-import { BincodeReader } from './builtins/bincode.js';
 
 /** `VoteStateV4::size_of()` (the V3 size, so accounts never need resizing). */
 export const VOTE_STATE_SIZE = 3762;
@@ -58,35 +57,75 @@ export interface StoredVoteState {
   state: VoteState | undefined;
 }
 
-const reader = (data: Uint8Array) => new BincodeReader(data, { error: 'InvalidAccountData', limit: Infinity });
+// The stored layouts, by `VoteStateVersions` variant.
+const LOCKOUT = struct({ slot: u64, confirmationCount: u32 });
+const LANDED_VOTE = struct({ latency: u8, slot: u64, confirmationCount: u32 });
+const EPOCH_CREDITS = vec(struct({ epoch: u64, credits: u64, prevCredits: u64 }), 24);
+const BLOCK_TIMESTAMP = struct({ slot: u64, timestamp: i64 });
+/** `AuthorizedVoters`, a BTreeMap by epoch: read in ascending epoch order, a repeated epoch keeping its last voter. */
+const AUTHORIZED_VOTERS: Codec<VoteState['authorizedVoters']> = {
+  ...vec(struct({ epoch: u64, voter: pubkey }), 40),
+  read(r) {
+    const map = new Map<bigint, string>();
+    for (let n = r.length(40); n > 0; n--) map.set(r.u64(), r.pubkey());
+    return [...map].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([epoch, voter]) => ({ epoch, voter }));
+  },
+};
+/** `CircBuf<T>` of 32 entries of `entryBytes` (prior voters, never read here), then `idx: usize` and `is_empty: bool`. */
+const priorVoters = (entryBytes: number) => struct({ buf: bytes(32 * entryBytes), idx: u64, isEmpty: bool });
+/** A compressed BLS public key, copied out of the account. */
+const BLS_PUBKEY: Codec<Uint8Array> = { ...bytes(48), read: (r) => r.bytes(48).slice() };
 
-function lockouts(r: BincodeReader, landed: boolean): LandedVote[] {
-  const n = r.length(landed ? 13 : 12);
-  const out: LandedVote[] = [];
-  for (let i = 0; i < n; i++) out.push({ latency: landed ? r.u8() : 0, slot: r.u64(), confirmationCount: r.u32() });
-  return out;
-}
+const VOTE_STATE_V0_23_5 = struct({
+  node: pubkey,
+  authorizedVoter: bytes(32),
+  authorizedVoterEpoch: u64,
+  priorVoters: priorVoters(56),
+  withdrawer: pubkey,
+  commission: u8,
+  votes: vec(LOCKOUT, 12),
+  rootSlot: option(u64),
+  epochCredits: EPOCH_CREDITS,
+  lastTimestamp: BLOCK_TIMESTAMP,
+});
+/** V1_14_11 and V3 differ only in their votes (V3's carry a latency). */
+const olderVoteState = <V>(vote: Codec<V>, voteBytes: number) =>
+  struct({
+    node: pubkey,
+    withdrawer: pubkey,
+    commission: u8,
+    votes: vec(vote, voteBytes),
+    rootSlot: option(u64),
+    authorizedVoters: AUTHORIZED_VOTERS,
+    priorVoters: priorVoters(48),
+    epochCredits: EPOCH_CREDITS,
+    lastTimestamp: BLOCK_TIMESTAMP,
+  });
+const VOTE_STATE_V4 = struct({
+  node: pubkey,
+  withdrawer: pubkey,
+  inflationRewardsCollector: pubkey,
+  blockRevenueCollector: pubkey,
+  inflationRewardsCommissionBps: u16,
+  blockRevenueCommissionBps: u16,
+  pendingDelegatorRewards: u64,
+  blsPubkey: option(BLS_PUBKEY),
+  votes: vec(LANDED_VOTE, 13),
+  rootSlot: option(u64),
+  authorizedVoters: AUTHORIZED_VOTERS,
+  epochCredits: EPOCH_CREDITS,
+  lastTimestamp: BLOCK_TIMESTAMP,
+});
+const VOTE_STATE_VERSIONS = enumeration({
+  V0_23_5: struct({ state: VOTE_STATE_V0_23_5 }),
+  V1_14_11: struct({ state: olderVoteState(LOCKOUT, 12) }),
+  V3: struct({ state: olderVoteState(LANDED_VOTE, 13) }),
+  V4: struct({ state: VOTE_STATE_V4 }),
+});
+const VERSION_TAGS = { V0_23_5: 0, V1_14_11: 1, V3: 2, V4: 3 } as const;
 
 /** A bincode `Option<u64>`. */
-export const optionU64 = (r: BincodeReader) => (r.option() ? r.u64() : undefined);
-
-function authorizedVoters(r: BincodeReader): VoteState['authorizedVoters'] {
-  const map = new Map<bigint, string>();
-  for (let n = r.length(40); n > 0; n--) map.set(r.u64(), r.pubkey());
-  return [...map].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([epoch, voter]) => ({ epoch, voter }));
-}
-
-function epochCredits(r: BincodeReader): EpochCredits[] {
-  const out: EpochCredits[] = [];
-  for (let n = r.length(24); n > 0; n--) out.push({ epoch: r.u64(), credits: r.u64(), prevCredits: r.u64() });
-  return out;
-}
-
-/** `CircBuf<T>` of 32 entries of `entryBytes`, then `idx: usize` and `is_empty: bool`. */
-function skipPriorVoters(r: BincodeReader, entryBytes: number): void {
-  r.bytes(32 * entryBytes + 8);
-  r.bool();
-}
+export const optionU64 = (r: ByteReader) => (r.option() ? r.u64() : undefined);
 
 /**
  * `VoteStateVersions` from account data, converted to V4 (`try_convert_to_vote_state_v4`: the
@@ -94,68 +133,22 @@ function skipPriorVoters(r: BincodeReader, entryBytes: number): void {
  * commission in basis points). Malformed data fails with InvalidAccountData.
  */
 export function decodeVoteState(data: Uint8Array, voteAccount: string): StoredVoteState {
-  const r = reader(data);
-  const version = r.u32();
-  if (version === 0) {
-    // V0_23_5: node, authorized voter, its epoch, prior voters, withdrawer, commission, votes, root, credits, timestamp.
-    r.pubkey();
-    const voter = r.bytes(32);
-    r.u64();
-    skipPriorVoters(r, 56);
-    r.pubkey();
-    r.u8();
-    lockouts(r, false);
-    optionU64(r);
-    epochCredits(r);
-    r.u64();
-    r.u64();
-    return { version, initialized: voter.some((b) => b !== 0), state: undefined };
+  const stored = decode(VOTE_STATE_VERSIONS, data, () => fail('InvalidAccountData'));
+  const version = VERSION_TAGS[stored.kind];
+  switch (stored.kind) {
+    case 'V0_23_5':
+      return { version, initialized: stored.state.authorizedVoter.some((b) => b !== 0), state: undefined };
+    case 'V1_14_11':
+    case 'V3': {
+      const { node, withdrawer, commission, votes, rootSlot, authorizedVoters, epochCredits, lastTimestamp } = stored.state;
+      if (authorizedVoters.length === 0) return { version, initialized: false, state: undefined };
+      const landed = votes.map((v) => ({ latency: 0, ...v }));
+      const state = { node, withdrawer, ...v4Defaults(voteAccount, node, commission), votes: landed, rootSlot, authorizedVoters, epochCredits, lastTimestamp };
+      return { version, initialized: true, state };
+    }
+    case 'V4':
+      return { version, initialized: true, state: stored.state };
   }
-  if (version === 1 || version === 2) {
-    const node = r.pubkey();
-    const withdrawer = r.pubkey();
-    const commission = r.u8();
-    const votes = lockouts(r, version === 2);
-    const rootSlot = optionU64(r);
-    const voters = authorizedVoters(r);
-    skipPriorVoters(r, 48);
-    const credits = epochCredits(r);
-    const lastTimestamp = { slot: r.u64(), timestamp: r.i64() };
-    if (voters.length === 0) return { version, initialized: false, state: undefined };
-    return {
-      version,
-      initialized: true,
-      state: {
-        node,
-        withdrawer,
-        ...v4Defaults(voteAccount, node, commission),
-        votes,
-        rootSlot,
-        authorizedVoters: voters,
-        epochCredits: credits,
-        lastTimestamp,
-      },
-    };
-  }
-  if (version === 3) {
-    const state: VoteState = {
-      node: r.pubkey(),
-      withdrawer: r.pubkey(),
-      inflationRewardsCollector: r.pubkey(),
-      blockRevenueCollector: r.pubkey(),
-      inflationRewardsCommissionBps: r.u16(),
-      blockRevenueCommissionBps: r.u16(),
-      pendingDelegatorRewards: r.u64(),
-      blsPubkey: r.option() ? r.bytes(48).slice() : undefined,
-      votes: lockouts(r, true),
-      rootSlot: optionU64(r),
-      authorizedVoters: authorizedVoters(r),
-      epochCredits: epochCredits(r),
-      lastTimestamp: { slot: r.u64(), timestamp: r.i64() },
-    };
-    return { version, initialized: true, state };
-  }
-  fail('InvalidAccountData');
 }
 
 /**
@@ -193,52 +186,7 @@ export function newVoteState(voteAccount: string, init: { node: string; voter: s
  * past the encoding keep their values); AccountDataTooSmall when it does not fit.
  */
 export function encodeVoteState(s: VoteState, out: Uint8Array): void {
-  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
-  let at = 0;
-  const room = (n: number) => {
-    if (at + n > out.length) fail('AccountDataTooSmall');
-    at += n;
-    return at - n;
-  };
-  const u8 = (v: number) => (out[room(1)] = v);
-  const u16 = (v: number) => view.setUint16(room(2), v, true);
-  const u32 = (v: number) => view.setUint32(room(4), v, true);
-  const u64 = (v: bigint) => view.setBigUint64(room(8), BigInt.asUintN(64, v), true);
-  const bytes = (b: Uint8Array) => out.set(b, room(b.length));
-  const key = (k: string) => bytes(decodeAddress(k));
-  u32(3);
-  key(s.node);
-  key(s.withdrawer);
-  key(s.inflationRewardsCollector);
-  key(s.blockRevenueCollector);
-  u16(s.inflationRewardsCommissionBps);
-  u16(s.blockRevenueCommissionBps);
-  u64(s.pendingDelegatorRewards);
-  if (s.blsPubkey) {
-    u8(1);
-    bytes(s.blsPubkey);
-  } else u8(0);
-  u64(BigInt(s.votes.length));
-  for (const v of s.votes) {
-    u8(v.latency);
-    u64(v.slot);
-    u32(v.confirmationCount);
-  }
-  if (s.rootSlot !== undefined) {
-    u8(1);
-    u64(s.rootSlot);
-  } else u8(0);
-  u64(BigInt(s.authorizedVoters.length));
-  for (const v of s.authorizedVoters) {
-    u64(v.epoch);
-    key(v.voter);
-  }
-  u64(BigInt(s.epochCredits.length));
-  for (const c of s.epochCredits) {
-    u64(c.epoch);
-    u64(c.credits);
-    u64(c.prevCredits);
-  }
-  u64(s.lastTimestamp.slot);
-  u64(s.lastTimestamp.timestamp);
+  const versions = { kind: 'V4', state: s } as const;
+  if (VOTE_STATE_VERSIONS.size(versions) > out.length) fail('AccountDataTooSmall');
+  VOTE_STATE_VERSIONS.write(new ByteWriter(out), versions);
 }

@@ -33,15 +33,14 @@ import {
   type LookupTableMeta,
 } from '../lookup-table-state.js';
 import { createProgramAddress } from '../../syscalls/pda.js';
-import { BincodeReader } from './bincode.js';
+import { BincodeReader, LIMITED_DESERIALIZE_BYTES } from './bincode.js';
+import { encode, u64 } from '../codec.js';
 import { allocateInstruction, assignInstruction, transferInstruction } from './system.js';
 
 /** The builtin's `DEFAULT_COMPUTE_UNITS`. */
 const DEFAULT_COMPUTE_UNITS = 750;
-/** `limited_deserialize` reads at most a packet's worth of bytes; the rest is ignored. */
-const MAX_INPUT_LEN = 1232;
-/** Longest ExtendLookupTable list that fits in `MAX_INPUT_LEN` (checked before reading it). */
-const MAX_NEW_KEYS_VECTOR_LEN = Math.floor((MAX_INPUT_LEN - 4 - 8) / 32);
+/** Longest ExtendLookupTable list that fits in what `limited_deserialize` reads (checked before reading it). */
+const MAX_NEW_KEYS_VECTOR_LEN = Math.floor((LIMITED_DESERIALIZE_BYTES - 4 - 8) / 32);
 const U64_MAX = 0xffff_ffff_ffff_ffffn;
 const PROGRAM_ID = decodeAddress(ADDRESS_LOOKUP_TABLE_PROGRAM);
 
@@ -63,7 +62,7 @@ type LookupTableInstruction =
  * an ExtendLookupTable list longer than could fit is refused before it is read.
  */
 function decodeInstruction(data: Uint8Array): LookupTableInstruction {
-  const r = new BincodeReader(data.subarray(0, MAX_INPUT_LEN));
+  const r = new BincodeReader(data.subarray(0, LIMITED_DESERIALIZE_BYTES));
   switch (r.u32()) {
     case 0:
       return { name: 'CreateLookupTable', recentSlot: r.u64(), bumpSeed: r.bytes(1)[0] };
@@ -180,9 +179,7 @@ class Processor {
       this.msg(`${recentSlot} is not a recent slot`);
       this.reject('InvalidInstructionData');
     }
-    const slotBytes = new Uint8Array(8);
-    new DataView(slotBytes.buffer).setBigUint64(0, recentSlot, true);
-    const seeds = [decodeAddress(authority), slotBytes, Uint8Array.of(bumpSeed)];
+    const seeds = [decodeAddress(authority), encode(u64, recentSlot), Uint8Array.of(bumpSeed)];
     const derived = createProgramAddress(seeds, PROGRAM_ID);
     if (!derived) this.rejectCustom(CUSTOM_ERRORS.invalidSeeds);
     if (encodeAddress(derived) !== tableKey) {

@@ -5,6 +5,7 @@
  */
 import { sha256 } from '../../crypto/sha256.js';
 import { decodeAddress, encodeAddress } from '../accounts.js';
+import { decodeOrUndefined, encode, enumeration, pubkey, struct, u64, type ValueOf } from '../codec.js';
 import { fail, InstructionFailure } from '../errors.js';
 import { SYSTEM_PROGRAM, SYSVAR } from '../ids.js';
 import type { InvokeContext } from '../invoke-context.js';
@@ -30,37 +31,34 @@ export function durableNonce(blockhash: string): string {
   return encodeAddress(sha256(new TextEncoder().encode('DURABLE_NONCE'), decodeAddress(blockhash)));
 }
 
+// `Versions::{Legacy, Current}(State::{Uninitialized, Initialized(Data)})`.
+const NONCE_STATE = enumeration({
+  Uninitialized: struct({}),
+  Initialized: struct({ authority: pubkey, durableNonce: pubkey, lamportsPerSignature: u64 }),
+});
+const NONCE_VERSIONS = enumeration({ Legacy: struct({ state: NONCE_STATE }), Current: struct({ state: NONCE_STATE }) });
+type NonceVersions = ValueOf<typeof NONCE_VERSIONS>;
+
 /** Decodes nonce account data; undefined when it is not a nonce state (bincode fails). */
 export function decodeNonce(data: Uint8Array): NonceState | undefined {
-  if (data.length < 8) return undefined;
-  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  const version = view.getUint32(0, true);
-  const state = view.getUint32(4, true);
-  if (version > CURRENT || state > 1) return undefined;
-  if (state === 0) return { version, initialized: false, authority: SYSTEM_PROGRAM, durableNonce: SYSTEM_PROGRAM, lamportsPerSignature: 0n };
-  if (data.length < NONCE_STATE_SIZE) return undefined;
-  return {
-    version,
-    initialized: true,
-    authority: encodeAddress(data.subarray(8, 40)),
-    durableNonce: encodeAddress(data.subarray(40, 72)),
-    lamportsPerSignature: view.getBigUint64(72, true),
-  };
+  const versions = decodeOrUndefined(NONCE_VERSIONS, data);
+  if (!versions) return undefined;
+  const version = versions.kind === 'Legacy' ? LEGACY : CURRENT;
+  const s = versions.state;
+  if (s.kind === 'Uninitialized') return { version, initialized: false, authority: SYSTEM_PROGRAM, durableNonce: SYSTEM_PROGRAM, lamportsPerSignature: 0n };
+  return { version, initialized: true, authority: s.authority, durableNonce: s.durableNonce, lamportsPerSignature: s.lamportsPerSignature };
 }
 
+/** The account data of `s` for an account of `length` bytes (zero-padded). */
 function encodeNonce(s: NonceState, length: number): Uint8Array {
-  const size = s.initialized ? NONCE_STATE_SIZE : 8;
-  if (length < size) fail('AccountDataTooSmall');
-  const out = new Uint8Array(length);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, s.version, true);
-  view.setUint32(4, s.initialized ? 1 : 0, true);
-  if (s.initialized) {
-    out.set(decodeAddress(s.authority), 8);
-    out.set(decodeAddress(s.durableNonce), 40);
-    view.setBigUint64(72, s.lamportsPerSignature, true);
-  }
-  return out;
+  const versions: NonceVersions = {
+    kind: s.version === LEGACY ? 'Legacy' : 'Current',
+    state: s.initialized
+      ? { kind: 'Initialized', authority: s.authority, durableNonce: s.durableNonce, lamportsPerSignature: s.lamportsPerSignature }
+      : { kind: 'Uninitialized' },
+  };
+  if (length < NONCE_VERSIONS.size(versions)) fail('AccountDataTooSmall');
+  return encode(NONCE_VERSIONS, versions, length);
 }
 
 const systemError = (code: number) => new InstructionFailure({ kind: 'Custom', code });

@@ -13,6 +13,7 @@ import type { CpiInstruction } from '../cpi.js';
 import type { Builtin, InvokeContext } from '../invoke-context.js';
 import { MAX_PERMITTED_DATA_LENGTH } from '../transaction-context.js';
 import { BincodeReader } from './bincode.js';
+import { encode, enumeration, pubkey, string, struct, u64 } from '../codec.js';
 import { NonceInstructions } from './nonce.js';
 import { FEATURES } from '../features.js';
 
@@ -49,34 +50,49 @@ export function createWithSeed(base: string, seed: string, owner: string): strin
   return encodeAddress(sha256(decodeAddress(base), seedBytes, ownerBytes));
 }
 
+/** `SystemInstruction`, its variants in tag order. */
+const SYSTEM_INSTRUCTION = enumeration({
+  CreateAccount: struct({ lamports: u64, space: u64, owner: pubkey }),
+  Assign: struct({ owner: pubkey }),
+  Transfer: struct({ lamports: u64 }),
+  CreateAccountWithSeed: struct({ base: pubkey, seed: string, lamports: u64, space: u64, owner: pubkey }),
+  AdvanceNonceAccount: struct({}),
+  WithdrawNonceAccount: struct({ lamports: u64 }),
+  InitializeNonceAccount: struct({ authority: pubkey }),
+  AuthorizeNonceAccount: struct({ authority: pubkey }),
+  Allocate: struct({ space: u64 }),
+  AllocateWithSeed: struct({ base: pubkey, seed: string, space: u64, owner: pubkey }),
+  AssignWithSeed: struct({ base: pubkey, seed: string, owner: pubkey }),
+  TransferWithSeed: struct({ lamports: u64, fromSeed: string, fromOwner: pubkey }),
+  UpgradeNonceAccount: struct({}),
+  CreateAccountAllowPrefund: struct({ lamports: u64, space: u64, owner: pubkey }),
+});
+
 /** `system_instruction::transfer`, for a builtin to invoke. */
 export function transferInstruction(from: string, to: string, lamports: bigint): CpiInstruction {
-  const data = new Uint8Array(12);
-  new DataView(data.buffer).setUint32(0, 2, true);
-  new DataView(data.buffer).setBigUint64(4, lamports, true);
   return {
     programId: SYSTEM_PROGRAM,
     accounts: [
       { key: from, isSigner: true, isWritable: true },
       { key: to, isSigner: false, isWritable: true },
     ],
-    data,
+    data: encode(SYSTEM_INSTRUCTION, { kind: 'Transfer', lamports }),
   };
 }
 
+/** The data of `system_instruction::create_account`, for a builtin to invoke. */
+export const createAccountData = (lamports: bigint, space: bigint, owner: string): Uint8Array =>
+  encode(SYSTEM_INSTRUCTION, { kind: 'CreateAccount', lamports, space, owner });
+
 /** `system_instruction::allocate`, for a builtin to invoke. */
 export function allocateInstruction(account: string, space: bigint): CpiInstruction {
-  const data = new Uint8Array(12);
-  new DataView(data.buffer).setUint32(0, 8, true);
-  new DataView(data.buffer).setBigUint64(4, space, true);
+  const data = encode(SYSTEM_INSTRUCTION, { kind: 'Allocate', space });
   return { programId: SYSTEM_PROGRAM, accounts: [{ key: account, isSigner: true, isWritable: true }], data };
 }
 
 /** `system_instruction::assign`, for a builtin to invoke. */
 export function assignInstruction(account: string, owner: string): CpiInstruction {
-  const data = new Uint8Array(36);
-  new DataView(data.buffer).setUint32(0, 1, true);
-  data.set(decodeAddress(owner), 4);
+  const data = encode(SYSTEM_INSTRUCTION, { kind: 'Assign', owner });
   return { programId: SYSTEM_PROGRAM, accounts: [{ key: account, isSigner: true, isWritable: true }], data };
 }
 
@@ -96,8 +112,8 @@ class SystemProgram implements Builtin {
     ic.consumeChecked(150);
     const tx = ic.tx;
     const frame = tx.current();
-    const r = new BincodeReader(frame.data);
-    const tag = r.u32();
+    // `limited_deserialize`: the whole instruction is decoded before any account is read.
+    const ix = SYSTEM_INSTRUCTION.read(new BincodeReader(frame.data));
     const signers = new Set(frame.accounts.filter((a) => a.isSigner).map((a) => tx.keys[a.txIndex]));
     const key = (i: number) => tx.keys[frame.accounts[i].txIndex];
     const isSigner = (a: Address) => signers.has(a.base ?? a.address);
@@ -169,98 +185,65 @@ class SystemProgram implements Builtin {
       transfer(0, 1, lamports);
     };
 
-    switch (tag) {
-      case 0: {
-        const lamports = r.u64();
-        const space = r.u64();
-        const owner = r.pubkey();
+    switch (ix.kind) {
+      case 'CreateAccount':
         tx.requireAccounts(2);
-        return createAccount({ address: key(1) }, lamports, space, owner);
-      }
-      case 1: {
-        const owner = r.pubkey();
+        return createAccount({ address: key(1) }, ix.lamports, ix.space, ix.owner);
+      case 'Assign':
         tx.requireAccounts(1);
-        return assign(0, { address: key(0) }, owner);
-      }
-      case 2: {
-        const lamports = r.u64();
+        return assign(0, { address: key(0) }, ix.owner);
+      case 'Transfer':
         tx.requireAccounts(2);
-        return transfer(0, 1, lamports);
-      }
-      case 3: {
-        const base = r.pubkey();
-        const seed = r.string();
-        const lamports = r.u64();
-        const space = r.u64();
-        const owner = r.pubkey();
+        return transfer(0, 1, ix.lamports);
+      case 'CreateAccountWithSeed':
         tx.requireAccounts(2);
-        return createAccount(withSeed(key(1), base, seed, owner), lamports, space, owner);
-      }
-      case 8: {
-        const space = r.u64();
+        return createAccount(withSeed(key(1), ix.base, ix.seed, ix.owner), ix.lamports, ix.space, ix.owner);
+      case 'Allocate':
         tx.requireAccounts(1);
-        return allocate(0, { address: key(0) }, space);
-      }
-      case 9: {
-        const base = r.pubkey();
-        const seed = r.string();
-        const space = r.u64();
-        const owner = r.pubkey();
+        return allocate(0, { address: key(0) }, ix.space);
+      case 'AllocateWithSeed': {
         tx.requireAccounts(1);
-        const address = withSeed(key(0), base, seed, owner);
-        allocate(0, address, space);
-        return assign(0, address, owner);
+        const address = withSeed(key(0), ix.base, ix.seed, ix.owner);
+        allocate(0, address, ix.space);
+        return assign(0, address, ix.owner);
       }
-      case 10: {
-        const base = r.pubkey();
-        const seed = r.string();
-        const owner = r.pubkey();
+      case 'AssignWithSeed':
         tx.requireAccounts(1);
-        return assign(0, withSeed(key(0), base, seed, owner), owner);
-      }
-      case 11: {
-        const lamports = r.u64();
-        const seed = r.string();
-        const fromOwner = r.pubkey();
+        return assign(0, withSeed(key(0), ix.base, ix.seed, ix.owner), ix.owner);
+      case 'TransferWithSeed': {
         tx.requireAccounts(3);
         if (!frame.accounts[1].isSigner) {
           ic.log(`Transfer: 'from' account ${key(1)} must sign`);
           fail('MissingRequiredSignature');
         }
-        const derived = createWithSeed(key(1), seed, fromOwner);
+        const derived = createWithSeed(key(1), ix.fromSeed, ix.fromOwner);
         if (key(0) !== derived) {
           ic.log(`Transfer: 'from' address ${key(0)} does not match derived address ${derived}`);
           throw systemError(SystemError.AddressWithSeedMismatch);
         }
-        return transferVerified(0, 2, lamports);
+        return transferVerified(0, 2, ix.lamports);
       }
-      case 4:
+      case 'AdvanceNonceAccount':
         return new NonceInstructions(ic, signers).advance();
-      case 5:
-        return new NonceInstructions(ic, signers).withdraw(r.u64());
-      case 6:
-        return new NonceInstructions(ic, signers).initialize(r.pubkey());
-      case 7:
-        return new NonceInstructions(ic, signers).authorize(r.pubkey());
-      case 12:
+      case 'WithdrawNonceAccount':
+        return new NonceInstructions(ic, signers).withdraw(ix.lamports);
+      case 'InitializeNonceAccount':
+        return new NonceInstructions(ic, signers).initialize(ix.authority);
+      case 'AuthorizeNonceAccount':
+        return new NonceInstructions(ic, signers).authorize(ix.authority);
+      case 'UpgradeNonceAccount':
         return new NonceInstructions(ic, signers).upgrade();
-      case 13: {
-        // CreateAccountAllowPrefund: CreateAccount without the "already has lamports" check; the
-        // new account comes first.
+      case 'CreateAccountAllowPrefund': {
+        // CreateAccount without the "already has lamports" check; the new account comes first.
         if (!ic.env.features.isActive(FEATURES.createAccountAllowPrefund)) fail('InvalidInstructionData');
-        const lamports = r.u64();
-        const space = r.u64();
-        const owner = r.pubkey();
         // The funder is an account only when there are lamports to move; both counts come first.
-        tx.requireAccounts(lamports > 0n ? 2 : 1);
+        tx.requireAccounts(ix.lamports > 0n ? 2 : 1);
         const to = { address: key(0) };
-        allocate(0, to, space);
-        assign(0, to, owner);
-        if (lamports > 0n) transfer(1, 0, lamports);
+        allocate(0, to, ix.space);
+        assign(0, to, ix.owner);
+        if (ix.lamports > 0n) transfer(1, 0, ix.lamports);
         return;
       }
-      default:
-        fail('InvalidInstructionData');
     }
   }
 }

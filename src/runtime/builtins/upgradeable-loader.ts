@@ -14,78 +14,32 @@ import { VerifierError } from '../../verifier/index.js';
 import { MAX_PERMITTED_DATA_LENGTH } from '../transaction-context.js';
 import { findProgramAddress } from '../../syscalls/pda.js';
 import { BincodeReader } from './bincode.js';
-import { transferInstruction } from './system.js';
+import { byteVec, enumeration, struct, u32, u64 } from '../codec.js';
+import {
+  BUFFER_METADATA_SIZE,
+  decodeLoaderState,
+  encodeLoaderState,
+  type LoaderState,
+  PROGRAM_SIZE,
+  PROGRAMDATA_METADATA_SIZE,
+  UNINITIALIZED_SIZE,
+} from '../loader-state.js';
+import { createAccountData, transferInstruction } from './system.js';
 
 const UPGRADEABLE_LOADER_COMPUTE_UNITS = 2370;
-const BUFFER_METADATA = 37;
-const PROGRAM_SIZE = 36;
-const PROGRAMDATA_METADATA = 45;
-const UNINITIALIZED_SIZE = 4;
 const MINIMUM_EXTEND_PROGRAM_BYTES = 10_240;
 
-/** `UpgradeableLoaderState`. */
-type LoaderState =
-  | { kind: 'Uninitialized' }
-  | { kind: 'Buffer'; authority?: string }
-  | { kind: 'Program'; programData: string }
-  | { kind: 'ProgramData'; slot: bigint; authority?: string };
-
-/** bincode of the state; a bad encoding is InvalidAccountData. */
-export function decodeLoaderState(data: Uint8Array): LoaderState {
-  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  const need = (n: number) => {
-    if (data.length < n) fail('InvalidAccountData');
-  };
-  const option = (at: number): string | undefined => {
-    need(at + 1);
-    if (data[at] > 1) fail('InvalidAccountData');
-    if (data[at] === 0) return undefined;
-    need(at + 33);
-    return encodeAddress(data.subarray(at + 1, at + 33));
-  };
-  need(4);
-  switch (view.getUint32(0, true)) {
-    case 0:
-      return { kind: 'Uninitialized' };
-    case 1:
-      return { kind: 'Buffer', authority: option(4) };
-    case 2:
-      need(36);
-      return { kind: 'Program', programData: encodeAddress(data.subarray(4, 36)) };
-    case 3:
-      need(12);
-      return { kind: 'ProgramData', slot: view.getBigUint64(4, true), authority: option(12) };
-    default:
-      return fail('InvalidAccountData');
-  }
-}
-
-function encodeLoaderState(s: LoaderState): Uint8Array {
-  const out: number[] = [];
-  const u32 = (v: number) => out.push(v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff, v >>> 24);
-  const key = (k: string) => out.push(...decodeAddress(k));
-  const option = (k?: string) => (k === undefined ? out.push(0) : (out.push(1), key(k)));
-  switch (s.kind) {
-    case 'Uninitialized':
-      u32(0);
-      break;
-    case 'Buffer':
-      u32(1);
-      option(s.authority);
-      break;
-    case 'Program':
-      u32(2);
-      key(s.programData);
-      break;
-    case 'ProgramData': {
-      u32(3);
-      for (let i = 0n; i < 8n; i++) out.push(Number((s.slot >> (8n * i)) & 0xffn));
-      option(s.authority);
-      break;
-    }
-  }
-  return Uint8Array.from(out);
-}
+/** `UpgradeableLoaderInstruction`, its variants in tag order; Migrate (gated off) and ExtendProgramChecked (absent from Agave 4.2) are left out, so their tags are InvalidInstructionData. */
+const LOADER_INSTRUCTION = enumeration({
+  InitializeBuffer: struct({}),
+  Write: struct({ offset: u32, bytes: byteVec }),
+  DeployWithMaxDataLen: struct({ maxDataLen: u64 }),
+  Upgrade: struct({}),
+  SetAuthority: struct({}),
+  Close: struct({}),
+  ExtendProgram: struct({ additionalBytes: u32 }),
+  SetAuthorityChecked: struct({}),
+});
 
 /**
  * `deploy_program!`: loads and verifies the ELF with the deployment checks (a failure logs the
@@ -110,8 +64,8 @@ class UpgradeableLoader implements Builtin {
     ic.consumeChecked(UPGRADEABLE_LOADER_COMPUTE_UNITS);
     const tx = ic.tx;
     const frame = tx.current();
-    const r = new BincodeReader(frame.data);
-    const tag = r.u32();
+    // `limited_deserialize`: the whole instruction is decoded before any account is read.
+    const ix = LOADER_INSTRUCTION.read(new BincodeReader(frame.data));
     const log = (line: string) => ic.log(line);
     const signer = (i: number) => frame.accounts[i]?.isSigner === true;
     const writable = (i: number) => frame.accounts[i].isWritable;
@@ -140,15 +94,15 @@ class UpgradeableLoader implements Builtin {
         fail('MissingRequiredSignature');
       }
       const length = tx.account(i).data.length;
-      if (length <= BUFFER_METADATA) {
+      if (length <= BUFFER_METADATA_SIZE) {
         log('Buffer account too small');
         fail('InvalidAccountData');
       }
-      return length - BUFFER_METADATA;
+      return length - BUFFER_METADATA_SIZE;
     };
 
-    switch (tag) {
-      case 0: {
+    switch (ix.kind) {
+      case 'InitializeBuffer': {
         tx.requireAccounts(2);
         if (state(0).kind !== 'Uninitialized') {
           log('Buffer account already initialized');
@@ -156,10 +110,8 @@ class UpgradeableLoader implements Builtin {
         }
         return setState(0, { kind: 'Buffer', authority: tx.instructionKey(1) });
       }
-      case 1: {
-        const offset = r.u32();
-        const len = Number(r.u64());
-        const bytes = r.bytes(len);
+      case 'Write': {
+        const { offset, bytes } = ix;
         tx.requireAccounts(2);
         const s = state(0);
         if (s.kind !== 'Buffer') {
@@ -179,16 +131,16 @@ class UpgradeableLoader implements Builtin {
           fail('MissingRequiredSignature');
         }
         const data = tx.dataMut(0);
-        const end = BUFFER_METADATA + offset + bytes.length;
+        const end = BUFFER_METADATA_SIZE + offset + bytes.length;
         if (data.length < end) {
           log(`Write overflow: ${data.length} < ${end}`);
           fail('AccountDataTooSmall');
         }
-        data.set(bytes, BUFFER_METADATA + offset);
+        data.set(bytes, BUFFER_METADATA_SIZE + offset);
         return;
       }
-      case 2: {
-        const maxDataLen = r.u64();
+      case 'DeployWithMaxDataLen': {
+        const { maxDataLen } = ix;
         tx.requireAccounts(4);
         const payer = tx.instructionKey(0);
         const programData = tx.instructionKey(1);
@@ -215,7 +167,7 @@ class UpgradeableLoader implements Builtin {
           log('Max data length is too small to hold Buffer data');
           fail('AccountDataTooSmall');
         }
-        const programDataLen = PROGRAMDATA_METADATA + Number(maxDataLen);
+        const programDataLen = PROGRAMDATA_METADATA_SIZE + Number(maxDataLen);
         if (programDataLen > MAX_PERMITTED_DATA_LENGTH) {
           log('Max data length is too large');
           fail('InvalidArgument');
@@ -228,12 +180,8 @@ class UpgradeableLoader implements Builtin {
         // Drain the buffer to the payer, who then pays for the programdata account.
         tx.checkedAddLamports(0, tx.account(3).lamports);
         tx.setLamports(3, 0n);
-        const createData = new Uint8Array(52);
-        const view = new DataView(createData.buffer);
         const rentExempt = ic.env.minimumBalance(programDataLen);
-        view.setBigUint64(4, rentExempt > 1n ? rentExempt : 1n, true);
-        view.setBigUint64(12, BigInt(programDataLen), true);
-        createData.set(decodeAddress(BPF_LOADER_UPGRADEABLE), 20);
+        const createData = createAccountData(rentExempt > 1n ? rentExempt : 1n, BigInt(programDataLen), BPF_LOADER_UPGRADEABLE);
         nativeInvokeSigned(
           ic,
           {
@@ -247,17 +195,17 @@ class UpgradeableLoader implements Builtin {
           },
           [[decodeAddress(programId), Uint8Array.of(bump)]],
         );
-        const elf = tx.account(3).data.subarray(BUFFER_METADATA);
+        const elf = tx.account(3).data.subarray(BUFFER_METADATA_SIZE);
         deploy(programId, elf, clockSlot());
         setState(1, { kind: 'ProgramData', slot: clockSlot(), authority });
-        tx.dataMut(1).set(elf, PROGRAMDATA_METADATA);
-        tx.setDataLength(3, BUFFER_METADATA);
+        tx.dataMut(1).set(elf, PROGRAMDATA_METADATA_SIZE);
+        tx.setDataLength(3, BUFFER_METADATA_SIZE);
         setState(2, { kind: 'Program', programData });
         tx.setExecutable(2);
         log(`Deployed program ${programId}`);
         return;
       }
-      case 3: {
+      case 'Upgrade': {
         tx.requireAccounts(3);
         const programData = tx.instructionKey(0);
         tx.checkSysvarAccount(4, SYSVAR.rent);
@@ -288,7 +236,7 @@ class UpgradeableLoader implements Builtin {
         const pd = tx.account(0);
         const min = ic.env.minimumBalance(pd.data.length);
         const required = min > 1n ? min : 1n;
-        if (pd.data.length < PROGRAMDATA_METADATA + bufferDataLen) {
+        if (pd.data.length < PROGRAMDATA_METADATA_SIZE + bufferDataLen) {
           log('ProgramData account not large enough');
           fail('AccountDataTooSmall');
         }
@@ -317,22 +265,22 @@ class UpgradeableLoader implements Builtin {
           log('Upgrade authority did not sign');
           fail('MissingRequiredSignature');
         }
-        const elf = bufferData.subarray(BUFFER_METADATA);
+        const elf = bufferData.subarray(BUFFER_METADATA_SIZE);
         deploy(programId, elf, clockSlot());
         setState(0, { kind: 'ProgramData', slot: clockSlot(), authority });
         const data = tx.dataMut(0);
-        data.set(elf, PROGRAMDATA_METADATA);
-        data.fill(0, PROGRAMDATA_METADATA + bufferDataLen);
+        data.set(elf, PROGRAMDATA_METADATA_SIZE);
+        data.fill(0, PROGRAMDATA_METADATA_SIZE + bufferDataLen);
         tx.checkedAddLamports(3, pd.lamports + bufferLamports - required);
         tx.setLamports(2, 0n);
         tx.setLamports(0, required);
-        tx.setDataLength(2, BUFFER_METADATA);
+        tx.setDataLength(2, BUFFER_METADATA_SIZE);
         log(`Upgraded program ${programId}`);
         return;
       }
-      case 4:
-      case 7: {
-        const checked = tag === 7;
+      case 'SetAuthority':
+      case 'SetAuthorityChecked': {
+        const checked = ix.kind === 'SetAuthorityChecked';
         tx.requireAccounts(checked ? 3 : 2);
         const present = tx.instructionKey(1);
         const next = frame.accounts.length > 2 ? tx.instructionKey(2) : undefined;
@@ -366,7 +314,7 @@ class UpgradeableLoader implements Builtin {
         log(checked ? `New authority ${next}` : `New authority ${next === undefined ? 'None' : `Some(${next})`}`);
         return;
       }
-      case 5: {
+      case 'Close': {
         tx.requireAccounts(2);
         if (frame.accounts[0].txIndex === frame.accounts[1].txIndex) {
           log('Recipient is the same as the account being closed');
@@ -433,11 +381,8 @@ class UpgradeableLoader implements Builtin {
         }
         return;
       }
-      case 6:
-        return this.extend(ic, r.u32());
-      default:
-        // Migrate (loader v4) is gated off, and Agave 4.2 has no ExtendProgramChecked.
-        fail('InvalidInstructionData');
+      case 'ExtendProgram':
+        return this.extend(ic, ix.additionalBytes);
     }
   }
 
@@ -515,7 +460,7 @@ class UpgradeableLoader implements Builtin {
     }
     tx.setDataLength(0, newLen);
     const slot = ic.env.clock.slot;
-    deployProgram(ic, programKey, tx.account(0).data.subarray(PROGRAMDATA_METADATA), slot);
+    deployProgram(ic, programKey, tx.account(0).data.subarray(PROGRAMDATA_METADATA_SIZE), slot);
     const data = tx.dataMut(0);
     data.set(encodeLoaderState({ kind: 'ProgramData', slot, authority: s.authority }));
     log(`Extended ProgramData account by ${additional} bytes`);

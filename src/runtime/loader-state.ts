@@ -1,0 +1,37 @@
+/**
+ * The upgradeable BPF loader's account states (`UpgradeableLoaderState` in bincode): buffers and
+ * programdata accounts keep a header before the program bytes, and a program account points at
+ * its programdata account.
+ */
+import { decode, decodeOrUndefined, encode, enumeration, option, pubkey, struct, u64, type ValueOf } from './codec.js';
+import { fail } from './errors.js';
+
+/** `UpgradeableLoaderState`. */
+const LOADER_STATE = enumeration({
+  Uninitialized: struct({}),
+  Buffer: struct({ authority: option(pubkey) }),
+  Program: struct({ programData: pubkey }),
+  ProgramData: struct({ slot: u64, authority: option(pubkey) }),
+});
+export type LoaderState = ValueOf<typeof LOADER_STATE>;
+
+/** `size_of_uninitialized`: the tag alone. */
+export const UNINITIALIZED_SIZE = 4;
+/** `size_of_buffer_metadata`: the tag and `Some(authority)`, before the buffer's bytes. */
+export const BUFFER_METADATA_SIZE = 4 + 1 + 32;
+/** `size_of_program`: the tag and the programdata address. */
+export const PROGRAM_SIZE = 4 + 32;
+/** `size_of_programdata_metadata`: the tag, the slot and `Some(authority)`, before the ELF. */
+export const PROGRAMDATA_METADATA_SIZE = 4 + 8 + 1 + 32;
+
+/** The state at the start of `data`; a bad encoding is InvalidAccountData. */
+export const decodeLoaderState = (data: Uint8Array): LoaderState => decode(LOADER_STATE, data, () => fail('InvalidAccountData'));
+
+/** The bytes of `state` (as long as its encoding). */
+export const encodeLoaderState = (state: LoaderState): Uint8Array => encode(LOADER_STATE, state);
+
+/** The programdata address a program account points at, or undefined when `data` is not a program account. */
+export function programDataAddress(data: Uint8Array): string | undefined {
+  const state = decodeOrUndefined(LOADER_STATE, data);
+  return state?.kind === 'Program' ? state.programData : undefined;
+}
