@@ -83,6 +83,11 @@ export const legacyStakeConfigData = (): Uint8Array =>
     .u64(0n)
     .f64(0.25)
     .u8(Math.floor((5 * 255) / 100)).bytes;
+/** The stake `Config` itself (bincode, after the config account's keys). */
+export function decodeStakeConfig(d: Uint8Array): { warmupCooldownRate: number; slashPenalty: number } {
+  const r = reader(d);
+  return { warmupCooldownRate: r.f64(), slashPenalty: r.u8() };
+}
 
 /** Rent::minimum_balance (the f64 threshold product is truncated, as in Rust). */
 export function minimumBalance(rent: Rent, dataLen: number | bigint): bigint {
@@ -218,6 +223,12 @@ export function decodeStakeHistory(d: Uint8Array): StakeHistoryEntry[] {
 
 /** RecentBlockhashes with one entry (blockhash, lamports per signature). */
 export const encodeRecentBlockhashes = (blockhash: string, lamportsPerSignature: bigint) => new Out(48).u64(1n).key(blockhash).u64(lamportsPerSignature).bytes;
+/** RecentBlockhashes' entries: each blockhash with its fee calculator's lamports per signature. */
+export function decodeRecentBlockhashes(d: Uint8Array): { blockhash: string; lamportsPerSignature: bigint }[] {
+  const r = reader(d);
+  const n = Number(r.u64());
+  return Array.from({ length: n }, () => ({ blockhash: r.key(), lamportsPerSignature: r.u64() }));
+}
 
 /** SlotHistory: a bit vector of 1 048 576 slots. */
 export interface SlotHistory {

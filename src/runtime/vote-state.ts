@@ -56,6 +56,18 @@ export interface StoredVoteState {
   version: number;
   initialized: boolean;
   state: VoteState | undefined;
+  /**
+   * The V1_14_11 and V3 `prior_voters` ring buffer in storage order, empty slots left out (V4 has
+   * none); RPC's jsonParsed shows it.
+   */
+  priorVoters: PriorVoter[];
+}
+
+/** A voter replaced by an authorization: `(pubkey, epoch of the switch, target epoch)`. */
+export interface PriorVoter {
+  pubkey: string;
+  epochOfLastAuthorizedSwitch: bigint;
+  targetEpoch: bigint;
 }
 
 const reader = (data: Uint8Array) => new BincodeReader(data, { error: 'InvalidAccountData', limit: Infinity });
@@ -88,6 +100,20 @@ function skipPriorVoters(r: BincodeReader, entryBytes: number): void {
   r.bool();
 }
 
+const DEFAULT_PUBKEY = '11111111111111111111111111111111';
+
+/** The V1_14_11 / V3 `CircBuf<(Pubkey, Epoch, Epoch)>`: its occupied entries in storage order. */
+function priorVoters(r: BincodeReader): PriorVoter[] {
+  const out: PriorVoter[] = [];
+  for (let i = 0; i < 32; i++) {
+    const entry = { pubkey: r.pubkey(), epochOfLastAuthorizedSwitch: r.u64(), targetEpoch: r.u64() };
+    if (entry.pubkey !== DEFAULT_PUBKEY) out.push(entry);
+  }
+  r.u64();
+  r.bool();
+  return out;
+}
+
 /**
  * `VoteStateVersions` from account data, converted to V4 (`try_convert_to_vote_state_v4`: the
  * vote account becomes the inflation-rewards collector, the node the block-revenue collector,
@@ -109,7 +135,7 @@ export function decodeVoteState(data: Uint8Array, voteAccount: string): StoredVo
     epochCredits(r);
     r.u64();
     r.u64();
-    return { version, initialized: voter.some((b) => b !== 0), state: undefined };
+    return { version, initialized: voter.some((b) => b !== 0), state: undefined, priorVoters: [] };
   }
   if (version === 1 || version === 2) {
     const node = r.pubkey();
@@ -118,13 +144,14 @@ export function decodeVoteState(data: Uint8Array, voteAccount: string): StoredVo
     const votes = lockouts(r, version === 2);
     const rootSlot = optionU64(r);
     const voters = authorizedVoters(r);
-    skipPriorVoters(r, 48);
+    const prior = priorVoters(r);
     const credits = epochCredits(r);
     const lastTimestamp = { slot: r.u64(), timestamp: r.i64() };
-    if (voters.length === 0) return { version, initialized: false, state: undefined };
+    if (voters.length === 0) return { version, initialized: false, state: undefined, priorVoters: prior };
     return {
       version,
       initialized: true,
+      priorVoters: prior,
       state: {
         node,
         withdrawer,
@@ -153,7 +180,7 @@ export function decodeVoteState(data: Uint8Array, voteAccount: string): StoredVo
       epochCredits: epochCredits(r),
       lastTimestamp: { slot: r.u64(), timestamp: r.i64() },
     };
-    return { version, initialized: true, state };
+    return { version, initialized: true, state, priorVoters: [] };
   }
   fail('InvalidAccountData');
 }

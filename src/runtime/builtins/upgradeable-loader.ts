@@ -17,9 +17,11 @@ import { BincodeReader } from './bincode.js';
 import { transferInstruction } from './system.js';
 
 const UPGRADEABLE_LOADER_COMPUTE_UNITS = 2370;
-const BUFFER_METADATA = 37;
+/** Bytes of a buffer's metadata (`size_of_buffer_metadata`): tag, `Option` byte, authority. */
+export const BUFFER_METADATA = 37;
 const PROGRAM_SIZE = 36;
-const PROGRAMDATA_METADATA = 45;
+/** Bytes of program data's metadata (`size_of_programdata_metadata`): tag, slot, `Option` byte, authority. */
+export const PROGRAMDATA_METADATA = 45;
 const UNINITIALIZED_SIZE = 4;
 const MINIMUM_EXTEND_PROGRAM_BYTES = 10_240;
 
