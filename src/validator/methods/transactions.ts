@@ -63,7 +63,8 @@ function simulationResult(
     accounts: extras.accounts,
     unitsConsumed: o.computeUnitsConsumed,
     returnData: returnData(o),
-    innerInstructions: extras.innerInstructions ? innerInstructionsJson(o.innerInstructions) : null,
+    // Agave parses a simulation's inner instructions as jsonParsed does (`parse_ui_inner_instructions`).
+    innerInstructions: extras.innerInstructions ? innerInstructionsJson(o.innerInstructions, keys) : null,
     replacementBlockhash: extras.replacementBlockhash,
     fee: o.included ? o.fee : null,
     preBalances: keys.map((k) => get(k)?.lamports ?? 0n),

@@ -1,0 +1,252 @@
+/**
+ * SPL Token and Token-2022 instructions as Agave parses them (agave
+ * transaction-status/src/parse_token.rs over `TokenInstruction::unpack`): the base instructions and
+ * the Token-2022 ones without an extension sub-instruction. Amounts are strings, checked amounts
+ * `UiTokenAmount`s; an authority signed by a multisig shows as the multisig and its `signers`.
+ * Extension sub-instructions (transfer fee, confidential transfer, pointers…) and the token
+ * group / metadata interfaces are not parsed here: they stay partially decoded.
+ */
+import { encodeAddress } from '../../runtime/accounts.js';
+import { uiTokenAmount } from '../spl-token.js';
+import { NotParsable, requireAccounts, type ParsedInstructionEnum } from './instruction-parser.js';
+
+/** `UiAuthorityType` by `AuthorityType` number, and whether it is a mint's (else an account's). */
+const AUTHORITY_TYPES: [string, 'mint' | 'account'][] = [
+  ['mintTokens', 'mint'],
+  ['freezeAccount', 'mint'],
+  ['accountOwner', 'account'],
+  ['closeAccount', 'account'],
+  ['transferFeeConfig', 'mint'],
+  ['withheldWithdraw', 'mint'],
+  ['closeMint', 'mint'],
+  ['interestRate', 'mint'],
+  ['permanentDelegate', 'mint'],
+  ['confidentialTransferMint', 'mint'],
+  ['transferHookProgramId', 'mint'],
+  ['confidentialTransferFeeConfig', 'mint'],
+  ['metadataPointer', 'mint'],
+  ['groupPointer', 'mint'],
+  ['groupMemberPointer', 'mint'],
+  ['scaledUiAmount', 'mint'],
+  ['pause', 'mint'],
+  ['permissionedBurn', 'mint'],
+];
+
+/** `UiExtensionType` by `ExtensionType` number. */
+const EXTENSION_TYPES = [
+  'uninitialized',
+  'transferFeeConfig',
+  'transferFeeAmount',
+  'mintCloseAuthority',
+  'confidentialTransferMint',
+  'confidentialTransferAccount',
+  'defaultAccountState',
+  'immutableOwner',
+  'memoTransfer',
+  'nonTransferable',
+  'interestBearingConfig',
+  'cpiGuard',
+  'permanentDelegate',
+  'nonTransferableAccount',
+  'transferHook',
+  'transferHookAccount',
+  'confidentialTransferFeeConfig',
+  'confidentialTransferFeeAmount',
+  'metadataPointer',
+  'tokenMetadata',
+  'groupPointer',
+  'groupMemberPointer',
+  'tokenGroup',
+  'tokenGroupMember',
+  'confidentialMintBurn',
+  'scaledUiAmount',
+  'pausable',
+  'pausableAccount',
+  'permissionedBurn',
+];
+
+/** `TokenInstruction::unpack`'s readers over the data after the tag; running short throws. */
+class Unpacker {
+  private at = 1;
+  constructor(private readonly data: Uint8Array) {}
+  private take(n: number): Uint8Array {
+    if (this.at + n > this.data.length) throw new NotParsable('instruction data too short');
+    this.at += n;
+    return this.data.subarray(this.at - n, this.at);
+  }
+  u8 = () => this.take(1)[0];
+  u64 = () => {
+    const b = this.take(8);
+    return new DataView(b.buffer, b.byteOffset, 8).getBigUint64(0, true);
+  };
+  pubkey = () => encodeAddress(this.take(32));
+  /** `unpack_pubkey_option`: tag 0 none, tag 1 and a key; anything else fails. */
+  optionalPubkey = (): string | null => {
+    const tag = this.u8();
+    if (tag === 0) return null;
+    if (tag === 1) return this.pubkey();
+    throw new NotParsable('bad COption tag');
+  };
+  /** The rest as u16 extension types (each must be known). */
+  extensionTypes = (): string[] => {
+    const rest = this.data.subarray(this.at);
+    if (rest.length % 2 !== 0) throw new NotParsable('odd extension type bytes');
+    return Array.from({ length: rest.length / 2 }, (_, i) => {
+      const name = EXTENSION_TYPES[rest[2 * i] | (rest[2 * i + 1] << 8)];
+      if (name === undefined) throw new NotParsable('unknown extension type');
+      return name;
+    });
+  };
+  rest = () => this.data.subarray(this.at);
+}
+
+/**
+ * `parse_signers`: the account at `index` signs alone (`single`), or, with more accounts after
+ * it, is a multisig (`multisig`) whose signers follow.
+ */
+function signers(a: readonly string[], index: number, single: string, multisig: string): object {
+  if (a.length > index + 1) return { [multisig]: a[index], signers: a.slice(index + 1) };
+  return index < a.length ? { [single]: a[index] } : {};
+}
+
+const withFreezeAuthority = (freezeAuthority: string | null) => (freezeAuthority === null ? {} : { freezeAuthority });
+
+/** `parse_token`. */
+export function parseTokenInstruction(data: Uint8Array, a: readonly string[]): ParsedInstructionEnum {
+  if (data.length === 0) throw new NotParsable('empty token instruction');
+  const u = new Unpacker(data);
+  const parsed = (type: string, count: number, info: () => object) => {
+    requireAccounts(a, count);
+    return { type, info: info() };
+  };
+  const checked = () => {
+    const amount = u.u64();
+    return uiTokenAmount(amount, u.u8());
+  };
+  switch (data[0]) {
+    case 0: {
+      const [decimals, mintAuthority, freezeAuthority] = [u.u8(), u.pubkey(), u.optionalPubkey()];
+      return parsed('initializeMint', 2, () => ({ mint: a[0], decimals, mintAuthority, rentSysvar: a[1], ...withFreezeAuthority(freezeAuthority) }));
+    }
+    case 1:
+      return parsed('initializeAccount', 4, () => ({ account: a[0], mint: a[1], owner: a[2], rentSysvar: a[3] }));
+    case 2: {
+      const m = u.u8();
+      return parsed('initializeMultisig', 3, () => ({ multisig: a[0], rentSysvar: a[1], signers: a.slice(2), m }));
+    }
+    case 3: {
+      const amount = u.u64().toString();
+      return parsed('transfer', 3, () => ({ source: a[0], destination: a[1], amount, ...signers(a, 2, 'authority', 'multisigAuthority') }));
+    }
+    case 4: {
+      const amount = u.u64().toString();
+      return parsed('approve', 3, () => ({ source: a[0], delegate: a[1], amount, ...signers(a, 2, 'owner', 'multisigOwner') }));
+    }
+    case 5:
+      return parsed('revoke', 2, () => ({ source: a[0], ...signers(a, 1, 'owner', 'multisigOwner') }));
+    case 6: {
+      const authority = AUTHORITY_TYPES[u.u8()];
+      if (!authority) throw new NotParsable('unknown authority type');
+      const newAuthority = u.optionalPubkey();
+      return parsed('setAuthority', 2, () => ({
+        [authority[1]]: a[0],
+        authorityType: authority[0],
+        newAuthority,
+        ...signers(a, 1, 'authority', 'multisigAuthority'),
+      }));
+    }
+    case 7: {
+      const amount = u.u64().toString();
+      return parsed('mintTo', 3, () => ({ mint: a[0], account: a[1], amount, ...signers(a, 2, 'mintAuthority', 'multisigMintAuthority') }));
+    }
+    case 8: {
+      const amount = u.u64().toString();
+      return parsed('burn', 3, () => ({ account: a[0], mint: a[1], amount, ...signers(a, 2, 'authority', 'multisigAuthority') }));
+    }
+    case 9:
+      return parsed('closeAccount', 3, () => ({ account: a[0], destination: a[1], ...signers(a, 2, 'owner', 'multisigOwner') }));
+    case 10:
+      return parsed('freezeAccount', 3, () => ({ account: a[0], mint: a[1], ...signers(a, 2, 'freezeAuthority', 'multisigFreezeAuthority') }));
+    case 11:
+      return parsed('thawAccount', 3, () => ({ account: a[0], mint: a[1], ...signers(a, 2, 'freezeAuthority', 'multisigFreezeAuthority') }));
+    case 12: {
+      const tokenAmount = checked();
+      return parsed('transferChecked', 4, () => ({
+        source: a[0],
+        mint: a[1],
+        destination: a[2],
+        tokenAmount,
+        ...signers(a, 3, 'authority', 'multisigAuthority'),
+      }));
+    }
+    case 13: {
+      const tokenAmount = checked();
+      return parsed('approveChecked', 4, () => ({ source: a[0], mint: a[1], delegate: a[2], tokenAmount, ...signers(a, 3, 'owner', 'multisigOwner') }));
+    }
+    case 14: {
+      const tokenAmount = checked();
+      return parsed('mintToChecked', 3, () => ({ mint: a[0], account: a[1], tokenAmount, ...signers(a, 2, 'mintAuthority', 'multisigMintAuthority') }));
+    }
+    case 15: {
+      const tokenAmount = checked();
+      return parsed('burnChecked', 3, () => ({ account: a[0], mint: a[1], tokenAmount, ...signers(a, 2, 'authority', 'multisigAuthority') }));
+    }
+    case 16: {
+      const owner = u.pubkey();
+      return parsed('initializeAccount2', 3, () => ({ account: a[0], mint: a[1], owner, rentSysvar: a[2] }));
+    }
+    case 17:
+      return parsed('syncNative', 1, () => ({ account: a[0] }));
+    case 18: {
+      const owner = u.pubkey();
+      return parsed('initializeAccount3', 2, () => ({ account: a[0], mint: a[1], owner }));
+    }
+    case 19: {
+      const m = u.u8();
+      return parsed('initializeMultisig2', 2, () => ({ multisig: a[0], signers: a.slice(1), m }));
+    }
+    case 20: {
+      const [decimals, mintAuthority, freezeAuthority] = [u.u8(), u.pubkey(), u.optionalPubkey()];
+      return parsed('initializeMint2', 1, () => ({ mint: a[0], decimals, mintAuthority, ...withFreezeAuthority(freezeAuthority) }));
+    }
+    case 21: {
+      const extensionTypes = u.extensionTypes();
+      return parsed('getAccountDataSize', 1, () => ({ mint: a[0], ...(extensionTypes.length === 0 ? {} : { extensionTypes }) }));
+    }
+    case 22:
+      return parsed('initializeImmutableOwner', 1, () => ({ account: a[0] }));
+    case 23: {
+      const amount = u.u64().toString();
+      return parsed('amountToUiAmount', 1, () => ({ mint: a[0], amount }));
+    }
+    case 24: {
+      let uiAmount: string;
+      try {
+        uiAmount = new TextDecoder('utf-8', { fatal: true }).decode(u.rest());
+      } catch {
+        throw new NotParsable('ui amount is not UTF-8');
+      }
+      return parsed('uiAmountToAmount', 1, () => ({ mint: a[0], uiAmount }));
+    }
+    case 25: {
+      const closeAuthority = u.optionalPubkey();
+      return parsed('initializeMintCloseAuthority', 1, () => ({ mint: a[0], newAuthority: closeAuthority }));
+    }
+    case 29: {
+      const extensionTypes = u.extensionTypes();
+      return parsed('reallocate', 4, () => ({ account: a[0], payer: a[1], systemProgram: a[2], extensionTypes, ...signers(a, 3, 'owner', 'multisigOwner') }));
+    }
+    case 31:
+      return parsed('createNativeMint', 3, () => ({ payer: a[0], nativeMint: a[1], systemProgram: a[2] }));
+    case 32:
+      return parsed('initializeNonTransferableMint', 1, () => ({ mint: a[0] }));
+    case 35: {
+      const delegate = u.pubkey();
+      return parsed('initializePermanentDelegate', 1, () => ({ mint: a[0], delegate }));
+    }
+    case 38:
+      return parsed('withdrawExcessLamports', 3, () => ({ source: a[0], destination: a[1], ...signers(a, 2, 'authority', 'multisigAuthority') }));
+    default:
+      throw new NotParsable('token instruction not parsed here');
+  }
+}
