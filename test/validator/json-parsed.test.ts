@@ -74,6 +74,12 @@ describe('jsonParsed', () => {
     return info?.data;
   };
   const rent = (space: number) => connection.getMinimumBalanceForRentExemption(space);
+  /** A transaction's top-level instructions as jsonParsed shows them (web3.js's PublicKeys back to strings). */
+  const parsedInstructions = async (signature: string) => {
+    const tx = (await connection.getParsedTransaction(signature, { maxSupportedTransactionVersion: 0 }))!;
+    return JSON.parse(JSON.stringify(tx.transaction.message.instructions));
+  };
+  const SYSVAR_CLOCK = 'SysvarC1ock11111111111111111111111111111111';
   const createAccount = async (account: PublicKey, space: number, programId: PublicKey) =>
     SystemProgram.createAccount({ fromPubkey: payer.publicKey, newAccountPubkey: account, lamports: await rent(space), space, programId });
 
@@ -155,7 +161,7 @@ describe('jsonParsed', () => {
       const stake = Keypair.generate();
       const custodian = Keypair.generate().publicKey;
       const reserve = await rent(StakeProgram.space);
-      await send(
+      const created = await send(
         StakeProgram.createAccount({
           fromPubkey: payer.publicKey,
           stakePubkey: stake.publicKey,
@@ -171,8 +177,36 @@ describe('jsonParsed', () => {
         lockup: { unixTimestamp: 0, epoch: 0, custodian: custodian.toBase58() },
       };
       expect(await parsedData(stake.publicKey)).toEqual({ program: 'stake', space: 200, parsed: { type: 'initialized', info: { meta, stake: null } } });
+      // The instructions, as transaction-status/src/parse_stake.rs writes them.
+      expect((await parsedInstructions(created))[1]).toEqual({
+        program: 'stake',
+        programId: StakeProgram.programId.toBase58(),
+        parsed: {
+          type: 'initialize',
+          info: { stakeAccount: stake.publicKey.toBase58(), rentSysvar: SYSVAR_RENT_PUBKEY.toBase58(), authorized: meta.authorized, lockup: meta.lockup },
+        },
+        stackHeight: null,
+      });
 
-      await send(StakeProgram.delegate({ stakePubkey: stake.publicKey, authorizedPubkey: payer.publicKey, votePubkey: vote.publicKey }));
+      const delegated = await send(StakeProgram.delegate({ stakePubkey: stake.publicKey, authorizedPubkey: payer.publicKey, votePubkey: vote.publicKey }));
+      expect(await parsedInstructions(delegated)).toEqual([
+        {
+          program: 'stake',
+          programId: StakeProgram.programId.toBase58(),
+          parsed: {
+            type: 'delegate',
+            info: {
+              stakeAccount: stake.publicKey.toBase58(),
+              voteAccount: vote.publicKey.toBase58(),
+              clockSysvar: SYSVAR_CLOCK,
+              stakeHistorySysvar: 'SysvarStakeHistory1111111111111111111111111',
+              stakeConfigAccount: 'StakeConfig11111111111111111111111111111111',
+              stakeAuthority: payer.publicKey.toBase58(),
+            },
+          },
+          stackHeight: null,
+        },
+      ]);
       expect(await parsedData(stake.publicKey)).toEqual({
         program: 'stake',
         space: 200,
@@ -196,12 +230,20 @@ describe('jsonParsed', () => {
       const recentSlot = Number(v.svm.getSlotHashes()[0].slot);
       const [create, table] = AddressLookupTableProgram.createLookupTable({ authority: payer.publicKey, payer: payer.publicKey, recentSlot });
       const addresses = [Keypair.generate().publicKey, Keypair.generate().publicKey];
-      await send(
+      const signature = await send(
         new Transaction().add(
           create,
           AddressLookupTableProgram.extendLookupTable({ lookupTable: table, authority: payer.publicKey, payer: payer.publicKey, addresses }),
         ),
       );
+      // The instructions (transaction-status/src/parse_address_lookup_table.rs); the bump seed is the PDA's.
+      const [, bumpSeed] = PublicKey.findProgramAddressSync([payer.publicKey.toBytes(), u64(BigInt(recentSlot))], AddressLookupTableProgram.programId);
+      const lookupTable = { lookupTableAccount: table.toBase58(), lookupTableAuthority: payer.publicKey.toBase58() };
+      const system = { payerAccount: payer.publicKey.toBase58(), systemProgram: SystemProgram.programId.toBase58() };
+      expect((await parsedInstructions(signature)).map((i: { parsed: unknown }) => i.parsed)).toEqual([
+        { type: 'createLookupTable', info: { ...lookupTable, ...system, recentSlot, bumpSeed } },
+        { type: 'extendLookupTable', info: { ...lookupTable, ...system, newAddresses: addresses.map((a) => a.toBase58()) } },
+      ]);
       const extendedSlot = (await connection.getSlot()) - 1;
       expect(await parsedData(table)).toEqual({
         program: 'address-lookup-table',
@@ -243,7 +285,7 @@ describe('jsonParsed', () => {
       const buffer = Keypair.generate();
       const code = Buffer.from('some program bytes');
       const write = Buffer.concat([Buffer.from([1, 0, 0, 0, 0, 0, 0, 0]), Buffer.from(u64(BigInt(code.length))), code]);
-      await send(
+      const signature = await send(
         new Transaction().add(
           await createAccount(buffer.publicKey, 37 + code.length, UPGRADEABLE_LOADER),
           new TransactionInstruction({
@@ -270,6 +312,24 @@ describe('jsonParsed', () => {
         space: 37 + code.length,
         parsed: { type: 'buffer', info: { authority: payer.publicKey.toBase58(), data: [code.toString('base64'), 'base64'] } },
       });
+      // The instructions (transaction-status/src/parse_bpf_loader.rs): written bytes as base64.
+      expect((await parsedInstructions(signature)).slice(1)).toEqual([
+        {
+          program: 'bpf-upgradeable-loader',
+          programId: UPGRADEABLE_LOADER.toBase58(),
+          parsed: { type: 'initializeBuffer', info: { account: buffer.publicKey.toBase58(), authority: payer.publicKey.toBase58() } },
+          stackHeight: null,
+        },
+        {
+          program: 'bpf-upgradeable-loader',
+          programId: UPGRADEABLE_LOADER.toBase58(),
+          parsed: {
+            type: 'write',
+            info: { offset: 0, bytes: code.toString('base64'), account: buffer.publicKey.toBase58(), authority: payer.publicKey.toBase58() },
+          },
+          stackHeight: null,
+        },
+      ]);
     });
 
     it('parses sysvars (parse_sysvar.rs)', async () => {

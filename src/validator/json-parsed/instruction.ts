@@ -5,9 +5,12 @@
  * (`{ programId, accounts, data, stackHeight }`).
  */
 import bs58 from 'bs58';
-import { SYSTEM_PROGRAM } from '../../runtime/ids.js';
+import { ADDRESS_LOOKUP_TABLE_PROGRAM, BPF_LOADER, BPF_LOADER_UPGRADEABLE, STAKE_PROGRAM, SYSTEM_PROGRAM } from '../../runtime/ids.js';
 import { TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID } from '../spl-token.js';
 import { parseAssociatedTokenInstruction } from './associated-token-instruction.js';
+import { parseBpfLoaderInstruction, parseUpgradeableLoaderInstruction } from './loader-instruction.js';
+import { parseLookupTableInstruction } from './lookup-table-instruction.js';
+import { parseStakeInstruction } from './stake-instruction.js';
 import { parseSystemInstruction } from './system-instruction.js';
 import { parseTokenInstruction } from './token-instruction.js';
 import type { InstructionParser } from './instruction-parser.js';
@@ -21,7 +24,11 @@ const MEMO_V2 = 'MemoSq4gqABAXKb96qnH8TysNcWxMyWCqXgDLGmfcHr';
 
 /** `PARSABLE_PROGRAM_IDS` with structured parsers, by program id. */
 const PARSERS: Record<string, [string, InstructionParser]> = {
+  [ADDRESS_LOOKUP_TABLE_PROGRAM]: ['address-lookup-table', parseLookupTableInstruction],
   [ASSOCIATED_TOKEN_PROGRAM]: ['spl-associated-token-account', parseAssociatedTokenInstruction],
+  [BPF_LOADER]: ['bpf-loader', parseBpfLoaderInstruction],
+  [BPF_LOADER_UPGRADEABLE]: ['bpf-upgradeable-loader', parseUpgradeableLoaderInstruction],
+  [STAKE_PROGRAM]: ['stake', parseStakeInstruction],
   [SYSTEM_PROGRAM]: ['system', parseSystemInstruction],
   [TOKEN_PROGRAM_ID]: ['spl-token', parseTokenInstruction],
   [TOKEN_2022_PROGRAM_ID]: ['spl-token', parseTokenInstruction],
