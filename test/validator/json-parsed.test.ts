@@ -459,7 +459,7 @@ describe('jsonParsed', () => {
       const pointer = Keypair.generate().publicKey;
       // Extension sizes (value bytes) with their 4-byte headers, after the padded base and the type byte.
       const mintSpace = 166 + (4 + 108) + (4 + 32) + (4 + 1) + (4 + 32) + (4 + 64) + (4 + 64) + (4 + 64);
-      await send(
+      const mintTx = await send(
         new Transaction().add(
           await createAccount(mint.publicKey, mintSpace, TOKEN_2022_PROGRAM),
           // TransferFeeExtension / InitializeTransferFeeConfig: two COption authorities, basis points, maximum fee.
@@ -513,7 +513,7 @@ describe('jsonParsed', () => {
       // and CpiGuard added by Reallocate and enabled.
       const account = Keypair.generate();
       const accountSpace = 166 + (4 + 8) + 4 + (4 + 1);
-      await send(
+      const accountTx = await send(
         new Transaction().add(
           await createAccount(account.publicKey, accountSpace, TOKEN_2022_PROGRAM),
           tokenIx(TOKEN_2022_PROGRAM, [[account.publicKey, true, false]], 22), // InitializeImmutableOwner
@@ -585,7 +585,7 @@ describe('jsonParsed', () => {
       // A second mint: interest-bearing and non-transferable.
       const mint2 = Keypair.generate();
       const mint2Space = 166 + (4 + 52) + 4;
-      await send(
+      const mint2Tx = await send(
         new Transaction().add(
           await createAccount(mint2.publicKey, mint2Space, TOKEN_2022_PROGRAM),
           tokenIx(TOKEN_2022_PROGRAM, [[mint2.publicKey, true, false]], 33, 0, key(authority), i16(-25)), // InterestBearingMint / Initialize
@@ -594,6 +594,36 @@ describe('jsonParsed', () => {
         ),
         mint2,
       );
+      // The instructions that made them (transaction-status/src/parse_token.rs and parse_token/extension/*.rs).
+      const [m, me, acc] = [mint.publicKey.toBase58(), authority.toBase58(), account.publicKey.toBase58()];
+      const parsedOf = async (signature: string) => (await parsedInstructions(signature)).slice(1).map((i: { parsed: unknown }) => i.parsed);
+      expect(await parsedOf(mintTx)).toEqual([
+        { type: 'initializeTransferFeeConfig', info: { mint: m, transferFeeBasisPoints: 50, maximumFee: 5000, transferFeeConfigAuthority: me } },
+        { type: 'initializeMintCloseAuthority', info: { mint: m, newAuthority: me } },
+        { type: 'initializeDefaultAccountState', info: { mint: m, accountState: 'initialized' } },
+        { type: 'initializePermanentDelegate', info: { mint: m, delegate: me } },
+        { type: 'initializeMetadataPointer', info: { mint: m, authority: me, metadataAddress: pointer.toBase58() } },
+        { type: 'initializeGroupPointer', info: { mint: m, authority: me, groupAddress: pointer.toBase58() } },
+        { type: 'initializeTransferHook', info: { mint: m, authority: me, programId: hook.toBase58() } },
+        { type: 'initializeMint2', info: { mint: m, decimals: 6, mintAuthority: me } },
+      ]);
+      expect(await parsedOf(accountTx)).toEqual([
+        { type: 'initializeImmutableOwner', info: { account: acc } },
+        { type: 'initializeAccount3', info: { account: acc, mint: m, owner: me } },
+        {
+          type: 'reallocate',
+          info: { account: acc, payer: me, systemProgram: SystemProgram.programId.toBase58(), extensionTypes: ['memoTransfer', 'cpiGuard'], owner: me },
+        },
+        { type: 'enableRequiredMemoTransfers', info: { account: acc, owner: me } },
+        { type: 'enableCpiGuard', info: { account: acc, owner: me } },
+      ]);
+      const m2 = mint2.publicKey.toBase58();
+      expect(await parsedOf(mint2Tx)).toEqual([
+        { type: 'initializeInterestBearingConfig', info: { mint: m2, rateAuthority: me, rate: -25 } },
+        { type: 'initializeNonTransferableMint', info: { mint: m2 } },
+        { type: 'initializeMint2', info: { mint: m2, decimals: 0, mintAuthority: me, freezeAuthority: me } },
+      ]);
+
       const parsed2 = (await parsedData(mint2.publicKey))!.parsed as {
         info: { freezeAuthority: string; extensions: { extension: string; state?: Record<string, unknown> }[] };
       };

@@ -1,14 +1,15 @@
 /**
  * SPL Token and Token-2022 instructions as Agave parses them (agave
  * transaction-status/src/parse_token.rs over `TokenInstruction::unpack`): the base instructions and
- * the Token-2022 ones without an extension sub-instruction. Amounts are strings, checked amounts
- * `UiTokenAmount`s; an authority signed by a multisig shows as the multisig and its `signers`.
- * Extension sub-instructions (transfer fee, confidential transfer, pointers…) and the token
- * group / metadata interfaces are not parsed here: they stay partially decoded.
+ * the Token-2022 ones (extension families in token-extension-instruction.ts). Amounts are strings,
+ * checked amounts `UiTokenAmount`s; an authority signed by a multisig shows as the multisig and its
+ * `signers`. Confidential transfers, `Batch` and the token group / metadata interfaces are not parsed
+ * here: they stay partially decoded.
  */
-import { encodeAddress } from '../../runtime/accounts.js';
 import { uiTokenAmount } from '../spl-token.js';
 import { NotParsable, requireAccounts, type ParsedInstructionEnum } from './instruction-parser.js';
+import { parseTokenExtensionInstruction } from './token-extension-instruction.js';
+import { signers, Unpacker } from './token-instruction-reader.js';
 
 /** `UiAuthorityType` by `AuthorityType` number, and whether it is a mint's (else an account's). */
 const AUTHORITY_TYPES: [string, 'mint' | 'account'][] = [
@@ -31,83 +32,6 @@ const AUTHORITY_TYPES: [string, 'mint' | 'account'][] = [
   ['pause', 'mint'],
   ['permissionedBurn', 'mint'],
 ];
-
-/** `UiExtensionType` by `ExtensionType` number. */
-const EXTENSION_TYPES = [
-  'uninitialized',
-  'transferFeeConfig',
-  'transferFeeAmount',
-  'mintCloseAuthority',
-  'confidentialTransferMint',
-  'confidentialTransferAccount',
-  'defaultAccountState',
-  'immutableOwner',
-  'memoTransfer',
-  'nonTransferable',
-  'interestBearingConfig',
-  'cpiGuard',
-  'permanentDelegate',
-  'nonTransferableAccount',
-  'transferHook',
-  'transferHookAccount',
-  'confidentialTransferFeeConfig',
-  'confidentialTransferFeeAmount',
-  'metadataPointer',
-  'tokenMetadata',
-  'groupPointer',
-  'groupMemberPointer',
-  'tokenGroup',
-  'tokenGroupMember',
-  'confidentialMintBurn',
-  'scaledUiAmount',
-  'pausable',
-  'pausableAccount',
-  'permissionedBurn',
-];
-
-/** `TokenInstruction::unpack`'s readers over the data after the tag; running short throws. */
-class Unpacker {
-  private at = 1;
-  constructor(private readonly data: Uint8Array) {}
-  private take(n: number): Uint8Array {
-    if (this.at + n > this.data.length) throw new NotParsable('instruction data too short');
-    this.at += n;
-    return this.data.subarray(this.at - n, this.at);
-  }
-  u8 = () => this.take(1)[0];
-  u64 = () => {
-    const b = this.take(8);
-    return new DataView(b.buffer, b.byteOffset, 8).getBigUint64(0, true);
-  };
-  pubkey = () => encodeAddress(this.take(32));
-  /** `unpack_pubkey_option`: tag 0 none, tag 1 and a key; anything else fails. */
-  optionalPubkey = (): string | null => {
-    const tag = this.u8();
-    if (tag === 0) return null;
-    if (tag === 1) return this.pubkey();
-    throw new NotParsable('bad COption tag');
-  };
-  /** The rest as u16 extension types (each must be known). */
-  extensionTypes = (): string[] => {
-    const rest = this.data.subarray(this.at);
-    if (rest.length % 2 !== 0) throw new NotParsable('odd extension type bytes');
-    return Array.from({ length: rest.length / 2 }, (_, i) => {
-      const name = EXTENSION_TYPES[rest[2 * i] | (rest[2 * i + 1] << 8)];
-      if (name === undefined) throw new NotParsable('unknown extension type');
-      return name;
-    });
-  };
-  rest = () => this.data.subarray(this.at);
-}
-
-/**
- * `parse_signers`: the account at `index` signs alone (`single`), or, with more accounts after
- * it, is a multisig (`multisig`) whose signers follow.
- */
-function signers(a: readonly string[], index: number, single: string, multisig: string): object {
-  if (a.length > index + 1) return { [multisig]: a[index], signers: a.slice(index + 1) };
-  return index < a.length ? { [single]: a[index] } : {};
-}
 
 const withFreezeAuthority = (freezeAuthority: string | null) => (freezeAuthority === null ? {} : { freezeAuthority });
 
@@ -246,7 +170,10 @@ export function parseTokenInstruction(data: Uint8Array, a: readonly string[]): P
     }
     case 38:
       return parsed('withdrawExcessLamports', 3, () => ({ source: a[0], destination: a[1], ...signers(a, 2, 'authority', 'multisigAuthority') }));
-    default:
-      throw new NotParsable('token instruction not parsed here');
+    default: {
+      const extension = parseTokenExtensionInstruction(data[0], data, a);
+      if (!extension) throw new NotParsable('token instruction not parsed here');
+      return extension;
+    }
   }
 }
