@@ -126,7 +126,7 @@ describe('jsonParsed', () => {
       const vote = Keypair.generate();
       const node = Keypair.generate();
       const withdrawer = Keypair.generate().publicKey;
-      await send(
+      const voteCreated = await send(
         new Transaction().add(
           await createAccount(vote.publicKey, VoteProgram.space, VoteProgram.programId),
           VoteProgram.initializeAccount({
@@ -156,6 +156,25 @@ describe('jsonParsed', () => {
             lastTimestamp: { slot: 0, timestamp: 0 },
           },
         },
+      });
+
+      // transaction-status/src/parse_vote.rs
+      expect((await parsedInstructions(voteCreated))[1]).toEqual({
+        program: 'vote',
+        programId: VoteProgram.programId.toBase58(),
+        parsed: {
+          type: 'initialize',
+          info: {
+            voteAccount: vote.publicKey.toBase58(),
+            rentSysvar: SYSVAR_RENT_PUBKEY.toBase58(),
+            clockSysvar: SYSVAR_CLOCK,
+            node: node.publicKey.toBase58(),
+            authorizedVoter: node.publicKey.toBase58(),
+            authorizedWithdrawer: withdrawer.toBase58(),
+            commission: 7,
+          },
+        },
+        stackHeight: null,
       });
 
       const stake = Keypair.generate();

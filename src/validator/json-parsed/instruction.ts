@@ -5,7 +5,7 @@
  * (`{ programId, accounts, data, stackHeight }`).
  */
 import bs58 from 'bs58';
-import { ADDRESS_LOOKUP_TABLE_PROGRAM, BPF_LOADER, BPF_LOADER_UPGRADEABLE, STAKE_PROGRAM, SYSTEM_PROGRAM } from '../../runtime/ids.js';
+import { ADDRESS_LOOKUP_TABLE_PROGRAM, BPF_LOADER, BPF_LOADER_UPGRADEABLE, STAKE_PROGRAM, SYSTEM_PROGRAM, VOTE_PROGRAM } from '../../runtime/ids.js';
 import { TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID } from '../spl-token.js';
 import { parseAssociatedTokenInstruction } from './associated-token-instruction.js';
 import { parseBpfLoaderInstruction, parseUpgradeableLoaderInstruction } from './loader-instruction.js';
@@ -13,6 +13,7 @@ import { parseLookupTableInstruction } from './lookup-table-instruction.js';
 import { parseStakeInstruction } from './stake-instruction.js';
 import { parseSystemInstruction } from './system-instruction.js';
 import { parseTokenInstruction } from './token-instruction.js';
+import { parseVoteInstruction } from './vote-instruction.js';
 import type { InstructionParser } from './instruction-parser.js';
 
 /** `parse_memo_data`: the data as UTF-8 text. */
@@ -32,6 +33,7 @@ const PARSERS: Record<string, [string, InstructionParser]> = {
   [SYSTEM_PROGRAM]: ['system', parseSystemInstruction],
   [TOKEN_PROGRAM_ID]: ['spl-token', parseTokenInstruction],
   [TOKEN_2022_PROGRAM_ID]: ['spl-token', parseTokenInstruction],
+  [VOTE_PROGRAM]: ['vote', parseVoteInstruction],
 };
 
 /** A compiled instruction: indexes into the transaction's keys. */
