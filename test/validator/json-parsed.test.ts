@@ -662,6 +662,80 @@ describe('jsonParsed', () => {
         { extension: 'nonTransferable' },
       ]);
     });
+    it('parses token metadata kept in the mint, and the interface instructions that wrote it (token_metadata.rs)', async () => {
+      const mint = Keypair.generate();
+      const me = payer.publicKey;
+      const borshString = (text: string) => Buffer.concat([Buffer.from(new Uint32Array([Buffer.byteLength(text)]).buffer), Buffer.from(text)]);
+      const INITIALIZE = Buffer.from([210, 225, 30, 162, 88, 184, 77, 141]); // sha256("spl_token_metadata_interface:initialize_account")[..8]
+      const UPDATE_FIELD = Buffer.from([221, 233, 49, 45, 181, 202, 220, 200]); // sha256("spl_token_metadata_interface:updating_field")[..8]
+      const space = 166 + (4 + 64);
+      const signature = await send(
+        new Transaction().add(
+          await createAccount(mint.publicKey, space, TOKEN_2022_PROGRAM),
+          tokenIx(TOKEN_2022_PROGRAM, [[mint.publicKey, true, false]], 39, 0, key(me), key(mint.publicKey)), // MetadataPointer to the mint itself
+          tokenIx(TOKEN_2022_PROGRAM, [[mint.publicKey, true, false]], 20, 9, key(me), 0),
+          // The metadata grows the mint: fund the new bytes first.
+          SystemProgram.transfer({ fromPubkey: me, toPubkey: mint.publicKey, lamports: 10_000_000 }),
+          tokenIx(
+            TOKEN_2022_PROGRAM,
+            [
+              [mint.publicKey, true, false],
+              [me, false, false],
+              [mint.publicKey, false, false],
+              [me, false, true],
+            ],
+            INITIALIZE,
+            borshString('Websvm'),
+            borshString('WSVM'),
+            borshString('https://example.com/w.json'),
+          ),
+          tokenIx(
+            TOKEN_2022_PROGRAM,
+            [
+              [mint.publicKey, true, false],
+              [me, false, true],
+            ],
+            UPDATE_FIELD,
+            3, // Field::Key
+            borshString('color'),
+            borshString('blue'),
+          ),
+        ),
+        mint,
+      );
+      const m = mint.publicKey.toBase58();
+      const parsed = (await parsedData(mint.publicKey))!.parsed as { info: { extensions: unknown[] } };
+      expect(parsed.info.extensions).toEqual([
+        { extension: 'metadataPointer', state: { authority: me.toBase58(), metadataAddress: m } },
+        {
+          extension: 'tokenMetadata',
+          state: {
+            updateAuthority: me.toBase58(),
+            mint: m,
+            name: 'Websvm',
+            symbol: 'WSVM',
+            uri: 'https://example.com/w.json',
+            additionalMetadata: [['color', 'blue']],
+          },
+        },
+      ]);
+      const instructions = (await parsedInstructions(signature)).slice(4).map((i: { parsed: unknown }) => i.parsed);
+      expect(instructions).toEqual([
+        {
+          type: 'initializeTokenMetadata',
+          info: {
+            metadata: m,
+            updateAuthority: me.toBase58(),
+            mint: m,
+            mintAuthority: me.toBase58(),
+            name: 'Websvm',
+            symbol: 'WSVM',
+            uri: 'https://example.com/w.json',
+          },
+        },
+        { type: 'updateTokenMetadataField', info: { metadata: m, updateAuthority: me.toBase58(), field: 'color', value: 'blue' } },
+      ]);
+    });
   });
 
   describe('instructions', () => {

@@ -9,7 +9,11 @@
 import { uiTokenAmount } from '../spl-token.js';
 import { NotParsable, requireAccounts, type ParsedInstructionEnum } from './instruction-parser.js';
 import { parseTokenExtensionInstruction } from './token-extension-instruction.js';
+import { parseTokenInterfaceInstruction } from './token-interface-instruction.js';
 import { signers, Unpacker } from './token-instruction-reader.js';
+
+/** Tags `TokenInstruction::unpack` knows (0–46 and `Batch`); other data is tried as an interface instruction. */
+const isTokenInstructionTag = (tag: number) => tag <= 46 || tag === 255;
 
 /** `UiAuthorityType` by `AuthorityType` number, and whether it is a mint's (else an account's). */
 const AUTHORITY_TYPES: [string, 'mint' | 'account'][] = [
@@ -171,9 +175,9 @@ export function parseTokenInstruction(data: Uint8Array, a: readonly string[]): P
     case 38:
       return parsed('withdrawExcessLamports', 3, () => ({ source: a[0], destination: a[1], ...signers(a, 2, 'authority', 'multisigAuthority') }));
     default: {
-      const extension = parseTokenExtensionInstruction(data[0], data, a);
-      if (!extension) throw new NotParsable('token instruction not parsed here');
-      return extension;
+      const parsed = isTokenInstructionTag(data[0]) ? parseTokenExtensionInstruction(data[0], data, a) : parseTokenInterfaceInstruction(data, a);
+      if (!parsed) throw new NotParsable('token instruction not parsed here');
+      return parsed;
     }
   }
 }
