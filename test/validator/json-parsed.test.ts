@@ -41,16 +41,6 @@ const UPGRADEABLE_LOADER = new PublicKey('BPFLoaderUpgradeab1e111111111111111111
 const PROGRAM = Keypair.generate().publicKey;
 const U64_MAX = '18446744073709551615';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a JSON document the assertions read field by field
-async function rpcCall(v: Validator, method: string, params?: unknown[]): Promise<any> {
-  const res = await fetch(v.rpcUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
-  });
-  return res.json();
-}
-
 /** A token-program instruction from its tag and the bytes after it. */
 const tokenIx = (programId: PublicKey, keys: [PublicKey, boolean, boolean][], ...bytes: (number | Uint8Array)[]) =>
   new TransactionInstruction({
@@ -119,7 +109,8 @@ describe('jsonParsed', () => {
         parsed: { type: 'initialized', info: { authority: authority.toBase58(), blockhash, feeCalculator: { lamportsPerSignature: '5000' } } },
       });
       // A plain wallet (no data) has no parser that reads it: base64, as Agave falls back.
-      expect((await rpcCall(v, 'getAccountInfo', [payer.publicKey.toBase58(), { encoding: 'jsonParsed' }])).result.value.data).toEqual(['', 'base64']);
+      const wallet = await createSolanaRpc(v.rpcUrl).getAccountInfo(address(payer.publicKey.toBase58()), { encoding: 'jsonParsed' }).send();
+      expect(wallet.value?.data).toEqual(['', 'base64']);
     });
 
     it('parses vote and stake accounts, initialized then delegated (parse_vote.rs, parse_stake.rs)', async () => {

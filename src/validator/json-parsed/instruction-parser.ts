@@ -16,3 +16,14 @@ export class NotParsable extends Error {}
 export function requireAccounts(accounts: readonly string[], count: number): void {
   if (accounts.length < count) throw new NotParsable(`needs ${count} accounts`);
 }
+
+/**
+ * A builder of `{ type, info }` over the accounts `a`: it checks that there are `count` of them,
+ * then computes `info` (which may index them).
+ */
+export const instructionOver =
+  (a: readonly string[]) =>
+  (type: string, count: number, info: () => object): ParsedInstructionEnum => {
+    requireAccounts(a, count);
+    return { type, info: info() };
+  };

@@ -5,7 +5,7 @@
  */
 import { BincodeReader } from '../../runtime/builtins/bincode.js';
 import { bytesToBase64 } from '../../platform.js';
-import { NotParsable, requireAccounts, type ParsedInstructionEnum } from './instruction-parser.js';
+import { instructionOver, NotParsable, type ParsedInstructionEnum, requireAccounts } from './instruction-parser.js';
 
 /** `Write { offset: u32, bytes: Vec<u8> }`. */
 const write = (r: BincodeReader) => ({ offset: r.u32(), bytes: bytesToBase64(r.bytes(r.length(1))) });
@@ -33,10 +33,7 @@ const maybe = (a: readonly string[], index: number) => a[index] ?? null;
 /** `parse_bpf_upgradeable_loader`. */
 export function parseUpgradeableLoaderInstruction(data: Uint8Array, a: readonly string[]): ParsedInstructionEnum {
   const r = new BincodeReader(data, { limit: Infinity });
-  const parsed = (type: string, count: number, info: () => object) => {
-    requireAccounts(a, count);
-    return { type, info: info() };
-  };
+  const parsed = instructionOver(a);
   switch (r.u32()) {
     case 0:
       return parsed('initializeBuffer', 1, () => ({ account: a[0], ...(a.length > 1 ? { authority: a[1] } : {}) }));

@@ -1,14 +1,11 @@
 /** Address Lookup Table instructions as Agave parses them (agave transaction-status/src/parse_address_lookup_table.rs). */
 import { BincodeReader } from '../../runtime/builtins/bincode.js';
-import { NotParsable, requireAccounts, type ParsedInstructionEnum } from './instruction-parser.js';
+import { instructionOver, NotParsable, type ParsedInstructionEnum } from './instruction-parser.js';
 
 /** `parse_address_lookup_table`: bincode `ProgramInstruction`. */
 export function parseLookupTableInstruction(data: Uint8Array, a: readonly string[]): ParsedInstructionEnum {
   const r = new BincodeReader(data, { limit: Infinity });
-  const parsed = (type: string, count: number, info: () => object) => {
-    requireAccounts(a, count);
-    return { type, info: info() };
-  };
+  const parsed = instructionOver(a);
   const table = () => ({ lookupTableAccount: a[0], lookupTableAuthority: a[1] });
   switch (r.u32()) {
     case 0: {

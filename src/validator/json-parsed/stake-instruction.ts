@@ -6,7 +6,7 @@
  */
 import { BincodeReader } from '../../runtime/builtins/bincode.js';
 import { STAKE_CONFIG, SYSVAR } from '../../runtime/ids.js';
-import { NotParsable, requireAccounts, type ParsedInstructionEnum } from './instruction-parser.js';
+import { instructionOver, NotParsable, type ParsedInstructionEnum, requireAccounts } from './instruction-parser.js';
 
 /** `StakeAuthorize` as serde writes the unit variants. */
 function stakeAuthorize(r: BincodeReader): string {
@@ -23,10 +23,7 @@ const ifPresent = (a: readonly string[], index: number, field: string) => (a.len
 /** `parse_stake`. */
 export function parseStakeInstruction(data: Uint8Array, a: readonly string[]): ParsedInstructionEnum {
   const r = new BincodeReader(data, { limit: Infinity });
-  const parsed = (type: string, count: number, info: () => object) => {
-    requireAccounts(a, count);
-    return { type, info: info() };
-  };
+  const parsed = instructionOver(a);
   /** The legacy layout has `sysvar` at `index`; it then needs `count` accounts. */
   const legacy = (index: number, sysvar: string, count: number) => {
     if (a[index] !== sysvar) return false;
@@ -76,14 +73,7 @@ export function parseStakeInstruction(data: Uint8Array, a: readonly string[]): P
       );
     case 6: {
       const lockup = {
-        ...optionalField(
-          'unixTimestamp',
-          optional(r, () => r.i64()),
-        ),
-        ...optionalField(
-          'epoch',
-          optional(r, () => r.u64()),
-        ),
+        ...lockupTimes(r),
         ...optionalField(
           'custodian',
           optional(r, () => r.pubkey()),
@@ -128,16 +118,7 @@ export function parseStakeInstruction(data: Uint8Array, a: readonly string[]): P
       });
     }
     case 12: {
-      const times = {
-        ...optionalField(
-          'unixTimestamp',
-          optional(r, () => r.i64()),
-        ),
-        ...optionalField(
-          'epoch',
-          optional(r, () => r.u64()),
-        ),
-      };
+      const times = lockupTimes(r);
       return parsed('setLockupChecked', 2, () => ({ stakeAccount: a[0], custodian: a[1], lockup: { ...times, ...ifPresent(a, 2, 'custodian') } }));
     }
     case 13:
@@ -159,3 +140,15 @@ export function parseStakeInstruction(data: Uint8Array, a: readonly string[]): P
 
 /** A lockup field, present only when set. */
 const optionalField = (name: string, value: unknown) => (value === undefined ? {} : { [name]: value });
+
+/** `LockupArgs` / `LockupCheckedArgs`' optional timestamp and epoch. */
+const lockupTimes = (r: BincodeReader) => ({
+  ...optionalField(
+    'unixTimestamp',
+    optional(r, () => r.i64()),
+  ),
+  ...optionalField(
+    'epoch',
+    optional(r, () => r.u64()),
+  ),
+});

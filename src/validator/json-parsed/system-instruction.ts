@@ -3,15 +3,12 @@
  * bincode `SystemInstruction`, lamports and space as numbers.
  */
 import { BincodeReader } from '../../runtime/builtins/bincode.js';
-import { requireAccounts, NotParsable, type ParsedInstructionEnum } from './instruction-parser.js';
+import { instructionOver, NotParsable, type ParsedInstructionEnum } from './instruction-parser.js';
 
 /** `parse_system`. */
 export function parseSystemInstruction(data: Uint8Array, a: readonly string[]): ParsedInstructionEnum {
   const r = new BincodeReader(data, { limit: Infinity });
-  const parsed = (type: string, count: number, info: () => object) => {
-    requireAccounts(a, count);
-    return { type, info: info() };
-  };
+  const parsed = instructionOver(a);
   switch (r.u32()) {
     case 0: {
       const [lamports, space, owner] = [r.u64(), r.u64(), r.pubkey()];

@@ -5,9 +5,10 @@
  * pointers, scaled UI amounts and pausing. Confidential-transfer families are not parsed here.
  */
 import { uiTokenAmount } from '../spl-token.js';
-import { NotParsable, requireAccounts, type ParsedInstructionEnum } from './instruction-parser.js';
+import { instructionOver, NotParsable, type ParsedInstructionEnum, requireAccounts } from './instruction-parser.js';
 import { rustF64 } from './token-extensions.js';
-import { signers, Unpacker } from './token-instruction-reader.js';
+import { FieldReader } from './field-reader.js';
+import { signers } from './token-instruction-fields.js';
 
 const ACCOUNT_STATES = ['uninitialized', 'initialized', 'frozen'];
 
@@ -15,27 +16,24 @@ const ACCOUNT_STATES = ['uninitialized', 'initialized', 'frozen'];
 const some = (name: string, value: unknown) => (value === null || value === undefined ? {} : { [name]: value });
 
 /** A pointer extension's Initialize / Update (metadata, group, member): `{ mint, authority?, <address>? }`. */
-function pointer(name: string, addressField: string, sub: number, u: Unpacker, a: readonly string[]): ParsedInstructionEnum {
+function pointer(name: string, addressField: string, sub: number, u: FieldReader, a: readonly string[]): ParsedInstructionEnum {
   if (sub === 0) {
     requireAccounts(a, 1);
     const [authority, address] = [u.nonZeroPubkey(), u.nonZeroPubkey()];
-    u.end();
+    u.end(undefined);
     return { type: `initialize${name}`, info: { mint: a[0], ...some('authority', authority), ...some(addressField, address) } };
   }
   if (sub === 1) {
     requireAccounts(a, 2);
     const address = u.nonZeroPubkey();
-    u.end();
+    u.end(undefined);
     return { type: `update${name}`, info: { mint: a[0], ...some(addressField, address), ...signers(a, 1, 'authority', 'multisigAuthority') } };
   }
   throw new NotParsable('unknown pointer instruction');
 }
 
-function transferFee(sub: number, u: Unpacker, a: readonly string[]): ParsedInstructionEnum {
-  const parsed = (type: string, count: number, info: () => object) => {
-    requireAccounts(a, count);
-    return { type, info: info() };
-  };
+function transferFee(sub: number, u: FieldReader, a: readonly string[]): ParsedInstructionEnum {
+  const parsed = instructionOver(a);
   switch (sub) {
     case 0: {
       const [configAuthority, withdrawAuthority, transferFeeBasisPoints, maximumFee] = [u.optionalPubkey(), u.optionalPubkey(), u.u16(), u.u64()];
@@ -102,7 +100,7 @@ function toggle(suffix: string, sub: number, a: readonly string[]): ParsedInstru
 
 /** The extension instruction with token tag `tag`, or undefined when it is not one parsed here. */
 export function parseTokenExtensionInstruction(tag: number, data: Uint8Array, a: readonly string[]): ParsedInstructionEnum | undefined {
-  const parsers: Record<number, (sub: number, u: Unpacker) => ParsedInstructionEnum> = {
+  const parsers: Record<number, (sub: number, u: FieldReader) => ParsedInstructionEnum> = {
     26: (sub, u) => transferFee(sub, u, a),
     28: (sub, u) => {
       // `decode_instruction`: exactly the sub-tag and the state byte.
@@ -121,13 +119,13 @@ export function parseTokenExtensionInstruction(tag: number, data: Uint8Array, a:
       if (sub === 0) {
         requireAccounts(a, 1);
         const [rateAuthority, rate] = [u.nonZeroPubkey(), u.i16()];
-        u.end();
+        u.end(undefined);
         return { type: 'initializeInterestBearingConfig', info: { mint: a[0], rateAuthority, rate } };
       }
       if (sub !== 1) throw new NotParsable('unknown interest-bearing instruction');
       requireAccounts(a, 2);
       const newRate = u.i16();
-      u.end();
+      u.end(undefined);
       return { type: 'updateInterestBearingConfigRate', info: { mint: a[0], newRate, ...signers(a, 1, 'rateAuthority', 'multisigRateAuthority') } };
     },
     34: (sub) => toggle('CpiGuard', sub, a),
@@ -135,13 +133,13 @@ export function parseTokenExtensionInstruction(tag: number, data: Uint8Array, a:
       if (sub === 0) {
         requireAccounts(a, 1);
         const [authority, programId] = [u.nonZeroPubkey(), u.nonZeroPubkey()];
-        u.end();
+        u.end(undefined);
         return { type: 'initializeTransferHook', info: { mint: a[0], ...some('authority', authority), ...some('programId', programId) } };
       }
       if (sub !== 1) throw new NotParsable('unknown transfer hook instruction');
       requireAccounts(a, 2);
       const programId = u.nonZeroPubkey();
-      u.end();
+      u.end(undefined);
       return { type: 'updateTransferHook', info: { mint: a[0], ...some('programId', programId), ...signers(a, 1, 'authority', 'multisigAuthority') } };
     },
     39: (sub, u) => pointer('MetadataPointer', 'metadataAddress', sub, u, a),
@@ -151,13 +149,13 @@ export function parseTokenExtensionInstruction(tag: number, data: Uint8Array, a:
       if (sub === 0) {
         requireAccounts(a, 1);
         const [authority, multiplier] = [u.nonZeroPubkey(), u.f64()];
-        u.end();
+        u.end(undefined);
         return { type: 'initializeScaledUiAmountConfig', info: { mint: a[0], authority, multiplier: rustF64(multiplier) } };
       }
       if (sub !== 1) throw new NotParsable('unknown scaled UI amount instruction');
       requireAccounts(a, 2);
       const [multiplier, timestamp] = [u.f64(), u.i64()];
-      u.end();
+      u.end(undefined);
       return {
         type: 'updateMultiplier',
         info: { mint: a[0], newMultiplier: rustF64(multiplier), newMultiplierTimestamp: timestamp, ...signers(a, 1, 'authority', 'multisigAuthority') },
@@ -167,7 +165,7 @@ export function parseTokenExtensionInstruction(tag: number, data: Uint8Array, a:
       if (sub === 0) {
         requireAccounts(a, 1);
         const authority = u.nonZeroPubkey();
-        u.end();
+        u.end(undefined);
         return { type: 'initializePausableConfig', info: { mint: a[0], authority } };
       }
       if (sub > 2) throw new NotParsable('unknown pausable instruction');
@@ -179,5 +177,5 @@ export function parseTokenExtensionInstruction(tag: number, data: Uint8Array, a:
   if (!parse) return undefined;
   // `decode_instruction_type`: the sub-tag follows the token tag.
   if (data.length < 2) throw new NotParsable('no extension instruction type');
-  return parse(data[1], new Unpacker(data, 2));
+  return parse(data[1], new FieldReader(data, 2));
 }

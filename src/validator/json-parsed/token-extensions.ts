@@ -4,52 +4,8 @@
  * extension whose value has the wrong length, or that belongs to the other kind of state, is
  * `unparseableExtension`, as `get_extension` fails there.
  */
-import { encodeAddress } from '../../runtime/accounts.js';
-import { bytesToBase64 } from '../../platform.js';
 import type { ExtensionEntry } from '../spl-token.js';
-
-/** Field readers over one extension's value. */
-class Fields {
-  private at = 0;
-  private readonly view: DataView;
-  constructor(private readonly bytes: Uint8Array) {
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  }
-  private take(n: number): number {
-    this.at += n;
-    return this.at - n;
-  }
-  pubkey = () => encodeAddress(this.bytes.subarray(this.take(32), this.at));
-  /** `OptionalNonZeroPubkey`: all zeros is none. */
-  optionalPubkey = () => {
-    const raw = this.bytes.subarray(this.take(32), this.at);
-    return raw.some((b) => b !== 0) ? encodeAddress(raw) : null;
-  };
-  /** A pod key or ciphertext of `n` bytes, which displays as base64. */
-  base64 = (n: number) => bytesToBase64(this.bytes.subarray(this.take(n), this.at));
-  /** `OptionalNonZeroElGamalPubkey`. */
-  optionalElGamal = () => {
-    const raw = this.bytes.subarray(this.take(32), this.at);
-    return raw.some((b) => b !== 0) ? bytesToBase64(raw) : null;
-  };
-  bool = () => this.bytes[this.take(1)] !== 0;
-  u8 = () => this.bytes[this.take(1)];
-  u16 = () => this.view.getUint16(this.take(2), true);
-  u32 = () => this.view.getUint32(this.take(4), true);
-  i16 = () => this.view.getInt16(this.take(2), true);
-  u64 = () => this.view.getBigUint64(this.take(8), true);
-  i64 = () => this.view.getBigInt64(this.take(8), true);
-  f64 = () => this.view.getFloat64(this.take(8), true);
-  /** A borsh string (u32 length, UTF-8). */
-  string = () => {
-    const n = this.view.getUint32(this.take(4), true);
-    if (this.at + n > this.bytes.length) throw new RangeError('string overruns the extension');
-    return new TextDecoder('utf-8', { fatal: true }).decode(this.bytes.subarray(this.take(n), this.at));
-  };
-  get done() {
-    return this.at === this.bytes.length;
-  }
-}
+import { FieldReader } from './field-reader.js';
 
 /** Rust's `Display` for f64: shortest round-trip digits, never an exponent. */
 export function rustF64(x: number): string {
@@ -75,14 +31,14 @@ const ELGAMAL_PUBKEY = 32;
 const ELGAMAL_CIPHERTEXT = 64;
 const AE_CIPHERTEXT = 36;
 
-const transferFee = (f: Fields) => ({ epoch: f.u64(), maximumFee: f.u64(), transferFeeBasisPoints: f.u16() });
+const transferFee = (f: FieldReader) => ({ epoch: f.u64(), maximumFee: f.u64(), transferFeeBasisPoints: f.u16() });
 
 /** A fixed-size extension: its name, byte length, owner kind and field reader. */
 interface FixedExtension {
   name: string;
   size: number;
   of: 'mint' | 'account';
-  read: (f: Fields) => object;
+  read: (f: FieldReader) => object;
 }
 
 /** A unit extension Agave names without reading it. */
@@ -101,34 +57,34 @@ const EXTENSIONS: (FixedExtension | UnitExtension | undefined)[] = [
     size: 108,
     of: 'mint',
     read: (f) => ({
-      transferFeeConfigAuthority: f.optionalPubkey(),
-      withdrawWithheldAuthority: f.optionalPubkey(),
+      transferFeeConfigAuthority: f.nonZeroPubkey(),
+      withdrawWithheldAuthority: f.nonZeroPubkey(),
       withheldAmount: f.u64(),
       olderTransferFee: transferFee(f),
       newerTransferFee: transferFee(f),
     }),
   },
   { name: 'transferFeeAmount', size: 8, of: 'account', read: (f) => ({ withheldAmount: f.u64() }) },
-  { name: 'mintCloseAuthority', size: 32, of: 'mint', read: (f) => ({ closeAuthority: f.optionalPubkey() }) },
+  { name: 'mintCloseAuthority', size: 32, of: 'mint', read: (f) => ({ closeAuthority: f.nonZeroPubkey() }) },
   {
     name: 'confidentialTransferMint',
     size: 65,
     of: 'mint',
-    read: (f) => ({ authority: f.optionalPubkey(), autoApproveNewAccounts: f.bool(), auditorElgamalPubkey: f.optionalElGamal() }),
+    read: (f) => ({ authority: f.nonZeroPubkey(), autoApproveNewAccounts: f.podBool(), auditorElgamalPubkey: f.nonZeroElGamal() }),
   },
   {
     name: 'confidentialTransferAccount',
     size: 295,
     of: 'account',
     read: (f) => ({
-      approved: f.bool(),
+      approved: f.podBool(),
       elgamalPubkey: f.base64(ELGAMAL_PUBKEY),
       pendingBalanceLo: f.base64(ELGAMAL_CIPHERTEXT),
       pendingBalanceHi: f.base64(ELGAMAL_CIPHERTEXT),
       availableBalance: f.base64(ELGAMAL_CIPHERTEXT),
       decryptableAvailableBalance: f.base64(AE_CIPHERTEXT),
-      allowConfidentialCredits: f.bool(),
-      allowNonConfidentialCredits: f.bool(),
+      allowConfidentialCredits: f.podBool(),
+      allowNonConfidentialCredits: f.podBool(),
       pendingBalanceCreditCounter: f.u64(),
       maximumPendingBalanceCreditCounter: f.u64(),
       expectedPendingBalanceCreditCounter: f.u64(),
@@ -138,42 +94,42 @@ const EXTENSIONS: (FixedExtension | UnitExtension | undefined)[] = [
   // `AccountState::try_from(..).unwrap_or_default()`: an unknown byte shows as uninitialized.
   { name: 'defaultAccountState', size: 1, of: 'mint', read: (f) => ({ accountState: ACCOUNT_STATES[f.u8()] ?? 'uninitialized' }) },
   { name: 'immutableOwner' },
-  { name: 'memoTransfer', size: 1, of: 'account', read: (f) => ({ requireIncomingTransferMemos: f.bool() }) },
+  { name: 'memoTransfer', size: 1, of: 'account', read: (f) => ({ requireIncomingTransferMemos: f.podBool() }) },
   { name: 'nonTransferable' },
   {
     name: 'interestBearingConfig',
     size: 52,
     of: 'mint',
     read: (f) => ({
-      rateAuthority: f.optionalPubkey(),
+      rateAuthority: f.nonZeroPubkey(),
       initializationTimestamp: f.i64(),
       preUpdateAverageRate: f.i16(),
       lastUpdateTimestamp: f.i64(),
       currentRate: f.i16(),
     }),
   },
-  { name: 'cpiGuard', size: 1, of: 'account', read: (f) => ({ lockCpi: f.bool() }) },
-  { name: 'permanentDelegate', size: 32, of: 'mint', read: (f) => ({ delegate: f.optionalPubkey() }) },
+  { name: 'cpiGuard', size: 1, of: 'account', read: (f) => ({ lockCpi: f.podBool() }) },
+  { name: 'permanentDelegate', size: 32, of: 'mint', read: (f) => ({ delegate: f.nonZeroPubkey() }) },
   { name: 'nonTransferableAccount' },
-  { name: 'transferHook', size: 64, of: 'mint', read: (f) => ({ authority: f.optionalPubkey(), programId: f.optionalPubkey() }) },
-  { name: 'transferHookAccount', size: 1, of: 'account', read: (f) => ({ transferring: f.bool() }) },
+  { name: 'transferHook', size: 64, of: 'mint', read: (f) => ({ authority: f.nonZeroPubkey(), programId: f.nonZeroPubkey() }) },
+  { name: 'transferHookAccount', size: 1, of: 'account', read: (f) => ({ transferring: f.podBool() }) },
   {
     name: 'confidentialTransferFeeConfig',
     size: 129,
     of: 'mint',
     read: (f) => ({
-      authority: f.optionalPubkey(),
-      withdrawWithheldAuthorityElgamalPubkey: f.optionalElGamal(),
-      harvestToMintEnabled: f.bool(),
+      authority: f.nonZeroPubkey(),
+      withdrawWithheldAuthorityElgamalPubkey: f.nonZeroElGamal(),
+      harvestToMintEnabled: f.podBool(),
       withheldAmount: f.base64(ELGAMAL_CIPHERTEXT),
     }),
   },
   { name: 'confidentialTransferFeeAmount', size: 64, of: 'account', read: (f) => ({ withheldAmount: f.base64(ELGAMAL_CIPHERTEXT) }) },
-  { name: 'metadataPointer', size: 64, of: 'mint', read: (f) => ({ authority: f.optionalPubkey(), metadataAddress: f.optionalPubkey() }) },
+  { name: 'metadataPointer', size: 64, of: 'mint', read: (f) => ({ authority: f.nonZeroPubkey(), metadataAddress: f.nonZeroPubkey() }) },
   undefined, // TokenMetadata (variable length): see tokenMetadata
-  { name: 'groupPointer', size: 64, of: 'mint', read: (f) => ({ authority: f.optionalPubkey(), groupAddress: f.optionalPubkey() }) },
-  { name: 'tokenGroup', size: 80, of: 'mint', read: (f) => ({ updateAuthority: f.optionalPubkey(), mint: f.pubkey(), size: f.u64(), maxSize: f.u64() }) },
-  { name: 'groupMemberPointer', size: 64, of: 'mint', read: (f) => ({ authority: f.optionalPubkey(), memberAddress: f.optionalPubkey() }) },
+  { name: 'groupPointer', size: 64, of: 'mint', read: (f) => ({ authority: f.nonZeroPubkey(), groupAddress: f.nonZeroPubkey() }) },
+  { name: 'tokenGroup', size: 80, of: 'mint', read: (f) => ({ updateAuthority: f.nonZeroPubkey(), mint: f.pubkey(), size: f.u64(), maxSize: f.u64() }) },
+  { name: 'groupMemberPointer', size: 64, of: 'mint', read: (f) => ({ authority: f.nonZeroPubkey(), memberAddress: f.nonZeroPubkey() }) },
   { name: 'tokenGroupMember', size: 72, of: 'mint', read: (f) => ({ mint: f.pubkey(), group: f.pubkey(), memberNumber: f.u64() }) },
   {
     name: 'confidentialMintBurn',
@@ -190,9 +146,9 @@ const EXTENSIONS: (FixedExtension | UnitExtension | undefined)[] = [
     name: 'scaledUiAmountConfig',
     size: 56,
     of: 'mint',
-    read: (f) => ({ authority: f.optionalPubkey(), multiplier: rustF64(f.f64()), newMultiplierEffectiveTimestamp: f.i64(), newMultiplier: rustF64(f.f64()) }),
+    read: (f) => ({ authority: f.nonZeroPubkey(), multiplier: rustF64(f.f64()), newMultiplierEffectiveTimestamp: f.i64(), newMultiplier: rustF64(f.f64()) }),
   },
-  { name: 'pausableConfig', size: 33, of: 'mint', read: (f) => ({ authority: f.optionalPubkey(), paused: f.bool() }) },
+  { name: 'pausableConfig', size: 33, of: 'mint', read: (f) => ({ authority: f.nonZeroPubkey(), paused: f.podBool() }) },
   { name: 'pausableAccount' },
 ];
 
@@ -203,11 +159,10 @@ const UNPARSEABLE = { extension: 'unparseableExtension' };
 
 /** `TokenMetadata` (borsh, every byte read): update authority, mint, name, symbol, uri, additional key–value pairs. */
 function tokenMetadata(value: Uint8Array): object {
-  const f = new Fields(value);
-  const state = { updateAuthority: f.optionalPubkey(), mint: f.pubkey(), name: f.string(), symbol: f.string(), uri: f.string() };
+  const f = new FieldReader(value);
+  const state = { updateAuthority: f.nonZeroPubkey(), mint: f.pubkey(), name: f.string(), symbol: f.string(), uri: f.string() };
   const additionalMetadata = Array.from({ length: f.u32() }, () => [f.string(), f.string()]);
-  if (!f.done) throw new RangeError('bytes after the token metadata');
-  return { ...state, additionalMetadata };
+  return f.end({ ...state, additionalMetadata });
 }
 
 /** One entry as `parse_extension` shows it on a state of kind `of`. */
@@ -226,7 +181,7 @@ function uiExtension(entry: ExtensionEntry, of: 'mint' | 'account', entries: Ext
   if (!known) return UNPARSEABLE;
   if (!('read' in known)) return { extension: known.name };
   if (known.of !== of || first.value.length !== known.size) return UNPARSEABLE;
-  return { extension: known.name, state: known.read(new Fields(first.value)) };
+  return { extension: known.name, state: known.read(new FieldReader(first.value)) };
 }
 
 /** `extensions` of a Token-2022 mint or account, in storage order. */

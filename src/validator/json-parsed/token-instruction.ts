@@ -7,10 +7,11 @@
  * here: they stay partially decoded.
  */
 import { uiTokenAmount } from '../spl-token.js';
-import { NotParsable, requireAccounts, type ParsedInstructionEnum } from './instruction-parser.js';
+import { instructionOver, NotParsable, type ParsedInstructionEnum } from './instruction-parser.js';
 import { parseTokenExtensionInstruction } from './token-extension-instruction.js';
 import { parseTokenInterfaceInstruction } from './token-interface-instruction.js';
-import { signers, Unpacker } from './token-instruction-reader.js';
+import { FieldReader } from './field-reader.js';
+import { readExtensionTypes, signers } from './token-instruction-fields.js';
 
 /** Tags `TokenInstruction::unpack` knows (0–46 and `Batch`); other data is tried as an interface instruction. */
 const isTokenInstructionTag = (tag: number) => tag <= 46 || tag === 255;
@@ -42,11 +43,8 @@ const withFreezeAuthority = (freezeAuthority: string | null) => (freezeAuthority
 /** `parse_token`. */
 export function parseTokenInstruction(data: Uint8Array, a: readonly string[]): ParsedInstructionEnum {
   if (data.length === 0) throw new NotParsable('empty token instruction');
-  const u = new Unpacker(data);
-  const parsed = (type: string, count: number, info: () => object) => {
-    requireAccounts(a, count);
-    return { type, info: info() };
-  };
+  const u = new FieldReader(data, 1);
+  const parsed = instructionOver(a);
   const checked = () => {
     const amount = u.u64();
     return uiTokenAmount(amount, u.u8());
@@ -138,7 +136,7 @@ export function parseTokenInstruction(data: Uint8Array, a: readonly string[]): P
       return parsed('initializeMint2', 1, () => ({ mint: a[0], decimals, mintAuthority, ...withFreezeAuthority(freezeAuthority) }));
     }
     case 21: {
-      const extensionTypes = u.extensionTypes();
+      const extensionTypes = readExtensionTypes(u);
       return parsed('getAccountDataSize', 1, () => ({ mint: a[0], ...(extensionTypes.length === 0 ? {} : { extensionTypes }) }));
     }
     case 22:
@@ -161,7 +159,7 @@ export function parseTokenInstruction(data: Uint8Array, a: readonly string[]): P
       return parsed('initializeMintCloseAuthority', 1, () => ({ mint: a[0], newAuthority: closeAuthority }));
     }
     case 29: {
-      const extensionTypes = u.extensionTypes();
+      const extensionTypes = readExtensionTypes(u);
       return parsed('reallocate', 4, () => ({ account: a[0], payer: a[1], systemProgram: a[2], extensionTypes, ...signers(a, 3, 'owner', 'multisigOwner') }));
     }
     case 31:

@@ -5,7 +5,7 @@
  * name), then borsh (metadata) or fixed-size pod fields (group).
  */
 import { sha256 } from '../../crypto/sha256.js';
-import { encodeAddress } from '../../runtime/accounts.js';
+import { FieldReader } from './field-reader.js';
 import { NotParsable, requireAccounts, type ParsedInstructionEnum } from './instruction-parser.js';
 
 /** A discriminator's bytes as a lookup key. */
@@ -13,51 +13,10 @@ const keyOf = (bytes: Uint8Array) => bytes.subarray(0, 8).join(',');
 /** The discriminator `SplDiscriminate` derives from `name`. */
 const discriminator = (name: string) => keyOf(sha256(new TextEncoder().encode(name)));
 
-/** Borsh and pod readers over the data after the discriminator; every byte must be read. */
-class Fields {
-  private at = 8;
-  private readonly view: DataView;
-  constructor(private readonly data: Uint8Array) {
-    this.view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  }
-  private take(n: number): number {
-    if (this.at + n > this.data.length) throw new NotParsable('instruction data too short');
-    this.at += n;
-    return this.at - n;
-  }
-  u8 = () => this.data[this.take(1)];
-  u64 = () => this.view.getBigUint64(this.take(8), true);
-  bool = () => {
-    const b = this.u8();
-    if (b > 1) throw new NotParsable('bad bool');
-    return b === 1;
-  };
-  string = () => {
-    const n = this.view.getUint32(this.take(4), true);
-    const start = this.take(n);
-    try {
-      return new TextDecoder('utf-8', { fatal: true }).decode(this.data.subarray(start, start + n));
-    } catch {
-      throw new NotParsable('string is not UTF-8');
-    }
-  };
-  /** A borsh `Option<u64>`. */
-  optionalU64 = () => (this.bool() ? this.u64() : undefined);
-  /** `OptionalNonZeroPubkey`: all zeros is none. */
-  nonZeroPubkey = () => {
-    const raw = this.data.subarray(this.take(32), this.at);
-    return raw.some((b) => b !== 0) ? encodeAddress(raw) : null;
-  };
-  end = <T>(value: T): T => {
-    if (this.at !== this.data.length) throw new NotParsable('bytes after the instruction');
-    return value;
-  };
-}
-
 const METADATA_FIELDS = ['name', 'symbol', 'uri'];
 
 /** Each interface instruction's parser by discriminator. */
-const PARSERS: Record<string, (f: Fields, a: readonly string[]) => ParsedInstructionEnum> = {
+const PARSERS: Record<string, (f: FieldReader, a: readonly string[]) => ParsedInstructionEnum> = {
   [discriminator('spl_token_metadata_interface:initialize_account')]: (f, a) => {
     const [name, symbol, uri] = f.end([f.string(), f.string(), f.string()]);
     requireAccounts(a, 4);
@@ -113,5 +72,5 @@ const PARSERS: Record<string, (f: Fields, a: readonly string[]) => ParsedInstruc
 export function parseTokenInterfaceInstruction(data: Uint8Array, a: readonly string[]): ParsedInstructionEnum | undefined {
   if (data.length < 8) return undefined;
   const parse = PARSERS[keyOf(data)];
-  return parse?.(new Fields(data), a);
+  return parse?.(new FieldReader(data, 8), a);
 }

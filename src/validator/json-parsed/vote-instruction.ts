@@ -6,7 +6,7 @@
  */
 import { decodeVoteInstruction, type Authorize } from '../../runtime/builtins/vote.js';
 import type { ProposedTower } from '../../runtime/vote-tower.js';
-import { NotParsable, requireAccounts, type ParsedInstructionEnum } from './instruction-parser.js';
+import { instructionOver, NotParsable, type ParsedInstructionEnum } from './instruction-parser.js';
 
 /** `VoteAuthorize` as serde writes its unit variants. */
 function authorityType(role: Authorize): string {
@@ -35,10 +35,7 @@ const TOWER_TYPES: Record<number, string> = {
 /** `parse_vote`. */
 export function parseVoteInstruction(data: Uint8Array, a: readonly string[]): ParsedInstructionEnum {
   const ix = decodeVoteInstruction(data);
-  const parsed = (type: string, count: number, info: () => object) => {
-    requireAccounts(a, count);
-    return { type, info: info() };
-  };
+  const parsed = instructionOver(a);
   const seededInfo = (s: { role: Authorize; owner: string; seed: string }) => ({
     voteAccount: a[0],
     clockSysvar: a[1],
