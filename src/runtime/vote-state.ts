@@ -57,7 +57,12 @@ export interface StoredVoteState {
   initialized: boolean;
   state: VoteState | undefined;
   /**
-   * The V1_14_11 and V3 `prior_voters` ring buffer in storage order, empty slots left out (V4 has
+   * The fields the data holds whatever the version and initialization, in V4's form (V0_23_5's
+   * single voter as the only authorized voter); RPC's jsonParsed shows them.
+   */
+  contents: VoteState;
+  /**
+   * The older versions' `prior_voters` ring buffer in storage order, empty slots left out (V4 has
    * none); RPC's jsonParsed shows it.
    */
   priorVoters: PriorVoter[];
@@ -94,19 +99,17 @@ function epochCredits(r: BincodeReader): EpochCredits[] {
   return out;
 }
 
-/** `CircBuf<T>` of 32 entries of `entryBytes`, then `idx: usize` and `is_empty: bool`. */
-function skipPriorVoters(r: BincodeReader, entryBytes: number): void {
-  r.bytes(32 * entryBytes + 8);
-  r.bool();
-}
-
 const DEFAULT_PUBKEY = '11111111111111111111111111111111';
 
-/** The V1_14_11 / V3 `CircBuf<(Pubkey, Epoch, Epoch)>`: its occupied entries in storage order. */
-function priorVoters(r: BincodeReader): PriorVoter[] {
+/**
+ * The `CircBuf` of 32 prior voters (`(Pubkey, Epoch, Epoch)`, V0_23_5's with a slot after), then
+ * `idx: usize` and `is_empty: bool`: its occupied entries in storage order.
+ */
+function priorVoters(r: BincodeReader, withSlot: boolean): PriorVoter[] {
   const out: PriorVoter[] = [];
   for (let i = 0; i < 32; i++) {
     const entry = { pubkey: r.pubkey(), epochOfLastAuthorizedSwitch: r.u64(), targetEpoch: r.u64() };
+    if (withSlot) r.u64();
     if (entry.pubkey !== DEFAULT_PUBKEY) out.push(entry);
   }
   r.u64();
@@ -124,18 +127,23 @@ export function decodeVoteState(data: Uint8Array, voteAccount: string): StoredVo
   const version = r.u32();
   if (version === 0) {
     // V0_23_5: node, authorized voter, its epoch, prior voters, withdrawer, commission, votes, root, credits, timestamp.
-    r.pubkey();
-    const voter = r.bytes(32);
-    r.u64();
-    skipPriorVoters(r, 56);
-    r.pubkey();
-    r.u8();
-    lockouts(r, false);
-    optionU64(r);
-    epochCredits(r);
-    r.u64();
-    r.u64();
-    return { version, initialized: voter.some((b) => b !== 0), state: undefined, priorVoters: [] };
+    const node = r.pubkey();
+    const voter = r.pubkey();
+    const voterEpoch = r.u64();
+    const prior = priorVoters(r, true);
+    const withdrawer = r.pubkey();
+    const commission = r.u8();
+    const contents: VoteState = {
+      node,
+      withdrawer,
+      ...v4Defaults(voteAccount, node, commission),
+      votes: lockouts(r, false),
+      rootSlot: optionU64(r),
+      authorizedVoters: [{ epoch: voterEpoch, voter }],
+      epochCredits: epochCredits(r),
+      lastTimestamp: { slot: r.u64(), timestamp: r.i64() },
+    };
+    return { version, initialized: voter !== DEFAULT_PUBKEY, state: undefined, contents, priorVoters: prior };
   }
   if (version === 1 || version === 2) {
     const node = r.pubkey();
@@ -144,25 +152,19 @@ export function decodeVoteState(data: Uint8Array, voteAccount: string): StoredVo
     const votes = lockouts(r, version === 2);
     const rootSlot = optionU64(r);
     const voters = authorizedVoters(r);
-    const prior = priorVoters(r);
-    const credits = epochCredits(r);
-    const lastTimestamp = { slot: r.u64(), timestamp: r.i64() };
-    if (voters.length === 0) return { version, initialized: false, state: undefined, priorVoters: prior };
-    return {
-      version,
-      initialized: true,
-      priorVoters: prior,
-      state: {
-        node,
-        withdrawer,
-        ...v4Defaults(voteAccount, node, commission),
-        votes,
-        rootSlot,
-        authorizedVoters: voters,
-        epochCredits: credits,
-        lastTimestamp,
-      },
+    const prior = priorVoters(r, false);
+    const contents: VoteState = {
+      node,
+      withdrawer,
+      ...v4Defaults(voteAccount, node, commission),
+      votes,
+      rootSlot,
+      authorizedVoters: voters,
+      epochCredits: epochCredits(r),
+      lastTimestamp: { slot: r.u64(), timestamp: r.i64() },
     };
+    const initialized = voters.length > 0;
+    return { version, initialized, state: initialized ? contents : undefined, contents, priorVoters: prior };
   }
   if (version === 3) {
     const state: VoteState = {
@@ -180,7 +182,7 @@ export function decodeVoteState(data: Uint8Array, voteAccount: string): StoredVo
       epochCredits: epochCredits(r),
       lastTimestamp: { slot: r.u64(), timestamp: r.i64() },
     };
-    return { version, initialized: true, state, priorVoters: [] };
+    return { version, initialized: true, state, contents: state, priorVoters: [] };
   }
   fail('InvalidAccountData');
 }

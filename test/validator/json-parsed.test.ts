@@ -168,6 +168,25 @@ describe('jsonParsed', () => {
         stackHeight: null,
       });
 
+      // A vote account not yet initialized: all zeros read as a default V0_23_5 state (parse_vote.rs's own test).
+      const blank = Keypair.generate();
+      await send(new Transaction().add(await createAccount(blank.publicKey, VoteProgram.space, VoteProgram.programId)), blank);
+      const zero = SystemProgram.programId.toBase58();
+      expect((await parsedData(blank.publicKey))?.parsed).toEqual({
+        type: 'vote',
+        info: {
+          nodePubkey: zero,
+          authorizedWithdrawer: zero,
+          commission: 0,
+          votes: [],
+          rootSlot: null,
+          authorizedVoters: [{ epoch: 0, authorizedVoter: zero }],
+          priorVoters: [],
+          epochCredits: [],
+          lastTimestamp: { slot: 0, timestamp: 0 },
+        },
+      });
+
       const stake = Keypair.generate();
       const custodian = Keypair.generate().publicKey;
       const reserve = await rent(StakeProgram.space);

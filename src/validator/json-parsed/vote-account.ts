@@ -1,7 +1,7 @@
 /** `jsonParsed` for vote accounts (agave account-decoder/src/parse_vote.rs): `{ type: "vote", info: UiVoteState }`. */
 import { decodeVoteState } from '../../runtime/vote-state.js';
 
-/** `parse_vote`: V1_14_11, V3 and V4 states; undefined where websvm's decoder has no state (uninitialized, V0_23_5). */
+/** `parse_vote`: any stored version, initialized or not; undefined where the data does not deserialize. */
 export function parseVote(address: string, data: Uint8Array): object | undefined {
   let stored;
   try {
@@ -9,8 +9,7 @@ export function parseVote(address: string, data: Uint8Array): object | undefined
   } catch {
     return undefined;
   }
-  const s = stored.state;
-  if (!s) return undefined;
+  const s = stored.contents;
   return {
     type: 'vote',
     info: {
