@@ -890,6 +890,36 @@ describe('jsonParsed', () => {
         false,
       ]);
 
+      // simulateTransaction's inner instructions are parsed too (rpc.rs: parse_ui_inner_instructions).
+      const other = Keypair.generate().publicKey;
+      const [otherAta] = PublicKey.findProgramAddressSync([other.toBytes(), TOKEN_PROGRAM.toBytes(), mint.publicKey.toBytes()], ATA_PROGRAM);
+      const simulated = new Transaction().add(
+        new TransactionInstruction({
+          programId: ATA_PROGRAM,
+          keys: [payer.publicKey, otherAta, other, mint.publicKey, SystemProgram.programId, TOKEN_PROGRAM].map((pubkey, i) => ({
+            pubkey,
+            isSigner: i === 0,
+            isWritable: i < 2,
+          })),
+          data: Buffer.from([1]),
+        }),
+      );
+      simulated.recentBlockhash = (await connection.getLatestBlockhash()).blockhash;
+      simulated.feePayer = payer.publicKey;
+      simulated.sign(payer);
+      const simulation = await createSolanaRpc(v.rpcUrl)
+        .simulateTransaction(simulated.serialize().toString('base64') as Parameters<ReturnType<typeof createSolanaRpc>['simulateTransaction']>[0], {
+          encoding: 'base64',
+          innerInstructions: true,
+        })
+        .send();
+      const simulatedInner = simulation.value.innerInstructions![0].instructions as unknown as {
+        program: string;
+        parsed: { type: string };
+        stackHeight: number;
+      }[];
+      expect(simulatedInner.map((i) => [i.program, i.parsed.type, i.stackHeight])).toEqual(types);
+
       // A memo that is not UTF-8 (its transaction fails) is refused by the memo parser: partially decoded.
       const bad = new Transaction().add(new TransactionInstruction({ programId: MEMO_V1, keys: [], data: Buffer.from([0xff]) }));
       const failed = await connection.sendTransaction(bad, [payer], { skipPreflight: true });
