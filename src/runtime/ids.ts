@@ -17,6 +17,8 @@ export const SECP256R1_PROGRAM = 'Secp256r1SigVerify1111111111111111111111111';
 export const SYSVAR_OWNER = 'Sysvar1111111111111111111111111111111111111';
 export const FEATURE_PROGRAM = 'Feature111111111111111111111111111111111111';
 export const CONFIG_PROGRAM = 'Config1111111111111111111111111111111111111';
+/** The Stake program (an sBPF program in the default set). */
+export const STAKE_PROGRAM = 'Stake11111111111111111111111111111111111111';
 /** The deprecated stake configuration account (owned by the Config program). */
 export const STAKE_CONFIG = 'StakeConfig11111111111111111111111111111111';
 /** Lamports sent here are burnt; the rent-state rule exempts it. */

@@ -106,7 +106,12 @@ const SLOT_HASHES = vec(SLOT_HASH, 40);
 const STAKE_HISTORY = vec(struct({ epoch: u64, effective: u64, activating: u64, deactivating: u64 }), 32);
 const RECENT_BLOCKHASHES = vec(struct({ blockhash: pubkey, lamportsPerSignature: u64 }), 40);
 /** The stake program's `Config`: its config keys (none here), then the rates. */
-const STAKE_CONFIG = struct({ keys: vec(struct({ key: pubkey, isSigner: bool }), 33), warmupCooldownRate: f64, slashPenalty: u8 });
+/** The stake `Config` itself, as the config account holds it after its keys. */
+const STAKE_CONFIG_VALUES = { warmupCooldownRate: f64, slashPenalty: u8 };
+const STAKE_CONFIG = struct({ keys: vec(struct({ key: pubkey, isSigner: bool }), 33), ...STAKE_CONFIG_VALUES });
+/** The stake `Config` (bincode, after the config account's keys). */
+export const decodeStakeConfig = (d: Uint8Array): { warmupCooldownRate: number; slashPenalty: number } =>
+  decode(struct(STAKE_CONFIG_VALUES), d, malformedSysvar);
 
 /** Sysvar data that does not decode: too short, or a bool or tag out of range. */
 const malformedSysvar = (why: Malformation): never => {
@@ -142,6 +147,8 @@ export const decodeStakeHistory = (d: Uint8Array): StakeHistoryEntry[] => decode
 
 /** RecentBlockhashes with one entry (blockhash, lamports per signature). */
 export const encodeRecentBlockhashes = (blockhash: string, lamportsPerSignature: bigint) => encode(RECENT_BLOCKHASHES, [{ blockhash, lamportsPerSignature }]);
+/** RecentBlockhashes' entries: each blockhash with its fee calculator's lamports per signature. */
+export const decodeRecentBlockhashes = (d: Uint8Array): { blockhash: string; lamportsPerSignature: bigint }[] => decode(RECENT_BLOCKHASHES, d, malformedSysvar);
 
 /** SlotHistory: a bit vector of 1 048 576 slots. */
 export interface SlotHistory {

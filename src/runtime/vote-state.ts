@@ -4,6 +4,7 @@
  * held and written as V4 (SIMD-0185, `vote_state_v4`, active in LiteSVM's feature set).
  */
 import { bool, ByteReader, ByteWriter, bytes, type Codec, decode, enumeration, i64, option, pubkey, struct, u16, u32, u64, u8, vec } from './codec.js';
+import { encodeAddress } from './accounts.js';
 import { fail } from './errors.js';
 
 /** `VoteStateV4::size_of()` (the V3 size, so accounts never need resizing). */
@@ -55,6 +56,23 @@ export interface StoredVoteState {
   version: number;
   initialized: boolean;
   state: VoteState | undefined;
+  /**
+   * The fields the data holds whatever the version and initialization, in V4's form (V0_23_5's
+   * single voter as the only authorized voter); RPC's jsonParsed shows them.
+   */
+  contents: VoteState;
+  /**
+   * The older versions' `prior_voters` ring buffer in storage order, empty slots left out (V4 has
+   * none); RPC's jsonParsed shows it.
+   */
+  priorVoters: PriorVoter[];
+}
+
+/** A voter replaced by an authorization: `(pubkey, epoch of the switch, target epoch)`. */
+export interface PriorVoter {
+  pubkey: string;
+  epochOfLastAuthorizedSwitch: bigint;
+  targetEpoch: bigint;
 }
 
 // The stored layouts, by `VoteStateVersions` variant.
@@ -136,19 +154,53 @@ export function decodeVoteState(data: Uint8Array, voteAccount: string): StoredVo
   const stored = decode(VOTE_STATE_VERSIONS, data, () => fail('InvalidAccountData'));
   const version = VERSION_TAGS[stored.kind];
   switch (stored.kind) {
-    case 'V0_23_5':
-      return { version, initialized: stored.state.authorizedVoter.some((b) => b !== 0), state: undefined };
+    case 'V0_23_5': {
+      const { node, authorizedVoter, authorizedVoterEpoch, withdrawer, commission, votes, rootSlot, epochCredits, lastTimestamp } = stored.state;
+      const contents: VoteState = {
+        node,
+        withdrawer,
+        ...v4Defaults(voteAccount, node, commission),
+        votes: votes.map((v) => ({ latency: 0, ...v })),
+        rootSlot,
+        authorizedVoters: [{ epoch: authorizedVoterEpoch, voter: encodeAddress(authorizedVoter) }],
+        epochCredits,
+        lastTimestamp,
+      };
+      const initialized = authorizedVoter.some((b) => b !== 0);
+      return { version, initialized, state: undefined, contents, priorVoters: readPriorVoters(stored.state.priorVoters.buf, 56) };
+    }
     case 'V1_14_11':
     case 'V3': {
       const { node, withdrawer, commission, votes, rootSlot, authorizedVoters, epochCredits, lastTimestamp } = stored.state;
-      if (authorizedVoters.length === 0) return { version, initialized: false, state: undefined };
       const landed = votes.map((v) => ({ latency: 0, ...v }));
-      const state = { node, withdrawer, ...v4Defaults(voteAccount, node, commission), votes: landed, rootSlot, authorizedVoters, epochCredits, lastTimestamp };
-      return { version, initialized: true, state };
+      const contents = {
+        node,
+        withdrawer,
+        ...v4Defaults(voteAccount, node, commission),
+        votes: landed,
+        rootSlot,
+        authorizedVoters,
+        epochCredits,
+        lastTimestamp,
+      };
+      const initialized = authorizedVoters.length > 0;
+      return { version, initialized, state: initialized ? contents : undefined, contents, priorVoters: readPriorVoters(stored.state.priorVoters.buf, 48) };
     }
     case 'V4':
-      return { version, initialized: true, state: stored.state };
+      return { version, initialized: true, state: stored.state, contents: stored.state, priorVoters: [] };
   }
+}
+
+/** The prior-voter ring buffer's 32 entries of `entryBytes` (pubkey, two epochs, and in V0_23_5 a slot), empty ones left out. */
+function readPriorVoters(buf: Uint8Array, entryBytes: number): PriorVoter[] {
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  const out: PriorVoter[] = [];
+  for (let at = 0; at + entryBytes <= buf.length; at += entryBytes) {
+    const key = buf.subarray(at, at + 32);
+    if (key.every((b) => b === 0)) continue;
+    out.push({ pubkey: encodeAddress(key), epochOfLastAuthorizedSwitch: view.getBigUint64(at + 32, true), targetEpoch: view.getBigUint64(at + 40, true) });
+  }
+  return out;
 }
 
 /**

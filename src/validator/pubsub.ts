@@ -205,9 +205,9 @@ export class PubSub {
   }
 
   /** An account notification's value; undefined when it cannot be encoded (too large for base58: Agave drops it too). */
-  private encoded(account: Account, encoding: AccountEncoding, dataSlice: DataSlice | undefined): object | undefined {
+  private encoded(address: string, account: Account, encoding: AccountEncoding, dataSlice: DataSlice | undefined): object | undefined {
     try {
-      return encodedAccount(this.ctx, account, encoding, dataSlice);
+      return encodedAccount(this.ctx, address, account, encoding, dataSlice);
     } catch {
       return undefined;
     }
@@ -225,14 +225,14 @@ export class PubSub {
     this.each('account', (id, s) => {
       if (!writtenSet.has(s.address)) return;
       const account = accounts.get(s.address);
-      const value = this.encoded(account && account.lamports > 0n ? account : EMPTY_ACCOUNT, s.encoding, s.dataSlice);
+      const value = this.encoded(s.address, account && account.lamports > 0n ? account : EMPTY_ACCOUNT, s.encoding, s.dataSlice);
       if (value) this.send(s.socket, 'accountNotification', id, value, slot);
     });
     this.each('program', (id, s) => {
       for (const address of written) {
         const account = accounts.get(address);
         if (!account || account.owner !== s.program || account.lamports === 0n || !s.filters.every((f) => f(account.data))) continue;
-        const value = this.encoded(account, s.encoding, s.dataSlice);
+        const value = this.encoded(address, account, s.encoding, s.dataSlice);
         if (value) this.send(s.socket, 'programNotification', id, { pubkey: address, account: value }, slot);
       }
     });

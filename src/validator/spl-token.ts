@@ -1,7 +1,7 @@
 /**
  * SPL Token and Token-2022 state as Agave's RPC reads it (`StateWithExtensions::unpack` on the base
- * layouts, `token_amount_to_ui_amount_v3`, `real_number_string_trimmed`). Extensions are recognised
- * by their account-type byte but not decoded.
+ * layouts, `token_amount_to_ui_amount_v3`, `real_number_string_trimmed`), multisigs, and Token-2022's
+ * extension entries (their fields are read by the jsonParsed writer, json-parsed/token-extensions.ts).
  */
 import { decodeAddress, encodeAddress } from '../runtime/accounts.js';
 
@@ -151,6 +151,52 @@ export function readMint(data: Uint8Array): Mint | undefined {
     decimals: data[44],
     freezeAuthority: freezeAuthority ? key(data, 50) : null,
   };
+}
+
+/** A multisig authority: `m` of the `n` first signers. */
+export interface Multisig {
+  m: number;
+  n: number;
+  signers: string[];
+}
+
+/** `Multisig::unpack`: an initialized multisig of exactly its length, or undefined. */
+export function readMultisig(data: Uint8Array): Multisig | undefined {
+  if (data.length !== MULTISIG_LEN || data[2] !== 1) return undefined;
+  const signers = Array.from({ length: 11 }, (_, i) => key(data, 3 + 32 * i));
+  return { m: data[0], n: data[1], signers };
+}
+
+/** Where Token-2022's type-length-value extensions start: after the padded base and the account-type byte. */
+const TLV_OFFSET = ACCOUNT_LEN + 1;
+
+/** One Token-2022 extension entry: its `ExtensionType` number and value bytes. */
+export interface ExtensionEntry {
+  type: number;
+  value: Uint8Array;
+}
+
+/**
+ * The extension entries of a Token-2022 state (`get_tlv_data_info`): read until the data ends or
+ * an `Uninitialized` type; undefined where an entry overruns the data or names no known type
+ * (Agave then shows no extensions).
+ */
+export function readExtensions(data: Uint8Array, knownTypes: number): ExtensionEntry[] | undefined {
+  const entries: ExtensionEntry[] = [];
+  const v = view(data);
+  let at = TLV_OFFSET;
+  while (at < data.length) {
+    if (data.length < at + 2) break;
+    const type = v.getUint16(at, true);
+    if (type >= knownTypes) return undefined;
+    if (type === 0) break;
+    if (data.length < at + 4) return undefined;
+    const end = at + 4 + v.getUint16(at + 2, true);
+    if (end > data.length) return undefined;
+    entries.push({ type, value: data.subarray(at + 4, end) });
+    at = end;
+  }
+  return entries;
 }
 
 /** The mint's decimals as `get_mint_owner_and_additional_data` finds them (wrapped SOL without a read). */

@@ -1,7 +1,7 @@
 /**
  * Processed transactions as Agave's RPC writes them (`EncodedTransactionWithStatusMeta`): the
- * transaction as json, jsonParsed (account keys with their roles; instructions partially decoded,
- * as Agave shows those of programs it has no parser for), base58 or base64, or only its accounts
+ * transaction as json, jsonParsed (account keys with their roles; instructions parsed where Agave
+ * has a parser, else partially decoded: json-parsed/instruction.ts), base58 or base64, or only its accounts
  * (`transactionDetails: "accounts"`), with its status meta; and the refusal of versions a client
  * does not accept.
  */
@@ -11,6 +11,7 @@ import type { WireTransaction } from '../runtime/message.js';
 import type { InnerInstruction, TransactionOutcome } from '../runtime/runtime.js';
 import { bytesToBase64 } from '../platform.js';
 import { returnDataJson, statusJson, transactionErrorJson } from './encodings.js';
+import { instructionJson } from './json-parsed/instruction.js';
 import { RpcError, SERVER_ERROR } from './json-rpc.js';
 import type { TransactionRecord } from './ledger.js';
 
@@ -26,18 +27,10 @@ export const compiledJson = (ix: { programIdIndex: number; accounts: Uint8Array;
   stackHeight,
 });
 
-/** An instruction as `UiPartiallyDecodedInstruction`: the program and accounts by address. */
-const partiallyDecodedJson = (keys: readonly string[], ix: { programIdIndex: number; accounts: Uint8Array; data: Uint8Array }, stackHeight: number | null) => ({
-  programId: keys[ix.programIdIndex],
-  accounts: [...ix.accounts].map((i) => keys[i]),
-  data: bs58.encode(ix.data),
-  stackHeight,
-});
-
 /** `UiInnerInstructions` for the top-level instructions that made CPIs. */
 export function innerInstructionsJson(inner: InnerInstruction[][], keys?: readonly string[]) {
   return inner.flatMap((list, index) =>
-    list.length === 0 ? [] : [{ index, instructions: list.map((i) => (keys ? partiallyDecodedJson(keys, i, i.stackHeight) : compiledJson(i, i.stackHeight))) }],
+    list.length === 0 ? [] : [{ index, instructions: list.map((i) => (keys ? instructionJson(keys, i, i.stackHeight) : compiledJson(i, i.stackHeight))) }],
   );
 }
 
@@ -119,7 +112,7 @@ function transactionJsonParsed(r: TransactionRecord) {
     message: {
       accountKeys: parsedAccounts(r),
       recentBlockhash: r.tx.message.recentBlockhash,
-      instructions: r.tx.message.instructions.map((ix) => partiallyDecodedJson(keys, ix, null)),
+      instructions: r.tx.message.instructions.map((ix) => instructionJson(keys, ix, null)),
       ...lookupsJson(r.tx),
     },
   };

@@ -112,7 +112,7 @@ describe('validator blocks and history', () => {
     expect(base64.result.transactions[0].transaction[1]).toBe('base64');
   });
 
-  it('shows jsonParsed transactions with account roles and partially decoded instructions', async () => {
+  it('shows jsonParsed transactions with account roles, parsed and partially decoded instructions', async () => {
     const { slot } = (await connection.getTransaction(transfer, { maxSupportedTransactionVersion: 0 }))!;
     const parsed = await connection.getParsedBlock(slot, { maxSupportedTransactionVersion: 0, transactionDetails: 'full' });
     const message = (parsed.transactions[0].transaction as unknown as ParsedTransaction).message;
@@ -122,7 +122,14 @@ describe('validator blocks and history', () => {
       [SystemProgram.programId.toBase58(), false, false],
       [ComputeBudgetProgram.programId.toBase58(), false, false],
     ]);
-    expect(message.instructions[1]).toMatchObject({ programId: SystemProgram.programId, accounts: [payer.publicKey, receiver] });
+    // Compute Budget has no parser in Agave (partially decoded); System's transfer is parsed (parse_system.rs).
+    expect(message.instructions[0]).toMatchObject({ programId: ComputeBudgetProgram.programId, accounts: [] });
+    expect(message.instructions[1]).toEqual({
+      program: 'system',
+      programId: SystemProgram.programId,
+      parsed: { type: 'transfer', info: { source: payer.publicKey.toBase58(), destination: receiver.toBase58(), lamports: LAMPORTS_PER_SOL } },
+      stackHeight: null,
+    });
     const parsedTx = await connection.getParsedTransaction(transfer, { maxSupportedTransactionVersion: 0 });
     expect(parsedTx?.meta?.logMessages?.length).toBeGreaterThan(0);
   });

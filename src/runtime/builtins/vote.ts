@@ -24,22 +24,32 @@ import { createWithSeed } from './system.js';
 const DEFAULT_COMPUTE_UNITS = 2100;
 const U64_MAX = 0xffff_ffff_ffff_ffffn;
 
-type Authorize = { role: 'voter' } | { role: 'withdrawer' } | { role: 'voterWithBls'; blsPubkey: Uint8Array; proof: Uint8Array };
+export type Authorize = { role: 'voter' } | { role: 'withdrawer' } | { role: 'voterWithBls'; blsPubkey: Uint8Array; proof: Uint8Array };
 /** `CommissionKind`: which revenue a commission or collector applies to. */
-type CommissionKind = 'inflationRewards' | 'blockRevenue';
+export type CommissionKind = 'inflationRewards' | 'blockRevenue';
 type Seeded = { role: Authorize; owner: string; seed: string };
-type VoteInstruction =
+/** A decoded `VoteInstruction`; `switchHash` and `blockId` are kept for RPC's jsonParsed only. */
+export type VoteInstruction =
   | { kind: 'initialize'; node: string; voter: string; withdrawer: string; commission: number }
   | { kind: 'authorize'; to: string; role: Authorize }
-  | { kind: 'vote'; slots: bigint[]; hash: string; timestamp: bigint | undefined }
+  | { kind: 'vote'; slots: bigint[]; hash: string; timestamp: bigint | undefined; switchHash: string | undefined }
   | { kind: 'withdraw'; lamports: bigint }
   | { kind: 'updateValidatorIdentity' }
   | { kind: 'updateCommission'; commission: number }
   | { kind: 'authorizeChecked'; role: Authorize }
-  | { kind: 'towerUpdate'; tower: ProposedTower; legacy: boolean }
+  | { kind: 'towerUpdate'; tower: ProposedTower; legacy: boolean; switchHash: string | undefined; blockId: string | undefined }
   | { kind: 'authorizeWithSeed'; seeded: Seeded; to: string }
   | { kind: 'authorizeCheckedWithSeed'; seeded: Seeded }
-  | { kind: 'initializeV2' }
+  | {
+      kind: 'initializeV2';
+      node: string;
+      voter: string;
+      withdrawer: string;
+      inflationRewardsCommissionBps: number;
+      inflationRewardsCollector: string;
+      blockRevenueCommissionBps: number;
+      blockRevenueCollector: string;
+    }
   | { kind: 'updateCommissionCollector'; commission: CommissionKind }
   | { kind: 'updateCommissionBps'; bps: number; commission: CommissionKind }
   | { kind: 'depositDelegatorRewards'; lamports: bigint };
@@ -92,7 +102,7 @@ function towerUpdate(r: BincodeReader): ProposedTower {
 }
 
 /** The compact form (`serde_compact_vote_state_update`, `serde_tower_sync`): root (u64::MAX for none), slot offsets. */
-function compactTower(r: BincodeReader, withBlockId: boolean): ProposedTower {
+function compactTower(r: BincodeReader, withBlockId: boolean): { tower: ProposedTower; blockId: string | undefined } {
   const rootField = r.u64();
   const root = rootField === U64_MAX ? undefined : rootField;
   const lockouts: ProposedTower['lockouts'] = [];
@@ -103,8 +113,7 @@ function compactTower(r: BincodeReader, withBlockId: boolean): ProposedTower {
     lockouts.push({ slot, confirmationCount: r.u8() });
   }
   const tower = { lockouts, root, hash: hash(r), timestamp: optionI64(r) };
-  if (withBlockId) hash(r);
-  return tower;
+  return { tower, blockId: withBlockId ? hash(r) : undefined };
 }
 
 function seeded(r: BincodeReader): Seeded {
@@ -112,7 +121,7 @@ function seeded(r: BincodeReader): Seeded {
 }
 
 /** `limited_deserialize::<VoteInstruction>`: any malformed data is InvalidInstructionData. */
-function decodeInstruction(data: Uint8Array): VoteInstruction {
+export function decodeVoteInstruction(data: Uint8Array): VoteInstruction {
   const r = new BincodeReader(data);
   const tag = r.u32();
   switch (tag) {
@@ -124,9 +133,8 @@ function decodeInstruction(data: Uint8Array): VoteInstruction {
     case 6: {
       const slots: bigint[] = [];
       for (let n = r.length(8); n > 0; n--) slots.push(r.u64());
-      const vote = { kind: 'vote' as const, slots, hash: hash(r), timestamp: optionI64(r) };
-      if (tag === 6) hash(r);
-      return vote;
+      const [voteHash, timestamp] = [hash(r), optionI64(r)];
+      return { kind: 'vote', slots, hash: voteHash, timestamp, switchHash: tag === 6 ? hash(r) : undefined };
     }
     case 3:
       return { kind: 'withdraw', lamports: r.u64() };
@@ -139,8 +147,7 @@ function decodeInstruction(data: Uint8Array): VoteInstruction {
     case 8:
     case 9: {
       const tower = towerUpdate(r);
-      if (tag === 9) hash(r);
-      return { kind: 'towerUpdate', tower, legacy: true };
+      return { kind: 'towerUpdate', tower, legacy: true, switchHash: tag === 9 ? hash(r) : undefined, blockId: undefined };
     }
     case 10:
       return { kind: 'authorizeWithSeed', seeded: seeded(r), to: r.pubkey() };
@@ -148,20 +155,29 @@ function decodeInstruction(data: Uint8Array): VoteInstruction {
       return { kind: 'authorizeCheckedWithSeed', seeded: seeded(r) };
     case 12:
     case 13: {
-      const tower = compactTower(r, false);
-      if (tag === 13) hash(r);
-      return { kind: 'towerUpdate', tower, legacy: true };
+      const { tower } = compactTower(r, false);
+      return { kind: 'towerUpdate', tower, legacy: true, switchHash: tag === 13 ? hash(r) : undefined, blockId: undefined };
     }
     case 14:
     case 15: {
-      const tower = compactTower(r, true);
-      if (tag === 15) hash(r);
-      return { kind: 'towerUpdate', tower, legacy: false };
+      const { tower, blockId } = compactTower(r, true);
+      return { kind: 'towerUpdate', tower, legacy: false, switchHash: tag === 15 ? hash(r) : undefined, blockId };
     }
-    case 16:
+    case 16: {
       // VoteInitV2: node, voter, BLS key and proof, withdrawer, commissions and collectors.
-      r.bytes(32 + 32 + 48 + 96 + 32 + 2 + 32 + 2 + 32);
-      return { kind: 'initializeV2' };
+      const [node, voter] = [r.pubkey(), r.pubkey()];
+      r.bytes(48 + 96);
+      return {
+        kind: 'initializeV2',
+        node,
+        voter,
+        withdrawer: r.pubkey(),
+        inflationRewardsCommissionBps: r.u16(),
+        inflationRewardsCollector: r.pubkey(),
+        blockRevenueCommissionBps: r.u16(),
+        blockRevenueCollector: r.pubkey(),
+      };
+    }
     case 17:
       return { kind: 'updateCommissionCollector', commission: commissionKind(r) };
     case 18:
@@ -443,6 +459,6 @@ export const voteProgram: Builtin = {
     if (tx.account(0).owner !== VOTE_PROGRAM) fail('InvalidAccountOwner');
     const frame = tx.current();
     const signers = new Set(frame.accounts.filter((a) => a.isSigner).map((a) => tx.keys[a.txIndex]));
-    process(ic, decodeInstruction(frame.data), new VoteAccount(ic, signers));
+    process(ic, decodeVoteInstruction(frame.data), new VoteAccount(ic, signers));
   },
 };

@@ -1,7 +1,7 @@
 /** Account reads: getBalance, getAccountInfo, getMultipleAccounts, getProgramAccounts. */
 import type { Account } from '../../runtime/accounts.js';
 import { accountFilters } from '../account-filters.js';
-import { accountEncoding, uiAccount } from '../encodings.js';
+import { accountEncoding } from '../encodings.js';
 import { isTokenProgram } from '../spl-token.js';
 import { boundedList, config, optionalBool, positional, pubkey } from '../params.js';
 import { checkContextConfig, live, reach, withContext, type MethodGroup } from './context.js';
@@ -26,7 +26,7 @@ export const accountMethods: MethodGroup = (ctx) => ({
     const { encoding, dataSlice } = accountEncoding(cfg, 'binary');
     await reach(ctx, [address]);
     const account = live(ctx, address);
-    return withContext(ctx, account ? encodedAccount(ctx, account, encoding, dataSlice) : null);
+    return withContext(ctx, account ? encodedAccount(ctx, address, account, encoding, dataSlice) : null);
   },
   getMultipleAccounts: async (p) => {
     const [keys, raw] = positional(p, 1, 2);
@@ -39,7 +39,7 @@ export const accountMethods: MethodGroup = (ctx) => ({
       ctx,
       addresses.map((a) => {
         const account = live(ctx, a);
-        return account ? encodedAccount(ctx, account, encoding, dataSlice) : null;
+        return account ? encodedAccount(ctx, a, account, encoding, dataSlice) : null;
       }),
     );
   },
@@ -57,7 +57,7 @@ export const accountMethods: MethodGroup = (ctx) => ({
     const matches =
       isTokenProgram(owner) && encoding === 'jsonParsed'
         ? keyedAccounts(ctx, found, encoding, dataSlice)
-        : found.map(([address, account]) => ({ pubkey: address, account: uiAccount(account, encoding, dataSlice) }));
+        : found.map(([address, account]) => ({ pubkey: address, account: encodedAccount(ctx, address, account, encoding, dataSlice) }));
     return optionalBool(cfg.withContext) ? withContext(ctx, matches) : matches;
   },
 });

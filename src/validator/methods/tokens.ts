@@ -6,7 +6,7 @@ import type { Account } from '../../runtime/accounts.js';
 import { decodeAddress } from '../../runtime/accounts.js';
 import { accountEncoding, uiAccount, type AccountEncoding, type DataSlice } from '../encodings.js';
 import { invalidParams, RpcError, type Json } from '../json-rpc.js';
-import { parseTokenAccount } from '../parse-token.js';
+import { parseAccount } from '../json-parsed/account.js';
 import { commitment, config, newtypeVariant, positional, pubkey, string } from '../params.js';
 import {
   compareAddresses,
@@ -82,16 +82,24 @@ function tokenAccounts(ctx: RpcContext, program: string, checks: ((data: Uint8Ar
 }
 
 /**
- * One account as `get_encoded_account` writes it: a token-program account asked in `jsonParsed` is
- * parsed with its mint's decimals (read from the mint account itself, wrapped SOL included).
+ * One account as `get_encoded_account` writes it: in `jsonParsed`, parsed by its owner's parser,
+ * a token account with its mint's decimals (read from the mint account itself, wrapped SOL
+ * included; `accounts` may hold newer states, as a simulation's do).
  */
-export function encodedAccount(ctx: RpcContext, account: Account, encoding: AccountEncoding, dataSlice: DataSlice | undefined): object {
-  if (encoding !== 'jsonParsed' || !isTokenProgram(account.owner)) return uiAccount(account, encoding, dataSlice);
+export function encodedAccount(
+  ctx: RpcContext,
+  address: string,
+  account: Account,
+  encoding: AccountEncoding,
+  dataSlice: DataSlice | undefined,
+  accounts?: ReadonlyMap<string, Account>,
+): object {
+  if (encoding !== 'jsonParsed') return uiAccount(account, encoding, dataSlice);
   const decimalsOf = (mint: string) => {
-    const data = live(ctx, mint)?.data;
+    const data = (accounts?.get(mint) ?? live(ctx, mint))?.data;
     return data && readMint(data)?.decimals;
   };
-  return uiAccount(account, encoding, dataSlice, parseTokenAccount(account, decimalsOf));
+  return uiAccount(account, encoding, dataSlice, parseAccount(address, account, decimalsOf));
 }
 
 /** `RpcKeyedAccount`s of a token program; with `jsonParsed`, those the parser cannot read are left out (`get_parsed_token_accounts`). */
@@ -106,7 +114,7 @@ export function keyedAccounts(ctx: RpcContext, accounts: [string, Account][], en
     return decimals.get(mint);
   };
   return accounts.flatMap(([address, account]) => {
-    const parsed = parseTokenAccount(account, decimalsOf);
+    const parsed = parseAccount(address, account, decimalsOf);
     return parsed ? [{ pubkey: address, account: uiAccount(account, encoding, undefined, parsed) }] : [];
   });
 }

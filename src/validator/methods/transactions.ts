@@ -7,7 +7,8 @@ import type { Account } from '../../runtime/accounts.js';
 import { transactionErrorText } from '../../runtime/errors.js';
 import type { TransactionOutcome } from '../../runtime/runtime.js';
 import type { WireTransaction } from '../../runtime/message.js';
-import { accountEncoding, statusJson, transactionErrorJson, uiAccount } from '../encodings.js';
+import { accountEncoding, statusJson, transactionErrorJson } from '../encodings.js';
+import { encodedAccount } from './tokens.js';
 import { invalidParams, RpcError, SERVER_ERROR, type Json } from '../json-rpc.js';
 import {
   boundedList,
@@ -62,7 +63,8 @@ function simulationResult(
     accounts: extras.accounts,
     unitsConsumed: o.computeUnitsConsumed,
     returnData: returnData(o),
-    innerInstructions: extras.innerInstructions ? innerInstructionsJson(o.innerInstructions) : null,
+    // Agave parses a simulation's inner instructions as jsonParsed does (`parse_ui_inner_instructions`).
+    innerInstructions: extras.innerInstructions ? innerInstructionsJson(o.innerInstructions, keys) : null,
     replacementBlockhash: extras.replacementBlockhash,
     fee: o.included ? o.fee : null,
     preBalances: keys.map((k) => get(k)?.lamports ?? 0n),
@@ -137,7 +139,7 @@ export const transactionMethods: MethodGroup = (ctx) => ({
     const accounts = accountsEncoding
       ? addresses.map((a) => {
           const account = keys.includes(a) ? (written.get(a) ?? ctx.svm.runtime.accounts.get(a)) : undefined;
-          return account ? uiAccount(account, accountsEncoding.encoding, accountsEncoding.dataSlice) : null;
+          return account ? encodedAccount(ctx, a, account, accountsEncoding.encoding, accountsEncoding.dataSlice, written) : null;
         })
       : null;
     return withContext(ctx, simulationResult(ctx, tx, outcome, { accounts, innerInstructions: optionalBool(cfg.innerInstructions), replacementBlockhash }));

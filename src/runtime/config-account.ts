@@ -1,0 +1,36 @@
+/**
+ * Config program accounts (solana-config-interface): bincode `ConfigKeys` (a short_vec of
+ * `(Pubkey, bool)`), then the config's own data (`get_config_data`).
+ */
+import { encodeAddress } from './accounts.js';
+import { readCompactU16 } from './message.js';
+
+/** A config account's keys and the bytes of its data. */
+export interface ConfigAccount {
+  keys: { pubkey: string; signer: boolean }[];
+  data: Uint8Array;
+}
+
+class Truncated extends Error {}
+
+/** The keys and data of a config account; undefined where `ConfigKeys` does not deserialize. */
+export function decodeConfigAccount(bytes: Uint8Array): ConfigAccount | undefined {
+  let at = 0;
+  const next = () => {
+    if (at >= bytes.length) throw new Truncated();
+    return bytes[at++];
+  };
+  try {
+    const count = readCompactU16(next, () => new Truncated());
+    const keys: ConfigAccount['keys'] = [];
+    for (let i = 0; i < count; i++) {
+      if (at + 33 > bytes.length || bytes[at + 32] > 1) return undefined;
+      keys.push({ pubkey: encodeAddress(bytes.subarray(at, at + 32)), signer: bytes[at + 32] === 1 });
+      at += 33;
+    }
+    return { keys, data: bytes.subarray(at) };
+  } catch (e) {
+    if (e instanceof Truncated) return undefined;
+    throw e;
+  }
+}
