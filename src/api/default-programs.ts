@@ -5,8 +5,9 @@
  * supplies them: a directory of dumped programs, the installed `litesvm` package, or your own.
  */
 import { WebsvmError } from '../errors.js';
-import { base64ToBytes, nodeModule, requireNodeFs, type NodeFs } from '../platform.js';
-import { encodeAddress } from '../runtime/accounts.js';
+import { nodeModule, requireNodeFs, type NodeFs } from '../platform.js';
+import { PROGRAMDATA_METADATA_SIZE, programDataAddress } from '../runtime/loader-state.js';
+import { fetchClusterAccounts } from './cluster-accounts.js';
 import { BPF_LOADER_UPGRADEABLE } from '../runtime/ids.js';
 import { DEFAULT_PROGRAM_LOADERS } from '../runtime/litesvm-release.js';
 
@@ -79,35 +80,6 @@ export function programsFromDirectory(dir: string): ProgramSource {
   };
 }
 
-/** An account as `getMultipleAccounts` answers it in base64. */
-interface RpcAccount {
-  owner: string;
-  data: [string, 'base64'];
-}
-
-/** `getMultipleAccounts` of `addresses` at `rpcUrl` (null for an absent one). */
-async function fetchAccounts(rpcUrl: string, addresses: string[]): Promise<(RpcAccount | null)[]> {
-  let response: Response;
-  try {
-    response = await fetch(rpcUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'getMultipleAccounts', params: [addresses, { encoding: 'base64' }] }),
-    });
-  } catch (e) {
-    throw new WebsvmError('FetchFailed', `cannot reach ${rpcUrl} for the default programs: ${e instanceof Error ? e.message : String(e)}`);
-  }
-  const body = (await response.json().catch(() => undefined)) as { result?: { value?: unknown }; error?: { message?: string } } | undefined;
-  const value = body?.result?.value;
-  if (!response.ok || !Array.isArray(value) || value.length !== addresses.length) {
-    throw new WebsvmError(
-      'FetchFailed',
-      `${rpcUrl} did not answer getMultipleAccounts (HTTP ${response.status}${body?.error?.message ? `: ${body.error.message}` : ''})`,
-    );
-  }
-  return value as (RpcAccount | null)[];
-}
-
 /**
  * The default programs as deployed on the cluster behind `rpcUrl` (mainnet-beta's
  * `https://api.mainnet-beta.solana.com`, or a local validator's), with the loaders they have there:
@@ -117,27 +89,31 @@ async function fetchAccounts(rpcUrl: string, addresses: string[]): Promise<(RpcA
  * `FetchFailed` when the RPC cannot be reached or answers with an error.
  */
 export async function programsFromRpc(rpcUrl: string): Promise<ProgramSource> {
+  const fetchAccounts = async (addresses: string[]) => {
+    try {
+      return await fetchClusterAccounts(rpcUrl, addresses);
+    } catch (e) {
+      if (e instanceof WebsvmError && e.kind === 'FetchFailed')
+        throw new WebsvmError('FetchFailed', `cannot fetch the default programs from ${rpcUrl}: ${e.message}`);
+      throw e;
+    }
+  };
   const ids = DEFAULT_PROGRAMS.map((p) => p.programId);
-  const programs = await fetchAccounts(rpcUrl, ids);
-  const bytes = (account: RpcAccount) => base64ToBytes(account.data[0]) ?? new Uint8Array(0);
+  const programs = await fetchAccounts(ids);
   const upgradeable = ids.flatMap((id, i) => {
     const account = programs[i];
-    return account?.owner === BPF_LOADER_UPGRADEABLE ? [{ id, programData: encodeAddress(bytes(account).subarray(4, 36)) }] : [];
+    const programData = account?.owner === BPF_LOADER_UPGRADEABLE ? programDataAddress(account.data) : undefined;
+    return programData ? [{ id, programData }] : [];
   });
-  const programData = upgradeable.length
-    ? await fetchAccounts(
-        rpcUrl,
-        upgradeable.map((u) => u.programData),
-      )
-    : [];
+  const programData = upgradeable.length ? await fetchAccounts(upgradeable.map((u) => u.programData)) : [];
   const found = new Map<string, ProgramElf>();
   ids.forEach((id, i) => {
     const account = programs[i];
-    if (account && account.owner !== BPF_LOADER_UPGRADEABLE) found.set(id, { elf: bytes(account), loader: account.owner });
+    if (account && account.owner !== BPF_LOADER_UPGRADEABLE) found.set(id, { elf: account.data, loader: account.owner });
   });
   upgradeable.forEach(({ id }, i) => {
     const data = programData[i];
-    if (data) found.set(id, { elf: bytes(data).subarray(PROGRAMDATA_HEADER), loader: BPF_LOADER_UPGRADEABLE });
+    if (data) found.set(id, { elf: data.data.subarray(PROGRAMDATA_METADATA_SIZE), loader: BPF_LOADER_UPGRADEABLE });
   });
   return (p) => found.get(p.programId);
 }
@@ -162,9 +138,6 @@ interface LiteSvmModule {
     getAccount(address: string): { exists: boolean; data: Uint8Array; programAddress: string };
   };
 }
-
-/** Bytes before the ELF in an upgradeable loader's programdata account. */
-const PROGRAMDATA_HEADER = 45;
 
 let fromLiteSvm: Map<string, ProgramElf> | null | undefined;
 
@@ -229,8 +202,9 @@ function extract(load: NodeRequire, fs: NodeFs, cache: string, pid: number): Map
       programs.set(p.programId, { elf: account.data, loader });
       continue;
     }
-    const programData = svm.getAccount(encodeAddress(account.data.subarray(4, 36)));
-    if (programData.exists) programs.set(p.programId, { elf: programData.data.subarray(PROGRAMDATA_HEADER), loader });
+    const programDataAt = programDataAddress(account.data);
+    const programData = programDataAt === undefined ? undefined : svm.getAccount(programDataAt);
+    if (programData?.exists) programs.set(p.programId, { elf: programData.data.subarray(PROGRAMDATA_METADATA_SIZE), loader });
   }
   try {
     fs.mkdirSync(cache, { recursive: true });
