@@ -1050,19 +1050,20 @@ function defineTranslate(m: ModuleBuilder, dueGlobal: number): number {
     .i64GtU()
     .brIf(0);
   c.localGet(entry).i32Load(HEADER.regionTable).localGet(off).i32Add().localSet(host);
-  // A store widens the range of host bytes this run wrote (the next run zeroes only that much).
+  // A store widens the slot's range of host bytes this run wrote (the next run zeroes only that much).
   c.localGet(STORE).if();
-  c.localGet(host).i32Const(0).i32Load(HEADER.dirty).i32LtU().if();
-  c.i32Const(0).localGet(host).i32Store(HEADER.dirty);
+  c.localGet(slot).i32Const(3).i32Shl().localSet(entry); // the slot's 8 bytes of dirty range
+  c.localGet(host).localGet(entry).i32Load(HEADER.dirty).i32LtU().if();
+  c.localGet(entry).localGet(host).i32Store(HEADER.dirty);
   c.end();
   c.localGet(host)
     .localGet(SIZE)
     .i32Add()
-    .i32Const(0)
+    .localGet(entry)
     .i32Load(HEADER.dirty + 4)
     .i32GtU()
     .if();
-  c.i32Const(0)
+  c.localGet(entry)
     .localGet(host)
     .localGet(SIZE)
     .i32Add()

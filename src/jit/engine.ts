@@ -174,8 +174,10 @@ function runOn(
   exports.due.value = 0n;
   exports.prev.value = BigInt(initial);
 
-  view.setUint32(HEADER.dirty, 0xffff_ffff, true);
-  view.setUint32(HEADER.dirty + 4, 0, true);
+  for (let slot = 0; slot < HEADER.regionSlots; slot++) {
+    view.setUint32(HEADER.dirty + 8 * slot, 0xffff_ffff, true);
+    view.setUint32(HEADER.dirty + 8 * slot + 4, 0, true);
+  }
   let status: number;
   let error: EbpfError | undefined;
   try {
@@ -187,9 +189,11 @@ function runOn(
     status = STATUS_EXIT;
   } finally {
     // What the compiled code stored (syscalls and the interpreter note their own writes in the map).
-    const low = view.getUint32(HEADER.dirty, true);
-    const high = view.getUint32(HEADER.dirty + 4, true);
-    if (low < high) map.noteWritten(low, high);
+    for (let slot = 0; slot < HEADER.regionSlots; slot++) {
+      const low = view.getUint32(HEADER.dirty + 8 * slot, true);
+      const high = view.getUint32(HEADER.dirty + 8 * slot + 4, true);
+      if (low < high) map.noteWritten(slot, low, high);
+    }
   }
   if (status === STATUS_EXIT) {
     state.consume(Number(exports.due.value as bigint));

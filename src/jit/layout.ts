@@ -13,7 +13,7 @@ export const HEADER = {
   pc: 148,
   /** The access that failed: address (u64), size (u32), store (u32), pc (u32). */
   access: 160,
-  /** The host bytes the compiled code stored to this run: lowest start and highest end (u32 each). */
+  /** Per address-space slot (8 bytes each): the lowest start and highest end (u32 each) of the host bytes the compiled code stored to this run. */
   dirty: 192,
   /** r0..r10 (u64 each). */
   regs: 256,

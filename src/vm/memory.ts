@@ -33,13 +33,12 @@ const GAP_SHIFT = 12; // log2(STACK_FRAME_SIZE)
 const I64_MAX = 0x7fff_ffff_ffff_ffffn;
 
 /**
- * A buffer to lay a memory map in, and the only part of it that may hold non-zero bytes from
- * earlier runs, `[dirtyLow, dirtyHigh)` (everything else is still zero).
+ * A buffer to lay a memory map in, and the only parts of it that may hold non-zero bytes from
+ * earlier runs: host ranges `[dirty[2i], dirty[2i + 1])` (everything else is still zero).
  */
 export interface Backing {
   buffer: ArrayBuffer;
-  dirtyLow: number;
-  dirtyHigh: number;
+  dirty: readonly number[];
 }
 
 /** A memory map over one contiguous host buffer. */
@@ -56,9 +55,13 @@ export class MemoryMap {
   readonly writable: boolean[] = [];
   /** Per slot: frame gaps. */
   readonly gapped: boolean[] = [];
-  /** The host bytes this map's run may have written: `[dirtyLow, dirtyHigh)` (empty when low ≥ high). */
-  dirtyLow = Number.MAX_SAFE_INTEGER;
-  dirtyHigh = 0;
+  /**
+   * Per slot, the host bytes this map's run may have written: `[dirtyLow, dirtyHigh)` (empty when
+   * low ≥ high). Kept per region, since one range over all would span the whole stack and heap
+   * whenever the input (laid out after them) is written, and the next run would zero all of it.
+   */
+  readonly dirtyLow: number[] = [];
+  readonly dirtyHigh: number[] = [];
 
   /**
    * @param headerBytes bytes reserved before the first region (the JIT keeps its state there)
@@ -81,6 +84,8 @@ export class MemoryMap {
       this.hostLength.push(0);
       this.writable.push(false);
       this.gapped.push(false);
+      this.dirtyLow.push(Number.MAX_SAFE_INTEGER);
+      this.dirtyHigh.push(0);
     }
     for (const r of regions) {
       if (this.hostStart[r.slot] !== -1) throw new EbpfError('InvalidMemoryRegion', `Invalid memory region at index ${r.slot}`);
@@ -101,18 +106,21 @@ export class MemoryMap {
         if (r.writable || !opts.readOnlyLoaded) this.bytes.set(r.contents.subarray(0, r.length), at);
       } else if (backing && r.writable) {
         // A fresh stack and heap for every invocation, as the reference gives.
-        const from = Math.max(at, backing.dirtyLow);
-        const to = Math.min(at + r.length, backing.dirtyHigh);
-        if (from < to) this.bytes.fill(0, from, to);
+        const { dirty } = backing;
+        for (let i = 0; i < dirty.length; i += 2) {
+          const from = Math.max(at, dirty[i]);
+          const to = Math.min(at + r.length, dirty[i + 1]);
+          if (from < to) this.bytes.fill(0, from, to);
+        }
       }
-      if (r.contents && r.writable) this.noteWritten(at, at + r.length);
+      if (r.contents && r.writable) this.noteWritten(r.slot, at, at + r.length);
     }
   }
 
-  /** Records that host bytes `[from, to)` were written. */
-  noteWritten(from: number, to: number): void {
-    if (from < this.dirtyLow) this.dirtyLow = from;
-    if (to > this.dirtyHigh) this.dirtyHigh = to;
+  /** Records that host bytes `[from, to)` of the region in `slot` were written. */
+  noteWritten(slot: number, from: number, to: number): void {
+    if (from < this.dirtyLow[slot]) this.dirtyLow[slot] = from;
+    if (to > this.dirtyHigh[slot]) this.dirtyHigh[slot] = to;
   }
 
   /** Host window of the region in `slot` (empty if none). */
@@ -137,7 +145,7 @@ export class MemoryMap {
     }
     if (off + len > this.hostLength[hi]) return -1;
     const host = start + off;
-    if (store) this.noteWritten(host, host + len);
+    if (store) this.noteWritten(hi, host, host + len);
     return host;
   }
 
@@ -228,10 +236,14 @@ export class BufferDirt {
   /** The backing for the next map in `buffer`; `sameProgram`: the last map laid out the same program. */
   backing(buffer: ArrayBuffer, sameProgram: boolean): Backing {
     const last = this.last;
-    if (!last || !sameProgram) return { buffer, dirtyLow: 0, dirtyHigh: this.written };
+    if (!last || !sameProgram) return { buffer, dirty: [0, this.written] };
+    const dirty: number[] = [];
+    for (let slot = 0; slot < last.dirtyLow.length; slot++) {
+      if (last.dirtyLow[slot] < last.dirtyHigh[slot]) dirty.push(last.dirtyLow[slot], last.dirtyHigh[slot]);
+    }
     const lastEnd = last.bytes.length;
-    if (this.written > lastEnd) return { buffer, dirtyLow: Math.min(last.dirtyLow, lastEnd), dirtyHigh: this.written };
-    return { buffer, dirtyLow: last.dirtyLow, dirtyHigh: last.dirtyHigh };
+    if (this.written > lastEnd) dirty.push(lastEnd, this.written);
+    return { buffer, dirty };
   }
 
   /** Records the map laid out in the buffer for the run starting now. */
