@@ -96,8 +96,12 @@ interface ModuleContext {
   localOf: Int32Array;
 }
 
-/** Compiles `exe` for the given syscalls into a WebAssembly module. */
-export function compileToWasm(exe: Executable, syscalls: SyscallRegistry): Uint8Array<ArrayBuffer> {
+/**
+ * Compiles `exe` for the given syscalls into a WebAssembly module. With `only`, just the functions
+ * whose entry slot it marks (and the entrypoint) get code; every other function hands over to the
+ * interpreter at its entry, so compiling costs what the program's working set costs.
+ */
+export function compileToWasm(exe: Executable, syscalls: SyscallRegistry, only?: Uint8Array): Uint8Array<ArrayBuffer> {
   const { blocks, blockOf, n } = basicBlocks(exe, syscalls);
   const m = new ModuleBuilder();
   m.importMemory('env', 'memory', 1);
@@ -145,6 +149,7 @@ export function compileToWasm(exe: Executable, syscalls: SyscallRegistry): Uint8
   };
   let budget = compiledBlocksBudget(blocks.length);
   entries.forEach((pc, i) => {
+    if (only && !only[pc] && pc !== exe.entryPc) return emitHandOverAtEntry(functions[i].code, pc, dueGlobal);
     const graph = functionGraph(blocks, blockOf[pc], entryBlock, mc.localOf, budget);
     if (!graph) return emitHandOverAtEntry(functions[i].code, pc, dueGlobal);
     budget -= graph.nodes.length;

@@ -13,6 +13,7 @@ import type { ExitHook } from '../vm/execute.js';
 import type { Placement } from '../vm/machine-pool.js';
 import { invokeSyscall, type SyscallContext, type SyscallRegistry } from '../vm/syscalls.js';
 import { FAULTS, HEADER, STATUS_EXIT } from './layout.js';
+import type { ProgramTier } from './program-cache.js';
 
 const PAGE = 65536;
 
@@ -112,6 +113,7 @@ export function runJit(
   r2 = 0n,
   onExit?: ExitHook,
   checkAligned = true,
+  tiering?: ProgramTier,
 ): RunResult {
   const inst = instanceFor(module);
   try {
@@ -124,7 +126,7 @@ export function runJit(
     const map = layout({ backing, readOnlyLoaded: inst.readOnlyLoaded });
     inst.dirt.used(map);
     inst.readOnlyLoaded = true;
-    const { result, interpreter } = runOn(inst, exe, map, syscalls, computeUnits, r2, checkAligned);
+    const { result, interpreter } = runOn(inst, exe, map, syscalls, computeUnits, r2, checkAligned, tiering);
     onExit?.(map, () =>
       interpreter ? Array.from(interpreter.B.subarray(0, 11)) : Array.from({ length: 11 }, (_, r) => map.view.getBigUint64(HEADER.regs + 8 * r, true)),
     );
@@ -148,6 +150,7 @@ function runOn(
   computeUnits: bigint,
   r2: bigint,
   checkAligned: boolean,
+  tiering: ProgramTier | undefined,
 ): { result: RunResult; interpreter?: Interpreter } {
   const initial = Number(computeUnits);
   const view = map.view;
@@ -213,16 +216,17 @@ function runOn(
     for (let i = 0; i < 5; i++) interpreter.savedRegs[5 * f + i] = view.getBigUint64(at + 8 * i, true);
     interpreter.returnPc[f] = view.getInt32(at + 40, true);
   }
+  const due = Number(exports.due.value as bigint);
+  const pc = view.getInt32(HEADER.pc, true);
+  // A hand-over at the entry of a function the module left out enters that function.
+  if (tiering && pc >= 0) tiering.entered[pc] = 1;
   const result = interpreter.run({
     computeUnits,
     syscalls,
-    resume: {
-      pc: view.getInt32(HEADER.pc, true),
-      depth,
-      remaining: state.units,
-      previousMeter: Number(exports.prev.value as bigint),
-      due: Number(exports.due.value as bigint),
-    },
+    resume: { pc, depth, remaining: state.units, previousMeter: Number(exports.prev.value as bigint), due },
+    enteredFunctions: tiering?.entered,
   });
+  // The compiled code ran the instructions charged or due before the hand-over; the rest was interpreted.
+  tiering?.interpreted(Number(result.instructions) - (initial - state.units + due));
   return { result, interpreter };
 }

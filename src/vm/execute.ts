@@ -8,7 +8,7 @@ import { stackFrameGaps } from '../isa/version.js';
 import type { Executable } from '../executable.js';
 import type { RunResult, TraceSink } from './interpreter.js';
 import { runJit } from '../jit/engine.js';
-import { compiledModule, isHot, noteInterpreted } from '../jit/program-cache.js';
+import { compiledModule, tierOf } from '../jit/program-cache.js';
 import { HEADER } from '../jit/layout.js';
 import { MemoryMap, type RegionSpec } from './memory.js';
 import { borrowMachine, returnMachine } from './machine-pool.js';
@@ -137,7 +137,9 @@ export function run(exe: Executable, opts: ExecuteOptions, exit: ExitHook | unde
   const engine = opts.engine ?? DEFAULT_ENGINE;
   let result: RunResult;
   // A program the JIT cannot compile runs on the interpreter, whatever the engine.
-  const module = !opts.trace && (engine === 'jit' || (engine === 'auto' && isHot(exe, syscalls))) ? compiledModule(exe, syscalls) : undefined;
+  // Under tiering the interpreter records the functions it enters, and what it runs counts towards compiling them.
+  const tiering = engine === 'auto' ? tierOf(exe, syscalls) : undefined;
+  const module = opts.trace ? undefined : engine === 'jit' ? compiledModule(exe, syscalls) : tiering?.module();
   if (module) {
     result = runJit(
       module,
@@ -148,6 +150,7 @@ export function run(exe: Executable, opts: ExecuteOptions, exit: ExitHook | unde
       opts.r2 ?? 0n,
       exit,
       opts.checkAligned ?? true,
+      tiering,
     );
   } else {
     const machine = borrowMachine(exe);
@@ -156,8 +159,8 @@ export function run(exe: Executable, opts: ExecuteOptions, exit: ExitHook | unde
       const memory = vm.memory;
       if (opts.r2 !== undefined) vm.B[2] = opts.r2;
       vm.checkAligned = opts.checkAligned ?? true;
-      result = vm.run({ computeUnits, syscalls, trace: opts.trace });
-      if (engine === 'auto') noteInterpreted(exe, syscalls, Number(result.instructions));
+      result = vm.run({ computeUnits, syscalls, trace: opts.trace, enteredFunctions: tiering?.entered });
+      tiering?.interpreted(Number(result.instructions));
       exit?.(memory, () => Array.from(vm.B.subarray(0, 11)));
     } finally {
       returnMachine(machine);

@@ -528,6 +528,11 @@ export interface InterpreterOptions {
    * registers and call frames are already in place, this is the rest of the machine state.
    */
   resume?: ResumeState;
+  /**
+   * Marks (sets to 1) the slot of every function this run enters by a call: the tiering's record
+   * of which functions are worth compiling.
+   */
+  enteredFunctions?: Uint8Array;
 }
 
 /** Machine state beyond registers and frames, for {@link InterpreterOptions.resume}. */
@@ -622,7 +627,7 @@ export class Interpreter implements SyscallContext {
     this.depth = resume ? resume.depth : 0;
     let outcome: { ok: true; value: bigint } | { ok: false; error: EbpfError };
     try {
-      outcome = { ok: true, value: this.loop(resume ? resume.pc : this.exe.entryPc, opts.syscalls, opts.trace) };
+      outcome = { ok: true, value: this.loop(resume ? resume.pc : this.exe.entryPc, opts.syscalls, opts.trace, opts.enteredFunctions) };
     } catch (e) {
       if (!(e instanceof EbpfError)) throw e; // a defect of ours, not a program outcome
       const error = e;
@@ -692,7 +697,7 @@ export class Interpreter implements SyscallContext {
    * The fetch-execute loop from slot `pc`; returns r0 at the final exit. Locals `due` and `prev`
    * are the meter (`this.due`/`this.previousMeter` are written back on every way out).
    */
-  private loop(pc: number, syscalls: SyscallRegistry, trace: TraceSink | undefined): bigint {
+  private loop(pc: number, syscalls: SyscallRegistry, trace: TraceSink | undefined, entered: Uint8Array | undefined): bigint {
     const exe = this.exe;
     const v: SBPFVersion = exe.sbpfVersion;
     const program = decodedProgram(exe);
@@ -1215,6 +1220,7 @@ export class Interpreter implements SyscallContext {
             const offLo = (lo - textLo) >>> 0;
             if (offHi !== 0 || offLo >>> 3 >= n) throw fault('CallOutsideTextSegment', pc);
             pc = offLo >>> 3;
+            if (entered !== undefined) entered[pc] = 1;
             continue;
           }
           case Handler.CallImm:
@@ -1236,6 +1242,7 @@ export class Interpreter implements SyscallContext {
               this.pushFrame(pc);
               if (target >= n) throw fault('CallOutsideTextSegment', pc);
               pc = target;
+              if (entered !== undefined) entered[pc] = 1;
               continue;
             }
             if (!resolved) throw fault('UnsupportedInstruction', pc);
@@ -1244,6 +1251,7 @@ export class Interpreter implements SyscallContext {
           case Handler.CallLocal:
             this.pushFrame(pc);
             pc = AUX[pc];
+            if (entered !== undefined) entered[pc] = 1;
             continue;
           case Handler.Exit:
             if (this.depth === 0) {

@@ -51,7 +51,7 @@ const elfOf = (name: string) => elves.get(name) ?? elves.set(name, assembleToElf
 /** Runs `body` with tiering that compiles a program on its first run under 'auto'. */
 function compilingAtOnce(body: () => void | Promise<void>) {
   const saved = { ...tieringPolicy };
-  Object.assign(tieringPolicy, { perProgramInstruction: 0, fixed: 0, perRun: 0 });
+  Object.assign(tieringPolicy, { perCompiledInstruction: 0, perProgramInstruction: 0, fixed: 0, perRun: 0 });
   return (async () => body())().finally(() => Object.assign(tieringPolicy, saved));
 }
 

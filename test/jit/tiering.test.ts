@@ -1,0 +1,106 @@
+/**
+ * Tiering by working set (`engine: 'auto'`): the module is built from the functions the
+ * interpreter has entered, a run that reaches a function left out hands over to the interpreter at
+ * its entry with the same result, and once such runs have paid for it the module is rebuilt with
+ * the larger set; `engine: 'jit'` still compiles the whole program.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { assemble, execute, type ExecuteResult } from '../../src/index.js';
+import { compiledModule, hasModule, tieringPolicy } from '../../src/jit/program-cache.js';
+import { log } from '../../src/log.js';
+import { testSyscalls } from '../../src/vm/test-syscalls.js';
+
+/**
+ * r1 (the input address) selects the callee by the input's first byte: 0 → small, else large.
+ * Compiled modules are cached by content, so each test assembles its own variant (`tag`).
+ */
+const program = (tag: number) => `
+  mov r9, ${tag}
+  ldxb r2, [r1]
+  mov r0, 0
+  jne r2, 0, other
+  call small
+  exit
+other:
+  call large
+  exit
+small:
+  mov r0, 7
+  exit
+large:
+  mov r3, 0
+loop:
+  add r0, r3
+  add r3, 1
+  jlt r3, 40, loop
+  exit
+`;
+
+/** The compiles logged while `body` runs: the working set each was built for. */
+function compiles(body: () => void): unknown[] {
+  vi.spyOn(log, 'isLevelEnabled').mockReturnValue(true);
+  const spy = vi.spyOn(log, 'debug');
+  body();
+  return spy.mock.calls.filter((call) => call[1] === 'program compiled to WebAssembly').map((call) => (call[0] as { workingSet: unknown }).workingSet);
+}
+
+const saved = { ...tieringPolicy };
+beforeEach(() => Object.assign(tieringPolicy, { perCompiledInstruction: 1, perProgramInstruction: 0, fixed: 20, perRun: 0 }));
+afterEach(() => {
+  Object.assign(tieringPolicy, saved);
+  vi.restoreAllMocks();
+});
+
+describe('tiering by working set', () => {
+  it('compiles the functions entered, hands over at the others, then rebuilds with them', () => {
+    const exe = assemble(program(1), { sbpfVersion: 3 });
+    const syscalls = testSyscalls();
+    const run = (selector: number, engine: 'auto' | 'interpreter') => {
+      let registers: readonly bigint[] = [];
+      const result: ExecuteResult = execute(exe, { engine, syscalls, input: Uint8Array.of(selector), onExit: (_, r) => (registers = r) });
+      return { result, registers };
+    };
+    const same = (selector: number) => {
+      const auto = run(selector, 'auto');
+      expect(auto).toEqual(run(selector, 'interpreter'));
+      return auto.result;
+    };
+    const built = compiles(() => {
+      // The small path only, until it is hot: the module holds the entrypoint and `small`.
+      for (let i = 0; i < 6; i++) expect(same(0)).toMatchObject({ ok: true, value: 7n });
+      expect(hasModule(exe, syscalls)).toBe(true);
+      // `large` is left out: it runs on the interpreter from its entry, with the same results, until rebuilt.
+      for (let i = 0; i < 12; i++) expect(same(1)).toMatchObject({ ok: true, value: 780n });
+    });
+    expect(built).toEqual([
+      { instructions: expect.any(Number), functions: 2 },
+      { instructions: expect.any(Number), functions: 3 },
+    ]);
+    const [first, second] = built as { instructions: number }[];
+    expect(second.instructions).toBeGreaterThan(first.instructions);
+  });
+
+  it('the same budget runs out at the same instruction whichever tier a function is on', () => {
+    const exe = assemble(program(2), { sbpfVersion: 3 });
+    const syscalls = testSyscalls();
+    for (let i = 0; i < 6; i++) execute(exe, { engine: 'auto', syscalls, input: Uint8Array.of(0) });
+    for (let budget = 0; budget < 140; budget += 7) {
+      const auto = execute(exe, { engine: 'auto', syscalls, computeUnits: budget, input: Uint8Array.of(1) });
+      expect(auto).toEqual(execute(exe, { engine: 'interpreter', syscalls, computeUnits: budget, input: Uint8Array.of(1) }));
+    }
+  });
+
+  it("engine 'jit' compiles the whole program, replacing a module built for a working set", () => {
+    const exe = assemble(program(3), { sbpfVersion: 3 });
+    const syscalls = testSyscalls();
+    const built = compiles(() => {
+      for (let i = 0; i < 6; i++) execute(exe, { engine: 'auto', syscalls, input: Uint8Array.of(0) });
+      const whole = compiledModule(exe, syscalls);
+      expect(compiledModule(exe, syscalls)).toBe(whole);
+      // A whole module is never replaced by tiering.
+      for (let i = 0; i < 12; i++) execute(exe, { engine: 'auto', syscalls, input: Uint8Array.of(1) });
+      expect(compiledModule(exe, syscalls)).toBe(whole);
+    });
+    expect(built).toEqual([{ instructions: expect.any(Number), functions: 2 }, 'whole program']);
+  });
+});
