@@ -2,8 +2,9 @@
  * Our Ed25519 verifier against a slow reference of the same rules (ed25519-dalek's
  * `verify_strict`, written with @noble/curves points and BigInt): valid signatures, flipped bits,
  * garbage, small-order keys and R, non-canonical encodings, s ≥ ℓ, mixed-order keys. Each key is
- * verified with several times, so both the ladder of a key's first uses and its comb table run,
- * and the first test crosses from [s]B by ladder (a process's first verifications) to B's table.
+ * verified with several times, so the ladder of a key's first uses, its comb table and the wide
+ * table of a key in constant use all run, and the first test crosses from [s]B by ladder (a
+ * process's first verifications) to B's table.
  */
 import { describe, expect, it } from 'vitest';
 import { ed25519, ED25519_TORSION_SUBGROUP } from '@noble/curves/ed25519.js';
@@ -64,6 +65,24 @@ describe('Ed25519 verify_strict', () => {
           expect(verifyStrict(signatures[i][j], m, publicKey)).toBe(true);
           expect(verifyStrict(signatures[i][j], messages[(j + 1) % 5], publicKey)).toBe(false);
         });
+      });
+    }
+  });
+
+  it("keeps verifying right once keys in constant use share B's comb, and while more keys than have such tables take turns", () => {
+    // Six keys of 200 verifications each: past 100, a key's table takes B's shape (four keys keep one).
+    const keys = Array.from({ length: 6 }, () => random(32));
+    const message = (i: number) => Uint8Array.of(i & 0xff, i >> 8, 7);
+    for (let i = 0; i < 200; i++) {
+      keys.forEach((seed, k) => {
+        const m = message(i);
+        const sig = ed25519.sign(m, seed);
+        const publicKey = ed25519.getPublicKey(seed);
+        const check = i % 25 === 0 ? agree : verifyStrict; // the slow reference now and then
+        expect(check(sig, m, publicKey), `key ${k}, verification ${i}`).toBe(true);
+        const flipped = sig.slice();
+        flipped[(i * 7 + k) % 64] ^= 1 << (i % 8);
+        expect(check(flipped, m, publicKey), `key ${k}, verification ${i}, a bit flipped`).toBe(false);
       });
     }
   });
