@@ -1,5 +1,5 @@
 /** The README's examples, kept true. */
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   appendTransactionMessageInstructions,
   createSolanaRpc,
@@ -18,8 +18,7 @@ import { assemble, Check, ComputeUnitBencher, execute, FailedTransactionMetadata
 import { programElf, u64 } from './helpers/encoding.js';
 import { startValidator } from '../src/validator/index.js';
 import { WebsvmProvider } from '../src/anchor/index.js';
-import { BN, Program, type AccountClient, type Idl } from '@coral-xyz/anchor';
-import { Keypair } from '@solana/web3.js';
+import anchor, { type AccountClient, type Idl } from '@coral-xyz/anchor';
 import { readFileSync } from 'node:fs';
 
 it('first example: a program in a transaction', async () => {
@@ -86,12 +85,13 @@ it('Anchor example: a test written for @coral-xyz/anchor, on websvm/anchor', asy
   const idl = JSON.parse(readFileSync(join(root, 'Anchor-like-examples/counter/idl/counter.json'), 'utf8')) as Idl;
   const svm = new SVM();
   svm.addProgramFromFile(idl.address, join(root, 'Anchor-like-examples/counter/program/counter.so'));
+  const { BN, Program, web3 } = anchor;
   const provider = new WebsvmProvider(svm);
   const program = new Program(idl, provider);
-  const counter = Keypair.generate();
+  const counter = web3.Keypair.generate();
   await program.methods.initialize(new BN(41)).accounts({ counter: counter.publicKey, authority: provider.publicKey }).signers([counter]).rpc();
   const accounts = program.account as unknown as Record<string, AccountClient>;
-  expect(((await accounts.counter.fetch(counter.publicKey)) as { count: BN }).count.toString()).toBe('41');
+  expect(((await accounts.counter.fetch(counter.publicKey)) as { count: anchor.BN }).count.toString()).toBe('41');
 });
 
 it('Mollusk-style example: checks, a persistent context and the bencher', async () => {
@@ -158,4 +158,46 @@ it('source lines of failures: a stripped program with its .debug file beside it'
       '    at entrypoint (programs/debuginfo/main.c:24:12)',
     ].join('\n'),
   );
+});
+
+describe("the README's claims", () => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  const entries: Record<string, Promise<Record<string, unknown>>> = {
+    websvm: import('../src/index.js'),
+    'websvm/anchor': import('../src/anchor/index.js'),
+    'websvm/validator': import('../src/validator/index.js'),
+  };
+
+  it("its snippets import only what the package's entries export", async () => {
+    const imports = [...readme.matchAll(/^import \{([^}]*)\} from '(websvm(?:\/\w+)?)';/gm)];
+    expect(imports.length).toBeGreaterThan(4);
+    for (const [, names, entry] of imports) {
+      const exported = await entries[entry];
+      expect(exported, `README imports from ${entry}, which is no entry`).toBeDefined();
+      for (const name of names.split(',').map((n) => n.trim())) {
+        if (name && !name.startsWith('type ')) expect(exported, `${name} from ${entry}`).toHaveProperty(name);
+      }
+    }
+  });
+
+  it("names the class simulateTransaction returns in the API table's first column of results", async () => {
+    const row = /^\| `simulateTransaction\(tx\)` \| `(\w+)`/m.exec(readme);
+    const svm = new SVM();
+    const payer = await generateKeyPairSigner();
+    svm.airdrop(payer.address, lamports(1_000_000_000n));
+    const tx = await pipe(
+      createTransactionMessage({ version: 0 }),
+      (m) => setTransactionMessageFeePayerSigner(payer, m),
+      (m) => svm.setTransactionMessageLifetimeUsingLatestBlockhash(m),
+      (m) => signTransactionMessageWithSigners(m),
+    );
+    const { [row?.[1] ?? '']: named } = (await entries.websvm) as Record<string, new (...args: never[]) => unknown>;
+    expect(svm.simulateTransaction(tx)).toBeInstanceOf(named);
+  });
+
+  it('says of nothing its feature table marks done that it is not yet done (the Vote program once was)', () => {
+    const done = [...readme.matchAll(/^\| ([^|]+?) \| (?:yes|`)/gm)].map(([, feature]) => feature.trim());
+    expect(done).toContain('Vote program');
+    for (const line of readme.split('\n').filter((l) => /not yet/i.test(l))) expect(line).not.toMatch(/vote program/i);
+  });
 });
