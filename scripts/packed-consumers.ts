@@ -7,7 +7,7 @@
  * same `tests/*.test.ts` that `npm test` runs, compiled to JavaScript as the project's toolchain
  * would (to `require` calls for CommonJS, as ts-mocha does; kept as `import` for ES modules). Each
  * runs with plain `node --test`. The escrow is left out: it needs SPL Token, a default program
- * such a project does not have.
+ * such a project does not have; that a transaction calling it is told so is checked instead.
  */
 import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -28,12 +28,41 @@ interface Flavour {
   module: ts.ModuleKind;
   /** What the compiled test must contain, so the flavour is the one claimed. */
   loads: RegExp;
+  /** How a script of this flavour takes `SVM` and `web3`. */
+  imports: string;
 }
 
 const FLAVOURS: Flavour[] = [
-  { name: 'commonjs', packageType: 'commonjs', module: ts.ModuleKind.CommonJS, loads: /require\("websvm\/anchor"\)/ },
-  { name: 'esm', packageType: 'module', module: ts.ModuleKind.ESNext, loads: /from 'websvm\/anchor'/ },
+  {
+    name: 'commonjs',
+    packageType: 'commonjs',
+    module: ts.ModuleKind.CommonJS,
+    loads: /require\("websvm\/anchor"\)/,
+    imports: "const { SVM } = require('websvm'); const { web3 } = require('@coral-xyz/anchor');",
+  },
+  {
+    name: 'esm',
+    packageType: 'module',
+    module: ts.ModuleKind.ESNext,
+    loads: /from 'websvm\/anchor'/,
+    imports: "import { SVM } from 'websvm'; import { web3 } from '@coral-xyz/anchor';",
+  },
 ];
+
+/**
+ * Without litesvm installed, `new SVM()` has no SPL Token: a transaction calling it fails as Agave
+ * fails it, and websvm says once, as a Node warning, which program is missing and where it can come from.
+ */
+const CALL_MISSING_TOKEN_PROGRAM = `
+const svm = new SVM();
+const payer = web3.Keypair.generate();
+svm.airdrop(payer.publicKey, 1_000_000_000n);
+const programId = new web3.PublicKey('TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA');
+const tx = new web3.Transaction().add(new web3.TransactionInstruction({ programId, keys: [], data: Buffer.of(0) }));
+tx.recentBlockhash = svm.latestBlockhash();
+tx.sign(payer);
+console.log(String(svm.sendTransaction(tx)));
+`;
 
 /** The version our lockfile resolved for a dependency. */
 function lockedVersion(name: string): string {
@@ -65,6 +94,15 @@ async function consumer(dir: string, tarball: string, flavour: Flavour): Promise
   await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', ...packages], { cwd: project });
   if (existsSync(join(project, 'node_modules', 'litesvm')))
     throw new Error(`${flavour.name}: litesvm was installed, so the consumer proves nothing about running without it`);
+  const missing = await run(process.execPath, [`--input-type=${flavour.packageType}`, '-e', `${flavour.imports}\n${CALL_MISSING_TOKEN_PROGRAM}`], {
+    cwd: project,
+  });
+  if (
+    !missing.stdout.includes('err: InvalidProgramForExecution') ||
+    !/WebsvmWarning: a transaction names spl_token \(Tokenkeg\w+\).*install litesvm/.test(missing.stderr)
+  ) {
+    throw new Error(`${flavour.name}: a transaction calling the missing SPL Token did not fail with a warning naming it\n${missing.stdout}${missing.stderr}`);
+  }
 
   const lines: string[] = [];
   for (const example of EXAMPLES) {
