@@ -10,7 +10,7 @@ import {
   setTransactionMessageFeePayerSigner,
   signTransactionMessageWithSigners,
 } from '@solana/kit';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AccountRole } from '@solana/kit';
@@ -158,6 +158,29 @@ it('source lines of failures: a stripped program with its .debug file beside it'
       '    at entrypoint (programs/debuginfo/main.c:24:12)',
     ].join('\n'),
   );
+});
+
+it('profiling example: units by function and line, and folded stacks for a flamegraph', async () => {
+  const svm = new SVM().withProfiling();
+  const payer = await generateKeyPairSigner();
+  const programId = (await generateKeyPairSigner()).address;
+  svm.airdrop(payer.address, lamports(1_000_000_000n));
+  svm.addProgramFromFile(programId, new URL('../programs/bin/debuginfo.so', import.meta.url).pathname);
+  const tx = await pipe(
+    createTransactionMessage({ version: 0 }),
+    (m) => setTransactionMessageFeePayerSigner(payer, m),
+    (m) => appendTransactionMessageInstructions([{ programAddress: programId, accounts: [], data: Uint8Array.of(0, 1, 2, 3, 4, 5) }], m),
+    (m) => svm.setTransactionMessageLifetimeUsingLatestBlockhash(m),
+    (m) => signTransactionMessageWithSigners(m),
+  );
+  const result = svm.sendTransaction(tx);
+  const profile = result.profile()!;
+  expect(profile.total).toBe(Number((result as TransactionMetadata).computeUnitsConsumed()));
+  expect(profile.functions().map((f) => f.name)).toContain('entrypoint');
+  expect(profile.lines()[0]).toMatchObject({ file: 'programs/debuginfo/checks.c', line: 8 });
+  const folded = join(mkdtempSync(join(tmpdir(), 'websvm-readme-')), 'tx.folded');
+  writeFileSync(folded, profile.folded());
+  expect(readFileSync(folded, 'utf8')).toContain(`${programId};entrypoint;sol_log_64_ 100\n`); // program;function;… units
 });
 
 describe("the README's claims", () => {
