@@ -9,6 +9,7 @@ import {
   pipe,
   setTransactionMessageFeePayerSigner,
   signTransactionMessageWithSigners,
+  type Instruction,
 } from '@solana/kit';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,6 +21,19 @@ import { startValidator } from '../src/validator/index.js';
 import { WebsvmProvider } from '../src/anchor/index.js';
 import anchor, { type AccountClient, type Idl } from '@coral-xyz/anchor';
 import { readFileSync } from 'node:fs';
+
+/** A signed transaction of `instructions` from a new funded payer: the `signedTx` and `tx` the README's snippets leave to the reader. */
+async function fundedTransaction(svm: SVM, instructions: Instruction[]) {
+  const payer = await generateKeyPairSigner();
+  svm.airdrop(payer.address, lamports(1_000_000_000n));
+  return pipe(
+    createTransactionMessage({ version: 0 }),
+    (m) => setTransactionMessageFeePayerSigner(payer, m),
+    (m) => appendTransactionMessageInstructions(instructions, m),
+    (m) => svm.setTransactionMessageLifetimeUsingLatestBlockhash(m),
+    (m) => signTransactionMessageWithSigners(m),
+  );
+}
 
 it('first example: a program in a transaction', async () => {
   const svm = new SVM();
@@ -43,15 +57,7 @@ it('first example: a program in a transaction', async () => {
 
 it('saved-state example: a loaded simulator carries on, history included', async () => {
   const svm = new SVM();
-  const alice = await generateKeyPairSigner();
-  svm.airdrop(alice.address, lamports(1_000_000_000n));
-  const signedTx = await pipe(
-    createTransactionMessage({ version: 0 }),
-    (m) => setTransactionMessageFeePayerSigner(alice, m),
-    (m) => appendTransactionMessageInstructions([{ programAddress: '11111111111111111111111111111111' as never, accounts: [], data: new Uint8Array(0) }], m),
-    (m) => svm.setTransactionMessageLifetimeUsingLatestBlockhash(m),
-    (m) => signTransactionMessageWithSigners(m),
-  );
+  const signedTx = await fundedTransaction(svm, [{ programAddress: '11111111111111111111111111111111' as never, accounts: [], data: new Uint8Array(0) }]);
   svm.sendTransaction(signedTx);
   const file = join(mkdtempSync(join(tmpdir(), 'websvm-readme-')), 'state.bin');
 
@@ -136,17 +142,9 @@ it('Mollusk-style example: checks, a persistent context and the bencher', async 
 
 it('source lines of failures: a stripped program with its .debug file beside it', async () => {
   const svm = new SVM();
-  const payer = await generateKeyPairSigner();
   const programId = (await generateKeyPairSigner()).address;
-  svm.airdrop(payer.address, lamports(1_000_000_000n));
   svm.addProgramFromFile(programId, new URL('../programs/bin/debuginfo.split.so', import.meta.url).pathname);
-  const tx = await pipe(
-    createTransactionMessage({ version: 0 }),
-    (m) => setTransactionMessageFeePayerSigner(payer, m),
-    (m) => appendTransactionMessageInstructions([{ programAddress: programId, accounts: [], data: Uint8Array.of(1, 5, 6) }], m),
-    (m) => svm.setTransactionMessageLifetimeUsingLatestBlockhash(m),
-    (m) => signTransactionMessageWithSigners(m),
-  );
+  const tx = await fundedTransaction(svm, [{ programAddress: programId, accounts: [], data: Uint8Array.of(1, 5, 6) }]);
   const result = svm.sendTransaction(tx);
   if (!(result instanceof FailedTransactionMetadata)) throw new Error('expected a failure');
   expect(result.sourceLocation()).toMatchObject({ function: 'store_at', file: 'programs/debuginfo/math.c', line: 7, column: 33 });
@@ -162,17 +160,9 @@ it('source lines of failures: a stripped program with its .debug file beside it'
 
 it('profiling example: units by function and line, and folded stacks for a flamegraph', async () => {
   const svm = new SVM().withProfiling();
-  const payer = await generateKeyPairSigner();
   const programId = (await generateKeyPairSigner()).address;
-  svm.airdrop(payer.address, lamports(1_000_000_000n));
   svm.addProgramFromFile(programId, new URL('../programs/bin/debuginfo.so', import.meta.url).pathname);
-  const tx = await pipe(
-    createTransactionMessage({ version: 0 }),
-    (m) => setTransactionMessageFeePayerSigner(payer, m),
-    (m) => appendTransactionMessageInstructions([{ programAddress: programId, accounts: [], data: Uint8Array.of(0, 1, 2, 3, 4, 5) }], m),
-    (m) => svm.setTransactionMessageLifetimeUsingLatestBlockhash(m),
-    (m) => signTransactionMessageWithSigners(m),
-  );
+  const tx = await fundedTransaction(svm, [{ programAddress: programId, accounts: [], data: Uint8Array.of(0, 1, 2, 3, 4, 5) }]);
   const result = svm.sendTransaction(tx);
   const profile = result.profile()!;
   expect(profile.total).toBe(Number((result as TransactionMetadata).computeUnitsConsumed()));
@@ -206,14 +196,7 @@ describe("the README's claims", () => {
   it("names the class simulateTransaction returns in the API table's first column of results", async () => {
     const row = /^\| `simulateTransaction\(tx\)` \| `(\w+)`/m.exec(readme);
     const svm = new SVM();
-    const payer = await generateKeyPairSigner();
-    svm.airdrop(payer.address, lamports(1_000_000_000n));
-    const tx = await pipe(
-      createTransactionMessage({ version: 0 }),
-      (m) => setTransactionMessageFeePayerSigner(payer, m),
-      (m) => svm.setTransactionMessageLifetimeUsingLatestBlockhash(m),
-      (m) => signTransactionMessageWithSigners(m),
-    );
+    const tx = await fundedTransaction(svm, []);
     const { [row?.[1] ?? '']: named } = (await entries.websvm) as Record<string, new (...args: never[]) => unknown>;
     expect(svm.simulateTransaction(tx)).toBeInstanceOf(named);
   });
