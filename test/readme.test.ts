@@ -1,5 +1,5 @@
 /** The README's examples, kept true. */
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   appendTransactionMessageInstructions,
   createSolanaRpc,
@@ -9,8 +9,9 @@ import {
   pipe,
   setTransactionMessageFeePayerSigner,
   signTransactionMessageWithSigners,
+  type Instruction,
 } from '@solana/kit';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AccountRole } from '@solana/kit';
@@ -18,9 +19,21 @@ import { assemble, Check, ComputeUnitBencher, execute, FailedTransactionMetadata
 import { programElf, u64 } from './helpers/encoding.js';
 import { startValidator } from '../src/validator/index.js';
 import { WebsvmProvider } from '../src/anchor/index.js';
-import { BN, Program, type AccountClient, type Idl } from '@coral-xyz/anchor';
-import { Keypair } from '@solana/web3.js';
+import anchor, { type AccountClient, type Idl } from '@coral-xyz/anchor';
 import { readFileSync } from 'node:fs';
+
+/** A signed transaction of `instructions` from a new funded payer: the `signedTx` and `tx` the README's snippets leave to the reader. */
+async function fundedTransaction(svm: SVM, instructions: Instruction[]) {
+  const payer = await generateKeyPairSigner();
+  svm.airdrop(payer.address, lamports(1_000_000_000n));
+  return pipe(
+    createTransactionMessage({ version: 0 }),
+    (m) => setTransactionMessageFeePayerSigner(payer, m),
+    (m) => appendTransactionMessageInstructions(instructions, m),
+    (m) => svm.setTransactionMessageLifetimeUsingLatestBlockhash(m),
+    (m) => signTransactionMessageWithSigners(m),
+  );
+}
 
 it('first example: a program in a transaction', async () => {
   const svm = new SVM();
@@ -44,15 +57,7 @@ it('first example: a program in a transaction', async () => {
 
 it('saved-state example: a loaded simulator carries on, history included', async () => {
   const svm = new SVM();
-  const alice = await generateKeyPairSigner();
-  svm.airdrop(alice.address, lamports(1_000_000_000n));
-  const signedTx = await pipe(
-    createTransactionMessage({ version: 0 }),
-    (m) => setTransactionMessageFeePayerSigner(alice, m),
-    (m) => appendTransactionMessageInstructions([{ programAddress: '11111111111111111111111111111111' as never, accounts: [], data: new Uint8Array(0) }], m),
-    (m) => svm.setTransactionMessageLifetimeUsingLatestBlockhash(m),
-    (m) => signTransactionMessageWithSigners(m),
-  );
+  const signedTx = await fundedTransaction(svm, [{ programAddress: '11111111111111111111111111111111' as never, accounts: [], data: new Uint8Array(0) }]);
   svm.sendTransaction(signedTx);
   const file = join(mkdtempSync(join(tmpdir(), 'websvm-readme-')), 'state.bin');
 
@@ -86,12 +91,13 @@ it('Anchor example: a test written for @coral-xyz/anchor, on websvm/anchor', asy
   const idl = JSON.parse(readFileSync(join(root, 'Anchor-like-examples/counter/idl/counter.json'), 'utf8')) as Idl;
   const svm = new SVM();
   svm.addProgramFromFile(idl.address, join(root, 'Anchor-like-examples/counter/program/counter.so'));
+  const { BN, Program, web3 } = anchor;
   const provider = new WebsvmProvider(svm);
   const program = new Program(idl, provider);
-  const counter = Keypair.generate();
+  const counter = web3.Keypair.generate();
   await program.methods.initialize(new BN(41)).accounts({ counter: counter.publicKey, authority: provider.publicKey }).signers([counter]).rpc();
   const accounts = program.account as unknown as Record<string, AccountClient>;
-  expect(((await accounts.counter.fetch(counter.publicKey)) as { count: BN }).count.toString()).toBe('41');
+  expect(((await accounts.counter.fetch(counter.publicKey)) as { count: anchor.BN }).count.toString()).toBe('41');
 });
 
 it('Mollusk-style example: checks, a persistent context and the bencher', async () => {
@@ -136,17 +142,9 @@ it('Mollusk-style example: checks, a persistent context and the bencher', async 
 
 it('source lines of failures: a stripped program with its .debug file beside it', async () => {
   const svm = new SVM();
-  const payer = await generateKeyPairSigner();
   const programId = (await generateKeyPairSigner()).address;
-  svm.airdrop(payer.address, lamports(1_000_000_000n));
   svm.addProgramFromFile(programId, new URL('../programs/bin/debuginfo.split.so', import.meta.url).pathname);
-  const tx = await pipe(
-    createTransactionMessage({ version: 0 }),
-    (m) => setTransactionMessageFeePayerSigner(payer, m),
-    (m) => appendTransactionMessageInstructions([{ programAddress: programId, accounts: [], data: Uint8Array.of(1, 5, 6) }], m),
-    (m) => svm.setTransactionMessageLifetimeUsingLatestBlockhash(m),
-    (m) => signTransactionMessageWithSigners(m),
-  );
+  const tx = await fundedTransaction(svm, [{ programAddress: programId, accounts: [], data: Uint8Array.of(1, 5, 6) }]);
   const result = svm.sendTransaction(tx);
   if (!(result instanceof FailedTransactionMetadata)) throw new Error('expected a failure');
   expect(result.sourceLocation()).toMatchObject({ function: 'store_at', file: 'programs/debuginfo/math.c', line: 7, column: 33 });
@@ -158,4 +156,54 @@ it('source lines of failures: a stripped program with its .debug file beside it'
       '    at entrypoint (programs/debuginfo/main.c:24:12)',
     ].join('\n'),
   );
+});
+
+it('profiling example: units by function and line, and folded stacks for a flamegraph', async () => {
+  const svm = new SVM().withProfiling();
+  const programId = (await generateKeyPairSigner()).address;
+  svm.addProgramFromFile(programId, new URL('../programs/bin/debuginfo.so', import.meta.url).pathname);
+  const tx = await fundedTransaction(svm, [{ programAddress: programId, accounts: [], data: Uint8Array.of(0, 1, 2, 3, 4, 5) }]);
+  const result = svm.sendTransaction(tx);
+  const profile = result.profile()!;
+  expect(profile.total).toBe(Number((result as TransactionMetadata).computeUnitsConsumed()));
+  expect(profile.functions().map((f) => f.name)).toContain('entrypoint');
+  expect(profile.lines()[0]).toMatchObject({ file: 'programs/debuginfo/checks.c', line: 8 });
+  const folded = join(mkdtempSync(join(tmpdir(), 'websvm-readme-')), 'tx.folded');
+  writeFileSync(folded, profile.folded());
+  expect(readFileSync(folded, 'utf8')).toContain(`${programId};entrypoint;sol_log_64_ 100\n`); // program;function;… units
+});
+
+describe("the README's claims", () => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  const entries: Record<string, Promise<Record<string, unknown>>> = {
+    websvm: import('../src/index.js'),
+    'websvm/anchor': import('../src/anchor/index.js'),
+    'websvm/validator': import('../src/validator/index.js'),
+  };
+
+  it("its snippets import only what the package's entries export", async () => {
+    const imports = [...readme.matchAll(/^import \{([^}]*)\} from '(websvm(?:\/\w+)?)';/gm)];
+    expect(imports.length).toBeGreaterThan(4);
+    for (const [, names, entry] of imports) {
+      const exported = await entries[entry];
+      expect(exported, `README imports from ${entry}, which is no entry`).toBeDefined();
+      for (const name of names.split(',').map((n) => n.trim())) {
+        if (name && !name.startsWith('type ')) expect(exported, `${name} from ${entry}`).toHaveProperty(name);
+      }
+    }
+  });
+
+  it("names the class simulateTransaction returns in the API table's first column of results", async () => {
+    const row = /^\| `simulateTransaction\(tx\)` \| `(\w+)`/m.exec(readme);
+    const svm = new SVM();
+    const tx = await fundedTransaction(svm, []);
+    const { [row?.[1] ?? '']: named } = (await entries.websvm) as Record<string, new (...args: never[]) => unknown>;
+    expect(svm.simulateTransaction(tx)).toBeInstanceOf(named);
+  });
+
+  it('says of nothing its feature table marks done that it is not yet done (the Vote program once was)', () => {
+    const done = [...readme.matchAll(/^\| ([^|]+?) \| (?:yes|`)/gm)].map(([, feature]) => feature.trim());
+    expect(done).toContain('Vote program');
+    for (const line of readme.split('\n').filter((l) => /not yet/i.test(l))) expect(line).not.toMatch(/vote program/i);
+  });
 });

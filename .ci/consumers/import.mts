@@ -19,25 +19,3 @@ const health = (await (await fetch(validator.rpcUrl, { method: 'POST', body: '{"
 await validator.close();
 if (health.result !== 'ok') throw new Error('import: validator not healthy');
 console.log('validator import ok');
-
-// The Anchor entry, sharing the package's SVM class: an Anchor-like example through @coral-xyz/anchor's own Program.
-const { WebsvmProvider } = await import('websvm/anchor');
-const { BN, Program } = await import('@coral-xyz/anchor');
-const { Keypair } = await import('@solana/web3.js');
-const { readFileSync } = await import('node:fs');
-const example = new URL('../../Anchor-like-examples/counter/', import.meta.url);
-const idl = JSON.parse(readFileSync(new URL('idl/counter.json', example), 'utf8'));
-const anchorSvm = new SVM();
-anchorSvm.addProgramFromFile(idl.address, new URL('program/counter.so', example).pathname);
-const provider = new WebsvmProvider(anchorSvm);
-if ((await provider.connection.getBalance(provider.publicKey)) !== 100_000_000_000) throw new Error('import: the provider wallet is not funded');
-const program = new Program(idl, provider);
-const counter = Keypair.generate();
-const counterAccounts = { counter: counter.publicKey, authority: provider.publicKey };
-await program.methods.initialize(new BN(41)).accounts(counterAccounts).signers([counter]).rpc();
-await program.methods.increment().accounts(counterAccounts).rpc();
-const { count } = (await (program.account as unknown as Record<string, { fetch(at: unknown): Promise<{ count: { toString(): string } }> }>).counter.fetch(
-  counter.publicKey,
-)) as { count: { toString(): string } };
-if (count.toString() !== '42') throw new Error(`import: the counter reads ${count}, not 42`);
-console.log('anchor import ok: the counter example ran through Program');

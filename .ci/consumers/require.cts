@@ -12,5 +12,5 @@ svm.airdrop(to, 1_000_000_000n);
 if (svm.getBalance(to) !== before + 1_000_000_000n) throw new Error('require: airdrop failed');
 console.log('package require ok');
 
-// The Anchor entry's CommonJS types (run by plain Node in anchor-require.cjs: tsx cannot require @solana/web3.js here).
+// The Anchor entry's CommonJS types (scripts/packed-consumers.ts runs it from a CommonJS project: tsx cannot require @solana/web3.js here).
 export type AnchorProvider = import('websvm/anchor').WebsvmProvider;

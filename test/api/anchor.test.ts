@@ -86,6 +86,21 @@ describe('AnchorProgram', () => {
     expect(ix.data.subarray(0, 8)).toEqual(sha256(new TextEncoder().encode('global:set_data')).subarray(0, 8));
   });
 
+  it('encodes an enum value given as its variant name, as Anchor writes it, or as an object', () => {
+    const program = new AnchorProgram(
+      {
+        name: 'enums',
+        instructions: [],
+        types: [
+          { name: 'State', type: { kind: 'enum', variants: [{ name: 'Uninitialized' }, { name: 'Initialized' }, { name: 'Frozen' }] } },
+          { name: 'Holder', type: { kind: 'struct', fields: [{ name: 'state', type: { defined: 'State' } }] } },
+        ],
+      },
+      PROGRAM,
+    );
+    for (const state of ['Frozen', { frozen: {} }, { Frozen: {} }]) expect(program.encodeType('Holder', { state })).toEqual(Uint8Array.of(2));
+  });
+
   it('round-trips accounts and rejects the wrong discriminator', () => {
     const data = program.encodeAccount('State', { value: 5, owner: OWNER, hist: [1, 2, 3] });
     expect(program.decodeAccount('State', data)).toEqual({ value: 5, owner: OWNER, hist: [1, 2, 3] });

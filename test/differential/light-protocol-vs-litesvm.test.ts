@@ -10,11 +10,12 @@
  * `WEBSVM_SKIP_REAL_PROGRAMS=1` skips it explicitly instead.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { generateKeyPairSigner, type Address, type KeyPairSigner } from '@solana/kit';
+import { AccountRole, createAddressWithSeed, generateKeyPairSigner, getProgramDerivedAddress, type Address, type KeyPairSigner } from '@solana/kit';
 import { Dual, setBoth } from '../helpers/dual.js';
-import { splMintData } from '../helpers/encoding.js';
+import { splMintData, u64 } from '../helpers/encoding.js';
 
 const SPL_TOKEN = 'TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA' as Address;
+const SYSTEM_PROGRAM = '11111111111111111111111111111111' as Address;
 const skipped = process.env.WEBSVM_SKIP_REAL_PROGRAMS === '1';
 
 /** The helpers, or why the real programs could not be prepared. */
@@ -43,6 +44,7 @@ describe.skipIf(skipped)('Light Protocol programs: websvm = LiteSVM', () => {
     lightElf,
     lightSystem,
     mintTo,
+    withSigners,
   } = light;
   let d: Dual;
   let mint: Address;
@@ -99,6 +101,35 @@ describe.skipIf(skipped)('Light Protocol programs: websvm = LiteSVM', () => {
     const fallback = await d.expectSame([unknown]);
     expect(fallback.error).toBe('InstructionError(0, Custom(101))');
     expect(compressedToken.errorName(101)).toEqual({ name: 'InstructionFallbackNotFound' });
+  });
+
+  it("Anchor's own IDL instruction: IdlCreateAccount, refused when it names another program (IdlInstructionInvalidProgram, 1001)", async () => {
+    const program = LIGHT_PROGRAMS.light_compressed_token;
+    const [base] = await getProgramDerivedAddress({ programAddress: program, seeds: [] });
+    const idlAccount = await createAddressWithSeed({ baseAddress: base, programAddress: program, seed: 'anchor:idl' });
+    // Anchor's IDL tag (sha256("anchor:idl")[..8], as a little-endian u64), then IdlInstruction::Create { data_len }.
+    const data = Uint8Array.of(0x40, 0xf4, 0xbc, 0x78, 0xa7, 0xe9, 0x69, 0x0a, 0, ...u64(200n));
+    const create = (programAccount: Address) =>
+      withSigners(
+        {
+          programAddress: program,
+          accounts: [
+            { address: d.payer.address, role: AccountRole.WRITABLE_SIGNER },
+            { address: idlAccount, role: AccountRole.WRITABLE },
+            { address: base, role: AccountRole.READONLY },
+            { address: SYSTEM_PROGRAM, role: AccountRole.READONLY },
+            { address: programAccount, role: AccountRole.READONLY },
+          ],
+          data,
+        },
+        [d.payer],
+      );
+    const refused = await d.expectSame([create(LIGHT_PROGRAMS.account_compression)], [idlAccount]);
+    expect(refused.error).toBe('InstructionError(0, Custom(1001))');
+    expect(compressedToken.errorName(1001)?.name).toBe('IdlInstructionInvalidProgram');
+    const created = await d.expectSame([create(program)], [idlAccount]);
+    expect(created.error).toBeUndefined();
+    expect(d.account(idlAccount).ours?.owner).toBe(program);
   });
 
   it('decodes a version-1 CPI context account by the PascalCase discriminator Anchor 0.29 wrote', () => {

@@ -2,28 +2,33 @@
  * counter — the tests an Anchor project keeps in `tests/counter.ts`, run through
  * `@coral-xyz/anchor`'s `Program` against the C program built with Anchor's conventions. The
  * program is deployed in websvm's in-process SVM, and a `WebsvmProvider` stands where
- * `AnchorProvider.env()` would.
+ * `AnchorProvider.env()` would. Node's own runner runs them from the example's root, as
+ * `anchor test` runs a workspace's tests: `node --test`.
  */
+import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
-import { AnchorError, BN, Program, type AccountClient, type Idl } from '@coral-xyz/anchor';
-import { Keypair, type PublicKey } from '@solana/web3.js';
+import { describe, it } from 'node:test';
+import * as anchor from '@coral-xyz/anchor';
+import { AnchorError, Program, web3, type AccountClient, type Idl } from '@coral-xyz/anchor';
 import { AnchorProgram, Check, FailedTransactionMetadata, InstructionHarness, SVM, type AnchorIdl } from 'websvm';
 import { WebsvmProvider } from 'websvm/anchor';
 
-const idl = JSON.parse(readFileSync(new URL('../idl/counter.json', import.meta.url), 'utf8')) as Idl;
-const elf = readFileSync(new URL('../program/counter.so', import.meta.url));
+// @coral-xyz/anchor is a CommonJS package: Node's ES module loader finds its BN only on the default
+// export (compiled to CommonJS, as ts-mocha runs tests, the namespace is the module and holds it).
+const { BN } = 'BN' in anchor ? anchor : (anchor as unknown as { default: typeof anchor }).default;
+const idl = JSON.parse(readFileSync('idl/counter.json', 'utf8')) as Idl;
+const elf = readFileSync('program/counter.so');
 
 describe('counter', () => {
   const svm = new SVM();
   svm.addProgram(idl.address, elf);
   const provider = new WebsvmProvider(svm); // its wallet pays, and is the counter's authority
   const program = new Program(idl, provider);
-  const counter = Keypair.generate();
+  const counter = web3.Keypair.generate();
   // The IDL is read at run time, so its account names are not in the program's type (a project
   // built by `anchor build` has them in target/types and writes `program.account.counter`).
   const accounts = program.account as unknown as Record<string, AccountClient>;
-  const fetchCounter = async () => (await accounts.counter.fetch(counter.publicKey)) as { authority: PublicKey; count: BN };
+  const fetchCounter = async () => (await accounts.counter.fetch(counter.publicKey)) as { authority: web3.PublicKey; count: anchor.BN };
 
   it('initializes the counter', async () => {
     const signature = await program.methods
@@ -32,42 +37,47 @@ describe('counter', () => {
       .signers([counter])
       .rpc();
     const tx = await provider.connection.getTransaction(signature, { commitment: 'confirmed', maxSupportedTransactionVersion: 0 });
-    expect(tx?.meta?.logMessages).toContain('Program log: Instruction: Initialize');
+    assert.ok(tx?.meta?.logMessages?.includes('Program log: Instruction: Initialize'));
     const state = await fetchCounter();
-    expect({ authority: state.authority.toBase58(), count: state.count.toString() }).toEqual({ authority: provider.publicKey.toBase58(), count: '41' });
+    assert.deepEqual({ authority: state.authority.toBase58(), count: state.count.toString() }, { authority: provider.publicKey.toBase58(), count: '41' });
     const info = await provider.connection.getAccountInfo(counter.publicKey);
-    expect(info?.owner.toBase58()).toBe(program.programId.toBase58());
-    expect(info?.data.length).toBe(48);
+    assert.equal(info?.owner.toBase58(), program.programId.toBase58());
+    assert.equal(info?.data.length, 48);
   });
 
   it('increments and emits Incremented (simulated first, which commits nothing)', async () => {
     const increment = () => program.methods.increment().accounts({ counter: counter.publicKey, authority: provider.publicKey });
     const simulated = await increment().simulate();
-    expect(simulated.events.map((e) => [e.name, e.data.count.toString()])).toEqual([['incremented', '42']]);
-    expect((await fetchCounter()).count.toString()).toBe('41');
+    assert.deepEqual(
+      simulated.events.map((e) => [e.name, e.data.count.toString()]),
+      [['incremented', '42']],
+    );
+    assert.equal((await fetchCounter()).count.toString(), '41');
 
     const heard: string[] = [];
-    const listener = program.addEventListener('incremented', (event: { count: BN }) => heard.push(event.count.toString()));
+    const listener = program.addEventListener('incremented', (event: { count: anchor.BN }) => heard.push(event.count.toString()));
     await increment().rpc();
     await program.removeEventListener(listener);
-    expect(heard).toEqual(['42']);
-    expect((await fetchCounter()).count.toString()).toBe('42');
+    assert.deepEqual(heard, ['42']);
+    assert.equal((await fetchCounter()).count.toString(), '42');
   });
 
   it('rejects another authority (ConstraintHasOne, error 2001)', async () => {
-    const mallory = Keypair.generate();
-    const error = (await program.methods
+    const mallory = web3.Keypair.generate();
+    const error = await program.methods
       .increment()
       .accounts({ counter: counter.publicKey, authority: mallory.publicKey })
       .signers([mallory])
       .rpc()
-      .catch((e: unknown) => e)) as AnchorError;
-    expect(error).toBeInstanceOf(AnchorError);
-    expect(error.error.errorCode).toEqual({ code: 'ConstraintHasOne', number: 2001 });
-    expect(error.logs).toContain(
-      'Program log: AnchorError caused by account: counter. Error Code: ConstraintHasOne. Error Number: 2001. Error Message: A has one constraint was violated.',
+      .catch((e: unknown) => e);
+    assert.ok(error instanceof AnchorError);
+    assert.deepEqual(error.error.errorCode, { code: 'ConstraintHasOne', number: 2001 });
+    assert.ok(
+      error.logs.includes(
+        'Program log: AnchorError caused by account: counter. Error Code: ConstraintHasOne. Error Number: 2001. Error Message: A has one constraint was violated.',
+      ),
     );
-    expect((await fetchCounter()).count.toString()).toBe('42');
+    assert.equal((await fetchCounter()).count.toString(), '42');
   });
 
   it('rejects an increment past u64::MAX (Overflow, 6000)', async () => {
@@ -75,14 +85,14 @@ describe('counter', () => {
     svm.setAccount(counter.publicKey, { lamports: 10_000_000n, data: full, owner: program.programId, executable: false });
     // The same increment as before needs a new blockhash, or it is refused as already processed (as a cluster refuses it).
     svm.expireBlockhash();
-    const error = (await program.methods
+    const error = await program.methods
       .increment()
       .accounts({ counter: counter.publicKey, authority: provider.publicKey })
       .rpc()
-      .catch((e: unknown) => e)) as AnchorError;
-    expect(error).toBeInstanceOf(AnchorError);
-    expect(error.error.errorCode).toEqual({ code: 'Overflow', number: 6000 });
-    expect(error.error.errorMessage).toBe('Counter overflow');
+      .catch((e: unknown) => e);
+    assert.ok(error instanceof AnchorError);
+    assert.deepEqual(error.error.errorCode, { code: 'Overflow', number: 6000 });
+    assert.equal(error.error.errorMessage, 'Counter overflow');
   });
 
   describe('websvm extras', () => {
@@ -90,17 +100,17 @@ describe('counter', () => {
     const idlProgram = new AnchorProgram(idl as unknown as AnchorIdl);
 
     it("names IDL and framework errors in the SVM's own results (useIdl, describeError)", async () => {
-      const mallory = Keypair.generate();
+      const mallory = web3.Keypair.generate();
       svm.airdrop(mallory.publicKey, 1_000_000_000n);
       const tx = await program.methods.increment().accounts({ counter: counter.publicKey, authority: mallory.publicKey }).transaction();
       tx.recentBlockhash = svm.latestBlockhash();
       tx.sign(mallory); // mallory pays and signs
-      const failed = svm.sendTransaction(tx) as FailedTransactionMetadata;
-      expect(failed).toBeInstanceOf(FailedTransactionMetadata);
-      expect(failed.err().toString()).toBe('TransactionErrorInstructionError { index: 0, error: InstructionErrorCustom { code: 2001 } }');
+      const failed = svm.sendTransaction(tx);
+      assert.ok(failed instanceof FailedTransactionMetadata);
+      assert.equal(failed.err().toString(), 'TransactionErrorInstructionError { index: 0, error: InstructionErrorCustom { code: 2001 } }');
       svm.useIdl(idlProgram);
-      expect(failed.describeError()).toBe(`InstructionError(0, Custom(2001)): ConstraintHasOne (Custom(2001)) (program ${idlProgram.programId})`);
-      expect(idlProgram.describe({ kind: 'Custom', code: 2001 })).toBe('ConstraintHasOne (Custom(2001))');
+      assert.equal(failed.describeError(), `InstructionError(0, Custom(2001)): ConstraintHasOne (Custom(2001)) (program ${idlProgram.programId})`);
+      assert.equal(idlProgram.describe({ kind: 'Custom', code: 2001 }), 'ConstraintHasOne (Custom(2001))');
     });
 
     it('names IDL errors in instruction-level checks (Overflow, 6000)', () => {
@@ -113,9 +123,9 @@ describe('counter', () => {
       ];
       const increment = idlProgram.instruction('increment', {}, { counter: counterAddress, authority });
       harness.processAndValidate(increment, accounts, [idlProgram.errorCheck('Overflow')]);
-      expect(() => harness.processAndValidate(increment, accounts, [Check.success()])).toThrow(
-        'result: expected success, got Overflow (Custom(6000): Counter overflow) (custom program error: 0x1770)',
-      );
+      assert.throws(() => harness.processAndValidate(increment, accounts, [Check.success()]), {
+        message: /result: expected success, got Overflow \(Custom\(6000\): Counter overflow\) \(custom program error: 0x1770\)/,
+      });
     });
   });
 });
