@@ -7,7 +7,7 @@
  */
 import { PublicKey, SendTransactionError, type AccountInfo, type Commitment, type Context, type Logs } from '@solana/web3.js';
 import bs58 from 'bs58';
-import { FailedTransactionMetadata, type SVM, type TransactionInput, type TransactionMetadata } from '../index.js';
+import { FailedTransactionMetadata, WebsvmError, type SVM, type TransactionInput, type TransactionMetadata } from '../index.js';
 
 /** A key as web3.js and Anchor pass them. */
 type Key = PublicKey | string;
@@ -102,7 +102,10 @@ export class WebsvmConnection {
   /** Airdrops at once (a real System transfer from the SVM's faucet); returns its signature. */
   async requestAirdrop(to: Key, lamports: number): Promise<string> {
     const result = this.svm.airdrop(String(to), BigInt(lamports));
-    if (!result || result instanceof FailedTransactionMetadata) throw new Error(`airdrop to ${String(to)} failed: ${result?.describeError() ?? 'no faucet'}`);
+    if (!result || result instanceof FailedTransactionMetadata) {
+      const reason = result?.describeError() ?? 'no faucet';
+      throw new WebsvmError('AirdropFailed', `airdrop to ${String(to)} failed: ${reason}`, { to: String(to), reason });
+    }
     return bs58.encode(result.signature());
   }
 
@@ -207,7 +210,7 @@ export function transactionSignature(tx: TransactionInput): string {
     const first = Object.values(tx.signatures as Record<string, Uint8Array | null>)[0];
     if (first) return bs58.encode(first);
   }
-  throw new Error('the transaction is not signed by its fee payer');
+  throw new WebsvmError('InvalidTransaction', 'the transaction is not signed by its fee payer');
 }
 
 /** The RPC's words for a failed transaction: `Error processing Instruction 0: custom program error: 0x1770` (what Anchor's error parser reads). */

@@ -104,7 +104,12 @@ export class WebsvmProvider {
    * (action `simulate`) with the logs, which Anchor turns into its errors.
    */
   async simulate(tx: AnyTransaction, signers: Signer[] = [], _commitment?: unknown, includeAccounts?: boolean | PublicKey[]): Promise<SimulationResponse> {
-    if (includeAccounts !== undefined) throw new Error('WebsvmProvider.simulate: includeAccounts is not supported; read the accounts after sending instead');
+    if (includeAccounts !== undefined) {
+      throw new WebsvmError('Unsupported', 'WebsvmProvider.simulate: includeAccounts is not supported; read the accounts after sending instead', {
+        method: 'simulate',
+        option: 'includeAccounts',
+      });
+    }
     const signed = await this.wallet.signTransaction(this.prepare(tx, signers));
     const result = this.svm.simulateTransaction(signed);
     if (result instanceof FailedTransactionMetadata) {
@@ -146,7 +151,9 @@ function asWeb3Connection(connection: WebsvmConnection): Connection {
     get(target, property, receiver) {
       if (property in target || typeof property === 'symbol' || property === 'then') return Reflect.get(target, property, receiver);
       return () => {
-        throw new WebsvmError('Unsupported', `websvm/anchor's connection has no ${String(property)}(); use the SVM (provider.svm) for what it offers`);
+        throw new WebsvmError('Unsupported', `websvm/anchor's connection has no ${String(property)}(); use the SVM (provider.svm) for what it offers`, {
+          method: String(property),
+        });
       };
     },
   }) as unknown as Connection;

@@ -4,6 +4,7 @@
  * {@link CheckFailure} listing every mismatch, expected against actual.
  */
 import { instructionErrorText, type InstructionError, type InstructionErrorName } from '../runtime/errors.js';
+import { WebsvmError } from '../errors.js';
 import { BPF_LOADER_UPGRADEABLE, SYSTEM_PROGRAM } from '../runtime/ids.js';
 import { MAX_COMPUTE_UNIT_LIMIT } from '../runtime/compute-budget.js';
 import { cloneAccount, type Account } from '../runtime/accounts.js';
@@ -109,11 +110,10 @@ function accountLine([address, a]: [string, Account]): string {
   return `  ${address}: ${a.lamports} lamports, ${a.data.length} bytes, owner ${a.owner}${a.executable ? ', executable' : ''}`;
 }
 
-/** A mismatch between a check and a result. */
-export class CheckFailure extends Error {
+/** A mismatch between a check and a result (kind `CheckFailed`, each mismatch as a line of `mismatches`). */
+export class CheckFailure extends WebsvmError<'CheckFailed', { readonly mismatches: readonly string[] }> {
   constructor(readonly mismatches: string[]) {
-    super(`${mismatches.length} check(s) failed:\n${mismatches.map((m) => `  - ${m}`).join('\n')}`);
-    this.name = 'CheckFailure';
+    super('CheckFailed', `${mismatches.length} check(s) failed:\n${mismatches.map((m) => `  - ${m}`).join('\n')}`, { mismatches });
   }
 }
 

@@ -32,6 +32,24 @@ export function refused(name: string, must: string, value: unknown): WebsvmError
   return new WebsvmError('InvalidArgument', `${name} must be ${must}, got ${shown(value)}`);
 }
 
+/** A non-empty path argument, refused with kind `InvalidArgument` otherwise. */
+export function toPath(value: unknown, name: string): string {
+  if (typeof value !== 'string' || value === '') throw refused(name, 'a file path', value);
+  return value;
+}
+
+/**
+ * Runs a file operation on `path`; what the operating system refuses becomes a `WebsvmError` of
+ * kind `FileError` with the path, the action and the system's message.
+ */
+export function fileAccess<T>(action: 'read' | 'write', path: string, operation: () => T): T {
+  try {
+    return operation();
+  } catch (e) {
+    throw new WebsvmError('FileError', `cannot ${action} ${path}: ${e instanceof Error ? e.message : String(e)}`, { path, action }, { cause: e });
+  }
+}
+
 /** The base58 form of the argument `address`, checked as {@link toNamedAddress} checks it. */
 export function toAddress(a: AddressInput): string {
   return toNamedAddress(a, 'address');

@@ -24,12 +24,14 @@ import { Runtime, type RuntimeSnapshot, type TransactionOutcome } from '../runti
 import * as sv from '../runtime/sysvars.js';
 import { decodeRuntimeState, encodeRuntimeState } from '../runtime/state-codec.js';
 import {
+  fileAccess,
   refused,
   toAddress,
   toBoolean,
   toBytes,
   toFields,
   toNamedAddress,
+  toPath,
   toU64,
   toTransaction,
   type AddressInput,
@@ -92,21 +94,6 @@ const ENGINES: readonly unknown[] = ['auto', 'jit', 'interpreter'] satisfies Eng
 
 /** Default programs' ELFs loaded once per process (sources hand out the same bytes each time). */
 const loadedDefaults = new WeakMap<Uint8Array, Executable>();
-
-/** A non-empty path argument. */
-function toPath(value: unknown, name: string): string {
-  if (typeof value !== 'string' || value === '') throw refused(name, 'a file path', value);
-  return value;
-}
-
-/** Runs a file operation on `path`; what the operating system refuses becomes a `WebsvmError` of kind `FileError`. */
-function fileAccess<T>(action: 'read' | 'write', path: string, operation: () => T): T {
-  try {
-    return operation();
-  } catch (e) {
-    throw new WebsvmError('FileError', `cannot ${action} ${path}: ${e instanceof Error ? e.message : String(e)}`);
-  }
-}
 
 /** The simulator. `new SVM()` starts with builtins, sysvars, signature and blockhash checks on. */
 export class SVM {
