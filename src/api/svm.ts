@@ -125,6 +125,7 @@ export class SVM {
    * (`runtime` is internal: use {@link SVM.default} for a minimal one.)
    */
   constructor(runtime?: Runtime) {
+    if (runtime !== undefined && !(runtime instanceof Runtime)) throw refused('new SVM()', 'called without arguments', runtime);
     this.runtime = runtime ?? new Runtime();
     const source = runtime ? undefined : defaultProgramSource();
     if (source) this.#deployDefaultPrograms(source);
@@ -601,8 +602,15 @@ export class SVM {
   setSlotHashes(hashes: sv.SlotHash[]): void {
     this.runtime.setSysvarAccount(SYSVAR.slotHashes, sv.encodeSlotHashes(toSlotHashes(hashes)));
   }
+  /** The data of the sysvar account at `address`; a minimal SVM without it throws kind `SysvarNotFound`. */
+  #sysvarData(address: string, sysvar: string): Uint8Array {
+    const account = this.runtime.getAccount(address);
+    if (!account) throw new WebsvmError('SysvarNotFound', `the ${sysvar} sysvar account does not exist (call withSysvars())`, { sysvar, address });
+    return account.data;
+  }
+
   getSlotHistory(): SlotHistory {
-    const h = sv.decodeSlotHistory(this.runtime.getAccount(SYSVAR.slotHistory)!.data);
+    const h = sv.decodeSlotHistory(this.#sysvarData(SYSVAR.slotHistory, 'SlotHistory'));
     return new SlotHistory(h.bits, h.nextSlot);
   }
   setSlotHistory(history: sv.SlotHistory): void {
@@ -610,7 +618,7 @@ export class SVM {
   }
   getStakeHistory(): StakeHistory {
     const out = new StakeHistory();
-    out.entries.push(...sv.decodeStakeHistory(this.runtime.getAccount(SYSVAR.stakeHistory)!.data));
+    out.entries.push(...sv.decodeStakeHistory(this.#sysvarData(SYSVAR.stakeHistory, 'StakeHistory')));
     return out;
   }
   setStakeHistory(history: StakeHistory): void {
