@@ -275,19 +275,19 @@ export function toInstruction(ix: InstructionInput, name = 'instruction'): Runti
     const accounts = toEach(fields.accounts ?? [], `${name}.accounts`, 'an array of { address, role }', (a, at) => {
       const meta = toFields(a, at, 'an account meta { address, role }');
       const role = toRole(meta.role, `${at}.role`);
-      return { pubkey: toNamedAddress(meta.address as AddressInput, `${at}.address`), isSigner: (role & 2) !== 0, isWritable: (role & 1) !== 0 };
+      return { pubkey: toNamedAddress(meta.address as AddressInput, 'account address'), isSigner: (role & 2) !== 0, isWritable: (role & 1) !== 0 };
     });
-    return { programId: toNamedAddress(fields.programAddress as AddressInput, `${name}.programAddress`), accounts, data };
+    return { programId: toNamedAddress(fields.programAddress as AddressInput, 'programAddress'), accounts, data };
   }
   const accounts = toEach(fields.keys, `${name}.keys`, 'an array of { pubkey, isSigner, isWritable }', (k, at) => {
     const meta = toFields(k, at, 'an account meta { pubkey, isSigner, isWritable }');
     return {
-      pubkey: toNamedAddress(meta.pubkey as AddressInput, `${at}.pubkey`),
+      pubkey: toNamedAddress(meta.pubkey as AddressInput, 'pubkey'),
       isSigner: toBoolean(meta.isSigner, `${at}.isSigner`),
       isWritable: toBoolean(meta.isWritable, `${at}.isWritable`),
     };
   });
-  return { programId: toNamedAddress(fields.programId as AddressInput, `${name}.programId`), accounts, data };
+  return { programId: toNamedAddress(fields.programId as AddressInput, 'programId'), accounts, data };
 }
 
 /** An account: kit-style (`programAddress`) or web3.js-style (`owner`). */
@@ -311,6 +311,6 @@ export function toAccount(a: AccountInput, name = 'account'): Account {
 export function toAccountPairs(value: unknown, name: string): [string, Account][] {
   return toEach(value, name, 'an array of [address, account] pairs', (pair, at) => {
     const [address, account] = toArray(pair, at, 'an [address, account] pair');
-    return [toNamedAddress(address as AddressInput, `${at}[0]`), toAccount(account as AccountInput, `${at}[1]`)];
+    return [toNamedAddress(address as AddressInput, 'address'), toAccount(account as AccountInput, `${at}[1]`)];
   });
 }
