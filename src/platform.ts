@@ -1,3 +1,5 @@
+import { WebsvmError } from './errors.js';
+
 /**
  * Node built-ins without importing them: `process.getBuiltinModule` exists on Node ≥ 20.16 and
  * nowhere in browsers, so modules that use these stay loadable in a browser bundle.
@@ -31,7 +33,7 @@ export interface NodeFs {
 /** node:fs, or an error saying the feature needs Node.js. */
 export function requireNodeFs(feature: string): NodeFs {
   const fs = nodeModule<NodeFs>('node:fs');
-  if (!fs) throw new Error(`${feature} needs Node.js (in a browser, pass bytes and text instead)`);
+  if (!fs) throw new WebsvmError('Unsupported', `${feature} needs Node.js (in a browser, pass bytes and text instead)`, { feature });
   return fs;
 }
 

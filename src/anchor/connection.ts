@@ -7,7 +7,8 @@
  */
 import { PublicKey, SendTransactionError, type AccountInfo, type Commitment, type Context, type Logs } from '@solana/web3.js';
 import bs58 from 'bs58';
-import { FailedTransactionMetadata, type SVM, type TransactionInput, type TransactionMetadata } from '../index.js';
+import { FailedTransactionMetadata, SVM, WebsvmError, type TransactionInput, type TransactionMetadata } from '../index.js';
+import { refused, toArray, toFields, toTransaction, toU64 } from '../api/inputs.js';
 
 /** A key as web3.js and Anchor pass them. */
 type Key = PublicKey | string;
@@ -28,7 +29,9 @@ export class WebsvmConnection {
   private readonly logListeners = new Map<number, { filter: string; callback: (logs: Logs, context: Context) => void }>();
   private nextListener = 0;
 
-  constructor(readonly svm: SVM) {}
+  constructor(readonly svm: SVM) {
+    if (!(svm instanceof SVM)) throw refused('svm', 'an SVM', svm);
+  }
 
   private context(): Context {
     return { slot: Number(this.svm.getClock().slot) };
@@ -51,7 +54,7 @@ export class WebsvmConnection {
   }
 
   async getMultipleAccountsInfo(addresses: Key[]): Promise<(AccountInfo<Buffer> | null)[]> {
-    return Promise.all(addresses.map((a) => this.getAccountInfo(a)));
+    return Promise.all(toArray(addresses, 'addresses', 'an array of addresses').map((a) => this.getAccountInfo(a as Key)));
   }
 
   async getMultipleAccountsInfoAndContext(addresses: Key[]): Promise<WithContext<(AccountInfo<Buffer> | null)[]>> {
@@ -63,7 +66,7 @@ export class WebsvmConnection {
     programId: Key,
     config?: Commitment | { filters?: ProgramAccountsFilter[]; withContext?: boolean },
   ): Promise<{ pubkey: PublicKey; account: AccountInfo<Buffer> }[] | WithContext<{ pubkey: PublicKey; account: AccountInfo<Buffer> }[]>> {
-    const filters = (typeof config === 'object' && config.filters) || [];
+    const filters = (typeof config === 'object' && config?.filters) || [];
     const matches = (data: Uint8Array) =>
       filters.every((f) => {
         if ('dataSize' in f) return data.length === f.dataSize;
@@ -84,7 +87,7 @@ export class WebsvmConnection {
   }
 
   async getMinimumBalanceForRentExemption(dataLength: number): Promise<number> {
-    return Number(this.svm.minimumBalanceForRentExemption(BigInt(dataLength)));
+    return Number(this.svm.minimumBalanceForRentExemption(toU64(dataLength, 'dataLength')));
   }
 
   async getLatestBlockhash(): Promise<{ blockhash: string; lastValidBlockHeight: number }> {
@@ -101,14 +104,17 @@ export class WebsvmConnection {
 
   /** Airdrops at once (a real System transfer from the SVM's faucet); returns its signature. */
   async requestAirdrop(to: Key, lamports: number): Promise<string> {
-    const result = this.svm.airdrop(String(to), BigInt(lamports));
-    if (!result || result instanceof FailedTransactionMetadata) throw new Error(`airdrop to ${String(to)} failed: ${result?.describeError() ?? 'no faucet'}`);
+    const result = this.svm.airdrop(String(to), toU64(lamports, 'lamports'));
+    if (!result || result instanceof FailedTransactionMetadata) {
+      const reason = result?.describeError() ?? 'no faucet';
+      throw new WebsvmError('AirdropFailed', `airdrop to ${String(to)} failed: ${reason}`, { to: String(to), reason });
+    }
     return bs58.encode(result.signature());
   }
 
   /** Every transaction is final when sent: confirmation reports the transaction's error, if any. */
   async confirmTransaction(strategy: string | { signature: string }): Promise<WithContext<{ err: RpcTransactionError | null }>> {
-    const signature = typeof strategy === 'string' ? strategy : strategy.signature;
+    const signature = typeof strategy === 'string' ? strategy : (toFields(strategy, 'strategy', 'a signature or { signature }').signature as string);
     const result = this.svm.getTransaction(signature);
     return { context: this.context(), value: { err: result instanceof FailedTransactionMetadata ? rpcError(result) : null } };
   }
@@ -198,6 +204,7 @@ export class WebsvmConnection {
 
 /** The base58 signature that names a signed transaction (its first). */
 export function transactionSignature(tx: TransactionInput): string {
+  if (typeof tx !== 'object' || tx === null) toTransaction(tx); // refuses it, typed
   if ('signatures' in tx && Array.isArray(tx.signatures)) {
     const first = tx.signatures[0] as Uint8Array | { signature: Uint8Array | null };
     const bytes = first instanceof Uint8Array ? first : first?.signature;
@@ -207,7 +214,7 @@ export function transactionSignature(tx: TransactionInput): string {
     const first = Object.values(tx.signatures as Record<string, Uint8Array | null>)[0];
     if (first) return bs58.encode(first);
   }
-  throw new Error('the transaction is not signed by its fee payer');
+  throw new WebsvmError('InvalidTransaction', 'the transaction is not signed by its fee payer');
 }
 
 /** The RPC's words for a failed transaction: `Error processing Instruction 0: custom program error: 0x1770` (what Anchor's error parser reads). */

@@ -6,7 +6,8 @@
  * the logs, so Anchor turns them into `AnchorError`s as it does with a cluster. Anchor itself is
  * not imported: it stays the user's dependency.
  */
-import { Keypair, type Connection, type Signer, type Transaction, type VersionedTransaction, type PublicKey, SendTransactionError } from '@solana/web3.js';
+import { Keypair, type Connection, type Signer, Transaction, VersionedTransaction, type PublicKey, SendTransactionError } from '@solana/web3.js';
+import { refused, toArray, toEach, toFields } from '../api/inputs.js';
 import { FailedTransactionMetadata, SVM, WebsvmError } from '../index.js';
 import { returnData, rpcErrorMessage, transactionSignature, WebsvmConnection } from './connection.js';
 
@@ -36,7 +37,7 @@ export class KeypairWallet implements Wallet {
   }
 
   async signAllTransactions<T extends AnyTransaction>(txs: T[]): Promise<T[]> {
-    return Promise.all(txs.map((tx) => this.signTransaction(tx)));
+    return Promise.all(toArray(txs, 'transactions', 'an array of transactions').map((tx) => this.signTransaction(tx as T)));
   }
 }
 
@@ -69,6 +70,7 @@ export class WebsvmProvider {
     readonly svm: SVM = new SVM(),
     wallet?: Wallet,
   ) {
+    if (!(svm instanceof SVM)) throw refused('svm', 'an SVM', svm);
     this.#connection = new WebsvmConnection(svm);
     this.connection = asWeb3Connection(this.#connection);
     if (wallet) this.wallet = wallet;
@@ -95,7 +97,8 @@ export class WebsvmProvider {
 
   /** Signs every transaction (the wallet once, for all) and sends them in order; stops at the first failure. */
   async sendAll<T extends AnyTransaction>(txs: { tx: T; signers?: Signer[] }[]): Promise<string[]> {
-    const signed = await this.wallet.signAllTransactions(txs.map(({ tx, signers }) => this.prepare(tx, signers ?? [])));
+    const entries = toEach(txs, 'txs', 'an array of { tx, signers }', (entry, at) => toFields(entry, at, 'a { tx, signers }') as { tx: T; signers?: Signer[] });
+    const signed = await this.wallet.signAllTransactions(entries.map(({ tx, signers }) => this.prepare(tx, signers ?? [])));
     return signed.map((tx) => this.#connection.send(tx));
   }
 
@@ -104,7 +107,12 @@ export class WebsvmProvider {
    * (action `simulate`) with the logs, which Anchor turns into its errors.
    */
   async simulate(tx: AnyTransaction, signers: Signer[] = [], _commitment?: unknown, includeAccounts?: boolean | PublicKey[]): Promise<SimulationResponse> {
-    if (includeAccounts !== undefined) throw new Error('WebsvmProvider.simulate: includeAccounts is not supported; read the accounts after sending instead');
+    if (includeAccounts !== undefined) {
+      throw new WebsvmError('Unsupported', 'WebsvmProvider.simulate: includeAccounts is not supported; read the accounts after sending instead', {
+        method: 'simulate',
+        option: 'includeAccounts',
+      });
+    }
     const signed = await this.wallet.signTransaction(this.prepare(tx, signers));
     const result = this.svm.simulateTransaction(signed);
     if (result instanceof FailedTransactionMetadata) {
@@ -120,7 +128,12 @@ export class WebsvmProvider {
   }
 
   /** Fills in a legacy transaction's fee payer and blockhash, and has `signers` sign. */
-  private prepare<T extends AnyTransaction>(tx: T, signers: Signer[]): T {
+  private prepare<T extends AnyTransaction>(tx: T, given: Signer[]): T {
+    const signers = toEach(given, 'signers', 'an array of Signer', (s, at) => {
+      if (!(s instanceof Keypair) && !(typeof s === 'object' && s !== null && 'secretKey' in s && 'publicKey' in s))
+        throw refused(at, 'a Signer (a Keypair)', s);
+      return s as Signer;
+    });
     if (isVersioned(tx)) {
       if (signers.length > 0) tx.sign(signers);
       return tx;
@@ -132,8 +145,11 @@ export class WebsvmProvider {
   }
 }
 
+/** Whether `tx` is a `VersionedTransaction`; anything but a web3.js transaction is refused with kind `InvalidArgument`. */
 function isVersioned(tx: AnyTransaction): tx is VersionedTransaction {
-  return 'version' in tx;
+  if (tx instanceof VersionedTransaction) return true;
+  if (tx instanceof Transaction) return false;
+  throw refused('transaction', 'a web3.js Transaction or VersionedTransaction', tx);
 }
 
 /**
@@ -146,7 +162,9 @@ function asWeb3Connection(connection: WebsvmConnection): Connection {
     get(target, property, receiver) {
       if (property in target || typeof property === 'symbol' || property === 'then') return Reflect.get(target, property, receiver);
       return () => {
-        throw new WebsvmError('Unsupported', `websvm/anchor's connection has no ${String(property)}(); use the SVM (provider.svm) for what it offers`);
+        throw new WebsvmError('Unsupported', `websvm/anchor's connection has no ${String(property)}(); use the SVM (provider.svm) for what it offers`, {
+          method: String(property),
+        });
       };
     },
   }) as unknown as Connection;

@@ -3,6 +3,7 @@
  * `key = value` lines whose value is a string, number, boolean, or a one-line array or inline
  * table of those. Anything else is refused with its line number rather than misread.
  */
+import { WebsvmError } from '../errors.js';
 
 export type TomlValue = string | number | boolean | TomlValue[] | TomlTable;
 export interface TomlTable {
@@ -15,7 +16,7 @@ export function parseToml(text: string): TomlTable {
   text.split(/\r?\n/).forEach((raw, i) => {
     const line = withoutComment(raw).trim();
     if (line === '') return;
-    const fail = (why: string) => new Error(`Anchor.toml line ${i + 1}: ${why}: ${raw.trim()}`);
+    const fail = (why: string) => new WebsvmError('InvalidAnchorToml', `Anchor.toml line ${i + 1}: ${why}: ${raw.trim()}`, { line: i + 1, why });
     const header = /^(\[\[?)\s*([^\]]+?)\s*\]\]?$/.exec(line);
     if (header) {
       const path = header[2].split('.').map((k) => unquote(k.trim()));

@@ -6,7 +6,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { SVM } from '../index.js';
+import { SVM, WebsvmError } from '../index.js';
+import { fileAccess, refused, toPath } from '../api/inputs.js';
 import { parseToml, type TomlTable } from './toml.js';
 
 /** One program of the workspace. */
@@ -39,17 +40,24 @@ export interface WorkspaceOptions {
 
 /** Reads `Anchor.toml` in `dir` and what it names, without deploying anything. */
 export function readWorkspace(dir: string, cluster = 'localnet'): Workspace {
-  const root = resolve(dir);
+  const root = resolve(toPath(dir, 'dir'));
+  if (typeof cluster !== 'string') throw refused('cluster', 'a cluster name', cluster);
   const tomlPath = join(root, 'Anchor.toml');
-  if (!existsSync(tomlPath)) throw new Error(`${root} is not an Anchor workspace: it has no Anchor.toml`);
-  const toml = parseToml(readFileSync(tomlPath, 'utf8'));
+  if (!existsSync(tomlPath)) throw new WebsvmError('NotAnAnchorWorkspace', `${root} is not an Anchor workspace: it has no Anchor.toml`, { root });
+  const toml = parseToml(fileAccess('read', tomlPath, () => readFileSync(tomlPath, 'utf8')));
   const programsTable = table(table(toml.programs)[cluster]);
   const programs = Object.entries(programsTable).map(([name, id]) => {
     const programId = typeof id === 'string' ? id : String(table(id).address);
     const elf = join(root, 'target', 'deploy', `${name}.so`);
-    if (!existsSync(elf)) throw new Error(`Anchor.toml names program ${name} (${programId}), but ${elf} does not exist: run anchor build`);
+    if (!existsSync(elf)) {
+      throw new WebsvmError('ProgramNotBuilt', `Anchor.toml names program ${name} (${programId}), but ${elf} does not exist: run anchor build`, {
+        name,
+        programId,
+        elf,
+      });
+    }
     const idlPath = join(root, 'target', 'idl', `${name}.json`);
-    const idl = existsSync(idlPath) ? (JSON.parse(readFileSync(idlPath, 'utf8')) as WorkspaceProgram['idl']) : undefined;
+    const idl = existsSync(idlPath) ? readIdl(idlPath) : undefined;
     return { name, programId, elf, idl };
   });
   const test = table(toml.test);
@@ -66,8 +74,18 @@ export function fromWorkspace(dir: string, options: WorkspaceOptions = {}): SVM 
   const svm = options.svm ?? new SVM();
   const workspace = readWorkspace(dir, options.cluster);
   for (const program of [...workspace.programs, ...workspace.genesis]) svm.addProgramFromFile(program.programId, program.elf);
-  for (const file of workspace.accountFiles) svm.loadAccountJson(readFileSync(file, 'utf8'));
+  for (const file of workspace.accountFiles) svm.loadAccountJson(fileAccess('read', file, () => readFileSync(file, 'utf8')));
   return svm;
+}
+
+/** The IDL in the JSON file `path`; a file that cannot be read or parsed is a `FileError` or an `InvalidIdl`. */
+function readIdl(path: string): WorkspaceProgram['idl'] {
+  const text = fileAccess('read', path, () => readFileSync(path, 'utf8'));
+  try {
+    return JSON.parse(text) as WorkspaceProgram['idl'];
+  } catch (e) {
+    throw new WebsvmError('InvalidIdl', `${path}: ${(e as Error).message}`, { path }, { cause: e });
+  }
 }
 
 const table = (value: unknown): TomlTable => (value && typeof value === 'object' && !Array.isArray(value) ? (value as TomlTable) : {});

@@ -28,8 +28,8 @@ interface UiAccount {
  */
 const quoteLargeIntegers = (text: string) => text.replace(/([:,[]\s*)(\d{16,})(?=\s*[,}\]])/g, '$1"$2"');
 
-/** Refuses a read: kind `FetchFailed`, the message saying why (the callers say from where). */
-const failed = (reason: string) => new WebsvmError('FetchFailed', reason);
+/** Refuses a read: kind `FetchFailed`, the message (and `reason`) saying why (the callers say from where). */
+const failed = (reason: string) => new WebsvmError('FetchFailed', reason, { reason });
 
 function toAccount(ui: UiAccount): Account {
   const data = base64ToBytes(ui.data[0]);
@@ -51,14 +51,15 @@ export async function fetchClusterAccounts(url: string, addresses: readonly stri
 async function request(url: string, addresses: string[]): Promise<(Account | null)[]> {
   const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'getMultipleAccounts', params: [addresses, { encoding: 'base64', commitment: 'confirmed' }] });
   let text: string;
+  let res: Response;
   try {
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+    res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
     text = await res.text();
-    if (!res.ok) throw new Error(`HTTP ${res.status} ${text.slice(0, 200)}`);
   } catch (e) {
     const cause = (e as { cause?: { code?: string; message?: string } }).cause;
     throw failed(cause?.code ?? cause?.message ?? (e as Error).message);
   }
+  if (!res.ok) throw failed(`HTTP ${res.status} ${text.slice(0, 200)}`);
   let reply: { result?: { value?: (UiAccount | null)[] }; error?: { code: number; message: string } };
   try {
     reply = JSON.parse(quoteLargeIntegers(text)) as typeof reply;

@@ -3,7 +3,8 @@
  * accounts, without transactions, and check the outcome declaratively. A failed check throws
  * {@link CheckFailure} listing every mismatch, expected against actual.
  */
-import { instructionErrorText, type InstructionError, type InstructionErrorName } from '../runtime/errors.js';
+import { INSTRUCTION_ERROR_TEXT, instructionErrorText, type InstructionError, type InstructionErrorName } from '../runtime/errors.js';
+import { WebsvmError } from '../errors.js';
 import { BPF_LOADER_UPGRADEABLE, SYSTEM_PROGRAM } from '../runtime/ids.js';
 import { MAX_COMPUTE_UNIT_LIMIT } from '../runtime/compute-budget.js';
 import { cloneAccount, type Account } from '../runtime/accounts.js';
@@ -15,7 +16,22 @@ import { nodeInspectCustom } from '../platform.js';
 import { backtraceOfFaults, type Backtrace } from '../debug/index.js';
 import type { Profile } from '../profile/index.js';
 import { computeBudgetOverride, type ComputeBudgetInput } from './sysvars.js';
-import { toAccount, toAddress, toInstruction, toNamedAddress, type AccountInput, type AddressInput, type InstructionInput } from './inputs.js';
+import {
+  refused,
+  toAccount,
+  toAccountPairs,
+  toAddress,
+  toBoolean,
+  toByteValues,
+  toEach,
+  toFields,
+  toInstruction,
+  toNamedAddress,
+  toU64,
+  type AccountInput,
+  type AddressInput,
+  type InstructionInput,
+} from './inputs.js';
 
 /** What one run saw besides its outcome. */
 interface RunSetting {
@@ -109,11 +125,10 @@ function accountLine([address, a]: [string, Account]): string {
   return `  ${address}: ${a.lamports} lamports, ${a.data.length} bytes, owner ${a.owner}${a.executable ? ', executable' : ''}`;
 }
 
-/** A mismatch between a check and a result. */
-export class CheckFailure extends Error {
+/** A mismatch between a check and a result (kind `CheckFailed`, each mismatch as a line of `mismatches`). */
+export class CheckFailure extends WebsvmError<'CheckFailed', { readonly mismatches: readonly string[] }> {
   constructor(readonly mismatches: string[]) {
-    super(`${mismatches.length} check(s) failed:\n${mismatches.map((m) => `  - ${m}`).join('\n')}`);
-    this.name = 'CheckFailure';
+    super('CheckFailed', `${mismatches.length} check(s) failed:\n${mismatches.map((m) => `  - ${m}`).join('\n')}`, { mismatches });
   }
 }
 
@@ -129,6 +144,14 @@ function checkRentExempt(r: InstructionResult, address: string, account: Account
   if (account.lamports < minimum) {
     out.push(`account ${address} rent exempt: expected at least ${minimum} lamports for ${account.data.length} bytes, got ${account.lamports}`);
   }
+}
+
+/** The error `Check.err` expects: a variant name of `InstructionError`, or `{ custom: code }` (a u32). */
+function toExpectedError(error: unknown): InstructionError {
+  if (typeof error === 'string' && Object.hasOwn(INSTRUCTION_ERROR_TEXT, error)) return { kind: error as InstructionErrorName };
+  const custom = typeof error === 'object' && error !== null ? (error as { custom?: unknown }).custom : undefined;
+  if (typeof custom === 'number' && Number.isInteger(custom) && custom >= 0 && custom <= 0xffff_ffff) return { kind: 'Custom', code: custom };
+  throw refused('error', 'an InstructionError variant name or { custom: code }', error);
 }
 
 const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
@@ -147,19 +170,19 @@ export class AccountCheck {
     return this;
   }
   lamports(v: bigint | number): this {
-    return this.add('lamports', String(v), (a) => String(a?.lamports ?? 0n));
+    return this.add('lamports', String(toU64(v, 'lamports')), (a) => String(a?.lamports ?? 0n));
   }
   data(bytes: ArrayLike<number>): this {
-    return this.add('data', hex(Uint8Array.from(bytes)), (a) => hex(a?.data ?? new Uint8Array(0)));
+    return this.add('data', hex(toByteValues(bytes, 'bytes')), (a) => hex(a?.data ?? new Uint8Array(0)));
   }
   owner(owner: AddressInput): this {
     return this.add('owner', toAddress(owner), (a) => a?.owner ?? '(none)');
   }
   executable(v: boolean): this {
-    return this.add('executable', String(v), (a) => String(a?.executable ?? false));
+    return this.add('executable', String(toBoolean(v, 'executable')), (a) => String(a?.executable ?? false));
   }
   space(n: number): this {
-    return this.add('space', String(n), (a) => String(a?.data.length ?? 0));
+    return this.add('space', String(toU64(n, 'space')), (a) => String(a?.data.length ?? 0));
   }
   /**
    * Rent exempt after the run, under the harness's rent sysvar (Mollusk's `rent_exempt()`): at least
@@ -199,21 +222,23 @@ export class Check {
   }
   /** The run failed with `error`: an `InstructionError` variant name, or a custom code. */
   static err(error: InstructionErrorName | { custom: number }): Check {
-    const expected: InstructionError = typeof error === 'string' ? { kind: error } : { kind: 'Custom', code: error.custom };
+    const expected = toExpectedError(error);
     return new Check((r, out) => {
       if (describe(r.error) !== describe(expected)) out.push(`result: expected ${describe(expected)}, got ${r.describeError()}`);
     });
   }
   /** Exactly `units` compute units were consumed. */
   static computeUnits(units: bigint | number): Check {
+    const expected = toU64(units, 'units');
     return new Check((r, out) => {
-      if (r.computeUnitsConsumed !== BigInt(units)) out.push(`compute units: expected ${units}, got ${r.computeUnitsConsumed}`);
+      if (r.computeUnitsConsumed !== expected) out.push(`compute units: expected ${units}, got ${r.computeUnitsConsumed}`);
     });
   }
   /** The return data equals `bytes`. */
   static returnData(bytes: ArrayLike<number>): Check {
+    const expected = hex(toByteValues(bytes, 'bytes'));
     return new Check((r, out) => {
-      if (hex(r.returnData) !== hex(Uint8Array.from(bytes))) out.push(`return data: expected ${hex(Uint8Array.from(bytes))}, got ${hex(r.returnData)}`);
+      if (hex(r.returnData) !== expected) out.push(`return data: expected ${expected}, got ${hex(r.returnData)}`);
     });
   }
   /**
@@ -265,7 +290,9 @@ export class InstructionHarness {
 
   /** Names the custom errors of a program in results and check failures (e.g. an `AnchorProgram`). */
   useIdl(namer: ErrorNamer): this {
-    this.namers.set(namer.programId, namer);
+    const fields = toFields(namer, 'namer', 'an ErrorNamer (an AnchorProgram, or { programId, describe })');
+    if (typeof fields.describe !== 'function') throw refused('namer.describe', 'a function', fields.describe);
+    this.namers.set(toNamedAddress(fields.programId as AddressInput, 'namer.programId'), namer);
     return this;
   }
 
@@ -276,10 +303,7 @@ export class InstructionHarness {
 
   /** Runs instructions one after the other on the same accounts; stops at the first failure. */
   processChain(instructions: InstructionInput[], accounts: [AddressInput, AccountInput][]): InstructionResult {
-    return this.run(
-      instructions.map(toInstruction),
-      accounts.map(([k, a]) => [toAddress(k), toAccount(a)]),
-    );
+    return this.run(toInstructions(instructions, 'instructions'), toAccountPairs(accounts, 'accounts'));
   }
 
   /** @internal Runs instructions already in the runtime's form on accounts already in its form. */
@@ -303,14 +327,26 @@ export class InstructionHarness {
 
   /** Runs one instruction and applies `checks`; throws {@link CheckFailure} on any mismatch. */
   processAndValidate(instruction: InstructionInput, accounts: [AddressInput, AccountInput][], checks: Check[]): InstructionResult {
-    return validate(this.process(instruction, accounts), checks);
+    const checked = toChecks(checks);
+    return validate(this.process(instruction, accounts), checked);
   }
 
   /** Runs a chain and applies `checks` to the final result. */
   processAndValidateChain(instructions: InstructionInput[], accounts: [AddressInput, AccountInput][], checks: Check[]): InstructionResult {
-    return validate(this.processChain(instructions, accounts), checks);
+    const checked = toChecks(checks);
+    return validate(this.processChain(instructions, accounts), checked);
   }
 }
+
+/** The instructions argument as the runtime takes them, refused with kind `InvalidArgument` or `InvalidAddress`. */
+const toInstructions = (value: unknown, name: string) => toEach(value, name, 'an array of instructions', (ix, at) => toInstruction(ix as InstructionInput, at));
+
+/** The checks argument, refused with kind `InvalidArgument` unless it is an array of `Check`s. */
+const toChecks = (value: unknown): Check[] =>
+  toEach(value, 'checks', 'an array of Check', (c, at) => {
+    if (!(c instanceof Check)) throw refused(at, 'a Check (Check.success(), Check.account(…).build() …)', c);
+    return c;
+  });
 
 function validate(result: InstructionResult, checks: Check[]): InstructionResult {
   const mismatches: string[] = [];
@@ -337,7 +373,8 @@ export class HarnessContext {
     readonly harness: InstructionHarness,
     accounts: [AddressInput, AccountInput][],
   ) {
-    for (const [address, account] of accounts) this.setAccount(address, account);
+    if (!(harness instanceof InstructionHarness)) throw refused('harness', 'an InstructionHarness', harness);
+    for (const [address, account] of toAccountPairs(accounts, 'accounts')) this.store.set(address, account);
   }
 
   /** A copy of every stored account, by address. */
@@ -363,7 +400,7 @@ export class HarnessContext {
 
   /** Stores (or replaces) an account. */
   setAccount(address: AddressInput, account: AccountInput): this {
-    this.store.set(toAddress(address), toAccount(account));
+    this.store.set(toAddress(address), toAccount(account, 'account'));
     return this;
   }
 
@@ -384,13 +421,14 @@ export class HarnessContext {
 
   /** Runs a chain and applies `checks` to the final result before storing anything. */
   processAndValidateChain(instructions: InstructionInput[], checks: Check[]): InstructionResult {
-    const ixs = instructions.map(toInstruction);
+    const ixs = toInstructions(instructions, 'instructions');
+    const checked = toChecks(checks);
     const metas = ixs.flatMap((ix) => ix.accounts);
     const given = [...new Set(metas.map((m) => m.pubkey))].flatMap((k): [string, Account][] => {
       const stored = this.store.get(k);
       return stored ? [[k, stored]] : [];
     });
-    const result = validate(this.harness.run(ixs, given), checks);
+    const result = validate(this.harness.run(ixs, given), checked);
     if (result.success) {
       const writable = new Set(metas.filter((m) => m.isWritable).map((m) => m.pubkey));
       for (const [k, account] of result.resultingAccounts()) {

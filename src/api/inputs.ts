@@ -27,9 +27,34 @@ function shown(value: unknown): string {
   return String(value);
 }
 
-/** A refused argument: kind `InvalidArgument`, naming the argument, what it must be, and what it was. */
-export function refused(name: string, must: string, value: unknown): WebsvmError {
-  return new WebsvmError('InvalidArgument', `${name} must be ${must}, got ${shown(value)}`);
+/** The context of a refused argument: its name, what it must be, and the value given. */
+export interface RefusedArgument {
+  readonly argument: string;
+  readonly expected: string;
+  readonly value: unknown;
+}
+
+/** A refused argument: kind `InvalidArgument`, naming the argument, what it must be, and what it was (also as context). */
+export function refused(name: string, must: string, value: unknown): WebsvmError<'InvalidArgument', RefusedArgument> {
+  return new WebsvmError('InvalidArgument', `${name} must be ${must}, got ${shown(value)}`, { argument: name, expected: must, value });
+}
+
+/** A non-empty path argument, refused with kind `InvalidArgument` otherwise. */
+export function toPath(value: unknown, name: string): string {
+  if (typeof value !== 'string' || value === '') throw refused(name, 'a file path', value);
+  return value;
+}
+
+/**
+ * Runs a file operation on `path`; what the operating system refuses becomes a `WebsvmError` of
+ * kind `FileError` with the path, the action and the system's message.
+ */
+export function fileAccess<T>(action: 'read' | 'write', path: string, operation: () => T): T {
+  try {
+    return operation();
+  } catch (e) {
+    throw new WebsvmError('FileError', `cannot ${action} ${path}: ${e instanceof Error ? e.message : String(e)}`, { path, action }, { cause: e });
+  }
 }
 
 /** The base58 form of the argument `address`, checked as {@link toNamedAddress} checks it. */
@@ -54,17 +79,27 @@ export function toHash(h: unknown, name: string): string {
 /** `a` in base58 if it is 32 bytes (raw, base58 text, or a `PublicKey`), else refused with `kind`; `noun` says what it is. */
 function base58Key(a: AddressInput, name: string, kind: 'InvalidAddress' | 'InvalidArgument', noun: 'address' | 'hash'): string {
   if (a instanceof Uint8Array) {
-    if (a.length !== 32) throw new WebsvmError(kind, `${name} must be 32 bytes, got ${a.length}`);
+    if (a.length !== 32) throw new WebsvmError(kind, `${name} must be 32 bytes, got ${a.length}`, { argument: name, expected: `a 32-byte ${noun}`, value: a });
     return encodeAddress(a);
   }
   const text = typeof a === 'string' ? a : typeof a?.toBase58 === 'function' ? a.toBase58() : undefined;
-  if (typeof text !== 'string') throw new WebsvmError(kind, `${name} must be ${noun === 'address' ? 'an' : 'a'} ${noun}, got ${shown(a)}`);
+  if (typeof text !== 'string') {
+    throw new WebsvmError(kind, `${name} must be ${noun === 'address' ? 'an' : 'a'} ${noun}, got ${shown(a)}`, {
+      argument: name,
+      expected: `a 32-byte ${noun}`,
+      value: a,
+    });
+  }
   try {
     decodeAddress(text); // memoized: cheap for the keys a test keeps using
   } catch {
     const bytes = bs58.decodeUnsafe(text);
     const why = bytes ? `decodes to ${bytes.length} bytes, not 32` : 'is not base58';
-    throw new WebsvmError(kind, `${name} must be a base58 ${noun} of 32 bytes, got ${shown(text)}, which ${why}`);
+    throw new WebsvmError(kind, `${name} must be a base58 ${noun} of 32 bytes, got ${shown(text)}, which ${why}`, {
+      argument: name,
+      expected: `a 32-byte ${noun}`,
+      value: a,
+    });
   }
   return text;
 }
@@ -210,19 +245,49 @@ export type InstructionInput =
   | { programAddress: string; accounts?: readonly { address: string; role: number }[]; data?: ArrayLike<number> }
   | { programId: AddressInput; keys: readonly { pubkey: AddressInput; isSigner: boolean; isWritable: boolean }[]; data?: ArrayLike<number> };
 
-/** The runtime's form of an instruction. */
-export function toInstruction(ix: InstructionInput): RuntimeInstruction {
-  if ('programAddress' in ix) {
-    // kit AccountRole: bit 0 = writable, bit 1 = signer.
-    const accounts = (ix.accounts ?? []).map((a) => ({
-      pubkey: toNamedAddress(a.address, 'account address'),
-      isSigner: (a.role & 2) !== 0,
-      isWritable: (a.role & 1) !== 0,
-    }));
-    return { programId: toNamedAddress(ix.programAddress, 'programAddress'), accounts, data: Uint8Array.from(ix.data ?? []) };
+/**
+ * `value` as new bytes if it is a Uint8Array or an array of integers from 0 to 255 (`undefined`:
+ * none), else refused with kind `InvalidArgument`.
+ */
+export function toByteValues(value: unknown, name: string): Uint8Array {
+  if (value === undefined) return new Uint8Array(0);
+  if (value instanceof Uint8Array) return value.slice();
+  if (Array.isArray(value) && value.every((b) => Number.isInteger(b) && b >= 0 && b <= 255)) return Uint8Array.from(value as number[]);
+  throw refused(name, 'bytes (a Uint8Array or an array of integers from 0 to 255)', value);
+}
+
+/** Each element of the array `value` through `check`, named `${name}[i]`; refused unless it is an array. */
+export function toEach<T>(value: unknown, name: string, what: string, check: (element: unknown, name: string) => T): T[] {
+  return toArray(value, name, what).map((element, i) => check(element, `${name}[${i}]`));
+}
+
+/** A kit `AccountRole` (bit 0: writable, bit 1: signer). */
+function toRole(value: unknown, name: string): number {
+  if (!(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 3)) throw refused(name, 'an AccountRole (0 to 3)', value);
+  return value;
+}
+
+/** The runtime's form of an instruction (`name`: the argument, for refusals of kind `InvalidArgument` or `InvalidAddress`). */
+export function toInstruction(ix: InstructionInput, name = 'instruction'): RuntimeInstruction {
+  const fields = toFields(ix, name, 'a kit Instruction, a web3.js TransactionInstruction or { programId, keys, data }');
+  const data = toByteValues(fields.data, `${name}.data`);
+  if ('programAddress' in fields) {
+    const accounts = toEach(fields.accounts ?? [], `${name}.accounts`, 'an array of { address, role }', (a, at) => {
+      const meta = toFields(a, at, 'an account meta { address, role }');
+      const role = toRole(meta.role, `${at}.role`);
+      return { pubkey: toNamedAddress(meta.address as AddressInput, 'account address'), isSigner: (role & 2) !== 0, isWritable: (role & 1) !== 0 };
+    });
+    return { programId: toNamedAddress(fields.programAddress as AddressInput, 'programAddress'), accounts, data };
   }
-  const accounts = ix.keys.map((k) => ({ pubkey: toNamedAddress(k.pubkey, 'pubkey'), isSigner: k.isSigner, isWritable: k.isWritable }));
-  return { programId: toNamedAddress(ix.programId, 'programId'), accounts, data: Uint8Array.from(ix.data ?? []) };
+  const accounts = toEach(fields.keys, `${name}.keys`, 'an array of { pubkey, isSigner, isWritable }', (k, at) => {
+    const meta = toFields(k, at, 'an account meta { pubkey, isSigner, isWritable }');
+    return {
+      pubkey: toNamedAddress(meta.pubkey as AddressInput, 'pubkey'),
+      isSigner: toBoolean(meta.isSigner, `${at}.isSigner`),
+      isWritable: toBoolean(meta.isWritable, `${at}.isWritable`),
+    };
+  });
+  return { programId: toNamedAddress(fields.programId as AddressInput, 'programId'), accounts, data };
 }
 
 /** An account: kit-style (`programAddress`) or web3.js-style (`owner`). */
@@ -230,9 +295,22 @@ export type AccountInput =
   | { lamports: U64Input; data?: ArrayLike<number>; programAddress: string; executable?: boolean }
   | { lamports: U64Input; data?: ArrayLike<number>; owner: AddressInput; executable?: boolean; rentEpoch?: U64Input };
 
-/** The runtime's form of an account. */
-export function toAccount(a: AccountInput): Account {
-  const owner = 'programAddress' in a ? toNamedAddress(a.programAddress, 'programAddress') : toNamedAddress(a.owner, 'owner');
-  const rentEpoch = 'rentEpoch' in a && a.rentEpoch !== undefined ? toU64(a.rentEpoch, 'rentEpoch') : 0n;
-  return { lamports: toU64(a.lamports, 'lamports'), data: Uint8Array.from(a.data ?? []), owner, executable: a.executable ?? false, rentEpoch };
+/** The runtime's form of an account (`name`: the argument, for refusals of kind `InvalidArgument` or `InvalidAddress`). */
+export function toAccount(a: AccountInput, name = 'account'): Account {
+  const fields = toFields(a, name, 'an account { lamports, data, owner | programAddress, executable }');
+  const owner =
+    'programAddress' in fields
+      ? toNamedAddress(fields.programAddress as AddressInput, 'programAddress')
+      : toNamedAddress(fields.owner as AddressInput, 'owner');
+  const rentEpoch = fields.rentEpoch !== undefined ? toU64(fields.rentEpoch, 'rentEpoch') : 0n;
+  const executable = fields.executable === undefined ? false : toBoolean(fields.executable, `${name}.executable`);
+  return { lamports: toU64(fields.lamports, 'lamports'), data: toByteValues(fields.data, `${name}.data`), owner, executable, rentEpoch };
+}
+
+/** `[address, account]` pairs (the harness's accounts), refused unless each is one. */
+export function toAccountPairs(value: unknown, name: string): [string, Account][] {
+  return toEach(value, name, 'an array of [address, account] pairs', (pair, at) => {
+    const [address, account] = toArray(pair, at, 'an [address, account] pair');
+    return [toNamedAddress(address as AddressInput, 'address'), toAccount(account as AccountInput, `${at}[1]`)];
+  });
 }

@@ -3,6 +3,7 @@
  * written against it (method calls, `instanceof`, enum comparisons) works unchanged.
  */
 import bs58 from 'bs58';
+import { toFields } from './inputs.js';
 import { decodeAddress } from '../runtime/accounts.js';
 import { debugBytes, debugList, debugString, debugStruct, wrapped } from './rust-debug.js';
 import { prettyLogs } from './pretty-logs.js';
@@ -166,6 +167,7 @@ export type TransactionErrorValue =
 
 /** Converts the runtime's error to the `litesvm` shapes. */
 export function toErrorValue(e: TransactionError): TransactionErrorValue {
+  toFields(e, 'error', 'a TransactionError');
   switch (e.kind) {
     case 'InstructionError':
       return new TransactionErrorInstructionError(e.index, e.error);
@@ -344,6 +346,7 @@ export class FailedTransactionMetadata {
 
 /** A transaction error in Rust's Debug form (`InstructionError(0, Custom(1))` …). */
 export function describeError(e: TransactionError): string {
+  toFields(e, 'error', 'a TransactionError');
   switch (e.kind) {
     case 'InstructionError':
       return `InstructionError(${e.index}, ${e.error.kind === 'Custom' ? `Custom(${e.error.code})` : e.error.kind})`;

@@ -24,12 +24,14 @@ import { Runtime, type RuntimeSnapshot, type TransactionOutcome } from '../runti
 import * as sv from '../runtime/sysvars.js';
 import { decodeRuntimeState, encodeRuntimeState } from '../runtime/state-codec.js';
 import {
+  fileAccess,
   refused,
   toAddress,
   toBoolean,
   toBytes,
   toFields,
   toNamedAddress,
+  toPath,
   toU64,
   toTransaction,
   type AddressInput,
@@ -93,21 +95,6 @@ const ENGINES: readonly unknown[] = ['auto', 'jit', 'interpreter'] satisfies Eng
 /** Default programs' ELFs loaded once per process (sources hand out the same bytes each time). */
 const loadedDefaults = new WeakMap<Uint8Array, Executable>();
 
-/** A non-empty path argument. */
-function toPath(value: unknown, name: string): string {
-  if (typeof value !== 'string' || value === '') throw refused(name, 'a file path', value);
-  return value;
-}
-
-/** Runs a file operation on `path`; what the operating system refuses becomes a `WebsvmError` of kind `FileError`. */
-function fileAccess<T>(action: 'read' | 'write', path: string, operation: () => T): T {
-  try {
-    return operation();
-  } catch (e) {
-    throw new WebsvmError('FileError', `cannot ${action} ${path}: ${e instanceof Error ? e.message : String(e)}`);
-  }
-}
-
 /** The simulator. `new SVM()` starts with builtins, sysvars, signature and blockhash checks on. */
 export class SVM {
   /** @internal The runtime behind the facade. */
@@ -138,6 +125,7 @@ export class SVM {
    * (`runtime` is internal: use {@link SVM.default} for a minimal one.)
    */
   constructor(runtime?: Runtime) {
+    if (runtime !== undefined && !(runtime instanceof Runtime)) throw refused('new SVM()', 'called without arguments', runtime);
     this.runtime = runtime ?? new Runtime();
     const source = runtime ? undefined : defaultProgramSource();
     if (source) this.#deployDefaultPrograms(source);
@@ -614,8 +602,15 @@ export class SVM {
   setSlotHashes(hashes: sv.SlotHash[]): void {
     this.runtime.setSysvarAccount(SYSVAR.slotHashes, sv.encodeSlotHashes(toSlotHashes(hashes)));
   }
+  /** The data of the sysvar account at `address`; a minimal SVM without it throws kind `SysvarNotFound`. */
+  #sysvarData(address: string, sysvar: string): Uint8Array {
+    const account = this.runtime.getAccount(address);
+    if (!account) throw new WebsvmError('SysvarNotFound', `the ${sysvar} sysvar account does not exist (call withSysvars())`, { sysvar, address });
+    return account.data;
+  }
+
   getSlotHistory(): SlotHistory {
-    const h = sv.decodeSlotHistory(this.runtime.getAccount(SYSVAR.slotHistory)!.data);
+    const h = sv.decodeSlotHistory(this.#sysvarData(SYSVAR.slotHistory, 'SlotHistory'));
     return new SlotHistory(h.bits, h.nextSlot);
   }
   setSlotHistory(history: sv.SlotHistory): void {
@@ -623,7 +618,7 @@ export class SVM {
   }
   getStakeHistory(): StakeHistory {
     const out = new StakeHistory();
-    out.entries.push(...sv.decodeStakeHistory(this.runtime.getAccount(SYSVAR.stakeHistory)!.data));
+    out.entries.push(...sv.decodeStakeHistory(this.#sysvarData(SYSVAR.stakeHistory, 'StakeHistory')));
     return out;
   }
   setStakeHistory(history: StakeHistory): void {

@@ -17,7 +17,8 @@ export class Clock implements sv.Clock {
     public unixTimestamp: bigint,
   ) {}
   /** @internal */
-  static from(c: sv.Clock): Clock {
+  static from(value: sv.Clock): Clock {
+    const c = toClock(value);
     return new Clock(c.slot, c.epochStartTimestamp, c.epoch, c.leaderScheduleEpoch, c.unixTimestamp);
   }
   /** LiteSVM's form: the Rust Debug of the sysvar. */
@@ -47,16 +48,17 @@ export class Rent implements sv.Rent {
     return Rent.from(sv.DEFAULT_RENT);
   }
   /** @internal */
-  static from(r: sv.Rent): Rent {
+  static from(value: sv.Rent): Rent {
+    const r = toRent(value);
     return new Rent(r.lamportsPerByteYear, r.exemptionThreshold, r.burnPercent);
   }
   /** Lamports an account of `dataLen` bytes needs to be rent exempt. */
   minimumBalance(dataLen: bigint): bigint {
-    return sv.minimumBalance(this, dataLen);
+    return sv.minimumBalance(this, toU64(dataLen, 'dataLen'));
   }
   /** Whether `balance` makes an account of `dataLen` bytes rent exempt. */
   isExempt(balance: bigint, dataLen: bigint): boolean {
-    return balance >= this.minimumBalance(dataLen);
+    return toU64(balance, 'balance') >= this.minimumBalance(dataLen);
   }
   /** LiteSVM's form: the Rust Debug of the sysvar, which keeps the threshold as its f64 bytes. */
   toString(): string {
@@ -79,7 +81,8 @@ export class EpochSchedule implements sv.EpochSchedule {
     public firstNormalSlot: bigint,
   ) {}
   /** @internal */
-  static from(s: sv.EpochSchedule): EpochSchedule {
+  static from(value: sv.EpochSchedule): EpochSchedule {
+    const s = toEpochSchedule(value);
     return new EpochSchedule(s.slotsPerEpoch, s.leaderScheduleSlotOffset, s.warmup, s.firstNormalEpoch, s.firstNormalSlot);
   }
 }
@@ -96,7 +99,8 @@ export class EpochRewards implements sv.EpochRewards {
     public active: boolean,
   ) {}
   /** @internal */
-  static from(e: sv.EpochRewards): EpochRewards {
+  static from(value: sv.EpochRewards): EpochRewards {
+    const e = toEpochRewards(value);
     return new EpochRewards(
       e.distributionStartingBlockHeight,
       e.numPartitions,
@@ -139,13 +143,15 @@ export class SlotHistory implements sv.SlotHistory {
     const d = sv.defaultSlotHistory();
     return new SlotHistory(d.bits, d.nextSlot);
   }
-  add(slot: bigint): void {
+  add(value: bigint): void {
+    const slot = toU64(value, 'slot');
     if (slot > this.nextSlot && slot - this.nextSlot >= MAX_ENTRIES) this.bits.fill(0n);
-    else for (let s = this.nextSlot; s < slot; s++) this.setBit(s, false);
-    this.setBit(slot, true);
+    else for (let s = this.nextSlot; s < slot; s++) this.#setBit(s, false);
+    this.#setBit(slot, true);
     this.nextSlot = slot + 1n;
   }
-  check(slot: bigint): SlotHistoryCheck {
+  check(value: bigint): SlotHistoryCheck {
+    const slot = toU64(value, 'slot');
     if (slot > this.newest()) return SlotHistoryCheck.Future;
     if (slot < this.oldest()) return SlotHistoryCheck.TooOld;
     const i = slot % MAX_ENTRIES;
@@ -169,7 +175,7 @@ export class SlotHistory implements sv.SlotHistory {
   #word(w: number): bigint {
     return this.bits[w] ?? 0n;
   }
-  private setBit(slot: bigint, on: boolean): void {
+  #setBit(slot: bigint, on: boolean): void {
     const i = slot % MAX_ENTRIES;
     const w = Number(i / 64n);
     const mask = 1n << (i % 64n);

@@ -8,6 +8,7 @@
  */
 import { type Code, type ModuleBuilder, ValType } from '../jit/wasm/index.js';
 import { modInverse, modulo } from './modular.js';
+import { assertInternal } from '../errors.js';
 
 const { I32, I64 } = ValType;
 export const LIMBS = 8;
@@ -79,7 +80,7 @@ function split(c: Code, dst: number, carry: number): void {
 
 /** Emits `mul`, `add` and `sub` modulo `modulus` into `m`. */
 export function emitMontgomery(m: ModuleBuilder, modulus: bigint): MontgomeryFunctions {
-  if (modulus >> 256n !== 0n || modulus % 2n === 0n) throw new Error('Montgomery arithmetic here needs an odd modulus below 2^256');
+  assertInternal(modulus >> 256n === 0n && modulus % 2n === 1n, 'Montgomery arithmetic here needs an odd modulus below 2^256');
   const q = limbsOf(modulus);
   const noCarry = modulus >> 254n === 0n;
   const qPrime = Number(modulo(-modInverse(modulus, 2n ** 32n), 2n ** 32n)); // −q⁻¹ mod 2^32

@@ -6,6 +6,7 @@
 import * as ed25519 from '@noble/curves/ed25519.js';
 import * as nist from '@noble/curves/nist.js';
 import * as bn254 from '@noble/curves/bn254.js';
+import { assertInternal } from '../errors.js';
 import * as bls12381 from '@noble/curves/bls12-381.js';
 import * as sha2 from '@noble/hashes/sha2.js';
 import * as blake3 from '@noble/hashes/blake3.js';
@@ -29,6 +30,6 @@ export function preload(): void {}
 /** The bundled module `specifier`. */
 export function nobleModule(specifier: string): unknown {
   const found = MODULES.get(specifier);
-  if (found === undefined) throw new Error(`${specifier} is not bundled`);
+  assertInternal(found !== undefined, `${specifier} is not bundled`);
   return found;
 }

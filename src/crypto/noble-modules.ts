@@ -7,6 +7,7 @@
  * websvm is, and a use before one has arrived fails with a clear error.
  */
 import { nodeModule } from '../platform.js';
+import { WebsvmError } from '../errors.js';
 
 type Load = (specifier: string) => unknown;
 
@@ -34,6 +35,9 @@ export function preload(specifiers: readonly string[]): void {
 export function nobleModule(specifier: string): unknown {
   if (nodeLoad) return nodeLoad(specifier);
   const loaded = imported.get(specifier);
-  if (loaded === undefined) throw new Error(`${specifier} has not been loaded yet (this platform loads it in the background; Node ≥ 20.19 loads it on demand)`);
+  if (loaded === undefined) {
+    const message = `${specifier} has not been loaded yet (this platform loads it in the background; Node ≥ 20.19 loads it on demand)`;
+    throw new WebsvmError('ModuleNotLoaded', message, { specifier });
+  }
   return loaded;
 }

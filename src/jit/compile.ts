@@ -15,6 +15,7 @@
  * re-checked after them.
  */
 import type { Executable } from '../executable.js';
+import { assertInternal, InternalError } from '../errors.js';
 import { FRAME_PTR_REG, INSN_SIZE, MAX_CALL_DEPTH, STACK_FRAME_SIZE } from '../isa/constants.js';
 import { decodeInsn, type Insn } from '../isa/instruction.js';
 import * as op from '../isa/opcodes.js';
@@ -263,7 +264,7 @@ class FunctionCompiler {
   }
 
   private br(pos: number): void {
-    if (pos < 0) throw new Error('JIT: branch to a label that is not open');
+    assertInternal(pos >= 0, 'JIT: branch to a label that is not open');
     this.c.br(this.depth - 1 - pos);
   }
 
@@ -333,7 +334,7 @@ class FunctionCompiler {
     const node = b >= 0 ? this.mc.localOf[b] : -1;
     if (node >= 0) this.branch(node);
     else {
-      if (b >= 0 && !this.mc.entryBlock[b]) throw new Error(`JIT: slot ${pc} is not in the function's graph`);
+      if (b >= 0 && !this.mc.entryBlock[b]) throw new InternalError(`JIT: slot ${pc} is not in the function's graph`);
       this.c.i32Const(pc).localSet(HPC);
       this.br(this.HAND_OVER);
     }

@@ -4,6 +4,7 @@
  * or simulated transaction needs no rollback at all.
  */
 import bs58 from 'bs58';
+import { WebsvmError } from '../errors.js';
 
 /** An account as the runtime holds it (owner as base58, like every key here). */
 export interface Account {
@@ -132,12 +133,19 @@ export function encodeAddress(bytes: Uint8Array): string {
   return encoded;
 }
 
-/** The 32 bytes of a base58 address (throws on a malformed one). Shared: never mutate the result. */
+/**
+ * The 32 bytes of a base58 address; a malformed one is refused with a `WebsvmError` of kind
+ * `InvalidAddress` (its text as `address`). Shared: never mutate the result.
+ */
 export function decodeAddress(address: string): Uint8Array {
   let bytes = fromBase58.get(address);
   if (bytes === undefined) {
-    bytes = bs58.decode(address);
-    if (bytes.length !== 32) throw new Error(`Invalid address ${address}: ${bytes.length} bytes`);
+    const decoded = typeof address === 'string' ? bs58.decodeUnsafe(address) : undefined;
+    if (decoded?.length !== 32) {
+      const why = decoded ? `${decoded.length} bytes` : 'not base58';
+      throw new WebsvmError('InvalidAddress', `Invalid address ${String(address)}: ${why}`, { address: String(address) });
+    }
+    bytes = decoded;
     if (fromBase58.size >= MAX_MEMO) fromBase58.clear();
     fromBase58.set(address, bytes);
   }

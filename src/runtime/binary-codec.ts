@@ -3,10 +3,15 @@
  * and reads it back, and layouts are composed from the primitives below. Reading checks every
  * length and value against what is there and throws a {@link LayoutError} saying where it failed.
  */
+import { WebsvmError } from '../errors.js';
 import { decodeAddress, encodeAddress } from './accounts.js';
 
-/** Input that does not match the layout: truncated, or a value the layout does not allow. */
-export class LayoutError extends Error {}
+/** Input that does not match the layout: truncated, or a value the layout does not allow (kind `MalformedData`). */
+export class LayoutError extends WebsvmError<'MalformedData'> {
+  constructor(message: string) {
+    super('MalformedData', message);
+  }
+}
 
 /** An output buffer that grows as values are written. */
 export class ByteWriter {

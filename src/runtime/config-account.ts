@@ -4,6 +4,7 @@
  */
 import { encodeAddress } from './accounts.js';
 import { readCompactU16 } from './message.js';
+import { WebsvmError } from '../errors.js';
 
 /** A config account's keys and the bytes of its data. */
 export interface ConfigAccount {
@@ -11,7 +12,12 @@ export interface ConfigAccount {
   data: Uint8Array;
 }
 
-class Truncated extends Error {}
+/** The keys run past the data's end (caught below: such an account has no keys to show). */
+class Truncated extends WebsvmError<'MalformedData'> {
+  constructor() {
+    super('MalformedData', 'config keys run past the account data');
+  }
+}
 
 /** The keys and data of a config account; undefined where `ConfigKeys` does not deserialize. */
 export function decodeConfigAccount(bytes: Uint8Array): ConfigAccount | undefined {

@@ -9,6 +9,7 @@
 import { decodeAddress, encodeAddress } from './accounts.js';
 import * as codec from './codec.js';
 import { fail } from './errors.js';
+import { InternalError } from '../errors.js';
 import { BPF_LOADER, BPF_LOADER_DEPRECATED, BPF_LOADER_UPGRADEABLE, ED25519_PROGRAM, NATIVE_LOADER, SECP256K1_PROGRAM, SECP256R1_PROGRAM } from './ids.js';
 import type { InvokeContext } from './invoke-context.js';
 import { FEATURES } from './features.js';
@@ -131,7 +132,7 @@ const C_ACCOUNT_INFO_DATA_LEN_OFFSET = 16n;
 const metaReader = (metas: Uint8Array) => new codec.ByteReader(metas, () => fail('InvalidArgument'));
 /** A struct's bytes are translated at its full size first, so reading its fields cannot run short. */
 const unreachableShort = (): never => {
-  throw new Error('a CPI struct was read past its translated bytes');
+  throw new InternalError('a CPI struct was read past its translated bytes');
 };
 
 /** Rust: `StableInstruction` (80 B), `AccountMeta` (34 B), `AccountInfo` (48 B) with Rc<RefCell<…>> fields. */

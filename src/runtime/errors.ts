@@ -2,6 +2,7 @@
  * Instruction and transaction errors with Agave's variant names and Display texts
  * (solana-sdk `instruction-error`, `transaction-error`, `program-error`).
  */
+import { WebsvmError } from '../errors.js';
 
 /** Every field-less `InstructionError` variant, in the enum's order (its bincode/napi index). */
 export const INSTRUCTION_ERROR_TEXT = {
@@ -168,11 +169,14 @@ export type TransactionError =
 /** Builds a field-less transaction error. */
 export const txError = (kind: TransactionErrorName): TransactionError => ({ kind });
 
-/** Thrown inside the runtime to abort the current instruction with an `InstructionError`. */
-export class InstructionFailure extends Error {
+/**
+ * Thrown inside the runtime to abort the current instruction with an `InstructionError` (kind
+ * `InstructionError`, the variant as `error`, the message its Display text); the runtime turns it
+ * into the transaction's result, so it reaches callers only where no transaction is running.
+ */
+export class InstructionFailure extends WebsvmError<'InstructionError', { readonly error: InstructionError }> {
   constructor(readonly error: InstructionError) {
-    super(instructionErrorText(error));
-    this.name = 'InstructionFailure';
+    super('InstructionError', instructionErrorText(error), { error });
   }
 }
 
@@ -181,11 +185,13 @@ export function fail(kind: InstructionErrorName): never {
   throw new InstructionFailure({ kind });
 }
 
-/** Thrown while checking a transaction before execution. */
-export class TransactionFailure extends Error {
+/**
+ * Thrown while checking a transaction before execution (kind `TransactionError`, the variant as
+ * `error`, the message its Display text); the runtime turns it into the transaction's result.
+ */
+export class TransactionFailure extends WebsvmError<'TransactionError', { readonly error: TransactionError }> {
   constructor(readonly error: TransactionError) {
-    super(error.kind);
-    this.name = 'TransactionFailure';
+    super('TransactionError', transactionErrorText(error), { error });
   }
 }
 

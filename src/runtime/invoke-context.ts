@@ -5,6 +5,7 @@
  * transaction-wide compute meter.
  */
 import type { Executable } from '../executable.js';
+import { WebsvmError } from '../errors.js';
 import type { FaultSite } from '../debug/index.js';
 import type { Profiler } from '../profile/index.js';
 import type { ExecutionCosts } from '../syscalls/costs.js';
@@ -257,7 +258,11 @@ export class InvokeContext {
 }
 
 /** A VM or syscall failure that Agave reports as ProgramFailedToComplete, logged with its own text. */
-class ProgramFailure extends Error {}
+class ProgramFailure extends WebsvmError<'ProgramFailedToComplete'> {
+  constructor(logged: string) {
+    super('ProgramFailedToComplete', logged);
+  }
+}
 
 /** The error a syscall raised, unwrapped from the VM's `SyscallError`. */
 function syscallCause(error: { kind: string; message: string }): Error | undefined {

@@ -19,7 +19,7 @@
  *
  * A change to {@link STATE} needs a new version number: a file of another version is refused.
  */
-import { WebsvmError } from '../errors.js';
+import { isWebsvmError, WebsvmError } from '../errors.js';
 import { crc32 } from '../crypto/crc32.js';
 import type { Account } from './accounts.js';
 import { concatBytes } from './bytes.js';
@@ -173,8 +173,9 @@ export function encodeRuntimeState(runtime: Runtime): Uint8Array {
   return concatBytes(header.finish(), body);
 }
 
-/** A refusal of saved-state bytes. */
-const invalid = (reason: string) => new WebsvmError('InvalidSnapshot', `cannot load websvm state: ${reason}`);
+/** A refusal of saved-state bytes, saying why (`reason`); `cause` is the error that found it. */
+const invalid = (reason: string, cause?: unknown) =>
+  new WebsvmError('InvalidSnapshot', `cannot load websvm state: ${reason}`, { reason }, cause === undefined ? undefined : { cause });
 
 /**
  * A new runtime with the state `bytes` hold. Bytes that are not a saved state of this version, are
@@ -200,8 +201,9 @@ export function decodeRuntimeState(bytes: Uint8Array): Runtime {
     if (reader.remaining !== 0) throw new LayoutError(`${reader.remaining} bytes after the state`);
     return runtimeOf(state);
   } catch (e) {
-    if (e instanceof WebsvmError) throw e;
-    throw invalid(e instanceof Error ? e.message : String(e));
+    // Whatever the layout or the runtime refuses of the state makes the bytes an invalid snapshot.
+    if (isWebsvmError(e, 'InvalidSnapshot')) throw e;
+    throw invalid(e instanceof Error ? e.message : String(e), e);
   }
 }
 

@@ -4,6 +4,7 @@
  */
 import { bool, type Codec, decode, encode, f64, i64, type Malformation, pubkey, struct, u128, u64, u8, vec } from './codec.js';
 import * as release from './litesvm-release.js';
+import { WebsvmError } from '../errors.js';
 
 /** Network time (the Clock sysvar). */
 export interface Clock {
@@ -113,9 +114,9 @@ const STAKE_CONFIG = struct({ keys: vec(struct({ key: pubkey, isSigner: bool }),
 export const decodeStakeConfig = (d: Uint8Array): { warmupCooldownRate: number; slashPenalty: number } =>
   decode(struct(STAKE_CONFIG_VALUES), d, malformedSysvar);
 
-/** Sysvar data that does not decode: too short, or a bool or tag out of range. */
+/** Sysvar data that does not decode (kind `MalformedSysvar`): too short, or a bool or tag out of range. */
 const malformedSysvar = (why: Malformation): never => {
-  throw new Error(why === 'short' ? 'sysvar data too short' : 'sysvar data is not a valid encoding');
+  throw new WebsvmError('MalformedSysvar', why === 'short' ? 'sysvar data too short' : 'sysvar data is not a valid encoding', { why });
 };
 
 export const encodeClock = (c: Clock) => encode(CLOCK, c);

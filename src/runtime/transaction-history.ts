@@ -12,6 +12,11 @@
  * early (at a moment that depends on its random hash keys), which only matters to a later
  * `with_transaction_history` that reserves more.
  */
+import { WebsvmError } from '../errors.js';
+
+/** A saved history no sequence of calls could have reached (kind `InvalidHistory`), with its sizes. */
+const invalidHistory = (reason: string, { capacity, indexBuckets, entries }: SavedHistory<unknown>) =>
+  new WebsvmError('InvalidHistory', reason, { capacity, indexBuckets, entries: entries.length });
 
 /** The capacity LiteSVM's history is created with. */
 const INITIAL_CAPACITY = 32;
@@ -112,12 +117,12 @@ export class TransactionHistory<T> {
   static fromSaved<T>(saved: SavedHistory<T>): TransactionHistory<T> {
     const { capacity, indexBuckets, entries } = saved;
     if (indexBuckets !== 0 && (indexBuckets < 4 || (indexBuckets & (indexBuckets - 1)) !== 0 || indexBuckets > 2 ** 31)) {
-      throw new Error(`${indexBuckets} is not a hash index size`);
+      throw invalidHistory(`${indexBuckets} is not a hash index size`, saved);
     }
-    if (entries.length > capacity) throw new Error(`${entries.length} transactions exceed the history's capacity of ${capacity}`);
+    if (entries.length > capacity) throw invalidHistory(`${entries.length} transactions exceed the history's capacity of ${capacity}`, saved);
     const out = new TransactionHistory<T>();
     for (const [key, value] of entries) {
-      if (out.entries.has(key)) throw new Error('a transaction is in the history twice');
+      if (out.entries.has(key)) throw invalidHistory('a transaction is in the history twice', saved);
       out.entries.set(key, value);
       out.order.push(key);
     }

@@ -12,6 +12,7 @@ import type { SyscallContext, SyscallRegistry } from '../vm/syscalls.js';
 import { DEFAULT_EXECUTION_COSTS, type ExecutionCosts } from './costs.js';
 import { consumeChecked } from './logging.js';
 import { SyscallError } from './errors.js';
+import { WebsvmError } from '../errors.js';
 
 const LE = 0x80;
 const G1_ADD = 0;
@@ -29,7 +30,12 @@ export const G1 = new ShortWeierstrass(P, 3n);
 type G2 = InstanceType<typeof bn254.G2.Point>;
 type Fp2T = { c0: bigint; c1: bigint };
 
-class Invalid extends Error {}
+/** An input the operation refuses (the syscall then returns 1); caught in {@link groupOp}'s caller. */
+class Invalid extends WebsvmError<'InvalidAltBn128Input'> {
+  constructor() {
+    super('InvalidAltBn128Input', 'not a valid alt_bn128 field element, point or scalar');
+  }
+}
 const invalid = (): never => {
   throw new Invalid();
 };

@@ -9,6 +9,7 @@ import { requireAligned, type SyscallContext, type SyscallRegistry } from '../vm
 import { DEFAULT_EXECUTION_COSTS, type ExecutionCosts } from './costs.js';
 import { consumeChecked } from './logging.js';
 import { SyscallError } from './errors.js';
+import { WebsvmError } from '../errors.js';
 
 /** At most this many seeds, each at most this many bytes (solana-pubkey `MAX_SEEDS`, `MAX_SEED_LEN`). */
 export const MAX_SEEDS = 16;
@@ -81,5 +82,6 @@ export function findProgramAddress(seeds: readonly Uint8Array[], programId: Uint
     const address = createProgramAddress([...seeds, Uint8Array.of(bump)], programId);
     if (address) return [address, bump];
   }
-  throw new Error('Unable to find a viable program address bump seed');
+  // Agave's `find_program_address` panics with this text; seeds too long or too many reach it.
+  throw new WebsvmError('NoViableBumpSeed', 'Unable to find a viable program address bump seed', { seeds, programId });
 }

@@ -2,19 +2,19 @@
  * JSON-RPC 2.0 as Agave's RPC service speaks it (the `jsonrpc-core` crate): one request or a batch,
  * notifications without an answer, and errors with the standard codes and Agave's server codes.
  */
+import { WebsvmError } from '../errors.js';
 
 /** A JSON value as parsed from a request. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
-/** An error answered to the client: `{ code, message, data? }`. */
-export class RpcError extends Error {
+/** An error answered to the client: `{ code, message, data? }` (kind `RpcError`). */
+export class RpcError extends WebsvmError<'RpcError', { readonly code: number; readonly data?: unknown }> {
   constructor(
     readonly code: number,
     message: string,
     readonly data?: unknown,
   ) {
-    super(message);
-    this.name = 'RpcError';
+    super('RpcError', message, data === undefined ? { code } : { code, data });
   }
 
   toJSON(): { code: number; message: string; data?: unknown } {

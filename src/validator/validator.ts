@@ -2,6 +2,7 @@
  * `startValidator()`: a JSON-RPC server and a WebSocket PubSub server over one `SVM`, so that
  * @solana/web3.js, @solana/kit and other RPC clients talk to websvm as to a cluster.
  */
+import { refused, toFields } from '../api/inputs.js';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SVM } from '../api/svm.js';
@@ -130,6 +131,8 @@ const randomAddress = () => encodeAddress(crypto.getRandomValues(new Uint8Array(
 
 /** Starts a validator over `svm` (a new `SVM` by default); resolves once both servers listen. */
 export async function startValidator(options: ValidatorOptions = {}): Promise<Validator> {
+  toFields(options, 'options', 'ValidatorOptions');
+  if (options.svm !== undefined && !(options.svm instanceof SVM)) throw refused('options.svm', 'an SVM', options.svm);
   const svm = options.svm ?? new SVM();
   const host = options.host ?? '127.0.0.1';
   const state = options.ledger === undefined ? undefined : openLedgerDir(options.ledger, svm, options.reset ?? false);

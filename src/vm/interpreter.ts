@@ -14,6 +14,7 @@
  */
 import { FRAME_PTR_REG, INSN_SIZE, MAX_CALL_DEPTH, MM_INPUT_START, MM_STACK_START, STACK_FRAME_SIZE } from '../isa/constants.js';
 import * as op from '../isa/opcodes.js';
+import { InternalError } from '../errors.js';
 import {
   callxTargetRegister,
   disableLddw,
@@ -1263,7 +1264,7 @@ export class Interpreter implements SyscallContext {
             pc = this.popFrame();
             continue;
           default:
-            throw new Error(`interpreter: no handler ${w & 0xff}`); // a defect of the decoder
+            throw new InternalError(`interpreter: no handler for opcode ${w & 0xff}`); // a defect of the decoder
         }
         pc++;
       }

@@ -5,6 +5,7 @@
  */
 import { hashSymbolName } from '../elf/murmur3.js';
 import { EbpfError } from './errors.js';
+import { WebsvmError } from '../errors.js';
 import type { MemoryMap } from './memory.js';
 import { InstructionFailure } from '../runtime/errors.js';
 import { SyscallError } from '../syscalls/errors.js';
@@ -46,7 +47,9 @@ export class SyscallRegistry {
   register(name: string, fn: SyscallFn, opts: { cost?: number } = {}): this {
     const hash = hashSymbolName(name);
     const existing = this.byHash.get(hash);
-    if (existing && existing.name !== name) throw new Error(`Symbol hash collision ${name} / ${existing.name}`);
+    if (existing && existing.name !== name) {
+      throw new WebsvmError('SymbolHashCollision', `Symbol hash collision ${name} / ${existing.name}`, { name, existingName: existing.name, hash });
+    }
     this.byHash.set(hash, { name, hash, fn, cost: opts.cost ?? 0 });
     this.signatureText = undefined;
     this.#revision++;

@@ -4,6 +4,7 @@
  * sections in the order the format requires.
  */
 import { ByteWriter } from './bytes.js';
+import { assertInternal } from '../../errors.js';
 
 /** Value types. */
 export enum ValType {
@@ -447,7 +448,7 @@ export class ModuleBuilder {
 
   /** Imports a host function; returns its function index. Call before adding functions. */
   importFunction(module: string, name: string, params: readonly ValType[], results: readonly ValType[]): number {
-    if (this.funcs.length) throw new Error('imports must precede defined functions');
+    assertInternal(this.funcs.length === 0, 'WebAssembly imports must precede defined functions');
     this.imports.push({ module, name, kind: 'func', typeIndex: this.type(params, results) });
     return this.importedFunctionCount() - 1;
   }

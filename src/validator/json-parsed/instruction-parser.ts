@@ -1,4 +1,5 @@
 /** What every program's instruction parser shares (agave transaction-status/src/parse_instruction.rs). */
+import { WebsvmError } from '../../errors.js';
 
 /** `ParsedInstructionEnum`: the instruction's name and, unless null, its fields. */
 export interface ParsedInstructionEnum {
@@ -9,8 +10,12 @@ export interface ParsedInstructionEnum {
 /** A parser of one program's instruction data over its accounts' addresses; it throws where Agave's refuses. */
 export type InstructionParser = (data: Uint8Array, accounts: readonly string[]) => ParsedInstructionEnum;
 
-/** Thrown by a parser where Agave's returns `InstructionNotParsable` or `InstructionKeyMismatch`. */
-export class NotParsable extends Error {}
+/** Thrown by a parser where Agave's returns `InstructionNotParsable` or `InstructionKeyMismatch` (kind `InstructionNotParsable`). */
+export class NotParsable extends WebsvmError<'InstructionNotParsable'> {
+  constructor(why: string) {
+    super('InstructionNotParsable', why);
+  }
+}
 
 /** `check_num_accounts`. */
 export function requireAccounts(accounts: readonly string[], count: number): void {

@@ -5,7 +5,7 @@
 import { decodeTransaction } from '../../runtime/message.js';
 import { TransactionFailure, transactionErrorText } from '../../runtime/errors.js';
 import { epochOf } from '../epochs.js';
-import { invalidParams } from '../json-rpc.js';
+import { invalidParams, RpcError } from '../json-rpc.js';
 import { base64Param, commitment, config, positional, string, u64 } from '../params.js';
 import { checkContextConfig, withContext, type MethodGroup, type RpcContext } from './context.js';
 
@@ -67,7 +67,7 @@ export const chainMethods: MethodGroup = (ctx) => ({
     try {
       tx = decodeTransaction(unsignedTransaction(string(message)));
     } catch (e) {
-      throw e instanceof Error && e.name === 'RpcError' ? e : invalidParams(`invalid transaction message: ${(e as Error).message}`);
+      throw e instanceof RpcError ? e : invalidParams(`invalid transaction message: ${e instanceof Error ? e.message : String(e)}`);
     }
     try {
       return withContext(ctx, ctx.svm.runtime.feeForMessage(tx) ?? null);

@@ -4,6 +4,7 @@
  * notation of zk-sdk's `ProofVerificationError` (`SigmaProof(Equality, AlgebraicRelation)` …).
  */
 import { MerlinTranscript } from '../../../crypto/merlin.js';
+import { WebsvmError } from '../../../errors.js';
 import { nobleCurve, nobleEd25519, nobleSha3 } from '../../../crypto/noble.js';
 
 /** The order of the ristretto255 group. */
@@ -12,8 +13,12 @@ export const L = 2n ** 252n + 27742317777372353535851937790883648493n;
 /** A ristretto255 point (noble's). */
 export type Point = ReturnType<typeof nobleEd25519>['ristretto255']['Point']['BASE'];
 
-/** A proof that failed, with the `Debug` text of its `ProofVerificationError`. */
-export class ProofVerificationFailure extends Error {}
+/** A proof that failed, with the `Debug` text of its `ProofVerificationError` (kind `ProofVerificationFailed`). */
+export class ProofVerificationFailure extends WebsvmError<'ProofVerificationFailed'> {
+  constructor(debug: string) {
+    super('ProofVerificationFailed', debug);
+  }
+}
 
 /** Fails with `debug` as the logged error. */
 export function reject(debug: string): never {
