@@ -42,6 +42,7 @@ import type { Executable } from '../executable.js';
 import type { Engine } from '../vm/execute.js';
 import { loadProgram } from '../runtime/program-loader.js';
 import { FailedTransactionMetadata, TransactionMetadata } from './results.js';
+import { isProgramDecoder } from './report.js';
 import type { ErrorNamer } from './harness.js';
 import { Clock, computeBudgetOverride, type ComputeBudgetInput, EpochRewards, EpochSchedule, Rent, SlotHash, SlotHistory, StakeHistory } from './sysvars.js';
 import { toClock, toEpochRewards, toEpochSchedule, toRent, toSlotHashes, toSlotHistory, toStakeHistoryEntries } from './sysvars.js';
@@ -116,11 +117,16 @@ export class SVM {
 
   // `#` keeps these two out of reach at run time as well: they take no checked arguments.
   #result(o: TransactionOutcome): TransactionMetadata | FailedTransactionMetadata {
-    if (!o.error) return new TransactionMetadata(o);
-    return new FailedTransactionMetadata(o, (program, code) => {
-      const namer = this.namers.get(program);
-      return namer?.describe({ kind: 'Custom', code });
-    });
+    const idls = () => [...this.namers.values()].filter(isProgramDecoder);
+    if (!o.error) return new TransactionMetadata(o, idls);
+    return new FailedTransactionMetadata(
+      o,
+      (program, code) => {
+        const namer = this.namers.get(program);
+        return namer?.describe({ kind: 'Custom', code });
+      },
+      idls,
+    );
   }
 
   /** Names a program's custom errors in failures' `describeError()` (`toString()` stays LiteSVM's), e.g. an `AnchorProgram`. */
