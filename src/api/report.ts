@@ -46,6 +46,7 @@ export function transactionReport(o: TransactionOutcome, error: string | undefin
     logs: o.logs,
     returnData: o.returnData,
     execution: o.execution,
+    refused: !o.included,
     backtrace: backtraceOfFaults(o.faults),
     profile: o.profile,
   };

@@ -85,8 +85,8 @@ function decodedFields(change: AccountChange, names: ProgramNames): string {
   return `<div class="decoded-pair"><div><h4>before</h4>${before ?? '<p class="none">—</p>'}</div><div><h4>after</h4>${after ?? '<p class="none">—</p>'}</div></div>`;
 }
 
-/** The changes as markup. */
-export function renderAccountChanges(changes: readonly AccountChange[], names: ProgramNames): string {
+/** The changes as markup, the transaction's fee payer tagged. */
+export function renderAccountChanges(changes: readonly AccountChange[], names: ProgramNames, feePayer: string | undefined): string {
   if (changes.length === 0) return '<p class="none">No account changed.</p>';
   return changes
     .map((c) => {
@@ -104,7 +104,8 @@ export function renderAccountChanges(changes: readonly AccountChange[], names: P
         row('data', `${grouped(before.data.length)} bytes`, `${grouped(after.data.length)} bytes`, before.data.length !== after.data.length),
         row('executable', String(before.executable), String(after.executable), before.executable !== after.executable),
       ];
-      const tag = c.created ? '<span class="tag">created</span>' : after.lamports === 0n ? '<span class="tag">closed</span>' : '';
+      const tags = [c.address === feePayer && 'fee payer', c.created && 'created', after.lamports === 0n && 'closed'].filter((t) => t !== false);
+      const tag = tags.map((t) => `<span class="tag">${t}</span>`).join('');
       return (
         `<div class="account" data-address="${escapeHtml(c.address)}"><h3><code class="address">${escapeHtml(c.address)}</code>${tag}</h3>` +
         `<table class="account-fields"><thead><tr><th></th><th>before</th><th>after</th></tr></thead><tbody>${rows.join('')}</tbody></table>` +

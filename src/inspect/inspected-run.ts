@@ -42,8 +42,10 @@ export interface InspectedRun {
   fee?: bigint;
   logs: readonly string[];
   returnData: { programId: string; data: Uint8Array };
-  /** Accounts before and after and the instruction trace; undefined for a transaction refused before execution. */
+  /** Accounts before and after and the instruction trace; undefined when refused, or not kept (the transaction history keeps none). */
   execution?: ExecutionRecord;
+  /** Whether the transaction was refused before execution (no instruction ran, no fee was charged). */
+  refused?: boolean;
   /** Where a program stopped with a VM error. */
   backtrace?: Backtrace;
   /** Where the units went, when the run was profiled. */

@@ -18,6 +18,10 @@ const PROFILE_ROWS = 20;
 /** Source lines shown either side of a failing line. */
 const SOURCE_CONTEXT = 3;
 
+/** What the page says of a transaction from the history, which keeps no trace of its instructions. */
+const NOT_KEPT =
+  'The instructions were not recorded: the transaction history keeps no trace. Call report() on the result of sendTransaction or simulateTransaction.';
+
 /** Reads a source file from disk under Node; nothing in a browser, or when it cannot be read. */
 function readFromDisk(file: string): string | undefined {
   const fs = nodeModule<NodeFs>('node:fs');
@@ -60,13 +64,14 @@ function sourceExcerpt(backtrace: Backtrace | undefined, readSource: (file: stri
   for (let n = from; n <= to; n++) {
     rows.push(`<span class="source-line${n === top.line ? ' here' : ''}"><span class="line-no">${n}</span>${escapeHtml(lines[n - 1] ?? '')}</span>`);
   }
-  return `<figure class="source"><figcaption>${escapeHtml(`${top.file}:${top.line}`)}</figcaption><pre>${rows.join('\n')}</pre></figure>`;
+  return `<figure class="source"><figcaption>${escapeHtml(`${top.file}:${top.line}`)}</figcaption><pre>${rows.join('')}</pre></figure>`;
 }
 
 function failure(run: InspectedRun, failed: FrameNode | undefined, names: ProgramNames, readSource: (file: string) => string | undefined): string {
   if (run.error === undefined) return '';
   const parts = [`<p class="error">${escapeHtml(run.error)}</p>`];
-  if (!run.execution) parts.push('<p>Refused before execution: no instruction ran and no fee was charged.</p>');
+  if (run.refused) parts.push('<p>Refused before execution: no instruction ran and no fee was charged.</p>');
+  else if (!run.execution) parts.push(`<p>${NOT_KEPT}</p>`);
   else if (failed) {
     const programId = run.execution.keys[failed.frame.programTxIndex] ?? '';
     parts.push(`<p class="failed-frame">In <a href="#frame-${failed.path}">instruction #${failed.path}</a>, program ${names.label(programId)}.</p>`);
@@ -132,8 +137,10 @@ export function renderReport(run: InspectedRun, options: ReportOptions = {}): st
   const execution = run.execution;
   const roots = execution ? frameTree(execution.instructions) : [];
   const failed = run.error === undefined ? undefined : failedFrame(roots, run.failedInstruction);
-  const tree = execution ? new InstructionTreeView(execution, run.logs, names, failed).render(roots) : '<p class="none">No instruction ran.</p>';
-  const changes = execution ? renderAccountChanges(accountChanges(execution), names) : '<p class="none">No account changed.</p>';
+  const missing = `<p class="none">${run.refused ? 'No instruction ran.' : NOT_KEPT}</p>`;
+  const tree = execution ? new InstructionTreeView(execution, run.logs, names, failed).render(roots) : missing;
+  const feePayer = run.kind === 'transaction' ? execution?.keys[0] : undefined;
+  const changes = execution ? renderAccountChanges(accountChanges(execution), names, feePayer) : missing;
   const changesTitle =
     run.error !== undefined && run.kind === 'transaction' && execution ? 'Account changes <small>(not committed)</small>' : 'Account changes';
   const title = run.kind === 'transaction' ? `websvm transaction ${run.signature ?? ''}` : 'websvm instructions';
@@ -202,6 +209,6 @@ ol.logs li::marker{color:#aab2c0}
 .data-diff td.hex{white-space:pre}mark{background:var(--mark);color:inherit;border-radius:2px}
 .more{color:var(--muted);font-size:12px}
 .flamegraph-box{overflow-x:auto;border:1px solid var(--line);border-radius:6px;padding:6px;background:#fffdf8}
-.profile-tables{display:flex;gap:32px;flex-wrap:wrap}.profile-tables td:not(:last-child){text-align:right;font-variant-numeric:tabular-nums}
+.profile-tables{display:flex;gap:32px;flex-wrap:wrap;align-items:flex-start}.profile-tables td:not(:last-child){text-align:right;font-variant-numeric:tabular-nums}
 footer{margin-top:36px;color:var(--muted);font-size:12px}
 `;
