@@ -66,9 +66,13 @@ export interface AccountsSnapshot {
 /** A simulated transaction's metadata and the accounts it would write. */
 export class SimulatedTransactionInfo {
   /** @internal */
-  constructor(private readonly outcome: TransactionOutcome) {}
+  constructor(
+    private readonly outcome: TransactionOutcome,
+    /** Its metadata, which knows the SVM's IDLs for `report()`. */
+    private readonly metadata: TransactionMetadata,
+  ) {}
   meta(): TransactionMetadata {
-    return new TransactionMetadata(this.outcome);
+    return this.metadata;
   }
   /** The writable accounts as they would be after the transaction. */
   postAccounts(): EncodedAccount[] {
@@ -571,7 +575,7 @@ export class SVM {
   simulateTransaction(tx: TransactionInput): FailedTransactionMetadata | SimulatedTransactionInfo {
     const o = this.runtime.simulate(toTransaction(tx));
     const r = this.#result(o);
-    return r instanceof FailedTransactionMetadata ? r : new SimulatedTransactionInfo(o);
+    return r instanceof FailedTransactionMetadata ? r : new SimulatedTransactionInfo(o, r);
   }
 
   /** Replaces the latest blockhash; transactions using the old one fail with BlockhashNotFound. */

@@ -37,8 +37,8 @@ export interface PlainInstruction {
   data: Uint8Array;
 }
 
-/** Sends `instructions` paid by `payer`, signed by it and `signers`. */
-export async function send(svm: SVM, payer: KeyPairSigner, instructions: PlainInstruction[], signers: KeyPairSigner[] = []) {
+/** A signed transaction of `instructions` paid by `payer`, signed by it and `signers`. */
+export async function transaction(svm: SVM, payer: KeyPairSigner, instructions: PlainInstruction[], signers: KeyPairSigner[] = []) {
   const bySigner = new Map([payer, ...signers].map((s) => [s.address, s]));
   const signed = instructions.map((ix) => ({
     ...ix,
@@ -47,14 +47,18 @@ export async function send(svm: SVM, payer: KeyPairSigner, instructions: PlainIn
       return signer && a.role >= 2 ? { ...a, signer } : a;
     }),
   })) as unknown as Instruction[];
-  const tx = await pipe(
+  return pipe(
     createTransactionMessage({ version: 0 }),
     (m) => setTransactionMessageFeePayerSigner(payer, m),
     (m) => appendTransactionMessageInstructions(signed, m),
     (m) => setTransactionMessageLifetimeUsingBlockhash({ blockhash: svm.latestBlockhash() as Blockhash, lastValidBlockHeight: 0n }, m),
     (m) => signTransactionMessageWithSigners(m),
   );
-  return svm.sendTransaction(tx);
+}
+
+/** Sends `instructions` paid by `payer`, signed by it and `signers`. */
+export async function send(svm: SVM, payer: KeyPairSigner, instructions: PlainInstruction[], signers: KeyPairSigner[] = []) {
+  return svm.sendTransaction(await transaction(svm, payer, instructions, signers));
 }
 
 /** Deploys `programs/bin/<name>.so` at a new address. */

@@ -4,11 +4,21 @@
  * history transactions, the harness's runs, checked options, and escaping in the flamegraph.
  */
 import { describe, expect, it } from 'vitest';
-import { AnchorProgram, FailedTransactionMetadata, InstructionHarness, SVM, TransactionMetadata, WebsvmError, type AnchorIdl } from '../../src/index.js';
+import {
+  AnchorProgram,
+  FailedTransactionMetadata,
+  InstructionHarness,
+  SimulatedTransactionInfo,
+  SVM,
+  TransactionMetadata,
+  WebsvmError,
+  type AnchorIdl,
+} from '../../src/index.js';
 import { foldedFlamegraphSvg } from '../../src/inspect/flamegraph.js';
 import { readFileSync } from 'node:fs';
 import { thrown } from '../helpers/errors.js';
-import { deploy, profiledSvm, send } from '../helpers/inspector-runs.js';
+import { deploy, profiledSvm, send, transaction } from '../helpers/inspector-runs.js';
+import { generateKeyPairSigner, type Address } from '@solana/kit';
 
 const outcomeOf = (r: TransactionMetadata | FailedTransactionMetadata) => (r instanceof TransactionMetadata ? r : r.meta()).outcome;
 
@@ -88,6 +98,25 @@ describe('report()', () => {
     expect(page).toContain('<span class="ix-name">increment</span>');
     expect(page).toContain('The failed instruction changed nothing');
     expect(page).toContain('<p class="none">No account changed.</p>');
+  });
+
+  it("decodes a simulation's page with the SVM's IDLs", async () => {
+    const { svm, payer } = await profiledSvm();
+    const idl = JSON.parse(readFileSync('Anchor-like-examples/counter/idl/counter.json', 'utf8')) as AnchorIdl;
+    const counter = new AnchorProgram(idl);
+    svm.useIdl(counter).addProgram(counter.programId, new Uint8Array(readFileSync('Anchor-like-examples/counter/program/counter.so')));
+    const state = await generateKeyPairSigner();
+    const ix = counter.instruction('initialize', { start: 7n }, { counter: state.address, authority: payer.address });
+    const instruction = {
+      programAddress: ix.programAddress as Address,
+      accounts: ix.accounts.map((a) => ({ address: a.address as Address, role: a.role })),
+      data: ix.data,
+    };
+    const simulated = svm.simulateTransaction(await transaction(svm, payer, [instruction], [state]));
+    expect(simulated).toBeInstanceOf(SimulatedTransactionInfo);
+    const page = (simulated as SimulatedTransactionInfo).meta().report();
+    expect(page).toContain('<span class="ix-name">initialize</span>');
+    expect(page).toContain('<div class="type-name">Counter</div>');
   });
 
   it('checks its options', async () => {
