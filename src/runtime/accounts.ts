@@ -3,8 +3,8 @@
  * copies and commits by replacing entries, so a snapshot is a shallow copy of the map and a failed
  * or simulated transaction needs no rollback at all.
  */
-import bs58 from 'bs58';
 import { sameBytes } from './bytes.js';
+import bs58 from 'bs58';
 
 /** An account as the runtime holds it (owner as base58, like every key here). */
 export interface Account {
