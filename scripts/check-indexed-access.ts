@@ -9,7 +9,7 @@ import { relative, resolve } from 'node:path';
 import ts from 'typescript';
 
 /** Folders whose indexed reads must be checked (`arr[i]` is `T | undefined` there). */
-const CHECKED_FOLDERS = ['src/api/', 'src/cli/', 'src/elf/'];
+const CHECKED_FOLDERS = ['src/api/', 'src/cli/', 'src/elf/', 'src/inspect/'];
 
 const root = resolve(import.meta.dirname, '..');
 const configPath = resolve(root, 'tsconfig.json');

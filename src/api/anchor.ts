@@ -304,10 +304,7 @@ export class AnchorProgram {
       coder: {
         fieldType: (type, path) => this.fieldType(type as IdlType, path),
         decodeAccount: (account, data) => this.decodeAccount(account, data),
-        decodeAnyAccount: (data) => {
-          const account = (this.idl.accounts ?? []).find((a) => same(data, this.accountEntry(a.name).disc));
-          return account && this.decodeAccount(account.name, data);
-        },
+        decodeAnyAccount: (data) => this.decodeAnyAccount(data)?.data,
       },
       options,
     });
@@ -317,7 +314,21 @@ export class AnchorProgram {
     return { programAddress: this.programId, accounts: metas, data };
   }
 
+  /** The IDL instruction `data` calls and its decoded arguments, or undefined when no discriminator matches. */
+  decodeInstruction(data: Uint8Array): { name: string; args: Record<string, unknown> } | undefined {
+    const ix = this.idl.instructions.find((i) => same(data, i.discriminator ?? discriminator('global', snakeCase(i.name))));
+    if (!ix) return undefined;
+    const decoded = deserialize(this.fieldsSchema(ix.args), data.subarray(8)) as Record<string, unknown>;
+    return { name: ix.name, args: Object.fromEntries(ix.args.map((f) => [f.name, this.fromBorsh(f.type, decoded[f.name])])) };
+  }
+
   // --- accounts and events ---
+
+  /** The IDL account type `data` holds (by its discriminator) and its decoded fields, or undefined when none matches. */
+  decodeAnyAccount(data: Uint8Array): { name: string; data: Record<string, unknown> } | undefined {
+    const account = (this.idl.accounts ?? []).find((a) => same(data, this.accountEntry(a.name).disc));
+    return account && { name: account.name, data: this.decodeAccount(account.name, data) };
+  }
 
   /** IDL account `name` (in the IDL's case or another), its discriminator and its type. */
   private accountEntry(name: string) {

@@ -15,6 +15,8 @@ import { minimumBalance, type Rent } from '../runtime/sysvars.js';
 import { nodeInspectCustom } from '../platform.js';
 import { backtraceOfFaults, type Backtrace } from '../debug/index.js';
 import type { Profile } from '../profile/index.js';
+import type { ProgramDecoder, ReportOptions } from '../inspect/index.js';
+import { instructionsReport, isProgramDecoder } from './report.js';
 import { computeBudgetOverride, type ComputeBudgetInput } from './sysvars.js';
 import {
   refused,
@@ -35,6 +37,8 @@ import {
 
 /** What one run saw besides its outcome. */
 interface RunSetting {
+  /** The IDLs the harness was given (`useIdl`), for the report. */
+  readonly idls: readonly ProgramDecoder[];
   /** Names errors, with the failing program's IDL when known. */
   readonly describer: (e: InstructionError) => string;
   /** The rent sysvar in effect, which rent-exemption checks measure against. */
@@ -76,6 +80,29 @@ export class InstructionResult {
   }
   get logs(): string[] {
     return this.outcome.logs;
+  }
+  /**
+   * The transaction inspector's page of this run (see `TransactionMetadata.report`): the
+   * instructions and their CPIs with units and logs, the account changes (decoded by
+   * `options.idls` and the harness's `useIdl` programs), the return data, the flamegraph when the
+   * runtime profiles, and where a failing program stopped.
+   */
+  report(options?: ReportOptions): string {
+    const o = this.outcome;
+    return instructionsReport(
+      {
+        error: o.failure && `instruction ${o.failure.index} failed: ${this.describeError()}`,
+        failedInstruction: o.failure?.index,
+        computeUnits: BigInt(o.computeUnitsConsumed),
+        logs: o.logs,
+        returnData: o.returnData,
+        execution: o.execution,
+        backtrace: this.backtrace(),
+        profile: o.profile,
+      },
+      options,
+      this.setting.idls,
+    );
   }
   get returnData(): Uint8Array {
     return this.outcome.returnData.data;
@@ -314,7 +341,8 @@ export class InstructionHarness {
     const failed = outcome.failure && ixs[outcome.failure.index];
     const namer = failed && this.namers.get(failed.programId);
     const resultingKeys = [...new Set([...given.map(([k]) => k), ...ixs.flatMap((ix) => ix.accounts.map((a) => a.pubkey))])];
-    return new InstructionResult(outcome, { describer: namer ? (e) => namer.describe(e) : describe, rent, resultingKeys });
+    const idls = [...this.namers.values()].filter(isProgramDecoder);
+    return new InstructionResult(outcome, { describer: namer ? (e) => namer.describe(e) : describe, rent, resultingKeys, idls });
   }
 
   /**

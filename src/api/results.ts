@@ -9,6 +9,8 @@ import { debugBytes, debugList, debugString, debugStruct, wrapped } from './rust
 import { prettyLogs } from './pretty-logs.js';
 import { backtraceOfFaults, type Backtrace, type SourceFrame } from '../debug/index.js';
 import type { Profile } from '../profile/index.js';
+import type { ProgramDecoder, ReportOptions } from '../inspect/index.js';
+import { transactionReport } from './report.js';
 import { TRANSACTION_ERROR_NAMES, type InstructionError, type TransactionError } from '../runtime/errors.js';
 import type { InnerInstruction as RuntimeInner, TransactionOutcome } from '../runtime/runtime.js';
 
@@ -255,7 +257,11 @@ export class TransactionReturnData {
 /** What every processed transaction reports. */
 export class TransactionMetadata {
   /** @internal */
-  constructor(readonly outcome: TransactionOutcome) {}
+  constructor(
+    readonly outcome: TransactionOutcome,
+    /** @internal The IDLs the SVM was given (`useIdl`), for {@link report}. */
+    private readonly idls: () => readonly ProgramDecoder[] = () => [],
+  ) {}
   /** The first signature (the transaction id). */
   signature(): Uint8Array {
     return this.outcome.signature;
@@ -286,6 +292,16 @@ export class TransactionMetadata {
   profile(): Profile | undefined {
     return this.outcome.profile;
   }
+  /**
+   * The transaction inspector's page of this transaction: one self-contained HTML document with the
+   * instruction and CPI tree (each frame's compute units, its logs in place), the account changes
+   * before and after (decoded by `options.idls` and the SVM's `useIdl` programs), the return data
+   * and, when the SVM profiles, the flamegraph. Write it to a file and open it in a browser.
+   */
+  report(options?: ReportOptions): string {
+    const e = this.outcome.error;
+    return transactionReport(this.outcome, e && describeError(e), options, this.idls());
+  }
   /** LiteSVM's form: the Rust Debug of its metadata. */
   toString(): string {
     return wrapped('TransactionMetadata', debugMetadata(this.outcome));
@@ -298,12 +314,14 @@ export class FailedTransactionMetadata {
   constructor(
     readonly outcome: TransactionOutcome,
     private readonly nameCustomError?: (programId: string, code: number) => string | undefined,
+    /** @internal The IDLs the SVM was given (`useIdl`), for {@link report}. */
+    private readonly idls: () => readonly ProgramDecoder[] = () => [],
   ) {}
   err(): TransactionErrorValue {
     return toErrorValue(this.outcome.error!);
   }
   meta(): TransactionMetadata {
-    return new TransactionMetadata(this.outcome);
+    return new TransactionMetadata(this.outcome, this.idls);
   }
   /**
    * The error in words; a custom program error is named from the IDL of the program that raised
@@ -334,6 +352,14 @@ export class FailedTransactionMetadata {
   /** The sBPF call frames at the VM error, innermost first, across CPIs (see {@link sourceLocation}). */
   backtrace(): Backtrace | undefined {
     return backtraceOfFaults(this.outcome.faults);
+  }
+  /**
+   * The transaction inspector's page (see `TransactionMetadata.report`), opening with the failure:
+   * the error (named by the IDL), the instruction or CPI that failed with its failure log, and where
+   * a VM error stopped the program, with the source line when the program has DWARF.
+   */
+  report(options?: ReportOptions): string {
+    return transactionReport(this.outcome, this.describeError(), options, this.idls());
   }
   /** LiteSVM's form: the Rust Debug of its error and metadata. */
   toString(): string {

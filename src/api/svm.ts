@@ -44,6 +44,7 @@ import type { Executable } from '../executable.js';
 import type { Engine } from '../vm/execute.js';
 import { loadProgram } from '../runtime/program-loader.js';
 import { FailedTransactionMetadata, TransactionMetadata } from './results.js';
+import { isProgramDecoder } from './report.js';
 import type { ErrorNamer } from './harness.js';
 import { Clock, computeBudgetOverride, type ComputeBudgetInput, EpochRewards, EpochSchedule, Rent, SlotHash, SlotHistory, StakeHistory } from './sysvars.js';
 import { toClock, toEpochRewards, toEpochSchedule, toRent, toSlotHashes, toSlotHistory, toStakeHistoryEntries } from './sysvars.js';
@@ -67,9 +68,13 @@ export interface AccountsSnapshot {
 /** A simulated transaction's metadata and the accounts it would write. */
 export class SimulatedTransactionInfo {
   /** @internal */
-  constructor(private readonly outcome: TransactionOutcome) {}
+  constructor(
+    private readonly outcome: TransactionOutcome,
+    /** Its metadata, which knows the SVM's IDLs for `report()`. */
+    private readonly metadata: TransactionMetadata,
+  ) {}
   meta(): TransactionMetadata {
-    return new TransactionMetadata(this.outcome);
+    return this.metadata;
   }
   /** The writable accounts as they would be after the transaction. */
   postAccounts(): EncodedAccount[] {
@@ -103,11 +108,16 @@ export class SVM {
 
   // `#` keeps these two out of reach at run time as well: they take no checked arguments.
   #result(o: TransactionOutcome): TransactionMetadata | FailedTransactionMetadata {
-    if (!o.error) return new TransactionMetadata(o);
-    return new FailedTransactionMetadata(o, (program, code) => {
-      const namer = this.namers.get(program);
-      return namer?.describe({ kind: 'Custom', code });
-    });
+    const idls = () => [...this.namers.values()].filter(isProgramDecoder);
+    if (!o.error) return new TransactionMetadata(o, idls);
+    return new FailedTransactionMetadata(
+      o,
+      (program, code) => {
+        const namer = this.namers.get(program);
+        return namer?.describe({ kind: 'Custom', code });
+      },
+      idls,
+    );
   }
 
   /** Names a program's custom errors in failures' `describeError()` (`toString()` stays LiteSVM's), e.g. an `AnchorProgram`. */
@@ -553,7 +563,7 @@ export class SVM {
   simulateTransaction(tx: TransactionInput): FailedTransactionMetadata | SimulatedTransactionInfo {
     const o = this.runtime.simulate(toTransaction(tx));
     const r = this.#result(o);
-    return r instanceof FailedTransactionMetadata ? r : new SimulatedTransactionInfo(o);
+    return r instanceof FailedTransactionMetadata ? r : new SimulatedTransactionInfo(o, r);
   }
 
   /** Replaces the latest blockhash; transactions using the old one fail with BlockhashNotFound. */

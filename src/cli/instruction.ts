@@ -4,7 +4,7 @@
  */
 import { formatAccountJson, parseAccountJson } from '../api/account-json.js';
 import { InstructionHarness, type InstructionResult } from '../api/harness.js';
-import { decodeAddress, emptyAccount, type Account } from '../runtime/accounts.js';
+import { decodeAddress, emptyAccount, sameAccountState, type Account } from '../runtime/accounts.js';
 import { instructionErrorText } from '../runtime/errors.js';
 import { MAX_COMPUTE_UNIT_LIMIT } from '../runtime/compute-budget.js';
 import type { OptionSpec } from './command.js';
@@ -113,13 +113,6 @@ export interface InstructionOutcome {
   readonly changed: readonly (readonly [string, Account])[];
 }
 
-const same = (a: Account, b: Account) =>
-  a.lamports === b.lamports &&
-  a.owner === b.owner &&
-  a.executable === b.executable &&
-  a.data.length === b.data.length &&
-  a.data.every((x, i) => x === b.data[i]);
-
 /** Runs the instruction and saves the changed accounts where `--save-accounts` asks. */
 export function runInstruction(ix: PreparedInstruction): InstructionOutcome {
   const instruction = {
@@ -131,7 +124,9 @@ export function runInstruction(ix: PreparedInstruction): InstructionOutcome {
     instruction,
     ix.accounts.map((s) => [s.address, s.account]),
   );
-  const changed = ix.accounts.filter((s) => !same(s.account, result.account(s.address)!)).map((s) => [s.address, result.account(s.address)!] as const);
+  const changed = ix.accounts
+    .filter((s) => !sameAccountState(s.account, result.account(s.address)!))
+    .map((s) => [s.address, result.account(s.address)!] as const);
   if (ix.saveDir !== undefined) {
     makeDirectory(ix.saveDir);
     for (const [key, account] of changed) writeOutput(`${ix.saveDir}/${key}.json`, formatAccountJson(key, account));

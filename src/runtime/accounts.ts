@@ -3,6 +3,7 @@
  * copies and commits by replacing entries, so a snapshot is a shallow copy of the map and a failed
  * or simulated transaction needs no rollback at all.
  */
+import { sameBytes } from './bytes.js';
 import bs58 from 'bs58';
 import { WebsvmError } from '../errors.js';
 
@@ -21,6 +22,11 @@ export const RENT_EXEMPT_EPOCH = 0xffff_ffff_ffff_ffffn;
 /** A zero-lamport, empty, system-owned account (what a missing address loads as). */
 export function emptyAccount(): Account {
   return { lamports: 0n, data: new Uint8Array(0), owner: '11111111111111111111111111111111', executable: false, rentEpoch: RENT_EXEMPT_EPOCH };
+}
+
+/** Whether `a` and `b` hold the same lamports, owner, executable flag and data (rent epochs aside). */
+export function sameAccountState(a: Account, b: Account): boolean {
+  return a.lamports === b.lamports && a.owner === b.owner && a.executable === b.executable && sameBytes(a.data, b.data);
 }
 
 /** A deep copy (the data bytes are copied). */

@@ -10,7 +10,7 @@ import { InstructionFailure, type InstructionError } from './errors.js';
 import { InvokeContext } from './invoke-context.js';
 import { LogCollector } from './log-collector.js';
 import type { Instruction } from './message.js';
-import { TransactionContext } from './transaction-context.js';
+import { TransactionContext, type ExecutionRecord } from './transaction-context.js';
 import type { Bank } from './transaction-processor.js';
 
 /** What running instructions without a transaction reports. */
@@ -28,6 +28,8 @@ export interface InstructionsOutcome {
   faults: FaultSite[];
   /** Compute units by call stack, when profiling is on. */
   profile?: Profile;
+  /** The accounts before and after and the instruction trace (after: as before the failing instruction, if one failed). */
+  execution: ExecutionRecord;
 }
 
 /**
@@ -60,6 +62,8 @@ export function processInstructions(
   const context = new TransactionContext(keys, accounts, bank.maxStackDepth(), bank.maxTraceLength());
   const logs = new LogCollector(bank.config.logBytesLimit);
   const ic = new InvokeContext(context, bank.environment(bank.latestBlockhash), computeUnitLimit, bank.config.computeBudget?.heapBytes ?? 32 * 1024, logs);
+  const writable = keys.map((k) => instructions.some((ix) => ix.accounts.some((a) => a.isWritable && a.pubkey === k)));
+  let accountsBefore: Account[] | undefined;
   const perInstruction: number[] = [];
   let failure: { index: number; error: InstructionError } | undefined;
   for (let index = 0; index < instructions.length && !failure; index++) {
@@ -67,6 +71,7 @@ export function processInstructions(
     const metas = ix.accounts.map((a) => ({ txIndex: keys.indexOf(a.pubkey), isSigner: a.isSigner, isWritable: a.isWritable }));
     const before = ic.remaining;
     const saved = accounts.map(cloneAccount);
+    accountsBefore ??= saved;
     try {
       ic.processInstruction(context.frame(keys.indexOf(ix.programId), metas, ix.data, 1));
     } catch (e) {
@@ -85,5 +90,6 @@ export function processInstructions(
     accounts: keys.map((k, i) => [k, accounts[i]]),
     faults: ic.faults,
     profile: ic.env.profiler?.profile,
+    execution: { keys, before: accountsBefore ?? accounts.map(cloneAccount), after: accounts, writable, instructions: context.trace },
   };
 }

@@ -132,8 +132,25 @@ export class InvokeContext {
     this.logs.log(line);
   }
 
-  /** Pushes `frame`, runs it and pops it. Returns the units it consumed; throws `InstructionFailure`. */
+  /**
+   * Pushes `frame`, runs it and pops it. Returns the units it consumed; throws `InstructionFailure`.
+   * The frame keeps its units, its log lines and whether it failed, for the transaction inspector.
+   */
   processInstruction(frame: InstructionFrame): number {
+    const unitsBefore = this.remaining;
+    frame.logsFrom = this.logs.messages.length;
+    try {
+      return this.pushAndRun(frame);
+    } catch (e) {
+      frame.failed = true;
+      throw e;
+    } finally {
+      frame.units = unitsBefore - this.remaining;
+      frame.logsTo = this.logs.messages.length;
+    }
+  }
+
+  private pushAndRun(frame: InstructionFrame): number {
     this.push(frame);
     let consumed = 0;
     let failure: unknown;

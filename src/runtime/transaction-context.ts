@@ -30,6 +30,27 @@ export interface InstructionFrame {
   firstOccurrence: number[];
   /** Sum of the lamports of its distinct accounts when it was pushed. */
   lamportSum: bigint;
+  /** Compute units it consumed, its callees' included (set when it returns). */
+  units: number;
+  /** The log lines it wrote, its callees' included: indexes `logsFrom` up to, not including, `logsTo`. */
+  logsFrom: number;
+  logsTo: number;
+  /** Whether it failed (its callers then fail with it). */
+  failed: boolean;
+}
+
+/** What a run of instructions leaves for the transaction inspector: its accounts before and after, and every instruction it ran. */
+export interface ExecutionRecord {
+  /** The accounts' addresses, which frames' `programTxIndex` and `txIndex` index. */
+  readonly keys: readonly string[];
+  /** Each account before the run; undefined where it did not exist (or is made by the runtime, as the instructions sysvar). */
+  readonly before: readonly (Account | undefined)[];
+  /** Each account as the run left it (what a failed transaction would have written). */
+  readonly after: readonly Account[];
+  /** Which accounts the run may write. */
+  readonly writable: readonly boolean[];
+  /** Every instruction, top-level and CPI, in the order they started. */
+  readonly instructions: readonly InstructionFrame[];
 }
 
 /** Return data and the program that set it. */
@@ -65,7 +86,7 @@ export class TransactionContext {
       const first = accounts.findIndex((b) => b.txIndex === a.txIndex);
       return first < 0 ? i : first;
     });
-    return { programTxIndex, accounts, data, stackHeight, firstOccurrence, lamportSum: 0n };
+    return { programTxIndex, accounts, data, stackHeight, firstOccurrence, lamportSum: 0n, units: 0, logsFrom: 0, logsTo: 0, failed: false };
   }
 
   private lamportSum(f: InstructionFrame): bigint {

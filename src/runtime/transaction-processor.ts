@@ -30,7 +30,7 @@ import { PRECOMPILES } from './precompiles.js';
 import { RentStateRule, type AccountBefore } from './rent-state.js';
 import { verifySignature } from './sigverify.js';
 import { minimumBalance, type Clock, type Rent, type SlotHash } from './sysvars.js';
-import { TransactionContext } from './transaction-context.js';
+import { TransactionContext, type ExecutionRecord } from './transaction-context.js';
 import { signatureKey, type TransactionHistory } from './transaction-history.js';
 import type { RuntimeConfig } from './runtime.js';
 
@@ -59,6 +59,8 @@ export interface TransactionOutcome {
   faults?: FaultSite[];
   /** Its compute units by call stack, when profiling is on. */
   profile?: Profile;
+  /** Its accounts before and after and its instruction trace, when it was executed (not kept in the history). */
+  execution?: ExecutionRecord;
 }
 
 /** What the stages read from the bank (the runtime) and the one way they write to it. */
@@ -219,6 +221,8 @@ interface LoadedTransaction {
   accounts: Account[];
   /** Rent state of each of the message's accounts before execution. */
   preRent: AccountBefore[];
+  /** Each of the message's accounts as stored before the transaction (stored accounts are never changed in place). */
+  stored: (Account | undefined)[];
 }
 
 /**
@@ -236,6 +240,7 @@ export function loadTransaction(
 ): LoadedTransaction {
   const accounts: Account[] = [];
   const preRent: AccountBefore[] = [];
+  const before: (Account | undefined)[] = [];
   let loadedSize = tx.message.lookups.length * ADDRESS_LOOKUP_TABLE_BASE_SIZE;
   let payerValidated = false;
   const sizeLimit = limits.loadedAccountsDataSizeLimit;
@@ -245,9 +250,11 @@ export function loadTransaction(
       const sysvar = { lamports: 0n, data: instructionsSysvarData(msg), owner: SYSVAR_OWNER, executable: false, rentEpoch: 0n };
       preRent.push(rentRule.before(sysvar));
       accounts.push(sysvar);
+      before.push(undefined);
       return;
     }
     const stored = bank.accounts.get(key);
+    before.push(stored);
     const account = stored ? shareAccount(stored) : emptyAccount();
     const size = stored ? TRANSACTION_ACCOUNT_BASE_SIZE + stored.data.length : 0;
     preRent.push(rentRule.before(account));
@@ -265,7 +272,7 @@ export function loadTransaction(
   if (!payerValidated) throw new TransactionFailure(txError('AccountNotFound'));
   const keys = [...msg.keys];
   loadProgramLoaders(bank, tx, keys, accounts);
-  return { keys, accounts, preRent };
+  return { keys, accounts, preRent, stored: before };
 }
 
 /** `validate_fee_payer`: exists, system-owned (plain or nonce), can pay and stays rent-valid; the fee is taken. */
@@ -332,6 +339,7 @@ function executeLoadedTransaction(
     included: true,
     faults: ic.faults,
     profile: ic.env.profiler?.profile,
+    execution: { keys, before: loaded.stored, after: accounts, writable: msg.writable, instructions: context.trace },
   };
 }
 
@@ -424,7 +432,7 @@ export function commitTransaction(bank: Bank, tx: WireTransaction, outcome: Tran
 
 /** Keeps what `getTransaction` shows (LiteSVM keeps the metadata), not the written accounts. */
 function record(bank: Bank, outcome: TransactionOutcome): void {
-  if (bank.history.enabled) bank.history.add(signatureKey(outcome.signature), { ...outcome, postAccounts: [] });
+  if (bank.history.enabled) bank.history.add(signatureKey(outcome.signature), { ...outcome, postAccounts: [], execution: undefined });
 }
 
 /** The fee of a failed transaction, taken again from the stored payer (which may no longer afford it). */

@@ -1,0 +1,2 @@
+export type { InspectedRun, ProgramDecoder, ReportOptions } from './inspected-run.js';
+export { renderReport } from './page.js';
