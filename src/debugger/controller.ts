@@ -49,14 +49,17 @@ export interface Finished {
 /** Interned `file:line` of each slot of a program (0: no line), for line stepping. */
 class LineKeys {
   private readonly ids = new Map<string, number>();
-  private readonly perProgram = new WeakMap<Executable, Int32Array>();
+  /** Per program: its slots' keys (-1 until looked up), or null for a program without line information. */
+  private readonly perProgram = new WeakMap<Executable, Int32Array | null>();
 
-  at(exe: Executable, pc: number): number {
+  /** The key of the line at `pc`; undefined in a program without line information. */
+  at(exe: Executable, pc: number): number | undefined {
     let keys = this.perProgram.get(exe);
-    if (!keys) {
-      keys = new Int32Array(exe.text.length / INSN_SIZE).fill(-1);
+    if (keys === undefined) {
+      keys = sourceMapOf(exe).hasLines ? new Int32Array(exe.text.length / INSN_SIZE).fill(-1) : null;
       this.perProgram.set(exe, keys);
     }
+    if (keys === null) return undefined;
     if (pc < 0 || pc >= keys.length) return 0;
     if (keys[pc] < 0) {
       const where = sourceMapOf(exe).locate(pc)[0];
@@ -90,43 +93,37 @@ export class DebugController {
   start(stopOnEntry: boolean): Stop | Finished {
     this.current = undefined;
     this.position = undefined;
-    return this.replay(stopOnEntry ? () => 'entry' : this.breakpointRule());
+    return this.replay(stopOnEntry ? () => 'entry' : undefined);
   }
 
   /** Goes on from the current stop. */
   resume(motion: Motion, granularity: Granularity = 'line'): Stop | Finished {
     const from = this.position;
-    const breakpoint = this.breakpointRule();
-    if (motion === 'continue' || !from) return this.replay(breakpoint);
+    if (motion === 'continue' || !from) return this.replay(undefined);
     // Each instruction is a line of its own when stepping by instruction, or in a program without lines.
-    const lineOf = (at: Position) => (granularity === 'line' && sourceMapOf(at.exe).hasLines ? this.lines.at(at.exe, at.pc) : -at.step);
+    const lineOf = (at: Position) => (granularity === 'line' ? (this.lines.at(at.exe, at.pc) ?? -at.step) : -at.step);
     const startLine = lineOf(from);
-    const moved = (at: Position) => granularity === 'instruction' || (lineOf(at) !== 0 && lineOf(at) !== startLine);
+    /** On a line (not code the compiler gave none) other than the one the step started on. */
+    const moved = (at: Position) => {
+      const line = lineOf(at);
+      return line !== 0 && line !== startLine;
+    };
     const reached: Record<Exclude<Motion, 'continue'>, (at: Position) => boolean> = {
-      stepIn: (at) => at.depth !== from.depth || moved(at),
+      stepIn: (at) => at.depth < from.depth || (at.depth > from.depth ? lineOf(at) !== 0 : moved(at)),
       stepOver: (at) => at.depth < from.depth || (at.depth === from.depth && moved(at)),
       stepOut: (at) => at.depth < from.depth,
     };
     const done = reached[motion];
-    return this.replay((at) => breakpoint(at) ?? (done(at) && (motion === 'stepOut' || lineOf(at) !== 0 || at.depth < from.depth) ? 'step' : undefined));
+    return this.replay((at) => (done(at) ? 'step' : undefined));
   }
 
-  private breakpointRule(): StopRule {
-    return (at) => (this.breakpoints.stopsIn(at.exe)[at.pc] === 1 ? 'breakpoint' : undefined);
-  }
-
-  private replay(rule: StopRule): Stop | Finished {
+  private replay(rule: StopRule | undefined): Stop | Finished {
     const resumeAfter = this.current ? this.current.executed + 1 : 0;
-    let position: Position | undefined;
-    const replay = new Replay(resumeAfter, (at) => {
-      const reason = rule(at);
-      if (reason) position = at;
-      return reason;
-    });
+    const replay = new Replay(resumeAfter, this.breakpoints, rule);
     const outcome = this.debuggee.run(replay);
     if (replay.stop) {
       this.current = replay.stop;
-      this.position = position;
+      this.position = replay.position;
       return replay.stop;
     }
     // The last instruction traced is the faulting one: stop there once, before the end.

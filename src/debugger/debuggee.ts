@@ -23,7 +23,7 @@ export function instructionDebuggee(harness: InstructionHarness, instruction: In
         const backtrace = result.backtrace();
         return {
           success: result.success,
-          ...(result.success ? {} : { error: result.describeError() }),
+          ...(result.success ? {} : { error: failureText(result.logs) ?? result.describeError() }),
           faulted: backtrace !== undefined,
           computeUnits: result.computeUnitsConsumed,
           logs: result.logs,
@@ -35,4 +35,13 @@ export function instructionDebuggee(harness: InstructionHarness, instruction: In
       }
     },
   };
+}
+
+/** What the runtime logged of the failure (`Program … failed: <why>`), which names a VM error where the instruction error does not. */
+function failureText(logs: readonly string[]): string | undefined {
+  for (let i = logs.length - 1; i >= 0; i--) {
+    const why = /^Program \S+ failed: (.*)$/.exec(logs[i])?.[1];
+    if (why !== undefined) return why;
+  }
+  return undefined;
 }

@@ -2,13 +2,14 @@
  * One replay of the debuggee. Execution is deterministic, so the debugger never suspends a run:
  * to go on from a stop it runs the transaction again from its start, counts instructions across
  * every program run (CPIs included) until it passes the stop, and from there asks its stop rule
- * at each instruction. Where the rule says stop, it copies what the stop shows (./snapshot.ts) and
+ * and its breakpoints at each instruction. Where one says stop, it copies what the stop shows (./snapshot.ts) and
  * lets the run finish untraced; that run's outcome is discarded. A replay that never stops is the
  * real run: the debugger only reads, so its outcome is that of a plain run.
  */
 import type { Executable } from '../executable.js';
 import type { ProgramWatcher } from '../runtime/invoke-context.js';
 import type { Interpreter, TraceEntry, TraceSink } from '../vm/interpreter.js';
+import type { Breakpoints } from './breakpoints.js';
 import { snapshotRun, type Stop, type StopReason } from './snapshot.js';
 
 /** Where execution is, as a stop rule sees it before each instruction. */
@@ -21,7 +22,7 @@ export interface Position {
   depth: number;
 }
 
-/** Whether to stop before the instruction at `at`, and why. */
+/** Whether to stop before the instruction at `at`, and why (besides the breakpoints). */
 export type StopRule = (at: Position) => StopReason | undefined;
 
 /** One program run of the replay, and the trace sink of that run. */
@@ -32,6 +33,8 @@ class RunLevel implements TraceSink {
   constructor(
     readonly programId: string,
     readonly exe: Executable,
+    /** 1 at each slot of `exe` with a breakpoint. */
+    readonly breakpoints: Uint8Array,
     /** Frames of the runs around this one. */
     private readonly outerDepth: number,
     private readonly replay: Replay,
@@ -48,6 +51,11 @@ class RunLevel implements TraceSink {
   /** Frames of this run and those around it (the entry function counts as one). */
   depth(): number {
     return this.outerDepth + (this.machine?.callDepth ?? 0) + 1;
+  }
+
+  /** The slot of the instruction just traced. */
+  pc(): number {
+    return this.machine!.R[22];
   }
 
   /** Units left before the instruction just traced. */
@@ -69,18 +77,21 @@ export class Replay implements ProgramWatcher {
   private readonly levels: RunLevel[] = [];
   /** Instructions traced so far. */
   steps = 0;
-  /** Where the rule stopped this replay, if it did. */
+  /** Where this replay stopped, if it did. */
   stop: Stop | undefined;
+  position: Position | undefined;
 
   constructor(
     /** Instructions already run before the stop this replay resumes from: they are counted, not judged. */
     private readonly resumeAfter: number,
-    private readonly rule: StopRule,
+    private readonly breakpoints: Breakpoints,
+    /** The rule of a step; none to run to the next breakpoint. */
+    private readonly rule: StopRule | undefined,
   ) {}
 
   begin(programId: string, exe: Executable): TraceSink {
     const outer = this.levels[this.levels.length - 1];
-    const level = new RunLevel(programId, exe, outer ? outer.depth() : 0, this);
+    const level = new RunLevel(programId, exe, this.breakpoints.stopsIn(exe), outer ? outer.depth() : 0, this);
     this.levels.push(level);
     return level;
   }
@@ -95,8 +106,10 @@ export class Replay implements ProgramWatcher {
     level.note(entry);
     const step = ++this.steps;
     if (step <= this.resumeAfter) return true;
-    const reason = this.rule({ step, exe: level.exe, pc: Number(entry[11]), depth: level.depth() });
+    const pc = level.pc();
+    const reason = level.breakpoints[pc] === 1 ? 'breakpoint' : this.rule?.({ step, exe: level.exe, pc, depth: level.depth() });
     if (reason === undefined) return true;
+    this.position = { step, exe: level.exe, pc, depth: level.depth() };
     this.stop = {
       reason,
       executed: step - 1,

@@ -24,13 +24,16 @@ import { DebugController, type Debuggee, type Finished, type Granularity, type M
 import type { Stop } from './snapshot.js';
 import { framesOf, memoryReference, parseMemoryReference, type FrameView } from './stop-view.js';
 
-/** The launch request's arguments this adapter reads itself; the rest are the debuggee's (see {@link DebugSessionOptions.launch}). */
+/**
+ * The launch request's arguments: those this adapter reads itself, and any others the debuggee's
+ * maker reads (see {@link DebugSessionOptions.launch}).
+ */
 export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
   /** Stop before the first instruction. */
   stopOnEntry?: boolean;
   /** Where the relative source paths of the programs' debug information start (default: the working directory). */
   sourceRoot?: string;
-  [debuggee: string]: unknown;
+  readonly [debuggee: string]: unknown;
 }
 
 /** Options of a {@link WebsvmDebugSession}. */
@@ -79,7 +82,8 @@ export class WebsvmDebugSession extends DebugSession {
     this.sendResponse(response);
   }
 
-  protected override launchRequest(response: DebugProtocol.LaunchResponse, args: LaunchArguments): void {
+  protected override launchRequest(response: DebugProtocol.LaunchResponse, given: DebugProtocol.LaunchRequestArguments | undefined): void {
+    const args = (given ?? {}) as LaunchArguments; // JSON as the client sent it (a request may have no arguments)
     try {
       this.controller = new DebugController(this.options.launch(args));
     } catch (e) {
@@ -206,7 +210,7 @@ export class WebsvmDebugSession extends DebugSession {
               name,
               value: hex(value),
               variablesReference: 0,
-              ...(memory.readable(value) ? { memoryReference: memoryReference(frame.run, value) } : {}),
+              ...(memory.contains(value) ? { memoryReference: memoryReference(frame.run, value) } : {}),
             })),
           ),
         ),

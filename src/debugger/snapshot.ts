@@ -53,9 +53,9 @@ export class MemorySnapshot {
     return Uint8Array.from(out);
   }
 
-  /** Whether `address` is a readable byte. */
-  readable(address: bigint): boolean {
-    return address >= 0n && address < 1n << 64n && this.map.translateParts(Number(address >> 32n), Number(address & 0xffff_ffffn), 1, false) >= 0;
+  /** Whether `address` lies in a region (a frame pointer may point at the gap after its frame). */
+  contains(address: bigint): boolean {
+    return this.regions().some((r) => address >= r.address && address < r.address + BigInt(r.length));
   }
 }
 

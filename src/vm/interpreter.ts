@@ -745,7 +745,7 @@ export class Interpreter implements SyscallContext {
           if (pc >= n) throw fault('ExecutionOverrun', slotPc(program, pc));
           r[22] = pc;
           this.due = due; // for meterBeforeTraced()
-          if (trace.push(Array.from(B.subarray(0, 12))) === false) trace = undefined;
+          if (trace.push([B[0], B[1], B[2], B[3], B[4], B[5], B[6], B[7], B[8], B[9], B[10], B[11]]) === false) trace = undefined;
         }
         let w = word[pc];
         if (w === UNDECODED) {
