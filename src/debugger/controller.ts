@@ -117,6 +117,15 @@ export class DebugController {
     return this.replay((at) => (done(at) ? 'step' : undefined));
   }
 
+  /** Runs from the start to the end without stopping (a launch without debugging). */
+  runToEnd(): Finished {
+    const replay = new Replay(0, new Breakpoints(), undefined);
+    const outcome = this.debuggee.run(replay);
+    this.current = undefined;
+    this.position = undefined;
+    return { outcome, executed: replay.steps };
+  }
+
   private replay(rule: StopRule | undefined): Stop | Finished {
     const resumeAfter = this.current ? this.current.executed + 1 : 0;
     const replay = new Replay(resumeAfter, this.breakpoints, rule);

@@ -31,6 +31,8 @@ import { framesOf, memoryReference, parseMemoryReference, type FrameView } from 
 export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
   /** Stop before the first instruction. */
   stopOnEntry?: boolean;
+  /** Run to the end without stopping (an editor's "run without debugging"). */
+  noDebug?: boolean;
   /** Where the relative source paths of the programs' debug information start (default: the working directory). */
   sourceRoot?: string;
   readonly [debuggee: string]: unknown;
@@ -107,8 +109,9 @@ export class WebsvmDebugSession extends DebugSession {
 
   private startWhenReady(): void {
     if (!this.configured || !this.controller || !this.launchArgs) return;
-    this.controller.stopOnFault = this.stopOnFault;
-    this.report(this.controller.start(this.launchArgs.stopOnEntry === true));
+    const controller = this.controller;
+    controller.stopOnFault = this.stopOnFault;
+    this.report(this.launchArgs.noDebug === true ? controller.runToEnd() : controller.start(this.launchArgs.stopOnEntry === true));
   }
 
   protected override setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): void {

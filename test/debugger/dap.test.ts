@@ -157,6 +157,16 @@ describe('websvm debugger (DAP, in process)', () => {
     ]);
   });
 
+  it('runs to the end without stopping when launched without debugging', async () => {
+    const { debuggee, plain } = debuginfo([1, 5, 6]);
+    const c = (client = ScriptedClient.inProcess(debuggee));
+    await c.launch({ noDebug: true });
+    await c.dc.setBreakpointsRequest({ source: { path: source('math.c') }, breakpoints: [{ line: 4 }] });
+    const end = await c.endAfter(() => c.dc.configurationDoneRequest());
+    expect(end.exitCode).toBe(1);
+    expect(end.output.filter((e) => e.body.category === 'stdout').map((e) => e.body.output)).toEqual(plain.logs.map((l) => `${l}\n`));
+  });
+
   it('stops where a run faults, then ends with the error', async () => {
     const { debuggee, plain } = debuginfo([1, 5, 6]);
     const c = (client = ScriptedClient.inProcess(debuggee));
