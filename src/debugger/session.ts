@@ -4,7 +4,6 @@
  * with source, registers, the meter and memory regions per frame, `readMemory`, and at the end
  * the run's logs and result as output. Start it on streams with `session.start(input, output)`.
  */
-import { basename, resolve } from 'node:path';
 import {
   Breakpoint,
   DebugSession,
@@ -20,6 +19,7 @@ import {
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { WebsvmError } from '../errors.js';
+import { bytesToBase64 } from '../platform.js';
 import { DebugController, type Debuggee, type Finished, type Granularity, type Motion } from './controller.js';
 import type { Stop } from './snapshot.js';
 import { framesOf, memoryReference, parseMemoryReference, type FrameView } from './stop-view.js';
@@ -47,6 +47,14 @@ export interface DebugSessionOptions {
 }
 
 const THREAD = 1;
+
+/** The process's working directory where there is one (source paths are relative to it by default). */
+const workingDirectory = (): string => (globalThis as { process?: { cwd(): string } }).process?.cwd() ?? '/';
+
+/** `path` taken from `root` when it is relative (DWARF paths come normalised). */
+const under = (root: string, path: string): string => (path.startsWith('/') ? path : `${root.replace(/\/$/, '')}/${path.replace(/^\.\//, '')}`);
+
+const hex = (bytes: Uint8Array): string => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 /** The exception filter that stops at the instruction where a run fails with a VM error. */
 const FAULT_FILTER = 'faults';
 
@@ -55,7 +63,7 @@ export class WebsvmDebugSession extends DebugSession {
   private launchArgs: LaunchArguments | undefined;
   private configured = false;
   private stopOnFault = true;
-  private sourceRoot = process.cwd();
+  private sourceRoot = workingDirectory();
   /** The frames of the current stop, and what its variable references stand for. */
   private frames: FrameView[] = [];
   private variables = new Map<number, () => DebugProtocol.Variable[]>();
@@ -94,7 +102,7 @@ export class WebsvmDebugSession extends DebugSession {
       return;
     }
     this.launchArgs = args;
-    if (args.sourceRoot !== undefined) this.sourceRoot = resolve(args.sourceRoot);
+    if (args.sourceRoot !== undefined) this.sourceRoot = under(workingDirectory(), args.sourceRoot);
     this.sendResponse(response);
     // Breakpoints come after this event, when the programs they are checked against are known.
     this.sendEvent(new InitializedEvent());
@@ -179,11 +187,11 @@ export class WebsvmDebugSession extends DebugSession {
     response.body = {
       totalFrames: this.frames.length,
       stackFrames: shown.map((f, i) => {
-        const path = f.file === undefined ? undefined : resolve(this.sourceRoot, f.file);
+        const path = f.file === undefined ? undefined : under(this.sourceRoot, f.file);
         const frame: DebugProtocol.StackFrame = new StackFrame(
           start + i,
           f.name,
-          path === undefined ? undefined : new Source(basename(path), this.convertDebuggerPathToClient(path)),
+          path === undefined ? undefined : new Source(path.slice(path.lastIndexOf('/') + 1), this.convertDebuggerPathToClient(path)),
           this.convertDebuggerLineToClient(f.line ?? 0),
           this.convertDebuggerColumnToClient(f.column ?? 1),
         );
@@ -254,7 +262,7 @@ export class WebsvmDebugSession extends DebugSession {
     }
     const address = ref.address + BigInt(args.offset ?? 0);
     const bytes = memory.read(address, args.count);
-    response.body = { address: `0x${address.toString(16)}`, data: Buffer.from(bytes).toString('base64'), unreadableBytes: args.count - bytes.length };
+    response.body = { address: `0x${address.toString(16)}`, data: bytesToBase64(bytes), unreadableBytes: args.count - bytes.length };
     this.sendResponse(response);
   }
 
@@ -307,7 +315,7 @@ export class WebsvmDebugSession extends DebugSession {
     const summary = `${outcome.success ? 'success' : `failed: ${outcome.error}`}  ${outcome.computeUnits} compute units\n`;
     this.sendEvent(new OutputEvent(summary, 'console', { success: outcome.success, computeUnits: String(outcome.computeUnits) }));
     if (outcome.backtrace) this.sendEvent(new OutputEvent(`${outcome.backtrace}\n`, 'console'));
-    if (outcome.returnData.length > 0) this.sendEvent(new OutputEvent(`return data: ${Buffer.from(outcome.returnData).toString('hex')}\n`, 'console'));
+    if (outcome.returnData.length > 0) this.sendEvent(new OutputEvent(`return data: ${hex(outcome.returnData)}\n`, 'console'));
     this.sendEvent(new ExitedEvent(outcome.success ? 0 : 1));
     this.sendEvent(new TerminatedEvent());
   }
