@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { WebsvmError } from '../errors.js';
 import { asm } from './asm.js';
 import { bench } from './bench.js';
+import { debug } from './debug.js';
 import { commandHelp, EXIT_CODES_HELP, parseCommandArgs, wantsHelp, type Command } from './command.js';
 import { disasm } from './disasm.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './errors.js';
@@ -19,7 +20,7 @@ import { validator } from './validator.js';
 import { verify } from './verify.js';
 
 /** The subcommands by name (exported for tools that enumerate them, such as the CLI fuzz campaign). */
-export const COMMANDS: Readonly<Record<string, Command>> = { run, trace, profile, asm, disasm, link, verify, bench, validator };
+export const COMMANDS: Readonly<Record<string, Command>> = { run, trace, profile, debug, asm, disasm, link, verify, bench, validator };
 
 function usage(): string {
   const width = Math.max(...Object.entries(COMMANDS).map(([name, c]) => `${name} ${c.operands}`.length)) + 2;

@@ -140,6 +140,37 @@ export class SourceMap {
   }
 
   /**
+   * Where a breakpoint on `line` of `file` stops: the first line from `line` on that has code in
+   * the file (paths match on their trailing components, so an absolute editor path finds the
+   * DWARF's relative one), and the slots where execution enters that line: its statement rows
+   * that follow a row of another line.
+   */
+  lineEntries(file: string, line: number): { line: number; pcs: number[] } | undefined {
+    const entries = new Map<number, number[]>();
+    for (const table of this.tables) {
+      let previous: number | undefined;
+      for (const row of table.rows) {
+        const path = table.files.get(row.file);
+        const here = row.endSequence || path === undefined || !samePath(path, file) ? undefined : row.line;
+        if (here !== undefined && here >= line && row.isStmt && here !== previous) {
+          const pcs = entries.get(here) ?? [];
+          pcs.push((row.address - this.textAddress) / INSN_SIZE);
+          entries.set(here, pcs);
+        }
+        previous = row.endSequence ? undefined : here;
+      }
+    }
+    if (entries.size === 0) return undefined;
+    const first = Math.min(...entries.keys());
+    return { line: first, pcs: [...new Set(entries.get(first))].sort((a, b) => a - b) };
+  }
+
+  /** The entry slots of the functions named `name` (from the symbol tables or the loader's registry). */
+  functionEntries(name: string): number[] {
+    return [...new Set(this.symbols.filter((s) => s.name === name).map((s) => s.pc))];
+  }
+
+  /**
    * The backtrace of a program stopped at slot `pc` with call frames returning to `returnPcs`
    * (outermost first, as the VM keeps them).
    */
@@ -185,6 +216,15 @@ export class SourceMap {
     for (const s of this.symbols) if (s.pc <= pc && pc < s.end && (!best || s.pc > best.pc)) best = s;
     return best?.name;
   }
+}
+
+/** Whether two paths name the same file: equal on every trailing component the shorter one has. */
+function samePath(a: string, b: string): boolean {
+  const x = a.split('/').filter((p) => p !== '' && p !== '.');
+  const y = b.split('/').filter((p) => p !== '' && p !== '.');
+  const n = Math.min(x.length, y.length);
+  for (let i = 1; i <= n; i++) if (x[x.length - i] !== y[y.length - i]) return false;
+  return n > 0;
 }
 
 /** Function symbols as slot ranges: from the ELF symbol tables, then the loader's registry (each up to the next function). */

@@ -62,6 +62,16 @@ export interface InvokeEnvironment {
   tracer: ExecutionTracer | undefined;
   /** Profiles every sBPF program run of the transaction (which then runs in the interpreter). */
   profiler: Profiler | undefined;
+  /** Watches every sBPF program run of the transaction, CPIs included (which then runs in the interpreter). */
+  watcher: ProgramWatcher | undefined;
+}
+
+/** Follows every sBPF program run of a transaction, callees of CPIs nested in their callers (the debugger). */
+export interface ProgramWatcher {
+  /** A run of `exe`, deployed as `programId`, starts: its instructions go to the sink returned. */
+  begin(programId: string, exe: Executable): TraceSink;
+  /** The innermost run begun has ended. */
+  end(): void;
 }
 
 /** Watches the execution of a top-level sBPF program, instruction by instruction (`websvm trace`). */
@@ -228,6 +238,8 @@ export class InvokeContext {
     const tracer = this.tx.stack.length === 1 ? this.env.tracer : undefined;
     const profiler = this.env.profiler;
     const recorder = profiler?.recorder(programId, program.exe);
+    const watcher = this.env.watcher;
+    const watched = watcher?.begin(programId, program.exe);
     let result;
     try {
       result = run(
@@ -240,7 +252,7 @@ export class InvokeContext {
           heapBytes: this.heapBytes,
           checkAligned: !abiV0,
           r2: this.env.features.isActive(FEATURES.provideInstructionDataOffsetInVmR2) ? input.instructionDataAddress : 0n,
-          trace: tracer?.trace ?? recorder,
+          trace: tracer?.trace ?? recorder ?? watched,
         },
         // A view, not a copy: it is read below, before any other program runs in this memory.
         (memory, registers) => {
@@ -253,6 +265,7 @@ export class InvokeContext {
       host.current = outer;
       this.programs.pop();
       profiler?.finish();
+      watcher?.end();
     }
     const used = Number(result.instructions);
     this.remaining = Math.max(0, budget - used);

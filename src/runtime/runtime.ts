@@ -19,7 +19,7 @@ import { BPF_LOADER_UPGRADEABLE, CONFIG_PROGRAM, FEATURE_PROGRAM, NATIVE_LOADER,
 import { PRECOMPILES } from './precompiles.js';
 import { FEATURES, FeatureSet } from './features.js';
 import { Profiler } from '../profile/index.js';
-import type { ExecutionTracer, InvokeContext, InvokeEnvironment, LoadedProgram } from './invoke-context.js';
+import type { ExecutionTracer, InvokeContext, InvokeEnvironment, LoadedProgram, ProgramWatcher } from './invoke-context.js';
 import { LOG_MESSAGES_BYTES_LIMIT } from './log-collector.js';
 import { checkPacketSize, decodeSignedMessage, decodeTransaction, type SignedMessage, type WireTransaction } from './message.js';
 import type { Executable } from '../executable.js';
@@ -70,6 +70,8 @@ export interface RuntimeConfig {
   tracer: ExecutionTracer | undefined;
   /** Whether each transaction's sBPF programs are profiled (they then run on the interpreter). */
   profiling: boolean;
+  /** Watches every sBPF program run, CPIs included (the debugger); undefined (the default) watches none. */
+  watcher: ProgramWatcher | undefined;
 }
 
 const MAX_INSTRUCTION_STACK_DEPTH = 5;
@@ -142,6 +144,7 @@ export class Runtime implements Bank {
     lamportsPerSignature: 5000n,
     tracer: undefined,
     profiling: false,
+    watcher: undefined,
   };
   latestBlockhash = GENESIS_BLOCKHASH;
   private readonly programs = new Map<string, LoadedProgram>();
@@ -391,6 +394,12 @@ export class Runtime implements Bank {
     return undefined;
   }
 
+  /** The executable of the sBPF program deployed at `programId` (undefined for anything else, or when it failed to load). */
+  executableOf(programId: string): Executable | undefined {
+    const program = this.programs.get(programId);
+    return program?.kind === 'loaded' ? program.exe : undefined;
+  }
+
   /**
    * Deploys `elf` under `programId` as LiteSVM's `add_program` does: visible at once, and loaded
    * without the new-deployment checks (an unknown syscall fails when called, not when added).
@@ -542,6 +551,7 @@ export class Runtime implements Bank {
       costs: this.costs,
       tracer: this.config.tracer,
       profiler: this.config.profiling ? new Profiler() : undefined,
+      watcher: this.config.watcher,
     };
   }
 }

@@ -44,6 +44,11 @@ export type TraceEntry = bigint[];
  */
 export interface TraceSink {
   push(entry: TraceEntry): unknown;
+  /**
+   * Called once before the first entry with the machine that runs, for sinks that also read its
+   * memory, call frames and meter while entries arrive (the debugger).
+   */
+  attach?(machine: Interpreter): void;
 }
 
 /** Outcome of a run. */
@@ -611,6 +616,19 @@ export class Interpreter implements SyscallContext {
     return BigInt(this.remainingUnits);
   }
 
+  /** Active call frames (0 in the entry function). */
+  get callDepth(): number {
+    return this.depth;
+  }
+
+  /**
+   * Units left before the instruction a {@link TraceSink} was just given runs (valid only during
+   * `push`: the meter lives in locals of the loop, which writes back what this needs when tracing).
+   */
+  meterBeforeTraced(): number {
+    return this.remainingUnits - this.due + 1;
+  }
+
   /** SyscallContext: charge units, saturating at zero. */
   consume(units: bigint | number): void {
     const u = Number(units);
@@ -627,6 +645,7 @@ export class Interpreter implements SyscallContext {
     this.due = resume ? resume.due : 0;
     this.depth = resume ? resume.depth : 0;
     let outcome: { ok: true; value: bigint } | { ok: false; error: EbpfError };
+    opts.trace?.attach?.(this);
     try {
       outcome = { ok: true, value: this.loop(resume ? resume.pc : this.exe.entryPc, opts.syscalls, opts.trace, opts.enteredFunctions) };
     } catch (e) {
@@ -731,7 +750,8 @@ export class Interpreter implements SyscallContext {
         if (trace !== undefined) {
           if (pc >= n) throw fault('ExecutionOverrun', slotPc(program, pc));
           r[22] = pc;
-          if (trace.push(Array.from(B.subarray(0, 12))) === false) trace = undefined;
+          this.due = due; // for meterBeforeTraced()
+          if (trace.push([B[0], B[1], B[2], B[3], B[4], B[5], B[6], B[7], B[8], B[9], B[10], B[11]]) === false) trace = undefined;
         }
         let w = word[pc];
         if (w === UNDECODED) {
