@@ -188,11 +188,19 @@ export class PubSub {
     };
   }
 
-  /** Sends a notification; `slot` wraps the result as `{ context: { slot }, value }`. */
+  /**
+   * Sends a notification; `slot` wraps the result as `{ context: { slot }, value }`. With a ledger
+   * directory it goes once what it reports is on disk.
+   */
   private send(socket: WebSocket, method: string, subscription: number, result: unknown, slot?: bigint): void {
-    if (socket.readyState !== socket.OPEN) return;
     const wrapped = slot === undefined ? result : { context: { slot }, value: result };
-    socket.send(stringify({ jsonrpc: '2.0', method, params: { result: wrapped, subscription } }));
+    const text = stringify({ jsonrpc: '2.0', method, params: { result: wrapped, subscription } });
+    const deliver = () => {
+      if (socket.readyState === socket.OPEN) socket.send(text);
+    };
+    const journal = this.ctx.journal;
+    if (journal) void journal.durable().then(deliver);
+    else deliver();
   }
 
   private signatureResult(record: TransactionRecord) {

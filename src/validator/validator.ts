@@ -10,7 +10,7 @@ import { deployUpgradeablePrograms, loadAccountFiles, type AccountFile, type Upg
 import { createRpcServer } from './http-server.js';
 import type { Handler } from './json-rpc.js';
 import { Ledger } from './ledger.js';
-import { openLedgerDir, saveLedgerDir } from './ledger-store.js';
+import { LedgerJournal, openLedgerDir } from './ledger-store.js';
 import { accountMethods } from './methods/accounts.js';
 import { blockMethods } from './methods/blocks.js';
 import { chainMethods } from './methods/chain.js';
@@ -47,8 +47,10 @@ export interface ValidatorOptions {
   /** Programs to deploy with the upgradeable loader and an upgrade authority, or none (`--upgradeable-program`). */
   upgradeablePrograms?: UpgradeableProgram[];
   /**
-   * A directory keeping the accounts and the chain's counters across restarts (`--ledger`): read on
-   * start, written on close. The files and programs above are loaded over what it holds.
+   * A directory keeping the chain across restarts and crashes (`--ledger`): accounts, transactions
+   * and blocks, each change written as it happens (see `ledger-store.ts`). The files and programs
+   * above are loaded over what it holds. Changes made directly on `svm` in-process, not through the
+   * validator, are written only on close.
    */
   ledger?: string;
   /** With `ledger`: start afresh, removing what the directory holds (`--reset`). */
@@ -70,7 +72,7 @@ export interface Validator {
   svm: SVM;
   /** Ends the open block `count` times (default 1): the way slots advance with `slotTime: 'manual'`. */
   advanceSlots(count?: number): void;
-  /** Stops both servers and drops their connections; with `ledger`, writes the ledger directory. */
+  /** Stops both servers and drops their connections; with `ledger`, writes a last checkpoint of the ledger directory. */
   close(): Promise<void>;
 }
 
@@ -137,6 +139,8 @@ export async function startValidator(options: ValidatorOptions = {}): Promise<Va
   loadAccountFiles(svm, options.accounts ?? []);
   deployUpgradeablePrograms(svm, options.upgradeablePrograms ?? []);
   const ledger = new Ledger(svm, state);
+  // Journals each change before any listener below reports it.
+  const journal = options.ledger === undefined ? undefined : new LedgerJournal(options.ledger, ledger);
   const slotClock = new SlotClock(ledger, options.slotTime ?? DEFAULT_SLOT_TIME_MS);
   const samples = new PerformanceSamples(ledger);
   const sampler = setInterval(() => samples.take(), SAMPLE_INTERVAL_MS);
@@ -151,9 +155,11 @@ export async function startValidator(options: ValidatorOptions = {}): Promise<Va
     slotClock,
     supply: {},
     fork: options.forkUrl === undefined ? undefined : new Fork(options.forkUrl, svm.runtime, ledger),
+    journal,
+    genesis: { svm: svm.snapshot(), ledger: ledger.state },
   };
   const methods = new Map<string, Handler>(METHOD_GROUPS.flatMap((group) => Object.entries(group(ctx))));
-  const rpc = createRpcServer(methods);
+  const rpc = createRpcServer(methods, journal && (() => journal.durable()));
   const ws = createServer((_req, res) => res.writeHead(426, { 'content-type': 'text/plain' }).end('WebSocket only'));
   const pubsub = new PubSub(ctx, ws);
   const [rpcPort, wsPort] = await listenPair(rpc, ws, options.port ?? 0, host);
@@ -171,7 +177,7 @@ export async function startValidator(options: ValidatorOptions = {}): Promise<Va
       clearInterval(sampler);
       pubsub.close();
       await Promise.all([stop(rpc), stop(ws)]);
-      if (options.ledger !== undefined) saveLedgerDir(options.ledger, svm, ledger.state);
+      await journal?.close();
     },
   };
 }
