@@ -7,7 +7,7 @@
 import bs58 from 'bs58';
 import type { SVM } from '../api/svm.js';
 import { SYSVAR } from '../runtime/ids.js';
-import type { Account } from '../runtime/accounts.js';
+import { encodeAddress, type Account } from '../runtime/accounts.js';
 import { decodeTransaction, type WireTransaction } from '../runtime/message.js';
 import { LoadedMessage } from '../runtime/loaded-message.js';
 import type { TransactionOutcome } from '../runtime/runtime.js';
@@ -205,6 +205,11 @@ export class Ledger {
    * with it): a restored snapshot or a reset network. Listeners hear `replaced`.
    */
   replace(state: LedgerState): void {
+    // The chain goes on as a new fork, from a blockhash never shown before: clients that remember
+    // the blockhashes they used (web3.js does) would otherwise wait for one the same chain gave.
+    const runtime = this.svm.runtime;
+    runtime.latestBlockhash = encodeAddress(crypto.getRandomValues(new Uint8Array(32)));
+    this.svm.expireBlockhash();
     this.adopt(state);
     for (const l of this.listeners) l.replaced?.();
   }

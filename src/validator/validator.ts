@@ -25,6 +25,8 @@ import { PerformanceSamples, SAMPLE_INTERVAL_MS } from './performance-samples.js
 import { PubSub } from './pubsub.js';
 import { DEFAULT_SLOT_TIME_MS, SlotClock, type SlotTime } from './slot-clock.js';
 import { cheatcodeMethods } from './methods/cheatcodes.js';
+import { profileMethods } from './methods/profile.js';
+import { snapshotMethods } from './methods/snapshots.js';
 import { Fork } from './fork.js';
 
 /** Options of {@link startValidator}. */
@@ -87,6 +89,8 @@ const METHOD_GROUPS: readonly MethodGroup[] = [
   economicsMethods,
   clusterMethods,
   cheatcodeMethods,
+  snapshotMethods,
+  profileMethods,
 ];
 
 function listen(server: Server, port: number, host: string): Promise<number> {
