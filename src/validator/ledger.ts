@@ -18,6 +18,13 @@ import { tokenBalances, type TokenBalance } from './token-balances.js';
 /** Agave's `MAX_PROCESSING_AGE`: how many blocks a blockhash stays usable. */
 export const MAX_PROCESSING_AGE = 150n;
 
+/** A blockhash still usable: the block height it was made at, and when (wall milliseconds). */
+interface RecentBlockhash {
+  blockhash: string;
+  height: bigint;
+  madeAt: number;
+}
+
 /** A transaction that made it into a block. */
 export interface TransactionRecord {
   /** Its place in the order transactions were processed (0 for the first). */
@@ -118,7 +125,16 @@ export class Ledger {
   /** Whether a batch of transactions ends its block at once (so that it confirms in milliseconds). */
   endBlocksAfterTransactions = true;
   /** Recent blockhashes, oldest first, with the block height each was made at. */
-  private recent: { blockhash: string; height: bigint }[] = [];
+  private recent: RecentBlockhash[] = [];
+  /** The blockhashes of {@link recent}, for lookups. */
+  private recentSet = new Set<string>();
+  /**
+   * How long a blockhash stays usable at least, in milliseconds, however many blocks end meanwhile
+   * (0: only {@link MAX_PROCESSING_AGE} blocks count). Blocks end after each batch of transactions
+   * here, so under load 150 of them can pass in a second; clients (web3.js caches a blockhash for
+   * 30 s) count on the minute 150 slots of 400 ms last on a cluster.
+   */
+  blockhashLifetimeMs = 0;
   private records = new Map<string, TransactionRecord>();
   private blocks = new Map<bigint, Block>();
   /** The slots of {@link blocks}, ascending. */
@@ -178,9 +194,11 @@ export class Ledger {
     this.byAddress = new Map();
     for (const [signature, record] of this.records) this.index(signature, record);
     // The blockhashes of the last blocks stay usable, as before the chain was put away.
-    this.recent = state.blocks.slice(-Number(MAX_PROCESSING_AGE)).map((b) => ({ blockhash: b.blockhash, height: b.blockHeight + 1n }));
+    const madeAt = this.now();
+    this.recent = state.blocks.slice(-Number(MAX_PROCESSING_AGE)).map((b) => ({ blockhash: b.blockhash, height: b.blockHeight + 1n, madeAt }));
     const latest = this.svm.latestBlockhash();
-    if (this.recent.at(-1)?.blockhash !== latest) this.recent.push({ blockhash: latest, height: this.blockHeight });
+    if (this.recent.at(-1)?.blockhash !== latest) this.recent.push({ blockhash: latest, height: this.blockHeight, madeAt });
+    this.recentSet = new Set(this.recent.map((r) => r.blockhash));
     this.startSlot(state.openSlot);
   }
 
@@ -259,7 +277,7 @@ export class Ledger {
 
   /** Whether `blockhash` is at most {@link MAX_PROCESSING_AGE} blocks old. */
   isBlockhashValid(blockhash: string): boolean {
-    return this.recent.some((r) => r.blockhash === blockhash);
+    return this.recentSet.has(blockhash);
   }
 
   /** A transaction in a block, by its base58 signature. */
@@ -413,8 +431,17 @@ export class Ledger {
     this.open = [];
     this.parentSlot = slot;
     this.blockHeight++;
-    this.recent.push({ blockhash: block.blockhash, height: this.blockHeight });
-    while (this.recent[0].height + MAX_PROCESSING_AGE < this.blockHeight) this.recent.shift();
+    const now = this.now();
+    this.recent.push({ blockhash: block.blockhash, height: this.blockHeight, madeAt: now });
+    this.recentSet.add(block.blockhash);
+    for (
+      let oldest = this.recent[0];
+      oldest.height + MAX_PROCESSING_AGE < this.blockHeight && now - oldest.madeAt >= this.blockhashLifetimeMs;
+      oldest = this.recent[0]
+    ) {
+      this.recentSet.delete(oldest.blockhash);
+      this.recent.shift();
+    }
     this.startSlot(slot + 1n);
     for (const l of this.listeners) l.block?.(block);
     for (const l of this.listeners) l.slot?.({ slot: slot + 1n, parent: slot, root: slot });

@@ -9,7 +9,7 @@ import { encodeAddress } from '../runtime/accounts.js';
 import { deployUpgradeablePrograms, loadAccountFiles, type AccountFile, type UpgradeableProgram } from './genesis-files.js';
 import { createRpcServer } from './http-server.js';
 import type { Handler } from './json-rpc.js';
-import { Ledger } from './ledger.js';
+import { Ledger, MAX_PROCESSING_AGE } from './ledger.js';
 import { LedgerJournal, openLedgerDir } from './ledger-store.js';
 import { accountMethods } from './methods/accounts.js';
 import { blockMethods } from './methods/blocks.js';
@@ -146,6 +146,8 @@ export async function startValidator(options: ValidatorOptions = {}): Promise<Va
   // Journals each change before any listener below reports it.
   const journal = options.ledger === undefined ? undefined : new LedgerJournal(options.ledger, ledger);
   const slotClock = new SlotClock(ledger, options.slotTime ?? DEFAULT_SLOT_TIME_MS);
+  // A blockhash lasts at least as long as on a cluster whose slots last the clock's slot time.
+  ledger.blockhashLifetimeMs = Number(MAX_PROCESSING_AGE) * slotClock.slotTimeMs;
   const samples = new PerformanceSamples(ledger);
   const sampler = setInterval(() => samples.take(), SAMPLE_INTERVAL_MS);
   sampler.unref();
