@@ -17,8 +17,13 @@ import {
   type PublicKey,
 } from '@solana/web3.js';
 
-/** How many transfers a client signs with one blockhash before asking for a newer one. */
-const BLOCKHASH_REUSE = 200;
+/**
+ * How many transfers a client signs with one blockhash before asking for a newer one. Blocks end
+ * after each batch of transactions, so with many clients the block height runs ahead fast, and
+ * web3.js gives a transaction up as expired once the height passes the blockhash's
+ * `lastValidBlockHeight` (150 blocks on), even when it was confirmed.
+ */
+const BLOCKHASH_REUSE = 10;
 /** `getSignatureStatuses` takes at most this many signatures. */
 const STATUS_CHUNK = 256;
 
