@@ -67,7 +67,7 @@ export const validator: Command = {
       help: "load an account from a JSON file as `solana account --output json` writes it, at ADDRESS or (with -) the file's (repeatable)",
     },
     { name: '--account-dir', value: 'DIR', help: 'load every *.json account file of DIR (repeatable)' },
-    { name: '--ledger', value: 'DIR', help: 'keep the accounts in DIR across restarts (written on exit, read on start)' },
+    { name: '--ledger', value: 'DIR', help: 'keep the chain (accounts, transactions, blocks) in DIR across restarts and crashes' },
     { name: '--reset', help: 'with --ledger: start afresh, removing what DIR holds' },
     {
       name: '--slot-time',

@@ -91,8 +91,8 @@ const transactionError: Codec<TransactionError> = tagged('transaction error', TR
 
 const innerInstruction: Codec<InnerInstruction> = struct({ programIdIndex: u32, accounts: bytes, data: bytes, stackHeight: u32 });
 
-/** A processed transaction as the history holds it (it keeps no written accounts). */
-const recordedTransaction: Codec<TransactionOutcome> = mapped(
+/** A processed transaction as the history holds it (it keeps no written accounts); the validator's ledger keeps them so too. */
+export const recordedTransaction: Codec<TransactionOutcome> = mapped(
   struct({
     signature: fixedBytes(64),
     error: option(transactionError),
@@ -116,7 +116,8 @@ const recordedTransaction: Codec<TransactionOutcome> = mapped(
   }),
 );
 
-const account: Codec<[string, Account]> = mapped(
+/** An account with its address (a zero-lamport account is one that was removed). */
+export const account: Codec<[string, Account]> = mapped(
   struct({ address, owner: address, lamports: u64, rentEpoch: u64, executable: bool, data: bytes }),
   ({ address, ...a }) => [address, a],
   ([address, a]) => ({ address, ...a }),

@@ -7,8 +7,11 @@ export const MAX_REQUEST_BODY_SIZE = 50 * 1024;
 
 const HEADERS = { 'access-control-allow-origin': '*', 'access-control-allow-headers': 'content-type', 'access-control-allow-methods': 'POST, GET, OPTIONS' };
 
-/** An HTTP server answering JSON-RPC posts with `methods` (not listening yet). */
-export function createRpcServer(methods: Methods): Server {
+/**
+ * An HTTP server answering JSON-RPC posts with `methods` (not listening yet). `durable`, when
+ * given, is awaited before each answer: what the answer reports is then on disk.
+ */
+export function createRpcServer(methods: Methods, durable?: () => Promise<void>): Server {
   return createServer((req, res) => {
     if (req.method === 'OPTIONS') {
       res.writeHead(204, HEADERS).end();
@@ -33,7 +36,8 @@ export function createRpcServer(methods: Methods): Server {
     });
     req.on('end', () => {
       if (size > MAX_REQUEST_BODY_SIZE) return;
-      handleBody(methods, Buffer.concat(chunks).toString('utf8')).then(
+      const answered = handleBody(methods, Buffer.concat(chunks).toString('utf8'));
+      (durable ? answered.then(async (body) => (await durable(), body)) : answered).then(
         (body) => res.writeHead(200, { ...HEADERS, 'content-type': 'application/json' }).end(body ?? ''),
         () => res.writeHead(500, HEADERS).end(),
       );

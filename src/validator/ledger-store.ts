@@ -1,59 +1,289 @@
 /**
- * A ledger directory (`--ledger DIR`): the accounts as `solana account --output json` files under
- * `accounts/` and the chain's counters in `ledger.json`, written when the validator closes and read
- * when it starts again. The transaction history and blocks are not kept: a reopened ledger's first
- * available block is the slot it reopens at.
+ * A ledger directory (`--ledger DIR`): the whole chain, accounts and history, kept across restarts
+ * and crashes. Two files:
+ *
+ * - `checkpoint`: one frame (see `append-log.ts`) holding the runtime's saved state
+ *   (`state-codec.ts`: accounts, settings, processed signatures), the chain's history (every
+ *   transaction record and block) and the name of the journal that follows it. It is replaced
+ *   whole (written aside, flushed, renamed) when the validator starts, closes, or its chain is
+ *   replaced (`websvm_restore`, `surfnet_resetNetwork`).
+ * - `journal-N`: what happened since, one frame per event, appended as it happens: a transaction
+ *   with the accounts it left, a block as it ends, accounts set by a cheatcode, a time travel.
+ *   An entry is written before anything reports the event (a killed process loses nothing a client
+ *   saw), and responses wait for the fdatasync that covers it (see {@link LedgerJournal.durable}).
+ *
+ * Opening reads the checkpoint, then the journal up to its first torn entry, and writes a fresh
+ * checkpoint so that the next journal starts empty.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import bs58 from 'bs58';
 import type { SVM } from '../api/svm.js';
 import { WebsvmError } from '../errors.js';
-import type { LedgerState } from './ledger.js';
+import type { Account } from '../runtime/accounts.js';
+import {
+  address,
+  array,
+  bool,
+  ByteReader,
+  ByteWriter,
+  bytes,
+  fixedBytes,
+  mapped,
+  struct,
+  tagged,
+  u32,
+  u64,
+  u8,
+  utf8,
+  type Codec,
+} from '../runtime/binary-codec.js';
+import { SYSTEM_PROGRAM, SYSVAR } from '../runtime/ids.js';
+import { decodeTransaction } from '../runtime/message.js';
+import { signatureKey } from '../runtime/transaction-history.js';
+import { account, decodeRuntimeState, encodeRuntimeState, recordedTransaction } from '../runtime/state-codec.js';
+import { AppendLog, frame, readLog } from './append-log.js';
+import type { Block, Ledger, LedgerState, TransactionRecord } from './ledger.js';
+import { uiTokenAmount } from './spl-token.js';
+import type { TokenBalance } from './token-balances.js';
 
-const STATE_FILE = 'ledger.json';
-const ACCOUNTS_DIR = 'accounts';
+const CHECKPOINT = 'checkpoint';
+const JOURNAL_PREFIX = 'journal-';
 
-/** What `ledger.json` holds: the chain's counters and the blockhash to continue from. */
-interface StoredState {
-  genesisHash: string;
-  blockHeight: string;
-  transactionCount: string;
-  latestBlockhash: string;
+const signature: Codec<string> = mapped(
+  fixedBytes(64),
+  (b) => bs58.encode(b),
+  (s) => bs58.decode(s),
+);
+
+/** A signed 64-bit integer kept as a number (the chain's time offset may be below zero). */
+const i64Number: Codec<number> = mapped(
+  u64,
+  (v) => Number(BigInt.asIntN(64, v)),
+  (n) => BigInt.asUintN(64, BigInt(n)),
+);
+
+const tokenBalance: Codec<TokenBalance> = mapped(
+  struct({ accountIndex: u32, mint: address, owner: address, programId: address, amount: u64, decimals: u8 }),
+  ({ amount, decimals, ...rest }) => ({ ...rest, uiTokenAmount: uiTokenAmount(amount, decimals) }),
+  ({ uiTokenAmount: ui, ...rest }) => ({ ...rest, amount: BigInt(ui.amount), decimals: ui.decimals }),
+);
+
+/** A transaction record without what is derived from its wire bytes (the decoded transaction, its place in order). */
+const record: Codec<[string, TransactionRecord]> = mapped(
+  struct({
+    signature,
+    slot: u64,
+    blockTime: u64,
+    wire: bytes,
+    loadedWritable: array(address),
+    loadedReadonly: array(address),
+    writable: array(bool),
+    outcome: recordedTransaction,
+    preBalances: array(u64),
+    postBalances: array(u64),
+    preTokenBalances: array(tokenBalance),
+    postTokenBalances: array(tokenBalance),
+  }),
+  ({ signature, loadedWritable, loadedReadonly, ...r }) => [
+    signature,
+    { ...r, sequence: 0, tx: decodeTransaction(r.wire), loadedAddresses: { writable: loadedWritable, readonly: loadedReadonly } },
+  ],
+  ([signature, { loadedAddresses, ...r }]) => ({ ...r, signature, loadedWritable: loadedAddresses.writable, loadedReadonly: loadedAddresses.readonly }),
+);
+
+const block: Codec<Block> = struct({
+  slot: u64,
+  parentSlot: u64,
+  blockhash: address,
+  previousBlockhash: address,
+  blockHeight: u64,
+  blockTime: u64,
+  signatures: array(signature),
+});
+
+/** The checkpoint's one frame. */
+const checkpoint = struct({
+  runtime: bytes,
+  journal: utf8,
+  ledger: struct<LedgerState>({
+    genesisHash: address,
+    blockHeight: u64,
+    transactionCount: u64,
+    firstSlot: u64,
+    openSlot: u64,
+    parentSlot: u64,
+    timeOffsetMs: i64Number,
+    records: array(record),
+    blocks: array(block),
+    open: array(signature),
+  }),
+});
+
+/** What the journal records, one entry per event. */
+type JournalEntry =
+  | { kind: 'transaction'; record: [string, TransactionRecord]; accounts: [string, Account][] }
+  | { kind: 'block'; block: Block; accounts: [string, Account][] }
+  | { kind: 'accounts'; accounts: [string, Account][] }
+  | { kind: 'travel'; slot: bigint; timeOffsetMs: number };
+
+const journalEntry: Codec<JournalEntry> = tagged('journal entry', [], {
+  transaction: struct({ record, accounts: array(account) }),
+  block: struct({ block, accounts: array(account) }),
+  accounts: struct({ accounts: array(account) }),
+  travel: struct({ slot: u64, timeOffsetMs: i64Number }),
+});
+
+const encode = <T>(codec: Codec<T>, value: T): Uint8Array => {
+  const w = new ByteWriter();
+  codec.write(w, value);
+  return w.finish();
+};
+
+/** The accounts at `addresses` now, a removed one as a zero-lamport account. */
+function accountsAt(svm: SVM, addresses: Iterable<string>): [string, Account][] {
+  const removed: Account = { lamports: 0n, data: new Uint8Array(), owner: SYSTEM_PROGRAM, executable: false, rentEpoch: 0n };
+  return [...new Set(addresses)].map((a) => [a, svm.runtime.accounts.get(a) ?? removed]);
+}
+
+/** Writes `bytes` to `path` so that a crash leaves either the old file or the new one, whole. */
+function replaceFile(dir: string, name: string, bytes: Uint8Array): void {
+  const aside = join(dir, `${name}.new`);
+  writeFileSync(aside, bytes);
+  const fd = openSync(aside, 'r');
+  fsyncSync(fd);
+  closeSync(fd);
+  renameSync(aside, join(dir, name));
+  const dirFd = openSync(dir, 'r');
+  fsyncSync(dirFd);
+  closeSync(dirFd);
+}
+
+/** The chain a journal entry adds to `state`, applying its accounts to `svm`. */
+function replay(svm: SVM, state: LedgerState, entry: JournalEntry): void {
+  const runtime = svm.runtime;
+  switch (entry.kind) {
+    case 'transaction': {
+      const [sig, r] = entry.record;
+      runtime.setAccounts(entry.accounts);
+      runtime.history.add(signatureKey(r.outcome.signature), r.outcome);
+      state.records.push([sig, r]);
+      state.open.push(sig);
+      state.transactionCount++;
+      return;
+    }
+    case 'block':
+      runtime.setAccounts(entry.accounts);
+      runtime.latestBlockhash = entry.block.blockhash;
+      state.blocks.push(entry.block);
+      state.open = [];
+      state.parentSlot = entry.block.slot;
+      state.blockHeight = entry.block.blockHeight + 1n;
+      state.openSlot = entry.block.slot + 1n;
+      return;
+    case 'accounts':
+      runtime.setAccounts(entry.accounts);
+      return;
+    case 'travel':
+      state.openSlot = entry.slot;
+      state.timeOffsetMs = entry.timeOffsetMs;
+      return;
+  }
 }
 
 /**
  * Opens `dir` for `svm`: with `reset`, empties it first; when it holds a ledger, loads its accounts
- * into `svm` (and its latest blockhash) and returns its state; otherwise returns undefined.
+ * into `svm` (over those it has) and returns the chain it keeps; otherwise returns undefined.
  */
 export function openLedgerDir(dir: string, svm: SVM, reset: boolean): LedgerState | undefined {
   if (reset) rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const statePath = join(dir, STATE_FILE);
-  if (!existsSync(statePath)) return undefined;
-  let stored: StoredState;
+  const path = join(dir, CHECKPOINT);
+  if (!existsSync(path)) return undefined;
+  let stored: typeof checkpoint extends Codec<infer T> ? T : never;
+  let entries: JournalEntry[];
   try {
-    stored = JSON.parse(readFileSync(statePath, 'utf8')) as StoredState;
+    const [body] = readLog(path);
+    if (body === undefined) throw new Error('the checkpoint is damaged');
+    stored = checkpoint.read(new ByteReader(body));
+    entries = readLog(join(dir, stored.journal)).map((b) => journalEntry.read(new ByteReader(b)));
   } catch (e) {
-    throw new WebsvmError('InvalidLedger', `${statePath}: ${(e as Error).message}`);
+    throw new WebsvmError('InvalidLedger', `${dir}: ${(e as Error).message}`);
   }
-  svm.loadAccountsFromDirectory(join(dir, ACCOUNTS_DIR));
-  svm.runtime.latestBlockhash = stored.latestBlockhash;
-  return { genesisHash: stored.genesisHash, blockHeight: BigInt(stored.blockHeight), transactionCount: BigInt(stored.transactionCount) };
+  const saved = decodeRuntimeState(stored.runtime);
+  const runtime = svm.runtime;
+  runtime.loadAccounts([...saved.accounts.entries()]);
+  runtime.history.restore(saved.history);
+  runtime.latestBlockhash = saved.latestBlockhash;
+  const state = stored.ledger;
+  for (const entry of entries) replay(svm, state, entry);
+  return state;
 }
 
-/** Writes `svm`'s accounts and `state` into `dir`, replacing what it held (a fresh copy renamed into place). */
-export function saveLedgerDir(dir: string, svm: SVM, state: LedgerState): void {
-  const fresh = join(dir, `${ACCOUNTS_DIR}.new`);
-  rmSync(fresh, { recursive: true, force: true });
-  svm.saveAccountsToDirectory(fresh);
-  const accounts = join(dir, ACCOUNTS_DIR);
-  rmSync(accounts, { recursive: true, force: true });
-  renameSync(fresh, accounts);
-  const stored: StoredState = {
-    genesisHash: state.genesisHash,
-    blockHeight: String(state.blockHeight),
-    transactionCount: String(state.transactionCount),
-    latestBlockhash: svm.latestBlockhash(),
-  };
-  writeFileSync(join(dir, STATE_FILE), `${JSON.stringify(stored, null, 2)}\n`);
+/** Keeps a ledger directory in step with a running ledger (see the module comment). */
+export class LedgerJournal {
+  private log: AppendLog;
+  private generation = 0;
+  private readonly stopListening: () => void;
+
+  /** Writes a fresh checkpoint of `ledger` into `dir` (the journals before it are removed), then journals what follows. */
+  constructor(
+    private readonly dir: string,
+    private readonly ledger: Ledger,
+  ) {
+    this.log = new AppendLog(this.checkpoint());
+    for (const name of readdirSync(dir)) if (name.startsWith(JOURNAL_PREFIX) && join(dir, name) !== this.log.path) rmSync(join(dir, name));
+    const svm = ledger.svm;
+    this.stopListening = ledger.listen({
+      processed: ({ signature: sig, record: r }) => {
+        const keys = [...r.tx.message.staticKeys, ...r.loadedAddresses.writable, ...r.loadedAddresses.readonly];
+        this.append({
+          kind: 'transaction',
+          record: [sig, r],
+          accounts: accountsAt(
+            svm,
+            keys.filter((_, i) => r.writable[i]),
+          ),
+        });
+      },
+      block: (b) => this.append({ kind: 'block', block: b, accounts: accountsAt(svm, [SYSVAR.recentBlockhashes]) }),
+      accountsSet: (addresses) => this.append({ kind: 'accounts', accounts: accountsAt(svm, addresses) }),
+      travelled: ({ slot, timeOffsetMs }) => this.append({ kind: 'travel', slot, timeOffsetMs }),
+      replaced: () => this.rotate(),
+    });
+  }
+
+  /** Resolves once everything journaled so far is on disk. */
+  durable(): Promise<void> {
+    return this.log.durable();
+  }
+
+  /** Stops journaling and writes a last checkpoint. */
+  async close(): Promise<void> {
+    this.stopListening();
+    const last = this.log;
+    await last.close();
+    this.checkpoint();
+    rmSync(last.path, { force: true });
+  }
+
+  private append(entry: JournalEntry): void {
+    this.log.append(encode(journalEntry, entry));
+  }
+
+  /** Checkpoints the whole chain and journals into the new, empty journal from then on. */
+  private rotate(): void {
+    const previous = this.log;
+    this.log = new AppendLog(this.checkpoint());
+    void previous.close().then(() => rmSync(previous.path, { force: true }));
+  }
+
+  /** Writes the whole chain as the checkpoint, naming a new empty journal after it; returns that journal's path. */
+  private checkpoint(): string {
+    const journal = `${JOURNAL_PREFIX}${Date.now()}-${this.generation++}`;
+    writeFileSync(join(this.dir, journal), new Uint8Array());
+    const body = encode(checkpoint, { runtime: encodeRuntimeState(this.ledger.svm.runtime), journal, ledger: this.ledger.state });
+    replaceFile(this.dir, CHECKPOINT, frame(body));
+    return join(this.dir, journal);
+  }
 }

@@ -7,6 +7,7 @@
 import bs58 from 'bs58';
 import type { SVM } from '../api/svm.js';
 import { SYSVAR } from '../runtime/ids.js';
+import { encodeAddress, type Account } from '../runtime/accounts.js';
 import { decodeTransaction, type WireTransaction } from '../runtime/message.js';
 import { LoadedMessage } from '../runtime/loaded-message.js';
 import type { TransactionOutcome } from '../runtime/runtime.js';
@@ -16,6 +17,13 @@ import { tokenBalances, type TokenBalance } from './token-balances.js';
 
 /** Agave's `MAX_PROCESSING_AGE`: how many blocks a blockhash stays usable. */
 export const MAX_PROCESSING_AGE = 150n;
+
+/** A blockhash still usable: the block height it was made at, and when (wall milliseconds). */
+interface RecentBlockhash {
+  blockhash: string;
+  height: bigint;
+  madeAt: number;
+}
 
 /** A transaction that made it into a block. */
 export interface TransactionRecord {
@@ -66,13 +74,35 @@ export interface LedgerEvents {
   block?(b: Block): void;
   /** A new slot opened after `parent`; `root` is the newest rooted slot. */
   slot?(s: { slot: bigint; parent: bigint; root: bigint }): void;
+  /** Accounts were written outside transactions (cheatcodes). */
+  accountsSet?(addresses: readonly string[]): void;
+  /** Time travel moved the open slot and the chain's time. */
+  travelled?(t: { slot: bigint; timeOffsetMs: number }): void;
+  /** The whole chain was replaced (a snapshot restored, the network reset). */
+  replaced?(): void;
 }
 
-/** What a ledger directory keeps besides the accounts (see `ledger-store.ts`). */
+/**
+ * Everything the chain holds besides the accounts: what a ledger directory keeps (`ledger-store.ts`)
+ * and a snapshot brings back (`websvm_snapshot`).
+ */
 export interface LedgerState {
   genesisHash: string;
   blockHeight: bigint;
   transactionCount: bigint;
+  /** The oldest slot the history holds. */
+  firstSlot: bigint;
+  /** The open block's slot and the slot of the block before it. */
+  openSlot: bigint;
+  parentSlot: bigint;
+  /** How far the chain's time is ahead of the wall time, in milliseconds. */
+  timeOffsetMs: number;
+  /** The transactions in blocks (and in the open one), in the order they were processed. */
+  records: [string, TransactionRecord][];
+  /** The ended blocks, by ascending slot. */
+  blocks: Block[];
+  /** The open block's signatures. */
+  open: string[];
 }
 
 /** The keys a transaction loads and their write locks, or undefined when its lookups do not load. */
@@ -87,24 +117,33 @@ function loadMessage(svm: SVM, tx: WireTransaction): LoadedMessage | undefined {
 
 export class Ledger {
   /** The hash of the first block. */
-  readonly genesisHash: string;
+  genesisHash!: string;
   blockHeight = 0n;
   transactionCount = 0n;
   /** The oldest slot this ledger holds (`minimumLedgerSlot`, `getFirstAvailableBlock`). */
-  readonly firstSlot: bigint;
+  firstSlot!: bigint;
   /** Whether a batch of transactions ends its block at once (so that it confirms in milliseconds). */
   endBlocksAfterTransactions = true;
   /** Recent blockhashes, oldest first, with the block height each was made at. */
-  private readonly recent: { blockhash: string; height: bigint }[] = [];
-  private readonly records = new Map<string, TransactionRecord>();
-  private readonly blocks = new Map<bigint, Block>();
+  private recent: RecentBlockhash[] = [];
+  /** The blockhashes of {@link recent}, for lookups. */
+  private recentSet = new Set<string>();
+  /**
+   * How long a blockhash stays usable at least, in milliseconds, however many blocks end meanwhile
+   * (0: only {@link MAX_PROCESSING_AGE} blocks count). Blocks end after each batch of transactions
+   * here, so under load 150 of them can pass in a second; clients (web3.js caches a blockhash for
+   * 30 s) count on the minute 150 slots of 400 ms last on a cluster.
+   */
+  blockhashLifetimeMs = 0;
+  private records = new Map<string, TransactionRecord>();
+  private blocks = new Map<bigint, Block>();
   /** The slots of {@link blocks}, ascending. */
-  private readonly blockSlots: bigint[] = [];
+  private blockSlots: bigint[] = [];
   /** Signatures by every account key their transaction names, oldest first. */
-  private readonly byAddress = new Map<string, string[]>();
+  private byAddress = new Map<string, string[]>();
   /** The open block's signatures. */
   private open: string[] = [];
-  private parentSlot: bigint;
+  private parentSlot = 0n;
   private endScheduled = false;
   /** How far the chain's time is ahead of the wall time, in milliseconds (time travel moves it). */
   private timeOffsetMs = 0;
@@ -119,13 +158,98 @@ export class Ledger {
     state?: LedgerState,
     private readonly now: () => number = Date.now,
   ) {
-    this.genesisHash = state?.genesisHash ?? svm.latestBlockhash();
-    this.blockHeight = state?.blockHeight ?? 0n;
-    this.transactionCount = state?.transactionCount ?? 0n;
-    this.firstSlot = this.slot;
-    this.parentSlot = this.slot;
-    this.recent.push({ blockhash: svm.latestBlockhash(), height: this.blockHeight });
-    this.startSlot(this.slot);
+    this.adopt(state ?? this.genesis());
+  }
+
+  /** A chain with no history, starting at the runtime's slot and blockhash. */
+  private genesis(): LedgerState {
+    const slot = this.slot;
+    const genesisHash = this.svm.latestBlockhash();
+    return {
+      genesisHash,
+      blockHeight: 0n,
+      transactionCount: 0n,
+      firstSlot: slot,
+      openSlot: slot,
+      parentSlot: slot,
+      timeOffsetMs: 0,
+      records: [],
+      blocks: [],
+      open: [],
+    };
+  }
+
+  /** Takes `state` as the chain's (the runtime's accounts and latest blockhash already match it) and opens its slot. */
+  private adopt(state: LedgerState): void {
+    this.genesisHash = state.genesisHash;
+    this.blockHeight = state.blockHeight;
+    this.transactionCount = state.transactionCount;
+    this.firstSlot = state.firstSlot;
+    this.parentSlot = state.parentSlot;
+    this.timeOffsetMs = state.timeOffsetMs;
+    this.records = new Map(state.records.map(([signature, record], sequence) => [signature, { ...record, sequence }]));
+    this.blocks = new Map(state.blocks.map((b) => [b.slot, b]));
+    this.blockSlots = state.blocks.map((b) => b.slot);
+    this.open = [...state.open];
+    this.byAddress = new Map();
+    for (const [signature, record] of this.records) this.index(signature, record);
+    // The blockhashes of the last blocks stay usable, as before the chain was put away.
+    const madeAt = this.now();
+    this.recent = state.blocks.slice(-Number(MAX_PROCESSING_AGE)).map((b) => ({ blockhash: b.blockhash, height: b.blockHeight + 1n, madeAt }));
+    const latest = this.svm.latestBlockhash();
+    if (this.recent.at(-1)?.blockhash !== latest) this.recent.push({ blockhash: latest, height: this.blockHeight, madeAt });
+    this.recentSet = new Set(this.recent.map((r) => r.blockhash));
+    this.startSlot(state.openSlot);
+  }
+
+  /** The chain's state: what {@link replace} brings back. */
+  get state(): LedgerState {
+    return {
+      genesisHash: this.genesisHash,
+      blockHeight: this.blockHeight,
+      transactionCount: this.transactionCount,
+      firstSlot: this.firstSlot,
+      openSlot: this.slot,
+      parentSlot: this.parentSlot,
+      timeOffsetMs: this.timeOffsetMs,
+      records: [...this.records],
+      blocks: this.blockSlots.map((slot) => this.blocks.get(slot)!),
+      open: [...this.open],
+    };
+  }
+
+  /**
+   * Replaces the whole chain with `state` (the runtime already set back to the accounts that go
+   * with it): a restored snapshot or a reset network. Listeners hear `replaced`.
+   */
+  replace(state: LedgerState): void {
+    // The chain goes on as a new fork, from a blockhash never shown before: clients that remember
+    // the blockhashes they used (web3.js does) would otherwise wait for one the same chain gave.
+    const runtime = this.svm.runtime;
+    runtime.latestBlockhash = encodeAddress(crypto.getRandomValues(new Uint8Array(32)));
+    this.svm.expireBlockhash();
+    this.adopt(state);
+    for (const l of this.listeners) l.replaced?.();
+  }
+
+  /** Writes accounts outside any transaction (cheatcodes); `rejected` words a refusal as `runtime.setAccounts` does. */
+  setAccounts(entries: [string, Account][], rejected?: (address: string, error: unknown) => unknown): void {
+    try {
+      this.svm.runtime.setAccounts(entries, rejected);
+    } finally {
+      const addresses = entries.map(([address]) => address);
+      for (const l of this.listeners) l.accountsSet?.(addresses);
+    }
+  }
+
+  /** Files `signature` under every key `record` names. */
+  private index(signature: string, record: TransactionRecord): void {
+    const keys = [...record.tx.message.staticKeys, ...record.loadedAddresses.writable, ...record.loadedAddresses.readonly];
+    for (const key of new Set(keys)) {
+      const list = this.byAddress.get(key);
+      if (list) list.push(signature);
+      else this.byAddress.set(key, [signature]);
+    }
   }
 
   /** The open block's slot. */
@@ -136,10 +260,6 @@ export class Ledger {
   /** The newest rooted slot: the last block that ended (every block is final at once here). */
   get rootSlot(): bigint {
     return this.blockSlots.at(-1) ?? this.firstSlot;
-  }
-
-  get state(): LedgerState {
-    return { genesisHash: this.genesisHash, blockHeight: this.blockHeight, transactionCount: this.transactionCount };
   }
 
   get latestBlockhash(): { blockhash: string; lastValidBlockHeight: bigint } {
@@ -157,7 +277,7 @@ export class Ledger {
 
   /** Whether `blockhash` is at most {@link MAX_PROCESSING_AGE} blocks old. */
   isBlockhashValid(blockhash: string): boolean {
-    return this.recent.some((r) => r.blockhash === blockhash);
+    return this.recentSet.has(blockhash);
   }
 
   /** A transaction in a block, by its base58 signature. */
@@ -207,6 +327,7 @@ export class Ledger {
     if (this.open.length > 0) this.endBlock();
     this.timeOffsetMs = Number(unixTimestamp) * 1000 - this.now();
     this.startSlot(slot > this.slot ? slot : this.slot);
+    for (const l of this.listeners) l.travelled?.({ slot: this.slot, timeOffsetMs: this.timeOffsetMs });
   }
 
   /** Subscribes to the chain's events; returns the unsubscribe. */
@@ -274,11 +395,7 @@ export class Ledger {
     this.records.set(signature, record);
     this.transactionCount++;
     this.open.push(signature);
-    for (const key of new Set(keys)) {
-      const list = this.byAddress.get(key);
-      if (list) list.push(signature);
-      else this.byAddress.set(key, [signature]);
-    }
+    this.index(signature, record);
     const written = outcome.error ? [keys[0]] : outcome.postAccounts.map(([a]) => a);
     for (const l of this.listeners) l.processed?.({ signature, record, written });
     if (this.endBlocksAfterTransactions && !this.endScheduled) {
@@ -314,8 +431,17 @@ export class Ledger {
     this.open = [];
     this.parentSlot = slot;
     this.blockHeight++;
-    this.recent.push({ blockhash: block.blockhash, height: this.blockHeight });
-    while (this.recent[0].height + MAX_PROCESSING_AGE < this.blockHeight) this.recent.shift();
+    const now = this.now();
+    this.recent.push({ blockhash: block.blockhash, height: this.blockHeight, madeAt: now });
+    this.recentSet.add(block.blockhash);
+    for (
+      let oldest = this.recent[0];
+      oldest.height + MAX_PROCESSING_AGE < this.blockHeight && now - oldest.madeAt >= this.blockhashLifetimeMs;
+      oldest = this.recent[0]
+    ) {
+      this.recentSet.delete(oldest.blockhash);
+      this.recent.shift();
+    }
     this.startSlot(slot + 1n);
     for (const l of this.listeners) l.block?.(block);
     for (const l of this.listeners) l.slot?.({ slot: slot + 1n, parent: slot, root: slot });

@@ -12,6 +12,7 @@ import { SYSTEM_PROGRAM } from '../runtime/ids.js';
 import { accountFilters, type AccountFilter } from './account-filters.js';
 import { blockEncodingOptions, encodeBlock, type BlockEncodingOptions } from './block-encoding.js';
 import { accountEncoding, transactionErrorJson, type AccountEncoding, type DataSlice } from './encodings.js';
+import { MAX_REQUEST_BODY_SIZE } from './http-server.js';
 import { handleBody, invalidParams, stringify, type Handler, type Json } from './json-rpc.js';
 import type { Block, Processed, TransactionRecord } from './ledger.js';
 import type { RpcContext } from './methods/context.js';
@@ -76,7 +77,8 @@ export class PubSub {
     private readonly ctx: RpcContext,
     httpServer: Server,
   ) {
-    this.server = new WebSocketServer({ server: httpServer });
+    // A message over the JSON-RPC body limit closes its connection (1009), as a body over it is refused.
+    this.server = new WebSocketServer({ server: httpServer, maxPayload: MAX_REQUEST_BODY_SIZE });
     this.server.on('connection', (socket) => this.accept(socket));
     this.stopListening = ctx.ledger.listen({
       processed: (p) => this.onProcessed(p),
@@ -188,11 +190,19 @@ export class PubSub {
     };
   }
 
-  /** Sends a notification; `slot` wraps the result as `{ context: { slot }, value }`. */
+  /**
+   * Sends a notification; `slot` wraps the result as `{ context: { slot }, value }`. With a ledger
+   * directory it goes once what it reports is on disk.
+   */
   private send(socket: WebSocket, method: string, subscription: number, result: unknown, slot?: bigint): void {
-    if (socket.readyState !== socket.OPEN) return;
     const wrapped = slot === undefined ? result : { context: { slot }, value: result };
-    socket.send(stringify({ jsonrpc: '2.0', method, params: { result: wrapped, subscription } }));
+    const text = stringify({ jsonrpc: '2.0', method, params: { result: wrapped, subscription } });
+    const deliver = () => {
+      if (socket.readyState === socket.OPEN) socket.send(text);
+    };
+    const journal = this.ctx.journal;
+    if (journal) void journal.durable().then(deliver);
+    else deliver();
   }
 
   private signatureResult(record: TransactionRecord) {

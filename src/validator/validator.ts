@@ -10,8 +10,8 @@ import { encodeAddress } from '../runtime/accounts.js';
 import { deployUpgradeablePrograms, loadAccountFiles, type AccountFile, type UpgradeableProgram } from './genesis-files.js';
 import { createRpcServer } from './http-server.js';
 import type { Handler } from './json-rpc.js';
-import { Ledger } from './ledger.js';
-import { openLedgerDir, saveLedgerDir } from './ledger-store.js';
+import { Ledger, MAX_PROCESSING_AGE } from './ledger.js';
+import { LedgerJournal, openLedgerDir } from './ledger-store.js';
 import { accountMethods } from './methods/accounts.js';
 import { blockMethods } from './methods/blocks.js';
 import { chainMethods } from './methods/chain.js';
@@ -26,6 +26,8 @@ import { PerformanceSamples, SAMPLE_INTERVAL_MS } from './performance-samples.js
 import { PubSub } from './pubsub.js';
 import { DEFAULT_SLOT_TIME_MS, SlotClock, type SlotTime } from './slot-clock.js';
 import { cheatcodeMethods } from './methods/cheatcodes.js';
+import { profileMethods } from './methods/profile.js';
+import { snapshotMethods } from './methods/snapshots.js';
 import { Fork } from './fork.js';
 
 /** Options of {@link startValidator}. */
@@ -48,8 +50,10 @@ export interface ValidatorOptions {
   /** Programs to deploy with the upgradeable loader and an upgrade authority, or none (`--upgradeable-program`). */
   upgradeablePrograms?: UpgradeableProgram[];
   /**
-   * A directory keeping the accounts and the chain's counters across restarts (`--ledger`): read on
-   * start, written on close. The files and programs above are loaded over what it holds.
+   * A directory keeping the chain across restarts and crashes (`--ledger`): accounts, transactions
+   * and blocks, each change written as it happens (see `ledger-store.ts`). The files and programs
+   * above are loaded over what it holds. Changes made directly on `svm` in-process, not through the
+   * validator, are written only on close.
    */
   ledger?: string;
   /** With `ledger`: start afresh, removing what the directory holds (`--reset`). */
@@ -71,7 +75,7 @@ export interface Validator {
   svm: SVM;
   /** Ends the open block `count` times (default 1): the way slots advance with `slotTime: 'manual'`. */
   advanceSlots(count?: number): void;
-  /** Stops both servers and drops their connections; with `ledger`, writes the ledger directory. */
+  /** Stops both servers and drops their connections; with `ledger`, writes a last checkpoint of the ledger directory. */
   close(): Promise<void>;
 }
 
@@ -86,6 +90,8 @@ const METHOD_GROUPS: readonly MethodGroup[] = [
   economicsMethods,
   clusterMethods,
   cheatcodeMethods,
+  snapshotMethods,
+  profileMethods,
 ];
 
 function listen(server: Server, port: number, host: string): Promise<number> {
@@ -140,7 +146,11 @@ export async function startValidator(options: ValidatorOptions = {}): Promise<Va
   loadAccountFiles(svm, options.accounts ?? []);
   deployUpgradeablePrograms(svm, options.upgradeablePrograms ?? []);
   const ledger = new Ledger(svm, state);
+  // Journals each change before any listener below reports it.
+  const journal = options.ledger === undefined ? undefined : new LedgerJournal(options.ledger, ledger);
   const slotClock = new SlotClock(ledger, options.slotTime ?? DEFAULT_SLOT_TIME_MS);
+  // A blockhash lasts at least as long as on a cluster whose slots last the clock's slot time.
+  ledger.blockhashLifetimeMs = Number(MAX_PROCESSING_AGE) * slotClock.slotTimeMs;
   const samples = new PerformanceSamples(ledger);
   const sampler = setInterval(() => samples.take(), SAMPLE_INTERVAL_MS);
   sampler.unref();
@@ -154,9 +164,11 @@ export async function startValidator(options: ValidatorOptions = {}): Promise<Va
     slotClock,
     supply: {},
     fork: options.forkUrl === undefined ? undefined : new Fork(options.forkUrl, svm.runtime, ledger),
+    journal,
+    genesis: { svm: svm.snapshot(), ledger: ledger.state },
   };
   const methods = new Map<string, Handler>(METHOD_GROUPS.flatMap((group) => Object.entries(group(ctx))));
-  const rpc = createRpcServer(methods);
+  const rpc = createRpcServer(methods, journal && (() => journal.durable()));
   const ws = createServer((_req, res) => res.writeHead(426, { 'content-type': 'text/plain' }).end('WebSocket only'));
   const pubsub = new PubSub(ctx, ws);
   const [rpcPort, wsPort] = await listenPair(rpc, ws, options.port ?? 0, host);
@@ -174,7 +186,7 @@ export async function startValidator(options: ValidatorOptions = {}): Promise<Va
       clearInterval(sampler);
       pubsub.close();
       await Promise.all([stop(rpc), stop(ws)]);
-      if (options.ledger !== undefined) saveLedgerDir(options.ledger, svm, ledger.state);
+      await journal?.close();
     },
   };
 }

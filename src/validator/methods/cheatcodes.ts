@@ -80,7 +80,7 @@ const loaderStateTag = (data: Uint8Array) => (data.length < 4 ? undefined : new 
 /** Writes `account` at `address` (a program is loaded, a zero-lamport account removed); it is local from then on. */
 function write(ctx: RpcContext, entries: [string, Account][]): void {
   try {
-    ctx.svm.runtime.setAccounts(entries, (address, e) => internal(`Failed to set account ${address}: ${(e as Error).message ?? String(e)}`));
+    ctx.ledger.setAccounts(entries, (address, e) => internal(`Failed to set account ${address}: ${(e as Error).message ?? String(e)}`));
   } finally {
     for (const [address] of entries) ctx.fork?.keepLocal(address);
   }
@@ -253,7 +253,7 @@ export const cheatcodeMethods: MethodGroup = (ctx) => {
         const targets = [address];
         if (account.executable && account.owner === BPF_LOADER_UPGRADEABLE) targets.push(programDataAddress(address));
         if (cascade) for (const [owned, a] of runtime.accounts.entries()) if (a.owner === address) targets.push(owned);
-        runtime.setAccounts(targets.map((t) => [t, removed()]));
+        ctx.ledger.setAccounts(targets.map((t) => [t, removed()]));
         // Reset, not closed: a fork reads them upstream again.
         for (const t of targets) ctx.fork?.forget(t);
       }

@@ -1,10 +1,11 @@
 /** What every method handler reads: the ledger over the `SVM`, the node's identity, and the response context. */
-import type { SVM } from '../../api/svm.js';
+import type { AccountsSnapshot, SVM } from '../../api/svm.js';
 import type { Account } from '../../runtime/accounts.js';
 import { AGAVE_VERSION } from '../../runtime/litesvm-release.js';
 import type { Handler } from '../json-rpc.js';
 import type { Fork } from '../fork.js';
-import type { Ledger } from '../ledger.js';
+import type { Ledger, LedgerState } from '../ledger.js';
+import type { LedgerJournal } from '../ledger-store.js';
 import type { PerformanceSamples } from '../performance-samples.js';
 import type { SlotClock } from '../slot-clock.js';
 import { checkMinContextSlot, commitment } from '../params.js';
@@ -27,6 +28,16 @@ export interface RpcContext {
   readonly supply: SupplyOverride;
   /** The upstream cluster accounts are copied from on first read (`--fork-url`), if any. */
   readonly fork?: Fork;
+  /** The ledger directory's journal (`--ledger`), if any: notifications wait until what they report is on disk. */
+  readonly journal?: LedgerJournal;
+  /** The chain as the validator started (`surfnet_resetNetwork` returns to it). */
+  readonly genesis: ChainSnapshot;
+}
+
+/** The whole chain at one point: the simulator's state and the ledger's history (`websvm_snapshot`). */
+export interface ChainSnapshot {
+  svm: AccountsSnapshot;
+  ledger: LedgerState;
 }
 
 /** Values `getSupply` answers as set, each in place of the one it computes. */
