@@ -17,6 +17,7 @@ export const LOADED_LAZILY_OR_SHARED = [
   '@solana/web3.js',
   'pino',
   'ws',
+  '@vscode/debugadapter',
   '@noble/curves',
   '@noble/curves/*',
   '@noble/hashes/sha2.js',

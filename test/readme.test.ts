@@ -15,7 +15,19 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AccountRole } from '@solana/kit';
-import { assemble, Check, ComputeUnitBencher, execute, FailedTransactionMetadata, InstructionHarness, SVM, TransactionMetadata } from '../src/index.js';
+import {
+  AnchorProgram,
+  assemble,
+  Check,
+  ComputeUnitBencher,
+  execute,
+  FailedTransactionMetadata,
+  InstructionHarness,
+  SVM,
+  TransactionMetadata,
+  type AnchorIdl,
+} from '../src/index.js';
+import { withSigners } from './helpers/light-protocol.js';
 import { programElf, u64 } from './helpers/encoding.js';
 import { startValidator } from '../src/validator/index.js';
 import { WebsvmProvider } from '../src/anchor/index.js';
@@ -171,6 +183,27 @@ it('profiling example: units by function and line, and folded stacks for a flame
   const folded = join(mkdtempSync(join(tmpdir(), 'websvm-readme-')), 'tx.folded');
   writeFileSync(folded, profile.folded());
   expect(readFileSync(folded, 'utf8')).toContain(`${programId};entrypoint;sol_log_64_ 100\n`); // program;function;… units
+});
+
+it('inspector example: one self-contained page per transaction, decoded by the IDL, with the flamegraph', async () => {
+  const root = new URL('..', import.meta.url).pathname;
+  const idl = JSON.parse(readFileSync(join(root, 'Anchor-like-examples/counter/idl/counter.json'), 'utf8')) as AnchorIdl;
+  const counter = new AnchorProgram(idl);
+  const svm = new SVM().withProfiling().useIdl(counter);
+  svm.addProgramFromFile(counter.programId, join(root, 'Anchor-like-examples/counter/program/counter.so'));
+  const [account, authority] = await Promise.all([generateKeyPairSigner(), generateKeyPairSigner()]);
+  const initialize = counter.instruction('initialize', { start: 5n }, { counter: account.address, authority: authority.address });
+  svm.airdrop(authority.address, lamports(1_000_000_000n));
+  const tx = await fundedTransaction(svm, [withSigners(initialize, [account, authority])]);
+  const result = svm.sendTransaction(tx);
+  expect(result).toBeInstanceOf(TransactionMetadata);
+  const page = join(mkdtempSync(join(tmpdir(), 'websvm-readme-')), 'tx.html');
+  writeFileSync(page, result.report());
+  const html = readFileSync(page, 'utf8');
+  expect(html).toMatch(/^<!doctype html>/i);
+  expect(html).toContain('initialize'); // the instruction, named by the IDL
+  expect(html).toContain('11111111111111111111111111111111'); // the System program's CPI frame
+  expect(html).toContain('<svg'); // the flamegraph
 });
 
 describe("the README's claims", () => {
