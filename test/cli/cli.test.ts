@@ -68,13 +68,17 @@ describe('websvm CLI', () => {
     expect(stripped.out).toContain('at store_at (programs/debuginfo/math.c:7:33)');
   });
 
-  it('profile: units by function and line, folded stacks to a file, --json', () => {
+  it('profile: units by function and line, folded stacks, speedscope and SVG to files, --json', () => {
     const folded = join(dir, 'debuginfo.folded');
-    const r = cli(['profile', 'programs/bin/debuginfo.so', '--data', '000102030405', '--folded', folded]);
+    const speedscope = join(dir, 'debuginfo.speedscope.json');
+    const svg = join(dir, 'debuginfo.svg');
+    const r = cli(['profile', 'programs/bin/debuginfo.so', '--data', '000102030405', '--folded', folded, '--speedscope', speedscope, '--svg', svg]);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/success {2}207 compute units\n {1}inclusive {2}exclusive {2}function\n {7}207 {9}24 {2}entrypoint\n/);
     expect(r.out).toMatch(/ {8}41 {13}programs\/debuginfo\/checks\.c:8\n/);
     expect(readFileSync(folded, 'utf8')).toContain(`${PROGRAM};entrypoint;checked_sum;weigh 20\n`);
+    expect(JSON.parse(readFileSync(speedscope, 'utf8'))).toMatchObject({ name: `debuginfo.so (${PROGRAM})`, profiles: [{ type: 'sampled', endValue: 207 }] });
+    expect(readFileSync(svg, 'utf8')).toMatch(/^<svg [^]*>Compute units of debuginfo\.so<\/text>[^]*<title>weigh \(20 units, [^]*<\/svg>\n$/);
     const doc = JSON.parse(cli(['profile', 'programs/bin/debuginfo.so', '--data', '000102030405', '--json']).out);
     expect(doc.profile.total).toBe(207);
     expect(doc.profile.functions[0]).toEqual({ name: 'entrypoint', exclusive: 24, inclusive: 207 });
