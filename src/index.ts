@@ -15,3 +15,4 @@ export * from './syscalls/index.js';
 export * from './api/index.js';
 export * from './debug/index.js';
 export * from './profile/index.js';
+export * from './coverage/index.js';

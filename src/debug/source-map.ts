@@ -46,6 +46,15 @@ export class Backtrace {
   }
 }
 
+/** A function of the program as slots: where it starts and where its code ends (exclusive). */
+export interface FunctionExtent {
+  name: string;
+  /** Slot of its first instruction (its entry). */
+  pc: number;
+  /** Slot after its last instruction (of its first range, for a function DWARF splits in parts). */
+  end: number;
+}
+
 /** A line-table row with its file resolved, as looked up. */
 interface Row {
   address: number;
@@ -119,6 +128,33 @@ export class SourceMap {
   /** The line tables as read (one per compilation unit). */
   lineTables(): readonly LineTable[] {
     return this.tables;
+  }
+
+  /**
+   * The source line of slot `pc` as the line table gives it (the innermost, inlined code's line);
+   * undefined where the table has no row, or one with line 0 (code of no line).
+   */
+  lineAt(pc: number): { file: string; line: number } | undefined {
+    const row = this.rowAt(this.textAddress + pc * INSN_SIZE);
+    return row?.file !== undefined && row.line ? { file: row.file, line: row.line } : undefined;
+  }
+
+  /**
+   * The program's functions with code: its DWARF subprograms (inlined copies are not functions of
+   * their own) when it has DWARF, else its function symbols, one per entry slot, in slot order.
+   */
+  functions(): FunctionExtent[] {
+    const toSlot = (address: number) => (address - this.textAddress) / INSN_SIZE;
+    const fromDwarf = this.scopes.flatMap((unit) =>
+      unit.subprograms.flatMap((s) => {
+        const [start, end] = s.ranges[0]!; // scopes have at least one range
+        const name = this.nameOf(s.entry) ?? this.symbolAt(toSlot(start));
+        return name === undefined ? [] : [{ name, pc: toSlot(start), end: toSlot(end) }];
+      }),
+    );
+    const byEntry = new Map<number, FunctionExtent>();
+    for (const f of fromDwarf.length > 0 ? fromDwarf : this.symbols) if (Number.isInteger(f.pc) && !byEntry.has(f.pc)) byEntry.set(f.pc, f);
+    return [...byEntry.values()].sort((a, b) => a.pc - b.pc);
   }
 
   /** The frames at slot `pc`, innermost (the inlined code itself) first. */

@@ -7,6 +7,8 @@
 import type { Executable } from '../executable.js';
 import type { FaultSite } from '../debug/index.js';
 import type { Profiler } from '../profile/index.js';
+import type { Coverage } from '../coverage/index.js';
+import { traceSinks } from '../vm/trace-sinks.js';
 import type { ExecutionCosts } from '../syscalls/costs.js';
 import { MM_HEAP_START } from '../isa/constants.js';
 import { EbpfError } from '../vm/errors.js';
@@ -61,6 +63,8 @@ export interface InvokeEnvironment {
   tracer: ExecutionTracer | undefined;
   /** Profiles every sBPF program run of the transaction (which then runs in the interpreter). */
   profiler: Profiler | undefined;
+  /** Where programs record the instructions they run, when coverage is on. */
+  coverage: Coverage | undefined;
 }
 
 /** Watches the execution of a top-level sBPF program, instruction by instruction (`websvm trace`). */
@@ -210,6 +214,7 @@ export class InvokeContext {
     const tracer = this.tx.stack.length === 1 ? this.env.tracer : undefined;
     const profiler = this.env.profiler;
     const recorder = profiler?.recorder(programId, program.exe);
+    const covered = this.env.coverage?.recorder(programId, program.exe);
     let result;
     try {
       result = run(
@@ -222,7 +227,7 @@ export class InvokeContext {
           heapBytes: this.heapBytes,
           checkAligned: !abiV0,
           r2: this.env.features.isActive(FEATURES.provideInstructionDataOffsetInVmR2) ? input.instructionDataAddress : 0n,
-          trace: tracer?.trace ?? recorder,
+          trace: traceSinks(tracer?.trace, recorder, covered),
         },
         // A view, not a copy: it is read below, before any other program runs in this memory.
         (memory, registers) => {

@@ -19,6 +19,7 @@ import { BPF_LOADER_UPGRADEABLE, CONFIG_PROGRAM, FEATURE_PROGRAM, NATIVE_LOADER,
 import { PRECOMPILES } from './precompiles.js';
 import { FEATURES, FeatureSet } from './features.js';
 import { Profiler } from '../profile/index.js';
+import { defaultCoverage, type Coverage } from '../coverage/index.js';
 import type { ExecutionTracer, InvokeContext, InvokeEnvironment, LoadedProgram } from './invoke-context.js';
 import { LOG_MESSAGES_BYTES_LIMIT } from './log-collector.js';
 import { checkPacketSize, decodeSignedMessage, decodeTransaction, type SignedMessage, type WireTransaction } from './message.js';
@@ -70,6 +71,8 @@ export interface RuntimeConfig {
   tracer: ExecutionTracer | undefined;
   /** Whether each transaction's sBPF programs are profiled (they then run on the interpreter). */
   profiling: boolean;
+  /** Where sBPF programs record the instructions they run (they then run on the interpreter); undefined = nowhere. */
+  coverage: Coverage | undefined;
 }
 
 const MAX_INSTRUCTION_STACK_DEPTH = 5;
@@ -142,6 +145,7 @@ export class Runtime implements Bank {
     lamportsPerSignature: 5000n,
     tracer: undefined,
     profiling: false,
+    coverage: defaultCoverage(),
   };
   latestBlockhash = GENESIS_BLOCKHASH;
   private readonly programs = new Map<string, LoadedProgram>();
@@ -542,6 +546,7 @@ export class Runtime implements Bank {
       costs: this.costs,
       tracer: this.config.tracer,
       profiler: this.config.profiling ? new Profiler() : undefined,
+      coverage: this.config.coverage,
     };
   }
 }
