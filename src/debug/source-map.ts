@@ -1,13 +1,15 @@
 /**
  * Source mapping of an sBPF program: from an instruction slot to function, file, line and column,
  * with inlined frames, read from the program's DWARF (or that of a separate `.debug` file), else
- * named from its symbol tables, else from the loader's function registry.
+ * lines and functions from its BTF, else named from its symbol tables, else from the loader's
+ * function registry.
  */
 import type { Executable } from '../executable.js';
 import { INSN_SIZE } from '../isa/constants.js';
 import { readElfContents, type ElfContents, type FunctionSymbol } from './elf-sections.js';
 import { readUnits, type CodeScope } from './info.js';
 import { readLineTable, type LineTable } from './line-program.js';
+import { readBtf } from './btf.js';
 import { StringSections } from './strings.js';
 
 /** Where an instruction comes from. */
@@ -109,10 +111,12 @@ export class SourceMap {
       if (table) tables.push(table);
       scopes.push({ files: table?.files ?? new Map(), subprograms: unit.scopes });
     }
-    const rows = tables
+    let rows: Row[] = tables
       .flatMap((t) => t.rows.map((r) => ({ address: r.address, file: t.files.get(r.file), line: r.line, column: r.column, endSequence: r.endSequence })))
       .sort((a, b) => a.address - b.address);
-    return new SourceMap(textAddress, rows, tables, scopes, nameOf, symbolRanges([program, debug], textAddress, opts.exe));
+    let btfFunctions: FunctionSymbol[] = [];
+    if (rows.length === 0) ({ rows, functions: btfFunctions } = fromBtf([debug, program], textAddress));
+    return new SourceMap(textAddress, rows, tables, scopes, nameOf, symbolRanges([program, debug], textAddress, opts.exe, btfFunctions));
   }
 
   /** A map with function names only: from the loader's registry. */
@@ -223,11 +227,34 @@ export class SourceMap {
   }
 }
 
-/** Function symbols as slot ranges: from the ELF symbol tables, then the loader's registry (each up to the next function). */
-function symbolRanges(files: ElfContents[], textAddress: number, exe: Executable | undefined): { pc: number; end: number; name: string }[] {
-  const fromElf = files
-    .flatMap((f) => f.functions)
-    .map((s: FunctionSymbol) => ({ pc: (s.address - textAddress) / INSN_SIZE, size: s.size / INSN_SIZE, name: s.name }));
+/**
+ * Line rows and functions from the BTF of the first of `files` that has some (the compact format
+ * clang emits for BPF beside DWARF): each line record holds from its instruction to the next
+ * record, the last to the end of `.text`.
+ */
+function fromBtf(files: ElfContents[], textAddress: number): { rows: Row[]; functions: FunctionSymbol[] } {
+  const file = files.find((f) => f.sections.has('.BTF') && f.sections.has('.BTF.ext'));
+  if (!file) return { rows: [], functions: [] };
+  const { functions, lines } = readBtf(file.sections.get('.BTF')!.data, file.sections.get('.BTF.ext')!.data);
+  const rows: Row[] = lines.map((l) => ({ address: textAddress + l.offset, file: l.file, line: l.line, column: l.column, endSequence: false }));
+  rows.sort((a, b) => a.address - b.address);
+  const textEnd = textAddress + (file.sections.get('.text')?.data.length ?? 0);
+  if (rows.length > 0) rows.push({ address: Math.max(textEnd, rows[rows.length - 1]!.address + INSN_SIZE), line: 0, column: 0, endSequence: true });
+  return { rows, functions: functions.map((f) => ({ name: f.name, address: textAddress + f.offset, size: 0 })) };
+}
+
+/** Function symbols as slot ranges: from the ELF symbol tables and BTF, then the loader's registry (each up to the next function). */
+function symbolRanges(
+  files: ElfContents[],
+  textAddress: number,
+  exe: Executable | undefined,
+  btf: FunctionSymbol[] = [],
+): { pc: number; end: number; name: string }[] {
+  const fromElf = [...files.flatMap((f) => f.functions), ...btf].map((s: FunctionSymbol) => ({
+    pc: (s.address - textAddress) / INSN_SIZE,
+    size: s.size / INSN_SIZE,
+    name: s.name,
+  }));
   const fromRegistry = exe ? [...exe.functions.values()].map((f) => ({ pc: f.pc, size: 0, name: f.name })) : [];
   const all = [...fromElf, ...fromRegistry].filter((s) => Number.isInteger(s.pc) && s.pc >= 0);
   const starts = [...new Set(all.map((s) => s.pc))].sort((a, b) => a - b);
