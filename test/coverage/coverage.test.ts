@@ -11,10 +11,11 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InstructionHarness } from '../../src/api/harness.js';
-import { Coverage, CoverageReport, FailedTransactionMetadata, registerDebugFile, SVM, TransactionMetadata } from '../../src/index.js';
-import { Dual, deployBoth, meta, observeBoth } from '../helpers/dual.js';
+import { Coverage, CoverageReport, registerDebugFile, SVM } from '../../src/index.js';
+import { Dual, deployBoth } from '../helpers/dual.js';
 import { dumpDebugLine, type DumpedLineTable } from '../helpers/dwarfdump.js';
 import { bytes, programElf } from '../helpers/encoding.js';
+import { sendToBoth, toolCases } from '../helpers/tool-cases.js';
 
 const bin = (name: string) => new URL(`../../programs/bin/${name}`, import.meta.url);
 const elf = (name: string) => new Uint8Array(readFileSync(bin(name)));
@@ -105,39 +106,19 @@ function coverDebuginfo(b: (typeof builds)[number], runs: number[][]) {
   return { coverage, unitsByLine };
 }
 
-const metadata = (r: TransactionMetadata | FailedTransactionMetadata) => (r instanceof TransactionMetadata ? r : r.meta());
-
 describe('withCoverage()', () => {
   it('leaves results, logs and compute units identical to LiteSVM, alone and with profiling', async () => {
     for (const profiling of [false, true]) {
       const d = await Dual.create();
       d.ours.withCoverage().withProfiling(profiling);
-      const debuginfo = await deployBoth(d, elf('debuginfo.so'));
-      const cpi = await deployBoth(d, programElf('cpi'));
-      const callee = await deployBoth(d, programElf('cpi_callee'));
-      const faults = await deployBoth(d, programElf('faults'));
-      const sort = await deployBoth(d, programElf('bench_sort'));
-      const cases = [
-        { programAddress: debuginfo, accounts: [], data: bytes(0, 1, 2, 3, 4, 5) },
-        { programAddress: debuginfo, accounts: [], data: bytes(1, 5, 6) },
-        { programAddress: debuginfo, accounts: [], data: bytes(2, 0) },
-        { programAddress: cpi, accounts: [meta(debuginfo, false)], data: bytes(1, 0, 7, 8) },
-        { programAddress: cpi, accounts: [meta(callee, false)], data: bytes(1, 7, 8) },
-        { programAddress: cpi, accounts: [meta(cpi, false)], data: bytes(3, 2) },
-        { programAddress: faults, accounts: [], data: bytes(3) },
-        { programAddress: faults, accounts: [], data: bytes(6) },
-        { programAddress: sort, accounts: [], data: bytes(40) },
-      ];
+      const cases = await toolCases(d);
       for (const ix of cases) {
-        const tx = await d.transaction([ix]);
-        const ours = d.ours.sendTransaction(tx);
-        const observed = observeBoth(ours, d.theirs.sendTransaction(tx), {}, {});
-        expect(observed.ours).toEqual(observed.theirs);
-        if (profiling) expect(metadata(ours).profile()!.total).toBe(Number(metadata(ours).computeUnitsConsumed()));
+        const ours = await sendToBoth(d, ix);
+        if (profiling) expect(ours.profile()!.total).toBe(Number(ours.computeUnitsConsumed()));
       }
       const summary = d.ours.coverage()!.summary();
       expect(summary.instructions.hit).toBeGreaterThan(0);
-      expect(d.ours.coverage()!.report().programs.size).toBe(5);
+      expect(d.ours.coverage()!.report().programs.size).toBe(6);
     }
   });
 
