@@ -1,7 +1,7 @@
 /**
  * `npm run build`: the published package. One ESM bundle (`dist/index.js`, and the CLI and the
  * Node-only `websvm/validator` entry sharing its chunk; `ws` stays external) so that
- * `import 'websvm'` reads one file instead of a hundred; the `websvm/anchor` entry is in that build too; a CommonJS bundle with its own declaration tree under `dist/cjs/` (a nested package.json marks it CommonJS) for `require`;
+ * `import 'websvm'` reads one file instead of a hundred; the `websvm/anchor` entry is in that build too, and `websvm/vitest` with its setup files (vitest stays external); a CommonJS bundle with its own declaration tree under `dist/cjs/` (a nested package.json marks it CommonJS) for `require`;
  * a browser ESM bundle under `dist/browser/`;
  * declarations from tsc. The options all bundles share are in ./bundle-options.ts; the small
  * dependencies (bs58, borsh, @noble/hashes' utilities) are bundled, since resolving and compiling
@@ -21,9 +21,17 @@ execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconf
 const common: BuildOptions = { ...packageBundleOptions(), platform: 'neutral' };
 await build({
   ...common,
-  external: LOADED_LAZILY_OR_SHARED,
+  external: [...LOADED_LAZILY_OR_SHARED, 'vitest', 'vitest/*'],
   mainFields: ['module', 'main'],
-  entryPoints: ['src/index.ts', 'src/cli/main.ts', 'src/validator/index.ts', 'src/anchor/index.ts'],
+  entryPoints: [
+    'src/index.ts',
+    'src/cli/main.ts',
+    'src/validator/index.ts',
+    'src/anchor/index.ts',
+    'src/vitest/index.ts',
+    'src/vitest/setup.ts',
+    'src/vitest/global-setup.ts',
+  ],
   outdir: dist,
   outbase: 'src',
   format: 'esm',

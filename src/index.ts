@@ -16,3 +16,4 @@ export * from './api/index.js';
 export * from './debug/index.js';
 export * from './profile/index.js';
 export type { ProgramDecoder, ReportOptions } from './inspect/index.js';
+export * from './coverage/index.js';

@@ -49,6 +49,7 @@ import type { ErrorNamer } from './harness.js';
 import { Clock, computeBudgetOverride, type ComputeBudgetInput, EpochRewards, EpochSchedule, Rent, SlotHash, SlotHistory, StakeHistory } from './sysvars.js';
 import { toClock, toEpochRewards, toEpochSchedule, toRent, toSlotHashes, toSlotHistory, toStakeHistoryEntries } from './sysvars.js';
 import { debugFilePaths, registerDebugFile } from '../debug/index.js';
+import { Coverage } from '../coverage/index.js';
 
 /** An account as web3.js v1 describes it (accepted by {@link SVM.setAccount}). */
 export interface Web3AccountInfo {
@@ -263,6 +264,24 @@ export class SVM {
   withProfiling(enabled = true): this {
     this.runtime.config.profiling = toBoolean(enabled, 'enabled');
     return this;
+  }
+
+  /**
+   * Turns coverage on (or off with `false`): each sBPF program this SVM runs then runs on the
+   * interpreter and records which of its instructions ran, into a new {@link Coverage} or the one
+   * given (share one among SVMs to add up a whole test run). {@link coverage} returns it;
+   * `coverage.writeLcov(path)` writes lines (with DWARF), functions and instructions as an lcov
+   * tracefile. Results and compute units are exactly those of a plain run.
+   */
+  withCoverage(coverage: Coverage | boolean = true): this {
+    const config = this.runtime.config;
+    config.coverage = coverage instanceof Coverage ? coverage : toBoolean(coverage, 'coverage') ? (config.coverage ?? new Coverage()) : undefined;
+    return this;
+  }
+
+  /** The coverage this SVM records into (see {@link withCoverage}), or undefined when it records none. */
+  coverage(): Coverage | undefined {
+    return this.runtime.config.coverage;
   }
 
   /** Turns the recent-blockhash check on or off (on by default). */

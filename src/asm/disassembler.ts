@@ -50,6 +50,13 @@ export interface DisassembleOptions {
 
 /** Disassembles a whole program into assembler-compatible text. */
 export function disassemble(exe: Executable, opts: DisassembleOptions = {}): string {
+  const { lines } = disassembleCode(exe, opts);
+  for (const data of readOnlyData(exe)) lines.push('', `.rodata ${hex(data.address)}`, ...byteLines(data.bytes));
+  return `${lines.join('\n')}\n`;
+}
+
+/** The program's code as {@link disassemble} prints it (without the read-only data), and the line index of each instruction's text. */
+export function disassembleCode(exe: Executable, opts: DisassembleOptions = {}): { lines: string[]; lineOfPc: Map<number, number> } {
   const v = exe.sbpfVersion;
   const text = exe.text;
   const n = Math.floor(text.length / INSN_SIZE);
@@ -81,6 +88,7 @@ export function disassemble(exe: Executable, opts: DisassembleOptions = {}): str
   functionLabels.set(exe.entryPc, 'entrypoint');
 
   const lines: string[] = [];
+  const lineOfPc = new Map<number, number>();
   for (const insn of insns) {
     const pc = insn.pc;
     if (lddwTail.has(pc)) continue;
@@ -88,7 +96,10 @@ export function disassemble(exe: Executable, opts: DisassembleOptions = {}): str
     if (fn) lines.push(`${fn}:`);
     if (jumpLabels.has(pc)) lines.push(`lbb_${pc}:`);
     const body = formatInsn(exe, insn, names, functionLabels, jumpLabels);
-    const emit = (line: string, at: number) => lines.push(opts.pcComments ? `    ${line.padEnd(40)} // ${at}` : `    ${line}`);
+    const emit = (line: string, at: number) => {
+      lineOfPc.set(at, lines.length);
+      lines.push(opts.pcComments ? `    ${line.padEnd(40)} // ${at}` : `    ${line}`);
+    };
     if (body !== undefined) emit(body, pc);
     else {
       emit(`.fill 1, ${hex(slotValue(text, pc))}`, pc);
@@ -96,8 +107,7 @@ export function disassemble(exe: Executable, opts: DisassembleOptions = {}): str
       if (lddwTail.has(pc + 1)) emit(`.fill 1, ${hex(slotValue(text, pc + 1))}`, pc + 1);
     }
   }
-  for (const data of readOnlyData(exe)) lines.push('', `.rodata ${hex(data.address)}`, ...byteLines(data.bytes));
-  return `${lines.join('\n')}\n`;
+  return { lines, lineOfPc };
 }
 
 /**

@@ -16,11 +16,12 @@ import { printJson } from './options.js';
 import { run } from './run.js';
 import { trace } from './trace.js';
 import { profile } from './profile.js';
+import { coverage } from './coverage.js';
 import { validator } from './validator.js';
 import { verify } from './verify.js';
 
 /** The subcommands by name (exported for tools that enumerate them, such as the CLI fuzz campaign). */
-export const COMMANDS: Readonly<Record<string, Command>> = { run, trace, profile, debug, asm, disasm, link, verify, bench, validator };
+export const COMMANDS: Readonly<Record<string, Command>> = { run, trace, profile, coverage, debug, asm, disasm, link, verify, bench, validator };
 
 function usage(): string {
   const width = Math.max(...Object.entries(COMMANDS).map(([name, c]) => `${name} ${c.operands}`.length)) + 2;

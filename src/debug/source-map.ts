@@ -1,13 +1,15 @@
 /**
  * Source mapping of an sBPF program: from an instruction slot to function, file, line and column,
  * with inlined frames, read from the program's DWARF (or that of a separate `.debug` file), else
- * named from its symbol tables, else from the loader's function registry.
+ * lines and functions from its BTF, else named from its symbol tables, else from the loader's
+ * function registry.
  */
 import type { Executable } from '../executable.js';
 import { INSN_SIZE } from '../isa/constants.js';
 import { readElfContents, type ElfContents, type FunctionSymbol } from './elf-sections.js';
 import { readUnits, type CodeScope } from './info.js';
 import { readLineTable, type LineTable } from './line-program.js';
+import { readBtf } from './btf.js';
 import { StringSections } from './strings.js';
 
 /** Where an instruction comes from. */
@@ -44,6 +46,15 @@ export class Backtrace {
       .flatMap((f, i) => [...(f.programId && f.programId !== this.frames[i - 1]?.programId ? [`  program ${f.programId}`] : []), `    at ${formatFrame(f)}`])
       .join('\n');
   }
+}
+
+/** A function of the program as slots: where it starts and where its code ends (exclusive). */
+export interface FunctionExtent {
+  name: string;
+  /** Slot of its first instruction (its entry). */
+  pc: number;
+  /** Slot after its last instruction (of its first range, for a function DWARF splits in parts). */
+  end: number;
 }
 
 /** A line-table row with its file resolved, as looked up. */
@@ -100,10 +111,12 @@ export class SourceMap {
       if (table) tables.push(table);
       scopes.push({ files: table?.files ?? new Map(), subprograms: unit.scopes });
     }
-    const rows = tables
+    let rows: Row[] = tables
       .flatMap((t) => t.rows.map((r) => ({ address: r.address, file: t.files.get(r.file), line: r.line, column: r.column, endSequence: r.endSequence })))
       .sort((a, b) => a.address - b.address);
-    return new SourceMap(textAddress, rows, tables, scopes, nameOf, symbolRanges([program, debug], textAddress, opts.exe));
+    let btfFunctions: FunctionSymbol[] = [];
+    if (rows.length === 0) ({ rows, functions: btfFunctions } = fromBtf([debug, program], textAddress));
+    return new SourceMap(textAddress, rows, tables, scopes, nameOf, symbolRanges([program, debug], textAddress, opts.exe, btfFunctions));
   }
 
   /** A map with function names only: from the loader's registry. */
@@ -119,6 +132,33 @@ export class SourceMap {
   /** The line tables as read (one per compilation unit). */
   lineTables(): readonly LineTable[] {
     return this.tables;
+  }
+
+  /**
+   * The source line of slot `pc` as the line table gives it (the innermost, inlined code's line);
+   * undefined where the table has no row, or one with line 0 (code of no line).
+   */
+  lineAt(pc: number): { file: string; line: number } | undefined {
+    const row = this.rowAt(this.textAddress + pc * INSN_SIZE);
+    return row?.file !== undefined && row.line ? { file: row.file, line: row.line } : undefined;
+  }
+
+  /**
+   * The program's functions with code: its DWARF subprograms (inlined copies are not functions of
+   * their own) when it has DWARF, else its function symbols, one per entry slot, in slot order.
+   */
+  functions(): FunctionExtent[] {
+    const toSlot = (address: number) => (address - this.textAddress) / INSN_SIZE;
+    const fromDwarf = this.scopes.flatMap((unit) =>
+      unit.subprograms.flatMap((s) => {
+        const [start, end] = s.ranges[0]!; // scopes have at least one range
+        const name = this.nameOf(s.entry) ?? this.symbolAt(toSlot(start));
+        return name === undefined ? [] : [{ name, pc: toSlot(start), end: toSlot(end) }];
+      }),
+    );
+    const byEntry = new Map<number, FunctionExtent>();
+    for (const f of fromDwarf.length > 0 ? fromDwarf : this.symbols) if (Number.isInteger(f.pc) && !byEntry.has(f.pc)) byEntry.set(f.pc, f);
+    return [...byEntry.values()].sort((a, b) => a.pc - b.pc);
   }
 
   /** The frames at slot `pc`, innermost (the inlined code itself) first. */
@@ -227,11 +267,34 @@ function samePath(a: string, b: string): boolean {
   return n > 0;
 }
 
-/** Function symbols as slot ranges: from the ELF symbol tables, then the loader's registry (each up to the next function). */
-function symbolRanges(files: ElfContents[], textAddress: number, exe: Executable | undefined): { pc: number; end: number; name: string }[] {
-  const fromElf = files
-    .flatMap((f) => f.functions)
-    .map((s: FunctionSymbol) => ({ pc: (s.address - textAddress) / INSN_SIZE, size: s.size / INSN_SIZE, name: s.name }));
+/**
+ * Line rows and functions from the BTF of the first of `files` that has some (the compact format
+ * clang emits for BPF beside DWARF): each line record holds from its instruction to the next
+ * record, the last to the end of `.text`.
+ */
+function fromBtf(files: ElfContents[], textAddress: number): { rows: Row[]; functions: FunctionSymbol[] } {
+  const file = files.find((f) => f.sections.has('.BTF') && f.sections.has('.BTF.ext'));
+  if (!file) return { rows: [], functions: [] };
+  const { functions, lines } = readBtf(file.sections.get('.BTF')!.data, file.sections.get('.BTF.ext')!.data);
+  const rows: Row[] = lines.map((l) => ({ address: textAddress + l.offset, file: l.file, line: l.line, column: l.column, endSequence: false }));
+  rows.sort((a, b) => a.address - b.address);
+  const textEnd = textAddress + (file.sections.get('.text')?.data.length ?? 0);
+  if (rows.length > 0) rows.push({ address: Math.max(textEnd, rows[rows.length - 1]!.address + INSN_SIZE), line: 0, column: 0, endSequence: true });
+  return { rows, functions: functions.map((f) => ({ name: f.name, address: textAddress + f.offset, size: 0 })) };
+}
+
+/** Function symbols as slot ranges: from the ELF symbol tables and BTF, then the loader's registry (each up to the next function). */
+function symbolRanges(
+  files: ElfContents[],
+  textAddress: number,
+  exe: Executable | undefined,
+  btf: FunctionSymbol[] = [],
+): { pc: number; end: number; name: string }[] {
+  const fromElf = [...files.flatMap((f) => f.functions), ...btf].map((s: FunctionSymbol) => ({
+    pc: (s.address - textAddress) / INSN_SIZE,
+    size: s.size / INSN_SIZE,
+    name: s.name,
+  }));
   const fromRegistry = exe ? [...exe.functions.values()].map((f) => ({ pc: f.pc, size: 0, name: f.name })) : [];
   const all = [...fromElf, ...fromRegistry].filter((s) => Number.isInteger(s.pc) && s.pc >= 0);
   const starts = [...new Set(all.map((s) => s.pc))].sort((a, b) => a - b);

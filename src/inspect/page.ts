@@ -6,9 +6,8 @@
  */
 import { formatFrame, type Backtrace } from '../debug/index.js';
 import { bytesToBase64, nodeModule, type NodeFs } from '../platform.js';
-import type { Profile } from '../profile/index.js';
+import { flamegraphSvg, type Profile } from '../profile/index.js';
 import { accountChanges, renderAccountChanges } from './account-changes.js';
-import { foldedFlamegraphSvg } from './flamegraph.js';
 import { escapeHtml, grouped, hex } from './html.js';
 import type { InspectedRun, ReportOptions } from './inspected-run.js';
 import { failedFrame, frameTree, InstructionTreeView, ProgramNames, type FrameNode } from './instruction-tree.js';
@@ -112,7 +111,7 @@ function profileSection(profile: Profile | undefined): string {
       '<p class="none">Not profiled: turn profiling on (<code>svm.withProfiling()</code>; <code>websvm run --html</code> does) to see where the units went.</p>',
     );
   }
-  const svg = foldedFlamegraphSvg(profile.folded());
+  const svg = profile.total > 0 ? flamegraphSvg(profile, { width: 1200 }) : '';
   const functions = profile
     .functions()
     .slice(0, PROFILE_ROWS)

@@ -4,12 +4,11 @@
  * offsets are shifted past those of the objects before it. Instruction offsets in `.BTF.ext` are
  * already relocated to the linked `.text` by the caller.
  */
+import { BTF_MAGIC, BTF_TYPE_HEAD, btfExtraLength } from '../debug/btf.js';
 import { LinkError } from './errors.js';
 
-const BTF_MAGIC = 0xeb9f;
 /** Length of the headers of `.BTF` and of `.BTF.ext` as written (`.BTF.ext` may have a longer one). */
 const HEADER_LENGTH = 24;
-const TYPE_LENGTH = 12;
 
 /** Kinds whose third word is a type id (the others hold a size or nothing). */
 const KINDS_REFERRING_TYPE = new Set([2, 8, 9, 10, 11, 12, 13, 14, 17, 18]);
@@ -41,28 +40,6 @@ function readBtf({ file, btf }: ObjectBtf): Sections {
   return { types: btf.subarray(hdr + typeOff, hdr + typeOff + typeLen), strings: btf.subarray(hdr + strOff, hdr + strOff + strLen) };
 }
 
-/** Bytes of the members/extra data after a type's 12-byte head. */
-function extraLength(kind: number, vlen: number): number {
-  switch (kind) {
-    case 1: // INT
-    case 14: // VAR
-    case 17: // DECL_TAG
-      return 4;
-    case 3: // ARRAY
-      return 12;
-    case 4: // STRUCT
-    case 5: // UNION
-    case 15: // DATASEC
-    case 19: // ENUM64
-      return 12 * vlen;
-    case 6: // ENUM
-    case 13: // FUNC_PROTO
-      return 8 * vlen;
-    default:
-      return 0;
-  }
-}
-
 /**
  * A copy of `types` with every type id shifted by `typeShift` and every name offset by
  * `stringShift` (0, the void type and the empty name, stays). Returns it and its type count.
@@ -80,12 +57,12 @@ function shiftTypes(file: string, types: Uint8Array, typeShift: number, stringSh
   };
   let count = 0;
   for (let o = 0; o < out.length; count++) {
-    if (o + TYPE_LENGTH > out.length) bad(file, 'truncated type');
+    if (o + BTF_TYPE_HEAD > out.length) bad(file, 'truncated type');
     const info = v.getUint32(o + 4, true);
     const kind = (info >>> 24) & 0x1f;
     const vlen = info & 0xffff;
-    const extra = o + TYPE_LENGTH;
-    const end = extra + extraLength(kind, vlen);
+    const extra = o + BTF_TYPE_HEAD;
+    const end = extra + btfExtraLength(kind, vlen);
     if (kind === 0 || kind > 19 || end > out.length) bad(file, `type kind ${kind}`);
     name(o);
     if (KINDS_REFERRING_TYPE.has(kind)) type(o + 8);

@@ -1,8 +1,10 @@
 /**
  * A compute-unit profile: units attributed to call stacks (a tree of frames: programs, sBPF
  * functions, inlined functions, syscalls), and to source lines; folded to functions, and written
- * as folded stacks (the input of flamegraph.pl and inferno).
+ * as folded stacks (the input of flamegraph.pl and inferno), speedscope JSON or an SVG flamegraph.
  */
+import { flamegraphSvg, type FlamegraphOptions } from './flamegraph-svg.js';
+import { toSpeedscope, type SpeedscopeFile } from './speedscope.js';
 
 /** One frame of the profile tree, with the units spent in it and not in a callee. */
 export class ProfileNode {
@@ -60,6 +62,16 @@ export class Profile {
     };
     walk(this.root, '');
     return lines.join('\n') + (lines.length ? '\n' : '');
+  }
+
+  /** The profile as a speedscope file (https://www.speedscope.app); `JSON.stringify` it to write one. */
+  speedscope(name?: string): SpeedscopeFile {
+    return toSpeedscope(this, name);
+  }
+
+  /** A self-contained SVG flamegraph of the profile (see {@link flamegraphSvg}). */
+  svg(options?: FlamegraphOptions): string {
+    return flamegraphSvg(this, options);
   }
 
   /** Each function's exclusive and inclusive units (recursion counted once), most inclusive first. */

@@ -8,6 +8,8 @@ import type { Executable } from '../executable.js';
 import { WebsvmError } from '../errors.js';
 import type { FaultSite } from '../debug/index.js';
 import type { Profiler } from '../profile/index.js';
+import type { Coverage } from '../coverage/index.js';
+import { traceSinks } from '../vm/trace-sinks.js';
 import type { ExecutionCosts } from '../syscalls/costs.js';
 import { MM_HEAP_START } from '../isa/constants.js';
 import { EbpfError } from '../vm/errors.js';
@@ -62,6 +64,8 @@ export interface InvokeEnvironment {
   tracer: ExecutionTracer | undefined;
   /** Profiles every sBPF program run of the transaction (which then runs in the interpreter). */
   profiler: Profiler | undefined;
+  /** Where programs record the instructions they run, when coverage is on. */
+  coverage: Coverage | undefined;
   /** Watches every sBPF program run of the transaction, CPIs included (which then runs in the interpreter). */
   watcher: ProgramWatcher | undefined;
 }
@@ -240,6 +244,7 @@ export class InvokeContext {
     const recorder = profiler?.recorder(programId, program.exe);
     const watcher = this.env.watcher;
     const watched = watcher?.begin(programId, program.exe);
+    const covered = this.env.coverage?.recorder(programId, program.exe);
     let result;
     try {
       result = run(
@@ -252,7 +257,7 @@ export class InvokeContext {
           heapBytes: this.heapBytes,
           checkAligned: !abiV0,
           r2: this.env.features.isActive(FEATURES.provideInstructionDataOffsetInVmR2) ? input.instructionDataAddress : 0n,
-          trace: tracer?.trace ?? recorder ?? watched,
+          trace: traceSinks(tracer?.trace, recorder, covered, watched),
         },
         // A view, not a copy: it is read below, before any other program runs in this memory.
         (memory, registers) => {

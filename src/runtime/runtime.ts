@@ -19,6 +19,7 @@ import { BPF_LOADER_UPGRADEABLE, CONFIG_PROGRAM, FEATURE_PROGRAM, NATIVE_LOADER,
 import { PRECOMPILES } from './precompiles.js';
 import { FEATURES, FeatureSet } from './features.js';
 import { Profiler } from '../profile/index.js';
+import { defaultCoverage, type Coverage } from '../coverage/index.js';
 import type { ExecutionTracer, InvokeContext, InvokeEnvironment, LoadedProgram, ProgramWatcher } from './invoke-context.js';
 import { LOG_MESSAGES_BYTES_LIMIT } from './log-collector.js';
 import { checkPacketSize, decodeSignedMessage, decodeTransaction, type SignedMessage, type WireTransaction } from './message.js';
@@ -72,6 +73,8 @@ export interface RuntimeConfig {
   profiling: boolean;
   /** Watches every sBPF program run, CPIs included (the debugger); undefined (the default) watches none. */
   watcher: ProgramWatcher | undefined;
+  /** Where sBPF programs record the instructions they run (they then run on the interpreter); undefined = nowhere. */
+  coverage: Coverage | undefined;
 }
 
 const MAX_INSTRUCTION_STACK_DEPTH = 5;
@@ -145,6 +148,7 @@ export class Runtime implements Bank {
     tracer: undefined,
     profiling: false,
     watcher: undefined,
+    coverage: defaultCoverage(),
   };
   latestBlockhash = GENESIS_BLOCKHASH;
   private readonly programs = new Map<string, LoadedProgram>();
@@ -552,6 +556,7 @@ export class Runtime implements Bank {
       tracer: this.config.tracer,
       profiler: this.config.profiling ? new Profiler() : undefined,
       watcher: this.config.watcher,
+      coverage: this.config.coverage,
     };
   }
 }

@@ -1,7 +1,7 @@
 /**
  * The core must load in a browser bundle: outside the Node-only entries (the CLI,
- * `websvm/validator` and `websvm/anchor`, which reads Anchor workspaces and answers in web3.js's
- * Buffers) no module imports a Node built-in or uses Node-only globals (file access and
+ * `websvm/validator`, `websvm/anchor`, which reads Anchor workspaces and answers in web3.js's
+ * Buffers, and `websvm/vitest`, which runs inside vitest) no module imports a Node built-in or uses Node-only globals (file access and
  * node:crypto go through `process.getBuiltinModule`), nor imports those entries.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -17,8 +17,8 @@ function files(dir: string): string[] {
 }
 
 describe('browser-safe core', () => {
-  it('has no Node-only imports or globals outside src/cli, src/validator and src/anchor', () => {
-    const nodeOnly = [join(root, 'cli'), join(root, 'validator'), join(root, 'anchor')];
+  it('has no Node-only imports or globals outside src/cli, src/validator, src/anchor and src/vitest', () => {
+    const nodeOnly = [join(root, 'cli'), join(root, 'validator'), join(root, 'anchor'), join(root, 'vitest')];
     const core = files(root).filter((f) => !nodeOnly.some((dir) => f.startsWith(dir)));
     expect(core.length).toBeGreaterThan(50);
     const offenders = core.filter((file) => {
@@ -27,7 +27,7 @@ describe('browser-safe core', () => {
         /from ['"](node:|fs|path|os|crypto|child_process|ws)['"]/.test(text) ||
         /\bBuffer\./.test(text) ||
         /\brequire\(/.test(text) ||
-        /from ['"][./]*(cli|validator|anchor)\//.test(text)
+        /from ['"][./]*(cli|validator|anchor|vitest)\//.test(text)
       );
     });
     expect(offenders.map((f) => f.slice(root.length))).toEqual([]);

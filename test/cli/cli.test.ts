@@ -68,16 +68,36 @@ describe('websvm CLI', () => {
     expect(stripped.out).toContain('at store_at (programs/debuginfo/math.c:7:33)');
   });
 
-  it('profile: units by function and line, folded stacks to a file, --json', () => {
+  it('profile: units by function and line, folded stacks, speedscope and SVG to files, --json', () => {
     const folded = join(dir, 'debuginfo.folded');
-    const r = cli(['profile', 'programs/bin/debuginfo.so', '--data', '000102030405', '--folded', folded]);
+    const speedscope = join(dir, 'debuginfo.speedscope.json');
+    const svg = join(dir, 'debuginfo.svg');
+    const r = cli(['profile', 'programs/bin/debuginfo.so', '--data', '000102030405', '--folded', folded, '--speedscope', speedscope, '--svg', svg]);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/success {2}207 compute units\n {1}inclusive {2}exclusive {2}function\n {7}207 {9}24 {2}entrypoint\n/);
     expect(r.out).toMatch(/ {8}41 {13}programs\/debuginfo\/checks\.c:8\n/);
     expect(readFileSync(folded, 'utf8')).toContain(`${PROGRAM};entrypoint;checked_sum;weigh 20\n`);
+    expect(JSON.parse(readFileSync(speedscope, 'utf8'))).toMatchObject({ name: `debuginfo.so (${PROGRAM})`, profiles: [{ type: 'sampled', endValue: 207 }] });
+    expect(readFileSync(svg, 'utf8')).toMatch(/^<svg [^]*>Compute units of debuginfo\.so<\/text>[^]*<title>weigh \(20 units, [^]*<\/svg>\n$/);
     const doc = JSON.parse(cli(['profile', 'programs/bin/debuginfo.so', '--data', '000102030405', '--json']).out);
     expect(doc.profile.total).toBe(207);
     expect(doc.profile.functions[0]).toEqual({ name: 'entrypoint', exclusive: 24, inclusive: 207 });
+  });
+
+  it('coverage: lines and functions per file over several runs, lcov to a file, --json', () => {
+    const lcov = join(dir, 'coverage', 'debuginfo.info');
+    const r = cli(['coverage', 'programs/bin/debuginfo.so', '--data', '000102030405', '--data', '0105', '--lcov', lcov]);
+    expect(r.code).toBe(1); // the second run faults
+    expect(r.out).toMatch(/success {2}207 compute units\n[^]*failed: Program failed to complete/);
+    expect(r.out).toMatch(/ {5}lines {2}functions {2}file\n {7}4\/7 {8}1\/2 {2}programs\/debuginfo\/checks\.c\n/);
+    expect(r.out).toMatch(/ \d+\/36 {8}\d\/7 {2}total; \d+\/141 instructions\n$/);
+    expect(readFileSync(lcov, 'utf8')).toMatch(/^TN:websvm\nSF:programs\/debuginfo\/checks\.c\nFN:6,checked_sum\n[^]*FNDA:6,weigh\n/);
+    const doc = JSON.parse(cli(['coverage', 'programs/bin/calls.so', '--data', '00', '--json', '--lcov', join(dir, 'calls.info')]).out);
+    expect(doc.runs).toHaveLength(1);
+    expect(doc.coverage.files).toEqual([
+      { path: expect.stringMatching(/^websvm-disassembly\/Prog1+-[0-9a-f]{8}\.s$/), lines: expect.any(Object), functions: { found: 3, hit: 3 } },
+    ]);
+    expect(readFileSync(join(dir, 'calls.info'), 'utf8')).toContain(`SF:${dir}/websvm-disassembly/`);
   });
 
   it('--save-accounts where no directory can be made fails with a message instead of hanging', () => {

@@ -88,9 +88,9 @@ describe.skipIf(!hasChromium() && !process.env.CI)('transaction inspector page i
     expect(await page.locator(`.account[data-address="${payer}"]`).count()).toBe(1);
 
     expect(await page.locator('#return-data').textContent()).toContain('None.');
-    const titles = await texts(page, '#flamegraph svg.flamegraph g.frame > title');
-    expect(titles.some((t) => t.startsWith('entrypoint — '))).toBe(true);
-    expect(titles.some((t) => t.startsWith('sol_invoke_signed_c — '))).toBe(true);
+    const titles = await texts(page, '#flamegraph svg g > title');
+    expect(titles.some((t) => t.startsWith('entrypoint ('))).toBe(true);
+    expect(titles.some((t) => t.startsWith('sol_invoke_signed_c ('))).toBe(true);
     expect(requests).toEqual([]);
     expect(errors).toEqual([]);
   });

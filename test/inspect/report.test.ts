@@ -1,7 +1,7 @@
 /**
  * What the transaction inspector reads, and what its page says without a browser: each frame's
  * units and log range as the runtime records them, the accounts before and after, refused and
- * history transactions, the harness's runs, checked options, and escaping in the flamegraph.
+ * history transactions, the harness's runs and checked options.
  */
 import { describe, expect, it } from 'vitest';
 import {
@@ -14,7 +14,6 @@ import {
   WebsvmError,
   type AnchorIdl,
 } from '../../src/index.js';
-import { foldedFlamegraphSvg } from '../../src/inspect/flamegraph.js';
 import { readFileSync } from 'node:fs';
 import { thrown } from '../helpers/errors.js';
 import { deploy, profiledSvm, send, transaction } from '../helpers/inspector-runs.js';
@@ -138,17 +137,5 @@ describe('report()', () => {
     expect(asked).toEqual(['programs/debuginfo/math.c']);
     expect(page).toMatch(/<span class="source-line here"><span class="line-no">\d+<\/span>/);
     expect(page).toContain('&lt;three&gt;');
-  });
-});
-
-describe('the flamegraph', () => {
-  it('draws a frame per stack entry, as wide as its units, names escaped', () => {
-    const svg = foldedFlamegraphSvg('prog;main 30\nprog;main;<script>x</script> 10\nprog;sol_log_ 60\n', { width: 1000 });
-    expect(svg).toContain('<title>all — 100 units (100.00%)</title>');
-    expect(svg).toContain('<title>sol_log_ — 60 units (60.00%)</title>');
-    expect(svg).toContain('&lt;script&gt;x&lt;/script&gt; — 10 units');
-    expect(svg).not.toContain('<script>');
-    expect(svg).toMatch(/<rect x="0.00" y="\d+" width="400.00"/); // main: 40 of 100 units
-    expect(foldedFlamegraphSvg('')).toBe('');
   });
 });

@@ -7,8 +7,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { FailedTransactionMetadata, TransactionMetadata } from '../../src/index.js';
-import { Dual, deployBoth, meta, observeBoth } from '../helpers/dual.js';
+import { Dual, deployBoth, meta } from '../helpers/dual.js';
 import { bytes, programElf } from '../helpers/encoding.js';
+import { sendToBoth, toolCases } from '../helpers/tool-cases.js';
 
 const elf = (name: string) => new Uint8Array(readFileSync(new URL(`../../programs/bin/${name}`, import.meta.url)));
 const metadata = (r: TransactionMetadata | FailedTransactionMetadata) => (r instanceof TransactionMetadata ? r : r.meta());
@@ -17,35 +18,10 @@ describe('withProfiling()', () => {
   it('leaves results, logs and compute units identical to LiteSVM, and accounts for every unit', async () => {
     const d = await Dual.create();
     d.ours.withProfiling();
-    const debuginfo = await deployBoth(d, elf('debuginfo.so'));
-    const cpi = await deployBoth(d, programElf('cpi'));
-    const callee = await deployBoth(d, programElf('cpi_callee'));
-    const faults = await deployBoth(d, programElf('faults'));
-    const sort = await deployBoth(d, programElf('bench_sort'));
-    const recursion = await deployBoth(d, programElf('recursion'));
-    const cases = [
-      { programAddress: debuginfo, accounts: [], data: bytes(0, 1, 2, 3, 4, 5) },
-      { programAddress: debuginfo, accounts: [], data: bytes(1, 5, 6) },
-      { programAddress: debuginfo, accounts: [], data: bytes(2, 0) },
-      { programAddress: debuginfo, accounts: [], data: bytes(3, 5, 1) },
-      { programAddress: debuginfo, accounts: [], data: bytes(4) },
-      { programAddress: cpi, accounts: [meta(debuginfo, false)], data: bytes(1, 0, 7, 8) },
-      { programAddress: cpi, accounts: [meta(callee, false)], data: bytes(1, 7, 8) },
-      { programAddress: cpi, accounts: [meta(cpi, false)], data: bytes(3, 2) },
-      { programAddress: cpi, accounts: [meta(callee, false)], data: bytes(7) },
-      { programAddress: faults, accounts: [], data: bytes(3) },
-      { programAddress: faults, accounts: [], data: bytes(4) },
-      { programAddress: faults, accounts: [], data: bytes(6) },
-      { programAddress: sort, accounts: [], data: bytes(40) },
-      { programAddress: recursion, accounts: [], data: bytes(12) },
-    ];
+    const cases = await toolCases(d);
     for (const ix of cases) {
-      const tx = await d.transaction([ix]);
-      const ours = d.ours.sendTransaction(tx);
-      const observed = observeBoth(ours, d.theirs.sendTransaction(tx), {}, {});
-      expect(observed.ours).toEqual(observed.theirs);
-      const profile = metadata(ours).profile()!;
-      expect(profile.total).toBe(Number(metadata(ours).computeUnitsConsumed()));
+      const ours = await sendToBoth(d, ix);
+      expect(ours.profile()!.total).toBe(Number(ours.computeUnitsConsumed()));
     }
   });
 

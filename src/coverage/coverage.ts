@@ -1,0 +1,80 @@
+/**
+ * Coverage collection: how many times each instruction of each sBPF program ran, over as many
+ * transactions (and SVMs) as share a {@link Coverage}. Programs record through the interpreter's
+ * per-instruction trace, the hook the profiler uses too; {@link Coverage.report} maps the counts to
+ * source lines and functions.
+ */
+import type { Executable } from '../executable.js';
+import { INSN_SIZE } from '../isa/constants.js';
+import type { TraceSink } from '../vm/interpreter.js';
+import { CoverageReport, type CoverageSummary, type LcovOptions } from './report.js';
+
+/** One program's counts: `hits[pc]` runs of slot `pc`. */
+interface ProgramHits {
+  programId: string;
+  exe: Executable;
+  hits: Float64Array;
+}
+
+export class Coverage {
+  /** By content hash: a program deployed twice, or loaded by two SVMs, adds up in one place. */
+  private readonly programs = new Map<string, ProgramHits>();
+
+  /** The trace sink for one run of `exe` (the program `programId`). */
+  recorder(programId: string, exe: Executable): TraceSink {
+    let p = this.programs.get(exe.contentHash);
+    if (!p) this.programs.set(exe.contentHash, (p = { programId, exe, hits: new Float64Array(Math.ceil(exe.text.length / INSN_SIZE)) }));
+    const hits = p.hits;
+    return {
+      push(entry) {
+        hits[Number(entry[11])]++; // the pc: the interpreter stops a traced run before it leaves the program
+      },
+    };
+  }
+
+  /** Lines, functions and instructions covered so far, by file and program. */
+  report(): CoverageReport {
+    const report = new CoverageReport();
+    for (const p of this.programs.values()) report.merge(CoverageReport.ofProgram(p.programId, p.exe, p.hits));
+    return report;
+  }
+
+  /** Found and hit counts so far. */
+  summary(): CoverageSummary {
+    return this.report().summary();
+  }
+
+  /** What was covered so far as an lcov tracefile (see {@link CoverageReport.lcov}). */
+  lcov(options?: LcovOptions): string {
+    return this.report().lcov(options);
+  }
+
+  /**
+   * Writes an lcov tracefile of what was covered so far to `path` (Node.js only), with the
+   * disassembly of programs without line information beside it (see {@link CoverageReport.writeLcov}).
+   */
+  writeLcov(path: string, options?: Omit<LcovOptions, 'directory'>): void {
+    this.report().writeLcov(path, options);
+  }
+
+  /** Forgets every count. */
+  clear(): void {
+    this.programs.clear();
+  }
+}
+
+let everySvm: Coverage | undefined;
+
+/**
+ * Makes every SVM (and instruction harness) created from now on record into `coverage` (or
+ * none, with `undefined`), as if each were given it by `withCoverage`: the vitest helper's way to
+ * cover a whole test run without changing the tests.
+ */
+export function setDefaultCoverage(coverage: Coverage | undefined): void {
+  everySvm = coverage;
+}
+
+/** The coverage new SVMs record into (see {@link setDefaultCoverage}). */
+export function defaultCoverage(): Coverage | undefined {
+  return everySvm;
+}
