@@ -61,10 +61,11 @@ await build({
   banner: { js: "const __websvmModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
 // `websvm/anchor` for `require`: its own small bundle that takes the core from the CommonJS bundle
-// beside it (the file `require('websvm')` loads), so a CommonJS test shares one SVM class with it.
+// beside it (the file `require('websvm')` loads), so a CommonJS test shares one SVM class with it,
+// and one error family (the argument checks it shares with the core throw the core's WebsvmError).
 await build({
   ...common,
-  external: ['node:*', '@solana/web3.js'],
+  external: ['node:*', '@solana/web3.js', '@solana/kit'],
   entryPoints: ['src/anchor/index.ts'],
   outfile: join(dist, 'cjs', 'anchor', 'index.js'),
   format: 'cjs',
@@ -72,7 +73,7 @@ await build({
     {
       name: 'core-from-package',
       setup(b) {
-        b.onResolve({ filter: /^\.\.\/index\.js$/ }, () => ({ path: '../index.js', external: true }));
+        b.onResolve({ filter: /^\.\.\/(index|errors)\.js$/ }, () => ({ path: '../index.js', external: true }));
       },
     },
   ],
