@@ -1,10 +1,22 @@
 /**
- * The upgradeable BPF loader's account states (`UpgradeableLoaderState` in bincode): buffers and
- * programdata accounts keep a header before the program bytes, and a program account points at
- * its programdata account.
+ * The upgradeable BPF loader's byte layouts (bincode): its instructions, and its account states
+ * (`UpgradeableLoaderState`): buffers and programdata accounts keep a header before the program
+ * bytes, and a program account points at its programdata account.
  */
-import { decode, decodeOrUndefined, encode, enumeration, option, pubkey, struct, u64, type ValueOf } from './codec.js';
+import { byteVec, decode, decodeOrUndefined, encode, enumeration, option, pubkey, struct, u32, u64, type ValueOf } from './codec.js';
 import { fail } from './errors.js';
+
+/** `UpgradeableLoaderInstruction`, its variants in tag order; Migrate (gated off) and ExtendProgramChecked (absent from Agave 4.2) are left out, so their tags are InvalidInstructionData. */
+export const LOADER_INSTRUCTION = enumeration({
+  InitializeBuffer: struct({}),
+  Write: struct({ offset: u32, bytes: byteVec }),
+  DeployWithMaxDataLen: struct({ maxDataLen: u64 }),
+  Upgrade: struct({}),
+  SetAuthority: struct({}),
+  Close: struct({}),
+  ExtendProgram: struct({ additionalBytes: u32 }),
+  SetAuthorityChecked: struct({}),
+});
 
 /** `UpgradeableLoaderState`. */
 const LOADER_STATE = enumeration({
