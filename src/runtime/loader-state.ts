@@ -6,7 +6,7 @@
 import { byteVec, decode, decodeOrUndefined, encode, enumeration, option, pubkey, struct, u32, u64, type ValueOf } from './codec.js';
 import { fail } from './errors.js';
 
-/** `UpgradeableLoaderInstruction`, its variants in tag order; Migrate (gated off) and ExtendProgramChecked (absent from Agave 4.2) are left out, so their tags are InvalidInstructionData. */
+/** `UpgradeableLoaderInstruction`, its variants in tag order (the loader refuses the last two: see there). */
 export const LOADER_INSTRUCTION = enumeration({
   InitializeBuffer: struct({}),
   Write: struct({ offset: u32, bytes: byteVec }),
@@ -16,6 +16,8 @@ export const LOADER_INSTRUCTION = enumeration({
   Close: struct({}),
   ExtendProgram: struct({ additionalBytes: u32 }),
   SetAuthorityChecked: struct({}),
+  Migrate: struct({}),
+  ExtendProgramChecked: struct({ additionalBytes: u32 }),
 });
 
 /** `UpgradeableLoaderState`. */

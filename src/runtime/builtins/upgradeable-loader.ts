@@ -371,6 +371,10 @@ class UpgradeableLoader implements Builtin {
       }
       case 'ExtendProgram':
         return this.extend(ic, ix.additionalBytes);
+      // Migrate is gated off (`enable_loader_v4`) and Agave 4.2 has no ExtendProgramChecked.
+      case 'Migrate':
+      case 'ExtendProgramChecked':
+        return fail('InvalidInstructionData');
     }
   }
 
