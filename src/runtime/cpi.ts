@@ -24,7 +24,7 @@ import { LOADER_INSTRUCTION } from './loader-state.js';
 import { BPF_LOADER, BPF_LOADER_DEPRECATED, BPF_LOADER_UPGRADEABLE, ED25519_PROGRAM, NATIVE_LOADER, SECP256K1_PROGRAM, SECP256R1_PROGRAM } from './ids.js';
 import type { InvokeContext } from './invoke-context.js';
 import { FEATURES } from './features.js';
-import { MAX_PERMITTED_DATA_INCREASE, type SerializedAccountAddresses } from './serialization.js';
+import { MAX_ACCOUNTS_PER_INSTRUCTION, MAX_PERMITTED_DATA_INCREASE, type SerializedAccountAddresses } from './serialization.js';
 import { MM_INPUT_START } from '../isa/constants.js';
 import type { InstructionAccount } from './transaction-context.js';
 import { createProgramAddress, MAX_SEED_LEN, MAX_SEEDS } from '../syscalls/pda.js';
@@ -35,7 +35,6 @@ import type { SyscallContext, SyscallRegistry } from '../vm/syscalls.js';
 import { sameBytes } from './bytes.js';
 
 const MAX_SIGNERS = 16;
-const MAX_ACCOUNTS_PER_INSTRUCTION = 255;
 const MAX_INSTRUCTION_DATA_LEN = 10 * 1024;
 /** Account infos a CPI may pass: 64, or 255 under SIMD-0339 (`increase_cpi_account_info_limit`). */
 const MAX_CPI_ACCOUNT_INFOS = 64;

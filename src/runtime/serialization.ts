@@ -43,7 +43,8 @@ const V0 = ACCOUNT_V0.offsets;
 const V0_AFTER = ACCOUNT_V0_AFTER_DATA.offsets;
 /** Room a program may grow an account's data into during one invocation. */
 export const MAX_PERMITTED_DATA_INCREASE = 10_240;
-const MAX_ACCOUNTS_PER_INSTRUCTION = 255;
+/** Accounts an instruction may name: one less than the 256 a dup-marker byte could tell apart. */
+export const MAX_ACCOUNTS_PER_INSTRUCTION = 255;
 
 /**
  * A program input ready to be written where the VM maps it (no intermediate copy), and what

@@ -8,7 +8,7 @@
  */
 import bs58 from 'bs58';
 import { decodeAddress, encodeAddress, type Account } from '../../runtime/accounts.js';
-import { BPF_LOADER_UPGRADEABLE, SYSTEM_PROGRAM } from '../../runtime/ids.js';
+import { ASSOCIATED_TOKEN_PROGRAM, BPF_LOADER_UPGRADEABLE, SYSTEM_PROGRAM } from '../../runtime/ids.js';
 import { encodeLoaderState, loaderStateKind, PROGRAM_SIZE } from '../../runtime/loader-state.js';
 import { programDataAddress } from '../../runtime/runtime.js';
 import { findProgramAddress } from '../../syscalls/pda.js';
@@ -21,7 +21,6 @@ import { NATIVE_MINT, readTokenAccount, TOKEN_ACCOUNT_LEN, TOKEN_PROGRAM_ID, wri
 import { epochInfo } from './chain.js';
 import { reach, withContext, type MethodGroup, type RpcContext } from './context.js';
 
-const ASSOCIATED_TOKEN_PROGRAM_ID = 'ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL';
 /** `get_local_signatures`' default count. */
 const DEFAULT_LOCAL_SIGNATURES = 50n;
 /** Where time travel lands without a target: an hour from now. */
@@ -70,7 +69,7 @@ const someAccount = (v: Json): string | null => (string(v) === 'null' ? null : s
 
 /** The ATA of `owner` for `mint` under `tokenProgram`. */
 const associatedTokenAddress = (owner: string, mint: string, tokenProgram: string) =>
-  encodeAddress(findProgramAddress([decodeAddress(owner), decodeAddress(tokenProgram), decodeAddress(mint)], decodeAddress(ASSOCIATED_TOKEN_PROGRAM_ID))[0]);
+  encodeAddress(findProgramAddress([decodeAddress(owner), decodeAddress(tokenProgram), decodeAddress(mint)], decodeAddress(ASSOCIATED_TOKEN_PROGRAM))[0]);
 
 /** Writes `account` at `address` (a program is loaded, a zero-lamport account removed); it is local from then on. */
 function write(ctx: RpcContext, entries: [string, Account][]): void {

@@ -2,7 +2,7 @@
  * What the ledger's history tells: getSignaturesForAddress, getTransactionCount,
  * getRecentPerformanceSamples and getRecentPrioritizationFees.
  */
-import { COMPUTE_BUDGET_PROGRAM } from '../../runtime/ids.js';
+import { COMPUTE_BUDGET_PROGRAM, MEMO_PROGRAM_V1, MEMO_PROGRAM_V3 } from '../../runtime/ids.js';
 import { decodeOrUndefined } from '../../runtime/codec.js';
 import { COMPUTE_BUDGET_INSTRUCTION } from '../../runtime/compute-budget.js';
 import type { WireTransaction } from '../../runtime/message.js';
@@ -20,7 +20,7 @@ const MAX_PRIORITIZATION_ADDRESSES = 128;
 /** Blocks the prioritization fee cache keeps (`MAX_NUM_RECENT_BLOCKS`). */
 const PRIORITIZATION_BLOCKS = 150;
 /** The SPL Memo programs whose instructions `memo` shows (v1 and v3). */
-const MEMO_PROGRAMS = new Set(['Memo1UhkJRfHyvLMcVucJwxXeuD728EqVDDwQDxFMNo', 'MemoSq4gqABAXKb96qnH8TysNcWxMyWCqXgDLGmfcHr']);
+const MEMO_PROGRAMS = new Set([MEMO_PROGRAM_V1, MEMO_PROGRAM_V3]);
 
 /** `extract_and_fmt_memos`: each top-level memo as `[length] text`, joined by `; ` (null when none). */
 function memoOf(tx: WireTransaction): string | null {
