@@ -9,6 +9,7 @@
 import { WebsvmError } from '../errors.js';
 import { findProgramAddress } from '../syscalls/pda.js';
 import { decodeAddress, encodeAddress } from '../runtime/accounts.js';
+import { ASSOCIATED_TOKEN_PROGRAM } from '../runtime/ids.js';
 import { toAddress, type AddressInput } from './inputs.js';
 
 /** A type as an IDL spells it (the shapes {@link IdlSeed} needs). */
@@ -64,7 +65,7 @@ export interface ResolveOptions {
 
 /** What the 0.29 client fills in by name when an old-format IDL leaves an account out. */
 const WELL_KNOWN: Record<string, string> = {
-  associatedTokenProgram: 'ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL',
+  associatedTokenProgram: ASSOCIATED_TOKEN_PROGRAM,
   rent: 'SysvarRent111111111111111111111111111111111',
   systemProgram: '11111111111111111111111111111111',
   tokenProgram: 'TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA',

@@ -10,7 +10,7 @@ import { WebsvmError } from '../errors.js';
 import { base64ToBytes } from '../platform.js';
 import { decodeAddress, encodeAddress } from '../runtime/accounts.js';
 import type { InstructionError } from '../runtime/errors.js';
-import { toAddress, type AddressInput } from './inputs.js';
+import { toAddress, toBytes, type AddressInput } from './inputs.js';
 import { Check } from './harness.js';
 import { camelCase, lookup, resolveAccounts, snakeCase, type IdlAccountItem, type ResolveOptions } from './anchor-accounts.js';
 
@@ -316,6 +316,7 @@ export class AnchorProgram {
 
   /** The IDL instruction `data` calls and its decoded arguments, or undefined when no discriminator matches. */
   decodeInstruction(data: Uint8Array): { name: string; args: Record<string, unknown> } | undefined {
+    data = toBytes(data, 'data');
     const ix = this.idl.instructions.find((i) => same(data, i.discriminator ?? discriminator('global', snakeCase(i.name))));
     if (!ix) return undefined;
     const decoded = deserialize(this.fieldsSchema(ix.args), data.subarray(8)) as Record<string, unknown>;

@@ -15,6 +15,7 @@ import type { Executable } from '../executable.js';
 import { INSN_SIZE } from '../isa/constants.js';
 import { opcodeRole } from '../isa/validity.js';
 import { requireNodeFs } from '../platform.js';
+import { fileAccess, toPath } from '../api/inputs.js';
 
 /** Coverage of one source file, or of one program's disassembly. */
 export interface FileCoverage {
@@ -168,17 +169,21 @@ export class CoverageReport {
    * without line information beside it, under `websvm-disassembly/`.
    */
   writeLcov(path: string, options: Omit<LcovOptions, 'directory'> = {}): void {
+    path = toPath(path, 'path');
     const fs = requireNodeFs('writeLcov');
     const slash = path.lastIndexOf('/');
     const directory = slash >= 0 ? path.slice(0, slash) || '/' : undefined;
-    if (directory) fs.mkdirSync(directory, { recursive: true });
-    for (const f of this.files.values()) {
-      if (f.listing === undefined) continue;
-      const listingPath = joinPath(directory, f.path);
-      fs.mkdirSync(listingPath.slice(0, listingPath.lastIndexOf('/')), { recursive: true });
-      fs.writeFileSync(listingPath, f.listing);
-    }
-    fs.writeFileSync(path, this.lcov({ ...options, directory }));
+    const text = this.lcov({ ...options, directory });
+    fileAccess('write', path, () => {
+      if (directory) fs.mkdirSync(directory, { recursive: true });
+      for (const f of this.files.values()) {
+        if (f.listing === undefined) continue;
+        const listingPath = joinPath(directory, f.path);
+        fs.mkdirSync(listingPath.slice(0, listingPath.lastIndexOf('/')), { recursive: true });
+        fs.writeFileSync(listingPath, f.listing);
+      }
+      fs.writeFileSync(path, text);
+    });
   }
 
   /** The report as JSON-ready data (see {@link CoverageReport.fromJSON}). */

@@ -3,12 +3,9 @@
  * System transfers (as LiteSVM's `airdrop` does), so an airdrop is an ordinary transaction.
  */
 import { encodeAddress } from './accounts.js';
-import { SYSTEM_PROGRAM } from './ids.js';
+import { transferInstruction } from './builtins/system.js';
 import { compileLegacyMessage, encodeTransaction } from './message.js';
 import { publicKeyOf, signMessage } from './sigverify.js';
-
-/** The System program's `Transfer` instruction index. */
-const SYSTEM_TRANSFER = 2;
 
 export class AirdropFaucet {
   /** The account airdrops are paid from. */
@@ -21,24 +18,9 @@ export class AirdropFaucet {
 
   /** The signed System transfer of `lamports` from the faucet to `to`, on `blockhash`, as wire bytes. */
   transfer(to: string, lamports: bigint, blockhash: string): Uint8Array {
-    const data = new Uint8Array(12);
-    const view = new DataView(data.buffer);
-    view.setUint32(0, SYSTEM_TRANSFER, true);
-    view.setBigUint64(4, lamports, true);
-    const message = compileLegacyMessage(
-      this.address,
-      [
-        {
-          programId: SYSTEM_PROGRAM,
-          accounts: [
-            { pubkey: this.address, isSigner: true, isWritable: true },
-            { pubkey: to, isSigner: false, isWritable: true },
-          ],
-          data,
-        },
-      ],
-      blockhash,
-    );
+    const ix = transferInstruction(this.address, to, lamports);
+    const accounts = ix.accounts.map(({ key, ...flags }) => ({ pubkey: key, ...flags }));
+    const message = compileLegacyMessage(this.address, [{ ...ix, accounts }], blockhash);
     return encodeTransaction([signMessage(message, this.seed)], message);
   }
 }

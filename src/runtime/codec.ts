@@ -2,9 +2,12 @@
  * Byte layouts declared once: a codec says how a value is written and read (little-endian,
  * bincode's conventions: u64 collection lengths, a 0/1 byte before an optional value, a u32 tag
  * before an enum variant). Sysvars, account states and instruction data declare their fields with
- * these instead of writing offsets by hand; the per-transaction hot paths (serialization, the VM)
- * keep their own direct reads.
+ * these instead of writing offsets by hand. A struct of fixed-size fields declared with
+ * {@link layout} also gives each field's byte offset, so the per-transaction hot paths
+ * (serialization, CPI, syscalls) read and write a field in place at an offset derived from the
+ * declaration instead of decoding the whole struct.
  */
+import { assertInternal } from '../errors.js';
 import { decodeAddress, encodeAddress } from './accounts.js';
 
 /** Why a read failed: the bytes ran out, or a tag or bool held a value the layout does not have. */
@@ -130,6 +133,8 @@ export class ByteWriter {
 export interface Codec<T> {
   /** Bytes `value` takes. */
   size(value: T): number;
+  /** Bytes every value takes, when that does not depend on the value. */
+  readonly fixedSize?: number;
   write(w: ByteWriter, value: T): void;
   read(r: ByteReader): T;
 }
@@ -137,7 +142,12 @@ export interface Codec<T> {
 /** The value type of a codec. */
 export type ValueOf<C> = C extends Codec<infer T> ? T : never;
 
-const fixed = <T>(bytes: number, write: (w: ByteWriter, v: T) => void, read: (r: ByteReader) => T): Codec<T> => ({ size: () => bytes, write, read });
+const fixed = <T>(bytes: number, write: (w: ByteWriter, v: T) => void, read: (r: ByteReader) => T): Codec<T> => ({
+  size: () => bytes,
+  fixedSize: bytes,
+  write,
+  read,
+});
 
 export const u8: Codec<number> = fixed(
   1,
@@ -197,6 +207,14 @@ export const bytes = (n: number): Codec<Uint8Array> =>
     (r) => r.bytes(n),
   );
 
+/** `n` bytes of alignment padding in a `#[repr(C)]` struct: written as zeros whatever the value, read as the bytes there. */
+export const padding = (n: number): Codec<Uint8Array | undefined> =>
+  fixed(
+    n,
+    (w) => w.raw(new Uint8Array(n)),
+    (r) => r.bytes(n),
+  );
+
 const utf8 = new TextEncoder();
 /** A `String`: a u64 length, then UTF-8. */
 export const string: Codec<string> = {
@@ -239,12 +257,14 @@ export const vec = <T>(element: Codec<T>, elementBytes: number): Codec<T[]> => (
   read: (r) => Array.from({ length: r.length(elementBytes) }, () => element.read(r)),
 });
 
-/** A struct: its fields in declaration order. */
+/** A struct: its fields in declaration order (of a fixed size when every field is). */
 export function struct<F extends Record<string, Codec<unknown>>>(fields: F): Codec<{ [K in keyof F]: ValueOf<F[K]> }> {
   type T = { [K in keyof F]: ValueOf<F[K]> };
   const entries = Object.entries(fields) as [keyof F & string, Codec<unknown>][];
+  const fixedSize = entries.every(([, c]) => c.fixedSize !== undefined) ? entries.reduce((n, [, c]) => n + (c.fixedSize as number), 0) : undefined;
   return {
-    size: (v) => entries.reduce((n, [name, c]) => n + c.size(v[name]), 0),
+    size: (v) => fixedSize ?? entries.reduce((n, [name, c]) => n + c.size(v[name]), 0),
+    fixedSize,
     write: (w, v) => {
       for (const [name, c] of entries) c.write(w, v[name]);
     },
@@ -256,28 +276,57 @@ export function struct<F extends Record<string, Codec<unknown>>>(fields: F): Cod
   };
 }
 
+/** A struct of fixed-size fields, with each field's byte offset and the struct's size. */
+export interface Layout<F extends Record<string, Codec<unknown>>> extends Codec<{ [K in keyof F]: ValueOf<F[K]> }> {
+  readonly fixedSize: number;
+  /** Where each field starts, from the struct's first byte. */
+  readonly offsets: Readonly<{ [K in keyof F]: number }>;
+}
+
+/**
+ * A struct of fixed-size fields (a C or `#[repr(C)]` struct with its padding declared as bytes, or
+ * a bincode struct without collections): a {@link struct} that also tells where each field sits,
+ * for code that reads fields in place. A field whose size depends on its value is refused.
+ */
+export function layout<F extends Record<string, Codec<unknown>>>(fields: F): Layout<F> {
+  const offsets = {} as { [K in keyof F]: number };
+  let at = 0;
+  for (const [name, c] of Object.entries(fields) as [keyof F & string, Codec<unknown>][]) {
+    assertInternal(c.fixedSize !== undefined, `layout field ${name} has no fixed size`);
+    offsets[name] = at;
+    at += c.fixedSize;
+  }
+  return { ...struct(fields), fixedSize: at, offsets: Object.freeze(offsets) };
+}
+
 /** One variant of an {@link enumeration}: its name under `kind`, then its fields. */
 type Variant<K extends string, F> = { kind: K } & F;
 
+/** An {@link enumeration}'s codec, with each variant's tag. */
+export interface Enumeration<V extends Record<string, Codec<object>>> extends Codec<{ [K in keyof V & string]: Variant<K, ValueOf<V[K]>> }[keyof V & string]> {
+  /** Each variant's tag, by name. */
+  readonly tags: Readonly<{ [K in keyof V & string]: number }>;
+}
+
 /**
- * A Rust enum as bincode lays it out: a u32 tag (the variant's position in `variants`), then the
- * variant's fields. Values carry the variant's name in `kind`.
+ * A Rust enum as bincode lays it out: a tag (the variant's position in `variants`; a u32, or the
+ * u8 that borsh writes), then the variant's fields. Values carry the variant's name in `kind`.
  */
-export function enumeration<V extends Record<string, Codec<object>>>(
-  variants: V,
-): Codec<{ [K in keyof V & string]: Variant<K, ValueOf<V[K]>> }[keyof V & string]> {
+export function enumeration<V extends Record<string, Codec<object>>>(variants: V, tag: Codec<number> = u32): Enumeration<V> {
   type T = { [K in keyof V & string]: Variant<K, ValueOf<V[K]>> }[keyof V & string];
   const names = Object.keys(variants) as (keyof V & string)[];
-  const tags = new Map(names.map((name, tag) => [name, tag]));
+  const tags = Object.freeze(Object.fromEntries(names.map((name, n) => [name, n]))) as { [K in keyof V & string]: number };
   const variant = (kind: string) => variants[kind] as Codec<object>;
+  const tagBytes = tag.fixedSize as number;
   return {
-    size: (v) => 4 + variant(v.kind).size(v),
+    tags,
+    size: (v) => tagBytes + variant(v.kind).size(v),
     write: (w, v) => {
-      w.u32(tags.get(v.kind) as number);
+      tag.write(w, tags[v.kind as keyof V & string]);
       variant(v.kind).write(w, v);
     },
     read: (r) => {
-      const kind = names[r.u32()];
+      const kind = names[tag.read(r)];
       if (kind === undefined) r.malformed('invalid');
       return { kind, ...variant(kind).read(r) } as T;
     },

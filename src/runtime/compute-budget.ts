@@ -6,6 +6,7 @@
 import { COMPUTE_BUDGET_PROGRAM } from './ids.js';
 import { TransactionFailure, type TransactionError } from './errors.js';
 import type { TransactionConfig } from './message.js';
+import { decodeOrUndefined, enumeration, struct, u32, u64, u8 } from './codec.js';
 
 /** A transaction's compute-unit limit at most (and a harness run's default). */
 export const MAX_COMPUTE_UNIT_LIMIT = 1_400_000;
@@ -14,6 +15,18 @@ export const MAX_BUILTIN_ALLOCATION_COMPUTE_UNIT_LIMIT = 3_000;
 export const MIN_HEAP_FRAME_BYTES = 32 * 1024;
 export const MAX_HEAP_FRAME_BYTES = 256 * 1024;
 export const MAX_LOADED_ACCOUNTS_DATA_SIZE_BYTES = 64 * 1024 * 1024;
+
+/** `ComputeBudgetInstruction` (borsh: a u8 tag); tag 0, the retired `RequestUnitsDeprecated`, is refused. */
+export const COMPUTE_BUDGET_INSTRUCTION = enumeration(
+  {
+    Unused: struct({}),
+    RequestHeapFrame: struct({ bytes: u32 }),
+    SetComputeUnitLimit: struct({ units: u32 }),
+    SetComputeUnitPrice: struct({ microLamports: u64 }),
+    SetLoadedAccountsDataSizeLimit: struct({ bytes: u32 }),
+  },
+  u8,
+);
 
 /** The limits a transaction runs under. */
 export interface ComputeBudgetLimits {
@@ -55,37 +68,28 @@ export function computeBudgetLimits(instructions: BudgetInstruction[], isBuiltin
     const duplicate = (): never => {
       throw new TransactionFailure({ kind: 'DuplicateInstruction', index } satisfies TransactionError);
     };
-    const d = ix.data;
-    const view = new DataView(d.buffer, d.byteOffset, d.byteLength);
-    const u32 = () => (d.length < 5 ? invalid() : view.getUint32(1, true));
     // Each instruction is decoded before it is checked for a duplicate.
-    switch (d[0]) {
-      case 1: {
-        const bytes = u32();
+    const decoded = decodeOrUndefined(COMPUTE_BUDGET_INSTRUCTION, ix.data);
+    if (!decoded) return invalid();
+    switch (decoded.kind) {
+      case 'RequestHeapFrame':
         if (heap !== undefined) duplicate();
-        heap = bytes;
+        heap = decoded.bytes;
         heapIndex = index;
         break;
-      }
-      case 2: {
-        const units = u32();
+      case 'SetComputeUnitLimit':
         if (limit !== undefined) duplicate();
-        limit = units;
+        limit = decoded.units;
         break;
-      }
-      case 3: {
-        if (d.length < 9) invalid();
+      case 'SetComputeUnitPrice':
         if (price !== undefined) duplicate();
-        price = view.getBigUint64(1, true);
+        price = decoded.microLamports;
         break;
-      }
-      case 4: {
-        const size = u32();
+      case 'SetLoadedAccountsDataSizeLimit':
         if (loaded !== undefined) duplicate();
-        loaded = size;
+        loaded = decoded.bytes;
         break;
-      }
-      default:
+      case 'Unused':
         invalid();
     }
   });

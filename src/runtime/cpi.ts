@@ -7,13 +7,24 @@
  * the invoke context, charges and runs the callee there, and gives the difference back.
  */
 import { decodeAddress, encodeAddress } from './accounts.js';
-import * as codec from './codec.js';
+import {
+  C_ACCOUNT_INFO,
+  C_ACCOUNT_META,
+  C_INSTRUCTION,
+  RC_REFCELL,
+  RUST_ACCOUNT_INFO,
+  RUST_ACCOUNT_META,
+  RUST_INSTRUCTION,
+  VM_SLICE,
+  VM_SLICE_BYTES,
+  VmSlices,
+} from './abi-layouts.js';
 import { fail } from './errors.js';
-import { InternalError } from '../errors.js';
+import { LOADER_INSTRUCTION } from './loader-state.js';
 import { BPF_LOADER, BPF_LOADER_DEPRECATED, BPF_LOADER_UPGRADEABLE, ED25519_PROGRAM, NATIVE_LOADER, SECP256K1_PROGRAM, SECP256R1_PROGRAM } from './ids.js';
 import type { InvokeContext } from './invoke-context.js';
 import { FEATURES } from './features.js';
-import { MAX_PERMITTED_DATA_INCREASE, type SerializedAccountAddresses } from './serialization.js';
+import { MAX_ACCOUNTS_PER_INSTRUCTION, MAX_PERMITTED_DATA_INCREASE, type SerializedAccountAddresses } from './serialization.js';
 import { MM_INPUT_START } from '../isa/constants.js';
 import type { InstructionAccount } from './transaction-context.js';
 import { createProgramAddress, MAX_SEED_LEN, MAX_SEEDS } from '../syscalls/pda.js';
@@ -24,12 +35,13 @@ import type { SyscallContext, SyscallRegistry } from '../vm/syscalls.js';
 import { sameBytes } from './bytes.js';
 
 const MAX_SIGNERS = 16;
-const MAX_ACCOUNTS_PER_INSTRUCTION = 255;
 const MAX_INSTRUCTION_DATA_LEN = 10 * 1024;
 /** Account infos a CPI may pass: 64, or 255 under SIMD-0339 (`increase_cpi_account_info_limit`). */
 const MAX_CPI_ACCOUNT_INFOS = 64;
 const MAX_CPI_ACCOUNT_INFOS_SIMD_0339 = 255;
-const ACCOUNT_META_BYTES = 34;
+/** SIMD-0339's charge per account meta: a Rust `AccountMeta`, whatever the ABI. */
+const ACCOUNT_META_BYTES = RUST_ACCOUNT_META.fixedSize;
+/** SIMD-0339's fixed charge per account info, whatever the ABI. */
 const ACCOUNT_INFO_BYTES = 80;
 
 /** A CPI's instruction as the caller wrote it. */
@@ -107,56 +119,51 @@ function chargeInstruction(ic: InvokeContext, metas: number, dataLen: number): v
   ic.consumeChecked(bytesCost(ic.env.costs, dataLen));
 }
 
-// The ABIs' structs as the caller lays them out (addresses are VM addresses).
-/** Rust `StableInstruction` (80 B): accounts and data as `StableVec`s (pointer, capacity, length), then the program id. */
-const RUST_INSTRUCTION = codec.struct({
-  metasAddr: codec.u64,
-  metasCapacity: codec.u64,
-  metasLen: codec.u64,
-  dataAddr: codec.u64,
-  dataCapacity: codec.u64,
-  dataLen: codec.u64,
-  programId: codec.pubkey,
-});
-/** Rust `AccountMeta` (34 B). */
-const RUST_ACCOUNT_META = codec.struct({ key: codec.pubkey, isSigner: codec.bool, isWritable: codec.bool });
-/** C `SolInstruction` (40 B). */
-const C_INSTRUCTION = codec.struct({ programIdAddr: codec.u64, metasAddr: codec.u64, metasLen: codec.u64, dataAddr: codec.u64, dataLen: codec.u64 });
-/** C `SolAccountMeta` (16 B, padded). */
-const C_ACCOUNT_META = codec.struct({ keyAddr: codec.u64, isWritable: codec.bool, isSigner: codec.bool, padding: codec.bytes(6) });
-/** C `SolAccountInfo` (56 B): the fields a CPI reads, then the rent epoch and flags. */
-const C_ACCOUNT_INFO = codec.struct({ keyAddr: codec.u64, lamportsAddr: codec.u64, dataLen: codec.u64, dataAddr: codec.u64, ownerAddr: codec.u64 });
-/** Where `data_len` sits in a C `SolAccountInfo` (after the key and lamports pointers). */
-const C_ACCOUNT_INFO_DATA_LEN_OFFSET = 16n;
-/** A reader over translated account metas: a flag other than 0 or 1 fails the CPI with InvalidArgument. */
-const metaReader = (metas: Uint8Array) => new codec.ByteReader(metas, () => fail('InvalidArgument'));
-/** A struct's bytes are translated at its full size first, so reading its fields cannot run short. */
-const unreachableShort = (): never => {
-  throw new InternalError('a CPI struct was read past its translated bytes');
-};
+// The fields the CPI reads, at their offsets in the ABIs' structs (src/runtime/abi-layouts.ts).
+const RI = RUST_INSTRUCTION.offsets;
+const RM = RUST_ACCOUNT_META.offsets;
+const RA = RUST_ACCOUNT_INFO.offsets;
+const CI = C_INSTRUCTION.offsets;
+const CM = C_ACCOUNT_META.offsets;
+const CA = C_ACCOUNT_INFO.offsets;
+/** Where an `Rc<RefCell<T>>`'s `T` starts in its allocation. */
+const RC_VALUE = BigInt(RC_REFCELL.fixedSize);
+
+/** An account meta's flag: 0 or 1, anything else fails the CPI with InvalidArgument. */
+function flag(byte: number): boolean {
+  if (byte > 1) fail('InvalidArgument');
+  return byte === 1;
+}
 
 /** Rust: `StableInstruction` (80 B), `AccountMeta` (34 B), `AccountInfo` (48 B) with Rc<RefCell<…>> fields. */
 const RUST: Abi = {
   instruction(m, addr, aligned, ic) {
     // One translation of the whole struct (its end may run past a stack frame into the next).
-    const { metasAddr, metasLen, dataAddr, dataLen, programId } = codec.decode(RUST_INSTRUCTION, typed(m, addr, 80, 8, aligned), unreachableShort);
-    const metas = slice(m, metasAddr, metasLen, ACCOUNT_META_BYTES, 1, aligned);
-    const data = slice(m, dataAddr, dataLen, 1, 1, aligned).slice();
+    const bytes = typed(m, addr, RUST_INSTRUCTION.fixedSize, 8, aligned);
+    const ix = view(bytes);
+    const metasLen = ix.getBigUint64(RI.metasLen, true);
+    const metas = slice(m, ix.getBigUint64(RI.metasAddr, true), metasLen, RUST_ACCOUNT_META.fixedSize, 1, aligned);
+    const data = slice(m, ix.getBigUint64(RI.dataAddr, true), ix.getBigUint64(RI.dataLen, true), 1, 1, aligned).slice();
     checkInstructionSize(metasLen, data.length);
     chargeInstruction(ic, Number(metasLen), data.length);
-    const r = metaReader(metas);
-    return { programId, accounts: Array.from({ length: Number(metasLen) }, () => RUST_ACCOUNT_META.read(r)), data };
+    const accounts = Array.from({ length: Number(metasLen) }, (_, i) => {
+      const at = i * RUST_ACCOUNT_META.fixedSize;
+      const isSigner = flag(metas[at + RM.isSigner]);
+      const isWritable = flag(metas[at + RM.isWritable]);
+      return { key: encodeAddress(metas.subarray(at + RM.key, at + RM.key + 32)), isSigner, isWritable };
+    });
+    return { programId: encodeAddress(bytes.subarray(RI.programId, RI.programId + 32)), accounts, data };
   },
-  infoSize: 48,
-  infoKeyAddr: (m, info) => u64(m, info),
+  infoSize: RUST_ACCOUNT_INFO.fixedSize,
+  infoKeyAddr: (m, info) => u64(m, info + BigInt(RA.keyAddr)),
   callerAccount(m, info, aligned, ic, expected) {
-    const ownerAddr = u64(m, info + 24n);
+    const ownerAddr = u64(m, info + BigInt(RA.ownerAddr));
     if (expected) {
-      checkPointer(ic, u64(m, info), expected.key, 'key');
+      checkPointer(ic, u64(m, info + BigInt(RA.keyAddr)), expected.key, 'key');
       checkPointer(ic, ownerAddr, expected.owner, 'owner');
     }
-    // Rc boxes: the RefCell's payload sits 24 bytes in (strong, weak, borrow flag).
-    const lamportsCell = u64(m, info + 8n) + 24n;
+    // The lamports are a `&mut u64` inside an Rc<RefCell<…>>.
+    const lamportsCell = u64(m, info + BigInt(RA.lamportsRcAddr)) + RC_VALUE;
     const lamportsAddr = view(typed(m, lamportsCell, 8, 8, aligned)).getBigUint64(0, true);
     if (expected) {
       refuseInInput(lamportsCell);
@@ -164,14 +171,15 @@ const RUST: Abi = {
     }
     typed(m, lamportsAddr, 8, 8, aligned, true);
     typed(m, ownerAddr, 32, 1, aligned, true);
-    const dataCell = u64(m, info + 16n) + 24n;
+    // The data is a `&mut [u8]` (a VM slice) inside an Rc<RefCell<…>>.
+    const dataCell = u64(m, info + BigInt(RA.dataRcAddr)) + RC_VALUE;
     if (expected) refuseInInput(dataCell);
-    const fat = view(typed(m, dataCell, 16, 8, aligned));
-    const dataAddr = fat.getBigUint64(0, true);
-    const dataLen = Number(fat.getBigUint64(8, true));
+    const fat = new VmSlices(typed(m, dataCell, VM_SLICE_BYTES, 8, aligned));
+    const dataAddr = fat.addr(0);
+    const dataLen = Number(fat.len(0));
     if (expected) checkPointer(ic, dataAddr, expected.data, 'data');
     ic.consumeChecked(bytesCost(ic.env.costs, dataLen));
-    const lenAddr = dataCell + 8n;
+    const lenAddr = dataCell + BigInt(VM_SLICE.offsets.len);
     if (expected) refuseInInput(lenAddr);
     m.slice(dataAddr, dataLen, true);
     m.slice(lenAddr, 8, true);
@@ -182,28 +190,32 @@ const RUST: Abi = {
 /** C: `SolInstruction` (40 B), `SolAccountMeta` (16 B), `SolAccountInfo` (56 B). */
 const C: Abi = {
   instruction(m, addr, aligned, ic) {
-    const ix = codec.decode(C_INSTRUCTION, typed(m, addr, 40, 8, aligned), unreachableShort);
-    const programId = encodeAddress(typed(m, ix.programIdAddr, 32, 1, aligned));
-    const metas = slice(m, ix.metasAddr, ix.metasLen, 16, 8, aligned);
-    const data = slice(m, ix.dataAddr, ix.dataLen, 1, 1, aligned).slice();
-    checkInstructionSize(ix.metasLen, data.length);
-    chargeInstruction(ic, Number(ix.metasLen), data.length);
+    const ix = view(typed(m, addr, C_INSTRUCTION.fixedSize, 8, aligned));
+    const programId = encodeAddress(typed(m, ix.getBigUint64(CI.programIdAddr, true), 32, 1, aligned));
+    const metasLen = ix.getBigUint64(CI.metasLen, true);
+    const metas = view(slice(m, ix.getBigUint64(CI.metasAddr, true), metasLen, C_ACCOUNT_META.fixedSize, 8, aligned));
+    const data = slice(m, ix.getBigUint64(CI.dataAddr, true), ix.getBigUint64(CI.dataLen, true), 1, 1, aligned).slice();
+    checkInstructionSize(metasLen, data.length);
+    chargeInstruction(ic, Number(metasLen), data.length);
     // Each meta's flags are checked before its key is translated.
-    const r = metaReader(metas);
-    const accounts = Array.from({ length: Number(ix.metasLen) }, () => {
-      const meta = C_ACCOUNT_META.read(r);
-      return { key: encodeAddress(typed(m, meta.keyAddr, 32, 1, aligned)), isSigner: meta.isSigner, isWritable: meta.isWritable };
+    const accounts = Array.from({ length: Number(metasLen) }, (_, i) => {
+      const at = i * C_ACCOUNT_META.fixedSize;
+      const isWritable = flag(metas.getUint8(at + CM.isWritable));
+      const isSigner = flag(metas.getUint8(at + CM.isSigner));
+      return { key: encodeAddress(typed(m, metas.getBigUint64(at + CM.keyAddr, true), 32, 1, aligned)), isSigner, isWritable };
     });
     return { programId, accounts, data };
   },
-  infoSize: 56,
-  infoKeyAddr: (m, info) => u64(m, info),
+  infoSize: C_ACCOUNT_INFO.fixedSize,
+  infoKeyAddr: (m, info) => u64(m, info + BigInt(CA.keyAddr)),
   callerAccount(m, info, aligned, ic, expected) {
-    const fields = codec.decode(C_ACCOUNT_INFO, m.slice(info, 56, false), unreachableShort);
-    const { lamportsAddr, dataAddr, ownerAddr } = fields;
-    const dataLen = Number(fields.dataLen);
+    const fields = view(m.slice(info, C_ACCOUNT_INFO.fixedSize, false));
+    const lamportsAddr = fields.getBigUint64(CA.lamportsAddr, true);
+    const dataAddr = fields.getBigUint64(CA.dataAddr, true);
+    const ownerAddr = fields.getBigUint64(CA.ownerAddr, true);
+    const dataLen = Number(fields.getBigUint64(CA.dataLen, true));
     if (expected) {
-      checkPointer(ic, fields.keyAddr, expected.key, 'key');
+      checkPointer(ic, fields.getBigUint64(CA.keyAddr, true), expected.key, 'key');
       checkPointer(ic, ownerAddr, expected.owner, 'owner');
       checkPointer(ic, lamportsAddr, expected.lamports, 'lamports');
       checkPointer(ic, dataAddr, expected.data, 'data');
@@ -212,7 +224,7 @@ const C: Abi = {
     typed(m, ownerAddr, 32, 1, aligned, true);
     ic.consumeChecked(bytesCost(ic.env.costs, dataLen));
     m.slice(dataAddr, dataLen, true);
-    const lenAddr = info + C_ACCOUNT_INFO_DATA_LEN_OFFSET;
+    const lenAddr = info + BigInt(CA.dataLen);
     m.slice(lenAddr, 8, true);
     return { lamportsAddr, ownerAddr, dataAddr, dataLen, lenAddr };
   },
@@ -222,14 +234,14 @@ const C: Abi = {
 function translateSigners(m: MemoryMap, addr: bigint, len: bigint, aligned: boolean, callerProgram: Uint8Array): Set<string> {
   const signers = new Set<string>();
   if (len === 0n) return signers;
-  const table = view(slice(m, addr, len, 16, 8, aligned));
+  const table = new VmSlices(slice(m, addr, len, VM_SLICE_BYTES, 8, aligned));
   if (len > BigInt(MAX_SIGNERS)) throw new SyscallError('TooManySigners');
   for (let s = 0; s < Number(len); s++) {
-    const seedsLen = table.getBigUint64(16 * s + 8, true);
-    const seeds = view(slice(m, table.getBigUint64(16 * s, true), seedsLen, 16, 8, aligned));
+    const seedsLen = table.len(s);
+    const seeds = new VmSlices(slice(m, table.addr(s), seedsLen, VM_SLICE_BYTES, 8, aligned));
     if (seedsLen > BigInt(MAX_SEEDS)) fail('MaxSeedLengthExceeded');
     const parts: Uint8Array[] = [];
-    for (let i = 0; i < Number(seedsLen); i++) parts.push(slice(m, seeds.getBigUint64(16 * i, true), seeds.getBigUint64(16 * i + 8, true), 1, 1, aligned));
+    for (let i = 0; i < Number(seedsLen); i++) parts.push(slice(m, seeds.addr(i), seeds.len(i), 1, 1, aligned));
     if (parts.some((p) => p.length > MAX_SEED_LEN))
       throw new SyscallError('BadSeeds', 'Could not create program address with signer seeds: Length of the seed is too long for address generation');
     const address = createProgramAddress(parts, callerProgram);
@@ -239,8 +251,8 @@ function translateSigners(m: MemoryMap, addr: bigint, len: bigint, aligned: bool
   return signers;
 }
 
-/** Loader-v3 instructions a program may invoke: upgrade, set-authority, close, set-authority-checked. */
-const CPI_ALLOWED_UPGRADEABLE = new Set([3, 4, 5, 7]);
+/** Loader-v3 instructions a program may invoke, by tag (Agave looks at the first byte only). */
+const CPI_ALLOWED_UPGRADEABLE = new Set((['Upgrade', 'SetAuthority', 'Close', 'SetAuthorityChecked'] as const).map((kind) => LOADER_INSTRUCTION.tags[kind]));
 
 function checkAuthorizedProgram(programId: string, data: Uint8Array): void {
   const forbidden =

@@ -4,6 +4,13 @@
  * {@link FEATURES}.
  */
 import { ALL_FEATURES, MAINNET_FEATURES } from './litesvm-release.js';
+import { encode, option, struct, u64 } from './codec.js';
+
+/** A feature account's data (the feature program's `Feature`): the slot it was activated at, if it was. */
+const FEATURE_STATE = struct({ activatedAt: option(u64) });
+
+/** The data of a feature account activated at `slot`. */
+export const featureAccountData = (slot: bigint): Uint8Array => encode(FEATURE_STATE, { activatedAt: slot });
 
 /** Feature ids of the gates the runtime switches on. */
 export const FEATURES = {

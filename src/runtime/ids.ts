@@ -21,6 +21,10 @@ export const CONFIG_PROGRAM = 'Config1111111111111111111111111111111111111';
 export const STAKE_PROGRAM = 'Stake11111111111111111111111111111111111111';
 /** The deprecated stake configuration account (owned by the Config program). */
 export const STAKE_CONFIG = 'StakeConfig11111111111111111111111111111111';
+/** SPL programs the RPC knows by address (jsonParsed, memos, Surfpool's cheatcodes). */
+export const ASSOCIATED_TOKEN_PROGRAM = 'ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL';
+export const MEMO_PROGRAM_V1 = 'Memo1UhkJRfHyvLMcVucJwxXeuD728EqVDDwQDxFMNo';
+export const MEMO_PROGRAM_V3 = 'MemoSq4gqABAXKb96qnH8TysNcWxMyWCqXgDLGmfcHr';
 /** Lamports sent here are burnt; the rent-state rule exempts it. */
 export const INCINERATOR = '1nc1nerator11111111111111111111111111111111';
 

@@ -1,10 +1,24 @@
 /**
- * The upgradeable BPF loader's account states (`UpgradeableLoaderState` in bincode): buffers and
- * programdata accounts keep a header before the program bytes, and a program account points at
- * its programdata account.
+ * The upgradeable BPF loader's byte layouts (bincode): its instructions, and its account states
+ * (`UpgradeableLoaderState`): buffers and programdata accounts keep a header before the program
+ * bytes, and a program account points at its programdata account.
  */
-import { decode, decodeOrUndefined, encode, enumeration, option, pubkey, struct, u64, type ValueOf } from './codec.js';
+import { byteVec, decode, decodeOrUndefined, encode, enumeration, option, pubkey, struct, u32, u64, type ValueOf } from './codec.js';
 import { fail } from './errors.js';
+
+/** `UpgradeableLoaderInstruction`, its variants in tag order (the loader refuses the last two: see there). */
+export const LOADER_INSTRUCTION = enumeration({
+  InitializeBuffer: struct({}),
+  Write: struct({ offset: u32, bytes: byteVec }),
+  DeployWithMaxDataLen: struct({ maxDataLen: u64 }),
+  Upgrade: struct({}),
+  SetAuthority: struct({}),
+  Close: struct({}),
+  ExtendProgram: struct({ additionalBytes: u32 }),
+  SetAuthorityChecked: struct({}),
+  Migrate: struct({}),
+  ExtendProgramChecked: struct({ additionalBytes: u32 }),
+});
 
 /** `UpgradeableLoaderState`. */
 const LOADER_STATE = enumeration({
@@ -21,14 +35,27 @@ export const UNINITIALIZED_SIZE = 4;
 export const BUFFER_METADATA_SIZE = 4 + 1 + 32;
 /** `size_of_program`: the tag and the programdata address. */
 export const PROGRAM_SIZE = 4 + 32;
+/** Where a ProgramData account's `Option<authority>` starts: after the tag and the slot. */
+const PROGRAMDATA_AUTHORITY_OFFSET = 4 + 8;
 /** `size_of_programdata_metadata`: the tag, the slot and `Some(authority)`, before the ELF. */
-export const PROGRAMDATA_METADATA_SIZE = 4 + 8 + 1 + 32;
+export const PROGRAMDATA_METADATA_SIZE = PROGRAMDATA_AUTHORITY_OFFSET + 1 + 32;
+
+/** Writes a ProgramData account's upgrade authority (undefined: none) in place; the bytes after a None are left as they were. */
+export function writeProgramDataAuthority(data: Uint8Array, authority: string | undefined): void {
+  data.set(encode(option(pubkey), authority), PROGRAMDATA_AUTHORITY_OFFSET);
+}
 
 /** The state at the start of `data`; a bad encoding is InvalidAccountData. */
 export const decodeLoaderState = (data: Uint8Array): LoaderState => decode(LOADER_STATE, data, () => fail('InvalidAccountData'));
 
 /** The bytes of `state` (as long as its encoding). */
 export const encodeLoaderState = (state: LoaderState): Uint8Array => encode(LOADER_STATE, state);
+
+/** The variant named by the tag `data` starts with (its fields unread), or undefined when there is no such tag. */
+export function loaderStateKind(data: Uint8Array): LoaderState['kind'] | undefined {
+  const tag = decodeOrUndefined(u32, data);
+  return (Object.keys(LOADER_STATE.tags) as LoaderState['kind'][]).find((kind) => LOADER_STATE.tags[kind] === tag);
+}
 
 /** The programdata address a program account points at, or undefined when `data` is not a program account. */
 export function programDataAddress(data: Uint8Array): string | undefined {

@@ -18,6 +18,7 @@ import { registerAltBn128Syscalls } from '../syscalls/alt-bn128.js';
 import { registerPoseidonSyscall } from '../syscalls/poseidon.js';
 import type { ExecutionCosts } from '../syscalls/costs.js';
 import { decodeAddress, encodeAddress, type AccountsDb } from './accounts.js';
+import { RUST_ACCOUNT_META } from './abi-layouts.js';
 import { registerCpiSyscalls } from './cpi.js';
 import { FEATURES, type FeatureSet } from './features.js';
 import { SYSVAR } from './ids.js';
@@ -106,36 +107,18 @@ export function createRuntimeSyscalls(bank: SyscallSources, host: { readonly cur
   registerSysvarSyscalls(
     registry,
     {
-      clock: () => sv.encodeClock(bank.clock),
-      rent: () => {
-        const image = new Uint8Array(24);
-        image.set(sv.encodeRent(bank.rent));
-        return image;
-      },
-      epochSchedule: () => {
-        const s = bank.epochSchedule;
-        const image = new Uint8Array(40);
-        const view = new DataView(image.buffer);
-        view.setBigUint64(0, s.slotsPerEpoch, true);
-        view.setBigUint64(8, s.leaderScheduleSlotOffset, true);
-        image[16] = s.warmup ? 1 : 0;
-        view.setBigUint64(24, s.firstNormalEpoch, true);
-        view.setBigUint64(32, s.firstNormalSlot, true);
-        return image;
-      },
-      epochRewards: () => {
-        const bincode = sv.encodeEpochRewards(bank.epochRewards);
-        const image = new Uint8Array(96);
-        image.set(bincode.subarray(0, 48));
-        image.set(bincode.subarray(48, 81), 48);
-        return image;
-      },
-      lastRestartSlot: () => sv.encodeU64(bank.lastRestartSlot),
+      clock: () => sv.SYSVAR_IN_MEMORY.clock(bank.clock),
+      rent: () => sv.SYSVAR_IN_MEMORY.rent(bank.rent),
+      epochSchedule: () => sv.SYSVAR_IN_MEMORY.epochSchedule(bank.epochSchedule),
+      epochRewards: () => sv.SYSVAR_IN_MEMORY.epochRewards(bank.epochRewards),
+      lastRestartSlot: () => sv.SYSVAR_IN_MEMORY.lastRestartSlot(bank.lastRestartSlot),
     },
     sysvarOptions,
   );
   return registry;
 }
+
+const META = RUST_ACCOUNT_META.offsets;
 
 /** `sol_get_processed_sibling_instruction`: the `index`-th latest finished instruction at this height. */
 function siblingInstruction(tx: TransactionContext, index: bigint): SiblingInstruction | undefined {
@@ -146,11 +129,12 @@ function siblingInstruction(tx: TransactionContext, index: bigint): SiblingInstr
     if (f.stackHeight < height) break;
     if (f.stackHeight !== height) continue;
     if (index + 1n === seen) {
-      const metas = new Uint8Array(34 * f.accounts.length);
+      const metas = new Uint8Array(RUST_ACCOUNT_META.fixedSize * f.accounts.length);
       f.accounts.forEach((a, k) => {
-        metas.set(tx.keyBytes[a.txIndex], 34 * k);
-        metas[34 * k + 32] = a.isSigner ? 1 : 0;
-        metas[34 * k + 33] = a.isWritable ? 1 : 0;
+        const at = RUST_ACCOUNT_META.fixedSize * k;
+        metas.set(tx.keyBytes[a.txIndex], at + META.key);
+        metas[at + META.isSigner] = a.isSigner ? 1 : 0;
+        metas[at + META.isWritable] = a.isWritable ? 1 : 0;
       });
       return { programId: tx.keyBytes[f.programTxIndex], data: f.data, accountMetas: metas, accountCount: f.accounts.length };
     }

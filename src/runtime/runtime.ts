@@ -17,7 +17,8 @@ import { builtinEnabled, defaultBuiltins } from './builtins/index.js';
 import { InstructionFailure } from './errors.js';
 import { BPF_LOADER_UPGRADEABLE, CONFIG_PROGRAM, FEATURE_PROGRAM, NATIVE_LOADER, SBPF_LOADERS, STAKE_CONFIG, SYSVAR, SYSVAR_OWNER } from './ids.js';
 import { PRECOMPILES } from './precompiles.js';
-import { FEATURES, FeatureSet } from './features.js';
+import { featureAccountData, FEATURES, FeatureSet } from './features.js';
+import { encodeLoaderState } from './loader-state.js';
 import { Profiler } from '../profile/index.js';
 import { defaultCoverage, type Coverage } from '../coverage/index.js';
 import type { ExecutionTracer, InvokeContext, InvokeEnvironment, LoadedProgram, ProgramWatcher } from './invoke-context.js';
@@ -101,9 +102,7 @@ export function programDataAddress(programId: string): string {
 /** A ProgramData account's bytes: the metadata (deployment slot, no authority) and the ELF. */
 function programDataBytes(elf: Uint8Array, slot: bigint): Uint8Array {
   const data = new Uint8Array(PROGRAMDATA_METADATA_SIZE + elf.length);
-  const view = new DataView(data.buffer);
-  view.setUint32(0, 3, true);
-  view.setBigUint64(4, slot, true);
+  data.set(encodeLoaderState({ kind: 'ProgramData', slot, authority: undefined }));
   data.set(elf, PROGRAMDATA_METADATA_SIZE);
   return data;
 }
@@ -210,11 +209,10 @@ export class Runtime implements Bank {
 
   /** Feature-gate accounts for the active features (`with_feature_accounts`). */
   addFeatureAccounts(): void {
-    const lamports = this.minimumBalance(9);
+    let lamports: bigint | undefined; // every feature account has the same size
     for (const [id, slot] of this.features.entries()) {
-      const data = new Uint8Array(9);
-      data[0] = 1;
-      new DataView(data.buffer).setBigUint64(1, slot, true);
+      const data = featureAccountData(slot);
+      lamports ??= this.minimumBalance(data.length);
       this.accounts.set(id, { lamports, data, owner: FEATURE_PROGRAM, executable: false, rentEpoch: 0n });
     }
   }
@@ -429,10 +427,8 @@ export class Runtime implements Bank {
         const data = elfNeverChanges ? sharedProgramData(readElf(), slot) : programDataBytes(readElf(), slot);
         return { lamports: balance(data.length), data, owner: loader, executable: false, rentEpoch: 0n };
       });
-      const program = new Uint8Array(36);
-      new DataView(program.buffer).setUint32(0, 2, true);
-      program.set(decodeAddress(programData), 4);
-      this.accounts.set(programId, { lamports: balance(36), data: program, owner: loader, executable: true, rentEpoch: 0n });
+      const program = encodeLoaderState({ kind: 'Program', programData });
+      this.accounts.set(programId, { lamports: balance(program.length), data: program, owner: loader, executable: true, rentEpoch: 0n });
     } else {
       store(programId, () => {
         const bytes = readElf();

@@ -9,11 +9,42 @@ import { decodeAddress, encodeAddress } from './accounts.js';
 import { fail } from './errors.js';
 import { MAX_PERMITTED_DATA_LENGTH, type TransactionContext } from './transaction-context.js';
 import { sameBytes } from './bytes.js';
+import { bool, layout, padding, pubkey, u64, u8 } from './codec.js';
 
 const NON_DUP_MARKER = 0xff;
+
+// The input's records, declared once; reads and writes go in place at the offsets they give.
+/** ABIv1: an account's record up to its data; the data, room to grow it, padding to 8 and the rent epoch follow. */
+const ACCOUNT_V1 = layout({
+  dupMarker: u8,
+  isSigner: bool,
+  isWritable: bool,
+  executable: bool,
+  padding: padding(4),
+  key: pubkey,
+  owner: pubkey,
+  lamports: u64,
+  dataLen: u64,
+});
+/** ABIv1: a duplicate account's record, the index of its first occurrence. */
+const DUPLICATE_V1 = layout({ dupOf: u8, padding: padding(7) });
+/** ABIv0: an account's record up to its data; {@link ACCOUNT_V0_AFTER_DATA} follows the data. */
+const ACCOUNT_V0 = layout({ dupMarker: u8, isSigner: bool, isWritable: bool, key: pubkey, lamports: u64, dataLen: u64 });
+const ACCOUNT_V0_AFTER_DATA = layout({ owner: pubkey, executable: bool, rentEpoch: u64 });
+/** ABIv0: a duplicate account's record. */
+const DUPLICATE_V0 = layout({ dupOf: u8 });
+/** What every record ends with, in both layouts (the rent epoch, no longer tracked). */
+const RENT_EPOCH = u64.fixedSize as number;
+const RENT_EPOCH_UNUSED = 0xffff_ffff_ffff_ffffn;
+/** The counts and lengths the input holds outside the records. */
+const U64_BYTES = u64.fixedSize as number;
+const V1 = ACCOUNT_V1.offsets;
+const V0 = ACCOUNT_V0.offsets;
+const V0_AFTER = ACCOUNT_V0_AFTER_DATA.offsets;
 /** Room a program may grow an account's data into during one invocation. */
 export const MAX_PERMITTED_DATA_INCREASE = 10_240;
-const MAX_ACCOUNTS_PER_INSTRUCTION = 255;
+/** Accounts an instruction may name: one less than the 256 a dup-marker byte could tell apart. */
+export const MAX_ACCOUNTS_PER_INSTRUCTION = 255;
 
 /**
  * A program input ready to be written where the VM maps it (no intermediate copy), and what
@@ -42,17 +73,24 @@ export interface SerializedAccountAddresses {
 
 /** Where instruction account `i`'s fields were serialized in `input` (what CPI checks account infos against). */
 export function serializedAddresses(input: SerializedInput, i: number): SerializedAccountAddresses {
-  const at = BigInt(MM_INPUT_START + input.recordOffsets[i]);
-  return input.abiV0
-    ? { key: at + 3n, lamports: at + 35n, data: at + 51n, owner: at + 51n + BigInt(input.originalLengths[i]) }
-    : { key: at + 8n, owner: at + 40n, lamports: at + 72n, data: at + 88n };
+  const at = MM_INPUT_START + input.recordOffsets[i];
+  if (input.abiV0) {
+    const data = at + ACCOUNT_V0.fixedSize;
+    return {
+      key: BigInt(at + V0.key),
+      lamports: BigInt(at + V0.lamports),
+      data: BigInt(data),
+      owner: BigInt(data + input.originalLengths[i] + V0_AFTER.owner),
+    };
+  }
+  return { key: BigInt(at + V1.key), owner: BigInt(at + V1.owner), lamports: BigInt(at + V1.lamports), data: BigInt(at + ACCOUNT_V1.fixedSize) };
 }
 
 /** Lays out the current instruction of `ctx` as an sBPF program's input; the bytes are written on demand. */
 export function serializeInput(ctx: TransactionContext, abiV0: boolean): SerializedInput {
   const f = ctx.current();
   if (f.accounts.length > MAX_ACCOUNTS_PER_INSTRUCTION) fail('MaxAccountsExceeded');
-  let size = 8;
+  let size = U64_BYTES;
   const originalLengths: number[] = [];
   const recordOffsets: number[] = [];
   for (let i = 0; i < f.accounts.length; i++) {
@@ -60,14 +98,16 @@ export function serializeInput(ctx: TransactionContext, abiV0: boolean): Seriali
     originalLengths.push(len);
     if (f.firstOccurrence[i] !== i) {
       recordOffsets.push(recordOffsets[f.firstOccurrence[i]]);
-      size += abiV0 ? 1 : 8;
+      size += abiV0 ? DUPLICATE_V0.fixedSize : DUPLICATE_V1.fixedSize;
       continue;
     }
     recordOffsets.push(size);
-    size += abiV0 ? 1 + 1 + 1 + 32 + 8 + 8 + len + 32 + 1 + 8 : 88 + len + MAX_PERMITTED_DATA_INCREASE + pad8(len) + 8;
+    size += abiV0
+      ? ACCOUNT_V0.fixedSize + len + ACCOUNT_V0_AFTER_DATA.fixedSize
+      : ACCOUNT_V1.fixedSize + len + MAX_PERMITTED_DATA_INCREASE + pad8(len) + RENT_EPOCH;
   }
-  const instructionDataAt = size + 8;
-  size += 8 + f.data.length + 32;
+  const instructionDataAt = size + U64_BYTES;
+  size += U64_BYTES + f.data.length + 32;
   return {
     length: size,
     write: (target) => writeInput(ctx, abiV0, target),
@@ -103,32 +143,40 @@ function writeInput(ctx: TransactionContext, abiV0: boolean, bytes: Uint8Array):
     const ia = f.accounts[i];
     const acc = ctx.accounts[ia.txIndex];
     if (f.firstOccurrence[i] !== i) {
-      bytes[at++] = f.firstOccurrence[i];
-      if (!abiV0) zeros(7);
+      bytes[at] = f.firstOccurrence[i];
+      if (!abiV0) bytes.fill(0, at + 1, at + DUPLICATE_V1.fixedSize);
+      at += abiV0 ? DUPLICATE_V0.fixedSize : DUPLICATE_V1.fixedSize;
       continue;
     }
     const key = ctx.keyBytes[ia.txIndex];
-    bytes[at++] = NON_DUP_MARKER;
-    bytes[at++] = ia.isSigner ? 1 : 0;
-    bytes[at++] = ia.isWritable ? 1 : 0;
+    const len = acc.data.length;
     if (abiV0) {
-      put(key);
-      u64(acc.lamports);
-      u64(BigInt(acc.data.length));
+      bytes[at + V0.dupMarker] = NON_DUP_MARKER;
+      bytes[at + V0.isSigner] = ia.isSigner ? 1 : 0;
+      bytes[at + V0.isWritable] = ia.isWritable ? 1 : 0;
+      bytes.set(key, at + V0.key);
+      view.setBigUint64(at + V0.lamports, acc.lamports, true);
+      view.setBigUint64(at + V0.dataLen, BigInt(len), true);
+      at += ACCOUNT_V0.fixedSize;
       put(acc.data);
-      put(decodeAddress(acc.owner));
-      bytes[at++] = acc.executable ? 1 : 0;
-      u64(0xffff_ffff_ffff_ffffn);
+      bytes.set(decodeAddress(acc.owner), at + V0_AFTER.owner);
+      bytes[at + V0_AFTER.executable] = acc.executable ? 1 : 0;
+      view.setBigUint64(at + V0_AFTER.rentEpoch, RENT_EPOCH_UNUSED, true);
+      at += ACCOUNT_V0_AFTER_DATA.fixedSize;
     } else {
-      bytes[at++] = acc.executable ? 1 : 0;
-      zeros(4);
-      put(key);
-      put(decodeAddress(acc.owner));
-      u64(acc.lamports);
-      u64(BigInt(acc.data.length));
+      bytes[at + V1.dupMarker] = NON_DUP_MARKER;
+      bytes[at + V1.isSigner] = ia.isSigner ? 1 : 0;
+      bytes[at + V1.isWritable] = ia.isWritable ? 1 : 0;
+      bytes[at + V1.executable] = acc.executable ? 1 : 0;
+      bytes.fill(0, at + V1.padding, at + V1.key);
+      bytes.set(key, at + V1.key);
+      bytes.set(decodeAddress(acc.owner), at + V1.owner);
+      view.setBigUint64(at + V1.lamports, acc.lamports, true);
+      view.setBigUint64(at + V1.dataLen, BigInt(len), true);
+      at += ACCOUNT_V1.fixedSize;
       put(acc.data);
-      zeros(MAX_PERMITTED_DATA_INCREASE + pad8(acc.data.length));
-      u64(0xffff_ffff_ffff_ffffn);
+      zeros(MAX_PERMITTED_DATA_INCREASE + pad8(len));
+      u64(RENT_EPOCH_UNUSED);
     }
   }
   u64(BigInt(f.data.length));
@@ -140,40 +188,40 @@ function writeInput(ctx: TransactionContext, abiV0: boolean, bytes: Uint8Array):
 export function deserializeInput(ctx: TransactionContext, abiV0: boolean, bytes: Uint8Array, originalLengths: number[]): void {
   const f = ctx.current();
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let at = 8;
+  let at = U64_BYTES;
   const need = (n: number) => {
     if (at + n > bytes.length) fail('InvalidArgument');
   };
   for (let i = 0; i < f.accounts.length; i++) {
     if (f.firstOccurrence[i] !== i) {
-      at += abiV0 ? 1 : 8;
+      at += abiV0 ? DUPLICATE_V0.fixedSize : DUPLICATE_V1.fixedSize;
       continue;
     }
     const acc = ctx.account(i);
     const preLen = originalLengths[i];
     if (abiV0) {
-      at += 1 + 1 + 1 + 32;
-      need(8);
-      const lamports = view.getBigUint64(at, true);
+      const record = at;
+      at += V0.lamports;
+      need(U64_BYTES);
+      const lamports = view.getBigUint64(record + V0.lamports, true);
       if (lamports !== acc.lamports) ctx.setLamports(i, lamports);
-      at += 16;
+      at = record + ACCOUNT_V0.fixedSize;
       need(preLen);
       const data = bytes.subarray(at, at + preLen);
       const err = ctx.canDataBeResized(i, preLen);
       if (!err) ctx.setData(i, data);
       else if (!sameBytes(acc.data, data)) fail(err);
-      at += preLen + 32 + 1 + 8;
+      at += preLen + ACCOUNT_V0_AFTER_DATA.fixedSize;
       continue;
     }
-    at += 1 + 1 + 1 + 1 + 4 + 32;
-    need(32 + 16);
-    const owner = bytes.subarray(at, at + 32);
-    at += 32;
-    const lamports = view.getBigUint64(at, true);
+    const record = at;
+    at += V1.owner;
+    need(ACCOUNT_V1.fixedSize - V1.owner);
+    const owner = bytes.subarray(record + V1.owner, record + V1.owner + 32);
+    const lamports = view.getBigUint64(record + V1.lamports, true);
     if (lamports !== acc.lamports) ctx.setLamports(i, lamports);
-    at += 8;
-    const postLenBig = view.getBigUint64(at, true);
-    at += 8;
+    const postLenBig = view.getBigUint64(record + V1.dataLen, true);
+    at = record + ACCOUNT_V1.fixedSize;
     if (postLenBig > BigInt(preLen + MAX_PERMITTED_DATA_INCREASE) || postLenBig > BigInt(MAX_PERMITTED_DATA_LENGTH)) fail('InvalidRealloc');
     const postLen = Number(postLenBig);
     need(postLen);
@@ -181,7 +229,7 @@ export function deserializeInput(ctx: TransactionContext, abiV0: boolean, bytes:
     const err = ctx.canDataBeResized(i, postLen);
     if (!err) ctx.setData(i, data);
     else if (!sameBytes(acc.data, data)) fail(err);
-    at += preLen + MAX_PERMITTED_DATA_INCREASE + pad8(preLen) + 8;
+    at += preLen + MAX_PERMITTED_DATA_INCREASE + pad8(preLen) + RENT_EPOCH;
     const ownerKey = encodeAddress(owner);
     if (ownerKey !== acc.owner) ctx.setOwner(i, ownerKey);
   }

@@ -2,7 +2,7 @@
  * Sysvars: their values, their account encodings (bincode, as Agave stores them) and the default
  * cluster state LiteSVM starts from.
  */
-import { bool, type Codec, decode, encode, f64, i64, type Malformation, pubkey, struct, u128, u64, u8, vec } from './codec.js';
+import { bool, type Codec, decode, encode, f64, i64, layout, type Malformation, padding, pubkey, struct, u128, u64, u8, vec } from './codec.js';
 import * as release from './litesvm-release.js';
 import { WebsvmError } from '../errors.js';
 
@@ -102,6 +102,45 @@ const EPOCH_REWARDS = struct({
   distributedRewards: u64,
   active: bool,
 });
+
+// The sysvars as a program holds them in memory (`#[repr(C)]`, what `sol_get_*_sysvar` writes):
+// the same fields, with the padding their alignment adds.
+const RENT_IN_MEMORY = layout({ lamportsPerByteYear: u64, exemptionThreshold: f64, burnPercent: u8, padding: padding(7) });
+const EPOCH_SCHEDULE_IN_MEMORY = layout({
+  slotsPerEpoch: u64,
+  leaderScheduleSlotOffset: u64,
+  warmup: bool,
+  padding: padding(7),
+  firstNormalEpoch: u64,
+  firstNormalSlot: u64,
+});
+const EPOCH_REWARDS_IN_MEMORY = layout({
+  distributionStartingBlockHeight: u64,
+  numPartitions: u64,
+  parentBlockhash: pubkey,
+  totalPoints: u128,
+  totalRewards: u64,
+  distributedRewards: u64,
+  active: bool,
+  padding: padding(15),
+});
+/** The in-memory images of the sysvars, for the getter syscalls. */
+export const SYSVAR_IN_MEMORY = {
+  clock: (c: Clock) => encode(CLOCK, c),
+  rent: (x: Rent) => encode(RENT_IN_MEMORY, { ...x, padding: undefined }),
+  epochSchedule: (s: EpochSchedule) => encode(EPOCH_SCHEDULE_IN_MEMORY, { ...s, padding: undefined }),
+  epochRewards: (e: EpochRewards) => encode(EPOCH_REWARDS_IN_MEMORY, { ...e, padding: undefined }),
+  lastRestartSlot: (slot: bigint) => encode(u64, slot),
+};
+/** Bytes of each in-memory image (what the getter syscalls charge and write). */
+export const SYSVAR_IN_MEMORY_SIZE = {
+  clock: CLOCK.fixedSize as number,
+  rent: RENT_IN_MEMORY.fixedSize,
+  epochSchedule: EPOCH_SCHEDULE_IN_MEMORY.fixedSize,
+  epochRewards: EPOCH_REWARDS_IN_MEMORY.fixedSize,
+  lastRestartSlot: u64.fixedSize as number,
+};
+
 const SLOT_HASH = struct({ slot: u64, hash: pubkey });
 const SLOT_HASHES = vec(SLOT_HASH, 40);
 const STAKE_HISTORY = vec(struct({ epoch: u64, effective: u64, activating: u64, deactivating: u64 }), 32);

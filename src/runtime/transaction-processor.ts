@@ -17,6 +17,7 @@ import type { FaultSite } from '../debug/index.js';
 import type { Profile } from '../profile/index.js';
 import { budgetsAsBuiltin } from './builtins/index.js';
 import { decodeNonce, durableNonce } from './builtins/nonce.js';
+import { isAdvanceNonceAccount } from './builtins/system.js';
 import { computeBudgetLimits, configLimits, type ComputeBudgetLimits } from './compute-budget.js';
 import { InstructionFailure, TransactionFailure, txError, type TransactionError } from './errors.js';
 import { FEATURES, type FeatureSet } from './features.js';
@@ -173,7 +174,7 @@ export function checkAge(bank: Bank, tx: WireTransaction, msg: LoadedMessage): v
 function usesValidNonce(bank: Bank, tx: WireTransaction, msg: LoadedMessage): boolean {
   const first = tx.message.instructions[0];
   if (!first || msg.keys[first.programIdIndex] !== SYSTEM_PROGRAM) return false;
-  if (first.data.length < 4 || new DataView(first.data.buffer, first.data.byteOffset).getUint32(0, true) !== 4) return false;
+  if (!isAdvanceNonceAccount(first.data)) return false;
   const index = first.accounts[0];
   if (index === undefined || index >= tx.message.staticKeys.length || !msg.writable[index]) return false;
   const account = bank.accounts.get(msg.keys[index]);

@@ -3,7 +3,26 @@
  * of a 3 762-byte account. Every stored version (V0_23_5, V1_14_11, V3, V4) is read; states are
  * held and written as V4 (SIMD-0185, `vote_state_v4`, active in LiteSVM's feature set).
  */
-import { bool, ByteReader, ByteWriter, bytes, type Codec, decode, enumeration, i64, option, pubkey, struct, u16, u32, u64, u8, vec } from './codec.js';
+import {
+  bool,
+  ByteReader,
+  ByteWriter,
+  bytes,
+  type Codec,
+  decode,
+  enumeration,
+  i64,
+  layout,
+  type Layout,
+  option,
+  pubkey,
+  struct,
+  u16,
+  u32,
+  u64,
+  u8,
+  vec,
+} from './codec.js';
 import { encodeAddress } from './accounts.js';
 import { fail } from './errors.js';
 
@@ -89,8 +108,15 @@ const AUTHORIZED_VOTERS: Codec<VoteState['authorizedVoters']> = {
     return [...map].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([epoch, voter]) => ({ epoch, voter }));
   },
 };
-/** `CircBuf<T>` of 32 entries of `entryBytes` (prior voters, never read here), then `idx: usize` and `is_empty: bool`. */
-const priorVoters = (entryBytes: number) => struct({ buf: bytes(32 * entryBytes), idx: u64, isEmpty: bool });
+/** A prior voter: the key, the epoch of its last authorized switch and the target epoch (read in place). */
+const PRIOR_VOTER_FIELDS = { pubkey: bytes(32), epochOfLastAuthorizedSwitch: u64, targetEpoch: u64 };
+const PRIOR_VOTER = layout(PRIOR_VOTER_FIELDS);
+/** V0_23_5's prior voter also kept a slot. */
+const PRIOR_VOTER_0_23_5 = layout({ ...PRIOR_VOTER_FIELDS, slot: u64 });
+type PriorVoterLayout = Layout<typeof PRIOR_VOTER_FIELDS>;
+const PRIOR_VOTERS_CAPACITY = 32;
+/** `CircBuf<T>` of 32 entries (kept as bytes), then `idx: usize` and `is_empty: bool`. */
+const priorVoters = (entry: PriorVoterLayout) => struct({ buf: bytes(PRIOR_VOTERS_CAPACITY * entry.fixedSize), idx: u64, isEmpty: bool });
 /** A compressed BLS public key, copied out of the account. */
 const BLS_PUBKEY: Codec<Uint8Array> = { ...bytes(48), read: (r) => r.bytes(48).slice() };
 
@@ -98,7 +124,7 @@ const VOTE_STATE_V0_23_5 = struct({
   node: pubkey,
   authorizedVoter: bytes(32),
   authorizedVoterEpoch: u64,
-  priorVoters: priorVoters(56),
+  priorVoters: priorVoters(PRIOR_VOTER_0_23_5),
   withdrawer: pubkey,
   commission: u8,
   votes: vec(LOCKOUT, 12),
@@ -115,7 +141,7 @@ const olderVoteState = <V>(vote: Codec<V>, voteBytes: number) =>
     votes: vec(vote, voteBytes),
     rootSlot: option(u64),
     authorizedVoters: AUTHORIZED_VOTERS,
-    priorVoters: priorVoters(48),
+    priorVoters: priorVoters(PRIOR_VOTER),
     epochCredits: EPOCH_CREDITS,
     lastTimestamp: BLOCK_TIMESTAMP,
   });
@@ -167,7 +193,7 @@ export function decodeVoteState(data: Uint8Array, voteAccount: string): StoredVo
         lastTimestamp,
       };
       const initialized = authorizedVoter.some((b) => b !== 0);
-      return { version, initialized, state: undefined, contents, priorVoters: readPriorVoters(stored.state.priorVoters.buf, 56) };
+      return { version, initialized, state: undefined, contents, priorVoters: readPriorVoters(stored.state.priorVoters.buf, PRIOR_VOTER_0_23_5) };
     }
     case 'V1_14_11':
     case 'V3': {
@@ -184,21 +210,26 @@ export function decodeVoteState(data: Uint8Array, voteAccount: string): StoredVo
         lastTimestamp,
       };
       const initialized = authorizedVoters.length > 0;
-      return { version, initialized, state: initialized ? contents : undefined, contents, priorVoters: readPriorVoters(stored.state.priorVoters.buf, 48) };
+      return {
+        version,
+        initialized,
+        state: initialized ? contents : undefined,
+        contents,
+        priorVoters: readPriorVoters(stored.state.priorVoters.buf, PRIOR_VOTER),
+      };
     }
     case 'V4':
       return { version, initialized: true, state: stored.state, contents: stored.state, priorVoters: [] };
   }
 }
 
-/** The prior-voter ring buffer's 32 entries of `entryBytes` (pubkey, two epochs, and in V0_23_5 a slot), empty ones left out. */
-function readPriorVoters(buf: Uint8Array, entryBytes: number): PriorVoter[] {
-  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+/** The prior-voter ring buffer's entries, empty ones left out. */
+function readPriorVoters(buf: Uint8Array, entry: PriorVoterLayout): PriorVoter[] {
   const out: PriorVoter[] = [];
-  for (let at = 0; at + entryBytes <= buf.length; at += entryBytes) {
-    const key = buf.subarray(at, at + 32);
+  for (let at = 0; at + entry.fixedSize <= buf.length; at += entry.fixedSize) {
+    const { pubkey: key, epochOfLastAuthorizedSwitch, targetEpoch } = decode(entry, buf.subarray(at), () => fail('InvalidAccountData'));
     if (key.every((b) => b === 0)) continue;
-    out.push({ pubkey: encodeAddress(key), epochOfLastAuthorizedSwitch: view.getBigUint64(at + 32, true), targetEpoch: view.getBigUint64(at + 40, true) });
+    out.push({ pubkey: encodeAddress(key), epochOfLastAuthorizedSwitch, targetEpoch });
   }
   return out;
 }

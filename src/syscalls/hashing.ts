@@ -9,6 +9,7 @@ import { requireAligned, type SyscallContext, type SyscallRegistry } from '../vm
 import { DEFAULT_EXECUTION_COSTS, type ExecutionCosts } from './costs.js';
 import { consumeChecked } from './logging.js';
 import { SyscallError } from './errors.js';
+import { VM_SLICE_BYTES, VmSlices } from '../runtime/abi-layouts.js';
 
 /** A hash of the concatenation of byte slices. */
 type Hash = (slices: Uint8Array[]) => Uint8Array;
@@ -30,13 +31,11 @@ function hashSyscall(name: string, hash: Hash, log: (line: string) => void, cost
     const out = ctx.memory.slice(result, 32, true);
     const slices: Uint8Array[] = [];
     if (count > 0n) {
-      const table = ctx.memory.slice(vals, count * 16n, false);
+      const table = new VmSlices(ctx.memory.slice(vals, count * BigInt(VM_SLICE_BYTES), false));
       requireAligned(ctx, vals, 8);
-      const view = new DataView(table.buffer, table.byteOffset, table.byteLength);
       for (let i = 0, n = Number(count); i < n; i++) {
-        const addr = view.getBigUint64(16 * i, true);
-        const len = view.getBigUint64(16 * i + 8, true);
-        slices.push(ctx.memory.slice(addr, len, false));
+        const len = table.len(i);
+        slices.push(ctx.memory.slice(table.addr(i), len, false));
         consumeChecked(ctx, Math.max(costs.memOpBaseCost, costs.sha256ByteCost * Number(len / 2n)));
       }
     }

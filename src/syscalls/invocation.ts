@@ -6,12 +6,13 @@ import type { SyscallRegistry } from '../vm/syscalls.js';
 import { bytesCost, DEFAULT_EXECUTION_COSTS, type ExecutionCosts } from './costs.js';
 import { consumeChecked } from './logging.js';
 import { SyscallError } from './errors.js';
+import { PROCESSED_SIBLING_INSTRUCTION as SIBLING, RUST_ACCOUNT_META } from '../runtime/abi-layouts.js';
 
 /** An already processed instruction at the caller's stack height. */
 export interface SiblingInstruction {
   programId: Uint8Array;
   data: Uint8Array;
-  /** 34 bytes each: pubkey, is_signer, is_writable. */
+  /** A Rust `AccountMeta` each ({@link RUST_ACCOUNT_META}). */
   accountMetas: Uint8Array;
   accountCount: number;
 }
@@ -47,20 +48,21 @@ export function registerInvocationSyscalls(
       const found = info.sibling(index);
       if (!found) return 0n;
       const aligned = info.checkAligned();
-      const header = ctx.memory.slice(metaAddr, 16, true);
+      const header = ctx.memory.slice(metaAddr, SIBLING.fixedSize, true);
       if (aligned && metaAddr % 8n !== 0n) throw new SyscallError('UnalignedPointer');
-      const hv = new DataView(header.buffer, header.byteOffset, 16);
-      const dataLen = hv.getBigUint64(0, true);
-      const accountsLen = hv.getBigUint64(8, true);
+      const hv = new DataView(header.buffer, header.byteOffset, SIBLING.fixedSize);
+      const dataLen = hv.getBigUint64(SIBLING.offsets.dataLen, true);
+      const accountsLen = hv.getBigUint64(SIBLING.offsets.accountsLen, true);
       if (dataLen === BigInt(found.data.length) && accountsLen === BigInt(found.accountCount)) {
+        const metasBytes = BigInt(RUST_ACCOUNT_META.fixedSize) * accountsLen;
         const programId = ctx.memory.slice(programIdAddr, 32, true);
         const data = ctx.memory.slice(dataAddr, dataLen, true);
-        const metas = ctx.memory.slice(accountsAddr, 34n * accountsLen, true);
+        const metas = ctx.memory.slice(accountsAddr, metasBytes, true);
         const ranges: [bigint, bigint][] = [
-          [metaAddr, 16n],
+          [metaAddr, BigInt(SIBLING.fixedSize)],
           [programIdAddr, 32n],
           [dataAddr, dataLen],
-          [accountsAddr, 34n * accountsLen],
+          [accountsAddr, metasBytes],
         ];
         for (let i = 0; i < ranges.length; i++)
           for (let j = i + 1; j < ranges.length; j++)
@@ -69,8 +71,8 @@ export function registerInvocationSyscalls(
         data.set(found.data);
         metas.set(found.accountMetas);
       }
-      hv.setBigUint64(0, BigInt(found.data.length), true);
-      hv.setBigUint64(8, BigInt(found.accountCount), true);
+      hv.setBigUint64(SIBLING.offsets.dataLen, BigInt(found.data.length), true);
+      hv.setBigUint64(SIBLING.offsets.accountsLen, BigInt(found.accountCount), true);
       return 1n;
     })
     .register('sol_get_epoch_stake', (ctx, voteAddr) => {

@@ -8,6 +8,7 @@ import { bytesToBase64 } from '../platform.js';
 import { consumeChecked, requireAligned, type SyscallContext, type SyscallRegistry } from '../vm/syscalls.js';
 import { DEFAULT_EXECUTION_COSTS, type ExecutionCosts } from './costs.js';
 import { SyscallError } from './errors.js';
+import { VM_SLICE_BYTES, VmSlices } from '../runtime/abi-layouts.js';
 
 export { consumeChecked };
 
@@ -93,17 +94,16 @@ export function registerLoggingSyscalls(
     })
     .register('sol_log_data', (ctx, addr, count) => {
       consumeChecked(ctx, costs.syscallBaseCost);
-      const table = ctx.memory.slice(addr, count * 16n, false);
+      const table = new VmSlices(ctx.memory.slice(addr, count * BigInt(VM_SLICE_BYTES), false));
       if (count > 0n) requireAligned(ctx, addr, 8);
       const n = Number(count);
-      const view = new DataView(table.buffer, table.byteOffset, table.byteLength);
       consumeChecked(ctx, costs.syscallBaseCost * n);
       let bytes = 0;
-      for (let i = 0; i < n; i++) bytes += Number(view.getBigUint64(16 * i + 8, true));
+      for (let i = 0; i < n; i++) bytes += Number(table.len(i));
       consumeChecked(ctx, bytes);
       const fields: string[] = [];
       for (let i = 0; i < n; i++) {
-        const field = ctx.memory.slice(view.getBigUint64(16 * i, true), view.getBigUint64(16 * i + 8, true), false);
+        const field = ctx.memory.slice(table.addr(i), table.len(i), false);
         fields.push(bytesToBase64(field));
       }
       log(`Program data: ${fields.join(' ')}`);

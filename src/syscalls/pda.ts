@@ -10,6 +10,7 @@ import { DEFAULT_EXECUTION_COSTS, type ExecutionCosts } from './costs.js';
 import { consumeChecked } from './logging.js';
 import { SyscallError } from './errors.js';
 import { WebsvmError } from '../errors.js';
+import { VM_SLICE_BYTES, VmSlices } from '../runtime/abi-layouts.js';
 
 /** At most this many seeds, each at most this many bytes (solana-pubkey `MAX_SEEDS`, `MAX_SEED_LEN`). */
 export const MAX_SEEDS = 16;
@@ -30,16 +31,15 @@ export function createProgramAddress(seeds: readonly Uint8Array[], programId: Ui
 
 /** `translate_and_check_program_address_inputs`. */
 function seedsAndProgramId(ctx: SyscallContext, seedsAddr: bigint, count: bigint, programIdAddr: bigint): [Uint8Array[], Uint8Array] {
-  const table = ctx.memory.slice(seedsAddr, count * 16n, false);
+  const table = new VmSlices(ctx.memory.slice(seedsAddr, count * BigInt(VM_SLICE_BYTES), false));
   if (count > 0n) requireAligned(ctx, seedsAddr, 8);
   if (count > BigInt(MAX_SEEDS)) throw new SyscallError('BadSeeds', SEEDS_TOO_LONG);
   const n = Number(count);
-  const view = new DataView(table.buffer, table.byteOffset, table.byteLength);
   const seeds: Uint8Array[] = [];
   for (let i = 0; i < n; i++) {
-    const len = view.getBigUint64(16 * i + 8, true);
+    const len = table.len(i);
     if (len > BigInt(MAX_SEED_LEN)) throw new SyscallError('BadSeeds', SEEDS_TOO_LONG);
-    seeds.push(ctx.memory.slice(view.getBigUint64(16 * i, true), len, false).slice());
+    seeds.push(ctx.memory.slice(table.addr(i), len, false).slice());
   }
   return [seeds, ctx.memory.slice(programIdAddr, 32, false).slice()];
 }

@@ -9,6 +9,7 @@ import { requireAligned, type SyscallRegistry } from '../vm/syscalls.js';
 import { DEFAULT_EXECUTION_COSTS, type ExecutionCosts } from './costs.js';
 import { consumeChecked } from './logging.js';
 import { SyscallError } from './errors.js';
+import { VM_SLICE_BYTES, VmSlices } from '../runtime/abi-layouts.js';
 
 const MAX_INPUTS = 12;
 
@@ -36,10 +37,9 @@ export function registerPoseidonSyscall(
     const out = ctx.memory.slice(resultAddr, 32, true);
     const inputs: Uint8Array[] = [];
     if (n > 0) {
-      const table = ctx.memory.slice(valsAddr, 16 * n, false);
+      const table = new VmSlices(ctx.memory.slice(valsAddr, VM_SLICE_BYTES * n, false));
       requireAligned(ctx, valsAddr, 8);
-      const view = new DataView(table.buffer, table.byteOffset, table.byteLength);
-      for (let i = 0; i < n; i++) inputs.push(ctx.memory.slice(view.getBigUint64(16 * i, true), view.getBigUint64(16 * i + 8, true), false));
+      for (let i = 0; i < n; i++) inputs.push(ctx.memory.slice(table.addr(i), table.len(i), false));
     }
     const hash = poseidonHash(inputs, endianness === 1n);
     if (!hash) return 1n;

@@ -4,6 +4,7 @@
  */
 import { requireAligned, type SyscallContext, type SyscallRegistry } from '../vm/syscalls.js';
 import { InstructionFailure } from '../runtime/errors.js';
+import { SYSVAR_IN_MEMORY_SIZE } from '../runtime/sysvars.js';
 import { MM_INPUT_START } from '../isa/constants.js';
 import { DEFAULT_EXECUTION_COSTS, type ExecutionCosts } from './costs.js';
 import { consumeChecked } from './logging.js';
@@ -51,23 +52,23 @@ export function registerSysvarSyscalls(registry: SyscallRegistry, images: Sysvar
   return registry
     .register(
       'sol_get_clock_sysvar',
-      getter(costs, restricted, 40, 8, () => images.clock()),
+      getter(costs, restricted, SYSVAR_IN_MEMORY_SIZE.clock, 8, () => images.clock()),
     )
     .register(
       'sol_get_rent_sysvar',
-      getter(costs, restricted, 24, 8, () => images.rent()),
+      getter(costs, restricted, SYSVAR_IN_MEMORY_SIZE.rent, 8, () => images.rent()),
     )
     .register(
       'sol_get_epoch_schedule_sysvar',
-      getter(costs, restricted, 40, 8, () => images.epochSchedule()),
+      getter(costs, restricted, SYSVAR_IN_MEMORY_SIZE.epochSchedule, 8, () => images.epochSchedule()),
     )
     .register(
       'sol_get_epoch_rewards_sysvar',
-      getter(costs, restricted, 96, 16, () => images.epochRewards()),
+      getter(costs, restricted, SYSVAR_IN_MEMORY_SIZE.epochRewards, 16, () => images.epochRewards()),
     )
     .register(
       'sol_get_last_restart_slot',
-      getter(costs, restricted, 8, 8, () => images.lastRestartSlot()),
+      getter(costs, restricted, SYSVAR_IN_MEMORY_SIZE.lastRestartSlot, 8, () => images.lastRestartSlot()),
     );
 }
 

@@ -6,8 +6,9 @@
 import { readFileSync } from 'node:fs';
 import type { SVM } from '../api/svm.js';
 import { parseAccountJson } from '../api/account-json.js';
-import { decodeAddress, encodeAddress, type Account } from '../runtime/accounts.js';
+import { encodeAddress, type Account } from '../runtime/accounts.js';
 import { WebsvmError } from '../errors.js';
+import { writeProgramDataAuthority } from '../runtime/loader-state.js';
 
 /** An account file to load, at `address` or (when left out) at the address the file names. */
 export interface AccountFile {
@@ -21,9 +22,6 @@ export interface UpgradeableProgram {
   file: string;
   authority: string | null;
 }
-
-/** Where a ProgramData account keeps its upgrade authority: `Option<Pubkey>` after the tag and slot. */
-const AUTHORITY_OPTION_OFFSET = 12;
 
 /** Loads each account file into `svm`. */
 export function loadAccountFiles(svm: SVM, files: readonly AccountFile[]): void {
@@ -51,7 +49,6 @@ export function deployUpgradeablePrograms(svm: SVM, programs: readonly Upgradeab
 /** A ProgramData account with `authority` as its upgrade authority (null: none, the program becomes immutable). */
 export function withUpgradeAuthority(programData: Account, authority: string | null): Account {
   const data = programData.data.slice();
-  data[AUTHORITY_OPTION_OFFSET] = authority === null ? 0 : 1;
-  if (authority !== null) data.set(decodeAddress(authority), AUTHORITY_OPTION_OFFSET + 1);
+  writeProgramDataAuthority(data, authority ?? undefined);
   return { ...programData, data };
 }

@@ -204,11 +204,12 @@ export function openLedgerDir(dir: string, svm: SVM, reset: boolean): LedgerStat
   let entries: JournalEntry[];
   try {
     const [body] = readLog(path);
-    if (body === undefined) throw new Error('the checkpoint is damaged');
+    if (body === undefined) throw new WebsvmError('InvalidLedger', `${dir}: the checkpoint is damaged`);
     stored = checkpoint.read(new ByteReader(body));
     entries = readLog(join(dir, stored.journal)).map((b) => journalEntry.read(new ByteReader(b)));
   } catch (e) {
-    throw new WebsvmError('InvalidLedger', `${dir}: ${(e as Error).message}`);
+    if (e instanceof WebsvmError && e.kind === 'InvalidLedger') throw e;
+    throw new WebsvmError('InvalidLedger', `${dir}: ${(e as Error).message}`, undefined, { cause: e });
   }
   const saved = decodeRuntimeState(stored.runtime);
   const runtime = svm.runtime;

@@ -4,6 +4,7 @@
  * extension entries (their fields are read by the jsonParsed writer, json-parsed/token-extensions.ts).
  */
 import { decodeAddress, encodeAddress } from '../runtime/accounts.js';
+import { bytes, type Codec, decodeOrUndefined, encode, layout, pubkey, u64, u8 } from '../runtime/codec.js';
 
 export const TOKEN_PROGRAM_ID = 'TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA';
 export const TOKEN_2022_PROGRAM_ID = 'TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb';
@@ -14,17 +15,52 @@ export const NATIVE_MINT_DECIMALS = 9;
 /** `is_known_spl_token_id`. */
 export const isTokenProgram = (id: string) => id === TOKEN_PROGRAM_ID || id === TOKEN_2022_PROGRAM_ID;
 
-const MINT_LEN = 82;
-const ACCOUNT_LEN = 165;
-const MULTISIG_LEN = 355;
+/** `COption<T>`: a u32 tag (0 none, 1 some, anything else fails to unpack), then room for the value either way. */
+function coption<T>(inner: Codec<T>): Codec<T | undefined> {
+  const size = 4 + (inner.fixedSize as number);
+  return {
+    size: () => size,
+    fixedSize: size,
+    write: (w, v) => {
+      w.u32(v === undefined ? 0 : 1);
+      if (v === undefined) w.raw(new Uint8Array(size - 4));
+      else inner.write(w, v);
+    },
+    read: (r) => {
+      const tag = r.u32();
+      if (tag > 1) r.malformed('invalid');
+      const value = inner.read(r);
+      return tag === 1 ? value : undefined;
+    },
+  };
+}
+
+/** The base token account (`Account`, 165 B); `state` 0 uninitialized, 1 initialized, 2 frozen; `isNative` the rent-exempt reserve of wrapped SOL. */
+const TOKEN_ACCOUNT = layout({
+  mint: pubkey,
+  owner: pubkey,
+  amount: u64,
+  delegate: coption(pubkey),
+  state: u8,
+  isNative: coption(u64),
+  delegatedAmount: u64,
+  closeAuthority: coption(pubkey),
+});
+/** The base mint (`Mint`, 82 B). */
+const MINT = layout({ mintAuthority: coption(pubkey), supply: u64, decimals: u8, isInitialized: u8, freezeAuthority: coption(pubkey) });
+/** `Multisig` (355 B): `m` of the `n` first of 11 signer slots. */
+const MULTISIG = layout({ m: u8, n: u8, isInitialized: u8, signers: bytes(11 * 32) });
+const MINT_LEN = MINT.fixedSize;
+const ACCOUNT_LEN = TOKEN_ACCOUNT.fixedSize;
+const MULTISIG_LEN = MULTISIG.fixedSize;
 /** Token-2022's `AccountType` byte, right after the base account length. */
 const ACCOUNT_TYPE_MINT = 1;
 const ACCOUNT_TYPE_ACCOUNT = 2;
-const STATE_OFFSET = 108;
-/** Byte offsets Agave's token-account filters compare at. */
-export const MINT_OFFSET = 0;
-export const OWNER_OFFSET = 32;
-export const DELEGATE_OFFSET = 72;
+const STATE_OFFSET = TOKEN_ACCOUNT.offsets.state;
+/** Byte offsets Agave's token-account filters compare at (the delegate's: its option tag). */
+export const MINT_OFFSET = TOKEN_ACCOUNT.offsets.mint;
+export const OWNER_OFFSET = TOKEN_ACCOUNT.offsets.owner;
+export const DELEGATE_OFFSET = TOKEN_ACCOUNT.offsets.delegate;
 
 /** `UiTokenAmount`, fields in Agave's order. */
 export interface UiTokenAmount {
@@ -61,13 +97,6 @@ function hasLayout(data: Uint8Array, baseLen: number, type: number): boolean {
 }
 
 const view = (data: Uint8Array) => new DataView(data.buffer, data.byteOffset, data.byteLength);
-const key = (data: Uint8Array, offset: number) => encodeAddress(data.subarray(offset, offset + 32));
-
-/** A `COption<T>` tag: 0 none, 1 some; anything else fails to unpack. */
-function optionTag(data: Uint8Array, offset: number): boolean | undefined {
-  const tag = view(data).getUint32(offset, true);
-  return tag === 0 ? false : tag === 1 ? true : undefined;
-}
 
 /** A token account's base state. */
 export interface TokenAccount {
@@ -88,19 +117,17 @@ export const isTokenAccountData = (data: Uint8Array) => hasLayout(data, ACCOUNT_
 /** `StateWithExtensions::<Account>::unpack`: the base state, or undefined when it does not unpack. */
 export function readTokenAccount(data: Uint8Array): TokenAccount | undefined {
   if (!hasLayout(data, ACCOUNT_LEN, ACCOUNT_TYPE_ACCOUNT)) return undefined;
-  const state = data[STATE_OFFSET];
-  const [delegate, native, close] = [optionTag(data, 72), optionTag(data, 109), optionTag(data, 129)];
-  if ((state !== 1 && state !== 2) || delegate === undefined || native === undefined || close === undefined) return undefined;
-  const v = view(data);
+  const a = decodeOrUndefined(TOKEN_ACCOUNT, data);
+  if (!a || (a.state !== STATE_BYTES.initialized && a.state !== STATE_BYTES.frozen)) return undefined;
   return {
-    mint: key(data, 0),
-    owner: key(data, 32),
-    amount: v.getBigUint64(64, true),
-    delegate: delegate ? key(data, 76) : null,
-    state: state === 1 ? 'initialized' : 'frozen',
-    nativeReserve: native ? v.getBigUint64(113, true) : null,
-    delegatedAmount: v.getBigUint64(121, true),
-    closeAuthority: close ? key(data, 133) : null,
+    mint: a.mint,
+    owner: a.owner,
+    amount: a.amount,
+    delegate: a.delegate ?? null,
+    state: a.state === STATE_BYTES.initialized ? 'initialized' : 'frozen',
+    nativeReserve: a.isNative ?? null,
+    delegatedAmount: a.delegatedAmount,
+    closeAuthority: a.closeAuthority ?? null,
   };
 }
 
@@ -116,20 +143,18 @@ export const TOKEN_ACCOUNT_LEN = ACCOUNT_LEN;
  * Token-2022 extensions after them are left as they are.
  */
 export function writeTokenAccount(data: Uint8Array, a: Omit<TokenAccount, 'state'> & { state: TokenAccountState }): void {
-  const v = view(data);
-  const option = (offset: number, present: boolean) => v.setUint32(offset, present ? 1 : 0, true);
-  data.fill(0, 0, ACCOUNT_LEN);
-  data.set(decodeAddress(a.mint), 0);
-  data.set(decodeAddress(a.owner), 32);
-  v.setBigUint64(64, a.amount, true);
-  option(72, a.delegate !== null);
-  if (a.delegate !== null) data.set(decodeAddress(a.delegate), 76);
-  data[STATE_OFFSET] = STATE_BYTES[a.state];
-  option(109, a.nativeReserve !== null);
-  if (a.nativeReserve !== null) v.setBigUint64(113, a.nativeReserve, true);
-  v.setBigUint64(121, a.delegatedAmount, true);
-  option(129, a.closeAuthority !== null);
-  if (a.closeAuthority !== null) data.set(decodeAddress(a.closeAuthority), 133);
+  data.set(
+    encode(TOKEN_ACCOUNT, {
+      mint: a.mint,
+      owner: a.owner,
+      amount: a.amount,
+      delegate: a.delegate ?? undefined,
+      state: STATE_BYTES[a.state],
+      isNative: a.nativeReserve ?? undefined,
+      delegatedAmount: a.delegatedAmount,
+      closeAuthority: a.closeAuthority ?? undefined,
+    }),
+  );
 }
 
 /** A mint's base state. */
@@ -142,15 +167,10 @@ export interface Mint {
 
 /** `StateWithExtensions::<Mint>::unpack`: the base state of an initialized mint, or undefined. */
 export function readMint(data: Uint8Array): Mint | undefined {
-  if (!hasLayout(data, MINT_LEN, ACCOUNT_TYPE_MINT) || data[45] !== 1) return undefined;
-  const [mintAuthority, freezeAuthority] = [optionTag(data, 0), optionTag(data, 46)];
-  if (mintAuthority === undefined || freezeAuthority === undefined) return undefined;
-  return {
-    mintAuthority: mintAuthority ? key(data, 4) : null,
-    supply: view(data).getBigUint64(36, true),
-    decimals: data[44],
-    freezeAuthority: freezeAuthority ? key(data, 50) : null,
-  };
+  if (!hasLayout(data, MINT_LEN, ACCOUNT_TYPE_MINT)) return undefined;
+  const m = decodeOrUndefined(MINT, data);
+  if (!m || m.isInitialized !== 1) return undefined;
+  return { mintAuthority: m.mintAuthority ?? null, supply: m.supply, decimals: m.decimals, freezeAuthority: m.freezeAuthority ?? null };
 }
 
 /** A multisig authority: `m` of the `n` first signers. */
@@ -162,9 +182,10 @@ export interface Multisig {
 
 /** `Multisig::unpack`: an initialized multisig of exactly its length, or undefined. */
 export function readMultisig(data: Uint8Array): Multisig | undefined {
-  if (data.length !== MULTISIG_LEN || data[2] !== 1) return undefined;
-  const signers = Array.from({ length: 11 }, (_, i) => key(data, 3 + 32 * i));
-  return { m: data[0], n: data[1], signers };
+  const multisig = data.length === MULTISIG_LEN ? decodeOrUndefined(MULTISIG, data) : undefined;
+  if (multisig?.isInitialized !== 1) return undefined;
+  const signers = Array.from({ length: 11 }, (_, i) => encodeAddress(multisig.signers.subarray(32 * i, 32 * i + 32)));
+  return { m: multisig.m, n: multisig.n, signers };
 }
 
 /** Where Token-2022's type-length-value extensions start: after the padded base and the account-type byte. */

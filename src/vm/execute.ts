@@ -14,6 +14,7 @@ import { MemoryMap, type RegionSpec } from './memory.js';
 import { borrowMachine, returnMachine } from './machine-pool.js';
 import type { SyscallRegistry } from './syscalls.js';
 import { testSyscalls } from './test-syscalls.js';
+import { MAX_COMPUTE_UNIT_LIMIT } from '../runtime/compute-budget.js';
 
 /** Options of {@link execute}. */
 export interface ExecuteOptions {
@@ -87,8 +88,8 @@ export type ExecuteResult =
 /** The VM-level default syscalls (solana-sbpf's test syscalls), shared so compiled code is cached. */
 const defaultSyscalls = testSyscalls();
 
-/** The default instruction budget of {@link execute}. */
-export const DEFAULT_COMPUTE_UNITS = 1_400_000n;
+/** The default instruction budget of {@link execute}: a transaction's most. */
+export const DEFAULT_COMPUTE_UNITS = BigInt(MAX_COMPUTE_UNIT_LIMIT);
 
 /** Builds the memory map of one invocation: program regions, stack, heap and input. */
 export function createMemoryMap(

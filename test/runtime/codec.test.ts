@@ -8,8 +8,10 @@ import {
   encode,
   enumeration,
   i64,
+  layout,
   type Malformation,
   option,
+  padding,
   pubkey,
   string,
   struct,
@@ -74,6 +76,24 @@ describe('codec', () => {
     expect([...encode(e, { kind: 'B', x: 5 })]).toEqual([1, 0, 0, 0, 5]);
     expect(decode(e, Uint8Array.of(0, 0, 0, 0), reason)).toEqual({ kind: 'A' });
     expect(() => decode(e, Uint8Array.of(2, 0, 0, 0), reason)).toThrow('invalid');
+    expect(e.tags).toEqual({ A: 0, B: 1 });
+  });
+
+  it('lays a borsh enum out with a u8 tag', () => {
+    const e = enumeration({ A: struct({}), B: struct({ x: u32 }) }, u8);
+    expect([...encode(e, { kind: 'B', x: 5 })]).toEqual([1, 5, 0, 0, 0]);
+    expect(decode(e, Uint8Array.of(0), reason)).toEqual({ kind: 'A' });
+  });
+
+  it('gives a fixed layout its field offsets and size, padding written as zeros', () => {
+    const c = layout({ flag: bool, pad: padding(7), n: u64, key: pubkey });
+    expect(c.offsets).toEqual({ flag: 0, pad: 1, n: 8, key: 16 });
+    expect(c.fixedSize).toBe(48);
+    const bytes = encode(c, { flag: true, pad: Uint8Array.of(9, 9, 9, 9, 9, 9, 9), n: 3n, key: SYSTEM });
+    expect([...bytes.subarray(0, 9)]).toEqual([1, 0, 0, 0, 0, 0, 0, 0, 3]);
+    expect(struct({ a: u8, b: u16 }).fixedSize).toBe(3);
+    expect(struct({ a: u8, s: string }).fixedSize).toBeUndefined();
+    expect(() => layout({ s: string })).toThrow('no fixed size');
   });
 
   it('reports short input and out-of-range bools and option tags', () => {

@@ -13,7 +13,7 @@ import type { CpiInstruction } from '../cpi.js';
 import type { Builtin, InvokeContext } from '../invoke-context.js';
 import { MAX_PERMITTED_DATA_LENGTH } from '../transaction-context.js';
 import { BincodeReader } from './bincode.js';
-import { encode, enumeration, pubkey, string, struct, u64 } from '../codec.js';
+import { decodeOrUndefined, encode, enumeration, pubkey, string, struct, u32, u64 } from '../codec.js';
 import { NonceInstructions } from './nonce.js';
 import { FEATURES } from '../features.js';
 
@@ -51,7 +51,7 @@ export function createWithSeed(base: string, seed: string, owner: string): strin
 }
 
 /** `SystemInstruction`, its variants in tag order. */
-const SYSTEM_INSTRUCTION = enumeration({
+export const SYSTEM_INSTRUCTION = enumeration({
   CreateAccount: struct({ lamports: u64, space: u64, owner: pubkey }),
   Assign: struct({ owner: pubkey }),
   Transfer: struct({ lamports: u64 }),
@@ -67,6 +67,9 @@ const SYSTEM_INSTRUCTION = enumeration({
   UpgradeNonceAccount: struct({}),
   CreateAccountAllowPrefund: struct({ lamports: u64, space: u64, owner: pubkey }),
 });
+
+/** Whether `data` is the System program's AdvanceNonceAccount (its tag: the variant has no fields, trailing bytes are allowed). */
+export const isAdvanceNonceAccount = (data: Uint8Array): boolean => decodeOrUndefined(u32, data) === SYSTEM_INSTRUCTION.tags.AdvanceNonceAccount;
 
 /** `system_instruction::transfer`, for a builtin to invoke. */
 export function transferInstruction(from: string, to: string, lamports: bigint): CpiInstruction {

@@ -14,11 +14,11 @@ import { VerifierError } from '../../verifier/index.js';
 import { MAX_PERMITTED_DATA_LENGTH } from '../transaction-context.js';
 import { findProgramAddress } from '../../syscalls/pda.js';
 import { BincodeReader } from './bincode.js';
-import { byteVec, enumeration, struct, u32, u64 } from '../codec.js';
 import {
   BUFFER_METADATA_SIZE,
   decodeLoaderState,
   encodeLoaderState,
+  LOADER_INSTRUCTION,
   type LoaderState,
   PROGRAM_SIZE,
   PROGRAMDATA_METADATA_SIZE,
@@ -28,18 +28,6 @@ import { createAccountData, transferInstruction } from './system.js';
 
 const UPGRADEABLE_LOADER_COMPUTE_UNITS = 2370;
 const MINIMUM_EXTEND_PROGRAM_BYTES = 10_240;
-
-/** `UpgradeableLoaderInstruction`, its variants in tag order; Migrate (gated off) and ExtendProgramChecked (absent from Agave 4.2) are left out, so their tags are InvalidInstructionData. */
-const LOADER_INSTRUCTION = enumeration({
-  InitializeBuffer: struct({}),
-  Write: struct({ offset: u32, bytes: byteVec }),
-  DeployWithMaxDataLen: struct({ maxDataLen: u64 }),
-  Upgrade: struct({}),
-  SetAuthority: struct({}),
-  Close: struct({}),
-  ExtendProgram: struct({ additionalBytes: u32 }),
-  SetAuthorityChecked: struct({}),
-});
 
 /**
  * `deploy_program!`: loads and verifies the ELF with the deployment checks (a failure logs the
@@ -383,6 +371,10 @@ class UpgradeableLoader implements Builtin {
       }
       case 'ExtendProgram':
         return this.extend(ic, ix.additionalBytes);
+      // Migrate is gated off (`enable_loader_v4`) and Agave 4.2 has no ExtendProgramChecked.
+      case 'Migrate':
+      case 'ExtendProgramChecked':
+        return fail('InvalidInstructionData');
     }
   }
 

@@ -5,7 +5,17 @@
  * (`{ programId, accounts, data, stackHeight }`).
  */
 import bs58 from 'bs58';
-import { ADDRESS_LOOKUP_TABLE_PROGRAM, BPF_LOADER, BPF_LOADER_UPGRADEABLE, STAKE_PROGRAM, SYSTEM_PROGRAM, VOTE_PROGRAM } from '../../runtime/ids.js';
+import {
+  ADDRESS_LOOKUP_TABLE_PROGRAM,
+  ASSOCIATED_TOKEN_PROGRAM,
+  MEMO_PROGRAM_V1,
+  MEMO_PROGRAM_V3,
+  BPF_LOADER,
+  BPF_LOADER_UPGRADEABLE,
+  STAKE_PROGRAM,
+  SYSTEM_PROGRAM,
+  VOTE_PROGRAM,
+} from '../../runtime/ids.js';
 import { TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID } from '../spl-token.js';
 import { parseAssociatedTokenInstruction } from './associated-token-instruction.js';
 import { parseBpfLoaderInstruction, parseUpgradeableLoaderInstruction } from './loader-instruction.js';
@@ -18,10 +28,6 @@ import type { InstructionParser } from './instruction-parser.js';
 
 /** `parse_memo_data`: the data as UTF-8 text. */
 const parseMemo = (data: Uint8Array) => new TextDecoder('utf-8', { fatal: true }).decode(data);
-
-const ASSOCIATED_TOKEN_PROGRAM = 'ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL';
-const MEMO_V1 = 'Memo1UhkJRfHyvLMcVucJwxXeuD728EqVDDwQDxFMNo';
-const MEMO_V2 = 'MemoSq4gqABAXKb96qnH8TysNcWxMyWCqXgDLGmfcHr';
 
 /** `PARSABLE_PROGRAM_IDS` with structured parsers, by program id. */
 const PARSERS: Record<string, [string, InstructionParser]> = {
@@ -46,7 +52,7 @@ interface CompiledInstruction {
 /** `parse`: the parsed form, or undefined where the program has no parser or it refuses the instruction. */
 function parsed(programId: string, keys: readonly string[], ix: CompiledInstruction): { program: string; parsed: unknown } | undefined {
   try {
-    if (programId === MEMO_V1 || programId === MEMO_V2) return { program: 'spl-memo', parsed: parseMemo(ix.data) };
+    if (programId === MEMO_PROGRAM_V1 || programId === MEMO_PROGRAM_V3) return { program: 'spl-memo', parsed: parseMemo(ix.data) };
     const entry = PARSERS[programId];
     if (!entry) return undefined;
     const accounts = [...ix.accounts].map((i) => keys[i]);

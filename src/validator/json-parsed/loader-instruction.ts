@@ -5,6 +5,7 @@
  */
 import { BincodeReader } from '../../runtime/builtins/bincode.js';
 import { bytesToBase64 } from '../../platform.js';
+import { LOADER_INSTRUCTION } from '../../runtime/loader-state.js';
 import { instructionOver, NotParsable, type ParsedInstructionEnum, requireAccounts } from './instruction-parser.js';
 
 /** `Write { offset: u32, bytes: Vec<u8> }`. */
@@ -30,21 +31,20 @@ export function parseBpfLoaderInstruction(data: Uint8Array, a: readonly string[]
 /** An account named only when the instruction lists that many (null otherwise). */
 const maybe = (a: readonly string[], index: number) => a[index] ?? null;
 
-/** `parse_bpf_upgradeable_loader`. */
+/** `parse_bpf_upgradeable_loader`: the instruction decoded as the loader decodes it. */
 export function parseUpgradeableLoaderInstruction(data: Uint8Array, a: readonly string[]): ParsedInstructionEnum {
-  const r = new BincodeReader(data, { limit: Infinity });
+  const ix = LOADER_INSTRUCTION.read(new BincodeReader(data, { limit: Infinity }));
   const parsed = instructionOver(a);
-  switch (r.u32()) {
-    case 0:
+  switch (ix.kind) {
+    case 'InitializeBuffer':
       return parsed('initializeBuffer', 1, () => ({ account: a[0], ...(a.length > 1 ? { authority: a[1] } : {}) }));
-    case 1: {
-      const fields = write(r);
+    case 'Write': {
+      const fields = { offset: ix.offset, bytes: bytesToBase64(ix.bytes) };
       return parsed('write', 2, () => ({ ...fields, account: a[0], authority: a[1] }));
     }
-    case 2: {
-      const maxDataLen = r.u64();
+    case 'DeployWithMaxDataLen':
       return parsed('deployWithMaxDataLen', 8, () => ({
-        maxDataLen,
+        maxDataLen: ix.maxDataLen,
         payerAccount: a[0],
         programDataAccount: a[1],
         programAccount: a[2],
@@ -54,8 +54,7 @@ export function parseUpgradeableLoaderInstruction(data: Uint8Array, a: readonly 
         systemProgram: a[6],
         authority: a[7],
       }));
-    }
-    case 3:
+    case 'Upgrade':
       return parsed('upgrade', 7, () => ({
         programDataAccount: a[0],
         programAccount: a[1],
@@ -65,34 +64,30 @@ export function parseUpgradeableLoaderInstruction(data: Uint8Array, a: readonly 
         clockSysvar: a[5],
         authority: a[6],
       }));
-    case 4:
+    case 'SetAuthority':
       return parsed('setAuthority', 2, () => ({ account: a[0], authority: a[1], newAuthority: maybe(a, 2) }));
-    case 5:
+    case 'Close':
       return parsed('close', 3, () => ({ account: a[0], recipient: a[1], authority: a[2], programAccount: maybe(a, 3) }));
-    case 6: {
-      const additionalBytes = r.u32();
+    case 'ExtendProgram':
       return parsed('extendProgram', 2, () => ({
-        additionalBytes,
+        additionalBytes: ix.additionalBytes,
         programDataAccount: a[0],
         programAccount: a[1],
         systemProgram: maybe(a, 2),
         payerAccount: maybe(a, 3),
       }));
-    }
-    case 7:
+    case 'SetAuthorityChecked':
       return parsed('setAuthorityChecked', 3, () => ({ account: a[0], authority: a[1], newAuthority: a[2] }));
-    case 9: {
-      const additionalBytes = r.u32();
+    case 'ExtendProgramChecked':
       return parsed('extendProgramChecked', 3, () => ({
-        additionalBytes,
+        additionalBytes: ix.additionalBytes,
         programDataAccount: a[0],
         programAccount: a[1],
         authority: a[2],
         systemProgram: maybe(a, 3),
         payerAccount: maybe(a, 4),
       }));
-    }
-    default:
+    case 'Migrate':
       throw new NotParsable('upgradeable loader instruction not parsed here');
   }
 }

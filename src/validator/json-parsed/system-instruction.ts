@@ -3,75 +3,62 @@
  * bincode `SystemInstruction`, lamports and space as numbers.
  */
 import { BincodeReader } from '../../runtime/builtins/bincode.js';
-import { instructionOver, NotParsable, type ParsedInstructionEnum } from './instruction-parser.js';
+import { SYSTEM_INSTRUCTION } from '../../runtime/builtins/system.js';
+import { instructionOver, type ParsedInstructionEnum } from './instruction-parser.js';
 
-/** `parse_system`. */
+/** `parse_system`: the instruction decoded as the System program decodes it, named and laid out as Agave shows it. */
 export function parseSystemInstruction(data: Uint8Array, a: readonly string[]): ParsedInstructionEnum {
-  const r = new BincodeReader(data, { limit: Infinity });
+  const ix = SYSTEM_INSTRUCTION.read(new BincodeReader(data, { limit: Infinity }));
   const parsed = instructionOver(a);
-  switch (r.u32()) {
-    case 0: {
-      const [lamports, space, owner] = [r.u64(), r.u64(), r.pubkey()];
+  switch (ix.kind) {
+    case 'CreateAccount': {
+      const { lamports, space, owner } = ix;
       return parsed('createAccount', 2, () => ({ source: a[0], newAccount: a[1], lamports, space, owner }));
     }
-    case 1: {
-      const owner = r.pubkey();
-      return parsed('assign', 1, () => ({ account: a[0], owner }));
-    }
-    case 2: {
-      const lamports = r.u64();
-      return parsed('transfer', 2, () => ({ source: a[0], destination: a[1], lamports }));
-    }
-    case 3: {
-      const [base, seed, lamports, space, owner] = [r.pubkey(), r.string(), r.u64(), r.u64(), r.pubkey()];
+    case 'Assign':
+      return parsed('assign', 1, () => ({ account: a[0], owner: ix.owner }));
+    case 'Transfer':
+      return parsed('transfer', 2, () => ({ source: a[0], destination: a[1], lamports: ix.lamports }));
+    case 'CreateAccountWithSeed': {
+      const { base, seed, lamports, space, owner } = ix;
       return parsed('createAccountWithSeed', 2, () => ({ source: a[0], newAccount: a[1], base, seed, lamports, space, owner }));
     }
-    case 4:
+    case 'AdvanceNonceAccount':
       return parsed('advanceNonce', 3, () => ({ nonceAccount: a[0], recentBlockhashesSysvar: a[1], nonceAuthority: a[2] }));
-    case 5: {
-      const lamports = r.u64();
+    case 'WithdrawNonceAccount':
       return parsed('withdrawFromNonce', 5, () => ({
         nonceAccount: a[0],
         destination: a[1],
         recentBlockhashesSysvar: a[2],
         rentSysvar: a[3],
         nonceAuthority: a[4],
-        lamports,
+        lamports: ix.lamports,
       }));
-    }
-    case 6: {
-      const authority = r.pubkey();
-      return parsed('initializeNonce', 3, () => ({ nonceAccount: a[0], recentBlockhashesSysvar: a[1], rentSysvar: a[2], nonceAuthority: authority }));
-    }
-    case 7: {
-      const authority = r.pubkey();
-      return parsed('authorizeNonce', 2, () => ({ nonceAccount: a[0], nonceAuthority: a[1], newAuthorized: authority }));
-    }
-    case 8: {
-      const space = r.u64();
-      return parsed('allocate', 1, () => ({ account: a[0], space }));
-    }
-    case 9: {
-      const [base, seed, space, owner] = [r.pubkey(), r.string(), r.u64(), r.pubkey()];
+    case 'InitializeNonceAccount':
+      return parsed('initializeNonce', 3, () => ({ nonceAccount: a[0], recentBlockhashesSysvar: a[1], rentSysvar: a[2], nonceAuthority: ix.authority }));
+    case 'AuthorizeNonceAccount':
+      return parsed('authorizeNonce', 2, () => ({ nonceAccount: a[0], nonceAuthority: a[1], newAuthorized: ix.authority }));
+    case 'Allocate':
+      return parsed('allocate', 1, () => ({ account: a[0], space: ix.space }));
+    case 'AllocateWithSeed': {
+      const { base, seed, space, owner } = ix;
       return parsed('allocateWithSeed', 2, () => ({ account: a[0], base, seed, space, owner }));
     }
-    case 10: {
-      const [base, seed, owner] = [r.pubkey(), r.string(), r.pubkey()];
+    case 'AssignWithSeed': {
+      const { base, seed, owner } = ix;
       return parsed('assignWithSeed', 2, () => ({ account: a[0], base, seed, owner }));
     }
-    case 11: {
-      const [lamports, sourceSeed, sourceOwner] = [r.u64(), r.string(), r.pubkey()];
+    case 'TransferWithSeed': {
+      const { lamports, fromSeed: sourceSeed, fromOwner: sourceOwner } = ix;
       return parsed('transferWithSeed', 3, () => ({ source: a[0], sourceBase: a[1], destination: a[2], lamports, sourceSeed, sourceOwner }));
     }
-    case 12:
+    case 'UpgradeNonceAccount':
       return parsed('upgradeNonce', 1, () => ({ nonceAccount: a[0] }));
-    case 13: {
-      const [lamports, space, owner] = [r.u64(), r.u64(), r.pubkey()];
+    case 'CreateAccountAllowPrefund': {
+      const { lamports, space, owner } = ix;
       // Without lamports there is no payer: only the new account.
       if (lamports === 0n) return parsed('createAccountAllowPrefund', 1, () => ({ newAccount: a[0], space, owner }));
       return parsed('createAccountAllowPrefund', 2, () => ({ newAccount: a[0], source: a[1], lamports, space, owner }));
     }
-    default:
-      throw new NotParsable('unknown System instruction');
   }
 }

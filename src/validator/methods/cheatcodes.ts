@@ -8,7 +8,8 @@
  */
 import bs58 from 'bs58';
 import { decodeAddress, encodeAddress, type Account } from '../../runtime/accounts.js';
-import { BPF_LOADER_UPGRADEABLE, SYSTEM_PROGRAM } from '../../runtime/ids.js';
+import { ASSOCIATED_TOKEN_PROGRAM, BPF_LOADER_UPGRADEABLE, SYSTEM_PROGRAM } from '../../runtime/ids.js';
+import { encodeLoaderState, loaderStateKind, PROGRAM_SIZE } from '../../runtime/loader-state.js';
 import { programDataAddress } from '../../runtime/runtime.js';
 import { findProgramAddress } from '../../syscalls/pda.js';
 import { transactionErrorJson } from '../encodings.js';
@@ -20,14 +21,10 @@ import { NATIVE_MINT, readTokenAccount, TOKEN_ACCOUNT_LEN, TOKEN_PROGRAM_ID, wri
 import { epochInfo } from './chain.js';
 import { reach, withContext, type MethodGroup, type RpcContext } from './context.js';
 
-const ASSOCIATED_TOKEN_PROGRAM_ID = 'ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL';
 /** `get_local_signatures`' default count. */
 const DEFAULT_LOCAL_SIGNATURES = 50n;
 /** Where time travel lands without a target: an hour from now. */
 const DEFAULT_TIME_TRAVEL_MS = 3_600_000;
-/** `UpgradeableLoaderState`'s tags of a program account and of a ProgramData account. */
-const PROGRAM_TAG = 2;
-const PROGRAM_DATA_TAG = 3;
 
 /** jsonrpc-core's `Error::internal_error()` with Surfpool's explanation as data. */
 const internal = (data: string) => new RpcError(-32603, 'Internal error', data);
@@ -72,10 +69,7 @@ const someAccount = (v: Json): string | null => (string(v) === 'null' ? null : s
 
 /** The ATA of `owner` for `mint` under `tokenProgram`. */
 const associatedTokenAddress = (owner: string, mint: string, tokenProgram: string) =>
-  encodeAddress(findProgramAddress([decodeAddress(owner), decodeAddress(tokenProgram), decodeAddress(mint)], decodeAddress(ASSOCIATED_TOKEN_PROGRAM_ID))[0]);
-
-/** `UpgradeableLoaderState`'s tag, or undefined when the data is too short to hold one. */
-const loaderStateTag = (data: Uint8Array) => (data.length < 4 ? undefined : new DataView(data.buffer, data.byteOffset).getUint32(0, true));
+  encodeAddress(findProgramAddress([decodeAddress(owner), decodeAddress(tokenProgram), decodeAddress(mint)], decodeAddress(ASSOCIATED_TOKEN_PROGRAM))[0]);
 
 /** Writes `account` at `address` (a program is loaded, a zero-lamport account removed); it is local from then on. */
 function write(ctx: RpcContext, entries: [string, Account][]): void {
@@ -212,13 +206,11 @@ export const cheatcodeMethods: MethodGroup = (ctx) => {
       if (!program) throw invalidParams(`Account ${source} not found`);
       const programData = local(sourceData);
       if (!programData) throw invalidParams(`Account ${sourceData} not found`);
-      const tag = loaderStateTag(program.data);
-      if (tag === undefined || tag > PROGRAM_DATA_TAG) throw new RpcError(-32602, `Invalid program account ${source}`, 'Failed to parse account data');
-      if (tag !== PROGRAM_TAG || program.data.length < 36) throw invalidParams(`Account ${source} is not a program account`);
+      const kind = loaderStateKind(program.data);
+      if (kind === undefined) throw new RpcError(-32602, `Invalid program account ${source}`, 'Failed to parse account data');
+      if (kind !== 'Program' || program.data.length < PROGRAM_SIZE) throw invalidParams(`Account ${source} is not a program account`);
       const destinationData = programDataAddress(destination);
-      const data = new Uint8Array(36);
-      data[0] = PROGRAM_TAG;
-      data.set(decodeAddress(destinationData), 4);
+      const data = encodeLoaderState({ kind: 'Program', programData: destinationData });
       write(ctx, [
         [destinationData, { ...programData, data: programData.data.slice() }],
         [destination, { ...program, data }],
@@ -236,7 +228,7 @@ export const cheatcodeMethods: MethodGroup = (ctx) => {
       if (!local(programId)) throw invalid(programId, 'Account not found');
       const programData = local(dataAddress);
       if (!programData) throw invalid(dataAddress, 'Program data account does not exist');
-      if (programData.owner !== BPF_LOADER_UPGRADEABLE || loaderStateTag(programData.data) !== PROGRAM_DATA_TAG)
+      if (programData.owner !== BPF_LOADER_UPGRADEABLE || loaderStateKind(programData.data) !== 'ProgramData')
         throw invalid(programId, 'Invalid program data account');
       write(ctx, [[dataAddress, withUpgradeAuthority(programData, authority)]]);
       return withContext(ctx, null);

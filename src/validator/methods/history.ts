@@ -2,7 +2,9 @@
  * What the ledger's history tells: getSignaturesForAddress, getTransactionCount,
  * getRecentPerformanceSamples and getRecentPrioritizationFees.
  */
-import { COMPUTE_BUDGET_PROGRAM } from '../../runtime/ids.js';
+import { COMPUTE_BUDGET_PROGRAM, MEMO_PROGRAM_V1, MEMO_PROGRAM_V3 } from '../../runtime/ids.js';
+import { decodeOrUndefined } from '../../runtime/codec.js';
+import { COMPUTE_BUDGET_INSTRUCTION } from '../../runtime/compute-budget.js';
 import type { WireTransaction } from '../../runtime/message.js';
 import { transactionErrorJson } from '../encodings.js';
 import { invalidParams } from '../json-rpc.js';
@@ -18,9 +20,7 @@ const MAX_PRIORITIZATION_ADDRESSES = 128;
 /** Blocks the prioritization fee cache keeps (`MAX_NUM_RECENT_BLOCKS`). */
 const PRIORITIZATION_BLOCKS = 150;
 /** The SPL Memo programs whose instructions `memo` shows (v1 and v3). */
-const MEMO_PROGRAMS = new Set(['Memo1UhkJRfHyvLMcVucJwxXeuD728EqVDDwQDxFMNo', 'MemoSq4gqABAXKb96qnH8TysNcWxMyWCqXgDLGmfcHr']);
-/** `SetComputeUnitPrice`'s tag in the Compute Budget program's instructions. */
-const SET_COMPUTE_UNIT_PRICE = 3;
+const MEMO_PROGRAMS = new Set([MEMO_PROGRAM_V1, MEMO_PROGRAM_V3]);
 
 /** `extract_and_fmt_memos`: each top-level memo as `[length] text`, joined by `; ` (null when none). */
 function memoOf(tx: WireTransaction): string | null {
@@ -43,9 +43,10 @@ function memoOf(tx: WireTransaction): string | null {
 function computeUnitPrice(tx: WireTransaction): bigint {
   let price = 0n;
   for (const ix of tx.message.instructions) {
-    const d = ix.data;
-    if (tx.message.staticKeys[ix.programIdIndex] !== COMPUTE_BUDGET_PROGRAM || d[0] !== SET_COMPUTE_UNIT_PRICE || d.length !== 9) continue;
-    price = new DataView(d.buffer, d.byteOffset, d.byteLength).getBigUint64(1, true);
+    if (tx.message.staticKeys[ix.programIdIndex] !== COMPUTE_BUDGET_PROGRAM) continue;
+    const decoded = decodeOrUndefined(COMPUTE_BUDGET_INSTRUCTION, ix.data);
+    // Only an instruction of exactly that length counts.
+    if (decoded?.kind === 'SetComputeUnitPrice' && ix.data.length === COMPUTE_BUDGET_INSTRUCTION.size(decoded)) price = decoded.microLamports;
   }
   return price;
 }

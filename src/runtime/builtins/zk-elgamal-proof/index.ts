@@ -11,6 +11,7 @@
  * every instruction fails before charging anything.
  */
 import { decodeAddress } from '../../accounts.js';
+import { bytes, decode, encode, layout, u32, u8 } from '../../codec.js';
 import { fail } from '../../errors.js';
 import { FEATURES } from '../../features.js';
 import { SYSTEM_PROGRAM, ZK_ELGAMAL_PROOF_PROGRAM } from '../../ids.js';
@@ -76,10 +77,13 @@ const PROOF_INSTRUCTIONS: readonly ProofInstruction[] = [
 ];
 
 const CLOSE_CONTEXT_STATE_UNITS = 3_300;
-/** A discriminator and a u32 offset: the proof is read from the first account. */
-const PROOF_FROM_ACCOUNT_DATA_LENGTH = 5;
-/** A context state starts with its authority and its proof type (0: uninitialized). */
-const CONTEXT_STATE_META_LENGTH = 33;
+/** Instruction data that points into the first account: a discriminator and where the proof starts there. */
+const PROOF_FROM_ACCOUNT = layout({ discriminator: u8, offset: u32 });
+/** A context state account's header: its authority and its proof type (0: uninitialized); the context follows. */
+const CONTEXT_STATE_META = layout({ authority: bytes(32), proofType: u8 });
+const CONTEXT_STATE_META_LENGTH = CONTEXT_STATE_META.fixedSize;
+/** A header is read only from data at least that long. */
+const headerNeverShort = (): never => fail('InvalidAccountData');
 
 /** Verifies `proofData`; a failure is logged and reported as InvalidInstructionData. */
 function verify(ic: InvokeContext, instruction: ProofInstruction, proofData: Uint8Array): void {
@@ -99,10 +103,10 @@ function processVerifyProof(ic: InvokeContext, proofType: number, instruction: P
   const proofLength = instruction.contextLength + instruction.proofLength;
   let accessed = 0;
   let proofData: Uint8Array;
-  if (data.length === PROOF_FROM_ACCOUNT_DATA_LENGTH) {
+  if (data.length === PROOF_FROM_ACCOUNT.fixedSize) {
     tx.instructionKey(0);
     accessed = 1;
-    const start = new DataView(data.buffer, data.byteOffset + 1, 4).getUint32(0, true);
+    const start = decode(PROOF_FROM_ACCOUNT, data, headerNeverShort).offset;
     const account = tx.account(0).data;
     if (start + proofLength > account.length) fail('InvalidAccountData');
     proofData = account.slice(start, start + proofLength);
@@ -119,11 +123,10 @@ function processVerifyProof(ic: InvokeContext, proofType: number, instruction: P
   const context = tx.account(accessed);
   if (context.owner !== ZK_ELGAMAL_PROOF_PROGRAM) fail('InvalidAccountOwner');
   if (context.data.length < CONTEXT_STATE_META_LENGTH) fail('InvalidAccountData');
-  if (context.data[32] !== 0) fail('AccountAlreadyInitialized');
+  if (decode(CONTEXT_STATE_META, context.data, headerNeverShort).proofType !== 0) fail('AccountAlreadyInitialized');
   const state = new Uint8Array(CONTEXT_STATE_META_LENGTH + instruction.contextLength);
   if (context.data.length !== state.length) fail('InvalidAccountData');
-  state.set(decodeAddress(authority));
-  state[32] = proofType;
+  state.set(encode(CONTEXT_STATE_META, { authority: decodeAddress(authority), proofType }));
   state.set(proofData.subarray(0, instruction.contextLength), CONTEXT_STATE_META_LENGTH);
   tx.setData(accessed, state);
 }
@@ -138,7 +141,8 @@ function processCloseContextState(ic: InvokeContext): void {
   const context = tx.account(0);
   if (context.data.length < CONTEXT_STATE_META_LENGTH) fail('InvalidAccountData');
   const expected = decodeAddress(authority);
-  if (expected.some((b, i) => context.data[i] !== b)) fail('InvalidAccountOwner');
+  const stored = decode(CONTEXT_STATE_META, context.data, headerNeverShort).authority;
+  if (expected.some((b, i) => stored[i] !== b)) fail('InvalidAccountOwner');
   tx.checkedAddLamports(1, context.lamports);
   tx.setLamports(0, 0n);
   tx.setDataLength(0, 0);

@@ -6,6 +6,8 @@
  * points (`IdentityPoint`), identity commitments appended to the transcript
  * (`Transcript(ValidationError)`), then the proof's points and the algebraic relation.
  */
+import { InternalError } from '../../../errors.js';
+import { bytes, decode, layout, u64 } from '../../codec.js';
 import { basePoint, blindingPoint, decompress, L, leInteger, multiscalarMul, ProofTranscript, reject, type Point } from './ristretto.js';
 
 /** A public value of a proof's context, as stored (its encoding) and decoded (its points). */
@@ -203,6 +205,9 @@ function equalityChallenges(v: SigmaVerification, points: Uint8Array[], scalars:
   return [w, { c, points: points.map((Y) => v.decompress(Y)) }];
 }
 
+/** The percentage-with-cap context: three ciphertexts' commitments, then the cap; the proof follows. */
+const PERCENTAGE_WITH_CAP_CONTEXT = layout({ percentage: bytes(32), delta: bytes(32), claimed: bytes(32), maxValue: u64 });
+
 /** The percentage-with-cap proof: the percentage commits to the cap, or delta and claimed commit to the same amount. */
 export function verifyPercentageWithCap(data: Uint8Array): void {
   const [percentage, delta, claimed] = readContext(data, [
@@ -210,9 +215,12 @@ export function verifyPercentageWithCap(data: Uint8Array): void {
     ['ciphertext', 1],
     ['ciphertext', 1],
   ]);
-  const maxValue = new DataView(data.buffer, data.byteOffset + 96, 8).getBigUint64(0, true);
+  // The instruction's data was checked to be exactly the context and proof long.
+  const { maxValue } = decode(PERCENTAGE_WITH_CAP_CONTEXT, data, () => {
+    throw new InternalError('percentage-with-cap data shorter than its context');
+  });
   const v = new SigmaVerification('PercentageWithCap', 'percentage-with-cap-instruction');
-  const { points, scalars } = v.decodeProof(data.subarray(104), 'PSSPPSSS');
+  const { points, scalars } = v.decodeProof(data.subarray(PERCENTAGE_WITH_CAP_CONTEXT.fixedSize), 'PSSPPSSS');
   const [[Y_max, Y_delta, Y_claimed], [z_max, c_max, z_x, z_delta, z_claimed]] = [points, scalars];
   const [C_max, C_delta, C_claimed] = [percentage.points[0], delta.points[0], claimed.points[0]];
   v.requireNoIdentity([C_max, C_delta, C_claimed]);
