@@ -20,6 +20,7 @@ import {
   assemble,
   Check,
   ComputeUnitBencher,
+  Coverage,
   execute,
   FailedTransactionMetadata,
   InstructionHarness,
@@ -183,6 +184,29 @@ it('profiling example: units by function and line, and folded stacks for a flame
   const folded = join(mkdtempSync(join(tmpdir(), 'websvm-readme-')), 'tx.folded');
   writeFileSync(folded, profile.folded());
   expect(readFileSync(folded, 'utf8')).toContain(`${programId};entrypoint;sol_log_64_ 100\n`); // program;function;… units
+  const dir = mkdtempSync(join(tmpdir(), 'websvm-readme-'));
+  writeFileSync(join(dir, 'cu.svg'), profile.svg({ title: 'my transfer' }));
+  writeFileSync(join(dir, 'cu.speedscope.json'), JSON.stringify(profile.speedscope()));
+  const svg = readFileSync(join(dir, 'cu.svg'), 'utf8');
+  expect(svg.startsWith('<svg') && svg.trimEnd().endsWith('</svg>')).toBe(true);
+  expect(svg).toContain('my transfer');
+  expect(svg).toContain('entrypoint');
+  expect(JSON.parse(readFileSync(join(dir, 'cu.speedscope.json'), 'utf8'))).toMatchObject({ $schema: 'https://www.speedscope.app/file-format-schema.json' });
+});
+
+it('coverage example: lines hit, written as an lcov tracefile', async () => {
+  const coverage = new Coverage();
+  const svm = new SVM().withCoverage(coverage);
+  const programId = (await generateKeyPairSigner()).address;
+  svm.addProgramFromFile(programId, new URL('../programs/bin/debuginfo.so', import.meta.url).pathname);
+  const tx = await fundedTransaction(svm, [{ programAddress: programId, accounts: [], data: Uint8Array.of(0, 1, 2, 3, 4, 5) }]);
+  expect(svm.sendTransaction(tx)).toBeInstanceOf(TransactionMetadata);
+  const info = join(mkdtempSync(join(tmpdir(), 'websvm-readme-')), 'coverage', 'websvm.info');
+  coverage.writeLcov(info);
+  const lcov = readFileSync(info, 'utf8');
+  expect(lcov).toContain('SF:programs/debuginfo/checks.c');
+  expect(lcov).toMatch(/^DA:8,[1-9]/m); // the line the profiling example charges first ran
+  expect(lcov.trimEnd().endsWith('end_of_record')).toBe(true);
 });
 
 it('inspector example: one self-contained page per transaction, decoded by the IDL, with the flamegraph', async () => {
@@ -212,6 +236,7 @@ describe("the README's claims", () => {
     websvm: import('../src/index.js'),
     'websvm/anchor': import('../src/anchor/index.js'),
     'websvm/validator': import('../src/validator/index.js'),
+    'websvm/vitest': import('../src/vitest/index.js'),
   };
 
   it("its snippets import only what the package's entries export", async () => {
