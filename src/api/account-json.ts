@@ -5,8 +5,7 @@
  */
 import { WebsvmError } from '../errors.js';
 import { base64ToBytes, bytesToBase64 } from '../platform.js';
-import { isAddress } from '@solana/kit';
-import type { Account } from '../runtime/accounts.js';
+import { isAddressText, type Account } from '../runtime/accounts.js';
 
 const U64_MAX = 0xffff_ffff_ffff_ffffn;
 
@@ -26,8 +25,8 @@ export function parseAccountJson(text: string): { address: string; account: Acco
   const data = Array.isArray(a.data) && (a.data[1] === 'base64' || a.data[1] === undefined) ? a.data[0] : a.data;
   const bytes = typeof data === 'string' ? base64ToBytes(data) : undefined;
   if (!bytes) throw bad('"data" must be [<base64>, "base64"]');
-  if (!isAddress(doc.pubkey)) throw bad('"pubkey" must be an address');
-  if (typeof a.owner !== 'string' || !isAddress(a.owner)) throw bad('"owner" must be an address');
+  if (!isAddressText(doc.pubkey)) throw bad('"pubkey" must be an address');
+  if (typeof a.owner !== 'string' || !isAddressText(a.owner)) throw bad('"owner" must be an address');
   if (a.executable !== undefined && typeof a.executable !== 'boolean') throw bad('"executable" must be true or false');
   const u64 = (v: unknown, name: string, fallback?: bigint) => {
     if (v === undefined && fallback !== undefined) return fallback;

@@ -2,7 +2,7 @@
  * What the API accepts: @solana/kit values, @solana/web3.js v1 values (recognised by shape, so the
  * core does not depend on web3.js), or raw bytes.
  */
-import { getTransactionEncoder, type Transaction } from '@solana/kit';
+import type { Transaction } from '@solana/kit';
 import { WebsvmError } from '../errors.js';
 import bs58 from 'bs58';
 import { decodeAddress, encodeAddress, type Account } from '../runtime/accounts.js';
@@ -186,7 +186,6 @@ export function toChecked<T>(value: unknown, argument: string, what: string, pre
   return out;
 }
 
-let encoder: ReturnType<typeof getTransactionEncoder> | undefined;
 const NO_SIGNATURE = new Uint8Array(64);
 
 const TRANSACTION_FORMS = 'a kit Transaction, a web3.js Transaction or VersionedTransaction, or wire bytes';
@@ -197,21 +196,16 @@ const unencodable = (why: string) => new WebsvmError('InvalidTransaction', `tran
 /**
  * A kit `Transaction` as its signatures and message bytes, the parts its wire form is made of
  * (the signatures in the order kit keeps them, which is the signers' order in the message, 64
- * zero bytes for a missing one). With no signatures at all kit's encoder runs, and its refusal is
- * passed on as a `WebsvmError`.
+ * zero bytes for a missing one). One with no signatures at all is refused as kit's encoder refuses
+ * it, without loading kit.
  */
 function kitTransaction(tx: { messageBytes: unknown; signatures: unknown }): Uint8Array | SignedMessage {
   if (!(tx.messageBytes instanceof Uint8Array)) throw unencodable(`messageBytes must be bytes (a Uint8Array), got ${shown(tx.messageBytes)}`);
   if (typeof tx.signatures !== 'object' || tx.signatures === null)
     throw unencodable(`signatures must be an object of signer address to signature, got ${shown(tx.signatures)}`);
   const signatures = Object.values(tx.signatures) as unknown[];
-  if (signatures.length === 0) {
-    try {
-      return new Uint8Array((encoder ??= getTransactionEncoder()).encode(tx as Transaction));
-    } catch (e) {
-      throw unencodable(`cannot be encoded: ${e instanceof Error ? e.message : String(e)}`);
-    }
-  }
+  // As kit's encoder refuses it: a transaction has at least its fee payer's signature.
+  if (signatures.length === 0) throw unencodable('cannot be encoded: Transaction has no expected signers therefore it cannot be encoded');
   for (let i = 0; i < signatures.length; i++) {
     const s = signatures[i];
     if (s == null) signatures[i] = NO_SIGNATURE;

@@ -3,16 +3,7 @@
  * result types follow the `litesvm` package, so switching is an import change; every method also
  * takes @solana/web3.js v1 values and raw bytes.
  */
-import {
-  address as kitAddress,
-  lamports as kitLamports,
-  type Address,
-  type Blockhash,
-  type EncodedAccount,
-  type Lamports,
-  type MaybeEncodedAccount,
-  type Signature,
-} from '@solana/kit';
+import type { Address, Blockhash, EncodedAccount, Lamports, MaybeEncodedAccount, Signature } from '@solana/kit';
 import bs58 from 'bs58';
 import { WebsvmError } from '../errors.js';
 import { AccountsDb, emptyAccount, type Account } from '../runtime/accounts.js';
@@ -86,10 +77,10 @@ export class SimulatedTransactionInfo {
 /** The API's view of an account: a copy, so nothing the caller does reaches the store. */
 function encoded(address: string, a: Account): EncodedAccount & { data: Uint8Array } {
   return {
-    address: kitAddress(address),
+    address: address as Address,
     executable: a.executable,
-    lamports: kitLamports(a.lamports),
-    programAddress: kitAddress(a.owner),
+    lamports: a.lamports as Lamports,
+    programAddress: a.owner as Address,
     space: BigInt(a.data.length),
     data: a.data.slice(),
   };
@@ -466,7 +457,7 @@ export class SVM {
   getAccount(address: AddressInput): MaybeEncodedAccount {
     const a = toAddress(address);
     const account = this.runtime.getAccount(a);
-    return account ? { exists: true, ...encoded(a, account) } : { exists: false, address: kitAddress(a) };
+    return account ? { exists: true, ...encoded(a, account) } : { exists: false, address: a as Address };
   }
 
   /** All accounts owned by `programAddress`. */
@@ -506,7 +497,7 @@ export class SVM {
   /** The balance of `address`, or null when the account does not exist. */
   getBalance(address: AddressInput): Lamports | null {
     const a = this.runtime.getAccount(toAddress(address));
-    return a ? kitLamports(a.lamports) : null;
+    return a ? (a.lamports as Lamports) : null;
   }
 
   /** The blockhash transactions must use. */

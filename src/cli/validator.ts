@@ -6,12 +6,12 @@
  * the other commands never load its server dependencies.
  */
 import { SVM } from '../api/svm.js';
+import { isAddressText } from '../runtime/accounts.js';
 import { DEFAULT_SLOT_TIME_MS, type SlotTime } from '../validator/slot-clock.js';
 import type { Command } from './command.js';
 import { EXIT_FAILURE, UsageError } from './errors.js';
 import { readElf } from './files.js';
 import { intArg, value } from './options.js';
-import { isAddress } from '@solana/kit';
 
 /** An option's values in pairs (one per use: parseArgs hands an option of arity 2 its values so). */
 function pairs(values: string[] | undefined, option: string): [string, string][] {
@@ -32,7 +32,7 @@ function groups(values: string[] = [], n: number, option: string): string[][] {
 }
 
 function address(text: string, option: string): string {
-  if (!isAddress(text)) throw new UsageError(`${option} needs an address, got ${text}`);
+  if (!isAddressText(text)) throw new UsageError(`${option} needs an address, got ${text}`);
   return text;
 }
 

@@ -139,6 +139,11 @@ export function encodeAddress(bytes: Uint8Array): string {
   return encoded;
 }
 
+/** Whether `text` is a base58 address (32 bytes), as kit's `isAddress` decides, without loading kit. */
+export function isAddressText(text: unknown): text is string {
+  return typeof text === 'string' && text.length >= 32 && text.length <= 44 && bs58.decodeUnsafe(text)?.length === 32;
+}
+
 /**
  * The 32 bytes of a base58 address; a malformed one is refused with a `WebsvmError` of kind
  * `InvalidAddress` (its text as `address`). Shared: never mutate the result.
