@@ -161,6 +161,9 @@ function runOn(
     view.setUint32(at + 4, start < 0 ? 0 : map.hostLength[slot], true);
     view.setUint32(at + 8, map.writable[slot] ? 1 : 0, true);
     view.setUint32(at + 12, map.gapped[slot] ? 1 : 0, true);
+    // Nothing stored to this slot yet in this run.
+    view.setUint32(HEADER.dirty + 8 * slot, 0xffff_ffff, true);
+    view.setUint32(HEADER.dirty + 8 * slot + 4, 0, true);
   }
   for (let r = 0; r <= 10; r++) view.setBigUint64(HEADER.regs + 8 * r, 0n, true); // the header is reused
   view.setBigUint64(HEADER.regs + 8, BigInt(MM_INPUT_START), true);
@@ -177,10 +180,6 @@ function runOn(
   exports.due.value = 0n;
   exports.prev.value = BigInt(initial);
 
-  for (let slot = 0; slot < HEADER.regionSlots; slot++) {
-    view.setUint32(HEADER.dirty + 8 * slot, 0xffff_ffff, true);
-    view.setUint32(HEADER.dirty + 8 * slot + 4, 0, true);
-  }
   let status: number;
   let error: EbpfError | undefined;
   try {
@@ -191,8 +190,9 @@ function runOn(
     error.returnPcs = Array.from({ length: view.getUint32(HEADER.depth, true) }, (_, f) => view.getInt32(HEADER.frames + HEADER.frameSize * f + 40, true));
     status = STATUS_EXIT;
   } finally {
-    // What the compiled code stored (syscalls and the interpreter note their own writes in the map).
-    for (let slot = 0; slot < HEADER.regionSlots; slot++) {
+    // What the compiled code stored (syscalls and the interpreter note their own writes in the map);
+    // only the map's own slots can have been stored to.
+    for (let slot = 0; slot < Math.min(map.hostStart.length, HEADER.regionSlots); slot++) {
       const low = view.getUint32(HEADER.dirty + 8 * slot, true);
       const high = view.getUint32(HEADER.dirty + 8 * slot + 4, true);
       if (low < high) map.noteWritten(slot, low, high);
