@@ -174,14 +174,18 @@ class Verifier {
     this.wasm.toNiels(table, this.scratch, entries, this.scratch + entries * POINT);
   }
 
-  /** `acc` (the identity on entry) = the comb's digits (already written) times its table. */
-  private comb(acc: number, comb: Comb, table: number): void {
+  /**
+   * `acc` = the sum over `parts` of each comb's digits (already written) times its table. The combs
+   * share one width, so the odd digits of all are added, the sum doubled `width` times once, and
+   * then the even digits of all added.
+   */
+  private combs(acc: number, parts: readonly [comb: Comb, table: number][]): void {
     const { wasm } = this;
-    const digits = this.layout.digits + comb.at;
+    const width = parts[0]![0].width;
     wasm.identity(acc);
-    wasm.addDigits(acc, digits + 1, comb.digits >> 1, table, perRow(comb));
-    wasm.doubleTimes(acc, comb.width);
-    wasm.addDigits(acc, digits, (comb.digits + 1) >> 1, table, perRow(comb));
+    for (const [comb, table] of parts) wasm.addDigits(acc, this.layout.digits + comb.at + 1, comb.digits >> 1, table, perRow(comb));
+    wasm.doubleTimes(acc, width);
+    for (const [comb, table] of parts) wasm.addDigits(acc, this.layout.digits + comb.at, (comb.digits + 1) >> 1, table, perRow(comb));
   }
 
   /** The state of public key `a`, decoded and checked on first sight (the keys kept are the most recently used). */
@@ -281,17 +285,10 @@ class Verifier {
     this.widened.set(key, true);
     this.writeCombDigits(s, BASE_COMB);
     this.writeCombDigits(littleEndian32(k, this.scalar), WIDE_KEY_COMB);
-    const { wasm } = this;
-    const base = this.layout.digits + BASE_COMB.at;
-    const mine = this.layout.digits + WIDE_KEY_COMB.at;
-    const count = BASE_COMB.digits >> 1;
-    const entries = perRow(BASE_COMB);
-    wasm.identity(out);
-    wasm.addDigits(out, base + 1, count, this.baseTable, entries);
-    wasm.addDigits(out, mine + 1, count, key.wide, entries);
-    wasm.doubleTimes(out, BASE_COMB.width);
-    wasm.addDigits(out, base, count, this.baseTable, entries);
-    wasm.addDigits(out, mine, count, key.wide, entries);
+    this.combs(out, [
+      [BASE_COMB, this.baseTable],
+      [WIDE_KEY_COMB, key.wide],
+    ]);
     return true;
   }
 
@@ -311,7 +308,7 @@ class Verifier {
       this.buildTable(this.baseTable, BASE_COMB);
     }
     this.writeCombDigits(s, BASE_COMB);
-    this.comb(out, BASE_COMB, this.baseTable);
+    this.combs(out, [[BASE_COMB, this.baseTable]]);
   }
 
   /** out = [k]P by a width-5 NAF ladder over P's odd multiples at `odd`. */
@@ -333,7 +330,7 @@ class Verifier {
     else key.table = this.tableFor(key);
     this.tabled.set(key, true);
     this.writeCombDigits(littleEndian32(k, this.scalar), KEY_COMB);
-    this.comb(out, KEY_COMB, key.table);
+    this.combs(out, [[KEY_COMB, key.table]]);
   }
 
   /** The comb's signed digits of a 32-byte scalar below 2^253, into its place in the digits area. */
