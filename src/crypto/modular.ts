@@ -22,3 +22,23 @@ export function modInverse(a: bigint, m: bigint): bigint {
   }
   return modulo(t0, m);
 }
+
+/**
+ * The inverses mod m of `values` (each coprime to m) with one modular inverse: products of the
+ * prefixes, the inverse of the whole product, then back to each value (Montgomery's trick).
+ */
+export function inverseAll(values: readonly bigint[], m: bigint): bigint[] {
+  const prefix: bigint[] = [];
+  let product = 1n;
+  for (const v of values) {
+    prefix.push(product);
+    product = (product * v) % m;
+  }
+  let inverse = modInverse(product, m);
+  const out = new Array<bigint>(values.length);
+  for (let i = values.length - 1; i >= 0; i--) {
+    out[i] = (inverse * prefix[i]) % m;
+    inverse = (inverse * values[i]) % m;
+  }
+  return out;
+}

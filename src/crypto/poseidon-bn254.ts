@@ -17,6 +17,7 @@ import { ModuleBuilder, ValType, type Code } from '../jit/wasm/index.js';
 import { grainConstants } from './poseidon-grain.js';
 import { modInverse, modulo } from './modular.js';
 import { fixedModule, type EmittedModule } from './fixed-modules.js';
+import { base64ToBytes, bytesToBase64 } from '../platform.js';
 import { ELEMENT_BYTES, emitMontgomery, limbsOf, LIMBS } from './montgomery.js';
 
 const { I32 } = ValType;
@@ -67,8 +68,7 @@ function invert(m: bigint[][]): bigint[][] {
  * M·diag(1, M̂^k): its first row is [m₀₀, v·M̂^k], its first column below is w, its block
  * B = M̂^(k+1), so its sparse part holds ŵ = M̂^−(k+1)·w; the last round leaves M̂^(partial rounds).
  */
-/** @internal (exported for its test) */
-export function schedule(t: number): Schedule {
+function schedule(t: number): Schedule {
   const partialRounds = PARTIAL_ROUNDS[t - 2];
   const { roundConstants, mds } = grainConstants(R, t, FULL_ROUNDS, partialRounds);
   const half = FULL_ROUNDS / 2;
@@ -96,46 +96,32 @@ export function schedule(t: number): Schedule {
   return { full, mds, partial, tail };
 }
 
-/** A schedule with its numbers as hex text (JSON-able, for the bundle to carry). */
-interface EncodedSchedule {
-  full: string[][];
-  mds: string[][];
-  partial: { scalar: string; sparse: string[] }[];
-  tail: string[][];
-}
-
-const hexOf = (v: bigint) => v.toString(16);
-const fromHex = (text: string) => BigInt(`0x${text}`);
-
-/** @internal (exported for its test) */
-export function encodeSchedule(s: Schedule): EncodedSchedule {
-  return {
-    full: s.full.map((r) => r.map(hexOf)),
-    mds: s.mds.map((r) => r.map(hexOf)),
-    partial: s.partial.map((p) => ({ scalar: hexOf(p.scalar), sparse: p.sparse.map(hexOf) })),
-    tail: s.tail.map((r) => r.map(hexOf)),
-  };
-}
-
-/** @internal (exported for its test) */
-export function decodeSchedule(s: EncodedSchedule): Schedule {
-  return {
-    full: s.full.map((r) => r.map(fromHex)),
-    mds: s.mds.map((r) => r.map(fromHex)),
-    partial: s.partial.map((p) => ({ scalar: fromHex(p.scalar), sparse: p.sparse.map(fromHex) })),
-    tail: s.tail.map((r) => r.map(fromHex)),
-  };
-}
-
 /**
- * The widths whose schedules the bundle carries ready-made (one to three inputs: Merkle trees and
- * most programs); generating one costs a cold process tens of milliseconds.
+ * The widths whose schedules the bundle carries ready-made (one to five inputs: Merkle trees and
+ * most programs, Light Protocol's account hashes included); making one costs a cold process
+ * milliseconds.
  */
-const CARRIED_WIDTHS = [2, 3, 4];
+const CARRIED_WIDTHS = [2, 3, 4, 5, 6];
 
-/** What the module's meta holds: schedules already computed, by width. */
+/** Where one width's schedule lies in memory. */
+interface Layout {
+  partialRounds: number;
+  full: number;
+  mds: number;
+  partial: number;
+  tail: number;
+}
+
+/** A schedule as the module's memory holds it (Montgomery form), its layout counted from its first byte. */
+interface ScheduleImage {
+  layout: Layout;
+  /** The bytes, base64. */
+  bytes: string;
+}
+
+/** What the module's meta holds: schedule images by width. */
 interface PoseidonMeta {
-  schedules: Record<number, EncodedSchedule>;
+  schedules: Record<number, ScheduleImage>;
 }
 
 // ---- The WebAssembly module -------------------------------------------------------------
@@ -151,8 +137,8 @@ const PAGES = 8;
 
 interface Exports {
   memory: WebAssembly.Memory;
-  /** Converts `count` elements at STATE into Montgomery form (or out of it when `out`). */
-  convert(count: number, out: number): void;
+  /** Converts the `count` elements from address `at` into Montgomery form (or out of it when `out`). */
+  convert(at: number, count: number, out: number): void;
   /** The permutation of the t elements at STATE, with a schedule laid out by `layout`. */
   permute(t: number, partialRounds: number, full: number, mds: number, partial: number, tail: number): void;
 }
@@ -313,105 +299,137 @@ export function emitPoseidonBn254(carrySchedules = false): EmittedModule<Poseido
     fullRounds();
   }
 
-  // convert(count, out): STATE[i] = STATE[i]·2^512·2^−256 into Montgomery form, or ·1·2^−256 out of it.
-  const convert = m.addFunction([I32, I32], []);
+  // convert(at, count, out): x = x·2^512·2^−256 into Montgomery form, or x·1·2^−256 out of it.
+  const convert = m.addFunction([I32, I32, I32], []);
   {
     const c = convert.code;
-    const [COUNT, OUT] = [0, 1];
-    const [i, state] = [c.locals(1, I32), c.locals(1, I32)];
-    c.i32Const(STATE).localSet(state);
+    const [AT, COUNT, OUT] = [0, 1, 2];
+    const i = c.locals(1, I32);
     loop(c, i, 0, COUNT, () => {
-      at(c, state, i);
-      at(c, state, i);
+      at(c, AT, i);
+      at(c, AT, i);
       c.i32Const(ONE).i32Const(TO_MONTGOMERY).localGet(OUT).select();
       c.call(mul);
     });
   }
   m.export('permute', 'func', permute.index);
   m.export('convert', 'func', convert.index);
-  const schedules = carrySchedules ? Object.fromEntries(CARRIED_WIDTHS.map((t) => [t, encodeSchedule(schedule(t))])) : {};
-  return { bytes: m.encode(), meta: { schedules } };
-}
-
-function build(): { exports: Exports; carried: PoseidonMeta['schedules'] } {
-  const { module, meta } = fixedModule('poseidon-bn254', () => emitPoseidonBn254());
-  const exports = new WebAssembly.Instance(module, {}).exports as unknown as Exports;
-  const words = new Uint32Array(exports.memory.buffer);
-  words.set(limbsOf((1n << 512n) % R), TO_MONTGOMERY / 4);
-  words.set(limbsOf(1n), ONE / 4);
-  return { exports, carried: meta.schedules };
-}
-
-/** Where one width's schedule lies in memory. */
-interface Layout {
-  partialRounds: number;
-  full: number;
-  mds: number;
-  partial: number;
-  tail: number;
-}
-
-let module:
-  { exports: Exports; words: Uint32Array; bytes: Uint8Array; layouts: Map<number, Layout>; free: number; carried: PoseidonMeta['schedules'] } | undefined;
-
-/** Writes `t`'s schedule in Montgomery form after the last one written; returns where. */
-function layout(t: number): Layout {
-  const mm = module!;
-  const found = mm.layouts.get(t);
-  if (found) return found;
-  const carried = mm.carried[t];
-  const s = carried ? decodeSchedule(carried) : schedule(t);
-  const put = (values: bigint[]) => {
-    const start = mm.free;
-    for (const v of values) {
-      mm.words.set(limbsOf((v << 256n) % R), mm.free / 4);
-      mm.free += ELEMENT_BYTES;
+  const bytes = m.encode();
+  const schedules: PoseidonMeta['schedules'] = {};
+  if (carrySchedules) {
+    // Laid out by the module itself, as a process without them lays them out.
+    const scratch = new Poseidon(new WebAssembly.Module(bytes), {});
+    for (const t of CARRIED_WIDTHS) {
+      const start = scratch.free;
+      const placed = scratch.layout(t);
+      const layout = { ...placed, full: placed.full - start, mds: placed.mds - start, partial: placed.partial - start, tail: placed.tail - start };
+      schedules[t] = { layout, bytes: bytesToBase64(scratch.bytes.subarray(start, scratch.free)) };
     }
-    return start;
-  };
-  const placed: Layout = {
-    partialRounds: s.partial.length,
-    full: put(s.full.flat()),
-    mds: put(s.mds.flat()),
-    partial: put(s.partial.flatMap((p) => [p.scalar, ...p.sparse])),
-    tail: put(s.tail.flat()),
-  };
-  mm.layouts.set(t, placed);
-  return placed;
+  }
+  return { bytes, meta: { schedules } };
 }
+
+/** An instance of the module and the schedules laid out in its memory so far. */
+export class Poseidon {
+  private readonly exports: Exports;
+  private readonly words: Uint32Array;
+  readonly bytes: Uint8Array;
+  private readonly layouts = new Map<number, Layout>();
+  /** Where the next schedule goes. */
+  free = SCHEDULES;
+
+  /** @param carried schedule images to use instead of computing those widths */
+  constructor(
+    module: WebAssembly.Module,
+    private readonly carried: PoseidonMeta['schedules'],
+  ) {
+    this.exports = new WebAssembly.Instance(module, {}).exports as unknown as Exports;
+    this.words = new Uint32Array(this.exports.memory.buffer);
+    this.bytes = new Uint8Array(this.exports.memory.buffer);
+    this.words.set(limbsOf((1n << 512n) % R), TO_MONTGOMERY / 4);
+    this.words.set(limbsOf(1n), ONE / 4);
+  }
+
+  /** Where `t`'s schedule lies, laid out (copied, or computed and converted) on first use. */
+  layout(t: number): Layout {
+    const found = this.layouts.get(t);
+    if (found) return found;
+    const start = this.free;
+    const image = this.carried[t];
+    let placed: Layout;
+    if (image) {
+      const bytes = base64ToBytes(image.bytes)!;
+      this.bytes.set(bytes, start);
+      this.free += bytes.length;
+      const { layout } = image;
+      placed = {
+        partialRounds: layout.partialRounds,
+        full: start + layout.full,
+        mds: start + layout.mds,
+        partial: start + layout.partial,
+        tail: start + layout.tail,
+      };
+    } else {
+      const s = schedule(t);
+      const put = (values: bigint[]) => {
+        const at = this.free;
+        for (const v of values) {
+          writeElement(this.words, this.free / 4, v);
+          this.free += ELEMENT_BYTES;
+        }
+        return at;
+      };
+      placed = {
+        partialRounds: s.partial.length,
+        full: put(s.full.flat()),
+        mds: put(s.mds.flat()),
+        partial: put(s.partial.flatMap((p) => [p.scalar, ...p.sparse])),
+        tail: put(s.tail.flat()),
+      };
+      this.exports.convert(start, (this.free - start) / ELEMENT_BYTES, 0);
+    }
+    this.layouts.set(t, placed);
+    return placed;
+  }
+
+  /** See {@link poseidonBn254}. */
+  hash(inputs: readonly Uint8Array[], littleEndian: boolean): Uint8Array | undefined {
+    const t = inputs.length + 1;
+    const at = (i: number) => STATE + i * ELEMENT_BYTES;
+    this.bytes.fill(0, at(0), at(1));
+    for (let i = 0; i < inputs.length; i++) {
+      const element = this.bytes.subarray(at(i + 1), at(i + 2));
+      element.set(inputs[i]);
+      if (!littleEndian) element.reverse();
+      if (!belowModulus(this.words, at(i + 1) / 4)) return undefined;
+    }
+    const { partialRounds, full, mds, partial, tail } = this.layout(t);
+    this.exports.convert(STATE, t, 0);
+    this.exports.permute(t, partialRounds, full, mds, partial, tail);
+    this.exports.convert(STATE, 1, 1);
+    const out = this.bytes.slice(at(0), at(1));
+    return littleEndian ? out : out.reverse();
+  }
+}
+
+/** Writes v (below 2^256) as eight little-endian 32-bit limbs from `words[from]` (by its hex digits: no BigInt per limb). */
+function writeElement(words: Uint32Array, from: number, v: bigint): void {
+  const hex = v.toString(16).padStart(64, '0');
+  for (let k = 0; k < LIMBS; k++) words[from + k] = parseInt(hex.slice(56 - 8 * k, 64 - 8 * k), 16);
+}
+
+let shared: Poseidon | undefined;
 
 /**
  * Poseidon of `inputs` (1 to 12 field elements as 32 bytes each, big-endian, or little-endian
  * when `littleEndian`), in the same byte order; undefined when an input is not below r.
  */
 export function poseidonBn254(inputs: readonly Uint8Array[], littleEndian: boolean): Uint8Array | undefined {
-  if (!module) {
-    const { exports, carried } = build();
-    module = {
-      exports,
-      words: new Uint32Array(exports.memory.buffer),
-      bytes: new Uint8Array(exports.memory.buffer),
-      layouts: new Map(),
-      free: SCHEDULES,
-      carried,
-    };
+  if (!shared) {
+    const { module, meta } = fixedModule('poseidon-bn254', () => emitPoseidonBn254());
+    shared = new Poseidon(module, meta.schedules);
   }
-  const t = inputs.length + 1;
-  const mm = module;
-  const at = (i: number) => STATE + i * ELEMENT_BYTES;
-  mm.bytes.fill(0, at(0), at(1));
-  for (let i = 0; i < inputs.length; i++) {
-    const element = mm.bytes.subarray(at(i + 1), at(i + 2));
-    element.set(inputs[i]);
-    if (!littleEndian) element.reverse();
-    if (!belowModulus(mm.words, at(i + 1) / 4)) return undefined;
-  }
-  const { partialRounds, full, mds, partial, tail } = layout(t);
-  mm.exports.convert(t, 0);
-  mm.exports.permute(t, partialRounds, full, mds, partial, tail);
-  mm.exports.convert(1, 1);
-  const out = mm.bytes.slice(at(0), at(1));
-  return littleEndian ? out : out.reverse();
+  return shared.hash(inputs, littleEndian);
 }
 
 const MODULUS_LIMBS = limbsOf(R);

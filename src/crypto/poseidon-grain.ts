@@ -3,22 +3,46 @@
  * as the Poseidon paper specifies and circom / light-poseidon (the constants Agave's
  * `sol_poseidon` uses) take them: an 80-bit LFSR seeded with the field and round parameters,
  * filtered by a shrinking generator, read 254 bits (most significant first) per field element,
- * with rejection of elements ≥ r for the round constants. The bits are gathered as hex digits and
- * each element made with one BigInt conversion: a process's first Poseidon of a width then
- * costs about a millisecond instead of a hundred.
+ * with rejection of elements ≥ r for the round constants.
  */
-import { modInverse, modulo } from './modular.js';
+import { inverseAll, modulo } from './modular.js';
 
 const STATE_BITS = 80;
 const FIELD_BITS = 254;
+/** The LFSR runs 16 bits at a time (its nearest tap is 18 bits behind the bit it makes). */
+const STATE_WORDS = STATE_BITS / 16;
+/** 16-bit words made per refill. */
+const CHUNK_WORDS = 1024;
 
-/** A Grain LFSR over the seed of (`t`, `roundsFull`, `roundsPartial`), yielding its filtered bits. */
-function grainBits(t: number, roundsFull: number, roundsPartial: number): () => number {
-  // The 80-bit state twice over, so that the taps at pos + 0…62 are read without a modulo.
-  const state = new Uint8Array(2 * STATE_BITS).fill(1);
-  let at = 0;
+/**
+ * The shrinking generator on one byte of LFSR output (four pairs, earliest in the low bits): of
+ * each pair, the second bit counts when the first is 1. Entry: the kept bits, earliest most
+ * significant, shifted left by 3, plus their count.
+ */
+const SHRUNK = Uint8Array.from({ length: 256 }, (_, byte) => {
+  let bits = 0;
+  let count = 0;
+  for (let pair = 0; pair < 4; pair++) {
+    if ((byte >> (2 * pair)) & 1) {
+      bits = (bits << 1) | ((byte >> (2 * pair + 1)) & 1);
+      count++;
+    }
+  }
+  return (bits << 3) | count;
+});
+
+/**
+ * The Grain LFSR over the seed of (`t`, `roundsFull`, `roundsPartial`), read as 254-bit field
+ * elements of its filtered bits, most significant first. Everything runs on 16-bit words and
+ * bytes, not single bits: a width's constants take a few hundred thousand LFSR bits, and a bit at
+ * a time in a process that has not warmed up cost tens of milliseconds.
+ */
+function grainElements(t: number, roundsFull: number, roundsPartial: number): () => bigint {
+  // words[k] holds LFSR bits 16k … 16k + 15 (of the current chunk), the earliest in bit 0.
+  const words = new Uint16Array(STATE_WORDS + CHUNK_WORDS);
+  const seed: number[] = [];
   const write = (value: number, bits: number) => {
-    for (let i = bits - 1; i >= 0; i--) state[at++] = (value >>> i) & 1;
+    for (let i = bits - 1; i >= 0; i--) seed.push((value >>> i) & 1);
   };
   write(1, 2); // a prime field
   write(0, 4); // the S-box is x^5, not an inverse
@@ -26,48 +50,57 @@ function grainBits(t: number, roundsFull: number, roundsPartial: number): () => 
   write(t, 12);
   write(roundsFull, 10);
   write(roundsPartial, 10);
-  state.copyWithin(STATE_BITS, 0, STATE_BITS);
-  let pos = 0;
-  const step = (): number => {
-    const bit = state[pos + 62] ^ state[pos + 51] ^ state[pos + 38] ^ state[pos + 23] ^ state[pos + 13] ^ state[pos];
-    state[pos] = bit;
-    state[pos + STATE_BITS] = bit;
-    pos = pos === STATE_BITS - 1 ? 0 : pos + 1;
-    return bit;
+  while (seed.length < STATE_BITS) seed.push(1);
+  seed.forEach((bit, i) => (words[i >> 4] |= bit << (i & 15)));
+  // b[n + 80] = b[n + 62] ^ b[n + 51] ^ b[n + 38] ^ b[n + 23] ^ b[n + 13] ^ b[n], for 16 n at once.
+  const window = (k: number, shift: number) => ((words[k] | (words[k + 1] << 16)) >>> shift) & 0xffff;
+  const refill = () => {
+    for (let k = 0; k < CHUNK_WORDS; k++) {
+      words[k + STATE_WORDS] = window(k + 3, 14) ^ window(k + 3, 3) ^ window(k + 2, 6) ^ window(k + 1, 7) ^ window(k, 13) ^ words[k];
+    }
   };
-  for (let i = 0; i < 160; i++) step();
-  // Shrinking generator: of each pair, the second bit counts when the first is 1.
+  refill();
+  // The first 160 bits after the seed are discarded.
+  let byte = 2 * (STATE_WORDS + 10);
+  const END = 2 * (STATE_WORDS + CHUNK_WORDS);
+  // Kept bits not yet read, as a number (below 2^36: exact in a double).
+  let pending = 0;
+  let pendingBits = 0;
+  const take = (count: number): number => {
+    while (pendingBits < count) {
+      if (byte === END) {
+        words.copyWithin(0, CHUNK_WORDS, CHUNK_WORDS + STATE_WORDS);
+        refill();
+        byte = 2 * STATE_WORDS;
+      }
+      const word = words[byte >> 1];
+      const entry = SHRUNK[byte & 1 ? word >> 8 : word & 0xff];
+      byte++;
+      const kept = entry & 7;
+      pending = pending * (1 << kept) + (entry >> 3);
+      pendingBits += kept;
+    }
+    pendingBits -= count;
+    const scale = 2 ** pendingBits;
+    const out = Math.floor(pending / scale);
+    pending -= out * scale;
+    return out;
+  };
+  // 254 bits: 30, then seven words of 32.
   return () => {
-    for (;;) {
-      const keep = step();
-      const bit = step();
-      if (keep) return bit;
-    }
+    let hex = take(30).toString(16);
+    for (let w = 0; w < 7; w++) hex += take(32).toString(16).padStart(8, '0');
+    return BigInt(`0x${hex}`);
   };
-}
-
-/** A field element of 254 LFSR bits, most significant first. */
-function element(next: () => number): bigint {
-  let hex = '';
-  let digit = 0;
-  // 254 bits: a first hex digit of 2 bits, then 63 of 4.
-  for (let i = 0; i < FIELD_BITS; i++) {
-    digit = (digit << 1) | next();
-    if ((FIELD_BITS - 1 - i) % 4 === 0) {
-      hex += digit.toString(16);
-      digit = 0;
-    }
-  }
-  return BigInt(`0x${hex}`);
 }
 
 /** The round constants (per round, `t` each) and the Cauchy MDS matrix for width `t`, modulo `r`. */
 export function grainConstants(r: bigint, t: number, roundsFull: number, roundsPartial: number): { roundConstants: bigint[][]; mds: bigint[][] } {
-  const next = grainBits(t, roundsFull, roundsPartial);
+  const element = grainElements(t, roundsFull, roundsPartial);
   const sample = (count: number, reject: boolean): bigint[] => {
     const out: bigint[] = [];
     while (out.length < count) {
-      const x = element(next);
+      const x = element();
       if (reject && x >= r) continue;
       out.push(modulo(x, r));
     }
@@ -76,6 +109,8 @@ export function grainConstants(r: bigint, t: number, roundsFull: number, roundsP
   const roundConstants = Array.from({ length: roundsFull + roundsPartial }, () => sample(t, true));
   const xs = sample(t, false);
   const ys = sample(t, false);
-  const mds = xs.map((x) => ys.map((y) => modInverse(modulo(x + y, r), r)));
+  const sums = xs.flatMap((x) => ys.map((y) => modulo(x + y, r)));
+  const inverses = inverseAll(sums, r);
+  const mds = xs.map((_, i) => inverses.slice(i * t, (i + 1) * t));
   return { roundConstants, mds };
 }
