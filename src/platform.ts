@@ -52,7 +52,8 @@ interface NodeBuffer {
  * node:buffer's base64 runs as native code; Node's atob and btoa do not (a 10 MiB account took
  * seconds through them), while in browsers they are native and fast enough.
  */
-const nodeBuffer = () => nodeModule<NodeBuffer>('node:buffer')?.Buffer;
+let nodeBufferClass: NodeBuffer['Buffer'] | null | undefined;
+const nodeBuffer = () => (nodeBufferClass === undefined ? (nodeBufferClass = nodeModule<NodeBuffer>('node:buffer')?.Buffer ?? null) : nodeBufferClass);
 
 /** Standard base64 (with padding) of `bytes`. */
 export function bytesToBase64(bytes: Uint8Array): string {
@@ -84,4 +85,4 @@ export function base64ToBytes(text: string): Uint8Array<ArrayBuffer> | undefined
  * Node's native byte comparison (node:buffer's `compare` takes any Uint8Array; 0 when equal), or
  * undefined where there is none (browsers).
  */
-export const nativeCompare: ((a: Uint8Array, b: Uint8Array) => number) | undefined = nodeBuffer()?.compare;
+export const nativeCompare: ((a: Uint8Array, b: Uint8Array) => number) | undefined = nodeBuffer()?.compare ?? undefined;

@@ -31,7 +31,7 @@ import { PRECOMPILES } from './precompiles.js';
 import { RentStateRule, type AccountBefore } from './rent-state.js';
 import { verifySignature } from './sigverify.js';
 import { minimumBalance, type Clock, type Rent, type SlotHash } from './sysvars.js';
-import { TransactionContext, type ExecutionRecord } from './transaction-context.js';
+import { TransactionContext, type ExecutionRecord, type InstructionAccount } from './transaction-context.js';
 import { signatureKey, type TransactionHistory } from './transaction-history.js';
 import type { RuntimeConfig } from './runtime.js';
 
@@ -336,12 +336,19 @@ function executeLoadedTransaction(
     fee,
     returnData: { ...context.returnData },
     innerInstructions: innerInstructions(context, tx.message.instructions.length),
-    postAccounts: msg.keys.flatMap((k, i) => (msg.writable[i] ? [[k, accounts[i]] as [string, Account]] : [])),
+    postAccounts: writtenAccounts(msg, accounts),
     included: true,
     faults: ic.faults,
     profile: ic.env.profiler?.profile,
     execution: { keys, before: loaded.stored, after: accounts, writable: msg.writable, instructions: context.trace },
   };
+}
+
+/** The writable accounts, by address, as execution left them. */
+function writtenAccounts(msg: LoadedMessage, accounts: Account[]): [string, Account][] {
+  const out: [string, Account][] = [];
+  for (let i = 0; i < msg.keys.length; i++) if (msg.writable[i]) out.push([msg.keys[i], accounts[i]]);
+  return out;
 }
 
 /** The top-level instructions in order, precompiles included; stops at the first that fails. */
@@ -357,12 +364,12 @@ function executeInstructions(
   for (let index = 0; index < tx.message.instructions.length; index++) {
     const ix = tx.message.instructions[index];
     if (instructionsSysvar >= 0) setCurrentInstruction(context.accounts[instructionsSysvar].data, index);
-    const frame = context.frame(
-      ix.programIdIndex,
-      [...ix.accounts].map((a) => ({ txIndex: a, isSigner: msg.isSigner(a), isWritable: msg.writable[a] })),
-      ix.data,
-      1,
-    );
+    const accounts = new Array<InstructionAccount>(ix.accounts.length);
+    for (let i = 0; i < accounts.length; i++) {
+      const a = ix.accounts[i];
+      accounts[i] = { txIndex: a, isSigner: msg.isSigner(a), isWritable: msg.writable[a] };
+    }
+    const frame = context.frame(ix.programIdIndex, accounts, ix.data, 1);
     try {
       const precompileId = msg.keys[ix.programIdIndex];
       const precompile =
@@ -433,7 +440,22 @@ export function commitTransaction(bank: Bank, tx: WireTransaction, outcome: Tran
 
 /** Keeps what `getTransaction` shows (LiteSVM keeps the metadata), not the written accounts. */
 function record(bank: Bank, outcome: TransactionOutcome): void {
-  if (bank.history.enabled) bank.history.add(signatureKey(outcome.signature), { ...outcome, postAccounts: [], execution: undefined });
+  if (!bank.history.enabled) return;
+  const { signature, error, logs, computeUnitsConsumed, fee, returnData, innerInstructions, included, faults, profile } = outcome;
+  const kept: TransactionOutcome = {
+    signature,
+    error,
+    logs,
+    computeUnitsConsumed,
+    fee,
+    returnData,
+    innerInstructions,
+    postAccounts: [],
+    included,
+    faults,
+    profile,
+  };
+  bank.history.add(signatureKey(signature), kept);
 }
 
 /** The fee of a failed transaction, taken again from the stored payer (which may no longer afford it). */
