@@ -338,7 +338,7 @@ interface DecodedProgram {
   /** The targets outside the program of jumps, for the slots from n + 2 on. */
   readonly outside: number[];
   /** What `call imm` slots resolved to in `syscalls` (see {@link syscallsResolved}). */
-  resolved?: { syscalls: SyscallRegistry; revision: number; entries: (SyscallEntry | null)[] };
+  resolved?: { syscalls: SyscallRegistry; revision: number; entries: Map<number, SyscallEntry | null> };
 }
 
 /** A slot of `word` not decoded yet (no decoded word is negative). */
@@ -348,14 +348,15 @@ const UNDECODED = -1;
 const slotPc = (program: DecodedProgram, slot: number): number => (slot < program.n + 2 ? slot : program.outside[slot - program.n - 2]);
 
 /**
- * Per slot, the syscall a `call imm` of `program` resolves to in `syscalls` (null: none), filled
+ * By slot, the syscall a `call imm` of `program` resolves to in `syscalls` (null: none), filled
  * as the calls execute: a lookup by hash costs more than a short function. Valid while the
- * registry is unchanged; a program normally runs with one registry.
+ * registry is unchanged; a program normally runs with one registry. A map, not an array over
+ * every slot: a megabyte program would allocate a megabyte for its first run to hold a few dozen.
  */
-function syscallsResolved(program: DecodedProgram, syscalls: SyscallRegistry): (SyscallEntry | null)[] {
+function syscallsResolved(program: DecodedProgram, syscalls: SyscallRegistry): Map<number, SyscallEntry | null> {
   const cached = program.resolved;
   if (cached && cached.syscalls === syscalls && cached.revision === syscalls.revision) return cached.entries;
-  const entries = new Array<SyscallEntry | null>(program.n);
+  const entries = new Map<number, SyscallEntry | null>();
   program.resolved = { syscalls, revision: syscalls.revision, entries };
   return entries;
 }
@@ -1249,8 +1250,8 @@ export class Interpreter implements SyscallContext {
             // A syscall first (the instructions so far are charged before it), then — V0–V2 —
             // also a function registered under the same key.
             let resolved = false;
-            let entry = resolvedSyscalls[pc];
-            if (entry === undefined) resolvedSyscalls[pc] = entry = syscalls.lookup(IMM[pc]) ?? null;
+            let entry = resolvedSyscalls.get(pc);
+            if (entry === undefined) resolvedSyscalls.set(pc, (entry = syscalls.lookup(IMM[pc]) ?? null));
             if (entry !== null) {
               this.consume(due);
               due = 0;
