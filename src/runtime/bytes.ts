@@ -3,6 +3,8 @@ import { nativeCompare } from '../platform.js';
 
 /** From this length on a native call beats the loop below. */
 const NATIVE_COMPARE_FROM = 256;
+/** Below this length the byte loop beats making two word views (keys and signatures mostly differ in their first byte). */
+const WORDS_FROM = 64;
 
 /**
  * Whether `a` and `b` hold the same bytes. Accounts reach megabytes and are compared on every
@@ -14,7 +16,7 @@ export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (n !== b.length) return false;
   if (n >= NATIVE_COMPARE_FROM && nativeCompare) return nativeCompare(a, b) === 0;
   let i = 0;
-  if ((a.byteOffset & 3) === 0 && (b.byteOffset & 3) === 0) {
+  if (n >= WORDS_FROM && (a.byteOffset & 3) === 0 && (b.byteOffset & 3) === 0) {
     const words = n >>> 2;
     const wa = new Uint32Array(a.buffer, a.byteOffset, words);
     const wb = new Uint32Array(b.buffer, b.byteOffset, words);

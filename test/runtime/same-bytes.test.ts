@@ -6,7 +6,7 @@ describe('sameBytes', () => {
   it('agrees with a byte-by-byte comparison for every length, offset and differing position', () => {
     const backing = new Uint8Array(4096 + 16);
     for (let i = 0; i < backing.length; i++) backing[i] = (i * 131 + 7) & 0xff;
-    for (const length of [0, 1, 3, 4, 7, 64, 255, 256, 257, 1024, 4096]) {
+    for (const length of [0, 1, 3, 4, 7, 32, 63, 64, 65, 255, 256, 257, 1024, 4096]) {
       for (const offset of [0, 1, 3]) {
         const a = backing.subarray(offset, offset + length);
         const b = a.slice();
