@@ -11,6 +11,10 @@ import { dirname, join } from 'node:path';
 import { ComputeBudget, FeatureSet, LiteSVM } from 'litesvm';
 import bs58 from 'bs58';
 import type { Clock, EpochRewards, EpochSchedule, Rent } from '../src/runtime/sysvars.js';
+import { loadExistingProgram } from '../src/runtime/program-loader.js';
+import { verify } from '../src/verifier/index.js';
+import { BPF_LOADER_UPGRADEABLE } from '../src/runtime/ids.js';
+import { PROGRAMDATA_METADATA_SIZE } from '../src/runtime/loader-state.js';
 
 /** Everything the generated module holds, constant by constant. */
 export interface LiteSvmRelease {
@@ -31,6 +35,8 @@ export interface LiteSvmRelease {
   DEFAULT_COMPUTE_BUDGET: Record<string, bigint | number>;
   /** The fields of Agave's `FeatureSnapshot` in declaration order, each with the feature id it reads. */
   FEATURE_SNAPSHOT: [string, string][];
+  /** SHA-256 (hex) of each default program's ELF, every one loaded and verified by websvm here. */
+  VERIFIED_DEFAULT_ELFS: string[];
 }
 
 const FEATURE_PROGRAM = 'Feature111111111111111111111111111111111111';
@@ -138,7 +144,29 @@ export function readLiteSvmRelease(): LiteSvmRelease {
       .sort(([a], [b]) => (a < b ? -1 : 1)),
     DEFAULT_COMPUTE_BUDGET: Object.fromEntries(budgetFields.map((name) => [name, (budget as unknown as Record<string, bigint | number>)[name]])),
     FEATURE_SNAPSHOT: featureSnapshot(),
+    VERIFIED_DEFAULT_ELFS: verifiedDefaultElfs(svm),
   };
+}
+
+/** The default programs' ELFs as `svm` holds them, each loaded and verified (throws when one fails), by content hash. */
+function verifiedDefaultElfs(svm: LiteSVM): string[] {
+  const hashes = SBPF_LOADERS.flatMap((loader) =>
+    svm
+      .getProgramAccounts(loader as never)
+      .filter((a) => a.executable)
+      .map((a) => {
+        if (loader !== BPF_LOADER_UPGRADEABLE) return a.data;
+        const programData = svm.getAccount(bs58.encode(a.data.subarray(4, 36)) as never);
+        if (!programData.exists) throw new Error(`${a.address}: no ProgramData`);
+        return programData.data.subarray(PROGRAMDATA_METADATA_SIZE);
+      })
+      .map((elf) => {
+        const exe = loadExistingProgram(new Uint8Array(elf));
+        verify(exe);
+        return exe.contentHash;
+      }),
+  );
+  return hashes.sort();
 }
 
 /** A value as TypeScript source (bigints with an `n`, objects and arrays spread over lines). */
@@ -173,6 +201,8 @@ const DOCS: Record<keyof LiteSvmRelease, string> = {
   DEFAULT_PROGRAM_DATA: 'The ProgramData address of each upgradeable default program (a derivation a new SVM would otherwise pay).',
   DEFAULT_COMPUTE_BUDGET: "Every field of LiteSVM's `new ComputeBudget()`.",
   FEATURE_SNAPSHOT: "The fields of Agave's `FeatureSnapshot` (ending a FeatureSet's `toString()`), each with the feature it reads.",
+  VERIFIED_DEFAULT_ELFS:
+    "SHA-256 of each default program's ELF, loaded and verified by websvm when this file was written: the same bytes, loaded as an existing program, pass again, so loading skips the verifier's pass for them.",
 };
 
 const TYPES: Partial<Record<keyof LiteSvmRelease, string>> = {
@@ -181,6 +211,7 @@ const TYPES: Partial<Record<keyof LiteSvmRelease, string>> = {
   DEFAULT_PROGRAM_LOADERS: 'readonly (readonly [string, string])[]',
   DEFAULT_PROGRAM_DATA: 'readonly (readonly [string, string])[]',
   FEATURE_SNAPSHOT: 'readonly (readonly [string, string])[]',
+  VERIFIED_DEFAULT_ELFS: 'readonly string[]',
 };
 
 /** The source of src/runtime/litesvm-release.ts. */

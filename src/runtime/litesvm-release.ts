@@ -723,3 +723,14 @@ export const FEATURE_SNAPSHOT: readonly (readonly [string, string])[] = [
   ['upgrade_bpf_stake_program_to_v5_1', 's51VGwCAgebo2745DSUris72RavoLkXGUmVJosESCXr'],
   ['relax_fee_payer_constraint', 'FEEXbxUuKobtrt1qNK5pjtzbPQhsppBTrNNG74xu4mai'],
 ];
+
+/** SHA-256 of each default program's ELF, loaded and verified by websvm when this file was written: the same bytes, loaded as an existing program, pass again, so loading skips the verifier's pass for them. */
+export const VERIFIED_DEFAULT_ELFS: readonly string[] = [
+  '0c92063c6838d9ad8af50aaefea9a166b5bb41a2bfa2bc6327d7db320849bc78',
+  '495e9d7680dd555cb126a6a8e5464af5be9b01f02f2cd70634352722d22e3cad',
+  '53e587eee80c786bcfba1450397d92179a0f01def776d19fb4ddf690d64431cc',
+  '67053ed6b0c4b2ff0cead4dc469b2dd30847264b28164ef5e5263d5cf1258c6e',
+  '6804554e69fd3a58caa191dc4a58f4c67223d30ca28ab8987f39fc18d2f7374d',
+  'c9cba7f3d9fe0fac1f32e7a5e012284104a25d27ec97d6eb6d99a3afcd2352a8',
+  'e264e1537c5ee1252aae1fa476c25000b641357bc6af4efab65f314160a99570',
+];
