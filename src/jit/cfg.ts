@@ -315,3 +315,51 @@ export function functionGraph(blocks: readonly Block[], entry: number, entries: 
   for (const list of mergeChildren) list.reverse(); // children were visited in increasing order
   return { nodes, succ, idom, reducible, domDepth, loopHeader, merge, mergeChildren };
 }
+
+/**
+ * Per function, a bit mask of the argument registers r1..r5 (bit r) it may leave changed when it
+ * returns: the ones its own instructions write and the ones its callees may change (all five
+ * after a `callx`, whose target is not known). `nodes[f]` are the blocks of function `f`, or
+ * undefined when it never returns to its caller (it hands over to the interpreter at once);
+ * `calleeOf` gives the function a call block enters, if it has one. The JIT returns only these
+ * registers to the caller.
+ */
+export function argumentsChanged(
+  exe: Executable,
+  blocks: readonly Block[],
+  nodes: readonly (readonly number[] | undefined)[],
+  calleeOf: (b: Block) => number | undefined,
+): Uint8Array {
+  const ALL = 0b111110;
+  const changed = new Uint8Array(nodes.length);
+  const callees: number[][] = nodes.map(() => []);
+  nodes.forEach((list, f) => {
+    if (!list) return;
+    for (const index of list) {
+      const b = blocks[index];
+      for (let pc = b.start; pc < b.end; pc++) {
+        const insn = decodeInsn(exe.text, pc);
+        const role = opcodeRole(exe.sbpfVersion, insn.opc);
+        if (role === 'lddw') pc++;
+        if (role === 'callx') changed[f] = ALL;
+        else if (role !== 'store' && role !== 'jump' && role !== 'call' && role !== 'exit' && insn.dst >= 1 && insn.dst <= 5) changed[f] |= 1 << insn.dst;
+      }
+      const callee = calleeOf(b);
+      if (callee !== undefined) callees[f].push(callee);
+    }
+  });
+  // What a callee changes, its callers change too: grow to the least fixed point.
+  for (let again = true; again;) {
+    again = false;
+    callees.forEach((list, f) => {
+      for (const g of list) {
+        const mask = changed[f] | changed[g];
+        if (mask !== changed[f]) {
+          changed[f] = mask;
+          again = true;
+        }
+      }
+    });
+  }
+  return changed;
+}
