@@ -211,6 +211,12 @@ function describeEnd(exe: Executable, syscalls: SyscallRegistry, n: number, bloc
 export interface FunctionGraph {
   /** Global block index of each node; node 0 is the entry. */
   nodes: number[];
+  /**
+   * Whether the function calls itself. Such a call is a jump: its block's successor is the entry,
+   * and every `exit` block's successors are the blocks after those calls (where a return to a
+   * call of this same function continues), so recursion runs without wasm calls.
+   */
+  recursive: boolean;
   /** Successor nodes (with multiplicity). */
   succ: number[][];
   /** Immediate dominator of each node (the entry's is itself). */
@@ -236,29 +242,21 @@ export interface FunctionGraph {
  */
 export function functionGraph(blocks: readonly Block[], entry: number, entries: Uint8Array, localOf: Int32Array, limit = Infinity): FunctionGraph | undefined {
   const inside = (b: number) => b === entry || !entries[b];
-  // Iterative depth-first search for the postorder.
-  const post: number[] = [];
-  const seen = new Set<number>([entry]);
-  const stack: [number, number][] = [[entry, 0]];
-  while (stack.length) {
-    const top = stack[stack.length - 1];
-    const succ = blocks[top[0]].succ;
-    if (top[1] < succ.length) {
-      const s = succ[top[1]++];
-      if (inside(s) && !seen.has(s)) {
-        if (seen.size >= limit) return undefined;
-        seen.add(s);
-        stack.push([s, 0]);
-      }
-    } else {
-      post.push(top[0]);
-      stack.pop();
-    }
-  }
-  const nodes = post.reverse();
+  const post = postorder(entry, inside, (b) => blocks[b].succ, limit);
+  if (!post) return undefined;
+  // Calls to the function itself, and where they return to.
+  const selfCall = (b: number) => blocks[b].callee === blocks[entry].start;
+  const returnSites = [...new Set(post.filter(selfCall).flatMap((b) => blocks[b].succ))];
+  const recursive = post.some(selfCall);
+  const successors = (b: number) => (selfCall(b) ? [entry] : blocks[b].exits ? returnSites : blocks[b].succ);
+  const nodes = (recursive ? postorder(entry, inside, successors, limit)! : post).reverse();
   const count = nodes.length;
   nodes.forEach((b, i) => (localOf[b] = i));
-  const succ = nodes.map((b) => blocks[b].succ.filter(inside).map((s) => localOf[s]));
+  const succ = nodes.map((b) =>
+    successors(b)
+      .filter(inside)
+      .map((s) => localOf[s]),
+  );
   for (const b of nodes) localOf[b] = -1;
 
   const preds: number[][] = nodes.map(() => []);
@@ -313,7 +311,30 @@ export function functionGraph(blocks: readonly Block[], entry: number, entries: 
     if (merge[x]) mergeChildren[idom[x]].push(x);
   }
   for (const list of mergeChildren) list.reverse(); // children were visited in increasing order
-  return { nodes, succ, idom, reducible, domDepth, loopHeader, merge, mergeChildren };
+  return { nodes, recursive, succ, idom, reducible, domDepth, loopHeader, merge, mergeChildren };
+}
+
+/** The blocks reachable from `entry` through `succ` and `inside`, in postorder; undefined past `limit` blocks. */
+function postorder(entry: number, inside: (b: number) => boolean, succ: (b: number) => readonly number[], limit: number): number[] | undefined {
+  const post: number[] = [];
+  const seen = new Set<number>([entry]);
+  const stack: [number, number][] = [[entry, 0]];
+  while (stack.length) {
+    const top = stack[stack.length - 1];
+    const next = succ(top[0]);
+    if (top[1] < next.length) {
+      const s = next[top[1]++];
+      if (inside(s) && !seen.has(s)) {
+        if (seen.size >= limit) return undefined;
+        seen.add(s);
+        stack.push([s, 0]);
+      }
+    } else {
+      post.push(top[0]);
+      stack.pop();
+    }
+  }
+  return post;
 }
 
 /**

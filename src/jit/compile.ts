@@ -64,6 +64,7 @@ const FK = 16; // i32: fault kind
 const A = 17; // i32 scratch
 const T = 18; // i64 scratch
 const U = 19; // i64 scratch
+const FP0 = 20; // i32: FP on entry (a recursive function's own calls push frames after it)
 const PARAMS = [...Array<ValType>(7).fill(I64), I32, I64];
 /** r0 and DUE; a negative DUE is minus the status of a run that left the compiled code. */
 const RESULTS = [I64, I64];
@@ -475,9 +476,41 @@ class FunctionCompiler {
           .localSet(R(r));
   }
 
+  /**
+   * After an `exit` below depth 0 in a recursive function: when the frame on top is one its own
+   * call pushed in this wasm call, pops it as the VM does (r6..r10 back) and continues after
+   * that call, the return slot telling which.
+   */
+  private returnToSelfCall(): void {
+    const { c, g, mc } = this;
+    const sites = g.nodes.filter((b) => mc.blocks[b].callee === mc.blocks[g.nodes[0]].start).map((b) => mc.blocks[b].last + 1);
+    c.localGet(FP).localGet(FP0).i32Ne();
+    this.open('if');
+    c.localGet(FP).i32Const(HEADER.frameSize).i32Sub().localSet(FP);
+    for (let r = 6; r <= 9; r++)
+      c.localGet(FP)
+        .i64Load(8 * (r - 6))
+        .localSet(R(r));
+    c.localGet(FP).i64Load(32).localSet(R(FRAME_PTR_REG));
+    sites.forEach((site, i) => {
+      if (i === sites.length - 1) return this.jumpTo(site);
+      c.localGet(FP).i32Load(40).i32Const(site).i32Eq();
+      this.open('if');
+      this.jumpTo(site);
+      this.close();
+    });
+    this.close();
+  }
+
   /** A call to slot `target` after the frame push: compiled, outside the text, or continued by the interpreter. */
   private callSlot(target: number, pc: number): Next {
-    const f = this.mc.functionAt.get(target);
+    const { g, mc } = this;
+    if (g.recursive && mc.blocks[g.nodes[this.current]].callee === mc.blocks[g.nodes[0]].start) {
+      this.enterFrame();
+      this.jumpTo(target); // a call to this same function: a jump (see `FunctionGraph.recursive`)
+      return 'terminated';
+    }
+    const f = mc.functionAt.get(target);
     if (f !== undefined) {
       this.callFunction(() => this.c.call(f), this.mc.changedBy.get(f)!);
       if (this.mc.mayReturn[this.mc.blockOf[target]]) this.jumpTo(pc + 1);
@@ -648,6 +681,7 @@ class FunctionCompiler {
         this.syncDue(0);
         this.returnStatus(STATUS_EXIT);
         this.close();
+        if (this.g.recursive) this.returnToSelfCall();
         // The caller keeps its own r6..r10, the values the frame saved.
         for (let r = 1; r <= 5; r++)
           if (this.changed & (1 << r))
@@ -998,6 +1032,8 @@ function enterFunction(c: Code, mc: ModuleContext): void {
   c.locals(5, I64); // r6..r9, PREV
   c.locals(4, I32); // BLK, HPC, FK, A
   c.locals(2, I64); // T, U
+  c.locals(1, I32); // FP0
+  c.localGet(FP).localSet(FP0);
   c.globalGet(mc.prevGlobal).localSet(PREV);
   for (let r = 6; r <= 9; r++)
     c.localGet(FP)
