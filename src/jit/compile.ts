@@ -435,6 +435,8 @@ class FunctionCompiler {
       .i32Const(HEADER.frames + (MAX_CALL_DEPTH - 1) * HEADER.frameSize)
       .i32Eq();
     this.open('if');
+    // The VM counts the frame it could not enter (its return pc ends the backtrace); r10 stays.
+    c.localGet(FP).i32Const(HEADER.frameSize).i32Add().localSet(FP);
     this.fault('CallDepthExceeded', pc, 0);
     this.close();
   }
