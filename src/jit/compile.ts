@@ -1,16 +1,17 @@
 /**
  * sBPF → WebAssembly. Every sBPF function (the program entry, each call target, each registered
  * function) becomes a wasm function; `call` is a wasm `call`, `callx` a `call_indirect` through
- * the function table. The calling convention is lean because calls dominate recursive code: the
- * caller passes r0..r5, its r10 plus the frame bump, the frame pointer and the meter, after
- * saving r6..r10 and the return pc in its call frame in the header as the VM does; the callee
- * reads r6..r9 (unchanged by a call) from that frame and returns r0 and the meter. The argument
- * registers it may have changed (`argumentsChanged`) come back through the header's register
- * slots, and a negative meter says the run left the compiled code (exit at depth 0 or hand-over):
- * every caller passes that up at once. Inside a function the control-flow graph is rebuilt as nested `block`s and
- * `loop`s with Ramsey's "Beyond Relooper" (ICFP 2022); a function whose graph is irreducible (or
- * whose dominator tree is too deep to structure recursively) runs its blocks through a
- * `loop` + `br_table` dispatcher instead.
+ * the function table, and a function's calls to itself are jumps inside it (recursion makes no
+ * wasm calls). Calls dominate recursive code, so the convention is lean: the caller saves r6..r10
+ * and the return pc in its call frame in the header as the VM does, and passes r0..r5, the callee's
+ * r10, the frame pointer and the meter; the callee reads r6..r9 (a call keeps them) from that
+ * frame and returns r0 and the meter. The argument registers it may have changed
+ * (`argumentsChanged`) come back through the header's register slots; a negative meter says the
+ * run left the compiled code (exit at depth 0, hand-over), which every caller passes up at once.
+ * Inside a function the control-flow graph is rebuilt as nested `block`s and `loop`s with
+ * Ramsey's "Beyond Relooper" (ICFP 2022); a function whose graph is irreducible (or whose
+ * dominator tree is too deep to structure recursively) runs its blocks through a `loop` +
+ * `br_table` dispatcher instead.
  *
  * Exact metering: each block charges its whole length on entry after checking that it fits the
  * budget; when it does not, the run is handed to the interpreter at that block, which then fails
@@ -208,6 +209,8 @@ type Next = number | 'terminated';
 class FunctionCompiler {
   private readonly c: Code;
   private readonly g: FunctionGraph;
+  /** Where the function starts (calls to it from inside are jumps). */
+  private readonly entrySlot: number;
   private structured: boolean;
   /** Open labels. */
   private depth = 0;
@@ -232,6 +235,7 @@ class FunctionCompiler {
   ) {
     this.c = code;
     this.g = graph;
+    this.entrySlot = mc.blocks[graph.nodes[0]].start;
     this.structured = graph.reducible && graph.domDepth <= MAX_STRUCTURED_DEPTH;
     this.loopPos = new Int32Array(graph.nodes.length).fill(-1);
     this.blockPos = new Int32Array(graph.nodes.length).fill(-1);
@@ -478,14 +482,24 @@ class FunctionCompiler {
           .localSet(R(r));
   }
 
+  /** Stores the argument registers in `mask` where a caller reads them back after the call. */
+  private storeArguments(mask: number): void {
+    for (let r = 1; r <= 5; r++)
+      if (mask & (1 << r))
+        this.c
+          .i32Const(0)
+          .localGet(R(r))
+          .i64Store(HEADER.regs + 8 * r);
+  }
+
   /**
-   * After an `exit` below depth 0 in a recursive function: when the frame on top is one its own
-   * call pushed in this wasm call, pops it as the VM does (r6..r10 back) and continues after
+   * At an `exit` (not at depth 0) in a recursive function: when the frame on top is one its own
+   * calls pushed in this wasm call, pops it as the VM does (r6..r10 back) and continues after
    * that call, the return slot telling which.
    */
   private returnToSelfCall(): void {
     const { c, g, mc } = this;
-    const sites = g.nodes.filter((b) => mc.blocks[b].callee === mc.blocks[g.nodes[0]].start).map((b) => mc.blocks[b].last + 1);
+    const sites = g.nodes.filter((b) => mc.blocks[b].callee === this.entrySlot).map((b) => mc.blocks[b].last + 1);
     c.localGet(FP).localGet(FP0).i32Ne();
     this.open('if');
     c.localGet(FP).i32Const(HEADER.frameSize).i32Sub().localSet(FP);
@@ -507,7 +521,7 @@ class FunctionCompiler {
   /** A call to slot `target` after the frame push: compiled, outside the text, or continued by the interpreter. */
   private callSlot(target: number, pc: number): Next {
     const { g, mc } = this;
-    if (g.recursive && mc.blocks[g.nodes[this.current]].callee === mc.blocks[g.nodes[0]].start) {
+    if (g.recursive && mc.blocks[g.nodes[this.current]].callee === this.entrySlot) {
       this.enterFrame();
       this.jumpTo(target); // a call to this same function: a jump (see `FunctionGraph.recursive`)
       return 'terminated';
@@ -584,10 +598,7 @@ class FunctionCompiler {
     this.br(this.HAND_OVER);
     this.close();
     // The target is known only now: it returns what it changes over the caller's own values.
-    for (let r = 1; r <= 5; r++)
-      c.i32Const(0)
-        .localGet(R(r))
-        .i64Store(HEADER.regs + 8 * r);
+    this.storeArguments(ALL_ARGUMENTS);
     this.callFunction(() => c.localGet(A).callIndirect(mc.functionType), ALL_ARGUMENTS);
     this.jumpTo(pc + 1);
     return 'terminated';
@@ -685,11 +696,7 @@ class FunctionCompiler {
         this.close();
         if (this.g.recursive) this.returnToSelfCall();
         // The caller keeps its own r6..r10, the values the frame saved.
-        for (let r = 1; r <= 5; r++)
-          if (this.changed & (1 << r))
-            c.i32Const(0)
-              .localGet(R(r))
-              .i64Store(HEADER.regs + 8 * r);
+        this.storeArguments(this.changed);
         c.localGet(R(0)).localGet(DUE).return();
         return 'terminated';
     }
