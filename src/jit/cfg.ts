@@ -211,6 +211,12 @@ function describeEnd(exe: Executable, syscalls: SyscallRegistry, n: number, bloc
 export interface FunctionGraph {
   /** Global block index of each node; node 0 is the entry. */
   nodes: number[];
+  /**
+   * Whether the function calls itself. Such a call is a jump: its block's successor is the entry,
+   * and every `exit` block's successors are the blocks after those calls (where a return to a
+   * call of this same function continues), so recursion runs without wasm calls.
+   */
+  recursive: boolean;
   /** Successor nodes (with multiplicity). */
   succ: number[][];
   /** Immediate dominator of each node (the entry's is itself). */
@@ -236,29 +242,21 @@ export interface FunctionGraph {
  */
 export function functionGraph(blocks: readonly Block[], entry: number, entries: Uint8Array, localOf: Int32Array, limit = Infinity): FunctionGraph | undefined {
   const inside = (b: number) => b === entry || !entries[b];
-  // Iterative depth-first search for the postorder.
-  const post: number[] = [];
-  const seen = new Set<number>([entry]);
-  const stack: [number, number][] = [[entry, 0]];
-  while (stack.length) {
-    const top = stack[stack.length - 1];
-    const succ = blocks[top[0]].succ;
-    if (top[1] < succ.length) {
-      const s = succ[top[1]++];
-      if (inside(s) && !seen.has(s)) {
-        if (seen.size >= limit) return undefined;
-        seen.add(s);
-        stack.push([s, 0]);
-      }
-    } else {
-      post.push(top[0]);
-      stack.pop();
-    }
-  }
-  const nodes = post.reverse();
+  const post = postorder(entry, inside, (b) => blocks[b].succ, limit);
+  if (!post) return undefined;
+  // Calls to the function itself, and where they return to.
+  const selfCall = (b: number) => blocks[b].callee === blocks[entry].start;
+  const returnSites = [...new Set(post.filter(selfCall).flatMap((b) => blocks[b].succ))];
+  const recursive = post.some(selfCall);
+  const successors = (b: number) => (selfCall(b) ? [entry] : blocks[b].exits ? returnSites : blocks[b].succ);
+  const nodes = (recursive ? postorder(entry, inside, successors, limit)! : post).reverse();
   const count = nodes.length;
   nodes.forEach((b, i) => (localOf[b] = i));
-  const succ = nodes.map((b) => blocks[b].succ.filter(inside).map((s) => localOf[s]));
+  const succ = nodes.map((b) =>
+    successors(b)
+      .filter(inside)
+      .map((s) => localOf[s]),
+  );
   for (const b of nodes) localOf[b] = -1;
 
   const preds: number[][] = nodes.map(() => []);
@@ -313,5 +311,76 @@ export function functionGraph(blocks: readonly Block[], entry: number, entries: 
     if (merge[x]) mergeChildren[idom[x]].push(x);
   }
   for (const list of mergeChildren) list.reverse(); // children were visited in increasing order
-  return { nodes, succ, idom, reducible, domDepth, loopHeader, merge, mergeChildren };
+  return { nodes, recursive, succ, idom, reducible, domDepth, loopHeader, merge, mergeChildren };
+}
+
+/** The blocks reachable from `entry` through `succ` and `inside`, in postorder; undefined past `limit` blocks. */
+function postorder(entry: number, inside: (b: number) => boolean, succ: (b: number) => readonly number[], limit: number): number[] | undefined {
+  const post: number[] = [];
+  const seen = new Set<number>([entry]);
+  const stack: [number, number][] = [[entry, 0]];
+  while (stack.length) {
+    const top = stack[stack.length - 1];
+    const next = succ(top[0]);
+    if (top[1] < next.length) {
+      const s = next[top[1]++];
+      if (inside(s) && !seen.has(s)) {
+        if (seen.size >= limit) return undefined;
+        seen.add(s);
+        stack.push([s, 0]);
+      }
+    } else {
+      post.push(top[0]);
+      stack.pop();
+    }
+  }
+  return post;
+}
+
+/**
+ * Per function, a bit mask of the argument registers r1..r5 (bit r) it may leave changed when it
+ * returns: the ones its own instructions write and the ones its callees may change (all five
+ * after a `callx`, whose target is not known). `nodes[f]` are the blocks of function `f`, or
+ * undefined when it never returns to its caller (it hands over to the interpreter at once);
+ * `calleeOf` gives the function a call block enters, if it has one. The JIT returns only these
+ * registers to the caller.
+ */
+export function argumentsChanged(
+  exe: Executable,
+  blocks: readonly Block[],
+  nodes: readonly (readonly number[] | undefined)[],
+  calleeOf: (b: Block) => number | undefined,
+): Uint8Array {
+  const ALL = 0b111110;
+  const changed = new Uint8Array(nodes.length);
+  const callees: number[][] = nodes.map(() => []);
+  nodes.forEach((list, f) => {
+    if (!list) return;
+    for (const index of list) {
+      const b = blocks[index];
+      for (let pc = b.start; pc < b.end; pc++) {
+        const insn = decodeInsn(exe.text, pc);
+        const role = opcodeRole(exe.sbpfVersion, insn.opc);
+        if (role === 'lddw') pc++;
+        if (role === 'callx') changed[f] = ALL;
+        else if (role !== 'store' && role !== 'jump' && role !== 'call' && role !== 'exit' && insn.dst >= 1 && insn.dst <= 5) changed[f] |= 1 << insn.dst;
+      }
+      const callee = calleeOf(b);
+      if (callee !== undefined) callees[f].push(callee);
+    }
+  });
+  // What a callee changes, its callers change too: grow to the least fixed point.
+  for (let again = true; again;) {
+    again = false;
+    callees.forEach((list, f) => {
+      for (const g of list) {
+        const mask = changed[f] | changed[g];
+        if (mask !== changed[f]) {
+          changed[f] = mask;
+          again = true;
+        }
+      }
+    });
+  }
+  return changed;
 }

@@ -1,11 +1,17 @@
 /**
  * sBPF → WebAssembly. Every sBPF function (the program entry, each call target, each registered
- * function) becomes a wasm function taking r0..r10, the frame pointer and the meter, and returning
- * a status with r0..r5 and the meter; `call` is a wasm `call`, `callx` a `call_indirect` through
- * the function table. Inside a function the control-flow graph is rebuilt as nested `block`s and
- * `loop`s with Ramsey's "Beyond Relooper" (ICFP 2022); a function whose graph is irreducible (or
- * whose dominator tree is too deep to structure recursively) runs its blocks through a
- * `loop` + `br_table` dispatcher instead.
+ * function) becomes a wasm function; `call` is a wasm `call`, `callx` a `call_indirect` through
+ * the function table, and a function's calls to itself are jumps inside it (recursion makes no
+ * wasm calls). Calls dominate recursive code, so the convention is lean: the caller saves r6..r10
+ * and the return pc in its call frame in the header as the VM does, and passes r0..r5, the callee's
+ * r10, the frame pointer and the meter; the callee reads r6..r9 (a call keeps them) from that
+ * frame and returns r0 and the meter. The argument registers it may have changed
+ * (`argumentsChanged`) come back through the header's register slots; a negative meter says the
+ * run left the compiled code (exit at depth 0, hand-over), which every caller passes up at once.
+ * Inside a function the control-flow graph is rebuilt as nested `block`s and `loop`s with
+ * Ramsey's "Beyond Relooper" (ICFP 2022); a function whose graph is irreducible (or whose
+ * dominator tree is too deep to structure recursively) runs its blocks through a `loop` +
+ * `br_table` dispatcher instead.
  *
  * Exact metering: each block charges its whole length on entry after checking that it fits the
  * budget; when it does not, the run is handed to the interpreter at that block, which then fails
@@ -38,29 +44,33 @@ import {
   functionGraph,
   internalCallTarget,
   pruneCallsThatNeverReturn,
+  argumentsChanged,
   type Block,
   type FunctionGraph,
 } from './cfg.js';
-import { HEADER, STATUS_EXIT, STATUS_HAND_OVER, STATUS_RETURNED, faultCode, type FaultKind } from './layout.js';
+import { HEADER, STATUS_EXIT, STATUS_HAND_OVER, faultCode, type FaultKind } from './layout.js';
 import { ModuleBuilder, ValType, type Code } from './wasm/index.js';
 
 const I32 = ValType.I32;
 const I64 = ValType.I64;
 
-// Locals of every compiled function; the parameters come first.
-const R = (i: number) => i; // r0..r10 → locals 0..10
-const FP = 11; // i32: header address of the next free call frame
-const DUE = 12; // i64: instructions charged since the meter was last synchronised
-const PREV = 13; // i64: the meter at that synchronisation
+// Locals of every compiled function; the parameters (r0..r5, r10, FP, DUE) come first.
+const R = (i: number) => (i <= 5 ? i : i === FRAME_PTR_REG ? 6 : i + 3); // r6..r9 → locals 9..12
+const FP = 7; // i32: header address of the next free call frame
+const DUE = 8; // i64: instructions charged since the meter was last synchronised
+const PREV = 13; // i64: the meter at that synchronisation (a call's callee reads it from its global)
 const BLK = 14; // i32: dispatcher block index
 const HPC = 15; // i32: pc to hand over or fault at
 const FK = 16; // i32: fault kind
-const ST = 17; // i32: status of a callee
-const A = 18; // i32 scratch
-const T = 19; // i64 scratch
-const U = 20; // i64 scratch
-const PARAMS = [...Array<ValType>(11).fill(I64), I32, I64, I64];
-const RESULTS = [I32, ...Array<ValType>(6).fill(I64), I64, I64];
+const A = 17; // i32 scratch
+const T = 18; // i64 scratch
+const U = 19; // i64 scratch
+const FP0 = 20; // i32: FP on entry (a recursive function's own calls push frames after it)
+const PARAMS = [...Array<ValType>(7).fill(I64), I32, I64];
+/** r0 and DUE; a negative DUE is minus the status of a run that left the compiled code. */
+const RESULTS = [I64, I64];
+/** r1..r5 as a bit mask (bit r). */
+const ALL_ARGUMENTS = 0b111110;
 
 /** Deeper dominator trees are dispatched: structuring recurses once per level. */
 const MAX_STRUCTURED_DEPTH = 2000;
@@ -80,6 +90,8 @@ interface ModuleContext {
   n: number;
   /** Function index of the compiled function entered at a slot. */
   functionAt: Map<number, number>;
+  /** Per function index: the argument registers it may change (see `argumentsChanged`). */
+  changedBy: Map<number, number>;
   functionType: number;
   translate: number;
   mulhu: number;
@@ -135,6 +147,7 @@ export function compileToWasm(exe: Executable, syscalls: SyscallRegistry, only?:
     blockOf,
     n,
     functionAt,
+    changedBy: new Map(),
     functionType: m.type(PARAMS, RESULTS),
     translate,
     mulhu,
@@ -149,24 +162,44 @@ export function compileToWasm(exe: Executable, syscalls: SyscallRegistry, only?:
     localOf: new Int32Array(blocks.length).fill(-1),
   };
   let budget = compiledBlocksBudget(blocks.length);
-  entries.forEach((pc, i) => {
-    if (only && !only[pc] && pc !== exe.entryPc) return emitHandOverAtEntry(functions[i].code, pc, dueGlobal);
+  const graphs = entries.map((pc) => {
+    if (only && !only[pc] && pc !== exe.entryPc) return undefined;
     const graph = functionGraph(blocks, blockOf[pc], entryBlock, mc.localOf, budget);
-    if (!graph) return emitHandOverAtEntry(functions[i].code, pc, dueGlobal);
-    budget -= graph.nodes.length;
-    new FunctionCompiler(mc, functions[i].code, graph).compile();
+    if (graph) budget -= graph.nodes.length;
+    return graph;
+  });
+  const entryIndex = new Map(entries.map((pc, i) => [pc, i]));
+  const changed = argumentsChanged(
+    exe,
+    blocks,
+    graphs.map((g) => g?.nodes),
+    (b) => entryIndex.get(b.callee),
+  );
+  functions.forEach((f, i) => mc.changedBy.set(f.index, changed[i]));
+  entries.forEach((pc, i) => {
+    const graph = graphs[i];
+    if (graph) new FunctionCompiler(mc, functions[i].code, graph, changed[i]).compile();
+    else emitHandOverAtEntry(functions[i].code, pc, mc);
   });
 
-  // `run`: registers from the header, depth 0, then the entry function; only its status is kept.
+  // `run`: registers from the header (r6..r9 in the frame before the first), depth 0, then the
+  // entry function; only its status is kept.
   const c = run.code;
   const entry = functionAt.get(exe.entryPc);
   if (entry === undefined) {
     c.i32Const(0).i32Const(exe.entryPc).i32Store(HEADER.pc).i32Const(STATUS_HAND_OVER); // the interpreter reports it
     return m.encode();
   }
-  for (let r = 0; r <= 10; r++) c.i32Const(0).i64Load(HEADER.regs + 8 * r);
-  c.i32Const(HEADER.frames).globalGet(dueGlobal).globalGet(prevGlobal).call(entry);
-  for (let i = 1; i < RESULTS.length; i++) c.drop();
+  for (let r = 6; r <= 9; r++)
+    c.i32Const(0)
+      .i32Const(0)
+      .i64Load(HEADER.regs + 8 * r)
+      .i64Store(HEADER.frames - HEADER.frameSize + 8 * (r - 6));
+  for (let r = 0; r <= 5; r++) c.i32Const(0).i64Load(HEADER.regs + 8 * r);
+  c.i32Const(0).i64Load(HEADER.regs + 8 * FRAME_PTR_REG);
+  c.i32Const(HEADER.frames).globalGet(dueGlobal).call(entry);
+  const status = c.locals(1, I64);
+  c.localSet(status).drop().i64ConstI32(0).localGet(status).i64Sub().i32WrapI64();
   return m.encode();
 }
 
@@ -176,6 +209,8 @@ type Next = number | 'terminated';
 class FunctionCompiler {
   private readonly c: Code;
   private readonly g: FunctionGraph;
+  /** Where the function starts (calls to it from inside are jumps). */
+  private readonly entrySlot: number;
   private structured: boolean;
   /** Open labels. */
   private depth = 0;
@@ -195,9 +230,12 @@ class FunctionCompiler {
     private readonly mc: ModuleContext,
     code: Code,
     graph: FunctionGraph,
+    /** The argument registers this function returns to its caller (see `argumentsChanged`). */
+    private readonly changed: number,
   ) {
     this.c = code;
     this.g = graph;
+    this.entrySlot = mc.blocks[graph.nodes[0]].start;
     this.structured = graph.reducible && graph.domDepth <= MAX_STRUCTURED_DEPTH;
     this.loopPos = new Int32Array(graph.nodes.length).fill(-1);
     this.blockPos = new Int32Array(graph.nodes.length).fill(-1);
@@ -229,8 +267,7 @@ class FunctionCompiler {
 
   private emit(): void {
     const { c, mc } = this;
-    c.locals(5, I32); // BLK, HPC, FK, ST, A
-    c.locals(2, I64); // T, U
+    enterFunction(c, mc);
     for (let i = 0; i < 4; i++) this.open('block');
     if (this.structured) this.doTree(0);
     else this.dispatch();
@@ -238,9 +275,9 @@ class FunctionCompiler {
     this.saveState();
     this.syncDue(0);
     c.i32Const(0).localGet(HPC).i32Store(HEADER.pc);
-    this.returnStatus(() => c.i32Const(STATUS_HAND_OVER));
+    this.returnStatus(STATUS_HAND_OVER);
     this.close(); // a callee exited or handed over: pass its status up
-    this.returnStatus(() => c.localGet(ST));
+    c.i64ConstI32(0).localGet(DUE).return();
     this.close(); // access violation (translate recorded it in the header)
     this.saveState();
     c.call(mc.accessImport).unreachable();
@@ -340,7 +377,7 @@ class FunctionCompiler {
     }
   }
 
-  private returnStatus(status: () => void): void {
+  private returnStatus(status: number): void {
     returnStatus(this.c, status);
   }
 
@@ -402,6 +439,8 @@ class FunctionCompiler {
       .i32Const(HEADER.frames + (MAX_CALL_DEPTH - 1) * HEADER.frameSize)
       .i32Eq();
     this.open('if');
+    // The VM counts the frame it could not enter (its return pc ends the backtrace); r10 stays.
+    c.localGet(FP).i32Const(HEADER.frameSize).i32Add().localSet(FP);
     this.fault('CallDepthExceeded', pc, 0);
     this.close();
   }
@@ -420,26 +459,76 @@ class FunctionCompiler {
     if (bump) c.localGet(R(FRAME_PTR_REG)).i64ConstI32(bump).i64Add().localSet(R(FRAME_PTR_REG));
   }
 
-  /** Calls a compiled function on the pushed frame; `callee` emits the call. r0..r5 and the meter come back. */
-  private callFunction(callee: () => void): void {
+  /**
+   * Calls a compiled function on the pushed frame; `callee` emits the call, after which r0, the
+   * meter and the argument registers in `changed` come back (r6..r10 are the caller's own).
+   */
+  private callFunction(callee: () => void, changed: number): void {
     const c = this.c;
-    for (let r = 0; r < FRAME_PTR_REG; r++) c.localGet(R(r));
+    for (let r = 0; r <= 5; r++) c.localGet(R(r));
     c.localGet(R(FRAME_PTR_REG));
     const bump = this.frameBump();
     if (bump) c.i64ConstI32(bump).i64Add();
-    c.localGet(FP).i32Const(HEADER.frameSize).i32Add().localGet(DUE).localGet(PREV);
+    c.localGet(FP).i32Const(HEADER.frameSize).i32Add().localGet(DUE);
     callee();
-    c.localSet(PREV).localSet(DUE);
-    for (let r = 5; r >= 0; r--) c.localSet(R(r));
-    c.localTee(ST);
+    c.localTee(DUE).i64ConstI32(0).i64LtS();
     this.brIf(this.PROPAGATE);
+    c.localSet(R(0));
+    c.globalGet(this.mc.prevGlobal).localSet(PREV); // the callee's syscalls move it
+    for (let r = 1; r <= 5; r++)
+      if (changed & (1 << r))
+        c.i32Const(0)
+          .i64Load(HEADER.regs + 8 * r)
+          .localSet(R(r));
+  }
+
+  /** Stores the argument registers in `mask` where a caller reads them back after the call. */
+  private storeArguments(mask: number): void {
+    for (let r = 1; r <= 5; r++)
+      if (mask & (1 << r))
+        this.c
+          .i32Const(0)
+          .localGet(R(r))
+          .i64Store(HEADER.regs + 8 * r);
+  }
+
+  /**
+   * At an `exit` (not at depth 0) in a recursive function: when the frame on top is one its own
+   * calls pushed in this wasm call, pops it as the VM does (r6..r10 back) and continues after
+   * that call, the return slot telling which.
+   */
+  private returnToSelfCall(): void {
+    const { c, g, mc } = this;
+    const sites = g.nodes.filter((b) => mc.blocks[b].callee === this.entrySlot).map((b) => mc.blocks[b].last + 1);
+    c.localGet(FP).localGet(FP0).i32Ne();
+    this.open('if');
+    c.localGet(FP).i32Const(HEADER.frameSize).i32Sub().localSet(FP);
+    for (let r = 6; r <= 9; r++)
+      c.localGet(FP)
+        .i64Load(8 * (r - 6))
+        .localSet(R(r));
+    c.localGet(FP).i64Load(32).localSet(R(FRAME_PTR_REG));
+    sites.forEach((site, i) => {
+      if (i === sites.length - 1) return this.jumpTo(site);
+      c.localGet(FP).i32Load(40).i32Const(site).i32Eq();
+      this.open('if');
+      this.jumpTo(site);
+      this.close();
+    });
+    this.close();
   }
 
   /** A call to slot `target` after the frame push: compiled, outside the text, or continued by the interpreter. */
   private callSlot(target: number, pc: number): Next {
-    const f = this.mc.functionAt.get(target);
+    const { g, mc } = this;
+    if (g.recursive && mc.blocks[g.nodes[this.current]].callee === this.entrySlot) {
+      this.enterFrame();
+      this.jumpTo(target); // a call to this same function: a jump (see `FunctionGraph.recursive`)
+      return 'terminated';
+    }
+    const f = mc.functionAt.get(target);
     if (f !== undefined) {
-      this.callFunction(() => this.c.call(f));
+      this.callFunction(() => this.c.call(f), this.mc.changedBy.get(f)!);
       if (this.mc.mayReturn[this.mc.blockOf[target]]) this.jumpTo(pc + 1);
       else this.c.unreachable(); // the callee only ever faults or leaves the JIT
     } else {
@@ -508,7 +597,9 @@ class FunctionCompiler {
     c.localGet(T).i32WrapI64().localSet(HPC);
     this.br(this.HAND_OVER);
     this.close();
-    this.callFunction(() => c.localGet(A).callIndirect(mc.functionType));
+    // The target is known only now: it returns what it changes over the caller's own values.
+    this.storeArguments(ALL_ARGUMENTS);
+    this.callFunction(() => c.localGet(A).callIndirect(mc.functionType), ALL_ARGUMENTS);
     this.jumpTo(pc + 1);
     return 'terminated';
   }
@@ -601,12 +692,12 @@ class FunctionCompiler {
         this.open('if');
         this.saveState();
         this.syncDue(0);
-        this.returnStatus(() => c.i32Const(STATUS_EXIT));
+        this.returnStatus(STATUS_EXIT);
         this.close();
+        if (this.g.recursive) this.returnToSelfCall();
         // The caller keeps its own r6..r10, the values the frame saved.
-        c.i32Const(STATUS_RETURNED);
-        for (let r = 0; r <= 5; r++) c.localGet(R(r));
-        c.localGet(DUE).localGet(PREV).return();
+        this.storeArguments(this.changed);
+        c.localGet(R(0)).localGet(DUE).return();
         return 'terminated';
     }
 
@@ -940,19 +1031,34 @@ function saveState(c: Code): void {
   c.i32Const(0).localGet(FP).i32Const(HEADER.frames).i32Sub().i32Const(HEADER.frameSize).i32DivU().i32Store(HEADER.depth);
 }
 
-/** Pushes the status and zeros for the other results, and returns. */
-function returnStatus(c: Code, status: () => void): void {
-  status();
-  for (let i = 1; i < RESULTS.length; i++) c.i64ConstI32(0);
-  c.return();
+/** Returns from a run that leaves the compiled code with `status` (see `RESULTS`). */
+function returnStatus(c: Code, status: number): void {
+  c.i64ConstI32(0).i64ConstI32(-status).return();
 }
 
-/** A function past the compile budget: the interpreter runs it, from its entry. */
-function emitHandOverAtEntry(c: Code, pc: number, dueGlobal: number): void {
+/** Declares the locals after the parameters, and reads PREV and r6..r9 (the caller's, in its call frame). */
+function enterFunction(c: Code, mc: ModuleContext): void {
+  c.locals(5, I64); // r6..r9, PREV
+  c.locals(4, I32); // BLK, HPC, FK, A
+  c.locals(2, I64); // T, U
+  c.locals(1, I32); // FP0
+  c.localGet(FP).localSet(FP0);
+  c.globalGet(mc.prevGlobal).localSet(PREV);
+  for (let r = 6; r <= 9; r++)
+    c.localGet(FP)
+      .i32Const(HEADER.frameSize)
+      .i32Sub()
+      .i64Load(8 * (r - 6))
+      .localSet(R(r));
+}
+
+/** A function left out or past the compile budget: the interpreter runs it, from its entry. */
+function emitHandOverAtEntry(c: Code, pc: number, mc: ModuleContext): void {
+  enterFunction(c, mc);
   saveState(c);
-  c.localGet(DUE).globalSet(dueGlobal);
+  c.localGet(DUE).globalSet(mc.dueGlobal);
   c.i32Const(0).i32Const(pc).i32Store(HEADER.pc);
-  returnStatus(c, () => c.i32Const(STATUS_HAND_OVER));
+  returnStatus(c, STATUS_HAND_OVER);
 }
 
 function memSize(opc: number, moved: boolean): number {

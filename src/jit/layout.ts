@@ -15,17 +15,18 @@ export const HEADER = {
   access: 160,
   /** Per address-space slot (8 bytes each): the lowest start and highest end (u32 each) of the host bytes the compiled code stored to this run. */
   dirty: 192,
-  /** r0..r10 (u64 each). */
+  /** r0..r10 (u64 each); r1..r5 also carry a compiled function's changed argument registers back to its caller. */
   regs: 256,
-  /** 64 frames of 48 bytes: r6..r9 and r10 (u64), return pc (u32). */
+  /**
+   * 64 frames of 48 bytes: r6..r9 and r10 (u64), return pc (u32). The 48 bytes before the first
+   * hold the initial r6..r9, which the entry function reads as any callee reads its caller's.
+   */
   frames: 512,
   frameSize: 48,
   /** Regions start here. */
   size: 4096,
 } as const;
 
-/** A compiled sBPF function returned to its caller (never the status of `run`). */
-export const STATUS_RETURNED = 0;
 /** The program exited at depth 0; the registers are in the header. */
 export const STATUS_EXIT = 1;
 /** The interpreter continues from the header state (see the compiler for when). */

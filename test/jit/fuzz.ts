@@ -40,8 +40,11 @@ function byRole(v: SBPFVersion): Map<string, number[]> {
   return m;
 }
 
-/** A random program for version `v` and the budget to run it with. */
-export function randomProgram(rng: Rng, v: SBPFVersion): { exe: Executable; budget: number } {
+/**
+ * A random program for version `v` and the budget to run it with. With `recursive`, half the calls
+ * and callx go to the entry instead (a recursive function with many call sites, loops and exits).
+ */
+export function randomProgram(rng: Rng, v: SBPFVersion, { recursive = false } = {}): { exe: Executable; budget: number } {
   const roles = byRole(v);
   const n = 8 + rng.int(40);
   const fnStart = n - 4 - rng.int(3); // a small function at the end, reached by call
@@ -77,15 +80,16 @@ export function randomProgram(rng: Rng, v: SBPFVersion): { exe: Executable; budg
       emit(pc, opc, dst, src, target - pc - 1, rng.pick(IMMS));
     } else if (dice < 86) {
       // call the function at fnStart (V3+: relative; V0–V2: through the registry key = target pc)
-      if (v >= SBPFVersion.V3) emit(pc, op.CALL_IMM, 0, 1, 0, fnStart - pc - 1);
-      else emit(pc, op.CALL_IMM, 0, 0, 0, fnStart);
+      const target = recursive && rng.int(2) ? 0 : fnStart;
+      if (v >= SBPFVersion.V3) emit(pc, op.CALL_IMM, 0, 1, 0, target - pc - 1);
+      else emit(pc, op.CALL_IMM, 0, 0, 0, target);
     } else if (dice < 90) {
       // callx, half the time to the function's address (the compiled function, through the table)
       const reg = v === SBPFVersion.V2 ? src : dst;
       if (rng.int(2) && pc + 3 < fnStart - 1) {
         emit(pc, op.MOV64_IMM, reg, 0, 0, 1);
         emit(++pc, op.LSH64_IMM, reg, 0, 0, 32);
-        emit(++pc, op.ADD64_IMM, reg, 0, 0, 8 * fnStart);
+        emit(++pc, op.ADD64_IMM, reg, 0, 0, recursive && rng.int(2) ? 0 : 8 * fnStart);
         pc++;
       }
       emit(pc, op.CALL_REG, v >= SBPFVersion.V3 ? reg : 0, v === SBPFVersion.V2 ? reg : 0, 0, v <= SBPFVersion.V1 ? reg : 0);
@@ -101,6 +105,7 @@ export function randomProgram(rng: Rng, v: SBPFVersion): { exe: Executable; budg
     }
   }
   const functions = new Map([[fnStart >>> 0, { pc: fnStart, name: 'function_f' }]]);
+  if (recursive) functions.set(0, { pc: 0, name: 'entrypoint' });
   const exe: Executable = {
     sbpfVersion: v,
     text,

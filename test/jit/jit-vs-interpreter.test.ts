@@ -6,7 +6,7 @@
  * `FUZZ_PROGRAMS=200000 npm run fuzz` runs longer.
  */
 import { describe, expect, it } from 'vitest';
-import { execute, SBPFVersion, type ExecuteResult, type MemoryMap } from '../../src/index.js';
+import { execute, SBPFVersion, type Executable, type ExecuteResult, type MemoryMap, type SyscallRegistry } from '../../src/index.js';
 import { compiledModule, hasModule, tieringPolicy } from '../../src/jit/program-cache.js';
 import { testSyscalls } from '../../src/vm/test-syscalls.js';
 import { randomProgram, Rng } from './fuzz.js';
@@ -25,18 +25,7 @@ describe('JIT vs interpreter', () => {
       for (let i = 0; i < PROGRAMS; i++) {
         const v = versions[i % versions.length];
         const { exe, budget } = randomProgram(rng, v);
-        const input = Uint8Array.from({ length: rng.int(64) }, () => rng.int(256));
-        let interpMemory = '';
-        let jitMemory = '';
-        const interp = execute(exe, { engine: 'interpreter', computeUnits: budget, input, onExit: (m, r) => (interpMemory = finalState(m, r)) });
-        const jit = execute(exe, { engine: 'jit', computeUnits: budget, input, onExit: (m, r) => (jitMemory = finalState(m, r)) });
-        // A program the JIT cannot compile would run on the interpreter and compare it with itself.
-        if (!compiledModule(exe, syscalls)) expect.fail(`program ${i} (V${v}) did not compile: ${Buffer.from(exe.text).toString('hex')}`);
-        if (JSON.stringify(jit, big) !== JSON.stringify(interp, big) || jitMemory !== interpMemory) {
-          const context = `program ${i} (V${v}, budget ${budget}): ${Buffer.from(exe.text).toString('hex')}`;
-          expect(jit, context).toEqual(interp);
-          expect(jitMemory, `registers and memory after ${context}`).toBe(interpMemory);
-        }
+        const interp = expectSameOnBothEngines(exe, budget, rng, syscalls, `program ${i} (V${v})`);
         const kind = interp.ok ? 'ok' : interp.error.kind;
         kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
       }
@@ -50,6 +39,27 @@ describe('JIT vs interpreter', () => {
         'DivideByZero',
         'UnsupportedInstruction',
       ]) {
+        expect(kinds.get(k) ?? 0, `${k} in ${JSON.stringify([...kinds])}`).toBeGreaterThan(0);
+      }
+    },
+    120_000 + PROGRAMS * 20,
+  );
+
+  it(
+    `${Math.ceil(PROGRAMS / 5)} random programs that call their own entry, compiled as jumps (seed ${SEED})`,
+    () => {
+      const rng = new Rng(SEED + 2);
+      const kinds = new Map<string, number>();
+      const syscalls = testSyscalls();
+      for (let i = 0; i < Math.ceil(PROGRAMS / 5); i++) {
+        const v = [SBPFVersion.V0, SBPFVersion.V1, SBPFVersion.V2, SBPFVersion.V3, SBPFVersion.V4][i % 5];
+        const { exe, budget } = randomProgram(rng, v, { recursive: true });
+        const interp = expectSameOnBothEngines(exe, budget, rng, syscalls, `recursive program ${i} (V${v})`);
+        const kind = interp.ok ? 'ok' : interp.error.kind;
+        kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+      }
+      // Deep recursion must end in each way: exit, the call depth, the budget, a fault.
+      for (const k of ['ok', 'CallDepthExceeded', 'ExceededMaxInstructions', 'AccessViolation']) {
         expect(kinds.get(k) ?? 0, `${k} in ${JSON.stringify([...kinds])}`).toBeGreaterThan(0);
       }
     },
@@ -94,6 +104,26 @@ describe('JIT vs interpreter', () => {
     120_000 + PROGRAMS * 20,
   );
 });
+
+/**
+ * Runs `exe` on the interpreter and on the JIT with a random input and expects the same result,
+ * error, count, final registers and writable memory; returns the interpreter's result.
+ */
+function expectSameOnBothEngines(exe: Executable, budget: number, rng: Rng, syscalls: SyscallRegistry, name: string): ExecuteResult {
+  const input = Uint8Array.from({ length: rng.int(64) }, () => rng.int(256));
+  let interpMemory = '';
+  let jitMemory = '';
+  const interp = execute(exe, { engine: 'interpreter', computeUnits: budget, input, onExit: (m, r) => (interpMemory = finalState(m, r)) });
+  const jit = execute(exe, { engine: 'jit', computeUnits: budget, input, onExit: (m, r) => (jitMemory = finalState(m, r)) });
+  // A program the JIT cannot compile would run on the interpreter and compare it with itself.
+  if (!compiledModule(exe, syscalls)) expect.fail(`${name} did not compile: ${Buffer.from(exe.text).toString('hex')}`);
+  if (JSON.stringify(jit, big) !== JSON.stringify(interp, big) || jitMemory !== interpMemory) {
+    const context = `${name}, budget ${budget}: ${Buffer.from(exe.text).toString('hex')}`;
+    expect(jit, context).toEqual(interp);
+    expect(jitMemory, `registers and memory after ${context}`).toBe(interpMemory);
+  }
+  return interp;
+}
 
 /** The registers, and a digest of each writable region's bytes (FNV-1a over 32-bit words, then the odd tail bytes). */
 function finalState(m: MemoryMap, registers: readonly bigint[]): string {
