@@ -174,6 +174,7 @@ export async function startValidator(options: ValidatorOptions = {}): Promise<Va
   const [rpcPort, wsPort] = await listenPair(rpc, ws, options.port ?? 0, host);
   ctx.addresses.rpc = `${urlHost(host)}:${rpcPort}`;
   ctx.addresses.pubsub = `${urlHost(host)}:${wsPort}`;
+  void pubsub.load();
   return {
     rpcUrl: `http://${ctx.addresses.rpc}`,
     wsUrl: `ws://${ctx.addresses.pubsub}`,
