@@ -10,8 +10,8 @@
  */
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { build, type BuildOptions } from 'esbuild';
+import { join, resolve } from 'node:path';
+import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { LOADED_LAZILY_OR_SHARED, packageBundleOptions } from './bundle-options.js';
 
 const dist = 'dist';
@@ -60,23 +60,45 @@ await build({
   define: { ...common.define, 'import.meta.url': '__websvmModuleUrl' },
   banner: { js: "const __websvmModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
-// `websvm/anchor` for `require`: its own small bundle that takes the core from the CommonJS bundle
-// beside it (the file `require('websvm')` loads), so a CommonJS test shares one SVM class with it,
-// and one error family (the argument checks it shares with the core throw the core's WebsvmError).
+/**
+ * Makes the modules at `sources` (paths under src/) come from the CommonJS core bundle beside the
+ * entry's (`dist/cjs/index.js`, the file `require('websvm')` loads) instead of a copy of their own:
+ * a CommonJS script then shares one SVM class and one error family between the entries.
+ */
+function coreFromPackage(sources: string[]): Plugin {
+  const shared = new Set(sources.map((s) => resolve(s)));
+  return {
+    name: 'core-from-package',
+    setup(b) {
+      b.onResolve({ filter: /^\./ }, (args) => {
+        const source = resolve(args.resolveDir, args.path.replace(/\.js$/, '.ts'));
+        return shared.has(source) ? { path: '../index.js', external: true } : undefined;
+      });
+    },
+  };
+}
+// `websvm/anchor` for `require`: its own small bundle taking the core (and its errors) from the
+// CommonJS core bundle.
 await build({
   ...common,
   external: ['node:*', '@solana/web3.js', '@solana/kit'],
   entryPoints: ['src/anchor/index.ts'],
   outfile: join(dist, 'cjs', 'anchor', 'index.js'),
   format: 'cjs',
-  plugins: [
-    {
-      name: 'core-from-package',
-      setup(b) {
-        b.onResolve({ filter: /^\.\.\/(index|errors)\.js$/ }, () => ({ path: '../index.js', external: true }));
-      },
-    },
-  ],
+  plugins: [coreFromPackage(['src/index.ts', 'src/errors.ts'])],
+});
+// `websvm/validator` for `require`: the SVM it serves and the errors it throws are the core
+// bundle's (an `svm` made with `require('websvm')` is one it takes); the runtime helpers it reads
+// chain state with are bundled in.
+await build({
+  ...common,
+  external: [...LOADED_LAZILY_OR_SHARED],
+  entryPoints: ['src/validator/index.ts'],
+  outfile: join(dist, 'cjs', 'validator', 'index.js'),
+  format: 'cjs',
+  define: { ...common.define, 'import.meta.url': '__websvmModuleUrl' },
+  banner: { js: "const __websvmModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  plugins: [coreFromPackage(['src/errors.ts', 'src/api/svm.ts'])],
 });
 
 // The same declarations, read as CommonJS inside dist/cjs/.

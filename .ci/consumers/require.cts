@@ -12,5 +12,37 @@ svm.airdrop(to, 1_000_000_000n);
 if (svm.getBalance(to) !== before + 1_000_000_000n) throw new Error('require: airdrop failed');
 console.log('package require ok');
 
+// The Node-only validator entry from CommonJS: it serves an SVM made with `require('websvm')`, and
+// keeps what it was sent in a ledger directory across a restart.
+import validatorEntry = require('websvm/validator');
+import fs = require('node:fs');
+import os = require('node:os');
+import path = require('node:path');
+
+async function call(url: string, method: string, params: unknown[]): Promise<unknown> {
+  const response = await fetch(url, { method: 'POST', body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }) });
+  const body = (await response.json()) as { result?: unknown; error?: unknown };
+  if (body.error !== undefined) throw new Error(`require: ${method} failed: ${JSON.stringify(body.error)}`);
+  return body.result;
+}
+
+async function validatorRoundTrip(): Promise<void> {
+  const ledger = fs.mkdtempSync(path.join(os.tmpdir(), 'websvm-require-'));
+  try {
+    const first = await validatorEntry.startValidator({ port: 0, svm: new websvm.SVM(), ledger });
+    await call(first.rpcUrl, 'requestAirdrop', [to, 1_000_000_000]).finally(() => first.close());
+    const second = await validatorEntry.startValidator({ port: 0, ledger });
+    const balance = (await call(second.rpcUrl, 'getBalance', [to]).finally(() => second.close())) as { value: number };
+    if (balance.value !== 1_000_000_000) throw new Error(`require: the validator kept ${balance.value} lamports, not 1000000000`);
+  } finally {
+    fs.rmSync(ledger, { recursive: true, force: true });
+  }
+  console.log('validator require ok');
+}
+void validatorRoundTrip().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});
+
 // The Anchor entry's CommonJS types (scripts/packed-consumers.ts runs it from a CommonJS project: tsx cannot require @solana/web3.js here).
 export type AnchorProvider = import('websvm/anchor').WebsvmProvider;

@@ -21,7 +21,7 @@
  */
 import { isWebsvmError, WebsvmError } from '../errors.js';
 import { crc32 } from '../crypto/crc32.js';
-import type { Account } from './accounts.js';
+import { AccountsDb, type Account } from './accounts.js';
 import { concatBytes } from './bytes.js';
 import {
   address,
@@ -44,7 +44,7 @@ import {
 } from './binary-codec.js';
 import { INSTRUCTION_ERROR_TEXT, TRANSACTION_ERROR_NAMES, type InstructionError, type TransactionError } from './errors.js';
 import { FeatureSet } from './features.js';
-import { Runtime, type ComputeBudgetOverride, type InnerInstruction, type TransactionOutcome } from './runtime.js';
+import { Runtime, type ComputeBudgetOverride, type InnerInstruction, type RuntimeSnapshot, type TransactionOutcome } from './runtime.js';
 import { defaultExecutionCosts, type ExecutionCosts } from '../syscalls/costs.js';
 import { signatureKey, TransactionHistory } from './transaction-history.js';
 
@@ -123,6 +123,24 @@ export const account: Codec<[string, Account]> = mapped(
   ([address, a]) => ({ address, ...a }),
 );
 
+/** A transaction history: its bounds and the transactions it holds, oldest first. */
+const history: Codec<TransactionHistory<TransactionOutcome>> = mapped(
+  struct({ capacity: u32, indexBuckets: u32, transactions: array(recordedTransaction) }),
+  ({ capacity, indexBuckets, transactions }) =>
+    TransactionHistory.fromSaved({ capacity, indexBuckets, entries: transactions.map((outcome) => [signatureKey(outcome.signature), outcome]) }),
+  (h) => {
+    const { capacity, indexBuckets, entries } = h.saved();
+    return { capacity, indexBuckets, transactions: entries.map(([, outcome]) => outcome) };
+  },
+);
+
+/** What `Runtime.snapshot()` holds (accounts, history, latest blockhash): the validator's ledger keeps its snapshots so. */
+export const runtimeSnapshot: Codec<RuntimeSnapshot> = mapped(
+  struct({ accounts: array(account), history, latestBlockhash: address }),
+  (s) => ({ accounts: new AccountsDb(new Map(s.accounts)), history: s.history, latestBlockhash: s.latestBlockhash }),
+  (s) => ({ accounts: [...s.accounts.snapshot().entries()], history: s.history, latestBlockhash: s.latestBlockhash }),
+);
+
 /** The body of a saved state. */
 const STATE = struct({
   settings: struct({
@@ -138,7 +156,7 @@ const STATE = struct({
   latestBlockhash: address,
   epochStakes: array(struct({ vote: address, stake: u64 })),
   accounts: array(account),
-  history: struct({ capacity: u32, indexBuckets: u32, transactions: array(recordedTransaction) }),
+  history,
 });
 
 type State = typeof STATE extends Codec<infer T> ? T : never;
@@ -146,7 +164,6 @@ type State = typeof STATE extends Codec<infer T> ? T : never;
 /** `runtime`'s state in the saved-state format. */
 export function encodeRuntimeState(runtime: Runtime): Uint8Array {
   const { config, features } = runtime;
-  const history = runtime.history.saved();
   const state: State = {
     settings: {
       sigverify: config.sigverify,
@@ -161,7 +178,7 @@ export function encodeRuntimeState(runtime: Runtime): Uint8Array {
     latestBlockhash: runtime.latestBlockhash,
     epochStakes: [...runtime.epochStakes].map(([vote, stake]) => ({ vote, stake })),
     accounts: [...runtime.accounts.entries()],
-    history: { capacity: history.capacity, indexBuckets: history.indexBuckets, transactions: history.entries.map(([, outcome]) => outcome) },
+    history: runtime.history,
   };
   const writer = new ByteWriter();
   STATE.write(writer, state);
@@ -223,9 +240,6 @@ function runtimeOf(state: State): Runtime {
   runtime.latestBlockhash = state.latestBlockhash;
   for (const { vote, stake } of state.epochStakes) runtime.epochStakes.set(vote, stake);
   runtime.loadAccounts(state.accounts);
-  const { capacity, indexBuckets, transactions } = state.history;
-  runtime.history.restore(
-    TransactionHistory.fromSaved({ capacity, indexBuckets, entries: transactions.map((outcome) => [signatureKey(outcome.signature), outcome]) }),
-  );
+  runtime.history.restore(state.history);
   return runtime;
 }

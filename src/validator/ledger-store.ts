@@ -8,7 +8,9 @@
  *   whole (written aside, flushed, renamed) when the validator starts, closes, or its chain is
  *   replaced (`websvm_restore`, `surfnet_resetNetwork`).
  * - `journal-N`: what happened since, one frame per event, appended as it happens: a transaction
- *   with the accounts it left, a block as it ends, accounts set by a cheatcode, a time travel.
+ *   with the accounts it left, a block as it ends, accounts set by a cheatcode, a time travel, and
+ *   the node's own state changing (see {@link NodeState}: a supply override, the clock paused or
+ *   resumed, addresses the fork settled, a snapshot taken).
  *   An entry is written before anything reports the event (a killed process loses nothing a client
  *   saw), and responses wait for the fdatasync that covers it (see {@link LedgerJournal.durable}).
  *
@@ -30,6 +32,7 @@ import {
   bytes,
   fixedBytes,
   mapped,
+  option,
   struct,
   tagged,
   u32,
@@ -41,9 +44,11 @@ import {
 import { SYSTEM_PROGRAM, SYSVAR } from '../runtime/ids.js';
 import { decodeTransaction } from '../runtime/message.js';
 import { signatureKey } from '../runtime/transaction-history.js';
-import { account, decodeRuntimeState, encodeRuntimeState, recordedTransaction } from '../runtime/state-codec.js';
+import { account, decodeRuntimeState, encodeRuntimeState, recordedTransaction, runtimeSnapshot } from '../runtime/state-codec.js';
 import { AppendLog, frame, readLog } from './append-log.js';
+import { storeFetched } from './fork.js';
 import type { Block, Ledger, LedgerState, TransactionRecord } from './ledger.js';
+import type { ChainSnapshot, SupplyOverride } from './methods/context.js';
 import { uiTokenAmount } from './spl-token.js';
 import type { TokenBalance } from './token-balances.js';
 
@@ -102,36 +107,93 @@ const block: Codec<Block> = struct({
   signatures: array(signature),
 });
 
+const ledgerState = struct<LedgerState>({
+  genesisHash: address,
+  blockHeight: u64,
+  transactionCount: u64,
+  firstSlot: u64,
+  openSlot: u64,
+  parentSlot: u64,
+  timeOffsetMs: i64Number,
+  records: array(record),
+  blocks: array(block),
+  open: array(signature),
+});
+
+/** What the validator keeps besides the chain and the runtime, so that a restart finds it too. */
+export interface NodeState {
+  /** `surfnet_setSupply`'s override. */
+  supply: SupplyOverride;
+  /** Whether the slot clock is paused (`surfnet_pauseClock`). */
+  clockPaused: boolean;
+  /** With a fork: the addresses it never fetches (asked upstream already, or written here). */
+  forkLocal: string[];
+  /** `websvm_snapshot`'s snapshots, by id. */
+  snapshots: [string, ChainSnapshot][];
+}
+
+const supplyOverride = struct<SupplyOverride>({
+  total: option(u64),
+  circulating: option(u64),
+  nonCirculating: option(u64),
+  nonCirculatingAccounts: option(array(address)),
+});
+
+const chainSnapshot = struct<ChainSnapshot>({
+  svm: mapped(
+    runtimeSnapshot,
+    (state) => ({ state }),
+    (s) => s.state,
+  ),
+  ledger: ledgerState,
+});
+
+const nodeState = struct<NodeState>({
+  supply: supplyOverride,
+  clockPaused: bool,
+  forkLocal: array(address),
+  snapshots: array(
+    mapped(
+      struct({ id: utf8, snapshot: chainSnapshot }),
+      ({ id, snapshot }): [string, ChainSnapshot] => [id, snapshot],
+      ([id, snapshot]) => ({ id, snapshot }),
+    ),
+  ),
+});
+
 /** The checkpoint's one frame. */
 const checkpoint = struct({
   runtime: bytes,
   journal: utf8,
-  ledger: struct<LedgerState>({
-    genesisHash: address,
-    blockHeight: u64,
-    transactionCount: u64,
-    firstSlot: u64,
-    openSlot: u64,
-    parentSlot: u64,
-    timeOffsetMs: i64Number,
-    records: array(record),
-    blocks: array(block),
-    open: array(signature),
-  }),
+  ledger: ledgerState,
+  node: nodeState,
 });
+
+/** A change of the node's state, as the journal records it. */
+export type NodeChange =
+  | { kind: 'supply'; supply: SupplyOverride }
+  | { kind: 'clock'; paused: boolean }
+  /** Addresses the fork settled or forgot, and the accounts it fetched with them. */
+  | { kind: 'fork'; settled: string[]; forgotten: string[]; accounts: [string, Account][] }
+  | { kind: 'snapshot'; id: string; snapshot: ChainSnapshot };
 
 /** What the journal records, one entry per event. */
 type JournalEntry =
   | { kind: 'transaction'; record: [string, TransactionRecord]; accounts: [string, Account][] }
   | { kind: 'block'; block: Block; accounts: [string, Account][] }
   | { kind: 'accounts'; accounts: [string, Account][] }
-  | { kind: 'travel'; slot: bigint; timeOffsetMs: number };
+  | { kind: 'travel'; slot: bigint; timeOffsetMs: number }
+  | NodeChange;
 
 const journalEntry: Codec<JournalEntry> = tagged('journal entry', [], {
   transaction: struct({ record, accounts: array(account) }),
   block: struct({ block, accounts: array(account) }),
   accounts: struct({ accounts: array(account) }),
   travel: struct({ slot: u64, timeOffsetMs: i64Number }),
+  supply: struct({ supply: supplyOverride }),
+  clock: struct({ paused: bool }),
+  fork: struct({ settled: array(address), forgotten: array(address), accounts: array(account) }),
+  snapshot: struct({ id: utf8, snapshot: chainSnapshot }),
 });
 
 const encode = <T>(codec: Codec<T>, value: T): Uint8Array => {
@@ -159,9 +221,11 @@ function replaceFile(dir: string, name: string, bytes: Uint8Array): void {
   closeSync(dirFd);
 }
 
-/** The chain a journal entry adds to `state`, applying its accounts to `svm`. */
-function replay(svm: SVM, state: LedgerState, entry: JournalEntry): void {
+/** The chain and node state a journal entry adds to `stored`, applying its accounts to `svm`. */
+function replay(svm: SVM, stored: { ledger: LedgerState; node: NodeState }, entry: JournalEntry): void {
   const runtime = svm.runtime;
+  const state = stored.ledger;
+  const node = stored.node;
   switch (entry.kind) {
     case 'transaction': {
       const [sig, r] = entry.record;
@@ -188,14 +252,30 @@ function replay(svm: SVM, state: LedgerState, entry: JournalEntry): void {
       state.openSlot = entry.slot;
       state.timeOffsetMs = entry.timeOffsetMs;
       return;
+    case 'supply':
+      node.supply = entry.supply;
+      return;
+    case 'clock':
+      node.clockPaused = entry.paused;
+      return;
+    case 'fork': {
+      storeFetched(runtime, entry.accounts);
+      const forgotten = new Set(entry.forgotten);
+      node.forkLocal = [...new Set([...node.forkLocal, ...entry.settled])].filter((a) => !forgotten.has(a));
+      return;
+    }
+    case 'snapshot':
+      node.snapshots.push([entry.id, entry.snapshot]);
+      return;
   }
 }
 
 /**
  * Opens `dir` for `svm`: with `reset`, empties it first; when it holds a ledger, loads its accounts
- * into `svm` (over those it has) and returns the chain it keeps; otherwise returns undefined.
+ * into `svm` (over those it has) and returns the chain and the node state it keeps; otherwise
+ * returns undefined.
  */
-export function openLedgerDir(dir: string, svm: SVM, reset: boolean): LedgerState | undefined {
+export function openLedgerDir(dir: string, svm: SVM, reset: boolean): { chain: LedgerState; node: NodeState } | undefined {
   if (reset) rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const path = join(dir, CHECKPOINT);
@@ -216,9 +296,8 @@ export function openLedgerDir(dir: string, svm: SVM, reset: boolean): LedgerStat
   runtime.loadAccounts([...saved.accounts.entries()]);
   runtime.history.restore(saved.history);
   runtime.latestBlockhash = saved.latestBlockhash;
-  const state = stored.ledger;
-  for (const entry of entries) replay(svm, state, entry);
-  return state;
+  for (const entry of entries) replay(svm, stored, entry);
+  return { chain: stored.ledger, node: stored.node };
 }
 
 /** Keeps a ledger directory in step with a running ledger (see the module comment). */
@@ -227,10 +306,14 @@ export class LedgerJournal {
   private generation = 0;
   private readonly stopListening: () => void;
 
-  /** Writes a fresh checkpoint of `ledger` into `dir` (the journals before it are removed), then journals what follows. */
+  /**
+   * Writes a fresh checkpoint of `ledger` and of `node` (the node's state as it is when called) into
+   * `dir` (the journals before it are removed), then journals what follows.
+   */
   constructor(
     private readonly dir: string,
     private readonly ledger: Ledger,
+    private readonly node: () => NodeState,
   ) {
     this.log = new AppendLog(this.checkpoint());
     for (const name of readdirSync(dir)) if (name.startsWith(JOURNAL_PREFIX) && join(dir, name) !== this.log.path) rmSync(join(dir, name));
@@ -252,6 +335,11 @@ export class LedgerJournal {
       travelled: ({ slot, timeOffsetMs }) => this.append({ kind: 'travel', slot, timeOffsetMs }),
       replaced: () => this.rotate(),
     });
+  }
+
+  /** Journals a change of the node's state (before the answer that reports it, which waits for {@link durable}). */
+  record(change: NodeChange): void {
+    this.append(change);
   }
 
   /** Resolves once everything journaled so far is on disk. */
@@ -283,7 +371,7 @@ export class LedgerJournal {
   private checkpoint(): string {
     const journal = `${JOURNAL_PREFIX}${Date.now()}-${this.generation++}`;
     writeFileSync(join(this.dir, journal), new Uint8Array());
-    const body = encode(checkpoint, { runtime: encodeRuntimeState(this.ledger.svm.runtime), journal, ledger: this.ledger.state });
+    const body = encode(checkpoint, { runtime: encodeRuntimeState(this.ledger.svm.runtime), journal, ledger: this.ledger.state, node: this.node() });
     replaceFile(this.dir, CHECKPOINT, frame(body));
     return join(this.dir, journal);
   }

@@ -5,8 +5,8 @@
  * slot opens (slots).
  */
 import type { Server } from 'node:http';
+import type { Socket } from 'node:net';
 import type WebSocket from 'ws';
-import * as ws from 'ws';
 import type { Account } from '../runtime/accounts.js';
 import { SYSTEM_PROGRAM } from '../runtime/ids.js';
 import { accountFilters, type AccountFilter } from './account-filters.js';
@@ -19,12 +19,17 @@ import type { RpcContext } from './methods/context.js';
 import { encodedAccount } from './methods/tokens.js';
 import { bool, commitment, config, positional, pubkey, signature, wrongType } from './params.js';
 
-/**
- * ws 8's server class. The installed type declarations are @types/ws 7's (a dependency of
- * jayson), which name the same class `WebSocket.Server`; ws 8's ES module exports it as `WebSocketServer`.
- */
-const WebSocketServer = (ws as unknown as { WebSocketServer: typeof WebSocket.Server }).WebSocketServer;
 type WebSocketServer = WebSocket.Server;
+
+/**
+ * A `ws` server taking the upgrades handed to it, with `maxPayload` as its message limit. ws 8's
+ * ES module exports the class as `WebSocketServer`; the installed declarations are @types/ws 7's
+ * (a dependency of jayson), which call it `WebSocket.Server`.
+ */
+async function loadWebSocketServer(maxPayload: number): Promise<WebSocketServer> {
+  const ws = (await import('ws')) as unknown as { WebSocketServer: typeof WebSocket.Server };
+  return new ws.WebSocketServer({ noServer: true, maxPayload });
+}
 
 const VOTE_PROGRAM = 'Vote111111111111111111111111111111111111111';
 
@@ -68,7 +73,10 @@ function blockFilter(v: Json): string | undefined {
 export class PubSub {
   private readonly subscriptions = new Map<number, Subscription>();
   private nextId = 1;
-  readonly server: WebSocketServer;
+  /** The `ws` server once loaded (see {@link load}). */
+  private server: WebSocketServer | undefined;
+  private loading: Promise<WebSocketServer> | undefined;
+  private closed = false;
   private readonly stopListening: () => void;
   /** Notifications owed to subscriptions made after their event (a signature already processed). */
   private pending: (() => void)[] = [];
@@ -77,9 +85,14 @@ export class PubSub {
     private readonly ctx: RpcContext,
     httpServer: Server,
   ) {
-    // A message over the JSON-RPC body limit closes its connection (1009), as a body over it is refused.
-    this.server = new WebSocketServer({ server: httpServer, maxPayload: MAX_REQUEST_BODY_SIZE });
-    this.server.on('connection', (socket) => this.accept(socket));
+    // An upgrade that comes before `ws` has loaded waits for it.
+    httpServer.on('upgrade', (req, socket, head) => {
+      void this.load().then((server) => {
+        // An HTTP server's upgrade socket is a net.Socket (typed as a Duplex).
+        if (!this.closed) server.handleUpgrade(req, socket as Socket, head, (client) => this.accept(client));
+        else socket.destroy();
+      });
+    });
     this.stopListening = ctx.ledger.listen({
       processed: (p) => this.onProcessed(p),
       block: (b) => this.onBlock(b),
@@ -87,10 +100,21 @@ export class PubSub {
     });
   }
 
+  /**
+   * Loads `ws` (once). It takes some 20 ms of start-up that no request needs before a client connects,
+   * so the validator listens first and loads it after (or on the first upgrade, whichever comes first).
+   */
+  load(): Promise<WebSocketServer> {
+    // A message over the JSON-RPC body limit closes its connection (1009), as a body over it is refused.
+    this.loading ??= loadWebSocketServer(MAX_REQUEST_BODY_SIZE).then((server) => (this.server = server));
+    return this.loading;
+  }
+
   close(): void {
+    this.closed = true;
     this.stopListening();
-    for (const socket of this.server.clients) socket.terminate();
-    this.server.close();
+    for (const socket of this.server?.clients ?? []) socket.terminate();
+    this.server?.close();
   }
 
   private accept(socket: WebSocket): void {

@@ -51,7 +51,8 @@ export interface ValidatorOptions {
   upgradeablePrograms?: UpgradeableProgram[];
   /**
    * A directory keeping the chain across restarts and crashes (`--ledger`): accounts, transactions
-   * and blocks, each change written as it happens (see `ledger-store.ts`). The files and programs
+   * and blocks, and the node's state (supply override, paused clock, the fork's settled addresses,
+   * snapshots), each change written as it happens (see `ledger-store.ts`). The files and programs
    * above are loaded over what it holds. Changes made directly on `svm` in-process, not through the
    * validator, are written only on close.
    */
@@ -141,16 +142,31 @@ export async function startValidator(options: ValidatorOptions = {}): Promise<Va
   if (options.svm !== undefined && !(options.svm instanceof SVM)) throw refused('options.svm', 'an SVM', options.svm);
   const svm = options.svm ?? new SVM();
   const host = options.host ?? '127.0.0.1';
-  const state = options.ledger === undefined ? undefined : openLedgerDir(options.ledger, svm, options.reset ?? false);
+  const stored = options.ledger === undefined ? undefined : openLedgerDir(options.ledger, svm, options.reset ?? false);
   for (const dir of options.accountDirs ?? []) svm.loadAccountsFromDirectory(dir);
   loadAccountFiles(svm, options.accounts ?? []);
   deployUpgradeablePrograms(svm, options.upgradeablePrograms ?? []);
-  const ledger = new Ledger(svm, state);
-  // Journals each change before any listener below reports it.
-  const journal = options.ledger === undefined ? undefined : new LedgerJournal(options.ledger, ledger);
+  const ledger = new Ledger(svm, stored?.chain);
   const slotClock = new SlotClock(ledger, options.slotTime ?? DEFAULT_SLOT_TIME_MS);
+  if (stored?.node.clockPaused) slotClock.pause();
   // A blockhash lasts at least as long as on a cluster whose slots last the clock's slot time.
   ledger.blockhashLifetimeMs = Number(MAX_PROCESSING_AGE) * slotClock.slotTimeMs;
+  const supply = stored?.node.supply ?? {};
+  const snapshots = new Map(stored?.node.snapshots);
+  const fork =
+    options.forkUrl === undefined
+      ? undefined
+      : new Fork(options.forkUrl, svm.runtime, ledger, stored?.node.forkLocal ?? [], (change) => journal?.record({ kind: 'fork', ...change }));
+  // Journals each change before any listener below reports it (the fork's changes come later, when it fetches).
+  const journal =
+    options.ledger === undefined
+      ? undefined
+      : new LedgerJournal(options.ledger, ledger, () => ({
+          supply,
+          clockPaused: slotClock.isPaused,
+          forkLocal: fork?.localAddresses ?? [],
+          snapshots: [...snapshots],
+        }));
   const samples = new PerformanceSamples(ledger);
   const sampler = setInterval(() => samples.take(), SAMPLE_INTERVAL_MS);
   sampler.unref();
@@ -162,18 +178,21 @@ export async function startValidator(options: ValidatorOptions = {}): Promise<Va
     voteAccount: randomAddress(),
     addresses: { rpc: null, pubsub: null },
     slotClock,
-    supply: {},
-    fork: options.forkUrl === undefined ? undefined : new Fork(options.forkUrl, svm.runtime, ledger),
+    supply,
+    fork,
     journal,
+    snapshots,
     genesis: { svm: svm.snapshot(), ledger: ledger.state },
   };
   const methods = new Map<string, Handler>(METHOD_GROUPS.flatMap((group) => Object.entries(group(ctx))));
-  const rpc = createRpcServer(methods, journal && (() => journal.durable()));
+  const durable = journal && (() => journal.durable());
+  const rpc = createRpcServer(methods, durable);
   const ws = createServer((_req, res) => res.writeHead(426, { 'content-type': 'text/plain' }).end('WebSocket only'));
   const pubsub = new PubSub(ctx, ws);
   const [rpcPort, wsPort] = await listenPair(rpc, ws, options.port ?? 0, host);
   ctx.addresses.rpc = `${urlHost(host)}:${rpcPort}`;
   ctx.addresses.pubsub = `${urlHost(host)}:${wsPort}`;
+  void pubsub.load();
   return {
     rpcUrl: `http://${ctx.addresses.rpc}`,
     wsUrl: `ws://${ctx.addresses.pubsub}`,

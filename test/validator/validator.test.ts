@@ -507,6 +507,22 @@ describe('validator', () => {
       tx.recentBlockhash = Keypair.generate().publicKey.toBase58();
       expect(await connection.getFeeForMessage(tx.compileMessage())).toMatchObject({ value: null });
     });
+
+    it('refuses a message whose compute-budget requests do not load, as invalid params', async () => {
+      const payer = Keypair.generate();
+      const setLimit = () =>
+        new TransactionInstruction({
+          programId: new PublicKey('ComputeBudget111111111111111111111111111111'),
+          keys: [],
+          data: Buffer.from([2, 64, 66, 15, 0]),
+        });
+      const tx = new Transaction({ feePayer: payer.publicKey, ...(await connection.getLatestBlockhash()) }).add(setLimit(), setLimit());
+      const answer = await rpcCall(v, 'getFeeForMessage', [tx.compileMessage().serialize().toString('base64')]);
+      expect(answer.error).toEqual({
+        code: -32602,
+        message: 'invalid transaction message: Transaction contains a duplicate instruction (1) that is not allowed',
+      });
+    });
   });
 
   describe('PubSub by hand', () => {

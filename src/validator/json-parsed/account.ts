@@ -22,6 +22,7 @@ import { parseNonce } from './nonce-account.js';
 import { parseStake } from './stake-account.js';
 import { parseSysvar } from './sysvar-account.js';
 import { parseToken } from './token-account.js';
+import type { MintUnits } from '../token-units.js';
 import { parseVote } from './vote-account.js';
 
 /** Agave's `ParsedAccount`. */
@@ -31,10 +32,10 @@ export interface ParsedAccount {
   space: number;
 }
 
-/** A mint's decimals by its address (token accounts need them), or undefined when unknown. */
-export type DecimalsOf = (mint: string) => number | undefined;
+/** A mint's units by its address (token accounts need them), or undefined when unknown. */
+export type UnitsOf = (mint: string) => MintUnits | undefined;
 
-type Parser = (address: string, data: Uint8Array, decimalsOf: DecimalsOf) => object | undefined;
+type Parser = (address: string, data: Uint8Array, unitsOf: UnitsOf) => object | undefined;
 
 /** `PARSABLE_PROGRAM_IDS`: each owner's program name and parser. */
 const PARSERS: Record<string, [string, Parser]> = {
@@ -42,17 +43,17 @@ const PARSERS: Record<string, [string, Parser]> = {
   [BPF_LOADER_UPGRADEABLE]: ['bpf-upgradeable-loader', (_, d) => parseUpgradeableLoader(d)],
   [CONFIG_PROGRAM]: ['config', parseConfig],
   [SYSTEM_PROGRAM]: ['nonce', (_, d) => parseNonce(d)],
-  [TOKEN_PROGRAM_ID]: ['spl-token', (_, d, decimalsOf) => parseToken(d, decimalsOf)],
-  [TOKEN_2022_PROGRAM_ID]: ['spl-token-2022', (_, d, decimalsOf) => parseToken(d, decimalsOf)],
+  [TOKEN_PROGRAM_ID]: ['spl-token', (_, d, unitsOf) => parseToken(d, unitsOf)],
+  [TOKEN_2022_PROGRAM_ID]: ['spl-token-2022', (_, d, unitsOf) => parseToken(d, unitsOf)],
   [STAKE_PROGRAM]: ['stake', (_, d) => parseStake(d)],
   [SYSVAR_OWNER]: ['sysvar', parseSysvar],
   [VOTE_PROGRAM]: ['vote', parseVote],
 };
 
 /** The parsed form of the account at `address`, or undefined where its owner has no parser or the parser fails. */
-export function parseAccount(address: string, account: Account, decimalsOf: DecimalsOf): ParsedAccount | undefined {
+export function parseAccount(address: string, account: Account, unitsOf: UnitsOf): ParsedAccount | undefined {
   const entry = PARSERS[account.owner];
   if (!entry) return undefined;
-  const parsed = entry[1](address, account.data, decimalsOf);
+  const parsed = entry[1](address, account.data, unitsOf);
   return parsed && { program: entry[0], parsed, space: account.data.length };
 }

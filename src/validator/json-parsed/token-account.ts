@@ -4,7 +4,8 @@
  * their `extensions`.
  */
 import { SYSTEM_PROGRAM } from '../../runtime/ids.js';
-import { readExtensions, readMint, readMultisig, readTokenAccount, uiTokenAmount, type ExtensionEntry } from '../spl-token.js';
+import { readExtensions, readMint, readMultisig, readTokenAccount, type ExtensionEntry } from '../spl-token.js';
+import { tokenAmount, type MintUnits } from '../token-units.js';
 import { KNOWN_EXTENSION_TYPES, uiExtensions } from './token-extensions.js';
 
 /** `extensions`, left out when empty (`skip_serializing_if = "Vec::is_empty"`). */
@@ -15,14 +16,14 @@ function extensionsField(data: Uint8Array, of: 'mint' | 'account') {
 
 /**
  * The parsed state of a token-program account, or undefined where Agave's parser fails (the caller
- * then encodes base64). `decimalsOf` gives a mint's decimals; a token account needs them.
+ * then encodes base64). `unitsOf` gives a mint's units (decimals, UI-amount config); a token account needs them.
  */
-export function parseToken(data: Uint8Array, decimalsOf: (mint: string) => number | undefined): object | undefined {
+export function parseToken(data: Uint8Array, unitsOf: (mint: string) => MintUnits | undefined): object | undefined {
   const state = readTokenAccount(data);
   if (state) {
-    const decimals = decimalsOf(state.mint);
-    if (decimals === undefined) return undefined;
-    const amount = (value: bigint) => uiTokenAmount(value, decimals);
+    const units = unitsOf(state.mint);
+    if (units === undefined) return undefined;
+    const amount = (value: bigint) => tokenAmount(value, units);
     const info = {
       mint: state.mint,
       owner: state.owner,

@@ -3,7 +3,7 @@
  * getLatestBlockhash, isBlockhashValid, getFeeForMessage, getMinimumBalanceForRentExemption.
  */
 import { decodeTransaction } from '../../runtime/message.js';
-import { TransactionFailure, transactionErrorText } from '../../runtime/errors.js';
+import { isWebsvmError } from '../../errors.js';
 import { epochOf } from '../epochs.js';
 import { invalidParams, RpcError } from '../json-rpc.js';
 import { base64Param, commitment, config, positional, string, u64 } from '../params.js';
@@ -72,7 +72,8 @@ export const chainMethods: MethodGroup = (ctx) => ({
     try {
       return withContext(ctx, ctx.svm.runtime.feeForMessage(tx) ?? null);
     } catch (e) {
-      if (e instanceof TransactionFailure) throw invalidParams(`invalid transaction message: ${transactionErrorText(e.error)}`);
+      // By kind, not class: the CommonJS build of this entry has its own copy of the runtime's error classes.
+      if (isWebsvmError(e, 'TransactionError')) throw invalidParams(`invalid transaction message: ${e.message}`);
       throw e;
     }
   },

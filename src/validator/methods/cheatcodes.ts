@@ -271,6 +271,7 @@ export const cheatcodeMethods: MethodGroup = (ctx) => {
       if (supply.circulating !== undefined) ctx.supply.circulating = supply.circulating;
       if (supply.nonCirculating !== undefined) ctx.supply.nonCirculating = supply.nonCirculating;
       if (accounts !== undefined) ctx.supply.nonCirculatingAccounts = accounts;
+      ctx.journal?.record({ kind: 'supply', supply: ctx.supply });
       return withContext(ctx, null);
     },
 
@@ -284,12 +285,14 @@ export const cheatcodeMethods: MethodGroup = (ctx) => {
     surfnet_pauseClock: (p) => {
       positional(p, 0, 0);
       ctx.slotClock.pause();
+      ctx.journal?.record({ kind: 'clock', paused: true });
       return epochInfo(ctx);
     },
 
     surfnet_resumeClock: (p) => {
       positional(p, 0, 0);
       ctx.slotClock.resume();
+      ctx.journal?.record({ kind: 'clock', paused: false });
       return epochInfo(ctx);
     },
 

@@ -30,6 +30,8 @@ export interface RpcContext {
   readonly fork?: Fork;
   /** The ledger directory's journal (`--ledger`), if any: notifications wait until what they report is on disk. */
   readonly journal?: LedgerJournal;
+  /** `websvm_snapshot`'s snapshots, by id (ids count up from 1 and are never reused). */
+  readonly snapshots: Map<string, ChainSnapshot>;
   /** The chain as the validator started (`surfnet_resetNetwork` returns to it). */
   readonly genesis: ChainSnapshot;
 }

@@ -3,7 +3,7 @@
  * history, blocks, slot and clock) under an id, `websvm_restore` returns to it as often as asked,
  * and `surfnet_resetNetwork` (Surfpool's name and answer) returns to the chain the validator
  * started with. Going back moves the slot and block height back too, as reverting a chain does;
- * with `--ledger` the directory is checkpointed at once.
+ * with `--ledger` the directory is checkpointed at once, and the snapshots are kept there too.
  */
 import { invalidParams } from '../json-rpc.js';
 import { positional, string } from '../params.js';
@@ -16,13 +16,14 @@ function restore(ctx: RpcContext, snapshot: ChainSnapshot): void {
 }
 
 export const snapshotMethods: MethodGroup = (ctx) => {
-  const snapshots = new Map<string, ChainSnapshot>();
-  let nextId = 1;
+  const snapshots = ctx.snapshots;
   return {
     websvm_snapshot: (p) => {
       positional(p, 0, 0);
-      const id = String(nextId++);
-      snapshots.set(id, { svm: ctx.svm.snapshot(), ledger: ctx.ledger.state });
+      const id = String(snapshots.size + 1);
+      const snapshot = { svm: ctx.svm.snapshot(), ledger: ctx.ledger.state };
+      snapshots.set(id, snapshot);
+      ctx.journal?.record({ kind: 'snapshot', id, snapshot });
       return id;
     },
 

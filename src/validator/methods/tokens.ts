@@ -15,13 +15,12 @@ import {
   isTokenProgram,
   MINT_OFFSET,
   NATIVE_MINT,
-  NATIVE_MINT_DECIMALS,
   OWNER_OFFSET,
   readMint,
   readTokenAccount,
   TOKEN_PROGRAM_ID,
-  uiTokenAmount,
 } from '../spl-token.js';
+import { mintUnits, NATIVE_MINT_UNITS, tokenAmount, type MintUnits } from '../token-units.js';
 import { checkContextConfig, live, reach, withContext, type MethodGroup, type RpcContext } from './context.js';
 
 /** Agave's `NUM_LARGEST_ACCOUNTS`. */
@@ -30,17 +29,20 @@ const NUM_LARGEST_ACCOUNTS = 20;
 interface MintInfo {
   /** The token program owning the mint. */
   owner: string;
-  decimals: number;
+  units: MintUnits;
 }
+
+/** The clock's Unix time, which interest-bearing and scaled mints read their UI amounts at. */
+const now = (ctx: RpcContext) => ctx.svm.runtime.clock.unixTimestamp;
 
 /** `get_mint_owner_and_additional_data`: the mint's program and decimals, or the error Agave answers. */
 function mintInfo(ctx: RpcContext, mint: string): MintInfo | RpcError {
-  if (mint === NATIVE_MINT) return { owner: TOKEN_PROGRAM_ID, decimals: NATIVE_MINT_DECIMALS };
+  if (mint === NATIVE_MINT) return { owner: TOKEN_PROGRAM_ID, units: NATIVE_MINT_UNITS };
   const account = live(ctx, mint);
   if (!account) return invalidParams('Invalid param: could not find mint');
-  const state = readMint(account.data);
-  if (!state) return invalidParams('Invalid param: Token mint could not be unpacked');
-  return { owner: account.owner, decimals: state.decimals };
+  const units = mintUnits(account.data, now(ctx));
+  if (!units) return invalidParams('Invalid param: Token mint could not be unpacked');
+  return { owner: account.owner, units };
 }
 
 function requireMint(ctx: RpcContext, mint: string): MintInfo {
@@ -83,7 +85,7 @@ function tokenAccounts(ctx: RpcContext, program: string, checks: ((data: Uint8Ar
 
 /**
  * One account as `get_encoded_account` writes it: in `jsonParsed`, parsed by its owner's parser,
- * a token account with its mint's decimals (read from the mint account itself, wrapped SOL
+ * a token account with its mint's units (read from the mint account itself, wrapped SOL
  * included; `accounts` may hold newer states, as a simulation's do).
  */
 export function encodedAccount(
@@ -95,26 +97,26 @@ export function encodedAccount(
   accounts?: ReadonlyMap<string, Account>,
 ): object {
   if (encoding !== 'jsonParsed') return uiAccount(account, encoding, dataSlice);
-  const decimalsOf = (mint: string) => {
+  const unitsOf = (mint: string) => {
     const data = (accounts?.get(mint) ?? live(ctx, mint))?.data;
-    return data && readMint(data)?.decimals;
+    return data && mintUnits(data, now(ctx));
   };
-  return uiAccount(account, encoding, dataSlice, parseAccount(address, account, decimalsOf));
+  return uiAccount(account, encoding, dataSlice, parseAccount(address, account, unitsOf));
 }
 
 /** `RpcKeyedAccount`s of a token program; with `jsonParsed`, those the parser cannot read are left out (`get_parsed_token_accounts`). */
 export function keyedAccounts(ctx: RpcContext, accounts: [string, Account][], encoding: AccountEncoding, dataSlice: DataSlice | undefined) {
   if (encoding !== 'jsonParsed') return accounts.map(([address, account]) => ({ pubkey: address, account: uiAccount(account, encoding, dataSlice) }));
-  const decimals = new Map<string, number | undefined>();
-  const decimalsOf = (mint: string) => {
-    if (!decimals.has(mint)) {
+  const units = new Map<string, MintUnits | undefined>();
+  const unitsOf = (mint: string) => {
+    if (!units.has(mint)) {
       const info = mintInfo(ctx, mint);
-      decimals.set(mint, info instanceof RpcError ? undefined : info.decimals);
+      units.set(mint, info instanceof RpcError ? undefined : info.units);
     }
-    return decimals.get(mint);
+    return units.get(mint);
   };
   return accounts.flatMap(([address, account]) => {
-    const parsed = parseAccount(address, account, decimalsOf);
+    const parsed = parseAccount(address, account, unitsOf);
     return parsed ? [{ pubkey: address, account: uiAccount(account, encoding, undefined, parsed) }] : [];
   });
 }
@@ -149,7 +151,7 @@ export const tokenMethods: MethodGroup = (ctx) => ({
     if (!account) throw invalidParams('Invalid param: could not find account');
     const state = isTokenProgram(account.owner) ? readTokenAccount(account.data) : undefined;
     if (!state) throw invalidParams('Invalid param: not a Token account');
-    return withContext(ctx, uiTokenAmount(state.amount, requireMint(ctx, state.mint).decimals));
+    return withContext(ctx, tokenAmount(state.amount, requireMint(ctx, state.mint).units));
   },
   getTokenSupply: async (p) => {
     const [key, cfg] = positional(p, 1, 2);
@@ -161,13 +163,13 @@ export const tokenMethods: MethodGroup = (ctx) => ({
     if (!isTokenProgram(account.owner)) throw invalidParams('Invalid param: not a Token mint');
     const mint = readMint(account.data);
     if (!mint) throw invalidParams('Invalid param: mint could not be unpacked');
-    return withContext(ctx, uiTokenAmount(mint.supply, mint.decimals));
+    return withContext(ctx, tokenAmount(mint.supply, mintUnits(account.data, now(ctx))!));
   },
   getTokenLargestAccounts: (p) => {
     const [key, cfg] = positional(p, 1, 2);
     const mint = pubkey(key);
     commitment(config(cfg));
-    const { owner, decimals } = requireMint(ctx, mint);
+    const { owner, units } = requireMint(ctx, mint);
     if (!isTokenProgram(owner)) throw invalidParams('Invalid param: not a Token mint');
     const balances = tokenAccounts(ctx, owner, [bytesAt(MINT_OFFSET, decodeAddress(mint))]).map(([address, account]) => ({
       address,
@@ -177,7 +179,7 @@ export const tokenMethods: MethodGroup = (ctx) => ({
     balances.sort((a, b) => (a.amount === b.amount ? compareAddresses(b.address, a.address) : a.amount > b.amount ? -1 : 1));
     return withContext(
       ctx,
-      balances.slice(0, NUM_LARGEST_ACCOUNTS).map(({ address, amount }) => ({ address, ...uiTokenAmount(amount, decimals) })),
+      balances.slice(0, NUM_LARGEST_ACCOUNTS).map(({ address, amount }) => ({ address, ...tokenAmount(amount, units) })),
     );
   },
   getTokenAccountsByOwner: (p) => accountsBy(ctx, p, (owner) => [bytesAt(OWNER_OFFSET, owner)]),
