@@ -8,7 +8,8 @@
 import { PublicKey, SendTransactionError, type AccountInfo, type Commitment, type Context, type Logs } from '@solana/web3.js';
 import bs58 from 'bs58';
 import { FailedTransactionMetadata, SVM, WebsvmError, type TransactionInput, type TransactionMetadata } from '../index.js';
-import { refused, toArray, toFields, toTransaction, toU64 } from '../api/inputs.js';
+import { toTransaction } from '../api/inputs.js';
+import { refused, toArray, toFields, toU64 } from '../arguments.js';
 
 /** A key as web3.js and Anchor pass them. */
 type Key = PublicKey | string;

@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SVM, WebsvmError } from '../index.js';
-import { fileAccess, refused, toPath } from '../api/inputs.js';
+import { fileAccess, refused, toPath } from '../arguments.js';
 import { parseToml, type TomlTable } from './toml.js';
 
 /** One program of the workspace. */

@@ -10,7 +10,8 @@ import { WebsvmError } from '../errors.js';
 import { base64ToBytes } from '../platform.js';
 import { decodeAddress, encodeAddress } from '../runtime/accounts.js';
 import type { InstructionError } from '../runtime/errors.js';
-import { toAddress, toBytes, type AddressInput } from './inputs.js';
+import { toAddress, type AddressInput } from './inputs.js';
+import { toBytes } from '../arguments.js';
 import { Check } from './harness.js';
 import { camelCase, lookup, resolveAccounts, snakeCase, type IdlAccountItem, type ResolveOptions } from './anchor-accounts.js';
 

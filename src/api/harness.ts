@@ -18,22 +18,8 @@ import type { Profile } from '../profile/index.js';
 import type { ProgramDecoder, ReportOptions } from '../inspect/index.js';
 import { instructionsReport, isProgramDecoder } from './report.js';
 import { computeBudgetOverride, type ComputeBudgetInput } from './sysvars.js';
-import {
-  refused,
-  toAccount,
-  toAccountPairs,
-  toAddress,
-  toBoolean,
-  toByteValues,
-  toEach,
-  toFields,
-  toInstruction,
-  toNamedAddress,
-  toU64,
-  type AccountInput,
-  type AddressInput,
-  type InstructionInput,
-} from './inputs.js';
+import { toAccount, toAccountPairs, toAddress, toInstruction, toNamedAddress, type AccountInput, type AddressInput, type InstructionInput } from './inputs.js';
+import { refused, toBoolean, toByteValues, toEach, toFields, toU64 } from '../arguments.js';
 
 /** What one run saw besides its outcome. */
 interface RunSetting {

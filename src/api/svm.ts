@@ -14,21 +14,8 @@ import { decodeSignedMessage, decodeTransaction } from '../runtime/message.js';
 import { Runtime, type RuntimeSnapshot, type TransactionOutcome } from '../runtime/runtime.js';
 import * as sv from '../runtime/sysvars.js';
 import { decodeRuntimeState, encodeRuntimeState } from '../runtime/state-codec.js';
-import {
-  fileAccess,
-  refused,
-  toAddress,
-  toBoolean,
-  toBytes,
-  toFields,
-  toNamedAddress,
-  toPath,
-  toU64,
-  toTransaction,
-  type AddressInput,
-  type TransactionInput,
-  type U64Input,
-} from './inputs.js';
+import { toAddress, toNamedAddress, toTransaction, type AddressInput, type TransactionInput } from './inputs.js';
+import { fileAccess, refused, toBoolean, toBytes, toFields, toPath, toU64, type U64Input } from '../arguments.js';
 import { FeatureSet } from './feature-set.js';
 import { DEFAULT_PROGRAMS, defaultProgramSource, warnMissingDefaultPrograms, type ProgramSource } from './default-programs.js';
 import type { Executable } from '../executable.js';

@@ -2,7 +2,8 @@
 import * as sv from '../runtime/sysvars.js';
 import { defaultExecutionCosts, type ExecutionCosts } from '../syscalls/costs.js';
 import { WebsvmError } from '../errors.js';
-import { refused, toArray, toBoolean, toChecked, toF64, toFields, toHash, toI64, toU128, toU64, type U64Input } from './inputs.js';
+import { toHash } from './inputs.js';
+import { refused, toArray, toBoolean, toChecked, toF64, toFields, toI64, toU128, toU64, type U64Input } from '../arguments.js';
 import type { ComputeBudgetOverride } from '../runtime/runtime.js';
 import { DEFAULT_COMPUTE_BUDGET } from '../runtime/litesvm-release.js';
 import { debugBytes, debugStruct, wrapped } from './rust-debug.js';

@@ -15,7 +15,7 @@ import type { Executable } from '../executable.js';
 import { INSN_SIZE } from '../isa/constants.js';
 import { opcodeRole } from '../isa/validity.js';
 import { requireNodeFs } from '../platform.js';
-import { fileAccess, toPath } from '../api/inputs.js';
+import { fileAccess, toPath } from '../arguments.js';
 
 /** Coverage of one source file, or of one program's disassembly. */
 export interface FileCoverage {

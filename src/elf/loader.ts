@@ -4,6 +4,7 @@
  * except as names for disassembly): the lenient parser for V0–V2 (validation, relocation, function
  * registry, read-only image) and the strict SIMD-0189 parser for V3+.
  */
+import { refused, toArray, toBoolean, toBytes, toChecked, toEach, toInteger, toOptional, toText } from '../arguments.js';
 import type { Executable, FunctionEntry } from '../executable.js';
 import { INSN_SIZE, MM_BYTECODE_START, MM_REGION_SIZE, MM_RODATA_START, MM_STACK_START } from '../isa/constants.js';
 import * as op from '../isa/opcodes.js';
@@ -59,14 +60,27 @@ const RO_SECTIONS = new Set(['.text', '.rodata', '.data.rel.ro', '.eh_frame']);
 
 /** Loads an sBPF ELF. Throws {@link ElfError} for every malformed or unsupported input. */
 export function loadElf(bytes: Uint8Array, opts: LoadElfOptions = {}): Executable {
+  const input = toBytes(bytes, 'bytes');
+  const options = toChecked<LoadElfOptions>(opts, 'opts', 'load options or undefined', 'opts', {
+    sbpfVersions: (v, name) => toOptional(v, name, toVersionRange),
+    deployment: (v, name) => toOptional(v, name, toBoolean),
+    syscalls: (v, name) => toOptional(v, name, (list, at) => toEach(list, at, 'an array of syscall names', (s, n) => toText(s, n))),
+  });
   try {
-    return load(bytes, opts);
+    return load(input, options);
   } catch (e) {
     if (e instanceof ElfError) throw e;
     // A bounds slip in our own parsing must still surface as a typed error.
     if (e instanceof RangeError) throw elfError.valueOutOfBounds();
     throw e;
   }
+}
+
+/** A `[min, max]` pair of sBPF version numbers. */
+function toVersionRange(value: unknown, name: string): [min: number, max: number] {
+  const pair = toArray(value, name, 'a [min, max] pair of sBPF versions');
+  if (pair.length !== 2) throw refused(name, 'a [min, max] pair of sBPF versions', value);
+  return [toInteger(pair[0], `${name}[0]`, 0, 4), toInteger(pair[1], `${name}[1]`, 0, 4)];
 }
 
 function load(input: Uint8Array, opts: LoadElfOptions): Executable {
