@@ -22,22 +22,23 @@ import type { SVM } from '../api/svm.js';
 import { WebsvmError } from '../errors.js';
 import type { Account } from '../runtime/accounts.js';
 import {
-  address,
   array,
   bool,
   ByteReader,
   ByteWriter,
-  bytes,
+  type Codec,
   fixedBytes,
+  layoutMalformed,
   mapped,
+  pubkey as address,
   struct,
   tagged,
   u32,
+  u32Bytes as bytes,
   u64,
   u8,
-  utf8,
-  type Codec,
-} from '../runtime/binary-codec.js';
+  utf8Text as utf8,
+} from '../runtime/codec.js';
 import { SYSTEM_PROGRAM, SYSVAR } from '../runtime/ids.js';
 import { decodeTransaction } from '../runtime/message.js';
 import { signatureKey } from '../runtime/transaction-history.js';
@@ -102,22 +103,25 @@ const block: Codec<Block> = struct({
   signatures: array(signature),
 });
 
+/** The ledger's own state. */
+const ledgerState: Codec<LedgerState> = struct({
+  genesisHash: address,
+  blockHeight: u64,
+  transactionCount: u64,
+  firstSlot: u64,
+  openSlot: u64,
+  parentSlot: u64,
+  timeOffsetMs: i64Number,
+  records: array(record),
+  blocks: array(block),
+  open: array(signature),
+});
+
 /** The checkpoint's one frame. */
 const checkpoint = struct({
   runtime: bytes,
   journal: utf8,
-  ledger: struct<LedgerState>({
-    genesisHash: address,
-    blockHeight: u64,
-    transactionCount: u64,
-    firstSlot: u64,
-    openSlot: u64,
-    parentSlot: u64,
-    timeOffsetMs: i64Number,
-    records: array(record),
-    blocks: array(block),
-    open: array(signature),
-  }),
+  ledger: ledgerState,
 });
 
 /** What the journal records, one entry per event. */
@@ -205,8 +209,8 @@ export function openLedgerDir(dir: string, svm: SVM, reset: boolean): LedgerStat
   try {
     const [body] = readLog(path);
     if (body === undefined) throw new WebsvmError('InvalidLedger', `${dir}: the checkpoint is damaged`);
-    stored = checkpoint.read(new ByteReader(body));
-    entries = readLog(join(dir, stored.journal)).map((b) => journalEntry.read(new ByteReader(b)));
+    stored = checkpoint.read(new ByteReader(body, layoutMalformed));
+    entries = readLog(join(dir, stored.journal)).map((b) => journalEntry.read(new ByteReader(b, layoutMalformed)));
   } catch (e) {
     if (e instanceof WebsvmError && e.kind === 'InvalidLedger') throw e;
     throw new WebsvmError('InvalidLedger', `${dir}: ${(e as Error).message}`, undefined, { cause: e });

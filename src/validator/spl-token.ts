@@ -28,7 +28,7 @@ function coption<T>(inner: Codec<T>): Codec<T | undefined> {
     },
     read: (r) => {
       const tag = r.u32();
-      if (tag > 1) r.malformed('invalid');
+      if (tag > 1) r.malformed('invalid', `${tag} is not an option tag`);
       const value = inner.read(r);
       return tag === 1 ? value : undefined;
     },
