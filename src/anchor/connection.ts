@@ -67,7 +67,9 @@ export class WebsvmConnection {
     programId: Key,
     config?: Commitment | { filters?: ProgramAccountsFilter[]; withContext?: boolean },
   ): Promise<{ pubkey: PublicKey; account: AccountInfo<Buffer> }[] | WithContext<{ pubkey: PublicKey; account: AccountInfo<Buffer> }[]>> {
-    const filters = (typeof config === 'object' && config?.filters) || [];
+    if (config === null || (config !== undefined && typeof config !== 'string' && typeof config !== 'object'))
+      throw refused('config', 'a commitment or { filters?, withContext? }', config);
+    const filters = (typeof config === 'object' && config.filters) || [];
     const matches = (data: Uint8Array) =>
       filters.every((f) => {
         if ('dataSize' in f) return data.length === f.dataSize;
