@@ -2,6 +2,7 @@
  * SPL Token reads: getTokenAccountBalance, getTokenSupply, getTokenLargestAccounts,
  * getTokenAccountsByOwner and getTokenAccountsByDelegate, for SPL Token and Token-2022.
  */
+import { NATIVE_MINT_DECIMALS } from '../../runtime/spl-token-layouts.js';
 import type { Account } from '../../runtime/accounts.js';
 import { decodeAddress } from '../../runtime/accounts.js';
 import { accountEncoding, uiAccount, type AccountEncoding, type DataSlice } from '../encodings.js';
@@ -15,7 +16,6 @@ import {
   isTokenProgram,
   MINT_OFFSET,
   NATIVE_MINT,
-  NATIVE_MINT_DECIMALS,
   OWNER_OFFSET,
   readMint,
   readTokenAccount,
