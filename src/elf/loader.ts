@@ -12,6 +12,7 @@ import { SBPFVersion, enableStricterElfHeaders, versionFromElfFlags } from '../i
 import { sha256Hex } from '../crypto/sha256.js';
 import { rememberProgramElf } from '../debug/program-sources.js';
 import { ElfError, elfError, parserError } from './errors.js';
+import { EHDR } from './layouts.js';
 import { hashPc, hashSymbolName } from './murmur3.js';
 import {
   EHDR_SIZE,
@@ -85,7 +86,7 @@ function toVersionRange(value: unknown, name: string): [min: number, max: number
 
 function load(input: Uint8Array, opts: LoadElfOptions): Executable {
   if (input.length < 52) throw parserError('OutOfBounds');
-  const flags = new DataView(input.buffer, input.byteOffset, input.byteLength).getUint32(48, true);
+  const flags = new DataView(input.buffer, input.byteOffset, input.byteLength).getUint32(EHDR.offsets.flags, true);
   const version = versionFromElfFlags(flags);
   const [min, max] = opts.sbpfVersions ?? [0, 4];
   if (version === SBPFVersion.Reserved || version < min || version > max) {

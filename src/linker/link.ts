@@ -6,6 +6,7 @@
  * deployable ELF through the project's writer (V3 strict by default, V0 dynamic on request). This
  * is the job bpf-linker does for Rust programs.
  */
+import { REL } from '../elf/layouts.js';
 import { toBytes, toChecked, toEach, toOneOf, toOptional, toText } from '../arguments.js';
 import { rodataSectionAddress, textSectionAddress, writeElf, type ElfImage } from '../elf/writer.js';
 import { hashSymbolName } from '../elf/murmur3.js';
@@ -166,9 +167,9 @@ function linkImage(unchecked: { bytes: Uint8Array; name?: string }[], uncheckedO
         throw new LinkError('UnsupportedRelocation', `${obj.file}: relocations inside read-only data (${rel.name}) are not supported yet`);
       }
       const rv = new DataView(rel.data.buffer, rel.data.byteOffset, rel.data.byteLength);
-      for (let o = 0; o + 16 <= rel.data.length; o += 16) {
-        const offset = target.at + Number(rv.getBigUint64(o, true));
-        const info = rv.getBigUint64(o + 8, true);
+      for (let o = 0; o + REL.fixedSize <= rel.data.length; o += REL.fixedSize) {
+        const offset = target.at + Number(rv.getBigUint64(o + REL.offsets.offset, true));
+        const info = rv.getBigUint64(o + REL.offsets.info, true);
         const type = Number(info & 0xffffffffn);
         const sym = obj.symbols[Number(info >> 32n)];
         if (!sym) throw new LinkError('BadObject', `${obj.file}: relocation against a missing symbol`);
