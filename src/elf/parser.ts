@@ -8,8 +8,6 @@ import { ElfError, parserError } from './errors.js';
 import { DYN, EHDR, PHDR, REL, REL_SYM, REL_TYPE, SHDR, SYM } from './layouts.js';
 
 const E = EHDR.offsets;
-const P = PHDR.offsets;
-const S = SHDR.offsets;
 
 export const EHDR_SIZE = EHDR.fixedSize;
 export const PHDR_SIZE = PHDR.fixedSize;
@@ -150,31 +148,30 @@ export function readEhdr(r: Reader): Ehdr {
   };
 }
 
-export function readPhdr(r: Reader, o: number): Phdr {
-  return {
-    type: r.u32(o + P.type),
-    flags: r.u32(o + P.flags),
-    offset: r.u64(o + P.offset),
-    vaddr: r.u64(o + P.vaddr),
-    paddr: r.u64(o + P.paddr),
-    filesz: r.u64(o + P.filesz),
-    memsz: r.u64(o + P.memsz),
-  };
+/** Fields of a declared struct to read: each name with its offset and width. */
+type FieldTable<K extends string> = readonly (readonly [name: K, at: number, width: number])[];
+
+/** The fields `names` of the struct `l`, each with its offset and its width (up to the next field's offset). */
+function fieldTable<K extends string>(l: { offsets: Readonly<Record<K, number>>; fixedSize: number }, names: readonly K[]): FieldTable<K> {
+  const starts = [...Object.values<number>(l.offsets), l.fixedSize].sort((x, y) => x - y);
+  return names.map((name) => {
+    const at = l.offsets[name];
+    return [name, at, starts[starts.indexOf(at) + 1]! - at] as const;
+  });
 }
 
-export function readShdr(r: Reader, o: number): Shdr {
-  return {
-    name: r.u32(o + S.name),
-    type: r.u32(o + S.type),
-    flags: r.u64(o + S.flags),
-    addr: r.u64(o + S.addr),
-    offset: r.u64(o + S.offset),
-    size: r.u64(o + S.size),
-    link: r.u32(o + S.link),
-    info: r.u32(o + S.info),
-    addralign: r.u64(o + S.addralign),
-  };
+/** The fields of `table` of the struct at `o` (a u64 as a number, see the module's note). */
+function readStruct<K extends string>(r: Reader, o: number, table: FieldTable<K>): Record<K, number> {
+  const out = {} as Record<K, number>;
+  for (const [name, at, width] of table) out[name] = width === 8 ? r.u64(o + at) : width === 4 ? r.u32(o + at) : width === 2 ? r.u16(o + at) : r.u8(o + at);
+  return out;
 }
+
+const PHDR_FIELDS = fieldTable(PHDR, ['type', 'flags', 'offset', 'vaddr', 'paddr', 'filesz', 'memsz']);
+const SHDR_FIELDS = fieldTable(SHDR, ['name', 'type', 'flags', 'addr', 'offset', 'size', 'link', 'info', 'addralign']);
+
+export const readPhdr = (r: Reader, o: number): Phdr => readStruct(r, o, PHDR_FIELDS);
+export const readShdr = (r: Reader, o: number): Shdr => readStruct(r, o, SHDR_FIELDS);
 
 const hasMagic = (id: Uint8Array) => id[0] === 0x7f && id[1] === 0x45 && id[2] === 0x4c && id[3] === 0x46;
 
