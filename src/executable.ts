@@ -4,6 +4,7 @@
  * interpreter, the JIT and the disassembler. It is plain data so that every engine reads the
  * same thing and a compiled module can be cached by content.
  */
+import { refused, toFields } from './arguments.js';
 import type { SBPFVersion } from './isa/version.js';
 
 /** A read-only memory region of the program image. */
@@ -55,4 +56,24 @@ export interface Executable {
   readonly syscallNames: ReadonlyMap<number, string>;
   /** Content hash of the source bytes (ELF or assembled text), used as a compilation cache key. */
   readonly contentHash: string;
+}
+
+/**
+ * `value` itself if it has the shape of an {@link Executable} (what `loadElf` and `assemble`
+ * return), else refused with a `WebsvmError` of kind `InvalidArgument`: for entry points that
+ * take one, once per call.
+ */
+export function toExecutable(value: unknown, name: string): Executable {
+  const exe = toFields(value, name, 'an Executable (from loadElf or assemble)');
+  const fits =
+    exe.text instanceof Uint8Array &&
+    Number.isInteger(exe.sbpfVersion) &&
+    Number.isInteger(exe.entryPc) &&
+    typeof exe.textVaddr === 'number' &&
+    Array.isArray(exe.programRegions) &&
+    exe.functions instanceof Map &&
+    exe.syscallNames instanceof Map &&
+    typeof exe.contentHash === 'string';
+  if (!fits) throw refused(name, 'an Executable (from loadElf or assemble)', value);
+  return value as Executable;
 }

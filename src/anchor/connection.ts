@@ -8,7 +8,8 @@
 import { PublicKey, SendTransactionError, type AccountInfo, type Commitment, type Context, type Logs } from '@solana/web3.js';
 import bs58 from 'bs58';
 import { FailedTransactionMetadata, SVM, WebsvmError, type TransactionInput, type TransactionMetadata } from '../index.js';
-import { refused, toArray, toFields, toTransaction, toU64 } from '../api/inputs.js';
+import { toTransaction } from '../api/inputs.js';
+import { refused, toArray, toFields, toU64 } from '../arguments.js';
 
 /** A key as web3.js and Anchor pass them. */
 type Key = PublicKey | string;
@@ -66,7 +67,9 @@ export class WebsvmConnection {
     programId: Key,
     config?: Commitment | { filters?: ProgramAccountsFilter[]; withContext?: boolean },
   ): Promise<{ pubkey: PublicKey; account: AccountInfo<Buffer> }[] | WithContext<{ pubkey: PublicKey; account: AccountInfo<Buffer> }[]>> {
-    const filters = (typeof config === 'object' && config?.filters) || [];
+    if (config === null || (config !== undefined && typeof config !== 'string' && typeof config !== 'object'))
+      throw refused('config', 'a commitment or { filters?, withContext? }', config);
+    const filters = (typeof config === 'object' && config.filters) || [];
     const matches = (data: Uint8Array) =>
       filters.every((f) => {
         if ('dataSize' in f) return data.length === f.dataSize;

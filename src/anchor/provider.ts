@@ -7,7 +7,7 @@
  * not imported: it stays the user's dependency.
  */
 import { Keypair, type Connection, type Signer, Transaction, VersionedTransaction, type PublicKey, SendTransactionError } from '@solana/web3.js';
-import { refused, toArray, toEach, toFields } from '../api/inputs.js';
+import { refused, toArray, toEach, toFields } from '../arguments.js';
 import { FailedTransactionMetadata, SVM, WebsvmError } from '../index.js';
 import { returnData, rpcErrorMessage, transactionSignature, WebsvmConnection } from './connection.js';
 

@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SVM, WebsvmError } from '../index.js';
-import { fileAccess, refused, toPath } from '../api/inputs.js';
+import { fileAccess, refused, toChecked, toInstance, toOptional, toPath, toText } from '../arguments.js';
 import { parseToml, type TomlTable } from './toml.js';
 
 /** One program of the workspace. */
@@ -71,8 +71,12 @@ export function readWorkspace(dir: string, cluster = 'localnet'): Workspace {
  * those of `[[test.genesis]]`, and the accounts of `[[test.validator.account]]`.
  */
 export function fromWorkspace(dir: string, options: WorkspaceOptions = {}): SVM {
-  const svm = options.svm ?? new SVM();
-  const workspace = readWorkspace(dir, options.cluster);
+  const { svm: given, cluster } = toChecked<WorkspaceOptions>(options, 'options', 'workspace options { svm?, cluster? } or undefined', 'options', {
+    svm: (v, name) => toOptional(v, name, (s, at) => toInstance(s, at, SVM, 'an SVM')),
+    cluster: (v, name) => toOptional(v, name, toText),
+  });
+  const svm = given ?? new SVM();
+  const workspace = readWorkspace(dir, cluster);
   for (const program of [...workspace.programs, ...workspace.genesis]) svm.addProgramFromFile(program.programId, program.elf);
   for (const file of workspace.accountFiles) svm.loadAccountJson(fileAccess('read', file, () => readFileSync(file, 'utf8')));
   return svm;

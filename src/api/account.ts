@@ -2,6 +2,7 @@
  * LiteSVM's `Account` value class: an account's fields behind accessor methods, with the same
  * `toString()` (Agave's `Debug` form, data shown as hex up to its first 64 bytes).
  */
+import { refused, toBoolean, toBytes, toU64 } from '../arguments.js';
 import bs58 from 'bs58';
 
 /** Agave's `MAX_DEBUG_ACCOUNT_DATA`: bytes of data a debug print shows. */
@@ -16,11 +17,12 @@ export class Account {
   readonly #rentEpoch: bigint;
 
   constructor(lamports: bigint, data: Uint8Array, owner: Uint8Array, executable: boolean, rentEpoch: bigint) {
-    this.#lamports = lamports;
-    this.#data = data.slice();
+    this.#lamports = toU64(lamports, 'lamports');
+    this.#data = toBytes(data, 'data').slice();
+    if (toBytes(owner, 'owner').length !== 32) throw refused('owner', 'a 32-byte address', owner);
     this.#owner = owner.slice();
-    this.#executable = executable;
-    this.#rentEpoch = rentEpoch;
+    this.#executable = toBoolean(executable, 'executable');
+    this.#rentEpoch = toU64(rentEpoch, 'rentEpoch');
   }
 
   /** Balance in lamports. */

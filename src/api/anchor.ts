@@ -10,7 +10,8 @@ import { WebsvmError } from '../errors.js';
 import { base64ToBytes } from '../platform.js';
 import { decodeAddress, encodeAddress } from '../runtime/accounts.js';
 import type { InstructionError } from '../runtime/errors.js';
-import { toAddress, toBytes, type AddressInput } from './inputs.js';
+import { toAddress, type AddressInput } from './inputs.js';
+import { refused, toArray, toBytes, toChecked, toEach, toFields, toOptions, toText } from '../arguments.js';
 import { Check } from './harness.js';
 import { camelCase, lookup, resolveAccounts, snakeCase, type IdlAccountItem, type ResolveOptions } from './anchor-accounts.js';
 
@@ -142,6 +143,7 @@ export class AnchorProgram {
     readonly idl: AnchorIdl,
     programId?: AddressInput,
   ) {
+    toChecked(idl, 'idl', 'an Anchor IDL { instructions, … }', 'idl', { instructions: (v, name) => toArray(v, name, 'an array of IDL instructions') });
     const id = programId ?? idl.address;
     if (id === undefined) throw new WebsvmError('InvalidIdl', 'the IDL has no address: pass the program id');
     this.programId = toAddress(id);
@@ -155,59 +157,59 @@ export class AnchorProgram {
 
   // --- borsh through IDL types ---
 
-  private typeDef(t: IdlType): IdlTypeDef {
+  #typeDef(t: IdlType): IdlTypeDef {
     const name = typeof t === 'object' && 'defined' in t ? (typeof t.defined === 'string' ? t.defined : t.defined.name) : String(t);
-    const def = this.types.get(name) ?? this.accountTypes().get(pascalCase(name));
+    const def = this.types.get(name) ?? this.#accountTypes().get(pascalCase(name));
     if (!def) throw new WebsvmError('InvalidIdl', `unknown IDL type ${name}`);
     return def;
   }
 
   /** The account types an old-format IDL declares inline, by their names in PascalCase. */
-  private accountTypes(): Map<string, IdlTypeDef> {
+  #accountTypes(): Map<string, IdlTypeDef> {
     const m = new Map<string, IdlTypeDef>();
     for (const a of this.idl.accounts ?? []) if (a.type) m.set(pascalCase(a.name), { name: a.name, type: a.type });
     return m;
   }
 
-  private schema(t: IdlType): Schema {
+  #schema(t: IdlType): Schema {
     if (typeof t === 'string') {
       if (PUBKEY_TYPES.has(t)) return { array: { type: 'u8', len: 32 } };
       if (t === 'bytes') return { array: { type: 'u8' } };
       return t as Schema;
     }
-    if ('vec' in t) return { array: { type: this.schema(t.vec) } };
-    if ('option' in t) return { option: this.schema(t.option) };
-    if ('array' in t) return { array: { type: this.schema(t.array[0]), len: t.array[1] } };
-    return this.defSchema(this.typeDef(t));
+    if ('vec' in t) return { array: { type: this.#schema(t.vec) } };
+    if ('option' in t) return { option: this.#schema(t.option) };
+    if ('array' in t) return { array: { type: this.#schema(t.array[0]), len: t.array[1] } };
+    return this.#defSchema(this.#typeDef(t));
   }
 
-  private defSchema(def: IdlTypeDef): Schema {
-    if (def.type.kind === 'struct') return this.fieldsSchema(def.type.fields ?? []);
-    return { enum: def.type.variants.map((v) => ({ struct: { [v.name]: this.fieldsSchema(variantFields(v)) } })) };
+  #defSchema(def: IdlTypeDef): Schema {
+    if (def.type.kind === 'struct') return this.#fieldsSchema(def.type.fields ?? []);
+    return { enum: def.type.variants.map((v) => ({ struct: { [v.name]: this.#fieldsSchema(variantFields(v)) } })) };
   }
 
-  private fieldsSchema(fields: IdlField[]): Schema {
-    return { struct: Object.fromEntries(fields.map((f) => [f.name, this.schema(f.type)])) };
+  #fieldsSchema(fields: IdlField[]): Schema {
+    return { struct: Object.fromEntries(fields.map((f) => [f.name, this.#schema(f.type)])) };
   }
 
   /** Decoded borsh → JS: pubkeys as base58, bytes as Uint8Array. */
-  private fromBorsh(t: IdlType, v: unknown): unknown {
+  #fromBorsh(t: IdlType, v: unknown): unknown {
     if (typeof t === 'string') {
       if (PUBKEY_TYPES.has(t)) return encodeAddress(Uint8Array.from(v as number[]));
       if (t === 'bytes') return Uint8Array.from(v as number[]);
       return v;
     }
-    if ('vec' in t) return (v as unknown[]).map((x) => this.fromBorsh(t.vec, x));
-    if ('option' in t) return v === null || v === undefined ? null : this.fromBorsh(t.option, v);
-    if ('array' in t) return (v as unknown[]).map((x) => this.fromBorsh(t.array[0], x));
-    return this.fromDef(this.typeDef(t), v);
+    if ('vec' in t) return (v as unknown[]).map((x) => this.#fromBorsh(t.vec, x));
+    if ('option' in t) return v === null || v === undefined ? null : this.#fromBorsh(t.option, v);
+    if ('array' in t) return (v as unknown[]).map((x) => this.#fromBorsh(t.array[0], x));
+    return this.#fromDef(this.#typeDef(t), v);
   }
 
   /** A struct's fields, or an enum value as `{ Variant: fields }` (a unit variant's fields are `{}`). */
-  private fromDef(def: IdlTypeDef, v: unknown): unknown {
+  #fromDef(def: IdlTypeDef, v: unknown): unknown {
     const obj = v as Record<string, unknown>;
     const fromFields = (fields: IdlField[], values: Record<string, unknown>) =>
-      Object.fromEntries(fields.map((f) => [f.name, this.fromBorsh(f.type, values[f.name])]));
+      Object.fromEntries(fields.map((f) => [f.name, this.#fromBorsh(f.type, values[f.name])]));
     if (def.type.kind === 'struct') return fromFields(def.type.fields ?? [], obj);
     // borsh decodes an enum as an object with exactly its variant's key.
     const [name] = Object.keys(obj);
@@ -221,19 +223,19 @@ export class AnchorProgram {
    * name in either case, enum values as `{ Variant: fields }` or, for a unit variant, its name
    * alone (`'Initialized'`, or `{ initialized: {} }` as Anchor's client writes it).
    */
-  private toBorsh(t: IdlType, v: unknown): unknown {
+  #toBorsh(t: IdlType, v: unknown): unknown {
     if (typeof t === 'string') {
       if (PUBKEY_TYPES.has(t)) return Array.from(decodeAddress(toAddress(v as AddressInput)));
       if (t === 'bytes') return Array.from(v as ArrayLike<number>);
       // bn.js numbers (what Anchor users pass for 64-bit and wider integers) as bigints.
       return typeof v === 'object' && v !== null && 'toArrayLike' in v ? BigInt(String(v)) : v;
     }
-    if ('vec' in t) return (v as unknown[]).map((x) => this.toBorsh(t.vec, x));
-    if ('option' in t) return v === null || v === undefined ? null : this.toBorsh(t.option, v);
-    if ('array' in t) return Array.from(v as ArrayLike<unknown>, (x) => this.toBorsh(t.array[0], x));
-    const def = this.typeDef(t);
+    if ('vec' in t) return (v as unknown[]).map((x) => this.#toBorsh(t.vec, x));
+    if ('option' in t) return v === null || v === undefined ? null : this.#toBorsh(t.option, v);
+    if ('array' in t) return Array.from(v as ArrayLike<unknown>, (x) => this.#toBorsh(t.array[0], x));
+    const def = this.#typeDef(t);
     const toFields = (fields: IdlField[], values: Record<string, unknown>) =>
-      Object.fromEntries(fields.map((f) => [f.name, this.toBorsh(f.type, lookup(values, f.name))]));
+      Object.fromEntries(fields.map((f) => [f.name, this.#toBorsh(f.type, lookup(values, f.name))]));
     if (def.type.kind === 'struct') return toFields(def.type.fields ?? [], v as Record<string, unknown>);
     const [key, fields] = typeof v === 'string' ? [v, {}] : (Object.entries(v as object)[0] ?? []);
     const variant = def.type.variants.find((x) => x.name === key || pascalCase(x.name) === pascalCase(String(key)));
@@ -245,25 +247,28 @@ export class AnchorProgram {
   }
 
   /** The primitive type at `path` inside `type`'s struct fields (`type` itself for an empty path). */
-  private fieldType(type: IdlType, path: string[]): IdlType {
+  #fieldType(type: IdlType, path: string[]): IdlType {
     if (path.length === 0) return type;
-    const def = this.typeDef(type);
+    const def = this.#typeDef(type);
     const [first = ''] = path;
     const field = def.type.kind === 'struct' ? def.type.fields?.find((f) => f.name === first || camelCase(f.name) === camelCase(first)) : undefined;
     if (!field) throw new WebsvmError('InvalidIdl', `${def.name} has no field ${first}`);
-    return this.fieldType(field.type, path.slice(1));
+    return this.#fieldType(field.type, path.slice(1));
   }
 
   /** Encodes `value` as the IDL type `name` (borsh, no discriminator), e.g. an instruction's nested argument. */
   encodeType(name: string, value: unknown): Uint8Array {
+    toText(name, 'name', 'an IDL type name');
     const type: IdlType = { defined: name };
-    return serialize(this.schema(type), this.toBorsh(type, value));
+    return serialize(this.#schema(type), this.#toBorsh(type, value));
   }
 
   /** Decodes borsh `data` as the IDL type `name`. */
   decodeType<T = Record<string, unknown>>(name: string, data: Uint8Array): T {
+    toText(name, 'name', 'an IDL type name');
+    toBytes(data, 'data');
     const type: IdlType = { defined: name };
-    return this.fromBorsh(type, deserialize(this.schema(type), data)) as T;
+    return this.#fromBorsh(type, deserialize(this.#schema(type), data)) as T;
   }
 
   // --- instructions ---
@@ -284,17 +289,21 @@ export class AnchorProgram {
     accounts: Record<string, AddressInput | null | undefined>,
     options?: ResolveOptions,
   ): AnchorInstruction {
+    toText(name, 'name', 'an IDL instruction name');
+    toFields(args, 'args', 'the arguments by name (an object)');
+    toFields(accounts, 'accounts', 'the accounts by name (an object)');
+    toOptions(options);
     const ix = this.idl.instructions.find((i) => i.name === name || snakeCase(i.name) === snakeCase(name));
     if (!ix) throw new WebsvmError('InvalidIdl', `${this.name} has no instruction ${name}`);
     const disc = ix.discriminator ? Uint8Array.from(ix.discriminator) : discriminator('global', snakeCase(ix.name));
     const fields = ix.args;
     const body = serialize(
-      this.fieldsSchema(fields),
+      this.#fieldsSchema(fields),
       Object.fromEntries(
         fields.map((f) => {
           const value = lookup(args, f.name);
           if (value === undefined) throw new WebsvmError('InvalidArgument', `${name}: missing argument ${f.name}`);
-          return [f.name, this.toBorsh(f.type, value)];
+          return [f.name, this.#toBorsh(f.type, value)];
         }),
       ),
     );
@@ -302,7 +311,7 @@ export class AnchorProgram {
       programId: this.programId,
       legacy: ix.discriminator === undefined,
       coder: {
-        fieldType: (type, path) => this.fieldType(type as IdlType, path),
+        fieldType: (type, path) => this.#fieldType(type as IdlType, path),
         decodeAccount: (account, data) => this.decodeAccount(account, data),
         decodeAnyAccount: (data) => this.decodeAnyAccount(data)?.data,
       },
@@ -319,38 +328,42 @@ export class AnchorProgram {
     data = toBytes(data, 'data');
     const ix = this.idl.instructions.find((i) => same(data, i.discriminator ?? discriminator('global', snakeCase(i.name))));
     if (!ix) return undefined;
-    const decoded = deserialize(this.fieldsSchema(ix.args), data.subarray(8)) as Record<string, unknown>;
-    return { name: ix.name, args: Object.fromEntries(ix.args.map((f) => [f.name, this.fromBorsh(f.type, decoded[f.name])])) };
+    const decoded = deserialize(this.#fieldsSchema(ix.args), data.subarray(8)) as Record<string, unknown>;
+    return { name: ix.name, args: Object.fromEntries(ix.args.map((f) => [f.name, this.#fromBorsh(f.type, decoded[f.name])])) };
   }
 
   // --- accounts and events ---
 
   /** The IDL account type `data` holds (by its discriminator) and its decoded fields, or undefined when none matches. */
   decodeAnyAccount(data: Uint8Array): { name: string; data: Record<string, unknown> } | undefined {
-    const account = (this.idl.accounts ?? []).find((a) => same(data, this.accountEntry(a.name).disc));
+    const account = (this.idl.accounts ?? []).find((a) => same(data, this.#accountEntry(a.name).disc));
     return account && { name: account.name, data: this.decodeAccount(account.name, data) };
   }
 
   /** IDL account `name` (in the IDL's case or another), its discriminator and its type. */
-  private accountEntry(name: string) {
+  #accountEntry(name: string) {
     const a = (this.idl.accounts ?? []).find((x) => x.name === name) ?? (this.idl.accounts ?? []).find((x) => pascalCase(x.name) === pascalCase(name));
     if (!a) throw new WebsvmError('InvalidIdl', `${this.name} has no account type ${name}`);
-    const def = a.type ? { name: a.name, type: a.type } : this.typeDef({ defined: a.name });
+    const def = a.type ? { name: a.name, type: a.type } : this.#typeDef({ defined: a.name });
     return { disc: a.discriminator ? Uint8Array.from(a.discriminator) : discriminator('account', pascalCase(a.name)), def };
   }
 
   /** Decodes an account's data as IDL account `name` (checks the 8-byte discriminator). */
   decodeAccount<T = Record<string, unknown>>(name: string, data: Uint8Array): T {
-    const { disc, def } = this.accountEntry(name);
+    toText(name, 'name', 'an IDL account name');
+    toBytes(data, 'data');
+    const { disc, def } = this.#accountEntry(name);
     if (!same(data, disc)) throw new WebsvmError('AccountDiscriminatorMismatch', `account data is not a ${name}`);
-    return this.fromDef(def, deserialize(this.defSchema(def), data.subarray(8))) as T;
+    return this.#fromDef(def, deserialize(this.#defSchema(def), data.subarray(8))) as T;
   }
 
   /** Encodes `value` as account `name` (discriminator + borsh), e.g. to build fixtures. */
   encodeAccount(name: string, value: Record<string, unknown>): Uint8Array {
-    const { disc, def } = this.accountEntry(name);
+    toText(name, 'name', 'an IDL account name');
+    toFields(value, 'value', 'the account fields by name (an object)');
+    const { disc, def } = this.#accountEntry(name);
     const fields = def.type.kind === 'struct' ? (def.type.fields ?? []) : [];
-    const body = serialize(this.defSchema(def), Object.fromEntries(fields.map((f) => [f.name, this.toBorsh(f.type, lookup(value, f.name))])));
+    const body = serialize(this.#defSchema(def), Object.fromEntries(fields.map((f) => [f.name, this.#toBorsh(f.type, lookup(value, f.name))])));
     const out = new Uint8Array(8 + body.length);
     out.set(disc);
     out.set(body, 8);
@@ -360,7 +373,7 @@ export class AnchorProgram {
   /** Events in `Program data:` log lines (Anchor's `emit!`), decoded by discriminator. */
   decodeEvents(logs: string[]): { name: string; data: Record<string, unknown> }[] {
     const out: { name: string; data: Record<string, unknown> }[] = [];
-    for (const line of logs) {
+    for (const line of toEach(logs, 'logs', 'an array of log lines', (l, name) => toText(l, name))) {
       if (!line.startsWith('Program data: ')) continue;
       for (const field of line.slice('Program data: '.length).split(' ')) {
         const bytes = base64ToBytes(field);
@@ -370,8 +383,8 @@ export class AnchorProgram {
           if (!same(bytes, disc)) continue;
           const fields =
             e.fields ?? (this.types.get(e.name)?.type.kind === 'struct' ? ((this.types.get(e.name)!.type as { fields?: IdlField[] }).fields ?? []) : []);
-          const decoded = deserialize(this.fieldsSchema(fields), bytes.subarray(8)) as Record<string, unknown>;
-          out.push({ name: e.name, data: Object.fromEntries(fields.map((f) => [f.name, this.fromBorsh(f.type, decoded[f.name])])) });
+          const decoded = deserialize(this.#fieldsSchema(fields), bytes.subarray(8)) as Record<string, unknown>;
+          out.push({ name: e.name, data: Object.fromEntries(fields.map((f) => [f.name, this.#fromBorsh(f.type, decoded[f.name])])) });
         }
       }
     }
@@ -390,6 +403,7 @@ export class AnchorProgram {
 
   /** The custom error code of an IDL error name. */
   errorCode(name: string): number {
+    toText(name, 'name', 'an IDL error name');
     const e = (this.idl.errors ?? []).find((x) => x.name === name);
     if (e) return e.code;
     const framework = Object.entries(ANCHOR_FRAMEWORK_ERRORS).find(([, n]) => n === name);
@@ -404,6 +418,7 @@ export class AnchorProgram {
 
   /** A readable form of an instruction error, with the IDL name of custom codes. */
   describe(error: InstructionError): string {
+    if (typeof toFields(error, 'error', 'an InstructionError { kind, … }').kind !== 'string') throw refused('error', 'an InstructionError { kind, … }', error);
     if (error.kind !== 'Custom') return error.kind;
     const named = this.errorName(error.code);
     return named ? `${named.name} (Custom(${error.code})${named.msg ? `: ${named.msg}` : ''})` : `Custom(${error.code})`;

@@ -4,6 +4,7 @@
  * (only when some figure changed) and write `compute_units.json`. Optionally fail when a bench
  * regresses beyond a threshold.
  */
+import { toText } from '../arguments.js';
 import { WebsvmError } from '../errors.js';
 import { requireNodeFs } from '../platform.js';
 import type { InstructionHarness } from './harness.js';
@@ -35,7 +36,7 @@ export interface BencherOptions {
 export function parseLastTable(markdown: string): Map<string, bigint> {
   const rows = new Map<string, bigint>();
   let inTable = false;
-  for (const line of markdown.split('\n')) {
+  for (const line of toText(markdown, 'markdown', 'markdown text').split('\n')) {
     if (line.startsWith('|------')) {
       inTable = true;
       continue;

@@ -4,6 +4,7 @@
  * Lookup Table and Stake programs. websvm ships none of their ELFs; a {@link ProgramSource}
  * supplies them: a directory of dumped programs, the installed `litesvm` package, or your own.
  */
+import { toText } from '../arguments.js';
 import { WebsvmError } from '../errors.js';
 import { nodeModule, requireNodeFs, type NodeFs } from '../platform.js';
 import { PROGRAMDATA_METADATA_SIZE, programDataAddress } from '../runtime/loader-state.js';
@@ -89,6 +90,7 @@ export function programsFromDirectory(dir: string): ProgramSource {
  * `FetchFailed` when the RPC cannot be reached or answers with an error.
  */
 export async function programsFromRpc(rpcUrl: string): Promise<ProgramSource> {
+  toText(rpcUrl, 'rpcUrl', 'an RPC URL');
   const fetchAccounts = async (addresses: string[]) => {
     try {
       return await fetchClusterAccounts(rpcUrl, addresses);

@@ -2,7 +2,8 @@
 import { decodeAddress } from '../runtime/accounts.js';
 import { FEATURES, FeatureSet as RuntimeFeatureSet } from '../runtime/features.js';
 import { FEATURE_SNAPSHOT } from '../runtime/litesvm-release.js';
-import { toNamedAddress, toU64, type AddressInput, type U64Input } from './inputs.js';
+import { toNamedAddress, type AddressInput } from './inputs.js';
+import { toU64, type U64Input } from '../arguments.js';
 
 export class FeatureSet {
   /** @internal */

@@ -18,22 +18,8 @@ import type { Profile } from '../profile/index.js';
 import type { ProgramDecoder, ReportOptions } from '../inspect/index.js';
 import { instructionsReport, isProgramDecoder } from './report.js';
 import { computeBudgetOverride, type ComputeBudgetInput } from './sysvars.js';
-import {
-  refused,
-  toAccount,
-  toAccountPairs,
-  toAddress,
-  toBoolean,
-  toByteValues,
-  toEach,
-  toFields,
-  toInstruction,
-  toNamedAddress,
-  toU64,
-  type AccountInput,
-  type AddressInput,
-  type InstructionInput,
-} from './inputs.js';
+import { toAccount, toAccountPairs, toAddress, toInstruction, toNamedAddress, type AccountInput, type AddressInput, type InstructionInput } from './inputs.js';
+import { refused, toArray, toBoolean, toBytes, toByteValues, toChecked, toEach, toFields, toText, toU64 } from '../arguments.js';
 
 /** What one run saw besides its outcome. */
 interface RunSetting {
@@ -155,6 +141,7 @@ function accountLine([address, a]: [string, Account]): string {
 /** A mismatch between a check and a result (kind `CheckFailed`, each mismatch as a line of `mismatches`). */
 export class CheckFailure extends WebsvmError<'CheckFailed', { readonly mismatches: readonly string[] }> {
   constructor(readonly mismatches: string[]) {
+    toEach(mismatches, 'mismatches', 'an array of mismatch descriptions', (m, name) => toText(m, name));
     super('CheckFailed', `${mismatches.length} check(s) failed:\n${mismatches.map((m) => `  - ${m}`).join('\n')}`, { mismatches });
   }
 }
@@ -335,6 +322,17 @@ export class InstructionHarness {
 
   /** @internal Runs instructions already in the runtime's form on accounts already in its form. */
   run(ixs: Instruction[], given: [string, Account][]): InstructionResult {
+    toEach(ixs, 'ixs', 'an array of instructions in the runtime form', (ix, name) =>
+      toChecked(ix, name, 'an instruction { programId, accounts, data }', name, {
+        programId: (v, at) => toText(v, at, 'a base58 address'),
+        accounts: (v, at) => toArray(v, at, 'an array of account metas'),
+        data: toBytes,
+      }),
+    );
+    toEach(given, 'given', 'an array of [address, account] pairs in the runtime form', (pair, name) => {
+      const [address, account] = toArray(pair, name, 'an [address, account] pair');
+      return [toText(address, `${name}[0]`, 'a base58 address'), toFields(account, `${name}[1]`, 'an account')];
+    });
     const rent = this.runtime.rent;
     const outcome = processInstructions(this.runtime, ixs, given, this.computeUnitLimit);
     // A failure's index is the position of the instruction that failed among `ixs`.

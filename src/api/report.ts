@@ -6,7 +6,7 @@ import bs58 from 'bs58';
 import { backtraceOfFaults } from '../debug/index.js';
 import { renderReport, type InspectedRun, type ProgramDecoder, type ReportOptions } from '../inspect/index.js';
 import type { TransactionOutcome } from '../runtime/runtime.js';
-import { refused, toFields } from './inputs.js';
+import { refused, toFields } from '../arguments.js';
 
 /** Whether `value` decodes for the page (an `AnchorProgram` does; a bare error namer does not). */
 export function isProgramDecoder<T>(value: T): value is T & ProgramDecoder {

@@ -3,7 +3,7 @@
  * written against it (method calls, `instanceof`, enum comparisons) works unchanged.
  */
 import bs58 from 'bs58';
-import { toFields } from './inputs.js';
+import { toFields } from '../arguments.js';
 import { decodeAddress } from '../runtime/accounts.js';
 import { debugBytes, debugList, debugString, debugStruct, wrapped } from './rust-debug.js';
 import { prettyLogs } from './pretty-logs.js';

@@ -3,6 +3,8 @@
  * result types follow the `litesvm` package, so switching is an import change; every method also
  * takes @solana/web3.js v1 values and raw bytes.
  */
+import { encode } from '../runtime/codec.js';
+import { MINT, NATIVE_MINT_DECIMALS } from '../runtime/spl-token-layouts.js';
 import type { Address, Blockhash, EncodedAccount, Lamports, MaybeEncodedAccount, Signature } from '@solana/kit';
 import bs58 from 'bs58';
 import { WebsvmError } from '../errors.js';
@@ -14,21 +16,8 @@ import { decodeSignedMessage, decodeTransaction } from '../runtime/message.js';
 import { Runtime, type RuntimeSnapshot, type TransactionOutcome } from '../runtime/runtime.js';
 import * as sv from '../runtime/sysvars.js';
 import { decodeRuntimeState, encodeRuntimeState } from '../runtime/state-codec.js';
-import {
-  fileAccess,
-  refused,
-  toAddress,
-  toBoolean,
-  toBytes,
-  toFields,
-  toNamedAddress,
-  toPath,
-  toU64,
-  toTransaction,
-  type AddressInput,
-  type TransactionInput,
-  type U64Input,
-} from './inputs.js';
+import { toAddress, toNamedAddress, toTransaction, type AddressInput, type TransactionInput } from './inputs.js';
+import { fileAccess, refused, toBoolean, toBytes, toFields, toPath, toU64, type U64Input } from '../arguments.js';
 import { FeatureSet } from './feature-set.js';
 import { DEFAULT_PROGRAMS, defaultProgramSource, warnMissingDefaultPrograms, type ProgramSource } from './default-programs.js';
 import type { Executable } from '../executable.js';
@@ -209,16 +198,14 @@ export class SVM {
 
   /** Adds the wrapped-SOL mints of SPL Token and Token-2022, for whichever of them is deployed. */
   withNativeMints(): this {
-    const mint = new Uint8Array(82);
-    mint[44] = 9; // decimals
-    mint[45] = 1; // initialized
+    const mint = encode(MINT, { mintAuthority: undefined, supply: 0n, decimals: NATIVE_MINT_DECIMALS, isInitialized: 1, freezeAuthority: undefined });
     for (const [address, program] of [
       ['So11111111111111111111111111111111111111112', 'TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA'],
       ['9pan9bMn5HatX4EJdBwg9VgCa7Uz5HL8N1m5D3NdXejP', 'TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb'],
     ] as const) {
       if (this.runtime.getAccount(program)) {
         this.runtime.setAccount(address, {
-          lamports: sv.minimumBalance(this.runtime.rent, 82),
+          lamports: sv.minimumBalance(this.runtime.rent, MINT.fixedSize),
           data: mint.slice(),
           owner: program,
           executable: false,

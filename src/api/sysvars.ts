@@ -2,7 +2,8 @@
 import * as sv from '../runtime/sysvars.js';
 import { defaultExecutionCosts, type ExecutionCosts } from '../syscalls/costs.js';
 import { WebsvmError } from '../errors.js';
-import { refused, toArray, toBoolean, toChecked, toF64, toFields, toHash, toI64, toU128, toU64, type U64Input } from './inputs.js';
+import { toHash } from './inputs.js';
+import { refused, toArray, toBoolean, toChecked, toF64, toFields, toI64, toU128, toU64, type U64Input } from '../arguments.js';
 import type { ComputeBudgetOverride } from '../runtime/runtime.js';
 import { DEFAULT_COMPUTE_BUDGET } from '../runtime/litesvm-release.js';
 import { debugBytes, debugStruct, wrapped } from './rust-debug.js';
@@ -208,8 +209,11 @@ export class StakeHistory {
     return e ? new StakeHistoryEntry(e.effective, e.activating, e.deactivating) : null;
   }
   add(epoch: bigint, entry: StakeHistoryEntry): void {
+    // Ranges are setStakeHistory's to check (naming the entry); here only what reading the arguments needs.
+    if (typeof epoch !== 'bigint' && typeof epoch !== 'number') throw refused('epoch', 'an epoch (a bigint)', epoch);
+    const { effective, activating, deactivating } = toFields(entry, 'entry', 'a StakeHistoryEntry') as unknown as StakeHistoryEntry;
     const at = this.entries.findIndex((x) => x.epoch <= epoch);
-    const value = { epoch, effective: entry.effective, activating: entry.activating, deactivating: entry.deactivating };
+    const value = { epoch, effective, activating, deactivating };
     if (this.entries[at]?.epoch === epoch) this.entries[at] = value;
     else this.entries.splice(at < 0 ? this.entries.length : at, 0, value);
     if (this.entries.length > 512) this.entries.length = 512;

@@ -8,6 +8,7 @@
  * An extension of ours carries read-only data after the code: `.rodata <address>` places the
  * bytes of the `.byte b, b, …` lines that follow at that VM address (what `lddw` loads refer to).
  */
+import { toChecked, toInteger, toOptional } from '../arguments.js';
 import { sha256 } from '../crypto/sha256.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { INSN_SIZE, MM_BYTECODE_START, MM_REGION_SIZE, MM_RODATA_START } from '../isa/constants.js';
@@ -170,7 +171,10 @@ export function assemble(source: string, opts: AssembleOptions = {}): Executable
  * 0x1_0000_0000 with the text first, V3+ the data alone at 0 (without data, the text there).
  */
 export function assembleProgram(source: string, opts: AssembleOptions = {}): { exe: Executable; rodata: ReadOnlyData | undefined } {
-  const version = (opts.sbpfVersion ?? 4) as SBPFVersion;
+  const options = toChecked<AssembleOptions>(opts, 'opts', 'assemble options or undefined', 'opts', {
+    sbpfVersion: (v, name) => toOptional(v, name, (n, at) => toInteger(n, at, 0, 4, 'an sBPF version from 0 to 4') as 0 | 1 | 2 | 3 | 4),
+  });
+  const version = (options.sbpfVersion ?? 4) as SBPFVersion;
   const table = mnemonicTable(version);
   const statics = staticSyscalls(version);
   const statements = parse(source);

@@ -5,7 +5,8 @@
  * (non-canonical fields, unknown opcodes) becomes `.fill 1, <slot as u64>`. The read-only data
  * follows the code as `.rodata <address>` and `.byte` lines, at the addresses the code loads.
  */
-import type { Executable } from '../executable.js';
+import { toBoolean, toChecked, toOptional } from '../arguments.js';
+import { toExecutable, type Executable } from '../executable.js';
 import { INSN_SIZE } from '../isa/constants.js';
 import { decodeInsn, type Insn } from '../isa/instruction.js';
 import * as op from '../isa/opcodes.js';
@@ -57,6 +58,8 @@ export function disassemble(exe: Executable, opts: DisassembleOptions = {}): str
 
 /** The program's code as {@link disassemble} prints it (without the read-only data), and the line index of each instruction's text. */
 export function disassembleCode(exe: Executable, opts: DisassembleOptions = {}): { lines: string[]; lineOfPc: Map<number, number> } {
+  toExecutable(exe, 'exe');
+  opts = toChecked<DisassembleOptions>(opts, 'opts', 'disassemble options or undefined', 'opts', { pcComments: (v, name) => toOptional(v, name, toBoolean) });
   const v = exe.sbpfVersion;
   const text = exe.text;
   const n = Math.floor(text.length / INSN_SIZE);

@@ -4,6 +4,7 @@
  * (`-0x10`, `42`), memory (`[r1+8]`, `[r1 - 8]`) and label operands. As an extension of ours,
  * `//`, `;` and `#` start comments.
  */
+import { toText } from '../arguments.js';
 import { WebsvmError } from '../errors.js';
 
 /** An assembler error (parse errors, unknown mnemonics and labels, bad operands). */
@@ -48,7 +49,7 @@ function parseOperand(text: string, line: number): Operand {
 /** Parses assembly source into statements. */
 export function parse(source: string): Statement[] {
   const out: Statement[] = [];
-  const lines = source.split(/\r?\n/);
+  const lines = toText(source, 'source', 'assembly text').split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
     const line = i + 1;
     let text = lines[i].replace(/(\/\/|;|#).*$/, '').trim();

@@ -3,6 +3,7 @@
  * calls by registry key; an ELF instead carries pc-relative calls and named syscall relocations
  * (V0) or SIMD-0178 static calls (V3), which the loader turns back into the same program.
  */
+import { toChecked, toOneOf } from '../arguments.js';
 import { INSN_SIZE, MM_BYTECODE_START, MM_REGION_SIZE } from '../isa/constants.js';
 import * as op from '../isa/opcodes.js';
 import { staticSyscalls } from '../isa/version.js';
@@ -16,7 +17,8 @@ import { AsmError } from './parser.js';
  * its addresses: V3 maps it at 0; V0 puts it after the text, which starts at 0x1_0000_0120.
  */
 export function assembleToElf(source: string, opts: { sbpfVersion: 0 | 3 }): Uint8Array {
-  const { exe, rodata } = assembleProgram(source, { sbpfVersion: opts.sbpfVersion });
+  const { sbpfVersion } = toChecked(opts, 'opts', 'options { sbpfVersion: 0 | 3 }', 'opts', { sbpfVersion: (v, name) => toOneOf(v, name, [0, 3] as const) });
+  const { exe, rodata } = assembleProgram(source, { sbpfVersion });
   const text = new Uint8Array(exe.text);
   const view = new DataView(text.buffer);
   const syscalls: { pc: number; name: string }[] = [];

@@ -4,7 +4,8 @@
  * per-instruction trace, the hook the profiler uses too; {@link Coverage.report} maps the counts to
  * source lines and functions.
  */
-import type { Executable } from '../executable.js';
+import { toText } from '../arguments.js';
+import { toExecutable, type Executable } from '../executable.js';
 import { INSN_SIZE } from '../isa/constants.js';
 import type { TraceSink } from '../vm/interpreter.js';
 import { CoverageReport, type CoverageSummary, type LcovOptions } from './report.js';
@@ -22,6 +23,8 @@ export class Coverage {
 
   /** The trace sink for one run of `exe` (the program `programId`). */
   recorder(programId: string, exe: Executable): TraceSink {
+    toText(programId, 'programId', 'a program address');
+    toExecutable(exe, 'exe');
     let p = this.programs.get(exe.contentHash);
     if (!p) this.programs.set(exe.contentHash, (p = { programId, exe, hits: new Float64Array(Math.ceil(exe.text.length / INSN_SIZE)) }));
     const hits = p.hits;

@@ -11,11 +11,11 @@
  */
 import { sourceMapOf } from '../debug/program-sources.js';
 import { disassembleCode } from '../asm/disassembler.js';
-import type { Executable } from '../executable.js';
+import { toExecutable, type Executable } from '../executable.js';
 import { INSN_SIZE } from '../isa/constants.js';
 import { opcodeRole } from '../isa/validity.js';
 import { requireNodeFs } from '../platform.js';
-import { fileAccess, toPath } from '../api/inputs.js';
+import { type FieldCheck, fileAccess, refused, toArray, toChecked, toEach, toFields, toInstance, toInteger, toOptional, toPath, toText } from '../arguments.js';
 
 /** Coverage of one source file, or of one program's disassembly. */
 export interface FileCoverage {
@@ -70,6 +70,10 @@ export class CoverageReport {
    * times any of its instructions ran; a function's is how often its first instruction ran.
    */
   static ofProgram(programId: string, exe: Executable, hits: ArrayLike<number>): CoverageReport {
+    toText(programId, 'programId', 'a program address');
+    toExecutable(exe, 'exe');
+    const counts = toFields(hits, 'hits', 'hit counts per instruction slot (an array)');
+    if (typeof counts.length !== 'number') throw refused('hits', 'hit counts per instruction slot (an array)', hits);
     const report = new CoverageReport();
     const map = sourceMapOf(exe);
     const slots = instructionSlots(exe);
@@ -114,6 +118,7 @@ export class CoverageReport {
 
   /** Adds `other`'s counts to this report's. */
   merge(other: CoverageReport): this {
+    toInstance(other, 'other', CoverageReport, 'a CoverageReport');
     for (const theirs of other.files.values()) {
       const ours = this.file(theirs.path);
       for (const [line, hits] of theirs.lines) ours.lines.set(line, (ours.lines.get(line) ?? 0) + hits);
@@ -196,6 +201,7 @@ export class CoverageReport {
 
   /** A report from what {@link toJSON} gave. */
   static fromJSON(json: CoverageReportJson): CoverageReport {
+    json = toReportJson(json);
     const report = new CoverageReport();
     for (const f of json.files) report.files.set(f.path, { path: f.path, lines: new Map(f.lines), functions: new Map(f.functions), listing: f.listing });
     for (const p of json.programs) report.programs.set(p.contentHash, { ...p, executed: new Set(p.executed) });
@@ -212,6 +218,8 @@ export class CoverageReport {
 
 /** Lines and functions of one file, found and hit. */
 export function fileSummary(f: FileCoverage): Omit<CoverageSummary, 'instructions'> {
+  const { lines, functions } = toFields(f, 'f', 'a FileCoverage { path, lines, functions }');
+  if (!(lines instanceof Map && functions instanceof Map)) throw refused('f', 'a FileCoverage { path, lines, functions }', f);
   const hit = (counts: Iterable<number>) => [...counts].filter((n) => n > 0).length;
   return {
     lines: { found: f.lines.size, hit: hit(f.lines.values()) },
@@ -223,6 +231,48 @@ export function fileSummary(f: FileCoverage): Omit<CoverageSummary, 'instruction
 export interface CoverageReportJson {
   files: { path: string; lines: [number, number][]; functions: [string, { line: number; hits: number }][]; listing?: string }[];
   programs: { programId: string; contentHash: string; instructions: number; executed: number[] }[];
+}
+
+/** A count or line number. */
+const toCount: FieldCheck<number> = (value, name) => toInteger(value, name, 0, Number.MAX_SAFE_INTEGER, 'a count');
+
+/** `[key, value]`, each checked. */
+const toPair =
+  <K, V>(key: FieldCheck<K>, value: FieldCheck<V>, what: string): FieldCheck<[K, V]> =>
+  (pair, name) => {
+    const entries = toArray(pair, name, what);
+    if (entries.length !== 2) throw refused(name, what, pair);
+    return [key(entries[0], `${name}[0]`), value(entries[1], `${name}[1]`)];
+  };
+
+/** `value` as a {@link CoverageReportJson} (what `toJSON` wrote), each field checked. */
+function toReportJson(value: unknown): CoverageReportJson {
+  return toChecked<CoverageReportJson>(value, 'json', 'a coverage report as toJSON() writes it', 'json', {
+    files: (files, name) =>
+      toEach(files, name, 'an array of file coverages', (f, at) =>
+        toChecked(f, at, 'a file coverage { path, lines, functions, listing? }', at, {
+          path: toText,
+          lines: (v, n) => toEach(v, n, 'an array of [line, hits]', toPair(toCount, toCount, 'a [line, hits] pair')),
+          functions: (v, n) =>
+            toEach(
+              v,
+              n,
+              'an array of [name, { line, hits }]',
+              toPair(toText, (fn, m) => toChecked(fn, m, 'a function { line, hits }', m, { line: toCount, hits: toCount }), 'a [name, { line, hits }] pair'),
+            ),
+          listing: (v, n) => toOptional(v, n, toText),
+        }),
+      ),
+    programs: (programs, name) =>
+      toEach(programs, name, 'an array of program coverages', (p, at) =>
+        toChecked(p, at, 'a program coverage { programId, contentHash, instructions, executed }', at, {
+          programId: toText,
+          contentHash: toText,
+          instructions: toCount,
+          executed: (v, n) => toEach(v, n, 'an array of slot indexes', toCount),
+        }),
+      ),
+  });
 }
 
 /** The slots that start an instruction (all but the second halves of lddw). */

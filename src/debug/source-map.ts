@@ -4,7 +4,8 @@
  * lines and functions from its BTF, else named from its symbol tables, else from the loader's
  * function registry.
  */
-import type { Executable } from '../executable.js';
+import { refused, toBytes, toChecked, toFields, toOptional } from '../arguments.js';
+import { toExecutable, type Executable } from '../executable.js';
 import { INSN_SIZE } from '../isa/constants.js';
 import { readElfContents, type ElfContents, type FunctionSymbol } from './elf-sections.js';
 import { readUnits, type CodeScope } from './info.js';
@@ -28,6 +29,8 @@ export interface SourceFrame {
 
 /** `function (file:line:column)`, or with the pc where no line is known. */
 export function formatFrame(f: SourceFrame): string {
+  if (typeof toFields(f, 'frame', 'a SourceFrame { pc, function?, file?, line?, column?, inlined }').pc !== 'number')
+    throw refused('frame', 'a SourceFrame { pc, … }', f);
   // Line 0 marks code the compiler attributes to no line.
   const where = f.file === undefined ? `pc ${f.pc}` : f.line ? `${f.file}:${f.line}${f.column ? `:${f.column}` : ''}` : f.file;
   return `${f.function ?? '<unknown>'} (${where})${f.inlined ? ' [inlined]' : ''}`;
@@ -91,7 +94,11 @@ export class SourceMap {
    * `DebugInfoError` when either is malformed; a program without debug information is fine.
    */
   static fromElf(elf: Uint8Array, opts: SourceMapOptions = {}): SourceMap {
-    const program = readElfContents(elf);
+    opts = toChecked<SourceMapOptions>(opts, 'opts', 'source map options { debugFile?, exe? } or undefined', 'opts', {
+      debugFile: (v, name) => toOptional(v, name, toBytes),
+      exe: (v, name) => toOptional(v, name, toExecutable),
+    });
+    const program = readElfContents(toBytes(elf, 'elf'));
     const debug = opts.debugFile ? readElfContents(opts.debugFile) : program;
     const dwarf = debug.sections.has('.debug_info') ? debug : program;
     const textAddress = (dwarf.sections.get('.text') ?? program.sections.get('.text'))?.addr ?? 0;
@@ -121,6 +128,7 @@ export class SourceMap {
 
   /** A map with function names only: from the loader's registry. */
   static fromExecutable(exe: Executable): SourceMap {
+    toExecutable(exe, 'exe');
     return new SourceMap(0, [], [], [], () => undefined, symbolRanges([], 0, exe));
   }
 

@@ -4,6 +4,7 @@
  * except as names for disassembly): the lenient parser for V0–V2 (validation, relocation, function
  * registry, read-only image) and the strict SIMD-0189 parser for V3+.
  */
+import { refused, toArray, toBoolean, toBytes, toChecked, toEach, toInteger, toOptional, toText } from '../arguments.js';
 import type { Executable, FunctionEntry } from '../executable.js';
 import { INSN_SIZE, MM_BYTECODE_START, MM_REGION_SIZE, MM_RODATA_START, MM_STACK_START } from '../isa/constants.js';
 import * as op from '../isa/opcodes.js';
@@ -11,6 +12,7 @@ import { SBPFVersion, enableStricterElfHeaders, versionFromElfFlags } from '../i
 import { sha256Hex } from '../crypto/sha256.js';
 import { rememberProgramElf } from '../debug/program-sources.js';
 import { ElfError, elfError, parserError } from './errors.js';
+import { EHDR } from './layouts.js';
 import { hashPc, hashSymbolName } from './murmur3.js';
 import {
   EHDR_SIZE,
@@ -59,8 +61,14 @@ const RO_SECTIONS = new Set(['.text', '.rodata', '.data.rel.ro', '.eh_frame']);
 
 /** Loads an sBPF ELF. Throws {@link ElfError} for every malformed or unsupported input. */
 export function loadElf(bytes: Uint8Array, opts: LoadElfOptions = {}): Executable {
+  const input = toBytes(bytes, 'bytes');
+  const options = toChecked<LoadElfOptions>(opts, 'opts', 'load options or undefined', 'opts', {
+    sbpfVersions: (v, name) => toOptional(v, name, toVersionRange),
+    deployment: (v, name) => toOptional(v, name, toBoolean),
+    syscalls: (v, name) => toOptional(v, name, (list, at) => toEach(list, at, 'an array of syscall names', (s, n) => toText(s, n))),
+  });
   try {
-    return load(bytes, opts);
+    return load(input, options);
   } catch (e) {
     if (e instanceof ElfError) throw e;
     // A bounds slip in our own parsing must still surface as a typed error.
@@ -69,9 +77,16 @@ export function loadElf(bytes: Uint8Array, opts: LoadElfOptions = {}): Executabl
   }
 }
 
+/** A `[min, max]` pair of sBPF version numbers. */
+function toVersionRange(value: unknown, name: string): [min: number, max: number] {
+  const pair = toArray(value, name, 'a [min, max] pair of sBPF versions');
+  if (pair.length !== 2) throw refused(name, 'a [min, max] pair of sBPF versions', value);
+  return [toInteger(pair[0], `${name}[0]`, 0, 4), toInteger(pair[1], `${name}[1]`, 0, 4)];
+}
+
 function load(input: Uint8Array, opts: LoadElfOptions): Executable {
   if (input.length < 52) throw parserError('OutOfBounds');
-  const flags = new DataView(input.buffer, input.byteOffset, input.byteLength).getUint32(48, true);
+  const flags = new DataView(input.buffer, input.byteOffset, input.byteLength).getUint32(EHDR.offsets.flags, true);
   const version = versionFromElfFlags(flags);
   const [min, max] = opts.sbpfVersions ?? [0, 4];
   if (version === SBPFVersion.Reserved || version < min || version > max) {

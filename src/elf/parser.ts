@@ -5,12 +5,15 @@
  * 64-bit fields are read as numbers: values beyond 2^53 lose low bits but stay out of every bound.
  */
 import { ElfError, parserError } from './errors.js';
+import { DYN, EHDR, PHDR, REL, REL_SYM, REL_TYPE, SHDR, SYM } from './layouts.js';
 
-export const EHDR_SIZE = 64;
-export const PHDR_SIZE = 56;
-export const SHDR_SIZE = 64;
-export const SYM_SIZE = 24;
-export const REL_SIZE = 16;
+const E = EHDR.offsets;
+
+export const EHDR_SIZE = EHDR.fixedSize;
+export const PHDR_SIZE = PHDR.fixedSize;
+export const SHDR_SIZE = SHDR.fixedSize;
+export const SYM_SIZE = SYM.fixedSize;
+export const REL_SIZE = REL.fixedSize;
 const DYN_SIZE = 16;
 
 export const ELFCLASS64 = 2;
@@ -128,48 +131,47 @@ const overlap = (a: Range, b: Range): boolean => !(a[1] <= b[0] || b[1] <= a[0])
 export function readEhdr(r: Reader): Ehdr {
   if (r.bytes.length < EHDR_SIZE) throw parserError('OutOfBounds');
   return {
-    ident: r.bytes.subarray(0, 16),
-    type: r.u16(16),
-    machine: r.u16(18),
-    version: r.u32(20),
-    entry: r.u64(24),
-    phoff: r.u64(32),
-    shoff: r.u64(40),
-    flags: r.u32(48),
-    ehsize: r.u16(52),
-    phentsize: r.u16(54),
-    phnum: r.u16(56),
-    shentsize: r.u16(58),
-    shnum: r.u16(60),
-    shstrndx: r.u16(62),
+    ident: r.bytes.subarray(E.ident, E.type),
+    type: r.u16(E.type),
+    machine: r.u16(E.machine),
+    version: r.u32(E.version),
+    entry: r.u64(E.entry),
+    phoff: r.u64(E.phoff),
+    shoff: r.u64(E.shoff),
+    flags: r.u32(E.flags),
+    ehsize: r.u16(E.ehsize),
+    phentsize: r.u16(E.phentsize),
+    phnum: r.u16(E.phnum),
+    shentsize: r.u16(E.shentsize),
+    shnum: r.u16(E.shnum),
+    shstrndx: r.u16(E.shstrndx),
   };
 }
 
-export function readPhdr(r: Reader, o: number): Phdr {
-  return {
-    type: r.u32(o),
-    flags: r.u32(o + 4),
-    offset: r.u64(o + 8),
-    vaddr: r.u64(o + 16),
-    paddr: r.u64(o + 24),
-    filesz: r.u64(o + 32),
-    memsz: r.u64(o + 40),
-  };
+/** Fields of a declared struct to read: each name with its offset and width. */
+type FieldTable<K extends string> = readonly (readonly [name: K, at: number, width: number])[];
+
+/** The fields `names` of the struct `l`, each with its offset and its width (up to the next field's offset). */
+function fieldTable<K extends string>(l: { offsets: Readonly<Record<K, number>>; fixedSize: number }, names: readonly K[]): FieldTable<K> {
+  const starts = [...Object.values<number>(l.offsets), l.fixedSize].sort((x, y) => x - y);
+  return names.map((name) => {
+    const at = l.offsets[name];
+    return [name, at, starts[starts.indexOf(at) + 1]! - at] as const;
+  });
 }
 
-export function readShdr(r: Reader, o: number): Shdr {
-  return {
-    name: r.u32(o),
-    type: r.u32(o + 4),
-    flags: r.u64(o + 8),
-    addr: r.u64(o + 16),
-    offset: r.u64(o + 24),
-    size: r.u64(o + 32),
-    link: r.u32(o + 40),
-    info: r.u32(o + 44),
-    addralign: r.u64(o + 48),
-  };
+/** The fields of `table` of the struct at `o` (a u64 as a number, see the module's note). */
+function readStruct<K extends string>(r: Reader, o: number, table: FieldTable<K>): Record<K, number> {
+  const out = {} as Record<K, number>;
+  for (const [name, at, width] of table) out[name] = width === 8 ? r.u64(o + at) : width === 4 ? r.u32(o + at) : width === 2 ? r.u16(o + at) : r.u8(o + at);
+  return out;
 }
+
+const PHDR_FIELDS = fieldTable(PHDR, ['type', 'flags', 'offset', 'vaddr', 'paddr', 'filesz', 'memsz']);
+const SHDR_FIELDS = fieldTable(SHDR, ['name', 'type', 'flags', 'addr', 'offset', 'size', 'link', 'info', 'addralign']);
+
+export const readPhdr = (r: Reader, o: number): Phdr => readStruct(r, o, PHDR_FIELDS);
+export const readShdr = (r: Reader, o: number): Shdr => readStruct(r, o, SHDR_FIELDS);
 
 const hasMagic = (id: Uint8Array) => id[0] === 0x7f && id[1] === 0x45 && id[2] === 0x4c && id[3] === 0x46;
 
@@ -251,7 +253,7 @@ export class Elf64 {
 
   /** The `Elf64_Rel` entry at file offset `o` of the dynamic relocation table. */
   relocationAt(o: number): Rel {
-    return { offset: this.r.u64(o), type: this.r.u32(o + 8), sym: this.r.u32(o + 12) };
+    return { offset: this.r.u64(o + REL.offsets.offset), type: this.r.u32(o + REL_TYPE), sym: this.r.u32(o + REL_SYM) };
   }
 
   /** Name of a section (`section_name`). */
@@ -304,10 +306,10 @@ export class Elf64 {
     // Values by tag; a tag the table does not have reads as 0.
     const values = new Map<number, number>();
     for (let o = table[0]; o < table[1]; o += DYN_SIZE) {
-      const tag = r.u64(o);
+      const tag = r.u64(o + DYN.offsets.tag);
       if (tag === DT_NULL) break;
       if (tag >= DT_NUM) continue;
-      values.set(tag, r.u64(o + 8));
+      values.set(tag, r.u64(o + DYN.offsets.value));
     }
     const dt = (tag: number) => values.get(tag) ?? 0;
     // Dynamic relocations.
@@ -343,7 +345,7 @@ export class Elf64 {
       const range = r.table([sh.offset, sh.offset + sh.size], SYM_SIZE);
       this.dynamicSymbols = [];
       for (let o = range[0]; o < range[1]; o += SYM_SIZE) {
-        this.dynamicSymbols.push({ name: r.u32(o), info: r.u8(o + 4), value: r.u64(o + 8) });
+        this.dynamicSymbols.push({ name: r.u32(o + SYM.offsets.name), info: r.u8(o + SYM.offsets.info), value: r.u64(o + SYM.offsets.value) });
       }
     }
   }

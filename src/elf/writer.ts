@@ -5,6 +5,7 @@
  * dynamic symbols, rodata references as `R_BPF_64_RELATIVE`); V3 output follows SIMD-0189's strict
  * layout (rodata segment at 0, bytecode segment at 0x1_0000_0000).
  */
+import { toBoolean, toBytes, toChecked, toEach, toInteger, toOneOf, toOptional, toText, toU32, type FieldCheck } from '../arguments.js';
 import { INSN_SIZE, MM_BYTECODE_START, MM_RODATA_START } from '../isa/constants.js';
 import { R_BPF_64_32, R_BPF_64_RELATIVE, type Shdr } from './parser.js';
 
@@ -88,8 +89,45 @@ class Strings {
   }
 }
 
+/** `value` as an {@link ElfImage}, each field checked, refused with kind `InvalidArgument` otherwise. */
+function toElfImage(value: unknown, name: string): ElfImage {
+  const slot: FieldCheck<number> = (v, n) => toInteger(v, n, 0, 2 ** 32 - 1, 'an instruction slot index');
+  const list =
+    <T>(check: FieldCheck<T>, what: string): FieldCheck<T[] | undefined> =>
+    (v, n) =>
+      toOptional(v, n, (l, at) => toEach(l, at, what, check));
+  const named = (what: string) => (v: unknown, n: string) => toChecked(v, n, what, n, { name: toText, pc: slot });
+  return toChecked<ElfImage>(value, name, 'an ElfImage { sbpfVersion, text, entryPc, … }', name, {
+    sbpfVersion: (v, n) => toInteger(v, n, 0, 3, 'an sBPF version from 0 to 3') as ElfImage['sbpfVersion'],
+    text: toBytes,
+    rodata: (v, n) => toOptional(v, n, toBytes),
+    entryPc: slot,
+    functions: list(named('a function { name, pc }'), 'an array of { name, pc }'),
+    syscalls: list(named('a syscall site { pc, name }'), 'an array of { pc, name }'),
+    addressRefs: list(
+      (v, n) => toChecked(v, n, 'an address reference { pc, section }', n, { pc: slot, section: (s, m) => toOneOf(s, m, ['rodata', 'text'] as const) }),
+      'an array of { pc, section }',
+    ),
+    unloadedSections: list(
+      (v, n) =>
+        toChecked<UnloadedSection>(v, n, 'a section { name, type, data, … }', n, {
+          name: toText,
+          type: toU32,
+          data: toBytes,
+          link: (l, m) => toOptional(l, m, toText),
+          info: (i, m) => toOptional(i, m, toU32),
+          entsize: (e, m) => toOptional(e, m, toU32),
+          align: (a, m) => toOptional(a, m, toU32),
+        }),
+      'an array of sections',
+    ),
+    symbolTable: list((v, n) => toChecked(v, n, 'a symbol { name, pc, global }', n, { name: toText, pc: slot, global: toBoolean }), 'an array of symbols'),
+  });
+}
+
 /** Serialises an {@link ElfImage}. */
 export function writeElf(image: ElfImage): Uint8Array {
+  image = toElfImage(image, 'image');
   return image.sbpfVersion === 3 ? writeStrict(image) : writeDynamic(image);
 }
 

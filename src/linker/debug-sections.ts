@@ -3,6 +3,7 @@
  * object are merged into one section per name and relocated against the linked program, so that
  * debuggers and websvm's own source mapping read addresses of the final `.text`.
  */
+import { REL } from '../elf/layouts.js';
 import type { UnloadedSection } from '../elf/writer.js';
 import { mergeBtf } from './btf.js';
 import { LinkError } from './errors.js';
@@ -87,9 +88,9 @@ function relocatedChunk(
   for (const rel of obj.sections) {
     if (rel.type !== SHT_REL || rel.info !== si) continue;
     const rv = new DataView(rel.data.buffer, rel.data.byteOffset, rel.data.byteLength);
-    for (let o = 0; o + 16 <= rel.data.length; o += 16) {
-      const at = Number(rv.getBigUint64(o, true));
-      const info = rv.getBigUint64(o + 8, true);
+    for (let o = 0; o + REL.fixedSize <= rel.data.length; o += REL.fixedSize) {
+      const at = Number(rv.getBigUint64(o + REL.offsets.offset, true));
+      const info = rv.getBigUint64(o + REL.offsets.info, true);
       const type = Number(info & 0xffffffffn);
       const sym = obj.symbols[Number(info >> 32n)];
       if (!sym) throw new LinkError('BadObject', `${obj.file}: relocation of ${obj.sections[si].name} against a missing symbol`);

@@ -6,6 +6,8 @@
  * deployable ELF through the project's writer (V3 strict by default, V0 dynamic on request). This
  * is the job bpf-linker does for Rust programs.
  */
+import { REL } from '../elf/layouts.js';
+import { toBytes, toChecked, toEach, toOneOf, toOptional, toText } from '../arguments.js';
 import { rodataSectionAddress, textSectionAddress, writeElf, type ElfImage } from '../elf/writer.js';
 import { hashSymbolName } from '../elf/murmur3.js';
 import { R_BPF_64_32, R_BPF_64_64 } from '../elf/parser.js';
@@ -73,11 +75,28 @@ export function linkWithDebugFile(
   objects: { bytes: Uint8Array; name?: string }[],
   opts: Omit<LinkOptions, 'debugInfo'> = {},
 ): { program: Uint8Array; debug: Uint8Array } {
-  const elf = linkImage(objects, { ...opts, debugInfo: 'keep' });
+  const elf = linkImage(objects, { ...toLinkOptions(opts), debugInfo: 'keep' });
   return { program: writeElf({ ...elf, unloadedSections: undefined }), debug: writeElf(elf) };
 }
 
-function linkImage(objects: { bytes: Uint8Array; name?: string }[], opts: LinkOptions): ElfImage {
+/** The objects to link, each `{ bytes, name? }`, refused with kind `InvalidArgument` otherwise. */
+const toObjects = (value: unknown): { bytes: Uint8Array; name?: string }[] =>
+  toEach(value, 'objects', 'an array of objects { bytes, name? }', (o, at) =>
+    toChecked(o, at, 'an object file { bytes, name? }', at, { bytes: toBytes, name: (v, name) => toOptional(v, name, toText) }),
+  );
+
+/** {@link LinkOptions}, each field checked. */
+const toLinkOptions = (value: unknown): LinkOptions =>
+  toChecked<LinkOptions>(value, 'opts', 'link options or undefined', 'opts', {
+    sbpfVersion: (v, name) => toOptional(v, name, (n, at) => toOneOf(n, at, [0, 3] as const)),
+    entry: (v, name) => toOptional(v, name, toText),
+    syscalls: (v, name) => toOptional(v, name, (l, at) => toEach(l, at, 'an array of syscall names', (s, n) => toText(s, n))),
+    debugInfo: (v, name) => toOptional(v, name, (d, at) => toOneOf(d, at, ['keep', 'strip'] as const)),
+  });
+
+function linkImage(unchecked: { bytes: Uint8Array; name?: string }[], uncheckedOpts: LinkOptions): ElfImage {
+  const objects = toObjects(unchecked);
+  const opts = toLinkOptions(uncheckedOpts);
   const version = opts.sbpfVersion ?? 3;
   const entryName = opts.entry ?? 'entrypoint';
   const syscallNames = new Set(opts.syscalls ?? SOLANA_SYSCALL_NAMES);
@@ -148,9 +167,9 @@ function linkImage(objects: { bytes: Uint8Array; name?: string }[], opts: LinkOp
         throw new LinkError('UnsupportedRelocation', `${obj.file}: relocations inside read-only data (${rel.name}) are not supported yet`);
       }
       const rv = new DataView(rel.data.buffer, rel.data.byteOffset, rel.data.byteLength);
-      for (let o = 0; o + 16 <= rel.data.length; o += 16) {
-        const offset = target.at + Number(rv.getBigUint64(o, true));
-        const info = rv.getBigUint64(o + 8, true);
+      for (let o = 0; o + REL.fixedSize <= rel.data.length; o += REL.fixedSize) {
+        const offset = target.at + Number(rv.getBigUint64(o + REL.offsets.offset, true));
+        const info = rv.getBigUint64(o + REL.offsets.info, true);
         const type = Number(info & 0xffffffffn);
         const sym = obj.symbols[Number(info >> 32n)];
         if (!sym) throw new LinkError('BadObject', `${obj.file}: relocation against a missing symbol`);

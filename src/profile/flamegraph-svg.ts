@@ -4,7 +4,8 @@
  * order, each box titled with its units and share of the total (shown as a tooltip). No script and
  * no external resources, so the text can be written to a file or embedded in an HTML page.
  */
-import type { Profile, ProfileNode } from './profile.js';
+import { toChecked, toF64, toInstance, toInteger, toOptional, toText } from '../arguments.js';
+import { Profile, type ProfileNode } from './profile.js';
 
 /** Options of {@link flamegraphSvg}. */
 export interface FlamegraphOptions {
@@ -44,6 +45,14 @@ function label(name: string, width: number): string {
 
 /** The SVG text of a flamegraph of `profile`. */
 export function flamegraphSvg(profile: Profile, options: FlamegraphOptions = {}): string {
+  toInstance(profile, 'profile', Profile, 'a Profile');
+  const size = (v: unknown, name: string) => toOptional(v, name, (n, at) => toInteger(n, at, 1, 1_000_000, 'a size in pixels'));
+  options = toChecked<FlamegraphOptions>(options, 'options', 'flamegraph options { title?, width?, frameHeight?, minWidth? } or undefined', 'options', {
+    title: (v, name) => toOptional(v, name, toText),
+    width: size,
+    frameHeight: size,
+    minWidth: (v, name) => toOptional(v, name, toF64),
+  });
   const width = options.width ?? 1200;
   const frameHeight = options.frameHeight ?? 16;
   const minWidth = options.minWidth ?? 0.1;

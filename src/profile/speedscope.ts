@@ -4,7 +4,8 @@
  * units. speedscope's "left heavy" and "sandwich" views then show the flamegraph and the
  * functions' inclusive and exclusive units.
  */
-import type { Profile, ProfileNode } from './profile.js';
+import { toInstance, toText } from '../arguments.js';
+import { Profile, type ProfileNode } from './profile.js';
 
 /** The schema URL speedscope recognises its files by. */
 export const SPEEDSCOPE_SCHEMA = 'https://www.speedscope.app/file-format-schema.json';
@@ -38,6 +39,8 @@ export interface SpeedscopeFile {
 
 /** `profile` as a speedscope file named `name`. */
 export function toSpeedscope(profile: Profile, name = 'websvm compute units'): SpeedscopeFile {
+  toInstance(profile, 'profile', Profile, 'a Profile');
+  toText(name, 'name');
   const frames: SpeedscopeFrame[] = [];
   const frameIndex = new Map<string, number>();
   const indexOf = (frameName: string) => {

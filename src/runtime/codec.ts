@@ -1,17 +1,42 @@
 /**
- * Byte layouts declared once: a codec says how a value is written and read (little-endian,
- * bincode's conventions: u64 collection lengths, a 0/1 byte before an optional value, a u32 tag
- * before an enum variant). Sysvars, account states and instruction data declare their fields with
- * these instead of writing offsets by hand. A struct of fixed-size fields declared with
+ * Byte layouts declared once: a codec says how a value is written and read (little-endian, a 0/1
+ * byte before an optional value, a length before a collection whose width is the layout's choice:
+ * bincode's u64 for the runtime's sysvars, account states and instruction data, a u32 for websvm's
+ * own saved-state and ledger files). Every layout declares its fields with these instead of
+ * writing offsets by hand. A struct of fixed-size fields declared with
  * {@link layout} also gives each field's byte offset, so the per-transaction hot paths
  * (serialization, CPI, syscalls) read and write a field in place at an offset derived from the
  * declaration instead of decoding the whole struct.
  */
-import { assertInternal } from '../errors.js';
+import { assertInternal, WebsvmError } from '../errors.js';
 import { decodeAddress, encodeAddress } from './accounts.js';
 
 /** Why a read failed: the bytes ran out, or a tag or bool held a value the layout does not have. */
 export type Malformation = 'short' | 'invalid';
+
+/** What a reader calls on malformed input (it throws): why, and where and what in words. */
+export type MalformedHandler = (why: Malformation, detail: string) => never;
+
+/** Input that does not match the layout of a saved file: truncated, or a value the layout does not allow (kind `MalformedData`). */
+export class LayoutError extends WebsvmError<'MalformedData'> {
+  constructor(message: string) {
+    super('MalformedData', message);
+  }
+}
+
+/** Throws a {@link LayoutError} saying where the input failed: how saved files refuse malformed bytes. */
+export const layoutMalformed: MalformedHandler = (_why, detail) => {
+  throw new LayoutError(detail);
+};
+
+/** The width of a collection's length: bincode's u64, or the u32 of websvm's own file formats. */
+export interface LengthPrefix {
+  readonly size: number;
+  write(w: ByteWriter, n: number): void;
+  read(r: ByteReader): bigint;
+}
+export const U64_LENGTH: LengthPrefix = { size: 8, write: (w, n) => w.u64(BigInt(n)), read: (r) => r.u64() };
+export const U32_LENGTH: LengthPrefix = { size: 4, write: (w, n) => w.u32(n), read: (r) => BigInt(r.u32()) };
 
 /** A little-endian reader that reports malformed input through `malformed` (which throws). */
 export class ByteReader {
@@ -23,7 +48,7 @@ export class ByteReader {
 
   constructor(
     private readonly data: Uint8Array,
-    readonly malformed: (why: Malformation) => never,
+    readonly malformed: MalformedHandler,
     limit = data.length,
   ) {
     this.end = Math.min(data.length, limit);
@@ -32,7 +57,7 @@ export class ByteReader {
 
   /** Advances past `n` bytes; returns where they start. */
   private take(n: number): number {
-    if (this.at + n > this.end) this.malformed('short');
+    if (this.at + n > this.end) this.malformed('short', `needs ${n} bytes at offset ${this.at}, only ${this.remaining} left`);
     this.at += n;
     return this.at - n;
   }
@@ -63,30 +88,31 @@ export class ByteReader {
   /** A bool: 0 or 1, anything else is malformed. */
   bool(): boolean {
     const b = this.u8();
-    if (b > 1) this.malformed('invalid');
+    if (b > 1) this.malformed('invalid', `${b} is not a boolean`);
     return b === 1;
   }
   /** An `Option` tag: whether a value follows. */
   option(): boolean {
     return this.bool();
   }
-  /** A u64 collection length whose `elementBytes`-sized elements must fit in what is left. */
-  length(elementBytes: number): number {
-    const n = this.u64();
-    if (n * BigInt(elementBytes) > BigInt(this.remaining)) this.malformed('short');
+  /** A collection length (`prefix` wide) whose elements, each at least `elementBytes` long, must fit in what is left. */
+  length(elementBytes: number, prefix: LengthPrefix = U64_LENGTH): number {
+    const n = prefix.read(this);
+    if (n * BigInt(elementBytes) > BigInt(this.remaining))
+      this.malformed('short', `a count of ${n} at offset ${this.at - prefix.size} exceeds the ${this.remaining} bytes left`);
     return Number(n);
   }
   pubkey(): string {
     const at = this.take(32);
     return encodeAddress(this.data.subarray(at, at + 32));
   }
-  /** A u64-length-prefixed UTF-8 string. */
-  string(): string {
-    const raw = this.bytes(this.length(1));
+  /** A length-prefixed UTF-8 string. */
+  string(prefix: LengthPrefix = U64_LENGTH): string {
+    const raw = this.bytes(this.length(1, prefix));
     try {
-      return new TextDecoder('utf-8', { fatal: true }).decode(raw);
+      return utf8Decoder.decode(raw);
     } catch {
-      return this.malformed('invalid');
+      return this.malformed('invalid', 'text is not valid UTF-8');
     }
   }
   /** `n` raw bytes (a view, not a copy). */
@@ -96,36 +122,66 @@ export class ByteReader {
   }
 }
 
-/** A little-endian writer into a buffer of known size. */
+const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * A little-endian writer: into a buffer of known size (given; writing past its end throws), or
+ * into one of its own that grows as values are written (none given; {@link finish} returns them).
+ */
 export class ByteWriter {
   at = 0;
-  private readonly view: DataView;
-  constructor(readonly bytes: Uint8Array) {
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  private buffer: Uint8Array;
+  private view: DataView;
+  private readonly grows: boolean;
+  constructor(bytes?: Uint8Array) {
+    this.grows = bytes === undefined;
+    this.buffer = bytes ?? new Uint8Array(4096);
+    this.view = new DataView(this.buffer.buffer, this.buffer.byteOffset, this.buffer.byteLength);
+  }
+  /** The buffer written into (for a growing writer, with room to spare after {@link at}). */
+  get bytes(): Uint8Array {
+    return this.buffer;
+  }
+  /** Where the next `n` bytes go: a growing writer makes room for them first (replacing its buffer, so claim before touching it). */
+  private claim(n: number): number {
+    const at = this.at;
+    if (this.grows && at + n > this.buffer.length) {
+      const grown = new Uint8Array(Math.max(this.buffer.length * 2, at + n));
+      grown.set(this.buffer.subarray(0, at));
+      this.buffer = grown;
+      this.view = new DataView(grown.buffer);
+    }
+    this.at = at + n;
+    return at;
   }
   u8(v: number): void {
-    this.view.setUint8(this.at++, v);
+    const at = this.claim(1);
+    this.view.setUint8(at, v);
   }
   u16(v: number): void {
-    this.view.setUint16(this.at, v, true);
-    this.at += 2;
+    const at = this.claim(2);
+    this.view.setUint16(at, v, true);
   }
   u32(v: number): void {
-    this.view.setUint32(this.at, v, true);
-    this.at += 4;
+    const at = this.claim(4);
+    this.view.setUint32(at, v, true);
   }
   /** Any bigint, stored modulo 2^64 (an i64 writes the same bytes). */
   u64(v: bigint): void {
-    this.view.setBigUint64(this.at, BigInt.asUintN(64, v), true);
-    this.at += 8;
+    const at = this.claim(8);
+    this.view.setBigUint64(at, BigInt.asUintN(64, v), true);
   }
   f64(v: number): void {
-    this.view.setFloat64(this.at, v, true);
-    this.at += 8;
+    const at = this.claim(8);
+    this.view.setFloat64(at, v, true);
   }
   raw(bytes: Uint8Array): void {
-    this.bytes.set(bytes, this.at);
-    this.at += bytes.length;
+    const at = this.claim(bytes.length);
+    this.buffer.set(bytes, at);
+  }
+  /** Everything written, in an array of its own. */
+  finish(): Uint8Array {
+    return this.buffer.slice(0, this.at);
   }
 }
 
@@ -215,27 +271,63 @@ export const padding = (n: number): Codec<Uint8Array | undefined> =>
     (r) => r.bytes(n),
   );
 
-const utf8 = new TextEncoder();
-/** A `String`: a u64 length, then UTF-8. */
-export const string: Codec<string> = {
-  size: (v) => 8 + utf8.encode(v).length,
-  write: (w, v) => {
-    const encoded = utf8.encode(v);
-    w.u64(BigInt(encoded.length));
-    w.raw(encoded);
+/** A u64 the program keeps as a number: refused beyond 2^53 - 1. */
+export const u64Number: Codec<number> = fixed(
+  8,
+  (w, v) => w.u64(BigInt(v)),
+  (r) => {
+    const v = r.u64();
+    return v > BigInt(Number.MAX_SAFE_INTEGER) ? r.malformed('invalid', `${v} is too large a number`) : Number(v);
   },
-  read: (r) => r.string(),
+);
+
+/** A copy of `view` in an array of its own (a Node `Buffer`'s `slice` would share memory). */
+const copied = (view: Uint8Array): Uint8Array => {
+  const out = new Uint8Array(view.length);
+  out.set(view);
+  return out;
 };
 
-/** A `Vec<u8>`: a u64 length, then the bytes (read as a view, not a copy). */
-export const byteVec: Codec<Uint8Array> = {
-  size: (v) => 8 + v.length,
+/** Exactly `n` bytes, read as a copy; writing another length is refused. */
+export const fixedBytes = (n: number): Codec<Uint8Array> =>
+  fixed(
+    n,
+    (w, v) => {
+      if (v.length !== n) throw new LayoutError(`expected ${n} bytes, got ${v.length}`);
+      w.raw(v);
+    },
+    (r) => copied(r.bytes(n)),
+  );
+
+const utf8 = new TextEncoder();
+/** A string: a `prefix`-wide length, then UTF-8. */
+export const text = (prefix: LengthPrefix): Codec<string> => ({
+  size: (v) => prefix.size + utf8.encode(v).length,
   write: (w, v) => {
-    w.u64(BigInt(v.length));
+    const encoded = utf8.encode(v);
+    prefix.write(w, encoded.length);
+    w.raw(encoded);
+  },
+  read: (r) => r.string(prefix),
+});
+/** A Rust `String` (u64 length). */
+export const string = text(U64_LENGTH);
+/** Text in websvm's file formats (u32 length). */
+export const utf8Text = text(U32_LENGTH);
+
+/** Bytes after a `prefix`-wide length, read as a view into the input or as a copy. */
+export const lengthPrefixedBytes = (prefix: LengthPrefix, read: 'view' | 'copy'): Codec<Uint8Array> => ({
+  size: (v) => prefix.size + v.length,
+  write: (w, v) => {
+    prefix.write(w, v.length);
     w.raw(v);
   },
-  read: (r) => r.bytes(r.length(1)),
-};
+  read: read === 'view' ? (r) => r.bytes(r.length(1, prefix)) : (r) => copied(r.bytes(r.length(1, prefix))),
+});
+/** A `Vec<u8>`: a u64 length, then the bytes (read as a view, not a copy). */
+export const byteVec = lengthPrefixedBytes(U64_LENGTH, 'view');
+/** Bytes in websvm's file formats: a u32 length, then the bytes (read as a copy). */
+export const u32Bytes = lengthPrefixedBytes(U32_LENGTH, 'copy');
 
 /** `Option<T>`: a 0/1 byte, then the value when 1; `undefined` is None. */
 export const option = <T>(inner: Codec<T>): Codec<T | undefined> => ({
@@ -247,15 +339,57 @@ export const option = <T>(inner: Codec<T>): Codec<T | undefined> => ({
   read: (r) => (r.option() ? inner.read(r) : undefined),
 });
 
-/** `Vec<T>` of fixed-size elements: a u64 length, then the elements. */
-export const vec = <T>(element: Codec<T>, elementBytes: number): Codec<T[]> => ({
-  size: (v) => 8 + elementBytes * v.length,
+/**
+ * A collection: a `prefix`-wide length (bincode's u64 by default), then the elements, each at
+ * least `elementBytes` long (a length the rest of the input cannot hold is malformed).
+ */
+export const vec = <T>(element: Codec<T>, elementBytes: number, prefix: LengthPrefix = U64_LENGTH): Codec<T[]> => ({
+  size: (v) => prefix.size + (element.fixedSize !== undefined ? element.fixedSize * v.length : v.reduce((n, e) => n + element.size(e), 0)),
   write: (w, v) => {
-    w.u64(BigInt(v.length));
+    prefix.write(w, v.length);
     for (const e of v) element.write(w, e);
   },
-  read: (r) => Array.from({ length: r.length(elementBytes) }, () => element.read(r)),
+  read: (r) => Array.from({ length: r.length(elementBytes, prefix) }, () => element.read(r)),
 });
+
+/** A list in websvm's file formats: a u32 count, then the items (each written as at least one byte). */
+export const array = <T>(item: Codec<T>): Codec<T[]> => vec(item, 1, U32_LENGTH);
+
+/** One of `names`, as {@link utf8Text}. */
+export function oneOf<const N extends string>(names: readonly N[], what: string): Codec<N> {
+  return {
+    size: (v) => utf8Text.size(v),
+    write: (w, v) => utf8Text.write(w, v),
+    read: (r) => {
+      const name = utf8Text.read(r);
+      return (names as readonly string[]).includes(name) ? (name as N) : r.malformed('invalid', `unknown ${what} ${JSON.stringify(name)}`);
+    },
+  };
+}
+
+/**
+ * A `{ kind, …fields }` union in websvm's file formats: the kind's name as text, then the fields of
+ * its variant. `fieldless` lists the kinds that have none.
+ */
+export function tagged<T extends { kind: string }>(what: string, fieldless: readonly string[], variants: { [K in string]?: Codec<object> }): Codec<T> {
+  const kind = oneOf([...fieldless, ...Object.keys(variants)], what);
+  return {
+    size: (v) => kind.size(v.kind) + (variants[v.kind]?.size(v) ?? 0),
+    write: (w, v) => {
+      kind.write(w, v.kind);
+      variants[v.kind]?.write(w, v);
+    },
+    read: (r) => {
+      const name = kind.read(r);
+      return { kind: name, ...variants[name]?.read(r) } as T;
+    },
+  };
+}
+
+/** A value kept as `A` in the layout and as `B` in memory (`decode` may throw a {@link LayoutError}). */
+export function mapped<A, B>(inner: Codec<A>, decode: (a: A) => B, encode: (b: B) => A): Codec<B> {
+  return { size: (v) => inner.size(encode(v)), write: (w, v) => inner.write(w, encode(v)), read: (r) => decode(inner.read(r)) };
+}
 
 /** A struct: its fields in declaration order (of a fixed size when every field is). */
 export function struct<F extends Record<string, Codec<unknown>>>(fields: F): Codec<{ [K in keyof F]: ValueOf<F[K]> }> {
@@ -327,7 +461,7 @@ export function enumeration<V extends Record<string, Codec<object>>>(variants: V
     },
     read: (r) => {
       const kind = names[tag.read(r)];
-      if (kind === undefined) r.malformed('invalid');
+      if (kind === undefined) r.malformed('invalid', 'unknown enum variant');
       return { kind, ...variant(kind).read(r) } as T;
     },
   };

@@ -13,7 +13,7 @@
  *   offset 8   u32       format version ({@link STATE_FORMAT_VERSION})
  *   offset 12  u64       body length in bytes
  *   offset 20  u32       CRC-32 of the body
- *   offset 24  body      {@link STATE}, as declared below with the codecs of `binary-codec.ts`
+ *   offset 24  body      {@link STATE}, as declared below with the codecs of `codec.ts` (u32 lengths)
  *                        (a length or count is a u32; an option is a 0/1 byte then the value;
  *                        addresses are their 32 bytes; text is UTF-8)
  *
@@ -24,24 +24,25 @@ import { crc32 } from '../crypto/crc32.js';
 import { AccountsDb, type Account } from './accounts.js';
 import { concatBytes } from './bytes.js';
 import {
-  address,
   array,
   bool,
   ByteReader,
   ByteWriter,
-  bytes,
+  type Codec,
   fixedBytes,
   LayoutError,
+  layoutMalformed,
   mapped,
   option,
+  pubkey as address,
   struct,
   tagged,
   u32,
+  u32Bytes as bytes,
   u64,
   u64Number,
-  utf8,
-  type Codec,
-} from './binary-codec.js';
+  utf8Text as utf8,
+} from './codec.js';
 import { INSTRUCTION_ERROR_TEXT, TRANSACTION_ERROR_NAMES, type InstructionError, type TransactionError } from './errors.js';
 import { FeatureSet } from './features.js';
 import { Runtime, type ComputeBudgetOverride, type InnerInstruction, type RuntimeSnapshot, type TransactionOutcome } from './runtime.js';
@@ -204,7 +205,7 @@ export function decodeRuntimeState(bytes: Uint8Array): Runtime {
   if (bytes.length < HEADER_SIZE || MAGIC.some((b, i) => bytes[i] !== b)) {
     throw invalid(`not a websvm state (${bytes.length < HEADER_SIZE ? `only ${bytes.length} bytes` : 'no websvmST header'})`);
   }
-  const header = new ByteReader(bytes.subarray(MAGIC.length, HEADER_SIZE));
+  const header = new ByteReader(bytes.subarray(MAGIC.length, HEADER_SIZE), layoutMalformed);
   const version = header.u32();
   if (version !== STATE_FORMAT_VERSION) throw invalid(`format version ${version} is not supported (this websvm reads version ${STATE_FORMAT_VERSION})`);
   const length = header.u64();
@@ -214,7 +215,7 @@ export function decodeRuntimeState(bytes: Uint8Array): Runtime {
   const body = bytes.subarray(HEADER_SIZE);
   if (crc32(body) !== header.u32()) throw invalid('damaged: the checksum does not match');
   try {
-    const reader = new ByteReader(body);
+    const reader = new ByteReader(body, layoutMalformed);
     const state = STATE.read(reader);
     if (reader.remaining !== 0) throw new LayoutError(`${reader.remaining} bytes after the state`);
     return runtimeOf(state);

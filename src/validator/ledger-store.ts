@@ -24,23 +24,24 @@ import type { SVM } from '../api/svm.js';
 import { WebsvmError } from '../errors.js';
 import type { Account } from '../runtime/accounts.js';
 import {
-  address,
   array,
   bool,
   ByteReader,
   ByteWriter,
-  bytes,
+  type Codec,
   fixedBytes,
+  layoutMalformed,
   mapped,
   option,
+  pubkey as address,
   struct,
   tagged,
   u32,
+  u32Bytes as bytes,
   u64,
   u8,
-  utf8,
-  type Codec,
-} from '../runtime/binary-codec.js';
+  utf8Text as utf8,
+} from '../runtime/codec.js';
 import { SYSTEM_PROGRAM, SYSVAR } from '../runtime/ids.js';
 import { decodeTransaction } from '../runtime/message.js';
 import { signatureKey } from '../runtime/transaction-history.js';
@@ -107,7 +108,8 @@ const block: Codec<Block> = struct({
   signatures: array(signature),
 });
 
-const ledgerState = struct<LedgerState>({
+/** The ledger's own state. */
+const ledgerState: Codec<LedgerState> = struct({
   genesisHash: address,
   blockHeight: u64,
   transactionCount: u64,
@@ -132,14 +134,14 @@ export interface NodeState {
   snapshots: [string, ChainSnapshot][];
 }
 
-const supplyOverride = struct<SupplyOverride>({
+const supplyOverride: Codec<SupplyOverride> = struct({
   total: option(u64),
   circulating: option(u64),
   nonCirculating: option(u64),
   nonCirculatingAccounts: option(array(address)),
 });
 
-const chainSnapshot = struct<ChainSnapshot>({
+const chainSnapshot: Codec<ChainSnapshot> = struct({
   svm: mapped(
     runtimeSnapshot,
     (state) => ({ state }),
@@ -148,7 +150,7 @@ const chainSnapshot = struct<ChainSnapshot>({
   ledger: ledgerState,
 });
 
-const nodeState = struct<NodeState>({
+const nodeState: Codec<NodeState> = struct({
   supply: supplyOverride,
   clockPaused: bool,
   forkLocal: array(address),
@@ -285,8 +287,8 @@ export function openLedgerDir(dir: string, svm: SVM, reset: boolean): { chain: L
   try {
     const [body] = readLog(path);
     if (body === undefined) throw new WebsvmError('InvalidLedger', `${dir}: the checkpoint is damaged`);
-    stored = checkpoint.read(new ByteReader(body));
-    entries = readLog(join(dir, stored.journal)).map((b) => journalEntry.read(new ByteReader(b)));
+    stored = checkpoint.read(new ByteReader(body, layoutMalformed));
+    entries = readLog(join(dir, stored.journal)).map((b) => journalEntry.read(new ByteReader(b, layoutMalformed)));
   } catch (e) {
     if (e instanceof WebsvmError && e.kind === 'InvalidLedger') throw e;
     throw new WebsvmError('InvalidLedger', `${dir}: ${(e as Error).message}`, undefined, { cause: e });

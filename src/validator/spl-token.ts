@@ -4,52 +4,17 @@
  * extension entries (their fields are read by the jsonParsed writer, json-parsed/token-extensions.ts).
  */
 import { decodeAddress, encodeAddress } from '../runtime/accounts.js';
-import { bytes, type Codec, decodeOrUndefined, encode, layout, pubkey, u64, u8 } from '../runtime/codec.js';
+import { decodeOrUndefined, encode, layout, u16 } from '../runtime/codec.js';
+import { MINT, MULTISIG, NATIVE_MINT_DECIMALS, TOKEN_ACCOUNT } from '../runtime/spl-token-layouts.js';
 
 export const TOKEN_PROGRAM_ID = 'TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA';
 export const TOKEN_2022_PROGRAM_ID = 'TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb';
 /** Wrapped SOL: Agave answers for it without reading its account. */
 export const NATIVE_MINT = 'So11111111111111111111111111111111111111112';
-export const NATIVE_MINT_DECIMALS = 9;
 
 /** `is_known_spl_token_id`. */
 export const isTokenProgram = (id: string) => id === TOKEN_PROGRAM_ID || id === TOKEN_2022_PROGRAM_ID;
 
-/** `COption<T>`: a u32 tag (0 none, 1 some, anything else fails to unpack), then room for the value either way. */
-function coption<T>(inner: Codec<T>): Codec<T | undefined> {
-  const size = 4 + (inner.fixedSize as number);
-  return {
-    size: () => size,
-    fixedSize: size,
-    write: (w, v) => {
-      w.u32(v === undefined ? 0 : 1);
-      if (v === undefined) w.raw(new Uint8Array(size - 4));
-      else inner.write(w, v);
-    },
-    read: (r) => {
-      const tag = r.u32();
-      if (tag > 1) r.malformed('invalid');
-      const value = inner.read(r);
-      return tag === 1 ? value : undefined;
-    },
-  };
-}
-
-/** The base token account (`Account`, 165 B); `state` 0 uninitialized, 1 initialized, 2 frozen; `isNative` the rent-exempt reserve of wrapped SOL. */
-const TOKEN_ACCOUNT = layout({
-  mint: pubkey,
-  owner: pubkey,
-  amount: u64,
-  delegate: coption(pubkey),
-  state: u8,
-  isNative: coption(u64),
-  delegatedAmount: u64,
-  closeAuthority: coption(pubkey),
-});
-/** The base mint (`Mint`, 82 B). */
-const MINT = layout({ mintAuthority: coption(pubkey), supply: u64, decimals: u8, isInitialized: u8, freezeAuthority: coption(pubkey) });
-/** `Multisig` (355 B): `m` of the `n` first of 11 signer slots. */
-const MULTISIG = layout({ m: u8, n: u8, isInitialized: u8, signers: bytes(11 * 32) });
 const MINT_LEN = MINT.fixedSize;
 const ACCOUNT_LEN = TOKEN_ACCOUNT.fixedSize;
 const MULTISIG_LEN = MULTISIG.fixedSize;
@@ -197,6 +162,10 @@ export interface ExtensionEntry {
   value: Uint8Array;
 }
 
+/** A Token-2022 extension entry's header: its `ExtensionType`, then the length of its value. */
+const TLV_HEADER = layout({ type: u16, length: u16 });
+const { type: TLV_TYPE, length: TLV_LENGTH } = TLV_HEADER.offsets;
+
 /**
  * The extension entries of a Token-2022 state (`get_tlv_data_info`): read until the data ends or
  * an `Uninitialized` type; undefined where an entry overruns the data or names no known type
@@ -207,14 +176,14 @@ export function readExtensions(data: Uint8Array, knownTypes: number): ExtensionE
   const v = view(data);
   let at = TLV_OFFSET;
   while (at < data.length) {
-    if (data.length < at + 2) break;
-    const type = v.getUint16(at, true);
+    if (data.length < at + TLV_LENGTH) break;
+    const type = v.getUint16(at + TLV_TYPE, true);
     if (type >= knownTypes) return undefined;
     if (type === 0) break;
-    if (data.length < at + 4) return undefined;
-    const end = at + 4 + v.getUint16(at + 2, true);
+    if (data.length < at + TLV_HEADER.fixedSize) return undefined;
+    const end = at + TLV_HEADER.fixedSize + v.getUint16(at + TLV_LENGTH, true);
     if (end > data.length) return undefined;
-    entries.push({ type, value: data.subarray(at + 4, end) });
+    entries.push({ type, value: data.subarray(at + TLV_HEADER.fixedSize, end) });
     at = end;
   }
   return entries;

@@ -5,7 +5,8 @@
  * clock's Unix time, as token-2022's `amount_to_ui_amount` computes them in f64.
  */
 import { KNOWN_EXTENSION_TYPES } from './json-parsed/token-extensions.js';
-import { NATIVE_MINT_DECIMALS, readExtensions, readMint, uiTokenAmount, type UiTokenAmount } from './spl-token.js';
+import { NATIVE_MINT_DECIMALS } from '../runtime/spl-token-layouts.js';
+import { readExtensions, readMint, uiTokenAmount, type UiTokenAmount } from './spl-token.js';
 
 /** `ExtensionType::InterestBearingConfig` and `ExtensionType::ScaledUiAmount`, with their value sizes. */
 const INTEREST_BEARING_CONFIG = { type: 10, size: 52 };

@@ -2,7 +2,7 @@
  * `startValidator()`: a JSON-RPC server and a WebSocket PubSub server over one `SVM`, so that
  * @solana/web3.js, @solana/kit and other RPC clients talk to websvm as to a cluster.
  */
-import { refused, toFields } from '../api/inputs.js';
+import { refused, toFields } from '../arguments.js';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SVM } from '../api/svm.js';

@@ -3,8 +3,9 @@
  * and when loading a program) and the V3+ deploy-time `LocalVerifier`, with the reference's error
  * variants, texts and check order.
  */
+import { toBytes, toInstance, toInteger } from '../arguments.js';
 import { WebsvmError } from '../errors.js';
-import type { Executable } from '../executable.js';
+import { toExecutable, type Executable } from '../executable.js';
 import { FRAME_PTR_REG, INSN_SIZE } from '../isa/constants.js';
 import { decodeInsn } from '../isa/instruction.js';
 import * as op from '../isa/opcodes.js';
@@ -72,6 +73,8 @@ const asUsize = (v: number): string => (v < 0 ? (BigInt(v) + (1n << 64n)).toStri
  * slot's fields in place (programs reach 10^5 slots, and this runs when a program is first loaded).
  */
 export function verifyText(text: Uint8Array, v: SBPFVersion): void {
+  toBytes(text, 'text');
+  toInteger(v, 'v', 0, SBPFVersion.Reserved, 'an SBPFVersion (0 to 5)');
   if (text.length % INSN_SIZE !== 0) fail('ProgramLengthNotMultiple', `program length must be a multiple of ${INSN_SIZE} octets`);
   if (text.length === 0) fail('NoProgram', 'no program set, call prog_set() to load one');
   const n = text.length / INSN_SIZE;
@@ -143,6 +146,7 @@ export function verifyText(text: Uint8Array, v: SBPFVersion): void {
 
 /** Verifies an executable's bytecode (`RequisiteVerifier`). */
 export function verify(exe: Executable): void {
+  toExecutable(exe, 'exe');
   verifyText(exe.text, exe.sbpfVersion);
 }
 
@@ -151,6 +155,8 @@ export function verify(exe: Executable): void {
  * relative call of -1 is invalid. Earlier versions have nothing to check.
  */
 export function verifyLocal(exe: Executable, syscallHashes: ReadonlySet<number>): void {
+  toExecutable(exe, 'exe');
+  toInstance(syscallHashes, 'syscallHashes', Set, 'a Set of syscall hashes');
   if (exe.sbpfVersion < SBPFVersion.V3 || exe.sbpfVersion === SBPFVersion.Reserved) return;
   const n = Math.floor(exe.text.length / INSN_SIZE);
   for (let pc = 0; pc < n; pc++) {

@@ -2,6 +2,7 @@
  * Runtime errors of the VM: the solana-sbpf `EbpfError` variants with their Display texts.
  * `pc` (slot index) is extra information of ours; the reference's texts do not include it.
  */
+import { refused, toText } from '../arguments.js';
 import { WebsvmError } from '../errors.js';
 
 /** solana-sbpf `EbpfError` variant names. */
@@ -46,12 +47,13 @@ export class EbpfError extends WebsvmError<EbpfErrorKind> {
 
   /** An error of one of the variants whose text carries no data. */
   static of(kind: keyof typeof FIXED_TEXT & EbpfErrorKind): EbpfError {
+    if (!Object.hasOwn(FIXED_TEXT, kind)) throw refused('kind', `an EbpfError kind with a fixed text (${Object.keys(FIXED_TEXT).join(', ')})`, kind);
     return new EbpfError(kind);
   }
 
   /** `SyscallError`: a host function failed; `Syscall error: <inner display>`. */
   static syscall(inner: string): EbpfError {
-    return new EbpfError('SyscallError', `Syscall error: ${inner}`);
+    return new EbpfError('SyscallError', `Syscall error: ${toText(inner, 'inner', 'the syscall error text')}`);
   }
 }
 

@@ -2,17 +2,18 @@
  * `execute()`: the VM-level entry point of the public contract (DESIGN §4). It maps the program
  * regions, a fresh stack and heap and the caller's input, then runs the chosen engine.
  */
+import { type FieldCheck, refused, toBoolean, toChecked, toF64, toFields, toFunction, toInstance, toInteger, toOneOf, toOptional } from '../arguments.js';
 import { DEFAULT_HEAP_SIZE, MAX_HEAP_SIZE, STACK_SIZE } from '../isa/constants.js';
 import { WebsvmError } from '../errors.js';
 import { stackFrameGaps } from '../isa/version.js';
-import type { Executable } from '../executable.js';
+import { toExecutable, type Executable } from '../executable.js';
 import type { RunResult, TraceSink } from './interpreter.js';
 import { runJit } from '../jit/engine.js';
 import { compiledModule, tierOf } from '../jit/program-cache.js';
 import { HEADER } from '../jit/layout.js';
 import { MemoryMap, type RegionSpec } from './memory.js';
 import { borrowMachine, returnMachine } from './machine-pool.js';
-import type { SyscallRegistry } from './syscalls.js';
+import { SyscallRegistry } from './syscalls.js';
 import { testSyscalls } from './test-syscalls.js';
 import { MAX_COMPUTE_UNIT_LIMIT } from '../runtime/compute-budget.js';
 
@@ -112,8 +113,51 @@ export function createMemoryMap(
   return new MemoryMap(exe.sbpfVersion, regions, layout);
 }
 
+/** The input of a run: bytes, or an {@link InputWriter}. */
+export const toInput: FieldCheck<Uint8Array | InputWriter> = (value, name) =>
+  value instanceof Uint8Array
+    ? value
+    : toChecked<InputWriter>(value, name, 'bytes or an InputWriter { length, write }', name, {
+        length: (n, at) => toInteger(n, at, 0, Number.MAX_SAFE_INTEGER, 'a byte length'),
+        write: (w, at) => toFunction(w, at, 'a function writing the input'),
+      });
+
+/**
+ * `opts` with each field's type checked (a `WebsvmError` of kind `InvalidArgument` otherwise); the
+ * ranges of `computeUnits` and `heapBytes` are {@link run}'s to check (kind `InvalidOptions`).
+ */
+function toExecuteOptions(opts: unknown): ExecuteOptions {
+  const optional =
+    <T>(check: FieldCheck<T>): FieldCheck<T | undefined> =>
+    (v, name) =>
+      toOptional(v, name, check);
+  return toChecked<ExecuteOptions>(opts, 'opts', 'execute options or undefined', 'opts', {
+    input: optional(toInput),
+    computeUnits: optional((v, name) => {
+      if (!(typeof v === 'bigint' || Number.isInteger(v))) throw refused(name, 'a bigint or an integer', v);
+      return v as bigint | number;
+    }),
+    engine: optional((v, name) => toOneOf(v, name, ENGINES)),
+    syscalls: optional((v, name) => toInstance(v, name, SyscallRegistry, 'a SyscallRegistry')),
+    heapBytes: optional((v, name) => toF64(v, name)),
+    trace: optional((v, name) => {
+      if (typeof (toFields(v, name, 'a TraceSink { push(entry) } (an array is one)') as { push?: unknown }).push !== 'function')
+        throw refused(name, 'a TraceSink { push(entry) } (an array is one)', v);
+      return v as TraceSink;
+    }),
+    r2: optional((v, name) => {
+      if (typeof v !== 'bigint') throw refused(name, 'a bigint', v);
+      return v;
+    }),
+    onExit: optional((v, name) => toFunction<ExecuteOptions['onExit']>(v, name, 'a function called after the run')),
+    checkAligned: optional(toBoolean),
+  });
+}
+
 /** Runs `exe` once and reports its result and the instructions charged by the meter. */
 export function execute(exe: Executable, opts: ExecuteOptions = {}): ExecuteResult {
+  toExecutable(exe, 'exe');
+  opts = toExecuteOptions(opts);
   const { onExit } = opts;
   return run(exe, opts, onExit && ((memory, registers) => onExit(memory, registers())));
 }

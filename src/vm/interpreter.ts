@@ -12,6 +12,7 @@
  * - the meter and the pc live in locals, written back to the object only where someone can
  *   observe them (syscalls, faults, the end of the run).
  */
+import { toInstance } from '../arguments.js';
 import { FRAME_PTR_REG, INSN_SIZE, MAX_CALL_DEPTH, MM_INPUT_START, MM_STACK_START, STACK_FRAME_SIZE } from '../isa/constants.js';
 import * as op from '../isa/opcodes.js';
 import { InternalError } from '../errors.js';
@@ -30,9 +31,9 @@ import {
   swapSubRegImmOperands,
   type SBPFVersion,
 } from '../isa/version.js';
-import type { Executable } from '../executable.js';
+import { toExecutable, type Executable } from '../executable.js';
 import { EbpfError, type EbpfErrorKind } from './errors.js';
-import type { MemoryMap } from './memory.js';
+import { MemoryMap } from './memory.js';
 import { invokeSyscall, type SyscallContext, type SyscallEntry, type SyscallRegistry } from './syscalls.js';
 
 /** One register-trace entry: r0..r10 followed by the pc, as the reference's `RegisterTraceEntry`. */
@@ -583,6 +584,8 @@ export class Interpreter implements SyscallContext {
   #memory: MemoryMap;
 
   constructor(exe: Executable, memory: MemoryMap) {
+    toExecutable(exe, 'exe');
+    toInstance(memory, 'memory', MemoryMap, 'a MemoryMap');
     this.#exe = exe;
     this.#memory = memory;
     this.reset(exe, memory);

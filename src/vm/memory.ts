@@ -4,6 +4,7 @@
  * Every region is backed by a window of ONE host buffer, so a JIT can hand the same buffer to
  * WebAssembly as its linear memory and syscalls see the same bytes whatever the engine.
  */
+import { refused, toInteger } from '../arguments.js';
 import { MM_STACK_START, MAX_CALL_DEPTH, STACK_FRAME_SIZE } from '../isa/constants.js';
 import { manualStackFrameBump, type SBPFVersion } from '../isa/version.js';
 import { EbpfError, hex } from './errors.js';
@@ -39,6 +40,29 @@ const I64_MAX = 0x7fff_ffff_ffff_ffffn;
 export interface Backing {
   buffer: ArrayBuffer;
   dirty: readonly number[];
+}
+
+/**
+ * Refuses arguments of {@link MemoryMap}'s constructor of the wrong types (kind `InvalidArgument`):
+ * plain comparisons, as a map is made per invocation.
+ */
+function checkMapArguments(version: unknown, regions: unknown, opts: unknown): void {
+  toInteger(version, 'version', 0, 5, 'an SBPFVersion (0 to 5)');
+  if (!Array.isArray(regions)) throw refused('regions', 'an array of region specs', regions);
+  for (let i = 0; i < regions.length; i++) {
+    const r = regions[i] as Partial<RegionSpec> | null;
+    const fits =
+      typeof r === 'object' &&
+      r !== null &&
+      Number.isInteger(r.slot) &&
+      (r.slot as number) >= 0 &&
+      (r.slot as number) < 16 &&
+      Number.isInteger(r.length) &&
+      (r.length as number) >= 0 &&
+      typeof r.writable === 'boolean';
+    if (!fits) throw refused(`regions[${i}]`, 'a region spec { slot (0 to 15), length, writable, contents?, gapped? }', r);
+  }
+  if (typeof opts !== 'object' || opts === null) throw refused('opts', 'memory map options or undefined', opts);
 }
 
 /** A memory map over one contiguous host buffer. */
@@ -77,6 +101,7 @@ export class MemoryMap {
     regions: readonly RegionSpec[],
     opts: { headerBytes?: number; backing?: (size: number) => Backing; readOnlyLoaded?: boolean } = {},
   ) {
+    checkMapArguments(version, regions, opts);
     let total = opts.headerBytes ?? 0;
     const slots = regions.reduce((m, r) => Math.max(m, r.slot + 1), 0);
     for (let s = 0; s < slots; s++) {

@@ -3,6 +3,7 @@
  * VM context and r1..r5 and returns r0; it aborts the program by throwing (an `EbpfError`, or any
  * Error, which becomes `SyscallError` with the error's message as in the reference's boxed error).
  */
+import { refused, toFunction, toInteger, toText } from '../arguments.js';
 import { hashSymbolName } from '../elf/murmur3.js';
 import { EbpfError } from './errors.js';
 import { WebsvmError } from '../errors.js';
@@ -45,6 +46,10 @@ export class SyscallRegistry {
 
   /** Registers `fn` under `name`; `cost` units are charged on every call before `fn` runs. */
   register(name: string, fn: SyscallFn, opts: { cost?: number } = {}): this {
+    toText(name, 'name', 'a syscall name');
+    toFunction(fn, 'fn', 'a syscall function');
+    if (typeof opts !== 'object' || opts === null) throw refused('opts', 'options { cost? } or undefined', opts);
+    if (opts.cost !== undefined) toInteger(opts.cost, 'opts.cost', 0, Number.MAX_SAFE_INTEGER, 'a compute unit cost');
     const hash = hashSymbolName(name);
     const existing = this.byHash.get(hash);
     if (existing && existing.name !== name) {
@@ -71,6 +76,7 @@ export class SyscallRegistry {
 
   /** The syscall whose name hashes to `hash`, if any. */
   lookup(hash: number): SyscallEntry | undefined {
+    if (typeof hash !== 'number') throw refused('hash', 'a syscall hash (a number)', hash);
     return this.byHash.get(hash >>> 0);
   }
 

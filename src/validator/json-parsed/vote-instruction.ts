@@ -4,6 +4,7 @@
  * parsed here (partially decoded): authorizations to a BLS voter key, and the commission-collector,
  * commission-bps and delegator-reward instructions.
  */
+import { decodeOrUndefined, u32 } from '../../runtime/codec.js';
 import { decodeVoteInstruction, type Authorize } from '../../runtime/builtins/vote.js';
 import type { ProposedTower } from '../../runtime/vote-tower.js';
 import { instructionOver, NotParsable, type ParsedInstructionEnum } from './instruction-parser.js';
@@ -78,7 +79,7 @@ export function parseVoteInstruction(data: Uint8Array, a: readonly string[]): Pa
       return parsed('voteSwitch', 4, () => ({ ...accounts(), hash: switchHash }));
     }
     case 'towerUpdate': {
-      const tag = new DataView(data.buffer, data.byteOffset, 4).getUint32(0, true);
+      const tag = decodeOrUndefined(u32, data) ?? 0; // the `VoteInstruction` variant: bincode's u32 tag (decoded above, so present)
       const field = tag >= 14 ? 'towerSync' : 'voteStateUpdate';
       const tower = { ...towerJson(ix.tower), ...(ix.blockId === undefined ? {} : { blockId: ix.blockId }) };
       return parsed(TOWER_TYPES[tag], 2, () => ({
