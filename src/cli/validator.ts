@@ -1,7 +1,7 @@
 /**
  * `websvm validator [--rpc-port N] [--bind-address ADDR] [--bpf-program ADDRESS FILE]…
  * [--upgradeable-program ADDRESS FILE AUTHORITY|none]… [--account ADDRESS|- FILE]… [--account-dir DIR]…
- * [--ledger DIR [--reset]] [--slot-time MS|transaction|manual] [--fork-url URL] [--quiet]`: a local validator
+ * [--ledger DIR [--reset]] [--slot-time MS|transaction|manual] [--fork-url URL] [--coverage FILE.lcov] [--quiet]`: a local validator
  * (JSON-RPC on N, PubSub on N+1) until interrupted. The validator module is loaded only here, so
  * the other commands never load its server dependencies.
  */
@@ -75,6 +75,11 @@ export const validator: Command = {
       help: `milliseconds a slot lasts (default ${DEFAULT_SLOT_TIME_MS}); transaction: a slot per batch of transactions; manual: slots never advance by themselves`,
     },
     { name: '--fork-url', value: 'URL', help: 'fork the cluster at URL: accounts not held here are copied from it on first read; writes stay here' },
+    {
+      name: '--coverage',
+      value: 'FILE.lcov',
+      help: 'record the lines, functions, branches and instructions the served programs run; written to FILE as lcov when the validator stops (as `websvm coverage --lcov`)',
+    },
     { name: '--quiet', help: 'print nothing once started' },
   ],
   json: '{ rpcUrl, wsUrl } once listening',
@@ -95,6 +100,8 @@ export const validator: Command = {
     const slotTime = slotTimeArg(value(p, '--slot-time'));
     const quiet = p.flags.has('--quiet');
     const json = p.flags.has('--json');
+    const lcov = value(p, '--coverage');
+    if (lcov !== undefined) svm.withCoverage();
     void import('../validator/index.js')
       .then(({ startValidator }) =>
         startValidator({
@@ -114,7 +121,17 @@ export const validator: Command = {
         (v) => {
           if (json) process.stdout.write(`${JSON.stringify({ rpcUrl: v.rpcUrl, wsUrl: v.wsUrl })}\n`);
           else if (!quiet) process.stdout.write(`JSON RPC URL: ${v.rpcUrl}\nWebSocket URL: ${v.wsUrl}\n`);
-          const stop = () => void v.close().then(() => process.exit(0));
+          const stop = () =>
+            void v
+              .close()
+              .then(() => {
+                if (lcov !== undefined) svm.coverage()!.writeLcov(lcov);
+                process.exit(0);
+              })
+              .catch((e: Error) => {
+                process.stderr.write(`websvm validator: ${e.message}\n`);
+                process.exit(EXIT_FAILURE);
+              });
           process.once('SIGINT', stop);
           process.once('SIGTERM', stop);
         },

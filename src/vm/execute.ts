@@ -7,6 +7,8 @@ import { WebsvmError } from '../errors.js';
 import { stackFrameGaps } from '../isa/version.js';
 import type { Executable } from '../executable.js';
 import type { RunResult, TraceSink } from './interpreter.js';
+import type { Coverage } from '../coverage/coverage.js';
+import { traceSinks } from './trace-sinks.js';
 import { runJit } from '../jit/engine.js';
 import { compiledModule, tierOf } from '../jit/program-cache.js';
 import { HEADER } from '../jit/layout.js';
@@ -39,6 +41,14 @@ export interface ExecuteOptions {
   heapBytes?: number;
   /** When given, receives one entry (r0..r10, pc) per executed instruction until it returns `false` (runs the interpreter). */
   trace?: TraceSink;
+  /**
+   * Records which instructions ran, and which way each conditional jump went, into this
+   * coverage (under `coverageProgramId`); the program then runs on the interpreter, with the
+   * same result and instructions as without.
+   */
+  coverage?: Coverage;
+  /** The name the program has in {@link coverage}'s report (default `program`). */
+  coverageProgramId?: string;
   /** Initial r2 (the runtime passes the address of the instruction data here, SIMD-0321). Default 0. */
   r2?: bigint;
   /**
@@ -114,8 +124,12 @@ export function createMemoryMap(
 
 /** Runs `exe` once and reports its result and the instructions charged by the meter. */
 export function execute(exe: Executable, opts: ExecuteOptions = {}): ExecuteResult {
-  const { onExit } = opts;
-  return run(exe, opts, onExit && ((memory, registers) => onExit(memory, registers())));
+  const { onExit, coverage } = opts;
+  if (coverage !== undefined && typeof (coverage as Partial<Coverage> | null)?.recorder !== 'function') {
+    throw new WebsvmError('InvalidOptions', 'coverage must be a Coverage');
+  }
+  const traced = coverage ? { ...opts, trace: traceSinks(opts.trace, coverage.recorder(opts.coverageProgramId ?? 'program', exe)) } : opts;
+  return run(exe, traced, onExit && ((memory, registers) => onExit(memory, registers())));
 }
 
 /**
