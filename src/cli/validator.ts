@@ -11,25 +11,7 @@ import { DEFAULT_SLOT_TIME_MS, type SlotTime } from '../validator/slot-clock.js'
 import type { Command } from './command.js';
 import { EXIT_FAILURE, UsageError } from './errors.js';
 import { readElf } from './files.js';
-import { intArg, value } from './options.js';
-
-/** An option's values in pairs (one per use: parseArgs hands an option of arity 2 its values so). */
-function pairs(values: string[] | undefined, option: string): [string, string][] {
-  return groups(values, 2, option).map(([a = '', b = '']) => [a, b]);
-}
-
-/** An option's values in triples (one per use). */
-function triples(values: string[] | undefined, option: string): [string, string, string][] {
-  return groups(values, 3, option).map(([a = '', b = '', c = '']) => [a, b, c]);
-}
-
-/** An option's values in groups of `n`, refused unless they come out even. */
-function groups(values: string[] = [], n: number, option: string): string[][] {
-  if (values.length % n !== 0) throw new UsageError(`${option} needs ${n} values`);
-  const out: string[][] = [];
-  for (let i = 0; i < values.length; i += n) out.push(values.slice(i, i + n));
-  return out;
-}
+import { intArg, pairs, triples, value } from './options.js';
 
 function address(text: string, option: string): string {
   if (!isAddressText(text)) throw new UsageError(`${option} needs an address, got ${text}`);

@@ -156,14 +156,27 @@ export class WebsvmDebugSession extends DebugSession {
     this.sendResponse(response);
   }
 
-  /** Instruction references are slots (as stack frames give them); offsets are in bytes. */
+  /**
+   * Instruction references are slots (as stack frames give them), stopping in every program, or
+   * `ADDRESS:slot`, stopping in the program at ADDRESS only; offsets are in bytes.
+   */
   protected override setInstructionBreakpointsRequest(
     response: DebugProtocol.SetInstructionBreakpointsResponse,
     args: DebugProtocol.SetInstructionBreakpointsArguments,
   ): void {
-    const pcs = args.breakpoints.map((b) => Number(b.instructionReference) + Math.trunc((b.offset ?? 0) / 8));
-    this.controller?.breakpoints.setSlots(pcs.filter((pc) => Number.isInteger(pc) && pc >= 0));
-    response.body = { breakpoints: pcs.map((pc) => ({ verified: Number.isInteger(pc) && pc >= 0, instructionReference: String(pc) })) };
+    const slots = args.breakpoints.map((b) => {
+      const [, programId, slot = ''] = /^(?:([1-9A-HJ-NP-Za-km-z]{32,44}):)?(.*)$/.exec(b.instructionReference.trim()) ?? [];
+      const pc = (/^\d+$/.test(slot) ? Number(slot) : NaN) + Math.trunc((b.offset ?? 0) / 8);
+      return { pc, ...(programId === undefined ? {} : { programId }), verified: Number.isSafeInteger(pc) && pc >= 0 };
+    });
+    this.controller?.breakpoints.setSlots(slots.filter((s) => s.verified));
+    response.body = {
+      breakpoints: slots.map((s) => ({
+        verified: s.verified,
+        instructionReference: `${s.programId === undefined ? '' : `${s.programId}:`}${s.pc}`,
+        ...(s.verified ? {} : { message: 'an instruction reference is a slot, or ADDRESS:slot' }),
+      })),
+    };
     this.sendResponse(response);
   }
 
