@@ -6,7 +6,7 @@
  */
 import { Cursor } from './cursor.js';
 import { DebugInfoError, malformed } from './errors.js';
-import type { RangeContext } from './ranges.js';
+import { listStart, walkAddressPairs, walkListEntries, type RangeContext } from './ranges.js';
 
 /** What reading a unit's location lists needs. */
 export interface LocationListContext extends RangeContext {
@@ -21,86 +21,14 @@ export type LocationEntry = [start: number, end: number, expression: Uint8Array]
 
 /** The entries of the list at `offset` (DWARF 5: an offset in `.debug_loclists`, or an index when `isIndex`). */
 export function readLocationList(ctx: LocationListContext, offset: number, isIndex: boolean): LocationEntry[] {
-  if (ctx.version < 5) return readLoc(ctx, offset);
-  let at = offset;
-  if (isIndex) {
-    const base = ctx.loclistsBase ?? (ctx.is64 ? 20 : 12);
-    at = base + new Cursor('.debug_loclists', ctx.loclists, base + offset * (ctx.is64 ? 8 : 4)).offset(ctx.is64);
-  }
-  return readLoclists(ctx, at);
-}
-
-/** A `.debug_loc` list: address pairs each with a 2-byte-long expression, base selections, ended by two zeros. */
-function readLoc(ctx: LocationListContext, offset: number): LocationEntry[] {
-  const c = new Cursor('.debug_loc', ctx.loc, offset);
-  const size = ctx.addressSize;
-  const max = size === 8 ? 2 ** 64 - 1 : 2 ** (8 * size) - 1;
   const out: LocationEntry[] = [];
-  let base = ctx.base;
-  for (;;) {
-    const start = c.uint(size);
-    const end = c.uint(size);
-    if (start === 0 && end === 0) return out;
-    if (start === max) base = end;
-    else out.push([base + start, base + end, c.slice(c.u16())]);
+  if (ctx.version < 5) {
+    walkAddressPairs('.debug_loc', ctx.loc, offset, ctx, (start, end, c) => void out.push([start, end, c.slice(c.u16())]));
+  } else {
+    const at = listStart('.debug_loclists', ctx.loclists, ctx.loclistsBase, offset, isIndex, ctx);
+    walkListEntries('.debug_loclists', ctx.loclists, at, ctx, true, (start, end, c) => void out.push([start, end, c.slice(c.uleb())]));
   }
-}
-
-/** A `.debug_loclists` list (DWARF 5 location list entries); a default location holds everywhere else. */
-function readLoclists(ctx: LocationListContext, offset: number): LocationEntry[] {
-  const c = new Cursor('.debug_loclists', ctx.loclists, offset);
-  const addr = (index: number) => ctx.strings.address({ kind: 'addressIndex', value: index }, ctx)!;
-  const out: LocationEntry[] = [];
-  let base = ctx.base;
-  const entry = (start: number, end: number) => out.push([start, end, c.slice(c.uleb())]);
-  for (;;) {
-    const kind = c.u8();
-    switch (kind) {
-      case 0: // end_of_list
-        return out;
-      case 1: // base_addressx
-        base = addr(c.uleb());
-        break;
-      case 2: {
-        // startx_endx
-        const start = addr(c.uleb());
-        entry(start, addr(c.uleb()));
-        break;
-      }
-      case 3: {
-        // startx_length
-        const start = addr(c.uleb());
-        entry(start, start + c.uleb());
-        break;
-      }
-      case 4: {
-        // offset_pair
-        const start = base + c.uleb();
-        entry(start, base + c.uleb());
-        break;
-      }
-      case 5: // default_location
-        entry(0, Number.MAX_SAFE_INTEGER);
-        break;
-      case 6: // base_address
-        base = c.uint(ctx.addressSize);
-        break;
-      case 7: {
-        // start_end
-        const start = c.uint(ctx.addressSize);
-        entry(start, c.uint(ctx.addressSize));
-        break;
-      }
-      case 8: {
-        // start_length
-        const start = c.uint(ctx.addressSize);
-        entry(start, start + c.uleb());
-        break;
-      }
-      default:
-        throw malformed('.debug_loclists', `unknown location list entry ${kind} at ${c.at - 1}`);
-    }
-  }
+  return out;
 }
 
 /** Where an expression puts a variable. */
