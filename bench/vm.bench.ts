@@ -7,15 +7,20 @@
  * time per KB of bytecode for the same programs and LiteSVM's bundled SPL Token and Token-2022
  * (read from LiteSVM at bench time). A third table times the same workloads as whole
  * transactions through `SVM.sendTransaction` (default engine, signature checks on) beside
- * LiteSVM's. `npm run bench`.
+ * LiteSVM's. A fourth checks that developer tooling costs nothing while off: warm runs with no
+ * profiler, coverage, tracer or debugger attached, against the same runs through the code path that
+ * attaches them when on (`execute()` given the runtime's combined trace sink of no sinks and no
+ * coverage; an instruction harness that had profiling and coverage on and turned them off), as
+ * the ratio of median times (1.00: no cost). `npm run bench`.
  */
 import { readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { Bench } from 'tinybench';
 import bs58 from 'bs58';
 import { address, generateKeyPairSigner } from '@solana/kit';
-import { execute, loadElf, SyscallRegistry } from '../src/index.js';
+import { Coverage, execute, InstructionHarness, loadElf, SyscallRegistry } from '../src/index.js';
 import { compileToWasm } from '../src/jit/compile.js';
+import { traceSinks } from '../src/vm/trace-sinks.js';
 import { BUNDLED, bundledElf } from '../test/helpers/bundled-programs.js';
 import { deployInLiteSvm, runInLiteSvm } from '../test/helpers/litesvm-run.js';
 import { serializeNoAccounts } from '../test/helpers/serialize.js';
@@ -32,10 +37,18 @@ const WORKLOADS: [string, Uint8Array, Uint8Array][] = [
 /** What the program has left after SetComputeUnitLimit(1 400 000) pays its 150 units. */
 const BUDGET = 1_399_850;
 const syscalls = new SyscallRegistry();
+/** Where the tooling-off rows deploy each program. */
+const PROGRAM_ID = 'Prog111111111111111111111111111111111111111';
 
 const mean = (b: Bench, name: string) => {
   const r = b.tasks.find((t) => t.name === name)!.result;
   return r && 'latency' in r ? r.latency.mean : NaN;
+};
+
+/** The median time of a task: steadier than the mean on a machine other work shares. */
+const median = (b: Bench, name: string) => {
+  const r = b.tasks.find((t) => t.name === name)!.result;
+  return r && 'latency' in r ? r.latency.p50 : NaN;
 };
 
 const rows: Record<string, string | number>[] = [];
@@ -125,3 +138,50 @@ for (const [program, elf] of sources) {
   compileRows.push({ program, 'bytecode (KB)': +kb.toFixed(1), 'compile (ms)': +ms.toFixed(2), 'ms per KB': +(ms / kb).toFixed(3) });
 }
 console.table(compileRows);
+
+// Tooling off: each pair runs the same warm program, first with nothing of the tooling in its path, then
+// through the path that carries the tooling, switched off.
+const toolingRows: Record<string, string | number>[] = [];
+for (const [program, data, trivial] of WORKLOADS) {
+  const elf = readFileSync(new URL(`../programs/bin/${program}.so`, import.meta.url));
+  const exe = loadElf(elf);
+  const harnessOf = (hadTooling: boolean) => {
+    const harness = new InstructionHarness().addProgram(PROGRAM_ID, elf);
+    if (hadTooling) {
+      harness.runtime.config.profiling = true;
+      harness.runtime.config.coverage = new Coverage();
+      harness.process({ programId: PROGRAM_ID, keys: [], data }, []);
+      harness.runtime.config.profiling = false;
+      harness.runtime.config.coverage = undefined;
+    }
+    return harness;
+  };
+  const [plainHarness, offHarness] = [harnessOf(false), harnessOf(true)];
+  for (const [label, bytes] of [['workload', data] as const, ['trivial input', trivial] as const]) {
+    const input = serializeNoAccounts(bytes, bs58.decode(PROGRAM_ID));
+    const bare = () => execute(exe, { input, computeUnits: BUDGET, syscalls });
+    const off = () =>
+      execute(exe, { input, computeUnits: BUDGET, syscalls, trace: traceSinks(undefined, undefined, undefined, undefined), coverage: undefined });
+    const ix = { programId: PROGRAM_ID, keys: [], data: bytes };
+    if (!isDeepStrictEqual(bare(), off())) throw new Error(`${program}: execute() differs with tooling off`);
+    const [plainRun, offRun] = [plainHarness.process(ix, []), offHarness.process(ix, [])];
+    if (plainRun.computeUnitsConsumed !== offRun.computeUnitsConsumed || !isDeepStrictEqual(plainRun.logs, offRun.logs)) {
+      throw new Error(`${program}: the harness differs with tooling turned off`);
+    }
+    const bench = new Bench({ time: 1000, warmupTime: 300, iterations: 10 });
+    bench
+      .add('execute bare', () => void bare())
+      .add('execute tooling off', () => void off())
+      .add('harness never on', () => void plainHarness.process(ix, []))
+      .add('harness turned off', () => void offHarness.process(ix, []));
+    await bench.run();
+    toolingRows.push({
+      program: `${program} (${label})`,
+      'execute bare (µs)': +(median(bench, 'execute bare') * 1000).toFixed(1),
+      'execute off / bare': +(median(bench, 'execute tooling off') / median(bench, 'execute bare')).toFixed(2),
+      'harness never on (µs)': +(median(bench, 'harness never on') * 1000).toFixed(1),
+      'harness off / never on': +(median(bench, 'harness turned off') / median(bench, 'harness never on')).toFixed(2),
+    });
+  }
+}
+console.table(toolingRows);

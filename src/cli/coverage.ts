@@ -24,7 +24,7 @@ export const coverage: Command = {
       help: 'write an lcov tracefile there (genhtml, Codecov, Coverage Gutters); programs without DWARF are covered by their disassembly, written beside it in websvm-disassembly/',
     },
   ],
-  json: `{ runs: [{ ${INSTRUCTION_JSON_FIELDS} }], coverage: { lines, functions, instructions: { found, hit }, files: [{ path, lines, functions }] } }`,
+  json: `{ runs: [{ ${INSTRUCTION_JSON_FIELDS} }], coverage: { lines, functions, branches, instructions: { found, hit }, files: [{ path, lines, functions, branches }] } }`,
   run(p) {
     const ix = prepareInstruction(p);
     const covered = new Coverage();
@@ -41,11 +41,12 @@ export const coverage: Command = {
     }
     outcomes.forEach(printOutcome);
     const c = painter(process.stdout);
-    const row = (lines: string, functions: string, rest: string) => `${lines.padStart(10)} ${functions.padStart(10)}  ${rest}\n`;
-    process.stdout.write(c.dim(row('lines', 'functions', 'file')));
-    for (const f of files) process.stdout.write(row(ratio(f.lines), ratio(f.functions), f.path));
+    const row = (lines: string, functions: string, branches: string, rest: string) =>
+      `${lines.padStart(10)} ${functions.padStart(10)} ${branches.padStart(10)}  ${rest}\n`;
+    process.stdout.write(c.dim(row('lines', 'functions', 'branches', 'file')));
+    for (const f of files) process.stdout.write(row(ratio(f.lines), ratio(f.functions), ratio(f.branches), f.path));
     const total = report.summary();
-    process.stdout.write(row(ratio(total.lines), ratio(total.functions), `total; ${ratio(total.instructions)} instructions`));
+    process.stdout.write(row(ratio(total.lines), ratio(total.functions), ratio(total.branches), `total; ${ratio(total.instructions)} instructions`));
     return exitCode;
   },
 };

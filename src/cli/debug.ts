@@ -1,7 +1,8 @@
 /**
  * `websvm debug [prog.so] [run's options]`: a Debug Adapter Protocol server on stdin and stdout
  * that debugs `run`'s instruction on the interpreter. Without `prog.so` the launch request names
- * it: `program`, `data`, `accounts`, `programId`, `computeUnits` and `debugFile`, as the options.
+ * it: `program`, `data`, `accounts`, `programId`, `computeUnits`, `debugFile` and `bpfPrograms`
+ * (`[{ address, program }]`, the programs a CPI invokes), as the options.
  */
 import { instructionDebuggee } from '../debugger/debuggee.js';
 import type { LaunchArguments } from '../debugger/session.js';
@@ -20,6 +21,10 @@ function launchCommandLine(args: LaunchArguments): string[] {
   };
   const accounts = args.accounts ?? [];
   if (!Array.isArray(accounts) || !accounts.every((a) => typeof a === 'string')) throw new UsageError('launch argument accounts must be a list of strings');
+  const bpfPrograms = args.bpfPrograms ?? [];
+  const isProgram = (b: unknown): b is { address: string; program: string } =>
+    typeof b === 'object' && b !== null && typeof (b as { address?: unknown }).address === 'string' && typeof (b as { program?: unknown }).program === 'string';
+  if (!Array.isArray(bpfPrograms) || !bpfPrograms.every(isProgram)) throw new UsageError('launch argument bpfPrograms must be a list of { address, program }');
   const program = text('program');
   if (program === undefined) throw new UsageError('the launch request needs a program (or give prog.so to websvm debug)');
   const options: [string, string | undefined][] = [
@@ -28,7 +33,12 @@ function launchCommandLine(args: LaunchArguments): string[] {
     ['--compute-units', text('computeUnits')],
     ['--debug-file', text('debugFile')],
   ];
-  return [program, ...options.flatMap(([name, v]) => (v === undefined ? [] : [name, v])), ...accounts.flatMap((a) => ['--account', a])];
+  return [
+    program,
+    ...options.flatMap(([name, v]) => (v === undefined ? [] : [name, v])),
+    ...accounts.flatMap((a) => ['--account', a]),
+    ...bpfPrograms.flatMap((b) => ['--bpf-program', b.address, b.program]),
+  ];
 }
 
 /** The instruction to debug: the command line's, else the launch request's. */

@@ -12,7 +12,7 @@ import { EXIT_FAILURE, EXIT_OK, UsageError } from './errors.js';
 import { makeDirectory, readElf, readText, writeOutput } from './files.js';
 import { debugFilePaths, registerDebugFile } from '../debug/index.js';
 import { existsSync } from 'node:fs';
-import { bytesArg, intArg, onePositional, painter, type Parsed, value } from './options.js';
+import { bytesArg, intArg, onePositional, pairs, painter, type Parsed, value } from './options.js';
 
 /** Where the program is deployed unless `--program-id` says otherwise. */
 export const DEFAULT_PROGRAM_ID = 'Prog111111111111111111111111111111111111111';
@@ -33,6 +33,12 @@ export const INSTRUCTION_OPTIONS: readonly OptionSpec[] = [
     help: 'the next account of the instruction (repeatable): a `solana account --output json` file or an address (an empty account); :w writable, :s signer',
   },
   { name: '--program-id', value: 'address', help: `address the program is deployed at (default ${DEFAULT_PROGRAM_ID})` },
+  {
+    name: '--bpf-program',
+    value: 'ADDRESS FILE',
+    arity: 2,
+    help: 'also deploy the program FILE.so at ADDRESS, for the instruction to invoke (CPI); pass ADDRESS as an --account too (repeatable)',
+  },
   { name: '--compute-units', value: 'N', help: `compute-unit limit, at most ${MAX_COMPUTE_UNITS} (default ${MAX_COMPUTE_UNIT_LIMIT})` },
   { name: '--save-accounts', value: 'dir', help: 'write the accounts the instruction changed to dir/<address>.json' },
   { name: '--debug-file', value: 'file', help: "the program's separate debug information (default: prog.debug or prog.so.debug beside it, if there)" },
@@ -95,14 +101,26 @@ export function prepareInstruction(p: Parsed): PreparedInstruction {
   );
   const fixtures = (p.values.get('--account') ?? []).map(accountSpec);
   const data = bytesArg(value(p, '--data'), '--data');
-  const elf = readElf(path);
-  const debugPath = value(p, '--debug-file') ?? debugFilePaths(path).find((f) => existsSync(f));
-  if (debugPath !== undefined) registerDebugFile(elf, readElf(debugPath));
-  const accounts = fixtures.map((read) => read());
+  const others = pairs(p.values.get('--bpf-program'), '--bpf-program').map(([at, file]) => [address(at, '--bpf-program'), file] as const);
+  const elf = readElfWithDebugFile(path, value(p, '--debug-file'));
   const harness = new InstructionHarness();
   harness.computeUnitLimit = computeUnits;
   harness.addProgram(programId, elf);
+  for (const [at, file] of others) harness.addProgram(at, readElfWithDebugFile(file));
+  // An account given by the address of a deployed program (a CPI's callee) is that program's account, not an empty one.
+  const accounts = fixtures.map((read) => {
+    const spec = read();
+    const deployed = harness.runtime.getAccount(spec.address);
+    return deployed?.executable && sameAccountState(spec.account, emptyAccount()) ? { ...spec, account: deployed } : spec;
+  });
   return { harness, elf, programId, data, accounts, saveDir: value(p, '--save-accounts') };
+}
+
+/** A program's ELF, with its debug file registered: `debugPath`, else `prog.debug` or `prog.so.debug` beside it when there is one. */
+function readElfWithDebugFile(path: string, debugPath = debugFilePaths(path).find((f) => existsSync(f))): Uint8Array {
+  const elf = readElf(path);
+  if (debugPath !== undefined) registerDebugFile(elf, readElf(debugPath));
+  return elf;
 }
 
 /** What an instruction did. */

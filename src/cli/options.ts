@@ -44,6 +44,24 @@ export function onePositional(p: Parsed, what: string): string {
   return only;
 }
 
+/** An option's values in pairs (one per use: parseArgs hands an option of arity 2 its values so). */
+export function pairs(values: string[] | undefined, option: string): [string, string][] {
+  return groups(values, 2, option).map(([a = '', b = '']) => [a, b]);
+}
+
+/** An option's values in triples (one per use). */
+export function triples(values: string[] | undefined, option: string): [string, string, string][] {
+  return groups(values, 3, option).map(([a = '', b = '', c = '']) => [a, b, c]);
+}
+
+/** An option's values in groups of `n`, refused unless they come out even. */
+function groups(values: string[] = [], n: number, option: string): string[][] {
+  if (values.length % n !== 0) throw new UsageError(`${option} needs ${n} values`);
+  const out: string[][] = [];
+  for (let i = 0; i < values.length; i += n) out.push(values.slice(i, i + n));
+  return out;
+}
+
 /** Bytes from `hex`, `@file`, or nothing. */
 export function bytesArg(spec: string | undefined, name: string): Uint8Array {
   if (spec === undefined || spec === '') return new Uint8Array(0);

@@ -1,5 +1,5 @@
 /**
- * `websvm run prog.so [--data …] [--account …]… [--program-id …] [--compute-units N]
+ * `websvm run prog.so [--data …] [--account …]… [--program-id …] [--bpf-program ADDRESS FILE]… [--compute-units N]
  * [--engine auto|jit|interpreter] [--save-accounts dir] [--html FILE [--idl idl.json]] [--json]`:
  * runs one instruction of the program on account fixtures (see ./instruction.ts) and prints what
  * it did; `--html` also writes the transaction inspector's page of the run.

@@ -1,7 +1,7 @@
 /**
  * `websvm validator [--rpc-port N] [--bind-address ADDR] [--bpf-program ADDRESS FILE]…
  * [--upgradeable-program ADDRESS FILE AUTHORITY|none]… [--account ADDRESS|- FILE]… [--account-dir DIR]…
- * [--ledger DIR [--reset]] [--slot-time MS|transaction|manual] [--fork-url URL] [--quiet]`: a local validator
+ * [--ledger DIR [--reset]] [--slot-time MS|transaction|manual] [--fork-url URL] [--coverage FILE.lcov] [--quiet]`: a local validator
  * (JSON-RPC on N, PubSub on N+1) until interrupted. The validator module is loaded only here, so
  * the other commands never load its server dependencies.
  */
@@ -11,25 +11,7 @@ import { DEFAULT_SLOT_TIME_MS, type SlotTime } from '../validator/slot-clock.js'
 import type { Command } from './command.js';
 import { EXIT_FAILURE, UsageError } from './errors.js';
 import { readElf } from './files.js';
-import { intArg, value } from './options.js';
-
-/** An option's values in pairs (one per use: parseArgs hands an option of arity 2 its values so). */
-function pairs(values: string[] | undefined, option: string): [string, string][] {
-  return groups(values, 2, option).map(([a = '', b = '']) => [a, b]);
-}
-
-/** An option's values in triples (one per use). */
-function triples(values: string[] | undefined, option: string): [string, string, string][] {
-  return groups(values, 3, option).map(([a = '', b = '', c = '']) => [a, b, c]);
-}
-
-/** An option's values in groups of `n`, refused unless they come out even. */
-function groups(values: string[] = [], n: number, option: string): string[][] {
-  if (values.length % n !== 0) throw new UsageError(`${option} needs ${n} values`);
-  const out: string[][] = [];
-  for (let i = 0; i < values.length; i += n) out.push(values.slice(i, i + n));
-  return out;
-}
+import { intArg, pairs, triples, value } from './options.js';
 
 function address(text: string, option: string): string {
   if (!isAddressText(text)) throw new UsageError(`${option} needs an address, got ${text}`);
@@ -75,6 +57,11 @@ export const validator: Command = {
       help: `milliseconds a slot lasts (default ${DEFAULT_SLOT_TIME_MS}); transaction: a slot per batch of transactions; manual: slots never advance by themselves`,
     },
     { name: '--fork-url', value: 'URL', help: 'fork the cluster at URL: accounts not held here are copied from it on first read; writes stay here' },
+    {
+      name: '--coverage',
+      value: 'FILE.lcov',
+      help: 'record the lines, functions, branches and instructions the served programs run; written to FILE as lcov when the validator stops (as `websvm coverage --lcov`)',
+    },
     { name: '--quiet', help: 'print nothing once started' },
   ],
   json: '{ rpcUrl, wsUrl } once listening',
@@ -95,6 +82,8 @@ export const validator: Command = {
     const slotTime = slotTimeArg(value(p, '--slot-time'));
     const quiet = p.flags.has('--quiet');
     const json = p.flags.has('--json');
+    const lcov = value(p, '--coverage');
+    if (lcov !== undefined) svm.withCoverage();
     void import('../validator/index.js')
       .then(({ startValidator }) =>
         startValidator({
@@ -114,7 +103,17 @@ export const validator: Command = {
         (v) => {
           if (json) process.stdout.write(`${JSON.stringify({ rpcUrl: v.rpcUrl, wsUrl: v.wsUrl })}\n`);
           else if (!quiet) process.stdout.write(`JSON RPC URL: ${v.rpcUrl}\nWebSocket URL: ${v.wsUrl}\n`);
-          const stop = () => void v.close().then(() => process.exit(0));
+          const stop = () =>
+            void v
+              .close()
+              .then(() => {
+                if (lcov !== undefined) svm.coverage()!.writeLcov(lcov);
+                process.exit(0);
+              })
+              .catch((e: Error) => {
+                process.stderr.write(`websvm validator: ${e.message}\n`);
+                process.exit(EXIT_FAILURE);
+              });
           process.once('SIGINT', stop);
           process.once('SIGTERM', stop);
         },

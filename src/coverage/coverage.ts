@@ -8,13 +8,18 @@ import { toText } from '../arguments.js';
 import { toExecutable, type Executable } from '../executable.js';
 import { INSN_SIZE } from '../isa/constants.js';
 import type { TraceSink } from '../vm/interpreter.js';
+import { conditionalJumpTargets } from './jumps.js';
 import { CoverageReport, type CoverageSummary, type LcovOptions } from './report.js';
 
-/** One program's counts: `hits[pc]` runs of slot `pc`. */
+/**
+ * One program's counts: `hits[pc]` runs of slot `pc`; for a conditional jump at `pc`,
+ * `branches[2 * pc]` times it jumped and `branches[2 * pc + 1]` times it fell through.
+ */
 interface ProgramHits {
   programId: string;
   exe: Executable;
   hits: Float64Array;
+  branches: Float64Array;
 }
 
 export class Coverage {
@@ -26,11 +31,20 @@ export class Coverage {
     toText(programId, 'programId', 'a program address');
     toExecutable(exe, 'exe');
     let p = this.programs.get(exe.contentHash);
-    if (!p) this.programs.set(exe.contentHash, (p = { programId, exe, hits: new Float64Array(Math.ceil(exe.text.length / INSN_SIZE)) }));
-    const hits = p.hits;
+    if (!p) {
+      const slots = Math.ceil(exe.text.length / INSN_SIZE);
+      this.programs.set(exe.contentHash, (p = { programId, exe, hits: new Float64Array(slots), branches: new Float64Array(2 * slots) }));
+    }
+    const { hits, branches } = p;
+    const targets = conditionalJumpTargets(exe);
+    /** The slot traced last, when it is a conditional jump: the next entry tells which way it went. */
+    let jump = -1;
     return {
       push(entry) {
-        hits[Number(entry[11])]++; // the pc: the interpreter stops a traced run before it leaves the program
+        const pc = Number(entry[11]); // the interpreter stops a traced run before it leaves the program
+        hits[pc]++;
+        if (jump >= 0) branches[2 * jump + (pc === targets.get(jump) ? 0 : 1)]++;
+        jump = targets.has(pc) ? pc : -1;
       },
     };
   }
@@ -38,7 +52,7 @@ export class Coverage {
   /** Lines, functions and instructions covered so far, by file and program. */
   report(): CoverageReport {
     const report = new CoverageReport();
-    for (const p of this.programs.values()) report.merge(CoverageReport.ofProgram(p.programId, p.exe, p.hits));
+    for (const p of this.programs.values()) report.merge(CoverageReport.ofProgram(p.programId, p.exe, p.hits, p.branches));
     return report;
   }
 

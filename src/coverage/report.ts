@@ -12,10 +12,9 @@
 import { sourceMapOf } from '../debug/program-sources.js';
 import { disassembleCode } from '../asm/disassembler.js';
 import { toExecutable, type Executable } from '../executable.js';
-import { INSN_SIZE } from '../isa/constants.js';
-import { opcodeRole } from '../isa/validity.js';
 import { requireNodeFs } from '../platform.js';
 import { type FieldCheck, fileAccess, refused, toArray, toChecked, toEach, toFields, toInstance, toInteger, toOptional, toPath, toText } from '../arguments.js';
+import { conditionalJumpTargets, instructionSlots } from './jumps.js';
 
 /** Coverage of one source file, or of one program's disassembly. */
 export interface FileCoverage {
@@ -25,6 +24,11 @@ export interface FileCoverage {
   readonly lines: Map<number, number>;
   /** Each function by name: the line it starts on and how many times it was entered. */
   readonly functions: Map<string, { line: number; hits: number }>;
+  /**
+   * Branches by line: per conditional jump of the line (in slot order), the times it jumped and
+   * the times it fell through.
+   */
+  readonly branches: Map<number, [taken: number, notTaken: number][]>;
   /** The text of a pseudo-source (a disassembly), which {@link CoverageReport.writeLcov} writes out. */
   listing?: string;
 }
@@ -43,6 +47,8 @@ export interface ProgramCoverage {
 export interface CoverageSummary {
   lines: { found: number; hit: number };
   functions: { found: number; hit: number };
+  /** Each way of each conditional jump is a branch. */
+  branches: { found: number; hit: number };
   instructions: { found: number; hit: number };
 }
 
@@ -66,17 +72,24 @@ export class CoverageReport {
   readonly programs = new Map<string, ProgramCoverage>();
 
   /**
-   * The report of one program whose slot `pc` ran `hits[pc]` times. A line's count is the most
-   * times any of its instructions ran; a function's is how often its first instruction ran.
+   * The report of one program whose slot `pc` ran `hits[pc]` times, and whose conditional jump at
+   * `pc` jumped `branches[2 * pc]` times and fell through `branches[2 * pc + 1]` times. A line's
+   * count is the most times any of its instructions ran; a function's is how often its first
+   * instruction ran.
    */
-  static ofProgram(programId: string, exe: Executable, hits: ArrayLike<number>): CoverageReport {
+  static ofProgram(programId: string, exe: Executable, hits: ArrayLike<number>, branches: ArrayLike<number> = []): CoverageReport {
     toText(programId, 'programId', 'a program address');
     toExecutable(exe, 'exe');
-    const counts = toFields(hits, 'hits', 'hit counts per instruction slot (an array)');
-    if (typeof counts.length !== 'number') throw refused('hits', 'hit counts per instruction slot (an array)', hits);
+    for (const [counts, name, what] of [
+      [hits, 'hits', 'hit counts per instruction slot (an array)'],
+      [branches, 'branches', 'jumped / fell-through counts per instruction slot (an array)'],
+    ] as const) {
+      if (typeof toFields(counts, name, what).length !== 'number') throw refused(name, what, counts);
+    }
     const report = new CoverageReport();
     const map = sourceMapOf(exe);
     const slots = instructionSlots(exe);
+    const jumps = conditionalJumpTargets(exe);
     report.programs.set(exe.contentHash, {
       programId,
       contentHash: exe.contentHash,
@@ -87,8 +100,9 @@ export class CoverageReport {
       for (const pc of slots) {
         const at = map.lineAt(pc);
         if (!at) continue;
-        const lines = report.file(at.file).lines;
-        lines.set(at.line, Math.max(lines.get(at.line) ?? 0, hits[pc]!));
+        const file = report.file(at.file);
+        file.lines.set(at.line, Math.max(file.lines.get(at.line) ?? 0, hits[pc]!));
+        if (jumps.has(pc)) addBranch(file, at.line, branches, pc);
       }
       for (const f of map.functions()) {
         let at: { file: string; line: number } | undefined;
@@ -107,7 +121,9 @@ export class CoverageReport {
     };
     for (const pc of slots) {
       const line = lineOf(pc);
-      if (line !== undefined) file.lines.set(line, hits[pc]!);
+      if (line === undefined) continue;
+      file.lines.set(line, hits[pc]!);
+      if (jumps.has(pc)) addBranch(file, line, branches, pc);
     }
     for (const f of map.functions()) {
       const line = lineOf(f.pc);
@@ -122,6 +138,14 @@ export class CoverageReport {
     for (const theirs of other.files.values()) {
       const ours = this.file(theirs.path);
       for (const [line, hits] of theirs.lines) ours.lines.set(line, (ours.lines.get(line) ?? 0) + hits);
+      for (const [line, jumps] of theirs.branches) {
+        const mine = ours.branches.get(line) ?? [];
+        const sum = (i: number, way: 0 | 1) => (mine[i]?.[way] ?? 0) + (jumps[i]?.[way] ?? 0);
+        ours.branches.set(
+          line,
+          Array.from({ length: Math.max(mine.length, jumps.length) }, (_, i): [number, number] => [sum(i, 0), sum(i, 1)]),
+        );
+      }
       for (const [name, f] of theirs.functions) {
         const mine = ours.functions.get(name);
         ours.functions.set(name, { line: mine?.line ?? f.line, hits: (mine?.hits ?? 0) + f.hits });
@@ -138,13 +162,18 @@ export class CoverageReport {
 
   /** Lines, functions and instructions found and hit, over all files and programs. */
   summary(): CoverageSummary {
-    const s: CoverageSummary = { lines: { found: 0, hit: 0 }, functions: { found: 0, hit: 0 }, instructions: { found: 0, hit: 0 } };
+    const s: CoverageSummary = {
+      lines: { found: 0, hit: 0 },
+      functions: { found: 0, hit: 0 },
+      branches: { found: 0, hit: 0 },
+      instructions: { found: 0, hit: 0 },
+    };
     for (const f of this.files.values()) {
-      const { lines, functions } = fileSummary(f);
-      s.lines.found += lines.found;
-      s.lines.hit += lines.hit;
-      s.functions.found += functions.found;
-      s.functions.hit += functions.hit;
+      const counts = fileSummary(f);
+      for (const kind of ['lines', 'functions', 'branches'] as const) {
+        s[kind].found += counts[kind].found;
+        s[kind].hit += counts[kind].hit;
+      }
     }
     for (const p of this.programs.values()) {
       s.instructions.found += p.instructions;
@@ -162,6 +191,15 @@ export class CoverageReport {
       for (const [name, fn] of functions) out.push(`FN:${fn.line},${name}`);
       for (const [name, fn] of functions) out.push(`FNDA:${fn.hits},${name}`);
       out.push(`FNF:${functions.length}`, `FNH:${functions.filter(([, fn]) => fn.hits > 0).length}`);
+      // Branch 0 of a jump is its jump, 1 its fall-through; `-` marks a jump that never ran.
+      const branches = [...f.branches].sort(([a], [b]) => a - b);
+      for (const [line, jumps] of branches)
+        jumps.forEach(([taken, notTaken], block) => {
+          const ran = taken + notTaken > 0;
+          out.push(`BRDA:${line},${block},0,${ran ? taken : '-'}`, `BRDA:${line},${block},1,${ran ? notTaken : '-'}`);
+        });
+      const { branches: counted } = fileSummary(f);
+      if (counted.found > 0) out.push(`BRF:${counted.found}`, `BRH:${counted.hit}`);
       const lines = [...f.lines].sort(([a], [b]) => a - b);
       for (const [line, hits] of lines) out.push(`DA:${line},${hits}`);
       out.push(`LF:${lines.length}`, `LH:${lines.filter(([, hits]) => hits > 0).length}`, 'end_of_record');
@@ -194,7 +232,13 @@ export class CoverageReport {
   /** The report as JSON-ready data (see {@link CoverageReport.fromJSON}). */
   toJSON(): CoverageReportJson {
     return {
-      files: [...this.files.values()].map((f) => ({ path: f.path, lines: [...f.lines], functions: [...f.functions], listing: f.listing })),
+      files: [...this.files.values()].map((f) => ({
+        path: f.path,
+        lines: [...f.lines],
+        functions: [...f.functions],
+        branches: [...f.branches],
+        listing: f.listing,
+      })),
       programs: [...this.programs.values()].map((p) => ({ ...p, executed: [...p.executed] })),
     };
   }
@@ -203,7 +247,9 @@ export class CoverageReport {
   static fromJSON(json: CoverageReportJson): CoverageReport {
     json = toReportJson(json);
     const report = new CoverageReport();
-    for (const f of json.files) report.files.set(f.path, { path: f.path, lines: new Map(f.lines), functions: new Map(f.functions), listing: f.listing });
+    for (const f of json.files) {
+      report.files.set(f.path, { path: f.path, lines: new Map(f.lines), functions: new Map(f.functions), branches: new Map(f.branches), listing: f.listing });
+    }
     for (const p of json.programs) report.programs.set(p.contentHash, { ...p, executed: new Set(p.executed) });
     return report;
   }
@@ -211,25 +257,41 @@ export class CoverageReport {
   /** The file record of `path`, made on first use. */
   private file(path: string): FileCoverage {
     let f = this.files.get(path);
-    if (!f) this.files.set(path, (f = { path, lines: new Map(), functions: new Map() }));
+    if (!f) this.files.set(path, (f = { path, lines: new Map(), functions: new Map(), branches: new Map() }));
     return f;
   }
 }
 
-/** Lines and functions of one file, found and hit. */
+/** Lines, functions and branches of one file, found and hit. */
 export function fileSummary(f: FileCoverage): Omit<CoverageSummary, 'instructions'> {
-  const { lines, functions } = toFields(f, 'f', 'a FileCoverage { path, lines, functions }');
-  if (!(lines instanceof Map && functions instanceof Map)) throw refused('f', 'a FileCoverage { path, lines, functions }', f);
+  const what = 'a FileCoverage { path, lines, functions, branches }';
+  const { lines, functions, branches } = toFields(f, 'f', what);
+  if (!(lines instanceof Map && functions instanceof Map && branches instanceof Map)) throw refused('f', what, f);
   const hit = (counts: Iterable<number>) => [...counts].filter((n) => n > 0).length;
+  const ways = [...f.branches.values()].flat(2);
   return {
     lines: { found: f.lines.size, hit: hit(f.lines.values()) },
     functions: { found: f.functions.size, hit: hit([...f.functions.values()].map((fn) => fn.hits)) },
+    branches: { found: ways.length, hit: hit(ways) },
   };
+}
+
+/** Adds the conditional jump at `pc` to the branches of `line`, with its counts in `branches` (none yet where they stop short). */
+function addBranch(file: FileCoverage, line: number, branches: ArrayLike<number>, pc: number): void {
+  const jumps = file.branches.get(line) ?? [];
+  jumps.push([branches[2 * pc] ?? 0, branches[2 * pc + 1] ?? 0]);
+  file.branches.set(line, jumps);
 }
 
 /** {@link CoverageReport} as JSON. */
 export interface CoverageReportJson {
-  files: { path: string; lines: [number, number][]; functions: [string, { line: number; hits: number }][]; listing?: string }[];
+  files: {
+    path: string;
+    lines: [number, number][];
+    functions: [string, { line: number; hits: number }][];
+    branches: [number, [number, number][]][];
+    listing?: string;
+  }[];
   programs: { programId: string; contentHash: string; instructions: number; executed: number[] }[];
 }
 
@@ -250,7 +312,7 @@ function toReportJson(value: unknown): CoverageReportJson {
   return toChecked<CoverageReportJson>(value, 'json', 'a coverage report as toJSON() writes it', 'json', {
     files: (files, name) =>
       toEach(files, name, 'an array of file coverages', (f, at) =>
-        toChecked(f, at, 'a file coverage { path, lines, functions, listing? }', at, {
+        toChecked(f, at, 'a file coverage { path, lines, functions, branches, listing? }', at, {
           path: toText,
           lines: (v, n) => toEach(v, n, 'an array of [line, hits]', toPair(toCount, toCount, 'a [line, hits] pair')),
           functions: (v, n) =>
@@ -259,6 +321,17 @@ function toReportJson(value: unknown): CoverageReportJson {
               n,
               'an array of [name, { line, hits }]',
               toPair(toText, (fn, m) => toChecked(fn, m, 'a function { line, hits }', m, { line: toCount, hits: toCount }), 'a [name, { line, hits }] pair'),
+            ),
+          branches: (v, n) =>
+            toEach(
+              v,
+              n,
+              'an array of [line, [jumped, fell through][]]',
+              toPair(
+                toCount,
+                (ways, m) => toEach(ways, m, 'an array of [jumped, fell through]', toPair(toCount, toCount, 'a [jumped, fell through] pair')),
+                'a [line, ways] pair',
+              ),
             ),
           listing: (v, n) => toOptional(v, n, toText),
         }),
@@ -273,15 +346,4 @@ function toReportJson(value: unknown): CoverageReportJson {
         }),
       ),
   });
-}
-
-/** The slots that start an instruction (all but the second halves of lddw). */
-function instructionSlots(exe: Executable): number[] {
-  const n = Math.floor(exe.text.length / INSN_SIZE);
-  const slots: number[] = [];
-  for (let pc = 0; pc < n; pc++) {
-    slots.push(pc);
-    if (opcodeRole(exe.sbpfVersion, exe.text[pc * INSN_SIZE]!) === 'lddw') pc++;
-  }
-  return slots;
 }

@@ -57,13 +57,14 @@ export const DW_FORM = {
 } as const;
 
 /** What a form's value means. */
-export type FormClass = 'address' | 'addressIndex' | 'constant' | 'string' | 'strp' | 'lineStrp' | 'stringIndex' | 'unitRef' | 'infoRef' | 'other';
+export type FormClass = 'address' | 'addressIndex' | 'constant' | 'string' | 'strp' | 'lineStrp' | 'stringIndex' | 'unitRef' | 'infoRef' | 'block' | 'other';
 
-/** A raw attribute value: a number (offset, index, constant, address) or an inline string. */
+/** A raw attribute value: a number (offset, index, constant, address), an inline string, or a block's bytes (a DWARF expression). */
 export interface RawValue {
   kind: FormClass;
   value: number;
   text?: string;
+  bytes?: Uint8Array;
 }
 
 /** What the sizes of some forms depend on. */
@@ -160,18 +161,14 @@ export function readForm(c: Cursor, form: number, sizes: FormSizes, implicitCons
       c.skip(8);
       return of('other', 0);
     case F.block1:
-      c.skip(c.u8());
-      return of('other', 0);
+      return block(c, c.u8());
     case F.block2:
-      c.skip(c.u16());
-      return of('other', 0);
+      return block(c, c.u16());
     case F.block4:
-      c.skip(c.u32());
-      return of('other', 0);
+      return block(c, c.u32());
     case F.block:
     case F.exprloc:
-      c.skip(c.uleb());
-      return of('other', 0);
+      return block(c, c.uleb());
     case F.indirect: {
       const actual = c.uleb();
       // One level only: a chain of indirections would otherwise recurse as deep as the input is long.
@@ -181,4 +178,9 @@ export function readForm(c: Cursor, form: number, sizes: FormSizes, implicitCons
     default:
       throw malformed(c.section, `unknown attribute form 0x${form.toString(16)} at ${c.at}`);
   }
+}
+
+/** The `length` bytes of a block form, as a view. */
+function block(c: Cursor, length: number): RawValue {
+  return { kind: 'block', value: length, bytes: c.slice(length) };
 }

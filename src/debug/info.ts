@@ -2,17 +2,27 @@
  * Compilation units and their entries in `.debug_info` (DWARF 2–5): for each unit its line table
  * offset and bases, and the tree of code scopes source mapping needs, subprograms and the inlined
  * subroutines inside them, with their address ranges and names (followed through
- * `DW_AT_abstract_origin` and `DW_AT_specification`).
+ * `DW_AT_abstract_origin` and `DW_AT_specification`); and for the debugger each scope's
+ * parameters and variables (their locations, as DWARF expressions) and the types they have.
  */
 import { readAbbrevTable, type Abbrev } from './abbrev.js';
 import { Cursor } from './cursor.js';
-import { malformed } from './errors.js';
+import { DebugInfoError, malformed } from './errors.js';
 import { DW_FORM, readForm, type RawValue } from './forms.js';
+import { readLocationList } from './locations.js';
 import { readRangeList, type AddressRange } from './ranges.js';
+import { typeEntryOf, TYPE_TAGS, type DwarfType } from './types.js';
 import type { StringSections, UnitBases } from './strings.js';
 
+const DW_TAG_formal_parameter = 0x05;
+const DW_TAG_lexical_block = 0x0b;
 const DW_TAG_inlined_subroutine = 0x1d;
 const DW_TAG_subprogram = 0x2e;
+const DW_TAG_variable = 0x34;
+const DW_AT_location = 0x02;
+const DW_AT_type = 0x49;
+const DW_AT_frame_base = 0x40;
+const DW_AT_loclists_base = 0x8c;
 const DW_AT_name = 0x03;
 const DW_AT_stmt_list = 0x10;
 const DW_AT_low_pc = 0x11;
@@ -46,6 +56,21 @@ export interface CodeScope {
   callLine: number;
   callColumn: number;
   children: CodeScope[];
+  /** Its parameters and local variables (those of its lexical blocks too), in the order DWARF lists them. */
+  variables: ScopeVariable[];
+  /** A subprogram's frame base (a DWARF expression), which `DW_OP_fbreg` locations are relative to. */
+  frameBase?: Uint8Array;
+}
+
+/** A parameter or local variable of a code scope. */
+export interface ScopeVariable {
+  /** `.debug_info` offset of its entry (its name and type may be its abstract origin's). */
+  entry: number;
+  parameter: boolean;
+  /** Where it is at `address`: a DWARF expression, undefined where it has no location there. */
+  location(address: number): Uint8Array | undefined;
+  /** The ranges of the lexical block it is declared in, if any: outside them it is not in scope. */
+  ranges?: AddressRange[];
 }
 
 /** One compilation unit. */
@@ -65,6 +90,9 @@ export interface InfoSections {
   abbrev: Uint8Array;
   ranges: Uint8Array;
   rnglists: Uint8Array;
+  /** Location lists: `.debug_loc` (DWARF 2–4) and `.debug_loclists` (DWARF 5). */
+  loc: Uint8Array;
+  loclists: Uint8Array;
   strings: StringSections;
 }
 
@@ -73,11 +101,25 @@ interface Naming {
   name?: string;
   linkageName?: string;
   origin?: number;
+  /** `.debug_info` offset of its type entry. */
+  type?: number;
 }
 
-/** All units of `.debug_info`, and a function that names an entry. */
-export function readUnits(s: InfoSections): { units: Unit[]; nameOf: (entry: number) => string | undefined } {
+/** What {@link readUnits} reads. */
+export interface DebugInfo {
+  units: Unit[];
+  /** The name of an entry (followed through its abstract origin or specification). */
+  nameOf(entry: number): string | undefined;
+  /** The `.debug_info` offset of an entry's type (followed likewise). */
+  typeOf(entry: number): number | undefined;
+  /** Type entries by `.debug_info` offset. */
+  types: ReadonlyMap<number, DwarfType>;
+}
+
+/** All units of `.debug_info`, their entries' names and types, and the types. */
+export function readUnits(s: InfoSections): DebugInfo {
   const namings = new Map<number, Naming>();
+  const types = new Map<number, DwarfType>();
   const units: Unit[] = [];
   const abbrevTables = new Map<number, Map<number, Abbrev>>();
   const c = new Cursor('.debug_info', s.info);
@@ -101,21 +143,35 @@ export function readUnits(s: InfoSections): { units: Unit[]; nameOf: (entry: num
     if (unitType === DW_UT_compile || unitType === DW_UT_partial) {
       let abbrevs = abbrevTables.get(abbrevOffset);
       if (!abbrevs) abbrevTables.set(abbrevOffset, (abbrevs = readAbbrevTable(s.abbrev, abbrevOffset)));
-      const unit = readUnitEntries(new Cursor('.debug_info', s.info.subarray(0, end), c.at), { offset, version, is64, addressSize }, abbrevs, s, namings);
+      const unit = readUnitEntries(
+        new Cursor('.debug_info', s.info.subarray(0, end), c.at),
+        { offset, version, is64, addressSize },
+        abbrevs,
+        s,
+        namings,
+        types,
+      );
       units.push(unit);
     }
     c.at = end;
   }
-  const nameOf = (entry: number): string | undefined => {
+  /** The first answer `pick` gives along the chain of origins from `entry`. */
+  const along = <T>(entry: number, pick: (n: Naming) => T | undefined): T | undefined => {
     let at: number | undefined = entry;
     for (let hop = 0; at !== undefined && hop < MAX_NAME_HOPS; hop++) {
       const n = namings.get(at);
-      if (n?.linkageName || n?.name) return n.name ?? n.linkageName;
+      const found = n && pick(n);
+      if (found !== undefined) return found;
       at = n?.origin;
     }
     return undefined;
   };
-  return { units, nameOf };
+  return {
+    units,
+    nameOf: (entry) => along(entry, (n) => (n.linkageName || n.name ? (n.name ?? n.linkageName) : undefined)),
+    typeOf: (entry) => along(entry, (n) => n.type),
+    types,
+  };
 }
 
 interface UnitHeader {
@@ -126,7 +182,14 @@ interface UnitHeader {
 }
 
 /** Reads a unit's entries: the unit entry first (for its bases), then the tree. */
-function readUnitEntries(c: Cursor, h: UnitHeader, abbrevs: Map<number, Abbrev>, s: InfoSections, namings: Map<number, Naming>): Unit {
+function readUnitEntries(
+  c: Cursor,
+  h: UnitHeader,
+  abbrevs: Map<number, Abbrev>,
+  s: InfoSections,
+  namings: Map<number, Naming>,
+  types: Map<number, DwarfType>,
+): Unit {
   const sizes = { is64: h.is64, addressSize: h.addressSize, version: h.version };
   const readEntry = () => {
     const entry = c.at;
@@ -174,10 +237,40 @@ function readUnitEntries(c: Cursor, h: UnitHeader, abbrevs: Map<number, Abbrev>,
     return readRangeList(rangeContext, list.value, isIndex);
   };
   const unitRef = (v: RawValue | undefined) => (v?.kind === 'unitRef' ? h.offset + v.value : v?.kind === 'infoRef' ? v.value : undefined);
+  const listContext = {
+    ...rangeContext,
+    loclistsBase: constant(root.attrs.get(DW_AT_loclists_base)),
+    loc: s.loc,
+    loclists: s.loclists,
+  };
+  const locationOf = ({ abbrev, attrs }: { abbrev: Abbrev; attrs: Map<number, RawValue> }): ScopeVariable['location'] => {
+    const v = attrs.get(DW_AT_location);
+    if (v?.kind === 'block') {
+      const expression = v.bytes;
+      return () => expression;
+    }
+    if (v?.kind !== 'constant') return () => undefined;
+    const isIndex = abbrev.attributes.some((a) => a.name === DW_AT_location && a.form === DW_FORM.loclistx);
+    const listed = v.value;
+    // Read when first asked for (most variables are never looked at); a malformed list locates nothing.
+    let entries: ReturnType<typeof readLocationList> | undefined;
+    return (address) => {
+      if (!entries) {
+        try {
+          entries = readLocationList(listContext, listed, isIndex);
+        } catch (e) {
+          if (!(e instanceof DebugInfoError)) throw e;
+          entries = [];
+        }
+      }
+      return entries.find(([start, end]) => address >= start && address < end)?.[2];
+    };
+  };
 
-  // The tree: per open level, the innermost scope enclosing it (undefined at the unit's level).
+  // The tree: per open level, the innermost scope enclosing it (undefined at the unit's level), the
+  // ranges of the innermost lexical block, and the type entry whose members or bounds it holds.
   if (!root.abbrev.hasChildren) return unit;
-  const stack: (CodeScope | undefined)[] = [undefined];
+  const stack: { scope?: CodeScope; block?: AddressRange[]; type?: DwarfType }[] = [{}];
   while (stack.length > 0 && !c.done) {
     const e = readEntry();
     if (!e) {
@@ -187,9 +280,24 @@ function readUnitEntries(c: Cursor, h: UnitHeader, abbrevs: Map<number, Abbrev>,
     const name = text(e.attrs.get(DW_AT_name));
     const linkageName = text(e.attrs.get(DW_AT_linkage_name));
     const origin = unitRef(e.attrs.get(DW_AT_abstract_origin) ?? e.attrs.get(DW_AT_specification));
-    if (name || linkageName || origin !== undefined) namings.set(e.entry, { name, linkageName, origin });
+    const type = unitRef(e.attrs.get(DW_AT_type));
+    if (name || linkageName || origin !== undefined || type !== undefined) namings.set(e.entry, { name, linkageName, origin, type });
+    const level = stack[stack.length - 1]!;
     let scope: CodeScope | undefined;
+    let block = level.block;
+    let typeEntry: DwarfType | undefined;
     const tag = e.abbrev.tag;
+    if (TYPE_TAGS.has(tag) || level.type) {
+      typeEntry = typeEntryOf(tag, name, type, (attribute) => constant(e.attrs.get(attribute)), level.type);
+      if (typeEntry && TYPE_TAGS.has(tag)) types.set(e.entry, typeEntry);
+    }
+    if ((tag === DW_TAG_formal_parameter || tag === DW_TAG_variable) && level.scope) {
+      level.scope.variables.push({ entry: e.entry, parameter: tag === DW_TAG_formal_parameter, location: locationOf(e), ...(block ? { ranges: block } : {}) });
+    }
+    if (tag === DW_TAG_lexical_block) {
+      const ranges = rangesOf(e);
+      if (ranges.length) block = ranges;
+    }
     if (tag === DW_TAG_subprogram || tag === DW_TAG_inlined_subroutine) {
       const ranges = rangesOf(e);
       if (ranges.length) {
@@ -201,12 +309,15 @@ function readUnitEntries(c: Cursor, h: UnitHeader, abbrevs: Map<number, Abbrev>,
           callLine: constant(e.attrs.get(DW_AT_call_line)) ?? 0,
           callColumn: constant(e.attrs.get(DW_AT_call_column)) ?? 0,
           children: [],
+          variables: [],
         };
-        const parent = stack[stack.length - 1];
-        (parent ? parent.children : unit.scopes).push(scope);
+        const frameBase = e.attrs.get(DW_AT_frame_base);
+        if (frameBase?.kind === 'block') scope.frameBase = frameBase.bytes;
+        (level.scope ? level.scope.children : unit.scopes).push(scope);
+        block = undefined;
       }
     }
-    if (e.abbrev.hasChildren) stack.push(scope ?? stack[stack.length - 1]);
+    if (e.abbrev.hasChildren) stack.push({ scope: scope ?? level.scope, block, type: typeEntry });
   }
   return unit;
 }

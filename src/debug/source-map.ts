@@ -8,7 +8,9 @@ import { refused, toBytes, toChecked, toFields, toOptional } from '../arguments.
 import { toExecutable, type Executable } from '../executable.js';
 import { INSN_SIZE } from '../isa/constants.js';
 import { readElfContents, type ElfContents, type FunctionSymbol } from './elf-sections.js';
-import { readUnits, type CodeScope } from './info.js';
+import { readUnits, type CodeScope, type DebugInfo } from './info.js';
+import type { AddressRange } from './ranges.js';
+import type { DwarfType } from './types.js';
 import { readLineTable, type LineTable } from './line-program.js';
 import { readBtf } from './btf.js';
 import { StringSections } from './strings.js';
@@ -60,6 +62,21 @@ export interface FunctionExtent {
   end: number;
 }
 
+/** A variable in scope at an instruction (see {@link SourceMap.variablesAt}). */
+export interface SourceVariable {
+  name: string;
+  parameter: boolean;
+  /** `.debug_info` offset of its type (see {@link SourceMap.type}). */
+  type?: number;
+  /** Its location expression there; undefined where it has none (optimized out). */
+  location?: Uint8Array;
+  /** The frame base expression of the function whose frame it is in. */
+  frameBase?: Uint8Array;
+}
+
+/** Debug information of a program without any. */
+const NO_DEBUG_INFO: Pick<DebugInfo, 'nameOf' | 'typeOf' | 'types'> = { nameOf: () => undefined, typeOf: () => undefined, types: new Map() };
+
 /** A line-table row with its file resolved, as looked up. */
 interface Row {
   address: number;
@@ -85,7 +102,7 @@ export class SourceMap {
     private readonly tables: LineTable[],
     /** Each unit's subprograms, with the unit's file names (for call sites of inlined code). */
     private readonly scopes: { files: ReadonlyMap<number, string>; subprograms: CodeScope[] }[],
-    private readonly nameOf: (entry: number) => string | undefined,
+    private readonly info: Pick<DebugInfo, 'nameOf' | 'typeOf' | 'types'>,
     private readonly symbols: { pc: number; end: number; name: string }[],
   ) {}
 
@@ -104,13 +121,16 @@ export class SourceMap {
     const textAddress = (dwarf.sections.get('.text') ?? program.sections.get('.text'))?.addr ?? 0;
     const section = (name: string) => dwarf.sections.get(name)?.data ?? new Uint8Array(0);
     const strings = new StringSections(section('.debug_str'), section('.debug_line_str'), section('.debug_str_offsets'), section('.debug_addr'));
-    const { units, nameOf } = readUnits({
+    const info = readUnits({
       info: section('.debug_info'),
       abbrev: section('.debug_abbrev'),
       ranges: section('.debug_ranges'),
       rnglists: section('.debug_rnglists'),
+      loc: section('.debug_loc'),
+      loclists: section('.debug_loclists'),
       strings,
     });
+    const { units } = info;
     const tables: LineTable[] = [];
     const scopes: { files: ReadonlyMap<number, string>; subprograms: CodeScope[] }[] = [];
     for (const unit of units) {
@@ -123,13 +143,13 @@ export class SourceMap {
       .sort((a, b) => a.address - b.address);
     let btfFunctions: FunctionSymbol[] = [];
     if (rows.length === 0) ({ rows, functions: btfFunctions } = fromBtf([debug, program], textAddress));
-    return new SourceMap(textAddress, rows, tables, scopes, nameOf, symbolRanges([program, debug], textAddress, opts.exe, btfFunctions));
+    return new SourceMap(textAddress, rows, tables, scopes, info, symbolRanges([program, debug], textAddress, opts.exe, btfFunctions));
   }
 
   /** A map with function names only: from the loader's registry. */
   static fromExecutable(exe: Executable): SourceMap {
     toExecutable(exe, 'exe');
-    return new SourceMap(0, [], [], [], () => undefined, symbolRanges([], 0, exe));
+    return new SourceMap(0, [], [], [], NO_DEBUG_INFO, symbolRanges([], 0, exe));
   }
 
   /** Whether DWARF line information was found. */
@@ -160,7 +180,7 @@ export class SourceMap {
     const fromDwarf = this.scopes.flatMap((unit) =>
       unit.subprograms.flatMap((s) => {
         const [start, end] = s.ranges[0]!; // scopes have at least one range
-        const name = this.nameOf(s.entry) ?? this.symbolAt(toSlot(start));
+        const name = this.info.nameOf(s.entry) ?? this.symbolAt(toSlot(start));
         return name === undefined ? [] : [{ name, pc: toSlot(start), end: toSlot(end) }];
       }),
     );
@@ -181,7 +201,7 @@ export class SourceMap {
     let location = line;
     for (let i = chain.length - 1; i >= 0; i--) {
       const scope = chain[i];
-      frames.push({ pc, function: this.nameOf(scope.entry) ?? this.symbolAt(pc), ...location, inlined: scope.inlined });
+      frames.push({ pc, function: this.info.nameOf(scope.entry) ?? this.symbolAt(pc), ...location, inlined: scope.inlined });
       location = { file: files.get(scope.callFile), line: scope.callLine, column: scope.callColumn };
     }
     return frames;
@@ -226,6 +246,33 @@ export class SourceMap {
     const frames = this.locate(pc);
     for (let i = returnPcs.length - 1; i >= 0; i--) frames.push(...this.locate(returnPcs[i] - 1));
     return new Backtrace(frames);
+  }
+
+  /**
+   * The parameters and local variables in scope at slot `pc`, per frame of {@link locate} (the
+   * innermost first), each with its type and where it is there: a DWARF location expression, and
+   * the frame base of the function whose frame holds it.
+   */
+  variablesAt(pc: number): SourceVariable[][] {
+    const address = this.textAddress + pc * INSN_SIZE;
+    const { chain } = this.scopeChain(address);
+    const frameBase = chain[0]?.frameBase;
+    const inRange = (ranges: AddressRange[] | undefined) => !ranges || ranges.some(([start, end]) => address >= start && address < end);
+    return chain
+      .map((scope) =>
+        scope.variables
+          .filter((v) => inRange(v.ranges))
+          .flatMap((v) => {
+            const name = this.info.nameOf(v.entry);
+            return name === undefined ? [] : [{ name, parameter: v.parameter, type: this.info.typeOf(v.entry), location: v.location(address), frameBase }];
+          }),
+      )
+      .reverse();
+  }
+
+  /** The type entry at `.debug_info` offset `id` (as {@link variablesAt} and other types give them). */
+  type(id: number): DwarfType | undefined {
+    return this.info.types.get(id);
   }
 
   /** The row in effect at `address`: the last one at or before it, unless that ends a sequence. */

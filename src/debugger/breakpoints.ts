@@ -1,7 +1,7 @@
 /**
- * The debugger's breakpoints — by source line, by function name and by instruction slot — and
- * where they stop in each program: resolved through the program's source map when the program is
- * first met, again after every change.
+ * The debugger's breakpoints — by source line, by function name and by instruction slot (in every
+ * program, or in one) — and where they stop in each program: resolved through the program's
+ * source map when the program is first met, again after every change.
  */
 import { sourceMapOf } from '../debug/program-sources.js';
 import type { Executable } from '../executable.js';
@@ -22,16 +22,21 @@ export interface ResolvedBreakpoint {
   pcs: number[];
 }
 
+/** An instruction breakpoint: a slot, in the program `programId` only when it is given. */
+export interface SlotBreakpoint {
+  readonly pc: number;
+  readonly programId?: string;
+}
+
 export class Breakpoints {
   /** Line breakpoints by file, as last set for that file. */
   private readonly lines = new Map<string, readonly LineBreakpoint[]>();
   private functions: readonly string[] = [];
-  private slots: readonly number[] = [];
-  /** Per program: 1 at each slot a breakpoint stops at. */
-  private readonly resolved = new WeakMap<Executable, Uint8Array>();
+  private slots: readonly SlotBreakpoint[] = [];
+  /** Per program id: its program, and 1 at each slot a breakpoint stops at, as of `version`. */
+  private readonly resolved = new Map<string, { exe: Executable; version: number; stops: Uint8Array }>();
   /** Bumped on every change, so resolutions made before it are redone. */
   private version = 0;
-  private readonly versions = new WeakMap<Executable, number>();
 
   /** Replaces the line breakpoints of `file`. */
   setLines(file: string, lines: readonly number[]): void {
@@ -48,9 +53,9 @@ export class Breakpoints {
     this.version++;
   }
 
-  /** Replaces the instruction breakpoints (slots, in every program). */
-  setSlots(pcs: readonly number[]): void {
-    this.slots = [...pcs];
+  /** Replaces the instruction breakpoints. */
+  setSlots(slots: readonly SlotBreakpoint[]): void {
+    this.slots = [...slots];
     this.version++;
   }
 
@@ -72,19 +77,18 @@ export class Breakpoints {
     return { pcs: [] };
   }
 
-  /** The slots of `exe` where execution stops: a flag per slot. */
-  stopsIn(exe: Executable): Uint8Array {
-    const cached = this.resolved.get(exe);
-    if (cached && this.versions.get(exe) === this.version) return cached;
-    const slots = new Uint8Array(exe.text.length / INSN_SIZE);
+  /** The slots of `exe`, the program `programId`, where execution stops: a flag per slot. */
+  stopsIn(programId: string, exe: Executable): Uint8Array {
+    const cached = this.resolved.get(programId);
+    if (cached?.exe === exe && cached.version === this.version) return cached.stops;
+    const stops = new Uint8Array(exe.text.length / INSN_SIZE);
     const mark = (pcs: readonly number[]) => {
-      for (const pc of pcs) if (pc >= 0 && pc < slots.length) slots[pc] = 1;
+      for (const pc of pcs) if (pc >= 0 && pc < stops.length) stops[pc] = 1;
     };
     for (const set of this.lines.values()) for (const bp of set) mark(this.resolveLine(bp, [exe]).pcs);
     for (const name of this.functions) mark(sourceMapOf(exe).functionEntries(name));
-    mark(this.slots);
-    this.resolved.set(exe, slots);
-    this.versions.set(exe, this.version);
-    return slots;
+    mark(this.slots.filter((bp) => bp.programId === undefined || bp.programId === programId).map((bp) => bp.pc));
+    this.resolved.set(programId, { exe, version: this.version, stops });
+    return stops;
   }
 }

@@ -91,7 +91,7 @@ export class Replay implements ProgramWatcher {
 
   begin(programId: string, exe: Executable): TraceSink {
     const outer = this.levels[this.levels.length - 1];
-    const level = new RunLevel(programId, exe, this.breakpoints.stopsIn(exe), outer ? outer.depth() : 0, this);
+    const level = new RunLevel(programId, exe, this.breakpoints.stopsIn(programId, exe), outer ? outer.depth() : 0, this);
     this.levels.push(level);
     return level;
   }

@@ -23,6 +23,8 @@ import { bytesToBase64 } from '../platform.js';
 import { DebugController, type Debuggee, type Finished, type Granularity, type Motion } from './controller.js';
 import type { Stop } from './snapshot.js';
 import { framesOf, memoryReference, parseMemoryReference, type FrameView } from './stop-view.js';
+import { FrameValues, type TypedValue } from './values.js';
+import { sourceMapOf } from '../debug/program-sources.js';
 
 /**
  * The launch request's arguments: those this adapter reads itself, and any others the debuggee's
@@ -82,6 +84,7 @@ export class WebsvmDebugSession extends DebugSession {
   protected override initializeRequest(response: DebugProtocol.InitializeResponse): void {
     response.body = {
       supportsConfigurationDoneRequest: true,
+      supportsEvaluateForHovers: true,
       supportsFunctionBreakpoints: true,
       supportsInstructionBreakpoints: true,
       supportsReadMemoryRequest: true,
@@ -156,14 +159,27 @@ export class WebsvmDebugSession extends DebugSession {
     this.sendResponse(response);
   }
 
-  /** Instruction references are slots (as stack frames give them); offsets are in bytes. */
+  /**
+   * Instruction references are slots (as stack frames give them), stopping in every program, or
+   * `ADDRESS:slot`, stopping in the program at ADDRESS only; offsets are in bytes.
+   */
   protected override setInstructionBreakpointsRequest(
     response: DebugProtocol.SetInstructionBreakpointsResponse,
     args: DebugProtocol.SetInstructionBreakpointsArguments,
   ): void {
-    const pcs = args.breakpoints.map((b) => Number(b.instructionReference) + Math.trunc((b.offset ?? 0) / 8));
-    this.controller?.breakpoints.setSlots(pcs.filter((pc) => Number.isInteger(pc) && pc >= 0));
-    response.body = { breakpoints: pcs.map((pc) => ({ verified: Number.isInteger(pc) && pc >= 0, instructionReference: String(pc) })) };
+    const slots = args.breakpoints.map((b) => {
+      const [, programId, slot = ''] = /^(?:([1-9A-HJ-NP-Za-km-z]{32,44}):)?(.*)$/.exec(b.instructionReference.trim()) ?? [];
+      const pc = (/^\d+$/.test(slot) ? Number(slot) : NaN) + Math.trunc((b.offset ?? 0) / 8);
+      return { pc, ...(programId === undefined ? {} : { programId }), verified: Number.isSafeInteger(pc) && pc >= 0 };
+    });
+    this.controller?.breakpoints.setSlots(slots.filter((s) => s.verified));
+    response.body = {
+      breakpoints: slots.map((s) => ({
+        verified: s.verified,
+        instructionReference: `${s.programId === undefined ? '' : `${s.programId}:`}${s.pc}`,
+        ...(s.verified ? {} : { message: 'an instruction reference is a slot, or ADDRESS:slot' }),
+      })),
+    };
     this.sendResponse(response);
   }
 
@@ -212,8 +228,13 @@ export class WebsvmDebugSession extends DebugSession {
     }
     const memory = stop.runs[frame.run].memory;
     const hex = (v: bigint) => `0x${v.toString(16)}`;
+    const values = this.valuesOf(frame);
     response.body = {
       scopes: [
+        new Scope(
+          'Locals',
+          this.reference(() => values.locals().map((v) => this.toVariable(v, frame.run))),
+        ),
         new Scope(
           'Registers',
           this.reference(() =>
@@ -250,6 +271,20 @@ export class WebsvmDebugSession extends DebugSession {
 
   protected override variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): void {
     response.body = { variables: this.variables.get(args.variablesReference)?.() ?? [] };
+    this.sendResponse(response);
+  }
+
+  /** Registers, variables, and `.field`, `->field` and `[index]` on them, in the frame asked for (the innermost by default). */
+  protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
+    const frame = this.frames[args.frameId ?? 0];
+    const value = frame && this.valuesOf(frame).evaluate(args.expression);
+    if (!value) {
+      this.sendErrorResponse(response, 4, frame ? `no ${args.expression} in this frame` : 'not stopped');
+      return;
+    }
+    const v = this.toVariable(value, frame.run);
+    response.body = { result: v.value, variablesReference: v.variablesReference, ...(v.type ? { type: v.type } : {}) };
+    if (v.memoryReference) response.body.memoryReference = v.memoryReference;
     this.sendResponse(response);
   }
 
@@ -318,6 +353,31 @@ export class WebsvmDebugSession extends DebugSession {
     if (outcome.returnData.length > 0) this.sendEvent(new OutputEvent(`return data: ${hex(outcome.returnData)}\n`, 'console'));
     this.sendEvent(new ExitedEvent(outcome.success ? 0 : 1));
     this.sendEvent(new TerminatedEvent());
+  }
+
+  /** The typed values of `frame` (see ./values.ts). */
+  private valuesOf(frame: FrameView): FrameValues {
+    const run = this.controller!.stop!.runs[frame.run];
+    return new FrameValues({
+      map: sourceMapOf(run.exe),
+      exe: run.exe,
+      memory: run.memory,
+      registers: new Map(frame.registers),
+      pc: frame.pc,
+      variables: frame.variables,
+    });
+  }
+
+  /** A typed value as the protocol lists it: composite ones get a reference to their members, values in memory a memory reference. */
+  private toVariable(v: TypedValue, run: number): DebugProtocol.Variable {
+    const children = v.children;
+    return {
+      name: v.name,
+      value: v.value,
+      ...(v.type === undefined ? {} : { type: v.type }),
+      variablesReference: children ? this.reference(() => children().map((c) => this.toVariable(c, run))) : 0,
+      ...(v.address === undefined ? {} : { memoryReference: memoryReference(run, v.address) }),
+    };
   }
 
   /** A variables reference for this stop. */

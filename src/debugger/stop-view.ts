@@ -4,6 +4,7 @@
  * memory references that name a run and an address.
  */
 import { sourceMapOf } from '../debug/program-sources.js';
+import type { SourceVariable } from '../debug/source-map.js';
 import { INSN_SIZE } from '../isa/constants.js';
 import type { ProgramSnapshot, Stop } from './snapshot.js';
 
@@ -19,21 +20,25 @@ export interface FrameView {
   run: number;
   /** The registers known in this frame: all of them in a run's innermost frame, r6..r10 (saved at the call) in its callers. */
   registers: [name: string, value: bigint][];
+  /** Its parameters and local variables in scope, as DWARF describes them (see ./values.ts). */
+  variables: SourceVariable[];
 }
 
 /** The frames of `stop`, innermost first. */
 export function framesOf(stop: Stop): FrameView[] {
   const several = stop.runs.length > 1;
   return stop.runs.flatMap((run, index) => {
-    let physical = 0;
-    return sourceMapOf(run.exe)
-      .backtrace(run.pc, run.returnPcs)
-      .frames.map((f) => {
-        const registers = registersOf(run, physical);
-        if (!f.inlined) physical++;
+    const map = sourceMapOf(run.exe);
+    // The innermost call frame at the run's pc, each caller at its call (the slot before its return slot).
+    const physicalPcs = [run.pc, ...run.returnPcs.map((r) => r - 1).reverse()];
+    return physicalPcs.flatMap((pc, physical) => {
+      const registers = registersOf(run, physical);
+      const variables = map.variablesAt(pc);
+      return map.locate(pc).map((f, i) => {
         const name = `${f.function ?? `pc ${f.pc}`}${f.inlined ? ' [inlined]' : ''}${several ? ` (${run.programId})` : ''}`;
-        return { name, file: f.file, line: f.line || undefined, column: f.column || undefined, pc: f.pc, run: index, registers };
+        return { name, file: f.file, line: f.line || undefined, column: f.column || undefined, pc: f.pc, run: index, registers, variables: variables[i] ?? [] };
       });
+    });
   });
 }
 

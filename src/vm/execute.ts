@@ -2,12 +2,27 @@
  * `execute()`: the VM-level entry point of the public contract (DESIGN §4). It maps the program
  * regions, a fresh stack and heap and the caller's input, then runs the chosen engine.
  */
-import { type FieldCheck, refused, toBoolean, toChecked, toF64, toFields, toFunction, toInstance, toInteger, toOneOf, toOptional } from '../arguments.js';
+import {
+  type FieldCheck,
+  refused,
+  toBoolean,
+  toChecked,
+  toF64,
+  toFields,
+  toFunction,
+  toInstance,
+  toInteger,
+  toOneOf,
+  toOptional,
+  toText,
+} from '../arguments.js';
 import { DEFAULT_HEAP_SIZE, MAX_HEAP_SIZE, STACK_SIZE } from '../isa/constants.js';
 import { WebsvmError } from '../errors.js';
 import { stackFrameGaps } from '../isa/version.js';
 import { toExecutable, type Executable } from '../executable.js';
 import type { RunResult, TraceSink } from './interpreter.js';
+import type { Coverage } from '../coverage/coverage.js';
+import { traceSinks } from './trace-sinks.js';
 import { runJit } from '../jit/engine.js';
 import { compiledModule, tierOf } from '../jit/program-cache.js';
 import { HEADER } from '../jit/layout.js';
@@ -40,6 +55,14 @@ export interface ExecuteOptions {
   heapBytes?: number;
   /** When given, receives one entry (r0..r10, pc) per executed instruction until it returns `false` (runs the interpreter). */
   trace?: TraceSink;
+  /**
+   * Records which instructions ran, and which way each conditional jump went, into this
+   * coverage (under `coverageProgramId`); the program then runs on the interpreter, with the
+   * same result and instructions as without.
+   */
+  coverage?: Coverage;
+  /** The name the program has in {@link coverage}'s report (default `program`). */
+  coverageProgramId?: string;
   /** Initial r2 (the runtime passes the address of the instruction data here, SIMD-0321). Default 0. */
   r2?: bigint;
   /**
@@ -151,6 +174,11 @@ function toExecuteOptions(opts: unknown): ExecuteOptions {
     }),
     onExit: optional((v, name) => toFunction<ExecuteOptions['onExit']>(v, name, 'a function called after the run')),
     checkAligned: optional(toBoolean),
+    coverage: optional((v, name) => {
+      if (typeof (v as Partial<Coverage> | null)?.recorder !== 'function') throw refused(name, 'a Coverage', v);
+      return v as Coverage;
+    }),
+    coverageProgramId: optional((v, name) => toText(v, name, 'a program name for the coverage report')),
   });
 }
 
@@ -158,8 +186,9 @@ function toExecuteOptions(opts: unknown): ExecuteOptions {
 export function execute(exe: Executable, opts: ExecuteOptions = {}): ExecuteResult {
   toExecutable(exe, 'exe');
   opts = toExecuteOptions(opts);
-  const { onExit } = opts;
-  return run(exe, opts, onExit && ((memory, registers) => onExit(memory, registers())));
+  const { onExit, coverage } = opts;
+  const traced = coverage ? { ...opts, trace: traceSinks(opts.trace, coverage.recorder(opts.coverageProgramId ?? 'program', exe)) } : opts;
+  return run(exe, traced, onExit && ((memory, registers) => onExit(memory, registers())));
 }
 
 /**

@@ -89,13 +89,18 @@ describe('websvm CLI', () => {
     const r = cli(['coverage', 'programs/bin/debuginfo.so', '--data', '000102030405', '--data', '0105', '--lcov', lcov]);
     expect(r.code).toBe(1); // the second run faults
     expect(r.out).toMatch(/success {2}207 compute units\n[^]*failed: Program failed to complete/);
-    expect(r.out).toMatch(/ {5}lines {2}functions {2}file\n {7}4\/7 {8}1\/2 {2}programs\/debuginfo\/checks\.c\n/);
-    expect(r.out).toMatch(/ \d+\/36 {8}\d\/7 {2}total; \d+\/141 instructions\n$/);
+    expect(r.out).toMatch(/ {5}lines {2}functions {3}branches {2}file\n {7}4\/7 {8}1\/2 +\d+\/12 {2}programs\/debuginfo\/checks\.c\n/);
+    expect(r.out).toMatch(/ \d+\/36 {8}\d\/7 +\d+\/44 {2}total; \d+\/141 instructions\n$/);
     expect(readFileSync(lcov, 'utf8')).toMatch(/^TN:websvm\nSF:programs\/debuginfo\/checks\.c\nFN:6,checked_sum\n[^]*FNDA:6,weigh\n/);
     const doc = JSON.parse(cli(['coverage', 'programs/bin/calls.so', '--data', '00', '--json', '--lcov', join(dir, 'calls.info')]).out);
     expect(doc.runs).toHaveLength(1);
     expect(doc.coverage.files).toEqual([
-      { path: expect.stringMatching(/^websvm-disassembly\/Prog1+-[0-9a-f]{8}\.s$/), lines: expect.any(Object), functions: { found: 3, hit: 3 } },
+      {
+        path: expect.stringMatching(/^websvm-disassembly\/Prog1+-[0-9a-f]{8}\.s$/),
+        lines: expect.any(Object),
+        functions: { found: 3, hit: 3 },
+        branches: expect.any(Object),
+      },
     ]);
     expect(readFileSync(join(dir, 'calls.info'), 'utf8')).toContain(`SF:${dir}/websvm-disassembly/`);
   });

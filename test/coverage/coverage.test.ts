@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InstructionHarness } from '../../src/api/harness.js';
-import { Coverage, CoverageReport, registerDebugFile, SVM } from '../../src/index.js';
+import { Coverage, CoverageReport, execute, loadElf, registerDebugFile, SVM, SyscallRegistry } from '../../src/index.js';
+import { serializeNoAccounts } from '../helpers/serialize.js';
 import { Dual, deployBoth } from '../helpers/dual.js';
 import { dumpDebugLine, type DumpedLineTable } from '../helpers/dwarfdump.js';
 import { bytes, programElf } from '../helpers/encoding.js';
@@ -27,12 +28,14 @@ interface LcovRecord {
   test: string;
   file: string;
   functions: Map<string, { line: number; hits?: number }>;
+  /** By `line,block,branch`: the count, undefined where lcov says `-` (the jump never ran). */
+  branches: Map<string, number | undefined>;
   lines: Map<number, number>;
 }
 
 /**
- * Parses an lcov tracefile strictly: each record TN, SF, FN…, FNDA…, FNF, FNH, DA…, LF, LH,
- * end_of_record, with every count consistent.
+ * Parses an lcov tracefile strictly: each record TN, SF, FN…, FNDA…, FNF, FNH, [BRDA…, BRF, BRH,]
+ * DA…, LF, LH, end_of_record, with every count consistent.
  */
 function parseLcov(text: string): LcovRecord[] {
   expect(text.endsWith('end_of_record\n')).toBe(true);
@@ -46,7 +49,7 @@ function parseLcov(text: string): LcovRecord[] {
         expect(line.startsWith(`${tag}:`), `${line} is ${tag}`).toBe(true);
         return line.slice(tag.length + 1);
       };
-      const record: LcovRecord = { test: take('TN'), file: take('SF'), functions: new Map(), lines: new Map() };
+      const record: LcovRecord = { test: take('TN'), file: take('SF'), functions: new Map(), branches: new Map(), lines: new Map() };
       expect(record.test).toMatch(/^\w+$/);
       while (lines[0]!.startsWith('FN:')) {
         const [, line, name] = /^(\d+),(.+)$/.exec(take('FN'))!;
@@ -58,6 +61,15 @@ function parseLcov(text: string): LcovRecord[] {
       }
       expect(Number(take('FNF'))).toBe(record.functions.size);
       expect(Number(take('FNH'))).toBe([...record.functions.values()].filter((f) => f.hits! > 0).length);
+      while (lines[0]!.startsWith('BRDA:')) {
+        const [, key, count] = /^(\d+,\d+,\d+),(\d+|-)$/.exec(take('BRDA'))!;
+        expect(record.branches.has(key!)).toBe(false);
+        record.branches.set(key!, count === '-' ? undefined : Number(count));
+      }
+      if (record.branches.size > 0) {
+        expect(Number(take('BRF'))).toBe(record.branches.size);
+        expect(Number(take('BRH'))).toBe([...record.branches.values()].filter((n) => n! > 0).length);
+      }
       while (lines[0]!.startsWith('DA:')) {
         const [, line, hits] = /^(\d+),(\d+)$/.exec(take('DA'))!;
         expect(record.lines.has(Number(line))).toBe(false);
@@ -67,6 +79,8 @@ function parseLcov(text: string): LcovRecord[] {
       expect(Number(take('LH'))).toBe([...record.lines.values()].filter((n) => n > 0).length);
       expect(lines).toEqual([]);
       for (const f of record.functions.values()) expect(f.hits).toBeDefined();
+      // A jump's line ran exactly when the jump has counts (it may share its line with code that ran without it).
+      for (const [key, count] of record.branches) if (record.lines.get(Number(key.split(',')[0])) === 0) expect(count).toBeUndefined();
       return record;
     });
 }
@@ -189,6 +203,70 @@ describe.each(builds)('lcov of programs/debuginfo, $name', (b) => {
   });
 });
 
+describe('branch coverage', () => {
+  it.each(builds)('gives each conditional jump of programs/debuginfo ($name) its two ways, on lines that ran as often', (b) => {
+    const { coverage } = coverDebuginfo(b, [
+      [0, 1, 2, 3, 4, 5],
+      [1, 5, 6],
+      [3, 5, 1],
+    ]);
+    const records = parseLcov(coverage.lcov());
+    const branches = records.flatMap((r) =>
+      [...r.branches].map(([key, count]) => ({ file: basename(r.file), key, count, line: r.lines.get(Number(key.split(',')[0]))! })),
+    );
+    expect(branches.length).toBeGreaterThan(0);
+    for (const { line, key, count } of branches) {
+      expect(line, key).toBeDefined(); // a jump's line has code
+      expect(count ?? 0).toBeLessThanOrEqual(line);
+    }
+    // The loops ran both ways: into their bodies and out of them.
+    const loops = branches.filter((x) => x.file === 'checks.c' || x.file === 'math.c');
+    expect(loops.filter((x) => x.count! > 0).length).toBeGreaterThan(1);
+    const summary = coverage.summary().branches;
+    expect(summary).toEqual({ found: branches.length, hit: branches.filter((x) => x.count! > 0).length });
+  });
+});
+
+describe('execute() with coverage', () => {
+  const exe = loadElf(programElf('bench_sort'));
+  const input = serializeNoAccounts(Uint8Array.from([20]), new Uint8Array(32));
+  const syscalls = new SyscallRegistry();
+
+  it('leaves the result and instructions as a plain run on each engine gives them', () => {
+    const covered = execute(exe, { input, syscalls, coverage: new Coverage() });
+    for (const engine of ['interpreter', 'jit', 'auto'] as const) expect(covered).toEqual(execute(exe, { input, syscalls, engine }));
+    expect(() => execute(exe, { input, coverage: {} as Coverage })).toThrow(/coverage must be a Coverage/);
+  });
+
+  it("counts each instruction and each conditional jump's ways as the run's trace has them", () => {
+    const coverage = new Coverage();
+    const pcs: number[] = [];
+    execute(exe, { input, syscalls, coverage, coverageProgramId: 'sort', trace: { push: (e) => void pcs.push(Number(e[11])) } });
+    // Independently of the coverage code: a conditional jump is a JMP/JMP32-class opcode other than ja, call and exit.
+    const view = new DataView(exe.text.buffer, exe.text.byteOffset, exe.text.byteLength);
+    const ways = new Map<number, [number, number]>();
+    pcs.forEach((pc, i) => {
+      const opcode = exe.text[pc * 8]!;
+      const offset = view.getInt16(pc * 8 + 2, true);
+      if (![5, 6].includes(opcode & 7) || [0, 8, 9].includes(opcode >> 4) || offset === 0) return;
+      const w = ways.get(pc) ?? [0, 0];
+      w[pcs[i + 1] === pc + 1 + offset ? 0 : 1]++;
+      ways.set(pc, w);
+    });
+    const [file, ...others] = coverage.report().files.values();
+    expect(others).toEqual([]);
+    expect(file!.path).toMatch(/^websvm-disassembly\/sort-[0-9a-f]{8}\.s$/);
+    const listing = file!.listing!.split('\n');
+    const slotOf = (line: number) => Number(/ \/\/ (\d+)$/.exec(listing[line - 1]!)![1]);
+    const counted = new Map([...file!.branches].map(([line, [jump, ...more]]) => (expect(more).toEqual([]), [slotOf(line), jump!])));
+    for (const [pc, w] of ways) expect(counted.get(pc), `jump at ${pc}`).toEqual(w);
+    // Jumps the run never reached are there too, with no counts.
+    expect(counted.size).toBeGreaterThanOrEqual(ways.size);
+    for (const [pc, w] of counted) if (!ways.has(pc)) expect(w).toEqual([0, 0]);
+    expect([...file!.lines].reduce((n, [, hits]) => n + hits, 0)).toBe(pcs.length);
+  });
+});
+
 describe('lcov of a program without DWARF', () => {
   it('covers its disassembly, one line an instruction, its symbols as functions', () => {
     const harness = new InstructionHarness();
@@ -240,12 +318,16 @@ describe('CoverageReport', () => {
     coverage.writeLcov(join(dir, 'lcov.info'));
     let out: string;
     try {
-      out = execFileSync('genhtml', ['--output-directory', join(dir, 'html'), join(dir, 'lcov.info')], { encoding: 'utf8', stdio: 'pipe' });
+      out = execFileSync('genhtml', ['--branch-coverage', '--output-directory', join(dir, 'html'), join(dir, 'lcov.info')], {
+        encoding: 'utf8',
+        stdio: 'pipe',
+      });
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return; // not installed
       throw e;
     }
     expect(out).toMatch(/lines\.+: [\d.]+% \(\d+ of 36 lines\)/);
     expect(out).toMatch(/functions\.+: [\d.]+% \(\d+ of 7 functions\)/);
+    expect(out).toMatch(new RegExp(`branches\\.+: [\\d.]+% \\(\\d+ of ${coverage.summary().branches.found} branches\\)`));
   });
 });

@@ -51,6 +51,22 @@ export class ScriptedClient {
     return stopped as DebugProtocol.StoppedEvent;
   }
 
+  /** Runs `action` and waits for what it leads to: a stop, or (undefined) the end of the session. */
+  async nextStop(action: () => Promise<unknown>): Promise<DebugProtocol.StoppedEvent | undefined> {
+    const next = new Promise<DebugProtocol.StoppedEvent | undefined>((resolve) => {
+      const stopped = (e: DebugProtocol.StoppedEvent) => (done(), resolve(e));
+      const ended = () => (done(), resolve(undefined));
+      const done = () => {
+        this.dc.off('stopped', stopped);
+        this.dc.off('terminated', ended);
+      };
+      this.dc.on('stopped', stopped);
+      this.dc.on('terminated', ended);
+    });
+    await action();
+    return next;
+  }
+
   /** Runs `action` and collects the output until the session terminates. */
   async endAfter(action: () => Promise<unknown>): Promise<{ output: DebugProtocol.OutputEvent[]; exitCode: number }> {
     const output: DebugProtocol.OutputEvent[] = [];

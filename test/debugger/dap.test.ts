@@ -222,6 +222,32 @@ describe('websvm debugger (DAP, in process)', () => {
     await again.stopAfter(() => again.dc.stepInRequest({ threadId: 1 }));
     expect((await again.frames()).map((f) => f.name)).toEqual([`parse_input [inlined] (${DEBUGINFO})`, `entrypoint (${DEBUGINFO})`, `entrypoint (${PROGRAM})`]);
   });
+  it('restricts a slot breakpoint to one program with ADDRESS:slot', async () => {
+    const harness = new InstructionHarness().addProgram(PROGRAM, programElf('cpi')).addProgram(DEBUGINFO, debuginfoElf);
+    const ix = { programId: PROGRAM, keys: [{ pubkey: DEBUGINFO, isSigner: false, isWritable: false }], data: [1, 0, 7, 8] };
+    // Slot 0 is the caller's entrypoint and the callee's checked_sum: both run it.
+    const stopsAt = async (reference: string) => {
+      const c = (client = ScriptedClient.inProcess(instructionDebuggee(harness, ix, [])));
+      await c.launch();
+      const set = await c.dc.customRequest('setInstructionBreakpoints', { breakpoints: [{ instructionReference: reference }] });
+      expect(set.body.breakpoints).toEqual([{ verified: true, instructionReference: reference }]);
+      const names: string[] = [];
+      for (let go = () => c.dc.configurationDoneRequest(); await c.nextStop(go); go = () => c.dc.continueRequest({ threadId: 1 })) {
+        names.push((await c.frames())[0]!.name);
+      }
+      await c.stop();
+      client = undefined;
+      return names;
+    };
+    // (Frames name their program where more than one runs.)
+    expect(await stopsAt('0')).toEqual(['entrypoint', `checked_sum (${DEBUGINFO})`]);
+    expect(await stopsAt(`${DEBUGINFO}:0`)).toEqual([`checked_sum (${DEBUGINFO})`]);
+    expect(await stopsAt(`${PROGRAM}:0`)).toEqual(['entrypoint']);
+    const c = (client = ScriptedClient.inProcess(instructionDebuggee(harness, ix, [])));
+    await c.launch();
+    const bad = await c.dc.customRequest('setInstructionBreakpoints', { breakpoints: [{ instructionReference: 'nowhere:1' }] });
+    expect(bad.body.breakpoints[0]).toMatchObject({ verified: false });
+  });
 });
 
 describe('websvm debug (DAP over stdio)', () => {
@@ -257,5 +283,22 @@ describe('websvm debug (DAP over stdio)', () => {
     const end = await c.endAfter(() => c.dc.continueRequest({ threadId: 1 }));
     expect(end.exitCode).toBe(1);
     expect(end.output.map((e) => e.body.output).join('')).toContain('custom program error: 0x7');
+  });
+
+  it('deploys the programs a CPI invokes with --bpf-program', { timeout: 60_000 }, async () => {
+    const args = ['programs/bin/cpi.so', '--bpf-program', DEBUGINFO, 'programs/bin/debuginfo.so', '--account', DEBUGINFO, '--data', '01000708'];
+    const c = (client = ScriptedClient.process(args));
+    await c.launch();
+    const set = await c.dc.setBreakpointsRequest({ source: { path: source('math.c') }, breakpoints: [{ line: 4 }] });
+    expect(set.body.breakpoints.map((b) => b.verified)).toEqual([true]);
+    await c.stopAfter(() => c.dc.configurationDoneRequest());
+    expect((await c.frames()).map((f) => f.name)).toEqual([
+      `weigh (${DEBUGINFO})`,
+      `checked_sum (${DEBUGINFO})`,
+      `entrypoint (${DEBUGINFO})`,
+      `entrypoint (${PROGRAM})`,
+    ]);
+    await c.dc.setBreakpointsRequest({ source: { path: source('math.c') }, breakpoints: [] });
+    expect((await c.endAfter(() => c.dc.continueRequest({ threadId: 1 }))).exitCode).toBe(0);
   });
 });

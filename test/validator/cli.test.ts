@@ -1,6 +1,13 @@
-/** `websvm validator` as a process: it prints its URLs, serves a deployed program, and stops on SIGINT. */
+/**
+ * `websvm validator` as a process: it prints its URLs, serves a deployed program, stops on SIGINT,
+ * and with --coverage writes what the programs ran as lcov when it stops.
+ */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Keypair, LAMPORTS_PER_SOL, PublicKey, Transaction, TransactionInstruction } from '@solana/web3.js';
 import { describe, expect, it } from 'vitest';
 import { websvm } from '../cli/in-process.js';
 
@@ -46,5 +53,35 @@ describe('websvm validator', () => {
     }
     const [code] = await once(child, 'exit');
     expect(code).toBe(0);
+  });
+
+  it('--coverage writes the lines and branches of the transactions it served as lcov, on SIGINT', async () => {
+    const lcov = join(mkdtempSync(join(tmpdir(), 'websvm-validator-coverage-')), 'served.lcov');
+    const args = ['validator', '--rpc-port', '0', '--json', '--bpf-program', PROGRAM, 'programs/bin/debuginfo.so', '--coverage', lcov];
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      const [line] = (await once(child.stdout, 'data')) as [Buffer];
+      const { rpcUrl } = JSON.parse(line.toString()) as { rpcUrl: string };
+      const rpc = async (method: string, params: unknown[]) => {
+        const res = await fetch(rpcUrl, { method: 'POST', body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }) });
+        return ((await res.json()) as { result: unknown }).result;
+      };
+      const payer = Keypair.generate();
+      await rpc('requestAirdrop', [payer.publicKey.toBase58(), LAMPORTS_PER_SOL]);
+      const { value } = (await rpc('getLatestBlockhash', [])) as { value: { blockhash: string } };
+      const ix = new TransactionInstruction({ programId: new PublicKey(PROGRAM), keys: [], data: Buffer.from([0, 1, 2, 3, 4, 5]) });
+      const tx = new Transaction({ feePayer: payer.publicKey, recentBlockhash: value.blockhash }).add(ix);
+      tx.sign(payer);
+      // Without preflight the program runs once, when the transaction is processed.
+      expect(await rpc('sendTransaction', [tx.serialize().toString('base64'), { encoding: 'base64', skipPreflight: true }])).toEqual(expect.any(String));
+    } finally {
+      child.kill('SIGINT');
+    }
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(0);
+    const text = readFileSync(lcov, 'utf8');
+    expect(text).toMatch(/^TN:websvm\nSF:programs\/debuginfo\/checks\.c\n/);
+    expect(text).toContain('FNDA:1,checked_sum\n');
+    expect(text).toMatch(/\nBRDA:4,0,0,5\n/); // clamp's test in checked_sum kept all five values
   });
 });
