@@ -614,6 +614,8 @@ describe('jsonParsed', () => {
       // A second mint: interest-bearing and non-transferable.
       const mint2 = Keypair.generate();
       const mint2Space = 166 + (4 + 52) + 4;
+      // The validator's clock moves on its own: the mint records the time of its slot.
+      const createdFrom = Number(v.svm.getClock().unixTimestamp);
       const mint2Tx = await send(
         new Transaction().add(
           await createAccount(mint2.publicKey, mint2Space, TOKEN_2022_PROGRAM),
@@ -657,15 +659,17 @@ describe('jsonParsed', () => {
         info: { freezeAuthority: string; extensions: { extension: string; state?: Record<string, unknown> }[] };
       };
       expect(parsed2.info.freezeAuthority).toBe(authority.toBase58());
-      const clock = v.svm.getClock();
+      const createdAt = (parsed2.info.extensions[0]?.state as { initializationTimestamp: number }).initializationTimestamp;
+      expect(createdAt).toBeGreaterThanOrEqual(createdFrom);
+      expect(createdAt).toBeLessThanOrEqual(Number(v.svm.getClock().unixTimestamp));
       expect(parsed2.info.extensions).toEqual([
         {
           extension: 'interestBearingConfig',
           state: {
             rateAuthority: authority.toBase58(),
-            initializationTimestamp: Number(clock.unixTimestamp),
+            initializationTimestamp: createdAt,
             preUpdateAverageRate: -25,
-            lastUpdateTimestamp: Number(clock.unixTimestamp),
+            lastUpdateTimestamp: createdAt,
             currentRate: -25,
           },
         },
