@@ -250,8 +250,9 @@ export class MemoryMap {
 
 /**
  * What a reused buffer may still hold from the runs it served, for the next map's {@link Backing}:
- * after a run of the same program, only what that run wrote (its map's dirty range) plus anything
- * past that map that an earlier, larger layout wrote; after another program, all of it.
+ * what the last run wrote (its map's dirty ranges), the read-only regions its map copied in when
+ * the next map lays out another program, and anything past that map that an earlier, larger
+ * layout wrote.
  */
 export class BufferDirt {
   private last: MemoryMap | undefined;
@@ -261,10 +262,14 @@ export class BufferDirt {
   /** The backing for the next map in `buffer`; `sameProgram`: the last map laid out the same program. */
   backing(buffer: ArrayBuffer, sameProgram: boolean): Backing {
     const last = this.last;
-    if (!last || !sameProgram) return { buffer, dirty: [0, this.written] };
+    if (!last) return { buffer, dirty: [0, this.written] };
+    // Within the last map, only its runs' writes and what it copied in are non-zero: the same
+    // program finds its read-only regions in place, another finds them to clear (its own layout
+    // differs), but not the stack and heap the last run never reached.
     const dirty: number[] = [];
     for (let slot = 0; slot < last.dirtyLow.length; slot++) {
-      if (last.dirtyLow[slot] < last.dirtyHigh[slot]) dirty.push(last.dirtyLow[slot], last.dirtyHigh[slot]);
+      if (!sameProgram && !last.writable[slot] && last.hostStart[slot] >= 0) dirty.push(last.hostStart[slot], last.hostStart[slot] + last.hostLength[slot]);
+      else if (last.dirtyLow[slot] < last.dirtyHigh[slot]) dirty.push(last.dirtyLow[slot], last.dirtyHigh[slot]);
     }
     const lastEnd = last.bytes.length;
     if (this.written > lastEnd) dirty.push(lastEnd, this.written);

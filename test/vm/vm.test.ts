@@ -179,6 +179,23 @@ describe('memory map', () => {
       }
     },
   );
+  it.each(['interpreter', 'jit'] as const)(
+    "a program laid out where another program's image was reads zeros there: stack and heap over the larger image's bytes (%s)",
+    (engine) => {
+      // The large program's image (8 000 instructions of non-zero bytes) spans where the small
+      // program's stack and heap lie in the same machine; the small one ORs words read across them.
+      const large = assemble(`${'mov32 r3, 0x7fffffff\n'.repeat(8000)}mov r0, 0\nexit`, { sbpfVersion: 0 });
+      // V0's stack frames are 4 KiB apart in the host and 8 KiB apart in the VM (a gap after each).
+      const stack = Array.from({ length: 16 }, (_, frame) => 0x2_0000_0000 + frame * 8192 + 8);
+      const heap = [0, 8, 4096, 32760].map((at) => 0x3_0000_0000 + at);
+      const reads = [...stack, ...heap].map((at) => `lddw r1, 0x${at.toString(16)}\nldxdw r3, [r1]\nor r0, r3`);
+      const small = assemble(['mov r0, 0', ...reads, 'exit'].join('\n'), { sbpfVersion: 0 });
+      for (let round = 0; round < 12; round++) {
+        expect(execute(large, { engine })).toMatchObject({ ok: true, value: 0n });
+        expect(execute(small, { engine })).toMatchObject({ ok: true, value: 0n });
+      }
+    },
+  );
   it('a run started while another is live (CPI re-enters execute) gets memory of its own', () => {
     // Keeps its r2 on the stack across the syscall, which runs the same program (with r2 = 2).
     const exe = assemble('stxdw [r10-8], r2\njne r2, 1, +1\nsyscall nest\nldxdw r0, [r10-8]\nexit', { sbpfVersion: 0 });
