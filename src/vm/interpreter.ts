@@ -342,8 +342,12 @@ interface DecodedProgram {
   resolved?: { syscalls: SyscallRegistry; revision: number; entries: Map<number, SyscallEntry | null> };
 }
 
-/** A slot of `word` not decoded yet (no decoded word is negative). */
-const UNDECODED = -1;
+/**
+ * A slot of `word` not decoded yet: zero, so a fresh array needs no fill (a megabyte program's
+ * first run would touch half a megabyte of new pages for it). Only the Overrun slots past the
+ * program decode to zero too, and decoding from one of them decodes nothing.
+ */
+const UNDECODED = 0;
 
 /** The pc that slot `slot` of `program` stands for. */
 const slotPc = (program: DecodedProgram, slot: number): number => (slot < program.n + 2 ? slot : program.outside[slot - program.n - 2]);
@@ -375,8 +379,7 @@ function decodedProgram(exe: Executable): DecodedProgram {
   let table = handlerTables.get(v);
   if (!table) handlerTables.set(v, (table = buildHandlerTable(v)));
   const n = Math.floor(exe.text.length / INSN_SIZE);
-  const word = new Int32Array(n + 2).fill(UNDECODED);
-  word[n] = word[n + 1] = Handler.Overrun;
+  const word = new Int32Array(n + 2); // UNDECODED; slots n and n + 1 are Overrun, also zero
   // `resolved` is set here (not added later) so that every decoded program has one shape.
   decoded = { exe, table, n, word, imm: new Int32Array(n + 1), aux: new Int32Array(n), outside: [], resolved: undefined };
   decodedPrograms.set(exe, decoded);
