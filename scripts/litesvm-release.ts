@@ -11,10 +11,9 @@ import { dirname, join } from 'node:path';
 import { ComputeBudget, FeatureSet, LiteSVM } from 'litesvm';
 import bs58 from 'bs58';
 import type { Clock, EpochRewards, EpochSchedule, Rent } from '../src/runtime/sysvars.js';
-import { loadExistingProgram } from '../src/runtime/program-loader.js';
+import { loadExistingProgram, programElf } from '../src/runtime/program-loader.js';
 import { verify } from '../src/verifier/index.js';
-import { BPF_LOADER_UPGRADEABLE } from '../src/runtime/ids.js';
-import { PROGRAMDATA_METADATA_SIZE } from '../src/runtime/loader-state.js';
+import type { Account } from '../src/runtime/accounts.js';
 
 /** Everything the generated module holds, constant by constant. */
 export interface LiteSvmRelease {
@@ -150,23 +149,24 @@ export function readLiteSvmRelease(): LiteSvmRelease {
 
 /** The default programs' ELFs as `svm` holds them, each loaded and verified (throws when one fails), by content hash. */
 function verifiedDefaultElfs(svm: LiteSVM): string[] {
-  const hashes = SBPF_LOADERS.flatMap((loader) =>
+  // LiteSVM's accounts in websvm's shape, so programElf finds each ELF where its loader keeps it.
+  const account = (owner: string, data: ArrayLike<number>): Account => ({ lamports: 0n, data: new Uint8Array(data), owner, executable: false, rentEpoch: 0n });
+  const lookup = (address: string) => {
+    const found = svm.getAccount(address as never);
+    return found.exists ? account(found.programAddress, found.data) : undefined;
+  };
+  return SBPF_LOADERS.flatMap((loader) =>
     svm
       .getProgramAccounts(loader as never)
       .filter((a) => a.executable)
       .map((a) => {
-        if (loader !== BPF_LOADER_UPGRADEABLE) return a.data;
-        const programData = svm.getAccount(bs58.encode(a.data.subarray(4, 36)) as never);
-        if (!programData.exists) throw new Error(`${a.address}: no ProgramData`);
-        return programData.data.subarray(PROGRAMDATA_METADATA_SIZE);
-      })
-      .map((elf) => {
-        const exe = loadExistingProgram(new Uint8Array(elf));
+        const elf = programElf(account(loader, a.data), lookup);
+        if (!elf) throw new Error(`${a.address}: no ELF where its loader keeps it`);
+        const exe = loadExistingProgram(elf);
         verify(exe);
         return exe.contentHash;
       }),
-  );
-  return hashes.sort();
+  ).sort();
 }
 
 /** A value as TypeScript source (bigints with an `n`, objects and arrays spread over lines). */

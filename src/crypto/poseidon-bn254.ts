@@ -112,6 +112,15 @@ interface Layout {
   tail: number;
 }
 
+/** `layout` with its addresses moved by `by` bytes. */
+const moved = ({ partialRounds, full, mds, partial, tail }: Layout, by: number): Layout => ({
+  partialRounds,
+  full: full + by,
+  mds: mds + by,
+  partial: partial + by,
+  tail: tail + by,
+});
+
 /** A schedule as the module's memory holds it (Montgomery form), its layout counted from its first byte. */
 interface ScheduleImage {
   layout: Layout;
@@ -321,8 +330,7 @@ export function emitPoseidonBn254(carrySchedules = false): EmittedModule<Poseido
     const scratch = new Poseidon(new WebAssembly.Module(bytes), {});
     for (const t of CARRIED_WIDTHS) {
       const start = scratch.free;
-      const placed = scratch.layout(t);
-      const layout = { ...placed, full: placed.full - start, mds: placed.mds - start, partial: placed.partial - start, tail: placed.tail - start };
+      const layout = moved(scratch.layout(t), -start);
       schedules[t] = { layout, bytes: bytesToBase64(scratch.bytes.subarray(start, scratch.free)) };
     }
   }
@@ -361,20 +369,13 @@ export class Poseidon {
       const bytes = base64ToBytes(image.bytes)!;
       this.bytes.set(bytes, start);
       this.free += bytes.length;
-      const { layout } = image;
-      placed = {
-        partialRounds: layout.partialRounds,
-        full: start + layout.full,
-        mds: start + layout.mds,
-        partial: start + layout.partial,
-        tail: start + layout.tail,
-      };
+      placed = moved(image.layout, start);
     } else {
       const s = schedule(t);
       const put = (values: bigint[]) => {
         const at = this.free;
         for (const v of values) {
-          writeElement(this.words, this.free / 4, v);
+          this.words.set(limbsOf(v), this.free / 4);
           this.free += ELEMENT_BYTES;
         }
         return at;
@@ -410,12 +411,6 @@ export class Poseidon {
     const out = this.bytes.slice(at(0), at(1));
     return littleEndian ? out : out.reverse();
   }
-}
-
-/** Writes v (below 2^256) as eight little-endian 32-bit limbs from `words[from]` (by its hex digits: no BigInt per limb). */
-function writeElement(words: Uint32Array, from: number, v: bigint): void {
-  const hex = v.toString(16).padStart(64, '0');
-  for (let k = 0; k < LIMBS; k++) words[from + k] = parseInt(hex.slice(56 - 8 * k, 64 - 8 * k), 16);
 }
 
 let shared: Poseidon | undefined;

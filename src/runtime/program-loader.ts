@@ -34,24 +34,30 @@ export function programElf(account: Account, lookup: (address: string) => Accoun
   }
 }
 
+/** The sBPF versions mainnet loads (V0–V3). */
+const SBPF_VERSIONS: [min: number, max: number] = [0, 3];
+
+/** An ELF loaded as an existing program (without a new deployment's checks), not verified yet. */
+export const loadExistingProgram = (elf: Uint8Array): Executable => loadElf(elf, { sbpfVersions: SBPF_VERSIONS });
+
+/**
+ * SHA-256 of LiteSVM's default ELFs, which passed the verifier when litesvm-release.ts was written
+ * (and pass it again in its test): the verifier's result is a function of the loaded program alone.
+ */
+const VERIFIED = new Set(VERIFIED_DEFAULT_ELFS);
+
 /**
  * Loads and verifies an ELF (throws typed errors). `deployment` applies the checks of a new
  * deployment (`reject_broken_elfs`: every called syscall must be one of `syscalls`, and
  * `sol_alloc_free_` is not available); without it the program loads as an existing one would.
  */
-/** An ELF loaded as an existing program is (no deployment checks), not verified yet. */
-export const loadExistingProgram = (elf: Uint8Array): Executable => loadElf(elf, { sbpfVersions: [0, 3] });
-
 export function loadProgram(elf: Uint8Array, deployment?: { syscalls: readonly string[] }): Executable {
-  const exe =
-    deployment === undefined
-      ? loadExistingProgram(elf)
-      : loadElf(elf, { sbpfVersions: [0, 3], deployment: true, syscalls: deployment.syscalls.filter((name) => name !== 'sol_alloc_free_') });
-  // The verifier's result is a function of the loaded program alone: LiteSVM's default programs
-  // passed it when litesvm-release.ts was written, and a test runs it on them again.
-  if (deployment !== undefined || !verifiedElfs().has(exe.contentHash)) verify(exe);
+  if (deployment === undefined) {
+    const exe = loadExistingProgram(elf);
+    if (!VERIFIED.has(exe.contentHash)) verify(exe);
+    return exe;
+  }
+  const exe = loadElf(elf, { sbpfVersions: SBPF_VERSIONS, deployment: true, syscalls: deployment.syscalls.filter((name) => name !== 'sol_alloc_free_') });
+  verify(exe);
   return exe;
 }
-
-let verified: ReadonlySet<string> | undefined;
-const verifiedElfs = () => (verified ??= new Set(VERIFIED_DEFAULT_ELFS));

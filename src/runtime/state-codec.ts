@@ -105,16 +105,7 @@ export const recordedTransaction: Codec<TransactionOutcome> = mapped(
     included: bool,
   }),
   (recorded) => ({ ...recorded, postAccounts: [] }),
-  ({ signature, error, logs, computeUnitsConsumed, fee, returnData, innerInstructions, included }) => ({
-    signature,
-    error,
-    logs,
-    computeUnitsConsumed,
-    fee,
-    returnData,
-    innerInstructions,
-    included,
-  }),
+  (outcome) => outcome, // the struct writes its own fields only
 );
 
 /** An account with its address (a zero-lamport account is one that was removed). */
