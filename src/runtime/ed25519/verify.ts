@@ -111,8 +111,21 @@ interface KeyState {
   uses: number;
 }
 
+/** The compiled arithmetic module and its layout (a verifier in a worker thread gets the main thread's). */
+export interface Ed25519Module {
+  module: WebAssembly.Module;
+  meta: Layout;
+}
+
+let compiled: Ed25519Module | undefined;
+
+/** The arithmetic module, compiled once per thread. */
+export function ed25519Module(): Ed25519Module {
+  return (compiled ??= fixedModule('ed25519', emitEd25519));
+}
+
 /** The module instance, its tables and the keys it has seen. */
-class Verifier {
+export class Verifier {
   private readonly wasm: Ed25519Exports;
   private readonly layout: Layout;
   private bytes: Uint8Array;
@@ -135,8 +148,7 @@ class Verifier {
   /** The bytes of k, reused. */
   private readonly scalar = new Uint8Array(32);
 
-  constructor() {
-    const { module, meta: layout } = fixedModule('ed25519', emitEd25519);
+  constructor({ module, meta: layout }: Ed25519Module = ed25519Module()) {
     this.wasm = new WebAssembly.Instance(module).exports as unknown as Ed25519Exports;
     this.wasm.initialize();
     this.layout = layout;
@@ -249,6 +261,7 @@ class Verifier {
     return table;
   }
 
+  /** Whether `signature` is a valid signature of `message` by `publicKey` under `verify_strict`. */
   verify(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
     if (signature.length !== 64 || publicKey.length !== 32) return false;
     const r = signature.subarray(0, 32);
