@@ -5,12 +5,12 @@
  * unless `WEBSVM_LOG_PROGRAMS=1` asks for them.
  */
 import type { Logger } from 'pino';
-import { nodeModule } from './platform.js';
+import { nodeModule, processEnv } from './platform.js';
 
 /** The part of a pino logger websvm calls. */
 export type DiagnosticsLogger = Pick<Logger, 'debug' | 'info' | 'warn' | 'isLevelEnabled'>;
 
-const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
+const env = processEnv();
 
 const level = env.WEBSVM_LOG || 'silent';
 

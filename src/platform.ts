@@ -13,6 +13,11 @@ export function nodeModule<T>(id: 'node:fs' | 'node:crypto' | 'node:module' | 'n
   }
 }
 
+/** The process's environment variables (none in a browser). */
+export function processEnv(): Readonly<Record<string, string | undefined>> {
+  return (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
+}
+
 /**
  * The key of Node's `util.inspect.custom` (a registered symbol, so no node:util import): a method
  * under it decides how `console.log` and the REPL show an object; elsewhere it is inert.

@@ -6,7 +6,7 @@
  */
 import { toText } from '../arguments.js';
 import { WebsvmError } from '../errors.js';
-import { nodeModule, requireNodeFs, type NodeFs } from '../platform.js';
+import { nodeModule, processEnv, requireNodeFs, type NodeFs } from '../platform.js';
 import { PROGRAMDATA_METADATA_SIZE, programDataAddress } from '../runtime/loader-state.js';
 import { fetchClusterAccounts } from './cluster-accounts.js';
 import { BPF_LOADER_UPGRADEABLE } from '../runtime/ids.js';
@@ -128,7 +128,7 @@ let fromEnvironment: ProgramSource | null | undefined;
  */
 export function defaultProgramSource(): ProgramSource | undefined {
   if (fromEnvironment === undefined) {
-    const dir = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.WEBSVM_PROGRAMS;
+    const dir = processEnv().WEBSVM_PROGRAMS;
     fromEnvironment = (dir ? programsFromDirectory(dir) : programsFromLiteSvm()) ?? null;
   }
   return fromEnvironment ?? undefined;

@@ -73,7 +73,7 @@ export function checkSignatures(job: SignatureJob, inParallel: boolean): Signatu
     passed: () => {
       if (passed === undefined) {
         const v = verdict();
-        passed = v === Verdict.WorkerFailed ? checkHere(left) : v === Verdict.Valid;
+        passed = v === Verdict.WorkerFailed || v === 'taken back' ? checkHere(left) : v === Verdict.Valid;
         if (v === Verdict.Valid) {
           const kept = message.slice();
           for (let i = 0; i < left.signatures.length; i++) remember(left.signatures[i]!, kept, left.keys[i]!);

@@ -18,6 +18,7 @@ import {
 } from '../arguments.js';
 import { DEFAULT_HEAP_SIZE, MAX_HEAP_SIZE, STACK_SIZE } from '../isa/constants.js';
 import { WebsvmError } from '../errors.js';
+import { processEnv } from '../platform.js';
 import { stackFrameGaps } from '../isa/version.js';
 import { toExecutable, type Executable } from '../executable.js';
 import type { RunResult, TraceSink } from './interpreter.js';
@@ -84,7 +85,7 @@ const ENGINES: readonly Engine[] = ['auto', 'interpreter', 'jit'];
  * suite on one tier), else `'auto'`.
  */
 export const DEFAULT_ENGINE: Engine = ((): Engine => {
-  const chosen = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.WEBSVM_ENGINE;
+  const chosen = processEnv().WEBSVM_ENGINE;
   return ENGINES.find((e) => e === chosen) ?? 'auto';
 })();
 

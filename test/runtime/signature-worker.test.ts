@@ -53,6 +53,23 @@ describe('signature worker', () => {
     d.expectSameAccounts([d.payer.address, other.address]);
   });
 
+  it('takes a job back and checks it on the main thread when the worker has not started it', async () => {
+    await startSignatureWorker({ stalled: true });
+    const d = await Dual.create();
+    const to = (await generateKeyPairSigner()).address;
+    const before = signatureWorkerStatus();
+    const bad = d.send(corrupted(await d.transaction([systemTransfer(d.payer, to, 3_000_000n)])));
+    expect(bad.ours).toEqual(bad.theirs);
+    expect(bad.ours.error).toBe('SignatureFailure');
+    const good = d.send(await d.transaction([systemTransfer(d.payer, to, 3_000_000n)]));
+    expect(good.ours).toEqual(good.theirs);
+    expect(good.ours.error).toBeUndefined();
+    d.expectSameAccounts([d.payer.address, to]);
+    const after = signatureWorkerStatus();
+    expect(after.jobsPosted - before.jobsPosted).toBe(2);
+    expect(after.jobsTakenBack - before.jobsTakenBack).toBe(2);
+  });
+
   it('keeps the checks on the main thread when the worker cannot start', async () => {
     useSignatureWorkerScript('throw new Error("no worker here")', 0);
     while (signatureWorkerStatus().state === 'starting') await new Promise((resolve) => setTimeout(resolve, 5));

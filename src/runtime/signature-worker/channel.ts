@@ -2,16 +2,28 @@
  * The shared memory between the main thread and the signature worker: one job at a time (a
  * transaction's message and the signatures still to check), its result, and the handshake.
  * Both sides read and write it through this module only, so its layout is declared once.
+ *
+ * A job is claimed by whichever side gets to it first: the worker takes it when it wakes, and the
+ * main thread takes it back when it needs the verdict before the worker has started (a busy
+ * machine that has not scheduled the worker), then checks the signatures itself. So the worker
+ * can save the main thread the checks but never make it wait for a thread that is not running.
  */
 
 /** Int32 words at the start of the buffer. */
-const REQUEST = 0; // sequence number of the latest job written by the main thread
+const JOB = 0; // the latest job's sequence number × 4 + its phase
 const DONE = 1; // sequence number of the latest job the worker finished
 const READY = 2; // 1 once the worker waits for jobs
 const RESULT = 3; // the finished job's verdict
 const MESSAGE_LENGTH = 4;
 const COUNT = 5;
 const HEADER_BYTES = 64;
+
+/** A job's phase, in JOB's low two bits: posted and waiting, taken by the worker, or taken back by the main thread. */
+const POSTED = 1;
+const TAKEN = 2;
+const TAKEN_BACK = 3;
+const SEQUENCE_MASK = 0x1fffffff;
+const jobWord = (sequence: number, phase: number) => (sequence << 2) | phase;
 
 /** Most signatures one job carries (a transaction has at most 127 signers); most message bytes. */
 export const MAX_JOB_SIGNATURES = 128;
@@ -56,7 +68,7 @@ export class SignatureChannel {
     return Atomics.load(this.words, READY) === 1;
   }
 
-  /** Writes `job` (which must fit) and wakes the worker; returns the job's sequence number. */
+  /** Writes `job` (which must fit; the previous one settled) and wakes the worker; returns the job's sequence number. */
   post(job: SignatureJob): number {
     const { bytes, words } = this;
     const count = job.signatures.length;
@@ -67,15 +79,21 @@ export class SignatureChannel {
     bytes.set(job.message, MESSAGE_AT);
     words[MESSAGE_LENGTH] = job.message.length;
     words[COUNT] = count;
-    const sequence = words[REQUEST]! + 1;
-    Atomics.store(words, REQUEST, sequence);
-    Atomics.notify(words, REQUEST);
+    const sequence = ((words[JOB]! >>> 2) + 1) & SEQUENCE_MASK;
+    Atomics.store(words, JOB, jobWord(sequence, POSTED));
+    Atomics.notify(words, JOB);
     return sequence;
   }
 
-  /** Waits for job `sequence` (at most `timeoutMs`); its verdict, or undefined when the time ran out. */
-  verdict(sequence: number, timeoutMs: number): Verdict | undefined {
+  /**
+   * Job `sequence`'s verdict: `'taken back'` when the worker had not started it (the caller checks
+   * the signatures itself), else the worker's, waited for (at most `timeoutMs`; undefined when
+   * the time ran out).
+   */
+  verdict(sequence: number, timeoutMs: number): Verdict | 'taken back' | undefined {
     const { words } = this;
+    const posted = jobWord(sequence, POSTED);
+    if (Atomics.compareExchange(words, JOB, posted, jobWord(sequence, TAKEN_BACK)) === posted) return 'taken back';
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const done = Atomics.load(words, DONE);
@@ -93,18 +111,26 @@ export class SignatureChannel {
     Atomics.store(this.words, READY, 1);
   }
 
-  /** Waits for the job after `finished`; returns its sequence number and contents (views of the shared memory). */
-  next(finished: number): { sequence: number; job: SignatureJob } {
+  /** Waits for a posted job and takes it; returns its sequence number and contents (views of the shared memory). */
+  next(): { sequence: number; job: SignatureJob } {
+    const { words } = this;
+    for (;;) {
+      const word = Atomics.load(words, JOB);
+      if ((word & 3) === POSTED && Atomics.compareExchange(words, JOB, word, (word & ~3) | TAKEN) === word) return { sequence: word >>> 2, job: this.job() };
+      Atomics.wait(words, JOB, word);
+    }
+  }
+
+  /** The job in the shared memory (views of it). */
+  private job(): SignatureJob {
     const { bytes, words } = this;
-    Atomics.wait(words, REQUEST, finished);
-    const sequence = Atomics.load(words, REQUEST);
     const count = words[COUNT]!;
     const job: SignatureJob = {
       message: bytes.subarray(MESSAGE_AT, MESSAGE_AT + words[MESSAGE_LENGTH]!),
       signatures: Array.from({ length: count }, (_, i) => bytes.subarray(SIGNATURES_AT + 64 * i, SIGNATURES_AT + 64 * (i + 1))),
       keys: Array.from({ length: count }, (_, i) => bytes.subarray(KEYS_AT + 32 * i, KEYS_AT + 32 * (i + 1))),
     };
-    return { sequence, job };
+    return job;
   }
 
   /** Publishes job `sequence`'s verdict and wakes the main thread. */

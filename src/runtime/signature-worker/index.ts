@@ -10,9 +10,10 @@
  * the script), and only once a process has verified enough signatures on the main thread for
  * starting it (tens of milliseconds on another core) to pay: a short test file never starts one.
  * Until it reports ready, and whenever it fails, signatures are checked on the main thread.
+ * `WEBSVM_SIGNATURE_WORKER=off` in the environment keeps them there always.
  */
 import { log } from '../../log.js';
-import { nodeModule } from '../../platform.js';
+import { nodeModule, processEnv } from '../../platform.js';
 import { ed25519Module } from '../ed25519/verify.js';
 import { fitsChannel, SignatureChannel, Verdict, type SignatureJob } from './channel.js';
 import type { SignatureWorkerData } from './worker.js';
@@ -35,7 +36,9 @@ const MAIN_THREAD_CHECKS_BEFORE_WORKER = 64;
 const JOB_TIMEOUT_MS = 10_000;
 
 let jobsPosted = 0;
-let script: string | undefined = typeof WEBSVM_SIGNATURE_WORKER === 'string' ? WEBSVM_SIGNATURE_WORKER : undefined;
+let jobsTakenBack = 0;
+const env = processEnv();
+let script: string | undefined = typeof WEBSVM_SIGNATURE_WORKER === 'string' && env.WEBSVM_SIGNATURE_WORKER !== 'off' ? WEBSVM_SIGNATURE_WORKER : undefined;
 let mainThreadChecks = 0;
 let worker: { channel: SignatureChannel; stop(): void } | undefined;
 /** Set when the worker cannot run here or has failed: signatures stay on the main thread. */
@@ -54,10 +57,10 @@ export function useSignatureWorkerScript(source: string | undefined, checksBefor
   countMainThreadChecks(0);
 }
 
-/** Where the worker stands, and how many jobs it was given (for tests and diagnostics). */
-export function signatureWorkerStatus(): { state: 'not started' | 'starting' | 'ready' | 'unavailable'; jobsPosted: number } {
+/** Where the worker stands, how many jobs it was given, and how many of those the main thread took back (for tests and diagnostics). */
+export function signatureWorkerStatus(): { state: 'not started' | 'starting' | 'ready' | 'unavailable'; jobsPosted: number; jobsTakenBack: number } {
   const state = unavailable ? 'unavailable' : !worker ? 'not started' : worker.channel.ready ? 'ready' : 'starting';
-  return { state, jobsPosted };
+  return { state, jobsPosted, jobsTakenBack };
 }
 
 /** Counts signatures checked on the main thread (which starts the worker when enough were). */
@@ -100,17 +103,18 @@ function giveUp(): void {
 }
 
 /**
- * Posts `job` to the worker when one is ready and it fits; returns a function waiting for its
- * verdict (`WorkerFailed` when the worker did not answer), or undefined when the caller must check
- * the signatures itself.
+ * Posts `job` to the worker when one is ready and it fits; returns a function giving its verdict
+ * (`'taken back'` when the worker had not started it, and `WorkerFailed` when it did not answer:
+ * the caller then checks the signatures itself), or undefined when the caller must check them now.
  */
-export function postToWorker(job: SignatureJob): (() => Verdict) | undefined {
+export function postToWorker(job: SignatureJob): (() => Verdict | 'taken back') | undefined {
   const running = worker;
   if (!running?.channel.ready || !fitsChannel(job)) return undefined;
   const sequence = running.channel.post(job);
   jobsPosted++;
   return () => {
     const verdict = running.channel.verdict(sequence, JOB_TIMEOUT_MS);
+    if (verdict === 'taken back') jobsTakenBack++;
     if (verdict === undefined) giveUp();
     return verdict ?? Verdict.WorkerFailed;
   };

@@ -27,8 +27,7 @@ function check({ message, signatures, keys }: SignatureJob): Verdict {
 }
 
 channel.announceReady();
-for (let finished = 0; ;) {
-  const { sequence, job } = channel.next(finished);
+for (;;) {
+  const { sequence, job } = channel.next();
   channel.finish(sequence, check(job));
-  finished = sequence;
 }
