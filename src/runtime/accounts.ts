@@ -5,6 +5,7 @@
  */
 import { sameBytes } from './bytes.js';
 import bs58 from 'bs58';
+import { base58Of32 } from './base58.js';
 import { WebsvmError } from '../errors.js';
 
 /** An account as the runtime holds it (owner as base58, like every key here). */
@@ -133,7 +134,7 @@ export function encodeAddress(bytes: Uint8Array): string {
     while (i < 32 && stored[at + i] === bytes[i]) i++;
     if (i === 32) return text;
   }
-  const encoded = bs58.encode(bytes);
+  const encoded = base58Of32(bytes);
   stored.set(bytes, slot * 32);
   memoText[slot] = encoded;
   return encoded;

@@ -3,7 +3,7 @@
  * `syscalls/src/lib.rs` `SyscallAbort`/`SyscallPanic`, SBPF_SEMANTICS §9 and §12). Log lines go to
  * a caller-supplied sink: the runtime's log collector, or an array in tests.
  */
-import bs58 from 'bs58';
+import { base58Of32 } from '../runtime/base58.js';
 import { bytesToBase64 } from '../platform.js';
 import { consumeChecked, requireAligned, type SyscallContext, type SyscallRegistry } from '../vm/syscalls.js';
 import { DEFAULT_EXECUTION_COSTS, type ExecutionCosts } from './costs.js';
@@ -89,7 +89,7 @@ export function registerLoggingSyscalls(
     })
     .register('sol_log_pubkey', (ctx, addr) => {
       consumeChecked(ctx, costs.logPubkeyUnits);
-      log(`Program log: ${bs58.encode(ctx.memory.slice(addr, 32, false))}`);
+      log(`Program log: ${base58Of32(ctx.memory.slice(addr, 32, false))}`);
       return 0n;
     })
     .register('sol_log_data', (ctx, addr, count) => {
