@@ -236,11 +236,10 @@ export class WebsvmDebugSession extends DebugSession {
         name,
         this.reference(() => list().map((v) => this.toVariable(v, frame.run))),
       );
-    const entered = values.arguments();
     response.body = {
       scopes: [
         typed('Locals', () => values.locals()),
-        ...(entered ? [typed('Arguments at entry', () => entered)] : []),
+        ...(frame.entry ? [typed('Arguments at entry', () => values.arguments() ?? [])] : []),
         ...(sourceMapOf(stop.runs[frame.run].exe).globals().length > 0 ? [typed('Globals', () => values.globals())] : []),
         new Scope(
           'Registers',
