@@ -3,7 +3,8 @@
  * programs/bin/<name>.v3.so (V3), and each Anchor-like example's program/<name>.c into
  * program/<name>.so, with Debian's clang-19 and our linker. Each folder programs/<name>/ is one
  * program of several files built with debug information (`-g -O1`): <name>.so (V0, DWARF 4
- * inside), <name>.v3.so (V3, DWARF 5 inside) and <name>.split.so with its DWARF 5 in
+ * inside), <name>.v3.so (V3, DWARF 5 inside), <name>.dwarf3.so (V0, DWARF 3 inside: the older
+ * forms, such as DWARF 2–3 bitfields) and <name>.split.so with its DWARF 5 in
  * <name>.split.debug, plus <name>.lines.json, llvm-dwarfdump-19's line tables of the three, and
  * <name>.frames.json, llvm-symbolizer-19's frames of every instruction, for tests on machines
  * without LLVM. The outputs are committed, so tests need no C toolchain; run
@@ -37,7 +38,7 @@ const fail = (why: string): never => {
 };
 
 /** Compiles the C files of `dir` with debug information in `dwarfVersion`; returns the objects. */
-function compileWithDebugInfo(dir: string, dwarfVersion: 4 | 5): { bytes: Uint8Array; name: string }[] {
+function compileWithDebugInfo(dir: string, dwarfVersion: 3 | 4 | 5): { bytes: Uint8Array; name: string }[] {
   // -O1 keeps functions and lines recognisable; the prefix map keeps this checkout's path out of the outputs.
   const debugFlags = [...flags.map((f) => (f === '-O2' ? '-O1' : f)), `-gdwarf-${dwarfVersion}`, `-fdebug-prefix-map=${root.replace(/\/$/, '')}=programs`];
   return readdirSync(dir)
@@ -55,6 +56,7 @@ for (const name of readdirSync(root)
   .sort()) {
   const bin = (suffix: string) => join(root, 'bin', `${name}${suffix}`);
   writeFileSync(bin('.so'), link(compileWithDebugInfo(join(root, name), 4), { sbpfVersion: 0 }));
+  writeFileSync(bin('.dwarf3.so'), link(compileWithDebugInfo(join(root, name), 3), { sbpfVersion: 0 }));
   const dwarf5 = compileWithDebugInfo(join(root, name), 5);
   writeFileSync(bin('.v3.so'), link(dwarf5, { sbpfVersion: 3 }));
   const split = linkWithDebugFile(dwarf5, { sbpfVersion: 0 });

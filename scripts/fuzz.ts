@@ -18,7 +18,7 @@ const IN_PROCESS: Record<string, { what: string; run: Campaign }> = {
   tx: { what: 'mutated transactions sent to websvm and LiteSVM', run: transactionMutation },
   cli: { what: 'random command lines', run: cliArguments },
   api: { what: 'SVM methods called with wrong arguments', run: apiMisuse },
-  dwarf: { what: 'mutated DWARF read and every slot located', run: dwarfMutation },
+  dwarf: { what: 'mutated DWARF and BTF read, every slot located, typed values shown', run: dwarfMutation },
 };
 const SUITES: Record<string, { what: string; file: string; env: Record<string, string> }> = {
   jit: {

@@ -56,6 +56,10 @@ export class Cursor {
     const at = this.take(8);
     return this.view.getUint32(at, true) + this.view.getUint32(at + 4, true) * 0x1_0000_0000;
   }
+  /** An unsigned 64-bit integer, exactly. */
+  u64n(): bigint {
+    return this.view.getBigUint64(this.take(8), true);
+  }
   /** An unsigned integer of `size` bytes (1, 2, 4 or 8). */
   uint(size: number): number {
     switch (size) {
@@ -90,6 +94,17 @@ export class Cursor {
       if (scale <= MAX_EXACT) value += (b & 0x7f) * scale;
       scale *= 128;
       if (!(b & 0x80)) return signed && b & 0x40 && scale <= MAX_EXACT * 128 ? value - scale : value;
+    }
+  }
+  /** LEB128 as a 64-bit two's complement integer, exactly (bits beyond 64 are dropped). */
+  leb64(signed: boolean): bigint {
+    let value = 0n;
+    let shift = 0n;
+    for (;;) {
+      const b = this.u8();
+      if (shift < 64n) value |= BigInt(b & 0x7f) << shift;
+      shift += 7n;
+      if (!(b & 0x80)) return BigInt.asUintN(64, signed && b & 0x40 && shift < 64n ? value - (1n << shift) : value);
     }
   }
   /** A NUL-terminated string (UTF-8). */

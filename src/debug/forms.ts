@@ -59,7 +59,11 @@ export const DW_FORM = {
 /** What a form's value means. */
 export type FormClass = 'address' | 'addressIndex' | 'constant' | 'string' | 'strp' | 'lineStrp' | 'stringIndex' | 'unitRef' | 'infoRef' | 'block' | 'other';
 
-/** A raw attribute value: a number (offset, index, constant, address), an inline string, or a block's bytes (a DWARF expression). */
+/**
+ * A raw attribute value: a number (offset, index, constant, address), an inline string, or a
+ * block's bytes (a DWARF expression). Fixed-size data forms keep their bytes too, exact where
+ * the number is not (a constant value past 2^53, `DW_FORM_data16`).
+ */
 export interface RawValue {
   kind: FormClass;
   value: number;
@@ -94,18 +98,18 @@ export function readForm(c: Cursor, form: number, sizes: FormSizes, implicitCons
       return of('addressIndex', c.u24());
     case F.addrx4:
       return of('addressIndex', c.u32());
-    case F.data1:
     case F.flag:
       return of('constant', c.u8());
+    case F.data1:
+      return data(c, 1);
     case F.data2:
-      return of('constant', c.u16());
+      return data(c, 2);
     case F.data4:
-      return of('constant', c.u32());
+      return data(c, 4);
     case F.data8:
-      return of('constant', c.u64());
+      return data(c, 8);
     case F.data16:
-      c.skip(16);
-      return of('other', 0);
+      return { kind: 'other', value: 0, bytes: c.slice(16) };
     case F.sdata:
       return of('constant', c.sleb());
     case F.udata:
@@ -178,6 +182,12 @@ export function readForm(c: Cursor, form: number, sizes: FormSizes, implicitCons
     default:
       throw malformed(c.section, `unknown attribute form 0x${form.toString(16)} at ${c.at}`);
   }
+}
+
+/** A data form of `size` bytes: its unsigned value, and its bytes as a view. */
+function data(c: Cursor, size: number): RawValue {
+  const bytes = c.bytes.subarray(c.at, c.at + size);
+  return { kind: 'constant', value: c.uint(size), bytes };
 }
 
 /** The `length` bytes of a block form, as a view. */

@@ -3,15 +3,16 @@
  * offset and bases, and the tree of code scopes source mapping needs, subprograms and the inlined
  * subroutines inside them, with their address ranges and names (followed through
  * `DW_AT_abstract_origin` and `DW_AT_specification`); and for the debugger each scope's
- * parameters and variables (their locations, as DWARF expressions) and the types they have.
+ * parameters and variables and each unit's global variables (their locations, as DWARF
+ * expressions; a constant value DWARF states as the expression giving it), and their types.
  */
 import { readAbbrevTable, type Abbrev } from './abbrev.js';
 import { Cursor } from './cursor.js';
 import { DebugInfoError, malformed } from './errors.js';
 import { DW_FORM, readForm, type RawValue } from './forms.js';
-import { readLocationList } from './locations.js';
+import { readLocationList, valueExpression, type UnitReferences } from './locations.js';
 import { readRangeList, type AddressRange } from './ranges.js';
-import { typeEntryOf, TYPE_TAGS, type DwarfType } from './types.js';
+import { ENCODING, typeEntryOf, TYPE_TAGS, type DebugType } from './types.js';
 import type { StringSections, UnitBases } from './strings.js';
 
 const DW_TAG_formal_parameter = 0x05;
@@ -20,6 +21,9 @@ const DW_TAG_inlined_subroutine = 0x1d;
 const DW_TAG_subprogram = 0x2e;
 const DW_TAG_variable = 0x34;
 const DW_AT_location = 0x02;
+const DW_AT_const_value = 0x1c;
+const DW_AT_calling_convention = 0x36;
+const DW_CC_nocall = 3;
 const DW_AT_type = 0x49;
 const DW_AT_frame_base = 0x40;
 const DW_AT_loclists_base = 0x8c;
@@ -60,6 +64,8 @@ export interface CodeScope {
   variables: ScopeVariable[];
   /** A subprogram's frame base (a DWARF expression), which `DW_OP_fbreg` locations are relative to. */
   frameBase?: Uint8Array;
+  /** False for a subprogram the compiler changed the calling convention of (`DW_CC_nocall`: a specialised copy, parameters dropped). */
+  conventional: boolean;
 }
 
 /** A parameter or local variable of a code scope. */
@@ -71,6 +77,8 @@ export interface ScopeVariable {
   location(address: number): Uint8Array | undefined;
   /** The ranges of the lexical block it is declared in, if any: outside them it is not in scope. */
   ranges?: AddressRange[];
+  /** What its location expressions refer to in its unit. */
+  unit: UnitReferences;
 }
 
 /** One compilation unit. */
@@ -82,6 +90,15 @@ export interface Unit {
   compDir?: string;
   /** Its subprograms with code. */
   scopes: CodeScope[];
+  /** Its variables outside any subprogram, where they have a location. */
+  globals: GlobalVariable[];
+}
+
+/** A variable outside any subprogram: its entry, and its location expression (an address, or its constant value). */
+export interface GlobalVariable {
+  entry: number;
+  location: Uint8Array;
+  unit: UnitReferences;
 }
 
 /** The sections `.debug_info` refers to. */
@@ -113,13 +130,13 @@ export interface DebugInfo {
   /** The `.debug_info` offset of an entry's type (followed likewise). */
   typeOf(entry: number): number | undefined;
   /** Type entries by `.debug_info` offset. */
-  types: ReadonlyMap<number, DwarfType>;
+  types: ReadonlyMap<number, DebugType>;
 }
 
 /** All units of `.debug_info`, their entries' names and types, and the types. */
 export function readUnits(s: InfoSections): DebugInfo {
   const namings = new Map<number, Naming>();
-  const types = new Map<number, DwarfType>();
+  const types = new Map<number, DebugType>();
   const units: Unit[] = [];
   const abbrevTables = new Map<number, Map<number, Abbrev>>();
   const c = new Cursor('.debug_info', s.info);
@@ -188,7 +205,7 @@ function readUnitEntries(
   abbrevs: Map<number, Abbrev>,
   s: InfoSections,
   namings: Map<number, Naming>,
-  types: Map<number, DwarfType>,
+  types: Map<number, DebugType>,
 ): Unit {
   const sizes = { is64: h.is64, addressSize: h.addressSize, version: h.version };
   const readEntry = () => {
@@ -202,7 +219,7 @@ function readUnitEntries(
     return { entry, abbrev, attrs };
   };
   const root = readEntry();
-  const unit: Unit = { offset: h.offset, version: h.version, scopes: [] };
+  const unit: Unit = { offset: h.offset, version: h.version, scopes: [], globals: [] };
   if (!root) return unit;
   const constant = (v: RawValue | undefined) => (v?.kind === 'constant' ? v.value : undefined);
   const bases: UnitBases = {
@@ -236,6 +253,13 @@ function readUnitEntries(
     const isIndex = abbrev.attributes.some((a) => a.name === DW_AT_ranges && a.form === DW_FORM.rnglistx);
     return readRangeList(rangeContext, list.value, isIndex);
   };
+  const references: UnitReferences = {
+    indexedAddress: (index) => address({ kind: 'addressIndex', value: index }),
+    baseType: (offset) => {
+      const t = types.get(h.offset + offset);
+      return t?.kind === 'base' ? { size: t.size, signed: t.encoding === ENCODING.signed || t.encoding === ENCODING.signedChar } : undefined;
+    },
+  };
   const unitRef = (v: RawValue | undefined) => (v?.kind === 'unitRef' ? h.offset + v.value : v?.kind === 'infoRef' ? v.value : undefined);
   const listContext = {
     ...rangeContext,
@@ -245,10 +269,8 @@ function readUnitEntries(
   };
   const locationOf = ({ abbrev, attrs }: { abbrev: Abbrev; attrs: Map<number, RawValue> }): ScopeVariable['location'] => {
     const v = attrs.get(DW_AT_location);
-    if (v?.kind === 'block') {
-      const expression = v.bytes;
-      return () => expression;
-    }
+    const fixed = v?.kind === 'block' ? v.bytes : constantValueExpression(attrs.get(DW_AT_const_value));
+    if (fixed) return () => fixed;
     if (v?.kind !== 'constant') return () => undefined;
     const isIndex = abbrev.attributes.some((a) => a.name === DW_AT_location && a.form === DW_FORM.loclistx);
     const listed = v.value;
@@ -270,7 +292,7 @@ function readUnitEntries(
   // The tree: per open level, the innermost scope enclosing it (undefined at the unit's level), the
   // ranges of the innermost lexical block, and the type entry whose members or bounds it holds.
   if (!root.abbrev.hasChildren) return unit;
-  const stack: { scope?: CodeScope; block?: AddressRange[]; type?: DwarfType }[] = [{}];
+  const stack: { scope?: CodeScope; block?: AddressRange[]; type?: DebugType }[] = [{}];
   while (stack.length > 0 && !c.done) {
     const e = readEntry();
     if (!e) {
@@ -285,14 +307,24 @@ function readUnitEntries(
     const level = stack[stack.length - 1]!;
     let scope: CodeScope | undefined;
     let block = level.block;
-    let typeEntry: DwarfType | undefined;
+    let typeEntry: DebugType | undefined;
     const tag = e.abbrev.tag;
     if (TYPE_TAGS.has(tag) || level.type) {
       typeEntry = typeEntryOf(tag, name, type, (attribute) => constant(e.attrs.get(attribute)), level.type);
       if (typeEntry && TYPE_TAGS.has(tag)) types.set(e.entry, typeEntry);
     }
     if ((tag === DW_TAG_formal_parameter || tag === DW_TAG_variable) && level.scope) {
-      level.scope.variables.push({ entry: e.entry, parameter: tag === DW_TAG_formal_parameter, location: locationOf(e), ...(block ? { ranges: block } : {}) });
+      level.scope.variables.push({
+        entry: e.entry,
+        parameter: tag === DW_TAG_formal_parameter,
+        location: locationOf(e),
+        unit: references,
+        ...(block ? { ranges: block } : {}),
+      });
+    } else if (tag === DW_TAG_variable && !level.type) {
+      const location = e.attrs.get(DW_AT_location);
+      const expression = location?.kind === 'block' ? location.bytes : constantValueExpression(e.attrs.get(DW_AT_const_value));
+      if (expression) unit.globals.push({ entry: e.entry, location: expression, unit: references });
     }
     if (tag === DW_TAG_lexical_block) {
       const ranges = rangesOf(e);
@@ -310,6 +342,7 @@ function readUnitEntries(
           callColumn: constant(e.attrs.get(DW_AT_call_column)) ?? 0,
           children: [],
           variables: [],
+          conventional: constant(e.attrs.get(DW_AT_calling_convention)) !== DW_CC_nocall,
         };
         const frameBase = e.attrs.get(DW_AT_frame_base);
         if (frameBase?.kind === 'block') scope.frameBase = frameBase.bytes;
@@ -320,4 +353,18 @@ function readUnitEntries(
     if (e.abbrev.hasChildren) stack.push({ scope: scope ?? level.scope, block, type: typeEntry });
   }
   return unit;
+}
+
+/**
+ * The location expression of a constant value (`DW_AT_const_value`): its bytes as given (a block,
+ * a string, a fixed-size data form), or a LEB128 constant as eight little-endian bytes.
+ */
+function constantValueExpression(v: RawValue | undefined): Uint8Array | undefined {
+  if (!v) return undefined;
+  if (v.bytes) return valueExpression(v.bytes);
+  if (v.kind === 'string') return valueExpression(new TextEncoder().encode(v.text));
+  if (v.kind !== 'constant') return undefined;
+  const bytes = new Uint8Array(8);
+  new DataView(bytes.buffer).setBigInt64(0, BigInt(v.value), true);
+  return valueExpression(bytes);
 }

@@ -2,7 +2,10 @@
  * Source mapping of an sBPF program: from an instruction slot to function, file, line and column,
  * with inlined frames, read from the program's DWARF (or that of a separate `.debug` file), else
  * lines and functions from its BTF, else named from its symbol tables, else from the loader's
- * function registry.
+ * function registry. For the debugger it also gives what values are shown with: the variables
+ * in scope at an instruction and the global variables (DWARF's), the parameters a function was
+ * entered with (DWARF's or BTF's prototype, at the calling convention's registers), and the
+ * types of them all (DWARF's, else BTF's).
  */
 import { refused, toBytes, toChecked, toFields, toOptional } from '../arguments.js';
 import { toExecutable, type Executable } from '../executable.js';
@@ -10,10 +13,12 @@ import { INSN_SIZE } from '../isa/constants.js';
 import { readElfContents, type ElfContents, type FunctionSymbol } from './elf-sections.js';
 import { readUnits, type CodeScope, type DebugInfo } from './info.js';
 import type { AddressRange } from './ranges.js';
-import type { DwarfType } from './types.js';
+import type { DebugType } from './types.js';
 import { readLineTable, type LineTable } from './line-program.js';
-import { readBtf } from './btf.js';
+import { readBtf, type Btf } from './btf.js';
+import { addressExpression, parameterExpressions, type UnitReferences } from './locations.js';
 import { StringSections } from './strings.js';
+import { TypeView } from './type-view.js';
 
 /** Where an instruction comes from. */
 export interface SourceFrame {
@@ -62,20 +67,35 @@ export interface FunctionExtent {
   end: number;
 }
 
-/** A variable in scope at an instruction (see {@link SourceMap.variablesAt}). */
+/** A variable in scope at an instruction (see {@link SourceMap.variablesAt}), a global variable, or a parameter at a function's entry. */
 export interface SourceVariable {
   name: string;
   parameter: boolean;
-  /** `.debug_info` offset of its type (see {@link SourceMap.type}). */
+  /** The id of its type (see {@link SourceMap.type}). */
   type?: number;
   /** Its location expression there; undefined where it has none (optimized out). */
   location?: Uint8Array;
   /** The frame base expression of the function whose frame it is in. */
   frameBase?: Uint8Array;
+  /** What its location expressions refer to in their unit. */
+  unit?: UnitReferences;
 }
 
 /** Debug information of a program without any. */
 const NO_DEBUG_INFO: Pick<DebugInfo, 'nameOf' | 'typeOf' | 'types'> = { nameOf: () => undefined, typeOf: () => undefined, types: new Map() };
+
+/**
+ * What the debugger shows values with, from DWARF where it has types, else from BTF: the types by
+ * id, the global variables, and (from BTF) each function's parameters by its entry's address.
+ */
+interface ValueInfo {
+  from: 'dwarf' | 'btf';
+  types: ReadonlyMap<number, DebugType>;
+  globals: SourceVariable[];
+  prototypes: ReadonlyMap<number, { name: string; parameters: { name: string; type: number }[] }>;
+}
+
+const NO_VALUE_INFO: ValueInfo = { from: 'dwarf', types: new Map(), globals: [], prototypes: new Map() };
 
 /** A line-table row with its file resolved, as looked up. */
 interface Row {
@@ -104,7 +124,15 @@ export class SourceMap {
     private readonly scopes: { files: ReadonlyMap<number, string>; subprograms: CodeScope[] }[],
     private readonly info: Pick<DebugInfo, 'nameOf' | 'typeOf' | 'types'>,
     private readonly symbols: { pc: number; end: number; name: string }[],
-  ) {}
+    private readonly values: ValueInfo,
+  ) {
+    this.types = new TypeView((id) => values.types.get(id));
+  }
+
+  /** The types of {@link type}, resolved, sized and named. */
+  readonly types: TypeView;
+  /** Types by the names C gives them (see {@link typeNamed}), made on first use. */
+  private typeNames: Map<string, DebugType> | undefined;
 
   /**
    * Reads the DWARF and symbols of a program's ELF (and of its debug file). Throws a
@@ -141,15 +169,20 @@ export class SourceMap {
     let rows: Row[] = tables
       .flatMap((t) => t.rows.map((r) => ({ address: r.address, file: t.files.get(r.file), line: r.line, column: r.column, endSequence: r.endSequence })))
       .sort((a, b) => a.address - b.address);
+    // BTF serves where DWARF has no lines, or no types.
+    const btfFile = [debug, program].find((f) => f.sections.has('.BTF'));
+    const btf =
+      btfFile && (rows.length === 0 || info.types.size === 0) ? readBtf(btfFile.sections.get('.BTF')!.data, btfFile.sections.get('.BTF.ext')?.data) : undefined;
     let btfFunctions: FunctionSymbol[] = [];
-    if (rows.length === 0) ({ rows, functions: btfFunctions } = fromBtf([debug, program], textAddress));
-    return new SourceMap(textAddress, rows, tables, scopes, info, symbolRanges([program, debug], textAddress, opts.exe, btfFunctions));
+    if (rows.length === 0 && btf) ({ rows, functions: btfFunctions } = btfLines(btf, btfFile!, textAddress));
+    const values = info.types.size > 0 || !btf ? dwarfValues(info) : btfValues(btf, btfFile!, textAddress, [program, debug]);
+    return new SourceMap(textAddress, rows, tables, scopes, info, symbolRanges([program, debug], textAddress, opts.exe, btfFunctions), values);
   }
 
   /** A map with function names only: from the loader's registry. */
   static fromExecutable(exe: Executable): SourceMap {
     toExecutable(exe, 'exe');
-    return new SourceMap(0, [], [], [], NO_DEBUG_INFO, symbolRanges([], 0, exe));
+    return new SourceMap(0, [], [], [], NO_DEBUG_INFO, symbolRanges([], 0, exe), NO_VALUE_INFO);
   }
 
   /** Whether DWARF line information was found. */
@@ -264,15 +297,80 @@ export class SourceMap {
           .filter((v) => inRange(v.ranges))
           .flatMap((v) => {
             const name = this.info.nameOf(v.entry);
-            return name === undefined ? [] : [{ name, parameter: v.parameter, type: this.info.typeOf(v.entry), location: v.location(address), frameBase }];
+            return name === undefined
+              ? []
+              : [{ name, parameter: v.parameter, type: this.info.typeOf(v.entry), location: v.location(address), frameBase, unit: v.unit }];
           }),
       )
       .reverse();
   }
 
-  /** The type entry at `.debug_info` offset `id` (as {@link variablesAt} and other types give them). */
-  type(id: number): DwarfType | undefined {
-    return this.info.types.get(id);
+  /** The VM address of `address`, an address of the ELF as linked, in the program loaded as `exe`. */
+  vmAddress(address: bigint, exe: Executable): bigint {
+    return BigInt.asUintN(64, address + BigInt(exe.textVaddr - this.textAddress));
+  }
+
+  /** The type with id `id` (as variables and other types give them): a `.debug_info` offset, or a BTF type id where types come from BTF. */
+  type(id: number): DebugType | undefined {
+    return this.values.types.get(id);
+  }
+
+  /**
+   * The type C names `name`: a typedef, a base type (`unsigned long`), `struct point`, `union u`,
+   * `enum e` — or a structure or union by its tag alone (`point`).
+   */
+  typeNamed(name: string): DebugType | undefined {
+    if (!this.typeNames) {
+      const names = new Map<string, DebugType>();
+      const add = (key: string, t: DebugType) => {
+        const known = names.get(key);
+        // A declaration without members gives way to the definition.
+        if (!known || (known.kind === 'struct' && known.members.length === 0 && t.kind === 'struct' && t.members.length > 0)) names.set(key, t);
+      };
+      for (const t of this.values.types.values()) {
+        if (t.kind === 'struct' && t.name) {
+          add(`${t.union ? 'union' : 'struct'} ${t.name}`, t);
+          add(t.name, t);
+        } else if ((t.kind === 'base' || t.kind === 'alias') && t.name) add(t.name, t);
+      }
+      this.typeNames = names;
+    }
+    return this.typeNames.get(name.trim().replace(/\s+/g, ' '));
+  }
+
+  /** The program's global variables, each at its address in the ELF as linked. */
+  globals(): readonly SourceVariable[] {
+    return this.values.globals;
+  }
+
+  /**
+   * The parameters the function holding slot `pc` is entered with, each with its type and the
+   * location the sBPF calling convention gives it at the function's first instruction (see
+   * `parameterExpressions`): from the DWARF subprogram, or else from the BTF prototype. Undefined
+   * where neither is known, or where the compiler changed how the function is called (a DWARF
+   * `DW_CC_nocall`, or a BTF function whose entry a symbol of another name marks, such as a
+   * `.specialized` copy).
+   */
+  argumentsAt(pc: number): SourceVariable[] | undefined {
+    const address = this.textAddress + pc * INSN_SIZE;
+    let parameters: { name: string; type?: number }[] | undefined;
+    if (this.values.from === 'dwarf') {
+      const subprogram = this.scopeChain(address).chain[0];
+      if (!subprogram?.conventional) return undefined;
+      parameters = subprogram.variables.filter((v) => v.parameter).map((v) => ({ name: this.info.nameOf(v.entry) ?? '?', type: this.info.typeOf(v.entry) }));
+    } else {
+      const entry = this.functions().find((f) => pc >= f.pc && pc < f.end)?.pc;
+      const prototype = entry === undefined ? undefined : this.values.prototypes.get(this.textAddress + entry * INSN_SIZE);
+      if (!prototype) return undefined;
+      parameters = prototype.parameters;
+    }
+    const expressions = parameterExpressions(
+      parameters.map((p) => {
+        const t = this.types.resolve(p.type);
+        return { size: this.types.sizeOf(t), aggregate: t !== undefined && this.types.stripped(t).kind === 'struct' };
+      }),
+    );
+    return parameters.map((p, i) => ({ name: p.name, parameter: true, type: p.type, location: expressions[i] }));
   }
 
   /** The row in effect at `address`: the last one at or before it, unless that ends a sequence. */
@@ -323,19 +421,56 @@ function samePath(a: string, b: string): boolean {
 }
 
 /**
- * Line rows and functions from the BTF of the first of `files` that has some (the compact format
- * clang emits for BPF beside DWARF): each line record holds from its instruction to the next
- * record, the last to the end of `.text`.
+ * Line rows and functions from BTF (the compact format clang emits for BPF beside DWARF) of
+ * `file`: each line record holds from its instruction to the next record, the last to the end
+ * of `.text`.
  */
-function fromBtf(files: ElfContents[], textAddress: number): { rows: Row[]; functions: FunctionSymbol[] } {
-  const file = files.find((f) => f.sections.has('.BTF') && f.sections.has('.BTF.ext'));
-  if (!file) return { rows: [], functions: [] };
-  const { functions, lines } = readBtf(file.sections.get('.BTF')!.data, file.sections.get('.BTF.ext')!.data);
+function btfLines({ functions, lines }: Btf, file: ElfContents, textAddress: number): { rows: Row[]; functions: FunctionSymbol[] } {
   const rows: Row[] = lines.map((l) => ({ address: textAddress + l.offset, file: l.file, line: l.line, column: l.column, endSequence: false }));
   rows.sort((a, b) => a.address - b.address);
   const textEnd = textAddress + (file.sections.get('.text')?.data.length ?? 0);
   if (rows.length > 0) rows.push({ address: Math.max(textEnd, rows[rows.length - 1]!.address + INSN_SIZE), line: 0, column: 0, endSequence: true });
   return { rows, functions: functions.map((f) => ({ name: f.name, address: textAddress + f.offset, size: 0 })) };
+}
+
+/** Values from DWARF: its types and its units' global variables. */
+function dwarfValues(info: DebugInfo): ValueInfo {
+  const globals = info.units.flatMap((unit) =>
+    unit.globals.flatMap((g) => {
+      const name = info.nameOf(g.entry);
+      return name === undefined ? [] : [{ name, parameter: false, type: info.typeOf(g.entry), location: g.location, unit: g.unit }];
+    }),
+  );
+  return { from: 'dwarf', types: info.types, globals, prototypes: new Map() };
+}
+
+/**
+ * Values from BTF: its types, its functions' prototypes, and the variables of its data sections
+ * at their addresses. A linker writes a variable's offset as its address (as lld and
+ * `websvm link` do, the relocation against the variable resolved); an unlinked one as the offset
+ * in its section: an offset outside the section is taken as that. clang gives a copy of a
+ * function it specialised (`f.specialized.1`, parameters dropped) the FUNC of the original: a
+ * prototype is kept only where a symbol of `symbolFiles` of its name marks the entry, or no
+ * symbol does and no other entry has a FUNC of that name.
+ */
+function btfValues(btf: Btf, file: ElfContents, textAddress: number, symbolFiles: ElfContents[]): ValueInfo {
+  const globals = btf.variables.flatMap((v) => {
+    const section = file.sections.get(v.section);
+    if (!section) return [];
+    const inside = v.offset >= section.addr && v.offset < section.addr + section.data.length;
+    return [{ name: v.name, parameter: false, type: v.type, location: addressExpression(inside ? v.offset : section.addr + v.offset) }];
+  });
+  const symbolNames = new Map<number, string[]>();
+  for (const s of symbolFiles.flatMap((f) => f.functions)) symbolNames.set(s.address, [...(symbolNames.get(s.address) ?? []), s.name]);
+  const entries = new Map<string, number>();
+  for (const f of btf.functions) entries.set(f.name, (entries.get(f.name) ?? 0) + 1);
+  const prototypes = new Map(
+    btf.functions.flatMap((f) => {
+      const named = symbolNames.get(textAddress + f.offset);
+      return (named ? named.includes(f.name) : entries.get(f.name) === 1) ? [[textAddress + f.offset, f] as const] : [];
+    }),
+  );
+  return { from: 'btf', types: btf.types, globals, prototypes };
 }
 
 /** Function symbols as slot ranges: from the ELF symbol tables and BTF, then the loader's registry (each up to the next function). */

@@ -29,6 +29,8 @@ export type StopRule = (at: Position) => StopReason | undefined;
 class RunLevel implements TraceSink {
   private machine: Interpreter | undefined;
   private entry: TraceEntry | undefined;
+  /** r1..r5 at the first instruction of each active call frame, outermost first: the arguments each was called with. */
+  private readonly entryRegisters: bigint[][] = [];
 
   constructor(
     readonly programId: string,
@@ -64,12 +66,15 @@ class RunLevel implements TraceSink {
   }
 
   snapshot() {
-    return snapshotRun(this.programId, this.exe, this.machine!, this.entry!);
+    return snapshotRun(this.programId, this.exe, this.machine!, this.entry!, this.entryRegisters);
   }
 
-  /** Records the registers before the instruction about to run. */
+  /** Records the registers before the instruction about to run, and those of a call frame's first instruction. */
   note(entry: TraceEntry): void {
     this.entry = entry;
+    const frames = (this.machine?.callDepth ?? 0) + 1;
+    if (this.entryRegisters.length > frames) this.entryRegisters.length = frames;
+    if (this.entryRegisters.length < frames) this.entryRegisters.push(entry.slice(1, 6));
   }
 }
 

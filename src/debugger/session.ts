@@ -1,7 +1,8 @@
 /**
  * The Debug Adapter Protocol server over {@link DebugController}: one thread (the transaction),
  * breakpoints by line, function and instruction, stepping by line or instruction, stack frames
- * with source, registers, the meter and memory regions per frame, `readMemory`, and at the end
+ * with source, per frame its typed locals, the arguments it was entered with, the program's
+ * globals, registers, the meter and memory regions, `evaluate` and `readMemory`, and at the end
  * the run's logs and result as output. Start it on streams with `session.start(input, output)`.
  */
 import {
@@ -23,6 +24,7 @@ import { bytesToBase64 } from '../platform.js';
 import { DebugController, type Debuggee, type Finished, type Granularity, type Motion } from './controller.js';
 import type { Stop } from './snapshot.js';
 import { framesOf, memoryReference, parseMemoryReference, type FrameView } from './stop-view.js';
+import { ExpressionError } from './expression.js';
 import { FrameValues, type TypedValue } from './values.js';
 import { sourceMapOf } from '../debug/program-sources.js';
 
@@ -229,12 +231,16 @@ export class WebsvmDebugSession extends DebugSession {
     const memory = stop.runs[frame.run].memory;
     const hex = (v: bigint) => `0x${v.toString(16)}`;
     const values = this.valuesOf(frame);
+    const typed = (name: string, list: () => TypedValue[]) =>
+      new Scope(
+        name,
+        this.reference(() => list().map((v) => this.toVariable(v, frame.run))),
+      );
     response.body = {
       scopes: [
-        new Scope(
-          'Locals',
-          this.reference(() => values.locals().map((v) => this.toVariable(v, frame.run))),
-        ),
+        typed('Locals', () => values.locals()),
+        ...(frame.entry ? [typed('Arguments at entry', () => values.arguments() ?? [])] : []),
+        ...(sourceMapOf(stop.runs[frame.run].exe).globals().length > 0 ? [typed('Globals', () => values.globals())] : []),
         new Scope(
           'Registers',
           this.reference(() =>
@@ -274,12 +280,16 @@ export class WebsvmDebugSession extends DebugSession {
     this.sendResponse(response);
   }
 
-  /** Registers, variables, and `.field`, `->field` and `[index]` on them, in the frame asked for (the innermost by default). */
+  /** An expression of registers, variables and globals (see ./expression.ts), in the frame asked for (the innermost by default). */
   protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
     const frame = this.frames[args.frameId ?? 0];
-    const value = frame && this.valuesOf(frame).evaluate(args.expression);
-    if (!value) {
-      this.sendErrorResponse(response, 4, frame ? `no ${args.expression} in this frame` : 'not stopped');
+    let value: TypedValue;
+    try {
+      if (!frame) throw new ExpressionError('Unavailable', 'not stopped');
+      value = this.valuesOf(frame).evaluate(args.expression);
+    } catch (e) {
+      if (!(e instanceof ExpressionError)) throw e;
+      this.sendErrorResponse(response, 4, e.message);
       return;
     }
     const v = this.toVariable(value, frame.run);
@@ -365,6 +375,7 @@ export class WebsvmDebugSession extends DebugSession {
       registers: new Map(frame.registers),
       pc: frame.pc,
       variables: frame.variables,
+      ...(frame.entry ? { entry: frame.entry } : {}),
     });
   }
 

@@ -71,11 +71,13 @@ export interface ProgramSnapshot {
   returnPcs: number[];
   /** r6..r10 of each caller, as its frame saved them (5 per frame, outermost first). */
   savedRegisters: bigint[];
+  /** r1..r5 at the first instruction of each active call frame (the arguments it was called with), outermost first. */
+  entryRegisters: bigint[][];
   memory: MemorySnapshot;
 }
 
 /** Copies what a stop shows of one run. */
-export function snapshotRun(programId: string, exe: Executable, machine: Interpreter, entry: TraceEntry): ProgramSnapshot {
+export function snapshotRun(programId: string, exe: Executable, machine: Interpreter, entry: TraceEntry, entryRegisters: readonly bigint[][]): ProgramSnapshot {
   const depth = machine.callDepth;
   return {
     programId,
@@ -84,6 +86,7 @@ export function snapshotRun(programId: string, exe: Executable, machine: Interpr
     registers: entry.slice(0, 11),
     returnPcs: Array.from(machine.returnPc.subarray(0, depth)),
     savedRegisters: Array.from(machine.savedRegs.subarray(0, depth * 5)),
+    entryRegisters: entryRegisters.map((r) => r.slice()),
     memory: new MemorySnapshot(machine.memory),
   };
 }

@@ -1,7 +1,8 @@
 /**
  * A stop as a debugger shows it: the stack frames of every program run (inlined functions as
- * frames of their own, CPI callers below their callees), the registers each frame knows, and
- * memory references that name a run and an address.
+ * frames of their own, CPI callers below their callees), the registers each frame knows, the
+ * parameters each call frame was entered with, and memory references that name a run and an
+ * address.
  */
 import { sourceMapOf } from '../debug/program-sources.js';
 import type { SourceVariable } from '../debug/source-map.js';
@@ -22,6 +23,11 @@ export interface FrameView {
   registers: [name: string, value: bigint][];
   /** Its parameters and local variables in scope, as DWARF describes them (see ./values.ts). */
   variables: SourceVariable[];
+  /**
+   * In a call frame's own function (not an inlined one): its parameters at the calling
+   * convention's places, and r1..r5 as they were at its first instruction (see ./values.ts).
+   */
+  entry?: { parameters: SourceVariable[]; registers: bigint[] };
 }
 
 /** The frames of `stop`, innermost first. */
@@ -34,9 +40,23 @@ export function framesOf(stop: Stop): FrameView[] {
     return physicalPcs.flatMap((pc, physical) => {
       const registers = registersOf(run, physical);
       const variables = map.variablesAt(pc);
-      return map.locate(pc).map((f, i) => {
+      const parameters = map.argumentsAt(pc);
+      const entryRegisters = run.entryRegisters[run.entryRegisters.length - 1 - physical];
+      const frames = map.locate(pc);
+      return frames.map((f, i): FrameView => {
         const name = `${f.function ?? `pc ${f.pc}`}${f.inlined ? ' [inlined]' : ''}${several ? ` (${run.programId})` : ''}`;
-        return { name, file: f.file, line: f.line || undefined, column: f.column || undefined, pc: f.pc, run: index, registers, variables: variables[i] ?? [] };
+        const own = i === frames.length - 1 && parameters && entryRegisters ? { entry: { parameters, registers: entryRegisters } } : {};
+        return {
+          name,
+          file: f.file,
+          line: f.line || undefined,
+          column: f.column || undefined,
+          pc: f.pc,
+          run: index,
+          registers,
+          variables: variables[i] ?? [],
+          ...own,
+        };
       });
     });
   });

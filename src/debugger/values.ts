@@ -1,18 +1,21 @@
 /**
- * Typed values of a stopped frame: its parameters and local variables as DWARF describes them
- * (src/debug), read from the registers the frame knows and from the run's memory — integers,
- * booleans, pointers (with what they point at), structures and arrays (with their members and
- * elements) — and the simple expressions a debugger's watch and hover ask for: a register, a
- * variable, and `.field`, `->field` and `[index]` on them. A value that cannot be read says why in
- * its text (`<optimized out>`, `<unreadable>`); nothing here throws for a program's debug information.
+ * Typed values of a stopped frame: its parameters and local variables as DWARF describes them,
+ * the parameters its function was entered with (at the calling convention's registers, typed
+ * by DWARF or BTF), and the program's global variables — read from the registers the frame
+ * knows and from the run's memory: integers, booleans, bitfields, pointers (with what they
+ * point at), structures and arrays (with their members and elements), values split in pieces
+ * over registers and memory. And the expressions of ./expression.ts on them, for a debugger's
+ * watch and hover. A value that cannot be read says why in its text (`<optimized out>`,
+ * `<unreadable>`); an expression that has no value throws an {@link ExpressionError}.
  */
-import { evaluateLocation, type Location } from '../debug/locations.js';
+import { evaluateLocation, type Location, type MachineState, type SimpleLocation } from '../debug/locations.js';
 import type { SourceMap, SourceVariable } from '../debug/source-map.js';
-import { ENCODING, type DwarfType } from '../debug/types.js';
+import { LONG, pointerTo, UNSIGNED_LONG, type TypeView } from '../debug/type-view.js';
+import { ENCODING, type BitField, type DebugMember, type DebugType } from '../debug/types.js';
 import type { Executable } from '../executable.js';
 import { INSN_SIZE } from '../isa/constants.js';
 import { opcodeRole } from '../isa/validity.js';
-import type { MemorySnapshot } from './snapshot.js';
+import { ExpressionError, parseExpression, type Expression } from './expression.js';
 
 /** A value as a debugger lists it; `children` gives the members, elements or pointee of a composite one. */
 export interface TypedValue {
@@ -24,93 +27,146 @@ export interface TypedValue {
   children?: () => TypedValue[];
 }
 
-/** Where a value's bytes are: memory, or a register's (or computed value's) eight bytes. */
-type Place = { address: bigint } | { bytes: Uint8Array };
+/**
+ * Where a value's bytes are: memory; bytes apart from it (a register's, a computed value's, the
+ * pieces of a split one), of which `known` marks the bits that can be read, a mask a byte (all,
+ * without it); or nowhere, and why.
+ */
+type Place = { address: bigint } | { bytes: Uint8Array; known?: Uint8Array } | { reason: string };
+
+/** A value looked at: its name, its type, where it is, and which of its bits for a bitfield. */
+interface Operand {
+  name: string;
+  type: DebugType | undefined;
+  place: Place;
+  bits?: BitField;
+}
 
 /** Elements shown of an array, at most. */
 const MAX_ELEMENTS = 256;
-/** Aliases and qualifiers followed at most (a cycle in malformed DWARF ends here). */
-const MAX_HOPS = 16;
+/** Bits a value in pieces may have, at most (a malformed location could ask for any number). */
+const MAX_PIECE_BITS = 1 << 16;
+/** Bytes of the largest number shown (malformed debug information could give a base type any size). */
+const MAX_SCALAR_BYTES = 16;
 const U64 = (1n << 64n) - 1n;
 
 /** What a frame's values are read from. */
 export interface FrameContext {
   map: SourceMap;
   exe: Executable;
-  memory: MemorySnapshot;
+  memory: { read(address: bigint, count: number): Uint8Array };
   /** The registers the frame knows, by name (`r0`..`r10`, `pc`). */
   registers: ReadonlyMap<string, bigint>;
   /** The slot of the frame's physical call frame (where its function's code is). */
   pc: number;
   variables: readonly SourceVariable[];
+  /** The parameters of a call frame's function at the calling convention's places, and r1..r5 when it was entered. */
+  entry?: { parameters: readonly SourceVariable[]; registers: readonly bigint[] };
 }
 
 export class FrameValues {
-  constructor(private readonly frame: FrameContext) {}
+  private readonly types: TypeView;
+
+  constructor(private readonly frame: FrameContext) {
+    this.types = frame.map.types;
+  }
 
   /** The frame's parameters, then its local variables. */
   locals(): TypedValue[] {
     const all = this.frame.variables;
-    return [...all.filter((v) => v.parameter), ...all.filter((v) => !v.parameter)].map((v) => this.variable(v));
+    return [...all.filter((v) => v.parameter), ...all.filter((v) => !v.parameter)].map((v) => this.render(this.current(v)));
   }
 
-  /**
-   * The value of `expression`: a register name, a variable, and any of `.field`, `->field` and
-   * `[index]` after it; undefined when it names nothing here.
-   */
-  evaluate(expression: string): TypedValue | undefined {
+  /** The parameters as the function was entered with them; undefined where they are not known. */
+  arguments(): TypedValue[] | undefined {
+    return this.frame.entry?.parameters.map((v) => this.render(this.atEntry(v)));
+  }
+
+  /** The program's global variables. */
+  globals(): TypedValue[] {
+    return this.frame.map.globals().map((v) => this.render(this.global(v)));
+  }
+
+  /** The value of `expression` (see ./expression.ts). */
+  evaluate(expression: string): TypedValue {
     const text = expression.trim();
     const register = this.frame.registers.get(text);
     if (register !== undefined) return { name: text, value: `0x${register.toString(16)}` };
-    const head = /^[A-Za-z_]\w*/.exec(text)?.[0];
-    const variable = head === undefined ? undefined : this.frame.variables.find((v) => v.name === head);
-    if (!variable || head === undefined) return undefined;
-    let value = this.variable(variable);
-    let type = this.typeOf(variable.type);
-    let place = this.placeOf(variable);
-    let rest = text.slice(head.length);
-    while (rest.length > 0) {
-      const step = /^\s*(?:(\.|->)\s*([A-Za-z_]\w*)|\[\s*(\d+)\s*\])/.exec(rest);
-      if (!step || !type || !place || 'reason' in place) return undefined;
-      rest = rest.slice(step[0].length);
-      const target = this.stripped(type);
-      let next: { type: DwarfType | undefined; place: Place; name: string } | undefined;
-      if (step[2] !== undefined) {
-        // A field, through a pointer where there is one (`->`, or `.` as a convenience).
-        const struct = target.kind === 'pointer' ? this.pointee(target, place) : { type: target, place };
-        const s = struct?.type && this.stripped(struct.type);
-        const member = s?.kind === 'struct' ? s.members.find((m) => m.name === step[2]) : undefined;
-        if (!struct || !member) return undefined;
-        next = { type: this.typeOf(member.type), place: offsetBy(struct.place, member.offset), name: `${value.name}${step[1]}${step[2]}` };
-      } else {
-        const index = Number(step[3]);
-        const element = this.elementAt(target, place, index);
-        if (!element) return undefined;
-        next = { ...element, name: `${value.name}[${index}]` };
-      }
-      type = next.type;
-      place = next.place;
-      value = this.render(next.name, type, place);
-    }
-    return value;
+    const parsed = parseExpression(text, (name) => this.frame.map.typeNamed(name) !== undefined);
+    return this.render({ ...this.operand(parsed), name: text });
   }
 
-  private variable(v: SourceVariable): TypedValue {
-    const type = this.typeOf(v.type);
-    const place = this.placeOf(v);
-    if (!place || 'reason' in place) return { name: v.name, value: `<${place?.reason ?? 'optimized out'}>`, type: this.typeName(type) };
-    return this.render(v.name, type, place);
+  // ---- Variables -------------------------------------------------------------------------
+
+  /** `v` in this frame, where its DWARF location puts it now. */
+  private current(v: SourceVariable): Operand {
+    const registers = this.frame.registers;
+    return this.located(v, { ...this.memoryState(), register: (n) => registers.get(`r${n}`), frameBase: () => this.frameBase(v) });
   }
 
-  /** Where `v` is now, or why that is not known. */
-  private placeOf(v: SourceVariable): Place | { reason: string } | undefined {
-    if (!v.location) return undefined;
-    const { registers } = this.frame;
-    const state = {
-      register: (n: number) => registers.get(`r${n}`),
-      frameBase: () => this.frameBase(v),
+  /** Parameter `v` as the function was entered with it. */
+  private atEntry(v: SourceVariable): Operand {
+    const entry = this.frame.entry?.registers ?? [];
+    return this.located(v, { ...this.memoryState(), register: (n) => (n >= 1 && n <= 5 ? entry[n - 1] : undefined), frameBase: () => undefined });
+  }
+
+  /** Global variable `v`. */
+  private global(v: SourceVariable): Operand {
+    return this.located(v, { ...this.memoryState(), register: () => undefined, frameBase: () => undefined });
+  }
+
+  /** What locations read besides registers: memory, and the program's addresses as the VM maps them. */
+  private memoryState(): Pick<MachineState, 'memory' | 'relocate'> {
+    const { memory, map, exe } = this.frame;
+    return {
+      memory: (address, size) => {
+        const bytes = memory.read(address, size);
+        return bytes.length === size ? bytes : undefined;
+      },
+      relocate: (address) => map.vmAddress(address, exe),
     };
-    return toPlace(evaluateLocation(v.location, state));
+  }
+
+  private located(v: SourceVariable, state: MachineState): Operand {
+    const place: Place = v.location
+      ? this.placeOf(evaluateLocation(v.location, { ...state, ...(v.unit ? { unit: v.unit } : {}) }))
+      : { reason: 'optimized out' };
+    return { name: v.name, type: this.types.resolve(v.type), place };
+  }
+
+  private placeOf(location: Location): Place {
+    if (location.kind !== 'pieces') return this.simplePlace(location);
+    const total = location.pieces.reduce((n, p) => n + p.bits, 0);
+    if (total > MAX_PIECE_BITS) return { reason: 'malformed location' };
+    // Bit by bit: a piece may start and end inside a byte (DW_OP_bit_piece).
+    const bytes = new Uint8Array(Math.ceil(total / 8));
+    const known = new Uint8Array(bytes.length);
+    let at = 0;
+    for (const { location: source, bits, from } of location.pieces) {
+      const place = source.kind === 'memory' ? { address: source.address } : this.simplePlace(source);
+      const need = Math.ceil((from + bits) / 8);
+      const got = 'reason' in place || need > MAX_PIECE_BITS / 8 ? undefined : this.read(place, 0, need);
+      for (let b = 0; b < bits; b++, at++) {
+        const bit = from + b;
+        if (!(got instanceof Uint8Array) || bit >= got.length * 8) continue;
+        bytes[at >> 3]! |= ((got[bit >> 3]! >> (bit & 7)) & 1) << (at & 7);
+        known[at >> 3]! |= 1 << (at & 7);
+      }
+    }
+    return { bytes, known };
+  }
+
+  private simplePlace(location: SimpleLocation): Place {
+    switch (location.kind) {
+      case 'memory':
+        return { address: location.address };
+      case 'value':
+        return { bytes: littleEndianBytes(location.value, 8) };
+      case 'bytes':
+        return { bytes: location.bytes };
+      case 'unavailable':
+        return { reason: location.reason };
+    }
   }
 
   /**
@@ -125,139 +181,232 @@ export class FrameValues {
     return (base.value - BigInt(frameSize(this.frame.exe, this.frame.map, this.frame.pc))) & U64;
   }
 
-  private render(name: string, type: DwarfType | undefined, place: Place): TypedValue {
-    const typeName = this.typeName(type);
+  // ---- Showing values --------------------------------------------------------------------
+
+  private render(op: Operand): TypedValue {
+    const { name, place } = op;
+    const type = this.types.nameOf(op.type);
     const at = 'address' in place ? { address: place.address } : {};
-    const t = type && this.stripped(type);
-    if (!t) return { name, value: `<unknown type>`, ...at };
-    const unreadable = { name, value: '<unreadable>', type: typeName, ...at };
+    if ('reason' in place) return { name, value: `<${place.reason}>`, ...(type === undefined ? {} : { type }) };
+    const t = op.type && this.types.stripped(op.type);
+    if (!t || t.kind === 'alias') return { name, value: '<unknown type>', ...(type === undefined ? {} : { type }), ...at };
+    const shown = (value: string, children?: () => TypedValue[]) => ({ name, value, type, ...at, ...(children ? { children } : {}) });
     switch (t.kind) {
       case 'base': {
-        const bytes = this.bytes(place, 0, t.size);
-        return bytes ? { name, value: formatBase(t, bytes), type: typeName, ...at } : unreadable;
+        const bytes = this.scalarBytes(op, t);
+        return shown('reason' in bytes ? `<${bytes.reason}>` : formatBase(t, bytes));
       }
       case 'pointer': {
-        const bytes = this.bytes(place, 0, 8);
-        if (!bytes) return unreadable;
-        const pointer = littleEndian(bytes);
-        const target = this.pointee(t, place);
-        const readable = target && this.frame.memory.read(pointer, 1).length === 1;
-        return {
-          name,
-          value: `0x${pointer.toString(16)}`,
-          type: typeName,
-          ...at,
-          ...(readable ? { children: () => [this.render(`*${name}`, target.type, target.place)] } : {}),
-        };
+        const bytes = this.scalarBytes(op, t);
+        if ('reason' in bytes) return shown(`<${bytes.reason}>`);
+        const target = this.types.resolve(t.target);
+        const address = littleEndian(bytes);
+        const readable = target !== undefined && this.frame.memory.read(address, 1).length === 1;
+        return shown(`0x${address.toString(16)}`, readable ? () => [this.render({ name: `*${name}`, type: target, place: { address } })] : undefined);
       }
       case 'struct':
-        return {
-          name,
-          value: `{${t.members.length} ${t.members.length === 1 ? 'member' : 'members'}}`,
-          type: typeName,
-          ...at,
-          children: () => t.members.map((m, i) => this.render(m.name ?? `<member ${i}>`, this.typeOf(m.type), offsetBy(place, m.offset))),
-        };
+        return shown(`{${t.members.length} ${t.members.length === 1 ? 'member' : 'members'}}`, () =>
+          t.members.map((m, i) => this.render(this.member(op, m, m.name ?? `<member ${i}>`))),
+        );
       case 'array': {
         const count = t.counts[0] ?? 0;
-        return {
-          name,
-          value: `[${count}]`,
-          type: typeName,
-          ...at,
-          children: () =>
-            Array.from({ length: Math.min(count, MAX_ELEMENTS) }, (_, i) => {
-              const element = this.elementAt(t, place, i)!;
-              return this.render(`[${i}]`, element.type, element.place);
-            }),
-        };
+        return shown(`[${count}]`, () =>
+          Array.from({ length: Math.min(count, MAX_ELEMENTS) }, (_, i) => this.render({ ...this.element(op, t, BigInt(i)), name: `[${i}]` })),
+        );
       }
-      case 'alias':
-        return { name, value: '<unknown type>', type: typeName, ...at };
     }
   }
 
-  /** Element `index` of an array, or of what a pointer points at. */
-  private elementAt(t: DwarfType, place: Place, index: number): { type: DwarfType | undefined; place: Place } | undefined {
-    if (t.kind === 'array') {
-      const [count = 0, ...inner] = t.counts;
-      if (index >= count && count > 0) return undefined;
-      const element = inner.length > 0 ? ({ kind: 'array', element: t.element, counts: inner } as const) : this.typeOf(t.element);
-      return { type: element, place: offsetBy(place, index * this.sizeOf(element)) };
-    }
-    if (t.kind !== 'pointer') return undefined;
-    const target = this.pointee(t, place);
-    return target && { type: target.type, place: offsetBy(target.place, index * this.sizeOf(target.type)) };
+  /** The bytes of a number or pointer: a bitfield's bits moved down and extended to the type's size. */
+  private scalarBytes(op: Operand, t: Extract<DebugType, { kind: 'base' | 'pointer' }>): Uint8Array | { reason: string } {
+    if (t.size > MAX_SCALAR_BYTES || (op.bits && op.bits.offset + op.bits.size > 8 * MAX_SCALAR_BYTES)) return { reason: `${t.size}-byte value` };
+    if (!op.bits) return this.read(op.place, 0, t.size);
+    const { offset, size } = op.bits;
+    const bytes = this.read(op.place, 0, Math.ceil((offset + size) / 8), op.bits);
+    if ('reason' in bytes) return bytes;
+    let value = (littleEndian(bytes) >> BigInt(offset)) & ((1n << BigInt(size)) - 1n);
+    if (t.kind === 'base' && isSigned(t) && size > 0) value = BigInt.asIntN(size, value);
+    return littleEndianBytes(value, t.size);
   }
 
-  /** What a pointer at `place` points at. */
-  private pointee(t: Extract<DwarfType, { kind: 'pointer' }>, place: Place): { type: DwarfType | undefined; place: Place } | undefined {
-    const bytes = this.bytes(place, 0, 8);
-    const type = this.typeOf(t.target);
-    return bytes && type ? { type, place: { address: littleEndian(bytes) } } : undefined;
-  }
-
-  private bytes(place: Place, offset: number, size: number): Uint8Array | undefined {
+  /** `size` bytes at `offset` of `place` (of which only bits `needed` matter, when given), or why they cannot be read. */
+  private read(place: Place, offset: number, size: number, needed: BitField = { offset: 0, size: 8 * size }): Uint8Array | { reason: string } {
+    if ('reason' in place) return place;
     if ('address' in place) {
       const bytes = this.frame.memory.read((place.address + BigInt(offset)) & U64, size);
-      return bytes.length === size ? bytes : undefined;
+      return bytes.length === size ? bytes : { reason: 'unreadable' };
     }
-    return offset + size <= place.bytes.length ? place.bytes.subarray(offset, offset + size) : undefined;
-  }
-
-  private typeOf(id: number | undefined): DwarfType | undefined {
-    return id === undefined ? undefined : this.frame.map.type(id);
-  }
-
-  /** `t` without its typedefs and qualifiers. */
-  private stripped(t: DwarfType): DwarfType {
-    let at: DwarfType | undefined = t;
-    for (let hop = 0; at?.kind === 'alias' && hop < MAX_HOPS; hop++) at = this.typeOf(at.target);
-    return at ?? t;
-  }
-
-  private sizeOf(t: DwarfType | undefined): number {
-    const s = t && this.stripped(t);
-    if (!s || s.kind === 'alias') return 0;
-    if (s.kind === 'array') return s.counts.reduce((n, c) => n * c, 1) * this.sizeOf(this.typeOf(s.element));
-    return s.size;
-  }
-
-  /** A type as C writes it. */
-  private typeName(t: DwarfType | undefined, hops = 0): string | undefined {
-    if (!t || hops > MAX_HOPS) return undefined;
-    const inner = (id: number | undefined) => this.typeName(this.typeOf(id), hops + 1);
-    switch (t.kind) {
-      case 'base':
-        return t.name;
-      case 'pointer':
-        return `${inner(t.target) ?? 'void'} *`;
-      case 'struct':
-        return t.name ?? (t.union ? 'union' : 'struct');
-      case 'array':
-        return `${inner(t.element) ?? '?'}${t.counts.map((c) => `[${c}]`).join('')}`;
-      case 'alias':
-        return t.name ?? `${t.qualifier ?? ''} ${inner(t.target) ?? 'void'}`.trim();
+    if (offset < 0 || offset + size > place.bytes.length) return { reason: 'optimized out' }; // not in the register or pieces that hold the value
+    const known = place.known;
+    for (let bit = needed.offset; known && bit < needed.offset + needed.size; bit++) {
+      if (!((known[offset + (bit >> 3)]! >> (bit & 7)) & 1)) return { reason: 'optimized out' };
     }
+    return place.bytes.subarray(offset, offset + size);
+  }
+
+  // ---- Expressions -------------------------------------------------------------------------
+
+  private operand(e: Expression): Operand {
+    switch (e.kind) {
+      case 'number':
+        return computed(e.text, e.value < 1n << 63n ? LONG : UNSIGNED_LONG, e.value);
+      case 'name':
+        return this.named(e.name, e.atEntry);
+      case 'member': {
+        const of = this.operand(e.of);
+        const t = this.stripped(of.type);
+        const struct = t?.kind === 'pointer' ? this.dereference(of, e.text) : of; // `.` through a pointer too, as a convenience
+        const s = this.stripped(struct.type);
+        if (s?.kind !== 'struct') throw invalid(`no ${e.text}: ${this.typeName(of.type)} is not a structure or union`);
+        const member = s.members.find((m) => m.name === e.field);
+        if (!member) throw invalid(`no ${e.text}: ${this.typeName(struct.type)} has no member ${e.field}`);
+        return this.member(struct, member, e.text);
+      }
+      case 'index': {
+        const of = this.operand(e.of);
+        const index = this.integer(this.operand(e.index), e.index.text);
+        const t = this.stripped(of.type);
+        if (t?.kind === 'array') {
+          const count = t.counts[0] ?? 0;
+          if (count > 0 && (index < 0n || index >= BigInt(count))) throw invalid(`no ${e.text}: index ${index} is outside ${this.typeName(of.type)}`);
+          return { ...this.element(of, t, index), name: e.text };
+        }
+        if (t?.kind !== 'pointer') throw invalid(`no ${e.text}: ${this.typeName(of.type)} is neither an array nor a pointer`);
+        const target = this.dereference(of, e.text);
+        return { ...target, place: offsetBy(target.place, index * BigInt(this.types.sizeOf(target.type))), name: e.text };
+      }
+      case 'unary': {
+        const of = this.operand(e.of);
+        if (e.op === '*') {
+          const t = this.stripped(of.type);
+          if (t?.kind === 'array') return { ...this.element(of, t, 0n), name: e.text };
+          if (t?.kind !== 'pointer') throw invalid(`cannot dereference ${e.of.text}: ${this.typeName(of.type)} is not a pointer`);
+          return { ...this.dereference(of, e.text), name: e.text };
+        }
+        if (e.op === '&') {
+          if ('reason' in of.place) throw unavailable(`${e.of.text} is ${of.place.reason}`);
+          if (!('address' in of.place) || of.bits) throw invalid(`cannot take the address of ${e.of.text}: it is not in memory as a whole`);
+          return computed(e.text, pointerTo(of.type), of.place.address);
+        }
+        return computed(e.text, LONG, -this.integer(of, e.of.text));
+      }
+      case 'binary':
+        return this.arithmetic(e.op, this.operand(e.left), this.operand(e.right), e);
+      case 'cast': {
+        let type = this.frame.map.typeNamed(e.type);
+        if (!type) throw new ExpressionError('UnknownName', `no type ${e.type} in this program`, { type: e.type });
+        for (let i = 0; i < e.pointers; i++) type = pointerTo(type);
+        const t = this.types.stripped(type);
+        if (t.kind !== 'pointer' && !(t.kind === 'base' && t.encoding !== ENCODING.float)) {
+          throw invalid(`cannot cast to ${this.typeName(type)}: only to integer and pointer types`);
+        }
+        const size = t.kind === 'base' ? t.size : 8;
+        if (size < 1 || size > 8) throw invalid(`cannot cast to ${this.typeName(type)}: only to integers of up to 8 bytes`);
+        const value = this.integer(this.decayed(this.operand(e.of)), e.of.text);
+        return { name: e.text, type, place: { bytes: littleEndianBytes(value, size) } };
+      }
+    }
+  }
+
+  /** A name: a parameter at entry (`name@entry`), a register, a variable of the frame, a global variable. */
+  private named(name: string, atEntry: boolean): Operand {
+    if (atEntry) {
+      const parameter = this.frame.entry?.parameters.find((v) => v.name === name);
+      if (!parameter)
+        throw new ExpressionError('UnknownName', `no ${name}@entry: the parameters this frame was entered with are not known, or have no ${name}`, { name });
+      return this.atEntry(parameter);
+    }
+    const register = this.frame.registers.get(name);
+    if (register !== undefined) return computed(name, UNSIGNED_LONG, register);
+    const variable = this.frame.variables.find((v) => v.name === name);
+    if (variable) return this.current(variable);
+    const global = this.frame.map.globals().find((v) => v.name === name);
+    if (global) return this.global(global);
+    throw new ExpressionError('UnknownName', `no ${name} in this frame`, { name });
+  }
+
+  /** `a + b` or `a - b`: on integers, a pointer and an integer (in elements, as C counts), or two pointers. */
+  private arithmetic(op: '+' | '-', left: Operand, right: Operand, e: Extract<Expression, { kind: 'binary' }>): Operand {
+    const [a, b] = [this.decayed(left), this.decayed(right)];
+    const [ta, tb] = [this.stripped(a.type), this.stripped(b.type)];
+    const step = (t: DebugType | undefined) => BigInt(t?.kind === 'pointer' ? this.types.sizeOf(this.types.resolve(t.target)) || 1 : 1);
+    const [x, y] = [this.integer(a, e.left.text), this.integer(b, e.right.text)];
+    if (ta?.kind === 'pointer' && tb?.kind === 'pointer') {
+      if (op === '+') throw invalid(`cannot add two pointers (${e.text})`);
+      return computed(e.text, LONG, BigInt.asIntN(64, x - y) / step(ta));
+    }
+    if (ta?.kind === 'pointer') return computed(e.text, a.type, op === '+' ? x + y * step(ta) : x - y * step(ta));
+    if (tb?.kind === 'pointer') {
+      if (op === '-') throw invalid(`cannot subtract a pointer from an integer (${e.text})`);
+      return computed(e.text, b.type, y + x * step(tb));
+    }
+    const signed = ta?.kind === 'base' && isSigned(ta) && tb?.kind === 'base' && isSigned(tb);
+    return computed(e.text, signed ? LONG : UNSIGNED_LONG, op === '+' ? x + y : x - y);
+  }
+
+  /** The number a scalar operand holds (signed for signed types), or a typed error. */
+  private integer(op: Operand, text: string): bigint {
+    const t = this.stripped(op.type);
+    if (t?.kind !== 'pointer' && !(t?.kind === 'base' && t.encoding !== ENCODING.float)) {
+      throw invalid(`${text} is ${t ? `of type ${this.typeName(op.type)}` : 'of no known type'}, not an integer or a pointer`);
+    }
+    const bytes = this.scalarBytes(op, t);
+    if ('reason' in bytes) throw unavailable(`${text} is ${bytes.reason}`);
+    const value = littleEndian(bytes);
+    return t.kind === 'base' && isSigned(t) ? BigInt.asIntN(8 * bytes.length, value) : value;
+  }
+
+  /** An array as C uses one in arithmetic: a pointer to its first element (where it is in memory). */
+  private decayed(op: Operand): Operand {
+    const t = this.stripped(op.type);
+    if (t?.kind !== 'array' || !('address' in op.place)) return op;
+    return computed(op.name, pointerTo(this.types.elementOf(t)), op.place.address);
+  }
+
+  /** What the pointer `op` points at. */
+  private dereference(op: Operand, text: string): Operand {
+    const t = this.stripped(op.type);
+    const target = t?.kind === 'pointer' ? this.types.resolve(t.target) : undefined;
+    if (!target) throw invalid(`cannot dereference ${op.name} (${text}): it points at no known type`);
+    return { name: `*${op.name}`, type: target, place: { address: this.integer(op, op.name) } };
+  }
+
+  private member(op: Operand, m: DebugMember, name: string): Operand {
+    return { name, type: this.types.resolve(m.type), place: offsetBy(op.place, BigInt(m.offset)), ...(m.bits ? { bits: m.bits } : {}) };
+  }
+
+  private element(op: Operand, t: Extract<DebugType, { kind: 'array' }>, index: bigint): Operand {
+    const type = this.types.elementOf(t);
+    return { name: `${op.name}[${index}]`, type, place: offsetBy(op.place, index * BigInt(this.types.sizeOf(type))) };
+  }
+
+  private stripped(t: DebugType | undefined): DebugType | undefined {
+    return t && this.types.stripped(t);
+  }
+
+  private typeName(t: DebugType | undefined): string {
+    return this.types.nameOf(t) ?? 'a value of no known type';
   }
 }
 
-function toPlace(location: Location): Place | { reason: string } {
-  switch (location.kind) {
-    case 'memory':
-      return { address: location.address };
-    case 'value': {
-      const bytes = new Uint8Array(8);
-      new DataView(bytes.buffer).setBigUint64(0, location.value & U64, true);
-      return { bytes };
-    }
-    case 'unavailable':
-      return { reason: location.reason };
-  }
+const invalid = (message: string) => new ExpressionError('InvalidOperand', message);
+const unavailable = (message: string) => new ExpressionError('Unavailable', message);
+
+/** A value an expression computed: its eight (or its type's) bytes, held apart from memory. */
+function computed(name: string, type: DebugType | undefined, value: bigint): Operand {
+  return { name, type, place: { bytes: littleEndianBytes(value, 8) } };
 }
 
-function offsetBy(place: Place, offset: number): Place {
-  return 'address' in place ? { address: (place.address + BigInt(offset)) & U64 } : { bytes: place.bytes.subarray(Math.min(offset, place.bytes.length)) };
+function offsetBy(place: Place, offset: bigint): Place {
+  if ('reason' in place) return place;
+  if ('address' in place) return { address: (place.address + offset) & U64 };
+  if (offset < 0n || offset > BigInt(place.bytes.length)) return { reason: 'unreadable' };
+  const at = Number(offset);
+  return { bytes: place.bytes.subarray(at), ...(place.known ? { known: place.known.subarray(at) } : {}) };
+}
+
+function isSigned(t: Extract<DebugType, { kind: 'base' }>): boolean {
+  return t.encoding === ENCODING.signed || t.encoding === ENCODING.signedChar;
 }
 
 function littleEndian(bytes: Uint8Array): bigint {
@@ -266,8 +415,15 @@ function littleEndian(bytes: Uint8Array): bigint {
   return v;
 }
 
+function littleEndianBytes(value: bigint, size: number): Uint8Array {
+  const out = new Uint8Array(size);
+  let v = BigInt.asUintN(8 * size, value);
+  for (let i = 0; i < size; i++, v >>= 8n) out[i] = Number(v & 0xffn);
+  return out;
+}
+
 /** A base type's bytes as C would print them. */
-function formatBase(t: Extract<DwarfType, { kind: 'base' }>, bytes: Uint8Array): string {
+function formatBase(t: Extract<DebugType, { kind: 'base' }>, bytes: Uint8Array): string {
   const unsigned = littleEndian(bytes);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   switch (t.encoding) {
@@ -277,8 +433,7 @@ function formatBase(t: Extract<DwarfType, { kind: 'base' }>, bytes: Uint8Array):
       return String(t.size === 4 ? view.getFloat32(0, true) : t.size === 8 ? view.getFloat64(0, true) : unsigned);
     case ENCODING.signed:
     case ENCODING.signedChar: {
-      const bits = BigInt(8 * bytes.length);
-      const signed = bytes.length > 0 ? BigInt.asIntN(Number(bits), unsigned) : 0n;
+      const signed = bytes.length > 0 ? BigInt.asIntN(8 * bytes.length, unsigned) : 0n;
       return t.encoding === ENCODING.signedChar ? withChar(signed) : String(signed);
     }
     case ENCODING.unsignedChar:

@@ -9,24 +9,22 @@ import { describe, expect, it } from 'vitest';
 import { InstructionHarness } from '../../src/api/harness.js';
 import { readBtf } from '../../src/debug/btf.js';
 import { readElfContents } from '../../src/debug/elf-sections.js';
+import { evaluateLocation } from '../../src/debug/locations.js';
 import { Coverage, DebugInfoError, SourceMap } from '../../src/index.js';
 import { loadElf } from '../../src/elf/loader.js';
+import { withoutDwarf } from '../helpers/encoding.js';
 
 const read = (name: string) => new Uint8Array(readFileSync(new URL(`../../programs/bin/${name}`, import.meta.url)));
 
-/** `elf` with every `.debug_*` section renamed `.nodbg_*`: the same program, without DWARF. */
-function withoutDwarf(elf: Uint8Array): Uint8Array {
-  const out = elf.slice();
-  const text = Buffer.from(out.buffer);
-  for (let at = text.indexOf('.debug_'); at >= 0; at = text.indexOf('.debug_', at + 1)) out.set(Buffer.from('.nodbg_'), at);
-  return out;
+/** A program, and its source maps with its DWARF and with only its BTF. */
+function withAndWithoutDwarf(name: string) {
+  const elf = read(name);
+  const exe = loadElf(elf);
+  return { elf, exe, dwarf: SourceMap.fromElf(elf, { exe }), btf: SourceMap.fromElf(withoutDwarf(elf), { exe }) };
 }
 
 describe.each(['debuginfo.so', 'debuginfo.v3.so'])('%s without DWARF', (name) => {
-  const elf = read(name);
-  const exe = loadElf(elf);
-  const dwarf = SourceMap.fromElf(elf, { exe });
-  const btf = SourceMap.fromElf(withoutDwarf(elf), { exe });
+  const { elf, exe, dwarf, btf } = withAndWithoutDwarf(name);
 
   it('names the functions DWARF names, at the same slots', () => {
     expect(btf.lineTables()).toEqual([]);
@@ -82,5 +80,45 @@ describe('readBtf', () => {
         expect(error).toBeInstanceOf(DebugInfoError);
       }
     }
+  });
+});
+
+describe.each(['values.so', 'values.v3.so'])('the types of %s in BTF and in DWARF', (name) => {
+  const { dwarf, btf } = withAndWithoutDwarf(name);
+
+  it('lay out every named structure alike: members, offsets, bitfields and sizes', () => {
+    const layout = (map: SourceMap, name: string) => {
+      const t = map.typeNamed(name)!;
+      const s = map.types.stripped(t);
+      if (s.kind !== 'struct') throw new Error(`${name} is no structure`);
+      return {
+        size: map.types.sizeOf(s),
+        members: s.members.map((m) => ({ name: m.name, offset: m.offset, bits: m.bits, type: map.types.nameOf(map.types.resolve(m.type)) })),
+      };
+    };
+    // BTF has the types its functions and variables use: pair is a local's only.
+    expect(btf.typeNamed('pair')).toBeUndefined();
+    for (const struct of ['point', 'struct point', 'Flags']) {
+      expect(layout(btf, struct), struct).toEqual(layout(dwarf, struct));
+    }
+    expect(layout(btf, 'Flags').members.map((m) => m.bits)).toEqual([
+      { offset: 0, size: 1 },
+      { offset: 1, size: 3 },
+      { offset: 4, size: 5 },
+      { offset: 1, size: 12 }, // from bit 9: byte 1, bit 1
+    ]);
+  });
+
+  it('give every function the same parameters, and the same globals', () => {
+    const parameters = (map: SourceMap) =>
+      map.functions().map((f) => map.argumentsAt(f.pc)?.map((p) => ({ name: p.name, type: map.types.nameOf(map.types.resolve(p.type)), at: p.location })));
+    expect(parameters(btf)).toEqual(parameters(dwarf));
+    const globals = (map: SourceMap) =>
+      map.globals().map((g) => {
+        const at = evaluateLocation(g.location!, { register: () => undefined, frameBase: () => undefined, ...(g.unit ? { unit: g.unit } : {}) });
+        return { name: g.name, type: map.types.nameOf(map.types.resolve(g.type)), at };
+      });
+    expect(globals(btf)).toEqual(globals(dwarf));
+    expect(globals(btf).map((g) => g.name)).toEqual(['ORIGIN', 'TABLE']);
   });
 });

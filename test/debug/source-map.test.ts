@@ -89,6 +89,19 @@ describe.each([
   });
 });
 
+describe.each(['debuginfo', 'typed', 'values'])('%s with DWARF 3 (V0)', (name) => {
+  it('has the frames and the variables in scope that DWARF 4 gives, at every slot', () => {
+    const [four, three] = [read(`${name}.so`), read(`${name}.dwarf3.so`)].map((elf) => ({ exe: loadElf(elf), elf }));
+    expect(three!.exe.text).toEqual(four!.exe.text); // the code does not depend on the DWARF version
+    const [m4, m3] = [four!, three!].map(({ elf, exe }) => SourceMap.fromElf(elf, { exe }));
+    const names = (m: SourceMap, pc: number) => m.variablesAt(pc).map((frame) => frame.map((v) => v.name));
+    for (let pc = 0; pc < four!.exe.text.length / 8; pc++) {
+      expect(m3!.locate(pc), `slot ${pc}`).toEqual(m4!.locate(pc));
+      expect(names(m3!, pc), `slot ${pc}`).toEqual(names(m4!, pc));
+    }
+  });
+});
+
 describe('without DWARF', () => {
   it('a stripped program is named from its symbols, then the loader registry, then pcs', () => {
     const elf = read('debuginfo.split.so');

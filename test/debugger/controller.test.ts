@@ -23,6 +23,8 @@ const cases: { program: string; data: number[]; callee?: string }[] = [
   { program: 'faults', data: [5] },
   { program: 'recursion', data: [12] },
   { program: 'bench_sort', data: [40] },
+  { program: 'values', data: [5, 3, 2] },
+  { program: 'values.v3', data: [5, 3, 2] },
   { program: 'cpi', data: [1, 7, 8], callee: 'cpi_callee' },
   { program: 'cpi', data: [7], callee: 'cpi_callee' },
 ];

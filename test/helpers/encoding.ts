@@ -21,6 +21,14 @@ export const u64 = (v: bigint) => {
 /** The committed ELF of one of our C programs (`programs/bin/<name>.so`). */
 export const programElf = (name: string) => new Uint8Array(readFileSync(new URL(`../../programs/bin/${name}.so`, import.meta.url)));
 
+/** `elf` with every `.debug_*` section renamed `.nodbg_*`: the same program, its BTF kept, without DWARF. */
+export function withoutDwarf(elf: Uint8Array): Uint8Array {
+  const out = elf.slice();
+  const text = Buffer.from(out.buffer);
+  for (let at = text.indexOf('.debug_'); at >= 0; at = text.indexOf('.debug_', at + 1)) out.set(Buffer.from('.nodbg_'), at);
+  return out;
+}
+
 /** SPL Token Mint data (82 bytes): `authority` mints, `supply`, 6 decimals, initialized. */
 export function splMintData(authority: Address, supply = 0n): Uint8Array {
   const d = new Uint8Array(82);
