@@ -6,17 +6,28 @@
  * deployable ELF through the project's writer (V3 strict by default, V0 dynamic on request). This
  * is the job bpf-linker does for Rust programs.
  */
-import { REL } from '../elf/layouts.js';
 import { toBytes, toChecked, toEach, toOneOf, toOptional, toText } from '../arguments.js';
 import { rodataSectionAddress, textSectionAddress, writeElf, type ElfImage } from '../elf/writer.js';
 import { hashSymbolName } from '../elf/murmur3.js';
-import { R_BPF_64_32, R_BPF_64_64 } from '../elf/parser.js';
+import {
+  R_BPF_64_32,
+  R_BPF_64_64,
+  SHF_ALLOC,
+  SHF_EXECINSTR,
+  SHF_WRITE,
+  SHN_UNDEF,
+  SHT_PROGBITS,
+  SHT_REL,
+  STB_LOCAL,
+  STT_FUNC,
+  STT_SECTION,
+} from '../elf/layouts.js';
 import { SOLANA_SYSCALL_NAMES } from '../elf/syscall-names.js';
 import { INSN_SIZE } from '../isa/constants.js';
 import * as op from '../isa/opcodes.js';
 import { mergeDebugSections } from './debug-sections.js';
 import { LinkError } from './errors.js';
-import { parseObject, type ObjSymbol } from './object.js';
+import { parseObject, relocationsOf, type ObjSymbol } from './object.js';
 
 export { LinkError };
 
@@ -35,15 +46,6 @@ export interface LinkOptions {
   debugInfo?: 'keep' | 'strip';
 }
 
-const SHT_PROGBITS = 1;
-const SHT_REL = 9;
-const SHF_WRITE = 1;
-const SHF_ALLOC = 2;
-const SHF_EXECINSTR = 4;
-const SHN_UNDEF = 0;
-const STB_LOCAL = 0;
-const STT_FUNC = 2;
-const STT_SECTION = 3;
 /** The longest section name the sBPF V0–V2 loader reads (it fails on a longer one). */
 const LOADABLE_SECTION_NAME_LENGTH = 15;
 
@@ -166,12 +168,10 @@ function linkImage(unchecked: { bytes: Uint8Array; name?: string }[], uncheckedO
       if (target.where !== 'text') {
         throw new LinkError('UnsupportedRelocation', `${obj.file}: relocations inside read-only data (${rel.name}) are not supported yet`);
       }
-      const rv = new DataView(rel.data.buffer, rel.data.byteOffset, rel.data.byteLength);
-      for (let o = 0; o + REL.fixedSize <= rel.data.length; o += REL.fixedSize) {
-        const offset = target.at + Number(rv.getBigUint64(o + REL.offsets.offset, true));
-        const info = rv.getBigUint64(o + REL.offsets.info, true);
-        const type = Number(info & 0xffffffffn);
-        const sym = obj.symbols[Number(info >> 32n)];
+      for (const r of relocationsOf(rel)) {
+        const offset = target.at + r.offset;
+        const type = r.type;
+        const sym = obj.symbols[r.sym];
         if (!sym) throw new LinkError('BadObject', `${obj.file}: relocation against a missing symbol`);
         const pc = offset / INSN_SIZE;
         const place = resolve(oi, sym);
