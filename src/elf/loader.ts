@@ -7,7 +7,9 @@
 import { refused, toArray, toBoolean, toBytes, toChecked, toEach, toInteger, toOptional, toText } from '../arguments.js';
 import type { Executable, FunctionEntry } from '../executable.js';
 import { INSN_SIZE, MM_BYTECODE_START, MM_REGION_SIZE, MM_RODATA_START, MM_STACK_START } from '../isa/constants.js';
+import { slotCount } from '../isa/instruction.js';
 import * as op from '../isa/opcodes.js';
+import { immAt, opcodeAt, SLOT, srcAt } from '../isa/slot.js';
 import { SBPFVersion, enableStricterElfHeaders, versionFromElfFlags } from '../isa/version.js';
 import { sha256Hex } from '../crypto/sha256.js';
 import { rememberProgramElf } from '../debug/program-sources.js';
@@ -175,10 +177,9 @@ function loadStrict(bytes: Uint8Array, version: SBPFVersion): Loaded {
 /** Names of the Agave syscalls V3 code calls (`call` with src 0 carries the name's hash). */
 function staticSyscallNames(text: Uint8Array): Map<number, string> {
   const names = new Map<number, string>();
-  const view = new DataView(text.buffer, text.byteOffset, text.byteLength);
-  for (let o = 0; o + INSN_SIZE <= text.length; o += INSN_SIZE) {
-    if (view.getUint8(o) !== op.CALL_IMM || view.getUint8(o + 1) >> 4 !== 0) continue;
-    const hash = view.getUint32(o + 4, true);
+  for (let pc = 0; pc < slotCount(text); pc++) {
+    if (opcodeAt(text, pc) !== op.CALL_IMM || srcAt(text, pc) !== 0) continue;
+    const hash = immAt(text, pc) >>> 0;
     const name = syscallNameByHash(hash);
     if (name !== undefined) names.set(hash, name);
   }
@@ -319,7 +320,7 @@ function relocate(ctx: Relocation): void {
   for (let o = bytes.indexOf(op.CALL_IMM, textStart); o >= 0 && o < slotsEnd; o = bytes.indexOf(op.CALL_IMM, o + 1)) {
     if ((o - textStart) % INSN_SIZE !== 0) continue;
     const i = (o - textStart) / INSN_SIZE;
-    const imm = view.getInt32(o + 4, true);
+    const imm = view.getInt32(o + SLOT.imm, true);
     if (imm === -1) continue;
     const target = i + 1 + imm;
     if (target < 0 || target >= count) {
@@ -327,7 +328,7 @@ function relocate(ctx: Relocation): void {
     }
     let key = keyOfTarget.get(target);
     if (key === undefined) keyOfTarget.set(target, (key = register(hashPc(target), target, nameOf(target))));
-    view.setUint32(o + 4, key, true);
+    view.setUint32(o + SLOT.imm, key, true);
   }
   const check = (o: number, len: number) => {
     if (o < 0 || o + len > bytes.length) throw elfError.valueOutOfBounds();
@@ -338,7 +339,7 @@ function relocate(ctx: Relocation): void {
   const [relStart, relEnd] = elf.dynamicRelocationTable ?? [0, 0];
   for (let entry = relStart; entry < relEnd; entry += REL_SIZE) {
     const rel = elf.relocationAt(entry);
-    const imm = rel.offset + 4;
+    const imm = rel.offset + SLOT.imm; // the patched slot's immediate (an lddw's low half; its high half is a slot further)
     switch (rel.type) {
       case R_BPF_64_64: {
         check(imm, 4);
@@ -367,8 +368,7 @@ function relocate(ctx: Relocation): void {
           check(imm, 4);
           const low = view.getUint32(imm, true);
           check(rel.offset, 8);
-          view.setUint32(rel.offset, low, true);
-          view.setUint32(rel.offset + 4, 1, true);
+          view.setBigUint64(rel.offset, BigInt(MM_REGION_SIZE + low), true);
         }
         break;
       case R_BPF_64_32: {

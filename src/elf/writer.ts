@@ -7,6 +7,7 @@
  */
 import { toBoolean, toBytes, toChecked, toEach, toInteger, toOneOf, toOptional, toText, toU32, type FieldCheck } from '../arguments.js';
 import { INSN_SIZE, MM_BYTECODE_START, MM_RODATA_START } from '../isa/constants.js';
+import { lddwValue, setImmAt, setLddwValue } from '../isa/slot.js';
 import { ByteWriter, type Codec } from '../runtime/codec.js';
 import {
   DT_NULL,
@@ -181,20 +182,13 @@ export function writeElf(image: ElfImage): Uint8Array {
   return image.sbpfVersion === 3 ? writeStrict(image) : writeDynamic(image);
 }
 
-function setLddw(text: DataView, pc: number, value: number): void {
-  text.setUint32(pc * INSN_SIZE + 4, value % 2 ** 32, true);
-  text.setUint32((pc + 1) * INSN_SIZE + 4, Math.floor(value / 2 ** 32), true);
-}
-const lddwValue = (text: DataView, pc: number) => text.getUint32(pc * INSN_SIZE + 4, true) + text.getUint32((pc + 1) * INSN_SIZE + 4, true) * 2 ** 32;
-
 function writeStrict(image: ElfImage): Uint8Array {
   const rodata = image.rodata ?? new Uint8Array(0);
   const roLen = align8(rodata.length);
   const text = new Uint8Array(image.text); // a copy even when given a Node Buffer
-  const tv = new DataView(text.buffer);
   // Rodata lives at vaddr 0 in V3, so a rodata offset already is its address.
   for (const { pc, section } of image.addressRefs ?? []) {
-    setLddw(tv, pc, lddwValue(tv, pc) + (section === 'text' ? MM_BYTECODE_START : 0));
+    setLddwValue(text, pc, lddwValue(text, pc) + (section === 'text' ? MM_BYTECODE_START : 0));
   }
   const phnum = roLen ? 2 : 1;
   const start = phdrAt(phnum);
@@ -325,13 +319,12 @@ function writeDynamic(image: ElfImage): Uint8Array {
   }
   const rels: { offset: number; type: number; sym: number }[] = [];
   const text = new Uint8Array(image.text); // a copy even when given a Node Buffer
-  const tv = new DataView(text.buffer);
   for (const s of syscalls) {
-    tv.setInt32(s.pc * INSN_SIZE + 4, -1, true);
+    setImmAt(text, s.pc, -1);
     rels.push({ offset: textAt + s.pc * INSN_SIZE, type: R_BPF_64_32, sym: symOf.get(s.name)! });
   }
   for (const { pc, section } of image.addressRefs ?? []) {
-    setLddw(tv, pc, (section === 'text' ? textAt : rodataAt) + lddwValue(tv, pc));
+    setLddwValue(text, pc, (section === 'text' ? textAt : rodataAt) + lddwValue(text, pc));
     rels.push({ offset: textAt + pc * INSN_SIZE, type: R_BPF_64_RELATIVE, sym: 0 });
   }
 

@@ -1,7 +1,8 @@
 /** Machine-wide constants of the sBPF VM (solana-sbpf `ebpf.rs`, `vm.rs` `Config::default`). */
+import { INSN_SLOT } from './slot.js';
 
 /** Bytes per instruction slot. */
-export const INSN_SIZE = 8;
+export const INSN_SIZE = INSN_SLOT.fixedSize;
 /** The frame-pointer register. */
 export const FRAME_PTR_REG = 10;
 /** First callee-saved register (r6..r9 are saved by the VM on calls). */

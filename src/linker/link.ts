@@ -25,6 +25,7 @@ import {
 import { SOLANA_SYSCALL_NAMES } from '../elf/syscall-names.js';
 import { INSN_SIZE } from '../isa/constants.js';
 import * as op from '../isa/opcodes.js';
+import { immAt, opcodeAt, setImmAt, setLddwValue, setSrcAt } from '../isa/slot.js';
 import { mergeDebugSections } from './debug-sections.js';
 import { LinkError } from './errors.js';
 import { parseObject, relocationsOf, type ObjSymbol } from './object.js';
@@ -157,7 +158,6 @@ function linkImage(unchecked: { bytes: Uint8Array; name?: string }[], uncheckedO
     return globals.get(y.name);
   };
 
-  const view = new DataView(text.buffer);
   const syscalls: NonNullable<ElfImage['syscalls']> = [];
   const addressRefs: NonNullable<ElfImage['addressRefs']> = [];
   objs.forEach((obj, oi) =>
@@ -174,19 +174,19 @@ function linkImage(unchecked: { bytes: Uint8Array; name?: string }[], uncheckedO
         const sym = obj.symbols[r.sym];
         if (!sym) throw new LinkError('BadObject', `${obj.file}: relocation against a missing symbol`);
         const pc = offset / INSN_SIZE;
+        const slots = type === R_BPF_64_64 ? 2 : type === R_BPF_64_32 ? 1 : 0; // an lddw takes two
+        if (offset + slots * INSN_SIZE > text.length) throw new LinkError('BadObject', `${obj.file}: relocation in ${rel.name} outside the linked text`);
         const place = resolve(oi, sym);
         if (type === R_BPF_64_64) {
           if (!place) throw new LinkError('UndefinedSymbol', `${obj.file}: undefined symbol ${sym.name} (referenced by address)`);
-          const addend = view.getUint32(offset + 4, true);
-          const value = place.offset + addend;
-          view.setUint32(offset + 4, value >>> 0, true);
-          view.setUint32(offset + 12, 0, true);
+          const value = place.offset + (immAt(text, pc) >>> 0); // the addend is in the low half
+          setLddwValue(text, pc, value % 2 ** 32); // a 32-bit offset: the high half is 0
           addressRefs.push({ pc, section: place.where });
         } else if (type === R_BPF_64_32) {
-          if (text[offset] !== op.CALL_IMM) throw new LinkError('UnsupportedRelocation', `${obj.file}: R_BPF_64_32 on a non-call instruction`);
+          if (opcodeAt(text, pc) !== op.CALL_IMM) throw new LinkError('UnsupportedRelocation', `${obj.file}: R_BPF_64_32 on a non-call instruction`);
           if (place && place.where === 'text') {
-            view.setInt32(offset + 4, place.offset / INSN_SIZE - pc - 1, true);
-            text[offset + 1] = (text[offset + 1] & 0x0f) | 0x10; // src 1: internal call (required by V3, conventional in V0)
+            setImmAt(text, pc, place.offset / INSN_SIZE - pc - 1);
+            setSrcAt(text, pc, 1); // an internal call (required by V3, conventional in V0)
           } else if (place) {
             throw new LinkError('UnsupportedRelocation', `${obj.file}: call to ${sym.name}, which is read-only data, not a function`);
           } else if (!syscallNames.has(sym.name)) {
@@ -196,10 +196,10 @@ function linkImage(unchecked: { bytes: Uint8Array; name?: string }[], uncheckedO
               `${obj.file}: undefined symbol ${sym.name} (called at instruction ${pc}): no object defines it and no syscall has its name`,
             );
           } else if (version === 3) {
-            text[offset + 1] &= 0x0f; // src 0: static syscall
-            view.setUint32(offset + 4, hashSymbolName(sym.name), true);
+            setSrcAt(text, pc, 0); // a static syscall
+            setImmAt(text, pc, hashSymbolName(sym.name));
           } else {
-            text[offset + 1] &= 0x0f;
+            setSrcAt(text, pc, 0);
             syscalls.push({ pc, name: sym.name });
           }
         } else {
