@@ -73,6 +73,9 @@ export class ByteReader {
   u16(): number {
     return this.view.getUint16(this.take(2), true);
   }
+  i16(): number {
+    return this.view.getInt16(this.take(2), true);
+  }
   u32(): number {
     return this.view.getUint32(this.take(4), true);
   }

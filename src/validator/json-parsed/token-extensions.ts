@@ -160,9 +160,9 @@ const UNPARSEABLE = { extension: 'unparseableExtension' };
 /** `TokenMetadata` (borsh, every byte read): update authority, mint, name, symbol, uri, additional key–value pairs. */
 function tokenMetadata(value: Uint8Array): object {
   const f = new FieldReader(value);
-  const state = { updateAuthority: f.nonZeroPubkey(), mint: f.pubkey(), name: f.string(), symbol: f.string(), uri: f.string() };
-  const additionalMetadata = Array.from({ length: f.u32() }, () => [f.string(), f.string()]);
-  return f.end({ ...state, additionalMetadata });
+  const state = { updateAuthority: f.nonZeroPubkey(), mint: f.pubkey(), name: f.borshString(), symbol: f.borshString(), uri: f.borshString() };
+  const additionalMetadata = Array.from({ length: f.u32() }, () => [f.borshString(), f.borshString()]);
+  return f.finish({ ...state, additionalMetadata });
 }
 
 /** One entry as `parse_extension` shows it on a state of kind `of`. */
