@@ -218,6 +218,11 @@ export const u16: Codec<number> = fixed(
   (w, v) => w.u16(v),
   (r) => r.u16(),
 );
+export const i16: Codec<number> = fixed(
+  2,
+  (w, v) => w.u16(v),
+  (r) => r.i16(),
+);
 export const u32: Codec<number> = fixed(
   4,
   (w, v) => w.u32(v),
