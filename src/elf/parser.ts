@@ -168,13 +168,20 @@ function readStruct<K extends string>(r: Reader, o: number, table: FieldTable<K>
 const PHDR_FIELDS = fieldTable(PHDR, ['type', 'flags', 'offset', 'vaddr', 'paddr', 'filesz', 'memsz']);
 const SHDR_FIELDS = fieldTable(SHDR, ['name', 'type', 'flags', 'addr', 'offset', 'size', 'link', 'info', 'addralign']);
 
-const SYM_FIELDS = fieldTable(SYM, ['name', 'info', 'shndx', 'value', 'size']);
-const REL_FIELDS = fieldTable(REL, ['offset', 'type', 'sym']);
+const Y = SYM.offsets;
+const L = REL.offsets;
 
 export const readPhdr = (r: Reader, o: number): Phdr => readStruct(r, o, PHDR_FIELDS);
 export const readShdr = (r: Reader, o: number): Shdr => readStruct(r, o, SHDR_FIELDS);
-export const readSym = (r: Reader, o: number): Sym => readStruct(r, o, SYM_FIELDS);
-export const readRel = (r: Reader, o: number): Rel => readStruct(r, o, REL_FIELDS);
+// Symbols and relocations are read field by field: the loader reads thousands of them.
+export const readSym = (r: Reader, o: number): Sym => ({
+  name: r.u32(o + Y.name),
+  info: r.u8(o + Y.info),
+  shndx: r.u16(o + Y.shndx),
+  value: r.u64(o + Y.value),
+  size: r.u64(o + Y.size),
+});
+export const readRel = (r: Reader, o: number): Rel => ({ offset: r.u64(o + L.offset), type: r.u32(o + L.type), sym: r.u32(o + L.sym) });
 
 /** `file_range` of a section: none for SHT_NOBITS. */
 export const sectionFileRange = (s: Shdr): Range => (s.type === SHT_NOBITS ? [0, 0] : [s.offset, s.offset + s.size]);
