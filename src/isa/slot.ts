@@ -2,7 +2,7 @@
  * The byte layout of an sBPF instruction slot, declared once: every reader and patcher of a single
  * field (the loader's relocations, the linker, the verifier, the interpreter's decoder, the
  * assembler's ELF output) takes the field's offset from here. Internal: the package exports the
- * decoded form ({@link Insn} in `instruction.ts`), not these.
+ * decoded form (`Insn`, in `instruction.ts`), not these.
  */
 import { layout, u16, u32, u8 } from '../runtime/codec.js';
 
