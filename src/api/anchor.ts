@@ -124,7 +124,9 @@ export const ANCHOR_FRAMEWORK_ERRORS: Record<number, string> = {
 
 /** Anchor 0.29 hashes an account's name in PascalCase (`account:CpiContextAccount`), whatever case the IDL writes it in. */
 const pascalCase = (s: string) => s.replace(/(?:^|_)([a-zA-Z0-9])/g, (_, c: string) => c.toUpperCase());
-const discriminator = (namespace: string, name: string) => sha256(new TextEncoder().encode(`${namespace}:${name}`)).subarray(0, 8);
+/** Anchor's discriminator: the first bytes of the sha256 of `namespace:name`, before an instruction's arguments or an account's fields. */
+const DISCRIMINATOR_BYTES = 8;
+const discriminator = (namespace: string, name: string) => sha256(new TextEncoder().encode(`${namespace}:${name}`)).subarray(0, DISCRIMINATOR_BYTES);
 const same = (a: Uint8Array, b: ArrayLike<number>) => a.length >= b.length && Array.from(b).every((x, i) => a[i] === x);
 const PUBKEY_TYPES = new Set(['pubkey', 'publicKey']);
 
@@ -317,9 +319,9 @@ export class AnchorProgram {
       },
       options,
     });
-    const data = new Uint8Array(8 + body.length);
+    const data = new Uint8Array(DISCRIMINATOR_BYTES + body.length);
     data.set(disc);
-    data.set(body, 8);
+    data.set(body, DISCRIMINATOR_BYTES);
     return { programAddress: this.programId, accounts: metas, data };
   }
 
@@ -328,7 +330,7 @@ export class AnchorProgram {
     data = toBytes(data, 'data');
     const ix = this.idl.instructions.find((i) => same(data, i.discriminator ?? discriminator('global', snakeCase(i.name))));
     if (!ix) return undefined;
-    const decoded = deserialize(this.#fieldsSchema(ix.args), data.subarray(8)) as Record<string, unknown>;
+    const decoded = deserialize(this.#fieldsSchema(ix.args), data.subarray(DISCRIMINATOR_BYTES)) as Record<string, unknown>;
     return { name: ix.name, args: Object.fromEntries(ix.args.map((f) => [f.name, this.#fromBorsh(f.type, decoded[f.name])])) };
   }
 
@@ -354,7 +356,7 @@ export class AnchorProgram {
     toBytes(data, 'data');
     const { disc, def } = this.#accountEntry(name);
     if (!same(data, disc)) throw new WebsvmError('AccountDiscriminatorMismatch', `account data is not a ${name}`);
-    return this.#fromDef(def, deserialize(this.#defSchema(def), data.subarray(8))) as T;
+    return this.#fromDef(def, deserialize(this.#defSchema(def), data.subarray(DISCRIMINATOR_BYTES))) as T;
   }
 
   /** Encodes `value` as account `name` (discriminator + borsh), e.g. to build fixtures. */
@@ -364,9 +366,9 @@ export class AnchorProgram {
     const { disc, def } = this.#accountEntry(name);
     const fields = def.type.kind === 'struct' ? (def.type.fields ?? []) : [];
     const body = serialize(this.#defSchema(def), Object.fromEntries(fields.map((f) => [f.name, this.#toBorsh(f.type, lookup(value, f.name))])));
-    const out = new Uint8Array(8 + body.length);
+    const out = new Uint8Array(DISCRIMINATOR_BYTES + body.length);
     out.set(disc);
-    out.set(body, 8);
+    out.set(body, DISCRIMINATOR_BYTES);
     return out;
   }
 
@@ -383,7 +385,7 @@ export class AnchorProgram {
           if (!same(bytes, disc)) continue;
           const fields =
             e.fields ?? (this.types.get(e.name)?.type.kind === 'struct' ? ((this.types.get(e.name)!.type as { fields?: IdlField[] }).fields ?? []) : []);
-          const decoded = deserialize(this.#fieldsSchema(fields), bytes.subarray(8)) as Record<string, unknown>;
+          const decoded = deserialize(this.#fieldsSchema(fields), bytes.subarray(DISCRIMINATOR_BYTES)) as Record<string, unknown>;
           out.push({ name: e.name, data: Object.fromEntries(fields.map((f) => [f.name, this.#fromBorsh(f.type, decoded[f.name])])) });
         }
       }

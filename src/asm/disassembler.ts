@@ -40,7 +40,7 @@ function mnemonicNames(version: SBPFVersion): Record<NameGroup, Map<number, stri
 
 /** The slot as the u64 `.fill` takes. */
 function slotValue(text: Uint8Array, pc: number): bigint {
-  return new DataView(text.buffer, text.byteOffset + pc * INSN_SIZE, INSN_SIZE).getBigUint64(0, true);
+  return new DataView(text.buffer, text.byteOffset, text.byteLength).getBigUint64(pc * INSN_SIZE, true);
 }
 
 /** Options of {@link disassemble}. */

@@ -5,7 +5,9 @@
  */
 import { toChecked, toOneOf } from '../arguments.js';
 import { INSN_SIZE, MM_BYTECODE_START, MM_REGION_SIZE } from '../isa/constants.js';
+import { decodeInsn, encodeInsn } from '../isa/instruction.js';
 import * as op from '../isa/opcodes.js';
+import { immAt, opcodeAt } from '../isa/slot.js';
 import { staticSyscalls } from '../isa/version.js';
 import { syscallNameByHash } from '../elf/syscall-names.js';
 import { rodataAddress, writeElf } from '../elf/writer.js';
@@ -20,18 +22,18 @@ export function assembleToElf(source: string, opts: { sbpfVersion: 0 | 3 }): Uin
   const { sbpfVersion } = toChecked(opts, 'opts', 'options { sbpfVersion: 0 | 3 }', 'opts', { sbpfVersion: (v, name) => toOneOf(v, name, [0, 3] as const) });
   const { exe, rodata } = assembleProgram(source, { sbpfVersion });
   const text = new Uint8Array(exe.text);
-  const view = new DataView(text.buffer);
   const syscalls: { pc: number; name: string }[] = [];
   if (!staticSyscalls(exe.sbpfVersion)) {
     for (let pc = 0; pc < text.length / INSN_SIZE; pc++) {
-      if (text[pc * INSN_SIZE] !== op.CALL_IMM) continue;
-      const key = view.getUint32(pc * INSN_SIZE + 4, true);
+      if (opcodeAt(text, pc) !== op.CALL_IMM) continue;
+      const key = immAt(text, pc) >>> 0;
       const fn = exe.functions.get(key);
       // A `.fill` call slot (as disassembled from toolchains that set src on syscalls) keeps its hash.
       const name = exe.syscallNames.get(key) ?? syscallNameByHash(key);
       if (fn) {
-        view.setInt32(pc * INSN_SIZE + 4, fn.pc - pc - 1, true);
-        text[pc * INSN_SIZE + 1] |= 0x10; // src 1 marks an internal call, as LLVM and our linker write it
+        const call = decodeInsn(text, pc);
+        // src 1 marks an internal call, as LLVM and our linker write it
+        encodeInsn(text, pc, { ...call, src: call.src | 1, imm: fn.pc - pc - 1 });
       } else if (name) syscalls.push({ pc, name });
       else throw new AsmError('LabelNotFound', `call at instruction ${pc} has no function or syscall named for key 0x${key.toString(16)}`);
     }

@@ -1,7 +1,9 @@
 /** The instructions of a program as coverage counts them: their slots, and which are conditional jumps to where. */
 import type { Executable } from '../executable.js';
 import { INSN_SIZE } from '../isa/constants.js';
+import { decodeInsn } from '../isa/instruction.js';
 import { JA } from '../isa/opcodes.js';
+import { opcodeAt } from '../isa/slot.js';
 import { opcodeRole } from '../isa/validity.js';
 
 /** The slots that start an instruction (all but the second halves of lddw). */
@@ -10,7 +12,7 @@ export function instructionSlots(exe: Executable): number[] {
   const slots: number[] = [];
   for (let pc = 0; pc < n; pc++) {
     slots.push(pc);
-    if (opcodeRole(exe.sbpfVersion, exe.text[pc * INSN_SIZE]!) === 'lddw') pc++;
+    if (opcodeRole(exe.sbpfVersion, opcodeAt(exe.text, pc)) === 'lddw') pc++;
   }
   return slots;
 }
@@ -25,10 +27,8 @@ export function conditionalJumpTargets(exe: Executable): ReadonlyMap<number, num
   let targets = jumpTargets.get(exe);
   if (targets) return targets;
   const found = new Map<number, number>();
-  const view = new DataView(exe.text.buffer, exe.text.byteOffset, exe.text.byteLength);
   for (const pc of instructionSlots(exe)) {
-    const opcode = exe.text[pc * INSN_SIZE]!;
-    const offset = view.getInt16(pc * INSN_SIZE + 2, true);
+    const { opc: opcode, off: offset } = decodeInsn(exe.text, pc);
     if (opcode !== JA && opcodeRole(exe.sbpfVersion, opcode) === 'jump' && offset !== 0) found.set(pc, pc + 1 + offset);
   }
   jumpTargets.set(exe, (targets = found));

@@ -9,6 +9,7 @@
  * function's entry, a variable where its section is. Every read is bounds checked; malformed BTF
  * throws a {@link DebugInfoError}.
  */
+import { decode, layout, u16, u32, u8, type Codec, type Layout } from '../runtime/codec.js';
 import { Cursor } from './cursor.js';
 import { malformed } from './errors.js';
 import { ENCODING, type BitField, type DebugMember, type DebugType } from './types.js';
@@ -35,36 +36,109 @@ const KIND = {
   typeTag: 18,
   enum64: 19,
 } as const;
-const BTF_MAX_KIND = 19;
+/** The highest kind websvm knows (`BTF_KIND_ENUM64`). */
+export const BTF_MAX_KIND = KIND.enum64;
+
+/*
+ * The structures of `.BTF` and `.BTF.ext`, declared once for the reader here and the linker's
+ * merge. In every record, a field called `name`, `fileName` or `lineText` is an offset into the
+ * strings and a field called `type` or `indexType` is a type id: the fields the linker shifts when
+ * it appends one object's BTF to another's.
+ */
+
+/** What both headers start with: the magic, version 1, no flags, and the header's own length. */
+const PREAMBLE = { magic: u16, version: u8, flags: u8, headerLength: u32 };
+/** `.BTF`'s header: where the types and the strings are, from the end of the header. */
+export const BTF_HEADER = layout({ ...PREAMBLE, typeOffset: u32, typeLength: u32, stringOffset: u32, stringLength: u32 });
+/** `.BTF.ext`'s header as far as websvm uses it: where the function and line record tables are, from the end of the header. */
+export const BTF_EXT_HEADER = layout({ ...PREAMBLE, funcOffset: u32, funcLength: u32, lineOffset: u32, lineLength: u32 });
+
+/** A type's head; its third word is a size or a type id, by kind ({@link btfKindRefersToType}). */
+export const BTF_TYPE = layout({ name: u32, info: u32, sizeOrType: u32 });
+/** The kind and the member count (`vlen`) in a type's `info`. */
+export const btfKind = (info: number): number => (info >>> 24) & 0x1f;
+export const btfVlen = (info: number): number => info & 0xffff;
+
+/** Record layouts after a type's head. */
+const INT = layout({ encoding: u32 });
+const ARRAY = layout({ type: u32, indexType: u32, elements: u32 });
+const MEMBER = layout({ name: u32, type: u32, offset: u32 });
+const ENUM = layout({ name: u32, value: u32 });
+const PARAM = layout({ name: u32, type: u32 });
+const VAR = layout({ linkage: u32 });
+const VAR_SECTION_INFO = layout({ type: u32, offset: u32, size: u32 });
+const DECL_TAG = layout({ componentIndex: u32 });
+const ENUM64 = layout({ name: u32, valueLow: u32, valueHigh: u32 });
+
+/** A record layout of BTF: every field a u32. */
+export type BtfRecord = Layout<Record<string, Codec<number>>>;
+
+/** What follows the head of a type of each kind: one record, or one per member. */
+const RECORDS_BY_KIND: Readonly<Record<number, { record: BtfRecord; perMember: boolean }>> = {
+  [KIND.int]: { record: INT, perMember: false },
+  [KIND.array]: { record: ARRAY, perMember: false },
+  [KIND.struct]: { record: MEMBER, perMember: true },
+  [KIND.union]: { record: MEMBER, perMember: true },
+  [KIND.enum]: { record: ENUM, perMember: true },
+  [KIND.funcProto]: { record: PARAM, perMember: true },
+  [KIND.variable]: { record: VAR, perMember: false },
+  [KIND.dataSection]: { record: VAR_SECTION_INFO, perMember: true },
+  [KIND.declTag]: { record: DECL_TAG, perMember: false },
+  [KIND.enum64]: { record: ENUM64, perMember: true },
+};
+
+/** The records after the head of a type of `kind` with `vlen` members: their layout and how many. */
+export function btfRecords(kind: number, vlen: number): { record: BtfRecord; count: number } | undefined {
+  const r = RECORDS_BY_KIND[kind];
+  return r && { record: r.record, count: r.perMember ? vlen : 1 };
+}
+
+/** Bytes of the records after a type's head, by kind and member count. */
+export function btfExtraLength(kind: number, vlen: number): number {
+  const r = btfRecords(kind, vlen);
+  return r ? r.record.fixedSize * r.count : 0;
+}
+
+/** Kinds whose head's third word is a type id. */
+const KINDS_REFERRING_TYPE = new Set<number>([
+  KIND.pointer,
+  KIND.typedef,
+  KIND.volatile,
+  KIND.const,
+  KIND.restrict,
+  KIND.func,
+  KIND.funcProto,
+  KIND.variable,
+  KIND.declTag,
+  KIND.typeTag,
+]);
+export const btfKindRefersToType = (kind: number): boolean => KINDS_REFERRING_TYPE.has(kind);
+
+/** A `.BTF.ext` record table starts with the size of its records (at least those declared below; 4-byte words). */
+export const BTF_EXT_TABLE = layout({ recordSize: u32 });
+/** Bytes of each field of BTF's records. */
+export const BTF_WORD = 4;
+/** A `.BTF.ext` table's per-section header: the section's name and how many records follow. */
+export const BTF_EXT_SECTION = layout({ name: u32, count: u32 });
+/** A function record: its first instruction's byte offset and its FUNC type. */
+export const BTF_FUNC_INFO = layout({ insnOffset: u32, type: u32 });
+/** A line record: an instruction's byte offset, the file, the source line's text, and the line and column (`line << 10 | column`). */
+export const BTF_LINE_INFO = layout({ insnOffset: u32, fileName: u32, lineText: u32, lineColumn: u32 });
+
+/** Fields of the records above that hold string offsets, and those that hold type ids. */
+export const BTF_STRING_FIELDS: ReadonlySet<string> = new Set(['name', 'fileName', 'lineText']);
+export const BTF_TYPE_ID_FIELDS: ReadonlySet<string> = new Set(['type', 'indexType']);
+
+/** `l`'s fields at the start of `bytes` of `section`; too few bytes are malformed. */
+const readIn = <T>(section: string, l: Codec<T>, bytes: Uint8Array): T =>
+  decode(l, bytes, () => {
+    throw malformed(section, `${bytes.length} bytes are too short for the record`);
+  });
+
 /** Bits of an INT's encoding. */
 const INT_SIGNED = 1;
 const INT_CHAR = 2;
 const INT_BOOL = 4;
-/** Bytes of a type's head: name offset, info, size or type. */
-export const BTF_TYPE_HEAD = 12;
-
-/** Bytes of the members or extra data after a type's head, by kind and member count. */
-export function btfExtraLength(kind: number, vlen: number): number {
-  switch (kind) {
-    case KIND.int:
-    case KIND.variable:
-    case KIND.declTag:
-      return 4;
-    case KIND.array:
-      return 12;
-    case KIND.struct:
-    case KIND.union:
-    case KIND.dataSection:
-    case KIND.enum64:
-      return 12 * vlen;
-    case KIND.enum:
-    case KIND.funcProto:
-      return 8 * vlen;
-    default:
-      return 0;
-  }
-}
-
 /** A parameter of a function's prototype: its name and its type's BTF id. */
 export interface BtfParameter {
   name: string;
@@ -106,19 +180,17 @@ export interface Btf {
 
 /** Reads `.BTF` and, when there is one, `.BTF.ext`. */
 export function readBtf(btf: Uint8Array, ext?: Uint8Array): Btf {
-  const c = new Cursor('.BTF', btf);
-  if (c.u16() !== BTF_MAGIC) throw malformed('.BTF', 'bad magic');
-  c.skip(2); // version, flags
-  const headerLength = c.u32();
-  const [typeOffset, typeLength, stringOffset, stringLength] = [c.u32(), c.u32(), c.u32(), c.u32()];
-  const stringsAt = headerLength + stringOffset;
-  if (stringsAt + stringLength > btf.length || headerLength + typeOffset + typeLength > btf.length) throw malformed('.BTF', 'sections out of bounds');
-  const text = new Cursor('.BTF strings', btf.subarray(stringsAt, stringsAt + stringLength));
+  const h = readIn('.BTF', BTF_HEADER, btf);
+  if (h.magic !== BTF_MAGIC) throw malformed('.BTF', 'bad magic');
+  const stringsAt = h.headerLength + h.stringOffset;
+  const typesAt = h.headerLength + h.typeOffset;
+  if (stringsAt + h.stringLength > btf.length || typesAt + h.typeLength > btf.length) throw malformed('.BTF', 'sections out of bounds');
+  const text = new Cursor('.BTF strings', btf.subarray(stringsAt, stringsAt + h.stringLength));
   const str = (offset: number) => {
     text.at = offset;
     return text.cstring();
   };
-  const read = readTypes(new Cursor('.BTF types', btf.subarray(headerLength + typeOffset, headerLength + typeOffset + typeLength)), str);
+  const read = readTypes(new Cursor('.BTF types', btf.subarray(typesAt, typesAt + h.typeLength)), str);
   const functions: BtfFunction[] = [];
   const lines: BtfLine[] = [];
   if (ext) readExt(ext, str, read.functions, functions, lines);
@@ -142,19 +214,19 @@ function readTypes(
 
   // Type ids count from 1.
   for (let id = 1; !c.done; id++) {
-    const nameOffset = c.u32();
-    const info = c.u32();
-    const sizeOrType = c.u32();
-    const kind = (info >>> 24) & 0x1f;
-    const vlen = info & 0xffff;
+    const { name: nameOffset, info, sizeOrType } = readIn('.BTF', BTF_TYPE, c.slice(BTF_TYPE.fixedSize));
+    const kind = btfKind(info);
+    const vlen = btfVlen(info);
     const kindFlag = info >>> 31 === 1;
     if (kind === 0 || kind > BTF_MAX_KIND) throw malformed('.BTF', `type ${id} has kind ${kind}`);
-    const extra = new Cursor('.BTF types', c.slice(btfExtraLength(kind, vlen)));
+    const extra = c.slice(btfExtraLength(kind, vlen));
     const name = nameOffset === 0 ? undefined : str(nameOffset);
-    const entries = <T>(read: () => T) => Array.from({ length: vlen }, read);
+    /** The records after the head, as the kind declares them. */
+    const records = <T>(record: Codec<T>): T[] =>
+      Array.from({ length: btfRecords(kind, vlen)?.count ?? 0 }, (_, i) => readIn('.BTF', record, extra.subarray(i * record.fixedSize!)));
     switch (kind) {
       case KIND.int: {
-        const bits = extra.u32();
+        const { encoding: bits } = readIn('.BTF', INT, extra);
         const encoding = (bits >>> 24) & 0x0f;
         types.set(id, { kind: 'base', name: name ?? '?', size: sizeOrType, encoding: integerEncoding(encoding) });
         const [offset, size] = [(bits >>> 16) & 0xff, bits & 0xff];
@@ -172,14 +244,13 @@ function readTypes(
         types.set(id, { kind: 'pointer', size: 8, target: ref(sizeOrType) });
         break;
       case KIND.array: {
-        const [element, , count] = [extra.u32(), extra.u32(), extra.u32()];
-        types.set(id, { kind: 'array', element: ref(element), counts: [count] });
+        const { type: element, elements } = readIn('.BTF', ARRAY, extra);
+        types.set(id, { kind: 'array', element: ref(element), counts: [elements] });
         break;
       }
       case KIND.struct:
       case KIND.union: {
-        const members = entries(() => {
-          const [memberName, type, offset] = [extra.u32(), extra.u32(), extra.u32()];
+        const members = records(MEMBER).map(({ name: memberName, type, offset }) => {
           // With the kind flag, the offset's top byte is a bitfield's size; without, bitfields are narrow INTs.
           const bit = kindFlag ? offset & 0xffffff : offset;
           const size = kindFlag ? offset >>> 24 : 0;
@@ -209,7 +280,7 @@ function readTypes(
         if (name !== undefined) funcs.set(id, { name, prototype: sizeOrType });
         break;
       case KIND.funcProto: {
-        const parameters = entries(() => ({ name: str(extra.u32()), type: extra.u32() }));
+        const parameters = records(PARAM).map((p) => ({ name: str(p.name), type: p.type }));
         // A last parameter of no name and no type marks a variadic function: it is no parameter.
         const last = parameters[parameters.length - 1];
         if (last && last.type === 0 && last.name === '') parameters.pop();
@@ -220,7 +291,7 @@ function readTypes(
         if (name !== undefined) variableNames.set(id, { name, type: sizeOrType });
         break;
       case KIND.dataSection:
-        sections.push({ name: name ?? '', entries: entries(() => ({ type: extra.u32(), offset: extra.u32(), size: extra.u32() })) });
+        sections.push({ name: name ?? '', entries: records(VAR_SECTION_INFO) });
         break;
     }
   }
@@ -256,40 +327,33 @@ function readExt(
   functions: BtfFunction[],
   lines: BtfLine[],
 ): void {
-  const e = new Cursor('.BTF.ext', ext);
-  if (e.u16() !== BTF_MAGIC) throw malformed('.BTF.ext', 'bad magic');
-  e.skip(2);
-  const extHeader = e.u32();
-  const [funcOffset, funcLength, lineOffset, lineLength] = [e.u32(), e.u32(), e.u32(), e.u32()];
-  readRecords(ext, extHeader + funcOffset, funcLength, str, (r) => {
-    const offset = r.u32();
-    const type = r.u32();
+  const e = readIn('.BTF.ext', BTF_EXT_HEADER, ext);
+  if (e.magic !== BTF_MAGIC) throw malformed('.BTF.ext', 'bad magic');
+  readRecords(ext, e.headerLength + e.funcOffset, e.funcLength, str, (r) => {
+    const { insnOffset: offset, type } = readIn('.BTF.ext', BTF_FUNC_INFO, r);
     const func = funcs.get(type);
     if (func === undefined) throw malformed('.BTF.ext', `function record names type ${type}, not a FUNC`);
     functions.push({ ...func, offset });
   });
-  readRecords(ext, extHeader + lineOffset, lineLength, str, (r) => {
-    const offset = r.u32();
-    const file = withoutDotDot(str(r.u32()));
-    r.skip(4); // the source line's text
-    const lineColumn = r.u32();
-    lines.push({ offset, file, line: lineColumn >>> 10, column: lineColumn & 0x3ff });
+  readRecords(ext, e.headerLength + e.lineOffset, e.lineLength, str, (r) => {
+    const { insnOffset: offset, fileName, lineColumn } = readIn('.BTF.ext', BTF_LINE_INFO, r);
+    lines.push({ offset, file: withoutDotDot(str(fileName)), line: lineColumn >>> 10, column: lineColumn & 0x3ff });
   });
 }
 
 /** Calls `read` on each record of `.text` in the record table at `offset` (`length` bytes) of `.BTF.ext`. */
-function readRecords(ext: Uint8Array, offset: number, length: number, str: (offset: number) => string, read: (record: Cursor) => void): void {
+function readRecords(ext: Uint8Array, offset: number, length: number, str: (offset: number) => string, read: (record: Uint8Array) => void): void {
   if (length === 0) return;
   if (offset + length > ext.length) throw malformed('.BTF.ext', 'record table out of bounds');
   const c = new Cursor('.BTF.ext', ext.subarray(offset, offset + length));
-  const recordSize = c.u32();
-  if (recordSize < 8 || recordSize % 4) throw malformed('.BTF.ext', `record size ${recordSize}`);
+  const { recordSize } = readIn('.BTF.ext', BTF_EXT_TABLE, c.slice(BTF_EXT_TABLE.fixedSize));
+  if (recordSize < BTF_FUNC_INFO.fixedSize || recordSize % BTF_WORD) throw malformed('.BTF.ext', `record size ${recordSize}`);
   while (!c.done) {
-    const section = str(c.u32());
-    const count = c.u32();
-    for (let i = 0; i < count; i++) {
-      const record = new Cursor('.BTF.ext', c.slice(recordSize));
-      if (section === '.text') read(record);
+    const section = readIn('.BTF.ext', BTF_EXT_SECTION, c.slice(BTF_EXT_SECTION.fixedSize));
+    const name = str(section.name);
+    for (let i = 0; i < section.count; i++) {
+      const record = c.slice(recordSize);
+      if (name === '.text') read(record);
     }
   }
 }

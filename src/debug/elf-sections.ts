@@ -3,13 +3,25 @@
  * address) and function symbols. Unlike the program loader this accepts any well-formed ELF64
  * (a `.debug` file, a V3 program with section headers), and only throws {@link DebugInfoError}.
  */
-import { EHDR, SHDR, SYM } from '../elf/layouts.js';
-import { SHT_DYNSYM, SHT_NOBITS, SHT_SYMTAB, STT_FUNC } from '../elf/parser.js';
+import {
+  EHDR,
+  ELFCLASS64,
+  ELFDATA2LSB,
+  hasElfMagic,
+  IDENT,
+  SHDR,
+  SHN_UNDEF,
+  SHT_DYNSYM,
+  SHT_NOBITS,
+  SHT_SYMTAB,
+  STT_FUNC,
+  SYM,
+  symbolType,
+} from '../elf/layouts.js';
+import { Reader, readEhdr, readShdr, readSym } from '../elf/parser.js';
 import { DebugInfoError } from './errors.js';
 
-const E = EHDR.offsets;
-const S = SHDR.offsets;
-const Y = SYM.offsets;
+const I = IDENT.offsets;
 
 /** A section's address and contents. */
 export interface ElfSection {
@@ -36,29 +48,18 @@ const bad = (why: string): never => {
 
 /** Reads the sections (by name; the first of a name wins) and the function symbols of `.symtab` and `.dynsym`. */
 export function readElfContents(bytes: Uint8Array): ElfContents {
-  if (bytes.length < EHDR.fixedSize || bytes[0] !== 0x7f || bytes[1] !== 0x45 || bytes[2] !== 0x4c || bytes[3] !== 0x46) bad('not an ELF file');
-  if (bytes[4] !== 2 || bytes[5] !== 1) bad('not a 64-bit little-endian ELF file');
-  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const u64 = (o: number) => v.getUint32(o, true) + v.getUint32(o + 4, true) * 0x1_0000_0000;
-  const shoff = u64(E.shoff);
-  const shnum = v.getUint16(E.shnum, true);
-  const shstrndx = v.getUint16(E.shstrndx, true);
+  if (bytes.length < EHDR.fixedSize || !hasElfMagic(bytes)) bad('not an ELF file');
+  if (bytes[I.class] !== ELFCLASS64 || bytes[I.data] !== ELFDATA2LSB) bad('not a 64-bit little-endian ELF file');
+  const r = new Reader(bytes);
+  const { shoff, shnum, shstrndx } = readEhdr(r);
   const sections = new Map<string, ElfSection>();
   if (shnum === 0) return { sections, functions: [] };
   if (shoff + SHDR.fixedSize * shnum > bytes.length) bad('section header table out of bounds');
   const headers = Array.from({ length: shnum }, (_, i) => {
-    const o = shoff + SHDR.fixedSize * i;
-    const type = v.getUint32(o + S.type, true);
-    const offset = u64(o + S.offset);
-    const size = type === SHT_NOBITS ? 0 : u64(o + S.size);
+    const { name, type, addr, link, offset, size: fileSize } = readShdr(r, shoff + SHDR.fixedSize * i);
+    const size = type === SHT_NOBITS ? 0 : fileSize;
     if (offset + size > bytes.length) bad(`section ${i} out of bounds`);
-    return {
-      name: v.getUint32(o + S.name, true),
-      type,
-      addr: u64(o + S.addr),
-      link: v.getUint32(o + S.link, true),
-      data: bytes.subarray(offset, offset + size),
-    };
+    return { name, type, addr, link, data: bytes.subarray(offset, offset + size) };
   });
   const strtab = headers[shstrndx] ?? bad('no section name table');
   const nameIn = (table: Uint8Array, at: number) => {
@@ -74,14 +75,12 @@ export function readElfContents(bytes: Uint8Array): ElfContents {
   for (const h of headers) {
     if (h.type !== SHT_SYMTAB && h.type !== SHT_DYNSYM) continue;
     const names = headers[h.link] ?? bad('symbol table without string table');
-    const sv = new DataView(h.data.buffer, h.data.byteOffset, h.data.byteLength);
-    const u64At = (o: number) => sv.getUint32(o, true) + sv.getUint32(o + 4, true) * 0x1_0000_0000;
+    const symbols = new Reader(h.data);
     for (let o = 0; o + SYM.fixedSize <= h.data.length; o += SYM.fixedSize) {
-      if ((h.data[o + Y.info] & 0xf) !== STT_FUNC || sv.getUint16(o + Y.shndx, true) === 0) continue;
-      const name = nameIn(names.data, sv.getUint32(o + Y.name, true));
-      const address = u64At(o + Y.value);
-      const size = u64At(o + Y.size);
-      if (name) functions.push({ name, address, size });
+      const y = readSym(symbols, o);
+      if (symbolType(y.info) !== STT_FUNC || y.shndx === SHN_UNDEF) continue;
+      const name = nameIn(names.data, y.name);
+      if (name) functions.push({ name, address: y.value, size: y.size });
     }
   }
   return { sections, functions };

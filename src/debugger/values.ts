@@ -13,7 +13,8 @@ import type { SourceMap, SourceVariable } from '../debug/source-map.js';
 import { LONG, pointerTo, UNSIGNED_LONG, type TypeView } from '../debug/type-view.js';
 import { ENCODING, type BitField, type DebugMember, type DebugType } from '../debug/types.js';
 import type { Executable } from '../executable.js';
-import { INSN_SIZE } from '../isa/constants.js';
+import { FRAME_PTR_REG, INSN_SIZE } from '../isa/constants.js';
+import { decodeInsn } from '../isa/instruction.js';
 import { opcodeRole } from '../isa/validity.js';
 import { ExpressionError, parseExpression, type Expression } from './expression.js';
 
@@ -458,13 +459,12 @@ function frameSize(exe: Executable, map: SourceMap, pc: number): number {
   if (!sizes) frameSizes.set(exe, (sizes = new Map()));
   const known = sizes.get(f.pc);
   if (known !== undefined) return known;
-  const view = new DataView(exe.text.buffer, exe.text.byteOffset, exe.text.byteLength);
   let deepest = 0;
   for (let at = f.pc; at < f.end && (at + 1) * INSN_SIZE <= exe.text.length; at++) {
-    const role = opcodeRole(exe.sbpfVersion, exe.text[at * INSN_SIZE]!);
-    const registers = exe.text[at * INSN_SIZE + 1]!;
-    const base = role === 'load' ? registers >> 4 : role === 'store' ? registers & 0xf : -1;
-    if (base === 10) deepest = Math.max(deepest, -view.getInt16(at * INSN_SIZE + 2, true));
+    const insn = decodeInsn(exe.text, at);
+    const role = opcodeRole(exe.sbpfVersion, insn.opc);
+    const base = role === 'load' ? insn.src : role === 'store' ? insn.dst : -1;
+    if (base === FRAME_PTR_REG) deepest = Math.max(deepest, -insn.off);
   }
   const size = Math.ceil(deepest / 8) * 8;
   sizes.set(f.pc, size);

@@ -7,15 +7,15 @@
 import { refused, toArray, toBoolean, toBytes, toChecked, toEach, toInteger, toOptional, toText } from '../arguments.js';
 import type { Executable, FunctionEntry } from '../executable.js';
 import { INSN_SIZE, MM_BYTECODE_START, MM_REGION_SIZE, MM_RODATA_START, MM_STACK_START } from '../isa/constants.js';
+import { slotCount } from '../isa/instruction.js';
 import * as op from '../isa/opcodes.js';
+import { immAt, opcodeAt, SLOT, srcAt } from '../isa/slot.js';
 import { SBPFVersion, enableStricterElfHeaders, versionFromElfFlags } from '../isa/version.js';
 import { sha256Hex } from '../crypto/sha256.js';
 import { rememberProgramElf } from '../debug/program-sources.js';
 import { ElfError, elfError, parserError } from './errors.js';
-import { EHDR } from './layouts.js';
-import { hashPc, hashSymbolName } from './murmur3.js';
 import {
-  EHDR_SIZE,
+  EHDR,
   ELFCLASS64,
   ELFDATA2LSB,
   ELFOSABI_NONE,
@@ -23,25 +23,21 @@ import {
   EM_SBPF,
   ET_DYN,
   EV_CURRENT,
-  Elf64,
+  hasElfMagic,
+  IDENT,
   PF_R,
   PF_X,
-  PHDR_SIZE,
   PT_LOAD,
-  Reader,
-  SHF_ALLOC,
-  SHF_WRITE,
-  STT_FUNC,
-  readEhdr,
-  readPhdr,
-  sectionFileRange,
-  REL_SIZE,
   R_BPF_64_32,
   R_BPF_64_64,
   R_BPF_64_RELATIVE,
-  type Rel,
-  type Shdr,
-} from './parser.js';
+  SHF_ALLOC,
+  SHF_WRITE,
+  STT_FUNC,
+  symbolType,
+} from './layouts.js';
+import { hashPc, hashSymbolName } from './murmur3.js';
+import { EHDR_SIZE, Elf64, PHDR_SIZE, Reader, readEhdr, readPhdr, sectionFileRange, REL_SIZE, type Rel, type Shdr } from './parser.js';
 import { SOLANA_SYSCALL_NAMES, syscallNameByHash } from './syscall-names.js';
 
 /** Options of {@link loadElf}. */
@@ -56,6 +52,8 @@ export interface LoadElfOptions {
   /** Syscall names considered registered when `deployment` is set. Default: Agave's set minus `sol_alloc_free_`. */
   syscalls?: readonly string[];
 }
+
+const I = IDENT.offsets;
 
 const RO_SECTIONS = new Set(['.text', '.rodata', '.data.rel.ro', '.eh_frame']);
 
@@ -85,7 +83,7 @@ function toVersionRange(value: unknown, name: string): [min: number, max: number
 }
 
 function load(input: Uint8Array, opts: LoadElfOptions): Executable {
-  if (input.length < 52) throw parserError('OutOfBounds');
+  if (input.length < EHDR.offsets.ehsize) throw parserError('OutOfBounds'); // e_flags ends where e_ehsize starts
   const flags = new DataView(input.buffer, input.byteOffset, input.byteLength).getUint32(EHDR.offsets.flags, true);
   const version = versionFromElfFlags(flags);
   const [min, max] = opts.sbpfVersions ?? [0, 4];
@@ -107,14 +105,14 @@ function loadStrict(bytes: Uint8Array, version: SBPFVersion): Loaded {
   const h = readEhdr(r);
   const phEnd = EHDR_SIZE + PHDR_SIZE * h.phnum;
   const id = h.ident;
-  const padZero = id.subarray(9, 16).every((b) => b === 0);
+  const padZero = id.subarray(I.padding).every((b) => b === 0);
   if (
-    !(id[0] === 0x7f && id[1] === 0x45 && id[2] === 0x4c && id[3] === 0x46) ||
-    id[4] !== ELFCLASS64 ||
-    id[5] !== ELFDATA2LSB ||
-    id[6] !== EV_CURRENT ||
-    id[7] !== ELFOSABI_NONE ||
-    id[8] !== 0 ||
+    !hasElfMagic(id) ||
+    id[I.class] !== ELFCLASS64 ||
+    id[I.data] !== ELFDATA2LSB ||
+    id[I.version] !== EV_CURRENT ||
+    id[I.osabi] !== ELFOSABI_NONE ||
+    id[I.abiversion] !== 0 ||
     !padZero ||
     h.machine !== EM_BPF ||
     h.version !== EV_CURRENT ||
@@ -179,10 +177,9 @@ function loadStrict(bytes: Uint8Array, version: SBPFVersion): Loaded {
 /** Names of the Agave syscalls V3 code calls (`call` with src 0 carries the name's hash). */
 function staticSyscallNames(text: Uint8Array): Map<number, string> {
   const names = new Map<number, string>();
-  const view = new DataView(text.buffer, text.byteOffset, text.byteLength);
-  for (let o = 0; o + INSN_SIZE <= text.length; o += INSN_SIZE) {
-    if (view.getUint8(o) !== op.CALL_IMM || view.getUint8(o + 1) >> 4 !== 0) continue;
-    const hash = view.getUint32(o + 4, true);
+  for (let pc = 0; pc < slotCount(text); pc++) {
+    if (opcodeAt(text, pc) !== op.CALL_IMM || srcAt(text, pc) !== 0) continue;
+    const hash = immAt(text, pc) >>> 0;
     const name = syscallNameByHash(hash);
     if (name !== undefined) names.set(hash, name);
   }
@@ -252,7 +249,7 @@ function section(elf: Elf64, name: string): Shdr {
 function functionSymbolNames(elf: Elf64, text: Shdr): Map<number, string> {
   const names = new Map<number, string>();
   for (const sym of elf.dynamicSymbols ?? []) {
-    if ((sym.info & 0xf) !== STT_FUNC || sym.value < text.addr || sym.value >= text.addr + text.size) continue;
+    if (symbolType(sym.info) !== STT_FUNC || sym.value < text.addr || sym.value >= text.addr + text.size) continue;
     try {
       const name = elf.dynamicSymbolName(sym.name);
       if (name) names.set((sym.value - text.addr) / INSN_SIZE, name);
@@ -266,9 +263,9 @@ function functionSymbolNames(elf: Elf64, text: Shdr): Map<number, string> {
 /** `Executable::validate`. */
 function validate(elf: Elf64, bytes: Uint8Array): void {
   const h = elf.header;
-  if (h.ident[4] !== ELFCLASS64) throw new ElfError('WrongClass', 'Incompatible ELF: wrong class');
-  if (h.ident[5] !== ELFDATA2LSB) throw new ElfError('WrongEndianess', 'Incompatible ELF: wrong endianess');
-  if (h.ident[7] !== ELFOSABI_NONE) throw new ElfError('WrongAbi', 'Incompatible ELF: wrong ABI');
+  if (h.ident[I.class] !== ELFCLASS64) throw new ElfError('WrongClass', 'Incompatible ELF: wrong class');
+  if (h.ident[I.data] !== ELFDATA2LSB) throw new ElfError('WrongEndianess', 'Incompatible ELF: wrong endianess');
+  if (h.ident[I.osabi] !== ELFOSABI_NONE) throw new ElfError('WrongAbi', 'Incompatible ELF: wrong ABI');
   if (h.machine !== EM_BPF && h.machine !== EM_SBPF) throw new ElfError('WrongMachine', 'Incompatible ELF: wrong machine');
   if (h.type !== ET_DYN) throw new ElfError('WrongType', 'Incompatible ELF: wrong type');
   const names = elf.shdrs.map((s) => {
@@ -323,7 +320,7 @@ function relocate(ctx: Relocation): void {
   for (let o = bytes.indexOf(op.CALL_IMM, textStart); o >= 0 && o < slotsEnd; o = bytes.indexOf(op.CALL_IMM, o + 1)) {
     if ((o - textStart) % INSN_SIZE !== 0) continue;
     const i = (o - textStart) / INSN_SIZE;
-    const imm = view.getInt32(o + 4, true);
+    const imm = view.getInt32(o + SLOT.imm, true);
     if (imm === -1) continue;
     const target = i + 1 + imm;
     if (target < 0 || target >= count) {
@@ -331,7 +328,7 @@ function relocate(ctx: Relocation): void {
     }
     let key = keyOfTarget.get(target);
     if (key === undefined) keyOfTarget.set(target, (key = register(hashPc(target), target, nameOf(target))));
-    view.setUint32(o + 4, key, true);
+    view.setUint32(o + SLOT.imm, key, true);
   }
   const check = (o: number, len: number) => {
     if (o < 0 || o + len > bytes.length) throw elfError.valueOutOfBounds();
@@ -342,7 +339,7 @@ function relocate(ctx: Relocation): void {
   const [relStart, relEnd] = elf.dynamicRelocationTable ?? [0, 0];
   for (let entry = relStart; entry < relEnd; entry += REL_SIZE) {
     const rel = elf.relocationAt(entry);
-    const imm = rel.offset + 4;
+    const imm = rel.offset + SLOT.imm; // the patched slot's immediate (an lddw's low half; its high half is a slot further)
     switch (rel.type) {
       case R_BPF_64_64: {
         check(imm, 4);
@@ -371,8 +368,7 @@ function relocate(ctx: Relocation): void {
           check(imm, 4);
           const low = view.getUint32(imm, true);
           check(rel.offset, 8);
-          view.setUint32(rel.offset, low, true);
-          view.setUint32(rel.offset + 4, 1, true);
+          view.setBigUint64(rel.offset, BigInt(MM_REGION_SIZE + low), true);
         }
         break;
       case R_BPF_64_32: {
@@ -401,7 +397,7 @@ function resolveCallSymbol({ elf, text, deployment, known, register, syscallName
   } catch {
     throw elfError.unknownSymbol(sym.name);
   }
-  if ((sym.info & 0xf) === STT_FUNC && sym.value !== 0) {
+  if (symbolType(sym.info) === STT_FUNC && sym.value !== 0) {
     if (!(sym.value >= text.addr && sym.value < text.addr + text.size)) throw elfError.valueOutOfBounds();
     const pc = Math.floor((sym.value - text.addr) / INSN_SIZE);
     return register(hashPc(pc), pc, name || nameOf(pc));

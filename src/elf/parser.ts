@@ -5,47 +5,43 @@
  * 64-bit fields are read as numbers: values beyond 2^53 lose low bits but stay out of every bound.
  */
 import { ElfError, parserError } from './errors.js';
-import { DYN, EHDR, PHDR, REL, REL_SYM, REL_TYPE, SHDR, SYM } from './layouts.js';
+import {
+  DT_NULL,
+  DT_NUM,
+  DT_REL,
+  DT_RELENT,
+  DT_RELSZ,
+  DT_SYMTAB,
+  DYN,
+  EHDR,
+  ELFCLASS64,
+  ELFDATA2LSB,
+  EV_CURRENT,
+  hasElfMagic,
+  IDENT,
+  PHDR,
+  PT_DYNAMIC,
+  PT_LOAD,
+  REL,
+  SHDR,
+  SHT_DYNAMIC,
+  SHT_DYNSYM,
+  SHT_NOBITS,
+  SHT_NULL,
+  SHT_STRTAB,
+  SHT_SYMTAB,
+  SYM,
+} from './layouts.js';
 
 const E = EHDR.offsets;
+const I = IDENT.offsets;
 
 export const EHDR_SIZE = EHDR.fixedSize;
 export const PHDR_SIZE = PHDR.fixedSize;
 export const SHDR_SIZE = SHDR.fixedSize;
 export const SYM_SIZE = SYM.fixedSize;
 export const REL_SIZE = REL.fixedSize;
-const DYN_SIZE = 16;
 
-export const ELFCLASS64 = 2;
-export const ELFDATA2LSB = 1;
-export const ELFOSABI_NONE = 0;
-export const EV_CURRENT = 1;
-export const EM_BPF = 247;
-export const EM_SBPF = 263;
-export const ET_DYN = 3;
-export const PT_LOAD = 1;
-export const PT_DYNAMIC = 2;
-export const PF_X = 1;
-export const PF_R = 4;
-export const SHT_NULL = 0;
-export const SHT_SYMTAB = 2;
-export const SHT_STRTAB = 3;
-export const SHT_DYNAMIC = 6;
-export const SHT_NOBITS = 8;
-export const SHT_DYNSYM = 11;
-export const SHF_WRITE = 1;
-export const SHF_ALLOC = 2;
-export const STT_FUNC = 2;
-/** Relocation types of BPF ELFs. */
-export const R_BPF_64_64 = 1;
-export const R_BPF_64_RELATIVE = 8;
-export const R_BPF_64_32 = 10;
-const DT_NULL = 0;
-const DT_SYMTAB = 6;
-const DT_REL = 17;
-const DT_RELSZ = 18;
-const DT_RELENT = 19;
-const DT_NUM = 35;
 const SECTION_NAME_LENGTH_MAXIMUM = 16;
 const SYMBOL_NAME_LENGTH_MAXIMUM = 64;
 
@@ -89,7 +85,9 @@ export interface Shdr {
 export interface Sym {
   name: number;
   info: number;
+  shndx: number;
   value: number;
+  size: number;
 }
 export interface Rel {
   offset: number;
@@ -131,7 +129,7 @@ const overlap = (a: Range, b: Range): boolean => !(a[1] <= b[0] || b[1] <= a[0])
 export function readEhdr(r: Reader): Ehdr {
   if (r.bytes.length < EHDR_SIZE) throw parserError('OutOfBounds');
   return {
-    ident: r.bytes.subarray(E.ident, E.type),
+    ident: r.bytes.subarray(E.ident, E.ident + IDENT.fixedSize),
     type: r.u16(E.type),
     machine: r.u16(E.machine),
     version: r.u32(E.version),
@@ -170,10 +168,20 @@ function readStruct<K extends string>(r: Reader, o: number, table: FieldTable<K>
 const PHDR_FIELDS = fieldTable(PHDR, ['type', 'flags', 'offset', 'vaddr', 'paddr', 'filesz', 'memsz']);
 const SHDR_FIELDS = fieldTable(SHDR, ['name', 'type', 'flags', 'addr', 'offset', 'size', 'link', 'info', 'addralign']);
 
+const Y = SYM.offsets;
+const L = REL.offsets;
+
 export const readPhdr = (r: Reader, o: number): Phdr => readStruct(r, o, PHDR_FIELDS);
 export const readShdr = (r: Reader, o: number): Shdr => readStruct(r, o, SHDR_FIELDS);
-
-const hasMagic = (id: Uint8Array) => id[0] === 0x7f && id[1] === 0x45 && id[2] === 0x4c && id[3] === 0x46;
+// Symbols and relocations are read field by field: the loader reads thousands of them.
+export const readSym = (r: Reader, o: number): Sym => ({
+  name: r.u32(o + Y.name),
+  info: r.u8(o + Y.info),
+  shndx: r.u16(o + Y.shndx),
+  value: r.u64(o + Y.value),
+  size: r.u64(o + Y.size),
+});
+export const readRel = (r: Reader, o: number): Rel => ({ offset: r.u64(o + L.offset), type: r.u32(o + L.type), sym: r.u32(o + L.sym) });
 
 /** `file_range` of a section: none for SHT_NOBITS. */
 export const sectionFileRange = (s: Shdr): Range => (s.type === SHT_NOBITS ? [0, 0] : [s.offset, s.offset + s.size]);
@@ -193,10 +201,10 @@ export class Elf64 {
     const h = (this.header = readEhdr(r));
     const id = h.ident;
     if (
-      !hasMagic(id) ||
-      id[4] !== ELFCLASS64 ||
-      id[5] !== ELFDATA2LSB ||
-      id[6] !== EV_CURRENT ||
+      !hasElfMagic(id) ||
+      id[I.class] !== ELFCLASS64 ||
+      id[I.data] !== ELFDATA2LSB ||
+      id[I.version] !== EV_CURRENT ||
       h.version !== EV_CURRENT ||
       h.ehsize !== EHDR_SIZE ||
       h.phentsize !== PHDR_SIZE ||
@@ -253,7 +261,7 @@ export class Elf64 {
 
   /** The `Elf64_Rel` entry at file offset `o` of the dynamic relocation table. */
   relocationAt(o: number): Rel {
-    return { offset: this.r.u64(o + REL.offsets.offset), type: this.r.u32(o + REL_TYPE), sym: this.r.u32(o + REL_SYM) };
+    return readRel(this.r, o);
   }
 
   /** Name of a section (`section_name`). */
@@ -287,7 +295,7 @@ export class Elf64 {
     const dynPh = this.phdrs.find((p) => p.type === PT_DYNAMIC);
     if (dynPh) {
       try {
-        table = r.table([dynPh.offset, dynPh.offset + dynPh.filesz], DYN_SIZE);
+        table = r.table([dynPh.offset, dynPh.offset + dynPh.filesz], DYN.fixedSize);
       } catch (e) {
         if (!(e instanceof ElfError)) throw e;
       }
@@ -296,7 +304,7 @@ export class Elf64 {
       const dynSh = this.shdrs.find((s) => s.type === SHT_DYNAMIC);
       if (dynSh) {
         try {
-          table = r.table([dynSh.offset, dynSh.offset + dynSh.size], DYN_SIZE);
+          table = r.table([dynSh.offset, dynSh.offset + dynSh.size], DYN.fixedSize);
         } catch {
           throw parserError('InvalidDynamicSectionTable');
         }
@@ -305,7 +313,7 @@ export class Elf64 {
     if (!table) return;
     // Values by tag; a tag the table does not have reads as 0.
     const values = new Map<number, number>();
-    for (let o = table[0]; o < table[1]; o += DYN_SIZE) {
+    for (let o = table[0]; o < table[1]; o += DYN.fixedSize) {
       const tag = r.u64(o + DYN.offsets.tag);
       if (tag === DT_NULL) break;
       if (tag >= DT_NUM) continue;
@@ -344,9 +352,7 @@ export class Elf64 {
       if (sh.type !== SHT_SYMTAB && sh.type !== SHT_DYNSYM) throw parserError('InvalidSectionHeader');
       const range = r.table([sh.offset, sh.offset + sh.size], SYM_SIZE);
       this.dynamicSymbols = [];
-      for (let o = range[0]; o < range[1]; o += SYM_SIZE) {
-        this.dynamicSymbols.push({ name: r.u32(o + SYM.offsets.name), info: r.u8(o + SYM.offsets.info), value: r.u64(o + SYM.offsets.value) });
-      }
+      for (let o = range[0]; o < range[1]; o += SYM_SIZE) this.dynamicSymbols.push(readSym(r, o));
     }
   }
 }

@@ -7,7 +7,54 @@
  */
 import { toBoolean, toBytes, toChecked, toEach, toInteger, toOneOf, toOptional, toText, toU32, type FieldCheck } from '../arguments.js';
 import { INSN_SIZE, MM_BYTECODE_START, MM_RODATA_START } from '../isa/constants.js';
-import { R_BPF_64_32, R_BPF_64_RELATIVE, type Shdr } from './parser.js';
+import { lddwValue, setImmAt, setLddwValue } from '../isa/slot.js';
+import { ByteWriter, type Codec } from '../runtime/codec.js';
+import {
+  DT_NULL,
+  DT_REL,
+  DT_RELENT,
+  DT_RELSZ,
+  DT_STRSZ,
+  DT_STRTAB,
+  DT_SYMENT,
+  DT_SYMTAB,
+  DYN,
+  EHDR,
+  ELF_MAGIC,
+  ELFCLASS64,
+  ELFDATA2LSB,
+  ELFOSABI_NONE,
+  EM_BPF,
+  ET_DYN,
+  EV_CURRENT,
+  PF_R,
+  PF_W,
+  PF_X,
+  PHDR,
+  PT_DYNAMIC,
+  PT_LOAD,
+  R_BPF_64_32,
+  R_BPF_64_RELATIVE,
+  REL,
+  SHDR,
+  SHF_ALLOC,
+  SHF_EXECINSTR,
+  SHF_WRITE,
+  SHT_DYNAMIC,
+  SHT_DYNSYM,
+  SHT_NULL,
+  SHT_PROGBITS,
+  SHT_REL,
+  SHT_STRTAB,
+  SHT_SYMTAB,
+  STB_GLOBAL,
+  STB_LOCAL,
+  STT_FUNC,
+  STT_NOTYPE,
+  SYM,
+  symbolInfo,
+} from './layouts.js';
+import type { Shdr } from './parser.js';
 
 /** What to write. */
 export interface ElfImage {
@@ -44,7 +91,7 @@ export interface ElfImage {
 /** A section of {@link ElfImage.unloadedSections}. */
 export interface UnloadedSection {
   name: string;
-  /** `sh_type` (1 PROGBITS, 2 SYMTAB, 3 STRTAB). */
+  /** `sh_type` (`SHT_PROGBITS`, `SHT_SYMTAB`, `SHT_STRTAB`). */
   type: number;
   data: Uint8Array;
   /** Name of the section `sh_link` points at (a symbol table's string table). */
@@ -68,7 +115,11 @@ export function rodataSectionAddress(sbpfVersion: ElfImage['sbpfVersion'], textL
 const align8 = (n: number) => (n + 7) & ~7;
 /** Program headers of a dynamic ELF, and where its text starts (right after them). */
 const DYNAMIC_PHNUM = 4;
-const DYNAMIC_TEXT_OFFSET = align8(64 + 56 * DYNAMIC_PHNUM);
+const DYNAMIC_TEXT_OFFSET = align8(EHDR.fixedSize + PHDR.fixedSize * DYNAMIC_PHNUM);
+/** `.text`'s flags. */
+const TEXT_FLAGS = SHF_ALLOC | SHF_EXECINSTR;
+/** The section header every file starts its table with. */
+const nullSection = (): SectionHeader => ({ name: '', type: SHT_NULL, flags: 0, addr: 0, offset: 0, size: 0, link: 0, info: 0, entsize: 0, align: 1 });
 
 /** The VM address at which a program {@link writeElf} wrote maps its `rodata`. */
 export function rodataAddress(sbpfVersion: ElfImage['sbpfVersion'], textLength: number): number {
@@ -131,40 +182,59 @@ export function writeElf(image: ElfImage): Uint8Array {
   return image.sbpfVersion === 3 ? writeStrict(image) : writeDynamic(image);
 }
 
-function setLddw(text: DataView, pc: number, value: number): void {
-  text.setUint32(pc * INSN_SIZE + 4, value % 2 ** 32, true);
-  text.setUint32((pc + 1) * INSN_SIZE + 4, Math.floor(value / 2 ** 32), true);
-}
-const lddwValue = (text: DataView, pc: number) => text.getUint32(pc * INSN_SIZE + 4, true) + text.getUint32((pc + 1) * INSN_SIZE + 4, true) * 2 ** 32;
-
 function writeStrict(image: ElfImage): Uint8Array {
   const rodata = image.rodata ?? new Uint8Array(0);
   const roLen = align8(rodata.length);
   const text = new Uint8Array(image.text); // a copy even when given a Node Buffer
-  const tv = new DataView(text.buffer);
   // Rodata lives at vaddr 0 in V3, so a rodata offset already is its address.
   for (const { pc, section } of image.addressRefs ?? []) {
-    setLddw(tv, pc, lddwValue(tv, pc) + (section === 'text' ? MM_BYTECODE_START : 0));
+    setLddwValue(text, pc, lddwValue(text, pc) + (section === 'text' ? MM_BYTECODE_START : 0));
   }
   const phnum = roLen ? 2 : 1;
-  const start = 64 + 56 * phnum;
+  const start = phdrAt(phnum);
   const textAt = start + roLen;
   const unloaded = unloadedSections(image, roLen ? 2 : 1);
   // Section headers only for tools reading the unloaded sections; the strict loader ignores them.
   const table = unloaded.length
     ? sectionTable(
         [
-          { name: '', type: 0, flags: 0, addr: 0, offset: 0, size: 0, link: 0, info: 0, entsize: 0, align: 1 },
-          ...(roLen ? [{ name: '.rodata', type: 1, flags: 2, addr: MM_RODATA_START, offset: start, size: roLen, link: 0, info: 0, entsize: 0, align: 8 }] : []),
-          { name: '.text', type: 1, flags: 6, addr: MM_BYTECODE_START, offset: textAt, size: text.length, link: 0, info: 0, entsize: 0, align: 8 },
+          nullSection(),
+          ...(roLen
+            ? [
+                {
+                  name: '.rodata',
+                  type: SHT_PROGBITS,
+                  flags: SHF_ALLOC,
+                  addr: MM_RODATA_START,
+                  offset: start,
+                  size: roLen,
+                  link: 0,
+                  info: 0,
+                  entsize: 0,
+                  align: 8,
+                },
+              ]
+            : []),
+          {
+            name: '.text',
+            type: SHT_PROGBITS,
+            flags: TEXT_FLAGS,
+            addr: MM_BYTECODE_START,
+            offset: textAt,
+            size: text.length,
+            link: 0,
+            info: 0,
+            entsize: 0,
+            align: 8,
+          },
         ],
         textAt + text.length,
         unloaded,
       )
     : undefined;
   const out = new Uint8Array(table?.end ?? textAt + text.length);
-  const v = new DataView(out.buffer);
-  writeHeader(v, {
+  const w = new ByteWriter(out);
+  writeHeader(w, {
     flags: 3,
     entry: MM_BYTECODE_START + image.entryPc * INSN_SIZE,
     phnum,
@@ -174,14 +244,14 @@ function writeStrict(image: ElfImage): Uint8Array {
   });
   let offset = start;
   const segment = (i: number, flags: number, vaddr: number, size: number) => {
-    writePhdr(v, 64 + 56 * i, { type: 1, flags, offset, vaddr, size });
+    writePhdr(w, i, { type: PT_LOAD, flags, offset, vaddr, size });
     offset += size;
   };
-  if (roLen) segment(0, 4, 0, roLen);
-  segment(phnum - 1, 1, MM_BYTECODE_START, text.length);
+  if (roLen) segment(0, PF_R, MM_RODATA_START, roLen);
+  segment(phnum - 1, PF_X, MM_BYTECODE_START, text.length);
   out.set(rodata, start);
   out.set(text, textAt);
-  if (table) writeSectionTable(out, table);
+  if (table) writeSectionTable(w, table);
   return out;
 }
 
@@ -194,32 +264,37 @@ interface Header {
   shstrndx: number;
 }
 
-function writeHeader(v: DataView, h: Header): void {
-  [0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0].forEach((b, i) => v.setUint8(i, b));
-  v.setUint16(16, 3, true); // ET_DYN
-  v.setUint16(18, 247, true); // EM_BPF
-  v.setUint32(20, 1, true);
-  v.setBigUint64(24, BigInt(h.entry), true);
-  v.setBigUint64(32, 64n, true);
-  v.setBigUint64(40, BigInt(h.shoff), true);
-  v.setUint32(48, h.flags, true);
-  v.setUint16(52, 64, true);
-  v.setUint16(54, 56, true);
-  v.setUint16(56, h.phnum, true);
-  v.setUint16(58, h.shnum ? 64 : 0, true);
-  v.setUint16(60, h.shnum, true);
-  v.setUint16(62, h.shstrndx, true);
+/** Writes `value` as `struct` at byte `at` of the file `w` writes. */
+function put<T>(w: ByteWriter, at: number, struct: Codec<T>, value: T): void {
+  w.at = at;
+  struct.write(w, value);
 }
 
-function writePhdr(v: DataView, o: number, p: { type: number; flags: number; offset: number; vaddr: number; size: number }): void {
-  v.setUint32(o, p.type, true);
-  v.setUint32(o + 4, p.flags, true);
-  v.setBigUint64(o + 8, BigInt(p.offset), true);
-  v.setBigUint64(o + 16, BigInt(p.vaddr), true);
-  v.setBigUint64(o + 24, BigInt(p.vaddr), true);
-  v.setBigUint64(o + 32, BigInt(p.size), true);
-  v.setBigUint64(o + 40, BigInt(p.size), true);
-  v.setBigUint64(o + 48, 8n, true);
+/** Where program header `i` starts (the table follows the file header). */
+const phdrAt = (i: number) => EHDR.fixedSize + PHDR.fixedSize * i;
+
+function writeHeader(w: ByteWriter, h: Header): void {
+  put(w, 0, EHDR, {
+    ident: { magic: ELF_MAGIC, class: ELFCLASS64, data: ELFDATA2LSB, version: EV_CURRENT, osabi: ELFOSABI_NONE, abiversion: 0, padding: undefined },
+    type: ET_DYN,
+    machine: EM_BPF,
+    version: EV_CURRENT,
+    entry: h.entry,
+    phoff: phdrAt(0),
+    shoff: h.shoff,
+    flags: h.flags,
+    ehsize: EHDR.fixedSize,
+    phentsize: PHDR.fixedSize,
+    phnum: h.phnum,
+    shentsize: h.shnum ? SHDR.fixedSize : 0,
+    shnum: h.shnum,
+    shstrndx: h.shstrndx,
+  });
+}
+
+/** Writes program header `i`: a segment whose file and memory images are the same `size` bytes. */
+function writePhdr(w: ByteWriter, i: number, p: { type: number; flags: number; offset: number; vaddr: number; size: number }): void {
+  put(w, phdrAt(i), PHDR, { type: p.type, flags: p.flags, offset: p.offset, vaddr: p.vaddr, paddr: p.vaddr, filesz: p.size, memsz: p.size, align: 8 });
 }
 
 function writeDynamic(image: ElfImage): Uint8Array {
@@ -234,39 +309,73 @@ function writeDynamic(image: ElfImage): Uint8Array {
   const dynstr = new Strings();
   const syms: { name: number; info: number; shndx: number; value: number }[] = [{ name: 0, info: 0, shndx: 0, value: 0 }];
   const TEXT_SHNDX = 1;
-  for (const f of functions) syms.push({ name: dynstr.add(f.name), info: 0x12, shndx: TEXT_SHNDX, value: textAt + f.pc * INSN_SIZE });
+  const globalFunction = symbolInfo(STB_GLOBAL, STT_FUNC);
+  for (const f of functions) syms.push({ name: dynstr.add(f.name), info: globalFunction, shndx: TEXT_SHNDX, value: textAt + f.pc * INSN_SIZE });
   const symOf = new Map<string, number>();
   for (const s of syscalls) {
     if (symOf.has(s.name)) continue;
     symOf.set(s.name, syms.length);
-    syms.push({ name: dynstr.add(s.name), info: 0x10, shndx: 0, value: 0 }); // GLOBAL NOTYPE, undefined
+    syms.push({ name: dynstr.add(s.name), info: symbolInfo(STB_GLOBAL, STT_NOTYPE), shndx: 0, value: 0 }); // undefined
   }
-  const rels: { offset: number; info: bigint }[] = [];
+  const rels: { offset: number; type: number; sym: number }[] = [];
   const text = new Uint8Array(image.text); // a copy even when given a Node Buffer
-  const tv = new DataView(text.buffer);
   for (const s of syscalls) {
-    tv.setInt32(s.pc * INSN_SIZE + 4, -1, true);
-    rels.push({ offset: textAt + s.pc * INSN_SIZE, info: (BigInt(symOf.get(s.name)!) << 32n) | BigInt(R_BPF_64_32) });
+    setImmAt(text, s.pc, -1);
+    rels.push({ offset: textAt + s.pc * INSN_SIZE, type: R_BPF_64_32, sym: symOf.get(s.name)! });
   }
   for (const { pc, section } of image.addressRefs ?? []) {
-    setLddw(tv, pc, (section === 'text' ? textAt : rodataAt) + lddwValue(tv, pc));
-    rels.push({ offset: textAt + pc * INSN_SIZE, info: BigInt(R_BPF_64_RELATIVE) });
+    setLddwValue(text, pc, (section === 'text' ? textAt : rodataAt) + lddwValue(text, pc));
+    rels.push({ offset: textAt + pc * INSN_SIZE, type: R_BPF_64_RELATIVE, sym: 0 });
   }
 
   const DYN_ENTRIES = 8;
-  const dynsymAt = align8(dynamicAt + 16 * DYN_ENTRIES);
-  const dynstrAt = dynsymAt + 24 * syms.length;
+  const dynsymAt = align8(dynamicAt + DYN.fixedSize * DYN_ENTRIES);
+  const dynstrAt = dynsymAt + SYM.fixedSize * syms.length;
   const relAt = align8(dynstrAt + dynstr.bytes.length);
+  const relEnd = relAt + REL.fixedSize * rels.length;
   const loaded: SectionHeader[] = [
-    { name: '', type: 0, flags: 0, addr: 0, offset: 0, size: 0, link: 0, info: 0, entsize: 0, align: 1 },
-    { name: '.text', type: 1, flags: 6, addr: textAt, offset: textAt, size: image.text.length, link: 0, info: 0, entsize: 0, align: 8 },
-    { name: '.rodata', type: 1, flags: 2, addr: rodataAt, offset: rodataAt, size: rodata.length, link: 0, info: 0, entsize: 0, align: 8 },
-    { name: '.dynamic', type: 6, flags: 3, addr: dynamicAt, offset: dynamicAt, size: 16 * DYN_ENTRIES, link: 0, info: 0, entsize: 16, align: 8 },
-    { name: '.dynsym', type: 11, flags: 2, addr: dynsymAt, offset: dynsymAt, size: 24 * syms.length, link: 0, info: 0, entsize: 24, align: 8 },
-    { name: '.dynstr', type: 3, flags: 2, addr: dynstrAt, offset: dynstrAt, size: dynstr.bytes.length, link: 0, info: 0, entsize: 0, align: 8 },
-    { name: '.rel.dyn', type: 9, flags: 2, addr: relAt, offset: relAt, size: 16 * rels.length, link: 0, info: 0, entsize: 16, align: 8 },
+    nullSection(),
+    { name: '.text', type: SHT_PROGBITS, flags: TEXT_FLAGS, addr: textAt, offset: textAt, size: image.text.length, link: 0, info: 0, entsize: 0, align: 8 },
+    { name: '.rodata', type: SHT_PROGBITS, flags: SHF_ALLOC, addr: rodataAt, offset: rodataAt, size: rodata.length, link: 0, info: 0, entsize: 0, align: 8 },
+    {
+      name: '.dynamic',
+      type: SHT_DYNAMIC,
+      flags: SHF_WRITE | SHF_ALLOC,
+      addr: dynamicAt,
+      offset: dynamicAt,
+      size: DYN.fixedSize * DYN_ENTRIES,
+      link: 0,
+      info: 0,
+      entsize: DYN.fixedSize,
+      align: 8,
+    },
+    {
+      name: '.dynsym',
+      type: SHT_DYNSYM,
+      flags: SHF_ALLOC,
+      addr: dynsymAt,
+      offset: dynsymAt,
+      size: SYM.fixedSize * syms.length,
+      link: 0,
+      info: 0,
+      entsize: SYM.fixedSize,
+      align: 8,
+    },
+    {
+      name: '.dynstr',
+      type: SHT_STRTAB,
+      flags: SHF_ALLOC,
+      addr: dynstrAt,
+      offset: dynstrAt,
+      size: dynstr.bytes.length,
+      link: 0,
+      info: 0,
+      entsize: 0,
+      align: 8,
+    },
+    { name: '.rel.dyn', type: SHT_REL, flags: SHF_ALLOC, addr: relAt, offset: relAt, size: relEnd - relAt, link: 0, info: 0, entsize: REL.fixedSize, align: 8 },
   ].filter((s) => s.name !== '.rodata' || rodata.length > 0);
-  const table = sectionTable(loaded, relAt + 16 * rels.length, unloadedSections(image, 1));
+  const table = sectionTable(loaded, relEnd, unloadedSections(image, 1));
   // Section links point at .dynstr / .dynsym by index in the final list.
   const indexOf = (name: string) => table.sections.findIndex((s) => s.name === name);
   for (const s of table.sections) {
@@ -274,8 +383,8 @@ function writeDynamic(image: ElfImage): Uint8Array {
     if (s.name === '.rel.dyn') s.link = indexOf('.dynsym');
   }
   const out = new Uint8Array(table.end);
-  const v = new DataView(out.buffer);
-  writeHeader(v, {
+  const w = new ByteWriter(out);
+  writeHeader(w, {
     flags: image.sbpfVersion,
     entry: textAt + image.entryPc * INSN_SIZE,
     phnum: DYNAMIC_PHNUM,
@@ -283,40 +392,27 @@ function writeDynamic(image: ElfImage): Uint8Array {
     shnum: table.sections.length,
     shstrndx: table.sections.length - 1,
   });
-  const dynEnd = relAt + 16 * rels.length;
-  writePhdr(v, 64, { type: 1, flags: 5, offset: textAt, vaddr: textAt, size: image.text.length });
-  writePhdr(v, 64 + 56, { type: 1, flags: 4, offset: rodataAt, vaddr: rodataAt, size: rodata.length });
-  writePhdr(v, 64 + 112, { type: 1, flags: 4, offset: dynamicAt, vaddr: dynamicAt, size: dynEnd - dynamicAt });
-  writePhdr(v, 64 + 168, { type: 2, flags: 6, offset: dynamicAt, vaddr: dynamicAt, size: 16 * DYN_ENTRIES });
+  writePhdr(w, 0, { type: PT_LOAD, flags: PF_R | PF_X, offset: textAt, vaddr: textAt, size: image.text.length });
+  writePhdr(w, 1, { type: PT_LOAD, flags: PF_R, offset: rodataAt, vaddr: rodataAt, size: rodata.length });
+  writePhdr(w, 2, { type: PT_LOAD, flags: PF_R, offset: dynamicAt, vaddr: dynamicAt, size: relEnd - dynamicAt });
+  writePhdr(w, 3, { type: PT_DYNAMIC, flags: PF_R | PF_W, offset: dynamicAt, vaddr: dynamicAt, size: DYN.fixedSize * DYN_ENTRIES });
   out.set(text, textAt);
   out.set(rodata, rodataAt);
-  const dyn: [number, number][] = [
-    [17, rels.length ? relAt : 0], // DT_REL
-    [18, 16 * rels.length], // DT_RELSZ
-    [19, 16], // DT_RELENT
-    [6, dynsymAt], // DT_SYMTAB
-    [11, 24], // DT_SYMENT
-    [5, dynstrAt], // DT_STRTAB
-    [10, dynstr.bytes.length], // DT_STRSZ
-    [0, 0], // DT_NULL
+  const dyn: [tag: number, value: number][] = [
+    [DT_REL, rels.length ? relAt : 0],
+    [DT_RELSZ, relEnd - relAt],
+    [DT_RELENT, REL.fixedSize],
+    [DT_SYMTAB, dynsymAt],
+    [DT_SYMENT, SYM.fixedSize],
+    [DT_STRTAB, dynstrAt],
+    [DT_STRSZ, dynstr.bytes.length],
+    [DT_NULL, 0],
   ];
-  dyn.forEach(([tag, val], i) => {
-    v.setBigUint64(dynamicAt + 16 * i, BigInt(tag), true);
-    v.setBigUint64(dynamicAt + 16 * i + 8, BigInt(val), true);
-  });
-  syms.forEach((s, i) => {
-    const o = dynsymAt + 24 * i;
-    v.setUint32(o, s.name, true);
-    v.setUint8(o + 4, s.info);
-    v.setUint16(o + 6, s.shndx, true);
-    v.setBigUint64(o + 8, BigInt(s.value), true);
-  });
+  dyn.forEach(([tag, value], i) => put(w, dynamicAt + DYN.fixedSize * i, DYN, { tag, value }));
+  syms.forEach((s, i) => put(w, dynsymAt + SYM.fixedSize * i, SYM, { ...s, other: 0, size: 0 }));
   out.set(dynstr.bytes, dynstrAt);
-  rels.forEach((r, i) => {
-    v.setBigUint64(relAt + 16 * i, BigInt(r.offset), true);
-    v.setBigUint64(relAt + 16 * i + 8, r.info, true);
-  });
-  writeSectionTable(out, table);
+  rels.forEach((r, i) => put(w, relAt + REL.fixedSize * i, REL, r));
+  writeSectionTable(w, table);
   return out;
 }
 
@@ -329,23 +425,25 @@ function unloadedSections(image: ElfImage, textIndex: number): UnloadedSection[]
   const symbols = [...image.symbolTable].sort((a, b) => Number(a.global) - Number(b.global) || a.pc - b.pc);
   const starts = [...new Set(symbols.map((f) => f.pc)), textEnd].sort((a, b) => a - b);
   const names = new Strings();
-  const symtab = new Uint8Array(24 * (symbols.length + 1));
-  const v = new DataView(symtab.buffer);
+  const symtab = new Uint8Array(SYM.fixedSize * (symbols.length + 1));
+  const w = new ByteWriter(symtab);
   symbols.forEach((f, i) => {
-    const o = 24 * (i + 1);
-    v.setUint32(o, names.add(f.name), true);
-    v.setUint8(o + 4, (f.global ? 0x10 : 0) | 2); // STT_FUNC
-    v.setUint16(o + 6, textIndex, true);
-    v.setBigUint64(o + 8, BigInt(textSectionAddress(image.sbpfVersion) + f.pc * INSN_SIZE), true);
     // `starts` ends with the end of the text, so every function has a next start.
     const next = starts[starts.indexOf(f.pc) + 1] ?? textEnd;
-    v.setBigUint64(o + 16, BigInt((next - f.pc) * INSN_SIZE), true);
+    put(w, SYM.fixedSize * (i + 1), SYM, {
+      name: names.add(f.name),
+      info: symbolInfo(f.global ? STB_GLOBAL : STB_LOCAL, STT_FUNC),
+      other: 0,
+      shndx: textIndex,
+      value: textSectionAddress(image.sbpfVersion) + f.pc * INSN_SIZE,
+      size: (next - f.pc) * INSN_SIZE,
+    });
   });
   const firstGlobal = 1 + symbols.filter((f) => !f.global).length;
   return [
     ...sections,
-    { name: '.symtab', type: 2, data: symtab, link: '.strtab', info: firstGlobal, entsize: 24, align: 8 },
-    { name: '.strtab', type: 3, data: Uint8Array.from(names.bytes) },
+    { name: '.symtab', type: SHT_SYMTAB, data: symtab, link: '.strtab', info: firstGlobal, entsize: SYM.fixedSize, align: 8 },
+    { name: '.strtab', type: SHT_STRTAB, data: Uint8Array.from(names.bytes) },
   ];
 }
 
@@ -386,31 +484,18 @@ function sectionTable(loaded: SectionHeader[], at: number, unloaded: readonly Un
     if (header && u.link !== undefined) header.link = sections.findIndex((s) => s.name === u.link);
   });
   const shstr = new Strings();
-  const shstrtab: SectionHeader = { name: '.shstrtab', type: 3, flags: 0, addr: 0, offset, size: 0, link: 0, info: 0, entsize: 0, align: 1 };
+  const shstrtab: SectionHeader = { name: '.shstrtab', type: SHT_STRTAB, flags: 0, addr: 0, offset, size: 0, link: 0, info: 0, entsize: 0, align: 1 };
   sections.push(shstrtab);
   for (const s of sections) shstr.add(s.name);
   shstrtab.size = shstr.bytes.length;
   contents.push({ offset, data: Uint8Array.from(shstr.bytes) });
   const shoff = align8(offset + shstr.bytes.length);
-  return { sections, contents, shoff, end: shoff + 64 * sections.length };
+  return { sections, contents, shoff, end: shoff + SHDR.fixedSize * sections.length };
 }
 
-/** Writes a {@link sectionTable}'s contents and headers into `out`. */
-function writeSectionTable(out: Uint8Array, table: SectionTable): void {
-  const v = new DataView(out.buffer, out.byteOffset, out.byteLength);
+/** Writes a {@link sectionTable}'s contents and headers into the file `w` writes. */
+function writeSectionTable(w: ByteWriter, table: SectionTable): void {
   const shstr = new Strings();
-  for (const c of table.contents) out.set(c.data, c.offset);
-  table.sections.forEach((s, i) => {
-    const o = table.shoff + 64 * i;
-    v.setUint32(o, shstr.add(s.name), true);
-    v.setUint32(o + 4, s.type, true);
-    v.setBigUint64(o + 8, BigInt(s.flags), true);
-    v.setBigUint64(o + 16, BigInt(s.addr), true);
-    v.setBigUint64(o + 24, BigInt(s.offset), true);
-    v.setBigUint64(o + 32, BigInt(s.size), true);
-    v.setUint32(o + 40, s.link, true);
-    v.setUint32(o + 44, s.info, true);
-    v.setBigUint64(o + 48, BigInt(s.align), true);
-    v.setBigUint64(o + 56, BigInt(s.entsize), true);
-  });
+  for (const c of table.contents) w.bytes.set(c.data, c.offset);
+  table.sections.forEach(({ name, align, ...s }, i) => put(w, table.shoff + SHDR.fixedSize * i, SHDR, { ...s, name: shstr.add(name), addralign: align }));
 }

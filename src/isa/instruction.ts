@@ -1,5 +1,6 @@
 /** Decoding of 8-byte sBPF instruction slots (solana-sbpf `ebpf.rs` `get_insn_unchecked`). */
 import { INSN_SIZE } from './constants.js';
+import { immAt, setImmAt, SLOT } from './slot.js';
 
 /** A decoded instruction slot. `imm` is the sign-extended 32-bit immediate (a JS number). */
 export interface Insn {
@@ -7,9 +8,9 @@ export interface Insn {
   pc: number;
   /** Opcode byte. */
   opc: number;
-  /** Destination register (low nibble of byte 1). */
+  /** Destination register (low nibble of the registers byte). */
   dst: number;
-  /** Source register (high nibble of byte 1). */
+  /** Source register (high nibble of the registers byte). */
   src: number;
   /** Signed 16-bit offset. */
   off: number;
@@ -17,37 +18,35 @@ export interface Insn {
   imm: number;
 }
 
+const { opc: OPC, regs: REGS, off: OFF } = SLOT;
+
 /** Decodes slot `pc` of `text` (no bounds check beyond the typed-array access). */
 export function decodeInsn(text: Uint8Array, pc: number): Insn {
   const o = pc * INSN_SIZE;
+  const regs = text[o + REGS];
   return {
     pc,
-    opc: text[o],
-    dst: text[o + 1] & 0x0f,
-    src: text[o + 1] >>> 4,
-    off: ((text[o + 2] | (text[o + 3] << 8)) << 16) >> 16,
-    imm: text[o + 4] | (text[o + 5] << 8) | (text[o + 6] << 16) | (text[o + 7] << 24),
+    opc: text[o + OPC],
+    dst: regs & 0x0f,
+    src: regs >>> 4,
+    off: ((text[o + OFF] | (text[o + OFF + 1] << 8)) << 16) >> 16,
+    imm: immAt(text, pc),
   };
 }
 
 /** Encodes an instruction into `out` at slot `pc` (inverse of {@link decodeInsn}). */
 export function encodeInsn(out: Uint8Array, pc: number, insn: Omit<Insn, 'pc'>): void {
   const o = pc * INSN_SIZE;
-  out[o] = insn.opc;
-  out[o + 1] = ((insn.src & 0x0f) << 4) | (insn.dst & 0x0f);
-  out[o + 2] = insn.off & 0xff;
-  out[o + 3] = (insn.off >> 8) & 0xff;
-  out[o + 4] = insn.imm & 0xff;
-  out[o + 5] = (insn.imm >> 8) & 0xff;
-  out[o + 6] = (insn.imm >> 16) & 0xff;
-  out[o + 7] = (insn.imm >>> 24) & 0xff;
+  out[o + OPC] = insn.opc;
+  out[o + REGS] = ((insn.src & 0x0f) << 4) | (insn.dst & 0x0f);
+  out[o + OFF] = insn.off & 0xff;
+  out[o + OFF + 1] = (insn.off >> 8) & 0xff;
+  setImmAt(out, pc, insn.imm);
 }
 
 /** The 64-bit immediate of an `lddw` at slot `pc`: low imm as u32 plus the next slot's imm << 32. */
 export function lddwImmediate(text: Uint8Array, pc: number): bigint {
-  const lo = decodeInsn(text, pc).imm >>> 0;
-  const hi = decodeInsn(text, pc + 1).imm >>> 0;
-  return (BigInt(hi) << 32n) | BigInt(lo);
+  return (BigInt(immAt(text, pc + 1) >>> 0) << 32n) | BigInt(immAt(text, pc) >>> 0);
 }
 
 /** Number of whole instruction slots in `text`. */

@@ -8,6 +8,7 @@ import type { Executable } from '../executable.js';
 import { INSN_SIZE } from '../isa/constants.js';
 import { decodeInsn, type Insn } from '../isa/instruction.js';
 import * as op from '../isa/opcodes.js';
+import { lddwValue, opcodeAt } from '../isa/slot.js';
 import { opcodeRole } from '../isa/validity.js';
 import { staticSyscalls } from '../isa/version.js';
 import type { SyscallRegistry } from '../vm/syscalls.js';
@@ -69,7 +70,7 @@ export function basicBlocks(exe: Executable, syscalls: SyscallRegistry): { block
     if (pc === n) length = 1; // the overrun pseudo-block
     while (end < n) {
       last = end;
-      const role = opcodeRole(v, exe.text[end * INSN_SIZE]);
+      const role = opcodeRole(v, opcodeAt(exe.text, end));
       end += role === 'lddw' && end + 1 < n ? 2 : 1;
       length++;
       if (role === 'jump' || role === 'call' || role === 'callx' || role === 'exit' || leader[end]) break;
@@ -107,13 +108,12 @@ export function functionEntries(exe: Executable, n: number): number[] {
 export function addressTakenSlots(exe: Executable, n: number): number[] {
   const slots = new Set<number>();
   const textEnd = exe.textVaddr + n * INSN_SIZE;
-  const take = (hi: number, lo: number) => {
-    const addr = hi * 2 ** 32 + lo;
+  const take = (addr: number) => {
     if (addr >= exe.textVaddr && addr < textEnd && (addr - exe.textVaddr) % INSN_SIZE === 0) slots.add((addr - exe.textVaddr) / INSN_SIZE);
   };
   for (let pc = 0; pc + 1 < n; pc++) {
-    if (opcodeRole(exe.sbpfVersion, exe.text[pc * INSN_SIZE]) !== 'lddw') continue;
-    take(decodeInsn(exe.text, pc + 1).imm >>> 0, decodeInsn(exe.text, pc).imm >>> 0);
+    if (opcodeRole(exe.sbpfVersion, opcodeAt(exe.text, pc)) !== 'lddw') continue;
+    take(lddwValue(exe.text, pc));
     pc++;
   }
   for (const region of exe.programRegions) {
@@ -121,7 +121,7 @@ export function addressTakenSlots(exe: Executable, n: number): number[] {
     for (let at = (INSN_SIZE - (region.vaddr % INSN_SIZE)) % INSN_SIZE; at + 8 <= region.bytes.length; at += 8) {
       const vaddr = region.vaddr + at;
       if (vaddr >= exe.textVaddr && vaddr < textEnd) continue; // the bytecode itself is no data
-      take(view.getUint32(at + 4, true), view.getUint32(at, true));
+      take(view.getUint32(at, true) + view.getUint32(at + 4, true) * 2 ** 32); // a u64 as a number, without a BigInt per word
     }
   }
   return [...slots].sort((a, b) => a - b);

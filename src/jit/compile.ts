@@ -48,11 +48,29 @@ import {
   type Block,
   type FunctionGraph,
 } from './cfg.js';
-import { HEADER, STATUS_EXIT, STATUS_HAND_OVER, faultCode, type FaultKind } from './layout.js';
+import {
+  ACCESS,
+  DIRTY_ENTRY,
+  dirtyEntry,
+  FRAME,
+  frameAt,
+  frameRegister,
+  HEADER,
+  headerRegister,
+  REGION_ENTRY,
+  regionEntry,
+  STATUS_EXIT,
+  STATUS_HAND_OVER,
+  faultCode,
+  type FaultKind,
+} from './layout.js';
 import { ModuleBuilder, ValType, type Code } from './wasm/index.js';
 
 const I32 = ValType.I32;
 const I64 = ValType.I64;
+/** Fields of the header's region entries and dirty ranges, which `translate` reads and widens. */
+const RE = REGION_ENTRY.offsets;
+const DE = DIRTY_ENTRY.offsets;
 
 // Locals of every compiled function; the parameters (r0..r5, r10, FP, DUE) come first.
 const R = (i: number) => (i <= 5 ? i : i === FRAME_PTR_REG ? 6 : i + 3); // r6..r9 → locals 9..12
@@ -193,10 +211,10 @@ export function compileToWasm(exe: Executable, syscalls: SyscallRegistry, only?:
   for (let r = 6; r <= 9; r++)
     c.i32Const(0)
       .i32Const(0)
-      .i64Load(HEADER.regs + 8 * r)
-      .i64Store(HEADER.frames - HEADER.frameSize + 8 * (r - 6));
-  for (let r = 0; r <= 5; r++) c.i32Const(0).i64Load(HEADER.regs + 8 * r);
-  c.i32Const(0).i64Load(HEADER.regs + 8 * FRAME_PTR_REG);
+      .i64Load(headerRegister(r))
+      .i64Store(frameAt(-1) + frameRegister(r));
+  for (let r = 0; r <= 5; r++) c.i32Const(0).i64Load(headerRegister(r));
+  c.i32Const(0).i64Load(headerRegister(FRAME_PTR_REG));
   c.i32Const(HEADER.frames).globalGet(dueGlobal).call(entry);
   const status = c.locals(1, I64);
   c.localSet(status).drop().i64ConstI32(0).localGet(status).i64Sub().i32WrapI64();
@@ -427,16 +445,13 @@ class FunctionCompiler {
   /** Saves r6..r9, r10 and the return pc in the next frame; faults when it is one too many. */
   private pushFrame(pc: number): void {
     const c = this.c;
-    for (let i = 0; i < 4; i++)
-      c.localGet(FP)
-        .localGet(R(6 + i))
-        .i64Store(8 * i);
-    c.localGet(FP).localGet(R(FRAME_PTR_REG)).i64Store(32);
+    for (let r = 6; r <= 9; r++) c.localGet(FP).localGet(R(r)).i64Store(frameRegister(r));
+    c.localGet(FP).localGet(R(FRAME_PTR_REG)).i64Store(frameRegister(FRAME_PTR_REG));
     c.localGet(FP)
       .i32Const(pc + 1)
-      .i32Store(40);
+      .i32Store(FRAME.offsets.returnPc);
     c.localGet(FP)
-      .i32Const(HEADER.frames + (MAX_CALL_DEPTH - 1) * HEADER.frameSize)
+      .i32Const(frameAt(MAX_CALL_DEPTH - 1))
       .i32Eq();
     this.open('if');
     // The VM counts the frame it could not enter (its return pc ends the backtrace); r10 stays.
@@ -475,21 +490,12 @@ class FunctionCompiler {
     this.brIf(this.PROPAGATE);
     c.localSet(R(0));
     c.globalGet(this.mc.prevGlobal).localSet(PREV); // the callee's syscalls move it
-    for (let r = 1; r <= 5; r++)
-      if (changed & (1 << r))
-        c.i32Const(0)
-          .i64Load(HEADER.regs + 8 * r)
-          .localSet(R(r));
+    for (let r = 1; r <= 5; r++) if (changed & (1 << r)) c.i32Const(0).i64Load(headerRegister(r)).localSet(R(r));
   }
 
   /** Stores the argument registers in `mask` where a caller reads them back after the call. */
   private storeArguments(mask: number): void {
-    for (let r = 1; r <= 5; r++)
-      if (mask & (1 << r))
-        this.c
-          .i32Const(0)
-          .localGet(R(r))
-          .i64Store(HEADER.regs + 8 * r);
+    for (let r = 1; r <= 5; r++) if (mask & (1 << r)) this.c.i32Const(0).localGet(R(r)).i64Store(headerRegister(r));
   }
 
   /**
@@ -503,14 +509,11 @@ class FunctionCompiler {
     c.localGet(FP).localGet(FP0).i32Ne();
     this.open('if');
     c.localGet(FP).i32Const(HEADER.frameSize).i32Sub().localSet(FP);
-    for (let r = 6; r <= 9; r++)
-      c.localGet(FP)
-        .i64Load(8 * (r - 6))
-        .localSet(R(r));
-    c.localGet(FP).i64Load(32).localSet(R(FRAME_PTR_REG));
+    for (let r = 6; r <= 9; r++) c.localGet(FP).i64Load(frameRegister(r)).localSet(R(r));
+    c.localGet(FP).i64Load(frameRegister(FRAME_PTR_REG)).localSet(R(FRAME_PTR_REG));
     sites.forEach((site, i) => {
       if (i === sites.length - 1) return this.jumpTo(site);
-      c.localGet(FP).i32Load(40).i32Const(site).i32Eq();
+      c.localGet(FP).i32Load(FRAME.offsets.returnPc).i32Const(site).i32Eq();
       this.open('if');
       this.jumpTo(site);
       this.close();
@@ -1024,10 +1027,7 @@ class FunctionCompiler {
 
 /** Stores r0..r10 and the call depth (from the frame pointer) in the header. */
 function saveState(c: Code): void {
-  for (let r = 0; r <= 10; r++)
-    c.i32Const(0)
-      .localGet(R(r))
-      .i64Store(HEADER.regs + 8 * r);
+  for (let r = 0; r <= 10; r++) c.i32Const(0).localGet(R(r)).i64Store(headerRegister(r));
   c.i32Const(0).localGet(FP).i32Const(HEADER.frames).i32Sub().i32Const(HEADER.frameSize).i32DivU().i32Store(HEADER.depth);
 }
 
@@ -1044,12 +1044,7 @@ function enterFunction(c: Code, mc: ModuleContext): void {
   c.locals(1, I32); // FP0
   c.localGet(FP).localSet(FP0);
   c.globalGet(mc.prevGlobal).localSet(PREV);
-  for (let r = 6; r <= 9; r++)
-    c.localGet(FP)
-      .i32Const(HEADER.frameSize)
-      .i32Sub()
-      .i64Load(8 * (r - 6))
-      .localSet(R(r));
+  for (let r = 6; r <= 9; r++) c.localGet(FP).i32Const(HEADER.frameSize).i32Sub().i64Load(frameRegister(r)).localSet(R(r));
 }
 
 /** A function left out or past the compile budget: the interpreter runs it, from its entry. */
@@ -1139,17 +1134,17 @@ function defineTranslate(m: ModuleBuilder, dueGlobal: number): number {
   // The whole upper half must name a slot (no wrapping of huge addresses onto small slots).
   c.localGet(ADDR).i64Const(0, 32).i64ShrU().i64ConstI32(HEADER.regionSlots).i64GeU().brIf(0);
   c.localGet(ADDR).i64Const(0, 32).i64ShrU().i32WrapI64().localSet(slot);
-  c.localGet(slot).i32Const(16).i32Mul().localSet(entry);
+  c.localGet(slot).i32Const(REGION_ENTRY.fixedSize).i32Mul().localSet(entry);
   // Stores need a writable region.
   c.localGet(STORE)
     .localGet(entry)
-    .i32Load(HEADER.regionTable + 8)
+    .i32Load(regionEntry(0) + RE.writable)
     .i32Eqz()
     .i32And()
     .brIf(0);
   c.localGet(ADDR).i32WrapI64().localSet(off);
   c.localGet(entry)
-    .i32Load(HEADER.regionTable + 12)
+    .i32Load(regionEntry(0) + RE.gapped)
     .if();
   c.localGet(off).i32Const(12).i32ShrU().i32Const(1).i32And().brIf(1);
   c.localGet(off).i32Const(13).i32ShrU().i32Const(12).i32Shl().localGet(off).i32Const(0xfff).i32And().i32Or().localSet(off);
@@ -1157,44 +1152,56 @@ function defineTranslate(m: ModuleBuilder, dueGlobal: number): number {
   // off + size <= length, computed in 64 bits.
   c.localGet(off).i64ExtendI32U().localGet(SIZE).i64ExtendI32U().i64Add();
   c.localGet(entry)
-    .i32Load(HEADER.regionTable + 4)
+    .i32Load(regionEntry(0) + RE.length)
     .i64ExtendI32U()
     .i64GtU()
     .brIf(0);
-  c.localGet(entry).i32Load(HEADER.regionTable).localGet(off).i32Add().localSet(host);
+  c.localGet(entry)
+    .i32Load(regionEntry(0) + RE.start)
+    .localGet(off)
+    .i32Add()
+    .localSet(host);
   // A store widens the slot's range of host bytes this run wrote (the next run zeroes only that much).
   c.localGet(STORE).if();
-  c.localGet(slot).i32Const(3).i32Shl().localSet(entry); // the slot's 8 bytes of dirty range
-  c.localGet(host).localGet(entry).i32Load(HEADER.dirty).i32LtU().if();
-  c.localGet(entry).localGet(host).i32Store(HEADER.dirty);
+  c.localGet(slot).i32Const(Math.log2(DIRTY_ENTRY.fixedSize)).i32Shl().localSet(entry); // the slot's dirty range
+  c.localGet(host)
+    .localGet(entry)
+    .i32Load(dirtyEntry(0) + DE.low)
+    .i32LtU()
+    .if();
+  c.localGet(entry)
+    .localGet(host)
+    .i32Store(dirtyEntry(0) + DE.low);
   c.end();
   c.localGet(host)
     .localGet(SIZE)
     .i32Add()
     .localGet(entry)
-    .i32Load(HEADER.dirty + 4)
+    .i32Load(dirtyEntry(0) + DE.high)
     .i32GtU()
     .if();
   c.localGet(entry)
     .localGet(host)
     .localGet(SIZE)
     .i32Add()
-    .i32Store(HEADER.dirty + 4);
+    .i32Store(dirtyEntry(0) + DE.high);
   c.end();
   c.end();
   c.localGet(host).return();
   c.end();
   c.localGet(DUE_AT_FAULT).globalSet(dueGlobal);
-  c.i32Const(0).localGet(ADDR).i64Store(HEADER.access);
+  c.i32Const(0)
+    .localGet(ADDR)
+    .i64Store(HEADER.access + ACCESS.offsets.address);
   c.i32Const(0)
     .localGet(SIZE)
-    .i32Store(HEADER.access + 8);
+    .i32Store(HEADER.access + ACCESS.offsets.size);
   c.i32Const(0)
     .localGet(STORE)
-    .i32Store(HEADER.access + 12);
+    .i32Store(HEADER.access + ACCESS.offsets.store);
   c.i32Const(0)
     .localGet(PC)
-    .i32Store(HEADER.access + 16);
+    .i32Store(HEADER.access + ACCESS.offsets.pc);
   c.i32Const(0);
   return f.index;
 }

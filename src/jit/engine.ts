@@ -6,16 +6,32 @@
 import type { Executable } from '../executable.js';
 import { log } from '../log.js';
 import { EbpfError } from '../vm/errors.js';
-import { FRAME_PTR_REG, MM_INPUT_START } from '../isa/constants.js';
+import { FIRST_SCRATCH_REG, FRAME_PTR_REG, MM_INPUT_START, SCRATCH_REGS } from '../isa/constants.js';
 import { Interpreter, initialFramePointer, type RunResult } from '../vm/interpreter.js';
 import { BufferDirt, type MemoryMap } from '../vm/memory.js';
 import type { ExitHook } from '../vm/execute.js';
 import type { Placement } from '../vm/machine-pool.js';
 import { invokeSyscall, type SyscallContext, type SyscallRegistry } from '../vm/syscalls.js';
-import { FAULTS, HEADER, STATUS_EXIT } from './layout.js';
+import {
+  ACCESS,
+  DIRTY_ENTRY,
+  dirtyEntry,
+  FAULTS,
+  FRAME,
+  frameAt,
+  frameRegister,
+  HEADER,
+  headerRegister,
+  REGION_ENTRY,
+  regionEntry,
+  STATUS_EXIT,
+} from './layout.js';
 import type { ProgramTier } from './program-cache.js';
 
 const PAGE = 65536;
+const A = ACCESS.offsets;
+const R = REGION_ENTRY.offsets;
+const D = DIRTY_ENTRY.offsets;
 
 interface Exports {
   run(): number;
@@ -89,8 +105,12 @@ function instanceFor(module: WebAssembly.Module): Instance {
       access: () => {
         const view = state.memory.view;
         const at = HEADER.access;
-        const err = state.memory.accessViolation(view.getBigUint64(at, true), view.getUint32(at + 8, true), view.getUint32(at + 12, true) !== 0);
-        err.pc = view.getUint32(at + 16, true);
+        const err = state.memory.accessViolation(
+          view.getBigUint64(at + A.address, true),
+          view.getUint32(at + A.size, true),
+          view.getUint32(at + A.store, true) !== 0,
+        );
+        err.pc = view.getUint32(at + A.pc, true);
         throw err;
       },
     },
@@ -128,7 +148,7 @@ export function runJit(
     inst.readOnlyLoaded = true;
     const { result, interpreter } = runOn(inst, exe, map, syscalls, computeUnits, r2, checkAligned, tiering);
     onExit?.(map, () =>
-      interpreter ? Array.from(interpreter.B.subarray(0, 11)) : Array.from({ length: 11 }, (_, r) => map.view.getBigUint64(HEADER.regs + 8 * r, true)),
+      interpreter ? Array.from(interpreter.B.subarray(0, 11)) : Array.from({ length: 11 }, (_, r) => map.view.getBigUint64(headerRegister(r), true)),
     );
     return result;
   } finally {
@@ -155,20 +175,20 @@ function runOn(
   const initial = Number(computeUnits);
   const view = map.view;
   for (let slot = 0; slot < HEADER.regionSlots; slot++) {
-    const at = HEADER.regionTable + 16 * slot;
+    const at = regionEntry(slot);
     const start = map.hostStart[slot] ?? -1;
-    view.setUint32(at, Math.max(0, start), true);
-    view.setUint32(at + 4, start < 0 ? 0 : map.hostLength[slot], true);
-    view.setUint32(at + 8, map.writable[slot] ? 1 : 0, true);
-    view.setUint32(at + 12, map.gapped[slot] ? 1 : 0, true);
+    view.setUint32(at + R.start, Math.max(0, start), true);
+    view.setUint32(at + R.length, start < 0 ? 0 : map.hostLength[slot], true);
+    view.setUint32(at + R.writable, map.writable[slot] ? 1 : 0, true);
+    view.setUint32(at + R.gapped, map.gapped[slot] ? 1 : 0, true);
     // Nothing stored to this slot yet in this run.
-    view.setUint32(HEADER.dirty + 8 * slot, 0xffff_ffff, true);
-    view.setUint32(HEADER.dirty + 8 * slot + 4, 0, true);
+    view.setUint32(dirtyEntry(slot) + D.low, 0xffff_ffff, true);
+    view.setUint32(dirtyEntry(slot) + D.high, 0, true);
   }
-  for (let r = 0; r <= 10; r++) view.setBigUint64(HEADER.regs + 8 * r, 0n, true); // the header is reused
-  view.setBigUint64(HEADER.regs + 8, BigInt(MM_INPUT_START), true);
-  view.setBigUint64(HEADER.regs + 16, r2, true);
-  view.setBigUint64(HEADER.regs + 8 * FRAME_PTR_REG, initialFramePointer(exe, map), true);
+  for (let r = 0; r <= FRAME_PTR_REG; r++) view.setBigUint64(headerRegister(r), 0n, true); // the header is reused
+  view.setBigUint64(headerRegister(1), BigInt(MM_INPUT_START), true);
+  view.setBigUint64(headerRegister(2), r2, true);
+  view.setBigUint64(headerRegister(FRAME_PTR_REG), initialFramePointer(exe, map), true);
   view.setUint32(HEADER.depth, 0, true);
 
   const state = inst.state;
@@ -187,21 +207,21 @@ function runOn(
   } catch (e) {
     if (!(e instanceof EbpfError)) throw e;
     error = e;
-    error.returnPcs = Array.from({ length: view.getUint32(HEADER.depth, true) }, (_, f) => view.getInt32(HEADER.frames + HEADER.frameSize * f + 40, true));
+    error.returnPcs = Array.from({ length: view.getUint32(HEADER.depth, true) }, (_, f) => view.getInt32(frameAt(f) + FRAME.offsets.returnPc, true));
     status = STATUS_EXIT;
   } finally {
     // What the compiled code stored (syscalls and the interpreter note their own writes in the map);
     // only the map's own slots can have been stored to.
     for (let slot = 0; slot < Math.min(map.hostStart.length, HEADER.regionSlots); slot++) {
-      const low = view.getUint32(HEADER.dirty + 8 * slot, true);
-      const high = view.getUint32(HEADER.dirty + 8 * slot + 4, true);
+      const low = view.getUint32(dirtyEntry(slot) + D.low, true);
+      const high = view.getUint32(dirtyEntry(slot) + D.high, true);
       if (low < high) map.noteWritten(slot, low, high);
     }
   }
   if (status === STATUS_EXIT) {
     state.consume(Number(exports.due.value as bigint));
     const instructions = BigInt(initial - state.units);
-    return { result: error ? { ok: false, error, instructions } : { ok: true, value: view.getBigUint64(HEADER.regs, true), instructions } };
+    return { result: error ? { ok: false, error, instructions } : { ok: true, value: view.getBigUint64(headerRegister(0), true), instructions } };
   }
 
   // Hand over: registers, frames and meter state move to the interpreter.
@@ -209,12 +229,13 @@ function runOn(
     log.debug({ pc: view.getInt32(HEADER.pc, true), depth: view.getUint32(HEADER.depth, true) }, 'JIT hands over to the interpreter');
   const interpreter = new Interpreter(exe, map);
   interpreter.checkAligned = checkAligned;
-  for (let r = 0; r <= 10; r++) interpreter.B[r] = view.getBigUint64(HEADER.regs + 8 * r, true);
+  for (let r = 0; r <= FRAME_PTR_REG; r++) interpreter.B[r] = view.getBigUint64(headerRegister(r), true);
   const depth = view.getUint32(HEADER.depth, true);
+  const saved = SCRATCH_REGS + 1; // r6..r9 and r10 per frame, as the interpreter keeps them
   for (let f = 0; f < depth; f++) {
-    const at = HEADER.frames + HEADER.frameSize * f;
-    for (let i = 0; i < 5; i++) interpreter.savedRegs[5 * f + i] = view.getBigUint64(at + 8 * i, true);
-    interpreter.returnPc[f] = view.getInt32(at + 40, true);
+    const at = frameAt(f);
+    for (let i = 0; i < saved; i++) interpreter.savedRegs[saved * f + i] = view.getBigUint64(at + frameRegister(FIRST_SCRATCH_REG + i), true);
+    interpreter.returnPc[f] = view.getInt32(at + FRAME.offsets.returnPc, true);
   }
   const due = Number(exports.due.value as bigint);
   const pc = view.getInt32(HEADER.pc, true);

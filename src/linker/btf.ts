@@ -4,14 +4,32 @@
  * offsets are shifted past those of the objects before it. Instruction offsets in `.BTF.ext` are
  * already relocated to the linked `.text` by the caller.
  */
-import { BTF_MAGIC, BTF_TYPE_HEAD, btfExtraLength } from '../debug/btf.js';
+import {
+  BTF_EXT_HEADER,
+  BTF_EXT_SECTION,
+  BTF_EXT_TABLE,
+  BTF_FUNC_INFO,
+  BTF_HEADER,
+  BTF_LINE_INFO,
+  BTF_MAGIC,
+  BTF_MAX_KIND,
+  BTF_STRING_FIELDS,
+  BTF_TYPE,
+  BTF_TYPE_ID_FIELDS,
+  BTF_WORD,
+  btfExtraLength,
+  btfKind,
+  btfKindRefersToType,
+  btfRecords,
+  btfVlen,
+  type BtfRecord,
+} from '../debug/btf.js';
+import { concatBytes } from '../runtime/bytes.js';
+import { decodeOrUndefined, encode } from '../runtime/codec.js';
 import { LinkError } from './errors.js';
 
-/** Length of the headers of `.BTF` and of `.BTF.ext` as written (`.BTF.ext` may have a longer one). */
-const HEADER_LENGTH = 24;
-
-/** Kinds whose third word is a type id (the others hold a size or nothing). */
-const KINDS_REFERRING_TYPE = new Set([2, 8, 9, 10, 11, 12, 13, 14, 17, 18]);
+/** The header fields both sections get as written: version 1, no flags, no more header than declared. */
+const WRITTEN = { magic: BTF_MAGIC, version: 1, flags: 0 };
 
 /** One object's BTF. */
 export interface ObjectBtf {
@@ -31,55 +49,58 @@ const bad = (file: string, why: string): never => {
 
 /** The types and strings of a `.BTF` section, checked against its header. */
 function readBtf({ file, btf }: ObjectBtf): Sections {
-  if (btf.length < HEADER_LENGTH) bad(file, 'short header');
-  const v = new DataView(btf.buffer, btf.byteOffset, btf.byteLength);
-  if (v.getUint16(0, true) !== BTF_MAGIC) bad(file, 'magic');
-  const hdr = v.getUint32(4, true);
-  const [typeOff, typeLen, strOff, strLen] = [8, 12, 16, 20].map((o) => v.getUint32(o, true));
-  if (hdr + typeOff + typeLen > btf.length || hdr + strOff + strLen > btf.length) bad(file, 'sections out of bounds');
-  return { types: btf.subarray(hdr + typeOff, hdr + typeOff + typeLen), strings: btf.subarray(hdr + strOff, hdr + strOff + strLen) };
+  const h = decodeOrUndefined(BTF_HEADER, btf) ?? bad(file, 'short header');
+  if (h.magic !== BTF_MAGIC) bad(file, 'magic');
+  const typesAt = h.headerLength + h.typeOffset;
+  const stringsAt = h.headerLength + h.stringOffset;
+  if (typesAt + h.typeLength > btf.length || stringsAt + h.stringLength > btf.length) bad(file, 'sections out of bounds');
+  return { types: btf.subarray(typesAt, typesAt + h.typeLength), strings: btf.subarray(stringsAt, stringsAt + h.stringLength) };
+}
+
+/** Adds `add` to the u32 at `at` of `v`; where `zeroStays`, a 0 (the void type, the empty name) stays 0. */
+function addTo(v: DataView, at: number, add: number, zeroStays: boolean): void {
+  const value = v.getUint32(at, true);
+  if (add !== 0 && !(zeroStays && value === 0)) v.setUint32(at, value + add, true);
+}
+
+/**
+ * Shifts the string-offset and type-id fields of the `record` at `o` of `v` (none at or past
+ * `end`: a `.BTF.ext` record may be shorter than declared, or longer, its extra words unshifted).
+ */
+function shiftRecord(v: DataView, o: number, record: BtfRecord, shift: Shift, zeroStays: boolean, end = o + record.fixedSize): void {
+  for (const [field, at] of Object.entries(record.offsets)) {
+    if (o + at + BTF_WORD > end) continue;
+    addTo(v, o + at, BTF_STRING_FIELDS.has(field) ? shift.strings : BTF_TYPE_ID_FIELDS.has(field) ? shift.types : 0, zeroStays);
+  }
+}
+
+/** What one object's string offsets and type ids are shifted by. */
+interface Shift {
+  strings: number;
+  types: number;
 }
 
 /**
  * A copy of `types` with every type id shifted by `typeShift` and every name offset by
  * `stringShift` (0, the void type and the empty name, stays). Returns it and its type count.
  */
-function shiftTypes(file: string, types: Uint8Array, typeShift: number, stringShift: number): { types: Uint8Array; count: number } {
+function shiftTypes(file: string, types: Uint8Array, shift: Shift): { types: Uint8Array; count: number } {
   const out = Uint8Array.from(types);
   const v = new DataView(out.buffer);
-  const name = (o: number) => {
-    const n = v.getUint32(o, true);
-    if (n) v.setUint32(o, n + stringShift, true);
-  };
-  const type = (o: number) => {
-    const t = v.getUint32(o, true);
-    if (t) v.setUint32(o, t + typeShift, true);
-  };
+  const T = BTF_TYPE.offsets;
   let count = 0;
   for (let o = 0; o < out.length; count++) {
-    if (o + BTF_TYPE_HEAD > out.length) bad(file, 'truncated type');
-    const info = v.getUint32(o + 4, true);
-    const kind = (info >>> 24) & 0x1f;
-    const vlen = info & 0xffff;
-    const extra = o + BTF_TYPE_HEAD;
+    if (o + BTF_TYPE.fixedSize > out.length) bad(file, 'truncated type');
+    const info = v.getUint32(o + T.info, true);
+    const kind = btfKind(info);
+    const vlen = btfVlen(info);
+    const extra = o + BTF_TYPE.fixedSize;
     const end = extra + btfExtraLength(kind, vlen);
-    if (kind === 0 || kind > 19 || end > out.length) bad(file, `type kind ${kind}`);
-    name(o);
-    if (KINDS_REFERRING_TYPE.has(kind)) type(o + 8);
-    if (kind === 3) [extra, extra + 4].forEach(type);
-    for (let m = 0; m < vlen; m++) {
-      if (kind === 4 || kind === 5) {
-        name(extra + 12 * m);
-        type(extra + 12 * m + 4);
-      } else if (kind === 6 || kind === 19) {
-        name(extra + (kind === 6 ? 8 : 12) * m);
-      } else if (kind === 13) {
-        name(extra + 8 * m);
-        type(extra + 8 * m + 4);
-      } else if (kind === 15) {
-        type(extra + 12 * m);
-      }
-    }
+    if (kind === 0 || kind > BTF_MAX_KIND || end > out.length) bad(file, `type kind ${kind}`);
+    addTo(v, o + T.name, shift.strings, true);
+    if (btfKindRefersToType(kind)) addTo(v, o + T.sizeOrType, shift.types, true);
+    const records = btfRecords(kind, vlen);
+    for (let m = 0; records && m < records.count; m++) shiftRecord(v, extra + records.record.fixedSize * m, records.record, shift, true);
     o = end;
   }
   return { types: out, count };
@@ -93,28 +114,24 @@ interface ExtRecords {
 }
 
 /**
- * Reads one record table of `.BTF.ext` (at `off`, `len` bytes after the header) and shifts its
- * section names and the fields named by `shift` (word index → what to add).
+ * Reads one record table of `.BTF.ext` (at `off`, `len` bytes after the header) of records laid
+ * out as `record`, and shifts their section names and string and type fields (which in `.BTF.ext`
+ * move even when 0, as libbpf moves them).
  */
-function shiftRecords(file: string, ext: Uint8Array, off: number, len: number, shift: (word: number) => number): ExtRecords | undefined {
+function shiftRecords(file: string, ext: Uint8Array, off: number, len: number, record: BtfRecord, shift: Shift): ExtRecords | undefined {
   if (len === 0) return undefined;
-  if (off + len > ext.length || len < 4) bad(file, '.BTF.ext table out of bounds');
-  const table = Uint8Array.from(ext.subarray(off + 4, off + len));
-  const recordSize = new DataView(ext.buffer, ext.byteOffset).getUint32(off, true);
-  if (recordSize < 8 || recordSize % 4) bad(file, `.BTF.ext record size ${recordSize}`);
+  if (off + len > ext.length || len < BTF_EXT_TABLE.fixedSize) bad(file, '.BTF.ext table out of bounds');
+  const { recordSize } = decodeOrUndefined(BTF_EXT_TABLE, ext.subarray(off))!; // in bounds: checked above
+  const table = Uint8Array.from(ext.subarray(off + BTF_EXT_TABLE.fixedSize, off + len));
+  if (recordSize < BTF_FUNC_INFO.fixedSize || recordSize % BTF_WORD) bad(file, `.BTF.ext record size ${recordSize}`);
   const v = new DataView(table.buffer);
   for (let o = 0; o < table.length;) {
-    if (o + 8 > table.length) bad(file, 'truncated .BTF.ext section');
-    v.setUint32(o, v.getUint32(o, true) + shift(-1), true); // section name
-    const n = v.getUint32(o + 4, true);
-    o += 8;
+    if (o + BTF_EXT_SECTION.fixedSize > table.length) bad(file, 'truncated .BTF.ext section');
+    shiftRecord(v, o, BTF_EXT_SECTION, shift, false);
+    const n = v.getUint32(o + BTF_EXT_SECTION.offsets.count, true);
+    o += BTF_EXT_SECTION.fixedSize;
     if (o + n * recordSize > table.length) bad(file, 'truncated .BTF.ext records');
-    for (let r = 0; r < n; r++, o += recordSize) {
-      for (let w = 1; w < recordSize / 4; w++) {
-        const add = shift(w);
-        if (add) v.setUint32(o + 4 * w, v.getUint32(o + 4 * w, true) + add, true);
-      }
-    }
+    for (let r = 0; r < n; r++, o += recordSize) shiftRecord(v, o, record, shift, false, o + recordSize);
   }
   return { recordSize, bytes: table };
 }
@@ -126,63 +143,56 @@ export function mergeBtf(objects: readonly ObjectBtf[]): { btf: Uint8Array; ext?
   const strings: Uint8Array[] = [];
   const funcs: ExtRecords[] = [];
   const lines: ExtRecords[] = [];
-  let typeShift = 0;
-  let stringShift = 0;
+  const shift: Shift = { strings: 0, types: 0 };
   for (const o of objects) {
     const read = readBtf(o);
-    const shifted = shiftTypes(o.file, read.types, typeShift, stringShift);
+    const shifted = shiftTypes(o.file, read.types, shift);
     types.push(shifted.types);
     strings.push(read.strings);
     if (o.ext) {
-      const ext = o.ext;
-      if (ext.length < HEADER_LENGTH) bad(o.file, 'short .BTF.ext header');
-      const v = new DataView(ext.buffer, ext.byteOffset, ext.byteLength);
-      if (v.getUint16(0, true) !== BTF_MAGIC) bad(o.file, '.BTF.ext magic');
-      const hdr = v.getUint32(4, true);
-      const [ts, ss] = [typeShift, stringShift];
-      // Function records: insn_off, type_id. Line records: insn_off, file_name_off, line_off, line_col.
-      const f = shiftRecords(o.file, ext, hdr + v.getUint32(8, true), v.getUint32(12, true), (w) => (w === -1 ? ss : w === 1 ? ts : 0));
-      const l = shiftRecords(o.file, ext, hdr + v.getUint32(16, true), v.getUint32(20, true), (w) => (w === -1 || w === 1 || w === 2 ? ss : 0));
+      const e = decodeOrUndefined(BTF_EXT_HEADER, o.ext) ?? bad(o.file, 'short .BTF.ext header');
+      if (e.magic !== BTF_MAGIC) bad(o.file, '.BTF.ext magic');
+      const f = shiftRecords(o.file, o.ext, e.headerLength + e.funcOffset, e.funcLength, BTF_FUNC_INFO, shift);
+      const l = shiftRecords(o.file, o.ext, e.headerLength + e.lineOffset, e.lineLength, BTF_LINE_INFO, shift);
       if (f) funcs.push(f);
       if (l) lines.push(l);
     }
-    typeShift += shifted.count;
-    stringShift += read.strings.length;
+    shift.types += shifted.count;
+    shift.strings += read.strings.length;
   }
-  const btf = withHeader(concat(types), concat(strings));
+  const typeBytes = concatBytes(...types);
+  const stringBytes = concatBytes(...strings);
+  const btf = concatBytes(
+    encode(BTF_HEADER, {
+      ...WRITTEN,
+      headerLength: BTF_HEADER.fixedSize,
+      typeOffset: 0,
+      typeLength: typeBytes.length,
+      stringOffset: typeBytes.length,
+      stringLength: stringBytes.length,
+    }),
+    typeBytes,
+    stringBytes,
+  );
   if (!funcs.length && !lines.length) return { btf };
   const table = (records: ExtRecords[]) => {
     if (!records.length) return new Uint8Array(0);
     if (records.some((r) => r.recordSize !== records[0].recordSize)) bad('BTF.ext', 'objects disagree on record sizes');
-    const size = new Uint8Array(4);
-    new DataView(size.buffer).setUint32(0, records[0].recordSize, true);
-    return concat([size, ...records.map((r) => r.bytes)]);
+    return concatBytes(encode(BTF_EXT_TABLE, { recordSize: records[0].recordSize }), ...records.map((r) => r.bytes));
   };
-  return { btf, ext: withHeader(table(funcs), table(lines)) };
-}
-
-/**
- * Two parts behind the header `.BTF` and `.BTF.ext` share (magic, version 1, no flags, the
- * header's length, then offset and length of each part): types and strings, or function and
- * line records.
- */
-function withHeader(first: Uint8Array, second: Uint8Array): Uint8Array {
-  const out = new Uint8Array(HEADER_LENGTH + first.length + second.length);
-  const v = new DataView(out.buffer);
-  v.setUint16(0, BTF_MAGIC, true);
-  v.setUint8(2, 1);
-  [HEADER_LENGTH, 0, first.length, first.length, second.length].forEach((x, i) => v.setUint32(4 + 4 * i, x, true));
-  out.set(first, HEADER_LENGTH);
-  out.set(second, HEADER_LENGTH + first.length);
-  return out;
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  const funcBytes = table(funcs);
+  const lineBytes = table(lines);
+  const ext = concatBytes(
+    encode(BTF_EXT_HEADER, {
+      ...WRITTEN,
+      headerLength: BTF_EXT_HEADER.fixedSize,
+      funcOffset: 0,
+      funcLength: funcBytes.length,
+      lineOffset: funcBytes.length,
+      lineLength: lineBytes.length,
+    }),
+    funcBytes,
+    lineBytes,
+  );
+  return { btf, ext };
 }

@@ -3,20 +3,11 @@
  * object are merged into one section per name and relocated against the linked program, so that
  * debuggers and websvm's own source mapping read addresses of the final `.text`.
  */
-import { REL } from '../elf/layouts.js';
+import { R_BPF_64_ABS32, R_BPF_64_ABS64, R_BPF_64_NODYLD32, SHF_ALLOC, SHT_PROGBITS, SHT_REL } from '../elf/layouts.js';
 import type { UnloadedSection } from '../elf/writer.js';
 import { mergeBtf } from './btf.js';
 import { LinkError } from './errors.js';
-import type { ObjectFile, ObjSymbol } from './object.js';
-
-const SHT_PROGBITS = 1;
-const SHT_REL = 9;
-const SHF_ALLOC = 2;
-/** Relocation types of debug sections (LLVM's BPF backend). */
-const R_BPF_64_ABS64 = 2;
-const R_BPF_64_ABS32 = 3;
-/** A 32-bit offset from the start of the symbol's section (BTF.ext instruction offsets). */
-const R_BPF_64_NODYLD32 = 4;
+import { relocationsOf, type ObjectFile, type ObjSymbol } from './object.js';
 
 /** Whether a section of an object is debug information the linker keeps. */
 export const isDebugSection = (name: string, type: number, flags: number): boolean =>
@@ -87,12 +78,8 @@ function relocatedChunk(
   const view = new DataView(data.buffer);
   for (const rel of obj.sections) {
     if (rel.type !== SHT_REL || rel.info !== si) continue;
-    const rv = new DataView(rel.data.buffer, rel.data.byteOffset, rel.data.byteLength);
-    for (let o = 0; o + REL.fixedSize <= rel.data.length; o += REL.fixedSize) {
-      const at = Number(rv.getBigUint64(o + REL.offsets.offset, true));
-      const info = rv.getBigUint64(o + REL.offsets.info, true);
-      const type = Number(info & 0xffffffffn);
-      const sym = obj.symbols[Number(info >> 32n)];
+    for (const { offset: at, type, sym: symbol } of relocationsOf(rel)) {
+      const sym = obj.symbols[symbol];
       if (!sym) throw new LinkError('BadObject', `${obj.file}: relocation of ${obj.sections[si].name} against a missing symbol`);
       const width = type === R_BPF_64_ABS64 ? 8 : 4;
       if (at + width > data.length) throw new LinkError('BadObject', `${obj.file}: relocation outside ${obj.sections[si].name}`);

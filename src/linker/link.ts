@@ -6,17 +6,29 @@
  * deployable ELF through the project's writer (V3 strict by default, V0 dynamic on request). This
  * is the job bpf-linker does for Rust programs.
  */
-import { REL } from '../elf/layouts.js';
 import { toBytes, toChecked, toEach, toOneOf, toOptional, toText } from '../arguments.js';
 import { rodataSectionAddress, textSectionAddress, writeElf, type ElfImage } from '../elf/writer.js';
 import { hashSymbolName } from '../elf/murmur3.js';
-import { R_BPF_64_32, R_BPF_64_64 } from '../elf/parser.js';
+import {
+  R_BPF_64_32,
+  R_BPF_64_64,
+  SHF_ALLOC,
+  SHF_EXECINSTR,
+  SHF_WRITE,
+  SHN_UNDEF,
+  SHT_PROGBITS,
+  SHT_REL,
+  STB_LOCAL,
+  STT_FUNC,
+  STT_SECTION,
+} from '../elf/layouts.js';
 import { SOLANA_SYSCALL_NAMES } from '../elf/syscall-names.js';
 import { INSN_SIZE } from '../isa/constants.js';
 import * as op from '../isa/opcodes.js';
+import { immAt, opcodeAt, setImmAt, setLddwValue, setSrcAt } from '../isa/slot.js';
 import { mergeDebugSections } from './debug-sections.js';
 import { LinkError } from './errors.js';
-import { parseObject, type ObjSymbol } from './object.js';
+import { parseObject, relocationsOf, type ObjSymbol } from './object.js';
 
 export { LinkError };
 
@@ -35,15 +47,6 @@ export interface LinkOptions {
   debugInfo?: 'keep' | 'strip';
 }
 
-const SHT_PROGBITS = 1;
-const SHT_REL = 9;
-const SHF_WRITE = 1;
-const SHF_ALLOC = 2;
-const SHF_EXECINSTR = 4;
-const SHN_UNDEF = 0;
-const STB_LOCAL = 0;
-const STT_FUNC = 2;
-const STT_SECTION = 3;
 /** The longest section name the sBPF V0–V2 loader reads (it fails on a longer one). */
 const LOADABLE_SECTION_NAME_LENGTH = 15;
 
@@ -155,7 +158,6 @@ function linkImage(unchecked: { bytes: Uint8Array; name?: string }[], uncheckedO
     return globals.get(y.name);
   };
 
-  const view = new DataView(text.buffer);
   const syscalls: NonNullable<ElfImage['syscalls']> = [];
   const addressRefs: NonNullable<ElfImage['addressRefs']> = [];
   objs.forEach((obj, oi) =>
@@ -166,27 +168,25 @@ function linkImage(unchecked: { bytes: Uint8Array; name?: string }[], uncheckedO
       if (target.where !== 'text') {
         throw new LinkError('UnsupportedRelocation', `${obj.file}: relocations inside read-only data (${rel.name}) are not supported yet`);
       }
-      const rv = new DataView(rel.data.buffer, rel.data.byteOffset, rel.data.byteLength);
-      for (let o = 0; o + REL.fixedSize <= rel.data.length; o += REL.fixedSize) {
-        const offset = target.at + Number(rv.getBigUint64(o + REL.offsets.offset, true));
-        const info = rv.getBigUint64(o + REL.offsets.info, true);
-        const type = Number(info & 0xffffffffn);
-        const sym = obj.symbols[Number(info >> 32n)];
+      for (const r of relocationsOf(rel)) {
+        const offset = target.at + r.offset;
+        const type = r.type;
+        const sym = obj.symbols[r.sym];
         if (!sym) throw new LinkError('BadObject', `${obj.file}: relocation against a missing symbol`);
         const pc = offset / INSN_SIZE;
+        const slots = type === R_BPF_64_64 ? 2 : type === R_BPF_64_32 ? 1 : 0; // an lddw takes two
+        if (offset + slots * INSN_SIZE > text.length) throw new LinkError('BadObject', `${obj.file}: relocation in ${rel.name} outside the linked text`);
         const place = resolve(oi, sym);
         if (type === R_BPF_64_64) {
           if (!place) throw new LinkError('UndefinedSymbol', `${obj.file}: undefined symbol ${sym.name} (referenced by address)`);
-          const addend = view.getUint32(offset + 4, true);
-          const value = place.offset + addend;
-          view.setUint32(offset + 4, value >>> 0, true);
-          view.setUint32(offset + 12, 0, true);
+          const value = place.offset + (immAt(text, pc) >>> 0); // the addend is in the low half
+          setLddwValue(text, pc, value % 2 ** 32); // a 32-bit offset: the high half is 0
           addressRefs.push({ pc, section: place.where });
         } else if (type === R_BPF_64_32) {
-          if (text[offset] !== op.CALL_IMM) throw new LinkError('UnsupportedRelocation', `${obj.file}: R_BPF_64_32 on a non-call instruction`);
+          if (opcodeAt(text, pc) !== op.CALL_IMM) throw new LinkError('UnsupportedRelocation', `${obj.file}: R_BPF_64_32 on a non-call instruction`);
           if (place && place.where === 'text') {
-            view.setInt32(offset + 4, place.offset / INSN_SIZE - pc - 1, true);
-            text[offset + 1] = (text[offset + 1] & 0x0f) | 0x10; // src 1: internal call (required by V3, conventional in V0)
+            setImmAt(text, pc, place.offset / INSN_SIZE - pc - 1);
+            setSrcAt(text, pc, 1); // an internal call (required by V3, conventional in V0)
           } else if (place) {
             throw new LinkError('UnsupportedRelocation', `${obj.file}: call to ${sym.name}, which is read-only data, not a function`);
           } else if (!syscallNames.has(sym.name)) {
@@ -196,10 +196,10 @@ function linkImage(unchecked: { bytes: Uint8Array; name?: string }[], uncheckedO
               `${obj.file}: undefined symbol ${sym.name} (called at instruction ${pc}): no object defines it and no syscall has its name`,
             );
           } else if (version === 3) {
-            text[offset + 1] &= 0x0f; // src 0: static syscall
-            view.setUint32(offset + 4, hashSymbolName(sym.name), true);
+            setSrcAt(text, pc, 0); // a static syscall
+            setImmAt(text, pc, hashSymbolName(sym.name));
           } else {
-            text[offset + 1] &= 0x0f;
+            setSrcAt(text, pc, 0);
             syscalls.push({ pc, name: sym.name });
           }
         } else {

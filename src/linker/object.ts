@@ -1,10 +1,10 @@
 /** Relocatable BPF objects (`clang -target bpf -c` output) as the linker reads them. */
 import { ElfError } from '../elf/errors.js';
-import { Reader, readEhdr, readShdr } from '../elf/parser.js';
+import { ELFCLASS64, ELFDATA2LSB, EM_BPF, ET_REL, hasElfMagic, IDENT, REL, SHDR, SHT_NOBITS, SHT_SYMTAB, SYM, symbolBind, symbolType } from '../elf/layouts.js';
+import { Reader, readEhdr, readRel, readShdr, readSym, type Rel } from '../elf/parser.js';
 import { LinkError } from './errors.js';
 
-const SHT_SYMTAB = 2;
-const SHT_NOBITS = 8;
+const I = IDENT.offsets;
 
 export interface ObjSection {
   name: string;
@@ -35,12 +35,12 @@ export function parseObject(bytes: Uint8Array, file: string): ObjectFile {
   try {
     const r = new Reader(bytes);
     const h = readEhdr(r);
-    if (h.ident[0] !== 0x7f || h.ident[1] !== 0x45 || h.ident[4] !== 2 || h.ident[5] !== 1) fail('not a 64-bit little-endian ELF');
-    if (h.type !== 1) fail('not a relocatable object (ET_REL)');
-    if (h.machine !== 247) fail('not a BPF object (e_machine 247)');
+    if (!hasElfMagic(h.ident) || h.ident[I.class] !== ELFCLASS64 || h.ident[I.data] !== ELFDATA2LSB) fail('not a 64-bit little-endian ELF');
+    if (h.type !== ET_REL) fail('not a relocatable object (ET_REL)');
+    if (h.machine !== EM_BPF) fail(`not a BPF object (e_machine ${EM_BPF})`);
     const raw = Array.from({ length: h.shnum }, (_, i) => {
-      const o = h.shoff + i * 64;
-      if (o + 64 > bytes.length) fail('section header table out of bounds');
+      const o = h.shoff + i * SHDR.fixedSize;
+      if (o + SHDR.fixedSize > bytes.length) fail('section header table out of bounds');
       return readShdr(r, o);
     });
     const strtab = raw[h.shstrndx] ?? fail('no section name table');
@@ -63,9 +63,9 @@ export function parseObject(bytes: Uint8Array, file: string): ObjectFile {
     const symbols: ObjSymbol[] = [];
     if (symtab) {
       const names = raw[symtab.link] ?? fail('symbol table without string table');
-      for (let o = symtab.offset; o + 24 <= symtab.offset + symtab.size; o += 24) {
-        const info = bytes[o + 4];
-        symbols.push({ name: str(names, r.u32(o)), bind: info >> 4, type: info & 0xf, shndx: r.u16(o + 6), value: r.u64(o + 8) });
+      for (let o = symtab.offset; o + SYM.fixedSize <= symtab.offset + symtab.size; o += SYM.fixedSize) {
+        const y = readSym(r, o);
+        symbols.push({ name: str(names, y.name), bind: symbolBind(y.info), type: symbolType(y.info), shndx: y.shndx, value: y.value });
       }
     }
     return { file, sections, symbols };
@@ -74,4 +74,10 @@ export function parseObject(bytes: Uint8Array, file: string): ObjectFile {
     if (e instanceof ElfError || e instanceof RangeError) fail('malformed ELF');
     throw e;
   }
+}
+
+/** The entries of an object's `SHT_REL` section `rel` (where in its target section, of which type, against which symbol; a trailing partial entry is ignored). */
+export function relocationsOf(rel: ObjSection): Rel[] {
+  const r = new Reader(rel.data);
+  return Array.from({ length: Math.floor(rel.data.length / REL.fixedSize) }, (_, i) => readRel(r, i * REL.fixedSize));
 }

@@ -5,8 +5,8 @@
  */
 import type { Executable } from '../executable.js';
 import { sourceMapOf } from '../debug/program-sources.js';
-import { INSN_SIZE } from '../isa/constants.js';
 import * as op from '../isa/opcodes.js';
+import { opcodeAt } from '../isa/slot.js';
 import type { TraceEntry, TraceSink } from '../vm/interpreter.js';
 import type { Profile, ProfileNode } from './profile.js';
 
@@ -53,7 +53,7 @@ export class ProgramRecorder implements TraceSink {
     const pc = Number(entry[11]);
     const prev = this.previousPc;
     if (prev >= 0) {
-      const opcode = this.exe.text[prev * INSN_SIZE];
+      const opcode = opcodeAt(this.exe.text, prev);
       if ((opcode === op.CALL_IMM || opcode === op.CALL_REG) && !this.syscalled) this.callers.push(this.leaf);
       else if (opcode === op.EXIT && this.callers.length > 0) this.callers.pop();
     }

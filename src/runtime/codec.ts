@@ -73,6 +73,9 @@ export class ByteReader {
   u16(): number {
     return this.view.getUint16(this.take(2), true);
   }
+  i16(): number {
+    return this.view.getInt16(this.take(2), true);
+  }
   u32(): number {
     return this.view.getUint32(this.take(4), true);
   }
@@ -214,6 +217,11 @@ export const u16: Codec<number> = fixed(
   2,
   (w, v) => w.u16(v),
   (r) => r.u16(),
+);
+export const i16: Codec<number> = fixed(
+  2,
+  (w, v) => w.u16(v),
+  (r) => r.i16(),
 );
 export const u32: Codec<number> = fixed(
   4,

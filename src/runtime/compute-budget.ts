@@ -3,6 +3,7 @@
  * `compute-budget-instruction/src/compute_budget_instruction_details.rs`, SBPF_SEMANTICS §10), or
  * by a v1 message's config (agave `runtime-transaction/src/transaction_meta.rs`).
  */
+import { DEFAULT_HEAP_SIZE, HEAP_FRAME_GRANULARITY, MAX_HEAP_SIZE } from '../isa/constants.js';
 import { COMPUTE_BUDGET_PROGRAM } from './ids.js';
 import { TransactionFailure, type TransactionError } from './errors.js';
 import type { TransactionConfig } from './message.js';
@@ -12,9 +13,10 @@ import { decodeOrUndefined, enumeration, struct, u32, u64, u8 } from './codec.js
 export const MAX_COMPUTE_UNIT_LIMIT = 1_400_000;
 export const DEFAULT_INSTRUCTION_COMPUTE_UNIT_LIMIT = 200_000;
 export const MAX_BUILTIN_ALLOCATION_COMPUTE_UNIT_LIMIT = 3_000;
-export const MIN_HEAP_FRAME_BYTES = 32 * 1024;
-export const MAX_HEAP_FRAME_BYTES = 256 * 1024;
 export const MAX_LOADED_ACCOUNTS_DATA_SIZE_BYTES = 64 * 1024 * 1024;
+
+/** Whether a transaction may request a heap frame of `bytes`: from the default heap to the largest, in whole KiB. */
+export const isValidHeapFrame = (bytes: number): boolean => bytes >= DEFAULT_HEAP_SIZE && bytes <= MAX_HEAP_SIZE && bytes % HEAP_FRAME_GRANULARITY === 0;
 
 /** `ComputeBudgetInstruction` (borsh: a u8 tag); tag 0, the retired `RequestUnitsDeprecated`, is refused. */
 export const COMPUTE_BUDGET_INSTRUCTION = enumeration(
@@ -93,7 +95,7 @@ export function computeBudgetLimits(instructions: BudgetInstruction[], isBuiltin
         invalid();
     }
   });
-  if (heap !== undefined && (heap < MIN_HEAP_FRAME_BYTES || heap > MAX_HEAP_FRAME_BYTES || heap % 1024 !== 0)) {
+  if (heap !== undefined && !isValidHeapFrame(heap)) {
     throw new TransactionFailure({ kind: 'InstructionError', index: heapIndex, error: { kind: 'InvalidInstructionData' } });
   }
   if (loaded === 0) throw new TransactionFailure({ kind: 'InvalidLoadedAccountsDataSizeLimit' });
@@ -101,7 +103,7 @@ export function computeBudgetLimits(instructions: BudgetInstruction[], isBuiltin
   const computeUnitLimit = Math.min(limit ?? defaultLimit, MAX_COMPUTE_UNIT_LIMIT);
   return {
     computeUnitLimit,
-    heapBytes: heap ?? MIN_HEAP_FRAME_BYTES,
+    heapBytes: heap ?? DEFAULT_HEAP_SIZE,
     // The price is in micro-lamports per unit: ceil(price × limit / 1 000 000) lamports.
     priorityFee: ((price ?? 0n) * BigInt(computeUnitLimit) + 999_999n) / 1_000_000n,
     loadedAccountsDataSizeLimit: Math.min(loaded ?? MAX_LOADED_ACCOUNTS_DATA_SIZE_BYTES, MAX_LOADED_ACCOUNTS_DATA_SIZE_BYTES),
@@ -116,7 +118,7 @@ export function computeBudgetLimits(instructions: BudgetInstruction[], isBuiltin
 export function configLimits(config: TransactionConfig): ComputeBudgetLimits {
   return {
     computeUnitLimit: Math.min(config.computeUnitLimit ?? 0, MAX_COMPUTE_UNIT_LIMIT),
-    heapBytes: config.heapSize ?? MIN_HEAP_FRAME_BYTES,
+    heapBytes: config.heapSize ?? DEFAULT_HEAP_SIZE,
     priorityFee: config.priorityFee ?? 0n,
     loadedAccountsDataSizeLimit: Math.min(config.loadedAccountsDataSizeLimit ?? 0, MAX_LOADED_ACCOUNTS_DATA_SIZE_BYTES),
   };

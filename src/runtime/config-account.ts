@@ -2,9 +2,12 @@
  * Config program accounts (solana-config-interface): bincode `ConfigKeys` (a short_vec of
  * `(Pubkey, bool)`), then the config's own data (`get_config_data`).
  */
-import { encodeAddress } from './accounts.js';
+import { bool, decodeOrUndefined, layout, pubkey } from './codec.js';
 import { readCompactU16 } from './message.js';
 import { WebsvmError } from '../errors.js';
+
+/** One of `ConfigKeys`' entries: a key and whether it signs (a bincode bool: 0 or 1). */
+const CONFIG_KEY = layout({ pubkey, signer: bool });
 
 /** A config account's keys and the bytes of its data. */
 export interface ConfigAccount {
@@ -30,9 +33,10 @@ export function decodeConfigAccount(bytes: Uint8Array): ConfigAccount | undefine
     const count = readCompactU16(next, () => new Truncated());
     const keys: ConfigAccount['keys'] = [];
     for (let i = 0; i < count; i++) {
-      if (at + 33 > bytes.length || bytes[at + 32] > 1) return undefined;
-      keys.push({ pubkey: encodeAddress(bytes.subarray(at, at + 32)), signer: bytes[at + 32] === 1 });
-      at += 33;
+      const key = decodeOrUndefined(CONFIG_KEY, bytes.subarray(at));
+      if (!key) return undefined;
+      keys.push(key);
+      at += CONFIG_KEY.fixedSize;
     }
     return { keys, data: bytes.subarray(at) };
   } catch (e) {

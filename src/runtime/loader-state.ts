@@ -29,16 +29,21 @@ const LOADER_STATE = enumeration({
 });
 export type LoaderState = ValueOf<typeof LOADER_STATE>;
 
+/** Bytes of `state`'s encoding: the header before a buffer's or a programdata account's bytes. */
+export const loaderStateSize = (state: LoaderState): number => LOADER_STATE.size(state);
+
+/** An address standing for any, in the sizes below (an address's encoding has one size). */
+const SOME_ADDRESS = '11111111111111111111111111111111';
 /** `size_of_uninitialized`: the tag alone. */
-export const UNINITIALIZED_SIZE = 4;
+export const UNINITIALIZED_SIZE = loaderStateSize({ kind: 'Uninitialized' });
 /** `size_of_buffer_metadata`: the tag and `Some(authority)`, before the buffer's bytes. */
-export const BUFFER_METADATA_SIZE = 4 + 1 + 32;
+export const BUFFER_METADATA_SIZE = loaderStateSize({ kind: 'Buffer', authority: SOME_ADDRESS });
 /** `size_of_program`: the tag and the programdata address. */
-export const PROGRAM_SIZE = 4 + 32;
-/** Where a ProgramData account's `Option<authority>` starts: after the tag and the slot. */
-const PROGRAMDATA_AUTHORITY_OFFSET = 4 + 8;
+export const PROGRAM_SIZE = loaderStateSize({ kind: 'Program', programData: SOME_ADDRESS });
 /** `size_of_programdata_metadata`: the tag, the slot and `Some(authority)`, before the ELF. */
-export const PROGRAMDATA_METADATA_SIZE = PROGRAMDATA_AUTHORITY_OFFSET + 1 + 32;
+export const PROGRAMDATA_METADATA_SIZE = loaderStateSize({ kind: 'ProgramData', slot: 0n, authority: SOME_ADDRESS });
+/** Where a ProgramData account's `Option<authority>` starts: after the tag and the slot. */
+const PROGRAMDATA_AUTHORITY_OFFSET = PROGRAMDATA_METADATA_SIZE - option(pubkey).size(SOME_ADDRESS);
 
 /** Writes a ProgramData account's upgrade authority (undefined: none) in place; the bytes after a None are left as they were. */
 export function writeProgramDataAuthority(data: Uint8Array, authority: string | undefined): void {

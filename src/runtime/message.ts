@@ -5,6 +5,7 @@
  */
 import { WebsvmError } from '../errors.js';
 import { decodeAddress as decodeKey, encodeAddress } from './accounts.js';
+import { isValidHeapFrame } from './compute-budget.js';
 import { TransactionFailure, txError } from './errors.js';
 
 /** One compiled instruction: indexes into the message's account keys. */
@@ -73,8 +74,6 @@ const CONFIG_COMPUTE_UNIT_LIMIT = 0b100;
 const CONFIG_LOADED_ACCOUNTS_DATA_SIZE = 0b1000;
 const CONFIG_HEAP_SIZE = 0b10000;
 const CONFIG_KNOWN_BITS = 0b11111;
-const MIN_HEAP_SIZE = 32 * 1024;
-const MAX_HEAP_SIZE = 256 * 1024;
 
 class Cursor {
   at = 0;
@@ -283,7 +282,7 @@ function validateV1Message(m: Message): void {
   if (nkeys < m.numRequiredSignatures + m.numReadonlyUnsigned || m.numReadonlySigned >= m.numRequiredSignatures) sanitizeFailure();
   if (new Set(m.staticKeys).size !== nkeys) sanitizeFailure();
   const heap = m.config.heapSize;
-  if (heap !== undefined && (heap % 1024 !== 0 || heap < MIN_HEAP_SIZE || heap > MAX_HEAP_SIZE)) sanitizeFailure();
+  if (heap !== undefined && !isValidHeapFrame(heap)) sanitizeFailure();
   for (const ix of m.instructions) {
     if (ix.programIdIndex >= nkeys || ix.programIdIndex === 0) sanitizeFailure();
     for (const a of ix.accounts) if (a >= nkeys) sanitizeFailure();

@@ -9,7 +9,7 @@ import { recoverSecp256k1, SECP256K1_N } from '../crypto/secp256k1.js';
 import { keccak256 } from '../crypto/keccak256.js';
 import { sha256 } from '../crypto/sha256.js';
 import { concatBytes, sameBytes } from './bytes.js';
-import { ByteReader, type Codec, struct, u16, u8, type ValueOf } from './codec.js';
+import { ByteReader, bytes, type Codec, decodeOrUndefined, layout, padding, struct, u16, u8, type ValueOf } from './codec.js';
 import { InstructionFailure } from './errors.js';
 import { ED25519_PROGRAM, SECP256K1_PROGRAM, SECP256R1_PROGRAM } from './ids.js';
 
@@ -69,6 +69,16 @@ const SECP256K1_SIGNATURE_OFFSETS = struct({
   messageInstructionIndex: u8,
 });
 
+/** What the u16-indexed precompiles' data starts with: the signature count, then a padding byte; secp256k1's has the count alone. */
+const U16_HEADER = layout({ count: u8, padding: padding(1) });
+const SECP256K1_HEADER = layout({ count: u8 });
+/** A signature: r, then s (32 bytes each: little-endian for ed25519, big-endian for the ECDSA curves). */
+const SIGNATURE = layout({ r: bytes(32), s: bytes(32) });
+/** secp256k1's: r, s and the recovery id. */
+const RECOVERABLE_SIGNATURE = layout({ signature: SIGNATURE, recoveryId: u8 });
+/** Parts of a signature slice, which always has the signature's size. */
+const partsOf = (signature: Uint8Array) => decodeOrUndefined(SIGNATURE, signature)!;
+
 /** `count` offsets entries from `start`; a table that does not fit is InvalidInstructionDataSize. */
 function offsetsTable<T>(entry: Codec<T>, data: Uint8Array, start: number, count: number): T[] {
   const r = new ByteReader(data.subarray(start), () => fail('InvalidInstructionDataSize'));
@@ -80,20 +90,19 @@ function offsetsTable<T>(entry: Codec<T>, data: Uint8Array, start: number, count
  * ed25519 accepts a bare zero count; secp256r1 (`max` given) wants 1 to `max` signatures.
  */
 function offsetsU16(data: Uint8Array, max?: number): ValueOf<typeof SIGNATURE_OFFSETS>[] {
-  if (data.length < 2) fail('InvalidInstructionDataSize');
-  const count = data[0];
-  if (count === 0 && (data.length > 2 || max !== undefined)) fail('InvalidInstructionDataSize');
+  const { count } = decodeOrUndefined(U16_HEADER, data) ?? fail('InvalidInstructionDataSize');
+  if (count === 0 && (data.length > U16_HEADER.fixedSize || max !== undefined)) fail('InvalidInstructionDataSize');
   if (max !== undefined && count > max) fail('InvalidInstructionDataSize');
-  return offsetsTable(SIGNATURE_OFFSETS, data, 2, count);
+  return offsetsTable(SIGNATURE_OFFSETS, data, U16_HEADER.fixedSize, count);
 }
 
 /** Ed25519 with `verify_strict` (`ed25519_precompile_verify_strict`). */
 function verifyEd25519(data: Uint8Array, all: Uint8Array[]): void {
   const { ed25519 } = nobleEd25519();
   for (const o of offsetsU16(data)) {
-    const signature = slice(data, all, o.signatureInstructionIndex, o.signatureOffset, 64, 0xffff);
-    // `Signature::from_slice`: the partial scalar check (the top 3 bits of s clear) comes first.
-    if ((signature[63] & 0xe0) !== 0) fail('InvalidSignature');
+    const signature = partsOf(slice(data, all, o.signatureInstructionIndex, o.signatureOffset, SIGNATURE.fixedSize, 0xffff));
+    // `Signature::from_slice`: the partial scalar check (the top 3 bits of s, little-endian, clear) comes first.
+    if ((signature.s[signature.s.length - 1] & 0xe0) !== 0) fail('InvalidSignature');
     const publicKey = slice(data, all, o.publicKeyInstructionIndex, o.publicKeyOffset, 32, 0xffff);
     let A;
     try {
@@ -102,8 +111,8 @@ function verifyEd25519(data: Uint8Array, all: Uint8Array[]): void {
       fail('InvalidPublicKey');
     }
     const message = slice(data, all, o.messageInstructionIndex, o.messageDataOffset, o.messageDataSize, 0xffff);
-    const rBytes = signature.subarray(0, 32);
-    const s = leBig(signature.subarray(32));
+    const rBytes = signature.r;
+    const s = leBig(signature.s);
     if (s >= ED25519_L) fail('InvalidSignature');
     let R;
     try {
@@ -120,20 +129,18 @@ function verifyEd25519(data: Uint8Array, all: Uint8Array[]): void {
 
 /** secp256k1 with Ethereum addresses; instruction indexes are absolute (u8). */
 function verifySecp256k1(data: Uint8Array, all: Uint8Array[]): void {
-  if (data.length < 1) fail('InvalidInstructionDataSize');
-  const count = data[0];
-  if (count === 0 && data.length > 1) fail('InvalidInstructionDataSize');
-  for (const o of offsetsTable(SECP256K1_SIGNATURE_OFFSETS, data, 1, count)) {
+  const { count } = decodeOrUndefined(SECP256K1_HEADER, data) ?? fail('InvalidInstructionDataSize');
+  if (count === 0 && data.length > SECP256K1_HEADER.fixedSize) fail('InvalidInstructionDataSize');
+  for (const o of offsetsTable(SECP256K1_SIGNATURE_OFFSETS, data, SECP256K1_HEADER.fixedSize, count)) {
     const sigIndex = o.signatureInstructionIndex;
     if (sigIndex >= all.length) fail('InvalidInstructionDataSize');
     const sigData = all[sigIndex];
     const sigStart = o.signatureOffset;
-    if (sigStart + 64 >= sigData.length) fail('InvalidSignature');
-    const sig = sigData.subarray(sigStart, sigStart + 64);
-    const r = beBig(sig.subarray(0, 32));
-    const s = beBig(sig.subarray(32));
+    const { signature, recoveryId: recovery } = decodeOrUndefined(RECOVERABLE_SIGNATURE, sigData.subarray(sigStart)) ?? fail('InvalidSignature');
+    const sig = sigData.subarray(sigStart, sigStart + SIGNATURE.fixedSize);
+    const r = beBig(signature.r);
+    const s = beBig(signature.s);
     if (r >= SECP256K1_N || s >= SECP256K1_N) fail('InvalidSignature');
-    const recovery = sigData[sigStart + 64];
     if (recovery > 3) fail('InvalidRecoveryId');
     const ethAddress = slice(data, all, o.ethAddressInstructionIndex, o.ethAddressOffset, 20, undefined);
     const message = slice(data, all, o.messageInstructionIndex, o.messageDataOffset, o.messageDataSize, undefined);
@@ -146,11 +153,12 @@ function verifySecp256k1(data: Uint8Array, all: Uint8Array[]): void {
 function verifySecp256r1(data: Uint8Array, all: Uint8Array[]): void {
   const { p256 } = nobleNist();
   for (const o of offsetsU16(data, 8)) {
-    const signature = slice(data, all, o.signatureInstructionIndex, o.signatureOffset, 64, 0xffff);
+    const signature = slice(data, all, o.signatureInstructionIndex, o.signatureOffset, SIGNATURE.fixedSize, 0xffff);
     const publicKey = slice(data, all, o.publicKeyInstructionIndex, o.publicKeyOffset, 33, 0xffff);
     const message = slice(data, all, o.messageInstructionIndex, o.messageDataOffset, o.messageDataSize, 0xffff);
-    const r = beBig(signature.subarray(0, 32));
-    const s = beBig(signature.subarray(32));
+    const { r: rBytes, s: sBytes } = partsOf(signature);
+    const r = beBig(rBytes);
+    const s = beBig(sBytes);
     if (r === 0n || s === 0n || r >= P256_N || s >= P256_N || s > P256_N / 2n) fail('InvalidSignature');
     try {
       p256.Point.fromBytes(publicKey);

@@ -11,7 +11,6 @@ import { BPF_LOADER, BPF_LOADER_DEPRECATED, BPF_LOADER_UPGRADEABLE, LOADER_V4 } 
 import { PROGRAMDATA_METADATA_SIZE, programDataAddress } from './loader-state.js';
 import { VERIFIED_DEFAULT_ELFS } from './litesvm-release.js';
 
-export { PROGRAMDATA_METADATA_SIZE } from './loader-state.js';
 /** Bytes before the ELF in a loader-v4 program account. */
 export const LOADER_V4_METADATA_SIZE = 48;
 

@@ -17,7 +17,7 @@ import { decodeAddress, emptyAccount, RENT_EXEMPT_EPOCH, shareAccount, type Acco
 import type { FaultSite } from '../debug/index.js';
 import type { Profile } from '../profile/index.js';
 import { budgetsAsBuiltin } from './builtins/index.js';
-import { decodeNonce, durableNonce } from './builtins/nonce.js';
+import { decodeNonce, durableNonce, NONCE_STATE_SIZE } from './builtins/nonce.js';
 import { isAdvanceNonceAccount } from './builtins/system.js';
 import { computeBudgetLimits, configLimits, type ComputeBudgetLimits } from './compute-budget.js';
 import { InstructionFailure, TransactionFailure, txError, type TransactionError } from './errors.js';
@@ -89,8 +89,6 @@ export interface Bank {
   storeCommitted(address: string, account: Account): void;
 }
 
-/** The fee payer's nonce-account size (`nonce::state::State::size()`). */
-const NONCE_ACCOUNT_SIZE = 80;
 /** Accounts a transaction may lock (64 until `increase_tx_account_lock_limit`). */
 const ACCOUNT_LOCK_LIMIT = 64;
 const TRANSACTION_ACCOUNT_BASE_SIZE = 64;
@@ -313,7 +311,7 @@ function validateFeePayer(bank: Bank, address: string, account: Account, index: 
   if (account.lamports === 0n) throw new TransactionFailure(txError('AccountNotFound'));
   let min = 0n;
   if (account.owner !== SYSTEM_PROGRAM) throw new TransactionFailure(txError('InvalidAccountForFee'));
-  if (account.data.length === NONCE_ACCOUNT_SIZE) min = bank.minimumBalance(NONCE_ACCOUNT_SIZE);
+  if (account.data.length === NONCE_STATE_SIZE) min = bank.minimumBalance(NONCE_STATE_SIZE);
   else if (account.data.length !== 0) throw new TransactionFailure(txError('InvalidAccountForFee'));
   if (account.lamports < min + fee) throw new TransactionFailure(txError('InsufficientFundsForFee'));
   const before = rentRule.before(account);
@@ -498,7 +496,7 @@ function withdrawFee(bank: Bank, tx: WireTransaction, outcome: TransactionOutcom
     outcome.error = txError('AccountNotFound');
     return;
   }
-  const min = account.owner === SYSTEM_PROGRAM && account.data.length === NONCE_ACCOUNT_SIZE ? bank.minimumBalance(NONCE_ACCOUNT_SIZE) : 0n;
+  const min = account.owner === SYSTEM_PROGRAM && account.data.length === NONCE_STATE_SIZE ? bank.minimumBalance(NONCE_STATE_SIZE) : 0n;
   if (outcome.fee + min > account.lamports) {
     outcome.error = txError('InsufficientFundsForFee');
     return;

@@ -8,20 +8,23 @@
 import { closeSync, fdatasync, fdatasyncSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { crc32 } from '../crypto/crc32.js';
+import { decodeOrUndefined, encode, layout, u32 } from '../runtime/codec.js';
 
-const FRAME_HEADER = 8;
+/** What precedes each entry's body. */
+const FRAME_HEADER = layout({ length: u32, crc: u32 });
 const syncFile = promisify(fdatasync);
 
 /** The bodies of the whole frames at the start of `bytes`, up to the first torn or damaged one. */
 export function readFrames(bytes: Uint8Array): Uint8Array[] {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const bodies: Uint8Array[] = [];
-  for (let at = 0; at + FRAME_HEADER <= bytes.length;) {
-    const length = view.getUint32(at, true);
-    const end = at + FRAME_HEADER + length;
+  for (let at = 0; ;) {
+    const header = decodeOrUndefined(FRAME_HEADER, bytes.subarray(at));
+    if (!header) break;
+    const start = at + FRAME_HEADER.fixedSize;
+    const end = start + header.length;
     if (end > bytes.length) break;
-    const body = bytes.subarray(at + FRAME_HEADER, end);
-    if (crc32(body) !== view.getUint32(at + 4, true)) break;
+    const body = bytes.subarray(start, end);
+    if (crc32(body) !== header.crc) break;
     bodies.push(body);
     at = end;
   }
@@ -30,11 +33,8 @@ export function readFrames(bytes: Uint8Array): Uint8Array[] {
 
 /** `body` framed for the log. */
 export function frame(body: Uint8Array): Uint8Array {
-  const out = new Uint8Array(FRAME_HEADER + body.length);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, body.length, true);
-  view.setUint32(4, crc32(body), true);
-  out.set(body, FRAME_HEADER);
+  const out = encode(FRAME_HEADER, { length: body.length, crc: crc32(body) }, FRAME_HEADER.fixedSize + body.length);
+  out.set(body, FRAME_HEADER.fixedSize);
   return out;
 }
 

@@ -6,9 +6,9 @@
 import { readFileSync } from 'node:fs';
 import type { SVM } from '../api/svm.js';
 import { parseAccountJson } from '../api/account-json.js';
-import { encodeAddress, type Account } from '../runtime/accounts.js';
+import type { Account } from '../runtime/accounts.js';
 import { WebsvmError } from '../errors.js';
-import { writeProgramDataAuthority } from '../runtime/loader-state.js';
+import { programDataAddress, writeProgramDataAuthority } from '../runtime/loader-state.js';
 
 /** An account file to load, at `address` or (when left out) at the address the file names. */
 export interface AccountFile {
@@ -41,8 +41,8 @@ export function loadAccountFiles(svm: SVM, files: readonly AccountFile[]): void 
 export function deployUpgradeablePrograms(svm: SVM, programs: readonly UpgradeableProgram[]): void {
   for (const { programId, file, authority } of programs) {
     svm.addProgramFromFile(programId, file);
-    const programDataAddress = encodeAddress(svm.runtime.getAccount(programId)!.data.subarray(4, 36));
-    svm.runtime.setAccount(programDataAddress, withUpgradeAuthority(svm.runtime.getAccount(programDataAddress)!, authority));
+    const programData = programDataAddress(svm.runtime.getAccount(programId)!.data)!; // addProgramFromFile deploys an upgradeable program
+    svm.runtime.setAccount(programData, withUpgradeAuthority(svm.runtime.getAccount(programData)!, authority));
   }
 }
 

@@ -4,13 +4,14 @@
  * interest-bearing config (which wins) or a scaled-UI-amount config, by that config at the
  * clock's Unix time, as token-2022's `amount_to_ui_amount` computes them in f64.
  */
-import { KNOWN_EXTENSION_TYPES } from './json-parsed/token-extensions.js';
-import { NATIVE_MINT_DECIMALS } from '../runtime/spl-token-layouts.js';
+import { InternalError } from '../errors.js';
+import { decode } from '../runtime/codec.js';
+import { extensionType, KNOWN_EXTENSION_TYPES } from './json-parsed/token-extensions.js';
+import { INTEREST_BEARING_CONFIG, NATIVE_MINT_DECIMALS, SCALED_UI_AMOUNT_CONFIG } from '../runtime/spl-token-layouts.js';
 import { readExtensions, readMint, uiTokenAmount, type UiTokenAmount } from './spl-token.js';
 
-/** `ExtensionType::InterestBearingConfig` and `ExtensionType::ScaledUiAmount`, with their value sizes. */
-const INTEREST_BEARING_CONFIG = { type: 10, size: 52 };
-const SCALED_UI_AMOUNT_CONFIG = { type: 25, size: 56 };
+const INTEREST_BEARING_TYPE = extensionType('interestBearingConfig');
+const SCALED_UI_AMOUNT_TYPE = extensionType('scaledUiAmountConfig');
 const ONE_IN_BASIS_POINTS = 10_000;
 const SECONDS_PER_YEAR = 60 * 60 * 24 * 365.24;
 const I64_MIN = -(1n << 63n);
@@ -88,7 +89,10 @@ export function rustFixed(x: number, digits: number): string {
 /** `trim_ui_amount_string`: trailing zeros, then a trailing point, cut when there are decimals. */
 const trimmed = (text: string, decimals: number) => (decimals > 0 ? text.replace(/0+$/, '').replace(/\.$/, '') : text);
 
-const i64 = (v: DataView, at: number) => v.getBigInt64(at, true);
+/** A config's value is taken only at its exact size, so it always decodes. */
+const whole = (): never => {
+  throw new InternalError('a token extension of its exact size did not decode');
+};
 
 /** `a - b` as i64's `checked_sub`: undefined on overflow. */
 function checkedSub(a: bigint, b: bigint): bigint | undefined {
@@ -101,24 +105,18 @@ const growth = (rate: number, timespan: bigint) => Math.exp(Number(BigInt(rate) 
 
 /** `InterestBearingConfig::amount_to_ui_amount` (undefined where a timespan overflows). */
 function interestBearing(value: Uint8Array, decimals: number, now: bigint): ((amount: bigint) => string) | undefined {
-  const v = new DataView(value.buffer, value.byteOffset, value.byteLength);
-  // rate authority (32), initialization timestamp, pre-update average rate, last update timestamp, current rate.
-  const initialized = i64(v, 32);
-  const preUpdateRate = v.getInt16(40, true);
-  const lastUpdate = i64(v, 42);
-  const currentRate = v.getInt16(50, true);
-  const before = checkedSub(lastUpdate, initialized);
-  const since = checkedSub(now, lastUpdate);
+  const config = decode(INTEREST_BEARING_CONFIG, value, whole);
+  const before = checkedSub(config.lastUpdateTimestamp, config.initializationTimestamp);
+  const since = checkedSub(now, config.lastUpdateTimestamp);
   if (before === undefined || since === undefined) return undefined;
-  const scale = (growth(preUpdateRate, before) * growth(currentRate, since)) / powi10(decimals);
+  const scale = (growth(config.preUpdateAverageRate, before) * growth(config.currentRate, since)) / powi10(decimals);
   return (amount) => trimmed(rustFixed(Number(amount) * scale, decimals), decimals);
 }
 
 /** `ScaledUiAmountConfig::amount_to_ui_amount`: the scaled amount cut toward zero, then shifted by the decimals. */
 function scaledUiAmount(value: Uint8Array, decimals: number, now: bigint): (amount: bigint) => string {
-  const v = new DataView(value.buffer, value.byteOffset, value.byteLength);
-  // authority (32), multiplier, new multiplier's effective timestamp, new multiplier.
-  const multiplier = now >= i64(v, 40) ? v.getFloat64(48, true) : v.getFloat64(32, true);
+  const config = decode(SCALED_UI_AMOUNT_CONFIG, value, whole);
+  const multiplier = now >= config.newMultiplierEffectiveTimestamp ? config.newMultiplier : config.multiplier;
   return (amount) => trimmed(rustFixed(Math.trunc(Number(amount) * multiplier) / pow10(decimals), decimals), decimals);
 }
 
@@ -129,13 +127,13 @@ export function mintUnits(data: Uint8Array, now: bigint): MintUnits | undefined 
   const decimals = mint.decimals;
   const extensions = readExtensions(data, KNOWN_EXTENSION_TYPES) ?? [];
   // `get_extension`: the entry of that type, taken only at its exact size.
-  const value = (e: { type: number; size: number }) => extensions.find((x) => x.type === e.type && x.value.length === e.size)?.value;
-  const interest = value(INTEREST_BEARING_CONFIG);
+  const value = (type: number, size: number) => extensions.find((x) => x.type === type && x.value.length === size)?.value;
+  const interest = value(INTEREST_BEARING_TYPE, INTEREST_BEARING_CONFIG.fixedSize);
   if (interest) {
     const scaled = interestBearing(interest, decimals, now);
     return scaled ? { decimals, scaled } : { decimals, scaled: () => '' };
   }
-  const scaled = value(SCALED_UI_AMOUNT_CONFIG);
+  const scaled = value(SCALED_UI_AMOUNT_TYPE, SCALED_UI_AMOUNT_CONFIG.fixedSize);
   return scaled ? { decimals, scaled: scaledUiAmount(scaled, decimals, now) } : { decimals };
 }
 

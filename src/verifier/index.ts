@@ -9,6 +9,7 @@ import { toExecutable, type Executable } from '../executable.js';
 import { FRAME_PTR_REG, INSN_SIZE } from '../isa/constants.js';
 import { decodeInsn } from '../isa/instruction.js';
 import * as op from '../isa/opcodes.js';
+import { SLOT } from '../isa/slot.js';
 import { opcodeRoles } from '../isa/validity.js';
 import { SBPFVersion, callxUsesDstReg, callxUsesSrcReg, manualStackFrameBump } from '../isa/version.js';
 
@@ -65,6 +66,9 @@ function quickDstLimit(v: SBPFVersion): Uint8Array {
   return limits;
 }
 
+/** Where the verifier reads each field, in place (the slot's declaration). */
+const { opc: OPC, regs: REGS, off: OFF, imm: IMM } = SLOT;
+
 /** The reference prints a negative value as usize: it wraps around. */
 const asUsize = (v: number): string => (v < 0 ? (BigInt(v) + (1n << 64n)).toString() : String(v));
 
@@ -82,17 +86,19 @@ export function verifyText(text: Uint8Array, v: SBPFVersion): void {
   const manualFrames = manualStackFrameBump(v);
   const callxRegister = callxUsesSrcReg(v) ? 'src' : callxUsesDstReg(v) ? 'dst' : 'imm';
   const quick = quickDstLimit(v);
+  const view = new DataView(text.buffer, text.byteOffset, text.byteLength);
   let pc = 0;
   while (pc < n) {
     const o = pc * INSN_SIZE;
-    const opc = text[o];
-    const dst = text[o + 1] & 0x0f;
-    const src = text[o + 1] >>> 4;
+    const opc = text[o + OPC];
+    const regs = text[o + REGS];
+    const dst = regs & 0x0f;
+    const src = regs >>> 4;
     if (dst < quick[opc] && src <= 10) {
       pc++;
       continue;
     }
-    const imm = text[o + 4] | (text[o + 5] << 8) | (text[o + 6] << 16) | (text[o + 7] << 24);
+    const imm = view.getInt32(o + IMM, true);
     let store = false;
     switch (roles[opc]) {
       case 'invalid':
@@ -100,7 +106,7 @@ export function verifyText(text: Uint8Array, v: SBPFVersion): void {
         break;
       case 'lddw':
         if (pc + 1 >= n) fail('LDDWCannotBeLast', 'LD_DW instruction cannot be last in program');
-        if (text[o + INSN_SIZE] !== 0) fail('IncompleteLDDW', `incomplete LD_DW instruction (insn #${pc})`, pc);
+        if (text[o + INSN_SIZE + OPC] !== 0) fail('IncompleteLDDW', `incomplete LD_DW instruction (insn #${pc})`, pc);
         pc++;
         break;
       case 'store':
@@ -124,9 +130,9 @@ export function verifyText(text: Uint8Array, v: SBPFVersion): void {
         }
         break;
       case 'jump': {
-        const target = pc + 1 + (((text[o + 2] | (text[o + 3] << 8)) << 16) >> 16);
+        const target = pc + 1 + view.getInt16(o + OFF, true);
         if (target < 0 || target >= n) fail('JumpOutOfCode', `jump out of code to #${asUsize(target)} (insn #${pc})`, pc);
-        if (text[target * INSN_SIZE] === 0) fail('JumpToMiddleOfLDDW', `jump to middle of LD_DW at #${target} (insn #${pc})`, pc);
+        if (text[target * INSN_SIZE + OPC] === 0) fail('JumpToMiddleOfLDDW', `jump to middle of LD_DW at #${target} (insn #${pc})`, pc);
         break;
       }
       case 'callx': {

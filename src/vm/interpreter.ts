@@ -15,6 +15,7 @@
 import { toInstance } from '../arguments.js';
 import { FRAME_PTR_REG, INSN_SIZE, MAX_CALL_DEPTH, MM_INPUT_START, MM_STACK_START, STACK_FRAME_SIZE } from '../isa/constants.js';
 import * as op from '../isa/opcodes.js';
+import { SLOT } from '../isa/slot.js';
 import { InternalError } from '../errors.js';
 import {
   callxTargetRegister,
@@ -386,6 +387,9 @@ function decodedProgram(exe: Executable): DecodedProgram {
   return decoded;
 }
 
+/** Where the decoder reads a slot's fields (module constants: as cheap as literal offsets). */
+const { opc: OPC, regs: REGS, off: OFF, imm: IMM } = SLOT;
+
 /** Decodes the straight run of slots from `pc` (< n) up to its first jump, call or exit, or a slot already decoded. */
 function decodeRun(program: DecodedProgram, pc: number): void {
   const { exe, table, n, imm: imms, aux } = program;
@@ -393,12 +397,13 @@ function decodeRun(program: DecodedProgram, pc: number): void {
   const view = new DataView(text.buffer, text.byteOffset, text.byteLength);
   for (; pc < n && program.word[pc] === UNDECODED; pc++) {
     const at = pc * INSN_SIZE;
-    const opc = text[at];
-    const imm = view.getInt32(at + 4, true);
+    const opc = text[at + OPC];
+    const regs = text[at + REGS];
+    const imm = view.getInt32(at + IMM, true);
     imms[pc] = imm;
-    decodeSlot(exe, n, table, program.word, aux, pc, opc, text[at + 1] & 0x0f, text[at + 1] >>> 4, view.getInt16(at + 2, true), imm);
+    decodeSlot(exe, n, table, program.word, aux, pc, opc, regs & 0x0f, regs >>> 4, view.getInt16(at + OFF, true), imm);
     const handler = program.word[pc] & 0xff;
-    if (handler === Handler.Lddw && pc + 1 < n) imms[pc + 1] = view.getInt32(at + 12, true);
+    if (handler === Handler.Lddw && pc + 1 < n) imms[pc + 1] = view.getInt32(at + INSN_SIZE + IMM, true);
     if (handler >= Handler.Ja && handler <= Handler.Jsle32Reg && (aux[pc] < 0 || aux[pc] > n + 1)) {
       program.outside.push(aux[pc]);
       aux[pc] = n + 1 + program.outside.length;

@@ -8,7 +8,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { link, LinkError, linkWithDebugFile, loadElf, SourceMap } from '../../src/index.js';
+import { readBtf } from '../../src/debug/btf.js';
+import { readElfContents } from '../../src/debug/elf-sections.js';
+import { INSN_SIZE, link, LinkError, linkWithDebugFile, loadElf, SourceMap } from '../../src/index.js';
 import { DWARFDUMP } from '../helpers/dwarfdump.js';
 import { thrown } from '../helpers/errors.js';
 
@@ -70,6 +72,16 @@ describe('link() with debug information', () => {
     if (dump === undefined) return; // bpftool is not installed
     for (const f of ['checked_sum', 'require_sorted', 'entrypoint', 'weigh', 'store_at', 'scatter', 'average'])
       expect(dump).toMatch(new RegExp(`FUNC '${f}' type_id=\\d+ linkage=global`));
+  });
+
+  it('merges the BTF into one that websvm’s BTF reader reads back: every function at its linked slot, lines in every object’s file', () => {
+    const elf = link(objects, { sbpfVersion: 3 });
+    const { sections } = readElfContents(elf);
+    const btf = readBtf(sections.get('.BTF')!.data, sections.get('.BTF.ext')!.data);
+    const dwarf = SourceMap.fromElf(elf, { exe: loadElf(elf) });
+    expect(btf.functions.map((f) => ({ name: f.name, pc: f.offset / INSN_SIZE }))).toEqual(dwarf.functions().map(({ name, pc }) => ({ name, pc })));
+    const files = new Set(btf.lines.map((l) => l.file));
+    for (const object of ['checks.c', 'main.c', 'math.c']) expect(files).toContain(`programs/debuginfo/${object}`);
   });
 
   it('refuses DWARF 5 in V0 output, whose loader cannot read .debug_str_offsets’ name', () => {

@@ -10,8 +10,6 @@ import { fail, InstructionFailure } from '../errors.js';
 import { SYSTEM_PROGRAM, SYSVAR } from '../ids.js';
 import type { InvokeContext } from '../invoke-context.js';
 
-/** Bytes of a nonce account. */
-export const NONCE_STATE_SIZE = 80;
 const LEGACY = 0;
 const CURRENT = 1;
 const NONCE_NO_RECENT_BLOCKHASHES = 6;
@@ -38,6 +36,12 @@ const NONCE_STATE = enumeration({
 });
 const NONCE_VERSIONS = enumeration({ Legacy: struct({ state: NONCE_STATE }), Current: struct({ state: NONCE_STATE }) });
 type NonceVersions = ValueOf<typeof NONCE_VERSIONS>;
+
+/** Bytes of a nonce account (`State::size()`: an initialized state, 80). */
+export const NONCE_STATE_SIZE = NONCE_VERSIONS.size({
+  kind: 'Current',
+  state: { kind: 'Initialized', authority: SYSTEM_PROGRAM, durableNonce: SYSTEM_PROGRAM, lamportsPerSignature: 0n },
+});
 
 /** Decodes nonce account data; undefined when it is not a nonce state (bincode fails). */
 export function decodeNonce(data: Uint8Array): NonceState | undefined {

@@ -20,13 +20,13 @@ function pointer(name: string, addressField: string, sub: number, u: FieldReader
   if (sub === 0) {
     requireAccounts(a, 1);
     const [authority, address] = [u.nonZeroPubkey(), u.nonZeroPubkey()];
-    u.end(undefined);
+    u.finish(undefined);
     return { type: `initialize${name}`, info: { mint: a[0], ...some('authority', authority), ...some(addressField, address) } };
   }
   if (sub === 1) {
     requireAccounts(a, 2);
     const address = u.nonZeroPubkey();
-    u.end(undefined);
+    u.finish(undefined);
     return { type: `update${name}`, info: { mint: a[0], ...some(addressField, address), ...signers(a, 1, 'authority', 'multisigAuthority') } };
   }
   throw new NotParsable('unknown pointer instruction');
@@ -119,13 +119,13 @@ export function parseTokenExtensionInstruction(tag: number, data: Uint8Array, a:
       if (sub === 0) {
         requireAccounts(a, 1);
         const [rateAuthority, rate] = [u.nonZeroPubkey(), u.i16()];
-        u.end(undefined);
+        u.finish(undefined);
         return { type: 'initializeInterestBearingConfig', info: { mint: a[0], rateAuthority, rate } };
       }
       if (sub !== 1) throw new NotParsable('unknown interest-bearing instruction');
       requireAccounts(a, 2);
       const newRate = u.i16();
-      u.end(undefined);
+      u.finish(undefined);
       return { type: 'updateInterestBearingConfigRate', info: { mint: a[0], newRate, ...signers(a, 1, 'rateAuthority', 'multisigRateAuthority') } };
     },
     34: (sub) => toggle('CpiGuard', sub, a),
@@ -133,13 +133,13 @@ export function parseTokenExtensionInstruction(tag: number, data: Uint8Array, a:
       if (sub === 0) {
         requireAccounts(a, 1);
         const [authority, programId] = [u.nonZeroPubkey(), u.nonZeroPubkey()];
-        u.end(undefined);
+        u.finish(undefined);
         return { type: 'initializeTransferHook', info: { mint: a[0], ...some('authority', authority), ...some('programId', programId) } };
       }
       if (sub !== 1) throw new NotParsable('unknown transfer hook instruction');
       requireAccounts(a, 2);
       const programId = u.nonZeroPubkey();
-      u.end(undefined);
+      u.finish(undefined);
       return { type: 'updateTransferHook', info: { mint: a[0], ...some('programId', programId), ...signers(a, 1, 'authority', 'multisigAuthority') } };
     },
     39: (sub, u) => pointer('MetadataPointer', 'metadataAddress', sub, u, a),
@@ -149,13 +149,13 @@ export function parseTokenExtensionInstruction(tag: number, data: Uint8Array, a:
       if (sub === 0) {
         requireAccounts(a, 1);
         const [authority, multiplier] = [u.nonZeroPubkey(), u.f64()];
-        u.end(undefined);
+        u.finish(undefined);
         return { type: 'initializeScaledUiAmountConfig', info: { mint: a[0], authority, multiplier: rustF64(multiplier) } };
       }
       if (sub !== 1) throw new NotParsable('unknown scaled UI amount instruction');
       requireAccounts(a, 2);
       const [multiplier, timestamp] = [u.f64(), u.i64()];
-      u.end(undefined);
+      u.finish(undefined);
       return {
         type: 'updateMultiplier',
         info: { mint: a[0], newMultiplier: rustF64(multiplier), newMultiplierTimestamp: timestamp, ...signers(a, 1, 'authority', 'multisigAuthority') },
@@ -165,7 +165,7 @@ export function parseTokenExtensionInstruction(tag: number, data: Uint8Array, a:
       if (sub === 0) {
         requireAccounts(a, 1);
         const authority = u.nonZeroPubkey();
-        u.end(undefined);
+        u.finish(undefined);
         return { type: 'initializePausableConfig', info: { mint: a[0], authority } };
       }
       if (sub > 2) throw new NotParsable('unknown pausable instruction');

@@ -4,6 +4,8 @@
  * extension whose value has the wrong length, or that belongs to the other kind of state, is
  * `unparseableExtension`, as `get_extension` fails there.
  */
+import { assertInternal } from '../../errors.js';
+import { INTEREST_BEARING_CONFIG, SCALED_UI_AMOUNT_CONFIG } from '../../runtime/spl-token-layouts.js';
 import type { ExtensionEntry } from '../spl-token.js';
 import { FieldReader } from './field-reader.js';
 
@@ -98,15 +100,12 @@ const EXTENSIONS: (FixedExtension | UnitExtension | undefined)[] = [
   { name: 'nonTransferable' },
   {
     name: 'interestBearingConfig',
-    size: 52,
+    size: INTEREST_BEARING_CONFIG.fixedSize,
     of: 'mint',
-    read: (f) => ({
-      rateAuthority: f.nonZeroPubkey(),
-      initializationTimestamp: f.i64(),
-      preUpdateAverageRate: f.i16(),
-      lastUpdateTimestamp: f.i64(),
-      currentRate: f.i16(),
-    }),
+    read: (f) => {
+      const config = INTEREST_BEARING_CONFIG.read(f);
+      return { ...config, rateAuthority: config.rateAuthority ?? null };
+    },
   },
   { name: 'cpiGuard', size: 1, of: 'account', read: (f) => ({ lockCpi: f.podBool() }) },
   { name: 'permanentDelegate', size: 32, of: 'mint', read: (f) => ({ delegate: f.nonZeroPubkey() }) },
@@ -144,9 +143,12 @@ const EXTENSIONS: (FixedExtension | UnitExtension | undefined)[] = [
   },
   {
     name: 'scaledUiAmountConfig',
-    size: 56,
+    size: SCALED_UI_AMOUNT_CONFIG.fixedSize,
     of: 'mint',
-    read: (f) => ({ authority: f.nonZeroPubkey(), multiplier: rustF64(f.f64()), newMultiplierEffectiveTimestamp: f.i64(), newMultiplier: rustF64(f.f64()) }),
+    read: (f) => {
+      const config = SCALED_UI_AMOUNT_CONFIG.read(f);
+      return { ...config, authority: config.authority ?? null, multiplier: rustF64(config.multiplier), newMultiplier: rustF64(config.newMultiplier) };
+    },
   },
   { name: 'pausableConfig', size: 33, of: 'mint', read: (f) => ({ authority: f.nonZeroPubkey(), paused: f.podBool() }) },
   { name: 'pausableAccount' },
@@ -155,14 +157,21 @@ const EXTENSIONS: (FixedExtension | UnitExtension | undefined)[] = [
 /** How many `ExtensionType` numbers are known (any other makes the whole list unreadable). */
 export const KNOWN_EXTENSION_TYPES = EXTENSIONS.length;
 
+/** The `ExtensionType` number of the fixed-size extension `name`. */
+export function extensionType(name: string): number {
+  const type = EXTENSIONS.findIndex((e) => e?.name === name);
+  assertInternal(type >= 0, `no extension ${name}`);
+  return type;
+}
+
 const UNPARSEABLE = { extension: 'unparseableExtension' };
 
 /** `TokenMetadata` (borsh, every byte read): update authority, mint, name, symbol, uri, additional key–value pairs. */
 function tokenMetadata(value: Uint8Array): object {
   const f = new FieldReader(value);
-  const state = { updateAuthority: f.nonZeroPubkey(), mint: f.pubkey(), name: f.string(), symbol: f.string(), uri: f.string() };
-  const additionalMetadata = Array.from({ length: f.u32() }, () => [f.string(), f.string()]);
-  return f.end({ ...state, additionalMetadata });
+  const state = { updateAuthority: f.nonZeroPubkey(), mint: f.pubkey(), name: f.borshString(), symbol: f.borshString(), uri: f.borshString() };
+  const additionalMetadata = Array.from({ length: f.u32() }, () => [f.borshString(), f.borshString()]);
+  return f.finish({ ...state, additionalMetadata });
 }
 
 /** One entry as `parse_extension` shows it on a state of kind `of`. */

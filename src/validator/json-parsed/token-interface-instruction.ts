@@ -18,51 +18,51 @@ const METADATA_FIELDS = ['name', 'symbol', 'uri'];
 /** Each interface instruction's parser by discriminator. */
 const PARSERS: Record<string, (f: FieldReader, a: readonly string[]) => ParsedInstructionEnum> = {
   [discriminator('spl_token_metadata_interface:initialize_account')]: (f, a) => {
-    const [name, symbol, uri] = f.end([f.string(), f.string(), f.string()]);
+    const [name, symbol, uri] = f.finish([f.borshString(), f.borshString(), f.borshString()]);
     requireAccounts(a, 4);
     return { type: 'initializeTokenMetadata', info: { metadata: a[0], updateAuthority: a[1], mint: a[2], mintAuthority: a[3], name, symbol, uri } };
   },
   [discriminator('spl_token_metadata_interface:updating_field')]: (f, a) => {
     const tag = f.u8();
     // `Field`: Name, Symbol, Uri, or Key(String).
-    const field = tag === 3 ? f.string() : METADATA_FIELDS[tag];
+    const field = tag === 3 ? f.borshString() : METADATA_FIELDS[tag];
     if (field === undefined) throw new NotParsable('unknown metadata field');
-    const value = f.end(f.string());
+    const value = f.finish(f.borshString());
     requireAccounts(a, 2);
     return { type: 'updateTokenMetadataField', info: { metadata: a[0], updateAuthority: a[1], field, value } };
   },
   [discriminator('spl_token_metadata_interface:remove_key_ix')]: (f, a) => {
-    const [idempotent, key] = f.end([f.bool(), f.string()] as const);
+    const [idempotent, key] = f.finish([f.bool(), f.borshString()] as const);
     requireAccounts(a, 2);
     return { type: 'removeTokenMetadataKey', info: { metadata: a[0], updateAuthority: a[1], key, idempotent } };
   },
   [discriminator('spl_token_metadata_interface:update_the_authority')]: (f, a) => {
-    const newAuthority = f.end(f.nonZeroPubkey());
+    const newAuthority = f.finish(f.nonZeroPubkey());
     requireAccounts(a, 2);
     return { type: 'updateTokenMetadataAuthority', info: { metadata: a[0], updateAuthority: a[1], newAuthority } };
   },
   [discriminator('spl_token_metadata_interface:emitter')]: (f, a) => {
-    const [start, end] = f.end([f.optionalU64(), f.optionalU64()]);
+    const [start, end] = f.finish([f.optionalU64(), f.optionalU64()]);
     requireAccounts(a, 1);
     return { type: 'emitTokenMetadata', info: { metadata: a[0], ...(start === undefined ? {} : { start }), ...(end === undefined ? {} : { end }) } };
   },
   [discriminator('spl_token_group_interface:initialize_token_group')]: (f, a) => {
-    const [updateAuthority, maxSize] = f.end([f.nonZeroPubkey(), f.u64()] as const);
+    const [updateAuthority, maxSize] = f.finish([f.nonZeroPubkey(), f.u64()] as const);
     requireAccounts(a, 3);
     return { type: 'initializeTokenGroup', info: { group: a[0], maxSize, mint: a[1], mintAuthority: a[2], updateAuthority } };
   },
   [discriminator('spl_token_group_interface:update_group_max_size')]: (f, a) => {
-    const maxSize = f.end(f.u64());
+    const maxSize = f.finish(f.u64());
     requireAccounts(a, 2);
     return { type: 'updateTokenGroupMaxSize', info: { group: a[0], maxSize, updateAuthority: a[1] } };
   },
   [discriminator('spl_token_group_interface:update_authority')]: (f, a) => {
-    const newAuthority = f.end(f.nonZeroPubkey());
+    const newAuthority = f.finish(f.nonZeroPubkey());
     requireAccounts(a, 2);
     return { type: 'updateTokenGroupAuthority', info: { group: a[0], updateAuthority: a[1], newAuthority } };
   },
   [discriminator('spl_token_group_interface:initialize_member')]: (f, a) => {
-    f.end(undefined);
+    f.finish(undefined);
     requireAccounts(a, 5);
     return { type: 'initializeTokenGroupMember', info: { member: a[0], memberMint: a[1], memberMintAuthority: a[2], group: a[3], groupUpdateAuthority: a[4] } };
   },

@@ -3,7 +3,9 @@
  * getTokenAccountsByOwner and getTokenAccountsByDelegate, for SPL Token and Token-2022.
  */
 import type { Account } from '../../runtime/accounts.js';
-import { decodeAddress } from '../../runtime/accounts.js';
+import { decodeAddress, encodeAddress } from '../../runtime/accounts.js';
+import { encode, pubkey as addressCodec } from '../../runtime/codec.js';
+import { coption } from '../../runtime/spl-token-layouts.js';
 import { accountEncoding, uiAccount, type AccountEncoding, type DataSlice } from '../encodings.js';
 import { invalidParams, RpcError, type Json } from '../json-rpc.js';
 import { parseAccount } from '../json-parsed/account.js';
@@ -136,8 +138,8 @@ function accountsBy(ctx: RpcContext, p: Parameters<ReturnType<MethodGroup>[strin
   return withContext(ctx, keyedAccounts(ctx, tokenAccounts(ctx, program, checks), encoding, dataSlice));
 }
 
-/** A delegate is set: the `COption` tag 1 (little-endian u32) before the delegate's key. */
-const DELEGATE_SOME = new Uint8Array([1, 0, 0, 0]);
+/** The token account's `delegate` field holding `delegate` (`COption`'s tag 1 and the key). */
+const delegateIs = (delegate: Uint8Array) => encode(coption(addressCodec), encodeAddress(delegate));
 
 export const tokenMethods: MethodGroup = (ctx) => ({
   getTokenAccountBalance: async (p) => {
@@ -183,5 +185,5 @@ export const tokenMethods: MethodGroup = (ctx) => ({
     );
   },
   getTokenAccountsByOwner: (p) => accountsBy(ctx, p, (owner) => [bytesAt(OWNER_OFFSET, owner)]),
-  getTokenAccountsByDelegate: (p) => accountsBy(ctx, p, (delegate) => [bytesAt(DELEGATE_OFFSET, DELEGATE_SOME), bytesAt(DELEGATE_OFFSET + 4, delegate)]),
+  getTokenAccountsByDelegate: (p) => accountsBy(ctx, p, (delegate) => [bytesAt(DELEGATE_OFFSET, delegateIs(delegate))]),
 });
