@@ -314,14 +314,21 @@ export class Verifier {
       this.ladder(out, this.baseOdd, scalar);
       return;
     }
-    if (this.baseTable === 0) {
-      this.baseTable = this.alloc(rows(BASE_COMB) * perRow(BASE_COMB) * NIELS);
-      this.bytes.set(BASE_POINT, this.layout.bytesIn);
-      this.wasm.decompress(this.keyPoint);
-      this.buildTable(this.baseTable, BASE_COMB);
-    }
+    this.buildBaseTable();
     this.writeCombDigits(s, BASE_COMB);
     this.combs(out, [[BASE_COMB, this.baseTable]]);
+  }
+
+  /**
+   * Builds B's comb table now if it is not built yet (a verifier with time to spare before its
+   * first signature, such as the signature worker, then never verifies by ladder for [s]B).
+   */
+  buildBaseTable(): void {
+    if (this.baseTable !== 0) return;
+    this.baseTable = this.alloc(rows(BASE_COMB) * perRow(BASE_COMB) * NIELS);
+    this.bytes.set(BASE_POINT, this.layout.bytesIn);
+    this.wasm.decompress(this.keyPoint);
+    this.buildTable(this.baseTable, BASE_COMB);
   }
 
   /** out = [k]P by a width-5 NAF ladder over P's odd multiples at `odd`. */

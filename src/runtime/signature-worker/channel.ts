@@ -16,6 +16,7 @@ const READY = 2; // 1 once the worker waits for jobs
 const RESULT = 3; // the finished job's verdict
 const MESSAGE_LENGTH = 4;
 const COUNT = 5;
+const ASLEEP = 6; // 1 while the worker sleeps until woken (only then does posting wake it)
 const HEADER_BYTES = 64;
 
 /** A job's phase, in JOB's low two bits: posted and waiting, taken by the worker, or taken back by the main thread. */
@@ -24,6 +25,19 @@ const TAKEN = 2;
 const TAKEN_BACK = 3;
 const SEQUENCE_MASK = 0x1fffffff;
 const jobWord = (sequence: number, phase: number) => (sequence << 2) | phase;
+
+/**
+ * Waking a sleeping thread costs the waker tens of microseconds here (more in a virtual machine,
+ * where the idle core itself must be woken): as much as a check. So the main thread polls for the
+ * verdict it is about to need, and the worker, after a job, polls for the next one of a burst (a
+ * test sending transactions back to back), then naps (timed waits that cost the main thread
+ * nothing: a job posted meanwhile is taken back if the nap outlasts the main thread's patience),
+ * and only after a long pause sleeps until a post wakes it.
+ */
+const MAIN_POLL_MS = 2;
+const WORKER_POLL_MS = 0.5;
+const WORKER_NAP_MS = 1;
+const WORKER_NAPPING_MS = 50;
 
 /** Most signatures one job carries (a transaction has at most 127 signers); most message bytes. */
 export const MAX_JOB_SIGNATURES = 128;
@@ -81,7 +95,7 @@ export class SignatureChannel {
     words[COUNT] = count;
     const sequence = ((words[JOB]! >>> 2) + 1) & SEQUENCE_MASK;
     Atomics.store(words, JOB, jobWord(sequence, POSTED));
-    Atomics.notify(words, JOB);
+    if (Atomics.load(words, ASLEEP) === 1) Atomics.notify(words, JOB);
     return sequence;
   }
 
@@ -94,13 +108,13 @@ export class SignatureChannel {
     const { words } = this;
     const posted = jobWord(sequence, POSTED);
     if (Atomics.compareExchange(words, JOB, posted, jobWord(sequence, TAKEN_BACK)) === posted) return 'taken back';
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
+    const start = performance.now();
+    const deadline = start + timeoutMs;
+    for (let now = start; ; now = performance.now()) {
       const done = Atomics.load(words, DONE);
       if (done === sequence) return words[RESULT] as Verdict;
-      const left = deadline - Date.now();
-      if (left <= 0) return undefined;
-      Atomics.wait(words, DONE, done, left);
+      if (now >= deadline) return undefined;
+      if (now - start > MAIN_POLL_MS) Atomics.wait(words, DONE, done, deadline - now);
     }
   }
 
@@ -114,10 +128,22 @@ export class SignatureChannel {
   /** Waits for a posted job and takes it; returns its sequence number and contents (views of the shared memory). */
   next(): { sequence: number; job: SignatureJob } {
     const { words } = this;
+    // Polls, then naps, then sleeps; every wake starts over (a job taken back wakes it too).
+    let idleSince = performance.now();
     for (;;) {
       const word = Atomics.load(words, JOB);
       if ((word & 3) === POSTED && Atomics.compareExchange(words, JOB, word, (word & ~3) | TAKEN) === word) return { sequence: word >>> 2, job: this.job() };
+      const idle = performance.now() - idleSince;
+      if (idle < WORKER_POLL_MS) continue;
+      if (idle < WORKER_NAPPING_MS) {
+        Atomics.wait(words, JOB, word, WORKER_NAP_MS);
+        continue;
+      }
+      Atomics.store(words, ASLEEP, 1);
+      // A post between the store and the wait changes JOB, and the wait returns at once.
       Atomics.wait(words, JOB, word);
+      Atomics.store(words, ASLEEP, 0);
+      idleSince = performance.now();
     }
   }
 
