@@ -4,10 +4,13 @@
  * garbage, small-order keys and R, non-canonical encodings, s ≥ ℓ, mixed-order keys. Each key is
  * verified with several times, so the ladder of a key's first uses, its comb table and the wide
  * table of a key in constant use all run, and the first test crosses from [s]B by ladder (a
- * process's first verifications) to B's table.
+ * process's first verifications) to B's table. Every case also goes to the platform's verifier
+ * (OpenSSL, which a process uses for its first signatures): where it decides, it decides as the
+ * reference does.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ed25519, ED25519_TORSION_SUBGROUP } from '@noble/curves/ed25519.js';
+import { platformVerdict } from '../../src/runtime/ed25519/platform.js';
 import { verifyStrict } from '../../src/runtime/ed25519/verify.js';
 import { verifySignature } from '../../src/runtime/sigverify.js';
 import { B, challenge, hex, L, littleEndian, Point, scalarBytes, signature } from '../helpers/ed25519.js';
@@ -30,11 +33,29 @@ function reference(sig: Uint8Array, message: Uint8Array, publicKey: Uint8Array):
   return expected.every((b, i) => b === sig[i]);
 }
 
+/** What the platform's verifier decided (undefined: left to ours), over every case. */
+const platform = { decided: 0, accepted: 0, left: 0 };
+
 const agree = (sig: Uint8Array, message: Uint8Array, publicKey: Uint8Array) => {
   const ours = verifyStrict(sig, message, publicKey);
-  expect(ours).toBe(reference(sig, message, publicKey));
+  const expected = reference(sig, message, publicKey);
+  expect(ours).toBe(expected);
+  const verdict = platformVerdict(sig, message, publicKey);
+  if (verdict === undefined) platform.left++;
+  else {
+    expect(verdict, 'platform verifier').toBe(expected);
+    platform.decided++;
+    if (verdict) platform.accepted++;
+  }
   return ours;
 };
+
+// The platform decided both ways, and left the cases of small order and non-canonical keys to ours.
+afterAll(() => {
+  expect(platform.accepted).toBeGreaterThan(10);
+  expect(platform.decided - platform.accepted).toBeGreaterThan(10);
+  expect(platform.left).toBeGreaterThan(10);
+});
 
 describe('Ed25519 verify_strict', () => {
   it('accepts valid signatures and refuses any flipped bit, for new and known keys', () => {

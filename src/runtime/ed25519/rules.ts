@@ -1,0 +1,33 @@
+/**
+ * The rules of ed25519-dalek's `verify_strict` (what Agave applies to transaction signatures) that
+ * are checks on the bytes alone, shared by our verifier and the platform's first checks.
+ */
+import { sameBytes } from '../bytes.js';
+
+/** The group order ℓ. */
+export const L = 2n ** 252n + 27742317777372353535851937790883648493n;
+const L_BYTES = Uint8Array.from({ length: 32 }, (_, i) => Number((L >> BigInt(8 * i)) & 0xffn));
+
+/**
+ * The canonical encodings of the eight small-order points: an R among them is refused. (A
+ * non-canonical encoding of one never equals the canonical encoding we compare R with.)
+ */
+export const SMALL_ORDER_R = [
+  '0100000000000000000000000000000000000000000000000000000000000000',
+  'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+  '0000000000000000000000000000000000000000000000000000000000000000',
+  '0000000000000000000000000000000000000000000000000000000000000080',
+  'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a',
+  'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa',
+  '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05',
+  '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85',
+].map((hex) => Uint8Array.from(hex.match(/../g)!, (b) => parseInt(b, 16)));
+
+/** Whether the 32-byte little-endian scalar is below ℓ. */
+export function isCanonicalScalar(s: Uint8Array): boolean {
+  for (let i = 31; i >= 0; i--) if (s[i] !== L_BYTES[i]) return s[i]! < L_BYTES[i]!;
+  return false;
+}
+
+/** Whether `r` is the canonical encoding of a small-order point (refused as R). */
+export const isSmallOrderEncoding = (r: Uint8Array): boolean => SMALL_ORDER_R.some((e) => sameBytes(e, r));
