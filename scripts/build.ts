@@ -42,8 +42,6 @@ await build({
 // front, since a browser cannot load them synchronously on first use).
 await build({
   ...common,
-  // No worker threads in a browser.
-  define: { ...common.define, WEBSVM_SIGNATURE_WORKER: 'undefined' },
   packages: 'external',
   entryPoints: ['src/index.ts'],
   outfile: join(dist, 'browser', 'index.js'),

@@ -4,7 +4,7 @@ import { WebsvmError } from './errors.js';
  * Node built-ins without importing them: `process.getBuiltinModule` exists on Node ≥ 20.16 and
  * nowhere in browsers, so modules that use these stay loadable in a browser bundle.
  */
-export function nodeModule<T>(id: 'node:fs' | 'node:crypto' | 'node:module' | 'node:buffer' | 'node:worker_threads'): T | undefined {
+export function nodeModule<T>(id: 'node:fs' | 'node:crypto' | 'node:module' | 'node:buffer'): T | undefined {
   const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
   try {
     return proc?.getBuiltinModule?.(id) as T | undefined;

@@ -8,7 +8,6 @@ import { nobleEd25519 } from '../crypto/noble.js';
 import { nodeModule } from '../platform.js';
 import { concatBytes, sameBytes } from './bytes.js';
 import { verifyStrict } from './ed25519/verify.js';
-import { countMainThreadChecks, postToWorker, Verdict, type SignatureJob } from './signature-worker/index.js';
 
 interface NodeCrypto {
   createPrivateKey(key: { key: Uint8Array; format: 'der'; type: 'pkcs8' }): unknown;
@@ -25,68 +24,14 @@ const PKCS8_PREFIX = Uint8Array.from([0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 
 const MAX_REMEMBERED = 256;
 const verified = new Map<string, { message: Uint8Array; publicKey: Uint8Array }>();
 
-const idOf = (signature: Uint8Array) => String.fromCharCode.apply(null, signature as unknown as number[]);
-
-function isRemembered(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
-  const known = verified.get(idOf(signature));
-  return known !== undefined && sameBytes(known.message, message) && sameBytes(known.publicKey, publicKey);
-}
-
-function remember(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): void {
-  if (verified.size >= MAX_REMEMBERED) verified.delete(verified.keys().next().value!);
-  verified.set(idOf(signature), { message, publicKey: publicKey.slice() });
-}
-
 /** Whether `signature` is a valid Ed25519 signature of `message` by `publicKey`, as Agave decides it. */
 export function verifySignature(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
-  if (isRemembered(signature, message, publicKey)) return true;
-  countMainThreadChecks(1);
+  const id = String.fromCharCode.apply(null, signature as unknown as number[]);
+  const known = verified.get(id);
+  if (known && sameBytes(known.message, message) && sameBytes(known.publicKey, publicKey)) return true;
   if (!verifyStrict(signature, message, publicKey)) return false;
-  remember(signature, message.slice(), publicKey);
-  return true;
-}
-
-/** A transaction's signature check, begun: `passed()` gives (waiting for it if need be) whether every signature holds. */
-export interface SignatureCheck {
-  passed(): boolean;
-}
-
-const PASSED: SignatureCheck = { passed: () => true };
-const FAILED: SignatureCheck = { passed: () => false };
-
-/**
- * Checks each of `keys[i]`'s `signatures[i]` of `message`, the way {@link verifySignature} does
- * one. With `inParallel`, the signatures not remembered may go to the signature worker
- * (./signature-worker) and the caller goes on while it checks them; otherwise, and whenever no
- * worker is ready, they are checked here and now, stopping at the first that fails.
- */
-export function checkSignatures(job: SignatureJob, inParallel: boolean): SignatureCheck {
-  const { signatures, message, keys } = job;
-  const pending: number[] = [];
-  for (let i = 0; i < signatures.length; i++) if (!isRemembered(signatures[i]!, message, keys[i]!)) pending.push(i);
-  if (pending.length === 0) return PASSED;
-  const left: SignatureJob = { message, signatures: pending.map((i) => signatures[i]!), keys: pending.map((i) => keys[i]!) };
-  const verdict = inParallel ? postToWorker(left) : undefined;
-  if (!verdict) return checkHere(left) ? PASSED : FAILED;
-  let passed: boolean | undefined;
-  return {
-    passed: () => {
-      if (passed === undefined) {
-        const v = verdict();
-        passed = v === Verdict.WorkerFailed || v === 'taken back' ? checkHere(left) : v === Verdict.Valid;
-        if (v === Verdict.Valid) {
-          const kept = message.slice();
-          for (let i = 0; i < left.signatures.length; i++) remember(left.signatures[i]!, kept, left.keys[i]!);
-        }
-      }
-      return passed;
-    },
-  };
-}
-
-/** Checks `job`'s signatures on this thread, in order, stopping at the first that fails. */
-function checkHere({ signatures, message, keys }: SignatureJob): boolean {
-  for (let i = 0; i < signatures.length; i++) if (!verifySignature(signatures[i]!, message, keys[i]!)) return false;
+  if (verified.size >= MAX_REMEMBERED) verified.delete(verified.keys().next().value!);
+  verified.set(id, { message: message.slice(), publicKey: publicKey.slice() });
   return true;
 }
 

@@ -2,8 +2,7 @@
  * Transaction processing in Agave's stages, named after agave `svm/src/transaction_processor.rs`,
  * `account_loader.rs` and the bank's checks, in the order LiteSVM runs them:
  *
- * 1. {@link sanitizeMessage}: structure, address lookups, account locks; then the signatures
- *    (possibly checked on another thread while the next stages run);
+ * 1. {@link sanitizeTransaction}: structure, address lookups, account locks, signatures;
  * 2. {@link checkAge} (recent blockhash or durable nonce), the compute budget, {@link checkStatus}
  *    (AlreadyProcessed);
  * 3. {@link calculateFee}, then {@link loadTransaction}: accounts loaded, the fee payer validated
@@ -30,8 +29,7 @@ import { LogCollector } from './log-collector.js';
 import { sanitizeTransaction as sanitizeStructure, type WireTransaction } from './message.js';
 import { PRECOMPILES } from './precompiles.js';
 import { RentStateRule, type AccountBefore } from './rent-state.js';
-import { checkSignatures } from './sigverify.js';
-import type { SignatureJob } from './signature-worker/index.js';
+import { verifySignature } from './sigverify.js';
 import { minimumBalance, type Clock, type Rent, type SlotHash } from './sysvars.js';
 import { TransactionContext, type ExecutionRecord, type InstructionAccount } from './transaction-context.js';
 import { signatureKey, type TransactionHistory } from './transaction-history.js';
@@ -109,46 +107,13 @@ function refused(error: TransactionError, fee = 0n): TransactionOutcome {
   };
 }
 
-/**
- * Runs every stage up to, not including, the commit (`load_and_execute_sanitized_transactions`).
- * The signatures, checked last in sanitize, may be checked on another thread while the later
- * stages run (see ./signature-worker); whatever those stages decide, a transaction whose
- * signatures fail is refused with `SignatureFailure`, as if they had never run.
- */
+/** Runs every stage up to, not including, the commit (`load_and_execute_sanitized_transactions`). */
 export function loadAndExecuteTransaction(bank: Bank, tx: WireTransaction): TransactionOutcome {
-  let msg: LoadedMessage;
-  try {
-    msg = sanitizeMessage(bank, tx);
-  } catch (e) {
-    if (e instanceof TransactionFailure) return refused(e.error);
-    throw e;
-  }
-  if (!bank.config.sigverify) return processSanitized(bank, tx, msg);
-  const signatures = checkSignatures(signatureJob(tx), speculationIsUnobservable(bank.config));
-  let outcome: TransactionOutcome;
-  try {
-    outcome = processSanitized(bank, tx, msg);
-  } catch (e) {
-    if (!signatures.passed()) return refused(txError('SignatureFailure'));
-    throw e;
-  }
-  return signatures.passed() ? outcome : refused(txError('SignatureFailure'));
-}
-
-/**
- * Whether the stages after sanitize may run before the signatures are known to hold: only when
- * nothing watches a program run (a debugger, a trace, coverage), which a transaction refused for
- * its signatures must never reach.
- */
-function speculationIsUnobservable(config: Readonly<RuntimeConfig>): boolean {
-  return config.tracer === undefined && config.watcher === undefined && config.coverage === undefined;
-}
-
-/** The stages after sanitize: age, budget, status, fee, loading, execution. */
-function processSanitized(bank: Bank, tx: WireTransaction, msg: LoadedMessage): TransactionOutcome {
   const signature = tx.signatures[0] ?? new Uint8Array(64);
+  let msg: LoadedMessage;
   let limits: ComputeBudgetLimits;
   try {
+    msg = sanitizeTransaction(bank, tx);
     checkAge(bank, tx, msg);
     limits = transactionBudgetLimits(bank, tx, msg);
     checkStatus(bank, signature);
@@ -169,13 +134,14 @@ function processSanitized(bank: Bank, tx: WireTransaction, msg: LoadedMessage): 
 }
 
 /**
- * Sanitize without the signatures: the message's structure, its address lookups resolved, and
- * the account-lock limit. Throws `TransactionFailure`.
+ * Sanitize: the message's structure, its address lookups resolved, the account-lock limit, and
+ * (when on) every signature. Throws `TransactionFailure`.
  */
-export function sanitizeMessage(bank: Bank, tx: WireTransaction): LoadedMessage {
+export function sanitizeTransaction(bank: Bank, tx: WireTransaction): LoadedMessage {
   sanitizeStructure(tx);
   const msg = loadMessage(bank, tx);
   msg.checkLockLimit(ACCOUNT_LOCK_LIMIT);
+  if (bank.config.sigverify) verifySignatures(tx);
   return msg;
 }
 
@@ -184,9 +150,11 @@ export function loadMessage(bank: Bank, tx: WireTransaction): LoadedMessage {
   return new LoadedMessage(tx.message, { getAccount: (a) => bank.accounts.get(a), currentSlot: bank.clock.slot, slotHashes: bank.slotHashes });
 }
 
-/** Each signature with the key it is checked against (the message's first static keys, in order). */
-function signatureJob(tx: WireTransaction): SignatureJob {
-  return { message: tx.messageBytes, signatures: tx.signatures, keys: tx.signatures.map((_, i) => decodeAddress(tx.message.staticKeys[i]!)) };
+function verifySignatures(tx: WireTransaction): void {
+  for (let i = 0; i < tx.signatures.length; i++) {
+    const key = tx.message.staticKeys[i];
+    if (!verifySignature(tx.signatures[i], tx.messageBytes, decodeAddress(key))) throw new TransactionFailure(txError('SignatureFailure'));
+  }
 }
 
 /** `check_age`: the blockhash is the latest one, or the transaction advances a valid durable nonce. */

@@ -90,21 +90,8 @@ interface KeyState {
   uses: number;
 }
 
-/** The compiled arithmetic module and its layout (a verifier in a worker thread gets the main thread's). */
-export interface Ed25519Module {
-  module: WebAssembly.Module;
-  meta: Layout;
-}
-
-let compiled: Ed25519Module | undefined;
-
-/** The arithmetic module, compiled once per thread. */
-export function ed25519Module(): Ed25519Module {
-  return (compiled ??= fixedModule('ed25519', emitEd25519));
-}
-
 /** The module instance, its tables and the keys it has seen. */
-export class Verifier {
+class Verifier {
   private readonly wasm: Ed25519Exports;
   private readonly layout: Layout;
   private bytes: Uint8Array;
@@ -127,7 +114,8 @@ export class Verifier {
   /** The bytes of k, reused. */
   private readonly scalar = new Uint8Array(32);
 
-  constructor({ module, meta: layout }: Ed25519Module = ed25519Module()) {
+  constructor() {
+    const { module, meta: layout } = fixedModule('ed25519', emitEd25519);
     this.wasm = new WebAssembly.Instance(module).exports as unknown as Ed25519Exports;
     this.wasm.initialize();
     this.layout = layout;
@@ -240,7 +228,6 @@ export class Verifier {
     return table;
   }
 
-  /** Whether `signature` is a valid signature of `message` by `publicKey` under `verify_strict`. */
   verify(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
     if (signature.length !== 64 || publicKey.length !== 32) return false;
     const r = signature.subarray(0, 32);
@@ -293,21 +280,14 @@ export class Verifier {
       this.ladder(out, this.baseOdd, scalar);
       return;
     }
-    this.buildBaseTable();
+    if (this.baseTable === 0) {
+      this.baseTable = this.alloc(rows(BASE_COMB) * perRow(BASE_COMB) * NIELS);
+      this.bytes.set(BASE_POINT, this.layout.bytesIn);
+      this.wasm.decompress(this.keyPoint);
+      this.buildTable(this.baseTable, BASE_COMB);
+    }
     this.writeCombDigits(s, BASE_COMB);
     this.combs(out, [[BASE_COMB, this.baseTable]]);
-  }
-
-  /**
-   * Builds B's comb table now if it is not built yet (a verifier with time to spare before its
-   * first signature, such as the signature worker, then never verifies by ladder for [s]B).
-   */
-  buildBaseTable(): void {
-    if (this.baseTable !== 0) return;
-    this.baseTable = this.alloc(rows(BASE_COMB) * perRow(BASE_COMB) * NIELS);
-    this.bytes.set(BASE_POINT, this.layout.bytesIn);
-    this.wasm.decompress(this.keyPoint);
-    this.buildTable(this.baseTable, BASE_COMB);
   }
 
   /** out = [k]P by a width-5 NAF ladder over P's odd multiples at `odd`. */
