@@ -28,7 +28,7 @@ export function packageBundleOptions(): BuildOptions {
   const fixedModules = Object.fromEntries(Object.entries(FIXED_MODULES).map(([name, emit]) => [name, bundledForm(emit())]));
   return {
     bundle: true,
-    define: { WEBSVM_FIXED_MODULES: JSON.stringify(JSON.stringify(fixedModules)) },
+    define: { WEBSVM_FIXED_MODULES: JSON.stringify(fixedModules) },
     sourcemap: true,
     logLevel: 'warning',
     minifyWhitespace: !process.env.READABLE,
