@@ -139,6 +139,7 @@ const readIn = <T>(section: string, l: Codec<T>, bytes: Uint8Array): T =>
 const INT_SIGNED = 1;
 const INT_CHAR = 2;
 const INT_BOOL = 4;
+
 /** A parameter of a function's prototype: its name and its type's BTF id. */
 export interface BtfParameter {
   name: string;

@@ -12,7 +12,7 @@ const L_BYTES = Uint8Array.from({ length: 32 }, (_, i) => Number((L >> BigInt(8 
  * The canonical encodings of the eight small-order points: an R among them is refused. (A
  * non-canonical encoding of one never equals the canonical encoding we compare R with.)
  */
-export const SMALL_ORDER_R = [
+const SMALL_ORDER_R = [
   '0100000000000000000000000000000000000000000000000000000000000000',
   'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
   '0000000000000000000000000000000000000000000000000000000000000000',
