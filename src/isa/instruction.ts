@@ -1,6 +1,6 @@
 /** Decoding of 8-byte sBPF instruction slots (solana-sbpf `ebpf.rs` `get_insn_unchecked`). */
 import { INSN_SIZE } from './constants.js';
-import { immAt, setImmAt, SLOT } from './slot.js';
+import { immAt, offAt, setImmAt, SLOT } from './slot.js';
 
 /** A decoded instruction slot. `imm` is the sign-extended 32-bit immediate (a JS number). */
 export interface Insn {
@@ -29,7 +29,7 @@ export function decodeInsn(text: Uint8Array, pc: number): Insn {
     opc: text[o + OPC],
     dst: regs & 0x0f,
     src: regs >>> 4,
-    off: ((text[o + OFF] | (text[o + OFF + 1] << 8)) << 16) >> 16,
+    off: offAt(text, pc),
     imm: immAt(text, pc),
   };
 }

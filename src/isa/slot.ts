@@ -22,6 +22,12 @@ export const opcodeAt = (text: Uint8Array, pc: number): number => text[pc * SIZE
 /** The source register of slot `pc` of `text`. */
 export const srcAt = (text: Uint8Array, pc: number): number => text[pc * SIZE + SLOT.regs] >>> 4;
 
+/** The signed 16-bit offset of slot `pc` of `text`. */
+export function offAt(text: Uint8Array, pc: number): number {
+  const o = pc * SIZE + SLOT.off;
+  return ((text[o] | (text[o + 1] << 8)) << 16) >> 16;
+}
+
 /** The signed 32-bit immediate of slot `pc` of `text`. */
 export function immAt(text: Uint8Array, pc: number): number {
   const o = pc * SIZE + SLOT.imm;

@@ -8,8 +8,8 @@ import type { Executable } from '../executable.js';
 import { INSN_SIZE } from '../isa/constants.js';
 import { decodeInsn, type Insn } from '../isa/instruction.js';
 import * as op from '../isa/opcodes.js';
-import { lddwValue, opcodeAt } from '../isa/slot.js';
-import { opcodeRole } from '../isa/validity.js';
+import { lddwValue, offAt, opcodeAt } from '../isa/slot.js';
+import { opcodeRole, opcodeRoles } from '../isa/validity.js';
 import { staticSyscalls } from '../isa/version.js';
 import type { SyscallRegistry } from '../vm/syscalls.js';
 
@@ -36,27 +36,31 @@ export function internalCallTarget(exe: Executable, insn: Insn): number | undefi
 
 /** Splits the text into basic blocks; returns them and the slot → block index map (-1: no block starts there). */
 export function basicBlocks(exe: Executable, syscalls: SyscallRegistry): { blocks: Block[]; blockOf: Int32Array; n: number } {
-  const v = exe.sbpfVersion;
   const n = Math.floor(exe.text.length / INSN_SIZE); // a trailing partial slot is never executed
+  const { text } = exe;
+  // One pass over every slot, so the role table is read once and an instruction is decoded only
+  // where its offset or immediate matters (jumps and calls).
+  const roles = opcodeRoles(exe.sbpfVersion);
   const leader = new Uint8Array(n + 1);
   if (exe.entryPc >= 0 && exe.entryPc <= n) leader[exe.entryPc] = 1;
   leader[n] = 1; // running off the end
   for (let pc = 0; pc < n; pc++) {
-    const insn = decodeInsn(exe.text, pc);
-    const role = opcodeRole(v, insn.opc);
-    const next = role === 'lddw' ? pc + 2 : pc + 1;
+    const role = roles[opcodeAt(text, pc)];
+    if (role === 'lddw') {
+      pc++;
+      continue;
+    }
     if (role === 'jump') {
-      const target = pc + 1 + insn.off;
+      const target = pc + 1 + offAt(text, pc);
       if (target >= 0 && target <= n) leader[target] = 1;
-      if (next <= n) leader[next] = 1;
+      leader[pc + 1] = 1;
     } else if (role === 'call' || role === 'callx' || role === 'exit') {
-      if (next <= n) leader[next] = 1;
+      leader[pc + 1] = 1;
       if (role === 'call') {
-        const target = internalCallTarget(exe, insn);
+        const target = internalCallTarget(exe, decodeInsn(text, pc));
         if (target !== undefined && target >= 0 && target < n) leader[target] = 1;
       }
     }
-    if (role === 'lddw') pc++;
   }
   for (const f of exe.functions.values()) if (f.pc >= 0 && f.pc < n) leader[f.pc] = 1;
   for (const pc of addressTakenSlots(exe, n)) leader[pc] = 1;
@@ -70,7 +74,7 @@ export function basicBlocks(exe: Executable, syscalls: SyscallRegistry): { block
     if (pc === n) length = 1; // the overrun pseudo-block
     while (end < n) {
       last = end;
-      const role = opcodeRole(v, opcodeAt(exe.text, end));
+      const role = roles[opcodeAt(text, end)];
       end += role === 'lddw' && end + 1 < n ? 2 : 1;
       length++;
       if (role === 'jump' || role === 'call' || role === 'callx' || role === 'exit' || leader[end]) break;
@@ -82,15 +86,65 @@ export function basicBlocks(exe: Executable, syscalls: SyscallRegistry): { block
   return { blocks, blockOf, n };
 }
 
+/**
+ * Blocks compiled in all, as a multiple of the program's blocks plus a constant: code shared by
+ * many functions is copied into each, so a hostile program could otherwise make compiling
+ * quadratic. Functions past the budget hand over to the interpreter at their entry.
+ */
+export const compiledBlocksBudget = (blocks: number) => 2 * blocks + 20_000;
+
+/**
+ * The whole program's control flow, which every module built for it shares: a program tiered up
+ * by working sets is compiled again as its working set grows, and the analysis of all its slots
+ * (most of a large program's compile time) is done once.
+ */
+export interface ProgramGraph {
+  blocks: Block[];
+  blockOf: Int32Array;
+  n: number;
+  /** Slots that get a compiled function, in order: the function entries and the address-taken slots. */
+  entries: number[];
+  /** Blocks that start a called or registered function: where the other functions' graphs end. */
+  entryBlock: Uint8Array;
+  /** Per function entry block: whether the function can return to its caller. */
+  mayReturn: Uint8Array;
+}
+
+/** Per program, per syscall set ({@link SyscallRegistry.signature}): its graph. */
+const programGraphs = new WeakMap<Executable, Map<string, ProgramGraph>>();
+
+/** Whether `exe`'s {@link ProgramGraph} under `syscalls` has been computed (a module built for it again skips the analysis). */
+export const hasProgramGraph = (exe: Executable, syscalls: SyscallRegistry): boolean => programGraphs.get(exe)?.has(syscalls.signature()) === true;
+
+/** The {@link ProgramGraph} of `exe` under `syscalls` (computed on first use; the blocks' return edges after calls that never return are pruned). */
+export function programGraph(exe: Executable, syscalls: SyscallRegistry): ProgramGraph {
+  let bySignature = programGraphs.get(exe);
+  if (!bySignature) programGraphs.set(exe, (bySignature = new Map()));
+  const signature = syscalls.signature();
+  let graph = bySignature.get(signature);
+  if (!graph) {
+    const { blocks, blockOf, n } = basicBlocks(exe, syscalls);
+    const bounds = functionEntries(exe, n);
+    const entryBlock = new Uint8Array(blocks.length);
+    for (const pc of bounds) entryBlock[blockOf[pc]] = 1;
+    const mayReturn = pruneCallsThatNeverReturn(blocks, blockOf, entryBlock, 2 * compiledBlocksBudget(blocks.length));
+    const entries = [...new Set([...bounds, ...addressTakenSlots(exe, n)])].sort((a, b) => a - b);
+    graph = { blocks, blockOf, n, entries, entryBlock, mayReturn };
+    bySignature.set(signature, graph);
+  }
+  return graph;
+}
+
 /** Slots entered by a call or by the loader: the program entry, static call targets, registered functions. */
 export function functionEntries(exe: Executable, n: number): number[] {
+  const { text } = exe;
+  const roles = opcodeRoles(exe.sbpfVersion);
   const entries = new Set<number>();
   if (exe.entryPc >= 0 && exe.entryPc <= n) entries.add(exe.entryPc);
   for (let pc = 0; pc < n; pc++) {
-    const insn = decodeInsn(exe.text, pc);
-    const role = opcodeRole(exe.sbpfVersion, insn.opc);
+    const role = roles[opcodeAt(text, pc)];
     if (role === 'call') {
-      const target = internalCallTarget(exe, insn);
+      const target = internalCallTarget(exe, decodeInsn(text, pc));
       if (target !== undefined && target >= 0 && target < n) entries.add(target);
     }
     if (role === 'lddw') pc++;
@@ -111,8 +165,9 @@ export function addressTakenSlots(exe: Executable, n: number): number[] {
   const take = (addr: number) => {
     if (addr >= exe.textVaddr && addr < textEnd && (addr - exe.textVaddr) % INSN_SIZE === 0) slots.add((addr - exe.textVaddr) / INSN_SIZE);
   };
+  const roles = opcodeRoles(exe.sbpfVersion);
   for (let pc = 0; pc + 1 < n; pc++) {
-    if (opcodeRole(exe.sbpfVersion, opcodeAt(exe.text, pc)) !== 'lddw') continue;
+    if (roles[opcodeAt(exe.text, pc)] !== 'lddw') continue;
     take(lddwValue(exe.text, pc));
     pc++;
   }

@@ -37,17 +37,7 @@ import {
   swapSubRegImmOperands,
 } from '../isa/version.js';
 import type { SyscallRegistry } from '../vm/syscalls.js';
-import {
-  addressTakenSlots,
-  basicBlocks,
-  functionEntries,
-  functionGraph,
-  internalCallTarget,
-  pruneCallsThatNeverReturn,
-  argumentsChanged,
-  type Block,
-  type FunctionGraph,
-} from './cfg.js';
+import { compiledBlocksBudget, functionGraph, internalCallTarget, programGraph, argumentsChanged, type Block, type FunctionGraph } from './cfg.js';
 import {
   ACCESS,
   DIRTY_ENTRY,
@@ -92,13 +82,6 @@ const ALL_ARGUMENTS = 0b111110;
 
 /** Deeper dominator trees are dispatched: structuring recurses once per level. */
 const MAX_STRUCTURED_DEPTH = 2000;
-/**
- * Blocks compiled in all, as a multiple of the program's blocks plus a constant: code shared by
- * many functions is copied into each, so a hostile program could otherwise make compiling
- * quadratic. Functions past the budget hand over to the interpreter at their entry.
- */
-const compiledBlocksBudget = (blocks: number) => 2 * blocks + 20_000;
-
 /** What every function's compiler shares. */
 interface ModuleContext {
   exe: Executable;
@@ -133,7 +116,7 @@ interface ModuleContext {
  * interpreter at its entry, so compiling costs what the program's working set costs.
  */
 export function compileToWasm(exe: Executable, syscalls: SyscallRegistry, only?: Uint8Array): Uint8Array<ArrayBuffer> {
-  const { blocks, blockOf, n } = basicBlocks(exe, syscalls);
+  const { blocks, blockOf, n, entries, entryBlock, mayReturn } = programGraph(exe, syscalls);
   const m = new ModuleBuilder();
   m.importMemory('env', 'memory', 1);
   const syscallImport = m.importFunction('env', 'syscall', [I32, I32, I64, I64, I64, I64, I64], [I64]);
@@ -146,10 +129,6 @@ export function compileToWasm(exe: Executable, syscalls: SyscallRegistry, only?:
 
   // Functions end where another is called or registered; a slot whose address is taken gets a
   // compiled function for `callx` too, but code that runs into it keeps going inline.
-  const bounds = functionEntries(exe, n);
-  const entries = [...new Set([...bounds, ...addressTakenSlots(exe, n)])].sort((a, b) => a - b);
-  const entryBlock = new Uint8Array(blocks.length);
-  for (const pc of bounds) entryBlock[blockOf[pc]] = 1;
   const run = m.addFunction([], [I32]);
   m.export('run', 'func', run.index);
   const translate = defineTranslate(m, dueGlobal);
@@ -176,7 +155,7 @@ export function compileToWasm(exe: Executable, syscalls: SyscallRegistry, only?:
     faultImport,
     accessImport,
     entryBlock,
-    mayReturn: pruneCallsThatNeverReturn(blocks, blockOf, entryBlock, 2 * compiledBlocksBudget(blocks.length)),
+    mayReturn,
     localOf: new Int32Array(blocks.length).fill(-1),
   };
   let budget = compiledBlocksBudget(blocks.length);

@@ -17,7 +17,7 @@
 import type { Executable } from '../executable.js';
 import { log } from '../log.js';
 import type { SyscallRegistry } from '../vm/syscalls.js';
-import { functionEntries } from './cfg.js';
+import { functionEntries, hasProgramGraph } from './cfg.js';
 import { compileToWasm } from './compile.js';
 
 /** One program under one syscall set. */
@@ -123,7 +123,8 @@ const elapsedSince = (start: number) => Number((performance.now() - start).toFix
  * The tiering rule's constants, in interpreted-instruction equivalents (the interpreter runs about
  * 80 of them per µs): compiling costs `perCompiledInstruction` for every instruction of the
  * functions compiled, `perProgramInstruction` for every instruction of the program (the control
- * flow analysis reads all of it), plus `fixed` for the module's setup; each interpreted run costs
+ * flow analysis reads all of it; it is done once, and a rebuild for a larger working set reuses
+ * it), plus `fixed` for the module's setup; each interpreted run costs
  * `perRun` more than a compiled one (an SPL Token transfer: ~6 µs of the interpreter's per-run
  * setup against under 1 µs of instructions). Timed on Light Protocol's account-compression
  * program (95 000 instructions): its analysis takes 45–200 ms and emitting a working set of 7 000
@@ -138,9 +139,14 @@ export const tieringPolicy = {
   perRun: 600,
 };
 
-/** What compiling a working set of `instructions` instructions of `exe` costs, in interpreted instructions. */
-const compileCost = (exe: Executable, instructions: number) =>
-  tieringPolicy.fixed + tieringPolicy.perCompiledInstruction * instructions + (tieringPolicy.perProgramInstruction * exe.text.length) / 8;
+/**
+ * What compiling a working set of `instructions` instructions of `exe` costs, in interpreted
+ * instructions: the analysis of the whole program only until it has been done once.
+ */
+const compileCost = (exe: Executable, syscalls: SyscallRegistry, instructions: number) =>
+  tieringPolicy.fixed +
+  tieringPolicy.perCompiledInstruction * instructions +
+  (hasProgramGraph(exe, syscalls) ? 0 : (tieringPolicy.perProgramInstruction * exe.text.length) / 8);
 
 /** The tiering of `exe` under `syscalls` (see the module comment). */
 export function tierOf(exe: Executable, syscalls: SyscallRegistry): ProgramTier {
@@ -159,7 +165,7 @@ export function tierOf(exe: Executable, syscalls: SyscallRegistry): ProgramTier 
 function tieredModule(exe: Executable, syscalls: SyscallRegistry, entry: CacheEntry): WebAssembly.Module | undefined {
   if (entry.module === null) return undefined;
   const current = entry.module;
-  if (entry.whole || entry.interpreted < compileCost(exe, entry.workingSet.instructions)) return current;
+  if (entry.whole || entry.interpreted < compileCost(exe, syscalls, entry.workingSet.instructions)) return current;
   // Past the mark for the set last counted: count again, the interpreter may have entered more.
   const built = entry.workingSet.functions;
   const counted = workingSet(exe, entry.entered);
@@ -168,7 +174,7 @@ function tieredModule(exe: Executable, syscalls: SyscallRegistry, entry: CacheEn
     return current;
   }
   entry.workingSet = counted;
-  if (entry.interpreted < compileCost(exe, counted.instructions)) return current;
+  if (entry.interpreted < compileCost(exe, syscalls, counted.instructions)) return current;
   build(exe, syscalls, entry, entry.entered);
   return entry.module ?? undefined;
 }

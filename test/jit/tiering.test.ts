@@ -80,6 +80,25 @@ describe('tiering by working set', () => {
     expect(second.instructions).toBeGreaterThan(first.instructions);
   });
 
+  it('a rebuild for a larger working set does not pay for the whole-program analysis again', () => {
+    // The analysis is priced far above the rest, so only the first build waits for it.
+    tieringPolicy.perProgramInstruction = 50;
+    const exe = assemble(program(4), { sbpfVersion: 3 });
+    const syscalls = testSyscalls();
+    const built = compiles(() => {
+      let runs = 0;
+      while (!hasModule(exe, syscalls) && runs++ < 1000) execute(exe, { engine: 'auto', syscalls, input: Uint8Array.of(0) });
+      // Well past the first run: the analysis (50 per slot) had to be paid for first.
+      expect(runs).toBeGreaterThan(50);
+      // `large` interpreted once pays for compiling it; the next run's module is rebuilt.
+      for (let i = 0; i < 2; i++) execute(exe, { engine: 'auto', syscalls, input: Uint8Array.of(1) });
+    });
+    expect(built).toEqual([
+      { instructions: expect.any(Number), functions: 2 },
+      { instructions: expect.any(Number), functions: 3 },
+    ]);
+  });
+
   it('the same budget runs out at the same instruction whichever tier a function is on', () => {
     const exe = assemble(program(2), { sbpfVersion: 3 });
     const syscalls = testSyscalls();
