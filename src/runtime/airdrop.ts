@@ -5,15 +5,17 @@
 import { encodeAddress } from './accounts.js';
 import { transferInstruction } from './builtins/system.js';
 import { compileLegacyMessage, encodeTransaction } from './message.js';
-import { publicKeyOf, signMessage } from './sigverify.js';
+import { LocalSigner } from './sigverify.js';
 
 export class AirdropFaucet {
   /** The account airdrops are paid from. */
   readonly address: string;
+  private readonly signer: LocalSigner;
 
   /** A faucet with the secret key `seed` (random unless given: a saved state carries its own). */
   constructor(readonly seed: Uint8Array = crypto.getRandomValues(new Uint8Array(32))) {
-    this.address = encodeAddress(publicKeyOf(seed));
+    this.signer = new LocalSigner(seed);
+    this.address = encodeAddress(this.signer.publicKey);
   }
 
   /** The signed System transfer of `lamports` from the faucet to `to`, on `blockhash`, as wire bytes. */
@@ -21,6 +23,6 @@ export class AirdropFaucet {
     const ix = transferInstruction(this.address, to, lamports);
     const accounts = ix.accounts.map(({ key, ...flags }) => ({ pubkey: key, ...flags }));
     const message = compileLegacyMessage(this.address, [{ ...ix, accounts }], blockhash);
-    return encodeTransaction([signMessage(message, this.seed)], message);
+    return encodeTransaction([this.signer.sign(message)], message);
   }
 }

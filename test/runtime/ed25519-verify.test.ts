@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ed25519, ED25519_TORSION_SUBGROUP } from '@noble/curves/ed25519.js';
 import { platformVerdict } from '../../src/runtime/ed25519/platform.js';
 import { verifyStrict } from '../../src/runtime/ed25519/verify.js';
-import { verifySignature } from '../../src/runtime/sigverify.js';
+import { LocalSigner, verifySignature } from '../../src/runtime/sigverify.js';
 import { B, challenge, hex, L, littleEndian, Point, scalarBytes, signature } from '../helpers/ed25519.js';
 
 const random = (n: number) => crypto.getRandomValues(new Uint8Array(n));
@@ -166,5 +166,20 @@ describe('Ed25519 verify_strict', () => {
     expect(verifySignature(sig, message, ed25519.getPublicKey(random(32)))).toBe(false);
     message[0] ^= 1; // the memo holds its own copy
     expect(verifySignature(sig, message, publicKey)).toBe(false);
+  });
+
+  it("remembers the runtime's own signatures only where verify_strict accepts them, for their exact message and key", () => {
+    for (let i = 0; i < 20; i++) {
+      const signer = new LocalSigner(random(32));
+      const message = random(40 + i);
+      const sig = signer.sign(message);
+      // What the memo now vouches for is what the rules decide.
+      expect(reference(sig, message, signer.publicKey)).toBe(true);
+      expect(signer.publicKey).toEqual(ed25519.getPublicKey(signer.seed));
+      expect(verifySignature(sig, message, signer.publicKey)).toBe(true);
+      const other = message.slice();
+      other[0] ^= 1;
+      expect(verifySignature(sig, other, signer.publicKey)).toBe(false);
+    }
   });
 });
