@@ -32,8 +32,21 @@ export interface Builtin {
   process(ic: InvokeContext): void;
 }
 
-/** A deployed sBPF program as the cache holds it. */
-export type LoadedProgram = { kind: 'loaded'; exe: Executable; loader: string; effectiveSlot: bigint } | { kind: 'failed'; loader: string };
+/**
+ * A deployed sBPF program as the cache holds it: the slot it was deployed in, and the slot it runs
+ * from (the next one for a deployment by the upgradeable loader, the same for any other entry).
+ */
+export type LoadedProgram =
+  { kind: 'loaded'; exe: Executable; loader: string; deploymentSlot: bigint; effectiveSlot: bigint } | { kind: 'failed'; loader: string };
+
+/**
+ * Agave's `is_implicit_delay_visibility_tombstone`: a program the upgradeable loader deployed is
+ * not deployed yet in its deployment slot. Any other entry runs whatever the clock says, even
+ * moved back before it was added, as LiteSVM runs it.
+ */
+function awaitsVisibility(program: Extract<LoadedProgram, { kind: 'loaded' }>, slot: bigint): boolean {
+  return program.effectiveSlot - program.deploymentSlot === 1n && slot >= program.deploymentSlot && slot < program.effectiveSlot;
+}
 
 /** What the invoke context needs from the runtime around it. */
 export interface InvokeEnvironment {
@@ -224,7 +237,7 @@ export class InvokeContext {
       this.log('Program is not cached');
       fail('UnsupportedProgramId');
     }
-    if (program.kind !== 'loaded' || program.effectiveSlot > this.env.clock.slot) {
+    if (program.kind !== 'loaded' || awaitsVisibility(program, this.env.clock.slot)) {
       this.log('Program is not deployed');
       fail('UnsupportedProgramId');
     }

@@ -333,7 +333,8 @@ export class Runtime implements Bank {
       }
     }
     for (const update of sysvarUpdates) update();
-    for (const [address, exe, loader] of programs) this.programs.set(address, { kind: 'loaded', exe, loader, effectiveSlot: this.clock.slot });
+    for (const [address, exe, loader] of programs)
+      this.programs.set(address, { kind: 'loaded', exe, loader, deploymentSlot: this.clock.slot, effectiveSlot: this.clock.slot });
     for (const [address, account] of batch) this.accounts.set(address, account);
   }
 
@@ -351,6 +352,7 @@ export class Runtime implements Bank {
         kind: 'loaded',
         exe: this.programExecutable(account, (a) => this.accounts.get(a)),
         loader: account.owner,
+        deploymentSlot: this.clock.slot,
         effectiveSlot: this.clock.slot,
       });
     } catch {
@@ -435,9 +437,8 @@ export class Runtime implements Bank {
         return { lamports: balance(bytes.length), data: elfNeverChanges ? bytes : bytes.slice(), owner: loader, executable: true, rentEpoch: 0n };
       });
     }
-    const effectiveSlot = slot;
     if (typeof executable !== 'function') {
-      this.programs.set(programId, { kind: 'loaded', exe: executable, loader, effectiveSlot });
+      this.programs.set(programId, { kind: 'loaded', exe: executable, loader, deploymentSlot: slot, effectiveSlot: slot });
       return;
     }
     let loaded: Executable | undefined;
@@ -447,7 +448,8 @@ export class Runtime implements Bank {
         return (loaded ??= executable());
       },
       loader,
-      effectiveSlot,
+      deploymentSlot: slot,
+      effectiveSlot: slot,
     });
   }
 

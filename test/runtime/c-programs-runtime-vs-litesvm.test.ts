@@ -9,6 +9,8 @@ import { address, generateKeyPairSigner, getAddressEncoder, getProgramDerivedAdd
 import { ed25519, ristretto255 } from '@noble/curves/ed25519.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { sha256 } from '@noble/hashes/sha2.js';
+import { Clock as TheirClock, Rent as TheirRent } from 'litesvm';
+import { Clock, Rent } from '../../src/index.js';
 import { deployBoth, Dual, meta, setBoth } from '../helpers/dual.js';
 import { SYSTEM_PROGRAM, bytes, programElf, u32, u64 } from '../helpers/encoding.js';
 
@@ -191,6 +193,23 @@ describe('sysinfo.c: sysvar, invocation and cryptography syscalls', () => {
 
   it('reads every sysvar getter', async () => {
     expect((await run(bytes(0))).error).toBeUndefined();
+  });
+
+  it('reads the new values once the clock and the rent change, and runs with the clock moved back before it was added', async () => {
+    // Its own simulators: the clock moves (from mainnet's slot back to 777, as LiteSVM lets a program added by addProgram run).
+    const own = await Dual.create();
+    const id = await deployBoth(own, programElf('sysinfo'));
+    // A byte after the mode keeps the transactions distinct.
+    const read = (n: number) => expectSame(own, [{ programAddress: id, accounts: [], data: bytes(0, n) }]);
+    expect((await read(1)).error).toBeUndefined();
+    own.ours.setClock(new Clock(777n, 1_700_000_000n, 3n, 4n, 1_700_000_123n));
+    own.theirs.setClock(new TheirClock(777n, 1_700_000_000n, 3n, 4n, 1_700_000_123n));
+    own.ours.setRent(new Rent(1234n, 2.5, 20));
+    own.theirs.setRent(new TheirRent(1234n, 2.5, 20));
+    expect((await read(2)).logs.join('\n')).toContain('Program log: 0x309');
+    own.ours.warpToSlot(900n);
+    own.theirs.warpToSlot(900n);
+    expect((await read(3)).logs.join('\n')).toContain('Program log: 0x384');
   });
 
   it.each([

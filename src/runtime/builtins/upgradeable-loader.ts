@@ -36,7 +36,7 @@ const MINIMUM_EXTEND_PROGRAM_BYTES = 10_240;
 function deployProgram(ic: InvokeContext, programId: string, elf: Uint8Array, slot: bigint): void {
   try {
     const exe = loadProgram(elf, { syscalls: [...ic.env.syscalls.entries()].map((e) => e.name) });
-    ic.modifiedPrograms.set(programId, { kind: 'loaded', exe, loader: BPF_LOADER_UPGRADEABLE, effectiveSlot: slot + 1n });
+    ic.modifiedPrograms.set(programId, { kind: 'loaded', exe, loader: BPF_LOADER_UPGRADEABLE, deploymentSlot: slot, effectiveSlot: slot + 1n });
   } catch (e) {
     if (e instanceof InstructionFailure || !(e instanceof Error)) throw e;
     // Agave logs the loader's ElfError as is, and the verifier's inside an EbpfError.
