@@ -146,12 +146,13 @@ const RUST: Abi = {
     const data = slice(m, ix.getBigUint64(RI.dataAddr, true), ix.getBigUint64(RI.dataLen, true), 1, 1, aligned).slice();
     checkInstructionSize(metasLen, data.length);
     chargeInstruction(ic, Number(metasLen), data.length);
-    const accounts = Array.from({ length: Number(metasLen) }, (_, i) => {
+    const accounts: CpiInstruction['accounts'] = [];
+    for (let i = 0; i < Number(metasLen); i++) {
       const at = i * RUST_ACCOUNT_META.fixedSize;
       const isSigner = flag(metas[at + RM.isSigner]);
       const isWritable = flag(metas[at + RM.isWritable]);
-      return { key: encodeAddress(metas.subarray(at + RM.key, at + RM.key + 32)), isSigner, isWritable };
-    });
+      accounts.push({ key: encodeAddress(metas.subarray(at + RM.key, at + RM.key + 32)), isSigner, isWritable });
+    }
     return { programId: encodeAddress(bytes.subarray(RI.programId, RI.programId + 32)), accounts, data };
   },
   infoSize: RUST_ACCOUNT_INFO.fixedSize,
@@ -198,12 +199,13 @@ const C: Abi = {
     checkInstructionSize(metasLen, data.length);
     chargeInstruction(ic, Number(metasLen), data.length);
     // Each meta's flags are checked before its key is translated.
-    const accounts = Array.from({ length: Number(metasLen) }, (_, i) => {
+    const accounts: CpiInstruction['accounts'] = [];
+    for (let i = 0; i < Number(metasLen); i++) {
       const at = i * C_ACCOUNT_META.fixedSize;
       const isWritable = flag(metas.getUint8(at + CM.isWritable));
       const isSigner = flag(metas.getUint8(at + CM.isSigner));
-      return { key: encodeAddress(typed(m, metas.getBigUint64(at + CM.keyAddr, true), 32, 1, aligned)), isSigner, isWritable };
-    });
+      accounts.push({ key: encodeAddress(typed(m, metas.getBigUint64(at + CM.keyAddr, true), 32, 1, aligned)), isSigner, isWritable });
+    }
     return { programId, accounts, data };
   },
   infoSize: C_ACCOUNT_INFO.fixedSize,

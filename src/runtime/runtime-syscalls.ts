@@ -107,15 +107,33 @@ export function createRuntimeSyscalls(bank: SyscallSources, host: { readonly cur
   registerSysvarSyscalls(
     registry,
     {
-      clock: () => sv.SYSVAR_IN_MEMORY.clock(bank.clock),
-      rent: () => sv.SYSVAR_IN_MEMORY.rent(bank.rent),
-      epochSchedule: () => sv.SYSVAR_IN_MEMORY.epochSchedule(bank.epochSchedule),
-      epochRewards: () => sv.SYSVAR_IN_MEMORY.epochRewards(bank.epochRewards),
+      clock: lastImage(() => bank.clock, sv.SYSVAR_IN_MEMORY.clock),
+      rent: lastImage(() => bank.rent, sv.SYSVAR_IN_MEMORY.rent),
+      epochSchedule: lastImage(() => bank.epochSchedule, sv.SYSVAR_IN_MEMORY.epochSchedule),
+      epochRewards: lastImage(() => bank.epochRewards, sv.SYSVAR_IN_MEMORY.epochRewards),
       lastRestartSlot: () => sv.SYSVAR_IN_MEMORY.lastRestartSlot(bank.lastRestartSlot),
     },
     sysvarOptions,
   );
   return registry;
+}
+
+/**
+ * A sysvar's in-memory image, encoded again only when a field of the value has changed: programs
+ * read the rent and the clock in most instructions, and the values change far less often.
+ */
+function lastImage<T extends object>(value: () => T, encode: (v: T) => Uint8Array): () => Uint8Array {
+  let fields: unknown[] = [];
+  let image: Uint8Array | undefined;
+  return () => {
+    const v = value();
+    const now = Object.values(v);
+    if (image === undefined || now.length !== fields.length || now.some((x, i) => x !== fields[i])) {
+      image = encode(v);
+      fields = now;
+    }
+    return image;
+  };
 }
 
 const META = RUST_ACCOUNT_META.offsets;
