@@ -42,7 +42,8 @@ export const U32_LENGTH: LengthPrefix = { size: 4, write: (w, n) => w.u32(n), re
 export class ByteReader {
   /** Offset of the next byte to read. */
   at = 0;
-  private readonly view: DataView;
+  /** Made on the first read wider than a byte (most instructions decode a tag byte or two first, or only those). */
+  private dataView: DataView | undefined;
   /** One past the last byte that may be read. */
   readonly end: number;
 
@@ -52,7 +53,10 @@ export class ByteReader {
     limit = data.length,
   ) {
     this.end = Math.min(data.length, limit);
-    this.view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  }
+
+  private get view(): DataView {
+    return (this.dataView ??= new DataView(this.data.buffer, this.data.byteOffset, this.data.byteLength));
   }
 
   /** Advances past `n` bytes; returns where they start. */
@@ -68,7 +72,7 @@ export class ByteReader {
   }
 
   u8(): number {
-    return this.view.getUint8(this.take(1));
+    return this.data[this.take(1)]!;
   }
   u16(): number {
     return this.view.getUint16(this.take(2), true);
@@ -196,6 +200,11 @@ export interface Codec<T> {
   readonly fixedSize?: number;
   write(w: ByteWriter, value: T): void;
   read(r: ByteReader): T;
+}
+
+/** A {@link struct}'s codec: it can also read its fields into an object the caller made. */
+export interface StructCodec<T> extends Codec<T> {
+  readInto<O extends object>(r: ByteReader, out: O): O & T;
 }
 
 /** The value type of a codec. */
@@ -405,21 +414,22 @@ export function mapped<A, B>(inner: Codec<A>, decode: (a: A) => B, encode: (b: B
 }
 
 /** A struct: its fields in declaration order (of a fixed size when every field is). */
-export function struct<F extends Record<string, Codec<unknown>>>(fields: F): Codec<{ [K in keyof F]: ValueOf<F[K]> }> {
+export function struct<F extends Record<string, Codec<unknown>>>(fields: F): StructCodec<{ [K in keyof F]: ValueOf<F[K]> }> {
   type T = { [K in keyof F]: ValueOf<F[K]> };
   const entries = Object.entries(fields) as [keyof F & string, Codec<unknown>][];
   const fixedSize = entries.every(([, c]) => c.fixedSize !== undefined) ? entries.reduce((n, [, c]) => n + (c.fixedSize as number), 0) : undefined;
+  const readInto = <O extends object>(r: ByteReader, out: O): O & T => {
+    for (const [name, c] of entries) (out as Record<string, unknown>)[name] = c.read(r);
+    return out as O & T;
+  };
   return {
     size: (v) => fixedSize ?? entries.reduce((n, [name, c]) => n + c.size(v[name]), 0),
     fixedSize,
     write: (w, v) => {
       for (const [name, c] of entries) c.write(w, v[name]);
     },
-    read: (r) => {
-      const out = {} as T;
-      for (const [name, c] of entries) out[name] = c.read(r) as T[typeof name];
-      return out;
-    },
+    read: (r) => readInto(r, {}),
+    readInto,
   };
 }
 
@@ -475,7 +485,9 @@ export function enumeration<V extends Record<string, Codec<object>>>(variants: V
     read: (r) => {
       const kind = names[tag.read(r)];
       if (kind === undefined) r.malformed('invalid', 'unknown enum variant');
-      return { kind, ...variant(kind).read(r) } as T;
+      // A struct variant fills the object that already holds `kind` (no copy of its fields).
+      const codec = variant(kind) as Codec<object> & Partial<Pick<StructCodec<object>, 'readInto'>>;
+      return (codec.readInto ? codec.readInto(r, { kind }) : { kind, ...codec.read(r) }) as T;
     },
   };
 }
