@@ -103,10 +103,16 @@ export class AccountsDb {
 
 /*
  * Address conversions sit on the per-transaction path (every key of every message), and base58
- * is slow; the same keys recur, so both directions are memoized (bounded).
+ * is slow; the same keys recur, so both directions are memoized (bounded). A key first met as
+ * bytes (a message's new signer or account) is decoded again later in the same transaction, so
+ * encoding one also remembers its bytes for decoding.
  */
 const MAX_MEMO = 1 << 16;
 const fromBase58 = new Map<string, Uint8Array>();
+function rememberBytes(address: string, bytes: Uint8Array): void {
+  if (fromBase58.size >= MAX_MEMO) fromBase58.clear();
+  fromBase58.set(address, bytes);
+}
 
 /**
  * base58 of key bytes to text, direct-mapped by a hash of the 32 bytes: a hit allocates nothing
@@ -137,6 +143,7 @@ export function encodeAddress(bytes: Uint8Array): string {
   const encoded = base58Of32(bytes);
   stored.set(bytes, slot * 32);
   memoText[slot] = encoded;
+  if (!fromBase58.has(encoded)) rememberBytes(encoded, bytes.slice());
   return encoded;
 }
 
@@ -158,8 +165,7 @@ export function decodeAddress(address: string): Uint8Array {
       throw new WebsvmError('InvalidAddress', `Invalid address ${String(address)}: ${why}`, { address: String(address) });
     }
     bytes = decoded;
-    if (fromBase58.size >= MAX_MEMO) fromBase58.clear();
-    fromBase58.set(address, bytes);
+    rememberBytes(address, bytes);
   }
   return bytes;
 }
