@@ -223,7 +223,8 @@ export function emitEdwardsY(): EmittedModule {
 }
 
 function build(): { memory: WebAssembly.Memory; check: () => number } {
-  return new WebAssembly.Instance(fixedModule('edwards-y', emitEdwardsY).module, {}).exports as unknown as { memory: WebAssembly.Memory; check: () => number };
+  return new WebAssembly.Instance(fixedModule('edwards-y', typeof WEBSVM_CARRIES_FIXED_MODULES === 'undefined' ? emitEdwardsY : undefined).module, {})
+    .exports as unknown as { memory: WebAssembly.Memory; check: () => number };
 }
 
 let module: { bytes: Uint8Array; check: () => number } | undefined;
