@@ -9,7 +9,7 @@
  * whitespace and syntax makes V8 parse it measurably faster.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { LOADED_LAZILY_OR_SHARED, packageBundleOptions } from './bundle-options.js';
@@ -18,32 +18,9 @@ const dist = 'dist';
 rmSync(dist, { recursive: true, force: true });
 execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json', '--emitDeclarationOnly'], { stdio: 'inherit' });
 
-/**
- * Makes `modules` import the package entry for its side effects (it has none beyond loading the
- * core), so that esbuild, which splits shared code by which entries use which part of it, puts
- * the whole core in one chunk: these modules load most of it anyway (the validator serves an
- * SVM, the CLI and the debugger run one), and `import 'websvm'` then reads one chunk of code
- * instead of four, whose hundreds of bindings exported to each other cost the import ~10% of its
- * time (a single-file bundle of the same code is faster still, by ~5%).
- */
-function wholeCore(modules: string[]): Plugin {
-  const importers = new Set(modules.map((m) => resolve(m)));
-  const entry = JSON.stringify(resolve('src/index.ts'));
-  return {
-    name: 'whole-core',
-    setup(b) {
-      b.onLoad({ filter: /\.ts$/ }, (args) =>
-        importers.has(args.path) ? { contents: `${readFileSync(args.path, 'utf8')}\nimport ${entry};\n`, loader: 'ts' } : undefined,
-      );
-    },
-  };
-}
-
 const common: BuildOptions = { ...packageBundleOptions(), platform: 'neutral' };
-const esm = await build({
+await build({
   ...common,
-  metafile: true,
-  plugins: [wholeCore(['src/validator/index.ts', 'src/cli/cli.ts', 'src/debugger/session.ts'])],
   external: [...LOADED_LAZILY_OR_SHARED, 'vitest', 'vitest/*'],
   mainFields: ['module', 'main'],
   entryPoints: [
@@ -61,10 +38,6 @@ const esm = await build({
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',
 });
-const coreChunks = esm.metafile.outputs[join(dist, 'index.js')]!.imports.filter(
-  (i) => i.kind === 'import-statement' && Object.keys(esm.metafile.outputs[i.path]!.inputs).some((input) => input.startsWith('src/')),
-);
-if (coreChunks.length !== 1) throw new Error(`dist/index.js imports ${coreChunks.length} chunks of websvm's code, not one: see wholeCore in scripts/build.ts`);
 // Browsers: the same ESM, with the modules package.json's "browser" field swaps (curves bundled up
 // front, since a browser cannot load them synchronously on first use).
 await build({
