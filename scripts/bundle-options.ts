@@ -1,7 +1,8 @@
 /**
  * The esbuild options every bundle of websvm shares — the published package (scripts/build.ts)
  * and the benchmarks that run websvm as users get it (bench/programs.bench.ts): the fixed
- * WebAssembly modules emitted at build time (src/crypto/fixed-modules.ts), whitespace and syntax
+ * WebAssembly modules emitted at build time (src/crypto/fixed-modules.ts; their emitters are
+ * left out), whitespace and syntax
  * minified (names kept, for stack traces and error class names; `READABLE=1` skips it, for
  * profiling), and the dependencies that stay external because they load lazily or every user
  * already has them.
@@ -28,7 +29,7 @@ export function packageBundleOptions(): BuildOptions {
   const fixedModules = Object.fromEntries(Object.entries(FIXED_MODULES).map(([name, emit]) => [name, bundledForm(emit())]));
   return {
     bundle: true,
-    define: { WEBSVM_FIXED_MODULES: JSON.stringify(fixedModules) },
+    define: { WEBSVM_FIXED_MODULES: JSON.stringify(fixedModules), WEBSVM_CARRIES_FIXED_MODULES: 'true' },
     sourcemap: true,
     logLevel: 'warning',
     minifyWhitespace: !process.env.READABLE,

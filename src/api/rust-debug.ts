@@ -3,8 +3,10 @@
  * quoted with Rust's escapes, lists as `[a, b]`, structs as `Name { field: value }`.
  */
 
-/** Characters `char::escape_debug` spells as `\u{…}`: unprintable ones and grapheme extenders. */
-const ESCAPED = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}\p{Grapheme_Extend}]/u;
+/** The characters {@link spelledAsCode} matches, made on first use (building its Unicode property sets is a measurable part of the import). */
+let escaped: RegExp | undefined;
+/** Whether `char::escape_debug` spells `c` as `\u{…}`: unprintable characters and grapheme extenders. */
+const spelledAsCode = (c: string): boolean => (escaped ??= /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}\p{Grapheme_Extend}]/u).test(c);
 const SHORT_ESCAPES: Readonly<Record<string, string>> = { '\0': '\\0', '\t': '\\t', '\r': '\\r', '\n': '\\n', '"': '\\"', '\\': '\\\\' };
 
 /** A string as Rust's Debug prints a `str`. */
@@ -13,7 +15,7 @@ export function debugString(s: string): string {
   for (const c of s) {
     const short = SHORT_ESCAPES[c];
     if (short) out += short;
-    else if (c !== ' ' && ESCAPED.test(c)) out += `\\u{${c.codePointAt(0)!.toString(16)}}`;
+    else if (c !== ' ' && spelledAsCode(c)) out += `\\u{${c.codePointAt(0)!.toString(16)}}`;
     else out += c;
   }
   return `${out}"`;

@@ -13,7 +13,7 @@
  * and every sum of ten fits an i64. Built and instantiated synchronously on first use.
  */
 import { type Code, ModuleBuilder, ValType } from '../jit/wasm/index.js';
-import { EDWARDS_D, P25519 as P } from './edwards25519.js';
+import { edwardsD, P25519 as P } from './edwards25519.js';
 import { fixedModule, type EmittedModule } from './fixed-modules.js';
 
 const { I32, I64 } = ValType;
@@ -184,7 +184,7 @@ export function emitEdwardsY(): EmittedModule {
         .i64And()
         .i64Store();
     }
-    limbs(EDWARDS_D).forEach((l, k) =>
+    limbs(edwardsD()).forEach((l, k) =>
       c
         .i32Const(D + 8 * k)
         .i64ConstBig(l)
@@ -223,7 +223,8 @@ export function emitEdwardsY(): EmittedModule {
 }
 
 function build(): { memory: WebAssembly.Memory; check: () => number } {
-  return new WebAssembly.Instance(fixedModule('edwards-y', emitEdwardsY).module, {}).exports as unknown as { memory: WebAssembly.Memory; check: () => number };
+  return new WebAssembly.Instance(fixedModule('edwards-y', typeof WEBSVM_CARRIES_FIXED_MODULES === 'undefined' ? emitEdwardsY : undefined).module, {})
+    .exports as unknown as { memory: WebAssembly.Memory; check: () => number };
 }
 
 let module: { bytes: Uint8Array; check: () => number } | undefined;

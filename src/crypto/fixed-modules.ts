@@ -3,9 +3,11 @@
  * arithmetic, the Ed25519 verifier), as opposed to compiled programs. Emitting one in a cold
  * process costs milliseconds of JavaScript that has not warmed up yet, so the published bundles
  * carry them already emitted: `npm run build` runs every emitter in fixed-module-list.ts and
- * defines `WEBSVM_FIXED_MODULES` with the results. Run from source, each is emitted on first use.
+ * defines `WEBSVM_FIXED_MODULES` with the results (and `WEBSVM_CARRIES_FIXED_MODULES`, which lets it
+ * drop the emitters). Run from source, each is emitted on first use.
  * The bytes are the same either way.
  */
+import { assertInternal } from '../errors.js';
 import { base64ToBytes, bytesToBase64 } from '../platform.js';
 
 /** An emitted module, and what its users need to know of it (a memory layout), as JSON. */
@@ -29,14 +31,19 @@ function bundled(): BundledModules | undefined {
   return typeof WEBSVM_FIXED_MODULES === 'undefined' ? undefined : WEBSVM_FIXED_MODULES;
 }
 
-/** The compiled module `name` and its meta: from the bundle when it carries it, else from `emit`. */
+/**
+ * The compiled module `name` and its meta: from the bundle when it carries it, else from `emit`.
+ * Callers pass `emit` only when `WEBSVM_CARRIES_FIXED_MODULES` is undefined (src/bundle-constants.d.ts),
+ * so a bundle holds no emitter.
+ */
 export function fixedModule<Meta>(
   name: string,
-  emit: () => EmittedModule<Meta>,
+  emit: (() => EmittedModule<Meta>) | undefined,
   from: BundledModules | undefined = bundled(),
 ): { module: WebAssembly.Module; meta: Meta } {
   const carried = from?.[name];
-  const emitted = carried ? { bytes: base64ToBytes(carried.bytes)!, meta: carried.meta as Meta } : emit();
+  assertInternal(carried || emit, `fixed module ${name} neither carried nor emitted`);
+  const emitted = carried ? { bytes: base64ToBytes(carried.bytes)!, meta: carried.meta as Meta } : emit!();
   return { module: new WebAssembly.Module(emitted.bytes), meta: emitted.meta };
 }
 

@@ -194,7 +194,8 @@ export function emitKeccak256(): EmittedModule {
 }
 
 function build(): Exports {
-  const exports = new WebAssembly.Instance(fixedModule('keccak256', emitKeccak256).module, {}).exports as unknown as Exports;
+  const exports = new WebAssembly.Instance(fixedModule('keccak256', typeof WEBSVM_CARRIES_FIXED_MODULES === 'undefined' ? emitKeccak256 : undefined).module, {})
+    .exports as unknown as Exports;
   new BigUint64Array(exports.memory.buffer, CONSTANTS, ROUNDS).set(ROUND_CONSTANTS);
   return exports;
 }

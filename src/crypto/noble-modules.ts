@@ -11,18 +11,22 @@ import { WebsvmError } from '../errors.js';
 
 type Load = (specifier: string) => unknown;
 
-/** Node's module loader resolving from this package, when it loads ES modules synchronously. */
-const nodeLoad: Load | undefined = (() => {
-  const proc = (globalThis as { process?: { features?: { require_module?: boolean } } }).process;
-  if (!proc?.features?.require_module) return undefined;
-  return nodeModule<{ createRequire(from: string): Load }>('node:module')?.createRequire(import.meta.url);
+/** Whether Node loads ES modules synchronously here and lets us reach its module loader. */
+const loadsOnDemand = (() => {
+  const proc = (globalThis as { process?: { features?: { require_module?: boolean }; getBuiltinModule?: unknown } }).process;
+  return proc?.features?.require_module === true && typeof proc.getBuiltinModule === 'function';
 })();
+
+/** Node's module loader resolving from this package, made on first use (creating it is a measurable part of the import). */
+let nodeLoader: Load | undefined;
+const nodeLoad = (specifier: string): unknown =>
+  (nodeLoader ??= nodeModule<{ createRequire(from: string): Load }>('node:module')!.createRequire(import.meta.url))(specifier);
 
 const imported = new Map<string, unknown>();
 
 /** Starts importing `specifiers` where they cannot be loaded on demand. */
 export function preload(specifiers: readonly string[]): void {
-  if (nodeLoad) return;
+  if (loadsOnDemand) return;
   for (const specifier of specifiers) {
     import(specifier).then(
       (m: unknown) => imported.set(specifier, m),
@@ -33,7 +37,7 @@ export function preload(specifiers: readonly string[]): void {
 
 /** The module `specifier`, loading it now if need be. */
 export function nobleModule(specifier: string): unknown {
-  if (nodeLoad) return nodeLoad(specifier);
+  if (loadsOnDemand) return nodeLoad(specifier);
   const loaded = imported.get(specifier);
   if (loaded === undefined) {
     const message = `${specifier} has not been loaded yet (this platform loads it in the background; Node ≥ 20.19 loads it on demand)`;

@@ -421,7 +421,7 @@ let shared: Poseidon | undefined;
  */
 export function poseidonBn254(inputs: readonly Uint8Array[], littleEndian: boolean): Uint8Array | undefined {
   if (!shared) {
-    const { module, meta } = fixedModule('poseidon-bn254', () => emitPoseidonBn254());
+    const { module, meta } = fixedModule('poseidon-bn254', typeof WEBSVM_CARRIES_FIXED_MODULES === 'undefined' ? () => emitPoseidonBn254() : undefined);
     shared = new Poseidon(module, meta.schedules);
   }
   return shared.hash(inputs, littleEndian);

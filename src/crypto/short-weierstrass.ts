@@ -333,7 +333,7 @@ export class ShortWeierstrass {
 
   private get m(): { exports: Exports; words: Uint32Array } {
     if (!this.module) {
-      const { module } = fixedModule(this.moduleName, () => emitShortWeierstrass(this.p));
+      const { module } = fixedModule(this.moduleName, typeof WEBSVM_CARRIES_FIXED_MODULES === 'undefined' ? () => emitShortWeierstrass(this.p) : undefined);
       const exports = new WebAssembly.Instance(module, {}).exports as unknown as Exports;
       const words = new Uint32Array(exports.memory.buffer);
       const mod = this.p;

@@ -110,8 +110,8 @@ export type ExecuteResult =
       instructions: bigint;
     };
 
-/** The VM-level default syscalls (solana-sbpf's test syscalls), shared so compiled code is cached. */
-const defaultSyscalls = testSyscalls();
+/** The VM-level default syscalls (solana-sbpf's test syscalls), shared so compiled code is cached; made on first use. */
+let defaultSyscalls: SyscallRegistry | undefined;
 
 /** The default instruction budget of {@link execute}: a transaction's most. */
 export const DEFAULT_COMPUTE_UNITS = BigInt(MAX_COMPUTE_UNIT_LIMIT);
@@ -208,7 +208,7 @@ export function run(exe: Executable, opts: ExecuteOptions, exit: ExitHook | unde
     throw new WebsvmError('InvalidOptions', `heapBytes must be an integer from 0 to ${MAX_HEAP_SIZE}, got ${heapBytes}`);
   }
   if (computeUnits < 0n) throw new WebsvmError('InvalidOptions', `computeUnits must not be negative, got ${computeUnits}`);
-  const syscalls = opts.syscalls ?? defaultSyscalls;
+  const syscalls = opts.syscalls ?? (defaultSyscalls ??= testSyscalls());
   const engine = opts.engine ?? DEFAULT_ENGINE;
   let result: RunResult;
   // A program the JIT cannot compile runs on the interpreter, whatever the engine.

@@ -15,7 +15,7 @@
  * nothing here needs to run in constant time.
  */
 import { type EmittedModule } from '../../crypto/fixed-modules.js';
-import { EDWARDS_D as D, P25519 as P, SQRT_M1 } from '../../crypto/edwards25519.js';
+import { edwardsD, P25519 as P, sqrtM1 } from '../../crypto/edwards25519.js';
 import { type Code, ModuleBuilder, ValType } from '../../jit/wasm/index.js';
 
 const I32 = ValType.I32;
@@ -106,9 +106,10 @@ export function emitEd25519(): EmittedModule<Layout> {
   };
   const ZERO = constant(0n);
   const ONE = constant(1n);
+  const D = edwardsD();
   const CURVE_D = constant(D);
   const D2 = constant((2n * D) % P);
-  const SQRTM1 = constant(SQRT_M1);
+  const SQRTM1 = constant(sqrtM1());
 
   const exported = new Map<string, number>();
   /** Adds a function of `params` i32 parameters; `body` gets their local indexes. */

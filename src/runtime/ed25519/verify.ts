@@ -115,7 +115,7 @@ class Verifier {
   private readonly scalar = new Uint8Array(32);
 
   constructor() {
-    const { module, meta: layout } = fixedModule('ed25519', emitEd25519);
+    const { module, meta: layout } = fixedModule('ed25519', typeof WEBSVM_CARRIES_FIXED_MODULES === 'undefined' ? emitEd25519 : undefined);
     this.wasm = new WebAssembly.Instance(module).exports as unknown as Ed25519Exports;
     this.wasm.initialize();
     this.layout = layout;
