@@ -1,12 +1,14 @@
 /**
  * Curve25519 syscalls (agave `syscalls/src/lib.rs` `SyscallCurve*`, solana-curve25519): point
  * validation, group operations and multiscalar multiplication on Edwards and Ristretto points.
- * Edwards validation is our own decompression check (crypto/edwards-y.ts); the rest is
+ * Edwards points run on our own WebAssembly arithmetic (validation: crypto/edwards-y.ts; the group
+ * operations: the signature verifier's module, runtime/ed25519/group.ts); Ristretto points on
  * @noble/curves, loaded on first use. An unknown curve or operation fails with
  * `InvalidAttribute` (`abort_on_invalid_curve`); an invalid point or scalar makes the call return 1.
  */
 import { isEdwardsY } from '../crypto/edwards-y.js';
 import { nobleEd25519 } from '../crypto/noble.js';
+import { edwardsGroup, type EdwardsPoint } from '../runtime/ed25519/group.js';
 import type { SyscallRegistry } from '../vm/syscalls.js';
 import { DEFAULT_EXECUTION_COSTS, type ExecutionCosts } from './costs.js';
 import { consumeChecked } from './logging.js';
@@ -32,10 +34,21 @@ interface Group<P> {
   add(a: P, b: P): P;
   sub(a: P, b: P): P;
   mul(p: P, s: bigint): P;
-  zero(): P;
+  /** Σ [s_i]p_i (the empty sum is the identity). */
+  msm(points: readonly P[], scalars: readonly bigint[]): P;
   /** Which prices of the cost table this group's operations charge. */
   cost: Record<'validate' | 'add' | 'sub' | 'mul' | 'msmBase' | 'msmEach', keyof ExecutionCosts>;
 }
+
+/** The prices of the cost table a curve25519 group's operations charge. */
+const costRow = (prices: 'Edwards' | 'Ristretto'): Group<unknown>['cost'] => ({
+  validate: `curve25519${prices}ValidatePointCost`,
+  add: `curve25519${prices}AddCost`,
+  sub: `curve25519${prices}SubtractCost`,
+  mul: `curve25519${prices}MultiplyCost`,
+  msmBase: `curve25519${prices}MsmBaseCost`,
+  msmEach: `curve25519${prices}MsmIncrementalCost`,
+});
 
 /** The operations every noble curve25519 point offers. */
 interface NoblePoint<P> {
@@ -47,14 +60,9 @@ interface NoblePoint<P> {
 
 /**
  * A group over noble points: `points` gives the point class (called on first use, so noble loads
- * only then) with `parse` throwing on invalid bytes; `valid` defaults to decoding; `prices` names
- * the group's row of the cost table.
+ * only then) with `parse` throwing on invalid bytes; `prices` names the group's row of the cost table.
  */
-function nobleGroup<P extends NoblePoint<P>>(
-  points: () => { parse(bytes: Uint8Array): P; zero: P },
-  prices: 'Edwards' | 'Ristretto',
-  valid?: (bytes: Uint8Array) => boolean,
-): Group<P> {
+function nobleGroup<P extends NoblePoint<P>>(points: () => { parse(bytes: Uint8Array): P; zero: P }, prices: 'Edwards' | 'Ristretto'): Group<P> {
   let loaded: { parse(bytes: Uint8Array): P; zero: P } | undefined;
   const lib = () => (loaded ??= points());
   const decode = (b: Uint8Array) => {
@@ -65,33 +73,28 @@ function nobleGroup<P extends NoblePoint<P>>(
     }
   };
   return {
-    valid: valid ?? ((b) => decode(b) !== undefined),
+    valid: (b) => decode(b) !== undefined,
     decode,
     encode: (p) => p.toBytes(),
     add: (a, b) => a.add(b),
     sub: (a, b) => a.subtract(b),
     mul: (p, s) => p.multiplyUnsafe(s),
-    zero: () => lib().zero,
-    cost: {
-      validate: `curve25519${prices}ValidatePointCost`,
-      add: `curve25519${prices}AddCost`,
-      sub: `curve25519${prices}SubtractCost`,
-      mul: `curve25519${prices}MultiplyCost`,
-      msmBase: `curve25519${prices}MsmBaseCost`,
-      msmEach: `curve25519${prices}MsmIncrementalCost`,
-    },
+    msm: (points, scalars) => points.reduce((acc, p, i) => acc.add(p.multiplyUnsafe(scalars[i]!)), lib().zero),
+    cost: costRow(prices),
   };
 }
 
-// zip215 decoding is dalek's: y need not be below p, and x = 0 may carry the sign bit.
-const edwards = nobleGroup(
-  () => {
-    const { Point } = nobleEd25519().ed25519;
-    return { parse: (b) => Point.fromBytes(b, true), zero: Point.ZERO };
-  },
-  'Edwards',
-  isEdwardsY,
-);
+// Decoding is dalek's: y need not be below p, and x = 0 may carry the sign bit.
+const edwards: Group<EdwardsPoint> = {
+  valid: isEdwardsY,
+  decode: (b) => edwardsGroup().decode(b),
+  encode: (p) => edwardsGroup().encode(p),
+  add: (a, b) => edwardsGroup().add(a, b),
+  sub: (a, b) => edwardsGroup().sub(a, b),
+  mul: (p, s) => edwardsGroup().mul(p, s),
+  msm: (points, scalars) => edwardsGroup().msm(points, scalars),
+  cost: costRow('Edwards'),
+};
 const ristretto = nobleGroup(() => {
   const { Point } = nobleEd25519().ristretto255;
   return { parse: (b) => Point.fromBytes(b), zero: Point.ZERO };
@@ -154,16 +157,18 @@ export function registerCurve25519Syscalls(
       if (!g) throw invalidAttribute();
       const n = Number(count);
       consumeChecked(ctx, costs[g.cost.msmBase] + costs[g.cost.msmEach] * Math.max(0, n - 1));
-      const scalars = ctx.memory.slice(scalarsAddr, 32 * n, false);
-      const points = ctx.memory.slice(pointsAddr, 32 * n, false);
-      let acc = g.zero();
+      const scalarBytes = ctx.memory.slice(scalarsAddr, 32 * n, false);
+      const pointBytes = ctx.memory.slice(pointsAddr, 32 * n, false);
+      const scalars: bigint[] = [];
+      const points: unknown[] = [];
       for (let i = 0; i < n; i++) {
-        const s = scalar(scalars.subarray(32 * i, 32 * i + 32));
-        const p = g.decode(points.subarray(32 * i, 32 * i + 32));
+        const s = scalar(scalarBytes.subarray(32 * i, 32 * i + 32));
+        const p = g.decode(pointBytes.subarray(32 * i, 32 * i + 32));
         if (s === undefined || !p) return 1n;
-        acc = g.add(acc, g.mul(p, s));
+        scalars.push(s);
+        points.push(p);
       }
-      ctx.memory.slice(resultAddr, 32, true).set(g.encode(acc));
+      ctx.memory.slice(resultAddr, 32, true).set(g.encode(g.msm(points, scalars)));
       return 0n;
     });
 }

@@ -31,6 +31,9 @@ const TABLE_FE = 40;
 /** Bytes of an extended, completed or cached point, and of a Niels table entry. */
 export const POINT = 4 * FE;
 export const NIELS = 3 * TABLE_FE;
+/** Odd multiples a ladder uses per point (NAF digits up to ±15), and the bytes of one point's digits. */
+export const ODD_MULTIPLES = 8;
+export const NAF_STRIDE = 256;
 
 /** The ten limbs of 0 ≤ x < 2^255. */
 function limbs(x: bigint): bigint[] {
@@ -79,6 +82,30 @@ export interface Ed25519Exports {
   oddMultiples(odd: number, p: number, count: number): void;
   /** `acc = 2^length·acc + Σ naf_i·2^i·A` over i < `length` (i8 digits, odd or 0; `odd` from {@link oddMultiples}). */
   ladder(acc: number, naf: number, length: number, odd: number): void;
+  /**
+   * {@link ladder} over `count` points at once, sharing the doublings (Straus): point j's digits at
+   * `naf + j·NAF_STRIDE`, its {@link ODD_MULTIPLES} odd multiples at `odd + j·ODD_MULTIPLES·POINT`.
+   */
+  multiLadder(acc: number, naf: number, count: number, length: number, odd: number): void;
+}
+
+/**
+ * The width-5 NAF digits of k ≥ 0 (least significant first) as i8 at `out[at…]`, the form
+ * {@link Ed25519Exports.ladder} reads; returns how many there are up to the top non-zero one.
+ */
+export function writeNaf(k: bigint, out: Uint8Array, at: number): number {
+  let length = 0;
+  for (let i = 0; k > 0n; i++, k >>= 1n) {
+    let digit = 0;
+    if (k & 1n) {
+      digit = Number(k & 31n);
+      if (digit >= 16) digit -= 32;
+      k -= BigInt(digit);
+      length = i + 1;
+    }
+    out[at + i] = digit & 0xff;
+  }
+  return length;
 }
 
 /** The module's bytes, and where its callers put data (see crypto/fixed-modules.ts). */
@@ -649,6 +676,34 @@ export function emitEd25519(): EmittedModule<Layout> {
     magnitudeIndex(c, d).i32Const(1).i32ShrU().i32Const(POINT).i32Mul().i32Add();
     c.localGet(d).i32Const(0).i32LtS().call(addCached);
     c.end();
+    c.localGet(length).if();
+    call(c, toProjective, [acc, 0], completed);
+    c.br(1).end().end();
+    call(c, toExtended, [acc, 0], completed);
+  });
+
+  define('multiLadder', 5, [], (c, acc, naf, count, length, odd) => {
+    const [d, j] = [c.locals(1, I32), c.locals(1, I32)];
+    c.loop();
+    c.localGet(length).i32Const(1).i32Sub().localSet(length);
+    call(c, double, completed, [acc, 0]);
+    c.i32Const(0).localSet(j);
+    c.block().loop();
+    c.localGet(j).localGet(count).i32GeU().brIf(1);
+    c.localGet(naf).localGet(j).i32Const(NAF_STRIDE).i32Mul().i32Add().localGet(length).i32Add();
+    loadDigit(c).localTee(d).if();
+    call(c, toExtended, [acc, 0], completed);
+    c.i32Const(completed).localGet(acc);
+    c.localGet(odd)
+      .localGet(j)
+      .i32Const(ODD_MULTIPLES * POINT)
+      .i32Mul()
+      .i32Add();
+    magnitudeIndex(c, d).i32Const(1).i32ShrU().i32Const(POINT).i32Mul().i32Add();
+    c.localGet(d).i32Const(0).i32LtS().call(addCached);
+    c.end();
+    c.localGet(j).i32Const(1).i32Add().localSet(j);
+    c.br(0).end().end();
     c.localGet(length).if();
     call(c, toProjective, [acc, 0], completed);
     c.br(1).end().end();

@@ -17,7 +17,7 @@
 import { sha512 } from '../../crypto/sha512.js';
 import { sameBytes } from '../bytes.js';
 import { fixedModule } from '../../crypto/fixed-modules.js';
-import { emitEd25519, FE, NIELS, POINT, type Ed25519Exports, type Layout } from './module.js';
+import { emitEd25519, FE, NIELS, ODD_MULTIPLES, POINT, writeNaf, type Ed25519Exports, type Layout } from './module.js';
 import { platformVerify } from './platform.js';
 import { isCanonicalScalar, isSmallOrderEncoding, L } from './rules.js';
 
@@ -44,8 +44,6 @@ const WIDE_KEY_COMB: Comb = { width: 8, digits: 32, at: 64 };
 const NAF_AT = 128;
 const rows = (comb: Comb) => (comb.digits + 1) >> 1;
 const perRow = (comb: Comb) => 1 << (comb.width - 1);
-/** Odd multiples for the ladder (NAF digits up to ±15). */
-const LADDER_ODD = 8;
 /** Verifications of a key by ladder before it gets a table. */
 const LADDER_USES = 3;
 /**
@@ -123,13 +121,13 @@ class Verifier {
     this.bytes = new Uint8Array(this.wasm.memory.buffer);
     this.accumulator = this.alloc(2 * POINT);
     this.keyPoint = this.alloc(POINT);
-    this.odd = this.alloc(LADDER_ODD * POINT);
+    this.odd = this.alloc(ODD_MULTIPLES * POINT);
     const entries = Math.max(...[BASE_COMB, KEY_COMB].map((comb) => rows(comb) * perRow(comb)));
     this.scratch = this.alloc(entries * (POINT + FE));
-    this.baseOdd = this.alloc(LADDER_ODD * POINT);
+    this.baseOdd = this.alloc(ODD_MULTIPLES * POINT);
     this.bytes.set(BASE_POINT, layout.bytesIn);
     this.wasm.decompress(this.keyPoint);
-    this.wasm.oddMultiples(this.baseOdd, this.keyPoint, LADDER_ODD);
+    this.wasm.oddMultiples(this.baseOdd, this.keyPoint, ODD_MULTIPLES);
   }
 
   /** `bytes` of fresh memory (grown as needed). */
@@ -293,7 +291,7 @@ class Verifier {
   /** out = [k]P by a width-5 NAF ladder over P's odd multiples at `odd`. */
   private ladder(out: number, odd: number, k: bigint): void {
     this.wasm.identity(out);
-    const length = this.writeNaf(k);
+    const length = writeNaf(k, this.bytes, this.layout.digits + NAF_AT);
     if (length > 0) this.wasm.ladder(out, this.layout.digits + NAF_AT, length, odd);
   }
 
@@ -301,7 +299,7 @@ class Verifier {
   private timesKey(out: number, key: KeyState, k: bigint): void {
     if (key.uses++ < LADDER_USES) {
       this.bytes.set(key.negated!, this.keyPoint);
-      this.wasm.oddMultiples(this.odd, this.keyPoint, LADDER_ODD);
+      this.wasm.oddMultiples(this.odd, this.keyPoint, ODD_MULTIPLES);
       this.ladder(out, this.odd, k);
       return;
     }
@@ -328,24 +326,6 @@ class Verifier {
       digit -= carry << width;
       out[at + i] = digit & 0xff;
     }
-  }
-
-  /** Width-5 NAF digits of the scalar (least significant first); returns how many up to the top non-zero one. */
-  private writeNaf(k: bigint): number {
-    const out = this.bytes;
-    const at = this.layout.digits + NAF_AT;
-    let length = 0;
-    for (let i = 0; k > 0n; i++, k >>= 1n) {
-      let digit = 0;
-      if (k & 1n) {
-        digit = Number(k & 31n);
-        if (digit >= 16) digit -= 32;
-        k -= BigInt(digit);
-        length = i + 1;
-      }
-      out[at + i] = digit & 0xff;
-    }
-    return length;
   }
 }
 

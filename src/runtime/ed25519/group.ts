@@ -1,0 +1,108 @@
+/**
+ * The Edwards25519 group for the curve25519 syscalls, on the same WebAssembly arithmetic as the
+ * signature verifier (./module.ts): an instance of its own, points held as their extended
+ * coordinates' bytes. Decoding is curve25519-dalek's `CompressedEdwardsY::decompress` (y need not
+ * be below p, x = 0 may carry the sign bit), the group law is complete (identity, points of small
+ * or mixed order alike), and encoding is canonical, as the syscalls define them.
+ */
+import { fixedModule } from '../../crypto/fixed-modules.js';
+import { emitEd25519, NAF_STRIDE, ODD_MULTIPLES, POINT, writeNaf, type Ed25519Exports, type Layout } from './module.js';
+
+/** Points a multiscalar multiplication takes at once (their doublings shared; the batches' sums added). */
+const BATCH = 32;
+
+/** A point: the bytes of its extended coordinates as the module lays them out. */
+export type EdwardsPoint = Uint8Array;
+
+class EdwardsGroup {
+  private readonly wasm: Ed25519Exports;
+  private readonly layout: Layout;
+  private readonly bytes: Uint8Array;
+  /** Scratch: an accumulator, an operand, a sum of batches, then a batch's odd multiples and digits. */
+  private readonly acc: number;
+  private readonly operand: number;
+  private readonly total: number;
+  private readonly odd: number;
+  private readonly naf: number;
+
+  constructor() {
+    const { module, meta } = fixedModule('ed25519', typeof WEBSVM_CARRIES_FIXED_MODULES === 'undefined' ? emitEd25519 : undefined);
+    this.wasm = new WebAssembly.Instance(module).exports as unknown as Ed25519Exports;
+    this.wasm.initialize();
+    this.layout = meta;
+    this.acc = meta.heap;
+    this.operand = this.acc + POINT;
+    this.total = this.operand + POINT;
+    this.odd = this.total + POINT;
+    this.naf = this.odd + BATCH * ODD_MULTIPLES * POINT;
+    const needed = this.naf + BATCH * NAF_STRIDE;
+    const missing = needed - this.wasm.memory.buffer.byteLength;
+    if (missing > 0) this.wasm.memory.grow(Math.ceil(missing / 65536));
+    this.bytes = new Uint8Array(this.wasm.memory.buffer);
+  }
+
+  private take(at: number): EdwardsPoint {
+    return this.bytes.slice(at, at + POINT);
+  }
+
+  /** The point 32 bytes encode, or undefined when they encode none. */
+  decode(encoding: Uint8Array): EdwardsPoint | undefined {
+    this.bytes.set(encoding.subarray(0, 32), this.layout.bytesIn);
+    return this.wasm.decompress(this.acc) ? this.take(this.acc) : undefined;
+  }
+
+  /** The canonical encoding of `p`. */
+  encode(p: EdwardsPoint): Uint8Array {
+    this.bytes.set(p, this.acc);
+    this.wasm.compress(this.acc);
+    return this.bytes.slice(this.layout.bytesOut, this.layout.bytesOut + 32);
+  }
+
+  add(p: EdwardsPoint, q: EdwardsPoint): EdwardsPoint {
+    const bytes = this.bytes;
+    bytes.set(p, this.acc);
+    bytes.set(q, this.operand);
+    this.wasm.addPoint(this.acc, this.operand);
+    return this.take(this.acc);
+  }
+
+  sub(p: EdwardsPoint, q: EdwardsPoint): EdwardsPoint {
+    const bytes = this.bytes;
+    bytes.set(p, this.acc);
+    bytes.set(q, this.operand);
+    this.wasm.negate(this.operand);
+    this.wasm.addPoint(this.acc, this.operand);
+    return this.take(this.acc);
+  }
+
+  /** [k]p for 0 ≤ k < 2^253. */
+  mul(p: EdwardsPoint, k: bigint): EdwardsPoint {
+    return this.msm([p], [k]);
+  }
+
+  /** Σ [k_i]p_i for 0 ≤ k_i < 2^253, by batches of points whose ladders share their doublings. */
+  msm(points: readonly EdwardsPoint[], scalars: readonly bigint[]): EdwardsPoint {
+    const { wasm, bytes } = this;
+    wasm.identity(this.total);
+    for (let start = 0; start < points.length; start += BATCH) {
+      const count = Math.min(BATCH, points.length - start);
+      let length = 0;
+      for (let j = 0; j < count; j++) {
+        bytes.set(points[start + j]!, this.operand);
+        wasm.oddMultiples(this.odd + j * ODD_MULTIPLES * POINT, this.operand, ODD_MULTIPLES);
+        const digits = this.naf + j * NAF_STRIDE;
+        bytes.fill(0, digits, digits + NAF_STRIDE); // a shorter scalar's high digits are 0
+        length = Math.max(length, writeNaf(scalars[start + j]!, bytes, digits));
+      }
+      wasm.identity(this.acc);
+      if (length > 0) wasm.multiLadder(this.acc, this.naf, count, length, this.odd);
+      wasm.addPoint(this.total, this.acc);
+    }
+    return this.take(this.total);
+  }
+}
+
+let group: EdwardsGroup | undefined;
+
+/** The process's Edwards group (its module instantiated on first use). */
+export const edwardsGroup = (): EdwardsGroup => (group ??= new EdwardsGroup());
