@@ -1,13 +1,12 @@
 /**
  * Curve25519 syscalls (agave `syscalls/src/lib.rs` `SyscallCurve*`, solana-curve25519): point
  * validation, group operations and multiscalar multiplication on Edwards and Ristretto points.
- * Edwards points run on our own WebAssembly arithmetic (validation: crypto/edwards-y.ts; the group
- * operations: the signature verifier's module, runtime/ed25519/group.ts); Ristretto points on
- * @noble/curves, loaded on first use. An unknown curve or operation fails with
+ * Edwards and Ristretto points run on our own WebAssembly arithmetic (Edwards validation:
+ * crypto/edwards-y.ts; decoding, encoding and the group operations: the signature verifier's
+ * module, runtime/ed25519/group.ts). An unknown curve or operation fails with
  * `InvalidAttribute` (`abort_on_invalid_curve`); an invalid point or scalar makes the call return 1.
  */
 import { isEdwardsY } from '../crypto/edwards-y.js';
-import { nobleEd25519 } from '../crypto/noble.js';
 import { edwardsGroup, type EdwardsPoint } from '../runtime/ed25519/group.js';
 import type { SyscallRegistry } from '../vm/syscalls.js';
 import { DEFAULT_EXECUTION_COSTS, type ExecutionCosts } from './costs.js';
@@ -50,40 +49,6 @@ const costRow = (prices: 'Edwards' | 'Ristretto'): Group<unknown>['cost'] => ({
   msmEach: `curve25519${prices}MsmIncrementalCost`,
 });
 
-/** The operations every noble curve25519 point offers. */
-interface NoblePoint<P> {
-  toBytes(): Uint8Array;
-  add(other: P): P;
-  subtract(other: P): P;
-  multiplyUnsafe(scalar: bigint): P;
-}
-
-/**
- * A group over noble points: `points` gives the point class (called on first use, so noble loads
- * only then) with `parse` throwing on invalid bytes; `prices` names the group's row of the cost table.
- */
-function nobleGroup<P extends NoblePoint<P>>(points: () => { parse(bytes: Uint8Array): P; zero: P }, prices: 'Edwards' | 'Ristretto'): Group<P> {
-  let loaded: { parse(bytes: Uint8Array): P; zero: P } | undefined;
-  const lib = () => (loaded ??= points());
-  const decode = (b: Uint8Array) => {
-    try {
-      return lib().parse(b);
-    } catch {
-      return undefined;
-    }
-  };
-  return {
-    valid: (b) => decode(b) !== undefined,
-    decode,
-    encode: (p) => p.toBytes(),
-    add: (a, b) => a.add(b),
-    sub: (a, b) => a.subtract(b),
-    mul: (p, s) => p.multiplyUnsafe(s),
-    msm: (points, scalars) => points.reduce((acc, p, i) => acc.add(p.multiplyUnsafe(scalars[i]!)), lib().zero),
-    cost: costRow(prices),
-  };
-}
-
 // Decoding is dalek's: y need not be below p, and x = 0 may carry the sign bit.
 const edwards: Group<EdwardsPoint> = {
   valid: isEdwardsY,
@@ -95,10 +60,13 @@ const edwards: Group<EdwardsPoint> = {
   msm: (points, scalars) => edwardsGroup().msm(points, scalars),
   cost: costRow('Edwards'),
 };
-const ristretto = nobleGroup(() => {
-  const { Point } = nobleEd25519().ristretto255;
-  return { parse: (b) => Point.fromBytes(b), zero: Point.ZERO };
-}, 'Ristretto');
+const ristretto: Group<EdwardsPoint> = {
+  ...edwards,
+  valid: (b) => edwardsGroup().decodeRistretto(b) !== undefined,
+  decode: (b) => edwardsGroup().decodeRistretto(b),
+  encode: (p) => edwardsGroup().encodeRistretto(p),
+  cost: costRow('Ristretto'),
+};
 
 /** A little-endian scalar, or undefined when it is not canonical. */
 function scalar(bytes: Uint8Array): bigint | undefined {

@@ -2,10 +2,11 @@
  * The Edwards group the curve25519 syscalls run on (src/runtime/ed25519/group.ts) against
  * @noble/curves' points decoded as dalek decodes them (`zip215`): which encodings decode, and the
  * encodings of sums, differences, multiples and multiscalar sums, over random points, points of
- * small and mixed order, the identity, non-canonical y and x = 0 with the sign bit set.
+ * small and mixed order, the identity, non-canonical y and x = 0 with the sign bit set; and the
+ * same for ristretto255 encodings against noble's (RFC 9496), valid and invalid.
  */
 import { describe, expect, it } from 'vitest';
-import { ed25519, ED25519_TORSION_SUBGROUP } from '@noble/curves/ed25519.js';
+import { ed25519, ED25519_TORSION_SUBGROUP, ristretto255 } from '@noble/curves/ed25519.js';
 import { isEdwardsY } from '../../src/crypto/edwards-y.js';
 import { edwardsGroup } from '../../src/runtime/ed25519/group.js';
 
@@ -106,5 +107,66 @@ describe('Edwards group (WebAssembly) against @noble/curves', () => {
         `${n} points`,
       ).toBe(hex(theirs.toBytes()));
     }
+  });
+
+  describe('ristretto255', () => {
+    const R = ristretto255.Point;
+    const decodeR = (b: Uint8Array) => {
+      try {
+        return R.fromBytes(b);
+      } catch {
+        return undefined;
+      }
+    };
+    const pointsR = [R.ZERO.toBytes(), R.BASE.toBytes(), ...Array.from({ length: 16 }, () => R.BASE.multiply(randomScalar() || 1n).toBytes())];
+    // Invalid encodings of every kind: negative s (odd), s ≥ p, the top bit set, non-squares, garbage.
+    const odd = pointsR.map((b) => Uint8Array.from(b, (x, i) => (i === 0 ? x | 1 : x)));
+    const topBit = pointsR.map((b) => Uint8Array.from(b, (x, i) => (i === 31 ? x | 0x80 : x)));
+    const unreduced = Array.from({ length: 19 }, (_, y) => nonCanonical(y, false));
+    const garbage = Array.from({ length: 40 }, () => random(32));
+    const allR = [...pointsR, ...odd, ...topBit, ...unreduced, ...garbage];
+
+    it('decodes exactly the canonical encodings RFC 9496 accepts, and encodes them back', () => {
+      for (const b of allR) {
+        const ours = g.decodeRistretto(b);
+        expect(ours !== undefined, hex(b)).toBe(decodeR(b) !== undefined);
+        if (ours) expect(hex(g.encodeRistretto(ours))).toBe(hex(b));
+      }
+    });
+
+    it('adds, subtracts, multiplies and sums multiples as noble does', () => {
+      for (let i = 0; i < pointsR.length; i++) {
+        const [a, b] = [pointsR[i]!, pointsR[(i * 5 + 1) % pointsR.length]!];
+        const [pa, pb] = [g.decodeRistretto(a)!, g.decodeRistretto(b)!];
+        const [na, nb] = [R.fromBytes(a), R.fromBytes(b)];
+        expect(hex(g.encodeRistretto(g.add(pa, pb)))).toBe(hex(na.add(nb).toBytes()));
+        expect(hex(g.encodeRistretto(g.sub(pa, pb)))).toBe(hex(na.subtract(nb).toBytes()));
+        const k = randomScalar();
+        expect(hex(g.encodeRistretto(g.mul(pa, k)))).toBe(hex(na.multiplyUnsafe(k).toBytes()));
+      }
+      const ks = pointsR.map(() => randomScalar());
+      const theirs = pointsR.reduce((acc, b, i) => acc.add(R.fromBytes(b).multiplyUnsafe(ks[i]!)), R.ZERO);
+      expect(
+        hex(
+          g.encodeRistretto(
+            g.msm(
+              pointsR.map((b) => g.decodeRistretto(b)!),
+              ks,
+            ),
+          ),
+        ),
+      ).toBe(hex(theirs.toBytes()));
+    });
+
+    it('encodes a class the same from any representative (a point plus any 4-torsion point)', () => {
+      for (const b of pointsR) {
+        const p = g.decodeRistretto(b)!;
+        for (const t of ED25519_TORSION_SUBGROUP.slice(0, 8)) {
+          const q = g.add(p, g.decode(fromHex(t))!);
+          const inClass = Point.fromBytes(fromHex(t)).multiplyUnsafe(4n).equals(Point.ZERO);
+          if (inClass) expect(hex(g.encodeRistretto(q))).toBe(hex(b));
+        }
+      }
+    });
   });
 });

@@ -1,9 +1,10 @@
 /**
  * The Edwards25519 group for the curve25519 syscalls, on the same WebAssembly arithmetic as the
  * signature verifier (./module.ts): an instance of its own, points held as their extended
- * coordinates' bytes. Decoding is curve25519-dalek's `CompressedEdwardsY::decompress` (y need not
- * be below p, x = 0 may carry the sign bit), the group law is complete (identity, points of small
- * or mixed order alike), and encoding is canonical, as the syscalls define them.
+ * coordinates' bytes. Edwards decoding is curve25519-dalek's `CompressedEdwardsY::decompress` (y
+ * need not be below p, x = 0 may carry the sign bit) and ristretto255's is RFC 9496's (canonical
+ * only); the group law is complete (identity, points of small or mixed order alike), so a
+ * ristretto255 class is computed on any of its representatives; encodings are canonical.
  */
 import { fixedModule } from '../../crypto/fixed-modules.js';
 import { emitEd25519, NAF_STRIDE, ODD_MULTIPLES, POINT, writeNaf, type Ed25519Exports, type Layout } from './module.js';
@@ -49,6 +50,19 @@ class EdwardsGroup {
   decode(encoding: Uint8Array): EdwardsPoint | undefined {
     this.bytes.set(encoding.subarray(0, 32), this.layout.bytesIn);
     return this.wasm.decompress(this.acc) ? this.take(this.acc) : undefined;
+  }
+
+  /** The point a ristretto255 encoding names (a representative of its class), or undefined when the bytes are no canonical encoding. */
+  decodeRistretto(encoding: Uint8Array): EdwardsPoint | undefined {
+    this.bytes.set(encoding.subarray(0, 32), this.layout.bytesIn);
+    return this.wasm.ristrettoDecompress(this.acc) ? this.take(this.acc) : undefined;
+  }
+
+  /** The canonical ristretto255 encoding of `p`'s class. */
+  encodeRistretto(p: EdwardsPoint): Uint8Array {
+    this.bytes.set(p, this.acc);
+    this.wasm.ristrettoCompress(this.acc);
+    return this.bytes.slice(this.layout.bytesOut, this.layout.bytesOut + 32);
   }
 
   /** The canonical encoding of `p`. */

@@ -63,6 +63,10 @@ export interface Ed25519Exports {
   isSmallOrder(p: number): number;
   /** Encodes `p` at `bytesOut`. */
   compress(p: number): void;
+  /** Decodes the ristretto255 encoding at `bytesIn` into `p`; 0 if it is not a canonical encoding of a point. */
+  ristrettoDecompress(p: number): number;
+  /** Encodes `p`'s ristretto255 class at `bytesOut`. */
+  ristrettoCompress(p: number): void;
   identity(p: number): void;
   negate(p: number): void;
   /** `acc += q`. */
@@ -763,6 +767,143 @@ export function emitEd25519(): EmittedModule<Layout> {
     c.i32Const(bytesOut).i32Const(bytesOut).i32Load8U(31);
     call(c, parity, ax);
     c.i32Const(7).i32Shl().i32Or().i32Store8(31);
+  });
+
+  // --- ristretto255 (RFC 9496), for the curve25519 syscalls: the same points, another encoding ---
+  /** 1/√(a − d) for a = −1, the non-negative root RFC 9496 names INVSQRT_A_MINUS_D. */
+  const INVSQRT_A_MINUS_D = constant(54469307008909316920995813868745141605393597292927456921205312896311721017578n);
+  /** Sets the i32 local to whether the field elements at `a` and `b` are equal. */
+  const equalInto = (c: Code, flag: number, a: Ref | number, b: Ref | number) => {
+    call(c, sub, tmp, a, b);
+    call(c, isZero, tmp);
+    c.localSet(flag);
+  };
+  /** f = −f when the i32 on the stack is 1. */
+  const negateIf = (c: Code, f: number) => {
+    c.if();
+    call(c, sub, f, ZERO, f);
+    c.end();
+  };
+  const [rv3, rv7, rcheck, rneg, ri] = [fe(), fe(), fe(), fe(), fe()];
+  /**
+   * r = SQRT_RATIO_M1(u, v): the non-negative root of u/v when it is a square, else of √−1·u/v;
+   * returns whether u/v is a square. `r` must not alias `u` or `v`.
+   */
+  const sqrtRatio = define(undefined, 3, [I32], (c, r, u, v) => {
+    const [correct, flipped, flippedI] = [c.locals(1, I32), c.locals(1, I32), c.locals(1, I32)];
+    square(c, rv3, [v, 0]);
+    call(c, mul, rv3, rv3, [v, 0]); // v^3
+    square(c, rv7, rv3);
+    call(c, mul, rv7, rv7, [v, 0]); // v^7
+    call(c, mul, [r, 0], [u, 0], rv7);
+    call(c, pow22523, [r, 0], [r, 0]);
+    call(c, mul, [r, 0], [r, 0], rv3);
+    call(c, mul, [r, 0], [r, 0], [u, 0]); // u·v^3·(u·v^7)^((p−5)/8)
+    square(c, rcheck, [r, 0]);
+    call(c, mul, rcheck, rcheck, [v, 0]);
+    call(c, sub, rneg, ZERO, [u, 0]);
+    call(c, mul, ri, rneg, SQRTM1);
+    equalInto(c, correct, rcheck, [u, 0]);
+    equalInto(c, flipped, rcheck, rneg);
+    equalInto(c, flippedI, rcheck, ri);
+    c.localGet(flipped).localGet(flippedI).i32Or().if();
+    call(c, mul, [r, 0], [r, 0], SQRTM1);
+    c.end();
+    call(c, parity, [r, 0]);
+    c.if();
+    call(c, sub, [r, 0], ZERO, [r, 0]);
+    c.end();
+    c.localGet(correct).localGet(flipped).i32Or();
+  });
+
+  const [rs, ru1, ru2, rw, rinv, rdx, rdy, rx, ry, rt] = [fe(), fe(), fe(), fe(), fe(), fe(), fe(), fe(), fe(), fe()];
+  /** Decodes the ristretto255 encoding at `bytesIn` into `p`; 0 if it is not one (non-canonical, negative or no point). */
+  define('ristrettoDecompress', 1, [I32], (c, p) => {
+    const wasSquare = c.locals(1, I32);
+    call(c, fromBytes, rs);
+    // s must be canonical (its encoding is the input, top bit clear) and non-negative
+    call(c, toBytes, bytesOut, rs);
+    for (let i = 0; i < 4; i++)
+      c.i32Const(bytesOut)
+        .i64Load(8 * i)
+        .i32Const(bytesIn)
+        .i64Load(8 * i)
+        .i64Ne()
+        .if()
+        .i32Const(0)
+        .return()
+        .end();
+    call(c, parity, rs);
+    c.if().i32Const(0).return().end();
+    square(c, rw, rs); // s^2
+    call(c, sub, ru1, ONE, rw);
+    call(c, add, ru2, ONE, rw);
+    square(c, rw, ru1);
+    call(c, mul, rw, rw, CURVE_D);
+    call(c, sub, rw, ZERO, rw);
+    square(c, rt, ru2); // u2^2
+    call(c, sub, rw, rw, rt); // v = −d·u1^2 − u2^2
+    call(c, mul, rt, rw, rt); // v·u2^2
+    call(c, sqrtRatio, rinv, ONE, rt);
+    c.localSet(wasSquare);
+    call(c, mul, rdx, rinv, ru2);
+    call(c, mul, rdy, rinv, rdx);
+    call(c, mul, rdy, rdy, rw);
+    call(c, add, rx, rs, rs);
+    call(c, mul, rx, rx, rdx);
+    call(c, parity, rx);
+    negateIf(c, rx);
+    call(c, mul, ry, ru1, rdy);
+    call(c, mul, rt, rx, ry);
+    c.localGet(wasSquare).i32Eqz().if().i32Const(0).return().end();
+    call(c, parity, rt);
+    c.if().i32Const(0).return().end();
+    call(c, isZero, ry);
+    c.if().i32Const(0).return().end();
+    call(c, copy, [p, X], rx, FE);
+    call(c, copy, [p, Y], ry, FE);
+    call(c, copy, [p, Z], ONE, FE);
+    call(c, copy, [p, T], rt, FE);
+    c.i32Const(1);
+  });
+
+  const [rd1, rd2, rzi, rix, riy, rench, rden] = [fe(), fe(), fe(), fe(), fe(), fe(), fe()];
+  /** Encodes `p` as ristretto255 at `bytesOut` (the canonical encoding of its class). */
+  define('ristrettoCompress', 1, [], (c, p) => {
+    call(c, add, ru1, [p, Z], [p, Y]);
+    call(c, sub, rw, [p, Z], [p, Y]);
+    call(c, mul, ru1, ru1, rw); // (Z + Y)(Z − Y)
+    call(c, mul, ru2, [p, X], [p, Y]);
+    square(c, rw, ru2);
+    call(c, mul, rw, rw, ru1);
+    call(c, sqrtRatio, rinv, ONE, rw);
+    c.drop();
+    call(c, mul, rd1, rinv, ru1);
+    call(c, mul, rd2, rinv, ru2);
+    call(c, mul, rzi, rd1, rd2);
+    call(c, mul, rzi, rzi, [p, T]);
+    call(c, mul, rix, [p, X], SQRTM1);
+    call(c, mul, riy, [p, Y], SQRTM1);
+    call(c, mul, rench, rd1, INVSQRT_A_MINUS_D);
+    call(c, mul, rt, [p, T], rzi);
+    call(c, parity, rt);
+    c.if();
+    call(c, copy, rx, riy, FE);
+    call(c, copy, ry, rix, FE);
+    call(c, copy, rden, rench, FE);
+    c.else();
+    call(c, copy, rx, [p, X], FE);
+    call(c, copy, ry, [p, Y], FE);
+    call(c, copy, rden, rd2, FE);
+    c.end();
+    call(c, mul, rt, rx, rzi);
+    call(c, parity, rt);
+    negateIf(c, ry);
+    call(c, sub, rs, [p, Z], ry);
+    call(c, mul, rs, rden, rs);
+    call(c, parity, rs);
+    negateIf(c, rs);
+    call(c, toBytes, bytesOut, rs);
   });
 
   // Constants are stored when the instance starts.
