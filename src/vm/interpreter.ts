@@ -500,23 +500,7 @@ function divMod64(r: Int32Array, wide: BigUint64Array, d: number, bl: number, bh
   wide[i] = remainder ? wide[i] % divisor : wide[i] / divisor;
 }
 
-/**
- * Host offset of the guest access `[base + off, + len)`, base given as (high, low) halves, or -1
- * when the memory map refuses it.
- */
-function hostAddress(memory: MemoryMap, hi: number, lo: number, off: number, len: number, store: boolean): number {
-  let addr = (lo >>> 0) + off;
-  if (addr >= U32) {
-    addr -= U32;
-    hi++;
-  } else if (addr < 0) {
-    addr += U32;
-    hi--;
-  }
-  return memory.translateParts(hi >>> 0, addr, len, store);
-}
-
-/** The access violation of a refused access (see {@link hostAddress}), at `pc`. */
+/** The access violation of an access `MemoryMap.translateAt` refused, at `pc`. */
 function accessFault(memory: MemoryMap, hi: number, lo: number, off: number, len: number, store: boolean, pc: number): EbpfError {
   const addr = BigInt.asUintN(64, ((BigInt(hi) << 32n) | BigInt(lo >>> 0)) + BigInt(off));
   const err = memory.accessViolation(addr, len, store);
@@ -791,55 +775,55 @@ export class Interpreter implements SyscallContext {
 
           // Loads zero-extend; an immediate store writes the sign-extended immediate's low bytes.
           case Handler.Load1:
-            host = hostAddress(mem, r[s + 1], r[s], AUX[pc], 1, false);
+            host = mem.translateAt(r[s + 1], r[s], AUX[pc], 1, false);
             if (host < 0) throw accessFault(mem, r[s + 1], r[s], AUX[pc], 1, false, pc);
             r[d] = bytes[host];
             r[d + 1] = 0;
             break;
           case Handler.Load2:
-            host = hostAddress(mem, r[s + 1], r[s], AUX[pc], 2, false);
+            host = mem.translateAt(r[s + 1], r[s], AUX[pc], 2, false);
             if (host < 0) throw accessFault(mem, r[s + 1], r[s], AUX[pc], 2, false, pc);
             r[d] = view.getUint16(host, true);
             r[d + 1] = 0;
             break;
           case Handler.Load4:
-            host = hostAddress(mem, r[s + 1], r[s], AUX[pc], 4, false);
+            host = mem.translateAt(r[s + 1], r[s], AUX[pc], 4, false);
             if (host < 0) throw accessFault(mem, r[s + 1], r[s], AUX[pc], 4, false, pc);
             r[d] = view.getInt32(host, true);
             r[d + 1] = 0;
             break;
           case Handler.Load8:
-            host = hostAddress(mem, r[s + 1], r[s], AUX[pc], 8, false);
+            host = mem.translateAt(r[s + 1], r[s], AUX[pc], 8, false);
             if (host < 0) throw accessFault(mem, r[s + 1], r[s], AUX[pc], 8, false, pc);
             r[d] = view.getInt32(host, true);
             r[d + 1] = view.getInt32(host + 4, true);
             break;
           case Handler.StoreImm1:
           case Handler.StoreReg1:
-            host = hostAddress(mem, r[d + 1], r[d], AUX[pc], 1, true);
+            host = mem.translateAt(r[d + 1], r[d], AUX[pc], 1, true);
             if (host < 0) throw accessFault(mem, r[d + 1], r[d], AUX[pc], 1, true, pc);
             bytes[host] = (w & 0xff) === Handler.StoreImm1 ? IMM[pc] : r[s];
             break;
           case Handler.StoreImm2:
           case Handler.StoreReg2:
-            host = hostAddress(mem, r[d + 1], r[d], AUX[pc], 2, true);
+            host = mem.translateAt(r[d + 1], r[d], AUX[pc], 2, true);
             if (host < 0) throw accessFault(mem, r[d + 1], r[d], AUX[pc], 2, true, pc);
             view.setInt16(host, (w & 0xff) === Handler.StoreImm2 ? IMM[pc] : r[s], true);
             break;
           case Handler.StoreImm4:
           case Handler.StoreReg4:
-            host = hostAddress(mem, r[d + 1], r[d], AUX[pc], 4, true);
+            host = mem.translateAt(r[d + 1], r[d], AUX[pc], 4, true);
             if (host < 0) throw accessFault(mem, r[d + 1], r[d], AUX[pc], 4, true, pc);
             view.setInt32(host, (w & 0xff) === Handler.StoreImm4 ? IMM[pc] : r[s], true);
             break;
           case Handler.StoreImm8:
-            host = hostAddress(mem, r[d + 1], r[d], AUX[pc], 8, true);
+            host = mem.translateAt(r[d + 1], r[d], AUX[pc], 8, true);
             if (host < 0) throw accessFault(mem, r[d + 1], r[d], AUX[pc], 8, true, pc);
             view.setInt32(host, IMM[pc], true);
             view.setInt32(host + 4, IMM[pc] >> 31, true);
             break;
           case Handler.StoreReg8:
-            host = hostAddress(mem, r[d + 1], r[d], AUX[pc], 8, true);
+            host = mem.translateAt(r[d + 1], r[d], AUX[pc], 8, true);
             if (host < 0) throw accessFault(mem, r[d + 1], r[d], AUX[pc], 8, true, pc);
             view.setInt32(host, r[s], true);
             view.setInt32(host + 4, r[s + 1], true);
