@@ -29,6 +29,12 @@ function bundled(): BundledModules | undefined {
   return typeof WEBSVM_FIXED_MODULES === 'undefined' ? undefined : WEBSVM_FIXED_MODULES;
 }
 
+/** A carried module's form (see {@link BundledModules}). */
+type Carried = BundledModules[string];
+
+/** Modules {@link compileAhead} compiled, by the carried form they came from; `null` while compiling. */
+const compiledAhead = new WeakMap<Carried, WebAssembly.Module | null>();
+
 /** The compiled module `name` and its meta: from the bundle when it carries it, else from `emit`. */
 export function fixedModule<Meta>(
   name: string,
@@ -36,8 +42,31 @@ export function fixedModule<Meta>(
   from: BundledModules | undefined = bundled(),
 ): { module: WebAssembly.Module; meta: Meta } {
   const carried = from?.[name];
+  const ahead = carried && compiledAhead.get(carried);
+  if (carried && ahead) return { module: ahead, meta: carried.meta as Meta };
   const emitted = carried ? { bytes: base64ToBytes(carried.bytes)!, meta: carried.meta as Meta } : emit();
   return { module: new WebAssembly.Module(emitted.bytes), meta: emitted.meta };
+}
+
+/**
+ * Compiles the carried module `name` off the main thread, from the next turn of the event loop,
+ * for a first use that is likely but later: the program-derived address syscalls' hash and curve
+ * check, whose compile on the spot (the process's first, which also sets up WebAssembly) was
+ * ~1 ms of the first derivation. Starting a compile costs the caller main-thread time, which a
+ * test's next await spares; a use before it is done compiles on the spot as before. Nothing when
+ * the module is not carried (running from source).
+ */
+export function compileAhead(name: string, from: BundledModules | undefined = bundled()): void {
+  const carried = from?.[name];
+  if (!carried || compiledAhead.has(carried) || typeof WebAssembly.compile !== 'function') return;
+  compiledAhead.set(carried, null);
+  setTimeout(() => {
+    WebAssembly.compile(base64ToBytes(carried.bytes)!).then(
+      (module) => compiledAhead.set(carried, module),
+      // The first use compiles on the spot and reports whatever went wrong.
+      () => compiledAhead.delete(carried),
+    );
+  }, 0);
 }
 
 /** `emitted`, in the form a bundle carries. */
