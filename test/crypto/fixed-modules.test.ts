@@ -39,7 +39,7 @@ describe('fixed modules', () => {
     // Not yet compiled: each use compiles its own module.
     expect(fixedModule('sha256', fail, carried).module).not.toBe(fixedModule('sha256', fail, carried).module);
     compileAhead('sha256', carried);
-    expect(fixedModule('sha256', fail, carried).module).not.toBe(fixedModule('sha256', fail, carried).module); // started on the next turn
+    expect(fixedModule('sha256', fail, carried).module).not.toBe(fixedModule('sha256', fail, carried).module); // starts once this synchronous code is done
     let ahead: WebAssembly.Module | undefined;
     for (let turns = 0; turns < 200 && !ahead; turns++) {
       await new Promise((resolve) => setTimeout(resolve, 5));
