@@ -14,7 +14,7 @@
  */
 import { type Code, ModuleBuilder, ValType } from '../jit/wasm/index.js';
 import { edwardsD, P25519 as P } from './edwards25519.js';
-import { fixedModule, type EmittedModule } from './fixed-modules.js';
+import { compileAhead, fixedModule, type EmittedModule } from './fixed-modules.js';
 
 const { I32, I64 } = ValType;
 /** Bits of each limb, and the bit each starts at (⌈25.5·k⌉). */
@@ -221,6 +221,9 @@ export function emitEdwardsY(): EmittedModule {
   m.export('check', 'func', check.index);
   return { bytes: m.encode(), meta: undefined };
 }
+
+/** Starts compiling the check's module in the background (see `compileAhead`). */
+export const compileEdwardsYAhead = (): void => compileAhead('edwards-y');
 
 function build(): { memory: WebAssembly.Memory; check: () => number } {
   return new WebAssembly.Instance(fixedModule('edwards-y', typeof WEBSVM_CARRIES_FIXED_MODULES === 'undefined' ? emitEdwardsY : undefined).module, {})

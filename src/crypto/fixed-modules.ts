@@ -31,6 +31,12 @@ function bundled(): BundledModules | undefined {
   return typeof WEBSVM_FIXED_MODULES === 'undefined' ? undefined : WEBSVM_FIXED_MODULES;
 }
 
+/** A carried module's form (see {@link BundledModules}). */
+type Carried = BundledModules[string];
+
+/** Modules {@link compileAhead} compiled, by the carried form they came from; `null` while compiling. */
+const compiledAhead = new WeakMap<Carried, WebAssembly.Module | null>();
+
 /**
  * The compiled module `name` and its meta: from the bundle when it carries it, else from `emit`.
  * Callers pass `emit` only when `WEBSVM_CARRIES_FIXED_MODULES` is undefined (src/bundle-constants.d.ts),
@@ -43,8 +49,32 @@ export function fixedModule<Meta>(
 ): { module: WebAssembly.Module; meta: Meta } {
   const carried = from?.[name];
   assertInternal(carried || emit, `fixed module ${name} neither carried nor emitted`);
+  const ahead = carried && compiledAhead.get(carried);
+  if (carried && ahead) return { module: ahead, meta: carried.meta as Meta };
   const emitted = carried ? { bytes: base64ToBytes(carried.bytes)!, meta: carried.meta as Meta } : emit!();
   return { module: new WebAssembly.Module(emitted.bytes), meta: emitted.meta };
+}
+
+/**
+ * Compiles the carried module `name` off the main thread, for a first use that is likely but
+ * later: the program-derived address syscalls' hash and curve check, whose compile on the spot
+ * (the process's first, which also sets up WebAssembly) was ~1 ms of the first derivation.
+ * Starting a compile still costs the main thread that set-up, so it starts once the caller's
+ * synchronous work is done (a microtask: a test's next await, where it waits for signing anyway);
+ * a use before the compile is done compiles on the spot as before. Nothing when the module is not
+ * carried (running from source).
+ */
+export function compileAhead(name: string, from: BundledModules | undefined = bundled()): void {
+  const carried = from?.[name];
+  if (!carried || compiledAhead.has(carried) || typeof WebAssembly.compile !== 'function') return;
+  compiledAhead.set(carried, null);
+  queueMicrotask(() => {
+    WebAssembly.compile(base64ToBytes(carried.bytes)!).then(
+      (module) => compiledAhead.set(carried, module),
+      // The first use compiles on the spot and reports whatever went wrong.
+      () => compiledAhead.delete(carried),
+    );
+  });
 }
 
 /** `emitted`, in the form a bundle carries. */

@@ -9,7 +9,7 @@ import { type Code, ModuleBuilder, ValType } from '../jit/wasm/index.js';
 import { blockHash } from './block-hash.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { nodeModule } from '../platform.js';
-import { fixedModule, type EmittedModule } from './fixed-modules.js';
+import { compileAhead, fixedModule, type EmittedModule } from './fixed-modules.js';
 
 const { I32 } = ValType;
 const K = Uint32Array.from([
@@ -193,6 +193,9 @@ export function emitSha256(): EmittedModule {
   m.export('finish', 'func', finish.index);
   return { bytes: m.encode(), meta: undefined };
 }
+
+/** Starts compiling the hash's module in the background (see `compileAhead`). */
+export const compileSha256Ahead = (): void => compileAhead('sha256');
 
 function build(): Exports {
   const exports = new WebAssembly.Instance(fixedModule('sha256', typeof WEBSVM_CARRIES_FIXED_MODULES === 'undefined' ? emitSha256 : undefined).module, {})

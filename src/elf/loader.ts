@@ -31,13 +31,14 @@ import {
   R_BPF_64_32,
   R_BPF_64_64,
   R_BPF_64_RELATIVE,
+  REL,
   SHF_ALLOC,
   SHF_WRITE,
   STT_FUNC,
   symbolType,
 } from './layouts.js';
 import { hashPc, hashSymbolName } from './murmur3.js';
-import { EHDR_SIZE, Elf64, PHDR_SIZE, Reader, readEhdr, readPhdr, sectionFileRange, REL_SIZE, type Rel, type Shdr } from './parser.js';
+import { EHDR_SIZE, Elf64, PHDR_SIZE, Reader, readEhdr, readPhdr, sectionFileRange, REL_SIZE, type Shdr } from './parser.js';
 import { SOLANA_SYSCALL_NAMES, syscallNameByHash } from './syscall-names.js';
 
 /** Options of {@link loadElf}. */
@@ -54,6 +55,7 @@ export interface LoadElfOptions {
 }
 
 const I = IDENT.offsets;
+const REL_AT = REL.offsets;
 
 const RO_SECTIONS = new Set(['.text', '.rodata', '.data.rel.ro', '.eh_frame']);
 
@@ -198,27 +200,18 @@ function loadLenient(input: Uint8Array, bytes: Uint8Array, version: SBPFVersion,
   const textVaddr = text.addr + MM_REGION_SIZE;
   if ((deployment && text.addr !== text.offset) || textVaddr >= MM_STACK_START) throw elfError.valueOutOfBounds();
 
-  const functions = new Map<number, FunctionEntry>();
   const known = opts.syscalls ? new Set(opts.syscalls.map(hashSymbolName)) : defaultSyscallKeys();
-  // Function keys share the `call` immediate space with the loader's syscalls.
-  const register = (key: number, pc: number, name: string) => {
-    if (known.has(key)) throw elfError.collision(key);
-    const existing = functions.get(key);
-    if (existing && existing.pc !== pc) throw elfError.collision(key);
-    if (!existing) functions.set(key, { pc, name });
-    return key;
-  };
+  const registry = new FunctionRegistry(known, functionSymbolNames(elf, text));
   const syscallNames = new Map<number, string>();
-  const functionNames = functionSymbolNames(elf, text);
-  const nameOf = (pc: number) => functionNames.get(pc) ?? `function_${pc}`;
-  relocate({ elf, bytes, text, deployment, known, register, syscallNames, nameOf });
+  relocate({ elf, bytes, text, deployment, known, registry, syscallNames });
 
   const entryOffset = elf.header.entry - text.addr;
   if (entryOffset % INSN_SIZE !== 0 || entryOffset < 0) throw new ElfError('InvalidEntrypoint', 'Invalid entrypoint');
   const entryPc = entryOffset / INSN_SIZE;
   const entryKey = hashSymbolName('entrypoint');
+  const functions = registry.functions;
   functions.delete(entryKey);
-  register(entryKey, entryPc, 'entrypoint');
+  registry.register(entryKey, entryPc, 'entrypoint');
 
   const image = readOnlyImage(elf, bytes, deployment);
   const textStart = text.addr;
@@ -231,6 +224,35 @@ function loadLenient(input: Uint8Array, bytes: Uint8Array, version: SBPFVersion,
     functions,
     syscallNames,
   };
+}
+
+/**
+ * The function registry relocation fills. A class, not closures made per load: the relocation
+ * loops then call the same functions for every program, which V8 keeps optimised across loads.
+ */
+class FunctionRegistry {
+  readonly functions = new Map<number, FunctionEntry>();
+
+  constructor(
+    /** Keys of the loader's syscalls: function keys share the `call` immediate space with them. */
+    private readonly syscallKeys: ReadonlySet<number>,
+    /** Symbol names of function entry points, by pc. */
+    private readonly names: ReadonlyMap<number, string>,
+  ) {}
+
+  /** Registers the function at `pc` under `key`; returns the key. */
+  register(key: number, pc: number, name: string): number {
+    if (this.syscallKeys.has(key)) throw elfError.collision(key);
+    const existing = this.functions.get(key);
+    if (existing && existing.pc !== pc) throw elfError.collision(key);
+    if (!existing) this.functions.set(key, { pc, name });
+    return key;
+  }
+
+  /** Label of the function at `pc`. */
+  nameOf(pc: number): string {
+    return this.names.get(pc) ?? `function_${pc}`;
+  }
 }
 
 let defaultKeys: ReadonlySet<number> | undefined;
@@ -299,22 +321,26 @@ interface Relocation {
   deployment: boolean;
   /** Keys of the syscalls a deployment may call. */
   known: ReadonlySet<number>;
-  /** Registers a function (see loadLenient); returns its key. */
-  register: (key: number, pc: number, name: string) => number;
+  registry: FunctionRegistry;
   syscallNames: Map<number, string>;
-  /** Label of the function at `pc`. */
-  nameOf: (pc: number) => string;
 }
 
 function relocate(ctx: Relocation): void {
-  const { elf, bytes, text, register, nameOf } = ctx;
+  const [textStart, textEnd] = sectionFileRange(ctx.text);
+  if (textEnd > ctx.bytes.length) throw elfError.valueOutOfBounds();
+  relocateCalls(ctx, textStart, textEnd);
+  applyDynamicRelocations(ctx, textStart, textEnd);
+}
+
+/**
+ * Pc-relative calls: registers each target under murmur3(pc) and patches the key into the
+ * immediate. The scan jumps natively from one CALL_IMM byte to the next (only those starting a
+ * slot are calls), and each target is registered once: programs call a few hundred functions from
+ * thousands of sites.
+ */
+function relocateCalls({ bytes, registry }: Relocation, textStart: number, textEnd: number): void {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const [textStart, textEnd] = sectionFileRange(text);
-  if (textEnd > bytes.length) throw elfError.valueOutOfBounds();
   const count = Math.floor((textEnd - textStart) / INSN_SIZE);
-  // Pc-relative calls: register the target under murmur3(pc) and patch the key into imm. The scan
-  // jumps natively from one CALL_IMM byte to the next (only those starting a slot are calls), and
-  // each target is registered once: programs call a few hundred functions from thousands of sites.
   const keyOfTarget = new Map<number, number>();
   const slotsEnd = textStart + count * INSN_SIZE;
   for (let o = bytes.indexOf(op.CALL_IMM, textStart); o >= 0 && o < slotsEnd; o = bytes.indexOf(op.CALL_IMM, o + 1)) {
@@ -327,37 +353,50 @@ function relocate(ctx: Relocation): void {
       throw new ElfError('RelativeJumpOutOfBounds', `Relative jump out of bounds at instruction #${i}`);
     }
     let key = keyOfTarget.get(target);
-    if (key === undefined) keyOfTarget.set(target, (key = register(hashPc(target), target, nameOf(target))));
+    if (key === undefined) keyOfTarget.set(target, (key = registry.register(hashPc(target), target, registry.nameOf(target))));
     view.setUint32(o + SLOT.imm, key, true);
   }
-  const check = (o: number, len: number) => {
-    if (o < 0 || o + len > bytes.length) throw elfError.valueOutOfBounds();
-  };
-  const inText = (o: number) => o >= textStart && o < textEnd;
+}
+
+/** Throws unless `[o, o + len)` lies inside `bytes`. */
+function needInside(bytes: Uint8Array, o: number, len: number): void {
+  if (o < 0 || o + len > bytes.length) throw elfError.valueOutOfBounds();
+}
+
+/**
+ * The dynamic relocation table, applied in order. Entries are read in place from the
+ * unrelocated ELF (a program has thousands; an object per entry costs more than the patch).
+ */
+function applyDynamicRelocations(ctx: Relocation, textStart: number, textEnd: number): void {
+  const { elf, bytes } = ctx;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const table = elf.r.view;
   // R_BPF_64_32 resolves the same few symbols (syscalls, mostly) at many sites: each symbol once.
   const keyOfSymbol = new Map<number, number>();
   const [relStart, relEnd] = elf.dynamicRelocationTable ?? [0, 0];
   for (let entry = relStart; entry < relEnd; entry += REL_SIZE) {
-    const rel = elf.relocationAt(entry);
-    const imm = rel.offset + SLOT.imm; // the patched slot's immediate (an lddw's low half; its high half is a slot further)
-    switch (rel.type) {
+    const offset = table.getUint32(entry + REL_AT.offset, true) + table.getUint32(entry + REL_AT.offset + 4, true) * 0x1_0000_0000;
+    const type = table.getUint32(entry + REL_AT.type, true);
+    const sym = table.getUint32(entry + REL_AT.sym, true);
+    const imm = offset + SLOT.imm; // the patched slot's immediate (an lddw's low half; its high half is a slot further)
+    switch (type) {
       case R_BPF_64_64: {
-        check(imm, 4);
-        const sym = elf.dynamicSymbols?.[rel.sym];
-        if (!sym) throw elfError.unknownSymbol(rel.sym);
-        let addr = sym.value + view.getUint32(imm, true);
+        needInside(bytes, imm, 4);
+        const symbol = elf.dynamicSymbols?.[sym];
+        if (!symbol) throw elfError.unknownSymbol(sym);
+        let addr = symbol.value + view.getUint32(imm, true);
         if (addr < MM_REGION_SIZE) addr += MM_REGION_SIZE;
-        check(imm + INSN_SIZE, 4);
+        needInside(bytes, imm + INSN_SIZE, 4);
         view.setUint32(imm, addr % MM_REGION_SIZE, true);
         view.setUint32(imm + INSN_SIZE, Math.floor(addr / MM_REGION_SIZE), true);
         break;
       }
       case R_BPF_64_RELATIVE:
-        if (inText(rel.offset)) {
+        if (offset >= textStart && offset < textEnd) {
           // An lddw's two immediates hold a 64-bit address; one below MM_REGION_SIZE (high half
           // zero) is moved up by MM_REGION_SIZE, i.e. its high half becomes 1.
-          check(imm, 4);
-          check(imm + INSN_SIZE, 4);
+          needInside(bytes, imm, 4);
+          needInside(bytes, imm + INSN_SIZE, 4);
           const high = view.getUint32(imm + INSN_SIZE, true);
           if (high === 0 && view.getUint32(imm, true) === 0)
             throw new ElfError('InvalidVirtualAddress', 'Relocation failed, invalid referenced virtual address 0x0');
@@ -365,32 +404,32 @@ function relocate(ctx: Relocation): void {
         } else {
           // Outside .text (e.g. .data.rel.ro): a 32-bit offset becomes the 64-bit program address
           // MM_REGION_SIZE + offset, written over the whole 8-byte word.
-          check(imm, 4);
+          needInside(bytes, imm, 4);
           const low = view.getUint32(imm, true);
-          check(rel.offset, 8);
-          view.setBigUint64(rel.offset, BigInt(MM_REGION_SIZE + low), true);
+          needInside(bytes, offset, 8);
+          view.setBigUint64(offset, BigInt(MM_REGION_SIZE + low), true);
         }
         break;
       case R_BPF_64_32: {
-        let key = keyOfSymbol.get(rel.sym);
+        let key = keyOfSymbol.get(sym);
         if (key === undefined) {
-          key = resolveCallSymbol(ctx, rel);
-          keyOfSymbol.set(rel.sym, key);
+          key = resolveCallSymbol(ctx, sym, offset);
+          keyOfSymbol.set(sym, key);
         }
-        check(imm, 4);
+        needInside(bytes, imm, 4);
         view.setUint32(imm, key, true);
         break;
       }
       default:
-        throw new ElfError('UnknownRelocation', `Relocation failed, unknown type ${rel.type}`);
+        throw new ElfError('UnknownRelocation', `Relocation failed, unknown type ${type}`);
     }
   }
 }
 
 /** The call key of an R_BPF_64_32 symbol: a function's registered pc key, or a syscall's name hash. */
-function resolveCallSymbol({ elf, text, deployment, known, register, syscallNames, nameOf }: Relocation, rel: Rel): number {
-  const sym = elf.dynamicSymbols?.[rel.sym];
-  if (!sym) throw elfError.unknownSymbol(rel.sym);
+function resolveCallSymbol({ elf, text, deployment, known, registry, syscallNames }: Relocation, symbolIndex: number, offset: number): number {
+  const sym = elf.dynamicSymbols?.[symbolIndex];
+  if (!sym) throw elfError.unknownSymbol(symbolIndex);
   let name: string;
   try {
     name = elf.dynamicSymbolName(sym.name);
@@ -400,13 +439,13 @@ function resolveCallSymbol({ elf, text, deployment, known, register, syscallName
   if (symbolType(sym.info) === STT_FUNC && sym.value !== 0) {
     if (!(sym.value >= text.addr && sym.value < text.addr + text.size)) throw elfError.valueOutOfBounds();
     const pc = Math.floor((sym.value - text.addr) / INSN_SIZE);
-    return register(hashPc(pc), pc, name || nameOf(pc));
+    return registry.register(hashPc(pc), pc, name || registry.nameOf(pc));
   }
   const key = hashSymbolName(name);
   if (deployment && !known.has(key)) {
     throw new ElfError(
       'UnresolvedSymbol',
-      `Unresolved symbol (${name}) at instruction #${Math.floor(rel.offset / INSN_SIZE)} (ELF file offset 0x${rel.offset.toString(16)})`,
+      `Unresolved symbol (${name}) at instruction #${Math.floor(offset / INSN_SIZE)} (ELF file offset 0x${offset.toString(16)})`,
     );
   }
   syscallNames.set(key, name);

@@ -3,8 +3,8 @@
  * `SyscallTryFindProgramAddress`; solana-pubkey `create_program_address`): sha256 of the seeds,
  * the program id and "ProgramDerivedAddress", valid only when it is not an ed25519 point.
  */
-import { isEdwardsY } from '../crypto/edwards-y.js';
-import { sha256 } from '../crypto/sha256.js';
+import { compileEdwardsYAhead, isEdwardsY } from '../crypto/edwards-y.js';
+import { compileSha256Ahead, sha256 } from '../crypto/sha256.js';
 import { requireAligned, type SyscallContext, type SyscallRegistry } from '../vm/syscalls.js';
 import { DEFAULT_EXECUTION_COSTS, type ExecutionCosts } from './costs.js';
 import { consumeChecked } from './logging.js';
@@ -46,6 +46,9 @@ function seedsAndProgramId(ctx: SyscallContext, seedsAddr: bigint, count: bigint
 
 /** Registers `sol_create_program_address` and `sol_try_find_program_address`. */
 export function registerPdaSyscalls(registry: SyscallRegistry, costs: Readonly<ExecutionCosts> = DEFAULT_EXECUTION_COSTS): SyscallRegistry {
+  // Nearly every test derives an address; its modules compile meanwhile, off the main thread.
+  compileSha256Ahead();
+  compileEdwardsYAhead();
   return registry
     .register('sol_create_program_address', (ctx, seedsAddr, count, programIdAddr, out) => {
       consumeChecked(ctx, costs.createProgramAddressUnits);

@@ -69,6 +69,11 @@ const enum Handler {
   Overrun,
   Unsupported,
   Invalid,
+  /**
+   * Only in the opcode table, never in a decoded slot: le, be, call and callx, whose handler
+   * also depends on the operands (see {@link operandHandler}).
+   */
+  ByOperands,
   Lddw,
   Hor64,
   Load1,
@@ -215,8 +220,8 @@ const JUMP_HANDLERS = new Map<number, [Handler, Handler]>([
 ]);
 
 /**
- * The handler of every opcode in version `v`, for the opcodes whose meaning depends on nothing
- * but the version (le, be, call and callx also depend on their operands: see {@link decodeSlot}).
+ * The handler of every opcode in version `v`; `ByOperands` for le, be, call and callx, whose
+ * meaning also depends on their operands.
  */
 function buildHandlerTable(v: SBPFVersion): Uint8Array {
   const t = new Uint8Array(256).fill(Handler.Unsupported);
@@ -309,6 +314,7 @@ function buildHandlerTable(v: SBPFVersion): Uint8Array {
   }
   if (pqr) for (let o = op.BPF_PQR; o < 256; o += 8) t[o] = Handler.Pqr;
   t[op.EXIT] = Handler.Exit;
+  for (const o of [op.LE, op.BE, op.CALL_REG, op.CALL_IMM]) t[o] = Handler.ByOperands;
   return t;
 }
 
@@ -324,6 +330,8 @@ const handlerTables = new Map<SBPFVersion, Uint8Array>();
  */
 interface DecodedProgram {
   readonly exe: Executable;
+  /** The program's text, for reading immediates and offsets. */
+  readonly view: DataView;
   /** The version's handler for each opcode. */
   readonly table: Uint8Array;
   /** Instruction slots. */
@@ -382,7 +390,8 @@ function decodedProgram(exe: Executable): DecodedProgram {
   const n = Math.floor(exe.text.length / INSN_SIZE);
   const word = new Int32Array(n + 2); // UNDECODED; slots n and n + 1 are Overrun, also zero
   // `resolved` is set here (not added later) so that every decoded program has one shape.
-  decoded = { exe, table, n, word, imm: new Int32Array(n + 1), aux: new Int32Array(n), outside: [], resolved: undefined };
+  const view = new DataView(exe.text.buffer, exe.text.byteOffset, exe.text.byteLength);
+  decoded = { exe, view, table, n, word, imm: new Int32Array(n + 1), aux: new Int32Array(n), outside: [], resolved: undefined };
   decodedPrograms.set(exe, decoded);
   return decoded;
 }
@@ -390,22 +399,40 @@ function decodedProgram(exe: Executable): DecodedProgram {
 /** Where the decoder reads a slot's fields (module constants: as cheap as literal offsets). */
 const { opc: OPC, regs: REGS, off: OFF, imm: IMM } = SLOT;
 
-/** Decodes the straight run of slots from `pc` (< n) up to its first jump, call or exit, or a slot already decoded. */
+/**
+ * Decodes the straight run of slots from `pc` (< n) up to its first jump, call or exit, or a slot
+ * already decoded. A program's first runs decode thousands of slots before V8 has optimised this,
+ * so the common slot costs no call: only le, be, call and callx go through {@link operandHandler}.
+ */
 function decodeRun(program: DecodedProgram, pc: number): void {
-  const { exe, table, n, imm: imms, aux } = program;
+  const { exe, view, table, n, imm: imms, aux } = program;
   const text = exe.text;
-  const view = new DataView(text.buffer, text.byteOffset, text.byteLength);
   for (; pc < n && program.word[pc] === UNDECODED; pc++) {
     const at = pc * INSN_SIZE;
     const opc = text[at + OPC];
     const regs = text[at + REGS];
+    let dst = regs & 0x0f;
+    const src = regs >>> 4;
     const imm = view.getInt32(at + IMM, true);
     imms[pc] = imm;
-    decodeSlot(exe, n, table, program.word, aux, pc, opc, regs & 0x0f, regs >>> 4, view.getInt16(at + OFF, true), imm);
-    const handler = program.word[pc] & 0xff;
+    let handler: Handler = table[opc];
+    let slotAux = 0;
+    // Registers r11..r15 do not exist; the verifier rejects them (the reference would index out of bounds).
+    if (dst > 10 || src > 10) handler = Handler.Invalid;
+    else if (handler === Handler.ByOperands) {
+      handler = operandHandler(exe.sbpfVersion, n, pc, opc, dst, src, imm);
+      if (handler === Handler.CallReg) dst = callxTargetRegister(exe.sbpfVersion, { dst, src, imm });
+      else if (handler === Handler.CallImm) slotAux = exe.functions.get(imm >>> 0)?.pc ?? NO_FUNCTION;
+      else if (handler === Handler.CallLocal) slotAux = pc + 1 + imm;
+    }
+    if (handler >= Handler.Load1 && handler <= Handler.StoreReg8) slotAux = view.getInt16(at + OFF, true);
+    else if (handler >= Handler.Ja && handler <= Handler.Jsle32Reg) slotAux = pc + 1 + view.getInt16(at + OFF, true);
+    else if (handler === Handler.Pqr) slotAux = opc;
+    program.word[pc] = handler | (dst << 9) | (src << 17);
+    aux[pc] = slotAux;
     if (handler === Handler.Lddw && pc + 1 < n) imms[pc + 1] = view.getInt32(at + INSN_SIZE + IMM, true);
-    if (handler >= Handler.Ja && handler <= Handler.Jsle32Reg && (aux[pc] < 0 || aux[pc] > n + 1)) {
-      program.outside.push(aux[pc]);
+    if (handler >= Handler.Ja && handler <= Handler.Jsle32Reg && (slotAux < 0 || slotAux > n + 1)) {
+      program.outside.push(slotAux);
       aux[pc] = n + 1 + program.outside.length;
       const longer = new Int32Array(n + 2 + program.outside.length);
       longer.set(program.word);
@@ -416,53 +443,26 @@ function decodeRun(program: DecodedProgram, pc: number): void {
   }
 }
 
-/** Fills `word[pc]` and `aux[pc]` of a program of `n` slots. */
-function decodeSlot(
-  exe: Executable,
-  n: number,
-  table: Uint8Array,
-  word: Int32Array,
-  aux: Int32Array,
-  pc: number,
-  opc: number,
-  dst: number,
-  src: number,
-  off: number,
-  imm: number,
-): void {
-  const v = exe.sbpfVersion;
-  let handler: Handler = table[opc];
-  let slotAux = 0;
-  // Registers r11..r15 do not exist; the verifier rejects them (the reference would index out of bounds).
-  if (dst > 10 || src > 10) handler = Handler.Invalid;
-  else if (opc === op.LE) {
-    if (disableLe(v)) handler = Handler.Unsupported;
-    else handler = imm === 16 ? Handler.Le16 : imm === 32 ? Handler.Le32 : imm === 64 ? Handler.Nop : Handler.Invalid;
-  } else if (opc === op.BE) {
-    handler = imm === 16 ? Handler.Be16 : imm === 32 ? Handler.Be32 : imm === 64 ? Handler.Be64 : Handler.Invalid;
-  } else if (opc === op.CALL_REG) {
-    const reg = callxTargetRegister(v, { dst, src, imm });
-    if (reg < 0 || reg > 10)
-      handler = Handler.Invalid; // verifier: InvalidRegister
-    else {
-      handler = Handler.CallReg;
-      dst = reg;
+/**
+ * The handler of an le, be, call or callx slot (registers already checked) of a program of `n`
+ * slots in version `v`: what these mean depends on their operands too.
+ */
+function operandHandler(v: SBPFVersion, n: number, pc: number, opc: number, dst: number, src: number, imm: number): Handler {
+  switch (opc) {
+    case op.LE:
+      if (disableLe(v)) return Handler.Unsupported;
+      return imm === 16 ? Handler.Le16 : imm === 32 ? Handler.Le32 : imm === 64 ? Handler.Nop : Handler.Invalid;
+    case op.BE:
+      return imm === 16 ? Handler.Be16 : imm === 32 ? Handler.Be32 : imm === 64 ? Handler.Be64 : Handler.Invalid;
+    case op.CALL_REG: {
+      const reg = callxTargetRegister(v, { dst, src, imm });
+      return reg < 0 || reg > 10 ? Handler.Invalid : Handler.CallReg; // verifier: InvalidRegister
     }
-  } else if (opc === op.CALL_IMM) {
-    if (!staticSyscalls(v)) {
-      handler = Handler.CallImm;
-      slotAux = exe.functions.get(imm >>> 0)?.pc ?? NO_FUNCTION;
-    } else if (src === 0) handler = Handler.CallSyscall;
-    else if (src === 1 && pc + 1 + imm >= 0 && pc + 1 + imm < n) {
-      handler = Handler.CallLocal;
-      slotAux = pc + 1 + imm;
-    } else handler = Handler.Unsupported;
+    default: // CALL_IMM
+      if (!staticSyscalls(v)) return Handler.CallImm;
+      if (src === 0) return Handler.CallSyscall;
+      return src === 1 && pc + 1 + imm >= 0 && pc + 1 + imm < n ? Handler.CallLocal : Handler.Unsupported;
   }
-  if (handler >= Handler.Load1 && handler <= Handler.StoreReg8) slotAux = off;
-  else if (handler >= Handler.Ja && handler <= Handler.Jsle32Reg) slotAux = pc + 1 + off;
-  else if (handler === Handler.Pqr) slotAux = opc;
-  word[pc] = handler | (dst << 9) | (src << 17);
-  aux[pc] = slotAux;
 }
 
 const bswap32 = (v: number): number => ((v & 0xff) << 24) | ((v & 0xff00) << 8) | ((v >>> 8) & 0xff00) | (v >>> 24);
@@ -500,23 +500,7 @@ function divMod64(r: Int32Array, wide: BigUint64Array, d: number, bl: number, bh
   wide[i] = remainder ? wide[i] % divisor : wide[i] / divisor;
 }
 
-/**
- * Host offset of the guest access `[base + off, + len)`, base given as (high, low) halves, or -1
- * when the memory map refuses it.
- */
-function hostAddress(memory: MemoryMap, hi: number, lo: number, off: number, len: number, store: boolean): number {
-  let addr = (lo >>> 0) + off;
-  if (addr >= U32) {
-    addr -= U32;
-    hi++;
-  } else if (addr < 0) {
-    addr += U32;
-    hi--;
-  }
-  return memory.translateParts(hi >>> 0, addr, len, store);
-}
-
-/** The access violation of a refused access (see {@link hostAddress}), at `pc`. */
+/** The access violation of an access `MemoryMap.translateAt` refused, at `pc`. */
 function accessFault(memory: MemoryMap, hi: number, lo: number, off: number, len: number, store: boolean, pc: number): EbpfError {
   const addr = BigInt.asUintN(64, ((BigInt(hi) << 32n) | BigInt(lo >>> 0)) + BigInt(off));
   const err = memory.accessViolation(addr, len, store);
@@ -791,55 +775,55 @@ export class Interpreter implements SyscallContext {
 
           // Loads zero-extend; an immediate store writes the sign-extended immediate's low bytes.
           case Handler.Load1:
-            host = hostAddress(mem, r[s + 1], r[s], AUX[pc], 1, false);
+            host = mem.translateAt(r[s + 1], r[s], AUX[pc], 1, false);
             if (host < 0) throw accessFault(mem, r[s + 1], r[s], AUX[pc], 1, false, pc);
             r[d] = bytes[host];
             r[d + 1] = 0;
             break;
           case Handler.Load2:
-            host = hostAddress(mem, r[s + 1], r[s], AUX[pc], 2, false);
+            host = mem.translateAt(r[s + 1], r[s], AUX[pc], 2, false);
             if (host < 0) throw accessFault(mem, r[s + 1], r[s], AUX[pc], 2, false, pc);
             r[d] = view.getUint16(host, true);
             r[d + 1] = 0;
             break;
           case Handler.Load4:
-            host = hostAddress(mem, r[s + 1], r[s], AUX[pc], 4, false);
+            host = mem.translateAt(r[s + 1], r[s], AUX[pc], 4, false);
             if (host < 0) throw accessFault(mem, r[s + 1], r[s], AUX[pc], 4, false, pc);
             r[d] = view.getInt32(host, true);
             r[d + 1] = 0;
             break;
           case Handler.Load8:
-            host = hostAddress(mem, r[s + 1], r[s], AUX[pc], 8, false);
+            host = mem.translateAt(r[s + 1], r[s], AUX[pc], 8, false);
             if (host < 0) throw accessFault(mem, r[s + 1], r[s], AUX[pc], 8, false, pc);
             r[d] = view.getInt32(host, true);
             r[d + 1] = view.getInt32(host + 4, true);
             break;
           case Handler.StoreImm1:
           case Handler.StoreReg1:
-            host = hostAddress(mem, r[d + 1], r[d], AUX[pc], 1, true);
+            host = mem.translateAt(r[d + 1], r[d], AUX[pc], 1, true);
             if (host < 0) throw accessFault(mem, r[d + 1], r[d], AUX[pc], 1, true, pc);
             bytes[host] = (w & 0xff) === Handler.StoreImm1 ? IMM[pc] : r[s];
             break;
           case Handler.StoreImm2:
           case Handler.StoreReg2:
-            host = hostAddress(mem, r[d + 1], r[d], AUX[pc], 2, true);
+            host = mem.translateAt(r[d + 1], r[d], AUX[pc], 2, true);
             if (host < 0) throw accessFault(mem, r[d + 1], r[d], AUX[pc], 2, true, pc);
             view.setInt16(host, (w & 0xff) === Handler.StoreImm2 ? IMM[pc] : r[s], true);
             break;
           case Handler.StoreImm4:
           case Handler.StoreReg4:
-            host = hostAddress(mem, r[d + 1], r[d], AUX[pc], 4, true);
+            host = mem.translateAt(r[d + 1], r[d], AUX[pc], 4, true);
             if (host < 0) throw accessFault(mem, r[d + 1], r[d], AUX[pc], 4, true, pc);
             view.setInt32(host, (w & 0xff) === Handler.StoreImm4 ? IMM[pc] : r[s], true);
             break;
           case Handler.StoreImm8:
-            host = hostAddress(mem, r[d + 1], r[d], AUX[pc], 8, true);
+            host = mem.translateAt(r[d + 1], r[d], AUX[pc], 8, true);
             if (host < 0) throw accessFault(mem, r[d + 1], r[d], AUX[pc], 8, true, pc);
             view.setInt32(host, IMM[pc], true);
             view.setInt32(host + 4, IMM[pc] >> 31, true);
             break;
           case Handler.StoreReg8:
-            host = hostAddress(mem, r[d + 1], r[d], AUX[pc], 8, true);
+            host = mem.translateAt(r[d + 1], r[d], AUX[pc], 8, true);
             if (host < 0) throw accessFault(mem, r[d + 1], r[d], AUX[pc], 8, true, pc);
             view.setInt32(host, r[s], true);
             view.setInt32(host + 4, r[s + 1], true);

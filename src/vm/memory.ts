@@ -160,16 +160,34 @@ export class MemoryMap {
    * *start* lies in a gap.
    */
   translateParts(hi: number, lo: number, len: number, store: boolean): number {
+    return this.translateAt(hi, lo, 0, len, store);
+  }
+
+  /**
+   * {@link translateParts} of the address `(hi, lo) + off` (wrapping at 2^64), halves given as
+   * int32 or uint32: the interpreter's loads and stores, in one call (a program's first runs make
+   * thousands of them before V8 has optimised anything).
+   */
+  translateAt(hi: number, lo: number, off: number, len: number, store: boolean): number {
+    lo = (lo >>> 0) + off;
+    if (lo >= 0x1_0000_0000) {
+      lo -= 0x1_0000_0000;
+      hi++;
+    } else if (lo < 0) {
+      lo += 0x1_0000_0000;
+      hi--;
+    }
+    hi >>>= 0;
     if (hi >= this.hostStart.length) return -1;
     const start = this.hostStart[hi];
     if (start < 0 || (store && !this.writable[hi])) return -1;
-    let off = lo;
+    let inRegion = lo;
     if (this.gapped[hi]) {
       if ((lo >>> GAP_SHIFT) & 1) return -1;
-      off = ((lo >>> (GAP_SHIFT + 1)) << GAP_SHIFT) | (lo & (STACK_FRAME_SIZE - 1));
+      inRegion = ((lo >>> (GAP_SHIFT + 1)) << GAP_SHIFT) | (lo & (STACK_FRAME_SIZE - 1));
     }
-    if (off + len > this.hostLength[hi]) return -1;
-    const host = start + off;
+    if (inRegion + len > this.hostLength[hi]) return -1;
+    const host = start + inRegion;
     if (store) this.noteWritten(hi, host, host + len);
     return host;
   }

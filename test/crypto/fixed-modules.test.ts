@@ -1,20 +1,20 @@
 /**
  * The fixed WebAssembly modules a bundle carries pre-emitted (src/crypto/fixed-modules.ts): the
- * build's list covers every module the library asks for by name, and a carried module comes back
- * as the same module with the same meta as emitting it.
+ * build's list covers every module the library asks for by name, a carried module comes back
+ * as the same module with the same meta as emitting it, and one compiled ahead is the one used.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FIXED_MODULES } from '../../src/crypto/fixed-module-list.js';
-import { bundledForm, fixedModule } from '../../src/crypto/fixed-modules.js';
+import { bundledForm, compileAhead, fixedModule } from '../../src/crypto/fixed-modules.js';
 
 const sources = (dir: string): string[] =>
   readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
 
 describe('fixed modules', () => {
   it('the build list names every module the library asks for', () => {
-    const asked = sources('src').flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/fixedModule\('([^']+)'/g)].map((m) => m[1]));
+    const asked = sources('src').flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/(?:fixedModule|compileAhead)\('([^']+)'/g)].map((m) => m[1]));
     expect(asked.length).toBeGreaterThan(4);
     for (const name of asked) expect(Object.keys(FIXED_MODULES)).toContain(name);
   });
@@ -31,5 +31,26 @@ describe('fixed modules', () => {
       expect(carried.meta).toEqual(emitted.meta);
       expect(fixedModule(name, emit, {}).meta).toEqual(emitted.meta); // not carried: emitted
     }
+  });
+
+  it('a module compiled ahead is the one the first use gets, once the compile is done', async () => {
+    const carried = { sha256: bundledForm(FIXED_MODULES.sha256!()) };
+    const fail = () => expect.fail('the carried form must be used');
+    // Not yet compiled: each use compiles its own module.
+    expect(fixedModule('sha256', fail, carried).module).not.toBe(fixedModule('sha256', fail, carried).module);
+    compileAhead('sha256', carried);
+    expect(fixedModule('sha256', fail, carried).module).not.toBe(fixedModule('sha256', fail, carried).module); // starts once this synchronous code is done
+    let ahead: WebAssembly.Module | undefined;
+    for (let turns = 0; turns < 200 && !ahead; turns++) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      const first = fixedModule('sha256', fail, carried).module;
+      if (first === fixedModule('sha256', fail, carried).module) ahead = first;
+    }
+    expect(ahead).toBeInstanceOf(WebAssembly.Module);
+    expect(WebAssembly.Module.exports(ahead!)).toEqual(WebAssembly.Module.exports(new WebAssembly.Module(FIXED_MODULES.sha256!().bytes)));
+    expect(fixedModule('sha256', fail, carried).meta).toEqual(carried.sha256.meta);
+    compileAhead('sha256', carried); // compiled already: nothing more
+    expect(fixedModule('sha256', fail, carried).module).toBe(ahead);
+    compileAhead('sha256', {}); // not carried: nothing
   });
 });
