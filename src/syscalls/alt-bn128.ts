@@ -103,25 +103,30 @@ function padded(input: Uint8Array, n: number): Uint8Array {
   out.set(input);
   return out;
 }
+/** Input of exactly `n` bytes (the little-endian G1 operations and every G2 one take no padding). */
+function exactly(input: Uint8Array, n: number): Uint8Array {
+  if (input.length !== n) invalid();
+  return input;
+}
 const scalar = (b: Uint8Array, at: number, le: boolean) => word(b, at, le) % R;
 
 function groupOp(op: number, input: Uint8Array): Uint8Array {
   const le = (op & LE) !== 0;
   switch (op & ~LE) {
     case G1_ADD: {
-      const b = padded(input, 128);
+      const b = le ? exactly(input, 128) : padded(input, 128);
       return putG1(G1.add(g1(b, 0, le), g1(b, 64, le)), le);
     }
     case G1_MUL: {
-      const b = padded(input, 96);
+      const b = le ? exactly(input, 96) : padded(input, 96);
       return putG1(G1.combine(scalar(b, 64, le), g1(b, 0, le)), le);
     }
     case G2_ADD: {
-      const b = padded(input, 256);
+      const b = exactly(input, 256);
       return putG2(g2(b, 0, le).add(g2(b, 128, le)), le);
     }
     case G2_MUL: {
-      const b = padded(input, 160);
+      const b = exactly(input, 160);
       return putG2(g2(b, 0, le).multiplyUnsafe(scalar(b, 128, le)), le);
     }
     default: {

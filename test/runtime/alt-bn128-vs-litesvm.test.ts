@@ -76,6 +76,15 @@ describe('alt_bn128: websvm vs LiteSVM', () => {
     }
   });
 
+  it('input lengths: big-endian G1 operations pad short input, little-endian G1 and every G2 operation take the exact length', async () => {
+    for (const op of [0, 2, 0x80, 0x82, 4, 6, 0x84, 0x86]) {
+      const g2 = (op & 0x7f) >= 4;
+      const point = g2 ? ((op & 0x80) !== 0 ? le2(Q1) : Q1) : (op & 0x80) !== 0 ? le1(P1) : P1;
+      // Empty input (all identity once padded), one point alone, one byte short of a point.
+      for (const input of [new Uint8Array(0), point, point.subarray(0, point.length - 1)]) await same(0, op, input);
+    }
+  });
+
   it('pairings: a product that is one, one that is not, empty, zero points, bad lengths', async () => {
     for (const [op, input] of [
       [3, cat(Gb, Hb, NEG, Hb)],
