@@ -97,6 +97,9 @@ export interface Rel {
 
 type Range = [start: number, end: number];
 
+/** The largest u64: a sum above it overflows (`err_checked_add`). */
+const U64_MAX = (1n << 64n) - 1n;
+
 /** Little-endian reader over the file with checked slices. */
 export class Reader {
   readonly view: DataView;
@@ -114,6 +117,10 @@ export class Reader {
   }
   u64(o: number): number {
     return this.u32(o) + this.u32(o + 4) * 0x1_0000_0000;
+  }
+  /** A u64 exactly, where an overflow of 64 bits must be seen. */
+  u64Exact(o: number): bigint {
+    return this.view.getBigUint64(o, true);
   }
   /** `slice_from_bytes`: size multiple of `entry`, inside the file, 8-aligned (the reference copies to 16-aligned memory). */
   table([start, end]: Range, entry: number): Range {
@@ -289,6 +296,37 @@ export class Elf64 {
     }
   }
 
+  /** A 64-bit field of program header `i`, exactly. */
+  private phdrExact(i: number, field: 'vaddr' | 'memsz' | 'offset'): bigint {
+    return this.r.u64Exact(this.header.phoff + i * PHDR_SIZE + PHDR.offsets[field]);
+  }
+
+  /** A 64-bit field of section header `i`, exactly. */
+  private shdrExact(i: number, field: 'addr' | 'offset'): bigint {
+    return this.r.u64Exact(this.header.shoff + i * SHDR_SIZE + SHDR.offsets[field]);
+  }
+
+  /**
+   * `program_header_for_vaddr`: the index of the first program header, of any type, whose virtual
+   * range holds `vaddr`; a header visited before it whose end (vaddr + memsz) overflows 64 bits
+   * fails the file with OutOfBounds.
+   */
+  private programHeaderForVaddr(vaddr: bigint): number | undefined {
+    for (let i = 0; i < this.phdrs.length; i++) {
+      const start = this.phdrExact(i, 'vaddr');
+      const end = start + this.phdrExact(i, 'memsz');
+      if (end > U64_MAX) throw parserError('OutOfBounds');
+      if (vaddr >= start && vaddr < end) return i;
+    }
+    return undefined;
+  }
+
+  /** The index of the first section header whose address is `vaddr` (compared exactly). */
+  private sectionAt(vaddr: bigint): number | undefined {
+    const i = this.shdrs.findIndex((_, k) => this.shdrExact(k, 'addr') === vaddr);
+    return i < 0 ? undefined : i;
+  }
+
   private parseDynamic(): void {
     const r = this.r;
     let table: Range | undefined;
@@ -311,34 +349,34 @@ export class Elf64 {
       }
     }
     if (!table) return;
-    // Values by tag; a tag the table does not have reads as 0.
-    const values = new Map<number, number>();
+    // Values by tag, exactly (offsets computed from them must see 64-bit overflow); a tag the table does not have reads as 0.
+    const values = new Map<number, bigint>();
     for (let o = table[0]; o < table[1]; o += DYN.fixedSize) {
       const tag = r.u64(o + DYN.offsets.tag);
       if (tag === DT_NULL) break;
       if (tag >= DT_NUM) continue;
-      values.set(tag, r.u64(o + DYN.offsets.value));
+      values.set(tag, r.u64Exact(o + DYN.offsets.value));
     }
-    const dt = (tag: number) => values.get(tag) ?? 0;
+    const dt = (tag: number) => values.get(tag) ?? 0n;
     // Dynamic relocations.
     const relVaddr = dt(DT_REL);
-    if (relVaddr !== 0) {
-      if (dt(DT_RELENT) !== REL_SIZE) throw parserError('InvalidDynamicSectionTable');
+    if (relVaddr !== 0n) {
+      if (dt(DT_RELENT) !== BigInt(REL_SIZE)) throw parserError('InvalidDynamicSectionTable');
       const size = dt(DT_RELSZ);
-      if (size === 0) throw parserError('InvalidDynamicSectionTable');
-      const ph = this.phdrs.find((p) => relVaddr >= p.vaddr && relVaddr < p.vaddr + p.memsz);
-      let offset: number;
-      if (ph) {
-        if (relVaddr < ph.vaddr) throw parserError('OutOfBounds');
-        offset = relVaddr - ph.vaddr + ph.offset;
+      if (size === 0n) throw parserError('InvalidDynamicSectionTable');
+      const ph = this.programHeaderForVaddr(relVaddr);
+      let offset: bigint;
+      if (ph !== undefined) {
+        offset = relVaddr - this.phdrExact(ph, 'vaddr') + this.phdrExact(ph, 'offset');
       } else {
-        const sh = this.shdrs.find((s) => s.addr === relVaddr);
-        if (!sh) throw parserError('InvalidDynamicSectionTable');
-        offset = sh.offset;
+        const sh = this.sectionAt(relVaddr);
+        if (sh === undefined) throw parserError('InvalidDynamicSectionTable');
+        offset = this.shdrExact(sh, 'offset');
       }
+      if (offset + size > U64_MAX) throw parserError('OutOfBounds');
       let range: Range;
       try {
-        range = r.table([offset, offset + size], REL_SIZE);
+        range = r.table([Number(offset), Number(offset + size)], REL_SIZE);
       } catch {
         throw parserError('InvalidDynamicSectionTable');
       }
@@ -346,9 +384,10 @@ export class Elf64 {
     }
     // Dynamic symbols.
     const symVaddr = dt(DT_SYMTAB);
-    if (symVaddr !== 0) {
-      const sh = this.shdrs.find((s) => s.addr === symVaddr);
-      if (!sh) throw parserError('InvalidDynamicSectionTable');
+    if (symVaddr !== 0n) {
+      const index = this.sectionAt(symVaddr);
+      if (index === undefined) throw parserError('InvalidDynamicSectionTable');
+      const sh = this.shdrs[index]!;
       if (sh.type !== SHT_SYMTAB && sh.type !== SHT_DYNSYM) throw parserError('InvalidSectionHeader');
       const range = r.table([sh.offset, sh.offset + sh.size], SYM_SIZE);
       this.dynamicSymbols = [];

@@ -49,11 +49,22 @@ function accepts(side: string, deploy: () => void, typed: (e: unknown) => boolea
   }
 }
 
+/**
+ * Programs a pair of simulators takes before the campaign starts a new pair: LiteSVM maps three
+ * memory regions for each program it loads (its JIT code), and a process may hold 65 530 mappings.
+ */
+const PROGRAMS_PER_PAIR = 4000;
+
 export async function elfMutation(options: CampaignOptions): Promise<CampaignReport> {
   const pool = bases();
-  const d = await Dual.create();
+  let d = await Dual.create();
+  let deployed = 0;
   const decodeAddress = getAddressDecoder();
   return runCases(options, async (rng) => {
+    if (deployed >= PROGRAMS_PER_PAIR) {
+      d = await Dual.create();
+      deployed = 0;
+    }
     const elf = mutateElf(pool[rng.int(pool.length)], rng);
     const id = address(decodeAddress.decode(Uint8Array.from({ length: 32 }, () => rng.int(256))));
     const ours = accepts(
@@ -66,6 +77,7 @@ export async function elfMutation(options: CampaignOptions): Promise<CampaignRep
       () => d.theirs.addProgram(id, elf),
       () => true,
     );
+    if (theirs) deployed++;
     if (ours !== theirs)
       throw new Error(`websvm ${ours ? 'accepts' : 'refuses'} an ELF LiteSVM ${theirs ? 'accepts' : 'refuses'}: ${Buffer.from(elf).toString('base64')}`);
     if (!ours) return 'both refuse';

@@ -274,6 +274,27 @@ describe('sysinfo.c: sysvar, invocation and cryptography syscalls', () => {
 });
 
 describe('syscalls.c: added with a call to a syscall the feature set leaves out', () => {
+  it('refuses, as LiteSVM does, an ELF whose program header ends past 2^64 before the one holding its relocations', async () => {
+    const elf = programElf('debuginfo.split').slice();
+    const v = new DataView(elf.buffer);
+    v.setUint32(48, 1, true); // sBPF v1: the lenient parser
+    const third = 64 + 2 * 56; // vaddr and memsz of the third program header, past the first two
+    v.setBigUint64(third + 16, 0x6200_0000_0000_05a0n, true);
+    v.setBigUint64(third + 40, 0xc700_0000_0000_0210n, true);
+    const id = await fresh();
+    const d = await Dual.create();
+    const theirs = (() => {
+      try {
+        d.theirs.addProgram(id, elf);
+        return 'accepted';
+      } catch (e) {
+        return String(e).replace(/^Error: Failed to add program: /, '');
+      }
+    })();
+    expect(theirs).toBe('Offset or value is out of bounds');
+    expect(() => d.ours.addProgram(id, elf)).toThrow(theirs);
+  });
+
   it('loads as LiteSVM’s addProgram does, and fails only when the call runs', async () => {
     const d = await Dual.create();
     const program = await deployBoth(d, programElf('syscalls'));
