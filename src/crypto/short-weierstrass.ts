@@ -8,6 +8,7 @@
  */
 import { type Code, ModuleBuilder, ValType } from '../jit/wasm/index.js';
 import { fixedModule, type EmittedModule } from './fixed-modules.js';
+import { modInverse } from './modular.js';
 import { ELEMENT_BYTES, emitMontgomery, limbsOf, LIMBS } from './montgomery.js';
 
 const { I32 } = ValType;
@@ -26,13 +27,12 @@ const TO_MONTGOMERY = 0; // 2^512 mod p
 const ONE = E; // 1, normal form
 const ONE_MONTGOMERY = 2 * E;
 const B = 3 * E; // the curve's b, Montgomery form
-const INVERSE_EXPONENT = 4 * E; // p − 2
-const ROOT_EXPONENT = 5 * E; // (p + 1) / 4
-const K1 = 6 * E;
-const K2 = 7 * E;
-const X_IN = 8 * E; // an affine coordinate pair in, or out
-const Y_IN = 9 * E;
-const P1 = 10 * E;
+const ROOT_EXPONENT = 4 * E; // (p + 1) / 4
+const K1 = 5 * E;
+const K2 = 6 * E;
+const X_IN = 7 * E; // an affine coordinate pair in, or out
+const Y_IN = 8 * E;
+const P1 = 9 * E;
 const P2 = P1 + POINT;
 const P12 = P2 + POINT;
 const ACC = P12 + POINT;
@@ -43,8 +43,6 @@ interface Exports {
   memory: WebAssembly.Memory;
   /** X_IN, Y_IN (normal form) into Montgomery form at `dst` (x, y, then Z = 1); returns whether on the curve. */
   load(dst: number): number;
-  /** The point at `src` as affine X_IN, Y_IN in normal form; returns 0 for the point at infinity. */
-  store(src: number): number;
   /** Y_IN = the y with y² = X_IN³ + b of parity `odd` (normal form); returns 0 when X_IN³ + b is no square. */
   lift(odd: number): number;
   /** ACC = K1·P1 + K2·P2. */
@@ -290,27 +288,7 @@ export function emitShortWeierstrass(p: bigint): EmittedModule {
     c.end();
   }
 
-  // store(src): affine normal-form x, y, or 0 for infinity.
-  const store = m.addFunction([I32], [I32]);
-  {
-    const c = store.code;
-    const SRC = 0;
-    isZero(c, [SRC, 2 * E]);
-    c.if(ValType.I32);
-    c.i32Const(0);
-    c.else();
-    call(c, pow.index, T(0), [SRC, 2 * E], INVERSE_EXPONENT); // 1/Z
-    call(c, f.mul, T(1), T(0), T(0)); // 1/Z²
-    call(c, f.mul, X_IN, [SRC, 0], T(1));
-    call(c, f.mul, T(1), T(1), T(0)); // 1/Z³
-    call(c, f.mul, Y_IN, [SRC, E], T(1));
-    call(c, f.mul, X_IN, X_IN, ONE);
-    call(c, f.mul, Y_IN, Y_IN, ONE);
-    c.i32Const(1);
-    c.end();
-  }
   m.export('load', 'func', load.index);
-  m.export('store', 'func', store.index);
   m.export('lift', 'func', lift.index);
   m.export('combine', 'func', combine.index);
   m.export('sum', 'func', sum.index);
@@ -342,7 +320,6 @@ export class ShortWeierstrass {
       put(ONE, 1n);
       put(ONE_MONTGOMERY, (1n << 256n) % mod);
       put(B, (this.b << 256n) % mod);
-      put(INVERSE_EXPONENT, mod - 2n);
       put(ROOT_EXPONENT, (mod + 1n) / 4n);
       this.module = { exports, words };
     }
@@ -370,9 +347,27 @@ export class ShortWeierstrass {
     return this.m.exports.load(at) === 1;
   }
 
+  /**
+   * The accumulator as an affine point (undefined for infinity). Its Jacobian X, Y, Z are read in
+   * Montgomery form (each times R = 2^256): x = X/Z² = X_m·R/Z_m² and y = Y/Z³ = Y_m·R²/Z_m³, with
+   * Z_m inverted by Euclid's algorithm on bigints, about four times faster than the module's
+   * exponentiation.
+   */
   private result(): Affine | undefined {
-    return this.m.exports.store(ACC) ? { x: this.get(X_IN), y: this.get(Y_IN) } : undefined;
+    const p = this.p;
+    const z = this.get(ACC + 2 * E) % p;
+    if (z === 0n) return undefined;
+    const zi = modInverse(z, p);
+    const zi2 = (zi * zi) % p;
+    const r = this.montgomeryR;
+    return { x: (((this.get(ACC) * zi2) % p) * r) % p, y: (((((this.get(ACC + E) * zi2) % p) * zi) % p) * ((r * r) % p)) % p };
   }
+
+  /** R = 2^256 mod p, the Montgomery factor. */
+  private get montgomeryR(): bigint {
+    return (this.rModP ??= (1n << 256n) % this.p);
+  }
+  private rModP: bigint | undefined;
 
   /** Whether (x, y), coordinates below p, satisfies the curve equation. */
   isOnCurve(point: Affine): boolean {
