@@ -27,6 +27,9 @@ export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
+/** A few bytes (a key, a signature) as a string of one character per byte: a map key that costs no encoding. */
+export const bytesKey = (bytes: Uint8Array): string => String.fromCharCode.apply(null, bytes as unknown as number[]);
+
 /** The bytes of `parts`, one after another, in a new array. */
 export function concatBytes(...parts: Uint8Array[]): Uint8Array {
   let length = 0;

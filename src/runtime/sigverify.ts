@@ -6,7 +6,7 @@
  */
 import { nobleEd25519 } from '../crypto/noble.js';
 import { nodeModule } from '../platform.js';
-import { concatBytes, sameBytes } from './bytes.js';
+import { bytesKey, concatBytes, sameBytes } from './bytes.js';
 import { verifyStrict } from './ed25519/verify.js';
 
 interface NodeCrypto {
@@ -30,11 +30,9 @@ function remember(id: string, message: Uint8Array, publicKey: Uint8Array): void 
   verified.set(id, { message: message.slice(), publicKey: publicKey.slice() });
 }
 
-const signatureId = (signature: Uint8Array) => String.fromCharCode.apply(null, signature as unknown as number[]);
-
 /** Whether `signature` is a valid Ed25519 signature of `message` by `publicKey`, as Agave decides it. */
 export function verifySignature(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
-  const id = signatureId(signature);
+  const id = bytesKey(signature);
   const known = verified.get(id);
   if (known && sameBytes(known.message, message) && sameBytes(known.publicKey, publicKey)) return true;
   if (!verifyStrict(signature, message, publicKey)) return false;
@@ -65,7 +63,7 @@ export class LocalSigner {
   /** The signature of `message`. */
   sign(message: Uint8Array): Uint8Array {
     const signature = nodeCrypto ? new Uint8Array(nodeCrypto.sign(null, message, this.keyObject)) : nobleEd25519().ed25519.sign(message, this.seed);
-    if (!sameBytes(signature.subarray(0, 32), IDENTITY)) remember(signatureId(signature), message, this.publicKey);
+    if (!sameBytes(signature.subarray(0, 32), IDENTITY)) remember(bytesKey(signature), message, this.publicKey);
     return signature;
   }
 }

@@ -13,6 +13,7 @@
  * `with_transaction_history` that reserves more.
  */
 import { WebsvmError } from '../errors.js';
+import { bytesKey } from './bytes.js';
 
 /** A saved history no sequence of calls could have reached (kind `InvalidHistory`), with its sizes. */
 const invalidHistory = (reason: string, { capacity, indexBuckets, entries }: SavedHistory<unknown>) =>
@@ -35,7 +36,7 @@ function bucketsFor(items: number): number {
 const itemsIn = (buckets: number) => (buckets <= 8 ? Math.max(buckets - 1, 0) : (buckets / 8) * 7);
 
 /** A signature's 64 bytes as a map key (one UTF-16 unit per byte: cheap, unlike base58). */
-export const signatureKey = (signature: Uint8Array): string => String.fromCharCode.apply(null, signature as unknown as number[]);
+export const signatureKey = (signature: Uint8Array): string => bytesKey(signature);
 
 /** A history's state as {@link TransactionHistory.saved} gives it. */
 export interface SavedHistory<T> {

@@ -15,7 +15,7 @@
  * 1.7 times the building, for no gain we could measure.)
  */
 import { sha512 } from '../../crypto/sha512.js';
-import { sameBytes } from '../bytes.js';
+import { bytesKey, sameBytes } from '../bytes.js';
 import { fixedModule } from '../../crypto/fixed-modules.js';
 import { emitEd25519, FE, NIELS, ODD_MULTIPLES, POINT, writeNaf, type Ed25519Exports, type Layout } from './module.js';
 import { platformVerify } from './platform.js';
@@ -167,7 +167,7 @@ class Verifier {
 
   /** The state of public key `a`, decoded and checked on first sight (the keys kept are the most recently used). */
   private key(a: Uint8Array): KeyState {
-    const id = String.fromCharCode.apply(null, a as unknown as number[]);
+    const id = bytesKey(a);
     let state = this.keys.get(id);
     if (state) {
       this.keys.delete(id);
