@@ -25,22 +25,18 @@ const MAX_MSM_POINTS = 512n;
 /** The group order ℓ: scalars must be canonical (below it). */
 const L = 2n ** 252n + 27742317777372353535851937790883648493n;
 
-interface Group<P> {
+/** A curve25519 group: its encoding of points (Edwards or ristretto255) on the one Edwards arithmetic. */
+interface Group {
   /** Whether 32 bytes decode to a point. */
   valid(bytes: Uint8Array): boolean;
-  decode(bytes: Uint8Array): P | undefined;
-  encode(p: P): Uint8Array;
-  add(a: P, b: P): P;
-  sub(a: P, b: P): P;
-  mul(p: P, s: bigint): P;
-  /** Σ [s_i]p_i (the empty sum is the identity). */
-  msm(points: readonly P[], scalars: readonly bigint[]): P;
+  decode(bytes: Uint8Array): EdwardsPoint | undefined;
+  encode(p: EdwardsPoint): Uint8Array;
   /** Which prices of the cost table this group's operations charge. */
   cost: Record<'validate' | 'add' | 'sub' | 'mul' | 'msmBase' | 'msmEach', keyof ExecutionCosts>;
 }
 
 /** The prices of the cost table a curve25519 group's operations charge. */
-const costRow = (prices: 'Edwards' | 'Ristretto'): Group<unknown>['cost'] => ({
+const costRow = (prices: 'Edwards' | 'Ristretto'): Group['cost'] => ({
   validate: `curve25519${prices}ValidatePointCost`,
   add: `curve25519${prices}AddCost`,
   sub: `curve25519${prices}SubtractCost`,
@@ -50,18 +46,13 @@ const costRow = (prices: 'Edwards' | 'Ristretto'): Group<unknown>['cost'] => ({
 });
 
 // Decoding is dalek's: y need not be below p, and x = 0 may carry the sign bit.
-const edwards: Group<EdwardsPoint> = {
+const edwards: Group = {
   valid: isEdwardsY,
   decode: (b) => edwardsGroup().decode(b),
   encode: (p) => edwardsGroup().encode(p),
-  add: (a, b) => edwardsGroup().add(a, b),
-  sub: (a, b) => edwardsGroup().sub(a, b),
-  mul: (p, s) => edwardsGroup().mul(p, s),
-  msm: (points, scalars) => edwardsGroup().msm(points, scalars),
   cost: costRow('Edwards'),
 };
-const ristretto: Group<EdwardsPoint> = {
-  ...edwards,
+const ristretto: Group = {
   valid: (b) => edwardsGroup().decodeRistretto(b) !== undefined,
   decode: (b) => edwardsGroup().decodeRistretto(b),
   encode: (p) => edwardsGroup().encodeRistretto(p),
@@ -75,8 +66,7 @@ function scalar(bytes: Uint8Array): bigint | undefined {
   return v < L ? v : undefined;
 }
 
-const groupOf = (curve: bigint): Group<unknown> | undefined =>
-  (curve === EDWARDS ? edwards : curve === RISTRETTO ? ristretto : undefined) as Group<unknown> | undefined;
+const groupOf = (curve: bigint): Group | undefined => (curve === EDWARDS ? edwards : curve === RISTRETTO ? ristretto : undefined);
 
 const invalidAttribute = () => new SyscallError('InvalidAttribute');
 
@@ -107,13 +97,14 @@ export function registerCurve25519Syscalls(
       consumeChecked(ctx, costs[op === ADD ? g.cost.add : op === SUB ? g.cost.sub : g.cost.mul]);
       const left = ctx.memory.slice(leftAddr, 32, false);
       const right = g.decode(ctx.memory.slice(rightAddr, 32, false));
-      let result: unknown;
+      const arithmetic = edwardsGroup();
+      let result: EdwardsPoint | undefined;
       if (op === MUL) {
         const s = scalar(left);
-        result = s === undefined || !right ? undefined : g.mul(right, s);
+        result = s === undefined || !right ? undefined : arithmetic.mul(right, s);
       } else {
         const l = g.decode(left);
-        result = !l || !right ? undefined : op === ADD ? g.add(l, right) : g.sub(l, right);
+        result = !l || !right ? undefined : op === ADD ? arithmetic.add(l, right) : arithmetic.sub(l, right);
       }
       if (result === undefined) return 1n;
       ctx.memory.slice(resultAddr, 32, true).set(g.encode(result));
@@ -128,7 +119,7 @@ export function registerCurve25519Syscalls(
       const scalarBytes = ctx.memory.slice(scalarsAddr, 32 * n, false);
       const pointBytes = ctx.memory.slice(pointsAddr, 32 * n, false);
       const scalars: bigint[] = [];
-      const points: unknown[] = [];
+      const points: EdwardsPoint[] = [];
       for (let i = 0; i < n; i++) {
         const s = scalar(scalarBytes.subarray(32 * i, 32 * i + 32));
         const p = g.decode(pointBytes.subarray(32 * i, 32 * i + 32));
@@ -136,7 +127,7 @@ export function registerCurve25519Syscalls(
         scalars.push(s);
         points.push(p);
       }
-      ctx.memory.slice(resultAddr, 32, true).set(g.encode(g.msm(points, scalars)));
+      ctx.memory.slice(resultAddr, 32, true).set(g.encode(edwardsGroup().msm(points, scalars)));
       return 0n;
     });
 }

@@ -46,30 +46,37 @@ class EdwardsGroup {
     return this.bytes.slice(at, at + POINT);
   }
 
+  /** The point 32 bytes encode (decoded by the module's `decompress`), or undefined when they encode none. */
+  private decodeWith(decompress: (p: number) => number, encoding: Uint8Array): EdwardsPoint | undefined {
+    this.bytes.set(encoding.subarray(0, 32), this.layout.bytesIn);
+    return decompress(this.acc) ? this.take(this.acc) : undefined;
+  }
+
+  /** The 32-byte encoding the module's `compress` gives `p`. */
+  private encodeWith(compress: (p: number) => void, p: EdwardsPoint): Uint8Array {
+    this.bytes.set(p, this.acc);
+    compress(this.acc);
+    return this.bytes.slice(this.layout.bytesOut, this.layout.bytesOut + 32);
+  }
+
   /** The point 32 bytes encode, or undefined when they encode none. */
   decode(encoding: Uint8Array): EdwardsPoint | undefined {
-    this.bytes.set(encoding.subarray(0, 32), this.layout.bytesIn);
-    return this.wasm.decompress(this.acc) ? this.take(this.acc) : undefined;
-  }
-
-  /** The point a ristretto255 encoding names (a representative of its class), or undefined when the bytes are no canonical encoding. */
-  decodeRistretto(encoding: Uint8Array): EdwardsPoint | undefined {
-    this.bytes.set(encoding.subarray(0, 32), this.layout.bytesIn);
-    return this.wasm.ristrettoDecompress(this.acc) ? this.take(this.acc) : undefined;
-  }
-
-  /** The canonical ristretto255 encoding of `p`'s class. */
-  encodeRistretto(p: EdwardsPoint): Uint8Array {
-    this.bytes.set(p, this.acc);
-    this.wasm.ristrettoCompress(this.acc);
-    return this.bytes.slice(this.layout.bytesOut, this.layout.bytesOut + 32);
+    return this.decodeWith(this.wasm.decompress, encoding);
   }
 
   /** The canonical encoding of `p`. */
   encode(p: EdwardsPoint): Uint8Array {
-    this.bytes.set(p, this.acc);
-    this.wasm.compress(this.acc);
-    return this.bytes.slice(this.layout.bytesOut, this.layout.bytesOut + 32);
+    return this.encodeWith(this.wasm.compress, p);
+  }
+
+  /** The point a ristretto255 encoding names (a representative of its class), or undefined when the bytes are no canonical encoding. */
+  decodeRistretto(encoding: Uint8Array): EdwardsPoint | undefined {
+    return this.decodeWith(this.wasm.ristrettoDecompress, encoding);
+  }
+
+  /** The canonical ristretto255 encoding of `p`'s class. */
+  encodeRistretto(p: EdwardsPoint): Uint8Array {
+    return this.encodeWith(this.wasm.ristrettoCompress, p);
   }
 
   add(p: EdwardsPoint, q: EdwardsPoint): EdwardsPoint {

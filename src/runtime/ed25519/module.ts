@@ -84,18 +84,18 @@ export interface Ed25519Exports {
   toNiels(table: number, points: number, count: number, prefix: number): void;
   /** Cached A, 3A, 5A … (`count` of them) of `p` at `odd`. */
   oddMultiples(odd: number, p: number, count: number): void;
-  /** `acc = 2^length·acc + Σ naf_i·2^i·A` over i < `length` (i8 digits, odd or 0; `odd` from {@link oddMultiples}). */
-  ladder(acc: number, naf: number, length: number, odd: number): void;
   /**
-   * {@link ladder} over `count` points at once, sharing the doublings (Straus): point j's digits at
-   * `naf + j·NAF_STRIDE`, its {@link ODD_MULTIPLES} odd multiples at `odd + j·ODD_MULTIPLES·POINT`.
+   * `acc = 2^length·acc + Σ_j Σ_i naf_j,i·2^i·A_j` over i < `length`, for `count` points A_j sharing
+   * their doublings (Straus; a single point is count 1): point j's i8 digits (odd or 0) at
+   * `naf + j·NAF_STRIDE`, its {@link ODD_MULTIPLES} odd multiples (from {@link oddMultiples}) at
+   * `odd + j·ODD_MULTIPLES·POINT`.
    */
   multiLadder(acc: number, naf: number, count: number, length: number, odd: number): void;
 }
 
 /**
  * The width-5 NAF digits of k ≥ 0 (least significant first) as i8 at `out[at…]`, the form
- * {@link Ed25519Exports.ladder} reads; returns how many there are up to the top non-zero one.
+ * {@link Ed25519Exports.multiLadder} reads; returns how many there are up to the top non-zero one.
  */
 export function writeNaf(k: bigint, out: Uint8Array, at: number): number {
   let length = 0;
@@ -666,24 +666,6 @@ export function emitEd25519(): EmittedModule<Layout> {
     call(c, toExtended, current, completed);
     c.localGet(odd).i32Const(POINT).i32Add().localTee(odd).i32Const(current).call(toCached);
     c.br(0).end().end();
-  });
-
-  define('ladder', 4, [], (c, acc, naf, length, odd) => {
-    const d = c.locals(1, I32);
-    c.loop();
-    c.localGet(length).i32Const(1).i32Sub().localSet(length);
-    call(c, double, completed, [acc, 0]);
-    c.localGet(naf).localGet(length).i32Add();
-    loadDigit(c).localTee(d).if();
-    call(c, toExtended, [acc, 0], completed);
-    c.i32Const(completed).localGet(acc).localGet(odd);
-    magnitudeIndex(c, d).i32Const(1).i32ShrU().i32Const(POINT).i32Mul().i32Add();
-    c.localGet(d).i32Const(0).i32LtS().call(addCached);
-    c.end();
-    c.localGet(length).if();
-    call(c, toProjective, [acc, 0], completed);
-    c.br(1).end().end();
-    call(c, toExtended, [acc, 0], completed);
   });
 
   define('multiLadder', 5, [], (c, acc, naf, count, length, odd) => {

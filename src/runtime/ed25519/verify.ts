@@ -292,7 +292,7 @@ class Verifier {
   private ladder(out: number, odd: number, k: bigint): void {
     this.wasm.identity(out);
     const length = writeNaf(k, this.bytes, this.layout.digits + NAF_AT);
-    if (length > 0) this.wasm.ladder(out, this.layout.digits + NAF_AT, length, odd);
+    if (length > 0) this.wasm.multiLadder(out, this.layout.digits + NAF_AT, 1, length, odd);
   }
 
   /** out = [k](-A): by a ladder for the key's first few verifications, then by its comb table. */
