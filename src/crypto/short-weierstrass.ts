@@ -297,7 +297,8 @@ export function emitShortWeierstrass(p: bigint): EmittedModule {
 
 /** A curve y² = x³ + b modulo p, its module built on first use. */
 export class ShortWeierstrass {
-  private module: { exports: Exports; words: Uint32Array } | undefined;
+  /** The instance, its memory as words, and the Montgomery factor R = 2^256 mod p and R² mod p. */
+  private module: { exports: Exports; words: Uint32Array; r: bigint; r2: bigint } | undefined;
 
   constructor(
     readonly p: bigint,
@@ -309,19 +310,21 @@ export class ShortWeierstrass {
     return `short-weierstrass-${this.p.toString(16)}`;
   }
 
-  private get m(): { exports: Exports; words: Uint32Array } {
+  private get m(): { exports: Exports; words: Uint32Array; r: bigint; r2: bigint } {
     if (!this.module) {
       const { module } = fixedModule(this.moduleName, typeof WEBSVM_CARRIES_FIXED_MODULES === 'undefined' ? () => emitShortWeierstrass(this.p) : undefined);
       const exports = new WebAssembly.Instance(module, {}).exports as unknown as Exports;
       const words = new Uint32Array(exports.memory.buffer);
       const mod = this.p;
       const put = (at: number, v: bigint) => words.set(limbsOf(v), at / 4);
-      put(TO_MONTGOMERY, (1n << 512n) % mod);
+      const r = (1n << 256n) % mod;
+      const r2 = (1n << 512n) % mod;
+      put(TO_MONTGOMERY, r2);
       put(ONE, 1n);
-      put(ONE_MONTGOMERY, (1n << 256n) % mod);
+      put(ONE_MONTGOMERY, r);
       put(B, (this.b << 256n) % mod);
       put(ROOT_EXPONENT, (mod + 1n) / 4n);
-      this.module = { exports, words };
+      this.module = { exports, words, r, r2 };
     }
     return this.module;
   }
@@ -359,15 +362,9 @@ export class ShortWeierstrass {
     if (z === 0n) return undefined;
     const zi = modInverse(z, p);
     const zi2 = (zi * zi) % p;
-    const r = this.montgomeryR;
-    return { x: (((this.get(ACC) * zi2) % p) * r) % p, y: (((((this.get(ACC + E) * zi2) % p) * zi) % p) * ((r * r) % p)) % p };
+    const { r, r2 } = this.m;
+    return { x: (((this.get(ACC) * zi2) % p) * r) % p, y: (((((this.get(ACC + E) * zi2) % p) * zi) % p) * r2) % p };
   }
-
-  /** R = 2^256 mod p, the Montgomery factor. */
-  private get montgomeryR(): bigint {
-    return (this.rModP ??= (1n << 256n) % this.p);
-  }
-  private rModP: bigint | undefined;
 
   /** Whether (x, y), coordinates below p, satisfies the curve equation. */
   isOnCurve(point: Affine): boolean {
