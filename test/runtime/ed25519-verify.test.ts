@@ -5,13 +5,13 @@
  * verified with several times, so the ladder of a key's first uses, its comb table and the wide
  * table of a key in constant use all run, and the first test crosses from [s]B by ladder (a
  * process's first verifications) to B's table. Every case also goes to the platform's verifier
- * (OpenSSL, which a process uses for its first signatures): where it decides, it decides as the
- * reference does.
+ * (OpenSSL, which decides first where it answers as `verify_strict` does): where it decides, it
+ * decides as the reference does, and the two together (`verifyStrict`) answer as the reference.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { ed25519, ED25519_TORSION_SUBGROUP } from '@noble/curves/ed25519.js';
-import { platformVerdict } from '../../src/runtime/ed25519/platform.js';
-import { verifyStrict } from '../../src/runtime/ed25519/verify.js';
+import { platformUses, platformVerdict } from '../../src/runtime/ed25519/platform.js';
+import { PLATFORM_USES, verifyStrict, wasmVerifyStrict } from '../../src/runtime/ed25519/verify.js';
 import { LocalSigner, verifySignature } from '../../src/runtime/sigverify.js';
 import { B, challenge, hex, L, littleEndian, Point, scalarBytes, signature } from '../helpers/ed25519.js';
 
@@ -37,9 +37,10 @@ function reference(sig: Uint8Array, message: Uint8Array, publicKey: Uint8Array):
 const platform = { decided: 0, accepted: 0, left: 0 };
 
 const agree = (sig: Uint8Array, message: Uint8Array, publicKey: Uint8Array) => {
-  const ours = verifyStrict(sig, message, publicKey);
+  const ours = wasmVerifyStrict(sig, message, publicKey);
   const expected = reference(sig, message, publicKey);
   expect(ours).toBe(expected);
+  expect(verifyStrict(sig, message, publicKey), 'platform, then ours').toBe(expected);
   const verdict = platformVerdict(sig, message, publicKey);
   if (verdict === undefined) platform.left++;
   else {
@@ -75,6 +76,21 @@ describe('Ed25519 verify_strict', () => {
     }
   });
 
+  it('hands a key in regular use from the platform to ours, and answers right on both sides of the switch', () => {
+    const seed = random(32);
+    const publicKey = ed25519.getPublicKey(seed);
+    for (let i = 0; i < PLATFORM_USES + 40; i++) {
+      const message = random(20 + i);
+      const sig = ed25519.sign(message, seed);
+      expect(verifyStrict(sig, message, publicKey), `signature ${i}`).toBe(true);
+      const flipped = sig.slice();
+      flipped[(i * 13) % 64] ^= 1 << (i % 8);
+      expect(verifyStrict(flipped, message, publicKey), `signature ${i}, a bit flipped`).toBe(reference(flipped, message, publicKey));
+    }
+    // The platform verified the key's first signatures and then no more.
+    expect(platformUses(publicKey)).toBe(PLATFORM_USES);
+  });
+
   it('keeps verifying right while more keys are in use than have tables (tables are recycled)', () => {
     const keys = Array.from({ length: 70 }, () => random(32));
     const messages = [random(40), random(41), random(42), random(43), random(44)];
@@ -83,8 +99,8 @@ describe('Ed25519 verify_strict', () => {
       keys.forEach((seed, i) => {
         const publicKey = ed25519.getPublicKey(seed);
         messages.forEach((m, j) => {
-          expect(verifyStrict(signatures[i][j], m, publicKey)).toBe(true);
-          expect(verifyStrict(signatures[i][j], messages[(j + 1) % 5], publicKey)).toBe(false);
+          expect(wasmVerifyStrict(signatures[i][j], m, publicKey)).toBe(true);
+          expect(wasmVerifyStrict(signatures[i][j], messages[(j + 1) % 5], publicKey)).toBe(false);
         });
       });
     }
@@ -99,7 +115,7 @@ describe('Ed25519 verify_strict', () => {
         const m = message(i);
         const sig = ed25519.sign(m, seed);
         const publicKey = ed25519.getPublicKey(seed);
-        const check = i % 25 === 0 ? agree : verifyStrict; // the slow reference now and then
+        const check = i % 25 === 0 ? agree : wasmVerifyStrict; // the slow reference now and then
         expect(check(sig, m, publicKey), `key ${k}, verification ${i}`).toBe(true);
         const flipped = sig.slice();
         flipped[(i * 7 + k) % 64] ^= 1 << (i % 8);
