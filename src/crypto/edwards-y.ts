@@ -222,8 +222,8 @@ export function emitEdwardsY(): EmittedModule {
   return { bytes: m.encode(), meta: undefined };
 }
 
-/** Starts compiling the check's module in the background (see `compileAhead`). */
-export const compileEdwardsYAhead = (): void => compileAhead('edwards-y');
+/** Starts compiling the check's module in the background, then checks once (see `compileAhead`). */
+export const compileEdwardsYAhead = (): void => compileAhead('edwards-y', () => isEdwardsY(new Uint8Array(32)));
 
 function build(): { memory: WebAssembly.Memory; check: () => number } {
   return new WebAssembly.Instance(fixedModule('edwards-y', typeof WEBSVM_CARRIES_FIXED_MODULES === 'undefined' ? emitEdwardsY : undefined).module, {})

@@ -56,21 +56,24 @@ export function fixedModule<Meta>(
 }
 
 /**
- * Compiles the carried module `name` off the main thread, for a first use that is likely but
- * later: the program-derived address syscalls' hash and curve check, whose compile on the spot
- * (the process's first, which also sets up WebAssembly) was ~1 ms of the first derivation.
- * Starting a compile still costs the main thread that set-up, so it starts once the caller's
- * synchronous work is done (a microtask: a test's next await, where it waits for signing anyway);
- * a use before the compile is done compiles on the spot as before. Nothing when the module is not
- * carried (running from source).
+ * Compiles the carried module `name` off the main thread, then calls `warm` (which should run the
+ * module's functions once), for a first use that is likely but later: the program-derived address
+ * syscalls' hash and curve check. V8 compiles a module's functions lazily, on their first call and
+ * on the calling thread, so the compile alone saved little: the first derivation paid ~2 ms for
+ * instantiating and compiling both. The work starts once the caller's synchronous work is done (a
+ * microtask: a test's next await, where it waits for signing anyway); a use before it is done
+ * compiles on the spot as before. Nothing when the module is not carried (running from source).
  */
-export function compileAhead(name: string, from: BundledModules | undefined = bundled()): void {
+export function compileAhead(name: string, warm: () => void, from: BundledModules | undefined = bundled()): void {
   const carried = from?.[name];
   if (!carried || compiledAhead.has(carried) || typeof WebAssembly.compile !== 'function') return;
   compiledAhead.set(carried, null);
   queueMicrotask(() => {
     WebAssembly.compile(base64ToBytes(carried.bytes)!).then(
-      (module) => compiledAhead.set(carried, module),
+      (module) => {
+        compiledAhead.set(carried, module);
+        warm();
+      },
       // The first use compiles on the spot and reports whatever went wrong.
       () => compiledAhead.delete(carried),
     );

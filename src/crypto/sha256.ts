@@ -194,8 +194,8 @@ export function emitSha256(): EmittedModule {
   return { bytes: m.encode(), meta: undefined };
 }
 
-/** Starts compiling the hash's module in the background (see `compileAhead`). */
-export const compileSha256Ahead = (): void => compileAhead('sha256');
+/** Starts compiling the hash's module in the background, then hashes once (see `compileAhead`). */
+export const compileSha256Ahead = (): void => compileAhead('sha256', () => sha256(new Uint8Array(0)));
 
 function build(): Exports {
   const exports = new WebAssembly.Instance(fixedModule('sha256', typeof WEBSVM_CARRIES_FIXED_MODULES === 'undefined' ? emitSha256 : undefined).module, {})

@@ -33,13 +33,16 @@ describe('fixed modules', () => {
     }
   });
 
-  it('a module compiled ahead is the one the first use gets, once the compile is done', async () => {
+  it('a module compiled ahead is the one the first use gets, once the compile is done, and is warmed once', async () => {
     const carried = { sha256: bundledForm(FIXED_MODULES.sha256!()) };
     const fail = () => expect.fail('the carried form must be used');
     // Not yet compiled: each use compiles its own module.
     expect(fixedModule('sha256', fail, carried).module).not.toBe(fixedModule('sha256', fail, carried).module);
-    compileAhead('sha256', carried);
+    let warmed = 0;
+    const warm = () => warmed++;
+    compileAhead('sha256', warm, carried);
     expect(fixedModule('sha256', fail, carried).module).not.toBe(fixedModule('sha256', fail, carried).module); // starts once this synchronous code is done
+    expect(warmed).toBe(0);
     let ahead: WebAssembly.Module | undefined;
     for (let turns = 0; turns < 200 && !ahead; turns++) {
       await new Promise((resolve) => setTimeout(resolve, 5));
@@ -49,8 +52,11 @@ describe('fixed modules', () => {
     expect(ahead).toBeInstanceOf(WebAssembly.Module);
     expect(WebAssembly.Module.exports(ahead!)).toEqual(WebAssembly.Module.exports(new WebAssembly.Module(FIXED_MODULES.sha256!().bytes)));
     expect(fixedModule('sha256', fail, carried).meta).toEqual(carried.sha256.meta);
-    compileAhead('sha256', carried); // compiled already: nothing more
+    expect(warmed).toBe(1);
+    compileAhead('sha256', warm, carried); // compiled already: nothing more
+    compileAhead('sha256', warm, {}); // not carried: nothing
+    await new Promise((resolve) => setTimeout(resolve, 20));
     expect(fixedModule('sha256', fail, carried).module).toBe(ahead);
-    compileAhead('sha256', {}); // not carried: nothing
+    expect(warmed).toBe(1);
   });
 });
