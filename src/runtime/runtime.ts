@@ -28,7 +28,7 @@ import type { Executable } from '../executable.js';
 import { loadProgram, programElf } from './program-loader.js';
 import { createRuntimeSyscalls } from './runtime-syscalls.js';
 import * as sv from './sysvars.js';
-import { DEFAULT_ENGINE, type Engine } from '../vm/execute.js';
+import { DEFAULT_ENGINE, type Engine, warmUpAhead } from '../vm/execute.js';
 import { signatureKey, TransactionHistory } from './transaction-history.js';
 import {
   calculateFee,
@@ -183,6 +183,7 @@ export class Runtime implements Bank {
     this.faucet = new AirdropFaucet(opts.airdropSeed);
     this.airdropAddress = this.faucet.address;
     this.syscalls = createRuntimeSyscalls(this, this.host);
+    warmUpAhead();
     if (opts.minimal) {
       this.config.sigverify = false;
       this.config.blockhashCheck = false;

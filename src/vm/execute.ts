@@ -16,7 +16,8 @@ import {
   toOptional,
   toText,
 } from '../arguments.js';
-import { DEFAULT_HEAP_SIZE, MAX_HEAP_SIZE, STACK_SIZE } from '../isa/constants.js';
+import { DEFAULT_HEAP_SIZE, MAX_HEAP_SIZE, MM_BYTECODE_START, STACK_SIZE } from '../isa/constants.js';
+import { SBPFVersion } from '../isa/version.js';
 import { WebsvmError } from '../errors.js';
 import { processEnv } from '../platform.js';
 import { stackFrameGaps } from '../isa/version.js';
@@ -248,4 +249,48 @@ export function run(exe: Executable, opts: ExecuteOptions, exit: ExitHook | unde
   if (cause !== undefined) Object.defineProperty(error, 'cause', { value: cause, enumerable: false });
   if (returnPcs !== undefined) Object.defineProperty(error, 'returnPcs', { value: returnPcs, enumerable: false });
   return { ok: false, error, instructions: result.instructions };
+}
+
+/**
+ * A few instructions of the kinds every program runs (a load from the input, stores to the stack,
+ * 64-bit ALU, a loop's branch), for {@link warmUpAhead}: r0 counts to 3 in a stack slot.
+ */
+const WARM_UP_TEXT = Uint8Array.from(
+  [
+    [0x79, 0x12, 0, 0, 0, 0, 0, 0], // ldxdw r2, [r1+0]
+    [0xb7, 0x00, 0, 0, 0, 0, 0, 0], // mov64 r0, 0
+    [0x07, 0x00, 0, 0, 1, 0, 0, 0], // add64 r0, 1
+    [0x7b, 0x0a, 0xf8, 0xff, 0, 0, 0, 0], // stxdw [r10-8], r0
+    [0x55, 0x00, 0xfd, 0xff, 3, 0, 0, 0], // jne r0, 3, -3
+    [0x95, 0, 0, 0, 0, 0, 0, 0], // exit
+  ].flat(),
+);
+
+/** Runs the warm-up program once on the interpreter (r0 = 3 after 12 instructions). */
+export function warmUpRun(): ExecuteResult {
+  const exe: Executable = {
+    sbpfVersion: SBPFVersion.V0,
+    text: WARM_UP_TEXT,
+    textVaddr: MM_BYTECODE_START,
+    entryPc: 0,
+    programRegions: [{ vaddr: MM_BYTECODE_START, bytes: WARM_UP_TEXT }],
+    functions: new Map(),
+    syscallNames: new Map(),
+    contentHash: 'websvm warm-up',
+  };
+  return run(exe, { engine: 'interpreter', syscalls: new SyscallRegistry(), input: new Uint8Array(8) }, undefined);
+}
+
+let warmedUp = false;
+
+/**
+ * Runs {@link warmUpRun} once the caller's synchronous work is done (a microtask, once per
+ * process; `new SVM()` asks for it). V8 compiles a function on its first call, and the
+ * interpreter's loop is one large function: a process's first run paid ~2 ms for compiling it and
+ * the memory map's code, which now happens while a test awaits its first key or signature.
+ */
+export function warmUpAhead(): void {
+  if (warmedUp) return;
+  warmedUp = true;
+  queueMicrotask(warmUpRun);
 }

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { assemble, execute, SyscallRegistry, type TraceEntry } from '../../src/index.js';
+import { warmUpRun } from '../../src/vm/execute.js';
 
 const run = (src: string, v: 0 | 1 | 2 | 3 | 4, opts: Parameters<typeof execute>[1] = {}) =>
   execute(assemble(src, { sbpfVersion: v }), { engine: 'interpreter', ...opts });
@@ -265,5 +266,13 @@ describe('decoding as the run reaches code', () => {
     expect(on(2n)).toMatchObject({ ok: true, value: 5n });
     expect(on(7n)).toMatchObject({ ok: false, error: { kind: 'ExecutionOverrun', pc: 206 } });
     for (const r2 of [0n, 1n, 2n, 7n]) expect(on(r2)).toEqual(execute(exe, { engine: 'jit', r2 }));
+  });
+});
+
+describe('warm-up', () => {
+  it('the warm-up program new SVM() runs ahead is valid sBPF: it counts to 3 in a stack slot in 12 instructions', () => {
+    expect(warmUpRun()).toEqual({ ok: true, value: 3n, instructions: 12n });
+    // Again, on the pooled machine the first run left behind.
+    expect(warmUpRun()).toEqual({ ok: true, value: 3n, instructions: 12n });
   });
 });
