@@ -24,6 +24,7 @@ export class MemorySnapshot {
   private readonly bytes: Uint8Array;
 
   constructor(private readonly map: MemoryMap) {
+    map.loadAll();
     this.bytes = map.bytes.slice();
   }
 

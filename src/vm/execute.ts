@@ -190,7 +190,16 @@ export function execute(exe: Executable, opts: ExecuteOptions = {}): ExecuteResu
   opts = toExecuteOptions(opts);
   const { onExit, coverage } = opts;
   const traced = coverage ? { ...opts, trace: traceSinks(opts.trace, coverage.recorder(opts.coverageProgramId ?? 'program', exe)) } : opts;
-  return run(exe, traced, onExit && ((memory, registers) => onExit(memory, registers())));
+  // The caller may read any byte of the map: nothing is left to copy in on access.
+  return run(
+    exe,
+    traced,
+    onExit &&
+      ((memory, registers) => {
+        memory.loadAll();
+        onExit(memory, registers());
+      }),
+  );
 }
 
 /**

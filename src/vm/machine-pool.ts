@@ -4,15 +4,15 @@
  * faulting in) a fresh buffer of stack, heap and input, and a fresh register file and call-frame
  * stack. A machine is lent to one run at a time: CPI re-enters `execute()` while the caller's run
  * is live, and then borrows another. The buffer keeps the read-only regions of the last executable
- * it served, so a program that runs again finds its image in place; the memory map zeroes stack
- * and heap and writes the whole input on every run.
+ * it served, as far as its runs read them, so a program that runs again finds its image in place;
+ * the memory map zeroes stack and heap and writes the whole input on every run.
  */
 import type { Executable } from '../executable.js';
 import { Interpreter } from './interpreter.js';
-import { BufferDirt, type Backing, type MemoryMap } from './memory.js';
+import { BufferDirt, type Backing, type LoadedChunks, type MemoryMap } from './memory.js';
 
 /** Options for laying a memory map into a machine's buffer (see `MemoryMap`). */
-export type Placement = { backing: (size: number) => Backing; readOnlyLoaded: boolean };
+export type Placement = { backing: (size: number) => Backing; readOnlyLoaded: boolean; lazyReadOnly?: LoadedChunks };
 
 /** Idle machines kept, least recently used first; more would only hold memory. */
 const MAX_IDLE = 8;
@@ -24,8 +24,10 @@ export class PooledMachine {
   private buffer = new ArrayBuffer(0);
   /** What the buffer may still hold from earlier runs. */
   private readonly dirt = new BufferDirt();
-  /** The executable whose read-only regions the buffer holds (at its memory map's offsets). */
+  /** The executable whose read-only regions the buffer holds (at its memory map's offsets)… */
   private loadedFor: Executable | undefined;
+  /** …as far as its runs have copied them in (an interpreter's map copies a chunk on first access). */
+  private chunks: LoadedChunks = [];
   private interpreter: Interpreter | undefined;
 
   /** Whether the buffer holds `exe`'s read-only regions. */
@@ -40,6 +42,7 @@ export class PooledMachine {
   prepare(exe: Executable, build: (placement: Placement) => MemoryMap): Interpreter {
     const readOnlyLoaded = this.loadedFor === exe;
     this.loadedFor = undefined; // until the map is built
+    if (!readOnlyLoaded) this.chunks = [];
     const memory = build({
       // The buffer grows keeping its contents, so loaded read-only regions stay in place.
       backing: (size) => {
@@ -52,6 +55,7 @@ export class PooledMachine {
         return this.dirt.backing(this.buffer, readOnlyLoaded);
       },
       readOnlyLoaded,
+      lazyReadOnly: this.chunks,
     });
     this.dirt.used(memory);
     this.loadedFor = exe;

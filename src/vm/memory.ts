@@ -30,6 +30,24 @@ export interface RegionSpec {
 const SLOT_NAMES = ['allocated', 'program', 'stack', 'heap', 'input'];
 const GAP_SHIFT = 12; // log2(STACK_FRAME_SIZE)
 
+/** Bytes of a read-only region a lazy map copies in together, on their first access. */
+const LAZY_CHUNK = 4096;
+
+/**
+ * Per slot, which {@link LAZY_CHUNK}-byte chunks of a read-only region a buffer holds (1) — kept by
+ * the buffer's owner for the maps it lays out there after this one (see `MemoryMap`'s
+ * `lazyReadOnly`).
+ */
+export type LoadedChunks = (Uint8Array | undefined)[];
+
+/** A read-only region not yet wholly copied in: its contents and its chunks' state. */
+interface DeferredRegion {
+  source: Uint8Array;
+  chunks: Uint8Array;
+  /** Chunks not copied yet. */
+  left: number;
+}
+
 /** `isize::MAX`: the longest slice a syscall may translate. */
 const I64_MAX = 0x7fff_ffff_ffff_ffffn;
 
@@ -86,6 +104,9 @@ export class MemoryMap {
    */
   readonly dirtyLow: number[] = [];
   readonly dirtyHigh: number[] = [];
+  /** Bit k: slot k is a read-only region with chunks still to copy in ({@link deferred}). */
+  private deferredSlots = 0;
+  private readonly deferred: (DeferredRegion | undefined)[] = [];
 
   /**
    * @param headerBytes bytes reserved before the first region (the JIT keeps its state there)
@@ -95,11 +116,16 @@ export class MemoryMap {
    *   would only cost time and fault in pages the run may never touch).
    * @param readOnlyLoaded the read-only regions of a reused buffer already hold their contents
    *   (the same program ran in it before, and nothing writes them)
+   * @param lazyReadOnly copy each read-only region in a chunk at a time, on the first access to
+   *   the chunk, instead of now; the chunks marked here are in place already, and the map marks
+   *   those it copies (a run reads a few kilobytes of a megabyte program's image, and copying the
+   *   whole into fresh pages cost its first run ~2 ms of page faults). For maps only translation
+   *   reads (the interpreter's, not the JIT's).
    */
   constructor(
     readonly version: SBPFVersion,
     regions: readonly RegionSpec[],
-    opts: { headerBytes?: number; backing?: (size: number) => Backing; readOnlyLoaded?: boolean } = {},
+    opts: { headerBytes?: number; backing?: (size: number) => Backing; readOnlyLoaded?: boolean; lazyReadOnly?: LoadedChunks } = {},
   ) {
     checkMapArguments(version, regions, opts);
     let total = opts.headerBytes ?? 0;
@@ -128,7 +154,8 @@ export class MemoryMap {
       if (typeof r.contents === 'function') {
         r.contents(this.bytes.subarray(at, at + r.length));
       } else if (r.contents) {
-        if (r.writable || !opts.readOnlyLoaded) this.bytes.set(r.contents.subarray(0, r.length), at);
+        if (!r.writable && opts.lazyReadOnly) this.defer(r.slot, r.contents.subarray(0, r.length), opts.lazyReadOnly);
+        else if (r.writable || !opts.readOnlyLoaded) this.bytes.set(r.contents.subarray(0, r.length), at);
       } else if (backing && r.writable) {
         // A fresh stack and heap for every invocation, as the reference gives.
         const { dirty } = backing;
@@ -142,6 +169,39 @@ export class MemoryMap {
     }
   }
 
+  /** Leaves read-only `source` to be copied into `slot` a chunk at a time, but for the chunks `loaded` marks as in place. */
+  private defer(slot: number, source: Uint8Array, loaded: LoadedChunks): void {
+    const count = Math.ceil(source.length / LAZY_CHUNK);
+    let chunks = loaded[slot];
+    if (chunks?.length !== count) loaded[slot] = chunks = new Uint8Array(count);
+    const left = count - chunks.reduce((n, c) => n + c, 0);
+    if (left === 0) return;
+    this.deferred[slot] = { source, chunks, left };
+    this.deferredSlots |= 1 << slot;
+  }
+
+  /** Copies in the chunks of the deferred region in `slot` that host bytes `[from, from + len)` of it touch. */
+  private copyIn(slot: number, from: number, len: number): void {
+    const region = this.deferred[slot]!;
+    const at = this.hostStart[slot];
+    const last = Math.min(Math.floor((from + Math.max(len, 1) - 1) / LAZY_CHUNK), region.chunks.length - 1);
+    for (let c = Math.floor(from / LAZY_CHUNK); c <= last; c++) {
+      if (region.chunks[c]) continue;
+      this.bytes.set(region.source.subarray(c * LAZY_CHUNK, (c + 1) * LAZY_CHUNK), at + c * LAZY_CHUNK);
+      region.chunks[c] = 1;
+      region.left--;
+    }
+    if (region.left === 0) {
+      this.deferred[slot] = undefined;
+      this.deferredSlots &= ~(1 << slot);
+    }
+  }
+
+  /** Copies in everything still deferred (for readers of {@link bytes} that do not translate). */
+  loadAll(): void {
+    for (let slot = 0; this.deferredSlots !== 0; slot++) if ((this.deferredSlots >>> slot) & 1) this.copyIn(slot, 0, this.hostLength[slot]);
+  }
+
   /** Records that host bytes `[from, to)` of the region in `slot` were written. */
   noteWritten(slot: number, from: number, to: number): void {
     if (from < this.dirtyLow[slot]) this.dirtyLow[slot] = from;
@@ -150,6 +210,7 @@ export class MemoryMap {
 
   /** Host window of the region in `slot` (empty if none). */
   region(slot: number): Uint8Array {
+    if ((this.deferredSlots >>> slot) & 1) this.copyIn(slot, 0, this.hostLength[slot]);
     const start = this.hostStart[slot] ?? -1;
     return start < 0 ? new Uint8Array(0) : this.bytes.subarray(start, start + this.hostLength[slot]);
   }
@@ -187,6 +248,7 @@ export class MemoryMap {
       inRegion = ((lo >>> (GAP_SHIFT + 1)) << GAP_SHIFT) | (lo & (STACK_FRAME_SIZE - 1));
     }
     if (inRegion + len > this.hostLength[hi]) return -1;
+    if ((this.deferredSlots >>> hi) & 1) this.copyIn(hi, inRegion, len);
     const host = start + inRegion;
     if (store) this.noteWritten(hi, host, host + len);
     return host;

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { assemble, execute, SyscallRegistry, type TraceEntry } from '../../src/index.js';
 import { warmUpRun } from '../../src/vm/execute.js';
+import { MemoryMap, type LoadedChunks } from '../../src/vm/memory.js';
 
 const run = (src: string, v: 0 | 1 | 2 | 3 | 4, opts: Parameters<typeof execute>[1] = {}) =>
   execute(assemble(src, { sbpfVersion: v }), { engine: 'interpreter', ...opts });
@@ -81,6 +82,54 @@ describe('memory map', () => {
     // Only the start address is checked for the gap: an access from frame 0 into the gap reads frame 1's host bytes.
     expect(run('ldxdw r0, [r10-4]\nexit', 0)).toMatchObject({ ok: true, value: 0n });
   });
+  it('a lazy map copies its read-only image in a 4 KiB chunk at a time, on first access, and reads as an eager one', () => {
+    const image = Uint8Array.from({ length: 3 * 4096 + 100 }, (_, i) => (i * 7 + 3) & 0xff);
+    const regions = [{ slot: 1, length: image.length, contents: image, writable: false }];
+    const eager = new MemoryMap(0, regions);
+    // A reused buffer full of another program's bytes.
+    const buffer = new ArrayBuffer(image.length);
+    new Uint8Array(buffer).fill(0xee);
+    const backing = () => ({ buffer, dirty: [0, image.length] });
+    const chunks: LoadedChunks = [];
+    const lazy = new MemoryMap(0, regions, { backing, lazyReadOnly: chunks });
+    expect(lazy.bytes[0]).toBe(0xee); // nothing copied yet
+    expect(Array.from(chunks[1]!)).toEqual([0, 0, 0, 0]);
+    // A load straddling chunks 0 and 1 copies both; a slice in the last, partial chunk copies it.
+    expect(lazy.load(0x1_0000_0000n + 4092n, 8)).toBe(eager.load(0x1_0000_0000n + 4092n, 8));
+    expect(lazy.slice(0x1_0000_0000n + 3n * 4096n + 90n, 10, false)).toEqual(eager.slice(0x1_0000_0000n + 3n * 4096n + 90n, 10, false));
+    expect(Array.from(chunks[1]!)).toEqual([1, 1, 0, 1]);
+    expect(new Uint8Array(buffer, 2 * 4096, 4096).every((b) => b === 0xee)).toBe(true);
+    // Stores are refused as before, and copy nothing.
+    expect(lazy.translateParts(1, 2 * 4096, 1, true)).toBe(-1);
+    expect(chunks[1]![2]).toBe(0);
+    // The next map in the same buffer for the same program finds the copied chunks in place.
+    new Uint8Array(buffer)[5] = 0x55; // (were it copied again, this would be overwritten)
+    const again = new MemoryMap(0, regions, { backing, lazyReadOnly: chunks, readOnlyLoaded: true });
+    expect(again.load(0x1_0000_0000n + 5n, 1)).toBe(0x55n);
+    expect(again.load(0x1_0000_0000n + 2n * 4096n, 8)).toBe(eager.load(0x1_0000_0000n + 2n * 4096n, 8));
+    expect(Array.from(chunks[1]!)).toEqual([1, 1, 1, 1]);
+    // A map for another program starts over; loadAll and region() give the whole image.
+    const fresh = new MemoryMap(0, regions, { backing, lazyReadOnly: [] });
+    expect(fresh.region(1)).toEqual(image);
+    const other = new MemoryMap(0, regions, { backing: () => ({ buffer: new ArrayBuffer(image.length), dirty: [] }), lazyReadOnly: [] });
+    other.loadAll();
+    expect(other.bytes).toEqual(image);
+  });
+  it.each(['interpreter', 'jit', 'auto'] as const)(
+    'a program reads its read-only data the same on every run, in reused memory, after another program (%s)',
+    (engine) => {
+      const data = Array.from({ length: 64 }, (_, i) => `.byte ${(i * 37) & 0xff}`).join('\n');
+      // The data starts 8 bytes before the image's second 4 KiB chunk: the first read straddles it.
+      const reader = (offset: number) => assemble(`lddw r1, 0x100000ff8\nldxdw r0, [r1+${offset}]\nexit\n.rodata 0x100000ff8\n${data}`, { sbpfVersion: 0 });
+      const first = reader(4);
+      const second = reader(8);
+      const expected = (offset: number) => Array.from({ length: 8 }, (_, i) => BigInt(((offset + i) * 37) & 0xff) << BigInt(8 * i)).reduce((a, b) => a | b);
+      for (let round = 0; round < 3; round++) {
+        expect(execute(first, { engine })).toMatchObject({ ok: true, value: expected(4) });
+        expect(execute(second, { engine })).toMatchObject({ ok: true, value: expected(8) });
+      }
+    },
+  );
   it('V3 stack is contiguous', () => {
     expect(run('stb [r10+0], 7\nldxb r0, [r10+0]\nexit', 3)).toMatchObject({ ok: true, value: 7n });
   });
