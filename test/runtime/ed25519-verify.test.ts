@@ -83,6 +83,7 @@ describe('Ed25519 verify_strict', () => {
       const message = random(20 + i);
       const sig = ed25519.sign(message, seed);
       expect(verifyStrict(sig, message, publicKey), `signature ${i}`).toBe(true);
+      if (i < PLATFORM_USES - 8) continue; // flipped bits (and the slow reference) around the switch
       const flipped = sig.slice();
       flipped[(i * 13) % 64] ^= 1 << (i % 8);
       expect(verifyStrict(flipped, message, publicKey), `signature ${i}, a bit flipped`).toBe(reference(flipped, message, publicKey));

@@ -338,10 +338,12 @@ let verifier: Verifier | undefined;
 
 /**
  * Signatures by one key the platform verifies before ours takes the key over: ours is faster only
- * once the key has a table (30–45 µs against 78), and building B's and the key's tables costs
- * about as much as a hundred verifications save.
+ * once the key has its tables (28 µs against 78–90), and a process's first hand-over costs
+ * 6–11 ms (the module's set-up and lazily compiled code, B's table, then the key's), which takes
+ * a couple of hundred verifications to win back: a test file of a few dozen transactions never
+ * pays it.
  */
-export const PLATFORM_USES = 32;
+export const PLATFORM_USES = 256;
 
 /**
  * {@link verifyStrict} by our WebAssembly verifier alone (where the platform has no Ed25519, e.g.
