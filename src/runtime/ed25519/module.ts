@@ -17,6 +17,7 @@
 import { type EmittedModule } from '../../crypto/fixed-modules.js';
 import { edwardsD, P25519 as P, sqrtM1 } from '../../crypto/edwards25519.js';
 import { type Code, ModuleBuilder, ValType } from '../../jit/wasm/index.js';
+import { L } from './rules.js';
 
 const I32 = ValType.I32;
 const I64 = ValType.I64;
@@ -48,6 +49,8 @@ export interface Layout {
   bytesOut: number;
   /** 512 bytes for signed digits (i8). */
   digits: number;
+  /** 64 bytes (8 of slack after them) that `reduceScalar` reads and replaces by 32. */
+  scalar: number;
   /** First free byte: the caller's points and tables go from here. */
   heap: number;
 }
@@ -63,6 +66,8 @@ export interface Ed25519Exports {
   isSmallOrder(p: number): number;
   /** Encodes `p` at `bytesOut`. */
   compress(p: number): void;
+  /** Replaces the 64-byte little-endian number at `scalar` by its value mod ℓ (32 bytes). */
+  reduceScalar(): void;
   /** Decodes the ristretto255 encoding at `bytesIn` into `p`; 0 if it is not a canonical encoding of a point. */
   ristrettoDecompress(p: number): number;
   /** Encodes `p`'s ristretto255 class at `bytesOut`. */
@@ -94,20 +99,25 @@ export interface Ed25519Exports {
 }
 
 /**
- * The width-5 NAF digits of k ≥ 0 (least significant first) as i8 at `out[at…]`, the form
- * {@link Ed25519Exports.multiLadder} reads; returns how many there are up to the top non-zero one.
+ * The width-5 NAF digits of a 32-byte little-endian scalar below 2^253 (least significant first)
+ * as i8 at `out[at…]`, 256 of them, the form {@link Ed25519Exports.multiLadder} reads; returns how
+ * many there are up to the top non-zero one.
  */
-export function writeNaf(k: bigint, out: Uint8Array, at: number): number {
+export function writeNaf(scalar: Uint8Array, out: Uint8Array, at: number): number {
   let length = 0;
-  for (let i = 0; k > 0n; i++, k >>= 1n) {
-    let digit = 0;
-    if (k & 1n) {
-      digit = Number(k & 31n);
-      if (digit >= 16) digit -= 32;
-      k -= BigInt(digit);
-      length = i + 1;
+  let carry = 0;
+  for (let i = 0; i < 256;) {
+    const byte = i >> 3;
+    const window = (((scalar[byte]! | ((scalar[byte + 1] ?? 0) << 8)) >> (i & 7)) & 31) + carry;
+    if ((window & 1) === 0) {
+      out[at + i++] = 0; // the carry passes on unchanged
+      continue;
     }
-    out[at + i] = digit & 0xff;
+    carry = window >> 4; // digits from 16 up are taken as negative, borrowing 32 from above
+    out[at + i] = (window - (carry << 5)) & 0xff;
+    length = i + 1;
+    out.fill(0, at + i + 1, at + Math.min(i + 5, 256));
+    i += 5;
   }
   return length;
 }
@@ -128,6 +138,7 @@ export function emitEd25519(): EmittedModule<Layout> {
   const bytesOut = alloc(48);
   const bytesTmp = alloc(48);
   const digits = alloc(512);
+  const scalar = alloc(72);
 
   const constants: [number, bigint][] = [];
   const constant = (value: bigint) => {
@@ -888,6 +899,87 @@ export function emitEd25519(): EmittedModule<Layout> {
     call(c, toBytes, bytesOut, rs);
   });
 
+  // --- scalars mod ℓ ---
+  /**
+   * x mod ℓ for the 512-bit x at `scalar`, in 21-bit signed limbs: limbs past 2^252 fold back
+   * through 2^252 ≡ -δ (ℓ = 2^252 + δ, δ < 2^126: six limbs), in rounds separated by carries so
+   * that no product outgrows an i64 (below 2^58). Before the last fold the value is within ±2^252,
+   * so what is left past 2^252 is 0 or -1, and folding that gives a value in [0, 2^252 + δ) = [0, ℓ):
+   * canonical, its bit 252 in the top limb.
+   */
+  define('reduceScalar', 0, [], (c) => {
+    const x = c.locals(24, I64),
+      q = c.locals(1, I64);
+    const delta = L - (1n << 252n);
+    const deltaLimbs = Array.from({ length: 6 }, (_, j) => (delta >> BigInt(21 * j)) & 0x1fffffn);
+    for (let i = 0; i < 24; i++) {
+      const bit = 21 * i;
+      if (i < 23)
+        c.i32Const(scalar)
+          .i64Load(bit >> 3)
+          .i64Const(0, bit & 7)
+          .i64ShrU()
+          .i64Const(0, 0x1fffff)
+          .i64And();
+      else
+        c.i32Const(scalar)
+          .i64Load32U(bit >> 3)
+          .i64Const(0, bit & 7)
+          .i64ShrU(); // the top 29 bits
+      c.localSet(x + i);
+    }
+    const fold = (i: number) => {
+      for (let j = 0; j < 6; j++)
+        c.localGet(x + i - 12 + j)
+          .localGet(x + i)
+          .i64ConstBig(-deltaLimbs[j]!)
+          .i64Mul()
+          .i64Add()
+          .localSet(x + i - 12 + j);
+      c.i64Const(0, 0).localSet(x + i);
+    };
+    /** Moves limb i's bits past 21 into limb i+1: rounded (|limb| ≤ 2^20 after) or floored (0 ≤ limb < 2^21). */
+    const carryAt = (i: number, rounded: boolean) => {
+      c.localGet(x + i);
+      if (rounded) c.i64Const(0, 1 << 20).i64Add();
+      c.i64Const(0, 21).i64ShrS().localSet(q);
+      c.localGet(x + i + 1)
+        .localGet(q)
+        .i64Add()
+        .localSet(x + i + 1);
+      c.localGet(x + i)
+        .localGet(q)
+        .i64Const(0, 21)
+        .i64Shl()
+        .i64Sub()
+        .localSet(x + i);
+    };
+    const range = (from: number, to: number, step = 1) => Array.from({ length: Math.floor((to - from) / step) + 1 }, (_, k) => from + k * step);
+    for (const i of range(18, 23).reverse()) fold(i);
+    for (const i of [...range(6, 16, 2), ...range(7, 15, 2)]) carryAt(i, true);
+    for (const i of range(12, 17).reverse()) fold(i);
+    for (const i of [...range(0, 10, 2), ...range(1, 11, 2)]) carryAt(i, true);
+    fold(12);
+    for (const i of range(0, 11)) carryAt(i, false);
+    fold(12);
+    for (const i of range(0, 10)) carryAt(i, false);
+    for (let i = 0; i < 5; i++)
+      c.i32Const(scalar)
+        .i64Const(0, 0)
+        .i64Store(8 * i);
+    for (let i = 0; i < 12; i++) {
+      const bit = 21 * i;
+      c.i32Const(scalar)
+        .i32Const(scalar)
+        .i64Load(bit >> 3)
+        .localGet(x + i)
+        .i64Const(0, bit & 7)
+        .i64Shl()
+        .i64Or()
+        .i64Store(bit >> 3);
+    }
+  });
+
   // Constants are stored when the instance starts.
   const start = define(undefined, 0, [], (c) => {
     for (const [address, value] of constants) {
@@ -902,5 +994,5 @@ export function emitEd25519(): EmittedModule<Layout> {
   exported.set('initialize', start);
   for (const [name, index] of exported) mb.export(name, 'func', index);
   mb.export('memory', 'memory', 0);
-  return { bytes: mb.encode(), meta: { bytesIn, bytesOut, digits, heap: next } };
+  return { bytes: mb.encode(), meta: { bytesIn, bytesOut, digits, scalar, heap: next } };
 }

@@ -19,7 +19,7 @@ import { bytesKey, sameBytes } from '../bytes.js';
 import { fixedModule } from '../../crypto/fixed-modules.js';
 import { emitEd25519, FE, NIELS, ODD_MULTIPLES, POINT, writeNaf, type Ed25519Exports, type Layout } from './module.js';
 import { platformUses, platformVerdict } from './platform.js';
-import { isCanonicalScalar, isSmallOrderEncoding, L } from './rules.js';
+import { isCanonicalScalar, isSmallOrderEncoding } from './rules.js';
 
 /** The base point's encoding. */
 const BASE_POINT = Uint8Array.from({ length: 32 }, (_, i) => (i === 0 ? 0x58 : 0x66));
@@ -62,21 +62,6 @@ const MAX_KEY_TABLES = 64;
 const WIDE_USES = 100;
 const MAX_WIDE_TABLES = 4;
 
-/** x < 2^256 as 32 little-endian bytes (into `out`). */
-function littleEndian32(x: bigint, out = new Uint8Array(32)): Uint8Array {
-  const view = new DataView(out.buffer, out.byteOffset, 32);
-  for (let i = 0; i < 4; i++, x >>= 64n) view.setBigUint64(8 * i, BigInt.asUintN(64, x), true);
-  return out;
-}
-
-/** A 64-byte little-endian hash reduced mod ℓ. */
-function reduce(hash: Uint8Array): bigint {
-  const view = new DataView(hash.buffer, hash.byteOffset, 64);
-  let x = 0n;
-  for (let i = 56; i >= 0; i -= 8) x = (x << 64n) | view.getBigUint64(i, true);
-  return x % L;
-}
-
 interface KeyState {
   /** -A as an extended point (the module's bytes), or undefined when A is refused. */
   negated: Uint8Array | undefined;
@@ -109,8 +94,8 @@ class Verifier {
   /** Keys holding a wide table, least recently used first. */
   private readonly widened = new Map<KeyState, true>();
   private readonly freeWideTables: number[] = [];
-  /** The bytes of k, reused. */
-  private readonly scalar = new Uint8Array(32);
+  /** R ‖ A ‖ M for hashing (grown as needed). */
+  private hashed = new Uint8Array(64 + 1232);
 
   constructor() {
     const { module, meta: layout } = fixedModule('ed25519', typeof WEBSVM_CARRIES_FIXED_MODULES === 'undefined' ? emitEd25519 : undefined);
@@ -238,17 +223,20 @@ class Verifier {
     if (!isCanonicalScalar(s) || isSmallOrderEncoding(r)) return false;
     const key = this.key(publicKey, priorUses);
     if (!key.negated) return false;
-    const hashed = new Uint8Array(64 + message.length);
+    if (this.hashed.length < 64 + message.length) this.hashed = new Uint8Array(64 + message.length);
+    const hashed = this.hashed;
     hashed.set(r);
     hashed.set(publicKey, 32);
     hashed.set(message, 64);
-    const k = reduce(sha512(hashed));
+    // k = SHA-512(R ‖ A ‖ M) mod ℓ, at the module's `scalar`
+    this.bytes.set(sha512(hashed.subarray(0, 64 + message.length)), this.layout.scalar);
+    this.wasm.reduceScalar();
 
     const sum = this.accumulator;
-    if (!this.sharedCombs(sum, key, s, k)) {
+    if (!this.sharedCombs(sum, key, s)) {
       const keyPart = this.accumulator + POINT;
       this.timesBase(sum, s);
-      this.timesKey(keyPart, key, k);
+      this.timesKey(keyPart, key);
       this.wasm.addPoint(sum, keyPart);
     }
     this.wasm.compress(sum);
@@ -256,17 +244,17 @@ class Verifier {
   }
 
   /**
-   * out = [s]B + [k](-A) through two combs of the same shape sharing one sum, for a key in constant
-   * use once B's table exists; false (nothing done) otherwise.
+   * out = [s]B + [k](-A) (k at the module's `scalar`) through two combs of the same shape sharing
+   * one sum, for a key in constant use once B's table exists; false (nothing done) otherwise.
    */
-  private sharedCombs(out: number, key: KeyState, s: Uint8Array, k: bigint): boolean {
+  private sharedCombs(out: number, key: KeyState, s: Uint8Array): boolean {
     if (this.baseTable === 0 || (key.wide === 0 && key.uses < WIDE_USES)) return false;
     key.uses++;
     if (key.wide) this.widened.delete(key);
     else key.wide = this.wideTableFor(key);
     this.widened.set(key, true);
-    this.writeCombDigits(s, BASE_COMB);
-    this.writeCombDigits(littleEndian32(k, this.scalar), WIDE_KEY_COMB);
+    this.writeCombDigits(s, 0, BASE_COMB);
+    this.writeCombDigits(this.bytes, this.layout.scalar, WIDE_KEY_COMB);
     this.combs(out, [
       [BASE_COMB, this.baseTable],
       [WIDE_KEY_COMB, key.wide],
@@ -277,10 +265,7 @@ class Verifier {
   /** out = [s]B: by a ladder for the process's first few verifications, then by B's comb table. */
   private timesBase(out: number, s: Uint8Array): void {
     if (this.baseTable === 0 && this.baseUses++ < BASE_LADDER_USES) {
-      const view = new DataView(s.buffer, s.byteOffset, 32);
-      let scalar = 0n;
-      for (let i = 24; i >= 0; i -= 8) scalar = (scalar << 64n) | view.getBigUint64(i, true);
-      this.ladder(out, this.baseOdd, scalar);
+      this.ladder(out, this.baseOdd, s);
       return;
     }
     if (this.baseTable === 0) {
@@ -289,34 +274,34 @@ class Verifier {
       this.wasm.decompress(this.keyPoint);
       this.buildTable(this.baseTable, BASE_COMB);
     }
-    this.writeCombDigits(s, BASE_COMB);
+    this.writeCombDigits(s, 0, BASE_COMB);
     this.combs(out, [[BASE_COMB, this.baseTable]]);
   }
 
-  /** out = [k]P by a width-5 NAF ladder over P's odd multiples at `odd`. */
-  private ladder(out: number, odd: number, k: bigint): void {
+  /** out = [k]P (k: 32 bytes) by a width-5 NAF ladder over P's odd multiples at `odd`. */
+  private ladder(out: number, odd: number, k: Uint8Array): void {
     this.wasm.identity(out);
     const length = writeNaf(k, this.bytes, this.layout.digits + NAF_AT);
     if (length > 0) this.wasm.multiLadder(out, this.layout.digits + NAF_AT, 1, length, odd);
   }
 
-  /** out = [k](-A): by a ladder for the key's first few verifications, then by its comb table. */
-  private timesKey(out: number, key: KeyState, k: bigint): void {
+  /** out = [k](-A) (k at the module's `scalar`): by a ladder for the key's first few verifications, then by its comb table. */
+  private timesKey(out: number, key: KeyState): void {
     if (key.uses++ < LADDER_USES) {
       this.bytes.set(key.negated!, this.keyPoint);
       this.wasm.oddMultiples(this.odd, this.keyPoint, ODD_MULTIPLES);
-      this.ladder(out, this.odd, k);
+      this.ladder(out, this.odd, this.bytes.subarray(this.layout.scalar, this.layout.scalar + 32));
       return;
     }
     if (key.table) this.tabled.delete(key);
     else key.table = this.tableFor(key);
     this.tabled.set(key, true);
-    this.writeCombDigits(littleEndian32(k, this.scalar), KEY_COMB);
+    this.writeCombDigits(this.bytes, this.layout.scalar, KEY_COMB);
     this.combs(out, [[KEY_COMB, key.table]]);
   }
 
-  /** The comb's signed digits of a 32-byte scalar below 2^253, into its place in the digits area. */
-  private writeCombDigits(scalar: Uint8Array, { width, digits: count, at: offset }: Comb): void {
+  /** The comb's signed digits of the 32-byte scalar below 2^253 at `scalar[from…]`, into its place in the digits area. */
+  private writeCombDigits(scalar: Uint8Array, from: number, { width, digits: count, at: offset }: Comb): void {
     const out = this.bytes;
     const at = this.layout.digits + offset;
     const mask = (1 << width) - 1;
@@ -325,7 +310,7 @@ class Verifier {
     for (let i = 0; i < count; i++) {
       const bit = i * width;
       const byte = bit >> 3;
-      const window = ((scalar[byte] | ((scalar[byte + 1] ?? 0) << 8)) >> (bit & 7)) & mask;
+      const window = ((scalar[from + byte]! | (byte < 31 ? scalar[from + byte + 1]! << 8 : 0)) >> (bit & 7)) & mask;
       let digit = window + carry;
       carry = digit >= half ? 1 : 0;
       digit -= carry << width;
