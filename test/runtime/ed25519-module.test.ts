@@ -1,10 +1,12 @@
 /**
- * The Ed25519 module's scalar work against BigInt: the reduction of a 512-bit hash mod ℓ (random
- * inputs, and inputs whose residue sits at the edges: 0, ℓ - 1, around 2^252) and the width-5 NAF
- * digits the ladder reads.
+ * The Ed25519 module's scalar work against BigInt and @noble/hashes: the reduction of a 512-bit
+ * hash mod ℓ (random inputs, and inputs whose residue sits at the edges: 0, ℓ - 1, around 2^252),
+ * SHA-512 of R ‖ A ‖ M reduced (every length across the padding's one- and two-block cases) and
+ * the width-5 NAF digits the ladder reads.
  */
 import { describe, expect, it } from 'vitest';
 import { emitEd25519, writeNaf, type Ed25519Exports } from '../../src/runtime/ed25519/module.js';
+import { sha512 } from '@noble/hashes/sha2.js';
 import { L, littleEndian } from '../helpers/ed25519.js';
 
 const random = (n: number) => crypto.getRandomValues(new Uint8Array(n));
@@ -35,6 +37,18 @@ describe('Ed25519 module scalars', () => {
       // long runs of ones and zeros
       const runs = random(64).map((b) => (b & 1 ? 0xff : 0));
       expect(reduced(littleEndian(runs))).toBe(littleEndian(runs) % L);
+    }
+  });
+
+  it('hashes with SHA-512 and reduces mod ℓ, for any length', () => {
+    const at = meta.heap;
+    const lengths = [...Array.from({ length: 400 }, (_, i) => i), 1232 + 64, 5000];
+    for (const length of lengths) {
+      const message = random(length);
+      new Uint8Array(wasm.memory.buffer).set(message, at);
+      wasm.challenge(at, length);
+      const k = littleEndian(new Uint8Array(wasm.memory.buffer).slice(meta.scalar, meta.scalar + 32));
+      expect(k, `length ${length}`).toBe(littleEndian(sha512(message)) % L);
     }
   });
 

@@ -1,6 +1,9 @@
 /**
  * Curve25519 arithmetic for Ed25519 verification, emitted as a WebAssembly module with our JIT's
- * emitter (i64 limb products run at native speed there, unlike BigInt or float code in JS).
+ * emitter (i64 limb products run at native speed there, unlike BigInt or float code in JS), and
+ * the challenge k = SHA-512(R ‖ A ‖ M) mod ℓ: hashed and reduced here, it costs a third of
+ * node:crypto's hash plus a BigInt reduction, and inside transactions (caches cold) it saved
+ * ~12 µs of a 78 µs verification.
  *
  * Field elements mod p = 2^255 - 19 have ten signed limbs of 26 and 25 bits alternately; in
  * working memory each limb is an i64 (80 bytes), in precomputed tables an i32 (40 bytes). A
@@ -68,6 +71,8 @@ export interface Ed25519Exports {
   compress(p: number): void;
   /** Replaces the 64-byte little-endian number at `scalar` by its value mod ℓ (32 bytes). */
   reduceScalar(): void;
+  /** SHA-512 of the `length` bytes at `at`, reduced mod ℓ, at `scalar` (32 bytes): Ed25519's k for `at` = R ‖ A ‖ M. */
+  challenge(at: number, length: number): void;
   /** Decodes the ristretto255 encoding at `bytesIn` into `p`; 0 if it is not a canonical encoding of a point. */
   ristrettoDecompress(p: number): number;
   /** Encodes `p`'s ristretto255 class at `bytesOut`. */
@@ -907,7 +912,7 @@ export function emitEd25519(): EmittedModule<Layout> {
    * so what is left past 2^252 is 0 or -1, and folding that gives a value in [0, 2^252 + δ) = [0, ℓ):
    * canonical, its bit 252 in the top limb.
    */
-  define('reduceScalar', 0, [], (c) => {
+  const reduceScalar = define('reduceScalar', 0, [], (c) => {
     const x = c.locals(24, I64),
       q = c.locals(1, I64);
     const delta = L - (1n << 252n);
@@ -980,8 +985,167 @@ export function emitEd25519(): EmittedModule<Layout> {
     }
   });
 
+  // --- SHA-512 (FIPS 180-4), for k = SHA-512(R ‖ A ‖ M) without leaving the module ---
+  const [shaState, shaK, shaW, shaPad] = [alloc(64), alloc(640), alloc(640), alloc(256)];
+  /** rotr(x, a) ^ rotr(x, b) ^ (rotr(x, third), or x >>> third when `shift`), of the i64 local x. */
+  const sigma = (c: Code, x: number, a: number, b: number, third: number, shift: boolean) => {
+    c.localGet(x).i64Const(0, a).i64Rotr();
+    c.localGet(x).i64Const(0, b).i64Rotr().i64Xor();
+    c.localGet(x).i64Const(0, third);
+    if (shift) c.i64ShrU();
+    else c.i64Rotr();
+    c.i64Xor();
+  };
+  /** Reverses the bytes of the i64 local x (SHA-512's words are big-endian). */
+  const byteSwap = (c: Code, x: number) => {
+    for (const [bits, mask] of [
+      [8, 0x00ff00ff00ff00ffn],
+      [16, 0x0000ffff0000ffffn],
+    ] as const) {
+      c.localGet(x).i64Const(0, bits).i64ShrU().i64ConstBig(mask).i64And();
+      c.localGet(x).i64ConstBig(mask).i64And().i64Const(0, bits).i64Shl().i64Or().localSet(x);
+    }
+    c.localGet(x).i64Const(0, 32).i64Rotl().localSet(x);
+  };
+  /** One 128-byte block at `block` into the state. */
+  const shaBlock = define(undefined, 1, [], (c, block) => {
+    const [t, x, t1] = [c.locals(1, I32), c.locals(1, I64), c.locals(1, I64)];
+    const v = c.locals(8, I64);
+    c.i32Const(0).localSet(t);
+    c.loop();
+    c.localGet(block).localGet(t).i32Add().i64Load().localSet(x);
+    byteSwap(c, x);
+    c.localGet(t).localGet(x).i64Store(shaW);
+    c.localGet(t).i32Const(8).i32Add().localTee(t).i32Const(128).i32LtU().brIf(0);
+    c.end();
+    // W[t] = σ1(W[t-2]) + W[t-7] + σ0(W[t-15]) + W[t-16]; t is a byte offset
+    c.loop();
+    c.localGet(t);
+    c.localGet(t)
+      .i64Load(shaW - 16)
+      .localSet(x);
+    sigma(c, x, 19, 61, 6, true);
+    c.localGet(t)
+      .i64Load(shaW - 56)
+      .i64Add();
+    c.localGet(t)
+      .i64Load(shaW - 120)
+      .localSet(x);
+    sigma(c, x, 1, 8, 7, true);
+    c.i64Add();
+    c.localGet(t)
+      .i64Load(shaW - 128)
+      .i64Add();
+    c.i64Store(shaW);
+    c.localGet(t).i32Const(8).i32Add().localTee(t).i32Const(640).i32LtU().brIf(0);
+    c.end();
+    for (let i = 0; i < 8; i++)
+      c.i32Const(0)
+        .i64Load(shaState + 8 * i)
+        .localSet(v + i);
+    // Eight rounds per pass, the working variables' roles rotating instead of their values moving.
+    c.i32Const(0).localSet(t);
+    c.loop();
+    for (let round = 0; round < 8; round++) {
+      const [a, b, cc, d, e, f, g, h] = Array.from({ length: 8 }, (_, i) => v + ((i - round + 8) % 8));
+      // T1 = h + Σ1(e) + Ch(e, f, g) + K[t] + W[t]; d += T1; h = T1 + Σ0(a) + Maj(a, b, c)
+      c.localGet(h);
+      sigma(c, e, 14, 18, 41, false);
+      c.i64Add();
+      c.localGet(g).localGet(e).localGet(f).localGet(g).i64Xor().i64And().i64Xor().i64Add();
+      c.localGet(t)
+        .i64Load(shaK + 8 * round)
+        .i64Add();
+      c.localGet(t)
+        .i64Load(shaW + 8 * round)
+        .i64Add();
+      c.localTee(t1).localGet(d).i64Add().localSet(d);
+      c.localGet(t1);
+      sigma(c, a, 28, 34, 39, false);
+      c.i64Add();
+      c.localGet(a).localGet(b).i64And().localGet(cc).localGet(a).localGet(b).i64Or().i64And().i64Or().i64Add();
+      c.localSet(h);
+    }
+    c.localGet(t).i32Const(64).i32Add().localTee(t).i32Const(640).i32LtU().brIf(0);
+    c.end();
+    for (let i = 0; i < 8; i++)
+      c.i32Const(0)
+        .i32Const(0)
+        .i64Load(shaState + 8 * i)
+        .localGet(v + i)
+        .i64Add()
+        .i64Store(shaState + 8 * i);
+  });
+  const mask64 = (1n << 64n) - 1n;
+  /** ⌊x^(1/n)⌋ by Newton's method. */
+  const integerRoot = (x: bigint, n: bigint) => {
+    let r = 1n << BigInt(Math.ceil(x.toString(2).length / Number(n)));
+    for (;;) {
+      const next = ((n - 1n) * r + x / r ** (n - 1n)) / n;
+      if (next >= r) return r;
+      r = next;
+    }
+  };
+  const primes = Array.from({ length: 410 }, (_, i) => i).filter((n) => n > 1 && Array.from({ length: n - 2 }, (_, j) => j + 2).every((j) => n % j !== 0));
+  // The fractional bits of the first primes' cube roots (round constants) and square roots (initial state).
+  const roundConstants = primes.slice(0, 80).map((q) => integerRoot(BigInt(q) << 192n, 3n) & mask64);
+  const initialState = primes.slice(0, 8).map((q) => integerRoot(BigInt(q) << 128n, 2n) & mask64);
+  define('challenge', 2, [], (c, at, length) => {
+    const [i, x] = [c.locals(1, I32), c.locals(1, I64)];
+    c.localGet(length).i64ExtendI32U().i64Const(0, 3).i64Shl().localSet(x); // the length in bits
+    byteSwap(c, x);
+    initialState.forEach((word, j) =>
+      c
+        .i32Const(0)
+        .i64ConstBig(word)
+        .i64Store(shaState + 8 * j),
+    );
+    c.block().loop();
+    c.localGet(length).i32Const(128).i32LtU().brIf(1);
+    c.localGet(at).call(shaBlock);
+    c.localGet(at).i32Const(128).i32Add().localSet(at);
+    c.localGet(length).i32Const(128).i32Sub().localSet(length);
+    c.br(0).end().end();
+    // the last bytes, 0x80, zeros and the length in bits (big-endian) fill one or two blocks
+    for (let j = 0; j < 32; j++)
+      c.i32Const(0)
+        .i64Const(0, 0)
+        .i64Store(shaPad + 8 * j);
+    c.i32Const(0).localSet(i);
+    c.block().loop();
+    c.localGet(i).localGet(length).i32GeU().brIf(1);
+    c.localGet(i).localGet(at).localGet(i).i32Add().i32Load8U().i32Store8(shaPad);
+    c.localGet(i).i32Const(1).i32Add().localSet(i);
+    c.br(0).end().end();
+    c.localGet(length).i32Const(0x80).i32Store8(shaPad);
+    c.localGet(length).i32Const(112).i32GeU().i32Const(7).i32Shl().localSet(i); // 128 when a second block is needed
+    c.localGet(i)
+      .localGet(x)
+      .i64Store(shaPad + 120);
+    c.i32Const(shaPad).call(shaBlock);
+    c.localGet(i).if();
+    c.i32Const(shaPad + 128).call(shaBlock);
+    c.end();
+    for (let j = 0; j < 8; j++) {
+      c.i32Const(0)
+        .i64Load(shaState + 8 * j)
+        .localSet(x);
+      byteSwap(c, x);
+      c.i32Const(0)
+        .localGet(x)
+        .i64Store(scalar + 8 * j);
+    }
+    c.call(reduceScalar);
+  });
+
   // Constants are stored when the instance starts.
   const start = define(undefined, 0, [], (c) => {
+    roundConstants.forEach((word, j) =>
+      c
+        .i32Const(0)
+        .i64ConstBig(word)
+        .i64Store(shaK + 8 * j),
+    );
     for (const [address, value] of constants) {
       limbs(value).forEach((limb, i) =>
         c

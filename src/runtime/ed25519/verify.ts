@@ -14,7 +14,6 @@
  * added into the same sum, saves the 5 doublings and one addition but costs twice the memory and
  * 1.7 times the building, for no gain we could measure.)
  */
-import { sha512 } from '../../crypto/sha512.js';
 import { bytesKey, sameBytes } from '../bytes.js';
 import { fixedModule } from '../../crypto/fixed-modules.js';
 import { emitEd25519, FE, NIELS, ODD_MULTIPLES, POINT, writeNaf, type Ed25519Exports, type Layout } from './module.js';
@@ -94,8 +93,9 @@ class Verifier {
   /** Keys holding a wide table, least recently used first. */
   private readonly widened = new Map<KeyState, true>();
   private readonly freeWideTables: number[] = [];
-  /** R ‖ A ‖ M for hashing (grown as needed). */
-  private hashed = new Uint8Array(64 + 1232);
+  /** Where R ‖ A ‖ M goes for hashing, and its room (a longer message gets new room). */
+  private hashed: number;
+  private hashedRoom = 64 + 1232;
 
   constructor() {
     const { module, meta: layout } = fixedModule('ed25519', typeof WEBSVM_CARRIES_FIXED_MODULES === 'undefined' ? emitEd25519 : undefined);
@@ -110,6 +110,7 @@ class Verifier {
     const entries = Math.max(...[BASE_COMB, KEY_COMB].map((comb) => rows(comb) * perRow(comb)));
     this.scratch = this.alloc(entries * (POINT + FE));
     this.baseOdd = this.alloc(ODD_MULTIPLES * POINT);
+    this.hashed = this.alloc(this.hashedRoom);
     this.bytes.set(BASE_POINT, layout.bytesIn);
     this.wasm.decompress(this.keyPoint);
     this.wasm.oddMultiples(this.baseOdd, this.keyPoint, ODD_MULTIPLES);
@@ -223,14 +224,11 @@ class Verifier {
     if (!isCanonicalScalar(s) || isSmallOrderEncoding(r)) return false;
     const key = this.key(publicKey, priorUses);
     if (!key.negated) return false;
-    if (this.hashed.length < 64 + message.length) this.hashed = new Uint8Array(64 + message.length);
-    const hashed = this.hashed;
-    hashed.set(r);
-    hashed.set(publicKey, 32);
-    hashed.set(message, 64);
-    // k = SHA-512(R ‖ A ‖ M) mod ℓ, at the module's `scalar`
-    this.bytes.set(sha512(hashed.subarray(0, 64 + message.length)), this.layout.scalar);
-    this.wasm.reduceScalar();
+    if (this.hashedRoom < 64 + message.length) this.hashed = this.alloc((this.hashedRoom = 64 + message.length));
+    this.bytes.set(r, this.hashed);
+    this.bytes.set(publicKey, this.hashed + 32);
+    this.bytes.set(message, this.hashed + 64);
+    this.wasm.challenge(this.hashed, 64 + message.length); // k, at the module's `scalar`
 
     const sum = this.accumulator;
     if (!this.sharedCombs(sum, key, s)) {
