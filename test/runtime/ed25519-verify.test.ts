@@ -3,10 +3,11 @@
  * `verify_strict`, written with @noble/curves points and BigInt): valid signatures, flipped bits,
  * garbage, small-order keys and R, non-canonical encodings, s ≥ ℓ, mixed-order keys. Each key is
  * verified with several times, so the ladder of a key's first uses, its comb table and the wide
- * table of a key in constant use all run, and the first test crosses from [s]B by ladder (a
- * process's first verifications) to B's table. Every case also goes to the platform's verifier
- * (OpenSSL, which decides first where it answers as `verify_strict` does): where it decides, it
- * decides as the reference does, and the two together (`verifyStrict`) answer as the reference.
+ * table of a key in constant use all run, and the first test crosses from the ladder of
+ * [k](-A) + [s]B to B's table (built for the first key that gets one). Every case also goes to the
+ * platform's verifier (OpenSSL, which decides first where it answers as `verify_strict` does):
+ * where it decides, it decides as the reference does, and the two together (`verifyStrict`)
+ * answer as the reference.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { ed25519, ED25519_TORSION_SUBGROUP } from '@noble/curves/ed25519.js';

@@ -4,11 +4,12 @@
  * small order, and [s]B - [k]A must encode to exactly R's bytes, where k = SHA-512(R ‖ A ‖ M) mod ℓ
  * (A's bytes as given, even a non-canonical y). OpenSSL accepts small-order A and R; LiteSVM does not.
  *
- * [s]B comes from a fixed comb table of the base point (radix 2^8: 32 additions, 8 doublings).
- * A key in regular use gets its own comb table of -A (radix 2^5), so [k](-A) costs 51 additions
- * and 5 doublings; its first few verifications run a width-5 NAF ladder instead (about three
- * times slower), since building the table costs about three ladders: a key used once or twice
- * never pays for one. A key that signs most transactions (a test's payer) later gets a radix-2^8
+ * A key's first few verifications compute [k](-A) + [s]B by one width-5 NAF ladder over both
+ * points (Straus: 253 shared doublings, about 84 additions). A key in regular use then gets its own
+ * comb table of -A (radix 2^5), so [k](-A) costs 51 additions and 5 doublings, and [s]B comes from
+ * a fixed comb table of the base point (radix 2^8: 32 additions, 8 doublings), built for the first
+ * such key; a key's table costs about three ladders, so a key used once or twice never pays for
+ * one. A key that signs most transactions (a test's payer) later gets a radix-2^8
  * table like the base point's, and both combs then share one sum and its 8 doublings: 64
  * additions and 8 doublings in all, against 84 and 13. (A key table without the even/odd split,
  * added into the same sum, saves the 5 doublings and one addition but costs twice the memory and
@@ -16,7 +17,7 @@
  */
 import { bytesKey, sameBytes } from '../bytes.js';
 import { fixedModule } from '../../crypto/fixed-modules.js';
-import { emitEd25519, FE, NIELS, ODD_MULTIPLES, POINT, writeNaf, type Ed25519Exports, type Layout } from './module.js';
+import { emitEd25519, FE, NAF_STRIDE, NIELS, ODD_MULTIPLES, POINT, writeNaf, type Ed25519Exports, type Layout } from './module.js';
 import { platformUses, platformVerdict } from './platform.js';
 import { isCanonicalScalar, isSmallOrderEncoding } from './rules.js';
 
@@ -39,18 +40,10 @@ const BASE_COMB: Comb = { width: 8, digits: 32, at: 0 };
 const KEY_COMB: Comb = { width: 5, digits: 51, at: 64 };
 /** For [k](-A) of a key in constant use: the base point's shape, so the two combs share their doublings. */
 const WIDE_KEY_COMB: Comb = { width: 8, digits: 32, at: 64 };
-/** Where the ladder's digits go in the digits area (up to 254 of them). */
-const NAF_AT = 128;
 const rows = (comb: Comb) => (comb.digits + 1) >> 1;
 const perRow = (comb: Comb) => 1 << (comb.width - 1);
 /** Verifications of a key by ladder before it gets a table. */
 const LADDER_USES = 3;
-/**
- * Verifications with [s]B by ladder before the base point's table is built: building it costs
- * about as much as fifty verifications lose to the ladder, which a process verifying a handful of
- * signatures would never repay.
- */
-const BASE_LADDER_USES = 48;
 /** Keys remembered (decoded point, validity), and how many of them keep a comb table (~50 kB each). */
 const MAX_KEYS = 4096;
 const MAX_KEY_TABLES = 64;
@@ -82,10 +75,8 @@ class Verifier {
   private readonly keyPoint: number;
   private readonly odd: number;
   private readonly scratch: number;
-  /** Odd multiples of B for the ladder, then B's comb table once built (0 before). */
-  private readonly baseOdd: number;
+  /** B's comb table once a key has a table (0 before). */
   private baseTable = 0;
-  private baseUses = 0;
   private readonly keys = new Map<string, KeyState>();
   /** Keys holding a table, least recently used first. */
   private readonly tabled = new Map<KeyState, true>();
@@ -106,14 +97,13 @@ class Verifier {
     this.bytes = new Uint8Array(this.wasm.memory.buffer);
     this.accumulator = this.alloc(2 * POINT);
     this.keyPoint = this.alloc(POINT);
-    this.odd = this.alloc(ODD_MULTIPLES * POINT);
+    this.odd = this.alloc(2 * ODD_MULTIPLES * POINT);
     const entries = Math.max(...[BASE_COMB, KEY_COMB].map((comb) => rows(comb) * perRow(comb)));
     this.scratch = this.alloc(entries * (POINT + FE));
-    this.baseOdd = this.alloc(ODD_MULTIPLES * POINT);
     this.hashed = this.alloc(this.hashedRoom);
     this.bytes.set(BASE_POINT, layout.bytesIn);
     this.wasm.decompress(this.keyPoint);
-    this.wasm.oddMultiples(this.baseOdd, this.keyPoint, ODD_MULTIPLES);
+    this.wasm.oddMultiples(this.odd + ODD_MULTIPLES * POINT, this.keyPoint, ODD_MULTIPLES);
   }
 
   /** `bytes` of fresh memory (grown as needed). */
@@ -171,7 +161,6 @@ class Verifier {
     }
     if (this.keys.size >= MAX_KEYS) this.forget(this.keys.keys().next().value!);
     state = { negated, table: 0, wide: 0, uses: priorUses };
-    this.baseUses += priorUses;
     this.keys.set(id, state);
     return state;
   }
@@ -231,7 +220,8 @@ class Verifier {
     this.wasm.challenge(this.hashed, 64 + message.length); // k, at the module's `scalar`
 
     const sum = this.accumulator;
-    if (!this.sharedCombs(sum, key, s)) {
+    if (key.uses < LADDER_USES) this.ladder(sum, key, s);
+    else if (!this.sharedCombs(sum, key, s)) {
       const keyPart = this.accumulator + POINT;
       this.timesBase(sum, s);
       this.timesKey(keyPart, key);
@@ -260,12 +250,8 @@ class Verifier {
     return true;
   }
 
-  /** out = [s]B: by a ladder for the process's first few verifications, then by B's comb table. */
+  /** out = [s]B by B's comb table (built on first use). */
   private timesBase(out: number, s: Uint8Array): void {
-    if (this.baseTable === 0 && this.baseUses++ < BASE_LADDER_USES) {
-      this.ladder(out, this.baseOdd, s);
-      return;
-    }
     if (this.baseTable === 0) {
       this.baseTable = this.alloc(rows(BASE_COMB) * perRow(BASE_COMB) * NIELS);
       this.bytes.set(BASE_POINT, this.layout.bytesIn);
@@ -276,21 +262,23 @@ class Verifier {
     this.combs(out, [[BASE_COMB, this.baseTable]]);
   }
 
-  /** out = [k]P (k: 32 bytes) by a width-5 NAF ladder over P's odd multiples at `odd`. */
-  private ladder(out: number, odd: number, k: Uint8Array): void {
+  /**
+   * out = [k](-A) + [s]B (k at the module's `scalar`) by one width-5 NAF ladder over the odd
+   * multiples of -A and of B, sharing its doublings (a key's first few verifications).
+   */
+  private ladder(out: number, key: KeyState, s: Uint8Array): void {
+    key.uses++;
+    this.bytes.set(key.negated!, this.keyPoint);
+    this.wasm.oddMultiples(this.odd, this.keyPoint, ODD_MULTIPLES);
+    const { digits, scalar } = this.layout;
+    const length = Math.max(writeNaf(this.bytes.subarray(scalar, scalar + 32), this.bytes, digits), writeNaf(s, this.bytes, digits + NAF_STRIDE));
     this.wasm.identity(out);
-    const length = writeNaf(k, this.bytes, this.layout.digits + NAF_AT);
-    if (length > 0) this.wasm.multiLadder(out, this.layout.digits + NAF_AT, 1, length, odd);
+    if (length > 0) this.wasm.multiLadder(out, digits, 2, length, this.odd);
   }
 
-  /** out = [k](-A) (k at the module's `scalar`): by a ladder for the key's first few verifications, then by its comb table. */
+  /** out = [k](-A) (k at the module's `scalar`) by the key's comb table (built on first use). */
   private timesKey(out: number, key: KeyState): void {
-    if (key.uses++ < LADDER_USES) {
-      this.bytes.set(key.negated!, this.keyPoint);
-      this.wasm.oddMultiples(this.odd, this.keyPoint, ODD_MULTIPLES);
-      this.ladder(out, this.odd, this.bytes.subarray(this.layout.scalar, this.layout.scalar + 32));
-      return;
-    }
+    key.uses++;
     if (key.table) this.tabled.delete(key);
     else key.table = this.tableFor(key);
     this.tabled.set(key, true);
