@@ -143,9 +143,9 @@ class Verifier {
 
   /**
    * The state of public key `a`, decoded and checked on first sight (the keys kept are the most
-   * recently used); `priorUses` count towards its tables and towards B's.
+   * recently used); the platform's verifications of it count towards its tables.
    */
-  private key(a: Uint8Array, priorUses: number): KeyState {
+  private key(a: Uint8Array): KeyState {
     const id = bytesKey(a);
     let state = this.keys.get(id);
     if (state) {
@@ -160,7 +160,7 @@ class Verifier {
       negated = this.bytes.slice(this.keyPoint, this.keyPoint + POINT);
     }
     if (this.keys.size >= MAX_KEYS) this.forget(this.keys.keys().next().value!);
-    state = { negated, table: 0, wide: 0, uses: priorUses };
+    state = { negated, table: 0, wide: 0, uses: platformUses(a) };
     this.keys.set(id, state);
     return state;
   }
@@ -205,13 +205,12 @@ class Verifier {
     return table;
   }
 
-  /** `priorUses`: verifications of the key done elsewhere (the platform's), which count as its own on first sight. */
-  verify(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array, priorUses = 0): boolean {
+  verify(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
     if (signature.length !== 64 || publicKey.length !== 32) return false;
     const r = signature.subarray(0, 32);
     const s = signature.subarray(32);
     if (!isCanonicalScalar(s) || isSmallOrderEncoding(r)) return false;
-    const key = this.key(publicKey, priorUses);
+    const key = this.key(publicKey);
     if (!key.negated) return false;
     if (this.hashedRoom < 64 + message.length) this.hashed = this.alloc((this.hashedRoom = 64 + message.length));
     this.bytes.set(r, this.hashed);
@@ -308,27 +307,38 @@ class Verifier {
 let verifier: Verifier | undefined;
 
 /**
- * Signatures by one key the platform verifies before ours takes the key over: ours is faster only
- * once the key has a table (30–45 µs against 78), and building B's and the key's tables costs
- * about as much as a hundred verifications save.
+ * Until ours runs, signatures by one key the platform verifies before ours takes the key over:
+ * ours then builds its module and, for the key's later uses, tables, which a key used a few times
+ * would not repay. Once it runs, ours verifies every signature: a new key's ladder (85–90 µs
+ * alone) is as fast as OpenSSL's reading of the key and verification (~95 µs), and much faster
+ * inside transactions, where caches are cold (a new key ~97 against ~150 µs in a bundle of
+ * bench/programs.bench.ts).
  */
 export const PLATFORM_USES = 32;
+/** Platform verifications in all after which ours runs even if no key was used {@link PLATFORM_USES} times. */
+export const PLATFORM_VERIFICATIONS = 256;
+let platformVerifications = 0;
 
 /**
  * {@link verifyStrict} by our WebAssembly verifier alone (where the platform has no Ed25519, e.g.
- * browsers; for what it cannot decide; for keys in regular use), counting `priorUses` of the key
- * by the platform as its own.
+ * browsers; for what it cannot decide; once it runs).
  */
-export function wasmVerifyStrict(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array, priorUses = 0): boolean {
-  return (verifier ??= new Verifier()).verify(signature, message, publicKey, priorUses);
+export function wasmVerifyStrict(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
+  return (verifier ??= new Verifier()).verify(signature, message, publicKey);
 }
 
 /**
  * Whether `signature` is a valid Ed25519 signature of `message` by `publicKey` under
- * `verify_strict`: by the platform's verifier where its answer is the same (./platform.ts) and the
- * key is not in regular use, else by ours.
+ * `verify_strict`: by the platform's verifier where its answer is the same (./platform.ts) while
+ * ours does not run yet and the key is not in regular use, else by ours.
  */
 export function verifyStrict(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
-  const uses = platformUses(publicKey);
-  return (uses < PLATFORM_USES ? platformVerdict(signature, message, publicKey) : undefined) ?? wasmVerifyStrict(signature, message, publicKey, uses);
+  if (verifier === undefined && platformVerifications < PLATFORM_VERIFICATIONS && platformUses(publicKey) < PLATFORM_USES) {
+    const verdict = platformVerdict(signature, message, publicKey);
+    if (verdict !== undefined) {
+      platformVerifications++;
+      return verdict;
+    }
+  }
+  return wasmVerifyStrict(signature, message, publicKey);
 }
