@@ -88,6 +88,8 @@ export interface Ed25519Exports {
    * … (every other one), table row j being `perRow` Niels multiples.
    */
   addDigits(acc: number, digits: number, count: number, table: number, perRow: number): void;
+  /** Loads the table entries `count` consecutive digits at `digits` will add (digits 2j and 2j+1 from row j) into the cache. */
+  prefetch(digits: number, count: number, table: number, perRow: number): void;
   /** `row[i] = (i+1)·base` as extended points for i < `perRow`; then `base = 2^spacing·base`. */
   multiplesRow(row: number, base: number, perRow: number, spacing: number): void;
   /** Writes the `count` extended points at `points` as Niels entries at `table` (`prefix`: count·FE bytes of scratch). */
@@ -586,6 +588,26 @@ export function emitEd25519(): EmittedModule<Layout> {
   const loadDigit = (c: Code) => c.i32Load8U(0).i32Const(24).i32Shl().i32Const(24).i32ShrS();
   /** |d| - 1 for the i32 local d ≠ 0. */
   const magnitudeIndex = (c: Code, d: number) => c.i32Const(0).localGet(d).i32Sub().localGet(d).localGet(d).i32Const(0).i32LtS().select().i32Const(1).i32Sub();
+
+  /**
+   * Loads a word of every cache line of the entries `count` consecutive comb digits at `digits`
+   * pick (digits 2j and 2j+1 from row j), so that their misses (tables are cold between
+   * transactions) overlap instead of stalling each addition in turn.
+   */
+  define('prefetch', 4, [], (c, digitsAt, count, table, perRow) => {
+    const [d, i, touched] = [c.locals(1, I32), c.locals(1, I32), c.locals(1, I32)];
+    c.block().loop();
+    c.localGet(i).localGet(count).i32GeU().brIf(1);
+    c.localGet(digitsAt).localGet(i).i32Add();
+    loadDigit(c).localTee(d).if();
+    c.localGet(table).localGet(i).i32Const(1).i32ShrU().localGet(perRow).i32Mul().i32Const(NIELS).i32Mul().i32Add();
+    magnitudeIndex(c, d).i32Const(NIELS).i32Mul().i32Add().localSet(d);
+    for (const offset of [0, 60, NIELS - 4]) c.localGet(touched).localGet(d).i32Load(offset).i32Xor().localSet(touched);
+    c.end();
+    c.localGet(i).i32Const(1).i32Add().localSet(i);
+    c.br(0).end().end();
+    c.i32Const(bytesTmp).localGet(touched).i32Store(0);
+  });
 
   define('addDigits', 5, [], (c, acc, digitsAt, count, table, perRow) => {
     const d = c.locals(1, I32);

@@ -135,6 +135,7 @@ class Verifier {
   private combs(acc: number, parts: readonly [comb: Comb, table: number][]): void {
     const { wasm } = this;
     const width = parts[0]![0].width;
+    for (const [comb, table] of parts) wasm.prefetch(this.layout.digits + comb.at, comb.digits, table, perRow(comb));
     wasm.identity(acc);
     for (const [comb, table] of parts) wasm.addDigits(acc, this.layout.digits + comb.at + 1, comb.digits >> 1, table, perRow(comb));
     wasm.doubleTimes(acc, width);
