@@ -14,3 +14,20 @@ export const hex = (s: string) => Uint8Array.from(Buffer.from(s, 'hex'));
 export const challenge = (r: Uint8Array, a: Uint8Array, m: Uint8Array) => littleEndian(sha512(Uint8Array.from([...r, ...a, ...m]))) % L;
 /** The 64 bytes R ‖ s. */
 export const signature = (r: Uint8Array, s: bigint) => Uint8Array.from([...r, ...scalarBytes(s)]);
+
+/** ed25519-dalek's `verify_strict` on @noble/curves points and BigInt: the slow reference of our verifiers. */
+export function reference(sig: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
+  let A, R;
+  try {
+    A = Point.fromBytes(publicKey, true);
+    R = Point.fromBytes(sig.subarray(0, 32), true);
+  } catch {
+    return false;
+  }
+  const s = littleEndian(sig.subarray(32));
+  if (s >= L || A.isSmallOrder() || R.isSmallOrder()) return false;
+  const expected = B.multiplyUnsafe(s)
+    .subtract(A.multiplyUnsafe(challenge(sig.subarray(0, 32), publicKey, message)))
+    .toBytes();
+  return expected.every((b, i) => b === sig[i]);
+}

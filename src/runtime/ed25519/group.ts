@@ -12,6 +12,14 @@ import { emitEd25519, NAF_STRIDE, ODD_MULTIPLES, POINT, writeNaf, type Ed25519Ex
 /** Points a multiscalar multiplication takes at once (their doublings shared; the batches' sums added). */
 const BATCH = 32;
 
+/** x < 2^256 as 32 little-endian bytes. */
+function littleEndian32(x: bigint): Uint8Array {
+  const out = new Uint8Array(32);
+  const view = new DataView(out.buffer);
+  for (let i = 0; i < 4; i++, x >>= 64n) view.setBigUint64(8 * i, BigInt.asUintN(64, x), true);
+  return out;
+}
+
 /** A point: the bytes of its extended coordinates as the module lays them out. */
 export type EdwardsPoint = Uint8Array;
 
@@ -112,8 +120,7 @@ class EdwardsGroup {
         bytes.set(points[start + j]!, this.operand);
         wasm.oddMultiples(this.odd + j * ODD_MULTIPLES * POINT, this.operand, ODD_MULTIPLES);
         const digits = this.naf + j * NAF_STRIDE;
-        bytes.fill(0, digits, digits + NAF_STRIDE); // a shorter scalar's high digits are 0
-        length = Math.max(length, writeNaf(scalars[start + j]!, bytes, digits));
+        length = Math.max(length, writeNaf(littleEndian32(scalars[start + j]!), bytes, digits));
       }
       wasm.identity(this.acc);
       if (length > 0) wasm.multiLadder(this.acc, this.naf, count, length, this.odd);

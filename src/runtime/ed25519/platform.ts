@@ -1,9 +1,9 @@
 /**
  * Signatures by the platform's Ed25519 (OpenSSL, through node:crypto) where it answers as
- * `verify_strict` does: it needs no set-up (ours builds a WebAssembly module and tables, which costs
- * milliseconds a short test file would pay for a handful of signatures), and warm it is as fast as
- * ours for a signer in regular use and faster for a new one (85 against 146 µs). Keys are read
- * from JWK, not DER: Node's DER reader costs twice the verification (162 µs per new key in all).
+ * `verify_strict` does, until ours runs (./verify.ts): it needs no set-up (ours builds a
+ * WebAssembly module and tables, which costs milliseconds a short test file would pay for a
+ * handful of signatures). Keys are read from JWK, not DER: Node's DER reader costs twice the
+ * verification (162 µs per new key in all).
  *
  * OpenSSL's verification is cofactorless like `verify_strict` and hashes the key's bytes as given,
  * but it accepts what `verify_strict` refuses up front: an s of ℓ or more, an R or a key of small

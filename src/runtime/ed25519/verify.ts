@@ -4,22 +4,22 @@
  * small order, and [s]B - [k]A must encode to exactly R's bytes, where k = SHA-512(R ‖ A ‖ M) mod ℓ
  * (A's bytes as given, even a non-canonical y). OpenSSL accepts small-order A and R; LiteSVM does not.
  *
- * [s]B comes from a fixed comb table of the base point (radix 2^8: 32 additions, 8 doublings).
- * A key in regular use gets its own comb table of -A (radix 2^5), so [k](-A) costs 51 additions
- * and 5 doublings; its first few verifications run a width-5 NAF ladder instead (about three
- * times slower), since building the table costs about three ladders: a key used once or twice
- * never pays for one. A key that signs most transactions (a test's payer) later gets a radix-2^8
+ * A key's first few verifications compute [k](-A) + [s]B by one width-5 NAF ladder over both
+ * points (Straus: 253 shared doublings, about 84 additions). A key in regular use then gets its own
+ * comb table of -A (radix 2^5), so [k](-A) costs 51 additions and 5 doublings, and [s]B comes from
+ * a fixed comb table of the base point (radix 2^8: 32 additions, 8 doublings), built for the first
+ * such key; a key's table costs about three ladders, so a key used once or twice never pays for
+ * one. A key that signs most transactions (a test's payer) later gets a radix-2^8
  * table like the base point's, and both combs then share one sum and its 8 doublings: 64
  * additions and 8 doublings in all, against 84 and 13. (A key table without the even/odd split,
  * added into the same sum, saves the 5 doublings and one addition but costs twice the memory and
  * 1.7 times the building, for no gain we could measure.)
  */
-import { sha512 } from '../../crypto/sha512.js';
 import { bytesKey, sameBytes } from '../bytes.js';
 import { fixedModule } from '../../crypto/fixed-modules.js';
-import { emitEd25519, FE, NIELS, ODD_MULTIPLES, POINT, writeNaf, type Ed25519Exports, type Layout } from './module.js';
+import { emitEd25519, FE, NAF_STRIDE, NIELS, ODD_MULTIPLES, POINT, writeNaf, type Ed25519Exports, type Layout } from './module.js';
 import { platformUses, platformVerdict } from './platform.js';
-import { isCanonicalScalar, isSmallOrderEncoding, L } from './rules.js';
+import { isCanonicalScalar, isSmallOrderEncoding } from './rules.js';
 
 /** The base point's encoding. */
 const BASE_POINT = Uint8Array.from({ length: 32 }, (_, i) => (i === 0 ? 0x58 : 0x66));
@@ -40,18 +40,10 @@ const BASE_COMB: Comb = { width: 8, digits: 32, at: 0 };
 const KEY_COMB: Comb = { width: 5, digits: 51, at: 64 };
 /** For [k](-A) of a key in constant use: the base point's shape, so the two combs share their doublings. */
 const WIDE_KEY_COMB: Comb = { width: 8, digits: 32, at: 64 };
-/** Where the ladder's digits go in the digits area (up to 254 of them). */
-const NAF_AT = 128;
 const rows = (comb: Comb) => (comb.digits + 1) >> 1;
 const perRow = (comb: Comb) => 1 << (comb.width - 1);
 /** Verifications of a key by ladder before it gets a table. */
 const LADDER_USES = 3;
-/**
- * Verifications with [s]B by ladder before the base point's table is built: building it costs
- * about as much as fifty verifications lose to the ladder, which a process verifying a handful of
- * signatures would never repay.
- */
-const BASE_LADDER_USES = 48;
 /** Keys remembered (decoded point, validity), and how many of them keep a comb table (~50 kB each). */
 const MAX_KEYS = 4096;
 const MAX_KEY_TABLES = 64;
@@ -61,21 +53,6 @@ const MAX_KEY_TABLES = 64;
  */
 const WIDE_USES = 100;
 const MAX_WIDE_TABLES = 4;
-
-/** x < 2^256 as 32 little-endian bytes (into `out`). */
-function littleEndian32(x: bigint, out = new Uint8Array(32)): Uint8Array {
-  const view = new DataView(out.buffer, out.byteOffset, 32);
-  for (let i = 0; i < 4; i++, x >>= 64n) view.setBigUint64(8 * i, BigInt.asUintN(64, x), true);
-  return out;
-}
-
-/** A 64-byte little-endian hash reduced mod ℓ. */
-function reduce(hash: Uint8Array): bigint {
-  const view = new DataView(hash.buffer, hash.byteOffset, 64);
-  let x = 0n;
-  for (let i = 56; i >= 0; i -= 8) x = (x << 64n) | view.getBigUint64(i, true);
-  return x % L;
-}
 
 interface KeyState {
   /** -A as an extended point (the module's bytes), or undefined when A is refused. */
@@ -98,10 +75,8 @@ class Verifier {
   private readonly keyPoint: number;
   private readonly odd: number;
   private readonly scratch: number;
-  /** Odd multiples of B for the ladder, then B's comb table once built (0 before). */
-  private readonly baseOdd: number;
+  /** B's comb table once a key has a table (0 before). */
   private baseTable = 0;
-  private baseUses = 0;
   private readonly keys = new Map<string, KeyState>();
   /** Keys holding a table, least recently used first. */
   private readonly tabled = new Map<KeyState, true>();
@@ -109,8 +84,9 @@ class Verifier {
   /** Keys holding a wide table, least recently used first. */
   private readonly widened = new Map<KeyState, true>();
   private readonly freeWideTables: number[] = [];
-  /** The bytes of k, reused. */
-  private readonly scalar = new Uint8Array(32);
+  /** Where R ‖ A ‖ M goes for hashing, and its room (a longer message gets new room). */
+  private hashed: number;
+  private hashedRoom = 64 + 1232;
 
   constructor() {
     const { module, meta: layout } = fixedModule('ed25519', typeof WEBSVM_CARRIES_FIXED_MODULES === 'undefined' ? emitEd25519 : undefined);
@@ -121,13 +97,13 @@ class Verifier {
     this.bytes = new Uint8Array(this.wasm.memory.buffer);
     this.accumulator = this.alloc(2 * POINT);
     this.keyPoint = this.alloc(POINT);
-    this.odd = this.alloc(ODD_MULTIPLES * POINT);
+    this.odd = this.alloc(2 * ODD_MULTIPLES * POINT);
     const entries = Math.max(...[BASE_COMB, KEY_COMB].map((comb) => rows(comb) * perRow(comb)));
     this.scratch = this.alloc(entries * (POINT + FE));
-    this.baseOdd = this.alloc(ODD_MULTIPLES * POINT);
+    this.hashed = this.alloc(this.hashedRoom);
     this.bytes.set(BASE_POINT, layout.bytesIn);
     this.wasm.decompress(this.keyPoint);
-    this.wasm.oddMultiples(this.baseOdd, this.keyPoint, ODD_MULTIPLES);
+    this.wasm.oddMultiples(this.odd + ODD_MULTIPLES * POINT, this.keyPoint, ODD_MULTIPLES);
   }
 
   /** `bytes` of fresh memory (grown as needed). */
@@ -159,6 +135,7 @@ class Verifier {
   private combs(acc: number, parts: readonly [comb: Comb, table: number][]): void {
     const { wasm } = this;
     const width = parts[0]![0].width;
+    for (const [comb, table] of parts) wasm.prefetch(this.layout.digits + comb.at, comb.digits, table, perRow(comb));
     wasm.identity(acc);
     for (const [comb, table] of parts) wasm.addDigits(acc, this.layout.digits + comb.at + 1, comb.digits >> 1, table, perRow(comb));
     wasm.doubleTimes(acc, width);
@@ -167,9 +144,9 @@ class Verifier {
 
   /**
    * The state of public key `a`, decoded and checked on first sight (the keys kept are the most
-   * recently used); `priorUses` count towards its tables and towards B's.
+   * recently used); the platform's verifications of it count towards its tables.
    */
-  private key(a: Uint8Array, priorUses: number): KeyState {
+  private key(a: Uint8Array): KeyState {
     const id = bytesKey(a);
     let state = this.keys.get(id);
     if (state) {
@@ -184,8 +161,7 @@ class Verifier {
       negated = this.bytes.slice(this.keyPoint, this.keyPoint + POINT);
     }
     if (this.keys.size >= MAX_KEYS) this.forget(this.keys.keys().next().value!);
-    state = { negated, table: 0, wide: 0, uses: priorUses };
-    this.baseUses += priorUses;
+    state = { negated, table: 0, wide: 0, uses: platformUses(a) };
     this.keys.set(id, state);
     return state;
   }
@@ -230,25 +206,25 @@ class Verifier {
     return table;
   }
 
-  /** `priorUses`: verifications of the key done elsewhere (the platform's), which count as its own on first sight. */
-  verify(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array, priorUses = 0): boolean {
+  verify(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
     if (signature.length !== 64 || publicKey.length !== 32) return false;
     const r = signature.subarray(0, 32);
     const s = signature.subarray(32);
     if (!isCanonicalScalar(s) || isSmallOrderEncoding(r)) return false;
-    const key = this.key(publicKey, priorUses);
+    const key = this.key(publicKey);
     if (!key.negated) return false;
-    const hashed = new Uint8Array(64 + message.length);
-    hashed.set(r);
-    hashed.set(publicKey, 32);
-    hashed.set(message, 64);
-    const k = reduce(sha512(hashed));
+    if (this.hashedRoom < 64 + message.length) this.hashed = this.alloc((this.hashedRoom = 64 + message.length));
+    this.bytes.set(r, this.hashed);
+    this.bytes.set(publicKey, this.hashed + 32);
+    this.bytes.set(message, this.hashed + 64);
+    this.wasm.challenge(this.hashed, 64 + message.length); // k, at the module's `scalar`
 
     const sum = this.accumulator;
-    if (!this.sharedCombs(sum, key, s, k)) {
+    if (key.uses < LADDER_USES) this.ladder(sum, key, s);
+    else if (!this.sharedCombs(sum, key, s)) {
       const keyPart = this.accumulator + POINT;
       this.timesBase(sum, s);
-      this.timesKey(keyPart, key, k);
+      this.timesKey(keyPart, key);
       this.wasm.addPoint(sum, keyPart);
     }
     this.wasm.compress(sum);
@@ -256,17 +232,17 @@ class Verifier {
   }
 
   /**
-   * out = [s]B + [k](-A) through two combs of the same shape sharing one sum, for a key in constant
-   * use once B's table exists; false (nothing done) otherwise.
+   * out = [s]B + [k](-A) (k at the module's `scalar`) through two combs of the same shape sharing
+   * one sum, for a key in constant use once B's table exists; false (nothing done) otherwise.
    */
-  private sharedCombs(out: number, key: KeyState, s: Uint8Array, k: bigint): boolean {
+  private sharedCombs(out: number, key: KeyState, s: Uint8Array): boolean {
     if (this.baseTable === 0 || (key.wide === 0 && key.uses < WIDE_USES)) return false;
     key.uses++;
     if (key.wide) this.widened.delete(key);
     else key.wide = this.wideTableFor(key);
     this.widened.set(key, true);
-    this.writeCombDigits(s, BASE_COMB);
-    this.writeCombDigits(littleEndian32(k, this.scalar), WIDE_KEY_COMB);
+    this.writeCombDigits(s, 0, BASE_COMB);
+    this.writeCombDigits(this.bytes, this.layout.scalar, WIDE_KEY_COMB);
     this.combs(out, [
       [BASE_COMB, this.baseTable],
       [WIDE_KEY_COMB, key.wide],
@@ -274,49 +250,44 @@ class Verifier {
     return true;
   }
 
-  /** out = [s]B: by a ladder for the process's first few verifications, then by B's comb table. */
+  /** out = [s]B by B's comb table (built on first use). */
   private timesBase(out: number, s: Uint8Array): void {
-    if (this.baseTable === 0 && this.baseUses++ < BASE_LADDER_USES) {
-      const view = new DataView(s.buffer, s.byteOffset, 32);
-      let scalar = 0n;
-      for (let i = 24; i >= 0; i -= 8) scalar = (scalar << 64n) | view.getBigUint64(i, true);
-      this.ladder(out, this.baseOdd, scalar);
-      return;
-    }
     if (this.baseTable === 0) {
       this.baseTable = this.alloc(rows(BASE_COMB) * perRow(BASE_COMB) * NIELS);
       this.bytes.set(BASE_POINT, this.layout.bytesIn);
       this.wasm.decompress(this.keyPoint);
       this.buildTable(this.baseTable, BASE_COMB);
     }
-    this.writeCombDigits(s, BASE_COMB);
+    this.writeCombDigits(s, 0, BASE_COMB);
     this.combs(out, [[BASE_COMB, this.baseTable]]);
   }
 
-  /** out = [k]P by a width-5 NAF ladder over P's odd multiples at `odd`. */
-  private ladder(out: number, odd: number, k: bigint): void {
+  /**
+   * out = [k](-A) + [s]B (k at the module's `scalar`) by one width-5 NAF ladder over the odd
+   * multiples of -A and of B, sharing its doublings (a key's first few verifications).
+   */
+  private ladder(out: number, key: KeyState, s: Uint8Array): void {
+    key.uses++;
+    this.bytes.set(key.negated!, this.keyPoint);
+    this.wasm.oddMultiples(this.odd, this.keyPoint, ODD_MULTIPLES);
+    const { digits, scalar } = this.layout;
+    const length = Math.max(writeNaf(this.bytes.subarray(scalar, scalar + 32), this.bytes, digits), writeNaf(s, this.bytes, digits + NAF_STRIDE));
     this.wasm.identity(out);
-    const length = writeNaf(k, this.bytes, this.layout.digits + NAF_AT);
-    if (length > 0) this.wasm.multiLadder(out, this.layout.digits + NAF_AT, 1, length, odd);
+    if (length > 0) this.wasm.multiLadder(out, digits, 2, length, this.odd);
   }
 
-  /** out = [k](-A): by a ladder for the key's first few verifications, then by its comb table. */
-  private timesKey(out: number, key: KeyState, k: bigint): void {
-    if (key.uses++ < LADDER_USES) {
-      this.bytes.set(key.negated!, this.keyPoint);
-      this.wasm.oddMultiples(this.odd, this.keyPoint, ODD_MULTIPLES);
-      this.ladder(out, this.odd, k);
-      return;
-    }
+  /** out = [k](-A) (k at the module's `scalar`) by the key's comb table (built on first use). */
+  private timesKey(out: number, key: KeyState): void {
+    key.uses++;
     if (key.table) this.tabled.delete(key);
     else key.table = this.tableFor(key);
     this.tabled.set(key, true);
-    this.writeCombDigits(littleEndian32(k, this.scalar), KEY_COMB);
+    this.writeCombDigits(this.bytes, this.layout.scalar, KEY_COMB);
     this.combs(out, [[KEY_COMB, key.table]]);
   }
 
-  /** The comb's signed digits of a 32-byte scalar below 2^253, into its place in the digits area. */
-  private writeCombDigits(scalar: Uint8Array, { width, digits: count, at: offset }: Comb): void {
+  /** The comb's signed digits of the 32-byte scalar below 2^253 at `scalar[from…]`, into its place in the digits area. */
+  private writeCombDigits(scalar: Uint8Array, from: number, { width, digits: count, at: offset }: Comb): void {
     const out = this.bytes;
     const at = this.layout.digits + offset;
     const mask = (1 << width) - 1;
@@ -325,7 +296,7 @@ class Verifier {
     for (let i = 0; i < count; i++) {
       const bit = i * width;
       const byte = bit >> 3;
-      const window = ((scalar[byte] | ((scalar[byte + 1] ?? 0) << 8)) >> (bit & 7)) & mask;
+      const window = ((scalar[from + byte]! | (byte < 31 ? scalar[from + byte + 1]! << 8 : 0)) >> (bit & 7)) & mask;
       let digit = window + carry;
       carry = digit >= half ? 1 : 0;
       digit -= carry << width;
@@ -337,29 +308,40 @@ class Verifier {
 let verifier: Verifier | undefined;
 
 /**
- * Signatures by one key the platform verifies before ours takes the key over: ours is faster only
- * once the key has its tables (28 µs against 78–90), and a process's first hand-over costs
- * 6–11 ms (the module's set-up and lazily compiled code, B's table, then the key's), which takes
- * a couple of hundred verifications to win back: a test file of a few dozen transactions never
- * pays it.
+ * Until ours runs, signatures by one key the platform verifies before ours takes the key over.
+ * Ours is faster once a key has its tables (28 µs against 78–90), but a process's first hand-over
+ * costs 6–11 ms (the module's set-up and lazily compiled code, B's table, then the key's), which
+ * takes a couple of hundred verifications to win back: a test file of a few dozen transactions
+ * never pays it. Once it runs, ours verifies every signature: a new key's ladder (85–90 µs alone)
+ * is as fast as OpenSSL's reading of the key and verification (~95 µs), and much faster inside
+ * transactions, where caches are cold (a new key ~97 against ~150 µs in a bundle of
+ * bench/programs.bench.ts).
  */
 export const PLATFORM_USES = 256;
+/** Platform verifications in all after which ours runs even if no key was used {@link PLATFORM_USES} times. */
+export const PLATFORM_VERIFICATIONS = 512;
+let platformVerifications = 0;
 
 /**
  * {@link verifyStrict} by our WebAssembly verifier alone (where the platform has no Ed25519, e.g.
- * browsers; for what it cannot decide; for keys in regular use), counting `priorUses` of the key
- * by the platform as its own.
+ * browsers; for what it cannot decide; once it runs).
  */
-export function wasmVerifyStrict(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array, priorUses = 0): boolean {
-  return (verifier ??= new Verifier()).verify(signature, message, publicKey, priorUses);
+export function wasmVerifyStrict(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
+  return (verifier ??= new Verifier()).verify(signature, message, publicKey);
 }
 
 /**
  * Whether `signature` is a valid Ed25519 signature of `message` by `publicKey` under
- * `verify_strict`: by the platform's verifier where its answer is the same (./platform.ts) and the
- * key is not in regular use, else by ours.
+ * `verify_strict`: by the platform's verifier where its answer is the same (./platform.ts) while
+ * ours does not run yet and the key is not in regular use, else by ours.
  */
 export function verifyStrict(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
-  const uses = platformUses(publicKey);
-  return (uses < PLATFORM_USES ? platformVerdict(signature, message, publicKey) : undefined) ?? wasmVerifyStrict(signature, message, publicKey, uses);
+  if (verifier === undefined && platformVerifications < PLATFORM_VERIFICATIONS && platformUses(publicKey) < PLATFORM_USES) {
+    const verdict = platformVerdict(signature, message, publicKey);
+    if (verdict !== undefined) {
+      platformVerifications++;
+      return verdict;
+    }
+  }
+  return wasmVerifyStrict(signature, message, publicKey);
 }

@@ -1,0 +1,72 @@
+/**
+ * The Ed25519 module's scalar work against BigInt and @noble/hashes: the reduction of a 512-bit
+ * hash mod ℓ (random inputs, and inputs whose residue sits at the edges: 0, ℓ - 1, around 2^252),
+ * SHA-512 of R ‖ A ‖ M reduced (every length across the padding's one- and two-block cases) and
+ * the width-5 NAF digits the ladder reads.
+ */
+import { describe, expect, it } from 'vitest';
+import { emitEd25519, writeNaf, type Ed25519Exports } from '../../src/runtime/ed25519/module.js';
+import { sha512 } from '@noble/hashes/sha2.js';
+import { L, littleEndian } from '../helpers/ed25519.js';
+
+const random = (n: number) => crypto.getRandomValues(new Uint8Array(n));
+const bytesOf = (x: bigint, n: number) => Uint8Array.from({ length: n }, (_, i) => Number((x >> BigInt(8 * i)) & 0xffn));
+
+describe('Ed25519 module scalars', () => {
+  const { bytes, meta } = emitEd25519();
+  const wasm = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as unknown as Ed25519Exports;
+  wasm.initialize();
+  const reduced = (x: bigint) => {
+    const memory = new Uint8Array(wasm.memory.buffer);
+    memory.set(bytesOf(x, 64), meta.scalar);
+    wasm.reduceScalar();
+    return littleEndian(memory.slice(meta.scalar, meta.scalar + 32));
+  };
+
+  it('reduces 512-bit numbers mod ℓ to the canonical residue', () => {
+    const max = (1n << 512n) - 1n;
+    const edges = [0n, 1n, L - 1n, L, L + 1n, 1n << 252n, (1n << 252n) - 1n, max, max - 1n, (max / L) * L, (max / L) * L - 1n];
+    for (const x of edges) expect(reduced(x), x.toString(16)).toBe(x % L);
+    for (let i = 0; i < 3000; i++) {
+      const x = littleEndian(random(64));
+      expect(reduced(x)).toBe(x % L);
+      // a random multiple of ℓ plus a residue at an edge
+      const q = littleEndian(random(33)) % (max / L);
+      for (const residue of [0n, 1n, L - 1n, 1n << 252n, (1n << 252n) - 1n, (1n << 252n) + littleEndian(random(15))])
+        expect(reduced(q * L + residue)).toBe(residue);
+      // long runs of ones and zeros
+      const runs = random(64).map((b) => (b & 1 ? 0xff : 0));
+      expect(reduced(littleEndian(runs))).toBe(littleEndian(runs) % L);
+    }
+  });
+
+  it('hashes with SHA-512 and reduces mod ℓ, for any length', () => {
+    const at = meta.heap;
+    const lengths = [...Array.from({ length: 400 }, (_, i) => i), 1232 + 64, 5000];
+    for (const length of lengths) {
+      const message = random(length);
+      new Uint8Array(wasm.memory.buffer).set(message, at);
+      wasm.challenge(at, length);
+      const k = littleEndian(new Uint8Array(wasm.memory.buffer).slice(meta.scalar, meta.scalar + 32));
+      expect(k, `length ${length}`).toBe(littleEndian(sha512(message)) % L);
+    }
+  });
+
+  it('writes width-5 NAF digits that sum to the scalar', () => {
+    const out = new Uint8Array(256);
+    const scalars = [0n, 1n, 31n, 32n, L - 1n, (1n << 253n) - 1n, (1n << 252n) + 15n];
+    for (let i = 0; i < 2000; i++) scalars.push(littleEndian(random(32)) >> BigInt(3 + (i % 200)));
+    for (const k of scalars) {
+      out.fill(0x55);
+      const length = writeNaf(bytesOf(k, 32), out, 0);
+      const digits = Array.from(out, (b) => (b << 24) >> 24);
+      expect(digits.reduce((sum, d, i) => sum + (BigInt(d) << BigInt(i)), 0n)).toBe(k);
+      expect(length).toBe(digits.reduce((top, d, i) => (d !== 0 ? i + 1 : top), 0));
+      digits.forEach((d, i) => {
+        if (d === 0) return;
+        expect(Math.abs(d) % 2 === 1 && Math.abs(d) < 16).toBe(true);
+        expect(digits.slice(i + 1, i + 5).every((e) => e === 0)).toBe(true);
+      });
+    }
+  });
+});
