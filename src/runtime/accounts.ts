@@ -3,7 +3,7 @@
  * copies and commits by replacing entries, so a snapshot is a shallow copy of the map and a failed
  * or simulated transaction needs no rollback at all.
  */
-import { sameBytes } from './bytes.js';
+import { NO_BYTES, sameBytes } from './bytes.js';
 import bs58 from 'bs58';
 import { base58Of32 } from './base58.js';
 import { WebsvmError } from '../errors.js';
@@ -22,7 +22,7 @@ export const RENT_EXEMPT_EPOCH = 0xffff_ffff_ffff_ffffn;
 
 /** A zero-lamport, empty, system-owned account (what a missing address loads as). */
 export function emptyAccount(): Account {
-  return { lamports: 0n, data: new Uint8Array(0), owner: '11111111111111111111111111111111', executable: false, rentEpoch: RENT_EXEMPT_EPOCH };
+  return { lamports: 0n, data: NO_BYTES, owner: '11111111111111111111111111111111', executable: false, rentEpoch: RENT_EXEMPT_EPOCH };
 }
 
 /** Whether `a` and `b` hold the same lamports, owner, executable flag and data (rent epochs aside). */

@@ -7,6 +7,12 @@ const NATIVE_COMPARE_FROM = 256;
 const WORDS_FROM = 64;
 
 /**
+ * A zero-length array, shared: nothing can be written into it, and V8 allocates a fresh empty
+ * Uint8Array off its heap (about 270 ns, as long as for a 200-byte one), several times a transaction.
+ */
+export const NO_BYTES = new Uint8Array(0);
+
+/**
  * Whether `a` and `b` hold the same bytes. Accounts reach megabytes and are compared on every
  * return from a program that may not change them: natively where the platform can, else four
  * bytes at a time where both are aligned.

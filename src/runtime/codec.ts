@@ -38,12 +38,13 @@ export interface LengthPrefix {
 export const U64_LENGTH: LengthPrefix = { size: 8, write: (w, n) => w.u64(BigInt(n)), read: (r) => r.u64() };
 export const U32_LENGTH: LengthPrefix = { size: 4, write: (w, n) => w.u32(n), read: (r) => BigInt(r.u32()) };
 
+const WIDE_BYTES = new Uint8Array(8);
+const WIDE = new DataView(WIDE_BYTES.buffer);
+
 /** A little-endian reader that reports malformed input through `malformed` (which throws). */
 export class ByteReader {
   /** Offset of the next byte to read. */
   at = 0;
-  /** Made on the first read wider than a byte (most instructions decode a tag byte or two first, or only those). */
-  private dataView: DataView | undefined;
   /** One past the last byte that may be read. */
   readonly end: number;
 
@@ -55,8 +56,14 @@ export class ByteReader {
     this.end = Math.min(data.length, limit);
   }
 
-  private get view(): DataView {
-    return (this.dataView ??= new DataView(this.data.buffer, this.data.byteOffset, this.data.byteLength));
+  /**
+   * The next 8 bytes, copied into {@link WIDE} to be read there: a DataView over every decoded
+   * instruction cost more than the copy (readers are made per instruction and read a field or two).
+   */
+  private wide(): DataView {
+    const at = this.take(8);
+    for (let i = 0; i < 8; i++) WIDE_BYTES[i] = this.data[at + i]!;
+    return WIDE;
   }
 
   /** Advances past `n` bytes; returns where they start. */
@@ -75,22 +82,25 @@ export class ByteReader {
     return this.data[this.take(1)]!;
   }
   u16(): number {
-    return this.view.getUint16(this.take(2), true);
+    const at = this.take(2);
+    return this.data[at]! | (this.data[at + 1]! << 8);
   }
   i16(): number {
-    return this.view.getInt16(this.take(2), true);
+    return (this.u16() << 16) >> 16;
   }
   u32(): number {
-    return this.view.getUint32(this.take(4), true);
+    const at = this.take(4);
+    const d = this.data;
+    return (d[at]! | (d[at + 1]! << 8) | (d[at + 2]! << 16) | (d[at + 3]! << 24)) >>> 0;
   }
   u64(): bigint {
-    return this.view.getBigUint64(this.take(8), true);
+    return this.wide().getBigUint64(0, true);
   }
   i64(): bigint {
-    return this.view.getBigInt64(this.take(8), true);
+    return this.wide().getBigInt64(0, true);
   }
   f64(): number {
-    return this.view.getFloat64(this.take(8), true);
+    return this.wide().getFloat64(0, true);
   }
   /** A bool: 0 or 1, anything else is malformed. */
   bool(): boolean {

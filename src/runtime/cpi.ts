@@ -32,7 +32,7 @@ import { bytesCost } from '../syscalls/costs.js';
 import { SyscallError } from '../syscalls/errors.js';
 import type { MemoryMap } from '../vm/memory.js';
 import type { SyscallContext, SyscallRegistry } from '../vm/syscalls.js';
-import { sameBytes } from './bytes.js';
+import { NO_BYTES, sameBytes } from './bytes.js';
 
 const MAX_SIGNERS = 16;
 const MAX_INSTRUCTION_DATA_LEN = 10 * 1024;
@@ -96,11 +96,13 @@ function typed(m: MemoryMap, addr: bigint, size: number, align: number, aligned:
 }
 /** `translate_slice`: `len` elements of `size` bytes. */
 function slice(m: MemoryMap, addr: bigint, len: bigint, size: number, align: number, aligned: boolean): Uint8Array {
-  if (len === 0n) return new Uint8Array(0);
+  if (len === 0n) return NO_BYTES;
   const total = len * BigInt(size);
   if (total > 0x7fff_ffff_ffff_ffffn) throw new SyscallError('InvalidLength');
   return typed(m, addr, Number(total), align, aligned);
 }
+/** The callee's own copy of instruction data (an empty one needs none). */
+const copy = (b: Uint8Array) => (b.length === 0 ? NO_BYTES : b.slice());
 const view = (b: Uint8Array) => new DataView(b.buffer, b.byteOffset, b.byteLength);
 
 function checkInstructionSize(accounts: bigint, dataLen: number): void {
@@ -143,7 +145,7 @@ const RUST: Abi = {
     const ix = view(bytes);
     const metasLen = ix.getBigUint64(RI.metasLen, true);
     const metas = slice(m, ix.getBigUint64(RI.metasAddr, true), metasLen, RUST_ACCOUNT_META.fixedSize, 1, aligned);
-    const data = slice(m, ix.getBigUint64(RI.dataAddr, true), ix.getBigUint64(RI.dataLen, true), 1, 1, aligned).slice();
+    const data = copy(slice(m, ix.getBigUint64(RI.dataAddr, true), ix.getBigUint64(RI.dataLen, true), 1, 1, aligned));
     checkInstructionSize(metasLen, data.length);
     chargeInstruction(ic, Number(metasLen), data.length);
     const accounts: CpiInstruction['accounts'] = [];
@@ -195,7 +197,7 @@ const C: Abi = {
     const programId = encodeAddress(typed(m, ix.getBigUint64(CI.programIdAddr, true), 32, 1, aligned));
     const metasLen = ix.getBigUint64(CI.metasLen, true);
     const metas = view(slice(m, ix.getBigUint64(CI.metasAddr, true), metasLen, C_ACCOUNT_META.fixedSize, 8, aligned));
-    const data = slice(m, ix.getBigUint64(CI.dataAddr, true), ix.getBigUint64(CI.dataLen, true), 1, 1, aligned).slice();
+    const data = copy(slice(m, ix.getBigUint64(CI.dataAddr, true), ix.getBigUint64(CI.dataLen, true), 1, 1, aligned));
     checkInstructionSize(metasLen, data.length);
     chargeInstruction(ic, Number(metasLen), data.length);
     // Each meta's flags are checked before its key is translated.
@@ -347,10 +349,11 @@ function translateAccounts(
     throw new SyscallError('MaxInstructionAccountInfosExceeded', `Invoked an instruction with too many account info's (${infosLen} > ${maxInfos})`);
   }
   if (simd0339(ic)) ic.consumeChecked(bytesCost(ic.env.costs, Number(infosLen) * ACCOUNT_INFO_BYTES));
-  const infoKeys: string[] = [];
+  // Keys are matched as bytes: no base58 text for infos the callee does not use.
+  const infoKeys: Uint8Array[] = [];
   for (let i = 0; i < Number(infosLen); i++) {
     const info = infosAddr + BigInt(i * abi.infoSize);
-    infoKeys.push(encodeAddress(typed(m, abi.infoKeyAddr(m, info), 32, 1, aligned)));
+    infoKeys.push(typed(m, abi.infoKeyAddr(m, info), 32, 1, aligned));
   }
   const tx = ic.tx;
   const caller = tx.current();
@@ -361,14 +364,14 @@ function translateAccounts(
     seen.add(a.txIndex);
     const indexInCaller = caller.accounts.findIndex((c) => c.txIndex === a.txIndex);
     const account = tx.accounts[a.txIndex];
-    const key = tx.keys[a.txIndex];
     if (account.executable) {
       ic.consumeChecked(bytesCost(ic.env.costs, account.data.length));
       continue;
     }
-    const infoIndex = infoKeys.indexOf(key);
+    const keyBytes = tx.keyBytes[a.txIndex];
+    const infoIndex = infoKeys.findIndex((k) => sameBytes(k, keyBytes));
     if (infoIndex < 0) {
-      ic.log(`Instruction references an unknown account ${key}`);
+      ic.log(`Instruction references an unknown account ${tx.keys[a.txIndex]}`);
       fail('MissingAccount');
     }
     const expected = restricted ? ic.serializedAddresses(indexInCaller) : undefined;

@@ -24,6 +24,7 @@ import { FEATURES, type FeatureSet } from './features.js';
 import { deserializeInput, serializedAddresses, serializeInput, type SerializedAccountAddresses, type SerializedInput } from './serialization.js';
 import type { Clock, EpochSchedule, SlotHash } from './sysvars.js';
 import type { InstructionFrame, TransactionContext } from './transaction-context.js';
+import { NO_BYTES } from './bytes.js';
 
 /** A native program: charges its own units through `ic` and throws `InstructionFailure` on error. */
 export interface Builtin {
@@ -213,7 +214,7 @@ export class InvokeContext {
     if (builtinId === undefined) fail('UnsupportedProgramId');
     const builtin = this.env.builtins.get(builtinId);
     if (!builtin) fail('UnsupportedProgramId');
-    tx.returnData = { programId, data: new Uint8Array(0) };
+    tx.returnData = { programId, data: NO_BYTES };
     this.log(`Program ${programId} invoke [${tx.stack.length}]`);
     const before = this.remaining;
     try {

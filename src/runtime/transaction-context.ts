@@ -5,6 +5,7 @@
 import type { Account } from './accounts.js';
 import { decodeAddress } from './accounts.js';
 import { fail, type InstructionErrorName } from './errors.js';
+import { NO_BYTES } from './bytes.js';
 
 /** Longest account data (10 MiB). */
 export const MAX_PERMITTED_DATA_LENGTH = 10 * 1024 * 1024;
@@ -64,7 +65,7 @@ export class TransactionContext {
   /** Every instruction pushed so far, top-level and CPI, in order. */
   readonly trace: InstructionFrame[] = [];
   readonly stack: InstructionFrame[] = [];
-  returnData: ReturnData = { programId: '11111111111111111111111111111111', data: new Uint8Array(0) };
+  returnData: ReturnData = { programId: '11111111111111111111111111111111', data: NO_BYTES };
   private resizeDelta = 0;
   /** Per account: 1 once its data array is this transaction's own (loaded accounts share the stored bytes). */
   private readonly ownData: Uint8Array;
