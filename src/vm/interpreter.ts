@@ -725,7 +725,6 @@ export class Interpreter implements SyscallContext {
     const mem = this.memory;
     const bytes = mem.bytes;
     const view = mem.view;
-    const signExt = !explicitSignExtensionOfResults(v);
     const swapSub = swapSubRegImmOperands(v);
     const textLo = exe.textVaddr | 0;
     const textHi = Math.floor(exe.textVaddr / U32) | 0;
@@ -769,10 +768,6 @@ export class Interpreter implements SyscallContext {
             r[d + 1] = IMM[pc + 1];
             pc += 2;
             continue;
-          case Handler.Hor64:
-            r[d + 1] |= IMM[pc];
-            break;
-
           // Loads zero-extend; an immediate store writes the sign-extended immediate's low bytes.
           case Handler.Load1:
             host = mem.translateAt(r[s + 1], r[s], AUX[pc], 1, false);
@@ -829,138 +824,6 @@ export class Interpreter implements SyscallContext {
             view.setInt32(host + 4, r[s + 1], true);
             break;
 
-          // ALU32: add, sub and mul sign-extend their result into the upper half except in V2;
-          // everything else zero-extends.
-          case Handler.Add32Imm:
-            r[d] += IMM[pc];
-            r[d + 1] = signExt ? r[d] >> 31 : 0;
-            break;
-          case Handler.Add32Reg:
-            r[d] += r[s];
-            r[d + 1] = signExt ? r[d] >> 31 : 0;
-            break;
-          case Handler.Sub32Imm:
-            r[d] = swapSub ? IMM[pc] - r[d] : r[d] - IMM[pc];
-            r[d + 1] = signExt ? r[d] >> 31 : 0;
-            break;
-          case Handler.Sub32Reg:
-            r[d] -= r[s];
-            r[d + 1] = signExt ? r[d] >> 31 : 0;
-            break;
-          case Handler.Mul32Imm:
-            r[d] = Math.imul(r[d], IMM[pc]);
-            r[d + 1] = signExt ? r[d] >> 31 : 0;
-            break;
-          case Handler.Mul32Reg:
-            r[d] = Math.imul(r[d], r[s]);
-            r[d + 1] = signExt ? r[d] >> 31 : 0;
-            break;
-          case Handler.Div32Imm:
-            if (IMM[pc] === 0) throw fault('DivideByZero', pc);
-            r[d] = (r[d] >>> 0) / (IMM[pc] >>> 0);
-            r[d + 1] = 0;
-            break;
-          case Handler.Div32Reg:
-            if (r[s] === 0) throw fault('DivideByZero', pc);
-            r[d] = (r[d] >>> 0) / (r[s] >>> 0);
-            r[d + 1] = 0;
-            break;
-          case Handler.Mod32Imm:
-            if (IMM[pc] === 0) throw fault('DivideByZero', pc);
-            r[d] = (r[d] >>> 0) % (IMM[pc] >>> 0);
-            r[d + 1] = 0;
-            break;
-          case Handler.Mod32Reg:
-            if (r[s] === 0) throw fault('DivideByZero', pc);
-            r[d] = (r[d] >>> 0) % (r[s] >>> 0);
-            r[d + 1] = 0;
-            break;
-          case Handler.Or32Imm:
-            r[d] |= IMM[pc];
-            r[d + 1] = 0;
-            break;
-          case Handler.Or32Reg:
-            r[d] |= r[s];
-            r[d + 1] = 0;
-            break;
-          case Handler.And32Imm:
-            r[d] &= IMM[pc];
-            r[d + 1] = 0;
-            break;
-          case Handler.And32Reg:
-            r[d] &= r[s];
-            r[d + 1] = 0;
-            break;
-          case Handler.Xor32Imm:
-            r[d] ^= IMM[pc];
-            r[d + 1] = 0;
-            break;
-          case Handler.Xor32Reg:
-            r[d] ^= r[s];
-            r[d + 1] = 0;
-            break;
-          // JavaScript masks 32-bit shift amounts to 5 bits, as the reference's wrapping shifts do.
-          case Handler.Lsh32Imm:
-            r[d] <<= IMM[pc];
-            r[d + 1] = 0;
-            break;
-          case Handler.Lsh32Reg:
-            r[d] <<= r[s];
-            r[d + 1] = 0;
-            break;
-          case Handler.Rsh32Imm:
-            r[d] >>>= IMM[pc];
-            r[d + 1] = 0;
-            break;
-          case Handler.Rsh32Reg:
-            r[d] >>>= r[s];
-            r[d + 1] = 0;
-            break;
-          case Handler.Arsh32Imm:
-            r[d] >>= IMM[pc];
-            r[d + 1] = 0;
-            break;
-          case Handler.Arsh32Reg:
-            r[d] >>= r[s];
-            r[d + 1] = 0;
-            break;
-          case Handler.Neg32:
-            r[d] = -r[d];
-            r[d + 1] = 0;
-            break;
-          case Handler.Mov32Imm:
-            r[d] = IMM[pc];
-            r[d + 1] = 0;
-            break;
-          case Handler.Mov32Reg:
-            // V2 sign-extends here instead (its add/sub/mul zero-extend).
-            r[d] = r[s];
-            r[d + 1] = signExt ? 0 : r[d] >> 31;
-            break;
-          case Handler.Le16:
-            r[d] &= 0xffff;
-            r[d + 1] = 0;
-            break;
-          case Handler.Le32:
-            r[d + 1] = 0;
-            break;
-          case Handler.Nop:
-            break;
-          case Handler.Be16:
-            r[d] = ((r[d] & 0xff) << 8) | ((r[d] >>> 8) & 0xff);
-            r[d + 1] = 0;
-            break;
-          case Handler.Be32:
-            r[d] = bswap32(r[d]);
-            r[d + 1] = 0;
-            break;
-          case Handler.Be64: {
-            const lo = r[d];
-            r[d] = bswap32(r[d + 1]);
-            r[d + 1] = bswap32(lo);
-            break;
-          }
-
           // ALU64 on halves; immediates are sign-extended to 64 bits (upper half `imm >> 31`).
           case Handler.Add64Imm: {
             const lo = (r[d] + IMM[pc]) | 0;
@@ -995,23 +858,6 @@ export class Interpreter implements SyscallContext {
             break;
           case Handler.Mul64Reg:
             mul64(r, d, r[s], r[s + 1]);
-            break;
-          // The divisor immediate is sign-extended, then divides as u64.
-          case Handler.Div64Imm:
-            if (IMM[pc] === 0) throw fault('DivideByZero', pc);
-            divMod64(r, B, d, IMM[pc], IMM[pc] >> 31, false);
-            break;
-          case Handler.Div64Reg:
-            if ((r[s] | r[s + 1]) === 0) throw fault('DivideByZero', pc);
-            divMod64(r, B, d, r[s], r[s + 1], false);
-            break;
-          case Handler.Mod64Imm:
-            if (IMM[pc] === 0) throw fault('DivideByZero', pc);
-            divMod64(r, B, d, IMM[pc], IMM[pc] >> 31, true);
-            break;
-          case Handler.Mod64Reg:
-            if ((r[s] | r[s + 1]) === 0) throw fault('DivideByZero', pc);
-            divMod64(r, B, d, r[s], r[s + 1], true);
             break;
           case Handler.Or64Imm:
             r[d] |= IMM[pc];
@@ -1073,10 +919,6 @@ export class Interpreter implements SyscallContext {
             }
             break;
           }
-          case Handler.Neg64:
-            r[d + 1] = r[d] === 0 ? -r[d + 1] : ~r[d + 1];
-            r[d] = -r[d];
-            break;
           case Handler.Mov64Imm:
             r[d] = IMM[pc];
             r[d + 1] = IMM[pc] >> 31;
@@ -1085,10 +927,6 @@ export class Interpreter implements SyscallContext {
             r[d] = r[s];
             r[d + 1] = r[s + 1];
             break;
-          case Handler.Pqr:
-            this.pqr(AUX[pc], d >> 1, s >> 1, IMM[pc], pc);
-            break;
-
           // Jumps: AUX holds the target slot.
           case Handler.Ja:
             pc = AUX[pc];
@@ -1159,74 +997,6 @@ export class Interpreter implements SyscallContext {
           case Handler.Jsle64Reg:
             pc = !ltS(r[s + 1], r[s], r[d + 1], r[d]) ? AUX[pc] : pc + 1;
             continue;
-          // JMP32 (V3+) compares the low halves.
-          case Handler.Jeq32Imm:
-            pc = r[d] === IMM[pc] ? AUX[pc] : pc + 1;
-            continue;
-          case Handler.Jeq32Reg:
-            pc = r[d] === r[s] ? AUX[pc] : pc + 1;
-            continue;
-          case Handler.Jne32Imm:
-            pc = r[d] !== IMM[pc] ? AUX[pc] : pc + 1;
-            continue;
-          case Handler.Jne32Reg:
-            pc = r[d] !== r[s] ? AUX[pc] : pc + 1;
-            continue;
-          case Handler.Jgt32Imm:
-            pc = r[d] >>> 0 > IMM[pc] >>> 0 ? AUX[pc] : pc + 1;
-            continue;
-          case Handler.Jgt32Reg:
-            pc = r[d] >>> 0 > r[s] >>> 0 ? AUX[pc] : pc + 1;
-            continue;
-          case Handler.Jge32Imm:
-            pc = r[d] >>> 0 >= IMM[pc] >>> 0 ? AUX[pc] : pc + 1;
-            continue;
-          case Handler.Jge32Reg:
-            pc = r[d] >>> 0 >= r[s] >>> 0 ? AUX[pc] : pc + 1;
-            continue;
-          case Handler.Jlt32Imm:
-            pc = r[d] >>> 0 < IMM[pc] >>> 0 ? AUX[pc] : pc + 1;
-            continue;
-          case Handler.Jlt32Reg:
-            pc = r[d] >>> 0 < r[s] >>> 0 ? AUX[pc] : pc + 1;
-            continue;
-          case Handler.Jle32Imm:
-            pc = r[d] >>> 0 <= IMM[pc] >>> 0 ? AUX[pc] : pc + 1;
-            continue;
-          case Handler.Jle32Reg:
-            pc = r[d] >>> 0 <= r[s] >>> 0 ? AUX[pc] : pc + 1;
-            continue;
-          case Handler.Jset32Imm:
-            pc = (r[d] & IMM[pc]) !== 0 ? AUX[pc] : pc + 1;
-            continue;
-          case Handler.Jset32Reg:
-            pc = (r[d] & r[s]) !== 0 ? AUX[pc] : pc + 1;
-            continue;
-          case Handler.Jsgt32Imm:
-            pc = r[d] > IMM[pc] ? AUX[pc] : pc + 1;
-            continue;
-          case Handler.Jsgt32Reg:
-            pc = r[d] > r[s] ? AUX[pc] : pc + 1;
-            continue;
-          case Handler.Jsge32Imm:
-            pc = r[d] >= IMM[pc] ? AUX[pc] : pc + 1;
-            continue;
-          case Handler.Jsge32Reg:
-            pc = r[d] >= r[s] ? AUX[pc] : pc + 1;
-            continue;
-          case Handler.Jslt32Imm:
-            pc = r[d] < IMM[pc] ? AUX[pc] : pc + 1;
-            continue;
-          case Handler.Jslt32Reg:
-            pc = r[d] < r[s] ? AUX[pc] : pc + 1;
-            continue;
-          case Handler.Jsle32Imm:
-            pc = r[d] <= IMM[pc] ? AUX[pc] : pc + 1;
-            continue;
-          case Handler.Jsle32Reg:
-            pc = r[d] <= r[s] ? AUX[pc] : pc + 1;
-            continue;
-
           case Handler.CallReg: {
             // The target is read before the frame push changes r10.
             const hi = r[d + 1];
@@ -1279,8 +1049,9 @@ export class Interpreter implements SyscallContext {
             }
             pc = this.popFrame();
             continue;
-          default:
-            throw new InternalError(`interpreter: no handler for opcode ${w & 0xff}`); // a defect of the decoder
+          default: // the opcodes real programs (sBPF v0–v2) rarely or never run
+            pc = this.rareOp(w, pc, program);
+            continue;
         }
         pc++;
       }
@@ -1290,6 +1061,231 @@ export class Interpreter implements SyscallContext {
       this.R[22] = slotPc(program, pc);
       throw e;
     }
+  }
+
+  /**
+   * Executes slot `pc` (word `w`) of a handler real programs rarely or never run — ALU32, JMP32,
+   * byte swaps, division and remainder, negation, PQR (ALU32 and JMP32 are absent from every
+   * bundled and fetched program) — and returns the slot to continue at. Kept out of the loop so
+   * that V8 compiles, and optimises, a smaller function sooner.
+   */
+  private rareOp(w: number, pc: number, program: DecodedProgram): number {
+    const v = this.exe.sbpfVersion;
+    const { imm: IMM, aux: AUX } = program;
+    const r = this.halves;
+    const B = this.B;
+    const signExt = !explicitSignExtensionOfResults(v);
+    const swapSub = swapSubRegImmOperands(v);
+    const d = (w >> 8) & 0xff;
+    const s = w >>> 16;
+    switch (w & 0xff) {
+      case Handler.Hor64:
+        r[d + 1] |= IMM[pc];
+        break;
+
+      // ALU32: add, sub and mul sign-extend their result into the upper half except in V2;
+      // everything else zero-extends.
+      case Handler.Add32Imm:
+        r[d] += IMM[pc];
+        r[d + 1] = signExt ? r[d] >> 31 : 0;
+        break;
+      case Handler.Add32Reg:
+        r[d] += r[s];
+        r[d + 1] = signExt ? r[d] >> 31 : 0;
+        break;
+      case Handler.Sub32Imm:
+        r[d] = swapSub ? IMM[pc] - r[d] : r[d] - IMM[pc];
+        r[d + 1] = signExt ? r[d] >> 31 : 0;
+        break;
+      case Handler.Sub32Reg:
+        r[d] -= r[s];
+        r[d + 1] = signExt ? r[d] >> 31 : 0;
+        break;
+      case Handler.Mul32Imm:
+        r[d] = Math.imul(r[d], IMM[pc]);
+        r[d + 1] = signExt ? r[d] >> 31 : 0;
+        break;
+      case Handler.Mul32Reg:
+        r[d] = Math.imul(r[d], r[s]);
+        r[d + 1] = signExt ? r[d] >> 31 : 0;
+        break;
+      case Handler.Div32Imm:
+        if (IMM[pc] === 0) throw fault('DivideByZero', pc);
+        r[d] = (r[d] >>> 0) / (IMM[pc] >>> 0);
+        r[d + 1] = 0;
+        break;
+      case Handler.Div32Reg:
+        if (r[s] === 0) throw fault('DivideByZero', pc);
+        r[d] = (r[d] >>> 0) / (r[s] >>> 0);
+        r[d + 1] = 0;
+        break;
+      case Handler.Mod32Imm:
+        if (IMM[pc] === 0) throw fault('DivideByZero', pc);
+        r[d] = (r[d] >>> 0) % (IMM[pc] >>> 0);
+        r[d + 1] = 0;
+        break;
+      case Handler.Mod32Reg:
+        if (r[s] === 0) throw fault('DivideByZero', pc);
+        r[d] = (r[d] >>> 0) % (r[s] >>> 0);
+        r[d + 1] = 0;
+        break;
+      case Handler.Or32Imm:
+        r[d] |= IMM[pc];
+        r[d + 1] = 0;
+        break;
+      case Handler.Or32Reg:
+        r[d] |= r[s];
+        r[d + 1] = 0;
+        break;
+      case Handler.And32Imm:
+        r[d] &= IMM[pc];
+        r[d + 1] = 0;
+        break;
+      case Handler.And32Reg:
+        r[d] &= r[s];
+        r[d + 1] = 0;
+        break;
+      case Handler.Xor32Imm:
+        r[d] ^= IMM[pc];
+        r[d + 1] = 0;
+        break;
+      case Handler.Xor32Reg:
+        r[d] ^= r[s];
+        r[d + 1] = 0;
+        break;
+      // JavaScript masks 32-bit shift amounts to 5 bits, as the reference's wrapping shifts do.
+      case Handler.Lsh32Imm:
+        r[d] <<= IMM[pc];
+        r[d + 1] = 0;
+        break;
+      case Handler.Lsh32Reg:
+        r[d] <<= r[s];
+        r[d + 1] = 0;
+        break;
+      case Handler.Rsh32Imm:
+        r[d] >>>= IMM[pc];
+        r[d + 1] = 0;
+        break;
+      case Handler.Rsh32Reg:
+        r[d] >>>= r[s];
+        r[d + 1] = 0;
+        break;
+      case Handler.Arsh32Imm:
+        r[d] >>= IMM[pc];
+        r[d + 1] = 0;
+        break;
+      case Handler.Arsh32Reg:
+        r[d] >>= r[s];
+        r[d + 1] = 0;
+        break;
+      case Handler.Neg32:
+        r[d] = -r[d];
+        r[d + 1] = 0;
+        break;
+      case Handler.Mov32Imm:
+        r[d] = IMM[pc];
+        r[d + 1] = 0;
+        break;
+      case Handler.Mov32Reg:
+        // V2 sign-extends here instead (its add/sub/mul zero-extend).
+        r[d] = r[s];
+        r[d + 1] = signExt ? 0 : r[d] >> 31;
+        break;
+      case Handler.Le16:
+        r[d] &= 0xffff;
+        r[d + 1] = 0;
+        break;
+      case Handler.Le32:
+        r[d + 1] = 0;
+        break;
+      case Handler.Nop:
+        break;
+      case Handler.Be16:
+        r[d] = ((r[d] & 0xff) << 8) | ((r[d] >>> 8) & 0xff);
+        r[d + 1] = 0;
+        break;
+      case Handler.Be32:
+        r[d] = bswap32(r[d]);
+        r[d + 1] = 0;
+        break;
+      case Handler.Be64: {
+        const lo = r[d];
+        r[d] = bswap32(r[d + 1]);
+        r[d + 1] = bswap32(lo);
+        break;
+      }
+
+      // The divisor immediate is sign-extended, then divides as u64.
+      case Handler.Div64Imm:
+      case Handler.Div64Reg:
+      case Handler.Mod64Imm:
+      case Handler.Mod64Reg: {
+        const h = w & 0xff;
+        const reg = h === Handler.Div64Reg || h === Handler.Mod64Reg;
+        const lo = reg ? r[s] : IMM[pc];
+        const hi = reg ? r[s + 1] : IMM[pc] >> 31;
+        if ((lo | hi) === 0) throw fault('DivideByZero', pc);
+        divMod64(r, B, d, lo, hi, h === Handler.Mod64Imm || h === Handler.Mod64Reg);
+        break;
+      }
+      case Handler.Neg64:
+        r[d + 1] = r[d] === 0 ? -r[d + 1] : ~r[d + 1];
+        r[d] = -r[d];
+        break;
+      case Handler.Pqr:
+        this.pqr(AUX[pc], d >> 1, s >> 1, IMM[pc], pc);
+        break;
+
+      // JMP32 (V3+) compares the low halves.
+      case Handler.Jeq32Imm:
+        return r[d] === IMM[pc] ? AUX[pc] : pc + 1;
+      case Handler.Jeq32Reg:
+        return r[d] === r[s] ? AUX[pc] : pc + 1;
+      case Handler.Jne32Imm:
+        return r[d] !== IMM[pc] ? AUX[pc] : pc + 1;
+      case Handler.Jne32Reg:
+        return r[d] !== r[s] ? AUX[pc] : pc + 1;
+      case Handler.Jgt32Imm:
+        return r[d] >>> 0 > IMM[pc] >>> 0 ? AUX[pc] : pc + 1;
+      case Handler.Jgt32Reg:
+        return r[d] >>> 0 > r[s] >>> 0 ? AUX[pc] : pc + 1;
+      case Handler.Jge32Imm:
+        return r[d] >>> 0 >= IMM[pc] >>> 0 ? AUX[pc] : pc + 1;
+      case Handler.Jge32Reg:
+        return r[d] >>> 0 >= r[s] >>> 0 ? AUX[pc] : pc + 1;
+      case Handler.Jlt32Imm:
+        return r[d] >>> 0 < IMM[pc] >>> 0 ? AUX[pc] : pc + 1;
+      case Handler.Jlt32Reg:
+        return r[d] >>> 0 < r[s] >>> 0 ? AUX[pc] : pc + 1;
+      case Handler.Jle32Imm:
+        return r[d] >>> 0 <= IMM[pc] >>> 0 ? AUX[pc] : pc + 1;
+      case Handler.Jle32Reg:
+        return r[d] >>> 0 <= r[s] >>> 0 ? AUX[pc] : pc + 1;
+      case Handler.Jset32Imm:
+        return (r[d] & IMM[pc]) !== 0 ? AUX[pc] : pc + 1;
+      case Handler.Jset32Reg:
+        return (r[d] & r[s]) !== 0 ? AUX[pc] : pc + 1;
+      case Handler.Jsgt32Imm:
+        return r[d] > IMM[pc] ? AUX[pc] : pc + 1;
+      case Handler.Jsgt32Reg:
+        return r[d] > r[s] ? AUX[pc] : pc + 1;
+      case Handler.Jsge32Imm:
+        return r[d] >= IMM[pc] ? AUX[pc] : pc + 1;
+      case Handler.Jsge32Reg:
+        return r[d] >= r[s] ? AUX[pc] : pc + 1;
+      case Handler.Jslt32Imm:
+        return r[d] < IMM[pc] ? AUX[pc] : pc + 1;
+      case Handler.Jslt32Reg:
+        return r[d] < r[s] ? AUX[pc] : pc + 1;
+      case Handler.Jsle32Imm:
+        return r[d] <= IMM[pc] ? AUX[pc] : pc + 1;
+      case Handler.Jsle32Reg:
+        return r[d] <= r[s] ? AUX[pc] : pc + 1;
+
+      default:
+        throw new InternalError(`interpreter: no handler for opcode ${w & 0xff}`); // a defect of the decoder
+    }
+    return pc + 1;
   }
 
   /** PQR class (V2): multiply high/low, unsigned and signed division and remainder. */
