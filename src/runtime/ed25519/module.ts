@@ -114,17 +114,17 @@ export function writeNaf(scalar: Uint8Array, out: Uint8Array, at: number, width 
   const mask = (1 << width) - 1;
   let length = 0;
   let carry = 0;
+  out.fill(0, at, at + 256);
   for (let i = 0; i < 256;) {
     const byte = i >> 3;
-    const window = (((scalar[byte]! | ((scalar[byte + 1] ?? 0) << 8)) >> (i & 7)) & mask) + carry;
+    const window = (((scalar[byte]! | (byte < 31 ? scalar[byte + 1]! << 8 : 0)) >> (i & 7)) & mask) + carry;
     if ((window & 1) === 0) {
-      out[at + i++] = 0; // the carry passes on unchanged
+      i++; // a 0 digit; the carry passes on unchanged
       continue;
     }
     carry = window >> (width - 1); // digits from 2^(width-1) up are taken as negative, borrowing 2^width from above
     out[at + i] = (window - (carry << width)) & 0xff;
     length = i + 1;
-    out.fill(0, at + i + 1, at + Math.min(i + width, 256));
     i += width;
   }
   return length;
