@@ -52,7 +52,7 @@ export interface Layout {
   bytesOut: number;
   /** 512 bytes for signed digits (i8). */
   digits: number;
-  /** 64 bytes (8 of slack after them) that `reduceScalar` reads and replaces by 32. */
+  /** 64 bytes (8 of slack after them) that `reduceScalar` reads and replaces by 32, where `challenge` leaves k. */
   scalar: number;
   /** First free byte: the caller's points and tables go from here. */
   heap: number;

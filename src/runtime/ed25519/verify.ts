@@ -4,8 +4,9 @@
  * small order, and [s]B - [k]A must encode to exactly R's bytes, where k = SHA-512(R ‖ A ‖ M) mod ℓ
  * (A's bytes as given, even a non-canonical y). OpenSSL accepts small-order A and R; LiteSVM does not.
  *
- * A key's first few verifications compute [k](-A) + [s]B by one width-5 NAF ladder over both
- * points (Straus: 253 shared doublings, about 84 additions). A key in regular use then gets its own
+ * A key's first few verifications compute [k](-A) + [s]B by one NAF ladder over both points
+ * (Straus: 253 shared doublings, about 42 additions for k's width-5 digits and 32 for s's width-7
+ * ones, B's odd multiples being computed once). A key in regular use then gets its own
  * comb table of -A (radix 2^5), so [k](-A) costs 51 additions and 5 doublings, and [s]B comes from
  * a fixed comb table of the base point (radix 2^8: 32 additions, 8 doublings), built for the first
  * such key; a key's table costs about three ladders, so a key used once or twice never pays for
@@ -269,8 +270,8 @@ class Verifier {
   }
 
   /**
-   * out = [k](-A) + [s]B (k at the module's `scalar`) by one width-5 NAF ladder over the odd
-   * multiples of -A and of B, sharing its doublings (a key's first few verifications).
+   * out = [k](-A) + [s]B (k at the module's `scalar`) by one NAF ladder over the odd multiples of
+   * -A and of B, sharing its doublings (a key's first few verifications).
    */
   private ladder(out: number, key: KeyState, s: Uint8Array): void {
     key.uses++;
