@@ -2,7 +2,7 @@
  * The Ed25519 module's scalar work against BigInt and @noble/hashes: the reduction of a 512-bit
  * hash mod ℓ (random inputs, and inputs whose residue sits at the edges: 0, ℓ - 1, around 2^252),
  * SHA-512 of R ‖ A ‖ M reduced (every length across the padding's one- and two-block cases) and
- * the width-5 NAF digits the ladder reads.
+ * the NAF digits (widths 5 and 7) the ladder reads.
  */
 import { describe, expect, it } from 'vitest';
 import { emitEd25519, writeNaf, type Ed25519Exports } from '../../src/runtime/ed25519/module.js';
@@ -52,20 +52,20 @@ describe('Ed25519 module scalars', () => {
     }
   });
 
-  it('writes width-5 NAF digits that sum to the scalar', () => {
+  it('writes width-5 and width-7 NAF digits that sum to the scalar', () => {
     const out = new Uint8Array(256);
     const scalars = [0n, 1n, 31n, 32n, L - 1n, (1n << 253n) - 1n, (1n << 252n) + 15n];
     for (let i = 0; i < 2000; i++) scalars.push(littleEndian(random(32)) >> BigInt(3 + (i % 200)));
-    for (const k of scalars) {
+    for (const [k, width] of scalars.flatMap((k) => [5, 7].map((width) => [k, width] as const))) {
       out.fill(0x55);
-      const length = writeNaf(bytesOf(k, 32), out, 0);
+      const length = writeNaf(bytesOf(k, 32), out, 0, width);
       const digits = Array.from(out, (b) => (b << 24) >> 24);
       expect(digits.reduce((sum, d, i) => sum + (BigInt(d) << BigInt(i)), 0n)).toBe(k);
       expect(length).toBe(digits.reduce((top, d, i) => (d !== 0 ? i + 1 : top), 0));
       digits.forEach((d, i) => {
         if (d === 0) return;
-        expect(Math.abs(d) % 2 === 1 && Math.abs(d) < 16).toBe(true);
-        expect(digits.slice(i + 1, i + 5).every((e) => e === 0)).toBe(true);
+        expect(Math.abs(d) % 2 === 1 && Math.abs(d) < 1 << (width - 1)).toBe(true);
+        expect(digits.slice(i + 1, i + width).every((e) => e === 0)).toBe(true);
       });
     }
   });

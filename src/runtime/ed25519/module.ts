@@ -52,7 +52,7 @@ export interface Layout {
   bytesOut: number;
   /** 512 bytes for signed digits (i8). */
   digits: number;
-  /** 64 bytes (8 of slack after them) that `reduceScalar` reads and replaces by 32. */
+  /** 64 bytes (8 of slack after them) that `reduceScalar` reads and replaces by 32, where `challenge` leaves k. */
   scalar: number;
   /** First free byte: the caller's points and tables go from here. */
   heap: number;
@@ -100,31 +100,32 @@ export interface Ed25519Exports {
    * `acc = 2^length·acc + Σ_j Σ_i naf_j,i·2^i·A_j` over i < `length`, for `count` points A_j sharing
    * their doublings (Straus; a single point is count 1): point j's i8 digits (odd or 0) at
    * `naf + j·NAF_STRIDE`, its {@link ODD_MULTIPLES} odd multiples (from {@link oddMultiples}) at
-   * `odd + j·ODD_MULTIPLES·POINT`.
+   * `odd + j·ODD_MULTIPLES·POINT` — the last point's may be more, for wider digits.
    */
   multiLadder(acc: number, naf: number, count: number, length: number, odd: number): void;
 }
 
 /**
- * The width-5 NAF digits of a 32-byte little-endian scalar below 2^253 (least significant first)
- * as i8 at `out[at…]`, 256 of them, the form {@link Ed25519Exports.multiLadder} reads; returns how
- * many there are up to the top non-zero one.
+ * The width-`width` NAF digits (odd, below 2^(width-1) in magnitude, or 0; width ≤ 8) of a 32-byte
+ * little-endian scalar below 2^253 (least significant first) as i8 at `out[at…]`, 256 of them, the
+ * form {@link Ed25519Exports.multiLadder} reads; returns how many there are up to the top non-zero one.
  */
-export function writeNaf(scalar: Uint8Array, out: Uint8Array, at: number): number {
+export function writeNaf(scalar: Uint8Array, out: Uint8Array, at: number, width = 5): number {
+  const mask = (1 << width) - 1;
   let length = 0;
   let carry = 0;
+  out.fill(0, at, at + 256);
   for (let i = 0; i < 256;) {
     const byte = i >> 3;
-    const window = (((scalar[byte]! | ((scalar[byte + 1] ?? 0) << 8)) >> (i & 7)) & 31) + carry;
+    const window = (((scalar[byte]! | (byte < 31 ? scalar[byte + 1]! << 8 : 0)) >> (i & 7)) & mask) + carry;
     if ((window & 1) === 0) {
-      out[at + i++] = 0; // the carry passes on unchanged
+      i++; // a 0 digit; the carry passes on unchanged
       continue;
     }
-    carry = window >> 4; // digits from 16 up are taken as negative, borrowing 32 from above
-    out[at + i] = (window - (carry << 5)) & 0xff;
+    carry = window >> (width - 1); // digits from 2^(width-1) up are taken as negative, borrowing 2^width from above
+    out[at + i] = (window - (carry << width)) & 0xff;
     length = i + 1;
-    out.fill(0, at + i + 1, at + Math.min(i + 5, 256));
-    i += 5;
+    i += width;
   }
   return length;
 }

@@ -4,8 +4,9 @@
  * small order, and [s]B - [k]A must encode to exactly R's bytes, where k = SHA-512(R ‖ A ‖ M) mod ℓ
  * (A's bytes as given, even a non-canonical y). OpenSSL accepts small-order A and R; LiteSVM does not.
  *
- * A key's first few verifications compute [k](-A) + [s]B by one width-5 NAF ladder over both
- * points (Straus: 253 shared doublings, about 84 additions). A key in regular use then gets its own
+ * A key's first few verifications compute [k](-A) + [s]B by one NAF ladder over both points
+ * (Straus: 253 shared doublings, about 42 additions for k's width-5 digits and 32 for s's width-7
+ * ones, B's odd multiples being computed once). A key in regular use then gets its own
  * comb table of -A (radix 2^5), so [k](-A) costs 51 additions and 5 doublings, and [s]B comes from
  * a fixed comb table of the base point (radix 2^8: 32 additions, 8 doublings), built for the first
  * such key; a key's table costs about three ladders, so a key used once or twice never pays for
@@ -42,6 +43,12 @@ const KEY_COMB: Comb = { width: 5, digits: 51, at: 64 };
 const WIDE_KEY_COMB: Comb = { width: 8, digits: 32, at: 64 };
 const rows = (comb: Comb) => (comb.digits + 1) >> 1;
 const perRow = (comb: Comb) => 1 << (comb.width - 1);
+/**
+ * B's odd multiples for the ladder, and the width of s's digits they serve: B's are computed once,
+ * so wider digits (about 32 additions instead of 42) cost nothing per verification.
+ */
+const BASE_ODD_MULTIPLES = 32;
+const BASE_NAF_WIDTH = 7;
 /** Verifications of a key by ladder before it gets a table. */
 const LADDER_USES = 3;
 /** Keys remembered (decoded point, validity), and how many of them keep a comb table (~50 kB each). */
@@ -97,13 +104,13 @@ class Verifier {
     this.bytes = new Uint8Array(this.wasm.memory.buffer);
     this.accumulator = this.alloc(2 * POINT);
     this.keyPoint = this.alloc(POINT);
-    this.odd = this.alloc(2 * ODD_MULTIPLES * POINT);
+    this.odd = this.alloc((ODD_MULTIPLES + BASE_ODD_MULTIPLES) * POINT);
     const entries = Math.max(...[BASE_COMB, KEY_COMB].map((comb) => rows(comb) * perRow(comb)));
     this.scratch = this.alloc(entries * (POINT + FE));
     this.hashed = this.alloc(this.hashedRoom);
     this.bytes.set(BASE_POINT, layout.bytesIn);
     this.wasm.decompress(this.keyPoint);
-    this.wasm.oddMultiples(this.odd + ODD_MULTIPLES * POINT, this.keyPoint, ODD_MULTIPLES);
+    this.wasm.oddMultiples(this.odd + ODD_MULTIPLES * POINT, this.keyPoint, BASE_ODD_MULTIPLES);
   }
 
   /** `bytes` of fresh memory (grown as needed). */
@@ -263,15 +270,18 @@ class Verifier {
   }
 
   /**
-   * out = [k](-A) + [s]B (k at the module's `scalar`) by one width-5 NAF ladder over the odd
-   * multiples of -A and of B, sharing its doublings (a key's first few verifications).
+   * out = [k](-A) + [s]B (k at the module's `scalar`) by one NAF ladder over the odd multiples of
+   * -A and of B, sharing its doublings (a key's first few verifications).
    */
   private ladder(out: number, key: KeyState, s: Uint8Array): void {
     key.uses++;
     this.bytes.set(key.negated!, this.keyPoint);
     this.wasm.oddMultiples(this.odd, this.keyPoint, ODD_MULTIPLES);
     const { digits, scalar } = this.layout;
-    const length = Math.max(writeNaf(this.bytes.subarray(scalar, scalar + 32), this.bytes, digits), writeNaf(s, this.bytes, digits + NAF_STRIDE));
+    const length = Math.max(
+      writeNaf(this.bytes.subarray(scalar, scalar + 32), this.bytes, digits),
+      writeNaf(s, this.bytes, digits + NAF_STRIDE, BASE_NAF_WIDTH),
+    );
     this.wasm.identity(out);
     if (length > 0) this.wasm.multiLadder(out, digits, 2, length, this.odd);
   }
