@@ -72,7 +72,11 @@ export function compileAhead(name: string, warm: () => void, from: BundledModule
     WebAssembly.compile(base64ToBytes(carried.bytes)!).then(
       (module) => {
         compiledAhead.set(carried, module);
-        warm();
+        try {
+          warm();
+        } catch {
+          // Nothing to do here: the first use meets the same failure and reports it.
+        }
       },
       // The first use compiles on the spot and reports whatever went wrong.
       () => compiledAhead.delete(carried),

@@ -33,6 +33,34 @@ describe('fixed modules', () => {
     }
   });
 
+  it('a warm-up that throws leaves the module compiled ahead and raises nothing in the background', async () => {
+    const carried = { sha256: bundledForm(FIXED_MODULES.sha256!()) };
+    const fail = () => expect.fail('the carried form must be used');
+    const rejections: unknown[] = [];
+    const onRejection = (reason: unknown) => rejections.push(reason);
+    process.on('unhandledRejection', onRejection);
+    try {
+      compileAhead(
+        'sha256',
+        () => {
+          throw new Error('warm-up failed');
+        },
+        carried,
+      );
+      let ahead: WebAssembly.Module | undefined;
+      for (let turns = 0; turns < 200 && !ahead; turns++) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        const first = fixedModule('sha256', fail, carried).module;
+        if (first === fixedModule('sha256', fail, carried).module) ahead = first;
+      }
+      expect(ahead).toBeInstanceOf(WebAssembly.Module);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(rejections).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onRejection);
+    }
+  });
+
   it('a module compiled ahead is the one the first use gets, once the compile is done, and is warmed once', async () => {
     const carried = { sha256: bundledForm(FIXED_MODULES.sha256!()) };
     const fail = () => expect.fail('the carried form must be used');
