@@ -33,9 +33,19 @@ describe('fixed modules', () => {
     }
   });
 
+  /** The module `compileAhead` compiled from `carried`, once two uses get the same one (polled up to a second). */
+  async function compiledAhead(carried: { sha256: ReturnType<typeof bundledForm> }): Promise<WebAssembly.Module | undefined> {
+    const fail = () => expect.fail('the carried form must be used');
+    for (let turns = 0; turns < 200; turns++) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      const first = fixedModule('sha256', fail, carried).module;
+      if (first === fixedModule('sha256', fail, carried).module) return first;
+    }
+    return undefined;
+  }
+
   it('a warm-up that throws leaves the module compiled ahead and raises nothing in the background', async () => {
     const carried = { sha256: bundledForm(FIXED_MODULES.sha256!()) };
-    const fail = () => expect.fail('the carried form must be used');
     const rejections: unknown[] = [];
     const onRejection = (reason: unknown) => rejections.push(reason);
     process.on('unhandledRejection', onRejection);
@@ -47,13 +57,7 @@ describe('fixed modules', () => {
         },
         carried,
       );
-      let ahead: WebAssembly.Module | undefined;
-      for (let turns = 0; turns < 200 && !ahead; turns++) {
-        await new Promise((resolve) => setTimeout(resolve, 5));
-        const first = fixedModule('sha256', fail, carried).module;
-        if (first === fixedModule('sha256', fail, carried).module) ahead = first;
-      }
-      expect(ahead).toBeInstanceOf(WebAssembly.Module);
+      expect(await compiledAhead(carried)).toBeInstanceOf(WebAssembly.Module);
       await new Promise((resolve) => setTimeout(resolve, 20));
       expect(rejections).toEqual([]);
     } finally {
@@ -71,12 +75,7 @@ describe('fixed modules', () => {
     compileAhead('sha256', warm, carried);
     expect(fixedModule('sha256', fail, carried).module).not.toBe(fixedModule('sha256', fail, carried).module); // starts once this synchronous code is done
     expect(warmed).toBe(0);
-    let ahead: WebAssembly.Module | undefined;
-    for (let turns = 0; turns < 200 && !ahead; turns++) {
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      const first = fixedModule('sha256', fail, carried).module;
-      if (first === fixedModule('sha256', fail, carried).module) ahead = first;
-    }
+    const ahead = await compiledAhead(carried);
     expect(ahead).toBeInstanceOf(WebAssembly.Module);
     expect(WebAssembly.Module.exports(ahead!)).toEqual(WebAssembly.Module.exports(new WebAssembly.Module(FIXED_MODULES.sha256!().bytes)));
     expect(fixedModule('sha256', fail, carried).meta).toEqual(carried.sha256.meta);
