@@ -859,6 +859,19 @@ export class Interpreter implements SyscallContext {
           case Handler.Mul64Reg:
             mul64(r, d, r[s], r[s + 1]);
             break;
+          // The divisor immediate is sign-extended, then divides as u64.
+          case Handler.Div64Imm:
+          case Handler.Div64Reg:
+          case Handler.Mod64Imm:
+          case Handler.Mod64Reg: {
+            const h = w & 0xff;
+            const reg = h === Handler.Div64Reg || h === Handler.Mod64Reg;
+            const lo = reg ? r[s] : IMM[pc];
+            const hi = reg ? r[s + 1] : IMM[pc] >> 31;
+            if ((lo | hi) === 0) throw fault('DivideByZero', pc);
+            divMod64(r, B, d, lo, hi, h === Handler.Mod64Imm || h === Handler.Mod64Reg);
+            break;
+          }
           case Handler.Or64Imm:
             r[d] |= IMM[pc];
             r[d + 1] |= IMM[pc] >> 31;
@@ -1065,15 +1078,14 @@ export class Interpreter implements SyscallContext {
 
   /**
    * Executes slot `pc` (word `w`) of a handler real programs rarely or never run — ALU32, JMP32,
-   * byte swaps, division and remainder, negation, PQR (ALU32 and JMP32 are absent from every
-   * bundled and fetched program) — and returns the slot to continue at. Kept out of the loop so
+   * byte swaps, negation, PQR (ALU32 and JMP32 are absent from every bundled and fetched program)
+   * — and returns the slot to continue at. Kept out of the loop so
    * that V8 compiles, and optimises, a smaller function sooner.
    */
   private rareOp(w: number, pc: number, program: DecodedProgram): number {
     const v = this.exe.sbpfVersion;
     const { imm: IMM, aux: AUX } = program;
     const r = this.halves;
-    const B = this.B;
     const signExt = !explicitSignExtensionOfResults(v);
     const swapSub = swapSubRegImmOperands(v);
     const d = (w >> 8) & 0xff;
@@ -1215,19 +1227,6 @@ export class Interpreter implements SyscallContext {
         break;
       }
 
-      // The divisor immediate is sign-extended, then divides as u64.
-      case Handler.Div64Imm:
-      case Handler.Div64Reg:
-      case Handler.Mod64Imm:
-      case Handler.Mod64Reg: {
-        const h = w & 0xff;
-        const reg = h === Handler.Div64Reg || h === Handler.Mod64Reg;
-        const lo = reg ? r[s] : IMM[pc];
-        const hi = reg ? r[s + 1] : IMM[pc] >> 31;
-        if ((lo | hi) === 0) throw fault('DivideByZero', pc);
-        divMod64(r, B, d, lo, hi, h === Handler.Mod64Imm || h === Handler.Mod64Reg);
-        break;
-      }
       case Handler.Neg64:
         r[d + 1] = r[d] === 0 ? -r[d + 1] : ~r[d + 1];
         r[d] = -r[d];
