@@ -33,6 +33,12 @@ export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
+/** Whether every byte is zero (a plain loop: `some` with a callback costs several times as much). */
+export function allZero(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] !== 0) return false;
+  return true;
+}
+
 /** A few bytes (a key, a signature) as a string of one character per byte: a map key that costs no encoding. */
 export const bytesKey = (bytes: Uint8Array): string => String.fromCharCode.apply(null, bytes as unknown as number[]);
 

@@ -160,6 +160,11 @@ export class InvokeContext {
     this.logs.log(line);
   }
 
+  /** {@link log} of a line of ASCII only (program ids, numbers, base64). */
+  private logAscii(line: string): void {
+    this.logs.log(line, true);
+  }
+
   /**
    * Pushes `frame`, runs it and pops it. Returns the units it consumed; throws `InstructionFailure`.
    * The frame keeps its units, its log lines and whether it failed, for the transaction inspector.
@@ -215,7 +220,7 @@ export class InvokeContext {
     const builtin = this.env.builtins.get(builtinId);
     if (!builtin) fail('UnsupportedProgramId');
     tx.returnData = { programId, data: NO_BYTES };
-    this.log(`Program ${programId} invoke [${tx.stack.length}]`);
+    this.logAscii(`Program ${programId} invoke [${tx.stack.length}]`);
     const before = this.remaining;
     try {
       if (builtinId === programId) builtin.process(this);
@@ -225,7 +230,7 @@ export class InvokeContext {
       this.log(`Program ${programId} failed: ${logged}`);
       throw new InstructionFailure(error);
     }
-    this.log(`Program ${programId} success`);
+    this.logAscii(`Program ${programId} success`);
     const consumed = before - this.remaining;
     if (builtinId === programId && consumed === 0) fail('BuiltinProgramsMustConsumeComputeUnits');
     return consumed;
@@ -289,9 +294,9 @@ export class InvokeContext {
     const used = Number(result.instructions);
     this.remaining = Math.max(0, budget - used);
     recorder?.settle(meterBefore - this.remaining);
-    this.log(`Program ${programId} consumed ${used} of ${meterBefore} compute units`);
+    this.logAscii(`Program ${programId} consumed ${used} of ${meterBefore} compute units`);
     const rd = this.tx.returnData;
-    if (rd.data.length > 0) this.log(`Program return: ${programId} ${bytesToBase64(rd.data)}`);
+    if (rd.data.length > 0) this.logAscii(`Program return: ${programId} ${bytesToBase64(rd.data)}`);
     if (result.ok) {
       if (result.value !== 0n) throw new InstructionFailure(instructionErrorFromReturn(result.value));
       deserializeInput(this.tx, abiV0, finalInput!, input.originalLengths);

@@ -33,13 +33,15 @@ export class LogCollector {
   /**
    * Keeps `message` unless it would bring the bytes kept to the limit or past it; the first
    * message refused is replaced by `Log truncated`, later ones are dropped (as Agave does).
+   * `ascii`: the caller knows the message is ASCII, so its length is its size in bytes (counting
+   * them would first copy a freshly built line into one flat string).
    */
-  log(message: string): void {
+  log(message: string, ascii = false): void {
     if (this.limit === undefined) {
       this.messages.push(message);
       return;
     }
-    const bytes = this.bytes + utf8Length(message);
+    const bytes = this.bytes + (ascii ? message.length : utf8Length(message));
     if (bytes >= this.limit) {
       if (!this.truncated) {
         this.truncated = true;

@@ -5,7 +5,7 @@
 import type { Account } from './accounts.js';
 import { decodeAddress } from './accounts.js';
 import { fail, type InstructionErrorName } from './errors.js';
-import { NO_BYTES } from './bytes.js';
+import { allZero, NO_BYTES } from './bytes.js';
 
 /** Longest account data (10 MiB). */
 export const MAX_PERMITTED_DATA_LENGTH = 10 * 1024 * 1024;
@@ -235,7 +235,7 @@ export class TransactionContext {
 
   setOwner(i: number, owner: string): void {
     const acc = this.account(i);
-    if (!this.ownedByProgram(i) || !this.current().accounts[i].isWritable || acc.data.some((b) => b !== 0)) fail('ModifiedProgramId');
+    if (!this.ownedByProgram(i) || !this.current().accounts[i].isWritable || !allZero(acc.data)) fail('ModifiedProgramId');
     acc.owner = owner;
   }
 }

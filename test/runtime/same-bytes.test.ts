@@ -1,6 +1,6 @@
-/** `sameBytes`, the runtime's account-data comparison: short arrays by loop, long ones natively, any alignment. */
+/** `sameBytes`, the runtime's account-data comparison (short arrays by loop, long ones natively, any alignment), and `allZero`. */
 import { describe, expect, it } from 'vitest';
-import { sameBytes } from '../../src/runtime/bytes.js';
+import { allZero, sameBytes } from '../../src/runtime/bytes.js';
 
 describe('sameBytes', () => {
   it('agrees with a byte-by-byte comparison for every length, offset and differing position', () => {
@@ -17,6 +17,20 @@ describe('sameBytes', () => {
           b[at] ^= 1;
         }
         if (length) expect(sameBytes(a, b.subarray(1))).toBe(false);
+      }
+    }
+  });
+});
+
+describe('allZero', () => {
+  it('finds a non-zero byte wherever it is', () => {
+    for (const length of [0, 1, 48, 165, 10_240]) {
+      const bytes = new Uint8Array(length);
+      expect(allZero(bytes)).toBe(true);
+      for (const at of length ? [0, length >> 1, length - 1] : []) {
+        bytes[at] = 0x80;
+        expect(allZero(bytes), `non-zero at ${at} of ${length}`).toBe(false);
+        bytes[at] = 0;
       }
     }
   });
