@@ -29,7 +29,7 @@ import { loadProgram, programElf } from './program-loader.js';
 import { createRuntimeSyscalls } from './runtime-syscalls.js';
 import * as sv from './sysvars.js';
 import { DEFAULT_ENGINE, type Engine, warmUpAhead } from '../vm/execute.js';
-import { signatureKey, TransactionHistory } from './transaction-history.js';
+import { TransactionHistory } from './transaction-history.js';
 import {
   calculateFee,
   commitTransaction,
@@ -473,7 +473,7 @@ export class Runtime implements Bank {
 
   /** A processed transaction from the history, by its first signature. */
   getTransaction(signature: Uint8Array): TransactionOutcome | undefined {
-    return this.history.get(signatureKey(signature));
+    return this.history.get(signature);
   }
 
   /** Sends `lamports` from the airdrop account with a signed System transfer. */

@@ -47,7 +47,7 @@ import { INSTRUCTION_ERROR_TEXT, TRANSACTION_ERROR_NAMES, type InstructionError,
 import { FeatureSet } from './features.js';
 import { Runtime, type ComputeBudgetOverride, type InnerInstruction, type RuntimeSnapshot, type TransactionOutcome } from './runtime.js';
 import { defaultExecutionCosts, type ExecutionCosts } from '../syscalls/costs.js';
-import { signatureKey, TransactionHistory } from './transaction-history.js';
+import { TransactionHistory } from './transaction-history.js';
 
 /** The version of the layout this module writes, and the only one it reads. */
 export const STATE_FORMAT_VERSION = 1;
@@ -118,11 +118,10 @@ export const account: Codec<[string, Account]> = mapped(
 /** A transaction history: its bounds and the transactions it holds, oldest first. */
 const history: Codec<TransactionHistory<TransactionOutcome>> = mapped(
   struct({ capacity: u32, indexBuckets: u32, transactions: array(recordedTransaction) }),
-  ({ capacity, indexBuckets, transactions }) =>
-    TransactionHistory.fromSaved({ capacity, indexBuckets, entries: transactions.map((outcome) => [signatureKey(outcome.signature), outcome]) }),
+  ({ capacity, indexBuckets, transactions }) => TransactionHistory.fromSaved({ capacity, indexBuckets, entries: transactions }),
   (h) => {
     const { capacity, indexBuckets, entries } = h.saved();
-    return { capacity, indexBuckets, transactions: entries.map(([, outcome]) => outcome) };
+    return { capacity, indexBuckets, transactions: entries };
   },
 );
 

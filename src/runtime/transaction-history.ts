@@ -13,7 +13,6 @@
  * `with_transaction_history` that reserves more.
  */
 import { WebsvmError } from '../errors.js';
-import { bytesKey } from './bytes.js';
 
 /** A saved history no sequence of calls could have reached (kind `InvalidHistory`), with its sizes. */
 const invalidHistory = (reason: string, { capacity, indexBuckets, entries }: SavedHistory<unknown>) =>
@@ -35,22 +34,46 @@ function bucketsFor(items: number): number {
 /** Items a hashbrown table of `buckets` buckets holds before it grows (an unallocated one: 0). */
 const itemsIn = (buckets: number) => (buckets <= 8 ? Math.max(buckets - 1, 0) : (buckets / 8) * 7);
 
-/** A signature's 64 bytes as a map key (one UTF-16 unit per byte: cheap, unlike base58). */
-export const signatureKey = (signature: Uint8Array): string => bytesKey(signature);
+/** A hash of a signature's 64 bytes (FNV-1a over 32-bit words, cut to 30 bits so V8 keeps it a small integer): no string is built per lookup. */
+export function signatureHash(signature: Uint8Array): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < 64; i += 4) {
+    h = Math.imul(h ^ (signature[i]! | (signature[i + 1]! << 8) | (signature[i + 2]! << 16) | (signature[i + 3]! << 24)), 0x01000193);
+  }
+  return h & 0x3fffffff;
+}
+
+function sameSignature(a: Uint8Array, b: Uint8Array): boolean {
+  for (let i = 0; i < 64; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** What a history holds: results that carry the signature they are recorded under. */
+interface Signed {
+  signature: Uint8Array;
+}
+
+/** One held result, chained to the next one whose signature has the same hash. */
+interface Entry<T> {
+  hash: number;
+  value: T;
+  next: Entry<T> | undefined;
+}
 
 /** A history's state as {@link TransactionHistory.saved} gives it. */
 export interface SavedHistory<T> {
   capacity: number;
   indexBuckets: number;
-  /** Keys ({@link signatureKey}) and results, oldest first. */
-  entries: [string, T][];
+  /** The results, oldest first. */
+  entries: T[];
 }
 
 /** Transaction results by signature, oldest first, bounded as LiteSVM bounds them. */
-export class TransactionHistory<T> {
-  private readonly entries = new Map<string, T>();
-  /** Keys in insertion order from `head` on (the map's own order, kept so eviction is O(1)). */
-  private order: string[] = [];
+export class TransactionHistory<T extends Signed> {
+  /** Entries by {@link signatureHash}, colliding ones chained. */
+  private readonly byHash = new Map<number, Entry<T>>();
+  /** Entries in insertion order from `head` on (the map's own order, kept so eviction is O(1)); evicted slots are cleared. */
+  private order: (Entry<T> | undefined)[] = [];
   private head = 0;
   /** The entry vector's capacity: the history size (the index never holds fewer). */
   private capacity = INITIAL_CAPACITY;
@@ -63,69 +86,107 @@ export class TransactionHistory<T> {
   }
 
   get size(): number {
-    return this.entries.size;
+    return this.order.length - this.head;
   }
 
-  /** The result recorded under `key` ({@link signatureKey}). */
-  get(key: string): T | undefined {
-    return this.entries.get(key);
+  /** The result recorded under `signature`. */
+  get(signature: Uint8Array): T | undefined {
+    return this.find(signature)?.value;
   }
 
-  has(key: string): boolean {
-    return this.entries.has(key);
+  has(signature: Uint8Array): boolean {
+    return this.find(signature) !== undefined;
   }
 
-  /** Records a result; when full, the oldest entry goes first (even if `key` is already held). */
-  add(key: string, value: T): void {
+  private find(signature: Uint8Array, hash = signatureHash(signature)): Entry<T> | undefined {
+    if (signature.length !== 64) return undefined; // only a whole signature matches one
+    let e = this.byHash.get(hash);
+    while (e && !sameSignature(e.value.signature, signature)) e = e.next;
+    return e;
+  }
+
+  /**
+   * Records a result under its signature (which must not change afterwards); when full, the
+   * oldest entry goes first (even if the signature is already held).
+   */
+  add(value: T): void {
     if (this.capacity === 0) return;
-    if (this.entries.size === this.capacity) this.entries.delete(this.order[this.head++]);
-    const held = this.entries.size;
-    this.entries.set(key, value);
-    if (this.entries.size > held) this.order.push(key); // new, not a replaced entry
+    if (this.size === this.capacity) {
+      this.unlink(this.order[this.head]!);
+      this.order[this.head++] = undefined; // an evicted result must not stay reachable until the next compaction
+    }
+    const hash = signatureHash(value.signature);
+    const held = this.find(value.signature, hash);
+    // A replaced entry keeps its place.
+    if (held) held.value = value;
+    else this.push(value, hash);
     if (this.head > 1024 && this.head * 2 > this.order.length) {
       this.order = this.order.slice(this.head);
       this.head = 0;
     }
   }
 
-  /** An independent copy (entries shared: they are never changed), for snapshots. */
+  /** Adds a result not held yet, as the newest. */
+  private push(value: T, hash = signatureHash(value.signature)): void {
+    const entry: Entry<T> = { hash, value, next: this.byHash.get(hash) };
+    this.byHash.set(hash, entry);
+    this.order.push(entry);
+  }
+
+  /** Takes `entry` out of its hash chain (not out of `order`). */
+  private unlink(entry: Entry<T>): void {
+    const { hash } = entry;
+    let e = this.byHash.get(hash);
+    if (e === entry) {
+      if (entry.next) this.byHash.set(hash, entry.next);
+      else this.byHash.delete(hash);
+      return;
+    }
+    while (e!.next !== entry) e = e!.next;
+    e!.next = entry.next;
+  }
+
+  /** The held results, oldest first. */
+  private values(): T[] {
+    const out: T[] = [];
+    for (let i = this.head; i < this.order.length; i++) out.push(this.order[i]!.value);
+    return out;
+  }
+
+  /** An independent copy (results shared: they are never changed), for snapshots. */
   copy(): TransactionHistory<T> {
     const out = new TransactionHistory<T>();
-    for (const [key, value] of this.entries) out.entries.set(key, value);
-    out.order = this.order.slice(this.head);
-    out.capacity = this.capacity;
-    out.indexBuckets = this.indexBuckets;
+    out.restore(this);
     return out;
   }
 
   /** Becomes a copy of `other`. */
   restore(other: TransactionHistory<T>): void {
-    const copy = other.copy();
-    this.entries.clear();
-    for (const [key, value] of copy.entries) this.entries.set(key, value);
-    this.order = copy.order;
+    const values = other.values();
+    this.byHash.clear();
+    this.order = [];
     this.head = 0;
-    this.capacity = copy.capacity;
-    this.indexBuckets = copy.indexBuckets;
+    for (const value of values) this.push(value);
+    this.capacity = other.capacity;
+    this.indexBuckets = other.indexBuckets;
   }
 
-  /** What a saved state keeps of the history: its size rules' state and the entries, oldest first. */
+  /** What a saved state keeps of the history: its size rules' state and the results, oldest first. */
   saved(): SavedHistory<T> {
-    return { capacity: this.capacity, indexBuckets: this.indexBuckets, entries: [...this.entries] };
+    return { capacity: this.capacity, indexBuckets: this.indexBuckets, entries: this.values() };
   }
 
   /** The history `saved` describes (throws when it is not one this class could have reached). */
-  static fromSaved<T>(saved: SavedHistory<T>): TransactionHistory<T> {
+  static fromSaved<T extends Signed>(saved: SavedHistory<T>): TransactionHistory<T> {
     const { capacity, indexBuckets, entries } = saved;
     if (indexBuckets !== 0 && (indexBuckets < 4 || (indexBuckets & (indexBuckets - 1)) !== 0 || indexBuckets > 2 ** 31)) {
       throw invalidHistory(`${indexBuckets} is not a hash index size`, saved);
     }
     if (entries.length > capacity) throw invalidHistory(`${entries.length} transactions exceed the history's capacity of ${capacity}`, saved);
     const out = new TransactionHistory<T>();
-    for (const [key, value] of entries) {
-      if (out.entries.has(key)) throw invalidHistory('a transaction is in the history twice', saved);
-      out.entries.set(key, value);
-      out.order.push(key);
+    for (const value of entries) {
+      if (out.has(value.signature)) throw invalidHistory('a transaction is in the history twice', saved);
+      out.push(value);
     }
     out.capacity = capacity;
     out.indexBuckets = indexBuckets;
@@ -140,10 +201,10 @@ export class TransactionHistory<T> {
 
   /** `IndexMap::truncate` then `shrink_to_fit`: keeps the oldest `length` and allocates just those. */
   private truncate(length: number): void {
-    while (this.entries.size > length) this.entries.delete(this.order.pop()!);
+    while (this.size > length) this.unlink(this.order.pop()!);
     this.order = this.order.slice(this.head);
     this.head = 0;
-    const held = this.entries.size;
+    const held = this.size;
     this.capacity = held;
     if (held === 0) this.indexBuckets = 0;
     else this.indexBuckets = Math.min(this.indexBuckets, bucketsFor(held));
@@ -151,7 +212,7 @@ export class TransactionHistory<T> {
 
   /** `IndexMap::reserve(additional)`: the index grows to fit, the entries up to the index's capacity. */
   private reserve(additional: number): void {
-    const held = this.entries.size;
+    const held = this.size;
     if (additional > itemsIn(this.indexBuckets) - held) {
       this.indexBuckets = bucketsFor(Math.max(held + additional, itemsIn(this.indexBuckets) + 1));
     }

@@ -32,7 +32,7 @@ import { RentStateRule, type AccountBefore } from './rent-state.js';
 import { verifySignature } from './sigverify.js';
 import { minimumBalance, type Clock, type Rent, type SlotHash } from './sysvars.js';
 import { TransactionContext, type ExecutionRecord, type InstructionAccount } from './transaction-context.js';
-import { signatureKey, type TransactionHistory } from './transaction-history.js';
+import type { TransactionHistory } from './transaction-history.js';
 import type { RuntimeConfig } from './runtime.js';
 
 /** One inner (CPI) instruction as recorded for the transaction's metadata. */
@@ -185,7 +185,7 @@ function usesValidNonce(bank: Bank, tx: WireTransaction, msg: LoadedMessage): bo
 
 /** `check_status`: a transaction already processed is refused (only with signature checks on, as LiteSVM does). */
 export function checkStatus(bank: Bank, signature: Uint8Array): void {
-  if (bank.config.sigverify && bank.history.size > 0 && bank.history.has(signatureKey(signature))) {
+  if (bank.config.sigverify && bank.history.size > 0 && bank.history.has(signature)) {
     throw new TransactionFailure(txError('AlreadyProcessed'));
   }
 }
@@ -441,7 +441,7 @@ function record(bank: Bank, outcome: TransactionOutcome): void {
   if (!bank.history.enabled) return;
   const { signature, error, logs, computeUnitsConsumed, fee, returnData, innerInstructions, included, faults, profile } = outcome;
   const kept: TransactionOutcome = {
-    signature,
+    signature: signature.slice(), // the caller's array, or a view of their wire bytes: the history must not see it change
     error,
     logs,
     computeUnitsConsumed,
@@ -453,7 +453,7 @@ function record(bank: Bank, outcome: TransactionOutcome): void {
     faults,
     profile,
   };
-  bank.history.add(signatureKey(signature), kept);
+  bank.history.add(kept);
 }
 
 /** The fee of a failed transaction, taken again from the stored payer (which may no longer afford it). */

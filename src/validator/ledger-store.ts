@@ -44,7 +44,6 @@ import {
 } from '../runtime/codec.js';
 import { SYSTEM_PROGRAM, SYSVAR } from '../runtime/ids.js';
 import { decodeTransaction } from '../runtime/message.js';
-import { signatureKey } from '../runtime/transaction-history.js';
 import { account, decodeRuntimeState, encodeRuntimeState, recordedTransaction, runtimeSnapshot } from '../runtime/state-codec.js';
 import { AppendLog, frame, readLog } from './append-log.js';
 import { storeFetched } from './fork.js';
@@ -232,7 +231,7 @@ function replay(svm: SVM, stored: { ledger: LedgerState; node: NodeState }, entr
     case 'transaction': {
       const [sig, r] = entry.record;
       runtime.setAccounts(entry.accounts);
-      runtime.history.add(signatureKey(r.outcome.signature), r.outcome);
+      runtime.history.add(r.outcome);
       state.records.push([sig, r]);
       state.open.push(sig);
       state.transactionCount++;
