@@ -34,19 +34,22 @@ const GAP_SHIFT = 12; // log2(STACK_FRAME_SIZE)
 /** Bytes of a read-only region a lazy map copies in together, on their first access. */
 const LAZY_CHUNK = 4096;
 
+/** Which {@link LAZY_CHUNK}-byte chunks of one read-only region a buffer holds (1), and how many it lacks. */
+interface RegionChunks {
+  loaded: Uint8Array;
+  missing: number;
+}
+
 /**
- * Per slot, which {@link LAZY_CHUNK}-byte chunks of a read-only region a buffer holds (1) — kept by
- * the buffer's owner for the maps it lays out there after this one (see `MemoryMap`'s
- * `lazyReadOnly`).
+ * Per slot, the chunks of a read-only region a buffer holds — kept by the buffer's owner for the
+ * maps it lays out there after this one (see `MemoryMap`'s `lazyReadOnly`).
  */
-export type LoadedChunks = (Uint8Array | undefined)[];
+export type LoadedChunks = (RegionChunks | undefined)[];
 
 /** A read-only region not yet wholly copied in: its contents and its chunks' state. */
 interface DeferredRegion {
   source: Uint8Array;
-  chunks: Uint8Array;
-  /** Chunks not copied yet. */
-  left: number;
+  chunks: RegionChunks;
 }
 
 /** `isize::MAX`: the longest slice a syscall may translate. */
@@ -174,25 +177,24 @@ export class MemoryMap {
   private defer(slot: number, source: Uint8Array, loaded: LoadedChunks): void {
     const count = Math.ceil(source.length / LAZY_CHUNK);
     let chunks = loaded[slot];
-    if (chunks?.length !== count) loaded[slot] = chunks = new Uint8Array(count);
-    const left = count - chunks.reduce((n, c) => n + c, 0);
-    if (left === 0) return;
-    this.deferred[slot] = { source, chunks, left };
+    if (chunks?.loaded.length !== count) loaded[slot] = chunks = { loaded: new Uint8Array(count), missing: count };
+    if (chunks.missing === 0) return;
+    this.deferred[slot] = { source, chunks };
     this.deferredSlots |= 1 << slot;
   }
 
   /** Copies in the chunks of the deferred region in `slot` that host bytes `[from, from + len)` of it touch. */
   private copyIn(slot: number, from: number, len: number): void {
-    const region = this.deferred[slot]!;
+    const { source, chunks } = this.deferred[slot]!;
     const at = this.hostStart[slot];
-    const last = Math.min(Math.floor((from + Math.max(len, 1) - 1) / LAZY_CHUNK), region.chunks.length - 1);
+    const last = Math.min(Math.floor((from + Math.max(len, 1) - 1) / LAZY_CHUNK), chunks.loaded.length - 1);
     for (let c = Math.floor(from / LAZY_CHUNK); c <= last; c++) {
-      if (region.chunks[c]) continue;
-      this.bytes.set(region.source.subarray(c * LAZY_CHUNK, (c + 1) * LAZY_CHUNK), at + c * LAZY_CHUNK);
-      region.chunks[c] = 1;
-      region.left--;
+      if (chunks.loaded[c]) continue;
+      this.bytes.set(source.subarray(c * LAZY_CHUNK, (c + 1) * LAZY_CHUNK), at + c * LAZY_CHUNK);
+      chunks.loaded[c] = 1;
+      chunks.missing--;
     }
-    if (region.left === 0) {
+    if (chunks.missing === 0) {
       this.deferred[slot] = undefined;
       this.deferredSlots &= ~(1 << slot);
     }

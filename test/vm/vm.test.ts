@@ -93,21 +93,21 @@ describe('memory map', () => {
     const chunks: LoadedChunks = [];
     const lazy = new MemoryMap(0, regions, { backing, lazyReadOnly: chunks });
     expect(lazy.bytes[0]).toBe(0xee); // nothing copied yet
-    expect(Array.from(chunks[1]!)).toEqual([0, 0, 0, 0]);
+    expect(Array.from(chunks[1]!.loaded)).toEqual([0, 0, 0, 0]);
     // A load straddling chunks 0 and 1 copies both; a slice in the last, partial chunk copies it.
     expect(lazy.load(0x1_0000_0000n + 4092n, 8)).toBe(eager.load(0x1_0000_0000n + 4092n, 8));
     expect(lazy.slice(0x1_0000_0000n + 3n * 4096n + 90n, 10, false)).toEqual(eager.slice(0x1_0000_0000n + 3n * 4096n + 90n, 10, false));
-    expect(Array.from(chunks[1]!)).toEqual([1, 1, 0, 1]);
+    expect(Array.from(chunks[1]!.loaded)).toEqual([1, 1, 0, 1]);
     expect(new Uint8Array(buffer, 2 * 4096, 4096).every((b) => b === 0xee)).toBe(true);
     // Stores are refused as before, and copy nothing.
     expect(lazy.translateParts(1, 2 * 4096, 1, true)).toBe(-1);
-    expect(chunks[1]![2]).toBe(0);
+    expect(chunks[1]!.loaded[2]).toBe(0);
     // The next map in the same buffer for the same program finds the copied chunks in place.
     new Uint8Array(buffer)[5] = 0x55; // (were it copied again, this would be overwritten)
     const again = new MemoryMap(0, regions, { backing, lazyReadOnly: chunks, readOnlyLoaded: true });
     expect(again.load(0x1_0000_0000n + 5n, 1)).toBe(0x55n);
     expect(again.load(0x1_0000_0000n + 2n * 4096n, 8)).toBe(eager.load(0x1_0000_0000n + 2n * 4096n, 8));
-    expect(Array.from(chunks[1]!)).toEqual([1, 1, 1, 1]);
+    expect(Array.from(chunks[1]!.loaded)).toEqual([1, 1, 1, 1]);
     // A map for another program starts over; loadAll and region() give the whole image.
     const fresh = new MemoryMap(0, regions, { backing, lazyReadOnly: [] });
     expect(fresh.region(1)).toEqual(image);
