@@ -13,6 +13,7 @@
  * `with_transaction_history` that reserves more.
  */
 import { WebsvmError } from '../errors.js';
+import { sameBytes } from './bytes.js';
 
 /** A saved history no sequence of calls could have reached (kind `InvalidHistory`), with its sizes. */
 const invalidHistory = (reason: string, { capacity, indexBuckets, entries }: SavedHistory<unknown>) =>
@@ -41,11 +42,6 @@ export function signatureHash(signature: Uint8Array): number {
     h = Math.imul(h ^ (signature[i]! | (signature[i + 1]! << 8) | (signature[i + 2]! << 16) | (signature[i + 3]! << 24)), 0x01000193);
   }
   return h & 0x3fffffff;
-}
-
-function sameSignature(a: Uint8Array, b: Uint8Array): boolean {
-  for (let i = 0; i < 64; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 /** What a history holds: results that carry the signature they are recorded under. */
@@ -101,7 +97,7 @@ export class TransactionHistory<T extends Signed> {
   private find(signature: Uint8Array, hash = signatureHash(signature)): Entry<T> | undefined {
     if (signature.length !== 64) return undefined; // only a whole signature matches one
     let e = this.byHash.get(hash);
-    while (e && !sameSignature(e.value.signature, signature)) e = e.next;
+    while (e && !sameBytes(e.value.signature, signature)) e = e.next;
     return e;
   }
 

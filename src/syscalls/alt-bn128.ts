@@ -13,6 +13,7 @@ import { DEFAULT_EXECUTION_COSTS, type ExecutionCosts } from './costs.js';
 import { consumeChecked } from './logging.js';
 import { SyscallError } from './errors.js';
 import { WebsvmError } from '../errors.js';
+import { allZero } from '../runtime/bytes.js';
 
 const LE = 0x80;
 const G1_ADD = 0;
@@ -59,16 +60,15 @@ const element = (b: Uint8Array, at: number, le: boolean) => {
 /** Fp2 in the BE (c1, c0) or LE (c0, c1) order. */
 const element2 = (b: Uint8Array, at: number, le: boolean): Fp2T =>
   le ? { c0: element(b, at, true), c1: element(b, at + 32, true) } : { c1: element(b, at, false), c0: element(b, at + 32, false) };
-const allZero = (b: Uint8Array, at: number, n: number) => b.subarray(at, at + n).every((x) => x === 0);
 
 /** A G1 point (undefined: infinity, all zero bytes); not on the curve is invalid (G1 has cofactor 1). */
 function g1(b: Uint8Array, at: number, le: boolean): Affine | undefined {
-  if (allZero(b, at, 64)) return undefined;
+  if (allZero(b.subarray(at, at + 64))) return undefined;
   const p = { x: element(b, at, le), y: element(b, at + 32, le) };
   return G1.isOnCurve(p) ? p : invalid();
 }
 function g2(b: Uint8Array, at: number, le: boolean): G2 {
-  if (allZero(b, at, 128)) return curve().G2.Point.ZERO;
+  if (allZero(b.subarray(at, at + 128))) return curve().G2.Point.ZERO;
   try {
     const q = curve().G2.Point.fromAffine({ x: element2(b, at, le), y: element2(b, at + 64, le) });
     q.assertValidity();
@@ -160,7 +160,7 @@ function compression(op: number, input: Uint8Array): Uint8Array {
     case 0: {
       exact(64);
       const out = new Uint8Array(32);
-      if (allZero(input, 0, 64)) return out;
+      if (allZero(input.subarray(0, 64))) return out;
       const x = element(input, 0, le);
       const y = element(input, 32, le);
       putWord(out, 0, x | (larger(y) ? NEGATIVE_Y : 0n), le);
@@ -168,7 +168,7 @@ function compression(op: number, input: Uint8Array): Uint8Array {
     }
     case 1: {
       exact(32);
-      if (allZero(input, 0, 32)) return new Uint8Array(64);
+      if (allZero(input.subarray(0, 32))) return new Uint8Array(64);
       const raw = word(input, 0, le);
       if (raw & INFINITY) return putG1(undefined, le);
       const x = raw & ~(NEGATIVE_Y | INFINITY);
@@ -183,7 +183,7 @@ function compression(op: number, input: Uint8Array): Uint8Array {
     case 2: {
       exact(128);
       const out = new Uint8Array(64);
-      if (allZero(input, 0, 128)) return out;
+      if (allZero(input.subarray(0, 128))) return out;
       const x = element2(input, 0, le);
       const y = element2(input, 64, le);
       putFp2(out, 0, x, le);
@@ -192,7 +192,7 @@ function compression(op: number, input: Uint8Array): Uint8Array {
     }
     case 3: {
       exact(64);
-      if (allZero(input, 0, 64)) return new Uint8Array(128);
+      if (allZero(input.subarray(0, 64))) return new Uint8Array(128);
       const flags = input[le ? 63 : 0];
       const bytes = input.slice();
       bytes[le ? 63 : 0] &= 0x3f;
