@@ -5,7 +5,7 @@
  */
 import { NO_BYTES, sameBytes } from './bytes.js';
 import bs58 from 'bs58';
-import { base58Of32 } from './base58.js';
+import { base58Of32, bytesOfBase58Address } from './base58.js';
 import { WebsvmError } from '../errors.js';
 
 /** An account as the runtime holds it (owner as base58, like every key here). */
@@ -116,11 +116,20 @@ function rememberBytes(address: string, bytes: Uint8Array): void {
 
 /**
  * base58 of key bytes to text, direct-mapped by a hash of the 32 bytes: a hit allocates nothing
- * (a Map keyed by the bytes as a string would build that string for every lookup).
+ * (a Map keyed by the bytes as a string would build that string for every lookup). The slots come
+ * in segments made on first use: one array of all of them lands in V8's large-object space, whose
+ * fresh pages cost a process's first encoding about a millisecond.
  */
 const TEXT_SLOTS = 1 << 14;
-let memoBytes: Uint8Array | undefined;
-let memoText: (string | undefined)[] = [];
+const SEGMENT_BITS = 10;
+const SEGMENT_SLOTS = 1 << SEGMENT_BITS;
+interface MemoSegment {
+  /** Each slot's 32 key bytes. */
+  readonly bytes: Uint8Array;
+  readonly text: (string | undefined)[];
+}
+const memo: (MemoSegment | undefined)[] = new Array<MemoSegment | undefined>(TEXT_SLOTS / SEGMENT_SLOTS).fill(undefined);
+const newSegment = (): MemoSegment => ({ bytes: new Uint8Array(32 * SEGMENT_SLOTS), text: new Array<string | undefined>(SEGMENT_SLOTS).fill(undefined) });
 
 /** base58 of 32 key bytes (of any other length, computed without the memo). */
 export function encodeAddress(bytes: Uint8Array): string {
@@ -128,28 +137,26 @@ export function encodeAddress(bytes: Uint8Array): string {
   let hash = 0x811c9dc5;
   for (let i = 0; i < 32; i++) hash = Math.imul(hash ^ bytes[i], 0x01000193);
   const slot = (hash ^ (hash >>> 15)) & (TEXT_SLOTS - 1);
-  if (!memoBytes) {
-    memoBytes = new Uint8Array(32 * TEXT_SLOTS);
-    memoText = new Array<string | undefined>(TEXT_SLOTS).fill(undefined);
-  }
-  const stored = memoBytes;
-  const text = memoText[slot];
+  const segment = (memo[slot >>> SEGMENT_BITS] ??= newSegment());
+  const inSegment = slot & (SEGMENT_SLOTS - 1);
+  const stored = segment.bytes;
+  const text = segment.text[inSegment];
   if (text !== undefined) {
-    const at = slot * 32;
+    const at = inSegment * 32;
     let i = 0;
     while (i < 32 && stored[at + i] === bytes[i]) i++;
     if (i === 32) return text;
   }
   const encoded = base58Of32(bytes);
-  stored.set(bytes, slot * 32);
-  memoText[slot] = encoded;
+  stored.set(bytes, inSegment * 32);
+  segment.text[inSegment] = encoded;
   if (!fromBase58.has(encoded)) rememberBytes(encoded, bytes.slice());
   return encoded;
 }
 
 /** Whether `text` is a base58 address (32 bytes), as kit's `isAddress` decides, without loading kit. */
 export function isAddressText(text: unknown): text is string {
-  return typeof text === 'string' && text.length >= 32 && text.length <= 44 && bs58.decodeUnsafe(text)?.length === 32;
+  return typeof text === 'string' && text.length >= 32 && text.length <= 44 && bytesOfBase58Address(text) !== undefined;
 }
 
 /**
@@ -159,9 +166,10 @@ export function isAddressText(text: unknown): text is string {
 export function decodeAddress(address: string): Uint8Array {
   let bytes = fromBase58.get(address);
   if (bytes === undefined) {
-    const decoded = typeof address === 'string' ? bs58.decodeUnsafe(address) : undefined;
-    if (decoded?.length !== 32) {
-      const why = decoded ? `${decoded.length} bytes` : 'not base58';
+    const decoded = typeof address === 'string' ? bytesOfBase58Address(address) : undefined;
+    if (decoded === undefined) {
+      const other = typeof address === 'string' ? bs58.decodeUnsafe(address) : undefined;
+      const why = other ? `${other.length} bytes` : 'not base58';
       throw new WebsvmError('InvalidAddress', `Invalid address ${String(address)}: ${why}`, { address: String(address) });
     }
     bytes = decoded;

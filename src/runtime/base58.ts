@@ -1,8 +1,9 @@
 /**
- * Base58 text of a 32-byte address without bs58's general algorithm (a multiply-accumulate over
- * every output digit for every input byte): the number is held in eight 32-bit limbs and divided
- * by 58^3 once per three digits, in double arithmetic that stays exact (a remainder below 2^18
- * times 2^32 plus a limb is below 2^53). The text is the same as bs58's.
+ * Base58 of 32-byte addresses both ways without bs58's general algorithm (a multiply-accumulate
+ * over every output digit for every input digit, slow for a process's first keys): the number is
+ * held in eight 32-bit limbs and divided by, or multiplied by, 58^3 once per three digits, in double
+ * arithmetic that stays exact (a value below 2^18 times 2^32 plus a limb is below 2^53). Text and
+ * bytes are the same as bs58's.
  */
 const ALPHABET = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
 const CODES = Uint16Array.from(ALPHABET, (c) => c.charCodeAt(0));
@@ -45,4 +46,53 @@ export function base58Of32(bytes: Uint8Array): string {
   text.fill(CODES[0]!, 0, zeros);
   for (let i = 0; i < count; i++) text[zeros + i] = CODES[digits[count - 1 - i]!]!;
   return String.fromCharCode.apply(null, text.subarray(0, zeros + count) as unknown as number[]);
+}
+
+/** Digit value of each character code below 128 (-1: not in the alphabet). */
+const DIGIT_OF = new Int8Array(128).fill(-1);
+for (let d = 0; d < 58; d++) DIGIT_OF[CODES[d]!] = d;
+
+/**
+ * The 32 bytes `text` decodes to, as `bs58.decodeUnsafe` decodes it, or `undefined` when it is not
+ * base58 or decodes to another length. Leading '1's stand for zero bytes; the number after them
+ * must then take exactly the remaining bytes.
+ */
+export function bytesOfBase58Address(text: string): Uint8Array | undefined {
+  const length = text.length;
+  if (length > 44) return undefined; // 58^45 > 256^32: no 32-byte value has more digits
+  let zeros = 0;
+  while (zeros < length && text.charCodeAt(zeros) === CODES[0]) zeros++;
+  if (zeros > 32) return undefined;
+  limbs.fill(0);
+  for (let at = zeros; at < length;) {
+    // Up to three digits at a time: limbs = limbs · 58^n + chunk.
+    let chunk = 0;
+    let scale = 1;
+    for (let n = 0; n < 3 && at < length; n++, at++) {
+      const code = text.charCodeAt(at);
+      const digit = code < 128 ? DIGIT_OF[code]! : -1;
+      if (digit < 0) return undefined;
+      chunk = chunk * 58 + digit;
+      scale *= 58;
+    }
+    let carry = chunk;
+    for (let i = 7; i >= 0; i--) {
+      const value = limbs[i]! * scale + carry;
+      carry = Math.floor(value / 4294967296);
+      limbs[i] = value - carry * 4294967296;
+    }
+    if (carry !== 0) return undefined; // beyond 256 bits
+  }
+  const out = new Uint8Array(32);
+  for (let i = 0; i < 8; i++) {
+    const limb = limbs[i]!;
+    out[4 * i] = limb >>> 24;
+    out[4 * i + 1] = (limb >>> 16) & 0xff;
+    out[4 * i + 2] = (limb >>> 8) & 0xff;
+    out[4 * i + 3] = limb & 0xff;
+  }
+  // The number's own bytes (without leading zeros) must fill exactly 32 - zeros bytes.
+  let significant = 0;
+  while (significant < 32 && out[significant] === 0) significant++;
+  return significant === zeros ? out : undefined;
 }

@@ -1,18 +1,59 @@
-/** The 32-byte base58 encoder gives bs58's text: random keys, leading zero bytes, all zeros, all 0xff. */
+/**
+ * The 32-byte base58 codec gives bs58's results: the encoder its text for random keys, leading zero
+ * bytes, all zeros, all 0xff; the decoder its bytes, or none where bs58's are not 32 bytes long.
+ */
 import { describe, expect, it } from 'vitest';
 import bs58 from 'bs58';
-import { base58Of32 } from '../../src/runtime/base58.js';
+import { base58Of32, bytesOfBase58Address } from '../../src/runtime/base58.js';
+
+let seed = 0x2545f491;
+const random = () => (seed = Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) ^ (seed + 0x6d2b79f5)) & 0xff;
+/** Random keys, some with leading zero bytes, and the edge cases. */
+function keys(): Uint8Array[] {
+  const out: Uint8Array[] = [new Uint8Array(32), new Uint8Array(32).fill(0xff), Uint8Array.from({ length: 32 }, (_, i) => (i === 31 ? 1 : 0))];
+  for (let n = 0; n < 20_000; n++) {
+    const key = Uint8Array.from({ length: 32 }, random);
+    key.fill(0, 0, n % 40 < 32 ? n % 5 : 0);
+    out.push(key);
+  }
+  return out;
+}
+
+/** bs58's answer to the question the decoder answers. */
+const expected = (text: string) => {
+  const bytes = bs58.decodeUnsafe(text);
+  return bytes?.length === 32 ? bytes : undefined;
+};
 
 describe('base58Of32', () => {
   it('matches bs58 on 20 000 keys and the edge cases', () => {
-    let seed = 0x2545f491;
-    const random = () => (seed = Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) ^ (seed + 0x6d2b79f5)) & 0xff;
-    const keys: Uint8Array[] = [new Uint8Array(32), new Uint8Array(32).fill(0xff), Uint8Array.from({ length: 32 }, (_, i) => (i === 31 ? 1 : 0))];
-    for (let n = 0; n < 20_000; n++) {
-      const key = Uint8Array.from({ length: 32 }, random);
-      key.fill(0, 0, n % 40 < 32 ? n % 5 : 0); // some with leading zero bytes
-      keys.push(key);
+    for (const key of keys()) expect(base58Of32(key)).toBe(bs58.encode(key));
+  });
+});
+
+describe('bytesOfBase58Address', () => {
+  it('decodes what bs58 encodes from 32 bytes', () => {
+    for (const key of keys()) expect(bytesOfBase58Address(bs58.encode(key))).toEqual(key);
+  });
+
+  it('refuses what bs58 does not decode to 32 bytes: other lengths, leading-zero counts, characters', () => {
+    const texts = ['', '1', '1'.repeat(31), '1'.repeat(33), '1'.repeat(32) + '2', '1'.repeat(44), 'z'.repeat(44), 'z'.repeat(45), '2'.repeat(44)];
+    for (let bytes = 28; bytes <= 36; bytes++) {
+      for (let n = 0; n < 300; n++) {
+        const value = Uint8Array.from({ length: bytes }, random);
+        value.fill(0, 0, n % 6);
+        if (n % 7 === 0) value[Math.min(n % 6, bytes - 1)] = 0xff;
+        texts.push(bs58.encode(value));
+      }
     }
-    for (const key of keys) expect(base58Of32(key)).toBe(bs58.encode(key));
+    const valid = bs58.encode(Uint8Array.from({ length: 32 }, random));
+    for (const bad of ['0', 'O', 'I', 'l', '+', ' ', 'é', '\u{1F600}']) texts.push(bad + valid.slice(1), valid.slice(0, 20) + bad + valid.slice(21));
+    let accepted = 0;
+    for (const text of texts) {
+      const want = expected(text);
+      if (want) accepted++;
+      expect(bytesOfBase58Address(text), text).toEqual(want);
+    }
+    expect(accepted).toBeGreaterThan(300); // the 32-byte values among them
   });
 });
