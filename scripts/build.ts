@@ -1,15 +1,23 @@
 /**
- * `npm run build`: the published package. One ESM bundle (`dist/index.js`, and the CLI and the
- * Node-only `websvm/validator` entry sharing its chunk; `ws` stays external) so that
- * `import 'websvm'` reads one file instead of a hundred; the `websvm/anchor` entry is in that build too, and `websvm/vitest` with its setup files (vitest stays external); a CommonJS bundle with its own declaration tree under `dist/cjs/` (a nested package.json marks it CommonJS) for `require`;
- * a browser ESM bundle under `dist/browser/`;
- * declarations from tsc. The options all bundles share are in ./bundle-options.ts; the small
- * dependencies (bs58, borsh, @noble/hashes' utilities) are bundled, since resolving and compiling
- * each as its own module costs more at import than parsing its code inside ours, and minifying
- * whitespace and syntax makes V8 parse it measurably faster.
+ * `npm run build`: the published package.
+ * - The core: one CommonJS bundle of `src/index.ts` (`dist/cjs/core.js`) that both `require('websvm')`
+ *   (`dist/cjs/index.js`) and `import 'websvm'` (`dist/index.js`, which re-exports its names) load,
+ *   so ES modules and CommonJS share one SVM class and one error family, through src/code-cache.ts:
+ *   V8's code cache of it, kept beside the project's other caches, spares a process most of
+ *   parsing and compiling it (Node 20 has no compile cache of its own).
+ * - `websvm/validator`, `websvm/anchor` and `websvm/vitest` (ES modules and, but for vitest,
+ *   CommonJS): bundles of their own that take the core's classes from the package root.
+ * - The `websvm` command: an ES module bundle with its chunks (a process of its own; Node 22.1+
+ *   caches its compiled code).
+ * - A browser ES module bundle under `dist/browser/`; declarations from tsc, also under `dist/cjs/`.
+ * The options all bundles share are in ./bundle-options.ts; the small dependencies (bs58, borsh,
+ * @noble/hashes' utilities) are bundled, since resolving and compiling each as its own module costs
+ * more at import than parsing its code inside ours, and minifying whitespace and syntax makes V8
+ * parse it measurably faster.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { LOADED_LAZILY_OR_SHARED, packageBundleOptions } from './bundle-options.js';
@@ -21,17 +29,9 @@ execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconf
 const common: BuildOptions = { ...packageBundleOptions(), platform: 'neutral' };
 await build({
   ...common,
-  external: [...LOADED_LAZILY_OR_SHARED, 'vitest', 'vitest/*'],
+  external: [...LOADED_LAZILY_OR_SHARED],
   mainFields: ['module', 'main'],
-  entryPoints: [
-    'src/index.ts',
-    'src/cli/main.ts',
-    'src/validator/index.ts',
-    'src/anchor/index.ts',
-    'src/vitest/index.ts',
-    'src/vitest/setup.ts',
-    'src/vitest/global-setup.ts',
-  ],
+  entryPoints: ['src/cli/main.ts'],
   outdir: dist,
   outbase: 'src',
   format: 'esm',
@@ -40,14 +40,17 @@ await build({
 });
 // Browsers: the same ESM, with the modules package.json's "browser" field swaps (curves bundled up
 // front, since a browser cannot load them synchronously on first use).
-await build({
+const browser = await build({
   ...common,
   packages: 'external',
   entryPoints: ['src/index.ts'],
   outfile: join(dist, 'browser', 'index.js'),
   format: 'esm',
   platform: 'browser',
+  metafile: true,
 });
+/** The names `src/index.ts` exports (its browser bundle's: the same module). */
+const coreExports = Object.values(browser.metafile.outputs).find((o) => o.entryPoint === 'src/index.ts')!.exports;
 // CommonJS has no import.meta: the bundle computes the URL of its own file once. Dependencies
 // with CommonJS builds stay external; ESM-only ones (@noble, bs58's default export) are bundled
 // in their ESM form, which `require` could not load on every Node 20.
@@ -55,15 +58,31 @@ await build({
   ...common,
   external: ['@solana/kit', 'pino', 'borsh'],
   entryPoints: ['src/index.ts'],
-  outfile: join(dist, 'cjs', 'index.js'),
+  outfile: join(dist, 'cjs', 'core.js'),
   format: 'cjs',
   define: { ...common.define, 'import.meta.url': '__websvmModuleUrl' },
   banner: { js: "const __websvmModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
+// The two roots load the core through src/code-cache.ts, told the core's hash (the cache's key) now.
+await build({ ...common, platform: 'node', entryPoints: ['src/code-cache.ts'], outfile: join(dist, 'cjs', 'code-cache.js'), format: 'cjs' });
+const coreHash = createHash('sha256')
+  .update(readFileSync(join(dist, 'cjs', 'core.js')))
+  .digest('hex');
+writeFileSync(
+  join(dist, 'cjs', 'index.js'),
+  `"use strict";\n// require('websvm'): the core bundle, loaded with V8's code cache (src/code-cache.ts).\n` +
+    `module.exports = require("./code-cache.js").loadWithCodeCache(require("node:path").join(__dirname, "core.js"), ${JSON.stringify(coreHash)});\n`,
+);
+writeFileSync(
+  join(dist, 'index.js'),
+  `// import 'websvm': the core require('websvm') loads, the same instance.\nimport { createRequire } from "node:module";\n` +
+    `const core = createRequire(import.meta.url)("./cjs/index.js");\nexport const { ${coreExports.join(', ')} } = core;\n`,
+);
 /**
- * Makes the modules at `sources` (paths under src/) come from the CommonJS core bundle beside the
- * entry's (`dist/cjs/index.js`, the file `require('websvm')` loads) instead of a copy of their own:
- * a CommonJS script then shares one SVM class and one error family between the entries.
+ * Makes the modules at `sources` (paths under src/) come from the package root of the entry's
+ * flavour (`../index.js` from the entry's file: what `import 'websvm'` or `require('websvm')`
+ * loads) instead of a copy of their own: a script then shares one SVM class and one error family
+ * between the entries.
  */
 function coreFromPackage(sources: string[]): Plugin {
   const shared = new Set(sources.map((s) => resolve(s)));
@@ -76,6 +95,24 @@ function coreFromPackage(sources: string[]): Plugin {
       });
     },
   };
+}
+// The ES module entries: bundles of their own, taking the core's classes from the root.
+for (const [entry, shared] of [
+  ['src/anchor/index.ts', ['src/index.ts', 'src/errors.ts']],
+  ['src/validator/index.ts', ['src/errors.ts', 'src/api/svm.ts']],
+  ['src/vitest/index.ts', []],
+  ['src/vitest/setup.ts', ['src/index.ts']],
+  ['src/vitest/global-setup.ts', ['src/index.ts']],
+] as const) {
+  await build({
+    ...common,
+    external: [...LOADED_LAZILY_OR_SHARED, 'vitest', 'vitest/*'],
+    mainFields: ['module', 'main'],
+    entryPoints: [entry],
+    outfile: join(dist, entry.slice('src/'.length).replace(/\.ts$/, '.js')),
+    format: 'esm',
+    plugins: [coreFromPackage([...shared])],
+  });
 }
 // `websvm/anchor` for `require`: its own small bundle taking the core (and its errors) from the
 // CommonJS core bundle.

@@ -1,0 +1,94 @@
+/**
+ * Loads the package's CommonJS core (`dist/cjs/core.js`, the bundle both `import 'websvm'` and
+ * `require('websvm')` end up in) with V8's code cache: a fresh process otherwise parses and compiles
+ * the whole bundle at import, and compiles each function again on its first call — for a test file,
+ * a large share of its run. Node 22.1 has `module.enableCompileCache()` for that; Node 20 has none,
+ * so the bundle is compiled here as Node compiles a CommonJS module (the same wrapper, the same
+ * `require`), with the bytecode of an earlier process handed to V8. V8 checks the data against the
+ * source, its own version and flags, and compiles afresh on any mismatch; the file also carries a
+ * CRC-32 of the data, so a damaged file is never handed over. The cache lives beside the other
+ * caches of the installing project (`node_modules/.cache/websvm/`), is written when a process that
+ * found none exits (with the functions that process compiled), and `WEBSVM_CODE_CACHE=0` turns it
+ * off. Wherever a piece is missing (`zlib.crc32` and `require` of ES modules, in Node since 20.19
+ * and 22.12; a writable place), the core is required as any module is.
+ */
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve, sep } from 'node:path';
+import vm from 'node:vm';
+import zlib from 'node:zlib';
+
+/** Bytes before the data: its CRC-32 and its length (u32 each, little-endian). */
+const HEADER_BYTES = 8;
+
+/**
+ * The exports of the CommonJS module `file`, whose contents hash to `sourceHash` (computed when the
+ * package is built, so that finding the cache costs no hashing).
+ */
+export function loadWithCodeCache(file: string, sourceHash: string): unknown {
+  const requireHere = createRequire(file);
+  // Older Node versions lack it (the types describe the newest).
+  const crc32 = (zlib as { crc32?: (data: Uint8Array) => number }).crc32;
+  // Where Node cannot require ES modules, the core imports @noble in the background, and an
+  // `import()` from a script of our own needs Node's experimental flag: such a Node gets no cache.
+  const requiresModules = (process.features as { require_module?: boolean }).require_module === true;
+  const cacheFile = process.env.WEBSVM_CODE_CACHE === '0' ? undefined : cachePath(file, sourceHash);
+  if (cacheFile === undefined || crc32 === undefined || !requiresModules) return requireHere(file);
+
+  const cachedData = readCache(cacheFile, crc32);
+  // Node's own CommonJS wrapper, on the first line so that line numbers stay the file's.
+  const wrapped = `(function (exports, require, module, __filename, __dirname) { ${readFileSync(file, 'utf8')}\n})`;
+  const script = new vm.Script(wrapped, { filename: file, cachedData });
+  if (cachedData === undefined || script.cachedDataRejected === true) process.once('exit', () => writeCache(script, cacheFile, crc32));
+  const module = { exports: {} };
+  (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, requireHere, module, file, dirname(file));
+  return module.exports;
+}
+
+/**
+ * Where the cache of `file` goes: `.cache/websvm/` in the `node_modules` the package is installed
+ * in (or in the package's own when it is not installed, as in its repository); undefined when
+ * there is none. The name tells Node versions, architectures and V8 flags apart, which V8 would
+ * refuse each other's data for.
+ */
+function cachePath(file: string, sourceHash: string): string | undefined {
+  const packageRoot = resolve(dirname(file), '..', '..');
+  const marker = `${sep}node_modules${sep}`;
+  const at = packageRoot.lastIndexOf(marker);
+  const nodeModules = at >= 0 ? packageRoot.slice(0, at + marker.length - 1) : join(packageRoot, 'node_modules');
+  const flags = process.execArgv.join(' ');
+  let flagsHash = 0x811c9dc5;
+  for (let i = 0; i < flags.length; i++) flagsHash = Math.imul(flagsHash ^ flags.charCodeAt(i), 0x01000193);
+  const name = `core-${sourceHash.slice(0, 16)}-${process.version}-${process.arch}-${(flagsHash >>> 0).toString(16)}.v8`;
+  return join(nodeModules, '.cache', 'websvm', name);
+}
+
+/** The cached data in `file` when it is whole (its CRC-32 and length match), else undefined. */
+function readCache(file: string, crc32: (data: Uint8Array) => number): Buffer | undefined {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch {
+    return undefined; // none yet
+  }
+  if (bytes.length < HEADER_BYTES) return undefined;
+  const data = bytes.subarray(HEADER_BYTES);
+  return bytes.readUInt32LE(4) === data.length && bytes.readUInt32LE(0) === crc32(data) >>> 0 ? data : undefined;
+}
+
+/** Writes the script's code cache (what this process compiled of it) to `file`, replacing it whole. */
+function writeCache(script: vm.Script, file: string, crc32: (data: Uint8Array) => number): void {
+  try {
+    const data = script.createCachedData();
+    const header = Buffer.alloc(HEADER_BYTES);
+    header.writeUInt32LE(crc32(data) >>> 0, 0);
+    header.writeUInt32LE(data.length, 4);
+    mkdirSync(dirname(file), { recursive: true });
+    // Another process (a test runner's worker) may be writing the same file: each writes its own and renames it into place.
+    const partial = `${file}.${process.pid}-${Math.random().toString(36).slice(2)}`;
+    writeFileSync(partial, Buffer.concat([header, data]));
+    renameSync(partial, file);
+  } catch {
+    // A cache that cannot be written only makes the next start as slow as this one.
+  }
+}

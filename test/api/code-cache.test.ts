@@ -1,0 +1,102 @@
+/**
+ * The package root loads its core through V8's code cache (src/code-cache.ts): a process that finds
+ * no cache writes one when it exits, the next one runs from it without writing again, a damaged or
+ * truncated file is never handed to V8 (the next exit writes a whole one), `WEBSVM_CODE_CACHE=0`
+ * turns it off, and a place that cannot be written to only means no cache. Each case runs a child
+ * process on a stand-in core installed at `<tmp>/node_modules/pkg/dist/cjs/core.js`.
+ */
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+const LOADER = fileURLToPath(new URL('../../src/code-cache.ts', import.meta.url));
+/** A core that uses what Node gives a CommonJS module. */
+const CORE = `const path = require('node:path');
+exports.where = path.basename(__dirname) + '/' + path.basename(__filename);
+exports.answer = (x) => x * 6;
+exports.later = () => typeof require('node:os').tmpdir;
+`;
+
+let root: string;
+let core: string;
+let cacheDir: string;
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), 'websvm-code-cache-'));
+  core = join(root, 'node_modules', 'pkg', 'dist', 'cjs', 'core.js');
+  mkdirSync(join(core, '..'), { recursive: true });
+  writeFileSync(core, CORE);
+  cacheDir = join(root, 'node_modules', '.cache', 'websvm');
+});
+afterEach(() => {
+  chmodSync(root, 0o755);
+  rmSync(root, { recursive: true, force: true });
+});
+
+/** Loads the core in a fresh process; returns what it printed. */
+function load(env: Record<string, string> = {}, nodeFlags: string[] = []): string {
+  const script = `const { loadWithCodeCache } = await import(${JSON.stringify(LOADER)});
+const m = loadWithCodeCache(${JSON.stringify(core)}, 'a1b2c3d4e5f60718293a');
+console.log(m.where, m.answer(7), await m.later());`;
+  const child = spawnSync(process.execPath, [...nodeFlags, '--import', 'tsx', '--input-type=module', '-e', script], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+  });
+  expect(child.stderr).toBe('');
+  return child.stdout.trim();
+}
+
+const cacheFiles = () => {
+  try {
+    return readdirSync(cacheDir);
+  } catch {
+    return [];
+  }
+};
+
+describe('code cache of the core', () => {
+  it('is written by the first process, read by the next without being written again', () => {
+    expect(load()).toBe('cjs/core.js 42 function');
+    const files = cacheFiles();
+    expect(files).toHaveLength(1);
+    expect(files[0]).toMatch(new RegExp(`^core-a1b2c3d4e5f60718-${process.version}-${process.arch}-[0-9a-f]+\\.v8$`));
+    const file = join(cacheDir, files[0]);
+    const written = readFileSync(file);
+    expect(written.readUInt32LE(4)).toBe(written.length - 8); // header: CRC-32, then the data's length
+    const mtime = statSync(file).mtimeMs;
+    expect(load()).toBe('cjs/core.js 42 function');
+    expect(statSync(file).mtimeMs).toBe(mtime);
+    expect(readFileSync(file).equals(written)).toBe(true);
+  });
+
+  it('never hands a damaged or truncated file to V8: the process compiles afresh and writes a whole one', () => {
+    load();
+    const file = join(cacheDir, cacheFiles()[0]);
+    const whole = readFileSync(file);
+    for (const damaged of [
+      Buffer.concat([whole.subarray(0, 100), Buffer.from([whole[100] ^ 0xff]), whole.subarray(101)]),
+      whole.subarray(0, whole.length - 9),
+      whole.subarray(0, 5),
+    ]) {
+      writeFileSync(file, damaged);
+      expect(load()).toBe('cjs/core.js 42 function');
+      const rewritten = readFileSync(file);
+      expect(rewritten.length).toBe(rewritten.readUInt32LE(4) + 8);
+      expect(rewritten.equals(damaged)).toBe(false);
+    }
+  });
+
+  it('is not used with WEBSVM_CODE_CACHE=0, nor where Node cannot require ES modules, and a place it cannot be written to only means none', () => {
+    expect(load({ WEBSVM_CODE_CACHE: '0' })).toBe('cjs/core.js 42 function');
+    expect(cacheFiles()).toEqual([]);
+    expect(load({}, ['--no-experimental-require-module'])).toBe('cjs/core.js 42 function');
+    expect(cacheFiles()).toEqual([]);
+    if (process.getuid?.() === 0) return; // root writes anywhere: the read-only case cannot be made here
+    mkdirSync(join(root, 'node_modules', '.cache'));
+    chmodSync(join(root, 'node_modules', '.cache'), 0o555);
+    expect(load()).toBe('cjs/core.js 42 function');
+    expect(cacheFiles()).toEqual([]);
+  });
+});
