@@ -8,11 +8,11 @@
  * source, its own version and flags, and compiles afresh on any mismatch; the file also carries a
  * CRC-32 of the data, so a damaged file is never handed over. The cache lives beside the other
  * caches of the installing project (`node_modules/.cache/websvm/`), is written when a process that
- * found none exits (with the functions that process compiled), and `WEBSVM_CODE_CACHE=0` turns it
- * off. Wherever a piece is missing (`zlib.crc32` and `require` of ES modules, in Node since 20.19
+ * found none exits (with the functions that process compiled; of several such processes, the one
+ * that compiled most keeps its file), and `WEBSVM_CODE_CACHE=0` turns it off. Wherever a piece is missing (`zlib.crc32` and `require` of ES modules, in Node since 20.19
  * and 22.12; a writable place), the core is required as any module is.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve, sep } from 'node:path';
 import vm from 'node:vm';
@@ -56,11 +56,22 @@ function cachePath(file: string, sourceHash: string): string | undefined {
   const marker = `${sep}node_modules${sep}`;
   const at = packageRoot.lastIndexOf(marker);
   const nodeModules = at >= 0 ? packageRoot.slice(0, at + marker.length - 1) : join(packageRoot, 'node_modules');
-  const flags = process.execArgv.join(' ');
+  const flags = nodeFlags().join(' ');
   let flagsHash = 0x811c9dc5;
   for (let i = 0; i < flags.length; i++) flagsHash = Math.imul(flagsHash ^ flags.charCodeAt(i), 0x01000193);
   const name = `core-${sourceHash.slice(0, 16)}-${process.version}-${process.arch}-${(flagsHash >>> 0).toString(16)}.v8`;
   return join(nodeModules, '.cache', 'websvm', name);
+}
+
+/** Node's options for this process, without the code `-e`/`-p` ran (which Node lists among them). */
+function nodeFlags(): string[] {
+  const flags: string[] = [];
+  const args = process.execArgv;
+  for (let i = 0; i < args.length; i++) {
+    if (['-e', '--eval', '-p', '--print'].includes(args[i]!)) i++;
+    else if (!/^(--eval|--print)=/.test(args[i]!)) flags.push(args[i]!);
+  }
+  return flags;
 }
 
 /** The cached data in `file` when it is whole (its CRC-32 and length match), else undefined. */
@@ -76,10 +87,15 @@ function readCache(file: string, crc32: (data: Uint8Array) => number): Buffer | 
   return bytes.readUInt32LE(4) === data.length && bytes.readUInt32LE(0) === crc32(data) >>> 0 ? data : undefined;
 }
 
-/** Writes the script's code cache (what this process compiled of it) to `file`, replacing it whole. */
+/**
+ * Writes the script's code cache (what this process compiled of it) to `file`, replacing it whole,
+ * unless a process that compiled more of the core wrote one meanwhile (a test runner's main process,
+ * which only reports, ends after its workers, which ran the tests).
+ */
 function writeCache(script: vm.Script, file: string, crc32: (data: Uint8Array) => number): void {
   try {
     const data = script.createCachedData();
+    if (existsSync(file) && statSync(file).size >= HEADER_BYTES + data.length && readCache(file, crc32) !== undefined) return;
     const header = Buffer.alloc(HEADER_BYTES);
     header.writeUInt32LE(crc32(data) >>> 0, 0);
     header.writeUInt32LE(data.length, 4);

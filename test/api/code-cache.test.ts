@@ -18,6 +18,7 @@ const CORE = `const path = require('node:path');
 exports.where = path.basename(__dirname) + '/' + path.basename(__filename);
 exports.answer = (x) => x * 6;
 exports.later = () => typeof require('node:os').tmpdir;
+exports.more = () => { let s = 0; for (let i = 0; i < 10; i++) s += [1, 2, 3].map((x) => x * i).reduce((a, b) => a + b, 0); return s; };
 `;
 
 let root: string;
@@ -35,11 +36,15 @@ afterEach(() => {
   rmSync(root, { recursive: true, force: true });
 });
 
-/** Loads the core in a fresh process; returns what it printed. */
-function load(env: Record<string, string> = {}, nodeFlags: string[] = []): string {
+/**
+ * Loads the core in a fresh process and runs `then` there (`m` is the core); returns what it
+ * printed.
+ */
+function load(env: Record<string, string> = {}, nodeFlags: string[] = [], then = ''): string {
   const script = `const { loadWithCodeCache } = await import(${JSON.stringify(LOADER)});
 const m = loadWithCodeCache(${JSON.stringify(core)}, 'a1b2c3d4e5f60718293a');
-console.log(m.where, m.answer(7), await m.later());`;
+console.log(m.where, m.answer(7), m.later());
+${then}`;
   const child = spawnSync(process.execPath, [...nodeFlags, '--import', 'tsx', '--input-type=module', '-e', script], {
     encoding: 'utf8',
     env: { ...process.env, ...env },
@@ -69,6 +74,27 @@ describe('code cache of the core', () => {
     expect(load()).toBe('cjs/core.js 42 function');
     expect(statSync(file).mtimeMs).toBe(mtime);
     expect(readFileSync(file).equals(written)).toBe(true);
+  });
+
+  it('of two processes that found none, keeps the file of the one that compiled more', () => {
+    load({}, [], 'm.more();');
+    const file = join(cacheDir, cacheFiles()[0]);
+    const larger = readFileSync(file);
+    rmSync(file);
+    load();
+    const smaller = readFileSync(file);
+    expect(smaller.length).toBeLessThan(larger.length);
+    const saved = join(root, 'larger.v8');
+    writeFileSync(saved, larger);
+    rmSync(file);
+    // This one compiles less, and the larger file appears before it exits: it stays.
+    load({}, [], `(await import('node:fs')).copyFileSync(${JSON.stringify(saved)}, ${JSON.stringify(file)});`);
+    expect(readFileSync(file).equals(larger)).toBe(true);
+    // This one compiles more than the file there holds: it replaces it.
+    writeFileSync(saved, smaller);
+    rmSync(file);
+    load({}, [], `m.more(); (await import('node:fs')).copyFileSync(${JSON.stringify(saved)}, ${JSON.stringify(file)});`);
+    expect(readFileSync(file).length).toBe(larger.length);
   });
 
   it('never hands a damaged or truncated file to V8: the process compiles afresh and writes a whole one', () => {
