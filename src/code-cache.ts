@@ -39,7 +39,9 @@ export function loadWithCodeCache(file: string, sourceHash: string): unknown {
   // Node's own CommonJS wrapper, on the first line so that line numbers stay the file's.
   const wrapped = `(function (exports, require, module, __filename, __dirname) { ${readFileSync(file, 'utf8')}\n})`;
   const script = new vm.Script(wrapped, { filename: file, cachedData });
-  if (cachedData === undefined || script.cachedDataRejected === true) process.once('exit', () => writeCache(script, cacheFile, crc32));
+  // V8 refused the file (written under other flags or another build): this process's replaces it.
+  const refused = script.cachedDataRejected === true;
+  if (cachedData === undefined || refused) process.once('exit', () => writeCache(script, cacheFile, crc32, refused));
   const module = { exports: {} };
   (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, requireHere, module, file, dirname(file));
   return module.exports;
@@ -88,14 +90,15 @@ function readCache(file: string, crc32: (data: Uint8Array) => number): Buffer | 
 }
 
 /**
- * Writes the script's code cache (what this process compiled of it) to `file`, replacing it whole,
- * unless a process that compiled more of the core wrote one meanwhile (a test runner's main process,
- * which only reports, ends after its workers, which ran the tests).
+ * Writes the script's code cache (what this process compiled of it) to `file`, replacing it whole:
+ * always when `replace` (V8 refused the file there), else unless a process that compiled more of
+ * the core wrote one meanwhile (a test runner's main process, which only reports, ends after its
+ * workers, which ran the tests).
  */
-function writeCache(script: vm.Script, file: string, crc32: (data: Uint8Array) => number): void {
+function writeCache(script: vm.Script, file: string, crc32: (data: Uint8Array) => number, replace: boolean): void {
   try {
     const data = script.createCachedData();
-    if (existsSync(file) && statSync(file).size >= HEADER_BYTES + data.length && readCache(file, crc32) !== undefined) return;
+    if (!replace && existsSync(file) && statSync(file).size >= HEADER_BYTES + data.length && readCache(file, crc32) !== undefined) return;
     const header = Buffer.alloc(HEADER_BYTES);
     header.writeUInt32LE(crc32(data) >>> 0, 0);
     header.writeUInt32LE(data.length, 4);

@@ -76,6 +76,19 @@ describe('code cache of the core', () => {
     expect(readFileSync(file).equals(written)).toBe(true);
   });
 
+  it('is replaced when V8 refuses it (the core changed under the same name), then read again', () => {
+    load();
+    const file = join(cacheDir, cacheFiles()[0]);
+    const before = readFileSync(file);
+    writeFileSync(core, `${CORE}exports.extra = 1;\n`);
+    expect(load()).toBe('cjs/core.js 42 function');
+    const replaced = readFileSync(file);
+    expect(replaced.equals(before)).toBe(false);
+    const mtime = statSync(file).mtimeMs;
+    expect(load()).toBe('cjs/core.js 42 function');
+    expect(statSync(file).mtimeMs).toBe(mtime);
+  });
+
   it('of two processes that found none, keeps the file of the one that compiled more', () => {
     load({}, [], 'm.more();');
     const file = join(cacheDir, cacheFiles()[0]);
