@@ -51,12 +51,13 @@ const browser = await build({
 });
 /** The names `src/index.ts` exports (its browser bundle's: the same module). */
 const coreExports = Object.values(browser.metafile.outputs).find((o) => o.entryPoint === 'src/index.ts')!.exports;
-// CommonJS has no import.meta: the bundle computes the URL of its own file once. Dependencies
-// with CommonJS builds stay external; ESM-only ones (@noble, bs58's default export) are bundled
-// in their ESM form, which `require` could not load on every Node 20.
+// The core, which both roots load. CommonJS has no import.meta: the bundle computes the URL of its
+// own file once. Its externals are the ES module bundles' (the small dependencies are bundled, in
+// their ES module form where they have one).
 await build({
   ...common,
-  external: ['@solana/kit', 'pino', 'borsh'],
+  external: [...LOADED_LAZILY_OR_SHARED],
+  mainFields: ['module', 'main'],
   entryPoints: ['src/index.ts'],
   outfile: join(dist, 'cjs', 'core.js'),
   format: 'cjs',

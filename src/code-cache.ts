@@ -12,9 +12,9 @@
  * that compiled most keeps its file), and `WEBSVM_CODE_CACHE=0` turns it off. Wherever a piece is missing (`zlib.crc32` and `require` of ES modules, in Node since 20.19
  * and 22.12; a writable place), the core is required as any module is.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, resolve, sep } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import vm from 'node:vm';
 import zlib from 'node:zlib';
 
@@ -107,6 +107,11 @@ function writeCache(script: vm.Script, file: string, crc32: (data: Uint8Array) =
     const partial = `${file}.${process.pid}-${Math.random().toString(36).slice(2)}`;
     writeFileSync(partial, Buffer.concat([header, data]));
     renameSync(partial, file);
+    // The caches of other builds of the core (an earlier version of the package) are of no more use.
+    const ownBuild = basename(file).split('-', 2).join('-');
+    for (const other of readdirSync(dirname(file))) {
+      if (/^core-[0-9a-f]{16}-.*\.v8$/.test(other) && !other.startsWith(`${ownBuild}-`)) rmSync(join(dirname(file), other), { force: true });
+    }
   } catch {
     // A cache that cannot be written only makes the next start as slow as this one.
   }

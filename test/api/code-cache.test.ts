@@ -76,6 +76,18 @@ describe('code cache of the core', () => {
     expect(readFileSync(file).equals(written)).toBe(true);
   });
 
+  it("removes other builds' caches when it writes its own, and keeps other Node versions' of its build", () => {
+    mkdirSync(cacheDir, { recursive: true });
+    const stale = 'core-0011223344556677-v20.0.0-x64-811c9dc5.v8';
+    const otherNode = `core-a1b2c3d4e5f60718-v99.0.0-${process.arch}-811c9dc5.v8`;
+    for (const name of [stale, otherNode, 'litesvm-1.5.0']) writeFileSync(join(cacheDir, name), 'x');
+    load();
+    expect(cacheFiles()).not.toContain(stale);
+    expect(cacheFiles()).toContain(otherNode);
+    expect(cacheFiles()).toContain('litesvm-1.5.0');
+    expect(cacheFiles()).toHaveLength(3);
+  });
+
   it('is replaced when V8 refuses it (the core changed under the same name), then read again', () => {
     load();
     const file = join(cacheDir, cacheFiles()[0]);
