@@ -2,7 +2,7 @@
  * `npm run build`: the published package.
  * - The core: one CommonJS bundle of `src/index.ts` (`dist/cjs/core.js`) that both `require('websvm')`
  *   (`dist/cjs/index.js`) and `import 'websvm'` (`dist/index.js`, which re-exports its names) load,
- *   so ES modules and CommonJS share one SVM class and one error family, through src/code-cache.ts:
+ *   so ES modules and CommonJS share one SVM class and one error family, through src/package/code-cache.ts:
  *   V8's code cache of it, kept beside the project's other caches, spares a process most of
  *   parsing and compiling it (Node 20 has no compile cache of its own).
  * - `websvm/validator`, `websvm/anchor` and `websvm/vitest` (ES modules and, but for vitest,
@@ -64,14 +64,14 @@ await build({
   define: { ...common.define, 'import.meta.url': '__websvmModuleUrl' },
   banner: { js: "const __websvmModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
-// The two roots load the core through src/code-cache.ts, told the core's hash (the cache's key) now.
-await build({ ...common, platform: 'node', entryPoints: ['src/code-cache.ts'], outfile: join(dist, 'cjs', 'code-cache.js'), format: 'cjs' });
+// The two roots load the core through src/package/code-cache.ts, told the core's hash (the cache's key) now.
+await build({ ...common, platform: 'node', entryPoints: ['src/package/code-cache.ts'], outfile: join(dist, 'cjs', 'code-cache.js'), format: 'cjs' });
 const coreHash = createHash('sha256')
   .update(readFileSync(join(dist, 'cjs', 'core.js')))
   .digest('hex');
 writeFileSync(
   join(dist, 'cjs', 'index.js'),
-  `"use strict";\n// require('websvm'): the core bundle, loaded with V8's code cache (src/code-cache.ts).\n` +
+  `"use strict";\n// require('websvm'): the core bundle, loaded with V8's code cache (src/package/code-cache.ts).\n` +
     `module.exports = require("./code-cache.js").loadWithCodeCache(require("node:path").join(__dirname, "core.js"), ${JSON.stringify(coreHash)});\n`,
 );
 writeFileSync(

@@ -1,5 +1,5 @@
 /**
- * The package root loads its core through V8's code cache (src/code-cache.ts): a process that finds
+ * The package root loads its core through V8's code cache (src/package/code-cache.ts): a process that finds
  * no cache writes one when it exits, the next one runs from it without writing again, a damaged or
  * truncated file is never handed to V8 (the next exit writes a whole one), `WEBSVM_CODE_CACHE=0`
  * turns it off, and a place that cannot be written to only means no cache. Each case runs a child
@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-const LOADER = fileURLToPath(new URL('../../src/code-cache.ts', import.meta.url));
+const LOADER = fileURLToPath(new URL('../../src/package/code-cache.ts', import.meta.url));
 /** A core that uses what Node gives a CommonJS module. */
 const CORE = `const path = require('node:path');
 exports.where = path.basename(__dirname) + '/' + path.basename(__filename);
