@@ -7,7 +7,7 @@ import { DEFAULT_HEAP_SIZE, HEAP_FRAME_GRANULARITY, MAX_HEAP_SIZE } from '../isa
 import { COMPUTE_BUDGET_PROGRAM } from './ids.js';
 import { TransactionFailure, type TransactionError } from './errors.js';
 import type { TransactionConfig } from './message.js';
-import { decodeOrUndefined, enumeration, struct, u32, u64, u8 } from './codec.js';
+import { enumeration, struct, u32, u64, u8 } from './codec.js';
 
 /** A transaction's compute-unit limit at most (and a harness run's default). */
 export const MAX_COMPUTE_UNIT_LIMIT = 1_400_000;
@@ -39,17 +39,41 @@ export interface ComputeBudgetLimits {
   loadedAccountsDataSizeLimit: number;
 }
 
-/** What a top-level instruction looks like to the budget parser. */
+/** A top-level instruction as the budget parser reads it: its program's index in `keys`, and its data. */
 export interface BudgetInstruction {
-  programId: string;
+  programIdIndex: number;
   data: Uint8Array;
 }
 
+const TAGS = COMPUTE_BUDGET_INSTRUCTION.tags;
+
 /**
- * Reads the budget instructions of a message. `isBuiltin(programId)` tells which programs are
- * (non-migrated) builtins: they reserve 3 000 units by default instead of 200 000.
+ * The value a Compute Budget instruction carries (`data` past its tag: a little-endian u32, or
+ * the u64 of SetComputeUnitPrice), or undefined when the data does not decode as
+ * {@link COMPUTE_BUDGET_INSTRUCTION} (an unknown tag, `Unused`, a field cut short; trailing bytes
+ * are allowed). Read in place: decoding through the codec cost a warm transaction ~10 µs of cold
+ * code.
  */
-export function computeBudgetLimits(instructions: BudgetInstruction[], isBuiltin: (programId: string) => boolean): ComputeBudgetLimits {
+function budgetValue(data: Uint8Array): number | bigint | undefined {
+  const tag = data[0];
+  if (tag === TAGS.SetComputeUnitPrice) {
+    if (data.length < 9) return undefined;
+    return new DataView(data.buffer, data.byteOffset, 9).getBigUint64(1, true);
+  }
+  if (tag === undefined || tag === TAGS.Unused || tag > TAGS.SetLoadedAccountsDataSizeLimit || data.length < 5) return undefined;
+  return (data[1] | (data[2] << 8) | (data[3] << 16) | (data[4] << 24)) >>> 0;
+}
+
+/**
+ * Reads the budget instructions of a message whose account keys are `keys`. `isBuiltin(programId)`
+ * tells which programs are (non-migrated) builtins: they reserve 3 000 units by default instead
+ * of 200 000.
+ */
+export function computeBudgetLimits(
+  instructions: readonly BudgetInstruction[],
+  keys: readonly string[],
+  isBuiltin: (programId: string) => boolean,
+): ComputeBudgetLimits {
   let heap: number | undefined;
   let limit: number | undefined;
   let price: bigint | undefined;
@@ -57,44 +81,39 @@ export function computeBudgetLimits(instructions: BudgetInstruction[], isBuiltin
   let heapIndex = 0;
   let builtins = 0;
   let others = 0;
-  instructions.forEach((ix, index) => {
-    if (ix.programId !== COMPUTE_BUDGET_PROGRAM) {
-      if (isBuiltin(ix.programId)) builtins++;
+  for (let index = 0; index < instructions.length; index++) {
+    const ix = instructions[index];
+    const programId = keys[ix.programIdIndex];
+    if (programId !== COMPUTE_BUDGET_PROGRAM) {
+      if (isBuiltin(programId)) builtins++;
       else others++;
-      return;
+      continue;
     }
     builtins++;
-    const invalid = (): never => {
-      throw new TransactionFailure({ kind: 'InstructionError', index, error: { kind: 'InvalidInstructionData' } });
-    };
-    const duplicate = (): never => {
-      throw new TransactionFailure({ kind: 'DuplicateInstruction', index } satisfies TransactionError);
-    };
     // Each instruction is decoded before it is checked for a duplicate.
-    const decoded = decodeOrUndefined(COMPUTE_BUDGET_INSTRUCTION, ix.data);
-    if (!decoded) return invalid();
-    switch (decoded.kind) {
-      case 'RequestHeapFrame':
-        if (heap !== undefined) duplicate();
-        heap = decoded.bytes;
+    const value = budgetValue(ix.data);
+    if (value === undefined) throw new TransactionFailure({ kind: 'InstructionError', index, error: { kind: 'InvalidInstructionData' } });
+    let duplicate: boolean;
+    switch (ix.data[0]) {
+      case TAGS.RequestHeapFrame:
+        duplicate = heap !== undefined;
+        heap = value as number;
         heapIndex = index;
         break;
-      case 'SetComputeUnitLimit':
-        if (limit !== undefined) duplicate();
-        limit = decoded.units;
+      case TAGS.SetComputeUnitLimit:
+        duplicate = limit !== undefined;
+        limit = value as number;
         break;
-      case 'SetComputeUnitPrice':
-        if (price !== undefined) duplicate();
-        price = decoded.microLamports;
+      case TAGS.SetComputeUnitPrice:
+        duplicate = price !== undefined;
+        price = value as bigint;
         break;
-      case 'SetLoadedAccountsDataSizeLimit':
-        if (loaded !== undefined) duplicate();
-        loaded = decoded.bytes;
-        break;
-      case 'Unused':
-        invalid();
+      default:
+        duplicate = loaded !== undefined;
+        loaded = value as number;
     }
-  });
+    if (duplicate) throw new TransactionFailure({ kind: 'DuplicateInstruction', index } satisfies TransactionError);
+  }
   if (heap !== undefined && !isValidHeapFrame(heap)) {
     throw new TransactionFailure({ kind: 'InstructionError', index: heapIndex, error: { kind: 'InvalidInstructionData' } });
   }

@@ -204,9 +204,10 @@ export class InvokeContext {
 
   private push(frame: InstructionFrame): void {
     const programId = this.tx.programId(frame);
-    if (this.tx.stack.length > 0) {
-      const onStack = this.tx.stack.some((f) => this.tx.programId(f) === programId);
-      if (onStack && this.tx.programId(this.tx.current()) !== programId) fail('ReentrancyNotAllowed');
+    const stack = this.tx.stack;
+    // Reentrancy: a program already on the stack may only call itself (directly).
+    for (let i = 0; i < stack.length - 1; i++) {
+      if (this.tx.programId(stack[i]) === programId && this.tx.programId(stack[stack.length - 1]) !== programId) fail('ReentrancyNotAllowed');
     }
     this.tx.push(frame);
   }

@@ -83,10 +83,12 @@ export class TransactionContext {
 
   /** Builds a frame; duplicates map to their first occurrence. */
   frame(programTxIndex: number, accounts: InstructionAccount[], data: Uint8Array, stackHeight: number): InstructionFrame {
-    const firstOccurrence = accounts.map((a, i) => {
-      const first = accounts.findIndex((b) => b.txIndex === a.txIndex);
-      return first < 0 ? i : first;
-    });
+    const firstOccurrence = new Array<number>(accounts.length);
+    for (let i = 0; i < accounts.length; i++) {
+      let first = 0;
+      while (accounts[first].txIndex !== accounts[i].txIndex) first++;
+      firstOccurrence[i] = first;
+    }
     return { programTxIndex, accounts, data, stackHeight, firstOccurrence, lamportSum: 0n, units: 0, logsFrom: 0, logsTo: 0, failed: false };
   }
 

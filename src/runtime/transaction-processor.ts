@@ -194,10 +194,7 @@ export function checkStatus(bank: Bank, signature: Uint8Array): void {
 export function transactionBudgetLimits(bank: Bank, tx: WireTransaction, msg: LoadedMessage): ComputeBudgetLimits {
   return tx.message.version === 1
     ? configLimits(tx.message.config)
-    : computeBudgetLimits(
-        tx.message.instructions.map((ix) => ({ programId: msg.keys[ix.programIdIndex], data: ix.data })),
-        (id) => budgetsAsBuiltin(id, bank.builtins, bank.features),
-      );
+    : computeBudgetLimits(tx.message.instructions, msg.keys, (id) => budgetsAsBuiltin(id, bank.builtins, bank.features));
 }
 
 /** `calculate_fee`: per signature, precompile signatures included, plus the priority fee. */
@@ -244,13 +241,14 @@ export function loadTransaction(
   let payerValidated = false;
   const sizeLimit = limits.loadedAccountsDataSizeLimit;
   if (loadedSize > sizeLimit) throw new TransactionFailure(txError('MaxLoadedAccountsDataSizeExceeded'));
-  msg.keys.forEach((key, i) => {
+  for (let i = 0; i < msg.keys.length; i++) {
+    const key = msg.keys[i];
     if (key === SYSVAR.instructions) {
       const sysvar = { lamports: 0n, data: instructionsSysvarData(msg), owner: SYSVAR_OWNER, executable: false, rentEpoch: 0n };
       preRent.push(rentRule.before(sysvar));
       accounts.push(sysvar);
       before.push(undefined);
-      return;
+      continue;
     }
     const stored = bank.accounts.get(key);
     before.push(stored);
@@ -267,7 +265,7 @@ export function loadTransaction(
     loadedSize += size;
     if (loadedSize > sizeLimit) throw new TransactionFailure(txError('MaxLoadedAccountsDataSizeExceeded'));
     accounts.push(account);
-  });
+  }
   if (!payerValidated) throw new TransactionFailure(txError('AccountNotFound'));
   const keys = [...msg.keys];
   loadProgramLoaders(bank, tx, keys, accounts);
@@ -358,7 +356,6 @@ function executeInstructions(
   ic: InvokeContext,
 ): TransactionError | undefined {
   const instructionsSysvar = msg.keys.indexOf(SYSVAR.instructions);
-  const allData = tx.message.instructions.map((ix) => ix.data);
   for (let index = 0; index < tx.message.instructions.length; index++) {
     const ix = tx.message.instructions[index];
     if (instructionsSysvar >= 0) setCurrentInstruction(context.accounts[instructionsSysvar].data, index);
@@ -376,7 +373,10 @@ function executeInstructions(
         // `process_precompile`: recorded in the trace, no accounts, no logs, no units.
         context.push(context.frame(ix.programIdIndex, [], ix.data, 1));
         try {
-          precompile(ix.data, allData);
+          precompile(
+            ix.data,
+            tx.message.instructions.map((other) => other.data),
+          );
         } finally {
           context.pop();
         }
@@ -403,18 +403,19 @@ function innerInstructions(context: TransactionContext, topLevel: number): Inner
   const out: InnerInstruction[][] = [];
   for (const f of context.trace) {
     if (f.stackHeight === 1) out.push([]);
-    else
-      out[out.length - 1]?.push({
-        programIdIndex: f.programTxIndex,
-        accounts: Uint8Array.from(f.accounts.map((a) => a.txIndex)),
-        data: f.data,
-        stackHeight: f.stackHeight,
-      });
+    else {
+      const accounts = new Uint8Array(f.accounts.length);
+      for (let i = 0; i < accounts.length; i++) accounts[i] = f.accounts[i].txIndex;
+      out[out.length - 1]?.push({ programIdIndex: f.programTxIndex, accounts, data: f.data, stackHeight: f.stackHeight });
+    }
   }
   // Agave's trace holds every top-level instruction, run or not.
   while (out.length < topLevel) out.push([]);
   return out;
 }
+
+/** A ProgramData account of the upgradeable loader (its state tag 3). */
+const isProgramData = (a: Account) => a.owner === 'BPFLoaderUpgradeab1e11111111111111111111111' && a.data[0] === 3;
 
 /**
  * Commit: a successful transaction's written accounts are stored (ProgramData first, so a program
@@ -430,10 +431,9 @@ export function commitTransaction(bank: Bank, tx: WireTransaction, outcome: Tran
     return;
   }
   record(bank, outcome);
-  const isProgramData = (a: Account) => a.owner === 'BPFLoaderUpgradeab1e11111111111111111111111' && a.data[0] === 3;
   const written = outcome.postAccounts;
-  const ordered = [...written.filter(([, a]) => isProgramData(a)), ...written.filter(([, a]) => !isProgramData(a))];
-  for (const [address, account] of ordered) bank.storeCommitted(address, account);
+  for (const [address, account] of written) if (isProgramData(account)) bank.storeCommitted(address, account);
+  for (const [address, account] of written) if (!isProgramData(account)) bank.storeCommitted(address, account);
 }
 
 /** Keeps what `getTransaction` shows (LiteSVM keeps the metadata), not the written accounts. */

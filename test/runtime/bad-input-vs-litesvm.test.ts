@@ -150,3 +150,26 @@ describe('System seeds over 32 bytes: websvm vs LiteSVM', () => {
     expect(r2.error).toBe('InstructionError(0, Custom(0))');
   });
 });
+
+describe('System instruction data read in place: websvm vs LiteSVM', () => {
+  it('CreateAccount, Assign, Transfer and Allocate: exact, with trailing bytes, and one byte short', async () => {
+    const d = await Dual.create();
+    const owner = getAddressEncoder().encode((await generateKeyPairSigner()).address);
+    const le = (bytes: number, v: bigint) => new Uint8Array(new BigUint64Array([v]).buffer).subarray(0, bytes);
+    const variants: [number, Uint8Array][] = [
+      [0, Uint8Array.from([...le(8, 1_000_000n), ...le(8, 24n), ...owner])],
+      [1, Uint8Array.from(owner)],
+      [2, le(8, 1_000n)],
+      [8, le(8, 40n)],
+    ];
+    for (const [tag, fields] of variants) {
+      for (const data of [fields, Uint8Array.from([...fields, 7, 7, 7]), fields.subarray(0, fields.length - 1)]) {
+        const to = await generateKeyPairSigner();
+        const accounts = tag === 0 || tag === 2 ? [meta(d.payer.address, true, d.payer), meta(to.address, true, to)] : [meta(to.address, true, to)];
+        if (tag === 1 || tag === 8) setBoth(d, to.address, { lamports: 5_000_000n, owner: SYSTEM_PROGRAM });
+        const ix: Instruction = { programAddress: SYSTEM_PROGRAM, accounts, data: Uint8Array.from([...le(4, BigInt(tag)), ...data]) };
+        await d.expectSame([ix], [to.address]);
+      }
+    }
+  });
+});

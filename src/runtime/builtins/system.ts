@@ -13,7 +13,7 @@ import type { CpiInstruction } from '../cpi.js';
 import type { Builtin, InvokeContext } from '../invoke-context.js';
 import { MAX_PERMITTED_DATA_LENGTH } from '../transaction-context.js';
 import { BincodeReader } from './bincode.js';
-import { decodeOrUndefined, encode, enumeration, pubkey, string, struct, u32, u64 } from '../codec.js';
+import { decodeOrUndefined, encode, enumeration, pubkey, string, struct, u32, u64, type ValueOf } from '../codec.js';
 import { NonceInstructions } from './nonce.js';
 import { FEATURES } from '../features.js';
 
@@ -68,6 +68,34 @@ export const SYSTEM_INSTRUCTION = enumeration({
   CreateAccountAllowPrefund: struct({ lamports: u64, space: u64, owner: pubkey }),
 });
 
+type SystemInstruction = ValueOf<typeof SYSTEM_INSTRUCTION>;
+const TAGS = SYSTEM_INSTRUCTION.tags;
+
+/**
+ * `limited_deserialize` of the System program's instruction data. The fixed-size variants other
+ * programs invoke are read in place (through the codec, a CPI's CreateAccount or Transfer spent
+ * ~10 µs of cold code); the others, and data too short for its variant, go through the codec.
+ */
+function readInstruction(data: Uint8Array): SystemInstruction {
+  const tag = data.length >= 4 ? (data[0] | (data[1] << 8) | (data[2] << 16) | (data[3] << 24)) >>> 0 : -1;
+  const u64At = (at: number) => new DataView(data.buffer, data.byteOffset + at, 8).getBigUint64(0, true);
+  switch (tag) {
+    case TAGS.CreateAccount:
+      if (data.length >= 52) return { kind: 'CreateAccount', lamports: u64At(4), space: u64At(12), owner: encodeAddress(data.subarray(20, 52)) };
+      break;
+    case TAGS.Assign:
+      if (data.length >= 36) return { kind: 'Assign', owner: encodeAddress(data.subarray(4, 36)) };
+      break;
+    case TAGS.Transfer:
+      if (data.length >= 12) return { kind: 'Transfer', lamports: u64At(4) };
+      break;
+    case TAGS.Allocate:
+      if (data.length >= 12) return { kind: 'Allocate', space: u64At(4) };
+      break;
+  }
+  return SYSTEM_INSTRUCTION.read(new BincodeReader(data));
+}
+
 /** Whether `data` is the System program's AdvanceNonceAccount (its tag: the variant has no fields, trailing bytes are allowed). */
 export const isAdvanceNonceAccount = (data: Uint8Array): boolean => decodeOrUndefined(u32, data) === SYSTEM_INSTRUCTION.tags.AdvanceNonceAccount;
 
@@ -116,7 +144,7 @@ class SystemProgram implements Builtin {
     const tx = ic.tx;
     const frame = tx.current();
     // `limited_deserialize`: the whole instruction is decoded before any account is read.
-    const ix = SYSTEM_INSTRUCTION.read(new BincodeReader(frame.data));
+    const ix = readInstruction(frame.data);
     const signers = new Set(frame.accounts.filter((a) => a.isSigner).map((a) => tx.keys[a.txIndex]));
     const key = (i: number) => tx.keys[frame.accounts[i].txIndex];
     const isSigner = (a: Address) => signers.has(a.base ?? a.address);
