@@ -13,14 +13,15 @@ type Phases = Record<string, number>;
 /**
  * Runs `node ...nodeArgs <side>` `runs` times per side and returns one row per phase of `labels`
  * (phase key → label): the medians and websvm's time divided by LiteSVM's (lower is better). The
- * phase `process` is the whole process as the parent saw it, node start included.
+ * phase `process` is the whole process as the parent saw it, node start included. The processes
+ * get `env` (default: this one's).
  */
-export function freshProcessPhases(nodeArgs: string[], runs: number, labels: Record<string, string>) {
+export function freshProcessPhases(nodeArgs: string[], runs: number, labels: Record<string, string>, env: NodeJS.ProcessEnv = process.env) {
   const samples: Record<(typeof SIDES)[number], Phases[]> = { websvm: [], litesvm: [] };
   for (let i = 0; i < runs; i++) {
     for (const side of i % 2 === 0 ? SIDES : [...SIDES].reverse()) {
       const start = performance.now();
-      const out = execFileSync(process.execPath, [...nodeArgs, side], { encoding: 'utf8' });
+      const out = execFileSync(process.execPath, [...nodeArgs, side], { encoding: 'utf8', env });
       const phases = JSON.parse(out.trim().split('\n').pop()!) as Phases;
       phases.process = performance.now() - start;
       samples[side].push(phases);
