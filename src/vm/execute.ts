@@ -25,11 +25,10 @@ import { toExecutable, type Executable } from '../executable.js';
 import type { RunResult, TraceSink } from './interpreter.js';
 import type { Coverage } from '../coverage/coverage.js';
 import { traceSinks } from './trace-sinks.js';
-import { runJit } from '../jit/engine.js';
+import { runJit, runWasmInterpreter } from '../jit/engine.js';
 import { compiledModule, tierOf } from '../jit/program-cache.js';
-import { HEADER } from '../jit/layout.js';
 import { MemoryMap, type RegionSpec } from './memory.js';
-import { borrowMachine, returnMachine } from './machine-pool.js';
+import { borrowMachine, returnMachine, type Placement } from './machine-pool.js';
 import { SyscallRegistry } from './syscalls.js';
 import { testSyscalls } from './test-syscalls.js';
 import { MAX_COMPUTE_UNIT_LIMIT } from '../runtime/compute-budget.js';
@@ -224,19 +223,13 @@ export function run(exe: Executable, opts: ExecuteOptions, exit: ExitHook | unde
   // A program the JIT cannot compile runs on the interpreter, whatever the engine.
   // Under tiering the interpreter records the functions it enters, and what it runs counts towards compiling them.
   const tiering = engine === 'auto' ? tierOf(exe, syscalls) : undefined;
+  // Cold code under tiering runs on the WebAssembly interpreter; a trace (coverage, the debugger) needs the JS one.
   const module = opts.trace ? undefined : engine === 'jit' ? compiledModule(exe, syscalls) : tiering?.module();
+  const layout = (placement: Placement) => createMemoryMap(exe, input, heapBytes, placement);
   if (module) {
-    result = runJit(
-      module,
-      exe,
-      syscalls,
-      computeUnits,
-      (memory) => createMemoryMap(exe, input, heapBytes, { headerBytes: HEADER.size, ...memory }),
-      opts.r2 ?? 0n,
-      exit,
-      opts.checkAligned ?? true,
-      tiering,
-    );
+    result = runJit(module, exe, syscalls, computeUnits, layout, opts.r2 ?? 0n, exit, opts.checkAligned ?? true, tiering);
+  } else if (tiering && !opts.trace) {
+    result = runWasmInterpreter(exe, syscalls, computeUnits, layout, opts.r2 ?? 0n, exit, opts.checkAligned ?? true, tiering);
   } else {
     const machine = borrowMachine(exe);
     try {
