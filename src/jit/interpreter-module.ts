@@ -10,8 +10,9 @@
  * in its frames, and it leaves exactly as compiled code does — {@link STATUS_EXIT}, or
  * {@link STATUS_HAND_OVER} with the state the JS interpreter resumes from. It executes the
  * instructions real programs run (64-bit ALU, loads and stores, lddw, 64-bit jumps, call, callx,
- * exit, syscalls) and hands over *before* anything else: an instruction it leaves to the JS
- * interpreter (ALU32, JMP32, PQR, byte swaps, negation, hor64), any fault (the JS interpreter then
+ * exit, syscalls, negation, byte swaps) and hands over *before* anything else: an instruction it
+ * leaves to the JS interpreter (ALU32, JMP32, PQR, hor64; none of the real programs we have runs
+ * them), any fault (the JS interpreter then
  * raises it with its exact error), a meter that would run out, a pc outside the program. So the
  * JS interpreter stays the one place that knows how runs fail.
  *
@@ -84,6 +85,10 @@ export const enum Op {
   Rsh,
   Arsh,
   Mov,
+  Neg,
+  /** `le` and `be` (an immediate of 16, 32 or 64, else the JS interpreter's invalid instruction). */
+  Le,
+  Be,
   Ja,
   Jeq,
   Jne,
@@ -121,6 +126,7 @@ const ALU64 = new Map<number, Op>([
   [op.BPF_RSH, Op.Rsh],
   [op.BPF_ARSH, Op.Arsh],
   [op.BPF_MOV, Op.Mov],
+  [op.BPF_NEG, Op.Neg],
 ]);
 
 const JUMPS = new Map<number, Op>([
@@ -176,6 +182,9 @@ export function handlerTable(v: SBPFVersion): Uint8Array {
           t[opc] = o === Op.Sub && (opc & op.BPF_X) === 0 && swapSubRegImmOperands(v) ? Op.SubFromImm : o;
         }
         break;
+      case 'endian':
+        t[opc] = opc === op.BE ? Op.Be : Op.Le;
+        break;
       case 'jump':
         if (opc === op.JA) t[opc] = Op.Ja;
         else if (cls === op.BPF_JMP64) t[opc] = JUMPS.get(opc & 0xf0)!;
@@ -189,7 +198,7 @@ export function handlerTable(v: SBPFVersion): Uint8Array {
       case 'exit':
         t[opc] = Op.Exit;
         break;
-      default: // invalid, endian, shift32: the JS interpreter's
+      default: // invalid, shift32: the JS interpreter's
     }
   }
   tables.set(v, t);
@@ -575,6 +584,33 @@ class LoopEmitter {
       case Op.Mov:
         c.localGet(this.DA);
         this.operand();
+        c.i64Store();
+        this.br('next');
+        return;
+      case Op.Neg:
+        c.localGet(this.DA).i64ConstI32(0).localGet(this.DA).i64Load().i64Sub().i64Store();
+        this.br('next');
+        return;
+      case Op.Le:
+      case Op.Be:
+        // Widths other than 16, 32 and 64 are the JS interpreter's InvalidInstruction.
+        c.localGet(this.IMM).i64ConstI32(16).i64Ne().localGet(this.IMM).i64ConstI32(32).i64Ne().i32And();
+        c.localGet(this.IMM).i64ConstI32(64).i64Ne().i32And();
+        this.brIf('handOver');
+        c.localGet(this.DA).localGet(this.DA).i64Load();
+        if (o === Op.Le) {
+          c.i64ConstI32(-1).i64ConstI32(64).localGet(this.IMM).i64Sub().i64ShrU().i64And(); // the low `imm` bits
+        } else {
+          // The low `imm` bits' bytes reversed: all eight bytes reversed, shifted down by 64 - imm.
+          const swapped = (mask: bigint, shift: number) => {
+            c.localTee(this.T).i64ConstBig(BigInt.asIntN(64, mask)).i64And().i64ConstI32(shift).i64Shl();
+            c.localGet(this.T).i64ConstI32(shift).i64ShrU().i64ConstBig(BigInt.asIntN(64, mask)).i64And().i64Or();
+          };
+          swapped(0x00ff00ff00ff00ffn, 8);
+          swapped(0x0000ffff0000ffffn, 16);
+          c.localTee(this.T).i64ConstI32(32).i64Shl().localGet(this.T).i64ConstI32(32).i64ShrU().i64Or();
+          c.i64ConstI32(64).localGet(this.IMM).i64Sub().i64ShrU();
+        }
         c.i64Store();
         this.br('next');
         return;

@@ -70,6 +70,9 @@ export function randomProgram(rng: Rng, v: SBPFVersion, { recursive = false, wid
     const src = rng.int(10);
     if (pc === fnStart - 1 || pc === n - 1) {
       emit(pc, op.EXIT, 0, 0, 0, 0);
+    } else if (wide && dice < 5 && roles.get('endian')) {
+      // Byte swaps, now and then of a width that does not exist.
+      emit(pc, rng.pick(roles.get('endian')!), dst, 0, 0, rng.pick([16, 32, 64, 16, 32, 64, 8]));
     } else if (dice < 45) {
       const opc = rng.pick([...(roles.get('alu') ?? []), ...(roles.get('shift32') ?? []), ...(roles.get('shift64') ?? []), ...(roles.get('divImm') ?? [])]);
       const role = opcodeRole(v, opc);

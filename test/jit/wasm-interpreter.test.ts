@@ -29,7 +29,7 @@ describe('wasm interpreter decoder', () => {
         const role = opcodeRole(v, opc);
         const cls = opc & op.BPF_CLS_MASK;
         const narrow = cls === op.BPF_ALU32_LOAD || cls === op.BPF_JMP32; // ALU32, JMP32, PQR
-        const handsOver = role === 'invalid' || role === 'endian' || role === 'shift32' || ((role === 'alu' || role === 'divImm' || role === 'jump') && narrow);
+        const handsOver = role === 'invalid' || role === 'shift32' || ((role === 'alu' || role === 'divImm' || role === 'jump') && narrow);
         if (handsOver) expect(t[opc], `V${v} opcode ${opc.toString(16)} (${role})`).toBe(Op.HandOver);
       }
     }
@@ -51,7 +51,12 @@ describe('wasm interpreter decoder', () => {
     expect(at(SBPFVersion.V0, op.ST_H_REG)).toBe(Op.StoreReg2);
     expect(at(SBPFVersion.V0, op.LD_DW_IMM)).toBe(Op.Lddw);
     expect(at(SBPFVersion.V2, op.LD_DW_IMM)).toBe(Op.HandOver); // lddw is gone in V2
-    expect(at(SBPFVersion.V0, op.NEG64)).toBe(Op.HandOver);
+    expect(at(SBPFVersion.V0, op.NEG64)).toBe(Op.Neg);
+    expect(at(SBPFVersion.V2, op.NEG64)).toBe(Op.StoreImm4);
+    expect(at(SBPFVersion.V0, op.NEG32)).toBe(Op.HandOver);
+    expect(at(SBPFVersion.V0, op.BE)).toBe(Op.Be);
+    expect(at(SBPFVersion.V0, op.LE)).toBe(Op.Le);
+    expect(at(SBPFVersion.V2, op.LE)).toBe(Op.HandOver); // le is gone in V2
     expect(at(SBPFVersion.V0, op.JA)).toBe(Op.Ja);
     expect(at(SBPFVersion.V3, op.BPF_JMP64 | op.BPF_X | op.BPF_JSLE)).toBe(Op.Jsle);
     expect(at(SBPFVersion.V0, op.CALL_IMM)).toBe(Op.CallByKey);
@@ -91,7 +96,7 @@ function same(exe: Executable, computeUnits = 100_000): { result: ExecuteResult;
 }
 
 describe('wasm interpreter hand-overs', () => {
-  it('runs 64-bit ALU, memory, jumps, calls, callx and syscalls to the end without one', () => {
+  it('runs 64-bit ALU, negation, byte swaps, memory, jumps, calls, callx and syscalls to the end without one', () => {
     const src = `
       mov r6, 0
       mov r7, 10
@@ -111,6 +116,14 @@ describe('wasm interpreter hand-overs', () => {
       mov r5, 5
       syscall bpf_gather_bytes
       add r0, r6
+      neg r0
+      be16 r0
+      be32 r6
+      be64 r7
+      le16 r6
+      le32 r0
+      add r0, r6
+      add r0, r7
       exit
     function_f:
       mul r1, 3
