@@ -37,6 +37,7 @@ import {
   swapSubRegImmOperands,
 } from '../isa/version.js';
 import type { SyscallRegistry } from '../vm/syscalls.js';
+import { LAZY_CHUNK } from '../vm/memory.js';
 import { compiledBlocksBudget, functionGraph, internalCallTarget, programGraph, argumentsChanged, type Block, type FunctionGraph } from './cfg.js';
 import {
   ACCESS,
@@ -79,6 +80,9 @@ const PARAMS = [...Array<ValType>(7).fill(I64), I32, I64];
 const RESULTS = [I64, I64];
 /** r1..r5 as a bit mask (bit r). */
 const ALL_ARGUMENTS = 0b111110;
+
+/** log2 of the memory map's lazily copied chunk. */
+export const CHUNK_SHIFT = Math.log2(LAZY_CHUNK);
 
 /** Deeper dominator trees are dispatched: structuring recurses once per level. */
 const MAX_STRUCTURED_DEPTH = 2000;
@@ -1102,7 +1106,7 @@ function emitCompare(c: Code, opc: number): void {
  * header, publishes `due` (the count at the faulting instruction) and returns 0, which no region
  * starts at; the caller then spills its registers and raises the access violation. With `lazy`, a
  * slot whose pointer in `lazy.chunkTable` is non-zero holds a read-only region still copied in a
- * 4 KiB chunk at a time: that pointer's byte per chunk says whether it is in place, and
+ * chunk ({@link LAZY_CHUNK} bytes) at a time: that pointer's byte per chunk says whether it is in place, and
  * `lazy.loadImport(slot, offset, size)` copies in the chunks an access needs.
  */
 export function defineTranslate(m: ModuleBuilder, dueGlobal: number, lazy?: { chunkTable: number; loadImport: number }): number {
@@ -1143,8 +1147,8 @@ export function defineTranslate(m: ModuleBuilder, dueGlobal: number, lazy?: { ch
     const chunks = c.locals(1, I32);
     c.localGet(slot).i32Const(2).i32Shl().i32Load(lazy.chunkTable).localTee(chunks);
     c.if();
-    c.localGet(chunks).localGet(off).i32Const(12).i32ShrU().i32Add().i32Load8U();
-    c.localGet(chunks).localGet(off).localGet(SIZE).i32Add().i32Const(1).i32Sub().i32Const(12).i32ShrU().i32Add().i32Load8U();
+    c.localGet(chunks).localGet(off).i32Const(CHUNK_SHIFT).i32ShrU().i32Add().i32Load8U();
+    c.localGet(chunks).localGet(off).localGet(SIZE).i32Add().i32Const(1).i32Sub().i32Const(CHUNK_SHIFT).i32ShrU().i32Add().i32Load8U();
     c.i32And().i32Eqz().if();
     c.localGet(slot).localGet(off).localGet(SIZE).call(lazy.loadImport);
     c.end();

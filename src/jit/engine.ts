@@ -30,6 +30,7 @@ import {
   STATUS_EXIT,
 } from './layout.js';
 import type { ProgramTier } from './program-cache.js';
+import { CHUNK_SHIFT } from './compile.js';
 import { emitInterpreter, handlerTable, INTERPRETER_AREA, TEXT_SLOT } from './interpreter-module.js';
 import { fixedModule } from '../crypto/fixed-modules.js';
 
@@ -37,7 +38,6 @@ const PAGE = 65536;
 const A = ACCESS.offsets;
 const R = REGION_ENTRY.offsets;
 const D = DIRTY_ENTRY.offsets;
-const CHUNK_SHIFT = Math.log2(LAZY_CHUNK);
 
 interface Exports {
   /** The JIT's `run()`, or the interpreter's `run(pc, …)` (see interpreter-module.ts). */
@@ -164,44 +164,35 @@ function layOut(inst: Instance, layout: (placement: Placement) => MemoryMap, hea
   return map;
 }
 
-/**
- * Runs `exe` on the JIT with its compiled `module`. `layout` builds the invocation's memory map inside the buffer `backing`
- * gives (reused: `HEADER.size` bytes reserved in front, the read-only regions already there when
- * `readOnlyLoaded`).
- */
-export function runJit(
-  module: WebAssembly.Module,
-  exe: Executable,
-  syscalls: SyscallRegistry,
-  computeUnits: bigint,
-  layout: (placement: Placement) => MemoryMap,
-  r2 = 0n,
-  onExit?: ExitHook,
-  checkAligned = true,
-  tiering?: ProgramTier,
-): RunResult {
+/** One run as `execute()` asks for it, on whichever wasm module runs it. */
+export interface RunRequest {
+  exe: Executable;
+  syscalls: SyscallRegistry;
+  computeUnits: bigint;
+  /**
+   * Builds the invocation's memory map inside the buffer the placement's `backing` gives (an
+   * instance's memory, reused: the header in front, the read-only regions already there when
+   * `readOnlyLoaded`).
+   */
+  layout: (placement: Placement) => MemoryMap;
+  r2: bigint;
+  onExit: ExitHook | undefined;
+  checkAligned: boolean;
+}
+
+/** Runs `req` on the JIT with its program's compiled `module`. */
+export function runJit(module: WebAssembly.Module, req: RunRequest, tiering?: ProgramTier): RunResult {
   const inst = instanceFor(module, module);
   try {
-    const map = layOut(inst, layout, HEADER.size, undefined);
-    const run = runOn(
-      inst,
-      exe,
-      map,
-      syscalls,
-      computeUnits,
-      r2,
-      checkAligned,
-      tiering?.entered,
-      () => inst.exports.run(),
-      'JIT hands over to the interpreter',
-    );
+    const map = layOut(inst, req.layout, HEADER.size, undefined);
+    const run = runOn(inst, req, map, tiering?.entered, () => inst.exports.run(), 'JIT hands over to the interpreter');
     // The compiled code ran the instructions charged or due before a hand-over; the rest was
     // interpreted. A hand-over at the entry of a function the module left out enters that function.
     if (tiering && run.handedOver) {
       tiering.interpreted(Number(run.result.instructions) - run.handedOver.ranBefore);
       if (run.handedOver.pc >= 0) tiering.entered[run.handedOver.pc] = 1;
     }
-    exitHook(onExit, map, run.interpreter);
+    exitHook(req.onExit, map, run.interpreter);
     return run.result;
   } finally {
     release(module, inst);
@@ -306,26 +297,17 @@ let interpreterModule: WebAssembly.Module | undefined;
 export const wasmInterpreterRuns = { runs: 0, handedOver: 0 };
 
 /**
- * Runs `exe` on the WebAssembly interpreter (`engine: 'auto'`'s cold tier), on an instance kept
+ * Runs `req` on the WebAssembly interpreter (`engine: 'auto'`'s cold tier), on an instance kept
  * for `tiering`'s program: everything it runs counts as interpreted towards compiling the program,
- * and the functions it enters join the working set. `layout` is as {@link runJit}'s, given the
- * interpreter's own header size and the read-only chunks already in place.
+ * and the functions it enters join the working set.
  */
-export function runWasmInterpreter(
-  exe: Executable,
-  syscalls: SyscallRegistry,
-  computeUnits: bigint,
-  layout: (placement: Placement) => MemoryMap,
-  r2: bigint,
-  onExit: ExitHook | undefined,
-  checkAligned: boolean,
-  tiering: ProgramTier,
-): RunResult {
+export function runWasmInterpreter(req: RunRequest, tiering: ProgramTier): RunResult {
   interpreterModule ??= fixedModule('sbpf-interpreter', typeof WEBSVM_CARRIES_FIXED_MODULES === 'undefined' ? emitInterpreter : undefined).module;
   const inst = instanceFor(interpreterModule, tiering);
   try {
+    const exe = req.exe;
     const l = interpreterLayout(exe);
-    const map = layOut(inst, layout, l.headerBytes, (inst.chunks ??= []));
+    const map = layOut(inst, req.layout, l.headerBytes, (inst.chunks ??= []));
     const state = inst.state;
     state.exe = exe;
     state.layout = l;
@@ -344,22 +326,12 @@ export function runWasmInterpreter(
     const textHost = inSlot ? map.hostStart[l.textSlot] + l.textOff : l.textHost;
     const textMap = inSlot ? l.chunkMaps.get(l.textSlot)! : l.textMap;
     const n = exe.text.length / INSN_SIZE;
-    const run = runOn(
-      inst,
-      exe,
-      map,
-      syscalls,
-      computeUnits,
-      r2,
-      checkAligned,
-      tiering.entered,
-      () => inst.exports.run(exe.entryPc, n, textHost, l.textOff, textMap, inSlot ? l.textSlot : TEXT_SLOT, l.frameBump, l.textVaddr, l.entered),
-      'wasm interpreter hands over to the JS interpreter',
-    );
+    const start = () => inst.exports.run(exe.entryPc, n, textHost, l.textOff, textMap, inSlot ? l.textSlot : TEXT_SLOT, l.frameBump, l.textVaddr, l.entered);
+    const run = runOn(inst, req, map, tiering.entered, start, 'wasm interpreter hands over to the JS interpreter');
     wasmInterpreterRuns.runs++;
     if (run.handedOver) wasmInterpreterRuns.handedOver++;
     tiering.interpreted(Number(run.result.instructions));
-    exitHook(onExit, map, run.interpreter);
+    exitHook(req.onExit, map, run.interpreter);
     return run.result;
   } finally {
     release(tiering, inst);
@@ -376,23 +348,13 @@ interface RunOutcome {
 }
 
 /**
- * Sets the header up for a run of `exe` over `map`, starts the wasm code with `start` (which
- * returns its status), and finishes the run: the result at an exit or fault, or the JS
- * interpreter continuing from the header's state after a hand-over (it marks the functions it
- * enters in `entered`). Otherwise the final r0..r10 are in the header.
+ * Sets the header up for `req`'s run over `map`, starts the wasm code with `start` (which returns
+ * its status), and finishes the run: the result at an exit or fault, or the JS interpreter
+ * continuing from the header's state after a hand-over (it marks the functions it enters in
+ * `entered`). Otherwise the final r0..r10 are in the header.
  */
-function runOn(
-  inst: Instance,
-  exe: Executable,
-  map: MemoryMap,
-  syscalls: SyscallRegistry,
-  computeUnits: bigint,
-  r2: bigint,
-  checkAligned: boolean,
-  entered: Uint8Array | undefined,
-  start: () => number,
-  handOverMessage: string,
-): RunOutcome {
+function runOn(inst: Instance, req: RunRequest, map: MemoryMap, entered: Uint8Array | undefined, start: () => number, handOverMessage: string): RunOutcome {
+  const { exe, syscalls, computeUnits, r2, checkAligned } = req;
   const initial = Number(computeUnits);
   const view = map.view;
   for (let slot = 0; slot < HEADER.regionSlots; slot++) {

@@ -28,7 +28,7 @@ import { opcodeRole } from '../isa/validity.js';
 import { callxUsesDstReg, callxUsesSrcReg, moveMemoryInstructionClasses, staticSyscalls, swapSubRegImmOperands, type SBPFVersion } from '../isa/version.js';
 import type { EmittedModule } from '../crypto/fixed-modules.js';
 import { assertInternal } from '../errors.js';
-import { defineTranslate, memSize } from './compile.js';
+import { CHUNK_SHIFT, defineTranslate, memSize } from './compile.js';
 import { FRAME, frameAt, frameRegister, HEADER, headerRegister, STATUS_EXIT, STATUS_HAND_OVER } from './layout.js';
 import { ModuleBuilder, ValType, type Code } from './wasm/index.js';
 
@@ -143,6 +143,7 @@ const JUMPS = new Map<number, Op>([
   [op.BPF_JSLE, Op.Jsle],
 ]);
 
+const CONDITIONAL_JUMPS = new Set(JUMPS.values());
 const LOADS = [Op.Load1, Op.Load2, Op.Load4, Op.Load8];
 const STORES_IMM = [Op.StoreImm1, Op.StoreImm2, Op.StoreImm4, Op.StoreImm8];
 const STORES_REG = [Op.StoreReg1, Op.StoreReg2, Op.StoreReg4, Op.StoreReg8];
@@ -361,7 +362,7 @@ class LoopEmitter {
     c.localGet(this.BYTE)
       .i32Const(skip + 7)
       .i32Add()
-      .i32Const(12)
+      .i32Const(CHUNK_SHIFT)
       .i32ShrU()
       .localGet(TEXT_MAP)
       .i32Add()
@@ -508,8 +509,7 @@ class LoopEmitter {
       this.br('next');
       return;
     }
-    const jump = [Op.Jeq, Op.Jne, Op.Jgt, Op.Jge, Op.Jlt, Op.Jle, Op.Jset, Op.Jsgt, Op.Jsge, Op.Jslt, Op.Jsle].indexOf(o);
-    if (jump >= 0) {
+    if (CONDITIONAL_JUMPS.has(o)) {
       c.localGet(this.DA).i64Load();
       this.operand();
       switch (o) {

@@ -25,7 +25,7 @@ import { toExecutable, type Executable } from '../executable.js';
 import type { RunResult, TraceSink } from './interpreter.js';
 import type { Coverage } from '../coverage/coverage.js';
 import { traceSinks } from './trace-sinks.js';
-import { runJit, runWasmInterpreter } from '../jit/engine.js';
+import { runJit, runWasmInterpreter, type RunRequest } from '../jit/engine.js';
 import { compiledModule, tierOf } from '../jit/program-cache.js';
 import { MemoryMap, type RegionSpec } from './memory.js';
 import { borrowMachine, returnMachine, type Placement } from './machine-pool.js';
@@ -220,17 +220,24 @@ export function run(exe: Executable, opts: ExecuteOptions, exit: ExitHook | unde
   const syscalls = opts.syscalls ?? (defaultSyscalls ??= testSyscalls());
   const engine = opts.engine ?? DEFAULT_ENGINE;
   let result: RunResult;
-  // A program the JIT cannot compile runs on the interpreter, whatever the engine.
-  // Under tiering the interpreter records the functions it enters, and what it runs counts towards compiling them.
+  // Under tiering ('auto') code not compiled yet (or that cannot be) runs on the WebAssembly
+  // interpreter, which records the functions it enters; what it runs counts towards compiling them.
+  // The JS interpreter runs the rest: 'interpreter', a trace (coverage, the debugger), and 'jit'
+  // for a program the JIT cannot compile.
   const tiering = engine === 'auto' ? tierOf(exe, syscalls) : undefined;
-  // Cold code under tiering runs on the WebAssembly interpreter; a trace (coverage, the debugger) needs the JS one.
   const module = opts.trace ? undefined : engine === 'jit' ? compiledModule(exe, syscalls) : tiering?.module();
-  const layout = (placement: Placement) => createMemoryMap(exe, input, heapBytes, placement);
-  if (module) {
-    result = runJit(module, exe, syscalls, computeUnits, layout, opts.r2 ?? 0n, exit, opts.checkAligned ?? true, tiering);
-  } else if (tiering && !opts.trace) {
-    result = runWasmInterpreter(exe, syscalls, computeUnits, layout, opts.r2 ?? 0n, exit, opts.checkAligned ?? true, tiering);
-  } else {
+  const request = (): RunRequest => ({
+    exe,
+    syscalls,
+    computeUnits,
+    layout: (placement: Placement) => createMemoryMap(exe, input, heapBytes, placement),
+    r2: opts.r2 ?? 0n,
+    onExit: exit,
+    checkAligned: opts.checkAligned ?? true,
+  });
+  if (module) result = runJit(module, request(), tiering);
+  else if (tiering && !opts.trace) result = runWasmInterpreter(request(), tiering);
+  else {
     const machine = borrowMachine(exe);
     try {
       const vm = machine.prepare(exe, (placement) => createMemoryMap(exe, input, heapBytes, placement));
