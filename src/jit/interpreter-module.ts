@@ -312,6 +312,11 @@ class LoopEmitter {
     this.open('loop', 'top');
     this.fetch();
     this.open('block', 'next');
+    // What several handlers end in, emitted once (the smaller the loop, the less V8's optimising
+    // compiler spends on it when it gets hot).
+    this.open('block', 'syscall');
+    this.open('block', 'call');
+    this.open('block', 'jump');
     const handlers = Array.from({ length: Op.Count - 1 }, (_, i) => `op${i + 1}`);
     for (let i = handlers.length - 1; i >= 0; i--) this.open('block', handlers[i]);
     c.i32Const(0).localGet(this.INSN).i32WrapI64().i32Const(0xff).i32And().i32Add().i32Load8U(INTERPRETER_AREA.handlers);
@@ -320,6 +325,12 @@ class LoopEmitter {
       this.end();
       this.handler(o as Op);
     }
+    this.end(); // jump: when V is non-zero
+    this.branchIf();
+    this.end(); // call: slot V
+    this.callSlot();
+    this.end(); // syscall: the immediate's
+    this.syscall();
     this.end(); // next: the following slot
     c.localGet(PC).i32Const(1).i32Add().localSet(PC);
     this.br('top');
@@ -396,10 +407,9 @@ class LoopEmitter {
     this.brIf('handOver');
   }
 
-  /** `PC` = the jump target (pc + 1 + off) when the i32 on the stack is non-zero, else pc + 1. */
+  /** `PC` = the jump target (pc + 1 + off) when V is non-zero, else pc + 1. */
   private branchIf(): void {
     const c = this.c;
-    c.localSet(this.V);
     c.localGet(PC).i32Const(1).i32Add().localGet(this.INSN).i64Const(0, 32).i64Shl().i64Const(0, 48).i64ShrS().i32WrapI64().i32Add();
     c.localGet(PC).i32Const(1).i32Add().localGet(this.V).select().localSet(PC);
     this.br('top');
@@ -474,7 +484,7 @@ class LoopEmitter {
     c.i64Load().localGet(TEXT_VADDR).i64Sub().localTee(this.T).localGet(N).i64ExtendI32U().i64Const(0, 3).i64Shl().i64GeU();
     this.brIf('handOver');
     c.localGet(this.T).i64Const(0, 3).i64ShrU().i32WrapI64().localSet(this.V);
-    this.callSlot();
+    this.br('call');
   }
 
   private handler(o: Op): void {
@@ -546,7 +556,8 @@ class LoopEmitter {
         default:
           c.i64LeS();
       }
-      this.branchIf();
+      c.localSet(this.V);
+      this.br('jump');
       return;
     }
     switch (o) {
@@ -562,8 +573,8 @@ class LoopEmitter {
         this.br('top');
         return;
       case Op.Ja:
-        c.i32Const(1);
-        this.branchIf();
+        c.i32Const(1).localSet(this.V);
+        this.br('jump');
         return;
       case Op.Div:
       case Op.Mod:
@@ -622,15 +633,14 @@ class LoopEmitter {
         c.localGet(this.V).i32Const(1).i32ShrU();
         this.labels.push('if');
         this.brIf('handOver');
-        this.syscall();
-        this.br('next');
+        this.br('syscall');
         this.labels.pop();
         c.end();
         c.localGet(this.V).i32Const(1).i32ShrU().i32Const(1).i32Sub().localTee(this.V).i32Const(0).i32LtS();
         this.brIf('handOver'); // neither
         c.localGet(this.V).localGet(N).i32GeU();
         this.brIf('handOver'); // outside the text
-        this.callSlot();
+        this.br('call');
         return;
       case Op.CallStatic:
         c.localGet(this.INSN).i64Const(0, 12).i64ShrU().i32WrapI64().i32Const(15).i32And().localTee(this.V);
@@ -640,14 +650,13 @@ class LoopEmitter {
         this.brIf('handOver');
         c.localGet(PC).i32Const(1).i32Add().localGet(this.IMM).i32WrapI64().i32Add().localTee(this.V).localGet(N).i32GeU();
         this.brIf('handOver');
-        this.callSlot();
+        this.br('call');
         this.labels.pop();
         c.end();
         this.resolveCall();
         c.localGet(this.V).i32Eqz();
         this.brIf('handOver');
-        this.syscall();
-        this.br('next');
+        this.br('syscall');
         return;
       case Op.CallxImm:
         c.localGet(this.IMM).i64Const(0, 10).i64GtU();
