@@ -279,7 +279,10 @@ const WARM_UP_TEXT = Uint8Array.from(
   ].flat(),
 );
 
-/** Runs the warm-up program once on the cold tier, the WebAssembly interpreter (r0 = 1000 after 3003 instructions). */
+/**
+ * Runs the warm-up program once on the tier cold code runs on — the WebAssembly interpreter, or the
+ * JS interpreter when `WEBSVM_ENGINE` makes that the default (r0 = 1000 after 3003 instructions).
+ */
 export function warmUpRun(): ExecuteResult {
   const exe: Executable = {
     sbpfVersion: SBPFVersion.V0,
@@ -291,7 +294,7 @@ export function warmUpRun(): ExecuteResult {
     syscallNames: new Map(),
     contentHash: 'websvm warm-up',
   };
-  return run(exe, { engine: 'auto', syscalls: new SyscallRegistry(), input: new Uint8Array(8) }, undefined);
+  return run(exe, { engine: DEFAULT_ENGINE === 'interpreter' ? 'interpreter' : 'auto', syscalls: new SyscallRegistry(), input: new Uint8Array(8) }, undefined);
 }
 
 let warmedUp = false;
