@@ -293,8 +293,11 @@ function loadChunks(state: RunState, slot: number, offset: number, size: number)
 
 let interpreterModule: WebAssembly.Module | undefined;
 
-/** Runs counted by {@link runWasmInterpreter}, and how many of them handed over to the JS interpreter (for tests and the debug log). */
-export const wasmInterpreterRuns = { runs: 0, handedOver: 0 };
+/**
+ * Runs counted by {@link runWasmInterpreter}, how many of them handed over to the JS interpreter,
+ * and the units charged in wasm (before any hand-over), for tests.
+ */
+export const wasmInterpreterRuns = { runs: 0, handedOver: 0, unitsInWasm: 0 };
 
 /**
  * Runs `req` on the WebAssembly interpreter (`engine: 'auto'`'s cold tier), on an instance kept
@@ -330,6 +333,7 @@ export function runWasmInterpreter(req: RunRequest, tiering: ProgramTier): RunRe
     const run = runOn(inst, req, map, tiering.entered, start, 'wasm interpreter hands over to the JS interpreter');
     wasmInterpreterRuns.runs++;
     if (run.handedOver) wasmInterpreterRuns.handedOver++;
+    wasmInterpreterRuns.unitsInWasm += run.handedOver ? run.handedOver.ranBefore : Number(run.result.instructions);
     tiering.interpreted(Number(run.result.instructions));
     exitHook(req.onExit, map, run.interpreter);
     return run.result;
