@@ -277,9 +277,10 @@ class LoopEmitter {
     this.BYTE = c.locals(1, I32);
   }
 
-  private open(kind: 'block' | 'loop', name: string): void {
+  private open(kind: 'block' | 'loop' | 'if', name: string): void {
     if (kind === 'block') this.c.block();
-    else this.c.loop();
+    else if (kind === 'loop') this.c.loop();
+    else this.c.if();
     this.labels.push(name);
   }
 
@@ -628,14 +629,12 @@ class LoopEmitter {
       case Op.CallByKey:
         this.resolveCall();
         c.localGet(this.V).i32Const(1).i32And();
-        c.if();
+        this.open('if', 'syscall by key');
         // Both a syscall and a function under one key: rare enough for the JS interpreter.
         c.localGet(this.V).i32Const(1).i32ShrU();
-        this.labels.push('if');
         this.brIf('handOver');
         this.br('syscall');
-        this.labels.pop();
-        c.end();
+        this.end();
         c.localGet(this.V).i32Const(1).i32ShrU().i32Const(1).i32Sub().localTee(this.V).i32Const(0).i32LtS();
         this.brIf('handOver'); // neither
         c.localGet(this.V).localGet(N).i32GeU();
@@ -644,15 +643,13 @@ class LoopEmitter {
         return;
       case Op.CallStatic:
         c.localGet(this.INSN).i64Const(0, 12).i64ShrU().i32WrapI64().i32Const(15).i32And().localTee(this.V);
-        c.if(); // src ≠ 0: src 1 calls pc + 1 + imm
-        this.labels.push('if');
+        this.open('if', 'src'); // src ≠ 0: src 1 calls pc + 1 + imm
         c.localGet(this.V).i32Const(1).i32Ne();
         this.brIf('handOver');
         c.localGet(PC).i32Const(1).i32Add().localGet(this.IMM).i32WrapI64().i32Add().localTee(this.V).localGet(N).i32GeU();
         this.brIf('handOver');
         this.br('call');
-        this.labels.pop();
-        c.end();
+        this.end();
         this.resolveCall();
         c.localGet(this.V).i32Eqz();
         this.brIf('handOver');
