@@ -8,13 +8,11 @@
  * It shares the JIT's header (src/jit/layout.ts): registers live in the header's register slots
  * (an instruction names its registers by number, and wasm locals cannot be indexed), call frames
  * in its frames, and it leaves exactly as compiled code does — {@link STATUS_EXIT}, or
- * {@link STATUS_HAND_OVER} with the state the JS interpreter resumes from. It executes the
- * instructions real programs run (64-bit ALU, loads and stores, lddw, 64-bit jumps, call, callx,
- * exit, syscalls, negation, byte swaps) and hands over *before* anything else: an instruction it
- * leaves to the JS interpreter (ALU32, JMP32, PQR, hor64; none of the real programs we have runs
- * them), any fault (the JS interpreter then
- * raises it with its exact error), a meter that would run out, a pc outside the program. So the
- * JS interpreter stays the one place that knows how runs fail.
+ * {@link STATUS_HAND_OVER} with the state the JS interpreter resumes from. It executes every
+ * instruction but V2's PQR class (multiply-high, signed division: no real program we have runs
+ * it), and hands over *before* that, before any fault (the JS interpreter then raises it with its
+ * exact error), before a meter that would run out, and at a pc outside the program. So the JS
+ * interpreter stays the one place that knows how runs fail.
  *
  * Instructions are decoded where they execute, from the program's text in the instance's memory:
  * an 8-byte load, the opcode mapped to a handler through the version's table ({@link handlerTable})
@@ -25,7 +23,15 @@
 import { FIRST_SCRATCH_REG, FRAME_PTR_REG, MAX_CALL_DEPTH } from '../isa/constants.js';
 import * as op from '../isa/opcodes.js';
 import { opcodeRole } from '../isa/validity.js';
-import { callxUsesDstReg, callxUsesSrcReg, moveMemoryInstructionClasses, staticSyscalls, swapSubRegImmOperands, type SBPFVersion } from '../isa/version.js';
+import {
+  callxUsesDstReg,
+  callxUsesSrcReg,
+  explicitSignExtensionOfResults,
+  moveMemoryInstructionClasses,
+  staticSyscalls,
+  swapSubRegImmOperands,
+  type SBPFVersion,
+} from '../isa/version.js';
 import type { EmittedModule } from '../crypto/fixed-modules.js';
 import { assertInternal } from '../errors.js';
 import { CHUNK_SHIFT, defineTranslate, memSize } from './compile.js';
@@ -86,9 +92,17 @@ export const enum Op {
   Arsh,
   Mov,
   Neg,
+  /** V2's `hor64`: dst |= imm << 32. */
+  Hor,
   /** `le` and `be` (an immediate of 16, 32 or 64, else the JS interpreter's invalid instruction). */
   Le,
   Be,
+  /** ALU32, the operation in the opcode's upper bits: add, sub and mul sign-extend their result. */
+  Alu32,
+  /** V2's ALU32: results zero-extended but `mov32 dst, src`'s, and `sub32 dst, imm` is imm - dst. */
+  Alu32Explicit,
+  /** JMP32 (V3+), the comparison in the opcode's upper bits. */
+  Jmp32,
   Ja,
   Jeq,
   Jne,
@@ -127,6 +141,7 @@ const ALU64 = new Map<number, Op>([
   [op.BPF_ARSH, Op.Arsh],
   [op.BPF_MOV, Op.Mov],
   [op.BPF_NEG, Op.Neg],
+  [op.BPF_HOR, Op.Hor],
 ]);
 
 const JUMPS = new Map<number, Op>([
@@ -177,18 +192,21 @@ export function handlerTable(v: SBPFVersion): Uint8Array {
       case 'alu':
       case 'divImm':
       case 'shift64':
-        // 64-bit ALU only (the PQR class shares class 6 with JMP32, and hor64 is class 7's 0xf0).
+        // The PQR class (V2's class 6) stays the JS interpreter's.
         if (cls === op.BPF_ALU64_STORE && ALU64.has(opc & 0xf0)) {
           const o = ALU64.get(opc & 0xf0)!;
           t[opc] = o === Op.Sub && (opc & op.BPF_X) === 0 && swapSubRegImmOperands(v) ? Op.SubFromImm : o;
-        }
+        } else if (cls === op.BPF_ALU32_LOAD) t[opc] = explicitSignExtensionOfResults(v) ? Op.Alu32Explicit : Op.Alu32;
+        break;
+      case 'shift32':
+        t[opc] = explicitSignExtensionOfResults(v) ? Op.Alu32Explicit : Op.Alu32;
         break;
       case 'endian':
         t[opc] = opc === op.BE ? Op.Be : Op.Le;
         break;
       case 'jump':
         if (opc === op.JA) t[opc] = Op.Ja;
-        else if (cls === op.BPF_JMP64) t[opc] = JUMPS.get(opc & 0xf0)!;
+        else t[opc] = cls === op.BPF_JMP64 ? JUMPS.get(opc & 0xf0)! : Op.Jmp32;
         break;
       case 'call':
         t[opc] = staticSyscalls(v) ? Op.CallStatic : Op.CallByKey;
@@ -199,7 +217,7 @@ export function handlerTable(v: SBPFVersion): Uint8Array {
       case 'exit':
         t[opc] = Op.Exit;
         break;
-      default: // invalid, shift32: the JS interpreter's
+      default: // invalid: the JS interpreter's
     }
   }
   tables.set(v, t);
@@ -259,6 +277,10 @@ class LoopEmitter {
   private readonly V: number;
   private readonly T: number;
   private readonly BYTE: number;
+  /** ALU32 and JMP32: the operands' low halves, and whether the result is sign-extended. */
+  private readonly X: number;
+  private readonly Y: number;
+  private readonly SIGN: number;
 
   constructor(
     private readonly c: Code,
@@ -275,6 +297,9 @@ class LoopEmitter {
     this.A = c.locals(1, I32);
     this.V = c.locals(1, I32);
     this.BYTE = c.locals(1, I32);
+    this.X = c.locals(1, I32);
+    this.Y = c.locals(1, I32);
+    this.SIGN = c.locals(1, I32);
   }
 
   private open(kind: 'block' | 'loop' | 'if', name: string): void {
@@ -318,6 +343,8 @@ class LoopEmitter {
     this.open('block', 'syscall');
     this.open('block', 'call');
     this.open('block', 'jump');
+    this.open('block', 'jmp32');
+    this.open('block', 'alu32');
     const handlers = Array.from({ length: Op.Count - 1 }, (_, i) => `op${i + 1}`);
     for (let i = handlers.length - 1; i >= 0; i--) this.open('block', handlers[i]);
     c.i32Const(0).localGet(this.INSN).i32WrapI64().i32Const(0xff).i32And().i32Add().i32Load8U(INTERPRETER_AREA.handlers);
@@ -326,6 +353,10 @@ class LoopEmitter {
       this.end();
       this.handler(o as Op);
     }
+    this.end(); // alu32: V says whether V2's rules apply
+    this.alu32();
+    this.end(); // jmp32
+    this.jmp32();
     this.end(); // jump: when V is non-zero
     this.branchIf();
     this.end(); // call: slot V
@@ -488,6 +519,112 @@ class LoopEmitter {
     this.br('call');
   }
 
+  /** X, Y = the low halves of dst and the operand; then a `br_table` on the opcode's operation bits to `cases` (the rest hand over). */
+  private narrowOperands(cases: readonly string[]): void {
+    const c = this.c;
+    c.localGet(this.DA).i64Load().i32WrapI64().localSet(this.X);
+    this.operand();
+    c.i32WrapI64().localSet(this.Y);
+    const distinct = [...new Set(cases)].filter((name) => name !== 'handOver');
+    for (let i = distinct.length - 1; i >= 0; i--) this.open('block', distinct[i]);
+    c.localGet(this.INSN).i32WrapI64().i32Const(4).i32ShrU().i32Const(15).i32And();
+    c.brTable(
+      cases.map((name) => this.depthOf(name)),
+      this.depthOf('handOver'),
+    );
+  }
+
+  /** ALU32 (V set: V2's extension rules): dst = the 32-bit result, zero- or sign-extended. */
+  private alu32(): void {
+    const c = this.c;
+    const { X, Y, SIGN } = this;
+    this.open('block', 'extend');
+    // By operation bits: add sub mul div or and lsh rsh neg mod xor mov arsh.
+    this.narrowOperands(['add', 'sub', 'mul', 'div', 'or', 'and', 'lsh', 'rsh', 'neg', 'mod', 'xor', 'mov', 'arsh'].map((name) => `${name}32`));
+    const result = (emit: () => void, sign: () => void) => {
+      this.end();
+      emit();
+      sign();
+      c.localSet(SIGN);
+      this.br('extend');
+    };
+    const unlessV2 = () => c.localGet(this.V).i32Eqz();
+    const zero = () => c.i32Const(0);
+    const isReg = () => c.localGet(this.INSN).i32WrapI64().i32Const(op.BPF_X).i32And().i32Const(0).i32Ne();
+    const divisorZero = () => {
+      c.localGet(Y).i32Eqz();
+      this.brIf('handOver'); // the JS interpreter raises DivideByZero
+    };
+    result(() => c.localGet(X).localGet(Y).i32Add().localSet(X), unlessV2);
+    // V2's `sub32 dst, imm` computes imm - dst.
+    result(() => {
+      c.localGet(Y).localGet(X).i32Sub().localGet(X).localGet(Y).i32Sub();
+      isReg();
+      c.i32Eqz().localGet(this.V).i32And().select().localSet(X);
+    }, unlessV2);
+    result(
+      () => c.localGet(X).localGet(Y).i32Mul().localSet(X),
+      () => c.i32Const(1),
+    );
+    result(() => {
+      divisorZero();
+      c.localGet(X).localGet(Y).i32DivU().localSet(X);
+    }, zero);
+    result(() => c.localGet(X).localGet(Y).i32Or().localSet(X), zero);
+    result(() => c.localGet(X).localGet(Y).i32And().localSet(X), zero);
+    result(() => c.localGet(X).localGet(Y).i32Shl().localSet(X), zero);
+    result(() => c.localGet(X).localGet(Y).i32ShrU().localSet(X), zero);
+    result(() => c.i32Const(0).localGet(X).i32Sub().localSet(X), zero);
+    result(() => {
+      divisorZero();
+      c.localGet(X).localGet(Y).i32RemU().localSet(X);
+    }, zero);
+    result(() => c.localGet(X).localGet(Y).i32Xor().localSet(X), zero);
+    // V2 sign-extends `mov32 dst, src`.
+    result(
+      () => c.localGet(Y).localSet(X),
+      () => {
+        isReg();
+        c.localGet(this.V).i32And();
+      },
+    );
+    result(() => c.localGet(X).localGet(Y).i32ShrS().localSet(X), zero);
+    this.end(); // extend
+    c.localGet(this.DA).localGet(X).i64ExtendI32S().localGet(X).i64ExtendI32U().localGet(SIGN).select().i64Store();
+    this.br('next');
+  }
+
+  /** JMP32: V = the comparison of the low halves, then the jump. */
+  private jmp32(): void {
+    const c = this.c;
+    const { X, Y } = this;
+    // By operation bits (0x80 and 0x90 are call and exit; ja has no 32-bit form).
+    const cases = ['-', 'jeq', 'jgt', 'jge', 'jset', 'jne', 'jsgt', 'jsge', '-', '-', 'jlt', 'jle', 'jslt', 'jsle'].map((name) =>
+      name === '-' ? 'handOver' : `${name}32`,
+    );
+    this.narrowOperands(cases);
+    const compare: Record<string, () => void> = {
+      jeq32: () => c.i32Eq(),
+      jgt32: () => c.i32GtU(),
+      jge32: () => c.i32GeU(),
+      jset32: () => c.i32And().i32Eqz().i32Eqz(),
+      jne32: () => c.i32Ne(),
+      jsgt32: () => c.i32GtS(),
+      jsge32: () => c.i32GeS(),
+      jlt32: () => c.i32LtU(),
+      jle32: () => c.i32LeU(),
+      jslt32: () => c.i32LtS(),
+      jsle32: () => c.i32LeS(),
+    };
+    for (const name of cases.filter((n) => n !== 'handOver')) {
+      this.end();
+      c.localGet(X).localGet(Y);
+      compare[name]();
+      c.localSet(this.V);
+      this.br('jump');
+    }
+  }
+
   private handler(o: Op): void {
     const { c } = this;
     const load = LOADS.indexOf(o);
@@ -601,6 +738,18 @@ class LoopEmitter {
         return;
       case Op.Neg:
         c.localGet(this.DA).i64ConstI32(0).localGet(this.DA).i64Load().i64Sub().i64Store();
+        this.br('next');
+        return;
+      case Op.Alu32:
+      case Op.Alu32Explicit:
+        c.i32Const(o === Op.Alu32Explicit ? 1 : 0).localSet(this.V);
+        this.br('alu32');
+        return;
+      case Op.Jmp32:
+        this.br('jmp32');
+        return;
+      case Op.Hor:
+        c.localGet(this.DA).localGet(this.DA).i64Load().localGet(this.IMM).i64Const(0, 32).i64Shl().i64Or().i64Store();
         this.br('next');
         return;
       case Op.Le:

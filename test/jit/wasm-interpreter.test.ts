@@ -22,15 +22,14 @@ afterEach(() => {
 });
 
 describe('wasm interpreter decoder', () => {
-  it('maps every opcode the version rejects, and every one it leaves to the JS interpreter, to a hand-over', () => {
+  it("maps every opcode the version rejects, and V2's PQR class it leaves to the JS interpreter, to a hand-over; every other to a handler", () => {
     for (const v of VERSIONS) {
       const t = handlerTable(v);
       for (let opc = 0; opc < 256; opc++) {
         const role = opcodeRole(v, opc);
-        const cls = opc & op.BPF_CLS_MASK;
-        const narrow = cls === op.BPF_ALU32_LOAD || cls === op.BPF_JMP32; // ALU32, JMP32, PQR
-        const handsOver = role === 'invalid' || role === 'shift32' || ((role === 'alu' || role === 'divImm' || role === 'jump') && narrow);
-        if (handsOver) expect(t[opc], `V${v} opcode ${opc.toString(16)} (${role})`).toBe(Op.HandOver);
+        const pqr = v === SBPFVersion.V2 && (opc & op.BPF_CLS_MASK) === op.BPF_PQR;
+        const handsOver = role === 'invalid' || pqr;
+        expect(t[opc] === Op.HandOver, `V${v} opcode ${opc.toString(16)} (${role})`).toBe(handsOver);
       }
     }
   });
@@ -44,7 +43,11 @@ describe('wasm interpreter decoder', () => {
     expect(at(SBPFVersion.V0, op.MUL64_IMM)).toBe(Op.Mul);
     expect(at(SBPFVersion.V2, op.MUL64_IMM)).toBe(Op.StoreImm1); // V2 moved the memory classes
     expect(at(SBPFVersion.V2, op.LD_1B_REG)).toBe(Op.Load1);
-    expect(at(SBPFVersion.V0, op.LD_1B_REG)).toBe(Op.HandOver); // mul32 reg before V2
+    expect(at(SBPFVersion.V0, op.LD_1B_REG)).toBe(Op.Alu32); // mul32 reg before V2
+    expect(at(SBPFVersion.V2, op.ADD32_IMM)).toBe(Op.Alu32Explicit);
+    expect(at(SBPFVersion.V3, op.BPF_JMP32 | op.BPF_K | op.BPF_JEQ)).toBe(Op.Jmp32);
+    expect(at(SBPFVersion.V2, op.BPF_JMP32 | op.BPF_K | op.BPF_JEQ)).toBe(Op.HandOver); // PQR's class in V2
+    expect(at(SBPFVersion.V2, op.HOR64_IMM)).toBe(Op.Hor);
     expect(at(SBPFVersion.V0, op.LD_DW_REG)).toBe(Op.Load8);
     expect(at(SBPFVersion.V2, op.LD_DW_REG)).toBe(Op.HandOver);
     expect(at(SBPFVersion.V0, op.ST_W_IMM)).toBe(Op.StoreImm4);
@@ -53,7 +56,7 @@ describe('wasm interpreter decoder', () => {
     expect(at(SBPFVersion.V2, op.LD_DW_IMM)).toBe(Op.HandOver); // lddw is gone in V2
     expect(at(SBPFVersion.V0, op.NEG64)).toBe(Op.Neg);
     expect(at(SBPFVersion.V2, op.NEG64)).toBe(Op.StoreImm4);
-    expect(at(SBPFVersion.V0, op.NEG32)).toBe(Op.HandOver);
+    expect(at(SBPFVersion.V0, op.NEG32)).toBe(Op.Alu32);
     expect(at(SBPFVersion.V0, op.BE)).toBe(Op.Be);
     expect(at(SBPFVersion.V0, op.LE)).toBe(Op.Le);
     expect(at(SBPFVersion.V2, op.LE)).toBe(Op.HandOver); // le is gone in V2
@@ -135,11 +138,44 @@ describe('wasm interpreter hand-overs', () => {
     expect(at).toEqual([]);
   });
 
-  it('hands over before an instruction it leaves to the JS interpreter (ALU32), which finishes the run', () => {
-    const exe = assemble('mov r0, 1\nadd32 r0, 2\nadd r0, 3\nexit', { sbpfVersion: 0 });
+  it("hands over before an instruction it leaves to the JS interpreter (V2's PQR), which finishes the run", () => {
+    const exe = assemble('mov r0, 7\nudiv64 r0, 2\nadd r0, 3\nexit', { sbpfVersion: 2 });
     const { result, at } = same(exe);
     expect(result).toMatchObject({ ok: true, value: 6n, instructions: 4n });
     expect(at).toEqual([1]);
+  });
+
+  it("runs ALU32, JMP32 and hor64 with each version's extension rules without one", () => {
+    const src = `
+      mov r1, -1
+      mov32 r2, r1
+      add32 r2, 1
+      sub32 r3, 5
+      mul32 r1, 3
+      div32 r1, 7
+      mod32 r1, 5
+      lsh32 r1, 35
+      arsh32 r1, 1
+      neg32 r2
+      or32 r2, r1
+      xor32 r2, 0x55
+      and32 r2, -1
+      mov r0, r2
+      add r0, r3
+      add r0, r1
+      exit`;
+    for (const v of [0, 1, 2, 3, 4] as const) {
+      // V2 has no mul32, div32, mod32 (its PQR class has their opcodes), nor neg32.
+      const lines = src.split('\n').filter((line) => v !== 2 || !/(mul|div|mod|neg)32/.test(line));
+      expect(same(assemble(lines.join('\n'), { sbpfVersion: v })).at, `V${v}`).toEqual([]);
+    }
+    const hor = same(assemble('mov r0, 1\nhor64 r0, 2\nexit', { sbpfVersion: 2 }));
+    expect(hor).toEqual({ result: { ok: true, value: 0x2_0000_0001n, instructions: 3n }, at: [] });
+    const jumps = ['jeq32', 'jne32', 'jgt32', 'jge32', 'jlt32', 'jle32', 'jset32', 'jsgt32', 'jsge32', 'jslt32', 'jsle32'];
+    for (const j of jumps) {
+      const exe = assemble(`lddw r1, 0x1ffffffff\nmov r0, 0\n${j} r1, -1, +1\nmov r0, 1\n${j} r1, 5, +1\nadd r0, 2\nexit`, { sbpfVersion: 3 });
+      expect(same(exe).at, j).toEqual([]);
+    }
   });
 
   it('hands over where the budget runs out, mid-run, for the JS interpreter to fail', () => {
