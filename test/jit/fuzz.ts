@@ -54,8 +54,8 @@ function wideRoles(v: SBPFVersion): Map<string, number[]> {
 /**
  * A random program for version `v` and the budget to run it with. With `recursive`, half the calls
  * and callx go to the entry instead (a recursive function with many call sites, loops and exits).
- * With `wide`, its ALU instructions and conditional jumps are 64-bit only (what real programs run,
- * and what the WebAssembly interpreter runs without handing over).
+ * With `wide`, its ALU instructions and conditional jumps are 64-bit only (what real programs run),
+ * with syscalls and byte swaps besides.
  */
 export function randomProgram(rng: Rng, v: SBPFVersion, { recursive = false, wide = false } = {}): { exe: Executable; budget: number } {
   const roles = wide ? wideRoles(v) : byRole(v);
