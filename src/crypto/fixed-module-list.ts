@@ -11,6 +11,7 @@ import { emitKeccak256 } from './keccak256.js';
 import { emitPoseidonBn254 } from './poseidon-bn254.js';
 import { SECP256K1_CURVE } from './secp256k1.js';
 import { emitSha256 } from './sha256.js';
+import { emitInterpreter } from '../jit/interpreter-module.js';
 import { emitShortWeierstrass } from './short-weierstrass.js';
 
 export const FIXED_MODULES: Readonly<Record<string, () => EmittedModule<unknown>>> = {
@@ -21,4 +22,5 @@ export const FIXED_MODULES: Readonly<Record<string, () => EmittedModule<unknown>
   ed25519: emitEd25519,
   [SECP256K1_CURVE.moduleName]: () => emitShortWeierstrass(SECP256K1_CURVE.p),
   [BN254_G1.moduleName]: () => emitShortWeierstrass(BN254_G1.p),
+  'sbpf-interpreter': emitInterpreter,
 };

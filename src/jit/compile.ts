@@ -37,6 +37,7 @@ import {
   swapSubRegImmOperands,
 } from '../isa/version.js';
 import type { SyscallRegistry } from '../vm/syscalls.js';
+import { LAZY_CHUNK } from '../vm/memory.js';
 import { compiledBlocksBudget, functionGraph, internalCallTarget, programGraph, argumentsChanged, type Block, type FunctionGraph } from './cfg.js';
 import {
   ACCESS,
@@ -79,6 +80,9 @@ const PARAMS = [...Array<ValType>(7).fill(I64), I32, I64];
 const RESULTS = [I64, I64];
 /** r1..r5 as a bit mask (bit r). */
 const ALL_ARGUMENTS = 0b111110;
+
+/** log2 of the memory map's lazily copied chunk. */
+export const CHUNK_SHIFT = Math.log2(LAZY_CHUNK);
 
 /** Deeper dominator trees are dispatched: structuring recurses once per level. */
 const MAX_STRUCTURED_DEPTH = 2000;
@@ -1035,7 +1039,8 @@ function emitHandOverAtEntry(c: Code, pc: number, mc: ModuleContext): void {
   returnStatus(c, STATUS_HAND_OVER);
 }
 
-function memSize(opc: number, moved: boolean): number {
+/** Bytes a load or store of opcode `opc` accesses (`moved`: V2's memory classes). */
+export function memSize(opc: number, moved: boolean): number {
   if (moved) {
     const s = opc & 0xf0 & ~op.BPF_X;
     return s === op.BPF_1B ? 1 : s === op.BPF_2B ? 2 : s === op.BPF_4B ? 4 : 8;
@@ -1099,9 +1104,12 @@ function emitCompare(c: Code, opc: number): void {
  * `translate(addr, size, store, pc, due) → host address`: the memory map in wasm (aligned mapping,
  * V0 stack gaps checked on the start address only). On failure it records the access in the
  * header, publishes `due` (the count at the faulting instruction) and returns 0, which no region
- * starts at; the caller then spills its registers and raises the access violation.
+ * starts at; the caller then spills its registers and raises the access violation. With `lazy`, a
+ * slot whose pointer in `lazy.chunkTable` is non-zero holds a read-only region still copied in a
+ * chunk ({@link LAZY_CHUNK} bytes) at a time: that pointer's byte per chunk says whether it is in place, and
+ * `lazy.loadImport(slot, offset, size)` copies in the chunks an access needs.
  */
-function defineTranslate(m: ModuleBuilder, dueGlobal: number): number {
+export function defineTranslate(m: ModuleBuilder, dueGlobal: number, lazy?: { chunkTable: number; loadImport: number }): number {
   const f = m.addFunction([I64, I32, I32, I32, I64], [I32]);
   const c = f.code;
   const [ADDR, SIZE, STORE, PC, DUE_AT_FAULT] = [0, 1, 2, 3, 4];
@@ -1135,6 +1143,17 @@ function defineTranslate(m: ModuleBuilder, dueGlobal: number): number {
     .i64ExtendI32U()
     .i64GtU()
     .brIf(0);
+  if (lazy) {
+    const chunks = c.locals(1, I32);
+    c.localGet(slot).i32Const(2).i32Shl().i32Load(lazy.chunkTable).localTee(chunks);
+    c.if();
+    c.localGet(chunks).localGet(off).i32Const(CHUNK_SHIFT).i32ShrU().i32Add().i32Load8U();
+    c.localGet(chunks).localGet(off).localGet(SIZE).i32Add().i32Const(1).i32Sub().i32Const(CHUNK_SHIFT).i32ShrU().i32Add().i32Load8U();
+    c.i32And().i32Eqz().if();
+    c.localGet(slot).localGet(off).localGet(SIZE).call(lazy.loadImport);
+    c.end();
+    c.end();
+  }
   c.localGet(entry)
     .i32Load(regionEntry(0) + RE.start)
     .localGet(off)

@@ -25,11 +25,10 @@ import { toExecutable, type Executable } from '../executable.js';
 import type { RunResult, TraceSink } from './interpreter.js';
 import type { Coverage } from '../coverage/coverage.js';
 import { traceSinks } from './trace-sinks.js';
-import { runJit } from '../jit/engine.js';
+import { runJit, runWasmInterpreter, type RunRequest } from '../jit/engine.js';
 import { compiledModule, tierOf } from '../jit/program-cache.js';
-import { HEADER } from '../jit/layout.js';
 import { MemoryMap, type RegionSpec } from './memory.js';
-import { borrowMachine, returnMachine } from './machine-pool.js';
+import { borrowMachine, returnMachine, type Placement } from './machine-pool.js';
 import { SyscallRegistry } from './syscalls.js';
 import { testSyscalls } from './test-syscalls.js';
 import { MAX_COMPUTE_UNIT_LIMIT } from '../runtime/compute-budget.js';
@@ -221,23 +220,24 @@ export function run(exe: Executable, opts: ExecuteOptions, exit: ExitHook | unde
   const syscalls = opts.syscalls ?? (defaultSyscalls ??= testSyscalls());
   const engine = opts.engine ?? DEFAULT_ENGINE;
   let result: RunResult;
-  // A program the JIT cannot compile runs on the interpreter, whatever the engine.
-  // Under tiering the interpreter records the functions it enters, and what it runs counts towards compiling them.
+  // Under tiering ('auto') code not compiled yet (or that cannot be) runs on the WebAssembly
+  // interpreter, which records the functions it enters; what it runs counts towards compiling them.
+  // The JS interpreter runs the rest: 'interpreter', a trace (coverage, the debugger), and 'jit'
+  // for a program the JIT cannot compile.
   const tiering = engine === 'auto' ? tierOf(exe, syscalls) : undefined;
   const module = opts.trace ? undefined : engine === 'jit' ? compiledModule(exe, syscalls) : tiering?.module();
-  if (module) {
-    result = runJit(
-      module,
-      exe,
-      syscalls,
-      computeUnits,
-      (memory) => createMemoryMap(exe, input, heapBytes, { headerBytes: HEADER.size, ...memory }),
-      opts.r2 ?? 0n,
-      exit,
-      opts.checkAligned ?? true,
-      tiering,
-    );
-  } else {
+  const request = (): RunRequest => ({
+    exe,
+    syscalls,
+    computeUnits,
+    layout: (placement: Placement) => createMemoryMap(exe, input, heapBytes, placement),
+    r2: opts.r2 ?? 0n,
+    onExit: exit,
+    checkAligned: opts.checkAligned ?? true,
+  });
+  if (module) result = runJit(module, request(), tiering);
+  else if (tiering && !opts.trace) result = runWasmInterpreter(request(), tiering);
+  else {
     const machine = borrowMachine(exe);
     try {
       const vm = machine.prepare(exe, (placement) => createMemoryMap(exe, input, heapBytes, placement));
@@ -262,7 +262,11 @@ export function run(exe: Executable, opts: ExecuteOptions, exit: ExitHook | unde
 
 /**
  * A few instructions of the kinds every program runs (a load from the input, stores to the stack,
- * 64-bit ALU, a loop's branch), for {@link warmUpAhead}: r0 counts to 3 in a stack slot.
+ * 64-bit ALU, a loop's branch), for {@link warmUpAhead}: r0 counts to 1000 in a stack slot. A
+ * thousand rounds, because V8 compiles a hot wasm function again with its optimising compiler (on
+ * a background thread, from ~2 ms on an idle machine to 12 under load, for the interpreter
+ * module's loop), and a run of a few thousand instructions makes it hot: better while the test
+ * awaits its keys than during its first transactions.
  */
 const WARM_UP_TEXT = Uint8Array.from(
   [
@@ -270,12 +274,15 @@ const WARM_UP_TEXT = Uint8Array.from(
     [0xb7, 0x00, 0, 0, 0, 0, 0, 0], // mov64 r0, 0
     [0x07, 0x00, 0, 0, 1, 0, 0, 0], // add64 r0, 1
     [0x7b, 0x0a, 0xf8, 0xff, 0, 0, 0, 0], // stxdw [r10-8], r0
-    [0x55, 0x00, 0xfd, 0xff, 3, 0, 0, 0], // jne r0, 3, -3
+    [0x55, 0x00, 0xfd, 0xff, 0xe8, 0x03, 0, 0], // jne r0, 1000, -3
     [0x95, 0, 0, 0, 0, 0, 0, 0], // exit
   ].flat(),
 );
 
-/** Runs the warm-up program once on the interpreter (r0 = 3 after 12 instructions). */
+/**
+ * Runs the warm-up program once on the tier cold code runs on — the WebAssembly interpreter, or the
+ * JS interpreter when `WEBSVM_ENGINE` makes that the default (r0 = 1000 after 3003 instructions).
+ */
 export function warmUpRun(): ExecuteResult {
   const exe: Executable = {
     sbpfVersion: SBPFVersion.V0,
@@ -287,16 +294,16 @@ export function warmUpRun(): ExecuteResult {
     syscallNames: new Map(),
     contentHash: 'websvm warm-up',
   };
-  return run(exe, { engine: 'interpreter', syscalls: new SyscallRegistry(), input: new Uint8Array(8) }, undefined);
+  return run(exe, { engine: DEFAULT_ENGINE === 'interpreter' ? 'interpreter' : 'auto', syscalls: new SyscallRegistry(), input: new Uint8Array(8) }, undefined);
 }
 
 let warmedUp = false;
 
 /**
  * Runs {@link warmUpRun} once the caller's synchronous work is done (a microtask, once per
- * process; `new SVM()` asks for it). V8 compiles a function on its first call, and the
- * interpreter's loop is one large function: a process's first run paid ~2 ms for compiling it and
- * the memory map's code, which now happens while a test awaits its first key or signature.
+ * process; `new SVM()` asks for it). V8 compiles a function on its first call: a process's first
+ * run paid for compiling the interpreter module, its loop and the memory map's code, which now
+ * happens while a test awaits its first key or signature.
  */
 export function warmUpAhead(): void {
   if (warmedUp) return;

@@ -11,8 +11,8 @@ import type { Executable } from '../executable.js';
 import { Interpreter } from './interpreter.js';
 import { BufferDirt, type Backing, type LoadedChunks, type MemoryMap } from './memory.js';
 
-/** Options for laying a memory map into a machine's buffer (see `MemoryMap`). */
-export type Placement = { backing: (size: number) => Backing; readOnlyLoaded: boolean; lazyReadOnly?: LoadedChunks };
+/** Options for laying a memory map into a machine's (or a wasm instance's) buffer (see `MemoryMap`). */
+export type Placement = { backing: (size: number) => Backing; readOnlyLoaded: boolean; lazyReadOnly?: LoadedChunks; headerBytes?: number };
 
 /** Idle machines kept, least recently used first; more would only hold memory. */
 const MAX_IDLE = 8;

@@ -32,7 +32,7 @@ const SLOT_NAMES = ['allocated', 'program', 'stack', 'heap', 'input'];
 const GAP_SHIFT = 12; // log2(STACK_FRAME_SIZE)
 
 /** Bytes of a read-only region a lazy map copies in together, on their first access. */
-const LAZY_CHUNK = 4096;
+export const LAZY_CHUNK = 4096;
 
 /** Which {@link LAZY_CHUNK}-byte chunks of one read-only region a buffer holds (1), and how many it lacks. */
 interface RegionChunks {
@@ -181,6 +181,19 @@ export class MemoryMap {
     if (chunks.missing === 0) return;
     this.deferred[slot] = { source, chunks };
     this.deferredSlots |= 1 << slot;
+  }
+
+  /**
+   * While the read-only region in `slot` is copied in lazily, which of its chunks are in place (1)
+   * — the map's own record, not to be changed; undefined once the whole region is.
+   */
+  lazyChunks(slot: number): Uint8Array | undefined {
+    return (this.deferredSlots >>> slot) & 1 ? this.deferred[slot]!.chunks.loaded : undefined;
+  }
+
+  /** Copies in the chunks of the read-only region in `slot` that bytes `[from, from + len)` of it touch (for readers that translate on their own). */
+  loadChunks(slot: number, from: number, len: number): void {
+    if ((this.deferredSlots >>> slot) & 1) this.copyIn(slot, from, len);
   }
 
   /** Copies in the chunks of the deferred region in `slot` that host bytes `[from, from + len)` of it touch. */

@@ -5,6 +5,7 @@
  * random slots, and small budgets so meter exhaustion lands everywhere.
  */
 import { encodeInsn, opcodeRole, op, SBPFVersion, type Executable } from '../../src/index.js';
+import { hashSymbolName } from '../../src/elf/murmur3.js';
 
 export class Rng {
   constructor(private s: number) {}
@@ -23,6 +24,8 @@ export class Rng {
   }
 }
 
+const SYSCALL_HASHES = ['bpf_syscall_u64', 'bpf_gather_bytes', 'bpf_mem_frob', 'bpf_trace_printf'].map((name) => hashSymbolName(name) | 0);
+
 const IMMS = [0, 1, -1, 2, 3, 7, 8, 31, 32, 63, 64, 0x7fffffff, -0x80000000, 0x1000, -8, -4096, 255];
 
 const opcodesByRole = new Map<SBPFVersion, Map<string, number[]>>();
@@ -40,12 +43,22 @@ function byRole(v: SBPFVersion): Map<string, number[]> {
   return m;
 }
 
+/** {@link byRole} without ALU32, JMP32 and PQR opcodes. */
+function wideRoles(v: SBPFVersion): Map<string, number[]> {
+  const wide = (opc: number) => (opc & op.BPF_CLS_MASK) !== op.BPF_ALU32_LOAD && (opc & op.BPF_CLS_MASK) !== op.BPF_JMP32;
+  return new Map(
+    [...byRole(v)].map(([role, codes]) => [role, role === 'alu' || role === 'divImm' || role === 'shift32' || role === 'jump' ? codes.filter(wide) : codes]),
+  );
+}
+
 /**
  * A random program for version `v` and the budget to run it with. With `recursive`, half the calls
  * and callx go to the entry instead (a recursive function with many call sites, loops and exits).
+ * With `wide`, its ALU instructions and conditional jumps are 64-bit only (what real programs run),
+ * with syscalls and byte swaps besides.
  */
-export function randomProgram(rng: Rng, v: SBPFVersion, { recursive = false } = {}): { exe: Executable; budget: number } {
-  const roles = byRole(v);
+export function randomProgram(rng: Rng, v: SBPFVersion, { recursive = false, wide = false } = {}): { exe: Executable; budget: number } {
+  const roles = wide ? wideRoles(v) : byRole(v);
   const n = 8 + rng.int(40);
   const fnStart = n - 4 - rng.int(3); // a small function at the end, reached by call
   const text = new Uint8Array(n * 8);
@@ -57,6 +70,9 @@ export function randomProgram(rng: Rng, v: SBPFVersion, { recursive = false } = 
     const src = rng.int(10);
     if (pc === fnStart - 1 || pc === n - 1) {
       emit(pc, op.EXIT, 0, 0, 0, 0);
+    } else if (wide && dice < 5 && roles.get('endian')) {
+      // Byte swaps, now and then of a width that does not exist.
+      emit(pc, rng.pick(roles.get('endian')!), dst, 0, 0, rng.pick([16, 32, 64, 16, 32, 64, 8]));
     } else if (dice < 45) {
       const opc = rng.pick([...(roles.get('alu') ?? []), ...(roles.get('shift32') ?? []), ...(roles.get('shift64') ?? []), ...(roles.get('divImm') ?? [])]);
       const role = opcodeRole(v, opc);
@@ -78,6 +94,9 @@ export function randomProgram(rng: Rng, v: SBPFVersion, { recursive = false } = 
       const opc = rng.pick(roles.get('jump') ?? [op.JA]);
       const target = rng.int(n + 2) - 1; // occasionally just outside the program
       emit(pc, opc, dst, src, target - pc - 1, rng.pick(IMMS));
+    } else if (wide && dice < 83) {
+      // A syscall of the default (test) registry, some of which read or write memory.
+      emit(pc, op.CALL_IMM, 0, 0, 0, rng.pick(SYSCALL_HASHES));
     } else if (dice < 86) {
       // call the function at fnStart (V3+: relative; V0–V2: through the registry key = target pc)
       const target = recursive && rng.int(2) ? 0 : fnStart;

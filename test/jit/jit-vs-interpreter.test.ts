@@ -1,13 +1,15 @@
 /**
- * Differential fuzzing: thousands of seeded random programs of every version run on the JIT and
- * on the interpreter; result, error kind and text, faulting pc, instruction count, the final
- * registers and the final contents of every writable region (stack, heap, input) must agree,
- * after success, fault or budget exhaustion alike.
+ * Differential fuzzing: thousands of seeded random programs of every version run on the JIT, on
+ * the WebAssembly interpreter (`'auto'`'s cold tier) and on the JS interpreter; result, error kind
+ * and text, faulting pc, instruction count, the final registers and the final contents of every
+ * writable region (stack, heap, input) must agree, after success, fault, hand-over or budget
+ * exhaustion alike.
  * `FUZZ_PROGRAMS=200000 npm run fuzz` runs longer.
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { execute, SBPFVersion, type Executable, type ExecuteResult, type MemoryMap, type SyscallRegistry } from '../../src/index.js';
 import { compiledModule, hasModule, tieringPolicy } from '../../src/jit/program-cache.js';
+import { wasmInterpreterRuns } from '../../src/jit/engine.js';
 import { testSyscalls } from '../../src/vm/test-syscalls.js';
 import { randomProgram, Rng } from './fuzz.js';
 
@@ -15,6 +17,11 @@ const PROGRAMS = Number(process.env.FUZZ_PROGRAMS ?? 10_000);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261124);
 
 describe('JIT vs interpreter', () => {
+  const saved = { ...tieringPolicy };
+  // 'auto' never compiles in the comparisons below: it runs every program on the wasm interpreter.
+  beforeEach(() => Object.assign(tieringPolicy, { fixed: Infinity }));
+  afterEach(() => Object.assign(tieringPolicy, saved));
+
   it(
     `${PROGRAMS} random programs (seed ${SEED})`,
     () => {
@@ -46,6 +53,30 @@ describe('JIT vs interpreter', () => {
   );
 
   it(
+    `${PROGRAMS} random programs of 64-bit instructions, which the wasm interpreter runs without handing over (seed ${SEED})`,
+    () => {
+      const rng = new Rng(SEED + 3);
+      const syscalls = testSyscalls();
+      const before = { ...wasmInterpreterRuns };
+      let units = 0;
+      for (let i = 0; i < PROGRAMS; i++) {
+        const v = [SBPFVersion.V0, SBPFVersion.V1, SBPFVersion.V2, SBPFVersion.V3, SBPFVersion.V4][i % 5];
+        const { exe, budget } = randomProgram(rng, v, { wide: true, recursive: i % 3 === 0 });
+        units += Number(expectSameOnBothEngines(exe, budget, rng, syscalls, `wide program ${i} (V${v})`).instructions);
+      }
+      // Nearly all the work happens in wasm (97.7 % of the units with the default seed), not after a hand-over.
+      const inWasm = wasmInterpreterRuns.unitsInWasm - before.unitsInWasm;
+      expect(inWasm / units, `${inWasm} of ${units} units charged in wasm`).toBeGreaterThan(0.9);
+      const runs = wasmInterpreterRuns.runs - before.runs;
+      const handedOver = wasmInterpreterRuns.handedOver - before.handedOver;
+      expect(runs).toBe(PROGRAMS);
+      // Faults and budgets that run out hand over; the rest must finish in wasm.
+      expect(handedOver / runs, `${handedOver} of ${runs} runs handed over`).toBeLessThan(0.9);
+    },
+    120_000 + PROGRAMS * 20,
+  );
+
+  it(
     `${Math.ceil(PROGRAMS / 5)} random programs that call their own entry, compiled as jumps (seed ${SEED})`,
     () => {
       const rng = new Rng(SEED + 2);
@@ -71,11 +102,10 @@ describe('JIT vs interpreter', () => {
     () => {
       const rng = new Rng(SEED + 1);
       const syscalls = testSyscalls();
-      const saved = { ...tieringPolicy };
       // Compile after a dozen interpreted instructions, so most programs switch within their four runs.
       Object.assign(tieringPolicy, { perCompiledInstruction: 0, perProgramInstruction: 0, fixed: 12, perRun: 0 });
       let switched = 0;
-      try {
+      {
         for (let i = 0; i < Math.ceil(PROGRAMS / 5); i++) {
           const { exe, budget } = randomProgram(rng, [SBPFVersion.V0, SBPFVersion.V3, SBPFVersion.V4][i % 3]);
           let wasHot = false;
@@ -96,8 +126,6 @@ describe('JIT vs interpreter', () => {
           }
           if (wasHot) switched++;
         }
-      } finally {
-        Object.assign(tieringPolicy, saved);
       }
       expect(switched, 'programs that reached the compiled tier').toBeGreaterThan(PROGRAMS / 20);
     },
@@ -106,21 +134,24 @@ describe('JIT vs interpreter', () => {
 });
 
 /**
- * Runs `exe` on the interpreter and on the JIT with a random input and expects the same result,
- * error, count, final registers and writable memory; returns the interpreter's result.
+ * Runs `exe` on the JS interpreter, on the wasm interpreter (`'auto'` before anything compiled it)
+ * and on the JIT with a random input and expects the same result, error, count, final registers
+ * and writable memory; returns the JS interpreter's result.
  */
 function expectSameOnBothEngines(exe: Executable, budget: number, rng: Rng, syscalls: SyscallRegistry, name: string): ExecuteResult {
   const input = Uint8Array.from({ length: rng.int(64) }, () => rng.int(256));
   let interpMemory = '';
-  let jitMemory = '';
   const interp = execute(exe, { engine: 'interpreter', computeUnits: budget, input, onExit: (m, r) => (interpMemory = finalState(m, r)) });
-  const jit = execute(exe, { engine: 'jit', computeUnits: budget, input, onExit: (m, r) => (jitMemory = finalState(m, r)) });
-  // A program the JIT cannot compile would run on the interpreter and compare it with itself.
-  if (!compiledModule(exe, syscalls)) expect.fail(`${name} did not compile: ${Buffer.from(exe.text).toString('hex')}`);
-  if (JSON.stringify(jit, big) !== JSON.stringify(interp, big) || jitMemory !== interpMemory) {
-    const context = `${name}, budget ${budget}: ${Buffer.from(exe.text).toString('hex')}`;
-    expect(jit, context).toEqual(interp);
-    expect(jitMemory, `registers and memory after ${context}`).toBe(interpMemory);
+  for (const engine of ['auto', 'jit'] as const) {
+    let memory = '';
+    const other = execute(exe, { engine, computeUnits: budget, input, onExit: (m, r) => (memory = finalState(m, r)) });
+    // A program the JIT cannot compile would run on the interpreter and compare it with itself.
+    if (engine === 'jit' && !compiledModule(exe, syscalls)) expect.fail(`${name} did not compile: ${Buffer.from(exe.text).toString('hex')}`);
+    if (JSON.stringify(other, big) !== JSON.stringify(interp, big) || memory !== interpMemory) {
+      const context = `${name} on ${engine}, budget ${budget}: ${Buffer.from(exe.text).toString('hex')}`;
+      expect(other, context).toEqual(interp);
+      expect(memory, `registers and memory after ${context}`).toBe(interpMemory);
+    }
   }
   return interp;
 }
