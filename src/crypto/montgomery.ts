@@ -9,6 +9,7 @@
 import { type Code, type ModuleBuilder, ValType } from '../jit/wasm/index.js';
 import { modInverse, modulo } from './modular.js';
 import { assertInternal } from '../errors.js';
+import { call, copy } from './field-slots.js';
 
 const { I32, I64 } = ValType;
 export const LIMBS = 8;
@@ -187,4 +188,28 @@ export function emitMontgomery(m: ModuleBuilder, modulus: bigint): MontgomeryFun
     storeLimbs(c, DST, t);
   }
   return { mul: mul.index, add: add.index, sub: sub.index };
+}
+
+/**
+ * Emits `pow(dst, base, exponent)`: dst = base^exponent in Montgomery form, by square-and-multiply
+ * over the 256-bit little-endian exponent at address `exponent`, from the top. `one` holds 1 in
+ * Montgomery form; `scratch` is one element of working space (base may alias dst).
+ */
+export function emitPow(m: ModuleBuilder, mul: number, one: number, scratch: number): number {
+  const pow = m.addFunction([I32, I32, I32], []);
+  const c = pow.code;
+  const [DST, BASE, EXPONENT] = [0, 1, 2];
+  const bit = c.locals(1, I32);
+  copy(c, scratch, [BASE, 0], ELEMENT_BYTES);
+  copy(c, [DST, 0], one, ELEMENT_BYTES);
+  c.i32Const(255).localSet(bit);
+  c.loop();
+  call(c, mul, [DST, 0], [DST, 0], [DST, 0]);
+  c.localGet(EXPONENT).localGet(bit).i32Const(3).i32ShrU().i32Add().i32Load8U().localGet(bit).i32Const(7).i32And().i32ShrU().i32Const(1).i32And();
+  c.if();
+  call(c, mul, [DST, 0], [DST, 0], scratch);
+  c.end();
+  c.localGet(bit).i32Const(1).i32Sub().localTee(bit).i32Const(0).i32GeS().brIf(0);
+  c.end();
+  return pow.index;
 }

@@ -6,10 +6,12 @@
  * and k₁·P₁ + k₂·P₂ by one shared double-and-add (Shamir's trick). Callers pass and get affine
  * points as BigInts; an absent point is the point at infinity.
  */
-import { type Code, ModuleBuilder, ValType } from '../jit/wasm/index.js';
+import { ModuleBuilder, ValType } from '../jit/wasm/index.js';
 import { fixedModule, type EmittedModule } from './fixed-modules.js';
 import { modInverse } from './modular.js';
-import { ELEMENT_BYTES, emitMontgomery, limbsOf, LIMBS } from './montgomery.js';
+import { call, copy, equal, zero } from './field-slots.js';
+import { emitJacobian } from './jacobian.js';
+import { ELEMENT_BYTES, emitMontgomery, emitPow, limbsOf, LIMBS } from './montgomery.js';
 
 const { I32 } = ValType;
 const E = ELEMENT_BYTES;
@@ -57,195 +59,32 @@ export function emitShortWeierstrass(p: bigint): EmittedModule {
   m.defineMemory(1, 1);
   m.export('memory', 'memory', 0);
   const f = emitMontgomery(m, p);
-  type Slot = number | [local: number, offset: number];
-  const slot = (c: Code, s: Slot) => (typeof s === 'number' ? c.i32Const(s) : c.localGet(s[0]).i32Const(s[1]).i32Add());
-  const call = (c: Code, fn: number, ...args: Slot[]) => {
-    for (const a of args) slot(c, a);
-    c.call(fn);
-  };
-  const copy = (c: Code, dst: Slot, src: Slot, bytes = E) => {
-    for (let k = 0; k < bytes; k += 8) {
-      slot(c, dst);
-      slot(c, src);
-      c.i64Load(k).i64Store(k);
-    }
-  };
-  /** Pushes whether the element at `s` is zero. */
-  const isZero = (c: Code, s: Slot) => {
-    for (let k = 0; k < E; k += 8) {
-      slot(c, s);
-      c.i64Load(k);
-      if (k) c.i64Or();
-    }
-    c.i64Eqz();
-  };
-  /** Pushes whether the elements at `a` and `b` are equal. */
-  const equal = (c: Code, a: Slot, b: Slot) => {
-    for (let k = 0; k < E; k += 8) {
-      slot(c, a);
-      c.i64Load(k);
-      slot(c, b);
-      c.i64Load(k).i64Xor();
-      if (k) c.i64Or();
-    }
-    c.i64Eqz();
-  };
-
-  // pow(dst, base, exponent): square-and-multiply over the 256-bit little-endian exponent, from the top.
-  const pow = m.addFunction([I32, I32, I32], []);
-  {
-    const c = pow.code;
-    const [DST, BASE, EXPONENT] = [0, 1, 2];
-    const bit = c.locals(1, I32);
-    copy(c, T(11), [BASE, 0]); // base may alias dst
-    copy(c, [DST, 0], ONE_MONTGOMERY);
-    c.i32Const(255).localSet(bit);
-    c.loop();
-    call(c, f.mul, [DST, 0], [DST, 0], [DST, 0]);
-    c.localGet(EXPONENT).localGet(bit).i32Const(3).i32ShrU().i32Add().i32Load8U().localGet(bit).i32Const(7).i32And().i32ShrU().i32Const(1).i32And();
-    c.if();
-    call(c, f.mul, [DST, 0], [DST, 0], T(11));
-    c.end();
-    c.localGet(bit).i32Const(1).i32Sub().localTee(bit).i32Const(0).i32GeS().brIf(0);
-    c.end();
-  }
-
-  // double(dst, p), dbl-2009-l for a = 0; Z = 0 stays 0.
-  const double = m.addFunction([I32, I32], []);
-  {
-    const c = double.code;
-    const [DST, P] = [0, 1];
-    const [X, Y, Z]: Slot[] = [
-      [P, 0],
-      [P, E],
-      [P, 2 * E],
-    ];
-    const [A, Bq, C, D, Ee, F] = [T(0), T(1), T(2), T(3), T(4), T(5)];
-    call(c, f.mul, A, X, X);
-    call(c, f.mul, Bq, Y, Y);
-    call(c, f.mul, C, Bq, Bq);
-    call(c, f.add, D, X, Bq);
-    call(c, f.mul, D, D, D);
-    call(c, f.sub, D, D, A);
-    call(c, f.sub, D, D, C);
-    call(c, f.add, D, D, D); // D = 2((X + B)² − A − C)
-    call(c, f.add, Ee, A, A);
-    call(c, f.add, Ee, Ee, A); // E = 3A
-    call(c, f.mul, F, Ee, Ee);
-    call(c, f.mul, T(6), Y, Z);
-    call(c, f.add, [DST, 2 * E], T(6), T(6)); // Z3 = 2YZ; p is not read after this, so dst may alias it
-    call(c, f.sub, [DST, 0], F, D);
-    call(c, f.sub, [DST, 0], [DST, 0], D); // X3 = F − 2D
-    call(c, f.sub, T(6), D, [DST, 0]);
-    call(c, f.mul, T(6), Ee, T(6));
-    call(c, f.add, C, C, C);
-    call(c, f.add, C, C, C);
-    call(c, f.add, C, C, C); // 8C
-    call(c, f.sub, [DST, E], T(6), C); // Y3 = E(D − X3) − 8C
-  }
-
-  // add(dst, p, q), add-2007-bl, with the point at infinity and equal or opposite points handled.
-  const add = m.addFunction([I32, I32, I32], []);
-  {
-    const c = add.code;
-    const [DST, P, Q] = [0, 1, 2];
-    const [X1, Y1, Z1]: Slot[] = [
-      [P, 0],
-      [P, E],
-      [P, 2 * E],
-    ];
-    const [X2, Y2, Z2]: Slot[] = [
-      [Q, 0],
-      [Q, E],
-      [Q, 2 * E],
-    ];
-    const [Z1Z1, Z2Z2, U1, U2, S1, S2, H, I, J, R, V] = [T(0), T(1), T(2), T(3), T(4), T(5), T(6), T(7), T(8), T(9), T(10)];
-    c.block();
-    isZero(c, Z1);
-    c.if();
-    copy(c, [DST, 0], [Q, 0], POINT);
-    c.br(1);
-    c.end();
-    isZero(c, Z2);
-    c.if();
-    copy(c, [DST, 0], [P, 0], POINT);
-    c.br(1);
-    c.end();
-    call(c, f.mul, Z1Z1, Z1, Z1);
-    call(c, f.mul, Z2Z2, Z2, Z2);
-    call(c, f.mul, U1, X1, Z2Z2);
-    call(c, f.mul, U2, X2, Z1Z1);
-    call(c, f.mul, S1, Y1, Z2);
-    call(c, f.mul, S1, S1, Z2Z2);
-    call(c, f.mul, S2, Y2, Z1);
-    call(c, f.mul, S2, S2, Z1Z1);
-    equal(c, U1, U2);
-    c.if();
-    // Same x: P = Q doubles, P = −Q gives infinity.
-    equal(c, S1, S2);
-    c.if();
-    call(c, double.index, [DST, 0], [P, 0]);
-    c.else();
-    for (let k = 0; k < E; k += 8)
-      c.localGet(DST)
-        .i64ConstI32(0)
-        .i64Store(2 * E + k);
-    c.end();
-    c.br(1);
-    c.end();
-    call(c, f.sub, H, U2, U1);
-    call(c, f.add, I, H, H);
-    call(c, f.mul, I, I, I); // I = (2H)²
-    call(c, f.mul, J, H, I);
-    call(c, f.sub, R, S2, S1);
-    call(c, f.add, R, R, R); // r = 2(S2 − S1)
-    call(c, f.mul, V, U1, I);
-    // Z3 first reads Z1, Z2 (dst may alias p or q): ((Z1 + Z2)² − Z1Z1 − Z2Z2)·H
-    call(c, f.add, U2, Z1, Z2);
-    call(c, f.mul, U2, U2, U2);
-    call(c, f.sub, U2, U2, Z1Z1);
-    call(c, f.sub, U2, U2, Z2Z2);
-    call(c, f.mul, [DST, 2 * E], U2, H);
-    // X3 = r² − J − 2V
-    call(c, f.mul, U2, R, R);
-    call(c, f.sub, U2, U2, J);
-    call(c, f.sub, U2, U2, V);
-    call(c, f.sub, [DST, 0], U2, V);
-    // Y3 = r(V − X3) − 2·S1·J
-    call(c, f.sub, V, V, [DST, 0]);
-    call(c, f.mul, V, R, V);
-    call(c, f.mul, S1, S1, J);
-    call(c, f.add, S1, S1, S1);
-    call(c, f.sub, [DST, E], V, S1);
-    c.end();
-  }
+  const pow = emitPow(m, f.mul, ONE_MONTGOMERY, T(11));
+  const { double, add } = emitJacobian(m, { ...f, bytes: E }, TEMP);
 
   // combine(): ACC = K1·P1 + K2·P2, one doubling per bit from the top and at most one addition.
   const combine = m.addFunction([], []);
   {
     const c = combine.code;
     const [bit, which] = [c.locals(1, I32), c.locals(1, I32)];
-    call(c, add.index, P12, P1, P2);
-    for (let k = 0; k < E; k += 8)
-      c.i32Const(ACC)
-        .i64ConstI32(0)
-        .i64Store(2 * E + k); // infinity
+    call(c, add, P12, P1, P2);
+    zero(c, ACC + 2 * E, E); // infinity
     const bitOf = (scalar: number) => c.localGet(bit).i32Const(3).i32ShrU().i32Load8U(scalar).localGet(bit).i32Const(7).i32And().i32ShrU().i32Const(1).i32And();
     c.i32Const(255).localSet(bit);
     c.loop();
-    call(c, double.index, ACC, ACC);
+    call(c, double, ACC, ACC);
     bitOf(K1);
     bitOf(K2);
     c.i32Const(1).i32Shl().i32Or().localTee(which);
     c.if();
     // P1, P2, P12 lie POINT bytes apart in that order.
-    c.i32Const(ACC).i32Const(ACC).localGet(which).i32Const(1).i32Sub().i32Const(POINT).i32Mul().i32Const(P1).i32Add().call(add.index);
+    c.i32Const(ACC).i32Const(ACC).localGet(which).i32Const(1).i32Sub().i32Const(POINT).i32Mul().i32Const(P1).i32Add().call(add);
     c.end();
     c.localGet(bit).i32Const(1).i32Sub().localTee(bit).i32Const(0).i32GeS().brIf(0);
     c.end();
   }
   const sum = m.addFunction([], []);
-  call(sum.code, add.index, ACC, P1, P2);
+  call(sum.code, add, ACC, P1, P2);
 
   // load(dst): x, y into Montgomery form, Z = 1; whether y² = x³ + b.
   const load = m.addFunction([I32], [I32]);
@@ -254,12 +93,12 @@ export function emitShortWeierstrass(p: bigint): EmittedModule {
     const DST = 0;
     call(c, f.mul, [DST, 0], X_IN, TO_MONTGOMERY);
     call(c, f.mul, [DST, E], Y_IN, TO_MONTGOMERY);
-    copy(c, [DST, 2 * E], ONE_MONTGOMERY);
+    copy(c, [DST, 2 * E], ONE_MONTGOMERY, E);
     call(c, f.mul, T(0), [DST, 0], [DST, 0]);
     call(c, f.mul, T(0), T(0), [DST, 0]);
     call(c, f.add, T(0), T(0), B);
     call(c, f.mul, T(1), [DST, E], [DST, E]);
-    equal(c, T(0), T(1));
+    equal(c, T(0), T(1), E);
   }
 
   // lift(odd)
@@ -271,15 +110,15 @@ export function emitShortWeierstrass(p: bigint): EmittedModule {
     call(c, f.mul, T(1), T(0), T(0));
     call(c, f.mul, T(1), T(1), T(0));
     call(c, f.add, T(1), T(1), B); // x³ + b
-    call(c, pow.index, T(2), T(1), ROOT_EXPONENT);
+    call(c, pow, T(2), T(1), ROOT_EXPONENT);
     call(c, f.mul, T(3), T(2), T(2));
-    equal(c, T(1), T(3));
+    equal(c, T(1), T(3), E);
     c.if(ValType.I32);
     call(c, f.mul, Y_IN, T(2), ONE);
     // The parity is the normal form's: negate y when it differs.
     c.i32Const(Y_IN).i32Load8U().i32Const(1).i32And().localGet(ODD).i32Ne();
     c.if();
-    for (let k = 0; k < E; k += 8) c.i32Const(T(3)).i64ConstI32(0).i64Store(k);
+    zero(c, T(3), E);
     call(c, f.sub, Y_IN, T(3), Y_IN);
     c.end();
     c.i32Const(1);
