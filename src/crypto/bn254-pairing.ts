@@ -4,14 +4,15 @@
  * Fp6 = Fp2[v]/(v³ − ξ) with ξ = 9 + u, Fp12 = Fp6[w]/(w² − v), every element in Montgomery form
  * (crypto/montgomery.ts). G2 lives on the twist y² = x³ + 3/ξ; its points are checked for the
  * curve equation and for the prime-order subgroup by ψ(Q) = [6x²]Q (x the BN seed), the test
- * arkworks and @noble/curves apply. The Miller loop runs over the signed digits of 6x + 2 with T
- * in homogeneous projective coordinates (the doubling and addition steps of Costello, Lange and
- * Naehrig), then adds π(Q) and −π²(Q); the final exponentiation is the easy part
- * (p⁶ − 1)(p² + 1) and the hard part by the seed chain of Scott et al.
+ * @noble/curves applies (equivalent to [r]Q = O). The Miller loop runs over the signed digits of
+ * 6x + 2 with T in homogeneous projective coordinates (the doubling and addition steps of Costello,
+ * Lange and Naehrig), multiplying by each sparse line, then adds π(Q) and −π²(Q); the final
+ * exponentiation is the easy part (p⁶ − 1)(p² + 1), then the hard part by the seed chain of Scott
+ * et al. with Granger and Scott's cyclotomic squarings.
  */
 import { assertInternal } from '../errors.js';
 import { ModuleBuilder, ValType } from '../jit/wasm/index.js';
-import { at, call, copy, equal, isZero, type Slot, zero } from './field-slots.js';
+import { at, call, copy, equal, isZero, type Slot } from './field-slots.js';
 import { fixedModule, type EmittedModule } from './fixed-modules.js';
 import { emitJacobian } from './jacobian.js';
 import { modInverse } from './modular.js';
@@ -265,6 +266,44 @@ export function emitBn254Pairing(): EmittedModule {
     call(c, sub6, [D, 0], u, v);
     call(c, add6, [D, F6], t, t);
   }
+  // The square of an element of the cyclotomic subgroup (after the easy part of the final
+  // exponentiation), by Granger and Scott's formulas: 9 Fp2 squarings against sqr12's 12 products.
+  const cyclotomicSqr = fn(2);
+  {
+    const c = cyclotomicSqr.code;
+    const t = Array.from({ length: 9 }, () => scratch(F2));
+    const x = (w: number, k: number): Slot => [A, w * F6 + k * F2];
+    const z = (w: number, k: number): Slot => [D, w * F6 + k * F2];
+    // (t[a], t[b]) = squares of x_a, x_b; t[cross] = 2·x_a·x_b = (x_a + x_b)² − x_a² − x_b².
+    const squares = (a: number, xa: Slot, b: number, xb: Slot, cross: number) => {
+      call(c, sqr2.index, t[a], xa);
+      call(c, sqr2.index, t[b], xb);
+      call(c, add2, t[cross], xa, xb);
+      call(c, sqr2.index, t[cross], t[cross]);
+      call(c, sub2, t[cross], t[cross], t[a]);
+      call(c, sub2, t[cross], t[cross], t[b]);
+    };
+    squares(0, x(1, 1), 1, x(0, 0), 6);
+    squares(2, x(0, 2), 3, x(1, 0), 7);
+    squares(4, x(1, 2), 5, x(0, 1), 8);
+    call(c, mulXi.index, t[8], t[8]);
+    for (const k of [0, 2, 4]) {
+      call(c, mulXi.index, t[k], t[k]);
+      call(c, add2, t[k], t[k], t[k + 1]);
+    }
+    // z = 3t − 2x for the first half, 3t + 2x for the second.
+    const triple = (dst: Slot, tk: number, src: Slot, op: number) => {
+      call(c, op, dst, t[tk], src);
+      call(c, add2, dst, dst, dst);
+      call(c, add2, dst, dst, t[tk]);
+    };
+    triple(z(0, 0), 0, x(0, 0), sub2);
+    triple(z(0, 1), 2, x(0, 1), sub2);
+    triple(z(0, 2), 4, x(0, 2), sub2);
+    triple(z(1, 0), 8, x(1, 0), add2);
+    triple(z(1, 1), 6, x(1, 1), add2);
+    triple(z(1, 2), 7, x(1, 2), add2);
+  }
   const conj12 = fn(2);
   copy(conj12.code, [D, 0], [A, 0], F6);
   call(conj12.code, neg6, [D, F6], [A, F6]);
@@ -295,9 +334,8 @@ export function emitBn254Pairing(): EmittedModule {
 
   // ---- The Miller loop
   const F = scratch(F12);
-  /** The line through T evaluated at P: L0 + L1·w + L3·w³ (an Fp12 whose other parts stay zero). */
-  const LINE = scratch(F12);
-  const [L0, L1, L3] = [LINE, LINE + F6, LINE + F6 + F2];
+  /** The line through T evaluated at P: L0 + L1·w + L3·w³ (L3·w³ = L3·v·w). */
+  const [L0, L1, L3] = [scratch(F2), scratch(F2), scratch(F2)];
   const PAIR_ = 0;
   const pairSlot = (offset: number): Slot => [PAIR_, offset];
   const [X, Y, Z] = [pairSlot(TX), pairSlot(TX + F2), pairSlot(TX + 2 * F2)];
@@ -372,6 +410,43 @@ export function emitBn254Pairing(): EmittedModule {
     call(c, sub2, Y, g, d); // Y3 = θ(G − H) − E·Y
     call(c, mul2.index, Z, Z, e); // Z3 = Z·E
   }
+  // d = a·(b0 + b1·v) for a in Fp6 and b0, b1 in Fp2 (the parts of a line), by Karatsuba: 5 products.
+  const mul6By01 = fn(4);
+  {
+    const c = mul6By01.code;
+    const [B0, B1] = [2, 3];
+    const [t0, t1, u, v, r] = [scratch(F2), scratch(F2), scratch(F2), scratch(F2), scratch(F6)];
+    const a = (k: number) => part(A, F2, k);
+    call(c, mul2.index, t0, a(0), [B0, 0]);
+    call(c, mul2.index, t1, a(1), [B1, 0]);
+    call(c, mul2.index, u, a(2), [B1, 0]);
+    call(c, mulXi.index, u, u);
+    call(c, add2, r, u, t0); // a0b0 + ξa2b1
+    call(c, add2, u, a(0), a(1));
+    call(c, add2, v, [B0, 0], [B1, 0]);
+    call(c, mul2.index, u, u, v);
+    call(c, sub2, u, u, t0);
+    call(c, sub2, r + F2, u, t1); // a0b1 + a1b0
+    call(c, mul2.index, u, a(2), [B0, 0]);
+    call(c, add2, r + 2 * F2, u, t1); // a1b1 + a2b0
+    copy(c, [D, 0], r, F6);
+  }
+  // F = F·line, the line being (L0, 0, 0) + (L1, L3, 0)·w: 13 Fp2 products against mul12's 18.
+  const mulLine = fn(0);
+  {
+    const c = mulLine.code;
+    const [t0, t1, u] = [scratch(F6), scratch(F6), scratch(F6)];
+    const s = scratch(F2);
+    for (let k = 0; k < 3; k++) call(c, mul2.index, t0 + k * F2, F + k * F2, L0);
+    call(c, mul6By01.index, t1, F + F6, L1, L3);
+    call(c, add6, u, F, F + F6);
+    call(c, add2, s, L0, L1);
+    call(c, mul6By01.index, u, u, s, L3);
+    call(c, sub6, u, u, t0);
+    call(c, sub6, F + F6, u, t1);
+    call(c, mulV.index, t1, t1);
+    call(c, add6, F, t0, t1);
+  }
   /** Emits, into `c`, `step` on each of the `n` pairs (the function's parameter 0) followed by F·line. */
   const eachPair = (c: ReturnType<typeof fn>['code'], step: (pair: Slot) => void) => {
     const pair = c.locals(1, I32);
@@ -380,7 +455,7 @@ export function emitBn254Pairing(): EmittedModule {
     c.loop();
     c.localGet(pair).localGet(0).i32Const(PAIR).i32Mul().i32Const(PAIRS).i32Add().i32GeU().brIf(1);
     step([pair, 0]);
-    call(c, mul12.index, F, F, LINE);
+    c.call(mulLine.index);
     c.localGet(pair).i32Const(PAIR).i32Add().localSet(pair);
     c.br(0);
     c.end();
@@ -389,11 +464,10 @@ export function emitBn254Pairing(): EmittedModule {
   const miller = fn(1);
   {
     const c = miller.code;
-    zero(c, LINE, F12);
     copy(c, F, ONE12, F12);
     const digits = nonAdjacentForm(6n * SEED + 2n);
     for (let i = digits.length - 2; i >= 0; i--) {
-      call(c, sqr12.index, F, F);
+      if (i < digits.length - 2) call(c, sqr12.index, F, F); // (not 1²)
       eachPair(c, (pair) => call(c, doubling.index, pair));
       if (digits[i]) eachPair(c, (pair) => call(c, addition.index, pair, at(pair, QX), at(pair, digits[i] > 0 ? QY : QY_NEG)));
     }
@@ -408,7 +482,7 @@ export function emitBn254Pairing(): EmittedModule {
     const acc = scratch(F12);
     copy(c, acc, [A, 0], F12);
     for (let i = SEED.toString(2).length - 2; i >= 0; i--) {
-      call(c, sqr12.index, acc, acc);
+      call(c, cyclotomicSqr.index, acc, acc);
       if ((SEED >> BigInt(i)) & 1n) call(c, mul12.index, acc, acc, [A, 0]);
     }
     copy(c, [D, 0], acc, F12);
@@ -445,18 +519,18 @@ export function emitBn254Pairing(): EmittedModule {
     call(c, conj12.index, t1, t1); // y1
     call(c, frob2, fp2, fu2); // y2
     call(c, conj12.index, fu2, fu2); // y5
-    call(c, sqr12.index, t0, y6);
+    call(c, cyclotomicSqr.index, t0, y6);
     call(c, mul12.index, t0, t0, y4);
     call(c, mul12.index, t0, t0, fu2); // T0 = y6²·y4·y5
     call(c, mul12.index, t2, y3, fu2);
     call(c, mul12.index, t2, t2, t0); // T1 = y3·y5·T0
     call(c, mul12.index, t0, t0, fp2); // T0 = T0·y2
-    call(c, sqr12.index, t2, t2);
+    call(c, cyclotomicSqr.index, t2, t2);
     call(c, mul12.index, t2, t2, t0);
-    call(c, sqr12.index, t2, t2); // T1 = (T1²·T0)²
+    call(c, cyclotomicSqr.index, t2, t2); // T1 = (T1²·T0)²
     call(c, mul12.index, t0, t2, t1); // T0 = T1·y1
     call(c, mul12.index, t2, t2, fp1); // T1 = T1·y0
-    call(c, sqr12.index, t0, t0);
+    call(c, cyclotomicSqr.index, t0, t0);
     call(c, mul12.index, t0, t0, t2); // T0²·T1
     equal(c, t0, ONE12, F12);
   }
@@ -485,7 +559,7 @@ export function emitBn254Pairing(): EmittedModule {
     const valid = c.locals(1, I32);
     const [x, y] = [pairSlot(QX), pairSlot(QY)];
     const [t0, t1] = [scratch(F2), scratch(F2)];
-    const [point, base, psi] = [scratch(3 * F2), scratch(3 * F2), scratch(2 * F2)];
+    const [point, base, negated, psi] = [scratch(3 * F2), scratch(3 * F2), scratch(3 * F2), scratch(2 * F2)];
     for (const offset of [QX, QX + E, QY, QY + E]) montgomery(c, pairSlot(offset));
     call(c, sqr2.index, t0, x);
     call(c, mul2.index, t0, t0, x);
@@ -494,13 +568,15 @@ export function emitBn254Pairing(): EmittedModule {
     equal(c, t0, t1, F2);
     c.if(I32);
     // [6x²]Q in Jacobian coordinates, against ψ(Q) = (conj(x)·γ[1][2], conj(y)·γ[1][3]).
-    const scalar = 6n * SEED * SEED;
     copy(c, point, x, 2 * F2);
     copy(c, point + 2 * F2, ONE12, F2);
     copy(c, base, point, 3 * F2);
-    for (let i = scalar.toString(2).length - 2; i >= 0; i--) {
+    copy(c, negated, point, 3 * F2);
+    call(c, neg2, negated + F2, y);
+    const digits = nonAdjacentForm(6n * SEED * SEED);
+    for (let i = digits.length - 2; i >= 0; i--) {
       call(c, jacobian.double, point, point);
-      if ((scalar >> BigInt(i)) & 1n) call(c, jacobian.add, point, point, base);
+      if (digits[i]) call(c, jacobian.add, point, point, digits[i] > 0 ? base : negated);
     }
     call(c, conj2.index, psi, x);
     call(c, mul2.index, psi, psi, gamma(1, 2));
@@ -544,8 +620,10 @@ type Fp2 = [bigint, bigint];
 const mulFp2 = ([a0, a1]: Fp2, [b0, b1]: Fp2): Fp2 => [(a0 * b0 - a1 * b1) % P, (a0 * b1 + a1 * b0) % P];
 const conjFp2 = ([a0, a1]: Fp2): Fp2 => [a0, P - a1];
 const P_LIMBS = limbsOf(P);
+/** Bytes of one coordinate in the syscall's input. */
+const WORD = 32;
 /** Bytes of one pair of the syscall's input: G1 (x, y), G2 (x, y over Fp2). */
-export const PAIR_INPUT = 192;
+export const PAIR_INPUT = 6 * WORD;
 
 /** The pairing check on our WebAssembly module, built (or taken from the bundle) on first use. */
 export class Bn254Pairing {
@@ -623,19 +701,19 @@ export class Bn254Pairing {
       this.m.words = new Uint32Array(memory.buffer);
     }
     const { exports } = this.m;
-    const [c0, c1] = le ? [0, E] : [E, 0];
+    const [c0, c1] = le ? [0, WORD] : [WORD, 0];
     let count = 0;
     for (let i = 0, at = 0; i < n; i++, at += PAIR_INPUT) {
       const pair = PAIRS + count * PAIR;
-      const g1 = !allZero(input.subarray(at, at + 64));
-      const g2 = !allZero(input.subarray(at + 64, at + PAIR_INPUT));
-      if (g1 && !(this.word(pair + PX, input, at, le) && this.word(pair + PY, input, at + E, le) && exports.loadG1(pair))) return undefined;
+      const g1 = !allZero(input.subarray(at, at + 2 * WORD));
+      const g2 = !allZero(input.subarray(at + 2 * WORD, at + PAIR_INPUT));
+      if (g1 && !(this.word(pair + PX, input, at, le) && this.word(pair + PY, input, at + WORD, le) && exports.loadG1(pair))) return undefined;
       if (g2) {
         for (const [offset, from] of [
-          [QX, at + 64 + c0],
-          [QX + E, at + 64 + c1],
-          [QY, at + 128 + c0],
-          [QY + E, at + 128 + c1],
+          [QX, at + 2 * WORD + c0],
+          [QX + E, at + 2 * WORD + c1],
+          [QY, at + 4 * WORD + c0],
+          [QY + E, at + 4 * WORD + c1],
         ])
           if (!this.word(pair + offset, input, from, le)) return undefined;
         if (!exports.loadG2(pair)) return undefined;
