@@ -17,7 +17,7 @@ import { fixedModule, type EmittedModule } from './fixed-modules.js';
 import { emitJacobian } from './jacobian.js';
 import { modInverse } from './modular.js';
 import { allZero } from '../runtime/bytes.js';
-import { ELEMENT_BYTES, emitMontgomery, emitPow, limbsOf } from './montgomery.js';
+import { ELEMENT_BYTES, emitMontgomery, emitPow, limbsOf, POW_TABLE_ELEMENTS, wordToLimbs } from './montgomery.js';
 
 const { I32 } = ValType;
 /** The base field's modulus. */
@@ -101,7 +101,7 @@ export function emitBn254Pairing(): EmittedModule {
   // ---- Fp
   const fp = emitMontgomery(m, P);
   const ONE_MONTGOMERY = ONE12;
-  const pow = emitPow(m, fp.mul, ONE_MONTGOMERY, scratch(E));
+  const pow = emitPow(m, fp.mul, ONE_MONTGOMERY, scratch(POW_TABLE_ELEMENTS * E));
   const negate = fn(2);
   call(negate.code, fp.sub, [D, 0], ZERO, [A, 0]);
 
@@ -674,16 +674,7 @@ export class Bn254Pairing {
 
   /** Writes the 32-byte word at `input[at]` as limbs at `addr`; whether it is below p. */
   private word(addr: number, input: Uint8Array, at: number, le: boolean): boolean {
-    const words = this.m.words;
-    const base = addr / 4;
-    for (let k = 0; k < 8; k++) {
-      const i = le ? at + 4 * k : at + 28 - 4 * k;
-      words[base + k] = le
-        ? (input[i] | (input[i + 1] << 8) | (input[i + 2] << 16) | (input[i + 3] << 24)) >>> 0
-        : ((input[i] << 24) | (input[i + 1] << 16) | (input[i + 2] << 8) | input[i + 3]) >>> 0;
-    }
-    for (let k = 7; k >= 0; k--) if (words[base + k] !== P_LIMBS[k]) return words[base + k] < P_LIMBS[k];
-    return false;
+    return wordToLimbs(this.m.words, addr / 4, input, at, le, P_LIMBS);
   }
 
   /**

@@ -8,10 +8,9 @@
  */
 import { ModuleBuilder, ValType } from '../jit/wasm/index.js';
 import { fixedModule, type EmittedModule } from './fixed-modules.js';
-import { modInverse } from './modular.js';
-import { call, copy, equal, zero } from './field-slots.js';
+import { call, copy, equal, isZero, zero } from './field-slots.js';
 import { emitJacobian } from './jacobian.js';
-import { ELEMENT_BYTES, emitMontgomery, emitPow, limbsOf, LIMBS } from './montgomery.js';
+import { ELEMENT_BYTES, emitMontgomery, emitPow, limbsOf, LIMBS, limbsToWord, wordToLimbs } from './montgomery.js';
 
 const { I32 } = ValType;
 const E = ELEMENT_BYTES;
@@ -38,8 +37,10 @@ const P1 = 9 * E;
 const P2 = P1 + POINT;
 const P12 = P2 + POINT;
 const ACC = P12 + POINT;
-const TEMP = ACC + POINT; // 12 scratch elements
+const TEMP = ACC + POINT; // 11 scratch elements
 const T = (i: number) => TEMP + i * E;
+const INVERSE_EXPONENT = T(11); // p − 2
+const POW_TABLE = INVERSE_EXPONENT + E;
 
 interface Exports {
   memory: WebAssembly.Memory;
@@ -51,6 +52,8 @@ interface Exports {
   combine(): void;
   /** ACC = P1 + P2. */
   sum(): void;
+  /** ACC into X_IN, Y_IN as an affine point; 0 when it is the point at infinity. */
+  affine(): number;
 }
 
 /** The module for curves modulo p (see fixed-modules.ts). */
@@ -59,7 +62,7 @@ export function emitShortWeierstrass(p: bigint): EmittedModule {
   m.defineMemory(1, 1);
   m.export('memory', 'memory', 0);
   const f = emitMontgomery(m, p);
-  const pow = emitPow(m, f.mul, ONE_MONTGOMERY, T(11));
+  const pow = emitPow(m, f.mul, ONE_MONTGOMERY, POW_TABLE);
   const { double, add } = emitJacobian(m, { ...f, bytes: E }, TEMP);
 
   // combine(): ACC = K1·P1 + K2·P2, one doubling per bit from the top and at most one addition.
@@ -70,7 +73,18 @@ export function emitShortWeierstrass(p: bigint): EmittedModule {
     call(c, add, P12, P1, P2);
     zero(c, ACC + 2 * E, E); // infinity
     const bitOf = (scalar: number) => c.localGet(bit).i32Const(3).i32ShrU().i32Load8U(scalar).localGet(bit).i32Const(7).i32And().i32ShrU().i32Const(1).i32And();
+    // From the top bit set in either scalar (none: ACC stays infinity).
     c.i32Const(255).localSet(bit);
+    c.block();
+    c.loop();
+    bitOf(K1);
+    bitOf(K2);
+    c.i32Or().brIf(1);
+    c.localGet(bit).i32Const(1).i32Sub().localTee(bit).i32Const(0).i32GeS().brIf(0);
+    c.end();
+    c.end();
+    c.localGet(bit).i32Const(0).i32GeS();
+    c.if();
     c.loop();
     call(c, double, ACC, ACC);
     bitOf(K1);
@@ -81,6 +95,7 @@ export function emitShortWeierstrass(p: bigint): EmittedModule {
     c.i32Const(ACC).i32Const(ACC).localGet(which).i32Const(1).i32Sub().i32Const(POINT).i32Mul().i32Const(P1).i32Add().call(add);
     c.end();
     c.localGet(bit).i32Const(1).i32Sub().localTee(bit).i32Const(0).i32GeS().brIf(0);
+    c.end();
     c.end();
   }
   const sum = m.addFunction([], []);
@@ -127,6 +142,26 @@ export function emitShortWeierstrass(p: bigint): EmittedModule {
     c.end();
   }
 
+  // affine(): ACC as X_IN, Y_IN in normal form (x = X/Z², y = Y/Z³, Z inverted as Z^(p − 2)); 0 for infinity.
+  const affine = m.addFunction([], [I32]);
+  {
+    const c = affine.code;
+    isZero(c, ACC + 2 * E, E);
+    c.if(ValType.I32);
+    c.i32Const(0);
+    c.else();
+    call(c, pow, T(0), ACC + 2 * E, INVERSE_EXPONENT);
+    call(c, f.mul, T(1), T(0), T(0));
+    call(c, f.mul, X_IN, ACC, T(1));
+    call(c, f.mul, X_IN, X_IN, ONE);
+    call(c, f.mul, T(1), T(1), T(0));
+    call(c, f.mul, Y_IN, ACC + E, T(1));
+    call(c, f.mul, Y_IN, Y_IN, ONE);
+    c.i32Const(1);
+    c.end();
+  }
+
+  m.export('affine', 'func', affine.index);
   m.export('load', 'func', load.index);
   m.export('lift', 'func', lift.index);
   m.export('combine', 'func', combine.index);
@@ -134,36 +169,51 @@ export function emitShortWeierstrass(p: bigint): EmittedModule {
   return { bytes: m.encode(), meta: undefined };
 }
 
-/** A curve y² = x³ + b modulo p, its module built on first use. */
+/** The instance and its memory as 32-bit words and as bytes. */
+interface Instance {
+  exports: Exports;
+  words: Uint32Array;
+  bytes: Uint8Array;
+}
+
+/**
+ * A curve y² = x³ + b modulo p, its module built on first use. Points go in and out either as
+ * BigInt coordinates or, without any BigInt, as the 32-byte words of a syscall's input and output
+ * ({@link loadPoint} and the `…Into` methods).
+ */
 export class ShortWeierstrass {
-  /** The instance, its memory as words, and the Montgomery factor R = 2^256 mod p and R² mod p. */
-  private module: { exports: Exports; words: Uint32Array; r: bigint; r2: bigint } | undefined;
+  private module: Instance | undefined;
+  private readonly pLimbs: number[];
+  /** (p − 1)/2: a y above it is the larger of ±y. */
+  private readonly halfLimbs: number[];
 
   constructor(
     readonly p: bigint,
     private readonly b: bigint,
-  ) {}
+  ) {
+    this.pLimbs = limbsOf(p);
+    this.halfLimbs = limbsOf((p - 1n) / 2n);
+  }
 
   /** Its module's name among the fixed modules (one module per modulus). */
   get moduleName(): string {
     return `short-weierstrass-${this.p.toString(16)}`;
   }
 
-  private get m(): { exports: Exports; words: Uint32Array; r: bigint; r2: bigint } {
+  private get m(): Instance {
     if (!this.module) {
       const { module } = fixedModule(this.moduleName, typeof WEBSVM_CARRIES_FIXED_MODULES === 'undefined' ? () => emitShortWeierstrass(this.p) : undefined);
       const exports = new WebAssembly.Instance(module, {}).exports as unknown as Exports;
       const words = new Uint32Array(exports.memory.buffer);
       const mod = this.p;
       const put = (at: number, v: bigint) => words.set(limbsOf(v), at / 4);
-      const r = (1n << 256n) % mod;
-      const r2 = (1n << 512n) % mod;
-      put(TO_MONTGOMERY, r2);
+      put(TO_MONTGOMERY, (1n << 512n) % mod);
       put(ONE, 1n);
-      put(ONE_MONTGOMERY, r);
+      put(ONE_MONTGOMERY, (1n << 256n) % mod);
       put(B, (this.b << 256n) % mod);
       put(ROOT_EXPONENT, (mod + 1n) / 4n);
-      this.module = { exports, words, r, r2 };
+      put(INVERSE_EXPONENT, mod - 2n);
+      this.module = { exports, words, bytes: new Uint8Array(exports.memory.buffer) };
     }
     return this.module;
   }
@@ -181,7 +231,7 @@ export class ShortWeierstrass {
   /** Loads an affine point (or infinity) into the Jacobian slot `at`; false when it is not on the curve. */
   private load(at: number, point: Affine | undefined): boolean {
     if (!point) {
-      this.m.words.fill(0, (at + 2 * E) / 4, (at + 3 * E) / 4);
+      this.infinity(at);
       return true;
     }
     this.put(X_IN, point.x);
@@ -189,20 +239,21 @@ export class ShortWeierstrass {
     return this.m.exports.load(at) === 1;
   }
 
-  /**
-   * The accumulator as an affine point (undefined for infinity). Its Jacobian X, Y, Z are read in
-   * Montgomery form (each times R = 2^256): x = X/Z² = X_m·R/Z_m² and y = Y/Z³ = Y_m·R²/Z_m³, with
-   * Z_m inverted by Euclid's algorithm on bigints, about four times faster than the module's
-   * exponentiation.
-   */
+  private infinity(at: number): void {
+    this.m.words.fill(0, (at + 2 * E) / 4, (at + 3 * E) / 4);
+  }
+
+  /** The accumulator as an affine point (undefined for infinity). */
   private result(): Affine | undefined {
-    const p = this.p;
-    const z = this.get(ACC + 2 * E) % p;
-    if (z === 0n) return undefined;
-    const zi = modInverse(z, p);
-    const zi2 = (zi * zi) % p;
-    const { r, r2 } = this.m;
-    return { x: (((this.get(ACC) * zi2) % p) * r) % p, y: (((((this.get(ACC + E) * zi2) % p) * zi) % p) * r2) % p };
+    return this.m.exports.affine() ? { x: this.get(X_IN), y: this.get(Y_IN) } : undefined;
+  }
+
+  /** The accumulator as x‖y words into `out` (64 zero bytes for infinity). */
+  private resultInto(out: Uint8Array, le: boolean): void {
+    const { exports, words } = this.m;
+    if (!exports.affine()) return void out.fill(0, 0, 2 * E);
+    limbsToWord(words, X_IN / 4, out, 0, le);
+    limbsToWord(words, Y_IN / 4, out, E, le);
   }
 
   /** Whether (x, y), coordinates below p, satisfies the curve equation. */
@@ -232,5 +283,69 @@ export class ShortWeierstrass {
     this.put(K2, k2);
     this.m.exports.combine();
     return this.result();
+  }
+
+  /**
+   * Loads the point whose x and y words start at `input[at]` (undefined input: the point at
+   * infinity) as the first (0) or second (1) operand; false when a coordinate is not below p or the
+   * point is not on the curve.
+   */
+  loadPoint(which: 0 | 1, input: Uint8Array | undefined, at: number, le: boolean): boolean {
+    const slot = which ? P2 : P1;
+    if (!input) {
+      this.infinity(slot);
+      return true;
+    }
+    const { exports, words } = this.m;
+    return wordToLimbs(words, X_IN / 4, input, at, le, this.pLimbs) && wordToLimbs(words, Y_IN / 4, input, at + E, le, this.pLimbs) && exports.load(slot) === 1;
+  }
+
+  /** The sum of the two loaded operands, as x‖y words into `out`. */
+  sumInto(out: Uint8Array, le: boolean): void {
+    this.m.exports.sum();
+    this.resultInto(out, le);
+  }
+
+  /**
+   * k·P for the first loaded operand and the 256-bit scalar word at `input[at]`, as x‖y words into
+   * `out`. The scalar is taken whole: on a curve of prime order n (cofactor 1), k·P = (k mod n)·P.
+   */
+  multiplyInto(input: Uint8Array, at: number, le: boolean, out: Uint8Array): void {
+    const { exports, bytes } = this.m;
+    for (let i = 0; i < E; i++) bytes[K1 + i] = input[le ? at + i : at + E - 1 - i];
+    bytes.fill(0, K2, K2 + E);
+    this.infinity(P2);
+    exports.combine();
+    this.resultInto(out, le);
+  }
+
+  /**
+   * The point with the x word at `input[at]` and the larger (`larger`) or smaller of its two y,
+   * as x‖y words into `out` (y is larger when y > p − y); false when x is not below p or x³ + b
+   * is no square. Needs p ≡ 3 (mod 4).
+   */
+  liftInto(input: Uint8Array, at: number, le: boolean, larger: boolean, out: Uint8Array): boolean {
+    const { exports, words } = this.m;
+    if (!wordToLimbs(words, X_IN / 4, input, at, le, this.pLimbs) || !exports.lift(0)) return false;
+    const y = Y_IN / 4;
+    let above = false;
+    for (let k = LIMBS - 1; k >= 0; k--) {
+      if (words[y + k] !== this.halfLimbs[k]) {
+        above = words[y + k] > this.halfLimbs[k];
+        break;
+      }
+    }
+    // y = p − y (0 is its own negative, and p no canonical element).
+    if (above !== larger && words.subarray(y, y + LIMBS).some((w) => w !== 0)) {
+      let borrow = 0;
+      for (let k = 0; k < LIMBS; k++) {
+        const d = this.pLimbs[k] - words[y + k] - borrow;
+        borrow = d < 0 ? 1 : 0;
+        words[y + k] = d >>> 0;
+      }
+    }
+    limbsToWord(words, X_IN / 4, out, 0, le);
+    limbsToWord(words, y, out, E, le);
+    return true;
   }
 }
