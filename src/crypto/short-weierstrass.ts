@@ -10,7 +10,7 @@ import { ModuleBuilder, ValType } from '../jit/wasm/index.js';
 import { fixedModule, type EmittedModule } from './fixed-modules.js';
 import { call, copy, equal, isZero, zero } from './field-slots.js';
 import { emitJacobian } from './jacobian.js';
-import { ELEMENT_BYTES, emitMontgomery, emitPow, limbsOf, LIMBS, limbsToWord, wordToLimbs } from './montgomery.js';
+import { ELEMENT_BYTES, emitMontgomery, emitPow, limbsOf, LIMBS, limbsToWord, POW_TABLE_ELEMENTS, wordToLimbs } from './montgomery.js';
 
 const { I32 } = ValType;
 const E = ELEMENT_BYTES;
@@ -41,6 +41,9 @@ const TEMP = ACC + POINT; // 11 scratch elements
 const T = (i: number) => TEMP + i * E;
 const INVERSE_EXPONENT = T(11); // p − 2
 const POW_TABLE = INVERSE_EXPONENT + E;
+/** Windows of up to four bits in {@link emitShortWeierstrass}'s `multiply`, and its table of P1's odd multiples. */
+const WINDOW = 4;
+const ODD_MULTIPLES = POW_TABLE + POW_TABLE_ELEMENTS * E;
 
 interface Exports {
   memory: WebAssembly.Memory;
@@ -54,6 +57,8 @@ interface Exports {
   sum(): void;
   /** ACC into X_IN, Y_IN as an affine point; 0 when it is the point at infinity. */
   affine(): number;
+  /** ACC = K1·P1 (P2 is overwritten). */
+  multiply(): void;
 }
 
 /** The module for curves modulo p (see fixed-modules.ts). */
@@ -95,6 +100,70 @@ export function emitShortWeierstrass(p: bigint): EmittedModule {
     c.i32Const(ACC).i32Const(ACC).localGet(which).i32Const(1).i32Sub().i32Const(POINT).i32Mul().i32Const(P1).i32Add().call(add);
     c.end();
     c.localGet(bit).i32Const(1).i32Sub().localTee(bit).i32Const(0).i32GeS().brIf(0);
+    c.end();
+    c.end();
+  }
+  // multiply(): ACC = K1·P1 by sliding windows: from the top, a zero bit doubles; a one starts a
+  // window of up to four bits ending in a one, doubled through bit by bit, then its odd value's
+  // multiple of P1 added from a table: about a fifth as many additions as bits, against half.
+  const multiply = m.addFunction([], []);
+  {
+    const c = multiply.code;
+    const [bit, low, value] = [c.locals(1, I32), c.locals(1, I32), c.locals(1, I32)];
+    const bitAt = (local: number) => c.localGet(local).i32Const(3).i32ShrU().i32Load8U(K1).localGet(local).i32Const(7).i32And().i32ShrU().i32Const(1).i32And();
+    const entry = (k: number) => ODD_MULTIPLES + k * POINT;
+    copy(c, entry(0), P1, POINT);
+    call(c, double, P2, P1);
+    for (let k = 1; k < 1 << (WINDOW - 1); k++) call(c, add, entry(k), entry(k - 1), P2);
+    zero(c, ACC + 2 * E, E);
+    c.i32Const(255).localSet(bit);
+    // Down to the top set bit (none: ACC stays infinity).
+    c.block();
+    c.loop();
+    c.localGet(bit).i32Const(0).i32LtS().brIf(1);
+    bitAt(bit);
+    c.brIf(1);
+    c.localGet(bit).i32Const(1).i32Sub().localSet(bit);
+    c.br(0);
+    c.end();
+    c.end();
+    c.block();
+    c.loop();
+    c.localGet(bit).i32Const(0).i32LtS().brIf(1);
+    bitAt(bit);
+    c.if();
+    // The window's lowest one, at most WINDOW − 1 below `bit`.
+    c.localGet(bit)
+      .i32Const(WINDOW - 1)
+      .i32Sub()
+      .localTee(low)
+      .i32Const(0)
+      .i32LtS();
+    c.if();
+    c.i32Const(0).localSet(low);
+    c.end();
+    c.block();
+    c.loop();
+    bitAt(low);
+    c.brIf(1);
+    c.localGet(low).i32Const(1).i32Add().localSet(low);
+    c.br(0);
+    c.end();
+    c.end();
+    c.i32Const(0).localSet(value);
+    c.loop();
+    call(c, double, ACC, ACC);
+    c.localGet(value).i32Const(1).i32Shl();
+    bitAt(bit);
+    c.i32Or().localSet(value);
+    c.localGet(bit).i32Const(1).i32Sub().localTee(bit).localGet(low).i32GeS().brIf(0);
+    c.end();
+    c.i32Const(ACC).i32Const(ACC).localGet(value).i32Const(1).i32ShrU().i32Const(POINT).i32Mul().i32Const(ODD_MULTIPLES).i32Add().call(add);
+    c.else();
+    call(c, double, ACC, ACC);
+    c.localGet(bit).i32Const(1).i32Sub().localSet(bit);
+    c.end();
+    c.br(0);
     c.end();
     c.end();
   }
@@ -162,6 +231,7 @@ export function emitShortWeierstrass(p: bigint): EmittedModule {
   }
 
   m.export('affine', 'func', affine.index);
+  m.export('multiply', 'func', multiply.index);
   m.export('load', 'func', load.index);
   m.export('lift', 'func', lift.index);
   m.export('combine', 'func', combine.index);
@@ -313,9 +383,7 @@ export class ShortWeierstrass {
   multiplyInto(input: Uint8Array, at: number, le: boolean, out: Uint8Array): void {
     const { exports, bytes } = this.m;
     for (let i = 0; i < E; i++) bytes[K1 + i] = input[le ? at + i : at + E - 1 - i];
-    bytes.fill(0, K2, K2 + E);
-    this.infinity(P2);
-    exports.combine();
+    exports.multiply();
     this.resultInto(out, le);
   }
 
