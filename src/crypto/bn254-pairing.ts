@@ -17,7 +17,8 @@ import { fixedModule, type EmittedModule } from './fixed-modules.js';
 import { emitJacobian } from './jacobian.js';
 import { modInverse } from './modular.js';
 import { allZero } from '../runtime/bytes.js';
-import { ELEMENT_BYTES, emitMontgomery, emitPow, limbsOf, POW_TABLE_ELEMENTS, wordToLimbs } from './montgomery.js';
+import { ELEMENT_BYTES, emitMontgomery, limbsOf, wordToLimbs } from './montgomery.js';
+import { emitInverse } from './inverse.js';
 
 const { I32 } = ValType;
 /** The base field's modulus. */
@@ -34,8 +35,8 @@ const ZERO = 0; // one Fp12 of zeros
 const ONE12 = ZERO + F12; // 1 in Fp12 (its first element is 1 in Fp2 and in Fp)
 const TO_MONTGOMERY = ONE12 + F12; // 2^512 mod p
 const HALF = TO_MONTGOMERY + E; // 1/2
-const INVERSE_EXPONENT = HALF + E; // p − 2
-const TWIST_B = INVERSE_EXPONENT + E; // b' = 3/ξ
+const CUBE = HALF + E; // R³ mod p, for inverses in Montgomery form
+const TWIST_B = CUBE + E; // b' = 3/ξ
 /** γ[n][k] = ξ^(k(pⁿ − 1)/6) for n = 1..3, k = 1..5: the Frobenius πⁿ multiplies w^k by it. */
 const GAMMA = TWIST_B + F2;
 const gamma = (n: number, k: number) => GAMMA + ((n - 1) * 5 + (k - 1)) * F2;
@@ -101,7 +102,7 @@ export function emitBn254Pairing(): EmittedModule {
   // ---- Fp
   const fp = emitMontgomery(m, P);
   const ONE_MONTGOMERY = ONE12;
-  const pow = emitPow(m, fp.mul, ONE_MONTGOMERY, scratch(POW_TABLE_ELEMENTS * E));
+  const invert = emitInverse(m, P);
   const negate = fn(2);
   call(negate.code, fp.sub, [D, 0], ZERO, [A, 0]);
 
@@ -163,7 +164,8 @@ export function emitBn254Pairing(): EmittedModule {
     call(c, fp.mul, t0, [A, 0], [A, 0]);
     call(c, fp.mul, t1, [A, E], [A, E]);
     call(c, fp.add, t0, t0, t1);
-    call(c, pow, t0, t0, INVERSE_EXPONENT);
+    call(c, invert, t0, t0);
+    call(c, fp.mul, t0, t0, CUBE); // (the plain inverse of a·R is a⁻¹·R⁻¹)
     call(c, fp.mul, [D, 0], [A, 0], t0);
     call(c, fp.mul, t1, [A, E], t0);
     call(c, negate.index, [D, E], t1);
@@ -651,7 +653,7 @@ export class Bn254Pairing {
     montgomery(ONE12, 1n);
     put(TO_MONTGOMERY, (1n << 512n) % P);
     montgomery(HALF, modInverse(2n, P));
-    put(INVERSE_EXPONENT, P - 2n);
+    put(CUBE, (1n << 768n) % P);
     // b' = 3/ξ = 3(9 − u)/82
     const inverse82 = modInverse(82n, P);
     montgomery2(TWIST_B, [(27n * inverse82) % P, P - ((3n * inverse82) % P)]);

@@ -9,6 +9,7 @@
 import { ModuleBuilder, ValType } from '../jit/wasm/index.js';
 import { fixedModule, type EmittedModule } from './fixed-modules.js';
 import { call, copy, equal, isZero, zero } from './field-slots.js';
+import { emitInverse } from './inverse.js';
 import { emitJacobian } from './jacobian.js';
 import { ELEMENT_BYTES, emitMontgomery, emitPow, limbsOf, LIMBS, limbsToWord, POW_TABLE_ELEMENTS, wordToLimbs } from './montgomery.js';
 
@@ -39,8 +40,8 @@ const P12 = P2 + POINT;
 const ACC = P12 + POINT;
 const TEMP = ACC + POINT; // 11 scratch elements
 const T = (i: number) => TEMP + i * E;
-const INVERSE_EXPONENT = T(11); // p − 2
-const POW_TABLE = INVERSE_EXPONENT + E;
+const CUBE = T(11); // R³ mod p, for inverses in Montgomery form
+const POW_TABLE = CUBE + E;
 /** Windows of up to four bits in {@link emitShortWeierstrass}'s `multiply`, and its table of P1's odd multiples. */
 const WINDOW = 4;
 const ODD_MULTIPLES = POW_TABLE + POW_TABLE_ELEMENTS * E;
@@ -68,6 +69,7 @@ export function emitShortWeierstrass(p: bigint): EmittedModule {
   m.export('memory', 'memory', 0);
   const f = emitMontgomery(m, p);
   const pow = emitPow(m, f.mul, ONE_MONTGOMERY, POW_TABLE);
+  const invert = emitInverse(m, p);
   const { double, add } = emitJacobian(m, { ...f, bytes: E }, TEMP);
 
   // combine(): ACC = K1·P1 + K2·P2, one doubling per bit from the top and at most one addition.
@@ -211,7 +213,7 @@ export function emitShortWeierstrass(p: bigint): EmittedModule {
     c.end();
   }
 
-  // affine(): ACC as X_IN, Y_IN in normal form (x = X/Z², y = Y/Z³, Z inverted as Z^(p − 2)); 0 for infinity.
+  // affine(): ACC as X_IN, Y_IN in normal form (x = X/Z², y = Y/Z³); 0 for infinity.
   const affine = m.addFunction([], [I32]);
   {
     const c = affine.code;
@@ -219,7 +221,9 @@ export function emitShortWeierstrass(p: bigint): EmittedModule {
     c.if(ValType.I32);
     c.i32Const(0);
     c.else();
-    call(c, pow, T(0), ACC + 2 * E, INVERSE_EXPONENT);
+    // Z⁻¹ in Montgomery form: the plain inverse of Z·R is Z⁻¹·R⁻¹, times R³ (·R⁻¹) is Z⁻¹·R.
+    call(c, invert, T(0), ACC + 2 * E);
+    call(c, f.mul, T(0), T(0), CUBE);
     call(c, f.mul, T(1), T(0), T(0));
     call(c, f.mul, X_IN, ACC, T(1));
     call(c, f.mul, X_IN, X_IN, ONE);
@@ -282,7 +286,7 @@ export class ShortWeierstrass {
       put(ONE_MONTGOMERY, (1n << 256n) % mod);
       put(B, (this.b << 256n) % mod);
       put(ROOT_EXPONENT, (mod + 1n) / 4n);
-      put(INVERSE_EXPONENT, mod - 2n);
+      put(CUBE, (1n << 768n) % mod);
       this.module = { exports, words, bytes: new Uint8Array(exports.memory.buffer) };
     }
     return this.module;
