@@ -5,6 +5,7 @@
  */
 import { emitEd25519 } from '../runtime/ed25519/module.js';
 import { G1 as BN254_G1 } from '../syscalls/alt-bn128.js';
+import { emitBn254Pairing } from './bn254-pairing.js';
 import { emitEdwardsY } from './edwards-y.js';
 import type { EmittedModule } from './fixed-modules.js';
 import { emitKeccak256 } from './keccak256.js';
@@ -22,5 +23,6 @@ export const FIXED_MODULES: Readonly<Record<string, () => EmittedModule<unknown>
   ed25519: emitEd25519,
   [SECP256K1_CURVE.moduleName]: () => emitShortWeierstrass(SECP256K1_CURVE.p),
   [BN254_G1.moduleName]: () => emitShortWeierstrass(BN254_G1.p),
+  'bn254-pairing': emitBn254Pairing,
   'sbpf-interpreter': emitInterpreter,
 };

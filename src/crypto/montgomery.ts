@@ -9,6 +9,7 @@
 import { type Code, type ModuleBuilder, ValType } from '../jit/wasm/index.js';
 import { modInverse, modulo } from './modular.js';
 import { assertInternal } from '../errors.js';
+import { call, copy } from './field-slots.js';
 
 const { I32, I64 } = ValType;
 export const LIMBS = 8;
@@ -29,6 +30,29 @@ export interface MontgomeryFunctions {
 /** The 32-bit limbs of a value below 2^256. */
 export function limbsOf(v: bigint): number[] {
   return Array.from({ length: LIMBS }, (_, k) => Number((v >> BigInt(32 * k)) & 0xffffffffn));
+}
+
+/**
+ * Writes the 32-byte word at `input[at]` (big- or little-endian) as limbs at `words[index]`;
+ * whether it is below the modulus whose limbs are `modulus` (a canonical field element).
+ */
+export function wordToLimbs(words: Uint32Array, index: number, input: Uint8Array, at: number, le: boolean, modulus: readonly number[]): boolean {
+  for (let k = 0; k < LIMBS; k++) {
+    const i = le ? at + 4 * k : at + 28 - 4 * k;
+    words[index + k] = le
+      ? (input[i] | (input[i + 1] << 8) | (input[i + 2] << 16) | (input[i + 3] << 24)) >>> 0
+      : ((input[i] << 24) | (input[i + 1] << 16) | (input[i + 2] << 8) | input[i + 3]) >>> 0;
+  }
+  for (let k = LIMBS - 1; k >= 0; k--) if (words[index + k] !== modulus[k]) return words[index + k] < modulus[k];
+  return false;
+}
+
+/** Writes the limbs at `words[index]` as a 32-byte word (big- or little-endian) at `out[at]`. */
+export function limbsToWord(words: Uint32Array, index: number, out: Uint8Array, at: number, le: boolean): void {
+  for (let k = 0; k < LIMBS; k++) {
+    const limb = words[index + k];
+    for (let j = 0; j < 4; j++) out[le ? at + 4 * k + j : at + 31 - 4 * k - j] = (limb >>> (8 * j)) & 0xff;
+  }
 }
 
 /**
@@ -187,4 +211,47 @@ export function emitMontgomery(m: ModuleBuilder, modulus: bigint): MontgomeryFun
     storeLimbs(c, DST, t);
   }
   return { mul: mul.index, add: add.index, sub: sub.index };
+}
+
+/** Bits of the exponent {@link emitPow} takes at once, and the elements of its table. */
+const WINDOW = 4;
+export const POW_TABLE_ELEMENTS = 1 << WINDOW;
+
+/**
+ * Emits `pow(dst, base, exponent)`: dst = base^exponent in Montgomery form, over the 256-bit
+ * little-endian exponent at address `exponent`, four bits at a time from the top (four squarings,
+ * then one product with base^digit from a table): 256 squarings and at most 78 products against
+ * square-and-multiply's 256 and up to 256. `one` holds 1 in Montgomery form; `table` is
+ * {@link POW_TABLE_ELEMENTS} elements of working space (base may alias dst).
+ */
+export function emitPow(m: ModuleBuilder, mul: number, one: number, table: number): number {
+  const pow = m.addFunction([I32, I32, I32], []);
+  const c = pow.code;
+  const [DST, BASE, EXPONENT] = [0, 1, 2];
+  const E = ELEMENT_BYTES;
+  const [digit, nibble] = [c.locals(1, I32), c.locals(1, I32)];
+  copy(c, table, one, E);
+  copy(c, table + E, [BASE, 0], E);
+  for (let k = 2; k < POW_TABLE_ELEMENTS; k++) call(c, mul, table + k * E, table + (k - 1) * E, table + E);
+  copy(c, [DST, 0], one, E);
+  c.i32Const(256 / WINDOW - 1).localSet(nibble);
+  c.loop();
+  for (let k = 0; k < WINDOW; k++) call(c, mul, [DST, 0], [DST, 0], [DST, 0]);
+  // The nibble's digit: byte nibble/2, its high half for odd nibbles.
+  c.localGet(EXPONENT).localGet(nibble).i32Const(1).i32ShrU().i32Add().i32Load8U();
+  c.localGet(nibble)
+    .i32Const(1)
+    .i32And()
+    .i32Const(2)
+    .i32Shl()
+    .i32ShrU()
+    .i32Const(POW_TABLE_ELEMENTS - 1)
+    .i32And()
+    .localTee(digit);
+  c.if();
+  c.localGet(DST).localGet(DST).localGet(digit).i32Const(E).i32Mul().i32Const(table).i32Add().call(mul);
+  c.end();
+  c.localGet(nibble).i32Const(1).i32Sub().localTee(nibble).i32Const(0).i32GeS().brIf(0);
+  c.end();
+  return pow.index;
 }

@@ -2,12 +2,14 @@
  * alt_bn128 (BN254) syscalls (agave `SyscallAltBn128` / `SyscallAltBn128Compression`,
  * solana-bn254): G1 and G2 addition and scalar multiplication, pairing checks, point compression,
  * in big-endian (EIP-197 layout) or, with op | 0x80, little-endian (arkworks layout). Invalid
- * input returns 1; an unknown op fails with `InvalidAttribute`. G1 arithmetic is ours
- * (crypto/short-weierstrass.ts); G2 and pairings are @noble/curves', loaded on first use.
+ * input returns 1; an unknown op fails with `InvalidAttribute`. G1 arithmetic and the pairing
+ * check are ours (crypto/short-weierstrass.ts, crypto/bn254-pairing.ts); G2 arithmetic is
+ * @noble/curves', loaded on first use.
  */
 import type { bn254 } from '@noble/curves/bn254.js';
+import { Bn254Pairing, PAIR_INPUT } from '../crypto/bn254-pairing.js';
 import { nobleBn254 } from '../crypto/noble.js';
-import { type Affine, ShortWeierstrass } from '../crypto/short-weierstrass.js';
+import { ShortWeierstrass } from '../crypto/short-weierstrass.js';
 import type { SyscallContext, SyscallRegistry } from '../vm/syscalls.js';
 import { DEFAULT_EXECUTION_COSTS, type ExecutionCosts } from './costs.js';
 import { consumeChecked } from './logging.js';
@@ -28,6 +30,8 @@ const curve = () => nobleBn254().bn254;
 
 /** G1: y² = x³ + 3 over Fp, on our WebAssembly arithmetic (the point at infinity is undefined). */
 export const G1 = new ShortWeierstrass(P, 3n);
+/** The pairing check, on our WebAssembly tower arithmetic. */
+const PAIRING_CHECK = new Bn254Pairing();
 type G2 = InstanceType<typeof bn254.G2.Point>;
 type Fp2T = { c0: bigint; c1: bigint };
 
@@ -61,11 +65,12 @@ const element = (b: Uint8Array, at: number, le: boolean) => {
 const element2 = (b: Uint8Array, at: number, le: boolean): Fp2T =>
   le ? { c0: element(b, at, true), c1: element(b, at + 32, true) } : { c1: element(b, at, false), c0: element(b, at + 32, false) };
 
-/** A G1 point (undefined: infinity, all zero bytes); not on the curve is invalid (G1 has cofactor 1). */
-function g1(b: Uint8Array, at: number, le: boolean): Affine | undefined {
-  if (allZero(b.subarray(at, at + 64))) return undefined;
-  const p = { x: element(b, at, le), y: element(b, at + 32, le) };
-  return G1.isOnCurve(p) ? p : invalid();
+/**
+ * Loads a G1 point (all zero bytes: infinity) as G1's operand `which`; a coordinate not below p or
+ * a point not on the curve is invalid (G1 has cofactor 1, so on the curve is in the group).
+ */
+function loadG1(which: 0 | 1, b: Uint8Array, at: number, le: boolean): void {
+  if (!G1.loadPoint(which, allZero(b.subarray(at, at + 64)) ? undefined : b, at, le)) invalid();
 }
 function g2(b: Uint8Array, at: number, le: boolean): G2 {
   if (allZero(b.subarray(at, at + 128))) return curve().G2.Point.ZERO;
@@ -76,13 +81,6 @@ function g2(b: Uint8Array, at: number, le: boolean): G2 {
   } catch {
     return invalid();
   }
-}
-function putG1(p: Affine | undefined, le: boolean): Uint8Array {
-  const out = new Uint8Array(64);
-  if (!p) return out;
-  putWord(out, 0, p.x, le);
-  putWord(out, 32, p.y, le);
-  return out;
 }
 function putFp2(out: Uint8Array, at: number, v: Fp2T, le: boolean): void {
   putWord(out, at, le ? v.c0 : v.c1, le);
@@ -115,11 +113,18 @@ function groupOp(op: number, input: Uint8Array): Uint8Array {
   switch (op & ~LE) {
     case G1_ADD: {
       const b = le ? exactly(input, 128) : padded(input, 128);
-      return putG1(G1.add(g1(b, 0, le), g1(b, 64, le)), le);
+      loadG1(0, b, 0, le);
+      loadG1(1, b, 64, le);
+      const out = new Uint8Array(64);
+      G1.sumInto(out, le);
+      return out;
     }
     case G1_MUL: {
       const b = le ? exactly(input, 96) : padded(input, 96);
-      return putG1(G1.combine(scalar(b, 64, le), g1(b, 0, le)), le);
+      loadG1(0, b, 0, le);
+      const out = new Uint8Array(64);
+      G1.multiplyInto(b, 64, le, out);
+      return out;
     }
     case G2_ADD: {
       const b = exactly(input, 256);
@@ -130,17 +135,10 @@ function groupOp(op: number, input: Uint8Array): Uint8Array {
       return putG2(g2(b, 0, le).multiplyUnsafe(scalar(b, 128, le)), le);
     }
     default: {
-      if (input.length % 192 !== 0) invalid();
-      const pairs: { g1: InstanceType<typeof bn254.G1.Point>; g2: G2 }[] = [];
-      for (let at = 0; at < input.length; at += 192) {
-        const a = g1(input, at, le);
-        const q = g2(input, at + 64, le);
-        if (a && !q.is0()) pairs.push({ g1: curve().G1.Point.fromAffine(a), g2: q });
-      }
-      const { Fp12 } = curve().fields;
-      const one = pairs.length === 0 || Fp12.eql(curve().pairingBatch(pairs), Fp12.ONE);
+      if (input.length % PAIR_INPUT !== 0) invalid();
+      const one = PAIRING_CHECK.check(input, le) ?? invalid();
       const out = new Uint8Array(32);
-      putWord(out, 0, one ? 1n : 0n, le);
+      out[le ? 0 : 31] = one ? 1 : 0;
       return out;
     }
   }
@@ -151,7 +149,6 @@ const neg = (y: bigint) => (y === 0n ? 0n : P - y);
 const larger = (y: bigint) => y > neg(y);
 const larger2 = (y: Fp2T) => (y.c1 !== neg(y.c1) ? y.c1 > neg(y.c1) : y.c0 > neg(y.c0));
 const NEGATIVE_Y = 0x80n << 248n;
-const INFINITY = 0x40n << 248n;
 
 function compression(op: number, input: Uint8Array): Uint8Array {
   const le = (op & LE) !== 0;
@@ -169,15 +166,12 @@ function compression(op: number, input: Uint8Array): Uint8Array {
     case 1: {
       exact(32);
       if (allZero(input.subarray(0, 32))) return new Uint8Array(64);
-      const raw = word(input, 0, le);
-      if (raw & INFINITY) return putG1(undefined, le);
-      const x = raw & ~(NEGATIVE_Y | INFINITY);
-      if (x >= P) invalid();
-      let y = G1.lift(x, false)?.y ?? invalid();
-      if (larger(y) !== ((raw & NEGATIVE_Y) !== 0n)) y = neg(y);
+      const flags = input[le ? 31 : 0];
+      if (flags & 0x40) return new Uint8Array(64);
+      const x = input.slice();
+      x[le ? 31 : 0] &= 0x3f;
       const out = new Uint8Array(64);
-      putWord(out, 0, x, le);
-      putWord(out, 32, y, le);
+      if (!G1.liftInto(x, 0, le, (flags & 0x80) !== 0, out)) invalid();
       return out;
     }
     case 2: {

@@ -1,0 +1,213 @@
+/**
+ * Modular inversion in WebAssembly by Bernstein and Yang's divsteps ("safegcd", laid out as
+ * libsecp256k1's modinv32, run until done rather than for a fixed count): from f = q, g = x, each
+ * batch of 30 divsteps on the low limbs of f and g gives a 2×2 matrix that then updates f, g
+ * exactly and d, e modulo q (keeping f ≡ d·x, g ≡ e·x), until g = 0; then f = ±1 and x⁻¹ = ±d.
+ * Numbers are nine signed 30-bit limbs in i64 locals, so that a limb times a matrix entry, and a
+ * few of those summed, fit 63 bits. About 2 µs against 16–20 µs for an exponentiation by q − 2.
+ */
+import { type ModuleBuilder, ValType } from '../jit/wasm/index.js';
+import { LIMBS } from './montgomery.js';
+import { modInverse } from './modular.js';
+
+const { I32, I64 } = ValType;
+const N = 9;
+const BITS = 30;
+const M30 = 2 ** BITS - 1;
+
+/**
+ * Emits `invert(dst, src)`: dst = src⁻¹ mod q for the value at src (eight 32-bit limbs, below q,
+ * not Montgomery form; 0 gives 0), as eight 32-bit limbs. Needs an odd q below 2^256.
+ */
+export function emitInverse(m: ModuleBuilder, q: bigint): number {
+  const invert = m.addFunction([I32, I32], []);
+  const c = invert.code;
+  const [DST, SRC] = [0, 1];
+  const local = () => c.locals(1, I64);
+  const limbs = () => Array.from({ length: N }, local);
+  const [f, g, d, e] = [limbs(), limbs(), limbs(), limbs()];
+  const [u, v, w, r, f0, g0, cf, cg, md, me, sd, se] = Array.from({ length: 12 }, local);
+  const [delta, step] = [c.locals(1, I32), c.locals(1, I32)];
+  const qLimbs = Array.from({ length: N }, (_, k) => Number((q >> BigInt(BITS * k)) & BigInt(M30)));
+  const qInverse = Number(modInverse(q, 2n ** BigInt(BITS))); // q⁻¹ mod 2^30
+  const set = (l: number, value: () => void) => {
+    value();
+    c.localSet(l);
+  };
+  const k64 = (v: number) => c.i64Const(v < 0 ? -1 : 0, v);
+
+  // g = x in 30-bit limbs (from the 256 bits at src), f = q, d = 0, e = 1, δ = 1.
+  g.forEach((gk, k) => {
+    const bit = BITS * k;
+    const word = bit >> 5;
+    const shift = bit & 31;
+    c.localGet(SRC).i64Load32U(4 * word);
+    if (shift) c.i64Const(0, shift).i64ShrU();
+    if (word + 1 < LIMBS && shift + BITS > 32) {
+      c.localGet(SRC)
+        .i64Load32U(4 * (word + 1))
+        .i64Const(0, 32 - shift)
+        .i64Shl()
+        .i64Or();
+    }
+    c.i64Const(0, M30).i64And().localSet(gk);
+  });
+  f.forEach((fk, k) => set(fk, () => k64(qLimbs[k])));
+  d.forEach((dk) => set(dk, () => c.i64ConstI32(0)));
+  e.forEach((ek, k) => set(ek, () => c.i64ConstI32(k === 0 ? 1 : 0)));
+  c.i32Const(1).localSet(delta);
+
+  c.block();
+  c.loop();
+  // Stop when g = 0.
+  g.forEach((gk, k) => {
+    c.localGet(gk);
+    if (k) c.i64Or();
+  });
+  c.i64Eqz().brIf(1);
+
+  // 30 divsteps on the low limbs; (u, v; w, r) tracks f·2^i = u·F + v·G, g·2^i = w·F + r·G.
+  set(u, () => c.i64ConstI32(1));
+  set(v, () => c.i64ConstI32(0));
+  set(w, () => c.i64ConstI32(0));
+  set(r, () => c.i64ConstI32(1));
+  set(f0, () => c.localGet(f[0]));
+  set(g0, () => c.localGet(g[0]));
+  c.i32Const(BITS).localSet(step);
+  c.loop();
+  c.localGet(g0).i64Const(0, 1).i64And().i32WrapI64();
+  c.if();
+  c.localGet(delta).i32Const(0).i32GtS();
+  c.if();
+  // δ > 0, g odd: (δ, f, g) = (1 − δ, g, (g − f)/2)
+  c.i32Const(1).localGet(delta).i32Sub().localSet(delta);
+  set(cf, () => c.localGet(g0).localGet(f0).i64Sub().i64Const(0, 1).i64ShrS());
+  set(f0, () => c.localGet(g0));
+  set(g0, () => c.localGet(cf));
+  set(cf, () => c.localGet(w).localGet(u).i64Sub());
+  set(cg, () => c.localGet(r).localGet(v).i64Sub());
+  set(u, () => c.localGet(w).localGet(w).i64Add());
+  set(v, () => c.localGet(r).localGet(r).i64Add());
+  set(w, () => c.localGet(cf));
+  set(r, () => c.localGet(cg));
+  c.else();
+  // g odd: (δ, f, g) = (1 + δ, f, (g + f)/2)
+  c.localGet(delta).i32Const(1).i32Add().localSet(delta);
+  set(g0, () => c.localGet(g0).localGet(f0).i64Add().i64Const(0, 1).i64ShrS());
+  set(w, () => c.localGet(w).localGet(u).i64Add());
+  set(r, () => c.localGet(r).localGet(v).i64Add());
+  set(u, () => c.localGet(u).localGet(u).i64Add());
+  set(v, () => c.localGet(v).localGet(v).i64Add());
+  c.end();
+  c.else();
+  // g even: (δ, f, g) = (1 + δ, f, g/2)
+  c.localGet(delta).i32Const(1).i32Add().localSet(delta);
+  set(g0, () => c.localGet(g0).i64Const(0, 1).i64ShrS());
+  set(u, () => c.localGet(u).localGet(u).i64Add());
+  set(v, () => c.localGet(v).localGet(v).i64Add());
+  c.end();
+  c.localGet(step).i32Const(1).i32Sub().localTee(step).brIf(0);
+  c.end();
+
+  /** (a, b) = ((u·a + v·b)/2^30, (w·a + r·b)/2^30), plus `fold`·q on each (zero for f, g). */
+  const update = (a: number[], b: number[], fold?: [number, number]) => {
+    const [ma, mb] = fold ?? [];
+    const term = (acc: number, x: number, y: number, k: number, mk?: number) => {
+      c.localGet(acc).localGet(x).localGet(a[k]).i64Mul().i64Add().localGet(y).localGet(b[k]).i64Mul().i64Add();
+      if (mk !== undefined) c.localGet(mk).i64Const(0, qLimbs[k]).i64Mul().i64Add();
+      c.localSet(acc);
+    };
+    set(cf, () => c.i64ConstI32(0));
+    set(cg, () => c.i64ConstI32(0));
+    for (let k = 0; k < N; k++) {
+      term(cf, u, v, k, ma);
+      term(cg, w, r, k, mb);
+      if (k) {
+        set(a[k - 1], () => c.localGet(cf).i64Const(0, M30).i64And());
+        set(b[k - 1], () => c.localGet(cg).i64Const(0, M30).i64And());
+      }
+      set(cf, () => c.localGet(cf).i64Const(0, BITS).i64ShrS());
+      set(cg, () => c.localGet(cg).i64Const(0, BITS).i64ShrS());
+    }
+    set(a[N - 1], () => c.localGet(cf));
+    set(b[N - 1], () => c.localGet(cg));
+  };
+  // d, e: first the multiples of q that keep them in (−2q, q) and make the low 30 bits vanish.
+  set(sd, () =>
+    c
+      .localGet(d[N - 1])
+      .i64Const(0, 63)
+      .i64ShrS(),
+  );
+  set(se, () =>
+    c
+      .localGet(e[N - 1])
+      .i64Const(0, 63)
+      .i64ShrS(),
+  );
+  const correction = (mk: number, x: number, y: number) => {
+    set(mk, () => c.localGet(x).localGet(sd).i64And().localGet(y).localGet(se).i64And().i64Add());
+    // mk −= (q⁻¹·(x·d0 + y·e0) + mk) mod 2^30
+    c.localGet(mk);
+    c.localGet(x).localGet(d[0]).i64Mul().localGet(y).localGet(e[0]).i64Mul().i64Add();
+    c.i64Const(0, qInverse).i64Mul().localGet(mk).i64Add().i64Const(0, M30).i64And().i64Sub().localSet(mk);
+  };
+  correction(md, u, v);
+  correction(me, w, r);
+  update(d, e, [md, me]);
+  update(f, g);
+  c.br(0);
+  c.end();
+  c.end();
+
+  // f = ±1: x⁻¹ = d·f, brought from (−2q, q) into [0, q).
+  const addQIfNegative = () => {
+    set(sd, () =>
+      c
+        .localGet(d[N - 1])
+        .i64Const(0, 63)
+        .i64ShrS(),
+    );
+    set(cf, () => c.i64ConstI32(0));
+    for (let k = 0; k < N; k++) {
+      set(cf, () => c.localGet(cf).localGet(d[k]).i64Add().localGet(sd).i64Const(0, qLimbs[k]).i64And().i64Add());
+      if (k < N - 1) {
+        set(d[k], () => c.localGet(cf).i64Const(0, M30).i64And());
+        set(cf, () => c.localGet(cf).i64Const(0, BITS).i64ShrS());
+      } else set(d[k], () => c.localGet(cf));
+    }
+  };
+  addQIfNegative();
+  c.localGet(f[N - 1])
+    .i64Const(0, 63)
+    .i64ShrS()
+    .i32WrapI64();
+  c.if();
+  // d = −d
+  set(cf, () => c.i64ConstI32(0));
+  for (let k = 0; k < N; k++) {
+    set(cf, () => c.localGet(cf).localGet(d[k]).i64Sub());
+    if (k < N - 1) {
+      set(d[k], () => c.localGet(cf).i64Const(0, M30).i64And());
+      set(cf, () => c.localGet(cf).i64Const(0, BITS).i64ShrS());
+    } else set(d[k], () => c.localGet(cf));
+  }
+  c.end();
+  addQIfNegative();
+  // Back to eight 32-bit limbs.
+  for (let k = 0; k < LIMBS; k++) {
+    const bit = 32 * k;
+    const limb = Math.floor(bit / BITS);
+    const shift = bit % BITS;
+    c.localGet(DST);
+    c.localGet(d[limb]);
+    if (shift) c.i64Const(0, shift).i64ShrU();
+    if (limb + 1 < N)
+      c.localGet(d[limb + 1])
+        .i64Const(0, BITS - shift)
+        .i64Shl()
+        .i64Or();
+    c.i64Store32(4 * k);
+  }
+  return invert.index;
+}
