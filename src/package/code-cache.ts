@@ -9,17 +9,20 @@
  * CRC-32 of the data, so a damaged file is never handed over. The cache lives beside the other
  * caches of the installing project (`node_modules/.cache/websvm/`), is written when a process that
  * found none exits (with the functions that process compiled; of several such processes, the one
- * that compiled most keeps its file), and `WEBSVM_CODE_CACHE=0` turns it off. Wherever a piece is missing (`zlib.crc32` and `require` of ES modules, in Node since 20.19
- * and 22.12; a writable place), the core is required as any module is.
+ * that compiled most keeps its file; the four newest files stay), and `WEBSVM_CODE_CACHE=0` turns
+ * it off. Wherever a piece is missing (`zlib.crc32` and `require` of ES modules, in Node since
+ * 20.19 and 22.12; a writable place), the core is required as any module is.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { basename, dirname, join, resolve, sep } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import vm from 'node:vm';
 import zlib from 'node:zlib';
 
 /** Bytes before the data: its CRC-32 and its length (u32 each, little-endian). */
 const HEADER_BYTES = 8;
+/** Cache files kept in the directory, newest first. */
+const CACHES_KEPT = 4;
 
 /**
  * The exports of the CommonJS module `file`, whose contents hash to `sourceHash` (computed when the
@@ -107,11 +110,14 @@ function writeCache(script: vm.Script, file: string, crc32: (data: Uint8Array) =
     const partial = `${file}.${process.pid}-${Math.random().toString(36).slice(2)}`;
     writeFileSync(partial, Buffer.concat([header, data]));
     renameSync(partial, file);
-    // The caches of other builds of the core (an earlier version of the package) are of no more use.
-    const ownBuild = basename(file).split('-', 2).join('-');
-    for (const other of readdirSync(dirname(file))) {
-      if (/^core-[0-9a-f]{16}-.*\.v8$/.test(other) && !other.startsWith(`${ownBuild}-`)) rmSync(join(dirname(file), other), { force: true });
-    }
+    // Earlier builds leave theirs behind (an upgrade): the newest few stay, for projects that
+    // install two versions side by side or switch Node versions.
+    const dir = dirname(file);
+    const caches = readdirSync(dir)
+      .filter((name) => /^core-[0-9a-f]{16}-.*\.v8$/.test(name))
+      .map((name) => ({ name, mtime: statSync(join(dir, name)).mtimeMs }))
+      .sort((a, b) => b.mtime - a.mtime);
+    for (const { name } of caches.slice(CACHES_KEPT)) rmSync(join(dir, name), { force: true });
   } catch {
     // A cache that cannot be written only makes the next start as slow as this one.
   }

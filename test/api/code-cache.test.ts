@@ -6,7 +6,7 @@
  * process on a stand-in core installed at `<tmp>/node_modules/pkg/dist/cjs/core.js`.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -76,16 +76,21 @@ describe('code cache of the core', () => {
     expect(readFileSync(file).equals(written)).toBe(true);
   });
 
-  it("removes other builds' caches when it writes its own, and keeps other Node versions' of its build", () => {
+  it('keeps the four newest cache files when it writes its own, and nothing else of the directory is touched', () => {
     mkdirSync(cacheDir, { recursive: true });
-    const stale = 'core-0011223344556677-v20.0.0-x64-811c9dc5.v8';
-    const otherNode = `core-a1b2c3d4e5f60718-v99.0.0-${process.arch}-811c9dc5.v8`;
-    for (const name of [stale, otherNode, 'litesvm-1.5.0']) writeFileSync(join(cacheDir, name), 'x');
+    const older = ['0011223344556677', '1122334455667788', '2233445566778899', '33445566778899aa'].map((hash) => `core-${hash}-v20.0.0-x64-811c9dc5.v8`);
+    older.forEach((name, age) => {
+      writeFileSync(join(cacheDir, name), 'x');
+      const when = new Date(Date.now() - (10 - age) * 60_000);
+      utimesSync(join(cacheDir, name), when, when);
+    });
+    writeFileSync(join(cacheDir, 'litesvm-1.5.0'), 'x');
     load();
-    expect(cacheFiles()).not.toContain(stale);
-    expect(cacheFiles()).toContain(otherNode);
-    expect(cacheFiles()).toContain('litesvm-1.5.0');
-    expect(cacheFiles()).toHaveLength(3);
+    const left = cacheFiles();
+    expect(left).toHaveLength(5);
+    expect(left).toContain('litesvm-1.5.0');
+    expect(left).not.toContain(older[0]); // the oldest
+    for (const name of older.slice(1)) expect(left).toContain(name);
   });
 
   it('is replaced when V8 refuses it (the core changed under the same name), then read again', () => {
