@@ -66,9 +66,10 @@ await build({
 });
 // The two roots load the core through src/package/code-cache.ts, told the core's hash (the cache's key) now.
 await build({ ...common, platform: 'node', entryPoints: ['src/package/code-cache.ts'], outfile: join(dist, 'cjs', 'code-cache.js'), format: 'cjs' });
-const coreHash = createHash('sha256')
-  .update(readFileSync(join(dist, 'cjs', 'core.js')))
-  .digest('hex');
+const coreBytes = readFileSync(join(dist, 'cjs', 'core.js'));
+// The loader reads the core as latin1, which is UTF-8 only for ASCII (esbuild's default output).
+if (coreBytes.some((b) => b > 0x7f)) throw new Error('dist/cjs/core.js is not ASCII: src/package/code-cache.ts reads it as latin1');
+const coreHash = createHash('sha256').update(coreBytes).digest('hex');
 writeFileSync(
   join(dist, 'cjs', 'index.js'),
   `"use strict";\n// require('websvm'): the core bundle, loaded with V8's code cache (src/package/code-cache.ts).\n` +

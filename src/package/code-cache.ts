@@ -5,22 +5,24 @@
  * a large share of its run. Node 22.1 has `module.enableCompileCache()` for that; Node 20 has none,
  * so the bundle is compiled here as Node compiles a CommonJS module (the same wrapper, the same
  * `require`), with the bytecode of an earlier process handed to V8. V8 checks the data against the
- * source, its own version and flags, and compiles afresh on any mismatch; the file also carries a
- * CRC-32 of the data, so a damaged file is never handed over. The cache lives beside the other
+ * source, its own version and flags, and compiles afresh on any mismatch, but it does not check
+ * the data's integrity, and damaged data could crash the process: the file carries the data's
+ * SHA-256 (by node:crypto, which a simulator loads anyway; node:zlib's CRC-32 would cost loading
+ * zlib, ~5 ms), so a damaged file is never handed over. The cache lives beside the other
  * caches of the installing project (`node_modules/.cache/websvm/`), is written when a process that
  * found none exits (with the functions that process compiled; of several such processes, the one
  * that compiled most keeps its file; the four newest files stay), and `WEBSVM_CODE_CACHE=0` turns
- * it off. Wherever a piece is missing (`zlib.crc32` and `require` of ES modules, in Node since
- * 20.19 and 22.12; a writable place), the core is required as any module is.
+ * it off. Wherever a piece is missing (`require` of ES modules, in Node since 20.19 and 22.12; a
+ * writable place), the core is required as any module is.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve, sep } from 'node:path';
 import vm from 'node:vm';
-import zlib from 'node:zlib';
 
-/** Bytes before the data: its CRC-32 and its length (u32 each, little-endian). */
-const HEADER_BYTES = 8;
+/** Bytes before the data: its length (u32, little-endian), then its SHA-256. */
+const HEADER_BYTES = 36;
 /** Cache files kept in the directory, newest first. */
 const CACHES_KEPT = 4;
 
@@ -30,21 +32,20 @@ const CACHES_KEPT = 4;
  */
 export function loadWithCodeCache(file: string, sourceHash: string): unknown {
   const requireHere = createRequire(file);
-  // Older Node versions lack it (the types describe the newest).
-  const crc32 = (zlib as { crc32?: (data: Uint8Array) => number }).crc32;
   // Where Node cannot require ES modules, the core imports @noble in the background, and an
   // `import()` from a script of our own needs Node's experimental flag: such a Node gets no cache.
   const requiresModules = (process.features as { require_module?: boolean }).require_module === true;
   const cacheFile = process.env.WEBSVM_CODE_CACHE === '0' ? undefined : cachePath(file, sourceHash);
-  if (cacheFile === undefined || crc32 === undefined || !requiresModules) return requireHere(file);
+  if (cacheFile === undefined || !requiresModules) return requireHere(file);
 
-  const cachedData = readCache(cacheFile, crc32);
+  const cachedData = readCache(cacheFile);
   // Node's own CommonJS wrapper, on the first line so that line numbers stay the file's.
-  const wrapped = `(function (exports, require, module, __filename, __dirname) { ${readFileSync(file, 'utf8')}\n})`;
+  // The build keeps the core ASCII (esbuild escapes the rest), so latin1 reads it as UTF-8 would, faster.
+  const wrapped = `(function (exports, require, module, __filename, __dirname) { ${readFileSync(file, 'latin1')}\n})`;
   const script = new vm.Script(wrapped, { filename: file, cachedData });
   // V8 refused the file (written under other flags or another build): this process's replaces it.
   const refused = script.cachedDataRejected === true;
-  if (cachedData === undefined || refused) process.once('exit', () => writeCache(script, cacheFile, crc32, refused));
+  if (cachedData === undefined || refused) process.once('exit', () => writeCache(script, cacheFile, refused));
   const module = { exports: {} };
   (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, requireHere, module, file, dirname(file));
   return module.exports;
@@ -79,8 +80,10 @@ function nodeFlags(): string[] {
   return flags;
 }
 
-/** The cached data in `file` when it is whole (its CRC-32 and length match), else undefined. */
-function readCache(file: string, crc32: (data: Uint8Array) => number): Buffer | undefined {
+const digest = (data: Uint8Array): Buffer => createHash('sha256').update(data).digest();
+
+/** The cached data in `file` when it is whole (its length and SHA-256 match), else undefined. */
+function readCache(file: string): Buffer | undefined {
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);
@@ -89,7 +92,7 @@ function readCache(file: string, crc32: (data: Uint8Array) => number): Buffer | 
   }
   if (bytes.length < HEADER_BYTES) return undefined;
   const data = bytes.subarray(HEADER_BYTES);
-  return bytes.readUInt32LE(4) === data.length && bytes.readUInt32LE(0) === crc32(data) >>> 0 ? data : undefined;
+  return bytes.readUInt32LE(0) === data.length && digest(data).equals(bytes.subarray(4, HEADER_BYTES)) ? data : undefined;
 }
 
 /**
@@ -98,13 +101,13 @@ function readCache(file: string, crc32: (data: Uint8Array) => number): Buffer | 
  * the core wrote one meanwhile (a test runner's main process, which only reports, ends after its
  * workers, which ran the tests).
  */
-function writeCache(script: vm.Script, file: string, crc32: (data: Uint8Array) => number, replace: boolean): void {
+function writeCache(script: vm.Script, file: string, replace: boolean): void {
   try {
     const data = script.createCachedData();
-    if (!replace && existsSync(file) && statSync(file).size >= HEADER_BYTES + data.length && readCache(file, crc32) !== undefined) return;
+    if (!replace && existsSync(file) && statSync(file).size >= HEADER_BYTES + data.length && readCache(file) !== undefined) return;
     const header = Buffer.alloc(HEADER_BYTES);
-    header.writeUInt32LE(crc32(data) >>> 0, 0);
-    header.writeUInt32LE(data.length, 4);
+    header.writeUInt32LE(data.length, 0);
+    digest(data).copy(header, 4);
     mkdirSync(dirname(file), { recursive: true });
     // Another process (a test runner's worker) may be writing the same file: each writes its own and renames it into place.
     const partial = `${file}.${process.pid}-${Math.random().toString(36).slice(2)}`;

@@ -69,7 +69,7 @@ describe('code cache of the core', () => {
     expect(files[0]).toMatch(new RegExp(`^core-a1b2c3d4e5f60718-${process.version}-${process.arch}-[0-9a-f]+\\.v8$`));
     const file = join(cacheDir, files[0]);
     const written = readFileSync(file);
-    expect(written.readUInt32LE(4)).toBe(written.length - 8); // header: CRC-32, then the data's length
+    expect(written.readUInt32LE(0)).toBe(written.length - 36); // header: the data's length, then its SHA-256
     const mtime = statSync(file).mtimeMs;
     expect(load()).toBe('cjs/core.js 42 function');
     expect(statSync(file).mtimeMs).toBe(mtime);
@@ -139,7 +139,7 @@ describe('code cache of the core', () => {
       writeFileSync(file, damaged);
       expect(load()).toBe('cjs/core.js 42 function');
       const rewritten = readFileSync(file);
-      expect(rewritten.length).toBe(rewritten.readUInt32LE(4) + 8);
+      expect(rewritten.length).toBe(rewritten.readUInt32LE(0) + 36);
       expect(rewritten.equals(damaged)).toBe(false);
     }
   });
