@@ -622,6 +622,8 @@ type Fp2 = [bigint, bigint];
 const mulFp2 = ([a0, a1]: Fp2, [b0, b1]: Fp2): Fp2 => [(a0 * b0 - a1 * b1) % P, (a0 * b1 + a1 * b0) % P];
 const conjFp2 = ([a0, a1]: Fp2): Fp2 => [a0, P - a1];
 const P_LIMBS = limbsOf(P);
+/** How many checked G2 points {@link Bn254Pairing} keeps. */
+const CHECKED_G2 = 64;
 /** Bytes of one coordinate in the syscall's input. */
 const WORD = 32;
 /** Bytes of one pair of the syscall's input: G1 (x, y), G2 (x, y over Fp2). */
@@ -630,6 +632,12 @@ export const PAIR_INPUT = 6 * WORD;
 /** The pairing check on our WebAssembly module, built (or taken from the bundle) on first use. */
 export class Bn254Pairing {
   private module: { exports: Exports; words: Uint32Array } | undefined;
+  /**
+   * G2 points already loaded and checked, by their input bytes and byte order: their pair's G2
+   * part as `loadG2` leaves it. A verifier's key brings the same G2 points with every proof, and
+   * their subgroup test is about a tenth of a pair's share of a check. Full, it starts over.
+   */
+  private readonly checkedG2 = new Map<string, Uint32Array>();
 
   private get m(): { exports: Exports; words: Uint32Array } {
     if (!this.module) {
@@ -702,14 +710,22 @@ export class Bn254Pairing {
       const g2 = !allZero(input.subarray(at + 2 * WORD, at + PAIR_INPUT));
       if (g1 && !(this.word(pair + PX, input, at, le) && this.word(pair + PY, input, at + WORD, le) && exports.loadG1(pair))) return undefined;
       if (g2) {
-        for (const [offset, from] of [
-          [QX, at + 2 * WORD + c0],
-          [QX + E, at + 2 * WORD + c1],
-          [QY, at + 4 * WORD + c0],
-          [QY + E, at + 4 * WORD + c1],
-        ])
-          if (!this.word(pair + offset, input, from, le)) return undefined;
-        if (!exports.loadG2(pair)) return undefined;
+        const words = this.m.words;
+        const key = String.fromCharCode(le ? 1 : 0, ...input.subarray(at + 2 * WORD, at + PAIR_INPUT));
+        const known = this.checkedG2.get(key);
+        if (known) words.set(known, (pair + QX) / 4);
+        else {
+          for (const [offset, from] of [
+            [QX, at + 2 * WORD + c0],
+            [QX + E, at + 2 * WORD + c1],
+            [QY, at + 4 * WORD + c0],
+            [QY + E, at + 4 * WORD + c1],
+          ])
+            if (!this.word(pair + offset, input, from, le)) return undefined;
+          if (!exports.loadG2(pair)) return undefined;
+          if (this.checkedG2.size >= CHECKED_G2) this.checkedG2.clear();
+          this.checkedG2.set(key, words.slice((pair + QX) / 4, (pair + PAIR) / 4));
+        }
       }
       if (g1 && g2) count++;
     }
