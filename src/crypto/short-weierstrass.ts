@@ -2,9 +2,10 @@
  * Point arithmetic on a curve y² = x³ + b over a prime field below 2^256 (secp256k1, BN254's G1),
  * in a WebAssembly module built by our own emitter on first use: Montgomery field arithmetic
  * (crypto/montgomery.ts), Jacobian coordinates (X, Y, Z) ~ (X/Z², Y/Z³) with Z = 0 the point at
- * infinity, the "dbl-2009-l" doubling and "add-2007-bl" addition of the Explicit-Formulas Database,
- * and k₁·P₁ + k₂·P₂ by one shared double-and-add (Shamir's trick). Callers pass and get affine
- * points as BigInts; an absent point is the point at infinity.
+ * infinity, the "dbl-2009-l" doubling and "add-2007-bl" addition of the Explicit-Formulas Database
+ * (crypto/jacobian.ts), k₁·P₁ + k₂·P₂ by interleaved sliding windows, and results made affine by
+ * one inversion (crypto/inverse.ts). Callers pass and get affine points as BigInts, or as the
+ * 32-byte words of a syscall's input and output; an absent point is the point at infinity.
  */
 import { ModuleBuilder, ValType } from '../jit/wasm/index.js';
 import { fixedModule, type EmittedModule } from './fixed-modules.js';
