@@ -478,14 +478,17 @@ export function emitBn254Pairing(): EmittedModule {
   }
 
   // ---- The final exponentiation: F^((p¹² − 1)/r)
+  // d = a^x for a in the cyclotomic subgroup, over the signed digits of x (a⁻¹ = conj(a) there).
   const powSeed = fn(2);
   {
     const c = powSeed.code;
-    const acc = scratch(F12);
+    const [acc, inverse] = [scratch(F12), scratch(F12)];
+    const digits = nonAdjacentForm(SEED);
     copy(c, acc, [A, 0], F12);
-    for (let i = SEED.toString(2).length - 2; i >= 0; i--) {
+    call(c, conj12.index, inverse, [A, 0]);
+    for (let i = digits.length - 2; i >= 0; i--) {
       call(c, cyclotomicSqr.index, acc, acc);
-      if ((SEED >> BigInt(i)) & 1n) call(c, mul12.index, acc, acc, [A, 0]);
+      if (digits[i]) call(c, mul12.index, acc, acc, digits[i] > 0 ? [A, 0] : inverse);
     }
     copy(c, [D, 0], acc, F12);
   }
