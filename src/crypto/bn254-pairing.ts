@@ -478,14 +478,17 @@ export function emitBn254Pairing(): EmittedModule {
   }
 
   // ---- The final exponentiation: F^((p¹² − 1)/r)
+  // d = a^x for a in the cyclotomic subgroup, over the signed digits of x (a⁻¹ = conj(a) there).
   const powSeed = fn(2);
   {
     const c = powSeed.code;
-    const acc = scratch(F12);
+    const [acc, inverse] = [scratch(F12), scratch(F12)];
+    const digits = nonAdjacentForm(SEED);
     copy(c, acc, [A, 0], F12);
-    for (let i = SEED.toString(2).length - 2; i >= 0; i--) {
+    call(c, conj12.index, inverse, [A, 0]);
+    for (let i = digits.length - 2; i >= 0; i--) {
       call(c, cyclotomicSqr.index, acc, acc);
-      if ((SEED >> BigInt(i)) & 1n) call(c, mul12.index, acc, acc, [A, 0]);
+      if (digits[i]) call(c, mul12.index, acc, acc, digits[i] > 0 ? [A, 0] : inverse);
     }
     copy(c, [D, 0], acc, F12);
   }
@@ -622,6 +625,8 @@ type Fp2 = [bigint, bigint];
 const mulFp2 = ([a0, a1]: Fp2, [b0, b1]: Fp2): Fp2 => [(a0 * b0 - a1 * b1) % P, (a0 * b1 + a1 * b0) % P];
 const conjFp2 = ([a0, a1]: Fp2): Fp2 => [a0, P - a1];
 const P_LIMBS = limbsOf(P);
+/** How many checked G2 points {@link Bn254Pairing} keeps. */
+const CHECKED_G2 = 64;
 /** Bytes of one coordinate in the syscall's input. */
 const WORD = 32;
 /** Bytes of one pair of the syscall's input: G1 (x, y), G2 (x, y over Fp2). */
@@ -630,6 +635,12 @@ export const PAIR_INPUT = 6 * WORD;
 /** The pairing check on our WebAssembly module, built (or taken from the bundle) on first use. */
 export class Bn254Pairing {
   private module: { exports: Exports; words: Uint32Array } | undefined;
+  /**
+   * G2 points already loaded and checked, by their input bytes and byte order: their pair's G2
+   * part as `loadG2` leaves it. A verifier's key brings the same G2 points with every proof, and
+   * their subgroup test is about a tenth of a pair's share of a check. Full, it starts over.
+   */
+  private readonly checkedG2 = new Map<string, Uint32Array>();
 
   private get m(): { exports: Exports; words: Uint32Array } {
     if (!this.module) {
@@ -702,14 +713,22 @@ export class Bn254Pairing {
       const g2 = !allZero(input.subarray(at + 2 * WORD, at + PAIR_INPUT));
       if (g1 && !(this.word(pair + PX, input, at, le) && this.word(pair + PY, input, at + WORD, le) && exports.loadG1(pair))) return undefined;
       if (g2) {
-        for (const [offset, from] of [
-          [QX, at + 2 * WORD + c0],
-          [QX + E, at + 2 * WORD + c1],
-          [QY, at + 4 * WORD + c0],
-          [QY + E, at + 4 * WORD + c1],
-        ])
-          if (!this.word(pair + offset, input, from, le)) return undefined;
-        if (!exports.loadG2(pair)) return undefined;
+        const words = this.m.words;
+        const key = String.fromCharCode(le ? 1 : 0, ...input.subarray(at + 2 * WORD, at + PAIR_INPUT));
+        const known = this.checkedG2.get(key);
+        if (known) words.set(known, (pair + QX) / 4);
+        else {
+          for (const [offset, from] of [
+            [QX, at + 2 * WORD + c0],
+            [QX + E, at + 2 * WORD + c1],
+            [QY, at + 4 * WORD + c0],
+            [QY + E, at + 4 * WORD + c1],
+          ])
+            if (!this.word(pair + offset, input, from, le)) return undefined;
+          if (!exports.loadG2(pair)) return undefined;
+          if (this.checkedG2.size >= CHECKED_G2) this.checkedG2.clear();
+          this.checkedG2.set(key, words.slice((pair + QX) / 4, (pair + PAIR) / 4));
+        }
       }
       if (g1 && g2) count++;
     }

@@ -162,53 +162,88 @@ export function emitMontgomery(m: ModuleBuilder, modulus: bigint): MontgomeryFun
     storeLimbs(c, DST, t);
   }
 
+  // add and sub work on four 64-bit words (the same bytes as the eight limbs), carries and
+  // borrows from unsigned comparisons: about half the instructions of 32-bit limbs.
+  const q64 = [0, 1, 2, 3].map((k) => BigInt(q[2 * k]) | (BigInt(q[2 * k + 1]) << 32n));
+  const WORDS = 4;
+  /** Pushes x − y − borrow for i64 locals, setting `borrow` to the borrow out (0 or 1). */
+  const subtractWords = (c: Code, x: () => void, y: () => void, diff: number, borrow: number, scratch: number) => {
+    x();
+    y();
+    c.i64Sub().localSet(scratch); // x − y
+    x();
+    y();
+    c.i64LtU().localGet(scratch).localGet(borrow).i64LtU().i32Or().i64ExtendI32U(); // x < y, or x − y < borrow
+    c.localGet(scratch).localGet(borrow).i64Sub().localSet(diff);
+    c.localSet(borrow);
+  };
   const add = m.addFunction([I32, I32, I32], []);
   {
     const c = add.code;
     const [DST, A, B] = [0, 1, 2];
-    const t = Array.from({ length: LIMBS }, () => c.locals(1, I64));
-    const carry = c.locals(1, I64);
+    const t = Array.from({ length: WORDS }, () => c.locals(1, I64));
+    const d = Array.from({ length: WORDS }, () => c.locals(1, I64));
+    const [a, carry, borrow, scratch] = [c.locals(1, I64), c.locals(1, I64), c.locals(1, I64), c.locals(1, I64)];
     c.i64ConstI32(0).localSet(carry);
     t.forEach((tk, k) => {
       c.localGet(A)
-        .i64Load32U(4 * k)
+        .i64Load(8 * k)
+        .localTee(a)
         .localGet(B)
-        .i64Load32U(4 * k)
+        .i64Load(8 * k)
         .i64Add()
-        .localGet(carry)
-        .i64Add();
-      split(c, tk, carry);
+        .localTee(scratch);
+      // a + b wrapped below a, or + carry wrapped to 0
+      c.localGet(a).i64LtU();
+      c.localGet(scratch).localGet(carry).i64Add().localTee(tk).localGet(scratch).i64LtU().i32Or().i64ExtendI32U().localSet(carry);
     });
-    subtractModulusIfNotBelow(c, t, q, carry);
-    storeLimbs(c, DST, t);
+    // t ≥ q when subtracting q borrows nothing, or when the sum carried past 2^256.
+    c.i64ConstI32(0).localSet(borrow);
+    t.forEach((tk, k) =>
+      subtractWords(
+        c,
+        () => c.localGet(tk),
+        () => c.i64ConstBig(q64[k]),
+        d[k],
+        borrow,
+        scratch,
+      ),
+    );
+    t.forEach((tk, k) => {
+      c.localGet(DST).localGet(d[k]).localGet(tk);
+      c.localGet(borrow).i64Eqz().localGet(carry).i64Eqz().i32Eqz().i32Or();
+      c.select().i64Store(8 * k);
+    });
   }
 
   const sub = m.addFunction([I32, I32, I32], []);
   {
     const c = sub.code;
     const [DST, A, B] = [0, 1, 2];
-    const t = Array.from({ length: LIMBS }, () => c.locals(1, I64));
-    const [borrow, carry] = [c.locals(1, I64), c.locals(1, I64)];
+    const t = Array.from({ length: WORDS }, () => c.locals(1, I64));
+    const [borrow, carry, scratch, addend] = [c.locals(1, I64), c.locals(1, I64), c.locals(1, I64), c.locals(1, I64)];
     c.i64ConstI32(0).localSet(borrow);
-    t.forEach((tk, k) => {
-      c.localGet(A)
-        .i64Load32U(4 * k)
-        .localGet(B)
-        .i64Load32U(4 * k)
-        .i64Sub()
-        .localGet(borrow)
-        .i64Sub()
-        .localTee(tk);
-      c.i64Const(0, 63).i64ShrU().localSet(borrow);
-      c.localGet(tk).i64Const(0, MASK).i64And().localSet(tk);
-    });
+    t.forEach((tk, k) =>
+      subtractWords(
+        c,
+        () => c.localGet(A).i64Load(8 * k),
+        () => c.localGet(B).i64Load(8 * k),
+        tk,
+        borrow,
+        scratch,
+      ),
+    );
     // A borrow out: a < b, so add q back (its carry out is the borrow's 2^256).
     c.i64ConstI32(0).localSet(carry);
     t.forEach((tk, k) => {
-      c.localGet(tk).localGet(borrow).i64Const(0, q[k]).i64Mul().i64Add().localGet(carry).i64Add();
-      split(c, tk, carry);
+      c.i64ConstBig(q64[k]).i64ConstI32(0).localGet(borrow).i32WrapI64().select().localSet(addend);
+      c.localGet(tk).localGet(addend).i64Add().localTee(scratch);
+      c.localGet(addend).i64LtU();
+      c.localGet(scratch).localGet(carry).i64Add().localTee(tk).localGet(scratch).i64LtU().i32Or().i64ExtendI32U().localSet(carry);
+      c.localGet(DST)
+        .localGet(tk)
+        .i64Store(8 * k);
     });
-    storeLimbs(c, DST, t);
   }
   return { mul: mul.index, add: add.index, sub: sub.index };
 }

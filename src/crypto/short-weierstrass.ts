@@ -2,9 +2,10 @@
  * Point arithmetic on a curve y² = x³ + b over a prime field below 2^256 (secp256k1, BN254's G1),
  * in a WebAssembly module built by our own emitter on first use: Montgomery field arithmetic
  * (crypto/montgomery.ts), Jacobian coordinates (X, Y, Z) ~ (X/Z², Y/Z³) with Z = 0 the point at
- * infinity, the "dbl-2009-l" doubling and "add-2007-bl" addition of the Explicit-Formulas Database,
- * and k₁·P₁ + k₂·P₂ by one shared double-and-add (Shamir's trick). Callers pass and get affine
- * points as BigInts; an absent point is the point at infinity.
+ * infinity, the "dbl-2009-l" doubling and "add-2007-bl" addition of the Explicit-Formulas Database
+ * (crypto/jacobian.ts), k₁·P₁ + k₂·P₂ by interleaved sliding windows, and results made affine by
+ * one inversion (crypto/inverse.ts). Callers pass and get affine points as BigInts, or as the
+ * 32-byte words of a syscall's input and output; an absent point is the point at infinity.
  */
 import { ModuleBuilder, ValType } from '../jit/wasm/index.js';
 import { fixedModule, type EmittedModule } from './fixed-modules.js';
@@ -42,9 +43,12 @@ const TEMP = ACC + POINT; // 11 scratch elements
 const T = (i: number) => TEMP + i * E;
 const CUBE = T(11); // R³ mod p, for inverses in Montgomery form
 const POW_TABLE = CUBE + E;
-/** Windows of up to four bits in {@link emitShortWeierstrass}'s `multiply`, and its table of P1's odd multiples. */
+/** Windows of up to four bits in {@link emitShortWeierstrass}'s `combine`, the scalars' window digits and tables of P1's and P2's odd multiples. */
 const WINDOW = 4;
-const ODD_MULTIPLES = POW_TABLE + POW_TABLE_ELEMENTS * E;
+const DIGITS1 = POW_TABLE + POW_TABLE_ELEMENTS * E;
+const DIGITS2 = DIGITS1 + 256;
+const ODD_MULTIPLES1 = DIGITS2 + 256;
+const ODD_MULTIPLES2 = ODD_MULTIPLES1 + (1 << (WINDOW - 1)) * POINT;
 
 interface Exports {
   memory: WebAssembly.Memory;
@@ -58,8 +62,6 @@ interface Exports {
   sum(): void;
   /** ACC into X_IN, Y_IN as an affine point; 0 when it is the point at infinity. */
   affine(): number;
-  /** ACC = K1·P1 (P2 is overwritten). */
-  multiply(): void;
 }
 
 /** The module for curves modulo p (see fixed-modules.ts). */
@@ -72,63 +74,19 @@ export function emitShortWeierstrass(p: bigint): EmittedModule {
   const invert = emitInverse(m, p);
   const { double, add } = emitJacobian(m, { ...f, bytes: E }, TEMP);
 
-  // combine(): ACC = K1·P1 + K2·P2, one doubling per bit from the top and at most one addition.
-  const combine = m.addFunction([], []);
+  // recode(k, digits) → top: sliding windows over the scalar at k, from its top bit: a one starts
+  // a window of up to four bits ending in a one, whose odd value goes to digits[its lowest bit]
+  // (every other digit 0). Returns the top window's lowest bit, or −1 for k = 0.
+  const recode = m.addFunction([I32, I32], [I32]);
   {
-    const c = combine.code;
-    const [bit, which] = [c.locals(1, I32), c.locals(1, I32)];
-    call(c, add, P12, P1, P2);
-    zero(c, ACC + 2 * E, E); // infinity
-    const bitOf = (scalar: number) => c.localGet(bit).i32Const(3).i32ShrU().i32Load8U(scalar).localGet(bit).i32Const(7).i32And().i32ShrU().i32Const(1).i32And();
-    // From the top bit set in either scalar (none: ACC stays infinity).
+    const c = recode.code;
+    const [K, DIGITS] = [0, 1];
+    const [bit, low, value, top] = [c.locals(1, I32), c.locals(1, I32), c.locals(1, I32), c.locals(1, I32)];
+    const bitAt = (local: number) =>
+      c.localGet(K).localGet(local).i32Const(3).i32ShrU().i32Add().i32Load8U().localGet(local).i32Const(7).i32And().i32ShrU().i32Const(1).i32And();
+    zero(c, [DIGITS, 0], 256);
+    c.i32Const(-1).localSet(top);
     c.i32Const(255).localSet(bit);
-    c.block();
-    c.loop();
-    bitOf(K1);
-    bitOf(K2);
-    c.i32Or().brIf(1);
-    c.localGet(bit).i32Const(1).i32Sub().localTee(bit).i32Const(0).i32GeS().brIf(0);
-    c.end();
-    c.end();
-    c.localGet(bit).i32Const(0).i32GeS();
-    c.if();
-    c.loop();
-    call(c, double, ACC, ACC);
-    bitOf(K1);
-    bitOf(K2);
-    c.i32Const(1).i32Shl().i32Or().localTee(which);
-    c.if();
-    // P1, P2, P12 lie POINT bytes apart in that order.
-    c.i32Const(ACC).i32Const(ACC).localGet(which).i32Const(1).i32Sub().i32Const(POINT).i32Mul().i32Const(P1).i32Add().call(add);
-    c.end();
-    c.localGet(bit).i32Const(1).i32Sub().localTee(bit).i32Const(0).i32GeS().brIf(0);
-    c.end();
-    c.end();
-  }
-  // multiply(): ACC = K1·P1 by sliding windows: from the top, a zero bit doubles; a one starts a
-  // window of up to four bits ending in a one, doubled through bit by bit, then its odd value's
-  // multiple of P1 added from a table: about a fifth as many additions as bits, against half.
-  const multiply = m.addFunction([], []);
-  {
-    const c = multiply.code;
-    const [bit, low, value] = [c.locals(1, I32), c.locals(1, I32), c.locals(1, I32)];
-    const bitAt = (local: number) => c.localGet(local).i32Const(3).i32ShrU().i32Load8U(K1).localGet(local).i32Const(7).i32And().i32ShrU().i32Const(1).i32And();
-    const entry = (k: number) => ODD_MULTIPLES + k * POINT;
-    copy(c, entry(0), P1, POINT);
-    call(c, double, P2, P1);
-    for (let k = 1; k < 1 << (WINDOW - 1); k++) call(c, add, entry(k), entry(k - 1), P2);
-    zero(c, ACC + 2 * E, E);
-    c.i32Const(255).localSet(bit);
-    // Down to the top set bit (none: ACC stays infinity).
-    c.block();
-    c.loop();
-    c.localGet(bit).i32Const(0).i32LtS().brIf(1);
-    bitAt(bit);
-    c.brIf(1);
-    c.localGet(bit).i32Const(1).i32Sub().localSet(bit);
-    c.br(0);
-    c.end();
-    c.end();
     c.block();
     c.loop();
     c.localGet(bit).i32Const(0).i32LtS().brIf(1);
@@ -154,17 +112,63 @@ export function emitShortWeierstrass(p: bigint): EmittedModule {
     c.end();
     c.i32Const(0).localSet(value);
     c.loop();
-    call(c, double, ACC, ACC);
     c.localGet(value).i32Const(1).i32Shl();
     bitAt(bit);
     c.i32Or().localSet(value);
     c.localGet(bit).i32Const(1).i32Sub().localTee(bit).localGet(low).i32GeS().brIf(0);
     c.end();
-    c.i32Const(ACC).i32Const(ACC).localGet(value).i32Const(1).i32ShrU().i32Const(POINT).i32Mul().i32Const(ODD_MULTIPLES).i32Add().call(add);
+    c.localGet(DIGITS).localGet(low).i32Add().localGet(value).i32Store8();
+    c.localGet(top).i32Const(0).i32LtS();
+    c.if();
+    c.localGet(low).localSet(top);
+    c.end();
     c.else();
-    call(c, double, ACC, ACC);
     c.localGet(bit).i32Const(1).i32Sub().localSet(bit);
     c.end();
+    c.br(0);
+    c.end();
+    c.end();
+    c.localGet(top);
+  }
+
+  // combine(): ACC = K1·P1 + K2·P2 by interleaved sliding windows: one doubling per bit from the
+  // top window, and an addition from a table of odd multiples (1, 3, …, 15)·P where a window of
+  // either scalar ends, about a fifth as many additions as bits per scalar.
+  const combine = m.addFunction([], []);
+  {
+    const c = combine.code;
+    const [bit, top, digit] = [c.locals(1, I32), c.locals(1, I32), c.locals(1, I32)];
+    const operands = [
+      { k: K1, point: P1, digits: DIGITS1, table: ODD_MULTIPLES1 },
+      { k: K2, point: P2, digits: DIGITS2, table: ODD_MULTIPLES2 },
+    ];
+    zero(c, ACC + 2 * E, E); // infinity
+    c.i32Const(-1).localSet(top);
+    for (const { k, point, digits, table } of operands) {
+      c.i32Const(k).i32Const(digits).call(recode.index).localTee(bit).i32Const(0).i32GeS();
+      c.if();
+      copy(c, table, point, POINT);
+      call(c, double, P12, point); // 2P (P12 as scratch)
+      for (let j = 1; j < 1 << (WINDOW - 1); j++) call(c, add, table + j * POINT, table + (j - 1) * POINT, P12);
+      c.localGet(bit).localGet(top).i32GtS();
+      c.if();
+      c.localGet(bit).localSet(top);
+      c.end();
+      c.end();
+    }
+    // The top window's bits above its lowest one only double infinity: start there.
+    c.localGet(top).localSet(bit);
+    c.block();
+    c.loop();
+    c.localGet(bit).i32Const(0).i32LtS().brIf(1);
+    call(c, double, ACC, ACC);
+    for (const { digits, table } of operands) {
+      c.localGet(bit).i32Load8U(digits).localTee(digit);
+      c.if();
+      c.i32Const(ACC).i32Const(ACC).localGet(digit).i32Const(1).i32ShrU().i32Const(POINT).i32Mul().i32Const(table).i32Add().call(add);
+      c.end();
+    }
+    c.localGet(bit).i32Const(1).i32Sub().localSet(bit);
     c.br(0);
     c.end();
     c.end();
@@ -235,7 +239,6 @@ export function emitShortWeierstrass(p: bigint): EmittedModule {
   }
 
   m.export('affine', 'func', affine.index);
-  m.export('multiply', 'func', multiply.index);
   m.export('load', 'func', load.index);
   m.export('lift', 'func', lift.index);
   m.export('combine', 'func', combine.index);
@@ -387,7 +390,8 @@ export class ShortWeierstrass {
   multiplyInto(input: Uint8Array, at: number, le: boolean, out: Uint8Array): void {
     const { exports, bytes } = this.m;
     for (let i = 0; i < E; i++) bytes[K1 + i] = input[le ? at + i : at + E - 1 - i];
-    exports.multiply();
+    bytes.fill(0, K2, K2 + E);
+    exports.combine();
     this.resultInto(out, le);
   }
 

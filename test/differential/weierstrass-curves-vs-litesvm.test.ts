@@ -1,8 +1,10 @@
 /**
  * Our short-Weierstrass arithmetic (crypto/short-weierstrass.ts) behind `sol_secp256k1_recover`
- * and alt_bn128's G1 addition, multiplication and decompression, against LiteSVM (libsecp256k1
- * and arkworks) on seeded random inputs: valid signatures under every recovery id, random r and
- * s, points on and off the curve, equal and opposite points, scalars around 0 and the group order.
+ * and alt_bn128's G1 addition, multiplication and decompression, and our pairing check
+ * (crypto/bn254-pairing.ts), against LiteSVM (libsecp256k1 and arkworks) on seeded random inputs:
+ * valid signatures under every recovery id, random r and s, points on and off the curve, equal and
+ * opposite points, scalars around 0 and the group order, pairing products that are and are not
+ * one, G2 points off the subgroup.
  */
 import { beforeAll, describe, it } from 'vitest';
 import { bn254 } from '@noble/curves/bn254.js';
@@ -59,6 +61,52 @@ describe('secp256k1 recovery and alt_bn128 G1: websvm vs LiteSVM', () => {
         const x = be(i % 3 ? a.x : random() % bn254.fields.Fp.ORDER);
         x[0] |= flag;
         await same(bn, bytes(1, op | 1, le ? x.reverse() : x));
+      }
+    }
+  }, 120_000);
+
+  it('pairing checks on random products that are and are not one, and on refused points, both byte orders', async () => {
+    const { Fp, Fp2 } = bn254.fields;
+    type Fp2T = { c0: bigint; c1: bigint };
+    const g1 = (k: bigint) => {
+      const p = bn254.G1.Point.BASE.multiply(k).toAffine();
+      return bytes(be(p.x), be(p.y));
+    };
+    const g2Of = (q: { x: Fp2T; y: Fp2T }) => bytes(be(q.x.c1), be(q.x.c0), be(q.y.c1), be(q.y.c0));
+    const g2 = (k: bigint) => g2Of(bn254.G2.Point.BASE.multiply(k).toAffine() as { x: Fp2T; y: Fp2T });
+    /** A point on the twist, almost surely outside the subgroup (the cofactor is large). */
+    const onTwist = () => {
+      for (;;) {
+        const x = { c0: random() % Fp.ORDER, c1: random() % Fp.ORDER };
+        try {
+          return g2Of({ x, y: Fp2.sqrt(Fp2.add(Fp2.pow(x, 3n), bn254.G2.Point.CURVE().b)) as Fp2T });
+        } catch {
+          // x³ + b' is no square: another x
+        }
+      }
+    };
+    // The little-endian layout: each word reversed, Fp2 as (c0, c1).
+    const littleEndian = (input: Uint8Array) =>
+      bytes(
+        ...Array.from({ length: input.length / 192 }, (_, i) =>
+          [0, 32, 96, 64, 160, 128].map((o) => input.slice(192 * i + o, 192 * i + o + 32).reverse()),
+        ).flat(),
+      );
+    for (let i = 0; i < 6; i++) {
+      const [a, b] = [random() % R || 1n, random() % R || 1n];
+      const Q = g2(b);
+      const inputs = [
+        bytes(g1(a), Q, g1(R - ((a * b) % R)), g2(1n)),
+        bytes(g1(a), Q, g1(R - ((a * b + 1n) % R)), g2(1n)),
+        bytes(g1(a), Q),
+        bytes(g1(a), onTwist()),
+        bytes(new Uint8Array(64), onTwist()),
+        bytes(g1(a), Q, be(random() % Fp.ORDER), be(random() % Fp.ORDER), Q),
+        bytes(g1(a), be(Fp.ORDER + BigInt(i)), Q.subarray(32)),
+      ];
+      for (const input of inputs) {
+        await same(bn, bytes(0, 3, input));
+        await same(bn, bytes(0, 0x83, littleEndian(input)));
       }
     }
   }, 120_000);
