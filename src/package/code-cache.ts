@@ -11,8 +11,8 @@
  * zlib, ~5 ms), so a damaged file is never handed over. The cache lives beside the other
  * caches of the installing project (`node_modules/.cache/websvm/`), is written when a process that
  * found none exits (with the functions that process compiled; of several such processes, the one
- * that compiled most keeps its file; the four newest files stay), and `WEBSVM_CODE_CACHE=0` turns
- * it off. Wherever a piece is missing (`require` of ES modules, in Node since 20.19 and 22.12; a
+ * that compiled most keeps its file; a file from a process that only imported is replaced by a
+ * longer one's; the four newest files stay), and `WEBSVM_CODE_CACHE=0` turns it off. Wherever a piece is missing (`require` of ES modules, in Node since 20.19 and 22.12; a
  * writable place), the core is required as any module is.
  */
 import { createHash } from 'node:crypto';
@@ -21,8 +21,18 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve, sep } from 'node:path';
 import vm from 'node:vm';
 
-/** Bytes before the data: its length (u32, little-endian), then its SHA-256. */
-const HEADER_BYTES = 36;
+/**
+ * Bytes before the data: its length and how long the process that wrote it ran after loading the
+ * core, in ms (u32 each, little-endian), then the data's SHA-256.
+ */
+const HEADER_BYTES = 40;
+const DIGEST_AT = 8;
+/**
+ * A cache written by a process that ran less than this long after loading the core (a script that
+ * only imported websvm) is replaced by the first process that runs at least twice as long (a test
+ * file), whose compiled code covers transactions too.
+ */
+const SHORT_RUN_MS = 1000;
 /** Cache files kept in the directory, newest first. */
 const CACHES_KEPT = 4;
 
@@ -38,14 +48,21 @@ export function loadWithCodeCache(file: string, sourceHash: string): unknown {
   const cacheFile = process.env.WEBSVM_CODE_CACHE === '0' ? undefined : cachePath(file, sourceHash);
   if (cacheFile === undefined || !requiresModules) return requireHere(file);
 
-  const cachedData = readCache(cacheFile);
+  const loadedAt = performance.now();
+  const cached = readCache(cacheFile);
   // Node's own CommonJS wrapper, on the first line so that line numbers stay the file's.
   // The build keeps the core ASCII (esbuild escapes the rest), so latin1 reads it as UTF-8 would, faster.
   const wrapped = `(function (exports, require, module, __filename, __dirname) { ${readFileSync(file, 'latin1')}\n})`;
-  const script = new vm.Script(wrapped, { filename: file, cachedData });
+  const script = new vm.Script(wrapped, { filename: file, cachedData: cached?.data });
   // V8 refused the file (written under other flags or another build): this process's replaces it.
   const refused = script.cachedDataRejected === true;
-  if (cachedData === undefined || refused) process.once('exit', () => writeCache(script, cacheFile, refused));
+  const shortRun = cached !== undefined && cached.ranMs < SHORT_RUN_MS;
+  if (cached === undefined || refused || shortRun) {
+    process.once('exit', () => {
+      const ranMs = performance.now() - loadedAt;
+      if (cached === undefined || refused || ranMs >= 2 * cached.ranMs) writeCache(script, cacheFile, refused, ranMs);
+    });
+  }
   const module = { exports: {} };
   (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, requireHere, module, file, dirname(file));
   return module.exports;
@@ -82,8 +99,11 @@ function nodeFlags(): string[] {
 
 const digest = (data: Uint8Array): Buffer => createHash('sha256').update(data).digest();
 
-/** The cached data in `file` when it is whole (its length and SHA-256 match), else undefined. */
-function readCache(file: string): Buffer | undefined {
+/**
+ * The cached data in `file` and how long its writer ran after loading the core, when the file is
+ * whole (its length and SHA-256 match), else undefined.
+ */
+function readCache(file: string): { data: Buffer; ranMs: number } | undefined {
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);
@@ -92,22 +112,24 @@ function readCache(file: string): Buffer | undefined {
   }
   if (bytes.length < HEADER_BYTES) return undefined;
   const data = bytes.subarray(HEADER_BYTES);
-  return bytes.readUInt32LE(0) === data.length && digest(data).equals(bytes.subarray(4, HEADER_BYTES)) ? data : undefined;
+  const whole = bytes.readUInt32LE(0) === data.length && digest(data).equals(bytes.subarray(DIGEST_AT, HEADER_BYTES));
+  return whole ? { data, ranMs: bytes.readUInt32LE(4) } : undefined;
 }
 
 /**
- * Writes the script's code cache (what this process compiled of it) to `file`, replacing it whole:
- * always when `replace` (V8 refused the file there), else unless a process that compiled more of
- * the core wrote one meanwhile (a test runner's main process, which only reports, ends after its
- * workers, which ran the tests).
+ * Writes the script's code cache (what this process compiled of it; the process ran `ranMs` after
+ * loading the core) to `file`, replacing it whole: always when `replace` (V8 refused the file
+ * there), else unless the file there holds more (a test runner's main process, which only
+ * reports, ends after its workers, which ran the tests).
  */
-function writeCache(script: vm.Script, file: string, replace: boolean): void {
+function writeCache(script: vm.Script, file: string, replace: boolean, ranMs: number): void {
   try {
     const data = script.createCachedData();
     if (!replace && existsSync(file) && statSync(file).size >= HEADER_BYTES + data.length && readCache(file) !== undefined) return;
     const header = Buffer.alloc(HEADER_BYTES);
     header.writeUInt32LE(data.length, 0);
-    digest(data).copy(header, 4);
+    header.writeUInt32LE(Math.min(Math.round(ranMs), 0xffff_ffff), 4);
+    digest(data).copy(header, DIGEST_AT);
     mkdirSync(dirname(file), { recursive: true });
     // Another process (a test runner's worker) may be writing the same file: each writes its own and renames it into place.
     const partial = `${file}.${process.pid}-${Math.random().toString(36).slice(2)}`;

@@ -69,7 +69,7 @@ describe('code cache of the core', () => {
     expect(files[0]).toMatch(new RegExp(`^core-a1b2c3d4e5f60718-${process.version}-${process.arch}-[0-9a-f]+\\.v8$`));
     const file = join(cacheDir, files[0]);
     const written = readFileSync(file);
-    expect(written.readUInt32LE(0)).toBe(written.length - 36); // header: the data's length, then its SHA-256
+    expect(written.readUInt32LE(0)).toBe(written.length - 40); // header: the data's length, the writer's run, then the SHA-256
     const mtime = statSync(file).mtimeMs;
     expect(load()).toBe('cjs/core.js 42 function');
     expect(statSync(file).mtimeMs).toBe(mtime);
@@ -91,6 +91,21 @@ describe('code cache of the core', () => {
     expect(left).toContain('litesvm-1.5.0');
     expect(left).not.toContain(older[0]); // the oldest
     for (const name of older.slice(1)) expect(left).toContain(name);
+  });
+
+  it('written by a process that only loaded the core, is replaced by one that ran twice as long and compiled more', () => {
+    load();
+    const file = join(cacheDir, cacheFiles()[0]);
+    const short = readFileSync(file);
+    expect(short.readUInt32LE(4)).toBeLessThan(1000);
+    load({}, [], 'm.more(); await new Promise((r) => setTimeout(r, 300));');
+    const longer = readFileSync(file);
+    expect(longer.readUInt32LE(4)).toBeGreaterThanOrEqual(300);
+    expect(longer.length).toBeGreaterThan(short.length);
+    // A short process finds a file from a longer run: it leaves it.
+    const mtime = statSync(file).mtimeMs;
+    load();
+    expect(statSync(file).mtimeMs).toBe(mtime);
   });
 
   it('is replaced when V8 refuses it (the core changed under the same name), then read again', () => {
@@ -139,7 +154,7 @@ describe('code cache of the core', () => {
       writeFileSync(file, damaged);
       expect(load()).toBe('cjs/core.js 42 function');
       const rewritten = readFileSync(file);
-      expect(rewritten.length).toBe(rewritten.readUInt32LE(0) + 36);
+      expect(rewritten.length).toBe(rewritten.readUInt32LE(0) + 40);
       expect(rewritten.equals(damaged)).toBe(false);
     }
   });
