@@ -262,11 +262,7 @@ export function run(exe: Executable, opts: ExecuteOptions, exit: ExitHook | unde
 
 /**
  * A few instructions of the kinds every program runs (a load from the input, stores to the stack,
- * 64-bit ALU, a loop's branch), for {@link warmUpAhead}: r0 counts to 1000 in a stack slot. A
- * thousand rounds, because V8 compiles a hot wasm function again with its optimising compiler (on
- * a background thread, from ~2 ms on an idle machine to 12 under load, for the interpreter
- * module's loop), and a run of a few thousand instructions makes it hot: better while the test
- * awaits its keys than during its first transactions.
+ * 64-bit ALU, a loop's branch), for {@link warmUpAhead}: r0 counts to 3 in a stack slot.
  */
 const WARM_UP_TEXT = Uint8Array.from(
   [
@@ -274,14 +270,14 @@ const WARM_UP_TEXT = Uint8Array.from(
     [0xb7, 0x00, 0, 0, 0, 0, 0, 0], // mov64 r0, 0
     [0x07, 0x00, 0, 0, 1, 0, 0, 0], // add64 r0, 1
     [0x7b, 0x0a, 0xf8, 0xff, 0, 0, 0, 0], // stxdw [r10-8], r0
-    [0x55, 0x00, 0xfd, 0xff, 0xe8, 0x03, 0, 0], // jne r0, 1000, -3
+    [0x55, 0x00, 0xfd, 0xff, 3, 0, 0, 0], // jne r0, 3, -3
     [0x95, 0, 0, 0, 0, 0, 0, 0], // exit
   ].flat(),
 );
 
 /**
  * Runs the warm-up program once on the tier cold code runs on — the WebAssembly interpreter, or the
- * JS interpreter when `WEBSVM_ENGINE` makes that the default (r0 = 1000 after 3003 instructions).
+ * JS interpreter when `WEBSVM_ENGINE` makes that the default (r0 = 3 after 12 instructions).
  */
 export function warmUpRun(): ExecuteResult {
   const exe: Executable = {
@@ -302,8 +298,8 @@ let warmedUp = false;
 /**
  * Runs {@link warmUpRun} once the caller's synchronous work is done (a microtask, once per
  * process; `new SVM()` asks for it). V8 compiles a function on its first call: a process's first
- * run paid for compiling the interpreter module, its loop and the memory map's code, which now
- * happens while a test awaits its first key or signature.
+ * run paid for compiling the interpreter module (its import wrappers, ~3 ms), its loop and the
+ * memory map's code, which now happens while a test awaits its first key or signature.
  */
 export function warmUpAhead(): void {
   if (warmedUp) return;

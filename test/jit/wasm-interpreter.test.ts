@@ -201,7 +201,8 @@ describe('wasm interpreter hand-overs', () => {
     { what: 'a division by zero', src: 'mov r0, 5\nmov r1, 0\ndiv r0, r1\nexit', kind: 'DivideByZero', pc: 2 },
     { what: 'the call one frame too deep', src: 'call function_down\nexit\nfunction_down:\ncall function_down\nexit', kind: 'CallDepthExceeded', pc: 2 },
     { what: 'a callx outside the text', src: 'mov r1, 8\ncallx r1\nexit', kind: 'CallOutsideTextSegment', pc: 1 },
-    { what: 'a jump out of the program', src: 'ja +5\nexit', kind: 'ExecutionOverrun', pc: 6 },
+    { what: 'a jump past the program', src: 'ja +5\nexit', kind: 'ExecutionOverrun', pc: 6 },
+    { what: 'a jump before the program', src: 'mov r0, 1\nja -5\nexit', kind: 'ExecutionOverrun', pc: -3 },
     { what: 'a call to nothing', src: 'mov r0, 1\nsyscall not_registered\nexit', kind: 'UnsupportedInstruction', pc: 1 },
   ];
   for (const { what, src, v, kind, pc } of FAULTS) {
