@@ -292,8 +292,8 @@ interface Imports {
 }
 
 /**
- * Emits `run` (the fetch-execute loop) or one handler, with labels tracked by name; a handler's
- * ways out that are `run`'s (the next slot, a jump, a call, a syscall, exit) are returns.
+ * Emits `run` (the fetch-execute loop) or one handler, with labels tracked by name; in a handler,
+ * a branch to one of `run`'s labels (the next slot, the loop's top, a syscall, exit) is a return.
  */
 class LoopEmitter {
   private readonly labels: string[] = [];
@@ -384,10 +384,6 @@ class LoopEmitter {
     else if (name === 'top') c.localGet(PC).return();
     else if (name === 'exit') c.i32Const(EXIT).return();
     else if (name === 'syscall') c.i32Const(SYSCALL).return();
-    else if (name === 'call') this.callSlot();
-    else if (name === 'jump') this.branchIf();
-    else if (name === 'alu32') this.alu32();
-    else if (name === 'jmp32') this.jmp32();
     else assertInternal(false, `interpreter module: no way out named ${name}`);
   }
 
@@ -603,7 +599,7 @@ class LoopEmitter {
     c.i64ExtendI32U().i64Const(0, 3).i64Shl().i64GeU();
     this.brIf('handOver');
     c.localGet(this.T).i64Const(0, 3).i64ShrU().i32WrapI64().localSet(this.V);
-    this.br('call');
+    this.callSlot();
   }
 
   /** X, Y = the low halves of dst and the operand; then a `br_table` on the opcode's operation bits to `cases` (the rest hand over). */
@@ -708,7 +704,7 @@ class LoopEmitter {
       c.localGet(X).localGet(Y);
       compare[name]();
       c.localSet(this.V);
-      this.br('jump');
+      this.branchIf();
     }
   }
 
@@ -782,7 +778,7 @@ class LoopEmitter {
           c.i64LeS();
       }
       c.localSet(this.V);
-      this.br('jump');
+      this.branchIf();
       return;
     }
     switch (o) {
@@ -803,7 +799,7 @@ class LoopEmitter {
         return;
       case Op.Ja:
         c.i32Const(1).localSet(this.V);
-        this.br('jump');
+        this.branchIf();
         return;
       case Op.Div:
       case Op.Mod:
@@ -834,10 +830,10 @@ class LoopEmitter {
       case Op.Alu32:
       case Op.Alu32Explicit:
         c.i32Const(o === Op.Alu32Explicit ? 1 : 0).localSet(this.V);
-        this.br('alu32');
+        this.alu32();
         return;
       case Op.Jmp32:
-        this.br('jmp32');
+        this.jmp32();
         return;
       case Op.Hor:
         c.localGet(this.DA).localGet(this.DA).i64Load().localGet(this.IMM).i64Const(0, 32).i64Shl().i64Or().i64Store();
@@ -881,7 +877,7 @@ class LoopEmitter {
         this.get(N);
         c.i32GeU();
         this.brIf('handOver'); // outside the text
-        this.br('call');
+        this.callSlot();
         return;
       case Op.CallStatic:
         c.localGet(this.INSN).i64Const(0, 12).i64ShrU().i32WrapI64().i32Const(15).i32And().localTee(this.V);
@@ -892,7 +888,7 @@ class LoopEmitter {
         this.get(N);
         c.i32GeU();
         this.brIf('handOver');
-        this.br('call');
+        this.callSlot();
         this.end();
         this.resolveCall();
         c.localGet(this.V).i32Eqz();
