@@ -229,7 +229,7 @@ export function handlerTable(v: SBPFVersion): Uint8Array {
  * `run`'s parameters, in order: the pc to start at, the program's slots, where its text is in
  * memory (`textHost`), at which byte offset of the chunk-mapped area it starts (`textOff`), that
  * area's chunk map and `load` slot, the frame-pointer bump a call makes, the text's virtual
- * address (for `callx`), and the entered-function marks (a byte per slot).
+ * address (for `callx`), and the entered-function marks (a bit per slot).
  */
 const PARAMS = [I32, I32, I32, I32, I32, I32, I64, I64, I32];
 const [PC, N, TEXT_HOST, TEXT_OFF, TEXT_MAP, TEXT_SLOT_P, FRAME_BUMP, TEXT_VADDR, ENTERED] = PARAMS.map((_, i) => i);
@@ -576,12 +576,13 @@ class LoopEmitter {
     c.i32Const(0).i32Const(0).i64Load(headerRegister(FRAME_PTR_REG));
     this.get(FRAME_BUMP);
     c.i64Add().i64Store(headerRegister(FRAME_PTR_REG));
-    // The tiering's record of the functions entered: told once per instance.
+    // The tiering's record of the functions entered: told once per instance (a bit per slot, so a
+    // megabyte program's marks touch few fresh pages).
     this.get(ENTERED);
-    c.localGet(this.V).i32Add().i32Load8U().i32Eqz();
+    c.localGet(this.V).i32Const(3).i32ShrU().i32Add().localTee(this.A).i32Load8U().localTee(this.Y);
+    c.i32Const(1).localGet(this.V).i32Const(7).i32And().i32Shl().localTee(this.X).i32And().i32Eqz();
     c.if();
-    this.get(ENTERED);
-    c.localGet(this.V).i32Add().i32Const(1).i32Store8();
+    c.localGet(this.A).localGet(this.Y).localGet(this.X).i32Or().i32Store8();
     c.localGet(this.V).call(this.f.enterImport);
     c.end();
     c.localGet(this.V).localSet(PC);

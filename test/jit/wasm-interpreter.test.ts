@@ -7,7 +7,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { assemble, execute, opcodeRole, SBPFVersion, type ExecuteResult, type Executable } from '../../src/index.js';
 import { handlerTable, Op } from '../../src/jit/interpreter-module.js';
 import { wasmInterpreterRuns } from '../../src/jit/engine.js';
-import { tieringPolicy } from '../../src/jit/program-cache.js';
+import { hasModule, tieringPolicy, tierOf } from '../../src/jit/program-cache.js';
+import { testSyscalls } from '../../src/vm/test-syscalls.js';
 import { log } from '../../src/log.js';
 import * as op from '../../src/isa/opcodes.js';
 
@@ -228,6 +229,20 @@ describe('wasm interpreter hand-overs', () => {
     expect(result).toMatchObject({ ok: false, error: { kind: 'SyscallError', pc: 4 } });
     expect(at).toEqual([]);
     expect(!result.ok && result.error.returnPcs).toEqual([1]);
+  });
+});
+
+describe('wasm interpreter and the tiering', () => {
+  it('marks the functions it enters, and what it runs counts towards compiling them', () => {
+    const exe = assemble('call function_f\nexit\nfunction_f:\nmov r0, 1\nexit', { sbpfVersion: 0 });
+    const runs = wasmInterpreterRuns.runs;
+    expect(execute(exe, { engine: 'auto' })).toMatchObject({ ok: true, value: 1n });
+    expect(wasmInterpreterRuns.runs).toBe(runs + 1);
+    expect(tierOf(exe, testSyscalls()).entered[2]).toBe(1);
+    // Compiling pays for itself after a dozen interpreted instructions: the next run builds the module.
+    Object.assign(tieringPolicy, { perCompiledInstruction: 0, perProgramInstruction: 0, fixed: 12, perRun: 0 });
+    for (let i = 0; i < 3; i++) execute(exe, { engine: 'auto' });
+    expect(hasModule(exe, testSyscalls())).toBe(true);
   });
 });
 
