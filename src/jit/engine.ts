@@ -210,7 +210,7 @@ function exitHook(onExit: ExitHook | undefined, map: MemoryMap, interpreter: Int
 interface InterpreterLayout {
   /** Bytes before the first region. */
   headerBytes: number;
-  /** The entered-function marks: a byte per slot. */
+  /** The entered-function marks: a bit per slot. */
   entered: number;
   /** Per address-space slot of a read-only region: its chunk map. */
   chunkMaps: Map<number, number>;
@@ -233,7 +233,7 @@ function interpreterLayout(exe: Executable): InterpreterLayout {
   const n = exe.text.length / INSN_SIZE;
   let at = INTERPRETER_AREA.size;
   const entered = at;
-  at = align(at + n, 8);
+  at = align(at + Math.ceil(n / 8), 8);
   const chunkMaps = new Map<number, number>();
   let textSlot = -1;
   let textOff = 0;

@@ -16,7 +16,8 @@
  *
  * Instructions are decoded where they execute, from the program's text in the instance's memory:
  * an 8-byte load, the opcode mapped to a handler through the version's table ({@link handlerTable})
- * and one `br_table`. The text is copied in a 4 KiB chunk at a time on first execution (see
+ * and a `call_indirect` of that handler's function (see {@link HANDLER_PARAMS} for why not one
+ * loop holding them all). The text is copied in a 4 KiB chunk at a time on first execution (see
  * {@link INTERPRETER_AREA}), as the memory map copies the read-only image, so a megabyte
  * program's first run touches only the pages it runs.
  */
@@ -228,7 +229,7 @@ export function handlerTable(v: SBPFVersion): Uint8Array {
  * `run`'s parameters, in order: the pc to start at, the program's slots, where its text is in
  * memory (`textHost`), at which byte offset of the chunk-mapped area it starts (`textOff`), that
  * area's chunk map and `load` slot, the frame-pointer bump a call makes, the text's virtual
- * address (for `callx`), and the entered-function marks (a byte per slot).
+ * address (for `callx`), and the entered-function marks (a bit per slot).
  */
 const PARAMS = [I32, I32, I32, I32, I32, I32, I64, I64, I32];
 const [PC, N, TEXT_HOST, TEXT_OFF, TEXT_MAP, TEXT_SLOT_P, FRAME_BUMP, TEXT_VADDR, ENTERED] = PARAMS.map((_, i) => i);
@@ -245,14 +246,42 @@ export function emitInterpreter(): EmittedModule {
   const prev = m.addGlobal(I64, true, 0n);
   m.export('due', 'global', due);
   m.export('prev', 'global', prev);
+  // run's loop-invariant parameters, for the handlers.
+  const params = PARAMS.map((type, p) => (p === PC ? -1 : m.addGlobal(type === I64 ? I64 : I32, true, type === I64 ? 0n : 0)));
   const run = m.addFunction(PARAMS, [I32]);
   m.export('run', 'func', run.index);
   const translate = defineTranslate(m, due, { chunkTable: INTERPRETER_AREA.slotChunks, loadImport });
-  new LoopEmitter(run.code, { translate, syscallImport, loadImport, resolveImport, enterImport, due, prev }).emit();
+  const handlers = Array.from({ length: Op.Count }, () => m.addFunction(HANDLER_PARAMS, [I32]));
+  m.defineTable(handlers.map((h) => h.index));
+  const f = { translate, syscallImport, loadImport, resolveImport, enterImport, due, prev, params, handlerType: m.type(HANDLER_PARAMS, [I32]) };
+  handlers.forEach((h, o) => new LoopEmitter(h.code, f, 'handler').emitHandler(o as Op));
+  new LoopEmitter(run.code, f, 'run').emitRun();
   return { bytes: m.encode(), meta: undefined };
 }
 
+/**
+ * A handler: a function of the slot's pc and its instruction, returning the pc to continue at,
+ * or one of the codes below. One function per handler keeps `run`'s loop small: V8 recompiles a
+ * wasm function with its optimising compiler once it has run a number of its bytes (each loop
+ * iteration counts the bytes from the loop's start to its branch back), and the recompile of one
+ * loop holding every handler, due after a few hundred instructions, cost ~10 ms of CPU and ~460
+ * page faults per process (1.6 MB of compiler zone; `run` alone now takes 0.24 MB, and a handler
+ * is recompiled only once it has itself run tens of thousands of times). Liftoff's code with a
+ * call per instruction runs ~130 M instructions/s instead of ~190 M.
+ */
+const HANDLER_PARAMS = [I32, I64];
+/**
+ * What a handler returns instead of a pc: hand over at its pc, exit at depth 0, run the syscall its
+ * immediate names. Below any pc a jump can reach (pc + 1 + a 16-bit offset, out of the program too).
+ */
+const HAND_OVER = -0x8000_0000;
+const EXIT = HAND_OVER + 1;
+const SYSCALL = HAND_OVER + 2;
+
 interface Imports {
+  /** Per parameter of `run` but the pc: the global the handlers read it from. */
+  params: number[];
+  handlerType: number;
   translate: number;
   syscallImport: number;
   loadImport: number;
@@ -262,7 +291,10 @@ interface Imports {
   prev: number;
 }
 
-/** Emits `run`: the fetch-execute loop, with labels tracked by name. */
+/**
+ * Emits `run` (the fetch-execute loop) or one handler, with labels tracked by name; in a handler,
+ * a branch to one of `run`'s labels (the next slot, the loop's top, a syscall, exit) is a return.
+ */
 class LoopEmitter {
   private readonly labels: string[] = [];
   // Locals after the parameters.
@@ -270,6 +302,8 @@ class LoopEmitter {
   private readonly PREV: number;
   private readonly DEPTH: number;
   private readonly INSN: number;
+  /** run: the slot the handler ran for. */
+  private readonly PC0: number;
   private readonly DA: number;
   private readonly SA: number;
   private readonly IMM: number;
@@ -285,10 +319,11 @@ class LoopEmitter {
   constructor(
     private readonly c: Code,
     private readonly f: Imports,
+    private readonly mode: 'run' | 'handler',
   ) {
     this.DUE = c.locals(1, I64);
     this.PREV = c.locals(1, I64);
-    this.INSN = c.locals(1, I64);
+    this.INSN = mode === 'handler' ? 1 : c.locals(1, I64);
     this.IMM = c.locals(1, I64);
     this.T = c.locals(1, I64);
     this.DEPTH = c.locals(1, I32);
@@ -300,6 +335,13 @@ class LoopEmitter {
     this.X = c.locals(1, I32);
     this.Y = c.locals(1, I32);
     this.SIGN = c.locals(1, I32);
+    this.PC0 = c.locals(1, I32);
+  }
+
+  /** Pushes `run`'s parameter `p` (a handler reads its global). */
+  private get(p: number): void {
+    if (this.mode === 'run') this.c.localGet(p);
+    else this.c.globalGet(this.f.params[p]);
   }
 
   private open(kind: 'block' | 'loop' | 'if', name: string): void {
@@ -321,55 +363,57 @@ class LoopEmitter {
   }
 
   private br(name: string): void {
-    this.c.br(this.depthOf(name));
+    if (this.labels.includes(name)) this.c.br(this.depthOf(name));
+    else this.leave(name);
   }
 
   private brIf(name: string): void {
-    this.c.brIf(this.depthOf(name));
+    if (this.labels.includes(name)) this.c.brIf(this.depthOf(name));
+    else {
+      this.open('if', 'if');
+      this.leave(name);
+      this.end();
+    }
   }
 
-  emit(): void {
+  /** A handler's way out to `run` (see {@link HAND_OVER}). */
+  private leave(name: string): void {
+    const c = this.c;
+    assertInternal(this.mode === 'handler', `interpreter module: label ${name} is not open`);
+    if (name === 'next') c.localGet(PC).i32Const(1).i32Add().return();
+    else if (name === 'top') c.localGet(PC).return();
+    else if (name === 'exit') c.i32Const(EXIT).return();
+    else if (name === 'syscall') c.i32Const(SYSCALL).return();
+    else assertInternal(false, `interpreter module: no way out named ${name}`);
+  }
+
+  /** `run`: charge, fetch, call the slot's handler, act on what it returns. */
+  emitRun(): void {
     const { c, f } = this;
+    for (let p = 0; p < PARAMS.length; p++) if (p !== PC) c.localGet(p).globalSet(f.params[p]);
     c.globalGet(f.due).localSet(this.DUE);
     c.globalGet(f.prev).localSet(this.PREV);
-    c.i32Const(0).i32Load(HEADER.depth).localSet(this.DEPTH);
     this.open('block', 'exit');
     this.open('block', 'handOver');
     this.open('loop', 'top');
     this.fetch();
-    this.open('block', 'next');
-    // What several handlers end in, emitted once (the smaller the loop, the less V8's optimising
-    // compiler spends on it when it gets hot).
-    this.open('block', 'syscall');
-    this.open('block', 'call');
-    this.open('block', 'jump');
-    this.open('block', 'jmp32');
-    this.open('block', 'alu32');
-    const handlers = Array.from({ length: Op.Count - 1 }, (_, i) => `op${i + 1}`);
-    for (let i = handlers.length - 1; i >= 0; i--) this.open('block', handlers[i]);
+    c.localGet(PC).localTee(this.PC0).localGet(this.INSN);
     c.i32Const(0).localGet(this.INSN).i32WrapI64().i32Const(0xff).i32And().i32Add().i32Load8U(INTERPRETER_AREA.handlers);
-    c.brTable([this.depthOf('handOver'), ...handlers.map((h) => this.depthOf(h))], this.depthOf('handOver'));
-    for (let o = 1; o < Op.Count; o++) {
-      this.end();
-      this.handler(o as Op);
-    }
-    this.end(); // alu32: V says whether V2's rules apply
-    this.alu32();
-    this.end(); // jmp32
-    this.jmp32();
-    this.end(); // jump: when V is non-zero
-    this.branchIf();
-    this.end(); // call: slot V
-    this.callSlot();
-    this.end(); // syscall: the immediate's
+    c.callIndirect(f.handlerType).localTee(PC).i32Const(SYSCALL).i32GtS();
+    this.brIf('top');
+    // The handler's code; the slot it ran for again.
+    c.localGet(PC).localSet(this.V).localGet(this.PC0).localSet(PC);
+    c.localGet(this.V).i32Const(EXIT).i32Eq();
+    this.brIf('exit');
+    c.localGet(this.V).i32Const(HAND_OVER).i32Eq();
+    this.brIf('handOver');
+    c.localGet(this.INSN).i64Const(0, 32).i64ShrS().localSet(this.IMM);
     this.syscall();
-    this.end(); // next: the following slot
     c.localGet(PC).i32Const(1).i32Add().localSet(PC);
     this.br('top');
     this.end(); // top
     this.end(); // handOver: the JS interpreter runs slot PC, not yet charged
     c.i32Const(0).localGet(PC).i32Store(HEADER.pc);
-    c.i32Const(0).localGet(this.DEPTH).i32Store(HEADER.depth);
     c.localGet(this.DUE).i64ConstI32(1).i64Sub().globalSet(f.due);
     c.localGet(this.PREV).globalSet(f.prev);
     c.i32Const(STATUS_HAND_OVER).return();
@@ -379,24 +423,55 @@ class LoopEmitter {
     c.i32Const(STATUS_EXIT);
   }
 
+  /** Handler `o`: its operands from the instruction, then its code; falling out of `handOver` hands over. */
+  emitHandler(o: Op): void {
+    const c = this.c;
+    this.open('block', 'handOver');
+    if (o !== Op.HandOver) {
+      c.localGet(this.INSN)
+        .i32WrapI64()
+        .localTee(this.A)
+        .i32Const(8)
+        .i32ShrU()
+        .i32Const(15)
+        .i32And()
+        .i32Const(3)
+        .i32Shl()
+        .i32Const(HEADER.regs)
+        .i32Add()
+        .localSet(this.DA);
+      c.localGet(this.A).i32Const(12).i32ShrU().i32Const(15).i32And().i32Const(3).i32Shl().i32Const(HEADER.regs).i32Add().localSet(this.SA);
+      c.localGet(this.INSN).i64Const(0, 32).i64ShrS().localSet(this.IMM);
+      this.handler(o);
+    }
+    this.end();
+    c.i32Const(HAND_OVER);
+  }
+
   /** Charges the slot at PC (or hands over when the meter would run out), then loads and splits it. */
   private fetch(): void {
     const { c } = this;
     c.localGet(this.DUE).i64ConstI32(1).i64Add().localTee(this.DUE).localGet(this.PREV).i64GtU();
     this.brIf('handOver');
     // Outside the program (also slots n and n + 1): the JS interpreter's overrun.
-    c.localGet(PC).localGet(N).i32GeU();
+    c.localGet(PC);
+    this.get(N);
+    c.i32GeU();
     this.brIf('handOver');
-    c.localGet(TEXT_OFF).localGet(PC).i32Const(3).i32Shl().i32Add().localSet(this.BYTE);
+    this.textByte();
     this.ensureText(0);
-    c.localGet(TEXT_HOST).localGet(PC).i32Const(3).i32Shl().i32Add().i64Load().localSet(this.INSN);
+    this.get(TEXT_HOST);
+    c.localGet(PC).i32Const(3).i32Shl().i32Add().i64Load().localSet(this.INSN);
     // Registers r11..r15 do not exist.
     c.localGet(this.INSN).i32WrapI64().localTee(this.A).i32Const(8).i32ShrU().i32Const(15).i32And().localTee(this.DA).i32Const(10).i32GtU();
     c.localGet(this.A).i32Const(12).i32ShrU().i32Const(15).i32And().localTee(this.SA).i32Const(10).i32GtU().i32Or();
     this.brIf('handOver');
-    c.localGet(this.DA).i32Const(3).i32Shl().i32Const(HEADER.regs).i32Add().localSet(this.DA);
-    c.localGet(this.SA).i32Const(3).i32Shl().i32Const(HEADER.regs).i32Add().localSet(this.SA);
-    c.localGet(this.INSN).i64Const(0, 32).i64ShrS().localSet(this.IMM);
+  }
+
+  /** BYTE = where slot PC starts in the text's chunk-mapped area. */
+  private textByte(): void {
+    this.get(TEXT_OFF);
+    this.c.localGet(PC).i32Const(3).i32Shl().i32Add().localSet(this.BYTE);
   }
 
   /** Copies in the text chunk holding bytes BYTE + skip .. + 7 when it is not in place yet. */
@@ -406,13 +481,12 @@ class LoopEmitter {
       .i32Const(skip + 7)
       .i32Add()
       .i32Const(CHUNK_SHIFT)
-      .i32ShrU()
-      .localGet(TEXT_MAP)
-      .i32Add()
-      .i32Load8U()
-      .i32Eqz();
+      .i32ShrU();
+    this.get(TEXT_MAP);
+    c.i32Add().i32Load8U().i32Eqz();
     c.if();
-    c.localGet(TEXT_SLOT_P).localGet(this.BYTE).i32Const(skip).i32Add().i32Const(8).call(this.f.loadImport);
+    this.get(TEXT_SLOT_P);
+    c.localGet(this.BYTE).i32Const(skip).i32Add().i32Const(8).call(this.f.loadImport);
     c.end();
   }
 
@@ -450,7 +524,6 @@ class LoopEmitter {
   /** Runs the syscall whose hash is the immediate; r0 gets its result. */
   private syscall(): void {
     const { c, f } = this;
-    c.i32Const(0).localGet(this.DEPTH).i32Store(HEADER.depth); // for a failing syscall's backtrace
     c.localGet(this.DUE).globalSet(f.due);
     c.i32Const(0).localGet(this.IMM).i32WrapI64().localGet(PC);
     for (let r = 1; r <= 5; r++) c.i32Const(0).i64Load(headerRegister(r));
@@ -482,7 +555,9 @@ class LoopEmitter {
   /** Calls slot V (known to be in the program): pushes a frame as the VM does, or hands over when it would be one too many. */
   private callSlot(): void {
     const c = this.c;
-    c.localGet(this.DEPTH)
+    c.i32Const(0)
+      .i32Load(HEADER.depth)
+      .localTee(this.DEPTH)
       .i32Const(MAX_CALL_DEPTH - 1)
       .i32Eq();
     this.brIf('handOver');
@@ -497,12 +572,17 @@ class LoopEmitter {
       .i32Const(1)
       .i32Add()
       .i32Store(frameAt(0) + FRAME.offsets.returnPc);
-    c.localGet(this.DEPTH).i32Const(1).i32Add().localSet(this.DEPTH);
-    c.i32Const(0).i32Const(0).i64Load(headerRegister(FRAME_PTR_REG)).localGet(FRAME_BUMP).i64Add().i64Store(headerRegister(FRAME_PTR_REG));
-    // The tiering's record of the functions entered: told once per instance.
-    c.localGet(ENTERED).localGet(this.V).i32Add().i32Load8U().i32Eqz();
+    c.i32Const(0).localGet(this.DEPTH).i32Const(1).i32Add().i32Store(HEADER.depth);
+    c.i32Const(0).i32Const(0).i64Load(headerRegister(FRAME_PTR_REG));
+    this.get(FRAME_BUMP);
+    c.i64Add().i64Store(headerRegister(FRAME_PTR_REG));
+    // The tiering's record of the functions entered: told once per instance (a bit per slot, so a
+    // megabyte program's marks touch few fresh pages).
+    this.get(ENTERED);
+    c.localGet(this.V).i32Const(3).i32ShrU().i32Add().localTee(this.A).i32Load8U().localTee(this.Y);
+    c.i32Const(1).localGet(this.V).i32Const(7).i32And().i32Shl().localTee(this.X).i32And().i32Eqz();
     c.if();
-    c.localGet(ENTERED).localGet(this.V).i32Add().i32Const(1).i32Store8();
+    c.localGet(this.A).localGet(this.Y).localGet(this.X).i32Or().i32Store8();
     c.localGet(this.V).call(this.f.enterImport);
     c.end();
     c.localGet(this.V).localSet(PC);
@@ -513,10 +593,14 @@ class LoopEmitter {
   private callx(): void {
     const c = this.c;
     // (target - text start) must be below n slots, as a u64.
-    c.i64Load().localGet(TEXT_VADDR).i64Sub().localTee(this.T).localGet(N).i64ExtendI32U().i64Const(0, 3).i64Shl().i64GeU();
+    c.i64Load();
+    this.get(TEXT_VADDR);
+    c.i64Sub().localTee(this.T);
+    this.get(N);
+    c.i64ExtendI32U().i64Const(0, 3).i64Shl().i64GeU();
     this.brIf('handOver');
     c.localGet(this.T).i64Const(0, 3).i64ShrU().i32WrapI64().localSet(this.V);
-    this.br('call');
+    this.callSlot();
   }
 
   /** X, Y = the low halves of dst and the operand; then a `br_table` on the opcode's operation bits to `cases` (the rest hand over). */
@@ -621,7 +705,7 @@ class LoopEmitter {
       c.localGet(X).localGet(Y);
       compare[name]();
       c.localSet(this.V);
-      this.br('jump');
+      this.branchIf();
     }
   }
 
@@ -695,24 +779,28 @@ class LoopEmitter {
           c.i64LeS();
       }
       c.localSet(this.V);
-      this.br('jump');
+      this.branchIf();
       return;
     }
     switch (o) {
       case Op.Lddw:
         // The upper half is the next slot's immediate; in the last slot the JS interpreter's (zero).
-        c.localGet(PC).i32Const(1).i32Add().localGet(N).i32GeU();
+        c.localGet(PC).i32Const(1).i32Add();
+        this.get(N);
+        c.i32GeU();
         this.brIf('handOver');
+        this.textByte();
         this.ensureText(8);
         c.localGet(this.DA);
-        c.localGet(TEXT_HOST).localGet(PC).i32Const(3).i32Shl().i32Add().i64Load32U(12).i64Const(0, 32).i64Shl();
+        this.get(TEXT_HOST);
+        c.localGet(PC).i32Const(3).i32Shl().i32Add().i64Load32U(12).i64Const(0, 32).i64Shl();
         c.localGet(this.IMM).i64Const(0, 0xffffffff).i64And().i64Or().i64Store();
         c.localGet(PC).i32Const(2).i32Add().localSet(PC);
         this.br('top');
         return;
       case Op.Ja:
         c.i32Const(1).localSet(this.V);
-        this.br('jump');
+        this.branchIf();
         return;
       case Op.Div:
       case Op.Mod:
@@ -743,10 +831,10 @@ class LoopEmitter {
       case Op.Alu32:
       case Op.Alu32Explicit:
         c.i32Const(o === Op.Alu32Explicit ? 1 : 0).localSet(this.V);
-        this.br('alu32');
+        this.alu32();
         return;
       case Op.Jmp32:
-        this.br('jmp32');
+        this.jmp32();
         return;
       case Op.Hor:
         c.localGet(this.DA).localGet(this.DA).i64Load().localGet(this.IMM).i64Const(0, 32).i64Shl().i64Or().i64Store();
@@ -786,18 +874,22 @@ class LoopEmitter {
         this.end();
         c.localGet(this.V).i32Const(1).i32ShrU().i32Const(1).i32Sub().localTee(this.V).i32Const(0).i32LtS();
         this.brIf('handOver'); // neither
-        c.localGet(this.V).localGet(N).i32GeU();
+        c.localGet(this.V);
+        this.get(N);
+        c.i32GeU();
         this.brIf('handOver'); // outside the text
-        this.br('call');
+        this.callSlot();
         return;
       case Op.CallStatic:
         c.localGet(this.INSN).i64Const(0, 12).i64ShrU().i32WrapI64().i32Const(15).i32And().localTee(this.V);
         this.open('if', 'src'); // src ≠ 0: src 1 calls pc + 1 + imm
         c.localGet(this.V).i32Const(1).i32Ne();
         this.brIf('handOver');
-        c.localGet(PC).i32Const(1).i32Add().localGet(this.IMM).i32WrapI64().i32Add().localTee(this.V).localGet(N).i32GeU();
+        c.localGet(PC).i32Const(1).i32Add().localGet(this.IMM).i32WrapI64().i32Add().localTee(this.V);
+        this.get(N);
+        c.i32GeU();
         this.brIf('handOver');
-        this.br('call');
+        this.callSlot();
         this.end();
         this.resolveCall();
         c.localGet(this.V).i32Eqz();
@@ -819,9 +911,10 @@ class LoopEmitter {
         this.callx();
         return;
       case Op.Exit:
-        c.localGet(this.DEPTH).i32Eqz();
+        c.i32Const(0).i32Load(HEADER.depth).localTee(this.DEPTH).i32Eqz();
         this.brIf('exit');
-        c.localGet(this.DEPTH).i32Const(1).i32Sub().localTee(this.DEPTH).i32Const(FRAME.fixedSize).i32Mul().localSet(this.A);
+        c.i32Const(0).localGet(this.DEPTH).i32Const(1).i32Sub().localTee(this.DEPTH).i32Store(HEADER.depth);
+        c.localGet(this.DEPTH).i32Const(FRAME.fixedSize).i32Mul().localSet(this.A);
         for (let r = FIRST_SCRATCH_REG; r <= FRAME_PTR_REG; r++)
           c.i32Const(0)
             .localGet(this.A)

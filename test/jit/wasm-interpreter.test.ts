@@ -7,7 +7,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { assemble, execute, opcodeRole, SBPFVersion, type ExecuteResult, type Executable } from '../../src/index.js';
 import { handlerTable, Op } from '../../src/jit/interpreter-module.js';
 import { wasmInterpreterRuns } from '../../src/jit/engine.js';
-import { tieringPolicy } from '../../src/jit/program-cache.js';
+import { hasModule, tieringPolicy, tierOf } from '../../src/jit/program-cache.js';
+import { testSyscalls } from '../../src/vm/test-syscalls.js';
 import { log } from '../../src/log.js';
 import * as op from '../../src/isa/opcodes.js';
 
@@ -194,41 +195,32 @@ describe('wasm interpreter hand-overs', () => {
     }
   });
 
-  it('hands over before an access that faults, and before a division by zero', () => {
-    const load = same(assemble('mov r0, 5\nldxdw r0, [r0+0]\nexit', { sbpfVersion: 0 }));
-    expect(load.result).toMatchObject({ ok: false, error: { kind: 'AccessViolation', pc: 1 }, instructions: 2n });
-    expect(load.at).toEqual([1]);
-    const store = same(assemble('mov r1, 0\nstxdw [r1+0], r1\nexit', { sbpfVersion: 3 }));
-    expect(store.result).toMatchObject({ ok: false, error: { kind: 'AccessViolation', pc: 1 } });
-    expect(store.at).toEqual([1]);
-    const divide = same(assemble('mov r0, 5\nmov r1, 0\ndiv r0, r1\nexit', { sbpfVersion: 0 }));
-    expect(divide.result).toMatchObject({ ok: false, error: { kind: 'DivideByZero', pc: 2 } });
-    expect(divide.at).toEqual([2]);
-  });
+  /** A program of version 0 (unless `v` says) whose run the JS interpreter must fail with `kind` at `pc`, after a hand-over there. */
+  const FAULTS: { what: string; src: string; v?: 0 | 3; kind: string; pc: number }[] = [
+    { what: 'a load that faults', src: 'mov r0, 5\nldxdw r0, [r0+0]\nexit', kind: 'AccessViolation', pc: 1 },
+    { what: 'a store that faults', src: 'mov r1, 0\nstxdw [r1+0], r1\nexit', v: 3, kind: 'AccessViolation', pc: 1 },
+    { what: 'a division by zero', src: 'mov r0, 5\nmov r1, 0\ndiv r0, r1\nexit', kind: 'DivideByZero', pc: 2 },
+    { what: 'the call one frame too deep', src: 'call function_down\nexit\nfunction_down:\ncall function_down\nexit', kind: 'CallDepthExceeded', pc: 2 },
+    { what: 'a callx outside the text', src: 'mov r1, 8\ncallx r1\nexit', kind: 'CallOutsideTextSegment', pc: 1 },
+    { what: 'a jump past the program', src: 'ja +5\nexit', kind: 'ExecutionOverrun', pc: 6 },
+    { what: 'a jump before the program', src: 'mov r0, 1\nja -5\nexit', kind: 'ExecutionOverrun', pc: -3 },
+    { what: 'a call to nothing', src: 'mov r0, 1\nsyscall not_registered\nexit', kind: 'UnsupportedInstruction', pc: 1 },
+  ];
+  for (const { what, src, v, kind, pc } of FAULTS) {
+    it(`hands over before ${what}`, () => {
+      const { result, at } = same(assemble(src, { sbpfVersion: v ?? 0 }));
+      expect(result).toMatchObject({ ok: false, error: { kind, pc } });
+      expect(at).toEqual([pc]);
+    });
+  }
 
-  it('hands over before the call one frame too deep', () => {
-    const exe = assemble('call function_down\nexit\nfunction_down:\ncall function_down\nexit', { sbpfVersion: 0 });
-    const { result, at } = same(exe);
-    expect(result).toMatchObject({ ok: false, error: { kind: 'CallDepthExceeded', pc: 2 } });
-    expect(at).toEqual([2]);
-  });
-
-  it('hands over before a callx outside the text, a jump out of the program, a call to nothing, a register r11', () => {
-    const callx = same(assemble('mov r1, 8\ncallx r1\nexit', { sbpfVersion: 0 }));
-    expect(callx.result).toMatchObject({ ok: false, error: { kind: 'CallOutsideTextSegment', pc: 1 } });
-    expect(callx.at).toEqual([1]);
-    const jump = same(assemble('ja +5\nexit', { sbpfVersion: 0 }));
-    expect(jump.result).toMatchObject({ ok: false, error: { kind: 'ExecutionOverrun' } });
-    expect(jump.at).toEqual([6]);
-    const nothing = same(assemble('mov r0, 1\nsyscall not_registered\nexit', { sbpfVersion: 0 }));
-    expect(nothing.result).toMatchObject({ ok: false, error: { kind: 'UnsupportedInstruction', pc: 1 } });
-    expect(nothing.at).toEqual([1]);
+  it('hands over before an instruction naming r11', () => {
     const exe = assemble('mov r0, 1\nmov r1, 2\nexit', { sbpfVersion: 0 });
     const text = new Uint8Array(exe.text);
     text[8 + 1] = 0x0b; // mov r11, 2
-    const r11 = same({ ...exe, text, programRegions: [{ vaddr: exe.textVaddr, bytes: text }], contentHash: '' });
-    expect(r11.result).toMatchObject({ ok: false, error: { kind: 'InvalidInstruction', pc: 1 } });
-    expect(r11.at).toEqual([1]);
+    const { result, at } = same({ ...exe, text, programRegions: [{ vaddr: exe.textVaddr, bytes: text }], contentHash: '' });
+    expect(result).toMatchObject({ ok: false, error: { kind: 'InvalidInstruction', pc: 1 } });
+    expect(at).toEqual([1]);
   });
 
   it('fails a syscall in wasm as the JS interpreter does: error, pc, call frames, units', () => {
@@ -237,6 +229,20 @@ describe('wasm interpreter hand-overs', () => {
     expect(result).toMatchObject({ ok: false, error: { kind: 'SyscallError', pc: 4 } });
     expect(at).toEqual([]);
     expect(!result.ok && result.error.returnPcs).toEqual([1]);
+  });
+});
+
+describe('wasm interpreter and the tiering', () => {
+  it('marks the functions it enters, and what it runs counts towards compiling them', () => {
+    const exe = assemble('call function_f\nexit\nfunction_f:\nmov r0, 1\nexit', { sbpfVersion: 0 });
+    const runs = wasmInterpreterRuns.runs;
+    expect(execute(exe, { engine: 'auto' })).toMatchObject({ ok: true, value: 1n });
+    expect(wasmInterpreterRuns.runs).toBe(runs + 1);
+    expect(tierOf(exe, testSyscalls()).entered[2]).toBe(1);
+    // Compiling pays for itself after a dozen interpreted instructions: the next run builds the module.
+    Object.assign(tieringPolicy, { perCompiledInstruction: 0, perProgramInstruction: 0, fixed: 12, perRun: 0 });
+    for (let i = 0; i < 3; i++) execute(exe, { engine: 'auto' });
+    expect(hasModule(exe, testSyscalls())).toBe(true);
   });
 });
 
