@@ -51,8 +51,18 @@ const browser = await build({
 });
 /** The names `src/index.ts` exports (its browser bundle's: the same module). */
 const coreExports = Object.values(browser.metafile.outputs).find((o) => o.entryPoint === 'src/index.ts')!.exports;
-// The core, which both roots load. CommonJS has no import.meta: the bundle computes the URL of its
-// own file once. Its externals are the ES module bundles' (the small dependencies are bundled, in
+/** CommonJS has no import.meta: a CommonJS bundle computes the URL of its own file once. */
+const commonJsModuleUrl: BuildOptions = {
+  define: { ...common.define, 'import.meta.url': '__websvmModuleUrl' },
+  banner: { js: "const __websvmModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+};
+/** What each Node entry takes from the core (the package root) instead of bundling its own copy, in either flavour. */
+const SHARED_WITH_CORE = {
+  anchor: ['src/index.ts', 'src/errors.ts'],
+  validator: ['src/errors.ts', 'src/api/svm.ts'],
+  vitest: ['src/index.ts'],
+};
+// The core, which both roots load. Its externals are the ES module bundles' (the small dependencies are bundled, in
 // their ES module form where they have one).
 await build({
   ...common,
@@ -61,8 +71,7 @@ await build({
   entryPoints: ['src/index.ts'],
   outfile: join(dist, 'cjs', 'core.js'),
   format: 'cjs',
-  define: { ...common.define, 'import.meta.url': '__websvmModuleUrl' },
-  banner: { js: "const __websvmModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  ...commonJsModuleUrl,
 });
 // The two roots load the core through src/package/code-cache.ts, told the core's hash (the cache's key) now.
 await build({ ...common, platform: 'node', entryPoints: ['src/package/code-cache.ts'], outfile: join(dist, 'cjs', 'code-cache.js'), format: 'cjs' });
@@ -86,7 +95,7 @@ writeFileSync(
  * loads) instead of a copy of their own: a script then shares one SVM class and one error family
  * between the entries.
  */
-function coreFromPackage(sources: string[]): Plugin {
+function coreFromPackage(sources: readonly string[]): Plugin {
   const shared = new Set(sources.map((s) => resolve(s)));
   return {
     name: 'core-from-package',
@@ -100,11 +109,11 @@ function coreFromPackage(sources: string[]): Plugin {
 }
 // The ES module entries: bundles of their own, taking the core's classes from the root.
 for (const [entry, shared] of [
-  ['src/anchor/index.ts', ['src/index.ts', 'src/errors.ts']],
-  ['src/validator/index.ts', ['src/errors.ts', 'src/api/svm.ts']],
+  ['src/anchor/index.ts', SHARED_WITH_CORE.anchor],
+  ['src/validator/index.ts', SHARED_WITH_CORE.validator],
   ['src/vitest/index.ts', []],
-  ['src/vitest/setup.ts', ['src/index.ts']],
-  ['src/vitest/global-setup.ts', ['src/index.ts']],
+  ['src/vitest/setup.ts', SHARED_WITH_CORE.vitest],
+  ['src/vitest/global-setup.ts', SHARED_WITH_CORE.vitest],
 ] as const) {
   await build({
     ...common,
@@ -113,7 +122,7 @@ for (const [entry, shared] of [
     entryPoints: [entry],
     outfile: join(dist, entry.slice('src/'.length).replace(/\.ts$/, '.js')),
     format: 'esm',
-    plugins: [coreFromPackage([...shared])],
+    plugins: [coreFromPackage(shared)],
   });
 }
 // `websvm/anchor` for `require`: its own small bundle taking the core (and its errors) from the
@@ -124,7 +133,7 @@ await build({
   entryPoints: ['src/anchor/index.ts'],
   outfile: join(dist, 'cjs', 'anchor', 'index.js'),
   format: 'cjs',
-  plugins: [coreFromPackage(['src/index.ts', 'src/errors.ts'])],
+  plugins: [coreFromPackage(SHARED_WITH_CORE.anchor)],
 });
 // `websvm/validator` for `require`: the SVM it serves and the errors it throws are the core
 // bundle's (an `svm` made with `require('websvm')` is one it takes); the runtime helpers it reads
@@ -135,9 +144,8 @@ await build({
   entryPoints: ['src/validator/index.ts'],
   outfile: join(dist, 'cjs', 'validator', 'index.js'),
   format: 'cjs',
-  define: { ...common.define, 'import.meta.url': '__websvmModuleUrl' },
-  banner: { js: "const __websvmModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
-  plugins: [coreFromPackage(['src/errors.ts', 'src/api/svm.ts'])],
+  ...commonJsModuleUrl,
+  plugins: [coreFromPackage(SHARED_WITH_CORE.validator)],
 });
 
 // The same declarations, read as CommonJS inside dist/cjs/.

@@ -12,8 +12,9 @@
  * caches of the installing project (`node_modules/.cache/websvm/`), is written when a process that
  * found none exits (with the functions that process compiled; of several such processes, the one
  * that compiled most keeps its file; a file from a process that only imported is replaced by a
- * longer one's; the four newest files stay), and `WEBSVM_CODE_CACHE=0` turns it off. Wherever a piece is missing (`require` of ES modules, in Node since 20.19 and 22.12; a
- * writable place), the core is required as any module is.
+ * longer one's; the four newest files stay), and `WEBSVM_CODE_CACHE=0` turns it off. Wherever a
+ * piece is missing (`require` of ES modules, in Node since 20.19 and 22.12; a writable place), the
+ * core is required as any module is.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -79,10 +80,10 @@ function cachePath(file: string, sourceHash: string): string | undefined {
   const marker = `${sep}node_modules${sep}`;
   const at = packageRoot.lastIndexOf(marker);
   const nodeModules = at >= 0 ? packageRoot.slice(0, at + marker.length - 1) : join(packageRoot, 'node_modules');
-  const flags = nodeFlags().join(' ');
-  let flagsHash = 0x811c9dc5;
-  for (let i = 0; i < flags.length; i++) flagsHash = Math.imul(flagsHash ^ flags.charCodeAt(i), 0x01000193);
-  const name = `core-${sourceHash.slice(0, 16)}-${process.version}-${process.arch}-${(flagsHash >>> 0).toString(16)}.v8`;
+  const flagsHash = digest(Buffer.from(nodeFlags().join(' ')))
+    .toString('hex')
+    .slice(0, 8);
+  const name = `core-${sourceHash.slice(0, 16)}-${process.version}-${process.arch}-${flagsHash}.v8`;
   return join(nodeModules, '.cache', 'websvm', name);
 }
 
