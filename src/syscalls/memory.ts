@@ -11,9 +11,9 @@ import { SyscallError } from './errors.js';
 const nonOverlapping = (a: bigint, b: bigint, n: bigint) => (a > b ? a - b >= n : b - a >= n);
 
 function copy(ctx: SyscallContext, dst: bigint, src: bigint, n: bigint): void {
-  const to = ctx.memory.slice(dst, n, true); // Agave translates the destination first
-  const from = ctx.memory.slice(src, n, false);
-  to.set(from.slice()); // through a copy: memmove semantics when the ranges overlap
+  const to = ctx.memory.sliceAt(dst, n, true); // Agave translates the destination first
+  const from = ctx.memory.sliceAt(src, n, false);
+  if (to >= 0) ctx.memory.bytes.copyWithin(to, from, from + Number(n)); // memmove semantics when the ranges overlap
 }
 
 /** Registers `sol_memcpy_`, `sol_memmove_`, `sol_memset_` and `sol_memcmp_`. */
@@ -32,24 +32,28 @@ export function registerMemorySyscalls(registry: SyscallRegistry, costs: Readonl
     })
     .register('sol_memset_', (ctx, dst, value, n) => {
       consumeChecked(ctx, memOpCost(costs, Number(n)));
-      ctx.memory.slice(dst, n, true).fill(Number(value & 0xffn));
+      const at = ctx.memory.sliceAt(dst, n, true);
+      if (at >= 0) ctx.memory.bytes.fill(Number(value & 0xffn), at, at + Number(n));
       return 0n;
     })
     .register('sol_memcmp_', (ctx, a, b, n, result) => {
       consumeChecked(ctx, memOpCost(costs, Number(n)));
-      const x = ctx.memory.slice(a, n, false);
-      const y = ctx.memory.slice(b, n, false);
+      const memory = ctx.memory;
+      const x = memory.sliceAt(a, n, false);
+      const y = memory.sliceAt(b, n, false);
       // The i32 result is translated, then checked for alignment, after the compared ranges.
-      const out = ctx.memory.slice(result, 4, true);
+      const out = memory.sliceAt(result, 4, true);
       requireAligned(ctx, result, 4);
+      const bytes = memory.bytes;
+      const length = x < 0 ? 0 : Number(n);
       let diff = 0;
-      for (let i = 0; i < x.length; i++) {
-        if (x[i] !== y[i]) {
-          diff = x[i] - y[i];
+      for (let i = 0; i < length; i++) {
+        if (bytes[x + i] !== bytes[y + i]) {
+          diff = bytes[x + i]! - bytes[y + i]!;
           break;
         }
       }
-      new DataView(out.buffer, out.byteOffset, 4).setInt32(0, diff, true);
+      memory.view.setInt32(out, diff, true);
       return 0n;
     });
 }

@@ -321,15 +321,22 @@ export class MemoryMap {
    * bad range. A bigint length is a register value taken as is (it may exceed any region).
    */
   slice(addr: bigint, len: number | bigint, store: boolean): Uint8Array {
+    const o = this.sliceAt(addr, len, store);
+    return o < 0 ? NO_BYTES : this.bytes.subarray(o, o + Number(len));
+  }
+
+  /**
+   * {@link slice} as the host offset of its first byte in {@link bytes} (and {@link view}), or -1
+   * for an empty slice (nothing translated): the same checks and errors, without making a view.
+   */
+  sliceAt(addr: bigint, len: number | bigint, store: boolean): number {
     if (typeof len === 'bigint') {
-      if (len === 0n) return NO_BYTES;
+      if (len === 0n) return -1;
       if (len > I64_MAX) throw new SyscallError('InvalidLength');
       if (len > 0xffff_ffffn) throw this.accessViolation(addr, len, store); // longer than any region
       len = Number(len);
     }
-    if (len === 0) return NO_BYTES;
-    const o = this.translate(addr, len, store);
-    return this.bytes.subarray(o, o + len);
+    return len === 0 ? -1 : this.translate(addr, len, store);
   }
 
   /** The error the reference reports for a failed access (`generate_access_violation`). */
