@@ -20,7 +20,8 @@ import { createHash } from 'node:crypto';
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build, type BuildOptions, type Plugin } from 'esbuild';
-import { LOADED_LAZILY_OR_SHARED, packageBundleOptions } from './bundle-options.js';
+import { emittedFixedModules, LOADED_LAZILY_OR_SHARED, packageBundleOptions } from './bundle-options.js';
+import { fileForm } from '../src/crypto/fixed-modules.js';
 
 const dist = 'dist';
 rmSync(dist, { recursive: true, force: true });
@@ -63,7 +64,11 @@ const SHARED_WITH_CORE = {
   vitest: ['src/index.ts'],
 };
 // The core, which both roots load. Its externals are the ES module bundles' (the small dependencies are bundled, in
-// their ES module form where they have one).
+// their ES module form where they have one). Its fixed modules' bytes lie in a file beside it, read on first use.
+const FIXED_MODULE_FILE = 'fixed-modules.bin';
+const fixedModuleFile = fileForm(emittedFixedModules());
+mkdirSync(join(dist, 'cjs'), { recursive: true });
+writeFileSync(join(dist, 'cjs', FIXED_MODULE_FILE), fixedModuleFile.file);
 await build({
   ...common,
   external: [...LOADED_LAZILY_OR_SHARED],
@@ -71,7 +76,16 @@ await build({
   entryPoints: ['src/index.ts'],
   outfile: join(dist, 'cjs', 'core.js'),
   format: 'cjs',
-  ...commonJsModuleUrl,
+  define: {
+    ...commonJsModuleUrl.define,
+    WEBSVM_FIXED_MODULES: JSON.stringify(fixedModuleFile.carried),
+    WEBSVM_FIXED_MODULE_FILE: '__websvmFixedModuleFile',
+  },
+  banner: {
+    js:
+      commonJsModuleUrl.banner!.js +
+      `\nconst __websvmFixedModuleFile = () => require('node:fs').readFileSync(require('node:path').join(__dirname, ${JSON.stringify(FIXED_MODULE_FILE)}));`,
+  },
 });
 // The two roots load the core through src/package/code-cache.ts, told the core's hash (the cache's key) now.
 await build({ ...common, platform: 'node', entryPoints: ['src/package/code-cache.ts'], outfile: join(dist, 'cjs', 'code-cache.js'), format: 'cjs' });

@@ -9,7 +9,7 @@
  */
 import type { BuildOptions } from 'esbuild';
 import { FIXED_MODULES } from '../src/crypto/fixed-module-list.js';
-import { bundledForm } from '../src/crypto/fixed-modules.js';
+import { bundledForm, type EmittedModule } from '../src/crypto/fixed-modules.js';
 
 /** @solana/kit (which every user loads anyway), @solana/web3.js (websvm/anchor's, shared with Anchor), pino, ws (the validator's) and @noble (loaded on first use, see src/crypto/noble-modules.ts). */
 export const LOADED_LAZILY_OR_SHARED = [
@@ -25,8 +25,15 @@ export const LOADED_LAZILY_OR_SHARED = [
   '@noble/hashes/blake3.js',
 ];
 
+let emitted: Record<string, EmittedModule<unknown>> | undefined;
+
+/** Every fixed module, emitted (once per build). */
+export function emittedFixedModules(): Readonly<Record<string, EmittedModule<unknown>>> {
+  return (emitted ??= Object.fromEntries(Object.entries(FIXED_MODULES).map(([name, emit]) => [name, emit()])));
+}
+
 export function packageBundleOptions(): BuildOptions {
-  const fixedModules = Object.fromEntries(Object.entries(FIXED_MODULES).map(([name, emit]) => [name, bundledForm(emit())]));
+  const fixedModules = Object.fromEntries(Object.entries(emittedFixedModules()).map(([name, module]) => [name, bundledForm(module)]));
   return {
     bundle: true,
     define: { WEBSVM_FIXED_MODULES: JSON.stringify(fixedModules), WEBSVM_CARRIES_FIXED_MODULES: 'true' },

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FIXED_MODULES } from '../../src/crypto/fixed-module-list.js';
-import { bundledForm, compileAhead, fixedModule } from '../../src/crypto/fixed-modules.js';
+import { bundledForm, compileAhead, fileForm, fixedModule } from '../../src/crypto/fixed-modules.js';
 
 const sources = (dir: string): string[] =>
   readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
@@ -31,6 +31,33 @@ describe('fixed modules', () => {
       expect(carried.meta).toEqual(emitted.meta);
       expect(fixedModule(name, emit, {}).meta).toEqual(emitted.meta); // not carried: emitted
     }
+  });
+
+  it('a module carried in the module file is the emitted one, also compiled ahead', async () => {
+    const emitted = Object.fromEntries(Object.entries(FIXED_MODULES).map(([name, emit]) => [name, emit()]));
+    const { carried, file } = fileForm(emitted);
+    const form = JSON.parse(JSON.stringify(carried)) as typeof carried; // as the build defines it
+    let reads = 0;
+    const read = () => (reads++, file);
+    const fail = () => expect.fail('the carried form must be used');
+    for (const [name, module] of Object.entries(emitted)) {
+      const fromFile = fixedModule(name, fail, form, read);
+      expect(WebAssembly.Module.exports(fromFile.module)).toEqual(WebAssembly.Module.exports(new WebAssembly.Module(module.bytes)));
+      expect(fromFile.meta).toEqual(module.meta);
+      const { at, length } = form[name] as { at: number; length: number };
+      expect(file.subarray(at, at + length)).toEqual(module.bytes);
+    }
+    compileAhead('sha256', () => {}, form, read);
+    const fromFileAhead = async () => {
+      for (let turns = 0; turns < 200; turns++) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        const first = fixedModule('sha256', fail, form, read).module;
+        if (first === fixedModule('sha256', fail, form, read).module) return first;
+      }
+      return undefined;
+    };
+    expect(await fromFileAhead()).toBeInstanceOf(WebAssembly.Module);
+    expect(reads).toBeGreaterThan(0);
   });
 
   /** The module `compileAhead` compiled from `carried`, once two uses get the same one (polled up to a second). */
