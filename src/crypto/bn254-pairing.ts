@@ -18,7 +18,7 @@ import { emitJacobian } from './jacobian.js';
 import { modInverse } from './modular.js';
 import { allZero } from '../runtime/bytes.js';
 import { ELEMENT_BYTES, LIMBS, limbsOf, wordToLimbs } from './montgomery.js';
-import { emitTower } from './tower.js';
+import { emitCyclotomicPower, emitTower, frobeniusConstants, type Fp2, nonAdjacentForm } from './tower.js';
 
 const { I32 } = ValType;
 /** The base field's modulus. */
@@ -67,17 +67,6 @@ interface Exports {
   check(n: number): number;
 }
 
-/** Signed binary digits of `k` (non-adjacent form), least significant first. */
-function nonAdjacentForm(k: bigint): number[] {
-  const digits: number[] = [];
-  for (; k > 0n; k >>= 1n) {
-    const d = k & 1n ? 2 - Number(k & 3n) : 0;
-    digits.push(d);
-    k -= BigInt(d);
-  }
-  return digits;
-}
-
 /** The pairing module (see fixed-modules.ts). */
 export function emitBn254Pairing(): EmittedModule {
   const m = new ModuleBuilder();
@@ -89,8 +78,7 @@ export function emitBn254Pairing(): EmittedModule {
     return next - bytes;
   };
   const fn = (params: number, results: ValType[] = []) => m.addFunction(Array<ValType>(params).fill(I32), results);
-  const [D, A] = [0, 1];
-  const { fp, add2, sub2, neg2, mul2, sqr2, mulFp, conj2, add6, sub6, mulV, mul6By01, mul12, sqr12, cyclotomicSqr, conj12, inv12, frobenius } = emitTower(m, {
+  const tower = emitTower(m, {
     p: P,
     limbs: LIMBS,
     xi: 9,
@@ -99,6 +87,7 @@ export function emitBn254Pairing(): EmittedModule {
     gamma,
     scratch,
   });
+  const { fp, add2, sub2, neg2, mul2, sqr2, mulFp, conj2, add6, sub6, mulV, mul6By01, mul12, sqr12, cyclotomicSqr, conj12, inv12, frobenius } = tower;
   const ONE_MONTGOMERY = ONE12;
 
   // ---- The Miller loop
@@ -224,20 +213,7 @@ export function emitBn254Pairing(): EmittedModule {
   }
 
   // ---- The final exponentiation: F^((p¹² − 1)/r)
-  // d = a^x for a in the cyclotomic subgroup, over the signed digits of x (a⁻¹ = conj(a) there).
-  const powSeed = fn(2);
-  {
-    const c = powSeed.code;
-    const [acc, inverse] = [scratch(F12), scratch(F12)];
-    const digits = nonAdjacentForm(SEED);
-    copy(c, acc, [A, 0], F12);
-    call(c, conj12, inverse, [A, 0]);
-    for (let i = digits.length - 2; i >= 0; i--) {
-      call(c, cyclotomicSqr, acc, acc);
-      if (digits[i]) call(c, mul12, acc, acc, digits[i] > 0 ? [A, 0] : inverse);
-    }
-    copy(c, [D, 0], acc, F12);
-  }
+  const powSeed = emitCyclotomicPower(m, tower, SEED, scratch);
   const check = fn(1, [I32]);
   {
     const c = check.code;
@@ -254,9 +230,9 @@ export function emitBn254Pairing(): EmittedModule {
     call(c, frob1, fp1, t1);
     call(c, frob2, fp2, t1);
     call(c, frob1, fp3, fp2);
-    call(c, powSeed.index, fu, t1);
-    call(c, powSeed.index, fu2, fu);
-    call(c, powSeed.index, fu3, fu2);
+    call(c, powSeed, fu, t1);
+    call(c, powSeed, fu2, fu);
+    call(c, powSeed, fu3, fu2);
     call(c, frob1, y3, fu);
     call(c, conj12, y3, y3); // y3
     call(c, frob1, t2, fu2);
@@ -367,9 +343,6 @@ export function emitBn254Pairing(): EmittedModule {
   return { bytes: m.encode(), meta: undefined };
 }
 
-type Fp2 = [bigint, bigint];
-const mulFp2 = ([a0, a1]: Fp2, [b0, b1]: Fp2): Fp2 => [(a0 * b0 - a1 * b1) % P, (a0 * b1 + a1 * b0) % P];
-const conjFp2 = ([a0, a1]: Fp2): Fp2 => [a0, P - a1];
 const P_LIMBS = limbsOf(P);
 /** How many checked G2 points {@link Bn254Pairing} keeps. */
 const CHECKED_G2 = 64;
@@ -414,21 +387,7 @@ export class Bn254Pairing {
     // b' = 3/ξ = 3(9 − u)/82
     const inverse82 = modInverse(82n, P);
     montgomery2(TWIST_B, [(27n * inverse82) % P, P - ((3n * inverse82) % P)]);
-    // γ[1][k] = γ[1][1]^k with γ[1][1] = ξ^((p − 1)/6); γ[n][k] = conj(γ[n − 1][k])·γ[1][k].
-    const first: Fp2[] = [];
-    const root = ((): Fp2 => {
-      let result: Fp2 = [1n, 0n];
-      let base: Fp2 = [9n, 1n];
-      for (let e = (P - 1n) / 6n; e > 0n; e >>= 1n, base = mulFp2(base, base)) if (e & 1n) result = mulFp2(result, base);
-      return result;
-    })();
-    for (let k = 1, g: Fp2 = root; k <= 5; k++, g = mulFp2(g, root)) first.push(g);
-    let previous = first;
-    for (let n = 1; n <= 3; n++) {
-      const current = n === 1 ? first : previous.map((g, k) => mulFp2(conjFp2(g), first[k]));
-      current.forEach((g, k) => montgomery2(gamma(n, k + 1), g));
-      previous = current;
-    }
+    frobeniusConstants(P, 9).forEach((row, n) => row.forEach((g, k) => montgomery2(gamma(n + 1, k + 1), g)));
   }
 
   /** Writes the 32-byte word at `input[at]` as limbs at `addr`; whether it is below p. */

@@ -12,6 +12,44 @@ import { emitMontgomery, type MontgomeryFunctions } from './montgomery.js';
 
 const { I32 } = ValType;
 
+/** An Fp2 element (c0, c1) as BigInts, for constants. */
+export type Fp2 = [bigint, bigint];
+
+/** BigInt Fp2 arithmetic modulo p, for constants computed once. */
+export function fp2Arithmetic(p: bigint) {
+  const mul = ([a0, a1]: Fp2, [b0, b1]: Fp2): Fp2 => [(((a0 * b0 - a1 * b1) % p) + p) % p, (a0 * b1 + a1 * b0) % p];
+  const conj = ([a0, a1]: Fp2): Fp2 => [a0, (p - a1) % p];
+  const pow = (base: Fp2, e: bigint): Fp2 => {
+    let result: Fp2 = [1n, 0n];
+    for (; e > 0n; e >>= 1n, base = mul(base, base)) if (e & 1n) result = mul(result, base);
+    return result;
+  };
+  return { mul, conj, pow };
+}
+
+/** γ[n][k] = ξ^(k(pⁿ − 1)/6) for ξ = xi + u, n = 1..3 (rows), k = 1..5: the Frobenius πⁿ multiplies w^k by it. */
+export function frobeniusConstants(p: bigint, xi: number): Fp2[][] {
+  const { mul, conj, pow } = fp2Arithmetic(p);
+  // γ[1][k] = γ[1][1]^k with γ[1][1] = ξ^((p − 1)/6); γ[n][k] = conj(γ[n − 1][k])·γ[1][k].
+  const root = pow([BigInt(xi), 1n], (p - 1n) / 6n);
+  const first: Fp2[] = [];
+  for (let k = 1, g: Fp2 = root; k <= 5; k++, g = mul(g, root)) first.push(g);
+  const rows = [first];
+  for (let n = 2; n <= 3; n++) rows.push(rows[n - 2].map((g, k) => mul(conj(g), first[k])));
+  return rows;
+}
+
+/** Signed binary digits of `k` (non-adjacent form), least significant first. */
+export function nonAdjacentForm(k: bigint): number[] {
+  const digits: number[] = [];
+  for (; k > 0n; k >>= 1n) {
+    const d = k & 1n ? 2 - Number(k & 3n) : 0;
+    digits.push(d);
+    k -= BigInt(d);
+  }
+  return digits;
+}
+
 /** What the tower needs: its base field and where its constants and working space are. */
 export interface TowerOptions {
   /** The base field's modulus. */
@@ -32,6 +70,8 @@ export interface TowerOptions {
 
 /** The tower's functions (indices), by the names the pairing emitters use. */
 export interface Tower {
+  /** Bytes of an Fp12 element. */
+  bytes: number;
   fp: MontgomeryFunctions;
   /** invert(dst, src): the plain inverse of a normal-form Fp element (crypto/inverse.ts). */
   invert: number;
@@ -339,6 +379,7 @@ export function emitTower(m: ModuleBuilder, options: TowerOptions): Tower {
     copy(c, [D, 0], r, F6);
   }
   return {
+    bytes: 6 * F2,
     fp,
     invert,
     add2,
@@ -363,4 +404,26 @@ export function emitTower(m: ModuleBuilder, options: TowerOptions): Tower {
     inv12: inv12.index,
     frobenius,
   };
+}
+
+/**
+ * Emits `pow(dst, a)`: dst = a^exponent for a in the cyclotomic subgroup (after the easy part of a
+ * final exponentiation), over the exponent's signed digits with cyclotomic squarings (a⁻¹ = conj(a)
+ * there).
+ */
+export function emitCyclotomicPower(m: ModuleBuilder, tower: Tower, exponent: bigint, scratch: (bytes: number) => number): number {
+  const F12 = tower.bytes;
+  const f = m.addFunction([I32, I32], []);
+  const c = f.code;
+  const [D, A] = [0, 1];
+  const [acc, inverse] = [scratch(F12), scratch(F12)];
+  const digits = nonAdjacentForm(exponent);
+  copy(c, acc, [A, 0], F12);
+  call(c, tower.conj12, inverse, [A, 0]);
+  for (let i = digits.length - 2; i >= 0; i--) {
+    call(c, tower.cyclotomicSqr, acc, acc);
+    if (digits[i]) call(c, tower.mul12, acc, acc, digits[i] > 0 ? [A, 0] : inverse);
+  }
+  copy(c, [D, 0], acc, F12);
+  return f.index;
 }
