@@ -11,14 +11,14 @@
  * et al. with Granger and Scott's cyclotomic squarings.
  */
 import { assertInternal } from '../errors.js';
-import { ModuleBuilder, ValType } from '../jit/wasm/index.js';
-import { at, call, copy, equal, isZero, type Slot } from './field-slots.js';
+import { ValType } from '../jit/wasm/index.js';
+import { call, copy, equal, isZero, type Slot } from './field-slots.js';
 import { fixedModule, type EmittedModule } from './fixed-modules.js';
 import { emitJacobian } from './jacobian.js';
 import { modInverse } from './modular.js';
 import { allZero } from '../runtime/bytes.js';
 import { ELEMENT_BYTES, LIMBS, limbsOf, wordToLimbs } from './montgomery.js';
-import { emitCyclotomicPower, emitTower, frobeniusConstants, type Fp2, nonAdjacentForm } from './tower.js';
+import { eachPair, emitCyclotomicPower, pairingModule, emitTower, finishLineProduct, frobeniusConstants, type Fp2, nonAdjacentForm } from './tower.js';
 
 const { I32 } = ValType;
 /** The base field's modulus. */
@@ -69,15 +69,7 @@ interface Exports {
 
 /** The pairing module (see fixed-modules.ts). */
 export function emitBn254Pairing(): EmittedModule {
-  const m = new ModuleBuilder();
-  m.defineMemory(1);
-  m.export('memory', 'memory', 0);
-  let next = SCRATCH;
-  const scratch = (bytes: number) => {
-    next += bytes;
-    return next - bytes;
-  };
-  const fn = (params: number, results: ValType[] = []) => m.addFunction(Array<ValType>(params).fill(I32), results);
+  const { m, scratch, fn, used } = pairingModule(SCRATCH, 1);
   const tower = emitTower(m, {
     p: P,
     limbs: LIMBS,
@@ -87,7 +79,7 @@ export function emitBn254Pairing(): EmittedModule {
     gamma,
     scratch,
   });
-  const { fp, add2, sub2, neg2, mul2, sqr2, mulFp, conj2, add6, sub6, mulV, mul6By01, mul12, sqr12, cyclotomicSqr, conj12, inv12, frobenius } = tower;
+  const { fp, add2, sub2, neg2, mul2, sqr2, mulFp, conj2, mul6By01, mul12, sqr12, cyclotomicSqr, conj12, inv12, frobenius } = tower;
   const ONE_MONTGOMERY = ONE12;
 
   // ---- The Miller loop
@@ -176,28 +168,11 @@ export function emitBn254Pairing(): EmittedModule {
     const s = scratch(F2);
     for (let k = 0; k < 3; k++) call(c, mul2, t0 + k * F2, F + k * F2, L0);
     call(c, mul6By01, t1, F + F6, L1, L3);
-    call(c, add6, u, F, F + F6);
-    call(c, add2, s, L0, L1);
-    call(c, mul6By01, u, u, s, L3);
-    call(c, sub6, u, u, t0);
-    call(c, sub6, F + F6, u, t1);
-    call(c, mulV, t1, t1);
-    call(c, add6, F, t0, t1);
+    finishLineProduct(c, tower, F, t0, t1, u, () => {
+      call(c, add2, s, L0, L1);
+      call(c, mul6By01, u, u, s, L3);
+    });
   }
-  /** Emits, into `c`, `step` on each of the `n` pairs (the function's parameter 0) followed by F·line. */
-  const eachPair = (c: ReturnType<typeof fn>['code'], step: (pair: Slot) => void) => {
-    const pair = c.locals(1, I32);
-    c.i32Const(PAIRS).localSet(pair);
-    c.block();
-    c.loop();
-    c.localGet(pair).localGet(0).i32Const(PAIR).i32Mul().i32Const(PAIRS).i32Add().i32GeU().brIf(1);
-    step([pair, 0]);
-    c.call(mulLine.index);
-    c.localGet(pair).i32Const(PAIR).i32Add().localSet(pair);
-    c.br(0);
-    c.end();
-    c.end();
-  };
   const miller = fn(1);
   {
     const c = miller.code;
@@ -205,11 +180,11 @@ export function emitBn254Pairing(): EmittedModule {
     const digits = nonAdjacentForm(6n * SEED + 2n);
     for (let i = digits.length - 2; i >= 0; i--) {
       if (i < digits.length - 2) call(c, sqr12, F, F); // (not 1²)
-      eachPair(c, (pair) => call(c, doubling.index, pair));
-      if (digits[i]) eachPair(c, (pair) => call(c, addition.index, pair, at(pair, QX), at(pair, digits[i] > 0 ? QY : QY_NEG)));
+      eachPair(c, PAIRS, PAIR, mulLine.index, (local) => call(c, doubling.index, [local, 0]));
+      if (digits[i]) eachPair(c, PAIRS, PAIR, mulLine.index, (local) => call(c, addition.index, [local, 0], [local, QX], [local, digits[i] > 0 ? QY : QY_NEG]));
     }
-    eachPair(c, (pair) => call(c, addition.index, pair, at(pair, Q1X), at(pair, Q1Y)));
-    eachPair(c, (pair) => call(c, addition.index, pair, at(pair, Q2X), at(pair, Q2Y)));
+    eachPair(c, PAIRS, PAIR, mulLine.index, (local) => call(c, addition.index, [local, 0], [local, Q1X], [local, Q1Y]));
+    eachPair(c, PAIRS, PAIR, mulLine.index, (local) => call(c, addition.index, [local, 0], [local, Q2X], [local, Q2Y]));
   }
 
   // ---- The final exponentiation: F^((p¹² − 1)/r)
@@ -335,7 +310,7 @@ export function emitBn254Pairing(): EmittedModule {
     c.i32Const(0);
     c.end();
   }
-  assertInternal(next <= PAIRS, "the pairing module's scratch must end below its pairs");
+  assertInternal(used() <= PAIRS, "the pairing module's scratch must end below its pairs");
 
   m.export('loadG1', 'func', loadG1.index);
   m.export('loadG2', 'func', loadG2.index);

@@ -5,7 +5,7 @@
  * addresses (dst may alias an operand). Serves BN254 (ξ = 9 + u, crypto/bn254-pairing.ts) and
  * BLS12-381 (ξ = 1 + u, crypto/bls12-381.ts).
  */
-import { type ModuleBuilder, ValType } from '../jit/wasm/index.js';
+import { type Code, ModuleBuilder, ValType } from '../jit/wasm/index.js';
 import { call, copy, type Slot } from './field-slots.js';
 import { emitInverse } from './inverse.js';
 import { emitMontgomery, type MontgomeryFunctions } from './montgomery.js';
@@ -48,6 +48,24 @@ export function nonAdjacentForm(k: bigint): number[] {
     k -= BigInt(d);
   }
   return digits;
+}
+
+/**
+ * A pairing module under construction: one exported memory of `pages` pages at first (at most
+ * `maxPages`), working space handed out from `start` by `scratch`, `fn` adding a function of i32
+ * address parameters, and `used()` the end of what was handed out.
+ */
+export function pairingModule(start: number, pages: number, maxPages?: number) {
+  const m = new ModuleBuilder();
+  m.defineMemory(pages, maxPages);
+  m.export('memory', 'memory', 0);
+  let next = start;
+  const scratch = (bytes: number) => {
+    next += bytes;
+    return next - bytes;
+  };
+  const fn = (params: number, results: ValType[] = []) => m.addFunction(Array<ValType>(params).fill(I32), results);
+  return { m, scratch, fn, used: () => next };
 }
 
 /** What the tower needs: its base field and where its constants and working space are. */
@@ -426,4 +444,37 @@ export function emitCyclotomicPower(m: ModuleBuilder, tower: Tower, exponent: bi
   }
   copy(c, [D, 0], acc, F12);
   return f.index;
+}
+
+/**
+ * Emits the end of F = F·(A + B·w) by Karatsuba over w, given t0 = F.c0·A and t1 = F.c1·B: u =
+ * F.c0 + F.c1, then `timesSum` makes u = u·(A + B), then F.c1 = u − t0 − t1, F.c0 = t0 + v·t1
+ * (t1 and u are overwritten).
+ */
+export function finishLineProduct(c: Code, tower: Tower, F: number, t0: number, t1: number, u: number, timesSum: () => void): void {
+  const F6 = tower.bytes / 2;
+  call(c, tower.add6, u, F, F + F6);
+  timesSum();
+  call(c, tower.sub6, u, u, t0);
+  call(c, tower.sub6, F + F6, u, t1);
+  call(c, tower.mulV, t1, t1);
+  call(c, tower.add6, F, t0, t1);
+}
+
+/**
+ * Emits a loop over the `n` pairs (`n` the function's parameter 0) laid out `size` bytes apart
+ * from `first`: `step(pair)` with `pair` a local holding the pair's address, then a call of `after`.
+ */
+export function eachPair(c: Code, first: number, size: number, after: number, step: (pair: number) => void): void {
+  const pair = c.locals(1, I32);
+  c.i32Const(first).localSet(pair);
+  c.block();
+  c.loop();
+  c.localGet(pair).localGet(0).i32Const(size).i32Mul().i32Const(first).i32Add().i32GeU().brIf(1);
+  step(pair);
+  c.call(after);
+  c.localGet(pair).i32Const(size).i32Add().localSet(pair);
+  c.br(0);
+  c.end();
+  c.end();
 }
