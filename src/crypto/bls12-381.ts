@@ -179,8 +179,9 @@ export function emitBls12381(): EmittedModule {
     squareSeed: (c: ReturnType<typeof fn>['code']) => void,
   ) => {
     const S = f.bytes;
-    const jacobian = emitJacobian(m, { mul: f.mul, add: f.add, sub: f.sub, bytes: S }, TEMP);
     const parts = S / FP;
+    // (Fp's sqr is mul(a, a) behind a call: the formulas call mul directly there)
+    const jacobian = emitJacobian(m, { mul: f.mul, add: f.add, sub: f.sub, bytes: S, sqr: parts === 2 ? f.sqr : undefined }, TEMP);
 
     const load = fn(1, [I32]);
     {
@@ -838,3 +839,6 @@ export class Bls12381 {
     return true;
   }
 }
+
+/** The instance the syscalls and the Vote program's proof-of-possession check share. */
+export const BLS12_381 = new Bls12381();

@@ -254,7 +254,7 @@ export function emitBn254Pairing(): EmittedModule {
     call(c, fp.mul, t1, pairSlot(PY), pairSlot(PY));
     equal(c, t0, t1, E);
   }
-  const jacobian = emitJacobian(m, { mul: mul2, add: add2, sub: sub2, bytes: F2 }, scratch(11 * F2));
+  const jacobian = emitJacobian(m, { mul: mul2, add: add2, sub: sub2, bytes: F2, sqr: sqr2 }, scratch(11 * F2));
   const loadG2 = fn(1, [I32]);
   {
     const c = loadG2.code;

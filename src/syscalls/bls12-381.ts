@@ -7,7 +7,7 @@
  * fails with InvalidAttribute. Maths on our WebAssembly module (crypto/bls12-381.ts), built on
  * first use.
  */
-import { Bls12381, type GroupNumber, MAX_PAIRS } from '../crypto/bls12-381.js';
+import { BLS12_381 as BLS, type GroupNumber, MAX_PAIRS } from '../crypto/bls12-381.js';
 import type { SyscallContext, SyscallRegistry } from '../vm/syscalls.js';
 import { DEFAULT_EXECUTION_COSTS, type ExecutionCosts } from './costs.js';
 import { consumeChecked } from './logging.js';
@@ -26,7 +26,6 @@ import {
 import { SyscallError } from './errors.js';
 
 const GT_SIZE = 576;
-const BLS = new Bls12381();
 
 interface Group {
   number: GroupNumber;
