@@ -152,7 +152,7 @@ export function emitBls12381(): EmittedModule {
   const sqr1 = fn(2);
   call(sqr1.code, fp.mul, [D, 0], [A, 0], [A, 0]);
   const pow1 = emitPow(m, fp.mul, ONE12, POW_TABLE, FP, 384);
-  const pow2 = emitPow(m, mul2, ONE12, POW_TABLE, F2, 384);
+  const pow2 = emitPow(m, mul2, ONE12, POW_TABLE, F2, 384, sqr2);
 
   interface Field {
     bytes: number;

@@ -283,9 +283,9 @@ export const POW_TABLE_ELEMENTS = 1 << WINDOW;
  * (four squarings, then one product with base^digit from a table): for 256 bits, 256 squarings
  * and at most 78 products against square-and-multiply's 256 and up to 256. `one` holds 1 in
  * Montgomery form; `table` is {@link POW_TABLE_ELEMENTS} elements of working space (base may
- * alias dst); elements are `E` bytes.
+ * alias dst); elements are `E` bytes; `sqr(dst, a)`, when given, squares (cheaper than mul in Fp2).
  */
-export function emitPow(m: ModuleBuilder, mul: number, one: number, table: number, E = ELEMENT_BYTES, bits = 256): number {
+export function emitPow(m: ModuleBuilder, mul: number, one: number, table: number, E = ELEMENT_BYTES, bits = 256, sqr?: number): number {
   const pow = m.addFunction([I32, I32, I32], []);
   const c = pow.code;
   const [DST, BASE, EXPONENT] = [0, 1, 2];
@@ -296,7 +296,10 @@ export function emitPow(m: ModuleBuilder, mul: number, one: number, table: numbe
   copy(c, [DST, 0], one, E);
   c.i32Const(bits / WINDOW - 1).localSet(nibble);
   c.loop();
-  for (let k = 0; k < WINDOW; k++) call(c, mul, [DST, 0], [DST, 0], [DST, 0]);
+  for (let k = 0; k < WINDOW; k++) {
+    if (sqr === undefined) call(c, mul, [DST, 0], [DST, 0], [DST, 0]);
+    else call(c, sqr, [DST, 0], [DST, 0]);
+  }
   // The nibble's digit: byte nibble/2, its high half for odd nibbles.
   c.localGet(EXPONENT).localGet(nibble).i32Const(1).i32ShrU().i32Add().i32Load8U();
   c.localGet(nibble)
