@@ -217,6 +217,29 @@ function cases(): Case[] {
     curveOp('bls12-381 G1 add', 0x85n, 0n, blsG1(5n), blsG1(7n), 2000),
     curveOp('bls12-381 G1 mul', 0x85n, 2n, be32(0x1234567890abcdefn), blsG1(7n), 200),
     { name: 'bls12-381 G2 validate', syscall: 'sol_curve_validate_point', payload: blsG2(5n), args: [0x86n, { payload: 0 }], calls: 300 },
+    {
+      name: 'bls12-381 G1 decompress',
+      syscall: 'sol_curve_decompress',
+      payload: bls12_381.G1.Point.BASE.multiply(5n).toBytes(true),
+      args: [0x85n, { payload: 0 }, { out: 0 }],
+      calls: 300,
+    },
+    curveOp('bls12-381 G2 add', 0x86n, 0n, blsG2(5n), blsG2(7n), 1000),
+    curveOp('bls12-381 G2 mul', 0x86n, 2n, be32(0x1234567890abcdef1234567890abcdefn), blsG2(7n), 100),
+    {
+      name: 'bls12-381 G2 decompress',
+      syscall: 'sol_curve_decompress',
+      payload: bls12_381.G2.Point.BASE.multiply(5n).toBytes(true),
+      args: [0x86n, { payload: 0 }, { out: 0 }],
+      calls: 100,
+    },
+    {
+      name: 'bls12-381 pairing (2 pairs)',
+      syscall: 'sol_curve_pairing_map',
+      payload: bytes(blsG1(3n), blsG1(bls12_381.fields.Fr.ORDER - 3n), blsG2(5n), blsG2(5n)),
+      args: [0x84n, 2n, { payload: 0 }, { payload: 192 }, { out: 0 }],
+      calls: 20,
+    },
   ];
 }
 

@@ -2,7 +2,7 @@
  * The BN254 (alt_bn128) pairing check in a WebAssembly module built by our own emitter: whether
  * the product of the optimal ate pairings e(Pᵢ, Qᵢ) is one. The field tower is Fp2 = Fp[u]/(u² + 1),
  * Fp6 = Fp2[v]/(v³ − ξ) with ξ = 9 + u, Fp12 = Fp6[w]/(w² − v), every element in Montgomery form
- * (crypto/montgomery.ts). G2 lives on the twist y² = x³ + 3/ξ; its points are checked for the
+ * (crypto/tower.ts). G2 lives on the twist y² = x³ + 3/ξ; its points are checked for the
  * curve equation and for the prime-order subgroup by ψ(Q) = [6x²]Q (x the BN seed), the test
  * @noble/curves applies (equivalent to [r]Q = O). The Miller loop runs over the signed digits of
  * 6x + 2 with T in homogeneous projective coordinates (the doubling and addition steps of Costello,
@@ -11,14 +11,14 @@
  * et al. with Granger and Scott's cyclotomic squarings.
  */
 import { assertInternal } from '../errors.js';
-import { ModuleBuilder, ValType } from '../jit/wasm/index.js';
-import { at, call, copy, equal, isZero, type Slot } from './field-slots.js';
+import { ValType } from '../jit/wasm/index.js';
+import { call, copy, equal, isZero, type Slot } from './field-slots.js';
 import { fixedModule, type EmittedModule } from './fixed-modules.js';
 import { emitJacobian } from './jacobian.js';
 import { modInverse } from './modular.js';
 import { allZero } from '../runtime/bytes.js';
-import { ELEMENT_BYTES, emitMontgomery, limbsOf, wordToLimbs } from './montgomery.js';
-import { emitInverse } from './inverse.js';
+import { ELEMENT_BYTES, LIMBS, limbsOf, wordToLimbs } from './montgomery.js';
+import { eachPair, emitCyclotomicPower, pairingModule, emitTower, finishLineProduct, frobeniusConstants, type Fp2, nonAdjacentForm } from './tower.js';
 
 const { I32 } = ValType;
 /** The base field's modulus. */
@@ -67,272 +67,20 @@ interface Exports {
   check(n: number): number;
 }
 
-/** Signed binary digits of `k` (non-adjacent form), least significant first. */
-function nonAdjacentForm(k: bigint): number[] {
-  const digits: number[] = [];
-  for (; k > 0n; k >>= 1n) {
-    const d = k & 1n ? 2 - Number(k & 3n) : 0;
-    digits.push(d);
-    k -= BigInt(d);
-  }
-  return digits;
-}
-
 /** The pairing module (see fixed-modules.ts). */
 export function emitBn254Pairing(): EmittedModule {
-  const m = new ModuleBuilder();
-  m.defineMemory(1);
-  m.export('memory', 'memory', 0);
-  let next = SCRATCH;
-  const scratch = (bytes: number) => {
-    next += bytes;
-    return next - bytes;
-  };
-  const fn = (params: number, results: ValType[] = []) => m.addFunction(Array<ValType>(params).fill(I32), results);
-  // Arguments of a function with parameters (dst, a, b), each part of an element `size` bytes apart.
-  const [D, A, B] = [0, 1, 2];
-  const part = (local: number, size: number, k: number): Slot => [local, k * size];
-  /** A function applying `lower` to each of `parts` parts of `size` bytes (for additions and subtractions). */
-  const partwise = (lower: number, parts: number, size: number, arity: 2 | 3) => {
-    const f = fn(arity);
-    for (let k = 0; k < parts; k++) call(f.code, lower, ...[D, A, B].slice(0, arity).map((l) => part(l, size, k)));
-    return f.index;
-  };
-
-  // ---- Fp
-  const fp = emitMontgomery(m, P);
-  const ONE_MONTGOMERY = ONE12;
-  const invert = emitInverse(m, P);
-  const negate = fn(2);
-  call(negate.code, fp.sub, [D, 0], ZERO, [A, 0]);
-
-  // ---- Fp2 = Fp[u]/(u² + 1): (c0, c1)
-  const add2 = partwise(fp.add, 2, E, 3);
-  const sub2 = partwise(fp.sub, 2, E, 3);
-  const neg2 = partwise(negate.index, 2, E, 2);
-  const mul2 = fn(3);
-  {
-    const c = mul2.code;
-    const [t0, t1, t2, t3] = [scratch(E), scratch(E), scratch(E), scratch(E)];
-    call(c, fp.mul, t0, [A, 0], [B, 0]);
-    call(c, fp.mul, t1, [A, E], [B, E]);
-    call(c, fp.add, t2, [A, 0], [A, E]);
-    call(c, fp.add, t3, [B, 0], [B, E]);
-    call(c, fp.mul, t2, t2, t3);
-    call(c, fp.sub, [D, 0], t0, t1);
-    call(c, fp.sub, t2, t2, t0);
-    call(c, fp.sub, [D, E], t2, t1); // (a0 + a1)(b0 + b1) − a0b0 − a1b1
-  }
-  const sqr2 = fn(2);
-  {
-    const c = sqr2.code;
-    const [t0, t1, t2] = [scratch(E), scratch(E), scratch(E)];
-    call(c, fp.add, t0, [A, 0], [A, E]);
-    call(c, fp.sub, t1, [A, 0], [A, E]);
-    call(c, fp.mul, t2, [A, 0], [A, E]);
-    call(c, fp.mul, [D, 0], t0, t1);
-    call(c, fp.add, [D, E], t2, t2);
-  }
-  // d = a·s for an Fp element s.
-  const mulFp = fn(3);
-  call(mulFp.code, fp.mul, [D, 0], [A, 0], [B, 0]);
-  call(mulFp.code, fp.mul, [D, E], [A, E], [B, 0]);
-  // d = a·ξ = (9a0 − a1) + (a0 + 9a1)u
-  const mulXi = fn(2);
-  {
-    const c = mulXi.code;
-    const [t0, t1] = [scratch(E), scratch(E)];
-    const nine = (t: number, v: Slot) => {
-      call(c, fp.add, t, v, v);
-      call(c, fp.add, t, t, t);
-      call(c, fp.add, t, t, t);
-      call(c, fp.add, t, t, v);
-    };
-    nine(t0, [A, 0]);
-    call(c, fp.sub, t0, t0, [A, E]);
-    nine(t1, [A, E]);
-    call(c, fp.add, [D, E], t1, [A, 0]);
-    copy(c, [D, 0], t0, E);
-  }
-  const conj2 = fn(2);
-  copy(conj2.code, [D, 0], [A, 0], E);
-  call(conj2.code, negate.index, [D, E], [A, E]);
-  const inverse = fn(2);
-  {
-    const c = inverse.code;
-    const [t0, t1] = [scratch(E), scratch(E)];
-    call(c, fp.mul, t0, [A, 0], [A, 0]);
-    call(c, fp.mul, t1, [A, E], [A, E]);
-    call(c, fp.add, t0, t0, t1);
-    call(c, invert, t0, t0);
-    call(c, fp.mul, t0, t0, CUBE); // (the plain inverse of a·R is a⁻¹·R⁻¹)
-    call(c, fp.mul, [D, 0], [A, 0], t0);
-    call(c, fp.mul, t1, [A, E], t0);
-    call(c, negate.index, [D, E], t1);
-  }
-
-  // ---- Fp6 = Fp2[v]/(v³ − ξ): (c0, c1, c2)
-  const add6 = partwise(add2, 3, F2, 3);
-  const sub6 = partwise(sub2, 3, F2, 3);
-  const neg6 = partwise(neg2, 3, F2, 2);
-  const mul6 = fn(3);
-  {
-    const c = mul6.code;
-    const [t0, t1, t2, u, v, r] = [scratch(F2), scratch(F2), scratch(F2), scratch(F2), scratch(F2), scratch(F6)];
-    const a = (k: number) => part(A, F2, k);
-    const b = (k: number) => part(B, F2, k);
-    const t = [t0, t1, t2];
-    t.forEach((tk, k) => call(c, mul2.index, tk, a(k), b(k)));
-    /** u = (a_i + a_j)(b_i + b_j) − a_i·b_i − a_j·b_j */
-    const cross = (i: number, j: number) => {
-      call(c, add2, u, a(i), a(j));
-      call(c, add2, v, b(i), b(j));
-      call(c, mul2.index, u, u, v);
-      call(c, sub2, u, u, t[i]);
-      call(c, sub2, u, u, t[j]);
-    };
-    cross(1, 2);
-    call(c, mulXi.index, u, u);
-    call(c, add2, r, u, t0); // c0 = a0b0 + ξ(a1b2 + a2b1)
-    cross(0, 1);
-    call(c, mulXi.index, v, t2);
-    call(c, add2, r + F2, u, v); // c1 = a0b1 + a1b0 + ξa2b2
-    cross(0, 2);
-    call(c, add2, r + 2 * F2, u, t1); // c2 = a0b2 + a2b0 + a1b1
-    copy(c, [D, 0], r, F6);
-  }
-  // d = a·v = (ξa2, a0, a1)
-  const mulV = fn(2);
-  {
-    const c = mulV.code;
-    const t = scratch(F2);
-    call(c, mulXi.index, t, part(A, F2, 2));
-    copy(c, part(D, F2, 2), part(A, F2, 1), F2);
-    copy(c, part(D, F2, 1), part(A, F2, 0), F2);
-    copy(c, part(D, F2, 0), t, F2);
-  }
-  const inv6 = fn(2);
-  {
-    const c = inv6.code;
-    const [c0, c1, c2, t, u] = [scratch(F2), scratch(F2), scratch(F2), scratch(F2), scratch(F2)];
-    const a = (k: number) => part(A, F2, k);
-    call(c, sqr2.index, c0, a(0));
-    call(c, mul2.index, t, a(1), a(2));
-    call(c, mulXi.index, t, t);
-    call(c, sub2, c0, c0, t); // a0² − ξa1a2
-    call(c, sqr2.index, c1, a(2));
-    call(c, mulXi.index, c1, c1);
-    call(c, mul2.index, t, a(0), a(1));
-    call(c, sub2, c1, c1, t); // ξa2² − a0a1
-    call(c, sqr2.index, c2, a(1));
-    call(c, mul2.index, t, a(0), a(2));
-    call(c, sub2, c2, c2, t); // a1² − a0a2
-    call(c, mul2.index, t, a(2), c1);
-    call(c, mul2.index, u, a(1), c2);
-    call(c, add2, t, t, u);
-    call(c, mulXi.index, t, t);
-    call(c, mul2.index, u, a(0), c0);
-    call(c, add2, t, t, u); // the norm, in Fp2
-    call(c, inverse.index, t, t);
-    call(c, mul2.index, part(D, F2, 0), c0, t);
-    call(c, mul2.index, part(D, F2, 1), c1, t);
-    call(c, mul2.index, part(D, F2, 2), c2, t);
-  }
-
-  // ---- Fp12 = Fp6[w]/(w² − v): (c0, c1)
-  const mul12 = fn(3);
-  {
-    const c = mul12.code;
-    const [t0, t1, u, v] = [scratch(F6), scratch(F6), scratch(F6), scratch(F6)];
-    call(c, mul6.index, t0, [A, 0], [B, 0]);
-    call(c, mul6.index, t1, [A, F6], [B, F6]);
-    call(c, add6, u, [A, 0], [A, F6]);
-    call(c, add6, v, [B, 0], [B, F6]);
-    call(c, mul6.index, u, u, v);
-    call(c, sub6, u, u, t0);
-    call(c, sub6, [D, F6], u, t1);
-    call(c, mulV.index, t1, t1);
-    call(c, add6, [D, 0], t0, t1);
-  }
-  const sqr12 = fn(2);
-  {
-    const c = sqr12.code;
-    const [t, u, v] = [scratch(F6), scratch(F6), scratch(F6)];
-    call(c, mul6.index, t, [A, 0], [A, F6]);
-    call(c, add6, u, [A, 0], [A, F6]);
-    call(c, mulV.index, v, [A, F6]);
-    call(c, add6, v, [A, 0], v);
-    call(c, mul6.index, u, u, v); // a0² + v·a1² + (1 + v)·a0a1
-    call(c, sub6, u, u, t);
-    call(c, mulV.index, v, t);
-    call(c, sub6, [D, 0], u, v);
-    call(c, add6, [D, F6], t, t);
-  }
-  // The square of an element of the cyclotomic subgroup (after the easy part of the final
-  // exponentiation), by Granger and Scott's formulas: 9 Fp2 squarings against sqr12's 12 products.
-  const cyclotomicSqr = fn(2);
-  {
-    const c = cyclotomicSqr.code;
-    const t = Array.from({ length: 9 }, () => scratch(F2));
-    const x = (w: number, k: number): Slot => [A, w * F6 + k * F2];
-    const z = (w: number, k: number): Slot => [D, w * F6 + k * F2];
-    // (t[a], t[b]) = squares of x_a, x_b; t[cross] = 2·x_a·x_b = (x_a + x_b)² − x_a² − x_b².
-    const squares = (a: number, xa: Slot, b: number, xb: Slot, cross: number) => {
-      call(c, sqr2.index, t[a], xa);
-      call(c, sqr2.index, t[b], xb);
-      call(c, add2, t[cross], xa, xb);
-      call(c, sqr2.index, t[cross], t[cross]);
-      call(c, sub2, t[cross], t[cross], t[a]);
-      call(c, sub2, t[cross], t[cross], t[b]);
-    };
-    squares(0, x(1, 1), 1, x(0, 0), 6);
-    squares(2, x(0, 2), 3, x(1, 0), 7);
-    squares(4, x(1, 2), 5, x(0, 1), 8);
-    call(c, mulXi.index, t[8], t[8]);
-    for (const k of [0, 2, 4]) {
-      call(c, mulXi.index, t[k], t[k]);
-      call(c, add2, t[k], t[k], t[k + 1]);
-    }
-    // z = 3t − 2x for the first half, 3t + 2x for the second.
-    const triple = (dst: Slot, tk: number, src: Slot, op: number) => {
-      call(c, op, dst, t[tk], src);
-      call(c, add2, dst, dst, dst);
-      call(c, add2, dst, dst, t[tk]);
-    };
-    triple(z(0, 0), 0, x(0, 0), sub2);
-    triple(z(0, 1), 2, x(0, 1), sub2);
-    triple(z(0, 2), 4, x(0, 2), sub2);
-    triple(z(1, 0), 8, x(1, 0), add2);
-    triple(z(1, 1), 6, x(1, 1), add2);
-    triple(z(1, 2), 7, x(1, 2), add2);
-  }
-  const conj12 = fn(2);
-  copy(conj12.code, [D, 0], [A, 0], F6);
-  call(conj12.code, neg6, [D, F6], [A, F6]);
-  const inv12 = fn(2);
-  {
-    const c = inv12.code;
-    const [t, u] = [scratch(F6), scratch(F6)];
-    call(c, mul6.index, t, [A, 0], [A, 0]);
-    call(c, mul6.index, u, [A, F6], [A, F6]);
-    call(c, mulV.index, u, u);
-    call(c, sub6, t, t, u);
-    call(c, inv6.index, t, t); // 1/(a0² − v·a1²)
-    call(c, mul6.index, [D, 0], [A, 0], t);
-    call(c, mul6.index, u, [A, F6], t);
-    call(c, neg6, [D, F6], u);
-  }
-  // The Frobenius πⁿ: the coefficient of w^k (at w-part k % 2, v-part k >> 1) becomes its p^n-th power times γ[n][k].
-  const frobenius = [1, 2, 3].map((n) => {
-    const f = fn(2);
-    for (let k = 0; k < 6; k++) {
-      const offset = (k % 2) * F6 + (k >> 1) * F2;
-      if (n % 2) call(f.code, conj2.index, [D, offset], [A, offset]);
-      else copy(f.code, [D, offset], [A, offset], F2);
-      if (k) call(f.code, mul2.index, [D, offset], [D, offset], gamma(n, k));
-    }
-    return f.index;
+  const { m, scratch, fn, used } = pairingModule(SCRATCH, 1);
+  const tower = emitTower(m, {
+    p: P,
+    limbs: LIMBS,
+    xi: 9,
+    zero: ZERO,
+    cube: CUBE,
+    gamma,
+    scratch,
   });
+  const { fp, add2, sub2, neg2, mul2, sqr2, mulFp, conj2, mul6By01, mul12, sqr12, cyclotomicSqr, conj12, inv12, frobenius } = tower;
+  const ONE_MONTGOMERY = ONE12;
 
   // ---- The Miller loop
   const F = scratch(F12);
@@ -347,35 +95,35 @@ export function emitBn254Pairing(): EmittedModule {
   {
     const c = doubling.code;
     const [a, b, cc, e, f, g, h, j] = Array.from({ length: 8 }, () => scratch(F2));
-    call(c, mul2.index, a, X, Y);
-    call(c, mulFp.index, a, a, HALF); // XY/2
-    call(c, sqr2.index, b, Y); // Y²
-    call(c, sqr2.index, cc, Z); // Z²
-    call(c, mul2.index, e, cc, TWIST_B);
+    call(c, mul2, a, X, Y);
+    call(c, mulFp, a, a, HALF); // XY/2
+    call(c, sqr2, b, Y); // Y²
+    call(c, sqr2, cc, Z); // Z²
+    call(c, mul2, e, cc, TWIST_B);
     call(c, add2, f, e, e);
     call(c, add2, e, f, e); // E = 3b'Z²
     call(c, add2, f, e, e);
     call(c, add2, f, f, e); // F = 3E
     call(c, add2, g, b, f);
-    call(c, mulFp.index, g, g, HALF); // G = (B + F)/2
+    call(c, mulFp, g, g, HALF); // G = (B + F)/2
     call(c, add2, h, Y, Z);
-    call(c, sqr2.index, h, h);
+    call(c, sqr2, h, h);
     call(c, sub2, h, h, b);
     call(c, sub2, h, h, cc); // H = 2YZ
-    call(c, sqr2.index, j, X); // J = X²
-    call(c, mulFp.index, L0, h, pairSlot(PY));
+    call(c, sqr2, j, X); // J = X²
+    call(c, mulFp, L0, h, pairSlot(PY));
     call(c, add2, L1, j, j);
     call(c, add2, L1, L1, j);
-    call(c, mulFp.index, L1, L1, pairSlot(PX));
+    call(c, mulFp, L1, L1, pairSlot(PX));
     call(c, neg2, L1, L1);
     call(c, sub2, L3, b, e);
     call(c, sub2, X, b, f);
-    call(c, mul2.index, X, X, a); // X3 = XY/2·(B − F)
-    call(c, mul2.index, Z, b, h); // Z3 = B·H
-    call(c, sqr2.index, e, e);
+    call(c, mul2, X, X, a); // X3 = XY/2·(B − F)
+    call(c, mul2, Z, b, h); // Z3 = B·H
+    call(c, sqr2, e, e);
     call(c, add2, a, e, e);
     call(c, add2, e, e, a); // 3E²
-    call(c, sqr2.index, Y, g);
+    call(c, sqr2, Y, g);
     call(c, sub2, Y, Y, e); // Y3 = G² − 3E²
   }
   // T = T + (x2, y2), and the line through them: λ·yP − θ·xP·w + (θ·x2 − λ·y2)·w³ with θ = Y − y2·Z, λ = X − x2·Z.
@@ -387,51 +135,30 @@ export function emitBn254Pairing(): EmittedModule {
       [2, 0],
     ];
     const [theta, lambda, cc, d, e, f, g, h] = Array.from({ length: 8 }, () => scratch(F2));
-    call(c, mul2.index, theta, Y2, Z);
+    call(c, mul2, theta, Y2, Z);
     call(c, sub2, theta, Y, theta);
-    call(c, mul2.index, lambda, X2, Z);
+    call(c, mul2, lambda, X2, Z);
     call(c, sub2, lambda, X, lambda);
-    call(c, sqr2.index, cc, theta); // C = θ²
-    call(c, sqr2.index, d, lambda); // D = λ²
-    call(c, mul2.index, e, lambda, d); // E = λ³
-    call(c, mul2.index, f, Z, cc); // F = Z·C
-    call(c, mul2.index, g, X, d); // G = X·D
+    call(c, sqr2, cc, theta); // C = θ²
+    call(c, sqr2, d, lambda); // D = λ²
+    call(c, mul2, e, lambda, d); // E = λ³
+    call(c, mul2, f, Z, cc); // F = Z·C
+    call(c, mul2, g, X, d); // G = X·D
     call(c, add2, h, e, f);
     call(c, sub2, h, h, g);
     call(c, sub2, h, h, g); // H = E + F − 2G
-    call(c, mulFp.index, L0, lambda, pairSlot(PY));
-    call(c, mulFp.index, L1, theta, pairSlot(PX));
+    call(c, mulFp, L0, lambda, pairSlot(PY));
+    call(c, mulFp, L1, theta, pairSlot(PX));
     call(c, neg2, L1, L1);
-    call(c, mul2.index, L3, theta, X2);
-    call(c, mul2.index, d, lambda, Y2);
+    call(c, mul2, L3, theta, X2);
+    call(c, mul2, d, lambda, Y2);
     call(c, sub2, L3, L3, d);
-    call(c, mul2.index, X, lambda, h); // X3 = λH
+    call(c, mul2, X, lambda, h); // X3 = λH
     call(c, sub2, g, g, h);
-    call(c, mul2.index, g, theta, g);
-    call(c, mul2.index, d, e, Y);
+    call(c, mul2, g, theta, g);
+    call(c, mul2, d, e, Y);
     call(c, sub2, Y, g, d); // Y3 = θ(G − H) − E·Y
-    call(c, mul2.index, Z, Z, e); // Z3 = Z·E
-  }
-  // d = a·(b0 + b1·v) for a in Fp6 and b0, b1 in Fp2 (the parts of a line), by Karatsuba: 5 products.
-  const mul6By01 = fn(4);
-  {
-    const c = mul6By01.code;
-    const [B0, B1] = [2, 3];
-    const [t0, t1, u, v, r] = [scratch(F2), scratch(F2), scratch(F2), scratch(F2), scratch(F6)];
-    const a = (k: number) => part(A, F2, k);
-    call(c, mul2.index, t0, a(0), [B0, 0]);
-    call(c, mul2.index, t1, a(1), [B1, 0]);
-    call(c, mul2.index, u, a(2), [B1, 0]);
-    call(c, mulXi.index, u, u);
-    call(c, add2, r, u, t0); // a0b0 + ξa2b1
-    call(c, add2, u, a(0), a(1));
-    call(c, add2, v, [B0, 0], [B1, 0]);
-    call(c, mul2.index, u, u, v);
-    call(c, sub2, u, u, t0);
-    call(c, sub2, r + F2, u, t1); // a0b1 + a1b0
-    call(c, mul2.index, u, a(2), [B0, 0]);
-    call(c, add2, r + 2 * F2, u, t1); // a1b1 + a2b0
-    copy(c, [D, 0], r, F6);
+    call(c, mul2, Z, Z, e); // Z3 = Z·E
   }
   // F = F·line, the line being (L0, 0, 0) + (L1, L3, 0)·w: 13 Fp2 products against mul12's 18.
   const mulLine = fn(0);
@@ -439,59 +166,29 @@ export function emitBn254Pairing(): EmittedModule {
     const c = mulLine.code;
     const [t0, t1, u] = [scratch(F6), scratch(F6), scratch(F6)];
     const s = scratch(F2);
-    for (let k = 0; k < 3; k++) call(c, mul2.index, t0 + k * F2, F + k * F2, L0);
-    call(c, mul6By01.index, t1, F + F6, L1, L3);
-    call(c, add6, u, F, F + F6);
-    call(c, add2, s, L0, L1);
-    call(c, mul6By01.index, u, u, s, L3);
-    call(c, sub6, u, u, t0);
-    call(c, sub6, F + F6, u, t1);
-    call(c, mulV.index, t1, t1);
-    call(c, add6, F, t0, t1);
+    for (let k = 0; k < 3; k++) call(c, mul2, t0 + k * F2, F + k * F2, L0);
+    call(c, mul6By01, t1, F + F6, L1, L3);
+    finishLineProduct(c, tower, F, t0, t1, u, () => {
+      call(c, add2, s, L0, L1);
+      call(c, mul6By01, u, u, s, L3);
+    });
   }
-  /** Emits, into `c`, `step` on each of the `n` pairs (the function's parameter 0) followed by F·line. */
-  const eachPair = (c: ReturnType<typeof fn>['code'], step: (pair: Slot) => void) => {
-    const pair = c.locals(1, I32);
-    c.i32Const(PAIRS).localSet(pair);
-    c.block();
-    c.loop();
-    c.localGet(pair).localGet(0).i32Const(PAIR).i32Mul().i32Const(PAIRS).i32Add().i32GeU().brIf(1);
-    step([pair, 0]);
-    c.call(mulLine.index);
-    c.localGet(pair).i32Const(PAIR).i32Add().localSet(pair);
-    c.br(0);
-    c.end();
-    c.end();
-  };
   const miller = fn(1);
   {
     const c = miller.code;
     copy(c, F, ONE12, F12);
     const digits = nonAdjacentForm(6n * SEED + 2n);
     for (let i = digits.length - 2; i >= 0; i--) {
-      if (i < digits.length - 2) call(c, sqr12.index, F, F); // (not 1²)
-      eachPair(c, (pair) => call(c, doubling.index, pair));
-      if (digits[i]) eachPair(c, (pair) => call(c, addition.index, pair, at(pair, QX), at(pair, digits[i] > 0 ? QY : QY_NEG)));
+      if (i < digits.length - 2) call(c, sqr12, F, F); // (not 1²)
+      eachPair(c, PAIRS, PAIR, mulLine.index, (local) => call(c, doubling.index, [local, 0]));
+      if (digits[i]) eachPair(c, PAIRS, PAIR, mulLine.index, (local) => call(c, addition.index, [local, 0], [local, QX], [local, digits[i] > 0 ? QY : QY_NEG]));
     }
-    eachPair(c, (pair) => call(c, addition.index, pair, at(pair, Q1X), at(pair, Q1Y)));
-    eachPair(c, (pair) => call(c, addition.index, pair, at(pair, Q2X), at(pair, Q2Y)));
+    eachPair(c, PAIRS, PAIR, mulLine.index, (local) => call(c, addition.index, [local, 0], [local, Q1X], [local, Q1Y]));
+    eachPair(c, PAIRS, PAIR, mulLine.index, (local) => call(c, addition.index, [local, 0], [local, Q2X], [local, Q2Y]));
   }
 
   // ---- The final exponentiation: F^((p¹² − 1)/r)
-  // d = a^x for a in the cyclotomic subgroup, over the signed digits of x (a⁻¹ = conj(a) there).
-  const powSeed = fn(2);
-  {
-    const c = powSeed.code;
-    const [acc, inverse] = [scratch(F12), scratch(F12)];
-    const digits = nonAdjacentForm(SEED);
-    copy(c, acc, [A, 0], F12);
-    call(c, conj12.index, inverse, [A, 0]);
-    for (let i = digits.length - 2; i >= 0; i--) {
-      call(c, cyclotomicSqr.index, acc, acc);
-      if (digits[i]) call(c, mul12.index, acc, acc, digits[i] > 0 ? [A, 0] : inverse);
-    }
-    copy(c, [D, 0], acc, F12);
-  }
+  const powSeed = emitCyclotomicPower(m, tower, SEED, scratch);
   const check = fn(1, [I32]);
   {
     const c = check.code;
@@ -499,44 +196,44 @@ export function emitBn254Pairing(): EmittedModule {
     const [t0, t1, t2, fp1, fp2, fp3, fu, fu2, fu3, y3, y4, y6] = Array.from({ length: 12 }, () => scratch(F12));
     const [frob1, frob2] = frobenius;
     // The easy part: F^(p⁶ − 1) = conj(F)/F, then ^(p² + 1).
-    call(c, conj12.index, t1, F);
-    call(c, inv12.index, t0, F);
-    call(c, mul12.index, t1, t1, t0);
+    call(c, conj12, t1, F);
+    call(c, inv12, t0, F);
+    call(c, mul12, t1, t1, t0);
     call(c, frob2, t0, t1);
-    call(c, mul12.index, t1, t1, t0);
+    call(c, mul12, t1, t1, t0);
     // The hard part.
     call(c, frob1, fp1, t1);
     call(c, frob2, fp2, t1);
     call(c, frob1, fp3, fp2);
-    call(c, powSeed.index, fu, t1);
-    call(c, powSeed.index, fu2, fu);
-    call(c, powSeed.index, fu3, fu2);
+    call(c, powSeed, fu, t1);
+    call(c, powSeed, fu2, fu);
+    call(c, powSeed, fu3, fu2);
     call(c, frob1, y3, fu);
-    call(c, conj12.index, y3, y3); // y3
+    call(c, conj12, y3, y3); // y3
     call(c, frob1, t2, fu2);
-    call(c, mul12.index, y4, fu, t2);
-    call(c, conj12.index, y4, y4); // y4
+    call(c, mul12, y4, fu, t2);
+    call(c, conj12, y4, y4); // y4
     call(c, frob1, t2, fu3);
-    call(c, mul12.index, y6, fu3, t2);
-    call(c, conj12.index, y6, y6); // y6
-    call(c, mul12.index, fp1, fp1, fp2);
-    call(c, mul12.index, fp1, fp1, fp3); // y0
-    call(c, conj12.index, t1, t1); // y1
+    call(c, mul12, y6, fu3, t2);
+    call(c, conj12, y6, y6); // y6
+    call(c, mul12, fp1, fp1, fp2);
+    call(c, mul12, fp1, fp1, fp3); // y0
+    call(c, conj12, t1, t1); // y1
     call(c, frob2, fp2, fu2); // y2
-    call(c, conj12.index, fu2, fu2); // y5
-    call(c, cyclotomicSqr.index, t0, y6);
-    call(c, mul12.index, t0, t0, y4);
-    call(c, mul12.index, t0, t0, fu2); // T0 = y6²·y4·y5
-    call(c, mul12.index, t2, y3, fu2);
-    call(c, mul12.index, t2, t2, t0); // T1 = y3·y5·T0
-    call(c, mul12.index, t0, t0, fp2); // T0 = T0·y2
-    call(c, cyclotomicSqr.index, t2, t2);
-    call(c, mul12.index, t2, t2, t0);
-    call(c, cyclotomicSqr.index, t2, t2); // T1 = (T1²·T0)²
-    call(c, mul12.index, t0, t2, t1); // T0 = T1·y1
-    call(c, mul12.index, t2, t2, fp1); // T1 = T1·y0
-    call(c, cyclotomicSqr.index, t0, t0);
-    call(c, mul12.index, t0, t0, t2); // T0²·T1
+    call(c, conj12, fu2, fu2); // y5
+    call(c, cyclotomicSqr, t0, y6);
+    call(c, mul12, t0, t0, y4);
+    call(c, mul12, t0, t0, fu2); // T0 = y6²·y4·y5
+    call(c, mul12, t2, y3, fu2);
+    call(c, mul12, t2, t2, t0); // T1 = y3·y5·T0
+    call(c, mul12, t0, t0, fp2); // T0 = T0·y2
+    call(c, cyclotomicSqr, t2, t2);
+    call(c, mul12, t2, t2, t0);
+    call(c, cyclotomicSqr, t2, t2); // T1 = (T1²·T0)²
+    call(c, mul12, t0, t2, t1); // T0 = T1·y1
+    call(c, mul12, t2, t2, fp1); // T1 = T1·y0
+    call(c, cyclotomicSqr, t0, t0);
+    call(c, mul12, t0, t0, t2); // T0²·T1
     equal(c, t0, ONE12, F12);
   }
 
@@ -557,7 +254,7 @@ export function emitBn254Pairing(): EmittedModule {
     call(c, fp.mul, t1, pairSlot(PY), pairSlot(PY));
     equal(c, t0, t1, E);
   }
-  const jacobian = emitJacobian(m, { mul: mul2.index, add: add2, sub: sub2, bytes: F2 }, scratch(11 * F2));
+  const jacobian = emitJacobian(m, { mul: mul2, add: add2, sub: sub2, bytes: F2, sqr: sqr2 }, scratch(11 * F2));
   const loadG2 = fn(1, [I32]);
   {
     const c = loadG2.code;
@@ -566,10 +263,10 @@ export function emitBn254Pairing(): EmittedModule {
     const [t0, t1] = [scratch(F2), scratch(F2)];
     const [point, base, negated, psi] = [scratch(3 * F2), scratch(3 * F2), scratch(3 * F2), scratch(2 * F2)];
     for (const offset of [QX, QX + E, QY, QY + E]) montgomery(c, pairSlot(offset));
-    call(c, sqr2.index, t0, x);
-    call(c, mul2.index, t0, t0, x);
+    call(c, sqr2, t0, x);
+    call(c, mul2, t0, t0, x);
     call(c, add2, t0, t0, TWIST_B);
-    call(c, sqr2.index, t1, y);
+    call(c, sqr2, t1, y);
     equal(c, t0, t1, F2);
     c.if(I32);
     // [6x²]Q in Jacobian coordinates, against ψ(Q) = (conj(x)·γ[1][2], conj(y)·γ[1][3]).
@@ -583,16 +280,16 @@ export function emitBn254Pairing(): EmittedModule {
       call(c, jacobian.double, point, point);
       if (digits[i]) call(c, jacobian.add, point, point, digits[i] > 0 ? base : negated);
     }
-    call(c, conj2.index, psi, x);
-    call(c, mul2.index, psi, psi, gamma(1, 2));
-    call(c, conj2.index, psi + F2, y);
-    call(c, mul2.index, psi + F2, psi + F2, gamma(1, 3));
+    call(c, conj2, psi, x);
+    call(c, mul2, psi, psi, gamma(1, 2));
+    call(c, conj2, psi + F2, y);
+    call(c, mul2, psi + F2, psi + F2, gamma(1, 3));
     // X = ψx·Z², Y = ψy·Z³, Z ≠ 0
-    call(c, sqr2.index, t1, point + 2 * F2);
-    call(c, mul2.index, t0, psi, t1);
+    call(c, sqr2, t1, point + 2 * F2);
+    call(c, mul2, t0, psi, t1);
     equal(c, t0, point, F2);
-    call(c, mul2.index, t1, t1, point + 2 * F2);
-    call(c, mul2.index, t0, psi + F2, t1);
+    call(c, mul2, t1, t1, point + 2 * F2);
+    call(c, mul2, t0, psi + F2, t1);
     equal(c, t0, point + F2, F2);
     c.i32And();
     isZero(c, point + 2 * F2, F2);
@@ -604,8 +301,8 @@ export function emitBn254Pairing(): EmittedModule {
     copy(c, pairSlot(TX + 2 * F2), ONE12, F2);
     call(c, neg2, pairSlot(QY_NEG), y);
     copy(c, pairSlot(Q1X), psi, 2 * F2);
-    call(c, mul2.index, pairSlot(Q2X), x, gamma(2, 2));
-    call(c, mul2.index, pairSlot(Q2Y), y, gamma(2, 3));
+    call(c, mul2, pairSlot(Q2X), x, gamma(2, 2));
+    call(c, mul2, pairSlot(Q2Y), y, gamma(2, 3));
     call(c, neg2, pairSlot(Q2Y), pairSlot(Q2Y));
     c.end();
     c.localGet(valid);
@@ -613,7 +310,7 @@ export function emitBn254Pairing(): EmittedModule {
     c.i32Const(0);
     c.end();
   }
-  assertInternal(next <= PAIRS, "the pairing module's scratch must end below its pairs");
+  assertInternal(used() <= PAIRS, "the pairing module's scratch must end below its pairs");
 
   m.export('loadG1', 'func', loadG1.index);
   m.export('loadG2', 'func', loadG2.index);
@@ -621,9 +318,6 @@ export function emitBn254Pairing(): EmittedModule {
   return { bytes: m.encode(), meta: undefined };
 }
 
-type Fp2 = [bigint, bigint];
-const mulFp2 = ([a0, a1]: Fp2, [b0, b1]: Fp2): Fp2 => [(a0 * b0 - a1 * b1) % P, (a0 * b1 + a1 * b0) % P];
-const conjFp2 = ([a0, a1]: Fp2): Fp2 => [a0, P - a1];
 const P_LIMBS = limbsOf(P);
 /** How many checked G2 points {@link Bn254Pairing} keeps. */
 const CHECKED_G2 = 64;
@@ -668,21 +362,7 @@ export class Bn254Pairing {
     // b' = 3/ξ = 3(9 − u)/82
     const inverse82 = modInverse(82n, P);
     montgomery2(TWIST_B, [(27n * inverse82) % P, P - ((3n * inverse82) % P)]);
-    // γ[1][k] = γ[1][1]^k with γ[1][1] = ξ^((p − 1)/6); γ[n][k] = conj(γ[n − 1][k])·γ[1][k].
-    const first: Fp2[] = [];
-    const root = ((): Fp2 => {
-      let result: Fp2 = [1n, 0n];
-      let base: Fp2 = [9n, 1n];
-      for (let e = (P - 1n) / 6n; e > 0n; e >>= 1n, base = mulFp2(base, base)) if (e & 1n) result = mulFp2(result, base);
-      return result;
-    })();
-    for (let k = 1, g: Fp2 = root; k <= 5; k++, g = mulFp2(g, root)) first.push(g);
-    let previous = first;
-    for (let n = 1; n <= 3; n++) {
-      const current = n === 1 ? first : previous.map((g, k) => mulFp2(conjFp2(g), first[k]));
-      current.forEach((g, k) => montgomery2(gamma(n, k + 1), g));
-      previous = current;
-    }
+    frobeniusConstants(P, 9).forEach((row, n) => row.forEach((g, k) => montgomery2(gamma(n + 1, k + 1), g)));
   }
 
   /** Writes the 32-byte word at `input[at]` as limbs at `addr`; whether it is below p. */

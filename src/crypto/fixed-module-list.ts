@@ -6,6 +6,7 @@
 import { emitEd25519 } from '../runtime/ed25519/module.js';
 import { G1 as BN254_G1 } from '../syscalls/alt-bn128.js';
 import { emitBn254Pairing } from './bn254-pairing.js';
+import { emitBls12381 } from './bls12-381.js';
 import { emitEdwardsY } from './edwards-y.js';
 import type { EmittedModule } from './fixed-modules.js';
 import { emitKeccak256 } from './keccak256.js';
@@ -24,5 +25,6 @@ export const FIXED_MODULES: Readonly<Record<string, () => EmittedModule<unknown>
   [SECP256K1_CURVE.moduleName]: () => emitShortWeierstrass(SECP256K1_CURVE.p),
   [BN254_G1.moduleName]: () => emitShortWeierstrass(BN254_G1.p),
   'bn254-pairing': emitBn254Pairing,
+  'bls12-381': emitBls12381,
   'sbpf-interpreter': emitInterpreter,
 };

@@ -3,29 +3,31 @@
  * libsecp256k1's modinv32, run until done rather than for a fixed count): from f = q, g = x, each
  * batch of 30 divsteps on the low limbs of f and g gives a 2×2 matrix that then updates f, g
  * exactly and d, e modulo q (keeping f ≡ d·x, g ≡ e·x), until g = 0; then f = ±1 and x⁻¹ = ±d.
- * Numbers are nine signed 30-bit limbs in i64 locals, so that a limb times a matrix entry, and a
- * few of those summed, fit 63 bits. About 2 µs against 16–20 µs for an exponentiation by q − 2.
+ * Numbers are signed 30-bit limbs in i64 locals (nine for a 256-bit q, thirteen for a 384-bit
+ * one), so that a limb times a matrix entry, and a few of those summed, fit 63 bits. About 2 µs
+ * for a 256-bit q against 16–20 µs for an exponentiation by q − 2.
  */
 import { type ModuleBuilder, ValType } from '../jit/wasm/index.js';
 import { LIMBS } from './montgomery.js';
 import { modInverse } from './modular.js';
 
 const { I32, I64 } = ValType;
-const N = 9;
 const BITS = 30;
 const M30 = 2 ** BITS - 1;
 
 /**
- * Emits `invert(dst, src)`: dst = src⁻¹ mod q for the value at src (eight 32-bit limbs, below q,
- * not Montgomery form; 0 gives 0), as eight 32-bit limbs. Needs an odd q below 2^256.
+ * Emits `invert(dst, src)`: dst = src⁻¹ mod q for the value at src (`limbs` 32-bit limbs, below q,
+ * not Montgomery form; 0 gives 0), as `limbs` 32-bit limbs. Needs an odd q below 2^(32·limbs).
  */
-export function emitInverse(m: ModuleBuilder, q: bigint): number {
+export function emitInverse(m: ModuleBuilder, q: bigint, limbs = LIMBS): number {
+  // Room for values in (−2q, q) and their sign.
+  const N = Math.ceil((32 * limbs + 2) / BITS);
   const invert = m.addFunction([I32, I32], []);
   const c = invert.code;
   const [DST, SRC] = [0, 1];
   const local = () => c.locals(1, I64);
-  const limbs = () => Array.from({ length: N }, local);
-  const [f, g, d, e] = [limbs(), limbs(), limbs(), limbs()];
+  const number = () => Array.from({ length: N }, local);
+  const [f, g, d, e] = [number(), number(), number(), number()];
   const [u, v, w, r, f0, g0, cf, cg, md, me, sd, se] = Array.from({ length: 12 }, local);
   const [delta, step] = [c.locals(1, I32), c.locals(1, I32)];
   const qLimbs = Array.from({ length: N }, (_, k) => Number((q >> BigInt(BITS * k)) & BigInt(M30)));
@@ -36,14 +38,14 @@ export function emitInverse(m: ModuleBuilder, q: bigint): number {
   };
   const k64 = (v: number) => c.i64Const(v < 0 ? -1 : 0, v);
 
-  // g = x in 30-bit limbs (from the 256 bits at src), f = q, d = 0, e = 1, δ = 1.
+  // g = x in 30-bit limbs (from the limbs at src), f = q, d = 0, e = 1, δ = 1.
   g.forEach((gk, k) => {
     const bit = BITS * k;
     const word = bit >> 5;
     const shift = bit & 31;
     c.localGet(SRC).i64Load32U(4 * word);
     if (shift) c.i64Const(0, shift).i64ShrU();
-    if (word + 1 < LIMBS && shift + BITS > 32) {
+    if (word + 1 < limbs && shift + BITS > 32) {
       c.localGet(SRC)
         .i64Load32U(4 * (word + 1))
         .i64Const(0, 32 - shift)
@@ -194,8 +196,8 @@ export function emitInverse(m: ModuleBuilder, q: bigint): number {
   }
   c.end();
   addQIfNegative();
-  // Back to eight 32-bit limbs.
-  for (let k = 0; k < LIMBS; k++) {
+  // Back to 32-bit limbs.
+  for (let k = 0; k < limbs; k++) {
     const bit = 32 * k;
     const limb = Math.floor(bit / BITS);
     const shift = bit % BITS;

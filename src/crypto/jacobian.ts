@@ -5,7 +5,7 @@
  * addition of the Explicit-Formulas Database. Used over Fp (short-weierstrass.ts) and Fp2
  * (bn254-pairing.ts).
  */
-import { type ModuleBuilder, ValType } from '../jit/wasm/index.js';
+import { type Code, type ModuleBuilder, ValType } from '../jit/wasm/index.js';
 import { call, copy, equal, isZero, type Slot, zero } from './field-slots.js';
 
 const { I32 } = ValType;
@@ -16,6 +16,8 @@ export interface FieldFunctions {
   add: number;
   sub: number;
   bytes: number;
+  /** sqr(dst, a), when the field has a squaring cheaper than mul(dst, a, a) (Fp2's takes two Fp products of three). */
+  sqr?: number;
 }
 
 /**
@@ -26,6 +28,7 @@ export interface FieldFunctions {
 export function emitJacobian(m: ModuleBuilder, f: FieldFunctions, scratch: number): { double: number; add: number } {
   const E = f.bytes;
   const T = (i: number) => scratch + i * E;
+  const square = (c: Code, dst: Slot, x: Slot) => (f.sqr === undefined ? call(c, f.mul, dst, x, x) : call(c, f.sqr, dst, x));
   const coordinates = (p: number): Slot[] => [
     [p, 0],
     [p, E],
@@ -39,17 +42,17 @@ export function emitJacobian(m: ModuleBuilder, f: FieldFunctions, scratch: numbe
     const DST = 0;
     const [X, Y, Z] = coordinates(1);
     const [A, Bq, C, D, Ee, F] = [T(0), T(1), T(2), T(3), T(4), T(5)];
-    call(c, f.mul, A, X, X);
-    call(c, f.mul, Bq, Y, Y);
-    call(c, f.mul, C, Bq, Bq);
+    square(c, A, X);
+    square(c, Bq, Y);
+    square(c, C, Bq);
     call(c, f.add, D, X, Bq);
-    call(c, f.mul, D, D, D);
+    square(c, D, D);
     call(c, f.sub, D, D, A);
     call(c, f.sub, D, D, C);
     call(c, f.add, D, D, D); // D = 2((X + B)² − A − C)
     call(c, f.add, Ee, A, A);
     call(c, f.add, Ee, Ee, A); // E = 3A
-    call(c, f.mul, F, Ee, Ee);
+    square(c, F, Ee);
     call(c, f.mul, T(6), Y, Z);
     call(c, f.add, [DST, 2 * E], T(6), T(6)); // Z3 = 2YZ; p is not read after this, so dst may alias it
     call(c, f.sub, [DST, 0], F, D);
@@ -81,8 +84,8 @@ export function emitJacobian(m: ModuleBuilder, f: FieldFunctions, scratch: numbe
     copy(c, [DST, 0], [P, 0], 3 * E);
     c.br(1);
     c.end();
-    call(c, f.mul, Z1Z1, Z1, Z1);
-    call(c, f.mul, Z2Z2, Z2, Z2);
+    square(c, Z1Z1, Z1);
+    square(c, Z2Z2, Z2);
     call(c, f.mul, U1, X1, Z2Z2);
     call(c, f.mul, U2, X2, Z1Z1);
     call(c, f.mul, S1, Y1, Z2);
@@ -102,19 +105,19 @@ export function emitJacobian(m: ModuleBuilder, f: FieldFunctions, scratch: numbe
     c.end();
     call(c, f.sub, H, U2, U1);
     call(c, f.add, I, H, H);
-    call(c, f.mul, I, I, I); // I = (2H)²
+    square(c, I, I); // I = (2H)²
     call(c, f.mul, J, H, I);
     call(c, f.sub, R, S2, S1);
     call(c, f.add, R, R, R); // r = 2(S2 − S1)
     call(c, f.mul, V, U1, I);
     // Z3 first reads Z1, Z2 (dst may alias p or q): ((Z1 + Z2)² − Z1Z1 − Z2Z2)·H
     call(c, f.add, U2, Z1, Z2);
-    call(c, f.mul, U2, U2, U2);
+    square(c, U2, U2);
     call(c, f.sub, U2, U2, Z1Z1);
     call(c, f.sub, U2, U2, Z2Z2);
     call(c, f.mul, [DST, 2 * E], U2, H);
     // X3 = r² − J − 2V
-    call(c, f.mul, U2, R, R);
+    square(c, U2, R);
     call(c, f.sub, U2, U2, J);
     call(c, f.sub, U2, U2, V);
     call(c, f.sub, [DST, 0], U2, V);

@@ -1,10 +1,11 @@
 /**
- * WebAssembly arithmetic modulo an odd prime below 2^256 in Montgomery form (x·2^256 mod q),
- * emitted into a module under construction with our own emitter. An element is eight
- * little-endian 32-bit limbs in linear memory, always fully reduced (below q). Multiplication is
- * the coarsely integrated operand scanning method (CIOS); when the top limb of q leaves two bits
- * free (BN254's moduli) it runs without the extra carry words (gnark's "no-carry" variant), since
- * every partial sum then fits a u64.
+ * WebAssembly arithmetic modulo an odd prime in Montgomery form (x·2^(32n) mod q for n limbs:
+ * eight for moduli below 2^256, twelve for BLS12-381's 381-bit p), emitted into a module under
+ * construction with our own emitter. An element is n little-endian 32-bit limbs in linear memory,
+ * always fully reduced (below q). Multiplication is the coarsely integrated operand scanning
+ * method (CIOS); when the top limb of q leaves two bits free (BN254's and BLS12-381's moduli) it
+ * runs without the extra carry words (gnark's "no-carry" variant), since every partial sum then
+ * fits a u64.
  */
 import { type Code, type ModuleBuilder, ValType } from '../jit/wasm/index.js';
 import { modInverse, modulo } from './modular.js';
@@ -12,14 +13,15 @@ import { assertInternal } from '../errors.js';
 import { call, copy } from './field-slots.js';
 
 const { I32, I64 } = ValType;
+/** Limbs of an element unless a caller asks for more. */
 export const LIMBS = 8;
-/** Bytes of one element in memory. */
+/** Bytes of one element of {@link LIMBS} limbs in memory. */
 export const ELEMENT_BYTES = 4 * LIMBS;
 const MASK = 0xffffffff;
 
 /** The functions emitted for one modulus; each takes addresses in memory (`dst` may alias an operand). */
 export interface MontgomeryFunctions {
-  /** mul(dst, a, b): dst = a·b·2^−256. */
+  /** mul(dst, a, b): dst = a·b·2^−32n. */
   mul: number;
   /** add(dst, a, b): dst = a + b. */
   add: number;
@@ -27,9 +29,9 @@ export interface MontgomeryFunctions {
   sub: number;
 }
 
-/** The 32-bit limbs of a value below 2^256. */
-export function limbsOf(v: bigint): number[] {
-  return Array.from({ length: LIMBS }, (_, k) => Number((v >> BigInt(32 * k)) & 0xffffffffn));
+/** The `limbs` 32-bit limbs of a value below 2^(32·limbs). */
+export function limbsOf(v: bigint, limbs = LIMBS): number[] {
+  return Array.from({ length: limbs }, (_, k) => Number((v >> BigInt(32 * k)) & 0xffffffffn));
 }
 
 /**
@@ -56,7 +58,7 @@ export function limbsToWord(words: Uint32Array, index: number, out: Uint8Array, 
 }
 
 /**
- * Leaves in `t` (limbs as i64 locals; with `overflow`, a local holding 2^256's digit) the value,
+ * Leaves in `t` (limbs as i64 locals; with `overflow`, a local holding the digit above the limbs) the value,
  * below 2q, reduced below q.
  */
 function subtractModulusIfNotBelow(c: Code, t: number[], q: number[], overflow?: number): void {
@@ -69,7 +71,7 @@ function subtractModulusIfNotBelow(c: Code, t: number[], q: number[], overflow?:
     c.i64Const(0, 63).i64ShrU().localSet(borrow);
     c.localGet(d[k]).i64Const(0, MASK).i64And().localSet(d[k]);
   });
-  // t ≥ q when nothing was borrowed, or when t has a digit above 2^256.
+  // t ≥ q when nothing was borrowed, or when t has a digit above its limbs.
   const subtract = () => {
     c.localGet(borrow).i64Eqz();
     if (overflow !== undefined) c.localGet(overflow).i64Eqz().i32Eqz().i32Or();
@@ -102,19 +104,20 @@ function split(c: Code, dst: number, carry: number): void {
   c.localGet(dst).i64Const(0, MASK).i64And().localSet(dst);
 }
 
-/** Emits `mul`, `add` and `sub` modulo `modulus` into `m`. */
-export function emitMontgomery(m: ModuleBuilder, modulus: bigint): MontgomeryFunctions {
-  assertInternal(modulus >> 256n === 0n && modulus % 2n === 1n, 'Montgomery arithmetic here needs an odd modulus below 2^256');
-  const q = limbsOf(modulus);
-  const noCarry = modulus >> 254n === 0n;
+/** Emits `mul`, `add` and `sub` modulo `modulus` into `m`, on elements of `limbs` (an even count) limbs. */
+export function emitMontgomery(m: ModuleBuilder, modulus: bigint, limbs = LIMBS): MontgomeryFunctions {
+  const bits = BigInt(32 * limbs);
+  assertInternal(limbs % 2 === 0 && modulus >> bits === 0n && modulus % 2n === 1n, 'Montgomery arithmetic here needs an odd modulus that fits the limbs');
+  const q = limbsOf(modulus, limbs);
+  const noCarry = modulus >> (bits - 2n) === 0n;
   const qPrime = Number(modulo(-modInverse(modulus, 2n ** 32n), 2n ** 32n)); // −q⁻¹ mod 2^32
 
   const mul = m.addFunction([I32, I32, I32], []);
   {
     const c = mul.code;
     const [DST, A, B] = [0, 1, 2];
-    const a = Array.from({ length: LIMBS }, () => c.locals(1, I64));
-    const t = Array.from({ length: LIMBS }, () => c.locals(1, I64));
+    const a = Array.from({ length: limbs }, () => c.locals(1, I64));
+    const t = Array.from({ length: limbs }, () => c.locals(1, I64));
     const [bi, mi, carryA, carryC, top, above] = Array.from({ length: 6 }, () => c.locals(1, I64));
     loadLimbs(c, A, a);
     [...t, top].forEach((l) => c.i64ConstI32(0).localSet(l));
@@ -122,16 +125,26 @@ export function emitMontgomery(m: ModuleBuilder, modulus: bigint): MontgomeryFun
       c.localGet(t[j]).localGet(mi).i64Const(0, q[j]).i64Mul().i64Add().localGet(carryC).i64Add();
       split(c, t[j - 1], carryC);
     };
-    for (let i = 0; i < LIMBS; i++) {
-      c.localGet(B)
-        .i64Load32U(4 * i)
-        .localSet(bi);
+    // Past eight limbs the rows run as a loop over b's limbs: twelve unrolled rows are 9.8 KB of
+    // code, the loop under 1 KB, and it measured no slower.
+    const rolled = limbs > LIMBS && noCarry;
+    const next = rolled ? c.locals(1, I32) : -1;
+    if (rolled) {
+      c.localGet(B).localSet(next);
+      c.loop();
+    }
+    for (let i = 0; i < (rolled ? 1 : limbs); i++) {
+      if (rolled) c.localGet(next).i64Load32U(0).localSet(bi);
+      else
+        c.localGet(B)
+          .i64Load32U(4 * i)
+          .localSet(bi);
       if (noCarry) {
         c.localGet(t[0]).localGet(a[0]).localGet(bi).i64Mul().i64Add();
         split(c, t[0], carryA);
         c.localGet(t[0]).i64Const(0, qPrime).i64Mul().i64Const(0, MASK).i64And().localSet(mi);
         c.localGet(t[0]).localGet(mi).i64Const(0, q[0]).i64Mul().i64Add().i64Const(0, 32).i64ShrU().localSet(carryC);
-        for (let j = 1; j < LIMBS; j++) {
+        for (let j = 1; j < limbs; j++) {
           c.localGet(t[j]).localGet(a[j]).localGet(bi).i64Mul().i64Add().localGet(carryA).i64Add();
           split(c, t[j], carryA);
           reduceStep(j);
@@ -139,11 +152,11 @@ export function emitMontgomery(m: ModuleBuilder, modulus: bigint): MontgomeryFun
         c.localGet(carryC)
           .localGet(carryA)
           .i64Add()
-          .localSet(t[LIMBS - 1]);
+          .localSet(t[limbs - 1]);
       } else {
         // t += a·b_i, into the words `top` and `above`.
         c.i64ConstI32(0).localSet(carryA);
-        for (let j = 0; j < LIMBS; j++) {
+        for (let j = 0; j < limbs; j++) {
           c.localGet(t[j]).localGet(a[j]).localGet(bi).i64Mul().i64Add().localGet(carryA).i64Add();
           split(c, t[j], carryA);
         }
@@ -152,20 +165,32 @@ export function emitMontgomery(m: ModuleBuilder, modulus: bigint): MontgomeryFun
         // t = (t + m·q) / 2^32
         c.localGet(t[0]).i64Const(0, qPrime).i64Mul().i64Const(0, MASK).i64And().localSet(mi);
         c.localGet(t[0]).localGet(mi).i64Const(0, q[0]).i64Mul().i64Add().i64Const(0, 32).i64ShrU().localSet(carryC);
-        for (let j = 1; j < LIMBS; j++) reduceStep(j);
+        for (let j = 1; j < limbs; j++) reduceStep(j);
         c.localGet(top).localGet(carryC).i64Add();
-        split(c, t[LIMBS - 1], carryC);
+        split(c, t[limbs - 1], carryC);
         c.localGet(above).localGet(carryC).i64Add().localSet(top);
       }
+    }
+    if (rolled) {
+      c.localGet(next)
+        .i32Const(4)
+        .i32Add()
+        .localTee(next)
+        .localGet(B)
+        .i32Const(4 * limbs)
+        .i32Add()
+        .i32Ne()
+        .brIf(0);
+      c.end();
     }
     subtractModulusIfNotBelow(c, t, q, noCarry ? undefined : top);
     storeLimbs(c, DST, t);
   }
 
-  // add and sub work on four 64-bit words (the same bytes as the eight limbs), carries and
+  // add and sub work on 64-bit words (the same bytes as the eight limbs), carries and
   // borrows from unsigned comparisons: about half the instructions of 32-bit limbs.
-  const q64 = [0, 1, 2, 3].map((k) => BigInt(q[2 * k]) | (BigInt(q[2 * k + 1]) << 32n));
-  const WORDS = 4;
+  const WORDS = limbs / 2;
+  const q64 = Array.from({ length: WORDS }, (_, k) => BigInt(q[2 * k]) | (BigInt(q[2 * k + 1]) << 32n));
   /** Pushes x − y − borrow for i64 locals, setting `borrow` to the borrow out (0 or 1). */
   const subtractWords = (c: Code, x: () => void, y: () => void, diff: number, borrow: number, scratch: number) => {
     x();
@@ -197,7 +222,7 @@ export function emitMontgomery(m: ModuleBuilder, modulus: bigint): MontgomeryFun
       c.localGet(a).i64LtU();
       c.localGet(scratch).localGet(carry).i64Add().localTee(tk).localGet(scratch).i64LtU().i32Or().i64ExtendI32U().localSet(carry);
     });
-    // t ≥ q when subtracting q borrows nothing, or when the sum carried past 2^256.
+    // t ≥ q when subtracting q borrows nothing, or when the sum carried past the top word.
     c.i64ConstI32(0).localSet(borrow);
     t.forEach((tk, k) =>
       subtractWords(
@@ -233,7 +258,7 @@ export function emitMontgomery(m: ModuleBuilder, modulus: bigint): MontgomeryFun
         scratch,
       ),
     );
-    // A borrow out: a < b, so add q back (its carry out is the borrow's 2^256).
+    // A borrow out: a < b, so add q back (its carry out is the borrow's).
     c.i64ConstI32(0).localSet(carry);
     t.forEach((tk, k) => {
       c.i64ConstBig(q64[k]).i64ConstI32(0).localGet(borrow).i32WrapI64().select().localSet(addend);
@@ -253,25 +278,28 @@ const WINDOW = 4;
 export const POW_TABLE_ELEMENTS = 1 << WINDOW;
 
 /**
- * Emits `pow(dst, base, exponent)`: dst = base^exponent in Montgomery form, over the 256-bit
- * little-endian exponent at address `exponent`, four bits at a time from the top (four squarings,
- * then one product with base^digit from a table): 256 squarings and at most 78 products against
- * square-and-multiply's 256 and up to 256. `one` holds 1 in Montgomery form; `table` is
- * {@link POW_TABLE_ELEMENTS} elements of working space (base may alias dst).
+ * Emits `pow(dst, base, exponent)`: dst = base^exponent in Montgomery form, over the `bits`-bit
+ * (a multiple of 4) little-endian exponent at address `exponent`, four bits at a time from the top
+ * (four squarings, then one product with base^digit from a table): for 256 bits, 256 squarings
+ * and at most 78 products against square-and-multiply's 256 and up to 256. `one` holds 1 in
+ * Montgomery form; `table` is {@link POW_TABLE_ELEMENTS} elements of working space (base may
+ * alias dst); elements are `E` bytes; `sqr(dst, a)`, when given, squares (cheaper than mul in Fp2).
  */
-export function emitPow(m: ModuleBuilder, mul: number, one: number, table: number): number {
+export function emitPow(m: ModuleBuilder, mul: number, one: number, table: number, E = ELEMENT_BYTES, bits = 256, sqr?: number): number {
   const pow = m.addFunction([I32, I32, I32], []);
   const c = pow.code;
   const [DST, BASE, EXPONENT] = [0, 1, 2];
-  const E = ELEMENT_BYTES;
   const [digit, nibble] = [c.locals(1, I32), c.locals(1, I32)];
   copy(c, table, one, E);
   copy(c, table + E, [BASE, 0], E);
   for (let k = 2; k < POW_TABLE_ELEMENTS; k++) call(c, mul, table + k * E, table + (k - 1) * E, table + E);
   copy(c, [DST, 0], one, E);
-  c.i32Const(256 / WINDOW - 1).localSet(nibble);
+  c.i32Const(bits / WINDOW - 1).localSet(nibble);
   c.loop();
-  for (let k = 0; k < WINDOW; k++) call(c, mul, [DST, 0], [DST, 0], [DST, 0]);
+  for (let k = 0; k < WINDOW; k++) {
+    if (sqr === undefined) call(c, mul, [DST, 0], [DST, 0], [DST, 0]);
+    else call(c, sqr, [DST, 0], [DST, 0]);
+  }
   // The nibble's digit: byte nibble/2, its high half for odd nibbles.
   c.localGet(EXPONENT).localGet(nibble).i32Const(1).i32ShrU().i32Add().i32Load8U();
   c.localGet(nibble)

@@ -43,7 +43,7 @@ const TEMP = ACC + POINT; // 11 scratch elements
 const T = (i: number) => TEMP + i * E;
 const CUBE = T(11); // R³ mod p, for inverses in Montgomery form
 const POW_TABLE = CUBE + E;
-/** Windows of up to four bits in {@link emitShortWeierstrass}'s `combine`, the scalars' window digits and tables of P1's and P2's odd multiples. */
+/** Windows of up to four bits in {@link emitCombine}, the scalars' window digits and tables of P1's and P2's odd multiples. */
 const WINDOW = 4;
 const DIGITS1 = POW_TABLE + POW_TABLE_ELEMENTS * E;
 const DIGITS2 = DIGITS1 + 256;
@@ -74,105 +74,18 @@ export function emitShortWeierstrass(p: bigint): EmittedModule {
   const invert = emitInverse(m, p);
   const { double, add } = emitJacobian(m, { ...f, bytes: E }, TEMP);
 
-  // recode(k, digits) → top: sliding windows over the scalar at k, from its top bit: a one starts
-  // a window of up to four bits ending in a one, whose odd value goes to digits[its lowest bit]
-  // (every other digit 0). Returns the top window's lowest bit, or −1 for k = 0.
-  const recode = m.addFunction([I32, I32], [I32]);
-  {
-    const c = recode.code;
-    const [K, DIGITS] = [0, 1];
-    const [bit, low, value, top] = [c.locals(1, I32), c.locals(1, I32), c.locals(1, I32), c.locals(1, I32)];
-    const bitAt = (local: number) =>
-      c.localGet(K).localGet(local).i32Const(3).i32ShrU().i32Add().i32Load8U().localGet(local).i32Const(7).i32And().i32ShrU().i32Const(1).i32And();
-    zero(c, [DIGITS, 0], 256);
-    c.i32Const(-1).localSet(top);
-    c.i32Const(255).localSet(bit);
-    c.block();
-    c.loop();
-    c.localGet(bit).i32Const(0).i32LtS().brIf(1);
-    bitAt(bit);
-    c.if();
-    // The window's lowest one, at most WINDOW − 1 below `bit`.
-    c.localGet(bit)
-      .i32Const(WINDOW - 1)
-      .i32Sub()
-      .localTee(low)
-      .i32Const(0)
-      .i32LtS();
-    c.if();
-    c.i32Const(0).localSet(low);
-    c.end();
-    c.block();
-    c.loop();
-    bitAt(low);
-    c.brIf(1);
-    c.localGet(low).i32Const(1).i32Add().localSet(low);
-    c.br(0);
-    c.end();
-    c.end();
-    c.i32Const(0).localSet(value);
-    c.loop();
-    c.localGet(value).i32Const(1).i32Shl();
-    bitAt(bit);
-    c.i32Or().localSet(value);
-    c.localGet(bit).i32Const(1).i32Sub().localTee(bit).localGet(low).i32GeS().brIf(0);
-    c.end();
-    c.localGet(DIGITS).localGet(low).i32Add().localGet(value).i32Store8();
-    c.localGet(top).i32Const(0).i32LtS();
-    c.if();
-    c.localGet(low).localSet(top);
-    c.end();
-    c.else();
-    c.localGet(bit).i32Const(1).i32Sub().localSet(bit);
-    c.end();
-    c.br(0);
-    c.end();
-    c.end();
-    c.localGet(top);
-  }
-
-  // combine(): ACC = K1·P1 + K2·P2 by interleaved sliding windows: one doubling per bit from the
-  // top window, and an addition from a table of odd multiples (1, 3, …, 15)·P where a window of
-  // either scalar ends, about a fifth as many additions as bits per scalar.
-  const combine = m.addFunction([], []);
-  {
-    const c = combine.code;
-    const [bit, top, digit] = [c.locals(1, I32), c.locals(1, I32), c.locals(1, I32)];
-    const operands = [
-      { k: K1, point: P1, digits: DIGITS1, table: ODD_MULTIPLES1 },
-      { k: K2, point: P2, digits: DIGITS2, table: ODD_MULTIPLES2 },
-    ];
-    zero(c, ACC + 2 * E, E); // infinity
-    c.i32Const(-1).localSet(top);
-    for (const { k, point, digits, table } of operands) {
-      c.i32Const(k).i32Const(digits).call(recode.index).localTee(bit).i32Const(0).i32GeS();
-      c.if();
-      copy(c, table, point, POINT);
-      call(c, double, P12, point); // 2P (P12 as scratch)
-      for (let j = 1; j < 1 << (WINDOW - 1); j++) call(c, add, table + j * POINT, table + (j - 1) * POINT, P12);
-      c.localGet(bit).localGet(top).i32GtS();
-      c.if();
-      c.localGet(bit).localSet(top);
-      c.end();
-      c.end();
-    }
-    // The top window's bits above its lowest one only double infinity: start there.
-    c.localGet(top).localSet(bit);
-    c.block();
-    c.loop();
-    c.localGet(bit).i32Const(0).i32LtS().brIf(1);
-    call(c, double, ACC, ACC);
-    for (const { digits, table } of operands) {
-      c.localGet(bit).i32Load8U(digits).localTee(digit);
-      c.if();
-      c.i32Const(ACC).i32Const(ACC).localGet(digit).i32Const(1).i32ShrU().i32Const(POINT).i32Mul().i32Const(table).i32Add().call(add);
-      c.end();
-    }
-    c.localGet(bit).i32Const(1).i32Sub().localSet(bit);
-    c.br(0);
-    c.end();
-    c.end();
-  }
+  const combine = emitCombine(m, { double, add }, POINT, {
+    k1: K1,
+    k2: K2,
+    p1: P1,
+    p2: P2,
+    acc: ACC,
+    spare: P12,
+    digits1: DIGITS1,
+    digits2: DIGITS2,
+    table1: ODD_MULTIPLES1,
+    table2: ODD_MULTIPLES2,
+  });
   const sum = m.addFunction([], []);
   call(sum.code, add, ACC, P1, P2);
 
@@ -241,7 +154,7 @@ export function emitShortWeierstrass(p: bigint): EmittedModule {
   m.export('affine', 'func', affine.index);
   m.export('load', 'func', load.index);
   m.export('lift', 'func', lift.index);
-  m.export('combine', 'func', combine.index);
+  m.export('combine', 'func', combine);
   m.export('sum', 'func', sum.index);
   return { bytes: m.encode(), meta: undefined };
 }
@@ -424,4 +337,133 @@ export class ShortWeierstrass {
     limbsToWord(words, y, out, E, le);
     return true;
   }
+}
+
+/** Where {@link emitCombine}'s operands, result and working space are (bytes). */
+export interface CombineLayout {
+  /** The 256-bit little-endian scalars. */
+  k1: number;
+  k2: number;
+  /** The points (Jacobian). */
+  p1: number;
+  p2: number;
+  /** The result. */
+  acc: number;
+  /** One point of working space. */
+  spare: number;
+  /** 256 bytes each: the scalars' window digits. */
+  digits1: number;
+  digits2: number;
+  /** 2^(WINDOW − 1) points each: the odd multiples of p1 and p2. */
+  table1: number;
+  table2: number;
+}
+
+/**
+ * Emits `combine()`: acc = k1·p1 + k2·p2 on a curve whose Jacobian doubling and addition are
+ * `double` and `add` (crypto/jacobian.ts) on points of `size` bytes (X, Y, Z). Over any field: Fp here, Fp or Fp2 for BLS12-381 (crypto/bls12-381.ts).
+ */
+export function emitCombine(m: ModuleBuilder, { double, add }: { double: number; add: number }, size: number, at: CombineLayout): number {
+  const E = size / 3;
+  const ACC = at.acc;
+  // recode(k, digits) → top: sliding windows over the scalar at k, from its top bit: a one starts
+  // a window of up to four bits ending in a one, whose odd value goes to digits[its lowest bit]
+  // (every other digit 0). Returns the top window's lowest bit, or −1 for k = 0.
+  const recode = m.addFunction([I32, I32], [I32]);
+  {
+    const c = recode.code;
+    const [K, DIGITS] = [0, 1];
+    const [bit, low, value, top] = [c.locals(1, I32), c.locals(1, I32), c.locals(1, I32), c.locals(1, I32)];
+    const bitAt = (local: number) =>
+      c.localGet(K).localGet(local).i32Const(3).i32ShrU().i32Add().i32Load8U().localGet(local).i32Const(7).i32And().i32ShrU().i32Const(1).i32And();
+    zero(c, [DIGITS, 0], 256);
+    c.i32Const(-1).localSet(top);
+    c.i32Const(255).localSet(bit);
+    c.block();
+    c.loop();
+    c.localGet(bit).i32Const(0).i32LtS().brIf(1);
+    bitAt(bit);
+    c.if();
+    // The window's lowest one, at most WINDOW − 1 below `bit`.
+    c.localGet(bit)
+      .i32Const(WINDOW - 1)
+      .i32Sub()
+      .localTee(low)
+      .i32Const(0)
+      .i32LtS();
+    c.if();
+    c.i32Const(0).localSet(low);
+    c.end();
+    c.block();
+    c.loop();
+    bitAt(low);
+    c.brIf(1);
+    c.localGet(low).i32Const(1).i32Add().localSet(low);
+    c.br(0);
+    c.end();
+    c.end();
+    c.i32Const(0).localSet(value);
+    c.loop();
+    c.localGet(value).i32Const(1).i32Shl();
+    bitAt(bit);
+    c.i32Or().localSet(value);
+    c.localGet(bit).i32Const(1).i32Sub().localTee(bit).localGet(low).i32GeS().brIf(0);
+    c.end();
+    c.localGet(DIGITS).localGet(low).i32Add().localGet(value).i32Store8();
+    c.localGet(top).i32Const(0).i32LtS();
+    c.if();
+    c.localGet(low).localSet(top);
+    c.end();
+    c.else();
+    c.localGet(bit).i32Const(1).i32Sub().localSet(bit);
+    c.end();
+    c.br(0);
+    c.end();
+    c.end();
+    c.localGet(top);
+  }
+
+  // combine(): acc = k1·p1 + k2·p2 by interleaved sliding windows: one doubling per bit from the
+  // top window, and an addition from a table of odd multiples (1, 3, …, 15)·P where a window of
+  // either scalar ends, about a fifth as many additions as bits per scalar.
+  const combine = m.addFunction([], []);
+  {
+    const c = combine.code;
+    const [bit, top, digit] = [c.locals(1, I32), c.locals(1, I32), c.locals(1, I32)];
+    const operands = [
+      { k: at.k1, point: at.p1, digits: at.digits1, table: at.table1 },
+      { k: at.k2, point: at.p2, digits: at.digits2, table: at.table2 },
+    ];
+    zero(c, ACC + 2 * E, E); // infinity
+    c.i32Const(-1).localSet(top);
+    for (const { k, point, digits, table } of operands) {
+      c.i32Const(k).i32Const(digits).call(recode.index).localTee(bit).i32Const(0).i32GeS();
+      c.if();
+      copy(c, table, point, size);
+      call(c, double, at.spare, point); // 2P
+      for (let j = 1; j < 1 << (WINDOW - 1); j++) call(c, add, table + j * size, table + (j - 1) * size, at.spare);
+      c.localGet(bit).localGet(top).i32GtS();
+      c.if();
+      c.localGet(bit).localSet(top);
+      c.end();
+      c.end();
+    }
+    // The top window's bits above its lowest one only double infinity: start there.
+    c.localGet(top).localSet(bit);
+    c.block();
+    c.loop();
+    c.localGet(bit).i32Const(0).i32LtS().brIf(1);
+    call(c, double, ACC, ACC);
+    for (const { digits, table } of operands) {
+      c.localGet(bit).i32Load8U(digits).localTee(digit);
+      c.if();
+      c.i32Const(ACC).i32Const(ACC).localGet(digit).i32Const(1).i32ShrU().i32Const(size).i32Mul().i32Const(table).i32Add().call(add);
+      c.end();
+    }
+    c.localGet(bit).i32Const(1).i32Sub().localSet(bit);
+    c.br(0);
+    c.end();
+    c.end();
+  }
+  return combine.index;
 }

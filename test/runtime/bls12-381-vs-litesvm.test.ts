@@ -115,6 +115,16 @@ describe('BLS12-381 syscalls, websvm vs LiteSVM', () => {
         expect(status(r)).toBe('Program log: 0x0, 0x0, 0x0, 0x0, 0x0');
       }
       await run(bytes(3, id, 1, new Uint8Array(96), g2(qs[0])));
+      // Points at infinity (the Zcash flag) in either place: such a pair counts as one.
+      const infinity = (size: number) => {
+        const b = new Uint8Array(size);
+        b[little ? size / 2 - 1 : 0] = 0x40;
+        return b;
+      };
+      const withInfinity = await run(bytes(3, id, 2, infinity(96), g1(ps[1]), g2(qs[1]), g2(qs[2])));
+      expect(status(withInfinity)).toBe('Program log: 0x0, 0x0, 0x0, 0x0, 0x0');
+      await run(bytes(3, id, 2, g1(ps[1]), g1(ps[2]), infinity(192), g2(qs[1])));
+      await run(bytes(3, id, 1, infinity(96), infinity(192)));
     }
     // Nine pairs: past SIMD-0388's batch of eight, in a transaction larger than a packet (LiteSVM does
     // not check the size; we are told not to).
