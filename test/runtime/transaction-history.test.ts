@@ -76,3 +76,27 @@ describe('transaction history lookups', () => {
     expect([h.get(sig)?.tag, h.has(sig.subarray(0, 63)), h.has(longer)]).toEqual(['x', false, false]);
   });
 });
+
+describe('transaction history index', () => {
+  /** A result whose signature encodes `n` in its last two bytes. */
+  const wide = (n: number) => {
+    const sig = new Uint8Array(64);
+    sig[62] = n >> 8;
+    sig[63] = n & 0xff;
+    return signed(sig, `w${n}`);
+  };
+
+  it('finds every result as it grows past its first buckets, and after truncation', () => {
+    const h = new TransactionHistory<ReturnType<typeof signed>>();
+    h.setCapacity(1000);
+    for (let n = 0; n < 1200; n++) h.add(wide(n));
+    const held = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => h.get(wide(from + i).signature)?.tag);
+    const tags = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `w${from + i}`);
+    const capacity = h.size;
+    expect(held(1200 - capacity, 1200)).toEqual(tags(1200 - capacity, 1200));
+    expect(h.has(wide(1199 - capacity).signature)).toBe(false);
+    h.setCapacity(5);
+    expect([h.size, ...held(1200 - capacity, 1205 - capacity)]).toEqual([5, ...tags(1200 - capacity, 1205 - capacity)]);
+    expect(h.has(wide(1199).signature)).toBe(false);
+  });
+});
