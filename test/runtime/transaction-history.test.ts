@@ -99,4 +99,20 @@ describe('transaction history index', () => {
     expect([h.size, ...held(1200 - capacity, 1205 - capacity)]).toEqual([5, ...tags(1200 - capacity, 1205 - capacity)]);
     expect(h.has(wide(1199).signature)).toBe(false);
   });
+
+  it('keeps insertion order across the ring wrapping, replacing in place, in copies and truncation', () => {
+    const h = new TransactionHistory<ReturnType<typeof signed>>();
+    for (let n = 0; n < 40; n++) h.add(wide(n));
+    h.add(signed(wide(35).signature, 'again')); // full: the oldest goes first, then w35 is replaced in place
+    const expected = Array.from({ length: 31 }, (_, i) => (i + 9 === 35 ? 'again' : `w${i + 9}`));
+    expect(h.saved().entries.map((e) => e.tag)).toEqual(expected);
+    const copy = h.copy();
+    copy.add(wide(40)); // fills it
+    copy.add(wide(41)); // evicts w9
+    const held = (x: TransactionHistory<ReturnType<typeof signed>>, n: number) => x.get(wide(n).signature)?.tag;
+    expect([held(copy, 9), held(copy, 41), held(h, 9), held(h, 41)]).toEqual([undefined, 'w41', 'w9', undefined]);
+    h.setCapacity(5);
+    expect(h.saved().entries.map((e) => e.tag)).toEqual(expected.slice(0, 5));
+    expect([h.get(wide(13).signature)?.tag, h.has(wide(14).signature)]).toEqual(['w13', false]);
+  });
 });
