@@ -27,7 +27,8 @@ const verified = new Map<string, { message: Uint8Array; publicKey: Uint8Array }>
 /** Remembers that the signature `id` names is valid for `message` and `publicKey`. */
 function remember(id: string, message: Uint8Array, publicKey: Uint8Array): void {
   if (verified.size >= MAX_REMEMBERED) verified.delete(verified.keys().next().value!);
-  verified.set(id, { message: message.slice(), publicKey: publicKey.slice() });
+  // Copies: the message may be a view of the caller's Buffer (whose `slice()` is another view).
+  verified.set(id, { message: new Uint8Array(message), publicKey: new Uint8Array(publicKey) });
 }
 
 /** Whether `signature` is a valid Ed25519 signature of `message` by `publicKey`, as Agave decides it. */

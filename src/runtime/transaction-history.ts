@@ -49,13 +49,6 @@ interface Signed {
   signature: Uint8Array;
 }
 
-/** One held result, chained to the next one whose signature has the same hash. */
-interface Entry<T> {
-  hash: number;
-  value: T;
-  next: Entry<T> | undefined;
-}
-
 /** A history's state as {@link TransactionHistory.saved} gives it. */
 export interface SavedHistory<T> {
   capacity: number;
@@ -64,13 +57,33 @@ export interface SavedHistory<T> {
   entries: T[];
 }
 
-/** Transaction results by signature, oldest first, bounded as LiteSVM bounds them. */
+/** Fewest slots the ring grows to. */
+const MIN_SLOTS = 32;
+
+/** No slot (the end of a bucket's chain, an empty bucket). */
+const NONE = -1;
+
+/**
+ * Transaction results by signature, oldest first, bounded as LiteSVM bounds them.
+ *
+ * The results sit in a ring of slots and the signature index is integer arrays over the slots,
+ * not a `Map` of entry objects: recording a result allocates nothing. A `Map` that loses its
+ * oldest key and gains a new one on every send is rehashed into a new table every few dozen
+ * sends, and each discarded table points to its successor, so once one is promoted to the old
+ * generation every later table and every result they hold survive the young-generation
+ * collections until the next full one (history on cost 20-35 % of throughput, most of it there).
+ */
 export class TransactionHistory<T extends Signed> {
-  /** Entries by {@link signatureHash}, colliding ones chained. */
-  private readonly byHash = new Map<number, Entry<T>>();
-  /** Entries in insertion order from `head` on (the map's own order, kept so eviction is O(1)); evicted slots are cleared. */
-  private order: (Entry<T> | undefined)[] = [];
+  /** The held results, `count` of them from `head` (the oldest) on, wrapping; other slots are empty. */
+  private slots: (T | undefined)[] = [];
   private head = 0;
+  private count = 0;
+  /** Each slot's {@link signatureHash}. */
+  private hashes = new Int32Array(0);
+  /** The slot after each one in its bucket (older), or NONE. */
+  private nexts = new Int32Array(0);
+  /** The newest slot of each bucket (by hash modulo their number, a power of two at least twice the slots), or NONE. */
+  private buckets = new Int32Array(0);
   /** The entry vector's capacity: the history size (the index never holds fewer). */
   private capacity = INITIAL_CAPACITY;
   /** Buckets of the hash index (0: none allocated). */
@@ -82,23 +95,31 @@ export class TransactionHistory<T extends Signed> {
   }
 
   get size(): number {
-    return this.order.length - this.head;
+    return this.count;
   }
 
   /** The result recorded under `signature`. */
   get(signature: Uint8Array): T | undefined {
-    return this.find(signature)?.value;
+    const slot = this.find(signature);
+    return slot === NONE ? undefined : this.slots[slot];
   }
 
   has(signature: Uint8Array): boolean {
-    return this.find(signature) !== undefined;
+    return this.find(signature) !== NONE;
   }
 
-  private find(signature: Uint8Array, hash = signatureHash(signature)): Entry<T> | undefined {
-    if (signature.length !== 64) return undefined; // only a whole signature matches one
-    let e = this.byHash.get(hash);
-    while (e && !sameBytes(e.value.signature, signature)) e = e.next;
-    return e;
+  /** The slot holding `signature`, or NONE. */
+  private find(signature: Uint8Array, hash = signatureHash(signature)): number {
+    if (signature.length !== 64 || this.count === 0) return NONE; // only a whole signature matches one
+    let slot = this.buckets[hash & (this.buckets.length - 1)]!;
+    while (slot !== NONE && !(this.hashes[slot] === hash && sameBytes(this.slots[slot]!.signature, signature))) slot = this.nexts[slot]!;
+    return slot;
+  }
+
+  /** The slot of the `i`-th oldest result. */
+  private slotAt(i: number): number {
+    const slot = this.head + i;
+    return slot < this.slots.length ? slot : slot - this.slots.length;
   }
 
   /**
@@ -107,45 +128,69 @@ export class TransactionHistory<T extends Signed> {
    */
   add(value: T): void {
     if (this.capacity === 0) return;
-    if (this.size === this.capacity) {
-      this.unlink(this.order[this.head]!);
-      this.order[this.head++] = undefined; // an evicted result must not stay reachable until the next compaction
+    if (this.count === this.capacity) {
+      this.unlink(this.head);
+      this.slots[this.head] = undefined;
+      this.head = this.slotAt(1);
+      this.count--;
     }
     const hash = signatureHash(value.signature);
     const held = this.find(value.signature, hash);
     // A replaced entry keeps its place.
-    if (held) held.value = value;
+    if (held !== NONE) this.slots[held] = value;
     else this.push(value, hash);
-    if (this.head > 1024 && this.head * 2 > this.order.length) {
-      this.order = this.order.slice(this.head);
-      this.head = 0;
-    }
   }
 
   /** Adds a result not held yet, as the newest. */
   private push(value: T, hash = signatureHash(value.signature)): void {
-    const entry: Entry<T> = { hash, value, next: this.byHash.get(hash) };
-    this.byHash.set(hash, entry);
-    this.order.push(entry);
+    if (this.count === this.slots.length) this.relayout(Math.max(MIN_SLOTS, 2 * this.count));
+    const slot = this.slotAt(this.count++);
+    this.slots[slot] = value;
+    this.hashes[slot] = hash;
+    this.link(slot);
   }
 
-  /** Takes `entry` out of its hash chain (not out of `order`). */
-  private unlink(entry: Entry<T>): void {
-    const { hash } = entry;
-    let e = this.byHash.get(hash);
-    if (e === entry) {
-      if (entry.next) this.byHash.set(hash, entry.next);
-      else this.byHash.delete(hash);
-      return;
+  /** Puts `slot` at the head of its bucket. */
+  private link(slot: number): void {
+    const bucket = this.hashes[slot]! & (this.buckets.length - 1);
+    this.nexts[slot] = this.buckets[bucket]!;
+    this.buckets[bucket] = slot;
+  }
+
+  /** Takes `slot` out of its bucket. */
+  private unlink(slot: number): void {
+    const bucket = this.hashes[slot]! & (this.buckets.length - 1);
+    let at = this.buckets[bucket]!;
+    if (at === slot) this.buckets[bucket] = this.nexts[slot]!;
+    else {
+      while (this.nexts[at] !== slot) at = this.nexts[at]!;
+      this.nexts[at] = this.nexts[slot]!;
     }
-    while (e!.next !== entry) e = e!.next;
-    e!.next = entry.next;
+  }
+
+  /** Moves the held results (the oldest `count`) to a ring of `length` slots from slot 0, and rebuilds the index. */
+  private relayout(length: number): void {
+    const slots = new Array<T | undefined>(length).fill(undefined);
+    const hashes = new Int32Array(length);
+    for (let i = 0; i < this.count; i++) {
+      const from = this.slotAt(i);
+      slots[i] = this.slots[from];
+      hashes[i] = this.hashes[from]!;
+    }
+    let buckets = 1;
+    while (buckets < 2 * length) buckets *= 2;
+    this.slots = slots;
+    this.hashes = hashes;
+    this.nexts = new Int32Array(length);
+    this.buckets = new Int32Array(buckets).fill(NONE);
+    this.head = 0;
+    for (let i = 0; i < this.count; i++) this.link(i); // oldest first, so newest first in a bucket
   }
 
   /** The held results, oldest first. */
   private values(): T[] {
     const out: T[] = [];
-    for (let i = this.head; i < this.order.length; i++) out.push(this.order[i]!.value);
+    for (let i = 0; i < this.count; i++) out.push(this.slots[this.slotAt(i)]!);
     return out;
   }
 
@@ -159,9 +204,8 @@ export class TransactionHistory<T extends Signed> {
   /** Becomes a copy of `other`. */
   restore(other: TransactionHistory<T>): void {
     const values = other.values();
-    this.byHash.clear();
-    this.order = [];
-    this.head = 0;
+    this.count = 0;
+    this.relayout(values.length);
     for (const value of values) this.push(value);
     this.capacity = other.capacity;
     this.indexBuckets = other.indexBuckets;
@@ -197,9 +241,8 @@ export class TransactionHistory<T extends Signed> {
 
   /** `IndexMap::truncate` then `shrink_to_fit`: keeps the oldest `length` and allocates just those. */
   private truncate(length: number): void {
-    while (this.size > length) this.unlink(this.order.pop()!);
-    this.order = this.order.slice(this.head);
-    this.head = 0;
+    this.count = Math.min(this.count, length);
+    this.relayout(this.count);
     const held = this.size;
     this.capacity = held;
     if (held === 0) this.indexBuckets = 0;

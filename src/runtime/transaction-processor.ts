@@ -441,7 +441,9 @@ function record(bank: Bank, outcome: TransactionOutcome): void {
   if (!bank.history.enabled) return;
   const { signature, error, logs, computeUnitsConsumed, fee, returnData, innerInstructions, included, faults, profile } = outcome;
   const kept: TransactionOutcome = {
-    signature: signature.slice(), // the caller's array, or a view of their wire bytes: the history must not see it change
+    // The caller's array or a view of their wire bytes, which the history must not see change; not
+    // `slice()`, which on a Node Buffer makes another view (and is the slower copy besides).
+    signature: new Uint8Array(signature),
     error,
     logs,
     computeUnitsConsumed,

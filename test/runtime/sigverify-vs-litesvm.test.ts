@@ -5,11 +5,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ED25519_TORSION_SUBGROUP } from '@noble/curves/ed25519.js';
-import { getTransactionDecoder } from '@solana/kit';
+import { generateKeyPairSigner, getTransactionDecoder, getTransactionEncoder } from '@solana/kit';
 import bs58 from 'bs58';
 import { FailedTransactionMetadata, LiteSVM } from 'litesvm';
 import { describeError, FailedTransactionMetadata as OurFailed, SVM, TransactionErrorFieldless } from '../../src/index.js';
 import { B, challenge, hex, L, Point, scalarBytes } from '../helpers/ed25519.js';
+import { Dual, systemTransfer } from '../helpers/dual.js';
 
 /** A legacy message signed by `signer` alone: one instruction to the System program, no accounts. */
 const message = (signer: Uint8Array, blockhash: Uint8Array) => Uint8Array.from([1, 0, 1, 2, ...signer, ...new Uint8Array(32), ...blockhash, 1, 1, 0, 0]);
@@ -88,5 +89,19 @@ describe('signature verification: websvm vs LiteSVM', () => {
     }
     // the signer has no lamports: a signature that passes fails on the fee payer instead
     expect(outcomes.filter((o) => o.endsWith('AccountNotFound'))).toEqual(['valid: AccountNotFound', 'mixed-order key: AccountNotFound']);
+  });
+
+  it('verifies again a message the caller changed in the Buffer it was sent in', async () => {
+    const d = await Dual.create();
+    d.ours.withTransactionHistory(0);
+    d.theirs.withTransactionHistory(0n);
+    const to = (await generateKeyPairSigner()).address;
+    const wire = Buffer.from(getTransactionEncoder().encode(await d.transaction([systemTransfer(d.payer, to, 1_000_000n)])));
+    expect(d.ours.sendTransaction(wire)).not.toBeInstanceOf(OurFailed);
+    wire[wire.length - 5] = 0x10; // a larger amount under the same signature
+    const ours = d.ours.sendTransaction(wire);
+    const theirs = d.theirs.sendTransaction(getTransactionDecoder().decode(wire) as Parameters<LiteSVM['sendTransaction']>[0]);
+    expect(ours instanceof OurFailed && describeError(ours.outcome.error!)).toBe('SignatureFailure');
+    expect(theirs instanceof FailedTransactionMetadata && TransactionErrorFieldless[theirs.err() as number]).toBe('SignatureFailure');
   });
 });

@@ -4,8 +4,9 @@
  * (whose history size follows its hash map's allocation, not simply the number asked for).
  */
 import { describe, expect, it } from 'vitest';
-import { generateKeyPairSigner, getSignatureFromTransaction, type Transaction } from '@solana/kit';
+import { generateKeyPairSigner, getSignatureFromTransaction, getTransactionEncoder, type Transaction } from '@solana/kit';
 import { Dual, systemTransfer } from '../helpers/dual.js';
+import { TransactionMetadata } from '../../src/index.js';
 
 type Step = number | { capacity: number };
 
@@ -71,5 +72,16 @@ describe('transaction history: websvm vs LiteSVM', () => {
       expect(r.ours).toEqual(r.theirs);
       expect(r.ours.error).toBe(error);
     }
+  });
+
+  it('keeps its own copy of a signature sent in a Buffer the caller then reuses (as LiteSVM decodes into its own)', async () => {
+    const d = await Dual.create();
+    const to = (await generateKeyPairSigner()).address;
+    const tx = await d.transaction([systemTransfer(d.payer, to, 1_000_000n)]);
+    const wire = Buffer.from(getTransactionEncoder().encode(tx));
+    expect(d.ours.sendTransaction(wire)).toBeInstanceOf(TransactionMetadata);
+    wire.fill(7);
+    const held = d.ours.getTransaction(getSignatureFromTransaction(tx));
+    expect(held instanceof TransactionMetadata && held.signature()).toEqual(new Uint8Array(tx.signatures[d.payer.address]!));
   });
 });

@@ -76,3 +76,43 @@ describe('transaction history lookups', () => {
     expect([h.get(sig)?.tag, h.has(sig.subarray(0, 63)), h.has(longer)]).toEqual(['x', false, false]);
   });
 });
+
+describe('transaction history index', () => {
+  /** A result whose signature encodes `n` in its last two bytes. */
+  const wide = (n: number) => {
+    const sig = new Uint8Array(64);
+    sig[62] = n >> 8;
+    sig[63] = n & 0xff;
+    return signed(sig, `w${n}`);
+  };
+
+  it('finds every result as it grows past its first buckets, and after truncation', () => {
+    const h = new TransactionHistory<ReturnType<typeof signed>>();
+    h.setCapacity(1000);
+    for (let n = 0; n < 1200; n++) h.add(wide(n));
+    const held = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => h.get(wide(from + i).signature)?.tag);
+    const tags = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `w${from + i}`);
+    const capacity = h.size;
+    expect(held(1200 - capacity, 1200)).toEqual(tags(1200 - capacity, 1200));
+    expect(h.has(wide(1199 - capacity).signature)).toBe(false);
+    h.setCapacity(5);
+    expect([h.size, ...held(1200 - capacity, 1205 - capacity)]).toEqual([5, ...tags(1200 - capacity, 1205 - capacity)]);
+    expect(h.has(wide(1199).signature)).toBe(false);
+  });
+
+  it('keeps insertion order across the ring wrapping, replacing in place, in copies and truncation', () => {
+    const h = new TransactionHistory<ReturnType<typeof signed>>();
+    for (let n = 0; n < 40; n++) h.add(wide(n));
+    h.add(signed(wide(35).signature, 'again')); // full: the oldest goes first, then w35 is replaced in place
+    const expected = Array.from({ length: 31 }, (_, i) => (i + 9 === 35 ? 'again' : `w${i + 9}`));
+    expect(h.saved().entries.map((e) => e.tag)).toEqual(expected);
+    const copy = h.copy();
+    copy.add(wide(40)); // fills it
+    copy.add(wide(41)); // evicts w9
+    const held = (x: TransactionHistory<ReturnType<typeof signed>>, n: number) => x.get(wide(n).signature)?.tag;
+    expect([held(copy, 9), held(copy, 41), held(h, 9), held(h, 41)]).toEqual([undefined, 'w41', 'w9', undefined]);
+    h.setCapacity(5);
+    expect(h.saved().entries.map((e) => e.tag)).toEqual(expected.slice(0, 5));
+    expect([h.get(wide(13).signature)?.tag, h.has(wide(14).signature)]).toEqual(['w13', false]);
+  });
+});
