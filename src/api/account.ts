@@ -18,9 +18,9 @@ export class Account {
 
   constructor(lamports: bigint, data: Uint8Array, owner: Uint8Array, executable: boolean, rentEpoch: bigint) {
     this.#lamports = toU64(lamports, 'lamports');
-    this.#data = toBytes(data, 'data').slice();
+    this.#data = new Uint8Array(toBytes(data, 'data')); // a copy (a Buffer's slice() is a view)
     if (toBytes(owner, 'owner').length !== 32) throw refused('owner', 'a 32-byte address', owner);
-    this.#owner = owner.slice();
+    this.#owner = new Uint8Array(owner);
     this.#executable = toBoolean(executable, 'executable');
     this.#rentEpoch = toU64(rentEpoch, 'rentEpoch');
   }

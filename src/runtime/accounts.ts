@@ -32,7 +32,7 @@ export function sameAccountState(a: Account, b: Account): boolean {
 
 /** A deep copy (the data bytes are copied). */
 export function cloneAccount(a: Account): Account {
-  return { lamports: a.lamports, data: a.data.slice(), owner: a.owner, executable: a.executable, rentEpoch: a.rentEpoch };
+  return { lamports: a.lamports, data: new Uint8Array(a.data), owner: a.owner, executable: a.executable, rentEpoch: a.rentEpoch };
 }
 
 /**
@@ -151,7 +151,7 @@ export function encodeAddress(bytes: Uint8Array): string {
   const encoded = base58Of32(bytes);
   stored.set(bytes, inSegment * 32);
   segment.text[inSegment] = encoded;
-  if (!fromBase58.has(encoded)) rememberBytes(encoded, bytes.slice());
+  if (!fromBase58.has(encoded)) rememberBytes(encoded, new Uint8Array(bytes)); // a copy: a Buffer's slice() is a view
   return encoded;
 }
 

@@ -435,7 +435,7 @@ export class Runtime implements Bank {
     } else {
       store(programId, () => {
         const bytes = readElf();
-        return { lamports: balance(bytes.length), data: elfNeverChanges ? bytes : bytes.slice(), owner: loader, executable: true, rentEpoch: 0n };
+        return { lamports: balance(bytes.length), data: elfNeverChanges ? bytes : new Uint8Array(bytes), owner: loader, executable: true, rentEpoch: 0n };
       });
     }
     if (typeof executable !== 'function') {

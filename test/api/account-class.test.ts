@@ -30,4 +30,14 @@ describe('Account', () => {
     a.data()[1] = 9;
     expect(a.data()).toEqual(Uint8Array.from([1, 2]));
   });
+
+  it('keeps its own copy of bytes given as Node Buffers (whose slice() is a view)', () => {
+    const data = Buffer.from([1, 2]);
+    const owner = Buffer.alloc(32, 3);
+    const a = new Account(1n, data, owner, false, 0n);
+    data[0] = 9;
+    owner[0] = 9;
+    expect(a.data()).toEqual(Uint8Array.from([1, 2]));
+    expect(a.owner()).toEqual(new Uint8Array(32).fill(3));
+  });
 });

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import bs58 from 'bs58';
 import { base58Of32, bytesOfBase58Address } from '../../src/runtime/base58.js';
+import { decodeAddress, encodeAddress } from '../../src/runtime/accounts.js';
 
 let seed = 0x2545f491;
 const random = () => (seed = Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) ^ (seed + 0x6d2b79f5)) & 0xff;
@@ -55,5 +56,14 @@ describe('bytesOfBase58Address', () => {
       expect(bytesOfBase58Address(text), text).toEqual(want);
     }
     expect(accepted).toBeGreaterThan(300); // the 32-byte values among them
+  });
+
+  it("remembers a key first met as a Node Buffer by a copy (a Buffer's slice() is a view)", () => {
+    const key = Buffer.alloc(32, 0x5c);
+    key[0] = 0x11; // not a key any other test meets
+    const text = encodeAddress(key);
+    key.fill(0);
+    expect(decodeAddress(text)).toEqual(bs58.decode(text));
+    expect(decodeAddress(text)[1]).toBe(0x5c);
   });
 });
