@@ -414,6 +414,37 @@ export function meterRegions(g: FunctionGraph, blocks: readonly Block[]): MeterR
   return { head, offset, reach };
 }
 
+/**
+ * Per node of `g`, whether it lies in a loop: on a path from the target of a retreating edge back
+ * to its source (for a reducible function, the natural loops; otherwise at least every cycle).
+ */
+export function loopNodes(g: FunctionGraph): Uint8Array {
+  const count = g.nodes.length;
+  const preds: number[][] = g.nodes.map(() => []);
+  g.succ.forEach((ss, u) => ss.forEach((s) => preds[s].push(u)));
+  const inLoop = new Uint8Array(count);
+  const seen = new Int32Array(count).fill(-1);
+  const work: number[] = [];
+  // Per loop header, one walk back from the sources of all its retreating edges.
+  for (let h = 0; h < count; h++) {
+    if (!g.loopHeader[h]) continue;
+    seen[h] = h;
+    inLoop[h] = 1;
+    const visit = (x: number) => {
+      if (seen[x] === h) return;
+      seen[x] = h;
+      work.push(x);
+    };
+    for (const u of preds[h]) if (u >= h) visit(u);
+    while (work.length) {
+      const x = work.pop()!;
+      inLoop[x] = 1;
+      for (const p of preds[x]) visit(p);
+    }
+  }
+  return inLoop;
+}
+
 /** The blocks reachable from `entry` through `succ` and `inside`, in postorder; undefined past `limit` blocks. */
 function postorder(entry: number, inside: (b: number) => boolean, succ: (b: number) => readonly number[], limit: number): number[] | undefined {
   const post: number[] = [];

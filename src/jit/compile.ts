@@ -21,10 +21,13 @@
  * spills the registers to the header so the final machine state is observable), a call, a
  * syscall, an exit, a hand-over. A call or syscall ends its region, so the meter is checked again
  * after it.
+ *
+ * Memory: a load or store finds its host address through the header's region table, inline in
+ * loops and through the `translate` function elsewhere (see `translateAccess`).
  */
 import type { Executable } from '../executable.js';
 import { assertInternal, InternalError } from '../errors.js';
-import { FRAME_PTR_REG, INSN_SIZE, MAX_CALL_DEPTH, STACK_FRAME_SIZE } from '../isa/constants.js';
+import { FRAME_PTR_REG, INSN_SIZE, MAX_CALL_DEPTH, MM_REGION_SIZE, MM_STACK_START, STACK_FRAME_SIZE } from '../isa/constants.js';
 import { decodeInsn, type Insn } from '../isa/instruction.js';
 import * as op from '../isa/opcodes.js';
 import { opcodeRole } from '../isa/validity.js';
@@ -45,6 +48,7 @@ import {
   functionGraph,
   internalCallTarget,
   meterRegions,
+  loopNodes,
   programGraph,
   argumentsChanged,
   type Block,
@@ -53,8 +57,6 @@ import {
 } from './cfg.js';
 import {
   ACCESS,
-  DIRTY_ENTRY,
-  dirtyEntry,
   FRAME,
   frameAt,
   frameRegister,
@@ -71,9 +73,14 @@ import { ModuleBuilder, ValType, type Code } from './wasm/index.js';
 
 const I32 = ValType.I32;
 const I64 = ValType.I64;
-/** Fields of the header's region entries and dirty ranges, which `translate` reads and widens. */
+/** Fields of the header's region entries, which the compiled code reads and widens. */
 const RE = REGION_ENTRY.offsets;
-const DE = DIRTY_ENTRY.offsets;
+/** log2 of a region entry's size: a slot's entry is `slot << ENTRY_SHIFT` bytes into the table. */
+const ENTRY_SHIFT = Math.log2(REGION_ENTRY.fixedSize);
+/** The address bit that says an access into a gapped region starts in a gap. */
+const GAP_BIT = 0x1000;
+/** The stack's address-space slot. */
+const STACK_SLOT = MM_STACK_START / MM_REGION_SIZE;
 
 // Locals of every compiled function; the parameters (r0..r5, r10, FP, LEFT) come first.
 const R = (i: number) => (i <= 5 ? i : i === FRAME_PTR_REG ? 6 : i + 3); // r6..r9 → locals 9..12
@@ -87,6 +94,7 @@ const A = 17; // i32 scratch
 const T = 18; // i64 scratch
 const U = 19; // i64 scratch
 const FP0 = 20; // i32: FP on entry (a recursive function's own calls push frames after it)
+const E = 21; // i32: the region entry of the access being translated
 const PARAMS = [...Array<ValType>(7).fill(I64), I32, I64];
 /** r0 and LEFT; a negative LEFT is minus the status of a run that left the compiled code. */
 const RESULTS = [I64, I64];
@@ -234,6 +242,7 @@ class FunctionCompiler {
   /** Node being emitted. */
   private current = 0;
   private readonly meter: MeterRegions;
+  private readonly inLoop: Uint8Array;
   /** Instructions run on the path being emitted since the meter was last charged (the current one included). */
   private uncharged = 0;
   // Function-level exits, outermost first.
@@ -254,6 +263,7 @@ class FunctionCompiler {
     this.entrySlot = mc.blocks[graph.nodes[0]].start;
     this.structured = graph.reducible && graph.domDepth <= MAX_STRUCTURED_DEPTH;
     this.meter = meterRegions(graph, mc.blocks);
+    this.inLoop = loopNodes(graph);
     this.loopPos = new Int32Array(graph.nodes.length).fill(-1);
     this.blockPos = new Int32Array(graph.nodes.length).fill(-1);
   }
@@ -658,15 +668,7 @@ class FunctionCompiler {
       case 'store': {
         const size = memSize(opc, moved);
         const base = role === 'load' ? src : dst;
-        c.localGet(R(base)).i64ConstI32(off).i64Add();
-        c.i32Const(size)
-          .i32Const(role === 'store' ? 1 : 0)
-          .i32Const(pc)
-          .localGet(LEFT)
-          .i64ConstI32(this.uncharged)
-          .i64Sub();
-        c.call(mc.translate).localTee(A).i32Eqz();
-        this.brIf(this.ACCESS);
+        this.translateAccess(base, off, size, role === 'store', pc);
         if (role === 'load') {
           c.localGet(A);
           if (size === 1) c.i64Load8U();
@@ -913,6 +915,77 @@ class FunctionCompiler {
     return pc + 1;
   }
 
+  /**
+   * Leaves in A the host address of the `size` bytes at `R(base) + off` that the load or store
+   * (`store`) at `pc` reaches, or raises the access violation. In a loop the region table's limits
+   * decide inline, without a call (V8 keeps no register across one), and `translate` decides the
+   * rest (a slot out of range, a region of the other kind, an access that fails); elsewhere, where
+   * code runs once per call, the call alone keeps the module small. An access through the frame
+   * pointer in a version with stack gaps expects the stack and translates the gap inline.
+   */
+  private translateAccess(base: number, off: number, size: number, store: boolean, pc: number): void {
+    const { c, mc } = this;
+    c.localGet(R(base)).i64ConstI32(off).i64Add().localSet(T);
+    if (!this.inLoop[this.current]) {
+      this.callTranslate(size, store, pc);
+      return;
+    }
+    const stack = base === FRAME_PTR_REG && stackFrameGaps(mc.exe.sbpfVersion);
+    // The entry's field: from E, or for the stack at a constant address.
+    const field = (name: keyof typeof RE) =>
+      stack ? c.i32Const(0).i32Load(regionEntry(STACK_SLOT) + RE[name]) : c.localGet(E).i32Load(regionEntry(0) + RE[name]);
+    const done = this.open('block');
+    const slow = this.open('block');
+    if (stack) {
+      c.localGet(T).i64Const(0, 32).i64ShrU().i64ConstI32(STACK_SLOT).i64Ne();
+      this.brIf(slow);
+      c.localGet(T).i32WrapI64().localTee(A).i32Const(GAP_BIT).i32And();
+      this.brIf(slow);
+      gapOffset(c, A);
+    } else {
+      c.localGet(T).i64Const(HEADER.regionSlots, 0).i64GeU();
+      this.brIf(slow);
+      c.localGet(T).i64Const(0, 32).i64ShrU().i32WrapI64().i32Const(ENTRY_SHIFT).i32Shl().localSet(E);
+      c.localGet(T).i32WrapI64().localSet(A);
+    }
+    // A + size <= limit, computed in 64 bits.
+    c.localGet(A).i64ExtendI32U().i64ConstI32(size).i64Add();
+    field(stack ? (store ? 'gappedStoreLimit' : 'gappedLoadLimit') : store ? 'storeLimit' : 'loadLimit');
+    c.i64ExtendI32U().i64GtU();
+    this.brIf(slow);
+    field('start');
+    c.localGet(A).i32Add().localSet(A);
+    if (store) {
+      noteWritten(
+        c,
+        () => (stack ? c.i32Const(0) : c.localGet(E)),
+        regionEntry(stack ? STACK_SLOT : 0),
+        A,
+        () => c.i32Const(size),
+      );
+    }
+    this.br(done);
+    this.close();
+    this.callTranslate(size, store, pc);
+    this.close();
+  }
+
+  /** `translate` of the address in T into A (see {@link defineTranslate}); 0 raises the access violation. */
+  private callTranslate(size: number, store: boolean, pc: number): void {
+    this.c
+      .localGet(T)
+      .i32Const(size)
+      .i32Const(store ? 1 : 0)
+      .i32Const(pc)
+      .localGet(LEFT)
+      .i64ConstI32(this.uncharged)
+      .i64Sub()
+      .call(this.mc.translate)
+      .localTee(A)
+      .i32Eqz();
+    this.brIf(this.ACCESS);
+  }
+
   private emitEndian(opc: number, dst: number, imm: number, pc: number): void {
     const c = this.c;
     if (imm !== 16 && imm !== 32 && imm !== 64) {
@@ -1065,7 +1138,7 @@ function enterFunction(c: Code, mc: ModuleContext): void {
   c.locals(5, I64); // r6..r9, PREV
   c.locals(4, I32); // BLK, HPC, FK, A
   c.locals(2, I64); // T, U
-  c.locals(1, I32); // FP0
+  c.locals(2, I32); // FP0, E
   c.localGet(FP).localSet(FP0);
   c.globalGet(mc.prevGlobal).localSet(PREV);
   for (let r = 6; r <= 9; r++) c.localGet(FP).i32Const(HEADER.frameSize).i32Sub().i64Load(frameRegister(r)).localSet(R(r));
@@ -1143,13 +1216,13 @@ function emitCompare(c: Code, opc: number): void {
 
 /**
  * `translate(addr, size, store, pc, left) → host address`: the memory map in wasm (aligned mapping,
- * V0 stack gaps checked on the start address only). On failure it records the access in the
- * header, publishes the meter in `due` (`prev` less `left`, the units left once the faulting
- * instruction is counted) and returns 0, which no region starts at; the caller then spills its
- * registers and raises the access violation. With `lazy`, a
- * slot whose pointer in `lazy.chunkTable` is non-zero holds a read-only region still copied in a
- * chunk ({@link LAZY_CHUNK} bytes) at a time: that pointer's byte per chunk says whether it is in place, and
- * `lazy.loadImport(slot, offset, size)` copies in the chunks an access needs.
+ * V0 stack gaps checked on the start address only), by the region table's limits. On failure it
+ * records the access in the header, publishes the meter in `due` (`prev` less `left`, the units
+ * left once the faulting instruction is counted) and returns 0, which no region starts at; the
+ * caller then spills its registers and raises the access violation. With `lazy`, a slot whose
+ * pointer in `lazy.chunkTable` is non-zero holds a read-only region still copied in a chunk
+ * ({@link LAZY_CHUNK} bytes) at a time: that pointer's byte per chunk says whether it is in place,
+ * and `lazy.loadImport(slot, offset, size)` copies in the chunks an access needs.
  */
 export function defineTranslate(m: ModuleBuilder, dueGlobal: number, prevGlobal: number, lazy?: { chunkTable: number; loadImport: number }): number {
   const f = m.addFunction([I64, I32, I32, I32, I64], [I32]);
@@ -1159,32 +1232,27 @@ export function defineTranslate(m: ModuleBuilder, dueGlobal: number, prevGlobal:
   const entry = c.locals(1, I32);
   const off = c.locals(1, I32);
   const host = c.locals(1, I32);
+  const limit = c.locals(1, I32);
+  const field = (name: keyof typeof RE) => c.localGet(entry).i32Load(regionEntry(0) + RE[name]);
   c.block();
   // The whole upper half must name a slot (no wrapping of huge addresses onto small slots).
   c.localGet(ADDR).i64Const(0, 32).i64ShrU().i64ConstI32(HEADER.regionSlots).i64GeU().brIf(0);
-  c.localGet(ADDR).i64Const(0, 32).i64ShrU().i32WrapI64().localSet(slot);
-  c.localGet(slot).i32Const(REGION_ENTRY.fixedSize).i32Mul().localSet(entry);
-  // Stores need a writable region.
-  c.localGet(STORE)
-    .localGet(entry)
-    .i32Load(regionEntry(0) + RE.writable)
-    .i32Eqz()
-    .i32And()
-    .brIf(0);
+  c.localGet(ADDR).i64Const(0, 32).i64ShrU().i32WrapI64().localTee(slot).i32Const(ENTRY_SHIFT).i32Shl().localSet(entry);
   c.localGet(ADDR).i32WrapI64().localSet(off);
-  c.localGet(entry)
-    .i32Load(regionEntry(0) + RE.gapped)
-    .if();
-  c.localGet(off).i32Const(12).i32ShrU().i32Const(1).i32And().brIf(1);
-  c.localGet(off).i32Const(13).i32ShrU().i32Const(12).i32Shl().localGet(off).i32Const(0xfff).i32And().i32Or().localSet(off);
+  // A gapped region has gapped limits (a store's is 0 when it is read-only).
+  field('gappedLoadLimit').if();
+  c.localGet(off).i32Const(GAP_BIT).i32And().brIf(1);
+  gapOffset(c, off);
+  field('gappedStoreLimit');
+  field('gappedLoadLimit');
+  c.localGet(STORE).select().localSet(limit);
+  c.else();
+  field('storeLimit');
+  field('loadLimit');
+  c.localGet(STORE).select().localSet(limit);
   c.end();
-  // off + size <= length, computed in 64 bits.
-  c.localGet(off).i64ExtendI32U().localGet(SIZE).i64ExtendI32U().i64Add();
-  c.localGet(entry)
-    .i32Load(regionEntry(0) + RE.length)
-    .i64ExtendI32U()
-    .i64GtU()
-    .brIf(0);
+  // off + size <= limit, computed in 64 bits.
+  c.localGet(off).i64ExtendI32U().localGet(SIZE).i64ExtendI32U().i64Add().localGet(limit).i64ExtendI32U().i64GtU().brIf(0);
   if (lazy) {
     const chunks = c.locals(1, I32);
     c.localGet(slot).i32Const(2).i32Shl().i32Load(lazy.chunkTable).localTee(chunks);
@@ -1196,36 +1264,15 @@ export function defineTranslate(m: ModuleBuilder, dueGlobal: number, prevGlobal:
     c.end();
     c.end();
   }
-  c.localGet(entry)
-    .i32Load(regionEntry(0) + RE.start)
-    .localGet(off)
-    .i32Add()
-    .localSet(host);
-  // A store widens the slot's range of host bytes this run wrote (the next run zeroes only that much).
+  field('start').localGet(off).i32Add().localSet(host);
   c.localGet(STORE).if();
-  c.localGet(slot).i32Const(Math.log2(DIRTY_ENTRY.fixedSize)).i32Shl().localSet(entry); // the slot's dirty range
-  c.localGet(host)
-    .localGet(entry)
-    .i32Load(dirtyEntry(0) + DE.low)
-    .i32LtU()
-    .if();
-  c.localGet(entry)
-    .localGet(host)
-    .i32Store(dirtyEntry(0) + DE.low);
-  c.end();
-  c.localGet(host)
-    .localGet(SIZE)
-    .i32Add()
-    .localGet(entry)
-    .i32Load(dirtyEntry(0) + DE.high)
-    .i32GtU()
-    .if();
-  c.localGet(entry)
-    .localGet(host)
-    .localGet(SIZE)
-    .i32Add()
-    .i32Store(dirtyEntry(0) + DE.high);
-  c.end();
+  noteWritten(
+    c,
+    () => c.localGet(entry),
+    regionEntry(0),
+    host,
+    () => c.localGet(SIZE),
+  );
   c.end();
   c.localGet(host).return();
   c.end();
@@ -1244,6 +1291,39 @@ export function defineTranslate(m: ModuleBuilder, dueGlobal: number, prevGlobal:
     .i32Store(HEADER.access + ACCESS.offsets.pc);
   c.i32Const(0);
   return f.index;
+}
+
+/** Maps the offset in local `off` into a gapped region onto its host bytes: each 8 KiB of guest addresses holds 4 KiB, then a gap (`GAP_BIT` set). */
+function gapOffset(c: Code, off: number): void {
+  c.localGet(off).i32Const(13).i32ShrU().i32Const(12).i32Shl().localGet(off).i32Const(0xfff).i32And().i32Or().localSet(off);
+}
+
+/**
+ * Widens the written range of a region entry (`entry` pushes its base, `at` is the entry's
+ * offset from it) to the `size` bytes stored at host address `host` (a local): the next run
+ * zeroes only that much.
+ */
+function noteWritten(c: Code, entry: () => void, at: number, host: number, size: () => void): void {
+  c.localGet(host);
+  entry();
+  c.i32Load(at + RE.writtenLow)
+    .i32LtU()
+    .if();
+  entry();
+  c.localGet(host).i32Store(at + RE.writtenLow);
+  c.end();
+  c.localGet(host);
+  size();
+  c.i32Add();
+  entry();
+  c.i32Load(at + RE.writtenHigh)
+    .i32GtU()
+    .if();
+  entry();
+  c.localGet(host);
+  size();
+  c.i32Add().i32Store(at + RE.writtenHigh);
+  c.end();
 }
 
 /** `lookup(pc) → table index` of the compiled function entered at `pc`, or -1: a binary search over `entries`. */
