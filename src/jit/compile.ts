@@ -89,7 +89,7 @@ const LEFT = 8; // i64: PREV less the instructions charged since the meter was l
 const PREV = 13; // i64: the meter at that synchronisation (the `prev` global's value, cached)
 const BLK = 14; // i32: dispatcher block index
 const HPC = 15; // i32: pc to hand over or fault at
-const FK = 16; // i32: fault kind
+const FK = 16; // i32: fault kind (at ACCESS_FAILED: the access size, and 1 << 8 for a store)
 const A = 17; // i32 scratch
 const T = 18; // i64 scratch
 const U = 19; // i64 scratch
@@ -248,8 +248,9 @@ class FunctionCompiler {
   // Function-level exits, outermost first.
   private readonly FAULT = 0;
   private readonly ACCESS = 1;
-  private readonly PROPAGATE = 2;
-  private readonly HAND_OVER = 3;
+  private readonly ACCESS_FAILED = 2;
+  private readonly PROPAGATE = 3;
+  private readonly HAND_OVER = 4;
 
   constructor(
     private readonly mc: ModuleContext,
@@ -295,7 +296,7 @@ class FunctionCompiler {
   private emit(): void {
     const { c, mc } = this;
     enterFunction(c, mc);
-    for (let i = 0; i < 4; i++) this.open('block');
+    for (let i = 0; i < 5; i++) this.open('block');
     if (this.structured) this.doTree(0);
     else this.dispatch();
     this.uncharged = 0; // every branch to what follows has charged the meter
@@ -306,6 +307,22 @@ class FunctionCompiler {
     this.returnStatus(STATUS_HAND_OVER);
     this.close(); // a callee exited or handed over: pass its status up
     c.i64ConstI32(0).localGet(LEFT).return();
+    this.close(); // an access translated inline failed: translate records it (see `translateAccess`)
+    c.localGet(T)
+      .localGet(FK)
+      .i32Const(0xff)
+      .i32And()
+      .localGet(FK)
+      .i32Const(8)
+      .i32ShrU()
+      .localGet(HPC)
+      .localGet(PREV)
+      .globalGet(mc.dueGlobal)
+      .i64Sub()
+      .call(mc.translate)
+      .if()
+      .unreachable() // it found a way the inline translation did not
+      .end();
     this.close(); // access violation (translate recorded it in the header)
     this.saveState();
     c.call(mc.accessImport).unreachable();
@@ -917,42 +934,67 @@ class FunctionCompiler {
 
   /**
    * Leaves in A the host address of the `size` bytes at `R(base) + off` that the load or store
-   * (`store`) at `pc` reaches, or raises the access violation. In a loop the region table's limits
-   * decide inline, without a call (V8 keeps no register across one), and `translate` decides the
-   * rest (a slot out of range, a region of the other kind, an access that fails); elsewhere, where
-   * code runs once per call, the call alone keeps the module small. An access through the frame
-   * pointer in a version with stack gaps expects the stack and translates the gap inline.
+   * (`store`) at `pc` reaches, or raises the access violation. In a loop the translation is inline
+   * and makes no call (V8 keeps no register across one, so a call in a loop, even one never made,
+   * has the loop spill and reload what it keeps in registers): first as into a flat region, then as
+   * into a gapped one; a failure branches out to ACCESS_FAILED, where `translate` records it. An
+   * access through the frame pointer in a version with stack gaps tries the stack first.
+   * Elsewhere, where code runs once per call, the call to `translate` keeps the module small.
    */
   private translateAccess(base: number, off: number, size: number, store: boolean, pc: number): void {
-    const { c, mc } = this;
+    const c = this.c;
     c.localGet(R(base)).i64ConstI32(off).i64Add().localSet(T);
     if (!this.inLoop[this.current]) {
       this.callTranslate(size, store, pc);
       return;
     }
-    const stack = base === FRAME_PTR_REG && stackFrameGaps(mc.exe.sbpfVersion);
-    // The entry's field: from E, or for the stack at a constant address.
+    const stackFirst = base === FRAME_PTR_REG && stackFrameGaps(this.mc.exe.sbpfVersion);
+    const done = this.open('block');
+    const second = this.open('block');
+    this.tryRegion(stackFirst ? 'stack' : 'flat', size, store, done, second);
+    this.close();
+    const failed = this.open('block');
+    this.tryRegion(stackFirst ? 'flat' : 'gapped', size, store, done, failed);
+    this.close();
+    this.syncDue();
+    c.i32Const(size | (store ? 1 << 8 : 0))
+      .localSet(FK)
+      .i32Const(pc)
+      .localSet(HPC);
+    this.br(this.ACCESS_FAILED);
+    this.close();
+  }
+
+  /**
+   * Translates the address in T into A as an access into a flat region, a gapped one, or the
+   * stack (a gapped region, its entry at a constant address), and branches to `done`; branches to
+   * `fail` when the region is not of that kind or the access does not fit it.
+   */
+  private tryRegion(kind: 'flat' | 'gapped' | 'stack', size: number, store: boolean, done: number, fail: number): void {
+    const c = this.c;
+    const stack = kind === 'stack';
     const field = (name: keyof typeof RE) =>
       stack ? c.i32Const(0).i32Load(regionEntry(STACK_SLOT) + RE[name]) : c.localGet(E).i32Load(regionEntry(0) + RE[name]);
-    const done = this.open('block');
-    const slow = this.open('block');
     if (stack) {
       c.localGet(T).i64Const(0, 32).i64ShrU().i64ConstI32(STACK_SLOT).i64Ne();
-      this.brIf(slow);
-      c.localGet(T).i32WrapI64().localTee(A).i32Const(GAP_BIT).i32And();
-      this.brIf(slow);
-      gapOffset(c, A);
+      this.brIf(fail);
     } else {
       c.localGet(T).i64Const(HEADER.regionSlots, 0).i64GeU();
-      this.brIf(slow);
+      this.brIf(fail);
       c.localGet(T).i64Const(0, 32).i64ShrU().i32WrapI64().i32Const(ENTRY_SHIFT).i32Shl().localSet(E);
-      c.localGet(T).i32WrapI64().localSet(A);
     }
-    // A + size <= limit, computed in 64 bits.
+    c.localGet(T).i32WrapI64().localSet(A);
+    if (kind !== 'flat') {
+      c.localGet(A).i32Const(GAP_BIT).i32And();
+      this.brIf(fail);
+      gapOffset(c, A);
+    }
+    // A + size <= limit (0 in a region of the other kind), computed in 64 bits.
     c.localGet(A).i64ExtendI32U().i64ConstI32(size).i64Add();
-    field(stack ? (store ? 'gappedStoreLimit' : 'gappedLoadLimit') : store ? 'storeLimit' : 'loadLimit');
+    if (kind === 'flat') field(store ? 'storeLimit' : 'loadLimit');
+    else field(store ? 'gappedStoreLimit' : 'gappedLoadLimit');
     c.i64ExtendI32U().i64GtU();
-    this.brIf(slow);
+    this.brIf(fail);
     field('start');
     c.localGet(A).i32Add().localSet(A);
     if (store) {
@@ -965,9 +1007,6 @@ class FunctionCompiler {
       );
     }
     this.br(done);
-    this.close();
-    this.callTranslate(size, store, pc);
-    this.close();
   }
 
   /** `translate` of the address in T into A (see {@link defineTranslate}); 0 raises the access violation. */
