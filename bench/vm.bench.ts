@@ -4,7 +4,10 @@
  * transactions, so its execution time is estimated as the median time of `sendTransaction` with the
  * workload minus the median with a trivial input (one deployed program, pre-signed transactions,
  * no transaction history so the same transaction can run again); the JIT column is estimated the
- * same way from `execute()`, so neither side's fixed cost per run enters the ratio. A second table gives compile
+ * same way from `execute()`, so neither side's fixed cost per run enters the ratio. The five are
+ * timed in interleaved rounds and each figure is the median over rounds of that round's estimate:
+ * timed one after another for 1.5 s each, a burst of other work on a shared machine fell on one
+ * side alone (the same code gave checksum rows from 0.63 to 2.2). A second table gives compile
  * time per KB of bytecode for the same programs and LiteSVM's bundled SPL Token and Token-2022
  * (read from LiteSVM at bench time). A third table times the same workloads as whole
  * transactions through `SVM.sendTransaction` (default engine, signature checks on) beside
@@ -26,6 +29,7 @@ import { BUNDLED, bundledElf } from '../test/helpers/bundled-programs.js';
 import { deployInLiteSvm, runInLiteSvm } from '../test/helpers/litesvm-run.js';
 import { serializeNoAccounts } from '../test/helpers/serialize.js';
 import { Dual } from '../test/helpers/dual.js';
+import { median as medianOf } from './stats.js';
 
 const u64 = (n: number) => new Uint8Array(new BigUint64Array([BigInt(n)]).buffer);
 /** [program, workload input, trivial input] */
@@ -52,6 +56,34 @@ const median = (b: Bench, name: string) => {
   return r && 'latency' in r ? r.latency.p50 : NaN;
 };
 
+/** Rounds of the first table, and runs of each task per round. */
+const ROUNDS = 30;
+const RUNS_PER_ROUND = 15;
+
+/**
+ * Times `tasks` in `ROUNDS` rounds, each running every task `RUNS_PER_ROUND` times in turn (in an
+ * order that rotates), after a warm-up of each; returns per task its median time (ms) in each round.
+ */
+function interleaved(tasks: Record<string, () => void>): Record<string, number[]> {
+  const names = Object.keys(tasks);
+  for (const name of names) for (const start = performance.now(); performance.now() - start < 300;) tasks[name]();
+  const perRound: Record<string, number[]> = Object.fromEntries(names.map((name) => [name, []]));
+  const times: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    for (let k = 0; k < names.length; k++) {
+      const name = names[(round + k) % names.length];
+      times.length = 0;
+      for (let i = 0; i < RUNS_PER_ROUND; i++) {
+        const start = performance.now();
+        tasks[name]();
+        times.push(performance.now() - start);
+      }
+      perRound[name].push(medianOf(times));
+    }
+  }
+  return perRound;
+}
+
 const rows: Record<string, string | number>[] = [];
 for (const [program, data, trivial] of WORKLOADS) {
   const elf = readFileSync(new URL(`../programs/bin/${program}.so`, import.meta.url));
@@ -70,26 +102,25 @@ for (const [program, data, trivial] of WORKLOADS) {
   lite.svm.withTransactionHistory(0n);
   const work = await lite.transaction(data, 1_400_000);
   const idle = await lite.transaction(trivial, 1_400_000);
-  const bench = new Bench({ time: 1500, warmupTime: 300, iterations: 10 });
-  bench
-    .add('jit', () => void execute(exe, { input, computeUnits: BUDGET, syscalls, engine: 'jit' }))
-    .add('jit-trivial', () => void execute(exe, { input: idleInput, computeUnits: BUDGET, syscalls, engine: 'jit' }))
-    .add('interpreter', () => void execute(exe, { input, computeUnits: BUDGET, syscalls, engine: 'interpreter' }))
-    .add('litesvm', () => void lite.svm.sendTransaction(work))
-    .add('litesvm-trivial', () => void lite.svm.sendTransaction(idle));
-  await bench.run();
-  // The same estimator on both sides: the workload's median less the trivial input's.
-  const liteMs = median(bench, 'litesvm') - median(bench, 'litesvm-trivial');
-  const jitMs = median(bench, 'jit') - median(bench, 'jit-trivial');
-  const rate = (ms: number) => +(insns / ms / 1000).toFixed(1);
+  const t = interleaved({
+    jit: () => void execute(exe, { input, computeUnits: BUDGET, syscalls, engine: 'jit' }),
+    jitTrivial: () => void execute(exe, { input: idleInput, computeUnits: BUDGET, syscalls, engine: 'jit' }),
+    interpreter: () => void execute(exe, { input, computeUnits: BUDGET, syscalls, engine: 'interpreter' }),
+    lite: () => void lite.svm.sendTransaction(work),
+    liteTrivial: () => void lite.svm.sendTransaction(idle),
+  });
+  // The same estimator on both sides, per round: the workload's median less the trivial input's.
+  const jitMs = t.jit.map((ms, r) => ms - t.jitTrivial[r]);
+  const liteMs = t.lite.map((ms, r) => ms - t.liteTrivial[r]);
+  const rate = (ms: number[]) => +(insns / medianOf(ms) / 1000).toFixed(1);
   rows.push({
     program,
     instructions: insns,
     'websvm JIT (M/s)': rate(jitMs),
-    'websvm interp (M/s)': rate(median(bench, 'interpreter')),
+    'websvm interp (M/s)': rate(t.interpreter),
     'LiteSVM est. (M/s)': rate(liteMs),
-    'JIT / LiteSVM': +(liteMs / jitMs).toFixed(2),
-    'JIT / interp': +(median(bench, 'interpreter') / median(bench, 'jit')).toFixed(1),
+    'JIT / LiteSVM': +medianOf(liteMs.map((ms, r) => ms / jitMs[r])).toFixed(2),
+    'JIT / interp': +medianOf(t.interpreter.map((ms, r) => ms / t.jit[r])).toFixed(1),
   });
 }
 console.table(rows);

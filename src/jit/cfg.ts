@@ -24,6 +24,8 @@ export interface Block {
   succ: number[];
   /** Ends with `exit`. */
   exits: boolean;
+  /** Ends with a call of any kind (internal, syscall, `callx`): the meter moves while it runs. */
+  calls: boolean;
   /** Slot of the function a block ending in a call (and no syscall) enters, else -1. */
   callee: number;
 }
@@ -80,7 +82,7 @@ export function basicBlocks(exe: Executable, syscalls: SyscallRegistry): { block
       if (role === 'jump' || role === 'call' || role === 'callx' || role === 'exit' || leader[end]) break;
     }
     blockOf[pc] = blocks.length;
-    blocks.push({ start: pc, end, last, length, succ: [], exits: false, callee: -1 });
+    blocks.push({ start: pc, end, last, length, succ: [], exits: false, calls: false, callee: -1 });
   }
   for (const b of blocks) describeEnd(exe, syscalls, n, blockOf, b);
   return { blocks, blockOf, n };
@@ -244,6 +246,7 @@ function describeEnd(exe: Executable, syscalls: SyscallRegistry, n: number, bloc
       return;
     }
     case 'call': {
+      b.calls = true;
       const statics = staticSyscalls(exe.sbpfVersion);
       const syscall = (!statics || insn.src === 0) && syscalls.lookup(insn.imm >>> 0) !== undefined;
       const target = internalCallTarget(exe, insn);
@@ -252,6 +255,7 @@ function describeEnd(exe: Executable, syscalls: SyscallRegistry, n: number, bloc
       return;
     }
     case 'callx':
+      b.calls = true;
       b.succ = at(b.last + 1);
       return;
     case 'exit':
@@ -367,6 +371,78 @@ export function functionGraph(blocks: readonly Block[], entry: number, entries: 
   }
   for (const list of mergeChildren) list.reverse(); // children were visited in increasing order
   return { nodes, recursive, succ, idom, reducible, domDepth, loopHeader, merge, mergeChildren };
+}
+
+/**
+ * Where the JIT checks and charges the instruction meter in one function. Each node with exactly
+ * one predecessor, which does not end in a call, continues its predecessor's region; every other
+ * node (the entry, loop headers, merges, the nodes after calls) heads one. Within a region the
+ * instructions run since its head are known at compile time, so the meter is charged only where
+ * a run leaves the region (or is observed: faults, calls, syscalls, exits), and checked only at
+ * heads, for the longest run through the region.
+ */
+export interface MeterRegions {
+  head: Uint8Array;
+  /** Per node: the instructions of its region that run before it. */
+  offset: Int32Array;
+  /** Per node: the most instructions a run executes from its start until it reaches a head or leaves the function. */
+  reach: Int32Array;
+}
+
+/** The {@link MeterRegions} of `g`, a function over `blocks`. */
+export function meterRegions(g: FunctionGraph, blocks: readonly Block[]): MeterRegions {
+  const count = g.nodes.length;
+  const preds = new Int32Array(count);
+  const pred = new Int32Array(count).fill(-1);
+  g.succ.forEach((ss, u) =>
+    ss.forEach((s) => {
+      preds[s]++;
+      pred[s] = u;
+    }),
+  );
+  const head = new Uint8Array(count);
+  for (let x = 0; x < count; x++) head[x] = x === 0 || preds[x] !== 1 || blocks[g.nodes[pred[x]]].calls ? 1 : 0;
+  // A node's only predecessor comes before it in reverse postorder (else it would not be reached).
+  const offset = new Int32Array(count);
+  for (let x = 1; x < count; x++) if (!head[x]) offset[x] = offset[pred[x]] + blocks[g.nodes[pred[x]]].length;
+  const reach = new Int32Array(count);
+  for (let x = count - 1; x >= 0; x--) {
+    let further = 0;
+    for (const s of g.succ[x]) if (!head[s]) further = Math.max(further, reach[s]);
+    reach[x] = blocks[g.nodes[x]].length + further;
+  }
+  return { head, offset, reach };
+}
+
+/**
+ * Per node of `g`, whether it lies in a loop: on a path from the target of a retreating edge back
+ * to its source (for a reducible function, the natural loops; otherwise at least every cycle).
+ */
+export function loopNodes(g: FunctionGraph): Uint8Array {
+  const count = g.nodes.length;
+  const preds: number[][] = g.nodes.map(() => []);
+  g.succ.forEach((ss, u) => ss.forEach((s) => preds[s].push(u)));
+  const inLoop = new Uint8Array(count);
+  const seen = new Int32Array(count).fill(-1);
+  const work: number[] = [];
+  // Per loop header, one walk back from the sources of all its retreating edges.
+  for (let h = 0; h < count; h++) {
+    if (!g.loopHeader[h]) continue;
+    seen[h] = h;
+    inLoop[h] = 1;
+    const visit = (x: number) => {
+      if (seen[x] === h) return;
+      seen[x] = h;
+      work.push(x);
+    };
+    for (const u of preds[h]) if (u >= h) visit(u);
+    while (work.length) {
+      const x = work.pop()!;
+      inLoop[x] = 1;
+      for (const p of preds[x]) visit(p);
+    }
+  }
+  return inLoop;
 }
 
 /** The blocks reachable from `entry` through `succ` and `inside`, in postorder; undefined past `limit` blocks. */

@@ -13,16 +13,21 @@
  * dominator tree is too deep to structure recursively) runs its blocks through a `loop` +
  * `br_table` dispatcher instead.
  *
- * Exact metering: each block charges its whole length on entry after checking that it fits the
- * budget; when it does not, the run is handed to the interpreter at that block, which then fails
- * (or finishes) exactly as it would have. A fault inside a block first takes back the charge for
- * the instructions after it, so counts match the interpreter, and spills the registers to the
- * header so the final machine state is observable. Syscalls end their block, so the meter is
- * re-checked after them.
+ * Exact metering: the meter is a local counting down the units left (`LEFT`). Blocks form regions
+ * (see `meterRegions`): a region's head checks that its longest run fits what is left; when it
+ * does not, the run is handed to the interpreter there, which then fails (or finishes) exactly as
+ * it would have. Inside a region the instructions run since the head are a compile-time constant,
+ * charged where the run leaves the region or where the count is observed: a fault (which also
+ * spills the registers to the header so the final machine state is observable), a call, a
+ * syscall, an exit, a hand-over. A call or syscall ends its region, so the meter is checked again
+ * after it.
+ *
+ * Memory: a load or store finds its host address through the header's region table, inline in
+ * loops and through the `translate` function elsewhere (see `translateAccess`).
  */
 import type { Executable } from '../executable.js';
 import { assertInternal, InternalError } from '../errors.js';
-import { FRAME_PTR_REG, INSN_SIZE, MAX_CALL_DEPTH, STACK_FRAME_SIZE } from '../isa/constants.js';
+import { FRAME_PTR_REG, INSN_SIZE, MAX_CALL_DEPTH, MM_REGION_SIZE, MM_STACK_START, STACK_FRAME_SIZE } from '../isa/constants.js';
 import { decodeInsn, type Insn } from '../isa/instruction.js';
 import * as op from '../isa/opcodes.js';
 import { opcodeRole } from '../isa/validity.js';
@@ -38,11 +43,20 @@ import {
 } from '../isa/version.js';
 import type { SyscallRegistry } from '../vm/syscalls.js';
 import { LAZY_CHUNK } from '../vm/memory.js';
-import { compiledBlocksBudget, functionGraph, internalCallTarget, programGraph, argumentsChanged, type Block, type FunctionGraph } from './cfg.js';
+import {
+  compiledBlocksBudget,
+  functionGraph,
+  internalCallTarget,
+  meterRegions,
+  loopNodes,
+  programGraph,
+  argumentsChanged,
+  type Block,
+  type FunctionGraph,
+  type MeterRegions,
+} from './cfg.js';
 import {
   ACCESS,
-  DIRTY_ENTRY,
-  dirtyEntry,
   FRAME,
   frameAt,
   frameRegister,
@@ -59,24 +73,30 @@ import { ModuleBuilder, ValType, type Code } from './wasm/index.js';
 
 const I32 = ValType.I32;
 const I64 = ValType.I64;
-/** Fields of the header's region entries and dirty ranges, which `translate` reads and widens. */
+/** Fields of the header's region entries, which the compiled code reads and widens. */
 const RE = REGION_ENTRY.offsets;
-const DE = DIRTY_ENTRY.offsets;
+/** log2 of a region entry's size: a slot's entry is `slot << ENTRY_SHIFT` bytes into the table. */
+const ENTRY_SHIFT = Math.log2(REGION_ENTRY.fixedSize);
+/** The address bit that says an access into a gapped region starts in a gap. */
+const GAP_BIT = 0x1000;
+/** The stack's address-space slot. */
+const STACK_SLOT = MM_STACK_START / MM_REGION_SIZE;
 
-// Locals of every compiled function; the parameters (r0..r5, r10, FP, DUE) come first.
+// Locals of every compiled function; the parameters (r0..r5, r10, FP, LEFT) come first.
 const R = (i: number) => (i <= 5 ? i : i === FRAME_PTR_REG ? 6 : i + 3); // r6..r9 → locals 9..12
 const FP = 7; // i32: header address of the next free call frame
-const DUE = 8; // i64: instructions charged since the meter was last synchronised
-const PREV = 13; // i64: the meter at that synchronisation (a call's callee reads it from its global)
+const LEFT = 8; // i64: PREV less the instructions charged since the meter was last synchronised
+const PREV = 13; // i64: the meter at that synchronisation (the `prev` global's value, cached)
 const BLK = 14; // i32: dispatcher block index
 const HPC = 15; // i32: pc to hand over or fault at
-const FK = 16; // i32: fault kind
+const FK = 16; // i32: fault kind (at ACCESS_FAILED: the access size, and 1 << 8 for a store)
 const A = 17; // i32 scratch
 const T = 18; // i64 scratch
 const U = 19; // i64 scratch
 const FP0 = 20; // i32: FP on entry (a recursive function's own calls push frames after it)
+const E = 21; // i32: the region entry of the access being translated
 const PARAMS = [...Array<ValType>(7).fill(I64), I32, I64];
-/** r0 and DUE; a negative DUE is minus the status of a run that left the compiled code. */
+/** r0 and LEFT; a negative LEFT is minus the status of a run that left the compiled code. */
 const RESULTS = [I64, I64];
 /** r1..r5 as a bit mask (bit r). */
 const ALL_ARGUMENTS = 0b111110;
@@ -135,7 +155,7 @@ export function compileToWasm(exe: Executable, syscalls: SyscallRegistry, only?:
   // compiled function for `callx` too, but code that runs into it keeps going inline.
   const run = m.addFunction([], [I32]);
   m.export('run', 'func', run.index);
-  const translate = defineTranslate(m, dueGlobal);
+  const translate = defineTranslate(m, dueGlobal, prevGlobal);
   const mulhu = defineMulhu(m);
   const lookup = defineLookup(m, entries);
   const functions = entries.map(() => m.addFunction(PARAMS, RESULTS));
@@ -198,7 +218,7 @@ export function compileToWasm(exe: Executable, syscalls: SyscallRegistry, only?:
       .i64Store(frameAt(-1) + frameRegister(r));
   for (let r = 0; r <= 5; r++) c.i32Const(0).i64Load(headerRegister(r));
   c.i32Const(0).i64Load(headerRegister(FRAME_PTR_REG));
-  c.i32Const(HEADER.frames).globalGet(dueGlobal).call(entry);
+  c.i32Const(HEADER.frames).globalGet(prevGlobal).globalGet(dueGlobal).i64Sub().call(entry);
   const status = c.locals(1, I64);
   c.localSet(status).drop().i64ConstI32(0).localGet(status).i64Sub().i32WrapI64();
   return m.encode();
@@ -221,11 +241,16 @@ class FunctionCompiler {
   private dispatchPos = -1;
   /** Node being emitted. */
   private current = 0;
+  private readonly meter: MeterRegions;
+  private readonly inLoop: Uint8Array;
+  /** Instructions run on the path being emitted since the meter was last charged (the current one included). */
+  private uncharged = 0;
   // Function-level exits, outermost first.
   private readonly FAULT = 0;
   private readonly ACCESS = 1;
-  private readonly PROPAGATE = 2;
-  private readonly HAND_OVER = 3;
+  private readonly ACCESS_FAILED = 2;
+  private readonly PROPAGATE = 3;
+  private readonly HAND_OVER = 4;
 
   constructor(
     private readonly mc: ModuleContext,
@@ -238,6 +263,8 @@ class FunctionCompiler {
     this.g = graph;
     this.entrySlot = mc.blocks[graph.nodes[0]].start;
     this.structured = graph.reducible && graph.domDepth <= MAX_STRUCTURED_DEPTH;
+    this.meter = meterRegions(graph, mc.blocks);
+    this.inLoop = loopNodes(graph);
     this.loopPos = new Int32Array(graph.nodes.length).fill(-1);
     this.blockPos = new Int32Array(graph.nodes.length).fill(-1);
   }
@@ -269,16 +296,33 @@ class FunctionCompiler {
   private emit(): void {
     const { c, mc } = this;
     enterFunction(c, mc);
-    for (let i = 0; i < 4; i++) this.open('block');
+    for (let i = 0; i < 5; i++) this.open('block');
     if (this.structured) this.doTree(0);
     else this.dispatch();
+    this.uncharged = 0; // every branch to what follows has charged the meter
     this.close(); // hand over: save the machine state for the interpreter
     this.saveState();
-    this.syncDue(0);
+    this.syncDue();
     c.i32Const(0).localGet(HPC).i32Store(HEADER.pc);
     this.returnStatus(STATUS_HAND_OVER);
     this.close(); // a callee exited or handed over: pass its status up
-    c.i64ConstI32(0).localGet(DUE).return();
+    c.i64ConstI32(0).localGet(LEFT).return();
+    this.close(); // an access translated inline failed: translate records it (see `translateAccess`)
+    c.localGet(T)
+      .localGet(FK)
+      .i32Const(0xff)
+      .i32And()
+      .localGet(FK)
+      .i32Const(8)
+      .i32ShrU()
+      .localGet(HPC)
+      .localGet(PREV)
+      .globalGet(mc.dueGlobal)
+      .i64Sub()
+      .call(mc.translate)
+      .if()
+      .unreachable() // it found a way the inline translation did not
+      .end();
     this.close(); // access violation (translate recorded it in the header)
     this.saveState();
     c.call(mc.accessImport).unreachable();
@@ -320,7 +364,7 @@ class FunctionCompiler {
     const merges = g.mergeChildren[x];
     for (const y of merges) this.blockPos[y] = this.open('block');
     this.current = x;
-    this.emitBlock(this.mc.blocks[g.nodes[x]]);
+    this.emitBlock();
     for (let k = merges.length - 1; k >= 0; k--) {
       this.close();
       this.blockPos[merges[k]] = -1;
@@ -346,7 +390,7 @@ class FunctionCompiler {
       this.close();
       this.blockPos[i] = -1;
       this.current = i;
-      this.emitBlock(this.mc.blocks[g.nodes[i]]);
+      this.emitBlock();
     }
     this.close();
   }
@@ -354,6 +398,9 @@ class FunctionCompiler {
   /** Continue at node `y` of this function. */
   private branch(y: number): void {
     const x = this.current;
+    const uncharged = this.uncharged;
+    if (this.meter.head[y]) this.charge();
+    else assertInternal(uncharged === this.meter.offset[y], 'JIT: a region continues with another count');
     if (!this.structured) {
       if (this.blockPos[y] >= 0) this.br(this.blockPos[y]);
       else {
@@ -364,6 +411,7 @@ class FunctionCompiler {
     else if (this.g.merge[y]) this.br(this.blockPos[y]);
     else this.doTree(y);
     this.current = x;
+    this.uncharged = uncharged;
   }
 
   /** Continue at slot `pc`: its block, or the interpreter when none starts there or it enters another function. */
@@ -373,8 +421,11 @@ class FunctionCompiler {
     if (node >= 0) this.branch(node);
     else {
       if (b >= 0 && !this.mc.entryBlock[b]) throw new InternalError(`JIT: slot ${pc} is not in the function's graph`);
+      const uncharged = this.uncharged;
+      this.charge();
       this.c.i32Const(pc).localSet(HPC);
       this.br(this.HAND_OVER);
+      this.uncharged = uncharged;
     }
   }
 
@@ -386,40 +437,52 @@ class FunctionCompiler {
     saveState(this.c);
   }
 
-  /** Publishes the meter for the JS side, without the `after` instructions of this block that did not run. */
-  private syncDue(after: number): void {
-    this.c.localGet(DUE);
-    if (after) this.c.i64ConstI32(after).i64Sub();
+  /** Takes the instructions run since the meter was last charged off LEFT. */
+  private charge(): void {
+    if (this.uncharged) this.c.localGet(LEFT).i64ConstI32(this.uncharged).i64Sub().localSet(LEFT);
+    this.uncharged = 0;
+  }
+
+  /** Publishes the meter for the JS side: the instructions run since the last synchronisation. */
+  private syncDue(): void {
+    this.c.localGet(PREV).localGet(LEFT).i64Sub();
+    if (this.uncharged) this.c.i64ConstI32(this.uncharged).i64Add();
     this.c.globalSet(this.mc.dueGlobal);
   }
 
-  private fault(kind: FaultKind, pc: number, after: number): void {
-    this.syncDue(after);
+  /** Raises `kind` at `pc`, counting the instructions run up to it, itself included. */
+  private fault(kind: FaultKind, pc: number): void {
+    this.syncDue();
     this.c.i32Const(faultCode(kind)).localSet(FK).i32Const(pc).localSet(HPC);
     this.br(this.FAULT);
   }
 
-  private emitBlock(b: Block): void {
-    const { c, mc } = this;
-    // Meter: the whole block must fit, else the interpreter takes over here.
-    c.localGet(DUE).i64ConstI32(b.length).i64Add().localTee(T).localGet(PREV).i64GtU();
-    this.open('if');
-    c.i32Const(b.start).localSet(HPC);
-    this.br(this.HAND_OVER);
-    this.close();
-    c.localGet(T).localSet(DUE);
+  /** Emits the current node's block. */
+  private emitBlock(): void {
+    const { c, mc, meter } = this;
+    const x = this.current;
+    const b = mc.blocks[this.g.nodes[x]];
+    if (meter.head[x]) {
+      // Meter: the longest run through the region must fit, else the interpreter takes over here.
+      c.localGet(LEFT).i64ConstI32(meter.reach[x]).i64LtS();
+      this.open('if');
+      c.i32Const(b.start).localSet(HPC);
+      this.br(this.HAND_OVER);
+      this.close();
+    }
+    this.uncharged = meter.offset[x] + 1;
     if (b.start === mc.n) {
-      this.fault('ExecutionOverrun', b.start, 0);
+      this.fault('ExecutionOverrun', b.start);
       return;
     }
-    let k = 0;
     let pc = b.start;
     while (pc < b.end) {
-      const next = this.emitInsn(decodeInsn(mc.exe.text, pc), b.length - k - 1);
-      k++;
+      const next = this.emitInsn(decodeInsn(mc.exe.text, pc));
       if (next === 'terminated') return;
       pc = next;
+      this.uncharged++;
     }
+    this.uncharged--;
     this.jumpTo(pc); // fall through into the next block
   }
 
@@ -439,7 +502,7 @@ class FunctionCompiler {
     this.open('if');
     // The VM counts the frame it could not enter (its return pc ends the backtrace); r10 stays.
     c.localGet(FP).i32Const(HEADER.frameSize).i32Add().localSet(FP);
-    this.fault('CallDepthExceeded', pc, 0);
+    this.fault('CallDepthExceeded', pc);
     this.close();
   }
 
@@ -467,9 +530,9 @@ class FunctionCompiler {
     c.localGet(R(FRAME_PTR_REG));
     const bump = this.frameBump();
     if (bump) c.i64ConstI32(bump).i64Add();
-    c.localGet(FP).i32Const(HEADER.frameSize).i32Add().localGet(DUE);
+    c.localGet(FP).i32Const(HEADER.frameSize).i32Add().localGet(LEFT);
     callee();
-    c.localTee(DUE).i64ConstI32(0).i64LtS();
+    c.localTee(LEFT).i64ConstI32(0).i64LtS();
     this.brIf(this.PROPAGATE);
     c.localSet(R(0));
     c.globalGet(this.mc.prevGlobal).localSet(PREV); // the callee's syscalls move it
@@ -519,7 +582,7 @@ class FunctionCompiler {
       else this.c.unreachable(); // the callee only ever faults or leaves the JIT
     } else {
       this.enterFrame();
-      if (target >= this.mc.n) this.fault('CallOutsideTextSegment', pc, 0);
+      if (target >= this.mc.n) this.fault('CallOutsideTextSegment', pc);
       else {
         this.c.i32Const(target).localSet(HPC);
         this.br(this.HAND_OVER);
@@ -528,27 +591,29 @@ class FunctionCompiler {
     return 'terminated';
   }
 
-  private emitCall(insn: Insn, after: number): Next {
+  private emitCall(insn: Insn): Next {
     const { c, mc } = this;
     const statics = staticSyscalls(mc.exe.sbpfVersion);
     const { pc, src, imm } = insn;
     let resolved = false;
     if ((!statics || src === 0) && mc.syscalls.lookup(imm >>> 0)) {
-      this.syncDue(0); // a call ends its block
+      this.charge(); // a call ends its region
+      this.syncDue();
       this.saveState(); // the registers a failing syscall leaves
       c.i32Const(imm).i32Const(pc);
       for (let r = 1; r <= 5; r++) c.localGet(R(r));
       c.call(mc.syscallImport).localSet(R(0));
-      c.globalGet(mc.dueGlobal).localSet(DUE).globalGet(mc.prevGlobal).localSet(PREV);
+      c.globalGet(mc.prevGlobal).localTee(PREV).globalGet(mc.dueGlobal).i64Sub().localSet(LEFT);
       resolved = true;
     }
     const target = internalCallTarget(mc.exe, insn);
     if (target !== undefined && (!statics || (target >= 0 && target < mc.n))) {
+      this.charge();
       this.pushFrame(pc);
       return this.callSlot(target, pc);
     }
     if (!resolved) {
-      this.fault('UnsupportedInstruction', pc, after);
+      this.fault('UnsupportedInstruction', pc);
       return 'terminated';
     }
     this.jumpTo(pc + 1);
@@ -556,15 +621,16 @@ class FunctionCompiler {
   }
 
   /** `callx`: compiled functions through the table; any other slot continues in the interpreter. */
-  private emitCallx(insn: Insn, after: number): Next {
+  private emitCallx(insn: Insn): Next {
     const { c, mc } = this;
     const reg = callxTargetRegister(mc.exe.sbpfVersion, insn);
     if (reg < 0 || reg > 10) {
-      this.fault('InvalidInstruction', insn.pc, after); // as the interpreter (the verifier says InvalidRegister)
+      this.fault('InvalidInstruction', insn.pc); // as the interpreter (the verifier says InvalidRegister)
       return 'terminated';
     }
     const pc = insn.pc;
     c.localGet(R(reg)).localSet(U); // read before the push may bump r10
+    this.charge();
     this.pushFrame(pc);
     c.localGet(U)
       .i64Const(Math.floor(mc.exe.textVaddr / 2 ** 32), mc.exe.textVaddr % 2 ** 32)
@@ -575,7 +641,7 @@ class FunctionCompiler {
     c.i64ConstI32(mc.n).i64GeU();
     this.open('if');
     this.enterFrame();
-    this.fault('CallOutsideTextSegment', pc, 0);
+    this.fault('CallOutsideTextSegment', pc);
     this.close();
     c.localGet(T).i32WrapI64().call(mc.lookup).localTee(A).i32Const(0).i32LtS();
     this.open('if');
@@ -592,13 +658,13 @@ class FunctionCompiler {
 
   // --- instructions ---
 
-  private emitInsn(insn: Insn, after: number): Next {
+  private emitInsn(insn: Insn): Next {
     const { c, mc } = this;
     const v = mc.exe.sbpfVersion;
     const { opc, dst, src, off, imm, pc } = insn;
     const role = opcodeRole(v, opc);
     if (dst > 10 || src > 10) {
-      this.fault('InvalidInstruction', pc, after); // as the interpreter: there is no r11..r15
+      this.fault('InvalidInstruction', pc); // as the interpreter: there is no r11..r15
       return 'terminated';
     }
     const x = (opc & op.BPF_X) !== 0;
@@ -610,7 +676,7 @@ class FunctionCompiler {
 
     switch (role) {
       case 'invalid':
-        this.fault('UnsupportedInstruction', pc, after);
+        this.fault('UnsupportedInstruction', pc);
         return 'terminated';
       case 'lddw':
         c.i64Const(pc + 1 < mc.n ? decodeInsn(mc.exe.text, pc + 1).imm : 0, imm).localSet(R(dst));
@@ -619,14 +685,7 @@ class FunctionCompiler {
       case 'store': {
         const size = memSize(opc, moved);
         const base = role === 'load' ? src : dst;
-        c.localGet(R(base)).i64ConstI32(off).i64Add();
-        c.i32Const(size)
-          .i32Const(role === 'store' ? 1 : 0)
-          .i32Const(pc)
-          .localGet(DUE);
-        if (after) c.i64ConstI32(after).i64Sub();
-        c.call(mc.translate).localTee(A).i32Eqz();
-        this.brIf(this.ACCESS);
+        this.translateAccess(base, off, size, role === 'store', pc);
         if (role === 'load') {
           c.localGet(A);
           if (size === 1) c.i64Load8U();
@@ -647,7 +706,7 @@ class FunctionCompiler {
         return pc + 1;
       }
       case 'endian':
-        this.emitEndian(opc, dst, imm, pc, after);
+        this.emitEndian(opc, dst, imm, pc);
         return pc + 1;
       case 'jump': {
         const target = pc + 1 + off;
@@ -670,27 +729,28 @@ class FunctionCompiler {
         return 'terminated';
       }
       case 'call':
-        return this.emitCall(insn, after);
+        return this.emitCall(insn);
       case 'callx':
-        return this.emitCallx(insn, after);
+        return this.emitCallx(insn);
       case 'exit':
         c.localGet(FP).i32Const(HEADER.frames).i32Eq();
         this.open('if');
         this.saveState();
-        this.syncDue(0);
+        this.syncDue();
         this.returnStatus(STATUS_EXIT);
         this.close();
         if (this.g.recursive) this.returnToSelfCall();
         // The caller keeps its own r6..r10, the values the frame saved.
         this.storeArguments(this.changed);
-        c.localGet(R(0)).localGet(DUE).return();
+        this.charge();
+        c.localGet(R(0)).localGet(LEFT).return();
         return 'terminated';
     }
 
     // ALU, PQR, shifts, division by immediates.
     const cls = opc & op.BPF_CLS_MASK;
     if (cls === op.BPF_PQR) {
-      this.emitPqr(insn, after);
+      this.emitPqr(insn);
       return pc + 1;
     }
     const is64 = cls === op.BPF_ALU64_STORE;
@@ -722,13 +782,13 @@ class FunctionCompiler {
         case op.BPF_DIV:
         case op.BPF_MOD:
           if (!x && imm === 0) {
-            this.fault('DivideByZero', pc, after); // unverified code only: the verifier rejects it
+            this.fault('DivideByZero', pc); // unverified code only: the verifier rejects it
             return 'terminated';
           }
           if (x) {
             c.localGet(R(src)).i64Eqz();
             this.open('if');
-            this.fault('DivideByZero', pc, after);
+            this.fault('DivideByZero', pc);
             this.close();
           }
           c.localGet(R(dst));
@@ -773,7 +833,7 @@ class FunctionCompiler {
           operand64();
           break;
         default:
-          this.fault('UnsupportedInstruction', pc, after);
+          this.fault('UnsupportedInstruction', pc);
           return 'terminated';
       }
       c.localSet(R(dst));
@@ -809,13 +869,13 @@ class FunctionCompiler {
       case op.BPF_DIV:
       case op.BPF_MOD:
         if (!x && imm === 0) {
-          this.fault('DivideByZero', pc, after);
+          this.fault('DivideByZero', pc);
           return 'terminated';
         }
         if (x) {
           c.localGet(R(src)).i32WrapI64().i32Eqz();
           this.open('if');
-          this.fault('DivideByZero', pc, after);
+          this.fault('DivideByZero', pc);
           this.close();
         }
         dst32();
@@ -863,7 +923,7 @@ class FunctionCompiler {
         extend = x && !signExt ? 'sign' : 'zero';
         break;
       default:
-        this.fault('UnsupportedInstruction', pc, after);
+        this.fault('UnsupportedInstruction', pc);
         return 'terminated';
     }
     if (extend === 'sign') c.i64ExtendI32S();
@@ -872,10 +932,103 @@ class FunctionCompiler {
     return pc + 1;
   }
 
-  private emitEndian(opc: number, dst: number, imm: number, pc: number, after: number): void {
+  /**
+   * Leaves in A the host address of the `size` bytes at `R(base) + off` that the load or store
+   * (`store`) at `pc` reaches, or raises the access violation. In a loop the translation is inline
+   * and makes no call (V8 keeps no register across one, so a call in a loop, even one never made,
+   * has the loop spill and reload what it keeps in registers): first as into a flat region, then as
+   * into a gapped one; a failure branches out to ACCESS_FAILED, where `translate` records it. An
+   * access through the frame pointer in a version with stack gaps tries the stack first.
+   * Elsewhere, where code runs once per call, the call to `translate` keeps the module small.
+   */
+  private translateAccess(base: number, off: number, size: number, store: boolean, pc: number): void {
+    const c = this.c;
+    c.localGet(R(base)).i64ConstI32(off).i64Add().localSet(T);
+    if (!this.inLoop[this.current]) {
+      this.callTranslate(size, store, pc);
+      return;
+    }
+    const stackFirst = base === FRAME_PTR_REG && stackFrameGaps(this.mc.exe.sbpfVersion);
+    const done = this.open('block');
+    const second = this.open('block');
+    this.tryRegion(stackFirst ? 'stack' : 'flat', size, store, done, second);
+    this.close();
+    const failed = this.open('block');
+    this.tryRegion(stackFirst ? 'flat' : 'gapped', size, store, done, failed);
+    this.close();
+    this.syncDue();
+    c.i32Const(size | (store ? 1 << 8 : 0))
+      .localSet(FK)
+      .i32Const(pc)
+      .localSet(HPC);
+    this.br(this.ACCESS_FAILED);
+    this.close();
+  }
+
+  /**
+   * Translates the address in T into A as an access into a flat region, a gapped one, or the
+   * stack (a gapped region, its entry at a constant address), and branches to `done`; branches to
+   * `fail` when the region is not of that kind or the access does not fit it.
+   */
+  private tryRegion(kind: 'flat' | 'gapped' | 'stack', size: number, store: boolean, done: number, fail: number): void {
+    const c = this.c;
+    const stack = kind === 'stack';
+    const field = (name: keyof typeof RE) =>
+      stack ? c.i32Const(0).i32Load(regionEntry(STACK_SLOT) + RE[name]) : c.localGet(E).i32Load(regionEntry(0) + RE[name]);
+    if (stack) {
+      c.localGet(T).i64Const(0, 32).i64ShrU().i64ConstI32(STACK_SLOT).i64Ne();
+      this.brIf(fail);
+    } else {
+      c.localGet(T).i64Const(HEADER.regionSlots, 0).i64GeU();
+      this.brIf(fail);
+      c.localGet(T).i64Const(0, 32).i64ShrU().i32WrapI64().i32Const(ENTRY_SHIFT).i32Shl().localSet(E);
+    }
+    c.localGet(T).i32WrapI64().localSet(A);
+    if (kind !== 'flat') {
+      c.localGet(A).i32Const(GAP_BIT).i32And();
+      this.brIf(fail);
+      gapOffset(c, A);
+    }
+    // A + size <= limit (0 in a region of the other kind), computed in 64 bits.
+    c.localGet(A).i64ExtendI32U().i64ConstI32(size).i64Add();
+    if (kind === 'flat') field(store ? 'storeLimit' : 'loadLimit');
+    else field(store ? 'gappedStoreLimit' : 'gappedLoadLimit');
+    c.i64ExtendI32U().i64GtU();
+    this.brIf(fail);
+    field('start');
+    c.localGet(A).i32Add().localSet(A);
+    if (store) {
+      noteWritten(
+        c,
+        () => (stack ? c.i32Const(0) : c.localGet(E)),
+        regionEntry(stack ? STACK_SLOT : 0),
+        A,
+        () => c.i32Const(size),
+      );
+    }
+    this.br(done);
+  }
+
+  /** `translate` of the address in T into A (see {@link defineTranslate}); 0 raises the access violation. */
+  private callTranslate(size: number, store: boolean, pc: number): void {
+    this.c
+      .localGet(T)
+      .i32Const(size)
+      .i32Const(store ? 1 : 0)
+      .i32Const(pc)
+      .localGet(LEFT)
+      .i64ConstI32(this.uncharged)
+      .i64Sub()
+      .call(this.mc.translate)
+      .localTee(A)
+      .i32Eqz();
+    this.brIf(this.ACCESS);
+  }
+
+  private emitEndian(opc: number, dst: number, imm: number, pc: number): void {
     const c = this.c;
     if (imm !== 16 && imm !== 32 && imm !== 64) {
-      this.fault('InvalidInstruction', pc, after);
+      this.fault('InvalidInstruction', pc);
       return;
     }
     if (opc === op.LE) {
@@ -901,25 +1054,25 @@ class FunctionCompiler {
     c.localGet(T).localSet(R(dst));
   }
 
-  private emitPqr(insn: Insn, after: number): void {
+  private emitPqr(insn: Insn): void {
     const { c, mc } = this;
     const { opc, dst, src, imm, pc } = insn;
     const x = (opc & op.BPF_X) !== 0;
     const wide = (opc & op.BPF_B) !== 0;
     const kind = opc & 0xe0;
     if (!enablePqr(mc.exe.sbpfVersion)) {
-      this.fault('UnsupportedInstruction', pc, after);
+      this.fault('UnsupportedInstruction', pc);
       return;
     }
     const isDivision = kind === op.BPF_UDIV || kind === op.BPF_UREM || kind === op.BPF_SDIV || kind === op.BPF_SREM;
     if (!x && imm === 0 && isDivision) {
-      this.fault('DivideByZero', pc, after);
+      this.fault('DivideByZero', pc);
       return;
     }
     const faultIf = (kindOfFault: FaultKind, condition: () => void) => {
       condition();
       this.open('if');
-      this.fault(kindOfFault, pc, after);
+      this.fault(kindOfFault, pc);
       this.close();
     };
     if (wide) {
@@ -1001,7 +1154,7 @@ class FunctionCompiler {
         else c.i32RemS();
         break;
       default:
-        this.fault('UnsupportedInstruction', pc, after);
+        this.fault('UnsupportedInstruction', pc);
         return;
     }
     c.i64ExtendI32U().localSet(R(dst));
@@ -1024,7 +1177,7 @@ function enterFunction(c: Code, mc: ModuleContext): void {
   c.locals(5, I64); // r6..r9, PREV
   c.locals(4, I32); // BLK, HPC, FK, A
   c.locals(2, I64); // T, U
-  c.locals(1, I32); // FP0
+  c.locals(2, I32); // FP0, E
   c.localGet(FP).localSet(FP0);
   c.globalGet(mc.prevGlobal).localSet(PREV);
   for (let r = 6; r <= 9; r++) c.localGet(FP).i32Const(HEADER.frameSize).i32Sub().i64Load(frameRegister(r)).localSet(R(r));
@@ -1034,7 +1187,7 @@ function enterFunction(c: Code, mc: ModuleContext): void {
 function emitHandOverAtEntry(c: Code, pc: number, mc: ModuleContext): void {
   enterFunction(c, mc);
   saveState(c);
-  c.localGet(DUE).globalSet(mc.dueGlobal);
+  c.localGet(PREV).localGet(LEFT).i64Sub().globalSet(mc.dueGlobal);
   c.i32Const(0).i32Const(pc).i32Store(HEADER.pc);
   returnStatus(c, STATUS_HAND_OVER);
 }
@@ -1101,48 +1254,44 @@ function emitCompare(c: Code, opc: number): void {
 }
 
 /**
- * `translate(addr, size, store, pc, due) → host address`: the memory map in wasm (aligned mapping,
- * V0 stack gaps checked on the start address only). On failure it records the access in the
- * header, publishes `due` (the count at the faulting instruction) and returns 0, which no region
- * starts at; the caller then spills its registers and raises the access violation. With `lazy`, a
- * slot whose pointer in `lazy.chunkTable` is non-zero holds a read-only region still copied in a
- * chunk ({@link LAZY_CHUNK} bytes) at a time: that pointer's byte per chunk says whether it is in place, and
- * `lazy.loadImport(slot, offset, size)` copies in the chunks an access needs.
+ * `translate(addr, size, store, pc, left) → host address`: the memory map in wasm (aligned mapping,
+ * V0 stack gaps checked on the start address only), by the region table's limits. On failure it
+ * records the access in the header, publishes the meter in `due` (`prev` less `left`, the units
+ * left once the faulting instruction is counted) and returns 0, which no region starts at; the
+ * caller then spills its registers and raises the access violation. With `lazy`, a slot whose
+ * pointer in `lazy.chunkTable` is non-zero holds a read-only region still copied in a chunk
+ * ({@link LAZY_CHUNK} bytes) at a time: that pointer's byte per chunk says whether it is in place,
+ * and `lazy.loadImport(slot, offset, size)` copies in the chunks an access needs.
  */
-export function defineTranslate(m: ModuleBuilder, dueGlobal: number, lazy?: { chunkTable: number; loadImport: number }): number {
+export function defineTranslate(m: ModuleBuilder, dueGlobal: number, prevGlobal: number, lazy?: { chunkTable: number; loadImport: number }): number {
   const f = m.addFunction([I64, I32, I32, I32, I64], [I32]);
   const c = f.code;
-  const [ADDR, SIZE, STORE, PC, DUE_AT_FAULT] = [0, 1, 2, 3, 4];
+  const [ADDR, SIZE, STORE, PC, LEFT_AT_FAULT] = [0, 1, 2, 3, 4];
   const slot = c.locals(1, I32);
   const entry = c.locals(1, I32);
   const off = c.locals(1, I32);
   const host = c.locals(1, I32);
+  const limit = c.locals(1, I32);
+  const field = (name: keyof typeof RE) => c.localGet(entry).i32Load(regionEntry(0) + RE[name]);
   c.block();
   // The whole upper half must name a slot (no wrapping of huge addresses onto small slots).
   c.localGet(ADDR).i64Const(0, 32).i64ShrU().i64ConstI32(HEADER.regionSlots).i64GeU().brIf(0);
-  c.localGet(ADDR).i64Const(0, 32).i64ShrU().i32WrapI64().localSet(slot);
-  c.localGet(slot).i32Const(REGION_ENTRY.fixedSize).i32Mul().localSet(entry);
-  // Stores need a writable region.
-  c.localGet(STORE)
-    .localGet(entry)
-    .i32Load(regionEntry(0) + RE.writable)
-    .i32Eqz()
-    .i32And()
-    .brIf(0);
+  c.localGet(ADDR).i64Const(0, 32).i64ShrU().i32WrapI64().localTee(slot).i32Const(ENTRY_SHIFT).i32Shl().localSet(entry);
   c.localGet(ADDR).i32WrapI64().localSet(off);
-  c.localGet(entry)
-    .i32Load(regionEntry(0) + RE.gapped)
-    .if();
-  c.localGet(off).i32Const(12).i32ShrU().i32Const(1).i32And().brIf(1);
-  c.localGet(off).i32Const(13).i32ShrU().i32Const(12).i32Shl().localGet(off).i32Const(0xfff).i32And().i32Or().localSet(off);
+  // A gapped region has gapped limits (a store's is 0 when it is read-only).
+  field('gappedLoadLimit').if();
+  c.localGet(off).i32Const(GAP_BIT).i32And().brIf(1);
+  gapOffset(c, off);
+  field('gappedStoreLimit');
+  field('gappedLoadLimit');
+  c.localGet(STORE).select().localSet(limit);
+  c.else();
+  field('storeLimit');
+  field('loadLimit');
+  c.localGet(STORE).select().localSet(limit);
   c.end();
-  // off + size <= length, computed in 64 bits.
-  c.localGet(off).i64ExtendI32U().localGet(SIZE).i64ExtendI32U().i64Add();
-  c.localGet(entry)
-    .i32Load(regionEntry(0) + RE.length)
-    .i64ExtendI32U()
-    .i64GtU()
-    .brIf(0);
+  // off + size <= limit, computed in 64 bits.
+  c.localGet(off).i64ExtendI32U().localGet(SIZE).i64ExtendI32U().i64Add().localGet(limit).i64ExtendI32U().i64GtU().brIf(0);
   if (lazy) {
     const chunks = c.locals(1, I32);
     c.localGet(slot).i32Const(2).i32Shl().i32Load(lazy.chunkTable).localTee(chunks);
@@ -1154,40 +1303,19 @@ export function defineTranslate(m: ModuleBuilder, dueGlobal: number, lazy?: { ch
     c.end();
     c.end();
   }
-  c.localGet(entry)
-    .i32Load(regionEntry(0) + RE.start)
-    .localGet(off)
-    .i32Add()
-    .localSet(host);
-  // A store widens the slot's range of host bytes this run wrote (the next run zeroes only that much).
+  field('start').localGet(off).i32Add().localSet(host);
   c.localGet(STORE).if();
-  c.localGet(slot).i32Const(Math.log2(DIRTY_ENTRY.fixedSize)).i32Shl().localSet(entry); // the slot's dirty range
-  c.localGet(host)
-    .localGet(entry)
-    .i32Load(dirtyEntry(0) + DE.low)
-    .i32LtU()
-    .if();
-  c.localGet(entry)
-    .localGet(host)
-    .i32Store(dirtyEntry(0) + DE.low);
-  c.end();
-  c.localGet(host)
-    .localGet(SIZE)
-    .i32Add()
-    .localGet(entry)
-    .i32Load(dirtyEntry(0) + DE.high)
-    .i32GtU()
-    .if();
-  c.localGet(entry)
-    .localGet(host)
-    .localGet(SIZE)
-    .i32Add()
-    .i32Store(dirtyEntry(0) + DE.high);
-  c.end();
+  noteWritten(
+    c,
+    () => c.localGet(entry),
+    regionEntry(0),
+    host,
+    () => c.localGet(SIZE),
+  );
   c.end();
   c.localGet(host).return();
   c.end();
-  c.localGet(DUE_AT_FAULT).globalSet(dueGlobal);
+  c.globalGet(prevGlobal).localGet(LEFT_AT_FAULT).i64Sub().globalSet(dueGlobal);
   c.i32Const(0)
     .localGet(ADDR)
     .i64Store(HEADER.access + ACCESS.offsets.address);
@@ -1202,6 +1330,39 @@ export function defineTranslate(m: ModuleBuilder, dueGlobal: number, lazy?: { ch
     .i32Store(HEADER.access + ACCESS.offsets.pc);
   c.i32Const(0);
   return f.index;
+}
+
+/** Maps the offset in local `off` into a gapped region onto its host bytes: each 8 KiB of guest addresses holds 4 KiB, then a gap (`GAP_BIT` set). */
+function gapOffset(c: Code, off: number): void {
+  c.localGet(off).i32Const(13).i32ShrU().i32Const(12).i32Shl().localGet(off).i32Const(0xfff).i32And().i32Or().localSet(off);
+}
+
+/**
+ * Widens the written range of a region entry (`entry` pushes its base, `at` is the entry's
+ * offset from it) to the `size` bytes stored at host address `host` (a local): the next run
+ * zeroes only that much.
+ */
+function noteWritten(c: Code, entry: () => void, at: number, host: number, size: () => void): void {
+  c.localGet(host);
+  entry();
+  c.i32Load(at + RE.writtenLow)
+    .i32LtU()
+    .if();
+  entry();
+  c.localGet(host).i32Store(at + RE.writtenLow);
+  c.end();
+  c.localGet(host);
+  size();
+  c.i32Add();
+  entry();
+  c.i32Load(at + RE.writtenHigh)
+    .i32GtU()
+    .if();
+  entry();
+  c.localGet(host);
+  size();
+  c.i32Add().i32Store(at + RE.writtenHigh);
+  c.end();
 }
 
 /** `lookup(pc) → table index` of the compiled function entered at `pc`, or -1: a binary search over `entries`. */

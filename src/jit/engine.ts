@@ -15,20 +15,7 @@ import { BufferDirt, LAZY_CHUNK, type LoadedChunks, type MemoryMap } from '../vm
 import type { ExitHook } from '../vm/execute.js';
 import type { Placement } from '../vm/machine-pool.js';
 import { invokeSyscall, type SyscallContext, type SyscallRegistry } from '../vm/syscalls.js';
-import {
-  ACCESS,
-  DIRTY_ENTRY,
-  dirtyEntry,
-  FAULTS,
-  FRAME,
-  frameAt,
-  frameRegister,
-  HEADER,
-  headerRegister,
-  REGION_ENTRY,
-  regionEntry,
-  STATUS_EXIT,
-} from './layout.js';
+import { ACCESS, FAULTS, FRAME, frameAt, frameRegister, HEADER, headerRegister, REGION_ENTRY, regionEntry, STATUS_EXIT } from './layout.js';
 import type { ProgramTier } from './program-cache.js';
 import { CHUNK_SHIFT } from './compile.js';
 import { emitInterpreter, handlerTable, INTERPRETER_AREA, TEXT_SLOT } from './interpreter-module.js';
@@ -37,7 +24,6 @@ import { fixedModule } from '../crypto/fixed-modules.js';
 const PAGE = 65536;
 const A = ACCESS.offsets;
 const R = REGION_ENTRY.offsets;
-const D = DIRTY_ENTRY.offsets;
 
 interface Exports {
   /** The JIT's `run()`, or the interpreter's `run(pc, …)` (see interpreter-module.ts). */
@@ -364,13 +350,17 @@ function runOn(inst: Instance, req: RunRequest, map: MemoryMap, entered: Uint8Ar
   for (let slot = 0; slot < HEADER.regionSlots; slot++) {
     const at = regionEntry(slot);
     const begin = map.hostStart[slot] ?? -1;
+    const length = begin < 0 ? 0 : map.hostLength[slot];
+    const gapped = map.gapped[slot] === true;
+    const writable = map.writable[slot] === true;
     view.setUint32(at + R.start, Math.max(0, begin), true);
-    view.setUint32(at + R.length, begin < 0 ? 0 : map.hostLength[slot], true);
-    view.setUint32(at + R.writable, map.writable[slot] ? 1 : 0, true);
-    view.setUint32(at + R.gapped, map.gapped[slot] ? 1 : 0, true);
+    view.setUint32(at + R.loadLimit, gapped ? 0 : length, true);
+    view.setUint32(at + R.storeLimit, gapped || !writable ? 0 : length, true);
+    view.setUint32(at + R.gappedLoadLimit, gapped ? length : 0, true);
+    view.setUint32(at + R.gappedStoreLimit, gapped && writable ? length : 0, true);
     // Nothing stored to this slot yet in this run.
-    view.setUint32(dirtyEntry(slot) + D.low, 0xffff_ffff, true);
-    view.setUint32(dirtyEntry(slot) + D.high, 0, true);
+    view.setUint32(at + R.writtenLow, 0xffff_ffff, true);
+    view.setUint32(at + R.writtenHigh, 0, true);
   }
   for (let r = 0; r <= FRAME_PTR_REG; r++) view.setBigUint64(headerRegister(r), 0n, true); // the header is reused
   view.setBigUint64(headerRegister(1), BigInt(MM_INPUT_START), true);
@@ -400,8 +390,8 @@ function runOn(inst: Instance, req: RunRequest, map: MemoryMap, entered: Uint8Ar
     // What the wasm code stored (syscalls and the interpreter note their own writes in the map);
     // only the map's own slots can have been stored to.
     for (let slot = 0; slot < Math.min(map.hostStart.length, HEADER.regionSlots); slot++) {
-      const low = view.getUint32(dirtyEntry(slot) + D.low, true);
-      const high = view.getUint32(dirtyEntry(slot) + D.high, true);
+      const low = view.getUint32(regionEntry(slot) + R.writtenLow, true);
+      const high = view.getUint32(regionEntry(slot) + R.writtenHigh, true);
       if (low < high) map.noteWritten(slot, low, high);
     }
   }

@@ -250,7 +250,7 @@ export function emitInterpreter(): EmittedModule {
   const params = PARAMS.map((type, p) => (p === PC ? -1 : m.addGlobal(type === I64 ? I64 : I32, true, type === I64 ? 0n : 0)));
   const run = m.addFunction(PARAMS, [I32]);
   m.export('run', 'func', run.index);
-  const translate = defineTranslate(m, due, { chunkTable: INTERPRETER_AREA.slotChunks, loadImport });
+  const translate = defineTranslate(m, due, prev, { chunkTable: INTERPRETER_AREA.slotChunks, loadImport });
   const handlers = Array.from({ length: Op.Count }, () => m.addFunction(HANDLER_PARAMS, [I32]));
   m.defineTable(handlers.map((h) => h.index));
   const f = { translate, syscallImport, loadImport, resolveImport, enterImport, due, prev, params, handlerType: m.type(HANDLER_PARAMS, [I32]) };
@@ -506,7 +506,7 @@ class LoopEmitter {
     c.i32Const(size)
       .i32Const(store ? 1 : 0)
       .localGet(PC)
-      .localGet(this.DUE)
+      .i64ConstI32(0) // the meter it publishes on failure is not read: `run` publishes its own when it hands over
       .call(this.f.translate)
       .localTee(this.A)
       .i32Eqz();

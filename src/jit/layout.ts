@@ -10,10 +10,22 @@ import { bytes, layout, padding, u32, u64 } from '../runtime/codec.js';
 /** Bytes of a register's value (a u64). */
 export const REG_BYTES = 8;
 
-/** An address-space slot's entry of the region table: where its host bytes start, how many, and whether it is writable and gapped (0 or 1). */
-export const REGION_ENTRY = layout({ start: u32, length: u32, writable: u32, gapped: u32 });
-/** An address-space slot's range of host bytes the compiled code stored to this run: the lowest start and the highest end. */
-export const DIRTY_ENTRY = layout({ low: u32, high: u32 });
+/**
+ * An address-space slot's entry of the region table: where its host bytes start; how many of
+ * them a load and a store may reach, in a flat region and in a gapped one (the V0 stack; the
+ * limits of the other kind are 0, as is a store's in a read-only region); and the range of host
+ * bytes the compiled code stored to this run (the lowest start and the highest end).
+ */
+export const REGION_ENTRY = layout({
+  start: u32,
+  loadLimit: u32,
+  storeLimit: u32,
+  gappedLoadLimit: u32,
+  gappedStoreLimit: u32,
+  writtenLow: u32,
+  writtenHigh: u32,
+  padding: padding(4),
+});
 /** The access that failed: its address, size, whether a store (0 or 1), and the pc. */
 export const ACCESS = layout({ address: u64, size: u32, store: u32, pc: u32 });
 /** A call frame: the caller's r6..r9 and r10 (a u64 each, in register order) and the pc to return to. */
@@ -28,14 +40,12 @@ export const HEADER = {
   regionTable: 0,
   regionSlots: 8,
   /** Call depth (u32) and the pc to continue at after a hand-over (u32). */
-  depth: 144,
-  pc: 148,
+  depth: 256,
+  pc: 260,
   /** The {@link ACCESS} that failed. */
-  access: 160,
-  /** Per address-space slot, a {@link DIRTY_ENTRY}. */
-  dirty: 192,
+  access: 264,
   /** r0..r10 (u64 each); r1..r5 also carry a compiled function's changed argument registers back to its caller. */
-  regs: 256,
+  regs: 288,
   /**
    * {@link MAX_CALL_DEPTH} {@link FRAME}s. The frame's worth of bytes before the first holds the
    * initial r6..r9, which the entry function reads as any callee reads its caller's.
@@ -48,21 +58,22 @@ export const HEADER = {
 
 /** Where the header keeps register `r`. */
 export const headerRegister = (r: number): number => HEADER.regs + REG_BYTES * r;
-/** Where slot `slot`'s region entry and dirty range are. */
+/** Where slot `slot`'s region entry is. */
 export const regionEntry = (slot: number): number => HEADER.regionTable + REGION_ENTRY.fixedSize * slot;
-export const dirtyEntry = (slot: number): number => HEADER.dirty + DIRTY_ENTRY.fixedSize * slot;
 /** Where call frame `f` (0 the first call's) is. */
 export const frameAt = (f: number): number => HEADER.frames + FRAME.fixedSize * f;
 
 // Each block ends before the next begins.
 assertInternal(
   HEADER.regionTable + REGION_ENTRY.fixedSize * HEADER.regionSlots <= HEADER.depth &&
-    HEADER.access + ACCESS.fixedSize <= HEADER.dirty &&
-    HEADER.dirty + DIRTY_ENTRY.fixedSize * HEADER.regionSlots <= HEADER.regs &&
+    HEADER.pc + 4 <= HEADER.access &&
+    HEADER.access + ACCESS.fixedSize <= HEADER.regs &&
     headerRegister(FRAME_PTR_REG + 1) <= HEADER.frames - FRAME.fixedSize &&
     HEADER.frames + FRAME.fixedSize * MAX_CALL_DEPTH <= HEADER.size,
   'the JIT header blocks overlap',
 );
+// The compiled code finds a slot's entry by a shift.
+assertInternal(Number.isInteger(Math.log2(REGION_ENTRY.fixedSize)), 'a region entry spans a power of two bytes');
 
 /** The program exited at depth 0; the registers are in the header. */
 export const STATUS_EXIT = 1;

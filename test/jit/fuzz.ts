@@ -4,7 +4,7 @@
  * stack pointer, forward and backward jumps, calls and callx into a small function, exits), a few raw
  * random slots, and small budgets so meter exhaustion lands everywhere.
  */
-import { encodeInsn, opcodeRole, op, SBPFVersion, type Executable } from '../../src/index.js';
+import { encodeInsn, opcodeRole, op, SBPFVersion, type Executable, type MemoryMap } from '../../src/index.js';
 import { hashSymbolName } from '../../src/elf/murmur3.js';
 
 export class Rng {
@@ -136,4 +136,25 @@ export function randomProgram(rng: Rng, v: SBPFVersion, { recursive = false, wid
     contentHash: '',
   };
   return { exe, budget: 1 + rng.int(rng.int(4) === 0 ? 5000 : 300) };
+}
+
+/** The registers, and a digest of each writable region's bytes (FNV-1a over 32-bit words, then the odd tail bytes). */
+export function finalState(m: MemoryMap, registers: readonly bigint[]): string {
+  const parts = registers.map((r, i) => `r${i}=${r.toString(16)}`);
+  for (let slot = 0; slot < m.hostStart.length; slot++) {
+    if (!m.writable[slot] || m.hostStart[slot] < 0) continue;
+    const region = m.bytes.subarray(m.hostStart[slot], m.hostStart[slot] + m.hostLength[slot]);
+    const whole = region.length >> 2;
+    const words = new DataView(region.buffer, region.byteOffset, region.length);
+    let h = 0x811c9dc5;
+    for (let w = 0; w < whole; w++) h = Math.imul(h ^ words.getUint32(4 * w, true), 16777619);
+    for (let b = whole * 4; b < region.length; b++) h = Math.imul(h ^ region[b], 16777619);
+    parts.push(`${slot}:${region.length}:${(h >>> 0).toString(16)}`);
+  }
+  return parts.join(' ');
+}
+
+/** JSON.stringify's replacer for results holding bigints. */
+export function big(_k: string, v: unknown) {
+  return typeof v === 'bigint' ? v.toString() : v;
 }

@@ -7,11 +7,11 @@
  * `FUZZ_PROGRAMS=200000 npm run fuzz` runs longer.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { execute, SBPFVersion, type Executable, type ExecuteResult, type MemoryMap, type SyscallRegistry } from '../../src/index.js';
+import { execute, SBPFVersion, type Executable, type ExecuteResult, type SyscallRegistry } from '../../src/index.js';
 import { compiledModule, hasModule, tieringPolicy } from '../../src/jit/program-cache.js';
 import { wasmInterpreterRuns } from '../../src/jit/engine.js';
 import { testSyscalls } from '../../src/vm/test-syscalls.js';
-import { randomProgram, Rng } from './fuzz.js';
+import { big, finalState, randomProgram, Rng } from './fuzz.js';
 
 const PROGRAMS = Number(process.env.FUZZ_PROGRAMS ?? 10_000);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261124);
@@ -154,24 +154,4 @@ function expectSameOnBothEngines(exe: Executable, budget: number, rng: Rng, sysc
     }
   }
   return interp;
-}
-
-/** The registers, and a digest of each writable region's bytes (FNV-1a over 32-bit words, then the odd tail bytes). */
-function finalState(m: MemoryMap, registers: readonly bigint[]): string {
-  const parts = registers.map((r, i) => `r${i}=${r.toString(16)}`);
-  for (let slot = 0; slot < m.hostStart.length; slot++) {
-    if (!m.writable[slot] || m.hostStart[slot] < 0) continue;
-    const region = m.bytes.subarray(m.hostStart[slot], m.hostStart[slot] + m.hostLength[slot]);
-    const whole = region.length >> 2;
-    const words = new DataView(region.buffer, region.byteOffset, region.length);
-    let h = 0x811c9dc5;
-    for (let w = 0; w < whole; w++) h = Math.imul(h ^ words.getUint32(4 * w, true), 16777619);
-    for (let b = whole * 4; b < region.length; b++) h = Math.imul(h ^ region[b], 16777619);
-    parts.push(`${slot}:${region.length}:${(h >>> 0).toString(16)}`);
-  }
-  return parts.join(' ');
-}
-
-function big(_k: string, v: unknown) {
-  return typeof v === 'bigint' ? v.toString() : v;
 }
