@@ -11,8 +11,8 @@
  * so the verification rows measure real verifications.
  *
  * The machine may be shared: the two sides run in alternating batches timed in CPU time of this
- * process (so other processes competing for the cores distort less), and each row reports the
- * median batch rate and the median of the per-round ratios.
+ * process (so other processes competing for the cores distort less), in reverse order every other
+ * round, and each row reports the median batch rate and the median of the per-round ratios.
  */
 import { Bench } from 'tinybench';
 import { address, generateKeyPairSigner, getAddressEncoder, type Instruction, type Transaction } from '@solana/kit';
@@ -124,11 +124,17 @@ for (const config of configs) {
     }
   }
 }
-// Every round measures every row, so rows compare with each other as well as the two sides.
+// Every round measures every row, so rows compare with each other as well as the two sides; every
+// other round runs the rows and the sides in reverse order, so that neither a row nor a side always
+// follows the same work (a batch's CPU time includes V8's background threads: the collection or
+// compile the batch before it set off).
 for (let round = 0; round < ROUNDS; round++) {
-  for (const config of configs) {
-    const ours = batch(config, config.sides[0]);
-    const theirs = batch(config, config.sides[1]);
+  const reversed = round % 2 === 1;
+  for (const config of reversed ? [...configs].reverse() : configs) {
+    const [first, second] = reversed ? [config.sides[1], config.sides[0]] : config.sides;
+    const firstTime = batch(config, first);
+    const secondTime = batch(config, second);
+    const [ours, theirs] = reversed ? [secondTime, firstTime] : [firstTime, secondTime];
     config.rates.websvm.push(BATCH / ours);
     config.rates.LiteSVM.push(BATCH / theirs);
     config.rates.ratio.push(theirs / ours);
