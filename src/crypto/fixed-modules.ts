@@ -7,7 +7,7 @@
  * drop the emitters). Run from source, each is emitted on first use.
  * The bytes are the same either way. The Node core bundle keeps the bytes in a file beside itself,
  * read on the first use of any of them (`WEBSVM_FIXED_MODULE_FILE`), so that importing the package
- * does not load ~230 KB of base64 text it may never decode; the other bundles carry them inline.
+ * does not load ~120 KB of base64 text it may never decode; the other bundles carry them inline.
  */
 import { assertInternal } from '../errors.js';
 import { base64ToBytes, bytesToBase64 } from '../platform.js';
@@ -115,13 +115,14 @@ export function bundledForm(emitted: EmittedModule<unknown>): { bytes: string; m
 
 /** `modules` as a module file (their bytes one after another) and the forms that find them in it. */
 export function fileForm(modules: Readonly<Record<string, EmittedModule<unknown>>>): { carried: BundledModules; file: Uint8Array<ArrayBuffer> } {
+  const entries = Object.entries(modules);
+  const file = new Uint8Array(entries.reduce((size, [, { bytes }]) => size + bytes.length, 0));
   const carried: Record<string, Carried> = {};
   let at = 0;
-  for (const [name, { bytes, meta }] of Object.entries(modules)) {
+  for (const [name, { bytes, meta }] of entries) {
     carried[name] = { at, length: bytes.length, meta };
+    file.set(bytes, at);
     at += bytes.length;
   }
-  const file = new Uint8Array(at);
-  for (const [name, { bytes }] of Object.entries(modules)) file.set(bytes, (carried[name] as { at: number }).at);
   return { carried, file };
 }
