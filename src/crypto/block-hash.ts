@@ -24,36 +24,68 @@ export interface BlockHashLayout {
   blockBytes: number;
 }
 
-/** The hash of the concatenation of its arguments, with the module `build` makes on first use. */
-export function blockHash(build: () => BlockHashModule, layout: BlockHashLayout): (...parts: Uint8Array[]) => Uint8Array {
-  let instance: { module: BlockHashModule; buffer: Uint8Array; digest: Uint8Array } | undefined;
-  return (...parts) => {
-    if (!instance) {
-      const module = build();
-      instance = {
-        module,
-        buffer: new Uint8Array(module.memory.buffer, layout.buffer, layout.capacity),
-        digest: new Uint8Array(module.memory.buffer, layout.digest, layout.digestBytes),
-      };
+/**
+ * A hash fed a piece at a time (a syscall's slices straight from VM memory, no copies or arrays
+ * between): `start`, `update` as often as needed, then `finishInto`.
+ */
+export interface StreamingHash {
+  start(): void;
+  /** Appends `source[from, to)`. */
+  update(source: Uint8Array, from: number, to: number): void;
+  /** Writes the digest (32 bytes) at `out[at]`. */
+  finishInto(out: Uint8Array, at: number): void;
+}
+
+/** A block hash on the module `build` makes on first use, streaming or of whole parts at once. */
+export class BlockHasher implements StreamingHash {
+  private module: BlockHashModule | undefined;
+  private buffer = new Uint8Array(0);
+  private digest = new Uint8Array(0);
+  private used = 0;
+  private total = 0;
+
+  constructor(
+    private readonly build: () => BlockHashModule,
+    private readonly layout: BlockHashLayout,
+  ) {}
+
+  start(): void {
+    if (!this.module) {
+      this.module = this.build();
+      this.buffer = new Uint8Array(this.module.memory.buffer, this.layout.buffer, this.layout.capacity);
+      this.digest = new Uint8Array(this.module.memory.buffer, this.layout.digest, this.layout.digestBytes);
     }
-    const { module, buffer, digest } = instance;
-    module.reset();
-    let used = 0;
-    let total = 0;
-    for (const part of parts) {
-      total += part.length;
-      for (let at = 0; at < part.length;) {
-        const n = Math.min(part.length - at, buffer.length - used);
-        buffer.set(n === part.length ? part : part.subarray(at, at + n), used);
-        used += n;
-        at += n;
-        if (used === buffer.length) {
-          module.blocks(buffer.length / layout.blockBytes);
-          used = 0;
-        }
+    this.module.reset();
+    this.used = 0;
+    this.total = 0;
+  }
+
+  update(source: Uint8Array, from: number, to: number): void {
+    const { buffer } = this;
+    this.total += to - from;
+    while (from < to) {
+      const n = Math.min(to - from, buffer.length - this.used);
+      buffer.set(from === 0 && n === source.length ? source : source.subarray(from, from + n), this.used);
+      this.used += n;
+      from += n;
+      if (this.used === buffer.length) {
+        this.module!.blocks(buffer.length / this.layout.blockBytes);
+        this.used = 0;
       }
     }
-    module.finish(used, total);
-    return digest.slice();
-  };
+  }
+
+  finishInto(out: Uint8Array, at: number): void {
+    this.module!.finish(this.used, this.total);
+    out.set(this.digest, at);
+  }
+
+  /** The hash of the concatenation of `parts`. */
+  hash(...parts: Uint8Array[]): Uint8Array {
+    this.start();
+    for (const part of parts) this.update(part, 0, part.length);
+    const out = new Uint8Array(this.layout.digestBytes);
+    this.finishInto(out, 0);
+    return out;
+  }
 }

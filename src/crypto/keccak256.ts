@@ -5,7 +5,7 @@
  * use.
  */
 import { type Code, ModuleBuilder, ValType } from '../jit/wasm/index.js';
-import { blockHash } from './block-hash.js';
+import { BlockHasher } from './block-hash.js';
 import { fixedModule, type EmittedModule } from './fixed-modules.js';
 
 const { I32, I64 } = ValType;
@@ -200,11 +200,14 @@ function build(): Exports {
   return exports;
 }
 
-/** Keccak-256 of the concatenation of the arguments. */
-export const keccak256 = blockHash(
+/** Keccak-256 fed a piece at a time (see `BlockHasher`). */
+export const keccak256Hasher = new BlockHasher(
   () => {
     const exports = build();
     return { memory: exports.memory, reset: exports.reset, blocks: exports.absorb, finish: (used: number) => exports.finish(used) };
   },
   { buffer: BUFFER, capacity: CAPACITY, digest: DIGEST, digestBytes: 32, blockBytes: RATE },
 );
+
+/** Keccak-256 of the concatenation of the arguments. */
+export const keccak256 = (...parts: Uint8Array[]): Uint8Array => keccak256Hasher.hash(...parts);

@@ -6,7 +6,7 @@
  * first use.
  */
 import { type Code, ModuleBuilder, ValType } from '../jit/wasm/index.js';
-import { blockHash } from './block-hash.js';
+import { BlockHasher } from './block-hash.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { nodeModule } from '../platform.js';
 import { compileAhead, fixedModule, type EmittedModule } from './fixed-modules.js';
@@ -204,8 +204,8 @@ function build(): Exports {
   return exports;
 }
 
-/** SHA-256 of the concatenation of the arguments. */
-export const sha256 = blockHash(
+/** SHA-256 fed a piece at a time (see `BlockHasher`). */
+export const sha256Hasher = new BlockHasher(
   () => {
     const exports = build();
     const finish = (used: number, total: number) => exports.finish(used, Math.floor(total / 2 ** 29), (total % 2 ** 29) * 8);
@@ -213,6 +213,9 @@ export const sha256 = blockHash(
   },
   { buffer: BUFFER, capacity: CAPACITY, digest: DIGEST, digestBytes: 32, blockBytes: 64 },
 );
+
+/** SHA-256 of the concatenation of the arguments. */
+export const sha256 = (...parts: Uint8Array[]): Uint8Array => sha256Hasher.hash(...parts);
 
 interface NodeCrypto {
   createHash(algorithm: 'sha256'): { update(data: Uint8Array): { digest(encoding: 'hex'): string } };

@@ -18,20 +18,28 @@ const { addr: ADDR_AT, len: LEN_AT } = VM_SLICE.offsets;
 
 /** An array of {@link VM_SLICE}s already translated from VM memory, read in place. */
 export class VmSlices {
-  private readonly view: DataView;
+  /**
+   * The array at byte `at` of `view`: for a syscall, the memory map's own view and the array's host
+   * offset (nothing is copied or viewed anew; `at` may be -1 for an empty array, never read).
+   */
+  constructor(
+    private readonly view: DataView,
+    private readonly at: number,
+  ) {}
 
-  constructor(table: Uint8Array) {
-    this.view = new DataView(table.buffer, table.byteOffset, table.byteLength);
+  /** The array that the bytes `table` hold. */
+  static of(table: Uint8Array): VmSlices {
+    return new VmSlices(new DataView(table.buffer, table.byteOffset, table.byteLength), 0);
   }
 
   /** Element `i`'s VM address. */
   addr(i: number): bigint {
-    return this.view.getBigUint64(i * VM_SLICE_BYTES + ADDR_AT, true);
+    return this.view.getBigUint64(this.at + i * VM_SLICE_BYTES + ADDR_AT, true);
   }
 
   /** Element `i`'s length in bytes. */
   len(i: number): bigint {
-    return this.view.getBigUint64(i * VM_SLICE_BYTES + LEN_AT, true);
+    return this.view.getBigUint64(this.at + i * VM_SLICE_BYTES + LEN_AT, true);
   }
 }
 

@@ -177,7 +177,7 @@ const RUST: Abi = {
     // The data is a `&mut [u8]` (a VM slice) inside an Rc<RefCell<…>>.
     const dataCell = u64(m, info + BigInt(RA.dataRcAddr)) + RC_VALUE;
     if (expected) refuseInInput(dataCell);
-    const fat = new VmSlices(typed(m, dataCell, VM_SLICE_BYTES, 8, aligned));
+    const fat = VmSlices.of(typed(m, dataCell, VM_SLICE_BYTES, 8, aligned));
     const dataAddr = fat.addr(0);
     const dataLen = Number(fat.len(0));
     if (expected) checkPointer(ic, dataAddr, expected.data, 'data');
@@ -238,11 +238,11 @@ const C: Abi = {
 function translateSigners(m: MemoryMap, addr: bigint, len: bigint, aligned: boolean, callerProgram: Uint8Array): Set<string> {
   const signers = new Set<string>();
   if (len === 0n) return signers;
-  const table = new VmSlices(slice(m, addr, len, VM_SLICE_BYTES, 8, aligned));
+  const table = VmSlices.of(slice(m, addr, len, VM_SLICE_BYTES, 8, aligned));
   if (len > BigInt(MAX_SIGNERS)) throw new SyscallError('TooManySigners');
   for (let s = 0; s < Number(len); s++) {
     const seedsLen = table.len(s);
-    const seeds = new VmSlices(slice(m, table.addr(s), seedsLen, VM_SLICE_BYTES, 8, aligned));
+    const seeds = VmSlices.of(slice(m, table.addr(s), seedsLen, VM_SLICE_BYTES, 8, aligned));
     if (seedsLen > BigInt(MAX_SEEDS)) fail('MaxSeedLengthExceeded');
     const parts: Uint8Array[] = [];
     for (let i = 0; i < Number(seedsLen); i++) parts.push(slice(m, seeds.addr(i), seeds.len(i), 1, 1, aligned));

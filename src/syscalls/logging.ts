@@ -94,7 +94,7 @@ export function registerLoggingSyscalls(
     })
     .register('sol_log_data', (ctx, addr, count) => {
       consumeChecked(ctx, costs.syscallBaseCost);
-      const table = new VmSlices(ctx.memory.slice(addr, count * BigInt(VM_SLICE_BYTES), false));
+      const table = new VmSlices(ctx.memory.view, ctx.memory.sliceAt(addr, count * BigInt(VM_SLICE_BYTES), false));
       if (count > 0n) requireAligned(ctx, addr, 8);
       const n = Number(count);
       consumeChecked(ctx, costs.syscallBaseCost * n);

@@ -56,7 +56,7 @@ export function createProgramAddress(seeds: readonly Uint8Array[], programId: Ui
 
 /** `translate_and_check_program_address_inputs`. */
 function seedsAndProgramId(ctx: SyscallContext, seedsAddr: bigint, count: bigint, programIdAddr: bigint): [Uint8Array[], Uint8Array] {
-  const table = new VmSlices(ctx.memory.slice(seedsAddr, count * BigInt(VM_SLICE_BYTES), false));
+  const table = new VmSlices(ctx.memory.view, ctx.memory.sliceAt(seedsAddr, count * BigInt(VM_SLICE_BYTES), false));
   if (count > 0n) requireAligned(ctx, seedsAddr, 8);
   if (count > BigInt(MAX_SEEDS)) throw new SyscallError('BadSeeds', SEEDS_TOO_LONG);
   const n = Number(count);

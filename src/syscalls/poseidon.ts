@@ -37,7 +37,7 @@ export function registerPoseidonSyscall(
     const out = ctx.memory.slice(resultAddr, 32, true);
     const inputs: Uint8Array[] = [];
     if (n > 0) {
-      const table = new VmSlices(ctx.memory.slice(valsAddr, VM_SLICE_BYTES * n, false));
+      const table = new VmSlices(ctx.memory.view, ctx.memory.sliceAt(valsAddr, VM_SLICE_BYTES * n, false));
       requireAligned(ctx, valsAddr, 8);
       for (let i = 0; i < n; i++) inputs.push(ctx.memory.slice(table.addr(i), table.len(i), false));
     }
