@@ -291,6 +291,8 @@ export interface NarrowFunctions extends MontgomeryFunctions {
    * `dotPairs`) elements from addresses a and b, one Montgomery reduction for all the products.
    */
   dot: number;
+  /** sqr(dst, a): dst = a²·2^−29n. */
+  sqr: number;
 }
 
 /** limb = the value on the stack mod 2^29, carry = the rest (signed: an arithmetic shift). */
@@ -346,6 +348,38 @@ function narrowRows(c: Code, t: number[], q: number[], qPrime: number, perRow: n
 }
 
 /**
+ * Emits a Montgomery product by columns (product scanning) into `u` (n i64 locals): `column(k)`
+ * pushes the sum of column k's a·b limb products (at most n of them, below 2^58 each), to which
+ * the reduction's m_i·q_(k−i) are added, with the m_(k−1) term and the carry last, so that each
+ * column's own products do not wait for the previous column. u is left normalized, below 2q.
+ */
+function narrowColumns(c: Code, u: number[], q: number[], qPrime: number, column: (k: number) => void): void {
+  const limbs = u.length;
+  const mq = Array.from({ length: limbs }, () => c.locals(1, I64));
+  const [sum, carry] = [c.locals(1, I64), c.locals(1, I64)];
+  for (let k = 0; k < 2 * limbs - 1; k++) {
+    column(k);
+    for (let i = Math.max(0, k - limbs + 1); i < Math.min(k - 1, limbs); i++)
+      c.localGet(mq[i])
+        .i64Const(0, q[k - i])
+        .i64Mul()
+        .i64Add();
+    if (k >= 1 && k - 1 < limbs)
+      c.localGet(mq[k - 1])
+        .i64Const(0, q[1])
+        .i64Mul()
+        .i64Add();
+    if (k) c.localGet(carry).i64Add();
+    if (k < limbs) {
+      c.localTee(sum);
+      c.i64Const(0, qPrime).i64Mul().i64Const(0, NARROW_MASK).i64And().localTee(mq[k]);
+      c.i64Const(0, q[0]).i64Mul().localGet(sum).i64Add().i64Const(0, NARROW_BITS).i64ShrU().localSet(carry);
+    } else carryOut(c, u[k - limbs], carry, false);
+  }
+  c.localGet(carry).localSet(u[limbs - 1]);
+}
+
+/**
  * Emits `mul`, `add`, `sub` and `dot` modulo `modulus` on elements of {@link narrowLimbs} limbs of
  * {@link NARROW_BITS} bits (each in a 32-bit word of memory, {@link narrowElementBytes} bytes an
  * element), in Montgomery form x·2^(29n) mod q, always fully reduced (below q); `dot` takes up to
@@ -383,6 +417,34 @@ export function emitNarrowMontgomery(m: ModuleBuilder, modulus: bigint, dotPairs
     });
     subtractModulusIfNotBelow(c, t, q, NARROW_BITS);
     storeLimbs(c, DST, t);
+  }
+
+  const sqr = m.addFunction([I32, I32], []);
+  {
+    const c = sqr.code;
+    const [DST, A] = [0, 1];
+    const a = Array.from({ length: limbs }, () => c.locals(1, I64));
+    const u = Array.from({ length: limbs }, () => c.locals(1, I64));
+    loadLimbs(c, A, a);
+    // Column k of a²: twice the a_i·a_j with i < j, and a_(k/2)² for even k.
+    narrowColumns(c, u, q, qPrime, (k) => {
+      const low = Math.max(0, k - limbs + 1);
+      for (let i = low; 2 * i < k; i++) {
+        c.localGet(a[i])
+          .localGet(a[k - i])
+          .i64Mul();
+        if (i > low) c.i64Add();
+      }
+      if (2 * low < k) c.i64Const(0, 1).i64Shl();
+      if (k % 2 === 0) {
+        c.localGet(a[k / 2])
+          .localGet(a[k / 2])
+          .i64Mul();
+        if (2 * low < k) c.i64Add();
+      }
+    });
+    subtractModulusIfNotBelow(c, u, q, NARROW_BITS);
+    storeLimbs(c, DST, u);
   }
 
   const dot = m.addFunction([I32, I32, I32, I32], []);
@@ -467,7 +529,7 @@ export function emitNarrowMontgomery(m: ModuleBuilder, modulus: bigint, dotPairs
     });
     storeLimbs(c, DST, t);
   }
-  return { mul: mul.index, add: add.index, sub: sub.index, dot: dot.index };
+  return { mul: mul.index, add: add.index, sub: sub.index, dot: dot.index, sqr: sqr.index };
 }
 
 /**
@@ -475,36 +537,38 @@ export function emitNarrowMontgomery(m: ModuleBuilder, modulus: bigint, dotPairs
  * `words[index]` (a 256-bit value needs nine).
  */
 export function wordToNarrow(words: Uint32Array, index: number, input: Uint8Array, at: number, le: boolean, limbs: number): void {
-  // acc holds fewer than 37 bits: exact in a double; `&` takes its low 32 bits.
-  let acc = 0;
-  let have = 0;
-  let k = 0;
-  for (let i = 0; i < 32; i++) {
-    acc += input[le ? at + i : at + 31 - i] * 2 ** have;
-    have += 8;
-    if (have >= NARROW_BITS) {
-      words[index + k++] = acc & NARROW_MASK;
-      acc = Math.floor(acc / 2 ** NARROW_BITS);
-      have -= NARROW_BITS;
+  // Limb k is bits 29k… of the value: the rest of its 32-bit word w, and the next word's low bits.
+  let word = 0;
+  let next = read32(input, at, le, 0);
+  for (let k = 0, w = -1; k < limbs; k++) {
+    const bit = NARROW_BITS * k;
+    if (bit >>> 5 !== w) {
+      w = bit >>> 5;
+      word = next;
+      next = w < 7 ? read32(input, at, le, w + 1) : 0;
     }
+    const shift = bit & 31;
+    words[index + k] = w > 7 ? 0 : ((word >>> shift) | (shift ? next << (32 - shift) : 0)) & NARROW_MASK;
   }
-  words[index + k++] = acc;
-  words.fill(0, index + k, index + limbs);
+}
+
+/** The 32-bit word w (0 the lowest) of the 32-byte value at `bytes[at]`, big- or little-endian. */
+function read32(bytes: Uint8Array, at: number, le: boolean, w: number): number {
+  const i = le ? at + 4 * w : at + 28 - 4 * w;
+  return le
+    ? (bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24)) >>> 0
+    : ((bytes[i] << 24) | (bytes[i + 1] << 16) | (bytes[i + 2] << 8) | bytes[i + 3]) >>> 0;
 }
 
 /** Writes the narrow limbs at `words[index]` (a value below 2^256) as a 32-byte word (big- or little-endian) at `out[at]`. */
 export function narrowToWord(words: Uint32Array, index: number, out: Uint8Array, at: number, le: boolean): void {
-  let acc = 0;
-  let have = 0;
-  let k = index;
-  for (let i = 0; i < 32; i++) {
-    if (have < 8) {
-      acc += words[k++] * 2 ** have;
-      have += NARROW_BITS;
-    }
-    out[le ? at + i : at + 31 - i] = acc & 0xff;
-    acc = Math.floor(acc / 256);
-    have -= 8;
+  for (let w = 0; w < 8; w++) {
+    // 32-bit word w is bits 32w…: limb k from bit `shift` on, then the next limb's low bits.
+    const k = Math.floor((32 * w) / NARROW_BITS);
+    const shift = 32 * w - NARROW_BITS * k;
+    let value = words[index + k] >>> shift;
+    for (let have = NARROW_BITS - shift, j = k + 1; have < 32; have += NARROW_BITS, j++) value |= words[index + j] << have;
+    for (let b = 0; b < 4; b++) out[le ? at + 4 * w + b : at + 31 - 4 * w - b] = (value >>> (8 * b)) & 0xff;
   }
 }
 

@@ -164,7 +164,7 @@ export function emitPoseidonBn254(carrySchedules = false): EmittedModule<Poseido
   const m = new ModuleBuilder();
   m.defineMemory(PAGES, PAGES);
   m.export('memory', 'memory', 0);
-  const { mul, add, dot } = emitNarrowMontgomery(m, R, MAX_WIDTH);
+  const { mul, add, dot, sqr } = emitNarrowMontgomery(m, R, MAX_WIDTH);
   const at = (c: Code, base: number, index: number) => c.localGet(base).localGet(index).i32Const(ELEMENT_BYTES).i32Mul().i32Add();
   /** for (i = from; i < local n; i++) body */
   const loop = (c: Code, i: number, from: number, n: number, body: () => void) => {
@@ -186,8 +186,8 @@ export function emitPoseidonBn254(carrySchedules = false): EmittedModule<Poseido
 
   // sbox(p): p = p^5.
   const sbox = m.addFunction([I32], []);
-  sbox.code.i32Const(SCRATCH).localGet(0).localGet(0).call(mul);
-  sbox.code.i32Const(SCRATCH).i32Const(SCRATCH).i32Const(SCRATCH).call(mul);
+  sbox.code.i32Const(SCRATCH).localGet(0).call(sqr);
+  sbox.code.i32Const(SCRATCH).i32Const(SCRATCH).call(sqr);
   sbox.code.localGet(0).i32Const(SCRATCH).localGet(0).call(mul);
 
   // matvec(n, matrix, in, out): out_i = Σ_j matrix[i·n + j]·in_j, one dot product a row.

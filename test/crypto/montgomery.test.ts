@@ -35,7 +35,9 @@ function field(q: bigint, limbs: number, narrow = false) {
   const m = new ModuleBuilder();
   m.defineMemory(1);
   m.export('memory', 'memory', 0);
-  const { mul, add, sub } = narrow ? emitNarrowMontgomery(m, q, dotPairs(q)) : emitMontgomery(m, q, limbs);
+  const narrowFunctions = narrow ? emitNarrowMontgomery(m, q, dotPairs(q)) : undefined;
+  const { mul, add, sub } = narrowFunctions ?? emitMontgomery(m, q, limbs);
+  if (narrowFunctions) m.export('sqr', 'func', narrowFunctions.sqr);
   m.export('mul', 'func', mul);
   m.export('add', 'func', add);
   m.export('sub', 'func', sub);
@@ -59,7 +61,7 @@ function field(q: bigint, limbs: number, narrow = false) {
   return { run, rBits: bits * n };
 }
 
-/** Checks mul (a·b·R⁻¹), add and sub against BigInt on edge values, `extra` ones and 200 random ones. */
+/** Checks mul (a·b·R⁻¹), add and sub (and the narrow sqr) against BigInt on edge values, `extra` ones and 200 random ones. */
 function checkField(q: bigint, limbs: number, narrow: boolean, extra: bigint[] = []) {
   const { run, rBits } = field(q, limbs, narrow);
   const rInverse = modInverse(2n ** BigInt(rBits), q);
@@ -74,6 +76,7 @@ function checkField(q: bigint, limbs: number, narrow: boolean, extra: bigint[] =
       expect(run('add', a, b)).toBe((a + b) % q);
       expect(run('sub', a, b)).toBe((((a - b) % q) + q) % q);
     }
+    if (narrow) expect(run('sqr', values[i], 0n)).toBe((values[i] * values[i] * rInverse) % q);
   }
 }
 
@@ -91,7 +94,7 @@ const NARROW_MODULI: Record<string, bigint> = {
 };
 
 describe.each(Object.entries(NARROW_MODULI))('Montgomery arithmetic on 29-bit limbs modulo %s', (_, q) => {
-  it('multiplies (a·b·2^−29n), adds and subtracts like BigInt, at limb and power-of-two boundaries too', () => {
+  it('multiplies (a·b·2^−29n), squares, adds and subtracts like BigInt, at limb and power-of-two boundaries too', () => {
     const bits = q.toString(2).length;
     // Values with runs of ones or zeros across limb boundaries: 2^k ± 1 and 2^k − 1 for every k.
     const boundaries = Array.from({ length: bits - 1 }, (_, k) => [2n ** BigInt(k + 1) - 1n, 2n ** BigInt(k + 1), 2n ** BigInt(k + 1) + 1n]).flat();
