@@ -164,7 +164,7 @@ export function emitPoseidonBn254(carrySchedules = false): EmittedModule<Poseido
   const m = new ModuleBuilder();
   m.defineMemory(PAGES, PAGES);
   m.export('memory', 'memory', 0);
-  const { mul, add, dot, sqr } = emitNarrowMontgomery(m, R, MAX_WIDTH);
+  const { mul, add, dot, sqr, reduce } = emitNarrowMontgomery(m, R, MAX_WIDTH);
   const at = (c: Code, base: number, index: number) => c.localGet(base).localGet(index).i32Const(ELEMENT_BYTES).i32Mul().i32Add();
   /** for (i = from; i < local n; i++) body */
   const loop = (c: Code, i: number, from: number, n: number, body: () => void) => {
@@ -296,7 +296,8 @@ export function emitPoseidonBn254(carrySchedules = false): EmittedModule<Poseido
     fullRounds();
   }
 
-  // convert(at, count, out): x = x·2^(2·29n)·2^−29n into Montgomery form, or x·1·2^−29n out of it.
+  // convert(at, count, out): x = x·2^(2·29n)·2^−29n into Montgomery form, or x·1·2^−29n out of
+  // it, and then below r (the arithmetic keeps elements below 2r).
   const convert = m.addFunction([I32, I32, I32], []);
   {
     const c = convert.code;
@@ -307,6 +308,11 @@ export function emitPoseidonBn254(carrySchedules = false): EmittedModule<Poseido
       at(c, AT, i);
       c.i32Const(ONE).i32Const(TO_MONTGOMERY).localGet(OUT).select();
       c.call(mul);
+      c.localGet(OUT).if();
+      at(c, AT, i);
+      at(c, AT, i);
+      c.call(reduce);
+      c.end();
     });
   }
   m.export('permute', 'func', permute.index);

@@ -26,8 +26,8 @@ const MODULI: Record<string, bigint | [bigint, number]> = {
   '2^383 − 31 (twelve limbs, full path)': [2n ** 383n - 31n, 12],
 };
 
-/** The most products the narrow arithmetic's dot product takes modulo q here: Poseidon's widest state, if 2^29n/q allows. */
-const dotPairs = (q: bigint) => Math.min(13, Number((2n ** BigInt(NARROW_BITS * narrowLimbs(q)) - 1n) / q));
+/** The most products the narrow arithmetic's dot product takes modulo q here: Poseidon's widest state, if 2^29n/4q allows. */
+const dotPairs = (q: bigint) => Math.min(13, Number((2n ** BigInt(NARROW_BITS * narrowLimbs(q)) - 1n) / (4n * q)));
 
 /** Runs `op` of the arithmetic modulo `q` (32-bit limbs, or narrow ones) on a and b, through memory. */
 function field(q: bigint, limbs: number, narrow = false) {
@@ -37,7 +37,7 @@ function field(q: bigint, limbs: number, narrow = false) {
   m.export('memory', 'memory', 0);
   const narrowFunctions = narrow ? emitNarrowMontgomery(m, q, dotPairs(q)) : undefined;
   const { mul, add, sub } = narrowFunctions ?? emitMontgomery(m, q, limbs);
-  if (narrowFunctions) m.export('sqr', 'func', narrowFunctions.sqr);
+  if (narrowFunctions) for (const f of ['sqr', 'reduce'] as const) m.export(f, 'func', narrowFunctions[f]);
   m.export('mul', 'func', mul);
   m.export('add', 'func', add);
   m.export('sub', 'func', sub);
@@ -61,22 +61,34 @@ function field(q: bigint, limbs: number, narrow = false) {
   return { run, rBits: bits * n };
 }
 
-/** Checks mul (a·b·R⁻¹), add and sub (and the narrow sqr) against BigInt on edge values, `extra` ones and 200 random ones. */
+/**
+ * Checks mul (a·b·R⁻¹), add and sub (and the narrow sqr and reduce) against BigInt on edge values,
+ * `extra` ones and 200 random ones; the narrow arithmetic on operands below 2q too, its results
+ * below 2q and congruent.
+ */
 function checkField(q: bigint, limbs: number, narrow: boolean, extra: bigint[] = []) {
   const { run, rBits } = field(q, limbs, narrow);
   const rInverse = modInverse(2n ** BigInt(rBits), q);
   let seed = 5;
   const next = () => (seed = (seed * 1103515245 + 12345) >>> 0);
   const random = () => Array.from({ length: limbs + 1 }, next).reduce((v, w) => (v << 32n) | BigInt(w), 0n) % q;
-  const values = [0n, 1n, 2n, q - 1n, q - 2n, q >> 1n, (q >> 1n) + 1n, ...extra, ...Array.from({ length: 200 }, random)];
+  const reduced = [0n, 1n, 2n, q - 1n, q - 2n, q >> 1n, (q >> 1n) + 1n, ...extra, ...Array.from({ length: 200 }, random)];
+  const values = narrow ? reduced.flatMap((v) => [v, v + q]) : reduced;
+  const expectModQ = (got: bigint, want: bigint) => {
+    if (narrow) expect(got).toBeLessThan(2n * q);
+    expect(narrow ? got % q : got).toBe(want);
+  };
   for (let i = 0; i < values.length; i++) {
-    for (const b of [values[(i * 7 + 3) % values.length], values[i], q - 1n - values[i]]) {
-      const a = values[i];
-      expect(run('mul', a, b)).toBe((a * b * rInverse) % q);
-      expect(run('add', a, b)).toBe((a + b) % q);
-      expect(run('sub', a, b)).toBe((((a - b) % q) + q) % q);
+    const a = values[i];
+    for (const b of [values[(i * 7 + 3) % values.length], a, values[values.length - 1 - i]]) {
+      expectModQ(run('mul', a, b), (a * b * rInverse) % q);
+      expectModQ(run('add', a, b), (a + b) % q);
+      expectModQ(run('sub', a, b), (((a - b) % q) + q) % q);
     }
-    if (narrow) expect(run('sqr', values[i], 0n)).toBe((values[i] * values[i] * rInverse) % q);
+    if (narrow) {
+      expectModQ(run('sqr', a, 0n), (a * a * rInverse) % q);
+      expect(run('reduce', a, 0n)).toBe(a % q);
+    }
   }
 }
 
@@ -94,7 +106,7 @@ const NARROW_MODULI: Record<string, bigint> = {
 };
 
 describe.each(Object.entries(NARROW_MODULI))('Montgomery arithmetic on 29-bit limbs modulo %s', (_, q) => {
-  it('multiplies (a·b·2^−29n), squares, adds and subtracts like BigInt, at limb and power-of-two boundaries too', () => {
+  it('multiplies (a·b·2^−29n), squares, adds, subtracts and reduces like BigInt below 2q, at limb and power-of-two boundaries too', () => {
     const bits = q.toString(2).length;
     // Values with runs of ones or zeros across limb boundaries: 2^k ± 1 and 2^k − 1 for every k.
     const boundaries = Array.from({ length: bits - 1 }, (_, k) => [2n ** BigInt(k + 1) - 1n, 2n ** BigInt(k + 1), 2n ** BigInt(k + 1) + 1n]).flat();
@@ -103,7 +115,7 @@ describe.each(Object.entries(NARROW_MODULI))('Montgomery arithmetic on 29-bit li
 });
 
 describe.each(Object.entries(NARROW_MODULI))('dot products on 29-bit limbs modulo %s', (_, q) => {
-  it('sums up to 13 products (Σ a_k·b_k·2^−29n) like BigInt, the largest operands too', () => {
+  it('sums up to 13 products (Σ a_k·b_k·2^−29n, below 2q) like BigInt, the largest operands too', () => {
     const DOT_PAIRS = dotPairs(q);
     const n = narrowLimbs(q);
     const E = narrowElementBytes(n);
@@ -123,8 +135,8 @@ describe.each(Object.entries(NARROW_MODULI))('dot products on 29-bit limbs modul
     const B = DOT_PAIRS * E;
     for (let round = 0; round < 60; round++) {
       const count = 1 + (round % DOT_PAIRS);
-      // Every operand q − 1 (the largest sums), 0 and 1, then random ones.
-      const pick = () => (round < DOT_PAIRS ? q - 1n : round < 2 * DOT_PAIRS ? [0n, 1n, q - 1n][next() % 3] : random());
+      // Every operand 2q − 1 (the largest sums), 0, 1 and q, then random ones below 2q.
+      const pick = () => (round < DOT_PAIRS ? 2n * q - 1n : round < 2 * DOT_PAIRS ? [0n, 1n, q, 2n * q - 1n][next() % 4] : random() + (next() & 1 ? q : 0n));
       const [a, b] = [Array.from({ length: count }, pick), Array.from({ length: count }, pick)];
       a.forEach((v, k) => words.set(limbsOf(v, n, NARROW_BITS), (k * E) / 4));
       b.forEach((v, k) => words.set(limbsOf(v, n, NARROW_BITS), (B + k * E) / 4));
@@ -133,7 +145,8 @@ describe.each(Object.entries(NARROW_MODULI))('dot products on 29-bit limbs modul
         expect(w).toBeLessThan(2 ** NARROW_BITS);
         return (v << BigInt(NARROW_BITS)) | BigInt(w);
       }, 0n);
-      expect(got).toBe((a.reduce((sum, v, k) => sum + v * b[k], 0n) * rInverse) % q);
+      expect(got).toBeLessThan(2n * q);
+      expect(got % q).toBe((a.reduce((sum, v, k) => sum + v * b[k], 0n) * rInverse) % q);
     }
   });
 });
