@@ -121,7 +121,10 @@ const moved = ({ partialRounds, full, mds, partial, tail }: Layout, by: number):
   tail: tail + by,
 });
 
-/** A schedule as the module's memory holds it (Montgomery form), its layout counted from its first byte. */
+/**
+ * A schedule as the module's memory holds it (Montgomery form), its layout counted from its first
+ * byte; its elements 32 bytes each, little-endian.
+ */
 interface ScheduleImage {
   layout: Layout;
   /** The bytes, base64. */
@@ -325,7 +328,11 @@ export function emitPoseidonBn254(carrySchedules = false): EmittedModule<Poseido
     for (const t of CARRIED_WIDTHS) {
       const start = scratch.free;
       const layout = moved(scratch.layout(t), -start);
-      schedules[t] = { layout, bytes: bytesToBase64(scratch.bytes.subarray(start, scratch.free)) };
+      // Each element packed into 32 bytes (its value is below 2r < 2^255), not its 40 in memory.
+      const elements = (scratch.free - start) / ELEMENT_BYTES;
+      const packed = new Uint8Array(32 * elements);
+      for (let k = 0; k < elements; k++) narrowToWord(scratch.words, (start + k * ELEMENT_BYTES) / 4, packed, 32 * k, true);
+      schedules[t] = { layout, bytes: bytesToBase64(packed) };
     }
   }
   return { bytes, meta: { schedules } };
@@ -334,7 +341,7 @@ export function emitPoseidonBn254(carrySchedules = false): EmittedModule<Poseido
 /** An instance of the module and the schedules laid out in its memory so far. */
 export class Poseidon {
   private readonly exports: Exports;
-  private readonly words: Uint32Array;
+  readonly words: Uint32Array;
   readonly bytes: Uint8Array;
   private readonly layouts = new Map<number, Layout>();
   /** Where the next schedule goes. */
@@ -360,9 +367,8 @@ export class Poseidon {
     const image = this.carried[t];
     let placed: Layout;
     if (image) {
-      const bytes = base64ToBytes(image.bytes)!;
-      this.bytes.set(bytes, start);
-      this.free += bytes.length;
+      const packed = base64ToBytes(image.bytes)!;
+      for (let at = 0; at < packed.length; at += 32, this.free += ELEMENT_BYTES) wordToNarrow(this.words, this.free / 4, packed, at, true, LIMBS);
       placed = moved(image.layout, start);
     } else {
       const s = schedule(t);
