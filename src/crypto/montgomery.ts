@@ -403,8 +403,12 @@ function narrowColumns(c: Code, u: number[], q: number[], qPrime: number, column
 export function emitNarrowMontgomery(m: ModuleBuilder, modulus: bigint, dotPairs: number): NarrowFunctions {
   const limbs = narrowLimbs(modulus);
   const bits = BigInt(NARROW_BITS);
-  // dot's sum of products (each below 4q²) stays below q·2^(29n), so that its result is below 2q.
-  assertInternal(modulus % 2n === 1n && 4n * BigInt(dotPairs) * modulus < 1n << (bits * BigInt(limbs)), 'an odd modulus with room for dot products');
+  // dot's sum of products (each below 4q²) stays below q·2^(29n), so that its result is below 2q;
+  // a column of sqr's (n products and n of the reduction's) fits an i64.
+  assertInternal(
+    modulus % 2n === 1n && 4n * BigInt(dotPairs) * modulus < 1n << (bits * BigInt(limbs)) && 2 * limbs * 2 ** (2 * NARROW_BITS) < 2 ** 63,
+    'an odd modulus with room for dot products, below 900 bits',
+  );
   const q = limbsOf(modulus, limbs, NARROW_BITS);
   const twiceQ = limbsOf(2n * modulus, limbs, NARROW_BITS);
   const qPrime = Number(modulo(-modInverse(modulus, 1n << bits), 1n << bits)); // −q⁻¹ mod 2^29
