@@ -2,7 +2,7 @@
  * The circom-compatible Poseidon permutation over BN254's scalar field (light-poseidon's, which
  * `sol_poseidon` uses): width t = inputs + 1, x^5 S-box, 8 full rounds around circom's number of
  * partial rounds, round constants and Cauchy MDS matrix from the Grain LFSR (@noble/curves derives
- * them). The arithmetic is WebAssembly (crypto/montgomery.ts); the rounds are rearranged as the
+ * them). The arithmetic is WebAssembly (crypto/montgomery.ts, on 29-bit limbs); the rounds are rearranged as the
  * Poseidon paper's appendix B describes, with results unchanged:
  *
  * - constants: a partial round's S-box touches element 0 only, so the rest of its round-constant
@@ -18,7 +18,7 @@ import { grainConstants } from './poseidon-grain.js';
 import { modInverse, modulo } from './modular.js';
 import { fixedModule, type EmittedModule } from './fixed-modules.js';
 import { base64ToBytes, bytesToBase64 } from '../platform.js';
-import { ELEMENT_BYTES, emitMontgomery, limbsOf, LIMBS } from './montgomery.js';
+import { emitNarrowMontgomery, limbsOf, NARROW_BITS, narrowElementBytes, narrowLimbs, narrowToWord, wordToNarrow } from './montgomery.js';
 
 const { I32 } = ValType;
 /** BN254's scalar field modulus r. */
@@ -121,7 +121,10 @@ const moved = ({ partialRounds, full, mds, partial, tail }: Layout, by: number):
   tail: tail + by,
 });
 
-/** A schedule as the module's memory holds it (Montgomery form), its layout counted from its first byte. */
+/**
+ * A schedule as the module's memory holds it (Montgomery form), its layout counted from its first
+ * byte; its elements 32 bytes each, little-endian.
+ */
 interface ScheduleImage {
   layout: Layout;
   /** The bytes, base64. */
@@ -135,14 +138,18 @@ interface PoseidonMeta {
 
 // ---- The WebAssembly module -------------------------------------------------------------
 
+/** Limbs of an element (29 bits each), and its bytes in memory. */
+const LIMBS = narrowLimbs(R);
+const ELEMENT_BYTES = narrowElementBytes(LIMBS);
 /** Memory: constants, state, scratch, then the schedules, allocated per width on first use. */
-const TO_MONTGOMERY = 0; // 2^512 mod r
+const TO_MONTGOMERY = 0; // 2^(2·29n) mod r
 const ONE = ELEMENT_BYTES; // 1 in normal form
 const STATE = 2 * ELEMENT_BYTES;
 const NEXT = STATE + MAX_WIDTH * ELEMENT_BYTES;
 const SCRATCH = NEXT + MAX_WIDTH * ELEMENT_BYTES;
-const SCHEDULES = 1024;
-const PAGES = 8;
+const SCHEDULES = 2048;
+/** Room for every width's schedule: 13 344 elements after SCHEDULES. */
+const PAGES = 9;
 
 interface Exports {
   memory: WebAssembly.Memory;
@@ -160,7 +167,7 @@ export function emitPoseidonBn254(carrySchedules = false): EmittedModule<Poseido
   const m = new ModuleBuilder();
   m.defineMemory(PAGES, PAGES);
   m.export('memory', 'memory', 0);
-  const { mul, add } = emitMontgomery(m, R);
+  const { mul, add, dot, sqr, reduce } = emitNarrowMontgomery(m, R, MAX_WIDTH);
   const at = (c: Code, base: number, index: number) => c.localGet(base).localGet(index).i32Const(ELEMENT_BYTES).i32Mul().i32Add();
   /** for (i = from; i < local n; i++) body */
   const loop = (c: Code, i: number, from: number, n: number, body: () => void) => {
@@ -182,28 +189,19 @@ export function emitPoseidonBn254(carrySchedules = false): EmittedModule<Poseido
 
   // sbox(p): p = p^5.
   const sbox = m.addFunction([I32], []);
-  sbox.code.i32Const(SCRATCH).localGet(0).localGet(0).call(mul);
-  sbox.code.i32Const(SCRATCH).i32Const(SCRATCH).i32Const(SCRATCH).call(mul);
+  sbox.code.i32Const(SCRATCH).localGet(0).call(sqr);
+  sbox.code.i32Const(SCRATCH).i32Const(SCRATCH).call(sqr);
   sbox.code.localGet(0).i32Const(SCRATCH).localGet(0).call(mul);
 
-  // matvec(n, matrix, in, out): out_i = Σ_j matrix[i·n + j]·in_j.
+  // matvec(n, matrix, in, out): out_i = Σ_j matrix[i·n + j]·in_j, one dot product a row.
   const matvec = m.addFunction([I32, I32, I32, I32], []);
   {
     const c = matvec.code;
     const [N, MATRIX, IN, OUT] = [0, 1, 2, 3];
-    const [i, j, row] = [c.locals(1, I32), c.locals(1, I32), c.locals(1, I32)];
+    const [i, row] = [c.locals(1, I32), c.locals(1, I32)];
     loop(c, i, 0, N, () => {
       c.localGet(MATRIX).localGet(i).localGet(N).i32Mul().i32Const(ELEMENT_BYTES).i32Mul().i32Add().localSet(row);
-      at(c, OUT, i).localGet(row).localGet(IN).call(mul);
-      loop(c, j, 1, N, () => {
-        c.i32Const(SCRATCH);
-        at(c, row, j);
-        at(c, IN, j);
-        c.call(mul);
-        at(c, OUT, i);
-        at(c, OUT, i);
-        c.i32Const(SCRATCH).call(add);
-      });
+      at(c, OUT, i).localGet(N).localGet(row).localGet(IN).call(dot);
     });
   }
 
@@ -242,14 +240,7 @@ export function emitPoseidonBn254(carrySchedules = false): EmittedModule<Poseido
     c.i32Const(STATE).i32Const(STATE).localGet(SCALAR).call(add);
     c.i32Const(STATE).call(sbox.index);
     // NEXT = a₀₀·x₀ + Σ v_j·x_j
-    c.i32Const(NEXT).localGet(SPARSE).i32Const(STATE).call(mul);
-    loop(c, i, 1, T, () => {
-      c.i32Const(SCRATCH);
-      at(c, SPARSE, i);
-      at(c, state, i);
-      c.call(mul);
-      c.i32Const(NEXT).i32Const(NEXT).i32Const(SCRATCH).call(add);
-    });
+    c.i32Const(NEXT).localGet(T).localGet(SPARSE).i32Const(STATE).call(dot);
     // x_i += ŵ_i·x₀ (ŵ_i at index t − 1 + i)
     c.localGet(SPARSE).localGet(T).i32Const(1).i32Sub().i32Const(ELEMENT_BYTES).i32Mul().i32Add().localSet(column);
     loop(c, i, 1, T, () => {
@@ -308,7 +299,8 @@ export function emitPoseidonBn254(carrySchedules = false): EmittedModule<Poseido
     fullRounds();
   }
 
-  // convert(at, count, out): x = x·2^512·2^−256 into Montgomery form, or x·1·2^−256 out of it.
+  // convert(at, count, out): x = x·2^(2·29n)·2^−29n into Montgomery form, or x·1·2^−29n out of
+  // it, and then below r (the arithmetic keeps elements below 2r).
   const convert = m.addFunction([I32, I32, I32], []);
   {
     const c = convert.code;
@@ -319,6 +311,11 @@ export function emitPoseidonBn254(carrySchedules = false): EmittedModule<Poseido
       at(c, AT, i);
       c.i32Const(ONE).i32Const(TO_MONTGOMERY).localGet(OUT).select();
       c.call(mul);
+      c.localGet(OUT).if();
+      at(c, AT, i);
+      at(c, AT, i);
+      c.call(reduce);
+      c.end();
     });
   }
   m.export('permute', 'func', permute.index);
@@ -331,7 +328,11 @@ export function emitPoseidonBn254(carrySchedules = false): EmittedModule<Poseido
     for (const t of CARRIED_WIDTHS) {
       const start = scratch.free;
       const layout = moved(scratch.layout(t), -start);
-      schedules[t] = { layout, bytes: bytesToBase64(scratch.bytes.subarray(start, scratch.free)) };
+      // Each element packed into 32 bytes (its value is below 2r < 2^255), not its 40 in memory.
+      const elements = (scratch.free - start) / ELEMENT_BYTES;
+      const packed = new Uint8Array(32 * elements);
+      for (let k = 0; k < elements; k++) narrowToWord(scratch.words, (start + k * ELEMENT_BYTES) / 4, packed, 32 * k, true);
+      schedules[t] = { layout, bytes: bytesToBase64(packed) };
     }
   }
   return { bytes, meta: { schedules } };
@@ -340,7 +341,7 @@ export function emitPoseidonBn254(carrySchedules = false): EmittedModule<Poseido
 /** An instance of the module and the schedules laid out in its memory so far. */
 export class Poseidon {
   private readonly exports: Exports;
-  private readonly words: Uint32Array;
+  readonly words: Uint32Array;
   readonly bytes: Uint8Array;
   private readonly layouts = new Map<number, Layout>();
   /** Where the next schedule goes. */
@@ -354,8 +355,8 @@ export class Poseidon {
     this.exports = new WebAssembly.Instance(module, {}).exports as unknown as Exports;
     this.words = new Uint32Array(this.exports.memory.buffer);
     this.bytes = new Uint8Array(this.exports.memory.buffer);
-    this.words.set(limbsOf((1n << 512n) % R), TO_MONTGOMERY / 4);
-    this.words.set(limbsOf(1n), ONE / 4);
+    this.words.set(limbsOf((1n << BigInt(2 * NARROW_BITS * LIMBS)) % R, LIMBS, NARROW_BITS), TO_MONTGOMERY / 4);
+    this.words.set(limbsOf(1n, LIMBS, NARROW_BITS), ONE / 4);
   }
 
   /** Where `t`'s schedule lies, laid out (copied, or computed and converted) on first use. */
@@ -366,16 +367,15 @@ export class Poseidon {
     const image = this.carried[t];
     let placed: Layout;
     if (image) {
-      const bytes = base64ToBytes(image.bytes)!;
-      this.bytes.set(bytes, start);
-      this.free += bytes.length;
+      const packed = base64ToBytes(image.bytes)!;
+      for (let at = 0; at < packed.length; at += 32, this.free += ELEMENT_BYTES) wordToNarrow(this.words, this.free / 4, packed, at, true, LIMBS);
       placed = moved(image.layout, start);
     } else {
       const s = schedule(t);
       const put = (values: bigint[]) => {
         const at = this.free;
         for (const v of values) {
-          this.words.set(limbsOf(v), this.free / 4);
+          this.words.set(limbsOf(v, LIMBS, NARROW_BITS), this.free / 4);
           this.free += ELEMENT_BYTES;
         }
         return at;
@@ -399,17 +399,16 @@ export class Poseidon {
     const at = (i: number) => STATE + i * ELEMENT_BYTES;
     this.bytes.fill(0, at(0), at(1));
     for (let i = 0; i < inputs.length; i++) {
-      const element = this.bytes.subarray(at(i + 1), at(i + 2));
-      element.set(inputs[i]);
-      if (!littleEndian) element.reverse();
+      wordToNarrow(this.words, at(i + 1) / 4, inputs[i], 0, littleEndian, LIMBS);
       if (!belowModulus(this.words, at(i + 1) / 4)) return undefined;
     }
     const { partialRounds, full, mds, partial, tail } = this.layout(t);
     this.exports.convert(STATE, t, 0);
     this.exports.permute(t, partialRounds, full, mds, partial, tail);
     this.exports.convert(STATE, 1, 1);
-    const out = this.bytes.slice(at(0), at(1));
-    return littleEndian ? out : out.reverse();
+    const out = new Uint8Array(32);
+    narrowToWord(this.words, at(0) / 4, out, 0, littleEndian);
+    return out;
   }
 }
 
@@ -427,7 +426,7 @@ export function poseidonBn254(inputs: readonly Uint8Array[], littleEndian: boole
   return shared.hash(inputs, littleEndian);
 }
 
-const MODULUS_LIMBS = limbsOf(R);
+const MODULUS_LIMBS = limbsOf(R, LIMBS, NARROW_BITS);
 /** Whether the element whose limbs start at `words[from]` is below r. */
 function belowModulus(words: Uint32Array, from: number): boolean {
   for (let k = LIMBS - 1; k >= 0; k--) if (words[from + k] !== MODULUS_LIMBS[k]) return words[from + k] < MODULUS_LIMBS[k];

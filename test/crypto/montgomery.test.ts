@@ -1,10 +1,21 @@
 /**
  * The WebAssembly Montgomery arithmetic (crypto/montgomery.ts) against BigInt, for moduli with
- * two free top bits (the no-carry path) and without (the full path), on edge and random values.
+ * two free top bits (the no-carry path) and without (the full path), on edge and random values;
+ * the narrow (29-bit, deferred-carry) representation likewise, and its byte conversions.
  */
 import { describe, expect, it } from 'vitest';
 import { ModuleBuilder } from '../../src/jit/wasm/index.js';
-import { emitMontgomery, limbsOf } from '../../src/crypto/montgomery.js';
+import { modInverse } from '../../src/crypto/modular.js';
+import {
+  emitMontgomery,
+  emitNarrowMontgomery,
+  limbsOf,
+  NARROW_BITS,
+  narrowElementBytes,
+  narrowLimbs,
+  narrowToWord,
+  wordToNarrow,
+} from '../../src/crypto/montgomery.js';
 
 const MODULI: Record<string, bigint | [bigint, number]> = {
   'BN254 p': 21888242871839275222246405745257275088696311157297823662689037894645226208583n,
@@ -15,12 +26,18 @@ const MODULI: Record<string, bigint | [bigint, number]> = {
   '2^383 − 31 (twelve limbs, full path)': [2n ** 383n - 31n, 12],
 };
 
-function field(q: bigint, limbs: number) {
-  const E = 4 * limbs;
+/** The most products the narrow arithmetic's dot product takes modulo q here: Poseidon's widest state, if 2^29n/4q allows. */
+const dotPairs = (q: bigint) => Math.min(13, Number((2n ** BigInt(NARROW_BITS * narrowLimbs(q)) - 1n) / (4n * q)));
+
+/** Runs `op` of the arithmetic modulo `q` (32-bit limbs, or narrow ones) on a and b, through memory. */
+function field(q: bigint, limbs: number, narrow = false) {
+  const [bits, n, E] = narrow ? [NARROW_BITS, narrowLimbs(q), narrowElementBytes(narrowLimbs(q))] : [32, limbs, 4 * limbs];
   const m = new ModuleBuilder();
   m.defineMemory(1);
   m.export('memory', 'memory', 0);
-  const { mul, add, sub } = emitMontgomery(m, q, limbs);
+  const narrowFunctions = narrow ? emitNarrowMontgomery(m, q, dotPairs(q)) : undefined;
+  const { mul, add, sub } = narrowFunctions ?? emitMontgomery(m, q, limbs);
+  if (narrowFunctions) for (const f of ['sqr', 'reduce'] as const) m.export(f, 'func', narrowFunctions[f]);
   m.export('mul', 'func', mul);
   m.export('add', 'func', add);
   m.export('sub', 'func', sub);
@@ -28,36 +45,129 @@ function field(q: bigint, limbs: number) {
     memory: WebAssembly.Memory;
   };
   const words = new Uint32Array(e.memory.buffer);
-  const put = (at: number, v: bigint) => words.set(limbsOf(v, limbs), at / 4);
-  const get = (at: number) => Array.from(words.subarray(at / 4, at / 4 + limbs)).reduceRight((v, w) => (v << 32n) | BigInt(w), 0n);
+  const put = (at: number, v: bigint) => words.set(limbsOf(v, n, bits), at / 4);
+  const get = (at: number) =>
+    Array.from(words.subarray(at / 4, at / 4 + n)).reduceRight((v, w) => {
+      // A limb wider than its bits is a missed carry, even when the value is right.
+      expect(w).toBeLessThan(2 ** bits);
+      return (v << BigInt(bits)) | BigInt(w);
+    }, 0n);
   const run = (op: string, a: bigint, b: bigint) => {
     put(0, a);
     put(E, b);
     e[op](2 * E, 0, E);
     return get(2 * E);
   };
-  return run;
+  return { run, rBits: bits * n };
+}
+
+/**
+ * Checks mul (a·b·R⁻¹), add and sub (and the narrow sqr and reduce) against BigInt on edge values,
+ * `extra` ones and 200 random ones; the narrow arithmetic on operands below 2q too, its results
+ * below 2q and congruent.
+ */
+function checkField(q: bigint, limbs: number, narrow: boolean, extra: bigint[] = []) {
+  const { run, rBits } = field(q, limbs, narrow);
+  const rInverse = modInverse(2n ** BigInt(rBits), q);
+  let seed = 5;
+  const next = () => (seed = (seed * 1103515245 + 12345) >>> 0);
+  const random = () => Array.from({ length: limbs + 1 }, next).reduce((v, w) => (v << 32n) | BigInt(w), 0n) % q;
+  const reduced = [0n, 1n, 2n, q - 1n, q - 2n, q >> 1n, (q >> 1n) + 1n, ...extra, ...Array.from({ length: 200 }, random)];
+  const values = narrow ? reduced.flatMap((v) => [v, v + q]) : reduced;
+  const expectModQ = (got: bigint, want: bigint) => {
+    if (narrow) expect(got).toBeLessThan(2n * q);
+    expect(narrow ? got % q : got).toBe(want);
+  };
+  for (let i = 0; i < values.length; i++) {
+    const a = values[i];
+    for (const b of [values[(i * 7 + 3) % values.length], a, values[values.length - 1 - i]]) {
+      expectModQ(run('mul', a, b), (a * b * rInverse) % q);
+      expectModQ(run('add', a, b), (a + b) % q);
+      expectModQ(run('sub', a, b), (((a - b) % q) + q) % q);
+    }
+    if (narrow) {
+      expectModQ(run('sqr', a, 0n), (a * a * rInverse) % q);
+      expect(run('reduce', a, 0n)).toBe(a % q);
+    }
+  }
 }
 
 describe.each(Object.entries(MODULI))('Montgomery arithmetic modulo %s', (_, modulus) => {
   const [q, limbs] = typeof modulus === 'bigint' ? [modulus, 8] : modulus;
-  it('multiplies (a·b·2^−32n), adds and subtracts like BigInt', () => {
-    const run = field(q, limbs);
-    const rInverse = (() => {
-      let result = 1n;
-      for (let e = q - 2n, b = 2n ** BigInt(32 * limbs) % q; e > 0n; e >>= 1n, b = (b * b) % q) if (e & 1n) result = (result * b) % q;
-      return result;
-    })();
-    let seed = 5;
+  it('multiplies (a·b·2^−32n), adds and subtracts like BigInt', () => checkField(q, limbs, false));
+});
+
+const NARROW_MODULI: Record<string, bigint> = {
+  'BN254 r': 21888242871839275222246405745257275088548364400416034343698204186575808495617n,
+  'BN254 p': 21888242871839275222246405745257275088696311157297823662689037894645226208583n,
+  '2^255 − 19': 2n ** 255n - 19n,
+  '2^259 − 2^128 − 1 (not prime; the widest nine limbs take)': 2n ** 259n - 2n ** 128n - 1n,
+  'BLS12-381 p (fourteen limbs)': 0x1a0111ea397fe69a4b1ba7b6434bacd764774b84f38512bf6730d2a0f6b0f6241eabfffeb153ffffb9feffffffffaaabn,
+};
+
+describe.each(Object.entries(NARROW_MODULI))('Montgomery arithmetic on 29-bit limbs modulo %s', (_, q) => {
+  it('multiplies (a·b·2^−29n), squares, adds, subtracts and reduces like BigInt below 2q, at limb and power-of-two boundaries too', () => {
+    const bits = q.toString(2).length;
+    // Values with runs of ones or zeros across limb boundaries: 2^k ± 1 and 2^k − 1 for every k.
+    const boundaries = Array.from({ length: bits - 1 }, (_, k) => [2n ** BigInt(k + 1) - 1n, 2n ** BigInt(k + 1), 2n ** BigInt(k + 1) + 1n]).flat();
+    checkField(q, 8, true, [...boundaries, ...boundaries.map((v) => q - v)]);
+  });
+});
+
+describe.each(Object.entries(NARROW_MODULI))('dot products on 29-bit limbs modulo %s', (_, q) => {
+  it('sums up to 13 products (Σ a_k·b_k·2^−29n, below 2q) like BigInt, the largest operands too', () => {
+    const DOT_PAIRS = dotPairs(q);
+    const n = narrowLimbs(q);
+    const E = narrowElementBytes(n);
+    const m = new ModuleBuilder();
+    m.defineMemory(1);
+    m.export('memory', 'memory', 0);
+    m.export('dot', 'func', emitNarrowMontgomery(m, q, DOT_PAIRS).dot);
+    const e = new WebAssembly.Instance(new WebAssembly.Module(m.encode()), {}).exports as {
+      memory: WebAssembly.Memory;
+      dot(d: number, n: number, a: number, b: number): void;
+    };
+    const words = new Uint32Array(e.memory.buffer);
+    const rInverse = modInverse(2n ** BigInt(NARROW_BITS * n), q);
+    let seed = 11;
     const next = () => (seed = (seed * 1103515245 + 12345) >>> 0);
-    const random = () => Array.from({ length: limbs }, next).reduce((v, w) => (v << 32n) | BigInt(w), 0n) % q;
-    const values = [0n, 1n, 2n, q - 1n, q - 2n, q >> 1n, (q >> 1n) + 1n, ...Array.from({ length: 200 }, random)];
-    for (let i = 0; i < values.length; i++) {
-      const a = values[i];
-      const b = values[(i * 7 + 3) % values.length];
-      expect(run('mul', a, b)).toBe((a * b * rInverse) % q);
-      expect(run('add', a, b)).toBe((a + b) % q);
-      expect(run('sub', a, b)).toBe((((a - b) % q) + q) % q);
+    const random = () => Array.from({ length: n }, next).reduce((v, w) => (v << 32n) | BigInt(w), 0n) % q;
+    const B = DOT_PAIRS * E;
+    for (let round = 0; round < 60; round++) {
+      const count = 1 + (round % DOT_PAIRS);
+      // Every operand 2q − 1 (the largest sums), 0, 1 and q, then random ones below 2q.
+      const pick = () => (round < DOT_PAIRS ? 2n * q - 1n : round < 2 * DOT_PAIRS ? [0n, 1n, q, 2n * q - 1n][next() % 4] : random() + (next() & 1 ? q : 0n));
+      const [a, b] = [Array.from({ length: count }, pick), Array.from({ length: count }, pick)];
+      a.forEach((v, k) => words.set(limbsOf(v, n, NARROW_BITS), (k * E) / 4));
+      b.forEach((v, k) => words.set(limbsOf(v, n, NARROW_BITS), (B + k * E) / 4));
+      e.dot(2 * B, count, 0, B);
+      const got = Array.from(words.subarray((2 * B) / 4, (2 * B) / 4 + n)).reduceRight((v, w) => {
+        expect(w).toBeLessThan(2 ** NARROW_BITS);
+        return (v << BigInt(NARROW_BITS)) | BigInt(w);
+      }, 0n);
+      expect(got).toBeLessThan(2n * q);
+      expect(got % q).toBe((a.reduce((sum, v, k) => sum + v * b[k], 0n) * rInverse) % q);
+    }
+  });
+});
+
+describe('narrow limbs and 32-byte words', () => {
+  it('convert both ways in both byte orders', () => {
+    const words = new Uint32Array(12);
+    const out = new Uint8Array(32);
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) >>> 0);
+    const values = [0n, 1n, 2n ** 256n - 1n, 2n ** 255n, ...Array.from({ length: 256 }, (_, k) => 2n ** BigInt(k) + BigInt(next()))].map((v) => v % 2n ** 256n);
+    for (const v of values) {
+      const be = Uint8Array.from(Buffer.from(v.toString(16).padStart(64, '0'), 'hex'));
+      for (const le of [false, true]) {
+        const input = le ? be.slice().reverse() : be;
+        words.fill(0xffffffff);
+        wordToNarrow(words, 1, input, 0, le, 10);
+        expect(Array.from(words.subarray(1, 11))).toEqual(limbsOf(v, 10, NARROW_BITS));
+        narrowToWord(words, 1, out, 0, le);
+        expect(out).toEqual(input);
+      }
     }
   });
 });
