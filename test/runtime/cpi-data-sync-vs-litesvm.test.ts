@@ -4,7 +4,8 @@
  * CPIs, and the runtime must lose no change and no error — the guard for any shortcut that
  * compares or copies only part of an account's data. Each scenario's programs are assembled for
  * the accounts it passes: the layout of every input is known, so the programs address account
- * data directly. */
+ * data directly.
+ */
 import { describe, expect, it } from 'vitest';
 import { generateKeyPairSigner, type Address, type Instruction } from '@solana/kit';
 import { assembleToElf } from '../../src/index.js';
