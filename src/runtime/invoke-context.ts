@@ -277,7 +277,8 @@ export class InvokeContext {
           heapBytes: this.heapBytes,
           checkAligned: !abiV0,
           r2: this.env.features.isActive(FEATURES.provideInstructionDataOffsetInVmR2) ? input.instructionDataAddress : 0n,
-          trace: traceSinks(tracer?.trace, recorder, covered, watched),
+          // Nothing to feed (the usual case): no array of sinks made and filtered per run.
+          trace: tracer || recorder || covered || watched ? traceSinks(tracer?.trace, recorder, covered, watched) : undefined,
         },
         // A view, not a copy: it is read below, before any other program runs in this memory.
         (memory, registers) => {
