@@ -156,13 +156,14 @@ export class InvokeContext {
     return BigInt(MM_HEAP_START + start);
   }
 
-  log(line: string): void {
-    this.logs.log(line);
+  /** Logs `line`; `bytes`: its UTF-8 size when the caller knows it. */
+  log(line: string, bytes?: number): void {
+    this.logs.log(line, bytes);
   }
 
   /** {@link log} of a line of ASCII only (program ids, numbers, base64). */
   private logAscii(line: string): void {
-    this.logs.log(line, true);
+    this.logs.log(line, line.length);
   }
 
   /**

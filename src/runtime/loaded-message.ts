@@ -103,7 +103,7 @@ export class LoadedMessage {
     this.keys = keys;
     if (new Set(keys).size !== keys.length) throw new TransactionFailure(txError('AccountLoadedTwice'));
     const invoked = new Uint8Array(keys.length);
-    for (const ix of message.instructions) invoked[ix.programIdIndex] = 1;
+    for (let i = 0; i < message.instructions.length; i++) invoked[message.instructions[i].programIdIndex] = 1;
     this.invoked = invoked;
     const upgradeableLoaderPresent = keys.includes(BPF_LOADER_UPGRADEABLE);
     const nStatic = message.staticKeys.length;

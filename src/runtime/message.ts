@@ -268,16 +268,20 @@ export function sanitizeTransaction(tx: WireTransaction): void {
   const nStatic = m.staticKeys.length;
   if (m.numRequiredSignatures + m.numReadonlyUnsigned > nStatic) fail();
   if (m.numReadonlySigned >= m.numRequiredSignatures) fail();
+  // Indexed loops: this runs once per transaction, mostly before V8 has optimised it (a for-of
+  // makes an iterator and a result per element there).
   let nDynamic = 0;
-  for (const l of m.lookups) {
+  for (let i = 0; i < m.lookups.length; i++) {
+    const l = m.lookups[i];
     if (l.writableIndexes.length === 0 && l.readonlyIndexes.length === 0) fail();
     nDynamic += l.writableIndexes.length + l.readonlyIndexes.length;
   }
   const total = nStatic + nDynamic;
   if (total > 256) fail();
-  for (const ix of m.instructions) {
+  for (let i = 0; i < m.instructions.length; i++) {
+    const ix = m.instructions[i];
     if (ix.programIdIndex >= nStatic || ix.programIdIndex === 0) fail();
-    for (const a of ix.accounts) if (a >= total) fail();
+    for (let j = 0; j < ix.accounts.length; j++) if (ix.accounts[j] >= total) fail();
   }
   if (m.numRequiredSignatures !== tx.signatures.length) fail();
   if (tx.signatures.length > nStatic) fail();

@@ -124,7 +124,10 @@ export function createMemoryMap(
   layout?: ConstructorParameters<typeof MemoryMap>[2],
 ): MemoryMap {
   const regions: RegionSpec[] = [];
-  for (const r of exe.programRegions) regions.push({ slot: Math.floor(r.vaddr / 0x1_0000_0000), length: r.bytes.length, contents: r.bytes, writable: false });
+  for (let i = 0; i < exe.programRegions.length; i++) {
+    const r = exe.programRegions[i];
+    regions.push({ slot: Math.floor(r.vaddr / 0x1_0000_0000), length: r.bytes.length, contents: r.bytes, writable: false });
+  }
   regions.push(
     { slot: 2, length: STACK_SIZE, writable: true, gapped: stackFrameGaps(exe.sbpfVersion) },
     { slot: 3, length: heapBytes, writable: true },

@@ -145,7 +145,8 @@ export class MemoryMap {
       this.dirtyLow.push(Number.MAX_SAFE_INTEGER);
       this.dirtyHigh.push(0);
     }
-    for (const r of regions) {
+    for (let i = 0; i < regions.length; i++) {
+      const r = regions[i];
       if (this.hostStart[r.slot] !== -1) throw new EbpfError('InvalidMemoryRegion', `Invalid memory region at index ${r.slot}`);
       this.hostStart[r.slot] = total;
       this.hostLength[r.slot] = r.length;
@@ -156,7 +157,8 @@ export class MemoryMap {
     const backing = opts.backing?.(total);
     this.bytes = backing ? new Uint8Array(backing.buffer, 0, total) : new Uint8Array(total);
     this.view = backing?.view ?? new DataView(this.bytes.buffer);
-    for (const r of regions) {
+    for (let i = 0; i < regions.length; i++) {
+      const r = regions[i];
       const at = this.hostStart[r.slot];
       if (typeof r.contents === 'function') {
         r.contents(this.bytes.subarray(at, at + r.length));
