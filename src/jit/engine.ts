@@ -11,7 +11,7 @@ import { EbpfError } from '../vm/errors.js';
 import { FIRST_SCRATCH_REG, FRAME_PTR_REG, INSN_SIZE, MM_INPUT_START, SCRATCH_REGS, STACK_FRAME_SIZE } from '../isa/constants.js';
 import { manualStackFrameBump, stackFrameGaps, staticSyscalls } from '../isa/version.js';
 import { Interpreter, initialFramePointer, type RunResult } from '../vm/interpreter.js';
-import { BufferDirt, LAZY_CHUNK, type LoadedChunks, type MemoryMap } from '../vm/memory.js';
+import { BufferDirt, LAZY_CHUNK, type Backing, type LoadedChunks, type MemoryMap } from '../vm/memory.js';
 import type { ExitHook } from '../vm/execute.js';
 import type { Placement } from '../vm/machine-pool.js';
 import { invokeSyscall, type SyscallContext, type SyscallRegistry } from '../vm/syscalls.js';
@@ -68,6 +68,10 @@ interface Instance {
   dirt: BufferDirt;
   /** For the interpreter module: the read-only chunks in place (its maps copy the image lazily). */
   chunks: LoadedChunks | undefined;
+  /** Starts the JIT's `run()` (made once, not per run). */
+  start: () => number;
+  /** The memory, grown to `size` bytes, as the next map's backing (made once, not per run). */
+  backing: (size: number) => Backing;
 }
 
 /** Idle instances by what they run: a compiled module, or (the interpreter module) a program's tier. */
@@ -78,24 +82,42 @@ function instanceFor(module: WebAssembly.Module, key: object): Instance {
   if (reused) return reused;
   const memory = new WebAssembly.Memory({ initial: 1 });
   const state = new RunState();
-  const holder: Instance = { memory, exports: undefined as unknown as Exports, state, readOnlyLoaded: false, dirt: new BufferDirt(), chunks: undefined };
+  const holder: Instance = {
+    memory,
+    exports: undefined as unknown as Exports,
+    state,
+    readOnlyLoaded: false,
+    dirt: new BufferDirt(),
+    chunks: undefined,
+    start: () => holder.exports.run(),
+    backing: (size: number) => {
+      const pages = Math.ceil(size / PAGE);
+      const have = memory.buffer.byteLength / PAGE;
+      if (pages > have) memory.grow(pages - have); // grown pages are zero
+      return holder.dirt.backing(memory.buffer, true); // an instance only ever runs its own program
+    },
+  };
   const imports = {
     env: {
       memory,
       syscall: (hash: number, pc: number, r1: bigint, r2: bigint, r3: bigint, r4: bigint, r5: bigint) => {
-        state.consume(Number(holder.exports.due.value as bigint));
-        holder.exports.due.value = 0n;
+        const exports = holder.exports;
+        state.consume(Number(exports.due.value as bigint));
+        exports.due.value = 0n;
         try {
-          const args: [bigint, bigint, bigint, bigint, bigint] = [
+          const entry = state.syscalls.lookup(hash >>> 0)!;
+          return invokeSyscall(
+            state,
+            entry,
             BigInt.asUintN(64, r1),
             BigInt.asUintN(64, r2),
             BigInt.asUintN(64, r3),
             BigInt.asUintN(64, r4),
             BigInt.asUintN(64, r5),
-          ];
-          return invokeSyscall(state, state.syscalls.lookup(hash >>> 0)!, args, pc);
+            pc,
+          );
         } finally {
-          holder.exports.prev.value = state.remaining();
+          exports.prev.value = BigInt(state.units);
         }
       },
       fault: (kind: number, pc: number) => {
@@ -138,13 +160,7 @@ function release(key: object, inst: Instance): void {
 
 /** Lays the run's memory map out in `inst`'s memory, grown to fit. */
 function layOut(inst: Instance, layout: (placement: Placement) => MemoryMap, headerBytes: number, lazyReadOnly: LoadedChunks | undefined): MemoryMap {
-  const backing = (size: number) => {
-    const pages = Math.ceil(size / PAGE);
-    const have = inst.memory.buffer.byteLength / PAGE;
-    if (pages > have) inst.memory.grow(pages - have); // grown pages are zero
-    return inst.dirt.backing(inst.memory.buffer, true); // an instance only ever runs its own program
-  };
-  const map = layout({ backing, readOnlyLoaded: inst.readOnlyLoaded, lazyReadOnly, headerBytes });
+  const map = layout({ backing: inst.backing, readOnlyLoaded: inst.readOnlyLoaded, lazyReadOnly, headerBytes });
   inst.dirt.used(map);
   inst.readOnlyLoaded = true;
   return map;
@@ -171,7 +187,7 @@ export function runJit(module: WebAssembly.Module, req: RunRequest, tiering?: Pr
   const inst = instanceFor(module, module);
   try {
     const map = layOut(inst, req.layout, HEADER.size, undefined);
-    const run = runOn(inst, req, map, tiering?.entered, () => inst.exports.run(), 'JIT hands over to the interpreter');
+    const run = runOn(inst, req, map, tiering?.entered, inst.start, 'JIT hands over to the interpreter');
     // The compiled code ran the instructions charged or due before a hand-over; the rest was
     // interpreted. A hand-over at the entry of a function the module left out enters that function.
     if (tiering && run.handedOver) {

@@ -121,7 +121,8 @@ function rememberBytes(address: string, bytes: Uint8Array): void {
  * array of all of them lands in V8's large-object space, whose fresh pages cost a process's first
  * encoding about a millisecond, and a segment of 1 024 slots costs 70–90 µs to make, one of 256 15–19 µs.
  */
-const TEXT_SLOTS = 1 << 14;
+const TEXT_SLOT_BITS = 14;
+const TEXT_SLOTS = 1 << TEXT_SLOT_BITS;
 const SEGMENT_BITS = 8;
 const SEGMENT_SLOTS = 1 << SEGMENT_BITS;
 interface MemoSegment {
@@ -134,22 +135,31 @@ const newSegment = (): MemoSegment => ({ bytes: new Uint8Array(32 * SEGMENT_SLOT
 
 /** base58 of 32 key bytes (of any other length, computed without the memo). */
 export function encodeAddress(bytes: Uint8Array): string {
-  if (bytes.length !== 32) return bs58.encode(bytes);
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < 32; i++) hash = Math.imul(hash ^ bytes[i], 0x01000193);
-  const slot = (hash ^ (hash >>> 15)) & (TEXT_SLOTS - 1);
+  return bytes.length === 32 ? encodeAddressAt(bytes, 0) : bs58.encode(bytes);
+}
+
+/** {@link encodeAddress} of the 32 bytes of `source` from `at` (a hit makes no view of them). */
+export function encodeAddressAt(source: Uint8Array, at: number): string {
+  // The slot from three of the eight 32-bit words (hashing every byte cost a hit more than the
+  // rest of it before V8 optimises the loop); a hit is checked on all 32 bytes.
+  const first = source[at] | (source[at + 1] << 8) | (source[at + 2] << 16) | (source[at + 3] << 24);
+  const middle = source[at + 12] | (source[at + 13] << 8) | (source[at + 14] << 16) | (source[at + 15] << 24);
+  const last = source[at + 28] | (source[at + 29] << 8) | (source[at + 30] << 16) | (source[at + 31] << 24);
+  const hash = Math.imul(first ^ Math.imul(middle, 0x85ebca6b) ^ Math.imul(last, 0xc2b2ae35), 0x9e3779b1);
+  const slot = hash >>> (32 - TEXT_SLOT_BITS);
   const segment = (memo[slot >>> SEGMENT_BITS] ??= newSegment());
   const inSegment = slot & (SEGMENT_SLOTS - 1);
   const stored = segment.bytes;
   const text = segment.text[inSegment];
+  const from = inSegment * 32;
   if (text !== undefined) {
-    const at = inSegment * 32;
     let i = 0;
-    while (i < 32 && stored[at + i] === bytes[i]) i++;
+    while (i < 32 && stored[from + i] === source[at + i]) i++;
     if (i === 32) return text;
   }
+  const bytes = source.subarray(at, at + 32);
   const encoded = base58Of32(bytes);
-  stored.set(bytes, inSegment * 32);
+  stored.set(bytes, from);
   segment.text[inSegment] = encoded;
   if (!fromBase58.has(encoded)) rememberBytes(encoded, new Uint8Array(bytes)); // a copy: a Buffer's slice() is a view
   return encoded;

@@ -156,13 +156,14 @@ export class InvokeContext {
     return BigInt(MM_HEAP_START + start);
   }
 
-  log(line: string): void {
-    this.logs.log(line);
+  /** Logs `line`; `bytes`: its UTF-8 size when the caller knows it. */
+  log(line: string, bytes?: number): void {
+    this.logs.log(line, bytes);
   }
 
   /** {@link log} of a line of ASCII only (program ids, numbers, base64). */
   private logAscii(line: string): void {
-    this.logs.log(line, true);
+    this.logs.log(line, line.length);
   }
 
   /**
@@ -277,7 +278,8 @@ export class InvokeContext {
           heapBytes: this.heapBytes,
           checkAligned: !abiV0,
           r2: this.env.features.isActive(FEATURES.provideInstructionDataOffsetInVmR2) ? input.instructionDataAddress : 0n,
-          trace: traceSinks(tracer?.trace, recorder, covered, watched),
+          // Nothing to feed (the usual case): no array of sinks made and filtered per run.
+          trace: tracer || recorder || covered || watched ? traceSinks(tracer?.trace, recorder, covered, watched) : undefined,
         },
         // A view, not a copy: it is read below, before any other program runs in this memory.
         (memory, registers) => {

@@ -85,8 +85,10 @@ export class LoadedMessage {
   readonly keys: string[];
   /** Write lock per key, after demotion of reserved keys and invoked programs. */
   readonly writable: boolean[];
-  private readonly invoked: Set<number>;
+  /** Per key: 1 when it is the program of some top-level instruction. */
+  private readonly invoked: Uint8Array;
 
+  // Plain loops, not spreads and callbacks: this runs once per transaction, mostly before V8 has optimised it.
   constructor(
     readonly message: Message,
     env: LookupEnvironment,
@@ -97,20 +99,24 @@ export class LoadedMessage {
       loadedWritable.push(...lookupAddresses(env, l.accountKey, l.writableIndexes));
       loadedReadonly.push(...lookupAddresses(env, l.accountKey, l.readonlyIndexes));
     }
-    this.keys = [...message.staticKeys, ...loadedWritable, ...loadedReadonly];
-    if (new Set(this.keys).size !== this.keys.length) throw new TransactionFailure(txError('AccountLoadedTwice'));
-    this.invoked = new Set(message.instructions.map((ix) => ix.programIdIndex));
-    const upgradeableLoaderPresent = this.keys.includes(BPF_LOADER_UPGRADEABLE);
+    const keys = message.lookups.length === 0 ? message.staticKeys.slice() : [...message.staticKeys, ...loadedWritable, ...loadedReadonly];
+    this.keys = keys;
+    if (new Set(keys).size !== keys.length) throw new TransactionFailure(txError('AccountLoadedTwice'));
+    const invoked = new Uint8Array(keys.length);
+    for (let i = 0; i < message.instructions.length; i++) invoked[message.instructions[i].programIdIndex] = 1;
+    this.invoked = invoked;
+    const upgradeableLoaderPresent = keys.includes(BPF_LOADER_UPGRADEABLE);
     const nStatic = message.staticKeys.length;
     const m = message;
-    this.writable = this.keys.map((key, i) => {
+    const writable: boolean[] = [];
+    for (let i = 0; i < keys.length; i++) {
       const byIndex =
         i < nStatic
           ? i < m.numRequiredSignatures - m.numReadonlySigned || (i >= m.numRequiredSignatures && i < nStatic - m.numReadonlyUnsigned)
           : i - nStatic < loadedWritable.length;
-      if (!byIndex || RESERVED_KEYS.has(key)) return false;
-      return !(this.invoked.has(i) && !upgradeableLoaderPresent);
-    });
+      writable.push(byIndex && !RESERVED_KEYS.has(keys[i]) && !(invoked[i] === 1 && !upgradeableLoaderPresent));
+    }
+    this.writable = writable;
   }
 
   /** Whether account `i` signed the transaction. */
@@ -120,7 +126,7 @@ export class LoadedMessage {
 
   /** Whether account `i` is the program of some top-level instruction. */
   isInvoked(i: number): boolean {
-    return this.invoked.has(i);
+    return this.invoked[i] === 1;
   }
 
   /** Whether account `i` is passed to some top-level instruction as an account. */

@@ -33,23 +33,24 @@ export class LogCollector {
   /**
    * Keeps `message` unless it would bring the bytes kept to the limit or past it; the first
    * message refused is replaced by `Log truncated`, later ones are dropped (as Agave does).
-   * `ascii`: the caller knows the message is ASCII, so its length is its size in bytes (counting
-   * them would first copy a freshly built line into one flat string).
+   * `bytes`: its size in UTF-8 when the caller knows it (an ASCII line's length; a guest's text of
+   * known length), since counting would first copy a freshly built line into one flat string and
+   * walk it.
    */
-  log(message: string, ascii = false): void {
+  log(message: string, bytes?: number): void {
     if (this.limit === undefined) {
       this.messages.push(message);
       return;
     }
-    const bytes = this.bytes + (ascii ? message.length : utf8Length(message));
-    if (bytes >= this.limit) {
+    const total = this.bytes + (bytes ?? utf8Length(message));
+    if (total >= this.limit) {
       if (!this.truncated) {
         this.truncated = true;
         this.messages.push('Log truncated');
       }
       return;
     }
-    this.bytes = bytes;
+    this.bytes = total;
     this.messages.push(message);
   }
 }

@@ -4,7 +4,7 @@
  * `versioned/sanitized.rs`).
  */
 import { WebsvmError } from '../errors.js';
-import { decodeAddress as decodeKey, encodeAddress } from './accounts.js';
+import { decodeAddress as decodeKey, encodeAddressAt } from './accounts.js';
 import { isValidHeapFrame } from './compute-budget.js';
 import { TransactionFailure, txError } from './errors.js';
 
@@ -91,12 +91,25 @@ class Cursor {
     this.at += n;
     return out;
   }
+  /** The base58 text of the next 32 bytes (an address or a blockhash). */
+  address(): string {
+    this.need(32);
+    const text = encodeAddressAt(this.bytes, this.at);
+    this.at += 32;
+    return text;
+  }
   /** A little-endian unsigned integer of `n` bytes. */
   uint(n: 2 | 4 | 8): bigint {
     return this.take(n).reduceRight((v, b) => (v << 8n) | BigInt(b), 0n);
   }
   /** Solana's compact-u16. */
   shortVec(): number {
+    // One byte below 0x80 is a whole canonical value (nearly every length): no reader closure.
+    const b = this.bytes[this.at];
+    if (b < 0x80) {
+      this.at++;
+      return b;
+    }
     return readCompactU16(() => this.u8(), malformed);
   }
 }
@@ -181,8 +194,8 @@ function decodeMessageAt(c: Cursor): Message {
   const numReadonlyUnsigned = c.u8();
   const nkeys = c.shortVec();
   const staticKeys: string[] = [];
-  for (let i = 0; i < nkeys; i++) staticKeys.push(encodeAddress(c.take(32)));
-  const recentBlockhash = encodeAddress(c.take(32));
+  for (let i = 0; i < nkeys; i++) staticKeys.push(c.address());
+  const recentBlockhash = c.address();
   const nix = c.shortVec();
   const instructions: CompiledInstruction[] = [];
   for (let i = 0; i < nix; i++) {
@@ -195,7 +208,7 @@ function decodeMessageAt(c: Cursor): Message {
   if (version === 0) {
     const n = c.shortVec();
     for (let i = 0; i < n; i++) {
-      const accountKey = encodeAddress(c.take(32));
+      const accountKey = c.address();
       const writableIndexes = c.take(c.shortVec());
       const readonlyIndexes = c.take(c.shortVec());
       lookups.push({ accountKey, writableIndexes, readonlyIndexes });
@@ -215,10 +228,10 @@ function decodeV1Transaction(c: Cursor): WireTransaction {
   const mask = Number(c.uint(4));
   const priorityBits = mask & CONFIG_PRIORITY_FEE;
   if ((mask & ~CONFIG_KNOWN_BITS) !== 0 || (priorityBits !== 0 && priorityBits !== CONFIG_PRIORITY_FEE)) throw malformed('invalid transaction config mask');
-  const recentBlockhash = encodeAddress(c.take(32));
+  const recentBlockhash = c.address();
   const nix = c.u8();
   const nkeys = c.u8();
-  const staticKeys = Array.from({ length: nkeys }, () => encodeAddress(c.take(32)));
+  const staticKeys = Array.from({ length: nkeys }, () => c.address());
   const config: TransactionConfig = {};
   if (priorityBits) config.priorityFee = c.uint(8);
   if (mask & CONFIG_COMPUTE_UNIT_LIMIT) config.computeUnitLimit = Number(c.uint(4));
@@ -255,16 +268,20 @@ export function sanitizeTransaction(tx: WireTransaction): void {
   const nStatic = m.staticKeys.length;
   if (m.numRequiredSignatures + m.numReadonlyUnsigned > nStatic) fail();
   if (m.numReadonlySigned >= m.numRequiredSignatures) fail();
+  // Indexed loops: this runs once per transaction, mostly before V8 has optimised it (a for-of
+  // makes an iterator and a result per element there).
   let nDynamic = 0;
-  for (const l of m.lookups) {
+  for (let i = 0; i < m.lookups.length; i++) {
+    const l = m.lookups[i];
     if (l.writableIndexes.length === 0 && l.readonlyIndexes.length === 0) fail();
     nDynamic += l.writableIndexes.length + l.readonlyIndexes.length;
   }
   const total = nStatic + nDynamic;
   if (total > 256) fail();
-  for (const ix of m.instructions) {
+  for (let i = 0; i < m.instructions.length; i++) {
+    const ix = m.instructions[i];
     if (ix.programIdIndex >= nStatic || ix.programIdIndex === 0) fail();
-    for (const a of ix.accounts) if (a >= total) fail();
+    for (let j = 0; j < ix.accounts.length; j++) if (ix.accounts[j] >= total) fail();
   }
   if (m.numRequiredSignatures !== tx.signatures.length) fail();
   if (tx.signatures.length > nStatic) fail();

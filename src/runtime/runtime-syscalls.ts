@@ -55,7 +55,7 @@ const CACHED_SYSVARS = new Set<string>([
 /** The syscalls of a runtime reading `bank`; each acts on the invocation in `host.current`. */
 export function createRuntimeSyscalls(bank: SyscallSources, host: { readonly current: InvokeContext | undefined }): SyscallRegistry {
   const ic = () => host.current!;
-  const log = (line: string) => ic().log(line);
+  const log = (line: string, bytes?: number) => ic().log(line, bytes);
   const returnData: ReturnDataState = {
     get programId() {
       const c = ic().tx;

@@ -5,7 +5,7 @@
  */
 import { MM_INPUT_START } from '../isa/constants.js';
 import type { InputWriter } from '../vm/execute.js';
-import { decodeAddress, encodeAddress } from './accounts.js';
+import { decodeAddress, encodeAddressAt } from './accounts.js';
 import { fail } from './errors.js';
 import { MAX_PERMITTED_DATA_LENGTH, type TransactionContext } from './transaction-context.js';
 import { sameBytes } from './bytes.js';
@@ -217,20 +217,19 @@ export function deserializeInput(ctx: TransactionContext, abiV0: boolean, bytes:
     const record = at;
     at += V1.owner;
     need(ACCOUNT_V1.fixedSize - V1.owner);
-    const owner = bytes.subarray(record + V1.owner, record + V1.owner + 32);
     const lamports = view.getBigUint64(record + V1.lamports, true);
     if (lamports !== acc.lamports) ctx.setLamports(i, lamports);
-    const postLenBig = view.getBigUint64(record + V1.dataLen, true);
+    // Compared as a number: exact below 2^53, and any length beyond that is refused either way.
+    const postLen = Number(view.getBigUint64(record + V1.dataLen, true));
     at = record + ACCOUNT_V1.fixedSize;
-    if (postLenBig > BigInt(preLen + MAX_PERMITTED_DATA_INCREASE) || postLenBig > BigInt(MAX_PERMITTED_DATA_LENGTH)) fail('InvalidRealloc');
-    const postLen = Number(postLenBig);
+    if (postLen > preLen + MAX_PERMITTED_DATA_INCREASE || postLen > MAX_PERMITTED_DATA_LENGTH) fail('InvalidRealloc');
     need(postLen);
     const data = bytes.subarray(at, at + postLen);
     const err = ctx.canDataBeResized(i, postLen);
     if (!err) ctx.setData(i, data);
     else if (!sameBytes(acc.data, data)) fail(err);
     at += preLen + MAX_PERMITTED_DATA_INCREASE + pad8(preLen) + RENT_EPOCH;
-    const ownerKey = encodeAddress(owner);
+    const ownerKey = encodeAddressAt(bytes, record + V1.owner);
     if (ownerKey !== acc.owner) ctx.setOwner(i, ownerKey);
   }
 }

@@ -26,7 +26,14 @@ export { SyscallError, type SyscallErrorKind } from './errors.js';
 
 // The syscall helpers as exported, behind checks of their arguments (the runtime calls them unchecked).
 const REGISTRY: [string, FieldCheck<SyscallRegistry>] = ['registry', (v, name) => toInstance(v, name, SyscallRegistry, 'a SyscallRegistry')];
-const LOG: [string, FieldCheck<(line: string) => void>] = ['log', (v, name) => toFunction(v, name, 'a function receiving each log line')];
+/** A caller's log sink, called with the line alone (the runtime's own sink also takes the line's size). */
+const LOG: [string, FieldCheck<(line: string) => void>] = [
+  'log',
+  (v, name) => {
+    const sink = toFunction<(line: string) => void>(v, name, 'a function receiving each log line');
+    return (line: string) => sink(line);
+  },
+];
 /** Execution costs: each a number of compute units. */
 const toCosts: FieldCheck<Readonly<ExecutionCosts>> = (value, name) => {
   if (value === undefined) return DEFAULT_EXECUTION_COSTS;
@@ -95,7 +102,7 @@ export const registerReturnDataSyscalls = guarded(returnData.registerReturnDataS
 export function solanaSyscalls(log: (line: string) => void, invocation?: returnData.ReturnDataState): SyscallRegistry {
   const registry = new SyscallRegistry();
   if (invocation) returnData.registerReturnDataSyscalls(registry, invocation);
-  logging.registerLoggingSyscalls(registry, log);
+  logging.registerLoggingSyscalls(registry, (line) => log(line));
   memory.registerMemorySyscalls(registry);
   pda.registerPdaSyscalls(registry);
   return hashing.registerHashingSyscalls(registry, log);

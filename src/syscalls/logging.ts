@@ -14,6 +14,8 @@ export { consumeChecked };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+const LOG_PREFIX = 'Program log: ';
+
 /** Guest bytes as UTF-8 text, or the failure Agave reports for invalid text. */
 function guestString(ctx: SyscallContext, addr: bigint, len: bigint): string {
   const bytes = ctx.memory.slice(addr, len, false);
@@ -65,7 +67,7 @@ export function utf8ErrorText(bytes: Uint8Array): string {
 /** Registers `abort`, `sol_panic_`, `sol_log_`, `sol_log_64_`, `sol_log_pubkey`, `sol_log_data`, `sol_log_compute_units_`. */
 export function registerLoggingSyscalls(
   registry: SyscallRegistry,
-  log: (line: string) => void,
+  log: (line: string, bytes?: number) => void,
   costs: Readonly<ExecutionCosts> = DEFAULT_EXECUTION_COSTS,
 ): SyscallRegistry {
   return registry
@@ -79,7 +81,8 @@ export function registerLoggingSyscalls(
     })
     .register('sol_log_', (ctx, addr, len) => {
       consumeChecked(ctx, Math.max(costs.syscallBaseCost, Number(len)));
-      log(`Program log: ${guestString(ctx, addr, len)}`);
+      // Valid UTF-8 of `len` bytes after an ASCII prefix: the line's size is known without counting.
+      log(`${LOG_PREFIX}${guestString(ctx, addr, len)}`, LOG_PREFIX.length + Number(len));
       return 0n;
     })
     .register('sol_log_64_', (ctx, a, b, c, d, e) => {
@@ -106,7 +109,8 @@ export function registerLoggingSyscalls(
         const field = ctx.memory.slice(table.addr(i), table.len(i), false);
         fields.push(bytesToBase64(field));
       }
-      log(`Program data: ${fields.join(' ')}`);
+      const line = `Program data: ${fields.join(' ')}`;
+      log(line, line.length); // base64: ASCII
       return 0n;
     })
     .register('sol_log_compute_units_', (ctx) => {

@@ -54,19 +54,25 @@ export function createProgramAddress(seeds: readonly Uint8Array[], programId: Ui
   return hashOnCurve(address) ? undefined : address;
 }
 
-/** `translate_and_check_program_address_inputs`. */
-function seedsAndProgramId(ctx: SyscallContext, seedsAddr: bigint, count: bigint, programIdAddr: bigint): [Uint8Array[], Uint8Array] {
+const MAX_SEEDS_BIG = BigInt(MAX_SEEDS);
+const MAX_SEED_LEN_BIG = BigInt(MAX_SEED_LEN);
+
+/**
+ * `translate_and_check_program_address_inputs`. Views of the guest's memory, not copies: they are
+ * hashed before the syscall writes anything.
+ */
+function seedsAndProgramId(ctx: SyscallContext, seedsAddr: bigint, count: bigint, programIdAddr: bigint): { seeds: Uint8Array[]; programId: Uint8Array } {
   const table = new VmSlices(ctx.memory.view, ctx.memory.sliceAt(seedsAddr, count * BigInt(VM_SLICE_BYTES), false));
   if (count > 0n) requireAligned(ctx, seedsAddr, 8);
-  if (count > BigInt(MAX_SEEDS)) throw new SyscallError('BadSeeds', SEEDS_TOO_LONG);
+  if (count > MAX_SEEDS_BIG) throw new SyscallError('BadSeeds', SEEDS_TOO_LONG);
   const n = Number(count);
   const seeds: Uint8Array[] = [];
   for (let i = 0; i < n; i++) {
     const len = table.len(i);
-    if (len > BigInt(MAX_SEED_LEN)) throw new SyscallError('BadSeeds', SEEDS_TOO_LONG);
-    seeds.push(ctx.memory.slice(table.addr(i), len, false).slice());
+    if (len > MAX_SEED_LEN_BIG) throw new SyscallError('BadSeeds', SEEDS_TOO_LONG);
+    seeds.push(ctx.memory.slice(table.addr(i), len, false));
   }
-  return [seeds, ctx.memory.slice(programIdAddr, 32, false).slice()];
+  return { seeds, programId: ctx.memory.slice(programIdAddr, 32, false) };
 }
 
 /** Registers `sol_create_program_address` and `sol_try_find_program_address`. */
@@ -77,7 +83,7 @@ export function registerPdaSyscalls(registry: SyscallRegistry, costs: Readonly<E
   return registry
     .register('sol_create_program_address', (ctx, seedsAddr, count, programIdAddr, out) => {
       consumeChecked(ctx, costs.createProgramAddressUnits);
-      const [seeds, programId] = seedsAndProgramId(ctx, seedsAddr, count, programIdAddr);
+      const { seeds, programId } = seedsAndProgramId(ctx, seedsAddr, count, programIdAddr);
       const address = createProgramAddress(seeds, programId);
       if (!address) return 1n;
       ctx.memory.slice(out, 32, true).set(address);
@@ -85,7 +91,7 @@ export function registerPdaSyscalls(registry: SyscallRegistry, costs: Readonly<E
     })
     .register('sol_try_find_program_address', (ctx, seedsAddr, count, programIdAddr, out, bumpOut) => {
       consumeChecked(ctx, costs.createProgramAddressUnits);
-      const [seeds, programId] = seedsAndProgramId(ctx, seedsAddr, count, programIdAddr);
+      const { seeds, programId } = seedsAndProgramId(ctx, seedsAddr, count, programIdAddr);
       // Bumps 255 down to 1; each failed attempt costs another charge.
       for (let bump = 255; bump > 0; bump--) {
         const address = createProgramAddress([...seeds, Uint8Array.of(bump)], programId);

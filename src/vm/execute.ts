@@ -123,12 +123,11 @@ export function createMemoryMap(
   heapBytes: number,
   layout?: ConstructorParameters<typeof MemoryMap>[2],
 ): MemoryMap {
-  const regions: RegionSpec[] = exe.programRegions.map((r) => ({
-    slot: Math.floor(r.vaddr / 0x1_0000_0000),
-    length: r.bytes.length,
-    contents: r.bytes,
-    writable: false,
-  }));
+  const regions: RegionSpec[] = [];
+  for (let i = 0; i < exe.programRegions.length; i++) {
+    const r = exe.programRegions[i];
+    regions.push({ slot: Math.floor(r.vaddr / 0x1_0000_0000), length: r.bytes.length, contents: r.bytes, writable: false });
+  }
   regions.push(
     { slot: 2, length: STACK_SIZE, writable: true, gapped: stackFrameGaps(exe.sbpfVersion) },
     { slot: 3, length: heapBytes, writable: true },
@@ -226,21 +225,14 @@ export function run(exe: Executable, opts: ExecuteOptions, exit: ExitHook | unde
   // for a program the JIT cannot compile.
   const tiering = engine === 'auto' ? tierOf(exe, syscalls) : undefined;
   const module = opts.trace ? undefined : engine === 'jit' ? compiledModule(exe, syscalls) : tiering?.module();
-  const request = (): RunRequest => ({
-    exe,
-    syscalls,
-    computeUnits,
-    layout: (placement: Placement) => createMemoryMap(exe, input, heapBytes, placement),
-    r2: opts.r2 ?? 0n,
-    onExit: exit,
-    checkAligned: opts.checkAligned ?? true,
-  });
-  if (module) result = runJit(module, request(), tiering);
-  else if (tiering && !opts.trace) result = runWasmInterpreter(request(), tiering);
-  else {
+  const layout = (placement: Placement) => createMemoryMap(exe, input, heapBytes, placement);
+  if (module || (tiering && !opts.trace)) {
+    const request: RunRequest = { exe, syscalls, computeUnits, layout, r2: opts.r2 ?? 0n, onExit: exit, checkAligned: opts.checkAligned ?? true };
+    result = module ? runJit(module, request, tiering) : runWasmInterpreter(request, tiering!);
+  } else {
     const machine = borrowMachine(exe);
     try {
-      const vm = machine.prepare(exe, (placement) => createMemoryMap(exe, input, heapBytes, placement));
+      const vm = machine.prepare(exe, layout);
       const memory = vm.memory;
       if (opts.r2 !== undefined) vm.B[2] = opts.r2;
       vm.checkAligned = opts.checkAligned ?? true;

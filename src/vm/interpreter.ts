@@ -706,7 +706,7 @@ export class Interpreter implements SyscallContext {
   /** Runs a syscall (the instructions so far are already charged); r0 receives its result. */
   private callSyscall(entry: SyscallEntry, pc: number): void {
     const B = this.B;
-    B[0] = invokeSyscall(this, entry, [B[1], B[2], B[3], B[4], B[5]], pc);
+    B[0] = invokeSyscall(this, entry, B[1], B[2], B[3], B[4], B[5], pc);
   }
 
   /**

@@ -91,12 +91,14 @@ export class SyscallRegistry {
  * instructions are charged: the registered cost (failing like `consume_checked` when it does not
  * fit), then the function; any failure becomes `SyscallError` carrying the original as `cause`.
  */
-export function invokeSyscall(ctx: SyscallContext, entry: SyscallEntry, args: [bigint, bigint, bigint, bigint, bigint], pc: number): bigint {
+export function invokeSyscall(ctx: SyscallContext, entry: SyscallEntry, r1: bigint, r2: bigint, r3: bigint, r4: bigint, r5: bigint, pc: number): bigint {
   try {
     if (entry.cost > 0) {
       consumeChecked(ctx, entry.cost);
     }
-    return entry.fn(ctx, ...args);
+    // The registers one by one, not in an array spread into the call: a syscall is made per call
+    // instruction, and before V8 optimises the caller both the array and the spread cost.
+    return entry.fn(ctx, r1, r2, r3, r4, r5);
   } catch (e) {
     const err = EbpfError.syscall(e instanceof Error ? e.message : String(e));
     err.pc = pc;
