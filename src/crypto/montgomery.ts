@@ -309,6 +309,25 @@ function carryOut(c: Code, limb: number, carry: number, signed: boolean): void {
   c.localGet(limb).i64Const(0, NARROW_MASK).i64And().localSet(limb);
 }
 
+/**
+ * t = a + b or a − b limb by limb, from the narrow elements at the addresses in locals `a` and `b`,
+ * with carries passed along: unsigned for a sum, whose top limb keeps the overflow; signed
+ * (arithmetic shifts) for a difference, whose `carry` ends −1 when a < b.
+ */
+function limbwiseChain(c: Code, t: number[], carry: number, a: number, b: number, subtract: boolean): void {
+  t.forEach((tk, k) => {
+    c.localGet(a)
+      .i64Load32U(4 * k)
+      .localGet(b)
+      .i64Load32U(4 * k);
+    if (subtract) c.i64Sub();
+    else c.i64Add();
+    if (k) c.localGet(carry).i64Add();
+    if (subtract || k < t.length - 1) carryOut(c, tk, carry, subtract);
+    else c.localSet(tk);
+  });
+}
+
 /** Limbs of {@link NARROW_BITS} bits an element modulo `modulus` takes (room for sums below 4q). */
 export const narrowLimbs = (modulus: bigint): number => Math.ceil((modulus.toString(2).length + 2) / NARROW_BITS);
 
@@ -497,16 +516,7 @@ export function emitNarrowMontgomery(m: ModuleBuilder, modulus: bigint, dotPairs
     const t = Array.from({ length: limbs }, () => c.locals(1, I64));
     const carry = c.locals(1, I64);
     // a + b < 4q: one carry chain, then 2q off if it is not below 2q.
-    t.forEach((tk, k) => {
-      c.localGet(A)
-        .i64Load32U(4 * k)
-        .localGet(B)
-        .i64Load32U(4 * k)
-        .i64Add();
-      if (k) c.localGet(carry).i64Add();
-      if (k < limbs - 1) carryOut(c, tk, carry, false);
-      else c.localSet(tk);
-    });
+    limbwiseChain(c, t, carry, A, B, false);
     subtractModulusIfNotBelow(c, t, twiceQ, NARROW_BITS);
     storeLimbs(c, DST, t);
   }
@@ -519,15 +529,7 @@ export function emitNarrowMontgomery(m: ModuleBuilder, modulus: bigint, dotPairs
     const carry = c.locals(1, I64);
     // a − b with signed carries (arithmetic shifts); the last is −1 when a < b: then add 2q,
     // masked by it, in a second chain.
-    t.forEach((tk, k) => {
-      c.localGet(A)
-        .i64Load32U(4 * k)
-        .localGet(B)
-        .i64Load32U(4 * k)
-        .i64Sub();
-      if (k) c.localGet(carry).i64Add();
-      carryOut(c, tk, carry, true);
-    });
+    limbwiseChain(c, t, carry, A, B, true);
     const negative = c.locals(1, I64);
     c.localGet(carry).localSet(negative);
     t.forEach((tk, k) => {
