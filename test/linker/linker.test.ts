@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { execute, link, LinkError, loadElf, solanaSyscalls, verify, SBPFVersion } from '../../src/index.js';
+import { execute, link, LinkError, loadElf, registerLoggingSyscalls, solanaSyscalls, SyscallRegistry, verify, SBPFVersion } from '../../src/index.js';
 import { serializeNoAccounts } from '../helpers/serialize.js';
 import { thrown } from '../helpers/errors.js';
 
@@ -40,6 +40,24 @@ describe('link()', () => {
       expect(runWithLogs(elf, [4])).toMatchObject({ result: { ok: true, value: 0x80n }, logs: ['Program log: split'] });
     }
   });
+  it('hands a log sink the caller passed each line alone (the runtime’s own sink also takes its size)', () => {
+    const exe = loadElf(link([fixture('split.o')], { sbpfVersion: 3 }), { deployment: true });
+    for (const syscalls of [
+      (sink: (line: string) => void) => solanaSyscalls(sink),
+      (sink: (line: string) => void) => registerLoggingSyscalls(new SyscallRegistry(), sink),
+    ]) {
+      const calls: unknown[][] = [];
+      const result = execute(exe, {
+        input: serializeNoAccounts(Uint8Array.of(4), new Uint8Array(32)),
+        syscalls: syscalls((...args: unknown[]) => void calls.push(args)),
+        computeUnits: 200_000,
+        engine: 'interpreter',
+      });
+      expect(result).toMatchObject({ ok: true });
+      expect(calls).toEqual([['Program log: split']]);
+    }
+  });
+
   it('rejects writable data with the symbol name', () => {
     const e = linkError(() => link([fixture('writable.o')]));
     expect(e.kind).toBe('WritableSection');
