@@ -16,12 +16,13 @@ const BITS = 30;
 const M30 = 2 ** BITS - 1;
 
 /**
- * Emits `invert(dst, src)`: dst = src⁻¹ mod q for the value at src (`limbs` 32-bit limbs, below q,
- * not Montgomery form; 0 gives 0), as `limbs` 32-bit limbs. Needs an odd q below 2^(32·limbs).
+ * Emits `invert(dst, src)`: dst = src⁻¹ mod q for the value at src (`limbs` limbs of `limbBits`
+ * bits, 32 or montgomery.ts's narrow 29, below q, not Montgomery form; 0 gives 0), as `limbs` limbs
+ * of `limbBits` bits. Needs an odd q below 2^(limbBits·limbs).
  */
-export function emitInverse(m: ModuleBuilder, q: bigint, limbs = LIMBS): number {
+export function emitInverse(m: ModuleBuilder, q: bigint, limbs = LIMBS, limbBits = 32): number {
   // Room for values in (−2q, q) and their sign.
-  const N = Math.ceil((32 * limbs + 2) / BITS);
+  const N = Math.ceil((q.toString(2).length + 2) / BITS);
   const invert = m.addFunction([I32, I32], []);
   const c = invert.code;
   const [DST, SRC] = [0, 1];
@@ -38,17 +39,18 @@ export function emitInverse(m: ModuleBuilder, q: bigint, limbs = LIMBS): number 
   };
   const k64 = (v: number) => c.i64Const(v < 0 ? -1 : 0, v);
 
-  // g = x in 30-bit limbs (from the limbs at src), f = q, d = 0, e = 1, δ = 1.
+  // g = x in 30-bit limbs (from the limbs at src, below q: any above N·30 bits are zero), f = q, d = 0, e = 1, δ = 1.
   g.forEach((gk, k) => {
     const bit = BITS * k;
-    const word = bit >> 5;
-    const shift = bit & 31;
+    const word = Math.floor(bit / limbBits);
+    const shift = bit % limbBits;
+    if (word >= limbs) return void c.i64ConstI32(0).localSet(gk);
     c.localGet(SRC).i64Load32U(4 * word);
     if (shift) c.i64Const(0, shift).i64ShrU();
-    if (word + 1 < limbs && shift + BITS > 32) {
+    if (word + 1 < limbs && shift + BITS > limbBits) {
       c.localGet(SRC)
         .i64Load32U(4 * (word + 1))
-        .i64Const(0, 32 - shift)
+        .i64Const(0, limbBits - shift)
         .i64Shl()
         .i64Or();
     }
@@ -196,12 +198,16 @@ export function emitInverse(m: ModuleBuilder, q: bigint, limbs = LIMBS): number 
   }
   c.end();
   addQIfNegative();
-  // Back to 32-bit limbs.
+  // Back to limbs of limbBits bits.
   for (let k = 0; k < limbs; k++) {
-    const bit = 32 * k;
+    const bit = limbBits * k;
     const limb = Math.floor(bit / BITS);
     const shift = bit % BITS;
     c.localGet(DST);
+    if (limb >= N) {
+      c.i64ConstI32(0).i64Store32(4 * k);
+      continue;
+    }
     c.localGet(d[limb]);
     if (shift) c.i64Const(0, shift).i64ShrU();
     if (limb + 1 < N)
@@ -209,6 +215,7 @@ export function emitInverse(m: ModuleBuilder, q: bigint, limbs = LIMBS): number 
         .i64Const(0, BITS - shift)
         .i64Shl()
         .i64Or();
+    if (limbBits < 32) c.i64Const(0, 2 ** limbBits - 1).i64And();
     c.i64Store32(4 * k);
   }
   return invert.index;

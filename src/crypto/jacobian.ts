@@ -18,6 +18,11 @@ export interface FieldFunctions {
   bytes: number;
   /** sqr(dst, a), when the field has a squaring cheaper than mul(dst, a, a) (Fp2's takes two Fp products of three). */
   sqr?: number;
+  /**
+   * reduce(dst, a), when elements are not kept canonical (montgomery.ts's narrow ones, below 2q):
+   * run in place on an element before it is tested for zero or compared.
+   */
+  reduce?: number;
 }
 
 /**
@@ -29,6 +34,9 @@ export function emitJacobian(m: ModuleBuilder, f: FieldFunctions, scratch: numbe
   const E = f.bytes;
   const T = (i: number) => scratch + i * E;
   const square = (c: Code, dst: Slot, x: Slot) => (f.sqr === undefined ? call(c, f.mul, dst, x, x) : call(c, f.sqr, dst, x));
+  const canonical = (c: Code, ...xs: Slot[]) => {
+    if (f.reduce !== undefined) for (const x of xs) call(c, f.reduce, x, x);
+  };
   const coordinates = (p: number): Slot[] => [
     [p, 0],
     [p, E],
@@ -74,6 +82,7 @@ export function emitJacobian(m: ModuleBuilder, f: FieldFunctions, scratch: numbe
     const [X2, Y2, Z2] = coordinates(Q);
     const [Z1Z1, Z2Z2, U1, U2, S1, S2, H, I, J, R, V] = [T(0), T(1), T(2), T(3), T(4), T(5), T(6), T(7), T(8), T(9), T(10)];
     c.block();
+    canonical(c, Z1, Z2);
     isZero(c, Z1, E);
     c.if();
     copy(c, [DST, 0], [Q, 0], 3 * E);
@@ -92,9 +101,11 @@ export function emitJacobian(m: ModuleBuilder, f: FieldFunctions, scratch: numbe
     call(c, f.mul, S1, S1, Z2Z2);
     call(c, f.mul, S2, Y2, Z1);
     call(c, f.mul, S2, S2, Z1Z1);
+    canonical(c, U1, U2);
     equal(c, U1, U2, E);
     c.if();
     // Same x: P = Q doubles, P = −Q gives infinity.
+    canonical(c, S1, S2);
     equal(c, S1, S2, E);
     c.if();
     call(c, double.index, [DST, 0], [P, 0]);

@@ -573,6 +573,12 @@ export function wordToNarrow(words: Uint32Array, index: number, input: Uint8Arra
   }
 }
 
+/** Whether the normalized narrow limbs at `words[index]` are below the value whose narrow limbs are `bound` (as many). */
+export function narrowBelow(words: Uint32Array, index: number, bound: readonly number[]): boolean {
+  for (let k = bound.length - 1; k >= 0; k--) if (words[index + k] !== bound[k]) return words[index + k] < bound[k];
+  return false;
+}
+
 /** The 32-bit word w (0 the lowest) of the 32-byte value at `bytes[at]`, big- or little-endian. */
 function read32(bytes: Uint8Array, at: number, le: boolean, w: number): number {
   const i = le ? at + 4 * w : at + 28 - 4 * w;

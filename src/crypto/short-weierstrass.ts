@@ -1,7 +1,8 @@
 /**
  * Point arithmetic on a curve y² = x³ + b over a prime field below 2^256 (secp256k1, BN254's G1),
- * in a WebAssembly module built by our own emitter on first use: Montgomery field arithmetic
- * (crypto/montgomery.ts), Jacobian coordinates (X, Y, Z) ~ (X/Z², Y/Z³) with Z = 0 the point at
+ * in a WebAssembly module built by our own emitter on first use: Montgomery field arithmetic on
+ * 29-bit limbs (crypto/montgomery.ts's narrow representation, elements below 2p until reduced for
+ * a comparison or output), Jacobian coordinates (X, Y, Z) ~ (X/Z², Y/Z³) with Z = 0 the point at
  * infinity, the "dbl-2009-l" doubling and "add-2007-bl" addition of the Explicit-Formulas Database
  * (crypto/jacobian.ts), k₁·P₁ + k₂·P₂ by interleaved sliding windows, and results made affine by
  * one inversion (crypto/inverse.ts). Callers pass and get affine points as BigInts, or as the
@@ -12,10 +13,24 @@ import { fixedModule, type EmittedModule } from './fixed-modules.js';
 import { call, copy, equal, isZero, zero } from './field-slots.js';
 import { emitInverse } from './inverse.js';
 import { emitJacobian } from './jacobian.js';
-import { ELEMENT_BYTES, emitMontgomery, emitPow, limbsOf, LIMBS, limbsToWord, POW_TABLE_ELEMENTS, wordToLimbs } from './montgomery.js';
+import {
+  emitNarrowMontgomery,
+  emitPow,
+  limbsOf,
+  NARROW_BITS,
+  narrowBelow,
+  narrowElementBytes,
+  narrowToWord,
+  POW_TABLE_ELEMENTS,
+  wordToNarrow,
+} from './montgomery.js';
 
 const { I32 } = ValType;
-const E = ELEMENT_BYTES;
+/** Narrow limbs of an element: nine for any modulus below 2^259. */
+const LIMBS = 9;
+const E = narrowElementBytes(LIMBS);
+/** 2^(29·9), the Montgomery radix. */
+const RADIX = 1n << BigInt(NARROW_BITS * LIMBS);
 /** A Jacobian point: X, Y, Z. */
 const POINT = 3 * E;
 
@@ -26,11 +41,11 @@ export interface Affine {
 }
 
 // Memory layout (bytes).
-const TO_MONTGOMERY = 0; // 2^512 mod p
+const TO_MONTGOMERY = 0; // RADIX² mod p
 const ONE = E; // 1, normal form
 const ONE_MONTGOMERY = 2 * E;
 const B = 3 * E; // the curve's b, Montgomery form
-const ROOT_EXPONENT = 4 * E; // (p + 1) / 4
+const ROOT_EXPONENT = 4 * E; // (p + 1) / 4, 32 little-endian bytes as the scalars
 const K1 = 5 * E;
 const K2 = 6 * E;
 const X_IN = 7 * E; // an affine coordinate pair in, or out
@@ -41,7 +56,7 @@ const P12 = P2 + POINT;
 const ACC = P12 + POINT;
 const TEMP = ACC + POINT; // 11 scratch elements
 const T = (i: number) => TEMP + i * E;
-const CUBE = T(11); // R³ mod p, for inverses in Montgomery form
+const CUBE = T(11); // RADIX³ mod p, for inverses in Montgomery form
 const POW_TABLE = CUBE + E;
 /** Windows of up to four bits in {@link emitCombine}, the scalars' window digits and tables of P1's and P2's odd multiples. */
 const WINDOW = 4;
@@ -54,13 +69,13 @@ interface Exports {
   memory: WebAssembly.Memory;
   /** X_IN, Y_IN (normal form) into Montgomery form at `dst` (x, y, then Z = 1); returns whether on the curve. */
   load(dst: number): number;
-  /** Y_IN = the y with y² = X_IN³ + b of parity `odd` (normal form); returns 0 when X_IN³ + b is no square. */
+  /** Y_IN = the y with y² = X_IN³ + b of parity `odd` (normal form, reduced); returns 0 when X_IN³ + b is no square. */
   lift(odd: number): number;
   /** ACC = K1·P1 + K2·P2. */
   combine(): void;
   /** ACC = P1 + P2. */
   sum(): void;
-  /** ACC into X_IN, Y_IN as an affine point; 0 when it is the point at infinity. */
+  /** ACC into X_IN, Y_IN as an affine point (reduced); 0 when it is the point at infinity. */
   affine(): number;
 }
 
@@ -69,9 +84,10 @@ export function emitShortWeierstrass(p: bigint): EmittedModule {
   const m = new ModuleBuilder();
   m.defineMemory(1, 1);
   m.export('memory', 'memory', 0);
-  const f = emitMontgomery(m, p);
-  const pow = emitPow(m, f.mul, ONE_MONTGOMERY, POW_TABLE);
-  const invert = emitInverse(m, p);
+  // No sums of products here: dot's head room goes unused.
+  const f = emitNarrowMontgomery(m, p, 1);
+  const pow = emitPow(m, f.mul, ONE_MONTGOMERY, POW_TABLE, E, 256, f.sqr);
+  const invert = emitInverse(m, p, LIMBS, NARROW_BITS);
   const { double, add } = emitJacobian(m, { ...f, bytes: E }, TEMP);
 
   const combine = emitCombine(m, { double, add }, POINT, {
@@ -97,10 +113,12 @@ export function emitShortWeierstrass(p: bigint): EmittedModule {
     call(c, f.mul, [DST, 0], X_IN, TO_MONTGOMERY);
     call(c, f.mul, [DST, E], Y_IN, TO_MONTGOMERY);
     copy(c, [DST, 2 * E], ONE_MONTGOMERY, E);
-    call(c, f.mul, T(0), [DST, 0], [DST, 0]);
+    call(c, f.sqr, T(0), [DST, 0]);
     call(c, f.mul, T(0), T(0), [DST, 0]);
     call(c, f.add, T(0), T(0), B);
-    call(c, f.mul, T(1), [DST, E], [DST, E]);
+    call(c, f.sqr, T(1), [DST, E]);
+    call(c, f.reduce, T(0), T(0));
+    call(c, f.reduce, T(1), T(1));
     equal(c, T(0), T(1), E);
   }
 
@@ -110,19 +128,23 @@ export function emitShortWeierstrass(p: bigint): EmittedModule {
     const c = lift.code;
     const ODD = 0;
     call(c, f.mul, T(0), X_IN, TO_MONTGOMERY);
-    call(c, f.mul, T(1), T(0), T(0));
+    call(c, f.sqr, T(1), T(0));
     call(c, f.mul, T(1), T(1), T(0));
     call(c, f.add, T(1), T(1), B); // x³ + b
     call(c, pow, T(2), T(1), ROOT_EXPONENT);
-    call(c, f.mul, T(3), T(2), T(2));
+    call(c, f.sqr, T(3), T(2));
+    call(c, f.reduce, T(1), T(1));
+    call(c, f.reduce, T(3), T(3));
     equal(c, T(1), T(3), E);
     c.if(ValType.I32);
     call(c, f.mul, Y_IN, T(2), ONE);
-    // The parity is the normal form's: negate y when it differs.
+    call(c, f.reduce, Y_IN, Y_IN);
+    // The parity is the reduced normal form's: negate y when it differs.
     c.i32Const(Y_IN).i32Load8U().i32Const(1).i32And().localGet(ODD).i32Ne();
     c.if();
     zero(c, T(3), E);
     call(c, f.sub, Y_IN, T(3), Y_IN);
+    call(c, f.reduce, Y_IN, Y_IN);
     c.end();
     c.i32Const(1);
     c.else();
@@ -134,6 +156,7 @@ export function emitShortWeierstrass(p: bigint): EmittedModule {
   const affine = m.addFunction([], [I32]);
   {
     const c = affine.code;
+    call(c, f.reduce, ACC + 2 * E, ACC + 2 * E); // zero, and the inverse's input, below p
     isZero(c, ACC + 2 * E, E);
     c.if(ValType.I32);
     c.i32Const(0);
@@ -141,12 +164,14 @@ export function emitShortWeierstrass(p: bigint): EmittedModule {
     // Z⁻¹ in Montgomery form: the plain inverse of Z·R is Z⁻¹·R⁻¹, times R³ (·R⁻¹) is Z⁻¹·R.
     call(c, invert, T(0), ACC + 2 * E);
     call(c, f.mul, T(0), T(0), CUBE);
-    call(c, f.mul, T(1), T(0), T(0));
+    call(c, f.sqr, T(1), T(0));
     call(c, f.mul, X_IN, ACC, T(1));
     call(c, f.mul, X_IN, X_IN, ONE);
+    call(c, f.reduce, X_IN, X_IN);
     call(c, f.mul, T(1), T(1), T(0));
     call(c, f.mul, Y_IN, ACC + E, T(1));
     call(c, f.mul, Y_IN, Y_IN, ONE);
+    call(c, f.reduce, Y_IN, Y_IN);
     c.i32Const(1);
     c.end();
   }
@@ -159,7 +184,7 @@ export function emitShortWeierstrass(p: bigint): EmittedModule {
   return { bytes: m.encode(), meta: undefined };
 }
 
-/** The instance and its memory as 32-bit words and as bytes. */
+/** The instance and its memory as 32-bit words (a narrow limb each) and as bytes. */
 interface Instance {
   exports: Exports;
   words: Uint32Array;
@@ -173,16 +198,16 @@ interface Instance {
  */
 export class ShortWeierstrass {
   private module: Instance | undefined;
+  /** p and (p + 1)/2 (a y not below it is the larger of ±y), as narrow limbs. */
   private readonly pLimbs: number[];
-  /** (p − 1)/2: a y above it is the larger of ±y. */
   private readonly halfLimbs: number[];
 
   constructor(
     readonly p: bigint,
     private readonly b: bigint,
   ) {
-    this.pLimbs = limbsOf(p);
-    this.halfLimbs = limbsOf((p - 1n) / 2n);
+    this.pLimbs = limbsOf(p, LIMBS, NARROW_BITS);
+    this.halfLimbs = limbsOf((p + 1n) / 2n, LIMBS, NARROW_BITS);
   }
 
   /** Its module's name among the fixed modules (one module per modulus). */
@@ -196,25 +221,26 @@ export class ShortWeierstrass {
       const exports = new WebAssembly.Instance(module, {}).exports as unknown as Exports;
       const words = new Uint32Array(exports.memory.buffer);
       const mod = this.p;
-      const put = (at: number, v: bigint) => words.set(limbsOf(v), at / 4);
-      put(TO_MONTGOMERY, (1n << 512n) % mod);
+      const put = (at: number, v: bigint) => words.set(limbsOf(v, LIMBS, NARROW_BITS), at / 4);
+      put(TO_MONTGOMERY, (RADIX * RADIX) % mod);
       put(ONE, 1n);
-      put(ONE_MONTGOMERY, (1n << 256n) % mod);
-      put(B, (this.b << 256n) % mod);
-      put(ROOT_EXPONENT, (mod + 1n) / 4n);
-      put(CUBE, (1n << 768n) % mod);
+      put(ONE_MONTGOMERY, RADIX % mod);
+      put(B, (this.b * RADIX) % mod);
+      words.set(limbsOf((mod + 1n) / 4n), ROOT_EXPONENT / 4);
+      put(CUBE, RADIX ** 3n % mod);
       this.module = { exports, words, bytes: new Uint8Array(exports.memory.buffer) };
     }
     return this.module;
   }
 
-  private put(at: number, v: bigint): void {
-    this.m.words.set(limbsOf(v), at / 4);
+  /** Puts a field element (`bits` 29) or a 256-bit scalar's bytes (`bits` 32) at `at`. */
+  private put(at: number, v: bigint, bits = NARROW_BITS): void {
+    this.m.words.set(bits === NARROW_BITS ? limbsOf(v, LIMBS, bits) : limbsOf(v), at / 4);
   }
 
   private get(at: number): bigint {
     let v = 0n;
-    for (let k = LIMBS - 1; k >= 0; k--) v = (v << 32n) | BigInt(this.m.words[at / 4 + k]);
+    for (let k = LIMBS - 1; k >= 0; k--) v = (v << BigInt(NARROW_BITS)) | BigInt(this.m.words[at / 4 + k]);
     return v;
   }
 
@@ -241,9 +267,9 @@ export class ShortWeierstrass {
   /** The accumulator as x‖y words into `out` (64 zero bytes for infinity). */
   private resultInto(out: Uint8Array, le: boolean): void {
     const { exports, words } = this.m;
-    if (!exports.affine()) return void out.fill(0, 0, 2 * E);
-    limbsToWord(words, X_IN / 4, out, 0, le);
-    limbsToWord(words, Y_IN / 4, out, E, le);
+    if (!exports.affine()) return void out.fill(0, 0, 64);
+    narrowToWord(words, X_IN / 4, out, 0, le);
+    narrowToWord(words, Y_IN / 4, out, 32, le);
   }
 
   /** Whether (x, y), coordinates below p, satisfies the curve equation. */
@@ -269,8 +295,8 @@ export class ShortWeierstrass {
   combine(k1: bigint, p1: Affine | undefined, k2 = 0n, p2: Affine | undefined = undefined): Affine | undefined {
     this.load(P1, p1);
     this.load(P2, p2);
-    this.put(K1, k1);
-    this.put(K2, k2);
+    this.put(K1, k1, 32);
+    this.put(K2, k2, 32);
     this.m.exports.combine();
     return this.result();
   }
@@ -287,7 +313,9 @@ export class ShortWeierstrass {
       return true;
     }
     const { exports, words } = this.m;
-    return wordToLimbs(words, X_IN / 4, input, at, le, this.pLimbs) && wordToLimbs(words, Y_IN / 4, input, at + E, le, this.pLimbs) && exports.load(slot) === 1;
+    wordToNarrow(words, X_IN / 4, input, at, le, LIMBS);
+    wordToNarrow(words, Y_IN / 4, input, at + 32, le, LIMBS);
+    return narrowBelow(words, X_IN / 4, this.pLimbs) && narrowBelow(words, Y_IN / 4, this.pLimbs) && exports.load(slot) === 1;
   }
 
   /** The sum of the two loaded operands, as x‖y words into `out`. */
@@ -302,8 +330,8 @@ export class ShortWeierstrass {
    */
   multiplyInto(input: Uint8Array, at: number, le: boolean, out: Uint8Array): void {
     const { exports, bytes } = this.m;
-    for (let i = 0; i < E; i++) bytes[K1 + i] = input[le ? at + i : at + E - 1 - i];
-    bytes.fill(0, K2, K2 + E);
+    for (let i = 0; i < 32; i++) bytes[K1 + i] = input[le ? at + i : at + 31 - i];
+    bytes.fill(0, K2, K2 + 32);
     exports.combine();
     this.resultInto(out, le);
   }
@@ -315,26 +343,22 @@ export class ShortWeierstrass {
    */
   liftInto(input: Uint8Array, at: number, le: boolean, larger: boolean, out: Uint8Array): boolean {
     const { exports, words } = this.m;
-    if (!wordToLimbs(words, X_IN / 4, input, at, le, this.pLimbs) || !exports.lift(0)) return false;
+    wordToNarrow(words, X_IN / 4, input, at, le, LIMBS);
+    if (!narrowBelow(words, X_IN / 4, this.pLimbs) || !exports.lift(0)) return false;
+    // lift leaves y reduced, so its limbs compare as the value.
     const y = Y_IN / 4;
-    let above = false;
-    for (let k = LIMBS - 1; k >= 0; k--) {
-      if (words[y + k] !== this.halfLimbs[k]) {
-        above = words[y + k] > this.halfLimbs[k];
-        break;
-      }
-    }
+    const above = !narrowBelow(words, y, this.halfLimbs);
     // y = p − y (0 is its own negative, and p no canonical element).
     if (above !== larger && words.subarray(y, y + LIMBS).some((w) => w !== 0)) {
       let borrow = 0;
       for (let k = 0; k < LIMBS; k++) {
         const d = this.pLimbs[k] - words[y + k] - borrow;
         borrow = d < 0 ? 1 : 0;
-        words[y + k] = d >>> 0;
+        words[y + k] = d & (2 ** NARROW_BITS - 1);
       }
     }
-    limbsToWord(words, X_IN / 4, out, 0, le);
-    limbsToWord(words, y, out, E, le);
+    narrowToWord(words, X_IN / 4, out, 0, le);
+    narrowToWord(words, y, out, 32, le);
     return true;
   }
 }

@@ -101,4 +101,68 @@ describe('short-Weierstrass byte operations on BN254 G1', () => {
     }
     expect(lifted).toBeGreaterThan(250);
   });
+
+  // The module keeps elements below 2p, not p: coordinates at the field's edges, whose unreduced
+  // forms differ from their values, must still compare, test and come out reduced.
+  it('adds, multiplies and lifts points with x or y near p or near 0 like noble', () => {
+    const edge: Point[] = [bn254.G1.Point.BASE, bn254.G1.Point.BASE.negate()]; // y = 2 and p − 2
+    for (let k = 1n; edge.length < 12; k++) {
+      for (const x of [P - k, k]) {
+        try {
+          const y = Fp.sqrt(Fp.add(Fp.mul(Fp.sqr(x), x), 3n));
+          edge.push(bn254.G1.Point.fromAffine({ x, y }), bn254.G1.Point.fromAffine({ x, y: Fp.neg(y) }));
+        } catch {
+          // no point with this x
+        }
+      }
+    }
+    for (const [i, a] of edge.entries()) {
+      const le = i % 2 === 1;
+      for (const b of [...edge, a.negate(), bn254.G1.Point.ZERO]) {
+        const input = cat(bytesOf(a, le), bytesOf(b, le));
+        expect(G1.loadPoint(0, input, 0, le)).toBe(true);
+        expect(G1.loadPoint(1, b.is0() ? undefined : input, 64, le)).toBe(true);
+        const out = new Uint8Array(64);
+        G1.sumInto(out, le);
+        expect(out).toEqual(bytesOf(a.add(b), le));
+      }
+      for (const k of [1n, 2n, 3n, N - 1n, N - 2n, N + 1n]) {
+        const input = cat(bytesOf(a, le), word(k, le));
+        expect(G1.loadPoint(0, input, 0, le)).toBe(true);
+        const out = new Uint8Array(64);
+        G1.multiplyInto(input, 64, le, out);
+        expect(out).toEqual(bytesOf(a.multiplyUnsafe(k % N), le));
+      }
+      const { x, y } = a.toAffine();
+      for (const larger of [false, true]) {
+        const out = new Uint8Array(64);
+        expect(G1.liftInto(word(x, le), 0, le, larger, out)).toBe(true);
+        expect(out).toEqual(cat(word(x, le), word(y > Fp.neg(y) === larger ? y : Fp.neg(y), le)));
+      }
+    }
+  });
+
+  it('accepts points on the curve whose squared y (Montgomery form, unreduced) lands at or above p', () => {
+    // The narrow module's Montgomery product of a and b (below 2p) is (T + m·p)/R for T = a·b,
+    // R = 2^261 and m = −T·p⁻¹ mod R: at or above p for some points, which load must reduce.
+    const R = 1n << 261n;
+    let inverse = 1n; // p⁻¹ mod R by Newton's iteration, each step doubling the bits
+    for (let i = 0; i < 9; i++) inverse = (inverse * (2n - P * inverse)) % R;
+    const minusInverse = (R - inverse) % R;
+    const product = (a: bigint, b: bigint) => (a * b + ((a * b * minusInverse) % R) * P) / R;
+    let high = 0;
+    for (let i = 0; i < 3000; i++) {
+      const x = random() % P;
+      let y: bigint;
+      try {
+        y = Fp.sqrt(Fp.add(Fp.mul(Fp.sqr(x), x), 3n));
+      } catch {
+        continue;
+      }
+      const le = i % 2 === 1;
+      if (product((y * R) % P, (y * R) % P) >= P) high++;
+      expect(G1.loadPoint(0, cat(word(x, le), word(y, le)), 0, le)).toBe(true);
+    }
+    expect(high).toBeGreaterThan(0);
+  });
 });
