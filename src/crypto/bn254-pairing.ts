@@ -2,7 +2,8 @@
  * The BN254 (alt_bn128) pairing check in a WebAssembly module built by our own emitter: whether
  * the product of the optimal ate pairings e(Pᵢ, Qᵢ) is one. The field tower is Fp2 = Fp[u]/(u² + 1),
  * Fp6 = Fp2[v]/(v³ − ξ) with ξ = 9 + u, Fp12 = Fp6[w]/(w² − v), every element in Montgomery form
- * (crypto/tower.ts). G2 lives on the twist y² = x³ + 3/ξ; its points are checked for the
+ * on 29-bit limbs (crypto/tower.ts, montgomery.ts's narrow representation: below 2p, reduced
+ * before every comparison). G2 lives on the twist y² = x³ + 3/ξ; its points are checked for the
  * curve equation and for the prime-order subgroup by ψ(Q) = [6x²]Q (x the BN seed), the test
  * @noble/curves applies (equivalent to [r]Q = O). The Miller loop runs over the signed digits of
  * 6x + 2 with T in homogeneous projective coordinates (the doubling and addition steps of Costello,
@@ -17,7 +18,7 @@ import { fixedModule, type EmittedModule } from './fixed-modules.js';
 import { emitJacobian } from './jacobian.js';
 import { modInverse } from './modular.js';
 import { allZero } from '../runtime/bytes.js';
-import { ELEMENT_BYTES, LIMBS, limbsOf, wordToLimbs } from './montgomery.js';
+import { limbsOf, NARROW_BITS, narrowBelow, narrowElementBytes, narrowLimbs, wordToNarrow } from './montgomery.js';
 import { eachPair, emitCyclotomicPower, pairingModule, emitTower, finishLineProduct, frobeniusConstants, type Fp2, nonAdjacentForm } from './tower.js';
 
 const { I32 } = ValType;
@@ -25,7 +26,10 @@ const { I32 } = ValType;
 const P = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
 /** The BN seed x. */
 const SEED = 4965661367192848881n;
-const E = ELEMENT_BYTES;
+const LIMBS = narrowLimbs(P);
+const E = narrowElementBytes(LIMBS);
+/** The Montgomery radix 2^(29·limbs). */
+const RADIX = 1n << BigInt(NARROW_BITS * LIMBS);
 const F2 = 2 * E;
 const F6 = 3 * F2;
 const F12 = 2 * F6;
@@ -33,9 +37,9 @@ const F12 = 2 * F6;
 // Constants (bytes), filled when the module is instantiated.
 const ZERO = 0; // one Fp12 of zeros
 const ONE12 = ZERO + F12; // 1 in Fp12 (its first element is 1 in Fp2 and in Fp)
-const TO_MONTGOMERY = ONE12 + F12; // 2^512 mod p
+const TO_MONTGOMERY = ONE12 + F12; // RADIX² mod p
 const HALF = TO_MONTGOMERY + E; // 1/2
-const CUBE = HALF + E; // R³ mod p, for inverses in Montgomery form
+const CUBE = HALF + E; // RADIX³ mod p, for inverses in Montgomery form
 const TWIST_B = CUBE + E; // b' = 3/ξ
 /** γ[n][k] = ξ^(k(pⁿ − 1)/6) for n = 1..3, k = 1..5: the Frobenius πⁿ multiplies w^k by it. */
 const GAMMA = TWIST_B + F2;
@@ -73,6 +77,7 @@ export function emitBn254Pairing(): EmittedModule {
   const tower = emitTower(m, {
     p: P,
     limbs: LIMBS,
+    narrow: true,
     xi: 9,
     zero: ZERO,
     cube: CUBE,
@@ -80,6 +85,14 @@ export function emitBn254Pairing(): EmittedModule {
     scratch,
   });
   const { fp, add2, sub2, neg2, mul2, sqr2, mulFp, conj2, mul6By01, mul12, sqr12, cyclotomicSqr, conj12, inv12, frobenius } = tower;
+  const reduce = tower.reduce!;
+  /** Pushes whether the elements at a and b (`bytes` of Fp, Fp2 or Fp12) are equal, reducing both in place first. */
+  const equalReduced = (c: ReturnType<typeof fn>['code'], a: Slot, b: Slot, bytes: number) => {
+    const by = bytes === E ? reduce.fp : bytes === F2 ? reduce.fp2 : reduce.fp12;
+    call(c, by, a, a);
+    call(c, by, b, b);
+    equal(c, a, b, bytes);
+  };
   const ONE_MONTGOMERY = ONE12;
 
   // ---- The Miller loop
@@ -234,7 +247,7 @@ export function emitBn254Pairing(): EmittedModule {
     call(c, mul12, t2, t2, fp1); // T1 = T1·y0
     call(c, cyclotomicSqr, t0, t0);
     call(c, mul12, t0, t0, t2); // T0²·T1
-    equal(c, t0, ONE12, F12);
+    equalReduced(c, t0, ONE12, F12);
   }
 
   // ---- Loading points
@@ -252,9 +265,9 @@ export function emitBn254Pairing(): EmittedModule {
     call(c, fp.add, t1, t1, ONE_MONTGOMERY);
     call(c, fp.add, t0, t0, t1); // x³ + 3
     call(c, fp.mul, t1, pairSlot(PY), pairSlot(PY));
-    equal(c, t0, t1, E);
+    equalReduced(c, t0, t1, E);
   }
-  const jacobian = emitJacobian(m, { mul: mul2, add: add2, sub: sub2, bytes: F2, sqr: sqr2 }, scratch(11 * F2));
+  const jacobian = emitJacobian(m, { mul: mul2, add: add2, sub: sub2, bytes: F2, sqr: sqr2, reduce: reduce.fp2 }, scratch(11 * F2));
   const loadG2 = fn(1, [I32]);
   {
     const c = loadG2.code;
@@ -267,7 +280,7 @@ export function emitBn254Pairing(): EmittedModule {
     call(c, mul2, t0, t0, x);
     call(c, add2, t0, t0, TWIST_B);
     call(c, sqr2, t1, y);
-    equal(c, t0, t1, F2);
+    equalReduced(c, t0, t1, F2);
     c.if(I32);
     // [6x²]Q in Jacobian coordinates, against ψ(Q) = (conj(x)·γ[1][2], conj(y)·γ[1][3]).
     copy(c, point, x, 2 * F2);
@@ -287,11 +300,12 @@ export function emitBn254Pairing(): EmittedModule {
     // X = ψx·Z², Y = ψy·Z³, Z ≠ 0
     call(c, sqr2, t1, point + 2 * F2);
     call(c, mul2, t0, psi, t1);
-    equal(c, t0, point, F2);
+    equalReduced(c, t0, point, F2);
     call(c, mul2, t1, t1, point + 2 * F2);
     call(c, mul2, t0, psi + F2, t1);
-    equal(c, t0, point + F2, F2);
+    equalReduced(c, t0, point + F2, F2);
     c.i32And();
+    call(c, reduce.fp2, point + 2 * F2, point + 2 * F2);
     isZero(c, point + 2 * F2, F2);
     c.i32Eqz().i32And();
     c.localTee(valid);
@@ -318,7 +332,7 @@ export function emitBn254Pairing(): EmittedModule {
   return { bytes: m.encode(), meta: undefined };
 }
 
-const P_LIMBS = limbsOf(P);
+const P_LIMBS = limbsOf(P, LIMBS, NARROW_BITS);
 /** How many checked G2 points {@link Bn254Pairing} keeps. */
 const CHECKED_G2 = 64;
 /** Bytes of one coordinate in the syscall's input. */
@@ -346,28 +360,29 @@ export class Bn254Pairing {
     return this.module;
   }
 
-  /** Writes the constants: Montgomery forms (v·2^256 mod p) except the exponent and the conversion factor. */
+  /** Writes the constants: Montgomery forms (v·RADIX mod p, reduced) except the conversion factors. */
   private constants(): void {
     const { words } = this.module!;
-    const put = (addr: number, v: bigint) => words.set(limbsOf(v), addr / 4);
-    const montgomery = (addr: number, v: bigint) => put(addr, ((((v % P) + P) % P) << 256n) % P);
+    const put = (addr: number, v: bigint) => words.set(limbsOf(v, LIMBS, NARROW_BITS), addr / 4);
+    const montgomery = (addr: number, v: bigint) => put(addr, ((((v % P) + P) % P) * RADIX) % P);
     const montgomery2 = (addr: number, [c0, c1]: Fp2) => {
       montgomery(addr, c0);
       montgomery(addr + E, c1);
     };
     montgomery(ONE12, 1n);
-    put(TO_MONTGOMERY, (1n << 512n) % P);
+    put(TO_MONTGOMERY, RADIX ** 2n % P);
     montgomery(HALF, modInverse(2n, P));
-    put(CUBE, (1n << 768n) % P);
+    put(CUBE, RADIX ** 3n % P);
     // b' = 3/ξ = 3(9 − u)/82
     const inverse82 = modInverse(82n, P);
     montgomery2(TWIST_B, [(27n * inverse82) % P, P - ((3n * inverse82) % P)]);
     frobeniusConstants(P, 9).forEach((row, n) => row.forEach((g, k) => montgomery2(gamma(n + 1, k + 1), g)));
   }
 
-  /** Writes the 32-byte word at `input[at]` as limbs at `addr`; whether it is below p. */
+  /** Writes the 32-byte word at `input[at]` as narrow limbs at `addr`; whether it is below p. */
   private word(addr: number, input: Uint8Array, at: number, le: boolean): boolean {
-    return wordToLimbs(this.m.words, addr / 4, input, at, le, P_LIMBS);
+    wordToNarrow(this.m.words, addr / 4, input, at, le, LIMBS);
+    return narrowBelow(this.m.words, addr / 4, P_LIMBS);
   }
 
   /**

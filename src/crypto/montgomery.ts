@@ -90,19 +90,20 @@ function subtractModulusIfNotBelow(c: Code, t: number[], q: number[], bits: numb
   });
 }
 
-const loadLimbs = (c: Code, ptr: number, into: number[]) =>
+/** Loads the limbs at the address in local `ptr` plus `offset` bytes into the i64 locals `into`. */
+const loadLimbs = (c: Code, ptr: number, into: number[], offset = 0) =>
   into.forEach((l, k) =>
     c
       .localGet(ptr)
-      .i64Load32U(4 * k)
+      .i64Load32U(offset + 4 * k)
       .localSet(l),
   );
-const storeLimbs = (c: Code, ptr: number, from: number[]) =>
+const storeLimbs = (c: Code, ptr: number, from: number[], offset = 0) =>
   from.forEach((l, k) =>
     c
       .localGet(ptr)
       .localGet(l)
-      .i64Store32(4 * k),
+      .i64Store32(offset + 4 * k),
   );
 
 /** dst_k = low 32 bits of the value on the stack, carry = the rest. */
@@ -551,6 +552,91 @@ export function emitNarrowMontgomery(m: ModuleBuilder, modulus: bigint, dotPairs
     storeLimbs(c, 0, t);
   }
   return { mul: mul.index, add: add.index, sub: sub.index, dot: dot.index, sqr: sqr.index, reduce: reduce.index };
+}
+
+/** Products in Fp2 = Fp[u]/(u² + 1) on {@link emitNarrowMontgomery}'s elements; (dst, a, b) addresses of (c0, c1) pairs. */
+export interface NarrowFp2Functions {
+  /** mul2(dst, a, b): dst = a·b. */
+  mul2: number;
+  /** sqr2(dst, a): dst = a². */
+  sqr2: number;
+}
+
+/**
+ * Emits {@link NarrowFp2Functions} modulo `modulus` (elements as {@link emitNarrowMontgomery}'s,
+ * below 2q, c1 right after c0): each part of a result is one Montgomery reduction of limbs held in
+ * locals, with no calls and no stores in between. a·b = (a0b0 + (2q − a1)b1) + (a0b1 + a1b0)u, two
+ * sums of two products below 4q² each; a² = (a0 + a1)(a0 − a1 + 2q) + (a0·2a1)u, products below
+ * 16q² and 8q². Every sum stays below q·2^(29n), so each part comes out below 2q.
+ */
+export function emitNarrowFp2(m: ModuleBuilder, modulus: bigint): NarrowFp2Functions {
+  const limbs = narrowLimbs(modulus);
+  const bits = BigInt(NARROW_BITS);
+  assertInternal(16n * modulus < 1n << (bits * BigInt(limbs)), 'room for a product of sums below 4q');
+  const q = limbsOf(modulus, limbs, NARROW_BITS);
+  const twiceQ = limbsOf(2n * modulus, limbs, NARROW_BITS);
+  const qPrime = Number(modulo(-modInverse(modulus, 1n << bits), 1n << bits));
+  const E = narrowElementBytes(limbs);
+  const element = (c: Code) => Array.from({ length: limbs }, () => c.locals(1, I64));
+  /** x = y ± z (y absent: 0; + 2q when `plusTwiceQ`), limb by limb with carries: operands below 2q, so x stays positive and below 4q. */
+  const combine = (c: Code, x: number[], y: number[] | undefined, z: number[], subtract: boolean, plusTwiceQ: boolean) => {
+    const carry = c.locals(1, I64);
+    x.forEach((xk, k) => {
+      if (y) c.localGet(y[k]);
+      else c.i64ConstI32(0);
+      c.localGet(z[k]);
+      if (subtract) c.i64Sub();
+      else c.i64Add();
+      if (plusTwiceQ) c.i64Const(0, twiceQ[k]).i64Add();
+      if (k) c.localGet(carry).i64Add();
+      if (k < limbs - 1) carryOut(c, xk, carry, subtract);
+      else c.localSet(xk);
+    });
+  };
+  /** t = Σ x_k·y_k·2^−29n over the pairs (x_k, y_k) of limb locals, one reduction. */
+  const rows = (c: Code, t: number[], pairs: [number[], number[]][]) =>
+    narrowRows(c, t, q, qPrime, pairs.length, (i) => {
+      for (const [x, y] of pairs) t.forEach((tj, j) => c.localGet(x[j]).localGet(y[i]).i64Mul().localGet(tj).i64Add().localSet(tj));
+    });
+
+  const mul2 = m.addFunction([I32, I32, I32], []);
+  {
+    const c = mul2.code;
+    const [DST, A, B] = [0, 1, 2];
+    const [a0, a1, b0, b1, minusA1, t0, t1] = Array.from({ length: 7 }, () => element(c));
+    loadLimbs(c, A, a0);
+    loadLimbs(c, A, a1, E);
+    loadLimbs(c, B, b0);
+    loadLimbs(c, B, b1, E);
+    combine(c, minusA1, undefined, a1, true, true);
+    rows(c, t0, [
+      [a0, b0],
+      [minusA1, b1],
+    ]);
+    rows(c, t1, [
+      [a0, b1],
+      [a1, b0],
+    ]);
+    storeLimbs(c, DST, t0);
+    storeLimbs(c, DST, t1, E);
+  }
+
+  const sqr2 = m.addFunction([I32, I32], []);
+  {
+    const c = sqr2.code;
+    const [DST, A] = [0, 1];
+    const [a0, a1, sum, difference, twiceA1, t0, t1] = Array.from({ length: 7 }, () => element(c));
+    loadLimbs(c, A, a0);
+    loadLimbs(c, A, a1, E);
+    combine(c, sum, a0, a1, false, false);
+    combine(c, difference, a0, a1, true, true);
+    combine(c, twiceA1, a1, a1, false, false);
+    rows(c, t0, [[sum, difference]]);
+    rows(c, t1, [[a0, twiceA1]]);
+    storeLimbs(c, DST, t0);
+    storeLimbs(c, DST, t1, E);
+  }
+  return { mul2: mul2.index, sqr2: sqr2.index };
 }
 
 /**

@@ -1,14 +1,15 @@
 /**
  * The tower of extension fields under a pairing, emitted into a module under construction:
  * Fp2 = Fp[u]/(u² + 1), Fp6 = Fp2[v]/(v³ − ξ) with ξ = k + u, Fp12 = Fp6[w]/(w² − v), every element
- * in Montgomery form (crypto/montgomery.ts) in linear memory, each function taking (dst, a, b)
- * addresses (dst may alias an operand). Serves BN254 (ξ = 9 + u, crypto/bn254-pairing.ts) and
+ * in Montgomery form (crypto/montgomery.ts: 32-bit limbs, or narrow ones below 2p that a caller
+ * reduces before comparing) in linear memory, each function taking (dst, a, b) addresses (dst may
+ * alias an operand). Serves BN254 (ξ = 9 + u, crypto/bn254-pairing.ts) and
  * BLS12-381 (ξ = 1 + u, crypto/bls12-381.ts).
  */
 import { type Code, ModuleBuilder, ValType } from '../jit/wasm/index.js';
 import { call, copy, type Slot } from './field-slots.js';
 import { emitInverse } from './inverse.js';
-import { emitMontgomery, type MontgomeryFunctions } from './montgomery.js';
+import { emitMontgomery, emitNarrowFp2, emitNarrowMontgomery, type MontgomeryFunctions, NARROW_BITS, narrowElementBytes, narrowLimbs } from './montgomery.js';
 
 const { I32 } = ValType;
 
@@ -72,8 +73,10 @@ export function pairingModule(start: number, pages: number, maxPages?: number) {
 export interface TowerOptions {
   /** The base field's modulus. */
   p: bigint;
-  /** 32-bit limbs of an Fp element. */
+  /** 32-bit limbs of an Fp element; ignored when `narrow`. */
   limbs: number;
+  /** Whether Fp is montgomery.ts's narrow representation ({@link emitNarrowMontgomery}) instead. */
+  narrow?: boolean;
   /** k in ξ = k + u. */
   xi: number;
   /** An Fp zero. */
@@ -90,7 +93,14 @@ export interface TowerOptions {
 export interface Tower {
   /** Bytes of an Fp12 element. */
   bytes: number;
+  /** Bytes of an Fp element. */
+  fpBytes: number;
   fp: MontgomeryFunctions;
+  /**
+   * With narrow Fp: reduce(dst, a) making an Fp, Fp2 or Fp12 element canonical, for a comparison
+   * or output (in place is fine).
+   */
+  reduce?: { fp: number; fp2: number; fp12: number };
   /** invert(dst, src): the plain inverse of a normal-form Fp element (crypto/inverse.ts). */
   invert: number;
   add2: number;
@@ -122,8 +132,9 @@ export interface Tower {
 
 /** Emits the tower over Fp (see {@link TowerOptions}). */
 export function emitTower(m: ModuleBuilder, options: TowerOptions): Tower {
-  const { p, limbs, xi, zero, cube, gamma, scratch } = options;
-  const E = 4 * limbs;
+  const { p, xi, zero, cube, gamma, scratch } = options;
+  const limbs = options.narrow ? narrowLimbs(p) : options.limbs;
+  const E = options.narrow ? narrowElementBytes(limbs) : 4 * limbs;
   const F2 = 2 * E;
   const F6 = 3 * F2;
   const fn = (params: number) => m.addFunction(Array<ValType>(params).fill(I32), []);
@@ -138,8 +149,10 @@ export function emitTower(m: ModuleBuilder, options: TowerOptions): Tower {
   };
 
   // ---- Fp
-  const fp = emitMontgomery(m, p, limbs);
-  const invert = emitInverse(m, p, limbs);
+  const narrow = options.narrow ? emitNarrowMontgomery(m, p, 1) : undefined;
+  const fp = narrow ?? emitMontgomery(m, p, limbs);
+  const invert = emitInverse(m, p, limbs, narrow ? NARROW_BITS : 32);
+  const reduce = narrow ? { fp: narrow.reduce, fp2: partwise(narrow.reduce, 2, E, 2), fp12: partwise(narrow.reduce, 12, E, 2) } : undefined;
   const negate = fn(2);
   call(negate.code, fp.sub, [D, 0], zero, [A, 0]);
 
@@ -147,29 +160,8 @@ export function emitTower(m: ModuleBuilder, options: TowerOptions): Tower {
   const add2 = partwise(fp.add, 2, E, 3);
   const sub2 = partwise(fp.sub, 2, E, 3);
   const neg2 = partwise(negate.index, 2, E, 2);
-  const mul2 = fn(3);
-  {
-    const c = mul2.code;
-    const [t0, t1, t2, t3] = [scratch(E), scratch(E), scratch(E), scratch(E)];
-    call(c, fp.mul, t0, [A, 0], [B, 0]);
-    call(c, fp.mul, t1, [A, E], [B, E]);
-    call(c, fp.add, t2, [A, 0], [A, E]);
-    call(c, fp.add, t3, [B, 0], [B, E]);
-    call(c, fp.mul, t2, t2, t3);
-    call(c, fp.sub, [D, 0], t0, t1);
-    call(c, fp.sub, t2, t2, t0);
-    call(c, fp.sub, [D, E], t2, t1); // (a0 + a1)(b0 + b1) − a0b0 − a1b1
-  }
-  const sqr2 = fn(2);
-  {
-    const c = sqr2.code;
-    const [t0, t1, t2] = [scratch(E), scratch(E), scratch(E)];
-    call(c, fp.add, t0, [A, 0], [A, E]);
-    call(c, fp.sub, t1, [A, 0], [A, E]);
-    call(c, fp.mul, t2, [A, 0], [A, E]);
-    call(c, fp.mul, [D, 0], t0, t1);
-    call(c, fp.add, [D, E], t2, t2);
-  }
+  // Narrow Fp2 products run in locals, one reduction a part (montgomery.ts); 32-bit ones by Karatsuba.
+  const { mul2, sqr2 } = narrow ? emitNarrowFp2(m, p) : karatsubaFp2(m, fp, E, scratch);
   // d = a·s for an Fp element s.
   const mulFp = fn(3);
   call(mulFp.code, fp.mul, [D, 0], [A, 0], [B, 0]);
@@ -205,6 +197,7 @@ export function emitTower(m: ModuleBuilder, options: TowerOptions): Tower {
     call(c, fp.mul, t0, [A, 0], [A, 0]);
     call(c, fp.mul, t1, [A, E], [A, E]);
     call(c, fp.add, t0, t0, t1);
+    if (reduce) call(c, reduce.fp, t0, t0); // the inverse's input is below p
     call(c, invert, t0, t0);
     call(c, fp.mul, t0, t0, cube); // (the plain inverse of a·R is a⁻¹·R⁻¹)
     call(c, fp.mul, [D, 0], [A, 0], t0);
@@ -223,12 +216,12 @@ export function emitTower(m: ModuleBuilder, options: TowerOptions): Tower {
     const a = (k: number) => part(A, F2, k);
     const b = (k: number) => part(B, F2, k);
     const t = [t0, t1, t2];
-    t.forEach((tk, k) => call(c, mul2.index, tk, a(k), b(k)));
+    t.forEach((tk, k) => call(c, mul2, tk, a(k), b(k)));
     /** u = (a_i + a_j)(b_i + b_j) − a_i·b_i − a_j·b_j */
     const cross = (i: number, j: number) => {
       call(c, add2, u, a(i), a(j));
       call(c, add2, v, b(i), b(j));
-      call(c, mul2.index, u, u, v);
+      call(c, mul2, u, u, v);
       call(c, sub2, u, u, t[i]);
       call(c, sub2, u, u, t[j]);
     };
@@ -257,27 +250,27 @@ export function emitTower(m: ModuleBuilder, options: TowerOptions): Tower {
     const c = inv6.code;
     const [c0, c1, c2, t, u] = [scratch(F2), scratch(F2), scratch(F2), scratch(F2), scratch(F2)];
     const a = (k: number) => part(A, F2, k);
-    call(c, sqr2.index, c0, a(0));
-    call(c, mul2.index, t, a(1), a(2));
+    call(c, sqr2, c0, a(0));
+    call(c, mul2, t, a(1), a(2));
     call(c, mulXi.index, t, t);
     call(c, sub2, c0, c0, t); // a0² − ξa1a2
-    call(c, sqr2.index, c1, a(2));
+    call(c, sqr2, c1, a(2));
     call(c, mulXi.index, c1, c1);
-    call(c, mul2.index, t, a(0), a(1));
+    call(c, mul2, t, a(0), a(1));
     call(c, sub2, c1, c1, t); // ξa2² − a0a1
-    call(c, sqr2.index, c2, a(1));
-    call(c, mul2.index, t, a(0), a(2));
+    call(c, sqr2, c2, a(1));
+    call(c, mul2, t, a(0), a(2));
     call(c, sub2, c2, c2, t); // a1² − a0a2
-    call(c, mul2.index, t, a(2), c1);
-    call(c, mul2.index, u, a(1), c2);
+    call(c, mul2, t, a(2), c1);
+    call(c, mul2, u, a(1), c2);
     call(c, add2, t, t, u);
     call(c, mulXi.index, t, t);
-    call(c, mul2.index, u, a(0), c0);
+    call(c, mul2, u, a(0), c0);
     call(c, add2, t, t, u); // the norm, in Fp2
     call(c, inverse.index, t, t);
-    call(c, mul2.index, part(D, F2, 0), c0, t);
-    call(c, mul2.index, part(D, F2, 1), c1, t);
-    call(c, mul2.index, part(D, F2, 2), c2, t);
+    call(c, mul2, part(D, F2, 0), c0, t);
+    call(c, mul2, part(D, F2, 1), c1, t);
+    call(c, mul2, part(D, F2, 2), c2, t);
   }
 
   // ---- Fp12 = Fp6[w]/(w² − v): (c0, c1)
@@ -319,10 +312,10 @@ export function emitTower(m: ModuleBuilder, options: TowerOptions): Tower {
     const z = (w: number, k: number): Slot => [D, w * F6 + k * F2];
     // (t[a], t[b]) = squares of x_a, x_b; t[cross] = 2·x_a·x_b = (x_a + x_b)² − x_a² − x_b².
     const squares = (a: number, xa: Slot, b: number, xb: Slot, cross: number) => {
-      call(c, sqr2.index, t[a], xa);
-      call(c, sqr2.index, t[b], xb);
+      call(c, sqr2, t[a], xa);
+      call(c, sqr2, t[b], xb);
       call(c, add2, t[cross], xa, xb);
-      call(c, sqr2.index, t[cross], t[cross]);
+      call(c, sqr2, t[cross], t[cross]);
       call(c, sub2, t[cross], t[cross], t[a]);
       call(c, sub2, t[cross], t[cross], t[b]);
     };
@@ -370,7 +363,7 @@ export function emitTower(m: ModuleBuilder, options: TowerOptions): Tower {
       const offset = (k % 2) * F6 + (k >> 1) * F2;
       if (n % 2) call(f.code, conj2.index, [D, offset], [A, offset]);
       else copy(f.code, [D, offset], [A, offset], F2);
-      if (k) call(f.code, mul2.index, [D, offset], [D, offset], gamma(n, k));
+      if (k) call(f.code, mul2, [D, offset], [D, offset], gamma(n, k));
     }
     return f.index;
   });
@@ -382,29 +375,31 @@ export function emitTower(m: ModuleBuilder, options: TowerOptions): Tower {
     const [B0, B1] = [2, 3];
     const [t0, t1, u, v, r] = [scratch(F2), scratch(F2), scratch(F2), scratch(F2), scratch(F6)];
     const a = (k: number) => part(A, F2, k);
-    call(c, mul2.index, t0, a(0), [B0, 0]);
-    call(c, mul2.index, t1, a(1), [B1, 0]);
-    call(c, mul2.index, u, a(2), [B1, 0]);
+    call(c, mul2, t0, a(0), [B0, 0]);
+    call(c, mul2, t1, a(1), [B1, 0]);
+    call(c, mul2, u, a(2), [B1, 0]);
     call(c, mulXi.index, u, u);
     call(c, add2, r, u, t0); // a0b0 + ξa2b1
     call(c, add2, u, a(0), a(1));
     call(c, add2, v, [B0, 0], [B1, 0]);
-    call(c, mul2.index, u, u, v);
+    call(c, mul2, u, u, v);
     call(c, sub2, u, u, t0);
     call(c, sub2, r + F2, u, t1); // a0b1 + a1b0
-    call(c, mul2.index, u, a(2), [B0, 0]);
+    call(c, mul2, u, a(2), [B0, 0]);
     call(c, add2, r + 2 * F2, u, t1); // a1b1 + a2b0
     copy(c, [D, 0], r, F6);
   }
   return {
     bytes: 6 * F2,
+    fpBytes: E,
     fp,
+    reduce,
     invert,
     add2,
     sub2,
     neg2,
-    mul2: mul2.index,
-    sqr2: sqr2.index,
+    mul2: mul2,
+    sqr2: sqr2,
     mulFp: mulFp.index,
     mulXi: mulXi.index,
     conj2: conj2.index,
@@ -422,6 +417,36 @@ export function emitTower(m: ModuleBuilder, options: TowerOptions): Tower {
     inv12: inv12.index,
     frobenius,
   };
+}
+
+/** Fp2 multiplication (Karatsuba: three Fp products) and squaring (two) over Fp's functions on elements of `E` bytes. */
+function karatsubaFp2(m: ModuleBuilder, fp: MontgomeryFunctions, E: number, scratch: (bytes: number) => number): { mul2: number; sqr2: number } {
+  const fn = (params: number) => m.addFunction(Array<ValType>(params).fill(I32), []);
+  const [D, A, B] = [0, 1, 2];
+  const mul2 = fn(3);
+  {
+    const c = mul2.code;
+    const [t0, t1, t2, t3] = [scratch(E), scratch(E), scratch(E), scratch(E)];
+    call(c, fp.mul, t0, [A, 0], [B, 0]);
+    call(c, fp.mul, t1, [A, E], [B, E]);
+    call(c, fp.add, t2, [A, 0], [A, E]);
+    call(c, fp.add, t3, [B, 0], [B, E]);
+    call(c, fp.mul, t2, t2, t3);
+    call(c, fp.sub, [D, 0], t0, t1);
+    call(c, fp.sub, t2, t2, t0);
+    call(c, fp.sub, [D, E], t2, t1); // (a0 + a1)(b0 + b1) − a0b0 − a1b1
+  }
+  const sqr2 = fn(2);
+  {
+    const c = sqr2.code;
+    const [t0, t1, t2] = [scratch(E), scratch(E), scratch(E)];
+    call(c, fp.add, t0, [A, 0], [A, E]);
+    call(c, fp.sub, t1, [A, 0], [A, E]);
+    call(c, fp.mul, t2, [A, 0], [A, E]);
+    call(c, fp.mul, [D, 0], t0, t1);
+    call(c, fp.add, [D, E], t2, t2);
+  }
+  return { mul2: mul2.index, sqr2: sqr2.index };
 }
 
 /**

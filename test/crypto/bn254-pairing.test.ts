@@ -94,6 +94,29 @@ describe('BN254 pairing check', () => {
     expect(ones).toBe(12);
   }, 60_000);
 
+  // The module keeps elements below 2p, not p: coordinates at the field's edges must still load,
+  // compare and multiply out to exactly one.
+  it('G1 points with coordinates near 0 or near p: (1, 2), (1, p − 2), x just below p; with a G2 point and its negative', () => {
+    const nearP = (k: bigint): G1 => {
+      for (let x = P - k; ; x--) {
+        try {
+          return { x, y: Fp.sqrt(Fp.add(Fp.mul(Fp.sqr(x), x), 3n)) };
+        } catch {
+          // x³ + 3 no square: the next x down
+        }
+      }
+    };
+    const edges: G1[] = [g1(1n), g1(R - 1n), nearP(1n), nearP(1000n)];
+    // Logarithms of the near-p points are unknown: e(P, Q)·e(−P, Q) and e(P, Q)·e(P, −Q) are one.
+    const [q, q2] = [g2(5n), g2(R - 5n)];
+    for (const p of edges) {
+      const minus = { x: p.x, y: Fp.neg(p.y) };
+      expect(same(cat(g1Bytes(p), g2Bytes(q), g1Bytes(minus), g2Bytes(q)))).toBe(true);
+      expect(same(cat(g1Bytes(p), g2Bytes(q), g1Bytes(p), g2Bytes(q2)))).toBe(true);
+      expect(same(cat(g1Bytes(p), g2Bytes(q), g1Bytes(p), g2Bytes(q)))).toBe(false);
+    }
+  }, 60_000);
+
   it('identity points: either one all zero leaves its pair out, and no pairs at all is one', () => {
     const [p, q] = [g1(5n), g2(7n)];
     for (const input of [

@@ -1,13 +1,14 @@
 /**
  * The WebAssembly Montgomery arithmetic (crypto/montgomery.ts) against BigInt, for moduli with
  * two free top bits (the no-carry path) and without (the full path), on edge and random values;
- * the narrow (29-bit, deferred-carry) representation likewise, and its byte conversions.
+ * the narrow (29-bit, deferred-carry) representation likewise, its Fp2 products and its byte conversions.
  */
 import { describe, expect, it } from 'vitest';
 import { ModuleBuilder } from '../../src/jit/wasm/index.js';
 import { modInverse } from '../../src/crypto/modular.js';
 import {
   emitMontgomery,
+  emitNarrowFp2,
   emitNarrowMontgomery,
   limbsOf,
   NARROW_BITS,
@@ -151,6 +152,64 @@ describe.each(Object.entries(NARROW_MODULI))('dot products on 29-bit limbs modul
       }, 0n);
       expect(got).toBeLessThan(2n * q);
       expect(got % q).toBe((a.reduce((sum, v, k) => sum + v * b[k], 0n) * rInverse) % q);
+    }
+  });
+});
+
+// The Fp2 products need 16q below 2^29n: not the widest modulus nine limbs take.
+const FP2_MODULI = Object.entries(NARROW_MODULI).filter(([, q]) => 16n * q < 2n ** BigInt(NARROW_BITS * narrowLimbs(q)));
+describe.each(FP2_MODULI)('Fp2 products on 29-bit limbs modulo %s', (_, q) => {
+  it('multiplies and squares in Fp[u]/(u² + 1) (each part ·2^−29n, below 2q) like BigInt, the largest operands too', () => {
+    const n = narrowLimbs(q);
+    const E = narrowElementBytes(n);
+    const m = new ModuleBuilder();
+    m.defineMemory(1);
+    m.export('memory', 'memory', 0);
+    const { mul2, sqr2 } = emitNarrowFp2(m, q);
+    m.export('mul2', 'func', mul2);
+    m.export('sqr2', 'func', sqr2);
+    const e = new WebAssembly.Instance(new WebAssembly.Module(m.encode()), {}).exports as {
+      memory: WebAssembly.Memory;
+      mul2(d: number, a: number, b: number): void;
+      sqr2(d: number, a: number): void;
+    };
+    const words = new Uint32Array(e.memory.buffer);
+    const rInverse = modInverse(2n ** BigInt(NARROW_BITS * n), q);
+    const put = (at: number, [v0, v1]: bigint[]) => {
+      words.set(limbsOf(v0, n, NARROW_BITS), at / 4);
+      words.set(limbsOf(v1, n, NARROW_BITS), (at + E) / 4);
+    };
+    const get = (at: number) =>
+      [at, at + E].map((part) =>
+        Array.from(words.subarray(part / 4, part / 4 + n)).reduceRight((v, w) => {
+          expect(w).toBeLessThan(2 ** NARROW_BITS);
+          return (v << BigInt(NARROW_BITS)) | BigInt(w);
+        }, 0n),
+      );
+    const check = (got: bigint[], want: bigint[]) => {
+      for (const [k, v] of got.entries()) {
+        expect(v).toBeLessThan(2n * q);
+        expect(v % q).toBe((((want[k] * rInverse) % q) + q) % q);
+      }
+    };
+    let seed = 17;
+    const next = () => (seed = (seed * 1103515245 + 12345) >>> 0);
+    const random = () => Array.from({ length: n }, next).reduce((v, w) => (v << 32n) | BigInt(w), 0n) % q;
+    const edges = [0n, 1n, q - 1n, q, q + 1n, 2n * q - 1n];
+    for (let round = 0; round < 200; round++) {
+      const pick = () => (round < 72 ? edges[next() % edges.length] : random() + (next() & 1 ? q : 0n));
+      const [a, b] = [
+        [pick(), pick()],
+        [pick(), pick()],
+      ];
+      put(0, a);
+      put(2 * E, b);
+      e.mul2(4 * E, 0, 2 * E);
+      check(get(4 * E), [a[0] * b[0] - a[1] * b[1], a[0] * b[1] + a[1] * b[0]]);
+      e.sqr2(4 * E, 0);
+      check(get(4 * E), [a[0] * a[0] - a[1] * a[1], 2n * a[0] * a[1]]);
+      e.mul2(0, 0, 2 * E); // in place
+      check(get(0), [a[0] * b[0] - a[1] * b[1], a[0] * b[1] + a[1] * b[0]]);
     }
   });
 });
