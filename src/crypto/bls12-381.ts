@@ -1,8 +1,9 @@
 /**
  * BLS12-381 in a WebAssembly module built by our own emitter: G1 (y² = x³ + 4 over Fp) and G2
  * (y² = x³ + 4(1 + u) over Fp2, an M-type twist) points and the optimal ate pairing. Fp is 381 bits
- * in twelve 32-bit limbs, Montgomery form (crypto/montgomery.ts); the tower is crypto/tower.ts with
- * ξ = 1 + u. Points are Jacobian (crypto/jacobian.ts); scalar multiplication is
+ * in fourteen 29-bit limbs, Montgomery form (crypto/montgomery.ts's narrow representation: elements
+ * below 2p, reduced before every comparison, zero test, sign pick and output); the tower is
+ * crypto/tower.ts with ξ = 1 + u. Points are Jacobian (crypto/jacobian.ts); scalar multiplication is
  * short-weierstrass.ts's sliding windows. Subgroup tests as @noble/curves (and Scott's note):
  * G1 φ(P) = −[x²]P with φ(x, y) = (βx, y), G2 ψ(P) = [x]P, for the seed x = −0xd201000000010000.
  * The pairing follows noble's formulas (projective doubling and addition steps with lines
@@ -16,7 +17,7 @@ import { call, copy, equal, isZero, type Slot } from './field-slots.js';
 import { fixedModule, type EmittedModule } from './fixed-modules.js';
 import { emitJacobian } from './jacobian.js';
 import { modInverse } from './modular.js';
-import { emitPow, limbsOf, POW_TABLE_ELEMENTS } from './montgomery.js';
+import { emitPow, limbsOf, NARROW_BITS, narrowBelow, narrowElementBytes, narrowLimbs, narrowToWord, POW_TABLE_ELEMENTS, wordToNarrow } from './montgomery.js';
 import { emitCombine } from './short-weierstrass.js';
 import {
   eachPair,
@@ -40,9 +41,13 @@ const P = BLS12_381_P;
 const SEED = 0xd201000000010000n;
 /** A primitive cube root of unity in Fp: φ(x, y) = (βx, y) acts on G1 as −x². */
 const BETA = 0x5f19672fdf76ce51ba69c6076a0f77eaddb3a93be6f89688de17d813620a00022e01fffffffefffen;
-const LIMBS = 12;
-/** Bytes of an Fp element. */
-export const FP = 4 * LIMBS;
+const LIMBS = narrowLimbs(P);
+/** Bytes of an Fp element in memory. */
+const FP = narrowElementBytes(LIMBS);
+/** Bytes of an Fp element in the wire forms. */
+const WIRE = 48;
+/** The Montgomery radix 2^(29·limbs). */
+const RADIX = 1n << BigInt(NARROW_BITS * LIMBS);
 const F2 = 2 * FP;
 const F6 = 3 * F2;
 const F12 = 2 * F6;
@@ -54,8 +59,8 @@ const POINT = 3 * F2;
 const ZERO = 0; // an Fp12 of zeros
 const ONE12 = ZERO + F12; // 1 in Fp12, Montgomery form (so its first element is 1 in Fp2 and in Fp)
 const ONE = ONE12 + F12; // 1, normal form
-const TO_MONTGOMERY = ONE + FP; // R² mod p
-const CUBE = TO_MONTGOMERY + FP; // R³ mod p
+const TO_MONTGOMERY = ONE + FP; // RADIX² mod p
+const CUBE = TO_MONTGOMERY + FP; // RADIX³ mod p
 const HALF = CUBE + FP; // 1/2
 const BETA_AT = HALF + FP;
 const B1 = BETA_AT + FP; // G1's b = 4
@@ -65,6 +70,7 @@ const PSI_X = B2_TRIPLE + F2; // ψ(x, y) = (conj(x)·PSI_X, conj(y)·PSI_Y)
 const PSI_Y = PSI_X + F2;
 const PSI2_X = PSI_Y + F2; // ψ²(x, y) = (x·PSI2_X, −y)
 const MINUS_ONE2 = PSI2_X + F2; // −1 in Fp2
+// Exponents as 48 little-endian bytes.
 const SQRT_FP = MINUS_ONE2 + F2; // (p + 1)/4
 const SQRT_FP2_A = SQRT_FP + FP; // (p − 3)/4
 const SQRT_FP2_B = SQRT_FP2_A + FP; // (p − 1)/2
@@ -88,7 +94,7 @@ const DIGITS2 = DIGITS1 + 256;
 const TABLE1 = DIGITS2 + 256;
 const TABLE2 = TABLE1 + 8 * POINT;
 const POW_TABLE = TABLE2 + 8 * POINT;
-/** The pairing's value out: twelve Fp elements, normal form, in noble's order. */
+/** The pairing's value out: twelve Fp elements, normal form, reduced, in noble's order. */
 export const GT_OUT = POW_TABLE + POW_TABLE_ELEMENTS * F2;
 const SCRATCH = GT_OUT + F12;
 /** Where the pairs start. */
@@ -116,9 +122,9 @@ interface GroupExports {
   multiply(): void;
   /** P2 = [x²]P1 for P1 in the subgroup. */
   timesSeedSquared(): void;
-  /** ACC into X_IN, Y_IN, normal form; 0 when it is the point at infinity. */
+  /** ACC into X_IN, Y_IN, normal form, reduced; 0 when it is the point at infinity. */
   affine(): number;
-  /** Y_IN = a square root of X_IN³ + b (normal form); 0 when there is none. */
+  /** Y_IN = a square root of X_IN³ + b (normal form, reduced); 0 when there is none. */
   lift(): number;
 }
 
@@ -139,19 +145,27 @@ function testBit(c: Code, v: bigint, bit: number): void {
 /** The BLS12-381 module (see fixed-modules.ts). */
 export function emitBls12381(): EmittedModule {
   const { m, scratch, fn, used } = pairingModule(SCRATCH, 1, 1);
-  const tower = emitTower(m, { p: P, limbs: LIMBS, xi: 1, zero: ZERO, cube: CUBE, gamma, scratch });
+  const tower = emitTower(m, { p: P, limbs: LIMBS, narrow: true, xi: 1, zero: ZERO, cube: CUBE, gamma, scratch });
   const { fp, add2, sub2, neg2, mul2, sqr2, mulFp, mulXi, conj2, inverse2, mul6By01, mul12, sqr12, cyclotomicSqr, conj12, inv12, frobenius } = tower;
+  const reduce = tower.reduce!;
+  const sqr1 = fp.sqr!;
   const [D, A] = [0, 1];
+  /** Pushes whether the elements at a and b (`bytes` of Fp or Fp2) are equal, reducing both in place first. */
+  const equalReduced = (c: Code, a: Slot, b: Slot, bytes: number) => {
+    const by = bytes === FP ? reduce.fp : reduce.fp2;
+    call(c, by, a, a);
+    call(c, by, b, b);
+    equal(c, a, b, bytes);
+  };
 
   // ---- Fp pieces the groups need beyond the tower
   const inverse1 = fn(2); // (dst, a): a⁻¹ in Montgomery form
-  call(inverse1.code, tower.invert, [D, 0], [A, 0]);
+  call(inverse1.code, reduce.fp, [D, 0], [A, 0]); // the inverse's input is below p
+  call(inverse1.code, tower.invert, [D, 0], [D, 0]);
   call(inverse1.code, fp.mul, [D, 0], [D, 0], CUBE);
   const neg1 = fn(2);
   call(neg1.code, fp.sub, [D, 0], ZERO, [A, 0]);
-  const sqr1 = fn(2);
-  call(sqr1.code, fp.mul, [D, 0], [A, 0], [A, 0]);
-  const pow1 = emitPow(m, fp.mul, ONE12, POW_TABLE, FP, 384);
+  const pow1 = emitPow(m, fp.mul, ONE12, POW_TABLE, FP, 384, sqr1);
   const pow2 = emitPow(m, mul2, ONE12, POW_TABLE, F2, 384, sqr2);
 
   interface Field {
@@ -162,10 +176,11 @@ export function emitBls12381(): EmittedModule {
     sqr: number;
     neg: number;
     inverse: number;
+    reduce: number;
     b: number;
   }
-  const field1: Field = { bytes: FP, mul: fp.mul, add: fp.add, sub: fp.sub, sqr: sqr1.index, neg: neg1.index, inverse: inverse1.index, b: B1 };
-  const field2: Field = { bytes: F2, mul: mul2, add: add2, sub: sub2, sqr: sqr2, neg: neg2, inverse: inverse2, b: B2 };
+  const field1: Field = { bytes: FP, mul: fp.mul, add: fp.add, sub: fp.sub, sqr: sqr1, neg: neg1.index, inverse: inverse1.index, reduce: reduce.fp, b: B1 };
+  const field2: Field = { bytes: F2, mul: mul2, add: add2, sub: sub2, sqr: sqr2, neg: neg2, inverse: inverse2, reduce: reduce.fp2, b: B2 };
 
   /**
    * One group's functions; `endomorphism(dst, src)` writes the affine image of the point at src
@@ -180,8 +195,7 @@ export function emitBls12381(): EmittedModule {
   ) => {
     const S = f.bytes;
     const parts = S / FP;
-    // (Fp's sqr is mul(a, a) behind a call: the formulas call mul directly there)
-    const jacobian = emitJacobian(m, { mul: f.mul, add: f.add, sub: f.sub, bytes: S, sqr: parts === 2 ? f.sqr : undefined }, TEMP);
+    const jacobian = emitJacobian(m, { mul: f.mul, add: f.add, sub: f.sub, bytes: S, sqr: f.sqr, reduce: f.reduce }, TEMP);
 
     const load = fn(1, [I32]);
     {
@@ -196,7 +210,7 @@ export function emitBls12381(): EmittedModule {
       call(c, f.mul, t0, t0, [D, 0]);
       call(c, f.add, t0, t0, f.b);
       call(c, f.sqr, t1, [D, S]);
-      equal(c, t0, t1, S);
+      equalReduced(c, t0, t1, S);
     }
 
     const subgroup = fn(1, [I32]);
@@ -223,12 +237,13 @@ export function emitBls12381(): EmittedModule {
       // X = ix·Z², −Y = iy·Z³, Z ≠ 0
       call(c, f.sqr, t1, ACC + 2 * S);
       call(c, f.mul, t0, image, t1);
-      equal(c, t0, ACC, S);
+      equalReduced(c, t0, ACC, S);
       call(c, f.mul, t1, t1, ACC + 2 * S);
       call(c, f.mul, t0, image + S, t1);
       call(c, f.neg, t0, t0);
-      equal(c, t0, ACC + S, S);
+      equalReduced(c, t0, ACC + S, S);
       c.i32And();
+      call(c, f.reduce, ACC + 2 * S, ACC + 2 * S);
       isZero(c, ACC + 2 * S, S);
       c.i32Eqz().i32And();
     }
@@ -252,6 +267,7 @@ export function emitBls12381(): EmittedModule {
     {
       const c = affine.code;
       const [zInverse, t] = [scratch(S), scratch(S)];
+      call(c, f.reduce, ACC + 2 * S, ACC + 2 * S);
       isZero(c, ACC + 2 * S, S);
       c.if(I32);
       c.i32Const(0);
@@ -261,10 +277,11 @@ export function emitBls12381(): EmittedModule {
       call(c, f.mul, X_IN, ACC, t);
       call(c, f.mul, t, t, zInverse);
       call(c, f.mul, Y_IN, ACC + S, t);
-      for (let k = 0; k < parts; k++) {
-        call(c, fp.mul, X_IN + k * FP, X_IN + k * FP, ONE);
-        call(c, fp.mul, Y_IN + k * FP, Y_IN + k * FP, ONE);
-      }
+      for (const at of [X_IN, Y_IN])
+        for (let k = 0; k < parts; k++) {
+          call(c, fp.mul, at + k * FP, at + k * FP, ONE);
+          call(c, reduce.fp, at + k * FP, at + k * FP);
+        }
       c.i32Const(1);
       c.end();
     }
@@ -286,7 +303,7 @@ export function emitBls12381(): EmittedModule {
         call(c, sqr2, alpha, a1);
         call(c, mul2, alpha, alpha, rhs);
         call(c, mul2, a1, a1, rhs); // x0
-        equal(c, alpha, MINUS_ONE2, S);
+        equalReduced(c, alpha, MINUS_ONE2, S);
         c.if();
         call(c, neg1.index, y, a1 + FP);
         copy(c, y + FP, a1, FP);
@@ -297,9 +314,12 @@ export function emitBls12381(): EmittedModule {
         c.end();
       }
       call(c, f.sqr, t, y);
-      equal(c, t, rhs, S);
+      equalReduced(c, t, rhs, S);
       c.if(I32);
-      for (let k = 0; k < parts; k++) call(c, fp.mul, Y_IN + k * FP, y + k * FP, ONE);
+      for (let k = 0; k < parts; k++) {
+        call(c, fp.mul, Y_IN + k * FP, y + k * FP, ONE);
+        call(c, reduce.fp, Y_IN + k * FP, Y_IN + k * FP);
+      }
       c.i32Const(1);
       c.else();
       c.i32Const(0);
@@ -519,7 +539,10 @@ export function emitBls12381(): EmittedModule {
     call(c, mul12, u, u, t7);
     call(c, mul12, u, u, t1); // t7·conj(t3)·t1
     call(c, mul12, t0, t0, u);
-    for (let k = 0; k < 12; k++) call(c, fp.mul, GT_OUT + k * FP, t0 + k * FP, ONE);
+    for (let k = 0; k < 12; k++) {
+      call(c, fp.mul, GT_OUT + k * FP, t0 + k * FP, ONE);
+      call(c, reduce.fp, GT_OUT + k * FP, GT_OUT + k * FP);
+    }
   }
   assertInternal(used() <= PAIRS, "the BLS12-381 module's scratch must end below its pairs");
   assertInternal(PAIRS + MAX_PAIRS * PAIR <= 65536, 'the BLS12-381 module holds its pairs in one page');
@@ -541,9 +564,9 @@ export function emitBls12381(): EmittedModule {
   return { bytes: m.encode(), meta: undefined };
 }
 
-const P_LIMBS = limbsOf(P, LIMBS);
-/** (p − 1)/2: a coordinate above it is the larger of ±c (the Zcash sort bit). */
-const HALF_LIMBS = limbsOf((P - 1n) / 2n, LIMBS);
+const P_LIMBS = limbsOf(P, LIMBS, NARROW_BITS);
+/** (p + 1)/2: a coordinate not below it is the larger of ±c (the Zcash sort bit). */
+const HALF_LIMBS = limbsOf((P + 1n) / 2n, LIMBS, NARROW_BITS);
 const SEED_SQUARED = SEED * SEED;
 
 /** Zcash flag bits of a point encoding's first byte. */
@@ -569,7 +592,7 @@ export type GroupNumber = 1 | 2;
 export class Bls12381 {
   private module: { groups: [undefined, GroupExports, GroupExports]; exports: Exports; words: Uint32Array; bytes: Uint8Array } | undefined;
   /** One point's big-endian form, flags cleared. */
-  private readonly be = new Uint8Array(2 * F2);
+  private readonly be = new Uint8Array(4 * WIRE);
 
   private get m() {
     if (!this.module) {
@@ -591,18 +614,19 @@ export class Bls12381 {
     return this.module;
   }
 
-  /** Writes the constants (Montgomery form v·2^384 mod p unless said otherwise). */
+  /** Writes the constants (Montgomery form v·RADIX mod p, reduced, unless said otherwise). */
   private constants(words: Uint32Array): void {
-    const put = (addr: number, v: bigint) => words.set(limbsOf(v, LIMBS), addr / 4);
-    const montgomery = (addr: number, v: bigint) => put(addr, ((((v % P) + P) % P) << 384n) % P);
+    const put = (addr: number, v: bigint) => words.set(limbsOf(v, LIMBS, NARROW_BITS), addr / 4);
+    const exponent = (addr: number, v: bigint) => words.set(limbsOf(v, WIRE / 4), addr / 4);
+    const montgomery = (addr: number, v: bigint) => put(addr, ((((v % P) + P) % P) * RADIX) % P);
     const montgomery2 = (addr: number, [c0, c1]: Fp2) => {
       montgomery(addr, c0);
       montgomery(addr + FP, c1);
     };
     montgomery(ONE12, 1n);
     put(ONE, 1n);
-    put(TO_MONTGOMERY, (1n << 768n) % P);
-    put(CUBE, (1n << 1152n) % P);
+    put(TO_MONTGOMERY, RADIX ** 2n % P);
+    put(CUBE, RADIX ** 3n % P);
     montgomery(HALF, modInverse(2n, P));
     montgomery(BETA_AT, BETA);
     montgomery(B1, 4n);
@@ -615,9 +639,9 @@ export class Bls12381 {
     montgomery2(PSI_Y, pow(base, (P - 1n) / 2n));
     montgomery2(PSI2_X, pow(base, (P * P - 1n) / 3n));
     montgomery2(MINUS_ONE2, [P - 1n, 0n]);
-    put(SQRT_FP, (P + 1n) / 4n);
-    put(SQRT_FP2_A, (P - 3n) / 4n);
-    put(SQRT_FP2_B, (P - 1n) / 2n);
+    exponent(SQRT_FP, (P + 1n) / 4n);
+    exponent(SQRT_FP2_A, (P - 3n) / 4n);
+    exponent(SQRT_FP2_B, (P - 1n) / 2n);
     frobeniusConstants(P, 1).forEach((row, n) => row.forEach((g, k) => montgomery2(gamma(n + 1, k + 1), g)));
   }
 
@@ -627,29 +651,23 @@ export class Bls12381 {
    */
   private readWire(group: GroupNumber, input: Uint8Array, at: number, bytes: number, le: boolean): number {
     const { be } = this;
-    const chunk = group * FP;
+    const chunk = group * WIRE;
     for (let i = 0; i < bytes; i++) be[i] = input[le ? at + chunk * Math.floor(i / chunk) + chunk - 1 - (i % chunk) : at + i];
     const flags = be[0] & 0xe0;
     be[0] &= 0x1f;
     return flags;
   }
 
-  /** The big-endian field element at `be[at]` as limbs at `addr`; whether it is below p. */
+  /** The big-endian field element at `be[at]` as narrow limbs at `addr`; whether it is below p. */
   private fp(addr: number, at: number): boolean {
     const { words } = this.m;
-    const { be } = this;
-    const index = addr / 4;
-    for (let k = 0; k < LIMBS; k++) {
-      const i = at + FP - 4 - 4 * k;
-      words[index + k] = ((be[i] << 24) | (be[i + 1] << 16) | (be[i + 2] << 8) | be[i + 3]) >>> 0;
-    }
-    for (let k = LIMBS - 1; k >= 0; k--) if (words[index + k] !== P_LIMBS[k]) return words[index + k] < P_LIMBS[k];
-    return false;
+    wordToNarrow(words, addr / 4, this.be, at, false, LIMBS, WIRE);
+    return narrowBelow(words, addr / 4, P_LIMBS);
   }
 
   /** A coordinate of `group` (G2: c1 ‖ c0 in `be`) into `addr` (c0, c1); whether canonical. */
   private coordinate(group: GroupNumber, addr: number, at: number): boolean {
-    return group === 1 ? this.fp(addr, at) : this.fp(addr, at + FP) && this.fp(addr + FP, at);
+    return group === 1 ? this.fp(addr, at) : this.fp(addr, at + WIRE) && this.fp(addr + FP, at);
   }
 
   /** Whether `be[0..bytes)` is all zero. */
@@ -664,7 +682,7 @@ export class Bls12381 {
     this.m.words.fill(0, (slot + 2 * S) / 4, (slot + 3 * S) / 4);
   }
 
-  /** Writes p − c over each part of the coordinate at `addr` that is not zero. */
+  /** Writes p − c over each part of the coordinate at `addr` (reduced narrow limbs) that is not zero. */
   private negate(group: GroupNumber, addr: number): void {
     const { words } = this.m;
     for (let part = 0; part < group; part++) {
@@ -674,7 +692,7 @@ export class Bls12381 {
       for (let k = 0; k < LIMBS; k++) {
         const d = P_LIMBS[k] - words[index + k] - borrow;
         borrow = d < 0 ? 1 : 0;
-        words[index + k] = d >>> 0;
+        words[index + k] = d & (2 ** NARROW_BITS - 1);
       }
     }
   }
@@ -686,13 +704,13 @@ export class Bls12381 {
    * subgroup. `negate` loads −P.
    */
   decode(group: GroupNumber, input: Uint8Array, at: number, le: boolean, slot: number, subgroup: boolean, negate = false): Decoded {
-    const S = group * FP;
-    const flags = this.readWire(group, input, at, 2 * S, le);
-    if (flags === INFINITY && this.zeroBody(2 * S)) {
+    const W = group * WIRE;
+    const flags = this.readWire(group, input, at, 2 * W, le);
+    if (flags === INFINITY && this.zeroBody(2 * W)) {
       this.infinity(group, slot);
       return Decoded.Infinity;
     }
-    if (flags !== 0 || !this.coordinate(group, X_IN, 0) || !this.coordinate(group, Y_IN, S)) return Decoded.Invalid;
+    if (flags !== 0 || !this.coordinate(group, X_IN, 0) || !this.coordinate(group, Y_IN, W)) return Decoded.Invalid;
     if (negate) this.negate(group, Y_IN);
     const g = this.m.groups[group];
     return g.load(slot) && (!subgroup || g.subgroup(slot)) ? Decoded.Point : Decoded.Invalid;
@@ -704,11 +722,11 @@ export class Bls12381 {
    * x³ + b a square, the sort bit choosing y.
    */
   decompress(group: GroupNumber, input: Uint8Array, at: number, le: boolean, slot: number): Decoded {
-    const S = group * FP;
-    const flags = this.readWire(group, input, at, S, le);
+    const W = group * WIRE;
+    const flags = this.readWire(group, input, at, W, le);
     if (!(flags & COMPRESSED) || flags === (COMPRESSED | INFINITY | SORT)) return Decoded.Invalid;
     if (flags & INFINITY) {
-      if (!this.zeroBody(S)) return Decoded.Invalid;
+      if (!this.zeroBody(W)) return Decoded.Invalid;
       this.infinity(group, slot);
       return Decoded.Infinity;
     }
@@ -718,48 +736,29 @@ export class Bls12381 {
     return g.load(slot) && g.subgroup(slot) ? Decoded.Point : Decoded.Invalid;
   }
 
-  /** Whether Y_IN is the larger of ±y: its first non-zero part of (c1, c0) above (p − 1)/2. */
+  /** Whether Y_IN (reduced) is the larger of ±y: its top part (c1 for G2) above (p − 1)/2. */
   private larger(group: GroupNumber): boolean {
-    const { words } = this.m;
-    for (let part = group - 1; part >= 0; part--) {
-      const index = (Y_IN + part * FP) / 4;
-      for (let k = LIMBS - 1; k >= 0; k--) if (words[index + k] !== HALF_LIMBS[k]) return words[index + k] > HALF_LIMBS[k];
-      // equal to (p − 1)/2: not zero, and not above
-      return false;
-    }
-    return false;
+    return !narrowBelow(this.m.words, (Y_IN + (group - 1) * FP) / 4, HALF_LIMBS);
   }
 
   /** The result of the last group operation as an uncompressed wire-form point into `out`. */
   private encode(group: GroupNumber, le: boolean, out: Uint8Array): void {
     const { words } = this.m;
-    const S = group * FP;
+    const W = group * WIRE;
     const be = this.be;
     if (!this.m.groups[group].affine()) {
-      be.fill(0, 0, 2 * S);
+      be.fill(0, 0, 2 * W);
       be[0] = INFINITY;
     } else {
       // Each Fp part, big-endian; G2 coordinates as c1 ‖ c0.
       for (const [addr, at] of [
         [X_IN, 0],
-        [Y_IN, S],
-      ]) {
-        for (let part = 0; part < group; part++) {
-          const index = (addr + part * FP) / 4;
-          const from = at + (group - 1 - part) * FP;
-          for (let k = 0; k < LIMBS; k++) {
-            const limb = words[index + k];
-            const i = from + FP - 4 - 4 * k;
-            be[i] = limb >>> 24;
-            be[i + 1] = (limb >>> 16) & 0xff;
-            be[i + 2] = (limb >>> 8) & 0xff;
-            be[i + 3] = limb & 0xff;
-          }
-        }
-      }
+        [Y_IN, W],
+      ])
+        for (let part = 0; part < group; part++) narrowToWord(words, (addr + part * FP) / 4, be, at + (group - 1 - part) * WIRE, false, WIRE);
     }
-    const chunk = S;
-    for (let i = 0; i < 2 * S; i++) out[i] = be[le ? chunk * Math.floor(i / chunk) + chunk - 1 - (i % chunk) : i];
+    const chunk = W;
+    for (let i = 0; i < 2 * W; i++) out[i] = be[le ? chunk * Math.floor(i / chunk) + chunk - 1 - (i % chunk) : i];
   }
 
   /** Whether `group`'s uncompressed point in `input` is on the curve and in the subgroup. */
@@ -823,19 +822,14 @@ export class Bls12381 {
     const { exports, words } = this.m;
     let count = 0;
     for (let i = 0; i < n; i++) {
-      const a = this.decode(1, g1s, 2 * FP * i, le, P1, true);
-      const b = this.decode(2, g2s, 2 * F2 * i, le, P2, true);
+      const a = this.decode(1, g1s, 2 * WIRE * i, le, P1, true);
+      const b = this.decode(2, g2s, 4 * WIRE * i, le, P2, true);
       if (!a || !b) return false;
       if (a === Decoded.Point && b === Decoded.Point) exports.setPair(count++);
     }
     exports.pairing(count);
-    for (let k = 0; k < 12; k++) {
-      const index = GT_OUT / 4 + k * LIMBS;
-      for (let j = 0; j < FP; j++) {
-        const byte = (words[index + (j >> 2)] >>> (8 * (j & 3))) & 0xff;
-        out[le ? k * FP + j : 12 * FP - 1 - (k * FP + j)] = byte;
-      }
-    }
+    // Little-endian: coefficient k at 48k; otherwise all 576 bytes reversed, so coefficient k big-endian at 576 − 48(k + 1).
+    for (let k = 0; k < 12; k++) narrowToWord(words, (GT_OUT + k * FP) / 4, out, le ? k * WIRE : (11 - k) * WIRE, le, WIRE);
     return true;
   }
 }

@@ -640,22 +640,23 @@ export function emitNarrowFp2(m: ModuleBuilder, modulus: bigint): NarrowFp2Funct
 }
 
 /**
- * Writes the 32-byte word at `input[at]` (big- or little-endian) as `limbs` narrow limbs at
- * `words[index]` (a 256-bit value needs nine).
+ * Writes the word of `bytes` bytes (32 unless given; a multiple of 4) at `input[at]` (big- or
+ * little-endian) as `limbs` narrow limbs at `words[index]` (a 256-bit value needs nine).
  */
-export function wordToNarrow(words: Uint32Array, index: number, input: Uint8Array, at: number, le: boolean, limbs: number): void {
+export function wordToNarrow(words: Uint32Array, index: number, input: Uint8Array, at: number, le: boolean, limbs: number, bytes = 32): void {
   // Limb k is bits 29k… of the value: the rest of its 32-bit word w, and the next word's low bits.
+  const last = bytes / 4 - 1;
   let word = 0;
-  let next = read32(input, at, le, 0);
+  let next = read32(input, at, le, 0, bytes);
   for (let k = 0, w = -1; k < limbs; k++) {
     const bit = NARROW_BITS * k;
     if (bit >>> 5 !== w) {
       w = bit >>> 5;
       word = next;
-      next = w < 7 ? read32(input, at, le, w + 1) : 0;
+      next = w < last ? read32(input, at, le, w + 1, bytes) : 0;
     }
     const shift = bit & 31;
-    words[index + k] = w > 7 ? 0 : ((word >>> shift) | (shift ? next << (32 - shift) : 0)) & NARROW_MASK;
+    words[index + k] = w > last ? 0 : ((word >>> shift) | (shift ? next << (32 - shift) : 0)) & NARROW_MASK;
   }
 }
 
@@ -665,23 +666,26 @@ export function narrowBelow(words: Uint32Array, index: number, bound: readonly n
   return false;
 }
 
-/** The 32-bit word w (0 the lowest) of the 32-byte value at `bytes[at]`, big- or little-endian. */
-function read32(bytes: Uint8Array, at: number, le: boolean, w: number): number {
-  const i = le ? at + 4 * w : at + 28 - 4 * w;
+/** The 32-bit word w (0 the lowest) of the `length`-byte value at `bytes[at]`, big- or little-endian. */
+function read32(bytes: Uint8Array, at: number, le: boolean, w: number, length: number): number {
+  const i = le ? at + 4 * w : at + length - 4 - 4 * w;
   return le
     ? (bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24)) >>> 0
     : ((bytes[i] << 24) | (bytes[i + 1] << 16) | (bytes[i + 2] << 8) | bytes[i + 3]) >>> 0;
 }
 
-/** Writes the narrow limbs at `words[index]` (a value below 2^256) as a 32-byte word (big- or little-endian) at `out[at]`. */
-export function narrowToWord(words: Uint32Array, index: number, out: Uint8Array, at: number, le: boolean): void {
-  for (let w = 0; w < 8; w++) {
+/**
+ * Writes the narrow limbs at `words[index]` (a value below 2^(8·bytes)) as a word of `bytes` bytes
+ * (32 unless given; a multiple of 4), big- or little-endian, at `out[at]`.
+ */
+export function narrowToWord(words: Uint32Array, index: number, out: Uint8Array, at: number, le: boolean, bytes = 32): void {
+  for (let w = 0; w < bytes / 4; w++) {
     // 32-bit word w is bits 32w…: limb k from bit `shift` on, then the next limb's low bits.
     const k = Math.floor((32 * w) / NARROW_BITS);
     const shift = 32 * w - NARROW_BITS * k;
     let value = words[index + k] >>> shift;
     for (let have = NARROW_BITS - shift, j = k + 1; have < 32; have += NARROW_BITS, j++) value |= words[index + j] << have;
-    for (let b = 0; b < 4; b++) out[le ? at + 4 * w + b : at + 31 - 4 * w - b] = (value >>> (8 * b)) & 0xff;
+    for (let b = 0; b < 4; b++) out[le ? at + 4 * w + b : at + bytes - 1 - 4 * w - b] = (value >>> (8 * b)) & 0xff;
   }
 }
 

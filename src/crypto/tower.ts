@@ -93,9 +93,8 @@ export interface TowerOptions {
 export interface Tower {
   /** Bytes of an Fp12 element. */
   bytes: number;
-  /** Bytes of an Fp element. */
-  fpBytes: number;
-  fp: MontgomeryFunctions;
+  /** Fp's functions; `sqr` with narrow Fp. */
+  fp: MontgomeryFunctions & { sqr?: number };
   /**
    * With narrow Fp: reduce(dst, a) making an Fp, Fp2 or Fp12 element canonical, for a comparison
    * or output (in place is fine).
@@ -160,8 +159,10 @@ export function emitTower(m: ModuleBuilder, options: TowerOptions): Tower {
   const add2 = partwise(fp.add, 2, E, 3);
   const sub2 = partwise(fp.sub, 2, E, 3);
   const neg2 = partwise(negate.index, 2, E, 2);
-  // Narrow Fp2 products run in locals, one reduction a part (montgomery.ts); 32-bit ones by Karatsuba.
-  const { mul2, sqr2 } = narrow ? emitNarrowFp2(m, p) : karatsubaFp2(m, fp, E, scratch);
+  // Narrow Fp2 products of nine limbs run in locals, one reduction a part (montgomery.ts); of
+  // fourteen (BLS12-381), whose seven elements of locals no longer stay in registers, by Karatsuba
+  // over Fp as 32-bit ones: the BLS pairing measured 1.14 of the 32-bit code's time in locals, 0.79 so.
+  const { mul2, sqr2 } = narrow && limbs <= 9 ? emitNarrowFp2(m, p) : karatsubaFp2(m, fp, E, scratch);
   // d = a·s for an Fp element s.
   const mulFp = fn(3);
   call(mulFp.code, fp.mul, [D, 0], [A, 0], [B, 0]);
@@ -391,7 +392,6 @@ export function emitTower(m: ModuleBuilder, options: TowerOptions): Tower {
   }
   return {
     bytes: 6 * F2,
-    fpBytes: E,
     fp,
     reduce,
     invert,

@@ -214,21 +214,24 @@ describe.each(FP2_MODULI)('Fp2 products on 29-bit limbs modulo %s', (_, q) => {
   });
 });
 
-describe('narrow limbs and 32-byte words', () => {
+describe.each([32, 48])('narrow limbs and %i-byte words', (bytes) => {
   it('convert both ways in both byte orders', () => {
-    const words = new Uint32Array(12);
-    const out = new Uint8Array(32);
+    const bits = 8 * bytes;
+    const limbs = Math.ceil(bits / NARROW_BITS) + 1;
+    const words = new Uint32Array(limbs + 2);
+    const out = new Uint8Array(bytes);
     let seed = 7;
     const next = () => (seed = (seed * 1103515245 + 12345) >>> 0);
-    const values = [0n, 1n, 2n ** 256n - 1n, 2n ** 255n, ...Array.from({ length: 256 }, (_, k) => 2n ** BigInt(k) + BigInt(next()))].map((v) => v % 2n ** 256n);
+    const top = 2n ** BigInt(bits);
+    const values = [0n, 1n, top - 1n, top / 2n, ...Array.from({ length: bits }, (_, k) => 2n ** BigInt(k) + BigInt(next()))].map((v) => v % top);
     for (const v of values) {
-      const be = Uint8Array.from(Buffer.from(v.toString(16).padStart(64, '0'), 'hex'));
+      const be = Uint8Array.from(Buffer.from(v.toString(16).padStart(2 * bytes, '0'), 'hex'));
       for (const le of [false, true]) {
         const input = le ? be.slice().reverse() : be;
         words.fill(0xffffffff);
-        wordToNarrow(words, 1, input, 0, le, 10);
-        expect(Array.from(words.subarray(1, 11))).toEqual(limbsOf(v, 10, NARROW_BITS));
-        narrowToWord(words, 1, out, 0, le);
+        wordToNarrow(words, 1, input, 0, le, limbs, bytes);
+        expect(Array.from(words.subarray(1, 1 + limbs))).toEqual(limbsOf(v, limbs, NARROW_BITS));
+        narrowToWord(words, 1, out, 0, le, bytes);
         expect(out).toEqual(input);
       }
     }
