@@ -145,10 +145,10 @@ function testBit(c: Code, v: bigint, bit: number): void {
 /** The BLS12-381 module (see fixed-modules.ts). */
 export function emitBls12381(): EmittedModule {
   const { m, scratch, fn, used } = pairingModule(SCRATCH, 1, 1);
-  const tower = emitTower(m, { p: P, limbs: LIMBS, narrow: true, xi: 1, zero: ZERO, cube: CUBE, gamma, scratch });
+  const tower = emitTower(m, { p: P, xi: 1, zero: ZERO, cube: CUBE, gamma, scratch });
   const { fp, add2, sub2, neg2, mul2, sqr2, mulFp, mulXi, conj2, inverse2, mul6By01, mul12, sqr12, cyclotomicSqr, conj12, inv12, frobenius } = tower;
-  const reduce = tower.reduce!;
-  const sqr1 = fp.sqr!;
+  const reduce = tower.reduce;
+  const sqr1 = fp.sqr;
   const [D, A] = [0, 1];
   /** Pushes whether the elements at a and b (`bytes` of Fp or Fp2) are equal, reducing both in place first. */
   const equalReduced = (c: Code, a: Slot, b: Slot, bytes: number) => {

@@ -76,8 +76,6 @@ export function emitBn254Pairing(): EmittedModule {
   const { m, scratch, fn, used } = pairingModule(SCRATCH, 1);
   const tower = emitTower(m, {
     p: P,
-    limbs: LIMBS,
-    narrow: true,
     xi: 9,
     zero: ZERO,
     cube: CUBE,
@@ -85,7 +83,7 @@ export function emitBn254Pairing(): EmittedModule {
     scratch,
   });
   const { fp, add2, sub2, neg2, mul2, sqr2, mulFp, conj2, mul6By01, mul12, sqr12, cyclotomicSqr, conj12, inv12, frobenius } = tower;
-  const reduce = tower.reduce!;
+  const reduce = tower.reduce;
   /** Pushes whether the elements at a and b (`bytes` of Fp, Fp2 or Fp12) are equal, reducing both in place first. */
   const equalReduced = (c: ReturnType<typeof fn>['code'], a: Slot, b: Slot, bytes: number) => {
     const by = bytes === E ? reduce.fp : bytes === F2 ? reduce.fp2 : reduce.fp12;

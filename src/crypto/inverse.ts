@@ -8,7 +8,7 @@
  * for a 256-bit q against 16–20 µs for an exponentiation by q − 2.
  */
 import { type ModuleBuilder, ValType } from '../jit/wasm/index.js';
-import { LIMBS } from './montgomery.js';
+import { NARROW_BITS } from './montgomery.js';
 import { modInverse } from './modular.js';
 
 const { I32, I64 } = ValType;
@@ -16,11 +16,11 @@ const BITS = 30;
 const M30 = 2 ** BITS - 1;
 
 /**
- * Emits `invert(dst, src)`: dst = src⁻¹ mod q for the value at src (`limbs` limbs of `limbBits`
- * bits, 32 or montgomery.ts's narrow 29, below q, not Montgomery form; 0 gives 0), as `limbs` limbs
- * of `limbBits` bits. Needs an odd q below 2^(limbBits·limbs).
+ * Emits `invert(dst, src)`: dst = src⁻¹ mod q for the value at src (`limbs` of montgomery.ts's
+ * narrow limbs, below q, not Montgomery form; 0 gives 0), as `limbs` narrow limbs. Needs an odd q
+ * below 2^(29·limbs).
  */
-export function emitInverse(m: ModuleBuilder, q: bigint, limbs = LIMBS, limbBits = 32): number {
+export function emitInverse(m: ModuleBuilder, q: bigint, limbs: number): number {
   // Room for values in (−2q, q) and their sign.
   const N = Math.ceil((q.toString(2).length + 2) / BITS);
   const invert = m.addFunction([I32, I32], []);
@@ -42,15 +42,15 @@ export function emitInverse(m: ModuleBuilder, q: bigint, limbs = LIMBS, limbBits
   // g = x in 30-bit limbs (from the limbs at src, below q: any above N·30 bits are zero), f = q, d = 0, e = 1, δ = 1.
   g.forEach((gk, k) => {
     const bit = BITS * k;
-    const word = Math.floor(bit / limbBits);
-    const shift = bit % limbBits;
+    const word = Math.floor(bit / NARROW_BITS);
+    const shift = bit % NARROW_BITS;
     if (word >= limbs) return void c.i64ConstI32(0).localSet(gk);
     c.localGet(SRC).i64Load32U(4 * word);
     if (shift) c.i64Const(0, shift).i64ShrU();
-    if (word + 1 < limbs && shift + BITS > limbBits) {
+    if (word + 1 < limbs && shift + BITS > NARROW_BITS) {
       c.localGet(SRC)
         .i64Load32U(4 * (word + 1))
-        .i64Const(0, limbBits - shift)
+        .i64Const(0, NARROW_BITS - shift)
         .i64Shl()
         .i64Or();
     }
@@ -198,9 +198,9 @@ export function emitInverse(m: ModuleBuilder, q: bigint, limbs = LIMBS, limbBits
   }
   c.end();
   addQIfNegative();
-  // Back to limbs of limbBits bits.
+  // Back to limbs of NARROW_BITS bits.
   for (let k = 0; k < limbs; k++) {
-    const bit = limbBits * k;
+    const bit = NARROW_BITS * k;
     const limb = Math.floor(bit / BITS);
     const shift = bit % BITS;
     c.localGet(DST);
@@ -215,7 +215,7 @@ export function emitInverse(m: ModuleBuilder, q: bigint, limbs = LIMBS, limbBits
         .i64Const(0, BITS - shift)
         .i64Shl()
         .i64Or();
-    if (limbBits < 32) c.i64Const(0, 2 ** limbBits - 1).i64And();
+    c.i64Const(0, 2 ** NARROW_BITS - 1).i64And();
     c.i64Store32(4 * k);
   }
   return invert.index;

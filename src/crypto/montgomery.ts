@@ -1,14 +1,9 @@
 /**
- * WebAssembly arithmetic modulo an odd prime in Montgomery form (x·2^(32n) mod q for n limbs:
- * eight for moduli below 2^256, twelve for BLS12-381's 381-bit p), emitted into a module under
- * construction with our own emitter. An element is n little-endian 32-bit limbs in linear memory,
- * always fully reduced (below q). Multiplication is the coarsely integrated operand scanning
- * method (CIOS); when the top limb of q leaves two bits free (BN254's and BLS12-381's moduli) it
- * runs without the extra carry words (gnark's "no-carry" variant), since every partial sum then
- * fits a u64.
- *
- * {@link emitNarrowMontgomery} is the other representation: limbs of {@link NARROW_BITS} bits,
- * whose products leave an i64 room to sum many of them before any carry (see there).
+ * WebAssembly arithmetic modulo an odd prime in Montgomery form, emitted into a module under
+ * construction with our own emitter: {@link emitNarrowMontgomery}'s elements are limbs of
+ * {@link NARROW_BITS} bits in linear memory, whose products leave an i64 room to sum many of them
+ * before any carry (see there); {@link emitNarrowFp2} adds Fp2's products, {@link emitPow}
+ * exponentiation. Words of bytes convert to and from limbs in JavaScript.
  */
 import { type Code, type ModuleBuilder, ValType } from '../jit/wasm/index.js';
 import { modInverse, modulo } from './modular.js';
@@ -16,15 +11,10 @@ import { assertInternal } from '../errors.js';
 import { call, copy } from './field-slots.js';
 
 const { I32, I64 } = ValType;
-/** Limbs of an element unless a caller asks for more. */
-export const LIMBS = 8;
-/** Bytes of one element of {@link LIMBS} limbs in memory. */
-export const ELEMENT_BYTES = 4 * LIMBS;
-const MASK = 0xffffffff;
 
-/** The functions emitted for one modulus; each takes addresses in memory (`dst` may alias an operand). */
+/** The field functions every representation has; each takes addresses in memory (`dst` may alias an operand). */
 export interface MontgomeryFunctions {
-  /** mul(dst, a, b): dst = a·b·2^−32n. */
+  /** mul(dst, a, b): dst = a·b·R⁻¹ for the Montgomery radix R. */
   mul: number;
   /** add(dst, a, b): dst = a + b. */
   add: number;
@@ -32,40 +22,14 @@ export interface MontgomeryFunctions {
   sub: number;
 }
 
-/** The `limbs` limbs of `bits` bits of a value below 2^(bits·limbs). */
-export function limbsOf(v: bigint, limbs = LIMBS, bits = 32): number[] {
+/** The `limbs` limbs of `bits` bits of a value below 2^(bits·limbs) (by default eight 32-bit ones: a 256-bit value's bytes). */
+export function limbsOf(v: bigint, limbs = 8, bits = 32): number[] {
   const mask = (1n << BigInt(bits)) - 1n;
   return Array.from({ length: limbs }, (_, k) => Number((v >> BigInt(bits * k)) & mask));
 }
 
-/**
- * Writes the 32-byte word at `input[at]` (big- or little-endian) as limbs at `words[index]`;
- * whether it is below the modulus whose limbs are `modulus` (a canonical field element).
- */
-export function wordToLimbs(words: Uint32Array, index: number, input: Uint8Array, at: number, le: boolean, modulus: readonly number[]): boolean {
-  for (let k = 0; k < LIMBS; k++) {
-    const i = le ? at + 4 * k : at + 28 - 4 * k;
-    words[index + k] = le
-      ? (input[i] | (input[i + 1] << 8) | (input[i + 2] << 16) | (input[i + 3] << 24)) >>> 0
-      : ((input[i] << 24) | (input[i + 1] << 16) | (input[i + 2] << 8) | input[i + 3]) >>> 0;
-  }
-  for (let k = LIMBS - 1; k >= 0; k--) if (words[index + k] !== modulus[k]) return words[index + k] < modulus[k];
-  return false;
-}
-
-/** Writes the limbs at `words[index]` as a 32-byte word (big- or little-endian) at `out[at]`. */
-export function limbsToWord(words: Uint32Array, index: number, out: Uint8Array, at: number, le: boolean): void {
-  for (let k = 0; k < LIMBS; k++) {
-    const limb = words[index + k];
-    for (let j = 0; j < 4; j++) out[le ? at + 4 * k + j : at + 31 - 4 * k - j] = (limb >>> (8 * j)) & 0xff;
-  }
-}
-
-/**
- * Leaves in `t` (limbs of `bits` bits as i64 locals; with `overflow`, a local holding the digit
- * above the limbs) the value, below 2q, reduced below q.
- */
-function subtractModulusIfNotBelow(c: Code, t: number[], q: number[], bits: number, overflow?: number): void {
+/** Leaves in `t` (limbs of `bits` bits as i64 locals) the value, below 2q, reduced below q. */
+function subtractModulusIfNotBelow(c: Code, t: number[], q: number[], bits: number): void {
   const d = t.map(() => c.locals(1, I64));
   const borrow = c.locals(1, I64);
   c.i64ConstI32(0).localSet(borrow);
@@ -78,14 +42,10 @@ function subtractModulusIfNotBelow(c: Code, t: number[], q: number[], bits: numb
       .i64And()
       .localSet(d[k]);
   });
-  // t ≥ q when nothing was borrowed, or when t has a digit above its limbs.
-  const subtract = () => {
-    c.localGet(borrow).i64Eqz();
-    if (overflow !== undefined) c.localGet(overflow).i64Eqz().i32Eqz().i32Or();
-  };
+  // t ≥ q when nothing was borrowed.
   t.forEach((tk, k) => {
     c.localGet(d[k]).localGet(tk);
-    subtract();
+    c.localGet(borrow).i64Eqz();
     c.select().localSet(tk);
   });
 }
@@ -105,181 +65,6 @@ const storeLimbs = (c: Code, ptr: number, from: number[], offset = 0) =>
       .localGet(l)
       .i64Store32(offset + 4 * k),
   );
-
-/** dst_k = low 32 bits of the value on the stack, carry = the rest. */
-function split(c: Code, dst: number, carry: number): void {
-  c.localTee(dst).i64Const(0, 32).i64ShrU().localSet(carry);
-  c.localGet(dst).i64Const(0, MASK).i64And().localSet(dst);
-}
-
-/** Emits `mul`, `add` and `sub` modulo `modulus` into `m`, on elements of `limbs` (an even count) limbs. */
-export function emitMontgomery(m: ModuleBuilder, modulus: bigint, limbs = LIMBS): MontgomeryFunctions {
-  const bits = BigInt(32 * limbs);
-  assertInternal(limbs % 2 === 0 && modulus >> bits === 0n && modulus % 2n === 1n, 'Montgomery arithmetic here needs an odd modulus that fits the limbs');
-  const q = limbsOf(modulus, limbs);
-  const noCarry = modulus >> (bits - 2n) === 0n;
-  const qPrime = Number(modulo(-modInverse(modulus, 2n ** 32n), 2n ** 32n)); // −q⁻¹ mod 2^32
-
-  const mul = m.addFunction([I32, I32, I32], []);
-  {
-    const c = mul.code;
-    const [DST, A, B] = [0, 1, 2];
-    const a = Array.from({ length: limbs }, () => c.locals(1, I64));
-    const t = Array.from({ length: limbs }, () => c.locals(1, I64));
-    const [bi, mi, carryA, carryC, top, above] = Array.from({ length: 6 }, () => c.locals(1, I64));
-    loadLimbs(c, A, a);
-    [...t, top].forEach((l) => c.i64ConstI32(0).localSet(l));
-    const reduceStep = (j: number) => {
-      c.localGet(t[j]).localGet(mi).i64Const(0, q[j]).i64Mul().i64Add().localGet(carryC).i64Add();
-      split(c, t[j - 1], carryC);
-    };
-    // Past eight limbs the rows run as a loop over b's limbs: twelve unrolled rows are 9.8 KB of
-    // code, the loop under 1 KB, and it measured no slower.
-    const rolled = limbs > LIMBS && noCarry;
-    const next = rolled ? c.locals(1, I32) : -1;
-    if (rolled) {
-      c.localGet(B).localSet(next);
-      c.loop();
-    }
-    for (let i = 0; i < (rolled ? 1 : limbs); i++) {
-      if (rolled) c.localGet(next).i64Load32U(0).localSet(bi);
-      else
-        c.localGet(B)
-          .i64Load32U(4 * i)
-          .localSet(bi);
-      if (noCarry) {
-        c.localGet(t[0]).localGet(a[0]).localGet(bi).i64Mul().i64Add();
-        split(c, t[0], carryA);
-        c.localGet(t[0]).i64Const(0, qPrime).i64Mul().i64Const(0, MASK).i64And().localSet(mi);
-        c.localGet(t[0]).localGet(mi).i64Const(0, q[0]).i64Mul().i64Add().i64Const(0, 32).i64ShrU().localSet(carryC);
-        for (let j = 1; j < limbs; j++) {
-          c.localGet(t[j]).localGet(a[j]).localGet(bi).i64Mul().i64Add().localGet(carryA).i64Add();
-          split(c, t[j], carryA);
-          reduceStep(j);
-        }
-        c.localGet(carryC)
-          .localGet(carryA)
-          .i64Add()
-          .localSet(t[limbs - 1]);
-      } else {
-        // t += a·b_i, into the words `top` and `above`.
-        c.i64ConstI32(0).localSet(carryA);
-        for (let j = 0; j < limbs; j++) {
-          c.localGet(t[j]).localGet(a[j]).localGet(bi).i64Mul().i64Add().localGet(carryA).i64Add();
-          split(c, t[j], carryA);
-        }
-        c.localGet(top).localGet(carryA).i64Add();
-        split(c, top, above);
-        // t = (t + m·q) / 2^32
-        c.localGet(t[0]).i64Const(0, qPrime).i64Mul().i64Const(0, MASK).i64And().localSet(mi);
-        c.localGet(t[0]).localGet(mi).i64Const(0, q[0]).i64Mul().i64Add().i64Const(0, 32).i64ShrU().localSet(carryC);
-        for (let j = 1; j < limbs; j++) reduceStep(j);
-        c.localGet(top).localGet(carryC).i64Add();
-        split(c, t[limbs - 1], carryC);
-        c.localGet(above).localGet(carryC).i64Add().localSet(top);
-      }
-    }
-    if (rolled) {
-      c.localGet(next)
-        .i32Const(4)
-        .i32Add()
-        .localTee(next)
-        .localGet(B)
-        .i32Const(4 * limbs)
-        .i32Add()
-        .i32Ne()
-        .brIf(0);
-      c.end();
-    }
-    subtractModulusIfNotBelow(c, t, q, 32, noCarry ? undefined : top);
-    storeLimbs(c, DST, t);
-  }
-
-  // add and sub work on 64-bit words (the same bytes as the eight limbs), carries and
-  // borrows from unsigned comparisons: about half the instructions of 32-bit limbs.
-  const WORDS = limbs / 2;
-  const q64 = Array.from({ length: WORDS }, (_, k) => BigInt(q[2 * k]) | (BigInt(q[2 * k + 1]) << 32n));
-  /** Pushes x − y − borrow for i64 locals, setting `borrow` to the borrow out (0 or 1). */
-  const subtractWords = (c: Code, x: () => void, y: () => void, diff: number, borrow: number, scratch: number) => {
-    x();
-    y();
-    c.i64Sub().localSet(scratch); // x − y
-    x();
-    y();
-    c.i64LtU().localGet(scratch).localGet(borrow).i64LtU().i32Or().i64ExtendI32U(); // x < y, or x − y < borrow
-    c.localGet(scratch).localGet(borrow).i64Sub().localSet(diff);
-    c.localSet(borrow);
-  };
-  const add = m.addFunction([I32, I32, I32], []);
-  {
-    const c = add.code;
-    const [DST, A, B] = [0, 1, 2];
-    const t = Array.from({ length: WORDS }, () => c.locals(1, I64));
-    const d = Array.from({ length: WORDS }, () => c.locals(1, I64));
-    const [a, carry, borrow, scratch] = [c.locals(1, I64), c.locals(1, I64), c.locals(1, I64), c.locals(1, I64)];
-    c.i64ConstI32(0).localSet(carry);
-    t.forEach((tk, k) => {
-      c.localGet(A)
-        .i64Load(8 * k)
-        .localTee(a)
-        .localGet(B)
-        .i64Load(8 * k)
-        .i64Add()
-        .localTee(scratch);
-      // a + b wrapped below a, or + carry wrapped to 0
-      c.localGet(a).i64LtU();
-      c.localGet(scratch).localGet(carry).i64Add().localTee(tk).localGet(scratch).i64LtU().i32Or().i64ExtendI32U().localSet(carry);
-    });
-    // t ≥ q when subtracting q borrows nothing, or when the sum carried past the top word.
-    c.i64ConstI32(0).localSet(borrow);
-    t.forEach((tk, k) =>
-      subtractWords(
-        c,
-        () => c.localGet(tk),
-        () => c.i64ConstBig(q64[k]),
-        d[k],
-        borrow,
-        scratch,
-      ),
-    );
-    t.forEach((tk, k) => {
-      c.localGet(DST).localGet(d[k]).localGet(tk);
-      c.localGet(borrow).i64Eqz().localGet(carry).i64Eqz().i32Eqz().i32Or();
-      c.select().i64Store(8 * k);
-    });
-  }
-
-  const sub = m.addFunction([I32, I32, I32], []);
-  {
-    const c = sub.code;
-    const [DST, A, B] = [0, 1, 2];
-    const t = Array.from({ length: WORDS }, () => c.locals(1, I64));
-    const [borrow, carry, scratch, addend] = [c.locals(1, I64), c.locals(1, I64), c.locals(1, I64), c.locals(1, I64)];
-    c.i64ConstI32(0).localSet(borrow);
-    t.forEach((tk, k) =>
-      subtractWords(
-        c,
-        () => c.localGet(A).i64Load(8 * k),
-        () => c.localGet(B).i64Load(8 * k),
-        tk,
-        borrow,
-        scratch,
-      ),
-    );
-    // A borrow out: a < b, so add q back (its carry out is the borrow's).
-    c.i64ConstI32(0).localSet(carry);
-    t.forEach((tk, k) => {
-      c.i64ConstBig(q64[k]).i64ConstI32(0).localGet(borrow).i32WrapI64().select().localSet(addend);
-      c.localGet(tk).localGet(addend).i64Add().localTee(scratch);
-      c.localGet(addend).i64LtU();
-      c.localGet(scratch).localGet(carry).i64Add().localTee(tk).localGet(scratch).i64LtU().i32Or().i64ExtendI32U().localSet(carry);
-      c.localGet(DST)
-        .localGet(tk)
-        .i64Store(8 * k);
-    });
-  }
-  return { mul: mul.index, add: add.index, sub: sub.index };
-}
 
 /** Bits of a limb in {@link emitNarrowMontgomery}'s representation. */
 export const NARROW_BITS = 29;
@@ -701,7 +486,7 @@ export const POW_TABLE_ELEMENTS = 1 << WINDOW;
  * Montgomery form; `table` is {@link POW_TABLE_ELEMENTS} elements of working space (base may
  * alias dst); elements are `E` bytes; `sqr(dst, a)`, when given, squares (cheaper than mul in Fp2).
  */
-export function emitPow(m: ModuleBuilder, mul: number, one: number, table: number, E = ELEMENT_BYTES, bits = 256, sqr?: number): number {
+export function emitPow(m: ModuleBuilder, mul: number, one: number, table: number, E: number, bits = 256, sqr?: number): number {
   const pow = m.addFunction([I32, I32, I32], []);
   const c = pow.code;
   const [DST, BASE, EXPONENT] = [0, 1, 2];

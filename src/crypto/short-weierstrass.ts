@@ -87,7 +87,7 @@ export function emitShortWeierstrass(p: bigint): EmittedModule {
   // No sums of products here: dot's head room goes unused.
   const f = emitNarrowMontgomery(m, p, 1);
   const pow = emitPow(m, f.mul, ONE_MONTGOMERY, POW_TABLE, E, 256, f.sqr);
-  const invert = emitInverse(m, p, LIMBS, NARROW_BITS);
+  const invert = emitInverse(m, p, LIMBS);
   const { double, add } = emitJacobian(m, { ...f, bytes: E }, TEMP);
 
   const combine = emitCombine(m, { double, add }, POINT, {

@@ -1,15 +1,14 @@
 /**
  * The tower of extension fields under a pairing, emitted into a module under construction:
  * Fp2 = Fp[u]/(u² + 1), Fp6 = Fp2[v]/(v³ − ξ) with ξ = k + u, Fp12 = Fp6[w]/(w² − v), every element
- * in Montgomery form (crypto/montgomery.ts: 32-bit limbs, or narrow ones below 2p that a caller
- * reduces before comparing) in linear memory, each function taking (dst, a, b) addresses (dst may
- * alias an operand). Serves BN254 (ξ = 9 + u, crypto/bn254-pairing.ts) and
+ * in Montgomery form on montgomery.ts's narrow limbs (below 2p: a caller reduces before comparing)
+ * in linear memory, each function taking (dst, a, b) addresses (dst may alias an operand). Serves BN254 (ξ = 9 + u, crypto/bn254-pairing.ts) and
  * BLS12-381 (ξ = 1 + u, crypto/bls12-381.ts).
  */
 import { type Code, ModuleBuilder, ValType } from '../jit/wasm/index.js';
 import { call, copy, type Slot } from './field-slots.js';
 import { emitInverse } from './inverse.js';
-import { emitMontgomery, emitNarrowFp2, emitNarrowMontgomery, type MontgomeryFunctions, NARROW_BITS, narrowElementBytes, narrowLimbs } from './montgomery.js';
+import { emitNarrowFp2, emitNarrowMontgomery, type MontgomeryFunctions, type NarrowFunctions, narrowElementBytes, narrowLimbs } from './montgomery.js';
 
 const { I32 } = ValType;
 
@@ -73,10 +72,6 @@ export function pairingModule(start: number, pages: number, maxPages?: number) {
 export interface TowerOptions {
   /** The base field's modulus. */
   p: bigint;
-  /** 32-bit limbs of an Fp element; ignored when `narrow`. */
-  limbs: number;
-  /** Whether Fp is montgomery.ts's narrow representation ({@link emitNarrowMontgomery}) instead. */
-  narrow?: boolean;
   /** k in ξ = k + u. */
   xi: number;
   /** An Fp zero. */
@@ -93,13 +88,12 @@ export interface TowerOptions {
 export interface Tower {
   /** Bytes of an Fp12 element. */
   bytes: number;
-  /** Fp's functions; `sqr` with narrow Fp. */
-  fp: MontgomeryFunctions & { sqr?: number };
+  fp: NarrowFunctions;
   /**
-   * With narrow Fp: reduce(dst, a) making an Fp, Fp2 or Fp12 element canonical, for a comparison
+   * reduce(dst, a) making an Fp, Fp2 or Fp12 element canonical, for a comparison
    * or output (in place is fine).
    */
-  reduce?: { fp: number; fp2: number; fp12: number };
+  reduce: { fp: number; fp2: number; fp12: number };
   /** invert(dst, src): the plain inverse of a normal-form Fp element (crypto/inverse.ts). */
   invert: number;
   add2: number;
@@ -132,8 +126,8 @@ export interface Tower {
 /** Emits the tower over Fp (see {@link TowerOptions}). */
 export function emitTower(m: ModuleBuilder, options: TowerOptions): Tower {
   const { p, xi, zero, cube, gamma, scratch } = options;
-  const limbs = options.narrow ? narrowLimbs(p) : options.limbs;
-  const E = options.narrow ? narrowElementBytes(limbs) : 4 * limbs;
+  const limbs = narrowLimbs(p);
+  const E = narrowElementBytes(limbs);
   const F2 = 2 * E;
   const F6 = 3 * F2;
   const fn = (params: number) => m.addFunction(Array<ValType>(params).fill(I32), []);
@@ -148,10 +142,9 @@ export function emitTower(m: ModuleBuilder, options: TowerOptions): Tower {
   };
 
   // ---- Fp
-  const narrow = options.narrow ? emitNarrowMontgomery(m, p, 1) : undefined;
-  const fp = narrow ?? emitMontgomery(m, p, limbs);
-  const invert = emitInverse(m, p, limbs, narrow ? NARROW_BITS : 32);
-  const reduce = narrow ? { fp: narrow.reduce, fp2: partwise(narrow.reduce, 2, E, 2), fp12: partwise(narrow.reduce, 12, E, 2) } : undefined;
+  const fp = emitNarrowMontgomery(m, p, 1);
+  const invert = emitInverse(m, p, limbs);
+  const reduce = { fp: fp.reduce, fp2: partwise(fp.reduce, 2, E, 2), fp12: partwise(fp.reduce, 12, E, 2) };
   const negate = fn(2);
   call(negate.code, fp.sub, [D, 0], zero, [A, 0]);
 
@@ -159,10 +152,10 @@ export function emitTower(m: ModuleBuilder, options: TowerOptions): Tower {
   const add2 = partwise(fp.add, 2, E, 3);
   const sub2 = partwise(fp.sub, 2, E, 3);
   const neg2 = partwise(negate.index, 2, E, 2);
-  // Narrow Fp2 products of nine limbs run in locals, one reduction a part (montgomery.ts); of
-  // fourteen (BLS12-381), whose seven elements of locals no longer stay in registers, by Karatsuba
-  // over Fp as 32-bit ones: the BLS pairing measured 1.14 of the 32-bit code's time in locals, 0.79 so.
-  const { mul2, sqr2 } = narrow && limbs <= 9 ? emitNarrowFp2(m, p) : karatsubaFp2(m, fp, E, scratch);
+  // Fp2 products of nine limbs run in locals, one reduction a part (montgomery.ts); of fourteen
+  // (BLS12-381), whose seven elements of locals no longer stay in registers, by Karatsuba over Fp:
+  // the BLS pairing measured 1.14 of the former 32-bit limbs' time in locals, 0.79 so.
+  const { mul2, sqr2 } = limbs <= 9 ? emitNarrowFp2(m, p) : karatsubaFp2(m, fp, E, scratch);
   // d = a·s for an Fp element s.
   const mulFp = fn(3);
   call(mulFp.code, fp.mul, [D, 0], [A, 0], [B, 0]);
@@ -198,7 +191,7 @@ export function emitTower(m: ModuleBuilder, options: TowerOptions): Tower {
     call(c, fp.mul, t0, [A, 0], [A, 0]);
     call(c, fp.mul, t1, [A, E], [A, E]);
     call(c, fp.add, t0, t0, t1);
-    if (reduce) call(c, reduce.fp, t0, t0); // the inverse's input is below p
+    call(c, reduce.fp, t0, t0); // the inverse's input is below p
     call(c, invert, t0, t0);
     call(c, fp.mul, t0, t0, cube); // (the plain inverse of a·R is a⁻¹·R⁻¹)
     call(c, fp.mul, [D, 0], [A, 0], t0);
