@@ -72,14 +72,9 @@ const NARROW_MASK = 2 ** NARROW_BITS - 1;
 
 /**
  * {@link emitNarrowMontgomery}'s functions: {@link MontgomeryFunctions} on elements below 2q (not
- * q), a sum of products, a square, and the reduction below q.
+ * q), a square, and the reduction below q ({@link emitNarrowDot} adds a sum of products).
  */
 export interface NarrowFunctions extends MontgomeryFunctions {
-  /**
-   * dot(dst, count, a, b): dst = Σ_{k<count} a_k·b_k·2^−29n for the `count` (1 to the emitter's
-   * `dotPairs`) elements from addresses a and b, one Montgomery reduction for all the products.
-   */
-  dot: number;
   /** sqr(dst, a): dst = a²·2^−29n. */
   sqr: number;
   /** reduce(dst, a): dst = a mod q, the canonical element. */
@@ -192,8 +187,7 @@ function narrowColumns(c: Code, u: number[], q: number[], qPrime: number, column
 /**
  * Emits {@link NarrowFunctions} modulo `modulus` on elements of {@link narrowLimbs} limbs of
  * {@link NARROW_BITS} bits (each in a 32-bit word of memory, {@link narrowElementBytes} bytes an
- * element), in Montgomery form x·2^(29n) mod q; `dot` takes up to `dotPairs` products (at most
- * 2^(29n)/4q). Elements are kept below 2q, not q: every function takes and returns values below
+ * element), in Montgomery form x·2^(29n) mod q. Elements are kept below 2q, not q: every function takes and returns values below
  * 2q with normalized limbs, and only `reduce` makes one canonical. A product below 4q² gives a
  * Montgomery result below 4q²/2^(29n) + q < 2q without the final conditional subtraction, which
  * measured 13-19 % of a multiplication; add and sub correct by 2q instead of q.
@@ -202,23 +196,12 @@ function narrowColumns(c: Code, u: number[], q: number[], qPrime: number, column
  * work): a product of two limbs is below 2^58, so an i64 accumulator takes dozens of them before it
  * must carry. Each row carries only its lowest accumulator (whose low bits the reduction zeroes) into
  * the next and shifts down one limb; the limbs are normalized at the end. With 32-bit limbs every
- * product needs its own split into two words. The head room also lets `dot` sum several products
+ * product needs its own split into two words. The head room also lets {@link emitNarrowDot} sum several products
  * before a single reduction. 30-bit limbs would leave room for 16 products, not 64.
  */
-export function emitNarrowMontgomery(m: ModuleBuilder, modulus: bigint, dotPairs: number): NarrowFunctions {
-  const limbs = narrowLimbs(modulus);
-  const bits = BigInt(NARROW_BITS);
-  // dot's sum of products (each below 4q²) stays below q·2^(29n), so that its result is below 2q;
-  // a column of sqr's (n products and n of the reduction's) fits an i64.
-  assertInternal(
-    modulus % 2n === 1n && 4n * BigInt(dotPairs) * modulus < 1n << (bits * BigInt(limbs)) && 2 * limbs * 2 ** (2 * NARROW_BITS) < 2 ** 63,
-    'an odd modulus with room for dot products, below 900 bits',
-  );
-  const q = limbsOf(modulus, limbs, NARROW_BITS);
+export function emitNarrowMontgomery(m: ModuleBuilder, modulus: bigint): NarrowFunctions {
+  const { limbs, q, qPrime } = narrowModulus(modulus, 1);
   const twiceQ = limbsOf(2n * modulus, limbs, NARROW_BITS);
-  const qPrime = Number(modulo(-modInverse(modulus, 1n << bits), 1n << bits)); // −q⁻¹ mod 2^29
-
-  const E = narrowElementBytes(limbs);
   const mul = m.addFunction([I32, I32, I32], []);
   {
     const c = mul.code;
@@ -263,38 +246,6 @@ export function emitNarrowMontgomery(m: ModuleBuilder, modulus: bigint, dotPairs
     storeLimbs(c, DST, u);
   }
 
-  const dot = m.addFunction([I32, I32, I32, I32], []);
-  {
-    const c = dot.code;
-    const [DST, COUNT, A, B] = [0, 1, 2, 3];
-    const t = Array.from({ length: limbs }, () => c.locals(1, I64));
-    const bi = c.locals(1, I64);
-    const [a, b, end] = [c.locals(1, I32), c.locals(1, I32), c.locals(1, I32)];
-    c.localGet(A).localGet(COUNT).i32Const(E).i32Mul().i32Add().localSet(end);
-    narrowRows(c, t, q, qPrime, dotPairs, (i) => {
-      c.localGet(A).localSet(a);
-      c.localGet(B).localSet(b);
-      c.loop();
-      c.localGet(b)
-        .i64Load32U(4 * i)
-        .localSet(bi);
-      t.forEach((tj, j) =>
-        c
-          .localGet(a)
-          .i64Load32U(4 * j)
-          .localGet(bi)
-          .i64Mul()
-          .localGet(tj)
-          .i64Add()
-          .localSet(tj),
-      );
-      c.localGet(b).i32Const(E).i32Add().localSet(b);
-      c.localGet(a).i32Const(E).i32Add().localTee(a).localGet(end).i32Ne().brIf(0);
-      c.end();
-    });
-    storeLimbs(c, DST, t);
-  }
-
   const add = m.addFunction([I32, I32, I32], []);
   {
     const c = add.code;
@@ -336,7 +287,66 @@ export function emitNarrowMontgomery(m: ModuleBuilder, modulus: bigint, dotPairs
     subtractModulusIfNotBelow(c, t, q, NARROW_BITS);
     storeLimbs(c, 0, t);
   }
-  return { mul: mul.index, add: add.index, sub: sub.index, dot: dot.index, sqr: sqr.index, reduce: reduce.index };
+  return { mul: mul.index, add: add.index, sub: sub.index, sqr: sqr.index, reduce: reduce.index };
+}
+
+/**
+ * `modulus`'s narrow limbs and −q⁻¹ mod 2^29, checked to leave room for sums of `products`
+ * products (each below 4q²) below q·2^(29n), so that their reduction is below 2q, and for a
+ * column of a square (n products and n of the reduction's) in an i64.
+ */
+function narrowModulus(modulus: bigint, products: number): { limbs: number; q: number[]; qPrime: number } {
+  const limbs = narrowLimbs(modulus);
+  const bits = BigInt(NARROW_BITS);
+  assertInternal(
+    modulus % 2n === 1n && 4n * BigInt(products) * modulus < 1n << (bits * BigInt(limbs)) && 2 * limbs * 2 ** (2 * NARROW_BITS) < 2 ** 63,
+    'an odd modulus with room for dot products, below 900 bits',
+  );
+  const qPrime = Number(modulo(-modInverse(modulus, 1n << bits), 1n << bits));
+  return { limbs, q: limbsOf(modulus, limbs, NARROW_BITS), qPrime };
+}
+
+/**
+ * Emits `dot(dst, count, a, b)` on {@link emitNarrowMontgomery}'s elements modulo `modulus`:
+ * dst = Σ_{k<count} a_k·b_k·2^−29n for the `count` (1 to `dotPairs`, at most 2^(29n)/4q) elements
+ * from addresses a and b, one Montgomery reduction for all the products.
+ */
+export function emitNarrowDot(m: ModuleBuilder, modulus: bigint, dotPairs: number): number {
+  const { limbs, q, qPrime } = narrowModulus(modulus, dotPairs);
+  const E = narrowElementBytes(limbs);
+  const dot = m.addFunction([I32, I32, I32, I32], []);
+  {
+    const c = dot.code;
+    const [DST, COUNT, A, B] = [0, 1, 2, 3];
+    const t = Array.from({ length: limbs }, () => c.locals(1, I64));
+    const bi = c.locals(1, I64);
+    const [a, b, end] = [c.locals(1, I32), c.locals(1, I32), c.locals(1, I32)];
+    c.localGet(A).localGet(COUNT).i32Const(E).i32Mul().i32Add().localSet(end);
+    narrowRows(c, t, q, qPrime, dotPairs, (i) => {
+      c.localGet(A).localSet(a);
+      c.localGet(B).localSet(b);
+      c.loop();
+      c.localGet(b)
+        .i64Load32U(4 * i)
+        .localSet(bi);
+      t.forEach((tj, j) =>
+        c
+          .localGet(a)
+          .i64Load32U(4 * j)
+          .localGet(bi)
+          .i64Mul()
+          .localGet(tj)
+          .i64Add()
+          .localSet(tj),
+      );
+      c.localGet(b).i32Const(E).i32Add().localSet(b);
+      c.localGet(a).i32Const(E).i32Add().localTee(a).localGet(end).i32Ne().brIf(0);
+      c.end();
+    });
+    storeLimbs(c, DST, t);
+  }
+
+  return dot.index;
 }
 
 /** Products in Fp2 = Fp[u]/(u² + 1) on {@link emitNarrowMontgomery}'s elements; (dst, a, b) addresses of (c0, c1) pairs. */

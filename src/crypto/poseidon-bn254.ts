@@ -18,7 +18,7 @@ import { grainConstants } from './poseidon-grain.js';
 import { modInverse, modulo } from './modular.js';
 import { fixedModule, type EmittedModule } from './fixed-modules.js';
 import { base64ToBytes, bytesToBase64 } from '../platform.js';
-import { emitNarrowMontgomery, limbsOf, NARROW_BITS, narrowElementBytes, narrowLimbs, narrowToWord, wordToNarrow } from './montgomery.js';
+import { emitNarrowDot, emitNarrowMontgomery, limbsOf, NARROW_BITS, narrowElementBytes, narrowLimbs, narrowToWord, wordToNarrow } from './montgomery.js';
 
 const { I32 } = ValType;
 /** BN254's scalar field modulus r. */
@@ -167,7 +167,8 @@ export function emitPoseidonBn254(carrySchedules = false): EmittedModule<Poseido
   const m = new ModuleBuilder();
   m.defineMemory(PAGES, PAGES);
   m.export('memory', 'memory', 0);
-  const { mul, add, dot, sqr, reduce } = emitNarrowMontgomery(m, R, MAX_WIDTH);
+  const { mul, add, sqr, reduce } = emitNarrowMontgomery(m, R);
+  const dot = emitNarrowDot(m, R, MAX_WIDTH);
   const at = (c: Code, base: number, index: number) => c.localGet(base).localGet(index).i32Const(ELEMENT_BYTES).i32Mul().i32Add();
   /** for (i = from; i < local n; i++) body */
   const loop = (c: Code, i: number, from: number, n: number, body: () => void) => {

@@ -85,7 +85,7 @@ export function emitShortWeierstrass(p: bigint): EmittedModule {
   m.defineMemory(1, 1);
   m.export('memory', 'memory', 0);
   // No sums of products here: dot's head room goes unused.
-  const f = emitNarrowMontgomery(m, p, 1);
+  const f = emitNarrowMontgomery(m, p);
   const pow = emitPow(m, f.mul, ONE_MONTGOMERY, POW_TABLE, E, 256, f.sqr);
   const invert = emitInverse(m, p, LIMBS);
   const { double, add } = emitJacobian(m, { ...f, bytes: E }, TEMP);

@@ -142,7 +142,7 @@ export function emitTower(m: ModuleBuilder, options: TowerOptions): Tower {
   };
 
   // ---- Fp
-  const fp = emitNarrowMontgomery(m, p, 1);
+  const fp = emitNarrowMontgomery(m, p);
   const invert = emitInverse(m, p, limbs);
   const reduce = { fp: fp.reduce, fp2: partwise(fp.reduce, 2, E, 2), fp12: partwise(fp.reduce, 12, E, 2) };
   const negate = fn(2);
