@@ -42,7 +42,7 @@ import {
   swapSubRegImmOperands,
 } from '../isa/version.js';
 import type { SyscallRegistry } from '../vm/syscalls.js';
-import { LAZY_CHUNK } from '../vm/memory.js';
+import { INPUT_SLOT, LAZY_CHUNK, MARK_SHIFT } from '../vm/memory.js';
 import {
   compiledBlocksBudget,
   functionGraph,
@@ -953,8 +953,14 @@ class FunctionCompiler {
     const second = this.open('block');
     this.tryRegion(stackFirst ? 'stack' : 'flat', size, store, done, second);
     this.close();
+    if (store) {
+      // Stores to the input fail the other tries and mark their page in a last one (off the path of the rest).
+      const third = this.open('block');
+      this.tryRegion(stackFirst ? 'flat' : 'gapped', size, store, done, third);
+      this.close();
+    }
     const failed = this.open('block');
-    this.tryRegion(stackFirst ? 'flat' : 'gapped', size, store, done, failed);
+    this.tryRegion(store ? 'input' : stackFirst ? 'flat' : 'gapped', size, store, done, failed);
     this.close();
     this.syncDue();
     c.i32Const(size | (store ? 1 << 8 : 0))
@@ -967,16 +973,19 @@ class FunctionCompiler {
 
   /**
    * Translates the address in T into A as an access into a flat region, a gapped one, or the
-   * stack (a gapped region, its entry at a constant address), and branches to `done`; branches to
-   * `fail` when the region is not of that kind or the access does not fit it.
+   * stack (a gapped region, its entry at a constant address), or as a store into the input (a
+   * flat region at a constant address, whose pages a store marks: see `MemoryMap.marksAt`), and
+   * branches to `done`; branches to `fail` when the region is not of that kind or the access does
+   * not fit it. A store into the input fails a `flat` try (its `loopStoreLimit` is 0), so that
+   * stores elsewhere pay nothing for the marks.
    */
-  private tryRegion(kind: 'flat' | 'gapped' | 'stack', size: number, store: boolean, done: number, fail: number): void {
+  private tryRegion(kind: 'flat' | 'gapped' | 'stack' | 'input', size: number, store: boolean, done: number, fail: number): void {
     const c = this.c;
-    const stack = kind === 'stack';
+    const fixedSlot = kind === 'stack' ? STACK_SLOT : kind === 'input' ? INPUT_SLOT : undefined;
     const field = (name: keyof typeof RE) =>
-      stack ? c.i32Const(0).i32Load(regionEntry(STACK_SLOT) + RE[name]) : c.localGet(E).i32Load(regionEntry(0) + RE[name]);
-    if (stack) {
-      c.localGet(T).i64Const(0, 32).i64ShrU().i64ConstI32(STACK_SLOT).i64Ne();
+      fixedSlot !== undefined ? c.i32Const(0).i32Load(regionEntry(fixedSlot) + RE[name]) : c.localGet(E).i32Load(regionEntry(0) + RE[name]);
+    if (fixedSlot !== undefined) {
+      c.localGet(T).i64Const(0, 32).i64ShrU().i64ConstI32(fixedSlot).i64Ne();
       this.brIf(fail);
     } else {
       c.localGet(T).i64Const(HEADER.regionSlots, 0).i64GeU();
@@ -984,24 +993,26 @@ class FunctionCompiler {
       c.localGet(T).i64Const(0, 32).i64ShrU().i32WrapI64().i32Const(ENTRY_SHIFT).i32Shl().localSet(E);
     }
     c.localGet(T).i32WrapI64().localSet(A);
-    if (kind !== 'flat') {
+    if (kind === 'gapped' || kind === 'stack') {
       c.localGet(A).i32Const(GAP_BIT).i32And();
       this.brIf(fail);
       gapOffset(c, A);
     }
     // A + size <= limit (0 in a region of the other kind), computed in 64 bits.
     c.localGet(A).i64ExtendI32U().i64ConstI32(size).i64Add();
-    if (kind === 'flat') field(store ? 'storeLimit' : 'loadLimit');
+    if (kind === 'flat') field(store ? 'loopStoreLimit' : 'loadLimit');
+    else if (kind === 'input') field('storeLimit');
     else field(store ? 'gappedStoreLimit' : 'gappedLoadLimit');
     c.i64ExtendI32U().i64GtU();
     this.brIf(fail);
+    if (kind === 'input') markStore(c, A);
     field('start');
     c.localGet(A).i32Add().localSet(A);
     if (store) {
       noteWritten(
         c,
-        () => (stack ? c.i32Const(0) : c.localGet(E)),
-        regionEntry(stack ? STACK_SLOT : 0),
+        () => (fixedSlot !== undefined ? c.i32Const(0) : c.localGet(E)),
+        regionEntry(fixedSlot ?? 0),
         A,
         () => c.i32Const(size),
       );
@@ -1305,6 +1316,9 @@ export function defineTranslate(m: ModuleBuilder, dueGlobal: number, prevGlobal:
   }
   field('start').localGet(off).i32Add().localSet(host);
   c.localGet(STORE).if();
+  c.localGet(slot).i32Const(INPUT_SLOT).i32Eq().if();
+  markStore(c, off);
+  c.end();
   noteWritten(
     c,
     () => c.localGet(entry),
@@ -1335,6 +1349,12 @@ export function defineTranslate(m: ModuleBuilder, dueGlobal: number, prevGlobal:
 /** Maps the offset in local `off` into a gapped region onto its host bytes: each 8 KiB of guest addresses holds 4 KiB, then a gap (`GAP_BIT` set). */
 function gapOffset(c: Code, off: number): void {
   c.localGet(off).i32Const(13).i32ShrU().i32Const(12).i32Shl().localGet(off).i32Const(0xfff).i32And().i32Or().localSet(off);
+}
+
+/** For a store into the input, sets the store mark (see `MemoryMap.marksAt`) of the page its input offset `offset` (a local) lies in. */
+function markStore(c: Code, offset: number): void {
+  c.i32Const(0).i32Load(HEADER.inputMarks);
+  c.localGet(offset).i32Const(MARK_SHIFT).i32ShrU().i32Add().i32Const(1).i32Store8();
 }
 
 /**

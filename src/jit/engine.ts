@@ -11,7 +11,7 @@ import { EbpfError } from '../vm/errors.js';
 import { FIRST_SCRATCH_REG, FRAME_PTR_REG, INSN_SIZE, MM_INPUT_START, SCRATCH_REGS, STACK_FRAME_SIZE } from '../isa/constants.js';
 import { manualStackFrameBump, stackFrameGaps, staticSyscalls } from '../isa/version.js';
 import { Interpreter, initialFramePointer, type RunResult } from '../vm/interpreter.js';
-import { BufferDirt, LAZY_CHUNK, type Backing, type LoadedChunks, type MemoryMap } from '../vm/memory.js';
+import { BufferDirt, INPUT_SLOT, LAZY_CHUNK, type Backing, type LoadedChunks, type MemoryMap } from '../vm/memory.js';
 import type { ExitHook } from '../vm/execute.js';
 import type { Placement } from '../vm/machine-pool.js';
 import { invokeSyscall, type SyscallContext, type SyscallRegistry } from '../vm/syscalls.js';
@@ -377,7 +377,9 @@ function runOn(inst: Instance, req: RunRequest, map: MemoryMap, entered: Uint8Ar
     // Nothing stored to this slot yet in this run.
     view.setUint32(at + R.writtenLow, 0xffff_ffff, true);
     view.setUint32(at + R.writtenHigh, 0, true);
+    view.setUint32(at + R.loopStoreLimit, gapped || !writable || slot === INPUT_SLOT ? 0 : length, true);
   }
+  view.setUint32(HEADER.inputMarks, Math.max(0, map.marksAt), true);
   for (let r = 0; r <= FRAME_PTR_REG; r++) view.setBigUint64(headerRegister(r), 0n, true); // the header is reused
   view.setBigUint64(headerRegister(1), BigInt(MM_INPUT_START), true);
   view.setBigUint64(headerRegister(2), r2, true);

@@ -13,8 +13,11 @@ export const REG_BYTES = 8;
 /**
  * An address-space slot's entry of the region table: where its host bytes start; how many of
  * them a load and a store may reach, in a flat region and in a gapped one (the V0 stack; the
- * limits of the other kind are 0, as is a store's in a read-only region); and the range of host
- * bytes the compiled code stored to this run (the lowest start and the highest end).
+ * limits of the other kind are 0, as is a store's in a read-only region); the range of host
+ * bytes the compiled code stored to this run (the lowest start and the highest end); and the
+ * store limit of compiled loops, which translate a store as into a flat region inline: the store
+ * limit, but 0 in the input, whose stores take another way that marks their page (see
+ * `HEADER.inputMarks`).
  */
 export const REGION_ENTRY = layout({
   start: u32,
@@ -24,7 +27,7 @@ export const REGION_ENTRY = layout({
   gappedStoreLimit: u32,
   writtenLow: u32,
   writtenHigh: u32,
-  padding: padding(4),
+  loopStoreLimit: u32,
 });
 /** The access that failed: its address, size, whether a store (0 or 1), and the pc. */
 export const ACCESS = layout({ address: u64, size: u32, store: u32, pc: u32 });
@@ -46,6 +49,8 @@ export const HEADER = {
   access: 264,
   /** r0..r10 (u64 each); r1..r5 also carry a compiled function's changed argument registers back to its caller. */
   regs: 288,
+  /** Where the input's store marks are (u32; `MemoryMap.marksAt`: a store sets the byte of the page its first byte is in). */
+  inputMarks: 376,
   /**
    * {@link MAX_CALL_DEPTH} {@link FRAME}s. The frame's worth of bytes before the first holds the
    * initial r6..r9, which the entry function reads as any callee reads its caller's.
@@ -68,7 +73,8 @@ assertInternal(
   HEADER.regionTable + REGION_ENTRY.fixedSize * HEADER.regionSlots <= HEADER.depth &&
     HEADER.pc + 4 <= HEADER.access &&
     HEADER.access + ACCESS.fixedSize <= HEADER.regs &&
-    headerRegister(FRAME_PTR_REG + 1) <= HEADER.frames - FRAME.fixedSize &&
+    headerRegister(FRAME_PTR_REG + 1) <= HEADER.inputMarks &&
+    HEADER.inputMarks + 4 <= HEADER.frames - FRAME.fixedSize &&
     HEADER.frames + FRAME.fixedSize * MAX_CALL_DEPTH <= HEADER.size,
   'the JIT header blocks overlap',
 );

@@ -24,9 +24,16 @@ import { LOADER_INSTRUCTION } from './loader-state.js';
 import { BPF_LOADER, BPF_LOADER_DEPRECATED, BPF_LOADER_UPGRADEABLE, ED25519_PROGRAM, NATIVE_LOADER, SECP256K1_PROGRAM, SECP256R1_PROGRAM } from './ids.js';
 import type { InvokeContext } from './invoke-context.js';
 import { FEATURES } from './features.js';
-import { MAX_ACCOUNTS_PER_INSTRUCTION, MAX_PERMITTED_DATA_INCREASE, type SerializedAccountAddresses } from './serialization.js';
+import {
+  dataAddress,
+  MAX_ACCOUNTS_PER_INSTRUCTION,
+  MAX_PERMITTED_DATA_INCREASE,
+  SPARSE_SYNC_FROM,
+  syncAccountData,
+  type SerializedAccountAddresses,
+} from './serialization.js';
 import { MM_INPUT_START } from '../isa/constants.js';
-import type { InstructionAccount } from './transaction-context.js';
+import { unionOfSpans, type InstructionAccount } from './transaction-context.js';
 import { createProgramAddress, MAX_SEED_LEN, MAX_SEEDS } from '../syscalls/pda.js';
 import { bytesCost } from '../syscalls/costs.js';
 import { SyscallError } from '../syscalls/errors.js';
@@ -88,9 +95,9 @@ const u64 = (m: MemoryMap, addr: bigint) => m.load(addr, 8);
 function checkAlign(addr: bigint, align: number, aligned: boolean): void {
   if (aligned && addr % BigInt(align) !== 0n) throw new SyscallError('UnalignedPointer');
 }
-/** `translate_type`: a read of `size` bytes at `addr`, alignment-checked. */
+/** `translate_type`: a read of `size` bytes at `addr`, alignment-checked (with `store`, checked writable: nothing is written). */
 function typed(m: MemoryMap, addr: bigint, size: number, align: number, aligned: boolean, store = false): Uint8Array {
-  const bytes = m.slice(addr, size, store);
+  const bytes = m.slice(addr, size, store, false);
   checkAlign(addr, align, aligned);
   return bytes;
 }
@@ -184,8 +191,8 @@ const RUST: Abi = {
     ic.consumeChecked(bytesCost(ic.env.costs, dataLen));
     const lenAddr = dataCell + BigInt(VM_SLICE.offsets.len);
     if (expected) refuseInInput(lenAddr);
-    m.slice(dataAddr, dataLen, true);
-    m.slice(lenAddr, 8, true);
+    m.slice(dataAddr, dataLen, true, false);
+    m.slice(lenAddr, 8, true, false);
     return { lamportsAddr, ownerAddr, dataAddr, dataLen, lenAddr };
   },
 };
@@ -227,9 +234,9 @@ const C: Abi = {
     typed(m, lamportsAddr, 8, 8, aligned, true);
     typed(m, ownerAddr, 32, 1, aligned, true);
     ic.consumeChecked(bytesCost(ic.env.costs, dataLen));
-    m.slice(dataAddr, dataLen, true);
+    m.slice(dataAddr, dataLen, true, false);
     const lenAddr = info + BigInt(CA.dataLen);
-    m.slice(lenAddr, 8, true);
+    m.slice(lenAddr, 8, true, false);
     return { lamportsAddr, ownerAddr, dataAddr, dataLen, lenAddr };
   },
 };
@@ -329,6 +336,10 @@ interface Translated {
   indexInCaller: number;
   caller: CallerAccount;
   updateCaller: boolean;
+  /** The caller's AccountInfo points at the data where the input holds it. */
+  inInput: boolean;
+  /** The version of the account's data once the caller's edits were applied (see `TransactionContext.dataVersion`). */
+  version: number;
 }
 
 function translateAccounts(
@@ -376,7 +387,8 @@ function translateAccounts(
     }
     const expected = restricted ? ic.serializedAddresses(indexInCaller) : undefined;
     const callerAccount = abi.callerAccount(m, infosAddr + BigInt(infoIndex * abi.infoSize), aligned, ic, expected);
-    out.push({ indexInCaller, caller: callerAccount, updateCaller: a.isWritable });
+    const inInput = callerAccount.dataAddr === dataAddress(ic.input(), indexInCaller);
+    out.push({ indexInCaller, caller: callerAccount, updateCaller: a.isWritable, inInput, version: 0 });
   }
   return out;
 }
@@ -387,10 +399,8 @@ function updateCallee(ic: InvokeContext, m: MemoryMap, t: Translated): void {
   const i = t.indexInCaller;
   const lamports = m.load(t.caller.lamportsAddr, 8);
   if (tx.account(i).lamports !== lamports) tx.setLamports(i, lamports);
-  const data = m.slice(t.caller.dataAddr, t.caller.dataLen, false);
-  const err = tx.canDataBeResized(i, data.length);
-  if (!err) tx.setData(i, data);
-  else if (!sameBytes(tx.account(i).data, data)) fail(err);
+  syncAccountData(tx, ic.input(), m, i, m.slice(t.caller.dataAddr, t.caller.dataLen, false), t.inInput);
+  t.version = tx.dataVersion(tx.current().accounts[i].txIndex);
   const owner = encodeAddress(m.slice(t.caller.ownerAddr, 32, false));
   if (tx.account(i).owner !== owner) tx.setOwner(i, owner);
 }
@@ -407,20 +417,42 @@ function updateCaller(ic: InvokeContext, m: MemoryMap, t: Translated, aligned: b
     ic.log(`Account data size realloc limited to ${MAX_PERMITTED_DATA_INCREASE} in inner instructions`);
     fail('InvalidRealloc');
   }
-  let target = m.slice(t.caller.dataAddr, t.caller.dataLen, true);
+  // Into the input where it holds the account, the runtime's own copy (see `syncAccountData`).
+  const mark = !t.inInput;
+  let target = m.slice(t.caller.dataAddr, t.caller.dataLen, true, mark);
   if (prevLen !== postLen) {
     if (postLen < prevLen) {
       if (postLen > target.length) fail('AccountDataTooSmall');
       target.fill(0, postLen);
     }
-    target = m.slice(t.caller.dataAddr, postLen, true);
+    target = m.slice(t.caller.dataAddr, postLen, true, mark);
     m.store(t.caller.lenAddr, 8, BigInt(postLen));
     const serializedLen = t.caller.dataAddr - 8n;
     typed(m, serializedLen, 8, 8, aligned, true);
     m.store(serializedLen, 8, BigInt(postLen));
   }
   if (target.length !== postLen) fail('AccountDataTooSmall');
-  target.set(account.data);
+  if (!t.inInput) {
+    target.set(account.data);
+    return;
+  }
+  // The input matched the account when the callee started: only what has changed since, and
+  // what was stored there since (through another account's pointers), needs copying.
+  const input = ic.input();
+  const i = t.indexInCaller;
+  const txIndex = ic.tx.current().accounts[i].txIndex;
+  const at = Number(t.caller.dataAddr) - MM_INPUT_START;
+  const changed = prevLen === postLen && postLen >= SPARSE_SYNC_FROM ? ic.tx.changedSince(txIndex, t.version) : undefined;
+  if (changed === undefined) target.set(account.data);
+  else {
+    const spans = unionOfSpans(
+      changed,
+      m.writtenSpans(at, at + postLen).map((x) => x - at),
+    );
+    for (let k = 0; k < spans.length; k += 2) target.set(account.data.subarray(spans[k], spans[k + 1]), spans[k]);
+  }
+  input.versions[i] = ic.tx.dataVersion(txIndex);
+  m.clearMarks(at, at + postLen);
 }
 
 function invokeSigned(ic: InvokeContext, abi: Abi, ctx: SyscallContext, args: bigint[]): bigint {

@@ -16,6 +16,7 @@ import { EbpfError } from '../vm/errors.js';
 import { bytesToBase64 } from '../platform.js';
 import { run, type Engine } from '../vm/execute.js';
 import type { SyscallRegistry } from '../vm/syscalls.js';
+import type { MemoryMap } from '../vm/memory.js';
 import type { TraceSink } from '../vm/interpreter.js';
 import { BPF_LOADER_DEPRECATED, NATIVE_LOADER, SBPF_LOADERS } from './ids.js';
 import { fail, instructionErrorFromReturn, instructionErrorText, InstructionFailure, type InstructionError } from './errors.js';
@@ -147,6 +148,11 @@ export class InvokeContext {
     return serializedAddresses(this.programs[this.programs.length - 1].input, indexInInstruction);
   }
 
+  /** The running program's input layout. */
+  input(): SerializedInput {
+    return this.programs[this.programs.length - 1].input;
+  }
+
   /** `sol_alloc_free_`'s bump allocator over the running program's heap. */
   allocate(size: number, align: number): bigint {
     const p = this.programs[this.programs.length - 1];
@@ -259,7 +265,7 @@ export class InvokeContext {
     const outer = host.current;
     host.current = this;
     this.programs.push({ heapUsed: 0, input });
-    let finalInput: Uint8Array | undefined;
+    let finalMemory: MemoryMap | undefined;
     const tracer = this.tx.stack.length === 1 ? this.env.tracer : undefined;
     const profiler = this.env.profiler;
     const recorder = profiler?.recorder(programId, program.exe);
@@ -281,10 +287,9 @@ export class InvokeContext {
           // Nothing to feed (the usual case): no array of sinks made and filtered per run.
           trace: tracer || recorder || covered || watched ? traceSinks(tracer?.trace, recorder, covered, watched) : undefined,
         },
-        // A view, not a copy: it is read below, before any other program runs in this memory.
+        // Read below, before any other program runs in this memory.
         (memory, registers) => {
-          const start = memory.hostStart[4];
-          finalInput = memory.bytes.subarray(start, start + memory.hostLength[4]);
+          finalMemory = memory;
           tracer?.exit(registers());
         },
       );
@@ -302,7 +307,7 @@ export class InvokeContext {
     if (rd.data.length > 0) this.logAscii(`Program return: ${programId} ${bytesToBase64(rd.data)}`);
     if (result.ok) {
       if (result.value !== 0n) throw new InstructionFailure(instructionErrorFromReturn(result.value));
-      deserializeInput(this.tx, abiV0, finalInput!, input.originalLengths);
+      deserializeInput(this.tx, input, finalMemory!);
       return;
     }
     const { pc, returnPcs } = result.error;

@@ -2,9 +2,13 @@
  * The program input: ABIv1 (aligned, loaders v2/v3/v4) and ABIv0 (unaligned, loader v1) layouts,
  * and the write-back of a successful run through the account rules (agave
  * `program-runtime/src/serialization.rs`, SBPF_SEMANTICS §11; no direct mapping, as on mainnet).
+ * Accounts reach megabytes: the write-back and CPI compare and copy only the bytes of the input a
+ * program stored to (the memory map's store marks) since the input last matched the account (its
+ * data version), which is what comparing all of them would find.
  */
 import { MM_INPUT_START } from '../isa/constants.js';
 import type { InputWriter } from '../vm/execute.js';
+import { INPUT_SLOT, type MemoryMap } from '../vm/memory.js';
 import { decodeAddress, encodeAddressAt } from './accounts.js';
 import { fail } from './errors.js';
 import { MAX_PERMITTED_DATA_LENGTH, type TransactionContext } from './transaction-context.js';
@@ -55,6 +59,12 @@ export interface SerializedInput extends InputWriter {
   originalLengths: number[];
   /** Where each instruction account's record starts in the input (a duplicate: its first occurrence's). */
   recordOffsets: number[];
+  /**
+   * Per instruction account (a duplicate: its first occurrence), the version of the account's data
+   * (`TransactionContext.dataVersion`) that the input holds wherever the program has not stored to
+   * since; undefined once not known.
+   */
+  versions: (number | undefined)[];
   /** Whether the layout is ABIv0's. */
   abiV0: boolean;
   /** VM address of the instruction data (r2). */
@@ -93,9 +103,11 @@ export function serializeInput(ctx: TransactionContext, abiV0: boolean): Seriali
   let size = U64_BYTES;
   const originalLengths: number[] = [];
   const recordOffsets: number[] = [];
+  const versions: number[] = [];
   for (let i = 0; i < f.accounts.length; i++) {
     const len = ctx.accounts[f.accounts[i].txIndex].data.length;
     originalLengths.push(len);
+    versions.push(ctx.dataVersion(f.accounts[i].txIndex));
     if (f.firstOccurrence[i] !== i) {
       recordOffsets.push(recordOffsets[f.firstOccurrence[i]]);
       size += abiV0 ? DUPLICATE_V0.fixedSize : DUPLICATE_V1.fixedSize;
@@ -113,6 +125,7 @@ export function serializeInput(ctx: TransactionContext, abiV0: boolean): Seriali
     write: (target) => writeInput(ctx, abiV0, target),
     originalLengths,
     recordOffsets,
+    versions,
     abiV0,
     instructionDataAddress: BigInt(MM_INPUT_START + instructionDataAt),
   };
@@ -184,8 +197,49 @@ function writeInput(ctx: TransactionContext, abiV0: boolean, bytes: Uint8Array):
   put(ctx.keyBytes[f.programTxIndex]);
 }
 
-/** Applies a successful run's edits in `bytes` (the final input region) to the accounts. */
-export function deserializeInput(ctx: TransactionContext, abiV0: boolean, bytes: Uint8Array, originalLengths: number[]): void {
+/** Where instruction account `i`'s data starts in the input region. */
+function dataOffset(input: SerializedInput, i: number): number {
+  return input.recordOffsets[i] + (input.abiV0 ? ACCOUNT_V0.fixedSize : ACCOUNT_V1.fixedSize);
+}
+
+/** Below this many bytes, comparing or copying all of an account's data costs less than finding what to look at. */
+export const SPARSE_SYNC_FROM = 2048;
+
+/** Where instruction account `i`'s data starts in the input's VM addresses. */
+export const dataAddress = (input: SerializedInput, i: number): bigint => BigInt(MM_INPUT_START + dataOffset(input, i));
+
+/**
+ * Makes instruction account `i`'s data what the program holds (`data`), as Agave's
+ * deserialization and CPI do: it is set where it may change, and must be unchanged where not.
+ * When `data` is where the input holds the account (`inInput`), only the bytes the program may
+ * have stored to since the input last matched the account are looked at (the rest still match),
+ * and the input is recorded to match it again.
+ */
+export function syncAccountData(ctx: TransactionContext, input: SerializedInput, memory: MemoryMap, i: number, data: Uint8Array, inInput: boolean): void {
+  const at = dataOffset(input, i);
+  const txIndex = ctx.current().accounts[i].txIndex;
+  const acc = ctx.accounts[txIndex];
+  const err = ctx.canDataBeResized(i, data.length);
+  if (inInput && data.length >= SPARSE_SYNC_FROM && input.versions[i] === ctx.dataVersion(txIndex) && data.length === acc.data.length) {
+    const spans = memory.writtenSpans(at, at + data.length);
+    for (let k = 0; k < spans.length; k++) spans[k] -= at;
+    if (!err) {
+      if (spans.length > 0) ctx.patchData(i, data, spans);
+    } else {
+      for (let k = 0; k < spans.length; k += 2) if (!sameBytes(acc.data.subarray(spans[k], spans[k + 1]), data.subarray(spans[k], spans[k + 1]))) fail(err);
+    }
+  } else if (!err) ctx.setData(i, data);
+  else if (!sameBytes(acc.data, data)) fail(err);
+  if (!inInput) return;
+  input.versions[i] = ctx.dataVersion(txIndex);
+  memory.clearMarks(at, at + data.length);
+}
+
+/** Applies a successful run's edits in `memory`'s input region (laid out as `input`) to the accounts. */
+export function deserializeInput(ctx: TransactionContext, input: SerializedInput, memory: MemoryMap): void {
+  const { abiV0, originalLengths } = input;
+  const start = memory.hostStart[INPUT_SLOT];
+  const bytes = memory.bytes.subarray(start, start + memory.hostLength[INPUT_SLOT]);
   const f = ctx.current();
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let at = U64_BYTES;
@@ -207,10 +261,7 @@ export function deserializeInput(ctx: TransactionContext, abiV0: boolean, bytes:
       if (lamports !== acc.lamports) ctx.setLamports(i, lamports);
       at = record + ACCOUNT_V0.fixedSize;
       need(preLen);
-      const data = bytes.subarray(at, at + preLen);
-      const err = ctx.canDataBeResized(i, preLen);
-      if (!err) ctx.setData(i, data);
-      else if (!sameBytes(acc.data, data)) fail(err);
+      syncAccountData(ctx, input, memory, i, bytes.subarray(at, at + preLen), true);
       at += preLen + ACCOUNT_V0_AFTER_DATA.fixedSize;
       continue;
     }
@@ -224,10 +275,7 @@ export function deserializeInput(ctx: TransactionContext, abiV0: boolean, bytes:
     at = record + ACCOUNT_V1.fixedSize;
     if (postLen > preLen + MAX_PERMITTED_DATA_INCREASE || postLen > MAX_PERMITTED_DATA_LENGTH) fail('InvalidRealloc');
     need(postLen);
-    const data = bytes.subarray(at, at + postLen);
-    const err = ctx.canDataBeResized(i, postLen);
-    if (!err) ctx.setData(i, data);
-    else if (!sameBytes(acc.data, data)) fail(err);
+    syncAccountData(ctx, input, memory, i, bytes.subarray(at, at + postLen), true);
     at += preLen + MAX_PERMITTED_DATA_INCREASE + pad8(preLen) + RENT_EPOCH;
     const ownerKey = encodeAddressAt(bytes, record + V1.owner);
     if (ownerKey !== acc.owner) ctx.setOwner(i, ownerKey);

@@ -60,6 +60,27 @@ export interface ReturnData {
   data: Uint8Array;
 }
 
+/** Spans a data patch record keeps before it gives up (see `TransactionContext.changedSince`). */
+const MAX_PATCH_SPANS = 64;
+const NO_SPANS: readonly number[] = [];
+
+/** The union of two sorted lists of `[start, end)` pairs, sorted and without overlaps. */
+export function unionOfSpans(a: readonly number[], b: readonly number[]): number[] {
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const fromA = j >= b.length || (i < a.length && a[i] <= b[j]);
+    const start = fromA ? a[i] : b[j];
+    const end = fromA ? a[i + 1] : b[j + 1];
+    if (fromA) i += 2;
+    else j += 2;
+    if (out.length > 0 && out[out.length - 1] >= start) out[out.length - 1] = Math.max(out[out.length - 1], end);
+    else out.push(start, end);
+  }
+  return out;
+}
+
 export class TransactionContext {
   readonly keyBytes: Uint8Array[];
   /** Every instruction pushed so far, top-level and CPI, in order. */
@@ -69,6 +90,11 @@ export class TransactionContext {
   private resizeDelta = 0;
   /** Per account: 1 once its data array is this transaction's own (loaded accounts share the stored bytes). */
   private readonly ownData: Uint8Array;
+  /** Per account: the version of its data, raised by every change (see {@link dataVersion}). */
+  private readonly versions: Float64Array;
+  private lastVersion = 0;
+  /** Per account: where its data differs from what it was at version `base` (see {@link changedSince}); undefined when not known. */
+  private readonly patches: ({ base: number; spans: number[] } | undefined)[];
 
   /** `accounts` may share their data arrays with stored accounts: they are copied before any in-place write. */
   constructor(
@@ -79,6 +105,40 @@ export class TransactionContext {
   ) {
     this.keyBytes = keys.map(decodeAddress);
     this.ownData = new Uint8Array(accounts.length);
+    this.versions = new Float64Array(accounts.length);
+    this.patches = new Array(accounts.length).fill(undefined);
+  }
+
+  /**
+   * The version of account `txIndex`'s data: it changes with every change of the data the runtime
+   * makes or allows (a builtin's in-place writes included), so equal versions mean equal bytes.
+   */
+  dataVersion(txIndex: number): number {
+    return this.versions[txIndex];
+  }
+
+  /**
+   * Where account `txIndex`'s data may differ from what it was at its version `since`: `[start,
+   * end)` pairs (none when the version is the same), or undefined when that is not known.
+   */
+  changedSince(txIndex: number, since: number): readonly number[] | undefined {
+    if (this.versions[txIndex] === since) return NO_SPANS;
+    const patch = this.patches[txIndex];
+    return patch !== undefined && patch.base <= since ? patch.spans : undefined;
+  }
+
+  /** A new version of account `txIndex`'s data, which differs from the last only in `spans` (anywhere when undefined). */
+  private changed(txIndex: number, spans?: readonly number[]): void {
+    const previous = this.versions[txIndex];
+    this.versions[txIndex] = ++this.lastVersion;
+    if (spans === undefined) {
+      this.patches[txIndex] = undefined;
+      return;
+    }
+    const patch = this.patches[txIndex];
+    const merged = patch === undefined ? spans.slice() : unionOfSpans(patch.spans, spans);
+    // Past this many a full copy costs little more than going through them.
+    this.patches[txIndex] = merged.length > MAX_PATCH_SPANS * 2 ? undefined : { base: patch?.base ?? previous, spans: merged };
   }
 
   /** Builds a frame; duplicates map to their first occurrence. */
@@ -204,6 +264,25 @@ export class TransactionContext {
       acc.data = data.slice();
       this.ownData[txIndex] = 1;
     }
+    this.changed(txIndex);
+  }
+
+  /**
+   * {@link setData} with `data` of the account's length that differs from its data only within
+   * `spans` (`[start, end)` pairs): only those bytes are copied.
+   */
+  patchData(i: number, data: Uint8Array, spans: readonly number[]): void {
+    const txIndex = this.current().accounts[i].txIndex;
+    const acc = this.accounts[txIndex];
+    if (acc.data.length !== data.length) return this.setData(i, data);
+    const err = this.canDataBeResized(i, data.length);
+    if (err) fail(err);
+    if (!this.ownData[txIndex]) {
+      acc.data = acc.data.slice();
+      this.ownData[txIndex] = 1;
+    }
+    for (let k = 0; k < spans.length; k += 2) acc.data.set(data.subarray(spans[k], spans[k + 1]), spans[k]);
+    this.changed(txIndex, spans);
   }
 
   setDataLength(i: number, length: number): void {
@@ -215,6 +294,7 @@ export class TransactionContext {
     const next = new Uint8Array(length);
     next.set(acc.data.subarray(0, Math.min(length, acc.data.length)));
     acc.data = next;
+    this.changed(this.current().accounts[i].txIndex);
   }
 
   /** The data of account `i` for in-place writes (only where it may change), copied on the first. */
@@ -227,6 +307,7 @@ export class TransactionContext {
       acc.data = acc.data.slice();
       this.ownData[txIndex] = 1;
     }
+    this.changed(txIndex);
     return acc.data;
   }
 

@@ -5,7 +5,7 @@
  * WebAssembly as its linear memory and syscalls see the same bytes whatever the engine.
  */
 import { refused, toInteger } from '../arguments.js';
-import { MM_STACK_START, MAX_CALL_DEPTH, STACK_FRAME_SIZE } from '../isa/constants.js';
+import { MM_INPUT_START, MM_REGION_SIZE, MM_STACK_START, MAX_CALL_DEPTH, STACK_FRAME_SIZE } from '../isa/constants.js';
 import { manualStackFrameBump, type SBPFVersion } from '../isa/version.js';
 import { EbpfError, hex } from './errors.js';
 import { SyscallError } from '../syscalls/errors.js';
@@ -30,6 +30,13 @@ export interface RegionSpec {
 
 const SLOT_NAMES = ['allocated', 'program', 'stack', 'heap', 'input'];
 const GAP_SHIFT = 12; // log2(STACK_FRAME_SIZE)
+
+/** The address-space slot of the input region, the only region with store marks (see `MemoryMap.marksAt`). */
+export const INPUT_SLOT = MM_INPUT_START / MM_REGION_SIZE;
+/** log2 of the bytes one store mark covers (see `MemoryMap.marksAt`). */
+export const MARK_SHIFT = 12;
+/** A store marks the page it starts in; it may reach this many bytes into the next. */
+const STORE_OVERHANG = 7;
 
 /** Bytes of a read-only region a lazy map copies in together, on their first access. */
 export const LAZY_CHUNK = 4096;
@@ -110,6 +117,16 @@ export class MemoryMap {
    */
   readonly dirtyLow: number[] = [];
   readonly dirtyHigh: number[] = [];
+  /**
+   * The host offset of the input region's store marks (-1 when there is no writable input): one
+   * byte per 2^{@link MARK_SHIFT} bytes of the region, set when the program (its code or a syscall
+   * for it) stores to a byte of that page; a store marks the page its first byte is in. The
+   * runtime's own writes ({@link slice} with `mark` false) leave them, so it can tell which account
+   * bytes a program may have changed since it wrote them (see {@link writtenSpans}). Only the input
+   * is marked: account data lives nowhere else, and stores to the stack and heap stay as cheap as
+   * they were. The marks follow the regions.
+   */
+  readonly marksAt: number = -1;
   /** Bit k: slot k is a read-only region with chunks still to copy in ({@link deferred}). */
   private deferredSlots = 0;
   private readonly deferred: (DeferredRegion | undefined)[] = [];
@@ -154,9 +171,15 @@ export class MemoryMap {
       this.gapped[r.slot] = r.gapped === true;
       total += r.length;
     }
+    const marksFrom = total;
+    if (this.writable[INPUT_SLOT]) {
+      this.marksAt = total;
+      total += (this.hostLength[INPUT_SLOT] >>> MARK_SHIFT) + 1;
+    }
     const backing = opts.backing?.(total);
     this.bytes = backing ? new Uint8Array(backing.buffer, 0, total) : new Uint8Array(total);
     this.view = backing?.view ?? new DataView(this.bytes.buffer);
+    if (backing) this.bytes.fill(0, marksFrom, total);
     for (let i = 0; i < regions.length; i++) {
       const r = regions[i];
       const at = this.hostStart[r.slot];
@@ -229,6 +252,48 @@ export class MemoryMap {
     if (to > this.dirtyHigh[slot]) this.dirtyHigh[slot] = to;
   }
 
+  /**
+   * Marks input bytes `[from, from + len)` as stored to: the pages from the first byte's on, as far
+   * as a store's overhang does not reach (the page its first byte is in, for a store of up to 8
+   * bytes, as compiled code marks it).
+   */
+  private mark(from: number, len: number): void {
+    const at = this.marksAt;
+    const first = from >>> MARK_SHIFT;
+    const last = Math.max(first, (from + len - 1 - STORE_OVERHANG) >> MARK_SHIFT);
+    this.bytes.fill(1, at + first, at + last + 1);
+  }
+
+  /**
+   * The parts of input bytes `[from, to)` that a store of the program may have changed: `[start,
+   * end)` pairs, empty when none (every other byte is as the runtime last wrote it).
+   */
+  writtenSpans(from: number, to: number): number[] {
+    const spans: number[] = [];
+    if (from >= to) return spans;
+    const at = this.marksAt;
+    const first = Math.max(0, from - STORE_OVERHANG) >>> MARK_SHIFT;
+    const last = (to - 1) >>> MARK_SHIFT;
+    for (let p = first; p <= last; p++) {
+      if (this.bytes[at + p] === 0) continue;
+      const start = Math.max(from, p << MARK_SHIFT);
+      const end = Math.min(to, ((p + 1) << MARK_SHIFT) + STORE_OVERHANG);
+      if (spans.length > 0 && spans[spans.length - 1] >= start) spans[spans.length - 1] = end;
+      else spans.push(start, end);
+    }
+    return spans;
+  }
+
+  /**
+   * Clears the marks of the pages a store could only have reached input bytes `[from, to)`
+   * through: the runtime has made those bytes what it wants them to be.
+   */
+  clearMarks(from: number, to: number): void {
+    const first = (from + (1 << MARK_SHIFT) - 1) >>> MARK_SHIFT;
+    const end = (to - STORE_OVERHANG) >> MARK_SHIFT; // pages before this one end by `to` less the overhang
+    if (first < end) this.bytes.fill(0, this.marksAt + first, this.marksAt + end);
+  }
+
   /** Host window of the region in `slot` (empty if none). */
   region(slot: number): Uint8Array {
     if ((this.deferredSlots >>> slot) & 1) this.copyIn(slot, 0, this.hostLength[slot]);
@@ -241,8 +306,8 @@ export class MemoryMap {
    * two 32-bit halves of the address. As in the reference, a gapped region only checks whether the
    * *start* lies in a gap.
    */
-  translateParts(hi: number, lo: number, len: number, store: boolean): number {
-    return this.translateAt(hi, lo, 0, len, store);
+  translateParts(hi: number, lo: number, len: number, store: boolean, mark = true): number {
+    return this.translateAt(hi, lo, 0, len, store, mark);
   }
 
   /**
@@ -250,7 +315,7 @@ export class MemoryMap {
    * int32 or uint32: the interpreter's loads and stores, in one call (a program's first runs make
    * thousands of them before V8 has optimised anything).
    */
-  translateAt(hi: number, lo: number, off: number, len: number, store: boolean): number {
+  translateAt(hi: number, lo: number, off: number, len: number, store: boolean, mark = true): number {
     lo = (lo >>> 0) + off;
     if (lo >= 0x1_0000_0000) {
       lo -= 0x1_0000_0000;
@@ -271,18 +336,21 @@ export class MemoryMap {
     if (inRegion + len > this.hostLength[hi]) return -1;
     if ((this.deferredSlots >>> hi) & 1) this.copyIn(hi, inRegion, len);
     const host = start + inRegion;
-    if (store) this.noteWritten(hi, host, host + len);
+    if (store) {
+      this.noteWritten(hi, host, host + len);
+      if (mark && hi === INPUT_SLOT) this.mark(inRegion, len);
+    }
     return host;
   }
 
-  /** Host offset of a guest access, or throws the reference's access violation. */
-  translate(addr: bigint, len: number, store: boolean): number {
+  /** Host offset of a guest access, or throws the reference's access violation; `mark`: see {@link slice}. */
+  translate(addr: bigint, len: number, store: boolean, mark = true): number {
     // Halves from one Number conversion when it is exact (bigint shifts and masks cost ~60 ns more; syscalls translate dozens of addresses).
     const n = Number(addr);
     const host =
       n >= 0 && n <= Number.MAX_SAFE_INTEGER
-        ? this.translateParts(Math.floor(n / 0x1_0000_0000), n >>> 0, len, store)
-        : this.translateParts(Number(addr >> 32n), Number(addr & 0xffffffffn), len, store);
+        ? this.translateParts(Math.floor(n / 0x1_0000_0000), n >>> 0, len, store, mark)
+        : this.translateParts(Number(addr >> 32n), Number(addr & 0xffffffffn), len, store, mark);
     if (host < 0) throw this.accessViolation(addr, len, store);
     return host;
   }
@@ -324,9 +392,10 @@ export class MemoryMap {
    * A host view of a guest slice (for syscalls), as Agave's `translate_slice` gives it: empty for
    * length 0, SyscallError `InvalidLength` past `isize::MAX` bytes, else an access violation on a
    * bad range. A bigint length is a register value taken as is (it may exceed any region).
+   * `mark` false: a store by the runtime itself, which leaves the store marks as they are.
    */
-  slice(addr: bigint, len: number | bigint, store: boolean): Uint8Array {
-    const o = this.sliceAt(addr, len, store);
+  slice(addr: bigint, len: number | bigint, store: boolean, mark = true): Uint8Array {
+    const o = this.sliceAt(addr, len, store, mark);
     return o < 0 ? NO_BYTES : this.bytes.subarray(o, o + Number(len));
   }
 
@@ -334,14 +403,14 @@ export class MemoryMap {
    * {@link slice} as the host offset of its first byte in {@link bytes} (and {@link view}), or -1
    * for an empty slice (nothing translated): the same checks and errors, without making a view.
    */
-  sliceAt(addr: bigint, len: number | bigint, store: boolean): number {
+  sliceAt(addr: bigint, len: number | bigint, store: boolean, mark = true): number {
     if (typeof len === 'bigint') {
       if (len === 0n) return -1;
       if (len > I64_MAX) throw new SyscallError('InvalidLength');
       if (len > 0xffff_ffffn) throw this.accessViolation(addr, len, store); // longer than any region
       len = Number(len);
     }
-    return len === 0 ? -1 : this.translate(addr, len, store);
+    return len === 0 ? -1 : this.translate(addr, len, store, mark);
   }
 
   /** The error the reference reports for a failed access (`generate_access_violation`). */
@@ -388,7 +457,10 @@ export class BufferDirt {
       if (!sameProgram && !last.writable[slot] && last.hostStart[slot] >= 0) dirty.push(last.hostStart[slot], last.hostStart[slot] + last.hostLength[slot]);
       else if (last.dirtyLow[slot] < last.dirtyHigh[slot]) dirty.push(last.dirtyLow[slot], last.dirtyHigh[slot]);
     }
+    // The marks follow the regions.
+    const marksFrom = last.marksAt >= 0 ? last.marksAt : last.bytes.length;
     const lastEnd = last.bytes.length;
+    if (marksFrom < lastEnd) dirty.push(marksFrom, lastEnd);
     if (this.written > lastEnd) dirty.push(lastEnd, this.written);
     return { buffer, dirty, view };
   }
