@@ -147,6 +147,8 @@ const CM = C_ACCOUNT_META.offsets;
 const CA = C_ACCOUNT_INFO.offsets;
 /** Where a `SolAccountInfo`'s data length lies in it (the caller's copy is updated there). */
 const C_INFO_DATA_LEN = BigInt(CA.dataLen);
+/** Where a VM slice keeps its length. */
+const SLICE_LEN = BigInt(VM_SLICE.offsets.len);
 /** Where an `Rc<RefCell<T>>`'s `T` starts in its allocation. */
 const RC_VALUE = BigInt(RC_REFCELL.fixedSize);
 
@@ -203,10 +205,11 @@ const RUST: Abi = {
     const dataLen = Number(fat.len(0));
     if (expected) checkPointer(ic, dataAddr, expected.data, 'data');
     ic.consumeChecked(bytesCost(ic.env.costs, dataLen));
-    const lenAddr = dataCell + BigInt(VM_SLICE.offsets.len);
+    const lenAddr = dataCell + SLICE_LEN;
     if (expected) refuseInInput(lenAddr);
-    m.slice(dataAddr, dataLen, true);
-    m.slice(lenAddr, 8, true);
+    // Both must be writable (translated as stores); no view of them is needed yet.
+    m.sliceAt(dataAddr, dataLen, true);
+    m.sliceAt(lenAddr, 8, true);
     return { lamportsAddr, ownerAddr, dataAddr, dataLen, lenAddr };
   },
 };
@@ -249,9 +252,9 @@ const C: Abi = {
     typedAt(m, lamportsAddr, 8, 8, aligned, true);
     typedAt(m, ownerAddr, 32, 1, aligned, true);
     ic.consumeChecked(bytesCost(ic.env.costs, dataLen));
-    m.slice(dataAddr, dataLen, true);
+    m.sliceAt(dataAddr, dataLen, true);
     const lenAddr = infoAddr + C_INFO_DATA_LEN;
-    m.slice(lenAddr, 8, true);
+    m.sliceAt(lenAddr, 8, true);
     return { lamportsAddr, ownerAddr, dataAddr, dataLen, lenAddr };
   },
 };
@@ -373,11 +376,12 @@ function translateAccounts(
   // SIMD-0459: account infos the callee could write through the input region are refused.
   if (restricted) refuseInInput(infosAddr + infosLen * BigInt(abi.infoSize));
   const infos = sliceAt(m, infosAddr, infosLen, abi.infoSize, 8, aligned);
-  const maxInfos = simd0339(ic) ? MAX_CPI_ACCOUNT_INFOS_SIMD_0339 : MAX_CPI_ACCOUNT_INFOS;
+  const simd = simd0339(ic);
+  const maxInfos = simd ? MAX_CPI_ACCOUNT_INFOS_SIMD_0339 : MAX_CPI_ACCOUNT_INFOS;
   if (infosLen > BigInt(maxInfos)) {
     throw new SyscallError('MaxInstructionAccountInfosExceeded', `Invoked an instruction with too many account info's (${infosLen} > ${maxInfos})`);
   }
-  if (simd0339(ic)) ic.consumeChecked(bytesCost(ic.env.costs, Number(infosLen) * ACCOUNT_INFO_BYTES));
+  if (simd) ic.consumeChecked(bytesCost(ic.env.costs, Number(infosLen) * ACCOUNT_INFO_BYTES));
   // Keys are matched as bytes (host offsets of them): no base58 text for infos the callee does not use.
   const infoKeys: number[] = [];
   for (let i = 0; i < Number(infosLen); i++) {
