@@ -6,7 +6,7 @@
  * The VM meters the caller while it runs, so the syscall first hands the VM's remaining units to
  * the invoke context, charges and runs the callee there, and gives the difference back.
  */
-import { decodeAddress, encodeAddress } from './accounts.js';
+import { decodeAddress, encodeAddress, encodeAddressAt } from './accounts.js';
 import {
   C_ACCOUNT_INFO,
   C_ACCOUNT_META,
@@ -39,7 +39,7 @@ import { bytesCost } from '../syscalls/costs.js';
 import { SyscallError } from '../syscalls/errors.js';
 import type { MemoryMap } from '../vm/memory.js';
 import type { SyscallContext, SyscallRegistry } from '../vm/syscalls.js';
-import { NO_BYTES, sameBytes } from './bytes.js';
+import { NO_BYTES } from './bytes.js';
 
 const MAX_SIGNERS = 16;
 const MAX_INSTRUCTION_DATA_LEN = 10 * 1024;
@@ -72,9 +72,21 @@ interface CallerAccount {
 interface Abi {
   instruction(m: MemoryMap, addr: bigint, aligned: boolean, ic: InvokeContext): CpiInstruction;
   infoSize: number;
-  infoKeyAddr(m: MemoryMap, infoAddr: bigint): bigint;
-  /** `expected`: where the fields must point under SIMD-0459 (undefined when the gate is off). */
-  callerAccount(m: MemoryMap, infoAddr: bigint, aligned: boolean, ic: InvokeContext, expected: SerializedAccountAddresses | undefined): CallerAccount;
+  /** Where an account info holds the address of its key. */
+  keyAddrAt: number;
+  /**
+   * The info at host offset `info` in the translated array of infos (read in place, as Agave reads
+   * the translated slice), at VM address `infoAddr`. `expected`: where the fields must point under
+   * SIMD-0459 (undefined when the gate is off).
+   */
+  callerAccount(
+    m: MemoryMap,
+    info: number,
+    infoAddr: bigint,
+    aligned: boolean,
+    ic: InvokeContext,
+    expected: SerializedAccountAddresses | undefined,
+  ): CallerAccount;
 }
 
 /** `check_account_info_pointer`: under SIMD-0459 an AccountInfo field must point at the serialized field. */
@@ -91,26 +103,31 @@ function refuseInInput(addr: bigint): void {
   if (addr >= MM_INPUT_START_BIG) throw new SyscallError('InvalidPointer');
 }
 
-const u64 = (m: MemoryMap, addr: bigint) => m.load(addr, 8);
-function checkAlign(addr: bigint, align: number, aligned: boolean): void {
-  if (aligned && addr % BigInt(align) !== 0n) throw new SyscallError('UnalignedPointer');
+/** Whether `addr` is a multiple of `align` (exact in Numbers below 2^53, where every mapped address lies). */
+function isAligned(addr: bigint, align: number): boolean {
+  const n = Number(addr);
+  return n <= Number.MAX_SAFE_INTEGER ? n % align === 0 : addr % BigInt(align) === 0n;
 }
-/** `translate_type`: a read of `size` bytes at `addr`, alignment-checked (with `store`, checked writable: nothing is written). */
-function typed(m: MemoryMap, addr: bigint, size: number, align: number, aligned: boolean, store = false): Uint8Array {
-  const bytes = m.slice(addr, size, store, false);
-  checkAlign(addr, align, aligned);
-  return bytes;
+/** `translate_type`: the host offset (in `m.bytes` and `m.view`) of `size` > 0 bytes at `addr`, alignment-checked. */
+function typedAt(m: MemoryMap, addr: bigint, size: number, align: number, aligned: boolean, store = false): number {
+  const at = m.translate(addr, size, store, false);
+  if (aligned && !isAligned(addr, align)) throw new SyscallError('UnalignedPointer');
+  return at;
 }
-/** `translate_slice`: `len` elements of `size` bytes. */
-function slice(m: MemoryMap, addr: bigint, len: bigint, size: number, align: number, aligned: boolean): Uint8Array {
-  if (len === 0n) return NO_BYTES;
+/** `translate_slice`: the host offset of `len` elements of `size` bytes, -1 when there are none. */
+function sliceAt(m: MemoryMap, addr: bigint, len: bigint, size: number, align: number, aligned: boolean): number {
+  if (len === 0n) return -1;
   const total = len * BigInt(size);
   if (total > 0x7fff_ffff_ffff_ffffn) throw new SyscallError('InvalidLength');
-  return typed(m, addr, Number(total), align, aligned);
+  return typedAt(m, addr, Number(total), align, aligned);
+}
+/** {@link sliceAt} as a view of the bytes. */
+function slice(m: MemoryMap, addr: bigint, len: bigint, size: number, align: number, aligned: boolean): Uint8Array {
+  const at = sliceAt(m, addr, len, size, align, aligned);
+  return at < 0 ? NO_BYTES : m.bytes.subarray(at, at + Number(len) * size);
 }
 /** The callee's own copy of instruction data (an empty one needs none). */
 const copy = (b: Uint8Array) => (b.length === 0 ? NO_BYTES : b.slice());
-const view = (b: Uint8Array) => new DataView(b.buffer, b.byteOffset, b.byteLength);
 
 function checkInstructionSize(accounts: bigint, dataLen: number): void {
   if (accounts > BigInt(MAX_ACCOUNTS_PER_INSTRUCTION)) {
@@ -135,6 +152,10 @@ const RA = RUST_ACCOUNT_INFO.offsets;
 const CI = C_INSTRUCTION.offsets;
 const CM = C_ACCOUNT_META.offsets;
 const CA = C_ACCOUNT_INFO.offsets;
+/** Where a `SolAccountInfo`'s data length lies in it (the caller's copy is updated there). */
+const C_INFO_DATA_LEN = BigInt(CA.dataLen);
+/** Where a VM slice keeps its length. */
+const SLICE_LEN = BigInt(VM_SLICE.offsets.len);
 /** Where an `Rc<RefCell<T>>`'s `T` starts in its allocation. */
 const RC_VALUE = BigInt(RC_REFCELL.fixedSize);
 
@@ -148,51 +169,54 @@ function flag(byte: number): boolean {
 const RUST: Abi = {
   instruction(m, addr, aligned, ic) {
     // One translation of the whole struct (its end may run past a stack frame into the next).
-    const bytes = typed(m, addr, RUST_INSTRUCTION.fixedSize, 8, aligned);
-    const ix = view(bytes);
-    const metasLen = ix.getBigUint64(RI.metasLen, true);
-    const metas = slice(m, ix.getBigUint64(RI.metasAddr, true), metasLen, RUST_ACCOUNT_META.fixedSize, 1, aligned);
-    const data = copy(slice(m, ix.getBigUint64(RI.dataAddr, true), ix.getBigUint64(RI.dataLen, true), 1, 1, aligned));
+    const ix = typedAt(m, addr, RUST_INSTRUCTION.fixedSize, 8, aligned);
+    const v = m.view;
+    const metasLen = v.getBigUint64(ix + RI.metasLen, true);
+    const metas = sliceAt(m, v.getBigUint64(ix + RI.metasAddr, true), metasLen, RUST_ACCOUNT_META.fixedSize, 1, aligned);
+    const data = copy(slice(m, v.getBigUint64(ix + RI.dataAddr, true), v.getBigUint64(ix + RI.dataLen, true), 1, 1, aligned));
     checkInstructionSize(metasLen, data.length);
     chargeInstruction(ic, Number(metasLen), data.length);
     const accounts: CpiInstruction['accounts'] = [];
+    const bytes = m.bytes;
     for (let i = 0; i < Number(metasLen); i++) {
-      const at = i * RUST_ACCOUNT_META.fixedSize;
-      const isSigner = flag(metas[at + RM.isSigner]);
-      const isWritable = flag(metas[at + RM.isWritable]);
-      accounts.push({ key: encodeAddress(metas.subarray(at + RM.key, at + RM.key + 32)), isSigner, isWritable });
+      const at = metas + i * RUST_ACCOUNT_META.fixedSize;
+      const isSigner = flag(bytes[at + RM.isSigner]);
+      const isWritable = flag(bytes[at + RM.isWritable]);
+      accounts.push({ key: encodeAddressAt(bytes, at + RM.key), isSigner, isWritable });
     }
-    return { programId: encodeAddress(bytes.subarray(RI.programId, RI.programId + 32)), accounts, data };
+    return { programId: encodeAddressAt(bytes, ix + RI.programId), accounts, data };
   },
   infoSize: RUST_ACCOUNT_INFO.fixedSize,
-  infoKeyAddr: (m, info) => u64(m, info + BigInt(RA.keyAddr)),
-  callerAccount(m, info, aligned, ic, expected) {
-    const ownerAddr = u64(m, info + BigInt(RA.ownerAddr));
+  keyAddrAt: RA.keyAddr,
+  callerAccount(m, info, _infoAddr, aligned, ic, expected) {
+    const v = m.view;
+    const ownerAddr = v.getBigUint64(info + RA.ownerAddr, true);
     if (expected) {
-      checkPointer(ic, u64(m, info + BigInt(RA.keyAddr)), expected.key, 'key');
+      checkPointer(ic, v.getBigUint64(info + RA.keyAddr, true), expected.key, 'key');
       checkPointer(ic, ownerAddr, expected.owner, 'owner');
     }
     // The lamports are a `&mut u64` inside an Rc<RefCell<…>>.
-    const lamportsCell = u64(m, info + BigInt(RA.lamportsRcAddr)) + RC_VALUE;
-    const lamportsAddr = view(typed(m, lamportsCell, 8, 8, aligned)).getBigUint64(0, true);
+    const lamportsCell = v.getBigUint64(info + RA.lamportsRcAddr, true) + RC_VALUE;
+    const lamportsAddr = v.getBigUint64(typedAt(m, lamportsCell, 8, 8, aligned), true);
     if (expected) {
       refuseInInput(lamportsCell);
       checkPointer(ic, lamportsAddr, expected.lamports, 'lamports');
     }
-    typed(m, lamportsAddr, 8, 8, aligned, true);
-    typed(m, ownerAddr, 32, 1, aligned, true);
+    typedAt(m, lamportsAddr, 8, 8, aligned, true);
+    typedAt(m, ownerAddr, 32, 1, aligned, true);
     // The data is a `&mut [u8]` (a VM slice) inside an Rc<RefCell<…>>.
-    const dataCell = u64(m, info + BigInt(RA.dataRcAddr)) + RC_VALUE;
+    const dataCell = v.getBigUint64(info + RA.dataRcAddr, true) + RC_VALUE;
     if (expected) refuseInInput(dataCell);
-    const fat = VmSlices.of(typed(m, dataCell, VM_SLICE_BYTES, 8, aligned));
+    const fat = new VmSlices(v, typedAt(m, dataCell, VM_SLICE_BYTES, 8, aligned));
     const dataAddr = fat.addr(0);
     const dataLen = Number(fat.len(0));
     if (expected) checkPointer(ic, dataAddr, expected.data, 'data');
     ic.consumeChecked(bytesCost(ic.env.costs, dataLen));
-    const lenAddr = dataCell + BigInt(VM_SLICE.offsets.len);
+    const lenAddr = dataCell + SLICE_LEN;
     if (expected) refuseInInput(lenAddr);
-    m.slice(dataAddr, dataLen, true, false);
-    m.slice(lenAddr, 8, true, false);
+    // Both must be writable (translated as stores); no view of them is needed yet.
+    m.sliceAt(dataAddr, dataLen, true, false);
+    m.sliceAt(lenAddr, 8, true, false);
     return { lamportsAddr, ownerAddr, dataAddr, dataLen, lenAddr };
   },
 };
@@ -200,43 +224,44 @@ const RUST: Abi = {
 /** C: `SolInstruction` (40 B), `SolAccountMeta` (16 B), `SolAccountInfo` (56 B). */
 const C: Abi = {
   instruction(m, addr, aligned, ic) {
-    const ix = view(typed(m, addr, C_INSTRUCTION.fixedSize, 8, aligned));
-    const programId = encodeAddress(typed(m, ix.getBigUint64(CI.programIdAddr, true), 32, 1, aligned));
-    const metasLen = ix.getBigUint64(CI.metasLen, true);
-    const metas = view(slice(m, ix.getBigUint64(CI.metasAddr, true), metasLen, C_ACCOUNT_META.fixedSize, 8, aligned));
-    const data = copy(slice(m, ix.getBigUint64(CI.dataAddr, true), ix.getBigUint64(CI.dataLen, true), 1, 1, aligned));
+    const v = m.view;
+    const ix = typedAt(m, addr, C_INSTRUCTION.fixedSize, 8, aligned);
+    const programId = encodeAddressAt(m.bytes, typedAt(m, v.getBigUint64(ix + CI.programIdAddr, true), 32, 1, aligned));
+    const metasLen = v.getBigUint64(ix + CI.metasLen, true);
+    const metas = sliceAt(m, v.getBigUint64(ix + CI.metasAddr, true), metasLen, C_ACCOUNT_META.fixedSize, 8, aligned);
+    const data = copy(slice(m, v.getBigUint64(ix + CI.dataAddr, true), v.getBigUint64(ix + CI.dataLen, true), 1, 1, aligned));
     checkInstructionSize(metasLen, data.length);
     chargeInstruction(ic, Number(metasLen), data.length);
     // Each meta's flags are checked before its key is translated.
     const accounts: CpiInstruction['accounts'] = [];
     for (let i = 0; i < Number(metasLen); i++) {
-      const at = i * C_ACCOUNT_META.fixedSize;
-      const isWritable = flag(metas.getUint8(at + CM.isWritable));
-      const isSigner = flag(metas.getUint8(at + CM.isSigner));
-      accounts.push({ key: encodeAddress(typed(m, metas.getBigUint64(at + CM.keyAddr, true), 32, 1, aligned)), isSigner, isWritable });
+      const at = metas + i * C_ACCOUNT_META.fixedSize;
+      const isWritable = flag(v.getUint8(at + CM.isWritable));
+      const isSigner = flag(v.getUint8(at + CM.isSigner));
+      accounts.push({ key: encodeAddressAt(m.bytes, typedAt(m, v.getBigUint64(at + CM.keyAddr, true), 32, 1, aligned)), isSigner, isWritable });
     }
     return { programId, accounts, data };
   },
   infoSize: C_ACCOUNT_INFO.fixedSize,
-  infoKeyAddr: (m, info) => u64(m, info + BigInt(CA.keyAddr)),
-  callerAccount(m, info, aligned, ic, expected) {
-    const fields = view(m.slice(info, C_ACCOUNT_INFO.fixedSize, false));
-    const lamportsAddr = fields.getBigUint64(CA.lamportsAddr, true);
-    const dataAddr = fields.getBigUint64(CA.dataAddr, true);
-    const ownerAddr = fields.getBigUint64(CA.ownerAddr, true);
-    const dataLen = Number(fields.getBigUint64(CA.dataLen, true));
+  keyAddrAt: CA.keyAddr,
+  callerAccount(m, info, infoAddr, aligned, ic, expected) {
+    const v = m.view;
+    const lamportsAddr = v.getBigUint64(info + CA.lamportsAddr, true);
+    const dataAddr = v.getBigUint64(info + CA.dataAddr, true);
+    const ownerAddr = v.getBigUint64(info + CA.ownerAddr, true);
+    const dataLen = Number(v.getBigUint64(info + CA.dataLen, true));
     if (expected) {
-      checkPointer(ic, fields.getBigUint64(CA.keyAddr, true), expected.key, 'key');
+      checkPointer(ic, v.getBigUint64(info + CA.keyAddr, true), expected.key, 'key');
       checkPointer(ic, ownerAddr, expected.owner, 'owner');
       checkPointer(ic, lamportsAddr, expected.lamports, 'lamports');
       checkPointer(ic, dataAddr, expected.data, 'data');
     }
-    typed(m, lamportsAddr, 8, 8, aligned, true);
-    typed(m, ownerAddr, 32, 1, aligned, true);
+    typedAt(m, lamportsAddr, 8, 8, aligned, true);
+    typedAt(m, ownerAddr, 32, 1, aligned, true);
     ic.consumeChecked(bytesCost(ic.env.costs, dataLen));
-    m.slice(dataAddr, dataLen, true, false);
-    const lenAddr = info + BigInt(CA.dataLen);
-    m.slice(lenAddr, 8, true, false);
+    m.sliceAt(dataAddr, dataLen, true, false);
+    const lenAddr = infoAddr + C_INFO_DATA_LEN;
+    m.sliceAt(lenAddr, 8, true, false);
     return { lamportsAddr, ownerAddr, dataAddr, dataLen, lenAddr };
   },
 };
@@ -245,11 +270,11 @@ const C: Abi = {
 function translateSigners(m: MemoryMap, addr: bigint, len: bigint, aligned: boolean, callerProgram: Uint8Array): Set<string> {
   const signers = new Set<string>();
   if (len === 0n) return signers;
-  const table = VmSlices.of(slice(m, addr, len, VM_SLICE_BYTES, 8, aligned));
+  const table = new VmSlices(m.view, sliceAt(m, addr, len, VM_SLICE_BYTES, 8, aligned));
   if (len > BigInt(MAX_SIGNERS)) throw new SyscallError('TooManySigners');
   for (let s = 0; s < Number(len); s++) {
     const seedsLen = table.len(s);
-    const seeds = VmSlices.of(slice(m, table.addr(s), seedsLen, VM_SLICE_BYTES, 8, aligned));
+    const seeds = new VmSlices(m.view, sliceAt(m, table.addr(s), seedsLen, VM_SLICE_BYTES, 8, aligned));
     if (seedsLen > BigInt(MAX_SEEDS)) fail('MaxSeedLengthExceeded');
     const parts: Uint8Array[] = [];
     for (let i = 0; i < Number(seedsLen); i++) parts.push(slice(m, seeds.addr(i), seeds.len(i), 1, 1, aligned));
@@ -331,6 +356,13 @@ export function prepareNextInstruction(
   return { programTxIndex, accounts };
 }
 
+/** Whether the 32 bytes at `at` of `bytes` are `key`. */
+function keyAt(bytes: Uint8Array, at: number, key: Uint8Array): boolean {
+  let i = 0;
+  while (i < 32 && bytes[at + i] === key[i]) i++;
+  return i === 32;
+}
+
 /** An account the callee sees, with where the caller keeps it (absent for executables). */
 interface Translated {
   indexInCaller: number;
@@ -354,17 +386,17 @@ function translateAccounts(
   const restricted = ic.env.features.isActive(FEATURES.syscallParameterAddressRestrictions);
   // SIMD-0459: account infos the callee could write through the input region are refused.
   if (restricted) refuseInInput(infosAddr + infosLen * BigInt(abi.infoSize));
-  slice(m, infosAddr, infosLen, abi.infoSize, 8, aligned); // the infos must be readable
-  const maxInfos = simd0339(ic) ? MAX_CPI_ACCOUNT_INFOS_SIMD_0339 : MAX_CPI_ACCOUNT_INFOS;
+  const infos = sliceAt(m, infosAddr, infosLen, abi.infoSize, 8, aligned);
+  const simd = simd0339(ic);
+  const maxInfos = simd ? MAX_CPI_ACCOUNT_INFOS_SIMD_0339 : MAX_CPI_ACCOUNT_INFOS;
   if (infosLen > BigInt(maxInfos)) {
     throw new SyscallError('MaxInstructionAccountInfosExceeded', `Invoked an instruction with too many account info's (${infosLen} > ${maxInfos})`);
   }
-  if (simd0339(ic)) ic.consumeChecked(bytesCost(ic.env.costs, Number(infosLen) * ACCOUNT_INFO_BYTES));
-  // Keys are matched as bytes: no base58 text for infos the callee does not use.
-  const infoKeys: Uint8Array[] = [];
+  if (simd) ic.consumeChecked(bytesCost(ic.env.costs, Number(infosLen) * ACCOUNT_INFO_BYTES));
+  // Keys are matched as bytes (host offsets of them): no base58 text for infos the callee does not use.
+  const infoKeys: number[] = [];
   for (let i = 0; i < Number(infosLen); i++) {
-    const info = infosAddr + BigInt(i * abi.infoSize);
-    infoKeys.push(typed(m, abi.infoKeyAddr(m, info), 32, 1, aligned));
+    infoKeys.push(typedAt(m, m.view.getBigUint64(infos + i * abi.infoSize + abi.keyAddrAt, true), 32, 1, aligned));
   }
   const tx = ic.tx;
   const caller = tx.current();
@@ -380,13 +412,14 @@ function translateAccounts(
       continue;
     }
     const keyBytes = tx.keyBytes[a.txIndex];
-    const infoIndex = infoKeys.findIndex((k) => sameBytes(k, keyBytes));
+    const infoIndex = infoKeys.findIndex((k) => keyAt(m.bytes, k, keyBytes));
     if (infoIndex < 0) {
       ic.log(`Instruction references an unknown account ${tx.keys[a.txIndex]}`);
       fail('MissingAccount');
     }
     const expected = restricted ? ic.serializedAddresses(indexInCaller) : undefined;
-    const callerAccount = abi.callerAccount(m, infosAddr + BigInt(infoIndex * abi.infoSize), aligned, ic, expected);
+    const infoOffset = infoIndex * abi.infoSize;
+    const callerAccount = abi.callerAccount(m, infos + infoOffset, infosAddr + BigInt(infoOffset), aligned, ic, expected);
     const inInput = callerAccount.dataAddr === dataAddress(ic.input(), indexInCaller);
     out.push({ indexInCaller, caller: callerAccount, updateCaller: a.isWritable, inInput, version: 0 });
   }
@@ -401,7 +434,7 @@ function updateCallee(ic: InvokeContext, m: MemoryMap, t: Translated): void {
   if (tx.account(i).lamports !== lamports) tx.setLamports(i, lamports);
   syncAccountData(tx, ic.input(), m, i, m.slice(t.caller.dataAddr, t.caller.dataLen, false), t.inInput);
   t.version = tx.dataVersion(tx.current().accounts[i].txIndex);
-  const owner = encodeAddress(m.slice(t.caller.ownerAddr, 32, false));
+  const owner = encodeAddressAt(m.bytes, m.translate(t.caller.ownerAddr, 32, false));
   if (tx.account(i).owner !== owner) tx.setOwner(i, owner);
 }
 
@@ -428,7 +461,7 @@ function updateCaller(ic: InvokeContext, m: MemoryMap, t: Translated, aligned: b
     target = m.slice(t.caller.dataAddr, postLen, true, mark);
     m.store(t.caller.lenAddr, 8, BigInt(postLen));
     const serializedLen = t.caller.dataAddr - 8n;
-    typed(m, serializedLen, 8, 8, aligned, true);
+    typedAt(m, serializedLen, 8, 8, aligned, true);
     m.store(serializedLen, 8, BigInt(postLen));
   }
   if (target.length !== postLen) fail('AccountDataTooSmall');

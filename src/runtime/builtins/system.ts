@@ -78,7 +78,8 @@ const TAGS = SYSTEM_INSTRUCTION.tags;
  */
 function readInstruction(data: Uint8Array): SystemInstruction {
   const tag = data.length >= 4 ? (data[0] | (data[1] << 8) | (data[2] << 16) | (data[3] << 24)) >>> 0 : -1;
-  const u64At = (at: number) => new DataView(data.buffer, data.byteOffset + at, 8).getBigUint64(0, true);
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const u64At = (at: number) => view.getBigUint64(at, true);
   switch (tag) {
     case TAGS.CreateAccount:
       if (data.length >= 52) return { kind: 'CreateAccount', lamports: u64At(4), space: u64At(12), owner: encodeAddress(data.subarray(20, 52)) };
