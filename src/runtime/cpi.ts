@@ -26,9 +26,11 @@ import type { InvokeContext } from './invoke-context.js';
 import { FEATURES } from './features.js';
 import {
   dataAddress,
+  inputHoldsAccount,
   MAX_ACCOUNTS_PER_INSTRUCTION,
   MAX_PERMITTED_DATA_INCREASE,
   SPARSE_SYNC_FROM,
+  storedSpans,
   syncAccountData,
   type SerializedAccountAddresses,
 } from './serialization.js';
@@ -473,19 +475,13 @@ function updateCaller(ic: InvokeContext, m: MemoryMap, t: Translated, aligned: b
   // what was stored there since (through another account's pointers), needs copying.
   const input = ic.input();
   const i = t.indexInCaller;
-  const txIndex = ic.tx.current().accounts[i].txIndex;
-  const at = Number(t.caller.dataAddr) - MM_INPUT_START;
-  const changed = prevLen === postLen && postLen >= SPARSE_SYNC_FROM ? ic.tx.changedSince(txIndex, t.version) : undefined;
+  const changed = prevLen === postLen && postLen >= SPARSE_SYNC_FROM ? ic.tx.changedSince(ic.tx.current().accounts[i].txIndex, t.version) : undefined;
   if (changed === undefined) target.set(account.data);
   else {
-    const spans = unionOfSpans(
-      changed,
-      m.writtenSpans(at, at + postLen).map((x) => x - at),
-    );
+    const spans = unionOfSpans(changed, storedSpans(input, m, i, postLen));
     for (let k = 0; k < spans.length; k += 2) target.set(account.data.subarray(spans[k], spans[k + 1]), spans[k]);
   }
-  input.versions[i] = ic.tx.dataVersion(txIndex);
-  m.clearMarks(at, at + postLen);
+  inputHoldsAccount(ic.tx, input, m, i, postLen);
 }
 
 function invokeSigned(ic: InvokeContext, abi: Abi, ctx: SyscallContext, args: bigint[]): bigint {

@@ -216,13 +216,11 @@ export const dataAddress = (input: SerializedInput, i: number): bigint => BigInt
  * and the input is recorded to match it again.
  */
 export function syncAccountData(ctx: TransactionContext, input: SerializedInput, memory: MemoryMap, i: number, data: Uint8Array, inInput: boolean): void {
-  const at = dataOffset(input, i);
   const txIndex = ctx.current().accounts[i].txIndex;
   const acc = ctx.accounts[txIndex];
   const err = ctx.canDataBeResized(i, data.length);
   if (inInput && data.length >= SPARSE_SYNC_FROM && input.versions[i] === ctx.dataVersion(txIndex) && data.length === acc.data.length) {
-    const spans = memory.writtenSpans(at, at + data.length);
-    for (let k = 0; k < spans.length; k++) spans[k] -= at;
+    const spans = storedSpans(input, memory, i, data.length);
     if (!err) {
       if (spans.length > 0) ctx.patchData(i, data, spans);
     } else {
@@ -230,9 +228,25 @@ export function syncAccountData(ctx: TransactionContext, input: SerializedInput,
     }
   } else if (!err) ctx.setData(i, data);
   else if (!sameBytes(acc.data, data)) fail(err);
-  if (!inInput) return;
-  input.versions[i] = ctx.dataVersion(txIndex);
-  memory.clearMarks(at, at + data.length);
+  if (inInput) inputHoldsAccount(ctx, input, memory, i, data.length);
+}
+
+/**
+ * Where the program may have stored to instruction account `i`'s `length` bytes of data in the
+ * input since the runtime last wrote them there: `[start, end)` pairs of offsets into the data.
+ */
+export function storedSpans(input: SerializedInput, memory: MemoryMap, i: number, length: number): number[] {
+  const at = dataOffset(input, i);
+  const spans = memory.writtenSpans(at, at + length);
+  for (let k = 0; k < spans.length; k++) spans[k] -= at;
+  return spans;
+}
+
+/** Records that the input holds instruction account `i`'s data (`length` bytes) as the account has it now. */
+export function inputHoldsAccount(ctx: TransactionContext, input: SerializedInput, memory: MemoryMap, i: number, length: number): void {
+  const at = dataOffset(input, i);
+  input.versions[i] = ctx.dataVersion(ctx.current().accounts[i].txIndex);
+  memory.clearMarks(at, at + length);
 }
 
 /** Applies a successful run's edits in `memory`'s input region (laid out as `input`) to the accounts. */

@@ -277,11 +277,8 @@ export class TransactionContext {
     if (acc.data.length !== data.length) return this.setData(i, data);
     const err = this.canDataBeResized(i, data.length);
     if (err) fail(err);
-    if (!this.ownData[txIndex]) {
-      acc.data = acc.data.slice();
-      this.ownData[txIndex] = 1;
-    }
-    for (let k = 0; k < spans.length; k += 2) acc.data.set(data.subarray(spans[k], spans[k + 1]), spans[k]);
+    const own = this.ownedData(txIndex);
+    for (let k = 0; k < spans.length; k += 2) own.set(data.subarray(spans[k], spans[k + 1]), spans[k]);
     this.changed(txIndex, spans);
   }
 
@@ -302,12 +299,18 @@ export class TransactionContext {
     const err = this.canDataBeChanged(i);
     if (err) fail(err);
     const txIndex = this.current().accounts[i].txIndex;
+    const data = this.ownedData(txIndex);
+    this.changed(txIndex);
+    return data;
+  }
+
+  /** Account `txIndex`'s data array, made this transaction's own (copied from the stored bytes) on first use. */
+  private ownedData(txIndex: number): Uint8Array {
     const acc = this.accounts[txIndex];
     if (!this.ownData[txIndex]) {
       acc.data = acc.data.slice();
       this.ownData[txIndex] = 1;
     }
-    this.changed(txIndex);
     return acc.data;
   }
 
