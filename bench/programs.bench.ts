@@ -20,7 +20,8 @@
  * `addProgram` of 0.8–1.5 MB programs and the first transactions that run them.
  *
  * `BENCH_ONLY=<text>` runs only the warm cases whose program name contains the text, and no cold
- * runs (for profiling one case).
+ * runs (for profiling one case). `BENCH_SIGVERIFY=0` turns signature verification off on both sides
+ * (to see what a row costs besides its signatures).
  */
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -73,6 +74,10 @@ interface Case {
 
 const d = await Dual.create(100_000_000_000_000n);
 const payer = d.payer;
+if (process.env.BENCH_SIGVERIFY === '0') {
+  d.ours.withSigverify(false);
+  d.theirs.withSigverify(false);
+}
 const both = (f: (svm: Dual['ours'] | Dual['theirs']) => void) => {
   f(d.ours);
   f(d.theirs);
