@@ -6,8 +6,8 @@
  * dalek reads y from the low 255 bits without requiring y < p (it reduces mod p), ignores the
  * sign bit (x = 0 with the sign bit set decompresses to x = 0), and accepts when
  * u/v = (y² − 1)/(d·y² + 1) is a square or zero; v is never zero since −1/d is not a square. So
- * the answer is whether u·v is a square or zero: its Jacobi symbol (see {@link jacobi}; 2.5 times
- * faster than the exponentiation, ~1.5 µs), or where that does not settle it (u·v ≡ 0), Euler's
+ * the answer is whether u·v is a square or zero: its Jacobi symbol (see {@link jacobi}; 2–2.7
+ * times faster than the exponentiation), or where that does not settle it (u·v ≡ 0), Euler's
  * criterion (u·v)^((p−1)/2) ≠ −1.
  *
  * The arithmetic runs in a small WebAssembly module built with our own emitter: field elements of

@@ -3,14 +3,15 @@
  * `sol_curve_validate_point` (crypto/edwards-y.ts) against curve25519-dalek: through LiteSVM on
  * chosen 32-byte strings (edge values of y around 0, 1, p and 2^255 with both sign bits, small-order
  * points, non-canonical y, random bytes), against noble's zip215 decoding (the same rules) on many
- * more, and PDA derivation through both syscalls on random seeds.
+ * more, and PDA derivation through both syscalls on random seeds and on as many seeds as allowed.
  */
 import { describe, expect, it } from 'vitest';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { assembleToElf } from '../../src/index.js';
 import { isEdwardsY } from '../../src/crypto/edwards-y.js';
+import { address } from '@solana/kit';
 import { deployBoth, Dual } from '../helpers/dual.js';
-import { programElf } from '../helpers/encoding.js';
+import { programElf, u32 } from '../helpers/encoding.js';
 
 const P = 2n ** 255n - 19n;
 
@@ -92,6 +93,47 @@ done:
   mov64 r0, 0
   exit`;
 
+/**
+ * `sol_try_find_program_address` on data[0] seeds, each the data[1] bytes from data[2] on, under the
+ * program id at data[2..34]; logs the result, the bump and the address's first 8 bytes.
+ */
+const FIND_WITH_SEEDS = `
+entrypoint:
+  mov64 r6, r1
+  add64 r6, 16
+  mov64 r7, r10
+  sub64 r7, 512
+  ldxb r2, [r6+0]
+  ldxb r3, [r6+1]
+  add64 r6, 2
+  mov64 r8, 0
+fill:
+  jeq r8, r2, call
+  mov64 r9, r8
+  lsh64 r9, 4
+  add64 r9, r7
+  stxdw [r9+0], r6
+  stxdw [r9+8], r3
+  add64 r8, 1
+  ja fill
+call:
+  mov64 r1, r7
+  mov64 r3, r6
+  mov64 r4, r10
+  sub64 r4, 64
+  mov64 r5, r10
+  sub64 r5, 72
+  stxdw [r5+0], r8
+  syscall sol_try_find_program_address
+  mov64 r1, r0
+  ldxb r2, [r10-72]
+  ldxdw r3, [r10-64]
+  mov64 r4, 0
+  mov64 r5, 0
+  syscall sol_log_64_
+  mov64 r0, 0
+  exit`;
+
 describe('Edwards point check: ours vs curve25519-dalek (LiteSVM) and noble', () => {
   it('agrees with noble’s zip215 decoding on edge values and 20 000 random strings', () => {
     const inputs = [...edgeCases(), ...Array.from({ length: 20_000 }, (_, i) => randomBytes(i + 1, 32))];
@@ -122,6 +164,24 @@ describe('Edwards point check: ours vs curve25519-dalek (LiteSVM) and noble', ()
       const seed = randomBytes(7 * i + 3, 1 + (i % 32));
       const r = await d.expectSame([{ programAddress: program, accounts: [], data: seed }]);
       expect(r.error).toBeUndefined();
+    }
+  }, 120_000);
+
+  it('finds addresses of up to 15 seeds of up to 32 bytes as LiteSVM does; with 16 the bump is one too many and every bump fails', async () => {
+    const d = await Dual.create();
+    const program = await deployBoth(d, assembleToElf(FIND_WITH_SEEDS, { sbpfVersion: 0 }));
+    const budget = { programAddress: address('ComputeBudget111111111111111111111111111111'), accounts: [], data: Uint8Array.from([2, ...u32(1_400_000)]) };
+    for (const [count, length] of [
+      [0, 0],
+      [1, 32],
+      [15, 32],
+      [15, 33],
+      [16, 0],
+      [16, 32],
+    ]) {
+      const data = Uint8Array.from([count, length, ...randomBytes(count * 31 + length + 1, 40)]);
+      const r = await d.expectSame([budget, { programAddress: program, accounts: [], data }]);
+      if (count === 16) expect(r.logs.some((l) => l.startsWith('Program log: 0x1,'))).toBe(true);
     }
   }, 120_000);
 });
