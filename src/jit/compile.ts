@@ -598,12 +598,14 @@ class FunctionCompiler {
     let resolved = false;
     if ((!statics || src === 0) && mc.syscalls.lookup(imm >>> 0)) {
       this.charge(); // a call ends its region
-      this.syncDue();
       this.saveState(); // the registers a failing syscall leaves
+      c.i32Const(0).localGet(PREV).localGet(LEFT).i64Sub().i64Store(HEADER.syscallDue);
       c.i32Const(imm).i32Const(pc);
       for (let r = 1; r <= 5; r++) c.localGet(R(r));
       c.call(mc.syscallImport).localSet(R(0));
-      c.globalGet(mc.prevGlobal).localTee(PREV).globalGet(mc.dueGlobal).i64Sub().localSet(LEFT);
+      // Nothing is due after it; the globals say so for the code that reads them next.
+      c.i32Const(0).i64Load(HEADER.syscallUnits).localTee(PREV).localTee(LEFT).globalSet(mc.prevGlobal);
+      c.i64ConstI32(0).globalSet(mc.dueGlobal);
       resolved = true;
     }
     const target = internalCallTarget(mc.exe, insn);

@@ -100,10 +100,12 @@ function instanceFor(module: WebAssembly.Module, key: object): Instance {
   const imports = {
     env: {
       memory,
+      // The meter comes and goes through the header (see `HEADER.syscallDue`); the `due` global is 0
+      // whenever a syscall runs (the code sets it only on its ways out of the run, and to 0 after
+      // each syscall), so a syscall that fails leaves nothing to charge twice.
       syscall: (hash: number, pc: number, r1: bigint, r2: bigint, r3: bigint, r4: bigint, r5: bigint) => {
-        const exports = holder.exports;
-        state.consume(Number(exports.due.value as bigint));
-        exports.due.value = 0n;
+        const view = state.memory.view;
+        state.consume(readU53(view, HEADER.syscallDue));
         try {
           const entry = state.syscalls.lookup(hash >>> 0)!;
           return invokeSyscall(
@@ -117,7 +119,7 @@ function instanceFor(module: WebAssembly.Module, key: object): Instance {
             pc,
           );
         } finally {
-          exports.prev.value = BigInt(state.units);
+          writeU53(view, HEADER.syscallUnits, state.units);
         }
       },
       fault: (kind: number, pc: number) => {
@@ -150,6 +152,15 @@ function instanceFor(module: WebAssembly.Module, key: object): Instance {
   };
   holder.exports = new WebAssembly.Instance(module, imports).exports as unknown as Exports;
   return holder;
+}
+
+/** The non-negative i64 (below 2^53) at `at`. */
+const readU53 = (view: DataView, at: number): number => view.getUint32(at, true) + view.getUint32(at + 4, true) * 0x1_0000_0000;
+
+/** Writes `value` (a non-negative integer below 2^53) as an i64 at `at`. */
+function writeU53(view: DataView, at: number, value: number): void {
+  view.setUint32(at, value >>> 0, true);
+  view.setUint32(at + 4, Math.floor(value / 0x1_0000_0000), true);
 }
 
 function release(key: object, inst: Instance): void {

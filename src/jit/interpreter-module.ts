@@ -524,11 +524,13 @@ class LoopEmitter {
   /** Runs the syscall whose hash is the immediate; r0 gets its result. */
   private syscall(): void {
     const { c, f } = this;
-    c.localGet(this.DUE).globalSet(f.due);
+    c.i32Const(0).localGet(this.DUE).i64Store(HEADER.syscallDue);
     c.i32Const(0).localGet(this.IMM).i32WrapI64().localGet(PC);
     for (let r = 1; r <= 5; r++) c.i32Const(0).i64Load(headerRegister(r));
     c.call(f.syscallImport).i64Store(headerRegister(0));
-    c.globalGet(f.due).localSet(this.DUE).globalGet(f.prev).localSet(this.PREV);
+    // Nothing is due after it; the globals say so for the code that reads them next.
+    c.i32Const(0).i64Load(HEADER.syscallUnits).localTee(this.PREV).globalSet(f.prev);
+    c.i64ConstI32(0).localTee(this.DUE).globalSet(f.due);
   }
 
   /** V: what the `call imm` at PC resolves to (bit 0: a syscall; the rest: the function's slot + 1, or 0), through the cache. */

@@ -52,6 +52,15 @@ export const HEADER = {
   /** Where the input's store marks are (u32; `MemoryMap.marksAt`: a store sets the byte of the page its first byte is in). */
   inputMarks: 376,
   /**
+   * The meter across a syscall (i64 each): the instructions due before it, which the JS side
+   * charges, and the units left after it, which the wasm code continues from. Through memory, not
+   * the `due` and `prev` globals: JS reads and writes an i64 global as a BigInt, and those three
+   * accesses took a syscall from ~50 ns to ~150 ns (a loop of 200 000 empty syscalls); Light's
+   * mint_to makes ~170 a transaction.
+   */
+  syscallDue: 384,
+  syscallUnits: 392,
+  /**
    * {@link MAX_CALL_DEPTH} {@link FRAME}s. The frame's worth of bytes before the first holds the
    * initial r6..r9, which the entry function reads as any callee reads its caller's.
    */
@@ -74,7 +83,8 @@ assertInternal(
     HEADER.pc + 4 <= HEADER.access &&
     HEADER.access + ACCESS.fixedSize <= HEADER.regs &&
     headerRegister(FRAME_PTR_REG + 1) <= HEADER.inputMarks &&
-    HEADER.inputMarks + 4 <= HEADER.frames - FRAME.fixedSize &&
+    HEADER.inputMarks + 4 <= HEADER.syscallDue &&
+    HEADER.syscallUnits + 8 <= HEADER.frames - FRAME.fixedSize &&
     HEADER.frames + FRAME.fixedSize * MAX_CALL_DEPTH <= HEADER.size,
   'the JIT header blocks overlap',
 );
