@@ -38,6 +38,8 @@ export const NIELS = 3 * TABLE_FE;
 /** Odd multiples a ladder uses per point (NAF digits up to ±15), and the bytes of one point's digits. */
 export const ODD_MULTIPLES = 8;
 export const NAF_STRIDE = 256;
+/** Bytes of the digits area: NAF digits for up to four points. */
+const DIGITS = 4 * NAF_STRIDE;
 
 /** The ten limbs of 0 ≤ x < 2^255. */
 function limbs(x: bigint): bigint[] {
@@ -50,7 +52,7 @@ export interface Layout {
   bytesIn: number;
   /** The last encoding written by `compress` (8 bytes of slack after it). */
   bytesOut: number;
-  /** 512 bytes for signed digits (i8). */
+  /** {@link DIGITS} bytes for signed digits (i8). */
   digits: number;
   /** 64 bytes (8 of slack after them) that `reduceScalar` reads and replaces by 32, where `challenge` leaves k. */
   scalar: number;
@@ -67,6 +69,8 @@ export interface Ed25519Exports {
   decompress(p: number): number;
   /** 1 if 8p is the identity. */
   isSmallOrder(p: number): number;
+  /** 1 if p is the identity. */
+  isIdentity(p: number): number;
   /** Encodes `p` at `bytesOut`. */
   compress(p: number): void;
   /** Replaces the 64-byte little-endian number at `scalar` by its value mod ℓ (32 bytes). */
@@ -98,9 +102,9 @@ export interface Ed25519Exports {
   oddMultiples(odd: number, p: number, count: number): void;
   /**
    * `acc = 2^length·acc + Σ_j Σ_i naf_j,i·2^i·A_j` over i < `length`, for `count` points A_j sharing
-   * their doublings (Straus; a single point is count 1): point j's i8 digits (odd or 0) at
-   * `naf + j·NAF_STRIDE`, its {@link ODD_MULTIPLES} odd multiples (from {@link oddMultiples}) at
-   * `odd + j·ODD_MULTIPLES·POINT` — the last point's may be more, for wider digits.
+   * their doublings (Straus; a single point is count 1): point j's i8 digits (odd or 0, below
+   * 2·m_j in magnitude) at `naf + j·NAF_STRIDE`, its m_j odd multiples (from {@link oddMultiples})
+   * at the address the i32 at `odd + 4j` holds.
    */
   multiLadder(acc: number, naf: number, count: number, length: number, odd: number): void;
 }
@@ -145,7 +149,7 @@ export function emitEd25519(): EmittedModule<Layout> {
   const bytesIn = alloc(48);
   const bytesOut = alloc(48);
   const bytesTmp = alloc(48);
-  const digits = alloc(512);
+  const digits = alloc(DIGITS);
   const scalar = alloc(72);
 
   const constants: [number, bigint][] = [];
@@ -719,11 +723,7 @@ export function emitEd25519(): EmittedModule<Layout> {
     loadDigit(c).localTee(d).if();
     call(c, toExtended, [acc, 0], completed);
     c.i32Const(completed).localGet(acc);
-    c.localGet(odd)
-      .localGet(j)
-      .i32Const(ODD_MULTIPLES * POINT)
-      .i32Mul()
-      .i32Add();
+    c.localGet(odd).localGet(j).i32Const(2).i32Shl().i32Add().i32Load(0, 2);
     magnitudeIndex(c, d).i32Const(1).i32ShrU().i32Const(POINT).i32Mul().i32Add();
     c.localGet(d).i32Const(0).i32LtS().call(addCached);
     c.end();
@@ -777,6 +777,13 @@ export function emitEd25519(): EmittedModule<Layout> {
     call(c, doubleTimes, eightfold, 3);
     // 8p = 0 exactly when its x is 0: the only other point with x = 0 has order 2
     call(c, isZero, eightfold + X);
+  });
+
+  define('isIdentity', 1, [I32], (c, p) => {
+    call(c, isZero, [p, X]);
+    call(c, sub, tmp, [p, Y], [p, Z]);
+    call(c, isZero, tmp);
+    c.i32And();
   });
 
   const [zi] = [fe()];

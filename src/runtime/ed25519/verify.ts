@@ -4,9 +4,20 @@
  * small order, and [s]B - [k]A must encode to exactly R's bytes, where k = SHA-512(R ‖ A ‖ M) mod ℓ
  * (A's bytes as given, even a non-canonical y). OpenSSL accepts small-order A and R; LiteSVM does not.
  *
- * A key's first few verifications compute [k](-A) + [s]B by one NAF ladder over both points
- * (Straus: 253 shared doublings, about 42 additions for k's width-5 digits and 32 for s's width-7
- * ones, B's odd multiples being computed once). A key in regular use then gets its own
+ * A key's first few verifications check [s]B - [k]A = R with half-size scalars (./lattice.ts): for
+ * (u, v) with u ≡ v·k (mod 8ℓ), v odd and both about 2^128, and w = v·s mod ℓ, one NAF ladder
+ * computes Q = [w]B - [u]A - [v]R over four points, -A, -R, B and 2^128·B (Straus: 128 shared
+ * doublings instead of 253; B's odd multiples and 2^128·B's are computed once), and the signature
+ * holds exactly when Q is the identity. Why that is verify_strict's verdict: compress only
+ * outputs canonical encodings and is one-to-one, so compress([s]B - [k]A) equals R's bytes exactly
+ * when those bytes are a canonical encoding (y < p, and not x = 0 with the sign bit set) of a
+ * point R and P = [s]B - [k]A - R is the identity. Every point's order divides 8ℓ, so
+ * [u]A = [v·k]A for any key, torsion and all, and ℓB = 0 gives [w]B = [v·s]B: Q = [v]P. And v is
+ * odd and 0 < |v| < ℓ, so v is prime to 8ℓ and [v] is one-to-one: Q = 0 exactly when P = 0. This
+ * costs decoding R (a square root, in place of the inversion compress needs) and R's odd
+ * multiples, and saves 125 doublings. (Should the reduction fail, about one challenge in a
+ * million, the ladder of [k](-A) + [s]B over 253 doublings decides, compared with R's bytes.)
+ * A key in regular use then gets its own
  * comb table of -A (radix 2^5), so [k](-A) costs 51 additions and 5 doublings, and [s]B comes from
  * a fixed comb table of the base point (radix 2^8: 32 additions, 8 doublings), built for the first
  * such key; a key's table costs about three ladders, so a key used once or twice never pays for
@@ -18,9 +29,10 @@
  */
 import { bytesKey, sameBytes } from '../bytes.js';
 import { fixedModule } from '../../crypto/fixed-modules.js';
+import { halfSizeScalars } from './lattice.js';
 import { emitEd25519, FE, NAF_STRIDE, NIELS, ODD_MULTIPLES, POINT, writeNaf, type Ed25519Exports, type Layout } from './module.js';
 import { platformUses, platformVerdict } from './platform.js';
-import { isCanonicalScalar, isSmallOrderEncoding } from './rules.js';
+import { hasReducedY, isCanonicalScalar, isSignedZeroX, isSmallOrderEncoding } from './rules.js';
 
 /** The base point's encoding. */
 const BASE_POINT = Uint8Array.from({ length: 32 }, (_, i) => (i === 0 ? 0x58 : 0x66));
@@ -49,7 +61,7 @@ const perRow = (comb: Comb) => 1 << (comb.width - 1);
  */
 const BASE_ODD_MULTIPLES = 32;
 const BASE_NAF_WIDTH = 7;
-/** Verifications of a key by ladder before it gets a table. */
+/** Verifications of a key by ladder (half-size scalars) before it gets a table. */
 const LADDER_USES = 3;
 /** Keys remembered (decoded point, validity), and how many of them keep a comb table (~50 kB each). */
 const MAX_KEYS = 4096;
@@ -80,7 +92,18 @@ class Verifier {
   private heap: number;
   private readonly accumulator: number;
   private readonly keyPoint: number;
+  private readonly rPoint: number;
+  /** Odd multiples of the ladders' points: -A, -R, B and 2^128·B. */
   private readonly odd: number;
+  private readonly oddR: number;
+  private readonly oddB: number;
+  private readonly oddHighB: number;
+  /** The ladders' odd-multiple addresses (i32): [-A, B] for the full ladder, [-A, -R, B, 2^128·B] for half-size scalars. */
+  private readonly fullTables: number;
+  private readonly halfTables: number;
+  /** |u| ‖ v, then w's low and high halves (each followed by 16 zero bytes), little-endian. */
+  private readonly halves = new Uint8Array(64);
+  private readonly wHalves = new Uint8Array(64);
   private readonly scratch: number;
   /** B's comb table once a key has a table (0 before). */
   private baseTable = 0;
@@ -104,13 +127,24 @@ class Verifier {
     this.bytes = new Uint8Array(this.wasm.memory.buffer);
     this.accumulator = this.alloc(2 * POINT);
     this.keyPoint = this.alloc(POINT);
-    this.odd = this.alloc((ODD_MULTIPLES + BASE_ODD_MULTIPLES) * POINT);
+    this.rPoint = this.alloc(POINT);
+    this.odd = this.alloc((2 * ODD_MULTIPLES + 2 * BASE_ODD_MULTIPLES) * POINT);
+    this.oddR = this.odd + ODD_MULTIPLES * POINT;
+    this.oddB = this.oddR + ODD_MULTIPLES * POINT;
+    this.oddHighB = this.oddB + BASE_ODD_MULTIPLES * POINT;
+    this.fullTables = this.alloc(8);
+    this.halfTables = this.alloc(16);
     const entries = Math.max(...[BASE_COMB, KEY_COMB].map((comb) => rows(comb) * perRow(comb)));
     this.scratch = this.alloc(entries * (POINT + FE));
     this.hashed = this.alloc(this.hashedRoom);
     this.bytes.set(BASE_POINT, layout.bytesIn);
     this.wasm.decompress(this.keyPoint);
-    this.wasm.oddMultiples(this.odd + ODD_MULTIPLES * POINT, this.keyPoint, BASE_ODD_MULTIPLES);
+    this.wasm.oddMultiples(this.oddB, this.keyPoint, BASE_ODD_MULTIPLES);
+    this.wasm.doubleTimes(this.keyPoint, 128);
+    this.wasm.oddMultiples(this.oddHighB, this.keyPoint, BASE_ODD_MULTIPLES);
+    const tables = new DataView(this.wasm.memory.buffer);
+    [this.odd, this.oddB].forEach((at, j) => tables.setUint32(this.fullTables + 4 * j, at, true));
+    [this.odd, this.oddR, this.oddB, this.oddHighB].forEach((at, j) => tables.setUint32(this.halfTables + 4 * j, at, true));
   }
 
   /** `bytes` of fresh memory (grown as needed). */
@@ -213,29 +247,101 @@ class Verifier {
     return table;
   }
 
-  verify(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
-    if (signature.length !== 64 || publicKey.length !== 32) return false;
+  /**
+   * The key of a signature that passes the checks on bytes and whose key decodes, with k at the
+   * module's `scalar`; undefined for a signature refused already.
+   */
+  private prepare(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): KeyState | undefined {
+    if (signature.length !== 64 || publicKey.length !== 32) return undefined;
     const r = signature.subarray(0, 32);
-    const s = signature.subarray(32);
-    if (!isCanonicalScalar(s) || isSmallOrderEncoding(r)) return false;
+    if (!isCanonicalScalar(signature.subarray(32)) || isSmallOrderEncoding(r)) return undefined;
     const key = this.key(publicKey);
-    if (!key.negated) return false;
+    if (!key.negated) return undefined;
     if (this.hashedRoom < 64 + message.length) this.hashed = this.alloc((this.hashedRoom = 64 + message.length));
     this.bytes.set(r, this.hashed);
     this.bytes.set(publicKey, this.hashed + 32);
     this.bytes.set(message, this.hashed + 64);
     this.wasm.challenge(this.hashed, 64 + message.length); // k, at the module's `scalar`
+    return key;
+  }
 
+  verify(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
+    const key = this.prepare(signature, message, publicKey);
+    if (!key) return false;
+    const r = signature.subarray(0, 32);
+    const s = signature.subarray(32);
+    if (key.uses < LADDER_USES) {
+      key.uses++;
+      return this.halfSizeVerdict(key, r, s) ?? this.ladderVerdict(key, r, s);
+    }
     const sum = this.accumulator;
-    if (key.uses < LADDER_USES) this.ladder(sum, key, s);
-    else if (!this.sharedCombs(sum, key, s)) {
+    if (!this.sharedCombs(sum, key, s)) {
       const keyPart = this.accumulator + POINT;
       this.timesBase(sum, s);
       this.timesKey(keyPart, key);
       this.wasm.addPoint(sum, keyPart);
     }
-    this.wasm.compress(sum);
+    return this.encodes(sum, r);
+  }
+
+  /**
+   * For tests: a new key's verdicts by half-size scalars (undefined when they leave it to the
+   * ladder) and by the full ladder, whatever the key's uses.
+   */
+  freshVerdicts(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): [half: boolean | undefined, ladder: boolean] {
+    const key = this.prepare(signature, message, publicKey);
+    if (!key) return [false, false];
+    const r = signature.subarray(0, 32);
+    const s = signature.subarray(32);
+    const k = this.bytes.slice(this.layout.scalar, this.layout.scalar + 32);
+    const half = this.halfSizeVerdict(key, r, s);
+    this.bytes.set(k, this.layout.scalar);
+    return [half, this.ladderVerdict(key, r, s)];
+  }
+
+  /** Whether `p` encodes to exactly the bytes `r`. */
+  private encodes(p: number, r: Uint8Array): boolean {
+    this.wasm.compress(p);
     return sameBytes(this.bytes.subarray(this.layout.bytesOut, this.layout.bytesOut + 32), r);
+  }
+
+  /** [s]B + [k](-A) encodes to R's bytes (k at the module's `scalar`), by the full ladder. */
+  private ladderVerdict(key: KeyState, r: Uint8Array, s: Uint8Array): boolean {
+    this.ladder(this.accumulator, key, s);
+    return this.encodes(this.accumulator, r);
+  }
+
+  /**
+   * The same verdict by half-size scalars (k at the module's `scalar`, which this overwrites): R's
+   * bytes are a canonical encoding and Q = [w]B - [u]A - [v]R is the identity (see the file's
+   * comment); undefined when no half-size scalars were found.
+   */
+  private halfSizeVerdict(key: KeyState, r: Uint8Array, s: Uint8Array): boolean | undefined {
+    if (!hasReducedY(r) || isSignedZeroX(r)) return false;
+    const { wasm, bytes, halves, wHalves } = this;
+    const { scalar, digits, bytesIn } = this.layout;
+    const uSign = halfSizeScalars(bytes, scalar, halves);
+    if (uSign === 0) return undefined;
+    bytes.set(r, bytesIn);
+    if (!wasm.decompress(this.rPoint)) return false;
+    wasm.negate(this.rPoint);
+    wasm.oddMultiples(this.oddR, this.rPoint, ODD_MULTIPLES);
+    bytes.set(key.negated!, this.keyPoint);
+    if (uSign < 0) wasm.negate(this.keyPoint);
+    wasm.oddMultiples(this.odd, this.keyPoint, ODD_MULTIPLES);
+    multiplyScalars(halves, 32, s, bytes, scalar);
+    wasm.reduceScalar(); // w = v·s mod ℓ
+    wHalves.set(bytes.subarray(scalar, scalar + 16), 0);
+    wHalves.set(bytes.subarray(scalar + 16, scalar + 32), 32);
+    const length = Math.max(
+      writeNaf(halves.subarray(0, 32), bytes, digits),
+      writeNaf(halves.subarray(32), bytes, digits + NAF_STRIDE),
+      writeNaf(wHalves.subarray(0, 32), bytes, digits + 2 * NAF_STRIDE, BASE_NAF_WIDTH),
+      writeNaf(wHalves.subarray(32), bytes, digits + 3 * NAF_STRIDE, BASE_NAF_WIDTH),
+    );
+    wasm.identity(this.accumulator);
+    if (length > 0) wasm.multiLadder(this.accumulator, digits, 4, length, this.halfTables);
+    return wasm.isIdentity(this.accumulator) === 1;
   }
 
   /**
@@ -274,7 +380,6 @@ class Verifier {
    * -A and of B, sharing its doublings (a key's first few verifications).
    */
   private ladder(out: number, key: KeyState, s: Uint8Array): void {
-    key.uses++;
     this.bytes.set(key.negated!, this.keyPoint);
     this.wasm.oddMultiples(this.odd, this.keyPoint, ODD_MULTIPLES);
     const { digits, scalar } = this.layout;
@@ -283,7 +388,7 @@ class Verifier {
       writeNaf(s, this.bytes, digits + NAF_STRIDE, BASE_NAF_WIDTH),
     );
     this.wasm.identity(out);
-    if (length > 0) this.wasm.multiLadder(out, digits, 2, length, this.odd);
+    if (length > 0) this.wasm.multiLadder(out, digits, 2, length, this.fullTables);
   }
 
   /** out = [k](-A) (k at the module's `scalar`) by the key's comb table (built on first use). */
@@ -315,6 +420,25 @@ class Verifier {
   }
 }
 
+/**
+ * `out[at…at + 64)` = a·b for the 20-byte a at `a[from…]` and the 32-byte b (little-endian), by
+ * 16-bit limbs (column sums stay below 2^36).
+ */
+function multiplyScalars(a: Uint8Array, from: number, b: Uint8Array, out: Uint8Array, at: number): void {
+  let carry = 0;
+  for (let column = 0; column < 32; column++) {
+    let sum = carry;
+    for (let i = Math.max(0, column - 15); i <= Math.min(column, 9); i++) {
+      const j = column - i;
+      sum += (a[from + 2 * i]! | (a[from + 2 * i + 1]! << 8)) * (b[2 * j]! | (b[2 * j + 1]! << 8));
+    }
+    const low = sum % 65536;
+    out[at + 2 * column] = low & 0xff;
+    out[at + 2 * column + 1] = low >> 8;
+    carry = (sum - low) / 65536;
+  }
+}
+
 let verifier: Verifier | undefined;
 
 /**
@@ -338,6 +462,14 @@ let platformVerifications = 0;
  */
 export function wasmVerifyStrict(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
   return (verifier ??= new Verifier()).verify(signature, message, publicKey);
+}
+
+/**
+ * For tests: a signature's verdicts as a new key's by half-size scalars (undefined when they leave
+ * it to the ladder) and by the full ladder of [k](-A) + [s]B.
+ */
+export function freshVerdicts(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): [half: boolean | undefined, ladder: boolean] {
+  return (verifier ??= new Verifier()).freshVerdicts(signature, message, publicKey);
 }
 
 /**
