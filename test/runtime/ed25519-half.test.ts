@@ -1,6 +1,6 @@
 /**
- * Verification of a key's first signatures by half-size scalars (./lattice.ts, Verifier's
- * halfSizeVerdict) against the full ladder it replaces and the slow reference of verify_strict:
+ * Verification of a key's first signatures by half-size scalars (the module's halfScalars and
+ * Verifier's halfSizeVerdict) against the full ladder it replaces and the slow reference of verify_strict:
  * the reduction's (u, v) against BigInt's extended Euclid (including the challenges whose cofactor
  * is even, where another lattice vector is taken), then both verdicts on valid and broken
  * signatures, keys and R of small and mixed order (signatures where [s]B - [k]A - R is a non-zero
@@ -9,7 +9,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ed25519, ED25519_TORSION_SUBGROUP } from '@noble/curves/ed25519.js';
-import { halfSizeScalars } from '../../src/runtime/ed25519/lattice.js';
+import { emitEd25519, type Ed25519Exports } from '../../src/runtime/ed25519/module.js';
 import { freshVerdicts } from '../../src/runtime/ed25519/verify.js';
 import { B, challenge, hex, L, littleEndian, Point, reference, scalarBytes, signature } from '../helpers/ed25519.js';
 
@@ -28,11 +28,17 @@ function euclid(k: bigint): { r: bigint; t: bigint } {
   return { r: r1, t: t1 };
 }
 
+const { bytes: moduleBytes, meta } = emitEd25519();
+const wasm = new WebAssembly.Instance(new WebAssembly.Module(moduleBytes)).exports as unknown as Ed25519Exports;
+wasm.initialize();
+
 /** (u, v) for k, or undefined when the reduction leaves k to the ladder. */
 function halves(k: bigint): { u: bigint; v: bigint } | undefined {
-  const out = new Uint8Array(64);
-  const sign = halfSizeScalars(scalarBytes(k), 0, out);
+  const memory = new Uint8Array(wasm.memory.buffer);
+  memory.set(scalarBytes(k), meta.scalar);
+  const sign = wasm.halfScalars();
   if (sign === 0) return undefined;
+  const out = memory.slice(meta.halves, meta.halves + 64);
   return { u: BigInt(sign) * littleEndian(out.subarray(0, 32)), v: littleEndian(out.subarray(32)) };
 }
 
@@ -58,9 +64,9 @@ describe('half-size scalars', () => {
     expect(seen.odd).toBeGreaterThan(2000);
   });
 
-  it('takes k below 2^128 as it is and refuses a quotient of 2^26 or more', () => {
+  it('takes k below 2^128 as it is and refuses a quotient of 2^30 or more', () => {
     for (const k of [0n, 1n, 2n, 5n, HALF - 1n]) expect(halves(k)).toEqual({ u: k, v: 1n });
-    // 8ℓ / k (or a later quotient) of 2^26 or more
+    // 8ℓ / k (or a later quotient) of 2^30 or more
     for (const k of [HALF, (1n << 200n) + 12345n, L - 1n, L / 3n]) {
       const found = halves(k);
       if (found) {

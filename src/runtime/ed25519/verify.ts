@@ -4,7 +4,9 @@
  * small order, and [s]B - [k]A must encode to exactly R's bytes, where k = SHA-512(R ‖ A ‖ M) mod ℓ
  * (A's bytes as given, even a non-canonical y). OpenSSL accepts small-order A and R; LiteSVM does not.
  *
- * A key's first few verifications check [s]B - [k]A = R with half-size scalars (./lattice.ts): for
+ * A key's first few verifications check [s]B - [k]A = R with half-size scalars (the module's
+ * `halfScalars`, after Pornin, "Optimized lattice basis reduction in dimension 2, and fast Schnorr
+ * and EdDSA signature verification", 2020): for
  * (u, v) with u ≡ v·k (mod 8ℓ), v odd and both about 2^128, and w = v·s mod ℓ, one NAF ladder
  * computes Q = [w]B - [u]A - [v]R over four points, -A, -R, B and 2^128·B (Straus: 128 shared
  * doublings instead of 253; B's odd multiples and 2^128·B's are computed once), and the signature
@@ -15,7 +17,7 @@
  * [u]A = [v·k]A for any key, torsion and all, and ℓB = 0 gives [w]B = [v·s]B: Q = [v]P. And v is
  * odd and 0 < |v| < ℓ, so v is prime to 8ℓ and [v] is one-to-one: Q = 0 exactly when P = 0. This
  * costs decoding R (a square root, in place of the inversion compress needs) and R's odd
- * multiples, and saves 125 doublings. (Should the reduction fail, about one challenge in a
+ * multiples, and saves 125 doublings. (Should the reduction fail, about one challenge in ten
  * million, the ladder of [k](-A) + [s]B over 253 doublings decides, compared with R's bytes.)
  * A key in regular use then gets its own
  * comb table of -A (radix 2^5), so [k](-A) costs 51 additions and 5 doublings, and [s]B comes from
@@ -29,7 +31,6 @@
  */
 import { bytesKey, sameBytes } from '../bytes.js';
 import { fixedModule } from '../../crypto/fixed-modules.js';
-import { halfSizeScalars } from './lattice.js';
 import { emitEd25519, FE, NAF_STRIDE, NIELS, ODD_MULTIPLES, POINT, writeNaf, type Ed25519Exports, type Layout } from './module.js';
 import { platformUses, platformVerdict } from './platform.js';
 import { hasReducedY, isCanonicalScalar, isSignedZeroX, isSmallOrderEncoding } from './rules.js';
@@ -101,8 +102,7 @@ class Verifier {
   /** The ladders' odd-multiple addresses (i32): [-A, B] for the full ladder, [-A, -R, B, 2^128·B] for half-size scalars. */
   private readonly fullTables: number;
   private readonly halfTables: number;
-  /** |u| ‖ v, then w's low and high halves (each followed by 16 zero bytes), little-endian. */
-  private readonly halves = new Uint8Array(64);
+  /** w's low and high halves, each followed by 16 zero bytes (little-endian). */
   private readonly wHalves = new Uint8Array(64);
   private readonly scratch: number;
   /** B's comb table once a key has a table (0 before). */
@@ -318,9 +318,9 @@ class Verifier {
    */
   private halfSizeVerdict(key: KeyState, r: Uint8Array, s: Uint8Array): boolean | undefined {
     if (!hasReducedY(r) || isSignedZeroX(r)) return false;
-    const { wasm, bytes, halves, wHalves } = this;
-    const { scalar, digits, bytesIn } = this.layout;
-    const uSign = halfSizeScalars(bytes, scalar, halves);
+    const { wasm, bytes, wHalves } = this;
+    const { scalar, digits, bytesIn, halves } = this.layout;
+    const uSign = wasm.halfScalars();
     if (uSign === 0) return undefined;
     bytes.set(r, bytesIn);
     if (!wasm.decompress(this.rPoint)) return false;
@@ -329,13 +329,13 @@ class Verifier {
     bytes.set(key.negated!, this.keyPoint);
     if (uSign < 0) wasm.negate(this.keyPoint);
     wasm.oddMultiples(this.odd, this.keyPoint, ODD_MULTIPLES);
-    multiplyScalars(halves, 32, s, bytes, scalar);
+    multiplyScalars(bytes, halves + 32, s, bytes, scalar);
     wasm.reduceScalar(); // w = v·s mod ℓ
     wHalves.set(bytes.subarray(scalar, scalar + 16), 0);
     wHalves.set(bytes.subarray(scalar + 16, scalar + 32), 32);
     const length = Math.max(
-      writeNaf(halves.subarray(0, 32), bytes, digits),
-      writeNaf(halves.subarray(32), bytes, digits + NAF_STRIDE),
+      writeNaf(bytes.subarray(halves, halves + 32), bytes, digits),
+      writeNaf(bytes.subarray(halves + 32, halves + 64), bytes, digits + NAF_STRIDE),
       writeNaf(wHalves.subarray(0, 32), bytes, digits + 2 * NAF_STRIDE, BASE_NAF_WIDTH),
       writeNaf(wHalves.subarray(32), bytes, digits + 3 * NAF_STRIDE, BASE_NAF_WIDTH),
     );
