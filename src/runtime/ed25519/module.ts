@@ -58,6 +58,8 @@ export interface Layout {
   scalar: number;
   /** 64 bytes where `halfScalars` writes |u| and v. */
   halves: number;
+  /** 32 bytes for a scalar the caller passes (s, for `naf` and `timesV`). */
+  scalarIn: number;
   /** First free byte: the caller's points and tables go from here. */
   heap: number;
 }
@@ -83,6 +85,15 @@ export interface Ed25519Exports {
    * -1), or 0 when the reduction found none (a quotient of 2^30 or more on its way).
    */
   halfScalars(): number;
+  /** (v·s) mod ℓ at `scalar` (32 bytes) for v at `halves + 32` (below 2^160) and s at `scalarIn`. */
+  timesV(): void;
+  /**
+   * The width-`width` NAF digits (odd, below 2^(width-1) in magnitude, or 0; width ≤ 8) of the
+   * `length`-byte little-endian scalar at `scalar` (16 or 32 bytes, below 2^253), least significant
+   * first, as 256 i8 at `out`: the form {@link multiLadder} reads. Returns how many digits there
+   * are up to the top non-zero one.
+   */
+  naf(scalar: number, length: number, out: number, width: number): number;
   /** SHA-512 of the `length` bytes at `at`, reduced mod ℓ, at `scalar` (32 bytes): Ed25519's k for `at` = R ‖ A ‖ M. */
   challenge(at: number, length: number): void;
   /** Decodes the ristretto255 encoding at `bytesIn` into `p`; 0 if it is not a canonical encoding of a point. */
@@ -117,31 +128,6 @@ export interface Ed25519Exports {
   multiLadder(acc: number, naf: number, count: number, length: number, odd: number): void;
 }
 
-/**
- * The width-`width` NAF digits (odd, below 2^(width-1) in magnitude, or 0; width ≤ 8) of a 32-byte
- * little-endian scalar below 2^253 (least significant first) as i8 at `out[at…]`, 256 of them, the
- * form {@link Ed25519Exports.multiLadder} reads; returns how many there are up to the top non-zero one.
- */
-export function writeNaf(scalar: Uint8Array, out: Uint8Array, at: number, width = 5): number {
-  const mask = (1 << width) - 1;
-  let length = 0;
-  let carry = 0;
-  out.fill(0, at, at + 256);
-  for (let i = 0; i < 256;) {
-    const byte = i >> 3;
-    const window = (((scalar[byte]! | (byte < 31 ? scalar[byte + 1]! << 8 : 0)) >> (i & 7)) & mask) + carry;
-    if ((window & 1) === 0) {
-      i++; // a 0 digit; the carry passes on unchanged
-      continue;
-    }
-    carry = window >> (width - 1); // digits from 2^(width-1) up are taken as negative, borrowing 2^width from above
-    out[at + i] = (window - (carry << width)) & 0xff;
-    length = i + 1;
-    i += width;
-  }
-  return length;
-}
-
 /** The module's bytes, and where its callers put data (see crypto/fixed-modules.ts). */
 export function emitEd25519(): EmittedModule<Layout> {
   const mb = new ModuleBuilder();
@@ -159,6 +145,7 @@ export function emitEd25519(): EmittedModule<Layout> {
   const bytesTmp = alloc(48);
   const digits = alloc(DIGITS);
   const scalar = alloc(72);
+  const scalarIn = alloc(48);
 
   const constants: [number, bigint][] = [];
   const constant = (value: bigint) => {
@@ -1302,6 +1289,56 @@ export function emitEd25519(): EmittedModule<Layout> {
     c.localGet(sign);
   });
 
+  // w = v·s: 16-bit limbs (ten of v, sixteen of s), so that a column's sum stays below 2^36
+  define('timesV', 0, [], (c) => {
+    const sum = c.locals(1, I64);
+    c.i64Const(0, 0).localSet(sum);
+    for (let column = 0; column < 32; column++) {
+      for (let i = Math.max(0, column - 15); i <= Math.min(column, 9); i++)
+        c.i32Const(0)
+          .i64Load16U(halves + 32 + 2 * i)
+          .i32Const(0)
+          .i64Load16U(scalarIn + 2 * (column - i))
+          .i64Mul()
+          .localGet(sum)
+          .i64Add()
+          .localSet(sum);
+      c.i32Const(0)
+        .localGet(sum)
+        .i64Store16(scalar + 2 * column);
+      c.localGet(sum).i64Const(0, 16).i64ShrU().localSet(sum);
+    }
+    c.call(reduceScalar);
+  });
+
+  // Digits from 2^(width-1) up are taken as negative, borrowing 2^width from the next window.
+  define('naf', 4, [I32], (c, at, length, out, width) => {
+    const [i, window, carry, top] = [c.locals(1, I32), c.locals(1, I32), c.locals(1, I32), c.locals(1, I32)];
+    for (let j = 0; j < NAF_STRIDE / 8; j++)
+      c.localGet(out)
+        .i64Const(0, 0)
+        .i64Store(8 * j);
+    c.block().loop();
+    c.localGet(i).i32Const(256).i32GeU().brIf(1);
+    // the window's bits from two bytes (one at the last)
+    c.localGet(at).localGet(i).i32Const(3).i32ShrU().i32Add().localTee(window).i32Load16U();
+    c.localGet(window).i32Load8U();
+    c.localGet(i).i32Const(3).i32ShrU().localGet(length).i32Const(1).i32Sub().i32LtU().select();
+    c.localGet(i).i32Const(3).i32ShrU().localGet(length).i32LtU().i32Mul(); // nothing past the scalar
+    c.localGet(i).i32Const(7).i32And().i32ShrU();
+    c.i32Const(1).localGet(width).i32Shl().i32Const(1).i32Sub().i32And();
+    c.localGet(carry).i32Add().localTee(window);
+    c.i32Const(1).i32And().i32Eqz().if();
+    c.localGet(i).i32Const(1).i32Add().localSet(i); // a 0 digit; the carry passes on unchanged
+    c.br(1).end();
+    c.localGet(window).localGet(width).i32Const(1).i32Sub().i32ShrU().localSet(carry);
+    c.localGet(out).localGet(i).i32Add().localGet(window).localGet(carry).localGet(width).i32Shl().i32Sub().i32Store8(0);
+    c.localGet(i).i32Const(1).i32Add().localSet(top);
+    c.localGet(i).localGet(width).i32Add().localSet(i);
+    c.br(0).end().end();
+    c.localGet(top);
+  });
+
   // --- SHA-512 (FIPS 180-4), for k = SHA-512(R ‖ A ‖ M) without leaving the module ---
   const [shaState, shaK, shaW, shaPad] = [alloc(64), alloc(640), alloc(640), alloc(256)];
   /** rotr(x, a) ^ rotr(x, b) ^ (rotr(x, third), or x >>> third when `shift`), of the i64 local x. */
@@ -1475,5 +1512,5 @@ export function emitEd25519(): EmittedModule<Layout> {
   exported.set('initialize', start);
   for (const [name, index] of exported) mb.export(name, 'func', index);
   mb.export('memory', 'memory', 0);
-  return { bytes: mb.encode(), meta: { bytesIn, bytesOut, digits, scalar, halves, heap: next } };
+  return { bytes: mb.encode(), meta: { bytesIn, bytesOut, digits, scalar, halves, scalarIn, heap: next } };
 }

@@ -4,26 +4,26 @@
  * small order, and [s]B - [k]A must encode to exactly R's bytes, where k = SHA-512(R ‖ A ‖ M) mod ℓ
  * (A's bytes as given, even a non-canonical y). OpenSSL accepts small-order A and R; LiteSVM does not.
  *
- * A key's first few verifications check [s]B - [k]A = R with half-size scalars (the module's
- * `halfScalars`, after Pornin, "Optimized lattice basis reduction in dimension 2, and fast Schnorr
- * and EdDSA signature verification", 2020): for
- * (u, v) with u ≡ v·k (mod 8ℓ), v odd and both about 2^128, and w = v·s mod ℓ, one NAF ladder
- * computes Q = [w]B - [u]A - [v]R over four points, -A, -R, B and 2^128·B (Straus: 128 shared
- * doublings instead of 253; B's odd multiples and 2^128·B's are computed once), and the signature
- * holds exactly when Q is the identity. Why that is verify_strict's verdict: compress only
- * outputs canonical encodings and is one-to-one, so compress([s]B - [k]A) equals R's bytes exactly
- * when those bytes are a canonical encoding (y < p, and not x = 0 with the sign bit set) of a
- * point R and P = [s]B - [k]A - R is the identity. Every point's order divides 8ℓ, so
+ * A key's first few verifications check [s]B - [k]A = R with half-size scalars (after Pornin,
+ * "Optimized lattice basis reduction in dimension 2, and fast Schnorr and EdDSA signature
+ * verification", 2020): the module's `halfScalars` finds u ≡ v·k (mod 8ℓ) with v odd and both
+ * about 2^128, and with w = v·s mod ℓ one NAF ladder computes Q = [w]B - [u]A - [v]R over four
+ * points, -A, -R, B and 2^128·B (Straus: 128 shared doublings instead of 253; the odd multiples
+ * of B and 2^128·B are computed once); the signature holds exactly when Q is the identity.
+ * Why that is verify_strict's verdict: compress is one-to-one and only outputs canonical
+ * encodings, so compress([s]B - [k]A) equals R's bytes exactly when those bytes are the canonical
+ * encoding of a point R (y < p, and not x = 0 with the sign bit set, which dalek decodes as
+ * x = -0) and P = [s]B - [k]A - R is the identity. Every point's order divides 8ℓ, so
  * [u]A = [v·k]A for any key, torsion and all, and ℓB = 0 gives [w]B = [v·s]B: Q = [v]P. And v is
- * odd and 0 < |v| < ℓ, so v is prime to 8ℓ and [v] is one-to-one: Q = 0 exactly when P = 0. This
- * costs decoding R (a square root, in place of the inversion compress needs) and R's odd
- * multiples, and saves 125 doublings. (Should the reduction fail, about one challenge in ten
+ * odd and 0 < |v| < ℓ, so v is prime to 8ℓ and [v] is one-to-one: Q = 0 exactly when P = 0.
+ * Decoding R (a square root, in place of the inversion compress needs) and R's odd multiples
+ * cost less than the 125 doublings saved. (Should the reduction fail, about one challenge in ten
  * million, the ladder of [k](-A) + [s]B over 253 doublings decides, compared with R's bytes.)
- * A key in regular use then gets its own
- * comb table of -A (radix 2^5), so [k](-A) costs 51 additions and 5 doublings, and [s]B comes from
- * a fixed comb table of the base point (radix 2^8: 32 additions, 8 doublings), built for the first
- * such key; a key's table costs about three ladders, so a key used once or twice never pays for
- * one. A key that signs most transactions (a test's payer) later gets a radix-2^8
+ *
+ * A key in regular use then gets its own comb table of -A (radix 2^5), so [k](-A) costs 51
+ * additions and 5 doublings, and [s]B comes from a fixed comb table of the base point (radix 2^8:
+ * 32 additions, 8 doublings), built for the first such key; a key's table costs about three
+ * ladders, so a key used once or twice never pays for one. A key that signs most transactions (a test's payer) later gets a radix-2^8
  * table like the base point's, and both combs then share one sum and its 8 doublings: 64
  * additions and 8 doublings in all, against 84 and 13. (A key table without the even/odd split,
  * added into the same sum, saves the 5 doublings and one addition but costs twice the memory and
@@ -31,7 +31,7 @@
  */
 import { bytesKey, sameBytes } from '../bytes.js';
 import { fixedModule } from '../../crypto/fixed-modules.js';
-import { emitEd25519, FE, NAF_STRIDE, NIELS, ODD_MULTIPLES, POINT, writeNaf, type Ed25519Exports, type Layout } from './module.js';
+import { emitEd25519, FE, NAF_STRIDE, NIELS, ODD_MULTIPLES, POINT, type Ed25519Exports, type Layout } from './module.js';
 import { platformUses, platformVerdict } from './platform.js';
 import { hasReducedY, isCanonicalScalar, isSignedZeroX, isSmallOrderEncoding } from './rules.js';
 
@@ -102,8 +102,6 @@ class Verifier {
   /** The ladders' odd-multiple addresses (i32): [-A, B] for the full ladder, [-A, -R, B, 2^128·B] for half-size scalars. */
   private readonly fullTables: number;
   private readonly halfTables: number;
-  /** w's low and high halves, each followed by 16 zero bytes (little-endian). */
-  private readonly wHalves = new Uint8Array(64);
   private readonly scratch: number;
   /** B's comb table once a key has a table (0 before). */
   private baseTable = 0;
@@ -318,8 +316,8 @@ class Verifier {
    */
   private halfSizeVerdict(key: KeyState, r: Uint8Array, s: Uint8Array): boolean | undefined {
     if (!hasReducedY(r) || isSignedZeroX(r)) return false;
-    const { wasm, bytes, wHalves } = this;
-    const { scalar, digits, bytesIn, halves } = this.layout;
+    const { wasm, bytes } = this;
+    const { scalar, scalarIn, digits, bytesIn, halves } = this.layout;
     const uSign = wasm.halfScalars();
     if (uSign === 0) return undefined;
     bytes.set(r, bytesIn);
@@ -329,15 +327,13 @@ class Verifier {
     bytes.set(key.negated!, this.keyPoint);
     if (uSign < 0) wasm.negate(this.keyPoint);
     wasm.oddMultiples(this.odd, this.keyPoint, ODD_MULTIPLES);
-    multiplyScalars(bytes, halves + 32, s, bytes, scalar);
-    wasm.reduceScalar(); // w = v·s mod ℓ
-    wHalves.set(bytes.subarray(scalar, scalar + 16), 0);
-    wHalves.set(bytes.subarray(scalar + 16, scalar + 32), 32);
+    bytes.set(s, scalarIn);
+    wasm.timesV(); // w = v·s mod ℓ, at `scalar`
     const length = Math.max(
-      writeNaf(bytes.subarray(halves, halves + 32), bytes, digits),
-      writeNaf(bytes.subarray(halves + 32, halves + 64), bytes, digits + NAF_STRIDE),
-      writeNaf(wHalves.subarray(0, 32), bytes, digits + 2 * NAF_STRIDE, BASE_NAF_WIDTH),
-      writeNaf(wHalves.subarray(32), bytes, digits + 3 * NAF_STRIDE, BASE_NAF_WIDTH),
+      wasm.naf(halves, 32, digits, 5),
+      wasm.naf(halves + 32, 32, digits + NAF_STRIDE, 5),
+      wasm.naf(scalar, 16, digits + 2 * NAF_STRIDE, BASE_NAF_WIDTH),
+      wasm.naf(scalar + 16, 16, digits + 3 * NAF_STRIDE, BASE_NAF_WIDTH),
     );
     wasm.identity(this.accumulator);
     if (length > 0) wasm.multiLadder(this.accumulator, digits, 4, length, this.halfTables);
@@ -383,10 +379,8 @@ class Verifier {
     this.bytes.set(key.negated!, this.keyPoint);
     this.wasm.oddMultiples(this.odd, this.keyPoint, ODD_MULTIPLES);
     const { digits, scalar } = this.layout;
-    const length = Math.max(
-      writeNaf(this.bytes.subarray(scalar, scalar + 32), this.bytes, digits),
-      writeNaf(s, this.bytes, digits + NAF_STRIDE, BASE_NAF_WIDTH),
-    );
+    this.bytes.set(s, this.layout.scalarIn);
+    const length = Math.max(this.wasm.naf(scalar, 32, digits, 5), this.wasm.naf(this.layout.scalarIn, 32, digits + NAF_STRIDE, BASE_NAF_WIDTH));
     this.wasm.identity(out);
     if (length > 0) this.wasm.multiLadder(out, digits, 2, length, this.fullTables);
   }
@@ -417,25 +411,6 @@ class Verifier {
       digit -= carry << width;
       out[at + i] = digit & 0xff;
     }
-  }
-}
-
-/**
- * `out[at…at + 64)` = a·b for the 20-byte a at `a[from…]` and the 32-byte b (little-endian), by
- * 16-bit limbs (column sums stay below 2^36).
- */
-function multiplyScalars(a: Uint8Array, from: number, b: Uint8Array, out: Uint8Array, at: number): void {
-  let carry = 0;
-  for (let column = 0; column < 32; column++) {
-    let sum = carry;
-    for (let i = Math.max(0, column - 15); i <= Math.min(column, 9); i++) {
-      const j = column - i;
-      sum += (a[from + 2 * i]! | (a[from + 2 * i + 1]! << 8)) * (b[2 * j]! | (b[2 * j + 1]! << 8));
-    }
-    const low = sum % 65536;
-    out[at + 2 * column] = low & 0xff;
-    out[at + 2 * column + 1] = low >> 8;
-    carry = (sum - low) / 65536;
   }
 }
 
