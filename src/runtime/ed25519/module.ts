@@ -122,8 +122,10 @@ export interface Ed25519Exports {
   /**
    * `acc = 2^length·acc + Σ_j Σ_i naf_j,i·2^i·A_j` over i < `length`, for `count` points A_j sharing
    * their doublings (Straus; a single point is count 1): point j's i8 digits (odd or 0, below
-   * 2·m_j in magnitude) at `naf + j·NAF_STRIDE`, its m_j odd multiples (from {@link oddMultiples})
-   * at the address the i32 at `odd + 4j` holds.
+   * 2·m_j in magnitude) at `naf + j·NAF_STRIDE`, its m_j odd multiples at the address the i32 at
+   * `odd + 4j` holds: cached points (from {@link oddMultiples}), or Niels entries (from
+   * {@link toNiels}, for points whose multiples are kept) when that address is odd, the entries
+   * then starting one byte before it.
    */
   multiLadder(acc: number, naf: number, count: number, length: number, odd: number): void;
 }
@@ -707,7 +709,7 @@ export function emitEd25519(): EmittedModule<Layout> {
   });
 
   define('multiLadder', 5, [], (c, acc, naf, count, length, odd) => {
-    const [d, j] = [c.locals(1, I32), c.locals(1, I32)];
+    const [d, j, table] = [c.locals(1, I32), c.locals(1, I32), c.locals(1, I32)];
     c.loop();
     c.localGet(length).i32Const(1).i32Sub().localSet(length);
     call(c, double, completed, [acc, 0]);
@@ -717,10 +719,15 @@ export function emitEd25519(): EmittedModule<Layout> {
     c.localGet(naf).localGet(j).i32Const(NAF_STRIDE).i32Mul().i32Add().localGet(length).i32Add();
     loadDigit(c).localTee(d).if();
     call(c, toExtended, [acc, 0], completed);
-    c.i32Const(completed).localGet(acc);
-    c.localGet(odd).localGet(j).i32Const(2).i32Shl().i32Add().i32Load(0, 2);
+    c.localGet(odd).localGet(j).i32Const(2).i32Shl().i32Add().i32Load(0, 2).localTee(table).i32Const(1).i32And().if();
+    c.i32Const(completed).localGet(acc).localGet(table).i32Const(1).i32Sub();
+    magnitudeIndex(c, d).i32Const(1).i32ShrU().i32Const(NIELS).i32Mul().i32Add();
+    c.localGet(d).i32Const(0).i32LtS().call(addNiels);
+    c.else();
+    c.i32Const(completed).localGet(acc).localGet(table);
     magnitudeIndex(c, d).i32Const(1).i32ShrU().i32Const(POINT).i32Mul().i32Add();
     c.localGet(d).i32Const(0).i32LtS().call(addCached);
+    c.end();
     c.end();
     c.localGet(j).i32Const(1).i32Add().localSet(j);
     c.br(0).end().end();
