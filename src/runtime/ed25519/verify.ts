@@ -438,10 +438,10 @@ let verifier: Verifier | undefined;
  * Ours is faster once a key has its tables (28 µs against 78–90), but a process's first hand-over
  * costs 6–11 ms (the module's set-up and lazily compiled code, B's table, then the key's), which
  * takes a couple of hundred verifications to win back: a test file of a few dozen transactions
- * never pays it. Once it runs, ours verifies every signature: a new key's ladder (85–90 µs alone)
- * is as fast as OpenSSL's reading of the key and verification (~95 µs), and much faster inside
- * transactions, where caches are cold (a new key ~97 against ~150 µs in a bundle of
- * bench/programs.bench.ts).
+ * never pays it. Once it runs, ours verifies every signature: a new key's full ladder (85–90 µs
+ * alone, and half-size scalars take about 0.78 of that) was already as fast as OpenSSL's reading of
+ * the key and verification (~95 µs), and much faster inside transactions, where caches are cold
+ * (a new key ~97 against ~150 µs in a bundle of bench/programs.bench.ts).
  */
 export const PLATFORM_USES = 256;
 /** Platform verifications in all after which ours runs even if no key was used {@link PLATFORM_USES} times. */
