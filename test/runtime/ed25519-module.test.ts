@@ -2,10 +2,10 @@
  * The Ed25519 module's scalar work against BigInt and @noble/hashes: the reduction of a 512-bit
  * hash mod ℓ (random inputs, and inputs whose residue sits at the edges: 0, ℓ - 1, around 2^252),
  * SHA-512 of R ‖ A ‖ M reduced (every length across the padding's one- and two-block cases) and
- * the NAF digits (widths 5 and 7) the ladder reads.
+ * the NAF digits (widths 5 and 7) the ladder reads, and w = v·s mod ℓ for half-size scalars.
  */
 import { describe, expect, it } from 'vitest';
-import { emitEd25519, writeNaf, type Ed25519Exports } from '../../src/runtime/ed25519/module.js';
+import { emitEd25519, type Ed25519Exports } from '../../src/runtime/ed25519/module.js';
 import { sha512 } from '@noble/hashes/sha2.js';
 import { L, littleEndian } from '../helpers/ed25519.js';
 
@@ -52,21 +52,36 @@ describe('Ed25519 module scalars', () => {
     }
   });
 
-  it('writes width-5 and width-7 NAF digits that sum to the scalar', () => {
-    const out = new Uint8Array(256);
-    const scalars = [0n, 1n, 31n, 32n, L - 1n, (1n << 253n) - 1n, (1n << 252n) + 15n];
+  it('writes width-5 and width-7 NAF digits that sum to the scalar (of 32 bytes, or of the first 16)', () => {
+    const out = meta.heap;
+    const scalars = [0n, 1n, 31n, 32n, L - 1n, (1n << 253n) - 1n, (1n << 252n) + 15n, (1n << 128n) - 1n, 1n << 127n];
     for (let i = 0; i < 2000; i++) scalars.push(littleEndian(random(32)) >> BigInt(3 + (i % 200)));
-    for (const [k, width] of scalars.flatMap((k) => [5, 7].map((width) => [k, width] as const))) {
-      out.fill(0x55);
-      const length = writeNaf(bytesOf(k, 32), out, 0, width);
-      const digits = Array.from(out, (b) => (b << 24) >> 24);
-      expect(digits.reduce((sum, d, i) => sum + (BigInt(d) << BigInt(i)), 0n)).toBe(k);
-      expect(length).toBe(digits.reduce((top, d, i) => (d !== 0 ? i + 1 : top), 0));
+    for (const [k, width, length] of scalars.flatMap((k) => [5, 7].flatMap((width) => [32, 16].map((length) => [k, width, length] as const)))) {
+      const memory = new Uint8Array(wasm.memory.buffer);
+      memory.fill(0x55, out, out + 256);
+      memory.set(bytesOf(k, 32), meta.scalarIn); // 16 bytes: the rest must not be read
+      const top = wasm.naf(meta.scalarIn, length, out, width);
+      const digits = Array.from(memory.subarray(out, out + 256), (b) => (b << 24) >> 24);
+      expect(digits.reduce((sum, d, i) => sum + (BigInt(d) << BigInt(i)), 0n)).toBe(k % (1n << BigInt(8 * length)));
+      expect(top).toBe(digits.reduce((at, d, i) => (d !== 0 ? i + 1 : at), 0));
       digits.forEach((d, i) => {
         if (d === 0) return;
         expect(Math.abs(d) % 2 === 1 && Math.abs(d) < 1 << (width - 1)).toBe(true);
         expect(digits.slice(i + 1, i + width).every((e) => e === 0)).toBe(true);
       });
+    }
+  });
+
+  it('multiplies v (below 2^160) by s and reduces mod ℓ', () => {
+    const edges = [0n, 1n, (1n << 160n) - 1n];
+    for (let i = 0; i < 500; i++) {
+      const v = i < 9 ? edges[i % 3]! : littleEndian(random(20)) >> BigInt(i % 40);
+      const s = i < 9 ? [0n, 1n, L - 1n][Math.floor(i / 3)]! : littleEndian(random(32)) % L;
+      const memory = new Uint8Array(wasm.memory.buffer);
+      memory.set(bytesOf(v, 32), meta.halves + 32);
+      memory.set(bytesOf(s, 32), meta.scalarIn);
+      wasm.timesV();
+      expect(littleEndian(new Uint8Array(wasm.memory.buffer).slice(meta.scalar, meta.scalar + 32))).toBe((v * s) % L);
     }
   });
 });

@@ -7,12 +7,13 @@
  * [k](-A) + [s]B to B's table (built for the first key that gets one). Every case also goes to the
  * platform's verifier (OpenSSL, which decides first where it answers as `verify_strict` does):
  * where it decides, it decides as the reference does, and the two together (`verifyStrict`)
- * answer as the reference.
+ * answer as the reference. And every case goes to both ways of verifying a new key, half-size
+ * scalars and the full ladder (ed25519-half.test.ts), which answer as the reference too.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { ed25519, ED25519_TORSION_SUBGROUP } from '@noble/curves/ed25519.js';
 import { platformVerdict } from '../../src/runtime/ed25519/platform.js';
-import { verifyStrict, wasmVerifyStrict } from '../../src/runtime/ed25519/verify.js';
+import { freshVerdicts, verifyStrict, wasmVerifyStrict } from '../../src/runtime/ed25519/verify.js';
 import { LocalSigner, verifySignature } from '../../src/runtime/sigverify.js';
 import { B, challenge, hex, L, littleEndian, Point, reference, scalarBytes, signature } from '../helpers/ed25519.js';
 
@@ -26,6 +27,10 @@ const agree = (sig: Uint8Array, message: Uint8Array, publicKey: Uint8Array) => {
   const expected = reference(sig, message, publicKey);
   expect(ours).toBe(expected);
   expect(verifyStrict(sig, message, publicKey), 'platform, then ours').toBe(expected);
+  // a new key's two ways (half-size scalars may leave a signature to the full ladder)
+  const [half, ladder] = freshVerdicts(sig, message, publicKey);
+  expect(ladder, 'full ladder').toBe(expected);
+  expect(half ?? ladder, 'half-size scalars').toBe(expected);
   const verdict = platformVerdict(sig, message, publicKey);
   if (verdict === undefined) platform.left++;
   else {

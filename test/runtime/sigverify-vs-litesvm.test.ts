@@ -32,6 +32,15 @@ const cases: { name: string; key: Uint8Array; sign: (m: Uint8Array) => { r: Uint
   { name: 'valid', key, sign: (m) => ({ r: B.multiply(777n).toBytes(), s: (777n + challenge(B.multiply(777n).toBytes(), key, m) * a) % L }) },
   { name: 's + ℓ', key, sign: (m) => ({ r: B.multiply(777n).toBytes(), s: ((777n + challenge(B.multiply(777n).toBytes(), key, m) * a) % L) + L }) },
   { name: 'R the identity', key, sign: (m) => ({ r: hex(ED25519_TORSION_SUBGROUP[0]), s: (challenge(hex(ED25519_TORSION_SUBGROUP[0]), key, m) * a) % L }) },
+  {
+    // [s]B - [k]A is the identity, which these bytes decode to, but its encoding has no sign bit
+    name: 'R the identity, sign bit set',
+    key,
+    sign: (m) => {
+      const r = hex('0100000000000000000000000000000000000000000000000000000000000080');
+      return { r, s: (challenge(r, key, m) * a) % L };
+    },
+  },
   { name: 'key the identity', key: hex(ED25519_TORSION_SUBGROUP[0]), sign: () => ({ r: B.toBytes(), s: 1n }) },
   {
     name: 'key the identity, y = 1 + p',

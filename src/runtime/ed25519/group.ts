@@ -7,7 +7,7 @@
  * ristretto255 class is computed on any of its representatives; encodings are canonical.
  */
 import { fixedModule } from '../../crypto/fixed-modules.js';
-import { emitEd25519, NAF_STRIDE, ODD_MULTIPLES, POINT, writeNaf, type Ed25519Exports, type Layout } from './module.js';
+import { emitEd25519, NAF_STRIDE, ODD_MULTIPLES, POINT, type Ed25519Exports, type Layout } from './module.js';
 
 /** Points a multiscalar multiplication takes at once (their doublings shared; the batches' sums added). */
 const BATCH = 32;
@@ -27,11 +27,12 @@ class EdwardsGroup {
   private readonly wasm: Ed25519Exports;
   private readonly layout: Layout;
   private readonly bytes: Uint8Array;
-  /** Scratch: an accumulator, an operand, a sum of batches, then a batch's odd multiples and digits. */
+  /** Scratch: an accumulator, an operand, a sum of batches, then a batch's odd multiples, their addresses and digits. */
   private readonly acc: number;
   private readonly operand: number;
   private readonly total: number;
   private readonly odd: number;
+  private readonly oddAt: number;
   private readonly naf: number;
 
   constructor() {
@@ -43,11 +44,14 @@ class EdwardsGroup {
     this.operand = this.acc + POINT;
     this.total = this.operand + POINT;
     this.odd = this.total + POINT;
-    this.naf = this.odd + BATCH * ODD_MULTIPLES * POINT;
+    this.oddAt = this.odd + BATCH * ODD_MULTIPLES * POINT;
+    this.naf = this.oddAt + 4 * BATCH;
     const needed = this.naf + BATCH * NAF_STRIDE;
     const missing = needed - this.wasm.memory.buffer.byteLength;
     if (missing > 0) this.wasm.memory.grow(Math.ceil(missing / 65536));
     this.bytes = new Uint8Array(this.wasm.memory.buffer);
+    const addresses = new DataView(this.wasm.memory.buffer, this.oddAt, 4 * BATCH);
+    for (let j = 0; j < BATCH; j++) addresses.setUint32(4 * j, this.odd + j * ODD_MULTIPLES * POINT, true);
   }
 
   private take(at: number): EdwardsPoint {
@@ -120,10 +124,11 @@ class EdwardsGroup {
         bytes.set(points[start + j]!, this.operand);
         wasm.oddMultiples(this.odd + j * ODD_MULTIPLES * POINT, this.operand, ODD_MULTIPLES);
         const digits = this.naf + j * NAF_STRIDE;
-        length = Math.max(length, writeNaf(littleEndian32(scalars[start + j]!), bytes, digits));
+        bytes.set(littleEndian32(scalars[start + j]!), this.layout.scalarIn);
+        length = Math.max(length, wasm.naf(this.layout.scalarIn, 32, digits, 5));
       }
       wasm.identity(this.acc);
-      if (length > 0) wasm.multiLadder(this.acc, this.naf, count, length, this.odd);
+      if (length > 0) wasm.multiLadder(this.acc, this.naf, count, length, this.oddAt);
       wasm.addPoint(this.total, this.acc);
     }
     return this.take(this.total);

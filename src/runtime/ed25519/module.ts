@@ -38,6 +38,8 @@ export const NIELS = 3 * TABLE_FE;
 /** Odd multiples a ladder uses per point (NAF digits up to ±15), and the bytes of one point's digits. */
 export const ODD_MULTIPLES = 8;
 export const NAF_STRIDE = 256;
+/** Bytes of the digits area: NAF digits for up to four points. */
+const DIGITS = 4 * NAF_STRIDE;
 
 /** The ten limbs of 0 ≤ x < 2^255. */
 function limbs(x: bigint): bigint[] {
@@ -50,10 +52,14 @@ export interface Layout {
   bytesIn: number;
   /** The last encoding written by `compress` (8 bytes of slack after it). */
   bytesOut: number;
-  /** 512 bytes for signed digits (i8). */
+  /** {@link DIGITS} bytes for signed digits (i8). */
   digits: number;
   /** 64 bytes (8 of slack after them) that `reduceScalar` reads and replaces by 32, where `challenge` leaves k. */
   scalar: number;
+  /** 64 bytes where `halfScalars` writes |u| and v. */
+  halves: number;
+  /** 32 bytes for a scalar the caller passes (s, for `naf` and `timesV`). */
+  scalarIn: number;
   /** First free byte: the caller's points and tables go from here. */
   heap: number;
 }
@@ -67,10 +73,27 @@ export interface Ed25519Exports {
   decompress(p: number): number;
   /** 1 if 8p is the identity. */
   isSmallOrder(p: number): number;
+  /** 1 if p is the identity. */
+  isIdentity(p: number): number;
   /** Encodes `p` at `bytesOut`. */
   compress(p: number): void;
   /** Replaces the 64-byte little-endian number at `scalar` by its value mod ℓ (32 bytes). */
   reduceScalar(): void;
+  /**
+   * For the challenge k < ℓ at `scalar`: |u| and v (32 little-endian bytes each) at `halves`, with
+   * u ≡ v·k (mod 8ℓ), v odd and positive, both below 2^160 (about 2^128); returns u's sign (1 or
+   * -1), or 0 when the reduction found none (a quotient of 2^30 or more on its way).
+   */
+  halfScalars(): number;
+  /** (v·s) mod ℓ at `scalar` (32 bytes) for v at `halves + 32` (below 2^160) and s at `scalarIn`. */
+  timesV(): void;
+  /**
+   * The width-`width` NAF digits (odd, below 2^(width-1) in magnitude, or 0; width ≤ 8) of the
+   * `length`-byte little-endian scalar at `scalar` (16 or 32 bytes, below 2^253), least significant
+   * first, as 256 i8 at `out`: the form {@link multiLadder} reads. Returns how many digits there
+   * are up to the top non-zero one.
+   */
+  naf(scalar: number, length: number, out: number, width: number): number;
   /** SHA-512 of the `length` bytes at `at`, reduced mod ℓ, at `scalar` (32 bytes): Ed25519's k for `at` = R ‖ A ‖ M. */
   challenge(at: number, length: number): void;
   /** Decodes the ristretto255 encoding at `bytesIn` into `p`; 0 if it is not a canonical encoding of a point. */
@@ -98,36 +121,13 @@ export interface Ed25519Exports {
   oddMultiples(odd: number, p: number, count: number): void;
   /**
    * `acc = 2^length·acc + Σ_j Σ_i naf_j,i·2^i·A_j` over i < `length`, for `count` points A_j sharing
-   * their doublings (Straus; a single point is count 1): point j's i8 digits (odd or 0) at
-   * `naf + j·NAF_STRIDE`, its {@link ODD_MULTIPLES} odd multiples (from {@link oddMultiples}) at
-   * `odd + j·ODD_MULTIPLES·POINT` — the last point's may be more, for wider digits.
+   * their doublings (Straus; a single point is count 1): point j's i8 digits (odd or 0, below
+   * 2·m_j in magnitude) at `naf + j·NAF_STRIDE`, its m_j odd multiples at the address the i32 at
+   * `odd + 4j` holds: cached points (from {@link oddMultiples}), or Niels entries (from
+   * {@link toNiels}, for points whose multiples are kept) when that address is odd, the entries
+   * then starting one byte before it.
    */
   multiLadder(acc: number, naf: number, count: number, length: number, odd: number): void;
-}
-
-/**
- * The width-`width` NAF digits (odd, below 2^(width-1) in magnitude, or 0; width ≤ 8) of a 32-byte
- * little-endian scalar below 2^253 (least significant first) as i8 at `out[at…]`, 256 of them, the
- * form {@link Ed25519Exports.multiLadder} reads; returns how many there are up to the top non-zero one.
- */
-export function writeNaf(scalar: Uint8Array, out: Uint8Array, at: number, width = 5): number {
-  const mask = (1 << width) - 1;
-  let length = 0;
-  let carry = 0;
-  out.fill(0, at, at + 256);
-  for (let i = 0; i < 256;) {
-    const byte = i >> 3;
-    const window = (((scalar[byte]! | (byte < 31 ? scalar[byte + 1]! << 8 : 0)) >> (i & 7)) & mask) + carry;
-    if ((window & 1) === 0) {
-      i++; // a 0 digit; the carry passes on unchanged
-      continue;
-    }
-    carry = window >> (width - 1); // digits from 2^(width-1) up are taken as negative, borrowing 2^width from above
-    out[at + i] = (window - (carry << width)) & 0xff;
-    length = i + 1;
-    i += width;
-  }
-  return length;
 }
 
 /** The module's bytes, and where its callers put data (see crypto/fixed-modules.ts). */
@@ -145,8 +145,9 @@ export function emitEd25519(): EmittedModule<Layout> {
   const bytesIn = alloc(48);
   const bytesOut = alloc(48);
   const bytesTmp = alloc(48);
-  const digits = alloc(512);
+  const digits = alloc(DIGITS);
   const scalar = alloc(72);
+  const scalarIn = alloc(48);
 
   const constants: [number, bigint][] = [];
   const constant = (value: bigint) => {
@@ -708,7 +709,7 @@ export function emitEd25519(): EmittedModule<Layout> {
   });
 
   define('multiLadder', 5, [], (c, acc, naf, count, length, odd) => {
-    const [d, j] = [c.locals(1, I32), c.locals(1, I32)];
+    const [d, j, table] = [c.locals(1, I32), c.locals(1, I32), c.locals(1, I32)];
     c.loop();
     c.localGet(length).i32Const(1).i32Sub().localSet(length);
     call(c, double, completed, [acc, 0]);
@@ -718,14 +719,15 @@ export function emitEd25519(): EmittedModule<Layout> {
     c.localGet(naf).localGet(j).i32Const(NAF_STRIDE).i32Mul().i32Add().localGet(length).i32Add();
     loadDigit(c).localTee(d).if();
     call(c, toExtended, [acc, 0], completed);
-    c.i32Const(completed).localGet(acc);
-    c.localGet(odd)
-      .localGet(j)
-      .i32Const(ODD_MULTIPLES * POINT)
-      .i32Mul()
-      .i32Add();
+    c.localGet(odd).localGet(j).i32Const(2).i32Shl().i32Add().i32Load(0, 2).localTee(table).i32Const(1).i32And().if();
+    c.i32Const(completed).localGet(acc).localGet(table).i32Const(1).i32Sub();
+    magnitudeIndex(c, d).i32Const(1).i32ShrU().i32Const(NIELS).i32Mul().i32Add();
+    c.localGet(d).i32Const(0).i32LtS().call(addNiels);
+    c.else();
+    c.i32Const(completed).localGet(acc).localGet(table);
     magnitudeIndex(c, d).i32Const(1).i32ShrU().i32Const(POINT).i32Mul().i32Add();
     c.localGet(d).i32Const(0).i32LtS().call(addCached);
+    c.end();
     c.end();
     c.localGet(j).i32Const(1).i32Add().localSet(j);
     c.br(0).end().end();
@@ -777,6 +779,13 @@ export function emitEd25519(): EmittedModule<Layout> {
     call(c, doubleTimes, eightfold, 3);
     // 8p = 0 exactly when its x is 0: the only other point with x = 0 has order 2
     call(c, isZero, eightfold + X);
+  });
+
+  define('isIdentity', 1, [I32], (c, p) => {
+    call(c, isZero, [p, X]);
+    call(c, sub, tmp, [p, Y], [p, Z]);
+    call(c, isZero, tmp);
+    c.i32And();
   });
 
   const [zi] = [fe()];
@@ -1008,6 +1017,335 @@ export function emitEd25519(): EmittedModule<Layout> {
     }
   });
 
+  // --- half-size scalars (after Pornin, 2020), for verifying with 128 doublings instead of 253 ---
+  /*
+   * For the challenge k, (u, v) with u ≡ v·k (mod 8ℓ), v odd and both about 2^128: the extended
+   * Euclidean algorithm on (8ℓ, k) stopped at the first remainder r below 2^128. Every remainder
+   * is t·k mod 8ℓ for its cofactor t, and the remainder r' before r is at least 2^128, so
+   * |t| ≤ 8ℓ/r' < 2^128 (Euclid's r'·|t| + r·|t'| = 8ℓ). Two rows (remainder ‖ cofactor) hold two
+   * consecutive steps, in i64 slots of 32-bit limbs (the top one signed): nine for a remainder,
+   * six for a cofactor. Lehmer's algorithm takes the quotients from the leading 62 bits of the
+   * remainders and applies a run of them at once as a 2×2 matrix whose entries stay below 2^30
+   * (so limb products and the sum of two fit an i64); a run stops before any quotient the leading
+   * bits cannot vouch for (Jebelean's condition), so the remainders are exactly Euclid's.
+   */
+  const [R_SLOTS, T_SLOTS] = [9, 6];
+  const ROW = R_SLOTS + T_SLOTS;
+  const COFACTOR_LIMIT = 1 << 30;
+  const lattice = alloc(2 * ROW * 8);
+  const savedRow = alloc(ROW * 8);
+  const halves = alloc(64);
+  const slot = (row: number, i: number) => lattice + 8 * (row * ROW + i);
+  const EIGHT_L = 8n * L;
+  /** |x| for the i64 local x, on the stack. */
+  const abs = (c: Code, x: number) => c.i64Const(0, 0).localGet(x).i64Sub().localGet(x).localGet(x).i64Const(0, 0).i64LtS().select();
+  /** (row 0, row 1) ← (a·row 0 + b·row 1, c·row 0 + d·row 1) on one number of each row (slots from…from + count). */
+  const combineFn = (from: number, count: number) => {
+    const { index, code: c } = mb.addFunction([I64, I64, I64, I64], []);
+    const [x, y, s0, s1, carry0, carry1] = [c.locals(1, I64), c.locals(1, I64), c.locals(1, I64), c.locals(1, I64), c.locals(1, I64), c.locals(1, I64)];
+    for (let i = from; i < from + count; i++) {
+      c.i32Const(0).i64Load(slot(0, i)).localSet(x);
+      c.i32Const(0).i64Load(slot(1, i)).localSet(y);
+      for (const [m0, m1, sum, carry] of [
+        [0, 1, s0, carry0],
+        [2, 3, s1, carry1],
+      ]) {
+        c.localGet(m0).localGet(x).i64Mul().localGet(m1).localGet(y).i64Mul().i64Add();
+        if (i > from) c.localGet(carry).i64Add();
+        c.localSet(sum);
+      }
+      for (const [row, sum, carry] of [
+        [0, s0, carry0],
+        [1, s1, carry1],
+      ]) {
+        c.i32Const(0).localGet(sum);
+        if (i < from + count - 1) {
+          c.i64ConstBig(0xffffffffn).i64And();
+          c.localGet(sum).i64Const(0, 32).i64ShrS().localSet(carry);
+        }
+        c.i64Store(slot(row, i));
+      }
+    }
+    return index;
+  };
+  const combineRemainders = combineFn(0, R_SLOTS);
+  const combineCofactors = combineFn(R_SLOTS, T_SLOTS);
+  const applyMatrix = (c: Code, pushEntries: () => void) => {
+    for (const f of [combineRemainders, combineCofactors]) {
+      pushEntries();
+      c.call(f);
+    }
+  };
+  /** The bit length of the non-negative number in `count` slots at `at`. */
+  const bitLength = define(undefined, 2, [I32], (c, at, count) => {
+    c.block().loop();
+    c.localGet(count).i32Eqz().brIf(1);
+    c.localGet(count).i32Const(1).i32Sub().localSet(count);
+    c.localGet(at).localGet(count).i32Const(3).i32Shl().i32Add().i64Load().i64Eqz().brIf(0);
+    c.localGet(count).i32Const(5).i32Shl().i32Const(64).i32Add();
+    c.localGet(at).localGet(count).i32Const(3).i32Shl().i32Add().i64Load().i64Clz().i32WrapI64().i32Sub().return();
+    c.end().end();
+    c.i32Const(0);
+  });
+  const remainderBits = (c: Code, row: number) => call(c, bitLength, slot(row, 0), R_SLOTS);
+  /** The shift that leaves row 0's remainder 62 bits (or none). */
+  const leadingShift = (c: Code, shift: number) => {
+    remainderBits(c, 0);
+    c.i32Const(62).i32Sub().localTee(shift).i32Const(0).localGet(shift).i32Const(0).i32GtS().select().localSet(shift);
+  };
+  /** ⌊remainder / 2^shift⌋ of row `row` (below 2^62 for row 0's leading shift), on the stack. */
+  const leading = define(undefined, 2, [I64], (c, row, shift) => {
+    const at = c.locals(1, I32);
+    c.i32Const(lattice)
+      .localGet(row)
+      .i32Const(ROW * 8)
+      .i32Mul()
+      .i32Add()
+      .localGet(shift)
+      .i32Const(5)
+      .i32ShrU()
+      .i32Const(3)
+      .i32Shl()
+      .i32Add()
+      .localSet(at);
+    c.localGet(at).i64Load(16).i64Const(0, 32).i64Shl().localGet(at).i64Load(8).i64Or();
+    c.i32Const(32).localGet(shift).i32Const(31).i32And().i32Sub().i64ExtendI32U().i64Shl();
+    c.localGet(at).i64Load(0).localGet(shift).i32Const(31).i32And().i64ExtendI32U().i64ShrU().i64Or();
+  });
+  /**
+   * One exact Euclidean step, (row 0, row 1) ← (row 1, row 0 - q·row 1); 0 when its quotient is
+   * 2^30 or more (left undone). With 30 or more leading bits in row 1, the leading bits' quotient
+   * is off by at most one, and is corrected.
+   */
+  const singleStep = define(undefined, 0, [I32], (c) => {
+    const [shift, a, b, q] = [c.locals(1, I32), c.locals(1, I64), c.locals(1, I64), c.locals(1, I64)];
+    leadingShift(c, shift);
+    call(c, leading, 0, [shift, 0]);
+    c.localSet(a);
+    call(c, leading, 1, [shift, 0]);
+    c.localTee(b).i64ConstI32(COFACTOR_LIMIT).i64LtU().if().i32Const(0).return().end();
+    c.localGet(a).localGet(b).i64DivU().localTee(q).i64ConstI32(COFACTOR_LIMIT).i64GeU().if().i32Const(0).return().end();
+    applyMatrix(c, () => c.i64Const(0, 0).i64Const(0, 1).i64Const(0, 1).i64Const(0, 0).localGet(q).i64Sub());
+    c.i32Const(0)
+      .i64Load(slot(1, R_SLOTS - 1))
+      .i64Const(0, 0)
+      .i64LtS()
+      .if();
+    applyMatrix(c, () => c.i64Const(0, 1).i64Const(0, 0).i64Const(0, 1).i64Const(0, 1));
+    c.i32Const(1).return();
+    c.end();
+    // row 1 ≥ row 0: compared from the top slot down
+    c.block();
+    for (let i = R_SLOTS - 1; i >= 0; i--) {
+      c.i32Const(0).i64Load(slot(1, i)).i32Const(0).i64Load(slot(0, i)).i64LtS().if().i32Const(1).return().end();
+      c.i32Const(0).i64Load(slot(1, i)).i32Const(0).i64Load(slot(0, i)).i64GtS().brIf(0);
+    }
+    c.end();
+    applyMatrix(c, () => c.i64Const(0, 1).i64Const(0, 0).i64ConstI32(-1).i64Const(0, 1));
+    c.i32Const(1);
+  });
+  /**
+   * A run of Euclidean steps on the leading 62 bits, applied at once; 0 when the leading bits
+   * vouch for no step. A step is taken only when its remainder and the drop to it exceed what the
+   * bits below could change (|x| + |y| for the run's cofactors x, y), and its remainder stays at
+   * least 2^128: a run never passes the stopping point.
+   */
+  const lehmerRun = define(undefined, 0, [I32], (c) => {
+    const shift = c.locals(1, I32);
+    const [floor, a0, a1, a2, q, x0, y0, x1, y1, x2, y2] = Array.from({ length: 11 }, () => c.locals(1, I64));
+    const steps = c.locals(1, I32);
+    leadingShift(c, shift);
+    // 2^128 / 2^shift, at least 1
+    c.i64Const(0, 1).i32Const(128).localGet(shift).i32Sub().i64ExtendI32S().i64Shl().i64Const(0, 1);
+    c.localGet(shift).i32Const(128).i32LtS().select().localSet(floor);
+    call(c, leading, 0, [shift, 0]);
+    c.localSet(a0);
+    call(c, leading, 1, [shift, 0]);
+    c.localSet(a1);
+    c.i64Const(0, 1).localSet(x0);
+    c.i64Const(0, 1).localSet(y1);
+    c.block().loop();
+    c.localGet(a1).i64Eqz().brIf(1);
+    c.localGet(a0).localGet(a1).i64DivU().localTee(q).i64ConstI32(COFACTOR_LIMIT).i64GeU().brIf(1);
+    c.localGet(a0).localGet(q).localGet(a1).i64Mul().i64Sub().localSet(a2);
+    c.localGet(x0).localGet(q).localGet(x1).i64Mul().i64Sub().localSet(x2);
+    c.localGet(y0).localGet(q).localGet(y1).i64Mul().i64Sub().localSet(y2);
+    abs(c, x2).i64ConstI32(COFACTOR_LIMIT).i64GeS().brIf(1);
+    abs(c, y2).i64ConstI32(COFACTOR_LIMIT).i64GeS().brIf(1);
+    c.localGet(a2);
+    abs(c, x2);
+    abs(c, y2).i64Add().localGet(floor).i64Add().i64LtS().brIf(1);
+    c.localGet(x1).localGet(x2).i64Sub().localSet(q); // q is free now: |x1 - x2|
+    c.localGet(a1).localGet(a2).i64Sub();
+    abs(c, q);
+    c.localGet(y1).localGet(y2).i64Sub().localSet(q);
+    abs(c, q).i64Add().i64LtS().brIf(1);
+    for (const [to, from] of [
+      [a0, a1],
+      [a1, a2],
+      [x0, x1],
+      [y0, y1],
+      [x1, x2],
+      [y1, y2],
+    ])
+      c.localGet(from).localSet(to);
+    c.localGet(steps).i32Const(1).i32Add().localSet(steps);
+    c.br(0).end().end();
+    c.localGet(steps).i32Eqz().if().i32Const(0).return().end();
+    applyMatrix(c, () => c.localGet(x0).localGet(y0).localGet(x1).localGet(y1));
+    c.i32Const(1);
+  });
+  /**
+   * The bit length of the cofactor whose slots are at `at` (of its ones' complement when negative:
+   * the same but for powers of two, enough to compare sizes).
+   */
+  const cofactorBits = define(undefined, 1, [I32], (c, at) => {
+    const [negative, value, i] = [c.locals(1, I64), c.locals(1, I64), c.locals(1, I32)];
+    c.localGet(at)
+      .i64Load((T_SLOTS - 1) * 8)
+      .i64Const(0, 63)
+      .i64ShrS()
+      .localSet(negative); // 0 or -1
+    c.i32Const(T_SLOTS).localSet(i);
+    c.block().loop();
+    c.localGet(i).i32Eqz().brIf(1);
+    c.localGet(i).i32Const(1).i32Sub().localSet(i);
+    c.localGet(at).localGet(i).i32Const(3).i32Shl().i32Add().i64Load().localGet(negative).i64Xor().localTee(value);
+    c.localGet(value).i64ConstBig(0xffffffffn).i64And(); // the lower slots hold 32 bits
+    c.localGet(i)
+      .i32Const(T_SLOTS - 1)
+      .i32Eq()
+      .select()
+      .localTee(value)
+      .i64Eqz()
+      .brIf(0);
+    c.localGet(i).i32Const(5).i32Shl().i32Const(64).i32Add().localGet(value).i64Clz().i32WrapI64().i32Sub().return();
+    c.end().end();
+    c.i32Const(0);
+  });
+  /** The larger bit length of a row's remainder and cofactor (the row at `at`). */
+  const rowSize = define(undefined, 1, [I32], (c, at) => {
+    const r = c.locals(1, I32);
+    call(c, bitLength, [at, 0], R_SLOTS);
+    c.localTee(r);
+    call(c, cofactorBits, [at, R_SLOTS * 8]);
+    c.localTee(at).localGet(r).localGet(at).i32GtU().select();
+  });
+  define('halfScalars', 0, [I32], (c) => {
+    const sign = c.locals(1, I32);
+    for (let i = 0; i < 2 * ROW; i++)
+      c.i32Const(0)
+        .i64Const(0, 0)
+        .i64Store(lattice + 8 * i);
+    for (let i = 0; i < R_SLOTS; i++)
+      c.i32Const(0)
+        .i64ConstBig((EIGHT_L >> BigInt(32 * i)) & 0xffffffffn)
+        .i64Store(slot(0, i));
+    for (let i = 0; i < 8; i++)
+      c.i32Const(0)
+        .i32Const(scalar)
+        .i64Load32U(4 * i)
+        .i64Store(slot(1, i));
+    c.i32Const(0).i64Const(0, 1).i64Store(slot(1, R_SLOTS));
+    c.block().loop();
+    remainderBits(c, 1);
+    c.i32Const(128).i32LeU().brIf(1);
+    c.call(lehmerRun).brIf(0);
+    c.call(singleStep).brIf(0);
+    c.i32Const(0).return();
+    c.end().end();
+    // Row 1 is short; its cofactor t and the one before are coprime, so when t is even the row
+    // before (odd) or the next one (odd: t' - q·t) is taken, whichever is shorter.
+    c.i32Const(0).i64Load(slot(1, R_SLOTS)).i64Const(0, 1).i64And().i64Eqz().if();
+    call(c, copy, savedRow, slot(0, 0), ROW * 8);
+    c.call(singleStep).if();
+    call(c, rowSize, savedRow);
+    call(c, rowSize, slot(1, 0));
+    c.i32LtU().if();
+    call(c, copy, slot(1, 0), savedRow, ROW * 8);
+    c.end();
+    c.else();
+    call(c, copy, slot(1, 0), savedRow, ROW * 8);
+    c.end();
+    c.end();
+    // v = |t| and u = ±r; both below 2^160
+    c.i32Const(1).localSet(sign);
+    c.i32Const(0)
+      .i64Load(slot(1, ROW - 1))
+      .i64Const(0, 0)
+      .i64LtS()
+      .if();
+    c.i32Const(-1).localSet(sign);
+    c.i64Const(0, 1).i64Const(0, 0).i64Const(0, 0).i64ConstI32(-1).call(combineCofactors);
+    c.end();
+    remainderBits(c, 1);
+    c.i32Const(160).i32GtU().if().i32Const(0).return().end();
+    call(c, bitLength, slot(1, R_SLOTS), T_SLOTS);
+    c.i32Const(160).i32GtU().if().i32Const(0).return().end();
+    for (let i = 0; i < 8; i++) {
+      c.i32Const(0)
+        .i32Const(0)
+        .i64Load(slot(1, i))
+        .i32WrapI64()
+        .i32Store(halves + 4 * i);
+      c.i32Const(0).i32Const(0);
+      if (i < T_SLOTS) c.i64Load(slot(1, R_SLOTS + i)).i32WrapI64();
+      else c.drop().i32Const(0);
+      c.i32Store(halves + 32 + 4 * i);
+    }
+    c.localGet(sign);
+  });
+
+  // w = v·s: 16-bit limbs (ten of v, sixteen of s), so that a column's sum stays below 2^36
+  define('timesV', 0, [], (c) => {
+    const sum = c.locals(1, I64);
+    c.i64Const(0, 0).localSet(sum);
+    for (let column = 0; column < 32; column++) {
+      for (let i = Math.max(0, column - 15); i <= Math.min(column, 9); i++)
+        c.i32Const(0)
+          .i64Load16U(halves + 32 + 2 * i)
+          .i32Const(0)
+          .i64Load16U(scalarIn + 2 * (column - i))
+          .i64Mul()
+          .localGet(sum)
+          .i64Add()
+          .localSet(sum);
+      c.i32Const(0)
+        .localGet(sum)
+        .i64Store16(scalar + 2 * column);
+      c.localGet(sum).i64Const(0, 16).i64ShrU().localSet(sum);
+    }
+    c.call(reduceScalar);
+  });
+
+  // Digits from 2^(width-1) up are taken as negative, borrowing 2^width from the next window.
+  define('naf', 4, [I32], (c, at, length, out, width) => {
+    const [i, window, carry, top] = [c.locals(1, I32), c.locals(1, I32), c.locals(1, I32), c.locals(1, I32)];
+    for (let j = 0; j < NAF_STRIDE / 8; j++)
+      c.localGet(out)
+        .i64Const(0, 0)
+        .i64Store(8 * j);
+    c.block().loop();
+    c.localGet(i).i32Const(256).i32GeU().brIf(1);
+    // the window's bits from two bytes (one at the last)
+    c.localGet(at).localGet(i).i32Const(3).i32ShrU().i32Add().localTee(window).i32Load16U();
+    c.localGet(window).i32Load8U();
+    c.localGet(i).i32Const(3).i32ShrU().localGet(length).i32Const(1).i32Sub().i32LtU().select();
+    c.localGet(i).i32Const(3).i32ShrU().localGet(length).i32LtU().i32Mul(); // nothing past the scalar
+    c.localGet(i).i32Const(7).i32And().i32ShrU();
+    c.i32Const(1).localGet(width).i32Shl().i32Const(1).i32Sub().i32And();
+    c.localGet(carry).i32Add().localTee(window);
+    c.i32Const(1).i32And().i32Eqz().if();
+    c.localGet(i).i32Const(1).i32Add().localSet(i); // a 0 digit; the carry passes on unchanged
+    c.br(1).end();
+    c.localGet(window).localGet(width).i32Const(1).i32Sub().i32ShrU().localSet(carry);
+    c.localGet(out).localGet(i).i32Add().localGet(window).localGet(carry).localGet(width).i32Shl().i32Sub().i32Store8(0);
+    c.localGet(i).i32Const(1).i32Add().localSet(top);
+    c.localGet(i).localGet(width).i32Add().localSet(i);
+    c.br(0).end().end();
+    c.localGet(top);
+  });
+
   // --- SHA-512 (FIPS 180-4), for k = SHA-512(R ‖ A ‖ M) without leaving the module ---
   const [shaState, shaK, shaW, shaPad] = [alloc(64), alloc(640), alloc(640), alloc(256)];
   /** rotr(x, a) ^ rotr(x, b) ^ (rotr(x, third), or x >>> third when `shift`), of the i64 local x. */
@@ -1181,5 +1519,5 @@ export function emitEd25519(): EmittedModule<Layout> {
   exported.set('initialize', start);
   for (const [name, index] of exported) mb.export(name, 'func', index);
   mb.export('memory', 'memory', 0);
-  return { bytes: mb.encode(), meta: { bytesIn, bytesOut, digits, scalar, heap: next } };
+  return { bytes: mb.encode(), meta: { bytesIn, bytesOut, digits, scalar, halves, scalarIn, heap: next } };
 }

@@ -13,8 +13,8 @@
  * — and our verifier decides everything else.
  */
 import { bytesToBase64, nodeModule } from '../../platform.js';
-import { bytesKey, sameBytes } from '../bytes.js';
-import { isCanonicalScalar, isSmallOrderEncoding } from './rules.js';
+import { bytesKey } from '../bytes.js';
+import { hasReducedY, isCanonicalScalar, isSignedZeroX, isSmallOrderEncoding } from './rules.js';
 
 interface NodeCrypto {
   createPublicKey(key: { key: { kty: 'OKP'; crv: 'Ed25519'; x: string }; format: 'jwk' }): unknown;
@@ -51,19 +51,6 @@ export function platformUses(publicKey: Uint8Array): number {
   return keys.get(bytesKey(publicKey))?.uses ?? 0;
 }
 
-/** Small-order key encodings beyond the eight canonical ones: x = 0 with the sign bit set, for y = 1 and y = -1. */
-const SIGNED_ZERO_X = [
-  Uint8Array.from({ length: 32 }, (_, i) => (i === 0 ? 0x01 : i === 31 ? 0x80 : 0)),
-  Uint8Array.from({ length: 32 }, (_, i) => (i === 0 ? 0xec : 0xff)),
-];
-
-/** Whether the key's y (its 255 low bits, little-endian) is below p = 2^255 - 19. */
-function hasReducedY(key: Uint8Array): boolean {
-  if ((key[31]! & 0x7f) !== 0x7f) return true;
-  for (let i = 30; i >= 1; i--) if (key[i] !== 0xff) return true;
-  return key[0]! < 0xed;
-}
-
 /** Whether the platform's answer is `verify_strict`'s for these bytes. */
 function platformDecides(signature: Uint8Array, publicKey: Uint8Array): boolean {
   return (
@@ -72,7 +59,7 @@ function platformDecides(signature: Uint8Array, publicKey: Uint8Array): boolean 
     isCanonicalScalar(signature.subarray(32)) &&
     !isSmallOrderEncoding(signature.subarray(0, 32)) &&
     !isSmallOrderEncoding(publicKey) &&
-    !SIGNED_ZERO_X.some((e) => sameBytes(e, publicKey)) &&
+    !isSignedZeroX(publicKey) &&
     hasReducedY(publicKey)
   );
 }

@@ -31,3 +31,19 @@ export function isCanonicalScalar(s: Uint8Array): boolean {
 
 /** Whether `r` is the canonical encoding of a small-order point (refused as R). */
 export const isSmallOrderEncoding = (r: Uint8Array): boolean => SMALL_ORDER_R.some((e) => sameBytes(e, r));
+
+/** Encodings of x = 0 with the sign bit set, for y = 1 and y = -1 (the identity and the point of order 2, which dalek reads as x = -0). */
+const SIGNED_ZERO_X = [
+  Uint8Array.from({ length: 32 }, (_, i) => (i === 0 ? 0x01 : i === 31 ? 0x80 : 0)),
+  Uint8Array.from({ length: 32 }, (_, i) => (i === 0 ? 0xec : 0xff)),
+];
+
+/** Whether the encoding's x is 0 with the sign bit set. */
+export const isSignedZeroX = (encoding: Uint8Array): boolean => SIGNED_ZERO_X.some((e) => sameBytes(e, encoding));
+
+/** Whether the encoding's y (its 255 low bits, little-endian) is below p = 2^255 - 19. */
+export function hasReducedY(encoding: Uint8Array): boolean {
+  if ((encoding[31]! & 0x7f) !== 0x7f) return true;
+  for (let i = 30; i >= 1; i--) if (encoding[i] !== 0xff) return true;
+  return encoding[0]! < 0xed;
+}

@@ -4,13 +4,26 @@
  * small order, and [s]B - [k]A must encode to exactly R's bytes, where k = SHA-512(R ‖ A ‖ M) mod ℓ
  * (A's bytes as given, even a non-canonical y). OpenSSL accepts small-order A and R; LiteSVM does not.
  *
- * A key's first few verifications compute [k](-A) + [s]B by one NAF ladder over both points
- * (Straus: 253 shared doublings, about 42 additions for k's width-5 digits and 32 for s's width-7
- * ones, B's odd multiples being computed once). A key in regular use then gets its own
- * comb table of -A (radix 2^5), so [k](-A) costs 51 additions and 5 doublings, and [s]B comes from
- * a fixed comb table of the base point (radix 2^8: 32 additions, 8 doublings), built for the first
- * such key; a key's table costs about three ladders, so a key used once or twice never pays for
- * one. A key that signs most transactions (a test's payer) later gets a radix-2^8
+ * A key's first few verifications check [s]B - [k]A = R with half-size scalars (after Pornin,
+ * "Optimized lattice basis reduction in dimension 2, and fast Schnorr and EdDSA signature
+ * verification", 2020): the module's `halfScalars` finds u ≡ v·k (mod 8ℓ) with v odd and both
+ * about 2^128, and with w = v·s mod ℓ one NAF ladder computes Q = [w]B - [u]A - [v]R over four
+ * points, -A, -R, B and 2^128·B (Straus: 128 shared doublings instead of 253; the odd multiples
+ * of B and 2^128·B are computed once); the signature holds exactly when Q is the identity.
+ * Why that is verify_strict's verdict: compress is one-to-one and only outputs canonical
+ * encodings, so compress([s]B - [k]A) equals R's bytes exactly when those bytes are the canonical
+ * encoding of a point R (y < p, and not x = 0 with the sign bit set, which dalek decodes as
+ * x = -0) and P = [s]B - [k]A - R is the identity. Every point's order divides 8ℓ, so
+ * [u]A = [v·k]A for any key, torsion and all, and ℓB = 0 gives [w]B = [v·s]B: Q = [v]P. And v is
+ * odd and 0 < |v| < ℓ, so v is prime to 8ℓ and [v] is one-to-one: Q = 0 exactly when P = 0.
+ * Decoding R (a square root, in place of the inversion compress needs) and R's odd multiples
+ * cost less than the 125 doublings saved. (Should the reduction fail, about one challenge in ten
+ * million, the ladder of [k](-A) + [s]B over 253 doublings decides, compared with R's bytes.)
+ *
+ * A key in regular use then gets its own comb table of -A (radix 2^5), so [k](-A) costs 51
+ * additions and 5 doublings, and [s]B comes from a fixed comb table of the base point (radix 2^8:
+ * 32 additions, 8 doublings), built for the first such key; a key's table costs about three
+ * ladders, so a key used once or twice never pays for one. A key that signs most transactions (a test's payer) later gets a radix-2^8
  * table like the base point's, and both combs then share one sum and its 8 doublings: 64
  * additions and 8 doublings in all, against 84 and 13. (A key table without the even/odd split,
  * added into the same sum, saves the 5 doublings and one addition but costs twice the memory and
@@ -18,9 +31,9 @@
  */
 import { bytesKey, sameBytes } from '../bytes.js';
 import { fixedModule } from '../../crypto/fixed-modules.js';
-import { emitEd25519, FE, NAF_STRIDE, NIELS, ODD_MULTIPLES, POINT, writeNaf, type Ed25519Exports, type Layout } from './module.js';
+import { emitEd25519, FE, NAF_STRIDE, NIELS, ODD_MULTIPLES, POINT, type Ed25519Exports, type Layout } from './module.js';
 import { platformUses, platformVerdict } from './platform.js';
-import { isCanonicalScalar, isSmallOrderEncoding } from './rules.js';
+import { hasReducedY, isCanonicalScalar, isSignedZeroX, isSmallOrderEncoding } from './rules.js';
 
 /** The base point's encoding. */
 const BASE_POINT = Uint8Array.from({ length: 32 }, (_, i) => (i === 0 ? 0x58 : 0x66));
@@ -44,12 +57,14 @@ const WIDE_KEY_COMB: Comb = { width: 8, digits: 32, at: 64 };
 const rows = (comb: Comb) => (comb.digits + 1) >> 1;
 const perRow = (comb: Comb) => 1 << (comb.width - 1);
 /**
- * B's odd multiples for the ladder, and the width of s's digits they serve: B's are computed once,
- * so wider digits (about 32 additions instead of 42) cost nothing per verification.
+ * B's odd multiples for the ladders (and 2^128·B's), and the width of the digits they serve: they
+ * are computed once, as Niels entries (an addition of one costs a multiplication less, and its
+ * table 120 bytes an entry instead of 320), so wider digits (about 28 additions instead of 42 for
+ * 253 bits) cost nothing per verification.
  */
-const BASE_ODD_MULTIPLES = 32;
-const BASE_NAF_WIDTH = 7;
-/** Verifications of a key by ladder before it gets a table. */
+const BASE_ODD_MULTIPLES = 64;
+const BASE_NAF_WIDTH = 8;
+/** Verifications of a key by ladder (half-size scalars) before it gets a table. */
 const LADDER_USES = 3;
 /** Keys remembered (decoded point, validity), and how many of them keep a comb table (~50 kB each). */
 const MAX_KEYS = 4096;
@@ -80,7 +95,15 @@ class Verifier {
   private heap: number;
   private readonly accumulator: number;
   private readonly keyPoint: number;
+  private readonly rPoint: number;
+  /** Odd multiples of the ladders' points: -A, -R, B and 2^128·B. */
   private readonly odd: number;
+  private readonly oddR: number;
+  private readonly oddB: number;
+  private readonly oddHighB: number;
+  /** The ladders' odd-multiple addresses (i32): [-A, B] for the full ladder, [-A, -R, B, 2^128·B] for half-size scalars. */
+  private readonly fullTables: number;
+  private readonly halfTables: number;
   private readonly scratch: number;
   /** B's comb table once a key has a table (0 before). */
   private baseTable = 0;
@@ -104,13 +127,39 @@ class Verifier {
     this.bytes = new Uint8Array(this.wasm.memory.buffer);
     this.accumulator = this.alloc(2 * POINT);
     this.keyPoint = this.alloc(POINT);
-    this.odd = this.alloc((ODD_MULTIPLES + BASE_ODD_MULTIPLES) * POINT);
+    this.rPoint = this.alloc(POINT);
+    this.odd = this.alloc(2 * ODD_MULTIPLES * POINT);
+    this.oddR = this.odd + ODD_MULTIPLES * POINT;
+    this.oddB = this.alloc(BASE_ODD_MULTIPLES * NIELS);
+    this.oddHighB = this.alloc(BASE_ODD_MULTIPLES * NIELS);
+    this.fullTables = this.alloc(8);
+    this.halfTables = this.alloc(16);
     const entries = Math.max(...[BASE_COMB, KEY_COMB].map((comb) => rows(comb) * perRow(comb)));
     this.scratch = this.alloc(entries * (POINT + FE));
     this.hashed = this.alloc(this.hashedRoom);
     this.bytes.set(BASE_POINT, layout.bytesIn);
     this.wasm.decompress(this.keyPoint);
-    this.wasm.oddMultiples(this.odd + ODD_MULTIPLES * POINT, this.keyPoint, BASE_ODD_MULTIPLES);
+    this.oddNiels(this.oddB, BASE_ODD_MULTIPLES);
+    this.wasm.doubleTimes(this.keyPoint, 128);
+    this.oddNiels(this.oddHighB, BASE_ODD_MULTIPLES);
+    // multiLadder takes an odd address for Niels entries
+    const tables = new DataView(this.wasm.memory.buffer);
+    [this.odd, this.oddB + 1].forEach((at, j) => tables.setUint32(this.fullTables + 4 * j, at, true));
+    [this.odd, this.oddR, this.oddB + 1, this.oddHighB + 1].forEach((at, j) => tables.setUint32(this.halfTables + 4 * j, at, true));
+  }
+
+  /** The odd multiples P, 3P, 5P … (`count` of them) of the point P at `keyPoint`, as Niels entries at `table`. */
+  private oddNiels(table: number, count: number): void {
+    const { wasm, bytes, scratch } = this;
+    const twice = this.accumulator;
+    bytes.copyWithin(twice, this.keyPoint, this.keyPoint + POINT);
+    wasm.doubleTimes(twice, 1);
+    bytes.copyWithin(scratch, this.keyPoint, this.keyPoint + POINT);
+    for (let at = scratch + POINT; at < scratch + count * POINT; at += POINT) {
+      bytes.copyWithin(at, at - POINT, at);
+      wasm.addPoint(at, twice);
+    }
+    wasm.toNiels(table, scratch, count, scratch + count * POINT);
   }
 
   /** `bytes` of fresh memory (grown as needed). */
@@ -213,29 +262,99 @@ class Verifier {
     return table;
   }
 
-  verify(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
-    if (signature.length !== 64 || publicKey.length !== 32) return false;
+  /**
+   * The key of a signature that passes the checks on bytes and whose key decodes, with k at the
+   * module's `scalar`; undefined for a signature refused already.
+   */
+  private prepare(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): KeyState | undefined {
+    if (signature.length !== 64 || publicKey.length !== 32) return undefined;
     const r = signature.subarray(0, 32);
-    const s = signature.subarray(32);
-    if (!isCanonicalScalar(s) || isSmallOrderEncoding(r)) return false;
+    if (!isCanonicalScalar(signature.subarray(32)) || isSmallOrderEncoding(r)) return undefined;
     const key = this.key(publicKey);
-    if (!key.negated) return false;
+    if (!key.negated) return undefined;
     if (this.hashedRoom < 64 + message.length) this.hashed = this.alloc((this.hashedRoom = 64 + message.length));
     this.bytes.set(r, this.hashed);
     this.bytes.set(publicKey, this.hashed + 32);
     this.bytes.set(message, this.hashed + 64);
     this.wasm.challenge(this.hashed, 64 + message.length); // k, at the module's `scalar`
+    return key;
+  }
 
+  verify(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
+    const key = this.prepare(signature, message, publicKey);
+    if (!key) return false;
+    const r = signature.subarray(0, 32);
+    const s = signature.subarray(32);
+    if (key.uses < LADDER_USES) {
+      key.uses++;
+      return this.halfSizeVerdict(key, r, s) ?? this.ladderVerdict(key, r, s);
+    }
     const sum = this.accumulator;
-    if (key.uses < LADDER_USES) this.ladder(sum, key, s);
-    else if (!this.sharedCombs(sum, key, s)) {
+    if (!this.sharedCombs(sum, key, s)) {
       const keyPart = this.accumulator + POINT;
       this.timesBase(sum, s);
       this.timesKey(keyPart, key);
       this.wasm.addPoint(sum, keyPart);
     }
-    this.wasm.compress(sum);
+    return this.encodes(sum, r);
+  }
+
+  /**
+   * For tests: a new key's verdicts by half-size scalars (undefined when they leave it to the
+   * ladder) and by the full ladder, whatever the key's uses.
+   */
+  freshVerdicts(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): [half: boolean | undefined, ladder: boolean] {
+    const key = this.prepare(signature, message, publicKey);
+    if (!key) return [false, false];
+    const r = signature.subarray(0, 32);
+    const s = signature.subarray(32);
+    const k = this.bytes.slice(this.layout.scalar, this.layout.scalar + 32);
+    const half = this.halfSizeVerdict(key, r, s);
+    this.bytes.set(k, this.layout.scalar);
+    return [half, this.ladderVerdict(key, r, s)];
+  }
+
+  /** Whether `p` encodes to exactly the bytes `r`. */
+  private encodes(p: number, r: Uint8Array): boolean {
+    this.wasm.compress(p);
     return sameBytes(this.bytes.subarray(this.layout.bytesOut, this.layout.bytesOut + 32), r);
+  }
+
+  /** [s]B + [k](-A) encodes to R's bytes (k at the module's `scalar`), by the full ladder. */
+  private ladderVerdict(key: KeyState, r: Uint8Array, s: Uint8Array): boolean {
+    this.ladder(this.accumulator, key, s);
+    return this.encodes(this.accumulator, r);
+  }
+
+  /**
+   * The same verdict by half-size scalars (k at the module's `scalar`, which this overwrites): R's
+   * bytes are a canonical encoding and Q = [w]B - [u]A - [v]R is the identity (see the file's
+   * comment); undefined when no half-size scalars were found.
+   */
+  private halfSizeVerdict(key: KeyState, r: Uint8Array, s: Uint8Array): boolean | undefined {
+    if (!hasReducedY(r) || isSignedZeroX(r)) return false;
+    const { wasm, bytes } = this;
+    const { scalar, scalarIn, digits, bytesIn, halves } = this.layout;
+    const uSign = wasm.halfScalars();
+    if (uSign === 0) return undefined;
+    bytes.set(r, bytesIn);
+    if (!wasm.decompress(this.rPoint)) return false;
+    wasm.negate(this.rPoint);
+    wasm.oddMultiples(this.oddR, this.rPoint, ODD_MULTIPLES);
+    bytes.set(key.negated!, this.keyPoint);
+    if (uSign < 0) wasm.negate(this.keyPoint);
+    wasm.oddMultiples(this.odd, this.keyPoint, ODD_MULTIPLES);
+    bytes.set(s, scalarIn);
+    wasm.timesV(); // w = v·s mod ℓ, at `scalar`
+    const length = Math.max(
+      wasm.naf(halves, 32, digits, 5),
+      wasm.naf(halves + 32, 32, digits + NAF_STRIDE, 5),
+      wasm.naf(scalar, 16, digits + 2 * NAF_STRIDE, BASE_NAF_WIDTH),
+      wasm.naf(scalar + 16, 16, digits + 3 * NAF_STRIDE, BASE_NAF_WIDTH),
+    );
+    wasm.identity(this.accumulator);
+    if (length > 0) wasm.multiLadder(this.accumulator, digits, 4, length, this.halfTables);
+    return wasm.isIdentity(this.accumulator) === 1;
   }
 
   /**
@@ -274,16 +393,13 @@ class Verifier {
    * -A and of B, sharing its doublings (a key's first few verifications).
    */
   private ladder(out: number, key: KeyState, s: Uint8Array): void {
-    key.uses++;
     this.bytes.set(key.negated!, this.keyPoint);
     this.wasm.oddMultiples(this.odd, this.keyPoint, ODD_MULTIPLES);
     const { digits, scalar } = this.layout;
-    const length = Math.max(
-      writeNaf(this.bytes.subarray(scalar, scalar + 32), this.bytes, digits),
-      writeNaf(s, this.bytes, digits + NAF_STRIDE, BASE_NAF_WIDTH),
-    );
+    this.bytes.set(s, this.layout.scalarIn);
+    const length = Math.max(this.wasm.naf(scalar, 32, digits, 5), this.wasm.naf(this.layout.scalarIn, 32, digits + NAF_STRIDE, BASE_NAF_WIDTH));
     this.wasm.identity(out);
-    if (length > 0) this.wasm.multiLadder(out, digits, 2, length, this.odd);
+    if (length > 0) this.wasm.multiLadder(out, digits, 2, length, this.fullTables);
   }
 
   /** out = [k](-A) (k at the module's `scalar`) by the key's comb table (built on first use). */
@@ -322,10 +438,10 @@ let verifier: Verifier | undefined;
  * Ours is faster once a key has its tables (28 µs against 78–90), but a process's first hand-over
  * costs 6–11 ms (the module's set-up and lazily compiled code, B's table, then the key's), which
  * takes a couple of hundred verifications to win back: a test file of a few dozen transactions
- * never pays it. Once it runs, ours verifies every signature: a new key's ladder (85–90 µs alone)
- * is as fast as OpenSSL's reading of the key and verification (~95 µs), and much faster inside
- * transactions, where caches are cold (a new key ~97 against ~150 µs in a bundle of
- * bench/programs.bench.ts).
+ * never pays it. Once it runs, ours verifies every signature: a new key's full ladder (85–90 µs
+ * alone, and half-size scalars take about 0.78 of that) was already as fast as OpenSSL's reading of
+ * the key and verification (~95 µs), and much faster inside transactions, where caches are cold
+ * (a new key ~97 against ~150 µs in a bundle of bench/programs.bench.ts).
  */
 export const PLATFORM_USES = 256;
 /** Platform verifications in all after which ours runs even if no key was used {@link PLATFORM_USES} times. */
@@ -338,6 +454,14 @@ let platformVerifications = 0;
  */
 export function wasmVerifyStrict(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
   return (verifier ??= new Verifier()).verify(signature, message, publicKey);
+}
+
+/**
+ * For tests: a signature's verdicts as a new key's by half-size scalars (undefined when they leave
+ * it to the ladder) and by the full ladder of [k](-A) + [s]B.
+ */
+export function freshVerdicts(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): [half: boolean | undefined, ladder: boolean] {
+  return (verifier ??= new Verifier()).freshVerdicts(signature, message, publicKey);
 }
 
 /**
