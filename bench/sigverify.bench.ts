@@ -1,12 +1,13 @@
 /**
  * Microseconds per Ed25519 verification of a transaction-sized message (250 bytes): websvm's
  * verifier once its WebAssembly one runs (which then verifies every signature) for a signer in
- * regular use (comb tables) and for a signer's first use (its ladder), the platform's (OpenSSL,
- * which verifies a process's first signatures) for a signer's first use, the memo of a signature
- * verified just before, and the alternatives measured against them, all in CPU time of this one
- * process, in alternating rounds (the machine may be shared). Rows "with caches thrashed" write
- * over 6 MB between two verifications, as a transaction's work does (the tables and code are cold
- * then), and count the verifications' wall time alone.
+ * regular use (comb tables) and for a signer's first use (half-size scalars: one ladder over -A,
+ * -R, B and 2^128·B), the platform's (OpenSSL, which verifies a process's first signatures) for a
+ * signer's first use, the memo of a signature verified just before, and the alternatives
+ * measured against them, all in CPU time of this one process, in alternating rounds (the machine
+ * may be shared). Rows "with caches thrashed" write over 6 MB between two verifications, as a
+ * transaction's work does (the tables and code are cold then), and count the verifications' wall
+ * time alone.
  * `npm run bench:sigverify`.
  */
 import { createPublicKey, randomBytes, verify as nodeVerify } from 'node:crypto';
@@ -54,7 +55,7 @@ const regularUse = (i: number) => verifyStrict(signatures[i & 255], messages[i &
 const options: [name: string, count: number, verify: (i: number) => boolean, between?: () => void][] = [
   ['websvm, signer in regular use', 2000, regularUse],
   ['websvm, signer in regular use, caches thrashed', 300, regularUse, thrash],
-  ["websvm, a signer's first use (ladder)", 30, firstUses(verifyStrict)],
+  ["websvm, a signer's first use (half-size ladder)", 30, firstUses(verifyStrict)],
   ["websvm, a signer's first use, caches thrashed", 30, firstUses(verifyStrict), thrash],
   ["the platform's (OpenSSL, key read from JWK), a signer's first use", 30, firstUses(platformVerdict)],
   ["the platform's, a signer's first use, caches thrashed", 30, firstUses(platformVerdict), thrash],
