@@ -42,6 +42,7 @@ import {
   swapSubRegImmOperands,
 } from '../isa/version.js';
 import type { SyscallRegistry } from '../vm/syscalls.js';
+import { SOL_MEMCMP_HASH } from '../syscalls/memory.js';
 import { INPUT_SLOT, LAZY_CHUNK, MARK_SHIFT } from '../vm/memory.js';
 import {
   compiledBlocksBudget,
@@ -95,6 +96,12 @@ const T = 18; // i64 scratch
 const U = 19; // i64 scratch
 const FP0 = 20; // i32: FP on entry (a recursive function's own calls push frames after it)
 const E = 21; // i32: the region entry of the access being translated
+// i32 locals of an inline sol_memcmp_: the compared ranges' and the result's host addresses, the length, the index.
+const MX = 22;
+const MY = 23;
+const MO = 24;
+const MN = 25;
+const MI = 26;
 const PARAMS = [...Array<ValType>(7).fill(I64), I32, I64];
 /** r0 and LEFT; a negative LEFT is minus the status of a run that left the compiled code. */
 const RESULTS = [I64, I64];
@@ -598,6 +605,14 @@ class FunctionCompiler {
     let resolved = false;
     if ((!statics || src === 0) && mc.syscalls.lookup(imm >>> 0)) {
       this.charge(); // a call ends its region
+      const inline = imm >>> 0 === SOL_MEMCMP_HASH;
+      const done = inline ? this.open('block') : -1;
+      if (inline) {
+        const slow = this.open('block');
+        this.inlineMemcmp(pc, slow, done);
+        this.close();
+        c.i64ConstI32(0).globalSet(mc.dueGlobal); // a failed translation set it, and the syscall charges what is due
+      }
       this.saveState(); // the registers a failing syscall leaves
       c.i32Const(0).localGet(PREV).localGet(LEFT).i64Sub().i64Store(HEADER.syscallDue);
       c.i32Const(imm).i32Const(pc);
@@ -606,6 +621,7 @@ class FunctionCompiler {
       // Nothing is due after it; the globals say so for the code that reads them next.
       c.i32Const(0).i64Load(HEADER.syscallUnits).localTee(PREV).localTee(LEFT).globalSet(mc.prevGlobal);
       c.i64ConstI32(0).globalSet(mc.dueGlobal);
+      if (inline) this.close();
       resolved = true;
     }
     const target = internalCallTarget(mc.exe, insn);
@@ -620,6 +636,88 @@ class FunctionCompiler {
     }
     this.jumpTo(pc + 1);
     return 'terminated';
+  }
+
+  /**
+   * `sol_memcmp_` (r1, r2: the ranges, r3: their length, r4: the i32 result) without leaving
+   * the wasm code, in its plain case, else branches to `slow` (the JS syscall) before any effect:
+   * the built-in syscall with this run's prices in the header, its charge fitting the units left,
+   * a length below 2^32 and an aligned result, each range and the result inside one region that
+   * allows the access (translated by `translate` as a load or store is, in the syscall's order;
+   * a zero length translates no range). The charge stays due (the next synchronisation charges
+   * it as it does the instructions); the result's store marks and notes what the syscall's does.
+   */
+  private inlineMemcmp(pc: number, slow: number, done: number): void {
+    const c = this.c;
+    const translate = (addr: number, size: () => void, store: boolean, host: number) => {
+      c.localGet(R(addr));
+      size();
+      c.i32Const(store ? 1 : 0)
+        .i32Const(pc)
+        .localGet(LEFT)
+        .call(this.mc.translate)
+        .localTee(host)
+        .i32Eqz();
+      this.brIf(slow);
+    };
+    c.i32Const(0).i64Load(HEADER.memOpPerUnit).localTee(U).i64Eqz();
+    this.brIf(slow);
+    c.localGet(R(3)).i64Const(0, 0xffff_ffff).i64GtU();
+    this.brIf(slow);
+    c.localGet(R(4)).i32WrapI64().i32Const(3).i32And();
+    this.brIf(slow);
+    // T = max(memOpBaseCost, n / cpiBytesPerUnit), which must not exceed the units left.
+    c.localGet(R(3)).localGet(U).i64DivU().localTee(T);
+    c.i32Const(0).i64Load(HEADER.memOpBase).localTee(U);
+    c.localGet(T).localGet(U).i64GtU().select().localTee(T);
+    c.localGet(LEFT).i64GtS();
+    this.brIf(slow);
+    c.localGet(R(3)).i32WrapI64().localTee(MN);
+    this.open('if');
+    translate(1, () => c.localGet(MN), false, MX);
+    translate(2, () => c.localGet(MN), false, MY);
+    this.close();
+    translate(4, () => c.i32Const(4), true, MO);
+    c.localGet(LEFT).localGet(T).i64Sub().localSet(LEFT);
+    c.i64ConstI32(0).localSet(R(0));
+    // The first differing byte: 8 bytes at a time while 8 remain, then byte by byte.
+    c.i32Const(0).localSet(MI);
+    const equal = this.open('block');
+    const found = this.open('block');
+    const bytes = this.open('block');
+    const words = this.open('loop');
+    c.localGet(MN).localGet(MI).i32Sub().i32Const(8).i32LtU();
+    this.brIf(bytes);
+    c.localGet(MX).localGet(MI).i32Add().i64Load();
+    c.localGet(MY).localGet(MI).i32Add().i64Load();
+    c.i64Xor().localTee(U).i64Eqz().i32Eqz();
+    this.open('if');
+    c.localGet(MI).localGet(U).i64Ctz().i32WrapI64().i32Const(3).i32ShrU().i32Add().localSet(MI);
+    this.br(found);
+    this.close();
+    c.localGet(MI).i32Const(8).i32Add().localSet(MI);
+    this.br(words);
+    this.close();
+    this.close();
+    const tail = this.open('loop');
+    c.localGet(MI).localGet(MN).i32GeU();
+    this.brIf(equal);
+    c.localGet(MX).localGet(MI).i32Add().i32Load8U();
+    c.localGet(MY).localGet(MI).i32Add().i32Load8U();
+    c.i32Ne();
+    this.brIf(found);
+    c.localGet(MI).i32Const(1).i32Add().localSet(MI);
+    this.br(tail);
+    this.close();
+    this.close();
+    c.localGet(MO);
+    c.localGet(MX).localGet(MI).i32Add().i32Load8U();
+    c.localGet(MY).localGet(MI).i32Add().i32Load8U();
+    c.i32Sub().i32Store();
+    this.br(done);
+    this.close();
+    c.localGet(MO).i32Const(0).i32Store();
+    this.br(done);
   }
 
   /** `callx`: compiled functions through the table; any other slot continues in the interpreter. */
@@ -1191,6 +1289,7 @@ function enterFunction(c: Code, mc: ModuleContext): void {
   c.locals(4, I32); // BLK, HPC, FK, A
   c.locals(2, I64); // T, U
   c.locals(2, I32); // FP0, E
+  c.locals(5, I32); // MX, MY, MO, MN, MI
   c.localGet(FP).localSet(FP0);
   c.globalGet(mc.prevGlobal).localSet(PREV);
   for (let r = 6; r <= 9; r++) c.localGet(FP).i32Const(HEADER.frameSize).i32Sub().i64Load(frameRegister(r)).localSet(R(r));

@@ -15,6 +15,7 @@ import { BufferDirt, INPUT_SLOT, LAZY_CHUNK, type Backing, type LoadedChunks, ty
 import type { ExitHook } from '../vm/execute.js';
 import type { Placement } from '../vm/machine-pool.js';
 import { invokeSyscall, type SyscallContext, type SyscallRegistry } from '../vm/syscalls.js';
+import { inlineMemcmpPrices } from '../syscalls/memory.js';
 import { ACCESS, FAULTS, FRAME, frameAt, frameRegister, HEADER, headerRegister, REGION_ENTRY, regionEntry, STATUS_EXIT } from './layout.js';
 import type { ProgramTier } from './program-cache.js';
 import { CHUNK_SHIFT } from './compile.js';
@@ -74,6 +75,9 @@ interface Instance {
   backing: (size: number) => Backing;
 }
 
+/** Syscalls the wasm code (either tier) made through JS, for tests of what the compiled code runs inline. */
+export const wasmSyscalls = { calls: 0 };
+
 /** Idle instances by what they run: a compiled module, or (the interpreter module) a program's tier. */
 const idle = new WeakMap<object, Instance[]>();
 
@@ -104,6 +108,7 @@ function instanceFor(module: WebAssembly.Module, key: object): Instance {
       // whenever a syscall runs (the code sets it only on its ways out of the run, and to 0 after
       // each syscall), so a syscall that fails leaves nothing to charge twice.
       syscall: (hash: number, pc: number, r1: bigint, r2: bigint, r3: bigint, r4: bigint, r5: bigint) => {
+        wasmSyscalls.calls++;
         const view = state.memory.view;
         state.consume(readU53(view, HEADER.syscallDue));
         try {
@@ -391,6 +396,9 @@ function runOn(inst: Instance, req: RunRequest, map: MemoryMap, entered: Uint8Ar
     view.setUint32(at + R.loopStoreLimit, gapped || !writable || slot === INPUT_SLOT ? 0 : length, true);
   }
   view.setUint32(HEADER.inputMarks, Math.max(0, map.marksAt), true);
+  const memcmp = inlineMemcmpPrices(syscalls);
+  writeU53(view, HEADER.memOpBase, memcmp ? memcmp.memOpBaseCost : 0);
+  writeU53(view, HEADER.memOpPerUnit, memcmp ? memcmp.cpiBytesPerUnit : 0); // 0: every call through JS
   for (let r = 0; r <= FRAME_PTR_REG; r++) view.setBigUint64(headerRegister(r), 0n, true); // the header is reused
   view.setBigUint64(headerRegister(1), BigInt(MM_INPUT_START), true);
   view.setBigUint64(headerRegister(2), r2, true);

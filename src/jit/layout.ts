@@ -61,6 +61,14 @@ export const HEADER = {
   syscallDue: 384,
   syscallUnits: 392,
   /**
+   * The prices of this run's `sol_memcmp_` (i64 each), which compiled code runs inline in its
+   * plain case: `memOpBaseCost` and `cpiBytesPerUnit`, the latter 0 when the registered
+   * `sol_memcmp_` is not the built-in one (or its price is not a division), so every call goes
+   * through the JS syscall.
+   */
+  memOpBase: 400,
+  memOpPerUnit: 408,
+  /**
    * {@link MAX_CALL_DEPTH} {@link FRAME}s. The frame's worth of bytes before the first holds the
    * initial r6..r9, which the entry function reads as any callee reads its caller's.
    */
@@ -84,7 +92,9 @@ assertInternal(
     HEADER.access + ACCESS.fixedSize <= HEADER.regs &&
     headerRegister(FRAME_PTR_REG + 1) <= HEADER.inputMarks &&
     HEADER.inputMarks + 4 <= HEADER.syscallDue &&
-    HEADER.syscallUnits + 8 <= HEADER.frames - FRAME.fixedSize &&
+    HEADER.syscallUnits + 8 <= HEADER.memOpBase &&
+    HEADER.memOpBase + 8 <= HEADER.memOpPerUnit &&
+    HEADER.memOpPerUnit + 8 <= HEADER.frames - FRAME.fixedSize &&
     HEADER.frames + FRAME.fixedSize * MAX_CALL_DEPTH <= HEADER.size,
   'the JIT header blocks overlap',
 );

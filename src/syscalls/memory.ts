@@ -2,7 +2,8 @@
  * Memory-operation syscalls with Agave's costs and checks (agave `syscalls/src/mem_ops.rs`):
  * each charges max(mem_op_base_cost, n / cpi_bytes_per_unit) before touching memory.
  */
-import { requireAligned, type SyscallContext, type SyscallRegistry } from '../vm/syscalls.js';
+import { requireAligned, type SyscallContext, type SyscallFn, type SyscallRegistry } from '../vm/syscalls.js';
+import { hashSymbolName } from '../elf/murmur3.js';
 import { DEFAULT_EXECUTION_COSTS, memOpCost, type ExecutionCosts } from './costs.js';
 import { consumeChecked } from './logging.js';
 import { SyscallError } from './errors.js';
@@ -16,8 +17,48 @@ function copy(ctx: SyscallContext, dst: bigint, src: bigint, n: bigint): void {
   if (to >= 0) ctx.memory.bytes.copyWithin(to, from, from + Number(n)); // memmove semantics when the ranges overlap
 }
 
+/** The `call` immediate of `sol_memcmp_`, whose plain case compiled code runs inline (see {@link inlineMemcmpPrices}). */
+export const SOL_MEMCMP_HASH = hashSymbolName('sol_memcmp_');
+
+/** The built-in `sol_memcmp_` functions, and the prices each charges. */
+const builtinMemcmp = new WeakMap<SyscallFn, Readonly<ExecutionCosts>>();
+
+/**
+ * The prices of `registry`'s `sol_memcmp_` when it is a built-in one charging nothing before it
+ * runs, at prices that are whole numbers of units and a positive divisor: compiled code may then
+ * do what it does in the plain case inline. Otherwise undefined.
+ */
+export function inlineMemcmpPrices(registry: SyscallRegistry): Readonly<ExecutionCosts> | undefined {
+  const entry = registry.lookup(SOL_MEMCMP_HASH);
+  const costs = entry?.cost === 0 ? builtinMemcmp.get(entry.fn) : undefined;
+  if (!costs) return undefined;
+  const { memOpBaseCost, cpiBytesPerUnit } = costs;
+  return Number.isSafeInteger(memOpBaseCost) && memOpBaseCost >= 0 && Number.isSafeInteger(cpiBytesPerUnit) && cpiBytesPerUnit > 0 ? costs : undefined;
+}
+
 /** Registers `sol_memcpy_`, `sol_memmove_`, `sol_memset_` and `sol_memcmp_`. */
 export function registerMemorySyscalls(registry: SyscallRegistry, costs: Readonly<ExecutionCosts> = DEFAULT_EXECUTION_COSTS): SyscallRegistry {
+  const memcmp: SyscallFn = (ctx, a, b, n, result) => {
+    consumeChecked(ctx, memOpCost(costs, Number(n)));
+    const memory = ctx.memory;
+    const x = memory.sliceAt(a, n, false);
+    const y = memory.sliceAt(b, n, false);
+    // The i32 result is translated, then checked for alignment, after the compared ranges.
+    const out = memory.sliceAt(result, 4, true);
+    requireAligned(ctx, result, 4);
+    const bytes = memory.bytes;
+    const length = x < 0 ? 0 : Number(n);
+    let diff = 0;
+    for (let i = 0; i < length; i++) {
+      if (bytes[x + i] !== bytes[y + i]) {
+        diff = bytes[x + i]! - bytes[y + i]!;
+        break;
+      }
+    }
+    memory.view.setInt32(out, diff, true);
+    return 0n;
+  };
+  builtinMemcmp.set(memcmp, costs);
   return registry
     .register('sol_memcpy_', (ctx, dst, src, n) => {
       consumeChecked(ctx, memOpCost(costs, Number(n)));
@@ -36,24 +77,5 @@ export function registerMemorySyscalls(registry: SyscallRegistry, costs: Readonl
       if (at >= 0) ctx.memory.bytes.fill(Number(value & 0xffn), at, at + Number(n));
       return 0n;
     })
-    .register('sol_memcmp_', (ctx, a, b, n, result) => {
-      consumeChecked(ctx, memOpCost(costs, Number(n)));
-      const memory = ctx.memory;
-      const x = memory.sliceAt(a, n, false);
-      const y = memory.sliceAt(b, n, false);
-      // The i32 result is translated, then checked for alignment, after the compared ranges.
-      const out = memory.sliceAt(result, 4, true);
-      requireAligned(ctx, result, 4);
-      const bytes = memory.bytes;
-      const length = x < 0 ? 0 : Number(n);
-      let diff = 0;
-      for (let i = 0; i < length; i++) {
-        if (bytes[x + i] !== bytes[y + i]) {
-          diff = bytes[x + i]! - bytes[y + i]!;
-          break;
-        }
-      }
-      memory.view.setInt32(out, diff, true);
-      return 0n;
-    });
+    .register('sol_memcmp_', memcmp);
 }
