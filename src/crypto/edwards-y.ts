@@ -17,6 +17,7 @@
 import { type Code, ModuleBuilder, ValType } from '../jit/wasm/index.js';
 import { edwardsD, P25519 as P } from './edwards25519.js';
 import { compileAhead, fixedModule, type EmittedModule } from './fixed-modules.js';
+import { emitMatrixUpdate } from './inverse.js';
 
 const { I32, I64 } = ValType;
 /** Bits of each limb, and the bit each starts at (⌈25.5·k⌉). */
@@ -149,7 +150,7 @@ function jacobi(c: Code, at: number): void {
   const r = Array.from({ length: LIMBS }, () => c.locals(1, I64));
   const F = Array.from({ length: LIMBS30 }, () => c.locals(1, I64));
   const G = Array.from({ length: LIMBS30 }, () => c.locals(1, I64));
-  const [f, g, u, v, q, s, eta, i, zeros, w, m, t, sign, batches, tf, tg, cf, cg] = Array.from({ length: 18 }, () => c.locals(1, I64));
+  const [f, g, u, v, q, s, eta, i, zeros, w, m, t, sign, batches, cf, cg] = Array.from({ length: 16 }, () => c.locals(1, I64));
   c.i32Const(at).localSet(ptr);
   load(c, ptr, r);
   for (let pass = 0; pass < 3; pass++) carry(c, r);
@@ -227,28 +228,7 @@ function jacobi(c: Code, at: number): void {
     }
     c.end().end();
     // (f, g) ← (u·f + v·g, q·f + r·g) / 2^30, limb by limb in place.
-    for (let k = 0; k < LIMBS30; k++) {
-      c.localGet(u).localGet(F[k]).i64Mul().localGet(v).localGet(G[k]).i64Mul().i64Add();
-      if (k > 0) c.localGet(cf).i64Add();
-      c.localSet(tf);
-      c.localGet(q).localGet(F[k]).i64Mul().localGet(s).localGet(G[k]).i64Mul().i64Add();
-      if (k > 0) c.localGet(cg).i64Add();
-      c.localSet(tg);
-      if (k > 0) {
-        c.localGet(tf)
-          .i64ConstI32(MASK30)
-          .i64And()
-          .localSet(F[k - 1]);
-        c.localGet(tg)
-          .i64ConstI32(MASK30)
-          .i64And()
-          .localSet(G[k - 1]);
-      }
-      c.localGet(tf).i64ConstI32(30).i64ShrU().localSet(cf);
-      c.localGet(tg).i64ConstI32(30).i64ShrU().localSet(cg);
-    }
-    c.localGet(cf).localSet(F[LIMBS30 - 1]);
-    c.localGet(cg).localSet(G[LIMBS30 - 1]);
+    emitMatrixUpdate(c, [u, v, q, s], F, G, [cf, cg]);
     // f = 1: (g | 1) = 1, so the symbol is the sign recorded.
     c.localGet(F[0]).i64ConstI32(1).i64Eq();
     c.localGet(F[1]);

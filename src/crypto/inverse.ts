@@ -7,13 +7,54 @@
  * one), so that a limb times a matrix entry, and a few of those summed, fit 63 bits. About 2 µs
  * for a 256-bit q against 16–20 µs for an exponentiation by q − 2.
  */
-import { type ModuleBuilder, ValType } from '../jit/wasm/index.js';
+import { type Code, type ModuleBuilder, ValType } from '../jit/wasm/index.js';
 import { NARROW_BITS } from './montgomery.js';
 import { modInverse } from './modular.js';
 
 const { I32, I64 } = ValType;
 const BITS = 30;
 const M30 = 2 ** BITS - 1;
+
+/**
+ * Emits (a, b) ← ((m₀₀·a + m₀₁·b)/2^30, (m₁₀·a + m₁₁·b)/2^30) on numbers of signed 30-bit limbs in
+ * i64 locals, the matrix's entries (i64 locals) being those of a batch of 30 steps, so that both
+ * sums' low 30 bits vanish; with `fold`, multiples (i64 locals) of the modulus (its limbs) are
+ * added to the sums first, to make their low 30 bits vanish. `sums` are two i64 scratch locals.
+ */
+export function emitMatrixUpdate(
+  c: Code,
+  [m00, m01, m10, m11]: readonly [number, number, number, number],
+  a: readonly number[],
+  b: readonly number[],
+  [sa, sb]: readonly [number, number],
+  fold?: { multiples: readonly [number, number]; modulus: readonly number[] },
+): void {
+  const term = (sum: number, x: number, y: number, k: number, multiple?: number) => {
+    c.localGet(sum).localGet(x).localGet(a[k]!).i64Mul().i64Add().localGet(y).localGet(b[k]!).i64Mul().i64Add();
+    if (multiple !== undefined) c.localGet(multiple).i64Const(0, fold!.modulus[k]!).i64Mul().i64Add();
+    c.localSet(sum);
+  };
+  c.i64ConstI32(0).localSet(sa);
+  c.i64ConstI32(0).localSet(sb);
+  for (let k = 0; k < a.length; k++) {
+    term(sa, m00, m01, k, fold?.multiples[0]);
+    term(sb, m10, m11, k, fold?.multiples[1]);
+    if (k) {
+      c.localGet(sa)
+        .i64Const(0, M30)
+        .i64And()
+        .localSet(a[k - 1]!);
+      c.localGet(sb)
+        .i64Const(0, M30)
+        .i64And()
+        .localSet(b[k - 1]!);
+    }
+    c.localGet(sa).i64Const(0, BITS).i64ShrS().localSet(sa);
+    c.localGet(sb).i64Const(0, BITS).i64ShrS().localSet(sb);
+  }
+  c.localGet(sa).localSet(a[a.length - 1]!);
+  c.localGet(sb).localSet(b[b.length - 1]!);
+}
 
 /**
  * Emits `invert(dst, src)`: dst = src⁻¹ mod q for the value at src (`limbs` of montgomery.ts's
@@ -113,29 +154,8 @@ export function emitInverse(m: ModuleBuilder, q: bigint, limbs: number): number 
   c.localGet(step).i32Const(1).i32Sub().localTee(step).brIf(0);
   c.end();
 
-  /** (a, b) = ((u·a + v·b)/2^30, (w·a + r·b)/2^30), plus `fold`·q on each (zero for f, g). */
-  const update = (a: number[], b: number[], fold?: [number, number]) => {
-    const [ma, mb] = fold ?? [];
-    const term = (acc: number, x: number, y: number, k: number, mk?: number) => {
-      c.localGet(acc).localGet(x).localGet(a[k]).i64Mul().i64Add().localGet(y).localGet(b[k]).i64Mul().i64Add();
-      if (mk !== undefined) c.localGet(mk).i64Const(0, qLimbs[k]).i64Mul().i64Add();
-      c.localSet(acc);
-    };
-    set(cf, () => c.i64ConstI32(0));
-    set(cg, () => c.i64ConstI32(0));
-    for (let k = 0; k < N; k++) {
-      term(cf, u, v, k, ma);
-      term(cg, w, r, k, mb);
-      if (k) {
-        set(a[k - 1], () => c.localGet(cf).i64Const(0, M30).i64And());
-        set(b[k - 1], () => c.localGet(cg).i64Const(0, M30).i64And());
-      }
-      set(cf, () => c.localGet(cf).i64Const(0, BITS).i64ShrS());
-      set(cg, () => c.localGet(cg).i64Const(0, BITS).i64ShrS());
-    }
-    set(a[N - 1], () => c.localGet(cf));
-    set(b[N - 1], () => c.localGet(cg));
-  };
+  const update = (a: number[], b: number[], fold?: [number, number]) =>
+    emitMatrixUpdate(c, [u, v, w, r], a, b, [cf, cg], fold && { multiples: fold, modulus: qLimbs });
   // d, e: first the multiples of q that keep them in (−2q, q) and make the low 30 bits vanish.
   set(sd, () =>
     c
