@@ -4,6 +4,7 @@
  * end throws a {@link DebugInfoError}, so malformed input never reads outside its section.
  */
 import { malformed } from './errors.js';
+import { u64AsNumber } from '../runtime/bytes.js';
 
 /** Numbers beyond this lose precision; DWARF values of an sBPF program stay far below it. */
 const MAX_EXACT = Number.MAX_SAFE_INTEGER;
@@ -53,8 +54,7 @@ export class Cursor {
     return this.view.getUint32(this.take(4), true);
   }
   u64(): number {
-    const at = this.take(8);
-    return this.view.getUint32(at, true) + this.view.getUint32(at + 4, true) * 0x1_0000_0000;
+    return u64AsNumber(this.view, this.take(8));
   }
   /** An unsigned 64-bit integer, exactly. */
   u64n(): bigint {

@@ -12,6 +12,7 @@ import { lddwValue, offAt, opcodeAt } from '../isa/slot.js';
 import { opcodeRole, opcodeRoles } from '../isa/validity.js';
 import { staticSyscalls } from '../isa/version.js';
 import type { SyscallRegistry } from '../vm/syscalls.js';
+import { u64AsNumber } from '../runtime/bytes.js';
 
 /** A basic block: slots [start, end), ending at the instruction in slot `last`. */
 export interface Block {
@@ -178,7 +179,7 @@ export function addressTakenSlots(exe: Executable, n: number): number[] {
     for (let at = (INSN_SIZE - (region.vaddr % INSN_SIZE)) % INSN_SIZE; at + 8 <= region.bytes.length; at += 8) {
       const vaddr = region.vaddr + at;
       if (vaddr >= exe.textVaddr && vaddr < textEnd) continue; // the bytecode itself is no data
-      take(view.getUint32(at, true) + view.getUint32(at + 4, true) * 2 ** 32); // a u64 as a number, without a BigInt per word
+      take(u64AsNumber(view, at));
     }
   }
   return [...slots].sort((a, b) => a - b);

@@ -16,6 +16,7 @@ import type { ExitHook } from '../vm/execute.js';
 import type { Placement } from '../vm/machine-pool.js';
 import { invokeSyscall, type SyscallContext, type SyscallRegistry } from '../vm/syscalls.js';
 import { inlineMemcmpPrices } from '../syscalls/memory.js';
+import { setU64FromNumber, u64AsNumber } from '../runtime/bytes.js';
 import { ACCESS, FAULTS, FRAME, frameAt, frameRegister, HEADER, headerRegister, REGION_ENTRY, regionEntry, STATUS_EXIT } from './layout.js';
 import type { ProgramTier } from './program-cache.js';
 import { CHUNK_SHIFT } from './compile.js';
@@ -110,7 +111,7 @@ function instanceFor(module: WebAssembly.Module, key: object): Instance {
       syscall: (hash: number, pc: number, r1: bigint, r2: bigint, r3: bigint, r4: bigint, r5: bigint) => {
         wasmSyscalls.calls++;
         const view = state.memory.view;
-        state.consume(readU53(view, HEADER.syscallDue));
+        state.consume(u64AsNumber(view, HEADER.syscallDue));
         try {
           const entry = state.syscalls.lookup(hash >>> 0)!;
           return invokeSyscall(
@@ -124,7 +125,7 @@ function instanceFor(module: WebAssembly.Module, key: object): Instance {
             pc,
           );
         } finally {
-          writeU53(view, HEADER.syscallUnits, state.units);
+          setU64FromNumber(view, HEADER.syscallUnits, state.units);
         }
       },
       fault: (kind: number, pc: number) => {
@@ -157,15 +158,6 @@ function instanceFor(module: WebAssembly.Module, key: object): Instance {
   };
   holder.exports = new WebAssembly.Instance(module, imports).exports as unknown as Exports;
   return holder;
-}
-
-/** The non-negative i64 (below 2^53) at `at`. */
-const readU53 = (view: DataView, at: number): number => view.getUint32(at, true) + view.getUint32(at + 4, true) * 0x1_0000_0000;
-
-/** Writes `value` (a non-negative integer below 2^53) as an i64 at `at`. */
-function writeU53(view: DataView, at: number, value: number): void {
-  view.setUint32(at, value >>> 0, true);
-  view.setUint32(at + 4, Math.floor(value / 0x1_0000_0000), true);
 }
 
 function release(key: object, inst: Instance): void {
@@ -397,8 +389,8 @@ function runOn(inst: Instance, req: RunRequest, map: MemoryMap, entered: Uint8Ar
   }
   view.setUint32(HEADER.inputMarks, Math.max(0, map.marksAt), true);
   const memcmp = inlineMemcmpPrices(syscalls);
-  writeU53(view, HEADER.memOpBase, memcmp ? memcmp.memOpBaseCost : 0);
-  writeU53(view, HEADER.memOpPerUnit, memcmp ? memcmp.cpiBytesPerUnit : 0); // 0: every call through JS
+  setU64FromNumber(view, HEADER.memOpBase, memcmp ? memcmp.memOpBaseCost : 0);
+  setU64FromNumber(view, HEADER.memOpPerUnit, memcmp ? memcmp.cpiBytesPerUnit : 0); // 0: every call through JS
   for (let r = 0; r <= FRAME_PTR_REG; r++) view.setBigUint64(headerRegister(r), 0n, true); // the header is reused
   view.setBigUint64(headerRegister(1), BigInt(MM_INPUT_START), true);
   view.setBigUint64(headerRegister(2), r2, true);

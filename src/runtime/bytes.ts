@@ -1,4 +1,4 @@
-/** Byte-array comparison for the runtime's account checks. */
+/** Byte-array comparison for the runtime's account checks, and 64-bit words read and written as numbers. */
 import { nativeCompare } from '../platform.js';
 
 /** From this length on a native call beats the loop below. */
@@ -53,4 +53,13 @@ export function concatBytes(...parts: Uint8Array[]): Uint8Array {
     at += p.length;
   }
   return out;
+}
+
+/** The little-endian u64 at `at` of `view` as a number (exact below 2^53), without a BigInt. */
+export const u64AsNumber = (view: DataView, at: number): number => view.getUint32(at, true) + view.getUint32(at + 4, true) * 0x1_0000_0000;
+
+/** Writes `value`, a non-negative integer below 2^53, as the little-endian u64 at `at` of `view`, without a BigInt. */
+export function setU64FromNumber(view: DataView, at: number, value: number): void {
+  view.setUint32(at, value >>> 0, true);
+  view.setUint32(at + 4, Math.floor(value / 0x1_0000_0000), true);
 }
