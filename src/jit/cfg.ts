@@ -416,32 +416,35 @@ export function meterRegions(g: FunctionGraph, blocks: readonly Block[]): MeterR
 }
 
 /**
- * Per node of `g`, whether it lies in a loop: on a path from the target of a retreating edge back
- * to its source (for a reducible function, the natural loops; otherwise at least every cycle).
+ * Per node of `g`, whether it lies in a loop of at most `limit` instructions (its blocks' lengths
+ * summed): on a path from the target of a retreating edge back to its source (for a reducible
+ * function, the natural loops; otherwise at least every cycle).
  */
-export function loopNodes(g: FunctionGraph): Uint8Array {
+export function loopNodes(g: FunctionGraph, blocks: readonly Block[], limit = Infinity): Uint8Array {
   const count = g.nodes.length;
   const preds: number[][] = g.nodes.map(() => []);
   g.succ.forEach((ss, u) => ss.forEach((s) => preds[s].push(u)));
   const inLoop = new Uint8Array(count);
   const seen = new Int32Array(count).fill(-1);
   const work: number[] = [];
+  const body: number[] = [];
   // Per loop header, one walk back from the sources of all its retreating edges.
   for (let h = 0; h < count; h++) {
     if (!g.loopHeader[h]) continue;
     seen[h] = h;
-    inLoop[h] = 1;
+    body.length = 0;
+    body.push(h);
+    let length = blocks[g.nodes[h]].length;
     const visit = (x: number) => {
       if (seen[x] === h) return;
       seen[x] = h;
       work.push(x);
+      body.push(x);
+      length += blocks[g.nodes[x]].length;
     };
     for (const u of preds[h]) if (u >= h) visit(u);
-    while (work.length) {
-      const x = work.pop()!;
-      inLoop[x] = 1;
-      for (const p of preds[x]) visit(p);
-    }
+    while (work.length) for (const p of preds[work.pop()!]) visit(p);
+    if (length <= limit) for (const x of body) inLoop[x] = 1;
   }
   return inLoop;
 }

@@ -113,6 +113,15 @@ export const CHUNK_SHIFT = Math.log2(LAZY_CHUNK);
 
 /** Deeper dominator trees are dispatched: structuring recurses once per level. */
 const MAX_STRUCTURED_DEPTH = 2000;
+
+/**
+ * Loops of at most this many sBPF instructions translate their accesses inline. The inline code
+ * is ~5× a call's size, and in large programs the bigger loops (parsers, dispatch) run a few
+ * times per transaction with caches cold, where the smaller module wins: Light compressed-token's
+ * module 7.0 → 4.6 MB, mint_to v2 0.80/0.74 → 0.92/0.88 of LiteSVM's speed, while bench_sort's
+ * and bench_checksum's inner loops keep theirs (see `npm run bench`).
+ */
+const INLINE_LOOP_LIMIT = 64;
 /** What every function's compiler shares. */
 interface ModuleContext {
   exe: Executable;
@@ -249,7 +258,7 @@ class FunctionCompiler {
   /** Node being emitted. */
   private current = 0;
   private readonly meter: MeterRegions;
-  private readonly inLoop: Uint8Array;
+  private readonly inSmallLoop: Uint8Array;
   /** Instructions run on the path being emitted since the meter was last charged (the current one included). */
   private uncharged = 0;
   // Function-level exits, outermost first.
@@ -271,7 +280,7 @@ class FunctionCompiler {
     this.entrySlot = mc.blocks[graph.nodes[0]].start;
     this.structured = graph.reducible && graph.domDepth <= MAX_STRUCTURED_DEPTH;
     this.meter = meterRegions(graph, mc.blocks);
-    this.inLoop = loopNodes(graph);
+    this.inSmallLoop = loopNodes(graph, mc.blocks, INLINE_LOOP_LIMIT);
     this.loopPos = new Int32Array(graph.nodes.length).fill(-1);
     this.blockPos = new Int32Array(graph.nodes.length).fill(-1);
   }
@@ -1034,7 +1043,7 @@ class FunctionCompiler {
 
   /**
    * Leaves in A the host address of the `size` bytes at `R(base) + off` that the load or store
-   * (`store`) at `pc` reaches, or raises the access violation. In a loop the translation is inline
+   * (`store`) at `pc` reaches, or raises the access violation. In a small loop the translation is inline
    * and makes no call (V8 keeps no register across one, so a call in a loop, even one never made,
    * has the loop spill and reload what it keeps in registers): first as into a flat region, then as
    * into a gapped one; a failure branches out to ACCESS_FAILED, where `translate` records it. An
@@ -1044,7 +1053,7 @@ class FunctionCompiler {
   private translateAccess(base: number, off: number, size: number, store: boolean, pc: number): void {
     const c = this.c;
     c.localGet(R(base)).i64ConstI32(off).i64Add().localSet(T);
-    if (!this.inLoop[this.current]) {
+    if (!this.inSmallLoop[this.current]) {
       this.callTranslate(size, store, pc);
       return;
     }

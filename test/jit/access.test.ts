@@ -56,9 +56,15 @@ describe('inline address translation', () => {
     const entries = new Uint8Array(blocks.length);
     entries[blockOf[0]] = 1;
     const g = functionGraph(blocks, blockOf[0], entries, new Int32Array(blocks.length).fill(-1))!;
-    const inLoop = loopNodes(g);
     // Slots: 0 the setup, 2 top: (the access and the loop test), 5 the exit.
-    expect([0, 2, 5].map((slot) => inLoop[g.nodes.indexOf(blockOf[slot])])).toEqual([0, 1, 0]);
+    const marked = (limit?: number) => {
+      const inLoop = loopNodes(g, blocks, limit);
+      return [0, 2, 5].map((slot) => inLoop[g.nodes.indexOf(blockOf[slot])]);
+    };
+    expect(marked()).toEqual([0, 1, 0]);
+    // The loop is 3 instructions long: a limit below that leaves it to `translate`.
+    expect(marked(3)).toEqual([0, 1, 0]);
+    expect(marked(2)).toEqual([0, 0, 0]);
   });
 
   it.each([0, 2, 3] as const)('V%i: through the frame pointer, at each edge of its frame, the gap and beyond the stack', (version) => {
