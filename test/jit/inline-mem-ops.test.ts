@@ -214,6 +214,7 @@ describe.each(['sol_memcpy_', 'sol_memmove_'] as const)('%s inline in compiled c
     ['the heap to the stack', frame(32), HEAP + 8, 24],
     ['the program to the input', IN + 100, 'rodata', 24],
     ['the input to the stack', frame(64), IN + 11, 64],
+    ['a long input range onto the heap, across pages (which it does not mark)', HEAP + 64, IN, 9000],
     ['adjacent ranges, the destination after', IN + 200, IN + 100, 100],
     ['adjacent ranges, the destination before', IN + 100, IN + 200, 100],
     ['ranges ending at the end of the input', IN + 2 * H - 10, IN + H - 10, 10],
@@ -250,6 +251,11 @@ describe.each(['sol_memcpy_', 'sol_memmove_'] as const)('%s inline in compiled c
       const run = same(copy(dst, src, n, version), false);
       expect(run.result, `version ${version}`).toMatchObject({ ok: false });
     }
+  });
+
+  it('leaves a length of 2^32 to JS with units enough to pay for it', () => {
+    const run = same(copy(HEAP, IN, 0x1_0000_0000n), false, { computeUnits: 10n ** 12n });
+    expect(run.result).toMatchObject({ ok: false });
   });
 
   it('a failed source leaves the destination as the JS syscall does', () => {
@@ -298,6 +304,7 @@ describe('sol_memset_ inline in compiled code', () => {
     ['a range ending 7 bytes into a page', IN + 4096 - 100, 0x5a, 107],
     ['the stack, with a value over a byte', frame(64), 0x1_2345n, 64],
     ['the heap, with a negative value', HEAP + 4, -1n, 60],
+    ['the heap, across pages (which it does not mark)', HEAP + 100, 0x42, 9000],
     ['one byte of the input', IN + 2 * H - 1, 0x77, 1],
     ['zeros over the input', IN, 0, 2 * H],
     ['length 0 at an unmapped address', 0, 1, 0],
@@ -319,6 +326,11 @@ describe('sol_memset_ inline in compiled code', () => {
       const run = same(memset(dst, 1, n, version), false);
       expect(run.result, `version ${version}`).toMatchObject({ ok: false });
     }
+  });
+
+  it('leaves a length of 2^32 to JS with units enough to pay for it', () => {
+    const run = same(memset(HEAP, 1, 0x1_0000_0000n), false, { computeUnits: 10n ** 12n });
+    expect(run.result).toMatchObject({ ok: false });
   });
 
   it('runs inline on the gapped stack of V0', () => {
