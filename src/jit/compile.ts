@@ -42,8 +42,8 @@ import {
   swapSubRegImmOperands,
 } from '../isa/version.js';
 import type { SyscallRegistry } from '../vm/syscalls.js';
-import { SOL_MEMCMP_HASH } from '../syscalls/memory.js';
-import { INPUT_SLOT, LAZY_CHUNK, MARK_SHIFT } from '../vm/memory.js';
+import { INLINE_MEM_OP_HASHES, INLINE_MEM_OPS } from '../syscalls/memory.js';
+import { INPUT_SLOT, LAZY_CHUNK, MARK_SHIFT, STORE_OVERHANG } from '../vm/memory.js';
 import {
   compiledBlocksBudget,
   functionGraph,
@@ -63,6 +63,7 @@ import {
   frameRegister,
   HEADER,
   headerRegister,
+  memOpPrice,
   REGION_ENTRY,
   regionEntry,
   STATUS_EXIT,
@@ -96,7 +97,7 @@ const T = 18; // i64 scratch
 const U = 19; // i64 scratch
 const FP0 = 20; // i32: FP on entry (a recursive function's own calls push frames after it)
 const E = 21; // i32: the region entry of the access being translated
-// i32 locals of an inline sol_memcmp_: the compared ranges' and the result's host addresses, the length, the index.
+// i32 locals of an inline memory syscall: host addresses (memcmp's ranges and result; memcpy's source and destination), the length, an index.
 const MX = 22;
 const MY = 23;
 const MO = 24;
@@ -614,11 +615,12 @@ class FunctionCompiler {
     let resolved = false;
     if ((!statics || src === 0) && mc.syscalls.lookup(imm >>> 0)) {
       this.charge(); // a call ends its region
-      const inline = imm >>> 0 === SOL_MEMCMP_HASH;
+      const memOp = INLINE_MEM_OP_HASHES.indexOf(imm >>> 0);
+      const inline = memOp >= 0;
       const done = inline ? this.open('block') : -1;
       if (inline) {
         const slow = this.open('block');
-        this.inlineMemcmp(pc, slow, done);
+        this.inlineMemOp(memOp, pc, slow, done);
         this.close();
         c.i64ConstI32(0).globalSet(mc.dueGlobal); // a failed translation set it, and the syscall charges what is due
       }
@@ -648,16 +650,18 @@ class FunctionCompiler {
   }
 
   /**
-   * `sol_memcmp_` (r1, r2: the ranges, r3: their length, r4: the i32 result) without leaving
-   * the wasm code, in its plain case, else branches to `slow` (the JS syscall) before any effect:
-   * the built-in syscall with this run's prices in the header, its charge fitting the units left,
-   * a length below 2^32 and an aligned result, each range and the result inside one region that
-   * allows the access (translated by `translate` as a load or store is, in the syscall's order;
-   * a zero length translates no range). The charge stays due (the next synchronisation charges
-   * it as it does the instructions); the result's store marks and notes what the syscall's does.
+   * The memory syscall {@link INLINE_MEM_OPS}[`op`] without leaving the wasm code, in its plain
+   * case, else branches to `slow` (the JS syscall) before any effect: the built-in syscall with
+   * this run's prices in the header, its charge fitting the units left, a length (r3) below 2^32,
+   * for `sol_memcpy_` ranges that do not overlap, for `sol_memcmp_` an aligned result, and each
+   * range inside one region that allows the access (translated by `translate` as a load or store
+   * is, in the syscall's order; a zero length translates no range). The charge stays due (the
+   * next synchronisation charges it as it does the instructions); stores mark and note what the
+   * syscall's do.
    */
-  private inlineMemcmp(pc: number, slow: number, done: number): void {
+  private inlineMemOp(op: number, pc: number, slow: number, done: number): void {
     const c = this.c;
+    const name = INLINE_MEM_OPS[op];
     const translate = (addr: number, size: () => void, store: boolean, host: number) => {
       c.localGet(R(addr));
       size();
@@ -669,26 +673,88 @@ class FunctionCompiler {
         .i32Eqz();
       this.brIf(slow);
     };
-    c.i32Const(0).i64Load(HEADER.memOpPerUnit).localTee(U).i64Eqz();
+    const length = () => c.localGet(MN);
+    // The charge, and the syscall's 0 in r0.
+    const charged = () => c.localGet(LEFT).localGet(T).i64Sub().localSet(LEFT).i64ConstI32(0).localSet(R(0));
+    c.i32Const(0).i64Load(memOpPrice(op, 'perUnit')).localTee(U).i64Eqz();
     this.brIf(slow);
     c.localGet(R(3)).i64Const(0, 0xffff_ffff).i64GtU();
     this.brIf(slow);
-    c.localGet(R(4)).i32WrapI64().i32Const(3).i32And();
-    this.brIf(slow);
+    if (name === 'sol_memcmp_') {
+      c.localGet(R(4)).i32WrapI64().i32Const(3).i32And();
+      this.brIf(slow);
+    }
+    if (name === 'sol_memcpy_') {
+      // Agave's overlap check on the VM addresses: |dst - src| < n fails.
+      c.localGet(R(1)).localGet(R(2)).i64Sub();
+      c.localGet(R(2)).localGet(R(1)).i64Sub();
+      c.localGet(R(1)).localGet(R(2)).i64GtU().select();
+      c.localGet(R(3)).i64LtU();
+      this.brIf(slow);
+    }
     // T = max(memOpBaseCost, n / cpiBytesPerUnit), which must not exceed the units left.
     c.localGet(R(3)).localGet(U).i64DivU().localTee(T);
-    c.i32Const(0).i64Load(HEADER.memOpBase).localTee(U);
+    c.i32Const(0).i64Load(memOpPrice(op, 'base')).localTee(U);
     c.localGet(T).localGet(U).i64GtU().select().localTee(T);
     c.localGet(LEFT).i64GtS();
     this.brIf(slow);
-    c.localGet(R(3)).i32WrapI64().localTee(MN);
+    c.localGet(R(3)).i32WrapI64().localSet(MN);
+    if (name === 'sol_memcmp_') return this.memcmpBody(translate, charged, done);
+    // Nothing to translate or store for n = 0.
+    c.localGet(MN).i32Eqz();
+    this.open('if');
+    charged();
+    this.br(done);
+    this.close();
+    translate(1, length, true, MO);
+    if (name === 'sol_memset_') {
+      charged();
+      this.markInputPages();
+      c.localGet(MO).localGet(R(2)).i32WrapI64().localGet(MN).memoryFill();
+    } else {
+      translate(2, length, false, MX);
+      charged();
+      this.markInputPages();
+      c.localGet(MO).localGet(MX).localGet(MN).memoryCopy(); // moves as the syscall's copyWithin does, overlapping host ranges included
+    }
+    this.br(done);
+  }
+
+  /**
+   * For a store of the syscall's MN bytes at r1 into the input, the store marks after the one of
+   * the page its first byte is in (which `translate` set): as `MemoryMap.mark`, up to the page of
+   * its last byte less a store's overhang.
+   */
+  private markInputPages(): void {
+    const c = this.c;
+    c.localGet(R(1)).i64Const(0, 32).i64ShrU().i64ConstI32(INPUT_SLOT).i64Eq();
+    this.open('if');
+    c.localGet(R(1)).i32WrapI64().i32Const(MARK_SHIFT).i32ShrU().localSet(A);
+    // The pages past the first: (offset + n - 1 - overhang) >> shift, less the first page (none when negative).
+    c.localGet(R(1))
+      .i64Const(0, 0xffff_ffff)
+      .i64And()
+      .localGet(R(3))
+      .i64Add()
+      .i64ConstI32(STORE_OVERHANG + 1)
+      .i64Sub();
+    c.i64ConstI32(MARK_SHIFT).i64ShrS().i32WrapI64().localGet(A).i32Sub().localTee(MI).i32Const(0).i32GtS();
+    this.open('if');
+    c.i32Const(0).i32Load(HEADER.inputMarks).localGet(A).i32Add().i32Const(1).i32Add().i32Const(1).localGet(MI).memoryFill();
+    this.close();
+    this.close();
+  }
+
+  /** `sol_memcmp_`'s translations and comparison, once its checks and charge are known to pass (see {@link inlineMemOp}). */
+  private memcmpBody(translate: (addr: number, size: () => void, store: boolean, host: number) => void, charged: () => void, done: number): void {
+    const c = this.c;
+    c.localGet(MN);
     this.open('if');
     translate(1, () => c.localGet(MN), false, MX);
     translate(2, () => c.localGet(MN), false, MY);
     this.close();
     translate(4, () => c.i32Const(4), true, MO);
-    c.localGet(LEFT).localGet(T).i64Sub().localSet(LEFT);
-    c.i64ConstI32(0).localSet(R(0));
+    charged();
     // The first differing byte: 8 bytes at a time while 8 remain, then byte by byte.
     c.i32Const(0).localSet(MI);
     const equal = this.open('block');

@@ -15,9 +15,9 @@ import { BufferDirt, INPUT_SLOT, LAZY_CHUNK, type Backing, type LoadedChunks, ty
 import type { ExitHook } from '../vm/execute.js';
 import type { Placement } from '../vm/machine-pool.js';
 import { invokeSyscall, type SyscallContext, type SyscallRegistry } from '../vm/syscalls.js';
-import { inlineMemcmpPrices } from '../syscalls/memory.js';
+import { INLINE_MEM_OP_HASHES, inlineMemOpPrices } from '../syscalls/memory.js';
 import { setU64FromNumber, u64AsNumber } from '../runtime/bytes.js';
-import { ACCESS, FAULTS, FRAME, frameAt, frameRegister, HEADER, headerRegister, REGION_ENTRY, regionEntry, STATUS_EXIT } from './layout.js';
+import { ACCESS, FAULTS, FRAME, frameAt, frameRegister, HEADER, headerRegister, memOpPrice, REGION_ENTRY, regionEntry, STATUS_EXIT } from './layout.js';
 import type { ProgramTier } from './program-cache.js';
 import { CHUNK_SHIFT } from './compile.js';
 import { emitInterpreter, handlerTable, INTERPRETER_AREA, TEXT_SLOT } from './interpreter-module.js';
@@ -388,9 +388,11 @@ function runOn(inst: Instance, req: RunRequest, map: MemoryMap, entered: Uint8Ar
     view.setUint32(at + R.loopStoreLimit, gapped || !writable || slot === INPUT_SLOT ? 0 : length, true);
   }
   view.setUint32(HEADER.inputMarks, Math.max(0, map.marksAt), true);
-  const memcmp = inlineMemcmpPrices(syscalls);
-  setU64FromNumber(view, HEADER.memOpBase, memcmp ? memcmp.memOpBaseCost : 0);
-  setU64FromNumber(view, HEADER.memOpPerUnit, memcmp ? memcmp.cpiBytesPerUnit : 0); // 0: every call through JS
+  INLINE_MEM_OP_HASHES.forEach((hash, op) => {
+    const prices = inlineMemOpPrices(syscalls, hash);
+    setU64FromNumber(view, memOpPrice(op, 'base'), prices ? prices.memOpBaseCost : 0);
+    setU64FromNumber(view, memOpPrice(op, 'perUnit'), prices ? prices.cpiBytesPerUnit : 0); // 0: every call through JS
+  });
   for (let r = 0; r <= FRAME_PTR_REG; r++) view.setBigUint64(headerRegister(r), 0n, true); // the header is reused
   view.setBigUint64(headerRegister(1), BigInt(MM_INPUT_START), true);
   view.setBigUint64(headerRegister(2), r2, true);

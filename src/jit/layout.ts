@@ -6,6 +6,7 @@
 import { assertInternal } from '../errors.js';
 import { FIRST_SCRATCH_REG, FRAME_PTR_REG, MAX_CALL_DEPTH, SCRATCH_REGS } from '../isa/constants.js';
 import { bytes, layout, padding, u32, u64 } from '../runtime/codec.js';
+import { INLINE_MEM_OPS } from '../syscalls/memory.js';
 
 /** Bytes of a register's value (a u64). */
 export const REG_BYTES = 8;
@@ -61,13 +62,10 @@ export const HEADER = {
   syscallDue: 384,
   syscallUnits: 392,
   /**
-   * The prices of this run's `sol_memcmp_` (i64 each), which compiled code runs inline in its
-   * plain case: `memOpBaseCost` and `cpiBytesPerUnit`, the latter 0 when the registered
-   * `sol_memcmp_` is not the built-in one (or its price is not a division), so every call goes
-   * through the JS syscall.
+   * Per memory syscall that compiled code runs inline in its plain case (`INLINE_MEM_OPS`, in
+   * that order), this run's {@link MEM_OP_PRICES}.
    */
-  memOpBase: 400,
-  memOpPerUnit: 408,
+  memOps: 400,
   /**
    * {@link MAX_CALL_DEPTH} {@link FRAME}s. The frame's worth of bytes before the first holds the
    * initial r6..r9, which the entry function reads as any callee reads its caller's.
@@ -78,6 +76,15 @@ export const HEADER = {
   size: 4096,
 } as const;
 
+/**
+ * The prices of an inline memory syscall (i64 each): `memOpBaseCost` and `cpiBytesPerUnit`, the
+ * latter 0 when the registered syscall is not the built-in one (or its price is not a division),
+ * so every call goes through the JS syscall.
+ */
+export const MEM_OP_PRICES = layout({ base: u64, perUnit: u64 });
+/** Where the header keeps price `field` of memory syscall `op` (its index in `INLINE_MEM_OPS`). */
+export const memOpPrice = (op: number, field: keyof typeof MEM_OP_PRICES.offsets): number =>
+  HEADER.memOps + MEM_OP_PRICES.fixedSize * op + MEM_OP_PRICES.offsets[field];
 /** Where the header keeps register `r`. */
 export const headerRegister = (r: number): number => HEADER.regs + REG_BYTES * r;
 /** Where slot `slot`'s region entry is. */
@@ -92,9 +99,8 @@ assertInternal(
     HEADER.access + ACCESS.fixedSize <= HEADER.regs &&
     headerRegister(FRAME_PTR_REG + 1) <= HEADER.inputMarks &&
     HEADER.inputMarks + 4 <= HEADER.syscallDue &&
-    HEADER.syscallUnits + 8 <= HEADER.memOpBase &&
-    HEADER.memOpBase + 8 <= HEADER.memOpPerUnit &&
-    HEADER.memOpPerUnit + 8 <= HEADER.frames - FRAME.fixedSize &&
+    HEADER.syscallUnits + 8 <= HEADER.memOps &&
+    HEADER.memOps + MEM_OP_PRICES.fixedSize * INLINE_MEM_OPS.length <= HEADER.frames - FRAME.fixedSize &&
     HEADER.frames + FRAME.fixedSize * MAX_CALL_DEPTH <= HEADER.size,
   'the JIT header blocks overlap',
 );

@@ -17,20 +17,26 @@ function copy(ctx: SyscallContext, dst: bigint, src: bigint, n: bigint): void {
   if (to >= 0) ctx.memory.bytes.copyWithin(to, from, from + Number(n)); // memmove semantics when the ranges overlap
 }
 
-/** The `call` immediate of `sol_memcmp_`, whose plain case compiled code runs inline (see {@link inlineMemcmpPrices}). */
-export const SOL_MEMCMP_HASH = hashSymbolName('sol_memcmp_');
+/**
+ * The memory syscalls whose plain case compiled code runs inline (see {@link inlineMemOpPrices}),
+ * in the order the JIT header keeps their prices.
+ */
+export const INLINE_MEM_OPS = ['sol_memcpy_', 'sol_memmove_', 'sol_memset_', 'sol_memcmp_'] as const;
+/** The `call` immediates of {@link INLINE_MEM_OPS}, in their order. */
+export const INLINE_MEM_OP_HASHES: readonly number[] = INLINE_MEM_OPS.map(hashSymbolName);
 
-/** The built-in `sol_memcmp_` functions, and the prices each charges. */
-const builtinMemcmp = new WeakMap<SyscallFn, Readonly<ExecutionCosts>>();
+/** The built-in memory syscall functions, and the prices each charges. */
+const builtinMemOps = new WeakMap<SyscallFn, Readonly<ExecutionCosts>>();
 
 /**
- * The prices of `registry`'s `sol_memcmp_` when it is a built-in one charging nothing before it
- * runs, at prices that are whole numbers of units and a positive divisor: compiled code may then
- * do what it does in the plain case inline. Otherwise undefined.
+ * The prices of `registry`'s syscall `hash` (one of {@link INLINE_MEM_OP_HASHES}) when it is a
+ * built-in one charging nothing before it runs, at prices that are whole numbers of units and a
+ * positive divisor: compiled code may then do what it does in the plain case inline. Otherwise
+ * undefined.
  */
-export function inlineMemcmpPrices(registry: SyscallRegistry): Readonly<ExecutionCosts> | undefined {
-  const entry = registry.lookup(SOL_MEMCMP_HASH);
-  const costs = entry?.cost === 0 ? builtinMemcmp.get(entry.fn) : undefined;
+export function inlineMemOpPrices(registry: SyscallRegistry, hash: number): Readonly<ExecutionCosts> | undefined {
+  const entry = registry.lookup(hash);
+  const costs = entry?.cost === 0 ? builtinMemOps.get(entry.fn) : undefined;
   if (!costs) return undefined;
   const { memOpBaseCost, cpiBytesPerUnit } = costs;
   return Number.isSafeInteger(memOpBaseCost) && memOpBaseCost >= 0 && Number.isSafeInteger(cpiBytesPerUnit) && cpiBytesPerUnit > 0 ? costs : undefined;
@@ -38,44 +44,48 @@ export function inlineMemcmpPrices(registry: SyscallRegistry): Readonly<Executio
 
 /** Registers `sol_memcpy_`, `sol_memmove_`, `sol_memset_` and `sol_memcmp_`. */
 export function registerMemorySyscalls(registry: SyscallRegistry, costs: Readonly<ExecutionCosts> = DEFAULT_EXECUTION_COSTS): SyscallRegistry {
-  const memcmp: SyscallFn = (ctx, a, b, n, result) => {
-    consumeChecked(ctx, memOpCost(costs, Number(n)));
-    const memory = ctx.memory;
-    const x = memory.sliceAt(a, n, false);
-    const y = memory.sliceAt(b, n, false);
-    // The i32 result is translated, then checked for alignment, after the compared ranges.
-    const out = memory.sliceAt(result, 4, true);
-    requireAligned(ctx, result, 4);
-    const bytes = memory.bytes;
-    const length = x < 0 ? 0 : Number(n);
-    let diff = 0;
-    for (let i = 0; i < length; i++) {
-      if (bytes[x + i] !== bytes[y + i]) {
-        diff = bytes[x + i]! - bytes[y + i]!;
-        break;
-      }
-    }
-    memory.view.setInt32(out, diff, true);
-    return 0n;
-  };
-  builtinMemcmp.set(memcmp, costs);
-  return registry
-    .register('sol_memcpy_', (ctx, dst, src, n) => {
+  const ops: Record<(typeof INLINE_MEM_OPS)[number], SyscallFn> = {
+    sol_memcpy_: (ctx, dst, src, n) => {
       consumeChecked(ctx, memOpCost(costs, Number(n)));
       if (!nonOverlapping(src, dst, n)) throw new SyscallError('CopyOverlapping');
       copy(ctx, dst, src, n);
       return 0n;
-    })
-    .register('sol_memmove_', (ctx, dst, src, n) => {
+    },
+    sol_memmove_: (ctx, dst, src, n) => {
       consumeChecked(ctx, memOpCost(costs, Number(n)));
       copy(ctx, dst, src, n);
       return 0n;
-    })
-    .register('sol_memset_', (ctx, dst, value, n) => {
+    },
+    sol_memset_: (ctx, dst, value, n) => {
       consumeChecked(ctx, memOpCost(costs, Number(n)));
       const at = ctx.memory.sliceAt(dst, n, true);
       if (at >= 0) ctx.memory.bytes.fill(Number(value & 0xffn), at, at + Number(n));
       return 0n;
-    })
-    .register('sol_memcmp_', memcmp);
+    },
+    sol_memcmp_: (ctx, a, b, n, result) => {
+      consumeChecked(ctx, memOpCost(costs, Number(n)));
+      const memory = ctx.memory;
+      const x = memory.sliceAt(a, n, false);
+      const y = memory.sliceAt(b, n, false);
+      // The i32 result is translated, then checked for alignment, after the compared ranges.
+      const out = memory.sliceAt(result, 4, true);
+      requireAligned(ctx, result, 4);
+      const bytes = memory.bytes;
+      const length = x < 0 ? 0 : Number(n);
+      let diff = 0;
+      for (let i = 0; i < length; i++) {
+        if (bytes[x + i] !== bytes[y + i]) {
+          diff = bytes[x + i]! - bytes[y + i]!;
+          break;
+        }
+      }
+      memory.view.setInt32(out, diff, true);
+      return 0n;
+    },
+  };
+  for (const name of INLINE_MEM_OPS) {
+    builtinMemOps.set(ops[name], costs);
+    registry.register(name, ops[name]);
+  }
+  return registry;
 }

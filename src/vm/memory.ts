@@ -36,7 +36,7 @@ export const INPUT_SLOT = MM_INPUT_START / MM_REGION_SIZE;
 /** log2 of the bytes one store mark covers (see `MemoryMap.marksAt`). */
 export const MARK_SHIFT = 12;
 /** A store marks the page it starts in; it may reach this many bytes into the next. */
-const STORE_OVERHANG = 7;
+export const STORE_OVERHANG = 7;
 
 /** Bytes of a read-only region a lazy map copies in together, on their first access. */
 export const LAZY_CHUNK = 4096;

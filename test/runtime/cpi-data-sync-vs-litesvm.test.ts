@@ -1,6 +1,7 @@
 /**
  * Account data around program runs and CPIs, against LiteSVM: programs store to large accounts in
- * every way a program can (single stores, stores in a loop, `sol_memset_`), before, in and after
+ * every way a program can (single stores, stores in a loop, `sol_memset_`, `sol_memcpy_`,
+ * `sol_memmove_`), before, in and after
  * CPIs, and the runtime must lose no change and no error — the guard for any shortcut that
  * compares or copies only part of an account's data. Each scenario's programs are assembled for
  * the accounts it passes: the layout of every input is known, so the programs address account
@@ -48,6 +49,13 @@ const memset = (l: Layout, i: number, off: number, n: number, byte: number) => [
   `mov64 r2, ${byte}`,
   `mov64 r3, ${n}`,
   'syscall sol_memset_',
+];
+/** `syscall` (`sol_memcpy_` or `sol_memmove_`) of `n` bytes from data offset `from[1]` of account `from[0]` to offset `to[1]` of account `to[0]`. */
+const copy = (syscall: string, l: Layout, to: [number, number], from: [number, number], n: number) => [
+  `lddw r1, ${hex(l.data(to[0]) + to[1])}`,
+  `lddw r2, ${hex(l.data(from[0]) + from[1])}`,
+  `mov64 r3, ${n}`,
+  `syscall ${syscall}`,
 ];
 /** Logs the byte at data offset `off` of account `i`. */
 const logByte = (l: Layout, i: number, off: number) => [
@@ -128,6 +136,40 @@ const SCENARIOS: Scenario[] = [
     ],
     callee: (l) => [...logByte(l, 0, 5000), ...logByte(l, 0, 13_039), ...logByte(l, 0, 8198), ...logByte(l, 0, 9000)],
     calleeLens: [LENS[A]],
+  },
+  {
+    name: 'the caller copies and moves bytes across pages of its account, then the callee reads them',
+    caller: (l) => [
+      ...copy('sol_memcpy_', l, [A, 100], [A, 10_000], 9000),
+      ...copy('sol_memmove_', l, [A, 12_290], [A, 12_280], 5000),
+      ...copy('sol_memcpy_', l, [A, 19_990], [B, 0], 10),
+      ...invoke(l, CALLEE, [{ i: A, writable: true }]),
+      ...copy('sol_memmove_', l, [A, 4096 * 3 - 2], [A, 4096 * 3], 4099),
+    ],
+    callee: (l) => [...logByte(l, 0, 100), ...logByte(l, 0, 9099), ...logByte(l, 0, 12_295), ...logByte(l, 0, 17_289), ...logByte(l, 0, 19_999)],
+    calleeLens: [LENS[A]],
+  },
+  {
+    name: 'the callee copies and moves bytes within its account, and the caller reads them',
+    caller: (l) => [...invoke(l, CALLEE, [{ i: B, writable: true }]), ...logByte(l, B, 4090), ...logByte(l, B, 8189), ...logByte(l, B, 12_001)],
+    callee: (l) => [
+      ...copy('sol_memcpy_', l, [0, 4090], [0, 9000], 4100),
+      ...copy('sol_memmove_', l, [0, 12_000], [0, 11_990], 50),
+      ...memset(l, 0, 8192, 4097, 0x4b),
+    ],
+    calleeLens: [LENS[B]],
+  },
+  {
+    name: 'the caller copies into a read-only account',
+    caller: (l) => copy('sol_memcpy_', l, [R, 4090], [A, 0], 20),
+  },
+  {
+    name: 'the caller moves bytes of an account it does not own over themselves, changing nothing',
+    caller: (l) => copy('sol_memmove_', l, [B, 5000], [B, 5000], 3000),
+  },
+  {
+    name: 'the caller copies overlapping bytes of its account',
+    caller: (l) => copy('sol_memcpy_', l, [A, 5000], [A, 5001], 3000),
   },
   {
     name: 'the callee stores to its account, and the caller reads the bytes',

@@ -1,5 +1,5 @@
 /**
- * WebAssembly module and function builders (binary format, MVP + multi-value). The JIT writes
+ * WebAssembly module and function builders (binary format, MVP + multi-value + bulk memory). The JIT writes
  * instructions through {@link Code}'s methods straight into a byte buffer; the module assembles
  * sections in the order the format requires.
  */
@@ -195,6 +195,18 @@ export class Code {
   }
   i64Store32(offset = 0, align = 0) {
     return this.mem(0x3e, offset, align);
+  }
+
+  // Bulk memory (WebAssembly 2.0), on memory 0.
+  /** `memory.copy(dst, src, n)`: as `memmove`, overlapping ranges included; traps past the memory. */
+  memoryCopy() {
+    this.w.byte(0xfc).u32(10).byte(0x00).byte(0x00);
+    return this;
+  }
+  /** `memory.fill(dst, byte, n)`; traps past the memory. */
+  memoryFill() {
+    this.w.byte(0xfc).u32(11).byte(0x00);
+    return this;
   }
 
   // Constants.
