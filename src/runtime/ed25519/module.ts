@@ -499,20 +499,53 @@ export function emitEd25519(): EmittedModule<Layout> {
     call(c, mul, [r, Z], [p, F], [p, G]);
   });
 
+  /**
+   * Defines a function of i32 pointers computing field elements that are sums of a few others limb
+   * by limb in one pass (a call and a memory round trip less per add or sub): `limb` gets the
+   * parameters, three i64 locals, and `load` and `put` for limb i of the element at a pointer.
+   */
+  type LimbIo = { load: (ptr: number) => Code; put: (ptr: number, offset: number, value: () => void) => void };
+  const limbwiseFn = (params: number, limb: (c: Code, p: number[], v: number[], io: LimbIo) => void) =>
+    define(undefined, params, [], (c) => {
+      const p = Array.from({ length: params }, (_, i) => i);
+      const v = Array.from({ length: 3 }, () => c.locals(1, I64));
+      for (let o = 0; o < FE; o += 8)
+        limb(c, p, v, {
+          load: (ptr) => c.localGet(ptr).i64Load(o, 3),
+          put: (ptr, offset, value) => {
+            c.localGet(ptr);
+            value();
+            c.i64Store(offset + o, 3);
+          },
+        });
+    });
+  /** s = a + b, d = a - b. */
+  const sumDiff = limbwiseFn(4, (c, [s, d, a, b], [x, y], { load, put }) => {
+    load(a).localSet(x);
+    load(b).localSet(y);
+    put(s, 0, () => c.localGet(x).localGet(y).i64Add());
+    put(d, 0, () => c.localGet(x).localGet(y).i64Sub());
+  });
+
   /** r (completed) = 2p from p's X, Y, Z: E = (X+Y)^2 - X^2 - Y^2, G = Y^2 - X^2, F = G - 2Z^2, H = -X^2 - Y^2. */
-  const [xx, yy, zz2, sum] = [fe(), fe(), fe(), fe()];
+  const [xx, yy, zz, sum] = [fe(), fe(), fe(), fe()];
+  /** r (completed) from s = (X+Y)^2, X^2, Y^2 and Z^2. */
+  const doubleSums = limbwiseFn(5, (c, [r, s, x2, y2, z2], [a, b, z], { load, put }) => {
+    load(x2).localSet(a);
+    load(y2).localSet(b);
+    load(z2).localSet(z);
+    put(r, G, () => c.localGet(b).localGet(a).i64Sub());
+    put(r, H, () => c.i64Const(0, 0).localGet(a).i64Sub().localGet(b).i64Sub());
+    put(r, E, () => load(s).localGet(a).i64Sub().localGet(b).i64Sub());
+    put(r, F, () => c.localGet(b).localGet(a).i64Sub().localGet(z).i64Sub().localGet(z).i64Sub());
+  });
   const double = define(undefined, 2, [], (c, r, p) => {
     square(c, xx, [p, X]);
     square(c, yy, [p, Y]);
-    square(c, zz2, [p, Z]);
-    call(c, add, zz2, zz2, zz2);
+    square(c, zz, [p, Z]);
     call(c, add, sum, [p, X], [p, Y]);
     square(c, sum, sum);
-    call(c, sub, [r, G], yy, xx);
-    call(c, sub, [r, H], ZERO, xx);
-    call(c, sub, [r, H], [r, H], yy);
-    call(c, add, [r, E], sum, [r, H]);
-    call(c, sub, [r, F], [r, G], zz2);
+    call(c, doubleSums, [r, 0], sum, xx, yy, zz);
   });
 
   /**
@@ -521,39 +554,37 @@ export function emitEd25519(): EmittedModule<Layout> {
    * F = D - C, G = D + C, H = B + A. Subtracting swaps q's y+x and y-x and negates C.
    */
   const [ypx, ymx, pa, pb, pc, pd] = [fe(), fe(), fe(), fe(), fe(), fe()];
+  /** r (completed) from A, B, C and D/2 (`negate`: with -C, as (C xor m) - m for m = -negate). */
+  const addSums = limbwiseFn(6, (c, [r, a, b, cc, halfD, negate], [x, y, m], { load, put }) => {
+    load(a).localSet(x);
+    load(b).localSet(y);
+    put(r, E, () => c.localGet(y).localGet(x).i64Sub());
+    put(r, H, () => c.localGet(y).localGet(x).i64Add());
+    load(halfD).localTee(x).localGet(x).i64Add().localSet(x);
+    c.i64Const(0, 0).localGet(negate).i64ExtendI32U().i64Sub().localSet(m);
+    load(cc).localGet(m).i64Xor().localGet(m).i64Sub().localSet(y);
+    put(r, F, () => c.localGet(x).localGet(y).i64Sub());
+    put(r, G, () => c.localGet(x).localGet(y).i64Add());
+  });
   const addFn = (niels: boolean) =>
     define(undefined, 4, [], (c, r, p, q, negate) => {
       const size = niels ? TABLE_FE : FE;
       const m = niels ? mulTable : mul;
-      call(c, add, ypx, [p, Y], [p, X]);
-      call(c, sub, ymx, [p, Y], [p, X]);
+      call(c, sumDiff, ypx, ymx, [p, Y], [p, X]);
       c.i32Const(pa).i32Const(ymx).localGet(q);
       at(c, q, size).localGet(negate).select().call(m);
       c.i32Const(pb).i32Const(ypx);
       at(c, q, size).localGet(q).localGet(negate).select().call(m);
       call(c, m, pc, [p, T], [q, niels ? 2 * size : 3 * size]);
-      if (niels) call(c, add, pd, [p, Z], [p, Z]);
-      else {
-        call(c, mul, pd, [p, Z], [q, 2 * size]);
-        call(c, add, pd, pd, pd);
-      }
-      call(c, sub, [r, E], pb, pa);
-      call(c, add, [r, H], pb, pa);
-      c.localGet(negate).if();
-      call(c, add, [r, F], pd, pc);
-      call(c, sub, [r, G], pd, pc);
-      c.else();
-      call(c, sub, [r, F], pd, pc);
-      call(c, add, [r, G], pd, pc);
-      c.end();
+      if (!niels) call(c, mul, pd, [p, Z], [q, 2 * size]);
+      call(c, addSums, [r, 0], pa, pb, pc, niels ? [p, Z] : pd, [negate, 0]);
     });
   const addNiels = addFn(true);
   const addCached = addFn(false);
 
   /** r (cached) from p. */
   const toCached = define(undefined, 2, [], (c, r, p) => {
-    call(c, add, [r, 0], [p, Y], [p, X]);
-    call(c, sub, [r, FE], [p, Y], [p, X]);
+    call(c, sumDiff, [r, 0], [r, FE], [p, Y], [p, X]);
     call(c, copy, [r, 2 * FE], [p, Z], FE);
     call(c, mul, [r, 3 * FE], [p, T], D2);
   });
