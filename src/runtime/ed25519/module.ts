@@ -1351,13 +1351,22 @@ export function emitEd25519(): EmittedModule<Layout> {
 
   // Digits from 2^(width-1) up are taken as negative, borrowing 2^width from the next window.
   define('naf', 4, [I32], (c, at, length, out, width) => {
-    const [i, window, carry, top] = [c.locals(1, I32), c.locals(1, I32), c.locals(1, I32), c.locals(1, I32)];
+    const [i, window, carry, top, end] = [c.locals(1, I32), c.locals(1, I32), c.locals(1, I32), c.locals(1, I32), c.locals(1, I32)];
     for (let j = 0; j < NAF_STRIDE / 8; j++)
       c.localGet(out)
         .i64Const(0, 0)
         .i64Store(8 * j);
+    // past the scalar's top bit with no carry left, every digit is 0: `end` is its bit length (from its 64-bit words)
+    c.localGet(length).i32Const(3).i32Shl().localSet(end);
     c.block().loop();
-    c.localGet(i).i32Const(256).i32GeU().brIf(1);
+    c.localGet(end).i32Eqz().brIf(1);
+    c.localGet(at).localGet(end).i32Const(3).i32ShrU().i32Add().i32Const(8).i32Sub().i64Load().i64Eqz().i32Eqz().brIf(1);
+    c.localGet(end).i32Const(64).i32Sub().localSet(end);
+    c.br(0).end().end();
+    c.localGet(end).i32Eqz().if().i32Const(0).return().end();
+    c.localGet(end).localGet(at).localGet(end).i32Const(3).i32ShrU().i32Add().i32Const(8).i32Sub().i64Load().i64Clz().i32WrapI64().i32Sub().localSet(end);
+    c.block().loop();
+    c.localGet(i).localGet(end).i32GeU().localGet(carry).i32Eqz().i32And().localGet(i).i32Const(256).i32GeU().i32Or().brIf(1);
     // the window's bits from two bytes (one at the last)
     c.localGet(at).localGet(i).i32Const(3).i32ShrU().i32Add().localTee(window).i32Load16U();
     c.localGet(window).i32Load8U();
@@ -1367,7 +1376,9 @@ export function emitEd25519(): EmittedModule<Layout> {
     c.i32Const(1).localGet(width).i32Shl().i32Const(1).i32Sub().i32And();
     c.localGet(carry).i32Add().localTee(window);
     c.i32Const(1).i32And().i32Eqz().if();
-    c.localGet(i).i32Const(1).i32Add().localSet(i); // a 0 digit; the carry passes on unchanged
+    // as many 0 digits as the window (with the carry) has trailing zeros, the carry passing on
+    // unchanged: 0 bits with carry 0, or 1 bits with carry 1 (all of the window when it is 0 or 2^width)
+    c.localGet(i).localGet(window).i32Ctz().localGet(width).localGet(window).i32Ctz().localGet(width).i32LtU().select().i32Add().localSet(i);
     c.br(1).end();
     c.localGet(window).localGet(width).i32Const(1).i32Sub().i32ShrU().localSet(carry);
     c.localGet(out).localGet(i).i32Add().localGet(window).localGet(carry).localGet(width).i32Shl().i32Sub().i32Store8(0);
