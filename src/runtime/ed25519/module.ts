@@ -212,14 +212,14 @@ export function emitEd25519(): EmittedModule<Layout> {
   };
 
   /**
-   * h = f·g: 100 limb products; those past 2^255 fold back times 19 (2^255 ≡ 19), and odd-by-odd
-   * ones are doubled (their bit offsets add up to one more than their limb's).
+   * h = f·g: 100 limb products; odd-by-odd ones are doubled (their bit offsets add up to one more
+   * than their limb's), and a column's products past 2^255 are summed and fold back times 19 once
+   * (2^255 ≡ 19): fewer values live than with a 19·g_j operand per limb, which V8 spilled.
    */
   const mulFn = (gInTable: boolean) =>
     define(undefined, 3, [], (c, hp, fp, gp) => {
       const f = c.locals(10, I64),
         g = c.locals(10, I64),
-        g19 = c.locals(10, I64),
         f2 = c.locals(10, I64),
         h = c.locals(10, I64),
         t = c.locals(1, I64);
@@ -237,23 +237,23 @@ export function emitEd25519(): EmittedModule<Layout> {
             .i64Load(8 * i, 3)
             .localSet(g + i);
       }
-      for (let i = 1; i < 10; i++)
-        c.localGet(g + i)
-          .i64Const(0, 19)
-          .i64Mul()
-          .localSet(g19 + i);
       for (let i = 1; i < 10; i += 2)
         c.localGet(f + i)
           .localGet(f + i)
           .i64Add()
           .localSet(f2 + i);
+      // column k: the products below 2^255, and 19 times those past it
       for (let k = 0; k < 10; k++) {
-        for (let i = 0; i < 10; i++) {
-          const j = (k - i + 10) % 10;
-          c.localGet(i % 2 && j % 2 ? f2 + i : f + i)
-            .localGet(i > k ? g19 + j : g + j)
-            .i64Mul();
-          if (i > 0) c.i64Add();
+        for (const wrap of [false, true]) {
+          const is = Array.from({ length: 10 }, (_, i) => i).filter((i) => i > k === wrap);
+          is.forEach((i, n) => {
+            const j = (k - i + 10) % 10;
+            c.localGet(i % 2 && j % 2 ? f2 + i : f + i)
+              .localGet(g + j)
+              .i64Mul();
+            if (n) c.i64Add();
+          });
+          if (wrap && is.length) c.i64Const(0, 19).i64Mul().i64Add();
         }
         c.localSet(h + k);
       }
@@ -264,15 +264,44 @@ export function emitEd25519(): EmittedModule<Layout> {
   const mulTable = mulFn(true);
 
   /**
-   * h = f^(2^n), n ≥ 1: squarings with the limbs kept in locals, 55 products each (the factor of a
-   * product f_i·f_j, 2 for i ≠ j times the odd-by-odd 2 times the folding 19, is spread over the
-   * operands 2f_i and 19f_j or 38f_j, so only 19f_j costs a multiplication).
+   * Limb locals h = f^2, carried: 55 products, each column's summed by their factor (1, 2 or 4: both
+   * ways, odd by odd) in shifts, and times 19 once past 2^255. Only f is live: operands 2f_i, 19f_j
+   * and 38f_j made V8 spill (a squaring took 1.1-1.2 times as long).
    */
+  const squareInto = (c: Code, h: number, f: number, t: number) => {
+    for (let k = 0; k < 10; k++) {
+      // products by where they fold (0: below 2^255, 1: past it) and the log of their factor
+      const pairs: [number, number][][][] = [0, 1].map(() => [[], [], []]);
+      for (let i = 0; i < 10; i++) {
+        const j = (k - i + 10) % 10;
+        if (j >= i) pairs[i + j >= 10 ? 1 : 0]![(i !== j ? 1 : 0) + (i % 2 && j % 2 ? 1 : 0)]!.push([i, j]);
+      }
+      pairs.forEach((byLog, wrap) => {
+        // Horner over the factors 4, 2, 1
+        let log = -1;
+        for (const l of [2, 1, 0]) {
+          if (!byLog[l]!.length) continue;
+          if (log >= 0) c.i64Const(0, log - l).i64Shl();
+          byLog[l]!.forEach(([i, j], m) => {
+            c.localGet(f + i)
+              .localGet(f + j)
+              .i64Mul();
+            if (m) c.i64Add();
+          });
+          if (log >= 0) c.i64Add();
+          log = l;
+        }
+        if (log > 0) c.i64Const(0, log).i64Shl();
+        // (every column has products below 2^255: f_0·f_k)
+        if (wrap && log >= 0) c.i64Const(0, 19).i64Mul().i64Add();
+      });
+      c.localSet(h + k);
+    }
+    carry(c, h, t);
+  };
+  /** h = f^(2^n), n ≥ 1, the limbs kept in locals. */
   const squareTimes = define(undefined, 3, [], (c, hp, fp, n) => {
     const f = c.locals(10, I64),
-      f2 = c.locals(10, I64),
-      f19 = c.locals(10, I64),
-      f38 = c.locals(10, I64),
       h = c.locals(10, I64),
       t = c.locals(1, I64);
     for (let i = 0; i < 10; i++)
@@ -280,39 +309,7 @@ export function emitEd25519(): EmittedModule<Layout> {
         .i64Load(8 * i, 3)
         .localSet(f + i);
     c.loop();
-    for (let i = 0; i < 10; i++)
-      c.localGet(f + i)
-        .localGet(f + i)
-        .i64Add()
-        .localSet(f2 + i);
-    for (let j = 5; j < 10; j++) {
-      c.localGet(f + j)
-        .i64Const(0, 19)
-        .i64Mul()
-        .localTee(f19 + j)
-        .localGet(f19 + j)
-        .i64Add()
-        .localSet(f38 + j);
-    }
-    for (let k = 0; k < 10; k++) {
-      let first = true;
-      for (let i = 0; i < 10; i++) {
-        const j = (k - i + 10) % 10;
-        if (j < i) continue;
-        const twice = i !== j; // f_i·f_j and f_j·f_i
-        const odd = i % 2 === 1 && j % 2 === 1;
-        const wrap = i + j >= 10;
-        // left operand carries one factor 2 when there is one; the right one the rest
-        const left = twice || odd ? f2 + i : f + i;
-        const rest = ((twice ? 2 : 1) * (odd ? 2 : 1)) / 2;
-        const right = wrap ? (twice && odd ? f38 : f19) + j : rest === 2 ? f2 + j : f + j;
-        c.localGet(left).localGet(right).i64Mul();
-        if (!first) c.i64Add();
-        first = false;
-      }
-      c.localSet(h + k);
-    }
-    carry(c, h, t);
+    squareInto(c, h, f, t);
     for (let i = 0; i < 10; i++) c.localGet(h + i).localSet(f + i);
     c.localGet(n).i32Const(1).i32Sub().localTee(n).brIf(0).end();
     store(c, hp, f);
@@ -539,12 +536,30 @@ export function emitEd25519(): EmittedModule<Layout> {
     put(r, E, () => load(s).localGet(a).i64Sub().localGet(b).i64Sub());
     put(r, F, () => c.localGet(b).localGet(a).i64Sub().localGet(z).i64Sub().localGet(z).i64Sub());
   });
+  // the four squares in one function: no call or memory round trip for each, nor for X+Y
   const double = define(undefined, 2, [], (c, r, p) => {
-    square(c, xx, [p, X]);
-    square(c, yy, [p, Y]);
-    square(c, zz, [p, Z]);
-    call(c, add, sum, [p, X], [p, Y]);
-    square(c, sum, sum);
+    const f = c.locals(10, I64),
+      h = c.locals(10, I64),
+      t = c.locals(1, I64);
+    for (const [out, sources] of [
+      [xx, [X]],
+      [yy, [Y]],
+      [zz, [Z]],
+      [sum, [X, Y]],
+    ] as const) {
+      for (let i = 0; i < 10; i++) {
+        sources.forEach((offset, n) => {
+          c.localGet(p).i64Load(offset + 8 * i, 3);
+          if (n) c.i64Add();
+        });
+        c.localSet(f + i);
+      }
+      squareInto(c, h, f, t);
+      for (let i = 0; i < 10; i++)
+        c.i32Const(out)
+          .localGet(h + i)
+          .i64Store(8 * i, 3);
+    }
     call(c, doubleSums, [r, 0], sum, xx, yy, zz);
   });
 
