@@ -212,14 +212,14 @@ export function emitEd25519(): EmittedModule<Layout> {
   };
 
   /**
-   * h = f·g: 100 limb products; those past 2^255 fold back times 19 (2^255 ≡ 19), and odd-by-odd
-   * ones are doubled (their bit offsets add up to one more than their limb's).
+   * h = f·g: 100 limb products; odd-by-odd ones are doubled (their bit offsets add up to one more
+   * than their limb's), and a column's products past 2^255 are summed and fold back times 19 once
+   * (2^255 ≡ 19): fewer values live than with a 19·g_j operand per limb, which V8 spilled.
    */
   const mulFn = (gInTable: boolean) =>
     define(undefined, 3, [], (c, hp, fp, gp) => {
       const f = c.locals(10, I64),
         g = c.locals(10, I64),
-        g19 = c.locals(10, I64),
         f2 = c.locals(10, I64),
         h = c.locals(10, I64),
         t = c.locals(1, I64);
@@ -237,23 +237,23 @@ export function emitEd25519(): EmittedModule<Layout> {
             .i64Load(8 * i, 3)
             .localSet(g + i);
       }
-      for (let i = 1; i < 10; i++)
-        c.localGet(g + i)
-          .i64Const(0, 19)
-          .i64Mul()
-          .localSet(g19 + i);
       for (let i = 1; i < 10; i += 2)
         c.localGet(f + i)
           .localGet(f + i)
           .i64Add()
           .localSet(f2 + i);
+      // column k: the products below 2^255, and 19 times those past it
       for (let k = 0; k < 10; k++) {
-        for (let i = 0; i < 10; i++) {
-          const j = (k - i + 10) % 10;
-          c.localGet(i % 2 && j % 2 ? f2 + i : f + i)
-            .localGet(i > k ? g19 + j : g + j)
-            .i64Mul();
-          if (i > 0) c.i64Add();
+        for (const wrap of [false, true]) {
+          const is = Array.from({ length: 10 }, (_, i) => i).filter((i) => i > k === wrap);
+          is.forEach((i, n) => {
+            const j = (k - i + 10) % 10;
+            c.localGet(i % 2 && j % 2 ? f2 + i : f + i)
+              .localGet(g + j)
+              .i64Mul();
+            if (n) c.i64Add();
+          });
+          if (wrap && is.length) c.i64Const(0, 19).i64Mul().i64Add();
         }
         c.localSet(h + k);
       }
@@ -264,15 +264,44 @@ export function emitEd25519(): EmittedModule<Layout> {
   const mulTable = mulFn(true);
 
   /**
-   * h = f^(2^n), n ≥ 1: squarings with the limbs kept in locals, 55 products each (the factor of a
-   * product f_i·f_j, 2 for i ≠ j times the odd-by-odd 2 times the folding 19, is spread over the
-   * operands 2f_i and 19f_j or 38f_j, so only 19f_j costs a multiplication).
+   * Limb locals h = f^2, carried: 55 products, each column's summed by their factor (1, 2 or 4: both
+   * ways, odd by odd) in shifts, and times 19 once past 2^255. Only f is live: operands 2f_i, 19f_j
+   * and 38f_j made V8 spill (a squaring took 1.1-1.2 times as long).
    */
+  const squareInto = (c: Code, h: number, f: number, t: number) => {
+    for (let k = 0; k < 10; k++) {
+      // products by where they fold (0: below 2^255, 1: past it) and the log of their factor
+      const pairs: [number, number][][][] = [0, 1].map(() => [[], [], []]);
+      for (let i = 0; i < 10; i++) {
+        const j = (k - i + 10) % 10;
+        if (j >= i) pairs[i + j >= 10 ? 1 : 0]![(i !== j ? 1 : 0) + (i % 2 && j % 2 ? 1 : 0)]!.push([i, j]);
+      }
+      pairs.forEach((byLog, wrap) => {
+        // Horner over the factors 4, 2, 1
+        let log = -1;
+        for (const l of [2, 1, 0]) {
+          if (!byLog[l]!.length) continue;
+          if (log >= 0) c.i64Const(0, log - l).i64Shl();
+          byLog[l]!.forEach(([i, j], m) => {
+            c.localGet(f + i)
+              .localGet(f + j)
+              .i64Mul();
+            if (m) c.i64Add();
+          });
+          if (log >= 0) c.i64Add();
+          log = l;
+        }
+        if (log > 0) c.i64Const(0, log).i64Shl();
+        // (every column has products below 2^255: f_0·f_k)
+        if (wrap && log >= 0) c.i64Const(0, 19).i64Mul().i64Add();
+      });
+      c.localSet(h + k);
+    }
+    carry(c, h, t);
+  };
+  /** h = f^(2^n), n ≥ 1, the limbs kept in locals. */
   const squareTimes = define(undefined, 3, [], (c, hp, fp, n) => {
     const f = c.locals(10, I64),
-      f2 = c.locals(10, I64),
-      f19 = c.locals(10, I64),
-      f38 = c.locals(10, I64),
       h = c.locals(10, I64),
       t = c.locals(1, I64);
     for (let i = 0; i < 10; i++)
@@ -280,39 +309,7 @@ export function emitEd25519(): EmittedModule<Layout> {
         .i64Load(8 * i, 3)
         .localSet(f + i);
     c.loop();
-    for (let i = 0; i < 10; i++)
-      c.localGet(f + i)
-        .localGet(f + i)
-        .i64Add()
-        .localSet(f2 + i);
-    for (let j = 5; j < 10; j++) {
-      c.localGet(f + j)
-        .i64Const(0, 19)
-        .i64Mul()
-        .localTee(f19 + j)
-        .localGet(f19 + j)
-        .i64Add()
-        .localSet(f38 + j);
-    }
-    for (let k = 0; k < 10; k++) {
-      let first = true;
-      for (let i = 0; i < 10; i++) {
-        const j = (k - i + 10) % 10;
-        if (j < i) continue;
-        const twice = i !== j; // f_i·f_j and f_j·f_i
-        const odd = i % 2 === 1 && j % 2 === 1;
-        const wrap = i + j >= 10;
-        // left operand carries one factor 2 when there is one; the right one the rest
-        const left = twice || odd ? f2 + i : f + i;
-        const rest = ((twice ? 2 : 1) * (odd ? 2 : 1)) / 2;
-        const right = wrap ? (twice && odd ? f38 : f19) + j : rest === 2 ? f2 + j : f + j;
-        c.localGet(left).localGet(right).i64Mul();
-        if (!first) c.i64Add();
-        first = false;
-      }
-      c.localSet(h + k);
-    }
-    carry(c, h, t);
+    squareInto(c, h, f, t);
     for (let i = 0; i < 10; i++) c.localGet(h + i).localSet(f + i);
     c.localGet(n).i32Const(1).i32Sub().localTee(n).brIf(0).end();
     store(c, hp, f);
@@ -499,20 +496,71 @@ export function emitEd25519(): EmittedModule<Layout> {
     call(c, mul, [r, Z], [p, F], [p, G]);
   });
 
+  /**
+   * Defines a function of i32 pointers computing field elements that are sums of a few others limb
+   * by limb in one pass (a call and a memory round trip less per add or sub): `limb` gets the
+   * parameters, three i64 locals, and `load` and `put` for limb i of the element at a pointer.
+   */
+  type LimbIo = { load: (ptr: number) => Code; put: (ptr: number, offset: number, value: () => void) => void };
+  const limbwiseFn = (params: number, limb: (c: Code, p: number[], v: number[], io: LimbIo) => void) =>
+    define(undefined, params, [], (c) => {
+      const p = Array.from({ length: params }, (_, i) => i);
+      const v = Array.from({ length: 3 }, () => c.locals(1, I64));
+      for (let o = 0; o < FE; o += 8)
+        limb(c, p, v, {
+          load: (ptr) => c.localGet(ptr).i64Load(o, 3),
+          put: (ptr, offset, value) => {
+            c.localGet(ptr);
+            value();
+            c.i64Store(offset + o, 3);
+          },
+        });
+    });
+  /** s = a + b, d = a - b. */
+  const sumDiff = limbwiseFn(4, (c, [s, d, a, b], [x, y], { load, put }) => {
+    load(a).localSet(x);
+    load(b).localSet(y);
+    put(s, 0, () => c.localGet(x).localGet(y).i64Add());
+    put(d, 0, () => c.localGet(x).localGet(y).i64Sub());
+  });
+
   /** r (completed) = 2p from p's X, Y, Z: E = (X+Y)^2 - X^2 - Y^2, G = Y^2 - X^2, F = G - 2Z^2, H = -X^2 - Y^2. */
-  const [xx, yy, zz2, sum] = [fe(), fe(), fe(), fe()];
+  const [xx, yy, zz, sum] = [fe(), fe(), fe(), fe()];
+  /** r (completed) from s = (X+Y)^2, X^2, Y^2 and Z^2. */
+  const doubleSums = limbwiseFn(5, (c, [r, s, x2, y2, z2], [a, b, z], { load, put }) => {
+    load(x2).localSet(a);
+    load(y2).localSet(b);
+    load(z2).localSet(z);
+    put(r, G, () => c.localGet(b).localGet(a).i64Sub());
+    put(r, H, () => c.i64Const(0, 0).localGet(a).i64Sub().localGet(b).i64Sub());
+    put(r, E, () => load(s).localGet(a).i64Sub().localGet(b).i64Sub());
+    put(r, F, () => c.localGet(b).localGet(a).i64Sub().localGet(z).i64Sub().localGet(z).i64Sub());
+  });
+  // the four squares in one function: no call or memory round trip for each, nor for X+Y
   const double = define(undefined, 2, [], (c, r, p) => {
-    square(c, xx, [p, X]);
-    square(c, yy, [p, Y]);
-    square(c, zz2, [p, Z]);
-    call(c, add, zz2, zz2, zz2);
-    call(c, add, sum, [p, X], [p, Y]);
-    square(c, sum, sum);
-    call(c, sub, [r, G], yy, xx);
-    call(c, sub, [r, H], ZERO, xx);
-    call(c, sub, [r, H], [r, H], yy);
-    call(c, add, [r, E], sum, [r, H]);
-    call(c, sub, [r, F], [r, G], zz2);
+    const f = c.locals(10, I64),
+      h = c.locals(10, I64),
+      t = c.locals(1, I64);
+    for (const [out, sources] of [
+      [xx, [X]],
+      [yy, [Y]],
+      [zz, [Z]],
+      [sum, [X, Y]],
+    ] as const) {
+      for (let i = 0; i < 10; i++) {
+        sources.forEach((offset, n) => {
+          c.localGet(p).i64Load(offset + 8 * i, 3);
+          if (n) c.i64Add();
+        });
+        c.localSet(f + i);
+      }
+      squareInto(c, h, f, t);
+      for (let i = 0; i < 10; i++)
+        c.i32Const(out)
+          .localGet(h + i)
+          .i64Store(8 * i, 3);
+    }
+    call(c, doubleSums, [r, 0], sum, xx, yy, zz);
   });
 
   /**
@@ -521,39 +569,37 @@ export function emitEd25519(): EmittedModule<Layout> {
    * F = D - C, G = D + C, H = B + A. Subtracting swaps q's y+x and y-x and negates C.
    */
   const [ypx, ymx, pa, pb, pc, pd] = [fe(), fe(), fe(), fe(), fe(), fe()];
+  /** r (completed) from A, B, C and D/2 (`negate`: with -C, as (C xor m) - m for m = -negate). */
+  const addSums = limbwiseFn(6, (c, [r, a, b, cc, halfD, negate], [x, y, m], { load, put }) => {
+    load(a).localSet(x);
+    load(b).localSet(y);
+    put(r, E, () => c.localGet(y).localGet(x).i64Sub());
+    put(r, H, () => c.localGet(y).localGet(x).i64Add());
+    load(halfD).localTee(x).localGet(x).i64Add().localSet(x);
+    c.i64Const(0, 0).localGet(negate).i64ExtendI32U().i64Sub().localSet(m);
+    load(cc).localGet(m).i64Xor().localGet(m).i64Sub().localSet(y);
+    put(r, F, () => c.localGet(x).localGet(y).i64Sub());
+    put(r, G, () => c.localGet(x).localGet(y).i64Add());
+  });
   const addFn = (niels: boolean) =>
     define(undefined, 4, [], (c, r, p, q, negate) => {
       const size = niels ? TABLE_FE : FE;
       const m = niels ? mulTable : mul;
-      call(c, add, ypx, [p, Y], [p, X]);
-      call(c, sub, ymx, [p, Y], [p, X]);
+      call(c, sumDiff, ypx, ymx, [p, Y], [p, X]);
       c.i32Const(pa).i32Const(ymx).localGet(q);
       at(c, q, size).localGet(negate).select().call(m);
       c.i32Const(pb).i32Const(ypx);
       at(c, q, size).localGet(q).localGet(negate).select().call(m);
       call(c, m, pc, [p, T], [q, niels ? 2 * size : 3 * size]);
-      if (niels) call(c, add, pd, [p, Z], [p, Z]);
-      else {
-        call(c, mul, pd, [p, Z], [q, 2 * size]);
-        call(c, add, pd, pd, pd);
-      }
-      call(c, sub, [r, E], pb, pa);
-      call(c, add, [r, H], pb, pa);
-      c.localGet(negate).if();
-      call(c, add, [r, F], pd, pc);
-      call(c, sub, [r, G], pd, pc);
-      c.else();
-      call(c, sub, [r, F], pd, pc);
-      call(c, add, [r, G], pd, pc);
-      c.end();
+      if (!niels) call(c, mul, pd, [p, Z], [q, 2 * size]);
+      call(c, addSums, [r, 0], pa, pb, pc, niels ? [p, Z] : pd, [negate, 0]);
     });
   const addNiels = addFn(true);
   const addCached = addFn(false);
 
   /** r (cached) from p. */
   const toCached = define(undefined, 2, [], (c, r, p) => {
-    call(c, add, [r, 0], [p, Y], [p, X]);
-    call(c, sub, [r, FE], [p, Y], [p, X]);
+    call(c, sumDiff, [r, 0], [r, FE], [p, Y], [p, X]);
     call(c, copy, [r, 2 * FE], [p, Z], FE);
     call(c, mul, [r, 3 * FE], [p, T], D2);
   });
@@ -1320,13 +1366,22 @@ export function emitEd25519(): EmittedModule<Layout> {
 
   // Digits from 2^(width-1) up are taken as negative, borrowing 2^width from the next window.
   define('naf', 4, [I32], (c, at, length, out, width) => {
-    const [i, window, carry, top] = [c.locals(1, I32), c.locals(1, I32), c.locals(1, I32), c.locals(1, I32)];
+    const [i, window, carry, top, end] = [c.locals(1, I32), c.locals(1, I32), c.locals(1, I32), c.locals(1, I32), c.locals(1, I32)];
     for (let j = 0; j < NAF_STRIDE / 8; j++)
       c.localGet(out)
         .i64Const(0, 0)
         .i64Store(8 * j);
+    // past the scalar's top bit with no carry left, every digit is 0: `end` is its bit length (from its 64-bit words)
+    c.localGet(length).i32Const(3).i32Shl().localSet(end);
     c.block().loop();
-    c.localGet(i).i32Const(256).i32GeU().brIf(1);
+    c.localGet(end).i32Eqz().brIf(1);
+    c.localGet(at).localGet(end).i32Const(3).i32ShrU().i32Add().i32Const(8).i32Sub().i64Load().i64Eqz().i32Eqz().brIf(1);
+    c.localGet(end).i32Const(64).i32Sub().localSet(end);
+    c.br(0).end().end();
+    c.localGet(end).i32Eqz().if().i32Const(0).return().end();
+    c.localGet(end).localGet(at).localGet(end).i32Const(3).i32ShrU().i32Add().i32Const(8).i32Sub().i64Load().i64Clz().i32WrapI64().i32Sub().localSet(end);
+    c.block().loop();
+    c.localGet(i).localGet(end).i32GeU().localGet(carry).i32Eqz().i32And().localGet(i).i32Const(256).i32GeU().i32Or().brIf(1);
     // the window's bits from two bytes (one at the last)
     c.localGet(at).localGet(i).i32Const(3).i32ShrU().i32Add().localTee(window).i32Load16U();
     c.localGet(window).i32Load8U();
@@ -1336,7 +1391,9 @@ export function emitEd25519(): EmittedModule<Layout> {
     c.i32Const(1).localGet(width).i32Shl().i32Const(1).i32Sub().i32And();
     c.localGet(carry).i32Add().localTee(window);
     c.i32Const(1).i32And().i32Eqz().if();
-    c.localGet(i).i32Const(1).i32Add().localSet(i); // a 0 digit; the carry passes on unchanged
+    // as many 0 digits as the window (with the carry) has trailing zeros, the carry passing on
+    // unchanged: 0 bits with carry 0, or 1 bits with carry 1 (all of the window when it is 0 or 2^width)
+    c.localGet(i).localGet(window).i32Ctz().localGet(width).localGet(window).i32Ctz().localGet(width).i32LtU().select().i32Add().localSet(i);
     c.br(1).end();
     c.localGet(window).localGet(width).i32Const(1).i32Sub().i32ShrU().localSet(carry);
     c.localGet(out).localGet(i).i32Add().localGet(window).localGet(carry).localGet(width).i32Shl().i32Sub().i32Store8(0);
