@@ -41,7 +41,7 @@ import { bytesCost } from '../syscalls/costs.js';
 import { SyscallError } from '../syscalls/errors.js';
 import type { MemoryMap } from '../vm/memory.js';
 import type { SyscallContext, SyscallRegistry } from '../vm/syscalls.js';
-import { NO_BYTES } from './bytes.js';
+import { keyAt, NO_BYTES } from './bytes.js';
 
 const MAX_SIGNERS = 16;
 const MAX_INSTRUCTION_DATA_LEN = 10 * 1024;
@@ -358,13 +358,6 @@ export function prepareNextInstruction(
   return { programTxIndex, accounts };
 }
 
-/** Whether the 32 bytes at `at` of `bytes` are `key`. */
-function keyAt(bytes: Uint8Array, at: number, key: Uint8Array): boolean {
-  let i = 0;
-  while (i < 32 && bytes[at + i] === key[i]) i++;
-  return i === 32;
-}
-
 /** An account the callee sees, with where the caller keeps it (absent for executables). */
 interface Translated {
   indexInCaller: number;
@@ -436,8 +429,8 @@ function updateCallee(ic: InvokeContext, m: MemoryMap, t: Translated): void {
   if (tx.account(i).lamports !== lamports) tx.setLamports(i, lamports);
   syncAccountData(tx, ic.input(), m, i, m.slice(t.caller.dataAddr, t.caller.dataLen, false), t.inInput);
   t.version = tx.dataVersion(tx.current().accounts[i].txIndex);
-  const owner = encodeAddressAt(m.bytes, m.translate(t.caller.ownerAddr, 32, false));
-  if (tx.account(i).owner !== owner) tx.setOwner(i, owner);
+  const ownerAt = m.translate(t.caller.ownerAddr, 32, false);
+  if (!keyAt(m.bytes, ownerAt, decodeAddress(tx.account(i).owner))) tx.setOwner(i, encodeAddressAt(m.bytes, ownerAt));
 }
 
 /** `update_caller_account`: the callee's results are written into the caller's memory. */

@@ -12,7 +12,7 @@ import { INPUT_SLOT, type MemoryMap } from '../vm/memory.js';
 import { decodeAddress, encodeAddressAt } from './accounts.js';
 import { fail } from './errors.js';
 import { MAX_PERMITTED_DATA_LENGTH, type TransactionContext } from './transaction-context.js';
-import { sameBytes } from './bytes.js';
+import { keyAt, sameBytes, setU64FromNumber, u64AsNumber } from './bytes.js';
 import { bool, layout, padding, pubkey, u64, u8 } from './codec.js';
 
 const NON_DUP_MARKER = 0xff;
@@ -39,7 +39,8 @@ const ACCOUNT_V0_AFTER_DATA = layout({ owner: pubkey, executable: bool, rentEpoc
 const DUPLICATE_V0 = layout({ dupOf: u8 });
 /** What every record ends with, in both layouts (the rent epoch, no longer tracked). */
 const RENT_EPOCH = u64.fixedSize as number;
-const RENT_EPOCH_UNUSED = 0xffff_ffff_ffff_ffffn;
+/** Each 32-bit half of the rent epoch written (u64::MAX, no longer tracked). */
+const RENT_EPOCH_HALF = 0xffff_ffff;
 /** The counts and lengths the input holds outside the records. */
 const U64_BYTES = u64.fixedSize as number;
 const V1 = ACCOUNT_V1.offsets;
@@ -133,25 +134,14 @@ export function serializeInput(ctx: TransactionContext, abiV0: boolean): Seriali
 
 /**
  * Writes the input into `bytes`, which may be a reused VM memory: every byte it does not write
- * (padding, the room to grow each account's data) is zeroed, and only those.
+ * (padding, the room to grow each account's data) is zeroed, and only those. Counts and lengths
+ * are written as numbers (below 2^32), without a BigInt each.
  */
 function writeInput(ctx: TransactionContext, abiV0: boolean, bytes: Uint8Array): void {
   const f = ctx.current();
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let at = 0;
-  const u64 = (v: bigint) => {
-    view.setBigUint64(at, v, true);
-    at += 8;
-  };
-  const put = (b: Uint8Array) => {
-    bytes.set(b, at);
-    at += b.length;
-  };
-  const zeros = (n: number) => {
-    bytes.fill(0, at, at + n);
-    at += n;
-  };
-  u64(BigInt(f.accounts.length));
+  setU64FromNumber(view, 0, f.accounts.length);
+  let at = U64_BYTES;
   for (let i = 0; i < f.accounts.length; i++) {
     const ia = f.accounts[i];
     const acc = ctx.accounts[ia.txIndex];
@@ -162,19 +152,22 @@ function writeInput(ctx: TransactionContext, abiV0: boolean, bytes: Uint8Array):
       continue;
     }
     const key = ctx.keyBytes[ia.txIndex];
-    const len = acc.data.length;
+    const data = acc.data;
+    const len = data.length;
     if (abiV0) {
       bytes[at + V0.dupMarker] = NON_DUP_MARKER;
       bytes[at + V0.isSigner] = ia.isSigner ? 1 : 0;
       bytes[at + V0.isWritable] = ia.isWritable ? 1 : 0;
       bytes.set(key, at + V0.key);
       view.setBigUint64(at + V0.lamports, acc.lamports, true);
-      view.setBigUint64(at + V0.dataLen, BigInt(len), true);
+      setU64FromNumber(view, at + V0.dataLen, len);
       at += ACCOUNT_V0.fixedSize;
-      put(acc.data);
+      bytes.set(data, at);
+      at += len;
       bytes.set(decodeAddress(acc.owner), at + V0_AFTER.owner);
       bytes[at + V0_AFTER.executable] = acc.executable ? 1 : 0;
-      view.setBigUint64(at + V0_AFTER.rentEpoch, RENT_EPOCH_UNUSED, true);
+      view.setUint32(at + V0_AFTER.rentEpoch, RENT_EPOCH_HALF, true);
+      view.setUint32(at + V0_AFTER.rentEpoch + 4, RENT_EPOCH_HALF, true);
       at += ACCOUNT_V0_AFTER_DATA.fixedSize;
     } else {
       bytes[at + V1.dupMarker] = NON_DUP_MARKER;
@@ -185,16 +178,22 @@ function writeInput(ctx: TransactionContext, abiV0: boolean, bytes: Uint8Array):
       bytes.set(key, at + V1.key);
       bytes.set(decodeAddress(acc.owner), at + V1.owner);
       view.setBigUint64(at + V1.lamports, acc.lamports, true);
-      view.setBigUint64(at + V1.dataLen, BigInt(len), true);
+      setU64FromNumber(view, at + V1.dataLen, len);
       at += ACCOUNT_V1.fixedSize;
-      put(acc.data);
-      zeros(MAX_PERMITTED_DATA_INCREASE + pad8(len));
-      u64(RENT_EPOCH_UNUSED);
+      bytes.set(data, at);
+      at += len;
+      const room = MAX_PERMITTED_DATA_INCREASE + pad8(len);
+      bytes.fill(0, at, at + room);
+      at += room;
+      view.setUint32(at, RENT_EPOCH_HALF, true);
+      view.setUint32(at + 4, RENT_EPOCH_HALF, true);
+      at += RENT_EPOCH;
     }
   }
-  u64(BigInt(f.data.length));
-  put(f.data);
-  put(ctx.keyBytes[f.programTxIndex]);
+  setU64FromNumber(view, at, f.data.length);
+  at += U64_BYTES;
+  bytes.set(f.data, at);
+  bytes.set(ctx.keyBytes[f.programTxIndex], at + f.data.length);
 }
 
 /** Where instruction account `i`'s data starts in the input region. */
@@ -218,12 +217,17 @@ export const dataAddress = (input: SerializedInput, i: number): bigint => BigInt
 export function syncAccountData(ctx: TransactionContext, input: SerializedInput, memory: MemoryMap, i: number, data: Uint8Array, inInput: boolean): void {
   const txIndex = ctx.current().accounts[i].txIndex;
   const acc = ctx.accounts[txIndex];
+  const matched = inInput && input.versions[i] === ctx.dataVersion(txIndex) && data.length === acc.data.length;
+  if (matched) {
+    const at = dataOffset(input, i);
+    // Not stored to since the input matched the account: the bytes are the account's (most accounts, most runs).
+    if (!memory.storedWithin(at, at + data.length)) return;
+  }
   const err = ctx.canDataBeResized(i, data.length);
-  if (inInput && data.length >= SPARSE_SYNC_FROM && input.versions[i] === ctx.dataVersion(txIndex) && data.length === acc.data.length) {
+  if (matched && data.length >= SPARSE_SYNC_FROM) {
     const spans = storedSpans(input, memory, i, data.length);
-    if (!err) {
-      if (spans.length > 0) ctx.patchData(i, data, spans);
-    } else {
+    if (!err) ctx.patchData(i, data, spans);
+    else {
       for (let k = 0; k < spans.length; k += 2) if (!sameBytes(acc.data.subarray(spans[k], spans[k + 1]), data.subarray(spans[k], spans[k + 1]))) fail(err);
     }
   } else if (!err) ctx.setData(i, data);
@@ -284,14 +288,14 @@ export function deserializeInput(ctx: TransactionContext, input: SerializedInput
     need(ACCOUNT_V1.fixedSize - V1.owner);
     const lamports = view.getBigUint64(record + V1.lamports, true);
     if (lamports !== acc.lamports) ctx.setLamports(i, lamports);
-    // Compared as a number: exact below 2^53, and any length beyond that is refused either way.
-    const postLen = Number(view.getBigUint64(record + V1.dataLen, true));
+    // A number is exact below 2^53, and any length beyond that is refused either way.
+    const postLen = u64AsNumber(view, record + V1.dataLen);
     at = record + ACCOUNT_V1.fixedSize;
     if (postLen > preLen + MAX_PERMITTED_DATA_INCREASE || postLen > MAX_PERMITTED_DATA_LENGTH) fail('InvalidRealloc');
     need(postLen);
     syncAccountData(ctx, input, memory, i, bytes.subarray(at, at + postLen), true);
     at += preLen + MAX_PERMITTED_DATA_INCREASE + pad8(preLen) + RENT_EPOCH;
-    const ownerKey = encodeAddressAt(bytes, record + V1.owner);
-    if (ownerKey !== acc.owner) ctx.setOwner(i, ownerKey);
+    // Compared in place: the owner's text only when it changed.
+    if (!keyAt(bytes, record + V1.owner, decodeAddress(acc.owner))) ctx.setOwner(i, encodeAddressAt(bytes, record + V1.owner));
   }
 }

@@ -284,6 +284,15 @@ export class MemoryMap {
     return spans;
   }
 
+  /** Whether a store of the program may have changed input bytes `[from, to)` ({@link writtenSpans} not empty), without a list. */
+  storedWithin(from: number, to: number): boolean {
+    if (from >= to) return false;
+    const at = this.marksAt;
+    const last = at + ((to - 1) >>> MARK_SHIFT);
+    for (let p = at + (Math.max(0, from - STORE_OVERHANG) >>> MARK_SHIFT); p <= last; p++) if (this.bytes[p] !== 0) return true;
+    return false;
+  }
+
   /**
    * Clears the marks of the pages a store could only have reached input bytes `[from, to)`
    * through: the runtime has made those bytes what it wants them to be.
