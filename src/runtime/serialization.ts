@@ -74,12 +74,12 @@ export interface SerializedInput extends InputWriter {
 
 const pad8 = (n: number) => (8 - (n % 8)) % 8;
 
-/** VM addresses of an account's key, owner, lamports and data in a serialized input. */
+/** VM addresses of an account's key, owner, lamports and data in a serialized input (numbers: all lie below 2^36). */
 export interface SerializedAccountAddresses {
-  key: bigint;
-  owner: bigint;
-  lamports: bigint;
-  data: bigint;
+  key: number;
+  owner: number;
+  lamports: number;
+  data: number;
 }
 
 /** Where instruction account `i`'s fields were serialized in `input` (what CPI checks account infos against). */
@@ -87,14 +87,9 @@ export function serializedAddresses(input: SerializedInput, i: number): Serializ
   const at = MM_INPUT_START + input.recordOffsets[i];
   if (input.abiV0) {
     const data = at + ACCOUNT_V0.fixedSize;
-    return {
-      key: BigInt(at + V0.key),
-      lamports: BigInt(at + V0.lamports),
-      data: BigInt(data),
-      owner: BigInt(data + input.originalLengths[i] + V0_AFTER.owner),
-    };
+    return { key: at + V0.key, lamports: at + V0.lamports, data, owner: data + input.originalLengths[i] + V0_AFTER.owner };
   }
-  return { key: BigInt(at + V1.key), owner: BigInt(at + V1.owner), lamports: BigInt(at + V1.lamports), data: BigInt(at + ACCOUNT_V1.fixedSize) };
+  return { key: at + V1.key, owner: at + V1.owner, lamports: at + V1.lamports, data: at + ACCOUNT_V1.fixedSize };
 }
 
 /** Lays out the current instruction of `ctx` as an sBPF program's input; the bytes are written on demand. */
@@ -205,7 +200,7 @@ function dataOffset(input: SerializedInput, i: number): number {
 export const SPARSE_SYNC_FROM = 2048;
 
 /** Where instruction account `i`'s data starts in the input's VM addresses. */
-export const dataAddress = (input: SerializedInput, i: number): bigint => BigInt(MM_INPUT_START + dataOffset(input, i));
+export const dataAddress = (input: SerializedInput, i: number): number => MM_INPUT_START + dataOffset(input, i);
 
 /**
  * Makes instruction account `i`'s data what the program holds (`data`), as Agave's
