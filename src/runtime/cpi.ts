@@ -495,7 +495,7 @@ function updateCallee(ic: InvokeContext, m: MemoryMap, t: Translated): void {
   const lamports = m.view.getBigUint64(translateWord(m, t.lamportsAddr, 8, false, true), true);
   if (tx.account(i).lamports !== lamports) tx.setLamports(i, lamports);
   const dataAt = t.dataLen === 0 ? -1 : translateWord(m, t.dataAddr, t.dataLen, false, true);
-  syncAccountData(tx, ic.input(), m, i, dataAt < 0 ? NO_BYTES : m.bytes.subarray(dataAt, dataAt + t.dataLen), t.inInput);
+  syncAccountData(tx, ic.input(), m, i, dataAt, t.dataLen, t.inInput);
   t.version = tx.dataVersion(tx.current().accounts[i].txIndex);
   const ownerAt = translateWord(m, t.ownerAddr, 32, false, false);
   if (!keyAt(m.bytes, ownerAt, decodeAddress(tx.account(i).owner))) tx.setOwner(i, encodeAddressAt(m.bytes, ownerAt));

@@ -12,7 +12,7 @@ import { INPUT_SLOT, type MemoryMap } from '../vm/memory.js';
 import { decodeAddress, encodeAddressAt } from './accounts.js';
 import { fail } from './errors.js';
 import { MAX_PERMITTED_DATA_LENGTH, type TransactionContext } from './transaction-context.js';
-import { keyAt, sameBytes, setU64FromNumber, u64AsNumber } from './bytes.js';
+import { keyAt, NO_BYTES, sameBytes, setU64FromNumber, u64AsNumber } from './bytes.js';
 import { bool, layout, padding, pubkey, u64, u8 } from './codec.js';
 
 const NON_DUP_MARKER = 0xff;
@@ -203,31 +203,40 @@ export const SPARSE_SYNC_FROM = 2048;
 export const dataAddress = (input: SerializedInput, i: number): number => MM_INPUT_START + dataOffset(input, i);
 
 /**
- * Makes instruction account `i`'s data what the program holds (`data`), as Agave's
- * deserialization and CPI do: it is set where it may change, and must be unchanged where not.
- * When `data` is where the input holds the account (`inInput`), only the bytes the program may
- * have stored to since the input last matched the account are looked at (the rest still match),
- * and the input is recorded to match it again.
+ * Makes instruction account `i`'s data what the program holds (`length` bytes at host offset
+ * `dataAt` of `memory`), as Agave's deserialization and CPI do: it is set where it may change, and
+ * must be unchanged where not. When those bytes are where the input holds the account
+ * (`inInput`), only the bytes the program may have stored to since the input last matched the
+ * account are looked at (the rest still match), and the input is recorded to match it again.
  */
-export function syncAccountData(ctx: TransactionContext, input: SerializedInput, memory: MemoryMap, i: number, data: Uint8Array, inInput: boolean): void {
+export function syncAccountData(
+  ctx: TransactionContext,
+  input: SerializedInput,
+  memory: MemoryMap,
+  i: number,
+  dataAt: number,
+  length: number,
+  inInput: boolean,
+): void {
   const txIndex = ctx.current().accounts[i].txIndex;
   const acc = ctx.accounts[txIndex];
-  const matched = inInput && input.versions[i] === ctx.dataVersion(txIndex) && data.length === acc.data.length;
+  const matched = inInput && input.versions[i] === ctx.dataVersion(txIndex) && length === acc.data.length;
   if (matched) {
     const at = dataOffset(input, i);
     // Not stored to since the input matched the account: the bytes are the account's (most accounts, most runs).
-    if (!memory.storedWithin(at, at + data.length)) return;
+    if (!memory.storedWithin(at, at + length)) return;
   }
-  const err = ctx.canDataBeResized(i, data.length);
-  if (matched && data.length >= SPARSE_SYNC_FROM) {
-    const spans = storedSpans(input, memory, i, data.length);
+  const data = length === 0 ? NO_BYTES : memory.bytes.subarray(dataAt, dataAt + length);
+  const err = ctx.canDataBeResized(i, length);
+  if (matched && length >= SPARSE_SYNC_FROM) {
+    const spans = storedSpans(input, memory, i, length);
     if (!err) ctx.patchData(i, data, spans);
     else {
       for (let k = 0; k < spans.length; k += 2) if (!sameBytes(acc.data.subarray(spans[k], spans[k + 1]), data.subarray(spans[k], spans[k + 1]))) fail(err);
     }
   } else if (!err) ctx.setData(i, data);
   else if (!sameBytes(acc.data, data)) fail(err);
-  if (inInput) inputHoldsAccount(ctx, input, memory, i, data.length);
+  if (inInput) inputHoldsAccount(ctx, input, memory, i, length);
 }
 
 /**
@@ -248,17 +257,28 @@ export function inputHoldsAccount(ctx: TransactionContext, input: SerializedInpu
   memory.clearMarks(at, at + length);
 }
 
+/**
+ * The lamports at host offset `at` of `view`, when they differ from `lamports` (undefined when
+ * equal): compared as numbers first, so an unchanged balance costs no BigInt.
+ */
+function changedLamports(view: DataView, at: number, lamports: bigint): bigint | undefined {
+  const asNumber = u64AsNumber(view, at);
+  if (asNumber <= Number.MAX_SAFE_INTEGER && asNumber === Number(lamports) && lamports <= MAX_SAFE_LAMPORTS) return undefined;
+  const value = view.getBigUint64(at, true);
+  return value === lamports ? undefined : value;
+}
+const MAX_SAFE_LAMPORTS = BigInt(Number.MAX_SAFE_INTEGER);
+
 /** Applies a successful run's edits in `memory`'s input region (laid out as `input`) to the accounts. */
 export function deserializeInput(ctx: TransactionContext, input: SerializedInput, memory: MemoryMap): void {
   const { abiV0, originalLengths } = input;
   const start = memory.hostStart[INPUT_SLOT];
-  const bytes = memory.bytes.subarray(start, start + memory.hostLength[INPUT_SLOT]);
+  const length = memory.hostLength[INPUT_SLOT];
+  const bytes = memory.bytes;
+  const view = memory.view;
   const f = ctx.current();
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // Offsets into the input; `start + at` in `bytes`.
   let at = U64_BYTES;
-  const need = (n: number) => {
-    if (at + n > bytes.length) fail('InvalidArgument');
-  };
   for (let i = 0; i < f.accounts.length; i++) {
     if (f.firstOccurrence[i] !== i) {
       at += abiV0 ? DUPLICATE_V0.fixedSize : DUPLICATE_V1.fixedSize;
@@ -266,31 +286,29 @@ export function deserializeInput(ctx: TransactionContext, input: SerializedInput
     }
     const acc = ctx.account(i);
     const preLen = originalLengths[i];
+    const record = at;
     if (abiV0) {
-      const record = at;
-      at += V0.lamports;
-      need(U64_BYTES);
-      const lamports = view.getBigUint64(record + V0.lamports, true);
-      if (lamports !== acc.lamports) ctx.setLamports(i, lamports);
+      if (record + V0.lamports + U64_BYTES > length) fail('InvalidArgument');
+      const lamports = changedLamports(view, start + record + V0.lamports, acc.lamports);
+      if (lamports !== undefined) ctx.setLamports(i, lamports);
       at = record + ACCOUNT_V0.fixedSize;
-      need(preLen);
-      syncAccountData(ctx, input, memory, i, bytes.subarray(at, at + preLen), true);
+      if (at + preLen > length) fail('InvalidArgument');
+      syncAccountData(ctx, input, memory, i, start + at, preLen, true);
       at += preLen + ACCOUNT_V0_AFTER_DATA.fixedSize;
       continue;
     }
-    const record = at;
-    at += V1.owner;
-    need(ACCOUNT_V1.fixedSize - V1.owner);
-    const lamports = view.getBigUint64(record + V1.lamports, true);
-    if (lamports !== acc.lamports) ctx.setLamports(i, lamports);
+    if (record + ACCOUNT_V1.fixedSize > length) fail('InvalidArgument');
+    const lamports = changedLamports(view, start + record + V1.lamports, acc.lamports);
+    if (lamports !== undefined) ctx.setLamports(i, lamports);
     // A number is exact below 2^53, and any length beyond that is refused either way.
-    const postLen = u64AsNumber(view, record + V1.dataLen);
+    const postLen = u64AsNumber(view, start + record + V1.dataLen);
     at = record + ACCOUNT_V1.fixedSize;
     if (postLen > preLen + MAX_PERMITTED_DATA_INCREASE || postLen > MAX_PERMITTED_DATA_LENGTH) fail('InvalidRealloc');
-    need(postLen);
-    syncAccountData(ctx, input, memory, i, bytes.subarray(at, at + postLen), true);
+    if (at + postLen > length) fail('InvalidArgument');
+    syncAccountData(ctx, input, memory, i, start + at, postLen, true);
     at += preLen + MAX_PERMITTED_DATA_INCREASE + pad8(preLen) + RENT_EPOCH;
     // Compared in place: the owner's text only when it changed.
-    if (!keyAt(bytes, record + V1.owner, decodeAddress(acc.owner))) ctx.setOwner(i, encodeAddressAt(bytes, record + V1.owner));
+    const owner = start + record + V1.owner;
+    if (!keyAt(bytes, owner, decodeAddress(acc.owner))) ctx.setOwner(i, encodeAddressAt(bytes, owner));
   }
 }
