@@ -385,10 +385,10 @@ function signedFor(signers: readonly Uint8Array[], key: Uint8Array): boolean {
 function prepareNextInstruction(ic: InvokeContext, ix: TranslatedInstruction, signers: readonly Uint8Array[]): InstructionFrame {
   const tx = ic.tx;
   const caller = tx.current();
-  const metas = ix.metas;
-  const accounts: InstructionAccount[] = [];
-  for (let i = 0; i < metas.length; i++) {
-    const meta = metas[i];
+  // The metas become the callee's accounts.
+  const accounts: InstructionAccount[] = ix.metas;
+  for (let i = 0; i < accounts.length; i++) {
+    const meta = ix.metas[i];
     if (meta.txIndex < 0) {
       ic.log(`Instruction references an unknown account ${meta.unknownKey}`);
       fail('MissingAccount');
@@ -401,7 +401,6 @@ function prepareNextInstruction(ic: InvokeContext, ix: TranslatedInstruction, si
       a.isSigner ||= meta.isSigner;
       a.isWritable ||= meta.isWritable;
     }
-    accounts.push({ txIndex: meta.txIndex, isSigner: meta.isSigner, isWritable: meta.isWritable });
   }
   const frame = tx.frame(-1, accounts, ix.data, tx.stack.length + 1);
   for (let i = 0; i < accounts.length; i++) {
@@ -432,6 +431,9 @@ function prepareNextInstruction(ic: InvokeContext, ix: TranslatedInstruction, si
   frame.programTxIndex = programTxIndex;
   return frame;
 }
+
+/** Where the account info being translated must point under SIMD-0459 (filled per account). */
+const expectedScratch: SerializedAccountAddresses = { key: 0, owner: 0, lamports: 0, data: 0 };
 
 /** The caller's account infos of the callee's accounts (`frame`'s), but for executables, which are only charged for. */
 function translateAccounts(
@@ -479,7 +481,7 @@ function translateAccounts(
       ic.log(`Instruction references an unknown account ${tx.keys[a.txIndex]}`);
       fail('MissingAccount');
     }
-    const expected = restricted ? serializedAddresses(input, at) : undefined;
+    const expected = restricted ? serializedAddresses(input, at, expectedScratch) : undefined;
     const infoOffset = infoIndex * abi.infoSize;
     const t = abi.callerAccount(m, infos + infoOffset, plus(infosWord, infoOffset), aligned, ic, expected, at, a.isWritable);
     t.inInput = t.dataAddr === dataAddress(input, at);
@@ -537,9 +539,12 @@ function updateCaller(ic: InvokeContext, m: MemoryMap, t: Translated, aligned: b
     setU64FromNumber(v, translateWord(m, serializedLen, 8, true, true), postLen);
   }
   if (targetLen !== postLen) fail('AccountDataTooSmall');
-  const target = targetAt < 0 ? NO_BYTES : m.bytes.subarray(targetAt, targetAt + postLen);
+  if (postLen === 0) {
+    if (t.inInput) inputHoldsAccount(ic.tx, ic.input(), m, t.indexInCaller, 0);
+    return;
+  }
   if (!t.inInput) {
-    target.set(account.data);
+    m.bytes.set(account.data, targetAt);
     return;
   }
   // The input matched the account when the callee started: only what has changed since, and
@@ -547,10 +552,10 @@ function updateCaller(ic: InvokeContext, m: MemoryMap, t: Translated, aligned: b
   const input = ic.input();
   const i = t.indexInCaller;
   const changed = prevLen === postLen && postLen >= SPARSE_SYNC_FROM ? ic.tx.changedSince(ic.tx.current().accounts[i].txIndex, t.version) : undefined;
-  if (changed === undefined) target.set(account.data);
+  if (changed === undefined) m.bytes.set(account.data, targetAt);
   else {
     const spans = unionOfSpans(changed, storedSpans(input, m, i, postLen));
-    for (let k = 0; k < spans.length; k += 2) target.set(account.data.subarray(spans[k], spans[k + 1]), spans[k]);
+    for (let k = 0; k < spans.length; k += 2) m.bytes.set(account.data.subarray(spans[k], spans[k + 1]), targetAt + spans[k]);
   }
   inputHoldsAccount(ic.tx, input, m, i, postLen);
 }

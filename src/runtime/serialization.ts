@@ -82,14 +82,24 @@ export interface SerializedAccountAddresses {
   data: number;
 }
 
-/** Where instruction account `i`'s fields were serialized in `input` (what CPI checks account infos against). */
-export function serializedAddresses(input: SerializedInput, i: number): SerializedAccountAddresses {
+/**
+ * Where instruction account `i`'s fields were serialized in `input` (what CPI checks account infos
+ * against), written into `out` (a CPI checks one account at a time: no object per account).
+ */
+export function serializedAddresses(input: SerializedInput, i: number, out: SerializedAccountAddresses): SerializedAccountAddresses {
   const at = MM_INPUT_START + input.recordOffsets[i];
   if (input.abiV0) {
-    const data = at + ACCOUNT_V0.fixedSize;
-    return { key: at + V0.key, lamports: at + V0.lamports, data, owner: data + input.originalLengths[i] + V0_AFTER.owner };
+    out.key = at + V0.key;
+    out.lamports = at + V0.lamports;
+    out.data = at + ACCOUNT_V0.fixedSize;
+    out.owner = out.data + input.originalLengths[i] + V0_AFTER.owner;
+  } else {
+    out.key = at + V1.key;
+    out.owner = at + V1.owner;
+    out.lamports = at + V1.lamports;
+    out.data = at + ACCOUNT_V1.fixedSize;
   }
-  return { key: at + V1.key, owner: at + V1.owner, lamports: at + V1.lamports, data: at + ACCOUNT_V1.fixedSize };
+  return out;
 }
 
 /** Lays out the current instruction of `ctx` as an sBPF program's input; the bytes are written on demand. */
@@ -97,19 +107,21 @@ export function serializeInput(ctx: TransactionContext, abiV0: boolean): Seriali
   const f = ctx.current();
   if (f.accounts.length > MAX_ACCOUNTS_PER_INSTRUCTION) fail('MaxAccountsExceeded');
   let size = U64_BYTES;
-  const originalLengths: number[] = [];
-  const recordOffsets: number[] = [];
-  const versions: number[] = [];
-  for (let i = 0; i < f.accounts.length; i++) {
+  // Arrays of the accounts' count (grown by push, each would take 17 slots or more).
+  const n = f.accounts.length;
+  const originalLengths = new Array<number>(n);
+  const recordOffsets = new Array<number>(n);
+  const versions = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
     const len = ctx.accounts[f.accounts[i].txIndex].data.length;
-    originalLengths.push(len);
-    versions.push(ctx.dataVersion(f.accounts[i].txIndex));
+    originalLengths[i] = len;
+    versions[i] = ctx.dataVersion(f.accounts[i].txIndex);
     if (f.firstOccurrence[i] !== i) {
-      recordOffsets.push(recordOffsets[f.firstOccurrence[i]]);
+      recordOffsets[i] = recordOffsets[f.firstOccurrence[i]];
       size += abiV0 ? DUPLICATE_V0.fixedSize : DUPLICATE_V1.fixedSize;
       continue;
     }
-    recordOffsets.push(size);
+    recordOffsets[i] = size;
     size += abiV0
       ? ACCOUNT_V0.fixedSize + len + ACCOUNT_V0_AFTER_DATA.fixedSize
       : ACCOUNT_V1.fixedSize + len + MAX_PERMITTED_DATA_INCREASE + pad8(len) + RENT_EPOCH;
