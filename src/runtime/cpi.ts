@@ -108,6 +108,7 @@ interface Translated {
   /** Length the AccountInfo declares (and where that length lives). */
   dataLen: number;
   lenAddr: Word;
+  /** Whether the callee may write the account (its results are then written back into the caller). */
   updateCaller: boolean;
   /** The caller's AccountInfo points at the data where the input holds it. */
   inInput: boolean;
