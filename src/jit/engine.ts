@@ -76,6 +76,12 @@ interface Instance {
   backing: (size: number) => Backing;
 }
 
+/**
+ * A register as the u64 it holds (wasm hands i64 over signed). Only a negative one is converted:
+ * optimised code makes a fresh BigInt of every `asUintN` result, five per syscall.
+ */
+const unsigned = (r: bigint): bigint => (r < 0n ? BigInt.asUintN(64, r) : r);
+
 /** Syscalls the wasm code (either tier) made through JS, for tests of what the compiled code runs inline. */
 export const wasmSyscalls = { calls: 0 };
 
@@ -114,16 +120,7 @@ function instanceFor(module: WebAssembly.Module, key: object): Instance {
         state.consume(u64AsNumber(view, HEADER.syscallDue));
         try {
           const entry = state.syscalls.lookup(hash >>> 0)!;
-          return invokeSyscall(
-            state,
-            entry,
-            BigInt.asUintN(64, r1),
-            BigInt.asUintN(64, r2),
-            BigInt.asUintN(64, r3),
-            BigInt.asUintN(64, r4),
-            BigInt.asUintN(64, r5),
-            pc,
-          );
+          return invokeSyscall(state, entry, unsigned(r1), unsigned(r2), unsigned(r3), unsigned(r4), unsigned(r5), pc);
         } finally {
           setU64FromNumber(view, HEADER.syscallUnits, state.units);
         }

@@ -33,6 +33,13 @@ export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
+/** Whether the 32 bytes of `bytes` from `at` are `key` (a key in place, compared without a view of it). */
+export function keyAt(bytes: Uint8Array, at: number, key: Uint8Array): boolean {
+  let i = 0;
+  while (i < 32 && bytes[at + i] === key[i]) i++;
+  return i === 32;
+}
+
 /** Whether every byte is zero (a plain loop: `some` with a callback costs several times as much). */
 export function allZero(bytes: Uint8Array): boolean {
   for (let i = 0; i < bytes.length; i++) if (bytes[i] !== 0) return false;

@@ -6,7 +6,7 @@
  * The VM meters the caller while it runs, so the syscall first hands the VM's remaining units to
  * the invoke context, charges and runs the callee there, and gives the difference back.
  */
-import { decodeAddress, encodeAddress, encodeAddressAt } from './accounts.js';
+import { decodeAddress, encodeAddressAt } from './accounts.js';
 import {
   C_ACCOUNT_INFO,
   C_ACCOUNT_META,
@@ -17,7 +17,6 @@ import {
   RUST_INSTRUCTION,
   VM_SLICE,
   VM_SLICE_BYTES,
-  VmSlices,
 } from './abi-layouts.js';
 import { fail } from './errors.js';
 import { LOADER_INSTRUCTION } from './loader-state.js';
@@ -29,19 +28,20 @@ import {
   inputHoldsAccount,
   MAX_ACCOUNTS_PER_INSTRUCTION,
   MAX_PERMITTED_DATA_INCREASE,
+  serializedAddresses,
   SPARSE_SYNC_FROM,
   storedSpans,
   syncAccountData,
   type SerializedAccountAddresses,
 } from './serialization.js';
 import { MM_INPUT_START } from '../isa/constants.js';
-import { unionOfSpans, type InstructionAccount } from './transaction-context.js';
+import { unionOfSpans, type InstructionAccount, type InstructionFrame } from './transaction-context.js';
 import { createProgramAddress, MAX_SEED_LEN, MAX_SEEDS } from '../syscalls/pda.js';
 import { bytesCost } from '../syscalls/costs.js';
 import { SyscallError } from '../syscalls/errors.js';
 import type { MemoryMap } from '../vm/memory.js';
 import type { SyscallContext, SyscallRegistry } from '../vm/syscalls.js';
-import { NO_BYTES } from './bytes.js';
+import { keyAt, NO_BYTES, setU64FromNumber, u64AsNumber } from './bytes.js';
 
 const MAX_SIGNERS = 16;
 const MAX_INSTRUCTION_DATA_LEN = 10 * 1024;
@@ -60,79 +60,130 @@ export interface CpiInstruction {
   data: Uint8Array;
 }
 
-/** Where a caller's AccountInfo keeps an account's fields, in VM addresses. */
-interface CallerAccount {
-  lamportsAddr: bigint;
-  ownerAddr: bigint;
-  dataAddr: bigint;
+/** An account meta of a CPI's instruction, its key found among the transaction's accounts. */
+interface CalleeMeta {
+  /** Index into the transaction's accounts; -1 when the transaction has no such key. */
+  txIndex: number;
+  isSigner: boolean;
+  isWritable: boolean;
+  /** The key's text, kept for the error message when it is not in the transaction. */
+  unknownKey?: string;
+}
+
+/** A CPI's instruction as the runtime goes on with it: the metas' keys looked up. */
+interface TranslatedInstruction {
+  programId: string;
+  metas: CalleeMeta[];
+  data: Uint8Array;
+}
+
+/**
+ * A VM address or length read from guest memory: a number below 2^52 (every mapped address and
+ * every length a region holds), else the exact bigint, which only an error ever reports. Reading
+ * them as numbers spares a CPI a BigInt per pointer it follows.
+ */
+type Word = number | bigint;
+
+/** Below this high 32-bit half a word is a number, exact with room for the small offsets added to it. */
+const NUMBER_HIGH_LIMIT = 0x10_0000;
+
+/** Words below this are numbers. */
+const MAX_NUMBER_WORD = BigInt(NUMBER_HIGH_LIMIT) << 32n;
+
+/** The little-endian u64 at host offset `at` as a {@link Word}. */
+function wordAt(v: DataView, at: number): Word {
+  const high = v.getUint32(at + 4, true);
+  return high < NUMBER_HIGH_LIMIT ? high * 0x1_0000_0000 + v.getUint32(at, true) : v.getBigUint64(at, true);
+}
+
+/** `addr + offset`, exact either way (no wrap, as the bigint sum was). */
+const plus = (addr: Word, offset: number): Word => (typeof addr === 'number' ? addr + offset : addr + BigInt(offset));
+
+/** A caller's AccountInfo of an account the callee sees: where it keeps the fields (VM addresses), and what the sync needs. */
+interface Translated {
+  indexInCaller: number;
+  lamportsAddr: Word;
+  ownerAddr: Word;
+  dataAddr: Word;
   /** Length the AccountInfo declares (and where that length lives). */
   dataLen: number;
-  lenAddr: bigint;
+  lenAddr: Word;
+  /** Whether the callee may write the account (its results are then written back into the caller). */
+  updateCaller: boolean;
+  /** The caller's AccountInfo points at the data where the input holds it. */
+  inInput: boolean;
+  /** The version of the account's data once the caller's edits were applied (see `TransactionContext.dataVersion`). */
+  version: number;
 }
 
 /** The per-ABI parts: struct layouts of instructions and account infos. */
 interface Abi {
-  instruction(m: MemoryMap, addr: bigint, aligned: boolean, ic: InvokeContext): CpiInstruction;
+  instruction(m: MemoryMap, addr: bigint, aligned: boolean, ic: InvokeContext): TranslatedInstruction;
   infoSize: number;
   /** Where an account info holds the address of its key. */
   keyAddrAt: number;
   /**
    * The info at host offset `info` in the translated array of infos (read in place, as Agave reads
-   * the translated slice), at VM address `infoAddr`. `expected`: where the fields must point under
-   * SIMD-0459 (undefined when the gate is off).
+   * the translated slice), at VM address `infoAddr`, for the caller's instruction account
+   * `indexInCaller`. `expected`: where the fields must point under SIMD-0459 (undefined when the
+   * gate is off).
    */
   callerAccount(
     m: MemoryMap,
     info: number,
-    infoAddr: bigint,
+    infoAddr: Word,
     aligned: boolean,
     ic: InvokeContext,
     expected: SerializedAccountAddresses | undefined,
-  ): CallerAccount;
+    indexInCaller: number,
+    updateCaller: boolean,
+  ): Translated;
 }
 
 /** `check_account_info_pointer`: under SIMD-0459 an AccountInfo field must point at the serialized field. */
-function checkPointer(ic: InvokeContext, actual: bigint, expected: bigint, field: string): void {
+function checkPointer(ic: InvokeContext, actual: Word, expected: number, field: string): void {
   if (actual === expected) return;
   ic.log(`Invalid account info pointer \`${field}': 0x${actual.toString(16)} != 0x${expected.toString(16)}`);
   throw new SyscallError('InvalidPointer');
 }
 
-const MM_INPUT_START_BIG = BigInt(MM_INPUT_START);
-
 /** Under SIMD-0459 a pointer the callee could reach through the input region is refused. */
-function refuseInInput(addr: bigint): void {
-  if (addr >= MM_INPUT_START_BIG) throw new SyscallError('InvalidPointer');
+function refuseInInput(addr: Word): void {
+  if (addr >= MM_INPUT_START) throw new SyscallError('InvalidPointer');
 }
 
-/** Whether `addr` is a multiple of `align` (exact in Numbers below 2^53, where every mapped address lies). */
-function isAligned(addr: bigint, align: number): boolean {
-  const n = Number(addr);
-  return n <= Number.MAX_SAFE_INTEGER ? n % align === 0 : addr % BigInt(align) === 0n;
+/** The host offset of `[addr, addr + len)`, or the access violation (`MemoryMap.translate` for a {@link Word}). */
+function translateWord(m: MemoryMap, addr: Word, len: number, store: boolean, mark: boolean): number {
+  if (typeof addr === 'bigint') return m.translate(addr, len, store, mark);
+  const host = m.translateParts(Math.floor(addr / 0x1_0000_0000), addr >>> 0, len, store, mark);
+  if (host < 0) throw m.accessViolation(BigInt(addr), len, store);
+  return host;
 }
+
 /** `translate_type`: the host offset (in `m.bytes` and `m.view`) of `size` > 0 bytes at `addr`, alignment-checked. */
-function typedAt(m: MemoryMap, addr: bigint, size: number, align: number, aligned: boolean, store = false): number {
-  const at = m.translate(addr, size, store, false);
-  if (aligned && !isAligned(addr, align)) throw new SyscallError('UnalignedPointer');
+function typedAt(m: MemoryMap, addr: Word, size: number, align: number, aligned: boolean, store = false): number {
+  const at = translateWord(m, addr, size, store, false);
+  if (aligned && (typeof addr === 'number' ? addr % align !== 0 : addr % BigInt(align) !== 0n)) throw new SyscallError('UnalignedPointer');
   return at;
 }
 /** `translate_slice`: the host offset of `len` elements of `size` bytes, -1 when there are none. */
-function sliceAt(m: MemoryMap, addr: bigint, len: bigint, size: number, align: number, aligned: boolean): number {
-  if (len === 0n) return -1;
+function sliceAt(m: MemoryMap, addr: Word, len: Word, size: number, align: number, aligned: boolean): number {
+  if (len === 0 || len === 0n) return -1;
+  if (typeof len === 'number') return typedAt(m, addr, len * size, align, aligned);
   const total = len * BigInt(size);
   if (total > 0x7fff_ffff_ffff_ffffn) throw new SyscallError('InvalidLength');
   return typedAt(m, addr, Number(total), align, aligned);
 }
 /** {@link sliceAt} as a view of the bytes. */
-function slice(m: MemoryMap, addr: bigint, len: bigint, size: number, align: number, aligned: boolean): Uint8Array {
+function slice(m: MemoryMap, addr: Word, len: Word, size: number, align: number, aligned: boolean): Uint8Array {
   const at = sliceAt(m, addr, len, size, align, aligned);
   return at < 0 ? NO_BYTES : m.bytes.subarray(at, at + Number(len) * size);
 }
 /** The callee's own copy of instruction data (an empty one needs none). */
 const copy = (b: Uint8Array) => (b.length === 0 ? NO_BYTES : b.slice());
 
-function checkInstructionSize(accounts: bigint, dataLen: number): void {
-  if (accounts > BigInt(MAX_ACCOUNTS_PER_INSTRUCTION)) {
+function checkInstructionSize(accounts: Word, dataLen: number): void {
+  if (accounts > MAX_ACCOUNTS_PER_INSTRUCTION) {
     throw new SyscallError('MaxInstructionAccountsExceeded', `Invoked an instruction with too many accounts (${accounts} > ${MAX_ACCOUNTS_PER_INSTRUCTION})`);
   }
   if (dataLen > MAX_INSTRUCTION_DATA_LEN) {
@@ -154,17 +205,21 @@ const RA = RUST_ACCOUNT_INFO.offsets;
 const CI = C_INSTRUCTION.offsets;
 const CM = C_ACCOUNT_META.offsets;
 const CA = C_ACCOUNT_INFO.offsets;
-/** Where a `SolAccountInfo`'s data length lies in it (the caller's copy is updated there). */
-const C_INFO_DATA_LEN = BigInt(CA.dataLen);
-/** Where a VM slice keeps its length. */
-const SLICE_LEN = BigInt(VM_SLICE.offsets.len);
+const SLICE = VM_SLICE.offsets;
 /** Where an `Rc<RefCell<T>>`'s `T` starts in its allocation. */
-const RC_VALUE = BigInt(RC_REFCELL.fixedSize);
+const RC_VALUE = RC_REFCELL.fixedSize;
 
 /** An account meta's flag: 0 or 1, anything else fails the CPI with InvalidArgument. */
 function flag(byte: number): boolean {
   if (byte > 1) fail('InvalidArgument');
   return byte === 1;
+}
+
+/** The meta of the key at host offset `key`: its transaction account found by its bytes (no base58 text but for a key the transaction lacks). */
+function calleeMeta(ic: InvokeContext, bytes: Uint8Array, key: number, isSigner: boolean, isWritable: boolean): CalleeMeta {
+  const keys = ic.tx.keyBytes;
+  for (let txIndex = 0; txIndex < keys.length; txIndex++) if (keyAt(bytes, key, keys[txIndex])) return { txIndex, isSigner, isWritable };
+  return { txIndex: -1, isSigner, isWritable, unknownKey: encodeAddressAt(bytes, key) };
 }
 
 /** Rust: `StableInstruction` (80 B), `AccountMeta` (34 B), `AccountInfo` (48 B) with Rc<RefCell<…>> fields. */
@@ -173,33 +228,34 @@ const RUST: Abi = {
     // One translation of the whole struct (its end may run past a stack frame into the next).
     const ix = typedAt(m, addr, RUST_INSTRUCTION.fixedSize, 8, aligned);
     const v = m.view;
-    const metasLen = v.getBigUint64(ix + RI.metasLen, true);
-    const metas = sliceAt(m, v.getBigUint64(ix + RI.metasAddr, true), metasLen, RUST_ACCOUNT_META.fixedSize, 1, aligned);
-    const data = copy(slice(m, v.getBigUint64(ix + RI.dataAddr, true), v.getBigUint64(ix + RI.dataLen, true), 1, 1, aligned));
+    const metasLen = wordAt(v, ix + RI.metasLen);
+    const metasAt = sliceAt(m, wordAt(v, ix + RI.metasAddr), metasLen, RUST_ACCOUNT_META.fixedSize, 1, aligned);
+    const data = copy(slice(m, wordAt(v, ix + RI.dataAddr), wordAt(v, ix + RI.dataLen), 1, 1, aligned));
     checkInstructionSize(metasLen, data.length);
-    chargeInstruction(ic, Number(metasLen), data.length);
-    const accounts: CpiInstruction['accounts'] = [];
+    const count = Number(metasLen);
+    chargeInstruction(ic, count, data.length);
+    const metas: CalleeMeta[] = [];
     const bytes = m.bytes;
-    for (let i = 0; i < Number(metasLen); i++) {
-      const at = metas + i * RUST_ACCOUNT_META.fixedSize;
+    for (let i = 0; i < count; i++) {
+      const at = metasAt + i * RUST_ACCOUNT_META.fixedSize;
       const isSigner = flag(bytes[at + RM.isSigner]);
       const isWritable = flag(bytes[at + RM.isWritable]);
-      accounts.push({ key: encodeAddressAt(bytes, at + RM.key), isSigner, isWritable });
+      metas.push(calleeMeta(ic, bytes, at + RM.key, isSigner, isWritable));
     }
-    return { programId: encodeAddressAt(bytes, ix + RI.programId), accounts, data };
+    return { programId: encodeAddressAt(bytes, ix + RI.programId), metas, data };
   },
   infoSize: RUST_ACCOUNT_INFO.fixedSize,
   keyAddrAt: RA.keyAddr,
-  callerAccount(m, info, _infoAddr, aligned, ic, expected) {
+  callerAccount(m, info, _infoAddr, aligned, ic, expected, indexInCaller, updateCaller) {
     const v = m.view;
-    const ownerAddr = v.getBigUint64(info + RA.ownerAddr, true);
+    const ownerAddr = wordAt(v, info + RA.ownerAddr);
     if (expected) {
-      checkPointer(ic, v.getBigUint64(info + RA.keyAddr, true), expected.key, 'key');
+      checkPointer(ic, wordAt(v, info + RA.keyAddr), expected.key, 'key');
       checkPointer(ic, ownerAddr, expected.owner, 'owner');
     }
     // The lamports are a `&mut u64` inside an Rc<RefCell<…>>.
-    const lamportsCell = v.getBigUint64(info + RA.lamportsRcAddr, true) + RC_VALUE;
-    const lamportsAddr = v.getBigUint64(typedAt(m, lamportsCell, 8, 8, aligned), true);
+    const lamportsCell = plus(wordAt(v, info + RA.lamportsRcAddr), RC_VALUE);
+    const lamportsAddr = wordAt(v, typedAt(m, lamportsCell, 8, 8, aligned));
     if (expected) {
       refuseInInput(lamportsCell);
       checkPointer(ic, lamportsAddr, expected.lamports, 'lamports');
@@ -207,19 +263,19 @@ const RUST: Abi = {
     typedAt(m, lamportsAddr, 8, 8, aligned, true);
     typedAt(m, ownerAddr, 32, 1, aligned, true);
     // The data is a `&mut [u8]` (a VM slice) inside an Rc<RefCell<…>>.
-    const dataCell = v.getBigUint64(info + RA.dataRcAddr, true) + RC_VALUE;
+    const dataCell = plus(wordAt(v, info + RA.dataRcAddr), RC_VALUE);
     if (expected) refuseInInput(dataCell);
-    const fat = new VmSlices(v, typedAt(m, dataCell, VM_SLICE_BYTES, 8, aligned));
-    const dataAddr = fat.addr(0);
-    const dataLen = Number(fat.len(0));
+    const fat = typedAt(m, dataCell, VM_SLICE_BYTES, 8, aligned);
+    const dataAddr = wordAt(v, fat + SLICE.addr);
+    const dataLen = Number(wordAt(v, fat + SLICE.len));
     if (expected) checkPointer(ic, dataAddr, expected.data, 'data');
     ic.consumeChecked(bytesCost(ic.env.costs, dataLen));
-    const lenAddr = dataCell + SLICE_LEN;
+    const lenAddr = plus(dataCell, SLICE.len);
     if (expected) refuseInInput(lenAddr);
     // Both must be writable (translated as stores); no view of them is needed yet.
-    m.sliceAt(dataAddr, dataLen, true, false);
-    m.sliceAt(lenAddr, 8, true, false);
-    return { lamportsAddr, ownerAddr, dataAddr, dataLen, lenAddr };
+    if (dataLen > 0) translateWord(m, dataAddr, dataLen, true, false);
+    translateWord(m, lenAddr, 8, true, false);
+    return { indexInCaller, lamportsAddr, ownerAddr, dataAddr, dataLen, lenAddr, updateCaller, inInput: false, version: 0 };
   },
 };
 
@@ -228,32 +284,33 @@ const C: Abi = {
   instruction(m, addr, aligned, ic) {
     const v = m.view;
     const ix = typedAt(m, addr, C_INSTRUCTION.fixedSize, 8, aligned);
-    const programId = encodeAddressAt(m.bytes, typedAt(m, v.getBigUint64(ix + CI.programIdAddr, true), 32, 1, aligned));
-    const metasLen = v.getBigUint64(ix + CI.metasLen, true);
-    const metas = sliceAt(m, v.getBigUint64(ix + CI.metasAddr, true), metasLen, C_ACCOUNT_META.fixedSize, 8, aligned);
-    const data = copy(slice(m, v.getBigUint64(ix + CI.dataAddr, true), v.getBigUint64(ix + CI.dataLen, true), 1, 1, aligned));
+    const programId = encodeAddressAt(m.bytes, typedAt(m, wordAt(v, ix + CI.programIdAddr), 32, 1, aligned));
+    const metasLen = wordAt(v, ix + CI.metasLen);
+    const metasAt = sliceAt(m, wordAt(v, ix + CI.metasAddr), metasLen, C_ACCOUNT_META.fixedSize, 8, aligned);
+    const data = copy(slice(m, wordAt(v, ix + CI.dataAddr), wordAt(v, ix + CI.dataLen), 1, 1, aligned));
     checkInstructionSize(metasLen, data.length);
-    chargeInstruction(ic, Number(metasLen), data.length);
+    const count = Number(metasLen);
+    chargeInstruction(ic, count, data.length);
     // Each meta's flags are checked before its key is translated.
-    const accounts: CpiInstruction['accounts'] = [];
-    for (let i = 0; i < Number(metasLen); i++) {
-      const at = metas + i * C_ACCOUNT_META.fixedSize;
-      const isWritable = flag(v.getUint8(at + CM.isWritable));
-      const isSigner = flag(v.getUint8(at + CM.isSigner));
-      accounts.push({ key: encodeAddressAt(m.bytes, typedAt(m, v.getBigUint64(at + CM.keyAddr, true), 32, 1, aligned)), isSigner, isWritable });
+    const metas: CalleeMeta[] = [];
+    for (let i = 0; i < count; i++) {
+      const at = metasAt + i * C_ACCOUNT_META.fixedSize;
+      const isWritable = flag(m.bytes[at + CM.isWritable]);
+      const isSigner = flag(m.bytes[at + CM.isSigner]);
+      metas.push(calleeMeta(ic, m.bytes, typedAt(m, wordAt(v, at + CM.keyAddr), 32, 1, aligned), isSigner, isWritable));
     }
-    return { programId, accounts, data };
+    return { programId, metas, data };
   },
   infoSize: C_ACCOUNT_INFO.fixedSize,
   keyAddrAt: CA.keyAddr,
-  callerAccount(m, info, infoAddr, aligned, ic, expected) {
+  callerAccount(m, info, infoAddr, aligned, ic, expected, indexInCaller, updateCaller) {
     const v = m.view;
-    const lamportsAddr = v.getBigUint64(info + CA.lamportsAddr, true);
-    const dataAddr = v.getBigUint64(info + CA.dataAddr, true);
-    const ownerAddr = v.getBigUint64(info + CA.ownerAddr, true);
-    const dataLen = Number(v.getBigUint64(info + CA.dataLen, true));
+    const lamportsAddr = wordAt(v, info + CA.lamportsAddr);
+    const dataAddr = wordAt(v, info + CA.dataAddr);
+    const ownerAddr = wordAt(v, info + CA.ownerAddr);
+    const dataLen = Number(wordAt(v, info + CA.dataLen));
     if (expected) {
-      checkPointer(ic, v.getBigUint64(info + CA.keyAddr, true), expected.key, 'key');
+      checkPointer(ic, wordAt(v, info + CA.keyAddr), expected.key, 'key');
       checkPointer(ic, ownerAddr, expected.owner, 'owner');
       checkPointer(ic, lamportsAddr, expected.lamports, 'lamports');
       checkPointer(ic, dataAddr, expected.data, 'data');
@@ -261,30 +318,39 @@ const C: Abi = {
     typedAt(m, lamportsAddr, 8, 8, aligned, true);
     typedAt(m, ownerAddr, 32, 1, aligned, true);
     ic.consumeChecked(bytesCost(ic.env.costs, dataLen));
-    m.sliceAt(dataAddr, dataLen, true, false);
-    const lenAddr = infoAddr + C_INFO_DATA_LEN;
-    m.sliceAt(lenAddr, 8, true, false);
-    return { lamportsAddr, ownerAddr, dataAddr, dataLen, lenAddr };
+    if (dataLen > 0) translateWord(m, dataAddr, dataLen, true, false);
+    const lenAddr = plus(infoAddr, CA.dataLen);
+    translateWord(m, lenAddr, 8, true, false);
+    return { indexInCaller, lamportsAddr, ownerAddr, dataAddr, dataLen, lenAddr, updateCaller, inInput: false, version: 0 };
   },
 };
 
+const NO_SIGNERS: readonly Uint8Array[] = [];
+
 /** PDAs the caller signs for; both ABIs pass `&[&[&[u8]]]`-shaped (addr, len) pairs. */
-function translateSigners(m: MemoryMap, addr: bigint, len: bigint, aligned: boolean, callerProgram: Uint8Array): Set<string> {
-  const signers = new Set<string>();
-  if (len === 0n) return signers;
-  const table = new VmSlices(m.view, sliceAt(m, addr, len, VM_SLICE_BYTES, 8, aligned));
+function translateSigners(m: MemoryMap, addr: bigint, len: bigint, aligned: boolean, callerProgram: Uint8Array): readonly Uint8Array[] {
+  if (len === 0n) return NO_SIGNERS;
+  const v = m.view;
+  const table = sliceAt(m, addr, len, VM_SLICE_BYTES, 8, aligned);
   if (len > BigInt(MAX_SIGNERS)) throw new SyscallError('TooManySigners');
+  const signers: Uint8Array[] = [];
   for (let s = 0; s < Number(len); s++) {
-    const seedsLen = table.len(s);
-    const seeds = new VmSlices(m.view, sliceAt(m, table.addr(s), seedsLen, VM_SLICE_BYTES, 8, aligned));
-    if (seedsLen > BigInt(MAX_SEEDS)) fail('MaxSeedLengthExceeded');
+    const seedsLen = wordAt(v, table + s * VM_SLICE_BYTES + SLICE.len);
+    const seeds = sliceAt(m, wordAt(v, table + s * VM_SLICE_BYTES + SLICE.addr), seedsLen, VM_SLICE_BYTES, 8, aligned);
+    if (seedsLen > MAX_SEEDS) fail('MaxSeedLengthExceeded');
     const parts: Uint8Array[] = [];
-    for (let i = 0; i < Number(seedsLen); i++) parts.push(slice(m, seeds.addr(i), seeds.len(i), 1, 1, aligned));
-    if (parts.some((p) => p.length > MAX_SEED_LEN))
+    let tooLong = false;
+    for (let i = 0; i < Number(seedsLen); i++) {
+      const at = seeds + i * VM_SLICE_BYTES;
+      const part = slice(m, wordAt(v, at + SLICE.addr), wordAt(v, at + SLICE.len), 1, 1, aligned);
+      if (part.length > MAX_SEED_LEN) tooLong = true;
+      parts.push(part);
+    }
+    if (tooLong)
       throw new SyscallError('BadSeeds', 'Could not create program address with signer seeds: Length of the seed is too long for address generation');
     const address = createProgramAddress(parts, callerProgram);
     if (!address) throw new SyscallError('BadSeeds', 'Could not create program address with signer seeds: Provided seeds do not result in a valid address');
-    signers.add(encodeAddress(address));
+    signers.push(address);
   }
   return signers;
 }
@@ -304,78 +370,73 @@ function checkAuthorizedProgram(programId: string, data: Uint8Array): void {
   if (forbidden) throw new SyscallError('ProgramNotSupported', `Program ${programId} not supported by inner instructions`);
 }
 
+/** Index of the caller's instruction account for transaction account `txIndex`, -1 when it has none. */
+function indexInCaller(caller: InstructionAccount[], txIndex: number): number {
+  for (let i = 0; i < caller.length; i++) if (caller[i].txIndex === txIndex) return i;
+  return -1;
+}
+
+/** Whether `key` is one of `signers`. */
+function signedFor(signers: readonly Uint8Array[], key: Uint8Array): boolean {
+  for (let i = 0; i < signers.length; i++) if (keyAt(signers[i], 0, key)) return true;
+  return false;
+}
+
 /** `prepare_next_instruction`: callee accounts with merged duplicate flags, privilege checks, program lookup. */
-export function prepareNextInstruction(
-  ic: InvokeContext,
-  ix: CpiInstruction,
-  signers: Set<string>,
-): { programTxIndex: number; accounts: InstructionAccount[] } {
+function prepareNextInstruction(ic: InvokeContext, ix: TranslatedInstruction, signers: readonly Uint8Array[]): InstructionFrame {
   const tx = ic.tx;
   const caller = tx.current();
-  const accounts: InstructionAccount[] = [];
-  const firstByTx = new Map<number, number>();
-  for (const meta of ix.accounts) {
-    const txIndex = tx.keys.indexOf(meta.key);
-    if (txIndex < 0) {
-      ic.log(`Instruction references an unknown account ${meta.key}`);
+  // The metas become the callee's accounts.
+  const accounts: InstructionAccount[] = ix.metas;
+  for (let i = 0; i < accounts.length; i++) {
+    const meta = ix.metas[i];
+    if (meta.txIndex < 0) {
+      ic.log(`Instruction references an unknown account ${meta.unknownKey}`);
       fail('MissingAccount');
     }
-    const first = firstByTx.get(txIndex);
-    if (first !== undefined) {
+    let first = 0;
+    while (first < i && accounts[first].txIndex !== meta.txIndex) first++;
+    if (first < i) {
+      // Duplicates: every occurrence ends up with the flags of all of them.
       const a = accounts[first];
       a.isSigner ||= meta.isSigner;
       a.isWritable ||= meta.isWritable;
-      accounts.push({ ...a });
-    } else {
-      firstByTx.set(txIndex, accounts.length);
-      accounts.push({ txIndex, isSigner: meta.isSigner, isWritable: meta.isWritable });
     }
   }
+  const frame = tx.frame(-1, accounts, ix.data, tx.stack.length + 1);
   for (let i = 0; i < accounts.length; i++) {
     const a = accounts[i];
-    const first = firstByTx.get(a.txIndex)!;
+    const first = frame.firstOccurrence[i];
     if (first !== i) {
-      a.isSigner ||= accounts[first].isSigner;
-      a.isWritable ||= accounts[first].isWritable;
+      a.isSigner = accounts[first].isSigner;
+      a.isWritable = accounts[first].isWritable;
       continue;
     }
-    const inCaller = caller.accounts.find((c) => c.txIndex === a.txIndex);
-    if (!inCaller) fail('MissingAccount');
+    const at = indexInCaller(caller.accounts, a.txIndex);
+    if (at < 0) fail('MissingAccount');
+    const inCaller = caller.accounts[at];
     if (a.isWritable && !inCaller.isWritable) {
-      ic.log(`${ix.accounts[i].key}'s writable privilege escalated`);
+      ic.log(`${tx.keys[a.txIndex]}'s writable privilege escalated`);
       fail('PrivilegeEscalation');
     }
-    if (a.isSigner && !(inCaller.isSigner || signers.has(ix.accounts[i].key))) {
-      ic.log(`${ix.accounts[i].key}'s signer privilege escalated`);
+    if (a.isSigner && !(inCaller.isSigner || signedFor(signers, tx.keyBytes[a.txIndex]))) {
+      ic.log(`${tx.keys[a.txIndex]}'s signer privilege escalated`);
       fail('PrivilegeEscalation');
     }
   }
   const programTxIndex = tx.keys.indexOf(ix.programId);
-  if (programTxIndex < 0 || !caller.accounts.some((c) => c.txIndex === programTxIndex)) {
+  if (programTxIndex < 0 || indexInCaller(caller.accounts, programTxIndex) < 0) {
     ic.log(`Unknown program ${ix.programId}`);
     fail('MissingAccount');
   }
-  return { programTxIndex, accounts };
+  frame.programTxIndex = programTxIndex;
+  return frame;
 }
 
-/** Whether the 32 bytes at `at` of `bytes` are `key`. */
-function keyAt(bytes: Uint8Array, at: number, key: Uint8Array): boolean {
-  let i = 0;
-  while (i < 32 && bytes[at + i] === key[i]) i++;
-  return i === 32;
-}
+/** Where the account info being translated must point under SIMD-0459 (filled per account). */
+const expectedScratch: SerializedAccountAddresses = { key: 0, owner: 0, lamports: 0, data: 0 };
 
-/** An account the callee sees, with where the caller keeps it (absent for executables). */
-interface Translated {
-  indexInCaller: number;
-  caller: CallerAccount;
-  updateCaller: boolean;
-  /** The caller's AccountInfo points at the data where the input holds it. */
-  inInput: boolean;
-  /** The version of the account's data once the caller's edits were applied (see `TransactionContext.dataVersion`). */
-  version: number;
-}
-
+/** The caller's account infos of the callee's accounts (`frame`'s), but for executables, which are only charged for. */
 function translateAccounts(
   ic: InvokeContext,
   m: MemoryMap,
@@ -383,7 +444,7 @@ function translateAccounts(
   infosAddr: bigint,
   infosLen: bigint,
   aligned: boolean,
-  callee: InstructionAccount[],
+  frame: InstructionFrame,
 ): Translated[] {
   const restricted = ic.env.features.isActive(FEATURES.syscallParameterAddressRestrictions);
   // SIMD-0459: account infos the callee could write through the input region are refused.
@@ -394,36 +455,38 @@ function translateAccounts(
   if (infosLen > BigInt(maxInfos)) {
     throw new SyscallError('MaxInstructionAccountInfosExceeded', `Invoked an instruction with too many account info's (${infosLen} > ${maxInfos})`);
   }
-  if (simd) ic.consumeChecked(bytesCost(ic.env.costs, Number(infosLen) * ACCOUNT_INFO_BYTES));
+  const infoCount = Number(infosLen);
+  if (simd) ic.consumeChecked(bytesCost(ic.env.costs, infoCount * ACCOUNT_INFO_BYTES));
   // Keys are matched as bytes (host offsets of them): no base58 text for infos the callee does not use.
   const infoKeys: number[] = [];
-  for (let i = 0; i < Number(infosLen); i++) {
-    infoKeys.push(typedAt(m, m.view.getBigUint64(infos + i * abi.infoSize + abi.keyAddrAt, true), 32, 1, aligned));
-  }
+  for (let i = 0; i < infoCount; i++) infoKeys.push(typedAt(m, wordAt(m.view, infos + i * abi.infoSize + abi.keyAddrAt), 32, 1, aligned));
   const tx = ic.tx;
   const caller = tx.current();
+  const input = ic.input();
   const out: Translated[] = [];
-  const seen = new Set<number>();
-  for (const a of callee) {
-    if (seen.has(a.txIndex)) continue;
-    seen.add(a.txIndex);
-    const indexInCaller = caller.accounts.findIndex((c) => c.txIndex === a.txIndex);
+  const infosWord = infosAddr < MAX_NUMBER_WORD ? Number(infosAddr) : infosAddr;
+  const callee = frame.accounts;
+  for (let k = 0; k < callee.length; k++) {
+    if (frame.firstOccurrence[k] !== k) continue;
+    const a = callee[k];
+    const at = indexInCaller(caller.accounts, a.txIndex);
     const account = tx.accounts[a.txIndex];
     if (account.executable) {
       ic.consumeChecked(bytesCost(ic.env.costs, account.data.length));
       continue;
     }
     const keyBytes = tx.keyBytes[a.txIndex];
-    const infoIndex = infoKeys.findIndex((k) => keyAt(m.bytes, k, keyBytes));
-    if (infoIndex < 0) {
+    let infoIndex = 0;
+    while (infoIndex < infoCount && !keyAt(m.bytes, infoKeys[infoIndex], keyBytes)) infoIndex++;
+    if (infoIndex === infoCount) {
       ic.log(`Instruction references an unknown account ${tx.keys[a.txIndex]}`);
       fail('MissingAccount');
     }
-    const expected = restricted ? ic.serializedAddresses(indexInCaller) : undefined;
+    const expected = restricted ? serializedAddresses(input, at, expectedScratch) : undefined;
     const infoOffset = infoIndex * abi.infoSize;
-    const callerAccount = abi.callerAccount(m, infos + infoOffset, infosAddr + BigInt(infoOffset), aligned, ic, expected);
-    const inInput = callerAccount.dataAddr === dataAddress(ic.input(), indexInCaller);
-    out.push({ indexInCaller, caller: callerAccount, updateCaller: a.isWritable, inInput, version: 0 });
+    const t = abi.callerAccount(m, infos + infoOffset, plus(infosWord, infoOffset), aligned, ic, expected, at, a.isWritable);
+    t.inInput = t.dataAddr === dataAddress(input, at);
+    out.push(t);
   }
   return out;
 }
@@ -432,20 +495,28 @@ function translateAccounts(
 function updateCallee(ic: InvokeContext, m: MemoryMap, t: Translated): void {
   const tx = ic.tx;
   const i = t.indexInCaller;
-  const lamports = m.load(t.caller.lamportsAddr, 8);
+  const lamports = m.view.getBigUint64(translateWord(m, t.lamportsAddr, 8, false, true), true);
   if (tx.account(i).lamports !== lamports) tx.setLamports(i, lamports);
-  syncAccountData(tx, ic.input(), m, i, m.slice(t.caller.dataAddr, t.caller.dataLen, false), t.inInput);
+  const dataAt = t.dataLen === 0 ? -1 : translateWord(m, t.dataAddr, t.dataLen, false, true);
+  syncAccountData(tx, ic.input(), m, i, dataAt, t.dataLen, t.inInput);
   t.version = tx.dataVersion(tx.current().accounts[i].txIndex);
-  const owner = encodeAddressAt(m.bytes, m.translate(t.caller.ownerAddr, 32, false));
-  if (tx.account(i).owner !== owner) tx.setOwner(i, owner);
+  const ownerAt = translateWord(m, t.ownerAddr, 32, false, false);
+  if (!keyAt(m.bytes, ownerAt, decodeAddress(tx.account(i).owner))) tx.setOwner(i, encodeAddressAt(m.bytes, ownerAt));
 }
 
-/** `update_caller_account`: the callee's results are written into the caller's memory. */
+/**
+ * `update_caller_account`: the callee's results are written into the caller's memory. Lamports and
+ * owner are stored only where they differ: an equal store changes nothing, and its store mark
+ * would make the caller's next sync look at the account's data again.
+ */
 function updateCaller(ic: InvokeContext, m: MemoryMap, t: Translated, aligned: boolean): void {
   const account = ic.tx.account(t.indexInCaller);
-  m.store(t.caller.lamportsAddr, 8, account.lamports);
-  m.slice(t.caller.ownerAddr, 32, true).set(decodeAddress(account.owner));
-  const prevLen = Number(m.load(t.caller.lenAddr, 8));
+  const v = m.view;
+  const lamportsAt = translateWord(m, t.lamportsAddr, 8, false, false);
+  if (v.getBigUint64(lamportsAt, true) !== account.lamports) v.setBigUint64(translateWord(m, t.lamportsAddr, 8, true, true), account.lamports, true);
+  const owner = decodeAddress(account.owner);
+  if (!keyAt(m.bytes, translateWord(m, t.ownerAddr, 32, false, false), owner)) m.bytes.set(owner, translateWord(m, t.ownerAddr, 32, true, true));
+  const prevLen = u64AsNumber(v, translateWord(m, t.lenAddr, 8, false, true));
   const postLen = account.data.length;
   const original = ic.originalDataLength(t.indexInCaller);
   if (postLen > original + MAX_PERMITTED_DATA_INCREASE && prevLen !== postLen) {
@@ -454,21 +525,27 @@ function updateCaller(ic: InvokeContext, m: MemoryMap, t: Translated, aligned: b
   }
   // Into the input where it holds the account, the runtime's own copy (see `syncAccountData`).
   const mark = !t.inInput;
-  let target = m.slice(t.caller.dataAddr, t.caller.dataLen, true, mark);
+  let targetAt = t.dataLen === 0 ? -1 : translateWord(m, t.dataAddr, t.dataLen, true, mark);
+  let targetLen = t.dataLen;
   if (prevLen !== postLen) {
     if (postLen < prevLen) {
-      if (postLen > target.length) fail('AccountDataTooSmall');
-      target.fill(0, postLen);
+      if (postLen > targetLen) fail('AccountDataTooSmall');
+      m.bytes.fill(0, targetAt + postLen, targetAt + targetLen);
     }
-    target = m.slice(t.caller.dataAddr, postLen, true, mark);
-    m.store(t.caller.lenAddr, 8, BigInt(postLen));
-    const serializedLen = t.caller.dataAddr - 8n;
+    targetAt = postLen === 0 ? -1 : translateWord(m, t.dataAddr, postLen, true, mark);
+    targetLen = postLen;
+    setU64FromNumber(v, translateWord(m, t.lenAddr, 8, true, true), postLen);
+    const serializedLen = plus(t.dataAddr, -8);
     typedAt(m, serializedLen, 8, 8, aligned, true);
-    m.store(serializedLen, 8, BigInt(postLen));
+    setU64FromNumber(v, translateWord(m, serializedLen, 8, true, true), postLen);
   }
-  if (target.length !== postLen) fail('AccountDataTooSmall');
+  if (targetLen !== postLen) fail('AccountDataTooSmall');
+  if (postLen === 0) {
+    if (t.inInput) inputHoldsAccount(ic.tx, ic.input(), m, t.indexInCaller, 0);
+    return;
+  }
   if (!t.inInput) {
-    target.set(account.data);
+    m.bytes.set(account.data, targetAt);
     return;
   }
   // The input matched the account when the callee started: only what has changed since, and
@@ -476,16 +553,24 @@ function updateCaller(ic: InvokeContext, m: MemoryMap, t: Translated, aligned: b
   const input = ic.input();
   const i = t.indexInCaller;
   const changed = prevLen === postLen && postLen >= SPARSE_SYNC_FROM ? ic.tx.changedSince(ic.tx.current().accounts[i].txIndex, t.version) : undefined;
-  if (changed === undefined) target.set(account.data);
+  if (changed === undefined) m.bytes.set(account.data, targetAt);
   else {
     const spans = unionOfSpans(changed, storedSpans(input, m, i, postLen));
-    for (let k = 0; k < spans.length; k += 2) target.set(account.data.subarray(spans[k], spans[k + 1]), spans[k]);
+    for (let k = 0; k < spans.length; k += 2) m.bytes.set(account.data.subarray(spans[k], spans[k + 1]), targetAt + spans[k]);
   }
   inputHoldsAccount(ic.tx, input, m, i, postLen);
 }
 
-function invokeSigned(ic: InvokeContext, abi: Abi, ctx: SyscallContext, args: bigint[]): bigint {
-  const [ixAddr, infosAddr, infosLen, seedsAddr, seedsLen] = args;
+function invokeSigned(
+  ic: InvokeContext,
+  abi: Abi,
+  ctx: SyscallContext,
+  ixAddr: bigint,
+  infosAddr: bigint,
+  infosLen: bigint,
+  seedsAddr: bigint,
+  seedsLen: bigint,
+): bigint {
   const m = ctx.memory;
   const aligned = ic.checkAligned();
   // `invoke_units`: SIMD-0339 lowered it from 1000 to 946; Agave 4.2 (LiteSVM) fixes the compute
@@ -496,11 +581,11 @@ function invokeSigned(ic: InvokeContext, abi: Abi, ctx: SyscallContext, args: bi
   const callerProgram = tx.keyBytes[tx.current().programTxIndex];
   const signers = translateSigners(m, seedsAddr, seedsLen, aligned, callerProgram);
   checkAuthorizedProgram(ix.programId, ix.data);
-  const next = prepareNextInstruction(ic, ix, signers);
-  const accounts = translateAccounts(ic, m, abi, infosAddr, infosLen, aligned, next.accounts);
-  for (const t of accounts) updateCallee(ic, m, t);
-  ic.processInstruction(tx.frame(next.programTxIndex, next.accounts, ix.data, tx.stack.length + 1));
-  for (const t of accounts) if (t.updateCaller) updateCaller(ic, m, t, aligned);
+  const frame = prepareNextInstruction(ic, ix, signers);
+  const accounts = translateAccounts(ic, m, abi, infosAddr, infosLen, aligned, frame);
+  for (let k = 0; k < accounts.length; k++) updateCallee(ic, m, accounts[k]);
+  ic.processInstruction(frame);
+  for (let k = 0; k < accounts.length; k++) if (accounts[k].updateCaller) updateCaller(ic, m, accounts[k], aligned);
   return 0n;
 }
 
@@ -511,7 +596,7 @@ export function registerCpiSyscalls(registry: SyscallRegistry, current: () => In
     const start = Number(ctx.remaining());
     ic.remaining = start;
     try {
-      return invokeSigned(ic, abi, ctx, [a, b, c, d, e]);
+      return invokeSigned(ic, abi, ctx, a, b, c, d, e);
     } finally {
       ctx.consume(start - ic.remaining);
     }
@@ -526,12 +611,12 @@ export function registerCpiSyscalls(registry: SyscallRegistry, current: () => In
 export function nativeInvokeSigned(ic: InvokeContext, ix: CpiInstruction, signerSeeds: Uint8Array[][]): void {
   const tx = ic.tx;
   const caller = tx.keyBytes[tx.current().programTxIndex];
-  const signers = new Set<string>();
+  const signers: Uint8Array[] = [];
   for (const seeds of signerSeeds) {
     const address = createProgramAddress(seeds, caller);
     if (!address) fail('InvalidSeeds');
-    signers.add(encodeAddress(address));
+    signers.push(address);
   }
-  const next = prepareNextInstruction(ic, ix, signers);
-  ic.processInstruction(tx.frame(next.programTxIndex, next.accounts, ix.data, tx.stack.length + 1));
+  const metas = ix.accounts.map((a): CalleeMeta => ({ txIndex: tx.keys.indexOf(a.key), isSigner: a.isSigner, isWritable: a.isWritable, unknownKey: a.key }));
+  ic.processInstruction(prepareNextInstruction(ic, { programId: ix.programId, metas, data: ix.data }, signers));
 }

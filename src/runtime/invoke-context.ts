@@ -22,7 +22,7 @@ import { BPF_LOADER_DEPRECATED, NATIVE_LOADER, SBPF_LOADERS } from './ids.js';
 import { fail, instructionErrorFromReturn, instructionErrorText, InstructionFailure, type InstructionError } from './errors.js';
 import type { LogCollector } from './log-collector.js';
 import { FEATURES, type FeatureSet } from './features.js';
-import { deserializeInput, serializedAddresses, serializeInput, type SerializedAccountAddresses, type SerializedInput } from './serialization.js';
+import { deserializeInput, serializeInput, type SerializedInput } from './serialization.js';
 import type { Clock, EpochSchedule, SlotHash } from './sysvars.js';
 import type { InstructionFrame, TransactionContext } from './transaction-context.js';
 import { NO_BYTES } from './bytes.js';
@@ -141,11 +141,6 @@ export class InvokeContext {
   /** Data length of each of the running program's instruction accounts when it was serialized. */
   originalDataLength(indexInInstruction: number): number {
     return this.programs[this.programs.length - 1].input.originalLengths[indexInInstruction];
-  }
-
-  /** Where the running program's input holds instruction account `indexInInstruction`'s fields. */
-  serializedAddresses(indexInInstruction: number): SerializedAccountAddresses {
-    return serializedAddresses(this.programs[this.programs.length - 1].input, indexInInstruction);
   }
 
   /** The running program's input layout. */

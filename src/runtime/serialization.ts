@@ -12,7 +12,7 @@ import { INPUT_SLOT, type MemoryMap } from '../vm/memory.js';
 import { decodeAddress, encodeAddressAt } from './accounts.js';
 import { fail } from './errors.js';
 import { MAX_PERMITTED_DATA_LENGTH, type TransactionContext } from './transaction-context.js';
-import { sameBytes } from './bytes.js';
+import { keyAt, NO_BYTES, sameBytes, setU64FromNumber, u64AsNumber } from './bytes.js';
 import { bool, layout, padding, pubkey, u64, u8 } from './codec.js';
 
 const NON_DUP_MARKER = 0xff;
@@ -39,7 +39,8 @@ const ACCOUNT_V0_AFTER_DATA = layout({ owner: pubkey, executable: bool, rentEpoc
 const DUPLICATE_V0 = layout({ dupOf: u8 });
 /** What every record ends with, in both layouts (the rent epoch, no longer tracked). */
 const RENT_EPOCH = u64.fixedSize as number;
-const RENT_EPOCH_UNUSED = 0xffff_ffff_ffff_ffffn;
+/** Each 32-bit half of the rent epoch written (u64::MAX, no longer tracked). */
+const RENT_EPOCH_HALF = 0xffff_ffff;
 /** The counts and lengths the input holds outside the records. */
 const U64_BYTES = u64.fixedSize as number;
 const V1 = ACCOUNT_V1.offsets;
@@ -73,27 +74,32 @@ export interface SerializedInput extends InputWriter {
 
 const pad8 = (n: number) => (8 - (n % 8)) % 8;
 
-/** VM addresses of an account's key, owner, lamports and data in a serialized input. */
+/** VM addresses of an account's key, owner, lamports and data in a serialized input (numbers: all lie below 2^36). */
 export interface SerializedAccountAddresses {
-  key: bigint;
-  owner: bigint;
-  lamports: bigint;
-  data: bigint;
+  key: number;
+  owner: number;
+  lamports: number;
+  data: number;
 }
 
-/** Where instruction account `i`'s fields were serialized in `input` (what CPI checks account infos against). */
-export function serializedAddresses(input: SerializedInput, i: number): SerializedAccountAddresses {
+/**
+ * Where instruction account `i`'s fields were serialized in `input` (what CPI checks account infos
+ * against), written into `out` (a CPI checks one account at a time: no object per account).
+ */
+export function serializedAddresses(input: SerializedInput, i: number, out: SerializedAccountAddresses): SerializedAccountAddresses {
   const at = MM_INPUT_START + input.recordOffsets[i];
   if (input.abiV0) {
-    const data = at + ACCOUNT_V0.fixedSize;
-    return {
-      key: BigInt(at + V0.key),
-      lamports: BigInt(at + V0.lamports),
-      data: BigInt(data),
-      owner: BigInt(data + input.originalLengths[i] + V0_AFTER.owner),
-    };
+    out.key = at + V0.key;
+    out.lamports = at + V0.lamports;
+    out.data = at + ACCOUNT_V0.fixedSize;
+    out.owner = out.data + input.originalLengths[i] + V0_AFTER.owner;
+  } else {
+    out.key = at + V1.key;
+    out.owner = at + V1.owner;
+    out.lamports = at + V1.lamports;
+    out.data = at + ACCOUNT_V1.fixedSize;
   }
-  return { key: BigInt(at + V1.key), owner: BigInt(at + V1.owner), lamports: BigInt(at + V1.lamports), data: BigInt(at + ACCOUNT_V1.fixedSize) };
+  return out;
 }
 
 /** Lays out the current instruction of `ctx` as an sBPF program's input; the bytes are written on demand. */
@@ -101,19 +107,21 @@ export function serializeInput(ctx: TransactionContext, abiV0: boolean): Seriali
   const f = ctx.current();
   if (f.accounts.length > MAX_ACCOUNTS_PER_INSTRUCTION) fail('MaxAccountsExceeded');
   let size = U64_BYTES;
-  const originalLengths: number[] = [];
-  const recordOffsets: number[] = [];
-  const versions: number[] = [];
-  for (let i = 0; i < f.accounts.length; i++) {
+  // Arrays of the accounts' count (grown by push, each would take 17 slots or more).
+  const n = f.accounts.length;
+  const originalLengths = new Array<number>(n);
+  const recordOffsets = new Array<number>(n);
+  const versions = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
     const len = ctx.accounts[f.accounts[i].txIndex].data.length;
-    originalLengths.push(len);
-    versions.push(ctx.dataVersion(f.accounts[i].txIndex));
+    originalLengths[i] = len;
+    versions[i] = ctx.dataVersion(f.accounts[i].txIndex);
     if (f.firstOccurrence[i] !== i) {
-      recordOffsets.push(recordOffsets[f.firstOccurrence[i]]);
+      recordOffsets[i] = recordOffsets[f.firstOccurrence[i]];
       size += abiV0 ? DUPLICATE_V0.fixedSize : DUPLICATE_V1.fixedSize;
       continue;
     }
-    recordOffsets.push(size);
+    recordOffsets[i] = size;
     size += abiV0
       ? ACCOUNT_V0.fixedSize + len + ACCOUNT_V0_AFTER_DATA.fixedSize
       : ACCOUNT_V1.fixedSize + len + MAX_PERMITTED_DATA_INCREASE + pad8(len) + RENT_EPOCH;
@@ -133,25 +141,14 @@ export function serializeInput(ctx: TransactionContext, abiV0: boolean): Seriali
 
 /**
  * Writes the input into `bytes`, which may be a reused VM memory: every byte it does not write
- * (padding, the room to grow each account's data) is zeroed, and only those.
+ * (padding, the room to grow each account's data) is zeroed, and only those. Counts and lengths
+ * are written as numbers (below 2^32), without a BigInt each.
  */
 function writeInput(ctx: TransactionContext, abiV0: boolean, bytes: Uint8Array): void {
   const f = ctx.current();
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let at = 0;
-  const u64 = (v: bigint) => {
-    view.setBigUint64(at, v, true);
-    at += 8;
-  };
-  const put = (b: Uint8Array) => {
-    bytes.set(b, at);
-    at += b.length;
-  };
-  const zeros = (n: number) => {
-    bytes.fill(0, at, at + n);
-    at += n;
-  };
-  u64(BigInt(f.accounts.length));
+  setU64FromNumber(view, 0, f.accounts.length);
+  let at = U64_BYTES;
   for (let i = 0; i < f.accounts.length; i++) {
     const ia = f.accounts[i];
     const acc = ctx.accounts[ia.txIndex];
@@ -162,19 +159,22 @@ function writeInput(ctx: TransactionContext, abiV0: boolean, bytes: Uint8Array):
       continue;
     }
     const key = ctx.keyBytes[ia.txIndex];
-    const len = acc.data.length;
+    const data = acc.data;
+    const len = data.length;
     if (abiV0) {
       bytes[at + V0.dupMarker] = NON_DUP_MARKER;
       bytes[at + V0.isSigner] = ia.isSigner ? 1 : 0;
       bytes[at + V0.isWritable] = ia.isWritable ? 1 : 0;
       bytes.set(key, at + V0.key);
       view.setBigUint64(at + V0.lamports, acc.lamports, true);
-      view.setBigUint64(at + V0.dataLen, BigInt(len), true);
+      setU64FromNumber(view, at + V0.dataLen, len);
       at += ACCOUNT_V0.fixedSize;
-      put(acc.data);
+      bytes.set(data, at);
+      at += len;
       bytes.set(decodeAddress(acc.owner), at + V0_AFTER.owner);
       bytes[at + V0_AFTER.executable] = acc.executable ? 1 : 0;
-      view.setBigUint64(at + V0_AFTER.rentEpoch, RENT_EPOCH_UNUSED, true);
+      view.setUint32(at + V0_AFTER.rentEpoch, RENT_EPOCH_HALF, true);
+      view.setUint32(at + V0_AFTER.rentEpoch + 4, RENT_EPOCH_HALF, true);
       at += ACCOUNT_V0_AFTER_DATA.fixedSize;
     } else {
       bytes[at + V1.dupMarker] = NON_DUP_MARKER;
@@ -185,16 +185,22 @@ function writeInput(ctx: TransactionContext, abiV0: boolean, bytes: Uint8Array):
       bytes.set(key, at + V1.key);
       bytes.set(decodeAddress(acc.owner), at + V1.owner);
       view.setBigUint64(at + V1.lamports, acc.lamports, true);
-      view.setBigUint64(at + V1.dataLen, BigInt(len), true);
+      setU64FromNumber(view, at + V1.dataLen, len);
       at += ACCOUNT_V1.fixedSize;
-      put(acc.data);
-      zeros(MAX_PERMITTED_DATA_INCREASE + pad8(len));
-      u64(RENT_EPOCH_UNUSED);
+      bytes.set(data, at);
+      at += len;
+      const room = MAX_PERMITTED_DATA_INCREASE + pad8(len);
+      bytes.fill(0, at, at + room);
+      at += room;
+      view.setUint32(at, RENT_EPOCH_HALF, true);
+      view.setUint32(at + 4, RENT_EPOCH_HALF, true);
+      at += RENT_EPOCH;
     }
   }
-  u64(BigInt(f.data.length));
-  put(f.data);
-  put(ctx.keyBytes[f.programTxIndex]);
+  setU64FromNumber(view, at, f.data.length);
+  at += U64_BYTES;
+  bytes.set(f.data, at);
+  bytes.set(ctx.keyBytes[f.programTxIndex], at + f.data.length);
 }
 
 /** Where instruction account `i`'s data starts in the input region. */
@@ -206,29 +212,43 @@ function dataOffset(input: SerializedInput, i: number): number {
 export const SPARSE_SYNC_FROM = 2048;
 
 /** Where instruction account `i`'s data starts in the input's VM addresses. */
-export const dataAddress = (input: SerializedInput, i: number): bigint => BigInt(MM_INPUT_START + dataOffset(input, i));
+export const dataAddress = (input: SerializedInput, i: number): number => MM_INPUT_START + dataOffset(input, i);
 
 /**
- * Makes instruction account `i`'s data what the program holds (`data`), as Agave's
- * deserialization and CPI do: it is set where it may change, and must be unchanged where not.
- * When `data` is where the input holds the account (`inInput`), only the bytes the program may
- * have stored to since the input last matched the account are looked at (the rest still match),
- * and the input is recorded to match it again.
+ * Makes instruction account `i`'s data what the program holds (`length` bytes at host offset
+ * `dataAt` of `memory`), as Agave's deserialization and CPI do: it is set where it may change, and
+ * must be unchanged where not. When those bytes are where the input holds the account
+ * (`inInput`), only the bytes the program may have stored to since the input last matched the
+ * account are looked at (the rest still match), and the input is recorded to match it again.
  */
-export function syncAccountData(ctx: TransactionContext, input: SerializedInput, memory: MemoryMap, i: number, data: Uint8Array, inInput: boolean): void {
+export function syncAccountData(
+  ctx: TransactionContext,
+  input: SerializedInput,
+  memory: MemoryMap,
+  i: number,
+  dataAt: number,
+  length: number,
+  inInput: boolean,
+): void {
   const txIndex = ctx.current().accounts[i].txIndex;
   const acc = ctx.accounts[txIndex];
-  const err = ctx.canDataBeResized(i, data.length);
-  if (inInput && data.length >= SPARSE_SYNC_FROM && input.versions[i] === ctx.dataVersion(txIndex) && data.length === acc.data.length) {
-    const spans = storedSpans(input, memory, i, data.length);
-    if (!err) {
-      if (spans.length > 0) ctx.patchData(i, data, spans);
-    } else {
+  const matched = inInput && input.versions[i] === ctx.dataVersion(txIndex) && length === acc.data.length;
+  if (matched) {
+    const at = dataOffset(input, i);
+    // Not stored to since the input matched the account: the bytes are the account's (most accounts, most runs).
+    if (!memory.storedWithin(at, at + length)) return;
+  }
+  const data = length === 0 ? NO_BYTES : memory.bytes.subarray(dataAt, dataAt + length);
+  const err = ctx.canDataBeResized(i, length);
+  if (matched && length >= SPARSE_SYNC_FROM) {
+    const spans = storedSpans(input, memory, i, length);
+    if (!err) ctx.patchData(i, data, spans);
+    else {
       for (let k = 0; k < spans.length; k += 2) if (!sameBytes(acc.data.subarray(spans[k], spans[k + 1]), data.subarray(spans[k], spans[k + 1]))) fail(err);
     }
   } else if (!err) ctx.setData(i, data);
   else if (!sameBytes(acc.data, data)) fail(err);
-  if (inInput) inputHoldsAccount(ctx, input, memory, i, data.length);
+  if (inInput) inputHoldsAccount(ctx, input, memory, i, length);
 }
 
 /**
@@ -249,17 +269,28 @@ export function inputHoldsAccount(ctx: TransactionContext, input: SerializedInpu
   memory.clearMarks(at, at + length);
 }
 
+/**
+ * The lamports at host offset `at` of `view`, when they differ from `lamports` (undefined when
+ * equal): compared as numbers first, so an unchanged balance costs no BigInt.
+ */
+function changedLamports(view: DataView, at: number, lamports: bigint): bigint | undefined {
+  const asNumber = u64AsNumber(view, at);
+  if (asNumber <= Number.MAX_SAFE_INTEGER && asNumber === Number(lamports) && lamports <= MAX_SAFE_LAMPORTS) return undefined;
+  const value = view.getBigUint64(at, true);
+  return value === lamports ? undefined : value;
+}
+const MAX_SAFE_LAMPORTS = BigInt(Number.MAX_SAFE_INTEGER);
+
 /** Applies a successful run's edits in `memory`'s input region (laid out as `input`) to the accounts. */
 export function deserializeInput(ctx: TransactionContext, input: SerializedInput, memory: MemoryMap): void {
   const { abiV0, originalLengths } = input;
   const start = memory.hostStart[INPUT_SLOT];
-  const bytes = memory.bytes.subarray(start, start + memory.hostLength[INPUT_SLOT]);
+  const length = memory.hostLength[INPUT_SLOT];
+  const bytes = memory.bytes;
+  const view = memory.view;
   const f = ctx.current();
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // Offsets into the input; `start + at` in `bytes`.
   let at = U64_BYTES;
-  const need = (n: number) => {
-    if (at + n > bytes.length) fail('InvalidArgument');
-  };
   for (let i = 0; i < f.accounts.length; i++) {
     if (f.firstOccurrence[i] !== i) {
       at += abiV0 ? DUPLICATE_V0.fixedSize : DUPLICATE_V1.fixedSize;
@@ -267,31 +298,29 @@ export function deserializeInput(ctx: TransactionContext, input: SerializedInput
     }
     const acc = ctx.account(i);
     const preLen = originalLengths[i];
+    const record = at;
     if (abiV0) {
-      const record = at;
-      at += V0.lamports;
-      need(U64_BYTES);
-      const lamports = view.getBigUint64(record + V0.lamports, true);
-      if (lamports !== acc.lamports) ctx.setLamports(i, lamports);
+      if (record + V0.lamports + U64_BYTES > length) fail('InvalidArgument');
+      const lamports = changedLamports(view, start + record + V0.lamports, acc.lamports);
+      if (lamports !== undefined) ctx.setLamports(i, lamports);
       at = record + ACCOUNT_V0.fixedSize;
-      need(preLen);
-      syncAccountData(ctx, input, memory, i, bytes.subarray(at, at + preLen), true);
+      if (at + preLen > length) fail('InvalidArgument');
+      syncAccountData(ctx, input, memory, i, start + at, preLen, true);
       at += preLen + ACCOUNT_V0_AFTER_DATA.fixedSize;
       continue;
     }
-    const record = at;
-    at += V1.owner;
-    need(ACCOUNT_V1.fixedSize - V1.owner);
-    const lamports = view.getBigUint64(record + V1.lamports, true);
-    if (lamports !== acc.lamports) ctx.setLamports(i, lamports);
-    // Compared as a number: exact below 2^53, and any length beyond that is refused either way.
-    const postLen = Number(view.getBigUint64(record + V1.dataLen, true));
+    if (record + ACCOUNT_V1.fixedSize > length) fail('InvalidArgument');
+    const lamports = changedLamports(view, start + record + V1.lamports, acc.lamports);
+    if (lamports !== undefined) ctx.setLamports(i, lamports);
+    // A number is exact below 2^53, and any length beyond that is refused either way.
+    const postLen = u64AsNumber(view, start + record + V1.dataLen);
     at = record + ACCOUNT_V1.fixedSize;
     if (postLen > preLen + MAX_PERMITTED_DATA_INCREASE || postLen > MAX_PERMITTED_DATA_LENGTH) fail('InvalidRealloc');
-    need(postLen);
-    syncAccountData(ctx, input, memory, i, bytes.subarray(at, at + postLen), true);
+    if (at + postLen > length) fail('InvalidArgument');
+    syncAccountData(ctx, input, memory, i, start + at, postLen, true);
     at += preLen + MAX_PERMITTED_DATA_INCREASE + pad8(preLen) + RENT_EPOCH;
-    const ownerKey = encodeAddressAt(bytes, record + V1.owner);
-    if (ownerKey !== acc.owner) ctx.setOwner(i, ownerKey);
+    // Compared in place: the owner's text only when it changed.
+    const owner = start + record + V1.owner;
+    if (!keyAt(bytes, owner, decodeAddress(acc.owner))) ctx.setOwner(i, encodeAddressAt(bytes, owner));
   }
 }

@@ -63,6 +63,7 @@ export interface ReturnData {
 /** Spans a data patch record keeps before it gives up (see `TransactionContext.changedSince`). */
 const MAX_PATCH_SPANS = 64;
 const NO_SPANS: readonly number[] = [];
+const MAX_SAFE_BIG = BigInt(Number.MAX_SAFE_INTEGER);
 
 /** The union of two sorted lists of `[start, end)` pairs, sorted and without overlaps. */
 export function unionOfSpans(a: readonly number[], b: readonly number[]): number[] {
@@ -152,17 +153,38 @@ export class TransactionContext {
     return { programTxIndex, accounts, data, stackHeight, firstOccurrence, lamportSum: 0n, units: 0, logsFrom: 0, logsTo: 0, failed: false };
   }
 
-  private lamportSum(f: InstructionFrame): bigint {
+  /**
+   * The lamports of `f`'s distinct accounts summed: a number while every balance and the sum stay
+   * below 2^53 (exact, and without a BigInt per addition), else the bigint.
+   */
+  private lamportSum(f: InstructionFrame): number | bigint {
+    let sum = 0;
+    for (let i = 0; i < f.accounts.length; i++) {
+      if (f.firstOccurrence[i] !== i) continue;
+      const lamports = this.accounts[f.accounts[i].txIndex].lamports;
+      sum += Number(lamports);
+      if (lamports > MAX_SAFE_BIG || sum > Number.MAX_SAFE_INTEGER) return this.bigLamportSum(f);
+    }
+    return sum;
+  }
+
+  private bigLamportSum(f: InstructionFrame): bigint {
     let sum = 0n;
     for (let i = 0; i < f.accounts.length; i++) if (f.firstOccurrence[i] === i) sum += this.accounts[f.accounts[i].txIndex].lamports;
     return sum;
   }
 
+  /** Whether `f`'s accounts hold the lamports they held when it was pushed. */
+  private balanced(f: InstructionFrame): boolean {
+    const sum = this.lamportSum(f);
+    return typeof sum === 'number' ? f.lamportSum <= MAX_SAFE_BIG && Number(f.lamportSum) === sum : f.lamportSum === sum;
+  }
+
   /** `TransactionContext::push`. */
   push(f: InstructionFrame): void {
     const caller = this.stack.at(-1);
-    if (caller && caller.lamportSum !== this.lamportSum(caller)) fail('UnbalancedInstruction');
-    f.lamportSum = this.lamportSum(f);
+    if (caller && !this.balanced(caller)) fail('UnbalancedInstruction');
+    f.lamportSum = BigInt(this.lamportSum(f));
     if (this.trace.length >= this.maxTraceLength) fail('MaxInstructionTraceLengthExceeded');
     this.trace.push(f);
     if (this.stack.length >= this.maxStackDepth) fail('CallDepth');
@@ -173,7 +195,7 @@ export class TransactionContext {
   pop(): void {
     const f = this.stack.pop();
     if (!f) fail('CallDepth');
-    if (f.lamportSum !== this.lamportSum(f)) fail('UnbalancedInstruction');
+    if (!this.balanced(f)) fail('UnbalancedInstruction');
   }
 
   /** The executing instruction. */

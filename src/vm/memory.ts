@@ -103,20 +103,20 @@ export class MemoryMap {
   /** DataView over {@link bytes}, little-endian accessors. */
   readonly view: DataView;
   /** Per slot: host offset of the region start (-1 when the slot is empty). */
-  readonly hostStart: number[] = [];
+  readonly hostStart: number[];
   /** Per slot: host length. */
-  readonly hostLength: number[] = [];
+  readonly hostLength: number[];
   /** Per slot: stores allowed. */
-  readonly writable: boolean[] = [];
+  readonly writable: boolean[];
   /** Per slot: frame gaps. */
-  readonly gapped: boolean[] = [];
+  readonly gapped: boolean[];
   /**
    * Per slot, the host bytes this map's run may have written: `[dirtyLow, dirtyHigh)` (empty when
    * low ≥ high). Kept per region, since one range over all would span the whole stack and heap
    * whenever the input (laid out after them) is written, and the next run would zero all of it.
    */
-  readonly dirtyLow: number[] = [];
-  readonly dirtyHigh: number[] = [];
+  readonly dirtyLow: number[];
+  readonly dirtyHigh: number[];
   /**
    * The host offset of the input region's store marks (-1 when there is no writable input): one
    * byte per 2^{@link MARK_SHIFT} bytes of the region, set when the program (its code or a syscall
@@ -154,14 +154,13 @@ export class MemoryMap {
     let total = opts.headerBytes ?? 0;
     let slots = 0;
     for (let i = 0; i < regions.length; i++) if (regions[i].slot >= slots) slots = regions[i].slot + 1;
-    for (let s = 0; s < slots; s++) {
-      this.hostStart.push(-1);
-      this.hostLength.push(0);
-      this.writable.push(false);
-      this.gapped.push(false);
-      this.dirtyLow.push(Number.MAX_SAFE_INTEGER);
-      this.dirtyHigh.push(0);
-    }
+    // Arrays of the slots' count (a map is made per invocation: grown by push, each would take 17).
+    this.hostStart = new Array<number>(slots).fill(-1);
+    this.hostLength = new Array<number>(slots).fill(0);
+    this.writable = new Array<boolean>(slots).fill(false);
+    this.gapped = new Array<boolean>(slots).fill(false);
+    this.dirtyLow = new Array<number>(slots).fill(Number.MAX_SAFE_INTEGER);
+    this.dirtyHigh = new Array<number>(slots).fill(0);
     for (let i = 0; i < regions.length; i++) {
       const r = regions[i];
       if (this.hostStart[r.slot] !== -1) throw new EbpfError('InvalidMemoryRegion', `Invalid memory region at index ${r.slot}`);
@@ -282,6 +281,15 @@ export class MemoryMap {
       else spans.push(start, end);
     }
     return spans;
+  }
+
+  /** Whether a store of the program may have changed input bytes `[from, to)` ({@link writtenSpans} not empty), without a list. */
+  storedWithin(from: number, to: number): boolean {
+    if (from >= to) return false;
+    const at = this.marksAt;
+    const last = at + ((to - 1) >>> MARK_SHIFT);
+    for (let p = at + (Math.max(0, from - STORE_OVERHANG) >>> MARK_SHIFT); p <= last; p++) if (this.bytes[p] !== 0) return true;
+    return false;
   }
 
   /**

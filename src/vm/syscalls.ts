@@ -109,7 +109,7 @@ export function invokeSyscall(ctx: SyscallContext, entry: SyscallEntry, r1: bigi
 
 /** Charges `units` or fails the way `consume_checked` does (the meter drops to zero). */
 export function consumeChecked(ctx: SyscallContext, units: number): void {
-  if (ctx.remaining() < BigInt(units)) {
+  if (ctx.remaining() < units) {
     ctx.consume(ctx.remaining());
     throw new InstructionFailure({ kind: 'ComputationalBudgetExceeded' });
   }

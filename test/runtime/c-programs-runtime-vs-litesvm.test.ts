@@ -119,6 +119,18 @@ describe('cpi.c and cpi_callee.c: cross-program invocation', () => {
     );
   });
 
+  it('refuses an account it may not write: PrivilegeEscalation', async () => {
+    const from = await generateKeyPairSigner();
+    const to = await fresh();
+    setBoth(d, from.address, { lamports: 1_000_000_000n, owner: SYSTEM_PROGRAM });
+    const r = await expectSame(
+      d,
+      [{ programAddress: caller, accounts: [meta(from.address, true, from), meta(to, false), meta(SYSTEM_PROGRAM, false)], data: bytes(2) }],
+      [from.address, to],
+    );
+    expect(r.logs.some((l) => l.endsWith("'s writable privilege escalated"))).toBe(true);
+  });
+
   it('recurses into itself up to the depth limit', async () => {
     await expectSame(d, [{ programAddress: caller, accounts: [meta(caller, false)], data: bytes(3, 3) }]);
     await expectSame(d, [{ programAddress: caller, accounts: [meta(caller, false)], data: bytes(3, 5) }]);
