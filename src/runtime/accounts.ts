@@ -138,8 +138,12 @@ export function encodeAddress(bytes: Uint8Array): string {
   return bytes.length === 32 ? encodeAddressAt(bytes, 0) : bs58.encode(bytes);
 }
 
-/** {@link encodeAddress} of the 32 bytes of `source` from `at` (a hit makes no view of them). */
-export function encodeAddressAt(source: Uint8Array, at: number): string {
+/**
+ * {@link encodeAddress} of the 32 bytes of `source` from `at` (a hit makes no view of them).
+ * `remember` false: the caller keeps the bytes where {@link addressBytesIn} finds them, so the
+ * text is not remembered for decoding (a message's new keys: no copy and no entry per key).
+ */
+export function encodeAddressAt(source: Uint8Array, at: number, remember = true): string {
   // The slot from three of the eight 32-bit words (hashing every byte cost a hit more than the
   // rest of it before V8 optimises the loop); a hit is checked on all 32 bytes.
   const first = source[at] | (source[at + 1] << 8) | (source[at + 2] << 16) | (source[at + 3] << 24);
@@ -157,12 +161,19 @@ export function encodeAddressAt(source: Uint8Array, at: number): string {
     while (i < 32 && stored[from + i] === source[at + i]) i++;
     if (i === 32) return text;
   }
-  const bytes = source.subarray(at, at + 32);
-  const encoded = base58Of32(bytes);
-  stored.set(bytes, from);
+  const encoded = base58Of32(source, at);
+  for (let i = 0; i < 32; i++) stored[from + i] = source[at + i]!;
   segment.text[inSegment] = encoded;
-  if (!fromBase58.has(encoded)) rememberBytes(encoded, new Uint8Array(bytes)); // a copy: a Buffer's slice() is a view
+  if (remember && !fromBase58.has(encoded)) rememberBytes(encoded, stored.slice(from, from + 32));
   return encoded;
+}
+
+/**
+ * The 32 bytes of `address`, which `source` holds from `at`: the remembered ones when
+ * {@link decodeAddress} knows them (no view), else a view of `source`.
+ */
+export function addressBytesIn(address: string, source: Uint8Array, at: number): Uint8Array {
+  return fromBase58.get(address) ?? source.subarray(at, at + 32);
 }
 
 /** Whether `text` is a base58 address (32 bytes), as kit's `isAddress` decides, without loading kit. */

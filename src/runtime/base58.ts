@@ -16,12 +16,12 @@ const digits = new Uint8Array(MAX_DIGITS);
 /** The text's character codes: up to 32 leading '1's, then up to 44 digits. */
 const text = new Uint16Array(32 + MAX_DIGITS);
 
-/** The base58 text of 32 bytes. */
-export function base58Of32(bytes: Uint8Array): string {
+/** The base58 text of the 32 bytes of `bytes` from `from` (the start when not given). */
+export function base58Of32(bytes: Uint8Array, from = 0): string {
   let zeros = 0;
-  while (zeros < 32 && bytes[zeros] === 0) zeros++;
+  while (zeros < 32 && bytes[from + zeros] === 0) zeros++;
   for (let i = 0; i < 8; i++) {
-    const at = 4 * i;
+    const at = from + 4 * i;
     limbs[i] = ((bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!) >>> 0;
   }
   let first = 0; // the most significant limb still non-zero

@@ -23,7 +23,7 @@ import {
   VOTE_PROGRAM,
   ZK_ELGAMAL_PROOF_PROGRAM,
 } from './ids.js';
-import type { Account } from './accounts.js';
+import { addressBytesIn, decodeAddress, type Account } from './accounts.js';
 import { TransactionFailure, txError } from './errors.js';
 import { decodeLookupTable, lookupTableAddress, lookupTableStatus } from './lookup-table-state.js';
 import type { Message } from './message.js';
@@ -117,6 +117,12 @@ export class LoadedMessage {
       writable.push(byIndex && !RESERVED_KEYS.has(keys[i]) && !(invoked[i] === 1 && !upgradeableLoaderPresent));
     }
     this.writable = writable;
+  }
+
+  /** The 32 bytes of key `i` (shared: never mutate them). */
+  keyBytes(i: number): Uint8Array {
+    const m = this.message;
+    return i < m.staticKeys.length ? addressBytesIn(m.staticKeys[i], m.staticKeyBytes, 32 * i) : decodeAddress(this.keys[i]);
   }
 
   /** Whether account `i` signed the transaction. */

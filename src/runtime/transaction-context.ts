@@ -96,14 +96,18 @@ export class TransactionContext {
   /** Per account: where its data differs from what it was at version `base` (see {@link changedSince}); undefined when not known. */
   private readonly patches: ({ base: number; spans: number[] } | undefined)[];
 
-  /** `accounts` may share their data arrays with stored accounts: they are copied before any in-place write. */
+  /**
+   * `accounts` may share their data arrays with stored accounts: they are copied before any
+   * in-place write. `keyBytes`: the keys' bytes when the caller has them (else decoded).
+   */
   constructor(
     readonly keys: string[],
     readonly accounts: Account[],
     readonly maxStackDepth: number,
     readonly maxTraceLength: number,
+    keyBytes?: Uint8Array[],
   ) {
-    this.keyBytes = keys.map(decodeAddress);
+    this.keyBytes = keyBytes ?? keys.map(decodeAddress);
     this.ownData = new Uint8Array(accounts.length);
     this.versions = new Float64Array(accounts.length);
     this.patches = new Array(accounts.length).fill(undefined);

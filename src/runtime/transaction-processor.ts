@@ -141,7 +141,7 @@ export function sanitizeTransaction(bank: Bank, tx: WireTransaction): LoadedMess
   sanitizeStructure(tx);
   const msg = loadMessage(bank, tx);
   msg.checkLockLimit(ACCOUNT_LOCK_LIMIT);
-  if (bank.config.sigverify) verifySignatures(tx);
+  if (bank.config.sigverify) verifySignatures(tx, msg);
   return msg;
 }
 
@@ -150,10 +150,9 @@ export function loadMessage(bank: Bank, tx: WireTransaction): LoadedMessage {
   return new LoadedMessage(tx.message, { getAccount: (a) => bank.accounts.get(a), currentSlot: bank.clock.slot, slotHashes: bank.slotHashes });
 }
 
-function verifySignatures(tx: WireTransaction): void {
+function verifySignatures(tx: WireTransaction, msg: LoadedMessage): void {
   for (let i = 0; i < tx.signatures.length; i++) {
-    const key = tx.message.staticKeys[i];
-    if (!verifySignature(tx.signatures[i], tx.messageBytes, decodeAddress(key))) throw new TransactionFailure(txError('SignatureFailure'));
+    if (!verifySignature(tx.signatures[i], tx.messageBytes, msg.keyBytes(i))) throw new TransactionFailure(txError('SignatureFailure'));
   }
 }
 
@@ -323,7 +322,10 @@ function executeLoadedTransaction(
   const budget = bank.config.computeBudget;
   const computeUnitLimit = budget?.computeUnitLimit ?? limits.computeUnitLimit;
   const heapBytes = budget?.heapBytes ?? limits.heapBytes;
-  const context = new TransactionContext(keys, accounts, bank.maxStackDepth(), bank.maxTraceLength());
+  // The message's keys from its bytes (a new key's text was not remembered for decoding), then the loaders'.
+  const keyBytes = new Array<Uint8Array>(keys.length);
+  for (let i = 0; i < keys.length; i++) keyBytes[i] = i < msg.keys.length ? msg.keyBytes(i) : decodeAddress(keys[i]);
+  const context = new TransactionContext(keys, accounts, bank.maxStackDepth(), bank.maxTraceLength(), keyBytes);
   const logs = new LogCollector(bank.config.logBytesLimit);
   const ic = new InvokeContext(context, bank.environment(tx.message.recentBlockhash), computeUnitLimit, heapBytes, logs);
   const error = executeInstructions(bank, tx, msg, context, ic) ?? checkRentState(msg, loaded, rentRule);
