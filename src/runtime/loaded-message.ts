@@ -79,6 +79,16 @@ function lookupAddresses(env: LookupEnvironment, tableKey: string, indexes: Uint
   });
 }
 
+/** Up to this many keys are compared pairwise (no set made per transaction). */
+const PAIRWISE_KEYS = 24;
+
+/** Whether some key appears twice. */
+function hasDuplicate(keys: readonly string[]): boolean {
+  if (keys.length > PAIRWISE_KEYS) return new Set(keys).size !== keys.length;
+  for (let i = 1; i < keys.length; i++) for (let j = 0; j < i; j++) if (keys[i] === keys[j]) return true;
+  return false;
+}
+
 /** A message ready for execution. */
 export class LoadedMessage {
   /** Every account key: static, then looked-up writable, then looked-up read-only. */
@@ -101,7 +111,7 @@ export class LoadedMessage {
     }
     const keys = message.lookups.length === 0 ? message.staticKeys.slice() : [...message.staticKeys, ...loadedWritable, ...loadedReadonly];
     this.keys = keys;
-    if (new Set(keys).size !== keys.length) throw new TransactionFailure(txError('AccountLoadedTwice'));
+    if (hasDuplicate(keys)) throw new TransactionFailure(txError('AccountLoadedTwice'));
     const invoked = new Uint8Array(keys.length);
     for (let i = 0; i < message.instructions.length; i++) invoked[message.instructions[i].programIdIndex] = 1;
     this.invoked = invoked;
