@@ -184,7 +184,8 @@ export function decodeSignedMessage(tx: SignedMessage): WireTransaction {
 /** The length of `tx` on the wire. */
 export function wireLength(tx: SignedMessage): number {
   if (tx.messageBytes[0] === V1_PREFIX) return tx.messageBytes.length + 64 * tx.signatures.length;
-  return shortVec(tx.signatures.length).length + 64 * tx.signatures.length + tx.messageBytes.length;
+  const count = tx.signatures.length;
+  return (count < 0x80 ? 1 : shortVec(count).length) + 64 * count + tx.messageBytes.length;
 }
 
 /** The next `n` addresses: their texts, and their bytes (a view). */

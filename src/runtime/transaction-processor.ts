@@ -235,27 +235,29 @@ export function loadTransaction(
   fee: bigint,
   rentRule: RentStateRule,
 ): LoadedTransaction {
-  const accounts: Account[] = [];
-  const preRent: AccountBefore[] = [];
-  const before: (Account | undefined)[] = [];
+  // Sized up front: pushes into empty arrays would each allocate room for 16.
+  const n = msg.keys.length;
+  const accounts = new Array<Account>(n);
+  const preRent = new Array<AccountBefore>(n);
+  const before = new Array<Account | undefined>(n);
   let loadedSize = tx.message.lookups.length * ADDRESS_LOOKUP_TABLE_BASE_SIZE;
   let payerValidated = false;
   const sizeLimit = limits.loadedAccountsDataSizeLimit;
   if (loadedSize > sizeLimit) throw new TransactionFailure(txError('MaxLoadedAccountsDataSizeExceeded'));
-  for (let i = 0; i < msg.keys.length; i++) {
+  for (let i = 0; i < n; i++) {
     const key = msg.keys[i];
     if (key === SYSVAR.instructions) {
       const sysvar = { lamports: 0n, data: instructionsSysvarData(msg), owner: SYSVAR_OWNER, executable: false, rentEpoch: 0n };
-      preRent.push(rentRule.before(sysvar));
-      accounts.push(sysvar);
-      before.push(undefined);
+      preRent[i] = rentRule.before(sysvar);
+      accounts[i] = sysvar;
+      before[i] = undefined;
       continue;
     }
     const stored = bank.accounts.get(key);
-    before.push(stored);
+    before[i] = stored;
     const account = stored ? shareAccount(stored) : emptyAccount();
     const size = stored ? TRANSACTION_ACCOUNT_BASE_SIZE + stored.data.length : 0;
-    preRent.push(rentRule.before(account));
+    preRent[i] = rentRule.before(account);
     if (msg.writable[i] && account.rentEpoch !== RENT_EXEMPT_EPOCH && account.lamports >= minimumBalance(bank.rent, account.data.length)) {
       account.rentEpoch = RENT_EXEMPT_EPOCH;
     }
@@ -265,7 +267,7 @@ export function loadTransaction(
     }
     loadedSize += size;
     if (loadedSize > sizeLimit) throw new TransactionFailure(txError('MaxLoadedAccountsDataSizeExceeded'));
-    accounts.push(account);
+    accounts[i] = account;
   }
   if (!payerValidated) throw new TransactionFailure(txError('AccountNotFound'));
   const keys = msg.keys.slice();
