@@ -29,8 +29,8 @@ export interface InstructionFrame {
   stackHeight: number;
   /** For each instruction account, the index of its first occurrence (itself if not a duplicate). */
   firstOccurrence: number[];
-  /** Sum of the lamports of its distinct accounts when it was pushed. */
-  lamportSum: bigint;
+  /** Sum of the lamports of its distinct accounts when it was pushed (see {@link TransactionContext.lamportSum}). */
+  lamportSum: number | bigint;
   /** Compute units it consumed, its callees' included (set when it returns). */
   units: number;
   /** The log lines it wrote, its callees' included: indexes `logsFrom` up to, not including, `logsTo`. */
@@ -80,6 +80,8 @@ export function unionOfSpans(a: readonly number[], b: readonly number[]): number
   }
   return out;
 }
+
+const MAX_SAFE_LAMPORTS = BigInt(Number.MAX_SAFE_INTEGER);
 
 export class TransactionContext {
   readonly keyBytes: Uint8Array[];
@@ -153,10 +155,27 @@ export class TransactionContext {
       while (accounts[first].txIndex !== accounts[i].txIndex) first++;
       firstOccurrence[i] = first;
     }
-    return { programTxIndex, accounts, data, stackHeight, firstOccurrence, lamportSum: 0n, units: 0, logsFrom: 0, logsTo: 0, failed: false };
+    return { programTxIndex, accounts, data, stackHeight, firstOccurrence, lamportSum: 0, units: 0, logsFrom: 0, logsTo: 0, failed: false };
   }
 
-  private lamportSum(f: InstructionFrame): bigint {
+  /**
+   * The lamports of `f`'s distinct accounts, summed: a number while the sum is a safe integer (no
+   * bigint made per addition), else a bigint. Every bigint sum is above any number sum, so two sums
+   * are equal exactly when they are `===`.
+   */
+  private lamportSum(f: InstructionFrame): number | bigint {
+    let sum = 0;
+    for (let i = 0; i < f.accounts.length; i++) {
+      if (f.firstOccurrence[i] !== i) continue;
+      const lamports = this.accounts[f.accounts[i].txIndex].lamports;
+      if (lamports > MAX_SAFE_LAMPORTS) return this.bigLamportSum(f);
+      sum += Number(lamports);
+    }
+    // Non-negative terms: every partial sum is at most the last, so all were exact when it is safe.
+    return sum <= Number.MAX_SAFE_INTEGER ? sum : this.bigLamportSum(f);
+  }
+
+  private bigLamportSum(f: InstructionFrame): bigint {
     let sum = 0n;
     for (let i = 0; i < f.accounts.length; i++) if (f.firstOccurrence[i] === i) sum += this.accounts[f.accounts[i].txIndex].lamports;
     return sum;
