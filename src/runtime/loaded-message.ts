@@ -118,13 +118,13 @@ export class LoadedMessage {
     const upgradeableLoaderPresent = keys.includes(BPF_LOADER_UPGRADEABLE);
     const nStatic = message.staticKeys.length;
     const m = message;
-    const writable: boolean[] = [];
+    const writable = new Array<boolean>(keys.length);
     for (let i = 0; i < keys.length; i++) {
       const byIndex =
         i < nStatic
           ? i < m.numRequiredSignatures - m.numReadonlySigned || (i >= m.numRequiredSignatures && i < nStatic - m.numReadonlyUnsigned)
           : i - nStatic < loadedWritable.length;
-      writable.push(byIndex && !RESERVED_KEYS.has(keys[i]) && !(invoked[i] === 1 && !upgradeableLoaderPresent));
+      writable[i] = byIndex && !RESERVED_KEYS.has(keys[i]) && !(invoked[i] === 1 && !upgradeableLoaderPresent);
     }
     this.writable = writable;
   }
