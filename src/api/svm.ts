@@ -87,9 +87,12 @@ export class SVM {
   readonly runtime: Runtime;
   private readonly namers = new Map<string, ErrorNamer>();
 
+  /** The IDLs given to {@link useIdl}, as the results' reports read them (one function for every result). */
+  readonly #idls = () => [...this.namers.values()].filter(isProgramDecoder);
+
   // `#` keeps these two out of reach at run time as well: they take no checked arguments.
   #result(o: TransactionOutcome): TransactionMetadata | FailedTransactionMetadata {
-    const idls = () => [...this.namers.values()].filter(isProgramDecoder);
+    const idls = this.#idls;
     if (!o.error) return new TransactionMetadata(o, idls);
     return new FailedTransactionMetadata(
       o,

@@ -4,6 +4,9 @@
  * blocks at a time, so any length works.
  */
 
+/** Pieces up to this long are copied into the input buffer without a view of them. */
+const SHORT_PIECE = 64;
+
 /** A block hash's WebAssembly side. */
 export interface BlockHashModule {
   memory: WebAssembly.Memory;
@@ -65,7 +68,9 @@ export class BlockHasher implements StreamingHash {
     this.total += to - from;
     while (from < to) {
       const n = Math.min(to - from, buffer.length - this.used);
-      buffer.set(from === 0 && n === source.length ? source : source.subarray(from, from + n), this.used);
+      // Short pieces (a seed, a key) byte by byte: a view of them would be allocated per piece.
+      if (n <= SHORT_PIECE) for (let i = 0; i < n; i++) buffer[this.used + i] = source[from + i]!;
+      else buffer.set(from === 0 && n === source.length ? source : source.subarray(from, from + n), this.used);
       this.used += n;
       from += n;
       if (this.used === buffer.length) {

@@ -138,15 +138,13 @@ export function encodeAddress(bytes: Uint8Array): string {
   return bytes.length === 32 ? encodeAddressAt(bytes, 0) : bs58.encode(bytes);
 }
 
-/** {@link encodeAddress} of the 32 bytes of `source` from `at` (a hit makes no view of them). */
-export function encodeAddressAt(source: Uint8Array, at: number): string {
-  // The slot from three of the eight 32-bit words (hashing every byte cost a hit more than the
-  // rest of it before V8 optimises the loop); a hit is checked on all 32 bytes.
-  const first = source[at] | (source[at + 1] << 8) | (source[at + 2] << 16) | (source[at + 3] << 24);
-  const middle = source[at + 12] | (source[at + 13] << 8) | (source[at + 14] << 16) | (source[at + 15] << 24);
-  const last = source[at + 28] | (source[at + 29] << 8) | (source[at + 30] << 16) | (source[at + 31] << 24);
-  const hash = Math.imul(first ^ Math.imul(middle, 0x85ebca6b) ^ Math.imul(last, 0xc2b2ae35), 0x9e3779b1);
-  const slot = hash >>> (32 - TEXT_SLOT_BITS);
+/**
+ * {@link encodeAddress} of the 32 bytes of `source` from `at` (a hit makes no view of them).
+ * `remember` false: the caller keeps the bytes where {@link addressBytesIn} finds them, so the
+ * text is not remembered for decoding (a message's new keys: no copy and no entry per key).
+ */
+export function encodeAddressAt(source: Uint8Array, at: number, remember = true): string {
+  const slot = textSlot(source, at);
   const segment = (memo[slot >>> SEGMENT_BITS] ??= newSegment());
   const inSegment = slot & (SEGMENT_SLOTS - 1);
   const stored = segment.bytes;
@@ -157,12 +155,38 @@ export function encodeAddressAt(source: Uint8Array, at: number): string {
     while (i < 32 && stored[from + i] === source[at + i]) i++;
     if (i === 32) return text;
   }
-  const bytes = source.subarray(at, at + 32);
-  const encoded = base58Of32(bytes);
-  stored.set(bytes, from);
-  segment.text[inSegment] = encoded;
-  if (!fromBase58.has(encoded)) rememberBytes(encoded, new Uint8Array(bytes)); // a copy: a Buffer's slice() is a view
+  const encoded = base58Of32(source, at);
+  rememberText(slot, source, at, encoded);
+  if (remember && !fromBase58.has(encoded)) rememberBytes(encoded, stored.slice(from, from + 32));
   return encoded;
+}
+
+/** The memo slot of the 32 key bytes of `source` from `at`. */
+function textSlot(source: Uint8Array, at: number): number {
+  // From three of the eight 32-bit words (hashing every byte cost a hit more than the rest of it
+  // before V8 optimises the loop); a hit is checked on all 32 bytes.
+  const first = source[at] | (source[at + 1] << 8) | (source[at + 2] << 16) | (source[at + 3] << 24);
+  const middle = source[at + 12] | (source[at + 13] << 8) | (source[at + 14] << 16) | (source[at + 15] << 24);
+  const last = source[at + 28] | (source[at + 29] << 8) | (source[at + 30] << 16) | (source[at + 31] << 24);
+  const hash = Math.imul(first ^ Math.imul(middle, 0x85ebca6b) ^ Math.imul(last, 0xc2b2ae35), 0x9e3779b1);
+  return hash >>> (32 - TEXT_SLOT_BITS);
+}
+
+/** Stores `text` as the encoding of the key bytes of `source` from `at`, in their `slot`. */
+function rememberText(slot: number, source: Uint8Array, at: number, text: string): void {
+  const segment = (memo[slot >>> SEGMENT_BITS] ??= newSegment());
+  const inSegment = slot & (SEGMENT_SLOTS - 1);
+  const from = inSegment * 32;
+  for (let i = 0; i < 32; i++) segment.bytes[from + i] = source[at + i]!;
+  segment.text[inSegment] = text;
+}
+
+/**
+ * The 32 bytes of `address`, which `source` holds from `at`: the remembered ones when
+ * {@link decodeAddress} knows them (no view), else a view of `source`.
+ */
+export function addressBytesIn(address: string, source: Uint8Array, at: number): Uint8Array {
+  return fromBase58.get(address) ?? source.subarray(at, at + 32);
 }
 
 /** Whether `text` is a base58 address (32 bytes), as kit's `isAddress` decides, without loading kit. */
@@ -185,6 +209,8 @@ export function decodeAddress(address: string): Uint8Array {
     }
     bytes = decoded;
     rememberBytes(address, bytes);
+    // Both ways: a key met as text first (an account set, a signer funded) is found again when a message brings its bytes.
+    rememberText(textSlot(bytes, 0), bytes, 0, address);
   }
   return bytes;
 }

@@ -16,12 +16,12 @@ const digits = new Uint8Array(MAX_DIGITS);
 /** The text's character codes: up to 32 leading '1's, then up to 44 digits. */
 const text = new Uint16Array(32 + MAX_DIGITS);
 
-/** The base58 text of 32 bytes. */
-export function base58Of32(bytes: Uint8Array): string {
+/** The base58 text of the 32 bytes of `bytes` from `from` (the start when not given). */
+export function base58Of32(bytes: Uint8Array, from = 0): string {
   let zeros = 0;
-  while (zeros < 32 && bytes[zeros] === 0) zeros++;
+  while (zeros < 32 && bytes[from + zeros] === 0) zeros++;
   for (let i = 0; i < 8; i++) {
-    const at = 4 * i;
+    const at = from + 4 * i;
     limbs[i] = ((bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!) >>> 0;
   }
   let first = 0; // the most significant limb still non-zero
@@ -45,8 +45,17 @@ export function base58Of32(bytes: Uint8Array): string {
   while (count > 0 && digits[count - 1] === 0) count--;
   text.fill(CODES[0]!, 0, zeros);
   for (let i = 0; i < count; i++) text[zeros + i] = CODES[digits[count - 1 - i]!]!;
+  if (zeros + count === FULL_LENGTH) return fullLengthText(text);
   return String.fromCharCode.apply(null, text.subarray(0, zeros + count) as unknown as number[]);
 }
+
+/** The length of nearly every key's text (58^43 < 2^256 · 6%). */
+const FULL_LENGTH = 44;
+
+/** The text of 44 codes, passed as arguments (`apply` would copy them into an arguments array first). */
+// prettier-ignore
+const fullLengthText = (t: Uint16Array): string =>
+  String.fromCharCode(t[0]!, t[1]!, t[2]!, t[3]!, t[4]!, t[5]!, t[6]!, t[7]!, t[8]!, t[9]!, t[10]!, t[11]!, t[12]!, t[13]!, t[14]!, t[15]!, t[16]!, t[17]!, t[18]!, t[19]!, t[20]!, t[21]!, t[22]!, t[23]!, t[24]!, t[25]!, t[26]!, t[27]!, t[28]!, t[29]!, t[30]!, t[31]!, t[32]!, t[33]!, t[34]!, t[35]!, t[36]!, t[37]!, t[38]!, t[39]!, t[40]!, t[41]!, t[42]!, t[43]!);
 
 /** Digit value of each character code below 128 (-1: not in the alphabet). */
 const DIGIT_OF = new Int8Array(128).fill(-1);

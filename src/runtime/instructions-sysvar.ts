@@ -3,7 +3,6 @@
  * every top-level instruction with its account flags, then the index of the executing one. Counts,
  * lengths and offsets are u16s.
  */
-import { decodeAddress } from './accounts.js';
 import { ByteWriter, layout, pubkey, u16, u8 } from './codec.js';
 import type { LoadedMessage } from './loaded-message.js';
 
@@ -34,9 +33,9 @@ export function instructionsSysvarData(msg: LoadedMessage): Uint8Array {
     w.u16(ix.accounts.length);
     for (const a of ix.accounts) {
       w.u8((msg.isSigner(a) ? IS_SIGNER : 0) | (msg.writable[a] ? IS_WRITABLE : 0));
-      w.raw(decodeAddress(msg.keys[a]));
+      w.raw(msg.keyBytes(a));
     }
-    w.raw(decodeAddress(msg.keys[ix.programIdIndex]));
+    w.raw(msg.keyBytes(ix.programIdIndex));
     w.u16(ix.data.length);
     w.raw(ix.data);
   }

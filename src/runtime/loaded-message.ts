@@ -23,7 +23,7 @@ import {
   VOTE_PROGRAM,
   ZK_ELGAMAL_PROOF_PROGRAM,
 } from './ids.js';
-import type { Account } from './accounts.js';
+import { addressBytesIn, decodeAddress, type Account } from './accounts.js';
 import { TransactionFailure, txError } from './errors.js';
 import { decodeLookupTable, lookupTableAddress, lookupTableStatus } from './lookup-table-state.js';
 import type { Message } from './message.js';
@@ -79,6 +79,16 @@ function lookupAddresses(env: LookupEnvironment, tableKey: string, indexes: Uint
   });
 }
 
+/** Up to this many keys are compared pairwise (no set made per transaction). */
+const PAIRWISE_KEYS = 24;
+
+/** Whether some key appears twice. */
+function hasDuplicate(keys: readonly string[]): boolean {
+  if (keys.length > PAIRWISE_KEYS) return new Set(keys).size !== keys.length;
+  for (let i = 1; i < keys.length; i++) for (let j = 0; j < i; j++) if (keys[i] === keys[j]) return true;
+  return false;
+}
+
 /** A message ready for execution. */
 export class LoadedMessage {
   /** Every account key: static, then looked-up writable, then looked-up read-only. */
@@ -101,22 +111,28 @@ export class LoadedMessage {
     }
     const keys = message.lookups.length === 0 ? message.staticKeys.slice() : [...message.staticKeys, ...loadedWritable, ...loadedReadonly];
     this.keys = keys;
-    if (new Set(keys).size !== keys.length) throw new TransactionFailure(txError('AccountLoadedTwice'));
+    if (hasDuplicate(keys)) throw new TransactionFailure(txError('AccountLoadedTwice'));
     const invoked = new Uint8Array(keys.length);
     for (let i = 0; i < message.instructions.length; i++) invoked[message.instructions[i].programIdIndex] = 1;
     this.invoked = invoked;
     const upgradeableLoaderPresent = keys.includes(BPF_LOADER_UPGRADEABLE);
     const nStatic = message.staticKeys.length;
     const m = message;
-    const writable: boolean[] = [];
+    const writable = new Array<boolean>(keys.length);
     for (let i = 0; i < keys.length; i++) {
       const byIndex =
         i < nStatic
           ? i < m.numRequiredSignatures - m.numReadonlySigned || (i >= m.numRequiredSignatures && i < nStatic - m.numReadonlyUnsigned)
           : i - nStatic < loadedWritable.length;
-      writable.push(byIndex && !RESERVED_KEYS.has(keys[i]) && !(invoked[i] === 1 && !upgradeableLoaderPresent));
+      writable[i] = byIndex && !RESERVED_KEYS.has(keys[i]) && !(invoked[i] === 1 && !upgradeableLoaderPresent);
     }
     this.writable = writable;
+  }
+
+  /** The 32 bytes of key `i` (shared: never mutate them). */
+  keyBytes(i: number): Uint8Array {
+    const m = this.message;
+    return i < m.staticKeys.length ? addressBytesIn(m.staticKeys[i], m.staticKeyBytes, 32 * i) : decodeAddress(this.keys[i]);
   }
 
   /** Whether account `i` signed the transaction. */

@@ -41,6 +41,8 @@ export interface Message {
   numReadonlySigned: number;
   numReadonlyUnsigned: number;
   staticKeys: string[];
+  /** The static keys' bytes, 32 each (a view of the message bytes). */
+  staticKeyBytes: Uint8Array;
   recentBlockhash: string;
   instructions: CompiledInstruction[];
   lookups: AddressTableLookup[];
@@ -91,10 +93,13 @@ class Cursor {
     this.at += n;
     return out;
   }
-  /** The base58 text of the next 32 bytes (an address or a blockhash). */
+  /**
+   * The base58 text of the next 32 bytes (an address or a blockhash), not remembered for decoding:
+   * a key's bytes are taken from the message (`staticKeyBytes`), a blockhash's are not needed.
+   */
   address(): string {
     this.need(32);
-    const text = encodeAddressAt(this.bytes, this.at);
+    const text = encodeAddressAt(this.bytes, this.at, false);
     this.at += 32;
     return text;
   }
@@ -179,7 +184,16 @@ export function decodeSignedMessage(tx: SignedMessage): WireTransaction {
 /** The length of `tx` on the wire. */
 export function wireLength(tx: SignedMessage): number {
   if (tx.messageBytes[0] === V1_PREFIX) return tx.messageBytes.length + 64 * tx.signatures.length;
-  return shortVec(tx.signatures.length).length + 64 * tx.signatures.length + tx.messageBytes.length;
+  const count = tx.signatures.length;
+  return (count < 0x80 ? 1 : shortVec(count).length) + 64 * count + tx.messageBytes.length;
+}
+
+/** The next `n` addresses: their texts, and their bytes (a view). */
+function staticKeysOf(c: Cursor, n: number): Pick<Message, 'staticKeys' | 'staticKeyBytes'> {
+  const at = c.at;
+  const staticKeys: string[] = [];
+  for (let i = 0; i < n; i++) staticKeys.push(c.address());
+  return { staticKeys, staticKeyBytes: c.bytes.subarray(at, c.at) };
 }
 
 function decodeMessageAt(c: Cursor): Message {
@@ -192,9 +206,7 @@ function decodeMessageAt(c: Cursor): Message {
   const numRequiredSignatures = c.u8();
   const numReadonlySigned = c.u8();
   const numReadonlyUnsigned = c.u8();
-  const nkeys = c.shortVec();
-  const staticKeys: string[] = [];
-  for (let i = 0; i < nkeys; i++) staticKeys.push(c.address());
+  const keys = staticKeysOf(c, c.shortVec());
   const recentBlockhash = c.address();
   const nix = c.shortVec();
   const instructions: CompiledInstruction[] = [];
@@ -214,7 +226,7 @@ function decodeMessageAt(c: Cursor): Message {
       lookups.push({ accountKey, writableIndexes, readonlyIndexes });
     }
   }
-  return { version, numRequiredSignatures, numReadonlySigned, numReadonlyUnsigned, staticKeys, recentBlockhash, instructions, lookups, config: {} };
+  return { version, numRequiredSignatures, numReadonlySigned, numReadonlyUnsigned, ...keys, recentBlockhash, instructions, lookups, config: {} };
 }
 
 /**
@@ -230,8 +242,7 @@ function decodeV1Transaction(c: Cursor): WireTransaction {
   if ((mask & ~CONFIG_KNOWN_BITS) !== 0 || (priorityBits !== 0 && priorityBits !== CONFIG_PRIORITY_FEE)) throw malformed('invalid transaction config mask');
   const recentBlockhash = c.address();
   const nix = c.u8();
-  const nkeys = c.u8();
-  const staticKeys = Array.from({ length: nkeys }, () => c.address());
+  const keys = staticKeysOf(c, c.u8());
   const config: TransactionConfig = {};
   if (priorityBits) config.priorityFee = c.uint(8);
   if (mask & CONFIG_COMPUTE_UNIT_LIMIT) config.computeUnitLimit = Number(c.uint(4));
@@ -247,7 +258,7 @@ function decodeV1Transaction(c: Cursor): WireTransaction {
     numRequiredSignatures,
     numReadonlySigned,
     numReadonlyUnsigned,
-    staticKeys,
+    ...keys,
     recentBlockhash,
     instructions,
     lookups: [],

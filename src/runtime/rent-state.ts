@@ -21,9 +21,13 @@ export interface AccountBefore {
   readonly owner: string;
 }
 
+/** The two states without fields, shared (every account of every transaction is in one before and after). */
+const UNINITIALIZED: RentState = Object.freeze({ kind: 'uninitialized' });
+const EXEMPT: RentState = Object.freeze({ kind: 'exempt' });
+
 function rentState(lamports: bigint, size: number, minimum: bigint): RentState {
-  if (lamports === 0n) return { kind: 'uninitialized' };
-  if (lamports >= minimum) return { kind: 'exempt' };
+  if (lamports === 0n) return UNINITIALIZED;
+  if (lamports >= minimum) return EXEMPT;
   return { kind: 'paying', lamports, size };
 }
 
@@ -44,11 +48,7 @@ export class RentStateRule {
   before(account: Account): AccountBefore {
     const { lamports, owner } = account;
     const size = account.data.length;
-    const state: RentState = this.relaxed
-      ? lamports === 0n
-        ? { kind: 'uninitialized' }
-        : { kind: 'exempt' }
-      : rentState(lamports, size, minimumBalance(this.rent, size));
+    const state = this.relaxed ? (lamports === 0n ? UNINITIALIZED : EXEMPT) : rentState(lamports, size, minimumBalance(this.rent, size));
     return { state, lamports, size, owner };
   }
 

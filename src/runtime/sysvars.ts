@@ -83,6 +83,27 @@ export const legacyStakeConfigData = (): Uint8Array => encode(STAKE_CONFIG, { ke
 
 /** Rent::minimum_balance (the f64 threshold product is truncated, as in Rust). */
 export function minimumBalance(rent: Rent, dataLen: number | bigint): bigint {
+  if (typeof dataLen !== 'number') return computeMinimumBalance(rent, dataLen);
+  // Remembered per size under the latest rent values: a transaction asks for each of its accounts
+  // at least twice (before and after), each time four bigint operations.
+  if (rent.lamportsPerByteYear !== minimumsRent.lamportsPerByteYear || rent.exemptionThreshold !== minimumsRent.exemptionThreshold) {
+    minimumsRent = { lamportsPerByteYear: rent.lamportsPerByteYear, exemptionThreshold: rent.exemptionThreshold };
+    minimums.clear();
+  }
+  let minimum = minimums.get(dataLen);
+  if (minimum === undefined) {
+    if (minimums.size >= MAX_MINIMUMS) minimums.clear();
+    minimum = computeMinimumBalance(rent, dataLen);
+    minimums.set(dataLen, minimum);
+  }
+  return minimum;
+}
+
+const MAX_MINIMUMS = 1024;
+const minimums = new Map<number, bigint>();
+let minimumsRent: Pick<Rent, 'lamportsPerByteYear' | 'exemptionThreshold'> = { lamportsPerByteYear: -1n, exemptionThreshold: -1 };
+
+function computeMinimumBalance(rent: Rent, dataLen: number | bigint): bigint {
   const bytes = ACCOUNT_STORAGE_OVERHEAD + BigInt(dataLen);
   const perYear = bytes * rent.lamportsPerByteYear;
   if (rent.exemptionThreshold === 1) return perYear;

@@ -29,8 +29,8 @@ export interface InstructionFrame {
   stackHeight: number;
   /** For each instruction account, the index of its first occurrence (itself if not a duplicate). */
   firstOccurrence: number[];
-  /** Sum of the lamports of its distinct accounts when it was pushed. */
-  lamportSum: bigint;
+  /** Sum of the lamports of its distinct accounts when it was pushed (see {@link TransactionContext.lamportSum}). */
+  lamportSum: number | bigint;
   /** Compute units it consumed, its callees' included (set when it returns). */
   units: number;
   /** The log lines it wrote, its callees' included: indexes `logsFrom` up to, not including, `logsTo`. */
@@ -63,7 +63,6 @@ export interface ReturnData {
 /** Spans a data patch record keeps before it gives up (see `TransactionContext.changedSince`). */
 const MAX_PATCH_SPANS = 64;
 const NO_SPANS: readonly number[] = [];
-const MAX_SAFE_BIG = BigInt(Number.MAX_SAFE_INTEGER);
 
 /** The union of two sorted lists of `[start, end)` pairs, sorted and without overlaps. */
 export function unionOfSpans(a: readonly number[], b: readonly number[]): number[] {
@@ -82,6 +81,8 @@ export function unionOfSpans(a: readonly number[], b: readonly number[]): number
   return out;
 }
 
+const MAX_SAFE_LAMPORTS = BigInt(Number.MAX_SAFE_INTEGER);
+
 export class TransactionContext {
   readonly keyBytes: Uint8Array[];
   /** Every instruction pushed so far, top-level and CPI, in order. */
@@ -97,14 +98,18 @@ export class TransactionContext {
   /** Per account: where its data differs from what it was at version `base` (see {@link changedSince}); undefined when not known. */
   private readonly patches: ({ base: number; spans: number[] } | undefined)[];
 
-  /** `accounts` may share their data arrays with stored accounts: they are copied before any in-place write. */
+  /**
+   * `accounts` may share their data arrays with stored accounts: they are copied before any
+   * in-place write. `keyBytes`: the keys' bytes when the caller has them (else decoded).
+   */
   constructor(
     readonly keys: string[],
     readonly accounts: Account[],
     readonly maxStackDepth: number,
     readonly maxTraceLength: number,
+    keyBytes?: Uint8Array[],
   ) {
-    this.keyBytes = keys.map(decodeAddress);
+    this.keyBytes = keyBytes ?? keys.map(decodeAddress);
     this.ownData = new Uint8Array(accounts.length);
     this.versions = new Float64Array(accounts.length);
     this.patches = new Array(accounts.length).fill(undefined);
@@ -150,22 +155,24 @@ export class TransactionContext {
       while (accounts[first].txIndex !== accounts[i].txIndex) first++;
       firstOccurrence[i] = first;
     }
-    return { programTxIndex, accounts, data, stackHeight, firstOccurrence, lamportSum: 0n, units: 0, logsFrom: 0, logsTo: 0, failed: false };
+    return { programTxIndex, accounts, data, stackHeight, firstOccurrence, lamportSum: 0, units: 0, logsFrom: 0, logsTo: 0, failed: false };
   }
 
   /**
-   * The lamports of `f`'s distinct accounts summed: a number while every balance and the sum stay
-   * below 2^53 (exact, and without a BigInt per addition), else the bigint.
+   * The lamports of `f`'s distinct accounts, summed: a number while the sum is a safe integer (no
+   * bigint made per addition), else a bigint. Every bigint sum is above any number sum, so two sums
+   * are equal exactly when they are `===`.
    */
   private lamportSum(f: InstructionFrame): number | bigint {
     let sum = 0;
     for (let i = 0; i < f.accounts.length; i++) {
       if (f.firstOccurrence[i] !== i) continue;
       const lamports = this.accounts[f.accounts[i].txIndex].lamports;
+      if (lamports > MAX_SAFE_LAMPORTS) return this.bigLamportSum(f);
       sum += Number(lamports);
-      if (lamports > MAX_SAFE_BIG || sum > Number.MAX_SAFE_INTEGER) return this.bigLamportSum(f);
     }
-    return sum;
+    // Non-negative terms: every partial sum is at most the last, so all were exact when it is safe.
+    return sum <= Number.MAX_SAFE_INTEGER ? sum : this.bigLamportSum(f);
   }
 
   private bigLamportSum(f: InstructionFrame): bigint {
@@ -174,17 +181,11 @@ export class TransactionContext {
     return sum;
   }
 
-  /** Whether `f`'s accounts hold the lamports they held when it was pushed. */
-  private balanced(f: InstructionFrame): boolean {
-    const sum = this.lamportSum(f);
-    return typeof sum === 'number' ? f.lamportSum <= MAX_SAFE_BIG && Number(f.lamportSum) === sum : f.lamportSum === sum;
-  }
-
   /** `TransactionContext::push`. */
   push(f: InstructionFrame): void {
     const caller = this.stack.at(-1);
-    if (caller && !this.balanced(caller)) fail('UnbalancedInstruction');
-    f.lamportSum = BigInt(this.lamportSum(f));
+    if (caller && caller.lamportSum !== this.lamportSum(caller)) fail('UnbalancedInstruction');
+    f.lamportSum = this.lamportSum(f);
     if (this.trace.length >= this.maxTraceLength) fail('MaxInstructionTraceLengthExceeded');
     this.trace.push(f);
     if (this.stack.length >= this.maxStackDepth) fail('CallDepth');
@@ -195,7 +196,7 @@ export class TransactionContext {
   pop(): void {
     const f = this.stack.pop();
     if (!f) fail('CallDepth');
-    if (!this.balanced(f)) fail('UnbalancedInstruction');
+    if (f.lamportSum !== this.lamportSum(f)) fail('UnbalancedInstruction');
   }
 
   /** The executing instruction. */

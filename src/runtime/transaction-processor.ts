@@ -141,7 +141,7 @@ export function sanitizeTransaction(bank: Bank, tx: WireTransaction): LoadedMess
   sanitizeStructure(tx);
   const msg = loadMessage(bank, tx);
   msg.checkLockLimit(ACCOUNT_LOCK_LIMIT);
-  if (bank.config.sigverify) verifySignatures(tx);
+  if (bank.config.sigverify) verifySignatures(tx, msg);
   return msg;
 }
 
@@ -150,10 +150,9 @@ export function loadMessage(bank: Bank, tx: WireTransaction): LoadedMessage {
   return new LoadedMessage(tx.message, { getAccount: (a) => bank.accounts.get(a), currentSlot: bank.clock.slot, slotHashes: bank.slotHashes });
 }
 
-function verifySignatures(tx: WireTransaction): void {
+function verifySignatures(tx: WireTransaction, msg: LoadedMessage): void {
   for (let i = 0; i < tx.signatures.length; i++) {
-    const key = tx.message.staticKeys[i];
-    if (!verifySignature(tx.signatures[i], tx.messageBytes, decodeAddress(key))) throw new TransactionFailure(txError('SignatureFailure'));
+    if (!verifySignature(tx.signatures[i], tx.messageBytes, msg.keyBytes(i))) throw new TransactionFailure(txError('SignatureFailure'));
   }
 }
 
@@ -236,27 +235,29 @@ export function loadTransaction(
   fee: bigint,
   rentRule: RentStateRule,
 ): LoadedTransaction {
-  const accounts: Account[] = [];
-  const preRent: AccountBefore[] = [];
-  const before: (Account | undefined)[] = [];
+  // Sized up front: pushes into empty arrays would each allocate room for 16.
+  const n = msg.keys.length;
+  const accounts = new Array<Account>(n);
+  const preRent = new Array<AccountBefore>(n);
+  const before = new Array<Account | undefined>(n);
   let loadedSize = tx.message.lookups.length * ADDRESS_LOOKUP_TABLE_BASE_SIZE;
   let payerValidated = false;
   const sizeLimit = limits.loadedAccountsDataSizeLimit;
   if (loadedSize > sizeLimit) throw new TransactionFailure(txError('MaxLoadedAccountsDataSizeExceeded'));
-  for (let i = 0; i < msg.keys.length; i++) {
+  for (let i = 0; i < n; i++) {
     const key = msg.keys[i];
     if (key === SYSVAR.instructions) {
       const sysvar = { lamports: 0n, data: instructionsSysvarData(msg), owner: SYSVAR_OWNER, executable: false, rentEpoch: 0n };
-      preRent.push(rentRule.before(sysvar));
-      accounts.push(sysvar);
-      before.push(undefined);
+      preRent[i] = rentRule.before(sysvar);
+      accounts[i] = sysvar;
+      before[i] = undefined;
       continue;
     }
     const stored = bank.accounts.get(key);
-    before.push(stored);
+    before[i] = stored;
     const account = stored ? shareAccount(stored) : emptyAccount();
     const size = stored ? TRANSACTION_ACCOUNT_BASE_SIZE + stored.data.length : 0;
-    preRent.push(rentRule.before(account));
+    preRent[i] = rentRule.before(account);
     if (msg.writable[i] && account.rentEpoch !== RENT_EXEMPT_EPOCH && account.lamports >= minimumBalance(bank.rent, account.data.length)) {
       account.rentEpoch = RENT_EXEMPT_EPOCH;
     }
@@ -266,7 +267,7 @@ export function loadTransaction(
     }
     loadedSize += size;
     if (loadedSize > sizeLimit) throw new TransactionFailure(txError('MaxLoadedAccountsDataSizeExceeded'));
-    accounts.push(account);
+    accounts[i] = account;
   }
   if (!payerValidated) throw new TransactionFailure(txError('AccountNotFound'));
   const keys = msg.keys.slice();
@@ -323,7 +324,10 @@ function executeLoadedTransaction(
   const budget = bank.config.computeBudget;
   const computeUnitLimit = budget?.computeUnitLimit ?? limits.computeUnitLimit;
   const heapBytes = budget?.heapBytes ?? limits.heapBytes;
-  const context = new TransactionContext(keys, accounts, bank.maxStackDepth(), bank.maxTraceLength());
+  // The message's keys from its bytes (a new key's text was not remembered for decoding), then the loaders'.
+  const keyBytes = new Array<Uint8Array>(keys.length);
+  for (let i = 0; i < keys.length; i++) keyBytes[i] = i < msg.keys.length ? msg.keyBytes(i) : decodeAddress(keys[i]);
+  const context = new TransactionContext(keys, accounts, bank.maxStackDepth(), bank.maxTraceLength(), keyBytes);
   const logs = new LogCollector(bank.config.logBytesLimit);
   const ic = new InvokeContext(context, bank.environment(tx.message.recentBlockhash), computeUnitLimit, heapBytes, logs);
   const error = executeInstructions(bank, tx, msg, context, ic) ?? checkRentState(msg, loaded, rentRule);

@@ -4,7 +4,7 @@
  * the program id and "ProgramDerivedAddress", valid only when it is not an ed25519 point.
  */
 import { compileEdwardsYAhead, isEdwardsY } from '../crypto/edwards-y.js';
-import { compileSha256Ahead, sha256 } from '../crypto/sha256.js';
+import { compileSha256Ahead, sha256Hasher } from '../crypto/sha256.js';
 import { requireAligned, type SyscallContext, type SyscallRegistry } from '../vm/syscalls.js';
 import { DEFAULT_EXECUTION_COSTS, type ExecutionCosts } from './costs.js';
 import { consumeChecked } from './logging.js';
@@ -47,32 +47,73 @@ function hashOnCurve(hash: Uint8Array): boolean {
   return onCurve;
 }
 
+/** The candidate address each derivation hashes into (a valid one is copied out). */
+const candidate = new Uint8Array(32);
+const bumpByte = new Uint8Array(1);
+
+/**
+ * Ends a derivation whose seeds the hasher has taken: hashes the program id (`source[from, to)`)
+ * and the marker into {@link candidate}; whether that is a valid address (off the curve).
+ */
+function candidateValid(source: Uint8Array, from: number, to: number): boolean {
+  sha256Hasher.update(source, from, to);
+  sha256Hasher.update(PDA_MARKER, 0, PDA_MARKER.length);
+  sha256Hasher.finishInto(candidate, 0);
+  return !hashOnCurve(candidate);
+}
+
 /** `Pubkey::create_program_address`: the address, or undefined when the seeds are invalid. */
 export function createProgramAddress(seeds: readonly Uint8Array[], programId: Uint8Array): Uint8Array | undefined {
-  if (seeds.length > MAX_SEEDS || seeds.some((s) => s.length > MAX_SEED_LEN)) return undefined;
-  const address = sha256(...seeds, programId, PDA_MARKER);
-  return hashOnCurve(address) ? undefined : address;
+  if (seeds.length > MAX_SEEDS) return undefined;
+  for (let i = 0; i < seeds.length; i++) if (seeds[i]!.length > MAX_SEED_LEN) return undefined;
+  sha256Hasher.start();
+  for (let i = 0; i < seeds.length; i++) sha256Hasher.update(seeds[i]!, 0, seeds[i]!.length);
+  return candidateValid(programId, 0, programId.length) ? candidate.slice() : undefined;
 }
 
 const MAX_SEEDS_BIG = BigInt(MAX_SEEDS);
 const MAX_SEED_LEN_BIG = BigInt(MAX_SEED_LEN);
 
 /**
- * `translate_and_check_program_address_inputs`. Views of the guest's memory, not copies: they are
- * hashed before the syscall writes anything.
+ * The seeds of the syscall being served, as host offsets into the memory map's bytes (-1 for an
+ * empty seed) and lengths: a derivation hashes them where they lie, with no views or arrays per
+ * candidate (the syscalls never run inside one another).
  */
-function seedsAndProgramId(ctx: SyscallContext, seedsAddr: bigint, count: bigint, programIdAddr: bigint): { seeds: Uint8Array[]; programId: Uint8Array } {
-  const table = new VmSlices(ctx.memory.view, ctx.memory.sliceAt(seedsAddr, count * BigInt(VM_SLICE_BYTES), false));
+const seedAt = new Int32Array(MAX_SEEDS);
+const seedLength = new Int32Array(MAX_SEEDS);
+
+/**
+ * `translate_and_check_program_address_inputs`, the seeds into {@link seedAt} and
+ * {@link seedLength}: their count, and the program id's host offset. Nothing is copied: the bytes
+ * are hashed before the syscall writes anything.
+ */
+function translateInputs(ctx: SyscallContext, seedsAddr: bigint, count: bigint, programIdAddr: bigint): { count: number; programIdAt: number } {
+  const memory = ctx.memory;
+  const table = new VmSlices(memory.view, memory.sliceAt(seedsAddr, count * BigInt(VM_SLICE_BYTES), false));
   if (count > 0n) requireAligned(ctx, seedsAddr, 8);
   if (count > MAX_SEEDS_BIG) throw new SyscallError('BadSeeds', SEEDS_TOO_LONG);
   const n = Number(count);
-  const seeds: Uint8Array[] = [];
   for (let i = 0; i < n; i++) {
     const len = table.len(i);
     if (len > MAX_SEED_LEN_BIG) throw new SyscallError('BadSeeds', SEEDS_TOO_LONG);
-    seeds.push(ctx.memory.slice(table.addr(i), len, false));
+    seedAt[i] = memory.sliceAt(table.addr(i), len, false);
+    seedLength[i] = Number(len);
   }
-  return { seeds, programId: ctx.memory.slice(programIdAddr, 32, false) };
+  return { count: n, programIdAt: memory.sliceAt(programIdAddr, 32, false) };
+}
+
+/**
+ * Derives from the translated seeds in `bytes` (then `bump`, unless negative) and the program id
+ * at `programIdAt` into {@link candidate}; whether it is valid.
+ */
+function candidateFromMemory(bytes: Uint8Array, count: number, bump: number, programIdAt: number): boolean {
+  sha256Hasher.start();
+  for (let i = 0; i < count; i++) if (seedAt[i]! >= 0) sha256Hasher.update(bytes, seedAt[i]!, seedAt[i]! + seedLength[i]!);
+  if (bump >= 0) {
+    bumpByte[0] = bump;
+    sha256Hasher.update(bumpByte, 0, 1);
+  }
+  return candidateValid(bytes, programIdAt, programIdAt + 32);
 }
 
 /** Registers `sol_create_program_address` and `sol_try_find_program_address`. */
@@ -83,25 +124,27 @@ export function registerPdaSyscalls(registry: SyscallRegistry, costs: Readonly<E
   return registry
     .register('sol_create_program_address', (ctx, seedsAddr, count, programIdAddr, out) => {
       consumeChecked(ctx, costs.createProgramAddressUnits);
-      const { seeds, programId } = seedsAndProgramId(ctx, seedsAddr, count, programIdAddr);
-      const address = createProgramAddress(seeds, programId);
-      if (!address) return 1n;
-      ctx.memory.slice(out, 32, true).set(address);
+      const inputs = translateInputs(ctx, seedsAddr, count, programIdAddr);
+      const memory = ctx.memory;
+      if (!candidateFromMemory(memory.bytes, inputs.count, -1, inputs.programIdAt)) return 1n;
+      memory.bytes.set(candidate, memory.sliceAt(out, 32, true));
       return 0n;
     })
     .register('sol_try_find_program_address', (ctx, seedsAddr, count, programIdAddr, out, bumpOut) => {
       consumeChecked(ctx, costs.createProgramAddressUnits);
-      const { seeds, programId } = seedsAndProgramId(ctx, seedsAddr, count, programIdAddr);
+      const inputs = translateInputs(ctx, seedsAddr, count, programIdAddr);
+      const memory = ctx.memory;
+      // With the bump, one seed more: sixteen seeds leave no candidate valid.
+      const tooMany = inputs.count + 1 > MAX_SEEDS;
       // Bumps 255 down to 1; each failed attempt costs another charge.
       for (let bump = 255; bump > 0; bump--) {
-        const address = createProgramAddress([...seeds, Uint8Array.of(bump)], programId);
-        if (address) {
-          const bumpRef = ctx.memory.slice(bumpOut, 1, true);
-          const addressRef = ctx.memory.slice(out, 32, true);
+        if (!tooMany && candidateFromMemory(memory.bytes, inputs.count, bump, inputs.programIdAt)) {
+          const bumpAt = memory.sliceAt(bumpOut, 1, true);
+          const addressAt = memory.sliceAt(out, 32, true);
           const apart = bumpOut > out ? bumpOut - out >= 32n : out - bumpOut >= 1n;
           if (!apart) throw new SyscallError('CopyOverlapping');
-          bumpRef[0] = bump;
-          addressRef.set(address);
+          memory.bytes[bumpAt] = bump;
+          memory.bytes.set(candidate, addressAt);
           return 0n;
         }
         consumeChecked(ctx, costs.createProgramAddressUnits);
@@ -112,8 +155,10 @@ export function registerPdaSyscalls(registry: SyscallRegistry, costs: Readonly<E
 
 /** `find_program_address`: bumps 255 down to 1, the first address off the curve. */
 export function findProgramAddress(seeds: readonly Uint8Array[], programId: Uint8Array): [Uint8Array, number] {
+  const withBump = [...seeds, bumpByte];
   for (let bump = 255; bump > 0; bump--) {
-    const address = createProgramAddress([...seeds, Uint8Array.of(bump)], programId);
+    bumpByte[0] = bump;
+    const address = createProgramAddress(withBump, programId);
     if (address) return [address, bump];
   }
   // Agave's `find_program_address` panics with this text; seeds too long or too many reach it.

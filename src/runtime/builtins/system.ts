@@ -6,12 +6,12 @@
  */
 import { sha256 } from '../../crypto/sha256.js';
 import { MAX_SEED_LEN, PDA_MARKER } from '../../syscalls/pda.js';
-import { decodeAddress, encodeAddress } from '../accounts.js';
+import { decodeAddress, encodeAddress, encodeAddressAt } from '../accounts.js';
 import { fail, InstructionFailure } from '../errors.js';
 import { SYSTEM_PROGRAM } from '../ids.js';
 import type { CpiInstruction } from '../cpi.js';
 import type { Builtin, InvokeContext } from '../invoke-context.js';
-import { MAX_PERMITTED_DATA_LENGTH } from '../transaction-context.js';
+import { MAX_PERMITTED_DATA_LENGTH, type InstructionFrame, type TransactionContext } from '../transaction-context.js';
 import { BincodeReader } from './bincode.js';
 import { decodeOrUndefined, encode, enumeration, pubkey, string, struct, u32, u64, type ValueOf } from '../codec.js';
 import { NonceInstructions } from './nonce.js';
@@ -82,10 +82,10 @@ function readInstruction(data: Uint8Array): SystemInstruction {
   const u64At = (at: number) => view.getBigUint64(at, true);
   switch (tag) {
     case TAGS.CreateAccount:
-      if (data.length >= 52) return { kind: 'CreateAccount', lamports: u64At(4), space: u64At(12), owner: encodeAddress(data.subarray(20, 52)) };
+      if (data.length >= 52) return { kind: 'CreateAccount', lamports: u64At(4), space: u64At(12), owner: encodeAddressAt(data, 20) };
       break;
     case TAGS.Assign:
-      if (data.length >= 36) return { kind: 'Assign', owner: encodeAddress(data.subarray(4, 36)) };
+      if (data.length >= 36) return { kind: 'Assign', owner: encodeAddressAt(data, 4) };
       break;
     case TAGS.Transfer:
       if (data.length >= 12) return { kind: 'Transfer', lamports: u64At(4) };
@@ -137,146 +137,179 @@ interface Address {
 /** Rust's `{:?}` of the processor's `Address` struct. */
 const debug = (a: Address) => `Address { address: ${a.address}, base: ${a.base ? `Some(${a.base})` : 'None'} }`;
 
+/**
+ * One System instruction being processed: its context and frame, with the processor's helpers as
+ * methods (one object per instruction, not a closure per helper and a set of signers).
+ */
+class SystemCall {
+  readonly tx: TransactionContext;
+  readonly frame: InstructionFrame;
+
+  constructor(readonly ic: InvokeContext) {
+    this.tx = ic.tx;
+    this.frame = this.tx.current();
+  }
+
+  key(i: number): string {
+    return this.tx.keys[this.frame.accounts[i]!.txIndex]!;
+  }
+
+  /** Whether `key` is a signer of the instruction. */
+  signed(key: string): boolean {
+    const accounts = this.frame.accounts;
+    for (let i = 0; i < accounts.length; i++) if (accounts[i]!.isSigner && this.tx.keys[accounts[i]!.txIndex] === key) return true;
+    return false;
+  }
+
+  /** The instruction's signers, for the nonce instructions. */
+  signerSet(): Set<string> {
+    return new Set(this.frame.accounts.filter((a) => a.isSigner).map((a) => this.tx.keys[a.txIndex]!));
+  }
+
+  isSigner(a: Address): boolean {
+    return this.signed(a.base ?? a.address);
+  }
+
+  withSeed(address: string, base: string, seed: string, owner: string): Address {
+    const derived = createWithSeed(base, seed, owner);
+    if (address !== derived) {
+      this.ic.log(`Create: address ${address} does not match derived address ${derived}`);
+      throw systemError(SystemError.AddressWithSeedMismatch);
+    }
+    return { address, base };
+  }
+
+  allocate(i: number, address: Address, space: bigint): void {
+    if (!this.isSigner(address)) {
+      this.ic.log(`Allocate: 'to' account ${debug(address)} must sign`);
+      fail('MissingRequiredSignature');
+    }
+    const acc = this.tx.account(i);
+    if (acc.data.length !== 0 || acc.owner !== SYSTEM_PROGRAM) {
+      this.ic.log(`Allocate: account ${debug(address)} already in use`);
+      throw systemError(SystemError.AccountAlreadyInUse);
+    }
+    if (space > BigInt(MAX_PERMITTED_DATA_LENGTH)) {
+      this.ic.log(`Allocate: requested ${space}, max allowed ${MAX_PERMITTED_DATA_LENGTH}`);
+      throw systemError(SystemError.InvalidAccountDataLength);
+    }
+    this.tx.setDataLength(i, Number(space));
+  }
+
+  assign(i: number, address: Address, owner: string): void {
+    if (this.tx.account(i).owner === owner) return;
+    if (!this.isSigner(address)) {
+      this.ic.log(`Assign: account ${debug(address)} must sign`);
+      fail('MissingRequiredSignature');
+    }
+    this.tx.setOwner(i, owner);
+  }
+
+  transferVerified(from: number, to: number, lamports: bigint): void {
+    const acc = this.tx.account(from);
+    if (acc.data.length !== 0) {
+      this.ic.log('Transfer: `from` must not carry data');
+      fail('InvalidArgument');
+    }
+    if (lamports > acc.lamports) {
+      this.ic.log(`Transfer: insufficient lamports ${acc.lamports}, need ${lamports}`);
+      throw systemError(SystemError.ResultWithNegativeLamports);
+    }
+    this.tx.checkedSubLamports(from, lamports);
+    this.tx.checkedAddLamports(to, lamports);
+  }
+
+  transfer(from: number, to: number, lamports: bigint): void {
+    if (!this.frame.accounts[from]!.isSigner) {
+      this.ic.log(`Transfer: \`from\` account ${this.key(from)} must sign`);
+      fail('MissingRequiredSignature');
+    }
+    this.transferVerified(from, to, lamports);
+  }
+
+  createAccount(to: Address, lamports: bigint, space: bigint, owner: string): void {
+    if (this.tx.account(1).lamports > 0n) {
+      this.ic.log(`Create Account: account ${debug(to)} already in use`);
+      throw systemError(SystemError.AccountAlreadyInUse);
+    }
+    this.allocate(1, to, space);
+    this.assign(1, to, owner);
+    this.transfer(0, 1, lamports);
+  }
+
+  run(ix: SystemInstruction): void {
+    const tx = this.tx;
+    switch (ix.kind) {
+      case 'CreateAccount':
+        tx.requireAccounts(2);
+        return this.createAccount({ address: this.key(1) }, ix.lamports, ix.space, ix.owner);
+      case 'Assign':
+        tx.requireAccounts(1);
+        return this.assign(0, { address: this.key(0) }, ix.owner);
+      case 'Transfer':
+        tx.requireAccounts(2);
+        return this.transfer(0, 1, ix.lamports);
+      case 'CreateAccountWithSeed':
+        tx.requireAccounts(2);
+        return this.createAccount(this.withSeed(this.key(1), ix.base, ix.seed, ix.owner), ix.lamports, ix.space, ix.owner);
+      case 'Allocate':
+        tx.requireAccounts(1);
+        return this.allocate(0, { address: this.key(0) }, ix.space);
+      case 'AllocateWithSeed': {
+        tx.requireAccounts(1);
+        const address = this.withSeed(this.key(0), ix.base, ix.seed, ix.owner);
+        this.allocate(0, address, ix.space);
+        return this.assign(0, address, ix.owner);
+      }
+      case 'AssignWithSeed':
+        tx.requireAccounts(1);
+        return this.assign(0, this.withSeed(this.key(0), ix.base, ix.seed, ix.owner), ix.owner);
+      case 'TransferWithSeed': {
+        tx.requireAccounts(3);
+        if (!this.frame.accounts[1]!.isSigner) {
+          this.ic.log(`Transfer: 'from' account ${this.key(1)} must sign`);
+          fail('MissingRequiredSignature');
+        }
+        const derived = createWithSeed(this.key(1), ix.fromSeed, ix.fromOwner);
+        if (this.key(0) !== derived) {
+          this.ic.log(`Transfer: 'from' address ${this.key(0)} does not match derived address ${derived}`);
+          throw systemError(SystemError.AddressWithSeedMismatch);
+        }
+        return this.transferVerified(0, 2, ix.lamports);
+      }
+      case 'AdvanceNonceAccount':
+        return new NonceInstructions(this.ic, this.signerSet()).advance();
+      case 'WithdrawNonceAccount':
+        return new NonceInstructions(this.ic, this.signerSet()).withdraw(ix.lamports);
+      case 'InitializeNonceAccount':
+        return new NonceInstructions(this.ic, this.signerSet()).initialize(ix.authority);
+      case 'AuthorizeNonceAccount':
+        return new NonceInstructions(this.ic, this.signerSet()).authorize(ix.authority);
+      case 'UpgradeNonceAccount':
+        return new NonceInstructions(this.ic, this.signerSet()).upgrade();
+      case 'CreateAccountAllowPrefund': {
+        // CreateAccount without the "already has lamports" check; the new account comes first.
+        if (!this.ic.env.features.isActive(FEATURES.createAccountAllowPrefund)) fail('InvalidInstructionData');
+        // The funder is an account only when there are lamports to move; both counts come first.
+        tx.requireAccounts(ix.lamports > 0n ? 2 : 1);
+        const to = { address: this.key(0) };
+        this.allocate(0, to, ix.space);
+        this.assign(0, to, ix.owner);
+        if (ix.lamports > 0n) this.transfer(1, 0, ix.lamports);
+        return;
+      }
+    }
+  }
+}
+
 class SystemProgram implements Builtin {
   readonly name = 'solana_system_program';
 
   process(ic: InvokeContext): void {
     ic.consumeChecked(150);
-    const tx = ic.tx;
-    const frame = tx.current();
     // `limited_deserialize`: the whole instruction is decoded before any account is read.
-    const ix = readInstruction(frame.data);
-    const signers = new Set(frame.accounts.filter((a) => a.isSigner).map((a) => tx.keys[a.txIndex]));
-    const key = (i: number) => tx.keys[frame.accounts[i].txIndex];
-    const isSigner = (a: Address) => signers.has(a.base ?? a.address);
-
-    const withSeed = (address: string, base: string, seed: string, owner: string): Address => {
-      const derived = createWithSeed(base, seed, owner);
-      if (address !== derived) {
-        ic.log(`Create: address ${address} does not match derived address ${derived}`);
-        throw systemError(SystemError.AddressWithSeedMismatch);
-      }
-      return { address, base };
-    };
-
-    const allocate = (i: number, address: Address, space: bigint) => {
-      if (!isSigner(address)) {
-        ic.log(`Allocate: 'to' account ${debug(address)} must sign`);
-        fail('MissingRequiredSignature');
-      }
-      const acc = tx.account(i);
-      if (acc.data.length !== 0 || acc.owner !== SYSTEM_PROGRAM) {
-        ic.log(`Allocate: account ${debug(address)} already in use`);
-        throw systemError(SystemError.AccountAlreadyInUse);
-      }
-      if (space > BigInt(MAX_PERMITTED_DATA_LENGTH)) {
-        ic.log(`Allocate: requested ${space}, max allowed ${MAX_PERMITTED_DATA_LENGTH}`);
-        throw systemError(SystemError.InvalidAccountDataLength);
-      }
-      tx.setDataLength(i, Number(space));
-    };
-
-    const assign = (i: number, address: Address, owner: string) => {
-      if (tx.account(i).owner === owner) return;
-      if (!isSigner(address)) {
-        ic.log(`Assign: account ${debug(address)} must sign`);
-        fail('MissingRequiredSignature');
-      }
-      tx.setOwner(i, owner);
-    };
-
-    const transferVerified = (from: number, to: number, lamports: bigint) => {
-      const acc = tx.account(from);
-      if (acc.data.length !== 0) {
-        ic.log('Transfer: `from` must not carry data');
-        fail('InvalidArgument');
-      }
-      if (lamports > acc.lamports) {
-        ic.log(`Transfer: insufficient lamports ${acc.lamports}, need ${lamports}`);
-        throw systemError(SystemError.ResultWithNegativeLamports);
-      }
-      tx.checkedSubLamports(from, lamports);
-      tx.checkedAddLamports(to, lamports);
-    };
-
-    const transfer = (from: number, to: number, lamports: bigint) => {
-      if (!frame.accounts[from].isSigner) {
-        ic.log(`Transfer: \`from\` account ${key(from)} must sign`);
-        fail('MissingRequiredSignature');
-      }
-      transferVerified(from, to, lamports);
-    };
-
-    const createAccount = (to: Address, lamports: bigint, space: bigint, owner: string) => {
-      if (tx.account(1).lamports > 0n) {
-        ic.log(`Create Account: account ${debug(to)} already in use`);
-        throw systemError(SystemError.AccountAlreadyInUse);
-      }
-      allocate(1, to, space);
-      assign(1, to, owner);
-      transfer(0, 1, lamports);
-    };
-
-    switch (ix.kind) {
-      case 'CreateAccount':
-        tx.requireAccounts(2);
-        return createAccount({ address: key(1) }, ix.lamports, ix.space, ix.owner);
-      case 'Assign':
-        tx.requireAccounts(1);
-        return assign(0, { address: key(0) }, ix.owner);
-      case 'Transfer':
-        tx.requireAccounts(2);
-        return transfer(0, 1, ix.lamports);
-      case 'CreateAccountWithSeed':
-        tx.requireAccounts(2);
-        return createAccount(withSeed(key(1), ix.base, ix.seed, ix.owner), ix.lamports, ix.space, ix.owner);
-      case 'Allocate':
-        tx.requireAccounts(1);
-        return allocate(0, { address: key(0) }, ix.space);
-      case 'AllocateWithSeed': {
-        tx.requireAccounts(1);
-        const address = withSeed(key(0), ix.base, ix.seed, ix.owner);
-        allocate(0, address, ix.space);
-        return assign(0, address, ix.owner);
-      }
-      case 'AssignWithSeed':
-        tx.requireAccounts(1);
-        return assign(0, withSeed(key(0), ix.base, ix.seed, ix.owner), ix.owner);
-      case 'TransferWithSeed': {
-        tx.requireAccounts(3);
-        if (!frame.accounts[1].isSigner) {
-          ic.log(`Transfer: 'from' account ${key(1)} must sign`);
-          fail('MissingRequiredSignature');
-        }
-        const derived = createWithSeed(key(1), ix.fromSeed, ix.fromOwner);
-        if (key(0) !== derived) {
-          ic.log(`Transfer: 'from' address ${key(0)} does not match derived address ${derived}`);
-          throw systemError(SystemError.AddressWithSeedMismatch);
-        }
-        return transferVerified(0, 2, ix.lamports);
-      }
-      case 'AdvanceNonceAccount':
-        return new NonceInstructions(ic, signers).advance();
-      case 'WithdrawNonceAccount':
-        return new NonceInstructions(ic, signers).withdraw(ix.lamports);
-      case 'InitializeNonceAccount':
-        return new NonceInstructions(ic, signers).initialize(ix.authority);
-      case 'AuthorizeNonceAccount':
-        return new NonceInstructions(ic, signers).authorize(ix.authority);
-      case 'UpgradeNonceAccount':
-        return new NonceInstructions(ic, signers).upgrade();
-      case 'CreateAccountAllowPrefund': {
-        // CreateAccount without the "already has lamports" check; the new account comes first.
-        if (!ic.env.features.isActive(FEATURES.createAccountAllowPrefund)) fail('InvalidInstructionData');
-        // The funder is an account only when there are lamports to move; both counts come first.
-        tx.requireAccounts(ix.lamports > 0n ? 2 : 1);
-        const to = { address: key(0) };
-        allocate(0, to, ix.space);
-        assign(0, to, ix.owner);
-        if (ix.lamports > 0n) transfer(1, 0, ix.lamports);
-        return;
-      }
-    }
+    const call = new SystemCall(ic);
+    call.run(readInstruction(call.frame.data));
   }
 }
 
