@@ -4,7 +4,7 @@
  * (LiteSVM's binding aborts the process on them).
  */
 import { describe, expect, it } from 'vitest';
-import { address, generateKeyPairSigner, getAddressEncoder, getTransactionEncoder, type Instruction } from '@solana/kit';
+import { address, generateKeyPairSigner, getAddressEncoder, getTransactionEncoder, type Instruction, type Transaction } from '@solana/kit';
 import { WebsvmError } from '../../src/index.js';
 import { Dual, meta, setBoth, systemTransfer } from '../helpers/dual.js';
 import { SYSTEM_PROGRAM, programElf } from '../helpers/encoding.js';
@@ -44,6 +44,26 @@ describe('bad input: websvm vs LiteSVM', () => {
     const r = d.send(stale);
     expect(r.ours).toEqual(r.theirs);
     expect(r.ours.error).toBe('BlockhashNotFound');
+  });
+
+  it('a key listed twice in a message: AccountLoadedTwice', async () => {
+    const d = await Dual.create();
+    d.ours.withSigverify(false);
+    d.theirs.withSigverify(false);
+    const payer = getAddressEncoder().encode(d.payer.address);
+    const system = getAddressEncoder().encode(SYSTEM_PROGRAM);
+    const blockhash = getAddressEncoder().encode(address(d.theirs.latestBlockhash()));
+    for (const keys of [
+      [payer, system, payer],
+      [payer, system, system],
+    ]) {
+      // Legacy message: 1 signer, 1 read-only unsigned key; one instruction of program 1 over keys 0 and 2.
+      const messageBytes = Uint8Array.from([1, 0, 1, keys.length, ...keys.flatMap((k) => [...k]), ...blockhash, 1, 1, 2, 0, 2, 0]);
+      const tx = { messageBytes, signatures: { [d.payer.address]: new Uint8Array(64) } } as unknown as Transaction;
+      const r = d.send(tx);
+      expect(r.ours).toEqual(r.theirs);
+      expect(r.ours.error).toBe('AccountLoadedTwice');
+    }
   });
 
   it('malformed bytes are a typed error, never a crash', async () => {

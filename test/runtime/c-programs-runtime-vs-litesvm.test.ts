@@ -64,6 +64,15 @@ describe('accounts.c: write-back rules', () => {
     await expectSame(d, [call(bytes(2, u64(5n)), [meta(b, true), meta(b, true)])], [b]);
   });
 
+  it('checks the lamport balance exactly above 2^53 lamports', async () => {
+    // Sums past Number.MAX_SAFE_INTEGER: one lamport from nowhere must still unbalance the instruction.
+    const big = 1n << 60n;
+    const a = await owned(undefined, big);
+    const b = await owned(new Uint8Array(0), big);
+    expect((await expectSame(d, [call(bytes(7), [meta(a, true)])], [a])).error).toContain('UnbalancedInstruction');
+    expect((await expectSame(d, [call(bytes(2, u64(1n)), [meta(a, true), meta(b, true)])], [a, b])).error).toBeUndefined();
+  });
+
   it('rejects edits to accounts it does not own', async () => {
     const foreign = await fresh();
     setBoth(d, foreign, { lamports: 1_000_000_000n, data: Uint8Array.of(1, 2, 3, 4), owner: other });
