@@ -92,8 +92,7 @@ const MAX_NUMBER_WORD = BigInt(NUMBER_HIGH_LIMIT) << 32n;
 
 /** The little-endian u64 at host offset `at` as a {@link Word}. */
 function wordAt(v: DataView, at: number): Word {
-  const high = v.getUint32(at + 4, true);
-  return high < NUMBER_HIGH_LIMIT ? high * 0x1_0000_0000 + v.getUint32(at, true) : v.getBigUint64(at, true);
+  return v.getUint32(at + 4, true) < NUMBER_HIGH_LIMIT ? u64AsNumber(v, at) : v.getBigUint64(at, true);
 }
 
 /** `addr + offset`, exact either way (no wrap, as the bigint sum was). */
@@ -152,17 +151,9 @@ function refuseInInput(addr: Word): void {
   if (addr >= MM_INPUT_START) throw new SyscallError('InvalidPointer');
 }
 
-/** The host offset of `[addr, addr + len)`, or the access violation (`MemoryMap.translate` for a {@link Word}). */
-function translateWord(m: MemoryMap, addr: Word, len: number, store: boolean, mark: boolean): number {
-  if (typeof addr === 'bigint') return m.translate(addr, len, store, mark);
-  const host = m.translateParts(Math.floor(addr / 0x1_0000_0000), addr >>> 0, len, store, mark);
-  if (host < 0) throw m.accessViolation(BigInt(addr), len, store);
-  return host;
-}
-
 /** `translate_type`: the host offset (in `m.bytes` and `m.view`) of `size` > 0 bytes at `addr`, alignment-checked. */
 function typedAt(m: MemoryMap, addr: Word, size: number, align: number, aligned: boolean, store = false): number {
-  const at = translateWord(m, addr, size, store, false);
+  const at = m.translate(addr, size, store, false);
   if (aligned && (typeof addr === 'number' ? addr % align !== 0 : addr % BigInt(align) !== 0n)) throw new SyscallError('UnalignedPointer');
   return at;
 }
@@ -273,8 +264,8 @@ const RUST: Abi = {
     const lenAddr = plus(dataCell, SLICE.len);
     if (expected) refuseInInput(lenAddr);
     // Both must be writable (translated as stores); no view of them is needed yet.
-    if (dataLen > 0) translateWord(m, dataAddr, dataLen, true, false);
-    translateWord(m, lenAddr, 8, true, false);
+    if (dataLen > 0) m.translate(dataAddr, dataLen, true, false);
+    m.translate(lenAddr, 8, true, false);
     return { indexInCaller, lamportsAddr, ownerAddr, dataAddr, dataLen, lenAddr, updateCaller, inInput: false, version: 0 };
   },
 };
@@ -318,9 +309,9 @@ const C: Abi = {
     typedAt(m, lamportsAddr, 8, 8, aligned, true);
     typedAt(m, ownerAddr, 32, 1, aligned, true);
     ic.consumeChecked(bytesCost(ic.env.costs, dataLen));
-    if (dataLen > 0) translateWord(m, dataAddr, dataLen, true, false);
+    if (dataLen > 0) m.translate(dataAddr, dataLen, true, false);
     const lenAddr = plus(infoAddr, CA.dataLen);
-    translateWord(m, lenAddr, 8, true, false);
+    m.translate(lenAddr, 8, true, false);
     return { indexInCaller, lamportsAddr, ownerAddr, dataAddr, dataLen, lenAddr, updateCaller, inInput: false, version: 0 };
   },
 };
@@ -495,12 +486,12 @@ function translateAccounts(
 function updateCallee(ic: InvokeContext, m: MemoryMap, t: Translated): void {
   const tx = ic.tx;
   const i = t.indexInCaller;
-  const lamports = m.view.getBigUint64(translateWord(m, t.lamportsAddr, 8, false, true), true);
+  const lamports = m.view.getBigUint64(m.translate(t.lamportsAddr, 8, false, true), true);
   if (tx.account(i).lamports !== lamports) tx.setLamports(i, lamports);
-  const dataAt = t.dataLen === 0 ? -1 : translateWord(m, t.dataAddr, t.dataLen, false, true);
+  const dataAt = t.dataLen === 0 ? -1 : m.translate(t.dataAddr, t.dataLen, false, true);
   syncAccountData(tx, ic.input(), m, i, dataAt, t.dataLen, t.inInput);
   t.version = tx.dataVersion(tx.current().accounts[i].txIndex);
-  const ownerAt = translateWord(m, t.ownerAddr, 32, false, false);
+  const ownerAt = m.translate(t.ownerAddr, 32, false, false);
   if (!keyAt(m.bytes, ownerAt, decodeAddress(tx.account(i).owner))) tx.setOwner(i, encodeAddressAt(m.bytes, ownerAt));
 }
 
@@ -512,11 +503,11 @@ function updateCallee(ic: InvokeContext, m: MemoryMap, t: Translated): void {
 function updateCaller(ic: InvokeContext, m: MemoryMap, t: Translated, aligned: boolean): void {
   const account = ic.tx.account(t.indexInCaller);
   const v = m.view;
-  const lamportsAt = translateWord(m, t.lamportsAddr, 8, false, false);
-  if (v.getBigUint64(lamportsAt, true) !== account.lamports) v.setBigUint64(translateWord(m, t.lamportsAddr, 8, true, true), account.lamports, true);
+  const lamportsAt = m.translate(t.lamportsAddr, 8, false, false);
+  if (v.getBigUint64(lamportsAt, true) !== account.lamports) v.setBigUint64(m.translate(t.lamportsAddr, 8, true, true), account.lamports, true);
   const owner = decodeAddress(account.owner);
-  if (!keyAt(m.bytes, translateWord(m, t.ownerAddr, 32, false, false), owner)) m.bytes.set(owner, translateWord(m, t.ownerAddr, 32, true, true));
-  const prevLen = u64AsNumber(v, translateWord(m, t.lenAddr, 8, false, true));
+  if (!keyAt(m.bytes, m.translate(t.ownerAddr, 32, false, false), owner)) m.bytes.set(owner, m.translate(t.ownerAddr, 32, true, true));
+  const prevLen = u64AsNumber(v, m.translate(t.lenAddr, 8, false, true));
   const postLen = account.data.length;
   const original = ic.originalDataLength(t.indexInCaller);
   if (postLen > original + MAX_PERMITTED_DATA_INCREASE && prevLen !== postLen) {
@@ -525,19 +516,19 @@ function updateCaller(ic: InvokeContext, m: MemoryMap, t: Translated, aligned: b
   }
   // Into the input where it holds the account, the runtime's own copy (see `syncAccountData`).
   const mark = !t.inInput;
-  let targetAt = t.dataLen === 0 ? -1 : translateWord(m, t.dataAddr, t.dataLen, true, mark);
+  let targetAt = t.dataLen === 0 ? -1 : m.translate(t.dataAddr, t.dataLen, true, mark);
   let targetLen = t.dataLen;
   if (prevLen !== postLen) {
     if (postLen < prevLen) {
       if (postLen > targetLen) fail('AccountDataTooSmall');
       m.bytes.fill(0, targetAt + postLen, targetAt + targetLen);
     }
-    targetAt = postLen === 0 ? -1 : translateWord(m, t.dataAddr, postLen, true, mark);
+    targetAt = postLen === 0 ? -1 : m.translate(t.dataAddr, postLen, true, mark);
     targetLen = postLen;
-    setU64FromNumber(v, translateWord(m, t.lenAddr, 8, true, true), postLen);
+    setU64FromNumber(v, m.translate(t.lenAddr, 8, true, true), postLen);
     const serializedLen = plus(t.dataAddr, -8);
     typedAt(m, serializedLen, 8, 8, aligned, true);
-    setU64FromNumber(v, translateWord(m, serializedLen, 8, true, true), postLen);
+    setU64FromNumber(v, m.translate(serializedLen, 8, true, true), postLen);
   }
   if (targetLen !== postLen) fail('AccountDataTooSmall');
   if (postLen === 0) {

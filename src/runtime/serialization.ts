@@ -275,11 +275,10 @@ export function inputHoldsAccount(ctx: TransactionContext, input: SerializedInpu
  */
 function changedLamports(view: DataView, at: number, lamports: bigint): bigint | undefined {
   const asNumber = u64AsNumber(view, at);
-  if (asNumber <= Number.MAX_SAFE_INTEGER && asNumber === Number(lamports) && lamports <= MAX_SAFE_LAMPORTS) return undefined;
+  if (asNumber <= Number.MAX_SAFE_INTEGER && asNumber === Number(lamports)) return undefined; // a balance past 2^53 is never equal
   const value = view.getBigUint64(at, true);
   return value === lamports ? undefined : value;
 }
-const MAX_SAFE_LAMPORTS = BigInt(Number.MAX_SAFE_INTEGER);
 
 /** Applies a successful run's edits in `memory`'s input region (laid out as `input`) to the accounts. */
 export function deserializeInput(ctx: TransactionContext, input: SerializedInput, memory: MemoryMap): void {

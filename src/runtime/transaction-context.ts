@@ -81,8 +81,6 @@ export function unionOfSpans(a: readonly number[], b: readonly number[]): number
   return out;
 }
 
-const MAX_SAFE_LAMPORTS = BigInt(Number.MAX_SAFE_INTEGER);
-
 export class TransactionContext {
   readonly keyBytes: Uint8Array[];
   /** Every instruction pushed so far, top-level and CPI, in order. */
@@ -168,10 +166,10 @@ export class TransactionContext {
     for (let i = 0; i < f.accounts.length; i++) {
       if (f.firstOccurrence[i] !== i) continue;
       const lamports = this.accounts[f.accounts[i].txIndex].lamports;
-      if (lamports > MAX_SAFE_LAMPORTS) return this.bigLamportSum(f);
       sum += Number(lamports);
     }
-    // Non-negative terms: every partial sum is at most the last, so all were exact when it is safe.
+    // Non-negative terms: every partial sum is at most the last, so all were exact when it is safe
+    // (a balance past 2^53 makes it unsafe).
     return sum <= Number.MAX_SAFE_INTEGER ? sum : this.bigLamportSum(f);
   }
 

@@ -351,15 +351,18 @@ export class MemoryMap {
     return host;
   }
 
-  /** Host offset of a guest access, or throws the reference's access violation; `mark`: see {@link slice}. */
-  translate(addr: bigint, len: number, store: boolean, mark = true): number {
+  /**
+   * Host offset of a guest access, or throws the reference's access violation; `mark`: see
+   * {@link slice}. `addr` may be a number when it is a safe integer (no BigInt made for it).
+   */
+  translate(addr: bigint | number, len: number, store: boolean, mark = true): number {
     // Halves from one Number conversion when it is exact (bigint shifts and masks cost ~60 ns more; syscalls translate dozens of addresses).
     const n = Number(addr);
     const host =
       n >= 0 && n <= Number.MAX_SAFE_INTEGER
         ? this.translateParts(Math.floor(n / 0x1_0000_0000), n >>> 0, len, store, mark)
-        : this.translateParts(Number(addr >> 32n), Number(addr & 0xffffffffn), len, store, mark);
-    if (host < 0) throw this.accessViolation(addr, len, store);
+        : this.translateParts(Number(BigInt(addr) >> 32n), Number(BigInt(addr) & 0xffffffffn), len, store, mark);
+    if (host < 0) throw this.accessViolation(BigInt(addr), len, store);
     return host;
   }
 
