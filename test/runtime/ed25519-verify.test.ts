@@ -81,6 +81,23 @@ describe('Ed25519 verify_strict', () => {
     }
   });
 
+  it('keeps verifying right past the 4096 keys it remembers (the least recently used are forgotten, tables and all)', () => {
+    const message = random(60);
+    const signers = Array.from({ length: 80 }, () => {
+      const seed = random(32);
+      return { publicKey: ed25519.getPublicKey(seed), sig: ed25519.sign(message, seed) };
+    });
+    // the signers' keys get comb tables (a key's fourth verification)...
+    for (let use = 0; use < 4; use++) for (const { publicKey, sig } of signers) expect(wasmVerifyStrict(sig, message, publicKey)).toBe(true);
+    // ... then 5000 other keys (random bytes, half of them points) push them out
+    const unrelated = signature(ed25519.getPublicKey(random(32)), 12345n);
+    for (let i = 0; i < 5000; i++) expect(wasmVerifyStrict(unrelated, message, random(32))).toBe(false);
+    for (const { publicKey, sig } of signers) {
+      expect(wasmVerifyStrict(sig, message, publicKey)).toBe(true);
+      expect(wasmVerifyStrict(sig, random(60), publicKey)).toBe(false);
+    }
+  });
+
   it("keeps verifying right once keys in constant use share B's comb, and while more keys than have such tables take turns", () => {
     // Six keys of 200 verifications each: past 100, a key's table takes B's shape (four keys keep one).
     const keys = Array.from({ length: 6 }, () => random(32));
