@@ -176,6 +176,25 @@ describe('Ed25519 verify_strict', () => {
     expect(verifySignature(sig, message, publicKey)).toBe(false);
   });
 
+  it('remembers a signature whose slot another took over only by verifying it again', () => {
+    const seed = random(32);
+    const publicKey = ed25519.getPublicKey(seed);
+    const long = random(60);
+    const first = ed25519.sign(long, seed);
+    // a second signature of a shorter message, in the same slot (the memo's slot is the first byte)
+    let short = random(30);
+    let second = ed25519.sign(short, seed);
+    while (second[0] !== first[0]) second = ed25519.sign((short = random(30)), seed);
+    expect(verifySignature(first, long, publicKey)).toBe(true);
+    expect(verifySignature(second, short, publicKey)).toBe(true);
+    expect(verifySignature(second, long.subarray(0, 30), publicKey)).toBe(false);
+    expect(verifySignature(first, long, publicKey)).toBe(true);
+    expect(verifySignature(first, long.subarray(0, 30), publicKey)).toBe(false);
+    const spoiled = first.slice();
+    spoiled[63] ^= 0x10;
+    expect(verifySignature(spoiled, long, publicKey)).toBe(false);
+  });
+
   it("remembers the runtime's own signatures only where verify_strict accepts them, for their exact message and key", () => {
     for (let i = 0; i < 20; i++) {
       const signer = new LocalSigner(random(32));
