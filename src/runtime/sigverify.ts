@@ -6,7 +6,7 @@
  */
 import { nobleEd25519 } from '../crypto/noble.js';
 import { nodeModule } from '../platform.js';
-import { bytesKey, concatBytes, sameBytes } from './bytes.js';
+import { concatBytes, sameBytes } from './bytes.js';
 import { verifyStrict } from './ed25519/verify.js';
 
 interface NodeCrypto {
@@ -20,24 +20,53 @@ const nodeCrypto = nodeModule<NodeCrypto>('node:crypto');
 
 const PKCS8_PREFIX = Uint8Array.from([0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20]);
 
-/** Signatures verified lately, by their bytes, with the exact message and key they hold for. */
-const MAX_REMEMBERED = 256;
-const verified = new Map<string, { message: Uint8Array; publicKey: Uint8Array }>();
+/**
+ * Signatures verified lately, with the exact message and key each holds for: direct-mapped by the
+ * signature's first bytes (R's encoding, uniform), so a lookup makes no string and no map entry,
+ * and a slot's message buffer is reused by the next signature that fits in it.
+ */
+const MEMO_SLOTS = 256;
+const memoSignatures = new Uint8Array(64 * MEMO_SLOTS);
+const memoKeys = new Uint8Array(32 * MEMO_SLOTS);
+/** Per slot: the message's length, -1 while the slot is empty. */
+const memoLengths = new Int32Array(MEMO_SLOTS).fill(-1);
+const memoMessages: Uint8Array[] = Array.from({ length: MEMO_SLOTS }, () => new Uint8Array(0));
 
-/** Remembers that the signature `id` names is valid for `message` and `publicKey`. */
-function remember(id: string, message: Uint8Array, publicKey: Uint8Array): void {
-  if (verified.size >= MAX_REMEMBERED) verified.delete(verified.keys().next().value!);
-  // Copies: the message may be a view of the caller's Buffer (whose `slice()` is another view).
-  verified.set(id, { message: new Uint8Array(message), publicKey: new Uint8Array(publicKey) });
+const memoSlot = (signature: Uint8Array) => (signature[0]! | (signature[1]! << 8)) & (MEMO_SLOTS - 1);
+
+/** Whether bytes `[at, at + b.length)` of `a` equal `b`. */
+function sameAt(a: Uint8Array, at: number, b: Uint8Array): boolean {
+  for (let i = 0; i < b.length; i++) if (a[at + i] !== b[i]) return false;
+  return true;
+}
+
+/** Whether the memo holds `signature` as valid for `message` and `publicKey`. */
+function remembered(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
+  const slot = memoSlot(signature);
+  return (
+    memoLengths[slot] === message.length &&
+    sameAt(memoSignatures, 64 * slot, signature) &&
+    sameAt(memoKeys, 32 * slot, publicKey) &&
+    sameAt(memoMessages[slot]!, 0, message)
+  );
+}
+
+/** Remembers that `signature` is valid for `message` and `publicKey` (copies: the caller may reuse its buffers). */
+function remember(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): void {
+  const slot = memoSlot(signature);
+  memoSignatures.set(signature, 64 * slot);
+  memoKeys.set(publicKey, 32 * slot);
+  if (memoMessages[slot]!.length < message.length) memoMessages[slot] = new Uint8Array(message.length);
+  memoMessages[slot]!.set(message);
+  memoLengths[slot] = message.length;
 }
 
 /** Whether `signature` is a valid Ed25519 signature of `message` by `publicKey`, as Agave decides it. */
 export function verifySignature(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
-  const id = bytesKey(signature);
-  const known = verified.get(id);
-  if (known && sameBytes(known.message, message) && sameBytes(known.publicKey, publicKey)) return true;
+  if (signature.length !== 64 || publicKey.length !== 32) return verifyStrict(signature, message, publicKey);
+  if (remembered(signature, message, publicKey)) return true;
   if (!verifyStrict(signature, message, publicKey)) return false;
-  remember(id, message, publicKey);
+  remember(signature, message, publicKey);
   return true;
 }
 
@@ -64,7 +93,7 @@ export class LocalSigner {
   /** The signature of `message`. */
   sign(message: Uint8Array): Uint8Array {
     const signature = nodeCrypto ? new Uint8Array(nodeCrypto.sign(null, message, this.keyObject)) : nobleEd25519().ed25519.sign(message, this.seed);
-    if (!sameBytes(signature.subarray(0, 32), IDENTITY)) remember(bytesKey(signature), message, this.publicKey);
+    if (!sameBytes(signature.subarray(0, 32), IDENTITY)) remember(signature, message, this.publicKey);
     return signature;
   }
 }

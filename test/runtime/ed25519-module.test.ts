@@ -2,12 +2,14 @@
  * The Ed25519 module's scalar work against BigInt and @noble/hashes: the reduction of a 512-bit
  * hash mod ℓ (random inputs, and inputs whose residue sits at the edges: 0, ℓ - 1, around 2^252),
  * SHA-512 of R ‖ A ‖ M reduced (every length across the padding's one- and two-block cases) and
- * the NAF digits (widths 5 and 7) the ladder reads, and w = v·s mod ℓ for half-size scalars.
+ * the NAF digits (widths 5 and 7) the ladder reads, and w = v·s mod ℓ for half-size scalars; and
+ * its point encoding (whose inversion runs safegcd) against @noble/curves.
  */
 import { describe, expect, it } from 'vitest';
 import { emitEd25519, type Ed25519Exports } from '../../src/runtime/ed25519/module.js';
 import { sha512 } from '@noble/hashes/sha2.js';
-import { L, littleEndian } from '../helpers/ed25519.js';
+import { L, littleEndian, Point } from '../helpers/ed25519.js';
+import { POINT } from '../../src/runtime/ed25519/module.js';
 
 const random = (n: number) => crypto.getRandomValues(new Uint8Array(n));
 const bytesOf = (x: bigint, n: number) => Uint8Array.from({ length: n }, (_, i) => Number((x >> BigInt(8 * i)) & 0xffn));
@@ -82,6 +84,29 @@ describe('Ed25519 module scalars', () => {
       memory.set(bytesOf(s, 32), meta.scalarIn);
       wasm.timesV();
       expect(littleEndian(new Uint8Array(wasm.memory.buffer).slice(meta.scalar, meta.scalar + 32))).toBe((v * s) % L);
+    }
+  });
+
+  it('encodes points as @noble/curves does, whatever their Z (the inversion)', () => {
+    const [base, acc] = [meta.heap, meta.heap + POINT];
+    new Uint8Array(wasm.memory.buffer).set(Point.BASE.toBytes(), meta.bytesIn);
+    expect(wasm.decompress(base)).toBe(1);
+    const encoded = () => new Uint8Array(wasm.memory.buffer).slice(meta.bytesOut, meta.bytesOut + 32);
+    wasm.identity(acc);
+    wasm.compress(acc);
+    expect(encoded()).toEqual(Point.ZERO.toBytes());
+    // acc runs through k·B for k = 1 … 300, doubling now and then, so Z takes many values
+    let k = 0n;
+    for (let i = 1; i <= 300; i++) {
+      if (i % 7 === 0) {
+        wasm.doubleTimes(acc, 1 + (i % 3));
+        k <<= BigInt(1 + (i % 3));
+      } else {
+        wasm.addPoint(acc, base);
+        k += 1n;
+      }
+      wasm.compress(acc);
+      expect(encoded(), `${k}·B`).toEqual(Point.BASE.multiply(k % L).toBytes());
     }
   });
 });

@@ -81,6 +81,23 @@ describe('Ed25519 verify_strict', () => {
     }
   });
 
+  it('keeps verifying right past the 4096 keys it remembers (the least recently used are forgotten, tables and all)', () => {
+    const message = random(60);
+    const signers = Array.from({ length: 80 }, () => {
+      const seed = random(32);
+      return { publicKey: ed25519.getPublicKey(seed), sig: ed25519.sign(message, seed) };
+    });
+    // the signers' keys get comb tables (a key's fourth verification)...
+    for (let use = 0; use < 4; use++) for (const { publicKey, sig } of signers) expect(wasmVerifyStrict(sig, message, publicKey)).toBe(true);
+    // ... then 5000 other keys (random bytes, half of them points) push them out
+    const unrelated = signature(ed25519.getPublicKey(random(32)), 12345n);
+    for (let i = 0; i < 5000; i++) expect(wasmVerifyStrict(unrelated, message, random(32))).toBe(false);
+    for (const { publicKey, sig } of signers) {
+      expect(wasmVerifyStrict(sig, message, publicKey)).toBe(true);
+      expect(wasmVerifyStrict(sig, random(60), publicKey)).toBe(false);
+    }
+  });
+
   it("keeps verifying right once keys in constant use share B's comb, and while more keys than have such tables take turns", () => {
     // Six keys of 200 verifications each: past 100, a key's table takes B's shape (four keys keep one).
     const keys = Array.from({ length: 6 }, () => random(32));
@@ -157,6 +174,25 @@ describe('Ed25519 verify_strict', () => {
     expect(verifySignature(sig, message, ed25519.getPublicKey(random(32)))).toBe(false);
     message[0] ^= 1; // the memo holds its own copy
     expect(verifySignature(sig, message, publicKey)).toBe(false);
+  });
+
+  it('remembers a signature whose slot another took over only by verifying it again', () => {
+    const seed = random(32);
+    const publicKey = ed25519.getPublicKey(seed);
+    const long = random(60);
+    const first = ed25519.sign(long, seed);
+    // a second signature of a shorter message, in the same slot (the memo's slot is the first byte)
+    let short = random(30);
+    let second = ed25519.sign(short, seed);
+    while (second[0] !== first[0]) second = ed25519.sign((short = random(30)), seed);
+    expect(verifySignature(first, long, publicKey)).toBe(true);
+    expect(verifySignature(second, short, publicKey)).toBe(true);
+    expect(verifySignature(second, long.subarray(0, 30), publicKey)).toBe(false);
+    expect(verifySignature(first, long, publicKey)).toBe(true);
+    expect(verifySignature(first, long.subarray(0, 30), publicKey)).toBe(false);
+    const spoiled = first.slice();
+    spoiled[63] ^= 0x10;
+    expect(verifySignature(spoiled, long, publicKey)).toBe(false);
   });
 
   it("remembers the runtime's own signatures only where verify_strict accepts them, for their exact message and key", () => {

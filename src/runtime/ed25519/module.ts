@@ -19,6 +19,8 @@
  */
 import { type EmittedModule } from '../../crypto/fixed-modules.js';
 import { edwardsD, P25519 as P, sqrtM1 } from '../../crypto/edwards25519.js';
+import { emitInverse } from '../../crypto/inverse.js';
+import { NARROW_BITS } from '../../crypto/montgomery.js';
 import { type Code, ModuleBuilder, ValType } from '../../jit/wasm/index.js';
 import { L } from './rules.js';
 
@@ -29,6 +31,8 @@ const I64 = ValType.I64;
 const BITS = [26, 25, 26, 25, 26, 25, 26, 25, 26, 25];
 const SHIFT = BITS.map((_, i) => BITS.slice(0, i).reduce((a, b) => a + b, 0));
 
+/** Limbs of {@link NARROW_BITS} bits that hold any value below p, for the inversion. */
+const NARROW_LIMBS = Math.ceil(255 / NARROW_BITS);
 /** Bytes of a field element in working memory (ten i64) and in tables (ten i32). */
 export const FE = 80;
 const TABLE_FE = 40;
@@ -341,7 +345,7 @@ export function emitEd25519(): EmittedModule<Layout> {
     c.br(0).end().end();
   });
 
-  /** z^(2^250 - 1) into `out` and z^11 into `z11` (the start both inversion and square root share). */
+  /** z^(2^250 - 1) into `out` and z^11 into `z11` (the start of the square root's exponentiation). */
   const [t0, t1, t2, t3] = [fe(), fe(), fe(), fe()];
   const pow250 = define(undefined, 3, [], (c, out, z, z11) => {
     const sq = (h: number, f: number, n: number) => call(c, squareTimes, h, f, n);
@@ -369,12 +373,6 @@ export function emitEd25519(): EmittedModule<Layout> {
     call(c, mul, [out, 0], t2, t1); // 2^250 - 1
   });
   const [powOut, z11] = [fe(), fe()];
-  /** h = 1/z = z^(p - 2) = z^(2^255 - 21). */
-  const invert = define(undefined, 2, [], (c, h, z) => {
-    call(c, pow250, powOut, [z, 0], z11);
-    call(c, squareTimes, powOut, powOut, 5);
-    call(c, mul, [h, 0], powOut, z11);
-  });
   /** h = z^((p - 5)/8) = z^(2^252 - 3). */
   const pow22523 = define(undefined, 2, [], (c, h, z) => {
     call(c, pow250, powOut, [z, 0], z11);
@@ -443,11 +441,11 @@ export function emitEd25519(): EmittedModule<Layout> {
         .i64Store(byte);
     }
   });
-  /** h from the 32 bytes at `bytesIn`, top bit ignored (values from p to 2^255 - 1 taken as they are). */
-  const fromBytes = define(undefined, 1, [], (c, hp) => {
+  /** Stores at `hp` the limbs of the 32 little-endian bytes at the constant address `from` (8 bytes of slack after them), top bit ignored. */
+  const limbsOfBytes = (c: Code, hp: number, from: number) => {
     for (let i = 0; i < 10; i++) {
       c.localGet(hp)
-        .i32Const(bytesIn)
+        .i32Const(from)
         .i64Load(SHIFT[i] >> 3)
         .i64Const(0, SHIFT[i] & 7)
         .i64ShrU();
@@ -455,6 +453,50 @@ export function emitEd25519(): EmittedModule<Layout> {
         .i64And()
         .i64Store(8 * i, 3);
     }
+  };
+  /** h from the 32 bytes at `bytesIn`, top bit ignored (values from p to 2^255 - 1 taken as they are). */
+  const fromBytes = define(undefined, 1, [], (c, hp) => limbsOfBytes(c, hp, bytesIn));
+
+  /**
+   * h = 1/z (0 for 0) by safegcd (crypto/inverse.ts, on nine limbs of 29 bits): ~2.5 times as fast
+   * as the exponentiation z^(p - 2), and it is a third of a compress, which every verification of
+   * a key in regular use ends with. z goes there and back as canonical bytes.
+   */
+  const narrowIn = alloc(4 * NARROW_LIMBS);
+  const narrowOut = alloc(4 * NARROW_LIMBS);
+  const safegcd = emitInverse(mb, P, NARROW_LIMBS);
+  const invert = define(undefined, 2, [], (c, h, z) => {
+    call(c, toBytes, bytesTmp, [z, 0]);
+    for (let k = 0; k < NARROW_LIMBS; k++) {
+      const bit = NARROW_BITS * k;
+      c.i32Const(narrowIn)
+        .i32Const(bytesTmp)
+        .i64Load(bit >> 3)
+        .i64Const(0, bit & 7)
+        .i64ShrU()
+        .i32WrapI64()
+        .i32Const(2 ** NARROW_BITS - 1)
+        .i32And()
+        .i32Store(4 * k, 2);
+    }
+    call(c, safegcd, narrowOut, narrowIn);
+    for (let i = 0; i < 5; i++)
+      c.i32Const(bytesTmp)
+        .i64Const(0, 0)
+        .i64Store(8 * i);
+    for (let k = 0; k < NARROW_LIMBS; k++) {
+      const bit = NARROW_BITS * k;
+      c.i32Const(bytesTmp)
+        .i32Const(bytesTmp)
+        .i64Load(bit >> 3)
+        .i32Const(narrowOut)
+        .i64Load32U(4 * k, 2)
+        .i64Const(0, bit & 7)
+        .i64Shl()
+        .i64Or()
+        .i64Store(bit >> 3);
+    }
+    limbsOfBytes(c, h, bytesTmp);
   });
   /** 1 if f ≡ 0. */
   const isZero = define(undefined, 1, [I32], (c, fp) => {
