@@ -103,11 +103,16 @@ function instanceFor(module: WebAssembly.Module, key: object): Instance {
     start: () => holder.exports.run(),
     backing: (size: number) => {
       const pages = Math.ceil(size / PAGE);
-      const have = memory.buffer.byteLength / PAGE;
-      if (pages > have) memory.grow(pages - have); // grown pages are zero
-      return holder.dirt.backing(memory.buffer, true); // an instance only ever runs its own program
+      const have = buffer.byteLength / PAGE;
+      if (pages > have) {
+        memory.grow(pages - have); // grown pages are zero
+        buffer = memory.buffer;
+      }
+      return holder.dirt.backing(buffer, true); // an instance only ever runs its own program
     },
   };
+  // The memory's buffer, replaced only when the memory grows (here): the getter is an API call.
+  let buffer = memory.buffer;
   const imports = {
     env: {
       memory,

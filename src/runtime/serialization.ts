@@ -181,7 +181,7 @@ function writeInput(ctx: TransactionContext, abiV0: boolean, bytes: Uint8Array):
       bytes[at + V1.isSigner] = ia.isSigner ? 1 : 0;
       bytes[at + V1.isWritable] = ia.isWritable ? 1 : 0;
       bytes[at + V1.executable] = acc.executable ? 1 : 0;
-      bytes.fill(0, at + V1.padding, at + V1.key);
+      view.setUint32(at + V1.padding, 0); // four bytes: a `fill` call costs ~5 times as much
       bytes.set(key, at + V1.key);
       bytes.set(decodeAddress(acc.owner), at + V1.owner);
       view.setBigUint64(at + V1.lamports, acc.lamports, true);

@@ -154,13 +154,22 @@ export class MemoryMap {
     let total = opts.headerBytes ?? 0;
     let slots = 0;
     for (let i = 0; i < regions.length; i++) if (regions[i].slot >= slots) slots = regions[i].slot + 1;
-    // Arrays of the slots' count (a map is made per invocation: grown by push, each would take 17).
-    this.hostStart = new Array<number>(slots).fill(-1);
-    this.hostLength = new Array<number>(slots).fill(0);
-    this.writable = new Array<boolean>(slots).fill(false);
-    this.gapped = new Array<boolean>(slots).fill(false);
-    this.dirtyLow = new Array<number>(slots).fill(Number.MAX_SAFE_INTEGER);
-    this.dirtyHigh = new Array<number>(slots).fill(0);
+    // Arrays of the slots' count (a map is made per invocation: grown by push, each would take 17),
+    // filled in one loop (six `fill` calls cost ~4 times as much).
+    this.hostStart = new Array<number>(slots);
+    this.hostLength = new Array<number>(slots);
+    this.writable = new Array<boolean>(slots);
+    this.gapped = new Array<boolean>(slots);
+    this.dirtyLow = new Array<number>(slots);
+    this.dirtyHigh = new Array<number>(slots);
+    for (let s = 0; s < slots; s++) {
+      this.hostStart[s] = -1;
+      this.hostLength[s] = 0;
+      this.writable[s] = false;
+      this.gapped[s] = false;
+      this.dirtyLow[s] = Number.MAX_SAFE_INTEGER;
+      this.dirtyHigh[s] = 0;
+    }
     for (let i = 0; i < regions.length; i++) {
       const r = regions[i];
       if (this.hostStart[r.slot] !== -1) throw new EbpfError('InvalidMemoryRegion', `Invalid memory region at index ${r.slot}`);
@@ -178,7 +187,8 @@ export class MemoryMap {
     const backing = opts.backing?.(total);
     this.bytes = backing ? new Uint8Array(backing.buffer, 0, total) : new Uint8Array(total);
     this.view = backing?.view ?? new DataView(this.bytes.buffer);
-    if (backing) this.bytes.fill(0, marksFrom, total);
+    // A byte per 4 KiB of input: a loop costs less than a `fill` call.
+    if (backing) for (let at = marksFrom; at < total; at++) this.bytes[at] = 0;
     for (let i = 0; i < regions.length; i++) {
       const r = regions[i];
       const at = this.hostStart[r.slot];

@@ -247,6 +247,21 @@ const SCENARIOS: Scenario[] = [
 
 const pattern = (len: number, seed: number) => Uint8Array.from({ length: len }, (_, k) => (k * seed + (k >> 8)) & 0xff);
 
+/** Accounts A and R (the caller's) and B (the callee's) on both sides, holding patterns (R zeros when `zeroR`). */
+async function makeAccounts(d: Dual, callerId: Address, calleeId: Address, zeroR: boolean): Promise<Address[]> {
+  const accounts: Address[] = [];
+  for (const [i, owner] of [
+    [A, callerId],
+    [B, calleeId],
+    [R, callerId],
+  ] as const) {
+    const { address } = await generateKeyPairSigner();
+    accounts.push(address);
+    setBoth(d, address, { lamports: 1_000_000_000n, owner, data: zeroR && i === R ? new Uint8Array(LENS[i]) : pattern(LENS[i], 7 + i) });
+  }
+  return accounts;
+}
+
 describe.each(['auto', 'jit', 'interpreter'] as const)('account data synced around CPIs (%s)', (engine) => {
   it.each(SCENARIOS.map((s) => [s.name, s] as const))('%s', async (_, s) => {
     const d = await Dual.create();
@@ -254,16 +269,7 @@ describe.each(['auto', 'jit', 'interpreter'] as const)('account data synced arou
     // The callee runs at stack height 2.
     const calleeId = await deployBoth(d, program([], s.callee?.(inputLayout(s.calleeLens ?? [])) ?? []));
     const callerId = await deployBoth(d, program(s.caller(top), s.callerInner?.(inputLayout([LENS[A]]))));
-    const accounts: Address[] = [];
-    for (const [i, owner] of [
-      [A, callerId],
-      [B, calleeId],
-      [R, callerId],
-    ] as const) {
-      const { address } = await generateKeyPairSigner();
-      accounts.push(address);
-      setBoth(d, address, { lamports: 1_000_000_000n, owner, data: i === R ? new Uint8Array(LENS[i]) : pattern(LENS[i], 7 + i) });
-    }
+    const accounts = await makeAccounts(d, callerId, calleeId, true);
     const ix: Instruction = {
       programAddress: callerId,
       accounts: [meta(accounts[A], true), meta(accounts[B], true), meta(accounts[R], false), meta(calleeId, false), meta(callerId, false)],
@@ -271,5 +277,82 @@ describe.each(['auto', 'jit', 'interpreter'] as const)('account data synced arou
     };
     const seen = await d.expectSame([ix], accounts);
     expect(seen.logs.length).toBeGreaterThan(2);
+  });
+});
+
+/**
+ * The room to grow each account's data reads zero on every run, whatever the last run in the same
+ * memory left there (the runtime rezeroes only what a run may have written): the caller stores
+ * into its account's room, grows it and shrinks it back, and has the callee grow another account
+ * (the runtime copies the grown data into the caller's room), then runs again on the same memory.
+ */
+describe.each(['auto', 'jit', 'interpreter'] as const)('the room to grow is zero on every run (%s)', (engine) => {
+  it('after stores into it, a realloc and back, and a callee growing an account', async () => {
+    const d = await Dual.create();
+    d.ours.withEngine(engine);
+    const grown = inputLayout([LENS[B]]);
+    // Whole pages of the room: the ones the runtime's copy covers from end to end.
+    const calleeId = await deployBoth(
+      d,
+      program([], [...setLen(grown, 0, LENS[B] + ROOM), ...put(grown, 0, LENS[B] + 50, 0x47), ...put(grown, 0, LENS[B] + 9000, 0x47)]),
+    );
+    const lens = [...LENS, 36, 36];
+    const dataAddr = INPUT + 8 + lens.reduce((sum, len) => sum + 88 + len + ROOM + pad8(len) + 8, 0) + 8;
+    const room = [0, 100, 5000, ROOM - 1];
+    const storeRoom = room.flatMap((off) => put(top, A, LENS[A] + off, 0x5a));
+    const callerId = await deployBoth(
+      d,
+      program([
+        ...room.flatMap((off) => logByte(top, A, LENS[A] + off)),
+        ...logByte(top, B, LENS[B] + 50),
+        ...logByte(top, B, LENS[B] + 9000),
+        `lddw r1, ${hex(dataAddr)}`,
+        'ldxb r6, [r1+0]',
+        'jeq r6, 0, done',
+        'jeq r6, 2, realloc',
+        ...storeRoom,
+        ...invoke(top, CALLEE, [{ i: B, writable: true }]),
+        'mov64 r0, 1',
+        'exit',
+        'realloc:',
+        ...setLen(top, A, LENS[A] + ROOM),
+        ...storeRoom,
+        ...setLen(top, A, LENS[A]),
+        'done:',
+      ]),
+    );
+    const accounts = await makeAccounts(d, callerId, calleeId, false);
+    // Modes: 1 stores into the room and fails after the CPI, 2 reallocs and succeeds, 0 only logs;
+    // `swapped` lays A and R out the other way round (the bytes logged are then other fields').
+    const runs = [
+      [0, false],
+      [1, false],
+      [0, false],
+      [1, false],
+      [0, true],
+      [2, false],
+      [0, false],
+      [2, false],
+      [0, true],
+      [1, false],
+      [0, false],
+    ] as const;
+    for (const [k, [mode, swapped]] of runs.entries()) {
+      const [first, third] = swapped ? [R, A] : [A, R];
+      const ix: Instruction = {
+        programAddress: callerId,
+        accounts: [
+          meta(accounts[first], first === A),
+          meta(accounts[B], true),
+          meta(accounts[third], third === A),
+          meta(calleeId, false),
+          meta(callerId, false),
+        ],
+        data: Uint8Array.of(mode, k),
+      };
+      const seen = await d.expectSame([ix], accounts);
+      expect(seen.error === undefined).toBe(mode !== 1);
+      if (!swapped) expect(seen.logs.some((line) => line.includes('0x5a') || line.includes('0x47'))).toBe(false);
+    }
   });
 });
