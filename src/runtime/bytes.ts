@@ -33,11 +33,10 @@ export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
-/** Whether the 32 bytes of `bytes` from `at` are `key` (a key in place, compared without a view of it). */
-export function keyAt(bytes: Uint8Array, at: number, key: Uint8Array): boolean {
-  let i = 0;
-  while (i < 32 && bytes[at + i] === key[i]) i++;
-  return i === 32;
+/** Whether the bytes of `bytes` from `at` are `expected` (a key or a signature in place, compared without a view of them). */
+export function sameBytesAt(bytes: Uint8Array, at: number, expected: Uint8Array): boolean {
+  for (let i = 0; i < expected.length; i++) if (bytes[at + i] !== expected[i]) return false;
+  return true;
 }
 
 /** Whether every byte is zero (a plain loop: `some` with a callback costs several times as much). */

@@ -41,7 +41,7 @@ import { bytesCost } from '../syscalls/costs.js';
 import { SyscallError } from '../syscalls/errors.js';
 import type { MemoryMap } from '../vm/memory.js';
 import type { SyscallContext, SyscallRegistry } from '../vm/syscalls.js';
-import { keyAt, NO_BYTES, setU64FromNumber, u64AsNumber } from './bytes.js';
+import { sameBytesAt, NO_BYTES, setU64FromNumber, u64AsNumber } from './bytes.js';
 
 const MAX_SIGNERS = 16;
 const MAX_INSTRUCTION_DATA_LEN = 10 * 1024;
@@ -209,7 +209,7 @@ function flag(byte: number): boolean {
 /** The meta of the key at host offset `key`: its transaction account found by its bytes (no base58 text but for a key the transaction lacks). */
 function calleeMeta(ic: InvokeContext, bytes: Uint8Array, key: number, isSigner: boolean, isWritable: boolean): CalleeMeta {
   const keys = ic.tx.keyBytes;
-  for (let txIndex = 0; txIndex < keys.length; txIndex++) if (keyAt(bytes, key, keys[txIndex])) return { txIndex, isSigner, isWritable };
+  for (let txIndex = 0; txIndex < keys.length; txIndex++) if (sameBytesAt(bytes, key, keys[txIndex])) return { txIndex, isSigner, isWritable };
   return { txIndex: -1, isSigner, isWritable, unknownKey: encodeAddressAt(bytes, key) };
 }
 
@@ -369,7 +369,7 @@ function indexInCaller(caller: InstructionAccount[], txIndex: number): number {
 
 /** Whether `key` is one of `signers`. */
 function signedFor(signers: readonly Uint8Array[], key: Uint8Array): boolean {
-  for (let i = 0; i < signers.length; i++) if (keyAt(signers[i], 0, key)) return true;
+  for (let i = 0; i < signers.length; i++) if (sameBytesAt(signers[i], 0, key)) return true;
   return false;
 }
 
@@ -468,7 +468,7 @@ function translateAccounts(
     }
     const keyBytes = tx.keyBytes[a.txIndex];
     let infoIndex = 0;
-    while (infoIndex < infoCount && !keyAt(m.bytes, infoKeys[infoIndex], keyBytes)) infoIndex++;
+    while (infoIndex < infoCount && !sameBytesAt(m.bytes, infoKeys[infoIndex], keyBytes)) infoIndex++;
     if (infoIndex === infoCount) {
       ic.log(`Instruction references an unknown account ${tx.keys[a.txIndex]}`);
       fail('MissingAccount');
@@ -492,7 +492,7 @@ function updateCallee(ic: InvokeContext, m: MemoryMap, t: Translated): void {
   syncAccountData(tx, ic.input(), m, i, dataAt, t.dataLen, t.inInput);
   t.version = tx.dataVersion(tx.current().accounts[i].txIndex);
   const ownerAt = m.translate(t.ownerAddr, 32, false, false);
-  if (!keyAt(m.bytes, ownerAt, decodeAddress(tx.account(i).owner))) tx.setOwner(i, encodeAddressAt(m.bytes, ownerAt));
+  if (!sameBytesAt(m.bytes, ownerAt, decodeAddress(tx.account(i).owner))) tx.setOwner(i, encodeAddressAt(m.bytes, ownerAt));
 }
 
 /**
@@ -506,7 +506,7 @@ function updateCaller(ic: InvokeContext, m: MemoryMap, t: Translated, aligned: b
   const lamportsAt = m.translate(t.lamportsAddr, 8, false, false);
   if (v.getBigUint64(lamportsAt, true) !== account.lamports) v.setBigUint64(m.translate(t.lamportsAddr, 8, true, true), account.lamports, true);
   const owner = decodeAddress(account.owner);
-  if (!keyAt(m.bytes, m.translate(t.ownerAddr, 32, false, false), owner)) m.bytes.set(owner, m.translate(t.ownerAddr, 32, true, true));
+  if (!sameBytesAt(m.bytes, m.translate(t.ownerAddr, 32, false, false), owner)) m.bytes.set(owner, m.translate(t.ownerAddr, 32, true, true));
   const prevLen = u64AsNumber(v, m.translate(t.lenAddr, 8, false, true));
   const postLen = account.data.length;
   const original = ic.originalDataLength(t.indexInCaller);

@@ -12,7 +12,7 @@ import { INPUT_SLOT, type MemoryMap } from '../vm/memory.js';
 import { decodeAddress, encodeAddressAt } from './accounts.js';
 import { fail } from './errors.js';
 import { MAX_PERMITTED_DATA_LENGTH, type TransactionContext } from './transaction-context.js';
-import { keyAt, NO_BYTES, sameBytes, setU64FromNumber, u64AsNumber } from './bytes.js';
+import { sameBytesAt, NO_BYTES, sameBytes, setU64FromNumber, u64AsNumber } from './bytes.js';
 import { bool, layout, padding, pubkey, u64, u8 } from './codec.js';
 
 const NON_DUP_MARKER = 0xff;
@@ -320,6 +320,6 @@ export function deserializeInput(ctx: TransactionContext, input: SerializedInput
     at += preLen + MAX_PERMITTED_DATA_INCREASE + pad8(preLen) + RENT_EPOCH;
     // Compared in place: the owner's text only when it changed.
     const owner = start + record + V1.owner;
-    if (!keyAt(bytes, owner, decodeAddress(acc.owner))) ctx.setOwner(i, encodeAddressAt(bytes, owner));
+    if (!sameBytesAt(bytes, owner, decodeAddress(acc.owner))) ctx.setOwner(i, encodeAddressAt(bytes, owner));
   }
 }

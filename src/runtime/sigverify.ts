@@ -6,7 +6,7 @@
  */
 import { nobleEd25519 } from '../crypto/noble.js';
 import { nodeModule } from '../platform.js';
-import { concatBytes, sameBytes } from './bytes.js';
+import { concatBytes, sameBytes, sameBytesAt } from './bytes.js';
 import { verifyStrict } from './ed25519/verify.js';
 
 interface NodeCrypto {
@@ -22,7 +22,7 @@ const PKCS8_PREFIX = Uint8Array.from([0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 
 
 /**
  * Signatures verified lately, with the exact message and key each holds for: direct-mapped by the
- * signature's first bytes (R's encoding, uniform), so a lookup makes no string and no map entry,
+ * signature's first byte (R's encoding, uniform), so a lookup makes no string and no map entry,
  * and a slot's message buffer is reused by the next signature that fits in it.
  */
 const MEMO_SLOTS = 256;
@@ -32,22 +32,17 @@ const memoKeys = new Uint8Array(32 * MEMO_SLOTS);
 const memoLengths = new Int32Array(MEMO_SLOTS).fill(-1);
 const memoMessages: Uint8Array[] = Array.from({ length: MEMO_SLOTS }, () => new Uint8Array(0));
 
-const memoSlot = (signature: Uint8Array) => (signature[0]! | (signature[1]! << 8)) & (MEMO_SLOTS - 1);
-
-/** Whether bytes `[at, at + b.length)` of `a` equal `b`. */
-function sameAt(a: Uint8Array, at: number, b: Uint8Array): boolean {
-  for (let i = 0; i < b.length; i++) if (a[at + i] !== b[i]) return false;
-  return true;
-}
+/** A signature's slot: its first byte (MEMO_SLOTS is 256). */
+const memoSlot = (signature: Uint8Array) => signature[0]!;
 
 /** Whether the memo holds `signature` as valid for `message` and `publicKey`. */
 function remembered(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
   const slot = memoSlot(signature);
   return (
     memoLengths[slot] === message.length &&
-    sameAt(memoSignatures, 64 * slot, signature) &&
-    sameAt(memoKeys, 32 * slot, publicKey) &&
-    sameAt(memoMessages[slot]!, 0, message)
+    sameBytesAt(memoSignatures, 64 * slot, signature) &&
+    sameBytesAt(memoKeys, 32 * slot, publicKey) &&
+    sameBytesAt(memoMessages[slot]!, 0, message)
   );
 }
 

@@ -20,7 +20,7 @@
 import { type EmittedModule } from '../../crypto/fixed-modules.js';
 import { edwardsD, P25519 as P, sqrtM1 } from '../../crypto/edwards25519.js';
 import { emitInverse } from '../../crypto/inverse.js';
-import { NARROW_BITS } from '../../crypto/montgomery.js';
+import { NARROW_BITS, narrowLimbs } from '../../crypto/montgomery.js';
 import { type Code, ModuleBuilder, ValType } from '../../jit/wasm/index.js';
 import { L } from './rules.js';
 
@@ -31,8 +31,8 @@ const I64 = ValType.I64;
 const BITS = [26, 25, 26, 25, 26, 25, 26, 25, 26, 25];
 const SHIFT = BITS.map((_, i) => BITS.slice(0, i).reduce((a, b) => a + b, 0));
 
-/** Limbs of {@link NARROW_BITS} bits that hold any value below p, for the inversion. */
-const NARROW_LIMBS = Math.ceil(255 / NARROW_BITS);
+/** Limbs of {@link NARROW_BITS} bits the inversion takes an element below p in. */
+const NARROW_LIMBS = narrowLimbs(P);
 /** Bytes of a field element in working memory (ten i64) and in tables (ten i32). */
 export const FE = 80;
 const TABLE_FE = 40;
