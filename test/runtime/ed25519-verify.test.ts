@@ -131,12 +131,14 @@ describe('Ed25519 verify_strict', () => {
       expect(agree(signature(T, (challenge(T, key, message) * a) % L), message, key)).toBe(false);
     }
     const identityR = signature(B.toBytes(), 1n);
+    // every small-order key with either sign bit, and y = p and p + 1 (unreduced 0 and 1)
+    const withSign = (encoding: Uint8Array, sign: number) => encoding.map((b, i) => (i === 31 ? (b & 0x7f) | (sign << 7) : b));
     for (const encoded of [
+      ...ED25519_TORSION_SUBGROUP,
       'eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
       'edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
-      '0100000000000000000000000000000000000000000000000000000000000080',
     ]) {
-      expect(agree(identityR, random(5), hex(encoded))).toBe(false);
+      for (const sign of [0, 1]) expect(agree(identityR, random(5), withSign(hex(encoded), sign))).toBe(false);
     }
   });
 

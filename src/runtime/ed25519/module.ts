@@ -75,8 +75,6 @@ export interface Ed25519Exports {
   initialize(): void;
   /** Decodes the encoding at `bytesIn` into `p` (y may be up to 2^255 - 1, as dalek takes it); 0 if it is not a point. */
   decompress(p: number): number;
-  /** 1 if 8p is the identity. */
-  isSmallOrder(p: number): number;
   /** 1 if p is the identity. */
   isIdentity(p: number): number;
   /** Encodes `p` at `bytesOut`. */
@@ -859,14 +857,6 @@ export function emitEd25519(): EmittedModule<Layout> {
     call(c, copy, [p, X], x, FE);
     call(c, mul, [p, T], x, [p, Y]);
     c.i32Const(1);
-  });
-
-  const eightfold = point();
-  define('isSmallOrder', 1, [I32], (c, p) => {
-    call(c, copy, eightfold, [p, 0], POINT);
-    call(c, doubleTimes, eightfold, 3);
-    // 8p = 0 exactly when its x is 0: the only other point with x = 0 has order 2
-    call(c, isZero, eightfold + X);
   });
 
   define('isIdentity', 1, [I32], (c, p) => {

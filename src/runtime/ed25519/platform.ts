@@ -8,13 +8,12 @@
  * OpenSSL's verification is cofactorless like `verify_strict` and hashes the key's bytes as given,
  * but it accepts what `verify_strict` refuses up front: an s of ℓ or more, an R or a key of small
  * order, and a key whose y is not reduced below p (dalek reduces it). So the platform decides only
- * when none of those holds — every small-order key encoding is one of the eight canonical ones, or
- * x = 0 with its sign bit set (the identity and the point of order 2, which dalek reads as x = -0)
- * — and our verifier decides everything else.
+ * when none of those holds (a key's small order shows in its y alone: rules.ts) and our verifier
+ * decides everything else.
  */
 import { bytesToBase64, nodeModule } from '../../platform.js';
 import { bytesKey } from '../bytes.js';
-import { hasReducedY, isCanonicalScalar, isSignedZeroX, isSmallOrderEncoding } from './rules.js';
+import { hasReducedY, hasSmallOrderY, isCanonicalScalar, isSmallOrderEncoding } from './rules.js';
 
 interface NodeCrypto {
   createPublicKey(key: { key: { kty: 'OKP'; crv: 'Ed25519'; x: string }; format: 'jwk' }): unknown;
@@ -46,9 +45,9 @@ function platformKey(crypto: NodeCrypto, publicKey: Uint8Array): PlatformKey {
   return key;
 }
 
-/** How many signatures by `publicKey` the platform has verified lately. */
-export function platformUses(publicKey: Uint8Array): number {
-  return keys.get(bytesKey(publicKey))?.uses ?? 0;
+/** How many signatures by the key whose {@link bytesKey} is `id` the platform has verified lately. */
+export function platformUses(id: string): number {
+  return keys.get(id)?.uses ?? 0;
 }
 
 /** Whether the platform's answer is `verify_strict`'s for these bytes. */
@@ -58,8 +57,7 @@ function platformDecides(signature: Uint8Array, publicKey: Uint8Array): boolean 
     publicKey.length === 32 &&
     isCanonicalScalar(signature.subarray(32)) &&
     !isSmallOrderEncoding(signature.subarray(0, 32)) &&
-    !isSmallOrderEncoding(publicKey) &&
-    !isSignedZeroX(publicKey) &&
+    !hasSmallOrderY(publicKey) &&
     hasReducedY(publicKey)
   );
 }

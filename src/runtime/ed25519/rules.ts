@@ -23,6 +23,31 @@ const SMALL_ORDER_R = [
   '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85',
 ].map((hex) => Uint8Array.from(hex.match(/../g)!, (b) => parseInt(b, 16)));
 
+/**
+ * The y coordinates of the small-order points as dalek reads them: the canonical encodings' y (1,
+ * p - 1, 0 and ±y of the points of order 8) and p and p + 1, the only unreduced y (up to 2^255 - 1,
+ * which dalek reduces) that land among them.
+ */
+const yOnly = (encoding: Uint8Array) => encoding.map((b, i) => (i === 31 ? b & 0x7f : b));
+const unreducedY = (low: number) => Uint8Array.from({ length: 32 }, (_, i) => (i === 0 ? low : i === 31 ? 0x7f : 0xff));
+const SMALL_ORDER_Y = [
+  ...SMALL_ORDER_R.map(yOnly).filter((y, i, all) => all.findIndex((other) => sameBytes(other, y)) === i),
+  unreducedY(0xed),
+  unreducedY(0xee),
+];
+
+/**
+ * Whether an encoding that decodes is of a small-order point (any sign bit, any y below 2^255):
+ * a point's order is small exactly when its y is, and so no point arithmetic is needed to tell.
+ */
+export function hasSmallOrderY(encoding: Uint8Array): boolean {
+  search: for (const y of SMALL_ORDER_Y) {
+    for (let i = 0; i < 31; i++) if (encoding[i] !== y[i]) continue search;
+    if ((encoding[31]! & 0x7f) === y[31]) return true;
+  }
+  return false;
+}
+
 /** Whether the 32-byte little-endian scalar is below ℓ. */
 export function isCanonicalScalar(s: Uint8Array): boolean {
   for (let i = 31; i >= 0; i--) if (s[i] !== L_BYTES[i]) return s[i]! < L_BYTES[i]!;

@@ -33,7 +33,7 @@ import { bytesKey, sameBytes } from '../bytes.js';
 import { fixedModule } from '../../crypto/fixed-modules.js';
 import { emitEd25519, FE, NAF_STRIDE, NIELS, ODD_MULTIPLES, POINT, type Ed25519Exports, type Layout } from './module.js';
 import { platformUses, platformVerdict } from './platform.js';
-import { hasReducedY, isCanonicalScalar, isSignedZeroX, isSmallOrderEncoding } from './rules.js';
+import { hasReducedY, hasSmallOrderY, isCanonicalScalar, isSignedZeroX, isSmallOrderEncoding } from './rules.js';
 
 /** The base point's encoding. */
 const BASE_POINT = Uint8Array.from({ length: 32 }, (_, i) => (i === 0 ? 0x58 : 0x66));
@@ -212,12 +212,12 @@ class Verifier {
     }
     this.bytes.set(a, this.layout.bytesIn);
     let negated: Uint8Array | undefined;
-    if (this.wasm.decompress(this.keyPoint) && !this.wasm.isSmallOrder(this.keyPoint)) {
+    if (!hasSmallOrderY(a) && this.wasm.decompress(this.keyPoint)) {
       this.wasm.negate(this.keyPoint);
       negated = this.bytes.slice(this.keyPoint, this.keyPoint + POINT);
     }
     if (this.keys.size >= MAX_KEYS) this.forgetOldest();
-    state = { negated, table: 0, wide: 0, uses: platformUses(a) };
+    state = { negated, table: 0, wide: 0, uses: platformUses(id) };
     this.keys.set(id, state);
     return state;
   }
@@ -483,7 +483,7 @@ export function freshVerdicts(signature: Uint8Array, message: Uint8Array, public
  * ours does not run yet and the key is not in regular use, else by ours.
  */
 export function verifyStrict(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
-  if (verifier === undefined && platformVerifications < PLATFORM_VERIFICATIONS && platformUses(publicKey) < PLATFORM_USES) {
+  if (verifier === undefined && platformVerifications < PLATFORM_VERIFICATIONS && platformUses(bytesKey(publicKey)) < PLATFORM_USES) {
     const verdict = platformVerdict(signature, message, publicKey);
     if (verdict !== undefined) {
       platformVerifications++;
