@@ -122,7 +122,7 @@ class EdwardsGroup {
       let length = 0;
       for (let j = 0; j < count; j++) {
         bytes.set(points[start + j]!, this.operand);
-        wasm.oddMultiples(this.odd + j * ODD_MULTIPLES * POINT, this.operand, ODD_MULTIPLES);
+        wasm.oddMultiples(this.odd + j * ODD_MULTIPLES * POINT, this.operand, ODD_MULTIPLES, 1);
         const digits = this.naf + j * NAF_STRIDE;
         bytes.set(littleEndian32(scalars[start + j]!), this.layout.scalarIn);
         length = Math.max(length, wasm.naf(this.layout.scalarIn, 32, digits, 5));

@@ -119,8 +119,8 @@ export interface Ed25519Exports {
   multiplesRow(row: number, base: number, perRow: number, spacing: number): void;
   /** Writes the `count` extended points at `points` as Niels entries at `table` (`prefix`: count·FE bytes of scratch). */
   toNiels(table: number, points: number, count: number, prefix: number): void;
-  /** Cached A, 3A, 5A … (`count` of them) of `p` at `odd`. */
-  oddMultiples(odd: number, p: number, count: number): void;
+  /** A, 3A, 5A … (`count` of them) of `p` at `odd`: cached points, or extended ones when `cached` is 0. */
+  oddMultiples(odd: number, p: number, count: number, cached: number): void;
   /**
    * `acc = 2^length·acc + Σ_j Σ_i naf_j,i·2^i·A_j` over i < `length`, for `count` points A_j sharing
    * their doublings (Straus; a single point is count 1): point j's i8 digits (odd or 0, below
@@ -780,17 +780,26 @@ export function emitEd25519(): EmittedModule<Layout> {
   });
 
   const [twice, twiceCached, current] = [point(), point(), point()];
-  define('oddMultiples', 3, [], (c, odd, p, count) => {
-    call(c, toCached, [odd, 0], [p, 0]);
+  define('oddMultiples', 4, [], (c, odd, p, count, cached) => {
+    /** odd = current, as a cached point or as it is. */
+    const put = () => {
+      c.localGet(cached).if();
+      call(c, toCached, [odd, 0], current);
+      c.else();
+      call(c, copy, [odd, 0], current, POINT);
+      c.end();
+    };
     call(c, double, completed, [p, 0]);
     call(c, toExtended, twice, completed);
     call(c, toCached, twiceCached, twice);
     call(c, copy, current, [p, 0], POINT);
+    put();
     c.block().loop();
     c.localGet(count).i32Const(1).i32Sub().localTee(count).i32Eqz().brIf(1);
     c.i32Const(completed).i32Const(current).i32Const(twiceCached).i32Const(0).call(addCached);
     call(c, toExtended, current, completed);
-    c.localGet(odd).i32Const(POINT).i32Add().localTee(odd).i32Const(current).call(toCached);
+    c.localGet(odd).i32Const(POINT).i32Add().localSet(odd);
+    put();
     c.br(0).end().end();
   });
 

@@ -101,9 +101,11 @@ class Verifier {
   private readonly oddR: number;
   private readonly oddB: number;
   private readonly oddHighB: number;
-  /** The ladders' odd-multiple addresses (i32): [-A, B] for the full ladder, [-A, -R, B, 2^128·B] for half-size scalars. */
-  private readonly fullTables: number;
-  private readonly halfTables: number;
+  /**
+   * The ladders' odd-multiple addresses (i32), in the order of their digits: -A, B, -R, 2^128·B.
+   * The full ladder uses the first two, half-size scalars all four.
+   */
+  private readonly ladderTables: number;
   private readonly scratch: number;
   /** B's comb table once a key has a table (0 before). */
   private baseTable = 0;
@@ -132,8 +134,7 @@ class Verifier {
     this.oddR = this.odd + ODD_MULTIPLES * POINT;
     this.oddB = this.alloc(BASE_ODD_MULTIPLES * NIELS);
     this.oddHighB = this.alloc(BASE_ODD_MULTIPLES * NIELS);
-    this.fullTables = this.alloc(8);
-    this.halfTables = this.alloc(16);
+    this.ladderTables = this.alloc(16);
     const entries = Math.max(...[BASE_COMB, KEY_COMB].map((comb) => rows(comb) * perRow(comb)));
     this.scratch = this.alloc(entries * (POINT + FE));
     this.hashed = this.alloc(this.hashedRoom);
@@ -144,22 +145,13 @@ class Verifier {
     this.oddNiels(this.oddHighB, BASE_ODD_MULTIPLES);
     // multiLadder takes an odd address for Niels entries
     const tables = new DataView(this.wasm.memory.buffer);
-    [this.odd, this.oddB + 1].forEach((at, j) => tables.setUint32(this.fullTables + 4 * j, at, true));
-    [this.odd, this.oddR, this.oddB + 1, this.oddHighB + 1].forEach((at, j) => tables.setUint32(this.halfTables + 4 * j, at, true));
+    [this.odd, this.oddB + 1, this.oddR, this.oddHighB + 1].forEach((at, j) => tables.setUint32(this.ladderTables + 4 * j, at, true));
   }
 
   /** The odd multiples P, 3P, 5P … (`count` of them) of the point P at `keyPoint`, as Niels entries at `table`. */
   private oddNiels(table: number, count: number): void {
-    const { wasm, bytes, scratch } = this;
-    const twice = this.accumulator;
-    bytes.copyWithin(twice, this.keyPoint, this.keyPoint + POINT);
-    wasm.doubleTimes(twice, 1);
-    bytes.copyWithin(scratch, this.keyPoint, this.keyPoint + POINT);
-    for (let at = scratch + POINT; at < scratch + count * POINT; at += POINT) {
-      bytes.copyWithin(at, at - POINT, at);
-      wasm.addPoint(at, twice);
-    }
-    wasm.toNiels(table, scratch, count, scratch + count * POINT);
+    this.wasm.oddMultiples(this.scratch, this.keyPoint, count, 0);
+    this.wasm.toNiels(table, this.scratch, count, this.scratch + count * POINT);
   }
 
   /** `bytes` of fresh memory (grown as needed). */
@@ -353,20 +345,20 @@ class Verifier {
     bytes.set(r, bytesIn);
     if (!wasm.decompress(this.rPoint)) return false;
     wasm.negate(this.rPoint);
-    wasm.oddMultiples(this.oddR, this.rPoint, ODD_MULTIPLES);
+    wasm.oddMultiples(this.oddR, this.rPoint, ODD_MULTIPLES, 1);
     bytes.set(key.negated!, this.keyPoint);
     if (uSign < 0) wasm.negate(this.keyPoint);
-    wasm.oddMultiples(this.odd, this.keyPoint, ODD_MULTIPLES);
+    wasm.oddMultiples(this.odd, this.keyPoint, ODD_MULTIPLES, 1);
     bytes.set(s, scalarIn);
     wasm.timesV(); // w = v·s mod ℓ, at `scalar`
     const length = Math.max(
       wasm.naf(halves, 32, digits, 5),
-      wasm.naf(halves + 32, 32, digits + NAF_STRIDE, 5),
-      wasm.naf(scalar, 16, digits + 2 * NAF_STRIDE, BASE_NAF_WIDTH),
+      wasm.naf(scalar, 16, digits + NAF_STRIDE, BASE_NAF_WIDTH),
+      wasm.naf(halves + 32, 32, digits + 2 * NAF_STRIDE, 5),
       wasm.naf(scalar + 16, 16, digits + 3 * NAF_STRIDE, BASE_NAF_WIDTH),
     );
     wasm.identity(this.accumulator);
-    if (length > 0) wasm.multiLadder(this.accumulator, digits, 4, length, this.halfTables);
+    if (length > 0) wasm.multiLadder(this.accumulator, digits, 4, length, this.ladderTables);
     return wasm.isIdentity(this.accumulator) === 1;
   }
 
@@ -407,12 +399,12 @@ class Verifier {
    */
   private ladder(out: number, key: KeyState, s: Uint8Array): void {
     this.bytes.set(key.negated!, this.keyPoint);
-    this.wasm.oddMultiples(this.odd, this.keyPoint, ODD_MULTIPLES);
+    this.wasm.oddMultiples(this.odd, this.keyPoint, ODD_MULTIPLES, 1);
     const { digits, scalar } = this.layout;
     this.bytes.set(s, this.layout.scalarIn);
     const length = Math.max(this.wasm.naf(scalar, 32, digits, 5), this.wasm.naf(this.layout.scalarIn, 32, digits + NAF_STRIDE, BASE_NAF_WIDTH));
     this.wasm.identity(out);
-    if (length > 0) this.wasm.multiLadder(out, digits, 2, length, this.fullTables);
+    if (length > 0) this.wasm.multiLadder(out, digits, 2, length, this.ladderTables);
   }
 
   /** out = [k](-A) (k at the module's `scalar`) by the key's comb table (built on first use). */
