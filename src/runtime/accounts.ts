@@ -132,6 +132,8 @@ interface MemoSegment {
 }
 const memo: (MemoSegment | undefined)[] = new Array<MemoSegment | undefined>(TEXT_SLOTS / SEGMENT_SLOTS).fill(undefined);
 const newSegment = (): MemoSegment => ({ bytes: new Uint8Array(32 * SEGMENT_SLOTS), text: new Array<string | undefined>(SEGMENT_SLOTS).fill(undefined) });
+/** The memo segment that holds `slot` (made on first use). */
+const segmentOf = (slot: number): MemoSegment => (memo[slot >>> SEGMENT_BITS] ??= newSegment());
 
 /** base58 of 32 key bytes (of any other length, computed without the memo). */
 export function encodeAddress(bytes: Uint8Array): string {
@@ -145,7 +147,7 @@ export function encodeAddress(bytes: Uint8Array): string {
  */
 export function encodeAddressAt(source: Uint8Array, at: number, remember = true): string {
   const slot = textSlot(source, at);
-  const segment = (memo[slot >>> SEGMENT_BITS] ??= newSegment());
+  const segment = segmentOf(slot);
   const inSegment = slot & (SEGMENT_SLOTS - 1);
   const stored = segment.bytes;
   const text = segment.text[inSegment];
@@ -156,7 +158,7 @@ export function encodeAddressAt(source: Uint8Array, at: number, remember = true)
     if (i === 32) return text;
   }
   const encoded = base58Of32(source, at);
-  rememberText(slot, source, at, encoded);
+  rememberText(segment, inSegment, source, at, encoded);
   if (remember && !fromBase58.has(encoded)) rememberBytes(encoded, stored.slice(from, from + 32));
   return encoded;
 }
@@ -172,10 +174,8 @@ function textSlot(source: Uint8Array, at: number): number {
   return hash >>> (32 - TEXT_SLOT_BITS);
 }
 
-/** Stores `text` as the encoding of the key bytes of `source` from `at`, in their `slot`. */
-function rememberText(slot: number, source: Uint8Array, at: number, text: string): void {
-  const segment = (memo[slot >>> SEGMENT_BITS] ??= newSegment());
-  const inSegment = slot & (SEGMENT_SLOTS - 1);
+/** Stores `text` as the encoding of the key bytes of `source` from `at`, in their slot (`inSegment` of `segment`). */
+function rememberText(segment: MemoSegment, inSegment: number, source: Uint8Array, at: number, text: string): void {
   const from = inSegment * 32;
   for (let i = 0; i < 32; i++) segment.bytes[from + i] = source[at + i]!;
   segment.text[inSegment] = text;
@@ -210,7 +210,8 @@ export function decodeAddress(address: string): Uint8Array {
     bytes = decoded;
     rememberBytes(address, bytes);
     // Both ways: a key met as text first (an account set, a signer funded) is found again when a message brings its bytes.
-    rememberText(textSlot(bytes, 0), bytes, 0, address);
+    const slot = textSlot(bytes, 0);
+    rememberText(segmentOf(slot), slot & (SEGMENT_SLOTS - 1), bytes, 0, address);
   }
   return bytes;
 }

@@ -377,27 +377,28 @@ function signedFor(signers: readonly Uint8Array[], key: Uint8Array): boolean {
 function prepareNextInstruction(ic: InvokeContext, ix: TranslatedInstruction, signers: readonly Uint8Array[]): InstructionFrame {
   const tx = ic.tx;
   const caller = tx.current();
-  // The metas become the callee's accounts.
+  // The metas become the callee's accounts. The frame finds their first occurrences up front
+  // (unknown ones, all at txIndex −1, fail below before theirs is used).
   const accounts: InstructionAccount[] = ix.metas;
+  const frame = tx.frame(-1, accounts, ix.data, tx.stack.length + 1);
+  const { firstOccurrence } = frame;
   for (let i = 0; i < accounts.length; i++) {
     const meta = ix.metas[i];
     if (meta.txIndex < 0) {
       ic.log(`Instruction references an unknown account ${meta.unknownKey}`);
       fail('MissingAccount');
     }
-    let first = 0;
-    while (first < i && accounts[first].txIndex !== meta.txIndex) first++;
-    if (first < i) {
+    const first = firstOccurrence[i];
+    if (first !== i) {
       // Duplicates: every occurrence ends up with the flags of all of them.
       const a = accounts[first];
       a.isSigner ||= meta.isSigner;
       a.isWritable ||= meta.isWritable;
     }
   }
-  const frame = tx.frame(-1, accounts, ix.data, tx.stack.length + 1);
   for (let i = 0; i < accounts.length; i++) {
     const a = accounts[i];
-    const first = frame.firstOccurrence[i];
+    const first = firstOccurrence[i];
     if (first !== i) {
       a.isSigner = accounts[first].isSigner;
       a.isWritable = accounts[first].isWritable;

@@ -95,6 +95,8 @@ export class LoadedMessage {
   readonly keys: string[];
   /** Write lock per key, after demotion of reserved keys and invoked programs. */
   readonly writable: boolean[];
+  /** Every key's bytes, once one was asked for (see {@link keyBytes}). */
+  private bytesOfKeys: Uint8Array[] | undefined;
   /** Per key: 1 when it is the program of some top-level instruction. */
   private readonly invoked: Uint8Array;
 
@@ -129,10 +131,38 @@ export class LoadedMessage {
     this.writable = writable;
   }
 
-  /** The 32 bytes of key `i` (shared: never mutate them). */
+  /**
+   * The 32 bytes of key `i` (shared: never mutate them). Every key's are looked up together on
+   * first use and kept, so the signature checks, the Instructions sysvar and the transaction
+   * context ({@link keyBytesOf}) look none up twice.
+   */
   keyBytes(i: number): Uint8Array {
+    return (this.bytesOfKeys ??= this.lookUpKeyBytes(this.keys))[i];
+  }
+
+  /**
+   * The bytes of `keys`: this message's keys, then any others (a loaded transaction's programs'
+   * loaders). The kept array itself when nothing follows the message's keys; when none were
+   * looked up yet, they are looked up straight into the array returned.
+   */
+  keyBytesOf(keys: readonly string[]): readonly Uint8Array[] {
+    const known = this.bytesOfKeys;
+    if (known === undefined) return this.lookUpKeyBytes(keys);
+    if (keys.length === known.length) return known;
+    const bytes = new Array<Uint8Array>(keys.length);
+    for (let i = 0; i < keys.length; i++) bytes[i] = i < known.length ? known[i] : decodeAddress(keys[i]);
+    return bytes;
+  }
+
+  /**
+   * The bytes of `keys` (the message's, then any others): the address memo's when it knows them,
+   * else a static key's from the message (its text was not remembered for decoding).
+   */
+  private lookUpKeyBytes(keys: readonly string[]): Uint8Array[] {
     const m = this.message;
-    return i < m.staticKeys.length ? addressBytesIn(m.staticKeys[i], m.staticKeyBytes, 32 * i) : decodeAddress(this.keys[i]);
+    const bytes = new Array<Uint8Array>(keys.length);
+    for (let i = 0; i < keys.length; i++) bytes[i] = i < m.staticKeys.length ? addressBytesIn(keys[i], m.staticKeyBytes, 32 * i) : decodeAddress(keys[i]);
+    return bytes;
   }
 
   /** Whether account `i` signed the transaction. */

@@ -233,15 +233,18 @@ export function syncAccountData(
   const txIndex = ctx.current().accounts[i].txIndex;
   const acc = ctx.accounts[txIndex];
   const matched = inInput && input.versions[i] === ctx.dataVersion(txIndex) && length === acc.data.length;
+  // The first marked page over the data, found once: the spans below are looked for from there.
+  let storedPage = -1;
   if (matched) {
     const at = dataOffset(input, i);
+    storedPage = memory.firstStoredPage(at, at + length);
     // Not stored to since the input matched the account: the bytes are the account's (most accounts, most runs).
-    if (!memory.storedWithin(at, at + length)) return;
+    if (storedPage < 0) return;
   }
   const data = length === 0 ? NO_BYTES : memory.bytes.subarray(dataAt, dataAt + length);
   const err = ctx.canDataBeResized(i, length);
   if (matched && length >= SPARSE_SYNC_FROM) {
-    const spans = storedSpans(input, memory, i, length);
+    const spans = storedSpans(input, memory, i, length, storedPage);
     if (!err) ctx.patchData(i, data, spans);
     else {
       for (let k = 0; k < spans.length; k += 2) if (!sameBytes(acc.data.subarray(spans[k], spans[k + 1]), data.subarray(spans[k], spans[k + 1]))) fail(err);
@@ -254,10 +257,11 @@ export function syncAccountData(
 /**
  * Where the program may have stored to instruction account `i`'s `length` bytes of data in the
  * input since the runtime last wrote them there: `[start, end)` pairs of offsets into the data.
+ * `firstPage`: the first marked page, when the caller has found it ({@link MemoryMap.firstStoredPage}).
  */
-export function storedSpans(input: SerializedInput, memory: MemoryMap, i: number, length: number): number[] {
+export function storedSpans(input: SerializedInput, memory: MemoryMap, i: number, length: number, firstPage?: number): number[] {
   const at = dataOffset(input, i);
-  const spans = memory.writtenSpans(at, at + length);
+  const spans = memory.writtenSpans(at, at + length, firstPage);
   for (let k = 0; k < spans.length; k++) spans[k] -= at;
   return spans;
 }

@@ -82,7 +82,7 @@ export function unionOfSpans(a: readonly number[], b: readonly number[]): number
 }
 
 export class TransactionContext {
-  readonly keyBytes: Uint8Array[];
+  readonly keyBytes: readonly Uint8Array[];
   /** Every instruction pushed so far, top-level and CPI, in order. */
   readonly trace: InstructionFrame[] = [];
   readonly stack: InstructionFrame[] = [];
@@ -105,7 +105,7 @@ export class TransactionContext {
     readonly accounts: Account[],
     readonly maxStackDepth: number,
     readonly maxTraceLength: number,
-    keyBytes?: Uint8Array[],
+    keyBytes?: readonly Uint8Array[],
   ) {
     this.keyBytes = keyBytes ?? keys.map(decodeAddress);
     this.ownData = new Uint8Array(accounts.length);

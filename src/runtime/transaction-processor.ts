@@ -12,7 +12,7 @@
  *
  * A transaction refused before loading reports LiteSVM's default metadata and changes nothing.
  */
-import { decodeAddress, emptyAccount, RENT_EXEMPT_EPOCH, shareAccount, type Account, type AccountsDb } from './accounts.js';
+import { emptyAccount, RENT_EXEMPT_EPOCH, shareAccount, type Account, type AccountsDb } from './accounts.js';
 import type { FaultSite } from '../debug/index.js';
 import type { Profile } from '../profile/index.js';
 import { budgetsAsBuiltin } from './builtins/index.js';
@@ -324,10 +324,7 @@ function executeLoadedTransaction(
   const budget = bank.config.computeBudget;
   const computeUnitLimit = budget?.computeUnitLimit ?? limits.computeUnitLimit;
   const heapBytes = budget?.heapBytes ?? limits.heapBytes;
-  // The message's keys from its bytes (a new key's text was not remembered for decoding), then the loaders'.
-  const keyBytes = new Array<Uint8Array>(keys.length);
-  for (let i = 0; i < keys.length; i++) keyBytes[i] = i < msg.keys.length ? msg.keyBytes(i) : decodeAddress(keys[i]);
-  const context = new TransactionContext(keys, accounts, bank.maxStackDepth(), bank.maxTraceLength(), keyBytes);
+  const context = new TransactionContext(keys, accounts, bank.maxStackDepth(), bank.maxTraceLength(), msg.keyBytesOf(keys));
   const logs = new LogCollector(bank.config.logBytesLimit);
   const ic = new InvokeContext(context, bank.environment(tx.message.recentBlockhash), computeUnitLimit, heapBytes, logs);
   const error = executeInstructions(bank, tx, msg, context, ic) ?? checkRentState(msg, loaded, rentRule);

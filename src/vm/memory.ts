@@ -37,6 +37,8 @@ export const INPUT_SLOT = MM_INPUT_START / MM_REGION_SIZE;
 export const MARK_SHIFT = 12;
 /** A store marks the page it starts in; it may reach this many bytes into the next. */
 export const STORE_OVERHANG = 7;
+/** The first page whose mark can cover input byte `from`: a store from the page before may overhang into it. */
+const firstPageOf = (from: number): number => Math.max(0, from - STORE_OVERHANG) >>> MARK_SHIFT;
 
 /** Bytes of a read-only region a lazy map copies in together, on their first access. */
 export const LAZY_CHUNK = 4096;
@@ -275,15 +277,16 @@ export class MemoryMap {
 
   /**
    * The parts of input bytes `[from, to)` that a store of the program may have changed: `[start,
-   * end)` pairs, empty when none (every other byte is as the runtime last wrote it).
+   * end)` pairs, empty when none (every other byte is as the runtime last wrote it). `firstPage`:
+   * where to start looking, when {@link firstStoredPage} has found it (the pages before it are
+   * then not looked at twice).
    */
-  writtenSpans(from: number, to: number): number[] {
+  writtenSpans(from: number, to: number, firstPage = firstPageOf(from)): number[] {
     const spans: number[] = [];
     if (from >= to) return spans;
     const at = this.marksAt;
-    const first = Math.max(0, from - STORE_OVERHANG) >>> MARK_SHIFT;
     const last = (to - 1) >>> MARK_SHIFT;
-    for (let p = first; p <= last; p++) {
+    for (let p = firstPage; p <= last; p++) {
       if (this.bytes[at + p] === 0) continue;
       const start = Math.max(from, p << MARK_SHIFT);
       const end = Math.min(to, ((p + 1) << MARK_SHIFT) + STORE_OVERHANG);
@@ -293,13 +296,16 @@ export class MemoryMap {
     return spans;
   }
 
-  /** Whether a store of the program may have changed input bytes `[from, to)` ({@link writtenSpans} not empty), without a list. */
-  storedWithin(from: number, to: number): boolean {
-    if (from >= to) return false;
+  /**
+   * The first marked page through which a store of the program may have changed input bytes
+   * `[from, to)`, -1 when none ({@link writtenSpans} empty), without a list.
+   */
+  firstStoredPage(from: number, to: number): number {
+    if (from >= to) return -1;
     const at = this.marksAt;
     const last = at + ((to - 1) >>> MARK_SHIFT);
-    for (let p = at + (Math.max(0, from - STORE_OVERHANG) >>> MARK_SHIFT); p <= last; p++) if (this.bytes[p] !== 0) return true;
-    return false;
+    for (let p = at + firstPageOf(from); p <= last; p++) if (this.bytes[p] !== 0) return p - at;
+    return -1;
   }
 
   /**
