@@ -30,8 +30,10 @@ interface CacheEntry {
   interpreted: number;
   /** The slots of the functions the interpreter has entered (allocated on its first run). */
   entered: Uint8Array | undefined;
-  /** The working set's instructions and functions, as last counted (the module's, once built). */
+  /** The working set's instructions and functions, as last counted (it may have grown since the module was built). */
   workingSet: WorkingSet;
+  /** How many functions the module for a working set holds (0 while there is none). */
+  builtFunctions: number;
   /** What runs under tiering use (made once). */
   tier: ProgramTier | undefined;
 }
@@ -70,7 +72,15 @@ function entryFor(exe: Executable, syscalls: SyscallRegistry): CacheEntry {
   const signature = syscalls.signature();
   let entry = bySignature.get(signature);
   if (!entry) {
-    entry = { module: undefined, whole: false, interpreted: 0, entered: undefined, workingSet: { instructions: 0, functions: 0 }, tier: undefined };
+    entry = {
+      module: undefined,
+      whole: false,
+      interpreted: 0,
+      entered: undefined,
+      workingSet: { instructions: 0, functions: 0 },
+      builtFunctions: 0,
+      tier: undefined,
+    };
     bySignature.set(signature, entry);
   }
   return entry;
@@ -97,6 +107,8 @@ function build(exe: Executable, syscalls: SyscallRegistry, entry: CacheEntry, on
     const bytes = compileToWasm(exe, syscalls, only);
     entry.module = new WebAssembly.Module(bytes);
     entry.whole = only === undefined;
+    // `only` is what the working set was just counted from
+    entry.builtFunctions = entry.workingSet.functions;
     log.debug(
       {
         instructions: exe.text.length / 8,
@@ -167,9 +179,8 @@ function tieredModule(exe: Executable, syscalls: SyscallRegistry, entry: CacheEn
   const current = entry.module;
   if (entry.whole || entry.interpreted < compileCost(exe, syscalls, entry.workingSet.instructions)) return current;
   // Past the mark for the set last counted: count again, the interpreter may have entered more.
-  const built = entry.workingSet.functions;
   const counted = workingSet(exe, entry.entered);
-  if (current !== undefined && counted.functions === built) {
+  if (current !== undefined && counted.functions === entry.builtFunctions) {
     entry.interpreted = 0; // hand-overs for other reasons (the budget running out) only
     return current;
   }

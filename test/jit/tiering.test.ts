@@ -99,6 +99,25 @@ describe('tiering by working set', () => {
     ]);
   });
 
+  it('rebuilds once hand-overs pay for a larger set, though they did not when it was first counted', () => {
+    // `large` is long but runs two instructions: counting it in makes the next build cost more than
+    // the hand-overs had paid by then, so the rebuild waits for them to pay for the larger set.
+    const exe = assemble(program(5).replace('large:\n', `large:\n  mov r0, 9\n  exit\n${'  mov r0, 1\n'.repeat(200)}`), { sbpfVersion: 3 });
+    const syscalls = testSyscalls();
+    const built = compiles(() => {
+      for (let i = 0; i < 6; i++) execute(exe, { engine: 'auto', syscalls, input: Uint8Array.of(0) });
+      for (let i = 0; i < 300; i++) {
+        const auto = execute(exe, { engine: 'auto', syscalls, input: Uint8Array.of(1) });
+        expect(auto).toEqual(execute(exe, { engine: 'interpreter', syscalls, input: Uint8Array.of(1) }));
+      }
+    });
+    expect(built).toEqual([
+      { instructions: expect.any(Number), functions: 2 },
+      { instructions: expect.any(Number), functions: 3 },
+    ]);
+    expect((built[1] as { instructions: number }).instructions).toBeGreaterThan(200);
+  });
+
   it('the same budget runs out at the same instruction whichever tier a function is on', () => {
     const exe = assemble(program(2), { sbpfVersion: 3 });
     const syscalls = testSyscalls();
