@@ -113,8 +113,11 @@ export interface Ed25519Exports {
    * … (every other one), table row j being `perRow` Niels multiples.
    */
   addDigits(acc: number, digits: number, count: number, table: number, perRow: number): void;
-  /** Loads the table entries `count` consecutive digits at `digits` will add (digits 2j and 2j+1 from row j) into the cache. */
-  prefetch(digits: number, count: number, table: number, perRow: number): void;
+  /**
+   * Loads the Niels entries `count` consecutive digits at `digits` will add into the cache: digit i
+   * adds entry (|d| - 1) >> `shift` of row i >> 1 (a comb: shift 0; a NAF's odd multiples: perRow 0, shift 1).
+   */
+  prefetch(digits: number, count: number, table: number, perRow: number, shift: number): void;
   /** `row[i] = (i+1)·base` as extended points for i < `perRow`; then `base = 2^spacing·base`. */
   multiplesRow(row: number, base: number, perRow: number, spacing: number): void;
   /** Writes the `count` extended points at `points` as Niels entries at `table` (`prefix`: count·FE bytes of scratch). */
@@ -678,18 +681,20 @@ export function emitEd25519(): EmittedModule<Layout> {
   const magnitudeIndex = (c: Code, d: number) => c.i32Const(0).localGet(d).i32Sub().localGet(d).localGet(d).i32Const(0).i32LtS().select().i32Const(1).i32Sub();
 
   /**
-   * Loads a word of every cache line of the entries `count` consecutive comb digits at `digits`
-   * pick (digits 2j and 2j+1 from row j), so that their misses (tables are cold between
-   * transactions) overlap instead of stalling each addition in turn.
+   * Loads a word of every cache line of the Niels entries that `count` consecutive digits at
+   * `digits` pick, so that their misses (tables are cold between transactions) overlap instead of
+   * stalling each addition in turn. Digit i picks entry (|d| - 1) >> `shift` of row i >> 1, rows
+   * being `perRow` entries apart: a comb's (digits 2j and 2j+1 from row j, shift 0), or with
+   * `perRow` 0 and shift 1 a NAF's odd multiples.
    */
-  define('prefetch', 4, [], (c, digitsAt, count, table, perRow) => {
+  define('prefetch', 5, [], (c, digitsAt, count, table, perRow, shift) => {
     const [d, i, touched] = [c.locals(1, I32), c.locals(1, I32), c.locals(1, I32)];
     c.block().loop();
     c.localGet(i).localGet(count).i32GeU().brIf(1);
     c.localGet(digitsAt).localGet(i).i32Add();
     loadDigit(c).localTee(d).if();
     c.localGet(table).localGet(i).i32Const(1).i32ShrU().localGet(perRow).i32Mul().i32Const(NIELS).i32Mul().i32Add();
-    magnitudeIndex(c, d).i32Const(NIELS).i32Mul().i32Add().localSet(d);
+    magnitudeIndex(c, d).localGet(shift).i32ShrU().i32Const(NIELS).i32Mul().i32Add().localSet(d);
     for (const offset of [0, 60, NIELS - 4]) c.localGet(touched).localGet(d).i32Load(offset).i32Xor().localSet(touched);
     c.end();
     c.localGet(i).i32Const(1).i32Add().localSet(i);
