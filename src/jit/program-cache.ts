@@ -177,7 +177,8 @@ export function tierOf(exe: Executable, syscalls: SyscallRegistry): ProgramTier 
 function tieredModule(exe: Executable, syscalls: SyscallRegistry, entry: CacheEntry): WebAssembly.Module | undefined {
   if (entry.module === null) return undefined;
   const current = entry.module;
-  if (entry.whole || entry.interpreted < compileCost(exe, syscalls, entry.workingSet.instructions)) return current;
+  // (`fixed` is a lower bound of any compile's cost: a run without hand-overs stops at it)
+  if (entry.whole || entry.interpreted < tieringPolicy.fixed || entry.interpreted < compileCost(exe, syscalls, entry.workingSet.instructions)) return current;
   // Past the mark for the set last counted: count again, the interpreter may have entered more.
   const counted = workingSet(exe, entry.entered);
   if (current !== undefined && counted.functions === entry.builtFunctions) {
