@@ -41,6 +41,15 @@ export const POINT = 4 * FE;
 export const NIELS = 3 * TABLE_FE;
 /** Odd multiples a ladder uses per point (NAF digits up to ±15), and the bytes of one point's digits. */
 export const ODD_MULTIPLES = 8;
+/** The NAF width of those digits. */
+const KEY_NAF_WIDTH = Math.log2(ODD_MULTIPLES) + 2;
+/**
+ * The odd multiples of B (and of 2^128·B) the ladders use, and the width of their digits: they are
+ * computed once, as Niels entries, so wider digits than a key's (about 28 additions instead of 42
+ * for 253 bits) cost nothing per verification.
+ */
+export const BASE_ODD_MULTIPLES = 64;
+export const BASE_NAF_WIDTH = Math.log2(BASE_ODD_MULTIPLES) + 2;
 export const NAF_STRIDE = 256;
 /** Bytes of the digits area: NAF digits for up to four points. */
 const DIGITS = 4 * NAF_STRIDE;
@@ -133,6 +142,13 @@ export interface Ed25519Exports {
    * then starting one byte before it.
    */
   multiLadder(acc: number, naf: number, count: number, length: number, odd: number): void;
+  /**
+   * A new key's check by half-size scalars (see ./verify.ts), from k at `scalar`, R's encoding at
+   * `bytesIn`, s at `scalarIn` and -A at `key`, with the odd multiples of B and 2^128·B and the
+   * ladder's `tables` (-A, B, -R, 2^128·B): 1 when [w]B - [u]A - [v]R is the identity, else 0 (also
+   * when R does not decode); 2 when no half-size scalars were found (k stays at `scalar`).
+   */
+  halfSizeCheck(acc: number, key: number, r: number, oddKey: number, oddR: number, oddB: number, oddHighB: number, tables: number): number;
 }
 
 /** The module's bytes, and where its callers put data (see crypto/fixed-modules.ts). */
@@ -647,13 +663,13 @@ export function emitEd25519(): EmittedModule<Layout> {
     call(c, mul, [r, 3 * FE], [p, T], D2);
   });
 
-  define('identity', 1, [], (c, p) => {
+  const identityFn = define('identity', 1, [], (c, p) => {
     call(c, copy, [p, X], ZERO, FE);
     call(c, copy, [p, Y], ONE, FE);
     call(c, copy, [p, Z], ONE, FE);
     call(c, copy, [p, T], ZERO, FE);
   });
-  define('negate', 1, [], (c, p) => {
+  const negateFn = define('negate', 1, [], (c, p) => {
     call(c, sub, [p, X], ZERO, [p, X]);
     call(c, sub, [p, T], ZERO, [p, T]);
   });
@@ -687,7 +703,7 @@ export function emitEd25519(): EmittedModule<Layout> {
    * being `perRow` entries apart: a comb's (digits 2j and 2j+1 from row j, shift 0), or with
    * `perRow` 0 and shift 1 a NAF's odd multiples.
    */
-  define('prefetch', 5, [], (c, digitsAt, count, table, perRow, shift) => {
+  const prefetchFn = define('prefetch', 5, [], (c, digitsAt, count, table, perRow, shift) => {
     const [d, i, touched] = [c.locals(1, I32), c.locals(1, I32), c.locals(1, I32)];
     c.block().loop();
     c.localGet(i).localGet(count).i32GeU().brIf(1);
@@ -785,7 +801,7 @@ export function emitEd25519(): EmittedModule<Layout> {
   });
 
   const [twice, twiceCached, current] = [point(), point(), point()];
-  define('oddMultiples', 4, [], (c, odd, p, count, cached) => {
+  const oddMultiplesFn = define('oddMultiples', 4, [], (c, odd, p, count, cached) => {
     /** odd = current, as a cached point or as it is. */
     const put = () => {
       c.localGet(cached).if();
@@ -808,7 +824,7 @@ export function emitEd25519(): EmittedModule<Layout> {
     c.br(0).end().end();
   });
 
-  define('multiLadder', 5, [], (c, acc, naf, count, length, odd) => {
+  const multiLadderFn = define('multiLadder', 5, [], (c, acc, naf, count, length, odd) => {
     const [d, j, table] = [c.locals(1, I32), c.locals(1, I32), c.locals(1, I32)];
     c.loop();
     c.localGet(length).i32Const(1).i32Sub().localSet(length);
@@ -839,7 +855,7 @@ export function emitEd25519(): EmittedModule<Layout> {
 
   const [u, v, v3, x, check] = [fe(), fe(), fe(), fe(), fe()];
   // x = u·v^3·(u·v^7)^((p-5)/8) is a square root of u/v when one exists (times √-1 in half the cases).
-  define('decompress', 1, [I32], (c, p) => {
+  const decompressFn = define('decompress', 1, [I32], (c, p) => {
     call(c, fromBytes, [p, Y]);
     call(c, copy, [p, Z], ONE, FE);
     square(c, u, [p, Y]);
@@ -873,7 +889,7 @@ export function emitEd25519(): EmittedModule<Layout> {
     c.i32Const(1);
   });
 
-  define('isIdentity', 1, [I32], (c, p) => {
+  const isIdentityFn = define('isIdentity', 1, [I32], (c, p) => {
     call(c, isZero, [p, X]);
     call(c, sub, tmp, [p, Y], [p, Z]);
     call(c, isZero, tmp);
@@ -1323,7 +1339,7 @@ export function emitEd25519(): EmittedModule<Layout> {
     call(c, cofactorBits, [at, R_SLOTS * 8]);
     c.localTee(at).localGet(r).localGet(at).i32GtU().select();
   });
-  define('halfScalars', 0, [I32], (c) => {
+  const halfScalarsFn = define('halfScalars', 0, [I32], (c) => {
     const sign = c.locals(1, I32);
     for (let i = 0; i < 2 * ROW; i++)
       c.i32Const(0)
@@ -1389,7 +1405,7 @@ export function emitEd25519(): EmittedModule<Layout> {
   });
 
   // w = v·s: 16-bit limbs (ten of v, sixteen of s), so that a column's sum stays below 2^36
-  define('timesV', 0, [], (c) => {
+  const timesVFn = define('timesV', 0, [], (c) => {
     const sum = c.locals(1, I64);
     c.i64Const(0, 0).localSet(sum);
     for (let column = 0; column < 32; column++) {
@@ -1411,7 +1427,7 @@ export function emitEd25519(): EmittedModule<Layout> {
   });
 
   // Digits from 2^(width-1) up are taken as negative, borrowing 2^width from the next window.
-  define('naf', 4, [I32], (c, at, length, out, width) => {
+  const nafFn = define('naf', 4, [I32], (c, at, length, out, width) => {
     const [i, window, carry, top, end] = [c.locals(1, I32), c.locals(1, I32), c.locals(1, I32), c.locals(1, I32), c.locals(1, I32)];
     for (let j = 0; j < NAF_STRIDE / 8; j++)
       c.localGet(out)
@@ -1447,6 +1463,52 @@ export function emitEd25519(): EmittedModule<Layout> {
     c.localGet(i).localGet(width).i32Add().localSet(i);
     c.br(0).end().end();
     c.localGet(top);
+  });
+
+  /**
+   * A new key's check by half-size scalars in one call (see ./verify.ts): from the challenge k at
+   * `scalar`, R's encoding at `bytesIn`, s at `scalarIn` and -A at `key`, whether
+   * [w]B - [u]A - [v]R is the identity at `acc`. Returns 1 or 0, 0 when R does not decode, and 2
+   * when no half-size scalars were found (k is then left at `scalar` for the full ladder).
+   */
+  define('halfSizeCheck', 8, [I32], (c, acc, key, r, oddKey, oddR, oddB, oddHighB, tables) => {
+    const [sign, length] = [c.locals(1, I32), c.locals(1, I32)];
+    c.call(halfScalarsFn).localTee(sign).i32Eqz().if().i32Const(2).return().end();
+    c.localGet(r).call(decompressFn).i32Eqz().if().i32Const(0).return().end();
+    c.localGet(r).call(negateFn);
+    c.localGet(oddR).localGet(r).i32Const(ODD_MULTIPLES).i32Const(1).call(oddMultiplesFn);
+    c.localGet(sign).i32Const(0).i32LtS().if().localGet(key).call(negateFn).end();
+    c.localGet(oddKey).localGet(key).i32Const(ODD_MULTIPLES).i32Const(1).call(oddMultiplesFn);
+    c.call(timesVFn); // w = v·s mod ℓ, at `scalar`
+    // digits in the order of `tables`: u for -A, w's low half for B, v for -R, w's high half for 2^128·B
+    const nafs: [at: number, bytes: number, width: number][] = [
+      [halves, 32, KEY_NAF_WIDTH],
+      [scalar, 16, BASE_NAF_WIDTH],
+      [halves + 32, 32, KEY_NAF_WIDTH],
+      [scalar + 16, 16, BASE_NAF_WIDTH],
+    ];
+    nafs.forEach(([at, bytes, width], j) => {
+      c.i32Const(at)
+        .i32Const(bytes)
+        .i32Const(digits + j * NAF_STRIDE)
+        .i32Const(width)
+        .call(nafFn);
+      if (j) c.localTee(sign).localGet(length).localGet(sign).localGet(length).i32GtU().select();
+      c.localSet(length);
+    });
+    for (const [j, table] of [
+      [1, oddB],
+      [3, oddHighB],
+    ])
+      c.i32Const(digits + j * NAF_STRIDE)
+        .localGet(length)
+        .localGet(table)
+        .i32Const(0)
+        .i32Const(1)
+        .call(prefetchFn);
+    c.localGet(acc).call(identityFn);
+    c.localGet(length).if().localGet(acc).i32Const(digits).i32Const(4).localGet(length).localGet(tables).call(multiLadderFn).end();
+    c.localGet(acc).call(isIdentityFn);
   });
 
   // --- SHA-512 (FIPS 180-4), for k = SHA-512(R ‖ A ‖ M) without leaving the module ---

@@ -31,7 +31,7 @@
  */
 import { bytesKey, sameBytes } from '../bytes.js';
 import { fixedModule } from '../../crypto/fixed-modules.js';
-import { emitEd25519, FE, NAF_STRIDE, NIELS, ODD_MULTIPLES, POINT, type Ed25519Exports, type Layout } from './module.js';
+import { BASE_NAF_WIDTH, BASE_ODD_MULTIPLES, emitEd25519, FE, NAF_STRIDE, NIELS, ODD_MULTIPLES, POINT, type Ed25519Exports, type Layout } from './module.js';
 import { platformUses, platformVerdict } from './platform.js';
 import { hasReducedY, hasSmallOrderY, isCanonicalScalar, isSignedZeroX, isSmallOrderEncoding } from './rules.js';
 
@@ -56,14 +56,6 @@ const KEY_COMB: Comb = { width: 5, digits: 51, at: 64 };
 const WIDE_KEY_COMB: Comb = { width: 8, digits: 32, at: 64 };
 const rows = (comb: Comb) => (comb.digits + 1) >> 1;
 const perRow = (comb: Comb) => 1 << (comb.width - 1);
-/**
- * B's odd multiples for the ladders (and 2^128·B's), and the width of the digits they serve: they
- * are computed once, as Niels entries (an addition of one costs a multiplication less, and its
- * table 120 bytes an entry instead of 320), so wider digits (about 28 additions instead of 42 for
- * 253 bits) cost nothing per verification.
- */
-const BASE_ODD_MULTIPLES = 64;
-const BASE_NAF_WIDTH = 8;
 /** Verifications of a key by ladder (half-size scalars) before it gets a table. */
 const LADDER_USES = 3;
 /** Keys remembered (decoded point, validity), and how many of them keep a comb table (~50 kB each). */
@@ -338,29 +330,12 @@ class Verifier {
    */
   private halfSizeVerdict(key: KeyState, r: Uint8Array, s: Uint8Array): boolean | undefined {
     if (!hasReducedY(r) || isSignedZeroX(r)) return false;
-    const { wasm, bytes } = this;
-    const { scalar, scalarIn, digits, bytesIn, halves } = this.layout;
-    const uSign = wasm.halfScalars();
-    if (uSign === 0) return undefined;
-    bytes.set(r, bytesIn);
-    if (!wasm.decompress(this.rPoint)) return false;
-    wasm.negate(this.rPoint);
-    wasm.oddMultiples(this.oddR, this.rPoint, ODD_MULTIPLES, 1);
+    const { bytes, layout } = this;
+    bytes.set(r, layout.bytesIn);
+    bytes.set(s, layout.scalarIn);
     bytes.set(key.negated!, this.keyPoint);
-    if (uSign < 0) wasm.negate(this.keyPoint);
-    wasm.oddMultiples(this.odd, this.keyPoint, ODD_MULTIPLES, 1);
-    bytes.set(s, scalarIn);
-    wasm.timesV(); // w = v·s mod ℓ, at `scalar`
-    const length = Math.max(
-      wasm.naf(halves, 32, digits, 5),
-      wasm.naf(scalar, 16, digits + NAF_STRIDE, BASE_NAF_WIDTH),
-      wasm.naf(halves + 32, 32, digits + 2 * NAF_STRIDE, 5),
-      wasm.naf(scalar + 16, 16, digits + 3 * NAF_STRIDE, BASE_NAF_WIDTH),
-    );
-    this.prefetchBase(4, length);
-    wasm.identity(this.accumulator);
-    if (length > 0) wasm.multiLadder(this.accumulator, digits, 4, length, this.ladderTables);
-    return wasm.isIdentity(this.accumulator) === 1;
+    const verdict = this.wasm.halfSizeCheck(this.accumulator, this.keyPoint, this.rPoint, this.odd, this.oddR, this.oddB, this.oddHighB, this.ladderTables);
+    return verdict === 2 ? undefined : verdict === 1;
   }
 
   /**
@@ -404,20 +379,10 @@ class Verifier {
     const { digits, scalar } = this.layout;
     this.bytes.set(s, this.layout.scalarIn);
     const length = Math.max(this.wasm.naf(scalar, 32, digits, 5), this.wasm.naf(this.layout.scalarIn, 32, digits + NAF_STRIDE, BASE_NAF_WIDTH));
-    this.prefetchBase(2, length);
+    // B's entries are cold between transactions: loaded first, their misses overlap (as in halfSizeCheck)
+    this.wasm.prefetch(digits + NAF_STRIDE, length, this.oddB, 0, 1);
     this.wasm.identity(out);
     if (length > 0) this.wasm.multiLadder(out, digits, 2, length, this.ladderTables);
-  }
-
-  /**
-   * Loads the odd multiples of B (and of 2^128·B) that a ladder over `count` points will add into
-   * the cache first: cold between transactions, they otherwise stall its additions one by one
-   * (in bench/programs.bench.ts, a new key's ladder took 41 µs in place of 38).
-   */
-  private prefetchBase(count: 2 | 4, length: number): void {
-    const digits = this.layout.digits;
-    this.wasm.prefetch(digits + NAF_STRIDE, length, this.oddB, 0, 1);
-    if (count === 4) this.wasm.prefetch(digits + 3 * NAF_STRIDE, length, this.oddHighB, 0, 1);
   }
 
   /** out = [k](-A) (k at the module's `scalar`) by the key's comb table (built on first use). */
