@@ -7,7 +7,7 @@
  * ristretto255 class is computed on any of its representatives; encodings are canonical.
  */
 import { fixedModule } from '../../crypto/fixed-modules.js';
-import { emitEd25519, NAF_STRIDE, ODD_MULTIPLES, POINT, type Ed25519Exports, type Layout } from './module.js';
+import { emitEd25519, KEY_NAF_WIDTH, NAF_STRIDE, ODD_MULTIPLES, POINT, type Ed25519Exports, type Layout } from './module.js';
 
 /** Points a multiscalar multiplication takes at once (their doublings shared; the batches' sums added). */
 const BATCH = 32;
@@ -125,7 +125,7 @@ class EdwardsGroup {
         wasm.oddMultiples(this.odd + j * ODD_MULTIPLES * POINT, this.operand, ODD_MULTIPLES, 1);
         const digits = this.naf + j * NAF_STRIDE;
         bytes.set(littleEndian32(scalars[start + j]!), this.layout.scalarIn);
-        length = Math.max(length, wasm.naf(this.layout.scalarIn, 32, digits, 5));
+        length = Math.max(length, wasm.naf(this.layout.scalarIn, 32, digits, KEY_NAF_WIDTH));
       }
       wasm.identity(this.acc);
       if (length > 0) wasm.multiLadder(this.acc, this.naf, count, length, this.oddAt);

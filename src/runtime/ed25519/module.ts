@@ -42,7 +42,7 @@ export const NIELS = 3 * TABLE_FE;
 /** Odd multiples a ladder uses per point (NAF digits up to ±15), and the bytes of one point's digits. */
 export const ODD_MULTIPLES = 8;
 /** The NAF width of those digits. */
-const KEY_NAF_WIDTH = Math.log2(ODD_MULTIPLES) + 2;
+export const KEY_NAF_WIDTH = Math.log2(ODD_MULTIPLES) + 2;
 /**
  * The odd multiples of B (and of 2^128·B) the ladders use, and the width of their digits: they are
  * computed once, as Niels entries, so wider digits than a key's (about 28 additions instead of 42
@@ -1472,7 +1472,7 @@ export function emitEd25519(): EmittedModule<Layout> {
    * when no half-size scalars were found (k is then left at `scalar` for the full ladder).
    */
   define('halfSizeCheck', 8, [I32], (c, acc, key, r, oddKey, oddR, oddB, oddHighB, tables) => {
-    const [sign, length] = [c.locals(1, I32), c.locals(1, I32)];
+    const [sign, top, length] = [c.locals(1, I32), c.locals(1, I32), c.locals(1, I32)];
     c.call(halfScalarsFn).localTee(sign).i32Eqz().if().i32Const(2).return().end();
     c.localGet(r).call(decompressFn).i32Eqz().if().i32Const(0).return().end();
     c.localGet(r).call(negateFn);
@@ -1493,7 +1493,7 @@ export function emitEd25519(): EmittedModule<Layout> {
         .i32Const(digits + j * NAF_STRIDE)
         .i32Const(width)
         .call(nafFn);
-      if (j) c.localTee(sign).localGet(length).localGet(sign).localGet(length).i32GtU().select();
+      if (j) c.localTee(top).localGet(length).localGet(top).localGet(length).i32GtU().select();
       c.localSet(length);
     });
     for (const [j, table] of [

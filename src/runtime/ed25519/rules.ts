@@ -23,13 +23,15 @@ const SMALL_ORDER_R = [
   '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85',
 ].map((hex) => Uint8Array.from(hex.match(/../g)!, (b) => parseInt(b, 16)));
 
+/** An encoding's y: its bytes with the sign bit cleared. */
+const yOnly = (encoding: Uint8Array) => encoding.map((b, i) => (i === 31 ? b & 0x7f : b));
+/** The encoding of the unreduced y = p + (low - 0xed), for a low byte from 0xed. */
+const unreducedY = (low: number) => Uint8Array.from({ length: 32 }, (_, i) => (i === 0 ? low : i === 31 ? 0x7f : 0xff));
 /**
  * The y coordinates of the small-order points as dalek reads them: the canonical encodings' y (1,
  * p - 1, 0 and ±y of the points of order 8) and p and p + 1, the only unreduced y (up to 2^255 - 1,
  * which dalek reduces) that land among them.
  */
-const yOnly = (encoding: Uint8Array) => encoding.map((b, i) => (i === 31 ? b & 0x7f : b));
-const unreducedY = (low: number) => Uint8Array.from({ length: 32 }, (_, i) => (i === 0 ? low : i === 31 ? 0x7f : 0xff));
 const SMALL_ORDER_Y = [
   ...SMALL_ORDER_R.map(yOnly).filter((y, i, all) => all.findIndex((other) => sameBytes(other, y)) === i),
   unreducedY(0xed),

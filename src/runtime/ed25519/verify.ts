@@ -31,7 +31,19 @@
  */
 import { bytesKey, sameBytes } from '../bytes.js';
 import { fixedModule } from '../../crypto/fixed-modules.js';
-import { BASE_NAF_WIDTH, BASE_ODD_MULTIPLES, emitEd25519, FE, NAF_STRIDE, NIELS, ODD_MULTIPLES, POINT, type Ed25519Exports, type Layout } from './module.js';
+import {
+  BASE_NAF_WIDTH,
+  BASE_ODD_MULTIPLES,
+  emitEd25519,
+  FE,
+  KEY_NAF_WIDTH,
+  NAF_STRIDE,
+  NIELS,
+  ODD_MULTIPLES,
+  POINT,
+  type Ed25519Exports,
+  type Layout,
+} from './module.js';
 import { platformUses, platformVerdict } from './platform.js';
 import { hasReducedY, hasSmallOrderY, isCanonicalScalar, isSignedZeroX, isSmallOrderEncoding } from './rules.js';
 
@@ -378,7 +390,7 @@ class Verifier {
     this.wasm.oddMultiples(this.odd, this.keyPoint, ODD_MULTIPLES, 1);
     const { digits, scalar } = this.layout;
     this.bytes.set(s, this.layout.scalarIn);
-    const length = Math.max(this.wasm.naf(scalar, 32, digits, 5), this.wasm.naf(this.layout.scalarIn, 32, digits + NAF_STRIDE, BASE_NAF_WIDTH));
+    const length = Math.max(this.wasm.naf(scalar, 32, digits, KEY_NAF_WIDTH), this.wasm.naf(this.layout.scalarIn, 32, digits + NAF_STRIDE, BASE_NAF_WIDTH));
     // B's entries are cold between transactions: loaded first, their misses overlap (as in halfSizeCheck)
     this.wasm.prefetch(digits + NAF_STRIDE, length, this.oddB, 0, 1);
     this.wasm.identity(out);
