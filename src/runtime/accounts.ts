@@ -3,7 +3,7 @@
  * copies and commits by replacing entries, so a snapshot is a shallow copy of the map and a failed
  * or simulated transaction needs no rollback at all.
  */
-import { NO_BYTES, sameBytes } from './bytes.js';
+import { keyHash, NO_BYTES, sameBytes } from './bytes.js';
 import bs58 from 'bs58';
 import { base58Of32, bytesOfBase58Address } from './base58.js';
 import { WebsvmError } from '../errors.js';
@@ -146,7 +146,7 @@ export function encodeAddress(bytes: Uint8Array): string {
  * text is not remembered for decoding (a message's new keys: no copy and no entry per key).
  */
 export function encodeAddressAt(source: Uint8Array, at: number, remember = true): string {
-  const slot = textSlot(source, at);
+  const slot = keyHash(source, at, TEXT_SLOT_BITS);
   const segment = segmentOf(slot);
   const inSegment = slot & (SEGMENT_SLOTS - 1);
   const stored = segment.bytes;
@@ -161,17 +161,6 @@ export function encodeAddressAt(source: Uint8Array, at: number, remember = true)
   rememberText(segment, inSegment, source, at, encoded);
   if (remember && !fromBase58.has(encoded)) rememberBytes(encoded, stored.slice(from, from + 32));
   return encoded;
-}
-
-/** The memo slot of the 32 key bytes of `source` from `at`. */
-function textSlot(source: Uint8Array, at: number): number {
-  // From three of the eight 32-bit words (hashing every byte cost a hit more than the rest of it
-  // before V8 optimises the loop); a hit is checked on all 32 bytes.
-  const first = source[at] | (source[at + 1] << 8) | (source[at + 2] << 16) | (source[at + 3] << 24);
-  const middle = source[at + 12] | (source[at + 13] << 8) | (source[at + 14] << 16) | (source[at + 15] << 24);
-  const last = source[at + 28] | (source[at + 29] << 8) | (source[at + 30] << 16) | (source[at + 31] << 24);
-  const hash = Math.imul(first ^ Math.imul(middle, 0x85ebca6b) ^ Math.imul(last, 0xc2b2ae35), 0x9e3779b1);
-  return hash >>> (32 - TEXT_SLOT_BITS);
 }
 
 /** Stores `text` as the encoding of the key bytes of `source` from `at`, in their slot (`inSegment` of `segment`). */
@@ -210,7 +199,7 @@ export function decodeAddress(address: string): Uint8Array {
     bytes = decoded;
     rememberBytes(address, bytes);
     // Both ways: a key met as text first (an account set, a signer funded) is found again when a message brings its bytes.
-    const slot = textSlot(bytes, 0);
+    const slot = keyHash(bytes, 0, TEXT_SLOT_BITS);
     rememberText(segmentOf(slot), slot & (SEGMENT_SLOTS - 1), bytes, 0, address);
   }
   return bytes;

@@ -45,6 +45,18 @@ export function allZero(bytes: Uint8Array): boolean {
   return true;
 }
 
+/**
+ * A `bits`-bit hash of the 32 key bytes of `source` from `at`, for direct-mapped memos keyed by
+ * keys (uniform bytes): from three of the eight 32-bit words (hashing every byte cost a memo hit
+ * more than the rest of it before V8 optimises the loop); a memo checks a hit on all 32 bytes.
+ */
+export function keyHash(source: Uint8Array, at: number, bits: number): number {
+  const first = source[at]! | (source[at + 1]! << 8) | (source[at + 2]! << 16) | (source[at + 3]! << 24);
+  const middle = source[at + 12]! | (source[at + 13]! << 8) | (source[at + 14]! << 16) | (source[at + 15]! << 24);
+  const last = source[at + 28]! | (source[at + 29]! << 8) | (source[at + 30]! << 16) | (source[at + 31]! << 24);
+  return Math.imul(first ^ Math.imul(middle, 0x85ebca6b) ^ Math.imul(last, 0xc2b2ae35), 0x9e3779b1) >>> (32 - bits);
+}
+
 /** A few bytes (a key, a signature) as a string of one character per byte: a map key that costs no encoding. */
 export const bytesKey = (bytes: Uint8Array): string => String.fromCharCode.apply(null, bytes as unknown as number[]);
 

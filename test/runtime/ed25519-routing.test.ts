@@ -7,7 +7,6 @@
  */
 import { beforeEach, expect, it, vi } from 'vitest';
 import { ed25519 } from '@noble/curves/ed25519.js';
-import { bytesKey } from '../../src/runtime/bytes.js';
 import { reference } from '../helpers/ed25519.js';
 
 const random = (n: number) => crypto.getRandomValues(new Uint8Array(n));
@@ -27,11 +26,11 @@ it('hands a key in regular use from the platform to ours, and then every new key
     expect(verifyStrict(flipped, message, publicKey), `signature ${i}, a bit flipped`).toBe(reference(flipped, message, publicKey));
   }
   // The platform verified the key's first signatures and then no more, nor a new key's.
-  expect(platformUses(bytesKey(publicKey))).toBe(PLATFORM_USES);
+  expect(platformUses(publicKey)).toBe(PLATFORM_USES);
   const other = random(32);
   const message = random(9);
   expect(verifyStrict(ed25519.sign(message, other), message, ed25519.getPublicKey(other))).toBe(true);
-  expect(platformUses(bytesKey(ed25519.getPublicKey(other)))).toBe(0);
+  expect(platformUses(ed25519.getPublicKey(other))).toBe(0);
 });
 
 it('starts ours after the platform verified PLATFORM_VERIFICATIONS signatures of keys used once', async () => {
@@ -42,5 +41,5 @@ it('starts ours after the platform verified PLATFORM_VERIFICATIONS signatures of
     sig: ed25519.sign(message, seed),
   }));
   for (const { publicKey, sig } of signers) expect(verifyStrict(sig, message, publicKey)).toBe(true);
-  expect(signers.map(({ publicKey }) => platformUses(bytesKey(publicKey)))).toEqual([...new Array(PLATFORM_VERIFICATIONS).fill(1), 0, 0]);
+  expect(signers.map(({ publicKey }) => platformUses(publicKey))).toEqual([...new Array(PLATFORM_VERIFICATIONS).fill(1), 0, 0]);
 });

@@ -10,10 +10,12 @@
  * answer as the reference. And every case goes to both ways of verifying a new key, half-size
  * scalars and the full ladder (ed25519-half.test.ts), which answer as the reference too.
  */
+import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ed25519, ED25519_TORSION_SUBGROUP } from '@noble/curves/ed25519.js';
 import { platformVerdict } from '../../src/runtime/ed25519/platform.js';
-import { freshVerdicts, verifyStrict, wasmVerifyStrict } from '../../src/runtime/ed25519/verify.js';
+import { freshVerdicts, KEY_SET_BITS, KEY_WAYS, verifyStrict, wasmVerifyStrict } from '../../src/runtime/ed25519/verify.js';
+import { keyHash } from '../../src/runtime/bytes.js';
 import { LocalSigner, verifySignature } from '../../src/runtime/sigverify.js';
 import { B, challenge, hex, L, littleEndian, Point, reference, scalarBytes, signature } from '../helpers/ed25519.js';
 
@@ -81,7 +83,7 @@ describe('Ed25519 verify_strict', () => {
     }
   });
 
-  it('keeps verifying right past the 4096 keys it remembers (the least recently used are forgotten, tables and all)', () => {
+  it('keeps verifying right past the 4096 keys it remembers (a set of keys with the same hash forgets its least recently used, tables and all)', () => {
     const message = random(60);
     const signers = Array.from({ length: 80 }, () => {
       const seed = random(32);
@@ -96,6 +98,33 @@ describe('Ed25519 verify_strict', () => {
       expect(wasmVerifyStrict(sig, message, publicKey)).toBe(true);
       expect(wasmVerifyStrict(sig, random(60), publicKey)).toBe(false);
     }
+  });
+
+  it('keeps verifying right while more keys than a set holds, tables and all, take turns in one set', () => {
+    // keys whose bytes hash to the same set, one more than it holds (OpenSSL makes the candidates fast)
+    const set = (publicKey: Uint8Array) => keyHash(publicKey, 0, KEY_SET_BITS);
+    const candidate = () => {
+      const { d, x } = generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' });
+      return { seed: Buffer.from(d!, 'base64url'), publicKey: Buffer.from(x!, 'base64url') };
+    };
+    const first = candidate();
+    const seeds = [first.seed];
+    while (seeds.length <= KEY_WAYS) {
+      const { seed, publicKey } = candidate();
+      if (set(publicKey) === set(first.publicKey)) seeds.push(seed);
+    }
+    const check = (k: number, use: number) => {
+      const seed = seeds[k % seeds.length];
+      const publicKey = ed25519.getPublicKey(seed);
+      const message = Uint8Array.of(use, k, 2, 3);
+      const sig = ed25519.sign(message, seed);
+      expect(wasmVerifyStrict(sig, message, publicKey), `key ${k}, use ${use}`).toBe(true);
+      expect(wasmVerifyStrict(sig, message.subarray(1), publicKey), `key ${k}, use ${use}, another message`).toBe(false);
+    };
+    // the set's ways fill with keys that have comb tables (from a key's fourth use)...
+    for (let use = 0; use < 4; use++) for (let k = 0; k < KEY_WAYS; k++) check(k, use);
+    // ... then each newcomer replaces the least recently used, its table going back, and comes back later
+    for (let use = KEY_WAYS; use < 4 * KEY_WAYS; use++) check(use, use);
   });
 
   it("keeps verifying right once keys in constant use share B's comb, and while more keys than have such tables take turns", () => {

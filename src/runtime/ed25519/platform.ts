@@ -45,9 +45,9 @@ function platformKey(crypto: NodeCrypto, publicKey: Uint8Array): PlatformKey {
   return key;
 }
 
-/** How many signatures by the key whose {@link bytesKey} is `id` the platform has verified lately. */
-export function platformUses(id: string): number {
-  return keys.get(id)?.uses ?? 0;
+/** How many signatures by `publicKey` the platform has verified lately. */
+export function platformUses(publicKey: Uint8Array): number {
+  return keys.size === 0 ? 0 : (keys.get(bytesKey(publicKey))?.uses ?? 0);
 }
 
 /** Whether the platform's answer is `verify_strict`'s for these bytes. */

@@ -29,7 +29,7 @@
  * added into the same sum, saves the 5 doublings and one addition but costs twice the memory and
  * 1.7 times the building, for no gain we could measure.)
  */
-import { bytesKey, sameBytes } from '../bytes.js';
+import { keyHash, sameBytes, sameBytesAt } from '../bytes.js';
 import { fixedModule } from '../../crypto/fixed-modules.js';
 import {
   BASE_NAF_WIDTH,
@@ -70,8 +70,15 @@ const rows = (comb: Comb) => (comb.digits + 1) >> 1;
 const perRow = (comb: Comb) => 1 << (comb.width - 1);
 /** Verifications of a key by ladder (half-size scalars) before it gets a table. */
 const LADDER_USES = 3;
-/** Keys remembered (decoded point, validity), and how many of them keep a comb table (~50 kB each). */
-const MAX_KEYS = 4096;
+/**
+ * Keys remembered (decoded point, validity): sets of {@link KEY_WAYS} chosen by a hash of the key's
+ * bytes, a set's least recently used key making room for a new one. A lookup makes no string and no
+ * map entry (a Map keyed by the bytes as a string cost ~5 µs a signature inside transactions).
+ */
+export const KEY_SET_BITS = 10;
+export const KEY_WAYS = 4;
+const MAX_KEYS = KEY_WAYS << KEY_SET_BITS;
+/** How many keys keep a comb table (~50 kB each). */
 const MAX_KEY_TABLES = 64;
 /**
  * Verifications of a key before its table is widened to the base point's shape (building one costs
@@ -89,6 +96,8 @@ interface KeyState {
   wide: number;
   /** Verifications so far. */
   uses: number;
+  /** The verifier's count of key lookups at its latest one (for least recently used). */
+  lastUse: number;
 }
 
 /** The module instance, its tables and the keys it has seen. */
@@ -113,12 +122,15 @@ class Verifier {
   private readonly scratch: number;
   /** B's comb table once a key has a table (0 before). */
   private baseTable = 0;
-  private readonly keys = new Map<string, KeyState>();
-  /** Keys holding a table, least recently used first. */
-  private readonly tabled = new Map<KeyState, true>();
+  /** The remembered keys' bytes and states, by slot (a set's slots are consecutive). */
+  private readonly keyBytes = new Uint8Array(32 * MAX_KEYS);
+  private readonly keyStates: (KeyState | undefined)[] = new Array<KeyState | undefined>(MAX_KEYS).fill(undefined);
+  private lookups = 0;
+  /** Keys holding a table. */
+  private readonly tabled: KeyState[] = [];
   private readonly freeTables: number[] = [];
-  /** Keys holding a wide table, least recently used first. */
-  private readonly widened = new Map<KeyState, true>();
+  /** Keys holding a wide table. */
+  private readonly widened: KeyState[] = [];
   private readonly freeWideTables: number[] = [];
   /** Where R ‖ A ‖ M goes for hashing, and its room (a longer message gets new room). */
   private hashed: number;
@@ -195,16 +207,23 @@ class Verifier {
   }
 
   /**
-   * The state of public key `a`, decoded and checked on first sight (the keys kept are the most
-   * recently used); the platform's verifications of it count towards its tables.
+   * The state of public key `a`, decoded and checked on first sight; the platform's verifications
+   * of it count towards its tables.
    */
   private key(a: Uint8Array): KeyState {
-    const id = bytesKey(a);
-    let state = this.keys.get(id);
-    if (state) {
-      this.keys.delete(id);
-      this.keys.set(id, state);
-      return state;
+    const first = keyHash(a, 0, KEY_SET_BITS) * KEY_WAYS;
+    let room = first;
+    for (let slot = first; slot < first + KEY_WAYS; slot++) {
+      const state = this.keyStates[slot];
+      if (state === undefined) {
+        room = slot;
+        break;
+      }
+      if (sameBytesAt(this.keyBytes, 32 * slot, a)) {
+        state.lastUse = ++this.lookups;
+        return state;
+      }
+      if (state.lastUse < this.keyStates[room]!.lastUse) room = slot;
     }
     this.bytes.set(a, this.layout.bytesIn);
     let negated: Uint8Array | undefined;
@@ -212,49 +231,37 @@ class Verifier {
       this.wasm.negate(this.keyPoint);
       negated = this.bytes.slice(this.keyPoint, this.keyPoint + POINT);
     }
-    if (this.keys.size >= MAX_KEYS) this.forgetOldest();
-    state = { negated, table: 0, wide: 0, uses: platformUses(id) };
-    this.keys.set(id, state);
+    const previous = this.keyStates[room];
+    if (previous) this.forget(previous);
+    const state: KeyState = { negated, table: 0, wide: 0, uses: platformUses(a), lastUse: ++this.lookups };
+    this.keyStates[room] = state;
+    this.keyBytes.set(a, 32 * room);
     return state;
   }
 
-  /**
-   * Forgets the least recently used quarter of the keys in one pass. One at a time, each would cost
-   * a walk from the map's front: V8 leaves a deleted entry's slot there until the map rehashes, and
-   * at 4096 keys finding the oldest took ~2 µs a new key.
-   */
-  private forgetOldest(): void {
-    let count = MAX_KEYS / 4;
-    for (const id of this.keys.keys()) {
-      if (count-- === 0) break;
-      this.forget(id);
-    }
-  }
-
-  private forget(id: string): void {
-    const state = this.keys.get(id)!;
-    this.keys.delete(id);
+  /** Lets a key's tables go (the key itself is being replaced). */
+  private forget(state: KeyState): void {
     if (state.table) this.release(state);
     if (state.wide) this.releaseWide(state);
   }
 
   private release(state: KeyState): void {
     this.freeTables.push(state.table);
-    this.tabled.delete(state);
+    removeFrom(this.tabled, state);
     state.table = 0;
   }
 
   /** Takes a key's wide table back; the key starts over towards a table of its own. */
   private releaseWide(state: KeyState): void {
     this.freeWideTables.push(state.wide);
-    this.widened.delete(state);
+    removeFrom(this.widened, state);
     state.wide = 0;
     state.uses = 0;
   }
 
   /** A comb table for a key verified before (the least recently used key's is reused). */
   private tableFor(state: KeyState): number {
-    if (this.tabled.size >= MAX_KEY_TABLES) this.release(this.tabled.keys().next().value!);
+    if (this.tabled.length >= MAX_KEY_TABLES) this.release(leastRecentlyUsed(this.tabled));
     const table = this.freeTables.pop() ?? this.alloc(rows(KEY_COMB) * perRow(KEY_COMB) * NIELS);
     this.bytes.set(state.negated!, this.keyPoint);
     this.buildTable(table, KEY_COMB);
@@ -263,7 +270,7 @@ class Verifier {
 
   /** A wide comb table for a key in constant use, in place of its table (the least recently used key's is reused). */
   private wideTableFor(state: KeyState): number {
-    if (this.widened.size >= MAX_WIDE_TABLES) this.releaseWide(this.widened.keys().next().value!);
+    if (this.widened.length >= MAX_WIDE_TABLES) this.releaseWide(leastRecentlyUsed(this.widened));
     if (state.table) this.release(state);
     const table = this.freeWideTables.pop() ?? this.alloc(rows(WIDE_KEY_COMB) * perRow(WIDE_KEY_COMB) * NIELS);
     this.bytes.set(state.negated!, this.keyPoint);
@@ -357,9 +364,10 @@ class Verifier {
   private sharedCombs(out: number, key: KeyState, s: Uint8Array): boolean {
     if (this.baseTable === 0 || (key.wide === 0 && key.uses < WIDE_USES)) return false;
     key.uses++;
-    if (key.wide) this.widened.delete(key);
-    else key.wide = this.wideTableFor(key);
-    this.widened.set(key, true);
+    if (!key.wide) {
+      key.wide = this.wideTableFor(key);
+      this.widened.push(key);
+    }
     this.writeCombDigits(s, 0, BASE_COMB);
     this.writeCombDigits(this.bytes, this.layout.scalar, WIDE_KEY_COMB);
     this.combs(out, [
@@ -400,9 +408,10 @@ class Verifier {
   /** out = [k](-A) (k at the module's `scalar`) by the key's comb table (built on first use). */
   private timesKey(out: number, key: KeyState): void {
     key.uses++;
-    if (key.table) this.tabled.delete(key);
-    else key.table = this.tableFor(key);
-    this.tabled.set(key, true);
+    if (!key.table) {
+      key.table = this.tableFor(key);
+      this.tabled.push(key);
+    }
     this.writeCombDigits(this.bytes, this.layout.scalar, KEY_COMB);
     this.combs(out, [[KEY_COMB, key.table]]);
   }
@@ -424,6 +433,18 @@ class Verifier {
       out[at + i] = digit & 0xff;
     }
   }
+}
+
+/** Takes `state` out of `holders` (its order does not matter). */
+function removeFrom(holders: KeyState[], state: KeyState): void {
+  const at = holders.indexOf(state);
+  holders[at] = holders[holders.length - 1]!;
+  holders.pop();
+}
+
+/** The key of `holders` whose latest lookup is the oldest. */
+function leastRecentlyUsed(holders: readonly KeyState[]): KeyState {
+  return holders.reduce((oldest, state) => (state.lastUse < oldest.lastUse ? state : oldest));
 }
 
 let verifier: Verifier | undefined;
@@ -465,7 +486,7 @@ export function freshVerdicts(signature: Uint8Array, message: Uint8Array, public
  * ours does not run yet and the key is not in regular use, else by ours.
  */
 export function verifyStrict(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
-  if (verifier === undefined && platformVerifications < PLATFORM_VERIFICATIONS && platformUses(bytesKey(publicKey)) < PLATFORM_USES) {
+  if (verifier === undefined && platformVerifications < PLATFORM_VERIFICATIONS && platformUses(publicKey) < PLATFORM_USES) {
     const verdict = platformVerdict(signature, message, publicKey);
     if (verdict !== undefined) {
       platformVerifications++;
