@@ -1,14 +1,13 @@
 /**
  * Base58 of 32-byte addresses both ways without bs58's general algorithm (a multiply-accumulate
- * over every output digit for every input digit, slow for a process's first keys): the number is
- * held in eight 32-bit limbs and divided by, or multiplied by, 58^3 once per three digits, in double
- * arithmetic that stays exact (a value below 2^18 times 2^32 plus a limb is below 2^53). Text and
- * bytes are the same as bs58's.
+ * over every output digit for every input digit, slow for a process's first keys). Decoding holds
+ * the number in eight 32-bit limbs and multiplies them by 58^3 once per three digits, in double
+ * arithmetic that stays exact (a value below 2^18 times 2^32 plus a limb is below 2^53); encoding
+ * goes through base 58^5 (see {@link base58Of32}). Text and bytes are the same as bs58's.
  */
 const ALPHABET = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
 const CODES = Uint16Array.from(ALPHABET, (c) => c.charCodeAt(0));
-const DIVISOR = 58 * 58 * 58;
-/** At most 44 digits for 32 bytes; three per division, so room for 45. */
+/** At most 44 digits for 32 bytes; five per base-58^5 digit, so room for 45. */
 const MAX_DIGITS = 45;
 
 const limbs = new Float64Array(8);
@@ -16,32 +15,73 @@ const digits = new Uint8Array(MAX_DIGITS);
 /** The text's character codes: up to 32 leading '1's, then up to 44 digits. */
 const text = new Uint16Array(32 + MAX_DIGITS);
 
+/**
+ * Encoding goes through base 58^5 (after Firedancer's fd_base58): each of the number's sixteen
+ * 16-bit limbs times its weight 2^(16i) written in base 58^5 (a table made once), summed per
+ * digit — independent products, below 2^50 — then one carry pass and five base-58 digits per
+ * base-58^5 digit, in place of a chain of long divisions by 58^3 (warm, 290 ns a key against 800).
+ */
+const BIG_DIGIT = 58 ** 5;
+const BINARY_LIMBS = 16;
+const BIG_DIGITS = 9; // 58^45 > 2^256
+/** WEIGHTS[BIG_DIGITS · i + j]: digit j (least significant first) of 2^(16i) in base 58^5. */
+const WEIGHTS = new Float64Array(BINARY_LIMBS * BIG_DIGITS);
+for (let i = 0; i < BINARY_LIMBS; i++) {
+  let weight = 1n << BigInt(16 * i);
+  for (let j = 0; j < BIG_DIGITS; j++, weight /= BigInt(BIG_DIGIT)) WEIGHTS[BIG_DIGITS * i + j] = Number(weight % BigInt(BIG_DIGIT));
+}
+const bigDigits = new Float64Array(BIG_DIGITS);
+
 /** The base58 text of the 32 bytes of `bytes` from `from` (the start when not given). */
 export function base58Of32(bytes: Uint8Array, from = 0): string {
   let zeros = 0;
   while (zeros < 32 && bytes[from + zeros] === 0) zeros++;
-  for (let i = 0; i < 8; i++) {
-    const at = from + 4 * i;
-    limbs[i] = ((bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!) >>> 0;
+  // the sums live in locals: in an array each would wait on its own store sixteen times
+  let d0 = 0,
+    d1 = 0,
+    d2 = 0,
+    d3 = 0,
+    d4 = 0,
+    d5 = 0,
+    d6 = 0,
+    d7 = 0,
+    d8 = 0;
+  for (let i = 0; i < BINARY_LIMBS; i++) {
+    const at = from + 30 - 2 * i; // limb i (least significant first): big-endian bytes 30-2i and 31-2i
+    const limb = (bytes[at]! << 8) | bytes[at + 1]!;
+    const w = BIG_DIGITS * i;
+    d0 += limb * WEIGHTS[w]!;
+    d1 += limb * WEIGHTS[w + 1]!;
+    d2 += limb * WEIGHTS[w + 2]!;
+    d3 += limb * WEIGHTS[w + 3]!;
+    d4 += limb * WEIGHTS[w + 4]!;
+    d5 += limb * WEIGHTS[w + 5]!;
+    d6 += limb * WEIGHTS[w + 6]!;
+    d7 += limb * WEIGHTS[w + 7]!;
+    d8 += limb * WEIGHTS[w + 8]!;
   }
-  let first = 0; // the most significant limb still non-zero
-  while (first < 8 && limbs[first] === 0) first++;
-  let count = 0;
-  while (first < 8) {
-    let remainder = 0;
-    for (let i = first; i < 8; i++) {
-      const value = remainder * 4294967296 + limbs[i]!;
-      const quotient = Math.floor(value / DIVISOR);
-      remainder = value - quotient * DIVISOR;
-      limbs[i] = quotient;
+  bigDigits[0] = d0;
+  bigDigits[1] = d1;
+  bigDigits[2] = d2;
+  bigDigits[3] = d3;
+  bigDigits[4] = d4;
+  bigDigits[5] = d5;
+  bigDigits[6] = d6;
+  bigDigits[7] = d7;
+  bigDigits[8] = d8;
+  // carried from the least significant, each then five base-58 digits, least significant first
+  let carry = 0;
+  for (let j = 0; j < BIG_DIGITS; j++) {
+    const sum = bigDigits[j]! + carry;
+    carry = Math.floor(sum / BIG_DIGIT);
+    let value = (sum - carry * BIG_DIGIT) | 0;
+    for (let k = 0; k < 5; k++) {
+      const quotient = (value / 58) | 0;
+      digits[5 * j + k] = value - 58 * quotient;
+      value = quotient;
     }
-    while (first < 8 && limbs[first] === 0) first++;
-    // three digits, least significant first
-    digits[count++] = remainder % 58;
-    remainder = Math.floor(remainder / 58);
-    digits[count++] = remainder % 58;
-    digits[count++] = Math.floor(remainder / 58);
   }
+  let count = MAX_DIGITS;
   while (count > 0 && digits[count - 1] === 0) count--;
   text.fill(CODES[0]!, 0, zeros);
   for (let i = 0; i < count; i++) text[zeros + i] = CODES[digits[count - 1 - i]!]!;

@@ -30,6 +30,13 @@ describe('base58Of32', () => {
   it('matches bs58 on 20 000 keys and the edge cases', () => {
     for (const key of keys()) expect(base58Of32(key)).toBe(bs58.encode(key));
   });
+
+  it('encodes 32 bytes from any offset of a longer array', () => {
+    const all = keys().slice(0, 500);
+    const packed = new Uint8Array(3 + 32 * all.length + 5).fill(0xa5);
+    all.forEach((key, i) => packed.set(key, 3 + 32 * i));
+    all.forEach((key, i) => expect(base58Of32(packed, 3 + 32 * i)).toBe(bs58.encode(key)));
+  });
 });
 
 describe('bytesOfBase58Address', () => {
