@@ -45,6 +45,16 @@ function platformKey(crypto: NodeCrypto, publicKey: Uint8Array): PlatformKey {
   return key;
 }
 
+/**
+ * The keys whose signatures the platform has verified at least `minimum` times lately, with their
+ * counts (by {@link bytesKey}), for our verifier to take over when it starts.
+ */
+export function platformKeyUses(minimum: number): Map<string, number> {
+  const uses = new Map<string, number>();
+  for (const [id, key] of keys) if (key.uses >= minimum) uses.set(id, key.uses);
+  return uses;
+}
+
 /** How many signatures by `publicKey` the platform has verified lately. */
 export function platformUses(publicKey: Uint8Array): number {
   return keys.size === 0 ? 0 : (keys.get(bytesKey(publicKey))?.uses ?? 0);

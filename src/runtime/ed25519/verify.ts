@@ -29,7 +29,7 @@
  * added into the same sum, saves the 5 doublings and one addition but costs twice the memory and
  * 1.7 times the building, for no gain we could measure.)
  */
-import { keyHash, sameBytes, sameBytesAt } from '../bytes.js';
+import { bytesKey, keyHash, sameBytes, sameBytesAt } from '../bytes.js';
 import { fixedModule } from '../../crypto/fixed-modules.js';
 import {
   BASE_NAF_WIDTH,
@@ -44,7 +44,7 @@ import {
   type Ed25519Exports,
   type Layout,
 } from './module.js';
-import { platformUses, platformVerdict } from './platform.js';
+import { platformKeyUses, platformUses, platformVerdict } from './platform.js';
 import { hasReducedY, hasSmallOrderY, isCanonicalScalar, isSignedZeroX, isSmallOrderEncoding } from './rules.js';
 
 /** The base point's encoding. */
@@ -126,6 +126,12 @@ class Verifier {
   private readonly keyBytes = new Uint8Array(32 * MAX_KEYS);
   private readonly keyStates: (KeyState | undefined)[] = new Array<KeyState | undefined>(MAX_KEYS).fill(undefined);
   private lookups = 0;
+  /**
+   * Keys the platform verified more than once before this verifier started, with their counts,
+   * until each is first seen here (a key it verified once is not looked for: a new key's bytes
+   * become no string once these are all taken).
+   */
+  private readonly inherited = platformKeyUses(2);
   /** Keys holding a table. */
   private readonly tabled: KeyState[] = [];
   private readonly freeTables: number[] = [];
@@ -233,10 +239,18 @@ class Verifier {
     }
     const previous = this.keyStates[room];
     if (previous) this.forget(previous);
-    const state: KeyState = { negated, table: 0, wide: 0, uses: platformUses(a), lastUse: ++this.lookups };
+    const state: KeyState = { negated, table: 0, wide: 0, uses: this.inherited.size === 0 ? 0 : this.inheritedUses(a), lastUse: ++this.lookups };
     this.keyStates[room] = state;
     this.keyBytes.set(a, 32 * room);
     return state;
+  }
+
+  /** The platform's count of verifications of key `a`, taken over (0 if it has none). */
+  private inheritedUses(a: Uint8Array): number {
+    const id = bytesKey(a);
+    const uses = this.inherited.get(id) ?? 0;
+    this.inherited.delete(id);
+    return uses;
   }
 
   /** Lets a key's tables go (the key itself is being replaced). */
