@@ -1428,7 +1428,7 @@ export function emitEd25519(): EmittedModule<Layout> {
 
   // Digits from 2^(width-1) up are taken as negative, borrowing 2^width from the next window.
   const nafFn = define('naf', 4, [I32], (c, at, length, out, width) => {
-    const [i, window, carry, top, end] = [c.locals(1, I32), c.locals(1, I32), c.locals(1, I32), c.locals(1, I32), c.locals(1, I32)];
+    const [i, window, carry, top, end, odd] = [c.locals(1, I32), c.locals(1, I32), c.locals(1, I32), c.locals(1, I32), c.locals(1, I32), c.locals(1, I32)];
     for (let j = 0; j < NAF_STRIDE / 8; j++)
       c.localGet(out)
         .i64Const(0, 0)
@@ -1451,16 +1451,20 @@ export function emitEd25519(): EmittedModule<Layout> {
     c.localGet(i).i32Const(3).i32ShrU().localGet(length).i32LtU().i32Mul(); // nothing past the scalar
     c.localGet(i).i32Const(7).i32And().i32ShrU();
     c.i32Const(1).localGet(width).i32Shl().i32Const(1).i32Sub().i32And();
-    c.localGet(carry).i32Add().localTee(window);
-    c.i32Const(1).i32And().i32Eqz().if();
-    // as many 0 digits as the window (with the carry) has trailing zeros, the carry passing on
-    // unchanged: 0 bits with carry 0, or 1 bits with carry 1 (all of the window when it is 0 or 2^width)
-    c.localGet(i).localGet(window).i32Ctz().localGet(width).localGet(window).i32Ctz().localGet(width).i32LtU().select().i32Add().localSet(i);
-    c.br(1).end();
-    c.localGet(window).localGet(width).i32Const(1).i32Sub().i32ShrU().localSet(carry);
-    c.localGet(out).localGet(i).i32Add().localGet(window).localGet(carry).localGet(width).i32Shl().i32Sub().i32Store8(0);
-    c.localGet(i).i32Const(1).i32Add().localSet(top);
-    c.localGet(i).localGet(width).i32Add().localSet(i);
+    c.localGet(carry).i32Add().localSet(window);
+    // Without a branch on the window's parity (unpredictable: a mispredicted branch per digit cost
+    // more than the arithmetic). Even: as many 0 digits as the window (with the carry) has trailing
+    // zeros, the carry passing on unchanged (0 bits with carry 0, or 1 bits with carry 1: all of
+    // the window when it is 0 or 2^width); odd: the digit, its carry, then width - 1 zeros.
+    c.localGet(window).i32Const(1).i32And().localSet(odd);
+    c.localGet(window).localGet(width).i32Const(1).i32Sub().i32ShrU().localGet(carry).localGet(odd).select().localSet(carry);
+    // an even window writes 0 over the 0 already there
+    c.localGet(out).localGet(i).i32Add().localGet(window).localGet(carry).localGet(width).i32Shl().i32Sub().i32Const(0).localGet(odd).select().i32Store8(0);
+    c.localGet(i).i32Const(1).i32Add().localGet(top).localGet(odd).select().localSet(top);
+    c.localGet(i);
+    c.localGet(width);
+    c.localGet(window).i32Ctz().localGet(width).localGet(window).i32Ctz().localGet(width).i32LtU().select();
+    c.localGet(odd).select().i32Add().localSet(i);
     c.br(0).end().end();
     c.localGet(top);
   });
