@@ -84,8 +84,6 @@ export interface Ed25519Exports {
   initialize(): void;
   /** Decodes the encoding at `bytesIn` into `p` (y may be up to 2^255 - 1, as dalek takes it); 0 if it is not a point. */
   decompress(p: number): number;
-  /** 1 if p is the identity. */
-  isIdentity(p: number): number;
   /** Encodes `p` at `bytesOut`. */
   compress(p: number): void;
   /** Replaces the 64-byte little-endian number at `scalar` by its value mod ℓ (32 bytes). */
@@ -889,7 +887,8 @@ export function emitEd25519(): EmittedModule<Layout> {
     c.i32Const(1);
   });
 
-  const isIdentityFn = define('isIdentity', 1, [I32], (c, p) => {
+  /** 1 if p is the identity. */
+  const isIdentityFn = define(undefined, 1, [I32], (c, p) => {
     call(c, isZero, [p, X]);
     call(c, sub, tmp, [p, Y], [p, Z]);
     call(c, isZero, tmp);

@@ -239,7 +239,7 @@ class Verifier {
     }
     const previous = this.keyStates[room];
     if (previous) this.forget(previous);
-    const state: KeyState = { negated, table: 0, wide: 0, uses: this.inherited.size === 0 ? 0 : this.inheritedUses(a), lastUse: ++this.lookups };
+    const state: KeyState = { negated, table: 0, wide: 0, uses: this.inheritedUses(a), lastUse: ++this.lookups };
     this.keyStates[room] = state;
     this.keyBytes.set(a, 32 * room);
     return state;
@@ -247,6 +247,7 @@ class Verifier {
 
   /** The platform's count of verifications of key `a`, taken over (0 if it has none). */
   private inheritedUses(a: Uint8Array): number {
+    if (this.inherited.size === 0) return 0;
     const id = bytesKey(a);
     const uses = this.inherited.get(id) ?? 0;
     this.inherited.delete(id);
@@ -273,23 +274,25 @@ class Verifier {
     state.uses = 0;
   }
 
-  /** A comb table for a key verified before (the least recently used key's is reused). */
-  private tableFor(state: KeyState): number {
+  /** Gives a key verified before its comb table (the least recently used key's is reused). */
+  private giveTable(state: KeyState): void {
     if (this.tabled.length >= MAX_KEY_TABLES) this.release(leastRecentlyUsed(this.tabled));
     const table = this.freeTables.pop() ?? this.alloc(rows(KEY_COMB) * perRow(KEY_COMB) * NIELS);
     this.bytes.set(state.negated!, this.keyPoint);
     this.buildTable(table, KEY_COMB);
-    return table;
+    state.table = table;
+    this.tabled.push(state);
   }
 
-  /** A wide comb table for a key in constant use, in place of its table (the least recently used key's is reused). */
-  private wideTableFor(state: KeyState): number {
+  /** Gives a key in constant use a wide comb table, in place of its table (the least recently used key's is reused). */
+  private giveWideTable(state: KeyState): void {
     if (this.widened.length >= MAX_WIDE_TABLES) this.releaseWide(leastRecentlyUsed(this.widened));
     if (state.table) this.release(state);
     const table = this.freeWideTables.pop() ?? this.alloc(rows(WIDE_KEY_COMB) * perRow(WIDE_KEY_COMB) * NIELS);
     this.bytes.set(state.negated!, this.keyPoint);
     this.buildTable(table, WIDE_KEY_COMB);
-    return table;
+    state.wide = table;
+    this.widened.push(state);
   }
 
   /**
@@ -378,10 +381,7 @@ class Verifier {
   private sharedCombs(out: number, key: KeyState, s: Uint8Array): boolean {
     if (this.baseTable === 0 || (key.wide === 0 && key.uses < WIDE_USES)) return false;
     key.uses++;
-    if (!key.wide) {
-      key.wide = this.wideTableFor(key);
-      this.widened.push(key);
-    }
+    if (!key.wide) this.giveWideTable(key);
     this.writeCombDigits(s, 0, BASE_COMB);
     this.writeCombDigits(this.bytes, this.layout.scalar, WIDE_KEY_COMB);
     this.combs(out, [
@@ -422,10 +422,7 @@ class Verifier {
   /** out = [k](-A) (k at the module's `scalar`) by the key's comb table (built on first use). */
   private timesKey(out: number, key: KeyState): void {
     key.uses++;
-    if (!key.table) {
-      key.table = this.tableFor(key);
-      this.tabled.push(key);
-    }
+    if (!key.table) this.giveTable(key);
     this.writeCombDigits(this.bytes, this.layout.scalar, KEY_COMB);
     this.combs(out, [[KEY_COMB, key.table]]);
   }
